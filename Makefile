@@ -1,0 +1,54 @@
+# Thin front for CMake. The README's commands: make run, make check, make bench.
+BUILD     ?= build
+RELEASE   := $(BUILD)/release
+CHECK     := $(BUILD)/check
+TSAN      := $(BUILD)/tsan
+PREFIX    ?= /usr/local
+JOBS      ?= $(shell nproc)
+
+.PHONY: all deps release run check tsan bench install clean format
+
+all: release
+
+# Installs missing Debian packages (cmocka, liburcu, libbsd, pkg-config) when pkg-config
+# cannot find them.
+deps:
+	@sh scripts/ensure-deps.sh
+
+release: deps
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DMMLAB_DEBUG=0 >/dev/null
+	@cmake --build $(RELEASE) -j $(JOBS)
+
+run: release
+	$(RELEASE)/tools/mmlab/mmlab demo
+
+check: deps
+	@cmake -S . -B $(CHECK) -DCMAKE_BUILD_TYPE=Debug -DMMLAB_SANITIZE=ON -DMMLAB_WERROR=ON \
+		-DMMLAB_DEBUG=2 >/dev/null
+	@cmake --build $(CHECK) -j $(JOBS)
+	cd $(CHECK) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+# ThreadSanitizer build of the concurrency tests (label "tsan").
+tsan: deps
+	@cmake -S . -B $(TSAN) -DCMAKE_BUILD_TYPE=Debug -DMMLAB_TSAN=ON -DMMLAB_WERROR=ON \
+		-DMMLAB_DEBUG=1 >/dev/null
+	@cmake --build $(TSAN) -j $(JOBS)
+	cd $(TSAN) && ctest --output-on-failure -L tsan
+
+bench: release
+	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
+	@for b in $(RELEASE)/bench/bench_*; do \
+		[ -x "$$b" ] || continue; \
+		MMLAB_BENCH_OUT=$(BUILD)/bench/results.jsonl "$$b" || exit 1; \
+	done
+	@echo "results: $(BUILD)/bench/results.jsonl"
+
+install: release
+	cmake --install $(RELEASE) --prefix $(PREFIX)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages the build needs when pkg-config cannot find them.
+# Called by the Makefile; safe to run again.
+set -e
+need=""
+command -v pkg-config >/dev/null 2>&1 || need="pkg-config"
+if [ -z "$need" ]; then
+	pkg-config --exists cmocka || need="$need libcmocka-dev"
+	pkg-config --exists liburcu || need="$need liburcu-dev"
+	pkg-config --exists libbsd-overlay || need="$need libbsd-dev"
+else
+	need="pkg-config libcmocka-dev liburcu-dev libbsd-dev"
+fi
+[ -z "$need" ] && exit 0
+echo "ensure-deps: installing$need" >&2
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null

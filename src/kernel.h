@@ -1,0 +1,135 @@
+/*
+ * The small kernel vocabulary every mmlab file uses: likely/unlikely, container_of, list_head,
+ * ERR_PTR, the VM_BUG_ON family and the page-size constants. It corresponds to the parts of
+ * include/linux/{compiler.h,list.h,err.h,mmdebug.h} and arch/x86's page_types.h that mm/ leans
+ * on; it leaves out everything about SMP ordering that liburcu already provides.
+ */
+#ifndef MMLAB_KERNEL_H
+#define MMLAB_KERNEL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/cdefs.h>
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define __must_check __attribute__((warn_unused_result))
+#undef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#define __noinline __attribute__((noinline))
+#define __cold __attribute__((cold))
+#define __maybe_unused __attribute__((unused))
+#define MMLAB_API __attribute__((visibility("default")))
+
+#define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define ALIGN(x, a) ALIGN_DOWN((x) + (a) - 1, (a))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x) ALIGN((unsigned long)(x), PAGE_SIZE)
+#define PFN_DOWN(x) ((unsigned long)(x) >> PAGE_SHIFT)
+
+/* ERR_PTR: failure carried in a pointer, as include/linux/err.h does. */
+#define MAX_ERRNO 4095
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+static inline bool IS_ERR(const void *ptr)
+{
+	return unlikely((unsigned long)ptr >= (unsigned long)-MAX_ERRNO);
+}
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return !ptr || IS_ERR(ptr);
+}
+
+/*
+ * VM_BUG_ON: an invariant violation is a bug in mmlab, never bad input. In debug builds it
+ * reports where and aborts; at MMLAB_DEBUG 0 the condition is not even evaluated.
+ */
+#ifndef MMLAB_DEBUG
+#define MMLAB_DEBUG 1
+#endif
+__cold void mmlab_bug(const char *file, int line, const char *cond) __attribute__((noreturn));
+#if MMLAB_DEBUG > 0
+#define VM_BUG_ON(cond)                                                                            \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			mmlab_bug(__FILE__, __LINE__, #cond);                                      \
+	} while (0)
+#define VM_WARN_ON(cond) ({                                                                        \
+	bool __w = !!(cond);                                                                       \
+	if (unlikely(__w))                                                                         \
+		fprintf(stderr, "mmlab: warning at %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
+	__w;                                                                                       \
+})
+#else
+#define VM_BUG_ON(cond) ((void)sizeof(cond))
+#define VM_WARN_ON(cond) ((void)sizeof(cond), false)
+#endif
+
+/* Doubly linked circular list, as include/linux/list.h. */
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+#define LIST_HEAD_INIT(name) { &(name), &(name) }
+static inline void INIT_LIST_HEAD(struct list_head *l)
+{
+	l->next = l;
+	l->prev = l;
+}
+static inline void __list_add(struct list_head *n, struct list_head *prev, struct list_head *next)
+{
+	next->prev = n;
+	n->next = next;
+	n->prev = prev;
+	prev->next = n;
+}
+static inline void list_add(struct list_head *n, struct list_head *head)
+{
+	__list_add(n, head, head->next);
+}
+static inline void list_add_tail(struct list_head *n, struct list_head *head)
+{
+	__list_add(n, head->prev, head);
+}
+static inline void list_del(struct list_head *e)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	e->next = e->prev = NULL;
+}
+static inline void list_del_init(struct list_head *e)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	INIT_LIST_HEAD(e);
+}
+static inline bool list_empty(const struct list_head *h)
+{
+	return h->next == h;
+}
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_first_entry(head, type, member) list_entry((head)->next, type, member)
+#define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+#define list_for_each_safe(pos, n, head)                                                           \
+	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)
+
+#endif /* MMLAB_KERNEL_H */
