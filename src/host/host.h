@@ -1,0 +1,18 @@
+/*
+ * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
+ * RAM, and a clock. Everything else in mmlab is plain computation over that memory.
+ */
+#ifndef MMLAB_HOST_H
+#define MMLAB_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reserves @bytes of zero-filled, lazily backed host memory; returns NULL on failure. */
+void *host_reserve(size_t bytes);
+void host_release(void *p, size_t bytes);
+/* Gives the host back the backing of a range (it reads back as zeroes). */
+void host_discard(void *p, size_t bytes);
+uint64_t host_now_ns(void);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts) and bare
+ * address spaces on it, and moving bytes through the MMU. A bare space is an mm_struct with
+ * page tables and no VMAs, the layer an emulator embeds when it manages its own regions; the
+ * process API of the address-space layer builds VMAs on the same mm_struct.
+ */
+#include "mm/mmzone.h"
+#include "mm/mm_types.h"
+#include "mmu/mmu.h"
+#include "mmu/pgrange.h"
+#include "mmlab.h"
+
+#include <sys/mman.h>
+
+#define DEFAULT_RAM_BYTES (1UL << 30)
+
+struct mmlab_machine {
+	struct machine m;
+	unsigned int nr_cpus;
+};
+
+struct mmlab_space {
+	struct mm_struct mm;
+};
+
+static inline struct mmu_cpu *to_cpu(struct mmlab_cpu *cpu)
+{
+	return (struct mmu_cpu *)cpu;
+}
+
+MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
+				      struct mmlab_machine **out)
+{
+	size_t ram = cfg && cfg->ram_bytes ? cfg->ram_bytes : DEFAULT_RAM_BYTES;
+	unsigned int nr_cpus = cfg && cfg->nr_cpus ? cfg->nr_cpus : 1;
+	struct mmlab_machine *mm;
+	int err;
+
+	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
+		return -EINVAL;
+	mm = calloc(1, sizeof(*mm));
+	if (!mm)
+		return -ENOMEM;
+	err = machine_init_memory(&mm->m, ram);
+	if (err)
+		goto free_machine;
+	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
+		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
+
+		if (IS_ERR(cpu)) {
+			err = (int)PTR_ERR(cpu);
+			goto free_cpus;
+		}
+	}
+	*out = mm;
+	return 0;
+
+free_cpus:
+	while (mm->nr_cpus)
+		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
+	machine_free_memory(&mm->m);
+free_machine:
+	free(mm);
+	return err;
+}
+
+MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
+{
+	if (!mm)
+		return;
+	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
+		mmu_cpu_destroy(mm->m.cpus[i]);
+	machine_free_memory(&mm->m);
+	free(mm);
+}
+
+MMLAB_EXPORT struct mmlab_cpu *mmlab_machine_cpu(struct mmlab_machine *mm, unsigned int id)
+{
+	if (!mm || id >= mm->nr_cpus)
+		return NULL;
+	return (struct mmlab_cpu *)mm->m.cpus[id];
+}
+
+MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_stats *st)
+{
+	struct machine *m = &mm->m;
+
+	*st = (struct mmlab_stats){
+		.ram_pages = m->nr_frames,
+		.free_pages = m->zone.nr_free_pages,
+		.pgtable_pages = m->nr_pgtable_pages,
+		.pgalloc = m->vm_events[PGALLOC_NORMAL],
+		.pgfree = m->vm_events[PGFREE],
+	};
+	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++) {
+		struct mmu_cpu *cpu = m->cpus[i];
+
+		if (!cpu)
+			continue;
+		st->tlb_hits += cpu->tlb.hits;
+		st->tlb_misses += cpu->tlb.misses;
+		st->tlb_flush_all += cpu->tlb.flush_all;
+		st->tlb_flush_one += cpu->tlb.flush_one;
+		st->faults += cpu->nr_faults;
+	}
+}
+
+MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *mm)
+{
+	return page_alloc_validate(&mm->m);
+}
+
+MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *mm, unsigned long n)
+{
+	mm->m.alloc_fail_after = n;
+}
+
+MMLAB_EXPORT int mmlab_space_create(struct mmlab_machine *mm, struct mmlab_space **out)
+{
+	struct mmlab_space *s;
+	int err;
+
+	if (!mm || !out)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->mm.machine = &mm->m;
+	err = pgd_alloc(&s->mm);
+	if (err) {
+		free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+MMLAB_EXPORT void mmlab_space_destroy(struct mmlab_space *s)
+{
+	struct machine *m;
+
+	if (!s)
+		return;
+	m = s->mm.machine;
+	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
+		if (m->cpus[i] && m->cpus[i]->mm == &s->mm)
+			mmu_switch_mm(m->cpus[i], NULL);
+	pt_unmap_range(&s->mm, 0, TASK_SIZE_MAX, 0, 0);
+	pgd_free(&s->mm);
+	free(s);
+}
+
+/* x86's protection_map for shared mappings: there is no write-only or exec-only page. */
+static pgprot_t prot_to_pgprot(int prot)
+{
+	if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return PAGE_NONE;
+	if (prot & PROT_WRITE)
+		return (prot & PROT_EXEC) ? PAGE_SHARED_EXEC : PAGE_SHARED;
+	return (prot & PROT_EXEC) ? PAGE_READONLY_EXEC : PAGE_READONLY;
+}
+
+/* Normalizes [addr, addr+len) to whole pages inside the user half; false when it is not one. */
+static bool user_range(uint64_t addr, uint64_t len, unsigned long *end)
+{
+	if (!len || addr % PAGE_SIZE || len > TASK_SIZE_MAX)
+		return false;
+	*end = (unsigned long)(addr + PAGE_ALIGN(len));
+	return addr < *end && *end <= TASK_SIZE_MAX;
+}
+
+static int range_mapped(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	return -EEXIST;
+}
+
+MMLAB_EXPORT int mmlab_space_map(struct mmlab_space *s, uint64_t addr, uint64_t len, int prot)
+{
+	struct machine *m;
+	unsigned long end, a;
+	int err = 0;
+
+	if (!s || !user_range(addr, len, &end) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	m = s->mm.machine;
+	if (walk_pte_range(&s->mm, addr, end, range_mapped, NULL))
+		return -EEXIST;
+	for (a = addr; a < end; a += PAGE_SIZE) {
+		struct page *page = alloc_zeroed_page(m);
+
+		if (!page) {
+			err = -ENOMEM;
+			break;
+		}
+		err = pt_map_page(&s->mm, a, page, prot_to_pgprot(prot));
+		put_page(m, page); /* the mapping holds its own reference now */
+		if (err)
+			break;
+	}
+	if (err)
+		pt_unmap_range(&s->mm, addr, end, 0, 0);
+	return err;
+}
+
+MMLAB_EXPORT int mmlab_space_unmap(struct mmlab_space *s, uint64_t addr, uint64_t len)
+{
+	unsigned long end;
+
+	if (!s || !user_range(addr, len, &end))
+		return -EINVAL;
+	pt_unmap_range(&s->mm, addr, end, 0, 0);
+	return 0;
+}
+
+MMLAB_EXPORT int mmlab_space_protect(struct mmlab_space *s, uint64_t addr, uint64_t len,
+				     int prot)
+{
+	unsigned long end;
+
+	if (!s || !user_range(addr, len, &end) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	pt_change_protection(&s->mm, addr, end, prot_to_pgprot(prot));
+	return 0;
+}
+
+MMLAB_EXPORT void mmlab_cpu_switch(struct mmlab_cpu *cpu, struct mmlab_space *s)
+{
+	mmu_switch_mm(to_cpu(cpu), s ? &s->mm : NULL);
+}
+
+static void report_fault(struct mmu_cpu *cpu, struct mmlab_fault *fault)
+{
+	const struct mmu_fault *f = &cpu->last_fault;
+
+	if (!fault)
+		return;
+	*fault = (struct mmlab_fault){ .signo = f->signo, .code = f->si_code,
+				       .addr = f->sig_addr, .fault_addr = f->address,
+				       .error_code = f->error_code };
+}
+
+MMLAB_EXPORT size_t mmlab_read(struct mmlab_cpu *c, uint64_t addr, void *buf, size_t len,
+			       struct mmlab_fault *fault)
+{
+	size_t left = mmu_copy_from_user(to_cpu(c), buf, (unsigned long)addr, len);
+
+	if (left)
+		report_fault(to_cpu(c), fault);
+	return len - left;
+}
+
+MMLAB_EXPORT size_t mmlab_write(struct mmlab_cpu *c, uint64_t addr, const void *buf, size_t len,
+				struct mmlab_fault *fault)
+{
+	size_t left = mmu_copy_to_user(to_cpu(c), (unsigned long)addr, buf, len);
+
+	if (left)
+		report_fault(to_cpu(c), fault);
+	return len - left;
+}
+
+MMLAB_EXPORT int mmlab_fetch(struct mmlab_cpu *c, uint64_t addr, struct mmlab_fault *fault)
+{
+	void *host;
+
+	if (mmu_translate(to_cpu(c), (unsigned long)addr, MMU_EXEC, &host)) {
+		report_fault(to_cpu(c), fault);
+		return -EFAULT;
+	}
+	return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * struct page: one per 4 KiB physical frame, as include/linux/mm_types.h and page-flags.h
+ * describe it. The frame's bytes live in the machine's RAM mapping; this descriptor carries
+ * what the kernel keeps beside them: flags, the reference count, the map count, the page-cache
+ * or anon_vma identity (mapping/index) and LRU linkage. Left out: folios larger than one page,
+ * memcg, and the many page_type variants (only buddy and page-table pages are typed here).
+ */
+#ifndef MMLAB_MM_PAGE_H
+#define MMLAB_MM_PAGE_H
+
+#include "kernel.h"
+
+/* Page flags: bit numbers in page->flags (include/linux/page-flags.h). */
+enum pageflags {
+	PG_locked,	/* Page is locked for I/O */
+	PG_referenced,	/* Recently referenced (second-chance LRU) */
+	PG_uptodate,	/* Contents are valid */
+	PG_dirty,	/* Contents differ from backing store */
+	PG_lru,		/* On an LRU list */
+	PG_active,	/* On the active LRU list */
+	PG_reserved,	/* Never freed, never on a free list (the zero page) */
+	PG_swapbacked,	/* Backed by swap (anonymous or shmem) */
+	PG_swapcache,	/* In the swap cache */
+	PG_reclaim,	/* Being reclaimed */
+	PG_unevictable, /* On the unevictable LRU */
+	PG_mlocked,	/* Mapped by a VM_LOCKED VMA */
+	PG_anon_exclusive, /* The one mapping may write without copying (mm/rmap.c) */
+	PG_buddy,	/* Free, head of a buddy block of order page->private */
+	PG_pgtable,	/* Holds one level of a page table */
+	PG_tail,	/* Non-head frame of a block of order > 0; private = head pfn */
+	NR_PAGEFLAGS,
+};
+
+struct page {
+	unsigned long flags;		/* PG_* bits */
+	union {
+		struct list_head lru;	/* LRU lists, or the buddy free list when PG_buddy */
+		struct list_head buddy_list;
+	};
+	void *mapping;			/* struct address_space *, or anon_vma | 1 when anonymous */
+	unsigned long index;		/* Page offset within mapping, in pages */
+	unsigned long private;		/* Buddy order when PG_buddy; swap entry or buffers otherwise */
+	int _mapcount;			/* Page-table mappings minus one: -1 means unmapped */
+	int _refcount;			/* References; 0 means free */
+	unsigned long _reserved;	/* Room for memcg_data, keeping 64 bytes */
+};
+
+BUILD_BUG_ON(sizeof(struct page) > 64);
+
+#define PAGEFLAG(name, bit)                                                                        \
+	static inline bool Page##name(const struct page *p)                                       \
+	{                                                                                          \
+		return p->flags & (1UL << (bit));                                                  \
+	}                                                                                          \
+	static inline void SetPage##name(struct page *p)                                          \
+	{                                                                                          \
+		p->flags |= 1UL << (bit);                                                          \
+	}                                                                                          \
+	static inline void ClearPage##name(struct page *p)                                        \
+	{                                                                                          \
+		p->flags &= ~(1UL << (bit));                                                       \
+	}
+
+PAGEFLAG(Locked, PG_locked)
+PAGEFLAG(Referenced, PG_referenced)
+PAGEFLAG(Uptodate, PG_uptodate)
+PAGEFLAG(Dirty, PG_dirty)
+PAGEFLAG(LRU, PG_lru)
+PAGEFLAG(Active, PG_active)
+PAGEFLAG(Reserved, PG_reserved)
+PAGEFLAG(SwapBacked, PG_swapbacked)
+PAGEFLAG(SwapCache, PG_swapcache)
+PAGEFLAG(Reclaim, PG_reclaim)
+PAGEFLAG(Unevictable, PG_unevictable)
+PAGEFLAG(Mlocked, PG_mlocked)
+PAGEFLAG(AnonExclusive, PG_anon_exclusive)
+PAGEFLAG(Buddy, PG_buddy)
+PAGEFLAG(Table, PG_pgtable)
+PAGEFLAG(Tail, PG_tail)
+
+static inline int page_ref_count(const struct page *page)
+{
+	return __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+}
+
+static inline void get_page(struct page *page)
+{
+	VM_BUG_ON(page_ref_count(page) <= 0);
+	__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
+}
+
+/* Drops a reference; true when it was the last one and the caller must free the frame. */
+static inline bool put_page_testzero(struct page *page)
+{
+	VM_BUG_ON(page_ref_count(page) <= 0);
+	return __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+static inline int page_mapcount(const struct page *page)
+{
+	return page->_mapcount + 1;
+}
+
+#endif /* MMLAB_MM_PAGE_H */

@@ -1,0 +1,22 @@
+/*
+ * System-wide event counters, the machine's /proc/vmstat (include/linux/vm_event_item.h).
+ * Counted per machine rather than per CPU: mmlab's CPUs are contexts, not host threads
+ * racing on the counters, so one array with relaxed atomic adds is exact and cheap.
+ */
+#ifndef MMLAB_MM_VMSTAT_H
+#define MMLAB_MM_VMSTAT_H
+
+enum vm_event_item {
+	PGALLOC_NORMAL,		/* Frames handed out by the buddy allocator (order-0 units) */
+	PGFREE,			/* Frames returned to it */
+	PGFAULT,		/* Page faults taken */
+	PGMAJFAULT,		/* Faults that needed I/O */
+	NR_TLB_REMOTE_FLUSH,	/* Flushes of another CPU context's TLB */
+	NR_TLB_LOCAL_FLUSH_ALL, /* Full flushes of one TLB */
+	NR_TLB_LOCAL_FLUSH_ONE, /* Single-page flushes */
+	NR_VM_EVENT_ITEMS,
+};
+
+extern const char *const vmstat_text[NR_VM_EVENT_ITEMS];
+
+#endif /* MMLAB_MM_VMSTAT_H */

@@ -1,0 +1,280 @@
+/*
+ * The MMU's slow path: the page-table walk a TLB miss performs, the fault it raises, and
+ * byte copies into and out of user memory that cross pages (arch/x86/mm/fault.c's entry side
+ * and the usercopy helpers). The fast path is inline in mmu.h.
+ */
+#include "mmu/mmu.h"
+#include "mmu/pgtable.h"
+#include "mm/mm_types.h"
+#include "mm/mmzone.h"
+
+#include <signal.h>
+
+/* A handler that keeps asking for retries without fixing anything is a bug; stop it. */
+#define MMU_MAX_RETRIES 16
+/* Linux's boot value of PKRU: key 0 open, every other key access-disabled. */
+#define PKRU_INIT 0x55555554U
+
+static inline pte_t *table_at(struct machine *m, pte_t entry)
+{
+	return (pte_t *)(m->ram + (entry & PTE_PFN_MASK));
+}
+
+/*
+ * What the access-disable and write-disable bits of @pkru say for a data access to a page of
+ * key @pkey. Instruction fetches are not subject to protection keys.
+ */
+static bool pkey_denies(uint32_t pkru, unsigned int pkey, enum mmu_access acc)
+{
+	uint32_t bits = pkru >> (2 * pkey);
+
+	if (acc == MMU_EXEC)
+		return false;
+	return (bits & 1) || (acc == MMU_WRITE && (bits & 2));
+}
+
+/*
+ * The walk of one translation. Sets the accessed bit at every level it passes and the dirty
+ * bit of the leaf for a write; fills the TLB slot with every kind of access the entry allows
+ * now. Returns 0 with the host address, or the x86 error code of the fault (never 0, since
+ * X86_PF_USER is always set).
+ */
+static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
+			      void **host)
+{
+	unsigned long err = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
+			    (acc == MMU_EXEC ? X86_PF_INSTR : 0);
+	struct machine *m = cpu->machine;
+	pte_t allow = _PAGE_RW | _PAGE_USER, nx = 0, e = 0, *ep = NULL;
+	pte_t *table;
+	struct tlb_entry *slot;
+	unsigned long vpn = va >> PAGE_SHIFT;
+	unsigned int pkey;
+
+	if (!cpu->mm || !cpu->mm->pgd || !addr_is_user(va))
+		return err;
+	table = cpu->mm->pgd;
+	for (int level = PT_PGD; level >= PT_PTE; level--) {
+		ep = &table[pt_index(va, level)];
+		e = __atomic_load_n(ep, __ATOMIC_ACQUIRE);
+		if (!(e & _PAGE_PRESENT))
+			return err;
+		allow &= e;
+		nx |= e & _PAGE_NX;
+		if (level > PT_PTE) {
+			if (!(e & _PAGE_ACCESSED))
+				__atomic_or_fetch(ep, _PAGE_ACCESSED, __ATOMIC_RELAXED);
+			table = table_at(m, e);
+		}
+	}
+	pkey = pte_pkey(e);
+	if (!(allow & _PAGE_USER) || (acc == MMU_WRITE && !(allow & _PAGE_RW)) ||
+	    (acc == MMU_EXEC && nx))
+		return err | X86_PF_PROT;
+	if (pkey_denies(cpu->pkru, pkey, acc))
+		return err | X86_PF_PROT | X86_PF_PK;
+
+	e = __atomic_or_fetch(ep, _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0),
+			      __ATOMIC_RELAXED);
+	*host = m->ram + (e & PTE_PFN_MASK) + (va & ~PAGE_MASK);
+
+	slot = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
+	slot->addend = (uintptr_t)(m->ram + (e & PTE_PFN_MASK)) - (va & PAGE_MASK);
+	slot->tag[MMU_READ] = pkey_denies(cpu->pkru, pkey, MMU_READ) ? TLB_INVALID : vpn;
+	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
+				!pkey_denies(cpu->pkru, pkey, MMU_WRITE)) ? vpn : TLB_INVALID;
+	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : vpn;
+	return 0;
+}
+
+/* What a fault becomes when nobody resolves it: the signal Linux sends for it. */
+static void fault_to_signal(struct mmu_fault *f)
+{
+	f->signo = SIGSEGV;
+	f->sig_addr = f->address;
+	if (!(f->error_code & X86_PF_PROT))
+		f->si_code = MMLAB_SEGV_MAPERR;
+	else if (f->error_code & X86_PF_PK)
+		f->si_code = MMLAB_SEGV_PKUERR;
+	else
+		f->si_code = MMLAB_SEGV_ACCERR;
+}
+
+/**
+ * mmu_translate - translate @va for @acc, walking and faulting as needed.
+ * @host: set to the host address of the byte at @va on success
+ *
+ * A non-canonical address is a general-protection fault, not a page fault: SIGSEGV with
+ * si_code SI_KERNEL and a zero address, as Linux reports it, without calling the handler.
+ * Context: runs the fault handler, which may take the mm's locks.
+ * Return: 0, or -EFAULT with cpu->last_fault holding the signal.
+ */
+int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, void **host)
+{
+	struct mmu_fault *f = &cpu->last_fault;
+	void *p = mmu_tlb_lookup(cpu, va, acc);
+
+	if (p) {
+		*host = p;
+		return 0;
+	}
+	cpu->tlb.misses++;
+	if (!addr_is_canonical(va)) {
+		*f = (struct mmu_fault){ .address = va, .access = acc, .signo = SIGSEGV,
+					 .si_code = MMLAB_SI_KERNEL, .sig_addr = 0 };
+		return -EFAULT;
+	}
+	for (int tries = 0; tries < MMU_MAX_RETRIES; tries++) {
+		unsigned long err = mmu_walk(cpu, va, acc, host);
+
+		if (!err)
+			return 0;
+		*f = (struct mmu_fault){ .address = va, .error_code = err, .access = acc };
+		cpu->nr_faults++;
+		if (!cpu->fault_handler ||
+		    cpu->fault_handler(cpu, f, cpu->fault_data) == MMU_FAULT_SIGNAL) {
+			if (!f->signo)
+				fault_to_signal(f);
+			return -EFAULT;
+		}
+	}
+	VM_WARN_ON("fault handler retried without resolving the fault");
+	*f = (struct mmu_fault){ .address = va, .access = acc, .signo = SIGBUS,
+				 .si_code = MMLAB_BUS_ADRERR, .sig_addr = va };
+	return -EFAULT;
+}
+
+/**
+ * mmu_copy_from_user - copy @len bytes at user address @va into @dst, page by page.
+ * Return: the number of bytes NOT copied (0 on success), as the kernel's copy_from_user;
+ * when non-zero, cpu->last_fault says where and why it stopped.
+ */
+size_t mmu_copy_from_user(struct mmu_cpu *cpu, void *dst, unsigned long va, size_t len)
+{
+	unsigned char *d = dst;
+
+	while (len) {
+		size_t chunk = min(len, PAGE_SIZE - (va & ~PAGE_MASK));
+		void *src;
+
+		if (mmu_translate(cpu, va, MMU_READ, &src))
+			return len;
+		memcpy(d, src, chunk);
+		d += chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/* As mmu_copy_from_user, the other way. */
+size_t mmu_copy_to_user(struct mmu_cpu *cpu, unsigned long va, const void *src, size_t len)
+{
+	const unsigned char *s = src;
+
+	while (len) {
+		size_t chunk = min(len, PAGE_SIZE - (va & ~PAGE_MASK));
+		void *dst;
+
+		if (mmu_translate(cpu, va, MMU_WRITE, &dst))
+			return len;
+		memcpy(dst, s, chunk);
+		s += chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * The slow paths of the inline accessors: a TLB miss, or an access that crosses a page. A
+ * crossing access is checked on both pages before any byte moves, as the CPU does.
+ */
+int mmu_load_slow(struct mmu_cpu *cpu, unsigned long va, void *val, size_t size)
+{
+	size_t first = min(size, PAGE_SIZE - (va & ~PAGE_MASK));
+	void *p0, *p1 = NULL;
+
+	if (mmu_translate(cpu, va, MMU_READ, &p0))
+		return -EFAULT;
+	if (first < size && mmu_translate(cpu, va + first, MMU_READ, &p1))
+		return -EFAULT;
+	memcpy(val, p0, first);
+	if (p1)
+		memcpy((unsigned char *)val + first, p1, size - first);
+	return 0;
+}
+
+int mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const void *val, size_t size)
+{
+	size_t first = min(size, PAGE_SIZE - (va & ~PAGE_MASK));
+	void *p0, *p1 = NULL;
+
+	if (mmu_translate(cpu, va, MMU_WRITE, &p0))
+		return -EFAULT;
+	if (first < size && mmu_translate(cpu, va + first, MMU_WRITE, &p1))
+		return -EFAULT;
+	memcpy(p0, val, first);
+	if (p1)
+		memcpy(p1, (const unsigned char *)val + first, size - first);
+	return 0;
+}
+
+/**
+ * mmu_cpu_create - a CPU context with an empty TLB, registered as machine->cpus[@id].
+ * Return: the context, or ERR_PTR(-EINVAL) for a bad or taken id, ERR_PTR(-ENOMEM).
+ */
+struct mmu_cpu *mmu_cpu_create(struct machine *m, unsigned int id)
+{
+	struct mmu_cpu *cpu;
+
+	if (id >= MMLAB_MAX_CPUS || m->cpus[id])
+		return ERR_PTR(-EINVAL);
+	cpu = calloc(1, sizeof(*cpu));
+	if (!cpu)
+		return ERR_PTR(-ENOMEM);
+	cpu->machine = m;
+	cpu->id = id;
+	cpu->pkru = PKRU_INIT;
+	tlb_flush_all(&cpu->tlb);
+	cpu->tlb.flush_all = 0;
+	m->cpus[id] = cpu;
+	return cpu;
+}
+
+void mmu_cpu_destroy(struct mmu_cpu *cpu)
+{
+	if (!cpu)
+		return;
+	mmu_switch_mm(cpu, NULL);
+	cpu->machine->cpus[cpu->id] = NULL;
+	free(cpu);
+}
+
+/*
+ * Loads @mm (a CR3 write): the TLB is flushed whole, as without PCID, and the context joins
+ * @mm's cpumask so later flushes of that mm reach it.
+ */
+void mmu_switch_mm(struct mmu_cpu *cpu, struct mm_struct *mm)
+{
+	if (cpu->mm == mm)
+		return;
+	if (cpu->mm)
+		cpu->mm->cpumask &= ~(1UL << cpu->id);
+	cpu->mm = mm;
+	if (mm)
+		mm->cpumask |= 1UL << cpu->id;
+	tlb_flush_all(&cpu->tlb);
+}
+
+/*
+ * WRPKRU. The hardware checks PKRU on every access rather than caching it in the TLB; the
+ * tags here do cache the verdict, so a new PKRU must drop them.
+ */
+void mmu_write_pkru(struct mmu_cpu *cpu, uint32_t pkru)
+{
+	if (cpu->pkru == pkru)
+		return;
+	cpu->pkru = pkru;
+	tlb_flush_all(&cpu->tlb);
+}

@@ -1,0 +1,131 @@
+/*
+ * The software MMU: CPU contexts that translate user virtual addresses through an mm's page
+ * tables, as an x86_64 core in user mode does, with a TLB in front. A miss walks the four
+ * levels, checks the access against USER/RW/NX (AND-ed and OR-ed across levels) and the
+ * protection key in PKRU, sets the accessed and dirty bits, and fills the TLB. A missing entry
+ * or a forbidden access raises a page fault to the CPU's fault handler with the x86 error code;
+ * the handler resolves it and asks for a retry, or names the signal to deliver.
+ * Left out: supervisor-mode accesses, SMEP/SMAP, segmentation, huge-page leaves.
+ */
+#ifndef MMLAB_MMU_MMU_H
+#define MMLAB_MMU_MMU_H
+
+#include "kernel.h"
+#include "mmu/tlb.h"
+
+#include <string.h>
+
+/* Page-fault error code bits pushed by the CPU (arch/x86/include/asm/trap_pf.h). */
+#define X86_PF_PROT (1UL << 0)	/* 0: not-present page; 1: protection violation */
+#define X86_PF_WRITE (1UL << 1)	/* The access was a write */
+#define X86_PF_USER (1UL << 2)	/* From user mode (always, here) */
+#define X86_PF_RSVD (1UL << 3)	/* A reserved bit was set */
+#define X86_PF_INSTR (1UL << 4) /* An instruction fetch */
+#define X86_PF_PK (1UL << 5)	/* Protection-key violation */
+
+/* si_code values the fault path reports (include/uapi/asm-generic/siginfo.h). */
+#define MMLAB_SEGV_MAPERR 1
+#define MMLAB_SEGV_ACCERR 2
+#define MMLAB_SEGV_PKUERR 4
+#define MMLAB_BUS_ADRERR 2
+#define MMLAB_SI_KERNEL 0x80
+
+/* What a fault is and, once handled, what it became. */
+struct mmu_fault {
+	unsigned long address;		/* The faulting virtual address (CR2) */
+	unsigned long error_code;	/* X86_PF_*: PROT set means the entry was present */
+	enum mmu_access access;		/* What was attempted: read, write or execute */
+	int signo;			/* 0 while resolvable; SIGSEGV or SIGBUS when not */
+	int si_code;			/* SEGV_MAPERR, SEGV_ACCERR, SEGV_PKUERR, BUS_ADRERR, ... */
+	unsigned long sig_addr;		/* The address the signal reports (si_addr) */
+};
+
+enum mmu_fault_result { MMU_FAULT_RETRY = 0, MMU_FAULT_SIGNAL = 1 };
+
+struct mmu_cpu;
+struct machine;
+struct mm_struct;
+
+/*
+ * A fault handler resolves @f (e.g. by installing an entry and returning MMU_FAULT_RETRY) or
+ * fills f->signo/si_code/si_addr and returns MMU_FAULT_SIGNAL.
+ */
+typedef enum mmu_fault_result (*mmu_fault_handler_t)(struct mmu_cpu *cpu, struct mmu_fault *f,
+						     void *data);
+
+struct mmu_cpu {
+	struct tlb tlb;			/* First: the hit path touches nothing else */
+	struct machine *machine;	/* Whose RAM the tables and frames live in */
+	struct mm_struct *mm;		/* Loaded address space (CR3), or NULL */
+	unsigned int id;		/* Index in machine->cpus and bit in mm->cpumask */
+	uint32_t pkru;			/* Protection-key rights: AD = bit 2k, WD = bit 2k+1 */
+	mmu_fault_handler_t fault_handler; /* NULL: every fault becomes a signal */
+	void *fault_data;		/* Passed to fault_handler */
+	struct mmu_fault last_fault;	/* The fault that stopped the last failed access */
+	unsigned long nr_faults;	/* Faults raised to the handler */
+};
+
+/* The TLB hit path: the host address for @va when a tag allows @acc, else NULL. */
+static __always_inline void *mmu_tlb_lookup(struct mmu_cpu *cpu, unsigned long va,
+					    enum mmu_access acc)
+{
+	unsigned long vpn = va >> PAGE_SHIFT;
+	struct tlb_entry *e = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
+
+	if (likely(e->tag[acc] == vpn)) {
+		cpu->tlb.hits++;
+		return (void *)(va + e->addend);
+	}
+	return NULL;
+}
+
+/* mmu.c */
+int __must_check mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
+			       void **host);
+int __must_check mmu_load_slow(struct mmu_cpu *cpu, unsigned long va, void *val, size_t size);
+int __must_check mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const void *val,
+				size_t size);
+size_t mmu_copy_from_user(struct mmu_cpu *cpu, void *dst, unsigned long va, size_t len);
+size_t mmu_copy_to_user(struct mmu_cpu *cpu, unsigned long va, const void *src, size_t len);
+struct mmu_cpu *__must_check mmu_cpu_create(struct machine *m, unsigned int id);
+void mmu_cpu_destroy(struct mmu_cpu *cpu);
+void mmu_switch_mm(struct mmu_cpu *cpu, struct mm_struct *mm);
+void mmu_write_pkru(struct mmu_cpu *cpu, uint32_t pkru);
+
+/*
+ * Loads and stores of 1, 2, 4 or 8 bytes. The hit path is inline: a page-offset check (the
+ * access must not cross a page), a tag compare and a copy. Anything else takes the slow path.
+ * Return: 0, or -EFAULT with cpu->last_fault describing the signal.
+ */
+#define MMU_DEFINE_ACCESS(bits)                                                                    \
+	static __always_inline int mmu_load##bits(struct mmu_cpu *cpu, unsigned long va,          \
+						  uint##bits##_t *val)                             \
+	{                                                                                          \
+		if (likely((va & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof(*val))) {                  \
+			void *p = mmu_tlb_lookup(cpu, va, MMU_READ);                               \
+			if (likely(p)) {                                                           \
+				memcpy(val, p, sizeof(*val));                                      \
+				return 0;                                                          \
+			}                                                                          \
+		}                                                                                  \
+		return mmu_load_slow(cpu, va, val, sizeof(*val));                                  \
+	}                                                                                          \
+	static __always_inline int mmu_store##bits(struct mmu_cpu *cpu, unsigned long va,         \
+						   uint##bits##_t val)                             \
+	{                                                                                          \
+		if (likely((va & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof(val))) {                   \
+			void *p = mmu_tlb_lookup(cpu, va, MMU_WRITE);                              \
+			if (likely(p)) {                                                           \
+				memcpy(p, &val, sizeof(val));                                      \
+				return 0;                                                          \
+			}                                                                          \
+		}                                                                                  \
+		return mmu_store_slow(cpu, va, &val, sizeof(val));                                 \
+	}
+
+MMU_DEFINE_ACCESS(8)
+MMU_DEFINE_ACCESS(16)
+MMU_DEFINE_ACCESS(32)
+MMU_DEFINE_ACCESS(64)
+
+#endif /* MMLAB_MMU_MMU_H */

@@ -1,0 +1,16 @@
+/* Leaf-entry range operations without VMAs; see pgrange.c. */
+#ifndef MMLAB_MMU_PGRANGE_H
+#define MMLAB_MMU_PGRANGE_H
+
+#include "mmu/pgtable.h"
+
+struct page;
+
+int __must_check pt_map_page(struct mm_struct *mm, unsigned long addr, struct page *page,
+			     pgprot_t prot);
+unsigned long pt_unmap_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
+			     unsigned long floor, unsigned long ceiling);
+unsigned long pt_change_protection(struct mm_struct *mm, unsigned long addr, unsigned long end,
+				   pgprot_t prot);
+
+#endif

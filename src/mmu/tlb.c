@@ -1,0 +1,73 @@
+/*
+ * TLB maintenance (arch/x86/mm/tlb.c): flushing one page, a range or everything from the CPU
+ * contexts that may cache an mm's translations. Every path that changes or removes a present
+ * leaf entry ends here. The kernel sends IPIs to the CPUs in mm_cpumask; mmlab's contexts are
+ * plain structures, so a "remote" flush writes their tags directly and counts it.
+ */
+#include "mmu/tlb.h"
+#include "mmu/mmu.h"
+#include "mm/mm_types.h"
+#include "mm/mmzone.h"
+
+void tlb_flush_all(struct tlb *tlb)
+{
+	for (unsigned int i = 0; i < TLB_ENTRIES; i++)
+		for (unsigned int a = 0; a < MMU_NR_ACCESS; a++)
+			tlb->e[i].tag[a] = TLB_INVALID;
+	tlb->flush_all++;
+}
+
+void tlb_flush_one(struct tlb *tlb, unsigned long addr)
+{
+	unsigned long vpn = addr >> PAGE_SHIFT;
+	struct tlb_entry *e = &tlb->e[vpn & (TLB_ENTRIES - 1)];
+
+	/* Each tag is checked on its own: a slot never mixes pages, but be exact anyway. */
+	for (unsigned int a = 0; a < MMU_NR_ACCESS; a++)
+		if (e->tag[a] == vpn)
+			e->tag[a] = TLB_INVALID;
+	tlb->flush_one++;
+}
+
+/**
+ * flush_tlb_range - drop the translations of [@start, @end) of @mm from every CPU context in
+ * mm->cpumask. Ranges of more than TLB_FLUSH_CEILING pages flush the whole TLB instead.
+ * Context: the caller has already changed the entries.
+ */
+void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct machine *m = mm->machine;
+	unsigned long nr = (end - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned long mask = mm->cpumask;
+
+	if (start >= end)
+		return;
+	while (mask) {
+		unsigned int id = (unsigned int)__builtin_ctzl(mask);
+		struct mmu_cpu *cpu = m->cpus[id];
+
+		mask &= mask - 1;
+		if (!cpu)
+			continue;
+		if (nr > TLB_FLUSH_CEILING) {
+			tlb_flush_all(&cpu->tlb);
+			count_vm_event(m, NR_TLB_LOCAL_FLUSH_ALL);
+		} else {
+			for (unsigned long a = start & PAGE_MASK; a < end; a += PAGE_SIZE)
+				tlb_flush_one(&cpu->tlb, a);
+			count_vm_events(m, NR_TLB_LOCAL_FLUSH_ONE, nr);
+		}
+		if (cpu->mm != mm)
+			count_vm_event(m, NR_TLB_REMOTE_FLUSH);
+	}
+}
+
+void flush_tlb_page(struct mm_struct *mm, unsigned long addr)
+{
+	flush_tlb_range(mm, addr, addr + PAGE_SIZE);
+}
+
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	flush_tlb_range(mm, 0, TASK_SIZE_MAX);
+}

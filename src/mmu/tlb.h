@@ -1,0 +1,44 @@
+/*
+ * The software TLB of one CPU context (arch/x86/mm/tlb.c's role). Direct-mapped, TLB_ENTRIES
+ * slots indexed by the low bits of the virtual page number. Each slot keeps one tag per access
+ * kind, as QEMU's softmmu does: a tag is the page number when that kind of access may proceed
+ * without a walk, so a hit is one compare and one add. A write tag is only set once the leaf's
+ * dirty bit is set, so the first write through a clean entry still walks and sets it, as the
+ * hardware does.
+ */
+#ifndef MMLAB_MMU_TLB_H
+#define MMLAB_MMU_TLB_H
+
+#include "kernel.h"
+
+#define TLB_BITS 8
+#define TLB_ENTRIES (1U << TLB_BITS)
+#define TLB_INVALID (~0UL)	/* Never equal to a user page number */
+/* Ranges longer than this are flushed whole, as the kernel's tlb_single_page_flush_ceiling. */
+#define TLB_FLUSH_CEILING 33
+
+enum mmu_access { MMU_READ = 0, MMU_WRITE = 1, MMU_EXEC = 2, MMU_NR_ACCESS = 3 };
+
+struct tlb_entry {
+	unsigned long tag[MMU_NR_ACCESS]; /* Virtual page number, or TLB_INVALID */
+	uintptr_t addend;		/* Host address minus virtual address, for the page */
+};
+
+struct tlb {
+	struct tlb_entry e[TLB_ENTRIES];
+	unsigned long hits;		/* Translations served from a tag */
+	unsigned long misses;		/* Translations that walked the page tables */
+	unsigned long flush_all;	/* Whole-TLB flushes */
+	unsigned long flush_one;	/* Single-page flushes */
+};
+
+struct mm_struct;
+
+void tlb_flush_all(struct tlb *tlb);
+void tlb_flush_one(struct tlb *tlb, unsigned long addr);
+/* Flushes [start, end) of @mm from every CPU context that may hold it. */
+void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
+void flush_tlb_mm(struct mm_struct *mm);
+
+#endif /* MMLAB_MMU_TLB_H */
