@@ -39,6 +39,7 @@ void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long en
 	struct machine *m = mm->machine;
 	unsigned long nr = (end - start + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	unsigned long mask = mm->cpumask;
+	bool local = true;
 
 	if (start >= end)
 		return;
@@ -57,8 +58,10 @@ void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long en
 				tlb_flush_one(&cpu->tlb, a);
 			count_vm_events(m, NR_TLB_LOCAL_FLUSH_ONE, nr);
 		}
-		if (cpu->mm != mm)
+		/* The kernel flushes its own CPU and IPIs the others: count those as remote. */
+		if (!local)
 			count_vm_event(m, NR_TLB_REMOTE_FLUSH);
+		local = false;
 	}
 }
 
