@@ -16,7 +16,8 @@ deps:
 	@sh scripts/ensure-deps.sh
 
 release: deps
-	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DMMLAB_DEBUG=0 >/dev/null
+	@cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release -DMMLAB_DEBUG=0 \
+		-DMMLAB_TLB_HIT_STATS=OFF >/dev/null
 	@cmake --build $(RELEASE) -j $(JOBS)
 
 run: release

@@ -60,6 +60,7 @@ struct mmlab_stats {
 	uint64_t ram_pages, free_pages, pgtable_pages;
 	uint64_t pgalloc, pgfree;
 	uint64_t tlb_hits, tlb_misses, tlb_flush_all, tlb_flush_one; /* Summed over CPUs */
+	int tlb_hits_counted;	/* 0 when built without MMLAB_TLB_HIT_STATS: tlb_hits is 0 */
 	uint64_t faults;
 };
 

@@ -91,6 +91,7 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 		.pgtable_pages = m->nr_pgtable_pages,
 		.pgalloc = m->vm_events[PGALLOC_NORMAL],
 		.pgfree = m->vm_events[PGFREE],
+		.tlb_hits_counted = MMLAB_TLB_HIT_STATS,
 	};
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++) {
 		struct mmu_cpu *cpu = m->cpus[i];

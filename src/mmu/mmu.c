@@ -48,7 +48,7 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 	pte_t allow = _PAGE_RW | _PAGE_USER, nx = 0, e = 0, *ep = NULL;
 	pte_t *table;
 	struct tlb_entry *slot;
-	unsigned long vpn = va >> PAGE_SHIFT;
+	unsigned long vpn = va >> PAGE_SHIFT, page = va & PAGE_MASK;
 	unsigned int pkey;
 
 	if (!cpu->mm || !cpu->mm->pgd || !addr_is_user(va))
@@ -80,10 +80,10 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 
 	slot = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
 	slot->addend = (uintptr_t)(m->ram + (e & PTE_PFN_MASK)) - (va & PAGE_MASK);
-	slot->tag[MMU_READ] = pkey_denies(cpu->pkru, pkey, MMU_READ) ? TLB_INVALID : vpn;
+	slot->tag[MMU_READ] = pkey_denies(cpu->pkru, pkey, MMU_READ) ? TLB_INVALID : page;
 	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
-				!pkey_denies(cpu->pkru, pkey, MMU_WRITE)) ? vpn : TLB_INVALID;
-	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : vpn;
+				!pkey_denies(cpu->pkru, pkey, MMU_WRITE)) ? page : TLB_INVALID;
+	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : page;
 	return 0;
 }
 

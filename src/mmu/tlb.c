@@ -19,12 +19,12 @@ void tlb_flush_all(struct tlb *tlb)
 
 void tlb_flush_one(struct tlb *tlb, unsigned long addr)
 {
-	unsigned long vpn = addr >> PAGE_SHIFT;
-	struct tlb_entry *e = &tlb->e[vpn & (TLB_ENTRIES - 1)];
+	unsigned long page = addr & PAGE_MASK;
+	struct tlb_entry *e = &tlb->e[(addr >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
 
 	/* Each tag is checked on its own: a slot never mixes pages, but be exact anyway. */
 	for (unsigned int a = 0; a < MMU_NR_ACCESS; a++)
-		if (e->tag[a] == vpn)
+		if (e->tag[a] == page)
 			e->tag[a] = TLB_INVALID;
 	tlb->flush_one++;
 }

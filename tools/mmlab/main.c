@@ -1,12 +1,25 @@
 /* The mmlab command: dispatches to its subcommands. Uses only include/mmlab.h. */
+#include "commands.h"
 #include "mmlab.h"
 
 #include <stdio.h>
 #include <string.h>
 
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "demo", cmd_demo, "map, write, read, protect and unmap pages through the MMU" },
+};
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmlab [--help] [--version] COMMAND [ARGS]\n");
+	fprintf(f, "usage: mmlab [--help] [--version] COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nOptions common to commands that build a machine: --ram SIZE (K/M/G suffixes;"
+		   " default 1G).\n");
 }
 
 int main(int argc, char **argv)
@@ -23,6 +36,9 @@ int main(int argc, char **argv)
 		printf("mmlab %s\n", mmlab_version());
 		return 0;
 	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "mmlab: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -1,0 +1,7 @@
+/* The mmlab command's subcommands; each returns the process exit status. */
+#ifndef MMLAB_TOOL_COMMANDS_H
+#define MMLAB_TOOL_COMMANDS_H
+
+int cmd_demo(int argc, char **argv);
+
+#endif
