@@ -144,6 +144,27 @@ int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, vo
 	return -EFAULT;
 }
 
+/* Moves @len bytes between @buf and user memory at @va; returns what was left unmoved. */
+static size_t copy_user(struct mmu_cpu *cpu, unsigned long va, unsigned char *buf, size_t len,
+			enum mmu_access acc)
+{
+	while (len) {
+		size_t chunk = min(len, PAGE_SIZE - (va & ~PAGE_MASK));
+		void *host;
+
+		if (mmu_translate(cpu, va, acc, &host))
+			return len;
+		if (acc == MMU_WRITE)
+			memcpy(host, buf, chunk);
+		else
+			memcpy(buf, host, chunk);
+		buf += chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
 /**
  * mmu_copy_from_user - copy @len bytes at user address @va into @dst, page by page.
  * Return: the number of bytes NOT copied (0 on success), as the kernel's copy_from_user;
@@ -151,73 +172,47 @@ int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, vo
  */
 size_t mmu_copy_from_user(struct mmu_cpu *cpu, void *dst, unsigned long va, size_t len)
 {
-	unsigned char *d = dst;
-
-	while (len) {
-		size_t chunk = min(len, PAGE_SIZE - (va & ~PAGE_MASK));
-		void *src;
-
-		if (mmu_translate(cpu, va, MMU_READ, &src))
-			return len;
-		memcpy(d, src, chunk);
-		d += chunk;
-		va += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return copy_user(cpu, va, dst, len, MMU_READ);
 }
 
 /* As mmu_copy_from_user, the other way. */
 size_t mmu_copy_to_user(struct mmu_cpu *cpu, unsigned long va, const void *src, size_t len)
 {
-	const unsigned char *s = src;
+	return copy_user(cpu, va, (unsigned char *)src, len, MMU_WRITE);
+}
 
-	while (len) {
-		size_t chunk = min(len, PAGE_SIZE - (va & ~PAGE_MASK));
-		void *dst;
+/*
+ * The slow paths of the inline accessors: a TLB miss, or a misaligned access that may cross a
+ * page. A crossing access is checked on both pages before any byte moves, as the CPU does.
+ */
+static int access_slow(struct mmu_cpu *cpu, unsigned long va, unsigned char *val, size_t size,
+		       enum mmu_access acc)
+{
+	size_t first = min(size, PAGE_SIZE - (va & ~PAGE_MASK));
+	unsigned char *p[2] = { NULL, NULL };
+	size_t part[2] = { first, size - first };
 
-		if (mmu_translate(cpu, va, MMU_WRITE, &dst))
-			return len;
-		memcpy(dst, s, chunk);
-		s += chunk;
-		va += chunk;
-		len -= chunk;
+	if (mmu_translate(cpu, va, acc, (void **)&p[0]))
+		return -EFAULT;
+	if (part[1] && mmu_translate(cpu, va + first, acc, (void **)&p[1]))
+		return -EFAULT;
+	for (int i = 0; i < 2 && part[i]; val += part[i], i++) {
+		if (acc == MMU_WRITE)
+			memcpy(p[i], val, part[i]);
+		else
+			memcpy(val, p[i], part[i]);
 	}
 	return 0;
 }
 
-/*
- * The slow paths of the inline accessors: a TLB miss, or an access that crosses a page. A
- * crossing access is checked on both pages before any byte moves, as the CPU does.
- */
 int mmu_load_slow(struct mmu_cpu *cpu, unsigned long va, void *val, size_t size)
 {
-	size_t first = min(size, PAGE_SIZE - (va & ~PAGE_MASK));
-	void *p0, *p1 = NULL;
-
-	if (mmu_translate(cpu, va, MMU_READ, &p0))
-		return -EFAULT;
-	if (first < size && mmu_translate(cpu, va + first, MMU_READ, &p1))
-		return -EFAULT;
-	memcpy(val, p0, first);
-	if (p1)
-		memcpy((unsigned char *)val + first, p1, size - first);
-	return 0;
+	return access_slow(cpu, va, val, size, MMU_READ);
 }
 
 int mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const void *val, size_t size)
 {
-	size_t first = min(size, PAGE_SIZE - (va & ~PAGE_MASK));
-	void *p0, *p1 = NULL;
-
-	if (mmu_translate(cpu, va, MMU_WRITE, &p0))
-		return -EFAULT;
-	if (first < size && mmu_translate(cpu, va + first, MMU_WRITE, &p1))
-		return -EFAULT;
-	memcpy(p0, val, first);
-	if (p1)
-		memcpy(p1, (const unsigned char *)val + first, size - first);
-	return 0;
+	return access_slow(cpu, va, (unsigned char *)val, size, MMU_WRITE);
 }
 
 /**
