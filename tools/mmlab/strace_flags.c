@@ -1,7 +1,7 @@
 /*
  * Symbol tables of the strace text format and strace's printing rules for them (see
  * strace_flags.h). Values are x86_64 Linux's, checked against /usr/include and the kernel's
- * uapi headers; orders follow strace 6.1's src/xlat/*.in because printflags() prints names in
+ * uapi headers; orders follow strace 6.1's src/xlat/ tables because printflags() prints names in
  * table order. Leaves out every table that memory and process syscalls do not use.
  */
 #include "strace_flags.h"

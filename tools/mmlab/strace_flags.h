@@ -1,7 +1,7 @@
 /*
  * Symbol tables of the strace text format: the names strace prints for memory and process
  * syscall arguments (PROT_*, MAP_*, MREMAP_*, MADV_*, CLONE_*, signals, si_codes, errnos...)
- * with x86_64 Linux values, in both directions. It corresponds to strace's src/xlat/*.in tables
+ * with x86_64 Linux values, in both directions. It corresponds to strace's src/xlat/ tables tables
  * and the printing rules of src/xlat.c and src/mem.c (printflags_ex, printxvals_ex,
  * print_mmap_flags). Entries marked parse-only are names newer than strace 6.1: the parser
  * accepts them, the printer shows them as raw hex like strace 6.1 does.
