@@ -1113,6 +1113,14 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 		return NULL;
 	}
 	pd = find_pending(p, pid);
+	/*
+	 * strace drops the "[pid N]" prefix once a single task is left, so an unprefixed
+	 * resumption belongs to the only task with an unfinished call.
+	 */
+	if (!pd && !pid && p->nr_pend == 1) {
+		pd = &p->pend[0];
+		pid = pd->pid;
+	}
 	if (!pd || strlen(pd->name) != e - name_off || memcmp(pd->name, lx->s + name_off, e - name_off)) {
 		lex_error(lx, name_off, "%.*s resumed without an unfinished call of task %d",
 			  (int)(e - name_off), lx->s + name_off, pid);
