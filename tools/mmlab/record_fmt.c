@@ -177,16 +177,16 @@ static void print_fd(struct sbuf *sb, pid_t pid, int fd)
 }
 
 /* strace's printstr() with -s 32: a NUL-terminated string, "..." when longer. */
-static void print_str(struct sbuf *sb, pid_t pid, unsigned long addr)
+static void print_str_max(struct sbuf *sb, pid_t pid, unsigned long addr, size_t max)
 {
-	char buf[MAX_STRLEN + 1];
+	char buf[PATH_MAX + 1];
 	size_t n = 0;
 
 	if (!addr) {
 		sbuf_puts(sb, "NULL");
 		return;
 	}
-	while (n < sizeof(buf) && peek(pid, addr + n, &buf[n], 1)) {
+	while (n < max + 1 && peek(pid, addr + n, &buf[n], 1)) {
 		if (!buf[n])
 			break;
 		n++;
@@ -196,10 +196,21 @@ static void print_str(struct sbuf *sb, pid_t pid, unsigned long addr)
 		return;
 	}
 	sbuf_putc(sb, '"');
-	sc_quote_string(sb, buf, n > MAX_STRLEN ? MAX_STRLEN : n, NULL);
+	sc_quote_string(sb, buf, n > max ? max : n, NULL);
 	sbuf_putc(sb, '"');
-	if (n > MAX_STRLEN)
+	if (n > max)
 		sbuf_puts(sb, "...");
+}
+
+static void print_str(struct sbuf *sb, pid_t pid, unsigned long addr)
+{
+	print_str_max(sb, pid, addr, MAX_STRLEN);
+}
+
+/* strace's printpath(): file names are not cut at -s, only at PATH_MAX. */
+static void print_path(struct sbuf *sb, pid_t pid, unsigned long addr)
+{
+	print_str_max(sb, pid, addr, PATH_MAX - 1);
 }
 
 static void print_argv(struct sbuf *sb, pid_t pid, unsigned long addr)
@@ -534,7 +545,7 @@ int rec_print_entry(struct sbuf *sb, const struct rec_syscall *sc)
 	case D_CLONE3:
 		return print_clone3_entry(sb, sc);
 	case D_EXECVE:
-		print_str(sb, sc->pid, a[0]);
+		print_path(sb, sc->pid, a[0]);
 		sbuf_puts(sb, ", ");
 		print_argv(sb, sc->pid, a[1]);
 		sbuf_puts(sb, ", ");
