@@ -6,7 +6,7 @@ TSAN      := $(BUILD)/tsan
 PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps release run check tsan bench install clean format
+.PHONY: all deps release run check tsan bench install clean format fuzz
 
 all: release
 
@@ -44,6 +44,19 @@ bench: release
 		MMLAB_BENCH_OUT=$(BUILD)/bench/results.jsonl "$$b" || exit 1; \
 	done
 	@echo "results: $(BUILD)/bench/results.jsonl"
+
+# libFuzzer run of the scenario parser (clang), seeded with the recordings. New crashers land
+# in fuzz/crashers, which make check replays. FUZZ_TIME seconds (default 60).
+FUZZ_TIME ?= 60
+fuzz:
+	@command -v clang >/dev/null || sudo apt-get install -y -qq clang
+	@mkdir -p $(BUILD)/fuzz/corpus && cp tests/data/recordings/*/trace.strace $(BUILD)/fuzz/corpus/ 2>/dev/null; \
+	for f in tests/data/recordings/*/trace.strace; do cp $$f $(BUILD)/fuzz/corpus/$$(basename $$(dirname $$f)).strace; done
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Itools/mmlab -Iinclude \
+		fuzz/fuzz_scenario.c tools/mmlab/sbuf.c tools/mmlab/strace_flags.c tools/mmlab/scenario.c \
+		tools/mmlab/scenario_eval.c tools/mmlab/scenario_fmt.c -o $(BUILD)/fuzz/fuzz_scenario
+	$(BUILD)/fuzz/fuzz_scenario -max_total_time=$(FUZZ_TIME) -artifact_prefix=fuzz/crashers/ \
+		$(BUILD)/fuzz/corpus
 
 install: release
 	cmake --install $(RELEASE) --prefix $(PREFIX)

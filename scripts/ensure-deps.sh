@@ -11,6 +11,8 @@ if [ -z "$need" ]; then
 else
 	need="pkg-config libcmocka-dev liburcu-dev libbsd-dev"
 fi
+# strace: the record_vs_strace test compares mmlab record with it.
+command -v strace >/dev/null 2>&1 || need="$need strace"
 [ -z "$need" ] && exit 0
 echo "ensure-deps: installing$need" >&2
 SUDO=""

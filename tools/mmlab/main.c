@@ -1,6 +1,7 @@
 /* The mmlab command: dispatches to its subcommands. Uses only include/mmlab.h. */
 #include "commands.h"
 #include "mmlab.h"
+#include "record.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "demo", cmd_demo, "map, write, read, protect and unmap pages through the MMU" },
+	{ "record", cmd_record, "record a program's memory system calls: record -o DIR -- CMD..." },
 };
 
 static void usage(FILE *f)

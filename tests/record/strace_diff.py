@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Differential test of `mmlab record` against the host's strace.
+
+Runs each program under `setarch -R strace -q -f -y -e trace=%memory,%process` and under
+`mmlab record`, then compares the traces. Pids are renamed by ancestry (P, P.1, P.1.2 ...), the
+first execve's envp pointer (an address in the tracer's own stack) is masked, and
+unfinished/resumed pairs are joined so that thread interleaving does not matter: each task's
+sequence of calls must match exactly. Traces with a single task are also compared line by line.
+"""
+import os, re, subprocess, sys, tempfile
+
+PFX = re.compile(r'^\[pid\s+(\d+)\] (.*)$')
+CLONE_RES = re.compile(r'^(?:(?:clone|clone3|fork|vfork)\(|<\.\.\. (?:clone|clone3|fork|vfork) resumed>).*\) += (\d+)$')
+ENVP = re.compile(r'0x[0-9a-f]+ /\* \d+ vars? \*/')
+UNF = ' <unfinished ...>'
+
+
+def split(lines):
+    """(pid or None, text) per line; None means the only task alive."""
+    out = []
+    for l in lines:
+        m = PFX.match(l)
+        out.append((int(m.group(1)), m.group(2)) if m else (None, l))
+    return out
+
+
+def assign(entries):
+    """Resolve pid None (the only task alive) and name every pid by ancestry.
+
+    Lines before the first "[pid N]" prefix belong to the root task, whose pid is unknown
+    until it shows up in a prefix without being anyone's child: it is called 0 until then.
+    """
+    alive, children, resolved, alias = [0], {}, [], {}
+    known_children = set()
+    for pid, text in entries:
+        if pid is None:
+            pid = alive[0] if len(alive) == 1 else 0
+        elif pid not in known_children and pid not in alias and 0 in alive:
+            alias[pid] = 0
+        pid = alias.get(pid, pid)
+        resolved.append((pid, text))
+        m = CLONE_RES.match(text)
+        if m and int(m.group(1)) > 0:
+            c = int(m.group(1))
+            children.setdefault(pid, []).append(c)
+            known_children.add(c)
+            if c not in alive:
+                alive.append(c)
+        if text.startswith('+++ ') and pid in alive:
+            alive.remove(pid)
+    names = {}
+
+    def name(p, n):
+        names[p] = n
+        for k, c in enumerate(children.get(p, [])):
+            name(c, '%s.%d' % (n, k + 1))
+    name(0, 'P')
+    for real in alias:
+        names[real] = 'P'
+    return resolved, names
+
+
+def rename(text, names):
+    return re.sub(r'\b\d+\b', lambda m: names.get(int(m.group(0)), m.group(0))
+                  if int(m.group(0)) in names and int(m.group(0)) > 300 else m.group(0), text)
+
+
+def normalize(raw):
+    lines = [l for l in raw.splitlines() if l]
+    if lines and lines[0].startswith('execve('):
+        lines[0] = ENVP.sub('ENVP', lines[0], count=1)
+    resolved, names = assign(split(lines))
+    flat = []
+    per_task, pending = {}, {}
+    for pid, text in resolved:
+        t = rename(text, names)
+        n = names.get(pid, str(pid))
+        flat.append(t if len(names) <= 1 else '[%s] %s' % (n, t))
+        if t.endswith(UNF):
+            pending[n] = t[:-len(UNF)]
+            continue
+        m = re.match(r'^<\.\.\. (\w+) resumed>(.*)$', t)
+        if m and n in pending:
+            t = pending.pop(n) + m.group(2)
+        t = re.sub(r'\) +(= .*)$', r') \1', t)
+        per_task.setdefault(n, []).append(t)
+    for n, t in pending.items():
+        per_task.setdefault(n, []).append(t + UNF)
+    return flat, per_task, len(names) <= 1
+
+
+def run(mmlab, cmd):
+    env = dict(os.environ)
+    s = subprocess.run(['setarch', '-R', 'strace', '-q', '-f', '-y', '-e',
+                        'trace=%memory,%process'] + cmd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, env=env, text=True, errors='replace')
+    with tempfile.TemporaryDirectory() as d:
+        m = subprocess.run([mmlab, 'record', '-o', d, '--'] + cmd, stdout=subprocess.DEVNULL,
+                           env=env)
+        with open(os.path.join(d, 'trace.strace'), errors='replace') as f:
+            mine = f.read()
+        for snap in ('initial.maps', 'final.maps'):
+            if not os.path.getsize(os.path.join(d, snap)):
+                print('%s: empty %s' % (cmd[0], snap))
+                return False
+    if s.returncode != m.returncode:
+        print('%s: exit status strace %d, mmlab record %d' % (cmd[0], s.returncode, m.returncode))
+        return False
+    sf, st, single = normalize(s.stderr)
+    mf, mt, _ = normalize(mine)
+    ok = True
+    if set(st) != set(mt):
+        print('%s: tasks differ: strace %s, mmlab %s' % (cmd[0], sorted(st), sorted(mt)))
+        ok = False
+    for n in sorted(set(st) & set(mt)):
+        a, b = st[n], mt[n]
+        for k in range(max(len(a), len(b))):
+            x = a[k] if k < len(a) else '<none>'
+            y = b[k] if k < len(b) else '<none>'
+            if x != y:
+                print('%s: task %s call %d differs:\n  strace: %s\n  mmlab:  %s' % (cmd[0], n, k, x, y))
+                ok = False
+                break
+    if ok and single and sf != mf:
+        for x, y in zip(sf, mf):
+            if x != y:
+                print('%s: line differs:\n  strace: %s\n  mmlab:  %s' % (cmd[0], x, y))
+                break
+        ok = False
+    print('%s: %s (%d lines)' % (' '.join(cmd)[:60], 'same' if ok else 'DIFFERENT', len(sf)))
+    return ok
+
+
+def main():
+    mmlab, progs = sys.argv[1], sys.argv[2:]
+    cmds = [p.split('::') for p in progs]
+    results = [run(mmlab, c) for c in cmds]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,503 @@
+/*
+ * mmlab record -o DIR -- CMD ARGS...: runs CMD under ptrace with address randomization off and
+ * writes DIR/trace.strace (its memory and process system calls in strace -f -y syntax),
+ * DIR/initial.maps (after the first execve) and DIR/final.maps (at the exit of the traced
+ * process, before its mm is torn down), and DIR/cmd. The event loop follows strace 6.1's
+ * src/strace.c: "[pid N]" prefixes while more than one task is traced, " <unfinished ...>" when
+ * another task's line interrupts an open one, "<... NAME resumed>" when it comes back, and
+ * "= ?" at PTRACE_EVENT_EXIT for a task that dies inside a call. It leaves out attaching to
+ * running processes, seccomp filtering and group-stop handling beyond resuming.
+ */
+#include "record.h"
+#include "strace_flags.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ptrace.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ACOLUMN 40 /* strace's default -a: results start in this column */
+
+struct rec_task {
+	pid_t pid;
+	pid_t tgid;
+	bool in_syscall;     /* between syscall-entry and -exit stops */
+	bool traced_call;    /* the current call is printed */
+	int flags;           /* REC_* from the entry printer */
+	struct rec_syscall sc;
+	struct rec_task *next;
+};
+
+struct recorder {
+	FILE *out;
+	const char *dir;
+	pid_t leader;            /* the process we started */
+	struct rec_task *tasks;
+	unsigned int nprocs;
+	struct rec_task *printing; /* task whose line is open, or NULL */
+	size_t curcol;           /* column in the open line */
+	bool initial_written;
+	struct sbuf sb;
+};
+
+static void put(struct recorder *r, const char *s)
+{
+	fputs(s, r->out);
+	r->curcol += strlen(s);
+}
+
+static void put_sb(struct recorder *r)
+{
+	put(r, sbuf_str(&r->sb));
+	sbuf_reset(&r->sb);
+}
+
+static void newline(struct recorder *r)
+{
+	fputc('\n', r->out);
+	r->curcol = 0;
+	r->printing = NULL;
+}
+
+/* strace's printleader(): end another task's open line, then "[pid N] " if several tasks. */
+static void printleader(struct recorder *r, struct rec_task *t)
+{
+	char b[32];
+
+	if (r->printing && r->curcol) {
+		put(r, " <unfinished ...>");
+		newline(r);
+	}
+	r->printing = t;
+	r->curcol = 0;
+	if (r->nprocs > 1) {
+		snprintf(b, sizeof(b), "[pid %5d] ", t->pid);
+		put(r, b);
+	}
+}
+
+static void tabto(struct recorder *r)
+{
+	while (r->curcol < ACOLUMN) {
+		fputc(' ', r->out);
+		r->curcol++;
+	}
+}
+
+static struct rec_task *find_task(struct recorder *r, pid_t pid)
+{
+	for (struct rec_task *t = r->tasks; t; t = t->next)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+static struct rec_task *add_task(struct recorder *r, pid_t pid)
+{
+	struct rec_task *t = calloc(1, sizeof(*t));
+	char path[64], line[256];
+	FILE *f;
+
+	if (!t)
+		return NULL;
+	t->pid = pid;
+	t->tgid = pid;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "Tgid:", 5))
+				t->tgid = atoi(line + 5);
+		fclose(f);
+	}
+	t->next = r->tasks;
+	r->tasks = t;
+	r->nprocs++;
+	return t;
+}
+
+static void drop_task(struct recorder *r, struct rec_task *t)
+{
+	struct rec_task **pp = &r->tasks;
+
+	while (*pp && *pp != t)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = t->next;
+	if (r->printing == t) {
+		if (r->curcol)
+			newline(r);
+		r->printing = NULL;
+	}
+	r->nprocs--;
+	free(t);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out, ret = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		ret = -errno;
+		goto close_in;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)n) != n) {
+			ret = -EIO;
+			break;
+		}
+	}
+	if (n < 0)
+		ret = -errno;
+	close(out);
+close_in:
+	close(in);
+	return ret;
+}
+
+static void snapshot_maps(struct recorder *r, pid_t pid, const char *name)
+{
+	char from[64], to[4096];
+
+	snprintf(from, sizeof(from), "/proc/%d/maps", pid);
+	snprintf(to, sizeof(to), "%s/%s", r->dir, name);
+	if (copy_file(from, to))
+		fprintf(stderr, "mmlab record: cannot copy %s to %s\n", from, to);
+}
+
+static bool get_info(pid_t pid, struct __ptrace_syscall_info *info)
+{
+	return ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(*info), info) > 0;
+}
+
+static void syscall_entry(struct recorder *r, struct rec_task *t,
+			  const struct __ptrace_syscall_info *info)
+{
+	t->in_syscall = true;
+	t->sc = (struct rec_syscall){ .pid = t->pid, .nr = (int)info->entry.nr };
+	for (int k = 0; k < 6; k++)
+		t->sc.args[k] = info->entry.args[k];
+	t->traced_call = rec_syscall_traced(t->sc.nr);
+	if (!t->traced_call)
+		return;
+	printleader(r, t);
+	sbuf_printf(&r->sb, "%s(", rec_syscall_name(t->sc.nr));
+	t->flags = rec_print_entry(&r->sb, &t->sc);
+	put_sb(r);
+	fflush(r->out);
+}
+
+static void syscall_exit(struct recorder *r, struct rec_task *t,
+			 const struct __ptrace_syscall_info *info)
+{
+	t->in_syscall = false;
+	if (!t->traced_call)
+		return;
+	t->traced_call = false;
+	t->sc.rval = (long)info->exit.rval;
+	t->sc.is_error = info->exit.is_error;
+	if (r->printing != t) {
+		printleader(r, t);
+		sbuf_printf(&r->sb, "<... %s resumed>", rec_syscall_name(t->sc.nr));
+	}
+	rec_print_exit(&r->sb, &t->sc, t->flags);
+	sbuf_puts(&r->sb, ") ");
+	put_sb(r);
+	tabto(r);
+	rec_print_ret(&r->sb, &t->sc, t->flags);
+	put_sb(r);
+	newline(r);
+	if (t->sc.nr == 59 && !t->sc.is_error && t->tgid == r->leader && !r->initial_written) {
+		snapshot_maps(r, t->pid, "initial.maps");
+		r->initial_written = true;
+	}
+}
+
+/* strace's print_event_exit(): a task dies inside a call (exit, exit_group, or killed). */
+static void event_exit(struct recorder *r, struct rec_task *t)
+{
+	if (t->tgid == r->leader)
+		snapshot_maps(r, t->pid, "final.maps");
+	if (!t->in_syscall || !t->traced_call)
+		return;
+	if (r->printing && r->printing != t && r->curcol) {
+		put(r, " <unfinished ...>");
+		newline(r);
+	}
+	if (r->printing != t) {
+		printleader(r, t);
+		sbuf_printf(&r->sb, "<... %s resumed>", rec_syscall_name(t->sc.nr));
+	}
+	if (!(t->flags & REC_DECODED))
+		sbuf_puts(&r->sb, " <unfinished ...>");
+	sbuf_puts(&r->sb, ") ");
+	put_sb(r);
+	tabto(r);
+	put(r, "= ?");
+	newline(r);
+	t->traced_call = false;
+}
+
+static void print_signal(struct recorder *r, struct rec_task *t, const siginfo_t *si)
+{
+	char b[16];
+
+	printleader(r, t);
+	sbuf_printf(&r->sb, "--- %s ", strace_signame(si->si_signo, b));
+	rec_print_siginfo(&r->sb, si);
+	sbuf_puts(&r->sb, " ---");
+	put_sb(r);
+	newline(r);
+}
+
+static void print_gone(struct recorder *r, struct rec_task *t, int status)
+{
+	char b[16];
+
+	printleader(r, t);
+	if (WIFEXITED(status))
+		sbuf_printf(&r->sb, "+++ exited with %d +++", WEXITSTATUS(status));
+	else
+		sbuf_printf(&r->sb, "+++ killed by %s %s+++", strace_signame(WTERMSIG(status), b),
+			    WCOREDUMP(status) ? "(core dumped) " : "");
+	put_sb(r);
+	newline(r);
+}
+
+/* Handles one wait status; returns the signal to inject when resuming, or -1 not to resume. */
+static int handle_stop(struct recorder *r, struct rec_task *t, int status, bool fresh)
+{
+	int sig = WSTOPSIG(status), event = (unsigned int)status >> 16;
+	struct __ptrace_syscall_info info;
+	siginfo_t si;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		if (!get_info(t->pid, &info))
+			return 0;
+		if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+			syscall_entry(r, t, &info);
+		else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+			syscall_exit(r, t, &info);
+		return 0;
+	}
+	if (sig == SIGTRAP && event) {
+		if (event == PTRACE_EVENT_EXIT)
+			event_exit(r, t);
+		return 0;
+	}
+	if (fresh && sig == SIGSTOP)
+		return 0; /* the stop every new tracee starts with */
+	if (ptrace(PTRACE_GETSIGINFO, t->pid, 0, &si) < 0)
+		return 0; /* group-stop: just resume */
+	print_signal(r, t, &si);
+	return sig;
+}
+
+static int trace_loop(struct recorder *r)
+{
+	int exit_code = 0;
+
+	while (r->nprocs) {
+		struct rec_task *t;
+		bool fresh = false;
+		int status, sig;
+		pid_t pid = waitpid(-1, &status, __WALL);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		t = find_task(r, pid);
+		if (!t) {
+			t = add_task(r, pid);
+			if (!t)
+				return -ENOMEM;
+			fresh = true;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			print_gone(r, t, status);
+			if (pid == r->leader)
+				exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
+							      : 128 + WTERMSIG(status);
+			drop_task(r, t);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		if (((unsigned int)status >> 16) == PTRACE_EVENT_EXEC) {
+			unsigned long former;
+
+			/* a non-leader thread's execve takes over the leader's pid */
+			if (!ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) && (pid_t)former != pid) {
+				struct rec_task *old = find_task(r, (pid_t)former);
+
+				if (old) {
+					t->in_syscall = old->in_syscall;
+					t->traced_call = old->traced_call;
+					t->sc = old->sc;
+					t->sc.pid = pid;
+					t->flags = old->flags;
+					drop_task(r, old);
+				}
+			}
+		}
+		sig = handle_stop(r, t, status, fresh);
+		if (sig >= 0)
+			ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig);
+	}
+	fflush(r->out);
+	return exit_code;
+}
+
+/* Resolves CMD through $PATH as strace does, so execve shows the same filename. */
+static char *resolve_cmd(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char *buf;
+
+	if (strchr(cmd, '/') || !path)
+		return strdup(cmd);
+	buf = malloc(strlen(path) + strlen(cmd) + 2);
+	if (!buf)
+		return NULL;
+	for (const char *p = path; *p;) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		struct stat st;
+
+		if (n) {
+			memcpy(buf, p, n);
+			buf[n] = '/';
+			strcpy(buf + n + 1, cmd);
+			if (!stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK))
+				return buf;
+		}
+		p += n + (e ? 1 : 0);
+	}
+	strcpy(buf, cmd);
+	return buf;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: mmlab record -o DIR -- CMD [ARGS...]\n");
+}
+
+static int write_cmd(const char *dir, char **argv)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cmd", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (int k = 0; argv[k]; k++)
+		fprintf(f, "%s%s", k ? " " : "", argv[k]);
+	fputc('\n', f);
+	return fclose(f) ? -EIO : 0;
+}
+
+/**
+ * cmd_record() - the "mmlab record" subcommand.
+ * @argc: argument count, argv[0] being "record".
+ * @argv: "record", "-o", DIR, "--", CMD, ARGS...
+ *
+ * Context: process context; forks and traces the command.
+ * Return: the command's exit status (128+signal when killed), 2 for usage errors, 1 when
+ * tracing fails.
+ */
+int cmd_record(int argc, char **argv)
+{
+	struct recorder r = { 0 };
+	const char *dir = NULL;
+	char path[4096], *exe;
+	int k, status, ret;
+	pid_t pid;
+
+	for (k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "-o") && k + 1 < argc) {
+			dir = argv[++k];
+		} else if (!strcmp(argv[k], "--")) {
+			k++;
+			break;
+		} else {
+			break;
+		}
+	}
+	if (!dir || k >= argc) {
+		usage();
+		return 2;
+	}
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "mmlab record: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if (write_cmd(dir, argv + k)) {
+		fprintf(stderr, "mmlab record: cannot write %s/cmd\n", dir);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%s/trace.strace", dir);
+	r.out = fopen(path, "w");
+	if (!r.out) {
+		fprintf(stderr, "mmlab record: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	r.dir = dir;
+	exe = resolve_cmd(argv[k]);
+	if (!exe) {
+		fclose(r.out);
+		return 1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		int p = personality(0xffffffff);
+
+		if (p != -1)
+			personality((unsigned long)p | ADDR_NO_RANDOMIZE);
+		fclose(r.out);
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(127);
+		raise(SIGSTOP);
+		execv(exe, argv + k);
+		_exit(127);
+	}
+	free(exe);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
+		fclose(r.out);
+		return 1;
+	}
+	r.leader = pid;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
+		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+			   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+			   PTRACE_O_EXITKILL) < 0 ||
+	    !add_task(&r, pid)) {
+		kill(pid, SIGKILL);
+		fclose(r.out);
+		return 1;
+	}
+	ptrace(PTRACE_SYSCALL, pid, 0, 0);
+	ret = trace_loop(&r);
+	while (r.tasks)
+		drop_task(&r, r.tasks);
+	sbuf_free(&r.sb);
+	if (fclose(r.out))
+		return 1;
+	return ret < 0 ? 1 : ret;
+}
