@@ -18,7 +18,8 @@
  *   - A writer builds new nodes, publishes them with a release store and frees replaced nodes
  *     only after a grace period. A reader sees every entry as it was at some moment during its
  *     read-side critical section.
- *   - Before exiting a program that destroyed trees, call rcu_barrier() so deferred frees run.
+ *   - Before exiting a program that destroyed trees, call mt_rcu_barrier() so deferred frees
+ *     run (liburcu's rcu_barrier() works too, but ThreadSanitizer cannot see its internals).
  *
  * Differences from Linux: no internal spinlock (mtree_* do not lock), no gfp arguments, no
  * XA_ZERO_ENTRY/value entries, no bulk mode; every tree is in RCU mode and every internal node
@@ -169,6 +170,8 @@ void *mas_prev_range(struct ma_state *mas, unsigned long min);
 #define mt_for_each(__tree, __entry, __index, __max)                                               \
 	for (__entry = mt_find(__tree, &(__index), __max); __entry;                                \
 	     __entry = ((__index) ? mt_find(__tree, &(__index), __max) : NULL))
+
+void mt_rcu_barrier(void);
 
 /* Checks and statistics (caller's lock). */
 int __must_check mt_validate(struct maple_tree *mt);

@@ -250,7 +250,7 @@ int main(void)
 
 	rcu_register_thread();
 	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	rcu_barrier();
+	mt_rcu_barrier();
 	rcu_unregister_thread();
 	return ret;
 }
