@@ -1,0 +1,350 @@
+/*
+ * Maple tree benchmark on VMA-like trees (two pages mapped, one page gap) of 16, 256, 4096 and
+ * 65536 ranges: find_vma-style lookups, split-and-fill stores (mprotect of the first page of a
+ * VMA, then the whole VMA back), erases, top-down one-page gap searches, iteration and
+ * duplication, with libbsd's red-black tree doing the same lookups, stores and erases as the
+ * baseline (the structure Linux used before 6.1). Also bytes per stored range.
+ *
+ * The RB side gets its nodes preallocated and pays no allocation; the maple side allocates a
+ * node per store and frees replaced nodes through call_rcu(), as in the kernel.
+ */
+#include <stdio.h>
+#include <sys/cdefs.h>
+#ifndef __unused /* RB_GENERATE_STATIC uses BSD's __unused; glibc's cdefs.h lacks it */
+#define __unused __attribute__((unused))
+#endif
+#include <bsd/sys/tree.h>
+#include <stdlib.h>
+
+#include "benchutil.h"
+#include "lib/maple_tree.h"
+
+#define P 4096UL
+#define BASE 0x10000000UL
+#define REPS 5
+
+struct vma {
+	RB_ENTRY(vma) rb;
+	unsigned long start, end; /* [start, end) */
+};
+
+static int vma_cmp(struct vma *a, struct vma *b)
+{
+	return (a->start > b->start) - (a->start < b->start);
+}
+
+RB_HEAD(vma_tree, vma);
+RB_GENERATE_STATIC(vma_tree, vma, rb, vma_cmp)
+
+/* find_vma on the RB tree: the first VMA with end > addr. */
+static struct vma *rb_find_vma(struct vma_tree *t, unsigned long addr)
+{
+	struct vma *n = RB_ROOT(t), *best = NULL;
+
+	while (n) {
+		if (n->end > addr) {
+			best = n;
+			if (n->start <= addr)
+				break;
+			n = RB_LEFT(n, rb);
+		} else {
+			n = RB_RIGHT(n, rb);
+		}
+	}
+	return best;
+}
+
+static uint64_t seed = 88172645463325252ULL;
+
+static uint64_t rnd(void)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return seed;
+}
+
+struct setup {
+	unsigned long n;
+	struct vma *vmas, *spare;
+	struct maple_tree mt;
+	struct vma_tree rb;
+	unsigned long *addr; /* random addresses inside the mapped span */
+	unsigned long *pick; /* random VMA indices */
+};
+
+#define NR_RANDOM 8192
+
+static void build(struct setup *s, unsigned long n)
+{
+	unsigned long i;
+
+	s->n = n;
+	s->vmas = calloc(n, sizeof(*s->vmas));
+	s->spare = calloc(n, sizeof(*s->spare));
+	s->addr = malloc(NR_RANDOM * sizeof(*s->addr));
+	s->pick = malloc(NR_RANDOM * sizeof(*s->pick));
+	if (!s->vmas || !s->spare || !s->addr || !s->pick)
+		abort();
+	mt_init_flags(&s->mt, MT_FLAGS_ALLOC_RANGE);
+	RB_INIT(&s->rb);
+	for (i = 0; i < n; i++) {
+		struct vma *v = &s->vmas[i];
+
+		v->start = BASE + i * 3 * P;
+		v->end = v->start + 2 * P;
+		if (mtree_store_range(&s->mt, v->start, v->end - 1, v))
+			abort();
+		RB_INSERT(vma_tree, &s->rb, v);
+	}
+	for (i = 0; i < NR_RANDOM; i++) {
+		s->addr[i] = BASE + rnd() % (n * 3 * P);
+		s->pick[i] = rnd() % n;
+	}
+}
+
+static void teardown(struct setup *s)
+{
+	mtree_destroy(&s->mt);
+	free(s->vmas);
+	free(s->spare);
+	free(s->addr);
+	free(s->pick);
+}
+
+static double per_op(uint64_t t0, unsigned long ops)
+{
+	return (double)(bench_now_ns() - t0) / (double)ops;
+}
+
+static void bench_lookup(struct setup *s, double *maple, double *rb)
+{
+	double m[REPS], r[REPS];
+	unsigned long ops = 1 << 20, i;
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (i = 0; i < ops; i++) {
+			unsigned long index = s->addr[i % NR_RANDOM];
+
+			bench_keep(mt_find(&s->mt, &index, ULONG_MAX));
+		}
+		m[k] = per_op(t0, ops);
+		t0 = bench_now_ns();
+		for (i = 0; i < ops; i++)
+			bench_keep(rb_find_vma(&s->rb, s->addr[i % NR_RANDOM]));
+		r[k] = per_op(t0, ops);
+	}
+	*maple = bench_median(m, REPS);
+	*rb = bench_median(r, REPS);
+}
+
+/* mprotect of a VMA's first page (a split), then of the whole VMA (the merge back). */
+static void bench_split_fill(struct setup *s, double *maple, double *rb)
+{
+	double m[REPS], r[REPS];
+	unsigned long ops = s->n < 4096 ? 1 << 16 : 1 << 17, i;
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (i = 0; i < ops; i++) {
+			struct vma *v = &s->vmas[s->pick[i % NR_RANDOM]];
+
+			if (mtree_store_range(&s->mt, v->start, v->start + P - 1, &s->spare[0]) ||
+			    mtree_store_range(&s->mt, v->start, v->end - 1, v))
+				abort();
+		}
+		m[k] = per_op(t0, 2 * ops);
+		t0 = bench_now_ns();
+		for (i = 0; i < ops; i++) {
+			unsigned long j = s->pick[i % NR_RANDOM];
+			struct vma *v = &s->vmas[j], *head = &s->spare[j];
+
+			head->start = v->start;
+			head->end = v->start + P;
+			v->start += P; /* order unchanged: adjust in place, as vma_adjust did */
+			RB_INSERT(vma_tree, &s->rb, head);
+			RB_REMOVE(vma_tree, &s->rb, head);
+			v->start -= P;
+		}
+		r[k] = per_op(t0, 2 * ops);
+	}
+	*maple = bench_median(m, REPS);
+	*rb = bench_median(r, REPS);
+}
+
+static void bench_erase(struct setup *s, double *maple, double *rb)
+{
+	double m[REPS], r[REPS];
+	unsigned long batch = s->n / 2 < 4096 ? s->n / 2 : 4096, i, j;
+	unsigned long *idx = malloc(batch * sizeof(*idx));
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		uint64_t t0;
+
+		for (i = 0; i < batch; i++) /* distinct VMAs: a stride through a random start */
+			idx[i] = (s->pick[k] + i * 2) % s->n;
+		t0 = bench_now_ns();
+		for (i = 0; i < batch; i++)
+			bench_keep(mtree_erase(&s->mt, s->vmas[idx[i]].start));
+		m[k] = per_op(t0, batch);
+		for (i = 0; i < batch; i++) {
+			struct vma *v = &s->vmas[idx[i]];
+
+			if (mtree_store_range(&s->mt, v->start, v->end - 1, v))
+				abort();
+		}
+		t0 = bench_now_ns();
+		for (i = 0; i < batch; i++)
+			RB_REMOVE(vma_tree, &s->rb, &s->vmas[idx[i]]);
+		r[k] = per_op(t0, batch);
+		for (j = 0; j < batch; j++)
+			RB_INSERT(vma_tree, &s->rb, &s->vmas[idx[j]]);
+	}
+	free(idx);
+	*maple = bench_median(m, REPS);
+	*rb = bench_median(r, REPS);
+}
+
+static double bench_gap(struct setup *s)
+{
+	double m[REPS];
+	unsigned long ops = 1 << 18, i;
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (i = 0; i < ops; i++) {
+			MA_STATE(mas, &s->mt, 0, 0);
+
+			if (mas_empty_area_rev(&mas, BASE, s->addr[i % NR_RANDOM] + 3 * P, P))
+				abort();
+			bench_keep(mas.index);
+		}
+		m[k] = per_op(t0, ops);
+	}
+	return bench_median(m, REPS);
+}
+
+static double bench_iterate(struct setup *s)
+{
+	double m[REPS];
+	unsigned long rounds = (1 << 20) / s->n + 1, i, n = 0;
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (i = 0; i < rounds; i++) {
+			MA_STATE(mas, &s->mt, 0, 0);
+			void *entry;
+
+			rcu_read_lock();
+			mas_for_each(&mas, entry, ULONG_MAX)
+				n++;
+			rcu_read_unlock();
+		}
+		m[k] = per_op(t0, rounds * s->n);
+	}
+	bench_keep(n);
+	return bench_median(m, REPS);
+}
+
+static double bench_dup(struct setup *s)
+{
+	double m[REPS];
+	unsigned long rounds = s->n >= 4096 ? 20 : 2000, i;
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		uint64_t total = 0;
+
+		for (i = 0; i < rounds; i++) {
+			struct maple_tree copy;
+			uint64_t t0;
+
+			mt_init(&copy);
+			t0 = bench_now_ns();
+			if (__mt_dup(&s->mt, &copy))
+				abort();
+			total += bench_now_ns() - t0;
+			mtree_destroy(&copy);
+		}
+		m[k] = (double)total / (double)rounds / 1000.0;
+	}
+	return bench_median(m, REPS);
+}
+
+static void report(const char *what, unsigned long n, double v, const char *unit,
+		   const char *base, double bv)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_%lu", what, n);
+	bench_report("maple", name, v, unit, base, bv, true);
+}
+
+/* Bytes per range of a tree built by ascending insertion, with or without gaps. */
+static void bench_bytes(void)
+{
+	static const unsigned long sizes[] = { 256, 4096, 65536 };
+	unsigned int i, gaps;
+
+	for (gaps = 0; gaps < 2; gaps++) {
+		for (i = 0; i < 3; i++) {
+			struct maple_tree mt;
+			unsigned long j, step = gaps ? 3 * P : 2 * P;
+			char name[64];
+
+			mt_init_flags(&mt, MT_FLAGS_ALLOC_RANGE);
+			for (j = 0; j < sizes[i]; j++)
+				if (mtree_store_range(&mt, BASE + j * step, BASE + j * step + 2 * P - 1,
+						      (void *)(BASE + j)))
+					abort();
+			snprintf(name, sizeof(name), "bytes_per_range_%s_%lu",
+				 gaps ? "vma" : "contiguous", sizes[i]);
+			bench_report("maple", name, (double)mt_bytes_used(&mt) / (double)sizes[i],
+				     "B", "rbtree", (double)sizeof(struct vma), true);
+			mtree_destroy(&mt);
+		}
+	}
+}
+
+int main(void)
+{
+	static const unsigned long sizes[] = { 16, 256, 4096, 65536 };
+	unsigned int i;
+
+	rcu_register_thread();
+	bench_header("maple", "maple tree vs libbsd red-black tree on VMA-like ranges");
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct setup s;
+		double m, r;
+
+		build(&s, sizes[i]);
+		bench_lookup(&s, &m, &r);
+		report("lookup", s.n, m, "ns/op", "rbtree", r);
+		bench_split_fill(&s, &m, &r);
+		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
+		bench_erase(&s, &m, &r);
+		report("erase", s.n, m, "ns/op", "rbtree", r);
+		report("gap_topdown_1page", s.n, bench_gap(&s), "ns/op", NULL, 0);
+		report("iterate", s.n, bench_iterate(&s), "ns/entry", NULL, 0);
+		report("dup", s.n, bench_dup(&s), "us/tree", NULL, 0);
+		report("bytes_per_range", s.n, (double)mt_bytes_used(&s.mt) / (double)s.n, "B",
+		       "rbtree", (double)sizeof(struct vma));
+		if (mt_validate(&s.mt))
+			abort();
+		teardown(&s);
+	}
+	bench_bytes();
+	mt_rcu_barrier();
+	rcu_unregister_thread();
+	return 0;
+}

@@ -1,0 +1,632 @@
+/*
+ * Maple tree write path: store a range over whatever it overlaps (trimming or splitting the
+ * neighbours exactly as Linux's mas_store), with node splits, rebalancing and gap upkeep. It
+ * corresponds to the write half of lib/maple_tree.c (mas_wr_*, mas_spanning_store,
+ * mas_split, mas_rebalance), rebuilt around one idea instead of the kernel's many cases:
+ *
+ * A store replaces a contiguous span of nodes on every level it touches with new nodes:
+ *
+ *   level k+1:  [ a  b  L ........... R  c  d ]     L, R: nodes holding first and last
+ *   level k:          [x y|first ... last|z]        items = kept left + new + kept right
+ *
+ * On level 0 the items are the leaf slots left of @first, the new entry, and the slots right
+ * of @last; on level k the items are the kept children of the boundary nodes plus the nodes
+ * built on level k - 1. Too few items (below minimum fill) pull in a whole neighbour node of
+ * the same level, even under another parent, like mas_spanning_rebalance. Too many are split
+ * evenly, or, when appending at the right edge of the tree, leaving the new right node at
+ * minimum fill so that ascending insertion packs nodes. The climb stops at the first level
+ * where one node was replaced by one node: that one is published with a single release store
+ * into its parent (or the root), and every replaced node is freed after a grace period.
+ * Nothing is visible before that store, so an allocation failure just frees the new nodes.
+ *
+ * Left out: the kernel's node preallocation API (mas_preallocate) and in-place appends; only
+ * an exact-range overwrite with a non-NULL entry is done in place.
+ */
+#include "maple_internal.h"
+
+#include <string.h>
+
+#define MT_ITEMS_MAX 48 /* 15 kept + 3 + 15 kept on a leaf; < MIN + 16 after a pull */
+#define MT_MID_MAX 4
+#define MT_FRESH_MAX (MT_MID_MAX * (MAPLE_HEIGHT_MAX + 1))
+
+/* One slot of a node being built: an entry (leaf) or a child with its gap. */
+struct mt_item {
+	void *ptr;	    /* entry, or child enode */
+	unsigned long last; /* last index covered */
+	unsigned long gap;  /* largest gap in the child (internal levels) */
+};
+
+/* State of one store, threaded through every step (Linux's ma_wr_state in spirit). */
+struct ma_wr_state {
+	struct maple_tree *mt;
+	unsigned long first, last;		    /* range stored, after NULL merging */
+	void *entry;				    /* what is stored; NULL erases */
+	unsigned int height;			    /* tree height before the store */
+	struct ma_state l, r;			    /* paths to first and last */
+	unsigned long lo[MAPLE_HEIGHT_MAX + 1];	    /* replaced span per level, from leaves */
+	unsigned long hi[MAPLE_HEIGHT_MAX + 1];
+	struct mt_item items[MT_ITEMS_MAX];	    /* slots of the level being built */
+	unsigned int nr;
+	bool bias;				    /* appending at the right edge */
+	struct mt_item mid[MT_MID_MAX];		    /* nodes built on the level below */
+	unsigned int nr_mid;
+	struct maple_node *fresh[MT_FRESH_MAX];	    /* every node allocated, for unwinding */
+	unsigned int nr_fresh;
+	struct maple_node *leaf;		    /* new leaf when only one leaf changed */
+};
+
+/* Path entries by level counted from the leaves, as the climb goes. */
+static inline struct ma_path *wr_l(struct ma_wr_state *w, unsigned int k)
+{
+	return &w->l.path[w->height - 1 - k];
+}
+static inline struct ma_path *wr_r(struct ma_wr_state *w, unsigned int k)
+{
+	return &w->r.path[w->height - 1 - k];
+}
+
+/* Appends an item; two NULL ranges in a row become one (the tree never has them apart). */
+static void wr_push(struct ma_wr_state *w, void *ptr, unsigned long last, unsigned long gap)
+{
+	if (!ptr && w->nr && !w->items[w->nr - 1].ptr) {
+		w->items[w->nr - 1].last = last;
+		return;
+	}
+	VM_BUG_ON(w->nr >= MT_ITEMS_MAX);
+	w->items[w->nr++] = (struct mt_item){ .ptr = ptr, .last = last, .gap = gap };
+}
+
+static void wr_push_slot(struct ma_wr_state *w, struct ma_path *p, unsigned int i, bool leaf)
+{
+	struct maple_node *n = mte_to_node(p->node);
+	unsigned long last = ma_slot_max(ma_pivots(n, leaf), i, n->meta.end, p->max);
+
+	wr_push(w, ma_slots(n, leaf)[i], last, leaf ? 0 : n->ma64.gap[i]);
+}
+
+/* Level 0: slots left of first, the entry, slots right of last. */
+static void wr_leaf_items(struct ma_wr_state *w)
+{
+	struct ma_path *lp = wr_l(w, 0), *rp = wr_r(w, 0);
+	struct maple_node *ln = mte_to_node(lp->node), *rn = mte_to_node(rp->node);
+	unsigned int i;
+
+	w->nr = 0;
+	for (i = 0; i < lp->offset; i++)
+		wr_push_slot(w, lp, i, true);
+	if (w->l.index < w->first)
+		wr_push(w, ln->mr64.slot[lp->offset], w->first - 1, 0);
+	wr_push(w, w->entry, w->last, 0);
+	if (w->r.last > w->last)
+		wr_push(w, rn->mr64.slot[rp->offset], w->r.last, 0);
+	for (i = rp->offset + 1; i < rn->meta.end; i++)
+		wr_push_slot(w, rp, i, true);
+	w->bias = rp->max == ULONG_MAX && rp->offset + 1 == rn->meta.end;
+}
+
+/* Level k > 0: kept children of the boundary nodes around the nodes built below. */
+static void wr_node_items(struct ma_wr_state *w, unsigned int k)
+{
+	struct ma_path *lp = wr_l(w, k), *rp = wr_r(w, k);
+	struct maple_node *rn = mte_to_node(rp->node);
+	unsigned int i;
+
+	w->nr = 0;
+	for (i = 0; i < lp->offset; i++)
+		wr_push_slot(w, lp, i, false);
+	for (i = 0; i < w->nr_mid; i++)
+		wr_push(w, w->mid[i].ptr, w->mid[i].last, w->mid[i].gap);
+	for (i = rp->offset + 1; i < rn->meta.end; i++)
+		wr_push_slot(w, rp, i, false);
+	w->bias = rp->max == ULONG_MAX && rp->offset + 1 == rn->meta.end;
+}
+
+/* Child @p->offset of path entry @p, as the path entry one level down. */
+static void wr_path_child(struct ma_path *p, struct ma_path *c, bool last_slot)
+{
+	struct maple_node *n = mte_to_node(p->node);
+	struct maple_enode *child = n->ma64.slot[p->offset];
+
+	*c = (struct ma_path){
+		.node = child,
+		.min = ma_slot_min(n->ma64.pivot, p->offset, p->min),
+		.max = ma_slot_max(n->ma64.pivot, p->offset, n->meta.end, p->max),
+		.offset = last_slot ? mte_to_node(child)->meta.end - 1 : 0,
+	};
+}
+
+/*
+ * Too few items on level @k: take in every slot of the node just left of the span (or right,
+ * at the left edge), found through the nearest ancestor that has one, as the kernel's
+ * spanning rebalance does. The span grows by that node; the paths above now lead to it.
+ */
+static void wr_pull_neighbour(struct ma_wr_state *w, unsigned int k)
+{
+	bool left = w->lo[k] > 0;
+	struct mt_item saved[MT_ITEMS_MAX];
+	unsigned int nr = w->nr, j, i;
+	struct ma_path *p;
+
+	for (j = k + 1; j < w->height; j++) {
+		p = left ? wr_l(w, j) : wr_r(w, j);
+		if (left ? p->offset > 0 : p->offset + 1u < mte_to_node(p->node)->meta.end)
+			break;
+	}
+	VM_BUG_ON(j >= w->height);
+	if (left)
+		p->offset--;
+	else
+		p->offset++;
+	for (i = j; i > k; i--) {
+		if (left)
+			wr_path_child(wr_l(w, i), wr_l(w, i - 1), true);
+		else
+			wr_path_child(wr_r(w, i), wr_r(w, i - 1), false);
+	}
+	p = left ? wr_l(w, k) : wr_r(w, k);
+	memcpy(saved, w->items, nr * sizeof(saved[0]));
+	w->nr = 0;
+	if (!left)
+		for (i = 0; i < nr; i++)
+			wr_push(w, saved[i].ptr, saved[i].last, saved[i].gap);
+	for (i = 0; i < mte_to_node(p->node)->meta.end; i++)
+		wr_push_slot(w, p, i, k == 0);
+	if (left)
+		for (i = 0; i < nr; i++)
+			wr_push(w, saved[i].ptr, saved[i].last, saved[i].gap);
+	if (left)
+		w->lo[k] = p->min;
+	else
+		w->hi[k] = p->max;
+	w->bias = false;
+}
+
+static void wr_unwind(struct ma_wr_state *w)
+{
+	while (w->nr_fresh)
+		mt_free_node_now(w->fresh[--w->nr_fresh]);
+}
+
+/* Fills a new node with items [@start, @start + @nr); its range begins at @min. */
+static unsigned long wr_fill(struct maple_node *n, bool leaf, const struct mt_item *it,
+			     unsigned int nr, unsigned long min)
+{
+	unsigned long *piv = ma_pivots(n, leaf);
+	void **slots = ma_slots(n, leaf);
+	unsigned int i;
+
+	n->meta.end = (unsigned char)nr;
+	for (i = 0; i < nr; i++) {
+		if (i + 1 < nr)
+			piv[i] = it[i].last;
+		slots[i] = it[i].ptr;
+		if (!leaf)
+			n->ma64.gap[i] = it[i].gap;
+	}
+	return mt_node_gap(n, leaf, min, it[nr - 1].last);
+}
+
+/* Splits the items of level @k into new nodes, which become w->mid. */
+static int __must_check wr_build(struct ma_wr_state *w, unsigned int k)
+{
+	bool leaf = k == 0;
+	unsigned int cap = mt_slots(leaf), nr = w->nr, cnt = (nr + cap - 1) / cap;
+	unsigned int sizes[MT_MID_MAX], i, start = 0, rest = nr;
+	unsigned long min = w->lo[k];
+
+	VM_BUG_ON(cnt == 0 || cnt > MT_MID_MAX);
+	if (w->bias && cnt > 1) {
+		sizes[cnt - 1] = max(mt_min_slots(leaf), nr - (cnt - 1) * cap);
+		rest -= sizes[cnt - 1];
+		for (i = 0; i + 1 < cnt; i++)
+			sizes[i] = rest / (cnt - 1) + (i < rest % (cnt - 1));
+	} else {
+		for (i = 0; i < cnt; i++)
+			sizes[i] = nr / cnt + (i < nr % cnt);
+	}
+	w->nr_mid = 0;
+	for (i = 0; i < cnt; i++) {
+		struct maple_node *n = mt_alloc_node();
+		const struct mt_item *it = &w->items[start];
+		unsigned long gap;
+
+		if (!n)
+			return -ENOMEM;
+		w->fresh[w->nr_fresh++] = n;
+		gap = wr_fill(n, leaf, it, sizes[i], min);
+		w->mid[w->nr_mid++] = (struct mt_item){
+			.ptr = mt_mk_node(n, leaf), .last = it[sizes[i] - 1].last, .gap = gap
+		};
+		min = it[sizes[i] - 1].last + 1;
+		start += sizes[i];
+	}
+	if (leaf && cnt == 1)
+		w->leaf = w->fresh[w->nr_fresh - 1];
+	return 0;
+}
+
+/*
+ * Frees the replaced nodes under @enode (on level @k, covering [min, max]): the node itself
+ * and, below it, every child meeting the replaced span of its level. Children outside the
+ * span were moved into new nodes and stay.
+ */
+static void wr_free_span(struct ma_wr_state *w, struct maple_enode *enode, unsigned int k,
+			 unsigned long min, unsigned long max)
+{
+	struct maple_node *n = mte_to_node(enode);
+	unsigned int i;
+
+	if (k > 0) {
+		unsigned long *piv = n->ma64.pivot;
+
+		for (i = 0; i < n->meta.end; i++) {
+			unsigned long lo = ma_slot_min(piv, i, min);
+			unsigned long hi = ma_slot_max(piv, i, n->meta.end, max);
+
+			if (hi >= w->lo[k - 1] && lo <= w->hi[k - 1])
+				wr_free_span(w, n->ma64.slot[i], k - 1, lo, hi);
+		}
+	}
+	mt_defer_free(w->mt, n);
+}
+
+/* Propagates a child's new gap up the left path, in place, from level @k. */
+static void wr_update_gaps(struct ma_wr_state *w, unsigned int k, unsigned long gap)
+{
+	for (; k < w->height; k++) {
+		struct ma_path *p = wr_l(w, k);
+		struct maple_node *n = mte_to_node(p->node);
+
+		if (n->ma64.gap[p->offset] == gap)
+			return;
+		n->ma64.gap[p->offset] = gap;
+		gap = mt_node_gap(n, false, p->min, p->max);
+	}
+}
+
+/* Publishes @root (height @height) in place of the whole old tree. */
+static void wr_new_root(struct ma_wr_state *w, struct maple_enode *root, unsigned int height,
+			unsigned int k)
+{
+	struct maple_enode *old = w->mt->ma_root;
+	unsigned int i;
+
+	for (i = k; i <= w->height; i++) {
+		w->lo[i] = 0;
+		w->hi[i] = ULONG_MAX;
+	}
+	w->mt->ma_nodes += w->nr_fresh;
+	w->mt->ma_height = height;
+	__atomic_store_n(&w->mt->ma_root, root, __ATOMIC_RELEASE);
+	if (old)
+		wr_free_span(w, old, w->height - 1, 0, ULONG_MAX);
+	if (!root || height != 1 || mte_to_node(root) != w->leaf)
+		w->leaf = NULL;
+}
+
+/* The climb described at the top of this file. */
+static int __must_check wr_store_span(struct ma_wr_state *w)
+{
+	unsigned int k;
+	int ret;
+
+	for (k = 0;; k++) {
+		struct ma_path *lp, *rp;
+		bool whole;
+
+		if (k == w->height) { /* the old root split: one more level */
+			struct maple_node *n = mt_alloc_node();
+
+			if (!n)
+				return -ENOMEM;
+			w->fresh[w->nr_fresh++] = n;
+			wr_fill(n, false, w->mid, w->nr_mid, 0);
+			w->leaf = NULL;
+			wr_new_root(w, mt_mk_node(n, false), k + 1, k);
+			return 0;
+		}
+		lp = wr_l(w, k);
+		rp = wr_r(w, k);
+		if (k == 0)
+			wr_leaf_items(w);
+		else
+			wr_node_items(w, k);
+		w->lo[k] = lp->min;
+		w->hi[k] = rp->max;
+		whole = lp->min == 0 && rp->max == ULONG_MAX;
+		if (!whole && w->nr < mt_min_slots(k == 0)) {
+			wr_pull_neighbour(w, k);
+			lp = wr_l(w, k);
+			rp = wr_r(w, k);
+			whole = w->lo[k] == 0 && w->hi[k] == ULONG_MAX;
+		}
+		if (whole && w->nr == 1 && (k > 0 || !w->items[0].ptr)) {
+			/* One child left (or one NULL range): the tree gets shorter. */
+			wr_new_root(w, k ? w->items[0].ptr : NULL, k, k);
+			return 0;
+		}
+		ret = wr_build(w, k);
+		if (ret)
+			return ret;
+		if (whole && w->nr_mid == 1) {
+			wr_new_root(w, w->mid[0].ptr, k + 1, k + 1);
+			return 0;
+		}
+		if (!whole && w->nr_mid == 1 && lp->node == rp->node) {
+			struct ma_path *pp = wr_l(w, k + 1);
+			struct maple_node *parent = mte_to_node(pp->node);
+
+			w->mt->ma_nodes += w->nr_fresh;
+			mt_slot_store((void **)&parent->ma64.slot[pp->offset], w->mid[0].ptr);
+			wr_update_gaps(w, k + 1, w->mid[0].gap);
+			wr_free_span(w, lp->node, k, lp->min, lp->max);
+			if (k)
+				w->leaf = NULL;
+			return 0;
+		}
+	}
+}
+
+/* Empty tree: one leaf of up to three ranges. */
+static int __must_check wr_store_empty(struct ma_wr_state *w)
+{
+	struct maple_node *n;
+
+	if (!w->entry)
+		return 0;
+	w->nr = 0;
+	if (w->first)
+		wr_push(w, NULL, w->first - 1, 0);
+	wr_push(w, w->entry, w->last, 0);
+	if (w->last != ULONG_MAX)
+		wr_push(w, NULL, ULONG_MAX, 0);
+	n = mt_alloc_node();
+	if (!n)
+		return -ENOMEM;
+	wr_fill(n, true, w->items, w->nr, 0);
+	w->mt->ma_nodes = 1;
+	w->mt->ma_height = 1;
+	w->leaf = n;
+	__atomic_store_n(&w->mt->ma_root, mt_mk_node(n, true), __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Is every node on the state's path still in the tree, at the tree's height? */
+static bool mas_path_valid(struct ma_state *mas)
+{
+	unsigned int d;
+
+	if (mas->status != ma_active || mas->depth + 1u != mas->tree->ma_height)
+		return false;
+	if (mas->path[0].node != mas->tree->ma_root)
+		return false;
+	for (d = 0; d <= mas->depth; d++)
+		if (mt_node_dead(mte_to_node(mas->path[d].node)))
+			return false;
+	return true;
+}
+
+/* Points @dst (a copy of @src's path) at the leaf slot of @index, inside @src's leaf. */
+static void *mas_locate(struct ma_state *dst, const struct ma_state *src, unsigned long index)
+{
+	const struct ma_path *lp = &src->path[src->depth];
+	struct maple_node *n = mte_to_node(lp->node);
+	unsigned int end = n->meta.end, i;
+
+	for (i = 0; i + 1 < end && index > n->mr64.pivot[i]; i++)
+		;
+	if (dst != src)
+		memcpy(dst->path, src->path, (src->depth + 1u) * sizeof(src->path[0]));
+	dst->tree = src->tree;
+	dst->depth = src->depth;
+	dst->status = ma_active;
+	dst->path[dst->depth].offset = (unsigned char)i;
+	dst->index = ma_slot_min(n->mr64.pivot, i, lp->min);
+	dst->last = ma_slot_max(n->mr64.pivot, i, end, lp->max);
+	return n->mr64.slot[i];
+}
+
+/* Finds the range holding @index: inside the state's leaf when @in_leaf, else by a walk. */
+static void *wr_find(struct ma_state *tmp, struct ma_state *mas, bool in_leaf,
+		     unsigned long index)
+{
+	const struct ma_path *lp = &mas->path[mas->depth];
+
+	if (in_leaf && index >= lp->min && index <= lp->max)
+		return mas_locate(tmp, mas, index);
+	tmp->tree = mas->tree;
+	return mas_descend(tmp, index);
+}
+
+/* Exact overwrite of one range with a non-NULL entry: a single store, no new node. */
+static void wr_slot_store(struct ma_wr_state *w)
+{
+	struct ma_path *lp = wr_l(w, 0);
+	struct maple_node *n = mte_to_node(lp->node);
+	void *old = n->mr64.slot[lp->offset];
+
+	mt_slot_store(&n->mr64.slot[lp->offset], w->entry);
+	if (!old && w->height > 1)
+		wr_update_gaps(w, 1, mt_node_gap(n, true, lp->min, lp->max));
+}
+
+/*
+ * Only one leaf changed, in place under the same parents (or the tree is one leaf): the state
+ * stays on the range just written, so that iteration and further stores need no descent.
+ */
+static void mas_keep_position(struct ma_state *mas, struct ma_wr_state *w)
+{
+	unsigned int h = w->mt->ma_height;
+
+	if (h == 1) {
+		mas->path[0] = (struct ma_path){ .node = w->mt->ma_root, .max = ULONG_MAX };
+	} else {
+		memcpy(mas->path, w->l.path, h * sizeof(mas->path[0]));
+		mas->path[h - 1].node = mt_mk_node(w->leaf, true);
+	}
+	mas->depth = (unsigned char)(h - 1);
+	mas_locate(mas, mas, w->first);
+	mas->index = w->first;
+	mas->last = w->last;
+}
+
+/**
+ * mas_store_gfp - store @entry over [mas->index, mas->last], trimming or splitting whatever
+ * overlaps; a NULL @entry erases the range. When the state stands on a live leaf that holds
+ * the range (after mas_walk, mas_find ...), no new descent is made.
+ * @mas: the maple state; afterwards [index, last] is the range written (widened to merge
+ *       neighbouring NULL ranges when erasing) and the state can keep iterating
+ * @entry: the new entry
+ *
+ * Context: writer's lock. Return: 0, -EINVAL if index > last, -ENOMEM (tree unchanged).
+ */
+int mas_store_gfp(struct ma_state *mas, void *entry)
+{
+	struct ma_wr_state w; /* 4 KiB: set field by field, zeroing it would cost more than a store */
+	bool in_leaf;
+	int ret;
+
+	if (mas->index > mas->last)
+		return -EINVAL;
+	w.mt = mas->tree;
+	w.first = mas->index;
+	w.last = mas->last;
+	w.entry = entry;
+	w.height = w.mt->ma_height;
+	w.nr_fresh = 0;
+	w.nr_mid = 0;
+	w.leaf = NULL;
+	if (!w.mt->ma_root) {
+		ret = wr_store_empty(&w);
+		goto out;
+	}
+	in_leaf = mas_path_valid(mas);
+	if (!entry) { /* widen over NULL neighbours so that no two NULL ranges touch */
+		if (w.first && !wr_find(&w.l, mas, in_leaf, w.first - 1))
+			w.first = w.l.index;
+		if (w.last != ULONG_MAX && !wr_find(&w.r, mas, in_leaf, w.last + 1))
+			w.last = w.r.last;
+	}
+	wr_find(&w.l, mas, in_leaf, w.first);
+	wr_find(&w.r, mas, in_leaf, w.last);
+	if (entry && w.l.index == w.first && w.l.last == w.last) {
+		w.leaf = mte_to_node(wr_l(&w, 0)->node);
+		wr_slot_store(&w);
+		ret = 0;
+		goto out;
+	}
+	ret = wr_store_span(&w);
+	if (ret)
+		wr_unwind(&w);
+out:
+	if (ret)
+		return ret;
+	mas->index = w.first;
+	mas->last = w.last;
+	mas->status = ma_pause;
+	if (w.leaf)
+		mas_keep_position(mas, &w);
+	return 0;
+}
+
+/**
+ * mtree_store_range - store @entry over [@first, @last]; NULL erases.
+ * @mt: the tree
+ * @first: first index
+ * @last: last index
+ * @entry: the entry
+ *
+ * Context: writer's lock. Return: 0, -EINVAL if @first > @last, -ENOMEM (tree unchanged).
+ */
+int mtree_store_range(struct maple_tree *mt, unsigned long first, unsigned long last, void *entry)
+{
+	struct ma_state mas; /* only what mas_store_gfp reads from a fresh state */
+
+	mas.tree = mt;
+	mas_set_range(&mas, first, last);
+	return mas_store_gfp(&mas, entry);
+}
+
+/**
+ * mtree_store - store @entry at the single index @index.
+ * @mt: the tree
+ * @index: the index
+ * @entry: the entry
+ *
+ * Context: writer's lock. Return: 0 or -ENOMEM (tree unchanged).
+ */
+int mtree_store(struct maple_tree *mt, unsigned long index, void *entry)
+{
+	return mtree_store_range(mt, index, index, entry);
+}
+
+/**
+ * mtree_insert_range - store @entry over [@first, @last] only if all of it is empty.
+ * @mt: the tree
+ * @first: first index
+ * @last: last index
+ * @entry: the entry, not NULL
+ *
+ * Context: writer's lock. Return: 0, -EINVAL (@first > @last or NULL @entry), -EEXIST if any
+ * index in the range is occupied, -ENOMEM (tree unchanged).
+ */
+int mtree_insert_range(struct maple_tree *mt, unsigned long first, unsigned long last,
+		       void *entry)
+{
+	MA_STATE(mas, mt, first, last);
+
+	if (first > last || !entry)
+		return -EINVAL;
+	if (mas_walk(&mas) || mas.last < last)
+		return -EEXIST;
+	mas_set_range(&mas, first, last);
+	return mas_store_gfp(&mas, entry);
+}
+
+/**
+ * mtree_insert - mtree_insert_range() of one index.
+ * @mt: the tree
+ * @index: the index
+ * @entry: the entry, not NULL
+ *
+ * Context: writer's lock. Return: 0, -EINVAL, -EEXIST, -ENOMEM.
+ */
+int mtree_insert(struct maple_tree *mt, unsigned long index, void *entry)
+{
+	return mtree_insert_range(mt, index, index, entry);
+}
+
+/**
+ * mas_erase - erase the whole range holding mas->index.
+ * @mas: the maple state; afterwards [index, last] is the range erased
+ *
+ * Context: writer's lock. Return: the entry erased, NULL if there was none, or
+ * ERR_PTR(-ENOMEM) with the tree unchanged.
+ */
+void *mas_erase(struct ma_state *mas)
+{
+	void *entry = mas_descend(mas, mas->index);
+	int ret;
+
+	if (!entry)
+		return NULL;
+	ret = mas_store_gfp(mas, NULL);
+	return ret ? ERR_PTR(ret) : entry;
+}
+
+/**
+ * mtree_erase - erase the whole range holding @index.
+ * @mt: the tree
+ * @index: the index
+ *
+ * Context: writer's lock. Return: the entry erased, NULL, or ERR_PTR(-ENOMEM).
+ */
+void *mtree_erase(struct maple_tree *mt, unsigned long index)
+{
+	struct ma_state mas;
+
+	mas.tree = mt;
+	mas.index = index;
+	return mas_erase(&mas);
+}

@@ -1,0 +1,1070 @@
+/*
+ * Maple tree: node allocation and RCU-deferred freeing, the read side (walk, find, next, prev),
+ * gap search, duplication and validation. It corresponds to the read-side half of Linux's
+ * lib/maple_tree.c; the write path is in maple_store.c. It leaves out the kernel's encoded
+ * parent pointers (a maple state keeps its path instead), the sparse "root pointer" tree and
+ * the node preallocation API.
+ */
+#include "maple_internal.h"
+
+#include <string.h>
+#include <time.h>
+
+#ifdef MT_TSAN
+char mt_tsan_grace_period;
+#endif
+
+/* ---- Node allocation and deferred freeing ---- */
+
+static __thread long mt_fail_after = -1;
+static __thread unsigned long mt_allocations;
+
+void mt_set_alloc_fail_after(long n)
+{
+	mt_fail_after = n;
+}
+
+unsigned long mt_nr_allocations(void)
+{
+	return mt_allocations;
+}
+
+/* Returns a zeroed node, or NULL when memory (or the fault-injection seam) says no. */
+struct maple_node *mt_alloc_node(void)
+{
+	struct maple_node *n;
+
+	if (mt_fail_after >= 0) {
+		if (mt_fail_after == 0)
+			return NULL;
+		mt_fail_after--;
+	}
+	n = aligned_alloc(MAPLE_NODE_SIZE, sizeof(*n));
+	if (!n)
+		return NULL;
+	mt_allocations++;
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+/* For nodes that were never published. */
+void mt_free_node_now(struct maple_node *n)
+{
+	free(n);
+}
+
+#define MT_FREE_BATCH 254
+
+/* Nodes replaced by one or more writes, freed together after one grace period. */
+struct mt_free_batch {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct maple_node *nodes[MT_FREE_BATCH];
+};
+
+static void mt_free_batch_rcu(struct rcu_head *head)
+{
+	struct mt_free_batch *b = caa_container_of(head, struct mt_free_batch, rcu);
+	unsigned int i;
+
+#ifdef MT_TSAN
+	__tsan_acquire(b);
+	__tsan_acquire(&mt_tsan_grace_period);
+#endif
+	for (i = 0; i < b->nr; i++)
+		free(b->nodes[i]);
+	free(b);
+}
+
+void mt_flush_free(struct maple_tree *mt)
+{
+	struct mt_free_batch *b = mt->ma_free;
+
+	if (!b)
+		return;
+	mt->ma_free = NULL;
+#ifdef MT_TSAN
+	__tsan_release(b);
+#endif
+	call_rcu(&b->rcu, mt_free_batch_rcu);
+}
+
+struct mt_barrier {
+	struct rcu_head rcu;
+	int done; /* atomic */
+};
+
+static void mt_barrier_rcu(struct rcu_head *head)
+{
+	struct mt_barrier *b = caa_container_of(head, struct mt_barrier, rcu);
+
+#ifdef MT_TSAN
+	__tsan_acquire(b);
+#endif
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+}
+
+/**
+ * mt_rcu_barrier - wait until every node freed so far by this thread's trees is back in the
+ * allocator. call_rcu() runs callbacks in the order they were queued, so one callback queued
+ * now and seen to run is enough. Unlike liburcu's rcu_barrier(), every access it makes is
+ * visible to ThreadSanitizer.
+ *
+ * Context: registered RCU thread, outside any read-side critical section.
+ */
+void mt_rcu_barrier(void)
+{
+	struct mt_barrier b = { .done = 0 };
+	struct timespec ts = { .tv_nsec = 100000 };
+
+#ifdef MT_TSAN
+	__tsan_release(&b);
+#endif
+	call_rcu(&b.rcu, mt_barrier_rcu);
+	while (!__atomic_load_n(&b.done, __ATOMIC_ACQUIRE))
+		nanosleep(&ts, NULL);
+}
+
+/*
+ * mt_defer_free - free @n after a grace period. The node must already be unlinked; it is
+ * marked dead so that readers and maple states holding it re-walk. Cannot fail: without
+ * memory for a batch it waits for a grace period instead.
+ */
+void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
+{
+	struct mt_free_batch *b = mt->ma_free;
+
+	__atomic_store_n(&n->meta.dead, 1, __ATOMIC_RELEASE);
+	mt->ma_nodes--;
+	if (b && b->nr == MT_FREE_BATCH) {
+		mt_flush_free(mt);
+		b = NULL;
+	}
+	if (!b) {
+		b = malloc(sizeof(*b));
+		if (!b) {
+			synchronize_rcu();
+#ifdef MT_TSAN
+			__tsan_acquire(&mt_tsan_grace_period);
+#endif
+			free(n);
+			return;
+		}
+		b->nr = 0;
+		mt->ma_free = b;
+	}
+	b->nodes[b->nr++] = n;
+}
+
+/* ---- Tree life cycle ---- */
+
+/**
+ * mt_init_flags - initialise an empty tree.
+ * @mt: the tree
+ * @flags: MT_FLAGS_ALLOC_RANGE and/or MT_FLAGS_USE_RCU
+ *
+ * Context: the tree is not yet visible to anyone.
+ */
+void mt_init_flags(struct maple_tree *mt, unsigned int flags)
+{
+	mt->ma_root = NULL;
+	mt->ma_flags = flags;
+	mt->ma_height = 0;
+	mt->ma_nodes = 0;
+	mt->ma_free = NULL;
+}
+
+static void mt_destroy_walk(struct maple_tree *mt, struct maple_enode *enode)
+{
+	struct maple_node *n = mte_to_node(enode);
+	unsigned int i;
+
+	if (!mte_is_leaf(enode))
+		for (i = 0; i < n->meta.end; i++)
+			mt_destroy_walk(mt, n->ma64.slot[i]);
+	mt_defer_free(mt, n);
+}
+
+/**
+ * __mt_destroy - unlink every node and free them after a grace period.
+ * @mt: the tree; it is left empty and usable.
+ *
+ * Context: writer's lock. Concurrent readers finish safely on the old nodes.
+ */
+void __mt_destroy(struct maple_tree *mt)
+{
+	struct maple_enode *root = mt->ma_root;
+
+	__atomic_store_n(&mt->ma_root, NULL, __ATOMIC_RELEASE);
+	if (root)
+		mt_destroy_walk(mt, root);
+	mt_flush_free(mt);
+	mt->ma_height = 0;
+}
+
+/**
+ * mtree_destroy - destroy a tree, as __mt_destroy().
+ * @mt: the tree
+ *
+ * Context: writer's lock.
+ */
+void mtree_destroy(struct maple_tree *mt)
+{
+	__mt_destroy(mt);
+}
+
+/* ---- Read side ---- */
+
+/* Index of the slot covering @index in a node using @end slots. */
+static inline unsigned int ma_offset(const unsigned long *piv, unsigned int end,
+				     unsigned long index)
+{
+	unsigned int i;
+
+	for (i = 0; i + 1 < end; i++)
+		if (index <= piv[i])
+			break;
+	return i;
+}
+
+/*
+ * mas_descend - walk from the root to the leaf slot covering @index, filling the path.
+ * Sets index/last to that slot's range and status to ma_active, or to ma_none (range
+ * [0, ULONG_MAX]) when the tree is empty. Returns the slot's entry.
+ */
+void *mas_descend(struct ma_state *mas, unsigned long index)
+{
+	struct maple_enode *enode = __atomic_load_n(&mas->tree->ma_root, __ATOMIC_ACQUIRE);
+	unsigned long min = 0, max = ULONG_MAX;
+	unsigned int d = 0;
+
+	if (!enode) {
+		mas->status = ma_none;
+		mas->index = 0;
+		mas->last = ULONG_MAX;
+		return NULL;
+	}
+	for (;;) {
+		struct maple_node *n = mte_to_node(enode);
+		bool leaf = mte_is_leaf(enode);
+		unsigned long *piv = ma_pivots(n, leaf);
+		unsigned int end = n->meta.end;
+		unsigned int off = ma_offset(piv, end, index);
+		unsigned long lo = ma_slot_min(piv, off, min), hi = ma_slot_max(piv, off, end, max);
+		void *slot = mt_slot_load(&ma_slots(n, leaf)[off]);
+
+		mas->path[d] = (struct ma_path){ .node = enode, .min = min, .max = max, .offset = off };
+		if (leaf) {
+			mas->depth = d;
+			mas->index = lo;
+			mas->last = hi;
+			mas->status = ma_active;
+			return slot;
+		}
+		enode = slot;
+		min = lo;
+		max = hi;
+		d++;
+	}
+}
+
+/**
+ * mtree_load - the entry covering @index.
+ * @mt: the tree
+ * @index: the index
+ *
+ * Context: takes rcu_read_lock() itself. Return: the entry or NULL.
+ */
+void *mtree_load(struct maple_tree *mt, unsigned long index)
+{
+	struct maple_enode *enode;
+	void *entry = NULL;
+
+	rcu_read_lock();
+	enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
+	while (enode) {
+		struct maple_node *n = mte_to_node(enode);
+		bool leaf = mte_is_leaf(enode);
+		unsigned int off = ma_offset(ma_pivots(n, leaf), n->meta.end, index);
+
+		if (leaf) {
+			entry = mt_slot_load(&n->mr64.slot[off]);
+			break;
+		}
+		enode = mt_slot_load((void **)&n->ma64.slot[off]);
+	}
+	mt_tsan_read_done();
+	rcu_read_unlock();
+	return entry;
+}
+
+/* Current leaf of an active maple state. */
+static inline struct maple_node *mas_leaf(const struct ma_state *mas)
+{
+	return mte_to_node(mas->path[mas->depth].node);
+}
+
+/* Re-reads the leaf slot the state points at; re-walks to @index if the leaf is dead. */
+static void *mas_read_slot(struct ma_state *mas, unsigned long index)
+{
+	struct maple_node *n = mas_leaf(mas);
+	void *entry = mt_slot_load(&n->mr64.slot[mas->path[mas->depth].offset]);
+
+	if (likely(!mt_node_dead(n)))
+		return entry;
+	return mas_descend(mas, index);
+}
+
+/* Moves the path to the first slot of the next leaf. False at the right edge of the tree. */
+static bool mas_next_leaf(struct ma_state *mas)
+{
+	int j = (int)mas->depth - 1;
+	unsigned int d;
+
+	while (j >= 0 && mas->path[j].offset + 1 >= mte_to_node(mas->path[j].node)->meta.end)
+		j--;
+	if (j < 0)
+		return false;
+	mas->path[j].offset++;
+	for (d = (unsigned int)j; d < mas->depth; d++) {
+		struct ma_path *p = &mas->path[d];
+		struct maple_node *n = mte_to_node(p->node);
+		unsigned long *piv = n->ma64.pivot;
+
+		mas->path[d + 1] = (struct ma_path){
+			.node = mt_slot_load((void **)&n->ma64.slot[p->offset]),
+			.min = ma_slot_min(piv, p->offset, p->min),
+			.max = ma_slot_max(piv, p->offset, n->meta.end, p->max),
+			.offset = 0,
+		};
+	}
+	return true;
+}
+
+/* Moves the path to the last slot of the previous leaf. False at the left edge. */
+static bool mas_prev_leaf(struct ma_state *mas)
+{
+	int j = (int)mas->depth - 1;
+	unsigned int d;
+
+	while (j >= 0 && mas->path[j].offset == 0)
+		j--;
+	if (j < 0)
+		return false;
+	mas->path[j].offset--;
+	for (d = (unsigned int)j; d < mas->depth; d++) {
+		struct ma_path *p = &mas->path[d];
+		struct maple_node *n = mte_to_node(p->node);
+		unsigned long *piv = n->ma64.pivot;
+		struct maple_enode *child = mt_slot_load((void **)&n->ma64.slot[p->offset]);
+
+		mas->path[d + 1] = (struct ma_path){
+			.node = child,
+			.min = ma_slot_min(piv, p->offset, p->min),
+			.max = ma_slot_max(piv, p->offset, n->meta.end, p->max),
+			.offset = mte_to_node(child)->meta.end - 1,
+		};
+	}
+	return true;
+}
+
+/* One range forward from an active state; NULL with ma_overflow past @max. */
+static void *mas_next_slot(struct ma_state *mas, unsigned long max, bool empty)
+{
+	for (;;) {
+		struct ma_path *leaf = &mas->path[mas->depth];
+		struct maple_node *n;
+		unsigned long next;
+		void *entry;
+
+		if (mas->last >= max) {
+			mas->status = ma_overflow;
+			return NULL;
+		}
+		next = mas->last + 1;
+		n = mte_to_node(leaf->node);
+		if (leaf->offset + 1 < n->meta.end) {
+			leaf->offset++;
+		} else if (!mas_next_leaf(mas)) {
+			mas->status = ma_overflow;
+			return NULL;
+		}
+		leaf = &mas->path[mas->depth];
+		n = mte_to_node(leaf->node);
+		mas->index = next;
+		mas->last = ma_slot_max(n->mr64.pivot, leaf->offset, n->meta.end, leaf->max);
+		entry = mas_read_slot(mas, next);
+		/*
+		 * After a re-walk (the leaf died under us) the range at next may now start at or
+		 * before the old position: it is not "after" it, so skip it as Linux does.
+		 */
+		if (unlikely(mas->index < next))
+			continue;
+		if (entry || empty)
+			return entry;
+	}
+}
+
+/* One range backward from an active state; NULL with ma_underflow below @min. */
+static void *mas_prev_slot(struct ma_state *mas, unsigned long min, bool empty)
+{
+	for (;;) {
+		struct ma_path *leaf = &mas->path[mas->depth];
+		struct maple_node *n;
+		unsigned long prev;
+		void *entry;
+
+		if (mas->index <= min) {
+			mas->status = ma_underflow;
+			return NULL;
+		}
+		prev = mas->index - 1;
+		if (leaf->offset > 0) {
+			leaf->offset--;
+		} else if (!mas_prev_leaf(mas)) {
+			mas->status = ma_underflow;
+			return NULL;
+		}
+		leaf = &mas->path[mas->depth];
+		n = mte_to_node(leaf->node);
+		mas->last = prev;
+		mas->index = ma_slot_min(n->mr64.pivot, leaf->offset, leaf->min);
+		entry = mas_read_slot(mas, prev);
+		if (unlikely(mas->last > prev)) /* re-walked into a range reaching past prev */
+			continue;
+		if (entry || empty)
+			return entry;
+	}
+}
+
+/**
+ * mas_walk - the entry covering mas->index; sets index/last to its range (NULL ranges too).
+ * @mas: the maple state
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the entry or NULL; on an empty tree
+ * index/last become [0, ULONG_MAX] and status ma_none.
+ */
+void *mas_walk(struct ma_state *mas)
+{
+	void *entry = mas_descend(mas, mas->index);
+
+	mt_tsan_read_done();
+	return entry;
+}
+
+/* Where the next forward/backward step starts from, given the state's status. */
+static bool mas_next_setup(struct ma_state *mas, unsigned long max)
+{
+	switch (mas->status) {
+	case ma_active:
+		if (mt_node_dead(mas_leaf(mas)))
+			mas_descend(mas, mas->index);
+		return mas->status == ma_active;
+	case ma_pause:
+	case ma_overflow:
+	case ma_none:
+		if (mas->last >= max)
+			return false;
+		mas_descend(mas, mas->last + 1);
+		/* The range at last + 1 is the "next" one: step back so that next_slot finds it. */
+		return mas->status == ma_active;
+	default:
+		mas_descend(mas, mas->index);
+		return mas->status == ma_active;
+	}
+}
+
+static void *mas_next_common(struct ma_state *mas, unsigned long max, bool empty)
+{
+	enum maple_status st = mas->status;
+	void *entry;
+
+	if (!mas_next_setup(mas, max)) {
+		mt_tsan_read_done();
+		return NULL;
+	}
+	if (st == ma_pause || st == ma_overflow || st == ma_none) {
+		/* Positioned on the range after the old last: that range is the answer. */
+		entry = mas_read_slot(mas, mas->index);
+		if (mas->index > max) {
+			mas->status = ma_overflow;
+			entry = NULL;
+		} else if (!entry && !empty) {
+			entry = mas_next_slot(mas, max, empty);
+		}
+	} else {
+		entry = mas_next_slot(mas, max, empty);
+	}
+	mt_tsan_read_done();
+	return entry;
+}
+
+/**
+ * mas_next - the next non-NULL entry after the current range, starting at or below @max.
+ * @mas: the maple state; from ma_start, the current range is the one covering mas->index.
+ * @max: the largest index to look at
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the entry (index/last set) or NULL.
+ */
+void *mas_next(struct ma_state *mas, unsigned long max)
+{
+	return mas_next_common(mas, max, false);
+}
+
+/**
+ * mas_next_range - the next range, NULL or not, as mas_next().
+ * @mas: the maple state
+ * @max: the largest index to look at
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the range's entry, possibly NULL.
+ */
+void *mas_next_range(struct ma_state *mas, unsigned long max)
+{
+	return mas_next_common(mas, max, true);
+}
+
+static bool mas_prev_setup(struct ma_state *mas, unsigned long min)
+{
+	switch (mas->status) {
+	case ma_active:
+		if (mt_node_dead(mas_leaf(mas)))
+			mas_descend(mas, mas->index);
+		return mas->status == ma_active;
+	case ma_pause:
+	case ma_underflow:
+	case ma_none:
+		if (mas->index <= min)
+			return false;
+		mas_descend(mas, mas->index - 1);
+		return mas->status == ma_active;
+	default:
+		mas_descend(mas, mas->index);
+		return mas->status == ma_active;
+	}
+}
+
+static void *mas_prev_common(struct ma_state *mas, unsigned long min, bool empty)
+{
+	enum maple_status st = mas->status;
+	void *entry;
+
+	if (!mas_prev_setup(mas, min)) {
+		mt_tsan_read_done();
+		return NULL;
+	}
+	if (st == ma_pause || st == ma_underflow || st == ma_none) {
+		entry = mas_read_slot(mas, mas->last);
+		if (mas->last < min) {
+			mas->status = ma_underflow;
+			entry = NULL;
+		} else if (!entry && !empty) {
+			entry = mas_prev_slot(mas, min, empty);
+		}
+	} else {
+		entry = mas_prev_slot(mas, min, empty);
+	}
+	mt_tsan_read_done();
+	return entry;
+}
+
+/**
+ * mas_prev - the nearest non-NULL entry before the current range, ending at or above @min.
+ * @mas: the maple state; from ma_start, the current range is the one covering mas->index.
+ * @min: the smallest index to look at
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the entry (index/last set) or NULL.
+ */
+void *mas_prev(struct ma_state *mas, unsigned long min)
+{
+	if (mas->status == ma_start && mas->index <= min) {
+		mas->status = ma_underflow;
+		return NULL;
+	}
+	return mas_prev_common(mas, min, false);
+}
+
+/**
+ * mas_prev_range - the previous range, NULL or not, as mas_prev().
+ * @mas: the maple state
+ * @min: the smallest index to look at
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the range's entry, possibly NULL.
+ */
+void *mas_prev_range(struct ma_state *mas, unsigned long min)
+{
+	if (mas->status == ma_start && mas->index <= min) {
+		mas->status = ma_underflow;
+		return NULL;
+	}
+	return mas_prev_common(mas, min, true);
+}
+
+/**
+ * mas_find - first call: the entry at or after mas->index, starting at or below @max;
+ * later calls: the next entry after the current one.
+ * @mas: the maple state
+ * @max: the largest index to look at
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the entry (index/last set) or NULL.
+ */
+void *mas_find(struct ma_state *mas, unsigned long max)
+{
+	void *entry;
+
+	if (mas->status != ma_start)
+		return mas_next(mas, max);
+	if (mas->index > max) {
+		mas->status = ma_overflow;
+		return NULL;
+	}
+	entry = mas_descend(mas, mas->index);
+	if (!entry && mas->status == ma_active)
+		entry = mas_next_slot(mas, max, false);
+	mt_tsan_read_done();
+	return entry;
+}
+
+/**
+ * mas_find_rev - first call: the entry at or before mas->index, ending at or above @min;
+ * later calls: the previous entry before the current one.
+ * @mas: the maple state
+ * @min: the smallest index to look at
+ *
+ * Context: rcu_read_lock() or writer's lock. Return: the entry (index/last set) or NULL.
+ */
+void *mas_find_rev(struct ma_state *mas, unsigned long min)
+{
+	void *entry;
+
+	if (mas->status != ma_start)
+		return mas_prev(mas, min);
+	if (mas->index < min) {
+		mas->status = ma_underflow;
+		return NULL;
+	}
+	entry = mas_descend(mas, mas->index);
+	if (!entry && mas->status == ma_active)
+		entry = mas_prev_slot(mas, min, false);
+	mt_tsan_read_done();
+	return entry;
+}
+
+/**
+ * mt_find - the entry covering *@index or the first one after it that starts at or below
+ * @max; on success *@index becomes the entry's last + 1 (0 after ULONG_MAX), as in Linux.
+ * @mt: the tree
+ * @index: in: where to start; out: where to continue
+ * @max: the largest index to look at
+ *
+ * Context: takes rcu_read_lock() itself. Return: the entry or NULL.
+ */
+void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
+{
+	struct ma_state mas;
+	void *entry;
+
+	if (*index > max)
+		return NULL;
+	mas.tree = mt;
+	rcu_read_lock();
+	entry = mas_descend(&mas, *index);
+	if (!entry && mas.status == ma_active)
+		entry = mas_next_slot(&mas, max, false);
+	mt_tsan_read_done();
+	rcu_read_unlock();
+	if (entry)
+		*index = mas.last + 1;
+	return entry;
+}
+
+/**
+ * mt_next - the first entry after the range covering @index, starting at or below @max.
+ * @mt: the tree
+ * @index: the index
+ * @max: the largest index to look at
+ *
+ * Context: takes rcu_read_lock() itself. Return: the entry or NULL.
+ */
+void *mt_next(struct maple_tree *mt, unsigned long index, unsigned long max)
+{
+	struct ma_state mas;
+	void *entry = NULL;
+
+	mas.tree = mt;
+	rcu_read_lock();
+	mas_descend(&mas, index);
+	if (mas.status == ma_active)
+		entry = mas_next_slot(&mas, max, false);
+	mt_tsan_read_done();
+	rcu_read_unlock();
+	return entry;
+}
+
+/**
+ * mt_prev - the nearest entry before the range covering @index, ending at or above @min.
+ * @mt: the tree
+ * @index: the index
+ * @min: the smallest index to look at
+ *
+ * Context: takes rcu_read_lock() itself. Return: the entry or NULL (also when @index <= @min).
+ */
+void *mt_prev(struct maple_tree *mt, unsigned long index, unsigned long min)
+{
+	struct ma_state mas;
+	void *entry = NULL;
+
+	if (index <= min)
+		return NULL;
+	mas.tree = mt;
+	rcu_read_lock();
+	mas_descend(&mas, index);
+	if (mas.status == ma_active)
+		entry = mas_prev_slot(&mas, min, false);
+	mt_tsan_read_done();
+	rcu_read_unlock();
+	return entry;
+}
+
+/* ---- Gap search ---- */
+
+/* Largest free range in a node covering [min, max]: from the slots of a leaf, from the
+ * gaps of an internal node. */
+unsigned long mt_node_gap(struct maple_node *n, bool leaf, unsigned long min, unsigned long max)
+{
+	unsigned int i, end = n->meta.end;
+	unsigned long gap = 0;
+
+	if (!leaf) {
+		for (i = 0; i < end; i++)
+			gap = max(gap, n->ma64.gap[i]);
+		return gap;
+	}
+	for (i = 0; i < end; i++)
+		if (!n->mr64.slot[i])
+			gap = max(gap, mt_range_size(ma_slot_min(n->mr64.pivot, i, min),
+						     ma_slot_max(n->mr64.pivot, i, end, max)));
+	return gap;
+}
+
+struct mt_gap_search {
+	unsigned long min, max, size; /* window and size asked for */
+	bool rev;		      /* highest fit instead of lowest */
+	unsigned long index, last;    /* result */
+};
+
+/* Fits [lo, hi] clipped to the window? Fills in the result if so. */
+static bool mt_gap_fit(struct mt_gap_search *gs, unsigned long lo, unsigned long hi)
+{
+	unsigned long s = max(lo, gs->min), e = min(hi, gs->max);
+
+	if (s > e || e - s < gs->size - 1)
+		return false;
+	if (gs->rev) {
+		gs->last = e;
+		gs->index = e - gs->size + 1;
+	} else {
+		gs->index = s;
+		gs->last = s + gs->size - 1;
+	}
+	return true;
+}
+
+/*
+ * Descends only into children whose gap is large enough and whose range meets the window.
+ * A child passing both tests fails to hold a fit only when the window clips it, which
+ * happens on at most two root-to-leaf paths, so the search stays O(height).
+ */
+static bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *enode, unsigned long min,
+			unsigned long max)
+{
+	struct maple_node *n = mte_to_node(enode);
+	bool leaf = mte_is_leaf(enode);
+	unsigned long *piv = ma_pivots(n, leaf);
+	unsigned int end = n->meta.end;
+	unsigned int k;
+
+	for (k = 0; k < end; k++) {
+		unsigned int i = gs->rev ? end - 1 - k : k;
+		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+
+		if (hi < gs->min || lo > gs->max)
+			continue;
+		if (leaf) {
+			if (!n->mr64.slot[i] && mt_gap_fit(gs, lo, hi))
+				return true;
+		} else if (n->ma64.gap[i] >= gs->size && mt_gap_walk(gs, n->ma64.slot[i], lo, hi)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int mas_gap_search(struct ma_state *mas, unsigned long min, unsigned long max,
+			  unsigned long size, bool rev)
+{
+	struct mt_gap_search gs = { .min = min, .max = max, .size = size, .rev = rev };
+	struct maple_enode *root = mas->tree->ma_root;
+
+	if (min > max || size == 0 || max - min < size - 1)
+		return -EINVAL;
+	if (!root)
+		mt_gap_fit(&gs, 0, ULONG_MAX);
+	else if (!mt_gap_walk(&gs, root, 0, ULONG_MAX))
+		return -EBUSY;
+	mas->index = gs.index;
+	mas->last = gs.last;
+	mas->status = ma_start;
+	return 0;
+}
+
+/**
+ * mas_empty_area - lowest free range of @size indices inside [@min, @max] (both inclusive).
+ * @mas: the maple state; on success [index, last] is the range found
+ * @min: lowest index the range may start at
+ * @max: highest index the range may end at
+ * @size: number of indices, at least 1
+ *
+ * Context: writer's lock. Return: 0, -EINVAL for a bad window, -EBUSY when nothing fits.
+ */
+int mas_empty_area(struct ma_state *mas, unsigned long min, unsigned long max, unsigned long size)
+{
+	return mas_gap_search(mas, min, max, size, false);
+}
+
+/**
+ * mas_empty_area_rev - highest free range of @size indices inside [@min, @max].
+ * @mas: the maple state; on success [index, last] is the range found
+ * @min: lowest index the range may start at
+ * @max: highest index the range may end at
+ * @size: number of indices, at least 1
+ *
+ * Context: writer's lock. Return: 0, -EINVAL for a bad window, -EBUSY when nothing fits.
+ */
+int mas_empty_area_rev(struct ma_state *mas, unsigned long min, unsigned long max,
+		       unsigned long size)
+{
+	return mas_gap_search(mas, min, max, size, true);
+}
+
+/* ---- Duplication ---- */
+
+static void mt_dup_free(struct maple_enode *enode)
+{
+	struct maple_node *n = mte_to_node(enode);
+	unsigned int i;
+
+	if (!mte_is_leaf(enode))
+		for (i = 0; i < n->meta.end; i++)
+			if (n->ma64.slot[i])
+				mt_dup_free(n->ma64.slot[i]);
+	mt_free_node_now(n);
+}
+
+/* Copies a subtree node by node; NULL when out of memory (nothing left allocated). */
+static struct maple_enode *mt_dup_node(struct maple_enode *enode, unsigned long *nodes)
+{
+	struct maple_node *old = mte_to_node(enode), *n = mt_alloc_node();
+	bool leaf = mte_is_leaf(enode);
+	unsigned int i;
+
+	if (!n)
+		return NULL;
+	memcpy(n, old, sizeof(*n));
+	n->meta.dead = 0;
+	(*nodes)++;
+	if (!leaf) {
+		for (i = 0; i < n->meta.end; i++)
+			n->ma64.slot[i] = NULL;
+		for (i = 0; i < n->meta.end; i++) {
+			n->ma64.slot[i] = mt_dup_node(old->ma64.slot[i], nodes);
+			if (!n->ma64.slot[i]) {
+				mt_dup_free(mt_mk_node(n, false));
+				return NULL;
+			}
+		}
+	}
+	return mt_mk_node(n, leaf);
+}
+
+/**
+ * __mt_dup - copy every node of @mt into the empty tree @new, keeping the same entries.
+ * @mt: the source tree
+ * @new: an initialised, empty tree; it takes @mt's flags
+ *
+ * Copying nodes is much cheaper than re-inserting every range (dup_mmap's use).
+ * Context: writer's lock of both trees. Return: 0, -EINVAL if @new is not empty, -ENOMEM
+ * (then @new is still empty).
+ */
+int __mt_dup(struct maple_tree *mt, struct maple_tree *new)
+{
+	struct maple_enode *root = mt->ma_root, *copy;
+	unsigned long nodes = 0;
+
+	if (new->ma_root)
+		return -EINVAL;
+	new->ma_flags = mt->ma_flags;
+	if (!root)
+		return 0;
+	copy = mt_dup_node(root, &nodes);
+	if (!copy)
+		return -ENOMEM;
+	new->ma_height = mt->ma_height;
+	new->ma_nodes = nodes;
+	__atomic_store_n(&new->ma_root, copy, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/**
+ * mtree_dup - as __mt_dup().
+ * @mt: the source tree
+ * @new: an initialised, empty tree
+ *
+ * Context: writer's lock of both trees. Return: 0, -EINVAL, -ENOMEM.
+ */
+int mtree_dup(struct maple_tree *mt, struct maple_tree *new)
+{
+	return __mt_dup(mt, new);
+}
+
+/* ---- Validation ---- */
+
+struct mt_check {
+	struct maple_tree *mt;
+	unsigned long nodes;  /* nodes seen */
+	unsigned int height;  /* expected leaf depth */
+	bool prev_null;	      /* the last slot seen, in index order, was NULL */
+	bool seen;	      /* any slot seen yet */
+	int err;
+};
+
+static void __cold mt_check_fail(struct mt_check *c, struct maple_enode *e, unsigned long min,
+				 unsigned long max, const char *what, unsigned int i)
+{
+	if (!c->err)
+		fprintf(stderr, "mt_validate: node %p [%#lx, %#lx] slot %u: %s\n",
+			(void *)mte_to_node(e), min, max, i, what);
+	c->err = -EINVAL;
+}
+
+/* Returns the node's largest gap as recomputed from the leaves. */
+static unsigned long mt_check_node(struct mt_check *c, struct maple_enode *e, unsigned long min,
+				   unsigned long max, unsigned int depth)
+{
+	struct maple_node *n = mte_to_node(e);
+	bool leaf = mte_is_leaf(e), root = depth == 0;
+	unsigned long *piv = ma_pivots(n, leaf);
+	unsigned int end = n->meta.end, i;
+	unsigned long gap = 0;
+
+	c->nodes++;
+	if ((unsigned long)e & MAPLE_ENODE_MASK & ~(unsigned long)(maple_leaf_64 | maple_arange_64))
+		mt_check_fail(c, e, min, max, "bad node type", 0);
+	if (n->meta.dead)
+		mt_check_fail(c, e, min, max, "dead node in tree", 0);
+	if (leaf != (depth + 1 == c->height))
+		mt_check_fail(c, e, min, max, "leaf not at the leaf depth", 0);
+	if (end > mt_slots(leaf) || end < (root ? (leaf ? 1 : 2) : mt_min_slots(leaf)))
+		mt_check_fail(c, e, min, max, "fill out of limits", end);
+	if (end > mt_slots(leaf) || end == 0)
+		return 0;
+	for (i = 0; i < end; i++) {
+		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+
+		if (i + 1 < end && (piv[i] < lo || piv[i] >= max))
+			mt_check_fail(c, e, min, max, "pivot not increasing or outside parent", i);
+		if (c->err)
+			return 0;
+		if (leaf) {
+			void *entry = n->mr64.slot[i];
+
+			if (!entry && c->seen && c->prev_null)
+				mt_check_fail(c, e, min, max, "adjacent NULL ranges", i);
+			if (!entry)
+				gap = max(gap, mt_range_size(lo, hi));
+			c->prev_null = !entry;
+			c->seen = true;
+		} else {
+			unsigned long g;
+
+			if (!n->ma64.slot[i]) {
+				mt_check_fail(c, e, min, max, "missing child", i);
+				return 0;
+			}
+			g = mt_check_node(c, n->ma64.slot[i], lo, hi, depth + 1);
+			if (g != n->ma64.gap[i])
+				mt_check_fail(c, e, min, max, "wrong gap", i);
+			gap = max(gap, g);
+		}
+	}
+	return gap;
+}
+
+/**
+ * mt_validate - check the whole tree: pivots strictly increasing and inside the parent's
+ * bounds, ranges covering the index space without overlap, no two adjacent NULL ranges,
+ * every gap exact, fill limits, every leaf at the same depth, node count.
+ * @mt: the tree
+ *
+ * Context: writer's lock. Return: 0, or -EINVAL with the first problem printed on stderr.
+ */
+int mt_validate(struct maple_tree *mt)
+{
+	struct mt_check c = { .mt = mt, .height = mt->ma_height };
+	struct maple_enode *root = mt->ma_root;
+
+	if (!root) {
+		if (mt->ma_height || mt->ma_nodes) {
+			fprintf(stderr, "mt_validate: empty tree with height %u, %lu nodes\n",
+				mt->ma_height, mt->ma_nodes);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	mt_check_node(&c, root, 0, ULONG_MAX, 0);
+	if (!c.err && mte_is_leaf(root) && mte_to_node(root)->meta.end == 1 &&
+	    !mte_to_node(root)->mr64.slot[0]) {
+		fprintf(stderr, "mt_validate: tree of one NULL range is not empty\n");
+		c.err = -EINVAL;
+	}
+	if (!c.err && c.nodes != mt->ma_nodes) {
+		fprintf(stderr, "mt_validate: %lu nodes found, %lu counted\n", c.nodes,
+			mt->ma_nodes);
+		c.err = -EINVAL;
+	}
+	return c.err;
+}
+
+static void mt_dump_node(FILE *f, struct maple_enode *e, unsigned long min, unsigned long max,
+			 unsigned int depth)
+{
+	struct maple_node *n = mte_to_node(e);
+	bool leaf = mte_is_leaf(e);
+	unsigned long *piv = ma_pivots(n, leaf);
+	unsigned int i, end = n->meta.end;
+
+	fprintf(f, "%*s%s %p [%#lx, %#lx] end %u\n", (int)depth * 2, "", leaf ? "leaf" : "node",
+		(void *)n, min, max, end);
+	for (i = 0; i < end; i++) {
+		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+
+		if (leaf)
+			fprintf(f, "%*s[%#lx, %#lx] %p\n", (int)depth * 2 + 2, "", lo, hi,
+				n->mr64.slot[i]);
+		else
+			mt_dump_node(f, n->ma64.slot[i], lo, hi, depth + 1);
+	}
+}
+
+/**
+ * mt_dump - print every node and range, for debugging.
+ * @mt: the tree
+ * @f: where to print
+ *
+ * Context: writer's lock.
+ */
+void mt_dump(struct maple_tree *mt, FILE *f)
+{
+	fprintf(f, "maple tree %p height %u nodes %lu\n", (void *)mt, mt->ma_height, mt->ma_nodes);
+	if (mt->ma_root)
+		mt_dump_node(f, mt->ma_root, 0, ULONG_MAX, 0);
+}
