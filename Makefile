@@ -6,7 +6,7 @@ TSAN      := $(BUILD)/tsan
 PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps release run check tsan bench install clean format fuzz
+.PHONY: all deps release run check tsan slowtest bench install clean format fuzz
 
 all: release
 
@@ -36,6 +36,11 @@ tsan: deps
 		-DMMLAB_DEBUG=1 >/dev/null
 	@cmake --build $(TSAN) -j $(JOBS)
 	cd $(TSAN) && ctest --output-on-failure -L tsan
+
+# The slow variants: the maple tree's 10^6-operation differential run validating the whole
+# tree after every operation (takes minutes).
+slowtest: check
+	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench

@@ -81,7 +81,7 @@ __cold void mmlab_bug(const char *file, int line, const char *cond) __attribute_
 })
 #else
 #define VM_BUG_ON(cond) ((void)sizeof(cond))
-#define VM_WARN_ON(cond) ((void)sizeof(cond), false)
+#define VM_WARN_ON(cond) ({ (void)sizeof(cond); false; })
 #endif
 
 /* Doubly linked circular list, as include/linux/list.h. */

@@ -146,7 +146,7 @@ static void wr_pull_neighbour(struct ma_wr_state *w, unsigned int k)
 	bool left = w->lo[k] > 0;
 	struct mt_item saved[MT_ITEMS_MAX];
 	unsigned int nr = w->nr, j, i;
-	struct ma_path *p;
+	struct ma_path *p = NULL;
 
 	for (j = k + 1; j < w->height; j++) {
 		p = left ? wr_l(w, j) : wr_r(w, j);
