@@ -11,6 +11,7 @@ import os, re, subprocess, sys, tempfile
 
 PFX = re.compile(r'^\[pid\s+(\d+)\] (.*)$')
 CLONE_RES = re.compile(r'^(?:(?:clone|clone3|fork|vfork)\(|<\.\.\. (?:clone|clone3|fork|vfork) resumed>).*\) += (\d+)$')
+SELF_KILL = re.compile(r'^kill\((\d+), 0\)')
 ENVP = re.compile(r'0x[0-9a-f]+ /\* \d+ vars? \*/')
 UNF = ' <unfinished ...>'
 
@@ -33,6 +34,10 @@ def assign(entries):
     alive, children, resolved, alias = [0], {}, [], {}
     known_children = set()
     for pid, text in entries:
+        # A lone task's kill(N, 0) names its own pid (the test programs start with one).
+        m = SELF_KILL.match(text)
+        if pid is None and alive == [0] and m:
+            alias[int(m.group(1))] = 0
         if pid is None:
             pid = alive[0] if len(alive) == 1 else 0
         elif pid not in known_children and pid not in alias and 0 in alive:
