@@ -80,7 +80,11 @@ struct mmu_cpu {
  */
 static __always_inline struct tlb_entry *mmu_tlb_slot(struct mmu_cpu *cpu, unsigned long va)
 {
-	return &cpu->tlb.e[(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
+	/* The slot's byte offset straight from @va: one shift and one mask. */
+	unsigned long off = (va >> (PAGE_SHIFT - TLB_ENTRY_SHIFT)) &
+			    ((TLB_ENTRIES - 1UL) << TLB_ENTRY_SHIFT);
+
+	return (struct tlb_entry *)((char *)cpu->tlb.e + off);
 }
 
 static __always_inline bool mmu_tlb_match(struct mmu_cpu *cpu, const struct tlb_entry *e,

@@ -24,6 +24,9 @@ struct tlb_entry {
 	uintptr_t addend;		/* Host address minus virtual address, for the page */
 };
 
+#define TLB_ENTRY_SHIFT 5
+BUILD_BUG_ON(sizeof(struct tlb_entry) != 1UL << TLB_ENTRY_SHIFT);
+
 struct tlb {
 	struct tlb_entry e[TLB_ENTRIES];
 	unsigned long hits;		/* Translations served from a tag (MMLAB_TLB_HIT_STATS) */
