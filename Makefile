@@ -6,7 +6,7 @@ TSAN      := $(BUILD)/tsan
 PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps release run check tsan bench install clean format
+.PHONY: all deps release run check tsan bench install clean format difftest
 
 all: release
 
@@ -35,6 +35,11 @@ tsan: deps
 		-DMMLAB_DEBUG=1 >/dev/null
 	@cmake --build $(TSAN) -j $(JOBS)
 	cd $(TSAN) && ctest --output-on-failure -L tsan
+
+# Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff).
+DIFF_SEEDS ?= 5000
+difftest: check
+	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS)
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench

@@ -142,7 +142,7 @@ static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
 	case MADV_FREE:
-		if (behavior == MADV_DONTNEED && (vma->vm_flags & VM_LOCKED))
+		if (behavior != MADV_DONTNEED_LOCKED && (vma->vm_flags & VM_LOCKED))
 			return -EINVAL;
 		if (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;

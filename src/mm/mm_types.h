@@ -172,7 +172,7 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {
-	return !vma->vm_ops;
+	return !vma->vm_ops && !vma->vm_file;
 }
 
 #endif /* MMLAB_MM_MM_TYPES_H */

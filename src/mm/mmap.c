@@ -598,8 +598,15 @@ long ksys_mmap(struct task *tsk, unsigned long addr, unsigned long len, unsigned
 		if (log && log != 21 && log != 30)
 			return -EINVAL; /* no such huge page size */
 		hlen = ALIGN(len, log == 30 ? 1UL << 30 : PMD_SIZE);
+		/* The hugetlbfs file is set up; its get_unmapped_area wants huge alignment and
+		 * its mmap fails to reserve pages, as on a host with none reserved. */
+		if (off & (hlen - 1 ? (log == 30 ? (1UL << 30) - 1 : PMD_SIZE - 1) : 0))
+			return -EINVAL;
+		if ((flags & MAP_FIXED) && (addr & (hlen - 1 ? (log == 30 ? (1UL << 30) - 1 :
+								  PMD_SIZE - 1) : 0)))
+			return -EINVAL;
 		if (hlen)
-			return -ENOMEM; /* hugetlb_file_setup: no huge pages reserved */
+			return -ENOMEM;
 		len = hlen;
 	}
 	return do_mmap(tsk, file, addr, len, prot, flags, off >> PAGE_SHIFT);

@@ -134,6 +134,12 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 		return -EINVAL;
 	if (addr + old_len > new_addr && new_addr + new_len > addr)
 		return -EINVAL;
+	/* 6.18 validates the source VMA before unmapping anything (check_prep_vma). */
+	vma = vma_to_resize(tsk, addr, min(old_len, new_len), new_len, flags);
+	if (IS_ERR(vma) && PTR_ERR(vma) != -ENOMEM && PTR_ERR(vma) != -EAGAIN)
+		return PTR_ERR(vma);
+	if (old_len > vma_lookup(mm, addr)->vm_end - addr)
+		return -EFAULT;
 	if (mm->map_count + 2 >= mm->max_map_count - 3)
 		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
@@ -221,6 +227,15 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 	new_len = PAGE_ALIGN(new_len);
 	if (!new_len)
 		return -EINVAL;
+	/* The move target is checked before the source is looked up (check_mremap_params). */
+	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+		if (new_addr & ~PAGE_MASK)
+			return -EINVAL;
+		if (new_len > TASK_SIZE_MAX || new_addr > TASK_SIZE_MAX - new_len)
+			return -EINVAL;
+		if (addr + old_len > new_addr && new_addr + new_len > addr)
+			return -EINVAL;
+	}
 	vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;
