@@ -6,7 +6,7 @@ TSAN      := $(BUILD)/tsan
 PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps release run check tsan slowtest bench install clean format fuzz
+.PHONY: all deps release run check tsan slowtest difftest bench install clean format fuzz
 
 all: release
 
@@ -41,6 +41,11 @@ tsan: deps
 # tree after every operation (takes minutes).
 slowtest: check
 	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
+
+# Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff).
+DIFF_SEEDS ?= 5000
+difftest: check
+	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS)
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench

@@ -102,6 +102,75 @@ MMLAB_EXPORT size_t mmlab_write(struct mmlab_cpu *cpu, uint64_t addr, const void
 /* Checks that @addr can be executed (an instruction fetch of one byte). 0 or -EFAULT. */
 MMLAB_EXPORT int mmlab_fetch(struct mmlab_cpu *cpu, uint64_t addr, struct mmlab_fault *fault);
 
+/*
+ * Processes: a task owns an address space laid out as exec leaves it (stack, vvar/vdso, brk
+ * start, mmap base; randomized from @seed unless no_aslr) and a table of host files. The
+ * memory calls behave as the Linux 6.x x86_64 system calls of the same name: same checks in
+ * the same order, same errno, same VMA splitting and merging. Page contents are not modelled
+ * by these calls (faulting pages in comes later).
+ */
+struct mmlab_task;
+
+struct mmlab_task_config {
+	uint64_t seed;			/* Seeds the randomized layout */
+	int no_aslr;			/* ADDR_NO_RANDOMIZE: the deterministic layout */
+	int legacy_layout;		/* ADDR_COMPAT_LAYOUT: bottom-up mmap from TASK_SIZE/3 */
+	int privileged;			/* CAP_IPC_LOCK and CAP_SYS_RAWIO (as root) */
+	uint64_t rlimit_stack;		/* RLIMIT_STACK soft limit; 0: 8 MiB */
+	uint64_t rlimit_as;		/* RLIMIT_AS; 0: unlimited */
+	uint64_t rlimit_data;		/* RLIMIT_DATA; 0: unlimited */
+	uint64_t rlimit_memlock;	/* RLIMIT_MEMLOCK; 0: 8 MiB */
+	uint64_t mmap_min_addr;		/* vm.mmap_min_addr; 0: 65536 */
+	int max_map_count;		/* vm.max_map_count; 0: 65530 */
+	uint64_t start_brk;		/* Start of the heap; 0: after a small PIE's image */
+};
+
+/* Layout and counters of a task's address space (/proc/pid/stat and status fields). */
+struct mmlab_task_info {
+	uint64_t mmap_base, start_brk, brk, start_stack;
+	unsigned int map_count;
+	uint64_t total_vm, locked_vm, data_vm, exec_vm, stack_vm;	/* In pages */
+	uint64_t vma_seq;		/* Changes whenever any VMA changes */
+};
+
+MMLAB_EXPORT int mmlab_task_create(struct mmlab_machine *m, const struct mmlab_task_config *cfg,
+				   struct mmlab_task **out);
+/* Builds the VMAs of a /proc/pid/maps snapshot (files are opened on the host by path). */
+MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
+					     const struct mmlab_task_config *cfg, FILE *maps,
+					     struct mmlab_task **out);
+MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
+MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info);
+/* Checks the VMA tree, the counters and the page tables; 0 or -EUCLEAN. */
+MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
+
+/* Opens a host file with O_* @flags into the task's fd table: the fd, or -errno. */
+MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags);
+MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd);
+
+/* Each returns 0 or -errno; the address results go through @out. */
+MMLAB_EXPORT int mmlab_mmap(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
+			    int flags, int fd, uint64_t off, uint64_t *out);
+MMLAB_EXPORT int mmlab_munmap(struct mmlab_task *t, uint64_t addr, uint64_t len);
+MMLAB_EXPORT int mmlab_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot);
+MMLAB_EXPORT int mmlab_mremap(struct mmlab_task *t, uint64_t addr, uint64_t old_len,
+			      uint64_t new_len, int flags, uint64_t new_addr, uint64_t *out);
+/* brk(2) never fails: *out is the new break, or the old one when the request was refused. */
+MMLAB_EXPORT int mmlab_brk(struct mmlab_task *t, uint64_t addr, uint64_t *out);
+MMLAB_EXPORT int mmlab_madvise(struct mmlab_task *t, uint64_t addr, uint64_t len, int advice);
+MMLAB_EXPORT int mmlab_mlock(struct mmlab_task *t, uint64_t addr, uint64_t len);
+MMLAB_EXPORT int mmlab_mlock2(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags);
+MMLAB_EXPORT int mmlab_munlock(struct mmlab_task *t, uint64_t addr, uint64_t len);
+MMLAB_EXPORT int mmlab_mlockall(struct mmlab_task *t, int flags);
+MMLAB_EXPORT int mmlab_munlockall(struct mmlab_task *t);
+MMLAB_EXPORT int mmlab_msync(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags);
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name); NULL @name clears. */
+MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr,
+					       uint64_t len, const char *name);
+/* /proc/pid/maps and /proc/pid/smaps text, byte-exact; 0 or -EIO. */
+MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out);
+MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

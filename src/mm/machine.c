@@ -23,6 +23,11 @@ struct mmlab_space {
 	struct mm_struct mm;
 };
 
+struct machine *machine_of(struct mmlab_machine *mm)
+{
+	return &mm->m;
+}
+
 static inline struct mmu_cpu *to_cpu(struct mmlab_cpu *cpu)
 {
 	return (struct mmu_cpu *)cpu;

@@ -1,7 +1,10 @@
 /*
- * struct mm_struct: one address space (include/linux/mm_types.h). The foundation defines the
- * part the MMU needs - the page-table root, the CPU contexts that may cache its translations
- * and the page-table accounting; the address-space layer adds the VMA tree, layout and counters.
+ * struct mm_struct and struct vm_area_struct: one address space and its regions
+ * (include/linux/mm_types.h, the VM_* flags of include/linux/mm.h). The foundation defined the
+ * part the MMU needs - the page-table root, the CPU contexts that may cache its translations and
+ * the page-table accounting; the address-space layer adds the VMA tree, the layout and the
+ * counters of /proc/pid/status. Left out: NUMA policy, userfaultfd contexts, memory cgroups,
+ * the per-VMA lock (mmap_lock is the only lock here) and anon_vma chains (a placeholder).
  */
 #ifndef MMLAB_MM_MM_TYPES_H
 #define MMLAB_MM_MM_TYPES_H
@@ -9,7 +12,123 @@
 #include "kernel.h"
 #include "mmu/pgtable.h"
 
+#include <pthread.h>
+#include <sys/types.h>
+
 struct machine;
+struct vma_tree;
+
+typedef unsigned long vm_flags_t;
+typedef unsigned long pgoff_t;
+
+/*
+ * vm_flags, with Linux's bit values (include/linux/mm.h) so that smaps' two-letter codes and
+ * the merge rules read the same. The low nibble mirrors PROT_*; VM_MAY* bound what mprotect
+ * may later grant.
+ */
+#define VM_NONE 0x00000000UL
+#define VM_READ 0x00000001UL
+#define VM_WRITE 0x00000002UL
+#define VM_EXEC 0x00000004UL
+#define VM_SHARED 0x00000008UL
+#define VM_MAYREAD 0x00000010UL
+#define VM_MAYWRITE 0x00000020UL
+#define VM_MAYEXEC 0x00000040UL
+#define VM_MAYSHARE 0x00000080UL
+#define VM_GROWSDOWN 0x00000100UL
+#define VM_UFFD_MISSING 0x00000200UL
+#define VM_PFNMAP 0x00000400UL
+#define VM_UFFD_WP 0x00001000UL
+#define VM_LOCKED 0x00002000UL
+#define VM_IO 0x00004000UL
+#define VM_SEQ_READ 0x00008000UL
+#define VM_RAND_READ 0x00010000UL
+#define VM_DONTCOPY 0x00020000UL
+#define VM_DONTEXPAND 0x00040000UL
+#define VM_LOCKONFAULT 0x00080000UL
+#define VM_ACCOUNT 0x00100000UL
+#define VM_NORESERVE 0x00200000UL
+#define VM_HUGETLB 0x00400000UL
+#define VM_SYNC 0x00800000UL
+#define VM_ARCH_1 0x01000000UL		/* x86: VM_PAT */
+#define VM_WIPEONFORK 0x02000000UL
+#define VM_DONTDUMP 0x04000000UL
+#define VM_SOFTDIRTY 0x08000000UL	/* Never set: the host kernel has no CONFIG_MEM_SOFT_DIRTY */
+#define VM_MIXEDMAP 0x10000000UL
+#define VM_HUGEPAGE 0x20000000UL
+#define VM_NOHUGEPAGE 0x40000000UL
+#define VM_MERGEABLE 0x80000000UL
+#define VM_PKEY_SHIFT 32
+#define VM_PKEY_MASK (0xfUL << VM_PKEY_SHIFT)
+#define VM_SHADOW_STACK (1UL << 38)
+#define VM_DROPPABLE (1UL << 40)
+#define VM_SEALED (1UL << 63)
+
+#define VM_STACK VM_GROWSDOWN
+#define VM_STARTGAP_FLAGS (VM_GROWSDOWN | VM_SHADOW_STACK)
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+/* Mappings the kernel never merges, expands with mremap or treats as ordinary memory. */
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+/* x86_64 data and stack defaults: no READ_IMPLIES_EXEC personality, so no VM_EXEC. */
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_STACK_FLAGS (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
+
+struct vm_area_struct;
+struct vm_fault;
+
+/* What a mapping's owner hooks into (include/linux/mm.h's vm_operations_struct). */
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *vma);	/* A copy was made (split, fork) */
+	void (*close)(struct vm_area_struct *vma);	/* Its presence prevents merging */
+	int (*may_split)(struct vm_area_struct *vma, unsigned long addr); /* 0 or -errno */
+	unsigned int (*fault)(struct vm_fault *vmf);
+	const char *(*name)(struct vm_area_struct *vma); /* [vvar], [vdso], ... */
+};
+
+/*
+ * An open host file, shared by the fd table and the mappings of it (include/linux/fs.h's
+ * struct file with the few inode facts /proc/pid/maps prints).
+ */
+struct file {
+	long f_count;			/* References: fd table entries and VMAs */
+	int host_fd;			/* The real file on the host */
+	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE, from the open flags */
+	unsigned int f_flags;		/* O_* flags as opened */
+	char *path;			/* Absolute path as /proc/pid/maps prints it */
+	dev_t dev;			/* st_dev of the host file */
+	ino_t ino;			/* st_ino of the host file */
+	bool deleted;			/* Unlinked since: maps appends " (deleted)" */
+	bool regular;			/* S_ISREG: mmap-able with page-cache rules */
+	bool noexec;			/* On a noexec mount: PROT_EXEC is refused with EPERM */
+	bool append;			/* IS_APPEND inode */
+};
+#define FMODE_READ 0x1U
+#define FMODE_WRITE 0x2U
+
+/* A refcounted anonymous-VMA name (include/linux/mm_types.h's anon_vma_name). */
+struct anon_vma_name {
+	long kref;			/* VMAs sharing this name */
+	char name[];			/* NUL-terminated, at most 80 bytes with the NUL */
+};
+
+struct vm_area_struct {
+	unsigned long vm_start;		/* First byte of the region */
+	unsigned long vm_end;		/* First byte after it */
+	struct mm_struct *vm_mm;	/* The address space it belongs to */
+	pgprot_t vm_page_prot;		/* PTE protection for pages mapped here */
+	vm_flags_t vm_flags;		/* VM_* */
+	pgoff_t vm_pgoff;		/* Offset in the file in pages; anonymous: vm_start >> 12 */
+	struct file *vm_file;		/* Mapped file (a reference), or NULL */
+	const struct vm_operations_struct *vm_ops; /* NULL for anonymous memory */
+	void *vm_private_data;		/* Owner of vm_ops's state */
+	void *anon_vma;			/* Reverse-map root of its anonymous pages: NULL until the
+					 * first write fault (the fault layer assigns it) */
+	struct anon_vma_name *anon_name; /* PR_SET_VMA_ANON_NAME, a reference, or NULL */
+};
+
+/* mm->flags bits (include/linux/sched/coredump.h). */
+#define MMF_TOPDOWN 31
 
 struct mm_struct {
 	struct machine *machine;	/* Whose frames back this address space */
@@ -18,6 +137,42 @@ struct mm_struct {
 	unsigned long cpumask;		/* CPU contexts that loaded this mm since its last full flush
 					 * (mm_cpumask); bit N is machine->cpus[N] */
 	long pgtables_bytes;		/* Page-table frames below the PGD, in bytes (VmPTE) */
+
+	pthread_rwlock_t mmap_lock;	/* Protects everything below */
+	pthread_mutex_t page_table_lock; /* Page-table population against concurrent faults */
+	struct vma_tree *mm_mt;		/* The VMAs by address (Linux: the maple tree mm_mt) */
+	unsigned long vma_seq;		/* Bumped on every VMA change: per-thread caches check it */
+	int map_count;			/* Number of VMAs */
+	long mm_users;			/* Tasks using the address space */
+	long mm_count;			/* References to the struct (mm_users counts as one) */
+	unsigned long flags;		/* MMF_* */
+
+	unsigned long mmap_base;	/* Top of the top-down area (below the stack gap) */
+	unsigned long mmap_legacy_base;	/* Bottom of the bottom-up area */
+	unsigned long task_size;	/* Size of the user address space */
+	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
+	int max_map_count;		/* vm.max_map_count */
+
+	unsigned long start_code, end_code, start_data, end_data;
+	unsigned long start_brk, brk, start_stack;
+	unsigned long arg_start, arg_end, env_start, env_end;
+
+	unsigned long total_vm;		/* Pages mapped (VmSize) */
+	unsigned long locked_vm;	/* Pages with VM_LOCKED (VmLck) */
+	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK (VmData) */
+	unsigned long exec_vm;		/* VM_EXEC & ~VM_WRITE & ~VM_STACK (VmExe) */
+	unsigned long stack_vm;		/* VM_STACK (VmStk) */
+	vm_flags_t def_flags;		/* Added to every new VMA: mlockall(MCL_FUTURE) */
 };
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma->vm_ops && !vma->vm_file;
+}
 
 #endif /* MMLAB_MM_MM_TYPES_H */

@@ -75,6 +75,10 @@ static inline void count_vm_event(struct machine *m, enum vm_event_item item)
 	count_vm_events(m, item, 1);
 }
 
+struct mmlab_machine;
+/* machine.c: the machine behind a public handle */
+struct machine *machine_of(struct mmlab_machine *mm);
+
 /* page_alloc.c */
 int __must_check machine_init_memory(struct machine *m, size_t ram_bytes);
 void machine_free_memory(struct machine *m);

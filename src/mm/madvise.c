@@ -1,0 +1,537 @@
+/*
+ * Advice and locking on ranges of VMAs: madvise(2) (mm/madvise.c), mlock(2) and friends
+ * (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME). The advice
+ * that only changes VMA flags is exact; the advice that acts on pages (DONTNEED, FREE, COLD,
+ * PAGEOUT, WILLNEED, POPULATE_*, REMOVE, COLLAPSE, GUARD_*) is validated per VMA as the kernel
+ * does, and then has nothing to do because no page is ever present until the fault layer
+ * exists. Locking sets VM_LOCKED/VM_LOCKONFAULT and locked_vm without faulting pages in.
+ * MADV_HWPOISON and MADV_SOFT_OFFLINE need CAP_SYS_ADMIN and are refused with -EPERM.
+ */
+#include "mm/vma.h"
+
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MADV_SOFT_OFFLINE
+#define MADV_SOFT_OFFLINE 101
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+#ifndef MADV_DONTNEED_LOCKED
+#define MADV_DONTNEED_LOCKED 24
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+#endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01
+#endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4
+#endif
+
+static bool madvise_behavior_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_DOFORK: case MADV_DONTFORK: case MADV_NORMAL: case MADV_SEQUENTIAL:
+	case MADV_RANDOM: case MADV_REMOVE: case MADV_WILLNEED: case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED: case MADV_FREE: case MADV_COLD: case MADV_PAGEOUT:
+	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE: case MADV_MERGEABLE:
+	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLLAPSE:
+	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
+	case MADV_HWPOISON: case MADV_SOFT_OFFLINE: case MADV_GUARD_INSTALL:
+	case MADV_GUARD_REMOVE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+typedef int (*madvise_visit_t)(struct task *tsk, struct vm_area_struct *vma,
+			       struct vm_area_struct **prev, unsigned long start,
+			       unsigned long end, unsigned long arg);
+
+/*
+ * Visits each VMA piece of [start, end). Holes are skipped but remembered: the result is then
+ * -ENOMEM even though the VMAs around them were changed (madvise_walk_vmas).
+ */
+static int madvise_walk_vmas(struct task *tsk, unsigned long start, unsigned long end,
+			     unsigned long arg, madvise_visit_t visit)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vm_area_struct *vma, *prev;
+	int unmapped_error = 0, error;
+
+	vma = find_vma_prev(mm, start, &prev);
+	if (vma && start > vma->vm_start)
+		prev = vma;
+	for (;;) {
+		unsigned long tmp;
+
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			unmapped_error = -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				break;
+		}
+		tmp = min(vma->vm_end, end);
+		error = visit(tsk, vma, &prev, start, tmp, arg);
+		if (error)
+			return error;
+		start = tmp;
+		if (prev && start < prev->vm_end)
+			start = prev->vm_end;
+		if (start >= end)
+			break;
+		vma = find_vma(mm, prev ? prev->vm_end : start);
+	}
+	return unmapped_error;
+}
+
+/* Gives [start, end) of @vma new flags and name, merging or splitting (madvise_update_vma). */
+static int madvise_update_vma(struct task *tsk, struct vm_area_struct *vma,
+			      struct vm_area_struct **prev, unsigned long start, unsigned long end,
+			      vm_flags_t new_flags, struct anon_vma_name *anon_name)
+{
+	struct mm_struct *mm = tsk->mm;
+
+	if (new_flags == vma->vm_flags && anon_vma_name_eq(vma->anon_name, anon_name)) {
+		*prev = vma;
+		return 0;
+	}
+	vma = vma_modify_flags_name(mm, *prev, vma, start, end, new_flags, anon_name);
+	if (IS_ERR(vma))
+		return (int)PTR_ERR(vma);
+	*prev = vma;
+	vma->vm_flags = new_flags;
+	vma->vm_page_prot = vm_get_page_prot(new_flags);
+	if (vma->anon_name != anon_name && (!vma->vm_file || !vma->vm_file->regular)) {
+		if (anon_name)
+			anon_vma_name_get(anon_name);
+		anon_vma_name_put(vma->anon_name);
+		vma->anon_name = anon_name;
+	}
+	mm->vma_seq++;
+	return 0;
+}
+
+/* KSM's vma_ksm_compatible(): the mappings MADV_MERGEABLE silently skips. */
+static bool vma_ksm_compatible(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND |
+				  VM_HUGETLB | VM_MIXEDMAP | VM_DROPPABLE | VM_SHADOW_STACK));
+}
+
+/* Per-VMA checks of the advice that acts on pages; there are none to act on. */
+static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
+{
+	switch (behavior) {
+	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MADV_FREE:
+		if (behavior != MADV_DONTNEED_LOCKED && (vma->vm_flags & VM_LOCKED))
+			return -EINVAL;
+		if (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		if (behavior == MADV_FREE && !vma_is_anonymous(vma))
+			return -EINVAL;
+		return 0;
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+		return 0;
+	case MADV_WILLNEED:
+		return vma->vm_file && !vma->vm_file->regular ? -EBADF : 0;
+	case MADV_REMOVE:
+		if (vma->vm_flags & VM_LOCKED)
+			return -EINVAL;
+		if (!vma->vm_file || !(vma->vm_flags & VM_SHARED))
+			return -EINVAL;
+		return -EOPNOTSUPP; /* host files here are ext4-like: no hole punching yet */
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+			return -EINVAL;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
+				struct vm_area_struct **prev, unsigned long start,
+				unsigned long end, unsigned long arg)
+{
+	int behavior = (int)arg;
+	vm_flags_t new_flags = vma->vm_flags;
+
+	switch (behavior) {
+	case MADV_NORMAL:
+		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);
+		break;
+	case MADV_SEQUENTIAL:
+		new_flags = (new_flags & ~VM_RAND_READ) | VM_SEQ_READ;
+		break;
+	case MADV_RANDOM:
+		new_flags = (new_flags & ~VM_SEQ_READ) | VM_RAND_READ;
+		break;
+	case MADV_DONTFORK:
+		new_flags |= VM_DONTCOPY;
+		break;
+	case MADV_DOFORK:
+		if (vma->vm_flags & VM_IO)
+			return -EINVAL;
+		new_flags &= ~VM_DONTCOPY;
+		break;
+	case MADV_WIPEONFORK:
+		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
+			return -EINVAL;
+		new_flags |= VM_WIPEONFORK;
+		break;
+	case MADV_KEEPONFORK:
+		if (vma->vm_flags & VM_DROPPABLE)
+			return -EINVAL;
+		new_flags &= ~VM_WIPEONFORK;
+		break;
+	case MADV_DONTDUMP:
+		new_flags |= VM_DONTDUMP;
+		break;
+	case MADV_DODUMP:
+		if (!(vma->vm_flags & VM_HUGETLB) && (new_flags & VM_SPECIAL))
+			return -EINVAL;
+		new_flags &= ~VM_DONTDUMP;
+		break;
+	case MADV_MERGEABLE:
+		if (!vma_ksm_compatible(vma))
+			return 0;
+		new_flags |= VM_MERGEABLE;
+		break;
+	case MADV_UNMERGEABLE:
+		new_flags &= ~VM_MERGEABLE;
+		break;
+	case MADV_HUGEPAGE:
+		new_flags = (new_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		break;
+	case MADV_NOHUGEPAGE:
+		new_flags = (new_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		break;
+	default:
+		*prev = vma;
+		return madvise_page_advice(vma, behavior);
+	}
+	return madvise_update_vma(tsk, vma, prev, start, end, new_flags, vma->anon_name);
+}
+
+/* The common range checks of madvise and PR_SET_VMA_ANON_NAME; 1 means "nothing to do". */
+static int madvise_range(unsigned long start, size_t len_in, unsigned long *end)
+{
+	size_t len;
+
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	len = PAGE_ALIGN(len_in);
+	if (len_in && !len)
+		return -EINVAL;
+	*end = start + len;
+	if (*end < start)
+		return -EINVAL;
+	return *end == start;
+}
+
+/**
+ * sys_madvise - madvise(2).
+ * Context: the caller holds mmap_lock for writing.
+ * Return: 0; -EINVAL (unknown advice, unaligned start, advice the VMA does not allow);
+ * -ENOMEM (holes in the range: the VMAs around them were still advised); -EPERM; -EAGAIN.
+ */
+long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior)
+{
+	unsigned long end;
+	int err;
+
+	if (!madvise_behavior_valid(behavior))
+		return -EINVAL;
+	err = madvise_range(start, len, &end);
+	if (err)
+		return err < 0 ? err : 0;
+	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE)
+		return -EPERM;
+	err = madvise_walk_vmas(tsk, start, end, (unsigned long)behavior, madvise_vma_behavior);
+	return err;
+}
+
+static bool is_valid_name_char(char ch)
+{
+	return ch >= 32 && ch < 127 && !strchr("\\`$[]", ch);
+}
+
+static int madvise_vma_anon_name(struct task *tsk, struct vm_area_struct *vma,
+				 struct vm_area_struct **prev, unsigned long start,
+				 unsigned long end, unsigned long arg)
+{
+	int error;
+
+	if (vma->vm_file && vma->vm_file->regular)
+		return -EBADF;
+	error = madvise_update_vma(tsk, vma, prev, start, end, vma->vm_flags,
+				   (struct anon_vma_name *)arg);
+	return error == -ENOMEM ? -EAGAIN : error;
+}
+
+/**
+ * prctl_set_vma_anon_name - prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name).
+ * @name: NULL clears the name.
+ * Return: 0; -EINVAL (bad name or range); -ENOMEM (holes); -EBADF (a file mapping).
+ */
+long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
+			     const char *name)
+{
+	struct anon_vma_name *anon_name = NULL;
+	unsigned long end;
+	long err;
+
+	if (name) {
+		if (strnlen(name, ANON_VMA_NAME_MAX_LEN) >= ANON_VMA_NAME_MAX_LEN)
+			return -EINVAL;
+		for (const char *p = name; *p; p++)
+			if (!is_valid_name_char(*p))
+				return -EINVAL;
+		anon_name = anon_vma_name_alloc(name);
+		if (!anon_name)
+			return -ENOMEM;
+	}
+	err = madvise_range(start, len, &end);
+	if (err == 0)
+		err = madvise_walk_vmas(tsk, start, end, (unsigned long)anon_name,
+					madvise_vma_anon_name);
+	else if (err == 1)
+		err = 0;
+	anon_vma_name_put(anon_name);
+	return err;
+}
+
+static bool can_do_mlock(struct task *tsk)
+{
+	return tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur != 0 || tsk->cfg.cap_ipc_lock;
+}
+
+static int mlock_fixup(struct task *tsk, struct vm_area_struct *vma,
+		       struct vm_area_struct **prev, unsigned long start, unsigned long end,
+		       vm_flags_t newflags)
+{
+	struct mm_struct *mm = tsk->mm;
+	vm_flags_t oldflags = vma->vm_flags;
+	long nr_pages;
+
+	if (newflags == oldflags || (oldflags & (VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE))) {
+		*prev = vma;
+		return 0;
+	}
+	vma = vma_modify_flags_name(mm, *prev, vma, start, end, newflags, vma->anon_name);
+	if (IS_ERR(vma)) {
+		*prev = NULL;
+		return (int)PTR_ERR(vma);
+	}
+	nr_pages = (long)((end - start) >> PAGE_SHIFT);
+	if (!(newflags & VM_LOCKED))
+		nr_pages = -nr_pages;
+	else if (oldflags & VM_LOCKED)
+		nr_pages = 0;
+	mm->locked_vm += nr_pages;
+	vma->vm_flags = newflags;
+	mm->vma_seq++;
+	*prev = vma;
+	return 0;
+}
+
+static int apply_vma_lock_flags(struct task *tsk, unsigned long start, size_t len,
+				vm_flags_t flags)
+{
+	struct mm_struct *mm = tsk->mm;
+	unsigned long end = start + len, nstart, tmp;
+	struct vm_area_struct *vma, *prev;
+	int error;
+
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	vma = vma_lookup(mm, start);
+	if (!vma)
+		return -ENOMEM;
+	prev = start > vma->vm_start ? vma : vma_prev(mm, vma);
+	nstart = start;
+	tmp = vma->vm_start;
+	while (vma && vma->vm_start < end) {
+		vm_flags_t newflags;
+
+		if (vma->vm_start != tmp)
+			return -ENOMEM;
+		newflags = (vma->vm_flags & ~VM_LOCKED_MASK) | flags;
+		tmp = min(vma->vm_end, end);
+		error = mlock_fixup(tsk, vma, &prev, nstart, tmp, newflags);
+		if (error)
+			return error;
+		tmp = prev->vm_end;
+		nstart = tmp;
+		vma = vma_next(mm, prev);
+	}
+	return tmp < end ? -ENOMEM : 0;
+}
+
+/* Pages of [start, start+len) already locked (count_mm_mlocked_page_nr). */
+static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned long start,
+					      size_t len)
+{
+	unsigned long end = start + len, count = 0;
+	struct vm_area_struct *vma;
+
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(mm, vma))
+		if (vma->vm_flags & VM_LOCKED)
+			count += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
+	return count;
+}
+
+/**
+ * sys_mlock2 - mlock2(2); mlock(2) is mlock2 with flags 0.
+ * Return: 0; -EINVAL (flags, wrapping range); -EPERM (RLIMIT_MEMLOCK 0 without
+ * CAP_IPC_LOCK); -ENOMEM (over RLIMIT_MEMLOCK, or holes); -EAGAIN.
+ */
+long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
+{
+	vm_flags_t vm_flags = VM_LOCKED;
+	unsigned long locked, lock_limit;
+
+	if (flags & ~MLOCK_ONFAULT)
+		return -EINVAL;
+	if (flags & MLOCK_ONFAULT)
+		vm_flags |= VM_LOCKONFAULT;
+	if (!can_do_mlock(tsk))
+		return -EPERM;
+	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
+	start &= PAGE_MASK;
+	lock_limit = tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT;
+	locked = (len >> PAGE_SHIFT) + tsk->mm->locked_vm;
+	if (locked > lock_limit && !tsk->cfg.cap_ipc_lock)
+		locked -= count_mm_mlocked_page_nr(tsk->mm, start, len);
+	if (locked > lock_limit && !tsk->cfg.cap_ipc_lock)
+		return -ENOMEM;
+	return apply_vma_lock_flags(tsk, start, len, vm_flags);
+}
+
+long sys_munlock(struct task *tsk, unsigned long start, size_t len)
+{
+	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
+	start &= PAGE_MASK;
+	return apply_vma_lock_flags(tsk, start, len, 0);
+}
+
+static int apply_mlockall_flags(struct task *tsk, int flags)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vm_area_struct *vma, *prev = NULL;
+	vm_flags_t to_add = 0;
+
+	mm->def_flags &= ~VM_LOCKED_MASK;
+	if (flags & MCL_FUTURE) {
+		mm->def_flags |= VM_LOCKED;
+		if (flags & MCL_ONFAULT)
+			mm->def_flags |= VM_LOCKONFAULT;
+		if (!(flags & MCL_CURRENT))
+			return 0;
+	}
+	if (flags & MCL_CURRENT) {
+		to_add |= VM_LOCKED;
+		if (flags & MCL_ONFAULT)
+			to_add |= VM_LOCKONFAULT;
+	}
+	for (vma = vma_next(mm, NULL); vma; vma = vma_next(mm, prev)) {
+		vm_flags_t newflags = (vma->vm_flags & ~VM_LOCKED_MASK) | to_add;
+
+		/* Errors are ignored, as in the kernel: mlockall locks what it can. */
+		if (mlock_fixup(tsk, vma, &prev, vma->vm_start, vma->vm_end, newflags))
+			prev = vma;
+	}
+	return 0;
+}
+
+/**
+ * sys_mlockall - mlockall(2).
+ * Return: 0; -EINVAL (flags); -EPERM; -ENOMEM (MCL_CURRENT over RLIMIT_MEMLOCK).
+ */
+long sys_mlockall(struct task *tsk, int flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
+		return -EINVAL;
+	if (!can_do_mlock(tsk))
+		return -EPERM;
+	if ((flags & MCL_CURRENT) && !tsk->cfg.cap_ipc_lock &&
+	    tsk->mm->total_vm > tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT)
+		return -ENOMEM;
+	return apply_mlockall_flags(tsk, flags);
+}
+
+long sys_munlockall(struct task *tsk)
+{
+	return apply_mlockall_flags(tsk, 0);
+}
+
+/**
+ * sys_msync - msync(2): argument and range checks; MS_SYNC on a shared file mapping syncs the
+ * host file.
+ * Return: 0; -EINVAL; -ENOMEM (holes); -EBUSY (MS_INVALIDATE on locked memory).
+ */
+long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vm_area_struct *vma;
+	unsigned long end;
+	int unmapped_error = 0;
+
+	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end < start)
+		return -ENOMEM;
+	if (end == start)
+		return 0;
+	vma = find_vma(mm, start);
+	for (;;) {
+		if (!vma)
+			return -ENOMEM;
+		if (start < vma->vm_start) {
+			if (flags == MS_ASYNC)
+				return -ENOMEM;
+			start = vma->vm_start;
+			if (start >= end)
+				return -ENOMEM;
+			unmapped_error = -ENOMEM;
+		}
+		if ((flags & MS_INVALIDATE) && (vma->vm_flags & VM_LOCKED))
+			return -EBUSY;
+		if ((flags & MS_SYNC) && vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+		    vma->vm_file->host_fd >= 0 && fdatasync(vma->vm_file->host_fd))
+			return -EIO;
+		start = vma->vm_end;
+		if (start >= end)
+			return unmapped_error;
+		vma = vma_next(mm, vma);
+	}
+}

@@ -1,0 +1,126 @@
+/*
+ * mprotect(2) (mm/mprotect.c): new access flags for a range, splitting and merging VMAs as
+ * needed, bounded by each VMA's VM_MAY* flags. Like the kernel, it changes VMA after VMA and
+ * stops at the first hole with -ENOMEM, keeping what it already changed. Left out: protection
+ * keys (this host has no PKU, so pkey_mprotect would be ENOSPC anyway), READ_IMPLIES_EXEC,
+ * sealing, and overcommit refusal when write access adds VM_ACCOUNT.
+ */
+#include "mm/vma.h"
+#include "mmu/pgrange.h"
+
+#include <sys/mman.h>
+
+#ifndef PROT_SEM
+#define PROT_SEM 0x8
+#endif
+
+static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
+			  struct vm_area_struct **pprev, unsigned long start, unsigned long end,
+			  vm_flags_t newflags, struct vm_area_struct **out)
+{
+	vm_flags_t oldflags = vma->vm_flags;
+	long nrpages = (long)((end - start) >> PAGE_SHIFT);
+
+	if (newflags == oldflags) {
+		*pprev = vma;
+		*out = vma;
+		return 0;
+	}
+	/* Private memory that becomes writable is charged for (VM_ACCOUNT), once. */
+	if (newflags & VM_WRITE) {
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)))
+			newflags |= VM_ACCOUNT;
+	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) && !vma->anon_vma) {
+		newflags &= ~VM_ACCOUNT;
+	}
+	vma = vma_modify_flags_name(mm, *pprev, vma, start, end, newflags, vma->anon_name);
+	if (IS_ERR(vma))
+		return (int)PTR_ERR(vma);
+	*pprev = vma;
+	*out = vma;
+	vma->vm_flags = newflags;
+	vma->vm_page_prot = vm_get_page_prot(newflags);
+	mm->vma_seq++;
+	pt_change_protection(mm, start, end, vma->vm_page_prot);
+	vm_stat_account(mm, oldflags, -nrpages);
+	vm_stat_account(mm, newflags, nrpages);
+	return 0;
+}
+
+/**
+ * sys_mprotect - mprotect(2).
+ * Context: the caller holds mmap_lock for writing.
+ * Return: 0; -EINVAL (unaligned start, unknown bits, PROT_GROWSDOWN on a VMA without
+ * VM_GROWSDOWN); -ENOMEM (a hole in the range, or the map-count limit); -EACCES (beyond
+ * VM_MAY*).
+ */
+long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot)
+{
+	struct mm_struct *mm = tsk->mm;
+	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	unsigned long end, nstart, tmp;
+	struct vm_area_struct *vma, *prev;
+	int error;
+
+	prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = PAGE_ALIGN(len);
+	end = start + len;
+	if (end <= start)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+
+	vma = find_vma_intersection(mm, start, end);
+	if (!vma)
+		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		start = vma->vm_start;
+		if (!(vma->vm_flags & VM_GROWSDOWN))
+			return -EINVAL;
+	} else {
+		if (vma->vm_start > start)
+			return -ENOMEM;
+		if (grows & PROT_GROWSUP)
+			return -EINVAL; /* x86 has no VM_GROWSUP */
+	}
+	prev = vma_prev(mm, vma);
+	if (start > vma->vm_start)
+		prev = vma;
+
+	nstart = start;
+	tmp = vma->vm_start;
+	error = 0;
+	while (vma && vma->vm_start < end) {
+		vm_flags_t newflags;
+		struct vm_area_struct *done;
+
+		if (vma->vm_start != tmp) {
+			error = -ENOMEM;
+			break;
+		}
+		newflags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+			   (prot & PROT_EXEC ? VM_EXEC : 0);
+		newflags |= vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK);
+		/* VM_MAY* sit four bits above their VM_* counterparts */
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
+			error = -EACCES;
+			break;
+		}
+		tmp = min(vma->vm_end, end);
+		error = mprotect_fixup(mm, vma, &prev, nstart, tmp, newflags, &done);
+		if (error)
+			break;
+		tmp = done->vm_end;
+		nstart = tmp;
+		vma = vma_next(mm, done);
+	}
+	if (!error && tmp < end)
+		error = -ENOMEM;
+	return error;
+}

@@ -1,0 +1,494 @@
+/*
+ * VMA life cycle: allocation, the references a VMA holds (file, anonymous name), splitting,
+ * merging and unmapping (mm/vma.c). The merge rules are the kernel's: two neighbours merge
+ * when their flags match except VM_SOFTDIRTY, they map the same file at contiguous offsets
+ * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
+ * anon_vmas are compatible, their names are equal and no VM_SPECIAL flag or vm_ops->close is
+ * involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
+ * further "must be equal" conditions.
+ *
+ *   new range:        prev |  new  | next       existing range:  prev | vma [start,end) | next
+ *   vma_merge_new_range() expands prev and/or next    vma_modify() merges or splits
+ */
+#include "mm/vma.h"
+#include "mmu/pgrange.h"
+
+#include <string.h>
+#include <unistd.h>
+
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = calloc(1, sizeof(*vma));
+
+	if (vma)
+		vma->vm_mm = mm;
+	return vma;
+}
+
+/**
+ * vm_area_dup - copy @vma with its own references to the file and the name.
+ * Return: the copy, or NULL when out of memory.
+ */
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
+{
+	struct vm_area_struct *new = malloc(sizeof(*new));
+
+	if (!new)
+		return NULL;
+	*new = *vma;
+	if (new->vm_file)
+		get_file(new->vm_file);
+	if (new->anon_name)
+		anon_vma_name_get(new->anon_name);
+	return new;
+}
+
+void vm_area_free(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	anon_vma_name_put(vma->anon_name);
+	free(vma);
+}
+
+struct file *get_file(struct file *f)
+{
+	f->f_count++;
+	return f;
+}
+
+void fput(struct file *f)
+{
+	if (--f->f_count)
+		return;
+	if (f->host_fd >= 0)
+		close(f->host_fd);
+	free(f->path);
+	free(f);
+}
+
+struct anon_vma_name *anon_vma_name_alloc(const char *name)
+{
+	size_t len = strlen(name);
+	struct anon_vma_name *n = malloc(sizeof(*n) + len + 1);
+
+	if (!n)
+		return NULL;
+	n->kref = 1;
+	memcpy(n->name, name, len + 1);
+	return n;
+}
+
+void anon_vma_name_get(struct anon_vma_name *n)
+{
+	n->kref++;
+}
+
+void anon_vma_name_put(struct anon_vma_name *n)
+{
+	if (n && !--n->kref)
+		free(n);
+}
+
+bool anon_vma_name_eq(const struct anon_vma_name *a, const struct anon_vma_name *b)
+{
+	if (a == b)
+		return true;
+	return a && b && !strcmp(a->name, b->name);
+}
+
+/*
+ * x86's protection_map: a private writable mapping gets read-only entries (the write fault
+ * copies), a shared one writable entries; without PROT_EXEC the entry is NX.
+ */
+pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
+{
+	bool shared = vm_flags & VM_SHARED;
+
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		return PAGE_NONE;
+	if ((vm_flags & VM_WRITE) && shared)
+		return (vm_flags & VM_EXEC) ? PAGE_SHARED_EXEC : PAGE_SHARED;
+	return (vm_flags & VM_EXEC) ? PAGE_READONLY_EXEC : PAGE_READONLY;
+}
+
+/* The VmSize/VmExe/VmStk/VmData counters (mm/mmap.c's vm_stat_account). */
+void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages)
+{
+	mm->total_vm += npages;
+	if ((flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+		mm->exec_vm += npages;
+	else if ((flags & VM_STACK) == VM_STACK)
+		mm->stack_vm += npages;
+	else if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
+		mm->data_vm += npages;
+}
+
+/*
+ * __split_vma - cut @vma at @addr into two VMAs; the new one is the lower part when
+ * @new_below, else the upper. Return: 0, -ENOMEM, or vm_ops->may_split's refusal.
+ */
+static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		       int new_below)
+{
+	struct vm_area_struct *new;
+	int err;
+
+	VM_BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end);
+	if (vma->vm_ops && vma->vm_ops->may_split) {
+		err = vma->vm_ops->may_split(vma, addr);
+		if (err)
+			return err;
+	}
+	err = vma_tree_preallocate(mm, 1);
+	if (err)
+		return err;
+	new = vm_area_dup(vma);
+	if (!new)
+		return -ENOMEM;
+	if (new_below) {
+		new->vm_end = addr;
+		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_start = addr;
+	} else {
+		new->vm_start = addr;
+		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_end = addr;
+	}
+	if (new->vm_ops && new->vm_ops->open)
+		new->vm_ops->open(new);
+	vma_tree_insert(mm, new);
+	return 0;
+}
+
+/**
+ * split_vma - __split_vma() refused once the mm holds vm.max_map_count VMAs.
+ * Context: mmap_lock held for writing.
+ * Return: 0; -ENOMEM at the map-count limit or when out of memory.
+ */
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
+{
+	if (mm->map_count >= mm->max_map_count)
+		return -ENOMEM;
+	return __split_vma(mm, vma, addr, new_below);
+}
+
+static bool is_mergeable_anon_vma(void *a, void *b)
+{
+	return !a || !b || a == b;
+}
+
+/* The properties of @vmg match those of neighbour @vma (is_mergeable_vma). */
+static bool is_mergeable_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags ^ vmg->flags) & ~VM_SOFTDIRTY)
+		return false;
+	if (vma->vm_file != vmg->file)
+		return false;
+	if (vma->vm_ops && vma->vm_ops->close)
+		return false;
+	return anon_vma_name_eq(vma->anon_name, vmg->anon_name);
+}
+
+/* @vmg's range can be appended to prev. */
+bool can_vma_merge_after(const struct vma_merge_struct *vmg)
+{
+	const struct vm_area_struct *prev = vmg->prev;
+
+	return prev && prev->vm_end == vmg->start && is_mergeable_vma(vmg, prev) &&
+	       is_mergeable_anon_vma(vmg->anon_vma, prev->anon_vma) &&
+	       prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
+}
+
+/* @vmg's range can be prepended to next. */
+static bool can_vma_merge_before(const struct vma_merge_struct *vmg)
+{
+	const struct vm_area_struct *next = vmg->next;
+
+	return next && next->vm_start == vmg->end && is_mergeable_vma(vmg, next) &&
+	       is_mergeable_anon_vma(vmg->anon_vma, next->anon_vma) &&
+	       next->vm_pgoff == vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT);
+}
+
+/* Removes @vma from the tree and frees it; its pages are already gone or now belong to a
+ * neighbour, so nothing is unmapped. */
+static void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma_tree_remove(mm, vma);
+	vm_area_free(vma);
+}
+
+/**
+ * vma_merge_new_range - map [start, end) by growing prev, next or both instead of adding a
+ * VMA, when their properties allow it.
+ *
+ *   prev |  new  | next   ->   prev grows over new (and next, which is removed)
+ *
+ * Context: mmap_lock held for writing; [start, end) is unmapped.
+ * Return: the VMA that now covers the range, or NULL when nothing merged.
+ */
+struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
+{
+	struct mm_struct *mm = vmg->mm;
+	bool left, right;
+
+	if ((vmg->flags & VM_SPECIAL) || (!vmg->prev && !vmg->next))
+		return NULL;
+	left = can_vma_merge_after(vmg);
+	right = can_vma_merge_before(vmg);
+	if (left && right && !is_mergeable_anon_vma(vmg->prev->anon_vma, vmg->next->anon_vma))
+		right = false;
+	if (left && right) {
+		struct vm_area_struct *next = vmg->next;
+
+		vmg->prev->vm_end = next->vm_end;
+		vma_remove(mm, next);
+		mm->vma_seq++;
+		return vmg->prev;
+	}
+	if (left) {
+		vmg->prev->vm_end = vmg->end;
+		mm->vma_seq++;
+		return vmg->prev;
+	}
+	if (right) {
+		vmg->next->vm_start = vmg->start;
+		vmg->next->vm_pgoff = vmg->pgoff;
+		mm->vma_seq++;
+		return vmg->next;
+	}
+	return NULL;
+}
+
+static bool merge_deletes(const struct vm_area_struct *vma)
+{
+	return vma->vm_ops && vma->vm_ops->close;
+}
+
+/*
+ * vma_merge_existing_range - give [start, end) of vmg->vma new properties by merging it into
+ * prev and/or next. The range touches vma's start to merge left, its end to merge right.
+ *
+ *   prev | vma        | next        prev grows to end, vma starts at end    (left only)
+ *   prev |      vma   | next        next grows down to start, vma ends there (right only)
+ *   prev | vma        | next        all three become prev                     (both)
+ */
+static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *vmg)
+{
+	struct mm_struct *mm = vmg->mm;
+	struct vm_area_struct *vma = vmg->vma, *prev = vmg->prev, *next = vmg->next;
+	bool left_side = vmg->start == vma->vm_start, right_side = vmg->end == vma->vm_end;
+	bool merge_left, merge_right;
+
+	if ((vmg->flags & VM_SPECIAL) || (vma->vm_flags & VM_SPECIAL) || (!left_side && !right_side))
+		return NULL;
+	merge_left = left_side && can_vma_merge_after(vmg);
+	merge_right = right_side && can_vma_merge_before(vmg);
+	if (merge_left && merge_right &&
+	    (!is_mergeable_anon_vma(prev->anon_vma, next->anon_vma) || merge_deletes(vma) ||
+	     merge_deletes(next)))
+		merge_right = false;
+	if ((merge_left && right_side && merge_deletes(vma)) ||
+	    (merge_right && left_side && merge_deletes(vma)))
+		return NULL;
+	if (merge_left && merge_right) {
+		prev->vm_end = next->vm_end;
+		vma_remove(mm, vma);
+		vma_remove(mm, next);
+		return prev;
+	}
+	if (merge_left) {
+		prev->vm_end = vmg->end;
+		if (right_side) {
+			vma_remove(mm, vma);
+		} else {
+			vma->vm_pgoff += (vmg->end - vma->vm_start) >> PAGE_SHIFT;
+			vma->vm_start = vmg->end;
+			mm->vma_seq++;
+		}
+		return prev;
+	}
+	if (merge_right) {
+		next->vm_start = vmg->start;
+		next->vm_pgoff = vmg->pgoff;
+		if (left_side)
+			vma_remove(mm, vma);
+		else
+			vma->vm_end = vmg->start;
+		mm->vma_seq++;
+		return next;
+	}
+	return NULL;
+}
+
+/**
+ * vma_modify - prepare [start, end) of vmg->vma to take new properties: merge it into a
+ * neighbour, or split vma so that the range is a VMA of its own.
+ * Context: mmap_lock held for writing.
+ * Return: the VMA covering exactly [start, end) (after a merge, possibly more), or ERR_PTR
+ * with -ENOMEM (map count or memory) or a may_split refusal. On failure nothing changed
+ * except possibly a first split, as in the kernel.
+ */
+struct vm_area_struct *vma_modify(struct vma_merge_struct *vmg)
+{
+	struct vm_area_struct *vma = vmg->vma, *merged;
+	int err;
+
+	merged = vma_merge_existing_range(vmg);
+	if (merged)
+		return merged;
+	if (vma->vm_start < vmg->start) {
+		err = split_vma(vmg->mm, vma, vmg->start, 1);
+		if (err)
+			return ERR_PTR(err);
+	}
+	if (vma->vm_end > vmg->end) {
+		err = split_vma(vmg->mm, vma, vmg->end, 0);
+		if (err)
+			return ERR_PTR(err);
+	}
+	return vma;
+}
+
+/**
+ * vma_modify_flags_name - vma_modify() for a change of flags and/or anonymous name.
+ * @prev: the VMA before @vma, or @vma itself when @start lies inside it (as the callers in
+ * the kernel pass it).
+ * Return: as vma_modify(); the caller then stores the new flags/name in the result.
+ */
+struct vm_area_struct *vma_modify_flags_name(struct mm_struct *mm, struct vm_area_struct *prev,
+					     struct vm_area_struct *vma, unsigned long start,
+					     unsigned long end, vm_flags_t new_flags,
+					     struct anon_vma_name *new_name)
+{
+	struct vma_merge_struct vmg = {
+		.mm = mm,
+		.prev = prev == vma ? NULL : prev,
+		.next = vma_next(mm, vma),
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+		.flags = new_flags,
+		.file = vma->vm_file,
+		.anon_vma = vma->anon_vma,
+		.anon_name = new_name,
+	};
+
+	if (vmg.next && vmg.next->vm_start != vma->vm_end)
+		vmg.next = NULL;
+	if (vmg.prev && vmg.prev->vm_end != vma->vm_start)
+		vmg.prev = NULL;
+	return vma_modify(&vmg);
+}
+
+/**
+ * do_vmi_align_munmap - unmap [start, end), which @vma (the first VMA ending above start)
+ * intersects: split the VMAs at the edges, remove those inside, zap their page tables and
+ * free the tables no neighbour still uses.
+ * Context: mmap_lock held for writing.
+ * Return: 0; -ENOMEM when a split fails (the map-count limit or memory), nothing unmapped.
+ */
+int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+			unsigned long end)
+{
+	struct vm_area_struct *prev, *next, *last;
+	unsigned long floor, ceiling;
+	int err;
+
+	if (start > vma->vm_start) {
+		if (end < vma->vm_end && mm->map_count >= mm->max_map_count)
+			return -ENOMEM;
+		err = __split_vma(mm, vma, start, 1);
+		if (err)
+			return err;
+	}
+	last = find_vma(mm, end - 1);
+	if (last && last->vm_start < end && last->vm_end > end) {
+		err = __split_vma(mm, last, end, 1);
+		if (err)
+			return err; /* as the kernel: the first split stays, harmlessly */
+	}
+	vma = find_vma_prev(mm, start, &prev);
+	while (vma && vma->vm_start < end) {
+		next = vma_next(mm, vma);
+		if (vma->vm_flags & VM_LOCKED)
+			mm->locked_vm -= vma_pages(vma);
+		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(vma));
+		vma_remove(mm, vma);
+		vma = next;
+	}
+	floor = prev ? prev->vm_end : 0;
+	ceiling = vma ? vma->vm_start : 0;
+	pt_unmap_range(mm, start, end, floor, ceiling);
+	return 0;
+}
+
+/**
+ * do_vmi_munmap - munmap(2)'s work on page-aligned @start.
+ * Return: 0; -EINVAL for a range outside the user half or of length zero; -ENOMEM.
+ */
+int do_vmi_munmap(struct mm_struct *mm, unsigned long start, size_t len)
+{
+	struct vm_area_struct *vma;
+	unsigned long end;
+
+	if ((start & ~PAGE_MASK) || start > mm->task_size || len > mm->task_size - start)
+		return -EINVAL;
+	end = start + PAGE_ALIGN(len);
+	if (end == start)
+		return -EINVAL;
+	vma = find_vma(mm, start);
+	if (!vma || vma->vm_start >= end)
+		return 0;
+	return do_vmi_align_munmap(mm, vma, start, end);
+}
+
+/* Tears every VMA and page table down (mm/mmap.c's exit_mmap). */
+void exit_mmap(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+
+	while ((vma = vma_next(mm, NULL)))
+		vma_remove(mm, vma);
+	pt_unmap_range(mm, 0, TASK_SIZE_MAX, 0, 0);
+	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
+}
+
+/**
+ * mm_validate - check the VMA tree and the counters derived from it (validate_mm).
+ * Return: 0, or -EUCLEAN with the first problem on stderr.
+ */
+int mm_validate(struct mm_struct *mm)
+{
+	unsigned long total = 0, locked = 0, data = 0, exec = 0, stack = 0;
+	struct vm_area_struct *vma;
+	int err = vma_tree_validate(mm);
+
+	if (err)
+		return err;
+	for_each_vma(mm, vma) {
+		unsigned long n = vma_pages(vma);
+		vm_flags_t f = vma->vm_flags;
+
+		total += n;
+		if (f & VM_LOCKED)
+			locked += n;
+		if ((f & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
+			exec += n;
+		else if (f & VM_STACK)
+			stack += n;
+		else if ((f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
+			data += n;
+	}
+	if (total != mm->total_vm || data != mm->data_vm ||
+	    exec != mm->exec_vm || stack != mm->stack_vm) {
+		fprintf(stderr, "mmlab: counters total %lu/%lu locked %lu/%lu data %lu/%lu "
+			"exec %lu/%lu stack %lu/%lu\n", total, mm->total_vm, locked, mm->locked_vm,
+			data, mm->data_vm, exec, mm->exec_vm, stack, mm->stack_vm);
+		return -EUCLEAN;
+	}
+	return 0;
+}

@@ -1,0 +1,165 @@
+/*
+ * The address-space layer's internal interface (mm/vma.h, mm/internal.h and the mm parts of
+ * include/linux/mm.h): VMA lookup, split and merge, the unmap path, and the system calls of
+ * mmap.c, mprotect.c, mremap.c, madvise.c and procfs.c. Every call expects mmap_lock held for
+ * writing (or reading, for lookups); the public wrappers in task.c take it.
+ */
+#ifndef MMLAB_MM_VMA_H
+#define MMLAB_MM_VMA_H
+
+#include "mm/mm_types.h"
+
+#include <stdio.h>
+#include <sys/resource.h>
+
+#define DEFAULT_MAX_MAP_COUNT 65530
+#define STACK_GUARD_GAP (256UL << PAGE_SHIFT)	/* stack_guard_gap: 256 pages */
+#define DEFAULT_MAP_WINDOW TASK_SIZE_MAX
+#define ANON_VMA_NAME_MAX_LEN 80
+
+/* The process limits and switches an address space is built with. */
+struct mm_config {
+	struct rlimit rlim[RLIM_NLIMITS];	/* RLIMIT_AS, DATA, STACK, MEMLOCK ... */
+	bool randomize;			/* PF_RANDOMIZE: ASLR for mmap base, stack, brk */
+	bool legacy_layout;		/* ADDR_COMPAT_LAYOUT personality: bottom-up */
+	bool cap_ipc_lock;		/* (root) */
+	bool cap_sys_rawio;		/* CAP_SYS_RAWIO: map below mmap_min_addr */		/* CAP_IPC_LOCK: mlock beyond RLIMIT_MEMLOCK */
+	bool ignore_rlimit_data;	/* The ignore_rlimit_data boot option */
+	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
+	int max_map_count;		/* vm.max_map_count */
+	uint64_t seed;			/* Seeds the random layout */
+};
+
+/* One task: the address space plus the process attributes the mm calls consult. */
+struct task {
+	struct mm_struct *mm;
+	struct mm_config cfg;
+	uint64_t rng;			/* State of the layout's random generator */
+};
+
+/* A gap between VMAs, as the gap searches of vma_tree.c find it. */
+struct vma_gap {
+	unsigned long start, end;	/* The gap, clipped to the search window */
+	struct vm_area_struct *prev, *next; /* VMAs around it, or NULL */
+};
+
+/*
+ * The state of one merge (mm/vma.h's vma_merge_struct): the range [start, end) and the
+ * properties it will have, its neighbours, and the VMA it lies in when it already exists.
+ */
+struct vma_merge_struct {
+	struct mm_struct *mm;
+	struct vm_area_struct *prev;	/* VMA ending at or before start, or NULL */
+	struct vm_area_struct *next;	/* VMA starting at or after end, or NULL */
+	struct vm_area_struct *vma;	/* The existing VMA containing [start, end), or NULL */
+	unsigned long start, end;	/* The range being mapped or modified */
+	pgoff_t pgoff;			/* Its file offset in pages */
+	vm_flags_t flags;		/* Its new flags */
+	struct file *file;		/* Its file */
+	void *anon_vma;			/* Its anon_vma */
+	struct anon_vma_name *anon_name; /* Its name */
+};
+
+/* vma_tree.c */
+int __must_check vma_tree_init(struct mm_struct *mm);
+void vma_tree_destroy(struct mm_struct *mm);
+int __must_check vma_tree_preallocate(struct mm_struct *mm, int extra);
+void vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
+				     struct vm_area_struct **pprev);
+struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
+					     unsigned long end);
+struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
+struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
+int vma_tree_find_gap(struct mm_struct *mm, unsigned long min, unsigned long max,
+		      unsigned long size, bool rev, struct vma_gap *gap);
+int vma_tree_validate(struct mm_struct *mm);
+
+#define for_each_vma(mm, vma) for (vma = vma_next(mm, NULL); vma; vma = vma_next(mm, vma))
+
+/* vma.c */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma);
+void vm_area_free(struct vm_area_struct *vma);
+struct file *get_file(struct file *f);
+void fput(struct file *f);
+struct anon_vma_name *anon_vma_name_alloc(const char *name);
+void anon_vma_name_get(struct anon_vma_name *n);
+void anon_vma_name_put(struct anon_vma_name *n);
+bool anon_vma_name_eq(const struct anon_vma_name *a, const struct anon_vma_name *b);
+pgprot_t vm_get_page_prot(vm_flags_t vm_flags);
+void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages);
+int __must_check split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+			   int new_below);
+struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg);
+bool can_vma_merge_after(const struct vma_merge_struct *vmg);
+struct vm_area_struct *vma_modify(struct vma_merge_struct *vmg);
+struct vm_area_struct *vma_modify_flags_name(struct mm_struct *mm, struct vm_area_struct *prev,
+					     struct vm_area_struct *vma, unsigned long start,
+					     unsigned long end, vm_flags_t new_flags,
+					     struct anon_vma_name *new_name);
+int __must_check do_vmi_munmap(struct mm_struct *mm, unsigned long start, size_t len);
+int __must_check do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma,
+				     unsigned long start, unsigned long end);
+void exit_mmap(struct mm_struct *mm);
+int mm_validate(struct mm_struct *mm);
+
+static inline unsigned long vm_start_gap(const struct vm_area_struct *vma)
+{
+	unsigned long start = vma->vm_start;
+
+	if (vma->vm_flags & VM_GROWSDOWN) {
+		start -= STACK_GUARD_GAP;
+		if (start > vma->vm_start)
+			start = 0;
+	}
+	return start;
+}
+
+static inline unsigned long vm_end_gap(const struct vm_area_struct *vma)
+{
+	return vma->vm_end;
+}
+
+/* mmap.c */
+void arch_pick_mmap_layout(struct task *tsk);
+unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned long addr,
+				unsigned long len, pgoff_t pgoff, unsigned long flags,
+				vm_flags_t vm_flags);
+long ksys_mmap(struct task *tsk, unsigned long addr, unsigned long len, unsigned long prot,
+	       unsigned long flags, struct file *file, unsigned long off);
+long sys_munmap(struct task *tsk, unsigned long addr, unsigned long len);
+long sys_brk(struct task *tsk, unsigned long brk);
+bool may_expand_vm(struct task *tsk, vm_flags_t flags, unsigned long npages);
+bool mlock_future_ok(struct task *tsk, vm_flags_t flags, unsigned long bytes);
+unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
+			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff);
+int __must_check insert_special_vma(struct task *tsk, unsigned long start, unsigned long end,
+				    vm_flags_t flags, const struct vm_operations_struct *ops);
+uint64_t task_random(struct task *tsk);
+
+/* mprotect.c */
+long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot);
+
+/* mremap.c */
+long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
+		unsigned long new_len, unsigned long flags, unsigned long new_addr);
+
+/* madvise.c */
+long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior);
+long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags);
+long sys_munlock(struct task *tsk, unsigned long start, size_t len);
+long sys_mlockall(struct task *tsk, int flags);
+long sys_munlockall(struct task *tsk);
+long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
+long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
+			     const char *name);
+
+/* procfs.c */
+int show_maps(struct mm_struct *mm, FILE *out);
+int show_smaps(struct mm_struct *mm, FILE *out);
+
+#endif /* MMLAB_MM_VMA_H */
