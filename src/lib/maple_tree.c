@@ -457,8 +457,13 @@ static bool mas_next_setup(struct ma_state *mas, unsigned long max)
 {
 	switch (mas->status) {
 	case ma_active:
+		/*
+		 * The leaf died under us: re-walk to the old range's LAST index, so that the
+		 * step that follows starts past everything already returned even if a new range
+		 * now begins inside the old one (walking to the old index could return it).
+		 */
 		if (mt_node_dead(mas_leaf(mas)))
-			mas_descend(mas, mas->index);
+			mas_descend(mas, mas->last);
 		return mas->status == ma_active;
 	case ma_pause:
 	case ma_overflow:
@@ -527,6 +532,7 @@ static bool mas_prev_setup(struct ma_state *mas, unsigned long min)
 {
 	switch (mas->status) {
 	case ma_active:
+		/* As in mas_next_setup, mirrored: re-walk to the old range's first index. */
 		if (mt_node_dead(mas_leaf(mas)))
 			mas_descend(mas, mas->index);
 		return mas->status == ma_active;
