@@ -358,8 +358,8 @@ static void bench_bytes(void)
 			snprintf(name, sizeof(name), "bytes_per_stored_range_%s_%lu",
 				 gaps ? "gaps" : "contiguous", sizes[i]);
 			bench_report("maple", name,
-				     (double)mt_bytes_used(&mt) / (double)count_ranges(&mt), "B", NULL,
-				     0, true);
+				     (double)mt_bytes_used(&mt) / (double)count_ranges(&mt), "B",
+				     NULL, 0, true);
 			mtree_destroy(&mt);
 		}
 	}

@@ -13,14 +13,20 @@
  * of @last; on level k the items are the kept children of the boundary nodes plus the nodes
  * built on level k - 1. Too few items (below minimum fill) pull in a whole neighbour node of
  * the same level, even under another parent, like mas_spanning_rebalance. Too many are split
- * evenly, or, when appending at the right edge of the tree, leaving the new right node at
- * minimum fill so that ascending insertion packs nodes. The climb stops at the first level
+ * evenly, or, when appending at the right edge of the tree, leaving every node but the new
+ * rightmost one full, so that ascending insertion packs nodes as the kernel's append does. The climb stops at the first level
  * where one node was replaced by one node: that one is published with a single release store
  * into its parent (or the root), and every replaced node is freed after a grace period.
  * Nothing is visible before that store, so an allocation failure just frees the new nodes.
  *
- * Left out: the kernel's node preallocation API (mas_preallocate) and in-place appends; only
- * an exact-range overwrite with a non-NULL entry is done in place.
+ * Most stores never reach that climb: mas_wr_leaf() handles a store that stays inside one leaf
+ * (Linux's slot store and node store), rebuilding just that leaf from a cached node. The
+ * rightmost node of each level may be below minimum fill, as in Linux; that is what lets an
+ * append at the right edge leave every node to its left full.
+ *
+ * Left out: the kernel's node preallocation API (mas_preallocate; a per-tree node cache does its
+ * job) and in-place appends (Linux does them only outside RCU mode; every tree here is in RCU
+ * mode); only an exact-range overwrite with a non-NULL entry is done in place.
  */
 #include "maple_internal.h"
 
@@ -480,16 +486,18 @@ static void mas_update_gaps(struct ma_state *mas, unsigned long gap)
 	for (d = (int)mas->depth - 1; d >= 0; d--) {
 		struct ma_path *p = &mas->path[d];
 		struct maple_node *n = mte_to_node(p->node);
-
 		unsigned long old = n->ma64.gap[p->offset];
 
 		if (old == gap)
 			return;
 		n->ma64.gap[p->offset] = gap;
-		if (gap > old && d > 0) /* a larger gap: the node's largest is the max of two */
-			gap = max(gap, mte_to_node(mas->path[d - 1].node)->ma64.gap[mas->path[d - 1].offset]);
-		else
+		if (gap > old && d > 0) { /* a larger gap: the node's largest is the max of two */
+			struct ma_path *up = &mas->path[d - 1];
+
+			gap = max(gap, mte_to_node(up->node)->ma64.gap[up->offset]);
+		} else {
 			gap = mt_node_gap(n, false, p->min, p->max);
+		}
 	}
 }
 
@@ -596,12 +604,12 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	if (mas->depth) {
 		struct ma_path *pp = &mas->path[mas->depth - 1];
 		struct maple_node *parent = mte_to_node(pp->node);
+		unsigned long gap = parent->ma64.gap[pp->offset];
 
 		mt_slot_store((void **)&parent->ma64.slot[pp->offset], lp->node);
-		/* Erasing only merges NULL ranges into [first, last]: the leaf's gap can only grow. */
+		/* Erasing only merges NULL ranges into [first, last]: the gap can only grow. */
 		if (!entry)
-			mas_update_gaps(mas, max(parent->ma64.gap[pp->offset],
-						 mt_range_size(first, last)));
+			mas_update_gaps(mas, max(gap, mt_range_size(first, last)));
 		else if (gap_changed)
 			mas_update_gaps(mas, mt_node_gap(nn, true, lp->min, lp->max));
 	} else {

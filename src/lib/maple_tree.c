@@ -3,7 +3,7 @@
  * gap search, duplication and validation. It corresponds to the read-side half of Linux's
  * lib/maple_tree.c; the write path is in maple_store.c. It leaves out the kernel's encoded
  * parent pointers (a maple state keeps its path instead), the sparse "root pointer" tree and
- * the node preallocation API.
+ * the node preallocation API (the per-tree node cache below serves instead).
  */
 #include "maple_internal.h"
 
@@ -765,13 +765,45 @@ void *mas_find_rev(struct ma_state *mas, unsigned long min)
  */
 void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
 {
+	struct maple_enode *enode;
 	struct ma_state mas;
+	unsigned long lo = 0, hi = ULONG_MAX;
 	void *entry;
 
 	if (*index > max)
 		return NULL;
-	mas.tree = mt;
 	rcu_read_lock();
+	/*
+	 * find_vma's walk, without recording a path: the range covering *index, or, when that
+	 * is a NULL range and not the leaf's last, the range right after it, which cannot be NULL.
+	 */
+	enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
+	while (enode) {
+		struct maple_node *n = mte_to_node(enode);
+		bool leaf = mte_is_leaf(enode);
+		unsigned long *piv = ma_pivots(n, leaf);
+		unsigned int end = n->meta.end, off = ma_offset(piv, end, *index, leaf);
+
+		if (!leaf) {
+			lo = ma_slot_min(piv, off, lo);
+			hi = ma_slot_max(piv, off, end, hi);
+			enode = mt_slot_load((void **)&n->ma64.slot[off]);
+			continue;
+		}
+		entry = mt_slot_load(&n->mr64.slot[off]);
+		if (!entry && off + 1 < end) {
+			if (piv[off] >= max) /* the next range starts past max */
+				break;
+			entry = mt_slot_load(&n->mr64.slot[++off]);
+		}
+		if (!entry)
+			break; /* the next range is in another leaf: take the general walk */
+		mt_tsan_read_done();
+		rcu_read_unlock();
+		*index = ma_slot_max(piv, off, end, hi) + 1;
+		return entry;
+	}
+	mas.tree = mt;
 	entry = mas_descend(&mas, *index);
 	if (!entry && mas.status == ma_active)
 		entry = mas_next_slot(&mas, max, false);
