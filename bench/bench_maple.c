@@ -5,8 +5,10 @@
  * duplication, with libbsd's red-black tree doing the same lookups, stores and erases as the
  * baseline (the structure Linux used before 6.1). Also bytes per stored range.
  *
- * The RB side gets its nodes preallocated and pays no allocation; the maple side allocates a
- * node per store and frees replaced nodes through call_rcu(), as in the kernel.
+ * Where a VMA tree allocates a VMA (a split), both sides malloc it; the maple side also
+ * allocates tree nodes per store (from its node cache) and frees replaced ones through
+ * call_rcu(), as in the kernel. Bytes per range count the tree's nodes only: per VMA in the
+ * build (a VMA and its gap are two stored ranges), per stored range in bench_bytes().
  */
 #include <stdio.h>
 #include <sys/cdefs.h>
@@ -141,7 +143,14 @@ static void bench_lookup(struct setup *s, double *maple, double *rb)
 	*rb = bench_median(r, REPS);
 }
 
-/* mprotect of a VMA's first page (a split), then of the whole VMA (the merge back). */
+/*
+ * mprotect of a VMA's first page (a split), then of the whole VMA (the merge back). Both sides
+ * do what a VMA tree does for it: the split allocates the new head VMA with malloc and links
+ * it, the merge unlinks it and frees it. On the RB side the old VMA's start moves in place (the
+ * order is unchanged, as vma_adjust did); on the maple side the two stores rewrite the ranges.
+ * The RB tree is not augmented with gaps as the kernel's VMA RB tree was (vm_rb's
+ * rb_subtree_gap), so it does less than the maple tree, which keeps its gaps exact.
+ */
 static void bench_split_fill(struct setup *s, double *maple, double *rb)
 {
 	double m[REPS], r[REPS];
@@ -153,23 +162,32 @@ static void bench_split_fill(struct setup *s, double *maple, double *rb)
 
 		for (i = 0; i < ops; i++) {
 			struct vma *v = &s->vmas[s->pick[i % NR_RANDOM]];
+			struct vma *head = malloc(sizeof(*head));
 
-			if (mtree_store_range(&s->mt, v->start, v->start + P - 1, &s->spare[0]) ||
+			if (!head)
+				abort();
+			head->start = v->start;
+			head->end = v->start + P;
+			if (mtree_store_range(&s->mt, v->start, v->start + P - 1, head) ||
 			    mtree_store_range(&s->mt, v->start, v->end - 1, v))
 				abort();
+			free(head);
 		}
 		m[k] = per_op(t0, 2 * ops);
 		t0 = bench_now_ns();
 		for (i = 0; i < ops; i++) {
-			unsigned long j = s->pick[i % NR_RANDOM];
-			struct vma *v = &s->vmas[j], *head = &s->spare[j];
+			struct vma *v = &s->vmas[s->pick[i % NR_RANDOM]];
+			struct vma *head = malloc(sizeof(*head));
 
+			if (!head)
+				abort();
 			head->start = v->start;
 			head->end = v->start + P;
-			v->start += P; /* order unchanged: adjust in place, as vma_adjust did */
+			v->start += P;
 			RB_INSERT(vma_tree, &s->rb, head);
 			RB_REMOVE(vma_tree, &s->rb, head);
 			v->start -= P;
+			free(head);
 		}
 		r[k] = per_op(t0, 2 * ops);
 	}
@@ -177,6 +195,10 @@ static void bench_split_fill(struct setup *s, double *maple, double *rb)
 	*rb = bench_median(r, REPS);
 }
 
+/*
+ * munmap of whole VMAs: both sides find the VMA from an address and unlink it (the maple tree
+ * from the address alone; the RB tree by find_vma, then RB_REMOVE). Neither frees the VMA.
+ */
 static void bench_erase(struct setup *s, double *maple, double *rb)
 {
 	double m[REPS], r[REPS];
@@ -200,8 +222,11 @@ static void bench_erase(struct setup *s, double *maple, double *rb)
 				abort();
 		}
 		t0 = bench_now_ns();
-		for (i = 0; i < batch; i++)
-			RB_REMOVE(vma_tree, &s->rb, &s->vmas[idx[i]]);
+		for (i = 0; i < batch; i++) {
+			struct vma *v = rb_find_vma(&s->rb, s->vmas[idx[i]].start);
+
+			RB_REMOVE(vma_tree, &s->rb, v);
+		}
 		r[k] = per_op(t0, batch);
 		for (j = 0; j < batch; j++)
 			RB_INSERT(vma_tree, &s->rb, &s->vmas[idx[j]]);
@@ -290,7 +315,26 @@ static void report(const char *what, unsigned long n, double v, const char *unit
 	bench_report("maple", name, v, unit, base, bv, true);
 }
 
-/* Bytes per range of a tree built by ascending insertion, with or without gaps. */
+/* Every stored range, NULL (a gap) or not, as the tree holds them. */
+static unsigned long count_ranges(struct maple_tree *mt)
+{
+	MA_STATE(mas, mt, 0, 0);
+	unsigned long nr = 0;
+
+	if (mtree_empty(mt))
+		return 0;
+	mas_walk(&mas);
+	do
+		nr++;
+	while (mas.last != ULONG_MAX && (mas_next_range(&mas, ULONG_MAX), true));
+	return nr;
+}
+
+/*
+ * Bytes per range of trees built by ascending insertion (the append path), contiguous or with
+ * gaps. "Per VMA" divides by the entries stored, against the RB tree's node in each VMA; "per
+ * stored range" divides by every range the tree holds, gaps included, as each is one slot.
+ */
 static void bench_bytes(void)
 {
 	static const unsigned long sizes[] = { 256, 4096, 65536 };
@@ -307,10 +351,15 @@ static void bench_bytes(void)
 				if (mtree_store_range(&mt, BASE + j * step, BASE + j * step + 2 * P - 1,
 						      (void *)(BASE + j)))
 					abort();
-			snprintf(name, sizeof(name), "bytes_per_range_%s_%lu",
-				 gaps ? "vma" : "contiguous", sizes[i]);
+			snprintf(name, sizeof(name), "bytes_per_vma_%s_%lu",
+				 gaps ? "gaps" : "contiguous", sizes[i]);
 			bench_report("maple", name, (double)mt_bytes_used(&mt) / (double)sizes[i],
 				     "B", "rbtree", (double)sizeof(struct vma), true);
+			snprintf(name, sizeof(name), "bytes_per_stored_range_%s_%lu",
+				 gaps ? "gaps" : "contiguous", sizes[i]);
+			bench_report("maple", name,
+				     (double)mt_bytes_used(&mt) / (double)count_ranges(&mt), "B",
+				     NULL, 0, true);
 			mtree_destroy(&mt);
 		}
 	}

@@ -13,14 +13,20 @@
  * of @last; on level k the items are the kept children of the boundary nodes plus the nodes
  * built on level k - 1. Too few items (below minimum fill) pull in a whole neighbour node of
  * the same level, even under another parent, like mas_spanning_rebalance. Too many are split
- * evenly, or, when appending at the right edge of the tree, leaving the new right node at
- * minimum fill so that ascending insertion packs nodes. The climb stops at the first level
+ * evenly, or, when appending at the right edge of the tree, leaving every node but the new
+ * rightmost one full, so that ascending insertion packs nodes as the kernel's append does. The climb stops at the first level
  * where one node was replaced by one node: that one is published with a single release store
  * into its parent (or the root), and every replaced node is freed after a grace period.
  * Nothing is visible before that store, so an allocation failure just frees the new nodes.
  *
- * Left out: the kernel's node preallocation API (mas_preallocate) and in-place appends; only
- * an exact-range overwrite with a non-NULL entry is done in place.
+ * Most stores never reach that climb: mas_wr_leaf() handles a store that stays inside one leaf
+ * (Linux's slot store and node store), rebuilding just that leaf from a cached node. The
+ * rightmost node of each level may be below minimum fill, as in Linux; that is what lets an
+ * append at the right edge leave every node to its left full.
+ *
+ * Left out: the kernel's node preallocation API (mas_preallocate; a per-tree node cache does its
+ * job) and in-place appends (Linux does them only outside RCU mode; every tree here is in RCU
+ * mode); only an exact-range overwrite with a non-NULL entry is done in place.
  */
 #include "maple_internal.h"
 
@@ -185,7 +191,7 @@ static void wr_pull_neighbour(struct ma_wr_state *w, unsigned int k)
 static void wr_unwind(struct ma_wr_state *w)
 {
 	while (w->nr_fresh)
-		mt_free_node_now(w->fresh[--w->nr_fresh]);
+		mt_free_node_now(w->mt, w->fresh[--w->nr_fresh]);
 }
 
 /* Fills a new node with items [@start, @start + @nr); its range begins at @min. */
@@ -204,6 +210,8 @@ static unsigned long wr_fill(struct maple_node *n, bool leaf, const struct mt_it
 		if (!leaf)
 			n->ma64.gap[i] = it[i].gap;
 	}
+	for (i = nr - 1; i + 1 < mt_slots(leaf); i++) /* unused pivots: see ma_offset() */
+		piv[i] = ULONG_MAX;
 	return mt_node_gap(n, leaf, min, it[nr - 1].last);
 }
 
@@ -217,7 +225,7 @@ static int __must_check wr_build(struct ma_wr_state *w, unsigned int k)
 
 	VM_BUG_ON(cnt == 0 || cnt > MT_MID_MAX);
 	if (w->bias && cnt > 1) {
-		sizes[cnt - 1] = max(mt_min_slots(leaf), nr - (cnt - 1) * cap);
+		sizes[cnt - 1] = nr - (cnt - 1) * cap;
 		rest -= sizes[cnt - 1];
 		for (i = 0; i + 1 < cnt; i++)
 			sizes[i] = rest / (cnt - 1) + (i < rest % (cnt - 1));
@@ -227,7 +235,7 @@ static int __must_check wr_build(struct ma_wr_state *w, unsigned int k)
 	}
 	w->nr_mid = 0;
 	for (i = 0; i < cnt; i++) {
-		struct maple_node *n = mt_alloc_node();
+		struct maple_node *n = mt_alloc_node(w->mt);
 		const struct mt_item *it = &w->items[start];
 		unsigned long gap;
 
@@ -316,7 +324,7 @@ static int __must_check wr_store_span(struct ma_wr_state *w)
 		bool whole;
 
 		if (k == w->height) { /* the old root split: one more level */
-			struct maple_node *n = mt_alloc_node();
+			struct maple_node *n = mt_alloc_node(w->mt);
 
 			if (!n)
 				return -ENOMEM;
@@ -335,7 +343,7 @@ static int __must_check wr_store_span(struct ma_wr_state *w)
 		w->lo[k] = lp->min;
 		w->hi[k] = rp->max;
 		whole = lp->min == 0 && rp->max == ULONG_MAX;
-		if (!whole && w->nr < mt_min_slots(k == 0)) {
+		if (!whole && w->nr < mt_min_slots(k == 0) && w->hi[k] != ULONG_MAX) {
 			wr_pull_neighbour(w, k);
 			lp = wr_l(w, k);
 			rp = wr_r(w, k);
@@ -381,7 +389,7 @@ static int __must_check wr_store_empty(struct ma_wr_state *w)
 	wr_push(w, w->entry, w->last, 0);
 	if (w->last != ULONG_MAX)
 		wr_push(w, NULL, ULONG_MAX, 0);
-	n = mt_alloc_node();
+	n = mt_alloc_node(w->mt);
 	if (!n)
 		return -ENOMEM;
 	wr_fill(n, true, w->items, w->nr, 0);
@@ -414,8 +422,7 @@ static void *mas_locate(struct ma_state *dst, const struct ma_state *src, unsign
 	struct maple_node *n = mte_to_node(lp->node);
 	unsigned int end = n->meta.end, i;
 
-	for (i = 0; i + 1 < end && index > n->mr64.pivot[i]; i++)
-		;
+	i = ma_offset(n->mr64.pivot, end, index, true);
 	if (dst != src)
 		memcpy(dst->path, src->path, (src->depth + 1u) * sizeof(src->path[0]));
 	dst->tree = src->tree;
@@ -471,24 +478,160 @@ static void mas_keep_position(struct ma_state *mas, struct ma_wr_state *w)
 	mas->last = w->last;
 }
 
-/**
- * mas_store_gfp - store @entry over [mas->index, mas->last], trimming or splitting whatever
- * overlaps; a NULL @entry erases the range. When the state stands on a live leaf that holds
- * the range (after mas_walk, mas_find ...), no new descent is made.
- * @mas: the maple state; afterwards [index, last] is the range written (widened to merge
- *       neighbouring NULL ranges when erasing) and the state can keep iterating
- * @entry: the new entry
+/* Propagates a leaf's new largest gap up the state's path, in place (readers never read gaps). */
+static void mas_update_gaps(struct ma_state *mas, unsigned long gap)
+{
+	int d;
+
+	for (d = (int)mas->depth - 1; d >= 0; d--) {
+		struct ma_path *p = &mas->path[d];
+		struct maple_node *n = mte_to_node(p->node);
+		unsigned long old = n->ma64.gap[p->offset];
+
+		if (old == gap)
+			return;
+		n->ma64.gap[p->offset] = gap;
+		if (gap > old && d > 0) { /* a larger gap: the node's largest is the max of two */
+			struct ma_path *up = &mas->path[d - 1];
+
+			gap = max(gap, mte_to_node(up->node)->ma64.gap[up->offset]);
+		} else {
+			gap = mt_node_gap(n, false, p->min, p->max);
+		}
+	}
+}
+
+/*
+ * mas_wr_leaf - the common store, Linux's mas_wr_slot_store and mas_wr_node_store: [first,
+ * last] (after widening over NULL neighbours) lies inside one leaf, and that leaf rebuilt
+ * around it keeps its fill limits. An exact overwrite with a non-NULL entry is one slot store;
+ * anything else copies the leaf into a new node, publishes it with one release store into the
+ * parent and frees the old leaf after a grace period, so readers see the old leaf or the new
+ * one, never a mixture. The state stays on the range written.
  *
- * Context: writer's lock. Return: 0, -EINVAL if index > last, -ENOMEM (tree unchanged).
+ * Return: 0, -ENOMEM (nothing changed), or -EAGAIN when the general path must do the store;
+ * the state then stands on a live leaf, which that path reuses.
  */
-int mas_store_gfp(struct ma_state *mas, void *entry)
+static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long last, void *entry)
+{
+	struct maple_tree *mt = mas->tree;
+	struct ma_path *lp;
+	struct maple_node *n, *nn;
+	unsigned long *piv, *np, lo, hi;
+	unsigned int end, offl, offr, nr, i, j, at;
+	void **slots, **ns;
+	bool gap_changed = false;
+
+	if (!mas_path_valid(mas) || first < mas->path[mas->depth].min ||
+	    first > mas->path[mas->depth].max)
+		mas_descend(mas, first);
+	lp = &mas->path[mas->depth];
+	if (last > lp->max)
+		return -EAGAIN;
+	n = mte_to_node(lp->node);
+	piv = n->mr64.pivot;
+	slots = n->mr64.slot;
+	end = n->meta.end;
+	offl = ma_offset(piv, end, first, true);
+	offr = ma_offset(piv, end, last, true);
+	lo = ma_slot_min(piv, offl, lp->min);
+	hi = ma_slot_max(piv, offr, end, lp->max);
+	if (!entry) { /* widen over NULL neighbours so that no two NULL ranges touch */
+		if (!slots[offl]) {
+			first = lo;
+		} else if (first == lo && first != 0) {
+			if (offl == 0)
+				return -EAGAIN; /* the NULL may sit in the previous leaf */
+			if (!slots[offl - 1])
+				first = lo = ma_slot_min(piv, --offl, lp->min);
+		}
+		if (!slots[offr]) {
+			last = hi;
+		} else if (last == hi && last != ULONG_MAX) {
+			if (offr + 1 == end)
+				return -EAGAIN;
+			if (!slots[offr + 1])
+				last = hi = ma_slot_max(piv, ++offr, end, lp->max);
+		}
+	}
+	if (entry && offl == offr && first == lo && last == hi) {
+		void *old = slots[offl];
+
+		mt_slot_store(&slots[offl], entry);
+		if (!old && mas->depth)
+			mas_update_gaps(mas, mt_node_gap(n, true, lp->min, lp->max));
+		at = offl;
+		goto done;
+	}
+	nr = offl + (first > lo) + 1 + (last < hi) + (end - 1 - offr);
+	if (nr > MAPLE_RANGE64_SLOTS)
+		return -EAGAIN;
+	if (mas->depth ? nr < MAPLE_RANGE64_MIN && lp->max != ULONG_MAX : nr == 1 && !entry)
+		return -EAGAIN; /* rebalance, or the tree empties */
+	for (i = offl; i <= offr; i++)
+		gap_changed |= !slots[i];
+	nn = mt_alloc_node(mt);
+	if (!nn)
+		return -ENOMEM;
+	np = nn->mr64.pivot;
+	ns = nn->mr64.slot;
+	for (i = 0; i < MAPLE_RANGE64_SLOTS - 1; i++)
+		np[i] = ULONG_MAX; /* unused pivots, see ma_offset(); fixed length: no rep stos */
+	/* Items: [0, offl) kept, left remainder, entry, right remainder, (offr, end) kept. */
+	memcpy(np, piv, offl * sizeof(*np));
+	memcpy(ns, slots, offl * sizeof(*ns));
+	j = offl;
+	if (first > lo) { /* never the last item: the entry follows */
+		ns[j] = slots[offl];
+		np[j++] = first - 1;
+	}
+	at = j;
+	ns[j] = entry;
+	if (j + 1 < nr)
+		np[j] = last;
+	j++;
+	if (last < hi) {
+		ns[j] = slots[offr];
+		if (j + 1 < nr)
+			np[j] = hi;
+		j++;
+	}
+	memcpy(&ns[j], &slots[offr + 1], (end - 1 - offr) * sizeof(*ns));
+	if (offr + 2 < end)
+		memcpy(&np[j], &piv[offr + 1], (end - 2 - offr) * sizeof(*np));
+	nn->meta.end = (unsigned char)nr;
+	lp->node = mt_mk_node(nn, true);
+	if (mas->depth) {
+		struct ma_path *pp = &mas->path[mas->depth - 1];
+		struct maple_node *parent = mte_to_node(pp->node);
+		unsigned long gap = parent->ma64.gap[pp->offset];
+
+		mt_slot_store((void **)&parent->ma64.slot[pp->offset], lp->node);
+		/* Erasing only merges NULL ranges into [first, last]: the gap can only grow. */
+		if (!entry)
+			mas_update_gaps(mas, max(gap, mt_range_size(first, last)));
+		else if (gap_changed)
+			mas_update_gaps(mas, mt_node_gap(nn, true, lp->min, lp->max));
+	} else {
+		__atomic_store_n(&mt->ma_root, lp->node, __ATOMIC_RELEASE);
+	}
+	mt->ma_nodes++;
+	mt_defer_free(mt, n);
+done:
+	lp->offset = (unsigned char)at;
+	mas->index = first;
+	mas->last = last;
+	mas->status = ma_active;
+	return 0;
+}
+
+/* Every store mas_wr_leaf() cannot do: spans of leaves, splits, rebalancing, an empty tree. */
+static __noinline int mas_wr_span(struct ma_state *mas, void *entry)
 {
 	struct ma_wr_state w; /* 4 KiB: set field by field, zeroing it would cost more than a store */
 	bool in_leaf;
 	int ret;
 
-	if (mas->index > mas->last)
-		return -EINVAL;
 	w.mt = mas->tree;
 	w.first = mas->index;
 	w.last = mas->last;
@@ -528,6 +671,34 @@ out:
 	if (w.leaf)
 		mas_keep_position(mas, &w);
 	return 0;
+}
+
+/**
+ * mas_store_gfp - store @entry over [mas->index, mas->last], trimming or splitting whatever
+ * overlaps; a NULL @entry erases the range. When the state stands on a live leaf that holds
+ * the range (after mas_walk, mas_find ...), no new descent is made.
+ * @mas: the maple state; afterwards [index, last] is the range written (widened to merge
+ *       neighbouring NULL ranges when erasing) and the state can keep iterating
+ * @entry: the new entry
+ *
+ * Context: writer's lock. Return: 0, -EINVAL if index > last, -ENOMEM (tree unchanged).
+ */
+int mas_store_gfp(struct ma_state *mas, void *entry)
+{
+	int ret;
+
+	if (mas->index > mas->last)
+		return -EINVAL;
+	if (likely(mas->tree->ma_root)) {
+		unsigned long first = mas->index, last = mas->last;
+
+		ret = mas_wr_leaf(mas, first, last, entry);
+		if (ret != -EAGAIN)
+			return ret;
+		mas->index = first;
+		mas->last = last;
+	}
+	return mas_wr_span(mas, entry);
 }
 
 /**

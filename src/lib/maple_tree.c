@@ -3,7 +3,7 @@
  * gap search, duplication and validation. It corresponds to the read-side half of Linux's
  * lib/maple_tree.c; the write path is in maple_store.c. It leaves out the kernel's encoded
  * parent pointers (a maple state keeps its path instead), the sparse "root pointer" tree and
- * the node preallocation API.
+ * the node preallocation API (the per-tree node cache below serves instead).
  */
 #include "maple_internal.h"
 
@@ -29,51 +29,161 @@ unsigned long mt_nr_allocations(void)
 	return mt_allocations;
 }
 
-/* Returns a zeroed node, or NULL when memory (or the fault-injection seam) says no. */
-struct maple_node *mt_alloc_node(void)
+/*
+ * Node cache, in the spirit of the kernel's maple_node kmem_cache plus mas_preallocate: a store
+ * takes nodes from its tree's cache (writer-owned, so no locking) and only calls the allocator
+ * when the cache is empty. Replaced nodes travel in batches of MT_FREE_BATCH: a batch fills up
+ * in the tree (ma_free), waits for one grace period (call_rcu), and its callback pushes the
+ * whole batch onto one global lock-free list (push only, so no ABA). A writer whose cache ran
+ * dry takes that whole list with one exchange and hands out its nodes; the emptied batch then
+ * collects the tree's next replaced nodes. The cache is an array of pointers, not a list
+ * threaded through the nodes: a node back from a grace period is cold, and reading a link in
+ * it would stall every allocation on a cache miss. Past MT_RETURNED_MAX nodes on the global
+ * list the callback gives them back to libc, which bounds the memory kept for reuse. Under
+ * AddressSanitizer a cached node is poisoned, so a use after free still reports.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define mt_poison(n) ASAN_POISON_MEMORY_REGION((n), MAPLE_NODE_SIZE)
+#define mt_unpoison(n) ASAN_UNPOISON_MEMORY_REGION((n), MAPLE_NODE_SIZE)
+#else
+#define mt_poison(n) ((void)(n))
+#define mt_unpoison(n) ((void)(n))
+#endif
+
+#define MT_FREE_BATCH 252
+#define MT_RETURNED_MAX 65536 /* nodes (16 MiB) kept on the global list at most */
+
+/* Up to MT_FREE_BATCH nodes: replaced ones waiting for a grace period, or free ones. */
+struct mt_free_batch {
+	struct rcu_head rcu;
+	struct mt_free_batch *next; /* on mt_returned, or in a tree's cache chain */
+	unsigned int nr;	    /* nodes[0 .. nr) are used */
+	struct maple_node *nodes[MT_FREE_BATCH];
+};
+
+static struct mt_free_batch *mt_returned; /* batches back from a grace period; atomic */
+static unsigned long mt_returned_nr;	  /* nodes in them, approximately; atomic */
+
+static void mt_batch_free(struct mt_free_batch *b)
 {
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++) {
+		mt_unpoison(b->nodes[i]);
+		free(b->nodes[i]);
+	}
+	free(b);
+}
+
+/* Moves the tree's cache to its next non-empty batch, or to the global list's batches. */
+static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
+{
+	struct mt_free_batch *c = mt->ma_cache;
+
+	while (c && !c->nr) {
+		struct mt_free_batch *next = c->next;
+
+		if (!mt->ma_free) /* recycled to collect the tree's next replaced nodes */
+			mt->ma_free = c;
+		else
+			free(c);
+		c = next;
+	}
+	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) {
+		c = __atomic_exchange_n(&mt_returned, NULL, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&mt_returned_nr, 0, __ATOMIC_RELAXED);
+	}
+	mt->ma_cache = c;
+	return c;
+}
+
+/* Gives every cached node back to libc (the tree is being destroyed). */
+static void mt_cache_drain(struct maple_tree *mt)
+{
+	struct mt_free_batch *c = mt->ma_cache;
+
+	while (c) {
+		struct mt_free_batch *next = c->next;
+
+		mt_batch_free(c);
+		c = next;
+	}
+	mt->ma_cache = NULL;
+}
+
+/*
+ * mt_alloc_node - a node for @mt's writer, or NULL when memory (or the fault-injection seam)
+ * says no. Only meta is cleared: whoever fills the node writes every field readers look at.
+ */
+struct maple_node *mt_alloc_node(struct maple_tree *mt)
+{
+	struct mt_free_batch *c = mt->ma_cache;
 	struct maple_node *n;
 
-	if (mt_fail_after >= 0) {
+	if (unlikely(mt_fail_after >= 0)) {
 		if (mt_fail_after == 0)
 			return NULL;
 		mt_fail_after--;
 	}
-	n = aligned_alloc(MAPLE_NODE_SIZE, sizeof(*n));
-	if (!n)
-		return NULL;
+	if (unlikely(!c || !c->nr))
+		c = mt_cache_refill(mt);
+	if (likely(c)) {
+		n = c->nodes[--c->nr];
+		if (c->nr >= 8) { /* cold nodes: start fetching the one after next for writing */
+			char *next = (char *)c->nodes[c->nr - 8];
+
+			__builtin_prefetch(next, 1, 3);
+			__builtin_prefetch(next + 64, 1, 3);
+			__builtin_prefetch(next + 128, 1, 3);
+			__builtin_prefetch(next + 192, 1, 3);
+		}
+		mt_unpoison(n);
+	} else {
+		n = aligned_alloc(MAPLE_NODE_SIZE, sizeof(*n));
+		if (!n)
+			return NULL;
+	}
 	mt_allocations++;
-	memset(n, 0, sizeof(*n));
+	n->meta = (struct maple_meta){ 0 };
 	return n;
 }
 
-/* For nodes that were never published. */
-void mt_free_node_now(struct maple_node *n)
+/* mt_free_node_now - for nodes that were never published: back to @mt's cache if it has room. */
+void mt_free_node_now(struct maple_tree *mt, struct maple_node *n)
 {
-	free(n);
+	struct mt_free_batch *c = mt->ma_cache;
+
+	if (c && c->nr < MT_FREE_BATCH) {
+		mt_poison(n);
+		c->nodes[c->nr++] = n;
+	} else {
+		free(n);
+	}
 }
-
-#define MT_FREE_BATCH 254
-
-/* Nodes replaced by one or more writes, freed together after one grace period. */
-struct mt_free_batch {
-	struct rcu_head rcu;
-	unsigned int nr;
-	struct maple_node *nodes[MT_FREE_BATCH];
-};
 
 static void mt_free_batch_rcu(struct rcu_head *head)
 {
 	struct mt_free_batch *b = caa_container_of(head, struct mt_free_batch, rcu);
+	struct mt_free_batch *old;
 	unsigned int i;
 
 #ifdef MT_TSAN
 	__tsan_acquire(b);
 	__tsan_acquire(&mt_tsan_grace_period);
 #endif
+	if (!b->nr || __atomic_load_n(&mt_returned_nr, __ATOMIC_RELAXED) >= MT_RETURNED_MAX) {
+		mt_batch_free(b);
+		return;
+	}
 	for (i = 0; i < b->nr; i++)
-		free(b->nodes[i]);
-	free(b);
+		mt_poison(b->nodes[i]);
+	__atomic_add_fetch(&mt_returned_nr, b->nr, __ATOMIC_RELAXED);
+	old = __atomic_load_n(&mt_returned, __ATOMIC_RELAXED);
+	do {
+		b->next = old;
+	} while (!__atomic_compare_exchange_n(&mt_returned, &old, b, true, __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
 }
 
 void mt_flush_free(struct maple_tree *mt)
@@ -83,6 +193,10 @@ void mt_flush_free(struct maple_tree *mt)
 	if (!b)
 		return;
 	mt->ma_free = NULL;
+	if (!b->nr) {
+		free(b);
+		return;
+	}
 #ifdef MT_TSAN
 	__tsan_release(b);
 #endif
@@ -151,6 +265,7 @@ void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
 			return;
 		}
 		b->nr = 0;
+		b->next = NULL;
 		mt->ma_free = b;
 	}
 	b->nodes[b->nr++] = n;
@@ -172,6 +287,7 @@ void mt_init_flags(struct maple_tree *mt, unsigned int flags)
 	mt->ma_height = 0;
 	mt->ma_nodes = 0;
 	mt->ma_free = NULL;
+	mt->ma_cache = NULL;
 }
 
 static void mt_destroy_walk(struct maple_tree *mt, struct maple_enode *enode)
@@ -199,6 +315,7 @@ void __mt_destroy(struct maple_tree *mt)
 	if (root)
 		mt_destroy_walk(mt, root);
 	mt_flush_free(mt);
+	mt_cache_drain(mt);
 	mt->ma_height = 0;
 }
 
@@ -214,18 +331,6 @@ void mtree_destroy(struct maple_tree *mt)
 }
 
 /* ---- Read side ---- */
-
-/* Index of the slot covering @index in a node using @end slots. */
-static inline unsigned int ma_offset(const unsigned long *piv, unsigned int end,
-				     unsigned long index)
-{
-	unsigned int i;
-
-	for (i = 0; i + 1 < end; i++)
-		if (index <= piv[i])
-			break;
-	return i;
-}
 
 /*
  * mas_descend - walk from the root to the leaf slot covering @index, filling the path.
@@ -249,7 +354,7 @@ void *mas_descend(struct ma_state *mas, unsigned long index)
 		bool leaf = mte_is_leaf(enode);
 		unsigned long *piv = ma_pivots(n, leaf);
 		unsigned int end = n->meta.end;
-		unsigned int off = ma_offset(piv, end, index);
+		unsigned int off = ma_offset(piv, end, index, leaf);
 		unsigned long lo = ma_slot_min(piv, off, min), hi = ma_slot_max(piv, off, end, max);
 		void *slot = mt_slot_load(&ma_slots(n, leaf)[off]);
 
@@ -285,7 +390,7 @@ void *mtree_load(struct maple_tree *mt, unsigned long index)
 	while (enode) {
 		struct maple_node *n = mte_to_node(enode);
 		bool leaf = mte_is_leaf(enode);
-		unsigned int off = ma_offset(ma_pivots(n, leaf), n->meta.end, index);
+		unsigned int off = ma_offset(ma_pivots(n, leaf), n->meta.end, index, leaf);
 
 		if (leaf) {
 			entry = mt_slot_load(&n->mr64.slot[off]);
@@ -666,13 +771,45 @@ void *mas_find_rev(struct ma_state *mas, unsigned long min)
  */
 void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
 {
+	struct maple_enode *enode;
 	struct ma_state mas;
+	unsigned long lo = 0, hi = ULONG_MAX;
 	void *entry;
 
 	if (*index > max)
 		return NULL;
-	mas.tree = mt;
 	rcu_read_lock();
+	/*
+	 * find_vma's walk, without recording a path: the range covering *index, or, when that
+	 * is a NULL range and not the leaf's last, the range right after it, which cannot be NULL.
+	 */
+	enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
+	while (enode) {
+		struct maple_node *n = mte_to_node(enode);
+		bool leaf = mte_is_leaf(enode);
+		unsigned long *piv = ma_pivots(n, leaf);
+		unsigned int end = n->meta.end, off = ma_offset(piv, end, *index, leaf);
+
+		if (!leaf) {
+			lo = ma_slot_min(piv, off, lo);
+			hi = ma_slot_max(piv, off, end, hi);
+			enode = mt_slot_load((void **)&n->ma64.slot[off]);
+			continue;
+		}
+		entry = mt_slot_load(&n->mr64.slot[off]);
+		if (!entry && off + 1 < end) {
+			if (piv[off] >= max) /* the next range starts past max */
+				break;
+			entry = mt_slot_load(&n->mr64.slot[++off]);
+		}
+		if (!entry)
+			break; /* the next range is in another leaf: take the general walk */
+		mt_tsan_read_done();
+		rcu_read_unlock();
+		*index = ma_slot_max(piv, off, end, hi) + 1;
+		return entry;
+	}
+	mas.tree = mt;
 	entry = mas_descend(&mas, *index);
 	if (!entry && mas.status == ma_active)
 		entry = mas_next_slot(&mas, max, false);
@@ -778,7 +915,9 @@ static bool mt_gap_fit(struct mt_gap_search *gs, unsigned long lo, unsigned long
 /*
  * Descends only into children whose gap is large enough and whose range meets the window.
  * A child passing both tests fails to hold a fit only when the window clips it, which
- * happens on at most two root-to-leaf paths, so the search stays O(height).
+ * happens on at most two root-to-leaf paths, so the search stays O(height). Each node is
+ * entered at the slot holding the window's near end (found as a lookup finds it) and left
+ * as soon as a slot lies past the far end.
  */
 static bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *enode, unsigned long min,
 			unsigned long max)
@@ -786,15 +925,17 @@ static bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *enode, uns
 	struct maple_node *n = mte_to_node(enode);
 	bool leaf = mte_is_leaf(enode);
 	unsigned long *piv = ma_pivots(n, leaf);
-	unsigned int end = n->meta.end;
-	unsigned int k;
+	int end = n->meta.end, i, step = gs->rev ? -1 : 1;
 
-	for (k = 0; k < end; k++) {
-		unsigned int i = gs->rev ? end - 1 - k : k;
+	if (gs->rev)
+		i = gs->max < max ? (int)ma_offset(piv, end, gs->max, leaf) : end - 1;
+	else
+		i = gs->min > min ? (int)ma_offset(piv, end, gs->min, leaf) : 0;
+	for (; i >= 0 && i < end; i += step) {
 		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
 
-		if (hi < gs->min || lo > gs->max)
-			continue;
+		if (gs->rev ? hi < gs->min : lo > gs->max)
+			return false;
 		if (leaf) {
 			if (!n->mr64.slot[i] && mt_gap_fit(gs, lo, hi))
 				return true;
@@ -854,7 +995,7 @@ int mas_empty_area_rev(struct ma_state *mas, unsigned long min, unsigned long ma
 
 /* ---- Duplication ---- */
 
-static void mt_dup_free(struct maple_enode *enode)
+static void mt_dup_free(struct maple_tree *mt, struct maple_enode *enode)
 {
 	struct maple_node *n = mte_to_node(enode);
 	unsigned int i;
@@ -862,14 +1003,15 @@ static void mt_dup_free(struct maple_enode *enode)
 	if (!mte_is_leaf(enode))
 		for (i = 0; i < n->meta.end; i++)
 			if (n->ma64.slot[i])
-				mt_dup_free(n->ma64.slot[i]);
-	mt_free_node_now(n);
+				mt_dup_free(mt, n->ma64.slot[i]);
+	mt_free_node_now(mt, n);
 }
 
 /* Copies a subtree node by node; NULL when out of memory (nothing left allocated). */
-static struct maple_enode *mt_dup_node(struct maple_enode *enode, unsigned long *nodes)
+static struct maple_enode *mt_dup_node(struct maple_tree *mt, struct maple_enode *enode,
+				       unsigned long *nodes)
 {
-	struct maple_node *old = mte_to_node(enode), *n = mt_alloc_node();
+	struct maple_node *old = mte_to_node(enode), *n = mt_alloc_node(mt);
 	bool leaf = mte_is_leaf(enode);
 	unsigned int i;
 
@@ -882,9 +1024,9 @@ static struct maple_enode *mt_dup_node(struct maple_enode *enode, unsigned long 
 		for (i = 0; i < n->meta.end; i++)
 			n->ma64.slot[i] = NULL;
 		for (i = 0; i < n->meta.end; i++) {
-			n->ma64.slot[i] = mt_dup_node(old->ma64.slot[i], nodes);
+			n->ma64.slot[i] = mt_dup_node(mt, old->ma64.slot[i], nodes);
 			if (!n->ma64.slot[i]) {
-				mt_dup_free(mt_mk_node(n, false));
+				mt_dup_free(mt, mt_mk_node(n, false));
 				return NULL;
 			}
 		}
@@ -911,7 +1053,7 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new)
 	new->ma_flags = mt->ma_flags;
 	if (!root)
 		return 0;
-	copy = mt_dup_node(root, &nodes);
+	copy = mt_dup_node(new, root, &nodes);
 	if (!copy)
 		return -ENOMEM;
 	new->ma_height = mt->ma_height;
@@ -969,10 +1111,15 @@ static unsigned long mt_check_node(struct mt_check *c, struct maple_enode *e, un
 		mt_check_fail(c, e, min, max, "dead node in tree", 0);
 	if (leaf != (depth + 1 == c->height))
 		mt_check_fail(c, e, min, max, "leaf not at the leaf depth", 0);
-	if (end > mt_slots(leaf) || end < (root ? (leaf ? 1 : 2) : mt_min_slots(leaf)))
+	/* As in Linux, the rightmost node of each level may be short: appends fill nodes. */
+	if (end > mt_slots(leaf) ||
+	    end < (root ? (leaf ? 1 : 2) : max == ULONG_MAX ? 1 : mt_min_slots(leaf)))
 		mt_check_fail(c, e, min, max, "fill out of limits", end);
 	if (end > mt_slots(leaf) || end == 0)
 		return 0;
+	for (i = end - 1; i + 1 < mt_slots(leaf); i++)
+		if (piv[i] != ULONG_MAX)
+			mt_check_fail(c, e, min, max, "unused pivot is not ULONG_MAX", i);
 	for (i = 0; i < end; i++) {
 		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
 

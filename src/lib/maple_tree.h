@@ -56,6 +56,7 @@ struct maple_tree {
 	unsigned int ma_height;	      /* levels of nodes; 0 when empty */
 	unsigned long ma_nodes;	      /* nodes reachable from ma_root */
 	struct mt_free_batch *ma_free; /* replaced nodes waiting for one call_rcu() */
+	struct mt_free_batch *ma_cache; /* free nodes ready for this tree's writer */
 };
 
 #define MTREE_INIT(name, flags) { .ma_root = NULL, .ma_flags = (flags) }
@@ -91,8 +92,23 @@ struct ma_state {
 	struct ma_path path[MAPLE_HEIGHT_MAX]; /* root first */
 };
 
+static inline void mas_init(struct ma_state *mas, struct maple_tree *mt, unsigned long first,
+			    unsigned long last)
+{
+	mas->tree = mt;
+	mas->index = first;
+	mas->last = last;
+	mas->status = ma_start;
+}
+
+/*
+ * Declares a maple state at [first, end]. Not an initializer: that would zero the whole path,
+ * 800 bytes, on every use, which costs more than a short gap search. The path is only read
+ * once a walk has filled it.
+ */
 #define MA_STATE(name, mt, first, end)                                                             \
-	struct ma_state name = { .tree = (mt), .index = (first), .last = (end), .status = ma_start }
+	struct ma_state name;                                                                      \
+	mas_init(&name, (mt), (first), (end))
 
 static inline void mas_set_range(struct ma_state *mas, unsigned long first, unsigned long last)
 {

@@ -529,6 +529,40 @@ static void test_churn_compact(void **state)
 	ref_destroy(&ref);
 }
 
+/*
+ * Ascending insertion appends at the right edge: every node but the rightmost of each level is
+ * left full (16 ranges a leaf), as the kernel's append path does; the short rightmost nodes are
+ * valid. Stores inside the packed tree then split full leaves; erases at leaf edges widen into
+ * the neighbouring leaf's NULL range.
+ */
+static void test_append_packs(void **state)
+{
+	struct maple_tree mt;
+	struct ref_tree ref = { 0 };
+	unsigned long i, n = 4096, ranges = 2 * n + 1, leaves = (ranges + 15) / 16;
+
+	(void)state;
+	mt_init_flags(&mt, MT_FLAGS_ALLOC_RANGE);
+	for (i = 0; i < n; i++)
+		store(&mt, &ref, 0x100000 + i * 0x3000, 0x100000 + i * 0x3000 + 0x1fff, E(i + 1));
+	same(&mt, &ref);
+	/* Full leaves, full internal nodes above them: at most one short node per level. */
+	assert_true(mt_nr_nodes(&mt) <= leaves + (leaves + 9) / 10 + (leaves + 99) / 100 + 2);
+	assert_true((double)mt_bytes_used(&mt) / (double)ranges < 18.5);
+	for (i = 0; i < n; i += 7) /* split full leaves from the inside */
+		store(&mt, &ref, 0x100000 + i * 0x3000, 0x100000 + i * 0x3000 + 0xfff, E(n + i));
+	same(&mt, &ref);
+	for (i = 0; i < n; i += 3) /* erase, merging gaps, across leaf edges too */
+		store(&mt, &ref, 0x100000 + i * 0x3000, 0x100000 + i * 0x3000 + 0x1fff, NULL);
+	same(&mt, &ref);
+	for (i = n; i-- > 0;) /* empty it from the right edge */
+		store(&mt, &ref, 0x100000 + i * 0x3000, 0x100000 + i * 0x3000 + 0x1fff, NULL);
+	same(&mt, &ref);
+	assert_true(mtree_empty(&mt));
+	mtree_destroy(&mt);
+	ref_destroy(&ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_alloc_failure),
 		cmocka_unit_test(test_churn_compact),
+		cmocka_unit_test(test_append_packs),
 	};
 	int ret;
 
