@@ -282,7 +282,8 @@ static void run_lines(struct runner *r)
 		for (; k < r->sc->nr_recs && done_line(r->sc->recs[k]) == l && !r->stopped; k++) {
 			const struct sc_record *rec = r->sc->recs[k];
 
-			if (rec->kind == SC_REC_CALL && rec->pseudo && !pseudo_printed) {
+			if (rec->kind == SC_REC_CALL && rec->pseudo && !pseudo_printed &&
+			    (r->transcript || run_pseudo_prints(rec))) {
 				/* The pseudo-call's line heads what it prints. */
 				echo_line(r, l, &res);
 				pseudo_printed = true;

@@ -127,5 +127,6 @@ void run_free_procs(struct runner *r);
 bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
 enum run_status run_call(struct runner *r, struct run_call *c);
 bool run_call_prints_result(const struct sc_record *rec);
+bool run_pseudo_prints(const struct sc_record *rec);
 
 #endif

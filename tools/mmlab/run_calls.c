@@ -471,6 +471,21 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
 	return RUN_REPORTED;
 }
 
+/**
+ * run_pseudo_prints() - whether a pseudo-call prints text under its line.
+ * @rec: a pseudo-call record.
+ *
+ * Context: any.
+ * Return: true for the pseudo-calls that run (maps(), smaps()).
+ */
+bool run_pseudo_prints(const struct sc_record *rec)
+{
+	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++)
+		if (pseudos[k].ps == rec->pseudo)
+			return pseudos[k].fn == ps_maps;
+	return false;
+}
+
 static const struct run_syscall *find_syscall(const char *name)
 {
 	for (size_t k = 0; k < sizeof(syscalls) / sizeof(syscalls[0]); k++)
