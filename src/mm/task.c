@@ -521,6 +521,36 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 	return 0;
 }
 
+/*
+ * Where exec put the break when the snapshot has no [heap] yet: binfmt_elf sets start_brk to
+ * the page-aligned end of the executable's bss, i.e. the end of the run of mappings that starts
+ * with the lowest file mapping (the executable, PIE or not) and continues with its other
+ * segments and the anonymous bss pages right after them. ASLR moves the break further
+ * (arch_randomize_brk); a snapshot without [heap] cannot show by how much.
+ */
+static unsigned long infer_start_brk(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *exe = NULL;
+	unsigned long end = 0;
+
+	for_each_vma(mm, vma) {
+		if (!exe && vma->vm_file) {
+			exe = vma;
+			end = vma->vm_end;
+			continue;
+		}
+		if (!exe)
+			continue;
+		if (vma->vm_start != end)
+			break;
+		if (vma->vm_file ? strcmp(vma->vm_file->path, exe->vm_file->path)
+				 : vma->vm_ops || vma->anon_name || (vma->vm_flags & VM_GROWSDOWN))
+			break;
+		end = vma->vm_end;
+	}
+	return end;
+}
+
 MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
 					     const struct mmlab_task_config *cfg, FILE *maps,
 					     struct mmlab_task **out)
@@ -549,9 +579,10 @@ MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
 		if (vma)
 			t->mm.mmap_base = vma->vm_end;
 	}
-	if (!t->mm.start_brk) {
+	if (!t->mm.start_brk)
+		t->mm.start_brk = t->mm.brk = infer_start_brk(&t->mm);
+	if (!t->mm.start_brk)
 		t->mm.start_brk = t->mm.brk = ELF_ET_DYN_BASE + DEFAULT_IMAGE_END;
-	}
 	t->mm.start_data = t->mm.end_data = t->mm.start_brk;
 	*out = t;
 	return 0;

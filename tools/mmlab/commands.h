@@ -3,5 +3,6 @@
 #define MMLAB_TOOL_COMMANDS_H
 
 int cmd_demo(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "demo", cmd_demo, "map, write, read, protect and unmap pages through the MMU" },
+	{ "run", cmd_run, "run a scenario (an strace log) on mmlab tasks: run [OPTIONS] FILE|-" },
 	{ "record", cmd_record, "record a program's memory system calls: record -o DIR -- CMD..." },
 };
 

@@ -1,0 +1,132 @@
+/*
+ * `mmlab run`: executes a scenario (an strace log, see scenario.h) against mmlab's tasks through
+ * include/mmlab.h alone. run.c is the driver (options, line order, output, progress and
+ * summary), run_proc.c maps the log's pids and fds onto mmlab tasks and host files, and
+ * run_calls.c holds one table entry per system call and pseudo-call. It models no Linux file:
+ * it plays the part of the processes whose calls strace printed.
+ */
+#ifndef MMLAB_TOOL_RUN_H
+#define MMLAB_TOOL_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mmlab.h"
+#include "sbuf.h"
+#include "scenario.h"
+
+/* A scenario fd ("3</path>", or openat's result) and the mmlab fd standing for it. */
+struct run_fd {
+	int fd;        /* the number in the log */
+	char *path;    /* host path it names */
+	int mfd;       /* mmlab_open()'s fd */
+	int accmode;   /* O_RDONLY or O_RDWR: how it was opened */
+};
+
+/* One address space: an mmlab task, the fds of its processes, the pids naming it. */
+struct run_mm {
+	struct mmlab_task *task;
+	bool exited;          /* exit_group ran: later calls are refused */
+	struct run_fd *fds;   /* fd table shared by its threads (CLONE_FILES) */
+	unsigned int nr_fds;
+	unsigned int cap_fds;
+};
+
+enum run_proc_kind {
+	RUN_PROC_TASK,   /* a thread of @mm */
+	RUN_PROC_FORKED, /* a copying fork's child: not modelled yet, its calls are reported */
+};
+
+/* A pid of the log. */
+struct run_proc {
+	int pid;                 /* 0: the first task before its pid is known */
+	enum run_proc_kind kind;
+	struct run_mm *mm;       /* RUN_PROC_TASK */
+	bool exited;             /* exit() or +++ exited +++ */
+	unsigned int fork_line;  /* RUN_PROC_FORKED: the line of the fork */
+};
+
+/* A clone/fork seen anywhere in the log, by child pid (children may print before it returns). */
+struct run_child {
+	int pid;
+	const struct sc_record *rec;
+};
+
+struct run_counts {
+	unsigned long run;         /* calls executed against mmlab (and pseudo-calls) */
+	unsigned long skipped;     /* calls not about memory, accepted */
+	unsigned long mismatches;  /* results that differ from "= RESULT" */
+	unsigned long not_run;     /* calls of forked children or of exited tasks */
+	unsigned long unsupported; /* memory calls and pseudo-calls the library lacks yet */
+	unsigned long errors;      /* arguments that do not evaluate, fds that do not open */
+};
+
+struct runner {
+	const char *file;              /* for messages */
+	char *text;                    /* the scenario text */
+	size_t len;
+	size_t *line_off;              /* offset of each line; [nr_lines] is len + 1 */
+	unsigned int nr_lines;
+	struct scenario *sc;
+	bool quiet, stop_on_mismatch;
+	bool transcript;               /* some call lacks "= RESULT": echo the log with results */
+	bool stopped;                  /* --stop-on-mismatch fired */
+	struct mmlab_machine *machine;
+	struct mmlab_task_config cfg;
+	const char *maps_path;         /* --maps */
+	struct run_mm **mms;
+	unsigned int nr_mms;
+	struct run_proc **procs;       /* [0] is the first task */
+	unsigned int nr_procs, cap_procs;
+	struct run_child *children;
+	unsigned int nr_children;
+	int next_pid;                  /* for clones written without a result */
+	bool seen_memory_call;         /* an execve after this is not the initial one */
+	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
+	bool has_fault_addr;
+	struct run_counts n;
+};
+
+/* What became of one call. */
+enum run_status {
+	RUN_DONE,        /* executed: ->ret holds the result to print or compare */
+	RUN_NO_RESULT,   /* executed, nothing to compare (clone, exit_group, pseudo-calls) */
+	RUN_SKIPPED,     /* not about memory: accepted */
+	RUN_REPORTED,    /* a message was printed; counted by the handler */
+};
+
+/* The call being executed. */
+struct run_call {
+	const struct sc_record *rec;
+	struct run_proc *proc;
+	long ret;                      /* raw return: -4095..-1 is -errno */
+	bool failed;                   /* an argument did not evaluate (already reported) */
+};
+
+void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const char *msg);
+void run_err_at(struct runner *r, const struct sc_value *v, const char *msg);
+
+/* run_proc.c */
+int run_mm_create(struct runner *r, struct run_mm **out) __attribute__((warn_unused_result));
+struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line);
+struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind,
+			      struct run_mm *mm, unsigned int line);
+void run_procs_prescan(struct runner *r);
+bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *has_flags);
+int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value *v,
+		    unsigned long prot, unsigned long flags, int *mfd);
+int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path, int mfd,
+		   int accmode);
+struct run_fd *run_fd_find(struct run_mm *mm, int fd);
+void run_fd_drop(struct run_mm *mm, struct run_fd *f);
+void run_free_procs(struct runner *r);
+
+/* run_calls.c */
+bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
+enum run_status run_call(struct runner *r, struct run_call *c);
+bool run_call_prints_result(const struct sc_record *rec);
+bool run_pseudo_prints(const struct sc_record *rec);
+
+#endif

@@ -1,0 +1,557 @@
+/*
+ * The calls `mmlab run` knows (see run.h): one table entry per system call, with its argument
+ * count and a handler that evaluates the arguments and calls include/mmlab.h, and one per
+ * pseudo-call. System calls that do not concern memory are accepted and skipped; memory calls
+ * and pseudo-calls the library does not offer yet are reported on each line. Adding one is
+ * adding a table entry. Corresponds to the SYSCALL_DEFINE entry points of Linux's mm/ files,
+ * seen from user space.
+ */
+#include "run.h"
+#include "strace_flags.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+enum run_kind {
+	RUN_K_MEM,  /* acts on the address space: needs a live, modelled task */
+	RUN_K_PROC, /* process structure (clone, exit, exec, fds): runs for every pid */
+};
+
+struct run_syscall {
+	const char *name;
+	unsigned int min_args, max_args;
+	enum run_kind kind;
+	enum run_status (*fn)(struct runner *r, struct run_call *c);
+};
+
+/* open(2)'s flags, which the strace tables (memory and process calls only) leave out. */
+static const struct strace_xlat_entry open_flags[] = {
+	{ O_RDONLY, "O_RDONLY", false }, { O_WRONLY, "O_WRONLY", false },
+	{ O_RDWR, "O_RDWR", false }, { O_CREAT, "O_CREAT", false }, { O_EXCL, "O_EXCL", false },
+	{ O_NOCTTY, "O_NOCTTY", false }, { O_TRUNC, "O_TRUNC", false },
+	{ O_APPEND, "O_APPEND", false }, { O_NONBLOCK, "O_NONBLOCK", false },
+	{ O_DSYNC, "O_DSYNC", false }, { O_SYNC, "O_SYNC", false },
+	{ O_DIRECTORY, "O_DIRECTORY", false }, { O_NOFOLLOW, "O_NOFOLLOW", false },
+	{ O_CLOEXEC, "O_CLOEXEC", false }, { 0100000, "O_LARGEFILE", false },
+	{ O_PATH, "O_PATH", false }, { O_DIRECT, "O_DIRECT", false },
+	{ O_NOATIME, "O_NOATIME", false }, { O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE", false },
+	{ (unsigned long)AT_FDCWD, "AT_FDCWD", false },
+};
+static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
+						    sizeof(open_flags) / sizeof(open_flags[0]) };
+
+/**
+ * run_lookup() - symbols of a scenario: the strace tables, plus open(2)'s flags.
+ * @name: the symbol, not necessarily NUL-terminated.
+ * @len: its length.
+ * @val: where the value goes.
+ * @data: unused.
+ *
+ * Context: any.
+ * Return: true when found.
+ */
+bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
+{
+	return sc_default_lookup(name, len, val, data) ||
+	       strace_xlat_lookup(&xlat_open_flags, name, len, val);
+}
+
+/* Evaluates argument @k of the call; a failure is reported at the argument's column. */
+static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
+{
+	struct sc_error err;
+
+	if (k >= c->rec->nr_args) {
+		*v = 0;
+		return true;
+	}
+	if (!sc_eval(c->rec->args[k], run_lookup, NULL, v, &err))
+		return true;
+	run_msg_at(r, err.line, err.col, err.msg);
+	c->failed = true;
+	return false;
+}
+
+/* Evaluates the first @n arguments into @v. */
+static bool args(struct runner *r, struct run_call *c, unsigned int n, unsigned long *v)
+{
+	for (unsigned int k = 0; k < n; k++)
+		if (!arg(r, c, k, &v[k]))
+			return false;
+	return true;
+}
+
+static bool task_live(struct runner *r, struct run_call *c);
+
+static struct mmlab_task *task_of(struct run_call *c)
+{
+	return c->proc->mm->task;
+}
+
+/* An address result: the address, or -errno. */
+static long addr_ret(int err, uint64_t out)
+{
+	return err ? err : (long)out;
+}
+
+static enum run_status sys_mmap(struct runner *r, struct run_call *c)
+{
+	unsigned long a[6];
+	uint64_t out = 0;
+	int fd, err;
+
+	if (!args(r, c, 4, a) || !arg(r, c, 5, &a[5]))
+		return RUN_REPORTED;
+	if (run_fd_for_mmap(r, c, c->rec->args[4], a[2], a[3], &fd)) {
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	err = mmlab_mmap(task_of(c), a[0], a[1], (int)a[2], (int)a[3], fd, a[5], &out);
+	c->ret = addr_ret(err, out);
+	return RUN_DONE;
+}
+
+static enum run_status sys_munmap(struct runner *r, struct run_call *c)
+{
+	unsigned long a[2];
+
+	if (!args(r, c, 2, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_munmap(task_of(c), a[0], a[1]);
+	return RUN_DONE;
+}
+
+static enum run_status sys_mprotect(struct runner *r, struct run_call *c)
+{
+	unsigned long a[3];
+
+	if (!args(r, c, 3, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_mprotect(task_of(c), a[0], a[1], (int)a[2]);
+	return RUN_DONE;
+}
+
+/* mremap(old, old_len, new_len, flags[, new_addr]): strace shows new_addr with MREMAP_FIXED. */
+static enum run_status sys_mremap(struct runner *r, struct run_call *c)
+{
+	unsigned long a[5];
+	uint64_t out = 0;
+	int err;
+
+	if (!args(r, c, c->rec->nr_args, a))
+		return RUN_REPORTED;
+	if (c->rec->nr_args < 5)
+		a[4] = 0;
+	err = mmlab_mremap(task_of(c), a[0], a[1], a[2], (int)a[3], a[4], &out);
+	c->ret = addr_ret(err, out);
+	return RUN_DONE;
+}
+
+static enum run_status sys_brk(struct runner *r, struct run_call *c)
+{
+	unsigned long a;
+	uint64_t out = 0;
+	int err;
+
+	if (!arg(r, c, 0, &a))
+		return RUN_REPORTED;
+	err = mmlab_brk(task_of(c), a, &out);
+	c->ret = addr_ret(err, out);
+	return RUN_DONE;
+}
+
+static enum run_status sys_madvise(struct runner *r, struct run_call *c)
+{
+	unsigned long a[3];
+
+	if (!args(r, c, 3, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_madvise(task_of(c), a[0], a[1], (int)a[2]);
+	return RUN_DONE;
+}
+
+static enum run_status sys_mlock(struct runner *r, struct run_call *c)
+{
+	unsigned long a[3];
+
+	if (!args(r, c, c->rec->nr_args, a))
+		return RUN_REPORTED;
+	if (!strcmp(c->rec->name, "mlock2"))
+		c->ret = mmlab_mlock2(task_of(c), a[0], a[1], (int)a[2]);
+	else if (!strcmp(c->rec->name, "mlock"))
+		c->ret = mmlab_mlock(task_of(c), a[0], a[1]);
+	else
+		c->ret = mmlab_munlock(task_of(c), a[0], a[1]);
+	return RUN_DONE;
+}
+
+static enum run_status sys_mlockall(struct runner *r, struct run_call *c)
+{
+	unsigned long a;
+
+	if (!strcmp(c->rec->name, "munlockall")) {
+		c->ret = mmlab_munlockall(task_of(c));
+		return RUN_DONE;
+	}
+	if (!arg(r, c, 0, &a))
+		return RUN_REPORTED;
+	c->ret = mmlab_mlockall(task_of(c), (int)a);
+	return RUN_DONE;
+}
+
+static enum run_status sys_msync(struct runner *r, struct run_call *c)
+{
+	unsigned long a[3];
+
+	if (!args(r, c, 3, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_msync(task_of(c), a[0], a[1], (int)a[2]);
+	return RUN_DONE;
+}
+
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, "name"|NULL); other options skip. */
+static enum run_status sys_prctl(struct runner *r, struct run_call *c)
+{
+	const struct sc_value *name;
+	unsigned long a[4];
+	char *s = NULL;
+
+	if (!args(r, c, 2, a))
+		return RUN_REPORTED;
+	if (a[0] != PR_SET_VMA || a[1] != PR_SET_VMA_ANON_NAME)
+		return RUN_SKIPPED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	if (c->rec->nr_args != 5) {
+		run_msg(r, c->rec->line, "prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, ...) takes 5 "
+			"arguments, not %u", c->rec->nr_args);
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 2, &a[2]) || !arg(r, c, 3, &a[3]))
+		return RUN_REPORTED;
+	name = c->rec->args[4];
+	if (name->kind == SC_V_STR) {
+		s = strndup(name->str, name->str_len);
+		if (!s) {
+			c->ret = -ENOMEM;
+			return RUN_DONE;
+		}
+	} else if (name->kind != SC_V_NULL) {
+		run_err_at(r, name, "the name must be a string or NULL");
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	c->ret = mmlab_prctl_set_vma_anon_name(task_of(c), a[2], a[3], s);
+	free(s);
+	return RUN_DONE;
+}
+
+/*
+ * open(path, flags) and openat(dirfd, path, flags): the host file is opened with the access
+ * mode only, so a scenario never creates or truncates host files. The log's fd number (the
+ * expected result) names the new mmlab fd from then on.
+ */
+static enum run_status sys_open(struct runner *r, struct run_call *c)
+{
+	unsigned int k = !strcmp(c->rec->name, "openat");
+	const struct sc_value *path = c->rec->args[k];
+	struct run_mm *mm = c->proc->mm;
+	unsigned long flags;
+	int mfd, fd;
+	char *p;
+
+	if (path->kind != SC_V_STR) {
+		run_err_at(r, path, "the path must be a string");
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, k + 1, &flags))
+		return RUN_REPORTED;
+	p = strndup(path->str, path->str_len);
+	if (!p)
+		return RUN_REPORTED;
+	mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	c->ret = mfd;
+	if (mfd >= 0) {
+		fd = c->rec->res.kind == SC_RES_VALUE ? (int)c->rec->res.val : mfd;
+		if (run_fd_install(r, mm, fd, p, mfd, (int)(flags & O_ACCMODE)) < 0)
+			c->ret = -ENOMEM;
+		else
+			c->ret = fd;
+	}
+	free(p);
+	return RUN_DONE;
+}
+
+/* close(fd) of an fd the log opened; other fds (stdin, pipes...) are not about memory. */
+static enum run_status sys_close(struct runner *r, struct run_call *c)
+{
+	struct run_fd *f;
+	unsigned long fd;
+
+	if (!arg(r, c, 0, &fd))
+		return RUN_REPORTED;
+	f = c->proc->mm ? run_fd_find(c->proc->mm, (int)fd) : NULL;
+	if (!f)
+		return RUN_SKIPPED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	run_fd_drop(c->proc->mm, f);
+	c->ret = 0;
+	return RUN_DONE;
+}
+
+/*
+ * clone/clone3/fork/vfork: the child pid is the logged result (or a new one when the line has
+ * none). CLONE_VM makes it another name of the parent's task; a copying fork is reported.
+ */
+static enum run_status sys_clone(struct runner *r, struct run_call *c)
+{
+	const struct sc_result *res = &c->rec->res;
+	bool shares, has_flags;
+	struct run_proc *child;
+	int pid;
+
+	if (res->kind == SC_RES_ERROR || res->kind == SC_RES_UNKNOWN)
+		return RUN_NO_RESULT;
+	pid = res->kind == SC_RES_VALUE ? (int)res->val : r->next_pid;
+	shares = c->proc->kind == RUN_PROC_TASK && run_clone_shares_vm(r, c->rec, &has_flags);
+	if (!shares)
+		run_msg(r, c->rec->line, "%s: copying forks are not implemented yet; the calls of "
+			"pid %d will not be run", c->rec->name, pid);
+	child = run_proc_of(r, pid, c->rec->line);
+	if (!child)
+		return RUN_REPORTED;
+	c->ret = pid;
+	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
+}
+
+static enum run_status sys_execve(struct runner *r, struct run_call *c)
+{
+	if (c->proc->kind == RUN_PROC_TASK && r->seen_memory_call &&
+	    (c->rec->res.kind == SC_RES_NONE ||
+	     (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
+		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
+			"of pid %d act on the old address space", c->rec->name, c->proc->pid);
+	return RUN_SKIPPED;
+}
+
+static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
+{
+	if (c->proc->kind != RUN_PROC_TASK) {
+		c->proc->exited = true;
+		return RUN_SKIPPED;
+	}
+	c->proc->mm->exited = true;
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == c->proc->mm)
+			r->procs[k]->exited = true;
+	return RUN_SKIPPED;
+}
+
+static enum run_status sys_exit(struct runner *r, struct run_call *c)
+{
+	c->proc->exited = true;
+	return RUN_SKIPPED;
+}
+
+#define ANY 6
+static const struct run_syscall syscalls[] = {
+	{ "mmap", 6, 6, RUN_K_MEM, sys_mmap },
+	{ "munmap", 2, 2, RUN_K_MEM, sys_munmap },
+	{ "mprotect", 3, 3, RUN_K_MEM, sys_mprotect },
+	{ "mremap", 4, 5, RUN_K_MEM, sys_mremap },
+	{ "brk", 1, 1, RUN_K_MEM, sys_brk },
+	{ "madvise", 3, 3, RUN_K_MEM, sys_madvise },
+	{ "mlock", 2, 2, RUN_K_MEM, sys_mlock },
+	{ "mlock2", 3, 3, RUN_K_MEM, sys_mlock },
+	{ "munlock", 2, 2, RUN_K_MEM, sys_mlock },
+	{ "mlockall", 1, 1, RUN_K_MEM, sys_mlockall },
+	{ "munlockall", 0, 0, RUN_K_MEM, sys_mlockall },
+	{ "msync", 3, 3, RUN_K_MEM, sys_msync },
+	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
+	{ "open", 2, 3, RUN_K_MEM, sys_open },
+	{ "openat", 3, 4, RUN_K_MEM, sys_open },
+	{ "close", 1, 1, RUN_K_PROC, sys_close },
+	{ "clone", 0, ANY, RUN_K_PROC, sys_clone },
+	{ "clone3", 0, ANY, RUN_K_PROC, sys_clone },
+	{ "fork", 0, 0, RUN_K_PROC, sys_clone },
+	{ "vfork", 0, 0, RUN_K_PROC, sys_clone },
+	{ "execve", 0, ANY, RUN_K_PROC, sys_execve },
+	{ "execveat", 0, ANY, RUN_K_PROC, sys_execve },
+	{ "exit_group", 0, ANY, RUN_K_PROC, sys_exit_group },
+	{ "exit", 0, ANY, RUN_K_PROC, sys_exit },
+};
+
+/* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
+static const char *const unsupported[] = {
+	"mincore", "pkey_mprotect", "pkey_alloc", "pkey_free", "mseal", "remap_file_pages",
+	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
+	"set_mempolicy_home_node", "migrate_pages", "move_pages", "process_madvise",
+	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
+	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",
+};
+
+/* /proc files a pseudo-call prints. */
+static enum run_status ps_maps(struct runner *r, struct run_call *c)
+{
+	int err;
+
+	fflush(stdout);
+	err = c->rec->pseudo == SC_PS_MAPS ? mmlab_proc_maps(task_of(c), stdout)
+					   : mmlab_proc_smaps(task_of(c), stdout);
+	if (err)
+		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
+	return RUN_NO_RESULT;
+}
+
+struct run_pseudo {
+	enum sc_pseudo ps;
+	enum run_status (*fn)(struct runner *r, struct run_call *c);
+	const char *missing; /* why it cannot run yet, when fn is NULL */
+};
+
+static const struct run_pseudo pseudos[] = {
+	{ SC_PS_MAPS, ps_maps, NULL },
+	{ SC_PS_SMAPS, ps_maps, NULL },
+	{ SC_PS_TOUCH, NULL, "page faults are not implemented yet" },
+	{ SC_PS_POKE, NULL, "page faults are not implemented yet" },
+	{ SC_PS_PEEK, NULL, "page faults are not implemented yet" },
+	{ SC_PS_STATUS, NULL, "/proc/pid/status is not implemented yet" },
+	{ SC_PS_SMAPS_ROLLUP, NULL, "/proc/pid/smaps_rollup is not implemented yet" },
+	{ SC_PS_PAGEMAP, NULL, "/proc/pid/pagemap is not implemented yet" },
+	{ SC_PS_VMSTAT, NULL, "/proc/vmstat is not implemented yet" },
+	{ SC_PS_MEMINFO, NULL, "/proc/meminfo is not implemented yet" },
+};
+
+/* Whether the call's task can run a memory call; reports why not. */
+static bool task_live(struct runner *r, struct run_call *c)
+{
+	const struct run_proc *p = c->proc;
+
+	if (p->kind == RUN_PROC_FORKED) {
+		run_msg(r, c->rec->line, "%s: not run: pid %d comes from the copying fork at line "
+			"%u, which is not implemented yet", c->rec->name, p->pid, p->fork_line);
+		r->n.not_run++;
+		return false;
+	}
+	if (p->exited || p->mm->exited) {
+		run_msg(r, c->rec->line, "%s: not run: pid %d has exited", c->rec->name, p->pid);
+		r->n.not_run++;
+		return false;
+	}
+	return true;
+}
+
+static enum run_status run_pseudo(struct runner *r, struct run_call *c)
+{
+	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++) {
+		if (pseudos[k].ps != c->rec->pseudo)
+			continue;
+		if (!pseudos[k].fn) {
+			run_msg(r, c->rec->line, "%s: %s", c->rec->name, pseudos[k].missing);
+			r->n.unsupported++;
+			return RUN_REPORTED;
+		}
+		if (!task_live(r, c))
+			return RUN_REPORTED;
+		return pseudos[k].fn(r, c);
+	}
+	run_msg(r, c->rec->line, "%s: unknown pseudo-call", c->rec->name);
+	r->n.errors++;
+	return RUN_REPORTED;
+}
+
+/**
+ * run_pseudo_prints() - whether a pseudo-call prints text under its line.
+ * @rec: a pseudo-call record.
+ *
+ * Context: any.
+ * Return: true for the pseudo-calls that run (maps(), smaps()).
+ */
+bool run_pseudo_prints(const struct sc_record *rec)
+{
+	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++)
+		if (pseudos[k].ps == rec->pseudo)
+			return pseudos[k].fn == ps_maps;
+	return false;
+}
+
+static const struct run_syscall *find_syscall(const char *name)
+{
+	for (size_t k = 0; k < sizeof(syscalls) / sizeof(syscalls[0]); k++)
+		if (!strcmp(syscalls[k].name, name))
+			return &syscalls[k];
+	return NULL;
+}
+
+/**
+ * run_call_prints_result() - whether the runner computes a result for this record.
+ * @rec: a call record.
+ *
+ * Context: any.
+ * Return: true for the memory calls and clones, whose result a log without "= RESULT" gets.
+ */
+bool run_call_prints_result(const struct sc_record *rec)
+{
+	const struct run_syscall *s;
+
+	if (rec->kind != SC_REC_CALL || rec->pseudo)
+		return false;
+	s = find_syscall(rec->name);
+	return s && (s->kind == RUN_K_MEM || s->fn == sys_clone);
+}
+
+/**
+ * run_call() - execute one call record.
+ * @r: the runner.
+ * @c: the call; ->rec and ->proc set.
+ *
+ * Context: single-threaded.
+ * Return: what became of it; RUN_DONE leaves the result in @c->ret.
+ */
+enum run_status run_call(struct runner *r, struct run_call *c)
+{
+	const struct run_syscall *s;
+	enum run_status st;
+
+	if (c->rec->pseudo)
+		return run_pseudo(r, c);
+	s = find_syscall(c->rec->name);
+	if (!s) {
+		for (size_t k = 0; k < sizeof(unsupported) / sizeof(unsupported[0]); k++) {
+			if (strcmp(unsupported[k], c->rec->name))
+				continue;
+			run_msg(r, c->rec->line, "%s: not implemented in mmlab yet", c->rec->name);
+			r->n.unsupported++;
+			return RUN_REPORTED;
+		}
+		return RUN_SKIPPED;
+	}
+	if (c->rec->nr_args < s->min_args || c->rec->nr_args > s->max_args) {
+		run_msg(r, c->rec->line, "%s takes %u%s%.0u argument%s, not %u", s->name,
+			s->min_args, s->max_args > s->min_args ? " to " : "",
+			s->max_args > s->min_args ? s->max_args : 0, s->max_args == 1 ? "" : "s",
+			c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (s->kind == RUN_K_MEM) {
+		if (!task_live(r, c))
+			return RUN_REPORTED;
+		r->seen_memory_call = true;
+	}
+	st = s->fn(r, c);
+	if (c->failed)
+		r->n.errors++;
+	return st;
+}

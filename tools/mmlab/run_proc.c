@@ -1,0 +1,389 @@
+/*
+ * The processes of a scenario (see run.h): which mmlab task each pid of the log names, and
+ * which host file each fd of the log stands for. strace prints a pid per line and an fd with
+ * its path ("3</lib/libc.so.6>", -y); mmlab has tasks with their own fd tables. A clone with
+ * CLONE_VM makes another pid naming the same task (the library has no thread object yet); a
+ * copying fork (fork, vfork, clone without CLONE_VM) makes a pid whose calls are reported and
+ * not run, because dup_mmap is not implemented yet. Corresponds to nothing in Linux.
+ */
+#include "run.h"
+#include "strace_flags.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/**
+ * run_mm_create() - a new address space entry (its task is set by the caller).
+ * @r: the runner.
+ * @out: the entry.
+ *
+ * Context: single-threaded.
+ * Return: 0 or -ENOMEM.
+ */
+int run_mm_create(struct runner *r, struct run_mm **out)
+{
+	struct run_mm **nm = realloc(r->mms, (r->nr_mms + 1) * sizeof(*nm));
+	struct run_mm *mm;
+
+	if (!nm)
+		return -ENOMEM;
+	r->mms = nm;
+	mm = calloc(1, sizeof(*mm));
+	if (!mm)
+		return -ENOMEM;
+	r->mms[r->nr_mms++] = mm;
+	*out = mm;
+	return 0;
+}
+
+/**
+ * run_proc_add() - a pid of the log.
+ * @r: the runner.
+ * @pid: the pid (0 for the first task before its pid shows).
+ * @kind: a thread of @mm, or a forked child.
+ * @mm: the address space (RUN_PROC_TASK).
+ * @line: where it appeared (the fork's line for RUN_PROC_FORKED).
+ *
+ * Context: single-threaded.
+ * Return: the entry, or NULL when out of memory.
+ */
+struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind,
+			      struct run_mm *mm, unsigned int line)
+{
+	struct run_proc *p;
+
+	if (r->nr_procs == r->cap_procs) {
+		unsigned int ncap = r->cap_procs ? 2 * r->cap_procs : 16;
+		struct run_proc **np = realloc(r->procs, ncap * sizeof(*np));
+
+		if (!np)
+			return NULL;
+		r->procs = np;
+		r->cap_procs = ncap;
+	}
+	p = malloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	r->procs[r->nr_procs++] = p;
+	*p = (struct run_proc){ .pid = pid, .kind = kind, .mm = mm, .fork_line = line };
+	if (pid >= r->next_pid)
+		r->next_pid = pid + 1;
+	return p;
+}
+
+static struct run_proc *find_proc(struct runner *r, int pid)
+{
+	for (unsigned int k = r->nr_procs; k-- > 0;)
+		if (r->procs[k]->pid == pid)
+			return r->procs[k];
+	return NULL;
+}
+
+static const struct run_child *find_child(struct runner *r, int pid)
+{
+	for (unsigned int k = 0; k < r->nr_children; k++)
+		if (r->children[k].pid == pid)
+			return &r->children[k];
+	return NULL;
+}
+
+/* The flags of clone(..., flags=...) or clone3({flags=...} => {...}, size). */
+static const struct sc_value *clone_flags_value(const struct sc_record *rec)
+{
+	const struct sc_value *v;
+
+	if (!strcmp(rec->name, "clone"))
+		return sc_named_arg(rec, "flags");
+	if (strcmp(rec->name, "clone3") || !rec->nr_args)
+		return NULL;
+	v = rec->args[0];
+	if (v->kind == SC_V_CHANGED)
+		v = v->lhs;
+	if (v->kind != SC_V_STRUCT)
+		return NULL;
+	for (unsigned int k = 0; k < v->nr_kids; k++)
+		if (v->kids[k]->kind == SC_V_NAMED && !strcmp(v->kids[k]->name, "flags"))
+			return v->kids[k]->lhs;
+	return NULL;
+}
+
+/**
+ * run_clone_shares_vm() - whether a clone/clone3/fork/vfork record makes a thread.
+ * @r: the runner (for messages about flags that do not evaluate).
+ * @rec: the record.
+ * @has_flags: set false when a clone has no flags argument (then it is taken as a fork).
+ *
+ * fork and vfork copy the address space (vfork's CLONE_VM lasts only until the child's exec,
+ * which mmlab cannot load, so vfork is treated as a fork).
+ *
+ * Context: single-threaded.
+ * Return: true when the child names the same mm (CLONE_VM).
+ */
+bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *has_flags)
+{
+	const struct sc_value *v = clone_flags_value(rec);
+	unsigned long flags;
+
+	*has_flags = v != NULL;
+	if (!v || sc_eval(v, run_lookup, NULL, &flags, NULL))
+		return false;
+	return flags & 0x100; /* CLONE_VM */
+}
+
+static bool is_clone(const struct sc_record *rec)
+{
+	return rec->kind == SC_REC_CALL && !rec->pseudo &&
+	       (!strcmp(rec->name, "clone") || !strcmp(rec->name, "clone3") ||
+		!strcmp(rec->name, "fork") || !strcmp(rec->name, "vfork"));
+}
+
+/**
+ * run_procs_prescan() - note every child pid that a clone or fork of the log returns.
+ * @r: the runner.
+ *
+ * A child often prints before its parent's clone returns ("clone(... <unfinished ...>", then
+ * "[pid 42] ..."), so a pid must be recognised as a child before its clone line is reached.
+ *
+ * Context: single-threaded.
+ */
+void run_procs_prescan(struct runner *r)
+{
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; k < r->sc->nr_recs; k++) {
+		const struct sc_record *rec = r->sc->recs[k];
+
+		if (is_clone(rec) && rec->res.kind == SC_RES_VALUE && (long)rec->res.val > 0)
+			n++;
+	}
+	r->children = calloc(n ? n : 1, sizeof(*r->children));
+	if (!r->children)
+		return;
+	for (unsigned int k = 0; k < r->sc->nr_recs; k++) {
+		const struct sc_record *rec = r->sc->recs[k];
+
+		if (is_clone(rec) && rec->res.kind == SC_RES_VALUE && (long)rec->res.val > 0) {
+			r->children[r->nr_children++] =
+				(struct run_child){ .pid = (int)rec->res.val, .rec = rec };
+			if ((int)rec->res.val >= r->next_pid)
+				r->next_pid = (int)rec->res.val + 1;
+		}
+	}
+}
+
+static struct run_proc *__run_proc_of(struct runner *r, int pid, unsigned int line,
+				      unsigned int depth)
+{
+	const struct run_child *ch;
+	struct run_proc *p, *parent;
+	bool has_flags;
+
+	if (!pid)
+		return r->procs[0];
+	p = find_proc(r, pid);
+	if (p)
+		return p;
+	ch = find_child(r, pid);
+	if (!ch) {
+		/* The first task's own pid, or a thread strace found already running. */
+		if (!r->procs[0]->pid) {
+			r->procs[0]->pid = pid;
+			return r->procs[0];
+		}
+		return run_proc_add(r, pid, RUN_PROC_TASK, r->procs[0]->mm, line);
+	}
+	/* A log where clones return each other's parents has no answer: the first task. */
+	parent = depth > 64 ? r->procs[0] : __run_proc_of(r, ch->rec->pid, line, depth + 1);
+	if (!parent)
+		return NULL;
+	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, ch->rec, &has_flags))
+		return run_proc_add(r, pid, RUN_PROC_TASK, parent->mm, line);
+	return run_proc_add(r, pid, RUN_PROC_FORKED, NULL, ch->rec->line);
+}
+
+/**
+ * run_proc_of() - the process a line's pid names, created on first sight.
+ * @r: the runner.
+ * @pid: the line's pid (0: no prefix, the first task).
+ * @line: the line, for messages.
+ *
+ * An unknown pid that no clone of the log returns is another thread of the first task (strace
+ * attached to a running multi-threaded process); a clone's child is a thread of its parent's
+ * mm (CLONE_VM) or a forked child.
+ *
+ * Context: single-threaded.
+ * Return: the process, or NULL when out of memory.
+ */
+struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line)
+{
+	return __run_proc_of(r, pid, line, 0);
+}
+
+/**
+ * run_fd_find() - the entry of a log fd in an address space's fd table.
+ * @mm: the address space.
+ * @fd: the fd number of the log.
+ *
+ * Context: single-threaded.
+ * Return: the entry, or NULL.
+ */
+struct run_fd *run_fd_find(struct run_mm *mm, int fd)
+{
+	for (unsigned int k = 0; k < mm->nr_fds; k++)
+		if (mm->fds[k].fd == fd)
+			return &mm->fds[k];
+	return NULL;
+}
+
+/**
+ * run_fd_drop() - forget a log fd, closing its mmlab fd (mappings keep the file).
+ * @mm: the address space.
+ * @f: the entry.
+ *
+ * Context: single-threaded.
+ */
+void run_fd_drop(struct run_mm *mm, struct run_fd *f)
+{
+	if (mm->task)
+		(void)mmlab_close(mm->task, f->mfd);
+	free(f->path);
+	*f = mm->fds[--mm->nr_fds];
+}
+
+/**
+ * run_fd_install() - record that log fd @fd is mmlab fd @mfd, opened on @path.
+ * @r: the runner.
+ * @mm: the address space.
+ * @fd: the log's fd.
+ * @path: the host path.
+ * @mfd: mmlab's fd.
+ * @accmode: O_RDONLY or O_RDWR.
+ *
+ * An older entry for @fd (a close the log did not show) is dropped.
+ *
+ * Context: single-threaded.
+ * Return: 0 or -ENOMEM (then @mfd is closed).
+ */
+int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path, int mfd,
+		   int accmode)
+{
+	struct run_fd *old = run_fd_find(mm, fd);
+	char *p = strdup(path);
+
+	if (old)
+		run_fd_drop(mm, old);
+	if (p && mm->nr_fds == mm->cap_fds) {
+		unsigned int ncap = mm->cap_fds ? 2 * mm->cap_fds : 8;
+		struct run_fd *nf = realloc(mm->fds, ncap * sizeof(*nf));
+
+		if (nf) {
+			mm->fds = nf;
+			mm->cap_fds = ncap;
+		}
+	}
+	if (!p || mm->nr_fds == mm->cap_fds) {
+		free(p);
+		(void)mmlab_close(mm->task, mfd);
+		return -ENOMEM;
+	}
+	mm->fds[mm->nr_fds++] =
+		(struct run_fd){ .fd = fd, .path = p, .mfd = mfd, .accmode = accmode };
+	return 0;
+}
+
+/*
+ * An fd no entry stands for: mmlab's fd table is smaller, so mmap fails with EBADF as the
+ * kernel would for a closed fd.
+ */
+#define RUN_BAD_FD INT_MAX
+
+/**
+ * run_fd_for_mmap() - the mmlab fd for mmap's fd argument.
+ * @r: the runner.
+ * @c: the call (for the mm and messages).
+ * @v: the argument: "3</path>" (strace -y), a plain number, or -1.
+ * @prot: mmap's prot, which with @flags decides the access the host file is opened with.
+ * @flags: mmap's flags.
+ * @mfd: the fd to pass to mmlab_mmap().
+ *
+ * "N</path>" seen for the first time opens the path read-only, or read-write when the mapping
+ * is shared and writable, once per (address space, fd, path); a later need for write access
+ * reopens it read-write. A plain number names an fd opened by an earlier openat/open line.
+ *
+ * Context: single-threaded.
+ * Return: 0, or -errno when the host file cannot be opened (reported at the argument).
+ */
+int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value *v,
+		    unsigned long prot, unsigned long flags, int *mfd)
+{
+	struct run_mm *mm = c->proc->mm;
+	unsigned long type = flags & STRACE_MAP_TYPE;
+	int accmode = (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) && (prot & PROT_WRITE)
+			      ? O_RDWR : O_RDONLY;
+	struct run_fd *f;
+	unsigned long n;
+	struct sc_error err;
+	int ret;
+
+	if (v->kind != SC_V_FD) {
+		if (sc_eval(v, run_lookup, NULL, &n, &err)) {
+			run_msg_at(r, err.line, err.col, err.msg);
+			return -EINVAL;
+		}
+		f = run_fd_find(mm, (int)n);
+		*mfd = (int)n == -1 ? -1 : f ? f->mfd : RUN_BAD_FD;
+		return 0;
+	}
+	f = run_fd_find(mm, (int)v->num);
+	if (f && !strcmp(f->path, v->str) && (f->accmode == O_RDWR || accmode == O_RDONLY)) {
+		*mfd = f->mfd;
+		return 0;
+	}
+	ret = mmlab_open(mm->task, v->str, accmode);
+	if (ret < 0) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "cannot open %s for fd %lu: %s", v->str, v->num,
+			 strerror(-ret));
+		run_err_at(r, v, msg);
+		return ret;
+	}
+	*mfd = ret;
+	ret = run_fd_install(r, mm, (int)v->num, v->str, ret, accmode);
+	if (ret)
+		run_err_at(r, v, "out of memory");
+	return ret;
+}
+
+/**
+ * run_free_procs() - destroy every task and forget every pid and fd.
+ * @r: the runner.
+ *
+ * Context: single-threaded.
+ */
+void run_free_procs(struct runner *r)
+{
+	for (unsigned int k = 0; k < r->nr_mms; k++) {
+		struct run_mm *mm = r->mms[k];
+
+		while (mm->nr_fds)
+			run_fd_drop(mm, &mm->fds[0]);
+		free(mm->fds);
+		if (mm->task)
+			mmlab_task_destroy(mm->task);
+		free(mm);
+	}
+	free(r->mms);
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		free(r->procs[k]);
+	free(r->procs);
+	free(r->children);
+	r->mms = NULL;
+	r->procs = NULL;
+	r->children = NULL;
+	r->nr_mms = r->nr_procs = r->nr_children = 0;
+}
