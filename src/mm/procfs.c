@@ -53,7 +53,8 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
 		}
 	} else if (vma->vm_ops && vma->vm_ops->name) {
 		name = vma->vm_ops->name(vma);
-	} else if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk) {
+	} else if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk) {
+		/* vma_is_initial_heap(): strict, so the bss ending at start_brk is not [heap] */
 		name = "[heap]";
 	} else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack) {
 		name = "[stack]";

@@ -4,9 +4,6 @@
 # Every result of the log must match (exit status 0, no message), and the maps at the end
 # must equal final.maps. --forks: the log has copying forks, whose children's calls cannot
 # run yet; then only the "not run" messages of those children are allowed.
-# Known gap, tolerated and printed: mmlab names the anonymous bss mapping that ends at
-# start_brk "[heap]" (src/mm/procfs.c tests vm_end >= start_brk where Linux's
-# vma_is_initial_heap() tests >): tests/scenario/known/heap-label.strace.
 set -u
 mmlab=$1 rec=$2 forks=${3:-}
 tmp=$(mktemp -d) || exit 1
@@ -35,14 +32,7 @@ if [ -s "$tmp/bad" ]; then
 	echo "FAIL: unexpected messages above"
 	fail=1
 fi
-# The heap-label gap: a line that differs from final.maps only by mmlab's "[heap]" name on a
-# range final.maps leaves unnamed.
-awk 'NR == FNR { name[$1] = $6; next }
-     $6 == "[heap]" && ($1 in name) && name[$1] == "" {
-	print "KNOWN GAP (heap-label): " $0 > "/dev/stderr"; sub(/ +\[heap\]$/, " ")
-     }
-     { print }' "$rec/final.maps" "$tmp/final.maps" >"$tmp/final.norm"
-if ! diff -u "$rec/final.maps" "$tmp/final.norm"; then
+if ! diff -u "$rec/final.maps" "$tmp/final.maps"; then
 	echo "FAIL: the final maps differ from $rec/final.maps"
 	fail=1
 fi
