@@ -371,7 +371,7 @@ static int apply_vma_lock_flags(struct task *tsk, unsigned long start, size_t le
 	vma = vma_lookup(mm, start);
 	if (!vma)
 		return -ENOMEM;
-	prev = start > vma->vm_start ? vma : vma_prev(mm, vma);
+	prev = start > vma->vm_start ? vma : vma_prev_of(mm, vma);
 	nstart = start;
 	tmp = vma->vm_start;
 	while (vma && vma->vm_start < end) {
@@ -386,7 +386,7 @@ static int apply_vma_lock_flags(struct task *tsk, unsigned long start, size_t le
 			return error;
 		tmp = prev->vm_end;
 		nstart = tmp;
-		vma = vma_next(mm, prev);
+		vma = vma_next_of(mm, prev);
 	}
 	return tmp < end ? -ENOMEM : 0;
 }
@@ -398,7 +398,7 @@ static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned lon
 	unsigned long end = start + len, count = 0;
 	struct vm_area_struct *vma;
 
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(mm, vma))
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next_of(mm, vma))
 		if (vma->vm_flags & VM_LOCKED)
 			count += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
 	return count;
@@ -457,7 +457,7 @@ static int apply_mlockall_flags(struct task *tsk, int flags)
 		if (flags & MCL_ONFAULT)
 			to_add |= VM_LOCKONFAULT;
 	}
-	for (vma = vma_next(mm, NULL); vma; vma = vma_next(mm, prev)) {
+	for (vma = find_vma(mm, 0); vma; vma = vma_next_of(mm, prev)) {
 		vm_flags_t newflags = (vma->vm_flags & ~VM_LOCKED_MASK) | to_add;
 
 		/* Errors are ignored, as in the kernel: mlockall locks what it can. */
@@ -532,6 +532,6 @@ long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags)
 		start = vma->vm_end;
 		if (start >= end)
 			return unmapped_error;
-		vma = vma_next(mm, vma);
+		vma = vma_next_of(mm, vma);
 	}
 }

@@ -65,19 +65,20 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 		.anon_name = vma->anon_name,
 	};
 	new = vma_merge_new_range(&vmg);
-	if (new)
+	if (new || vmg.state == VMA_MERGE_ERROR_NOMEM)
 		return new;
-	if (vma_tree_preallocate(mm, 1))
-		return NULL;
 	new = vm_area_dup(vma);
 	if (!new)
 		return NULL;
 	new->vm_start = new_addr;
 	new->vm_end = new_addr + len;
 	new->vm_pgoff = pgoff;
+	if (vma_tree_insert(mm, new)) {
+		vm_area_free(new);
+		return NULL;
+	}
 	if (new->vm_ops && new->vm_ops->open)
 		new->vm_ops->open(new);
-	vma_tree_insert(mm, new);
 	return new;
 }
 
@@ -189,7 +190,7 @@ static bool vma_expandable(struct task *tsk, struct vm_area_struct *vma, unsigne
 static struct vm_area_struct *vma_merge_extend(struct mm_struct *mm, struct vm_area_struct *vma,
 					       unsigned long delta)
 {
-	struct vm_area_struct *next = vma_next(mm, vma);
+	struct vm_area_struct *next = vma_next_of(mm, vma);
 	struct vma_merge_struct vmg = {
 		.mm = mm, .prev = vma,
 		.next = next && next->vm_start == vma->vm_end + delta ? next : NULL,
