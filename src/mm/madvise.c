@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MADV_SOFT_OFFLINE
@@ -151,9 +152,13 @@ static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
 		return 0;
 	case MADV_COLD:
 	case MADV_PAGEOUT:
+		/* can_madv_lru_vma(): locked, PFN and hugetlb pages are not on the LRU */
+		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
 		return 0;
 	case MADV_WILLNEED:
-		return vma->vm_file && !vma->vm_file->regular ? -EBADF : 0;
+		/* swap-in for anonymous and shmem memory, readahead for files: never refused */
+		return 0;
 	case MADV_REMOVE:
 		if (vma->vm_flags & VM_LOCKED)
 			return -EINVAL;
@@ -214,9 +219,8 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		new_flags &= ~VM_DONTDUMP;
 		break;
 	case MADV_MERGEABLE:
-		if (!vma_ksm_compatible(vma))
-			return 0;
-		new_flags |= VM_MERGEABLE;
+		if (vma_ksm_compatible(vma)) /* else silently unchanged */
+			new_flags |= VM_MERGEABLE;
 		break;
 	case MADV_UNMERGEABLE:
 		new_flags &= ~VM_MERGEABLE;
@@ -404,6 +408,37 @@ static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned lon
 	return count;
 }
 
+/*
+ * The populate step of mlock (mm/gup.c's __mm_populate without ignore_errors): faulting the
+ * range in fails, after the VMAs were locked, on the first page that cannot be faulted - any
+ * page of a PROT_NONE VMA, a file page at or beyond the end of the file. VM_IO/VM_PFNMAP VMAs
+ * are skipped and VM_LOCKONFAULT ones are left for their faults. The pages themselves are the
+ * fault layer's; this decides only where the kernel's populate stops.
+ * Return: 0 or -EFAULT.
+ */
+static int mlock_populate_check(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	struct vm_area_struct *vma;
+	struct stat st;
+
+	for_each_vma_range(vmi, vma, end) {
+		struct file *f = vma->vm_file;
+		unsigned long first = max(start, vma->vm_start);
+		pgoff_t pgoff = vma->vm_pgoff + ((first - vma->vm_start) >> PAGE_SHIFT);
+
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
+			continue;
+		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+			return -EFAULT;
+		if (f && f->regular && f->host_fd >= 0 && !fstat(f->host_fd, &st) &&
+		    pgoff + ((min(end, vma->vm_end) - first) >> PAGE_SHIFT) >
+			    (unsigned long)(st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
+			return -EFAULT;
+	}
+	return 0;
+}
+
 /**
  * sys_mlock2 - mlock2(2); mlock(2) is mlock2 with flags 0.
  * Return: 0; -EINVAL (flags, wrapping range); -EPERM (RLIMIT_MEMLOCK 0 without
@@ -413,6 +448,7 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 {
 	vm_flags_t vm_flags = VM_LOCKED;
 	unsigned long locked, lock_limit;
+	int err;
 
 	if (flags & ~MLOCK_ONFAULT)
 		return -EINVAL;
@@ -428,7 +464,11 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 		locked -= count_mm_mlocked_page_nr(tsk->mm, start, len);
 	if (locked > lock_limit && !tsk->cfg.cap_ipc_lock)
 		return -ENOMEM;
-	return apply_vma_lock_flags(tsk, start, len, vm_flags);
+	err = apply_vma_lock_flags(tsk, start, len, vm_flags);
+	if (err || (flags & MLOCK_ONFAULT))
+		return err;
+	/* __mlock_posix_error_return(): a fault failure reads as ENOMEM */
+	return mlock_populate_check(tsk->mm, start, start + len) ? -ENOMEM : 0;
 }
 
 long sys_munlock(struct task *tsk, unsigned long start, size_t len)

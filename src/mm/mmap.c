@@ -407,13 +407,15 @@ static struct file *shmem_zero_file(void)
 	return f;
 }
 
-/**
- * mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there.
- * Context: mmap_lock held for writing; the range was chosen by get_unmapped_area().
- * Return: @addr, or -ENOMEM (limits, map count, memory).
+/*
+ * __mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there. @mmap_err is
+ * the error the file's ->mmap returns (hugetlbfs without reserved pages), 0 when it accepts:
+ * it comes after the old mappings of a MAP_FIXED range are gone, and the gap stays, as in
+ * the kernel when a file's mmap fails.
  */
-unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
-			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff)
+static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned long addr,
+				   unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff,
+				   int mmap_err)
 {
 	struct mm_struct *mm = tsk->mm;
 	unsigned long end = addr + len, pglen = len >> PAGE_SHIFT;
@@ -430,6 +432,8 @@ unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long add
 		if (err)
 			return err;
 	}
+	if (mmap_err)
+		return mmap_err;
 	/* Private writable memory is charged against overcommit (accountable_mapping). */
 	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
 		vm_flags |= VM_ACCOUNT;
@@ -476,6 +480,17 @@ unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long add
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += pglen;
 	return addr;
+}
+
+/**
+ * mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there.
+ * Context: mmap_lock held for writing; the range was chosen by get_unmapped_area().
+ * Return: @addr, or -ENOMEM (limits, map count, memory).
+ */
+unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
+			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff)
+{
+	return __mmap_region(tsk, file, addr, len, vm_flags, pgoff, 0);
 }
 
 static vm_flags_t calc_vm_prot_bits(unsigned long prot)
@@ -544,7 +559,7 @@ static long mmap_check_file(struct file *file, unsigned long flags, unsigned lon
  * length MAP_POPULATE/MAP_LOCKED would fault in (faulting is the fault layer's job).
  */
 static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, unsigned long len,
-		    unsigned long prot, unsigned long flags, pgoff_t pgoff)
+		    unsigned long prot, unsigned long flags, pgoff_t pgoff, int mmap_err)
 {
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t vm_flags;
@@ -583,6 +598,8 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		err = mmap_check_file(file, flags, prot, pgoff, len, &vm_flags);
 		if (err)
 			return err;
+	} else if (mmap_err && (vm_flags & VM_GROWSDOWN)) {
+		return -EINVAL; /* MAP_HUGETLB maps a hugetlbfs file: no VM_GROWSDOWN */
 	} else {
 		switch (flags & MAP_TYPE_MASK) {
 		case MAP_SHARED:
@@ -601,7 +618,7 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 	/* vm.overcommit_memory is 0 (heuristic), which honours MAP_NORESERVE */
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	return (long)mmap_region(tsk, file, addr, len, vm_flags, pgoff);
+	return (long)__mmap_region(tsk, file, addr, len, vm_flags, pgoff, mmap_err);
 }
 
 /**
@@ -613,29 +630,27 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 long ksys_mmap(struct task *tsk, unsigned long addr, unsigned long len, unsigned long prot,
 	       unsigned long flags, struct file *file, unsigned long off)
 {
+	int mmap_err = 0;
+
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
 	if (flags & MAP_HUGETLB) {
 		unsigned long log = (flags >> MAP_HUGE_SHIFT_) & MAP_HUGE_MASK_;
-		unsigned long hlen;
+		unsigned long hmask = (log == 30 ? 1UL << 30 : PMD_SIZE) - 1;
 
 		if (file)
 			return -EINVAL; /* not a hugetlbfs file */
 		if (log && log != 21 && log != 30)
 			return -EINVAL; /* no such huge page size */
-		hlen = ALIGN(len, log == 30 ? 1UL << 30 : PMD_SIZE);
-		/* The hugetlbfs file is set up; its get_unmapped_area wants huge alignment and
-		 * its mmap fails to reserve pages, as on a host with none reserved. */
-		if (off & (hlen - 1 ? (log == 30 ? (1UL << 30) - 1 : PMD_SIZE - 1) : 0))
+		/* The hugetlbfs file is set up; its get_unmapped_area wants huge alignment. */
+		if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & hmask))
 			return -EINVAL;
-		if ((flags & MAP_FIXED) && (addr & (hlen - 1 ? (log == 30 ? (1UL << 30) - 1 :
-								  PMD_SIZE - 1) : 0)))
-			return -EINVAL;
-		if (hlen)
-			return -ENOMEM;
-		len = hlen;
+		/* Its ->mmap wants an aligned offset, then fails to reserve pages, as on a host
+		 * with none reserved: both after a MAP_FIXED range was unmapped. */
+		mmap_err = (off & hmask) ? -EINVAL : -ENOMEM;
+		len = (len + hmask) & ~hmask;
 	}
-	return do_mmap(tsk, file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	return do_mmap(tsk, file, addr, len, prot, flags, off >> PAGE_SHIFT, mmap_err);
 }
 
 /**

@@ -139,8 +139,6 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 	vma = vma_to_resize(tsk, addr, min(old_len, new_len), new_len, flags);
 	if (IS_ERR(vma) && PTR_ERR(vma) != -ENOMEM && PTR_ERR(vma) != -EAGAIN)
 		return PTR_ERR(vma);
-	if (old_len > vma_lookup(mm, addr)->vm_end - addr)
-		return -EFAULT;
 	if (mm->map_count + 2 >= mm->max_map_count - 3)
 		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
@@ -170,6 +168,37 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 	if (!(flags & MREMAP_FIXED))
 		new_addr = ret;
 	return move_vma(tsk, vma, addr, old_len, new_len, new_addr, flags);
+}
+
+/*
+ * remap_move - MREMAP_FIXED without a size change moves every VMA of [addr, addr+len) (Linux
+ * 6.17+): each VMA piece goes to new_addr plus its offset in the range, so the gaps between
+ * source VMAs stay gaps, and each piece's move unmaps only its own target - what lies at the
+ * target of a gap stays mapped. The range must start in a VMA; a failure leaves the pieces
+ * already moved where they went, as in the kernel.
+ *
+ *   source:  |  A  |  gap  | B |        target: |  A' | (kept)| B'|
+ */
+static long remap_move(struct task *tsk, unsigned long addr, unsigned long len,
+		       unsigned long new_addr, unsigned long flags)
+{
+	unsigned long end = addr + len, pos = addr;
+	struct vm_area_struct *vma;
+	long ret, first = -EFAULT;
+
+	while ((vma = find_vma_intersection(tsk->mm, pos, end))) {
+		unsigned long from = max(vma->vm_start, pos), n = min(end, vma->vm_end) - from;
+
+		if (pos == addr && from != addr)
+			return -EFAULT; /* no gap at the start of the range */
+		ret = mremap_to(tsk, from, n, new_addr + (from - addr), n, flags);
+		if (ret < 0)
+			return ret;
+		if (pos == addr)
+			first = ret;
+		pos = from + n;
+	}
+	return first;
 }
 
 static bool vma_expandable(struct task *tsk, struct vm_area_struct *vma, unsigned long delta)
@@ -237,6 +266,8 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		if (addr + old_len > new_addr && new_addr + new_len > addr)
 			return -EINVAL;
 	}
+	if ((flags & MREMAP_FIXED) && old_len == new_len)
+		return remap_move(tsk, addr, old_len, new_addr, flags);
 	vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;

@@ -37,6 +37,7 @@
 
 #define WIN 0x300000000000UL
 #define WIN_LEN (64UL << 20)
+#define SPAN (WIN_LEN + (8UL << 20)) /* The window plus what a mapping may reach beyond it */
 #define HOT 256			/* Most addresses fall in the first HOT pages */
 #define PG 4096UL
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -298,7 +299,7 @@ static void window_lines(FILE *in, char *out, size_t n)
 		unsigned long s, e;
 		char *z;
 
-		if (sscanf(line, "%lx-%lx", &s, &e) != 2 || e <= WIN || s >= WIN + WIN_LEN)
+		if (sscanf(line, "%lx-%lx", &s, &e) != 2 || e <= WIN || s >= WIN + SPAN)
 			continue;
 		z = strstr(line, "/dev/zero (deleted)");
 		if (z) {
@@ -364,7 +365,7 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, int nops, const stru
 	rng = seed * 7919 + 1;
 	for (int i = 0; i < nops; i++)
 		gen(&ops[i]);
-	syscall(SYS_munmap, WIN, WIN_LEN);
+	syscall(SYS_munmap, WIN, SPAN);
 	for (int i = 0; i < nops; i++) {
 		int is_addr;
 		long h = host_call(&ops[i], &is_addr), l = lab_call(t, &ops[i]);
@@ -414,7 +415,7 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, int nops, const stru
 		fprintf(stderr, "seed %lu: mmlab_task_validate failed\n", (unsigned long)seed);
 		bad = 1;
 	}
-	syscall(SYS_munmap, WIN, WIN_LEN);
+	syscall(SYS_munmap, WIN, SPAN);
 	mmlab_task_destroy(t);
 	return bad;
 }
