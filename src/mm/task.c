@@ -33,6 +33,12 @@ struct mmlab_task {
 	struct file *fds[MMLAB_NR_FDS];	/* The fd table */
 };
 
+/* The address space of @t, for white-box tests (tests/unit/test_vma_merge.c). */
+struct mm_struct *task_mm(struct mmlab_task *t)
+{
+	return &t->mm;
+}
+
 static const char *vvar_name(struct vm_area_struct *vma)
 {
 	return "[vvar]";

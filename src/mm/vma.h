@@ -208,6 +208,10 @@ long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
 
+/* task.c */
+struct mmlab_task;
+struct mm_struct *task_mm(struct mmlab_task *t);
+
 /* procfs.c */
 int show_maps(struct mm_struct *mm, FILE *out);
 int show_smaps(struct mm_struct *mm, FILE *out);
