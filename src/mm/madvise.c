@@ -9,6 +9,7 @@
  */
 #include "mm/vma.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -137,7 +138,25 @@ static bool vma_ksm_compatible(const struct vm_area_struct *vma)
 }
 
 /* Per-VMA checks of the advice that acts on pages; there are none to act on. */
-static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
+/*
+ * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE):
+ * the host file for a real file, nothing to do for shmem's /dev/zero, whose pages the fault
+ * layer owns.
+ */
+static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	off_t off = (off_t)((vma->vm_pgoff << PAGE_SHIFT) + (start - vma->vm_start));
+
+	if (vma->vm_file->host_fd < 0)
+		return 0;
+	if (fallocate(vma->vm_file->host_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+		      (off_t)(end - start)))
+		return -errno;
+	return 0;
+}
+
+static int madvise_page_advice(struct vm_area_struct *vma, int behavior, unsigned long start,
+			       unsigned long end)
 {
 	switch (behavior) {
 	case MADV_DONTNEED:
@@ -162,9 +181,12 @@ static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
 	case MADV_REMOVE:
 		if (vma->vm_flags & VM_LOCKED)
 			return -EINVAL;
-		if (!vma->vm_file || !(vma->vm_flags & VM_SHARED))
+		if (!vma->vm_file)
 			return -EINVAL;
-		return -EOPNOTSUPP; /* host files here are ext4-like: no hole punching yet */
+		/* vma_is_shared_maywrite() */
+		if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			return -EACCES;
+		return madvise_remove(vma, start, end);
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
@@ -233,7 +255,7 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		break;
 	default:
 		*prev = vma;
-		return madvise_page_advice(vma, behavior);
+		return madvise_page_advice(vma, behavior, start, end);
 	}
 	return madvise_update_vma(tsk, vma, prev, start, end, new_flags, vma->anon_name);
 }

@@ -517,7 +517,8 @@ static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 static long mmap_check_file(struct file *file, unsigned long flags, unsigned long prot,
 			    pgoff_t pgoff, unsigned long len, vm_flags_t *vm_flags)
 {
-	unsigned long maxsize = 0x7fffffffffffffffUL - len; /* MAX_LFS_FILESIZE */
+	/* file_mmap_size_max(): MAX_LFS_FILESIZE for regular files, else the whole range */
+	unsigned long maxsize = (file->regular ? 0x7fffffffffffffffUL : ULONG_MAX) - len;
 
 	if (pgoff > maxsize >> PAGE_SHIFT)
 		return -EOVERFLOW;
@@ -598,8 +599,12 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		err = mmap_check_file(file, flags, prot, pgoff, len, &vm_flags);
 		if (err)
 			return err;
-	} else if (mmap_err && (vm_flags & VM_GROWSDOWN)) {
-		return -EINVAL; /* MAP_HUGETLB maps a hugetlbfs file: no VM_GROWSDOWN */
+	} else if (mmap_err) {
+		/* MAP_HUGETLB maps a hugetlbfs file: file_mmap_ok(), then no VM_GROWSDOWN */
+		if (pgoff > (0x7fffffffffffffffUL - len) >> PAGE_SHIFT)
+			return -EOVERFLOW;
+		if (vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
 	} else {
 		switch (flags & MAP_TYPE_MASK) {
 		case MAP_SHARED:

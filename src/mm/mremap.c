@@ -255,7 +255,7 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		return -EINVAL;
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
-	if (!new_len)
+	if (!new_len || new_len > TASK_SIZE_MAX)
 		return -EINVAL;
 	/* The move target is checked before the source is looked up (check_mremap_params). */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
