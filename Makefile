@@ -42,10 +42,13 @@ tsan: deps
 slowtest: check
 	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
 
-# Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff).
-DIFF_SEEDS ?= 5000
+# Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
+# in the mode without host page faults (DIFF_MODE=full adds mlock/MAP_LOCKED/MAP_POPULATE,
+# exact only with the fault layer).
+DIFF_SEEDS ?= 10000
+DIFF_MODE ?= nofault
 difftest: check
-	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS)
+	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS) 60 $(DIFF_MODE)
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench

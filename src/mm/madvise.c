@@ -9,8 +9,10 @@
  */
 #include "mm/vma.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MADV_SOFT_OFFLINE
@@ -136,7 +138,25 @@ static bool vma_ksm_compatible(const struct vm_area_struct *vma)
 }
 
 /* Per-VMA checks of the advice that acts on pages; there are none to act on. */
-static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
+/*
+ * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE):
+ * the host file for a real file, nothing to do for shmem's /dev/zero, whose pages the fault
+ * layer owns.
+ */
+static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	off_t off = (off_t)((vma->vm_pgoff << PAGE_SHIFT) + (start - vma->vm_start));
+
+	if (vma->vm_file->host_fd < 0)
+		return 0;
+	if (fallocate(vma->vm_file->host_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+		      (off_t)(end - start)))
+		return -errno;
+	return 0;
+}
+
+static int madvise_page_advice(struct vm_area_struct *vma, int behavior, unsigned long start,
+			       unsigned long end)
 {
 	switch (behavior) {
 	case MADV_DONTNEED:
@@ -151,15 +171,22 @@ static int madvise_page_advice(struct vm_area_struct *vma, int behavior)
 		return 0;
 	case MADV_COLD:
 	case MADV_PAGEOUT:
+		/* can_madv_lru_vma(): locked, PFN and hugetlb pages are not on the LRU */
+		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
 		return 0;
 	case MADV_WILLNEED:
-		return vma->vm_file && !vma->vm_file->regular ? -EBADF : 0;
+		/* swap-in for anonymous and shmem memory, readahead for files: never refused */
+		return 0;
 	case MADV_REMOVE:
 		if (vma->vm_flags & VM_LOCKED)
 			return -EINVAL;
-		if (!vma->vm_file || !(vma->vm_flags & VM_SHARED))
+		if (!vma->vm_file)
 			return -EINVAL;
-		return -EOPNOTSUPP; /* host files here are ext4-like: no hole punching yet */
+		/* vma_is_shared_maywrite() */
+		if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			return -EACCES;
+		return madvise_remove(vma, start, end);
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
@@ -214,9 +241,8 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		new_flags &= ~VM_DONTDUMP;
 		break;
 	case MADV_MERGEABLE:
-		if (!vma_ksm_compatible(vma))
-			return 0;
-		new_flags |= VM_MERGEABLE;
+		if (vma_ksm_compatible(vma)) /* else silently unchanged */
+			new_flags |= VM_MERGEABLE;
 		break;
 	case MADV_UNMERGEABLE:
 		new_flags &= ~VM_MERGEABLE;
@@ -229,7 +255,7 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		break;
 	default:
 		*prev = vma;
-		return madvise_page_advice(vma, behavior);
+		return madvise_page_advice(vma, behavior, start, end);
 	}
 	return madvise_update_vma(tsk, vma, prev, start, end, new_flags, vma->anon_name);
 }
@@ -371,7 +397,7 @@ static int apply_vma_lock_flags(struct task *tsk, unsigned long start, size_t le
 	vma = vma_lookup(mm, start);
 	if (!vma)
 		return -ENOMEM;
-	prev = start > vma->vm_start ? vma : vma_prev(mm, vma);
+	prev = start > vma->vm_start ? vma : vma_prev_of(mm, vma);
 	nstart = start;
 	tmp = vma->vm_start;
 	while (vma && vma->vm_start < end) {
@@ -386,7 +412,7 @@ static int apply_vma_lock_flags(struct task *tsk, unsigned long start, size_t le
 			return error;
 		tmp = prev->vm_end;
 		nstart = tmp;
-		vma = vma_next(mm, prev);
+		vma = vma_next_of(mm, prev);
 	}
 	return tmp < end ? -ENOMEM : 0;
 }
@@ -398,10 +424,41 @@ static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned lon
 	unsigned long end = start + len, count = 0;
 	struct vm_area_struct *vma;
 
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next(mm, vma))
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next_of(mm, vma))
 		if (vma->vm_flags & VM_LOCKED)
 			count += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
 	return count;
+}
+
+/*
+ * The populate step of mlock (mm/gup.c's __mm_populate without ignore_errors): faulting the
+ * range in fails, after the VMAs were locked, on the first page that cannot be faulted - any
+ * page of a PROT_NONE VMA, a file page at or beyond the end of the file. VM_IO/VM_PFNMAP VMAs
+ * are skipped and VM_LOCKONFAULT ones are left for their faults. The pages themselves are the
+ * fault layer's; this decides only where the kernel's populate stops.
+ * Return: 0 or -EFAULT.
+ */
+static int mlock_populate_check(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	VMA_ITERATOR(vmi, mm, start);
+	struct vm_area_struct *vma;
+	struct stat st;
+
+	for_each_vma_range(vmi, vma, end) {
+		struct file *f = vma->vm_file;
+		unsigned long first = max(start, vma->vm_start);
+		pgoff_t pgoff = vma->vm_pgoff + ((first - vma->vm_start) >> PAGE_SHIFT);
+
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
+			continue;
+		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+			return -EFAULT;
+		if (f && f->regular && f->host_fd >= 0 && !fstat(f->host_fd, &st) &&
+		    pgoff + ((min(end, vma->vm_end) - first) >> PAGE_SHIFT) >
+			    (unsigned long)(st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
+			return -EFAULT;
+	}
+	return 0;
 }
 
 /**
@@ -413,6 +470,7 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 {
 	vm_flags_t vm_flags = VM_LOCKED;
 	unsigned long locked, lock_limit;
+	int err;
 
 	if (flags & ~MLOCK_ONFAULT)
 		return -EINVAL;
@@ -428,7 +486,11 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 		locked -= count_mm_mlocked_page_nr(tsk->mm, start, len);
 	if (locked > lock_limit && !tsk->cfg.cap_ipc_lock)
 		return -ENOMEM;
-	return apply_vma_lock_flags(tsk, start, len, vm_flags);
+	err = apply_vma_lock_flags(tsk, start, len, vm_flags);
+	if (err || (flags & MLOCK_ONFAULT))
+		return err;
+	/* __mlock_posix_error_return(): a fault failure reads as ENOMEM */
+	return mlock_populate_check(tsk->mm, start, start + len) ? -ENOMEM : 0;
 }
 
 long sys_munlock(struct task *tsk, unsigned long start, size_t len)
@@ -457,7 +519,7 @@ static int apply_mlockall_flags(struct task *tsk, int flags)
 		if (flags & MCL_ONFAULT)
 			to_add |= VM_LOCKONFAULT;
 	}
-	for (vma = vma_next(mm, NULL); vma; vma = vma_next(mm, prev)) {
+	for (vma = find_vma(mm, 0); vma; vma = vma_next_of(mm, prev)) {
 		vm_flags_t newflags = (vma->vm_flags & ~VM_LOCKED_MASK) | to_add;
 
 		/* Errors are ignored, as in the kernel: mlockall locks what it can. */
@@ -532,6 +594,6 @@ long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags)
 		start = vma->vm_end;
 		if (start >= end)
 			return unmapped_error;
-		vma = vma_next(mm, vma);
+		vma = vma_next_of(mm, vma);
 	}
 }

@@ -10,13 +10,13 @@
 #define MMLAB_MM_MM_TYPES_H
 
 #include "kernel.h"
+#include "lib/maple_tree.h"
 #include "mmu/pgtable.h"
 
 #include <pthread.h>
 #include <sys/types.h>
 
 struct machine;
-struct vma_tree;
 
 typedef unsigned long vm_flags_t;
 typedef unsigned long pgoff_t;
@@ -140,7 +140,7 @@ struct mm_struct {
 
 	pthread_rwlock_t mmap_lock;	/* Protects everything below */
 	pthread_mutex_t page_table_lock; /* Page-table population against concurrent faults */
-	struct vma_tree *mm_mt;		/* The VMAs by address (Linux: the maple tree mm_mt) */
+	struct maple_tree mm_mt;	/* The VMAs by address, each over [vm_start, vm_end - 1] */
 	unsigned long vma_seq;		/* Bumped on every VMA change: per-thread caches check it */
 	int map_count;			/* Number of VMAs */
 	long mm_users;			/* Tasks using the address space */

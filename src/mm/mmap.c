@@ -104,54 +104,78 @@ struct vm_unmapped_area_info {
 
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
+/*
+ * The lowest fit in [low_limit, high_limit): mas_empty_area() finds a free range of length
+ * (padded for alignment and a start gap); the VMAs around it are then checked for their own
+ * guard gaps (a VM_GROWSDOWN VMA above wants stack_guard_gap below it), and the search
+ * restarts above an offender, as the kernel's unmapped_area() does.
+ */
 static unsigned long unmapped_area(struct mm_struct *mm, struct vm_unmapped_area_info *info)
 {
 	unsigned long length = info->length + info->align_mask + info->start_gap;
 	unsigned long low_limit = max(info->low_limit, mm->mmap_min_addr), gap;
-	struct vma_gap g;
+	struct vm_area_struct *tmp;
+	VMA_ITERATOR(vmi, mm, 0);
 
 	if (length < info->length)
 		return -ENOMEM;
 retry:
-	if (vma_tree_find_gap(mm, low_limit, info->high_limit, length, false, &g))
+	if (low_limit >= info->high_limit ||
+	    mas_empty_area(&vmi.mas, low_limit, info->high_limit - 1, length))
 		return -ENOMEM;
-	gap = g.start + info->start_gap;
+	gap = vmi.mas.index + info->start_gap;
 	gap += (info->align_offset - gap) & info->align_mask;
-	if (g.next && (g.next->vm_flags & VM_STARTGAP_FLAGS)) {
-		if (vm_start_gap(g.next) < gap + length - 1) {
-			low_limit = g.next->vm_end;
+	tmp = vma_next(&vmi);
+	if (tmp && (tmp->vm_flags & VM_STARTGAP_FLAGS)) {
+		if (vm_start_gap(tmp) < gap + length - 1) {
+			low_limit = tmp->vm_end;
+			vma_iter_set(&vmi, 0);
 			goto retry;
 		}
-	} else if (g.prev && vm_end_gap(g.prev) > gap) {
-		low_limit = vm_end_gap(g.prev);
-		goto retry;
+	} else {
+		tmp = tmp ? vma_prev(&vmi) : mt_prev(&mm->mm_mt, gap, 0);
+		if (tmp && vm_end_gap(tmp) > gap) {
+			low_limit = vm_end_gap(tmp);
+			vma_iter_set(&vmi, 0);
+			goto retry;
+		}
 	}
 	return gap;
 }
 
+/* The highest fit, searching down from high_limit (unmapped_area_topdown). */
 static unsigned long unmapped_area_topdown(struct mm_struct *mm,
 					   struct vm_unmapped_area_info *info)
 {
 	unsigned long length = info->length + info->align_mask + info->start_gap;
 	unsigned long low_limit = max(info->low_limit, mm->mmap_min_addr);
-	unsigned long high_limit = info->high_limit, gap;
-	struct vma_gap g;
+	unsigned long high_limit = info->high_limit, gap, gap_end;
+	struct vm_area_struct *tmp;
+	VMA_ITERATOR(vmi, mm, 0);
 
 	if (length < info->length)
 		return -ENOMEM;
 retry:
-	if (vma_tree_find_gap(mm, low_limit, high_limit, length, true, &g))
+	if (low_limit >= high_limit ||
+	    mas_empty_area_rev(&vmi.mas, low_limit, high_limit - 1, length))
 		return -ENOMEM;
-	gap = g.end - info->length;
+	gap_end = vmi.mas.last + 1;
+	gap = gap_end - info->length;
 	gap -= (gap - info->align_offset) & info->align_mask;
-	if (g.next && (g.next->vm_flags & VM_STARTGAP_FLAGS)) {
-		if (vm_start_gap(g.next) < g.end) {
-			high_limit = vm_start_gap(g.next);
+	tmp = vma_next(&vmi);
+	if (tmp && (tmp->vm_flags & VM_STARTGAP_FLAGS)) {
+		if (vm_start_gap(tmp) < gap_end) {
+			high_limit = vm_start_gap(tmp);
+			vma_iter_set(&vmi, 0);
 			goto retry;
 		}
-	} else if (g.prev && vm_end_gap(g.prev) > gap) {
-		high_limit = g.prev->vm_start;
-		goto retry;
+	} else {
+		tmp = tmp ? vma_prev(&vmi) : mt_prev(&mm->mm_mt, gap, 0);
+		if (tmp && vm_end_gap(tmp) > gap) {
+			high_limit = tmp->vm_start;
+			vma_iter_set(&vmi, 0);
+			goto retry;
+		}
 	}
 	return gap;
 }
@@ -356,7 +380,7 @@ static unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long a
 	struct vm_area_struct *vma;
 
 	for (vma = find_vma_intersection(mm, addr, end); vma && vma->vm_start < end;
-	     vma = vma_next(mm, vma))
+	     vma = vma_next_of(mm, vma))
 		n += (min(end, vma->vm_end) - max(addr, vma->vm_start)) >> PAGE_SHIFT;
 	return n;
 }
@@ -383,13 +407,15 @@ static struct file *shmem_zero_file(void)
 	return f;
 }
 
-/**
- * mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there.
- * Context: mmap_lock held for writing; the range was chosen by get_unmapped_area().
- * Return: @addr, or -ENOMEM (limits, map count, memory).
+/*
+ * __mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there. @mmap_err is
+ * the error the file's ->mmap returns (hugetlbfs without reserved pages), 0 when it accepts:
+ * it comes after the old mappings of a MAP_FIXED range are gone, and the gap stays, as in
+ * the kernel when a file's mmap fails.
  */
-unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
-			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff)
+static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned long addr,
+				   unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff,
+				   int mmap_err)
 {
 	struct mm_struct *mm = tsk->mm;
 	unsigned long end = addr + len, pglen = len >> PAGE_SHIFT;
@@ -400,16 +426,14 @@ unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long add
 	if (!may_expand_vm(tsk, vm_flags, pglen) &&
 	    !may_expand_vm(tsk, vm_flags, pglen - count_vma_pages_range(mm, addr, end)))
 		return -ENOMEM;
-	/* Fail before unmapping anything when memory for the new VMA is short. */
-	err = vma_tree_preallocate(mm, 3);
-	if (err)
-		return err;
 	vma = find_vma_intersection(mm, addr, end);
 	if (vma) {
 		err = do_vmi_align_munmap(mm, vma, addr, end);
 		if (err)
 			return err;
 	}
+	if (mmap_err)
+		return mmap_err;
 	/* Private writable memory is charged against overcommit (accountable_mapping). */
 	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
 		vm_flags |= VM_ACCOUNT;
@@ -424,6 +448,8 @@ unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long add
 		.pgoff = pgoff, .flags = vm_flags, .file = file,
 	};
 	vma = vma_merge_new_range(&vmg);
+	if (!vma && vmg.state == VMA_MERGE_ERROR_NOMEM)
+		return -ENOMEM;
 	if (!vma) {
 		if (!file && (vm_flags & VM_SHARED)) {
 			shm = shmem_zero_file();
@@ -444,12 +470,27 @@ unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long add
 		if (shm)
 			vma->vm_pgoff = 0;
 		vma->vm_page_prot = vm_get_page_prot(vm_flags);
-		vma_tree_insert(mm, vma);
+		err = vma_tree_insert(mm, vma);
+		if (err) {
+			vm_area_free(vma);
+			return err;
+		}
 	}
 	vm_stat_account(mm, vm_flags, (long)pglen);
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += pglen;
 	return addr;
+}
+
+/**
+ * mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there.
+ * Context: mmap_lock held for writing; the range was chosen by get_unmapped_area().
+ * Return: @addr, or -ENOMEM (limits, map count, memory).
+ */
+unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
+			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff)
+{
+	return __mmap_region(tsk, file, addr, len, vm_flags, pgoff, 0);
 }
 
 static vm_flags_t calc_vm_prot_bits(unsigned long prot)
@@ -476,7 +517,8 @@ static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 static long mmap_check_file(struct file *file, unsigned long flags, unsigned long prot,
 			    pgoff_t pgoff, unsigned long len, vm_flags_t *vm_flags)
 {
-	unsigned long maxsize = 0x7fffffffffffffffUL - len; /* MAX_LFS_FILESIZE */
+	/* file_mmap_size_max(): MAX_LFS_FILESIZE for regular files, else the whole range */
+	unsigned long maxsize = (file->regular ? 0x7fffffffffffffffUL : ULONG_MAX) - len;
 
 	if (pgoff > maxsize >> PAGE_SHIFT)
 		return -EOVERFLOW;
@@ -518,7 +560,7 @@ static long mmap_check_file(struct file *file, unsigned long flags, unsigned lon
  * length MAP_POPULATE/MAP_LOCKED would fault in (faulting is the fault layer's job).
  */
 static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, unsigned long len,
-		    unsigned long prot, unsigned long flags, pgoff_t pgoff)
+		    unsigned long prot, unsigned long flags, pgoff_t pgoff, int mmap_err)
 {
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t vm_flags;
@@ -557,6 +599,12 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		err = mmap_check_file(file, flags, prot, pgoff, len, &vm_flags);
 		if (err)
 			return err;
+	} else if (mmap_err) {
+		/* MAP_HUGETLB maps a hugetlbfs file: file_mmap_ok(), then no VM_GROWSDOWN */
+		if (pgoff > (0x7fffffffffffffffUL - len) >> PAGE_SHIFT)
+			return -EOVERFLOW;
+		if (vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
 	} else {
 		switch (flags & MAP_TYPE_MASK) {
 		case MAP_SHARED:
@@ -575,7 +623,7 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 	/* vm.overcommit_memory is 0 (heuristic), which honours MAP_NORESERVE */
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	return (long)mmap_region(tsk, file, addr, len, vm_flags, pgoff);
+	return (long)__mmap_region(tsk, file, addr, len, vm_flags, pgoff, mmap_err);
 }
 
 /**
@@ -587,29 +635,27 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 long ksys_mmap(struct task *tsk, unsigned long addr, unsigned long len, unsigned long prot,
 	       unsigned long flags, struct file *file, unsigned long off)
 {
+	int mmap_err = 0;
+
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
 	if (flags & MAP_HUGETLB) {
 		unsigned long log = (flags >> MAP_HUGE_SHIFT_) & MAP_HUGE_MASK_;
-		unsigned long hlen;
+		unsigned long hmask = (log == 30 ? 1UL << 30 : PMD_SIZE) - 1;
 
 		if (file)
 			return -EINVAL; /* not a hugetlbfs file */
 		if (log && log != 21 && log != 30)
 			return -EINVAL; /* no such huge page size */
-		hlen = ALIGN(len, log == 30 ? 1UL << 30 : PMD_SIZE);
-		/* The hugetlbfs file is set up; its get_unmapped_area wants huge alignment and
-		 * its mmap fails to reserve pages, as on a host with none reserved. */
-		if (off & (hlen - 1 ? (log == 30 ? (1UL << 30) - 1 : PMD_SIZE - 1) : 0))
+		/* The hugetlbfs file is set up; its get_unmapped_area wants huge alignment. */
+		if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & hmask))
 			return -EINVAL;
-		if ((flags & MAP_FIXED) && (addr & (hlen - 1 ? (log == 30 ? (1UL << 30) - 1 :
-								  PMD_SIZE - 1) : 0)))
-			return -EINVAL;
-		if (hlen)
-			return -ENOMEM;
-		len = hlen;
+		/* Its ->mmap wants an aligned offset, then fails to reserve pages, as on a host
+		 * with none reserved: both after a MAP_FIXED range was unmapped. */
+		mmap_err = (off & hmask) ? -EINVAL : -ENOMEM;
+		len = (len + hmask) & ~hmask;
 	}
-	return do_mmap(tsk, file, addr, len, prot, flags, off >> PAGE_SHIFT);
+	return do_mmap(tsk, file, addr, len, prot, flags, off >> PAGE_SHIFT, mmap_err);
 }
 
 /**
@@ -641,13 +687,12 @@ static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigne
 		};
 
 		if (can_vma_merge_after(&vmg)) {
+			if (vma_tree_store_range(mm, brkvma, brkvma->vm_start, addr + len))
+				return -ENOMEM;
 			brkvma->vm_end = addr + len;
-			mm->vma_seq++;
 			goto out;
 		}
 	}
-	if (vma_tree_preallocate(mm, 1))
-		return -ENOMEM;
 	vma = vm_area_alloc(mm);
 	if (!vma)
 		return -ENOMEM;
@@ -656,7 +701,10 @@ static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigne
 	vma->vm_pgoff = addr >> PAGE_SHIFT;
 	vma->vm_flags = flags;
 	vma->vm_page_prot = vm_get_page_prot(flags);
-	vma_tree_insert(mm, vma);
+	if (vma_tree_insert(mm, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
 out:
 	vm_stat_account(mm, flags, (long)(len >> PAGE_SHIFT));
 	if (flags & VM_LOCKED)
@@ -735,8 +783,6 @@ int insert_special_vma(struct task *tsk, unsigned long start, unsigned long end,
 	struct mm_struct *mm = tsk->mm;
 	struct vm_area_struct *vma;
 
-	if (vma_tree_preallocate(mm, 1))
-		return -ENOMEM;
 	vma = vm_area_alloc(mm);
 	if (!vma)
 		return -ENOMEM;
@@ -746,7 +792,10 @@ int insert_special_vma(struct task *tsk, unsigned long start, unsigned long end,
 	vma->vm_ops = ops;
 	vma->vm_pgoff = (flags & VM_STACK) ? start >> PAGE_SHIFT : 0;
 	vma->vm_page_prot = vm_get_page_prot(flags);
-	vma_tree_insert(mm, vma);
+	if (vma_tree_insert(mm, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
 	vm_stat_account(mm, flags, (long)vma_pages(vma));
 	return 0;
 }

@@ -89,7 +89,7 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 		if (grows & PROT_GROWSUP)
 			return -EINVAL; /* x86 has no VM_GROWSUP */
 	}
-	prev = vma_prev(mm, vma);
+	prev = vma_prev_of(mm, vma);
 	if (start > vma->vm_start)
 		prev = vma;
 
@@ -118,7 +118,7 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 			break;
 		tmp = done->vm_end;
 		nstart = tmp;
-		vma = vma_next(mm, done);
+		vma = vma_next_of(mm, done);
 	}
 	if (!error && tmp < end)
 		error = -ENOMEM;

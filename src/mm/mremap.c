@@ -65,19 +65,20 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 		.anon_name = vma->anon_name,
 	};
 	new = vma_merge_new_range(&vmg);
-	if (new)
+	if (new || vmg.state == VMA_MERGE_ERROR_NOMEM)
 		return new;
-	if (vma_tree_preallocate(mm, 1))
-		return NULL;
 	new = vm_area_dup(vma);
 	if (!new)
 		return NULL;
 	new->vm_start = new_addr;
 	new->vm_end = new_addr + len;
 	new->vm_pgoff = pgoff;
+	if (vma_tree_insert(mm, new)) {
+		vm_area_free(new);
+		return NULL;
+	}
 	if (new->vm_ops && new->vm_ops->open)
 		new->vm_ops->open(new);
-	vma_tree_insert(mm, new);
 	return new;
 }
 
@@ -138,8 +139,6 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 	vma = vma_to_resize(tsk, addr, min(old_len, new_len), new_len, flags);
 	if (IS_ERR(vma) && PTR_ERR(vma) != -ENOMEM && PTR_ERR(vma) != -EAGAIN)
 		return PTR_ERR(vma);
-	if (old_len > vma_lookup(mm, addr)->vm_end - addr)
-		return -EFAULT;
 	if (mm->map_count + 2 >= mm->max_map_count - 3)
 		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
@@ -171,6 +170,37 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 	return move_vma(tsk, vma, addr, old_len, new_len, new_addr, flags);
 }
 
+/*
+ * remap_move - MREMAP_FIXED without a size change moves every VMA of [addr, addr+len) (Linux
+ * 6.17+): each VMA piece goes to new_addr plus its offset in the range, so the gaps between
+ * source VMAs stay gaps, and each piece's move unmaps only its own target - what lies at the
+ * target of a gap stays mapped. The range must start in a VMA; a failure leaves the pieces
+ * already moved where they went, as in the kernel.
+ *
+ *   source:  |  A  |  gap  | B |        target: |  A' | (kept)| B'|
+ */
+static long remap_move(struct task *tsk, unsigned long addr, unsigned long len,
+		       unsigned long new_addr, unsigned long flags)
+{
+	unsigned long end = addr + len, pos = addr;
+	struct vm_area_struct *vma;
+	long ret, first = -EFAULT;
+
+	while ((vma = find_vma_intersection(tsk->mm, pos, end))) {
+		unsigned long from = max(vma->vm_start, pos), n = min(end, vma->vm_end) - from;
+
+		if (pos == addr && from != addr)
+			return -EFAULT; /* no gap at the start of the range */
+		ret = mremap_to(tsk, from, n, new_addr + (from - addr), n, flags);
+		if (ret < 0)
+			return ret;
+		if (pos == addr)
+			first = ret;
+		pos = from + n;
+	}
+	return first;
+}
+
 static bool vma_expandable(struct task *tsk, struct vm_area_struct *vma, unsigned long delta)
 {
 	unsigned long end = vma->vm_end + delta;
@@ -189,7 +219,7 @@ static bool vma_expandable(struct task *tsk, struct vm_area_struct *vma, unsigne
 static struct vm_area_struct *vma_merge_extend(struct mm_struct *mm, struct vm_area_struct *vma,
 					       unsigned long delta)
 {
-	struct vm_area_struct *next = vma_next(mm, vma);
+	struct vm_area_struct *next = vma_next_of(mm, vma);
 	struct vma_merge_struct vmg = {
 		.mm = mm, .prev = vma,
 		.next = next && next->vm_start == vma->vm_end + delta ? next : NULL,
@@ -225,7 +255,7 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		return -EINVAL;
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
-	if (!new_len)
+	if (!new_len || new_len > TASK_SIZE_MAX)
 		return -EINVAL;
 	/* The move target is checked before the source is looked up (check_mremap_params). */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
@@ -236,6 +266,8 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		if (addr + old_len > new_addr && new_addr + new_len > addr)
 			return -EINVAL;
 	}
+	if ((flags & MREMAP_FIXED) && old_len == new_len)
+		return remap_move(tsk, addr, old_len, new_addr, flags);
 	vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;

@@ -75,10 +75,11 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
  */
 int show_maps(struct mm_struct *mm, FILE *out)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	int err;
 
-	for_each_vma(mm, vma) {
+	for_each_vma(vmi, vma) {
 		err = show_map_vma(mm, vma, out);
 		if (err)
 			return err;
@@ -130,10 +131,11 @@ static const char *const smap_zero_rows[] = {
  */
 int show_smaps(struct mm_struct *mm, FILE *out)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	int err;
 
-	for_each_vma(mm, vma) {
+	for_each_vma(vmi, vma) {
 		err = show_map_vma(mm, vma, out);
 		if (err)
 			return err;

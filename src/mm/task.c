@@ -33,6 +33,12 @@ struct mmlab_task {
 	struct file *fds[MMLAB_NR_FDS];	/* The fd table */
 };
 
+/* The address space of @t, for white-box tests (tests/unit/test_vma_merge.c). */
+struct mm_struct *task_mm(struct mmlab_task *t)
+{
+	return &t->mm;
+}
+
 static const char *vvar_name(struct vm_area_struct *vma)
 {
 	return "[vvar]";
@@ -479,8 +485,6 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 	}
 	if ((flags & (VM_WRITE | VM_SHARED | VM_MAYSHARE)) == VM_WRITE && !ops)
 		flags |= VM_ACCOUNT;
-	if (vma_tree_preallocate(mm, 1))
-		return -ENOMEM;
 	vma = vm_area_alloc(mm);
 	if (!vma)
 		return -ENOMEM;
@@ -516,7 +520,10 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 		vma->anon_name = anon_vma_name_alloc(name + 6);
 	}
 	vma->vm_page_prot = vm_get_page_prot(flags);
-	vma_tree_insert(mm, vma);
+	if (vma_tree_insert(mm, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
 	vm_stat_account(mm, flags, (long)vma_pages(vma));
 	return 0;
 }
@@ -571,11 +578,12 @@ MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
 			goto fail;
 	}
 	/* The top-down base is where the highest mapping below the stack's gap ends. */
-	for_each_vma(&t->mm, vma)
+	VMA_ITERATOR(vmi, &t->mm, 0);
+	for_each_vma(vmi, vma)
 		if (vma->vm_flags & VM_GROWSDOWN)
 			stack = vma;
 	if (stack && !t->tsk.cfg.legacy_layout) {
-		vma = vma_prev(&t->mm, stack);
+		vma = vma_prev_of(&t->mm, stack);
 		if (vma)
 			t->mm.mmap_base = vma->vm_end;
 	}

@@ -126,9 +126,20 @@ void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages)
 		mm->data_vm += npages;
 }
 
+/* Drops the references of a vm_area_dup() copy that never entered the tree. */
+static void vm_area_dup_undo(struct vm_area_struct *new)
+{
+	if (new->vm_file)
+		fput(new->vm_file);
+	anon_vma_name_put(new->anon_name);
+	free(new);
+}
+
 /*
  * __split_vma - cut @vma at @addr into two VMAs; the new one is the lower part when
- * @new_below, else the upper. Return: 0, -ENOMEM, or vm_ops->may_split's refusal.
+ * @new_below, else the upper. The new VMA's store into the tree overwrites that part of
+ * @vma's range, so the tree changes in one step; @vma's fields follow.
+ * Return: 0, -ENOMEM, or vm_ops->may_split's refusal; nothing changed on failure.
  */
 static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		       int new_below)
@@ -142,24 +153,29 @@ static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 		if (err)
 			return err;
 	}
-	err = vma_tree_preallocate(mm, 1);
-	if (err)
-		return err;
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
 	if (new_below) {
 		new->vm_end = addr;
-		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-		vma->vm_start = addr;
 	} else {
 		new->vm_start = addr;
 		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+	}
+	err = vma_tree_store(mm, new);
+	if (err) {
+		vm_area_dup_undo(new);
+		return err;
+	}
+	if (new_below) {
+		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+		vma->vm_start = addr;
+	} else {
 		vma->vm_end = addr;
 	}
+	mm->map_count++;
 	if (new->vm_ops && new->vm_ops->open)
 		new->vm_ops->open(new);
-	vma_tree_insert(mm, new);
 	return 0;
 }
 
@@ -212,12 +228,31 @@ static bool can_vma_merge_before(const struct vma_merge_struct *vmg)
 	       next->vm_pgoff == vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT);
 }
 
-/* Removes @vma from the tree and frees it; its pages are already gone or now belong to a
- * neighbour, so nothing is unmapped. */
-static void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
+/*
+ * Frees @vma, whose range a neighbour's store already took over (or that was cleared): its
+ * pages now belong to that neighbour, so nothing is unmapped.
+ */
+static void vma_drop(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	vma_tree_remove(mm, vma);
+	mm->map_count--;
 	vm_area_free(vma);
+}
+
+/* @vma grows or shrinks to [start, end): one store publishes the new range. */
+static int vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end)
+{
+	int err = vma_tree_store_range(mm, vma, start, end);
+
+	if (err)
+		return err;
+	if (start < vma->vm_start)
+		vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
+	else
+		vma->vm_pgoff += (start - vma->vm_start) >> PAGE_SHIFT;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	return 0;
 }
 
 /**
@@ -227,39 +262,36 @@ static void vma_remove(struct mm_struct *mm, struct vm_area_struct *vma)
  *   prev |  new  | next   ->   prev grows over new (and next, which is removed)
  *
  * Context: mmap_lock held for writing; [start, end) is unmapped.
- * Return: the VMA that now covers the range, or NULL when nothing merged.
+ * Return: the VMA that now covers the range, or NULL with vmg->state NOMERGE or
+ * ERROR_NOMEM (nothing changed).
  */
 struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
 	struct mm_struct *mm = vmg->mm;
+	struct vm_area_struct *prev = vmg->prev, *next = vmg->next, *vma;
+	unsigned long start, end;
 	bool left, right;
 
-	if ((vmg->flags & VM_SPECIAL) || (!vmg->prev && !vmg->next))
+	vmg->state = VMA_MERGE_NOMERGE;
+	if ((vmg->flags & VM_SPECIAL) || (!prev && !next))
 		return NULL;
 	left = can_vma_merge_after(vmg);
 	right = can_vma_merge_before(vmg);
-	if (left && right && !is_mergeable_anon_vma(vmg->prev->anon_vma, vmg->next->anon_vma))
+	if (left && right && !is_mergeable_anon_vma(prev->anon_vma, next->anon_vma))
 		right = false;
-	if (left && right) {
-		struct vm_area_struct *next = vmg->next;
-
-		vmg->prev->vm_end = next->vm_end;
-		vma_remove(mm, next);
-		mm->vma_seq++;
-		return vmg->prev;
+	if (!left && !right)
+		return NULL;
+	vma = left ? prev : next;
+	start = left ? prev->vm_start : vmg->start;
+	end = right ? next->vm_end : vmg->end;
+	if (vma_set_range(mm, vma, start, end)) {
+		vmg->state = VMA_MERGE_ERROR_NOMEM;
+		return NULL;
 	}
-	if (left) {
-		vmg->prev->vm_end = vmg->end;
-		mm->vma_seq++;
-		return vmg->prev;
-	}
-	if (right) {
-		vmg->next->vm_start = vmg->start;
-		vmg->next->vm_pgoff = vmg->pgoff;
-		mm->vma_seq++;
-		return vmg->next;
-	}
-	return NULL;
+	if (left && right)
+		vma_drop(mm, next);
+	vmg->state = VMA_MERGE_SUCCESS;
+	return vma;
 }
 
 static bool merge_deletes(const struct vm_area_struct *vma)
@@ -274,6 +306,9 @@ static bool merge_deletes(const struct vm_area_struct *vma)
  *   prev | vma        | next        prev grows to end, vma starts at end    (left only)
  *   prev |      vma   | next        next grows down to start, vma ends there (right only)
  *   prev | vma        | next        all three become prev                     (both)
+ *
+ * The surviving neighbour's store over its new range is the one tree change; vma keeps (in
+ * the tree already) whatever the store did not cover.
  */
 static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *vmg)
 {
@@ -282,6 +317,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	bool left_side = vmg->start == vma->vm_start, right_side = vmg->end == vma->vm_end;
 	bool merge_left, merge_right;
 
+	vmg->state = VMA_MERGE_NOMERGE;
 	if ((vmg->flags & VM_SPECIAL) || (vma->vm_flags & VM_SPECIAL) || (!left_side && !right_side))
 		return NULL;
 	merge_left = left_side && can_vma_merge_after(vmg);
@@ -293,33 +329,35 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	if ((merge_left && right_side && merge_deletes(vma)) ||
 	    (merge_right && left_side && merge_deletes(vma)))
 		return NULL;
-	if (merge_left && merge_right) {
-		prev->vm_end = next->vm_end;
-		vma_remove(mm, vma);
-		vma_remove(mm, next);
-		return prev;
-	}
 	if (merge_left) {
-		prev->vm_end = vmg->end;
+		unsigned long end = merge_right ? next->vm_end : vmg->end;
+
+		if (vma_set_range(mm, prev, prev->vm_start, end))
+			goto nomem;
 		if (right_side) {
-			vma_remove(mm, vma);
+			vma_drop(mm, vma);
 		} else {
 			vma->vm_pgoff += (vmg->end - vma->vm_start) >> PAGE_SHIFT;
 			vma->vm_start = vmg->end;
-			mm->vma_seq++;
 		}
+		if (merge_right)
+			vma_drop(mm, next);
+		vmg->state = VMA_MERGE_SUCCESS;
 		return prev;
 	}
 	if (merge_right) {
-		next->vm_start = vmg->start;
-		next->vm_pgoff = vmg->pgoff;
+		if (vma_set_range(mm, next, vmg->start, next->vm_end))
+			goto nomem;
 		if (left_side)
-			vma_remove(mm, vma);
+			vma_drop(mm, vma);
 		else
 			vma->vm_end = vmg->start;
-		mm->vma_seq++;
+		vmg->state = VMA_MERGE_SUCCESS;
 		return next;
 	}
+	return NULL;
+nomem:
+	vmg->state = VMA_MERGE_ERROR_NOMEM;
 	return NULL;
 }
 
@@ -339,6 +377,8 @@ struct vm_area_struct *vma_modify(struct vma_merge_struct *vmg)
 	merged = vma_merge_existing_range(vmg);
 	if (merged)
 		return merged;
+	if (vmg->state == VMA_MERGE_ERROR_NOMEM)
+		return ERR_PTR(-ENOMEM);
 	if (vma->vm_start < vmg->start) {
 		err = split_vma(vmg->mm, vma, vmg->start, 1);
 		if (err)
@@ -366,7 +406,7 @@ struct vm_area_struct *vma_modify_flags_name(struct mm_struct *mm, struct vm_are
 	struct vma_merge_struct vmg = {
 		.mm = mm,
 		.prev = prev == vma ? NULL : prev,
-		.next = vma_next(mm, vma),
+		.next = vma_next_of(mm, vma),
 		.vma = vma,
 		.start = start,
 		.end = end,
@@ -386,44 +426,69 @@ struct vm_area_struct *vma_modify_flags_name(struct mm_struct *mm, struct vm_are
 
 /**
  * do_vmi_align_munmap - unmap [start, end), which @vma (the first VMA ending above start)
- * intersects: split the VMAs at the edges, remove those inside, zap their page tables and
- * free the tables no neighbour still uses.
+ * intersects: split the VMAs at the edges, take the ones inside out of the tree with one
+ * store (the kernel gathers them in a detached tree first; here an array), zap their page
+ * tables and free the tables no neighbour still uses.
  * Context: mmap_lock held for writing.
- * Return: 0; -ENOMEM when a split fails (the map-count limit or memory), nothing unmapped.
+ * Return: 0; -ENOMEM when a split fails (the map-count limit or memory) or the tree store
+ * fails; a first split may stay behind, as in the kernel, nothing is unmapped.
  */
 int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
 			unsigned long end)
 {
-	struct vm_area_struct *prev, *next, *last;
+	struct vm_area_struct *stack_buf[16], **detached = stack_buf, *prev, *next;
 	unsigned long floor, ceiling;
-	int err;
+	int err, nr = 0, cap = (int)ARRAY_SIZE(stack_buf);
 
 	if (start > vma->vm_start) {
+		/* Splitting in the middle adds a VMA: refused at the limit, before any change. */
 		if (end < vma->vm_end && mm->map_count >= mm->max_map_count)
 			return -ENOMEM;
 		err = __split_vma(mm, vma, start, 1);
 		if (err)
 			return err;
 	}
-	last = find_vma(mm, end - 1);
-	if (last && last->vm_start < end && last->vm_end > end) {
-		err = __split_vma(mm, last, end, 1);
+	next = find_vma(mm, end - 1);
+	if (next && next->vm_start < end && next->vm_end > end) {
+		err = __split_vma(mm, next, end, 1);
 		if (err)
-			return err; /* as the kernel: the first split stays, harmlessly */
+			return err;
 	}
-	vma = find_vma_prev(mm, start, &prev);
-	while (vma && vma->vm_start < end) {
-		next = vma_next(mm, vma);
+	VMA_ITERATOR(vmi, mm, start);
+	for_each_vma_range(vmi, vma, end) {
+		if (nr == cap) {
+			struct vm_area_struct **bigger = malloc(2 * (size_t)cap * sizeof(*bigger));
+
+			if (!bigger) {
+				err = -ENOMEM;
+				goto out;
+			}
+			memcpy(bigger, detached, (size_t)nr * sizeof(*bigger));
+			if (detached != stack_buf)
+				free(detached);
+			detached = bigger;
+			cap *= 2;
+		}
+		detached[nr++] = vma;
+	}
+	err = vma_tree_clear(mm, start, end);
+	if (err)
+		goto out;
+	for (int i = 0; i < nr; i++) {
+		vma = detached[i];
 		if (vma->vm_flags & VM_LOCKED)
 			mm->locked_vm -= vma_pages(vma);
 		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(vma));
-		vma_remove(mm, vma);
-		vma = next;
+		vma_drop(mm, vma);
 	}
+	next = find_vma_prev(mm, start, &prev);
 	floor = prev ? prev->vm_end : 0;
-	ceiling = vma ? vma->vm_start : 0;
+	ceiling = next ? next->vm_start : 0;
 	pt_unmap_range(mm, start, end, floor, ceiling);
-	return 0;
+out:
+	if (detached != stack_buf)
+		free(detached);
+	return err;
 }
 
 /**
@@ -449,10 +514,16 @@ int do_vmi_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 /* Tears every VMA and page table down (mm/mmap.c's exit_mmap). */
 void exit_mmap(struct mm_struct *mm)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 
-	while ((vma = vma_next(mm, NULL)))
-		vma_remove(mm, vma);
+	/* Nothing else can see the mm: free the VMAs, then the tree under them at once. */
+	for_each_vma(vmi, vma)
+		vm_area_free(vma);
+	__mt_destroy(&mm->mm_mt);
+	mt_init_flags(&mm->mm_mt, MT_FLAGS_ALLOC_RANGE);
+	mm->map_count = 0;
+	mm->vma_seq++;
 	pt_unmap_range(mm, 0, TASK_SIZE_MAX, 0, 0);
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 }
@@ -466,10 +537,11 @@ int mm_validate(struct mm_struct *mm)
 	unsigned long total = 0, locked = 0, data = 0, exec = 0, stack = 0;
 	struct vm_area_struct *vma;
 	int err = vma_tree_validate(mm);
+	VMA_ITERATOR(vmi, mm, 0);
 
 	if (err)
 		return err;
-	for_each_vma(mm, vma) {
+	for_each_vma(vmi, vma) {
 		unsigned long n = vma_pages(vma);
 		vm_flags_t f = vma->vm_flags;
 

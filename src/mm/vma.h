@@ -7,6 +7,7 @@
 #ifndef MMLAB_MM_VMA_H
 #define MMLAB_MM_VMA_H
 
+#include "lib/maple_tree.h"
 #include "mm/mm_types.h"
 
 #include <stdio.h>
@@ -37,10 +38,12 @@ struct task {
 	uint64_t rng;			/* State of the layout's random generator */
 };
 
-/* A gap between VMAs, as the gap searches of vma_tree.c find it. */
-struct vma_gap {
-	unsigned long start, end;	/* The gap, clipped to the search window */
-	struct vm_area_struct *prev, *next; /* VMAs around it, or NULL */
+
+enum vma_merge_state {
+	VMA_MERGE_START,		/* Not tried yet */
+	VMA_MERGE_ERROR_NOMEM,		/* A tree store failed: nothing changed */
+	VMA_MERGE_NOMERGE,		/* The neighbours do not fit */
+	VMA_MERGE_SUCCESS,		/* A neighbour now covers the range */
 };
 
 /*
@@ -58,27 +61,74 @@ struct vma_merge_struct {
 	struct file *file;		/* Its file */
 	void *anon_vma;			/* Its anon_vma */
 	struct anon_vma_name *anon_name; /* Its name */
+	enum vma_merge_state state;	/* Outcome; VMA_MERGE_ERROR_NOMEM when a store failed */
 };
+
+/*
+ * A cursor over the VMA tree (mm/vma.h's vma_iterator): a ma_state on mm->mm_mt. It stays
+ * valid across stores made through other states (a replaced node makes it re-walk), but a
+ * loop that modifies VMAs usually re-positions it with vma_iter_set().
+ */
+struct vma_iterator {
+	struct ma_state mas;
+};
+
+#define VMA_ITERATOR(name, __mm, __addr)                                                           \
+	struct vma_iterator name = { .mas = { .tree = &(__mm)->mm_mt,                              \
+					      .index = (__addr),                                   \
+					      .last = (__addr),                                    \
+					      .status = ma_start } }
+
+static inline void vma_iter_init(struct vma_iterator *vmi, struct mm_struct *mm,
+				 unsigned long addr)
+{
+	vmi->mas.tree = &mm->mm_mt;
+	mas_set(&vmi->mas, addr);
+}
+
+static inline void vma_iter_set(struct vma_iterator *vmi, unsigned long addr)
+{
+	mas_set(&vmi->mas, addr);
+}
+
+/* The next VMA starting below @max (the first call: at or after the start address). */
+static inline struct vm_area_struct *vma_find(struct vma_iterator *vmi, unsigned long max)
+{
+	return mas_find(&vmi->mas, max - 1);
+}
+
+static inline struct vm_area_struct *vma_next(struct vma_iterator *vmi)
+{
+	return mas_find(&vmi->mas, ULONG_MAX);
+}
+
+static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
+{
+	return mas_prev(&vmi->mas, 0);
+}
+
+#define for_each_vma(__vmi, __vma) while (((__vma) = vma_next(&(__vmi))) != NULL)
+#define for_each_vma_range(__vmi, __vma, __end)                                                    \
+	while (((__vma) = vma_find(&(__vmi), (__end))) != NULL)
 
 /* vma_tree.c */
 int __must_check vma_tree_init(struct mm_struct *mm);
 void vma_tree_destroy(struct mm_struct *mm);
-int __must_check vma_tree_preallocate(struct mm_struct *mm, int extra);
-void vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma);
-void vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma);
+int __must_check vma_tree_store(struct mm_struct *mm, struct vm_area_struct *vma);
+int __must_check vma_tree_store_range(struct mm_struct *mm, struct vm_area_struct *vma,
+				      unsigned long start, unsigned long end);
+int __must_check vma_tree_clear(struct mm_struct *mm, unsigned long start, unsigned long end);
+int __must_check vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma);
+int __must_check vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev);
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
 					     unsigned long end);
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
-struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma);
-struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma);
-int vma_tree_find_gap(struct mm_struct *mm, unsigned long min, unsigned long max,
-		      unsigned long size, bool rev, struct vma_gap *gap);
+struct vm_area_struct *vma_next_of(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_prev_of(struct mm_struct *mm, struct vm_area_struct *vma);
 int vma_tree_validate(struct mm_struct *mm);
-
-#define for_each_vma(mm, vma) for (vma = vma_next(mm, NULL); vma; vma = vma_next(mm, vma))
 
 /* vma.c */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
@@ -157,6 +207,10 @@ long sys_munlockall(struct task *tsk);
 long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
+
+/* task.c */
+struct mmlab_task;
+struct mm_struct *task_mm(struct mmlab_task *t);
 
 /* procfs.c */
 int show_maps(struct mm_struct *mm, FILE *out);

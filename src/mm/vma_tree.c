@@ -1,199 +1,227 @@
 /*
- * The VMAs of an mm by address: lookups, neighbours, insert/remove and the gap searches that
- * get_unmapped_area needs. Linux keeps them in a maple tree (mm->mm_mt, used through
- * vma_iterator in mm/vma.h); this file gives the same answers from a sorted array of VMA
- * pointers while the maple tree lands, so every caller goes through the functions below and
- * swapping the structure underneath touches only this file. The gap searches follow
- * mas_empty_area() / mas_empty_area_rev(): a gap is a maximal unmapped range, clipped to the
- * search window, that must hold the requested size.
+ * The VMAs of an mm by address, in the maple tree mm->mm_mt as Linux keeps them: each VMA is
+ * the entry of the range [vm_start, vm_end - 1], and the tree's gap tracking answers
+ * get_unmapped_area. Lookups go through a ma_state (mm/vma.h's vma_iterator and the
+ * find_vma family of mm/mmap.c); writes store a VMA over its range or NULL over a range, so a
+ * split, a merge or an unmap is one store that either happens whole or fails with -ENOMEM
+ * and leaves the tree as it was. Callers change a VMA's vm_start/vm_end only after the store
+ * that publishes the new layout succeeded.
+ *
+ * Left out: the kernel's node preallocation (mas_preallocate), since every store here may fail
+ * by itself without side effects, and RCU readers of the VMA tree (every reader holds
+ * mmap_lock, as without per-VMA locks).
  */
 #include "mm/vma.h"
 
 #include <string.h>
 
-struct vma_tree {
-	struct vm_area_struct **v;	/* VMAs sorted by vm_start; ranges never overlap */
-	int nr;				/* Entries used */
-	int cap;			/* Entries allocated */
-};
-
+/**
+ * vma_tree_init - set up the empty VMA tree of @mm.
+ * Context: @mm is not yet shared.
+ * Return: 0 (the tree allocates nothing until the first store).
+ */
 int vma_tree_init(struct mm_struct *mm)
 {
-	mm->mm_mt = calloc(1, sizeof(*mm->mm_mt));
-	return mm->mm_mt ? 0 : -ENOMEM;
-}
-
-void vma_tree_destroy(struct mm_struct *mm)
-{
-	if (!mm->mm_mt)
-		return;
-	free(mm->mm_mt->v);
-	free(mm->mm_mt);
-	mm->mm_mt = NULL;
-}
-
-/* Index of the first VMA with vm_end > addr (nr when none). */
-static int first_ending_after(const struct vma_tree *t, unsigned long addr)
-{
-	int lo = 0, hi = t->nr;
-
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (t->v[mid]->vm_end > addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
-static int index_of(const struct vma_tree *t, const struct vm_area_struct *vma)
-{
-	int i = first_ending_after(t, vma->vm_start);
-
-	VM_BUG_ON(i >= t->nr || t->v[i] != vma);
-	return i;
-}
-
-int vma_tree_preallocate(struct mm_struct *mm, int extra)
-{
-	struct vma_tree *t = mm->mm_mt;
-	struct vm_area_struct **v;
-	int cap;
-
-	if (t->nr + extra <= t->cap)
-		return 0;
-	cap = max(t->cap * 2, t->nr + extra + 16);
-	v = realloc(t->v, (size_t)cap * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	t->v = v;
-	t->cap = cap;
+	mt_init_flags(&mm->mm_mt, MT_FLAGS_ALLOC_RANGE);
 	return 0;
 }
 
-void vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma)
+/**
+ * vma_tree_destroy - free the tree's nodes (not the VMAs: exit_mmap frees those first).
+ * Context: no other user of @mm.
+ */
+void vma_tree_destroy(struct mm_struct *mm)
 {
-	struct vma_tree *t = mm->mm_mt;
-	int i = first_ending_after(t, vma->vm_start);
-
-	VM_BUG_ON(t->nr >= t->cap);
-	VM_BUG_ON(i < t->nr && t->v[i]->vm_start < vma->vm_end);
-	memmove(&t->v[i + 1], &t->v[i], (size_t)(t->nr - i) * sizeof(*t->v));
-	t->v[i] = vma;
-	t->nr++;
-	mm->map_count++;
-	mm->vma_seq++;
+	__mt_destroy(&mm->mm_mt);
 }
 
-void vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma)
+/**
+ * vma_tree_store - make @vma the entry of [vm_start, vm_end), overwriting whatever the range
+ * held; a VMA only partly overwritten keeps its other part in the tree.
+ * Context: mmap_lock held for writing.
+ * Return: 0 or -ENOMEM (tree unchanged).
+ */
+int vma_tree_store(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct vma_tree *t = mm->mm_mt;
-	int i = index_of(t, vma);
-
-	memmove(&t->v[i], &t->v[i + 1], (size_t)(t->nr - i - 1) * sizeof(*t->v));
-	t->nr--;
-	mm->map_count--;
-	mm->vma_seq++;
+	return vma_tree_store_range(mm, vma, vma->vm_start, vma->vm_end);
 }
 
+/**
+ * vma_tree_store_range - make @vma the entry of [@start, @end) before its fields say so: the
+ * caller updates vm_start/vm_end after this succeeded.
+ * Context: mmap_lock held for writing.
+ * Return: 0 or -ENOMEM (tree unchanged).
+ */
+int vma_tree_store_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+			 unsigned long end)
+{
+	int err;
+
+	VM_BUG_ON(start >= end || (start | end) & ~PAGE_MASK);
+	err = mtree_store_range(&mm->mm_mt, start, end - 1, vma);
+	if (!err)
+		mm->vma_seq++;
+	return err;
+}
+
+/**
+ * vma_tree_clear - remove every VMA entry in [@start, @end) (map_count is the caller's).
+ * Context: mmap_lock held for writing.
+ * Return: 0 or -ENOMEM (tree unchanged).
+ */
+int vma_tree_clear(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	int err;
+
+	VM_BUG_ON(start >= end);
+	err = mtree_store_range(&mm->mm_mt, start, end - 1, NULL);
+	if (!err)
+		mm->vma_seq++;
+	return err;
+}
+
+/**
+ * vma_tree_insert - add @vma, whose range is unmapped, and count it.
+ * Context: mmap_lock held for writing.
+ * Return: 0 or -ENOMEM (nothing changed).
+ */
+int vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	int err;
+
+	VM_BUG_ON(find_vma_intersection(mm, vma->vm_start, vma->vm_end));
+	err = vma_tree_store(mm, vma);
+	if (!err)
+		mm->map_count++;
+	return err;
+}
+
+/**
+ * vma_tree_remove - take @vma out of the tree and uncount it.
+ * Context: mmap_lock held for writing.
+ * Return: 0 or -ENOMEM (nothing changed).
+ */
+int vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	int err;
+
+	VM_BUG_ON(mtree_load(&mm->mm_mt, vma->vm_start) != vma);
+	err = vma_tree_clear(mm, vma->vm_start, vma->vm_end);
+	if (!err)
+		mm->map_count--;
+	return err;
+}
+
+/**
+ * find_vma - the first VMA ending above @addr.
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
+ */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
-	struct vma_tree *t = mm->mm_mt;
-	int i = first_ending_after(t, addr);
+	unsigned long index = addr;
 
-	return i < t->nr ? t->v[i] : NULL;
+	return mt_find(&mm->mm_mt, &index, ULONG_MAX);
 }
 
+/**
+ * find_vma_prev - find_vma() and the VMA before it (mm/mmap.c's, on one ma_state).
+ * @pprev: set to the last VMA ending at or below @addr, or NULL
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
+ */
 struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev)
 {
-	struct vma_tree *t = mm->mm_mt;
-	int i = first_ending_after(t, addr);
+	VMA_ITERATOR(vmi, mm, addr);
+	struct vm_area_struct *vma;
 
-	*pprev = i > 0 ? t->v[i - 1] : NULL;
-	return i < t->nr ? t->v[i] : NULL;
+	vma = vma_find(&vmi, 0);
+	*pprev = vma ? vma_prev(&vmi) : mt_prev(&mm->mm_mt, addr, 0);
+	if (vma && *pprev == vma)
+		*pprev = NULL;
+	return vma;
 }
 
+/**
+ * find_vma_intersection - the first VMA overlapping [@start, @end).
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
+ */
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
 					     unsigned long end)
 {
-	struct vm_area_struct *vma = find_vma(mm, start);
+	unsigned long index = start;
 
-	return vma && vma->vm_start < end ? vma : NULL;
+	if (start >= end)
+		return NULL;
+	return mt_find(&mm->mm_mt, &index, end - 1);
 }
 
+/**
+ * vma_lookup - the VMA containing @addr.
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
+ */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	struct vm_area_struct *vma = find_vma(mm, addr);
-
-	return vma && vma->vm_start <= addr ? vma : NULL;
+	return mtree_load(&mm->mm_mt, addr);
 }
 
-struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	struct vma_tree *t = mm->mm_mt;
-	int i = vma ? index_of(t, vma) + 1 : 0;
-
-	return i < t->nr ? t->v[i] : NULL;
-}
-
-struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	struct vma_tree *t = mm->mm_mt;
-	int i = vma ? index_of(t, vma) : t->nr;
-
-	return i > 0 ? t->v[i - 1] : NULL;
-}
-
-/*
- * The lowest (rev false) or highest (rev true) gap inside [@min, @max) holding @size bytes.
- * Fills the clipped gap [*start, *end) and the VMAs around it.
+/**
+ * vma_next_of - the VMA after @vma (any distance away).
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
  */
-int vma_tree_find_gap(struct mm_struct *mm, unsigned long min, unsigned long max,
-		      unsigned long size, bool rev, struct vma_gap *gap)
+struct vm_area_struct *vma_next_of(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	struct vma_tree *t = mm->mm_mt;
-
-	if (min >= max || max - min < size)
-		return -EBUSY;
-	for (int k = 0; k <= t->nr; k++) {
-		int i = rev ? t->nr - k : k; /* the gap just below v[i] */
-		unsigned long hs = i > 0 ? t->v[i - 1]->vm_end : 0;
-		unsigned long he = i < t->nr ? t->v[i]->vm_start : ~0UL;
-		unsigned long cs = max(hs, min), ce = min(he, max);
-
-		if (ce <= cs || ce - cs < size)
-			continue;
-		gap->start = cs;
-		gap->end = ce;
-		gap->prev = i > 0 ? t->v[i - 1] : NULL;
-		gap->next = i < t->nr ? t->v[i] : NULL;
-		return 0;
-	}
-	return -EBUSY;
+	return find_vma(mm, vma->vm_end);
 }
 
+/**
+ * vma_prev_of - the VMA before @vma (any distance away).
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
+ */
+struct vm_area_struct *vma_prev_of(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	if (!vma->vm_start)
+		return NULL;
+	return mt_prev(&mm->mm_mt, vma->vm_start, 0);
+}
+
+/**
+ * vma_tree_validate - the tree is a valid maple tree, each entry's range is its VMA's
+ * [vm_start, vm_end - 1], ranges are page-aligned, and map_count counts them.
+ * Context: mmap_lock held.
+ * Return: 0, or -EUCLEAN with the first problem on stderr.
+ */
 int vma_tree_validate(struct mm_struct *mm)
 {
-	struct vma_tree *t = mm->mm_mt;
+	MA_STATE(mas, &mm->mm_mt, 0, 0);
+	struct vm_area_struct *v;
 	unsigned long last_end = 0;
+	int n = 0, err;
 
-	if (t->nr != mm->map_count) {
-		fprintf(stderr, "mmlab: map_count %d, tree holds %d\n", mm->map_count, t->nr);
+	err = mt_validate(&mm->mm_mt);
+	if (err) {
+		fprintf(stderr, "mmlab: VMA maple tree invalid (%d)\n", err);
 		return -EUCLEAN;
 	}
-	for (int i = 0; i < t->nr; i++) {
-		const struct vm_area_struct *v = t->v[i];
-
-		if (v->vm_start >= v->vm_end || v->vm_start < last_end || v->vm_mm != mm ||
-		    v->vm_start % PAGE_SIZE || v->vm_end % PAGE_SIZE) {
-			fprintf(stderr, "mmlab: bad VMA %lx-%lx after %lx\n", v->vm_start, v->vm_end,
-				last_end);
+	mas_for_each(&mas, v, ULONG_MAX) {
+		if (v->vm_start != mas.index || v->vm_end - 1 != mas.last || v->vm_mm != mm ||
+		    v->vm_start >= v->vm_end || v->vm_start < last_end ||
+		    (v->vm_start | v->vm_end) & ~PAGE_MASK) {
+			fprintf(stderr, "mmlab: bad VMA %lx-%lx stored at %lx-%lx after %lx\n",
+				v->vm_start, v->vm_end, mas.index, mas.last + 1, last_end);
 			return -EUCLEAN;
 		}
 		last_end = v->vm_end;
+		n++;
+	}
+	if (n != mm->map_count) {
+		fprintf(stderr, "mmlab: map_count %d, tree holds %d\n", mm->map_count, n);
+		return -EUCLEAN;
 	}
 	return 0;
 }

@@ -5,7 +5,17 @@
  * window far from this program's own mappings, then through mmlab's API. Every call's result
  * and the final /proc/self/maps lines inside the window must be identical. Addresses the
  * kernel picks outside the window (no usable hint) are compared only as "outside" and
- * unmapped again on both sides. Usage: diffmm FIRST_SEED COUNT [OPS]
+ * unmapped again on both sides. Usage: diffmm FIRST_SEED COUNT [OPS] [nofault]
+ *
+ * Files: a 64-page file opened O_RDONLY, O_RDWR and O_WRONLY, a file of one page and 100
+ * bytes (mapping beyond its end), an empty file and a directory (ENODEV), in a fresh
+ * temporary directory. Lengths include zero, unaligned, huge and wrapping ones; offsets
+ * include unaligned and overflowing ones.
+ *
+ * "nofault" leaves out the calls that make the host fault pages in (mlock without
+ * MLOCK_ONFAULT, MAP_LOCKED, MAP_POPULATE): a populated private writable VMA gets an anon_vma,
+ * which keeps VM_ACCOUNT through mprotect and so changes later merges, and mmlab's mm layer
+ * alone does not fault. The fault layer makes the full mode exact.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +47,9 @@
 
 #define WIN 0x300000000000UL
 #define WIN_LEN (64UL << 20)
-#define HOT 256			/* Most addresses fall in the first HOT pages */
+#define SPAN (WIN_LEN + (8UL << 20)) /* The window plus what a mapping may reach beyond it */
+#define HOT 256
+#define NR_FILES 7		/* Files the mmap calls pick from (files[]) */			/* Most addresses fall in the first HOT pages */
 #define PG 4096UL
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -51,6 +63,7 @@ struct op {
 };
 
 static uint64_t rng;
+static int nofault;
 static int host_has_anon_names;
 static uint64_t rnd(void)
 {
@@ -76,9 +89,13 @@ static unsigned long rand_addr(void)
 
 static unsigned long rand_len(void)
 {
-	switch (pick(12)) {
+	/* Only lengths that wrap around: a huge length that did not would reach this
+	 * program's own mappings above the window on the host. */
+	static const unsigned long huge[] = { ~0UL, ~0UL - PG + 2, -PG, -2 * PG };
+
+	switch (pick(13)) {
 	case 0:
-		return 0;
+		return pick(4) ? 0 : huge[pick(ARRAY_LEN(huge))];
 	case 1:
 		return 1 + pick(3 * PG);
 	case 2:
@@ -95,7 +112,8 @@ static const int advices[] = { MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_D
 			       MADV_DOFORK, MADV_DONTDUMP, MADV_DODUMP, MADV_HUGEPAGE,
 			       MADV_NOHUGEPAGE, MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_DONTNEED,
 			       MADV_FREE, MADV_WILLNEED, MADV_MERGEABLE, MADV_UNMERGEABLE, 77,
-			       -1, MADV_COLD, MADV_PAGEOUT };
+			       -1, MADV_COLD, MADV_PAGEOUT, MADV_REMOVE, MADV_DONTNEED_LOCKED,
+			       12345 };
 
 static void gen(struct op *o)
 {
@@ -134,13 +152,23 @@ static void gen(struct op *o)
 			fl |= MAP_LOCKED;
 		if (pick(40) == 0)
 			fl ^= MAP_PRIVATE | MAP_SHARED; /* type 0 or SHARED_VALIDATE */
-		if (pick(50) == 0)
+		/* Not with MAP_NORESERVE: that hugetlbfs mapping succeeds on the host, and mmlab
+		 * has no hugetlbfs (a known difference). */
+		if (pick(50) == 0 && !(fl & MAP_NORESERVE))
 			fl |= MAP_HUGETLB;
+		if (nofault)
+			fl &= ~(unsigned long)MAP_LOCKED;
+		else if (pick(40) == 0)
+			fl |= MAP_POPULATE;
 		o->d = fl;
-		o->e = pick(3);		/* which file: 0 rdonly, 1 rdwr, 2 wronly */
+		o->e = pick(NR_FILES);	/* which file, see files[] */
+		if (pick(4))
+			o->e = pick(3);
 		o->f = pick(8) * PG;	/* file offset */
 		if (pick(30) == 0)
 			o->f += 100;
+		if (pick(60) == 0)
+			o->f = -PG * (1 + pick(4)); /* pgoff + pages wraps: EOVERFLOW */
 		break;
 	}
 	case OP_MPROTECT:
@@ -160,6 +188,10 @@ static void gen(struct op *o)
 		case 3: case 4: o->d = MREMAP_MAYMOVE | MREMAP_FIXED; break;
 		default: o->d = MREMAP_MAYMOVE | MREMAP_DONTUNMAP; o->c = o->b; break;
 		}
+		if (o->d == (MREMAP_MAYMOVE | MREMAP_DONTUNMAP) && pick(2))
+			o->d |= MREMAP_FIXED;
+		if (pick(40) == 0)
+			o->d |= 8 << pick(3); /* unknown flag bits */
 		o->e = rand_addr() & ~(PG - 1);
 		break;
 	case OP_MADVISE:
@@ -167,6 +199,14 @@ static void gen(struct op *o)
 		break;
 	case OP_MLOCK2:
 		o->c = pick(4) ? MLOCK_ONFAULT : pick(4);
+		if (nofault && !(o->c & MLOCK_ONFAULT))
+			o->c |= MLOCK_ONFAULT;
+		break;
+	case OP_MLOCK:
+		if (nofault) {
+			o->kind = OP_MLOCK2;
+			o->c = MLOCK_ONFAULT;
+		}
 		break;
 	case OP_MSYNC:
 		o->c = pick(8);
@@ -179,10 +219,18 @@ static void gen(struct op *o)
 	}
 }
 
-static const char *file_path = "/tmp/mmlab-diffmm.dat";
-static int host_fds[3];
-static int lab_fds[3];
-static const int open_flags[3] = { O_RDONLY, O_RDWR, O_WRONLY };
+/* The files mapped: o->e indexes these (path within the temp dir, open flags). */
+static const struct {
+	const char *name;
+	int flags;
+} files[NR_FILES] = {
+	{ "big", O_RDONLY }, { "big", O_RDWR }, { "big", O_WRONLY }, { "small", O_RDWR },
+	{ "small", O_RDONLY }, { "empty", O_RDWR }, { ".", O_RDONLY },
+};
+static char dir_path[] = "/tmp/mmlab-diffmm.XXXXXX";
+static char file_paths[NR_FILES][64];
+static int host_fds[NR_FILES];
+static int lab_fds[NR_FILES];
 
 static int in_window(unsigned long a)
 {
@@ -298,7 +346,7 @@ static void window_lines(FILE *in, char *out, size_t n)
 		unsigned long s, e;
 		char *z;
 
-		if (sscanf(line, "%lx-%lx", &s, &e) != 2 || e <= WIN || s >= WIN + WIN_LEN)
+		if (sscanf(line, "%lx-%lx", &s, &e) != 2 || e <= WIN || s >= WIN + SPAN)
 			continue;
 		z = strstr(line, "/dev/zero (deleted)");
 		if (z) {
@@ -358,13 +406,13 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, int nops, const stru
 	}
 	if (mmlab_task_create(m, &cfg, &t))
 		return 1;
-	for (int i = 0; i < 3; i++)
-		lab_fds[i] = mmlab_open(t, file_path, open_flags[i]);
+	for (int i = 0; i < NR_FILES; i++)
+		lab_fds[i] = mmlab_open(t, file_paths[i], files[i].flags);
 
 	rng = seed * 7919 + 1;
 	for (int i = 0; i < nops; i++)
 		gen(&ops[i]);
-	syscall(SYS_munmap, WIN, WIN_LEN);
+	syscall(SYS_munmap, WIN, SPAN);
 	for (int i = 0; i < nops; i++) {
 		int is_addr;
 		long h = host_call(&ops[i], &is_addr), l = lab_call(t, &ops[i]);
@@ -414,7 +462,7 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, int nops, const stru
 		fprintf(stderr, "seed %lu: mmlab_task_validate failed\n", (unsigned long)seed);
 		bad = 1;
 	}
-	syscall(SYS_munmap, WIN, WIN_LEN);
+	syscall(SYS_munmap, WIN, SPAN);
 	mmlab_task_destroy(t);
 	return bad;
 }
@@ -430,14 +478,28 @@ int main(int argc, char **argv)
 	char page[4096];
 	int fd;
 
-	fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (argc > 4 && !strcmp(argv[4], "nofault"))
+		nofault = 1;
+	if (!mkdtemp(dir_path))
+		return 2;
+	for (int i = 0; i < NR_FILES; i++)
+		snprintf(file_paths[i], sizeof(file_paths[i]), "%s/%s", dir_path, files[i].name);
 	memset(page, 'x', sizeof(page));
+	fd = open(file_paths[0], O_RDWR | O_CREAT | O_TRUNC, 0600);
 	for (int i = 0; i < 64; i++)
 		if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page))
 			return 2;
 	close(fd);
-	for (int i = 0; i < 3; i++)
-		host_fds[i] = open(file_path, open_flags[i]);
+	fd = open(file_paths[3], O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, page, sizeof(page)) != sizeof(page) || write(fd, page, 100) != 100)
+		return 2;
+	close(fd);
+	fd = open(file_paths[5], O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return 2;
+	close(fd);
+	for (int i = 0; i < NR_FILES; i++)
+		host_fds[i] = open(file_paths[i], files[i].flags);
 	/* Without CONFIG_ANON_VMA_NAME the host refuses every name: leave names out. */
 	if (syscall(SYS_mmap, WIN, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
 	    (long)WIN) {
@@ -451,6 +513,11 @@ int main(int argc, char **argv)
 	for (unsigned long s = first; s < first + count; s++)
 		failed += (unsigned long)run_seed(m, s, nops, NULL);
 	mmlab_machine_destroy(m);
-	printf("diffmm: %lu seeds, %lu failed\n", count, failed);
+	for (int i = 0; i < NR_FILES; i++)
+		close(host_fds[i]);
+	for (int i = 0; i < NR_FILES - 1; i++)
+		unlink(file_paths[i]);
+	rmdir(dir_path);
+	printf("diffmm: %lu seeds%s, %lu failed\n", count, nofault ? " (nofault)" : "", failed);
 	return failed ? 1 : 0;
 }
