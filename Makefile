@@ -20,8 +20,9 @@ release: deps
 		-DMMLAB_TLB_HIT_STATS=OFF >/dev/null
 	@cmake --build $(RELEASE) -j $(JOBS)
 
+# mmlab's main job on the bundled example: a scenario run against a fresh address space.
 run: release
-	$(RELEASE)/tools/mmlab/mmlab demo
+	$(RELEASE)/tools/mmlab/mmlab run --no-aslr examples/first-steps.strace
 
 check: deps
 	@cmake -S . -B $(CHECK) -DCMAKE_BUILD_TYPE=Debug -DMMLAB_SANITIZE=ON -DMMLAB_WERROR=ON \

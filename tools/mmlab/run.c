@@ -346,6 +346,7 @@ static int create_first_task(struct runner *r)
 
 static void summary(struct runner *r, double secs)
 {
+	fflush(stdout); /* the transcript first, when both streams share a pipe */
 	fprintf(stderr, "%s: %lu calls run, %lu skipped, %lu mismatch%s", r->file, r->n.run,
 		r->n.skipped, r->n.mismatches, r->n.mismatches == 1 ? "" : "es");
 	if (r->n.not_run)
