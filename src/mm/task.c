@@ -539,8 +539,9 @@ static unsigned long infer_start_brk(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *exe = NULL;
 	unsigned long end = 0;
+	VMA_ITERATOR(vmi, mm, 0);
 
-	for_each_vma(mm, vma) {
+	for_each_vma(vmi, vma) {
 		if (!exe && vma->vm_file) {
 			exe = vma;
 			end = vma->vm_end;
