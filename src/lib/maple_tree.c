@@ -957,33 +957,79 @@ static bool mt_gap_fit(struct mt_gap_search *gs, unsigned long lo, unsigned long
  * A child passing both tests fails to hold a fit only when the window clips it, which
  * happens on at most two root-to-leaf paths, so the search stays O(height). Each node is
  * entered at the slot holding the window's near end (found as a lookup finds it) and left
- * as soon as a slot lies past the far end.
+ * as soon as a slot lies past the far end. The walk keeps its own stack instead of recursing,
+ * and is compiled once per direction, so the common search, straight down the path of the
+ * window's near end, costs little more than a lookup.
  */
-static bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *enode, unsigned long min,
-			unsigned long max)
+struct mt_gap_level {
+	struct maple_enode *node;
+	unsigned long min, max; /* range the node covers */
+	int i;			/* next slot to look at */
+};
+
+static __always_inline bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *root,
+					const bool rev)
 {
-	struct maple_node *n = mte_to_node(enode);
-	bool leaf = mte_is_leaf(enode);
-	unsigned long *piv = ma_pivots(n, leaf);
-	int end = n->meta.end, i, step = gs->rev ? -1 : 1;
+	struct mt_gap_level st[MAPLE_HEIGHT_MAX];
+	struct mt_gap_level *l = st;
+	struct maple_enode *enode = root;
+	unsigned long min = 0, max = ULONG_MAX;
 
-	if (gs->rev)
-		i = gs->max < max ? (int)ma_offset(piv, end, gs->max, leaf) : end - 1;
-	else
-		i = gs->min > min ? (int)ma_offset(piv, end, gs->min, leaf) : 0;
-	for (; i >= 0 && i < end; i += step) {
-		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+	for (;;) {
+		struct maple_node *n = mte_to_node(enode);
+		bool leaf = mte_is_leaf(enode);
+		unsigned long *piv = ma_pivots(n, leaf);
+		int end = n->meta.end, i;
 
-		if (gs->rev ? hi < gs->min : lo > gs->max)
-			return false;
-		if (leaf) {
-			if (!n->mr64.slot[i] && mt_gap_fit(gs, lo, hi))
-				return true;
-		} else if (n->ma64.gap[i] >= gs->size && mt_gap_walk(gs, n->ma64.slot[i], lo, hi)) {
-			return true;
+		if (rev)
+			i = gs->max < max ? (int)ma_offset(piv, end, gs->max, leaf) : end - 1;
+		else
+			i = gs->min > min ? (int)ma_offset(piv, end, gs->min, leaf) : 0;
+		for (; rev ? i >= 0 : i < end; i += rev ? -1 : 1) {
+			unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+
+			if (rev ? hi < gs->min : lo > gs->max)
+				break;
+			if (leaf) {
+				if (!n->mr64.slot[i] && mt_gap_fit(gs, lo, hi))
+					return true;
+			} else if (n->ma64.gap[i] >= gs->size) {
+				*l++ = (struct mt_gap_level){ .node = enode, .min = min, .max = max,
+							     .i = i + (rev ? -1 : 1) };
+				enode = n->ma64.slot[i];
+				min = lo;
+				max = hi;
+				goto descend;
+			}
 		}
+		/* Nothing here: back up to the next candidate of an ancestor. */
+		for (;;) {
+			struct maple_node *p;
+			int pend;
+
+			if (l == st)
+				return false;
+			l--;
+			p = mte_to_node(l->node);
+			pend = p->meta.end;
+			for (; rev ? l->i >= 0 : l->i < pend; l->i += rev ? -1 : 1) {
+				unsigned long lo = ma_slot_min(p->ma64.pivot, l->i, l->min);
+				unsigned long hi = ma_slot_max(p->ma64.pivot, l->i, pend, l->max);
+
+				if (rev ? hi < gs->min : lo > gs->max)
+					break;
+				if (p->ma64.gap[l->i] >= gs->size) {
+					enode = p->ma64.slot[l->i];
+					l->i += rev ? -1 : 1;
+					l++;
+					min = lo;
+					max = hi;
+					goto descend;
+				}
+			}
+		}
+descend:;
 	}
-	return false;
 }
 
 static int mas_gap_search(struct ma_state *mas, unsigned long min, unsigned long max,
@@ -996,7 +1042,7 @@ static int mas_gap_search(struct ma_state *mas, unsigned long min, unsigned long
 		return -EINVAL;
 	if (!root)
 		mt_gap_fit(&gs, 0, ULONG_MAX);
-	else if (!mt_gap_walk(&gs, root, 0, ULONG_MAX))
+	else if (!(rev ? mt_gap_walk(&gs, root, true) : mt_gap_walk(&gs, root, false)))
 		return -EBUSY;
 	mas->index = gs.index;
 	mas->last = gs.last;
