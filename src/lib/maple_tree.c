@@ -7,6 +7,7 @@
  */
 #include "maple_internal.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -44,13 +45,14 @@ unsigned long mt_nr_allocations(void)
  * into a node fetched from memory (measured: twice the cost of the whole store).
  *
  * A batch that fills up without being needed (erases, destroys: more nodes freed than taken)
- * goes to call_rcu(), whose callback pushes the whole batch onto one global lock-free list
- * (push only, so no ABA). A writer whose cache ran dry with too few replaced nodes of its own
- * takes that whole list with one exchange. The cache is an array of pointers, not a list
- * threaded through the nodes: reading a link in a cold node would stall every allocation on a
- * cache miss. Past MT_RETURNED_MAX nodes on the global list the callback gives them back to
- * libc, which bounds the memory kept for reuse. Under AddressSanitizer a cached node is
- * poisoned, so a use after free still reports.
+ * goes to call_rcu(), whose callback pushes the whole batch onto one global list. A writer
+ * whose cache ran dry with too few replaced nodes of its own takes the newest batch from that
+ * list, one at a time (its mutex is taken once per batch): a tree holding a long chain of
+ * old, cold batches would never get to recycle its own nodes. The cache is an array of
+ * pointers, not a list threaded through the nodes: reading a link in a cold node would stall
+ * every allocation on a cache miss. Past MT_RETURNED_MAX nodes on the global list the
+ * callback gives them back to libc, which bounds the memory kept for reuse. Under
+ * AddressSanitizer a cached node is poisoned, so a use after free still reports.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -73,8 +75,10 @@ struct mt_free_batch {
 	struct maple_node *nodes[MT_FREE_BATCH];
 };
 
-static struct mt_free_batch *mt_returned; /* batches back from a grace period; atomic */
-static unsigned long mt_returned_nr;	  /* nodes in them, approximately; atomic */
+static pthread_mutex_t mt_returned_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Under mt_returned_lock: */
+static struct mt_free_batch *mt_returned; /* batches back from a grace period, newest first */
+static unsigned long mt_returned_nr;	  /* nodes in them */
 
 static void mt_batch_free(struct mt_free_batch *b)
 {
@@ -124,9 +128,15 @@ static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 	}
 	if (!c && mt->ma_free && mt->ma_free->nr >= MT_RECYCLE_MIN)
 		c = mt_recycle(mt);
-	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) {
-		c = __atomic_exchange_n(&mt_returned, NULL, __ATOMIC_ACQUIRE);
-		__atomic_store_n(&mt_returned_nr, 0, __ATOMIC_RELAXED);
+	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) { /* racy peek: a hint */
+		pthread_mutex_lock(&mt_returned_lock);
+		c = mt_returned;
+		if (c) {
+			__atomic_store_n(&mt_returned, c->next, __ATOMIC_RELAXED);
+			mt_returned_nr -= c->nr;
+			c->next = NULL;
+		}
+		pthread_mutex_unlock(&mt_returned_lock);
 	}
 	if (spare && !mt->ma_free) {
 		spare->next = NULL;
@@ -205,25 +215,24 @@ void mt_free_node_now(struct maple_tree *mt, struct maple_node *n)
 static void mt_free_batch_rcu(struct rcu_head *head)
 {
 	struct mt_free_batch *b = caa_container_of(head, struct mt_free_batch, rcu);
-	struct mt_free_batch *old;
 	unsigned int i;
 
 #ifdef MT_TSAN
 	__tsan_acquire(b);
 	__tsan_acquire(&mt_tsan_grace_period);
 #endif
-	if (!b->nr || __atomic_load_n(&mt_returned_nr, __ATOMIC_RELAXED) >= MT_RETURNED_MAX) {
-		mt_batch_free(b);
-		return;
-	}
 	for (i = 0; i < b->nr; i++)
 		mt_poison(b->nodes[i]);
-	__atomic_add_fetch(&mt_returned_nr, b->nr, __ATOMIC_RELAXED);
-	old = __atomic_load_n(&mt_returned, __ATOMIC_RELAXED);
-	do {
-		b->next = old;
-	} while (!__atomic_compare_exchange_n(&mt_returned, &old, b, true, __ATOMIC_RELEASE,
-					      __ATOMIC_RELAXED));
+	pthread_mutex_lock(&mt_returned_lock);
+	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
+		mt_returned_nr += b->nr;
+		b->next = mt_returned;
+		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
+		b = NULL;
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	if (b)
+		mt_batch_free(b);
 }
 
 void mt_flush_free(struct maple_tree *mt)
