@@ -20,7 +20,10 @@
  * Nothing is visible before that store, so an allocation failure just frees the new nodes.
  *
  * Most stores never reach that climb: mas_wr_leaf() handles a store that stays inside one leaf
- * (Linux's slot store and node store), rebuilding just that leaf from a cached node. The
+ * (Linux's slot store and node store), rebuilding just that leaf from a cached node, and
+ * mas_wr_rebalance() handles one that leaves the leaf under minimum fill, or erases next to a
+ * NULL range in the sibling leaf, by rebuilding the leaf with that sibling under a copy of the
+ * parent (Linux's mas_rebalance when the parent needs no rebalancing itself). The
  * rightmost node of each level may be below minimum fill, as in Linux; that is what lets an
  * append at the right edge leave every node to its left full.
  *
