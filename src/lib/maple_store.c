@@ -572,41 +572,60 @@ static int mas_sibling_null(const struct ma_state *mas, bool left)
 	return !sib->mr64.slot[left ? sib->meta.end - 1 : 0];
 }
 
+/* Slots used by the sibling on the @left (or right) of the state's leaf; -1 if there is none. */
+static int mas_sibling_end(const struct ma_state *mas, bool left)
+{
+	const struct ma_path *pp;
+	struct maple_node *parent;
+
+	if (!mas->depth)
+		return -1;
+	pp = &mas->path[mas->depth - 1];
+	parent = mte_to_node(pp->node);
+	if (left ? pp->offset == 0 : pp->offset + 1u >= parent->meta.end)
+		return -1;
+	return mte_to_node(parent->ma64.slot[pp->offset + (left ? -1 : 1)])->meta.end;
+}
+
 /*
- * mas_wr_rebalance - store @s into the state's leaf together with its sibling on the @left (or
- * right) under the same parent, Linux's mas_rebalance for the case that needs no node beyond
- * the parent: the store left the leaf under minimum fill, or erased a range next to a NULL
- * range at the sibling's edge, which must become one range. The two leaves' slots make one
- * leaf, or two split evenly, under a copy of the parent, published with one release store
- * into the grandparent (or the root); the old parent and both old leaves are freed after a
- * grace period. Readers see the old subtree or the new one.
+ * mas_wr_rebalance - store @s into the state's leaf together with its sibling on the @side
+ * (-1 left, 1 right; 0: the leaf alone) under the same parent: Linux's mas_rebalance,
+ * mas_push_data and mas_split for the cases that need no node beyond the parent. With a
+ * sibling, the store left the leaf under minimum fill, erased a range next to a NULL range at
+ * the sibling's edge (the two must become one range), or overflowed the leaf while the
+ * sibling has room; alone, it overflowed the leaf and neither sibling has room. The slots make
+ * one leaf, or two split evenly, under a copy of the parent, published with one release store
+ * into the grandparent (or the root); the old parent and leaves are freed after a grace
+ * period. Readers see the old subtree or the new one.
  *
  * Return: 0 (the state is paused after the range written), -ENOMEM (nothing changed), or
- * -EAGAIN when the parent would fall under minimum fill or the tree would get shorter.
+ * -EAGAIN when the parent would leave its fill limits or the tree would change height.
  */
-static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, bool left)
+static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, int side)
 {
 	struct maple_tree *mt = mas->tree;
 	struct ma_path *lp = &mas->path[mas->depth], *pp = &mas->path[mas->depth - 1];
 	struct maple_node *parent = mte_to_node(pp->node), *nn[3];
 	unsigned long *ppiv = parent->ma64.pivot, min, gap;
-	unsigned int pend = parent->meta.end, sib = left ? pp->offset - 1u : pp->offset + 1u;
-	unsigned int s0 = left ? sib : pp->offset; /* first of the two children replaced */
-	struct mt_item it[2 * MAPLE_RANGE64_SLOTS + 2], pit[MAPLE_ARANGE64_SLOTS];
+	unsigned int pend = parent->meta.end, sib = pp->offset + side;
+	unsigned int s0 = side < 0 ? sib : pp->offset; /* first child replaced */
+	unsigned int nrep = side ? 2 : 1;		 /* children replaced */
+	struct mt_item it[2 * MAPLE_RANGE64_SLOTS + 2], pit[MAPLE_ARANGE64_SLOTS + 1];
 	unsigned int nr = 0, pnr = 0, at, cnt, i, k, start = 0;
 
 	min = ma_slot_min(ppiv, s0, pp->min);
-	if (left)
+	if (side < 0)
 		mt_push_leaf(it, &nr, parent->ma64.slot[sib], ma_slot_max(ppiv, sib, pend, pp->max));
 	at = mt_push_store(it, &nr, mte_to_node(lp->node), lp->max, s);
-	if (!left)
+	if (side > 0)
 		mt_push_leaf(it, &nr, parent->ma64.slot[sib], ma_slot_max(ppiv, sib, pend, pp->max));
 	cnt = nr > MAPLE_RANGE64_SLOTS ? 2 : 1;
 	if (nr > 2 * MAPLE_RANGE64_SLOTS ||
 	    (cnt == 1 && nr < MAPLE_RANGE64_MIN && it[nr - 1].last != ULONG_MAX))
 		return -EAGAIN;
-	if (mas->depth == 1 ? pend - 2 + cnt < 2
-			    : pend - 2 + cnt < MAPLE_ARANGE64_MIN && pp->max != ULONG_MAX)
+	pnr = pend - nrep + cnt;
+	if (pnr > MAPLE_ARANGE64_SLOTS ||
+	    (mas->depth == 1 ? pnr < 2 : pnr < MAPLE_ARANGE64_MIN && pp->max != ULONG_MAX))
 		return -EAGAIN;
 	for (k = 0; k <= cnt; k++) {
 		nn[k] = mt_alloc_node(mt);
@@ -616,6 +635,7 @@ static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, bo
 			return -ENOMEM;
 		}
 	}
+	pnr = 0;
 	for (i = 0; i < s0; i++)
 		pit[pnr++] = (struct mt_item){ parent->ma64.slot[i], ppiv[i], parent->ma64.gap[i] };
 	for (k = 0; k < cnt; k++) {
@@ -626,7 +646,7 @@ static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, bo
 		pit[pnr++] = (struct mt_item){ mt_mk_node(nn[k], true), min - 1, gap };
 		start += sz;
 	}
-	for (i = s0 + 2; i < pend; i++)
+	for (i = s0 + nrep; i < pend; i++)
 		pit[pnr++] = (struct mt_item){ parent->ma64.slot[i], ma_slot_max(ppiv, i, pend, pp->max),
 					       parent->ma64.gap[i] };
 	gap = wr_fill(nn[cnt], false, pit, pnr, pp->min);
@@ -640,7 +660,8 @@ static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, bo
 	}
 	mt->ma_nodes += cnt + 1;
 	mt_defer_free(mt, mte_to_node(lp->node));
-	mt_defer_free(mt, mte_to_node(parent->ma64.slot[sib]));
+	if (side)
+		mt_defer_free(mt, mte_to_node(parent->ma64.slot[sib]));
 	mt_defer_free(mt, parent);
 	mas->depth--;
 	if (mas->depth)
@@ -720,19 +741,32 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	if (merge_left || merge_right) {
 		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
 
-		return mas_wr_rebalance(mas, &s, merge_left);
+		return mas_wr_rebalance(mas, &s, merge_left ? -1 : 1);
 	}
-	if (nr > MAPLE_RANGE64_SLOTS)
-		return -EAGAIN;
+	if (nr > MAPLE_RANGE64_SLOTS) {
+		/* As mas_push_data: into a sibling with room, else split the leaf in two. */
+		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
+		int room = 2 * MAPLE_RANGE64_SLOTS - 2 - (int)nr;
+
+		if (!mas->depth)
+			return -EAGAIN; /* the root leaf splits: one more level */
+		if (lp->max == ULONG_MAX && offr + 1 == end)
+			return -EAGAIN; /* an append: the general path packs the left node full */
+		if (mas_sibling_end(mas, true) >= 0 && mas_sibling_end(mas, true) <= room)
+			return mas_wr_rebalance(mas, &s, -1);
+		if (mas_sibling_end(mas, false) >= 0 && mas_sibling_end(mas, false) <= room)
+			return mas_wr_rebalance(mas, &s, 1);
+		return mas_wr_rebalance(mas, &s, 0);
+	}
 	if (mas->depth ? nr < MAPLE_RANGE64_MIN && lp->max != ULONG_MAX : nr == 1 && !entry) {
 		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
-		int left = mas_sibling_null(mas, true);
+		int left = mas_sibling_end(mas, true);
 
 		if (!mas->depth) /* the tree empties */
 			return -EAGAIN;
-		if (left < 0 && mas_sibling_null(mas, false) < 0)
+		if (left < 0 && mas_sibling_end(mas, false) < 0)
 			return -EAGAIN; /* an only child: the parent needs rebalancing too */
-		return mas_wr_rebalance(mas, &s, left >= 0);
+		return mas_wr_rebalance(mas, &s, left >= 0 ? -1 : 1);
 	}
 	for (i = offl; i <= offr; i++)
 		gap_changed |= !slots[i];
