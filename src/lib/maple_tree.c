@@ -35,9 +35,9 @@ unsigned long mt_nr_allocations(void)
  * takes nodes from its tree's cache (writer-owned, so no locking) and only calls the allocator
  * when the cache is empty. Replaced nodes collect in a batch of up to MT_FREE_BATCH (ma_free).
  *
- * When the cache runs dry and that batch holds at least MT_RECYCLE_MIN nodes, the writer waits
- * for one grace period itself (synchronize_rcu(), about a microsecond when no reader is inside
- * a read-side section) and the batch becomes the cache, handed out last-freed first. This is
+ * When the cache runs dry and that batch is full, the writer waits for one grace period itself
+ * (synchronize_rcu(), about a microsecond when no reader is inside a read-side section) and
+ * the batch becomes the cache, handed out last-freed first. This is
  * the steady state of a store-heavy writer: every store frees about one node and takes one,
  * so the same MT_FREE_BATCH nodes (64 KiB) cycle through the CPU cache. Handing them to
  * call_rcu() instead would bring them back only after liburcu's worker wakes up, which it does
@@ -46,7 +46,7 @@ unsigned long mt_nr_allocations(void)
  *
  * A batch that fills up without being needed (erases, destroys: more nodes freed than taken)
  * goes to call_rcu(), whose callback pushes the whole batch onto one global list. A writer
- * whose cache ran dry with too few replaced nodes of its own takes the newest batch from that
+ * whose cache ran dry with no full batch of its own takes the newest batch from that
  * list, one at a time (its mutex is taken once per batch): a tree holding a long chain of
  * old, cold batches would never get to recycle its own nodes. The cache is an array of
  * pointers, not a list threaded through the nodes: reading a link in a cold node would stall
@@ -64,7 +64,6 @@ unsigned long mt_nr_allocations(void)
 #endif
 
 #define MT_FREE_BATCH 252
-#define MT_RECYCLE_MIN 64     /* replaced nodes worth one synchronize_rcu() */
 #define MT_RETURNED_MAX 65536 /* nodes (16 MiB) kept on the global list at most */
 
 /* Up to MT_FREE_BATCH nodes: replaced ones waiting for a grace period, or free ones. */
@@ -126,7 +125,12 @@ static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 			free(c);
 		c = next;
 	}
-	if (!c && mt->ma_free && mt->ma_free->nr >= MT_RECYCLE_MIN)
+	/*
+	 * Only a full batch: the nodes recycled are the cache until the next grace period, so
+	 * recycling a short batch would lock the writer into a short cycle, with one
+	 * synchronize_rcu() every few stores.
+	 */
+	if (!c && mt->ma_free && mt->ma_free->nr == MT_FREE_BATCH)
 		c = mt_recycle(mt);
 	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) { /* racy peek: a hint */
 		pthread_mutex_lock(&mt_returned_lock);
@@ -288,19 +292,23 @@ void mt_rcu_barrier(void)
 		nanosleep(&ts, NULL);
 }
 
-/*
- * mt_defer_free - free @n after a grace period. The node must already be unlinked; it is
- * marked dead so that readers and maple states holding it re-walk. Cannot fail: without
- * memory for a batch it waits for a grace period instead.
- */
-void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
+static void __mt_defer_free(struct maple_tree *mt, struct maple_node *n, bool recycle)
 {
 	struct mt_free_batch *b = mt->ma_free;
 
 	__atomic_store_n(&n->meta.dead, 1, __ATOMIC_RELEASE);
 	mt->ma_nodes--;
 	if (b && b->nr == MT_FREE_BATCH) {
-		mt_flush_free(mt);
+		struct mt_free_batch *c = mt->ma_cache;
+
+		/* A writer about to run dry will want these nodes: keep them (see above). */
+		if (recycle && (!c || c->nr < MT_FREE_BATCH / 4)) {
+			c = mt_recycle(mt);
+			c->next = mt->ma_cache;
+			mt->ma_cache = c;
+		} else {
+			mt_flush_free(mt);
+		}
 		b = NULL;
 	}
 	if (!b) {
@@ -318,6 +326,16 @@ void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
 		mt->ma_free = b;
 	}
 	b->nodes[b->nr++] = n;
+}
+
+/*
+ * mt_defer_free - free @n after a grace period. The node must already be unlinked; it is
+ * marked dead so that readers and maple states holding it re-walk. Cannot fail: without
+ * memory for a batch it waits for a grace period instead.
+ */
+void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
+{
+	__mt_defer_free(mt, n, true);
 }
 
 /* ---- Tree life cycle ---- */
@@ -347,7 +365,7 @@ static void mt_destroy_walk(struct maple_tree *mt, struct maple_enode *enode)
 	if (!mte_is_leaf(enode))
 		for (i = 0; i < n->meta.end; i++)
 			mt_destroy_walk(mt, n->ma64.slot[i]);
-	mt_defer_free(mt, n);
+	__mt_defer_free(mt, n, false);
 }
 
 /**
