@@ -20,7 +20,10 @@
  * Nothing is visible before that store, so an allocation failure just frees the new nodes.
  *
  * Most stores never reach that climb: mas_wr_leaf() handles a store that stays inside one leaf
- * (Linux's slot store and node store), rebuilding just that leaf from a cached node. The
+ * (Linux's slot store and node store), rebuilding just that leaf from a cached node, and
+ * mas_wr_rebalance() handles one that leaves the leaf under minimum fill, or erases next to a
+ * NULL range in the sibling leaf, by rebuilding the leaf with that sibling under a copy of the
+ * parent (Linux's mas_rebalance when the parent needs no rebalancing itself). The
  * rightmost node of each level may be below minimum fill, as in Linux; that is what lets an
  * append at the right edge leave every node to its left full.
  *
@@ -501,6 +504,174 @@ static void mas_update_gaps(struct ma_state *mas, unsigned long gap)
 	}
 }
 
+/* A store inside one leaf: [first, last] replaces slots offl..offr, which cover [lo, hi]. */
+struct ma_leaf_wr {
+	unsigned long first, last; /* range stored, after NULL widening inside the leaf */
+	void *entry;		   /* what is stored; NULL erases */
+	unsigned long lo, hi;	   /* from the first index of slot offl to the last of offr */
+	unsigned int offl, offr;   /* first and last slot overwritten */
+};
+
+/* Appends an item to @it; two NULL ranges in a row become one, as in wr_push(). */
+static void mt_push(struct mt_item *it, unsigned int *nr, void *ptr, unsigned long last)
+{
+	if (!ptr && *nr && !it[*nr - 1].ptr) {
+		it[*nr - 1].last = last;
+		return;
+	}
+	it[(*nr)++] = (struct mt_item){ .ptr = ptr, .last = last };
+}
+
+/* Every slot of the leaf @enode, which ends at @max. */
+static void mt_push_leaf(struct mt_item *it, unsigned int *nr, struct maple_enode *enode,
+			 unsigned long max)
+{
+	struct maple_node *n = mte_to_node(enode);
+	unsigned int i, end = n->meta.end;
+
+	for (i = 0; i < end; i++)
+		mt_push(it, nr, n->mr64.slot[i], ma_slot_max(n->mr64.pivot, i, end, max));
+}
+
+/* The slots of leaf @n (ending at @max) after store @s; returns the entry's item. */
+static unsigned int mt_push_store(struct mt_item *it, unsigned int *nr, struct maple_node *n,
+				  unsigned long max, const struct ma_leaf_wr *s)
+{
+	unsigned long *piv = n->mr64.pivot;
+	unsigned int i, end = n->meta.end, at;
+
+	for (i = 0; i < s->offl; i++)
+		mt_push(it, nr, n->mr64.slot[i], piv[i]);
+	if (s->first > s->lo)
+		mt_push(it, nr, n->mr64.slot[s->offl], s->first - 1);
+	mt_push(it, nr, s->entry, s->last);
+	at = *nr - 1;
+	if (s->last < s->hi)
+		mt_push(it, nr, n->mr64.slot[s->offr], s->hi);
+	for (i = s->offr + 1; i < end; i++)
+		mt_push(it, nr, n->mr64.slot[i], ma_slot_max(piv, i, end, max));
+	return at;
+}
+
+/*
+ * Is the slot next to the leaf, in the sibling on the @left (or right) under the same parent,
+ * NULL? -1 when there is no such sibling.
+ */
+static int mas_sibling_null(const struct ma_state *mas, bool left)
+{
+	const struct ma_path *pp;
+	struct maple_node *parent, *sib;
+
+	if (!mas->depth)
+		return -1;
+	pp = &mas->path[mas->depth - 1];
+	parent = mte_to_node(pp->node);
+	if (left ? pp->offset == 0 : pp->offset + 1u >= parent->meta.end)
+		return -1;
+	sib = mte_to_node(parent->ma64.slot[pp->offset + (left ? -1 : 1)]);
+	return !sib->mr64.slot[left ? sib->meta.end - 1 : 0];
+}
+
+/* Slots used by the sibling on the @left (or right) of the state's leaf; -1 if there is none. */
+static int mas_sibling_end(const struct ma_state *mas, bool left)
+{
+	const struct ma_path *pp;
+	struct maple_node *parent;
+
+	if (!mas->depth)
+		return -1;
+	pp = &mas->path[mas->depth - 1];
+	parent = mte_to_node(pp->node);
+	if (left ? pp->offset == 0 : pp->offset + 1u >= parent->meta.end)
+		return -1;
+	return mte_to_node(parent->ma64.slot[pp->offset + (left ? -1 : 1)])->meta.end;
+}
+
+/*
+ * mas_wr_rebalance - store @s into the state's leaf together with its sibling on the @side
+ * (-1 left, 1 right; 0: the leaf alone) under the same parent: Linux's mas_rebalance,
+ * mas_push_data and mas_split for the cases that need no node beyond the parent. With a
+ * sibling, the store left the leaf under minimum fill, erased a range next to a NULL range at
+ * the sibling's edge (the two must become one range), or overflowed the leaf while the
+ * sibling has room; alone, it overflowed the leaf and neither sibling has room. The slots make
+ * one leaf, or two split evenly, under a copy of the parent, published with one release store
+ * into the grandparent (or the root); the old parent and leaves are freed after a grace
+ * period. Readers see the old subtree or the new one.
+ *
+ * Return: 0 (the state is paused after the range written), -ENOMEM (nothing changed), or
+ * -EAGAIN when the parent would leave its fill limits or the tree would change height.
+ */
+static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, int side)
+{
+	struct maple_tree *mt = mas->tree;
+	struct ma_path *lp = &mas->path[mas->depth], *pp = &mas->path[mas->depth - 1];
+	struct maple_node *parent = mte_to_node(pp->node), *nn[3];
+	unsigned long *ppiv = parent->ma64.pivot, min, gap;
+	unsigned int pend = parent->meta.end, sib = pp->offset + side;
+	unsigned int s0 = side < 0 ? sib : pp->offset; /* first child replaced */
+	unsigned int nrep = side ? 2 : 1;		 /* children replaced */
+	struct mt_item it[2 * MAPLE_RANGE64_SLOTS + 2], pit[MAPLE_ARANGE64_SLOTS + 1];
+	unsigned int nr = 0, pnr = 0, at, cnt, i, k, start = 0;
+
+	min = ma_slot_min(ppiv, s0, pp->min);
+	if (side < 0)
+		mt_push_leaf(it, &nr, parent->ma64.slot[sib], ma_slot_max(ppiv, sib, pend, pp->max));
+	at = mt_push_store(it, &nr, mte_to_node(lp->node), lp->max, s);
+	if (side > 0)
+		mt_push_leaf(it, &nr, parent->ma64.slot[sib], ma_slot_max(ppiv, sib, pend, pp->max));
+	cnt = nr > MAPLE_RANGE64_SLOTS ? 2 : 1;
+	if (nr > 2 * MAPLE_RANGE64_SLOTS ||
+	    (cnt == 1 && nr < MAPLE_RANGE64_MIN && it[nr - 1].last != ULONG_MAX))
+		return -EAGAIN;
+	pnr = pend - nrep + cnt;
+	if (pnr > MAPLE_ARANGE64_SLOTS ||
+	    (mas->depth == 1 ? pnr < 2 : pnr < MAPLE_ARANGE64_MIN && pp->max != ULONG_MAX))
+		return -EAGAIN;
+	for (k = 0; k <= cnt; k++) {
+		nn[k] = mt_alloc_node(mt);
+		if (!nn[k]) {
+			while (k--)
+				mt_free_node_now(mt, nn[k]);
+			return -ENOMEM;
+		}
+	}
+	pnr = 0;
+	for (i = 0; i < s0; i++)
+		pit[pnr++] = (struct mt_item){ parent->ma64.slot[i], ppiv[i], parent->ma64.gap[i] };
+	for (k = 0; k < cnt; k++) {
+		unsigned int sz = nr / cnt + (k < nr % cnt);
+
+		gap = wr_fill(nn[k], true, &it[start], sz, min);
+		min = it[start + sz - 1].last + 1;
+		pit[pnr++] = (struct mt_item){ mt_mk_node(nn[k], true), min - 1, gap };
+		start += sz;
+	}
+	for (i = s0 + nrep; i < pend; i++)
+		pit[pnr++] = (struct mt_item){ parent->ma64.slot[i], ma_slot_max(ppiv, i, pend, pp->max),
+					       parent->ma64.gap[i] };
+	gap = wr_fill(nn[cnt], false, pit, pnr, pp->min);
+	pp->node = mt_mk_node(nn[cnt], false);
+	if (mas->depth == 1) {
+		__atomic_store_n(&mt->ma_root, pp->node, __ATOMIC_RELEASE);
+	} else {
+		struct ma_path *gp = &mas->path[mas->depth - 2];
+
+		mt_slot_store((void **)&mte_to_node(gp->node)->ma64.slot[gp->offset], pp->node);
+	}
+	mt->ma_nodes += cnt + 1;
+	mt_defer_free(mt, mte_to_node(lp->node));
+	if (side)
+		mt_defer_free(mt, mte_to_node(parent->ma64.slot[sib]));
+	mt_defer_free(mt, parent);
+	mas->depth--;
+	if (mas->depth)
+		mas_update_gaps(mas, gap);
+	mas->index = at ? it[at - 1].last + 1 : ma_slot_min(ppiv, s0, pp->min);
+	mas->last = it[at].last;
+	mas->status = ma_pause;
+	return 0;
+}
+
 /*
  * mas_wr_leaf - the common store, Linux's mas_wr_slot_store and mas_wr_node_store: [first,
  * last] (after widening over NULL neighbours) lies inside one leaf, and that leaf rebuilt
@@ -521,6 +692,7 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	unsigned int end, offl, offr, nr, i, j, at;
 	void **slots, **ns;
 	bool gap_changed = false;
+	int merge_left = 0, merge_right = 0; /* 1: with the sibling's NULL range at that side */
 
 	if (!mas_path_valid(mas) || first < mas->path[mas->depth].min ||
 	    first > mas->path[mas->depth].max)
@@ -540,19 +712,21 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 		if (!slots[offl]) {
 			first = lo;
 		} else if (first == lo && first != 0) {
-			if (offl == 0)
-				return -EAGAIN; /* the NULL may sit in the previous leaf */
-			if (!slots[offl - 1])
+			if (offl == 0) /* the NULL may sit in the previous leaf */
+				merge_left = mas_sibling_null(mas, true);
+			else if (!slots[offl - 1])
 				first = lo = ma_slot_min(piv, --offl, lp->min);
 		}
 		if (!slots[offr]) {
 			last = hi;
 		} else if (last == hi && last != ULONG_MAX) {
 			if (offr + 1 == end)
-				return -EAGAIN;
-			if (!slots[offr + 1])
+				merge_right = mas_sibling_null(mas, false);
+			else if (!slots[offr + 1])
 				last = hi = ma_slot_max(piv, ++offr, end, lp->max);
 		}
+		if (merge_left < 0 || merge_right < 0 || (merge_left && merge_right))
+			return -EAGAIN;
 	}
 	if (entry && offl == offr && first == lo && last == hi) {
 		void *old = slots[offl];
@@ -564,10 +738,36 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 		goto done;
 	}
 	nr = offl + (first > lo) + 1 + (last < hi) + (end - 1 - offr);
-	if (nr > MAPLE_RANGE64_SLOTS)
-		return -EAGAIN;
-	if (mas->depth ? nr < MAPLE_RANGE64_MIN && lp->max != ULONG_MAX : nr == 1 && !entry)
-		return -EAGAIN; /* rebalance, or the tree empties */
+	if (merge_left || merge_right) {
+		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
+
+		return mas_wr_rebalance(mas, &s, merge_left ? -1 : 1);
+	}
+	if (nr > MAPLE_RANGE64_SLOTS) {
+		/* As mas_push_data: into a sibling with room, else split the leaf in two. */
+		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
+		int room = 2 * MAPLE_RANGE64_SLOTS - 2 - (int)nr;
+
+		if (!mas->depth)
+			return -EAGAIN; /* the root leaf splits: one more level */
+		if (lp->max == ULONG_MAX && offr + 1 == end)
+			return -EAGAIN; /* an append: the general path packs the left node full */
+		if (mas_sibling_end(mas, true) >= 0 && mas_sibling_end(mas, true) <= room)
+			return mas_wr_rebalance(mas, &s, -1);
+		if (mas_sibling_end(mas, false) >= 0 && mas_sibling_end(mas, false) <= room)
+			return mas_wr_rebalance(mas, &s, 1);
+		return mas_wr_rebalance(mas, &s, 0);
+	}
+	if (mas->depth ? nr < MAPLE_RANGE64_MIN && lp->max != ULONG_MAX : nr == 1 && !entry) {
+		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
+		int left = mas_sibling_end(mas, true);
+
+		if (!mas->depth) /* the tree empties */
+			return -EAGAIN;
+		if (left < 0 && mas_sibling_end(mas, false) < 0)
+			return -EAGAIN; /* an only child: the parent needs rebalancing too */
+		return mas_wr_rebalance(mas, &s, left >= 0 ? -1 : 1);
+	}
 	for (i = offl; i <= offr; i++)
 		gap_changed |= !slots[i];
 	nn = mt_alloc_node(mt);

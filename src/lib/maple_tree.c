@@ -7,6 +7,7 @@
  */
 #include "maple_internal.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,14 +33,25 @@ unsigned long mt_nr_allocations(void)
 /*
  * Node cache, in the spirit of the kernel's maple_node kmem_cache plus mas_preallocate: a store
  * takes nodes from its tree's cache (writer-owned, so no locking) and only calls the allocator
- * when the cache is empty. Replaced nodes travel in batches of MT_FREE_BATCH: a batch fills up
- * in the tree (ma_free), waits for one grace period (call_rcu), and its callback pushes the
- * whole batch onto one global lock-free list (push only, so no ABA). A writer whose cache ran
- * dry takes that whole list with one exchange and hands out its nodes; the emptied batch then
- * collects the tree's next replaced nodes. The cache is an array of pointers, not a list
- * threaded through the nodes: a node back from a grace period is cold, and reading a link in
- * it would stall every allocation on a cache miss. Past MT_RETURNED_MAX nodes on the global
- * list the callback gives them back to libc, which bounds the memory kept for reuse. Under
+ * when the cache is empty. Replaced nodes collect in a batch of up to MT_FREE_BATCH (ma_free).
+ *
+ * When the cache runs dry and that batch is full, the writer waits for one grace period itself
+ * (synchronize_rcu(), about a microsecond when no reader is inside a read-side section) and
+ * the batch becomes the cache, handed out last-freed first. This is
+ * the steady state of a store-heavy writer: every store frees about one node and takes one,
+ * so the same MT_FREE_BATCH nodes (64 KiB) cycle through the CPU cache. Handing them to
+ * call_rcu() instead would bring them back only after liburcu's worker wakes up, which it does
+ * every 10 ms; by then a busy writer has cycled megabytes of nodes, and every store would write
+ * into a node fetched from memory (measured: twice the cost of the whole store).
+ *
+ * A batch that fills up without being needed (erases, destroys: more nodes freed than taken)
+ * goes to call_rcu(), whose callback pushes the whole batch onto one global list. A writer
+ * whose cache ran dry with no full batch of its own takes the newest batch from that
+ * list, one at a time (its mutex is taken once per batch): a tree holding a long chain of
+ * old, cold batches would never get to recycle its own nodes. The cache is an array of
+ * pointers, not a list threaded through the nodes: reading a link in a cold node would stall
+ * every allocation on a cache miss. Past MT_RETURNED_MAX nodes on the global list the
+ * callback gives them back to libc, which bounds the memory kept for reuse. Under
  * AddressSanitizer a cached node is poisoned, so a use after free still reports.
  */
 #if defined(__SANITIZE_ADDRESS__)
@@ -62,8 +74,10 @@ struct mt_free_batch {
 	struct maple_node *nodes[MT_FREE_BATCH];
 };
 
-static struct mt_free_batch *mt_returned; /* batches back from a grace period; atomic */
-static unsigned long mt_returned_nr;	  /* nodes in them, approximately; atomic */
+static pthread_mutex_t mt_returned_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Under mt_returned_lock: */
+static struct mt_free_batch *mt_returned; /* batches back from a grace period, newest first */
+static unsigned long mt_returned_nr;	  /* nodes in them */
 
 static void mt_batch_free(struct mt_free_batch *b)
 {
@@ -76,23 +90,63 @@ static void mt_batch_free(struct mt_free_batch *b)
 	free(b);
 }
 
-/* Moves the tree's cache to its next non-empty batch, or to the global list's batches. */
+/* Waits until no reader can still hold a node of @mt's batch of replaced nodes; returns it. */
+static struct mt_free_batch *mt_recycle(struct maple_tree *mt)
+{
+	struct mt_free_batch *b = mt->ma_free;
+	unsigned int i;
+
+	synchronize_rcu();
+#ifdef MT_TSAN
+	__tsan_acquire(&mt_tsan_grace_period);
+#endif
+	for (i = 0; i < b->nr; i++)
+		mt_poison(b->nodes[i]);
+	mt->ma_free = NULL;
+	b->next = NULL;
+	return b;
+}
+
+/*
+ * Moves the tree's cache to its next non-empty batch; failing that, to the tree's own replaced
+ * nodes after a grace period, or to the global list's batches. An emptied batch is kept to
+ * collect the tree's next replaced nodes.
+ */
 static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 {
-	struct mt_free_batch *c = mt->ma_cache;
+	struct mt_free_batch *c = mt->ma_cache, *spare = NULL;
 
 	while (c && !c->nr) {
 		struct mt_free_batch *next = c->next;
 
-		if (!mt->ma_free) /* recycled to collect the tree's next replaced nodes */
-			mt->ma_free = c;
+		if (!spare)
+			spare = c;
 		else
 			free(c);
 		c = next;
 	}
-	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) {
-		c = __atomic_exchange_n(&mt_returned, NULL, __ATOMIC_ACQUIRE);
-		__atomic_store_n(&mt_returned_nr, 0, __ATOMIC_RELAXED);
+	/*
+	 * Only a full batch: the nodes recycled are the cache until the next grace period, so
+	 * recycling a short batch would lock the writer into a short cycle, with one
+	 * synchronize_rcu() every few stores.
+	 */
+	if (!c && mt->ma_free && mt->ma_free->nr == MT_FREE_BATCH)
+		c = mt_recycle(mt);
+	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) { /* racy peek: a hint */
+		pthread_mutex_lock(&mt_returned_lock);
+		c = mt_returned;
+		if (c) {
+			__atomic_store_n(&mt_returned, c->next, __ATOMIC_RELAXED);
+			mt_returned_nr -= c->nr;
+			c->next = NULL;
+		}
+		pthread_mutex_unlock(&mt_returned_lock);
+	}
+	if (spare && !mt->ma_free) {
+		spare->next = NULL;
+		mt->ma_free = spare;
+	} else {
+		free(spare);
 	}
 	mt->ma_cache = c;
 	return c;
@@ -165,25 +219,24 @@ void mt_free_node_now(struct maple_tree *mt, struct maple_node *n)
 static void mt_free_batch_rcu(struct rcu_head *head)
 {
 	struct mt_free_batch *b = caa_container_of(head, struct mt_free_batch, rcu);
-	struct mt_free_batch *old;
 	unsigned int i;
 
 #ifdef MT_TSAN
 	__tsan_acquire(b);
 	__tsan_acquire(&mt_tsan_grace_period);
 #endif
-	if (!b->nr || __atomic_load_n(&mt_returned_nr, __ATOMIC_RELAXED) >= MT_RETURNED_MAX) {
-		mt_batch_free(b);
-		return;
-	}
 	for (i = 0; i < b->nr; i++)
 		mt_poison(b->nodes[i]);
-	__atomic_add_fetch(&mt_returned_nr, b->nr, __ATOMIC_RELAXED);
-	old = __atomic_load_n(&mt_returned, __ATOMIC_RELAXED);
-	do {
-		b->next = old;
-	} while (!__atomic_compare_exchange_n(&mt_returned, &old, b, true, __ATOMIC_RELEASE,
-					      __ATOMIC_RELAXED));
+	pthread_mutex_lock(&mt_returned_lock);
+	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
+		mt_returned_nr += b->nr;
+		b->next = mt_returned;
+		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
+		b = NULL;
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	if (b)
+		mt_batch_free(b);
 }
 
 void mt_flush_free(struct maple_tree *mt)
@@ -239,19 +292,23 @@ void mt_rcu_barrier(void)
 		nanosleep(&ts, NULL);
 }
 
-/*
- * mt_defer_free - free @n after a grace period. The node must already be unlinked; it is
- * marked dead so that readers and maple states holding it re-walk. Cannot fail: without
- * memory for a batch it waits for a grace period instead.
- */
-void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
+static void __mt_defer_free(struct maple_tree *mt, struct maple_node *n, bool recycle)
 {
 	struct mt_free_batch *b = mt->ma_free;
 
 	__atomic_store_n(&n->meta.dead, 1, __ATOMIC_RELEASE);
 	mt->ma_nodes--;
 	if (b && b->nr == MT_FREE_BATCH) {
-		mt_flush_free(mt);
+		struct mt_free_batch *c = mt->ma_cache;
+
+		/* A writer about to run dry will want these nodes: keep them (see above). */
+		if (recycle && (!c || c->nr < MT_FREE_BATCH / 4)) {
+			c = mt_recycle(mt);
+			c->next = mt->ma_cache;
+			mt->ma_cache = c;
+		} else {
+			mt_flush_free(mt);
+		}
 		b = NULL;
 	}
 	if (!b) {
@@ -269,6 +326,16 @@ void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
 		mt->ma_free = b;
 	}
 	b->nodes[b->nr++] = n;
+}
+
+/*
+ * mt_defer_free - free @n after a grace period. The node must already be unlinked; it is
+ * marked dead so that readers and maple states holding it re-walk. Cannot fail: without
+ * memory for a batch it waits for a grace period instead.
+ */
+void mt_defer_free(struct maple_tree *mt, struct maple_node *n)
+{
+	__mt_defer_free(mt, n, true);
 }
 
 /* ---- Tree life cycle ---- */
@@ -298,7 +365,7 @@ static void mt_destroy_walk(struct maple_tree *mt, struct maple_enode *enode)
 	if (!mte_is_leaf(enode))
 		for (i = 0; i < n->meta.end; i++)
 			mt_destroy_walk(mt, n->ma64.slot[i]);
-	mt_defer_free(mt, n);
+	__mt_defer_free(mt, n, false);
 }
 
 /**
@@ -917,33 +984,79 @@ static bool mt_gap_fit(struct mt_gap_search *gs, unsigned long lo, unsigned long
  * A child passing both tests fails to hold a fit only when the window clips it, which
  * happens on at most two root-to-leaf paths, so the search stays O(height). Each node is
  * entered at the slot holding the window's near end (found as a lookup finds it) and left
- * as soon as a slot lies past the far end.
+ * as soon as a slot lies past the far end. The walk keeps its own stack instead of recursing,
+ * and is compiled once per direction, so the common search, straight down the path of the
+ * window's near end, costs little more than a lookup.
  */
-static bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *enode, unsigned long min,
-			unsigned long max)
+struct mt_gap_level {
+	struct maple_enode *node;
+	unsigned long min, max; /* range the node covers */
+	int i;			/* next slot to look at */
+};
+
+static __always_inline bool mt_gap_walk(struct mt_gap_search *gs, struct maple_enode *root,
+					const bool rev)
 {
-	struct maple_node *n = mte_to_node(enode);
-	bool leaf = mte_is_leaf(enode);
-	unsigned long *piv = ma_pivots(n, leaf);
-	int end = n->meta.end, i, step = gs->rev ? -1 : 1;
+	struct mt_gap_level st[MAPLE_HEIGHT_MAX];
+	struct mt_gap_level *l = st;
+	struct maple_enode *enode = root;
+	unsigned long min = 0, max = ULONG_MAX;
 
-	if (gs->rev)
-		i = gs->max < max ? (int)ma_offset(piv, end, gs->max, leaf) : end - 1;
-	else
-		i = gs->min > min ? (int)ma_offset(piv, end, gs->min, leaf) : 0;
-	for (; i >= 0 && i < end; i += step) {
-		unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+	for (;;) {
+		struct maple_node *n = mte_to_node(enode);
+		bool leaf = mte_is_leaf(enode);
+		unsigned long *piv = ma_pivots(n, leaf);
+		int end = n->meta.end, i;
 
-		if (gs->rev ? hi < gs->min : lo > gs->max)
-			return false;
-		if (leaf) {
-			if (!n->mr64.slot[i] && mt_gap_fit(gs, lo, hi))
-				return true;
-		} else if (n->ma64.gap[i] >= gs->size && mt_gap_walk(gs, n->ma64.slot[i], lo, hi)) {
-			return true;
+		if (rev)
+			i = gs->max < max ? (int)ma_offset(piv, end, gs->max, leaf) : end - 1;
+		else
+			i = gs->min > min ? (int)ma_offset(piv, end, gs->min, leaf) : 0;
+		for (; rev ? i >= 0 : i < end; i += rev ? -1 : 1) {
+			unsigned long lo = ma_slot_min(piv, i, min), hi = ma_slot_max(piv, i, end, max);
+
+			if (rev ? hi < gs->min : lo > gs->max)
+				break;
+			if (leaf) {
+				if (!n->mr64.slot[i] && mt_gap_fit(gs, lo, hi))
+					return true;
+			} else if (n->ma64.gap[i] >= gs->size) {
+				*l++ = (struct mt_gap_level){ .node = enode, .min = min, .max = max,
+							     .i = i + (rev ? -1 : 1) };
+				enode = n->ma64.slot[i];
+				min = lo;
+				max = hi;
+				goto descend;
+			}
 		}
+		/* Nothing here: back up to the next candidate of an ancestor. */
+		for (;;) {
+			struct maple_node *p;
+			int pend;
+
+			if (l == st)
+				return false;
+			l--;
+			p = mte_to_node(l->node);
+			pend = p->meta.end;
+			for (; rev ? l->i >= 0 : l->i < pend; l->i += rev ? -1 : 1) {
+				unsigned long lo = ma_slot_min(p->ma64.pivot, l->i, l->min);
+				unsigned long hi = ma_slot_max(p->ma64.pivot, l->i, pend, l->max);
+
+				if (rev ? hi < gs->min : lo > gs->max)
+					break;
+				if (p->ma64.gap[l->i] >= gs->size) {
+					enode = p->ma64.slot[l->i];
+					l->i += rev ? -1 : 1;
+					l++;
+					min = lo;
+					max = hi;
+					goto descend;
+				}
+			}
+		}
+descend:;
 	}
-	return false;
 }
 
 static int mas_gap_search(struct ma_state *mas, unsigned long min, unsigned long max,
@@ -956,7 +1069,7 @@ static int mas_gap_search(struct ma_state *mas, unsigned long min, unsigned long
 		return -EINVAL;
 	if (!root)
 		mt_gap_fit(&gs, 0, ULONG_MAX);
-	else if (!mt_gap_walk(&gs, root, 0, ULONG_MAX))
+	else if (!(rev ? mt_gap_walk(&gs, root, true) : mt_gap_walk(&gs, root, false)))
 		return -EBUSY;
 	mas->index = gs.index;
 	mas->last = gs.last;

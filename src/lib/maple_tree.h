@@ -14,7 +14,10 @@
  *   - Writers (everything that stores, erases, duplicates or destroys) are serialized by the
  *     caller's lock. Gap searches (mas_empty_area*) and mt_validate read writer-side state and
  *     need that lock too, as they need mmap_lock in Linux. A writer must not be inside its own
- *     rcu_read_lock() section (a failed batch allocation falls back to synchronize_rcu()).
+ *     rcu_read_lock() section: it waits for a grace period (synchronize_rcu()) when its node
+ *     cache runs dry, to reuse the nodes it replaced while they are still in the CPU cache.
+ *     So a reader must not wait for the writer's lock, or for anything the writer holds,
+ *     inside a read-side critical section (the kernel forbids sleeping there too).
  *   - A writer builds new nodes, publishes them with a release store and frees replaced nodes
  *     only after a grace period. A reader sees every entry as it was at some moment during its
  *     read-side critical section.

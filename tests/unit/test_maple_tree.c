@@ -499,6 +499,46 @@ static void test_alloc_failure(void **state)
 	ref_destroy(&ref);
 }
 
+/*
+ * Stores that overflow a leaf push slots into a sibling with room or split the leaf; erases
+ * that leave a leaf under minimum fill, or that erase a range next to a NULL range at the edge
+ * of the sibling leaf, rebuild the leaf with that sibling. All under a copy of the parent
+ * (mas_wr_rebalance): a packed VMA-like tree gets random splits (some with a failed
+ * allocation at every point first), then every other VMA erased, each erase with failures.
+ */
+static void test_sibling_rebalance(void **state)
+{
+	struct maple_tree mt;
+	struct ref_tree ref = { 0 };
+	unsigned int points = 0;
+	unsigned long i, n = 1200, seed = 3;
+
+	(void)state;
+	mt_init_flags(&mt, MT_FLAGS_ALLOC_RANGE);
+	for (i = 0; i < n; i++)
+		store(&mt, &ref, i * 0x3000, i * 0x3000 + 0x1fff, E(i + 1));
+	for (i = 0; i < 4 * n; i++) { /* split off the first page, then fill back */
+		unsigned long k;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		k = (seed >> 33) % n;
+		if (i % 8)
+			store(&mt, &ref, k * 0x3000, k * 0x3000 + 0xfff, E(n + i + 1));
+		else
+			store_with_failures(&mt, &ref, k * 0x3000, k * 0x3000 + 0xfff, E(n + i + 1),
+					    &points);
+		store(&mt, &ref, k * 0x3000, k * 0x3000 + 0x1fff, E(k + 1));
+	}
+	same(&mt, &ref);
+	for (i = 0; i < n; i += 2)
+		store_with_failures(&mt, &ref, i * 0x3000, i * 0x3000 + 0x1fff, NULL, &points);
+	for (i = 1; i < n; i += 4) /* and again, down to a quarter */
+		store_with_failures(&mt, &ref, i * 0x3000, i * 0x3000 + 0x1fff, NULL, &points);
+	assert_true(points > n);
+	mtree_destroy(&mt);
+	ref_destroy(&ref);
+}
+
 /* Long random churn keeps the tree compact: validator fill limits hold throughout. */
 static void test_churn_compact(void **state)
 {
@@ -578,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_gap_search),
 		cmocka_unit_test(test_dup),
 		cmocka_unit_test(test_alloc_failure),
+		cmocka_unit_test(test_sibling_rebalance),
 		cmocka_unit_test(test_churn_compact),
 		cmocka_unit_test(test_append_packs),
 	};
