@@ -30,6 +30,13 @@ int main(int argc, char **argv)
 			return 1;
 		printf("mmap %llu = %#llx\n", (unsigned long long)len[i], (unsigned long long)addr);
 	}
+	for (int i = 0; i < 2; i++) {
+		if (mmlab_mmap(t, 0, len[i], PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
+			       0, &addr))
+			return 1;
+		printf("mmap 32bit %llu = %#llx\n", (unsigned long long)len[i],
+		       (unsigned long long)addr);
+	}
 	mmlab_proc_maps(t, stdout);
 	mmlab_task_destroy(t);
 	mmlab_machine_destroy(m);

@@ -1,7 +1,8 @@
 /*
  * Native side of the layout test: a static non-PIE program (no interpreter, so nothing but the
  * kernel's own choices sits above it) makes three anonymous mappings - one page, 3 MiB, and
- * 4 MiB (which the kernel 2 MiB-aligns) - and prints their addresses and its maps.
+ * 4 MiB (which the kernel 2 MiB-aligns) - then two MAP_32BIT ones, and prints their addresses
+ * and its maps.
  */
 #include <stdio.h>
 #include <sys/mman.h>
@@ -18,6 +19,9 @@ int main(void)
 
 		printf("mmap %zu = %p\n", len[i], p);
 	}
+	for (int i = 0; i < 2; i++) /* bottom-up from 1 GiB */
+		printf("mmap 32bit %zu = %p\n", len[i], mmap(NULL, len[i], PROT_READ,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0));
 	f = fopen("/proc/self/maps", "r");
 	if (!f)
 		return 1;
