@@ -8,6 +8,7 @@
  * MADV_HWPOISON and MADV_SOFT_OFFLINE need CAP_SYS_ADMIN and are refused with -EPERM.
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -229,7 +230,8 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		break;
 	default:
 		*prev = vma;
-		return madvise_page_advice(vma, behavior);
+		return madvise_page_advice(vma, behavior) ?:
+		       madvise_pages(tsk, vma, start, end, behavior);
 	}
 	return madvise_update_vma(tsk, vma, prev, start, end, new_flags, vma->anon_name);
 }

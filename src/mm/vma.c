@@ -11,6 +11,7 @@
  *   vma_merge_new_range() expands prev and/or next    vma_modify() merges or splits
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 #include "mmu/pgrange.h"
 
 #include <string.h>
@@ -40,6 +41,8 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 		get_file(new->vm_file);
 	if (new->anon_name)
 		anon_vma_name_get(new->anon_name);
+	if (new->anon_vma)
+		anon_vma_get(new->anon_vma);
 	return new;
 }
 
@@ -50,6 +53,8 @@ void vm_area_free(struct vm_area_struct *vma)
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	anon_vma_name_put(vma->anon_name);
+	if (vma->anon_vma)
+		anon_vma_put(vma->anon_vma);
 	free(vma);
 }
 
@@ -65,6 +70,7 @@ void fput(struct file *f)
 		return;
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	shmem_inode_free(f->shmem);
 	free(f->path);
 	free(f);
 }
@@ -243,6 +249,7 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 	if (left && right) {
 		struct vm_area_struct *next = vmg->next;
 
+		vma_adopt_anon_vma(vmg->prev, next);
 		vmg->prev->vm_end = next->vm_end;
 		vma_remove(mm, next);
 		mm->vma_seq++;
@@ -294,12 +301,15 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	    (merge_right && left_side && merge_deletes(vma)))
 		return NULL;
 	if (merge_left && merge_right) {
+		vma_adopt_anon_vma(prev, vma);
+		vma_adopt_anon_vma(prev, next);
 		prev->vm_end = next->vm_end;
 		vma_remove(mm, vma);
 		vma_remove(mm, next);
 		return prev;
 	}
 	if (merge_left) {
+		vma_adopt_anon_vma(prev, vma);
 		prev->vm_end = vmg->end;
 		if (right_side) {
 			vma_remove(mm, vma);
@@ -311,6 +321,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 		return prev;
 	}
 	if (merge_right) {
+		vma_adopt_anon_vma(next, vma);
 		next->vm_start = vmg->start;
 		next->vm_pgoff = vmg->pgoff;
 		if (left_side)
@@ -411,6 +422,7 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 		if (err)
 			return err; /* as the kernel: the first split stays, harmlessly */
 	}
+	update_hiwater_vm(mm);
 	vma = find_vma_prev(mm, start, &prev);
 	while (vma && vma->vm_start < end) {
 		next = vma_next(mm, vma);
@@ -422,7 +434,7 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 	}
 	floor = prev ? prev->vm_end : 0;
 	ceiling = vma ? vma->vm_start : 0;
-	pt_unmap_range(mm, start, end, floor, ceiling);
+	unmap_region(mm, start, end, floor, ceiling);
 	return 0;
 }
 
@@ -451,9 +463,9 @@ void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma;
 
+	unmap_region(mm, 0, TASK_SIZE_MAX, 0, 0);
 	while ((vma = vma_next(mm, NULL)))
 		vma_remove(mm, vma);
-	pt_unmap_range(mm, 0, TASK_SIZE_MAX, 0, 0);
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 }
 

@@ -30,11 +30,28 @@ struct mm_config {
 	uint64_t seed;			/* Seeds the random layout */
 };
 
+/*
+ * The per-thread VMA cache (Linux's mm/vmacache.c before 6.1): the last VMAs this thread's
+ * lookups found, in slots indexed by the low bits of the page number. Valid while seqnum equals
+ * mm->vma_seq; any VMA change bumps that and so empties every thread's cache at its next use.
+ */
+#define VMACACHE_BITS 2
+#define VMACACHE_SIZE (1U << VMACACHE_BITS)
+struct vmacache {
+	unsigned long seqnum;		/* mm->vma_seq when the entries were stored */
+	struct vm_area_struct *vmas[VMACACHE_SIZE];
+};
+
 /* One task: the address space plus the process attributes the mm calls consult. */
 struct task {
 	struct mm_struct *mm;
 	struct mm_config cfg;
 	uint64_t rng;			/* State of the layout's random generator */
+	int pid;			/* Thread id */
+	int tgid;			/* Thread-group (process) id */
+	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
+	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
+	struct vmacache vmacache;	/* This thread's VMA lookups */
 };
 
 /* A gap between VMAs, as the gap searches of vma_tree.c find it. */
