@@ -249,9 +249,12 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 	if (left && right) {
 		struct vm_area_struct *next = vmg->next;
 
+		unsigned long end = next->vm_end;
+
 		vma_adopt_anon_vma(vmg->prev, next);
-		vmg->prev->vm_end = next->vm_end;
+		/* Out of the tree first: the tree finds a VMA by its range. */
 		vma_remove(mm, next);
+		vmg->prev->vm_end = end;
 		mm->vma_seq++;
 		return vmg->prev;
 	}
@@ -301,19 +304,22 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	    (merge_right && left_side && merge_deletes(vma)))
 		return NULL;
 	if (merge_left && merge_right) {
+		unsigned long end = next->vm_end;
+
 		vma_adopt_anon_vma(prev, vma);
 		vma_adopt_anon_vma(prev, next);
-		prev->vm_end = next->vm_end;
 		vma_remove(mm, vma);
 		vma_remove(mm, next);
+		prev->vm_end = end;
 		return prev;
 	}
 	if (merge_left) {
 		vma_adopt_anon_vma(prev, vma);
-		prev->vm_end = vmg->end;
 		if (right_side) {
 			vma_remove(mm, vma);
+			prev->vm_end = vmg->end;
 		} else {
+			prev->vm_end = vmg->end;
 			vma->vm_pgoff += (vmg->end - vma->vm_start) >> PAGE_SHIFT;
 			vma->vm_start = vmg->end;
 			mm->vma_seq++;
