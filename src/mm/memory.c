@@ -324,6 +324,47 @@ void unmap_region(struct mm_struct *mm, unsigned long start, unsigned long end,
 	free_pgd_range(mm, start, end, floor, ceiling);
 }
 
+struct move_state {
+	long delta;				/* new address minus old */
+	unsigned long flush_start, flush_end;	/* Old entries cleared */
+	int err;
+};
+
+static int move_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct move_state *s = data;
+	pte_t *dst = pte_alloc_map(mm, addr + (unsigned long)s->delta);
+
+	if (IS_ERR(dst)) {
+		s->err = (int)PTR_ERR(dst);
+		return 1;
+	}
+	VM_BUG_ON(!pte_none(*dst));
+	set_pte_at(mm, addr + (unsigned long)s->delta, dst, ptep_get_and_clear(mm, addr, ptep));
+	if (!s->flush_end)
+		s->flush_start = addr;
+	s->flush_end = addr + PAGE_SIZE;
+	return 0;
+}
+
+/**
+ * move_page_tables - mremap's move of the entries of [@old_addr, @old_addr + @len) to
+ * @new_addr: frames, map counts and RSS stay as they are, the old translations are flushed.
+ * Context: mmap_lock held for writing; the ranges do not overlap; the new VMA exists.
+ * Return: 0, or -ENOMEM when a table for the new range cannot be allocated (the entries not
+ * moved yet stay at the old address, which the caller then unmaps).
+ */
+int move_page_tables(struct mm_struct *mm, unsigned long old_addr, unsigned long new_addr,
+		     unsigned long len)
+{
+	struct move_state s = { .delta = (long)(new_addr - old_addr) };
+
+	(void)walk_pte_range(mm, old_addr, old_addr + len, move_pte, &s);
+	if (s.flush_end)
+		flush_tlb_range(mm, s.flush_start, s.flush_end);
+	return s.err;
+}
+
 struct copy_state {
 	struct vm_area_struct *dst, *src;
 	int err;

@@ -145,6 +145,8 @@ unsigned long zap_page_range(struct mm_struct *mm, unsigned long start, unsigned
 void unmap_region(struct mm_struct *mm, unsigned long start, unsigned long end,
 		  unsigned long floor, unsigned long ceiling);
 int __must_check copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src);
+int move_page_tables(struct mm_struct *mm, unsigned long old_addr, unsigned long new_addr,
+		     unsigned long len);
 long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, bool write);
 int mm_populate(struct task *tsk, unsigned long start, unsigned long len,

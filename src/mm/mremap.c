@@ -7,6 +7,7 @@
  * multi-VMA moves, and VM_ACCOUNT overcommit charges.
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 
 #include <sys/mman.h>
 
@@ -105,6 +106,7 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 			   vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT));
 	if (!new_vma)
 		return -ENOMEM;
+	(void)move_page_tables(mm, old_addr, new_addr, min(old_len, new_len));
 	vm_stat_account(mm, vm_flags, (long)(new_len >> PAGE_SHIFT));
 	if (flags & MREMAP_DONTUNMAP) {
 		/* The old range stays mapped, emptied and unlocked. */

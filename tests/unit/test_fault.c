@@ -661,6 +661,34 @@ static void test_fault_oom(void **state)
 	mmlab_exit(t);
 }
 
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#endif
+
+/* mremap moves the pages with the VMA: same frames, same RSS, nothing left behind. */
+static void test_mremap_moves_pages(void **state)
+{
+	struct env *e = *state;
+	struct mmlab_task *t = task(e, NULL);
+	uint64_t a = map(t, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE), n;
+
+	for (int i = 0; i < 4; i++)
+		put_byte(t, a + i * PG + 1, (unsigned char)(0x30 + i));
+	assert_int_equal(mmlab_munmap(t, a + 4 * PG, 4 * PG), 0);
+	assert_int_equal(mmlab_mmap(t, a + 4 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				    MAP_FIXED, -1, 0, &n), 0);	/* a blocker: growing must move */
+	assert_int_equal(mmlab_mremap(t, a, 4 * PG, 6 * PG, MREMAP_MAYMOVE, 0, &n), 0);
+	assert_int_not_equal(n, a);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(get_byte(t, n + i * PG + 1), 0x30 + i);
+	assert_int_equal(get_byte(t, n + 5 * PG), 0);
+	assert_int_equal(mem(t).rss_anon, 4);
+	expect_fault(t, a, "r", SIGSEGV, SEGV_MAPERR_);
+	check(t);
+	mmlab_exit(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +710,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_vmacache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_frees_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_oom, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_moves_pages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
