@@ -42,6 +42,7 @@ tsan: deps
 # tree after every operation (takes minutes).
 slowtest: check
 	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
+	cd $(CHECK) && MMLAB_FAULT_SLOW=1 ./tests/test_fault_stress
 
 # Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
 # in the mode without host page faults (DIFF_MODE=full adds mlock/MAP_LOCKED/MAP_POPULATE,
