@@ -163,6 +163,10 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 
 	if (file && file->shmem)
 		return shmem_fault(vmf);
+	/* do_cow_fault prepares the anon_vma before it looks for the file's page. */
+	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED) &&
+	    anon_vma_prepare(vmf->vma))
+		return VM_FAULT_OOM;
 	/* Regular files need the page cache, a later issue: SIGBUS BUS_ADRERR until then. */
 	return VM_FAULT_SIGBUS;
 }
@@ -466,16 +470,41 @@ long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsig
  * the end of the file (SIGBUS, so -EFAULT).
  */
 static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
-				unsigned long end)
+				unsigned long end, bool write)
 {
 	struct file *f = vma->vm_file;
 	pgoff_t last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT);
 	struct stat st;
 
+	/*
+	 * A write fault COWs, and do_cow_fault prepares the anon_vma before it reads the page
+	 * (or finds it beyond the end of the file): the VMA has its anon_vma either way.
+	 */
+	if (write && anon_vma_prepare(vma))
+		return -ENOMEM;
 	if (f->regular && f->host_fd >= 0 && !fstat(f->host_fd, &st) &&
 	    last > (unsigned long)(st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
 		return -EFAULT;
 	return (long)((end - start) >> PAGE_SHIFT);
+}
+
+/**
+ * mm_populate_vma - fault in [@start, @end) of @vma as __mm_populate does for each VMA:
+ * private writable memory with write faults (so COW is broken now), the rest with reads,
+ * forced through a missing VM_READ.
+ * Context: mmap_lock held.
+ * Return: pages done, or -EFAULT (PROT_NONE, or a page that cannot be faulted) / -ENOMEM.
+ */
+long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end)
+{
+	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+
+	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return -EFAULT;
+	if (vma->vm_file && !vma->vm_file->shmem)
+		return populate_file_range(vma, start, end, write);
+	return populate_vma_page_range(tsk, vma, start, end, write);
 }
 
 /**
@@ -502,13 +531,7 @@ int mm_populate(struct task *tsk, unsigned long start, unsigned long len, bool i
 		nend = min(end, vma->vm_end);
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
 			continue;
-		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
-			ret = -EFAULT;
-		else if (vma->vm_file && !vma->vm_file->shmem)
-			ret = populate_file_range(vma, nstart, nend);
-		else
-			ret = populate_vma_page_range(tsk, vma, nstart, nend,
-					(vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
+		ret = mm_populate_vma(tsk, vma, nstart, nend);
 		if (ret < 0 && !ignore_errors)
 			return (int)ret;
 	}
@@ -622,7 +645,10 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 
 		if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & VM_READ))
 			return -EINVAL;
-		ret = populate_vma_page_range(tsk, vma, start, end, write);
+		if (vma->vm_file && !vma->vm_file->shmem)
+			ret = populate_file_range(vma, start, end, write);
+		else
+			ret = populate_vma_page_range(tsk, vma, start, end, write);
 		return ret < 0 ? (int)ret : 0;
 	}
 	default:

@@ -149,6 +149,8 @@ int move_page_tables(struct mm_struct *mm, unsigned long old_addr, unsigned long
 		     unsigned long len);
 long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, bool write);
+long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end);
 int mm_populate(struct task *tsk, unsigned long start, unsigned long len,
 		bool ignore_errors);
 int __must_check madvise_pages(struct task *tsk, struct vm_area_struct *vma,

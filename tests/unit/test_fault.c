@@ -721,6 +721,47 @@ static void test_mremap_fixed_multi_vma_moves_pages(void **state)
 	mmlab_exit(t);
 }
 
+/* The number of /proc/pid/maps lines that start in [start, end). */
+static int vmas_in(struct mmlab_task *t, uint64_t start, uint64_t end)
+{
+	FILE *f = tmpfile();
+	unsigned long lo, hi;
+	char line[512];
+	int n = 0;
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_proc_maps(t, f), 0);
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo >= start && lo < end)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * mprotect making a locked private VMA writable writes its pages in at once (mprotect_fixup's
+ * populate): the COW copies exist, the VMA has an anon_vma, and so it keeps VM_ACCOUNT when
+ * it becomes read-only again and does not merge back with its untouched neighbour - the host's
+ * maps show the same two VMAs (diffmm's full mode).
+ *
+ *   | locked r-- 4 pages |  ->  | r-- | rw- (written) |  ->  | r-- | r-- (own anon_vma) |
+ */
+static void test_mprotect_locked_writable_populates(void **state)
+{
+	struct env *e = *state;
+	struct mmlab_task *t = task(e, NULL);
+	uint64_t a = map(t, 4 * PG, PROT_READ, MAP_PRIVATE | MAP_LOCKED);
+
+	assert_int_equal(mem(t).rss_anon, 0);	/* read-populated: the zero page */
+	assert_int_equal(mmlab_mprotect(t, a + 2 * PG, 2 * PG, PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(mem(t).rss_anon, 2);
+	assert_int_equal(mmlab_mprotect(t, a + 2 * PG, 2 * PG, PROT_READ), 0);
+	assert_int_equal(vmas_in(t, a, a + 4 * PG), 2);
+	check(t);
+	mmlab_exit(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +784,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_frees_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_oom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mremap_moves_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mprotect_locked_writable_populates, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_mremap_fixed_multi_vma_moves_pages, setup,
 						teardown),
 	};
