@@ -101,6 +101,7 @@ struct run_call {
 	struct run_proc *proc;
 	long ret;                      /* raw return: -4095..-1 is -errno */
 	bool failed;                   /* an argument did not evaluate (already reported) */
+	struct sbuf *out;              /* a pseudo-call's result without "= RESULT" goes here */
 };
 
 void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)
