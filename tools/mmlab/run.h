@@ -44,6 +44,8 @@ struct run_proc {
 	struct run_mm *mm;       /* RUN_PROC_TASK */
 	bool exited;             /* exit() or +++ exited +++ */
 	unsigned int fork_line;  /* RUN_PROC_FORKED: the line of the fork */
+	unsigned int exec_line;  /* a forked child's execve: its later calls are another
+				    program's, which mmlab cannot load */
 };
 
 /* A clone/fork seen anywhere in the log, by child pid (children may print before it returns). */

@@ -325,24 +325,57 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 		return RUN_NO_RESULT;
 	pid = res->kind == SC_RES_VALUE ? (int)res->val : r->next_pid;
 	shares = c->proc->kind == RUN_PROC_TASK && run_clone_shares_vm(r, c->rec, &has_flags);
-	if (!shares)
-		run_msg(r, c->rec->line, "%s: copying forks are not implemented yet; the calls of "
-			"pid %d will not be run", c->rec->name, pid);
 	child = run_proc_of(r, pid, c->rec->line);
 	if (!child)
 		return RUN_REPORTED;
+	if (!shares && child->kind == RUN_PROC_FORKED)
+		run_msg(r, c->rec->line, "%s: mmlab could not make this copying fork; the calls of "
+			"pid %d will not be run", c->rec->name, pid);
 	c->ret = pid;
 	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
 }
 
+static void mm_exit(struct runner *r, struct run_mm *mm);
+
+/*
+ * execve after the program started: the new program cannot be loaded. The first task goes on
+ * in its old address space; a forked child's old address space is released, as exec releases
+ * it (and its vfork parent), and its later calls are reported, not run.
+ */
 static enum run_status sys_execve(struct runner *r, struct run_call *c)
 {
-	if (c->proc->kind == RUN_PROC_TASK && r->seen_memory_call &&
-	    (c->rec->res.kind == SC_RES_NONE ||
-	     (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
+	struct run_proc *p = c->proc;
+
+	if (p->kind != RUN_PROC_TASK || !r->seen_memory_call ||
+	    !(c->rec->res.kind == SC_RES_NONE ||
+	      (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
+		return RUN_SKIPPED;
+	if (p->mm == r->procs[0]->mm) {
 		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
-			"of pid %d act on the old address space", c->rec->name, c->proc->pid);
+			"of pid %d act on the old address space", c->rec->name, p->pid);
+		return RUN_SKIPPED;
+	}
+	run_msg(r, c->rec->line, "%s: loading a new program is not modelled; the later calls of "
+		"pid %d are not run", c->rec->name, p->pid);
+	mm_exit(r, p->mm);
+	p->exec_line = c->rec->line;
 	return RUN_SKIPPED;
+}
+
+/*
+ * The process is gone: mmlab_exit frees its address space (and resumes a vfork parent). The
+ * first task's is kept until the end, for --final-maps.
+ */
+static void mm_exit(struct runner *r, struct run_mm *mm)
+{
+	mm->exited = true;
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == mm)
+			r->procs[k]->exited = true;
+	if (mm != r->procs[0]->mm && mm->task) {
+		mmlab_exit(mm->task);
+		mm->task = NULL;
+	}
 }
 
 static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
@@ -351,16 +384,20 @@ static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
 		c->proc->exited = true;
 		return RUN_SKIPPED;
 	}
-	c->proc->mm->exited = true;
-	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (r->procs[k]->mm == c->proc->mm)
-			r->procs[k]->exited = true;
+	mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
+/* exit(2) ends a thread; the last thread of an address space ends the process. */
 static enum run_status sys_exit(struct runner *r, struct run_call *c)
 {
 	c->proc->exited = true;
+	if (c->proc->kind != RUN_PROC_TASK)
+		return RUN_SKIPPED;
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == c->proc->mm && !r->procs[k]->exited)
+			return RUN_SKIPPED;
+	mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
@@ -600,7 +637,13 @@ static bool task_live(struct runner *r, struct run_call *c)
 
 	if (p->kind == RUN_PROC_FORKED) {
 		run_msg(r, c->rec->line, "%s: not run: pid %d comes from the copying fork at line "
-			"%u, which is not implemented yet", c->rec->name, p->pid, p->fork_line);
+			"%u, which mmlab could not make", c->rec->name, p->pid, p->fork_line);
+		r->n.not_run++;
+		return false;
+	}
+	if (p->exec_line) {
+		run_msg(r, c->rec->line, "%s: not run: pid %d runs the program it loaded at line %u",
+			c->rec->name, p->pid, p->exec_line);
 		r->n.not_run++;
 		return false;
 	}
