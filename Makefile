@@ -42,12 +42,13 @@ tsan: deps
 # tree after every operation (takes minutes).
 slowtest: check
 	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
+	cd $(CHECK) && MMLAB_FAULT_SLOW=1 ./tests/test_fault_stress
 
 # Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
-# in the mode without host page faults (DIFF_MODE=full adds mlock/MAP_LOCKED/MAP_POPULATE,
-# exact only with the fault layer).
+# with the calls that fault pages in (mlock, MAP_LOCKED, MAP_POPULATE); DIFF_MODE=nofault
+# leaves those out.
 DIFF_SEEDS ?= 10000
-DIFF_MODE ?= nofault
+DIFF_MODE ?= full
 difftest: check
 	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS) 60 $(DIFF_MODE)
 

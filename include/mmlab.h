@@ -171,6 +171,80 @@ MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t ad
 MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out);
 MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
 
+/*
+ * Processes, threads and page-level memory (the fault layer). Anonymous memory behaves page
+ * by page as Linux's: a read of untouched private memory maps the shared zero page, a write
+ * allocates a zeroed frame, fork shares private pages copy-on-write, MAP_SHARED|MAP_ANONYMOUS
+ * is one shmem object shared with fork children. Faults on file-backed mappings are SIGBUS
+ * BUS_ADRERR until the page cache exists.
+ */
+
+/* fork(2): a child with a copy-on-write copy of @t's address space and fd table. */
+MMLAB_EXPORT int mmlab_fork(struct mmlab_task *t, struct mmlab_task **child);
+/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits. */
+MMLAB_EXPORT int mmlab_vfork(struct mmlab_task *t, struct mmlab_task **child);
+/*
+ * clone(2) with CLONE_* @flags (low byte: exit signal). CLONE_VM shares the mm (threads with
+ * CLONE_THREAD|CLONE_SIGHAND|CLONE_VM), CLONE_VFORK suspends @t. -EINVAL for combinations
+ * Linux refuses or flags not modelled (namespaces, pidfd, ...).
+ */
+MMLAB_EXPORT int mmlab_clone(struct mmlab_task *t, unsigned long flags,
+			     struct mmlab_task **child);
+/* exit(2): frees the task; the last task using an mm frees its every page and table. */
+MMLAB_EXPORT void mmlab_exit(struct mmlab_task *t);
+MMLAB_EXPORT int mmlab_task_pid(const struct mmlab_task *t);
+MMLAB_EXPORT int mmlab_task_tgid(const struct mmlab_task *t);
+/* 1 when both tasks use one address space. */
+MMLAB_EXPORT int mmlab_task_same_mm(const struct mmlab_task *a, const struct mmlab_task *b);
+/* The CPU context (0..nr_cpus-1) the task's accesses run on; -EINVAL for no such CPU. */
+MMLAB_EXPORT int mmlab_task_set_cpu(struct mmlab_task *t, unsigned int cpu);
+
+/*
+ * Memory access by the task, faulting as the CPU would. Each returns 0, or -EFAULT with
+ * @fault (if not NULL) holding the signal Linux delivers: {SIGSEGV, SEGV_MAPERR/SEGV_ACCERR,
+ * si_addr}, {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
+ * -EINVAL for bad arguments, -EBUSY while the task waits for a vfork child.
+ * mmlab_touch accesses one byte of every page of [addr, addr+len): "r" loads, "w" stores the
+ * byte's own value (contents unchanged, the page becomes dirty), "x" fetches.
+ */
+MMLAB_EXPORT int mmlab_touch(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			     const char *mode, struct mmlab_fault *fault);
+MMLAB_EXPORT int mmlab_poke(struct mmlab_task *t, uint64_t addr, const void *buf, uint64_t len,
+			    struct mmlab_fault *fault);
+MMLAB_EXPORT int mmlab_peek(struct mmlab_task *t, uint64_t addr, void *buf, uint64_t len,
+			    struct mmlab_fault *fault);
+/* mincore(2): @vec gets one byte per page (bit 0: resident). 0, -EINVAL, -ENOMEM. */
+MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			       unsigned char *vec);
+/* pkey_alloc/pkey_free/pkey_mprotect(2) as on a CPU without protection keys (this host). */
+MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
+				  unsigned long init_val);
+MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey);
+MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
+				     int pkey);
+/* Memory pressure on MADV_FREE pages: drops those not written since. Returns pages freed. */
+MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
+
+/* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
+struct mmlab_task_mem {
+	uint64_t minflt, majflt;	/* This task's faults (stat fields 10 and 12) */
+	uint64_t rss_anon, rss_file, rss_shmem, swapents; /* RssAnon RssFile RssShmem VmSwap */
+	uint64_t rss;			/* VmRSS: anon + file + shmem */
+	uint64_t hiwater_rss;		/* VmHWM */
+	uint64_t total_vm, hiwater_vm;	/* VmSize, VmPeak */
+	uint64_t pgtables_bytes;	/* VmPTE, in bytes */
+	uint64_t mm_users;		/* Tasks sharing the mm */
+};
+MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st);
+/*
+ * /proc/vmstat event counters by name ("pgfault", "pgmajfault", "pgalloc_normal", "pgfree",
+ * "pgreuse", "vmacache_find_calls", "vmacache_find_hits", and mmlab's own "mmlab_cow_fault",
+ * "mmlab_zero_page_fault"). 0, or -ENOENT for an unknown name.
+ */
+MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *m, const char *name, uint64_t *val);
+/* The @i-th counter's name (NULL past the end); *kernel = 1 when Linux has that line. */
+MMLAB_EXPORT const char *mmlab_vmstat_name(unsigned int i, int *kernel);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,11 +8,11 @@
  * MADV_HWPOISON and MADV_SOFT_OFFLINE need CAP_SYS_ADMIN and are refused with -EPERM.
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MADV_SOFT_OFFLINE
@@ -255,7 +255,8 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		break;
 	default:
 		*prev = vma;
-		return madvise_page_advice(vma, behavior, start, end);
+		return madvise_page_advice(vma, behavior, start, end) ?:
+		       madvise_pages(tsk, vma, start, end, behavior);
 	}
 	return madvise_update_vma(tsk, vma, prev, start, end, new_flags, vma->anon_name);
 }
@@ -430,37 +431,6 @@ static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned lon
 	return count;
 }
 
-/*
- * The populate step of mlock (mm/gup.c's __mm_populate without ignore_errors): faulting the
- * range in fails, after the VMAs were locked, on the first page that cannot be faulted - any
- * page of a PROT_NONE VMA, a file page at or beyond the end of the file. VM_IO/VM_PFNMAP VMAs
- * are skipped and VM_LOCKONFAULT ones are left for their faults. The pages themselves are the
- * fault layer's; this decides only where the kernel's populate stops.
- * Return: 0 or -EFAULT.
- */
-static int mlock_populate_check(struct mm_struct *mm, unsigned long start, unsigned long end)
-{
-	VMA_ITERATOR(vmi, mm, start);
-	struct vm_area_struct *vma;
-	struct stat st;
-
-	for_each_vma_range(vmi, vma, end) {
-		struct file *f = vma->vm_file;
-		unsigned long first = max(start, vma->vm_start);
-		pgoff_t pgoff = vma->vm_pgoff + ((first - vma->vm_start) >> PAGE_SHIFT);
-
-		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
-			continue;
-		if (!(vma->vm_flags & VM_ACCESS_FLAGS))
-			return -EFAULT;
-		if (f && f->regular && f->host_fd >= 0 && !fstat(f->host_fd, &st) &&
-		    pgoff + ((min(end, vma->vm_end) - first) >> PAGE_SHIFT) >
-			    (unsigned long)(st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
-			return -EFAULT;
-	}
-	return 0;
-}
-
 /**
  * sys_mlock2 - mlock2(2); mlock(2) is mlock2 with flags 0.
  * Return: 0; -EINVAL (flags, wrapping range); -EPERM (RLIMIT_MEMLOCK 0 without
@@ -489,8 +459,14 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 	err = apply_vma_lock_flags(tsk, start, len, vm_flags);
 	if (err || (flags & MLOCK_ONFAULT))
 		return err;
-	/* __mlock_posix_error_return(): a fault failure reads as ENOMEM */
-	return mlock_populate_check(tsk->mm, start, start + len) ? -ENOMEM : 0;
+	/*
+	 * The VMAs stay locked whatever the fault-in does; __mlock_posix_error_return(): a page
+	 * that cannot be faulted reads as ENOMEM, no memory for it as EAGAIN.
+	 */
+	err = mm_populate(tsk, start, len, false);
+	if (err == -EFAULT)
+		return -ENOMEM;
+	return err == -ENOMEM ? -EAGAIN : err;
 }
 
 long sys_munlock(struct task *tsk, unsigned long start, size_t len)
@@ -542,7 +518,11 @@ long sys_mlockall(struct task *tsk, int flags)
 	if ((flags & MCL_CURRENT) && !tsk->cfg.cap_ipc_lock &&
 	    tsk->mm->total_vm > tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT)
 		return -ENOMEM;
-	return apply_mlockall_flags(tsk, flags);
+	apply_mlockall_flags(tsk, flags);
+	/* Locks what it can and faults in what it can: populate errors are ignored. */
+	if ((flags & MCL_CURRENT) && !(flags & MCL_ONFAULT))
+		mm_populate(tsk, 0, TASK_SIZE_MAX, true);
+	return 0;
 }
 
 long sys_munlockall(struct task *tsk)

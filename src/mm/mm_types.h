@@ -17,6 +17,8 @@
 #include <sys/types.h>
 
 struct machine;
+struct anon_vma;
+struct shmem_inode;
 
 typedef unsigned long vm_flags_t;
 typedef unsigned long pgoff_t;
@@ -102,6 +104,7 @@ struct file {
 	bool regular;			/* S_ISREG: mmap-able with page-cache rules */
 	bool noexec;			/* On a noexec mount: PROT_EXEC is refused with EPERM */
 	bool append;			/* IS_APPEND inode */
+	struct shmem_inode *shmem;	/* Pages of a shared anonymous mapping (shmem.c), or NULL */
 };
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
@@ -122,9 +125,18 @@ struct vm_area_struct {
 	struct file *vm_file;		/* Mapped file (a reference), or NULL */
 	const struct vm_operations_struct *vm_ops; /* NULL for anonymous memory */
 	void *vm_private_data;		/* Owner of vm_ops's state */
-	void *anon_vma;			/* Reverse-map root of its anonymous pages: NULL until the
-					 * first write fault (the fault layer assigns it) */
+	struct anon_vma *anon_vma;	/* Reverse-map root of its anonymous pages: NULL until the
+					 * first write fault (rmap.c); a reference */
 	struct anon_vma_name *anon_name; /* PR_SET_VMA_ANON_NAME, a reference, or NULL */
+};
+
+/* The RSS counters of an mm (include/linux/mm_types_task.h), in pages. */
+enum {
+	MM_FILEPAGES,			/* Page-cache pages of regular files */
+	MM_ANONPAGES,			/* Anonymous pages (not the shared zero page) */
+	MM_SWAPENTS,			/* Swap entries in the page tables */
+	MM_SHMEMPAGES,			/* Shared-memory (shmem) pages */
+	NR_MM_COUNTERS
 };
 
 /* mm->flags bits (include/linux/sched/coredump.h). */
@@ -163,6 +175,13 @@ struct mm_struct {
 	unsigned long exec_vm;		/* VM_EXEC & ~VM_WRITE & ~VM_STACK (VmExe) */
 	unsigned long stack_vm;		/* VM_STACK (VmStk) */
 	vm_flags_t def_flags;		/* Added to every new VMA: mlockall(MCL_FUTURE) */
+
+	/* Page accounting, kept by the fault layer (memory.c) under the page-table lock */
+	long rss_stat[NR_MM_COUNTERS];	/* Resident pages by type; read with get_mm_counter() */
+	unsigned long hiwater_rss;	/* RSS peak before the last shrink (VmHWM, with rss) */
+	unsigned long hiwater_vm;	/* total_vm peak before the last unmap (VmPeak) */
+	uint16_t pkey_allocation_map;	/* Protection keys handed out (arch mm context) */
+	int execute_only_pkey;		/* Key reserved for PROT_EXEC-only, or -1 */
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

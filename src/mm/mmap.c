@@ -8,6 +8,7 @@
  * 32-bit compat bases.
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -386,7 +387,7 @@ static unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long a
 }
 
 /* The file a shared anonymous mapping gets: shmem's "/dev/zero (deleted)" (shmem_zero_setup). */
-static struct file *shmem_zero_file(void)
+static struct file *shmem_zero_file(struct machine *m, unsigned long len)
 {
 	static unsigned long next_ino = 1;
 	struct file *f = calloc(1, sizeof(*f));
@@ -394,7 +395,10 @@ static struct file *shmem_zero_file(void)
 	if (!f)
 		return NULL;
 	f->path = strdup("/dev/zero");
-	if (!f->path) {
+	f->shmem = shmem_inode_alloc(m, len);
+	if (!f->path || !f->shmem) {
+		free(f->path);
+		shmem_inode_free(f->shmem);
 		free(f);
 		return NULL;
 	}
@@ -452,7 +456,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		return -ENOMEM;
 	if (!vma) {
 		if (!file && (vm_flags & VM_SHARED)) {
-			shm = shmem_zero_file();
+			shm = shmem_zero_file(mm->machine, len);
 			if (!shm)
 				return -ENOMEM;
 		}

@@ -42,6 +42,7 @@ struct machine {
 	struct mmu_cpu *cpus[MMLAB_MAX_CPUS]; /* CPU contexts, by id; NULL where none */
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters */
+	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 };
 
 static inline unsigned long page_to_pfn(const struct machine *m, const struct page *page)

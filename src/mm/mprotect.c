@@ -6,6 +6,7 @@
  * sealing, and overcommit refusal when write access adds VM_ACCOUNT.
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 #include "mmu/pgrange.h"
 
 #include <sys/mman.h>
@@ -14,10 +15,11 @@
 #define PROT_SEM 0x8
 #endif
 
-static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
+static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 			  struct vm_area_struct **pprev, unsigned long start, unsigned long end,
 			  vm_flags_t newflags, struct vm_area_struct **out)
 {
+	struct mm_struct *mm = tsk->mm;
 	vm_flags_t oldflags = vma->vm_flags;
 	long nrpages = (long)((end - start) >> PAGE_SHIFT);
 
@@ -44,6 +46,14 @@ static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 	pt_change_protection(mm, start, end, vma->vm_page_prot);
 	vm_stat_account(mm, oldflags, -nrpages);
 	vm_stat_account(mm, newflags, nrpages);
+	/*
+	 * A locked private VMA that becomes writable is written in now, so that the COW happens
+	 * here rather than in a later fault; its new pages give it an anon_vma, which then keeps
+	 * VM_ACCOUNT through a later mprotect and decides its merges. Failures are ignored.
+	 */
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (newflags & VM_WRITE) &&
+	    !(newflags & VM_LOCKONFAULT))
+		(void)mm_populate_vma(tsk, vma, start, end);
 	return 0;
 }
 
@@ -113,7 +123,7 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 			break;
 		}
 		tmp = min(vma->vm_end, end);
-		error = mprotect_fixup(mm, vma, &prev, nstart, tmp, newflags, &done);
+		error = mprotect_fixup(tsk, vma, &prev, nstart, tmp, newflags, &done);
 		if (error)
 			break;
 		tmp = done->vm_end;

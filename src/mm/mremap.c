@@ -1,12 +1,13 @@
 /*
  * mremap(2) (mm/mremap.c): shrink in place, grow in place when the space after the VMA is
- * free, or move to a new place (MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP). A moved VMA
- * that has no anonymous pages yet takes the new address as its vm_pgoff, so it can merge with
- * neighbours there, as copy_vma() arranges. Left out: moving page tables (there are no pages
- * until the fault layer exists, so there is nothing to move), hugetlb, userfaultfd, the 6.17
- * multi-VMA moves, and VM_ACCOUNT overcommit charges.
+ * free, or move to a new place (MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP), page-table
+ * entries and all (memory.c's move_page_tables); MREMAP_FIXED without a size change moves
+ * every VMA of the range (the 6.17 multi-VMA moves). A moved VMA that has no anonymous pages
+ * yet takes the new address as its vm_pgoff, so it can merge with neighbours there, as
+ * copy_vma() arranges. Left out: hugetlb, userfaultfd and VM_ACCOUNT overcommit charges.
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 
 #include <sys/mman.h>
 
@@ -106,6 +107,7 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 			   vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT));
 	if (!new_vma)
 		return -ENOMEM;
+	(void)move_page_tables(mm, old_addr, new_addr, min(old_len, new_len));
 	vm_stat_account(mm, vm_flags, (long)(new_len >> PAGE_SHIFT));
 	if (flags & MREMAP_DONTUNMAP) {
 		/* The old range stays mapped, emptied and unlocked. */

@@ -19,6 +19,11 @@ const char *const vmstat_text[NR_VM_EVENT_ITEMS] = {
 	[NR_TLB_REMOTE_FLUSH] = "nr_tlb_remote_flush",
 	[NR_TLB_LOCAL_FLUSH_ALL] = "nr_tlb_local_flush_all",
 	[NR_TLB_LOCAL_FLUSH_ONE] = "nr_tlb_local_flush_one",
+	[PGREUSE] = "pgreuse",
+	[VMACACHE_FIND_CALLS] = "vmacache_find_calls",
+	[VMACACHE_FIND_HITS] = "vmacache_find_hits",
+	[COW_FAULT] = "mmlab_cow_fault",
+	[ZERO_PAGE_FAULT] = "mmlab_zero_page_fault",
 };
 
 static inline unsigned int buddy_order(const struct page *page)

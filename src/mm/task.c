@@ -8,6 +8,8 @@
  */
 #include "mm/mmzone.h"
 #include "mm/vma.h"
+#include "mm/memory.h"
+#include "mm/task.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
 
@@ -20,23 +22,16 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#define MMLAB_NR_FDS 1024
 #define STACK_RND_MASK 0x3fffffUL
 #define ELF_ET_DYN_BASE 0x555555554000UL
 #define DEFAULT_IMAGE_END 0x5000UL	/* Where a small PIE's bss ends, from its load address */
 #define INITIAL_STACK 0x21000UL		/* 132 KiB: what a small program's [stack] spans */
 
 
-struct mmlab_task {
-	struct task tsk;
-	struct mm_struct mm;
-	struct file *fds[MMLAB_NR_FDS];	/* The fd table */
-};
-
 /* The address space of @t, for white-box tests (tests/unit/test_vma_merge.c). */
 struct mm_struct *task_mm(struct mmlab_task *t)
 {
-	return &t->mm;
+	return t->tsk.mm;
 }
 
 static const char *vvar_name(struct vm_area_struct *vma)
@@ -92,23 +87,12 @@ static void task_config(struct task *tsk, const struct mmlab_task_config *c)
 
 static int mm_init(struct mmlab_task *t, struct mmlab_machine *m)
 {
-	struct mm_struct *mm = &t->mm;
-	int err;
+	struct mm_struct *mm = mm_alloc(machine_of(m), &t->tsk.cfg);
 
-	mm->machine = machine_of(m);
-	mm->mm_users = mm->mm_count = 1;
-	mm->max_map_count = t->tsk.cfg.max_map_count;
-	mm->mmap_min_addr = t->tsk.cfg.mmap_min_addr;
-	mm->task_size = TASK_SIZE_MAX;
-	pthread_rwlock_init(&mm->mmap_lock, NULL);
-	pthread_mutex_init(&mm->page_table_lock, NULL);
-	err = vma_tree_init(mm);
-	if (err)
-		return err;
-	err = pgd_alloc(mm);
-	if (err)
-		vma_tree_destroy(mm);
-	return err;
+	if (IS_ERR(mm))
+		return (int)PTR_ERR(mm);
+	t->tsk.mm = mm;
+	return 0;
 }
 
 static struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab_task_config *c)
@@ -117,8 +101,8 @@ static struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab
 
 	if (!t)
 		return NULL;
-	t->tsk.mm = &t->mm;
 	task_config(&t->tsk, c);
+	t->tsk.pid = t->tsk.tgid = alloc_pid(machine_of(m));
 	if (mm_init(t, m)) {
 		free(t);
 		return NULL;
@@ -138,7 +122,7 @@ static unsigned long randomize_page(struct task *tsk, unsigned long start, unsig
 static int setup_exec_layout(struct mmlab_task *t, const struct mmlab_task_config *c)
 {
 	struct task *tsk = &t->tsk;
-	struct mm_struct *mm = &t->mm;
+	struct mm_struct *mm = t->tsk.mm;
 	unsigned long stack_top = DEFAULT_MAP_WINDOW, load, vdso;
 	int err;
 
@@ -195,17 +179,8 @@ MMLAB_EXPORT int mmlab_task_create(struct mmlab_machine *m, const struct mmlab_t
 
 MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t)
 {
-	if (!t)
-		return;
-	for (int i = 0; i < MMLAB_NR_FDS; i++)
-		if (t->fds[i])
-			fput(t->fds[i]);
-	exit_mmap(&t->mm);
-	pgd_free(&t->mm);
-	vma_tree_destroy(&t->mm);
-	pthread_rwlock_destroy(&t->mm.mmap_lock);
-	pthread_mutex_destroy(&t->mm.page_table_lock);
-	free(t);
+	if (t)
+		task_exit(t);
 }
 
 static struct file *file_from_host(int fd, const char *path, int flags)
@@ -286,6 +261,23 @@ static void mmap_write_unlock(struct mm_struct *mm)
 	pthread_rwlock_unlock(&mm->mmap_lock);
 }
 
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01
+#endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4
+#endif
+
+/* do_mmap's *populate: MAP_POPULATE without MAP_NONBLOCK, or a locked, not on-fault VMA. */
+static bool mmap_wants_populate(struct mm_struct *mm, int flags)
+{
+	vm_flags_t locked = (flags & MAP_LOCKED ? VM_LOCKED : 0) | mm->def_flags;
+
+	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+		return true;
+	return (locked & VM_LOCKED) && !(locked & VM_LOCKONFAULT);
+}
+
 /* The long result of a system call: an address or -errno. */
 static int syscall_result(long ret, uint64_t *out)
 {
@@ -312,19 +304,21 @@ MMLAB_EXPORT int mmlab_mmap(struct mmlab_task *t, uint64_t addr, uint64_t len, i
 			return -EBADF;
 		file = t->fds[fd];
 	}
-	mmap_write_lock(&t->mm);
+	mmap_write_lock(t->tsk.mm);
 	ret = ksys_mmap(&t->tsk, addr, len, (unsigned long)prot, (unsigned long)(unsigned)flags,
 			file, off);
-	mmap_write_unlock(&t->mm);
+	if (!(ret < 0 && ret >= -MAX_ERRNO) && mmap_wants_populate(t->tsk.mm, flags))
+		mm_populate(&t->tsk, (unsigned long)ret, PAGE_ALIGN(len), true);
+	mmap_write_unlock(t->tsk.mm);
 	return syscall_result(ret, out);
 }
 
 #define LOCKED_CALL(t, expr)                                                                       \
 	({                                                                                         \
 		long __r;                                                                          \
-		mmap_write_lock(&(t)->mm);                                                         \
+		mmap_write_lock((t)->tsk.mm);                                                         \
 		__r = (expr);                                                                      \
-		mmap_write_unlock(&(t)->mm);                                                       \
+		mmap_write_unlock((t)->tsk.mm);                                                       \
 		__r;                                                                               \
 	})
 
@@ -402,9 +396,9 @@ MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->mm.mmap_lock);
-	err = show_maps(&t->mm, out);
-	pthread_rwlock_unlock(&t->mm.mmap_lock);
+	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	err = show_maps(t->tsk.mm, out);
+	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
 	return err;
 }
 
@@ -414,9 +408,9 @@ MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->mm.mmap_lock);
-	err = show_smaps(&t->mm, out);
-	pthread_rwlock_unlock(&t->mm.mmap_lock);
+	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	err = show_smaps(t->tsk.mm, out);
+	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
 	return err;
 }
 
@@ -424,15 +418,15 @@ MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t)
 {
 	int err;
 
-	pthread_rwlock_rdlock(&t->mm.mmap_lock);
-	err = mm_validate(&t->mm) ?: pgtable_validate(&t->mm);
-	pthread_rwlock_unlock(&t->mm.mmap_lock);
+	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	err = mm_validate(t->tsk.mm) ?: pgtable_validate(t->tsk.mm) ?: rss_validate(t->tsk.mm);
+	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
 	return err;
 }
 
 MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info)
 {
-	struct mm_struct *mm = &t->mm;
+	struct mm_struct *mm = t->tsk.mm;
 
 	*info = (struct mmlab_task_info){
 		.mmap_base = mm->mmap_base, .start_brk = mm->start_brk, .brk = mm->brk,
@@ -449,7 +443,7 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 	unsigned int maj, min;
 	char perms[5], name[PATH_MAX] = "";
 	const struct vm_operations_struct *ops = NULL;
-	struct mm_struct *mm = &t->mm;
+	struct mm_struct *mm = t->tsk.mm;
 	struct vm_area_struct *vma;
 	vm_flags_t flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	int n;
@@ -579,20 +573,20 @@ MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
 			goto fail;
 	}
 	/* The top-down base is where the highest mapping below the stack's gap ends. */
-	VMA_ITERATOR(vmi, &t->mm, 0);
+	VMA_ITERATOR(vmi, t->tsk.mm, 0);
 	for_each_vma(vmi, vma)
 		if (vma->vm_flags & VM_GROWSDOWN)
 			stack = vma;
 	if (stack && !t->tsk.cfg.legacy_layout) {
-		vma = vma_prev_of(&t->mm, stack);
+		vma = vma_prev_of(t->tsk.mm, stack);
 		if (vma)
-			t->mm.mmap_base = vma->vm_end;
+			t->tsk.mm->mmap_base = vma->vm_end;
 	}
-	if (!t->mm.start_brk)
-		t->mm.start_brk = t->mm.brk = infer_start_brk(&t->mm);
-	if (!t->mm.start_brk)
-		t->mm.start_brk = t->mm.brk = ELF_ET_DYN_BASE + DEFAULT_IMAGE_END;
-	t->mm.start_data = t->mm.end_data = t->mm.start_brk;
+	if (!t->tsk.mm->start_brk)
+		t->tsk.mm->start_brk = t->tsk.mm->brk = infer_start_brk(t->tsk.mm);
+	if (!t->tsk.mm->start_brk)
+		t->tsk.mm->start_brk = t->tsk.mm->brk = ELF_ET_DYN_BASE + DEFAULT_IMAGE_END;
+	t->tsk.mm->start_data = t->tsk.mm->end_data = t->tsk.mm->start_brk;
 	*out = t;
 	return 0;
 fail:

@@ -11,6 +11,7 @@
  *   vma_merge_new_range() expands prev and/or next    vma_modify() merges or splits
  */
 #include "mm/vma.h"
+#include "mm/memory.h"
 #include "mmu/pgrange.h"
 
 #include <string.h>
@@ -40,6 +41,8 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 		get_file(new->vm_file);
 	if (new->anon_name)
 		anon_vma_name_get(new->anon_name);
+	if (new->anon_vma)
+		anon_vma_get(new->anon_vma);
 	return new;
 }
 
@@ -50,6 +53,8 @@ void vm_area_free(struct vm_area_struct *vma)
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	anon_vma_name_put(vma->anon_name);
+	if (vma->anon_vma)
+		anon_vma_put(vma->anon_vma);
 	free(vma);
 }
 
@@ -65,6 +70,7 @@ void fput(struct file *f)
 		return;
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	shmem_inode_free(f->shmem);
 	free(f->path);
 	free(f);
 }
@@ -132,6 +138,8 @@ static void vm_area_dup_undo(struct vm_area_struct *new)
 	if (new->vm_file)
 		fput(new->vm_file);
 	anon_vma_name_put(new->anon_name);
+	if (new->anon_vma)
+		anon_vma_put(new->anon_vma);
 	free(new);
 }
 
@@ -191,7 +199,7 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	return __split_vma(mm, vma, addr, new_below);
 }
 
-static bool is_mergeable_anon_vma(void *a, void *b)
+static bool is_mergeable_anon_vma(const struct anon_vma *a, const struct anon_vma *b)
 {
 	return !a || !b || a == b;
 }
@@ -288,8 +296,16 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 		vmg->state = VMA_MERGE_ERROR_NOMEM;
 		return NULL;
 	}
-	if (left && right)
+	if (left && right) {
+		/* next's anonymous pages now lie in prev. */
+		vma_adopt_anon_vma(prev, next);
 		vma_drop(mm, next);
+	}
+	/* So do the pages mremap moves into the range (copy_vma's anon_vma). */
+	if (vmg->anon_vma && !vma->anon_vma) {
+		anon_vma_get(vmg->anon_vma);
+		vma->anon_vma = vmg->anon_vma;
+	}
 	vmg->state = VMA_MERGE_SUCCESS;
 	return vma;
 }
@@ -334,6 +350,10 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 
 		if (vma_set_range(mm, prev, prev->vm_start, end))
 			goto nomem;
+		/* The pages of [start, end), and of next, now lie in prev. */
+		vma_adopt_anon_vma(prev, vma);
+		if (merge_right)
+			vma_adopt_anon_vma(prev, next);
 		if (right_side) {
 			vma_drop(mm, vma);
 		} else {
@@ -348,6 +368,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	if (merge_right) {
 		if (vma_set_range(mm, next, vmg->start, next->vm_end))
 			goto nomem;
+		vma_adopt_anon_vma(next, vma);
 		if (left_side)
 			vma_drop(mm, vma);
 		else
@@ -454,6 +475,7 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 		if (err)
 			return err;
 	}
+	update_hiwater_vm(mm);
 	VMA_ITERATOR(vmi, mm, start);
 	for_each_vma_range(vmi, vma, end) {
 		if (nr == cap) {
@@ -484,7 +506,7 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 	next = find_vma_prev(mm, start, &prev);
 	floor = prev ? prev->vm_end : 0;
 	ceiling = next ? next->vm_start : 0;
-	pt_unmap_range(mm, start, end, floor, ceiling);
+	unmap_region(mm, start, end, floor, ceiling);
 out:
 	if (detached != stack_buf)
 		free(detached);
@@ -517,14 +539,14 @@ void exit_mmap(struct mm_struct *mm)
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 
-	/* Nothing else can see the mm: free the VMAs, then the tree under them at once. */
+	/* Nothing else can see the mm: zap its pages, free the VMAs, then the tree at once. */
+	unmap_region(mm, 0, TASK_SIZE_MAX, 0, 0);
 	for_each_vma(vmi, vma)
 		vm_area_free(vma);
 	__mt_destroy(&mm->mm_mt);
 	mt_init_flags(&mm->mm_mt, MT_FLAGS_ALLOC_RANGE);
 	mm->map_count = 0;
 	mm->vma_seq++;
-	pt_unmap_range(mm, 0, TASK_SIZE_MAX, 0, 0);
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 }
 

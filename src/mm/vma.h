@@ -31,11 +31,28 @@ struct mm_config {
 	uint64_t seed;			/* Seeds the random layout */
 };
 
+/*
+ * The per-thread VMA cache (Linux's mm/vmacache.c before 6.1): the last VMAs this thread's
+ * lookups found, in slots indexed by the low bits of the page number. Valid while seqnum equals
+ * mm->vma_seq; any VMA change bumps that and so empties every thread's cache at its next use.
+ */
+#define VMACACHE_BITS 2
+#define VMACACHE_SIZE (1U << VMACACHE_BITS)
+struct vmacache {
+	unsigned long seqnum;		/* mm->vma_seq when the entries were stored */
+	struct vm_area_struct *vmas[VMACACHE_SIZE];
+};
+
 /* One task: the address space plus the process attributes the mm calls consult. */
 struct task {
 	struct mm_struct *mm;
 	struct mm_config cfg;
 	uint64_t rng;			/* State of the layout's random generator */
+	int pid;			/* Thread id */
+	int tgid;			/* Thread-group (process) id */
+	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
+	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
+	struct vmacache vmacache;	/* This thread's VMA lookups */
 };
 
 
@@ -59,7 +76,7 @@ struct vma_merge_struct {
 	pgoff_t pgoff;			/* Its file offset in pages */
 	vm_flags_t flags;		/* Its new flags */
 	struct file *file;		/* Its file */
-	void *anon_vma;			/* Its anon_vma */
+	struct anon_vma *anon_vma;	/* Its anon_vma */
 	struct anon_vma_name *anon_name; /* Its name */
 	enum vma_merge_state state;	/* Outcome; VMA_MERGE_ERROR_NOMEM when a store failed */
 };

@@ -14,6 +14,13 @@ enum vm_event_item {
 	NR_TLB_REMOTE_FLUSH,	/* Flushes of another CPU context's TLB */
 	NR_TLB_LOCAL_FLUSH_ALL, /* Full flushes of one TLB */
 	NR_TLB_LOCAL_FLUSH_ONE, /* Single-page flushes */
+	PGREUSE,		/* Write faults that reused the page instead of copying it */
+	VMACACHE_FIND_CALLS,	/* Per-thread VMA cache lookups (Linux < 6.1, DEBUG_VM_VMACACHE) */
+	VMACACHE_FIND_HITS,	/* ... that found the VMA */
+	/* mmlab's own counters: no /proc/vmstat line on Linux carries them. */
+	NR_VM_KERNEL_EVENT_ITEMS,
+	COW_FAULT = NR_VM_KERNEL_EVENT_ITEMS, /* Write faults that copied a page (wp_page_copy) */
+	ZERO_PAGE_FAULT,	/* Read faults that mapped the shared zero page */
 	NR_VM_EVENT_ITEMS,
 };
 

@@ -13,9 +13,9 @@
  * include unaligned and overflowing ones.
  *
  * "nofault" leaves out the calls that make the host fault pages in (mlock without
- * MLOCK_ONFAULT, MAP_LOCKED, MAP_POPULATE): a populated private writable VMA gets an anon_vma,
- * which keeps VM_ACCOUNT through mprotect and so changes later merges, and mmlab's mm layer
- * alone does not fault. The fault layer makes the full mode exact.
+ * MLOCK_ONFAULT, MAP_LOCKED, MAP_POPULATE). The full mode (the default) depends on mmlab's
+ * fault layer: a populated private writable VMA gets an anon_vma, which keeps VM_ACCOUNT
+ * through mprotect and refuses merges with VMAs of other anon_vmas, exactly as on the host.
  */
 #include <errno.h>
 #include <fcntl.h>

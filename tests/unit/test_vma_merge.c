@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 
 #include "mmlab.h"
-#include "mm/vma.h"
+#include "mm/memory.h"
 
 #define BASE 0x100000000000UL
 #define P(n) (BASE + (unsigned long)(n) * PAGE_SIZE)
@@ -57,6 +57,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * Gives @vma a reference to @av. The test's anon_vmas are static and hold one reference of
+ * their own, so the VMAs' get/put pairs are checked without one ever being freed.
+ */
+static void set_anon_vma(struct vm_area_struct *vma, struct anon_vma *av)
+{
+	if (vma->anon_vma)
+		anon_vma_put(vma->anon_vma);
+	anon_vma_get(av);
+	vma->anon_vma = av;
+}
+
+#define STATIC_ANON_VMA(name) static struct anon_vma name = { .root = &name, .refcount = 1 }
+
 /* A VMA of pages [start, end) with pgoff, linked into the tree (vma.c's alloc_and_link). */
 static struct vm_area_struct *link_vma(struct mm_struct *mm, int start, int end, pgoff_t pgoff,
 				       vm_flags_t flags)
@@ -89,7 +103,7 @@ static void check(struct mm_struct *mm)
 
 /* Merges of a new range [start, end), as mmap_region asks for them. */
 static struct vm_area_struct *merge_new(struct mm_struct *mm, int start, int end, pgoff_t pgoff,
-					vm_flags_t flags, void *anon_vma)
+					vm_flags_t flags, struct anon_vma *anon_vma)
 {
 	struct vm_area_struct *prev, *next = find_vma_prev(mm, P(start), &prev);
 	struct vma_merge_struct vmg = {
@@ -113,15 +127,15 @@ static void test_merge_new(void **state)
 	int base = mm->map_count;
 	unsigned long seq;
 	struct vm_area_struct *a, *b, *c, *d, *vma;
-	static char anon;
+	STATIC_ANON_VMA(anon);
 
 	/* 0123456789abc
 	 * AA B       CC */
 	a = link_vma(mm, 0, 2, 0, RW);
 	b = link_vma(mm, 3, 4, 3, RW);
 	c = link_vma(mm, 0xb, 0xc, 0xb, RW);
-	a->anon_vma = &anon;
-	b->anon_vma = &anon;
+	set_anon_vma(a, &anon);
+	set_anon_vma(b, &anon);
 	(void)c;
 	/* AA B   **  CC: no neighbour touches, no merge */
 	assert_null(merge_new(mm, 7, 9, 7, RW, NULL));
@@ -176,7 +190,8 @@ static void test_merge_new_refused(void **state)
 	struct mm_struct *mm = f->mm;
 	static const vm_flags_t special[] = { VM_IO, VM_DONTEXPAND, VM_PFNMAP, VM_MIXEDMAP };
 	static const struct vm_operations_struct close_ops = { .close = NULL };
-	static char av1, av2;
+	STATIC_ANON_VMA(av1);
+	STATIC_ANON_VMA(av2);
 	struct vm_area_struct *a, *c;
 
 	/* AAA*CCC: flags differ, or special flags, or a pgoff gap: nothing merges */
@@ -194,8 +209,8 @@ static void test_merge_new_refused(void **state)
 	/* A vm_ops without close does not stop a merge (vma.c's "no impact" case). */
 	a->vm_ops = &close_ops;
 	/* Incompatible anon_vmas: only the left side merges. */
-	a->anon_vma = &av1;
-	c->anon_vma = &av2;
+	set_anon_vma(a, &av1);
+	set_anon_vma(c, &av2);
 	assert_ptr_equal(merge_new(mm, 3, 4, 3, RW, NULL), a);
 	assert_vma(a, 0, 4, 0);
 	assert_vma(c, 4, 7, 4);

@@ -198,7 +198,7 @@ static void check_result(struct runner *r, const struct sc_record *rec, long got
 /* Runs one record; a result to print after its line goes to @out. */
 static void run_record(struct runner *r, const struct sc_record *rec, struct sbuf *out)
 {
-	struct run_call c = { .rec = rec };
+	struct run_call c = { .rec = rec, .out = out };
 	enum run_status st;
 
 	if (rec->kind == SC_REC_SI_ADDR) {
@@ -283,7 +283,7 @@ static void run_lines(struct runner *r)
 			const struct sc_record *rec = r->sc->recs[k];
 
 			if (rec->kind == SC_REC_CALL && rec->pseudo && !pseudo_printed &&
-			    (r->transcript || run_pseudo_prints(rec))) {
+			    run_pseudo_prints(rec)) {
 				/* The pseudo-call's line heads what it prints. */
 				echo_line(r, l, &res);
 				pseudo_printed = true;

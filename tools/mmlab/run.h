@@ -44,6 +44,8 @@ struct run_proc {
 	struct run_mm *mm;       /* RUN_PROC_TASK */
 	bool exited;             /* exit() or +++ exited +++ */
 	unsigned int fork_line;  /* RUN_PROC_FORKED: the line of the fork */
+	unsigned int exec_line;  /* a forked child's execve: its later calls are another
+				    program's, which mmlab cannot load */
 };
 
 /* A clone/fork seen anywhere in the log, by child pid (children may print before it returns). */
@@ -101,6 +103,7 @@ struct run_call {
 	struct run_proc *proc;
 	long ret;                      /* raw return: -4095..-1 is -errno */
 	bool failed;                   /* an argument did not evaluate (already reported) */
+	struct sbuf *out;              /* a pseudo-call's result without "= RESULT" goes here */
 };
 
 void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)

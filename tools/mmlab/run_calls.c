@@ -325,24 +325,57 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 		return RUN_NO_RESULT;
 	pid = res->kind == SC_RES_VALUE ? (int)res->val : r->next_pid;
 	shares = c->proc->kind == RUN_PROC_TASK && run_clone_shares_vm(r, c->rec, &has_flags);
-	if (!shares)
-		run_msg(r, c->rec->line, "%s: copying forks are not implemented yet; the calls of "
-			"pid %d will not be run", c->rec->name, pid);
 	child = run_proc_of(r, pid, c->rec->line);
 	if (!child)
 		return RUN_REPORTED;
+	if (!shares && child->kind == RUN_PROC_FORKED)
+		run_msg(r, c->rec->line, "%s: mmlab could not make this copying fork; the calls of "
+			"pid %d will not be run", c->rec->name, pid);
 	c->ret = pid;
 	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
 }
 
+static void mm_exit(struct runner *r, struct run_mm *mm);
+
+/*
+ * execve after the program started: the new program cannot be loaded. The first task goes on
+ * in its old address space; a forked child's old address space is released, as exec releases
+ * it (and its vfork parent), and its later calls are reported, not run.
+ */
 static enum run_status sys_execve(struct runner *r, struct run_call *c)
 {
-	if (c->proc->kind == RUN_PROC_TASK && r->seen_memory_call &&
-	    (c->rec->res.kind == SC_RES_NONE ||
-	     (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
+	struct run_proc *p = c->proc;
+
+	if (p->kind != RUN_PROC_TASK || !r->seen_memory_call ||
+	    !(c->rec->res.kind == SC_RES_NONE ||
+	      (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
+		return RUN_SKIPPED;
+	if (p->mm == r->procs[0]->mm) {
 		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
-			"of pid %d act on the old address space", c->rec->name, c->proc->pid);
+			"of pid %d act on the old address space", c->rec->name, p->pid);
+		return RUN_SKIPPED;
+	}
+	run_msg(r, c->rec->line, "%s: loading a new program is not modelled; the later calls of "
+		"pid %d are not run", c->rec->name, p->pid);
+	mm_exit(r, p->mm);
+	p->exec_line = c->rec->line;
 	return RUN_SKIPPED;
+}
+
+/*
+ * The process is gone: mmlab_exit frees its address space (and resumes a vfork parent). The
+ * first task's is kept until the end, for --final-maps.
+ */
+static void mm_exit(struct runner *r, struct run_mm *mm)
+{
+	mm->exited = true;
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == mm)
+			r->procs[k]->exited = true;
+	if (mm != r->procs[0]->mm && mm->task) {
+		mmlab_exit(mm->task);
+		mm->task = NULL;
+	}
 }
 
 static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
@@ -351,16 +384,20 @@ static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
 		c->proc->exited = true;
 		return RUN_SKIPPED;
 	}
-	c->proc->mm->exited = true;
-	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (r->procs[k]->mm == c->proc->mm)
-			r->procs[k]->exited = true;
+	mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
+/* exit(2) ends a thread; the last thread of an address space ends the process. */
 static enum run_status sys_exit(struct runner *r, struct run_call *c)
 {
 	c->proc->exited = true;
+	if (c->proc->kind != RUN_PROC_TASK)
+		return RUN_SKIPPED;
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == c->proc->mm && !r->procs[k]->exited)
+			return RUN_SKIPPED;
+	mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
@@ -414,6 +451,166 @@ static enum run_status ps_maps(struct runner *r, struct run_call *c)
 	return RUN_NO_RESULT;
 }
 
+#define PEEK_MAX (1UL << 20) /* peek() reads at most this many bytes */
+
+/* Two results of an access pseudo-call agree (a signal without si_code matches any code). */
+static bool access_res_equal(const struct sc_result *want, const struct sc_result *got)
+{
+	if (want->kind != got->kind)
+		return false;
+	switch (want->kind) {
+	case SC_RES_VALUE:
+		return want->val == got->val;
+	case SC_RES_SIGNAL:
+		return want->sig == got->sig && (!want->has_si_code || want->si_code == got->si_code);
+	case SC_RES_BYTES:
+		return want->bytes_len == got->bytes_len &&
+		       !memcmp(want->bytes, got->bytes, got->bytes_len);
+	default:
+		return false;
+	}
+}
+
+static void access_mismatch(struct runner *r)
+{
+	r->n.mismatches++;
+	if (r->stop_on_mismatch)
+		r->stopped = true;
+}
+
+/*
+ * The result of touch/poke/peek: "0", the bytes read, or the signal as strace would show the
+ * task dying of it ("SIGSEGV SEGV_MAPERR"); checked against "= RESULT" and "# si_addr:", or
+ * printed when the line has no result.
+ */
+static enum run_status access_done(struct runner *r, struct run_call *c, int err,
+				   const struct mmlab_fault *f, const char *bytes, size_t len)
+{
+	const struct sc_record *rec = c->rec;
+	struct sc_result got = { .kind = SC_RES_VALUE };
+	struct sbuf want_s = SBUF_INIT, got_s = SBUF_INIT;
+
+	if (err && err != -EFAULT) {
+		run_msg(r, rec->line, "%s: %s", rec->name, strerror(-err));
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (err) {
+		got = (struct sc_result){ .kind = SC_RES_SIGNAL, .sig = f->signo, .si_code = f->code,
+					  .has_si_code = true };
+	} else if (bytes) {
+		got = (struct sc_result){ .kind = SC_RES_BYTES, .bytes = bytes, .bytes_len = len };
+	}
+	r->n.run++;
+	sc_format_res(&got_s, &got);
+	if (rec->res.kind == SC_RES_NONE) {
+		sbuf_puts(c->out, sbuf_str(&got_s) + 1);
+	} else if (!access_res_equal(&rec->res, &got)) {
+		sc_format_res(&want_s, &rec->res);
+		run_msg(r, rec->resume_line ? rec->resume_line : rec->line, "expected %s, got %s",
+			sbuf_str(&want_s) + 3, sbuf_str(&got_s) + 3);
+		access_mismatch(r);
+	} else if (err && rec->has_fault_addr && rec->fault_addr != f->addr) {
+		run_msg(r, rec->line, "%s: expected si_addr %#lx, got %#lx", rec->name,
+			rec->fault_addr, (unsigned long)f->addr);
+		access_mismatch(r);
+	}
+	sbuf_free(&want_s);
+	sbuf_free(&got_s);
+	return RUN_REPORTED;
+}
+
+/* A string argument of a pseudo-call, or NULL after reporting it. */
+static const struct sc_value *str_arg(struct runner *r, struct run_call *c, unsigned int k)
+{
+	const struct sc_value *v = k < c->rec->nr_args ? c->rec->args[k] : NULL;
+
+	if (v && v->kind == SC_V_STR)
+		return v;
+	if (v)
+		run_err_at(r, v, "a string is expected here");
+	else
+		run_msg(r, c->rec->line, "%s: too few arguments", c->rec->name);
+	c->failed = true;
+	return NULL;
+}
+
+/* touch(ADDR, LEN, "r"|"w"|"x"): one access per page, as mmlab_touch makes them. */
+static enum run_status ps_touch(struct runner *r, struct run_call *c)
+{
+	const struct sc_value *mode;
+	struct mmlab_fault f = { 0 };
+	unsigned long addr, len;
+	char m[2] = { 0 };
+
+	if (c->rec->nr_args != 3) {
+		run_msg(r, c->rec->line, "touch takes 3 arguments, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 0, &addr) || !arg(r, c, 1, &len) || !(mode = str_arg(r, c, 2)))
+		return RUN_REPORTED;
+	if (mode->str_len != 1 || !strchr("rwx", mode->str[0])) {
+		run_err_at(r, mode, "the access is \"r\", \"w\" or \"x\"");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	m[0] = mode->str[0];
+	return access_done(r, c, mmlab_touch(task_of(c), addr, len, m, &f), &f, NULL, 0);
+}
+
+/* poke(ADDR, "bytes"): stores the bytes as the task would. */
+static enum run_status ps_poke(struct runner *r, struct run_call *c)
+{
+	const struct sc_value *data;
+	struct mmlab_fault f = { 0 };
+	unsigned long addr;
+
+	if (c->rec->nr_args != 2) {
+		run_msg(r, c->rec->line, "poke takes 2 arguments, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 0, &addr))
+		return RUN_REPORTED;
+	data = str_arg(r, c, 1);
+	if (!data)
+		return RUN_REPORTED;
+	return access_done(r, c, mmlab_poke(task_of(c), addr, data->str, data->str_len, &f), &f,
+			   NULL, 0);
+}
+
+/* peek(ADDR, LEN) = "bytes": loads LEN bytes as the task would. */
+static enum run_status ps_peek(struct runner *r, struct run_call *c)
+{
+	struct mmlab_fault f = { 0 };
+	unsigned long addr, len;
+	enum run_status st;
+	char *buf;
+
+	if (c->rec->nr_args != 2) {
+		run_msg(r, c->rec->line, "peek takes 2 arguments, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 0, &addr) || !arg(r, c, 1, &len))
+		return RUN_REPORTED;
+	if (len > PEEK_MAX) {
+		run_err_at(r, c->rec->args[1], "peek reads at most 1 MiB");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	buf = malloc(len ? len : 1);
+	if (!buf) {
+		run_msg(r, c->rec->line, "out of memory");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	st = access_done(r, c, mmlab_peek(task_of(c), addr, buf, len, &f), &f, buf, len);
+	free(buf);
+	return st;
+}
+
 struct run_pseudo {
 	enum sc_pseudo ps;
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
@@ -423,9 +620,9 @@ struct run_pseudo {
 static const struct run_pseudo pseudos[] = {
 	{ SC_PS_MAPS, ps_maps, NULL },
 	{ SC_PS_SMAPS, ps_maps, NULL },
-	{ SC_PS_TOUCH, NULL, "page faults are not implemented yet" },
-	{ SC_PS_POKE, NULL, "page faults are not implemented yet" },
-	{ SC_PS_PEEK, NULL, "page faults are not implemented yet" },
+	{ SC_PS_TOUCH, ps_touch, NULL },
+	{ SC_PS_POKE, ps_poke, NULL },
+	{ SC_PS_PEEK, ps_peek, NULL },
 	{ SC_PS_STATUS, NULL, "/proc/pid/status is not implemented yet" },
 	{ SC_PS_SMAPS_ROLLUP, NULL, "/proc/pid/smaps_rollup is not implemented yet" },
 	{ SC_PS_PAGEMAP, NULL, "/proc/pid/pagemap is not implemented yet" },
@@ -440,7 +637,13 @@ static bool task_live(struct runner *r, struct run_call *c)
 
 	if (p->kind == RUN_PROC_FORKED) {
 		run_msg(r, c->rec->line, "%s: not run: pid %d comes from the copying fork at line "
-			"%u, which is not implemented yet", c->rec->name, p->pid, p->fork_line);
+			"%u, which mmlab could not make", c->rec->name, p->pid, p->fork_line);
+		r->n.not_run++;
+		return false;
+	}
+	if (p->exec_line) {
+		run_msg(r, c->rec->line, "%s: not run: pid %d runs the program it loaded at line %u",
+			c->rec->name, p->pid, p->exec_line);
 		r->n.not_run++;
 		return false;
 	}
@@ -454,6 +657,8 @@ static bool task_live(struct runner *r, struct run_call *c)
 
 static enum run_status run_pseudo(struct runner *r, struct run_call *c)
 {
+	enum run_status st;
+
 	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++) {
 		if (pseudos[k].ps != c->rec->pseudo)
 			continue;
@@ -464,7 +669,10 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
 		}
 		if (!task_live(r, c))
 			return RUN_REPORTED;
-		return pseudos[k].fn(r, c);
+		st = pseudos[k].fn(r, c);
+		if (c->failed)
+			r->n.errors++;
+		return st;
 	}
 	run_msg(r, c->rec->line, "%s: unknown pseudo-call", c->rec->name);
 	r->n.errors++;
@@ -505,8 +713,11 @@ bool run_call_prints_result(const struct sc_record *rec)
 {
 	const struct run_syscall *s;
 
-	if (rec->kind != SC_REC_CALL || rec->pseudo)
+	if (rec->kind != SC_REC_CALL)
 		return false;
+	if (rec->pseudo)
+		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
+		       rec->pseudo == SC_PS_PEEK;
 	s = find_syscall(rec->name);
 	return s && (s->kind == RUN_K_MEM || s->fn == sys_clone);
 }

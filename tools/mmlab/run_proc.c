@@ -175,6 +175,46 @@ void run_procs_prescan(struct runner *r)
 	}
 }
 
+/*
+ * The copying fork that makes @pid: fork, vfork, or a clone without CLONE_VM, on the parent's
+ * task; the child gets a copy of the parent's fd entries (mmlab's fork copied the fd table).
+ * NULL when mmlab refuses the clone's flags or memory runs out: the child is then reported.
+ */
+static struct run_proc *fork_child(struct runner *r, struct run_proc *parent,
+				   const struct sc_record *rec, int pid)
+{
+	struct mmlab_task *pt = parent->mm->task, *t;
+	const struct sc_value *v;
+	unsigned long flags = 17; /* SIGCHLD, for a clone without flags */
+	struct run_mm *mm;
+	int err;
+
+	if (!strcmp(rec->name, "fork")) {
+		err = mmlab_fork(pt, &t);
+	} else if (!strcmp(rec->name, "vfork")) {
+		err = mmlab_vfork(pt, &t);
+	} else {
+		v = clone_flags_value(rec);
+		if (v && sc_eval(v, run_lookup, NULL, &flags, NULL))
+			return NULL;
+		err = mmlab_clone(pt, flags, &t);
+	}
+	if (err)
+		return NULL;
+	if (run_mm_create(r, &mm)) {
+		mmlab_exit(t);
+		return NULL;
+	}
+	mm->task = t;
+	for (unsigned int k = 0; k < parent->mm->nr_fds; k++) {
+		const struct run_fd *f = &parent->mm->fds[k];
+
+		if (run_fd_install(r, mm, f->fd, f->path, f->mfd, f->accmode))
+			return NULL;
+	}
+	return run_proc_add(r, pid, RUN_PROC_TASK, mm, rec->line);
+}
+
 static struct run_proc *__run_proc_of(struct runner *r, int pid, unsigned int line,
 				      unsigned int depth)
 {
@@ -202,6 +242,12 @@ static struct run_proc *__run_proc_of(struct runner *r, int pid, unsigned int li
 		return NULL;
 	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, ch->rec, &has_flags))
 		return run_proc_add(r, pid, RUN_PROC_TASK, parent->mm, line);
+	/* The child runs first, as Linux lets it: the fork happens at its first sight. */
+	if (parent->kind == RUN_PROC_TASK && parent->mm->task && !parent->exited) {
+		p = fork_child(r, parent, ch->rec, pid);
+		if (p)
+			return p;
+	}
 	return run_proc_add(r, pid, RUN_PROC_FORKED, NULL, ch->rec->line);
 }
 

@@ -166,6 +166,7 @@ void sc_format_error(struct sbuf *sb, const char *file, const struct sc_error *e
 bool sc_syscall_returns_addr(const char *name);
 void sc_format_result(struct sbuf *sb, const char *name, long ret);
 void sc_format_value(struct sbuf *sb, const struct sc_value *v);
+void sc_format_res(struct sbuf *sb, const struct sc_result *res);
 void sc_format_record(struct sbuf *sb, const struct sc_record *r);
 void sc_quote_string(struct sbuf *sb, const char *s, size_t len, const char *escape);
 

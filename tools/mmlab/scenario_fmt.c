@@ -164,9 +164,15 @@ void sc_format_value(struct sbuf *sb, const struct sc_value *v)
 	}
 }
 
-static void format_res(struct sbuf *sb, const struct sc_record *r)
+/**
+ * sc_format_res() - append " = RESULT" as strace prints it (nothing for SC_RES_NONE).
+ * @sb: the buffer.
+ * @res: the result.
+ *
+ * Context: any.
+ */
+void sc_format_res(struct sbuf *sb, const struct sc_result *res)
 {
-	const struct sc_result *res = &r->res;
 	char buf[16];
 
 	switch (res->kind) {
@@ -222,7 +228,7 @@ void sc_format_record(struct sbuf *sb, const struct sc_record *r)
 			sc_format_value(sb, r->args[k]);
 		}
 		sbuf_putc(sb, ')');
-		format_res(sb, r);
+		sc_format_res(sb, &r->res);
 		break;
 	case SC_REC_SIGNAL:
 		sbuf_printf(sb, "--- %s ", strace_signame(r->sig, buf));

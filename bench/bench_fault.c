@@ -1,0 +1,281 @@
+/*
+ * Fault and fork benchmarks ("bench": "fault" and "fork"), mmlab beside the host kernel doing
+ * the same work in the same run:
+ *   fault: anonymous write faults per second (256 MiB, one byte written per page), zero-page
+ *	read faults per second, COW faults per second in a parent after fork (64 MiB), and the
+ *	physical limit: memset of already-mapped 4 KiB pages, per page.
+ *   fork: fork latency with 1 MiB, 64 MiB and 1 GiB of touched private anonymous memory, and
+ *	the exit teardown of the child (for the host: from telling the child to exit to waitpid
+ *	returning, which adds a wake-up and a reap to the teardown).
+ * The mmlab machine has 3 GiB of RAM, backed lazily by the host.
+ */
+#include "benchutil.h"
+#include "mmlab.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PG 4096UL
+#define FAULT_BYTES (256UL << 20)
+#define COW_BYTES (64UL << 20)
+#define REPS 3
+
+static struct mmlab_machine *M;
+
+static void must(int err, const char *what)
+{
+	if (err) {
+		fprintf(stderr, "bench_fault: %s failed (%d)\n", what, err);
+		exit(1);
+	}
+}
+
+static struct mmlab_task *lab_task(void)
+{
+	struct mmlab_task_config cfg = { .no_aslr = 1 };
+	struct mmlab_task *t;
+
+	must(mmlab_task_create(M, &cfg, &t), "task_create");
+	return t;
+}
+
+static uint64_t lab_map(struct mmlab_task *t, uint64_t len)
+{
+	uint64_t a;
+
+	must(mmlab_mmap(t, 0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &a),
+	     "mmap");
+	return a;
+}
+
+static char *host_map(uint64_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+/* Faults per second touching @len bytes with @mode ("r" or "w"), mmlab. */
+static double lab_touch_rate(uint64_t len, const char *mode)
+{
+	double v[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		struct mmlab_task *t = lab_task();
+		uint64_t a = lab_map(t, len), t0 = bench_now_ns();
+
+		must(mmlab_touch(t, a, len, mode, NULL), "touch");
+		v[r] = (double)(len / PG) * 1e9 / (double)(bench_now_ns() - t0);
+		mmlab_exit(t);
+	}
+	return bench_median(v, REPS);
+}
+
+static double host_touch_rate(uint64_t len, bool write)
+{
+	double v[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		volatile char *p = host_map(len);
+		uint64_t t0 = bench_now_ns();
+		char sum = 0;
+
+		for (uint64_t o = 0; o < len; o += PG) {
+			if (write)
+				p[o] = 1;
+			else
+				sum += p[o];
+		}
+		v[r] = (double)(len / PG) * 1e9 / (double)(bench_now_ns() - t0);
+		bench_keep(sum);
+		munmap((void *)p, len);
+	}
+	return bench_median(v, REPS);
+}
+
+static double lab_cow_rate(void)
+{
+	double v[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		struct mmlab_task *t = lab_task(), *c;
+		uint64_t a = lab_map(t, COW_BYTES), t0;
+
+		must(mmlab_touch(t, a, COW_BYTES, "w", NULL), "touch");
+		must(mmlab_fork(t, &c), "fork");
+		t0 = bench_now_ns();
+		must(mmlab_touch(t, a, COW_BYTES, "w", NULL), "cow touch");
+		v[r] = (double)(COW_BYTES / PG) * 1e9 / (double)(bench_now_ns() - t0);
+		mmlab_exit(c);
+		mmlab_exit(t);
+	}
+	return bench_median(v, REPS);
+}
+
+/* A host child that waits for one byte on @fd, then exits. */
+static pid_t host_fork_waiting(int fd)
+{
+	pid_t pid = fork();
+	char b;
+
+	if (pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (!pid) {
+		while (read(fd, &b, 1) != 1)
+			;
+		_exit(0);
+	}
+	return pid;
+}
+
+static double host_cow_rate(void)
+{
+	double v[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		char *p = host_map(COW_BYTES);
+		int pfd[2];
+		pid_t pid;
+		uint64_t t0;
+
+		memset(p, 1, COW_BYTES);
+		if (pipe(pfd))
+			exit(1);
+		pid = host_fork_waiting(pfd[0]);
+		t0 = bench_now_ns();
+		for (uint64_t o = 0; o < COW_BYTES; o += PG)
+			p[o] = 2;
+		v[r] = (double)(COW_BYTES / PG) * 1e9 / (double)(bench_now_ns() - t0);
+		if (write(pfd[1], "x", 1) != 1)
+			exit(1);
+		waitpid(pid, NULL, 0);
+		close(pfd[0]);
+		close(pfd[1]);
+		munmap(p, COW_BYTES);
+	}
+	return bench_median(v, REPS);
+}
+
+/* memset of mapped pages: what writing a page costs with no fault at all. */
+static double memset_rate(void)
+{
+	double v[REPS];
+	char *p = host_map(FAULT_BYTES);
+
+	memset(p, 0, FAULT_BYTES);
+	for (int r = 0; r < REPS; r++) {
+		uint64_t t0 = bench_now_ns();
+
+		for (uint64_t o = 0; o < FAULT_BYTES; o += PG)
+			memset(p + o, r + 1, PG);
+		bench_keep(p[r]);
+		v[r] = (double)(FAULT_BYTES / PG) * 1e9 / (double)(bench_now_ns() - t0);
+	}
+	munmap(p, FAULT_BYTES);
+	return bench_median(v, REPS);
+}
+
+static void lab_fork_exit(uint64_t len, double *fork_us, double *exit_us)
+{
+	double f[REPS], e[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		struct mmlab_task *t = lab_task(), *c;
+		uint64_t a = lab_map(t, len), t0;
+
+		must(mmlab_touch(t, a, len, "w", NULL), "touch");
+		t0 = bench_now_ns();
+		must(mmlab_fork(t, &c), "fork");
+		f[r] = (double)(bench_now_ns() - t0) / 1e3;
+		t0 = bench_now_ns();
+		mmlab_exit(c);
+		e[r] = (double)(bench_now_ns() - t0) / 1e3;
+		mmlab_exit(t);
+	}
+	*fork_us = bench_median(f, REPS);
+	*exit_us = bench_median(e, REPS);
+}
+
+static void host_fork_exit(uint64_t len, double *fork_us, double *exit_us)
+{
+	double f[REPS], e[REPS];
+	char *p = host_map(len);
+
+	memset(p, 1, len);
+	for (int r = 0; r < REPS; r++) {
+		int pfd[2];
+		pid_t pid;
+		uint64_t t0;
+
+		if (pipe(pfd))
+			exit(1);
+		t0 = bench_now_ns();
+		pid = host_fork_waiting(pfd[0]);
+		f[r] = (double)(bench_now_ns() - t0) / 1e3;
+		usleep(1000); /* let the child reach its read */
+		t0 = bench_now_ns();
+		if (write(pfd[1], "x", 1) != 1)
+			exit(1);
+		waitpid(pid, NULL, 0);
+		e[r] = (double)(bench_now_ns() - t0) / 1e3;
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+	munmap(p, len);
+	*fork_us = bench_median(f, REPS);
+	*exit_us = bench_median(e, REPS);
+}
+
+int main(void)
+{
+	struct mmlab_machine_config cfg = { .ram_bytes = 3UL << 30, .nr_cpus = 1 };
+	static const struct { const char *name; uint64_t len; } sizes[] = {
+		{ "1MiB", 1UL << 20 }, { "64MiB", 64UL << 20 }, { "1GiB", 1UL << 30 },
+	};
+	double hw, hr, hc, ms, hf[3], he[3];
+	char kase[64];
+
+	/* The host side first: its forks must not copy the mmlab machine's RAM mapping. */
+	hw = host_touch_rate(FAULT_BYTES, true);
+	hr = host_touch_rate(FAULT_BYTES, false);
+	hc = host_cow_rate();
+	ms = memset_rate();
+	for (unsigned int i = 0; i < 3; i++)
+		host_fork_exit(sizes[i].len, &hf[i], &he[i]);
+
+	must(mmlab_machine_create(&cfg, &M), "machine_create");
+	bench_header("fault", "page faults, mmlab vs the host kernel (median of 3)");
+	bench_report("fault", "anon_write_fault_256MiB", lab_touch_rate(FAULT_BYTES, "w"),
+		     "faults/s", "kernel", hw, false);
+	bench_report("fault", "zero_page_read_fault_256MiB", lab_touch_rate(FAULT_BYTES, "r"),
+		     "faults/s", "kernel", hr, false);
+	bench_report("fault", "cow_fault_after_fork_64MiB", lab_cow_rate(), "faults/s", "kernel",
+		     hc, false);
+	bench_report("fault", "memset_4KiB_page_limit", ms, "pages/s", NULL, 0, false);
+
+	bench_header("fork", "fork and exit with touched anonymous memory (median of 3)");
+	for (unsigned int i = 0; i < 3; i++) {
+		double lf, le;
+
+		lab_fork_exit(sizes[i].len, &lf, &le);
+		snprintf(kase, sizeof(kase), "fork_%s", sizes[i].name);
+		bench_report("fork", kase, lf, "us", "kernel", hf[i], true);
+		snprintf(kase, sizeof(kase), "exit_%s", sizes[i].name);
+		bench_report("fork", kase, le, "us", "kernel", he[i], true);
+	}
+	mmlab_machine_destroy(M);
+	return 0;
+}

@@ -1,0 +1,289 @@
+/*
+ * The user page-fault entry (arch/x86/mm/fault.c's do_user_addr_fault) and what it leans on:
+ * the per-thread VMA cache in front of find_vma (mm/vmacache.c as Linux had it until 6.1),
+ * stack growth (mm/mmap.c's expand_downwards and acct_stack_growth), the access check against
+ * the VMA's flags, and the signal a failed fault becomes. Also the protection-key calls
+ * (mm/mprotect.c's pkey_*), as they behave on a CPU without PKU like this host's.
+ * Left out: kernel-mode faults and exception fixups, the per-VMA lock fast path (the mmap_lock
+ * is taken for reading, or for writing to grow the stack), userfaultfd and retry/killable
+ * waits (nothing here sleeps).
+ */
+#include "mm/memory.h"
+#include "mmu/mmu.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+
+#ifndef PROT_SEM
+#define PROT_SEM 0x8
+#endif
+#define PKEY_ACCESS_MASK 0x3UL
+
+static unsigned int vmacache_hash(unsigned long addr)
+{
+	return (unsigned int)(addr >> PAGE_SHIFT) & (VMACACHE_SIZE - 1);
+}
+
+/**
+ * vmacache_find_vma - find_vma() for @tsk through its VMA cache: the slots are tried from the
+ * one @addr hashes to; a miss walks the tree and remembers the answer in that slot. A cache
+ * whose sequence number is not the mm's is emptied first: some VMA changed since it was filled.
+ * Context: mmap_lock held.
+ * Return: the first VMA ending above @addr, or NULL.
+ */
+struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vmacache *vc = &tsk->vmacache;
+	unsigned int idx = vmacache_hash(addr);
+	struct vm_area_struct *vma;
+
+	count_vm_event(mm->machine, VMACACHE_FIND_CALLS);
+	if (vc->seqnum != mm->vma_seq) {
+		for (unsigned int i = 0; i < VMACACHE_SIZE; i++)
+			vc->vmas[i] = NULL;
+		vc->seqnum = mm->vma_seq;
+	} else {
+		for (unsigned int i = 0, j = idx; i < VMACACHE_SIZE; i++) {
+			vma = vc->vmas[j];
+			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
+				VM_BUG_ON(vma->vm_mm != mm);
+				count_vm_event(mm->machine, VMACACHE_FIND_HITS);
+				return vma;
+			}
+			j = (j + 1) & (VMACACHE_SIZE - 1);
+		}
+	}
+	vma = find_vma(mm, addr);
+	if (vma)
+		vc->vmas[idx] = vma;
+	return vma;
+}
+
+/* acct_stack_growth: may the stack grow to @size bytes, @grow pages more? */
+static int acct_stack_growth(struct task *tsk, struct vm_area_struct *vma, unsigned long size,
+			     unsigned long grow)
+{
+	if (!may_expand_vm(tsk, vma->vm_flags, grow))
+		return -ENOMEM;
+	if (size > tsk->cfg.rlim[RLIMIT_STACK].rlim_cur)
+		return -ENOMEM;
+	if (!mlock_future_ok(tsk, vma->vm_flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * expand_stack - grow the VM_GROWSDOWN @vma down to cover @addr (expand_downwards).
+ *
+ * Refused below vm.mmap_min_addr, within stack_guard_gap of an accessible VMA below that is
+ * not itself a stack, beyond RLIMIT_STACK, RLIMIT_AS or RLIMIT_MEMLOCK (for a locked stack).
+ * The VMA only ever grows: an address at or above vm_start changes nothing.
+ * Context: mmap_lock held for writing.
+ * Return: 0; -EFAULT (not a stack), -EPERM (below mmap_min_addr), -ENOMEM (gap or limits).
+ */
+int expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct vm_area_struct *prev;
+	unsigned long size, grow;
+	int err;
+
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		return -EFAULT;
+	addr &= PAGE_MASK;
+	if (addr < mm->mmap_min_addr)
+		return -EPERM;
+	prev = vma_prev_of(mm, vma);
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) && (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    addr - prev->vm_end < STACK_GUARD_GAP)
+		return -ENOMEM;
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	if (addr >= vma->vm_start)
+		return 0;
+	size = vma->vm_end - addr;
+	grow = (vma->vm_start - addr) >> PAGE_SHIFT;
+	if (grow > vma->vm_pgoff)
+		return -ENOMEM;
+	err = acct_stack_growth(tsk, vma, size, grow);
+	if (err)
+		return err;
+	/* As expand_downwards: the tree learns the new range first, the VMA follows. */
+	err = vma_tree_store_range(mm, vma, addr, vma->vm_end);
+	if (err)
+		return err;
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
+	vm_stat_account(mm, vma->vm_flags, (long)grow);
+	vma->vm_start = addr;
+	vma->vm_pgoff -= grow;
+	return 0;
+}
+
+/* access_error: the VMA does not allow what the faulting access tried. */
+static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
+{
+	if (error_code & X86_PF_PK)
+		return true;
+	if (error_code & X86_PF_WRITE)
+		return !(vma->vm_flags & VM_WRITE);
+	/* A read or fetch of a present page failed: the entry forbids it, so does the VMA. */
+	if (error_code & X86_PF_PROT)
+		return true;
+	return !(vma->vm_flags & VM_ACCESS_FLAGS);
+}
+
+static int fault_signal(struct mmu_fault *f, int signo, int code)
+{
+	f->signo = signo;
+	f->si_code = code;
+	f->sig_addr = f->address;
+	return -EFAULT;
+}
+
+/* The VMA for @addr, growing a stack below it; NULL when there is none (SEGV_MAPERR). */
+static struct vm_area_struct *lock_mm_and_find_vma(struct task *tsk, unsigned long addr)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vm_area_struct *vma;
+
+	pthread_rwlock_rdlock(&mm->mmap_lock);
+	vma = vmacache_find_vma(tsk, addr);
+	if (!vma || vma->vm_start <= addr)
+		return vma;
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		return NULL;
+	/* Growing changes the VMA: retake the lock for writing and look again. */
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	pthread_rwlock_wrlock(&mm->mmap_lock);
+	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start > addr && expand_stack(tsk, vma, addr))
+		vma = NULL;
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	pthread_rwlock_rdlock(&mm->mmap_lock);
+	vma = vmacache_find_vma(tsk, addr);
+	return vma && vma->vm_start <= addr ? vma : NULL;
+}
+
+/**
+ * do_user_addr_fault - handle the page fault @f taken by @tsk in user mode.
+ *
+ * No VMA at or above the address, or a VMA above it that is not a stack that may grow to it:
+ * SIGSEGV SEGV_MAPERR. An access the VMA does not allow: SEGV_ACCERR (SEGV_PKUERR for a
+ * protection-key fault). Otherwise handle_mm_fault() resolves it; a page it cannot provide is
+ * SIGBUS BUS_ADRERR, and running out of frames kills the task (SIGKILL: the OOM killer's pick
+ * is always the faulting task here).
+ * Context: takes mmap_lock (reading) and page_table_lock.
+ * Return: 0 when the access can be retried, -EFAULT with f->signo/si_code/sig_addr set.
+ */
+int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
+{
+	struct mm_struct *mm = tsk->mm;
+	unsigned long addr = f->address;
+	unsigned int flags = FAULT_FLAG_USER;
+	struct vm_area_struct *vma;
+	vm_fault_t ret;
+
+	if (f->error_code & X86_PF_WRITE)
+		flags |= FAULT_FLAG_WRITE;
+	if (f->error_code & X86_PF_INSTR)
+		flags |= FAULT_FLAG_INSTRUCTION;
+	vma = lock_mm_and_find_vma(tsk, addr);
+	if (!vma) {
+		pthread_rwlock_unlock(&mm->mmap_lock);
+		return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
+	}
+	if (access_error(f->error_code, vma)) {
+		pthread_rwlock_unlock(&mm->mmap_lock);
+		return fault_signal(f, SIGSEGV, (f->error_code & X86_PF_PK) ? MMLAB_SEGV_PKUERR :
+						MMLAB_SEGV_ACCERR);
+	}
+	pthread_mutex_lock(&mm->page_table_lock);
+	ret = handle_mm_fault(tsk, vma, addr, flags);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	if (ret & VM_FAULT_OOM)
+		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
+	if (ret & VM_FAULT_SIGBUS)
+		return fault_signal(f, SIGBUS, MMLAB_BUS_ADRERR);
+	if (ret & VM_FAULT_SIGSEGV)
+		return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
+	return 0;
+}
+
+/*
+ * Protection keys without OSPKE, as on this host. arch_max_pkey() is 1, and the key the mm
+ * context reserves for execute-only memory is 0 (the context is zeroed, never set up), so
+ * mm_pkey_is_allocated() is false for every key: pkey_free and pkey_mprotect with any key
+ * but -1 fail with EINVAL. pkey_alloc finds key 0 free once, marks it allocated, fails to
+ * program PKRU (EINVAL) and cannot free it again (the free refuses the execute-only key), so
+ * every later pkey_alloc in this mm, and in fork children, which copy the map, is ENOSPC.
+ */
+static bool mm_pkey_is_allocated(const struct mm_struct *mm, int pkey)
+{
+	const int arch_max_pkey = 1;
+
+	if (pkey < 0 || pkey >= arch_max_pkey || pkey == mm->execute_only_pkey)
+		return false;
+	return mm->pkey_allocation_map & (1U << pkey);
+}
+
+/**
+ * sys_pkey_alloc - pkey_alloc(2) on a CPU without protection keys.
+ * Context: mmap_lock held for writing.
+ * Return: -EINVAL (flags, bad init_val, or the first call: PKRU cannot be written), -ENOSPC.
+ */
+long sys_pkey_alloc(struct task *tsk, unsigned long flags, unsigned long init_val)
+{
+	struct mm_struct *mm = tsk->mm;
+	const uint16_t all_pkeys_mask = 1;
+
+	if (flags || (init_val & ~PKEY_ACCESS_MASK))
+		return -EINVAL;
+	if (mm->pkey_allocation_map == all_pkeys_mask)
+		return -ENOSPC;
+	mm->pkey_allocation_map |= 1; /* ffz(map) is key 0, the only one */
+	/* arch_set_user_pkey_access() fails without OSPKE; mm_pkey_free(0) then fails too. */
+	if (mm_pkey_is_allocated(mm, 0))
+		mm->pkey_allocation_map &= (uint16_t)~1U;
+	return -EINVAL;
+}
+
+/**
+ * sys_pkey_free - pkey_free(2): no key is ever allocated in a way it can be freed.
+ * Return: -EINVAL.
+ */
+long sys_pkey_free(struct task *tsk, int pkey)
+{
+	return mm_pkey_is_allocated(tsk->mm, pkey) ? 0 : -EINVAL;
+}
+
+/**
+ * sys_pkey_mprotect - pkey_mprotect(2): mprotect's checks, then the key's; key -1 is mprotect.
+ * Context: mmap_lock held for writing.
+ * Return: as sys_mprotect; -EINVAL for any key but -1 once the range and prot are valid.
+ */
+long sys_pkey_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
+		       int pkey)
+{
+	unsigned long end;
+
+	if (pkey == -1)
+		return sys_mprotect(tsk, start, len, prot);
+	if (start & ~PAGE_MASK)
+		return -EINVAL;
+	if (!len)
+		return 0;
+	end = start + PAGE_ALIGN(len);
+	if (end <= start)
+		return -ENOMEM;
+	if ((prot & (PROT_GROWSDOWN | PROT_GROWSUP)) == (PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN |
+		     PROT_GROWSUP))
+		return -EINVAL;
+	if (!mm_pkey_is_allocated(tsk->mm, pkey))
+		return -EINVAL;
+	return sys_mprotect(tsk, start, len, prot);
+}

@@ -1,0 +1,302 @@
+/*
+ * Processes and threads over address spaces (kernel/fork.c, kernel/exit.c): mm_struct life
+ * (mm_alloc, mmput), fork's copy of an address space (dup_mm, dup_mmap), clone with or without
+ * CLONE_VM, vfork, threads, and exit. A fork child gets a copy of every VMA except VM_DONTCOPY
+ * ones; VM_WIPEONFORK VMAs come back empty; private pages are shared write-protected until one
+ * side writes (memory.c's copy_page_range and do_wp_page); shared memory stays shared.
+ * Left out: signals and wait (exit codes are not kept), namespaces, CLONE_FILES/CLONE_FS
+ * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
+ * on the CPU context its caller names, see access.c).
+ */
+#include "mm/memory.h"
+#include "mm/task.h"
+#include "mmu/mmu.h"
+#include "mmlab.h"
+
+#include <sched.h>
+#include <signal.h>
+
+int alloc_pid(struct machine *m)
+{
+	return __atomic_add_fetch(&m->last_pid, 1, __ATOMIC_RELAXED);
+}
+
+/**
+ * mm_alloc - an empty address space on @m with @cfg's limits: a top-level table, no VMAs.
+ * Return: the mm with one user, or ERR_PTR(-ENOMEM).
+ */
+struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return ERR_PTR(-ENOMEM);
+	mm->machine = m;
+	mm->mm_users = mm->mm_count = 1;
+	mm->max_map_count = cfg->max_map_count;
+	mm->mmap_min_addr = cfg->mmap_min_addr;
+	mm->task_size = TASK_SIZE_MAX;
+	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	pthread_mutex_init(&mm->page_table_lock, NULL);
+	if (vma_tree_init(mm))
+		goto free_mm;
+	if (pgd_alloc(mm))
+		goto free_tree;
+	return mm;
+
+free_tree:
+	vma_tree_destroy(mm);
+free_mm:
+	pthread_rwlock_destroy(&mm->mmap_lock);
+	pthread_mutex_destroy(&mm->page_table_lock);
+	free(mm);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * mmput - drop a user of @mm; the last one tears the address space down (exit_mmap): CPU
+ * contexts still holding it lazily are switched off it, every page and page table goes back
+ * to the allocator.
+ */
+void mmput(struct mm_struct *mm)
+{
+	struct machine *m = mm->machine;
+
+	if (--mm->mm_users)
+		return;
+	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
+		if (m->cpus[i] && m->cpus[i]->mm == mm)
+			mmu_switch_mm(m->cpus[i], NULL);
+	exit_mmap(mm);
+	pgd_free(mm);
+	vma_tree_destroy(mm);
+	pthread_rwlock_destroy(&mm->mmap_lock);
+	pthread_mutex_destroy(&mm->page_table_lock);
+	free(mm);
+}
+
+/* One VMA of the parent, copied into the child @mm (the body of dup_mmap's loop). */
+static int dup_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
+{
+	struct vm_area_struct *tmp;
+	int err;
+
+	tmp = vm_area_dup(mpnt);
+	if (!tmp)
+		return -ENOMEM;
+	tmp->vm_mm = mm;
+	tmp->vm_flags &= ~VM_LOCKED_MASK;
+	if (tmp->vm_flags & VM_WIPEONFORK) {
+		/* The child starts with an empty VMA: it faults in fresh zeroes. */
+		if (tmp->anon_vma)
+			anon_vma_put(tmp->anon_vma);
+		tmp->anon_vma = NULL;
+	} else if (anon_vma_fork(tmp, mpnt)) {
+		vm_area_free(tmp);
+		return -ENOMEM;
+	}
+	if (tmp->vm_ops && tmp->vm_ops->open)
+		tmp->vm_ops->open(tmp);
+	/* Copies come in address order: each store appends to the child's tree. */
+	err = vma_tree_insert(mm, tmp);
+	if (err) {
+		vm_area_free(tmp);
+		return err;
+	}
+	if (tmp->vm_flags & VM_WIPEONFORK)
+		return 0;
+	return copy_page_range(tmp, mpnt);
+}
+
+/*
+ * dup_mmap - copy @oldmm's VMAs and pages into the new @mm. The parent's entries that became
+ * read-only are flushed from every CPU context at the end, before the parent runs again.
+ */
+static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+{
+	struct vm_area_struct *mpnt;
+	int err = 0;
+	VMA_ITERATOR(vmi, oldmm, 0);
+
+	for_each_vma(vmi, mpnt) {
+		if (mpnt->vm_flags & VM_DONTCOPY) {
+			vm_stat_account(mm, mpnt->vm_flags, -(long)vma_pages(mpnt));
+			continue;
+		}
+		err = dup_vma(mm, mpnt);
+		if (err)
+			break;
+	}
+	flush_tlb_mm(oldmm);
+	return err;
+}
+
+/**
+ * dup_mm - fork's copy of @oldmm for a child of @tsk: layout, counters and protection-key
+ * state copied, mlock state and MCL_FUTURE not inherited.
+ * Context: @oldmm's mmap_lock held for writing.
+ * Return: the new mm, or ERR_PTR(-ENOMEM) (nothing is left allocated).
+ */
+struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
+{
+	struct mm_struct *mm = mm_alloc(oldmm->machine, &tsk->cfg);
+	int err;
+
+	if (IS_ERR(mm))
+		return mm;
+	mm->max_map_count = oldmm->max_map_count;
+	mm->mmap_min_addr = oldmm->mmap_min_addr;
+	mm->task_size = oldmm->task_size;
+	mm->flags = oldmm->flags;
+	mm->mmap_base = oldmm->mmap_base;
+	mm->mmap_legacy_base = oldmm->mmap_legacy_base;
+	mm->start_code = oldmm->start_code;
+	mm->end_code = oldmm->end_code;
+	mm->start_data = oldmm->start_data;
+	mm->end_data = oldmm->end_data;
+	mm->start_brk = oldmm->start_brk;
+	mm->brk = oldmm->brk;
+	mm->start_stack = oldmm->start_stack;
+	mm->arg_start = oldmm->arg_start;
+	mm->arg_end = oldmm->arg_end;
+	mm->env_start = oldmm->env_start;
+	mm->env_end = oldmm->env_end;
+	mm->total_vm = oldmm->total_vm;
+	mm->data_vm = oldmm->data_vm;
+	mm->exec_vm = oldmm->exec_vm;
+	mm->stack_vm = oldmm->stack_vm;
+	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
+	mm->pkey_allocation_map = oldmm->pkey_allocation_map;
+	mm->execute_only_pkey = oldmm->execute_only_pkey;
+	err = dup_mmap(mm, oldmm);
+	if (err) {
+		mmput(mm);
+		return ERR_PTR(err);
+	}
+	mm->hiwater_rss = get_mm_rss(mm);
+	mm->hiwater_vm = mm->total_vm;
+	return mm;
+}
+
+#define CLONE_SUPPORTED                                                                            \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK |              \
+	 CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+	 CLONE_CHILD_SETTID)
+
+/* copy_process's flag rules that concern the memory side, in its order. */
+static int clone_check_flags(unsigned long flags)
+{
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if (flags & ~(unsigned long)CLONE_SUPPORTED)
+		return -EINVAL; /* namespaces, pidfds, ...: not modelled */
+	return 0;
+}
+
+static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flags)
+{
+	struct mmlab_task *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->tsk.cfg = parent->tsk.cfg;
+	t->tsk.rng = parent->tsk.rng;
+	t->tsk.pid = alloc_pid(parent->tsk.mm->machine);
+	t->tsk.tgid = (flags & CLONE_THREAD) ? parent->tsk.tgid : t->tsk.pid;
+	t->cpu = parent->cpu;
+	for (int i = 0; i < MMLAB_NR_FDS; i++)
+		if (parent->fds[i])
+			t->fds[i] = get_file(parent->fds[i]);
+	return t;
+}
+
+/**
+ * mmlab_clone - clone(2) of @t with @flags: CLONE_VM shares the address space (mm_users
+ * raised), otherwise it is copied as fork does; CLONE_THREAD joins @t's thread group;
+ * CLONE_VFORK suspends @t (its memory calls return -EBUSY) until the child exits.
+ * Return: 0 with *@child set; -EINVAL (flag combinations Linux refuses, or flags not
+ * modelled), -ENOMEM, -EBUSY (@t is suspended in vfork).
+ */
+MMLAB_EXPORT int mmlab_clone(struct mmlab_task *t, unsigned long flags, struct mmlab_task **child)
+{
+	struct mm_struct *mm;
+	struct mmlab_task *c;
+	int err;
+
+	if (!t || !child)
+		return -EINVAL;
+	if (t->vfork_child)
+		return -EBUSY;
+	err = clone_check_flags(flags);
+	if (err)
+		return err;
+	c = task_dup(t, flags);
+	if (!c)
+		return -ENOMEM;
+	if (flags & CLONE_VM) {
+		mm = t->tsk.mm;
+		pthread_rwlock_wrlock(&mm->mmap_lock);
+		mm->mm_users++;
+		pthread_rwlock_unlock(&mm->mmap_lock);
+	} else {
+		pthread_rwlock_wrlock(&t->tsk.mm->mmap_lock);
+		mm = dup_mm(&c->tsk, t->tsk.mm);
+		pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+		if (IS_ERR(mm)) {
+			c->tsk.mm = NULL;
+			task_exit(c);
+			return (int)PTR_ERR(mm);
+		}
+	}
+	c->tsk.mm = mm;
+	if (flags & CLONE_VFORK) {
+		c->vfork_parent = t;
+		t->vfork_child = c;
+	}
+	*child = c;
+	return 0;
+}
+
+MMLAB_EXPORT int mmlab_fork(struct mmlab_task *t, struct mmlab_task **child)
+{
+	return mmlab_clone(t, SIGCHLD, child);
+}
+
+MMLAB_EXPORT int mmlab_vfork(struct mmlab_task *t, struct mmlab_task **child)
+{
+	return mmlab_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, child);
+}
+
+/**
+ * task_exit - the task leaves (do_exit): its files are closed, a vfork parent resumes, and
+ * its mm loses a user - the last user's exit frees every page and table of it.
+ */
+void task_exit(struct mmlab_task *t)
+{
+	if (t->vfork_parent)
+		t->vfork_parent->vfork_child = NULL;
+	if (t->vfork_child)
+		t->vfork_child->vfork_parent = NULL;
+	for (int i = 0; i < MMLAB_NR_FDS; i++)
+		if (t->fds[i])
+			fput(t->fds[i]);
+	if (t->tsk.mm) {
+		struct machine *m = t->tsk.mm->machine;
+
+		for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
+			if (m->cpus[i] && m->cpus[i]->fault_data == &t->tsk) {
+				m->cpus[i]->fault_handler = NULL;
+				m->cpus[i]->fault_data = NULL;
+			}
+		mmput(t->tsk.mm);
+	}
+	free(t);
+}
+
+MMLAB_EXPORT void mmlab_exit(struct mmlab_task *t)
+{
+	if (t)
+		task_exit(t);
+}
