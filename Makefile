@@ -45,8 +45,10 @@ slowtest: check
 
 # Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff).
 DIFF_SEEDS ?= 5000
+DIFFFAULT_SEEDS ?= 500
 difftest: check
 	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS)
+	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
