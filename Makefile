@@ -44,13 +44,16 @@ slowtest: check
 	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
 	cd $(CHECK) && MMLAB_FAULT_SLOW=1 ./tests/test_fault_stress
 
-# Differential test against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
+# Differential tests against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
 # with the calls that fault pages in (mlock, MAP_LOCKED, MAP_POPULATE); DIFF_MODE=nofault
-# leaves those out.
+# leaves those out. Then DIFFFAULT_SEEDS fault sequences (touches, forks, DONTNEED) compared
+# through smaps and getrusage, shared mappings included.
 DIFF_SEEDS ?= 10000
 DIFF_MODE ?= full
+DIFFFAULT_SEEDS ?= 500
 difftest: check
 	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS) 60 $(DIFF_MODE)
+	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench

@@ -245,6 +245,26 @@ MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *m, const char *name, uin
 /* The @i-th counter's name (NULL past the end); *kernel = 1 when Linux has that line. */
 MMLAB_EXPORT const char *mmlab_vmstat_name(unsigned int i, int *kernel);
 
+/*
+ * More of /proc (all text byte-exact in the Linux 6.x format; 0, -EINVAL for NULL arguments,
+ * -EIO when @out fails). mmlab_proc_smaps above walks the page tables as the kernel does.
+ * smaps_rollup: one "[rollup]" header and every VMA's counters summed, with Pss_Anon/File/Shmem.
+ * status: the memory lines VmPeak..HugetlbPages of /proc/pid/status.
+ * vmstat and meminfo: the machine-wide lines whose figures mmlab keeps, in the kernel's order.
+ */
+MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out);
+MMLAB_EXPORT int mmlab_proc_status(struct mmlab_task *t, FILE *out);
+MMLAB_EXPORT int mmlab_proc_vmstat(struct mmlab_machine *m, FILE *out);
+MMLAB_EXPORT int mmlab_proc_meminfo(struct mmlab_machine *m, FILE *out);
+/*
+ * /proc/pid/pagemap for the pages of [addr, addr+len) as a reader with CAP_SYS_ADMIN sees it:
+ * @out gets one entry per page - bit 63 present, 62 swapped, 61 file page or shared anonymous,
+ * 56 exclusively mapped, 55 soft-dirty, bits 0-54 the PFN. Pages not present read as 0.
+ * 0, or -EINVAL for an unaligned @addr or a range past the user address space.
+ */
+MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			       uint64_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,13 +2,22 @@
  * /proc/pid/maps and /proc/pid/smaps text (fs/proc/task_mmu.c's show_map_vma, show_smap and
  * show_smap_vma_flags), byte for byte: addresses and offsets as at-least-8-digit lowercase
  * hex, the name padded to column 73, the kernel's names for the heap, the stack, named
- * anonymous memory and deleted files, and the x86_64 [vsyscall] gate area last. smaps's page
- * counters are all zero because no page is ever present yet (the fault layer fills them).
+ * anonymous memory and deleted files, and the x86_64 [vsyscall] gate area last. smaps and
+ * smaps_rollup walk the page tables as smaps_pte_entry/smaps_account do (the zero page has no
+ * struct page to count; Pss splits a page by its map count with PSS_SHIFT bits of fraction),
+ * and /proc/pid/pagemap encodes each entry as pte_to_pagemap_entry does for a reader with
+ * CAP_SYS_ADMIN. Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
+ * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY) and the
+ * ProtectionKey line (the host CPU has no PKU, so the kernel does not print it).
  */
-#include "mm/vma.h"
+#include "mm/procfs.h"
+#include "mm/memory.h"
 
+#include <inttypes.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 
+#define VSYSCALL_ADDR 0xffffffffff600000UL
 #define MAPS_NAME_COLUMN 72	/* seq_setwidth(25 + 6 * sizeof(void *) - 1), then one space */
 
 static int put_map_line(FILE *out, unsigned long start, unsigned long end, vm_flags_t flags,
@@ -66,7 +75,6 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
 			    name, suffix);
 }
 
-#define VSYSCALL_ADDR 0xffffffffff600000UL
 
 /**
  * show_maps - write /proc/pid/maps for @mm to @out.
@@ -116,16 +124,168 @@ static int thp_eligible(const struct vm_area_struct *vma)
 	return ALIGN(vma->vm_start, PMD_SIZE) + PMD_SIZE <= vma->vm_end;
 }
 
-static const char *const smap_zero_rows[] = {
-	"Rss:            ", "Pss:            ", "Pss_Dirty:      ", "Shared_Clean:   ",
-	"Shared_Dirty:   ", "Private_Clean:  ", "Private_Dirty:  ", "Referenced:     ",
-	"Anonymous:      ", "KSM:            ", "LazyFree:       ", "AnonHugePages:  ",
-	"ShmemPmdMapped: ", "FilePmdMapped:  ", "Shared_Hugetlb: ", "Private_Hugetlb:",
-	"Swap:           ", "SwapPss:        ", "Locked:         ",
+/* Pss and friends carry 12 bits of fraction so that a page split three ways adds up. */
+#define PSS_SHIFT 12
+
+/* What one VMA (or, for smaps_rollup, every VMA) holds (fs/proc/task_mmu.c). In bytes. */
+struct mem_size_stats {
+	struct vm_area_struct *vma;	/* The VMA being walked */
+	unsigned long resident;
+	unsigned long shared_clean, shared_dirty, private_clean, private_dirty;
+	unsigned long referenced, anonymous, lazyfree;
+	unsigned long swap;
+	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked; /* << PSS_SHIFT */
+	uint64_t swap_pss;		/* << PSS_SHIFT */
 };
 
+static void smaps_page_accumulate(struct mem_size_stats *mss, const struct page *page,
+				  uint64_t pss, bool dirty, bool locked, bool private)
+{
+	mss->pss += pss;
+	if (PageAnon(page))
+		mss->pss_anon += pss;
+	else if (PageSwapBacked(page))
+		mss->pss_shmem += pss;
+	else
+		mss->pss_file += pss;
+	if (locked)
+		mss->pss_locked += pss;
+	if (dirty || PageDirty(page)) {
+		mss->pss_dirty += pss;
+		if (private)
+			mss->private_dirty += PAGE_SIZE;
+		else
+			mss->shared_dirty += PAGE_SIZE;
+	} else {
+		if (private)
+			mss->private_clean += PAGE_SIZE;
+		else
+			mss->shared_clean += PAGE_SIZE;
+	}
+}
+
+/*
+ * smaps_account for one small page. A page nothing else references is private whatever its
+ * map count; otherwise the map count decides, and each mapping gets 1/mapcount of the Pss.
+ */
+static void smaps_account(struct mem_size_stats *mss, const struct page *page, bool young,
+			  bool dirty, bool locked)
+{
+	uint64_t pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
+	int mapcount;
+
+	if (PageAnon(page)) {
+		mss->anonymous += PAGE_SIZE;
+		if (!PageSwapBacked(page) && !dirty && !PageDirty(page))
+			mss->lazyfree += PAGE_SIZE;
+	}
+	mss->resident += PAGE_SIZE;
+	if (young || PageReferenced(page))
+		mss->referenced += PAGE_SIZE;
+	if (page_ref_count(page) == 1) {
+		smaps_page_accumulate(mss, page, pss, dirty, locked, true);
+		return;
+	}
+	mapcount = page_mapcount(page);
+	if (mapcount >= 2)
+		pss /= (uint64_t)mapcount;
+	smaps_page_accumulate(mss, page, pss, dirty, locked, mapcount < 2);
+}
+
+static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct mem_size_stats *mss = data;
+	struct vm_area_struct *vma = mss->vma;
+	pte_t pte = *ptep;
+	struct page *page;
+
+	(void)mm;
+	if (!pte_present(pte))
+		return 0;
+	page = vm_normal_page(vma, addr, pte);
+	if (!page)
+		return 0;	/* The zero page: mapped, but nobody's resident memory */
+	smaps_account(mss, page, pte_young(pte), pte_dirty(pte), vma->vm_flags & VM_LOCKED);
+	return 0;
+}
+
+static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
+{
+	mss->vma = vma;
+	(void)walk_pte_range(vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, mss);
+}
+
+static void put_kb(FILE *out, const char *label, uint64_t bytes)
+{
+	fprintf(out, "%s%8" PRIu64 " kB\n", label, bytes >> 10);
+}
+
+/* __show_smap: the counter lines; smaps_rollup adds the Pss split by page type. */
+static void show_smap_counters(FILE *out, const struct mem_size_stats *mss, bool rollup)
+{
+	put_kb(out, "Rss:            ", mss->resident);
+	put_kb(out, "Pss:            ", mss->pss >> PSS_SHIFT);
+	put_kb(out, "Pss_Dirty:      ", mss->pss_dirty >> PSS_SHIFT);
+	if (rollup) {
+		put_kb(out, "Pss_Anon:       ", mss->pss_anon >> PSS_SHIFT);
+		put_kb(out, "Pss_File:       ", mss->pss_file >> PSS_SHIFT);
+		put_kb(out, "Pss_Shmem:      ", mss->pss_shmem >> PSS_SHIFT);
+	}
+	put_kb(out, "Shared_Clean:   ", mss->shared_clean);
+	put_kb(out, "Shared_Dirty:   ", mss->shared_dirty);
+	put_kb(out, "Private_Clean:  ", mss->private_clean);
+	put_kb(out, "Private_Dirty:  ", mss->private_dirty);
+	put_kb(out, "Referenced:     ", mss->referenced);
+	put_kb(out, "Anonymous:      ", mss->anonymous);
+	put_kb(out, "KSM:            ", 0);
+	put_kb(out, "LazyFree:       ", mss->lazyfree);
+	put_kb(out, "AnonHugePages:  ", 0);
+	put_kb(out, "ShmemPmdMapped: ", 0);
+	put_kb(out, "FilePmdMapped:  ", 0);
+	put_kb(out, "Shared_Hugetlb: ", 0);
+	fprintf(out, "Private_Hugetlb: %7d kB\n", 0); /* One column narrower: the label is long */
+	put_kb(out, "Swap:           ", mss->swap);
+	put_kb(out, "SwapPss:        ", mss->swap_pss >> PSS_SHIFT);
+	put_kb(out, "Locked:         ", mss->pss_locked >> PSS_SHIFT);
+}
+
+static int show_smap(struct mm_struct *mm, struct vm_area_struct *vma, FILE *out)
+{
+	struct mem_size_stats mss = {};
+	int err;
+
+	err = show_map_vma(mm, vma, out);
+	if (err)
+		return err;
+	smap_gather_stats(vma, &mss);
+	put_kb(out, "Size:           ", vma->vm_end - vma->vm_start);
+	put_kb(out, "KernelPageSize: ", PAGE_SIZE);
+	put_kb(out, "MMUPageSize:    ", PAGE_SIZE);
+	show_smap_counters(out, &mss, false);
+	fprintf(out, "THPeligible:    %8d\n", thp_eligible(vma));
+	return show_smap_vma_flags(vma, out);
+}
+
+/* The gate area has no page tables of the process's own: every counter is zero. */
+static int show_smap_gate(FILE *out)
+{
+	struct mem_size_stats mss = {};
+	int err;
+
+	err = put_map_line(out, VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE, VM_EXEC, 0, 0, 0, "%s",
+			   "[vsyscall]", "");
+	if (err)
+		return err;
+	put_kb(out, "Size:           ", PAGE_SIZE);
+	put_kb(out, "KernelPageSize: ", PAGE_SIZE);
+	put_kb(out, "MMUPageSize:    ", PAGE_SIZE);
+	show_smap_counters(out, &mss, false);
+	fprintf(out, "THPeligible:    %8d\n", 0);
+	return fputs("VmFlags: ex \n", out) == EOF ? -EIO : 0;
+}
+
 /**
- * show_smaps - write /proc/pid/smaps for @mm to @out.
+ * show_smaps - write /proc/pid/smaps for @mm to @out, the [vsyscall] gate area last.
  * Context: mmap_lock held for reading.
  * Return: 0 or -EIO.
  */
@@ -136,18 +296,89 @@ int show_smaps(struct mm_struct *mm, FILE *out)
 	int err;
 
 	for_each_vma(vmi, vma) {
-		err = show_map_vma(mm, vma, out);
-		if (err)
-			return err;
-		fprintf(out, "Size:           %8lu kB\n", (vma->vm_end - vma->vm_start) >> 10);
-		fprintf(out, "KernelPageSize: %8lu kB\nMMUPageSize:    %8lu kB\n", PAGE_SIZE >> 10,
-			PAGE_SIZE >> 10);
-		for (size_t i = 0; i < ARRAY_SIZE(smap_zero_rows); i++)
-			fprintf(out, "%s%8d kB\n", smap_zero_rows[i], 0);
-		fprintf(out, "THPeligible:    %d\n", thp_eligible(vma));
-		err = show_smap_vma_flags(vma, out);
+		err = show_smap(mm, vma, out);
 		if (err)
 			return err;
 	}
+	return show_smap_gate(out);
+}
+
+/**
+ * show_smaps_rollup - write /proc/pid/smaps_rollup for @mm: one header spanning the first VMA's
+ * start to the last one's end (the gate area is not a VMA), then every VMA's counters summed.
+ * An empty mm prints 00000000-00000000.
+ * Context: mmap_lock held for reading.
+ * Return: 0 or -EIO.
+ */
+int show_smaps_rollup(struct mm_struct *mm, FILE *out)
+{
+	struct mem_size_stats mss = {};
+	struct vm_area_struct *vma;
+	unsigned long start = 0, end = 0;
+	int err;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	for_each_vma(vmi, vma) {
+		if (!end)
+			start = vma->vm_start;
+		smap_gather_stats(vma, &mss);
+		end = vma->vm_end;
+	}
+	err = put_map_line(out, start, end, 0, 0, 0, 0, "%s", "[rollup]", "");
+	if (err)
+		return err;
+	show_smap_counters(out, &mss, true);
+	return ferror(out) ? -EIO : 0;
+}
+
+struct pagemap_state {
+	struct vm_area_struct *vma;	/* The VMA being walked */
+	unsigned long start;		/* Address of out[0] */
+	uint64_t *out;			/* One entry per page, holes left zero */
+};
+
+/* pte_to_pagemap_entry for a present entry; non-present ones stay zero (no swap entries yet). */
+static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct pagemap_state *pm = data;
+	pte_t pte = *ptep;
+	uint64_t pme;
+	struct page *page;
+
+	(void)mm;
+	if (!pte_present(pte))
+		return 0;
+	pme = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);
+	page = vm_normal_page(pm->vma, addr, pte);
+	if (page) {
+		if (!PageAnon(page))
+			pme |= PM_FILE;
+		if (page_mapcount(page) == 1)
+			pme |= PM_MMAP_EXCLUSIVE;
+	}
+	pm->out[(addr - pm->start) >> PAGE_SHIFT] = pme;
 	return 0;
+}
+
+/**
+ * pagemap_read - the /proc/pid/pagemap entries of the pages of [@start, @end), as a reader with
+ * CAP_SYS_ADMIN sees them (with the PFN). Pages outside any VMA or not present read as 0.
+ * @out: room for (@end - @start) >> PAGE_SHIFT entries
+ * Context: mmap_lock held for reading. @start and @end page-aligned, @start <= @end.
+ */
+void pagemap_read(struct mm_struct *mm, unsigned long start, unsigned long end, uint64_t *out)
+{
+	struct pagemap_state pm = { .start = start, .out = out };
+	struct vm_area_struct *vma;
+	VMA_ITERATOR(vmi, mm, start);
+
+	memset(out, 0, ((end - start) >> PAGE_SHIFT) * sizeof(*out));
+	for_each_vma(vmi, vma) {
+		unsigned long s = max(start, vma->vm_start), e = min(end, vma->vm_end);
+
+		if (s >= e)
+			continue;
+		pm.vma = vma;
+		(void)walk_pte_range(mm, s, e, pagemap_pte, &pm);
+	}
 }

@@ -1,0 +1,188 @@
+/*
+ * The memory lines of /proc/pid/status (fs/proc/task_mmu.c's task_mem), the machine's
+ * /proc/vmstat (mm/vmstat.c) and /proc/meminfo (fs/proc/meminfo.c), and the public entry points
+ * of the /proc files procfs.c builds. Only figures the machine really keeps are printed, under
+ * the kernel's names, in the kernel's order and format: vmstat's node counters are counted by a
+ * sweep of the frame descriptors when asked (the kernel keeps them per node as pages change
+ * state); meminfo has no MemAvailable, Cached, Buffers or slab lines because nothing here
+ * models them. Left out of status: the non-memory lines, VmPin (always 0: no pinning).
+ */
+#include "mm/procfs.h"
+#include "mm/memory.h"
+#include "mm/task.h"
+#include "mmlab.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+/**
+ * task_mem - the memory lines of /proc/pid/status for @mm, VmPeak to HugetlbPages.
+ * Context: mmap_lock held for reading.
+ * Return: 0 or -EIO.
+ */
+int task_mem(struct mm_struct *mm, FILE *out)
+{
+	unsigned long anon = get_mm_counter(mm, MM_ANONPAGES);
+	unsigned long file = get_mm_counter(mm, MM_FILEPAGES);
+	unsigned long shmem = get_mm_counter(mm, MM_SHMEMPAGES);
+	unsigned long swap = get_mm_counter(mm, MM_SWAPENTS);
+	unsigned long rss = anon + file + shmem, text, lib;
+	const unsigned int kb = PAGE_SHIFT - 10;
+
+	/* The executable's own text counts as VmExe, the rest of the executable VMAs as VmLib. */
+	text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
+	text = min(text, mm->exec_vm << PAGE_SHIFT);
+	lib = (mm->exec_vm << PAGE_SHIFT) - text;
+	fprintf(out, "VmPeak:\t%8lu kB\n", get_mm_hiwater_vm(mm) << kb);
+	fprintf(out, "VmSize:\t%8lu kB\n", mm->total_vm << kb);
+	fprintf(out, "VmLck:\t%8lu kB\n", mm->locked_vm << kb);
+	fprintf(out, "VmPin:\t%8lu kB\n", 0UL);
+	fprintf(out, "VmHWM:\t%8lu kB\n", max(mm->hiwater_rss, rss) << kb);
+	fprintf(out, "VmRSS:\t%8lu kB\n", rss << kb);
+	fprintf(out, "RssAnon:\t%8lu kB\n", anon << kb);
+	fprintf(out, "RssFile:\t%8lu kB\n", file << kb);
+	fprintf(out, "RssShmem:\t%8lu kB\n", shmem << kb);
+	fprintf(out, "VmData:\t%8lu kB\n", mm->data_vm << kb);
+	fprintf(out, "VmStk:\t%8lu kB\n", mm->stack_vm << kb);
+	fprintf(out, "VmExe:\t%8lu kB\n", text >> 10);
+	fprintf(out, "VmLib:\t%8lu kB\n", lib >> 10);
+	fprintf(out, "VmPTE:\t%8lu kB\n", (unsigned long)mm->pgtables_bytes >> 10);
+	fprintf(out, "VmSwap:\t%8lu kB\n", swap << kb);
+	fprintf(out, "HugetlbPages:\t%8lu kB\n", 0UL);
+	return ferror(out) ? -EIO : 0;
+}
+
+/* The node counters the kernel keeps as pages change state, counted here by a sweep. */
+struct node_stats {
+	unsigned long anon_mapped;	/* NR_ANON_MAPPED: anonymous pages mapped somewhere */
+	unsigned long file_mapped;	/* NR_FILE_MAPPED: page-cache (and shmem) pages mapped */
+	unsigned long shmem;		/* NR_SHMEM: shmem pages in a page cache */
+	unsigned long free, total, pagetable;
+};
+
+static void count_node_stats(struct machine *m, struct node_stats *ns)
+{
+	*ns = (struct node_stats){};
+	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++) {
+		const struct page *page = pfn_to_page(m, pfn);
+
+		if (page_ref_count(page) <= 0 || PageBuddy(page) || PageTable(page) ||
+		    PageReserved(page))
+			continue;
+		if (PageAnon(page)) {
+			ns->anon_mapped += page_mapcount(page) > 0;
+			continue;
+		}
+		ns->file_mapped += page_mapcount(page) > 0;
+		ns->shmem += page->mapping && PageSwapBacked(page);
+	}
+	pthread_mutex_lock(&m->zone.lock);
+	ns->free = m->zone.nr_free_pages;
+	ns->total = m->zone.managed_pages;
+	pthread_mutex_unlock(&m->zone.lock);
+	ns->pagetable = __atomic_load_n(&m->nr_pgtable_pages, __ATOMIC_RELAXED);
+}
+
+/* The event counters /proc/vmstat has on Linux 6.x, in its order (vm_event_item.h). */
+static const enum vm_event_item vmstat_events[] = {
+	PGALLOC_NORMAL,	     PGFREE,		     PGFAULT,		    PGMAJFAULT, PGREUSE,
+	NR_TLB_REMOTE_FLUSH, NR_TLB_LOCAL_FLUSH_ALL, NR_TLB_LOCAL_FLUSH_ONE,
+};
+
+/**
+ * show_vmstat - /proc/vmstat for @m: the node counters the machine has, then its event counters
+ * that Linux 6.x also has, as "name value" lines in the kernel's order.
+ * Context: no mmap_lock needed; figures of concurrent faults may be half counted.
+ * Return: 0 or -EIO.
+ */
+int show_vmstat(struct machine *m, FILE *out)
+{
+	struct node_stats ns;
+
+	count_node_stats(m, &ns);
+	fprintf(out, "nr_free_pages %lu\n", ns.free);
+	fprintf(out, "nr_anon_pages %lu\n", ns.anon_mapped);
+	fprintf(out, "nr_mapped %lu\n", ns.file_mapped);
+	fprintf(out, "nr_shmem %lu\n", ns.shmem);
+	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);
+	for (size_t i = 0; i < ARRAY_SIZE(vmstat_events); i++)
+		fprintf(out, "%s %lu\n", vmstat_text[vmstat_events[i]],
+			__atomic_load_n(&m->vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
+	return ferror(out) ? -EIO : 0;
+}
+
+static void show_val_kb(FILE *out, const char *label, unsigned long pages)
+{
+	fprintf(out, "%-16s%8lu kB\n", label, pages << (PAGE_SHIFT - 10));
+}
+
+/**
+ * show_meminfo - the /proc/meminfo lines whose figures the machine keeps, in the kernel's order.
+ * Context: as show_vmstat.
+ * Return: 0 or -EIO.
+ */
+int show_meminfo(struct machine *m, FILE *out)
+{
+	struct node_stats ns;
+
+	count_node_stats(m, &ns);
+	show_val_kb(out, "MemTotal:", ns.total);
+	show_val_kb(out, "MemFree:", ns.free);
+	show_val_kb(out, "AnonPages:", ns.anon_mapped);
+	show_val_kb(out, "Mapped:", ns.file_mapped);
+	show_val_kb(out, "Shmem:", ns.shmem);
+	show_val_kb(out, "PageTables:", ns.pagetable);
+	return ferror(out) ? -EIO : 0;
+}
+
+MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out)
+{
+	int err;
+
+	if (!t || !out)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	err = show_smaps_rollup(t->tsk.mm, out);
+	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	return err;
+}
+
+MMLAB_EXPORT int mmlab_proc_status(struct mmlab_task *t, FILE *out)
+{
+	int err;
+
+	if (!t || !out)
+		return -EINVAL;
+	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	err = task_mem(t->tsk.mm, out);
+	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	return err;
+}
+
+MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len, uint64_t *out)
+{
+	uint64_t end;
+
+	if (!t || (len && !out) || (addr & ~PAGE_MASK) || addr > TASK_SIZE_MAX ||
+	    len > TASK_SIZE_MAX - addr)
+		return -EINVAL;
+	end = addr + PAGE_ALIGN(len);
+	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	pagemap_read(t->tsk.mm, addr, end, out);
+	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	return 0;
+}
+
+MMLAB_EXPORT int mmlab_proc_vmstat(struct mmlab_machine *mm, FILE *out)
+{
+	if (!mm || !out)
+		return -EINVAL;
+	return show_vmstat(machine_of(mm), out);
+}
+
+MMLAB_EXPORT int mmlab_proc_meminfo(struct mmlab_machine *mm, FILE *out)
+{
+	if (!mm || !out)
+		return -EINVAL;
+	return show_meminfo(machine_of(mm), out);
+}
