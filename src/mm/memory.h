@@ -46,6 +46,18 @@ struct anon_vma {
 	unsigned long nr_pages;		/* Anonymous pages whose mapping names it */
 };
 
+/*
+ * vma_is_fork_child - was @vma's anon_vma forked from a parent's (directly, or through a split
+ * or merge of a VMA that was)? Linux's test is an anon_vma_chain that is not singular; here a
+ * forked anon_vma is the one with a parent, since anon_vma_prepare only ever hands out or shares
+ * parentless ones and fork always makes a new child anon_vma (Linux may reuse an idle ancestor,
+ * but the chain still holds two or more entries then).
+ */
+static inline bool vma_is_fork_child(const struct vm_area_struct *vma)
+{
+	return vma && vma->anon_vma && vma->anon_vma->parent;
+}
+
 /* A shared anonymous mapping's pages (mm/shmem.c's inode + page cache, minimal). */
 struct shmem_inode {
 	struct machine *machine;	/* Whose frames hold the pages */
