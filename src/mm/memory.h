@@ -19,6 +19,7 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_SIGBUS 0x000002U
 #define VM_FAULT_MAJOR 0x000004U
 #define VM_FAULT_SIGSEGV 0x000040U
+#define VM_FAULT_NOPAGE 0x000100U	/* The handler installed the entry itself */
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 /* Why the fault happened (enum fault_flag). */
@@ -147,6 +148,7 @@ void vma_adopt_anon_vma(struct vm_area_struct *dst, const struct vm_area_struct 
 struct shmem_inode *__must_check shmem_inode_alloc(struct machine *m, unsigned long size);
 void shmem_inode_free(struct shmem_inode *info);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
+vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
 bool shmem_page_cached(const struct shmem_inode *info, pgoff_t index);
 
 /* memory.c */
