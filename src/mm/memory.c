@@ -2,7 +2,8 @@
  * The page-level heart of the VM (mm/memory.c, with the parts of mm/gup.c, mm/madvise.c and
  * mm/mincore.c that act on pages): resolving a fault on a VMA - the zero page for a read of
  * untouched anonymous memory, a zeroed frame for a write, copy-on-write or reuse for a write to
- * a read-only private page, shmem pages for shared anonymous memory -, zapping ranges (munmap,
+ * a read-only private page, shmem pages for shared anonymous memory (with fault-around for
+ * reads, PG_dirty for writes) -, zapping ranges (munmap,
  * MADV_DONTNEED, exit), copying page tables at fork, populating ranges (MAP_POPULATE, mlock,
  * MADV_POPULATE_*), MADV_FREE and mincore. RSS counters follow every mapping change.
  * Left out: file-backed pages (the page cache comes with a later issue: a fault on a file VMA

@@ -3,8 +3,8 @@
  * merging and unmapping (mm/vma.c). The merge rules are the kernel's: two neighbours merge
  * when their flags match except VM_SOFTDIRTY, they map the same file at contiguous offsets
  * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
- * anon_vmas are compatible, their names are equal and no VM_SPECIAL flag or vm_ops->close is
- * involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
+ * anon_vmas are compatible (equal, or one side has none and the other is not a fork child),
+ * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
  * further "must be equal" conditions.
  *
  *   new range:        prev |  new  | next       existing range:  prev | vma [start,end) | next
