@@ -2,7 +2,8 @@
  * The page-level heart of the VM (mm/memory.c, with the parts of mm/gup.c, mm/madvise.c and
  * mm/mincore.c that act on pages): resolving a fault on a VMA - the zero page for a read of
  * untouched anonymous memory, a zeroed frame for a write, copy-on-write or reuse for a write to
- * a read-only private page, shmem pages for shared anonymous memory -, zapping ranges (munmap,
+ * a read-only private page, shmem pages for shared anonymous memory (with fault-around for
+ * reads, PG_dirty for writes) -, zapping ranges (munmap,
  * MADV_DONTNEED, exit), copying page tables at fork, populating ranges (MAP_POPULATE, mlock,
  * MADV_POPULATE_*), MADV_FREE and mincore. RSS counters follow every mapping change.
  * Left out: file-backed pages (the page cache comes with a later issue: a fault on a file VMA
@@ -129,6 +130,17 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 }
 
 /*
+ * A page of a shared mapping's object is written through a read-only entry (wp_page_shared):
+ * it is dirty from now on, whatever later happens to the entry.
+ */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf)
+{
+	if (vmf->page && !PageAnon(vmf->page))
+		SetPageDirty(vmf->page);
+	return wp_page_reuse(vmf);
+}
+
+/*
  * do_wp_page - a write hit a present read-only entry in a writable VMA. Shared mappings just
  * become writable and dirty. A private anonymous page is reused when this mapping is its only
  * user: PG_anon_exclusive says so, or nothing but this mapping holds a reference (the page was
@@ -141,7 +153,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 
 	vmf->page = page;
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE))
-		return wp_page_reuse(vmf);
+		return wp_page_shared(vmf);
 	if (page && PageAnon(page)) {
 		if (PageAnonExclusive(page))
 			return wp_page_reuse(vmf);
@@ -156,13 +168,44 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	return wp_page_copy(vmf);
 }
 
+/* fault_around_bytes' default, 64 KiB: the window a read fault maps around itself. */
+#define FAULT_AROUND_PAGES (65536UL / PAGE_SIZE)
+
+/*
+ * do_fault_around - map the cached pages near a read fault: the aligned FAULT_AROUND_PAGES
+ * window that holds the address, clipped to the VMA and to the page table of the entry.
+ *
+ *      |<-- aligned window -->|
+ *   vma_start    addr                     window start >= vma start, end <= vma end and
+ *      [.....P..x.....P.......]           both within one PMD
+ */
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
+{
+	unsigned long nr = FAULT_AROUND_PAGES, vma_len = vma_pages(vmf->vma);
+	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff;
+	unsigned long from, to;
+
+	from = max(pte_off & ~(nr - 1), pte_off - min(pte_off, vma_off));
+	to = min(min(from + nr, (unsigned long)PTRS_PER_TABLE), pte_off + vma_len - vma_off) - 1;
+	return shmem_map_pages(vmf, vmf->pgoff + from - pte_off, vmf->pgoff + to - pte_off);
+}
+
+/* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	if (do_fault_around(vmf) & VM_FAULT_NOPAGE)
+		return 0;
+	return shmem_fault(vmf);
+}
+
 /* A fault on a none entry of a VMA with an object behind it (do_fault). */
 static vm_fault_t do_fault(struct vm_fault *vmf)
 {
 	struct file *file = vmf->vma->vm_file;
 
 	if (file && file->shmem)
-		return shmem_fault(vmf);
+		return vmf->flags & FAULT_FLAG_WRITE ? shmem_fault(vmf) : do_read_fault(vmf);
 	/* do_cow_fault prepares the anon_vma before it looks for the file's page. */
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED) &&
 	    anon_vma_prepare(vmf->vma))
@@ -292,6 +335,9 @@ static int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *
 	if (old & _PAGE_SPECIAL)
 		return 0;
 	page = pfn_to_page(mm->machine, pte_pfn(old));
+	/* The entry's dirty bit is the only record of a write through it: keep it in the page. */
+	if (pte_dirty(old) && !PageAnon(page))
+		SetPageDirty(page);
 	add_mm_counter(mm, mm_counter(page), -1);
 	page_remove_rmap(mm->machine, page);
 	z->nr_unmapped++;

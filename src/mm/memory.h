@@ -19,6 +19,7 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_SIGBUS 0x000002U
 #define VM_FAULT_MAJOR 0x000004U
 #define VM_FAULT_SIGSEGV 0x000040U
+#define VM_FAULT_NOPAGE 0x000100U	/* The handler installed the entry itself */
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 /* Why the fault happened (enum fault_flag). */
@@ -45,6 +46,18 @@ struct anon_vma {
 	long refcount;			/* VMAs using it, pages it names, and children */
 	unsigned long nr_pages;		/* Anonymous pages whose mapping names it */
 };
+
+/*
+ * vma_is_fork_child - was @vma's anon_vma forked from a parent's (directly, or through a split
+ * or merge of a VMA that was)? Linux's test is an anon_vma_chain that is not singular; here a
+ * forked anon_vma is the one with a parent, since anon_vma_prepare only ever hands out or shares
+ * parentless ones and fork always makes a new child anon_vma (Linux may reuse an idle ancestor,
+ * but the chain still holds two or more entries then).
+ */
+static inline bool vma_is_fork_child(const struct vm_area_struct *vma)
+{
+	return vma && vma->anon_vma && vma->anon_vma->parent;
+}
 
 /* A shared anonymous mapping's pages (mm/shmem.c's inode + page cache, minimal). */
 struct shmem_inode {
@@ -135,6 +148,7 @@ void vma_adopt_anon_vma(struct vm_area_struct *dst, const struct vm_area_struct 
 struct shmem_inode *__must_check shmem_inode_alloc(struct machine *m, unsigned long size);
 void shmem_inode_free(struct shmem_inode *info);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
+vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
 bool shmem_page_cached(const struct shmem_inode *info, pgoff_t index);
 
 /* memory.c */

@@ -63,7 +63,7 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 		.next = next && next->vm_start == new_addr + len ? next : NULL,
 		.start = new_addr, .end = new_addr + len, .pgoff = pgoff,
 		.flags = vma->vm_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
-		.anon_name = vma->anon_name,
+		.anon_name = vma->anon_name, .copied_from = vma,
 	};
 	new = vma_merge_new_range(&vmg);
 	if (new || vmg.state == VMA_MERGE_ERROR_NOMEM)

@@ -4,6 +4,9 @@
  * array indexed by page offset. Faults look the page up there, allocating a zeroed one for a
  * hole, and map it; fork children inherit the VMA and so the same object and pages. The object
  * lives as long as the "/dev/zero (deleted)" file the VMAs hold (fput frees it).
+ * A read fault also maps the neighbours already in the cache (shmem_map_pages, the part of
+ * filemap_map_pages that fault-around uses). A write dirties the page (PG_dirty), which the
+ * page keeps: without swap, shmem pages are never cleaned.
  * Left out: swap, huge pages, tmpfs files with names, truncation and hole punching
  * (MADV_REMOVE), and the radix/xarray: the cache is a flat array of the mapping's length.
  */
@@ -74,6 +77,22 @@ static struct page *shmem_get_page(struct machine *m, struct shmem_inode *info, 
 	return page;
 }
 
+/* Maps cache page @page at @addr through @ptep, a none entry (set_pte_range for one page). */
+static void shmem_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, pte_t *ptep)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t entry;
+
+	get_page(page);
+	page_add_file_rmap(page);
+	/* x86 maps pre-faulted entries young, like the faulting one (arch_wants_old_prefaulted_pte). */
+	entry = pte_mkyoung(pfn_pte(page_to_pfn(mm->machine, page), vma->vm_page_prot));
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		entry = pte_mkdirty(entry);
+	set_pte_at(mm, addr, ptep, entry);
+}
+
 /**
  * shmem_fault - map the shmem page behind vmf->address (shmem_fault + finish_fault).
  *
@@ -88,19 +107,51 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 	struct mm_struct *mm = vma->vm_mm;
 	struct shmem_inode *info = vma->vm_file->shmem;
 	struct page *page;
-	pte_t entry;
 
 	if (!info || vmf->pgoff >= info->nr_pages)
 		return VM_FAULT_SIGBUS;
 	page = shmem_get_page(mm->machine, info, vmf->pgoff);
 	if (!page)
 		return VM_FAULT_OOM;
-	get_page(page);
-	page_add_file_rmap(page);
+	shmem_set_pte(vmf, page, vmf->address, vmf->pte);
 	add_mm_counter(mm, MM_SHMEMPAGES, 1);
-	entry = pte_mkyoung(pfn_pte(page_to_pfn(mm->machine, page), vma->vm_page_prot));
+	/* do_shared_fault's fault_dirty_shared_page: the page, not only the entry, is dirty. */
 	if (vmf->flags & FAULT_FLAG_WRITE)
-		entry = pte_mkdirty(entry);
-	set_pte_at(mm, vmf->address, vmf->pte, entry);
+		SetPageDirty(page);
 	return 0;
+}
+
+/**
+ * shmem_map_pages - fault-around for a read fault (filemap_map_pages): map the pages of
+ * [@start_pgoff, @end_pgoff] that the object's cache already holds and whose entries are none.
+ * Holes stay holes: only the faulting page itself is allocated, by shmem_fault.
+ * Context: as shmem_fault; the range lies in vmf->vma and in the page table of vmf->pte.
+ * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
+ */
+vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct shmem_inode *info = vma->vm_file->shmem;
+	unsigned long nr = 0;
+	vm_fault_t ret = 0;
+
+	if (!info || !info->nr_pages)
+		return 0;
+	/* Nothing is mapped beyond the end of the object (i_size). */
+	if (end_pgoff >= info->nr_pages)
+		end_pgoff = info->nr_pages - 1;
+	for (pgoff_t index = start_pgoff; index <= end_pgoff; index++) {
+		struct page *page = info->pages[index];
+		unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+		pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
+
+		if (!page || !pte_none(*ptep))
+			continue;
+		if (addr == vmf->address)
+			ret = VM_FAULT_NOPAGE;
+		shmem_set_pte(vmf, page, addr, ptep);
+		nr++;
+	}
+	add_mm_counter(vma->vm_mm, MM_SHMEMPAGES, (long)nr);
+	return ret;
 }

@@ -3,8 +3,8 @@
  * merging and unmapping (mm/vma.c). The merge rules are the kernel's: two neighbours merge
  * when their flags match except VM_SOFTDIRTY, they map the same file at contiguous offsets
  * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
- * anon_vmas are compatible, their names are equal and no VM_SPECIAL flag or vm_ops->close is
- * involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
+ * anon_vmas are compatible (equal, or one side has none and the other is not a fork child),
+ * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
  * further "must be equal" conditions.
  *
  *   new range:        prev |  new  | next       existing range:  prev | vma [start,end) | next
@@ -199,9 +199,29 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 	return __split_vma(mm, vma, addr, new_below);
 }
 
-static bool is_mergeable_anon_vma(const struct anon_vma *a, const struct anon_vma *b)
+/* Two VMAs that both end up in one can share their pages' anon_vma (are_anon_vmas_compatible). */
+static bool anon_vmas_compatible(const struct anon_vma *a, const struct anon_vma *b)
 {
 	return !a || !b || a == b;
+}
+
+/*
+ * The range of @vmg may join neighbour @tgt as far as their anon_vmas go (is_mergeable_anon_vma).
+ * Equal anon_vmas always fit. When one side has none, the merged VMA takes the other's - unless
+ * that VMA is a fork child: its pages may also sit in its ancestors' anon_vmas (its chain is not
+ * singular), and Linux keeps such VMAs apart rather than widen the set of VMAs whose rmap walks
+ * take the root's lock. The source side is the VMA being changed, or the one mremap copies from.
+ */
+static bool is_mergeable_anon_vma(const struct vma_merge_struct *vmg,
+				  const struct vm_area_struct *tgt)
+{
+	struct anon_vma *tgt_anon = tgt->anon_vma, *src_anon = vmg->anon_vma;
+
+	if (!tgt_anon && src_anon)
+		return !vma_is_fork_child(vmg->vma) && !vma_is_fork_child(vmg->copied_from);
+	if (tgt_anon && !src_anon)
+		return !vma_is_fork_child(tgt);
+	return src_anon == tgt_anon;
 }
 
 /* The properties of @vmg match those of neighbour @vma (is_mergeable_vma). */
@@ -222,7 +242,7 @@ bool can_vma_merge_after(const struct vma_merge_struct *vmg)
 	const struct vm_area_struct *prev = vmg->prev;
 
 	return prev && prev->vm_end == vmg->start && is_mergeable_vma(vmg, prev) &&
-	       is_mergeable_anon_vma(vmg->anon_vma, prev->anon_vma) &&
+	       is_mergeable_anon_vma(vmg, prev) &&
 	       prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
 }
 
@@ -232,7 +252,7 @@ static bool can_vma_merge_before(const struct vma_merge_struct *vmg)
 	const struct vm_area_struct *next = vmg->next;
 
 	return next && next->vm_start == vmg->end && is_mergeable_vma(vmg, next) &&
-	       is_mergeable_anon_vma(vmg->anon_vma, next->anon_vma) &&
+	       is_mergeable_anon_vma(vmg, next) &&
 	       next->vm_pgoff == vmg->pgoff + ((vmg->end - vmg->start) >> PAGE_SHIFT);
 }
 
@@ -285,7 +305,7 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 		return NULL;
 	left = can_vma_merge_after(vmg);
 	right = can_vma_merge_before(vmg);
-	if (left && right && !is_mergeable_anon_vma(prev->anon_vma, next->anon_vma))
+	if (left && right && !anon_vmas_compatible(prev->anon_vma, next->anon_vma))
 		right = false;
 	if (!left && !right)
 		return NULL;
@@ -339,7 +359,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	merge_left = left_side && can_vma_merge_after(vmg);
 	merge_right = right_side && can_vma_merge_before(vmg);
 	if (merge_left && merge_right &&
-	    (!is_mergeable_anon_vma(prev->anon_vma, next->anon_vma) || merge_deletes(vma) ||
+	    (!anon_vmas_compatible(prev->anon_vma, next->anon_vma) || merge_deletes(vma) ||
 	     merge_deletes(next)))
 		merge_right = false;
 	if ((merge_left && right_side && merge_deletes(vma)) ||

@@ -72,6 +72,7 @@ struct vma_merge_struct {
 	struct vm_area_struct *prev;	/* VMA ending at or before start, or NULL */
 	struct vm_area_struct *next;	/* VMA starting at or after end, or NULL */
 	struct vm_area_struct *vma;	/* The existing VMA containing [start, end), or NULL */
+	struct vm_area_struct *copied_from; /* The VMA mremap copies the range from, or NULL */
 	unsigned long start, end;	/* The range being mapped or modified */
 	pgoff_t pgoff;			/* Its file offset in pages */
 	vm_flags_t flags;		/* Its new flags */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -438,16 +439,83 @@ static const char *const unsupported[] = {
 	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",
 };
 
-/* /proc files a pseudo-call prints. */
-static enum run_status ps_maps(struct runner *r, struct run_call *c)
+/* /proc files a pseudo-call prints: the task's, or the machine's (vmstat, meminfo). */
+static enum run_status ps_proc(struct runner *r, struct run_call *c)
 {
+	struct mmlab_task *t = task_of(c);
 	int err;
 
 	fflush(stdout);
-	err = c->rec->pseudo == SC_PS_MAPS ? mmlab_proc_maps(task_of(c), stdout)
-					   : mmlab_proc_smaps(task_of(c), stdout);
+	switch (c->rec->pseudo) {
+	case SC_PS_MAPS:
+		err = mmlab_proc_maps(t, stdout);
+		break;
+	case SC_PS_SMAPS:
+		err = mmlab_proc_smaps(t, stdout);
+		break;
+	case SC_PS_SMAPS_ROLLUP:
+		err = mmlab_proc_smaps_rollup(t, stdout);
+		break;
+	case SC_PS_STATUS:
+		err = mmlab_proc_status(t, stdout);
+		break;
+	case SC_PS_VMSTAT:
+		err = mmlab_proc_vmstat(r->machine, stdout);
+		break;
+	default:
+		err = mmlab_proc_meminfo(r->machine, stdout);
+		break;
+	}
+	fflush(stdout);
 	if (err)
 		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
+	return RUN_NO_RESULT;
+}
+
+#define PM_PAGE 4096UL		  /* x86-64's base page: one pagemap entry each */
+#define PAGEMAP_MAX_PAGES 65536UL /* pagemap() prints at most this many lines */
+
+/*
+ * pagemap(ADDR, LEN): one line per page of the range, "ADDR ENTRY" in hex, ENTRY the
+ * /proc/pid/pagemap word (bit 63 present, 62 swapped, 61 file/shared, 56 exclusive, PFN).
+ */
+static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
+{
+	unsigned long addr, len, pages;
+	uint64_t *ent;
+	int err;
+
+	if (c->rec->nr_args != 2) {
+		run_msg(r, c->rec->line, "pagemap takes 2 arguments, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 0, &addr) || !arg(r, c, 1, &len))
+		return RUN_REPORTED;
+	pages = len / PM_PAGE + !!(len % PM_PAGE);
+	if (pages > PAGEMAP_MAX_PAGES) {
+		run_err_at(r, c->rec->args[1], "pagemap prints at most 65536 pages");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	ent = calloc(pages ? pages : 1, sizeof(*ent));
+	if (!ent) {
+		run_msg(r, c->rec->line, "out of memory");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	err = mmlab_pagemap(task_of(c), addr, len, ent);
+	if (err) {
+		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
+		r->n.errors++;
+		free(ent);
+		return RUN_REPORTED;
+	}
+	fflush(stdout);
+	for (unsigned long i = 0; i < pages; i++)
+		printf("%#lx %016" PRIx64 "\n", addr + i * PM_PAGE, ent[i]);
+	fflush(stdout);
+	free(ent);
 	return RUN_NO_RESULT;
 }
 
@@ -614,20 +682,19 @@ static enum run_status ps_peek(struct runner *r, struct run_call *c)
 struct run_pseudo {
 	enum sc_pseudo ps;
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
-	const char *missing; /* why it cannot run yet, when fn is NULL */
 };
 
 static const struct run_pseudo pseudos[] = {
-	{ SC_PS_MAPS, ps_maps, NULL },
-	{ SC_PS_SMAPS, ps_maps, NULL },
-	{ SC_PS_TOUCH, ps_touch, NULL },
-	{ SC_PS_POKE, ps_poke, NULL },
-	{ SC_PS_PEEK, ps_peek, NULL },
-	{ SC_PS_STATUS, NULL, "/proc/pid/status is not implemented yet" },
-	{ SC_PS_SMAPS_ROLLUP, NULL, "/proc/pid/smaps_rollup is not implemented yet" },
-	{ SC_PS_PAGEMAP, NULL, "/proc/pid/pagemap is not implemented yet" },
-	{ SC_PS_VMSTAT, NULL, "/proc/vmstat is not implemented yet" },
-	{ SC_PS_MEMINFO, NULL, "/proc/meminfo is not implemented yet" },
+	{ SC_PS_MAPS, ps_proc },
+	{ SC_PS_SMAPS, ps_proc },
+	{ SC_PS_STATUS, ps_proc },
+	{ SC_PS_SMAPS_ROLLUP, ps_proc },
+	{ SC_PS_VMSTAT, ps_proc },
+	{ SC_PS_MEMINFO, ps_proc },
+	{ SC_PS_PAGEMAP, ps_pagemap },
+	{ SC_PS_TOUCH, ps_touch },
+	{ SC_PS_POKE, ps_poke },
+	{ SC_PS_PEEK, ps_peek },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */
@@ -662,11 +729,6 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
 	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++) {
 		if (pseudos[k].ps != c->rec->pseudo)
 			continue;
-		if (!pseudos[k].fn) {
-			run_msg(r, c->rec->line, "%s: %s", c->rec->name, pseudos[k].missing);
-			r->n.unsupported++;
-			return RUN_REPORTED;
-		}
 		if (!task_live(r, c))
 			return RUN_REPORTED;
 		st = pseudos[k].fn(r, c);
@@ -684,13 +746,14 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
  * @rec: a pseudo-call record.
  *
  * Context: any.
- * Return: true for the pseudo-calls that run (maps(), smaps()).
+ * Return: true for the /proc pseudo-calls (maps(), smaps(), status(), smaps_rollup(),
+ * vmstat(), meminfo(), pagemap()).
  */
 bool run_pseudo_prints(const struct sc_record *rec)
 {
 	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++)
 		if (pseudos[k].ps == rec->pseudo)
-			return pseudos[k].fn == ps_maps;
+			return pseudos[k].fn == ps_proc || pseudos[k].fn == ps_pagemap;
 	return false;
 }
 
