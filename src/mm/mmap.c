@@ -778,6 +778,20 @@ out:
 }
 
 /**
+ * insert_vm_struct - give a hand-built VMA its page protection, link it into the tree and
+ * account it (mm/vma.c's insert_vm_struct, used where exec and /proc snapshots build VMAs).
+ * Return: 0, or -ENOMEM with @vma left to the caller to free.
+ */
+int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	if (vma_tree_insert(mm, vma))
+		return -ENOMEM;
+	vm_stat_account(mm, vma->vm_flags, (long)vma_pages(vma));
+	return 0;
+}
+
+/**
  * insert_special_vma - map a kernel-provided region ([vvar], [vdso], [stack]) at a fixed place.
  * Return: 0 or -ENOMEM.
  */
@@ -795,11 +809,9 @@ int insert_special_vma(struct task *tsk, unsigned long start, unsigned long end,
 	vma->vm_flags = flags;
 	vma->vm_ops = ops;
 	vma->vm_pgoff = (flags & VM_STACK) ? start >> PAGE_SHIFT : 0;
-	vma->vm_page_prot = vm_get_page_prot(flags);
-	if (vma_tree_insert(mm, vma)) {
+	if (insert_vm_struct(mm, vma)) {
 		vm_area_free(vma);
 		return -ENOMEM;
 	}
-	vm_stat_account(mm, flags, (long)vma_pages(vma));
 	return 0;
 }

@@ -513,12 +513,10 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 		name[strlen(name) - 1] = 0;
 		vma->anon_name = anon_vma_name_alloc(name + 6);
 	}
-	vma->vm_page_prot = vm_get_page_prot(flags);
-	if (vma_tree_insert(mm, vma)) {
+	if (insert_vm_struct(mm, vma)) {
 		vm_area_free(vma);
 		return -ENOMEM;
 	}
-	vm_stat_account(mm, flags, (long)vma_pages(vma));
 	return 0;
 }
 
