@@ -4,7 +4,8 @@
  * part the MMU needs - the page-table root, the CPU contexts that may cache its translations and
  * the page-table accounting; the address-space layer adds the VMA tree, the layout and the
  * counters of /proc/pid/status. Left out: NUMA policy, userfaultfd contexts, memory cgroups,
- * the per-VMA lock (mmap_lock is the only lock here) and full anon_vma chains (rmap.c keeps a parent link, enough for the merge rules).
+ * the per-VMA lock (mmap_lock is the only lock here) and full anon_vma chains (rmap.c keeps
+ * a parent link, which is all the merge rules need).
  */
 #ifndef MMLAB_MM_MM_TYPES_H
 #define MMLAB_MM_MM_TYPES_H
