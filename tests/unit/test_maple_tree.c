@@ -13,41 +13,9 @@
 
 #include "lib/maple_tree.h"
 #include "maple_ref.h"
+#include "maple_check.h"
 
 #define E(x) ((void *)(uintptr_t)(((unsigned long)(x) << 4) | 8))
-
-static void check(struct maple_tree *mt)
-{
-	if (mt_validate(mt)) {
-		mt_dump(mt, stderr);
-		fail();
-	}
-}
-
-/* The tree holds exactly the ranges of @ref. */
-static void same(struct maple_tree *mt, struct ref_tree *ref)
-{
-	MA_STATE(mas, mt, 0, 0);
-	size_t i = 0;
-	void *entry;
-
-	check(mt);
-	mas_for_each(&mas, entry, ULONG_MAX) {
-		assert_true(i < ref->nr);
-		assert_ptr_equal(entry, ref->r[i].entry);
-		assert_int_equal(mas.index, ref->r[i].first);
-		assert_int_equal(mas.last, ref->r[i].last);
-		i++;
-	}
-	assert_int_equal(i, ref->nr);
-}
-
-static void store(struct maple_tree *mt, struct ref_tree *ref, unsigned long first,
-		  unsigned long last, void *entry)
-{
-	assert_int_equal(mtree_store_range(mt, first, last, entry), 0);
-	ref_store(ref, first, last, entry);
-}
 
 static void test_empty(void **state)
 {
