@@ -119,9 +119,15 @@ static double per_op(uint64_t t0, unsigned long ops)
 	return (double)(bench_now_ns() - t0) / (double)ops;
 }
 
-static void bench_lookup(struct setup *s, double *maple, double *rb)
+/*
+ * find_vma on both trees. The maple side runs it twice: as mmlab's find_vma does, under the
+ * writer's lock (mmap_lock), with __mt_find(); and as mt_find(), inside its own liburcu
+ * read-side critical section, as a lockless reader would (the kernel's rcu_read_lock() is free
+ * on a non-preemptible kernel; liburcu's out-of-line one is not).
+ */
+static void bench_lookup(struct setup *s, double *maple, double *rcu, double *rb)
 {
-	double m[REPS], r[REPS];
+	double m[REPS], u[REPS], r[REPS];
 	unsigned long ops = 1 << 20, i;
 	int k;
 
@@ -131,15 +137,23 @@ static void bench_lookup(struct setup *s, double *maple, double *rb)
 		for (i = 0; i < ops; i++) {
 			unsigned long index = s->addr[i % NR_RANDOM];
 
-			bench_keep(mt_find(&s->mt, &index, ULONG_MAX));
+			bench_keep(__mt_find(&s->mt, &index, ULONG_MAX));
 		}
 		m[k] = per_op(t0, ops);
+		t0 = bench_now_ns();
+		for (i = 0; i < ops; i++) {
+			unsigned long index = s->addr[i % NR_RANDOM];
+
+			bench_keep(mt_find(&s->mt, &index, ULONG_MAX));
+		}
+		u[k] = per_op(t0, ops);
 		t0 = bench_now_ns();
 		for (i = 0; i < ops; i++)
 			bench_keep(rb_find_vma(&s->rb, s->addr[i % NR_RANDOM]));
 		r[k] = per_op(t0, ops);
 	}
 	*maple = bench_median(m, REPS);
+	*rcu = bench_median(u, REPS);
 	*rb = bench_median(r, REPS);
 }
 
@@ -374,11 +388,12 @@ int main(void)
 	bench_header("maple", "maple tree vs libbsd red-black tree on VMA-like ranges");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct setup s;
-		double m, r;
+		double m, u, r;
 
 		build(&s, sizes[i]);
-		bench_lookup(&s, &m, &r);
+		bench_lookup(&s, &m, &u, &r);
 		report("lookup", s.n, m, "ns/op", "rbtree", r);
+		report("lookup_rcu", s.n, u, "ns/op", "rbtree", r);
 		bench_split_fill(&s, &m, &r);
 		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
 		bench_erase(&s, &m, &r);

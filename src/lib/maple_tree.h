@@ -10,7 +10,9 @@
  *     never block: call them between rcu_read_lock() and rcu_read_unlock() of liburcu's default
  *     "memb" flavour (<urcu.h>), or under the writer's lock. Each thread that reads or writes
  *     must have called rcu_register_thread() (writers too: freed nodes go to call_rcu()).
- *     mtree_load/mt_find/mt_next/mt_prev take rcu_read_lock() themselves, like the kernel's.
+ *     mtree_load/mt_find/mt_next/mt_prev take rcu_read_lock() themselves, like the kernel's;
+ *     __mtree_load/__mt_find do not, for callers under the writer's lock (find_vma under
+ *     mmap_lock), where liburcu's out-of-line read lock would double a small tree's lookup.
  *   - Writers (everything that stores, erases, duplicates or destroys) are serialized by the
  *     caller's lock. Gap searches (mas_empty_area*) and mt_validate read writer-side state and
  *     need that lock too, as they need mmap_lock in Linux. A writer must not be inside its own
@@ -175,6 +177,8 @@ void *mtree_load(struct maple_tree *mt, unsigned long index);
 void *mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max);
 void *mt_next(struct maple_tree *mt, unsigned long index, unsigned long max);
 void *mt_prev(struct maple_tree *mt, unsigned long index, unsigned long min);
+void *__mtree_load(struct maple_tree *mt, unsigned long index);
+void *__mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max);
 void *mas_walk(struct ma_state *mas);
 void *mas_find(struct ma_state *mas, unsigned long max);
 void *mas_find_rev(struct ma_state *mas, unsigned long min);

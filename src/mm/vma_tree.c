@@ -121,7 +121,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
 	unsigned long index = addr;
 
-	return mt_find(&mm->mm_mt, &index, ULONG_MAX);
+	return __mt_find(&mm->mm_mt, &index, ULONG_MAX);
 }
 
 /**
@@ -155,7 +155,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 
 	if (start >= end)
 		return NULL;
-	return mt_find(&mm->mm_mt, &index, end - 1);
+	return __mt_find(&mm->mm_mt, &index, end - 1);
 }
 
 /**
@@ -165,7 +165,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
  */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	return mtree_load(&mm->mm_mt, addr);
+	return __mtree_load(&mm->mm_mt, addr);
 }
 
 /**

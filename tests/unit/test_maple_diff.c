@@ -1,7 +1,7 @@
 /*
  * Randomized differential test of the maple tree against maple_ref.h: 10^6 mixed operations
  * (stores of random, spanning, VMA-like and edge-of-space ranges, erases, inserts, iterator
- * stores, loads, mt_find, mt_next, mt_prev, both gap searches), each checked against the
+ * stores, loads, mt_find (and their unlocked variants), mt_next, mt_prev, both gap searches), each checked against the
  * model. The fast variant (make check) validates the whole tree every 256 operations and
  * compares full forward and backward iteration every 4096; MT_DIFF_SLOW=1 validates after
  * every operation. MT_DIFF_OPS and MT_DIFF_SEED override the count and the seed.
@@ -146,7 +146,9 @@ static void one_op(struct maple_tree *mt, struct ref_tree *ref, unsigned long sp
 		}
 	} else if (kind < 60) { /* load */
 		index = random_index(space);
-		assert_ptr_equal(mtree_load(mt, index), ref_load(ref, index));
+		/* the locked variant is what find_vma and vma_lookup use */
+		assert_ptr_equal(rnd() % 2 ? mtree_load(mt, index) : __mtree_load(mt, index),
+				 ref_load(ref, index));
 	} else if (kind < 70) { /* mt_find */
 		index = random_index(space);
 		max = rnd() % 4 ? index + rnd() % (space / 4) : ULONG_MAX;
@@ -154,7 +156,8 @@ static void one_op(struct maple_tree *mt, struct ref_tree *ref, unsigned long sp
 			max = ULONG_MAX;
 		x = ref_find(ref, index, max);
 		rindex = index;
-		assert_ptr_equal(mt_find(mt, &rindex, max), x ? x->entry : NULL);
+		assert_ptr_equal(rnd() % 2 ? mt_find(mt, &rindex, max) : __mt_find(mt, &rindex, max),
+				 x ? x->entry : NULL);
 		if (x)
 			assert_int_equal(rindex, x->last + 1);
 		else
