@@ -108,7 +108,7 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 	error = 0;
 	while (vma && vma->vm_start < end) {
 		vm_flags_t newflags;
-		struct vm_area_struct *done;
+		struct vm_area_struct *done = NULL; /* set on success; -O3 cannot see it */
 
 		if (vma->vm_start != tmp) {
 			error = -ENOMEM;
