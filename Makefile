@@ -55,11 +55,17 @@ difftest: check
 	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS) 60 $(DIFF_MODE)
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
 
+# bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
+# linux-source package (installed by ensure-deps.sh bench); left out, with a message, if
+# that cannot be had.
 bench: release
+	@sh scripts/ensure-deps.sh bench || true
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
-	@for b in $(RELEASE)/bench/bench_*; do \
+	@lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) || \
+		echo "bench: no Linux maple tree baseline" >&2; \
+	for b in $(RELEASE)/bench/bench_*; do \
 		[ -x "$$b" ] || continue; \
-		MMLAB_BENCH_OUT=$(BUILD)/bench/results.jsonl "$$b" || exit 1; \
+		MMLAB_LINUX_MAPLE=$$lmt MMLAB_BENCH_OUT=$(BUILD)/bench/results.jsonl "$$b" || exit 1; \
 	done
 	@echo "results: $(BUILD)/bench/results.jsonl"
 

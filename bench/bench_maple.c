@@ -5,6 +5,12 @@
  * duplication, with libbsd's red-black tree doing the same lookups, stores and erases as the
  * baseline (the structure Linux used before 6.1). Also bytes per stored range.
  *
+ * When $MMLAB_LINUX_MAPLE names linux-maple/lmt_bench (make bench builds it from Debian's
+ * kernel source), Linux's own maple tree runs the same workload first, and the figures that
+ * have a Linux counterpart are reported against it as well ("baseline": "linux_maple").
+ * Gap searches run twice: on the tree as built, and after the store and erase runs have
+ * churned it.
+ *
  * Where a VMA tree allocates a VMA (a split), both sides malloc it; the maple side also
  * allocates tree nodes per store (from its node cache) and frees replaced ones through
  * call_rcu(), as in the kernel. Bytes per range count the tree's nodes only: per VMA in the
@@ -16,7 +22,10 @@
 #define __unused __attribute__((unused))
 #endif
 #include <bsd/sys/tree.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "benchutil.h"
 #include "lib/maple_tree.h"
@@ -56,7 +65,8 @@ static struct vma *rb_find_vma(struct vma_tree *t, unsigned long addr)
 	return best;
 }
 
-static uint64_t seed = 88172645463325252ULL;
+#define SEED 88172645463325252ULL
+static uint64_t seed; /* reset per tree size: linux-maple/lmt_bench.c draws the same numbers */
 
 static uint64_t rnd(void)
 {
@@ -90,6 +100,7 @@ static void build(struct setup *s, unsigned long n)
 		abort();
 	mt_init_flags(&s->mt, MT_FLAGS_ALLOC_RANGE);
 	RB_INIT(&s->rb);
+	seed = SEED;
 	for (i = 0; i < n; i++) {
 		struct vma *v = &s->vmas[i];
 
@@ -320,6 +331,47 @@ static double bench_dup(struct setup *s)
 	return bench_median(m, REPS);
 }
 
+/* Linux's maple tree on the same workload, from lmt_bench; NAN where not measured. */
+struct linux_figs {
+	double lookup_rcu, gap, split_fill, erase, gap_churned, iterate, dup;
+};
+
+static void linux_maple(unsigned long n, struct linux_figs *f)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} keys[] = {
+		{ "lookup_rcu", offsetof(struct linux_figs, lookup_rcu) },
+		{ "gap_topdown_1page", offsetof(struct linux_figs, gap) },
+		{ "split_fill_store", offsetof(struct linux_figs, split_fill) },
+		{ "erase", offsetof(struct linux_figs, erase) },
+		{ "gap_topdown_1page_churned", offsetof(struct linux_figs, gap_churned) },
+		{ "iterate", offsetof(struct linux_figs, iterate) },
+		{ "dup", offsetof(struct linux_figs, dup) },
+	};
+	const char *bin = getenv("MMLAB_LINUX_MAPLE");
+	char cmd[4096], name[64];
+	double v;
+	FILE *p;
+	size_t i;
+
+	f->lookup_rcu = f->gap = f->split_fill = f->erase = f->gap_churned = f->iterate = f->dup =
+		NAN;
+	if (!bin || !*bin)
+		return;
+	snprintf(cmd, sizeof(cmd), "'%s' %lu", bin, n);
+	p = popen(cmd, "r");
+	if (!p)
+		return;
+	while (fscanf(p, "%63s %lf", name, &v) == 2)
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (!strcmp(name, keys[i].name))
+				*(double *)((char *)f + keys[i].off) = v;
+	if (pclose(p))
+		fprintf(stderr, "bench_maple: %s failed; no Linux figures for %lu\n", bin, n);
+}
+
 static void report(const char *what, unsigned long n, double v, const char *unit,
 		   const char *base, double bv)
 {
@@ -327,6 +379,19 @@ static void report(const char *what, unsigned long n, double v, const char *unit
 
 	snprintf(name, sizeof(name), "%s_%lu", what, n);
 	bench_report("maple", name, v, unit, base, bv, true);
+}
+
+/*
+ * A figure against Linux's maple tree, or with no baseline if that did not run; an @extra
+ * figure (one already reported against the RB tree) is then left out.
+ */
+static void report_linux(const char *what, unsigned long n, double v, const char *unit,
+			 double linux_v, bool extra)
+{
+	if (!isnan(linux_v))
+		report(what, n, v, unit, "linux_maple", linux_v);
+	else if (!extra)
+		report(what, n, v, unit, NULL, 0);
 }
 
 /* Every stored range, NULL (a gap) or not, as the tree holds them. */
@@ -388,19 +453,26 @@ int main(void)
 	bench_header("maple", "maple tree vs libbsd red-black tree on VMA-like ranges");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct setup s;
+		struct linux_figs lx;
 		double m, u, r;
 
+		linux_maple(sizes[i], &lx);
 		build(&s, sizes[i]);
 		bench_lookup(&s, &m, &u, &r);
 		report("lookup", s.n, m, "ns/op", "rbtree", r);
 		report("lookup_rcu", s.n, u, "ns/op", "rbtree", r);
+		report_linux("lookup_rcu_vs_linux", s.n, u, "ns/op", lx.lookup_rcu, true);
+		report_linux("gap_topdown_1page", s.n, bench_gap(&s), "ns/op", lx.gap, false);
 		bench_split_fill(&s, &m, &r);
 		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
+		report_linux("split_fill_store_vs_linux", s.n, m, "ns/op", lx.split_fill, true);
 		bench_erase(&s, &m, &r);
 		report("erase", s.n, m, "ns/op", "rbtree", r);
-		report("gap_topdown_1page", s.n, bench_gap(&s), "ns/op", NULL, 0);
-		report("iterate", s.n, bench_iterate(&s), "ns/entry", NULL, 0);
-		report("dup", s.n, bench_dup(&s), "us/tree", NULL, 0);
+		report_linux("erase_vs_linux", s.n, m, "ns/op", lx.erase, true);
+		report_linux("gap_topdown_1page_churned", s.n, bench_gap(&s), "ns/op",
+			     lx.gap_churned, false);
+		report_linux("iterate", s.n, bench_iterate(&s), "ns/entry", lx.iterate, false);
+		report_linux("dup", s.n, bench_dup(&s), "us/tree", lx.dup, false);
 		report("bytes_per_range", s.n, (double)mt_bytes_used(&s.mt) / (double)s.n, "B",
 		       "rbtree", (double)sizeof(struct vma));
 		if (mt_validate(&s.mt))

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian packages the build needs when pkg-config cannot find them.
+# Installs the Debian packages the build needs when pkg-config cannot find them
+# (with "bench": and the kernel source make bench compares against).
 # Called by the Makefile; safe to run again.
 set -e
 need=""
@@ -13,6 +14,10 @@ else
 fi
 # strace: the record_vs_strace test compares mmlab record with it.
 command -v strace >/dev/null 2>&1 || need="$need strace"
+# `ensure-deps.sh bench`: also the kernel source, for bench_maple's Linux maple tree baseline.
+if [ "$1" = bench ] && ! ls /usr/src/linux-source-*.tar.xz >/dev/null 2>&1; then
+	need="$need linux-source-6.12 xz-utils"
+fi
 [ -z "$need" ] && exit 0
 echo "ensure-deps: installing$need" >&2
 SUDO=""

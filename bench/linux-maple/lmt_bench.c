@@ -1,0 +1,250 @@
+/*
+ * The baseline for bench_maple: Linux's own maple tree (lib/maple_tree.c of the kernel source
+ * Debian ships), compiled in user space through the kernel's tools/testing/radix-tree shims,
+ * running the same workload on the same machine in the same `make bench`. build.sh compiles
+ * this file inside that directory; it is never part of libmmlab.
+ *
+ * Usage: lmt_bench N. Prints one "case value" line per figure, median of REPS runs, for a
+ * tree of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it.
+ *
+ * Stores go through mas_preallocate() + mas_store_prealloc(), the kernel's VMA path
+ * (vma_iter_prealloc, vma_iter_store). Nodes come from the shims' kmem_cache, which is
+ * posix_memalign/free for aligned caches, not the kernel's slab: store figures carry that cost.
+ */
+#define CONFIG_MAPLE_SEARCH
+#include "test.h"
+#include <stdlib.h>
+#include <time.h>
+#include <linux/init.h>
+#define module_init(x)
+#define module_exit(x)
+#define MODULE_AUTHOR(x)
+#define MODULE_DESCRIPTION(x)
+#define MODULE_LICENSE(x)
+#define dump_stack() assert(0)
+#include "../../../lib/maple_tree.c"
+
+#define P 4096UL
+#define BASE 0x10000000UL
+#define REPS 5
+#define NR_RANDOM 8192
+
+static unsigned long long now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* Same generator and seed as bench_maple.c, reset per tree size there too. */
+static uint64_t seed;
+
+static uint64_t rnd(void)
+{
+	seed ^= seed << 13;
+	seed ^= seed >> 7;
+	seed ^= seed << 17;
+	return seed;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v)
+{
+	qsort(v, REPS, sizeof(*v), cmp_double);
+	return v[REPS / 2];
+}
+
+static volatile unsigned long sink;
+static unsigned long n, addr[NR_RANDOM], pick[NR_RANDOM];
+static struct maple_tree mt;
+
+static unsigned long vstart(unsigned long i)
+{
+	return BASE + i * 3 * P;
+}
+
+static void store(unsigned long first, unsigned long last, void *entry)
+{
+	MA_STATE(mas, &mt, first, last);
+
+	if (mas_preallocate(&mas, entry, GFP_KERNEL))
+		abort();
+	mas_store_prealloc(&mas, entry);
+}
+
+static void *entry_of(unsigned long i)
+{
+	return (void *)(BASE + i * 64 + 64);
+}
+
+static double lookups(void)
+{
+	unsigned long ops = 1 << 20, i;
+	double m[REPS];
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		unsigned long long t0 = now_ns();
+
+		for (i = 0; i < ops; i++) {
+			unsigned long index = addr[i % NR_RANDOM];
+
+			sink = (unsigned long)mt_find(&mt, &index, ULONG_MAX);
+		}
+		m[k] = (double)(now_ns() - t0) / ops;
+	}
+	return median(m);
+}
+
+static double gap(void)
+{
+	unsigned long ops = 1 << 18, i;
+	double m[REPS];
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		unsigned long long t0 = now_ns();
+
+		for (i = 0; i < ops; i++) {
+			MA_STATE(mas, &mt, 0, 0);
+
+			if (mas_empty_area_rev(&mas, BASE, addr[i % NR_RANDOM] + 3 * P, P))
+				abort();
+			sink = mas.index;
+		}
+		m[k] = (double)(now_ns() - t0) / ops;
+	}
+	return median(m);
+}
+
+/* The first page of a VMA split off into a new entry, then the whole VMA stored back. */
+static double split_fill(void)
+{
+	unsigned long ops = n < 4096 ? 1 << 16 : 1 << 17, i;
+	double m[REPS];
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		unsigned long long t0 = now_ns();
+
+		for (i = 0; i < ops; i++) {
+			unsigned long v = pick[i % NR_RANDOM];
+
+			store(vstart(v), vstart(v) + P - 1, (void *)0x1000);
+			store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
+		}
+		m[k] = (double)(now_ns() - t0) / (2 * ops);
+	}
+	return median(m);
+}
+
+static double erase_vmas(void)
+{
+	unsigned long batch = n / 2 < 4096 ? n / 2 : 4096, i;
+	double m[REPS];
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		unsigned long long t0;
+
+		t0 = now_ns();
+		for (i = 0; i < batch; i++) {
+			unsigned long v = (pick[k] + i * 2) % n;
+
+			store(vstart(v), vstart(v) + 2 * P - 1, NULL);
+		}
+		m[k] = (double)(now_ns() - t0) / batch;
+		for (i = 0; i < batch; i++) {
+			unsigned long v = (pick[k] + i * 2) % n;
+
+			store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
+		}
+	}
+	return median(m);
+}
+
+static double iterate(void)
+{
+	unsigned long rounds = (1 << 20) / n + 1, i, cnt = 0;
+	double m[REPS];
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		unsigned long long t0 = now_ns();
+
+		for (i = 0; i < rounds; i++) {
+			MA_STATE(mas, &mt, 0, 0);
+			void *entry;
+
+			rcu_read_lock();
+			mas_for_each(&mas, entry, ULONG_MAX)
+				cnt++;
+			rcu_read_unlock();
+		}
+		m[k] = (double)(now_ns() - t0) / (rounds * n);
+	}
+	sink = cnt;
+	return median(m);
+}
+
+static double duplicate(void)
+{
+	unsigned long rounds = n >= 4096 ? 20 : 2000, i;
+	double m[REPS];
+	int k;
+
+	for (k = 0; k < REPS; k++) {
+		unsigned long long total = 0;
+
+		for (i = 0; i < rounds; i++) {
+			struct maple_tree copy;
+			unsigned long long t0;
+
+			mt_init_flags(&copy, mt.ma_flags);
+			t0 = now_ns();
+			if (__mt_dup(&mt, &copy, GFP_KERNEL))
+				abort();
+			total += now_ns() - t0;
+			__mt_destroy(&copy);
+		}
+		m[k] = (double)total / rounds / 1000.0;
+	}
+	return median(m);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long i;
+
+	if (argc != 2 || !(n = strtoul(argv[1], NULL, 0)) || n < 2) {
+		fprintf(stderr, "usage: lmt_bench N (N >= 2 ranges)\n");
+		return 2;
+	}
+	maple_tree_init();
+	rcu_register_thread();
+	/* As the kernel's mm_struct: MM_MT_FLAGS without the external lock (none here). */
+	mt_init_flags(&mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
+	seed = 88172645463325252ULL;
+	for (i = 0; i < n; i++)
+		if (mtree_store_range(&mt, vstart(i), vstart(i) + 2 * P - 1, entry_of(i), GFP_KERNEL))
+			abort();
+	for (i = 0; i < NR_RANDOM; i++) {
+		addr[i] = BASE + rnd() % (n * 3 * P);
+		pick[i] = rnd() % n;
+	}
+	printf("lookup_rcu %.3f\n", lookups());
+	printf("gap_topdown_1page %.3f\n", gap());
+	printf("split_fill_store %.3f\n", split_fill());
+	printf("erase %.3f\n", erase_vmas());
+	printf("gap_topdown_1page_churned %.3f\n", gap());
+	printf("iterate %.3f\n", iterate());
+	printf("dup %.3f\n", duplicate());
+	return 0;
+}
