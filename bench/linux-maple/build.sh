@@ -2,7 +2,8 @@
 # Builds lmt_bench, bench_maple's Linux baseline, into $1 (a build directory), from the
 # kernel source tarball of Debian's linux-source-* package: lib/maple_tree.c with the
 # user-space shims of tools/testing/radix-tree, at -O2 as the kernel is built, without the
-# sanitizers that directory's own Makefile adds. Prints the binary's path; exits 1 (with the
+# sanitizers that directory's own Makefile adds, and with lmt_slab.c's object cache in place
+# of the shims' debugging one. Prints the binary's path; exits 1 (with the
 # reason on stderr) when no kernel source is installed.
 set -e
 out=${1:?usage: build.sh BUILD_DIR}
@@ -24,12 +25,12 @@ if [ ! -f "$src/.extracted" ]; then
 fi
 rt="$src/tools/testing/radix-tree"
 bin="$out/lmt_bench"
-if [ ! -x "$bin" ] || [ "$here/lmt_bench.c" -nt "$bin" ]; then
+if [ ! -x "$bin" ] || [ "$here/lmt_bench.c" -nt "$bin" ] || [ "$here/lmt_slab.c" -nt "$bin" ]; then
 	# Generated headers the radix-tree Makefile would make (its own rules, no compiling).
 	make -s -C "$rt" generated/map-shift.h generated/bit-length.h generated/autoconf.h >/dev/null
-	cp "$here/lmt_bench.c" "$rt/lmt_bench.c"
+	cp "$here/lmt_bench.c" "$here/lmt_slab.c" "$rt/"
 	objs=""
-	for f in ../shared/linux.c ../../lib/slab.c \
+	for f in lmt_slab.c ../../lib/slab.c \
 		../../lib/find_bit.c ../../lib/bitmap.c ../../lib/hweight.c ../../lib/vsprintf.c \
 		lmt_bench.c; do
 		o="$out/obj-$(basename "$f" .c).o"
