@@ -146,13 +146,39 @@ static void wr_path_child(struct ma_path *p, struct ma_path *c, bool last_slot)
 }
 
 /*
- * Too few items on level @k: take in every slot of the node just left of the span (or right,
- * at the left edge), found through the nearest ancestor that has one, as the kernel's
- * spanning rebalance does. The span grows by that node; the paths above now lead to it.
+ * Slots used by the node of level @k just left (or right) of the span, found through the
+ * nearest ancestor that has one; -1 at the tree's edge.
  */
-static void wr_pull_neighbour(struct ma_wr_state *w, unsigned int k)
+static int wr_neighbour_end(struct ma_wr_state *w, unsigned int k, bool left)
 {
-	bool left = w->lo[k] > 0;
+	struct maple_enode *e;
+	struct ma_path *p = NULL;
+	unsigned int j;
+
+	for (j = k + 1; j < w->height; j++) {
+		p = left ? wr_l(w, j) : wr_r(w, j);
+		if (left ? p->offset > 0 : p->offset + 1u < mte_to_node(p->node)->meta.end)
+			break;
+	}
+	if (j >= w->height)
+		return -1;
+	e = mte_to_node(p->node)->ma64.slot[p->offset + (left ? -1 : 1)];
+	for (; --j > k;) {
+		struct maple_node *n = mte_to_node(e);
+
+		e = n->ma64.slot[left ? n->meta.end - 1 : 0];
+	}
+	return mte_to_node(e)->meta.end;
+}
+
+/*
+ * Take in every slot of the node of level @k just left (or right) of the span, found through
+ * the nearest ancestor that has one, as the kernel's spanning rebalance does: when the items
+ * are too few for a node, or too many for one node and the neighbour has room for the excess
+ * (mas_push_data). The span grows by that node; the paths above now lead to it.
+ */
+static void wr_pull_neighbour(struct ma_wr_state *w, unsigned int k, bool left)
+{
 	struct mt_item saved[MT_ITEMS_MAX];
 	unsigned int nr = w->nr, j, i;
 	struct ma_path *p = NULL;
@@ -347,10 +373,25 @@ static int __must_check wr_store_span(struct ma_wr_state *w)
 		w->hi[k] = rp->max;
 		whole = lp->min == 0 && rp->max == ULONG_MAX;
 		if (!whole && w->nr < mt_min_slots(k == 0) && w->hi[k] != ULONG_MAX) {
-			wr_pull_neighbour(w, k);
+			wr_pull_neighbour(w, k, w->lo[k] > 0);
 			lp = wr_l(w, k);
 			rp = wr_r(w, k);
 			whole = w->lo[k] == 0 && w->hi[k] == ULONG_MAX;
+		} else if (!whole && !w->bias && w->nr > mt_slots(k == 0)) {
+			/*
+			 * An overflow: shared with a neighbour that has room, two full nodes replace
+			 * two and the level above gains no child. Split alone, the two halves would
+			 * stay half full under churn, and the tree would grow a level sooner.
+			 */
+			int room = 2 * (int)mt_slots(k == 0) - (int)w->nr;
+			int l = wr_neighbour_end(w, k, true), r = wr_neighbour_end(w, k, false);
+
+			if ((l >= 0 && l <= room) || (r >= 0 && r <= room)) {
+				wr_pull_neighbour(w, k, l >= 0 && l <= room && (r < 0 || r > room || l <= r));
+				lp = wr_l(w, k);
+				rp = wr_r(w, k);
+				whole = w->lo[k] == 0 && w->hi[k] == ULONG_MAX;
+			}
 		}
 		if (whole && w->nr == 1 && (k > 0 || !w->items[0].ptr)) {
 			/* One child left (or one NULL range): the tree gets shorter. */
