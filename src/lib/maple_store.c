@@ -735,8 +735,10 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	bool gap_changed = false;
 	int merge_left = 0, merge_right = 0; /* 1: with the sibling's NULL range at that side */
 
-	if (!mas_path_valid(mas) || first < mas->path[mas->depth].min ||
-	    first > mas->path[mas->depth].max)
+	bool walked = !mas_path_valid(mas) || first < mas->path[mas->depth].min ||
+		      first > mas->path[mas->depth].max;
+
+	if (walked)
 		mas_descend(mas, first);
 	lp = &mas->path[mas->depth];
 	if (last > lp->max)
@@ -745,8 +747,10 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	piv = n->mr64.pivot;
 	slots = n->mr64.slot;
 	end = n->meta.end;
-	offl = ma_offset(piv, end, first, true);
-	offr = ma_offset(piv, end, last, true);
+	/* The walk found first's slot; last's is most often the same one or the next. */
+	offl = walked ? lp->offset : ma_offset(piv, end, first, true);
+	for (offr = offl; offr + 1 < end && piv[offr] < last; offr++)
+		;
 	lo = ma_slot_min(piv, offl, lp->min);
 	hi = ma_slot_max(piv, offr, end, lp->max);
 	if (!entry) { /* widen over NULL neighbours so that no two NULL ranges touch */
