@@ -229,19 +229,25 @@ static unsigned long wr_fill(struct maple_node *n, bool leaf, const struct mt_it
 {
 	unsigned long *piv = ma_pivots(n, leaf);
 	void **slots = ma_slots(n, leaf);
+	unsigned long gap = 0;
 	unsigned int i;
 
+	/* The largest gap is gathered on the way, not by a second pass (mt_node_gap). */
 	n->meta.end = (unsigned char)nr;
 	for (i = 0; i < nr; i++) {
 		if (i + 1 < nr)
 			piv[i] = it[i].last;
 		slots[i] = it[i].ptr;
-		if (!leaf)
+		if (!leaf) {
 			n->ma64.gap[i] = it[i].gap;
+			gap = max(gap, it[i].gap);
+		} else if (!it[i].ptr) {
+			gap = max(gap, mt_range_size(i ? it[i - 1].last + 1 : min, it[i].last));
+		}
 	}
 	for (i = nr - 1; i + 1 < mt_slots(leaf); i++) /* unused pivots: see ma_offset() */
 		piv[i] = ULONG_MAX;
-	return mt_node_gap(n, leaf, min, it[nr - 1].last);
+	return gap;
 }
 
 /* Splits the items of level @k into new nodes, which become w->mid. */
