@@ -3,7 +3,10 @@
  * 65536 ranges: find_vma-style lookups, split-and-fill stores (mprotect of the first page of a
  * VMA, then the whole VMA back), erases, top-down one-page gap searches, iteration and
  * duplication, with libbsd's red-black tree doing the same lookups, stores and erases as the
- * baseline (the structure Linux used before 6.1). Also bytes per stored range.
+ * baseline. Also bytes per stored range. Two RB trees run: a plain one ("rbtree"), and the
+ * VMA tree Linux actually had before 6.1 (rb_vma.c, "rbtree_aug"): augmented with each
+ * subtree's largest gap and threaded on the VMA list, which it keeps up on every store and
+ * erase and walks for gap searches, as the maple tree does with its gaps.
  *
  * When $MMLAB_LINUX_MAPLE names linux-maple/lmt_bench (make bench builds it from Debian's
  * kernel source), Linux's own maple tree runs the same workload first, and the figures that
@@ -29,6 +32,7 @@
 
 #include "benchutil.h"
 #include "lib/maple_tree.h"
+#include "rb_vma.h"
 
 #define P 4096UL
 #define BASE 0x10000000UL
@@ -81,6 +85,8 @@ struct setup {
 	struct vma *vmas, *spare;
 	struct maple_tree mt;
 	struct vma_tree rb;
+	struct rb_vma *avmas; /* the same VMAs in Linux's pre-6.1 augmented tree */
+	struct rb_vma_tree rba;
 	unsigned long *addr; /* random addresses inside the mapped span */
 	unsigned long *pick; /* random VMA indices */
 };
@@ -94,12 +100,14 @@ static void build(struct setup *s, unsigned long n)
 	s->n = n;
 	s->vmas = calloc(n, sizeof(*s->vmas));
 	s->spare = calloc(n, sizeof(*s->spare));
+	s->avmas = calloc(n, sizeof(*s->avmas));
 	s->addr = malloc(NR_RANDOM * sizeof(*s->addr));
 	s->pick = malloc(NR_RANDOM * sizeof(*s->pick));
-	if (!s->vmas || !s->spare || !s->addr || !s->pick)
+	if (!s->vmas || !s->spare || !s->avmas || !s->addr || !s->pick)
 		abort();
 	mt_init_flags(&s->mt, MT_FLAGS_ALLOC_RANGE);
 	RB_INIT(&s->rb);
+	rbv_init(&s->rba);
 	seed = SEED;
 	for (i = 0; i < n; i++) {
 		struct vma *v = &s->vmas[i];
@@ -109,7 +117,12 @@ static void build(struct setup *s, unsigned long n)
 		if (mtree_store_range(&s->mt, v->start, v->end - 1, v))
 			abort();
 		RB_INSERT(vma_tree, &s->rb, v);
+		s->avmas[i].start = v->start;
+		s->avmas[i].end = v->end;
+		rbv_insert(&s->rba, &s->avmas[i]);
 	}
+	if (!rbv_validate(&s->rba))
+		abort();
 	for (i = 0; i < NR_RANDOM; i++) {
 		s->addr[i] = BASE + rnd() % (n * 3 * P);
 		s->pick[i] = rnd() % n;
@@ -121,6 +134,7 @@ static void teardown(struct setup *s)
 	mtree_destroy(&s->mt);
 	free(s->vmas);
 	free(s->spare);
+	free(s->avmas);
 	free(s->addr);
 	free(s->pick);
 }
@@ -173,12 +187,12 @@ static void bench_lookup(struct setup *s, double *maple, double *rcu, double *rb
  * do what a VMA tree does for it: the split allocates the new head VMA with malloc and links
  * it, the merge unlinks it and frees it. On the RB side the old VMA's start moves in place (the
  * order is unchanged, as vma_adjust did); on the maple side the two stores rewrite the ranges.
- * The RB tree is not augmented with gaps as the kernel's VMA RB tree was (vm_rb's
- * rb_subtree_gap), so it does less than the maple tree, which keeps its gaps exact.
+ * The plain RB tree keeps no gaps, so it does less than the maple tree, which keeps them
+ * exact; the augmented one updates them as Linux 6.0 did (vma_gap_update).
  */
-static void bench_split_fill(struct setup *s, double *maple, double *rb)
+static void bench_split_fill(struct setup *s, double *maple, double *rb, double *rba)
 {
-	double m[REPS], r[REPS];
+	double m[REPS], r[REPS], a[REPS];
 	unsigned long ops = s->n < 4096 ? 1 << 16 : 1 << 17, i;
 	int k;
 
@@ -215,18 +229,37 @@ static void bench_split_fill(struct setup *s, double *maple, double *rb)
 			free(head);
 		}
 		r[k] = per_op(t0, 2 * ops);
+		t0 = bench_now_ns();
+		for (i = 0; i < ops; i++) { /* __split_vma, then vma_merge's vma_adjust */
+			struct rb_vma *v = &s->avmas[s->pick[i % NR_RANDOM]];
+			struct rb_vma *head = malloc(sizeof(*head));
+
+			if (!head)
+				abort();
+			head->start = v->start;
+			head->end = v->start + P;
+			rbv_set_start(&s->rba, v, v->start + P);
+			rbv_insert(&s->rba, head);
+			rbv_remove(&s->rba, head);
+			rbv_set_start(&s->rba, v, head->start);
+			free(head);
+		}
+		a[k] = per_op(t0, 2 * ops);
 	}
 	*maple = bench_median(m, REPS);
 	*rb = bench_median(r, REPS);
+	*rba = bench_median(a, REPS);
+	if (!rbv_validate(&s->rba))
+		abort();
 }
 
 /*
  * munmap of whole VMAs: both sides find the VMA from an address and unlink it (the maple tree
  * from the address alone; the RB tree by find_vma, then RB_REMOVE). Neither frees the VMA.
  */
-static void bench_erase(struct setup *s, double *maple, double *rb)
+static void bench_erase(struct setup *s, double *maple, double *rb, double *rba)
 {
-	double m[REPS], r[REPS];
+	double m[REPS], r[REPS], a[REPS];
 	unsigned long batch = s->n / 2 < 4096 ? s->n / 2 : 4096, i, j;
 	unsigned long *idx = malloc(batch * sizeof(*idx));
 	int k;
@@ -255,18 +288,41 @@ static void bench_erase(struct setup *s, double *maple, double *rb)
 		r[k] = per_op(t0, batch);
 		for (j = 0; j < batch; j++)
 			RB_INSERT(vma_tree, &s->rb, &s->vmas[idx[j]]);
+		t0 = bench_now_ns();
+		for (i = 0; i < batch; i++)
+			rbv_remove(&s->rba, rbv_find_vma(&s->rba, s->avmas[idx[i]].start));
+		a[k] = per_op(t0, batch);
+		for (j = 0; j < batch; j++)
+			rbv_insert(&s->rba, &s->avmas[idx[j]]);
 	}
 	free(idx);
 	*maple = bench_median(m, REPS);
 	*rb = bench_median(r, REPS);
+	*rba = bench_median(a, REPS);
+	if (!rbv_validate(&s->rba))
+		abort();
 }
 
-static double bench_gap(struct setup *s)
+/*
+ * Top-down searches for one free page below a random address, as get_unmapped_area makes
+ * them: mas_empty_area_rev() beside the augmented RB tree's unmapped_area_topdown walk, which
+ * must find the same page.
+ */
+static void bench_gap(struct setup *s, double *maple, double *rba)
 {
-	double m[REPS];
+	double m[REPS], a[REPS];
 	unsigned long ops = 1 << 18, i;
 	int k;
 
+	for (i = 0; i < NR_RANDOM; i++) {
+		MA_STATE(mas, &s->mt, 0, 0);
+		unsigned long addr;
+
+		if (mas_empty_area_rev(&mas, BASE, s->addr[i] + 3 * P, P) ||
+		    !rbv_gap_topdown(&s->rba, BASE, s->addr[i] + 3 * P, P, &addr) ||
+		    addr != mas.index)
+			abort();
+	}
 	for (k = 0; k < REPS; k++) {
 		uint64_t t0 = bench_now_ns();
 
@@ -278,8 +334,18 @@ static double bench_gap(struct setup *s)
 			bench_keep(mas.index);
 		}
 		m[k] = per_op(t0, ops);
+		t0 = bench_now_ns();
+		for (i = 0; i < ops; i++) {
+			unsigned long addr;
+
+			if (!rbv_gap_topdown(&s->rba, BASE, s->addr[i % NR_RANDOM] + 3 * P, P, &addr))
+				abort();
+			bench_keep(addr);
+		}
+		a[k] = per_op(t0, ops);
 	}
-	return bench_median(m, REPS);
+	*maple = bench_median(m, REPS);
+	*rba = bench_median(a, REPS);
 }
 
 static double bench_iterate(struct setup *s)
@@ -454,7 +520,7 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct setup s;
 		struct linux_figs lx;
-		double m, u, r;
+		double m, u, r, a;
 
 		linux_maple(sizes[i], &lx);
 		build(&s, sizes[i]);
@@ -462,15 +528,20 @@ int main(void)
 		report("lookup", s.n, m, "ns/op", "rbtree", r);
 		report("lookup_rcu", s.n, u, "ns/op", "rbtree", r);
 		report_linux("lookup_rcu_vs_linux", s.n, u, "ns/op", lx.lookup_rcu, true);
-		report_linux("gap_topdown_1page", s.n, bench_gap(&s), "ns/op", lx.gap, false);
-		bench_split_fill(&s, &m, &r);
+		bench_gap(&s, &m, &a);
+		report_linux("gap_topdown_1page", s.n, m, "ns/op", lx.gap, false);
+		report("gap_topdown_1page_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
+		bench_split_fill(&s, &m, &r, &a);
 		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
+		report("split_fill_store_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("split_fill_store_vs_linux", s.n, m, "ns/op", lx.split_fill, true);
-		bench_erase(&s, &m, &r);
+		bench_erase(&s, &m, &r, &a);
 		report("erase", s.n, m, "ns/op", "rbtree", r);
+		report("erase_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("erase_vs_linux", s.n, m, "ns/op", lx.erase, true);
-		report_linux("gap_topdown_1page_churned", s.n, bench_gap(&s), "ns/op",
-			     lx.gap_churned, false);
+		bench_gap(&s, &m, &a);
+		report_linux("gap_topdown_1page_churned", s.n, m, "ns/op", lx.gap_churned, false);
+		report("gap_topdown_1page_churned_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("iterate", s.n, bench_iterate(&s), "ns/entry", lx.iterate, false);
 		report_linux("dup", s.n, bench_dup(&s), "us/tree", lx.dup, false);
 		report("bytes_per_range", s.n, (double)mt_bytes_used(&s.mt) / (double)s.n, "B",
