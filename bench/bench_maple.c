@@ -304,11 +304,16 @@ static void bench_erase(struct setup *s, double *maple, double *rb, double *rba)
 }
 
 /*
- * Top-down searches for one free page below a random address, as get_unmapped_area makes
- * them: mas_empty_area_rev() beside the augmented RB tree's unmapped_area_topdown walk, which
- * must find the same page.
+ * Top-down searches for one free page below a random address (or, @top, below the top of the
+ * mapped span, as get_unmapped_area searches below mmap_base): mas_empty_area_rev() beside
+ * the augmented RB tree's unmapped_area_topdown walk, which must find the same page.
  */
-static void bench_gap(struct setup *s, double *maple, double *rba)
+static unsigned long gap_max(const struct setup *s, bool top, unsigned long i)
+{
+	return top ? BASE + s->n * 3 * P - 1 : s->addr[i % NR_RANDOM] + 3 * P;
+}
+
+static void bench_gap(struct setup *s, bool top, double *maple, double *rba)
 {
 	double m[REPS], a[REPS];
 	unsigned long ops = 1 << 18, i;
@@ -318,8 +323,8 @@ static void bench_gap(struct setup *s, double *maple, double *rba)
 		MA_STATE(mas, &s->mt, 0, 0);
 		unsigned long addr;
 
-		if (mas_empty_area_rev(&mas, BASE, s->addr[i] + 3 * P, P) ||
-		    !rbv_gap_topdown(&s->rba, BASE, s->addr[i] + 3 * P, P, &addr) ||
+		if (mas_empty_area_rev(&mas, BASE, gap_max(s, top, i), P) ||
+		    !rbv_gap_topdown(&s->rba, BASE, gap_max(s, top, i), P, &addr) ||
 		    addr != mas.index)
 			abort();
 	}
@@ -329,7 +334,7 @@ static void bench_gap(struct setup *s, double *maple, double *rba)
 		for (i = 0; i < ops; i++) {
 			MA_STATE(mas, &s->mt, 0, 0);
 
-			if (mas_empty_area_rev(&mas, BASE, s->addr[i % NR_RANDOM] + 3 * P, P))
+			if (mas_empty_area_rev(&mas, BASE, gap_max(s, top, i), P))
 				abort();
 			bench_keep(mas.index);
 		}
@@ -338,7 +343,7 @@ static void bench_gap(struct setup *s, double *maple, double *rba)
 		for (i = 0; i < ops; i++) {
 			unsigned long addr;
 
-			if (!rbv_gap_topdown(&s->rba, BASE, s->addr[i % NR_RANDOM] + 3 * P, P, &addr))
+			if (!rbv_gap_topdown(&s->rba, BASE, gap_max(s, top, i), P, &addr))
 				abort();
 			bench_keep(addr);
 		}
@@ -399,7 +404,7 @@ static double bench_dup(struct setup *s)
 
 /* Linux's maple tree on the same workload, from lmt_bench; NAN where not measured. */
 struct linux_figs {
-	double lookup_rcu, gap, split_fill, erase, gap_churned, iterate, dup;
+	double lookup_rcu, gap, gap_top, split_fill, erase, gap_churned, iterate, dup;
 };
 
 static void linux_maple(unsigned long n, struct linux_figs *f)
@@ -410,6 +415,7 @@ static void linux_maple(unsigned long n, struct linux_figs *f)
 	} keys[] = {
 		{ "lookup_rcu", offsetof(struct linux_figs, lookup_rcu) },
 		{ "gap_topdown_1page", offsetof(struct linux_figs, gap) },
+		{ "gap_topdown_1page_top", offsetof(struct linux_figs, gap_top) },
 		{ "split_fill_store", offsetof(struct linux_figs, split_fill) },
 		{ "erase", offsetof(struct linux_figs, erase) },
 		{ "gap_topdown_1page_churned", offsetof(struct linux_figs, gap_churned) },
@@ -422,8 +428,8 @@ static void linux_maple(unsigned long n, struct linux_figs *f)
 	FILE *p;
 	size_t i;
 
-	f->lookup_rcu = f->gap = f->split_fill = f->erase = f->gap_churned = f->iterate = f->dup =
-		NAN;
+	f->lookup_rcu = f->gap = f->gap_top = f->split_fill = NAN;
+	f->erase = f->gap_churned = f->iterate = f->dup = NAN;
 	if (!bin || !*bin)
 		return;
 	snprintf(cmd, sizeof(cmd), "'%s' %lu", bin, n);
@@ -528,9 +534,12 @@ int main(void)
 		report("lookup", s.n, m, "ns/op", "rbtree", r);
 		report("lookup_rcu", s.n, u, "ns/op", "rbtree", r);
 		report_linux("lookup_rcu_vs_linux", s.n, u, "ns/op", lx.lookup_rcu, true);
-		bench_gap(&s, &m, &a);
+		bench_gap(&s, false, &m, &a);
 		report_linux("gap_topdown_1page", s.n, m, "ns/op", lx.gap, false);
 		report("gap_topdown_1page_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
+		bench_gap(&s, true, &m, &a);
+		report_linux("gap_topdown_1page_top", s.n, m, "ns/op", lx.gap_top, false);
+		report("gap_topdown_1page_top_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		bench_split_fill(&s, &m, &r, &a);
 		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
 		report("split_fill_store_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
@@ -539,7 +548,7 @@ int main(void)
 		report("erase", s.n, m, "ns/op", "rbtree", r);
 		report("erase_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("erase_vs_linux", s.n, m, "ns/op", lx.erase, true);
-		bench_gap(&s, &m, &a);
+		bench_gap(&s, false, &m, &a);
 		report_linux("gap_topdown_1page_churned", s.n, m, "ns/op", lx.gap_churned, false);
 		report("gap_topdown_1page_churned_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("iterate", s.n, bench_iterate(&s), "ns/entry", lx.iterate, false);

@@ -385,15 +385,17 @@ static int __must_check wr_store_span(struct ma_wr_state *w)
 			whole = w->lo[k] == 0 && w->hi[k] == ULONG_MAX;
 		} else if (!whole && !w->bias && w->nr > mt_slots(k == 0)) {
 			/*
-			 * An overflow: shared with a neighbour that has room, two full nodes replace
-			 * two and the level above gains no child. Split alone, the two halves would
-			 * stay half full under churn, and the tree would grow a level sooner.
+			 * An overflow: shared with a neighbour that has room, two full nodes
+			 * replace two and the level above gains no child. Split alone, the two
+			 * halves would stay half full under churn, and the tree would grow a
+			 * level sooner. The emptier neighbour is taken.
 			 */
 			int room = 2 * (int)mt_slots(k == 0) - (int)w->nr;
 			int l = wr_neighbour_end(w, k, true), r = wr_neighbour_end(w, k, false);
+			bool fit_l = l >= 0 && l <= room, fit_r = r >= 0 && r <= room;
 
-			if ((l >= 0 && l <= room) || (r >= 0 && r <= room)) {
-				wr_pull_neighbour(w, k, l >= 0 && l <= room && (r < 0 || r > room || l <= r));
+			if (fit_l || fit_r) {
+				wr_pull_neighbour(w, k, fit_l && (!fit_r || l <= r));
 				lp = wr_l(w, k);
 				rp = wr_r(w, k);
 				whole = w->lo[k] == 0 && w->hi[k] == ULONG_MAX;

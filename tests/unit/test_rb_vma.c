@@ -115,7 +115,8 @@ static void test_random_ops(void **state)
 			assert_ptr_equal(rbv_find_vma(&t, addr), brute_find_vma(addr));
 		}
 		{
-			unsigned long low = (rnd() % SPACE) * P, high = low + (rnd() % SPACE) * P + P - 1;
+			unsigned long low = (rnd() % SPACE) * P;
+			unsigned long high = low + (rnd() % SPACE) * P + P - 1;
 			unsigned long len = (1 + rnd() % 4) * P, got = 0, want = 0;
 			bool ok = rbv_gap_topdown(&t, low, high, len, &got);
 
