@@ -115,7 +115,10 @@ static inline unsigned long ma_slot_max(const unsigned long *piv, unsigned int i
  * does not use holds ULONG_MAX (whoever fills a node sees to it), so counting the pivots below
  * @index over the whole fixed-size array gives the slot: no loop exit that depends on the data,
  * hence no branch mispredicted on random lookups, and loads the CPU can issue all at once. The
- * clamp only matters for an @index beyond the node's max, which no caller passes.
+ * count cannot pass end - 1 for an @index inside the node's range, whose used pivots are all
+ * below its max and whose pivot end - 1 is ULONG_MAX (mt_validate checks both), and no caller
+ * passes one outside: so @end is not read, which takes a compare and a conditional move off
+ * the chain of dependent loads a descent is.
  */
 static inline unsigned int ma_count_below(const unsigned long *piv, unsigned int nr,
 					  unsigned long index)
@@ -132,7 +135,8 @@ static inline unsigned int ma_offset(const unsigned long *piv, unsigned int end,
 	unsigned int off = leaf ? ma_count_below(piv, MAPLE_RANGE64_SLOTS - 1, index)
 				: ma_count_below(piv, MAPLE_ARANGE64_SLOTS - 1, index);
 
-	return off < end ? off : end - 1;
+	VM_BUG_ON(off >= end);
+	return off;
 }
 
 /* Size of [lo, hi], saturated: only [0, ULONG_MAX] does not fit. */
