@@ -8,9 +8,10 @@
  * subtree's largest gap and threaded on the VMA list, which it keeps up on every store and
  * erase and walks for gap searches, as the maple tree does with its gaps.
  *
- * When $MMLAB_LINUX_MAPLE names linux-maple/lmt_bench (make bench builds it from Debian's
- * kernel source), Linux's own maple tree runs the same workload first, and the figures that
- * have a Linux counterpart are reported against it as well ("baseline": "linux_maple").
+ * When $MMLAB_LINUX_MAPLE names the output of linux-maple/lmt_bench (make bench builds it from
+ * Debian's kernel source and runs it just before), Linux's own maple tree ran the same
+ * workload, and the figures that have a Linux counterpart are reported against it as well
+ * ("baseline": "linux_maple").
  * Gap searches run twice: on the tree as built, and after the store and erase runs have
  * churned it.
  *
@@ -402,7 +403,7 @@ static double bench_dup(struct setup *s)
 	return bench_median(m, REPS);
 }
 
-/* Linux's maple tree on the same workload, from lmt_bench; NAN where not measured. */
+/* Linux's maple tree on the same workload, from lmt_bench's output; NAN where not measured. */
 struct linux_figs {
 	double lookup_rcu, gap, gap_top, split_fill, erase, gap_churned, iterate, dup;
 };
@@ -422,26 +423,27 @@ static void linux_maple(unsigned long n, struct linux_figs *f)
 		{ "iterate", offsetof(struct linux_figs, iterate) },
 		{ "dup", offsetof(struct linux_figs, dup) },
 	};
-	const char *bin = getenv("MMLAB_LINUX_MAPLE");
-	char cmd[4096], name[64];
+	const char *path = getenv("MMLAB_LINUX_MAPLE");
+	unsigned long nr;
+	char name[64];
 	double v;
 	FILE *p;
 	size_t i;
 
 	f->lookup_rcu = f->gap = f->gap_top = f->split_fill = NAN;
 	f->erase = f->gap_churned = f->iterate = f->dup = NAN;
-	if (!bin || !*bin)
+	if (!path || !*path)
 		return;
-	snprintf(cmd, sizeof(cmd), "'%s' %lu", bin, n);
-	p = popen(cmd, "r");
-	if (!p)
+	p = fopen(path, "r");
+	if (!p) {
+		fprintf(stderr, "bench_maple: no Linux figures: cannot read %s\n", path);
 		return;
-	while (fscanf(p, "%63s %lf", name, &v) == 2)
-		for (i = 0; i < ARRAY_SIZE(keys); i++)
+	}
+	while (fscanf(p, "%lu %63s %lf", &nr, name, &v) == 3)
+		for (i = 0; nr == n && i < ARRAY_SIZE(keys); i++)
 			if (!strcmp(name, keys[i].name))
 				*(double *)((char *)f + keys[i].off) = v;
-	if (pclose(p))
-		fprintf(stderr, "bench_maple: %s failed; no Linux figures for %lu\n", bin, n);
+	fclose(p);
 }
 
 static void report(const char *what, unsigned long n, double v, const char *unit,

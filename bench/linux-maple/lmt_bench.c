@@ -4,8 +4,10 @@
  * running the same workload on the same machine in the same `make bench`. build.sh compiles
  * this file inside that directory; it is never part of libmmlab.
  *
- * Usage: lmt_bench N. Prints one "case value" line per figure, median of REPS runs, for a
- * tree of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it.
+ * Usage: lmt_bench N... Prints one "N case value" line per figure, median of REPS runs, for
+ * trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it.
+ * make bench runs it before bench_maple, which reads its output from a file: started from
+ * bench_maple with popen(), its fork made bench_maple's small duplications 5x slower.
  *
  * Stores go through mas_preallocate() + mas_store_prealloc(), the kernel's VMA path
  * (vma_iter_prealloc, vma_iter_store). Nodes come from the shims' kmem_cache, which is
@@ -221,16 +223,12 @@ static double duplicate(void)
 	return median(m);
 }
 
-int main(int argc, char **argv)
+/* Every figure for a tree of @nr ranges, each line "nr case value". */
+static void run(unsigned long nr)
 {
 	unsigned long i;
 
-	if (argc != 2 || !(n = strtoul(argv[1], NULL, 0)) || n < 2) {
-		fprintf(stderr, "usage: lmt_bench N (N >= 2 ranges)\n");
-		return 2;
-	}
-	maple_tree_init();
-	rcu_register_thread();
+	n = nr;
 	/* As the kernel's mm_struct: MM_MT_FLAGS without the external lock (none here). */
 	mt_init_flags(&mt, MT_FLAGS_ALLOC_RANGE | MT_FLAGS_USE_RCU);
 	seed = 88172645463325252ULL;
@@ -242,13 +240,37 @@ int main(int argc, char **argv)
 		addr[i] = BASE + rnd() % (n * 3 * P);
 		pick[i] = rnd() % n;
 	}
-	printf("lookup_rcu %.3f\n", lookups());
-	printf("gap_topdown_1page %.3f\n", gap(false));
-	printf("gap_topdown_1page_top %.3f\n", gap(true));
-	printf("split_fill_store %.3f\n", split_fill());
-	printf("erase %.3f\n", erase_vmas());
-	printf("gap_topdown_1page_churned %.3f\n", gap(false));
-	printf("iterate %.3f\n", iterate());
-	printf("dup %.3f\n", duplicate());
+	printf("%lu lookup_rcu %.3f\n", n, lookups());
+	printf("%lu gap_topdown_1page %.3f\n", n, gap(false));
+	printf("%lu gap_topdown_1page_top %.3f\n", n, gap(true));
+	printf("%lu split_fill_store %.3f\n", n, split_fill());
+	printf("%lu erase %.3f\n", n, erase_vmas());
+	printf("%lu gap_topdown_1page_churned %.3f\n", n, gap(false));
+	printf("%lu iterate %.3f\n", n, iterate());
+	printf("%lu dup %.3f\n", n, duplicate());
+	fflush(stdout);
+	__mt_destroy(&mt);
+	rcu_barrier();
+}
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: lmt_bench N... (tree sizes, N >= 2 ranges)\n");
+		return 2;
+	}
+	maple_tree_init();
+	rcu_register_thread();
+	for (i = 1; i < argc; i++) {
+		unsigned long nr = strtoul(argv[i], NULL, 0);
+
+		if (nr < 2) {
+			fprintf(stderr, "lmt_bench: bad size %s\n", argv[i]);
+			return 2;
+		}
+		run(nr);
+	}
 	return 0;
 }
