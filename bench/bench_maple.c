@@ -261,40 +261,45 @@ static void bench_split_fill(struct setup *s, double *maple, double *rb, double 
 static void bench_erase(struct setup *s, double *maple, double *rb, double *rba)
 {
 	double m[REPS], r[REPS], a[REPS];
-	unsigned long batch = s->n / 2 < 4096 ? s->n / 2 : 4096, i, j;
+	unsigned long batch = s->n / 2 < 4096 ? s->n / 2 : 4096, i, c;
+	unsigned long cycles = 8192 / batch; /* small trees: many batches, for a steady figure */
 	unsigned long *idx = malloc(batch * sizeof(*idx));
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		uint64_t t0;
+		uint64_t tm = 0, tr = 0, ta = 0, t0;
 
-		for (i = 0; i < batch; i++) /* distinct VMAs: a stride through a random start */
-			idx[i] = (s->pick[k] + i * 2) % s->n;
-		t0 = bench_now_ns();
-		for (i = 0; i < batch; i++)
-			bench_keep(mtree_erase(&s->mt, s->vmas[idx[i]].start));
-		m[k] = per_op(t0, batch);
-		for (i = 0; i < batch; i++) {
-			struct vma *v = &s->vmas[idx[i]];
+		for (c = 0; c < cycles; c++) {
+			/* distinct VMAs: a stride through a random start */
+			for (i = 0; i < batch; i++)
+				idx[i] = (s->pick[(k * cycles + c) % NR_RANDOM] + i * 2) % s->n;
+			t0 = bench_now_ns();
+			for (i = 0; i < batch; i++)
+				bench_keep(mtree_erase(&s->mt, s->vmas[idx[i]].start));
+			tm += bench_now_ns() - t0;
+			for (i = 0; i < batch; i++) {
+				struct vma *v = &s->vmas[idx[i]];
 
-			if (mtree_store_range(&s->mt, v->start, v->end - 1, v))
-				abort();
+				if (mtree_store_range(&s->mt, v->start, v->end - 1, v))
+					abort();
+			}
+			t0 = bench_now_ns();
+			for (i = 0; i < batch; i++)
+				RB_REMOVE(vma_tree, &s->rb,
+					  rb_find_vma(&s->rb, s->vmas[idx[i]].start));
+			tr += bench_now_ns() - t0;
+			for (i = 0; i < batch; i++)
+				RB_INSERT(vma_tree, &s->rb, &s->vmas[idx[i]]);
+			t0 = bench_now_ns();
+			for (i = 0; i < batch; i++)
+				rbv_remove(&s->rba, rbv_find_vma(&s->rba, s->avmas[idx[i]].start));
+			ta += bench_now_ns() - t0;
+			for (i = 0; i < batch; i++)
+				rbv_insert(&s->rba, &s->avmas[idx[i]]);
 		}
-		t0 = bench_now_ns();
-		for (i = 0; i < batch; i++) {
-			struct vma *v = rb_find_vma(&s->rb, s->vmas[idx[i]].start);
-
-			RB_REMOVE(vma_tree, &s->rb, v);
-		}
-		r[k] = per_op(t0, batch);
-		for (j = 0; j < batch; j++)
-			RB_INSERT(vma_tree, &s->rb, &s->vmas[idx[j]]);
-		t0 = bench_now_ns();
-		for (i = 0; i < batch; i++)
-			rbv_remove(&s->rba, rbv_find_vma(&s->rba, s->avmas[idx[i]].start));
-		a[k] = per_op(t0, batch);
-		for (j = 0; j < batch; j++)
-			rbv_insert(&s->rba, &s->avmas[idx[j]]);
+		m[k] = (double)tm / (double)(cycles * batch);
+		r[k] = (double)tr / (double)(cycles * batch);
+		a[k] = (double)ta / (double)(cycles * batch);
 	}
 	free(idx);
 	*maple = bench_median(m, REPS);

@@ -151,25 +151,30 @@ static double split_fill(void)
 
 static double erase_vmas(void)
 {
-	unsigned long batch = n / 2 < 4096 ? n / 2 : 4096, i;
+	unsigned long batch = n / 2 < 4096 ? n / 2 : 4096, cycles = 8192 / batch, i, c;
 	double m[REPS];
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		unsigned long long t0;
+		unsigned long long t = 0, t0;
 
-		t0 = now_ns();
-		for (i = 0; i < batch; i++) {
-			unsigned long v = (pick[k] + i * 2) % n;
+		for (c = 0; c < cycles; c++) {
+			unsigned long first = pick[(k * cycles + c) % NR_RANDOM];
 
-			store(vstart(v), vstart(v) + 2 * P - 1, NULL);
+			t0 = now_ns();
+			for (i = 0; i < batch; i++) {
+				unsigned long v = (first + i * 2) % n;
+
+				store(vstart(v), vstart(v) + 2 * P - 1, NULL);
+			}
+			t += now_ns() - t0;
+			for (i = 0; i < batch; i++) {
+				unsigned long v = (first + i * 2) % n;
+
+				store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
+			}
 		}
-		m[k] = (double)(now_ns() - t0) / batch;
-		for (i = 0; i < batch; i++) {
-			unsigned long v = (pick[k] + i * 2) % n;
-
-			store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
-		}
+		m[k] = (double)t / (cycles * batch);
 	}
 	return median(m);
 }
