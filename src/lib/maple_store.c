@@ -740,7 +740,7 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	unsigned long *piv, *np, lo, hi;
 	unsigned int end, offl, offr, nr, i, j, at;
 	void **slots, **ns;
-	bool gap_changed = false;
+	unsigned long lost = 0; /* the largest NULL range overwritten */
 	int merge_left = 0, merge_right = 0; /* 1: with the sibling's NULL range at that side */
 
 	bool walked = !mas_path_valid(mas) || first < mas->path[mas->depth].min ||
@@ -822,7 +822,9 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 		return mas_wr_rebalance(mas, &s, left >= 0 ? -1 : 1);
 	}
 	for (i = offl; i <= offr; i++)
-		gap_changed |= !slots[i];
+		if (!slots[i])
+			lost = max(lost, mt_range_size(ma_slot_min(piv, i, lp->min),
+						       ma_slot_max(piv, i, end, lp->max)));
 	nn = mt_alloc_node(mt);
 	if (!nn)
 		return -ENOMEM;
@@ -860,10 +862,14 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 		unsigned long gap = parent->ma64.gap[pp->offset];
 
 		mt_slot_store((void **)&parent->ma64.slot[pp->offset], lp->node);
-		/* Erasing only merges NULL ranges into [first, last]: the gap can only grow. */
+		/*
+		 * Erasing only merges NULL ranges into [first, last]: the gap can only grow.
+		 * Storing an entry only shrinks NULL ranges: the largest stays unless it was one
+		 * of them (the leaf is scanned again only then).
+		 */
 		if (!entry)
 			mas_update_gaps(mas, max(gap, mt_range_size(first, last)));
-		else if (gap_changed)
+		else if (lost && lost >= gap)
 			mas_update_gaps(mas, mt_node_gap(nn, true, lp->min, lp->max));
 	} else {
 		__atomic_store_n(&mt->ma_root, lp->node, __ATOMIC_RELEASE);
