@@ -227,26 +227,31 @@ static void wr_unwind(struct ma_wr_state *w)
 static unsigned long wr_fill(struct maple_node *n, bool leaf, const struct mt_item *it,
 			     unsigned int nr, unsigned long min)
 {
-	unsigned long *piv = ma_pivots(n, leaf);
+	unsigned long *piv = ma_pivots(n, leaf), gap = 0, lo = min;
 	void **slots = ma_slots(n, leaf);
-	unsigned long gap = 0;
-	unsigned int i;
+	unsigned int i, npiv = mt_slots(leaf) - 1;
 
-	/* The largest gap is gathered on the way, not by a second pass (mt_node_gap). */
+	/*
+	 * One simple loop per field, each a run of loads and stores the CPU overlaps; the largest
+	 * gap is gathered on the way, not by a second pass over the node (mt_node_gap).
+	 */
 	n->meta.end = (unsigned char)nr;
-	for (i = 0; i < nr; i++) {
-		if (i + 1 < nr)
-			piv[i] = it[i].last;
+	for (i = 0; i + 1 < nr; i++)
+		piv[i] = it[i].last;
+	for (i = nr - 1; i < npiv; i++) /* unused pivots: see ma_offset() */
+		piv[i] = ULONG_MAX;
+	for (i = 0; i < nr; i++)
 		slots[i] = it[i].ptr;
-		if (!leaf) {
+	if (!leaf) {
+		for (i = 0; i < nr; i++) {
 			n->ma64.gap[i] = it[i].gap;
 			gap = max(gap, it[i].gap);
-		} else if (!it[i].ptr) {
-			gap = max(gap, mt_range_size(i ? it[i - 1].last + 1 : min, it[i].last));
 		}
+		return gap;
 	}
-	for (i = nr - 1; i + 1 < mt_slots(leaf); i++) /* unused pivots: see ma_offset() */
-		piv[i] = ULONG_MAX;
+	for (i = 0; i < nr; lo = it[i++].last + 1)
+		if (!it[i].ptr)
+			gap = max(gap, mt_range_size(lo, it[i].last));
 	return gap;
 }
 
