@@ -29,7 +29,7 @@ double bench_median(double *v, int n)
 void bench_header(const char *bench, const char *title)
 {
 	printf("\n== %s: %s ==\n", bench, title);
-	printf("%-34s %14s %-8s %-16s %14s %8s\n", "case", "value", "unit", "baseline",
+	printf("%-46s %14s %-8s %-16s %14s %8s\n", "case", "value", "unit", "baseline",
 	       "baseline_value", "ratio");
 }
 
@@ -43,10 +43,10 @@ void bench_report(const char *bench, const char *kase, double value, const char 
 	if (baseline && value > 0 && baseline_value > 0)
 		ratio = lower_is_better ? baseline_value / value : value / baseline_value;
 	if (baseline)
-		printf("%-34s %14.3f %-8s %-16s %14.3f %8.3f\n", kase, value, unit, baseline,
+		printf("%-46s %14.3f %-8s %-16s %14.3f %8.3f\n", kase, value, unit, baseline,
 		       baseline_value, ratio);
 	else
-		printf("%-34s %14.3f %-8s %-16s %14s %8s\n", kase, value, unit, "-", "-", "-");
+		printf("%-46s %14.3f %-8s %-16s %14s %8s\n", kase, value, unit, "-", "-", "-");
 	fflush(stdout);
 	if (!path || !*path)
 		return;
