@@ -747,7 +747,6 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 	void **slots, **ns;
 	unsigned long lost = 0; /* the largest NULL range overwritten */
 	int merge_left = 0, merge_right = 0; /* 1: with the sibling's NULL range at that side */
-
 	bool walked = !mas_path_valid(mas) || first < mas->path[mas->depth].min ||
 		      first > mas->path[mas->depth].max;
 
