@@ -537,6 +537,7 @@ int main(void)
 
 		linux_maple(sizes[i], &lx);
 		build(&s, sizes[i]);
+		report("height", s.n, mt_height(&s.mt), "levels", NULL, 0);
 		bench_lookup(&s, &m, &u, &r);
 		report("lookup", s.n, m, "ns/op", "rbtree", r);
 		report("lookup_rcu", s.n, u, "ns/op", "rbtree", r);
@@ -562,6 +563,7 @@ int main(void)
 		report_linux("dup", s.n, bench_dup(&s), "us/tree", lx.dup, false);
 		report("bytes_per_range", s.n, (double)mt_bytes_used(&s.mt) / (double)s.n, "B",
 		       "rbtree", (double)sizeof(struct vma));
+		report("height_churned", s.n, mt_height(&s.mt), "levels", NULL, 0);
 		if (mt_validate(&s.mt))
 			abort();
 		teardown(&s);
