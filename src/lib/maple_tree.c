@@ -17,8 +17,13 @@ char mt_tsan_grace_period;
 
 /* ---- Node allocation and deferred freeing ---- */
 
-static __thread long mt_fail_after = -1;
-static __thread unsigned long mt_allocations;
+/*
+ * Per-thread test seams, read on every node allocation. Initial-exec: in the shared library
+ * the default model would call __tls_get_addr() twice per allocation.
+ */
+#define MT_TLS __thread __attribute__((tls_model("initial-exec")))
+static MT_TLS long mt_fail_after = -1;
+static MT_TLS unsigned long mt_allocations;
 
 void mt_set_alloc_fail_after(long n)
 {
