@@ -120,9 +120,24 @@ static inline unsigned long ma_slot_max(const unsigned long *piv, unsigned int i
  * passes one outside: so @end is not read, which takes a compare and a conditional move off
  * the chain of dependent loads a descent is.
  */
+#ifdef MT_FIND_WIDE
+#include <immintrin.h>
+#endif
 static inline unsigned int ma_count_below(const unsigned long *piv, unsigned int nr,
 					  unsigned long index)
 {
+#ifdef MT_FIND_WIDE
+	/*
+	 * Two unsigned compares of eight pivots each against the index into bit masks, the
+	 * second masked to the pivots that exist, and a population count of each.
+	 */
+	__m512i x = _mm512_set1_epi64((long long)index);
+	__mmask8 rest = (__mmask8)((1u << (nr - 8)) - 1);
+	__mmask8 lo = _mm512_cmplt_epu64_mask(_mm512_loadu_si512(piv), x);
+	__mmask8 hi = _mm512_mask_cmplt_epu64_mask(rest, _mm512_maskz_loadu_epi64(rest, piv + 8), x);
+
+	return (unsigned int)__builtin_popcount(lo) + (unsigned int)__builtin_popcount(hi);
+#else
 	_Static_assert((MAPLE_RANGE64_SLOTS - 1) % 3 == 0 && (MAPLE_ARANGE64_SLOTS - 1) % 3 == 0,
 		       "pivot counts must be multiples of three");
 	unsigned int i, a = 0, b = 0, c = 0;
@@ -139,6 +154,7 @@ static inline unsigned int ma_count_below(const unsigned long *piv, unsigned int
 	 */
 	__asm__("" : "+r"(a), "+r"(b), "+r"(c));
 	return a + b + c;
+#endif
 }
 static inline unsigned int ma_offset(const unsigned long *piv, unsigned int end,
 				     unsigned long index, bool leaf)
@@ -155,6 +171,13 @@ static inline unsigned long mt_range_size(unsigned long lo, unsigned long hi)
 {
 	return hi - lo == ULONG_MAX ? ULONG_MAX : hi - lo + 1;
 }
+
+/* maple_find.c, compiled for any x86-64 and with AVX-512 (MT_FIND_WIDE). */
+void *__mtree_load_generic(struct maple_tree *mt, unsigned long index);
+void *__mt_find_generic(struct maple_tree *mt, unsigned long *index, unsigned long max);
+void *__mtree_load_avx512(struct maple_tree *mt, unsigned long index);
+void *__mt_find_avx512(struct maple_tree *mt, unsigned long *index, unsigned long max);
+void *mt_find_next_leaf(struct maple_tree *mt, unsigned long *index, unsigned long max);
 
 struct maple_node *mt_alloc_node(struct maple_tree *mt);
 void mt_free_node_now(struct maple_tree *mt, struct maple_node *n);

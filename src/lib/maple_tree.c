@@ -446,30 +446,6 @@ void *mas_descend(struct ma_state *mas, unsigned long index)
 }
 
 /**
- * __mtree_load - mtree_load() for a caller that already keeps the tree from changing under it.
- * @mt: the tree
- * @index: the index
- *
- * Context: the writer's lock (as find_vma's callers hold mmap_lock), or rcu_read_lock().
- * Return: the entry or NULL.
- */
-void *__mtree_load(struct maple_tree *mt, unsigned long index)
-{
-	struct maple_enode *enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
-
-	while (enode) {
-		struct maple_node *n = mte_to_node(enode);
-		bool leaf = mte_is_leaf(enode);
-		unsigned int off = ma_offset(ma_pivots(n, leaf), n->meta.end, index, leaf);
-
-		if (leaf)
-			return mt_slot_load(&n->mr64.slot[off]);
-		enode = mt_slot_load((void **)&n->ma64.slot[off]);
-	}
-	return NULL;
-}
-
-/**
  * mtree_load - the entry covering @index.
  * @mt: the tree
  * @index: the index
@@ -844,6 +820,53 @@ void *mas_find_rev(struct ma_state *mas, unsigned long min)
 	return entry;
 }
 
+/*
+ * The lookups of maple_find.c, in the variant this CPU runs fastest, chosen when the library
+ * loads. Until then (other libraries' constructors) the generic ones answer.
+ */
+static void *(*mt_find_impl)(struct maple_tree *, unsigned long *, unsigned long) =
+	__mt_find_generic;
+static void *(*mt_load_impl)(struct maple_tree *, unsigned long) = __mtree_load_generic;
+
+__attribute__((constructor)) static void mt_pick_lookups(void)
+{
+#ifdef MMLAB_WIDE_FIND
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) {
+		mt_find_impl = __mt_find_avx512;
+		mt_load_impl = __mtree_load_avx512;
+	}
+#endif
+}
+
+/* The end of __mt_find()'s walk when the range after a NULL one is in the next leaf. */
+void *mt_find_next_leaf(struct maple_tree *mt, unsigned long *index, unsigned long max)
+{
+	struct ma_state mas;
+	void *entry;
+
+	mas.tree = mt;
+	entry = mas_descend(&mas, *index);
+	if (!entry && mas.status == ma_active)
+		entry = mas_next_slot(&mas, max, false);
+	if (entry)
+		*index = mas.last + 1;
+	return entry;
+}
+
+/**
+ * __mtree_load - mtree_load() for a caller that already keeps the tree from changing under it.
+ * @mt: the tree
+ * @index: the index
+ *
+ * Context: the writer's lock (as find_vma's callers hold mmap_lock), or rcu_read_lock().
+ * Return: the entry or NULL.
+ */
+void *__mtree_load(struct maple_tree *mt, unsigned long index)
+{
+	return mt_load_impl(mt, index);
+}
+
 /**
  * __mt_find - mt_find() for a caller that already keeps the tree from changing under it.
  * @mt: the tree
@@ -860,47 +883,7 @@ void *mas_find_rev(struct ma_state *mas, unsigned long min)
  */
 void *__mt_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
 {
-	struct maple_enode *enode;
-	struct ma_state mas;
-	unsigned long hi = ULONG_MAX;
-	void *entry;
-
-	if (*index > max)
-		return NULL;
-	/*
-	 * find_vma's walk, without recording a path: the range covering *index, or, when that
-	 * is a NULL range and not the leaf's last, the range right after it, which cannot be NULL.
-	 */
-	enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
-	while (enode) {
-		struct maple_node *n = mte_to_node(enode);
-		bool leaf = mte_is_leaf(enode);
-		unsigned long *piv = ma_pivots(n, leaf);
-		unsigned int end = n->meta.end, off = ma_offset(piv, end, *index, leaf);
-
-		if (!leaf) {
-			hi = ma_slot_max(piv, off, end, hi);
-			enode = mt_slot_load((void **)&n->ma64.slot[off]);
-			continue;
-		}
-		entry = mt_slot_load(&n->mr64.slot[off]);
-		if (!entry && off + 1 < end) {
-			if (piv[off] >= max) /* the next range starts past max */
-				return NULL;
-			entry = mt_slot_load(&n->mr64.slot[++off]);
-		}
-		if (!entry)
-			break; /* the next range is in another leaf: take the general walk */
-		*index = ma_slot_max(piv, off, end, hi) + 1;
-		return entry;
-	}
-	mas.tree = mt;
-	entry = mas_descend(&mas, *index);
-	if (!entry && mas.status == ma_active)
-		entry = mas_next_slot(&mas, max, false);
-	if (entry)
-		*index = mas.last + 1;
-	return entry;
+	return mt_find_impl(mt, index, max);
 }
 
 /**

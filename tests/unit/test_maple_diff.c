@@ -1,10 +1,11 @@
 /*
  * Randomized differential test of the maple tree against maple_ref.h: 10^6 mixed operations
  * (stores of random, spanning, VMA-like and edge-of-space ranges, erases, inserts, iterator
- * stores, loads, mt_find (and their unlocked variants), mt_next, mt_prev, both gap searches), each checked against the
- * model. The fast variant (make check) validates the whole tree every 256 operations and
- * compares full forward and backward iteration every 4096; MT_DIFF_SLOW=1 validates after
- * every operation. MT_DIFF_OPS and MT_DIFF_SEED override the count and the seed.
+ * stores, loads and mt_find (with and without the read lock, in both compilations), mt_next,
+ * mt_prev, both gap searches), each checked against the model. The fast variant (make check)
+ * validates the whole tree every 256 operations and compares full forward and backward
+ * iteration every 4096; MT_DIFF_SLOW=1 validates after every operation. MT_DIFF_OPS and
+ * MT_DIFF_SEED override the count and the seed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +13,55 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "lib/maple_tree.h"
+#include "lib/maple_internal.h"
 #include "maple_ref.h"
+
+static uint64_t rnd(void);
+
+/*
+ * Both compilations of the lookups (maple_find.c), whichever the library picked: the generic
+ * one always, the AVX-512 one when the CPU has it.
+ */
+static bool have_wide(void)
+{
+#if defined(__x86_64__)
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+#else
+	return false;
+#endif
+}
+
+static void *any_load(struct maple_tree *mt, unsigned long index)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return mtree_load(mt, index);
+	case 1:
+		return __mtree_load_generic(mt, index);
+	case 2:
+		if (have_wide())
+			return __mtree_load_avx512(mt, index);
+		/* fall through */
+	default:
+		return __mtree_load(mt, index);
+	}
+}
+
+static void *any_find(struct maple_tree *mt, unsigned long *index, unsigned long max)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return mt_find(mt, index, max);
+	case 1:
+		return __mt_find_generic(mt, index, max);
+	case 2:
+		if (have_wide())
+			return __mt_find_avx512(mt, index, max);
+		/* fall through */
+	default:
+		return __mt_find(mt, index, max);
+	}
+}
 
 static uint64_t rng_state;
 
@@ -146,9 +194,7 @@ static void one_op(struct maple_tree *mt, struct ref_tree *ref, unsigned long sp
 		}
 	} else if (kind < 60) { /* load */
 		index = random_index(space);
-		/* the locked variant is what find_vma and vma_lookup use */
-		assert_ptr_equal(rnd() % 2 ? mtree_load(mt, index) : __mtree_load(mt, index),
-				 ref_load(ref, index));
+		assert_ptr_equal(any_load(mt, index), ref_load(ref, index));
 	} else if (kind < 70) { /* mt_find */
 		index = random_index(space);
 		max = rnd() % 4 ? index + rnd() % (space / 4) : ULONG_MAX;
@@ -156,8 +202,7 @@ static void one_op(struct maple_tree *mt, struct ref_tree *ref, unsigned long sp
 			max = ULONG_MAX;
 		x = ref_find(ref, index, max);
 		rindex = index;
-		assert_ptr_equal(rnd() % 2 ? mt_find(mt, &rindex, max) : __mt_find(mt, &rindex, max),
-				 x ? x->entry : NULL);
+		assert_ptr_equal(any_find(mt, &rindex, max), x ? x->entry : NULL);
 		if (x)
 			assert_int_equal(rindex, x->last + 1);
 		else
