@@ -36,10 +36,10 @@ void *MT_FIND(__mtree_load)(struct maple_tree *mt, unsigned long index)
 void *MT_FIND(__mt_find)(struct maple_tree *mt, unsigned long *index, unsigned long max)
 {
 	struct maple_enode *enode;
-	unsigned long hi = ULONG_MAX;
+	unsigned long hi = ULONG_MAX, at = *index; /* not reloaded after each acquire load */
 	void *entry;
 
-	if (*index > max)
+	if (at > max)
 		return NULL;
 	/*
 	 * find_vma's walk: the range covering *index, or, when that is a NULL range and not the
@@ -50,7 +50,7 @@ void *MT_FIND(__mt_find)(struct maple_tree *mt, unsigned long *index, unsigned l
 		struct maple_node *n = mte_to_node(enode);
 		bool leaf = mte_is_leaf(enode);
 		unsigned long *piv = ma_pivots(n, leaf);
-		unsigned int end = n->meta.end, off = ma_offset(piv, end, *index, leaf);
+		unsigned int end = n->meta.end, off = ma_offset(piv, end, at, leaf);
 
 		if (!leaf) {
 			hi = ma_slot_max(piv, off, end, hi);
