@@ -20,17 +20,17 @@
 void *MT_FIND(__mtree_load)(struct maple_tree *mt, unsigned long index)
 {
 	struct maple_enode *enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
+	struct maple_node *n;
 
-	while (enode) {
-		struct maple_node *n = mte_to_node(enode);
-		bool leaf = mte_is_leaf(enode);
-		unsigned int off = ma_offset(ma_pivots(n, leaf), n->meta.end, index, leaf);
-
-		if (leaf)
-			return mt_slot_load(&n->mr64.slot[off]);
-		enode = mt_slot_load((void **)&n->ma64.slot[off]);
+	if (!enode)
+		return NULL;
+	while (!mte_is_leaf(enode)) {
+		n = mte_to_node(enode);
+		enode = mt_slot_load(
+			(void **)&n->ma64.slot[ma_offset(n->ma64.pivot, n->meta.end, index, false)]);
 	}
-	return NULL;
+	n = mte_to_node(enode);
+	return mt_slot_load(&n->mr64.slot[ma_offset(n->mr64.pivot, n->meta.end, index, true)]);
 }
 
 void *MT_FIND(__mt_find)(struct maple_tree *mt, unsigned long *index, unsigned long max)
@@ -46,27 +46,31 @@ void *MT_FIND(__mt_find)(struct maple_tree *mt, unsigned long *index, unsigned l
 	 * leaf's last, the range right after it, which cannot be NULL.
 	 */
 	enode = __atomic_load_n(&mt->ma_root, __ATOMIC_ACQUIRE);
-	while (enode) {
+	if (!enode)
+		return NULL;
+	while (!mte_is_leaf(enode)) { /* internal levels: one shape, one loop */
 		struct maple_node *n = mte_to_node(enode);
-		bool leaf = mte_is_leaf(enode);
-		unsigned long *piv = ma_pivots(n, leaf);
-		unsigned int end = n->meta.end, off = ma_offset(piv, end, at, leaf);
+		unsigned int end = n->meta.end, off = ma_offset(n->ma64.pivot, end, at, false);
 
-		if (!leaf) {
-			hi = ma_slot_max(piv, off, end, hi);
-			enode = mt_slot_load((void **)&n->ma64.slot[off]);
-			continue;
-		}
+		hi = ma_slot_max(n->ma64.pivot, off, end, hi);
+		enode = mt_slot_load((void **)&n->ma64.slot[off]);
+	}
+	{
+		struct maple_node *n = mte_to_node(enode);
+		unsigned long *piv = n->mr64.pivot;
+		unsigned int end = n->meta.end, off = ma_offset(piv, end, at, true);
+
 		entry = mt_slot_load(&n->mr64.slot[off]);
 		if (!entry && off + 1 < end) {
 			if (piv[off] >= max) /* the next range starts past max */
 				return NULL;
 			entry = mt_slot_load(&n->mr64.slot[++off]);
 		}
-		if (!entry)
-			break; /* the next range is in another leaf */
-		*index = ma_slot_max(piv, off, end, hi) + 1;
-		return entry;
+		if (entry) {
+			*index = ma_slot_max(piv, off, end, hi) + 1;
+			return entry;
+		}
 	}
+	/* the next range is in the next leaf */
 	return mt_find_next_leaf(mt, index, max);
 }
