@@ -413,7 +413,9 @@ void *mas_descend(struct ma_state *mas, unsigned long index)
 {
 	struct maple_enode *enode = __atomic_load_n(&mas->tree->ma_root, __ATOMIC_ACQUIRE);
 	unsigned long min = 0, max = ULONG_MAX;
-	unsigned int d = 0;
+	struct maple_node *n;
+	unsigned long *piv;
+	unsigned int d = 0, end, off;
 
 	if (!enode) {
 		mas->status = ma_none;
@@ -421,28 +423,32 @@ void *mas_descend(struct ma_state *mas, unsigned long index)
 		mas->last = ULONG_MAX;
 		return NULL;
 	}
-	for (;;) {
-		struct maple_node *n = mte_to_node(enode);
-		bool leaf = mte_is_leaf(enode);
-		unsigned long *piv = ma_pivots(n, leaf);
-		unsigned int end = n->meta.end;
-		unsigned int off = ma_offset(piv, end, index, leaf);
-		unsigned long lo = ma_slot_min(piv, off, min), hi = ma_slot_max(piv, off, end, max);
-		void *slot = mt_slot_load(&ma_slots(n, leaf)[off]);
+	/* Internal levels in one loop, the leaf after it: each loop body has one node shape. */
+	while (!mte_is_leaf(enode)) {
+		unsigned long lo, hi;
 
-		mas->path[d] = (struct ma_path){ .node = enode, .min = min, .max = max, .offset = off };
-		if (leaf) {
-			mas->depth = d;
-			mas->index = lo;
-			mas->last = hi;
-			mas->status = ma_active;
-			return slot;
-		}
-		enode = slot;
+		n = mte_to_node(enode);
+		piv = n->ma64.pivot;
+		end = n->meta.end;
+		off = ma_offset(piv, end, index, false);
+		lo = ma_slot_min(piv, off, min);
+		hi = ma_slot_max(piv, off, end, max);
+		mas->path[d++] = (struct ma_path){ .node = enode, .min = min, .max = max,
+						   .offset = off };
+		enode = mt_slot_load((void **)&n->ma64.slot[off]);
 		min = lo;
 		max = hi;
-		d++;
 	}
+	n = mte_to_node(enode);
+	piv = n->mr64.pivot;
+	end = n->meta.end;
+	off = ma_offset(piv, end, index, true);
+	mas->path[d] = (struct ma_path){ .node = enode, .min = min, .max = max, .offset = off };
+	mas->depth = d;
+	mas->index = ma_slot_min(piv, off, min);
+	mas->last = ma_slot_max(piv, off, end, max);
+	mas->status = ma_active;
+	return mt_slot_load(&n->mr64.slot[off]);
 }
 
 /**
