@@ -437,7 +437,7 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, unsigned int nops, i
 	static struct op ops[MAX_OPS];
 	struct rec *host, *lab;
 	unsigned int n;
-	int st, bad = 0, vma_mismatch = 0, err;
+	int st = 0, bad = 0, vma_mismatch = 0, err;
 	pid_t pid;
 
 	rng = seed;
