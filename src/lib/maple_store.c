@@ -146,22 +146,32 @@ static void wr_path_child(struct ma_path *p, struct ma_path *c, bool last_slot)
 }
 
 /*
- * Slots used by the node of level @k just left (or right) of the span, found through the
- * nearest ancestor that has one; -1 at the tree's edge.
+ * The level of the nearest ancestor of level @k's span that has a child left (or right) of
+ * the span's path; w->height when the span is at the tree's edge.
  */
-static int wr_neighbour_end(struct ma_wr_state *w, unsigned int k, bool left)
+static unsigned int wr_neighbour_level(struct ma_wr_state *w, unsigned int k, bool left)
 {
-	struct maple_enode *e;
-	struct ma_path *p = NULL;
 	unsigned int j;
 
 	for (j = k + 1; j < w->height; j++) {
-		p = left ? wr_l(w, j) : wr_r(w, j);
+		struct ma_path *p = left ? wr_l(w, j) : wr_r(w, j);
+
 		if (left ? p->offset > 0 : p->offset + 1u < mte_to_node(p->node)->meta.end)
 			break;
 	}
+	return j;
+}
+
+/* Slots used by the node of level @k just left (or right) of the span; -1 at the edge. */
+static int wr_neighbour_end(struct ma_wr_state *w, unsigned int k, bool left)
+{
+	unsigned int j = wr_neighbour_level(w, k, left);
+	struct maple_enode *e;
+	struct ma_path *p;
+
 	if (j >= w->height)
 		return -1;
+	p = left ? wr_l(w, j) : wr_r(w, j);
 	e = mte_to_node(p->node)->ma64.slot[p->offset + (left ? -1 : 1)];
 	for (; --j > k;) {
 		struct maple_node *n = mte_to_node(e);
@@ -180,15 +190,11 @@ static int wr_neighbour_end(struct ma_wr_state *w, unsigned int k, bool left)
 static void wr_pull_neighbour(struct ma_wr_state *w, unsigned int k, bool left)
 {
 	struct mt_item saved[MT_ITEMS_MAX];
-	unsigned int nr = w->nr, j, i;
-	struct ma_path *p = NULL;
+	unsigned int nr = w->nr, j = wr_neighbour_level(w, k, left), i;
+	struct ma_path *p;
 
-	for (j = k + 1; j < w->height; j++) {
-		p = left ? wr_l(w, j) : wr_r(w, j);
-		if (left ? p->offset > 0 : p->offset + 1u < mte_to_node(p->node)->meta.end)
-			break;
-	}
 	VM_BUG_ON(j >= w->height);
+	p = left ? wr_l(w, j) : wr_r(w, j);
 	if (left)
 		p->offset--;
 	else
