@@ -96,6 +96,7 @@ enum sc_pseudo {
 	SC_PS_TOUCH,      /* touch(ADDR, LEN, "r"|"w"|"x") */
 	SC_PS_POKE,       /* poke(ADDR, "bytes") */
 	SC_PS_PEEK,       /* peek(ADDR, LEN) = "bytes" */
+	SC_PS_PKRU,       /* pkru(VALUE): the task executes WRPKRU with VALUE */
 };
 
 struct sc_record {
@@ -103,6 +104,10 @@ struct sc_record {
 	unsigned int line;        /* line of the record (for a joined call: the entry line) */
 	unsigned int resume_line; /* joined call: the "<... resumed>" line; else 0 */
 	int pid;                  /* from "[pid N]" or "N  " prefixes; 0 when none */
+	bool has_time;            /* the line carried a strace -t/-tt/-ttt/-r timestamp */
+	bool time_relative;       /* -r: @time is seconds since the previous line */
+	double time;              /* seconds: since the epoch (-ttt), since midnight (-t, -tt),
+				     since the previous line (-r) */
 	/* SC_REC_CALL */
 	const char *name;         /* syscall or pseudo-call name */
 	enum sc_pseudo pseudo;
