@@ -115,7 +115,7 @@ struct mmlab_task_config {
 	uint64_t seed;			/* Seeds the randomized layout */
 	int no_aslr;			/* ADDR_NO_RANDOMIZE: the deterministic layout */
 	int legacy_layout;		/* ADDR_COMPAT_LAYOUT: bottom-up mmap from TASK_SIZE/3 */
-	int privileged;			/* CAP_IPC_LOCK and CAP_SYS_RAWIO (as root) */
+	int privileged;			/* Every capability (a root shell's); else none */
 	uint64_t rlimit_stack;		/* RLIMIT_STACK soft limit; 0: 8 MiB */
 	uint64_t rlimit_as;		/* RLIMIT_AS; 0: unlimited */
 	uint64_t rlimit_data;		/* RLIMIT_DATA; 0: unlimited */
@@ -123,6 +123,8 @@ struct mmlab_task_config {
 	uint64_t mmap_min_addr;		/* vm.mmap_min_addr; 0: 65536 */
 	int max_map_count;		/* vm.max_map_count; 0: 65530 */
 	uint64_t start_brk;		/* Start of the heap; 0: after a small PIE's image */
+	uint32_t uid, gid;		/* Every user and group id (real, effective, saved, fs);
+					 * uid 0 without privileged is root with no capabilities */
 };
 
 /* Layout and counters of a task's address space (/proc/pid/stat and status fields). */
@@ -222,6 +224,68 @@ MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
 MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey);
 MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
 				     int pkey);
+/*
+ * Resource limits (kernel/sys.c): per process, shared by its threads, copied at fork. The
+ * first task starts with the kernel's defaults (8 MiB soft RLIMIT_STACK, 8 MiB RLIMIT_MEMLOCK,
+ * RLIMIT_NOFILE 1024/4096, RLIMIT_NPROC and RLIMIT_SIGPENDING from the machine's RAM, the rest
+ * unlimited or 0 as Linux's INIT_RLIMITS) with the config's limits on top. RLIMIT_AS,
+ * RLIMIT_DATA, RLIMIT_STACK and RLIMIT_MEMLOCK govern mmap, brk, mremap, mlock and stack
+ * growth from the next call on; the others are kept and returned.
+ */
+struct mmlab_rlimit {
+	uint64_t rlim_cur;		/* Soft limit */
+	uint64_t rlim_max;		/* Hard limit (ceiling for the soft one) */
+};
+#define MMLAB_RLIM_INFINITY (~(uint64_t)0)
+/*
+ * prlimit64(2) by @t on @target (NULL: @t itself). 0; -EINVAL (unknown resource, soft above
+ * hard); -EPERM (raising a hard limit without CAP_SYS_RESOURCE, another process of other ids).
+ */
+MMLAB_EXPORT int mmlab_prlimit(struct mmlab_task *t, struct mmlab_task *target,
+			       unsigned int resource, const struct mmlab_rlimit *new_rlim,
+			       struct mmlab_rlimit *old_rlim);
+/* getrlimit(2) and setrlimit(2): as prlimit on @t; a NULL struct is -EFAULT. */
+MMLAB_EXPORT int mmlab_getrlimit(struct mmlab_task *t, unsigned int resource,
+				 struct mmlab_rlimit *rlim);
+MMLAB_EXPORT int mmlab_setrlimit(struct mmlab_task *t, unsigned int resource,
+				 const struct mmlab_rlimit *rlim);
+
+/*
+ * Credentials (kernel/sys.c, kernel/capability.c, security/commoncap.c): ids and capability
+ * sets per task, copied at fork. The memory calls consult CAP_IPC_LOCK (mlock and MAP_LOCKED
+ * beyond RLIMIT_MEMLOCK), CAP_SYS_RAWIO (mappings below vm.mmap_min_addr), CAP_SYS_ADMIN (the
+ * admin reserve of vm.overcommit_memory=2) and CAP_SYS_RESOURCE (raising hard limits). A uid
+ * call that leaves no id at 0 empties the permitted and effective sets (unless keep-caps);
+ * one that makes the effective uid 0 again restores the effective set from the permitted.
+ * An id of (uint32_t)-1 means "unchanged" where Linux's call allows it. Each returns 0,
+ * -EINVAL or -EPERM as Linux does.
+ */
+MMLAB_EXPORT int mmlab_setuid(struct mmlab_task *t, uint32_t uid);
+MMLAB_EXPORT int mmlab_setgid(struct mmlab_task *t, uint32_t gid);
+MMLAB_EXPORT int mmlab_setreuid(struct mmlab_task *t, uint32_t ruid, uint32_t euid);
+MMLAB_EXPORT int mmlab_setregid(struct mmlab_task *t, uint32_t rgid, uint32_t egid);
+MMLAB_EXPORT int mmlab_setresuid(struct mmlab_task *t, uint32_t ruid, uint32_t euid,
+				 uint32_t suid);
+MMLAB_EXPORT int mmlab_setresgid(struct mmlab_task *t, uint32_t rgid, uint32_t egid,
+				 uint32_t sgid);
+/* Capability sets, bit N for capability N (CAP_IPC_LOCK is 14, CAP_SYS_RAWIO 17, ...). */
+struct mmlab_caps {
+	uint64_t effective, permitted, inheritable;
+};
+/* capget(2) of @target (NULL: @t); a NULL @caps returns 0, as the kernel's version probe. */
+MMLAB_EXPORT int mmlab_capget(struct mmlab_task *t, struct mmlab_task *target,
+			      struct mmlab_caps *caps);
+/* capset(2) on @t: permitted may only shrink, effective within permitted; -EPERM else. */
+MMLAB_EXPORT int mmlab_capset(struct mmlab_task *t, const struct mmlab_caps *caps);
+/* prctl(PR_SET_KEEPCAPS, @set) for @set 0 or 1; prctl(PR_GET_KEEPCAPS) for @set -1. */
+MMLAB_EXPORT int mmlab_prctl_keepcaps(struct mmlab_task *t, long set);
+struct mmlab_cred {
+	uint32_t uid, euid, suid, fsuid, gid, egid, sgid, fsgid;
+	uint64_t cap_inheritable, cap_permitted, cap_effective, cap_bset, cap_ambient;
+	unsigned int securebits;
+};
+MMLAB_EXPORT void mmlab_task_cred(struct mmlab_task *t, struct mmlab_cred *out);
+
 /* Memory pressure on MADV_FREE pages: drops those not written since. Returns pages freed. */
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
 

@@ -66,7 +66,7 @@ static int acct_stack_growth(struct task *tsk, struct vm_area_struct *vma, unsig
 {
 	if (!may_expand_vm(tsk, vma->vm_flags, grow))
 		return -ENOMEM;
-	if (size > tsk->cfg.rlim[RLIMIT_STACK].rlim_cur)
+	if (size > task_rlimit(tsk, RLIMIT_STACK))
 		return -ENOMEM;
 	if (!mlock_future_ok(tsk, vma->vm_flags, grow << PAGE_SHIFT))
 		return -ENOMEM;

@@ -202,6 +202,14 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 	if (!t)
 		return NULL;
 	t->tsk.cfg = parent->tsk.cfg;
+	t->tsk.cred = parent->tsk.cred;
+	/* Threads share their process's limits; a new process gets a copy (copy_signal). */
+	t->tsk.signal = (flags & CLONE_THREAD) ? signal_get(parent->tsk.signal)
+					       : signal_copy(parent->tsk.signal);
+	if (!t->tsk.signal) {
+		free(t);
+		return NULL;
+	}
 	t->tsk.rng = parent->tsk.rng;
 	t->tsk.pid = alloc_pid(parent->tsk.mm->machine);
 	t->tsk.tgid = (flags & CLONE_THREAD) ? parent->tsk.tgid : t->tsk.pid;
@@ -292,6 +300,7 @@ void task_exit(struct mmlab_task *t)
 			}
 		mmput(t->tsk.mm);
 	}
+	signal_put(t->tsk.signal);
 	free(t);
 }
 

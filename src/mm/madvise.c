@@ -351,7 +351,7 @@ long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned lon
 
 static bool can_do_mlock(struct task *tsk)
 {
-	return tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur != 0 || tsk->cfg.cap_ipc_lock;
+	return task_rlimit(tsk, RLIMIT_MEMLOCK) != 0 || capable(tsk, CAP_IPC_LOCK);
 }
 
 static int mlock_fixup(struct task *tsk, struct vm_area_struct *vma,
@@ -450,11 +450,11 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 		return -EPERM;
 	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
 	start &= PAGE_MASK;
-	lock_limit = tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT;
+	lock_limit = task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 	locked = (len >> PAGE_SHIFT) + tsk->mm->locked_vm;
-	if (locked > lock_limit && !tsk->cfg.cap_ipc_lock)
+	if (locked > lock_limit && !capable(tsk, CAP_IPC_LOCK))
 		locked -= count_mm_mlocked_page_nr(tsk->mm, start, len);
-	if (locked > lock_limit && !tsk->cfg.cap_ipc_lock)
+	if (locked > lock_limit && !capable(tsk, CAP_IPC_LOCK))
 		return -ENOMEM;
 	err = apply_vma_lock_flags(tsk, start, len, vm_flags);
 	if (err || (flags & MLOCK_ONFAULT))
@@ -515,8 +515,8 @@ long sys_mlockall(struct task *tsk, int flags)
 		return -EINVAL;
 	if (!can_do_mlock(tsk))
 		return -EPERM;
-	if ((flags & MCL_CURRENT) && !tsk->cfg.cap_ipc_lock &&
-	    tsk->mm->total_vm > tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT)
+	if ((flags & MCL_CURRENT) && !capable(tsk, CAP_IPC_LOCK) &&
+	    tsk->mm->total_vm > task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT)
 		return -ENOMEM;
 	apply_mlockall_flags(tsk, flags);
 	/* Locks what it can and faults in what it can: populate errors are ignored. */

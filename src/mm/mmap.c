@@ -66,7 +66,7 @@ static unsigned long stack_maxrandom_size(struct task *tsk)
 
 static unsigned long mmap_base(struct task *tsk, unsigned long rnd, unsigned long task_size)
 {
-	unsigned long gap = tsk->cfg.rlim[RLIMIT_STACK].rlim_cur;
+	unsigned long gap = task_rlimit(tsk, RLIMIT_STACK);
 	unsigned long pad = stack_maxrandom_size(tsk) + STACK_GUARD_GAP;
 
 	if (gap + pad > gap) /* RLIM_INFINITY would overflow */
@@ -307,14 +307,16 @@ static unsigned long thp_get_unmapped_area(struct task *tsk, unsigned long addr,
 
 /**
  * get_unmapped_area - choose where a mapping of @len bytes goes (__get_unmapped_area).
- * Return: the address, or -ENOMEM (no room, too long) / -EINVAL (unaligned fixed address)
- * cast to unsigned long.
+ * Return: the address, or -ENOMEM (no room, too long) / -EINVAL (unaligned fixed address) /
+ * -EPERM (below vm.mmap_min_addr without CAP_SYS_RAWIO: security_mmap_addr) cast to unsigned
+ * long.
  */
 unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned long addr,
 				unsigned long len, pgoff_t pgoff, unsigned long flags,
 				vm_flags_t vm_flags)
 {
 	unsigned long ret = 0;
+	int err;
 
 	if (len > TASK_SIZE_MAX)
 		return -ENOMEM;
@@ -338,7 +340,8 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 		return -ENOMEM;
 	if (ret & ~PAGE_MASK)
 		return -EINVAL;
-	return ret;
+	err = cap_mmap_addr(tsk, ret);
+	return err ? (unsigned long)(long)err : ret;
 }
 
 /**
@@ -347,13 +350,14 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 bool may_expand_vm(struct task *tsk, vm_flags_t flags, unsigned long npages)
 {
 	struct mm_struct *mm = tsk->mm;
-	const struct rlimit *data = &tsk->cfg.rlim[RLIMIT_DATA];
+	unsigned long data = task_rlimit(tsk, RLIMIT_DATA);
 
-	if (mm->total_vm + npages > tsk->cfg.rlim[RLIMIT_AS].rlim_cur >> PAGE_SHIFT)
+	if (mm->total_vm + npages > task_rlimit(tsk, RLIMIT_AS) >> PAGE_SHIFT)
 		return false;
 	if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE &&
-	    mm->data_vm + npages > data->rlim_cur >> PAGE_SHIFT) {
-		if (data->rlim_cur == 0 && mm->data_vm + npages <= data->rlim_max >> PAGE_SHIFT)
+	    mm->data_vm + npages > data >> PAGE_SHIFT) {
+		if (data == 0 &&
+		    mm->data_vm + npages <= task_rlimit_max(tsk, RLIMIT_DATA) >> PAGE_SHIFT)
 			return true;
 		return tsk->cfg.ignore_rlimit_data;
 	}
@@ -367,10 +371,10 @@ bool mlock_future_ok(struct task *tsk, vm_flags_t flags, unsigned long bytes)
 {
 	unsigned long locked, limit;
 
-	if (!(flags & VM_LOCKED) || tsk->cfg.cap_ipc_lock)
+	if (!(flags & VM_LOCKED) || capable(tsk, CAP_IPC_LOCK))
 		return true;
 	locked = (bytes >> PAGE_SHIFT) + tsk->mm->locked_vm;
-	limit = tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur >> PAGE_SHIFT;
+	limit = task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 	return locked <= limit;
 }
 
@@ -588,14 +592,11 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 	addr = get_unmapped_area(tsk, file, addr, len, pgoff, flags, vm_flags);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;
-	/* security_mmap_addr: below vm.mmap_min_addr needs CAP_SYS_RAWIO */
-	if (addr < mm->mmap_min_addr && !tsk->cfg.cap_sys_rawio)
-		return -EPERM;
 	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
 		return -EEXIST;
 	/* can_do_mlock: with RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK, MAP_LOCKED is refused */
-	if ((flags & MAP_LOCKED) && !tsk->cfg.cap_ipc_lock &&
-	    tsk->cfg.rlim[RLIMIT_MEMLOCK].rlim_cur == 0)
+	if ((flags & MAP_LOCKED) && !capable(tsk, CAP_IPC_LOCK) &&
+	    task_rlimit(tsk, RLIMIT_MEMLOCK) == 0)
 		return -EPERM;
 	if (!mlock_future_ok(tsk, vm_flags, len))
 		return -EAGAIN;
@@ -720,7 +721,7 @@ out:
 static bool brk_exceeds_data_rlimit(struct task *tsk, unsigned long brk)
 {
 	struct mm_struct *mm = tsk->mm;
-	unsigned long rlim = tsk->cfg.rlim[RLIMIT_DATA].rlim_cur;
+	unsigned long rlim = task_rlimit(tsk, RLIMIT_DATA);
 
 	return rlim < RLIM_INFINITY &&
 	       (brk - mm->start_brk) + (mm->end_data - mm->start_data) > rlim;

@@ -60,29 +60,37 @@ static const struct vm_operations_struct vdso_ops = { .name = vdso_name,
 #define VVAR_FLAGS (VM_READ | VM_MAYREAD | VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)
 #define VDSO_FLAGS (VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_DONTEXPAND)
 
-static void task_config(struct task *tsk, const struct mmlab_task_config *c)
+/* The limits the config asks for: soft limits, the hard limits raised to them if below. */
+static void task_config_rlimit(struct signal_struct *sig, unsigned int res, uint64_t cur)
+{
+	if (!cur)
+		return;
+	sig->rlim[res].rlim_cur = cur;
+	if (sig->rlim[res].rlim_max < cur)
+		sig->rlim[res].rlim_max = cur;
+}
+
+static int task_config(struct task *tsk, struct machine *m, const struct mmlab_task_config *c)
 {
 	struct mm_config *cfg = &tsk->cfg;
 
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		cfg->rlim[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
-	cfg->rlim[RLIMIT_STACK] = (struct rlimit){ 8UL << 20, RLIM_INFINITY };
-	cfg->rlim[RLIMIT_MEMLOCK] = (struct rlimit){ 8UL << 20, 8UL << 20 };
+	tsk->signal = signal_alloc(m);
+	if (!tsk->signal)
+		return -ENOMEM;
 	cfg->randomize = c ? !c->no_aslr : true;
 	cfg->legacy_layout = c && c->legacy_layout;
-	cfg->cap_ipc_lock = cfg->cap_sys_rawio = c && c->privileged;
+	cred_init(&tsk->cred, c ? c->uid : 0, c ? c->gid : 0, c && c->privileged);
 	cfg->mmap_min_addr = c && c->mmap_min_addr ? c->mmap_min_addr : 65536;
 	cfg->max_map_count = c && c->max_map_count ? c->max_map_count : DEFAULT_MAX_MAP_COUNT;
 	cfg->seed = c ? c->seed : 0;
-	if (c && c->rlimit_stack)
-		cfg->rlim[RLIMIT_STACK].rlim_cur = c->rlimit_stack;
-	if (c && c->rlimit_as)
-		cfg->rlim[RLIMIT_AS].rlim_cur = c->rlimit_as;
-	if (c && c->rlimit_data)
-		cfg->rlim[RLIMIT_DATA].rlim_cur = c->rlimit_data;
-	if (c && c->rlimit_memlock)
-		cfg->rlim[RLIMIT_MEMLOCK].rlim_cur = c->rlimit_memlock;
+	if (c) {
+		task_config_rlimit(tsk->signal, RLIMIT_STACK, c->rlimit_stack);
+		task_config_rlimit(tsk->signal, RLIMIT_AS, c->rlimit_as);
+		task_config_rlimit(tsk->signal, RLIMIT_DATA, c->rlimit_data);
+		task_config_rlimit(tsk->signal, RLIMIT_MEMLOCK, c->rlimit_memlock);
+	}
 	tsk->rng = cfg->seed;
+	return 0;
 }
 
 static int mm_init(struct mmlab_task *t, struct mmlab_machine *m)
@@ -101,14 +109,18 @@ static struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab
 
 	if (!t)
 		return NULL;
-	task_config(&t->tsk, c);
+	if (task_config(&t->tsk, machine_of(m), c))
+		goto free_task;
 	t->tsk.pid = t->tsk.tgid = alloc_pid(machine_of(m));
-	if (mm_init(t, m)) {
-		free(t);
-		return NULL;
-	}
+	if (mm_init(t, m))
+		goto free_task;
 	arch_pick_mmap_layout(&t->tsk);
 	return t;
+
+free_task:
+	signal_put(t->tsk.signal);
+	free(t);
+	return NULL;
 }
 
 /* randomize_page(): a page-aligned address in [start, start + range). */

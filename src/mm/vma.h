@@ -8,6 +8,7 @@
 #define MMLAB_MM_VMA_H
 
 #include "lib/maple_tree.h"
+#include "mm/cred.h"
 #include "mm/mm_types.h"
 
 #include <stdio.h>
@@ -18,13 +19,10 @@
 #define DEFAULT_MAP_WINDOW TASK_SIZE_MAX
 #define ANON_VMA_NAME_MAX_LEN 80
 
-/* The process limits and switches an address space is built with. */
+/* The switches an address space is built with (limits and credentials: struct task). */
 struct mm_config {
-	struct rlimit rlim[RLIM_NLIMITS];	/* RLIMIT_AS, DATA, STACK, MEMLOCK ... */
 	bool randomize;			/* PF_RANDOMIZE: ASLR for mmap base, stack, brk */
 	bool legacy_layout;		/* ADDR_COMPAT_LAYOUT personality: bottom-up */
-	bool cap_ipc_lock;		/* (root) */
-	bool cap_sys_rawio;		/* CAP_SYS_RAWIO: map below mmap_min_addr */		/* CAP_IPC_LOCK: mlock beyond RLIMIT_MEMLOCK */
 	bool ignore_rlimit_data;	/* The ignore_rlimit_data boot option */
 	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
 	int max_map_count;		/* vm.max_map_count */
@@ -53,7 +51,26 @@ struct task {
 	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
 	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
 	struct vmacache vmacache;	/* This thread's VMA lookups */
+	struct cred cred;		/* Ids and capabilities (sys.c, capability.c) */
+	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
 };
+
+/* rlimit(): the soft limit of @res the task's process has now. */
+static inline unsigned long task_rlimit(const struct task *tsk, unsigned int res)
+{
+	return __atomic_load_n(&tsk->signal->rlim[res].rlim_cur, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long task_rlimit_max(const struct task *tsk, unsigned int res)
+{
+	return __atomic_load_n(&tsk->signal->rlim[res].rlim_max, __ATOMIC_RELAXED);
+}
+
+/* capable(): @cap is in the task's effective set (no user namespaces: all in the initial). */
+static inline bool capable(const struct task *tsk, int cap)
+{
+	return tsk->cred.cap_effective & (1ULL << cap);
+}
 
 
 enum vma_merge_state {
