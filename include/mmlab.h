@@ -44,6 +44,12 @@ struct mmlab_space;
 struct mmlab_machine_config {
 	size_t ram_bytes;	/* RAM size; 0 means the default, 1 GiB */
 	unsigned int nr_cpus;	/* CPU contexts, 1..64; 0 means 1 */
+	/* Overcommit (mm/util.c), as the vm.overcommit_* sysctls; Linux's defaults when 0 */
+	int overcommit_memory;	/* 0 heuristic: one request above RAM + swap fails; 1 always
+				 * grants; 2 never overcommits beyond CommitLimit */
+	unsigned int overcommit_ratio;	/* Percent of RAM in CommitLimit (mode 2); 0 means 50 */
+	uint64_t overcommit_kbytes;	/* CommitLimit's RAM part in KiB instead of the ratio */
+	uint64_t swap_bytes;	/* Swap the formulas and /proc/meminfo count (none is used) */
 };
 
 /* Where and why an access stopped: the signal Linux would deliver. */
@@ -72,6 +78,13 @@ MMLAB_EXPORT struct mmlab_cpu *mmlab_machine_cpu(struct mmlab_machine *m, unsign
 MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *m, struct mmlab_stats *st);
 /* Checks every frame, list and page table; 0 or -EUCLEAN (details on stderr). */
 MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *m);
+/*
+ * Reads (@old_val) and/or writes (@new_val) a vm sysctl of the machine: "vm.overcommit_memory",
+ * "vm.overcommit_ratio", "vm.overcommit_kbytes", "vm.admin_reserve_kbytes",
+ * "vm.user_reserve_kbytes". 0; -ENOENT for another name; -EINVAL for a value out of range.
+ */
+MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const uint64_t *new_val,
+			      uint64_t *old_val);
 /* Makes the @n-th frame allocation from now fail (0 disables), for failure-path tests. */
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsigned long n);
 
@@ -314,7 +327,8 @@ MMLAB_EXPORT const char *mmlab_vmstat_name(unsigned int i, int *kernel);
  * -EIO when @out fails). mmlab_proc_smaps above walks the page tables as the kernel does.
  * smaps_rollup: one "[rollup]" header and every VMA's counters summed, with Pss_Anon/File/Shmem.
  * status: the memory lines VmPeak..HugetlbPages of /proc/pid/status.
- * vmstat and meminfo: the machine-wide lines whose figures mmlab keeps, in the kernel's order.
+ * vmstat and meminfo: the machine-wide lines whose figures mmlab keeps, in the kernel's order
+ * (meminfo's CommitLimit and Committed_AS as mm/util.c computes them).
  */
 MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out);
 MMLAB_EXPORT int mmlab_proc_status(struct mmlab_task *t, FILE *out);

@@ -70,6 +70,9 @@ static int acct_stack_growth(struct task *tsk, struct vm_area_struct *vma, unsig
 		return -ENOMEM;
 	if (!mlock_future_ok(tsk, vma->vm_flags, grow << PAGE_SHIFT))
 		return -ENOMEM;
+	/* The last test: it charges the growth when it passes. */
+	if (security_vm_enough_memory_mm(tsk, vma->vm_mm, (long)grow))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -111,8 +114,10 @@ int expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long add
 		return err;
 	/* As expand_downwards: the tree learns the new range first, the VMA follows. */
 	err = vma_tree_store_range(mm, vma, addr, vma->vm_end);
-	if (err)
+	if (err) {
+		vm_unacct_memory(mm->machine, (long)grow);
 		return err;
+	}
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
 	vm_stat_account(mm, vma->vm_flags, (long)grow);

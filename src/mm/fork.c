@@ -75,15 +75,22 @@ void mmput(struct mm_struct *mm)
 	free(mm);
 }
 
-/* One VMA of the parent, copied into the child @mm (the body of dup_mmap's loop). */
-static int dup_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
+/*
+ * One VMA of the parent, copied into the child @mm (the body of dup_mmap's loop). A charged
+ * VMA is charged again for the child, checked against the parent's size as the kernel does;
+ * once the copy is in the child's tree its charge goes with it (exit_mmap returns it).
+ */
+static int dup_vma(struct task *tsk, struct mm_struct *mm, struct vm_area_struct *mpnt)
 {
+	long charge = (mpnt->vm_flags & VM_ACCOUNT) ? (long)vma_pages(mpnt) : 0;
 	struct vm_area_struct *tmp;
 	int err;
 
+	if (charge && security_vm_enough_memory_mm(tsk, mpnt->vm_mm, charge))
+		return -ENOMEM;
 	tmp = vm_area_dup(mpnt);
 	if (!tmp)
-		return -ENOMEM;
+		goto unacct;
 	tmp->vm_mm = mm;
 	tmp->vm_flags &= ~VM_LOCKED_MASK;
 	if (tmp->vm_flags & VM_WIPEONFORK) {
@@ -93,7 +100,7 @@ static int dup_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
 		tmp->anon_vma = NULL;
 	} else if (anon_vma_fork(tmp, mpnt)) {
 		vm_area_free(tmp);
-		return -ENOMEM;
+		goto unacct;
 	}
 	if (tmp->vm_ops && tmp->vm_ops->open)
 		tmp->vm_ops->open(tmp);
@@ -101,18 +108,23 @@ static int dup_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
 	err = vma_tree_insert(mm, tmp);
 	if (err) {
 		vm_area_free(tmp);
+		vm_unacct_memory(mm->machine, charge);
 		return err;
 	}
 	if (tmp->vm_flags & VM_WIPEONFORK)
 		return 0;
 	return copy_page_range(tmp, mpnt);
+
+unacct:
+	vm_unacct_memory(mm->machine, charge);
+	return -ENOMEM;
 }
 
 /*
  * dup_mmap - copy @oldmm's VMAs and pages into the new @mm. The parent's entries that became
  * read-only are flushed from every CPU context at the end, before the parent runs again.
  */
-static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
+static int dup_mmap(struct task *tsk, struct mm_struct *mm, struct mm_struct *oldmm)
 {
 	struct vm_area_struct *mpnt;
 	int err = 0;
@@ -123,7 +135,7 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 			vm_stat_account(mm, mpnt->vm_flags, -(long)vma_pages(mpnt));
 			continue;
 		}
-		err = dup_vma(mm, mpnt);
+		err = dup_vma(tsk, mm, mpnt);
 		if (err)
 			break;
 	}
@@ -168,7 +180,7 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
 	mm->pkey_allocation_map = oldmm->pkey_allocation_map;
 	mm->execute_only_pkey = oldmm->execute_only_pkey;
-	err = dup_mmap(mm, oldmm);
+	err = dup_mmap(tsk, mm, oldmm);
 	if (err) {
 		mmput(mm);
 		return ERR_PTR(err);

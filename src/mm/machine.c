@@ -43,12 +43,16 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 
 	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
 		return -EINVAL;
+	if (cfg && (cfg->overcommit_memory < 0 || cfg->overcommit_memory > 2 ||
+		    cfg->overcommit_ratio > INT_MAX))
+		return -EINVAL;
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
 	err = machine_init_memory(&mm->m, ram);
 	if (err)
 		goto free_machine;
+	vm_commit_init(&mm->m, cfg);
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
 		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
 

@@ -65,6 +65,8 @@ struct shmem_inode {
 	unsigned long nr_pages;		/* Size: the mapping's length in pages (i_size) */
 	struct page **pages;		/* Page cache, indexed by page offset; NULL = hole */
 	unsigned long nr_cached;	/* Pages present in the cache */
+	unsigned long acct_pages;	/* Commit charge of its setup (shmem_acct_size), returned
+					 * when it is freed */
 };
 
 #define PAGE_MAPPING_ANON 0x1UL

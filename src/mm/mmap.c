@@ -4,8 +4,8 @@
  * arch_get_unmapped_area*, mm/huge_memory.c's THP alignment), mmap(2), munmap(2) and brk(2)
  * (mm/mmap.c) with the kernel's order of checks. Left out: hugetlbfs (no huge pages exist, so
  * MAP_HUGETLB fails as on a host without reserved huge pages), memory sealing, MAP_DROPPABLE,
- * overcommit accounting (every VM_ACCOUNT charge succeeds), LSM hooks, 5-level paging and the
- * 32-bit compat bases.
+ * LSM hooks other than the capability module's, 5-level paging and the 32-bit compat bases.
+ * Overcommit charges go through util.c.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -390,6 +390,20 @@ static unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long a
 	return n;
 }
 
+/* Pages of [addr, end) already charged (VM_ACCOUNT): their charge passes to a new mapping. */
+static unsigned long count_accounted_pages(struct mm_struct *mm, unsigned long addr,
+					   unsigned long end)
+{
+	unsigned long n = 0;
+	struct vm_area_struct *vma;
+
+	for (vma = find_vma_intersection(mm, addr, end); vma && vma->vm_start < end;
+	     vma = vma_next_of(mm, vma))
+		if (vma->vm_flags & VM_ACCOUNT)
+			n += (min(end, vma->vm_end) - max(addr, vma->vm_start)) >> PAGE_SHIFT;
+	return n;
+}
+
 /* The file a shared anonymous mapping gets: shmem's "/dev/zero (deleted)" (shmem_zero_setup). */
 static struct file *shmem_zero_file(struct machine *m, unsigned long len)
 {
@@ -426,7 +440,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 				   int mmap_err)
 {
 	struct mm_struct *mm = tsk->mm;
-	unsigned long end = addr + len, pglen = len >> PAGE_SHIFT;
+	unsigned long end = addr + len, pglen = len >> PAGE_SHIFT, charged = 0;
 	struct vm_area_struct *vma, *prev, *next;
 	struct file *shm = NULL;
 	int err;
@@ -434,17 +448,28 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	if (!may_expand_vm(tsk, vm_flags, pglen) &&
 	    !may_expand_vm(tsk, vm_flags, pglen - count_vma_pages_range(mm, addr, end)))
 		return -ENOMEM;
+	/*
+	 * Private writable memory is charged against overcommit (accountable_mapping), less
+	 * the charged pages it replaces; a refusal leaves the old mappings, as 6.12+ restores
+	 * them. The munmap below returns their charge, so it is taken again for the new VMA.
+	 */
+	if (!mmap_err && (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE) {
+		unsigned long old = count_accounted_pages(mm, addr, end);
+
+		if (security_vm_enough_memory_mm(tsk, mm, (long)(pglen - old)))
+			return -ENOMEM;
+		vm_acct_memory(mm->machine, (long)old);
+		charged = pglen;
+		vm_flags |= VM_ACCOUNT;
+	}
 	vma = find_vma_intersection(mm, addr, end);
 	if (vma) {
 		err = do_vmi_align_munmap(mm, vma, addr, end);
 		if (err)
-			return err;
+			goto unacct;
 	}
 	if (mmap_err)
 		return mmap_err;
-	/* Private writable memory is charged against overcommit (accountable_mapping). */
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
-		vm_flags |= VM_ACCOUNT;
 
 	next = find_vma_prev(mm, addr, &prev);
 	if (next && next->vm_start != end)
@@ -456,20 +481,24 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		.pgoff = pgoff, .flags = vm_flags, .file = file,
 	};
 	vma = vma_merge_new_range(&vmg);
+	err = -ENOMEM;
 	if (!vma && vmg.state == VMA_MERGE_ERROR_NOMEM)
-		return -ENOMEM;
+		goto unacct;
 	if (!vma) {
 		if (!file && (vm_flags & VM_SHARED)) {
 			shm = shmem_zero_file(mm->machine, len);
 			if (!shm)
-				return -ENOMEM;
+				goto unacct;
+			/* shmem_acct_size: the object is charged whole unless MAP_NORESERVE */
+			if (!(vm_flags & VM_NORESERVE)) {
+				if (security_vm_enough_memory_mm(tsk, mm, (long)pglen))
+					goto put_shm;
+				shm->shmem->acct_pages = pglen;
+			}
 		}
 		vma = vm_area_alloc(mm);
-		if (!vma) {
-			if (shm)
-				fput(shm);
-			return -ENOMEM;
-		}
+		if (!vma)
+			goto put_shm;
 		vma->vm_start = addr;
 		vma->vm_end = end;
 		vma->vm_flags = vm_flags;
@@ -481,13 +510,20 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		err = vma_tree_insert(mm, vma);
 		if (err) {
 			vm_area_free(vma);
-			return err;
+			goto unacct;
 		}
 	}
 	vm_stat_account(mm, vm_flags, (long)pglen);
 	if (vm_flags & VM_LOCKED)
 		mm->locked_vm += pglen;
 	return addr;
+
+put_shm:
+	if (shm)
+		fput(shm);
+unacct:
+	vm_unacct_memory(mm->machine, (long)charged);
+	return (unsigned long)(long)err;
 }
 
 /**
@@ -625,8 +661,8 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 			return -EINVAL;
 		}
 	}
-	/* vm.overcommit_memory is 0 (heuristic), which honours MAP_NORESERVE */
-	if (flags & MAP_NORESERVE)
+	/* MAP_NORESERVE is honoured unless vm.overcommit_memory is 2 (never overcommit). */
+	if ((flags & MAP_NORESERVE) && mm->machine->commit.overcommit_memory != OVERCOMMIT_NEVER)
 		vm_flags |= VM_NORESERVE;
 	return (long)__mmap_region(tsk, file, addr, len, vm_flags, pgoff, mmap_err);
 }
@@ -685,6 +721,8 @@ static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigne
 		return -ENOMEM;
 	if (mm->map_count > mm->max_map_count)
 		return -ENOMEM;
+	if (security_vm_enough_memory_mm(tsk, mm, (long)(len >> PAGE_SHIFT)))
+		return -ENOMEM;
 	if (brkvma && brkvma->vm_end == addr) {
 		struct vma_merge_struct vmg = {
 			.mm = mm, .prev = brkvma, .start = addr, .end = addr + len,
@@ -693,14 +731,14 @@ static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigne
 
 		if (can_vma_merge_after(&vmg)) {
 			if (vma_tree_store_range(mm, brkvma, brkvma->vm_start, addr + len))
-				return -ENOMEM;
+				goto unacct;
 			brkvma->vm_end = addr + len;
 			goto out;
 		}
 	}
 	vma = vm_area_alloc(mm);
 	if (!vma)
-		return -ENOMEM;
+		goto unacct;
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_pgoff = addr >> PAGE_SHIFT;
@@ -708,13 +746,17 @@ static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigne
 	vma->vm_page_prot = vm_get_page_prot(flags);
 	if (vma_tree_insert(mm, vma)) {
 		vm_area_free(vma);
-		return -ENOMEM;
+		goto unacct;
 	}
 out:
 	vm_stat_account(mm, flags, (long)(len >> PAGE_SHIFT));
 	if (flags & VM_LOCKED)
 		mm->locked_vm += len >> PAGE_SHIFT;
 	return 0;
+
+unacct:
+	vm_unacct_memory(mm->machine, (long)(len >> PAGE_SHIFT));
+	return -ENOMEM;
 }
 
 /* check_data_rlimit(): RLIMIT_DATA bounds brk - start_brk + end_data - start_data. */
@@ -789,6 +831,9 @@ int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma_tree_insert(mm, vma))
 		return -ENOMEM;
 	vm_stat_account(mm, vma->vm_flags, (long)vma_pages(vma));
+	/* Charged as exec's VMAs are, but never refused: the task being built has no creds. */
+	if (vma->vm_flags & VM_ACCOUNT)
+		vm_acct_memory(mm->machine, (long)vma_pages(vma));
 	return 0;
 }
 

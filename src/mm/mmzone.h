@@ -31,6 +31,22 @@ struct zone {
 
 struct mmu_cpu;
 
+/* vm.overcommit_memory's modes (include/uapi/linux/mman.h) */
+#define OVERCOMMIT_GUESS 0
+#define OVERCOMMIT_ALWAYS 1
+#define OVERCOMMIT_NEVER 2
+
+/* The commit accounting of mm/util.c: sysctls and the committed total (util.c). */
+struct vm_commit {
+	int overcommit_memory;		/* vm.overcommit_memory: OVERCOMMIT_* */
+	int overcommit_ratio;		/* vm.overcommit_ratio, percent of RAM */
+	unsigned long overcommit_kbytes; /* vm.overcommit_kbytes; 0: the ratio applies */
+	unsigned long admin_reserve_kbytes; /* vm.admin_reserve_kbytes (mode 2, non-admin) */
+	unsigned long user_reserve_kbytes; /* vm.user_reserve_kbytes (mode 2, per process) */
+	unsigned long total_swap_pages;	/* Swap the formulas count; no swap device exists */
+	long committed_as;		/* vm_committed_as in pages; atomic */
+};
+
 struct machine {
 	unsigned char *ram;		/* Host mapping of all frames; frame N at ram + N * PAGE_SIZE */
 	size_t ram_bytes;		/* Size of that mapping */
@@ -43,6 +59,7 @@ struct machine {
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
+	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
 };
 
 static inline unsigned long page_to_pfn(const struct machine *m, const struct page *page)
@@ -79,6 +96,14 @@ static inline void count_vm_event(struct machine *m, enum vm_event_item item)
 struct mmlab_machine;
 /* machine.c: the machine behind a public handle */
 struct machine *machine_of(struct mmlab_machine *mm);
+
+/* util.c */
+struct mmlab_machine_config;
+void vm_commit_init(struct machine *m, const struct mmlab_machine_config *cfg);
+void vm_acct_memory(struct machine *m, long pages);
+void vm_unacct_memory(struct machine *m, long pages);
+unsigned long vm_commit_limit(struct machine *m);
+unsigned long vm_memory_committed(struct machine *m);
 
 /* page_alloc.c */
 int __must_check machine_init_memory(struct machine *m, size_t ram_bytes);

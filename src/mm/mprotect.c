@@ -3,7 +3,7 @@
  * needed, bounded by each VMA's VM_MAY* flags. Like the kernel, it changes VMA after VMA and
  * stops at the first hole with -ENOMEM, keeping what it already changed. Left out: protection
  * keys (this host has no PKU, so pkey_mprotect would be ENOSPC anyway), READ_IMPLIES_EXEC,
- * sealing, and overcommit refusal when write access adds VM_ACCOUNT.
+ * sealing. Write access that adds VM_ACCOUNT is charged (util.c) and may fail with ENOMEM.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -21,7 +21,7 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t oldflags = vma->vm_flags;
-	long nrpages = (long)((end - start) >> PAGE_SHIFT);
+	long nrpages = (long)((end - start) >> PAGE_SHIFT), charged = 0;
 
 	if (newflags == oldflags) {
 		*pprev = vma;
@@ -30,20 +30,28 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	}
 	/* Private memory that becomes writable is charged for (VM_ACCOUNT), once. */
 	if (newflags & VM_WRITE) {
-		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)))
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
+			charged = nrpages;
+			if (security_vm_enough_memory_mm(tsk, mm, charged))
+				return -ENOMEM;
 			newflags |= VM_ACCOUNT;
+		}
 	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(vma) && !vma->anon_vma) {
 		newflags &= ~VM_ACCOUNT;
 	}
 	vma = vma_modify_flags_name(mm, *pprev, vma, start, end, newflags, vma->anon_name);
-	if (IS_ERR(vma))
+	if (IS_ERR(vma)) {
+		vm_unacct_memory(mm->machine, charged);
 		return (int)PTR_ERR(vma);
+	}
 	*pprev = vma;
 	*out = vma;
 	vma->vm_flags = newflags;
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	mm->vma_seq++;
 	pt_change_protection(mm, start, end, vma->vm_page_prot);
+	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
+		vm_unacct_memory(mm->machine, nrpages);
 	vm_stat_account(mm, oldflags, -nrpages);
 	vm_stat_account(mm, newflags, nrpages);
 	/*

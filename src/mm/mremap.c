@@ -4,7 +4,8 @@
  * entries and all (memory.c's move_page_tables); MREMAP_FIXED without a size change moves
  * every VMA of the range (the 6.17 multi-VMA moves). A moved VMA that has no anonymous pages
  * yet takes the new address as its vm_pgoff, so it can merge with neighbours there, as
- * copy_vma() arranges. Left out: hugetlb, userfaultfd and VM_ACCOUNT overcommit charges.
+ * copy_vma() arranges. Growth of a charged (VM_ACCOUNT) VMA is charged as the kernel charges
+ * it (util.c). Left out: hugetlb and userfaultfd.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -90,6 +91,9 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t vm_flags = vma->vm_flags;
 	struct vm_area_struct *new_vma;
+	/* A move charges the growth; MREMAP_DONTUNMAP keeps the old range, so all of it. */
+	long to_account = (long)(((flags & MREMAP_DONTUNMAP) ? new_len : new_len - old_len) >>
+				 PAGE_SHIFT);
 	int err;
 
 	if (mm->map_count >= mm->max_map_count - 3)
@@ -103,10 +107,15 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 		if (err)
 			return err;
 	}
+	if ((vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(tsk, mm, to_account))
+		return -ENOMEM;
 	new_vma = copy_vma(mm, vma, new_addr, new_len,
 			   vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT));
-	if (!new_vma)
+	if (!new_vma) {
+		if (vm_flags & VM_ACCOUNT)
+			vm_unacct_memory(mm->machine, to_account);
 		return -ENOMEM;
+	}
 	(void)move_page_tables(mm, old_addr, new_addr, min(old_len, new_len));
 	vm_stat_account(mm, vm_flags, (long)(new_len >> PAGE_SHIFT));
 	if (flags & MREMAP_DONTUNMAP) {
@@ -116,6 +125,12 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 		mm->vma_seq++;
 		return (long)new_addr;
 	}
+	/*
+	 * The old range's charge moves with it (the kernel hides VM_ACCOUNT from the munmap;
+	 * here the munmap returns the charge and it is taken again).
+	 */
+	if (vm_flags & VM_ACCOUNT)
+		vm_acct_memory(mm->machine, (long)(old_len >> PAGE_SHIFT));
 	if (do_vmi_munmap(mm, old_addr, old_len))
 		return (long)new_addr; /* the kernel keeps both on a failed split, too */
 	if (vm_flags & VM_LOCKED)
@@ -288,8 +303,13 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		unsigned long pages = (new_len - old_len) >> PAGE_SHIFT;
 		vm_flags_t f = vma->vm_flags;
 
-		if (!vma_merge_extend(mm, vma, new_len - old_len))
+		if ((f & VM_ACCOUNT) && security_vm_enough_memory_mm(tsk, mm, (long)pages))
 			return -ENOMEM;
+		if (!vma_merge_extend(mm, vma, new_len - old_len)) {
+			if (f & VM_ACCOUNT)
+				vm_unacct_memory(mm->machine, (long)pages);
+			return -ENOMEM;
+		}
 		vm_stat_account(mm, f, (long)pages);
 		if (f & VM_LOCKED)
 			mm->locked_vm += pages;

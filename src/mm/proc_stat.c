@@ -5,7 +5,7 @@
  * the kernel's names, in the kernel's order and format: vmstat's node counters are counted by a
  * sweep of the frame descriptors when asked (the kernel keeps them per node as pages change
  * state); meminfo has no MemAvailable, Cached, Buffers or slab lines because nothing here
- * models them. Left out of status: the non-memory lines, VmPin (always 0: no pinning).
+ * models them (its commit lines come from util.c). Left out of status: the non-memory lines, VmPin (always 0: no pinning).
  */
 #include "mm/procfs.h"
 #include "mm/memory.h"
@@ -128,10 +128,15 @@ int show_meminfo(struct machine *m, FILE *out)
 	count_node_stats(m, &ns);
 	show_val_kb(out, "MemTotal:", ns.total);
 	show_val_kb(out, "MemFree:", ns.free);
+	/* No swap device: all of the configured swap is free. */
+	show_val_kb(out, "SwapTotal:", m->commit.total_swap_pages);
+	show_val_kb(out, "SwapFree:", m->commit.total_swap_pages);
 	show_val_kb(out, "AnonPages:", ns.anon_mapped);
 	show_val_kb(out, "Mapped:", ns.file_mapped);
 	show_val_kb(out, "Shmem:", ns.shmem);
 	show_val_kb(out, "PageTables:", ns.pagetable);
+	show_val_kb(out, "CommitLimit:", vm_commit_limit(m));
+	show_val_kb(out, "Committed_AS:", vm_memory_committed(m));
 	return ferror(out) ? -EIO : 0;
 }
 

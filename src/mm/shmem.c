@@ -41,6 +41,7 @@ void shmem_inode_free(struct shmem_inode *info)
 {
 	if (!info)
 		return;
+	vm_unacct_memory(info->machine, (long)info->acct_pages);
 	for (unsigned long i = 0; i < info->nr_pages; i++) {
 		struct page *page = info->pages[i];
 

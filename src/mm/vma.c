@@ -518,6 +518,8 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 		goto out;
 	for (int i = 0; i < nr; i++) {
 		vma = detached[i];
+		if (vma->vm_flags & VM_ACCOUNT)
+			vm_unacct_memory(mm->machine, (long)vma_pages(vma));
 		if (vma->vm_flags & VM_LOCKED)
 			mm->locked_vm -= vma_pages(vma);
 		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(vma));
@@ -558,11 +560,16 @@ void exit_mmap(struct mm_struct *mm)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
+	long nr_accounted = 0;
 
 	/* Nothing else can see the mm: zap its pages, free the VMAs, then the tree at once. */
 	unmap_region(mm, 0, TASK_SIZE_MAX, 0, 0);
-	for_each_vma(vmi, vma)
+	for_each_vma(vmi, vma) {
+		if (vma->vm_flags & VM_ACCOUNT)
+			nr_accounted += (long)vma_pages(vma);
 		vm_area_free(vma);
+	}
+	vm_unacct_memory(mm->machine, nr_accounted);
 	__mt_destroy(&mm->mm_mt);
 	mt_init_flags(&mm->mm_mt, MT_FLAGS_ALLOC_RANGE);
 	mm->map_count = 0;

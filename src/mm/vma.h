@@ -244,6 +244,10 @@ long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
 
+/* util.c */
+int __must_check security_vm_enough_memory_mm(struct task *tsk, struct mm_struct *mm,
+					      long pages);
+
 /* task.c */
 struct mmlab_task;
 struct mm_struct *task_mm(struct mmlab_task *t);
