@@ -30,6 +30,10 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	}
 	/* Private memory that becomes writable is charged for (VM_ACCOUNT), once. */
 	if (newflags & VM_WRITE) {
+		/* RLIMIT_DATA: memory that turns into data counts against it */
+		if (!may_expand_vm(tsk, newflags, (unsigned long)nrpages) &&
+		    may_expand_vm(tsk, oldflags, (unsigned long)nrpages))
+			return -ENOMEM;
 		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
 			charged = nrpages;
 			if (security_vm_enough_memory_mm(tsk, mm, charged))
