@@ -34,6 +34,9 @@
 #define W 0x310000000000UL /* the window: far above ASan's shadow and every library */
 #define PG 4096UL
 #define RW (PROT_READ | PROT_WRITE)
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
 #define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
 #define INF RLIM_INFINITY
 #define BIT(c) (1ULL << (c))
@@ -518,10 +521,267 @@ static void test_against_host(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* A /proc/meminfo figure of the machine, in pages. */
+static unsigned long meminfo_pages(struct mmlab_machine *m, const char *key)
+{
+	static char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_proc_meminfo(m, f), 0);
+	fclose(f);
+	return proc_kb(buf, key) / 4;
+}
+
+static struct mmlab_machine *machine_mode(int mode, uint64_t swap)
+{
+	struct mmlab_machine_config mc = { .overcommit_memory = mode, .swap_bytes = swap };
+	struct mmlab_machine *m;
+
+	assert_int_equal(mmlab_machine_create(&mc, &m), 0);
+	return m;
+}
+
+static struct mmlab_task *task_root(struct mmlab_machine *m, int privileged)
+{
+	struct mmlab_task_config cfg = { .no_aslr = 1, .privileged = privileged,
+					 .uid = privileged ? 0 : 1000, .gid = 1000 };
+	struct mmlab_task *t;
+
+	assert_int_equal(mmlab_task_create(m, &cfg, &t), 0);
+	return t;
+}
+
+#define NP(n) ((uint64_t)(n) * PG)
+#define BASE 33UL /* the exec layout's charged VMA: the 132 KiB [stack] */
+
+/*
+ * vm.overcommit_memory 2 on a 1 GiB machine without swap, derived from __vm_enough_memory:
+ * CommitLimit = 262144 * 50 / 100 = 131072 pages; the admin reserve is min(free/32, 8 MiB) =
+ * 2048 pages for a task without CAP_SYS_ADMIN; the per-process reserve is total_vm / 32 (the
+ * exec layout's 41 pages: 1). A charge passes while the committed total including it stays
+ * below CommitLimit less the reserves.
+ */
+static void test_overcommit_never(void **state)
+{
+	struct mmlab_machine *m = machine_mode(2, 0);
+	struct mmlab_task *t = task_root(m, 1), *u, *child;
+	struct mmlab_fault f;
+	uint64_t a, b, brk;
+
+	(void)state;
+	assert_int_equal(meminfo_pages(m, "CommitLimit:"), 131072);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE);
+	/* root: 33 + N < 131072 - 1 */
+	assert_int_equal(mmlab_mmap(t, 0, NP(131038), RW, PRIV, -1, 0, &a), -ENOMEM);
+	assert_int_equal(mmlab_mmap(t, 0, NP(131038), RW, PRIV | MAP_NORESERVE, -1, 0, &a),
+			 -ENOMEM);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE);
+	assert_int_equal(mmlab_mmap(t, 0, NP(131037), RW, PRIV, -1, 0, &a), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 131037);
+	/*
+	 * The stack cannot grow now: total_vm is 131078 pages, its reserve 4096, so the limit is
+	 * 126976 and one more page fails.
+	 */
+	assert_int_equal(mmlab_touch(t, 0x7ffffffde000UL - PG, 1, "w", &f), -EFAULT);
+	assert_int_equal(f.signo, 11);
+	assert_int_equal(mmlab_munmap(t, a, NP(131037)), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE);
+	assert_int_equal(mmlab_touch(t, 0x7ffffffde000UL - PG, 1, "w", &f), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1);
+
+	/* mprotect charges: after the 126943-page PROT_NONE map, total_vm/32 is 3968 */
+	assert_int_equal(mmlab_mmap(t, 0, NP(126943), PROT_NONE, PRIV, -1, 0, &a), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1);
+	/* total_vm 126985 -> reserve 3968 -> limit 127104: 34 + N < 127104 */
+	assert_int_equal(mmlab_mprotect(t, a, NP(126943), RW), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 126943);
+	assert_int_equal(mmlab_mprotect(t, a, NP(126943), PROT_READ), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1); /* no anon_vma: uncharged */
+	assert_int_equal(mmlab_munmap(t, a, NP(126943)), 0);
+	assert_int_equal(mmlab_mmap(t, 0, NP(200000), PROT_NONE, PRIV, -1, 0, &a), 0);
+	/* total_vm 200042 -> reserve 6251 -> limit 124821: 34 + N < 124821 */
+	assert_int_equal(mmlab_mprotect(t, a, NP(124787), RW), -ENOMEM);
+	assert_int_equal(mmlab_mprotect(t, a, NP(124786), RW), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 124786);
+	assert_int_equal(mmlab_munmap(t, a, NP(200000)), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1);
+
+	/* brk: 34 + K < 131071 */
+	assert_int_equal(mmlab_brk(t, 0, &brk), 0);
+	assert_int_equal(mmlab_brk(t, brk + NP(131037), &b), 0);
+	assert_int_equal(b, brk);
+	assert_int_equal(mmlab_brk(t, brk + NP(131036), &b), 0);
+	assert_int_equal(b, brk + NP(131036));
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 131036);
+	assert_int_equal(mmlab_brk(t, brk, &b), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1);
+
+	/* mremap growth charges the delta: 35 + K < 131071 (total_vm 43: reserve 1) */
+	assert_int_equal(mmlab_mmap(t, 0x10000000, PG, RW, PRIV | MAP_FIXED, -1, 0, &a), 0);
+	assert_int_equal(mmlab_mremap(t, a, PG, NP(131037), 0, 0, &b), -ENOMEM);
+	assert_int_equal(mmlab_mremap(t, a, PG, NP(131036), 0, 0, &b), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 131036);
+	/*
+	 * A move charges its growth, here 0 pages - and a charge of 0 is still checked: with
+	 * total_vm at 131078 pages the limit is 126976, below the 131070 committed.
+	 */
+	assert_int_equal(mmlab_mremap(t, a, NP(131036), NP(131036), MREMAP_MAYMOVE | MREMAP_FIXED,
+				      0x200000000000UL, &b), -ENOMEM);
+	/* shrinking returns the charge; then the move passes and keeps it */
+	assert_int_equal(mmlab_mremap(t, a, NP(131036), NP(2), 0, 0, &b), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 2);
+	assert_int_equal(mmlab_mremap(t, a, NP(2), NP(2), MREMAP_MAYMOVE | MREMAP_FIXED,
+				      0x200000000000UL, &b), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 2);
+	/* a growing move charges the delta; MREMAP_DONTUNMAP charges the whole new copy */
+	assert_int_equal(mmlab_mremap(t, b, NP(2), NP(3), MREMAP_MAYMOVE | MREMAP_FIXED,
+				      0x300000000000UL, &b), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 3);
+	assert_int_equal(mmlab_mremap(t, b, NP(3), NP(3), MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
+				      0, &a), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 1 + 6);
+	assert_int_equal(mmlab_munmap(t, a, NP(3)), 0);
+	assert_int_equal(mmlab_mremap(t, b, NP(3), PG, 0, 0, &b), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 2);
+
+	/* fork charges the child: 70000 + 70000 pages cannot both be promised */
+	assert_int_equal(mmlab_mmap(t, 0, NP(70000), RW, PRIV, -1, 0, &a), 0);
+	assert_int_equal(mmlab_fork(t, &child), -ENOMEM);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 2 + 70000);
+	assert_int_equal(mmlab_munmap(t, a, NP(70000)), 0);
+	assert_int_equal(mmlab_fork(t, &child), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), 2 * (BASE + 2));
+	mmlab_exit(child);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 2);
+
+	/* shared anonymous memory is charged whole, MAP_NORESERVE or not, and not again at fork */
+	assert_int_equal(mmlab_mmap(t, 0, NP(100), RW, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE,
+				    -1, 0, &a), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 2 + 100);
+	assert_int_equal(mmlab_fork(t, &child), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), 2 * (BASE + 2) + 100);
+	assert_int_equal(mmlab_munmap(t, a, NP(100)), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), 2 * (BASE + 2) + 100);
+	mmlab_exit(child);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 2);
+
+	/* without CAP_SYS_ADMIN the admin reserve (2048 pages) applies: 33 + N < 129023 */
+	u = task_root(m, 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), 2 * BASE + 2);
+	assert_int_equal(mmlab_mmap(u, 0, NP(128989 - BASE - 2 + 1), RW, PRIV, -1, 0, &a),
+			 -ENOMEM);
+	assert_int_equal(mmlab_mmap(u, 0, NP(128989 - BASE - 2), RW, PRIV, -1, 0, &a), 0);
+	mmlab_task_destroy(u);
+	assert_int_equal(mmlab_task_validate(t), 0);
+	mmlab_task_destroy(t);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), 0);
+	mmlab_machine_destroy(m);
+}
+
+/* Modes 1 and 0 with swap, the kbytes form of the limit, and the sysctl interface. */
+static void test_overcommit_sysctl(void **state)
+{
+	struct mmlab_machine *m = machine_mode(1, 256UL << 20);
+	struct mmlab_task *t = task_root(m, 1);
+	uint64_t a, v;
+
+	(void)state;
+	/* always: four times RAM is promised; the total counts it all */
+	assert_int_equal(mmlab_mmap(t, 0, NP(4 * 262144), RW, PRIV, -1, 0, &a), 0);
+	assert_int_equal(meminfo_pages(m, "Committed_AS:"), BASE + 4 * 262144);
+	assert_int_equal(meminfo_pages(m, "SwapTotal:"), 65536);
+	assert_int_equal(meminfo_pages(m, "CommitLimit:"), 131072 + 65536);
+	assert_int_equal(mmlab_munmap(t, a, NP(4 * 262144)), 0);
+
+	/* heuristic: one request above RAM + swap fails */
+	v = 0;
+	assert_int_equal(mmlab_sysctl(m, "vm.overcommit_memory", &v, &a), 0);
+	assert_int_equal(a, 1);
+	assert_int_equal(mmlab_mmap(t, 0, NP(262144 + 65536 + 1), RW, PRIV, -1, 0, &a), -ENOMEM);
+	assert_int_equal(mmlab_mmap(t, 0, NP(262144 + 65536), RW, PRIV, -1, 0, &a), 0);
+	assert_int_equal(mmlab_munmap(t, a, NP(262144 + 65536)), 0);
+
+	/* overcommit_kbytes replaces the ratio (and zeroes it), and back */
+	v = 100000;
+	assert_int_equal(mmlab_sysctl(m, "vm.overcommit_kbytes", &v, NULL), 0);
+	assert_int_equal(mmlab_sysctl(m, "vm.overcommit_ratio", NULL, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(meminfo_pages(m, "CommitLimit:"), 25000 + 65536);
+	v = 10;
+	assert_int_equal(mmlab_sysctl(m, "vm.overcommit_ratio", &v, NULL), 0);
+	assert_int_equal(mmlab_sysctl(m, "vm.overcommit_kbytes", NULL, &a), 0);
+	assert_int_equal(a, 0);
+	assert_int_equal(meminfo_pages(m, "CommitLimit:"), 26214 + 65536);
+	v = 3;
+	assert_int_equal(mmlab_sysctl(m, "vm.overcommit_memory", &v, NULL), -EINVAL);
+	assert_int_equal(mmlab_sysctl(m, "vm.swappiness", NULL, &a), -ENOENT);
+	assert_int_equal(mmlab_sysctl(m, "vm.admin_reserve_kbytes", NULL, &a), 0);
+	assert_int_equal(a, 8192);
+	mmlab_task_destroy(t);
+	mmlab_machine_destroy(m);
+}
+
+/*
+ * Limits are per process: a thread shares them, a fork child copies them; credentials are
+ * copied at fork. prlimit on another process needs matching ids or CAP_SYS_RESOURCE.
+ */
+static void test_inherit(void **state)
+{
+	struct mmlab_machine *m = machine_mode(0, 0);
+	struct mmlab_task *t = task_root(m, 1), *thr, *child, *other;
+	struct mmlab_rlimit r = { 1UL << 20, 2UL << 20 }, got;
+	struct mmlab_cred cr;
+
+	(void)state;
+	assert_int_equal(mmlab_clone(t, 0x10000 | 0x800 | 0x100, &thr), 0); /* THREAD|SIGHAND|VM */
+	assert_int_equal(mmlab_fork(t, &child), 0);
+	assert_int_equal(mmlab_setrlimit(t, RLIMIT_STACK, &r), 0);
+	assert_int_equal(mmlab_getrlimit(thr, RLIMIT_STACK, &got), 0);
+	assert_int_equal(got.rlim_cur, 1UL << 20);
+	assert_int_equal(mmlab_getrlimit(child, RLIMIT_STACK, &got), 0);
+	assert_int_equal(got.rlim_cur, 8UL << 20);
+	assert_int_equal(mmlab_getrlimit(t, RLIMIT_NOFILE, &got), 0);
+	assert_int_equal(got.rlim_cur, 1024);
+	assert_int_equal(got.rlim_max, 4096);
+	assert_int_equal(mmlab_getrlimit(t, RLIMIT_NPROC, &got), 0);
+	assert_int_equal(got.rlim_cur, 262144UL * 4096 / (16384 * 8) / 2);
+	assert_int_equal(mmlab_getrlimit(t, RLIMIT_CORE, &got), 0);
+	assert_int_equal(got.rlim_cur, 0);
+	assert_int_equal(mmlab_getrlimit(t, RLIMIT_NOFILE, NULL), -EFAULT);
+	r = (struct mmlab_rlimit){ 1, 1UL << 20 };
+	assert_int_equal(mmlab_setrlimit(t, RLIMIT_NOFILE, &r), 0);
+	r.rlim_max = (1UL << 20) + 1;
+	assert_int_equal(mmlab_setrlimit(t, RLIMIT_NOFILE, &r), -EPERM); /* above fs.nr_open */
+
+	/* a child that dropped root: its own limits, not another's */
+	assert_int_equal(mmlab_setresuid(child, 1000, 1000, 1000), 0);
+	mmlab_task_cred(child, &cr);
+	assert_int_equal(cr.cap_effective, 0);
+	assert_int_equal(mmlab_fork(child, &other), 0);
+	mmlab_task_cred(other, &cr);
+	assert_int_equal(cr.uid, 1000);
+	r = (struct mmlab_rlimit){ 4096, 4096 };
+	assert_int_equal(mmlab_prlimit(child, other, RLIMIT_MEMLOCK, &r, NULL), 0);
+	assert_int_equal(mmlab_prlimit(child, t, RLIMIT_MEMLOCK, NULL, &got), -EPERM);
+	assert_int_equal(mmlab_prlimit(t, other, RLIMIT_MEMLOCK, NULL, &got), 0);
+	assert_int_equal(got.rlim_max, 4096);
+	assert_int_equal(mmlab_prctl_keepcaps(t, 2), -EINVAL);
+	assert_int_equal(mmlab_prctl_keepcaps(t, -1), 0);
+	mmlab_exit(other);
+	mmlab_exit(child);
+	mmlab_exit(thr);
+	mmlab_task_destroy(t);
+	mmlab_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_against_host),
+		cmocka_unit_test(test_overcommit_never),
+		cmocka_unit_test(test_overcommit_sysctl),
+		cmocka_unit_test(test_inherit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
