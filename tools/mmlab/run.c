@@ -1,5 +1,6 @@
 /*
- * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--stop-on-mismatch] [--quiet]
+ * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--overcommit MODE]
+ * [--overcommit-ratio N] [--user UID[:GID]] [--stop-on-mismatch] [--quiet]
  * [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
  * Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
@@ -379,6 +380,7 @@ static int write_final_maps(struct runner *r, const char *path)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] "
+			"[--overcommit 0|1|2] [--overcommit-ratio N] [--user UID[:GID]] "
 			"[--stop-on-mismatch] [--quiet] [--final-maps FILE] SCENARIO|-\n");
 }
 
@@ -415,6 +417,17 @@ static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *
 		} else if (!strcmp(a, "--ram") && has_val) {
 			if (mmlab_parse_size(argv[++i], &o->ram)) {
 				fprintf(stderr, "mmlab run: bad size '%s'\n", argv[i]);
+				return -EINVAL;
+			}
+		} else if (!strcmp(a, "--user") && has_val) {
+			if (run_machine_parse_user(argv[++i], &r->machine_opt)) {
+				fprintf(stderr, "mmlab run: bad user '%s' (UID[:GID])\n", argv[i]);
+				return -EINVAL;
+			}
+		} else if ((!strcmp(a, "--overcommit") || !strcmp(a, "--overcommit-ratio")) &&
+			   has_val) {
+			if (run_machine_parse_overcommit(argv[++i], a[12] == '-', &r->machine_opt)) {
+				fprintf(stderr, "mmlab run: bad %s '%s'\n", a, argv[i]);
 				return -EINVAL;
 			}
 		} else if ((a[0] != '-' || !strcmp(a, "-")) && !o->scenario) {
@@ -473,11 +486,21 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	double start = now();
 	int status = 2;
+	char err[160];
 
+	run_machine_init(&r.machine_log);
+	run_machine_init(&r.machine_opt);
 	if (parse_opts(argc, argv, &r, &o) || load(&r, o.scenario))
 		goto out;
+	if (r.nr_lines && run_machine_parse_line(r.text, r.line_off[1] - 1, &r.machine_log, err,
+						 sizeof(err)) < 0) {
+		fprintf(stderr, "%s:1: %s\n", r.file, err);
+		goto out;
+	}
 	mc.ram_bytes = o.ram;
-	if (mmlab_machine_create(&mc, &r.machine)) {
+	run_machine_apply(&r.machine_log, &r.machine_opt, &mc, &r.cfg);
+	if (mmlab_machine_create(&mc, &r.machine) ||
+	    run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine)) {
 		fprintf(stderr, "mmlab run: cannot create the machine\n");
 		goto out;
 	}

@@ -54,6 +54,20 @@ struct run_child {
 	const struct sc_record *rec;
 };
 
+/*
+ * The machine a scenario runs on (run_machine.c): from the "# machine:" line mmlab record
+ * writes first, or from options; -1 (0 for sizes) where nothing was said.
+ */
+struct run_machine {
+	bool present;          /* the scenario had a machine line */
+	uint64_t ram, swap;    /* bytes */
+	int overcommit;        /* vm.overcommit_memory */
+	int overcommit_ratio;  /* vm.overcommit_ratio */
+	int pku;               /* the recording CPU had protection keys (1) or not (0): the
+				  --pku/--no-pku switch's default (see run_machine_pku()) */
+	long uid, gid;         /* the first task's ids (--user UID[:GID]) */
+};
+
 struct run_counts {
 	unsigned long run;         /* calls executed against mmlab (and pseudo-calls) */
 	unsigned long skipped;     /* calls not about memory, accepted */
@@ -87,6 +101,8 @@ struct runner {
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
 	bool has_fault_addr;
 	struct run_counts n;
+	struct run_machine machine_log;  /* the scenario's "# machine:" line */
+	struct run_machine machine_opt;  /* --overcommit, --overcommit-ratio, --user */
 };
 
 /* What became of one call. */
@@ -125,6 +141,24 @@ int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path
 struct run_fd *run_fd_find(struct run_mm *mm, int fd);
 void run_fd_drop(struct run_mm *mm, struct run_fd *f);
 void run_free_procs(struct runner *r);
+
+/* run_machine.c */
+void run_machine_init(struct run_machine *m);
+int run_machine_parse_user(const char *s, struct run_machine *m);
+int run_machine_parse_overcommit(const char *s, bool ratio, struct run_machine *m);
+int run_machine_parse_line(const char *line, size_t len, struct run_machine *m, char *err,
+			   size_t errlen);
+void run_machine_apply(const struct run_machine *log, const struct run_machine *opt,
+		       struct mmlab_machine_config *mc, struct mmlab_task_config *tc);
+int run_machine_sysctls(const struct run_machine *log, const struct run_machine *opt,
+			struct mmlab_machine *m);
+int run_machine_pku(const struct run_machine *log, int opt_pku);
+
+/* run_cred.c: resource limits and credentials */
+bool run_cred_lookup(const char *name, size_t len, unsigned long *val);
+enum run_status run_cred_call(struct runner *r, struct run_call *c);
+bool run_prctl_is_keepcaps(unsigned long option);
+enum run_status run_prctl_keepcaps(struct runner *r, struct run_call *c, unsigned long option);
 
 /* run_calls.c */
 bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);

@@ -62,7 +62,8 @@ static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
 bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
 {
 	return sc_default_lookup(name, len, val, data) ||
-	       strace_xlat_lookup(&xlat_open_flags, name, len, val);
+	       strace_xlat_lookup(&xlat_open_flags, name, len, val) ||
+	       run_cred_lookup(name, len, val);
 }
 
 /* Evaluates argument @k of the call; a failure is reported at the argument's column. */
@@ -227,6 +228,8 @@ static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 
 	if (!args(r, c, 2, a))
 		return RUN_REPORTED;
+	if (run_prctl_is_keepcaps(a[0]))
+		return task_live(r, c) ? run_prctl_keepcaps(r, c, a[0]) : RUN_REPORTED;
 	if (a[0] != PR_SET_VMA || a[1] != PR_SET_VMA_ANON_NAME)
 		return RUN_SKIPPED;
 	if (!task_live(r, c))
@@ -428,6 +431,23 @@ static const struct run_syscall syscalls[] = {
 	{ "execveat", 0, ANY, RUN_K_PROC, sys_execve },
 	{ "exit_group", 0, ANY, RUN_K_PROC, sys_exit_group },
 	{ "exit", 0, ANY, RUN_K_PROC, sys_exit },
+	{ "getrlimit", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "setrlimit", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "prlimit64", 4, 4, RUN_K_MEM, run_cred_call },
+	{ "setuid", 1, 1, RUN_K_MEM, run_cred_call },
+	{ "setgid", 1, 1, RUN_K_MEM, run_cred_call },
+	{ "setreuid", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "setregid", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "setresuid", 3, 3, RUN_K_MEM, run_cred_call },
+	{ "setresgid", 3, 3, RUN_K_MEM, run_cred_call },
+	{ "getuid", 0, 0, RUN_K_MEM, run_cred_call },
+	{ "geteuid", 0, 0, RUN_K_MEM, run_cred_call },
+	{ "getgid", 0, 0, RUN_K_MEM, run_cred_call },
+	{ "getegid", 0, 0, RUN_K_MEM, run_cred_call },
+	{ "getresuid", 3, 3, RUN_K_MEM, run_cred_call },
+	{ "getresgid", 3, 3, RUN_K_MEM, run_cred_call },
+	{ "capget", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "capset", 2, 2, RUN_K_MEM, run_cred_call },
 };
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
