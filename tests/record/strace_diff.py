@@ -76,7 +76,7 @@ def rename(text, names):
 
 
 def normalize(raw):
-    lines = [l for l in raw.splitlines() if l]
+    lines = [l for l in raw.splitlines() if l and not l.startswith('# machine:')]
     if lines and lines[0].startswith('execve('):
         lines[0] = ENVP.sub('ENVP', lines[0], count=1)
     resolved, names = assign(split(lines))
@@ -116,6 +116,10 @@ def run(mmlab, cmd):
                            env=env)
         with open(os.path.join(d, 'trace.strace'), errors='replace') as f:
             mine = f.read()
+        if not re.match(r'# machine: ram=\d+K swap=\d+K? overcommit=[012] '
+                        r'overcommit_(ratio|kbytes)=\d+ pku=(yes|no) uid=\d+ gid=\d+\n', mine):
+            print('%s: no machine line: %s' % (cmd[0], mine.split('\n')[0]))
+            return False
         for snap in ('initial.maps', 'final.maps'):
             if not os.path.getsize(os.path.join(d, snap)):
                 print('%s: empty %s' % (cmd[0], snap))

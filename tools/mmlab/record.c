@@ -1,6 +1,7 @@
 /*
  * mmlab record -o DIR -- CMD ARGS...: runs CMD under ptrace with address randomization off and
- * writes DIR/trace.strace (its memory and process system calls in strace -f -y syntax),
+ * writes DIR/trace.strace (a "# machine:" line describing the host, then its memory and
+ * process system calls in strace -f -y syntax),
  * DIR/initial.maps (after the first execve) and DIR/final.maps (at the exit of the traced
  * process, before its mm is torn down), and DIR/cmd. The event loop follows strace 6.1's
  * src/strace.c: "[pid N]" prefixes while more than one task is traced, " <unfinished ...>" when
@@ -396,6 +397,72 @@ static void usage(void)
 	fprintf(stderr, "usage: mmlab record -o DIR -- CMD [ARGS...]\n");
 }
 
+/* A number from a /proc or /proc/sys file: the first one after @key (NULL: at the start). */
+static unsigned long proc_number(const char *path, const char *key, unsigned long dflt)
+{
+	char line[256];
+	unsigned long v = dflt;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return dflt;
+	while (fgets(line, sizeof(line), f)) {
+		if (key && strncmp(line, key, strlen(key)))
+			continue;
+		if (sscanf(line + (key ? strlen(key) : 0), " %lu", &v) != 1)
+			v = dflt;
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+/* Whether the CPU has protection keys: "pku" among /proc/cpuinfo's flags. */
+static bool cpu_has_pku(void)
+{
+	char line[8192];
+	bool pku = false;
+	FILE *f = fopen("/proc/cpuinfo", "re");
+
+	if (!f)
+		return false;
+	while (!pku && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5))
+			pku = strstr(line, " pku ") || strstr(line, " pku\n");
+	fclose(f);
+	return pku;
+}
+
+static void put_size_kb(FILE *out, const char *key, unsigned long kb)
+{
+	if (kb)
+		fprintf(out, " %s=%luK", key, kb);
+	else
+		fprintf(out, " %s=0", key);
+}
+
+/*
+ * The first line of a recording, which `mmlab run` reads back (run_machine.c): the machine
+ * it was made on - RAM and swap as /proc/meminfo counts them, the overcommit sysctls, the
+ * CPU's protection keys - and the ids the traced program starts with (the recorder's).
+ */
+static void write_machine_line(FILE *out)
+{
+	unsigned long kbytes = proc_number("/proc/sys/vm/overcommit_kbytes", NULL, 0);
+
+	fputs("# machine:", out);
+	put_size_kb(out, "ram", proc_number("/proc/meminfo", "MemTotal:", 0));
+	put_size_kb(out, "swap", proc_number("/proc/meminfo", "SwapTotal:", 0));
+	fprintf(out, " overcommit=%lu", proc_number("/proc/sys/vm/overcommit_memory", NULL, 0));
+	if (kbytes)
+		fprintf(out, " overcommit_kbytes=%lu", kbytes);
+	else
+		fprintf(out, " overcommit_ratio=%lu",
+			proc_number("/proc/sys/vm/overcommit_ratio", NULL, 50));
+	fprintf(out, " pku=%s uid=%u gid=%u\n", cpu_has_pku() ? "yes" : "no", (unsigned)getuid(),
+		(unsigned)getgid());
+}
+
 static int write_cmd(const char *dir, char **argv)
 {
 	char path[4096];
@@ -457,6 +524,8 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	r.dir = dir;
+	write_machine_line(r.out);
+	fflush(r.out); /* before the fork: the child must not write it again */
 	exe = resolve_cmd(argv[k]);
 	if (!exe) {
 		fclose(r.out);

@@ -63,6 +63,7 @@ struct run_machine {
 	uint64_t ram, swap;    /* bytes */
 	int overcommit;        /* vm.overcommit_memory */
 	int overcommit_ratio;  /* vm.overcommit_ratio */
+	long overcommit_kbytes; /* vm.overcommit_kbytes (the line only) */
 	int pku;               /* the recording CPU had protection keys (1) or not (0): the
 				  --pku/--no-pku switch's default (see run_machine_pku()) */
 	long uid, gid;         /* the first task's ids (--user UID[:GID]) */

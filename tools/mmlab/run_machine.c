@@ -1,6 +1,6 @@
 /*
  * The machine a scenario runs on: the "# machine: ram=SIZE swap=SIZE overcommit=MODE
- * overcommit_ratio=N pku=yes|no uid=UID gid=GID" line `mmlab record` writes first, and the
+ * overcommit_ratio=N|overcommit_kbytes=N pku=yes|no uid=UID gid=GID" line `mmlab record` writes first, and the
  * `mmlab run` options that override it (--ram, --overcommit, --overcommit-ratio,
  * --user UID[:GID]). The line's figures are the recording host's: its RAM and swap (so the
  * heuristic overcommit bound and CommitLimit come out as there), vm.overcommit_memory and
@@ -11,6 +11,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 void run_machine_init(struct run_machine *m)
 {
 	*m = (struct run_machine){ .overcommit = -1, .overcommit_ratio = -1, .pku = -1,
-				   .uid = -1, .gid = -1 };
+				   .uid = -1, .gid = -1, .overcommit_kbytes = -1 };
 }
 
 static int parse_ulong(const char *s, unsigned long max, long *out)
@@ -116,6 +117,8 @@ static int parse_pair(const char *key, const char *val, struct run_machine *m)
 		return run_machine_parse_overcommit(val, false, m);
 	if (!strcmp(key, "overcommit_ratio"))
 		return run_machine_parse_overcommit(val, true, m);
+	if (!strcmp(key, "overcommit_kbytes"))
+		return parse_ulong(val, ULONG_MAX - 1, &m->overcommit_kbytes);
 	if (!strcmp(key, "pku")) {
 		if (strcmp(val, "yes") && strcmp(val, "no"))
 			return -EINVAL;
@@ -227,6 +230,9 @@ int run_machine_sysctls(const struct run_machine *log, const struct run_machine 
 	if (!err && ratio >= 0) {
 		v = (uint64_t)ratio;
 		err = mmlab_sysctl(m, "vm.overcommit_ratio", &v, NULL);
+	} else if (!err && log->overcommit_kbytes > 0) {
+		v = (uint64_t)log->overcommit_kbytes;
+		err = mmlab_sysctl(m, "vm.overcommit_kbytes", &v, NULL);
 	}
 	return err;
 }
