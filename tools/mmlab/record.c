@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -417,6 +418,54 @@ static unsigned long proc_number(const char *path, const char *key, unsigned lon
 	return v;
 }
 
+/* A hexadecimal field of /proc/self/status (the capability sets). */
+static unsigned long proc_hex(const char *key)
+{
+	char line[256];
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && sscanf(line + strlen(key), " %lx", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* The resource limits by the names `mmlab run` reads back, in RLIMIT_* order. */
+static const char *const rlimit_names[] = {
+	"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE", "MEMLOCK", "AS",
+	"LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+};
+
+static void put_rlim(FILE *out, rlim_t v)
+{
+	if (v == RLIM_INFINITY)
+		fputs("inf", out);
+	else
+		fprintf(out, "%llu", (unsigned long long)v);
+}
+
+/* " rlimits=NAME:CUR:MAX,...": the limits the traced program starts with (the recorder's). */
+static void put_rlimits(FILE *out)
+{
+	const char *sep = " rlimits=";
+
+	for (int i = 0; i < (int)(sizeof(rlimit_names) / sizeof(rlimit_names[0])); i++) {
+		struct rlimit rl;
+
+		if (getrlimit(i, &rl))
+			continue;
+		fprintf(out, "%s%s:", sep, rlimit_names[i]);
+		put_rlim(out, rl.rlim_cur);
+		fputc(':', out);
+		put_rlim(out, rl.rlim_max);
+		sep = ",";
+	}
+}
+
 /* Whether the CPU has protection keys: "pku" among /proc/cpuinfo's flags. */
 static bool cpu_has_pku(void)
 {
@@ -444,7 +493,8 @@ static void put_size_kb(FILE *out, const char *key, unsigned long kb)
 /*
  * The first line of a recording, which `mmlab run` reads back (run_machine.c): the machine
  * it was made on - RAM and swap as /proc/meminfo counts them, the overcommit sysctls, the
- * CPU's protection keys - and the ids the traced program starts with (the recorder's).
+ * CPU's protection keys - and the ids, capability sets and resource limits the traced
+ * program starts with (the recorder's).
  */
 static void write_machine_line(FILE *out)
 {
@@ -459,8 +509,12 @@ static void write_machine_line(FILE *out)
 	else
 		fprintf(out, " overcommit_ratio=%lu",
 			proc_number("/proc/sys/vm/overcommit_ratio", NULL, 50));
-	fprintf(out, " pku=%s uid=%u gid=%u\n", cpu_has_pku() ? "yes" : "no", (unsigned)getuid(),
+	fprintf(out, " pku=%s uid=%u gid=%u", cpu_has_pku() ? "yes" : "no", (unsigned)getuid(),
 		(unsigned)getgid());
+	/* A root whose capabilities were cut (a container's) answers differently: say so. */
+	fprintf(out, " cap_eff=%#lx cap_prm=%#lx", proc_hex("CapEff:"), proc_hex("CapPrm:"));
+	put_rlimits(out);
+	fputc('\n', out);
 }
 
 static int write_cmd(const char *dir, char **argv)

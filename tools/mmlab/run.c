@@ -506,6 +506,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (create_first_task(&r))
 		goto out;
+	if (run_machine_task(&r.machine_log, &r.machine_opt, r.procs[0]->mm->task)) {
+		fprintf(stderr, "%s:1: machine line: limits or capabilities root cannot have\n",
+			r.file);
+		goto out;
+	}
 	run_procs_prescan(&r);
 	r.transcript = wants_transcript(r.sc);
 	run_lines(&r);

@@ -67,6 +67,9 @@ struct run_machine {
 	int pku;               /* the recording CPU had protection keys (1) or not (0): the
 				  --pku/--no-pku switch's default (see run_machine_pku()) */
 	long uid, gid;         /* the first task's ids (--user UID[:GID]) */
+	int64_t cap_eff, cap_prm; /* its effective and permitted capabilities (the line only) */
+	struct mmlab_rlimit rlim[16]; /* its resource limits, by RLIMIT_* (the line only) */
+	unsigned int rlim_set;  /* bit N: rlim[N] was given */
 };
 
 struct run_counts {
@@ -153,6 +156,8 @@ void run_machine_apply(const struct run_machine *log, const struct run_machine *
 		       struct mmlab_machine_config *mc, struct mmlab_task_config *tc);
 int run_machine_sysctls(const struct run_machine *log, const struct run_machine *opt,
 			struct mmlab_machine *m);
+int run_machine_task(const struct run_machine *log, const struct run_machine *opt,
+		     struct mmlab_task *t);
 int run_machine_pku(const struct run_machine *log, int opt_pku);
 
 /* run_cred.c: resource limits and credentials */

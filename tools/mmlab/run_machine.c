@@ -1,12 +1,15 @@
 /*
  * The machine a scenario runs on: the "# machine: ram=SIZE swap=SIZE overcommit=MODE
- * overcommit_ratio=N|overcommit_kbytes=N pku=yes|no uid=UID gid=GID" line `mmlab record` writes first, and the
- * `mmlab run` options that override it (--ram, --overcommit, --overcommit-ratio,
- * --user UID[:GID]). The line's figures are the recording host's: its RAM and swap (so the
- * heuristic overcommit bound and CommitLimit come out as there), vm.overcommit_memory and
- * overcommit_ratio, whether the CPU had protection keys, and the traced program's ids. An
- * option beats the line; what neither says keeps Linux's defaults (mode 0, ratio 50, root).
- * Unknown keys are ignored so that newer recordings still run. Models no Linux file.
+ * overcommit_ratio=N|overcommit_kbytes=N pku=yes|no uid=UID gid=GID cap_eff=HEX cap_prm=HEX
+ * rlimits=NAME:CUR:MAX,..." line `mmlab record` writes first, and the `mmlab run` options that override it (--ram,
+ * --overcommit, --overcommit-ratio, --user UID[:GID]). The line's figures are the recording
+ * host's: its RAM and swap (so the heuristic overcommit bound and CommitLimit come out as
+ * there), vm.overcommit_memory and overcommit_ratio, whether the CPU had protection keys, and
+ * the traced program's ids, capability sets (a container's root may lack some) and resource
+ * limits. An option
+ * beats the line; what neither says keeps Linux's defaults (mode 0, ratio 50, root with every
+ * capability). Unknown keys are ignored so that newer recordings still run. Models no Linux
+ * file.
  */
 #include "run.h"
 
@@ -27,7 +30,8 @@
 void run_machine_init(struct run_machine *m)
 {
 	*m = (struct run_machine){ .overcommit = -1, .overcommit_ratio = -1, .pku = -1,
-				   .uid = -1, .gid = -1, .overcommit_kbytes = -1 };
+				   .uid = -1, .gid = -1, .overcommit_kbytes = -1, .cap_eff = -1,
+				   .cap_prm = -1 };
 }
 
 static int parse_ulong(const char *s, unsigned long max, long *out)
@@ -96,6 +100,53 @@ int run_machine_parse_overcommit(const char *s, bool ratio, struct run_machine *
 	return 0;
 }
 
+static const char *const rlimit_names[] = {
+	"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE", "MEMLOCK", "AS",
+	"LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+};
+
+static int parse_rlim(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!strcmp(s, "inf")) {
+		*v = MMLAB_RLIM_INFINITY;
+		return 0;
+	}
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || end == s || *end || s[0] == '-' ? -EINVAL : 0;
+}
+
+/* "NAME:CUR:MAX,NAME:CUR:MAX,...": CUR and MAX decimal or "inf"; unknown names ignored. */
+static int parse_rlimits(const char *val, struct run_machine *m)
+{
+	char buf[1024], *item, *save = NULL;
+
+	if (strlen(val) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, val);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *cur = strchr(item, ':'), *max = cur ? strchr(cur + 1, ':') : NULL;
+		struct mmlab_rlimit rl;
+
+		if (!max)
+			return -EINVAL;
+		*cur++ = 0;
+		*max++ = 0;
+		if (parse_rlim(cur, &rl.rlim_cur) || parse_rlim(max, &rl.rlim_max) ||
+		    rl.rlim_cur > rl.rlim_max)
+			return -EINVAL;
+		for (unsigned int i = 0; i < 16; i++) {
+			if (strcmp(item, rlimit_names[i]))
+				continue;
+			m->rlim[i] = rl;
+			m->rlim_set |= 1U << i;
+		}
+	}
+	return 0;
+}
+
 static int parse_pair(const char *key, const char *val, struct run_machine *m)
 {
 	size_t size;
@@ -125,6 +176,22 @@ static int parse_pair(const char *key, const char *val, struct run_machine *m)
 		m->pku = !strcmp(val, "yes");
 		return 0;
 	}
+	if (!strcmp(key, "rlimits"))
+		return parse_rlimits(val, m);
+	if (!strcmp(key, "cap_eff") || !strcmp(key, "cap_prm")) {
+		char *end;
+		unsigned long long c;
+
+		errno = 0;
+		c = strtoull(val, &end, 16);
+		if (errno || end == val || *end || val[0] == '-')
+			return -EINVAL;
+		if (!strcmp(key, "cap_eff"))
+			m->cap_eff = (int64_t)c;
+		else
+			m->cap_prm = (int64_t)c;
+		return 0;
+	}
 	if (!strcmp(key, "uid") || !strcmp(key, "gid")) {
 		if (parse_ulong(val, 0xfffffffeUL, &v))
 			return -EINVAL;
@@ -152,7 +219,7 @@ static int parse_pair(const char *key, const char *val, struct run_machine *m)
 int run_machine_parse_line(const char *line, size_t len, struct run_machine *m, char *err,
 			   size_t errlen)
 {
-	char buf[512], *tok, *save = NULL;
+	char buf[1024], *tok, *save = NULL;
 
 	if (len < strlen(MACHINE_TAG) || strncmp(line, MACHINE_TAG, strlen(MACHINE_TAG)))
 		return 0;
@@ -186,7 +253,8 @@ int run_machine_parse_line(const char *line, size_t len, struct run_machine *m, 
  * @log: what the scenario's machine line said (run_machine_init() when it had none).
  * @opt: what the options said; --ram is passed as @mc->ram_bytes already set.
  * @mc: the machine config to complete: RAM and swap.
- * @tc: the first task's config to complete: its ids, and every capability for uid 0.
+ * @tc: the first task's config to complete: its ids, its RLIMIT_STACK (which places the mmap
+ * base), and every capability until run_machine_task() sets the ones it has.
  *
  * Context: any.
  */
@@ -201,7 +269,10 @@ void run_machine_apply(const struct run_machine *log, const struct run_machine *
 	mc->swap_bytes = log->swap;
 	tc->uid = uid >= 0 ? (uint32_t)uid : 0;
 	tc->gid = gid >= 0 ? (uint32_t)gid : tc->uid;
-	tc->privileged = tc->uid == 0;
+	tc->privileged = 1; /* run_machine_task() drops what the ids do not have */
+	/* exec placed the mmap base below a gap of RLIMIT_STACK: the layout needs it first */
+	if (log->rlim_set & (1U << 3))
+		tc->rlimit_stack = log->rlim[3].rlim_cur;
 }
 
 /**
@@ -235,6 +306,46 @@ int run_machine_sysctls(const struct run_machine *log, const struct run_machine 
 		err = mmlab_sysctl(m, "vm.overcommit_kbytes", &v, NULL);
 	}
 	return err;
+}
+
+/**
+ * run_machine_task() - give the first task the resource limits (rlimits=) of the recording's
+ * program, then its capability sets: those of the line (cap_eff=, cap_prm=) unless --user
+ * chose the ids, else every capability for uid 0 and none for another. The task was created
+ * with every capability (run_machine_apply()) so that limits above the kernel's defaults can
+ * be set whatever the ids.
+ * @log: the recording's machine line.
+ * @opt: the options.
+ * @t: the first task, as created.
+ *
+ * Context: before the first call runs.
+ * Return: 0, or the -errno of mmlab_prlimit or mmlab_capset (-EINVAL: a soft limit above the
+ * hard one).
+ */
+int run_machine_task(const struct run_machine *log, const struct run_machine *opt,
+		     struct mmlab_task *t)
+{
+	struct mmlab_caps caps;
+	struct mmlab_cred cr;
+	int err;
+
+	for (unsigned int res = 0; res < 16; res++) {
+		if (!(log->rlim_set & (1U << res)))
+			continue;
+		err = mmlab_prlimit(t, NULL, res, &log->rlim[res], NULL);
+		if (err)
+			return err;
+	}
+	if (mmlab_capget(t, NULL, &caps))
+		return -EINVAL;
+	mmlab_task_cred(t, &cr);
+	if (cr.uid || cr.euid)
+		caps.permitted = caps.effective = 0;
+	if (opt->uid < 0 && log->cap_prm >= 0)
+		caps.permitted = (uint64_t)log->cap_prm;
+	if (opt->uid < 0 && log->cap_eff >= 0)
+		caps.effective = (uint64_t)log->cap_eff;
+	return mmlab_capset(t, &caps);
 }
 
 /**
