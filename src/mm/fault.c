@@ -1,7 +1,8 @@
 /*
  * The user page-fault entry (arch/x86/mm/fault.c's do_user_addr_fault) and what it leans on:
  * the per-thread VMA cache in front of find_vma (mm/vmacache.c as Linux had it until 6.1),
- * stack growth (mm/mmap.c's expand_downwards and acct_stack_growth), the access check against
+ * stack growth (mm/mmap.c's expand_downwards and acct_stack_growth: RLIMIT_STACK, RLIMIT_AS,
+ * RLIMIT_MEMLOCK, then the overcommit charge of the new pages), the access check against
  * the VMA's flags, and the signal a failed fault becomes. Also the protection-key calls
  * (mm/mprotect.c's pkey_*), as they behave on a CPU without PKU like this host's.
  * Left out: kernel-mode faults and exception fixups, the per-VMA lock fast path (the mmap_lock

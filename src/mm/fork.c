@@ -4,6 +4,9 @@
  * CLONE_VM, vfork, threads, and exit. A fork child gets a copy of every VMA except VM_DONTCOPY
  * ones; VM_WIPEONFORK VMAs come back empty; private pages are shared write-protected until one
  * side writes (memory.c's copy_page_range and do_wp_page); shared memory stays shared.
+ * Charged (VM_ACCOUNT) VMAs are charged again for the child, and the fork fails with ENOMEM
+ * when the overcommit policy refuses. The child copies the credentials and the process's
+ * resource limits (copy_signal); a CLONE_THREAD thread shares the limits.
  * Left out: signals and wait (exit codes are not kept), namespaces, CLONE_FILES/CLONE_FS
  * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
  * on the CPU context its caller names, see access.c).
@@ -22,7 +25,7 @@ int alloc_pid(struct machine *m)
 }
 
 /**
- * mm_alloc - an empty address space on @m with @cfg's limits: a top-level table, no VMAs.
+ * mm_alloc - an empty address space on @m with @cfg's switches: a top-level table, no VMAs.
  * Return: the mm with one user, or ERR_PTR(-ENOMEM).
  */
 struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)

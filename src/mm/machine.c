@@ -1,5 +1,6 @@
 /*
- * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts) and bare
+ * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts, the
+ * overcommit sysctls of util.c) and bare
  * address spaces on it, and moving bytes through the MMU. A bare space is an mm_struct with
  * page tables and no VMAs, the layer an emulator embeds when it manages its own regions; the
  * process API of the address-space layer builds VMAs on the same mm_struct.

@@ -3,7 +3,8 @@
  * MAP_ANONYMOUS gets an unnamed shmem object the size of the mapping, whose page cache is an
  * array indexed by page offset. Faults look the page up there, allocating a zeroed one for a
  * hole, and map it; fork children inherit the VMA and so the same object and pages. The object
- * lives as long as the "/dev/zero (deleted)" file the VMAs hold (fput frees it).
+ * lives as long as the "/dev/zero (deleted)" file the VMAs hold (fput frees it), and so does
+ * its overcommit charge (made whole at mmap unless MAP_NORESERVE, returned when it is freed).
  * A read fault also maps the neighbours already in the cache (shmem_map_pages, the part of
  * filemap_map_pages that fault-around uses). A write dirties the page (PG_dirty), which the
  * page keeps: without swap, shmem pages are never cleaned.

@@ -1,7 +1,9 @@
 /*
  * The public process API: a task with an address space laid out as exec leaves it (stack,
  * vvar/vdso, brk start; ASLR from a seed), a small fd table over real host files, the memory
- * system calls, and /proc/pid/maps and smaps. It corresponds to the syscall entry points
+ * system calls, and /proc/pid/maps and smaps. A new task gets the kernel's default resource
+ * limits with the config's on top, and the config's ids with every capability or none
+ * (sys.c, capability.c). It corresponds to the syscall entry points
  * (SYSCALL_DEFINE in mm/ files), fs/exec.c + fs/binfmt_elf.c's layout choices and kernel/fork.c's
  * mm_alloc; every call takes mmap_lock as the kernel's entry point does. Left out: the ELF
  * image itself (no binary is mapped; the brk area starts where a small PIE would end it).

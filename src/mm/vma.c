@@ -1,6 +1,7 @@
 /*
  * VMA life cycle: allocation, the references a VMA holds (file, anonymous name), splitting,
- * merging and unmapping (mm/vma.c). The merge rules are the kernel's: two neighbours merge
+ * merging and unmapping (mm/vma.c); unmapping a charged (VM_ACCOUNT) VMA returns its
+ * overcommit charge, as exit_mmap does for all of them. The merge rules are the kernel's: two neighbours merge
  * when their flags match except VM_SOFTDIRTY, they map the same file at contiguous offsets
  * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
  * anon_vmas are compatible (equal, or one side has none and the other is not a fork child),
