@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +60,8 @@ enum kind {
 	AS_REL,	   /* RLIMIT_AS soft = VmSize + a bytes */
 	DATA_REL,  /* RLIMIT_DATA soft = VmData + a bytes */
 	BRK_REL,   /* brk(current + a): 0 when it moved, 1 when refused */
+	FORK,	   /* a child that takes uid/gid a (-1: keeps root) and waits */
+	CHILD_PRLIM, /* prlimit64 on that child: a=res b=cur c=max (d=1: read only) */
 };
 
 /* A length relative to the machine's RAM + swap in pages: ram_rel(n) is RAM + swap + n pages. */
@@ -142,6 +145,14 @@ static const struct test_case cases[] = {
 	{ "heuristic mremap", { S(MMAP_KEEP, W, PG, RW, PRIV | MAP_FIXED),
 				S(MREMAP, W, PG, ram_rel(2), 0), S(MREMAP, W, PG, ram_rel(1), 0) }, 3 },
 	{ "heuristic brk", { S(BRK_REL, ram_rel(1) ), S(BRK_REL, 64 * PG) }, 2 },
+	/* prlimit64 on another process: its ids must be the caller's, or CAP_SYS_RESOURCE */
+	{ "prlimit other root", { S(FORK, -1UL), S(CHILD_PRLIM, RLIMIT_MEMLOCK, 0, 0, 1),
+				  S(CHILD_PRLIM, RLIMIT_MEMLOCK, PG, PG), DROP,
+				  S(CHILD_PRLIM, RLIMIT_MEMLOCK, 0, 0, 1) }, 6 },
+	{ "prlimit other user", { S(FORK, 1000), DROP, S(CHILD_PRLIM, RLIMIT_MEMLOCK, 0, 0, 1),
+				  S(CHILD_PRLIM, RLIMIT_MEMLOCK, PG, PG),
+				  S(CHILD_PRLIM, RLIMIT_MEMLOCK, PG, 2 * PG),
+				  S(CHILD_PRLIM, RLIMIT_MEMLOCK, 0, 0, 1) }, 7 },
 };
 
 /* Each side's own figures: RAM + swap in pages (meminfo), VmSize and VmData in bytes. */
@@ -208,6 +219,42 @@ static void lab_figures(struct mmlab_machine *m, struct mmlab_task *t, struct fi
 static long ret_of(long r)
 {
 	return r < 0 ? -errno : r;
+}
+
+static pid_t host_child;	/* FORK's child in the host's case process */
+
+/*
+ * A child of the case process that takes the ids @id and lives until the case process exits:
+ * it waits for the end of a pipe whose other end only the case process holds (the case
+ * process may have lost the right to kill it).
+ */
+static long host_fork_child(unsigned long id)
+{
+	int p[2], life[2];
+	char c = 0;
+
+	if (pipe(p) || pipe(life))
+		return -errno;
+	host_child = fork();
+	if (host_child < 0)
+		return -errno;
+	if (!host_child) {
+		close(life[1]);
+		if (id != -1UL && (syscall(SYS_setresgid, id, id, id) ||
+				   syscall(SYS_setresuid, id, id, id)))
+			c = 1;
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		while (read(life[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(life[0]);
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		c = 1;
+	close(p[0]);
+	return c ? -EINVAL : 0;
 }
 
 static void host_step(const struct step *s, long *out)
@@ -316,8 +363,21 @@ static void host_step(const struct step *s, long *out)
 		r = syscall(SYS_brk, 0);
 		out[0] = syscall(SYS_brk, r + (long)len_of(&fg, s->a)) == r;
 		break;
+	case FORK:
+		out[0] = host_fork_child(s->a);
+		break;
+	case CHILD_PRLIM: {
+		struct rlimit old = { 0, 0 };
+
+		out[0] = ret_of(syscall(SYS_prlimit64, host_child, s->a, s->d ? NULL : &rl, &old));
+		out[1] = (long)old.rlim_cur;
+		out[2] = (long)old.rlim_max;
+		break;
+	}
 	}
 }
+
+static struct mmlab_task *lab_child; /* FORK's child of the mmlab task */
 
 static long lab_ret(int err, long val)
 {
@@ -419,6 +479,19 @@ static void lab_step(struct mmlab_machine *m, struct mmlab_task *t, const struct
 		assert_int_equal(mmlab_brk(t, brk + len_of(&fg, s->a), &addr), 0);
 		out[0] = addr == brk;
 		break;
+	case FORK:
+		out[0] = mmlab_fork(t, &lab_child);
+		if (!out[0] && s->a != -1UL)
+			out[0] = mmlab_setresgid(lab_child, (uint32_t)s->a, (uint32_t)s->a,
+						 (uint32_t)s->a) ?:
+				 mmlab_setresuid(lab_child, (uint32_t)s->a, (uint32_t)s->a,
+						 (uint32_t)s->a);
+		break;
+	case CHILD_PRLIM:
+		out[0] = mmlab_prlimit(t, lab_child, (unsigned)s->a, s->d ? NULL : &rl, &old);
+		out[1] = (long)old.rlim_cur;
+		out[2] = (long)old.rlim_max;
+		break;
 	}
 }
 
@@ -445,6 +518,7 @@ static void host_case(const struct test_case *c, long (*out)[NR_OUT])
 		syscall(SYS_munmap, W, 1UL << 40);
 		for (int i = 0; i < c->nr; i++)
 			host_step(&c->steps[i], res[i]);
+
 		if (write(fds[1], res, want) != (ssize_t)want)
 			_exit(1);
 		_exit(0);
@@ -516,6 +590,9 @@ static void test_against_host(void **state)
 		}
 		assert_int_equal(mmlab_task_validate(t), 0);
 		mmlab_task_destroy(t);
+		if (lab_child)
+			mmlab_exit(lab_child);
+		lab_child = NULL;
 	}
 	mmlab_machine_destroy(m);
 	assert_int_equal(failures, 0);
