@@ -171,6 +171,9 @@ int __must_check madvise_pages(struct task *tsk, struct vm_area_struct *vma,
 			       unsigned long start, unsigned long end, int behavior);
 unsigned long reclaim_lazyfree(struct mm_struct *mm);
 long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char *vec);
+int __must_check guard_install_range(struct vm_area_struct *vma, unsigned long start,
+				     unsigned long end);
+void guard_remove_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 int rss_validate(struct mm_struct *mm);
 
 /* fault.c */

@@ -40,7 +40,7 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 		return (int)PTR_ERR(vma);
 	*pprev = vma;
 	*out = vma;
-	vma->vm_flags = newflags;
+	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	mm->vma_seq++;
 	pt_change_protection(mm, start, end, vma->vm_page_prot);

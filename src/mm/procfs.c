@@ -6,7 +6,8 @@
  * smaps_rollup walk the page tables as smaps_pte_entry/smaps_account do (the zero page has no
  * struct page to count; Pss splits a page by its map count with PSS_SHIFT bits of fraction),
  * and /proc/pid/pagemap encodes each entry as pte_to_pagemap_entry does for a reader with
- * CAP_SYS_ADMIN. Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
+ * CAP_SYS_ADMIN (a guard marker reads as the swap-type entry 6.18 shows, with PM_GUARD_REGION).
+ * Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
  * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY) and the
  * ProtectionKey line (the host CPU has no PKU, so the kernel does not print it).
  */
@@ -98,7 +99,7 @@ int show_maps(struct mm_struct *mm, FILE *out)
 
 static const char *const vm_flag_mnemonics[64] = {
 	[0] = "rd", [1] = "wr", [2] = "ex", [3] = "sh", [4] = "mr", [5] = "mw", [6] = "me",
-	[7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [12] = "uw", [13] = "lo", [14] = "io",
+	[7] = "ms", [8] = "gd", [9] = "um", [10] = "pf", [11] = "gu", [12] = "uw", [13] = "lo", [14] = "io",
 	[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac", [21] = "nr",
 	[22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm",
 	[29] = "hg", [30] = "nh", [31] = "mg", [38] = "ss", [40] = "dp", [63] = "sl",
@@ -337,7 +338,10 @@ struct pagemap_state {
 	uint64_t *out;			/* One entry per page, holes left zero */
 };
 
-/* pte_to_pagemap_entry for a present entry; non-present ones stay zero (no swap entries yet). */
+/*
+ * pte_to_pagemap_entry: a present entry's frame and flags; a guard marker, the one software
+ * entry, reads as a swap entry (type and offset in the frame field) with PM_GUARD_REGION.
+ */
 static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct pagemap_state *pm = data;
@@ -346,6 +350,13 @@ static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	struct page *page;
 
 	(void)mm;
+	if (is_guard_pte_marker(pte)) {
+		pme = PM_SWAP | PM_GUARD_REGION |
+		      ((pte_swp_type(pte) | pte_swp_offset(pte) << MAX_SWAPFILES_SHIFT) &
+		       PM_PFRAME_MASK);
+		pm->out[(addr - pm->start) >> PAGE_SHIFT] = pme;
+		return 0;
+	}
 	if (!pte_present(pte))
 		return 0;
 	pme = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);

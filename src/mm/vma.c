@@ -1,7 +1,8 @@
 /*
  * VMA life cycle: allocation, the references a VMA holds (file, anonymous name), splitting,
  * merging and unmapping (mm/vma.c). The merge rules are the kernel's: two neighbours merge
- * when their flags match except VM_SOFTDIRTY, they map the same file at contiguous offsets
+ * when their flags match except the sticky ones (VM_SOFTDIRTY, VM_MAYBE_GUARD: the merged VMA
+ * keeps them if either side had them), they map the same file at contiguous offsets
  * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
  * anon_vmas are compatible (equal, or one side has none and the other is not a fork child),
  * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
@@ -227,7 +228,7 @@ static bool is_mergeable_anon_vma(const struct vma_merge_struct *vmg,
 /* The properties of @vmg match those of neighbour @vma (is_mergeable_vma). */
 static bool is_mergeable_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *vma)
 {
-	if ((vma->vm_flags ^ vmg->flags) & ~VM_SOFTDIRTY)
+	if ((vma->vm_flags ^ vmg->flags) & ~VM_IGNORE_MERGE)
 		return false;
 	if (vma->vm_file != vmg->file)
 		return false;
@@ -316,6 +317,7 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 		vmg->state = VMA_MERGE_ERROR_NOMEM;
 		return NULL;
 	}
+	vma->vm_flags |= (vmg->flags | (left && right ? next->vm_flags : 0)) & VM_STICKY;
 	if (left && right) {
 		/* next's anonymous pages now lie in prev. */
 		vma_adopt_anon_vma(prev, next);
@@ -370,6 +372,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 
 		if (vma_set_range(mm, prev, prev->vm_start, end))
 			goto nomem;
+		prev->vm_flags |= (vma->vm_flags | (merge_right ? next->vm_flags : 0)) & VM_STICKY;
 		/* The pages of [start, end), and of next, now lie in prev. */
 		vma_adopt_anon_vma(prev, vma);
 		if (merge_right)
@@ -388,6 +391,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	if (merge_right) {
 		if (vma_set_range(mm, next, vmg->start, next->vm_end))
 			goto nomem;
+		next->vm_flags |= vma->vm_flags & VM_STICKY;
 		vma_adopt_anon_vma(next, vma);
 		if (left_side)
 			vma_drop(mm, vma);

@@ -1,0 +1,555 @@
+/*
+ * madvise against the host kernel. Every advice value 0..127, with lengths 0 and one page, on
+ * each kind of VMA (private anonymous untouched and touched, shared anonymous, private and
+ * shared file, locked, PROT_NONE): the host's return value and the window's maps and VmFlags
+ * afterwards must equal mmlab's. Then scripted guard-region cases (MADV_GUARD_INSTALL/REMOVE):
+ * the native side runs in a forked child that catches SIGSEGV and records si_code and si_addr,
+ * mmlab's side goes through mmlab_touch; results, pagemap entries, mincore vectors, maps and
+ * VmFlags must match step by step. MADV_HWPOISON and MADV_SOFT_OFFLINE run natively with a
+ * length only when the kernel refuses them with length 0 (not built in): this test runs as
+ * root, and a kernel that has them would poison or migrate the page.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mmlab.h"
+
+#define W 0x320000000000UL /* the window: far above ASan's shadow and every library */
+#define WLEN (64UL << 20)
+#define PG 4096UL
+#define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW (PROT_READ | PROT_WRITE)
+#define MADV_GUARD_INSTALL_ 102
+#define MADV_GUARD_REMOVE_ 103
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+static char dir[] = "/tmp/mmlab-madvXXXXXX";
+static char path[64];
+
+static long sys(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
+/* The window's lines of a smaps text: each VMA's header line and its VmFlags line. */
+static void window_smaps(const char *smaps, char *out, size_t n)
+{
+	const char *l = smaps;
+	bool in = false;
+
+	*out = 0;
+	while (*l) {
+		const char *e = strchr(l, '\n');
+		size_t len = e ? (size_t)(e - l + 1) : strlen(l);
+		char *dash = memchr(l, '-', len);
+
+		if (dash && (size_t)(dash - l) >= 8 && strspn(l, "0123456789abcdef") == (size_t)(dash - l)) {
+			unsigned long start = strtoul(l, NULL, 16);
+
+			in = start >= W && start < W + WLEN;
+			if (in && strlen(out) + len < n) {
+				/* Range, perms and offset; a shmem inode number is the kernel's own. */
+				char range[40], perms[8], off[20], dev[16], name[256] = "";
+
+				sscanf(l, "%39s %7s %19s %15s %*s %255[^\n]", range, perms, off, dev,
+				       name);
+				snprintf(out + strlen(out), n - strlen(out), "%s %s %s %s\n", range,
+					 perms, off, name);
+			}
+		} else if (in && !strncmp(l, "VmFlags:", 8) && strlen(out) + len < n) {
+			strncat(out, l, len);
+		}
+		l += len;
+	}
+}
+
+static void host_smaps(char *out, size_t n)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen("/proc/self/smaps", "r");
+	size_t got;
+
+	if (!f) {
+		*out = 0;
+		return;
+	}
+	got = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[got] = 0;
+	fclose(f);
+	window_smaps(buf, out, n);
+}
+
+static void lab_smaps(struct mmlab_task *t, char *out, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_proc_smaps(t, f), 0);
+	fclose(f);
+	window_smaps(buf, out, n);
+	free(buf);
+}
+
+/* The VMA kinds the advice values are tried on. */
+enum vkind { V_ANON, V_ANON_TOUCHED, V_SHARED, V_FILE_PRIV, V_FILE_SHARED, V_LOCKED, V_NONE,
+	     NR_VKINDS };
+static const char *const vkind_names[] = { "anon", "anon touched", "shared anon", "file private",
+					   "file shared", "locked", "prot none" };
+
+static int host_file = -1, lab_file[1];
+
+static long host_setup(enum vkind k)
+{
+	long r;
+
+	switch (k) {
+	case V_SHARED:
+		return sys((long)mmap((void *)W, 2 * PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED,
+				      -1, 0));
+	case V_FILE_PRIV:
+		return sys((long)mmap((void *)W, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+				      host_file, 0));
+	case V_FILE_SHARED:
+		return sys((long)mmap((void *)W, 2 * PG, RW, MAP_SHARED | MAP_FIXED, host_file, 0));
+	case V_LOCKED:
+		return sys((long)mmap((void *)W, 2 * PG, RW, PRIV | MAP_FIXED | MAP_LOCKED, -1, 0));
+	case V_NONE:
+		return sys((long)mmap((void *)W, 2 * PG, PROT_NONE, PRIV | MAP_FIXED, -1, 0));
+	default:
+		r = sys((long)mmap((void *)W, 2 * PG, RW, PRIV | MAP_FIXED, -1, 0));
+		if (k == V_ANON_TOUCHED && r == (long)W)
+			*(volatile char *)W = 1;
+		return r;
+	}
+}
+
+static long lab_setup(struct mmlab_task *t, enum vkind k)
+{
+	uint64_t out = 0;
+	int err;
+
+	switch (k) {
+	case V_SHARED:
+		err = mmlab_mmap(t, W, 2 * PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0, &out);
+		break;
+	case V_FILE_PRIV:
+		err = mmlab_mmap(t, W, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_FIXED, lab_file[0], 0, &out);
+		break;
+	case V_FILE_SHARED:
+		err = mmlab_mmap(t, W, 2 * PG, RW, MAP_SHARED | MAP_FIXED, lab_file[0], 0, &out);
+		break;
+	case V_LOCKED:
+		err = mmlab_mmap(t, W, 2 * PG, RW, PRIV | MAP_FIXED | MAP_LOCKED, -1, 0, &out);
+		break;
+	case V_NONE:
+		err = mmlab_mmap(t, W, 2 * PG, PROT_NONE, PRIV | MAP_FIXED, -1, 0, &out);
+		break;
+	default:
+		err = mmlab_mmap(t, W, 2 * PG, RW, PRIV | MAP_FIXED, -1, 0, &out);
+		if (!err && k == V_ANON_TOUCHED)
+			err = mmlab_poke(t, W, "\1", 1, NULL);
+		break;
+	}
+	return err ? err : (long)out;
+}
+
+/* Every advice value on every VMA kind: return values, maps and VmFlags. */
+static void test_advice_values(void **state)
+{
+	struct mmlab_task_config cfg = { .seed = 1, .privileged = 1 };
+	static char hs[8192], ls[8192];
+	struct mmlab_machine *m;
+	int failures = 0;
+
+	(void)state;
+	assert_int_equal(mmlab_machine_create(NULL, &m), 0);
+	for (int k = 0; k < NR_VKINDS; k++) {
+		struct mmlab_task *t;
+
+		assert_int_equal(mmlab_task_create(m, &cfg, &t), 0);
+		lab_file[0] = mmlab_open(t, path, O_RDWR);
+		assert_true(lab_file[0] >= 0);
+		for (int advice = 0; advice < 128; advice++) {
+			for (unsigned long len = 0; len <= PG; len += PG) {
+				long h, l;
+
+				syscall(SYS_munmap, W, WLEN);
+				assert_int_equal(mmlab_munmap(t, W, WLEN), 0);
+				assert_int_equal(host_setup(k), (long)W);
+				assert_int_equal(lab_setup(t, k), (long)W);
+				if ((advice == 100 || advice == 101) && len &&
+				    sys(syscall(SYS_madvise, W, 0, advice)) != -EINVAL)
+					continue;
+				h = sys(syscall(SYS_madvise, W, len, advice));
+				l = mmlab_madvise(t, W, len, advice);
+				host_smaps(hs, sizeof(hs));
+				lab_smaps(t, ls, sizeof(ls));
+				if (h != l) {
+					fprintf(stderr, "%s, advice %d, len %lu: host %ld, mmlab %ld\n",
+						vkind_names[k], advice, len, h, l);
+					failures++;
+				} else if (strcmp(hs, ls)) {
+					fprintf(stderr, "%s, advice %d, len %lu: smaps differ\nhost:\n%s"
+						"mmlab:\n%s", vkind_names[k], advice, len, hs, ls);
+					failures++;
+				}
+			}
+		}
+		syscall(SYS_munlockall);
+		syscall(SYS_munmap, W, WLEN);
+		assert_int_equal(mmlab_task_validate(t), 0);
+		mmlab_task_destroy(t);
+	}
+	mmlab_machine_destroy(m);
+	assert_int_equal(failures, 0);
+}
+
+/*
+ * Guard-region scripts. Addresses are page numbers in the window; a step's result is its
+ * return value (0 or -errno), a touch's is 0 or signo * 1000 + si_code * 10 + (si_addr is not
+ * the touched address), a pagemap step's is the entry, a mincore step's the vector's bytes.
+ */
+enum gkind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADV, G_MLOCK, G_READ, G_WRITE,
+	     G_FORK_READ, G_PAGEMAP, G_MINCORE };
+
+struct gstep {
+	enum gkind kind;
+	unsigned long a, b, c, d, e;
+};
+
+struct gcase {
+	const char *name;
+	struct gstep s[16];
+	int nr;
+};
+
+#define GS(k, ...) { .kind = k, __VA_ARGS__ }
+#define MAPA(p, n) GS(G_MMAP, p, n, RW, PRIV | MAP_FIXED)
+#define ADV(p, n, a) GS(G_MADV, p, n, a)
+#define INST(p, n) ADV(p, n, MADV_GUARD_INSTALL_)
+#define RMV(p, n) ADV(p, n, MADV_GUARD_REMOVE_)
+
+static const struct gcase gcases[] = {
+	{ "install faults MAPERR", { MAPA(0, 4), GS(G_WRITE, 1), INST(1, 1), GS(G_READ, 1),
+				     GS(G_WRITE, 1), GS(G_READ, 0), GS(G_PAGEMAP, 1),
+				     GS(G_PAGEMAP, 0), GS(G_MINCORE, 0, 4) }, 9 },
+	{ "survives dontneed and free", { MAPA(0, 4), INST(1, 2), ADV(0, 4, MADV_DONTNEED),
+					  GS(G_READ, 1), ADV(0, 4, MADV_FREE), GS(G_READ, 2),
+					  ADV(0, 4, MADV_DONTNEED_LOCKED), GS(G_READ, 2),
+					  GS(G_READ, 3) }, 9 },
+	{ "populate fails", { MAPA(0, 4), INST(2, 1), ADV(0, 4, MADV_POPULATE_READ),
+			      ADV(0, 4, MADV_POPULATE_WRITE), ADV(0, 2, MADV_POPULATE_WRITE),
+			      GS(G_MINCORE, 0, 4), ADV(0, 4, MADV_WILLNEED) }, 7 },
+	{ "remove gives a fresh page", { MAPA(0, 4), GS(G_WRITE, 1), INST(0, 4), RMV(1, 1),
+					 GS(G_READ, 1), GS(G_READ, 0), GS(G_PAGEMAP, 1) }, 7 },
+	{ "fork copies", { MAPA(0, 4), INST(1, 1), GS(G_FORK_READ, 1), GS(G_FORK_READ, 0) }, 4 },
+	{ "wipeonfork drops", { MAPA(0, 4), INST(1, 1), ADV(0, 4, MADV_WIPEONFORK),
+				GS(G_FORK_READ, 1) }, 4 },
+	{ "mremap moves", { MAPA(0, 4), INST(1, 1),
+			    GS(G_MREMAP, 0, 4 * PG, 4 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, 64),
+			    GS(G_READ, 65), GS(G_READ, 1), GS(G_PAGEMAP, 65) }, 6 },
+	{ "mremap dontunmap", { MAPA(0, 4), INST(1, 1),
+				GS(G_MREMAP, 0, 4 * PG, 4 * PG,
+				   MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, 64),
+				GS(G_READ, 65), GS(G_READ, 1) }, 5 },
+	{ "mremap shrink drops", { MAPA(0, 4), INST(3, 1), GS(G_MREMAP, 0, 4 * PG, PG, 0, 0),
+				   GS(G_MREMAP, 0, PG, 4 * PG, 0, 0), GS(G_READ, 3) }, 5 },
+	{ "munmap and map drop", { MAPA(0, 4), INST(1, 2), GS(G_MUNMAP, 1, 1), MAPA(1, 1),
+				   GS(G_READ, 1), GS(G_READ, 2), MAPA(0, 4), GS(G_READ, 2) }, 8 },
+	{ "mprotect keeps", { MAPA(0, 4), INST(1, 1), GS(G_MPROTECT, 0, 4, PROT_READ),
+			      GS(G_READ, 1), GS(G_WRITE, 1), GS(G_MPROTECT, 0, 4, PROT_NONE),
+			      GS(G_READ, 1), GS(G_MPROTECT, 0, 4, RW), GS(G_READ, 1) }, 9 },
+	{ "mlock over guard", { MAPA(0, 4), INST(1, 1), GS(G_MLOCK, 0, 4), INST(2, 1), RMV(1, 1),
+				GS(G_MLOCK, 0, 4), GS(G_READ, 1) }, 7 },
+	{ "locked refuses", { GS(G_MMAP, 0, 4, RW, PRIV | MAP_FIXED | MAP_LOCKED), INST(0, 1),
+			      RMV(0, 1) }, 3 },
+	{ "holes", { MAPA(0, 2), INST(0, 4), GS(G_READ, 1), RMV(0, 4), GS(G_READ, 1) }, 5 },
+	{ "shared anon", { GS(G_MMAP, 0, 4, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
+			   GS(G_WRITE, 0), INST(0, 1), GS(G_READ, 0), GS(G_FORK_READ, 0), RMV(0, 1),
+			   GS(G_READ, 0), GS(G_MINCORE, 0, 4) }, 8 },
+	{ "prot none", { GS(G_MMAP, 0, 4, PROT_NONE, PRIV | MAP_FIXED), INST(0, 1),
+			 GS(G_READ, 0) }, 3 },
+	{ "merge keeps the hint", { MAPA(0, 4), INST(1, 1), RMV(1, 1), MAPA(4, 4),
+				    GS(G_MPROTECT, 0, 2, PROT_READ), GS(G_MPROTECT, 0, 2, RW),
+				    MAPA(16, 2), GS(G_MPROTECT, 16, 2, PROT_READ),
+				    INST(17, 1), GS(G_MPROTECT, 16, 1, RW),
+				    GS(G_MPROTECT, 16, 2, RW) }, 11 },
+};
+
+#define PGA(p) (W + (p) * PG)
+
+/* One native access; the si_code and si_addr come from the handler. */
+static sigjmp_buf touch_jmp;
+static volatile int touch_sig, touch_code;
+static volatile unsigned long touch_addr;
+
+static void touch_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	touch_sig = sig;
+	touch_code = si->si_code;
+	touch_addr = (unsigned long)si->si_addr;
+	siglongjmp(touch_jmp, 1);
+}
+
+__attribute__((no_sanitize_address, noinline)) static long host_touch(unsigned long addr,
+								     bool write)
+{
+	touch_sig = 0;
+	if (!sigsetjmp(touch_jmp, 1)) {
+		if (write)
+			*(volatile char *)addr = 0;
+		else
+			(void)*(volatile char *)addr;
+		return 0;
+	}
+	return touch_sig * 1000L + touch_code * 10L + (touch_addr != addr);
+}
+
+static long lab_touch(struct mmlab_task *t, unsigned long addr, bool write)
+{
+	struct mmlab_fault f = { 0 };
+	int err = mmlab_touch(t, addr, 1, write ? "w" : "r", &f);
+
+	if (err != -EFAULT)
+		return err;
+	return f.signo * 1000L + f.code * 10L + (f.addr != addr);
+}
+
+static long host_pagemap(unsigned long addr)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &e, 8, (off_t)(addr / PG * 8)) != 8)
+		e = (uint64_t)-1;
+	if (fd >= 0)
+		close(fd);
+	/* The PFN of a present page is the machine's own: compare the flag bits only. */
+	return (long)(e >> 63 ? e & ~((1ULL << 55) - 1) : e);
+}
+
+static long lab_pagemap(struct mmlab_task *t, unsigned long addr)
+{
+	uint64_t e = 0;
+
+	if (mmlab_pagemap(t, addr, PG, &e))
+		return -1;
+	return (long)(e >> 63 ? e & ~((1ULL << 55) - 1) : e);
+}
+
+static long vec_value(long err, const unsigned char *vec, unsigned long n)
+{
+	long v = 0;
+
+	if (err)
+		return err;
+	for (unsigned long i = 0; i < n && i < 8; i++)
+		v |= (long)(vec[i] & 1) << i;
+	return v;
+}
+
+static long host_gstep(const struct gstep *s, long *shared_slot)
+{
+	unsigned char vec[16];
+	pid_t pid;
+	int status;
+
+	switch (s->kind) {
+	case G_MMAP:
+		return sys((long)mmap((void *)PGA(s->a), s->b * PG, (int)s->c, (int)s->d, -1, 0));
+	case G_MUNMAP:
+		return sys(syscall(SYS_munmap, PGA(s->a), s->b * PG));
+	case G_MPROTECT:
+		return sys(syscall(SYS_mprotect, PGA(s->a), s->b * PG, s->c));
+	case G_MREMAP:
+		return sys(syscall(SYS_mremap, PGA(s->a), s->b, s->c, s->d, PGA(s->e)));
+	case G_MADV:
+		return sys(syscall(SYS_madvise, PGA(s->a), s->b * PG, s->c));
+	case G_MLOCK:
+		return sys(syscall(SYS_mlock, PGA(s->a), s->b * PG));
+	case G_READ:
+	case G_WRITE:
+		return host_touch(PGA(s->a), s->kind == G_WRITE);
+	case G_FORK_READ:
+		pid = fork();
+		if (!pid) {
+			*shared_slot = host_touch(PGA(s->a), false);
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			return -ECHILD;
+		return *shared_slot;
+	case G_PAGEMAP:
+		return host_pagemap(PGA(s->a));
+	case G_MINCORE:
+		return vec_value(sys(syscall(SYS_mincore, PGA(s->a), s->b * PG, vec)), vec, s->b);
+	}
+	return -ENOSYS;
+}
+
+static long lab_gstep(struct mmlab_task *t, const struct gstep *s)
+{
+	unsigned char vec[16];
+	struct mmlab_task *child;
+	uint64_t out = 0;
+	long r;
+	int err;
+
+	switch (s->kind) {
+	case G_MMAP:
+		err = mmlab_mmap(t, PGA(s->a), s->b * PG, (int)s->c, (int)s->d, -1, 0, &out);
+		return err ? err : (long)out;
+	case G_MUNMAP:
+		return mmlab_munmap(t, PGA(s->a), s->b * PG);
+	case G_MPROTECT:
+		return mmlab_mprotect(t, PGA(s->a), s->b * PG, (int)s->c);
+	case G_MREMAP:
+		err = mmlab_mremap(t, PGA(s->a), s->b, s->c, (int)s->d, PGA(s->e), &out);
+		return err ? err : (long)out;
+	case G_MADV:
+		return mmlab_madvise(t, PGA(s->a), s->b * PG, (int)s->c);
+	case G_MLOCK:
+		return mmlab_mlock(t, PGA(s->a), s->b * PG);
+	case G_READ:
+	case G_WRITE:
+		return lab_touch(t, PGA(s->a), s->kind == G_WRITE);
+	case G_FORK_READ:
+		err = mmlab_fork(t, &child);
+		if (err)
+			return err;
+		r = lab_touch(child, PGA(s->a), false);
+		mmlab_exit(child);
+		return r;
+	case G_PAGEMAP:
+		return lab_pagemap(t, PGA(s->a));
+	case G_MINCORE:
+		return vec_value(mmlab_mincore(t, PGA(s->a), s->b * PG, vec), vec, s->b);
+	}
+	return -ENOSYS;
+}
+
+/* What the native child hands back: one result per step and the final smaps lines. */
+struct host_run {
+	long res[16];
+	long fork_slot;
+	char smaps[8192];
+};
+
+static void host_run_case(const struct gcase *c, struct host_run *hr)
+{
+	struct sigaction sa = { .sa_sigaction = touch_handler, .sa_flags = SA_SIGINFO };
+
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	syscall(SYS_munmap, W, WLEN);
+	for (int i = 0; i < c->nr; i++)
+		hr->res[i] = host_gstep(&c->s[i], &hr->fork_slot);
+	host_smaps(hr->smaps, sizeof(hr->smaps));
+	syscall(SYS_munlockall);
+	syscall(SYS_munmap, W, WLEN);
+}
+
+static void test_guard_regions(void **state)
+{
+	struct mmlab_task_config cfg = { .seed = 1, .privileged = 1 };
+	struct host_run *hr = mmap(NULL, sizeof(*hr), RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	static char ls[8192];
+	struct mmlab_machine *m;
+	int failures = 0;
+
+	(void)state;
+	assert_true(hr != MAP_FAILED);
+	assert_int_equal(mmlab_machine_create(NULL, &m), 0);
+	for (size_t i = 0; i < sizeof(gcases) / sizeof(gcases[0]); i++) {
+		const struct gcase *c = &gcases[i];
+		struct mmlab_task *t;
+		pid_t pid;
+		int status;
+
+		memset(hr, 0, sizeof(*hr));
+		pid = fork();
+		assert_true(pid >= 0);
+		if (!pid) {
+			host_run_case(c, hr);
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(mmlab_task_create(m, &cfg, &t), 0);
+		for (int s = 0; s < c->nr; s++) {
+			long l = lab_gstep(t, &c->s[s]);
+
+			if (getenv("MMLAB_MADV_VERBOSE"))
+				fprintf(stderr, "%-28s step %2d: %#lx\n", c->name, s, hr->res[s]);
+			if (l != hr->res[s]) {
+				fprintf(stderr, "%s, step %d: host %ld (%#lx), mmlab %ld (%#lx)\n",
+					c->name, s, hr->res[s], (unsigned long)hr->res[s], l,
+					(unsigned long)l);
+				failures++;
+			}
+		}
+		lab_smaps(t, ls, sizeof(ls));
+		if (strcmp(hr->smaps, ls)) {
+			fprintf(stderr, "%s: smaps differ\nhost:\n%smmlab:\n%s", c->name, hr->smaps,
+				ls);
+			failures++;
+		}
+		assert_int_equal(mmlab_task_validate(t), 0);
+		mmlab_task_destroy(t);
+	}
+	mmlab_machine_destroy(m);
+	munmap(hr, sizeof(*hr));
+	assert_int_equal(failures, 0);
+}
+
+static int setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = open(path, O_CREAT | O_RDWR, 0600);
+	if (fd < 0 || ftruncate(fd, 16 * PG))
+		return -1;
+	host_file = fd;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	close(host_file);
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_advice_values),
+		cmocka_unit_test(test_guard_regions),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
