@@ -179,6 +179,88 @@ static enum run_status sys_madvise(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+static void access_mismatch(struct runner *r);
+
+#define MINCORE_PAGE 4096UL
+#define MINCORE_CHUNK (1UL << 20) /* pages per library call: a 1 MiB vector */
+
+/* Prints the first @n bits of @vec as strace does, "[1, 0, ...]". */
+static void mincore_format(struct sbuf *sb, const unsigned char *vec, unsigned long n,
+			   bool more)
+{
+	sbuf_putc(sb, '[');
+	for (unsigned long i = 0; i < n; i++)
+		sbuf_printf(sb, i ? ", %u" : "%u", vec[i] & 1);
+	if (more)
+		sbuf_puts(sb, n ? ", ..." : "...");
+	sbuf_putc(sb, ']');
+}
+
+/*
+ * The vector a log shows ("[1, 0, ...]": what the kernel returned) against mmlab's first
+ * @pages bits. Elements that are not numbers, elements past @pages, and an address in place
+ * of the array (a failed call, or a log without the vector) are not compared.
+ */
+static void mincore_check(struct runner *r, struct run_call *c, const unsigned char *vec,
+			  unsigned long pages)
+{
+	const struct sc_value *want = c->rec->args[2];
+	struct sbuf w = SBUF_INIT, g = SBUF_INIT;
+	unsigned long n = 0;
+	bool differ = false;
+
+	if (want->kind != SC_V_ARRAY)
+		return;
+	for (; n < want->nr_kids && n < pages && want->kids[n]->kind == SC_V_NUM; n++)
+		if (want->kids[n]->num != (vec[n] & 1UL))
+			differ = true;
+	if (!differ)
+		return;
+	sc_format_value(&w, want);
+	mincore_format(&g, vec, n, want->nr_kids > n);
+	run_msg(r, c->rec->line, "mincore: expected vector %s, got %s", sbuf_str(&w), sbuf_str(&g));
+	sbuf_free(&w);
+	sbuf_free(&g);
+	access_mismatch(r);
+}
+
+/*
+ * mincore(addr, len, vec): mmlab_mincore in chunks of MINCORE_CHUNK pages into one buffer, so
+ * a large range needs no large one; the first chunk's bits are the ones compared. The return
+ * value is that of one call: an unaligned address fails the first chunk, and a range past the
+ * user address space meets a hole in some chunk.
+ */
+static enum run_status sys_mincore(struct runner *r, struct run_call *c)
+{
+	unsigned long a[2], pages, done = 0;
+	unsigned char *vec;
+	int err;
+
+	if (!args(r, c, 2, a))
+		return RUN_REPORTED;
+	pages = a[1] / MINCORE_PAGE + !!(a[1] % MINCORE_PAGE);
+	vec = calloc(pages < MINCORE_CHUNK ? pages + 1 : MINCORE_CHUNK, 1);
+	if (!vec) {
+		run_msg(r, c->rec->line, "out of memory");
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	do {
+		unsigned long n = pages - done < MINCORE_CHUNK ? pages - done : MINCORE_CHUNK;
+		unsigned long len = n * MINCORE_PAGE;
+
+		if (done + n == pages)
+			len = a[1] - done * MINCORE_PAGE; /* the kernel rounds the last page up */
+		err = mmlab_mincore(task_of(c), a[0] + done * MINCORE_PAGE, len, vec);
+		if (!done && !err)
+			mincore_check(r, c, vec, n);
+		done += n;
+	} while (!err && done < pages);
+	c->ret = err;
+	free(vec);
+	return RUN_DONE;
+}
+
 static enum run_status sys_mlock(struct runner *r, struct run_call *c)
 {
 	unsigned long a[3];
@@ -416,6 +498,7 @@ static const struct run_syscall syscalls[] = {
 	{ "mlockall", 1, 1, RUN_K_MEM, sys_mlockall },
 	{ "munlockall", 0, 0, RUN_K_MEM, sys_mlockall },
 	{ "msync", 3, 3, RUN_K_MEM, sys_msync },
+	{ "mincore", 3, 3, RUN_K_MEM, sys_mincore },
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
@@ -432,7 +515,7 @@ static const struct run_syscall syscalls[] = {
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
 static const char *const unsupported[] = {
-	"mincore", "pkey_mprotect", "pkey_alloc", "pkey_free", "mseal", "remap_file_pages",
+	"pkey_mprotect", "pkey_alloc", "pkey_free", "mseal", "remap_file_pages",
 	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
 	"set_mempolicy_home_node", "migrate_pages", "move_pages", "process_madvise",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
@@ -541,6 +624,7 @@ static bool access_res_equal(const struct sc_result *want, const struct sc_resul
 
 static void access_mismatch(struct runner *r)
 {
+	/* Also mincore's vector: see mincore_check. */
 	r->n.mismatches++;
 	if (r->stop_on_mismatch)
 		r->stopped = true;
