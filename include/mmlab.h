@@ -164,6 +164,13 @@ MMLAB_EXPORT int mmlab_munlock(struct mmlab_task *t, uint64_t addr, uint64_t len
 MMLAB_EXPORT int mmlab_mlockall(struct mmlab_task *t, int flags);
 MMLAB_EXPORT int mmlab_munlockall(struct mmlab_task *t);
 MMLAB_EXPORT int mmlab_msync(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags);
+/*
+ * mseal(2) (Linux 6.10): seals the VMAs of [addr, addr+len), which must have no hole (-ENOMEM);
+ * @flags must be 0. Sealed VMAs refuse munmap, mmap MAP_FIXED over them, mremap, mprotect and
+ * discarding madvise on read-only private anonymous memory with -EPERM.
+ */
+MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			     unsigned long flags);
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name); NULL @name clears. */
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr,
 					       uint64_t len, const char *name);

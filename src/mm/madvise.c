@@ -257,6 +257,8 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 	int behavior = (int)arg;
 	vm_flags_t new_flags = vma->vm_flags;
 
+	if (!can_madvise_modify(vma, behavior))
+		return -EPERM;
 	switch (behavior) {
 	case MADV_NORMAL:
 		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);

@@ -1,9 +1,9 @@
 /*
  * mprotect(2) (mm/mprotect.c): new access flags for a range, splitting and merging VMAs as
- * needed, bounded by each VMA's VM_MAY* flags. Like the kernel, it changes VMA after VMA and
+ * needed, bounded by each VMA's VM_MAY* flags; a sealed VMA is EPERM. Like the kernel, it changes VMA after VMA and
  * stops at the first hole with -ENOMEM, keeping what it already changed. Left out: protection
  * keys (this host has no PKU, so pkey_mprotect would be ENOSPC anyway), READ_IMPLIES_EXEC,
- * sealing, and overcommit refusal when write access adds VM_ACCOUNT.
+ * and overcommit refusal when write access adds VM_ACCOUNT.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -23,6 +23,9 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	vm_flags_t oldflags = vma->vm_flags;
 	long nrpages = (long)((end - start) >> PAGE_SHIFT);
 
+	/* Even a change to the same protection: the seal is checked first (mseal). */
+	if (vma_is_sealed(vma))
+		return -EPERM;
 	if (newflags == oldflags) {
 		*pprev = vma;
 		*out = vma;

@@ -354,6 +354,12 @@ MMLAB_EXPORT int mmlab_madvise(struct mmlab_task *t, uint64_t addr, uint64_t len
 	return t ? (int)LOCKED_CALL(t, sys_madvise(&t->tsk, addr, len, advice)) : -EINVAL;
 }
 
+MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			    unsigned long flags)
+{
+	return t ? (int)LOCKED_CALL(t, sys_mseal(&t->tsk, addr, len, flags)) : -EINVAL;
+}
+
 MMLAB_EXPORT int mmlab_mlock2(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags)
 {
 	return t ? (int)LOCKED_CALL(t, sys_mlock2(&t->tsk, addr, len, flags)) : -EINVAL;

@@ -5,8 +5,9 @@
  * keeps them if either side had them), they map the same file at contiguous offsets
  * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
  * anon_vmas are compatible (equal, or one side has none and the other is not a fork child),
- * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
- * further "must be equal" conditions.
+ * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved (VM_SEALED is one
+ * of the flags that must match). Unmapping refuses sealed VMAs. Left out: mempolicies and
+ * userfaultfd contexts, which would add further "must be equal" conditions.
  *
  *   new range:        prev |  new  | next       existing range:  prev | vma [start,end) | next
  *   vma_merge_new_range() expands prev and/or next    vma_modify() merges or splits
@@ -476,7 +477,8 @@ struct vm_area_struct *vma_modify_flags_name(struct mm_struct *mm, struct vm_are
  * tables and free the tables no neighbour still uses.
  * Context: mmap_lock held for writing.
  * Return: 0; -ENOMEM when a split fails (the map-count limit or memory) or the tree store
- * fails; a first split may stay behind, as in the kernel, nothing is unmapped.
+ * fails; -EPERM when a VMA of the range is sealed (mseal); a first split may stay behind, as
+ * in the kernel, nothing is unmapped.
  */
 int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
 			unsigned long end)
@@ -489,10 +491,17 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 		/* Splitting in the middle adds a VMA: refused at the limit, before any change. */
 		if (end < vma->vm_end && mm->map_count >= mm->max_map_count)
 			return -ENOMEM;
+		if (vma_is_sealed(vma))
+			return -EPERM;
 		err = __split_vma(mm, vma, start, 1);
 		if (err)
 			return err;
 	}
+	/* A sealed VMA anywhere in the range: nothing is unmapped (the first split stays). */
+	VMA_ITERATOR(svmi, mm, start);
+	for_each_vma_range(svmi, next, end)
+		if (vma_is_sealed(next))
+			return -EPERM;
 	next = find_vma(mm, end - 1);
 	if (next && next->vm_start < end && next->vm_end > end) {
 		err = __split_vma(mm, next, end, 1);

@@ -224,6 +224,9 @@ long sys_munlock(struct task *tsk, unsigned long start, size_t len);
 long sys_mlockall(struct task *tsk, int flags);
 long sys_munlockall(struct task *tsk);
 long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
+/* mseal.c */
+long sys_mseal(struct task *tsk, unsigned long start, size_t len, unsigned long flags);
+bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
 

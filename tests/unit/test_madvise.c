@@ -35,6 +35,10 @@
 #define RW (PROT_READ | PROT_WRITE)
 #define MADV_GUARD_INSTALL_ 102
 #define MADV_GUARD_REMOVE_ 103
+#define SYS_mseal_ 462 /* x86_64 */
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 #ifndef MREMAP_DONTUNMAP
 #define MREMAP_DONTUNMAP 4
 #endif
@@ -228,7 +232,7 @@ static void test_advice_values(void **state)
  * the touched address), a pagemap step's is the entry, a mincore step's the vector's bytes.
  */
 enum gkind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADV, G_MLOCK, G_READ, G_WRITE,
-	     G_FORK_READ, G_PAGEMAP, G_MINCORE };
+	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL };
 
 struct gstep {
 	enum gkind kind;
@@ -237,7 +241,7 @@ struct gstep {
 
 struct gcase {
 	const char *name;
-	struct gstep s[16];
+	struct gstep s[20];
 	int nr;
 };
 
@@ -246,6 +250,10 @@ struct gcase {
 #define ADV(p, n, a) GS(G_MADV, p, n, a)
 #define INST(p, n) ADV(p, n, MADV_GUARD_INSTALL_)
 #define RMV(p, n) ADV(p, n, MADV_GUARD_REMOVE_)
+/* mseal(page + off bytes, len bytes, flags) */
+#define SEAL(p, len, fl, off) GS(G_MSEAL, p, len, fl, off)
+#define SEALP(p, n) SEAL(p, (n) * PG, 0, 0)
+#define MAPRO(p, n) GS(G_MMAP, p, n, PROT_READ, PRIV | MAP_FIXED)
 
 static const struct gcase gcases[] = {
 	{ "install faults MAPERR", { MAPA(0, 4), GS(G_WRITE, 1), INST(1, 1), GS(G_READ, 1),
@@ -292,6 +300,54 @@ static const struct gcase gcases[] = {
 				    MAPA(16, 2), GS(G_MPROTECT, 16, 2, PROT_READ),
 				    INST(17, 1), GS(G_MPROTECT, 16, 1, RW),
 				    GS(G_MPROTECT, 16, 2, RW) }, 11 },
+	/* mseal */
+	{ "mseal arguments", { MAPA(0, 4), SEAL(0, PG, 1, 0), SEAL(0, PG, 0, 1), SEAL(0, 0, 0, 0),
+			       SEAL(0, 0, 0, 1), SEAL(8, PG, 0, 0), SEAL(0, -PG, 0, 0),
+			       SEAL(8, PG, 2, 0), SEALP(0, 8), SEALP(1, 2), SEALP(1, 1),
+			       SEAL(1, 1, 0, 0) }, 12 },
+	{ "mseal refuses changes", { MAPA(0, 4), SEALP(1, 2), GS(G_MUNMAP, 0, 4),
+				     GS(G_MUNMAP, 3, 1), GS(G_MUNMAP, 2, 1),
+				     GS(G_MMAP, 1, 1, RW, PRIV | MAP_FIXED),
+				     GS(G_MMAP, 1, 1, RW, PRIV | MAP_FIXED_NOREPLACE),
+				     GS(G_MPROTECT, 1, 1, PROT_READ), GS(G_MPROTECT, 1, 1, RW),
+				     GS(G_MPROTECT, 0, 3, PROT_READ),
+				     GS(G_MPROTECT, 1, 1, PROT_READ | PROT_EXEC | 0x1000000) }, 11 },
+	{ "mseal refuses mremap", { MAPA(0, 4), SEALP(1, 2),
+				    GS(G_MREMAP, 1, 2 * PG, PG, 0, 0),
+				    GS(G_MREMAP, 1, 2 * PG, 2 * PG, 0, 0),
+				    GS(G_MREMAP, 1, 2 * PG, 3 * PG, MREMAP_MAYMOVE, 0),
+				    GS(G_MREMAP, 1, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, 64),
+				    GS(G_MREMAP, 1, 2 * PG, 2 * PG,
+				       MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, 64),
+				    MAPA(32, 1),
+				    GS(G_MREMAP, 32, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, 1),
+				    GS(G_MREMAP, 32, PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, 1),
+				    GS(G_MREMAP, 1, PG, PG, 0x40, 0),
+				    GS(G_MREMAP, 5, PG, PG, 0, 0) }, 12 },
+	{ "mseal writable advice", { MAPA(0, 4), GS(G_WRITE, 1), SEALP(0, 4),
+				     ADV(1, 1, MADV_DONTNEED), ADV(1, 1, MADV_FREE),
+				     ADV(1, 1, MADV_REMOVE), ADV(1, 1, MADV_DONTFORK),
+				     ADV(1, 1, MADV_WIPEONFORK), INST(1, 1), RMV(1, 1),
+				     ADV(1, 1, MADV_DOFORK), ADV(1, 1, MADV_KEEPONFORK),
+				     ADV(1, 1, MADV_COLD), ADV(1, 1, MADV_POPULATE_WRITE) }, 14 },
+	{ "mseal read-only advice", { MAPRO(0, 4), GS(G_READ, 1), SEALP(0, 4),
+				      ADV(1, 1, MADV_DONTNEED), ADV(1, 1, MADV_FREE),
+				      ADV(1, 1, 24), ADV(1, 1, MADV_REMOVE),
+				      ADV(1, 1, MADV_DONTFORK), ADV(1, 1, MADV_WIPEONFORK),
+				      INST(1, 1), RMV(1, 1), ADV(1, 1, MADV_NORMAL),
+				      ADV(1, 1, MADV_PAGEOUT), ADV(1, 1, MADV_POPULATE_WRITE),
+				      ADV(1, 1, MADV_RANDOM) }, 15 },
+	{ "mseal shared and prot none", {
+		GS(G_MMAP, 0, 4, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED), SEALP(0, 4),
+		ADV(1, 1, MADV_DONTNEED), GS(G_MMAP, 8, 4, PROT_NONE, PRIV | MAP_FIXED),
+		SEALP(8, 4), ADV(9, 1, MADV_DONTNEED) }, 6 },
+	{ "mseal advice stops midway", { MAPRO(0, 4), MAPRO(4, 4), MAPA(8, 4), SEALP(2, 2),
+					 ADV(0, 6, MADV_DONTFORK), ADV(0, 6, MADV_DONTNEED),
+					 SEALP(0, 12) }, 7 },
+	{ "mseal merges", { MAPA(0, 2), MAPA(2, 2), SEALP(0, 2), SEALP(2, 2), MAPA(4, 2),
+			    SEALP(4, 2), MAPA(8, 2), SEALP(9, 1), SEALP(8, 1),
+			    GS(G_MMAP, 16, 4, RW, PRIV | MAP_FIXED | MAP_GROWSDOWN), SEALP(16, 4) },
+	  11 },
 };
 
 #define PGA(p) (W + (p) * PG)
@@ -402,6 +458,8 @@ static long host_gstep(const struct gstep *s, long *shared_slot)
 		return host_pagemap(PGA(s->a));
 	case G_MINCORE:
 		return vec_value(sys(syscall(SYS_mincore, PGA(s->a), s->b * PG, vec)), vec, s->b);
+	case G_MSEAL:
+		return sys(syscall(SYS_mseal_, PGA(s->a) + s->d, s->b, s->c));
 	}
 	return -ENOSYS;
 }
@@ -443,13 +501,15 @@ static long lab_gstep(struct mmlab_task *t, const struct gstep *s)
 		return lab_pagemap(t, PGA(s->a));
 	case G_MINCORE:
 		return vec_value(mmlab_mincore(t, PGA(s->a), s->b * PG, vec), vec, s->b);
+	case G_MSEAL:
+		return mmlab_mseal(t, PGA(s->a) + s->d, s->b, s->c);
 	}
 	return -ENOSYS;
 }
 
 /* What the native child hands back: one result per step and the final smaps lines. */
 struct host_run {
-	long res[16];
+	long res[20];
 	long fork_slot;
 	char smaps[8192];
 };

@@ -276,6 +276,16 @@ static enum run_status sys_mlock(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+static enum run_status sys_mseal(struct runner *r, struct run_call *c)
+{
+	unsigned long a[3];
+
+	if (!args(r, c, 3, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_mseal(task_of(c), a[0], a[1], a[2]);
+	return RUN_DONE;
+}
+
 static enum run_status sys_mlockall(struct runner *r, struct run_call *c)
 {
 	unsigned long a;
@@ -499,6 +509,7 @@ static const struct run_syscall syscalls[] = {
 	{ "munlockall", 0, 0, RUN_K_MEM, sys_mlockall },
 	{ "msync", 3, 3, RUN_K_MEM, sys_msync },
 	{ "mincore", 3, 3, RUN_K_MEM, sys_mincore },
+	{ "mseal", 3, 3, RUN_K_MEM, sys_mseal },
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
@@ -515,7 +526,7 @@ static const struct run_syscall syscalls[] = {
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
 static const char *const unsupported[] = {
-	"pkey_mprotect", "pkey_alloc", "pkey_free", "mseal", "remap_file_pages",
+	"pkey_mprotect", "pkey_alloc", "pkey_free", "remap_file_pages",
 	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
 	"set_mempolicy_home_node", "migrate_pages", "move_pages", "process_madvise",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
