@@ -229,7 +229,10 @@ MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
 MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey);
 MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
 				     int pkey);
-/* Memory pressure on MADV_FREE pages: drops those not written since. Returns pages freed. */
+/*
+ * Memory pressure on MADV_FREE pages (drops those not written since) and on MAP_DROPPABLE
+ * memory (drops its pages, written or not). Returns pages freed.
+ */
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
 
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */

@@ -291,7 +291,9 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		new_flags |= VM_DONTDUMP;
 		break;
 	case MADV_DODUMP:
-		if (!(vma->vm_flags & VM_HUGETLB) && (new_flags & VM_SPECIAL))
+		/* droppable memory stays out of core dumps */
+		if ((!(vma->vm_flags & VM_HUGETLB) && (new_flags & VM_SPECIAL)) ||
+		    (vma->vm_flags & VM_DROPPABLE))
 			return -EINVAL;
 		new_flags &= ~VM_DONTDUMP;
 		break;

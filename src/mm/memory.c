@@ -657,13 +657,19 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 
 struct reclaim_state {
 	struct zap_details z;
+	struct vm_area_struct *vma;
 	unsigned long nr_freed;
 };
 
-/* A lazily freeable page still clean in its only mapping is dropped, as shrink_folio_list. */
+/*
+ * A lazily freeable page still clean in its only mapping is dropped, as shrink_folio_list
+ * and try_to_unmap_one do; a page of a VM_DROPPABLE VMA is dropped even when dirty, and never
+ * becomes swap-backed when it cannot be.
+ */
 static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct reclaim_state *r = data;
+	bool droppable = r->vma->vm_flags & VM_DROPPABLE;
 	pte_t pte = *ptep;
 	struct page *page;
 
@@ -672,8 +678,10 @@ static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t 
 	page = pfn_to_page(mm->machine, pte_pfn(pte));
 	if (!PageAnon(page) || PageSwapBacked(page))
 		return 0;
-	if (pte_dirty(pte) || page_mapcount(page) != 1 || page_ref_count(page) != 1) {
-		SetPageSwapBacked(page); /* written again, or shared: no longer lazyfree */
+	if ((pte_dirty(pte) && !droppable) || page_mapcount(page) != 1 ||
+	    page_ref_count(page) != 1) {
+		if (!droppable)
+			SetPageSwapBacked(page); /* written again, or shared: no longer lazyfree */
 		return 0;
 	}
 	r->nr_freed++;
@@ -681,16 +689,19 @@ static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t 
 }
 
 /**
- * reclaim_lazyfree - what memory pressure would do to MADV_FREE pages of @mm: drop those not
- * written since, so that their next touch faults in a zeroed page.
+ * reclaim_lazyfree - what memory pressure would do to MADV_FREE pages of @mm, and to pages of
+ * MAP_DROPPABLE memory: drop those not written since (droppable ones even if written), so
+ * that their next touch faults in a zeroed page.
  * Context: mmap_lock held for writing.
  * Return: the number of pages freed.
  */
 unsigned long reclaim_lazyfree(struct mm_struct *mm)
 {
 	struct reclaim_state r = { .z = { .mm = mm } };
+	VMA_ITERATOR(vmi, mm, 0);
 
-	(void)walk_pte_range(mm, 0, TASK_SIZE_MAX, reclaim_lazyfree_pte, &r);
+	for_each_vma(vmi, r.vma)
+		(void)walk_pte_range(mm, r.vma->vm_start, r.vma->vm_end, reclaim_lazyfree_pte, &r);
 	zap_flush(&r.z);
 	return r.nr_freed;
 }

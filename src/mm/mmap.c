@@ -3,7 +3,7 @@
  * the search for a free range (mm/mmap.c's unmapped_area*, arch/x86/kernel/sys_x86_64.c's
  * arch_get_unmapped_area*, mm/huge_memory.c's THP alignment), mmap(2), munmap(2) and brk(2)
  * (mm/mmap.c) with the kernel's order of checks. Left out: hugetlbfs (no huge pages exist, so
- * MAP_HUGETLB fails as on a host without reserved huge pages), memory sealing, MAP_DROPPABLE,
+ * MAP_HUGETLB fails as on a host without reserved huge pages),
  * overcommit accounting (every VM_ACCOUNT charge succeeds), LSM hooks, 5-level paging and the
  * 32-bit compat bases.
  */
@@ -607,6 +607,9 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		/* MAP_HUGETLB maps a hugetlbfs file: file_mmap_ok(), then no VM_GROWSDOWN */
 		if (pgoff > (0x7fffffffffffffffUL - len) >> PAGE_SHIFT)
 			return -EOVERFLOW;
+		/* the hugetlbfs file's mapping types: MAP_DROPPABLE is not one */
+		if ((flags & MAP_TYPE_MASK) == MAP_DROPPABLE_TYPE)
+			return -EINVAL;
 		if (vm_flags & VM_GROWSDOWN)
 			return -EINVAL;
 	} else {
@@ -617,6 +620,15 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 			pgoff = 0;
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
+		case MAP_DROPPABLE_TYPE:
+			/*
+			 * 6.11's MAP_DROPPABLE: private anonymous memory reclaim may drop even when
+			 * dirty, so never locked, a stack, reserved, copied by fork or dumped.
+			 */
+			if ((flags & MAP_LOCKED) || (vm_flags & VM_GROWSDOWN))
+				return -EINVAL;
+			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+			/* fallthrough */
 		case MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;
 			break;

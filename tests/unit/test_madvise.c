@@ -1,13 +1,16 @@
 /*
- * madvise against the host kernel. Every advice value 0..127, with lengths 0 and one page, on
- * each kind of VMA (private anonymous untouched and touched, shared anonymous, private and
- * shared file, locked, PROT_NONE): the host's return value and the window's maps and VmFlags
- * afterwards must equal mmlab's. Then scripted guard-region cases (MADV_GUARD_INSTALL/REMOVE):
- * the native side runs in a forked child that catches SIGSEGV and records si_code and si_addr,
- * mmlab's side goes through mmlab_touch; results, pagemap entries, mincore vectors, maps and
- * VmFlags must match step by step. MADV_HWPOISON and MADV_SOFT_OFFLINE run natively with a
- * length only when the kernel refuses them with length 0 (not built in): this test runs as
- * root, and a kernel that has them would poison or migrate the page.
+ * madvise, guard regions, MAP_DROPPABLE and mseal against the host kernel. Every advice value
+ * 0..127, with lengths 0 and one page, on each kind of VMA (private anonymous untouched and
+ * touched, shared anonymous, private and shared file, locked, PROT_NONE, droppable): the
+ * host's return value and the window's maps and VmFlags afterwards must equal mmlab's. Then
+ * scripted cases of guard regions (MADV_GUARD_INSTALL/REMOVE), MAP_DROPPABLE and mseal: the
+ * native side runs in a forked child (sealed VMAs cannot be unmapped) that catches SIGSEGV
+ * and records si_code and si_addr, mmlab's side goes through mmlab_touch; results, pagemap
+ * entries, mincore vectors, maps and VmFlags must match step by step. MADV_HWPOISON and
+ * MADV_SOFT_OFFLINE run natively with a length only when the kernel refuses them with length
+ * 0 (not built in): this test runs as root, and a kernel that has them would poison or
+ * migrate the page. Reclaim of droppable pages cannot be forced on the host: that case is
+ * derived from mm/rmap.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +36,7 @@
 #define PG 4096UL
 #define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW (PROT_READ | PROT_WRITE)
+#define DROP (0x08 | MAP_ANONYMOUS) /* MAP_DROPPABLE */
 #define MADV_GUARD_INSTALL_ 102
 #define MADV_GUARD_REMOVE_ 103
 #define SYS_mseal_ 462 /* x86_64 */
@@ -114,9 +118,9 @@ static void lab_smaps(struct mmlab_task *t, char *out, size_t n)
 
 /* The VMA kinds the advice values are tried on. */
 enum vkind { V_ANON, V_ANON_TOUCHED, V_SHARED, V_FILE_PRIV, V_FILE_SHARED, V_LOCKED, V_NONE,
-	     NR_VKINDS };
+	     V_DROPPABLE, NR_VKINDS };
 static const char *const vkind_names[] = { "anon", "anon touched", "shared anon", "file private",
-					   "file shared", "locked", "prot none" };
+					   "file shared", "locked", "prot none", "droppable" };
 
 static int host_file = -1, lab_file[1];
 
@@ -137,6 +141,8 @@ static long host_setup(enum vkind k)
 		return sys((long)mmap((void *)W, 2 * PG, RW, PRIV | MAP_FIXED | MAP_LOCKED, -1, 0));
 	case V_NONE:
 		return sys((long)mmap((void *)W, 2 * PG, PROT_NONE, PRIV | MAP_FIXED, -1, 0));
+	case V_DROPPABLE:
+		return sys((long)mmap((void *)W, 2 * PG, RW, DROP | MAP_FIXED, -1, 0));
 	default:
 		r = sys((long)mmap((void *)W, 2 * PG, RW, PRIV | MAP_FIXED, -1, 0));
 		if (k == V_ANON_TOUCHED && r == (long)W)
@@ -165,6 +171,9 @@ static long lab_setup(struct mmlab_task *t, enum vkind k)
 		break;
 	case V_NONE:
 		err = mmlab_mmap(t, W, 2 * PG, PROT_NONE, PRIV | MAP_FIXED, -1, 0, &out);
+		break;
+	case V_DROPPABLE:
+		err = mmlab_mmap(t, W, 2 * PG, RW, DROP | MAP_FIXED, -1, 0, &out);
 		break;
 	default:
 		err = mmlab_mmap(t, W, 2 * PG, RW, PRIV | MAP_FIXED, -1, 0, &out);
@@ -300,6 +309,21 @@ static const struct gcase gcases[] = {
 				    MAPA(16, 2), GS(G_MPROTECT, 16, 2, PROT_READ),
 				    INST(17, 1), GS(G_MPROTECT, 16, 1, RW),
 				    GS(G_MPROTECT, 16, 2, RW) }, 11 },
+	/* MAP_DROPPABLE */
+	{ "droppable mmap", { GS(G_MMAP, 0, 4, RW, DROP | MAP_FIXED),
+			      GS(G_MMAP, 8, 4, RW, DROP | MAP_FIXED | MAP_LOCKED),
+			      GS(G_MMAP, 8, 4, RW, DROP | MAP_FIXED | MAP_GROWSDOWN),
+			      GS(G_MMAP, 8, 4, RW, DROP | MAP_FIXED | MAP_HUGETLB),
+			      GS(G_MMAP, 8, 4, RW, DROP | MAP_FIXED | MAP_POPULATE),
+			      GS(G_MMAP, 16, 4, RW, 0x09 | MAP_ANONYMOUS | MAP_FIXED),
+			      GS(G_MMAP, 16, 4, RW, 0x04 | MAP_ANONYMOUS | MAP_FIXED),
+			      MAPA(4, 4), GS(G_MMAP, 12, 4, RW, DROP | MAP_FIXED),
+			      GS(G_MMAP, 2, 1, RW, DROP | MAP_FIXED), GS(G_MLOCK, 0, 4),
+			      GS(G_MINCORE, 8, 4) }, 12 },
+	{ "droppable fork", { GS(G_MMAP, 0, 4, RW, DROP | MAP_FIXED), GS(G_WRITE, 0),
+			      GS(G_FORK_READ, 0), GS(G_READ, 0), GS(G_PAGEMAP, 0),
+			      ADV(0, 1, MADV_DOFORK), GS(G_FORK_READ, 0), INST(1, 1),
+			      GS(G_READ, 1) }, 9 },
 	/* mseal */
 	{ "mseal arguments", { MAPA(0, 4), SEAL(0, PG, 1, 0), SEAL(0, PG, 0, 1), SEAL(0, 0, 0, 0),
 			       SEAL(0, 0, 0, 1), SEAL(8, PG, 0, 0), SEAL(0, -PG, 0, 0),
@@ -581,6 +605,42 @@ static void test_guard_regions(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/*
+ * Reclaim drops MAP_DROPPABLE pages even when written (try_to_unmap_one's VM_DROPPABLE case);
+ * the host cannot be made to reclaim on demand, so this is derived from mm/rmap.c.
+ */
+static void test_droppable_reclaim(void **state)
+{
+	struct mmlab_task_config cfg = { .seed = 1 };
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	struct mmlab_task_mem mem;
+	uint64_t out;
+	char b = 1;
+
+	(void)state;
+	assert_int_equal(mmlab_machine_create(NULL, &m), 0);
+	assert_int_equal(mmlab_task_create(m, &cfg, &t), 0);
+	assert_int_equal(mmlab_mmap(t, W, 4 * PG, RW, DROP | MAP_FIXED, -1, 0, &out), 0);
+	assert_int_equal(mmlab_mmap(t, W + 8 * PG, PG, RW, PRIV | MAP_FIXED, -1, 0, &out), 0);
+	assert_int_equal(mmlab_poke(t, W, "x", 1, NULL), 0);
+	assert_int_equal(mmlab_poke(t, W + 2 * PG, "y", 1, NULL), 0);
+	assert_int_equal(mmlab_touch(t, W + PG, 1, "r", NULL), 0);
+	assert_int_equal(mmlab_poke(t, W + 8 * PG, "z", 1, NULL), 0);
+	mmlab_task_mem(t, &mem);
+	assert_int_equal(mem.rss_anon, 3);
+	assert_int_equal(mmlab_reclaim_lazyfree(t), 2);
+	mmlab_task_mem(t, &mem);
+	assert_int_equal(mem.rss_anon, 1);
+	assert_int_equal(mmlab_peek(t, W, &b, 1, NULL), 0);
+	assert_int_equal(b, 0);
+	assert_int_equal(mmlab_peek(t, W + 8 * PG, &b, 1, NULL), 0);
+	assert_int_equal(b, 'z');
+	assert_int_equal(mmlab_task_validate(t), 0);
+	mmlab_task_destroy(t);
+	mmlab_machine_destroy(m);
+}
+
 static int setup(void **state)
 {
 	int fd;
@@ -610,6 +670,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_advice_values),
 		cmocka_unit_test(test_guard_regions),
+		cmocka_unit_test(test_droppable_reclaim),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
