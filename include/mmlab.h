@@ -174,6 +174,15 @@ MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name); NULL @name clears. */
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr,
 					       uint64_t len, const char *name);
+/*
+ * prctl(2)'s memory options: PR_SET_MDWE (65) and PR_GET_MDWE (66), memory-deny-write-execute
+ * (mmap and mprotect then refuse write+exec and gaining exec with -EACCES; it cannot be
+ * cleared; fork children keep it unless PR_MDWE_NO_INHERIT); PR_SET_THP_DISABLE (41) and
+ * PR_GET_THP_DISABLE (42), inherited by fork. Returns 0 or the GET option's value, or -errno:
+ * -EINVAL for bad arguments and for every other option, -EPERM for changing MDWE once set.
+ */
+MMLAB_EXPORT long mmlab_prctl(struct mmlab_task *t, int option, unsigned long arg2,
+			      unsigned long arg3, unsigned long arg4, unsigned long arg5);
 /* /proc/pid/maps and /proc/pid/smaps text, byte-exact; 0 or -EIO. */
 MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out);
 MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);

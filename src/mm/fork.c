@@ -147,7 +147,7 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->max_map_count = oldmm->max_map_count;
 	mm->mmap_min_addr = oldmm->mmap_min_addr;
 	mm->task_size = oldmm->task_size;
-	mm->flags = oldmm->flags;
+	mm->flags = mmf_init_flags(oldmm->flags);
 	mm->mmap_base = oldmm->mmap_base;
 	mm->mmap_legacy_base = oldmm->mmap_legacy_base;
 	mm->start_code = oldmm->start_code;

@@ -150,7 +150,10 @@ enum {
 
 /* mm->flags bits (include/linux/sched/coredump.h). */
 #define MMF_TOPDOWN 31
-#define MMF_DISABLE_THP 24		/* prctl(PR_SET_THP_DISABLE) */
+#define MMF_DISABLE_THP 24		/* prctl(PR_SET_THP_DISABLE): no huge pages at all */
+#define MMF_HAS_MDWE 28			/* prctl(PR_SET_MDWE): memory-deny-write-execute */
+#define MMF_DISABLE_THP_EXCEPT_ADVISED 32 /* ... but for MADV_HUGEPAGE and MADV_COLLAPSE */
+#define MMF_HAS_MDWE_NO_INHERIT 33	/* fork children start without MDWE */
 
 struct mm_struct {
 	struct machine *machine;	/* Whose frames back this address space */

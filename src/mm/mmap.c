@@ -427,6 +427,8 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	struct file *shm = NULL;
 	int err;
 
+	if (map_deny_write_exec(mm, vm_flags, vm_flags))
+		return -EACCES; /* mmap_region: before anything is unmapped */
 	if (!may_expand_vm(tsk, vm_flags, pglen) &&
 	    !may_expand_vm(tsk, vm_flags, pglen - count_vma_pages_range(mm, addr, end)))
 		return -ENOMEM;

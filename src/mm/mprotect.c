@@ -125,6 +125,10 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 			error = -EACCES;
 			break;
 		}
+		if (map_deny_write_exec(mm, vma->vm_flags, newflags)) {
+			error = -EACCES; /* PR_SET_MDWE */
+			break;
+		}
 		tmp = min(vma->vm_end, end);
 		error = mprotect_fixup(tsk, vma, &prev, nstart, tmp, newflags, &done);
 		if (error)

@@ -354,6 +354,12 @@ MMLAB_EXPORT int mmlab_madvise(struct mmlab_task *t, uint64_t addr, uint64_t len
 	return t ? (int)LOCKED_CALL(t, sys_madvise(&t->tsk, addr, len, advice)) : -EINVAL;
 }
 
+MMLAB_EXPORT long mmlab_prctl(struct mmlab_task *t, int option, unsigned long arg2,
+			      unsigned long arg3, unsigned long arg4, unsigned long arg5)
+{
+	return t ? LOCKED_CALL(t, prctl_mm(&t->tsk, option, arg2, arg3, arg4, arg5)) : -EINVAL;
+}
+
 MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
 			    unsigned long flags)
 {

@@ -224,6 +224,11 @@ long sys_munlock(struct task *tsk, unsigned long start, size_t len);
 long sys_mlockall(struct task *tsk, int flags);
 long sys_munlockall(struct task *tsk);
 long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
+/* prctl.c */
+long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long arg3,
+	      unsigned long arg4, unsigned long arg5);
+unsigned long mmf_init_flags(unsigned long flags);
+bool map_deny_write_exec(const struct mm_struct *mm, vm_flags_t old, vm_flags_t new);
 /* mseal.c */
 long sys_mseal(struct task *tsk, unsigned long start, size_t len, unsigned long flags);
 bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);

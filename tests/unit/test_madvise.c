@@ -40,6 +40,7 @@
 #define MADV_GUARD_INSTALL_ 102
 #define MADV_GUARD_REMOVE_ 103
 #define SYS_mseal_ 462 /* x86_64 */
+#define MADV_COLLAPSE_ 25
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
@@ -241,7 +242,7 @@ static void test_advice_values(void **state)
  * the touched address), a pagemap step's is the entry, a mincore step's the vector's bytes.
  */
 enum gkind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADV, G_MLOCK, G_READ, G_WRITE,
-	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL };
+	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL, G_PRCTL, G_FORK_PRCTL };
 
 struct gstep {
 	enum gkind kind;
@@ -262,6 +263,7 @@ struct gcase {
 /* mseal(page + off bytes, len bytes, flags) */
 #define SEAL(p, len, fl, off) GS(G_MSEAL, p, len, fl, off)
 #define SEALP(p, n) SEAL(p, (n) * PG, 0, 0)
+#define PRC(opt, a2, a3) GS(G_PRCTL, opt, a2, a3)
 #define MAPRO(p, n) GS(G_MMAP, p, n, PROT_READ, PRIV | MAP_FIXED)
 
 static const struct gcase gcases[] = {
@@ -324,6 +326,31 @@ static const struct gcase gcases[] = {
 			      GS(G_FORK_READ, 0), GS(G_READ, 0), GS(G_PAGEMAP, 0),
 			      ADV(0, 1, MADV_DOFORK), GS(G_FORK_READ, 0), INST(1, 1),
 			      GS(G_READ, 1) }, 9 },
+	/* prctl: memory-deny-write-execute and THP disabling */
+	{ "mdwe arguments", { PRC(66, 0, 0), PRC(66, 1, 0), PRC(65, 4, 0), PRC(65, 2, 0),
+			      PRC(65, 1, 1), PRC(65, 0, 0), PRC(66, 0, 0), PRC(65, 1, 0),
+			      PRC(66, 0, 0), PRC(65, 1, 0), PRC(65, 3, 0), PRC(65, 0, 0),
+			      GS(G_FORK_PRCTL, 66) }, 13 },
+	{ "mdwe no inherit", { PRC(65, 3, 0), PRC(66, 0, 0), PRC(65, 1, 0),
+			       GS(G_FORK_PRCTL, 66) }, 4 },
+	{ "mdwe mmap and mprotect", {
+		MAPA(64, 1), GS(G_MMAP, 96, 1, PROT_READ | PROT_EXEC, PRIV | MAP_FIXED), MAPRO(128, 1),
+		PRC(65, 1, 0), GS(G_MMAP, 0, 1, RW | PROT_EXEC, PRIV | MAP_FIXED),
+		GS(G_MMAP, 0, 1, PROT_READ | PROT_EXEC, PRIV | MAP_FIXED), MAPA(2, 1),
+		GS(G_MPROTECT, 64, 1, PROT_READ | PROT_EXEC), GS(G_MPROTECT, 96, 1, PROT_READ | PROT_EXEC),
+		GS(G_MPROTECT, 96, 1, PROT_EXEC), GS(G_MPROTECT, 96, 1, RW | PROT_EXEC),
+		GS(G_MPROTECT, 96, 1, PROT_READ), GS(G_MPROTECT, 96, 1, PROT_READ | PROT_EXEC),
+		GS(G_MPROTECT, 128, 1, PROT_READ | PROT_EXEC), GS(G_MPROTECT, 0, 3, PROT_READ | PROT_EXEC),
+		GS(G_MMAP, 0, 1, RW | PROT_EXEC, PRIV | MAP_FIXED_NOREPLACE) }, 16 },
+	{ "thp disable", { PRC(42, 0, 0), PRC(42, 1, 0), PRC(41, 2, 0), PRC(42, 0, 0), PRC(41, 1, 1),
+			   PRC(41, 1, 2), PRC(42, 0, 0), PRC(41, 0, 1), PRC(41, 1, 0) ,
+			   GS(G_FORK_PRCTL, 42), PRC(41, 0, 0), PRC(42, 0, 0), PRC(41, 1, 2),
+			   GS(G_FORK_PRCTL, 42) }, 14 },
+	{ "thp disable and collapse", {
+		GS(G_MMAP, 512, 1024, RW, PRIV | MAP_FIXED), GS(G_WRITE, 1024),
+		ADV(512, 1024, MADV_COLLAPSE_), ADV(1024, 1, MADV_COLLAPSE_), PRC(41, 1, 0),
+		ADV(1024, 1, MADV_COLLAPSE_), PRC(41, 1, 2), ADV(1024, 1, MADV_COLLAPSE_),
+		ADV(512, 1024, MADV_NOHUGEPAGE), ADV(1024, 1, MADV_COLLAPSE_) }, 10 },
 	/* mseal */
 	{ "mseal arguments", { MAPA(0, 4), SEAL(0, PG, 1, 0), SEAL(0, PG, 0, 1), SEAL(0, 0, 0, 0),
 			       SEAL(0, 0, 0, 1), SEAL(8, PG, 0, 0), SEAL(0, -PG, 0, 0),
@@ -484,6 +511,17 @@ static long host_gstep(const struct gstep *s, long *shared_slot)
 		return vec_value(sys(syscall(SYS_mincore, PGA(s->a), s->b * PG, vec)), vec, s->b);
 	case G_MSEAL:
 		return sys(syscall(SYS_mseal_, PGA(s->a) + s->d, s->b, s->c));
+	case G_PRCTL:
+		return sys(syscall(SYS_prctl, s->a, s->b, s->c, 0, 0));
+	case G_FORK_PRCTL:
+		pid = fork();
+		if (!pid) {
+			*shared_slot = sys(syscall(SYS_prctl, s->a, 0, 0, 0, 0));
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid)
+			return -ECHILD;
+		return *shared_slot;
 	}
 	return -ENOSYS;
 }
@@ -527,6 +565,15 @@ static long lab_gstep(struct mmlab_task *t, const struct gstep *s)
 		return vec_value(mmlab_mincore(t, PGA(s->a), s->b * PG, vec), vec, s->b);
 	case G_MSEAL:
 		return mmlab_mseal(t, PGA(s->a) + s->d, s->b, s->c);
+	case G_PRCTL:
+		return mmlab_prctl(t, (int)s->a, s->b, s->c, 0, 0);
+	case G_FORK_PRCTL:
+		err = mmlab_fork(t, &child);
+		if (err)
+			return err;
+		r = mmlab_prctl(child, (int)s->a, 0, 0, 0, 0);
+		mmlab_exit(child);
+		return r;
 	}
 	return -ENOSYS;
 }

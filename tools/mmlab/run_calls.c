@@ -21,6 +21,9 @@
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 
+#define PR_SET_MDWE_ 65
+#define PR_GET_MDWE_ 66
+
 enum run_kind {
 	RUN_K_MEM,  /* acts on the address space: needs a live, modelled task */
 	RUN_K_PROC, /* process structure (clone, exit, exec, fds): runs for every pid */
@@ -310,16 +313,36 @@ static enum run_status sys_msync(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
-/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, "name"|NULL); other options skip. */
+/* The prctl options that change the address space's behaviour (mmlab_prctl). */
+static bool prctl_is_mm(unsigned long option)
+{
+	return option == PR_SET_THP_DISABLE || option == PR_GET_THP_DISABLE ||
+	       option == PR_SET_MDWE_ || option == PR_GET_MDWE_;
+}
+
+/*
+ * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, "name"|NULL), and the MDWE and THP
+ * options (mmlab_prctl, missing arguments are 0); other options skip.
+ */
 static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 {
 	const struct sc_value *name;
-	unsigned long a[4];
+	unsigned long a[5] = { 0 };
 	char *s = NULL;
 
-	if (!args(r, c, 2, a))
+	if (!arg(r, c, 0, &a[0]))
 		return RUN_REPORTED;
-	if (a[0] != PR_SET_VMA || a[1] != PR_SET_VMA_ANON_NAME)
+	if (prctl_is_mm(a[0])) {
+		if (!task_live(r, c) || !args(r, c, c->rec->nr_args, a))
+			return RUN_REPORTED;
+		c->ret = mmlab_prctl(task_of(c), (int)a[0], a[1], a[2], a[3], a[4]);
+		return RUN_DONE;
+	}
+	if (a[0] != PR_SET_VMA)
+		return RUN_SKIPPED; /* PR_SET_NAME's string and the like are not about memory */
+	if (!arg(r, c, 1, &a[1]))
+		return RUN_REPORTED;
+	if (a[1] != PR_SET_VMA_ANON_NAME)
 		return RUN_SKIPPED;
 	if (!task_live(r, c))
 		return RUN_REPORTED;
