@@ -175,6 +175,22 @@ MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr,
 					       uint64_t len, const char *name);
 /*
+ * process_madvise(2): madvise on each range of @iov in @target's address space (@target NULL:
+ * the pidfd's process has exited, -ESRCH). On another process only MADV_COLD, MADV_PAGEOUT,
+ * MADV_WILLNEED and MADV_COLLAPSE are allowed (-EINVAL) and @t needs CAP_SYS_NICE (-EPERM);
+ * on itself any advice madvise takes. Returns the bytes advised before the first range that
+ * failed, or that range's -errno when it was the first; -EINVAL for @flags or more than 1024
+ * ranges.
+ */
+struct mmlab_iovec {
+	uint64_t base;
+	uint64_t len;
+};
+MMLAB_EXPORT long mmlab_process_madvise(struct mmlab_task *t, struct mmlab_task *target,
+					const struct mmlab_iovec *iov, size_t vlen, int advice,
+					unsigned int flags);
+
+/*
  * prctl(2)'s memory options: PR_SET_MDWE (65) and PR_GET_MDWE (66), memory-deny-write-execute
  * (mmap and mprotect then refuse write+exec and gaining exec with -EACCES; it cannot be
  * cleared; fork children keep it unless PR_MDWE_NO_INHERIT); PR_SET_THP_DISABLE (41) and

@@ -355,6 +355,73 @@ long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior
 	return err;
 }
 
+#define UIO_MAXIOV 1024
+#define MAX_RW_COUNT (0x7fffffffUL & PAGE_MASK)	/* INT_MAX & PAGE_MASK: one call's byte cap */
+
+/* The advice one process may give another (process_madvise_remote_valid). */
+static bool process_madvise_remote_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_WILLNEED:
+	case MADV_COLLAPSE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * sys_process_madvise - process_madvise(2) of @tsk on @target's address space.
+ * @target: the pidfd's task, NULL when it has exited
+ * @iov: the ranges; lengths count as import_iovec takes them (a length above SSIZE_MAX is
+ * EINVAL, the total is capped at MAX_RW_COUNT by shortening the ranges that pass it)
+ *
+ * The ranges are advised in order as madvise(2) would advise them, until one fails; like the
+ * iovec iterator, empty ranges after the first are skipped without a look.
+ * Context: the caller holds @target's mmap_lock for writing.
+ * Return: the bytes advised, or the first range's -errno when nothing was; -EINVAL (flags,
+ * more than UIO_MAXIOV ranges, advice not allowed on another process), -ESRCH, -EPERM.
+ */
+long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
+			 size_t vlen, int behavior, unsigned int flags)
+{
+	unsigned long total = 0, left, done = 0;
+	size_t i = 0;
+	long ret = 0;
+
+	if (flags)
+		return -EINVAL;
+	if (vlen > UIO_MAXIOV)
+		return -EINVAL;
+	for (size_t k = 0; k < vlen; k++) {
+		if (iov[k].len > (unsigned long)LONG_MAX)
+			return -EINVAL;
+		total += min(iov[k].len, MAX_RW_COUNT - total);
+	}
+	if (!target)
+		return -ESRCH;
+	if (target->mm != tsk->mm) {
+		if (!process_madvise_remote_valid(behavior))
+			return -EINVAL;
+		if (!tsk->cfg.cap_sys_nice)
+			return -EPERM;
+	}
+	for (left = total; left; ) {
+		unsigned long len = min(iov[i].len, left);
+
+		ret = sys_madvise(target->mm == tsk->mm ? tsk : target, iov[i].base, len, behavior);
+		if (ret < 0)
+			break;
+		done += len;
+		left -= len;
+		for (i++; left && !iov[i].len; i++)
+			;
+	}
+	return done ? (long)done : ret;
+}
+
 static bool is_valid_name_char(char ch)
 {
 	return ch >= 32 && ch < 127 && !strchr("\\`$[]", ch);

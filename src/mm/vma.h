@@ -29,6 +29,7 @@ struct mm_config {
 	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
 	int max_map_count;		/* vm.max_map_count */
 	uint64_t seed;			/* Seeds the random layout */
+	bool cap_sys_nice;		/* CAP_SYS_NICE: process_madvise of another process */
 };
 
 /*
@@ -229,6 +230,13 @@ long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long ar
 	      unsigned long arg4, unsigned long arg5);
 unsigned long mmf_init_flags(unsigned long flags);
 bool map_deny_write_exec(const struct mm_struct *mm, vm_flags_t old, vm_flags_t new);
+/* One range of process_madvise's iovec array. */
+struct madv_iovec {
+	unsigned long base;
+	unsigned long len;
+};
+long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
+			 size_t vlen, int behavior, unsigned int flags);
 /* mseal.c */
 long sys_mseal(struct task *tsk, unsigned long start, size_t len, unsigned long flags);
 bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);

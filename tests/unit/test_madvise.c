@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,8 @@
 #define MADV_GUARD_REMOVE_ 103
 #define SYS_mseal_ 462 /* x86_64 */
 #define MADV_COLLAPSE_ 25
+#define SYS_pidfd_open_ 434
+#define SYS_process_madvise_ 440
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
@@ -242,7 +245,28 @@ static void test_advice_values(void **state)
  * the touched address), a pagemap step's is the entry, a mincore step's the vector's bytes.
  */
 enum gkind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADV, G_MLOCK, G_READ, G_WRITE,
-	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL, G_PRCTL, G_FORK_PRCTL };
+	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL, G_PRCTL, G_FORK_PRCTL, G_PMADV,
+	     G_PMADV_CHILD };
+
+/*
+ * process_madvise's iovec sets, in pages of the window (base page, byte offset, length in
+ * bytes); a set ends at a zero length after its first range (leading empty ranges are data).
+ */
+struct piov {
+	unsigned long page, off, len;
+};
+static const struct piov piovs[][4] = {
+	{ { 0, 0, PG }, { 2, 0, 2 * PG } },			/* 0: two ranges */
+	{ { 0, 0, PG }, { 2, 0, 2 * PG }, { 16, 0, PG } },	/* 1: the third is a hole */
+	{ { 0, 1, PG }, { 0, 0, PG } },				/* 2: first unaligned */
+	{ { 0, 0, PG }, { 0, 1, PG } },				/* 3: second unaligned */
+	{ { 0, 1, 0 }, { 0, 0, PG } },				/* 4: leading empty, unaligned */
+	{ { 16, 0, PG }, { 0, 0, PG } },			/* 5: first a hole */
+	{ { 0, 0, -1UL } },					/* 6: length above SSIZE_MAX */
+	{ { 0, 0, 1UL << 62 } },				/* 7: capped at MAX_RW_COUNT */
+	{ { 0, 0, PG }, { 0, 1, 0 }, { 2, 0, PG } },		/* 8: empty range in the middle */
+};
+static const unsigned int piov_n[] = { 2, 3, 2, 2, 2, 2, 1, 1, 3 };
 
 struct gstep {
 	enum gkind kind;
@@ -264,6 +288,9 @@ struct gcase {
 #define SEAL(p, len, fl, off) GS(G_MSEAL, p, len, fl, off)
 #define SEALP(p, n) SEAL(p, (n) * PG, 0, 0)
 #define PRC(opt, a2, a3) GS(G_PRCTL, opt, a2, a3)
+/* process_madvise(self or a fork child, iovec set, vlen (0: the set's), advice, flags) */
+#define PMA(set, vlen, adv, fl) GS(G_PMADV, set, vlen, adv, fl)
+#define PMC(set, vlen, adv, fl) GS(G_PMADV_CHILD, set, vlen, adv, fl)
 #define MAPRO(p, n) GS(G_MMAP, p, n, PROT_READ, PRIV | MAP_FIXED)
 
 static const struct gcase gcases[] = {
@@ -351,6 +378,22 @@ static const struct gcase gcases[] = {
 		ADV(512, 1024, MADV_COLLAPSE_), ADV(1024, 1, MADV_COLLAPSE_), PRC(41, 1, 0),
 		ADV(1024, 1, MADV_COLLAPSE_), PRC(41, 1, 2), ADV(1024, 1, MADV_COLLAPSE_),
 		ADV(512, 1024, MADV_NOHUGEPAGE), ADV(1024, 1, MADV_COLLAPSE_) }, 10 },
+	/* process_madvise */
+	{ "process_madvise self", { MAPA(0, 8), GS(G_WRITE, 0), PMA(0, 0, MADV_COLD, 0),
+				    PMA(1, 0, MADV_COLD, 0), PMA(0, 0, MADV_DONTFORK, 0),
+				    PMA(0, 0, MADV_COLD, 1), PMA(0, 0, 77, 0), PMA(0, 0, MADV_COLD, 0),
+				    PMA(0, 1025, MADV_COLD, 0), PMA(2, 0, MADV_COLD, 0),
+				    PMA(3, 0, MADV_COLD, 0), PMA(4, 0, MADV_COLD, 0),
+				    PMA(5, 0, MADV_COLD, 0), PMA(6, 0, MADV_COLD, 0),
+				    PMA(7, 0, MADV_COLD, 0), PMA(8, 0, MADV_DONTNEED, 0),
+				    PMA(0, 0, MADV_GUARD_INSTALL_, 0), GS(G_READ, 2),
+				    PMA(0, 0, MADV_DONTFORK, 0) }, 19 },
+	{ "process_madvise remote", { MAPA(0, 8), PMC(0, 0, MADV_COLD, 0),
+				      PMC(0, 0, MADV_PAGEOUT, 0), PMC(0, 0, MADV_WILLNEED, 0),
+				      PMC(0, 0, MADV_COLLAPSE_, 0), PMC(0, 0, MADV_DONTNEED, 0),
+				      PMC(0, 0, MADV_GUARD_INSTALL_, 0), PMC(0, 0, 77, 0),
+				      PMC(1, 0, MADV_COLD, 0), PMC(0, 0, MADV_COLD, 2),
+				      PMC(5, 0, MADV_COLD, 0) }, 11 },
 	/* mseal */
 	{ "mseal arguments", { MAPA(0, 4), SEAL(0, PG, 1, 0), SEAL(0, PG, 0, 1), SEAL(0, 0, 0, 0),
 			       SEAL(0, 0, 0, 1), SEAL(8, PG, 0, 0), SEAL(0, -PG, 0, 0),
@@ -513,6 +556,32 @@ static long host_gstep(const struct gstep *s, long *shared_slot)
 		return sys(syscall(SYS_mseal_, PGA(s->a) + s->d, s->b, s->c));
 	case G_PRCTL:
 		return sys(syscall(SYS_prctl, s->a, s->b, s->c, 0, 0));
+	case G_PMADV:
+	case G_PMADV_CHILD: {
+		struct iovec v[4];
+		unsigned int n = piov_n[s->a];
+		int pidfd;
+		long r;
+
+		for (unsigned int k = 0; k < n; k++)
+			v[k] = (struct iovec){ (void *)(PGA(piovs[s->a][k].page) + piovs[s->a][k].off),
+					       piovs[s->a][k].len };
+		pid = s->kind == G_PMADV ? getpid() : fork();
+		if (!pid) {
+			pause();
+			_exit(0);
+		}
+		pidfd = (int)syscall(SYS_pidfd_open_, pid, 0);
+		r = pidfd < 0 ? -errno : sys(syscall(SYS_process_madvise_, pidfd, v,
+						      s->b ? s->b : n, s->c, s->d));
+		if (pidfd >= 0)
+			close(pidfd);
+		if (s->kind == G_PMADV_CHILD) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+		}
+		return r;
+	}
 	case G_FORK_PRCTL:
 		pid = fork();
 		if (!pid) {
@@ -567,6 +636,25 @@ static long lab_gstep(struct mmlab_task *t, const struct gstep *s)
 		return mmlab_mseal(t, PGA(s->a) + s->d, s->b, s->c);
 	case G_PRCTL:
 		return mmlab_prctl(t, (int)s->a, s->b, s->c, 0, 0);
+	case G_PMADV:
+	case G_PMADV_CHILD: {
+		struct mmlab_iovec v[4];
+		unsigned int n = piov_n[s->a];
+
+		for (unsigned int k = 0; k < n; k++)
+			v[k] = (struct mmlab_iovec){ PGA(piovs[s->a][k].page) + piovs[s->a][k].off,
+						     piovs[s->a][k].len };
+		if (s->kind == G_PMADV)
+			return mmlab_process_madvise(t, t, v, s->b ? s->b : n, (int)s->c,
+						     (unsigned int)s->d);
+		err = mmlab_fork(t, &child);
+		if (err)
+			return err;
+		r = mmlab_process_madvise(t, child, v, s->b ? s->b : n, (int)s->c,
+					  (unsigned int)s->d);
+		mmlab_exit(child);
+		return r;
+	}
 	case G_FORK_PRCTL:
 		err = mmlab_fork(t, &child);
 		if (err)

@@ -371,6 +371,139 @@ static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+#define PIDFD_PREFIX "pidfd:"
+
+/*
+ * pidfd_open(PID, flags) = FD: the log's fd names process PID from then on, for
+ * process_madvise (an fd table entry whose path is "pidfd:PID"; close() drops it).
+ */
+static enum run_status sys_pidfd_open(struct runner *r, struct run_call *c)
+{
+	struct run_mm *mm = c->proc->mm;
+	char path[32];
+	unsigned long pid;
+
+	if (c->rec->res.kind != SC_RES_VALUE || !mm || !mm->task)
+		return RUN_SKIPPED;
+	if (!arg(r, c, 0, &pid))
+		return RUN_REPORTED;
+	snprintf(path, sizeof(path), PIDFD_PREFIX "%d", (int)pid);
+	if (run_fd_install(r, mm, (int)c->rec->res.val, path, -1, O_RDONLY) < 0) {
+		run_msg(r, c->rec->line, "out of memory");
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	return RUN_SKIPPED;
+}
+
+/* The process a pidfd argument names: "3<pid:N>" (strace -yy), or an fd pidfd_open gave. */
+static bool pidfd_pid(struct run_call *c, const struct sc_value *v, int *pid)
+{
+	const struct run_fd *f;
+
+	if (v->kind == SC_V_FD && !strncmp(v->str, "pid:", 4)) {
+		*pid = atoi(v->str + 4);
+		return true;
+	}
+	if (v->kind != SC_V_FD && v->kind != SC_V_NUM)
+		return false;
+	f = c->proc->mm ? run_fd_find(c->proc->mm, (int)v->num) : NULL;
+	if (!f || strncmp(f->path, PIDFD_PREFIX, strlen(PIDFD_PREFIX)))
+		return false;
+	*pid = atoi(f->path + strlen(PIDFD_PREFIX));
+	return true;
+}
+
+/* The iovec array "[{iov_base=A, iov_len=N}, ...]" into @iov (at most @max); false if not one. */
+static bool iovec_arg(struct runner *r, struct run_call *c, const struct sc_value *v,
+		      struct mmlab_iovec *iov, unsigned int max, unsigned int *n)
+{
+	struct sc_error err;
+
+	if (v->kind != SC_V_ARRAY || v->nr_kids > max)
+		return false;
+	for (*n = 0; *n < v->nr_kids; (*n)++) {
+		const struct sc_value *e = v->kids[*n];
+		unsigned long base = 0, len = 0;
+		unsigned int found = 0;
+
+		if (e->kind != SC_V_STRUCT)
+			return false;
+		for (unsigned int k = 0; k < e->nr_kids; k++) {
+			const struct sc_value *f = e->kids[k];
+			unsigned long *dst;
+
+			if (f->kind != SC_V_NAMED)
+				continue;
+			dst = !strcmp(f->name, "iov_base") ? &base :
+			      !strcmp(f->name, "iov_len") ? &len : NULL;
+			if (!dst)
+				continue;
+			if (sc_eval(f->lhs, run_lookup, NULL, dst, &err)) {
+				run_msg_at(r, err.line, err.col, err.msg);
+				c->failed = true;
+				return false;
+			}
+			found++;
+		}
+		if (found != 2)
+			return false;
+		iov[*n] = (struct mmlab_iovec){ .base = base, .len = len };
+	}
+	return true;
+}
+
+#define PMADV_MAX_IOV 1024 /* UIO_MAXIOV: more is EINVAL whatever the ranges */
+
+/*
+ * process_madvise(pidfd, [{iov_base=..., iov_len=...}, ...], vlen, advice, flags): the pidfd
+ * must name a process of the log (pidfd_open, or strace -yy's "<pid:N>"); one that has exited
+ * is ESRCH. Without the array (strace printed an address), only a vlen over UIO_MAXIOV runs.
+ */
+static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
+{
+	struct mmlab_iovec *iov = NULL;
+	struct mmlab_task *target = NULL;
+	struct run_proc *p;
+	unsigned long a[5];
+	unsigned int n = 0;
+	int pid;
+
+	if (!arg(r, c, 2, &a[2]) || !arg(r, c, 3, &a[3]) || !arg(r, c, 4, &a[4]))
+		return RUN_REPORTED;
+	if (!pidfd_pid(c, c->rec->args[0], &pid)) {
+		run_msg(r, c->rec->line, "process_madvise: not run: the pidfd names no process of "
+			"the log (no pidfd_open before it)");
+		r->n.not_run++;
+		return RUN_REPORTED;
+	}
+	/* As for a line's pid: one no clone of the log returns is a thread of the first task. */
+	p = run_proc_of(r, pid, c->rec->line);
+	if (!p || p->kind != RUN_PROC_TASK || p->exec_line) {
+		run_msg(r, c->rec->line, "process_madvise: not run: pid %d is not modelled", pid);
+		r->n.not_run++;
+		return RUN_REPORTED;
+	}
+	if (!p->exited && !p->mm->exited)
+		target = p->mm->task;
+	if (a[2] <= PMADV_MAX_IOV) {
+		iov = calloc(a[2] ? a[2] : 1, sizeof(*iov));
+		if (!iov || !iovec_arg(r, c, c->rec->args[1], iov, (unsigned int)a[2], &n) ||
+		    n != a[2]) {
+			if (!c->failed)
+				run_msg(r, c->rec->line, "process_madvise: not run: the log does not "
+					"show all %lu ranges", a[2]);
+			free(iov);
+			r->n.not_run += !c->failed;
+			return RUN_REPORTED;
+		}
+	}
+	c->ret = mmlab_process_madvise(task_of(c), target, iov, a[2], (int)a[3],
+				       (unsigned int)a[4]);
+	free(iov);
+	return RUN_DONE;
+}
+
 /*
  * open(path, flags) and openat(dirfd, path, flags): the host file is opened with the access
  * mode only, so a scenario never creates or truncates host files. The log's fd number (the
@@ -533,6 +666,10 @@ static const struct run_syscall syscalls[] = {
 	{ "msync", 3, 3, RUN_K_MEM, sys_msync },
 	{ "mincore", 3, 3, RUN_K_MEM, sys_mincore },
 	{ "mseal", 3, 3, RUN_K_MEM, sys_mseal },
+	/* strace 6.1 predates mseal (x86_64's 462) and prints its six raw registers */
+	{ "syscall_0x1ce", 3, 6, RUN_K_MEM, sys_mseal },
+	{ "process_madvise", 5, 5, RUN_K_MEM, sys_process_madvise },
+	{ "pidfd_open", 2, 2, RUN_K_PROC, sys_pidfd_open },
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
@@ -551,7 +688,7 @@ static const struct run_syscall syscalls[] = {
 static const char *const unsupported[] = {
 	"pkey_mprotect", "pkey_alloc", "pkey_free", "remap_file_pages",
 	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
-	"set_mempolicy_home_node", "migrate_pages", "move_pages", "process_madvise",
+	"set_mempolicy_home_node", "migrate_pages", "move_pages",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
 	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",
 };
