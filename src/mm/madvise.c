@@ -1,6 +1,7 @@
 /*
- * Advice and locking on ranges of VMAs: madvise(2) (mm/madvise.c), mlock(2) and friends
- * (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME). The advice
+ * Advice and locking on ranges of VMAs: madvise(2) and process_madvise(2) (mm/madvise.c),
+ * mlock(2) and friends (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA,
+ * PR_SET_VMA_ANON_NAME). A sealed VMA refuses discarding advice (mseal.c). The advice
  * that only changes VMA flags is exact; the advice that acts on pages is validated per VMA as
  * the kernel does, then memory.c does what it does to pages: DONTNEED zaps, FREE makes pages
  * lazily freeable, POPULATE_* faults them in, GUARD_INSTALL/REMOVE set and clear guard
