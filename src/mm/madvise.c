@@ -123,7 +123,7 @@ static int madvise_update_vma(struct task *tsk, struct vm_area_struct *vma,
 	if (IS_ERR(vma))
 		return (int)PTR_ERR(vma);
 	*prev = vma;
-	vma->vm_flags = new_flags;
+	vma->vm_flags = new_flags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
 	vma->vm_page_prot = vm_get_page_prot(new_flags);
 	if (vma->anon_name != anon_name && (!vma->vm_file || !vma->vm_file->regular)) {
 		if (anon_name)
@@ -501,7 +501,7 @@ static int mlock_fixup(struct task *tsk, struct vm_area_struct *vma,
 	else if (oldflags & VM_LOCKED)
 		nr_pages = 0;
 	mm->locked_vm += nr_pages;
-	vma->vm_flags = newflags;
+	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY);
 	mm->vma_seq++;
 	*prev = vma;
 	return 0;

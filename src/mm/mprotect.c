@@ -1,7 +1,8 @@
 /*
  * mprotect(2) (mm/mprotect.c): new access flags for a range, splitting and merging VMAs as
- * needed, bounded by each VMA's VM_MAY* flags; a sealed VMA is EPERM. Like the kernel, it changes VMA after VMA and
- * stops at the first hole with -ENOMEM, keeping what it already changed. Left out: protection
+ * needed, bounded by each VMA's VM_MAY* flags, by memory-deny-write-execute (EACCES) and by
+ * seals (EPERM). Like the kernel, it changes VMA after VMA and stops at the first hole with
+ * -ENOMEM or the first refusal, keeping what it already changed. Left out: protection
  * keys (this host has no PKU, so pkey_mprotect would be ENOSPC anyway), READ_IMPLIES_EXEC,
  * and overcommit refusal when write access adds VM_ACCOUNT.
  */
