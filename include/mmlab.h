@@ -284,7 +284,8 @@ MMLAB_EXPORT const char *mmlab_vmstat_name(unsigned int i, int *kernel);
  * More of /proc (all text byte-exact in the Linux 6.x format; 0, -EINVAL for NULL arguments,
  * -EIO when @out fails). mmlab_proc_smaps above walks the page tables as the kernel does.
  * smaps_rollup: one "[rollup]" header and every VMA's counters summed, with Pss_Anon/File/Shmem.
- * status: the memory lines VmPeak..HugetlbPages of /proc/pid/status.
+ * status: the memory lines VmPeak..HugetlbPages of /proc/pid/status, then CoreDumping and
+ * THP_enabled (0 after PR_SET_THP_DISABLE).
  * vmstat and meminfo: the machine-wide lines whose figures mmlab keeps, in the kernel's order.
  */
 MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out);

@@ -272,7 +272,7 @@ static void test_status_after_touches(void **state)
 	unsigned long size0 = status_kb(e->t, "VmSize"), rss0 = status_kb(e->t, "VmRSS");
 	static const char *const order[] = { "VmPeak", "VmSize", "VmLck", "VmPin", "VmHWM",
 		"VmRSS", "RssAnon", "RssFile", "RssShmem", "VmData", "VmStk", "VmExe", "VmLib",
-		"VmPTE", "VmSwap", "HugetlbPages" };
+		"VmPTE", "VmSwap", "HugetlbPages", "CoreDumping", "THP_enabled" };
 	char *text, *p;
 
 	map_anon(e->t, A, 8, 0);
