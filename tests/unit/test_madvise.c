@@ -246,7 +246,7 @@ static void test_advice_values(void **state)
  */
 enum gkind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADV, G_MLOCK, G_READ, G_WRITE,
 	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL, G_PRCTL, G_FORK_PRCTL, G_PMADV,
-	     G_PMADV_CHILD, G_PKEY_MPROTECT };
+	     G_PMADV_CHILD, G_PKEY_MPROTECT, G_THP_ENABLED };
 
 /*
  * process_madvise's iovec sets, in pages of the window (base page, byte offset, length in
@@ -370,9 +370,10 @@ static const struct gcase gcases[] = {
 		GS(G_MPROTECT, 128, 1, PROT_READ | PROT_EXEC), GS(G_MPROTECT, 0, 3, PROT_READ | PROT_EXEC),
 		GS(G_MMAP, 0, 1, RW | PROT_EXEC, PRIV | MAP_FIXED_NOREPLACE) }, 16 },
 	{ "thp disable", { PRC(42, 0, 0), PRC(42, 1, 0), PRC(41, 2, 0), PRC(42, 0, 0), PRC(41, 1, 1),
-			   PRC(41, 1, 2), PRC(42, 0, 0), PRC(41, 0, 1), PRC(41, 1, 0) ,
-			   GS(G_FORK_PRCTL, 42), PRC(41, 0, 0), PRC(42, 0, 0), PRC(41, 1, 2),
-			   GS(G_FORK_PRCTL, 42) }, 14 },
+			   PRC(41, 1, 2), PRC(42, 0, 0), GS(G_THP_ENABLED), PRC(41, 0, 1),
+			   PRC(41, 1, 0), GS(G_THP_ENABLED), GS(G_FORK_PRCTL, 42), PRC(41, 0, 0),
+			   PRC(42, 0, 0), GS(G_THP_ENABLED), PRC(41, 1, 2),
+			   GS(G_FORK_PRCTL, 42) }, 17 },
 	{ "thp disable and collapse", {
 		GS(G_MMAP, 512, 1024, RW, PRIV | MAP_FIXED), GS(G_WRITE, 1024),
 		ADV(512, 1024, MADV_COLLAPSE_), ADV(1024, 1, MADV_COLLAPSE_), PRC(41, 1, 0),
@@ -531,6 +532,14 @@ static long vec_value(long err, const unsigned char *vec, unsigned long n)
 	return v;
 }
 
+/* The THP_enabled value of a status text, or -ENOENT. */
+static long thp_enabled(const char *status)
+{
+	const char *l = strstr(status, "\nTHP_enabled:\t");
+
+	return l ? strtol(l + 14, NULL, 10) : -ENOENT;
+}
+
 static long host_gstep(const struct gstep *s, long *shared_slot)
 {
 	unsigned char vec[16];
@@ -572,6 +581,16 @@ static long host_gstep(const struct gstep *s, long *shared_slot)
 		return sys(syscall(SYS_prctl, s->a, s->b, s->c, 0, 0));
 	case G_PKEY_MPROTECT:
 		return sys(syscall(SYS_pkey_mprotect, PGA(s->a), s->b * PG, s->c, -1));
+	case G_THP_ENABLED: {
+		static char text[8192];
+		FILE *f = fopen("/proc/self/status", "r");
+		size_t got = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		text[got] = 0;
+		return thp_enabled(text);
+	}
 	case G_PMADV:
 	case G_PMADV_CHILD: {
 		struct iovec v[4];
@@ -654,6 +673,20 @@ static long lab_gstep(struct mmlab_task *t, const struct gstep *s)
 		return mmlab_prctl(t, (int)s->a, s->b, s->c, 0, 0);
 	case G_PKEY_MPROTECT:
 		return mmlab_pkey_mprotect(t, PGA(s->a), s->b * PG, (int)s->c, -1);
+	case G_THP_ENABLED: {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		if (!f)
+			return -ENOMEM;
+		r = mmlab_proc_status(t, f);
+		fclose(f);
+		if (!r)
+			r = thp_enabled(buf);
+		free(buf);
+		return r;
+	}
 	case G_PMADV:
 	case G_PMADV_CHILD: {
 		struct mmlab_iovec v[4];
@@ -911,6 +944,38 @@ static void test_droppable_reclaim(void **state)
 	mmlab_machine_destroy(m);
 }
 
+/*
+ * MADV_GUARD_INSTALL that runs out of page-table frames: -ENOMEM, the markers already set
+ * stay (as the kernel's walk leaves them), and the address space stays valid.
+ */
+static void test_guard_nomem(void **state)
+{
+	struct mmlab_task_config cfg = { .seed = 1 };
+	const uint64_t a = W + (2UL << 20) - PG; /* the last page of one PTE table */
+	struct mmlab_fault f;
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	uint64_t out;
+
+	(void)state;
+	assert_int_equal(mmlab_machine_create(NULL, &m), 0);
+	assert_int_equal(mmlab_task_create(m, &cfg, &t), 0);
+	assert_int_equal(mmlab_mmap(t, a, 2 * PG, RW, PRIV | MAP_FIXED, -1, 0, &out), 0);
+	assert_int_equal(mmlab_poke(t, a, "x", 1, NULL), 0);
+	mmlab_machine_fail_alloc_after(m, 1);
+	assert_int_equal(mmlab_madvise(t, a, 2 * PG, MADV_GUARD_INSTALL_), -ENOMEM);
+	mmlab_machine_fail_alloc_after(m, 0);
+	assert_int_equal(mmlab_task_validate(t), 0);
+	assert_int_equal(mmlab_touch(t, a, 1, "r", &f), -EFAULT);
+	assert_int_equal(f.code, 1 /* SEGV_MAPERR */);
+	assert_int_equal(mmlab_touch(t, a + PG, 1, "r", NULL), 0);
+	assert_int_equal(mmlab_madvise(t, a, 2 * PG, MADV_GUARD_INSTALL_), 0);
+	assert_int_equal(mmlab_touch(t, a + PG, 1, "w", &f), -EFAULT);
+	assert_int_equal(mmlab_task_validate(t), 0);
+	mmlab_task_destroy(t);
+	mmlab_machine_destroy(m);
+}
+
 static int setup(void **state)
 {
 	int fd;
@@ -942,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_guard_regions),
 		cmocka_unit_test(test_droppable_reclaim),
 		cmocka_unit_test(test_special_vmas),
+		cmocka_unit_test(test_guard_nomem),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
