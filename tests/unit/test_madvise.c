@@ -246,7 +246,7 @@ static void test_advice_values(void **state)
  */
 enum gkind { G_MMAP, G_MUNMAP, G_MPROTECT, G_MREMAP, G_MADV, G_MLOCK, G_READ, G_WRITE,
 	     G_FORK_READ, G_PAGEMAP, G_MINCORE, G_MSEAL, G_PRCTL, G_FORK_PRCTL, G_PMADV,
-	     G_PMADV_CHILD, G_PKEY_MPROTECT, G_THP_ENABLED };
+	     G_PMADV_CHILD, G_PKEY_MPROTECT, G_THP_ENABLED, G_MMAP_FILE };
 
 /*
  * process_madvise's iovec sets, in pages of the window (base page, byte offset, length in
@@ -331,6 +331,12 @@ static const struct gcase gcases[] = {
 	{ "shared anon", { GS(G_MMAP, 0, 4, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
 			   GS(G_WRITE, 0), INST(0, 1), GS(G_READ, 0), GS(G_FORK_READ, 0), RMV(0, 1),
 			   GS(G_READ, 0), GS(G_MINCORE, 0, 4) }, 8 },
+	{ "file mappings", { GS(G_MMAP_FILE, 0, 4, PROT_READ, MAP_PRIVATE | MAP_FIXED), INST(0, 1),
+			     GS(G_READ, 0), ADV(0, 2, MADV_POPULATE_READ),
+			     ADV(1, 1, MADV_POPULATE_READ), GS(G_FORK_READ, 0),
+			     GS(G_MMAP_FILE, 8, 4, RW, MAP_SHARED | MAP_FIXED), INST(9, 2),
+			     GS(G_WRITE, 10), ADV(8, 4, MADV_POPULATE_WRITE), RMV(8, 4),
+			     ADV(8, 4, MADV_POPULATE_WRITE) }, 12 },
 	{ "prot none", { GS(G_MMAP, 0, 4, PROT_NONE, PRIV | MAP_FIXED), INST(0, 1),
 			 GS(G_READ, 0) }, 3 },
 	{ "merge keeps the hint", { MAPA(0, 4), INST(1, 1), RMV(1, 1), MAPA(4, 4),
@@ -549,6 +555,9 @@ static long host_gstep(const struct gstep *s, long *shared_slot)
 	switch (s->kind) {
 	case G_MMAP:
 		return sys((long)mmap((void *)PGA(s->a), s->b * PG, (int)s->c, (int)s->d, -1, 0));
+	case G_MMAP_FILE:
+		return sys((long)mmap((void *)PGA(s->a), s->b * PG, (int)s->c, (int)s->d, host_file,
+				      0));
 	case G_MUNMAP:
 		return sys(syscall(SYS_munmap, PGA(s->a), s->b * PG));
 	case G_MPROTECT:
@@ -641,6 +650,9 @@ static long lab_gstep(struct mmlab_task *t, const struct gstep *s)
 	switch (s->kind) {
 	case G_MMAP:
 		err = mmlab_mmap(t, PGA(s->a), s->b * PG, (int)s->c, (int)s->d, -1, 0, &out);
+		return err ? err : (long)out;
+	case G_MMAP_FILE:
+		err = mmlab_mmap(t, PGA(s->a), s->b * PG, (int)s->c, (int)s->d, lab_file[0], 0, &out);
 		return err ? err : (long)out;
 	case G_MUNMAP:
 		return mmlab_munmap(t, PGA(s->a), s->b * PG);
@@ -765,6 +777,8 @@ static void test_guard_regions(void **state)
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_true(WIFEXITED(status));
 		assert_int_equal(mmlab_task_create(m, &cfg, &t), 0);
+		lab_file[0] = mmlab_open(t, path, O_RDWR);
+		assert_true(lab_file[0] >= 0);
 		for (int s = 0; s < c->nr; s++) {
 			long l = lab_gstep(t, &c->s[s]);
 
