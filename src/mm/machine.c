@@ -43,12 +43,15 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 
 	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
 		return -EINVAL;
+	if (cfg && cfg->no_pku != 0 && cfg->no_pku != 1)
+		return -EINVAL;
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
 	err = machine_init_memory(&mm->m, ram);
 	if (err)
 		goto free_machine;
+	mm->m.no_pku = cfg && cfg->no_pku;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
 		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
 

@@ -9,6 +9,7 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -585,6 +586,9 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		return -ENOMEM;
 	vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags) | mm->def_flags |
 		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	/* PROT_EXEC alone: the execute-only key, taken even if the mapping then fails. */
+	if (prot == PROT_EXEC)
+		vm_flags |= pkey_vm_flags(max(execute_only_pkey(tsk), 0));
 	addr = get_unmapped_area(tsk, file, addr, len, pgoff, flags, vm_flags);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "../host_cpu.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -508,6 +509,7 @@ int main(int argc, char **argv)
 	}
 	if (!host_has_anon_names)
 		printf("diffmm: host kernel has no CONFIG_ANON_VMA_NAME; names not compared\n");
+	mc.no_pku = !host_cpu_has_pku(); /* PROT_EXEC alone gets a key only on a PKU CPU */
 	if (mmlab_machine_create(&mc, &m))
 		return 2;
 	for (unsigned long s = first; s < first + count; s++)
