@@ -1,6 +1,6 @@
 /*
- * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--stop-on-mismatch] [--quiet]
- * [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
+ * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--pku|--no-pku]
+ * [--stop-on-mismatch] [--quiet] [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
  * Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
  * printed after it, so a log with its results stripped comes back as the log. Lines run in the
@@ -379,13 +379,15 @@ static int write_final_maps(struct runner *r, const char *path)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] "
-			"[--stop-on-mismatch] [--quiet] [--final-maps FILE] SCENARIO|-\n");
+			"[--pku|--no-pku] [--stop-on-mismatch] [--quiet] [--final-maps FILE] "
+			"SCENARIO|-\n");
 }
 
 struct run_opts {
 	const char *scenario;
 	const char *final_maps;
 	size_t ram;
+	int no_pku;	/* --no-pku: CPUs without protection keys; --pku (the default): with */
 };
 
 static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *o)
@@ -397,6 +399,10 @@ static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *
 
 		if (!strcmp(a, "--no-aslr")) {
 			r->cfg.no_aslr = 1;
+		} else if (!strcmp(a, "--pku")) {
+			o->no_pku = 0;
+		} else if (!strcmp(a, "--no-pku")) {
+			o->no_pku = 1;
 		} else if (!strcmp(a, "--quiet")) {
 			r->quiet = true;
 		} else if (!strcmp(a, "--stop-on-mismatch")) {
@@ -477,6 +483,7 @@ int cmd_run(int argc, char **argv)
 	if (parse_opts(argc, argv, &r, &o) || load(&r, o.scenario))
 		goto out;
 	mc.ram_bytes = o.ram;
+	mc.no_pku = o.no_pku;
 	if (mmlab_machine_create(&mc, &r.machine)) {
 		fprintf(stderr, "mmlab run: cannot create the machine\n");
 		goto out;
