@@ -206,7 +206,8 @@ MMLAB_EXPORT int mmlab_task_set_cpu(struct mmlab_task *t, unsigned int cpu);
 /*
  * Memory access by the task, faulting as the CPU would. Each returns 0, or -EFAULT with
  * @fault (if not NULL) holding the signal Linux delivers: {SIGSEGV, SEGV_MAPERR/SEGV_ACCERR,
- * si_addr}, {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
+ * si_addr}, {SIGSEGV, SEGV_PKUERR, si_addr, si_pkey} when the task's PKRU forbids the access,
+ * {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
  * -EINVAL for bad arguments, -EBUSY while the task waits for a vfork child.
  * mmlab_touch accesses one byte of every page of [addr, addr+len): "r" loads, "w" stores the
  * byte's own value (contents unchanged, the page becomes dirty), "x" fetches.
