@@ -268,6 +268,32 @@ static void test_bad_args(void **state)
 }
 
 /*
+ * Key 0 is allocated with the mm, not reserved: mm_pkey_is_allocated lets pkey_free take it
+ * back (the selftests never do), after which pkey_mprotect refuses it and pkey_alloc hands it
+ * out again. Freed and then claimed as the execute-only key, it denies the thread its own
+ * key-0 memory (arch_set_user_pkey_access with PKEY_DISABLE_ACCESS), and execute-only memory
+ * keeps key 0 (__arch_override_mprotect_pkey only takes a key above 0).
+ */
+static void test_free_key0(void **state)
+{
+	struct env *e = *state;
+	uint64_t a = map(e->t, PG, PROT_READ | PROT_WRITE), b = map(e->t, PG, PROT_READ);
+
+	assert_int_equal(mmlab_pkey_free(e->t, 0), 0);
+	assert_int_equal(mmlab_pkey_mprotect(e->t, a, PG, PROT_READ | PROT_WRITE, 0), -EINVAL);
+	assert_int_equal(mmlab_pkey_alloc(e->t, 0, 0), 0);
+	assert_int_equal(mmlab_pkey_mprotect(e->t, a, PG, PROT_READ | PROT_WRITE, 0), 0);
+	assert_int_equal(mmlab_pkey_free(e->t, 0), 0);
+	assert_int_equal(mmlab_mprotect(e->t, b, PG, PROT_EXEC), 0);
+	assert_int_equal(smaps_pkey(e->t, b), 0);
+	assert_int_equal(rdpkru(e->t), INIT_PKRU | 1);
+	expect_pkey_fault(e->t, a, "r", 0);
+	assert_int_equal(mmlab_pkey_free(e->t, 0), -EINVAL);
+	assert_int_equal(mmlab_pkey_mprotect(e->t, a, PG, PROT_READ, 0), -EINVAL);
+	assert_int_equal(mmlab_pkey_alloc(e->t, 0, 0), 1);
+}
+
+/*
  * protection_keys.c test_read_of_access_disabled_region (and _with_page_already_mapped),
  * test_write_of_write_disabled_region (and _with_page_already_mapped),
  * test_write_of_access_disabled_region, test_read_of_write_disabled_region: the thread's
@@ -546,6 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_pkru_and_init_val, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_exhaust, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_key0, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_only_mprotect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_only_mmap, setup, teardown),
