@@ -387,7 +387,8 @@ struct run_opts {
 	const char *scenario;
 	const char *final_maps;
 	size_t ram;
-	int no_pku;	/* --no-pku: CPUs without protection keys; --pku (the default): with */
+	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
+			   is given: the default, PKU */
 };
 
 static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *o)
@@ -400,9 +401,9 @@ static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *
 		if (!strcmp(a, "--no-aslr")) {
 			r->cfg.no_aslr = 1;
 		} else if (!strcmp(a, "--pku")) {
-			o->no_pku = 0;
+			o->pku = 1;
 		} else if (!strcmp(a, "--no-pku")) {
-			o->no_pku = 1;
+			o->pku = 0;
 		} else if (!strcmp(a, "--quiet")) {
 			r->quiet = true;
 		} else if (!strcmp(a, "--stop-on-mismatch")) {
@@ -476,14 +477,14 @@ int cmd_run(int argc, char **argv)
 {
 	struct mmlab_machine_config mc = { 0 };
 	struct runner r = { .next_pid = 1000 };
-	struct run_opts o = { 0 };
+	struct run_opts o = { .pku = -1 };
 	double start = now();
 	int status = 2;
 
 	if (parse_opts(argc, argv, &r, &o) || load(&r, o.scenario))
 		goto out;
 	mc.ram_bytes = o.ram;
-	mc.no_pku = o.no_pku;
+	mc.no_pku = o.pku == 0;
 	if (mmlab_machine_create(&mc, &r.machine)) {
 		fprintf(stderr, "mmlab run: cannot create the machine\n");
 		goto out;
