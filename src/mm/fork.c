@@ -3,7 +3,8 @@
  * (mm_alloc, mmput), fork's copy of an address space (dup_mm, dup_mmap), clone with or without
  * CLONE_VM, vfork, threads, and exit. A fork child gets a copy of every VMA except VM_DONTCOPY
  * ones; VM_WIPEONFORK VMAs come back empty; private pages are shared write-protected until one
- * side writes (memory.c's copy_page_range and do_wp_page); shared memory stays shared.
+ * side writes (memory.c's copy_page_range and do_wp_page); shared memory stays shared. The
+ * child copies the mm's protection-key allocations and its parent thread's PKRU (pkeys.c).
  * Left out: signals and wait (exit codes are not kept), namespaces, CLONE_FILES/CLONE_FS
  * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
  * on the CPU context its caller names, see access.c).

@@ -1,8 +1,9 @@
 /*
- * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts) and bare
- * address spaces on it, and moving bytes through the MMU. A bare space is an mm_struct with
- * page tables and no VMAs, the layer an emulator embeds when it manages its own regions; the
- * process API of the address-space layer builds VMAs on the same mm_struct.
+ * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts with or
+ * without protection keys) and bare address spaces on it, and moving bytes through the MMU. A
+ * bare space is an mm_struct with page tables and no VMAs, the layer an emulator embeds when
+ * it manages its own regions; the process API of the address-space layer builds VMAs on the
+ * same mm_struct.
  */
 #include "mm/mmzone.h"
 #include "mm/mm_types.h"

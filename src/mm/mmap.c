@@ -2,7 +2,8 @@
  * Creating mappings: the layout of a new address space (arch/x86/mm/mmap.c: mmap_base, ASLR),
  * the search for a free range (mm/mmap.c's unmapped_area*, arch/x86/kernel/sys_x86_64.c's
  * arch_get_unmapped_area*, mm/huge_memory.c's THP alignment), mmap(2), munmap(2) and brk(2)
- * (mm/mmap.c) with the kernel's order of checks. Left out: hugetlbfs (no huge pages exist, so
+ * (mm/mmap.c) with the kernel's order of checks; PROT_EXEC alone gets the execute-only
+ * protection key (pkeys.c). Left out: hugetlbfs (no huge pages exist, so
  * MAP_HUGETLB fails as on a host without reserved huge pages), memory sealing, MAP_DROPPABLE,
  * overcommit accounting (every VM_ACCOUNT charge succeeds), LSM hooks, 5-level paging and the
  * 32-bit compat bases.
