@@ -44,6 +44,9 @@ struct mmlab_space;
 struct mmlab_machine_config {
 	size_t ram_bytes;	/* RAM size; 0 means the default, 1 GiB */
 	unsigned int nr_cpus;	/* CPU contexts, 1..64; 0 means 1 */
+	int no_pku;		/* 1: CPUs without protection keys (no PKU/OSPKE); 0, the default:
+				 * with them, as most x86-64 CPUs in use. Fixed for the machine's life,
+				 * so a replay answers the same on any host */
 };
 
 /* Where and why an access stopped: the signal Linux would deliver. */
@@ -53,6 +56,7 @@ struct mmlab_fault {
 	uint64_t addr;		/* si_addr */
 	uint64_t fault_addr;	/* The first byte that could not be accessed */
 	uint64_t error_code;	/* x86 page-fault error code (0 for a general protection fault) */
+	uint32_t pkey;		/* si_pkey: the VMA's protection key, for SEGV_PKUERR */
 };
 
 /* Counters of the machine, all since creation. */
@@ -234,7 +238,8 @@ MMLAB_EXPORT int mmlab_task_set_cpu(struct mmlab_task *t, unsigned int cpu);
 /*
  * Memory access by the task, faulting as the CPU would. Each returns 0, or -EFAULT with
  * @fault (if not NULL) holding the signal Linux delivers: {SIGSEGV, SEGV_MAPERR/SEGV_ACCERR,
- * si_addr}, {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
+ * si_addr}, {SIGSEGV, SEGV_PKUERR, si_addr, si_pkey} when the task's PKRU forbids the access,
+ * {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
  * -EINVAL for bad arguments, -EBUSY while the task waits for a vfork child.
  * mmlab_touch accesses one byte of every page of [addr, addr+len): "r" loads, "w" stores the
  * byte's own value (contents unchanged, the page becomes dirty), "x" fetches.
@@ -248,12 +253,29 @@ MMLAB_EXPORT int mmlab_peek(struct mmlab_task *t, uint64_t addr, void *buf, uint
 /* mincore(2): @vec gets one byte per page (bit 0: resident). 0, -EINVAL, -ENOMEM. */
 MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len,
 			       unsigned char *vec);
-/* pkey_alloc/pkey_free/pkey_mprotect(2) as on a CPU without protection keys (this host). */
+/*
+ * Memory protection keys, as the machine's CPU has them (mmlab_machine_config.no_pku).
+ * With PKU: pkey_alloc returns a key 1..15 (ENOSPC when none is left) and writes @init_val's
+ * PKEY_DISABLE_ACCESS/PKEY_DISABLE_WRITE into the calling task's PKRU; pkey_free frees an
+ * allocated key (EINVAL otherwise); pkey_mprotect is mprotect that also sets the range's key
+ * (-1: mprotect's own rule), EINVAL for a key not allocated. PROT_EXEC alone (mmap, mprotect)
+ * gets the mm's execute-only key, whose PKRU bits deny reads and writes. Without PKU they
+ * answer as Linux 6.18 on such a CPU: pkey_alloc EINVAL once, then ENOSPC; pkey_free EINVAL;
+ * pkey_mprotect EINVAL for any key but -1.
+ */
 MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
 				  unsigned long init_val);
 MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey);
 MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
 				     int pkey);
+/*
+ * WRPKRU and RDPKRU executed by the task: its own PKRU (per thread; a fork or clone child
+ * starts with its parent's, the first task with Linux's init_pkru_value 0x55555554).
+ * Return: 0; -EFAULT with @fault = {SIGILL, ILL_ILLOPN} on a CPU without PKU (the
+ * instructions do not exist there); -EINVAL for a NULL task or result.
+ */
+MMLAB_EXPORT int mmlab_wrpkru(struct mmlab_task *t, uint32_t pkru, struct mmlab_fault *fault);
+MMLAB_EXPORT int mmlab_rdpkru(struct mmlab_task *t, uint32_t *pkru, struct mmlab_fault *fault);
 /*
  * Memory pressure on MADV_FREE pages (drops those not written since) and on MAP_DROPPABLE
  * memory (drops its pages, written or not). Returns pages freed.

@@ -14,6 +14,7 @@
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mmu/tlb.h"
 
 #include <string.h>
@@ -587,6 +588,9 @@ long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
+	/* get_user_pages' check_vma_flags: the caller's PKRU applies to its own mm. */
+	if (!arch_vma_access_permitted(tsk, vma, write, false))
+		return -EFAULT;
 	if (vma->vm_file && !vma->vm_file->shmem)
 		return populate_file_range(vma, start, end, write);
 	return populate_vma_page_range(tsk, vma, start, end, write);
@@ -740,6 +744,8 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 		long ret;
 
 		if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & VM_READ))
+			return -EINVAL;
+		if (!arch_vma_access_permitted(tsk, vma, write, false))
 			return -EINVAL;
 		if (vma->vm_file && !vma->vm_file->shmem)
 			ret = populate_file_range(vma, start, end, write);

@@ -8,11 +8,13 @@
  * and /proc/pid/pagemap encodes each entry as pte_to_pagemap_entry does for a reader with
  * CAP_SYS_ADMIN (a guard marker reads as the swap-type entry 6.18 shows, with PM_GUARD_REGION).
  * Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
- * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY) and the
- * ProtectionKey line (the host CPU has no PKU, so the kernel does not print it).
+ * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY).
+ * smaps has a ProtectionKey line only when the machine's CPUs have PKU, as arch_show_smap.
  */
 #include "mm/procfs.h"
 #include "mm/memory.h"
+#include "mm/mmzone.h"
+#include "mm/pkeys.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -265,11 +267,13 @@ static int show_smap(struct mm_struct *mm, struct vm_area_struct *vma, FILE *out
 	put_kb(out, "MMUPageSize:    ", PAGE_SIZE);
 	show_smap_counters(out, &mss, false);
 	fprintf(out, "THPeligible:    %8d\n", thp_eligible(vma));
+	if (!mm->machine->no_pku) /* arch_pkeys_enabled() */
+		fprintf(out, "ProtectionKey:  %8u\n", (unsigned int)vma_pkey(vma));
 	return show_smap_vma_flags(vma, out);
 }
 
-/* The gate area has no page tables of the process's own: every counter is zero. */
-static int show_smap_gate(FILE *out)
+/* The gate area has no page tables of the process's own: every counter is zero, its key 0. */
+static int show_smap_gate(struct mm_struct *mm, FILE *out)
 {
 	struct mem_size_stats mss = {};
 	int err;
@@ -283,6 +287,8 @@ static int show_smap_gate(FILE *out)
 	put_kb(out, "MMUPageSize:    ", PAGE_SIZE);
 	show_smap_counters(out, &mss, false);
 	fprintf(out, "THPeligible:    %8d\n", 0);
+	if (!mm->machine->no_pku)
+		fprintf(out, "ProtectionKey:  %8u\n", 0U);
 	return fputs("VmFlags: ex \n", out) == EOF ? -EIO : 0;
 }
 
@@ -302,7 +308,7 @@ int show_smaps(struct mm_struct *mm, FILE *out)
 		if (err)
 			return err;
 	}
-	return show_smap_gate(out);
+	return show_smap_gate(mm, out);
 }
 
 /**

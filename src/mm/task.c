@@ -9,6 +9,7 @@
 #include "mm/mmzone.h"
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mm/task.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
@@ -108,6 +109,8 @@ static struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab
 		free(t);
 		return NULL;
 	}
+	/* The task is a program just executed: exec's flush_thread left the default PKRU. */
+	t->tsk.pkru = pkru_init_value(machine_of(m));
 	arch_pick_mmap_layout(&t->tsk);
 	return t;
 }

@@ -14,6 +14,7 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mmu/pgrange.h"
 
 #include <string.h>
@@ -109,17 +110,19 @@ bool anon_vma_name_eq(const struct anon_vma_name *a, const struct anon_vma_name 
 
 /*
  * x86's protection_map: a private writable mapping gets read-only entries (the write fault
- * copies), a shared one writable entries; without PROT_EXEC the entry is NX.
+ * copies), a shared one writable entries; without PROT_EXEC the entry is NX. The VMA's
+ * protection key goes into every entry, PROT_NONE ones included.
  */
 pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 {
 	bool shared = vm_flags & VM_SHARED;
+	pgprot_t key = vm_flags_pte_pkey(vm_flags);
 
 	if (!(vm_flags & VM_ACCESS_FLAGS))
-		return PAGE_NONE;
+		return PAGE_NONE | key;
 	if ((vm_flags & VM_WRITE) && shared)
-		return (vm_flags & VM_EXEC) ? PAGE_SHARED_EXEC : PAGE_SHARED;
-	return (vm_flags & VM_EXEC) ? PAGE_READONLY_EXEC : PAGE_READONLY;
+		return ((vm_flags & VM_EXEC) ? PAGE_SHARED_EXEC : PAGE_SHARED) | key;
+	return ((vm_flags & VM_EXEC) ? PAGE_READONLY_EXEC : PAGE_READONLY) | key;
 }
 
 /* The VmSize/VmExe/VmStk/VmData counters (mm/mmap.c's vm_stat_account). */

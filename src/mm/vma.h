@@ -54,6 +54,8 @@ struct task {
 	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
 	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
 	struct vmacache vmacache;	/* This thread's VMA lookups */
+	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
+					 * context whenever it runs there; 0 without PKU */
 };
 
 
@@ -213,6 +215,8 @@ uint64_t task_random(struct task *tsk);
 
 /* mprotect.c */
 long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot);
+long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
+		      int pkey);
 
 /* mremap.c */
 long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,

@@ -30,7 +30,8 @@ struct env {
 
 static int setup(void **state)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = 32UL << 20 };
+	/* The texts below are those of a CPU without PKU, as this host's: no ProtectionKey. */
+	struct mmlab_machine_config mc = { .ram_bytes = 32UL << 20, .no_pku = 1 };
 	struct mmlab_task_config tc = { .seed = 7, .no_aslr = 1 };
 	struct env *e = calloc(1, sizeof(*e));
 

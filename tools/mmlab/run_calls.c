@@ -143,6 +143,37 @@ static enum run_status sys_mprotect(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+/* pkey_alloc(flags, init_val) = KEY */
+static enum run_status sys_pkey_alloc(struct runner *r, struct run_call *c)
+{
+	unsigned long a[2];
+
+	if (!args(r, c, 2, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_pkey_alloc(task_of(c), a[0], a[1]);
+	return RUN_DONE;
+}
+
+static enum run_status sys_pkey_free(struct runner *r, struct run_call *c)
+{
+	unsigned long key;
+
+	if (!arg(r, c, 0, &key))
+		return RUN_REPORTED;
+	c->ret = mmlab_pkey_free(task_of(c), (int)key);
+	return RUN_DONE;
+}
+
+static enum run_status sys_pkey_mprotect(struct runner *r, struct run_call *c)
+{
+	unsigned long a[4];
+
+	if (!args(r, c, 4, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_pkey_mprotect(task_of(c), a[0], a[1], (int)a[2], (int)a[3]);
+	return RUN_DONE;
+}
+
 /* mremap(old, old_len, new_len, flags[, new_addr]): strace shows new_addr with MREMAP_FIXED. */
 static enum run_status sys_mremap(struct runner *r, struct run_call *c)
 {
@@ -670,6 +701,9 @@ static const struct run_syscall syscalls[] = {
 	{ "syscall_0x1ce", 3, 6, RUN_K_MEM, sys_mseal },
 	{ "process_madvise", 5, 5, RUN_K_MEM, sys_process_madvise },
 	{ "pidfd_open", 2, 2, RUN_K_PROC, sys_pidfd_open },
+	{ "pkey_alloc", 2, 2, RUN_K_MEM, sys_pkey_alloc },
+	{ "pkey_free", 1, 1, RUN_K_MEM, sys_pkey_free },
+	{ "pkey_mprotect", 4, 4, RUN_K_MEM, sys_pkey_mprotect },
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
@@ -686,7 +720,7 @@ static const struct run_syscall syscalls[] = {
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
 static const char *const unsupported[] = {
-	"pkey_mprotect", "pkey_alloc", "pkey_free", "remap_file_pages",
+	"remap_file_pages",
 	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
 	"set_mempolicy_home_node", "migrate_pages", "move_pages",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
@@ -934,6 +968,30 @@ static enum run_status ps_peek(struct runner *r, struct run_call *c)
 	return st;
 }
 
+/*
+ * pkru(VALUE): the task executes WRPKRU with VALUE in EAX: 0, or the SIGILL ILL_ILLOPN a CPU
+ * without PKU raises (run with --no-pku).
+ */
+static enum run_status ps_pkru(struct runner *r, struct run_call *c)
+{
+	struct mmlab_fault f = { 0 };
+	unsigned long v;
+
+	if (c->rec->nr_args != 1) {
+		run_msg(r, c->rec->line, "pkru takes 1 argument, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 0, &v))
+		return RUN_REPORTED;
+	if (v > UINT32_MAX) {
+		run_err_at(r, c->rec->args[0], "PKRU is a 32-bit register");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	return access_done(r, c, mmlab_wrpkru(task_of(c), (uint32_t)v, &f), &f, NULL, 0);
+}
+
 struct run_pseudo {
 	enum sc_pseudo ps;
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
@@ -950,6 +1008,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_TOUCH, ps_touch },
 	{ SC_PS_POKE, ps_poke },
 	{ SC_PS_PEEK, ps_peek },
+	{ SC_PS_PKRU, ps_pkru },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */
@@ -1035,7 +1094,7 @@ bool run_call_prints_result(const struct sc_record *rec)
 		return false;
 	if (rec->pseudo)
 		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
-		       rec->pseudo == SC_PS_PEEK;
+		       rec->pseudo == SC_PS_PEEK || rec->pseudo == SC_PS_PKRU;
 	s = find_syscall(rec->name);
 	return s && (s->kind == RUN_K_MEM || s->fn == sys_clone);
 }
