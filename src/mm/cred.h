@@ -3,7 +3,8 @@
  * include/linux/capability.h, include/uapi/linux/securebits.h and the rlimit array of
  * include/linux/sched/signal.h's signal_struct that decide what the memory calls allow
  * (CAP_IPC_LOCK for mlock beyond RLIMIT_MEMLOCK, CAP_SYS_RAWIO for mappings below
- * vm.mmap_min_addr, CAP_SYS_ADMIN for the overcommit reserve, CAP_SYS_RESOURCE for raising
+ * vm.mmap_min_addr, CAP_SYS_ADMIN for the overcommit reserve, CAP_SYS_NICE for
+ * process_madvise of another process, CAP_SYS_RESOURCE for raising
  * hard limits, CAP_SETUID/CAP_SETGID/CAP_SETPCAP for changing the credentials themselves).
  * sys.c and capability.c implement the calls. Left out: user namespaces (every id is in the
  * initial namespace), supplementary groups, LSMs other than the capability module, file
@@ -27,6 +28,7 @@ typedef uint64_t kernel_cap_t;		/* One bit per capability, as the kernel's u64 v
 #define CAP_IPC_LOCK 14
 #define CAP_SYS_RAWIO 17
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 #define CAP_LAST_CAP 40			/* CAP_CHECKPOINT_RESTORE */
 #define CAP_VALID_MASK ((1ULL << (CAP_LAST_CAP + 1)) - 1)

@@ -1,9 +1,9 @@
 /*
- * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts, the
- * overcommit sysctls of util.c) and bare
- * address spaces on it, and moving bytes through the MMU. A bare space is an mm_struct with
- * page tables and no VMAs, the layer an emulator embeds when it manages its own regions; the
- * process API of the address-space layer builds VMAs on the same mm_struct.
+ * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts with or
+ * without protection keys, the overcommit sysctls of util.c) and bare address spaces on it,
+ * and moving bytes through the MMU. A bare space is an mm_struct with page tables and no
+ * VMAs, the layer an emulator embeds when it manages its own regions; the process API of the
+ * address-space layer builds VMAs on the same mm_struct.
  */
 #include "mm/mmzone.h"
 #include "mm/mm_types.h"
@@ -44,6 +44,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 
 	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
 		return -EINVAL;
+	if (cfg && cfg->no_pku != 0 && cfg->no_pku != 1)
+		return -EINVAL;
 	if (cfg && (cfg->overcommit_memory < 0 || cfg->overcommit_memory > 2 ||
 		    cfg->overcommit_ratio > INT_MAX))
 		return -EINVAL;
@@ -54,6 +56,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	if (err)
 		goto free_machine;
 	vm_commit_init(&mm->m, cfg);
+	mm->m.no_pku = cfg && cfg->no_pku;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
 		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
 

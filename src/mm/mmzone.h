@@ -60,6 +60,7 @@ struct machine {
 	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
+	bool no_pku;			/* The CPUs lack protection keys (X86_FEATURE_OSPKE off) */
 };
 
 static inline unsigned long page_to_pfn(const struct machine *m, const struct page *page)

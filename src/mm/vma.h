@@ -53,6 +53,8 @@ struct task {
 	struct vmacache vmacache;	/* This thread's VMA lookups */
 	struct cred cred;		/* Ids and capabilities (sys.c, capability.c) */
 	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
+	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
+					 * context whenever it runs there; 0 without PKU */
 };
 
 /* rlimit(): the soft limit of @res the task's process has now. */
@@ -229,6 +231,8 @@ uint64_t task_random(struct task *tsk);
 
 /* mprotect.c */
 long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot);
+long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
+		      int pkey);
 
 /* mremap.c */
 long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
@@ -241,6 +245,21 @@ long sys_munlock(struct task *tsk, unsigned long start, size_t len);
 long sys_mlockall(struct task *tsk, int flags);
 long sys_munlockall(struct task *tsk);
 long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
+/* prctl.c */
+long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long arg3,
+	      unsigned long arg4, unsigned long arg5);
+unsigned long mmf_init_flags(unsigned long flags);
+bool map_deny_write_exec(const struct mm_struct *mm, vm_flags_t old, vm_flags_t new);
+/* One range of process_madvise's iovec array. */
+struct madv_iovec {
+	unsigned long base;
+	unsigned long len;
+};
+long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
+			 size_t vlen, int behavior, unsigned int flags);
+/* mseal.c */
+long sys_mseal(struct task *tsk, unsigned long start, size_t len, unsigned long flags);
+bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
 

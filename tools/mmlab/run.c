@@ -1,6 +1,6 @@
 /*
- * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--overcommit MODE]
- * [--overcommit-ratio N] [--user UID[:GID]] [--stop-on-mismatch] [--quiet]
+ * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--pku|--no-pku]
+ * [--overcommit MODE] [--overcommit-ratio N] [--user UID[:GID]] [--stop-on-mismatch] [--quiet]
  * [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
  * Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
@@ -380,14 +380,17 @@ static int write_final_maps(struct runner *r, const char *path)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] "
-			"[--overcommit 0|1|2] [--overcommit-ratio N] [--user UID[:GID]] "
-			"[--stop-on-mismatch] [--quiet] [--final-maps FILE] SCENARIO|-\n");
+			"[--pku|--no-pku] [--overcommit 0|1|2] [--overcommit-ratio N] "
+			"[--user UID[:GID]] [--stop-on-mismatch] [--quiet] [--final-maps FILE] "
+			"SCENARIO|-\n");
 }
 
 struct run_opts {
 	const char *scenario;
 	const char *final_maps;
 	size_t ram;
+	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
+			   is given: the default, PKU */
 };
 
 static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *o)
@@ -399,6 +402,10 @@ static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *
 
 		if (!strcmp(a, "--no-aslr")) {
 			r->cfg.no_aslr = 1;
+		} else if (!strcmp(a, "--pku")) {
+			o->pku = 1;
+		} else if (!strcmp(a, "--no-pku")) {
+			o->pku = 0;
 		} else if (!strcmp(a, "--quiet")) {
 			r->quiet = true;
 		} else if (!strcmp(a, "--stop-on-mismatch")) {
@@ -483,7 +490,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct mmlab_machine_config mc = { 0 };
 	struct runner r = { .next_pid = 1000 };
-	struct run_opts o = { 0 };
+	struct run_opts o = { .pku = -1 };
 	double start = now();
 	int status = 2;
 	char err[160];
@@ -499,6 +506,8 @@ int cmd_run(int argc, char **argv)
 	}
 	mc.ram_bytes = o.ram;
 	run_machine_apply(&r.machine_log, &r.machine_opt, &mc, &r.cfg);
+	/* the recording's "pku=" unless --pku/--no-pku says otherwise */
+	mc.no_pku = run_machine_pku(&r.machine_log, o.pku) == 0;
 	if (mmlab_machine_create(&mc, &r.machine) ||
 	    run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine)) {
 		fprintf(stderr, "mmlab run: cannot create the machine\n");
