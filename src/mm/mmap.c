@@ -456,8 +456,9 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	 * the charged pages it replaces; a refusal leaves the old mappings, as 6.12+ restores
 	 * them. The munmap below returns their charge, so it is taken again for the new VMA.
 	 */
+	vma = find_vma_intersection(mm, addr, end);
 	if (!mmap_err && (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE) {
-		unsigned long old = count_accounted_pages(mm, addr, end);
+		unsigned long old = vma ? count_accounted_pages(mm, addr, end) : 0;
 
 		if (security_vm_enough_memory_mm(tsk, mm, (long)(pglen - old)))
 			return -ENOMEM;
@@ -465,7 +466,6 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		charged = pglen;
 		vm_flags |= VM_ACCOUNT;
 	}
-	vma = find_vma_intersection(mm, addr, end);
 	if (vma) {
 		err = do_vmi_align_munmap(mm, vma, addr, end);
 		if (err)
