@@ -25,6 +25,17 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
+/*
+ * What strace's printleader() puts before a line: "[pid  N] " (-f on stderr) or "N  " (-f -o
+ * FILE; none with -ff), then a timestamp. A timestamp before the pid is accepted as well.
+ */
+struct sc_leader {
+	int pid;
+	bool has_time;
+	bool time_relative;
+	double time;
+};
+
 /* A call whose entry was printed with "<unfinished ...>", waiting for its resumption. */
 struct sc_pending {
 	int pid;
@@ -33,6 +44,9 @@ struct sc_pending {
 	char *name;
 	char *text;        /* argument text up to the " <unfinished ...>" marker */
 	size_t len;
+	bool has_time;     /* the entry line's timestamp, which the joined record keeps */
+	bool time_relative;
+	double time;
 };
 
 struct sc_parser {
@@ -41,6 +55,9 @@ struct sc_parser {
 	struct sc_pending *pend; /* unfinished calls, at most one per task */
 	unsigned int nr_pend, cap_pend;
 	struct sc_record *last_call; /* receives a following "# si_addr:" expectation */
+	char *carry;                 /* a line cut by a strace message, continued by the next */
+	size_t carry_len;
+	unsigned int carry_line;
 	bool oom;
 };
 
@@ -337,26 +354,76 @@ static bool lex_quoted(struct lexer *lx, char close, size_t limit, char **out, s
 	return true;
 }
 
-/*
- * End of an fd path: the '>' matching the '<' before lx->i. The path's own '<' and '>' are
- * escaped, but strace appends device info unescaped: "3</dev/zero<char 1:5>>".
- */
-static bool fd_path_end(struct lexer *lx, size_t *end)
+static bool is_deco_name_char(char c)
 {
-	unsigned int depth = 1;
+	return is_ident_char(c) || c == '-';
+}
 
-	for (size_t j = lx->i; j < lx->len; j++) {
+/* A quoted string inside a socket decoration (a UNIX socket's path) from @j, past its end. */
+static size_t skip_deco_quoted(const struct lexer *lx, size_t j)
+{
+	for (j++; j < lx->len && lx->s[j] != '"'; j++)
+		if (lx->s[j] == '\\')
+			j++;
+	return j + 1;
+}
+
+/*
+ * strace -y/-yy decoration of an fd (or of AT_FDCWD) from the '<' at lx->i, as printfd()
+ * writes it (strace 6.1 src/util.c):
+ *
+ *	</path>                 path with '<', '>' and non-printables escaped
+ *	</dev/null<char 1:3>>   -yy: a device's type and numbers follow the path
+ *	<pipe:[123]> <socket:[123]> <anon_inode:[eventfd]> <pid:42>
+ *	<TCP:[127.0.0.1:42->127.0.0.1:80]> <UNIX-STREAM:[1->2,"/run/s"]>   -yy: unescaped
+ *	</path>(deleted)        the file was unlinked
+ *
+ * The bracketed part of "NAME:[...]" is printed unescaped (its "->" is not a closer), so it
+ * is skipped to its ']' with quoted strings in it. Sets @path (unescaped, without the device
+ * part) and @len, and leaves lx->i after the decoration.
+ */
+static bool parse_decoration(struct lexer *lx, char **path, size_t *len)
+{
+	size_t start = ++lx->i, j = start, dev = 0, end;
+
+	while (j < lx->len && is_deco_name_char(lx->s[j]))
+		j++;
+	if (j > start && j + 1 < lx->len && lx->s[j] == ':' && lx->s[j + 1] == '[') {
+		for (j += 2; j < lx->len && lx->s[j] != ']';)
+			j = lx->s[j] == '"' ? skip_deco_quoted(lx, j) : j + 1;
+		j++;
+	} else {
+		j = start;
+	}
+	for (; j < lx->len; j++) {
 		if (lx->s[j] == '\\') {
 			j++;
-		} else if (lx->s[j] == '<') {
-			depth++;
-		} else if (lx->s[j] == '>' && !--depth) {
-			*end = j;
-			return true;
+		} else if (lx->s[j] == '<' && !dev) {
+			dev = j;
+			while (j < lx->len && lx->s[j] != '>')
+				j++;
+		} else if (lx->s[j] == '>') {
+			break;
 		}
 	}
-	lex_error(lx, lx->i - 1, "unterminated fd path");
-	return false;
+	if (j >= lx->len) {
+		lex_error(lx, start - 1, "unterminated fd decoration");
+		return false;
+	}
+	end = j;
+	if (!lex_quoted(lx, 0, dev ? dev : end, path, len))
+		return false;
+	lx->i = end + 1;
+	if (lx->len - lx->i >= 9 && !memcmp(lx->s + lx->i, "(deleted)", 9))
+		lx->i += 9;
+	return true;
+}
+
+/* A '<' right after a value starts a decoration; "<<" is a shift. */
+static bool at_decoration(const struct lexer *lx)
+{
+	return lx->i < lx->len && lx->s[lx->i] == '<' &&
+	       !(lx->i + 1 < lx->len && lx->s[lx->i + 1] == '<');
 }
 
 static struct sc_value *new_value(struct lexer *lx, enum sc_vkind kind, size_t off)
@@ -471,20 +538,13 @@ static struct sc_value *parse_primary(struct lexer *lx)
 		v = new_value(lx, SC_V_NUM, off);
 		if (!v || !lex_number(lx, &v->num, NULL))
 			return NULL;
-		/* strace -y: "3</path>"; "<<" is a shift, not a path */
-		if (lx->i < lx->len && lx->s[lx->i] == '<' &&
-		    !(lx->i + 1 < lx->len && lx->s[lx->i + 1] == '<')) {
+		if (at_decoration(lx)) {
 			char *path;
-			size_t end;
 
-			lx->i++;
 			v->kind = SC_V_FD;
-			if (!fd_path_end(lx, &end) || !lex_quoted(lx, 0, end, &path, &v->str_len))
+			if (!parse_decoration(lx, &path, &v->str_len))
 				return NULL;
 			v->str = path;
-			lx->i = end + 1;
-			if (lx->len - lx->i >= 9 && !memcmp(lx->s + lx->i, "(deleted)", 9))
-				lx->i += 9;
 		}
 	} else if (c == '"') {
 		char *s;
@@ -514,6 +574,13 @@ static struct sc_value *parse_primary(struct lexer *lx)
 		}
 		if (!strcmp(v->name, "NULL")) {
 			v->kind = SC_V_NULL;
+		} else if (at_decoration(lx)) {
+			char *path;
+
+			/* AT_FDCWD</home/u> */
+			if (!parse_decoration(lx, &path, &v->str_len))
+				return NULL;
+			v->str = path;
 		} else if (lx->i < lx->len && lx->s[lx->i] == '(') {
 			lx->i++;
 			v->kind = SC_V_CALL;
@@ -760,8 +827,25 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 		if (neg)
 			res->val = -res->val;
 		res->kind = SC_RES_VALUE;
+		if (!neg && at_decoration(lx)) {
+			char *path;
+
+			/* "= 3</etc/ld.so.cache>": an fd result under strace -y */
+			if (!parse_decoration(lx, &path, &res->path_len))
+				return;
+			res->path = path;
+		}
 		skip_space(lx);
-		if (neg && lx->i < lx->len && is_ident_start(lx->s[lx->i])) {
+		if (neg && accept(lx, "(errno ")) {
+			/* print_err_ret() for an errno strace has no name for */
+			skip_space(lx);
+			if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) ||
+			    !lex_number(lx, &res->err, NULL) || !expect(lx, ")")) {
+				lex_error(lx, lx->i, "expected '(errno N)'");
+				return;
+			}
+			res->kind = SC_RES_ERROR;
+		} else if (neg && lx->i < lx->len && is_ident_start(lx->s[lx->i])) {
 			size_t e = ident_end(lx, lx->i);
 
 			if (!strace_errno_lookup(lx->s + lx->i, e - lx->i, &res->err)) {
@@ -989,10 +1073,12 @@ static void drop_pending(struct sc_parser *p, struct sc_pending *pd)
 }
 
 /* Keeps an entry printed with "<unfinished ...>" until its task resumes it. */
-static int add_pending(struct sc_parser *p, struct lexer *lx, int pid, unsigned int line,
-		       const char *name, size_t name_len, size_t args_off, size_t args_end)
+static int add_pending(struct sc_parser *p, struct lexer *lx, const struct sc_leader *ld,
+		       unsigned int line, const char *name, size_t name_len, size_t args_off,
+		       size_t args_end)
 {
-	struct sc_pending *pd = find_pending(p, pid);
+	struct sc_pending *pd = find_pending(p, ld->pid);
+	int pid = ld->pid;
 
 	if (pd) {
 		lex_error(lx, 0, "task %d already has an unfinished %s() from line %u", pid,
@@ -1012,6 +1098,9 @@ static int add_pending(struct sc_parser *p, struct lexer *lx, int pid, unsigned 
 	pd->pid = pid;
 	pd->line = line;
 	pd->col = (unsigned int)args_off + 1;
+	pd->has_time = ld->has_time;
+	pd->time_relative = ld->time_relative;
+	pd->time = ld->time;
 	pd->name = strndup(name, name_len);
 	pd->text = strndup(lx->s + args_off, args_end - args_off);
 	pd->len = args_end - args_off;
@@ -1041,13 +1130,91 @@ static bool ends_unfinished(const char *s, size_t len, size_t *cut)
 	return false;
 }
 
-/* Leading "[pid  N] " (strace on stderr) or "N  " (strace -o FILE -f). */
+
+#define SC_PID_MAX_LIMIT 4194304 /* Linux's PID_MAX_LIMIT on 64-bit: larger is no pid */
+
+/* Digits from @j as a number and a count; returns the index after them. */
+static size_t scan_digits(const struct lexer *lx, size_t j, double *v, unsigned int *n)
+{
+	*v = 0;
+	*n = 0;
+	for (; j < lx->len && is_digit(lx->s[j]); j++, (*n)++)
+		*v = *v * 10 + (lx->s[j] - '0');
+	return j;
+}
+
+/* ".digits" from @j added to @v as a fraction; returns the index after them. */
+static size_t scan_fraction(const struct lexer *lx, size_t j, double *v)
+{
+	double scale = 0.1;
+
+	if (j + 1 < lx->len && lx->s[j] == '.' && is_digit(lx->s[j + 1]))
+		for (j++; j < lx->len && is_digit(lx->s[j]); j++, scale /= 10)
+			*v += (lx->s[j] - '0') * scale;
+	return j;
+}
+
+/*
+ * A timestamp followed by a blank:
+ *	12:34:56  12:34:56.123456   -t, -tt: local time of day
+ *	1700000000.123456           -ttt: seconds since the epoch
+ *	     0.000123               -r: seconds since the previous line
+ *	12:34:56 (+     0.000123)   -t -r: the relative part is dropped
+ * -ttt and -r look alike; -r pads its seconds to six digits and -ttt has ten, so seven
+ * digits or more is the epoch. A whole number is a time only above any pid (-ttt with
+ * second precision); smaller it is a pid prefix.
+ */
+static bool parse_timestamp(struct lexer *lx, struct sc_leader *ld)
+{
+	size_t j = lx->i;
+	unsigned int n;
+	double v, part;
+
+	j = scan_digits(lx, j, &v, &n);
+	if (!n || j >= lx->len)
+		return false;
+	if (lx->s[j] == ':') {
+		for (int k = 0; k < 2; k++) {
+			if (j >= lx->len || lx->s[j] != ':')
+				return false;
+			j = scan_digits(lx, j + 1, &part, &n);
+			if (n != 2)
+				return false;
+			v = v * 60 + part;
+		}
+		j = scan_fraction(lx, j, &v);
+		ld->time_relative = false;
+	} else if (lx->s[j] == '.') {
+		ld->time_relative = n < 7;
+		j = scan_fraction(lx, j, &v);
+	} else if (v > SC_PID_MAX_LIMIT) {
+		ld->time_relative = false;
+	} else {
+		return false;
+	}
+	if (j < lx->len && lx->s[j] != ' ' && lx->s[j] != '\t')
+		return false;
+	lx->i = j;
+	ld->has_time = true;
+	ld->time = v;
+	if (!ld->time_relative && accept(lx, "(+")) {
+		skip_space(lx);
+		j = scan_fraction(lx, scan_digits(lx, lx->i, &part, &n), &part);
+		if (!n || j >= lx->len || lx->s[j] != ')') {
+			lex_error(lx, lx->i, "bad relative timestamp");
+			return false;
+		}
+		lx->i = j + 1;
+	}
+	return true;
+}
+
+/* "[pid  N] " or "N  ". */
 static int parse_pid_prefix(struct lexer *lx, int *pid)
 {
 	size_t j;
 	unsigned long v;
 
-	*pid = 0;
 	if (accept(lx, "[pid")) {
 		skip_space(lx);
 		if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !lex_number(lx, &v, NULL) ||
@@ -1061,7 +1228,7 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 	j = lx->i;
 	while (j < lx->len && is_digit(lx->s[j]))
 		j++;
-	if (j > lx->i && j < lx->len && lx->s[j] == ' ') {
+	if (j > lx->i && j < lx->len && (lx->s[j] == ' ' || lx->s[j] == '\t')) {
 		if (!lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
 			lex_error(lx, lx->i, "bad pid prefix");
 			return -EINVAL;
@@ -1071,10 +1238,79 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 	return 0;
 }
 
-static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
-					 unsigned int line, int pid, int *ret)
+static int parse_leader(struct lexer *lx, struct sc_leader *ld)
 {
-	size_t name_off = lx->i, e = ident_end(lx, lx->i), cut;
+	*ld = (struct sc_leader){ 0 };
+	skip_space(lx);
+	parse_timestamp(lx, ld);
+	if (lx->failed)
+		return -EINVAL;
+	skip_space(lx);
+	if (parse_pid_prefix(lx, &ld->pid))
+		return -EINVAL;
+	skip_space(lx);
+	if (!ld->has_time)
+		parse_timestamp(lx, ld);
+	skip_space(lx);
+	return lx->failed ? -EINVAL : 0;
+}
+
+/*
+ * strace's own lines that carry no call (its "strace: ..." diagnostics are skipped before the
+ * leader): "[ Process PID=N runs in 32 bit mode. ]", "+++ superseded by execve in pid N +++", a
+ * detached call's " <detached ...>" and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
+ */
+static bool is_noop_line(const struct lexer *lx, size_t leader_end)
+{
+	static const char *const starts[] = { "[ Process PID=", "+++ superseded by execve",
+					      "> " };
+	static const char detached[] = "<detached ...>";
+	const char *s = lx->s + leader_end;
+	size_t n = lx->len - leader_end, k;
+
+	for (k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
+		if (n >= strlen(starts[k]) && !memcmp(s, starts[k], strlen(starts[k])))
+			return true;
+	k = sizeof(detached) - 1;
+	return n >= k && !memcmp(s + n - k, detached, k);
+}
+
+/*
+ * strace -T: " <0.000012>" after the result (after "= ?" and errors too). Cuts it from the
+ * end of the text; "<unavailable>" and fd decorations have no blank before them or hold
+ * something else than a number.
+ */
+static void cut_syscall_time(struct lexer *lx)
+{
+	size_t j = lx->len;
+
+	if (!j || lx->s[j - 1] != '>')
+		return;
+	j--;
+	while (j > lx->i && (is_digit(lx->s[j - 1]) || lx->s[j - 1] == '.'))
+		j--;
+	if (j == lx->len - 1 || j < 2 || lx->s[j - 1] != '<' || lx->s[j - 2] != ' ' ||
+	    !is_digit(lx->s[j]))
+		return;
+	j -= 2;
+	while (j > lx->i && (lx->s[j - 1] == ' ' || lx->s[j - 1] == '\t'))
+		j--;
+	lx->len = j;
+}
+
+/* A call's name; "???" is strace's for a syscall whose number it could not read (stub_sysent). */
+static size_t call_name_end(const struct lexer *lx, size_t i)
+{
+	if (lx->len - i >= 3 && !memcmp(lx->s + i, "???", 3))
+		return i + 3;
+	return ident_end(lx, i);
+}
+
+static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
+					 unsigned int line, const struct sc_leader *ld, int *ret)
+{
+	int pid = ld->pid;
+	size_t name_off = lx->i, e = call_name_end(lx, lx->i), cut;
 	struct sc_record *r;
 
 	if (e == name_off || e >= lx->len || lx->s[e] != '(') {
@@ -1082,7 +1318,7 @@ static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
 		return NULL;
 	}
 	if (ends_unfinished(lx->s, lx->len, &cut) && cut > e) {
-		*ret = add_pending(p, lx, pid, line, lx->s + name_off, e - name_off, e + 1, cut);
+		*ret = add_pending(p, lx, ld, line, lx->s + name_off, e - name_off, e + 1, cut);
 		return NULL;
 	}
 	r = new_record(lx, SC_REC_CALL, line, pid);
@@ -1107,19 +1343,22 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 
 	skip_space(lx);
 	name_off = lx->i;
-	e = ident_end(lx, name_off);
+	e = call_name_end(lx, name_off);
 	if (e == name_off || !(lx->i = e, accept(lx, "resumed>"))) {
 		lex_error(lx, name_off, "expected '<... NAME resumed>'");
 		return NULL;
 	}
 	pd = find_pending(p, pid);
 	/*
-	 * strace drops the "[pid N]" prefix once a single task is left, so an unprefixed
-	 * resumption belongs to the only task with an unfinished call.
+	 * On stderr strace prints "[pid N]" only while more than one task is traced, so an
+	 * unprefixed resumption belongs to the only task with an unfinished call, and a
+	 * prefixed one may resume an entry printed without a prefix when the task was alone.
 	 */
 	if (!pd && !pid && p->nr_pend == 1) {
 		pd = &p->pend[0];
 		pid = pd->pid;
+	} else if (!pd && pid) {
+		pd = find_pending(p, 0);
 	}
 	if (!pd || strlen(pd->name) != e - name_off || memcmp(pd->name, lx->s + name_off, e - name_off)) {
 		lex_error(lx, name_off, "%.*s resumed without an unfinished call of task %d",
@@ -1143,6 +1382,9 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	r = new_record(&jl, SC_REC_CALL, pd->line, pid);
 	if (r) {
 		r->resume_line = line;
+		r->has_time = pd->has_time;
+		r->time_relative = pd->time_relative;
+		r->time = pd->time;
 		r->name = arena_strndup(p, pd->name, strlen(pd->name));
 		parse_call_body(&jl, r, 0);
 	}
@@ -1151,6 +1393,55 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	drop_pending(p, pd);
 	return lx->failed ? NULL : r;
 }
+
+/*
+ * With the trace on stderr, strace's "strace: Process N attached" (or detached) message can
+ * land inside a traced line, which then goes on on the next line:
+ *
+ *	wait4(6492, strace: Process 6492 attached
+ *	 <unfinished ...>
+ *
+ * Returns the offset of such a message that ends the text after other text, or 0.
+ */
+static size_t find_interjection(const char *s, size_t len)
+{
+	static const char msg[] = "strace: Process ";
+	size_t n = sizeof(msg) - 1, j;
+
+	for (j = len; j-- > 0;) {
+		if (j + n > len || memcmp(s + j, msg, n))
+			continue;
+		size_t k = j + n, d = k;
+
+		while (k < len && is_digit(s[k]))
+			k++;
+		if (k == d)
+			return 0;
+		if ((len - k >= 9 && !memcmp(s + k, " attached", 9)) ||
+		    (len - k == 9 && !memcmp(s + k, " detached", 9)))
+			return j;
+		return 0;
+	}
+	return 0;
+}
+
+static int carry_line(struct sc_parser *p, const char *s, size_t len, unsigned int lineno)
+{
+	char *c = malloc(len + 1);
+
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, s, len);
+	c[len] = '\0';
+	free(p->carry);
+	p->carry = c;
+	p->carry_len = len;
+	p->carry_line = lineno;
+	return 0;
+}
+
+static int feed_text(struct sc_parser *p, struct lexer *lx, unsigned int lineno,
+		     const struct sc_record **rec);
 
 /**
  * sc_parser_feed() - parse one line of a scenario.
@@ -1173,8 +1464,9 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 {
 	struct lexer lx = { .p = p, .s = line, .len = len, .split = SIZE_MAX, .line1 = lineno,
 			    .col1 = 1, .err = err };
-	struct sc_record *r = NULL;
-	int pid, ret = 0;
+	char *joined = NULL;
+	size_t cut;
+	int ret;
 
 	*rec = NULL;
 	memset(err, 0, sizeof(*err));
@@ -1185,6 +1477,39 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 			  "NUL byte in line");
 		return -EINVAL;
 	}
+	if (p->carry) {
+		joined = malloc(p->carry_len + lx.len + 1);
+		if (!joined)
+			return -ENOMEM;
+		memcpy(joined, p->carry, p->carry_len);
+		memcpy(joined + p->carry_len, line, lx.len);
+		joined[p->carry_len + lx.len] = '\0';
+		lx = (struct lexer){ .p = p, .s = joined, .len = p->carry_len + lx.len,
+				     .split = p->carry_len, .line1 = p->carry_line, .col1 = 1,
+				     .line2 = lineno, .col2 = 1, .err = err };
+		lineno = p->carry_line;
+		free(p->carry);
+		p->carry = NULL;
+	}
+	cut = find_interjection(lx.s, lx.len);
+	if (cut && !(lx.len >= 8 && !memcmp(lx.s, "strace: ", 8)))
+		ret = carry_line(p, lx.s, cut, lineno);
+	else
+		ret = feed_text(p, &lx, lineno, rec);
+	free(joined);
+	return ret;
+}
+
+/* sc_parser_feed() for one whole line of trace in @lx. */
+static int feed_text(struct sc_parser *p, struct lexer *lx_, unsigned int lineno,
+		     const struct sc_record **rec)
+{
+	struct lexer lx = *lx_;
+	const char *line = lx.s;
+	struct sc_record *r = NULL;
+	struct sc_leader ld;
+	size_t leader_end;
+	int pid, ret = 0;
 	while (lx.i < lx.len && (line[lx.i] == ' ' || line[lx.i] == '\t'))
 		lx.i++;
 	if (lx.len - lx.i >= 10 && !memcmp(line + lx.i, "# si_addr:", 10)) {
@@ -1192,12 +1517,18 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 		r = parse_si_addr(p, &lx, lineno, 0);
 		goto out;
 	}
+	if (lx.len - lx.i >= 8 && !memcmp(line + lx.i, "strace: ", 8))
+		return 0;
 	skip_space(&lx);
 	if (lx.i >= lx.len)
 		return 0;
-	if (parse_pid_prefix(&lx, &pid))
+	if (parse_leader(&lx, &ld))
 		return -EINVAL;
-	skip_space(&lx);
+	pid = ld.pid;
+	leader_end = lx.i;
+	if (is_noop_line(&lx, leader_end))
+		return 0;
+	cut_syscall_time(&lx);
 	if (accept(&lx, "---"))
 		r = parse_signal_line(&lx, lineno, pid);
 	else if (accept(&lx, "+++"))
@@ -1205,9 +1536,14 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 	else if (accept(&lx, "<..."))
 		r = parse_resumed(p, &lx, lineno, pid, &ret);
 	else if (lx.i < lx.len)
-		r = parse_call_line(p, &lx, lineno, pid, &ret);
+		r = parse_call_line(p, &lx, lineno, &ld, &ret);
 	else
 		lex_error(&lx, lx.i, "pid prefix without a call");
+	if (r && !r->has_time && ld.has_time) {
+		r->has_time = true;
+		r->time_relative = ld.time_relative;
+		r->time = ld.time;
+	}
 out:
 	if (p->oom || ret == -ENOMEM)
 		return -ENOMEM;
@@ -1224,7 +1560,8 @@ out:
 }
 
 /**
- * sc_parser_finish() - report calls left unfinished at the end of the text.
+ * sc_parser_finish() - report calls left unfinished at the end of the text, and a line that
+ * a "strace: Process N attached" message cut and no later line continued.
  * @p: the parser.
  * @rec: always set to NULL (kept for symmetry with sc_parser_feed()).
  * @err: filled for the first unfinished call.
@@ -1239,6 +1576,15 @@ int sc_parser_finish(struct sc_parser *p, const struct sc_record **rec, struct s
 	struct sc_pending *pd;
 
 	*rec = NULL;
+	if (p->carry) {
+		err->line = p->carry_line;
+		err->col = (unsigned int)p->carry_len + 1;
+		snprintf(err->msg, sizeof(err->msg),
+			 "line cut by a strace message is not continued");
+		free(p->carry);
+		p->carry = NULL;
+		return -EINVAL;
+	}
 	if (!p->nr_pend)
 		return 0;
 	pd = &p->pend[0];
@@ -1303,6 +1649,7 @@ void sc_parser_destroy(struct sc_parser *p)
 	while (p->nr_pend)
 		drop_pending(p, &p->pend[0]);
 	free(p->pend);
+	free(p->carry);
 	free(p->file);
 	free(p);
 }
