@@ -908,6 +908,15 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 			r->interrupted = true;
 			continue;
 		}
+		if (peek_str(lx, "<... resuming ")) {
+			/* restart_syscall(<... resuming interrupted read ...>): no argument */
+			const char *e = memmem(lx->s + lx->i, lx->len - lx->i, "...>", 4);
+
+			if (e && e > lx->s + lx->i + 13) {
+				lx->i = (size_t)(e - lx->s) + 4;
+				continue;
+			}
+		}
 		if (accept(lx, ")"))
 			break;
 		if (lx->i >= lx->len) {
@@ -1255,24 +1264,56 @@ static int parse_leader(struct lexer *lx, struct sc_leader *ld)
 	return lx->failed ? -EINVAL : 0;
 }
 
+/* A call strace left when it detached: "read(0,  <detached ...>". */
+static bool ends_detached(const char *s, size_t len)
+{
+	static const char detached[] = "<detached ...>";
+	size_t n = sizeof(detached) - 1;
+
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len >= n && !memcmp(s + len - n, detached, n);
+}
+
 /*
  * strace's own lines that carry no call (its "strace: ..." diagnostics are skipped before the
- * leader): "[ Process PID=N runs in 32 bit mode. ]", "+++ superseded by execve in pid N +++", a
- * detached call's " <detached ...>" and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
+ * leader): "[ Process PID=N runs in 32 bit mode. ]", a detached call's " <detached ...>" and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
  */
 static bool is_noop_line(const struct lexer *lx, size_t leader_end)
 {
-	static const char *const starts[] = { "[ Process PID=", "+++ superseded by execve",
-					      "> " };
-	static const char detached[] = "<detached ...>";
+	static const char *const starts[] = { "[ Process PID=", "> " };
 	const char *s = lx->s + leader_end;
-	size_t n = lx->len - leader_end, k;
+	size_t n = lx->len - leader_end;
 
-	for (k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
 		if (n >= strlen(starts[k]) && !memcmp(s, starts[k], strlen(starts[k])))
 			return true;
-	k = sizeof(detached) - 1;
-	return n >= k && !memcmp(s + n - k, detached, k);
+	return ends_detached(s, n);
+}
+
+/*
+ * "+++ superseded by execve in pid N +++": thread N of the task called execve, and strace
+ * goes on under the leader's pid (the kernel's de_thread()), so the "<... execve resumed>"
+ * that follows carries the leader's pid. The pending entry moves to it.
+ */
+static int parse_superseded(struct sc_parser *p, struct lexer *lx, int pid)
+{
+	struct sc_pending *pd;
+	unsigned long old;
+
+	skip_space(lx);
+	if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !lex_number(lx, &old, NULL) ||
+	    !expect(lx, "+++"))
+		return -EINVAL;
+	skip_space(lx);
+	if (lx->i < lx->len) {
+		lex_error(lx, lx->i, "unexpected text after '+++'");
+		return -EINVAL;
+	}
+	pd = old <= INT32_MAX ? find_pending(p, (int)old) : NULL;
+	if (pd && !find_pending(p, pid))
+		pd->pid = pid;
+	return 0;
 }
 
 /*
@@ -1493,7 +1534,7 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 	}
 	cut = find_interjection(lx.s, lx.len);
 	if (cut && !(lx.len >= 8 && !memcmp(lx.s, "strace: ", 8)))
-		ret = carry_line(p, lx.s, cut, lineno);
+		ret = ends_detached(lx.s, cut) ? 0 : carry_line(p, lx.s, cut, lineno);
 	else
 		ret = feed_text(p, &lx, lineno, rec);
 	free(joined);
@@ -1529,6 +1570,8 @@ static int feed_text(struct sc_parser *p, struct lexer *lx_, unsigned int lineno
 	if (is_noop_line(&lx, leader_end))
 		return 0;
 	cut_syscall_time(&lx);
+	if (accept(&lx, "+++ superseded by execve in pid"))
+		return parse_superseded(p, &lx, pid);
 	if (accept(&lx, "---"))
 		r = parse_signal_line(&lx, lineno, pid);
 	else if (accept(&lx, "+++"))
