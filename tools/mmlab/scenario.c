@@ -58,6 +58,7 @@ struct sc_parser {
 	char *carry;                 /* a line cut by a strace message, continued by the next */
 	size_t carry_len;
 	unsigned int carry_line;
+	unsigned int nr_carried;     /* lines the carried text has taken in so far */
 	bool oom;
 };
 
@@ -1330,7 +1331,7 @@ static void cut_syscall_time(struct lexer *lx)
 	j--;
 	while (j > lx->i && (is_digit(lx->s[j - 1]) || lx->s[j - 1] == '.'))
 		j--;
-	if (j == lx->len - 1 || j < 2 || lx->s[j - 1] != '<' || lx->s[j - 2] != ' ' ||
+	if (j == lx->len - 1 || j < lx->i + 2 || lx->s[j - 1] != '<' || lx->s[j - 2] != ' ' ||
 	    !is_digit(lx->s[j]))
 		return;
 	j -= 2;
@@ -1466,10 +1467,24 @@ static size_t find_interjection(const char *s, size_t len)
 	return 0;
 }
 
-static int carry_line(struct sc_parser *p, const char *s, size_t len, unsigned int lineno)
-{
-	char *c = malloc(len + 1);
+#define SC_MAX_CARRIED 16 /* lines one cut line may take in before it is called malformed */
 
+static int carry_line(struct sc_parser *p, struct lexer *lx, size_t len, unsigned int lineno,
+		      unsigned int carried)
+{
+	const char *s = lx->s;
+	char *c;
+	size_t k;
+
+	for (k = 0; k < len && (s[k] == ' ' || s[k] == '\t'); k++)
+		;
+	if (k == len)
+		return 0; /* the message alone on its line */
+	if (carried >= SC_MAX_CARRIED) {
+		lex_error(lx, 0, "line cut by strace messages %u times", carried);
+		return -EINVAL;
+	}
+	c = malloc(len + 1);
 	if (!c)
 		return -ENOMEM;
 	memcpy(c, s, len);
@@ -1478,6 +1493,7 @@ static int carry_line(struct sc_parser *p, const char *s, size_t len, unsigned i
 	p->carry = c;
 	p->carry_len = len;
 	p->carry_line = lineno;
+	p->nr_carried = carried + 1;
 	return 0;
 }
 
@@ -1505,6 +1521,7 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 {
 	struct lexer lx = { .p = p, .s = line, .len = len, .split = SIZE_MAX, .line1 = lineno,
 			    .col1 = 1, .err = err };
+	unsigned int carried = 0;
 	char *joined = NULL;
 	size_t cut;
 	int ret;
@@ -1529,12 +1546,13 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 				     .split = p->carry_len, .line1 = p->carry_line, .col1 = 1,
 				     .line2 = lineno, .col2 = 1, .err = err };
 		lineno = p->carry_line;
+		carried = p->nr_carried;
 		free(p->carry);
 		p->carry = NULL;
 	}
 	cut = find_interjection(lx.s, lx.len);
 	if (cut && !(lx.len >= 8 && !memcmp(lx.s, "strace: ", 8)))
-		ret = ends_detached(lx.s, cut) ? 0 : carry_line(p, lx.s, cut, lineno);
+		ret = ends_detached(lx.s, cut) ? 0 : carry_line(p, &lx, cut, lineno, carried);
 	else
 		ret = feed_text(p, &lx, lineno, rec);
 	free(joined);
