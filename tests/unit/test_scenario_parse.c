@@ -406,7 +406,8 @@ static void test_log_yy(void **state)
 	assert_fd(r->args[0], 9, "TCP:[127.0.0.1:37970->127.0.0.1:37733]");
 	assert_int_equal(r->nr_args, 3);
 	assert_int_equal(r->res.val, 1);
-	r = rec_at(sc, 49); /* openat(AT_FDCWD</tmp/sf>, "...", ...) = 11</tmp/parse-logs/tmp\76weird\tname> */
+	/* openat(AT_FDCWD</tmp/sf>, "...", ...) = 11</tmp/parse-logs/tmp\76weird\tname> */
+	r = rec_at(sc, 49);
 	assert_int_equal(r->args[0]->kind, SC_V_SYM);
 	assert_string_equal(r->args[0]->name, "AT_FDCWD");
 	assert_string_equal(r->args[0]->str, "/tmp/sf");

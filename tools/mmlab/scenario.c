@@ -1,12 +1,14 @@
 /*
- * Reader of the scenario language (see scenario.h): line classification, "[pid N]" prefixes,
- * the unfinished/resumed join, results, and the recursive-descent parser of argument values.
- * The syntax is what strace 6.x prints (src/strace.c printleader(), src/syscall.c
- * syscall_exiting_trace(), src/util.c string_quote(), src/printsiginfo.c); this file models
- * no Linux code. Values live in an arena owned by the parser, so a record stays valid until
- * sc_parser_destroy() and error paths have nothing to free one by one.
+ * Reader of the scenario language (see scenario.h): line classification, the leader strace
+ * puts before a line ("[pid N]" or "N " prefixes, -t/-tt/-ttt/-r timestamps), strace's own
+ * messages, -T times, the unfinished/resumed join, lines cut by "strace: Process N attached",
+ * results and records; argument values are read by scenario_value.c. The syntax is what
+ * strace 6.x prints (src/strace.c printleader(), src/syscall.c syscall_exiting_trace(),
+ * src/printsiginfo.c); this file models no Linux code. Values live in an arena owned by the
+ * parser, so a record stays valid until sc_parser_destroy() and error paths have nothing to
+ * free one by one.
  */
-#include "scenario.h"
+#include "scenario_lex.h"
 #include "strace_flags.h"
 
 #include <errno.h>
@@ -16,8 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SC_MAX_DEPTH 64 /* nesting of [ { ( before the text is called malformed */
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -98,617 +98,33 @@ static char *arena_strndup(struct sc_parser *p, const char *s, size_t n)
 	return d;
 }
 
-/*
- * The text being parsed and the map from its offsets to line:col. A joined call's text is the
- * entry line's part followed by the resumed line's part:
+/**
+ * sc_arena_alloc() - zeroed memory that lives as long as the parser.
+ * @p: the parser.
+ * @size: bytes.
  *
- *	offset 0 ........ split ........ len
- *	| entry line, col1 | resumed line, col2 |
+ * Context: single-threaded use of @p.
+ * Return: the memory, or NULL (the parser then reports -ENOMEM).
  */
-struct lexer {
-	struct sc_parser *p;
-	const char *s;
-	size_t len, i;
-	size_t split;
-	unsigned int line1, col1, line2, col2;
-	struct sc_error *err;
-	bool failed;
-	unsigned int depth;
-};
-
-static struct sc_pos lex_pos(const struct lexer *lx, size_t off)
+void *sc_arena_alloc(struct sc_parser *p, size_t size)
 {
-	if (off < lx->split)
-		return (struct sc_pos){ lx->line1, lx->col1 + (unsigned int)off };
-	return (struct sc_pos){ lx->line2, lx->col2 + (unsigned int)(off - lx->split) };
+	return arena_alloc(p, size);
 }
 
-static void __attribute__((format(printf, 3, 4)))
-lex_error(struct lexer *lx, size_t off, const char *fmt, ...)
-{
-	struct sc_pos pos = lex_pos(lx, off);
-	va_list ap;
-
-	if (lx->failed)
-		return;
-	lx->failed = true;
-	lx->err->line = pos.line;
-	lx->err->col = pos.col;
-	va_start(ap, fmt);
-	vsnprintf(lx->err->msg, sizeof(lx->err->msg), fmt, ap);
-	va_end(ap);
-}
-
-static bool is_ident_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_ident_char(char c)
-{
-	return is_ident_start(c) || (c >= '0' && c <= '9');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Skips blanks and C comments; a '#' ends the text (a trailing scenario comment). */
-static void skip_space(struct lexer *lx)
-{
-	while (lx->i < lx->len) {
-		char c = lx->s[lx->i];
-
-		if (c == ' ' || c == '\t') {
-			lx->i++;
-		} else if (c == '/' && lx->i + 1 < lx->len && lx->s[lx->i + 1] == '*') {
-			const char *end = NULL;
-
-			for (size_t j = lx->i + 2; j + 1 < lx->len; j++) {
-				if (lx->s[j] == '*' && lx->s[j + 1] == '/') {
-					end = lx->s + j;
-					break;
-				}
-			}
-			if (!end) {
-				lex_error(lx, lx->i, "unterminated comment");
-				lx->i = lx->len;
-				return;
-			}
-			lx->i = (size_t)(end - lx->s) + 2;
-		} else if (c == '#') {
-			lx->len = lx->i;
-		} else {
-			return;
-		}
-	}
-}
-
-static bool peek_str(struct lexer *lx, const char *t)
-{
-	size_t n = strlen(t);
-
-	skip_space(lx);
-	return lx->len - lx->i >= n && !memcmp(lx->s + lx->i, t, n);
-}
-
-static bool accept(struct lexer *lx, const char *t)
-{
-	if (!peek_str(lx, t))
-		return false;
-	lx->i += strlen(t);
-	return true;
-}
-
-static bool expect(struct lexer *lx, const char *t)
-{
-	if (accept(lx, t))
-		return true;
-	if (lx->i >= lx->len)
-		lex_error(lx, lx->i, "expected '%s' at end of line", t);
-	else
-		lex_error(lx, lx->i, "expected '%s', found '%c'", t, lx->s[lx->i]);
-	return false;
-}
-
-/* C number: decimal, 0x hex, 0 octal; no sign. */
-static bool lex_number(struct lexer *lx, unsigned long *out, bool *hex)
-{
-	size_t start = lx->i;
-	unsigned int base = 10;
-	unsigned long v = 0;
-	bool any = false;
-
-	if (lx->s[lx->i] == '0' && lx->i + 1 < lx->len &&
-	    (lx->s[lx->i + 1] == 'x' || lx->s[lx->i + 1] == 'X')) {
-		base = 16;
-		lx->i += 2;
-	} else if (lx->s[lx->i] == '0') {
-		base = 8;
-	}
-	if (hex)
-		*hex = base == 16;
-	for (; lx->i < lx->len; lx->i++) {
-		char c = lx->s[lx->i];
-		unsigned int d;
-
-		if (is_digit(c))
-			d = (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned int)(c - 'A' + 10);
-		else
-			break;
-		if (d >= base) {
-			lex_error(lx, lx->i, "bad digit '%c' in number", c);
-			return false;
-		}
-		if (v > (ULONG_MAX - d) / base) {
-			lex_error(lx, start, "number out of range");
-			return false;
-		}
-		v = v * base + d;
-		any = true;
-	}
-	if (base == 16 && !any) {
-		lex_error(lx, start, "hex number without digits");
-		return false;
-	}
-	if (lx->i < lx->len && is_ident_char(lx->s[lx->i])) {
-		lex_error(lx, lx->i, "bad character '%c' after number", lx->s[lx->i]);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Unescapes strace's quoting from lx->i up to @close. Escapes: \n \t \r \v \f \a \b \e \\ \"
- * \' \? \ooo (1-3 octal digits) \xHH (1-2 hex digits), as string_quote() writes them.
- */
-static bool lex_quoted(struct lexer *lx, char close, size_t limit, char **out, size_t *out_len)
-{
-	size_t start = lx->i, n = 0;
-	char *buf = arena_alloc(lx->p, limit - lx->i + 1);
-
-	if (!buf)
-		return false;
-	while (lx->i < limit && (!close || lx->s[lx->i] != close)) {
-		char c = lx->s[lx->i++];
-
-		if (c != '\\') {
-			buf[n++] = c;
-			continue;
-		}
-		if (lx->i >= limit)
-			break;
-		c = lx->s[lx->i++];
-		switch (c) {
-		case 'n': buf[n++] = '\n'; break;
-		case 't': buf[n++] = '\t'; break;
-		case 'r': buf[n++] = '\r'; break;
-		case 'v': buf[n++] = '\v'; break;
-		case 'f': buf[n++] = '\f'; break;
-		case 'a': buf[n++] = '\a'; break;
-		case 'b': buf[n++] = '\b'; break;
-		case 'e': buf[n++] = '\033'; break;
-		case '\\': case '"': case '\'': case '?': case '<': case '>':
-			buf[n++] = c;
-			break;
-		case 'x': {
-			int v = 0, k = 0, h;
-
-			while (k < 2 && lx->i < limit && (h = hexval(lx->s[lx->i])) >= 0) {
-				v = v * 16 + h;
-				lx->i++;
-				k++;
-			}
-			if (!k) {
-				lex_error(lx, lx->i - 2, "\\x without hex digits");
-				return false;
-			}
-			buf[n++] = (char)v;
-			break;
-		}
-		default:
-			if (c >= '0' && c <= '7') {
-				int v = c - '0', k = 1;
-
-				while (k < 3 && lx->i < limit && lx->s[lx->i] >= '0' &&
-				       lx->s[lx->i] <= '7') {
-					v = v * 8 + (lx->s[lx->i++] - '0');
-					k++;
-				}
-				if (v > 0xff) {
-					lex_error(lx, lx->i - 4, "octal escape out of range");
-					return false;
-				}
-				buf[n++] = (char)v;
-				break;
-			}
-			lex_error(lx, lx->i - 2, "unknown escape '\\%c'", c);
-			return false;
-		}
-	}
-	if (close && lx->i >= limit) {
-		lex_error(lx, start - 1, "unterminated string");
-		return false;
-	}
-	if (close)
-		lx->i++;
-	buf[n] = '\0';
-	*out = buf;
-	*out_len = n;
-	return true;
-}
-
-static bool is_deco_name_char(char c)
-{
-	return is_ident_char(c) || c == '-';
-}
-
-/* A quoted string inside a socket decoration (a UNIX socket's path) from @j, past its end. */
-static size_t skip_deco_quoted(const struct lexer *lx, size_t j)
-{
-	for (j++; j < lx->len && lx->s[j] != '"'; j++)
-		if (lx->s[j] == '\\')
-			j++;
-	return j + 1;
-}
-
-/*
- * strace -y/-yy decoration of an fd (or of AT_FDCWD) from the '<' at lx->i, as printfd()
- * writes it (strace 6.1 src/util.c):
+/**
+ * sc_arena_strndup() - a NUL-terminated copy of @n bytes in the parser's arena.
+ * @p: the parser.
+ * @s: the bytes.
+ * @n: how many.
  *
- *	</path>                 path with '<', '>' and non-printables escaped
- *	</dev/null<char 1:3>>   -yy: a device's type and numbers follow the path
- *	<pipe:[123]> <socket:[123]> <anon_inode:[eventfd]> <pid:42>
- *	<TCP:[127.0.0.1:42->127.0.0.1:80]> <UNIX-STREAM:[1->2,"/run/s"]>   -yy: unescaped
- *	</path>(deleted)        the file was unlinked
- *
- * The bracketed part of "NAME:[...]" is printed unescaped (its "->" is not a closer), so it
- * is skipped to its ']' with quoted strings in it. Sets @path (unescaped, without the device
- * part) and @len, and leaves lx->i after the decoration.
+ * Context: single-threaded use of @p.
+ * Return: the copy, or NULL.
  */
-static bool parse_decoration(struct lexer *lx, char **path, size_t *len)
+char *sc_arena_strndup(struct sc_parser *p, const char *s, size_t n)
 {
-	size_t start = ++lx->i, j = start, dev = 0, end;
-
-	while (j < lx->len && is_deco_name_char(lx->s[j]))
-		j++;
-	if (j > start && j + 1 < lx->len && lx->s[j] == ':' && lx->s[j + 1] == '[') {
-		for (j += 2; j < lx->len && lx->s[j] != ']';)
-			j = lx->s[j] == '"' ? skip_deco_quoted(lx, j) : j + 1;
-		j++;
-	} else {
-		j = start;
-	}
-	for (; j < lx->len; j++) {
-		if (lx->s[j] == '\\') {
-			j++;
-		} else if (lx->s[j] == '<' && !dev) {
-			dev = j;
-			while (j < lx->len && lx->s[j] != '>')
-				j++;
-		} else if (lx->s[j] == '>') {
-			break;
-		}
-	}
-	if (j >= lx->len) {
-		lex_error(lx, start - 1, "unterminated fd decoration");
-		return false;
-	}
-	end = j;
-	if (!lex_quoted(lx, 0, dev ? dev : end, path, len))
-		return false;
-	lx->i = end + 1;
-	if (lx->len - lx->i >= 9 && !memcmp(lx->s + lx->i, "(deleted)", 9))
-		lx->i += 9;
-	return true;
+	return arena_strndup(p, s, n);
 }
 
-/* A '<' right after a value starts a decoration; "<<" is a shift. */
-static bool at_decoration(const struct lexer *lx)
-{
-	return lx->i < lx->len && lx->s[lx->i] == '<' &&
-	       !(lx->i + 1 < lx->len && lx->s[lx->i + 1] == '<');
-}
-
-static struct sc_value *new_value(struct lexer *lx, enum sc_vkind kind, size_t off)
-{
-	struct sc_value *v = arena_alloc(lx->p, sizeof(*v));
-
-	if (!v) {
-		lex_error(lx, off, "out of memory");
-		return NULL;
-	}
-	v->kind = kind;
-	v->pos = lex_pos(lx, off);
-	return v;
-}
-
-/* Growable list of kids, copied into the arena when complete. */
-struct vlist {
-	struct sc_value **v;
-	unsigned int n, cap;
-};
-
-static bool vlist_add(struct lexer *lx, struct vlist *l, struct sc_value *v)
-{
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? l->cap * 2 : 8;
-		struct sc_value **nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (!nv) {
-			lex_error(lx, lx->i, "out of memory");
-			return false;
-		}
-		l->v = nv;
-		l->cap = cap;
-	}
-	l->v[l->n++] = v;
-	return true;
-}
-
-static bool vlist_finish(struct lexer *lx, struct vlist *l, struct sc_value ***kids,
-			 unsigned int *nr)
-{
-	*nr = l->n;
-	*kids = NULL;
-	if (l->n) {
-		*kids = arena_alloc(lx->p, l->n * sizeof(**kids));
-		if (!*kids) {
-			lex_error(lx, lx->i, "out of memory");
-			free(l->v);
-			return false;
-		}
-		memcpy(*kids, l->v, l->n * sizeof(**kids));
-	}
-	free(l->v);
-	return true;
-}
-
-static struct sc_value *parse_arg(struct lexer *lx);
-static struct sc_value *parse_expr(struct lexer *lx, int min_prec);
-
-/*
- * Elements up to @close. Commas separate elements; strace's signal sets ("[KILL STOP]") use
- * blanks only, so a missing comma is accepted too.
- */
-static bool parse_list(struct lexer *lx, const char *close, struct sc_value ***kids,
-		       unsigned int *nr)
-{
-	struct vlist l = { 0 };
-
-	while (!lx->failed && !accept(lx, close)) {
-		struct sc_value *v;
-
-		if (lx->i >= lx->len) {
-			lex_error(lx, lx->i, "expected '%s' at end of line", close);
-			break;
-		}
-		v = parse_arg(lx);
-		if (!v || !vlist_add(lx, &l, v))
-			break;
-		if (!accept(lx, ",") && !peek_str(lx, close) && lx->i < lx->len &&
-		    lx->s[lx->i - 1] != ' ') {
-			lex_error(lx, lx->i, "expected ',' or '%s'", close);
-			break;
-		}
-	}
-	if (lx->failed) {
-		free(l.v);
-		return false;
-	}
-	return vlist_finish(lx, &l, kids, nr);
-}
-
-static struct sc_value *parse_primary(struct lexer *lx)
-{
-	struct sc_value *v;
-	size_t off;
-	char c;
-
-	skip_space(lx);
-	off = lx->i;
-	if (lx->i >= lx->len) {
-		lex_error(lx, off, "expected a value at end of line");
-		return NULL;
-	}
-	if (++lx->depth > SC_MAX_DEPTH) {
-		lex_error(lx, off, "values nested too deeply");
-		return NULL;
-	}
-	c = lx->s[lx->i];
-	if (accept(lx, "...")) {
-		v = new_value(lx, SC_V_ELLIPSIS, off);
-	} else if (is_digit(c)) {
-		v = new_value(lx, SC_V_NUM, off);
-		if (!v || !lex_number(lx, &v->num, NULL))
-			return NULL;
-		if (at_decoration(lx)) {
-			char *path;
-
-			v->kind = SC_V_FD;
-			if (!parse_decoration(lx, &path, &v->str_len))
-				return NULL;
-			v->str = path;
-		}
-	} else if (c == '"') {
-		char *s;
-
-		lx->i++;
-		v = new_value(lx, SC_V_STR, off);
-		if (!v || !lex_quoted(lx, '"', lx->len, &s, &v->str_len))
-			return NULL;
-		v->str = s;
-		if (lx->len - lx->i >= 3 && !memcmp(lx->s + lx->i, "...", 3)) {
-			v->truncated = true;
-			lx->i += 3;
-		}
-	} else if (is_ident_start(c)) {
-		size_t end = lx->i;
-
-		while (end < lx->len && is_ident_char(lx->s[end]))
-			end++;
-		v = new_value(lx, SC_V_SYM, off);
-		if (!v)
-			return NULL;
-		v->name = arena_strndup(lx->p, lx->s + lx->i, end - lx->i);
-		lx->i = end;
-		if (!v->name) {
-			lex_error(lx, off, "out of memory");
-			return NULL;
-		}
-		if (!strcmp(v->name, "NULL")) {
-			v->kind = SC_V_NULL;
-		} else if (at_decoration(lx)) {
-			char *path;
-
-			/* AT_FDCWD</home/u> */
-			if (!parse_decoration(lx, &path, &v->str_len))
-				return NULL;
-			v->str = path;
-		} else if (lx->i < lx->len && lx->s[lx->i] == '(') {
-			lx->i++;
-			v->kind = SC_V_CALL;
-			if (!parse_list(lx, ")", &v->kids, &v->nr_kids))
-				return NULL;
-		}
-	} else if (c == '[') {
-		lx->i++;
-		v = new_value(lx, SC_V_ARRAY, off);
-		if (!v || !parse_list(lx, "]", &v->kids, &v->nr_kids))
-			return NULL;
-	} else if (c == '{') {
-		lx->i++;
-		v = new_value(lx, SC_V_STRUCT, off);
-		if (!v || !parse_list(lx, "}", &v->kids, &v->nr_kids))
-			return NULL;
-	} else if (c == '(') {
-		lx->i++;
-		v = parse_expr(lx, 0);
-		if (!v || !expect(lx, ")"))
-			return NULL;
-	} else if (c == '-' || c == '~' || c == '!') {
-		lx->i++;
-		v = new_value(lx, SC_V_UNOP, off);
-		if (!v)
-			return NULL;
-		v->op[0] = c;
-		v->lhs = parse_primary(lx);
-		if (!v->lhs)
-			return NULL;
-	} else {
-		lex_error(lx, off, "unexpected character '%c'", c);
-		return NULL;
-	}
-	lx->depth--;
-	return v;
-}
-
-static const struct binop {
-	const char *op;
-	int prec;
-} binops[] = {
-	/* longest first so "||" is not read as "|" */
-	{ "||", 1 }, { "&&", 2 }, { "==", 5 }, { "!=", 5 }, { "<<", 7 }, { ">>", 7 },
-	{ "|", 3 },  { "&", 4 },  { "+", 8 },  { "-", 8 },  { "*", 9 },  { "/", 9 },
-};
-
-static const struct binop *peek_binop(struct lexer *lx)
-{
-	skip_space(lx);
-	for (size_t k = 0; k < sizeof(binops) / sizeof(binops[0]); k++) {
-		size_t n = strlen(binops[k].op);
-
-		if (lx->len - lx->i >= n && !memcmp(lx->s + lx->i, binops[k].op, n)) {
-			/* "=>" is not "=="-anything, and "..." is not an operator */
-			return &binops[k];
-		}
-	}
-	return NULL;
-}
-
-/* Precedence climbing over C's binary operators (strace prints |, *, <<, && and ==). */
-static struct sc_value *parse_expr(struct lexer *lx, int min_prec)
-{
-	struct sc_value *lhs = parse_primary(lx);
-	const struct binop *b;
-
-	while (lhs && (b = peek_binop(lx)) && b->prec >= min_prec) {
-		struct sc_value *v = new_value(lx, SC_V_BINOP, lx->i);
-
-		if (!v)
-			return NULL;
-		memcpy(v->op, b->op, strlen(b->op));
-		lx->i += strlen(b->op);
-		v->lhs = lhs;
-		v->rhs = parse_expr(lx, b->prec + 1);
-		if (!v->rhs)
-			return NULL;
-		v->pos = lhs->pos;
-		lhs = v;
-	}
-	return lx->failed ? NULL : lhs;
-}
-
-/* An argument: [name=]expr[ => expr]. */
-static struct sc_value *parse_arg(struct lexer *lx)
-{
-	struct sc_value *v, *named = NULL;
-	size_t off, j;
-
-	skip_space(lx);
-	off = lx->i;
-	j = off;
-	while (j < lx->len && is_ident_char(lx->s[j]))
-		j++;
-	if (j > off && is_ident_start(lx->s[off]) && j < lx->len && lx->s[j] == '=' &&
-	    !(j + 1 < lx->len && (lx->s[j + 1] == '=' || lx->s[j + 1] == '>'))) {
-		named = new_value(lx, SC_V_NAMED, off);
-		if (!named)
-			return NULL;
-		named->name = arena_strndup(lx->p, lx->s + off, j - off);
-		if (!named->name) {
-			lex_error(lx, off, "out of memory");
-			return NULL;
-		}
-		lx->i = j + 1;
-	}
-	v = parse_expr(lx, 0);
-	if (v && accept(lx, "=>")) {
-		struct sc_value *c = new_value(lx, SC_V_CHANGED, off);
-
-		if (!c)
-			return NULL;
-		c->lhs = v;
-		c->rhs = parse_expr(lx, 0);
-		if (!c->rhs)
-			return NULL;
-		v = c;
-	}
-	if (!v)
-		return NULL;
-	if (named) {
-		named->lhs = v;
-		return named;
-	}
-	return v;
-}
 
 static const struct {
 	const char *name;
@@ -823,16 +239,16 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 			lex_error(lx, lx->i, "expected a number");
 			return;
 		}
-		if (!lex_number(lx, &res->val, &res->hex))
+		if (!sc_lex_number(lx, &res->val, &res->hex))
 			return;
 		if (neg)
 			res->val = -res->val;
 		res->kind = SC_RES_VALUE;
-		if (!neg && at_decoration(lx)) {
+		if (!neg && sc_at_decoration(lx)) {
 			char *path;
 
 			/* "= 3</etc/ld.so.cache>": an fd result under strace -y */
-			if (!parse_decoration(lx, &path, &res->path_len))
+			if (!sc_parse_decoration(lx, &path, &res->path_len))
 				return;
 			res->path = path;
 		}
@@ -841,7 +257,7 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 			/* print_err_ret() for an errno strace has no name for */
 			skip_space(lx);
 			if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) ||
-			    !lex_number(lx, &res->err, NULL) || !expect(lx, ")")) {
+			    !sc_lex_number(lx, &res->err, NULL) || !expect(lx, ")")) {
 				lex_error(lx, lx->i, "expected '(errno N)'");
 				return;
 			}
@@ -861,7 +277,7 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 		char *b;
 
 		lx->i++;
-		if (!lex_quoted(lx, '"', lx->len, &b, &res->bytes_len))
+		if (!sc_lex_quoted(lx, '"', lx->len, &b, &res->bytes_len))
 			return;
 		res->bytes = b;
 		res->kind = SC_RES_BYTES;
@@ -924,8 +340,8 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 			lex_error(lx, lx->i, "expected ')' at end of line");
 			break;
 		}
-		v = parse_arg(lx);
-		if (!v || !vlist_add(lx, &l, v))
+		v = sc_parse_arg(lx);
+		if (!v || !sc_vlist_add(lx, &l, v))
 			break;
 		if (!accept(lx, ",") && !peek_str(lx, ")") && !peek_str(lx, "<unfinished ...>")) {
 			if (lx->i < lx->len)
@@ -939,7 +355,7 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 		free(l.v);
 		return;
 	}
-	if (!vlist_finish(lx, &l, &r->args, &r->nr_args))
+	if (!sc_vlist_finish(lx, &l, &r->args, &r->nr_args))
 		return;
 	r->args_text = arena_strndup(lx->p, lx->s + args_start, lx->i - 1 - args_start);
 	parse_result(lx, &r->res);
@@ -979,7 +395,7 @@ static struct sc_record *parse_signal_line(struct lexer *lx, unsigned int line, 
 	}
 	lx->i = e;
 	if (peek_str(lx, "{")) {
-		r->info = parse_primary(lx);
+		r->info = sc_parse_primary(lx);
 		if (!r->info)
 			return NULL;
 	}
@@ -1007,7 +423,7 @@ static struct sc_record *parse_exit_line(struct lexer *lx, unsigned int line, in
 			lex_error(lx, lx->i, "expected an exit status");
 			return NULL;
 		}
-		if (!lex_number(lx, &v, NULL))
+		if (!sc_lex_number(lx, &v, NULL))
 			return NULL;
 		if (v > 255) {
 			lex_error(lx, lx->i, "exit status out of range");
@@ -1052,7 +468,7 @@ static struct sc_record *parse_si_addr(struct sc_parser *p, struct lexer *lx, un
 
 	if (!r)
 		return NULL;
-	v = parse_expr(lx, 0);
+	v = sc_parse_expr(lx, 0);
 	if (!v || sc_eval(v, sc_default_lookup, NULL, &r->fault_addr, lx->err))
 		return NULL;
 	skip_space(lx);
@@ -1227,7 +643,7 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 
 	if (accept(lx, "[pid")) {
 		skip_space(lx);
-		if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !lex_number(lx, &v, NULL) ||
+		if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !sc_lex_number(lx, &v, NULL) ||
 		    v == 0 || v > INT32_MAX || !expect(lx, "]")) {
 			lex_error(lx, lx->i, "bad [pid N] prefix");
 			return -EINVAL;
@@ -1239,7 +655,7 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 	while (j < lx->len && is_digit(lx->s[j]))
 		j++;
 	if (j > lx->i && j < lx->len && (lx->s[j] == ' ' || lx->s[j] == '\t')) {
-		if (!lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
+		if (!sc_lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
 			lex_error(lx, lx->i, "bad pid prefix");
 			return -EINVAL;
 		}
@@ -1278,7 +694,8 @@ static bool ends_detached(const char *s, size_t len)
 
 /*
  * strace's own lines that carry no call (its "strace: ..." diagnostics are skipped before the
- * leader): "[ Process PID=N runs in 32 bit mode. ]", a detached call's " <detached ...>" and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
+ * leader): "[ Process PID=N runs in 32 bit mode. ]", a detached call's " <detached ...>"
+ * and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
  */
 static bool is_noop_line(const struct lexer *lx, size_t leader_end)
 {
@@ -1303,7 +720,7 @@ static int parse_superseded(struct sc_parser *p, struct lexer *lx, int pid)
 	unsigned long old;
 
 	skip_space(lx);
-	if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !lex_number(lx, &old, NULL) ||
+	if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !sc_lex_number(lx, &old, NULL) ||
 	    !expect(lx, "+++"))
 		return -EINVAL;
 	skip_space(lx);
