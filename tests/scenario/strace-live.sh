@@ -23,7 +23,7 @@ check() { # LOG...
 }
 for prog in "ls /" "sh -c 'ls / | wc -l'"; do
 	for flags in "-f -y" "-f -yy -tt -T" "-f -ttt -y" "-f -r -y" "-f -t -s 8" \
-		     "-f -e trace=memory,process"; do
+		     "-f -e trace=memory,process" "-f -n -i -Y -tt -y"; do
 		eval "setarch -R strace $flags -o log $prog" >/dev/null 2>&1 || { fail=1; continue; }
 		check log
 		# on stderr: "[pid N]" prefixes and "strace: Process N attached" mixed in

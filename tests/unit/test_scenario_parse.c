@@ -589,6 +589,20 @@ static void test_leaders(void **state)
 	assert_true(sc->recs[10]->core_dumped);
 	scenario_free(sc);
 
+	/* -Y, -n, -i: "PID<comm>", "[  11]" (syscall number), "[00007f...]" (instruction pointer) */
+	sc = parse("18311<sh> 06:16:37.694300 [  11] [00007f10068e9ce7] munmap(0x1000, 4096) = 0\n"
+		   "[pid 18324<sl\\76eep>] [ 231] [????????????????] +++ exited with 0 +++\n"
+		   "getpid() = 18311<sh>\n");
+	assert_int_equal(sc->nr_errors, 0);
+	assert_int_equal(sc->recs[0]->pid, 18311);
+	assert_string_equal(sc->recs[0]->name, "munmap");
+	assert_time(sc->recs[0], 6 * 3600 + 16 * 60 + 37.6943, false);
+	assert_int_equal(sc->recs[1]->pid, 18324);
+	assert_int_equal(sc->recs[1]->kind, SC_REC_EXITED);
+	assert_int_equal(sc->recs[2]->res.val, 18311);
+	assert_string_equal(sc->recs[2]->res.path, "sh");
+	scenario_free(sc);
+
 	expect_error("12:34:56 (+ x) brk(NULL) = 0", 13, "bad relative timestamp");
 	expect_error("write(1</a\\>, \"\", 0) = 0", 8, "unterminated fd decoration");
 	expect_error("munmap(1, 2) = -1 (errno x)", 26, "expected '(errno N)'");

@@ -640,11 +640,15 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 {
 	size_t j;
 	unsigned long v;
+	char *comm;
+	size_t comm_len;
 
 	if (accept(lx, "[pid")) {
 		skip_space(lx);
 		if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !sc_lex_number(lx, &v, NULL) ||
-		    v == 0 || v > INT32_MAX || !expect(lx, "]")) {
+		    v == 0 || v > INT32_MAX ||
+		    (sc_at_decoration(lx) && !sc_parse_decoration(lx, &comm, &comm_len)) ||
+		    !expect(lx, "]")) {
 			lex_error(lx, lx->i, "bad [pid N] prefix");
 			return -EINVAL;
 		}
@@ -654,7 +658,21 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 	j = lx->i;
 	while (j < lx->len && is_digit(lx->s[j]))
 		j++;
-	if (j > lx->i && j < lx->len && (lx->s[j] == ' ' || lx->s[j] == '\t')) {
+	if (j > lx->i && j < lx->len && lx->s[j] == '<') {
+		/* "N<comm> " (-Y): the pid when a blank follows the command name */
+		struct lexer look = *lx;
+
+		look.i = j;
+		if (!sc_parse_decoration(&look, &comm, &comm_len) || look.i >= look.len ||
+		    (look.s[look.i] != ' ' && look.s[look.i] != '\t'))
+			return 0;
+		if (!sc_lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
+			lex_error(lx, lx->i, "bad pid prefix");
+			return -EINVAL;
+		}
+		lx->i = look.i;
+		*pid = (int)v;
+	} else if (j > lx->i && j < lx->len && (lx->s[j] == ' ' || lx->s[j] == '\t')) {
 		if (!sc_lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
 			lex_error(lx, lx->i, "bad pid prefix");
 			return -EINVAL;
@@ -662,6 +680,23 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 		*pid = (int)v;
 	}
 	return 0;
+}
+
+/* "[  11]" (-n, the syscall number) or "[00007f10068e9ce7]" (-i, the instruction pointer). */
+static bool skip_bracketed_number(struct lexer *lx)
+{
+	size_t j = lx->i + 1, digits = 0;
+
+	if (lx->i >= lx->len || lx->s[lx->i] != '[')
+		return false;
+	while (j < lx->len && lx->s[j] == ' ')
+		j++;
+	for (; j < lx->len && (hexval(lx->s[j]) >= 0 || lx->s[j] == '?'); j++)
+		digits++;
+	if (!digits || j >= lx->len || lx->s[j] != ']')
+		return false;
+	lx->i = j + 1;
+	return true;
 }
 
 static int parse_leader(struct lexer *lx, struct sc_leader *ld)
@@ -678,6 +713,8 @@ static int parse_leader(struct lexer *lx, struct sc_leader *ld)
 	if (!ld->has_time)
 		parse_timestamp(lx, ld);
 	skip_space(lx);
+	for (int k = 0; k < 2 && skip_bracketed_number(lx); k++)
+		skip_space(lx);
 	return lx->failed ? -EINVAL : 0;
 }
 

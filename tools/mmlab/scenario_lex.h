@@ -78,6 +78,17 @@ static inline bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+static inline int hexval(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Skips blanks and C comments; a '#' ends the text (a trailing scenario comment). */
 static inline void skip_space(struct lexer *lx)
 {

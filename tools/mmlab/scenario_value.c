@@ -72,17 +72,6 @@ bool sc_lex_number(struct lexer *lx, unsigned long *out, bool *hex)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /**
  * sc_lex_quoted() - unescape strace's quoting from lx->i.
  * @lx: the lexer, left after @close (or at @limit).
