@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 #include "strace_flags.h"
@@ -381,6 +382,40 @@ static void test_strace_logs(void **state)
 	assert_true(n >= 15);
 }
 
+/* The logs of tests/data/strace-logs (strace -f -y, -tt -T, -yy of twelve programs) too. */
+static void test_strace_logs_replayed(void **state)
+{
+	const char *base = MMLAB_SOURCE_DIR "/tests/data/strace-logs";
+	static const char *const logs[] = { "strace-f-y.log", "strace-tt-T.log", "strace-yy.log" };
+	DIR *d = opendir(base);
+	struct dirent *de;
+	unsigned int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		for (size_t k = 0; de->d_name[0] != '.' && k < sizeof(logs) / sizeof(logs[0]); k++) {
+			struct sbuf sb = SBUF_INIT;
+			struct scenario *sc;
+			char path[4096];
+
+			snprintf(path, sizeof(path), "%s/%s/%s", base, de->d_name, logs[k]);
+			if (access(path, R_OK))
+				continue;
+			assert_int_equal(scenario_load(path, 0, &sc), 0);
+			if (sc->nr_errors) {
+				sc_format_error(&sb, sc->file, &sc->errors[0]);
+				fail_msg("%s", sbuf_str(&sb));
+			}
+			assert_true(sc->nr_recs > 5);
+			scenario_free(sc);
+			n++;
+		}
+	}
+	closedir(d);
+	assert_true(n >= 12);
+}
+
 /* strace -f -tt -T -yy -o FILE: "PID  HH:MM:SS.us call(...) = R <T>", -yy decorations. */
 static void test_log_yy(void **state)
 {
@@ -719,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_errors),	    cmocka_unit_test(test_eval_errors),
 		cmocka_unit_test(test_format),	    cmocka_unit_test(test_errno_texts),
 		cmocka_unit_test(test_recordings),  cmocka_unit_test(test_strace_logs),
+		cmocka_unit_test(test_strace_logs_replayed),
 		cmocka_unit_test(test_log_yy),	    cmocka_unit_test(test_log_stderr),
 		cmocka_unit_test(test_log_flags),   cmocka_unit_test(test_log_from_source),
 		cmocka_unit_test(test_leaders),	    cmocka_unit_test(test_decoration_format),
