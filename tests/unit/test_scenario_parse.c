@@ -639,6 +639,8 @@ static void test_leaders(void **state)
 	scenario_free(sc);
 
 	expect_error("12:34:56 (+ x) brk(NULL) = 0", 13, "bad relative timestamp");
+	expect_error("+++ superseded by execve in pid x +++", 33, "expected 'superseded");
+	expect_error("[pid 5] 12:00:00", 17, "timestamp without a call");
 	expect_error("write(1</a\\>, \"\", 0) = 0", 8, "unterminated fd decoration");
 	expect_error("munmap(1, 2) = -1 (errno x)", 26, "expected '(errno N)'");
 	expect_error("wait4(1, strace: Process 5 attached\n", 10, "not continued");

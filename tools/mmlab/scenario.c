@@ -30,10 +30,10 @@ struct arena_chunk {
  * FILE; none with -ff), then a timestamp. A timestamp before the pid is accepted as well.
  */
 struct sc_leader {
-	int pid;
-	bool has_time;
-	bool time_relative;
-	double time;
+	int pid;            /* from "[pid N]" or "N "; 0 when the line has none */
+	bool has_time;      /* a timestamp was read */
+	bool time_relative; /* it was -r's: seconds since the previous line */
+	double time;        /* seconds, as struct sc_record's time */
 };
 
 /* A call whose entry was printed with "<unfinished ...>", waiting for its resumption. */
@@ -758,8 +758,10 @@ static int parse_superseded(struct sc_parser *p, struct lexer *lx, int pid)
 
 	skip_space(lx);
 	if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !sc_lex_number(lx, &old, NULL) ||
-	    !expect(lx, "+++"))
+	    !expect(lx, "+++")) {
+		lex_error(lx, lx->i, "expected 'superseded by execve in pid N +++'");
 		return -EINVAL;
+	}
 	skip_space(lx);
 	if (lx->i < lx->len) {
 		lex_error(lx, lx->i, "unexpected text after '+++'");
@@ -951,7 +953,7 @@ static int carry_line(struct sc_parser *p, struct lexer *lx, size_t len, unsigne
 	return 0;
 }
 
-static int feed_text(struct sc_parser *p, struct lexer *lx, unsigned int lineno,
+static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
 		     const struct sc_record **rec);
 
 /**
@@ -1014,15 +1016,16 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 }
 
 /* sc_parser_feed() for one whole line of trace in @lx. */
-static int feed_text(struct sc_parser *p, struct lexer *lx_, unsigned int lineno,
+static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
 		     const struct sc_record **rec)
 {
-	struct lexer lx = *lx_;
+	struct lexer lx = *text;
 	const char *line = lx.s;
 	struct sc_record *r = NULL;
 	struct sc_leader ld;
 	size_t leader_end;
 	int pid, ret = 0;
+
 	while (lx.i < lx.len && (line[lx.i] == ' ' || line[lx.i] == '\t'))
 		lx.i++;
 	if (lx.len - lx.i >= 10 && !memcmp(line + lx.i, "# si_addr:", 10)) {
@@ -1053,7 +1056,7 @@ static int feed_text(struct sc_parser *p, struct lexer *lx_, unsigned int lineno
 	else if (lx.i < lx.len)
 		r = parse_call_line(p, &lx, lineno, &ld, &ret);
 	else
-		lex_error(&lx, lx.i, "pid prefix without a call");
+		lex_error(&lx, lx.i, "pid prefix or timestamp without a call");
 	if (r && !r->has_time && ld.has_time) {
 		r->has_time = true;
 		r->time_relative = ld.time_relative;
