@@ -906,6 +906,10 @@ static size_t find_interjection(const char *s, size_t len)
 	static const char msg[] = "strace: Process ";
 	size_t n = sizeof(msg) - 1, j;
 
+	/* "... attached", "... detached", "... attached with N threads": most lines are none */
+	if (len < 8 || (memcmp(s + len - 8, "attached", 8) && memcmp(s + len - 8, "detached", 8) &&
+			memcmp(s + len - 7, "threads", 7)))
+		return 0;
 	for (j = len; j-- > 0;) {
 		if (j + n > len || memcmp(s + j, msg, n))
 			continue;
