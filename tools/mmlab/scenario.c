@@ -136,6 +136,7 @@ static const struct {
 	{ "vmstat", SC_PS_VMSTAT, 0 },	     { "meminfo", SC_PS_MEMINFO, 0 },
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
+	{ "pkru", SC_PS_PKRU, 1 },
 };
 
 /* Checks a pseudo-call's arguments; touch's mode and poke's data must be strings. */
