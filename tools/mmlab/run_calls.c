@@ -539,6 +539,24 @@ static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
 }
 
 /*
+ * A relative path of an openat line joined to the directory strace -y printed for its dirfd
+ * ("AT_FDCWD</home/u>", "3</home/u/dir>"); NULL when there is none to join.
+ */
+static char *open_dir_path(const struct run_call *c, const struct sc_value *path,
+			   unsigned int k)
+{
+	const struct sc_value *dir = k ? c->rec->args[0] : NULL;
+	char *p;
+
+	if (!path->str_len || path->str[0] == '/' || !dir || !dir->str || dir->str[0] != '/' ||
+	    (dir->kind != SC_V_SYM && dir->kind != SC_V_FD))
+		return NULL;
+	if (asprintf(&p, "%s/%.*s", dir->str, (int)path->str_len, path->str) < 0)
+		return NULL;
+	return p;
+}
+
+/*
  * open(path, flags) and openat(dirfd, path, flags): the host file is opened with the access
  * mode only, so a scenario never creates or truncates host files. The log's fd number (the
  * expected result) names the new mmlab fd from then on.
@@ -559,10 +577,16 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	}
 	if (!arg(r, c, k + 1, &flags))
 		return RUN_REPORTED;
-	p = strndup(path->str, path->str_len);
-	if (!p)
-		return RUN_REPORTED;
-	mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	/* the log's directory first; where it does not exist, the path as mmlab's cwd sees it */
+	p = open_dir_path(c, path, k);
+	mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
+	if (mfd < 0) {
+		free(p);
+		p = strndup(path->str, path->str_len);
+		if (!p)
+			return RUN_REPORTED;
+		mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	}
 	c->ret = mfd;
 	if (mfd >= 0) {
 		fd = c->rec->res.kind == SC_RES_VALUE ? (int)c->rec->res.val : mfd;
