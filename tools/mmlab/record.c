@@ -492,7 +492,8 @@ static void put_size_kb(FILE *out, const char *key, unsigned long kb)
 
 /*
  * The first line of a recording, which `mmlab run` reads back (run_machine.c): the machine
- * it was made on - RAM and swap as /proc/meminfo counts them, the overcommit sysctls, the
+ * it was made on - RAM and swap as /proc/meminfo counts them, the overcommit sysctls and
+ * vm.mmap_min_addr, the
  * CPU's protection keys - and the ids, capability sets and resource limits the traced
  * program starts with (the recorder's).
  */
@@ -509,6 +510,7 @@ static void write_machine_line(FILE *out)
 	else
 		fprintf(out, " overcommit_ratio=%lu",
 			proc_number("/proc/sys/vm/overcommit_ratio", NULL, 50));
+	fprintf(out, " mmap_min_addr=%lu", proc_number("/proc/sys/vm/mmap_min_addr", NULL, 65536));
 	fprintf(out, " pku=%s uid=%u gid=%u", cpu_has_pku() ? "yes" : "no", (unsigned)getuid(),
 		(unsigned)getgid());
 	/* A root whose capabilities were cut (a container's) answers differently: say so. */

@@ -64,6 +64,7 @@ struct run_machine {
 	int overcommit;        /* vm.overcommit_memory */
 	int overcommit_ratio;  /* vm.overcommit_ratio */
 	long overcommit_kbytes; /* vm.overcommit_kbytes (the line only) */
+	long mmap_min_addr;    /* vm.mmap_min_addr (the line only) */
 	int pku;               /* the recording CPU had protection keys (1) or not (0): the
 				  --pku/--no-pku switch's default (see run_machine_pku()) */
 	long uid, gid;         /* the first task's ids (--user UID[:GID]) */

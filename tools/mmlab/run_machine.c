@@ -1,15 +1,15 @@
 /*
  * The machine a scenario runs on: the "# machine: ram=SIZE swap=SIZE overcommit=MODE
- * overcommit_ratio=N|overcommit_kbytes=N pku=yes|no uid=UID gid=GID cap_eff=HEX cap_prm=HEX
- * rlimits=NAME:CUR:MAX,..." line `mmlab record` writes first, and the `mmlab run` options that override it (--ram,
- * --overcommit, --overcommit-ratio, --user UID[:GID]). The line's figures are the recording
- * host's: its RAM and swap (so the heuristic overcommit bound and CommitLimit come out as
- * there), vm.overcommit_memory and overcommit_ratio, whether the CPU had protection keys, and
- * the traced program's ids, capability sets (a container's root may lack some) and resource
- * limits. An option
- * beats the line; what neither says keeps Linux's defaults (mode 0, ratio 50, root with every
- * capability). Unknown keys are ignored so that newer recordings still run. Models no Linux
- * file.
+ * overcommit_ratio=N|overcommit_kbytes=N mmap_min_addr=N pku=yes|no uid=UID gid=GID
+ * cap_eff=HEX cap_prm=HEX rlimits=NAME:CUR:MAX,..." line `mmlab record` writes first, and the
+ * `mmlab run` options that override it (--ram, --overcommit, --overcommit-ratio, --pku,
+ * --no-pku, --user UID[:GID]). The line's figures are the recording host's: its RAM and swap
+ * (so the heuristic overcommit bound and CommitLimit come out as there), vm.overcommit_memory,
+ * overcommit_ratio and mmap_min_addr, whether the CPU had protection keys, and the traced
+ * program's ids, capability sets (a container's root may lack some) and resource limits. An
+ * option beats the line; what neither says keeps Linux's defaults (mode 0, ratio 50, root
+ * with every capability). Unknown keys are ignored so that newer recordings still run.
+ * Models no Linux file.
  */
 #include "run.h"
 
@@ -30,7 +30,8 @@
 void run_machine_init(struct run_machine *m)
 {
 	*m = (struct run_machine){ .overcommit = -1, .overcommit_ratio = -1, .pku = -1,
-				   .uid = -1, .gid = -1, .overcommit_kbytes = -1, .cap_eff = -1,
+				   .uid = -1, .gid = -1, .overcommit_kbytes = -1, .mmap_min_addr = -1,
+				   .cap_eff = -1,
 				   .cap_prm = -1 };
 }
 
@@ -168,6 +169,8 @@ static int parse_pair(const char *key, const char *val, struct run_machine *m)
 		return run_machine_parse_overcommit(val, false, m);
 	if (!strcmp(key, "overcommit_ratio"))
 		return run_machine_parse_overcommit(val, true, m);
+	if (!strcmp(key, "mmap_min_addr"))
+		return parse_ulong(val, 0x7ffffffff000UL, &m->mmap_min_addr);
 	if (!strcmp(key, "overcommit_kbytes"))
 		return parse_ulong(val, ULONG_MAX - 1, &m->overcommit_kbytes);
 	if (!strcmp(key, "pku")) {
@@ -270,6 +273,9 @@ void run_machine_apply(const struct run_machine *log, const struct run_machine *
 	tc->uid = uid >= 0 ? (uint32_t)uid : 0;
 	tc->gid = gid >= 0 ? (uint32_t)gid : tc->uid;
 	tc->privileged = 1; /* run_machine_task() drops what the ids do not have */
+	/* vm.mmap_min_addr: 0 in the line is a real 0, which the task config cannot say */
+	if (log->mmap_min_addr > 0)
+		tc->mmap_min_addr = (uint64_t)log->mmap_min_addr;
 	/* exec placed the mmap base below a gap of RLIMIT_STACK: the layout needs it first */
 	if (log->rlim_set & (1U << 3))
 		tc->rlimit_stack = log->rlim[3].rlim_cur;
