@@ -232,6 +232,8 @@ static void echo_line(struct runner *r, const struct run_item *it, const struct 
 	format_line(&sb, it, res);
 	fputs(sbuf_str(&sb), stdout);
 	sbuf_free(&sb);
+	if (r->live)
+		fflush(stdout); /* a live log (a pipe): each line as it comes */
 }
 
 /*
@@ -298,6 +300,8 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 	}
 	sbuf_free(&res);
 	free_item(it);
+	if (r->live)
+		fflush(stdout); /* what a pseudo-call printed, as it comes */
 	if (r->released_pid)
 		release_holds(r);
 }
@@ -422,12 +426,19 @@ oom:
 	free_item(it);
 }
 
-/* An access pseudo-call: a "# si_addr:" line after it adds an expectation. */
-static bool awaits_si_addr(const struct sc_record *rec)
+/*
+ * Records that run once the next line is parsed: an access pseudo-call, which a "# si_addr:"
+ * line after it gives an expectation, and a clone without "= PID", whose child is the new pid
+ * of the next line if it has one.
+ */
+static bool awaits_next_line(const struct sc_record *rec)
 {
-	return rec->kind == SC_REC_CALL && (rec->pseudo == SC_PS_TOUCH ||
-					    rec->pseudo == SC_PS_POKE ||
-					    rec->pseudo == SC_PS_PEEK);
+	if (rec->kind != SC_REC_CALL)
+		return false;
+	if (rec->pseudo)
+		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
+		       rec->pseudo == SC_PS_PEEK;
+	return rec->res.kind == SC_RES_NONE && run_is_clone(rec);
 }
 
 static void flush_lag(struct runner *r)
@@ -443,7 +454,10 @@ static void flush_lag(struct runner *r)
 static void process(struct runner *r, struct run_item *it)
 {
 	/* The line after an access has been parsed: its "# si_addr:" is in the record. */
+	if (r->lag && it->rec && it->pid && !run_proc_find(r, it->pid) && !find_hold(r, it->pid))
+		r->child_hint = it->pid;
 	flush_lag(r);
+	r->child_hint = 0;
 	if (!it->rec) {
 		struct sbuf none = SBUF_INIT;
 
@@ -452,7 +466,7 @@ static void process(struct runner *r, struct run_item *it)
 		free(it);
 		return;
 	}
-	if (awaits_si_addr(it->rec)) {
+	if (awaits_next_line(it->rec)) {
 		r->lag = it;
 		return;
 	}
@@ -521,10 +535,16 @@ static void src_read(struct runner *r, struct run_src *s)
 	} else if (rec) {
 		it->rec = rec;
 		it->pid = rec->pid ? rec->pid : s->pid;
-		if (rec->has_time && !rec->time_relative)
-			s->clock = rec->time;
 	}
 	s->next = it;
+}
+
+/* When a line ran, for ordering several inputs: its absolute timestamp, else its input's last. */
+static double item_time(const struct run_item *it)
+{
+	const struct sc_record *rec = it->rec;
+
+	return rec && rec->has_time && !rec->time_relative ? rec->time : it->src->clock;
 }
 
 /*
@@ -544,7 +564,7 @@ static struct run_src *next_src(struct runner *r)
 			continue;
 		if (!r->timed || r->nr_srcs == 1)
 			return s;
-		if (!best || s->clock < best->clock)
+		if (!best || item_time(s->next) < item_time(best->next))
 			best = s;
 	}
 	return best;
@@ -581,6 +601,7 @@ static void run_input(struct runner *r)
 		struct run_item *it = s->next;
 
 		s->next = NULL;
+		s->clock = item_time(it);
 		process(r, it);
 		if (progress && !(r->n.lines & 1023))
 			show_progress(r, start, &last);
@@ -919,6 +940,8 @@ static int open_srcs(struct runner *r, char **names, int nr)
 		r->nr_srcs++;
 		if (!fstat(fileno(s->f), &st) && S_ISREG(st.st_mode))
 			s->size = (unsigned long long)st.st_size;
+		else
+			r->live = true;
 		if (sc_parser_create(s->name, &s->parser))
 			return -ENOMEM;
 	}

@@ -113,6 +113,7 @@ struct runner {
 	struct run_src *srcs;          /* the inputs; several for an strace -ff set */
 	unsigned int nr_srcs;
 	bool timed;                    /* order several inputs by their timestamps */
+	bool live;                     /* an input is a pipe or terminal: flush each line */
 	bool quiet, stop_on_mismatch, strict;
 	enum run_transcript transcript;
 	struct sbuf pre;               /* RUN_TR_UNDECIDED: the lines echoed so far */
@@ -128,7 +129,8 @@ struct runner {
 	unsigned int nr_holds;
 	unsigned int nr_held;          /* items in all holds */
 	int released_pid;              /* a clone just named this pid: run its held lines */
-	struct run_item *lag;          /* an access waiting for a "# si_addr:" line */
+	struct run_item *lag;          /* a record waiting for the next line (awaits_next_line) */
+	int child_hint;                /* the next line's pid, new: a lagging clone's child */
 	struct run_unknown *unknown;   /* unknown call names */
 	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */

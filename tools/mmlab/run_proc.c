@@ -283,8 +283,8 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
  * @c: the call, on the parent.
  *
  * The child's pid is the logged result; without one, the first pid waiting for its clone
- * (it printed before the call returned), else a fresh pid that the next new pid of the log
- * takes over. CLONE_VM makes a thread of the parent's mm; otherwise mmlab forks the parent's
+ * (it printed before the call returned), or the new pid of the next line, else a fresh pid
+ * that the next new pid of the log takes over. CLONE_VM makes a thread of the parent's mm; otherwise mmlab forks the parent's
  * task, and a fork mmlab refuses leaves a pid whose calls are reported.
  *
  * Context: single-threaded.
@@ -301,6 +301,8 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
 		pid = (int)rec->res.val;
 	} else if (r->nr_holds) {
 		pid = r->holds[0].pid;
+	} else if (r->child_hint) {
+		pid = r->child_hint;
 	} else {
 		pid = r->next_pid;
 		unnamed = true;
