@@ -143,6 +143,28 @@ record-missing)
 	run 126 record -o "$tmp/d" -- "$tmp"
 	gone "$tmp/d"
 	;;
+hold)
+	# a child printing before its parent's clone returns: its lines wait for the clone, up
+	# to a bound
+	for n in 1000 17000; do
+		{ echo 'mmap(0x10000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x10000000'
+		  echo 'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>'
+		  echo '[pid     2] munmap(0x10000000, 4096) = 0'
+		  awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) print "[pid     2] getpid() = 2" }'
+		  echo '[pid     1] <... clone resumed>, child_tidptr=0x7ffff7dd0a10) = 2'
+		  echo '[pid     1] mprotect(0x10000000, 4096, PROT_READ) = 0'
+		} >"$tmp/hold.strace"
+		if [ $n = 1000 ]; then
+			# the child is a copy: its munmap leaves the parent's page
+			run 0 run "$tmp/hold.strace"
+			hasnt err "taken as a thread"
+		else
+			run 2 run "$tmp/hold.strace"
+			has err "hold.strace:3: pid 2: more than 16384 lines wait for the clone that makes it; taken as a thread of the first task"
+			has err "hold.strace:[0-9]*: expected 0, got -1 ENOMEM"
+		fi
+	done
+	;;
 signal)
 	# SIGINT and SIGTERM stop a long run cleanly: summary and --final-maps written, 128+N
 	sh "$here/genlog.sh" 1000000 >"$tmp/long.strace"
