@@ -500,6 +500,7 @@ static void src_read(struct runner *r, struct run_src *s)
 
 	if (s->eof || s->next)
 		return;
+	r->file = s->name;
 	errno = 0;
 	n = run_signal ? -1 : getline(&s->buf, &s->cap, s->f);
 	if (n < 0) {
