@@ -876,6 +876,25 @@ void cmd_run_help(FILE *f)
 	cli_help(&run_cmd, f);
 }
 
+/*
+ * The host refused the machine's memory. Under vm.overcommit_memory=2 the host charges even
+ * MAP_NORESERVE mappings against CommitLimit, so a --ram within RAM + swap can still fail.
+ */
+static void report_machine_error(int err)
+{
+	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "re");
+	int mode = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &mode) != 1)
+			mode = -1;
+		fclose(f);
+	}
+	fprintf(stderr, "mmlab run: cannot create the machine: %s%s\n", strerror(-err),
+		err == -ENOMEM && mode == 2 ? " (the host's vm.overcommit_memory is 2: a smaller "
+					      "--ram may fit its CommitLimit)" : "");
+}
+
 static void on_signal(int sig)
 {
 	run_signal = sig;
@@ -1006,7 +1025,7 @@ int cmd_run(int argc, char **argv)
 	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
 	struct run_opts o = { .r = &r };
 	double start = now();
-	int status = 2, first;
+	int status = 2, first, err;
 	char name[64];
 
 	switch (cli_parse(&run_cmd, argc, argv, &o, &first)) {
@@ -1024,8 +1043,9 @@ int cmd_run(int argc, char **argv)
 	if (open_srcs(&r, argv + first, argc - first))
 		goto out;
 	mc.ram_bytes = o.ram;
-	if (mmlab_machine_create(&mc, &r.machine)) {
-		fprintf(stderr, "mmlab run: cannot create the machine\n");
+	err = mmlab_machine_create(&mc, &r.machine);
+	if (err) {
+		report_machine_error(err);
 		goto out;
 	}
 	if (create_first_task(&r))

@@ -33,7 +33,7 @@ struct arena_chunk {
  * chunks are the line's (two lines' for a joined call) and nothing else's.
  */
 struct sc_record_box {
-	struct sc_parser *parser;    /* to forget ->last_call; NULL once the parser is gone */
+	struct sc_parser *parser;    /* forgets ->last_call; frees the record if no one else */
 	struct arena_chunk *chunks;  /* everything the record points to */
 	struct sc_record_box *next, *prev; /* the parser's live records */
 	struct sc_record rec;
