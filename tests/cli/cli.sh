@@ -143,6 +143,25 @@ record-missing)
 	run 126 record -o "$tmp/d" -- "$tmp"
 	gone "$tmp/d"
 	;;
+maps)
+	# a --maps file with a UTF-8 BOM and blank lines is accepted; a bad line is reported
+	# with its number
+	printf '\357\273\277' >"$tmp/bom.maps"
+	head -3 "$maps" >>"$tmp/bom.maps"
+	printf '\n\r\n' >>"$tmp/bom.maps"
+	tail -n +4 "$maps" >>"$tmp/bom.maps"
+	echo 'brk(NULL)' >"$tmp/brk.strace"
+	run 0 run -q -R -m "$maps" "$tmp/brk.strace"
+	cp "$tmp/out" "$tmp/want"
+	run 0 run -q -R -m "$tmp/bom.maps" "$tmp/brk.strace"
+	cmp -s "$tmp/out" "$tmp/want" || fail "the BOM or blank lines changed the layout"
+	{ head -3 "$maps"; echo "garbage"; tail -n +4 "$maps"; } >"$tmp/bad.maps"
+	run 2 run -q -R -m "$tmp/bad.maps" "$tmp/brk.strace"
+	has err "bad.maps:4: not a /proc/PID/maps line: 'garbage'"
+	: >"$tmp/empty.maps"
+	run 2 run -q -R -m "$tmp/empty.maps" "$tmp/brk.strace"
+	has err "no /proc/PID/maps line"
+	;;
 hold)
 	# a child printing before its parent's clone returns: its lines wait for the clone, up
 	# to a bound

@@ -618,28 +618,112 @@ static void run_input(struct runner *r)
 	progress_clear();
 }
 
+/* "START-END PERMS OFFSET MAJ:MIN INODE [PATH]", as /proc/PID/maps prints a VMA. */
+static bool maps_line_ok(const char *l)
+{
+	unsigned long start, end, off, ino;
+	unsigned int maj, min;
+	char perms[5];
+	int n = 0;
+
+	if (sscanf(l, "%lx-%lx %4s %lx %x:%x %lu%n", &start, &end, perms, &off, &maj, &min, &ino,
+		   &n) != 7 || strlen(perms) != 4)
+		return false;
+	return strchr("r-", perms[0]) && strchr("w-", perms[1]) && strchr("x-", perms[2]) &&
+	       strchr("ps", perms[3]) && (l[n] == '\0' || l[n] == ' ' || l[n] == '\n');
+}
+
+/*
+ * The --maps file as the library reads it: a UTF-8 byte-order mark and blank lines (an
+ * editor's, a copy's) are dropped; any other line that is not a VMA is reported with its
+ * number, which the library's -EINVAL could not say.
+ */
+static int read_maps(struct runner *r, struct sbuf *text)
+{
+	FILE *f = fopen(r->maps_path, "re");
+	unsigned int lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int err = 0;
+
+	if (!f) {
+		err = -errno;
+		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
+		return err;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *l = line;
+
+		if (!lineno++ && !strncmp(l, "\xef\xbb\xbf", 3))
+			l += 3;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!l[strspn(l, " \t")])
+			continue;
+		if (!maps_line_ok(l)) {
+			fprintf(stderr, "%s:%u: not a /proc/PID/maps line: '%.60s'\n", r->maps_path,
+				lineno, l);
+			err = -EINVAL;
+			break;
+		}
+		sbuf_printf(text, "%s\n", l);
+	}
+	if (!err && ferror(f)) {
+		err = -EIO;
+		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(EIO));
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+static int create_from_maps(struct runner *r, struct mmlab_task **task)
+{
+	struct sbuf text = SBUF_INIT;
+	FILE *f;
+	int err = read_maps(r, &text);
+
+	if (err)
+		goto out;
+	if (!text.len) {
+		fprintf(stderr, "mmlab run: %s: no /proc/PID/maps line\n", r->maps_path);
+		err = -EINVAL;
+		goto out;
+	}
+	f = fmemopen((void *)sbuf_str(&text), text.len, "r");
+	if (!f) {
+		err = -errno;
+		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
+		goto out;
+	}
+	err = mmlab_task_create_from_maps(r->machine, &r->cfg, f, task);
+	fclose(f);
+	if (err)
+		fprintf(stderr, "mmlab run: %s: cannot build the address space: %s\n",
+			r->maps_path, strerror(-err));
+out:
+	sbuf_free(&text);
+	return err;
+}
+
 static int create_first_task(struct runner *r)
 {
 	struct mmlab_task *task;
 	struct run_mm *mm;
-	FILE *f = NULL;
 	int err;
 
 	if (r->maps_path) {
-		f = fopen(r->maps_path, "re");
-		if (!f) {
-			fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
-			return -errno;
-		}
-		err = mmlab_task_create_from_maps(r->machine, &r->cfg, f, &task);
-		fclose(f);
+		err = create_from_maps(r, &task);
+		if (err)
+			return err;
 	} else {
 		err = mmlab_task_create(r->machine, &r->cfg, &task);
-	}
-	if (err) {
-		fprintf(stderr, "mmlab run: %s: cannot build the address space: %s\n",
-			r->maps_path ? r->maps_path : "task", strerror(-err));
-		return err;
+		if (err) {
+			fprintf(stderr, "mmlab run: cannot build the address space: %s\n",
+				strerror(-err));
+			return err;
+		}
 	}
 	err = run_mm_create(r, &mm);
 	if (!err && !run_proc_add(r, 0, RUN_PROC_TASK, mm, 1))
