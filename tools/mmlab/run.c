@@ -807,10 +807,11 @@ static int write_final_maps(struct runner *r, const char *path)
 	return err;
 }
 
+/* What the options set: the runner, the machine's configuration, and the run's outputs. */
 struct run_opts {
-	struct runner *r;
+	struct runner *r;                /* ->cfg: the first task's configuration */
+	struct mmlab_machine_config mc;  /* the machine mmlab_machine_create() builds */
 	const char *final_maps;
-	size_t ram;
 };
 
 static const struct cli_cmd run_cmd;
@@ -913,11 +914,11 @@ static int set_ram(void *ctx, const char *v)
 {
 	struct run_opts *o = ctx;
 
-	if (mmlab_parse_size(v, &o->ram)) {
+	if (mmlab_parse_size(v, &o->mc.ram_bytes)) {
 		cli_usage_error(&run_cmd, "bad size '%s' for --ram (a number with K, M or G)", v);
 		return -EINVAL;
 	}
-	return run_check_ram(&run_cmd, v, o->ram);
+	return run_check_ram(&run_cmd, v, o->mc.ram_bytes);
 }
 
 /* The options of `mmlab run`: one entry each (cli.h). */
@@ -1105,7 +1106,6 @@ static void free_runner(struct runner *r)
  */
 int cmd_run(int argc, char **argv)
 {
-	struct mmlab_machine_config mc = { 0 };
 	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
 	struct run_opts o = { .r = &r };
 	double start = now();
@@ -1126,8 +1126,9 @@ int cmd_run(int argc, char **argv)
 	}
 	if (open_srcs(&r, argv + first, argc - first))
 		goto out;
-	mc.ram_bytes = o.ram;
-	err = mmlab_machine_create(&mc, &r.machine);
+	/* The first line is read before the machine exists: a recording's "# machine:" line. */
+	src_read(&r, &r.srcs[0]);
+	err = mmlab_machine_create(&o.mc, &r.machine);
 	if (err) {
 		report_machine_error(err);
 		goto out;
