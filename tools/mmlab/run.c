@@ -299,11 +299,14 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 		echo_line(r, it, &res);
 	}
 	sbuf_free(&res);
-	free_item(it);
 	if (r->live)
 		fflush(stdout); /* what a pseudo-call printed, as it comes */
-	if (r->released_pid)
+	if (rec->kind == SC_REC_CALL && run_is_clone(rec)) {
+		free_item(it);
 		release_holds(r);
+		return;
+	}
+	free_item(it);
 }
 
 static struct run_hold *find_hold(struct runner *r, int pid)
@@ -341,7 +344,8 @@ static void run_hold(struct runner *r, unsigned int k)
 {
 	struct run_item *it = r->holds[k].head;
 
-	r->holds[k] = r->holds[--r->nr_holds];
+	/* keep the others in order of appearance: a clone without "= PID" takes the first */
+	memmove(&r->holds[k], &r->holds[k + 1], (--r->nr_holds - k) * sizeof(*r->holds));
 	while (it) {
 		struct run_item *next = it->next;
 
@@ -351,9 +355,11 @@ static void run_hold(struct runner *r, unsigned int k)
 	}
 }
 
+static void flush_oldest_hold(struct runner *r);
+
 /*
- * A clone named its child (->released_pid): run what the child printed meanwhile. Pids still
- * held once no clone is pending anywhere are threads strace found running.
+ * A clone returned: run what the child it named (->released_pid) printed meanwhile. Pids
+ * still held once no clone is pending anywhere are threads strace found running.
  */
 static void release_holds(struct runner *r)
 {
@@ -365,6 +371,8 @@ static void release_holds(struct runner *r)
 		if (h)
 			run_hold(r, (unsigned int)(h - r->holds));
 	}
+	while (r->nr_holds && !run_clone_unfinished(r, -1))
+		flush_oldest_hold(r);
 }
 
 /* The end of the input, or too many held lines: the oldest hold runs as it is. */

@@ -212,8 +212,15 @@ static struct run_proc *unnamed_child(struct runner *r)
 	return NULL;
 }
 
-/* Whether some input has a clone, fork or vfork entered and not returned yet. */
-static bool clone_unfinished(struct runner *r, int pid)
+/**
+ * run_clone_unfinished() - whether a clone, fork or vfork is entered and not returned yet.
+ * @r: the runner.
+ * @pid: a pid whose own unfinished calls do not count (-1: none).
+ *
+ * Context: single-threaded.
+ * Return: true when some input has such a call pending.
+ */
+bool run_clone_unfinished(struct runner *r, int pid)
 {
 	for (unsigned int s = 0; s < r->nr_srcs; s++) {
 		const char *name;
@@ -259,7 +266,7 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 		*out = first;
 		return RUN_NEW_PROC;
 	}
-	if (clone_unfinished(r, pid))
+	if (run_clone_unfinished(r, pid))
 		return RUN_NEW_HOLD;
 	if (!first->pid) {
 		first->pid = pid;
