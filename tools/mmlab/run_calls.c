@@ -347,7 +347,7 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 		return RUN_SKIPPED;
 	if (p->mm == r->procs[0]->mm) {
 		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
-			"of pid %d act on the old address space", c->rec->name, p->pid);
+			"of the first task act on the old address space", c->rec->name);
 		return RUN_SKIPPED;
 	}
 	run_msg(r, c->rec->line, "%s: loading a new program is not modelled; the later calls of "
