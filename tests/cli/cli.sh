@@ -162,6 +162,16 @@ maps)
 	run 2 run -q -R -m "$tmp/empty.maps" "$tmp/brk.strace"
 	has err "no /proc/PID/maps line"
 	;;
+progress)
+	# on a terminal, the progress line counts the lines read (parsed) and run, with the
+	# percentage of a regular file
+	command -v script >/dev/null || { echo "SKIP: no script(1)"; exit 77; }
+	sh "$here/genlog.sh" 60000 >"$tmp/long.strace"
+	script -qec "'$mmlab' run -R '$tmp/long.strace'" /dev/null >"$tmp/err" 2>&1 ||
+		fail "the run failed"
+	has err "long.strace: [0-9]* lines read and run, [0-9]* lines/s, [0-9]*%, ETA "
+	has err "long.strace: 60000 lines, "
+	;;
 hold)
 	# a child printing before its parent's clone returns: its lines wait for the clone, up
 	# to a bound
