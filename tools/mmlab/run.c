@@ -820,6 +820,8 @@ struct run_opts {
 	struct runner *r;                /* ->cfg: the first task's configuration */
 	struct mmlab_machine_config mc;  /* the machine mmlab_machine_create() builds */
 	const char *final_maps;
+	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
+			   is given: the default, PKU */
 };
 
 static const struct cli_cmd run_cmd;
@@ -861,6 +863,20 @@ static int set_strict(void *ctx, const char *v)
 {
 	(void)v;
 	((struct run_opts *)ctx)->r->strict = true;
+	return 0;
+}
+
+static int set_pku(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->pku = 1;
+	return 0;
+}
+
+static int set_no_pku(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->pku = 0;
 	return 0;
 }
 
@@ -939,6 +955,8 @@ static const struct cli_opt run_opts[] = {
 	{ "seed", 's', "N", "seed of the address randomization", set_seed },
 	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default 1G)",
 	  set_ram },
+	{ "pku", 0, NULL, "a CPU with protection keys (the default)", set_pku },
+	{ "no-pku", 0, NULL, "a CPU without protection keys", set_no_pku },
 	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },
 	{ "stop-on-mismatch", 'x', NULL, "stop at the first result that differs", set_stop },
 	{ "strict", 0, NULL, "unknown call names and pids no clone makes are errors",
@@ -1115,7 +1133,7 @@ static void free_runner(struct runner *r)
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
-	struct run_opts o = { .r = &r };
+	struct run_opts o = { .r = &r, .pku = -1 };
 	double start = now();
 	int status = 2, first, err;
 	char name[64];
@@ -1136,6 +1154,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	/* The first line is read before the machine exists: a recording's "# machine:" line. */
 	src_read(&r, &r.srcs[0]);
+	o.mc.no_pku = o.pku == 0;
 	err = mmlab_machine_create(&o.mc, &r.machine);
 	if (err) {
 		report_machine_error(err);

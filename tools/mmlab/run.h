@@ -169,6 +169,7 @@ struct run_proc *run_proc_find(struct runner *r, int pid);
 int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
 	__attribute__((warn_unused_result));
 struct run_proc *run_proc_clone(struct runner *r, struct run_call *c);
+struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line);
 struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind,
 			      struct run_mm *mm, unsigned int line);
 void run_pid_seen(struct runner *r, int pid);

@@ -285,6 +285,35 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 }
 
 /**
+ * run_proc_of() - the process a pid names, made on first sight without waiting for a clone.
+ * @r: the runner.
+ * @pid: the pid (0: the first task).
+ * @line: where it is named, for the new process.
+ *
+ * For a pid a call names (process_madvise's pidfd), not for a line's own pid: an unknown one
+ * is the first task while its pid is unknown, else taken as a thread of it.
+ *
+ * Context: single-threaded.
+ * Return: the process, or NULL when out of memory.
+ */
+struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line)
+{
+	struct run_proc *p = run_proc_find(r, pid);
+
+	if (p)
+		return p;
+	run_pid_seen(r, pid);
+	if (!r->procs[0]->pid) {
+		r->procs[0]->pid = pid;
+		return r->procs[0];
+	}
+	p = run_proc_add(r, pid, RUN_PROC_TASK, r->procs[0]->mm, line);
+	if (p)
+		p->adopted = true;
+	return p;
+}
+
+/**
  * run_proc_clone() - the child of a clone, clone3, fork or vfork that returned.
  * @r: the runner.
  * @c: the call, on the parent.
