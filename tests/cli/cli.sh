@@ -124,6 +124,12 @@ ff)
 	has err "^2 files: 10 lines, 6 calls run, 2 skipped, 0 mismatches"
 	hasnt err "taken as a thread"
 	;;
+ff-timed)
+	# strace -ff -tt of two threads: the lines of both files are merged by time, so the
+	# thread's munmap comes between its parent's mmap and mprotect
+	run 0 run -R "$data/tt.101" "$data/tt.100"
+	has err "^2 files: 8 lines, 6 calls run, 1 skipped, 0 mismatches"
+	;;
 live)
 	# results come out while the input is still being written
 	{ echo 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)'; sleep 4;
