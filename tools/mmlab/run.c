@@ -277,36 +277,30 @@ static void release_holds(struct runner *r);
 /* Runs an item whose process is known, prints its line, and frees it. */
 static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 {
-	struct sbuf res = SBUF_INIT;
 	const struct sc_record *rec = it->rec;
+	bool clone = rec->kind == SC_REC_CALL && run_is_clone(rec);
+	struct sbuf res = SBUF_INIT;
 
 	r->file = it->src->name;
 	decide_transcript(r, rec);
 	if (rec->kind == SC_REC_CALL && rec->pseudo && run_pseudo_prints(rec)) {
-		/* the pseudo-call's line heads what it prints */
-		if (r->transcript != RUN_TR_ON) {
-			struct sbuf sb = SBUF_INIT;
+		struct sbuf sb = SBUF_INIT;
 
-			format_line(&sb, it, &res);
-			fputs(sbuf_str(&sb), stdout);
-			sbuf_free(&sb);
-		} else {
-			echo_line(r, it, &res);
-		}
+		/* the pseudo-call's line heads what it prints, transcript or not */
+		format_line(&sb, it, &res);
+		fputs(sbuf_str(&sb), stdout);
+		sbuf_free(&sb);
 		run_record(r, rec, p, &res);
 	} else {
 		run_record(r, rec, p, &res);
 		echo_line(r, it, &res);
 	}
 	sbuf_free(&res);
+	free_item(it);
 	if (r->live)
 		fflush(stdout); /* what a pseudo-call printed, as it comes */
-	if (rec->kind == SC_REC_CALL && run_is_clone(rec)) {
-		free_item(it);
+	if (clone)
 		release_holds(r);
-		return;
-	}
-	free_item(it);
 }
 
 static struct run_hold *find_hold(struct runner *r, int pid)
