@@ -3,6 +3,7 @@
  * space, writes and reads them through the MMU from two CPU contexts, shows a protection fault
  * and an unmapped-page fault, unmaps, and prints the machine's counters.
  */
+#include "cli.h"
 #include "commands.h"
 #include "mmlab.h"
 
@@ -99,22 +100,69 @@ out:
 	return err;
 }
 
+static const struct cli_cmd demo_cmd;
+
+static int set_ram(void *ctx, const char *v)
+{
+	struct mmlab_machine_config *cfg = ctx;
+
+	if (mmlab_parse_size(v, &cfg->ram_bytes)) {
+		cli_usage_error(&demo_cmd, "bad size '%s' for --ram (a number with K, M or G)", v);
+		return -EINVAL;
+	}
+	return run_check_ram(&demo_cmd, v, cfg->ram_bytes);
+}
+
+static const struct cli_opt demo_opts[] = {
+	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default 1G)",
+	  set_ram },
+};
+
+static const struct cli_cmd demo_cmd = {
+	.name = "demo",
+	.operands = "",
+	.summary = "Map, write, read, protect and unmap pages through the MMU, and show the "
+		   "faults.",
+	.opts = demo_opts,
+	.nr_opts = sizeof(demo_opts) / sizeof(demo_opts[0]),
+};
+
+/**
+ * cmd_demo_help() - the help of `mmlab demo`.
+ * @f: where to print.
+ *
+ * Context: any.
+ */
+void cmd_demo_help(FILE *f)
+{
+	cli_help(&demo_cmd, f);
+}
+
+/**
+ * cmd_demo() - the `mmlab demo` command.
+ * @argc: argument count (argv[0] is "demo").
+ * @argv: arguments.
+ *
+ * Context: the process's main thread.
+ * Return: 0, 1 when the machine fails, 2 for usage errors.
+ */
 int cmd_demo(int argc, char **argv)
 {
 	struct mmlab_machine_config cfg = { .nr_cpus = 2 };
 	struct mmlab_machine *m;
-	int err;
+	int err, first;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--ram") && i + 1 < argc) {
-			if (mmlab_parse_size(argv[++i], &cfg.ram_bytes)) {
-				fprintf(stderr, "mmlab demo: bad --ram size '%s'\n", argv[i]);
-				return 2;
-			}
-		} else {
-			fprintf(stderr, "usage: mmlab demo [--ram SIZE]\n");
-			return 2;
-		}
+	switch (cli_parse(&demo_cmd, argc, argv, &cfg, &first)) {
+	case CLI_HELP:
+		return 0;
+	case CLI_USAGE:
+		return 2;
+	case CLI_OK:
+		break;
+	}
+	if (first < argc) {
+		cli_usage_error(&demo_cmd, "unexpected argument '%s'", argv[first]);
+		return 2;
 	}
 	err = mmlab_machine_create(&cfg, &m);
 	if (err) {

@@ -9,6 +9,8 @@
  * "= ?" at PTRACE_EVENT_EXIT for a task that dies inside a call. It leaves out attaching to
  * running processes, seccomp filtering and group-stop handling beyond resuming.
  */
+#include "cli.h"
+#include "commands.h"
 #include "record.h"
 #include "strace_flags.h"
 
@@ -393,9 +395,60 @@ static char *resolve_cmd(const char *cmd)
 	return buf;
 }
 
-static void usage(void)
+static int set_dir(void *ctx, const char *v)
 {
-	fprintf(stderr, "usage: mmlab record -o DIR -- CMD [ARGS...]\n");
+	*(const char **)ctx = v;
+	return 0;
+}
+
+static const struct cli_opt record_opts[] = {
+	{ "output", 'o', "DIR", "write trace.strace, initial.maps, final.maps and cmd here "
+				"(created if missing)", set_dir },
+};
+
+static const struct cli_cmd record_cmd = {
+	.name = "record",
+	.operands = "-o DIR [--] CMD [ARGS...]",
+	.summary = "Record a program's memory and process system calls (strace -f -y syntax) and "
+		   "its maps.",
+	.details = "Exit status: the command's own (128+N when signal N killed it), 2 for usage "
+		   "errors,\n127 when CMD is not found and 126 when it cannot be executed (nothing "
+		   "is written then),\n1 when tracing fails.",
+	.opts = record_opts,
+	.nr_opts = sizeof(record_opts) / sizeof(record_opts[0]),
+	.stop_at_operand = true,
+};
+
+/**
+ * cmd_record_help() - the help of `mmlab record`.
+ * @f: where to print.
+ *
+ * Context: any.
+ */
+void cmd_record_help(FILE *f)
+{
+	cli_help(&record_cmd, f);
+}
+
+/*
+ * The program execv will run, checked before anything is written: a command that does not
+ * exist leaves no directory and no file behind. Return: 0, 127 or 126 (the shell's codes).
+ */
+static int check_cmd(const char *cmd, const char *exe)
+{
+	struct stat st;
+
+	if (stat(exe, &st)) {
+		fprintf(stderr, "mmlab record: %s: %s\n", cmd,
+			strchr(cmd, '/') ? strerror(errno) : "command not found");
+		return 127;
+	}
+	if (!S_ISREG(st.st_mode) || access(exe, X_OK)) {
+		fprintf(stderr, "mmlab record: %s: %s\n", cmd,
+			S_ISDIR(st.st_mode) ? "is a directory" : strerror(EACCES));
+		return 126;
+	}
+	return 0;
 }
 
 /* A number from a /proc or /proc/sys file: the first one after @key (NULL: at the start). */
@@ -540,7 +593,8 @@ static int write_cmd(const char *dir, char **argv)
  * @argv: "record", "-o", DIR, "--", CMD, ARGS...
  *
  * Context: process context; forks and traces the command.
- * Return: the command's exit status (128+signal when killed), 2 for usage errors, 1 when
+ * Return: the command's exit status (128+signal when killed), 2 for usage errors, 127 when
+ * the command does not exist and 126 when it cannot be executed (nothing written), 1 when
  * tracing fails.
  */
 int cmd_record(int argc, char **argv)
@@ -551,42 +605,48 @@ int cmd_record(int argc, char **argv)
 	int k, status, ret;
 	pid_t pid;
 
-	for (k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "-o") && k + 1 < argc) {
-			dir = argv[++k];
-		} else if (!strcmp(argv[k], "--")) {
-			k++;
-			break;
-		} else {
-			break;
-		}
+	switch (cli_parse(&record_cmd, argc, argv, &dir, &k)) {
+	case CLI_HELP:
+		return 0;
+	case CLI_USAGE:
+		return 2;
+	case CLI_OK:
+		break;
 	}
 	if (!dir || k >= argc) {
-		usage();
+		cli_usage_error(&record_cmd, !dir ? "no output directory (-o DIR)" : "no command");
 		return 2;
+	}
+	exe = resolve_cmd(argv[k]);
+	if (!exe) {
+		fprintf(stderr, "mmlab record: out of memory\n");
+		return 1;
+	}
+	ret = check_cmd(argv[k], exe);
+	if (ret) {
+		free(exe);
+		return ret;
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		fprintf(stderr, "mmlab record: %s: %s\n", dir, strerror(errno));
+		free(exe);
 		return 1;
 	}
 	if (write_cmd(dir, argv + k)) {
 		fprintf(stderr, "mmlab record: cannot write %s/cmd\n", dir);
+		free(exe);
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/trace.strace", dir);
 	r.out = fopen(path, "w");
 	if (!r.out) {
 		fprintf(stderr, "mmlab record: %s: %s\n", path, strerror(errno));
+		free(exe);
 		return 1;
 	}
 	r.dir = dir;
 	write_machine_line(r.out);
 	fflush(r.out); /* before the fork: the child must not write it again */
-	exe = resolve_cmd(argv[k]);
-	if (!exe) {
-		fclose(r.out);
-		return 1;
-	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();

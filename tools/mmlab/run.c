@@ -1,26 +1,36 @@
 /*
- * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--pku|--no-pku]
- * [--overcommit MODE] [--overcommit-ratio N] [--user UID[:GID]] [--stop-on-mismatch] [--quiet]
- * [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
- * Each call runs on the task its pid prefix names (run_proc.c) through the table of
+ * `mmlab run [OPTIONS] SCENARIO...|-`: executes a scenario (see scenario.h) against mmlab
+ * tasks. The input streams: each line is read, parsed, run and freed before the next, so a
+ * live `strace -f -o /dev/stdout CMD | mmlab run -` works and memory does not grow with the
+ * log. Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
- * printed after it, so a log with its results stripped comes back as the log. Lines run in the
- * order their calls complete, which is the order strace saw the results. Models no Linux code.
+ * printed after it, so a log with its results stripped comes back as the log. Lines run in
+ * the order their calls complete, which is the order strace saw the results; several files
+ * (strace -ff's PREFIX.PID set) are merged by their timestamps. Models no Linux code.
  */
+#include "cli.h"
 #include "commands.h"
 #include "run.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
 #define RESULT_COLUMN 39	/* strace pads a call to this column before " = " (acolumn) */
+#define RUN_HOLD_MAX 16384	/* lines kept for pids whose clone has not returned yet */
+#define RUN_PRE_MAX (1 << 20)	/* bytes of lines kept before the transcript is decided */
+#define RUN_UNKNOWN_MAX 256	/* distinct unknown call names counted by name */
+#define RUN_RAM_MIN (64UL << 10) /* see run_set_ram() */
 
 static bool progress_shown;
+static volatile sig_atomic_t run_signal; /* SIGINT or SIGTERM received: stop reading */
 
 static void progress_clear(void)
 {
@@ -88,85 +98,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int read_all(const char *path, char **text, size_t *len)
-{
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	size_t n = 0, cap = 1 << 16;
-	char *buf;
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	buf = malloc(cap);
-	while (buf) {
-		ssize_t got;
-
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				ret = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		got = read(fd, buf + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			ret = -errno;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	if (!buf)
-		ret = -ENOMEM;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (ret) {
-		free(buf);
-		return ret;
-	}
-	*text = buf;
-	*len = n;
-	return 0;
-}
-
-static int index_lines(struct runner *r)
-{
-	unsigned int n = 0;
-
-	for (size_t i = 0; i < r->len; i++)
-		n += r->text[i] == '\n';
-	if (r->len && r->text[r->len - 1] != '\n')
-		n++;
-	r->line_off = malloc((n + 1) * sizeof(*r->line_off));
-	if (!r->line_off)
-		return -ENOMEM;
-	r->nr_lines = n;
-	n = 0;
-	r->line_off[0] = 0;
-	for (size_t i = 0; i < r->len; i++)
-		if (r->text[i] == '\n')
-			r->line_off[++n] = i + 1;
-	if (r->len && r->text[r->len - 1] != '\n')
-		r->line_off[r->nr_lines] = r->len + 1; /* as if the last line had its newline */
-	return 0;
-}
-
-/* Line @l (1-based) without its newline and trailing blanks. */
-static const char *line_text(const struct runner *r, unsigned int l, size_t *len)
-{
-	const char *s = r->text + r->line_off[l - 1];
-	size_t n = r->line_off[l] - 1 - r->line_off[l - 1];
-
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	*len = n;
-	return s;
-}
-
 static unsigned int done_line(const struct sc_record *rec)
 {
 	return rec->resume_line ? rec->resume_line : rec->line;
@@ -196,10 +127,39 @@ static void check_result(struct runner *r, const struct sc_record *rec, long got
 		r->stopped = true;
 }
 
-/* Runs one record; a result to print after its line goes to @out. */
-static void run_record(struct runner *r, const struct sc_record *rec, struct sbuf *out)
+/* A call name no Linux system call has: counted by name, an error with --strict. */
+static void count_unknown(struct runner *r, const struct sc_record *rec)
 {
-	struct run_call c = { .rec = rec, .out = out };
+	struct run_unknown *u;
+
+	r->n.unknown++;
+	if (r->strict) {
+		run_msg(r, rec->line, "%s: no system call has this name", rec->name);
+		r->n.errors++;
+	}
+	for (unsigned int k = 0; k < r->nr_unknown; k++) {
+		if (!strcmp(r->unknown[k].name, rec->name)) {
+			r->unknown[k].count++;
+			return;
+		}
+	}
+	if (r->nr_unknown == RUN_UNKNOWN_MAX)
+		return; /* still in ->n.unknown: the summary says "others" */
+	u = realloc(r->unknown, (r->nr_unknown + 1) * sizeof(*u));
+	if (!u)
+		return;
+	r->unknown = u;
+	u[r->nr_unknown].name = strdup(rec->name);
+	u[r->nr_unknown].count = 1;
+	if (u[r->nr_unknown].name)
+		r->nr_unknown++;
+}
+
+/* Runs one record of process @p; a result to print after its line goes to @out. */
+static void run_record(struct runner *r, const struct sc_record *rec, struct run_proc *p,
+		       struct sbuf *out)
+{
+	struct run_call c = { .rec = rec, .proc = p, .out = out };
 	enum run_status st;
 
 	if (rec->kind == SC_REC_SI_ADDR) {
@@ -209,16 +169,10 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct sbu
 	}
 	if (rec->kind == SC_REC_SIGNAL)
 		return;
-	c.proc = run_proc_of(r, rec->pid, rec->line);
-	if (!c.proc) {
-		run_msg(r, rec->line, "out of memory");
-		r->n.errors++;
-		return;
-	}
 	if (rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
-		c.proc->exited = true;
-		if (rec->kind == SC_REC_KILLED && c.proc->mm)
-			c.proc->mm->exited = true;
+		p->exited = true;
+		if (rec->kind == SC_REC_KILLED && p->mm)
+			p->mm->exited = true;
 		return;
 	}
 	st = run_call(r, &c);
@@ -235,104 +189,543 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct sbu
 		break;
 	case RUN_SKIPPED:
 		r->n.skipped++;
+		if (!rec->pseudo && !run_known_syscall(rec->name))
+			count_unknown(r, rec);
 		break;
 	case RUN_REPORTED:
 		break;
 	}
 }
 
-/* Prints line @l as the transcript shows it: with @res appended, padded as strace pads. */
-static void echo_line(struct runner *r, unsigned int l, const struct sbuf *res)
+/* The line as the transcript shows it: with @res appended, padded as strace pads. */
+static void format_line(struct sbuf *sb, const struct run_item *it, const struct sbuf *res)
 {
-	size_t n;
-	const char *s = line_text(r, l, &n);
+	size_t n = it->len;
 
-	fwrite(s, 1, n, stdout);
+	while (n && (it->text[n - 1] == ' ' || it->text[n - 1] == '\t' || it->text[n - 1] == '\r'))
+		n--;
+	sbuf_printf(sb, "%.*s", (int)n, it->text);
 	if (res->len) {
 		for (; n < RESULT_COLUMN; n++)
-			putchar(' ');
-		printf(" %s", sbuf_str(res));
+			sbuf_puts(sb, " ");
+		sbuf_printf(sb, " %s", sbuf_str(res));
 	}
-	putchar('\n');
+	sbuf_puts(sb, "\n");
 }
 
-static void show_progress(struct runner *r, unsigned int l, double start, double *last)
+/* Prints the line now, or keeps it while the transcript is undecided. */
+static void echo_line(struct runner *r, const struct run_item *it, const struct sbuf *res)
 {
+	struct sbuf sb = SBUF_INIT;
+
+	if (r->transcript == RUN_TR_OFF)
+		return;
+	if (r->transcript == RUN_TR_UNDECIDED) {
+		format_line(&r->pre, it, res);
+		if (r->pre.len > RUN_PRE_MAX) {
+			/* a long preamble without memory calls: no transcript for it */
+			sbuf_reset(&r->pre);
+			r->transcript = RUN_TR_OFF;
+		}
+		return;
+	}
+	format_line(&sb, it, res);
+	fputs(sbuf_str(&sb), stdout);
+	sbuf_free(&sb);
+	if (r->live)
+		fflush(stdout); /* a live log (a pipe): each line as it comes */
+}
+
+/*
+ * The transcript is decided per line: the first call whose result mmlab computes decides it
+ * (no "= RESULT": the log is echoed with results from its first line on); later, a call
+ * without "= RESULT" in a checked log turns the echo on from its own line.
+ */
+static void decide_transcript(struct runner *r, const struct sc_record *rec)
+{
+	bool wants;
+
+	if (r->transcript == RUN_TR_ON || rec->kind != SC_REC_CALL)
+		return;
+	if (rec->pseudo && run_pseudo_prints(rec) && r->transcript == RUN_TR_UNDECIDED) {
+		/* a hand-written scenario printing /proc: its comments are not echoed */
+		sbuf_reset(&r->pre);
+		r->transcript = RUN_TR_OFF;
+		return;
+	}
+	if (!run_call_prints_result(rec))
+		return;
+	wants = rec->res.kind == SC_RES_NONE;
+	if (r->transcript == RUN_TR_UNDECIDED && wants)
+		fputs(sbuf_str(&r->pre), stdout);
+	if (wants || r->transcript == RUN_TR_UNDECIDED) {
+		sbuf_free(&r->pre);
+		r->transcript = wants ? RUN_TR_ON : RUN_TR_OFF;
+	}
+}
+
+static void free_item(struct run_item *it)
+{
+	if (it) {
+		sc_record_free(it->rec);
+		free(it);
+	}
+}
+
+static void release_holds(struct runner *r);
+
+/* Runs an item whose process is known, prints its line, and frees it. */
+static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
+{
+	const struct sc_record *rec = it->rec;
+	bool clone = rec->kind == SC_REC_CALL && run_is_clone(rec);
+	struct sbuf res = SBUF_INIT;
+
+	r->file = it->src->name;
+	decide_transcript(r, rec);
+	if (rec->kind == SC_REC_CALL && rec->pseudo && run_pseudo_prints(rec)) {
+		struct sbuf sb = SBUF_INIT;
+
+		/* the pseudo-call's line heads what it prints, transcript or not */
+		format_line(&sb, it, &res);
+		fputs(sbuf_str(&sb), stdout);
+		sbuf_free(&sb);
+		run_record(r, rec, p, &res);
+	} else {
+		run_record(r, rec, p, &res);
+		echo_line(r, it, &res);
+	}
+	sbuf_free(&res);
+	free_item(it);
+	if (r->live)
+		fflush(stdout); /* what a pseudo-call printed, as it comes */
+	if (clone)
+		release_holds(r);
+}
+
+static struct run_hold *find_hold(struct runner *r, int pid)
+{
+	for (unsigned int k = 0; k < r->nr_holds; k++)
+		if (r->holds[k].pid == pid)
+			return &r->holds[k];
+	return NULL;
+}
+
+static int hold_item(struct runner *r, struct run_hold *h, struct run_item *it)
+{
+	if (!h) {
+		h = realloc(r->holds, (r->nr_holds + 1) * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		r->holds = h;
+		h = &r->holds[r->nr_holds++];
+		*h = (struct run_hold){ .pid = it->pid, .line = it->rec->line };
+	}
+	it->next = NULL;
+	if (h->tail)
+		h->tail->next = it;
+	else
+		h->head = it;
+	h->tail = it;
+	r->nr_held++;
+	return 0;
+}
+
+static void dispatch(struct runner *r, struct run_item *it);
+
+/* Runs the held lines of hold @k, whose pid is now a process, in the order they came. */
+static void run_hold(struct runner *r, unsigned int k)
+{
+	struct run_item *it = r->holds[k].head;
+
+	/* keep the others in order of appearance: a clone without "= PID" takes the first */
+	memmove(&r->holds[k], &r->holds[k + 1], (--r->nr_holds - k) * sizeof(*r->holds));
+	while (it) {
+		struct run_item *next = it->next;
+
+		r->nr_held--;
+		dispatch(r, it);
+		it = next;
+	}
+}
+
+static void flush_oldest_hold(struct runner *r);
+
+/*
+ * A clone returned: run what the child it named (->released_pid) printed meanwhile. Pids
+ * still held once no clone is pending anywhere are threads strace found running.
+ */
+static void release_holds(struct runner *r)
+{
+	struct run_hold *h;
+
+	while (r->released_pid) {
+		h = find_hold(r, r->released_pid);
+		r->released_pid = 0;
+		if (h)
+			run_hold(r, (unsigned int)(h - r->holds));
+	}
+	while (r->nr_holds && !run_clone_unfinished(r, -1))
+		flush_oldest_hold(r);
+}
+
+/* The end of the input, or too many held lines: the oldest hold runs as it is. */
+static void flush_oldest_hold(struct runner *r)
+{
+	struct run_hold *h = &r->holds[0];
+	struct run_proc *p;
+
+	r->file = h->head->src->name;
+	if (run_proc_new(r, h->head->rec, h->pid, &p) == RUN_NEW_HOLD) {
+		/* a clone is still unfinished but never names it: a thread of the first task */
+		p = run_proc_add(r, h->pid, RUN_PROC_TASK, r->procs[0]->mm, h->line);
+		if (p)
+			p->adopted = true;
+	}
+	run_hold(r, 0);
+}
+
+/* Finds or makes the process of @it, holding @it when its clone has not returned yet. */
+static void dispatch(struct runner *r, struct run_item *it)
+{
+	struct run_hold *h = it->pid ? find_hold(r, it->pid) : NULL;
+	struct run_proc *p = NULL;
+	int ret;
+
+	r->file = it->src->name;
+	if (it->rec->kind == SC_REC_SI_ADDR) {
+		execute(r, it, r->procs[0]);
+		return;
+	}
+	if (!h)
+		p = run_proc_find(r, it->pid);
+	if (!h && !p) {
+		ret = run_proc_new(r, it->rec, it->pid, &p);
+		if (ret < 0)
+			goto oom;
+		if (ret == RUN_NEW_PROC) {
+			execute(r, it, p);
+			return;
+		}
+	}
+	if (p) {
+		execute(r, it, p);
+		return;
+	}
+	if (hold_item(r, h, it))
+		goto oom;
+	if (r->nr_held > RUN_HOLD_MAX) {
+		run_msg(r, r->holds[0].line, "pid %d: more than %u lines wait for the clone that "
+			"makes it; taken as a thread of the first task", r->holds[0].pid,
+			RUN_HOLD_MAX);
+		r->n.errors++;
+		flush_oldest_hold(r);
+	}
+	return;
+oom:
+	run_msg(r, it->line, "out of memory");
+	r->n.errors++;
+	free_item(it);
+}
+
+/*
+ * Records that run once the next line is parsed: an access pseudo-call, which a "# si_addr:"
+ * line after it gives an expectation, and a clone without "= PID", whose child is the new pid
+ * of the next line if it has one.
+ */
+static bool awaits_next_line(const struct sc_record *rec)
+{
+	if (rec->kind != SC_REC_CALL)
+		return false;
+	if (rec->pseudo)
+		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
+		       rec->pseudo == SC_PS_PEEK;
+	return rec->res.kind == SC_RES_NONE && run_is_clone(rec);
+}
+
+static void flush_lag(struct runner *r)
+{
+	struct run_item *it = r->lag;
+
+	r->lag = NULL;
+	if (it)
+		dispatch(r, it);
+}
+
+/* Handles the next line of the input. */
+static void process(struct runner *r, struct run_item *it)
+{
+	/* The line after an access has been parsed: its "# si_addr:" is in the record. */
+	if (r->lag && it->rec && it->pid && !run_proc_find(r, it->pid) && !find_hold(r, it->pid))
+		r->child_hint = it->pid;
+	flush_lag(r);
+	r->child_hint = 0;
+	if (!it->rec) {
+		struct sbuf none = SBUF_INIT;
+
+		r->file = it->src->name;
+		echo_line(r, it, &none);
+		free(it);
+		return;
+	}
+	if (awaits_next_line(it->rec)) {
+		r->lag = it;
+		return;
+	}
+	dispatch(r, it);
+}
+
+static void report_error(struct runner *r, struct run_src *s, const struct sc_error *err)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	fflush(stdout);
+	progress_clear();
+	sc_format_error(&sb, s->name, err);
+	fprintf(stderr, "%s\n", sbuf_str(&sb));
+	sbuf_free(&sb);
+	r->n.malformed++;
+}
+
+/*
+ * Reads and parses the next line of @s into s->next. A malformed line is reported here and
+ * comes out as a line without a record (the transcript echoes it). At the end, calls left
+ * unfinished are reported and s->eof is set.
+ */
+static void src_read(struct runner *r, struct run_src *s)
+{
+	const struct sc_record *rec;
+	struct sc_error err;
+	struct run_item *it;
+	ssize_t n;
+	int ret;
+
+	if (s->eof || s->next)
+		return;
+	r->file = s->name;
+	errno = 0;
+	n = run_signal ? -1 : getline(&s->buf, &s->cap, s->f);
+	if (n < 0) {
+		if (errno && errno != EINTR) {
+			fprintf(stderr, "mmlab run: %s: %s\n", s->name, strerror(errno));
+			r->n.errors++;
+		}
+		s->eof = true;
+		while (!run_signal && sc_parser_finish(s->parser, &rec, &err) == -EINVAL)
+			report_error(r, s, &err);
+		return;
+	}
+	s->lineno++;
+	s->bytes += (unsigned long long)n;
+	r->n.lines++;
+	while (n && (s->buf[n - 1] == '\n'))
+		n--;
+	it = malloc(sizeof(*it) + (size_t)n + 1);
+	if (!it) {
+		run_msg(r, s->lineno, "out of memory");
+		r->n.errors++;
+		return;
+	}
+	*it = (struct run_item){ .src = s, .line = s->lineno, .len = (size_t)n };
+	memcpy(it->text, s->buf, (size_t)n);
+	it->text[n] = '\0';
+	ret = sc_parser_feed(s->parser, s->buf, (size_t)n, s->lineno, &rec, &err);
+	if (ret == -EINVAL) {
+		report_error(r, s, &err);
+	} else if (ret) {
+		run_msg(r, s->lineno, "%s", strerror(-ret));
+		r->n.errors++;
+	} else if (rec) {
+		it->rec = rec;
+		it->pid = rec->pid ? rec->pid : s->pid;
+	}
+	s->next = it;
+}
+
+/* When a line ran, for ordering several inputs: its absolute timestamp, else its input's last. */
+static double item_time(const struct run_item *it)
+{
+	const struct sc_record *rec = it->rec;
+
+	return rec && rec->has_time && !rec->time_relative ? rec->time : it->src->clock;
+}
+
+/*
+ * The input whose next line runs first: the earliest timestamp (strace -t/-tt/-ttt), ties and
+ * untimed lines in the order of the inputs (by pid for an -ff set, so a parent's file, which
+ * holds the clone making a child, comes before the child's).
+ */
+static struct run_src *next_src(struct runner *r)
+{
+	struct run_src *best = NULL;
+
+	for (unsigned int k = 0; k < r->nr_srcs; k++) {
+		struct run_src *s = &r->srcs[k];
+
+		src_read(r, s);
+		if (!s->next)
+			continue;
+		if (!r->timed || r->nr_srcs == 1)
+			return s;
+		if (!best || item_time(s->next) < item_time(best->next))
+			best = s;
+	}
+	return best;
+}
+
+static void show_progress(struct runner *r, double start, double *last)
+{
+	unsigned long long bytes = 0, size = 0;
 	double t = now(), rate;
 
 	if (t - *last < 0.25)
 		return;
 	*last = t;
-	rate = l / (t - start);
-	fprintf(stderr, "\r\033[K%s: %u/%u lines, %.0f lines/s, ETA %.1fs", r->file, l,
-		r->nr_lines, rate, rate > 0 ? (r->nr_lines - l) / rate : 0.0);
+	for (unsigned int k = 0; k < r->nr_srcs; k++) {
+		bytes += r->srcs[k].bytes;
+		size += r->srcs[k].size;
+	}
+	rate = (double)r->n.lines / (t - start);
+	fprintf(stderr, "\r\033[K%s: %lu lines read and run, %.0f lines/s", r->file, r->n.lines,
+		rate);
+	if (size && bytes <= size)
+		fprintf(stderr, ", %.0f%%, ETA %.1fs", 100.0 * (double)bytes / (double)size,
+			bytes ? (t - start) * (double)(size - bytes) / (double)bytes : 0.0);
 	progress_shown = true;
 }
 
-static void run_lines(struct runner *r)
+static void run_input(struct runner *r)
 {
 	bool progress = !r->quiet && isatty(STDERR_FILENO);
 	double start = now(), last = start;
-	struct sbuf res = SBUF_INIT;
-	unsigned int k = 0;
+	struct run_src *s;
 
-	for (unsigned int l = 1; l <= r->nr_lines && !r->stopped; l++) {
-		bool pseudo_printed = false;
+	while (!r->stopped && !run_signal && (s = next_src(r))) {
+		struct run_item *it = s->next;
 
-		sbuf_reset(&res);
-		for (; k < r->sc->nr_recs && done_line(r->sc->recs[k]) == l && !r->stopped; k++) {
-			const struct sc_record *rec = r->sc->recs[k];
-
-			if (rec->kind == SC_REC_CALL && rec->pseudo && !pseudo_printed &&
-			    run_pseudo_prints(rec)) {
-				/* The pseudo-call's line heads what it prints. */
-				echo_line(r, l, &res);
-				pseudo_printed = true;
-			}
-			run_record(r, rec, &res);
-		}
-		if (r->transcript && !pseudo_printed)
-			echo_line(r, l, &res);
-		if (progress && !(l & 1023))
-			show_progress(r, l, start, &last);
+		s->next = NULL;
+		s->clock = item_time(it);
+		process(r, it);
+		if (progress && !(r->n.lines & 1023))
+			show_progress(r, start, &last);
 	}
-	sbuf_free(&res);
+	if (!r->stopped && !run_signal) {
+		flush_lag(r);
+		while (r->nr_holds)
+			flush_oldest_hold(r);
+	}
+	if (r->transcript == RUN_TR_UNDECIDED)
+		sbuf_free(&r->pre);
 	fflush(stdout);
 	progress_clear();
 }
 
-/* Some executed call has no "= RESULT": then the run prints the whole log back. */
-static bool wants_transcript(const struct scenario *sc)
+/* "START-END PERMS OFFSET MAJ:MIN INODE [PATH]", as /proc/PID/maps prints a VMA. */
+static bool maps_line_ok(const char *l)
 {
-	for (unsigned int k = 0; k < sc->nr_recs; k++)
-		if (sc->recs[k]->kind == SC_REC_CALL && sc->recs[k]->res.kind == SC_RES_NONE &&
-		    run_call_prints_result(sc->recs[k]))
-			return true;
-	return false;
+	unsigned long start, end, off, ino;
+	unsigned int maj, min;
+	char perms[5];
+	int n = 0;
+
+	if (sscanf(l, "%lx-%lx %4s %lx %x:%x %lu%n", &start, &end, perms, &off, &maj, &min, &ino,
+		   &n) != 7 || strlen(perms) != 4)
+		return false;
+	return strchr("r-", perms[0]) && strchr("w-", perms[1]) && strchr("x-", perms[2]) &&
+	       strchr("ps", perms[3]) && (l[n] == '\0' || l[n] == ' ' || l[n] == '\n');
+}
+
+/*
+ * The --maps file as the library reads it: a UTF-8 byte-order mark and blank lines (an
+ * editor's, a copy's) are dropped; any other line that is not a VMA is reported with its
+ * number, which the library's -EINVAL could not say.
+ */
+static int read_maps(struct runner *r, struct sbuf *text)
+{
+	FILE *f = fopen(r->maps_path, "re");
+	unsigned int lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int err = 0;
+
+	if (!f) {
+		err = -errno;
+		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
+		return err;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		char *l = line;
+
+		if (!lineno++ && !strncmp(l, "\xef\xbb\xbf", 3))
+			l += 3;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!l[strspn(l, " \t")])
+			continue;
+		if (!maps_line_ok(l)) {
+			fprintf(stderr, "%s:%u: not a /proc/PID/maps line: '%.60s'\n", r->maps_path,
+				lineno, l);
+			err = -EINVAL;
+			break;
+		}
+		sbuf_printf(text, "%s\n", l);
+	}
+	if (!err && ferror(f)) {
+		err = -EIO;
+		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(EIO));
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+static int create_from_maps(struct runner *r, struct mmlab_task **task)
+{
+	struct sbuf text = SBUF_INIT;
+	FILE *f;
+	int err = read_maps(r, &text);
+
+	if (err)
+		goto out;
+	if (!text.len) {
+		fprintf(stderr, "mmlab run: %s: no /proc/PID/maps line\n", r->maps_path);
+		err = -EINVAL;
+		goto out;
+	}
+	f = fmemopen((void *)sbuf_str(&text), text.len, "r");
+	if (!f) {
+		err = -errno;
+		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
+		goto out;
+	}
+	err = mmlab_task_create_from_maps(r->machine, &r->cfg, f, task);
+	fclose(f);
+	if (err)
+		fprintf(stderr, "mmlab run: %s: cannot build the address space: %s\n",
+			r->maps_path, strerror(-err));
+out:
+	sbuf_free(&text);
+	return err;
 }
 
 static int create_first_task(struct runner *r)
 {
 	struct mmlab_task *task;
 	struct run_mm *mm;
-	FILE *f = NULL;
 	int err;
 
 	if (r->maps_path) {
-		f = fopen(r->maps_path, "re");
-		if (!f) {
-			fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
-			return -errno;
-		}
-		err = mmlab_task_create_from_maps(r->machine, &r->cfg, f, &task);
-		fclose(f);
+		err = create_from_maps(r, &task);
+		if (err)
+			return err;
 	} else {
 		err = mmlab_task_create(r->machine, &r->cfg, &task);
-	}
-	if (err) {
-		fprintf(stderr, "mmlab run: %s: cannot build the address space: %s\n",
-			r->maps_path ? r->maps_path : "task", strerror(-err));
-		return err;
+		if (err) {
+			fprintf(stderr, "mmlab run: cannot build the address space: %s\n",
+				strerror(-err));
+			return err;
+		}
 	}
 	err = run_mm_create(r, &mm);
 	if (!err && !run_proc_add(r, 0, RUN_PROC_TASK, mm, 1))
@@ -345,19 +738,58 @@ static int create_first_task(struct runner *r)
 	return 0;
 }
 
-static void summary(struct runner *r, double secs)
+/* The notes of the summary: pids taken as threads, programs not loaded, unknown names. */
+static void summary_notes(struct runner *r)
+{
+	const struct run_proc *first = r->procs[0];
+	unsigned long named = 0;
+
+	for (unsigned int k = 0; k < r->nr_procs; k++) {
+		const struct run_proc *p = r->procs[k];
+
+		if (p->adopted && first->pid)
+			fprintf(stderr, "pid %d taken as a thread of %d\n", p->pid, first->pid);
+		else if (p->adopted)
+			fprintf(stderr, "pid %d taken as a thread of the first task\n", p->pid);
+		if (p->after_exec)
+			fprintf(stderr, "pid %d: %lu call%s after its execve (line %u) not run: "
+				"loading a program is not modelled\n", p->pid, p->after_exec,
+				p->after_exec == 1 ? "" : "s", p->exec_line);
+	}
+	if (!r->n.unknown)
+		return;
+	fprintf(stderr, "skipped:");
+	for (unsigned int k = 0; k < r->nr_unknown; k++) {
+		fprintf(stderr, "%s %s %lu (unknown)", k ? "," : "", r->unknown[k].name,
+			r->unknown[k].count);
+		named += r->unknown[k].count;
+	}
+	if (named < r->n.unknown)
+		fprintf(stderr, "%s others %lu (unknown)", named ? "," : "", r->n.unknown - named);
+	fputc('\n', stderr);
+}
+
+static void summary(struct runner *r, const char *name, double secs)
 {
 	fflush(stdout); /* the transcript first, when both streams share a pipe */
-	fprintf(stderr, "%s: %lu calls run, %lu skipped, %lu mismatch%s", r->file, r->n.run,
-		r->n.skipped, r->n.mismatches, r->n.mismatches == 1 ? "" : "es");
+	fprintf(stderr, "%s: %lu lines, %lu calls run, %lu skipped, %lu mismatch%s", name,
+		r->n.lines, r->n.run, r->n.skipped, r->n.mismatches,
+		r->n.mismatches == 1 ? "" : "es");
 	if (r->n.not_run)
 		fprintf(stderr, ", %lu not run", r->n.not_run);
 	if (r->n.unsupported)
 		fprintf(stderr, ", %lu unsupported", r->n.unsupported);
+	if (r->n.malformed)
+		fprintf(stderr, ", %lu malformed line%s", r->n.malformed,
+			r->n.malformed == 1 ? "" : "s");
 	if (r->n.errors)
 		fprintf(stderr, ", %lu error%s", r->n.errors, r->n.errors == 1 ? "" : "s");
-	fprintf(stderr, "%s in %.3f s\n", r->stopped ? " (stopped at the first mismatch)" : "",
+	fprintf(stderr, "%s in %.3f s\n",
+		run_signal == SIGINT	? " (interrupted)" :
+		run_signal		? " (terminated)" :
+		r->stopped		? " (stopped at the first mismatch)" : "",
 		secs);
+	summary_notes(r);
 }
 
 static int write_final_maps(struct runner *r, const char *path)
@@ -377,104 +809,340 @@ static int write_final_maps(struct runner *r, const char *path)
 	return err;
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] "
-			"[--pku|--no-pku] [--overcommit 0|1|2] [--overcommit-ratio N] "
-			"[--user UID[:GID]] [--stop-on-mismatch] [--quiet] [--final-maps FILE] "
-			"SCENARIO|-\n");
-}
-
+/* What the options set: the runner, the machine's configuration, and the run's outputs. */
 struct run_opts {
-	const char *scenario;
+	struct runner *r;                /* ->cfg: the first task's configuration */
+	struct mmlab_machine_config mc;  /* the machine mmlab_machine_create() builds */
 	const char *final_maps;
-	size_t ram;
 	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
 			   is given: the default, PKU */
 };
 
-static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *o)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_val = i + 1 < argc;
-		char *end;
+static const struct cli_cmd run_cmd;
 
-		if (!strcmp(a, "--no-aslr")) {
-			r->cfg.no_aslr = 1;
-		} else if (!strcmp(a, "--pku")) {
-			o->pku = 1;
-		} else if (!strcmp(a, "--no-pku")) {
-			o->pku = 0;
-		} else if (!strcmp(a, "--quiet")) {
-			r->quiet = true;
-		} else if (!strcmp(a, "--stop-on-mismatch")) {
-			r->stop_on_mismatch = true;
-		} else if (!strcmp(a, "--maps") && has_val) {
-			r->maps_path = argv[++i];
-		} else if (!strcmp(a, "--final-maps") && has_val) {
-			o->final_maps = argv[++i];
-		} else if (!strcmp(a, "--seed") && has_val) {
-			errno = 0;
-			r->cfg.seed = strtoull(argv[++i], &end, 0);
-			if (errno || *end || end == argv[i]) {
-				fprintf(stderr, "mmlab run: bad seed '%s'\n", argv[i]);
-				return -EINVAL;
-			}
-		} else if (!strcmp(a, "--ram") && has_val) {
-			if (mmlab_parse_size(argv[++i], &o->ram)) {
-				fprintf(stderr, "mmlab run: bad size '%s'\n", argv[i]);
-				return -EINVAL;
-			}
-		} else if (!strcmp(a, "--user") && has_val) {
-			if (run_machine_parse_user(argv[++i], &r->machine_opt)) {
-				fprintf(stderr, "mmlab run: bad user '%s' (UID[:GID])\n", argv[i]);
-				return -EINVAL;
-			}
-		} else if ((!strcmp(a, "--overcommit") || !strcmp(a, "--overcommit-ratio")) &&
-			   has_val) {
-			if (run_machine_parse_overcommit(argv[++i], a[12] == '-', &r->machine_opt)) {
-				fprintf(stderr, "mmlab run: bad %s '%s'\n", a, argv[i]);
-				return -EINVAL;
-			}
-		} else if ((a[0] != '-' || !strcmp(a, "-")) && !o->scenario) {
-			o->scenario = a;
-		} else {
-			fprintf(stderr, "mmlab run: unexpected argument '%s'\n", a);
-			return -EINVAL;
-		}
-	}
-	if (!o->scenario) {
-		usage();
+static int set_maps(void *ctx, const char *v)
+{
+	((struct run_opts *)ctx)->r->maps_path = v;
+	return 0;
+}
+
+static int set_final_maps(void *ctx, const char *v)
+{
+	((struct run_opts *)ctx)->final_maps = v;
+	return 0;
+}
+
+static int set_no_aslr(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->cfg.no_aslr = 1;
+	return 0;
+}
+
+static int set_quiet(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->quiet = true;
+	return 0;
+}
+
+static int set_stop(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->stop_on_mismatch = true;
+	return 0;
+}
+
+static int set_strict(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->strict = true;
+	return 0;
+}
+
+static int set_pku(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->pku = 1;
+	return 0;
+}
+
+static int set_no_pku(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->pku = 0;
+	return 0;
+}
+
+static int set_seed(void *ctx, const char *v)
+{
+	char *end;
+
+	errno = 0;
+	((struct run_opts *)ctx)->r->cfg.seed = strtoull(v, &end, 0);
+	if (errno || *end || end == v || *v == '-') {
+		cli_usage_error(&run_cmd, "bad seed '%s'", v);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* Loads and parses the scenario; malformed lines are reported and fail the run. */
-static int load(struct runner *r, const char *path)
+/**
+ * run_check_ram() - whether a --ram size is one mmlab can model and the host can back.
+ * @cmd: the command, for the message.
+ * @v: the option's text.
+ * @bytes: the size.
+ *
+ * The floor, 64 KiB (16 pages), is the least a machine works with: the zero page, the four
+ * page-table pages (PGD, PUD, PMD, PTE) of an address space's first fault, the same again
+ * for a forked child, and a few data pages; below it the first program faults fail at once.
+ * The ceiling is the host's RAM plus swap (sysinfo): mmlab's frames are host memory reserved
+ * with MAP_NORESERVE and touched as the scenario touches them, so a larger machine would
+ * have the host's OOM killer, not mmlab's, decide.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL after a one-line message.
+ */
+int run_check_ram(const struct cli_cmd *cmd, const char *v, size_t bytes)
 {
-	struct sbuf sb = SBUF_INIT;
-	int err;
+	struct sysinfo si;
+	unsigned long long host;
 
-	r->file = strcmp(path, "-") ? path : "<stdin>";
-	err = read_all(path, &r->text, &r->len);
-	if (err) {
-		fprintf(stderr, "mmlab run: %s: %s\n", r->file, strerror(-err));
-		return err;
+	if (bytes < RUN_RAM_MIN) {
+		cli_usage_error(cmd, "--ram %s is below the minimum, 64K (16 pages: the zero page "
+			       "and the page tables of a first fault)", v);
+		return -EINVAL;
 	}
-	err = index_lines(r) ?: scenario_parse(r->file, r->text, r->len, 100, &r->sc);
-	if (err) {
-		fprintf(stderr, "mmlab run: %s: %s\n", r->file, strerror(-err));
-		return err;
+	if (bytes % 4096) {
+		cli_usage_error(cmd, "--ram %s is not a multiple of the 4K page size", v);
+		return -EINVAL;
 	}
-	for (unsigned int k = 0; k < r->sc->nr_errors; k++) {
-		sbuf_reset(&sb);
-		sc_format_error(&sb, r->file, &r->sc->errors[k]);
-		fprintf(stderr, "%s\n", sbuf_str(&sb));
+	if (!sysinfo(&si)) {
+		host = ((unsigned long long)si.totalram + si.totalswap) * si.mem_unit;
+		if (bytes > host) {
+			cli_usage_error(cmd, "--ram %s is more than this host can back (RAM + swap "
+				       "= %lluM)", v, host >> 20);
+			return -EINVAL;
+		}
 	}
-	sbuf_free(&sb);
-	return r->sc->nr_errors ? -EINVAL : 0;
+	return 0;
+}
+
+static int set_ram(void *ctx, const char *v)
+{
+	struct run_opts *o = ctx;
+
+	if (mmlab_parse_size(v, &o->mc.ram_bytes)) {
+		cli_usage_error(&run_cmd, "bad size '%s' for --ram (a number with K, M or G)", v);
+		return -EINVAL;
+	}
+	return run_check_ram(&run_cmd, v, o->mc.ram_bytes);
+}
+
+/* The options of `mmlab run`: one entry each (cli.h). */
+static int set_user(void *ctx, const char *v)
+{
+	if (!run_machine_parse_user(v, &((struct run_opts *)ctx)->r->machine_opt))
+		return 0;
+	cli_usage_error(&run_cmd, "bad user '%s' (UID[:GID])", v);
+	return -EINVAL;
+}
+
+static int set_overcommit(void *ctx, const char *v)
+{
+	if (!run_machine_parse_overcommit(v, false, &((struct run_opts *)ctx)->r->machine_opt))
+		return 0;
+	cli_usage_error(&run_cmd, "bad overcommit mode '%s' (0, 1 or 2)", v);
+	return -EINVAL;
+}
+
+static int set_overcommit_ratio(void *ctx, const char *v)
+{
+	if (!run_machine_parse_overcommit(v, true, &((struct run_opts *)ctx)->r->machine_opt))
+		return 0;
+	cli_usage_error(&run_cmd, "bad overcommit ratio '%s'", v);
+	return -EINVAL;
+}
+
+static const struct cli_opt run_opts[] = {
+	{ "maps", 'm', "FILE", "start from this /proc/PID/maps snapshot (mmlab record's "
+			       "initial.maps)", set_maps },
+	{ "final-maps", 'o', "FILE", "write the first task's maps here at the end (also when "
+				     "interrupted)", set_final_maps },
+	{ "no-aslr", 'R', NULL, "no address randomization, as setarch -R", set_no_aslr },
+	{ "seed", 's', "N", "seed of the address randomization", set_seed },
+	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default 1G)",
+	  set_ram },
+	{ "pku", 0, NULL, "a CPU with protection keys (the default)", set_pku },
+	{ "no-pku", 0, NULL, "a CPU without protection keys", set_no_pku },
+	{ "overcommit", 0, "MODE", "vm.overcommit_memory 0, 1 or 2 (default: the log's machine "
+				   "line, else 0)", set_overcommit },
+	{ "overcommit-ratio", 0, "N", "vm.overcommit_ratio (default: the log's, else 50)",
+	  set_overcommit_ratio },
+	{ "user", 0, "UID[:GID]", "the first task's ids (default: the log's, else root)",
+	  set_user },
+	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },
+	{ "stop-on-mismatch", 'x', NULL, "stop at the first result that differs", set_stop },
+	{ "strict", 0, NULL, "unknown call names and pids no clone makes are errors",
+	  set_strict },
+};
+
+static const struct cli_cmd run_cmd = {
+	.name = "run",
+	.operands = "SCENARIO...|-",
+	.summary = "Run a scenario (an strace log) on mmlab tasks; - reads standard input.",
+	.details = "Several SCENARIO files are strace -ff's PREFIX.PID set: each file's lines are "
+		   "the pid of its name,\nand lines are merged by their -t/-tt/-ttt timestamps, or "
+		   "file by file in pid order.\nExit status: 0 when every result matched, 1 when "
+		   "one differed, 2 for usage errors,\nmalformed lines and calls that could not "
+		   "run, 128+N when signal N stopped the run.",
+	.opts = run_opts,
+	.nr_opts = sizeof(run_opts) / sizeof(run_opts[0]),
+};
+
+/**
+ * cmd_run_help() - the help of `mmlab run`.
+ * @f: where to print.
+ *
+ * Context: any.
+ */
+void cmd_run_help(FILE *f)
+{
+	cli_help(&run_cmd, f);
+}
+
+/*
+ * The host refused the machine's memory. Under vm.overcommit_memory=2 the host charges even
+ * MAP_NORESERVE mappings against CommitLimit, so a --ram within RAM + swap can still fail.
+ */
+static void report_machine_error(int err)
+{
+	FILE *f = fopen("/proc/sys/vm/overcommit_memory", "re");
+	int mode = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &mode) != 1)
+			mode = -1;
+		fclose(f);
+	}
+	fprintf(stderr, "mmlab run: cannot create the machine: %s%s\n", strerror(-err),
+		err == -ENOMEM && mode == 2 ? " (the host's vm.overcommit_memory is 2: a smaller "
+					      "--ram may fit its CommitLimit)" : "");
+}
+
+static void on_signal(int sig)
+{
+	run_signal = sig;
+}
+
+/* SIGINT/SIGTERM end the reading loop; getline returns EINTR from a blocking read. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The pid of an -ff file name, PREFIX.PID; 0 when the name does not end so. */
+static int ff_pid(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	char *end;
+	long v;
+
+	if (!dot || !dot[1])
+		return 0;
+	v = strtol(dot + 1, &end, 10);
+	return *end || v <= 0 || v > INT_MAX ? 0 : (int)v;
+}
+
+static int cmp_src_pid(const void *a, const void *b)
+{
+	const struct run_src *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int open_srcs(struct runner *r, char **names, int nr)
+{
+	struct stat st;
+
+	r->srcs = calloc((size_t)nr, sizeof(*r->srcs));
+	if (!r->srcs)
+		return -ENOMEM;
+	for (int k = 0; k < nr; k++) {
+		struct run_src *s = &r->srcs[r->nr_srcs];
+		bool is_stdin = !strcmp(names[k], "-");
+
+		if (is_stdin && nr > 1) {
+			cli_usage_error(&run_cmd, "'-' cannot be one of several files");
+			return -EINVAL;
+		}
+		s->name = is_stdin ? "<stdin>" : names[k];
+		s->pid = nr > 1 ? ff_pid(names[k]) : 0;
+		if (nr > 1 && !s->pid) {
+			cli_usage_error(&run_cmd, "%s: several files must be strace -ff's PREFIX.PID",
+					names[k]);
+			return -EINVAL;
+		}
+		s->f = is_stdin ? stdin : fopen(names[k], "re");
+		if (!s->f) {
+			fprintf(stderr, "mmlab run: %s: %s\n", names[k], strerror(errno));
+			return -errno;
+		}
+		r->nr_srcs++;
+		if (!fstat(fileno(s->f), &st) && S_ISREG(st.st_mode))
+			s->size = (unsigned long long)st.st_size;
+		else
+			r->live = true;
+		if (sc_parser_create(s->name, &s->parser))
+			return -ENOMEM;
+	}
+	qsort(r->srcs, r->nr_srcs, sizeof(*r->srcs), cmp_src_pid);
+	for (unsigned int k = 0; k < r->nr_srcs; k++)
+		run_pid_seen(r, r->srcs[k].pid);
+	r->timed = nr > 1;
+	return 0;
+}
+
+static void close_srcs(struct runner *r)
+{
+	for (unsigned int k = 0; k < r->nr_srcs; k++) {
+		struct run_src *s = &r->srcs[k];
+
+		free_item(s->next);
+		sc_parser_destroy(s->parser);
+		if (s->f && s->f != stdin)
+			fclose(s->f);
+		free(s->buf);
+	}
+	free(r->srcs);
+}
+
+static void free_runner(struct runner *r)
+{
+	free_item(r->lag);
+	for (unsigned int k = 0; k < r->nr_holds; k++) {
+		struct run_item *it = r->holds[k].head;
+
+		while (it) {
+			struct run_item *next = it->next;
+
+			free_item(it);
+			it = next;
+		}
+	}
+	free(r->holds);
+	for (unsigned int k = 0; k < r->nr_unknown; k++)
+		free(r->unknown[k].name);
+	free(r->unknown);
+	sbuf_free(&r->pre);
+	run_free_procs(r);
+	if (r->machine)
+		mmlab_machine_destroy(r->machine);
+	close_srcs(r);
 }
 
 /**
@@ -482,58 +1150,72 @@ static int load(struct runner *r, const char *path)
  * @argc: argument count (argv[0] is "run").
  * @argv: arguments.
  *
- * Context: the process's main thread.
+ * Context: the process's main thread; installs SIGINT and SIGTERM handlers.
  * Return: 0 when every expectation held, 1 when some result differed, 2 for usage errors,
- * malformed scenarios and arguments that do not evaluate.
+ * malformed lines and arguments that do not evaluate, 128+N when signal N stopped the run.
  */
 int cmd_run(int argc, char **argv)
 {
-	struct mmlab_machine_config mc = { 0 };
-	struct runner r = { .next_pid = 1000 };
-	struct run_opts o = { .pku = -1 };
+	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
+	struct run_opts o = { .r = &r, .pku = -1 };
 	double start = now();
-	int status = 2;
-	char err[160];
+	int status = 2, first, err;
+	char name[64], msg[160];
 
 	run_machine_init(&r.machine_log);
 	run_machine_init(&r.machine_opt);
-	if (parse_opts(argc, argv, &r, &o) || load(&r, o.scenario))
+	switch (cli_parse(&run_cmd, argc, argv, &o, &first)) {
+	case CLI_HELP:
+		return 0;
+	case CLI_USAGE:
+		return 2;
+	case CLI_OK:
+		break;
+	}
+	if (first >= argc) {
+		cli_usage_error(&run_cmd, "no scenario given");
+		return 2;
+	}
+	if (open_srcs(&r, argv + first, argc - first))
 		goto out;
-	if (r.nr_lines && run_machine_parse_line(r.text, r.line_off[1] - 1, &r.machine_log, err,
-						 sizeof(err)) < 0) {
-		fprintf(stderr, "%s:1: %s\n", r.file, err);
+	/* The first line is read before the machine exists: a recording's "# machine:" line. */
+	src_read(&r, &r.srcs[0]);
+	if (r.srcs[0].next && r.srcs[0].next->line == 1 &&
+	    run_machine_parse_line(r.srcs[0].next->text, r.srcs[0].next->len, &r.machine_log,
+				   msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "%s:1: %s\n", r.srcs[0].name, msg);
 		goto out;
 	}
-	mc.ram_bytes = o.ram;
-	run_machine_apply(&r.machine_log, &r.machine_opt, &mc, &r.cfg);
+	run_machine_apply(&r.machine_log, &r.machine_opt, &o.mc, &r.cfg);
 	/* the recording's "pku=" unless --pku/--no-pku says otherwise */
-	mc.no_pku = run_machine_pku(&r.machine_log, o.pku) == 0;
-	if (mmlab_machine_create(&mc, &r.machine) ||
-	    run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine)) {
-		fprintf(stderr, "mmlab run: cannot create the machine\n");
+	o.mc.no_pku = run_machine_pku(&r.machine_log, o.pku) == 0;
+	err = mmlab_machine_create(&o.mc, &r.machine);
+	if (!err)
+		err = run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine);
+	if (err) {
+		report_machine_error(err);
 		goto out;
 	}
 	if (create_first_task(&r))
 		goto out;
 	if (run_machine_task(&r.machine_log, &r.machine_opt, r.procs[0]->mm->task)) {
 		fprintf(stderr, "%s:1: machine line: limits or capabilities root cannot have\n",
-			r.file);
+			r.srcs[0].name);
 		goto out;
 	}
-	run_procs_prescan(&r);
-	r.transcript = wants_transcript(r.sc);
-	run_lines(&r);
+	catch_signals();
+	run_input(&r);
 	if (o.final_maps && write_final_maps(&r, o.final_maps))
 		r.n.errors++;
-	if (!r.quiet)
-		summary(&r, now() - start);
-	status = r.n.errors ? 2 : r.n.mismatches ? 1 : 0;
+	if (!r.quiet) {
+		if (r.nr_srcs > 1)
+			snprintf(name, sizeof(name), "%u files", r.nr_srcs);
+		summary(&r, r.nr_srcs > 1 ? name : r.srcs[0].name, now() - start);
+	}
+	status = run_signal			   ? 128 + run_signal :
+		 r.n.errors || r.n.malformed ? 2 :
+		 r.n.mismatches		   ? 1 : 0;
 out:
-	run_free_procs(&r);
-	if (r.machine)
-		mmlab_machine_destroy(r.machine);
-	scenario_free(r.sc);
-	free(r.line_off);
-	free(r.text);
+	free_runner(&r);
 	return status;
 }

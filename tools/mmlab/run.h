@@ -43,15 +43,12 @@ struct run_proc {
 	enum run_proc_kind kind;
 	struct run_mm *mm;       /* RUN_PROC_TASK */
 	bool exited;             /* exit() or +++ exited +++ */
+	bool unnamed;            /* made by a clone without "= PID": the next new pid is it */
+	bool adopted;            /* no clone made it: taken as a thread of the first task */
 	unsigned int fork_line;  /* RUN_PROC_FORKED: the line of the fork */
 	unsigned int exec_line;  /* a forked child's execve: its later calls are another
 				    program's, which mmlab cannot load */
-};
-
-/* A clone/fork seen anywhere in the log, by child pid (children may print before it returns). */
-struct run_child {
-	int pid;
-	const struct sc_record *rec;
+	unsigned long after_exec; /* calls after @exec_line not run (summarised once) */
 };
 
 /*
@@ -80,17 +77,65 @@ struct run_counts {
 	unsigned long not_run;     /* calls of forked children or of exited tasks */
 	unsigned long unsupported; /* memory calls and pseudo-calls the library lacks yet */
 	unsigned long errors;      /* arguments that do not evaluate, fds that do not open */
+	unsigned long malformed;   /* lines that do not parse (reported where they are) */
+	unsigned long unknown;     /* calls whose name no Linux system call has */
+	unsigned long lines;       /* lines read */
+};
+
+/* One input: the scenario, or one file of an strace -ff set (PREFIX.PID). */
+struct run_src {
+	const char *name;          /* for messages */
+	FILE *f;
+	struct sc_parser *parser;
+	int pid;                   /* -ff: the pid of the file name; 0 otherwise */
+	unsigned int lineno;       /* lines read */
+	bool eof;
+	char *buf;                 /* getline's buffer */
+	size_t cap;
+	unsigned long long bytes, size; /* read so far; the file's size (0: a pipe) */
+	double clock;              /* the last absolute timestamp seen (strace -t/-tt/-ttt) */
+	struct run_item *next;     /* the next item, read ahead to order several inputs */
+};
+
+/* A line read and parsed, waiting to run. */
+struct run_item {
+	const struct sc_record *rec; /* NULL: the line makes no record (comment, entry) */
+	struct run_src *src;
+	unsigned int line;         /* the line read (a joined call: the resumed line) */
+	int pid;                   /* the record's pid, or the -ff file's */
+	size_t len;                /* of text */
+	struct run_item *next;     /* in a hold queue */
+	char text[];               /* the line as read, for the transcript */
+};
+
+/* The lines of a pid seen before the clone that makes it returned (strace -f prints them). */
+struct run_hold {
+	int pid;
+	unsigned int line;         /* its first line */
+	struct run_item *head, *tail;
+};
+
+/* Unknown call names and how often each was skipped. */
+struct run_unknown {
+	char *name;
+	unsigned long count;
+};
+
+enum run_transcript {
+	RUN_TR_UNDECIDED, /* no memory call yet: lines wait in ->pre */
+	RUN_TR_OFF,       /* calls carry "= RESULT": only mismatches are printed */
+	RUN_TR_ON,        /* a call lacked "= RESULT": every line is echoed with results */
 };
 
 struct runner {
-	const char *file;              /* for messages */
-	char *text;                    /* the scenario text */
-	size_t len;
-	size_t *line_off;              /* offset of each line; [nr_lines] is len + 1 */
-	unsigned int nr_lines;
-	struct scenario *sc;
-	bool quiet, stop_on_mismatch;
-	bool transcript;               /* some call lacks "= RESULT": echo the log with results */
+	const char *file;              /* for messages: the input of the record running */
+	struct run_src *srcs;          /* the inputs; several for an strace -ff set */
+	unsigned int nr_srcs;
+	bool timed;                    /* order several inputs by their timestamps */
+	bool live;                     /* an input is a pipe or terminal: flush each line */
+	bool quiet, stop_on_mismatch, strict;
+	enum run_transcript transcript;
+	struct sbuf pre;               /* RUN_TR_UNDECIDED: the lines echoed so far */
 	bool stopped;                  /* --stop-on-mismatch fired */
 	struct mmlab_machine *machine;
 	struct mmlab_task_config cfg;
@@ -99,8 +144,14 @@ struct runner {
 	unsigned int nr_mms;
 	struct run_proc **procs;       /* [0] is the first task */
 	unsigned int nr_procs, cap_procs;
-	struct run_child *children;
-	unsigned int nr_children;
+	struct run_hold *holds;        /* pids waiting for their clone, in order of appearance */
+	unsigned int nr_holds;
+	unsigned int nr_held;          /* items in all holds */
+	int released_pid;              /* a clone just named this pid: run its held lines */
+	struct run_item *lag;          /* a record waiting for the next line (awaits_next_line) */
+	int child_hint;                /* the next line's pid, new: a lagging clone's child */
+	struct run_unknown *unknown;   /* unknown call names */
+	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
@@ -133,11 +184,18 @@ void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const cha
 void run_err_at(struct runner *r, const struct sc_value *v, const char *msg);
 
 /* run_proc.c */
+enum { RUN_NEW_PROC, RUN_NEW_HOLD };
 int run_mm_create(struct runner *r, struct run_mm **out) __attribute__((warn_unused_result));
+struct run_proc *run_proc_find(struct runner *r, int pid);
+int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
+	__attribute__((warn_unused_result));
+struct run_proc *run_proc_clone(struct runner *r, struct run_call *c);
 struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line);
 struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind,
 			      struct run_mm *mm, unsigned int line);
-void run_procs_prescan(struct runner *r);
+void run_pid_seen(struct runner *r, int pid);
+bool run_is_clone(const struct sc_record *rec);
+bool run_clone_unfinished(struct runner *r, int pid);
 bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *has_flags);
 int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value *v,
 		    unsigned long prot, unsigned long flags, int *mfd);
@@ -166,6 +224,9 @@ bool run_cred_lookup(const char *name, size_t len, unsigned long *val);
 enum run_status run_cred_call(struct runner *r, struct run_call *c);
 bool run_prctl_is_keepcaps(unsigned long option);
 enum run_status run_prctl_keepcaps(struct runner *r, struct run_call *c, unsigned long option);
+
+/* run_names.c */
+bool run_known_syscall(const char *name);
 
 /* run_calls.c */
 bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);

@@ -618,27 +618,21 @@ static enum run_status sys_close(struct runner *r, struct run_call *c)
 }
 
 /*
- * clone/clone3/fork/vfork: the child pid is the logged result (or a new one when the line has
- * none). CLONE_VM makes it another name of the parent's task; a copying fork is reported.
+ * clone/clone3/fork/vfork: the child pid is the logged result, or one the log shows later
+ * (run_proc_clone). CLONE_VM makes it another name of the parent's task; a copying fork
+ * copies the parent's task.
  */
 static enum run_status sys_clone(struct runner *r, struct run_call *c)
 {
 	const struct sc_result *res = &c->rec->res;
-	bool shares, has_flags;
 	struct run_proc *child;
-	int pid;
 
 	if (res->kind == SC_RES_ERROR || res->kind == SC_RES_UNKNOWN)
 		return RUN_NO_RESULT;
-	pid = res->kind == SC_RES_VALUE ? (int)res->val : r->next_pid;
-	shares = c->proc->kind == RUN_PROC_TASK && run_clone_shares_vm(r, c->rec, &has_flags);
-	child = run_proc_of(r, pid, c->rec->line);
+	child = run_proc_clone(r, c);
 	if (!child)
 		return RUN_REPORTED;
-	if (!shares && child->kind == RUN_PROC_FORKED)
-		run_msg(r, c->rec->line, "%s: mmlab could not make this copying fork; the calls of "
-			"pid %d will not be run", c->rec->name, pid);
-	c->ret = pid;
+	c->ret = child->pid;
 	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
 }
 
@@ -659,7 +653,7 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 		return RUN_SKIPPED;
 	if (p->mm == r->procs[0]->mm) {
 		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
-			"of pid %d act on the old address space", c->rec->name, p->pid);
+			"of the first task act on the old address space", c->rec->name);
 		return RUN_SKIPPED;
 	}
 	run_msg(r, c->rec->line, "%s: loading a new program is not modelled; the later calls of "
@@ -1058,7 +1052,7 @@ static const struct run_pseudo pseudos[] = {
 /* Whether the call's task can run a memory call; reports why not. */
 static bool task_live(struct runner *r, struct run_call *c)
 {
-	const struct run_proc *p = c->proc;
+	struct run_proc *p = c->proc;
 
 	if (p->kind == RUN_PROC_FORKED) {
 		run_msg(r, c->rec->line, "%s: not run: pid %d comes from the copying fork at line "
@@ -1067,8 +1061,8 @@ static bool task_live(struct runner *r, struct run_call *c)
 		return false;
 	}
 	if (p->exec_line) {
-		run_msg(r, c->rec->line, "%s: not run: pid %d runs the program it loaded at line %u",
-			c->rec->name, p->pid, p->exec_line);
+		/* one line per pid at the end (run.c), not one per call */
+		p->after_exec++;
 		r->n.not_run++;
 		return false;
 	}

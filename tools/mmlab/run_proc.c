@@ -3,8 +3,9 @@
  * which host file each fd of the log stands for. strace prints a pid per line and an fd with
  * its path ("3</lib/libc.so.6>", -y); mmlab has tasks with their own fd tables. A clone with
  * CLONE_VM makes another pid naming the same task (the library has no thread object yet); a
- * copying fork (fork, vfork, clone without CLONE_VM) makes a pid whose calls are reported and
- * not run, because dup_mmap is not implemented yet. Corresponds to nothing in Linux.
+ * copying fork (fork, vfork, clone without CLONE_VM) gets a copy of its parent's task
+ * (mmlab_fork); a fork mmlab refuses makes a pid whose calls are reported, not run. A pid no
+ * clone names is taken as a thread of the first task. Corresponds to nothing in Linux.
  */
 #include "run.h"
 #include "strace_flags.h"
@@ -70,24 +71,38 @@ struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind
 		return NULL;
 	r->procs[r->nr_procs++] = p;
 	*p = (struct run_proc){ .pid = pid, .kind = kind, .mm = mm, .fork_line = line };
-	if (pid >= r->next_pid)
-		r->next_pid = pid + 1;
+	run_pid_seen(r, pid);
 	return p;
 }
 
-static struct run_proc *find_proc(struct runner *r, int pid)
+/**
+ * run_pid_seen() - keep fresh pids above every pid of the log.
+ * @r: the runner.
+ * @pid: a pid the log printed.
+ *
+ * Context: single-threaded.
+ */
+void run_pid_seen(struct runner *r, int pid)
 {
+	if (pid >= r->next_pid)
+		r->next_pid = pid + 1;
+}
+
+/**
+ * run_proc_find() - the process a pid names, if it is one yet.
+ * @r: the runner.
+ * @pid: the pid (0: a line without prefix, the first task).
+ *
+ * Context: single-threaded.
+ * Return: the process, or NULL.
+ */
+struct run_proc *run_proc_find(struct runner *r, int pid)
+{
+	if (!pid)
+		return r->procs[0];
 	for (unsigned int k = r->nr_procs; k-- > 0;)
 		if (r->procs[k]->pid == pid)
 			return r->procs[k];
-	return NULL;
-}
-
-static const struct run_child *find_child(struct runner *r, int pid)
-{
-	for (unsigned int k = 0; k < r->nr_children; k++)
-		if (r->children[k].pid == pid)
-			return &r->children[k];
 	return NULL;
 }
 
@@ -134,45 +149,18 @@ bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *ha
 	return flags & 0x100; /* CLONE_VM */
 }
 
-static bool is_clone(const struct sc_record *rec)
+/**
+ * run_is_clone() - whether a record is clone, clone3, fork or vfork.
+ * @rec: the record.
+ *
+ * Context: any.
+ * Return: true for the calls that make a task.
+ */
+bool run_is_clone(const struct sc_record *rec)
 {
 	return rec->kind == SC_REC_CALL && !rec->pseudo &&
 	       (!strcmp(rec->name, "clone") || !strcmp(rec->name, "clone3") ||
 		!strcmp(rec->name, "fork") || !strcmp(rec->name, "vfork"));
-}
-
-/**
- * run_procs_prescan() - note every child pid that a clone or fork of the log returns.
- * @r: the runner.
- *
- * A child often prints before its parent's clone returns ("clone(... <unfinished ...>", then
- * "[pid 42] ..."), so a pid must be recognised as a child before its clone line is reached.
- *
- * Context: single-threaded.
- */
-void run_procs_prescan(struct runner *r)
-{
-	unsigned int n = 0;
-
-	for (unsigned int k = 0; k < r->sc->nr_recs; k++) {
-		const struct sc_record *rec = r->sc->recs[k];
-
-		if (is_clone(rec) && rec->res.kind == SC_RES_VALUE && (long)rec->res.val > 0)
-			n++;
-	}
-	r->children = calloc(n ? n : 1, sizeof(*r->children));
-	if (!r->children)
-		return;
-	for (unsigned int k = 0; k < r->sc->nr_recs; k++) {
-		const struct sc_record *rec = r->sc->recs[k];
-
-		if (is_clone(rec) && rec->res.kind == SC_RES_VALUE && (long)rec->res.val > 0) {
-			r->children[r->nr_children++] =
-				(struct run_child){ .pid = (int)rec->res.val, .rec = rec };
-			if ((int)rec->res.val >= r->next_pid)
-				r->next_pid = (int)rec->res.val + 1;
-		}
-	}
 }
 
 /*
@@ -215,58 +203,166 @@ static struct run_proc *fork_child(struct runner *r, struct run_proc *parent,
 	return run_proc_add(r, pid, RUN_PROC_TASK, mm, rec->line);
 }
 
-static struct run_proc *__run_proc_of(struct runner *r, int pid, unsigned int line,
-				      unsigned int depth)
+/* A pid that a clone or fork without "= PID" is still waiting to learn, if any. */
+static struct run_proc *unnamed_child(struct runner *r)
 {
-	const struct run_child *ch;
-	struct run_proc *p, *parent;
-	bool has_flags;
-
-	if (!pid)
-		return r->procs[0];
-	p = find_proc(r, pid);
-	if (p)
-		return p;
-	ch = find_child(r, pid);
-	if (!ch) {
-		/* The first task's own pid, or a thread strace found already running. */
-		if (!r->procs[0]->pid) {
-			r->procs[0]->pid = pid;
-			return r->procs[0];
-		}
-		return run_proc_add(r, pid, RUN_PROC_TASK, r->procs[0]->mm, line);
-	}
-	/* A log where clones return each other's parents has no answer: the first task. */
-	parent = depth > 64 ? r->procs[0] : __run_proc_of(r, ch->rec->pid, line, depth + 1);
-	if (!parent)
-		return NULL;
-	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, ch->rec, &has_flags))
-		return run_proc_add(r, pid, RUN_PROC_TASK, parent->mm, line);
-	/* The child runs first, as Linux lets it: the fork happens at its first sight. */
-	if (parent->kind == RUN_PROC_TASK && parent->mm->task && !parent->exited) {
-		p = fork_child(r, parent, ch->rec, pid);
-		if (p)
-			return p;
-	}
-	return run_proc_add(r, pid, RUN_PROC_FORKED, NULL, ch->rec->line);
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->unnamed)
+			return r->procs[k];
+	return NULL;
 }
 
 /**
- * run_proc_of() - the process a line's pid names, created on first sight.
+ * run_clone_unfinished() - whether a clone, fork or vfork is entered and not returned yet.
  * @r: the runner.
- * @pid: the line's pid (0: no prefix, the first task).
- * @line: the line, for messages.
+ * @pid: a pid whose own unfinished calls do not count (-1: none).
  *
- * An unknown pid that no clone of the log returns is another thread of the first task (strace
- * attached to a running multi-threaded process); a clone's child is a thread of its parent's
- * mm (CLONE_VM) or a forked child.
+ * Context: single-threaded.
+ * Return: true when some input has such a call pending.
+ */
+bool run_clone_unfinished(struct runner *r, int pid)
+{
+	for (unsigned int s = 0; s < r->nr_srcs; s++) {
+		const char *name;
+		int p;
+
+		for (unsigned int k = 0; sc_parser_unfinished(r->srcs[s].parser, k, &p, &name); k++)
+			if (p != pid && (!strcmp(name, "clone") || !strcmp(name, "clone3") ||
+					 !strcmp(name, "fork") || !strcmp(name, "vfork")))
+				return true;
+	}
+	return false;
+}
+
+/**
+ * run_proc_new() - what a pid seen for the first time is.
+ * @r: the runner.
+ * @rec: its first record.
+ * @pid: the pid (not 0, not a process yet).
+ * @out: the process, for RUN_NEW_PROC.
+ *
+ * In this order: the child of a clone or fork written without "= PID" (the first new pid
+ * after it); the first task, when its lines had no prefix until now and this is one of them
+ * resumed with a prefix, or nothing else has claimed it; a child printing before its parent's
+ * clone returns (RUN_NEW_HOLD: the caller keeps its lines until the clone names it); else a
+ * thread strace found running, taken as a thread of the first task and noted.
+ *
+ * Context: single-threaded.
+ * Return: RUN_NEW_PROC, RUN_NEW_HOLD, or -ENOMEM.
+ */
+int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
+{
+	struct run_proc *first = r->procs[0], *p = unnamed_child(r);
+
+	run_pid_seen(r, pid);
+	if (p) {
+		p->pid = pid;
+		p->unnamed = false;
+		*out = p;
+		return RUN_NEW_PROC;
+	}
+	if (!first->pid && rec->kind == SC_REC_CALL && rec->resume_line && !rec->entry_pid) {
+		first->pid = pid;
+		*out = first;
+		return RUN_NEW_PROC;
+	}
+	if (run_clone_unfinished(r, pid))
+		return RUN_NEW_HOLD;
+	if (!first->pid) {
+		first->pid = pid;
+		*out = first;
+		return RUN_NEW_PROC;
+	}
+	*out = run_proc_add(r, pid, RUN_PROC_TASK, first->mm, rec->line);
+	if (!*out)
+		return -ENOMEM;
+	(*out)->adopted = true;
+	if (r->strict) {
+		run_msg(r, rec->line, "pid %d: no clone, fork or vfork of the log creates it", pid);
+		r->n.errors++;
+	}
+	return RUN_NEW_PROC;
+}
+
+/**
+ * run_proc_of() - the process a pid names, made on first sight without waiting for a clone.
+ * @r: the runner.
+ * @pid: the pid (0: the first task).
+ * @line: where it is named, for the new process.
+ *
+ * For a pid a call names (process_madvise's pidfd), not for a line's own pid: an unknown one
+ * is the first task while its pid is unknown, else taken as a thread of it.
  *
  * Context: single-threaded.
  * Return: the process, or NULL when out of memory.
  */
 struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line)
 {
-	return __run_proc_of(r, pid, line, 0);
+	struct run_proc *p = run_proc_find(r, pid);
+
+	if (p)
+		return p;
+	run_pid_seen(r, pid);
+	if (!r->procs[0]->pid) {
+		r->procs[0]->pid = pid;
+		return r->procs[0];
+	}
+	p = run_proc_add(r, pid, RUN_PROC_TASK, r->procs[0]->mm, line);
+	if (p)
+		p->adopted = true;
+	return p;
+}
+
+/**
+ * run_proc_clone() - the child of a clone, clone3, fork or vfork that returned.
+ * @r: the runner.
+ * @c: the call, on the parent.
+ *
+ * The child's pid is the logged result; without one, the first pid waiting for its clone
+ * (it printed before the call returned), or the new pid of the next line, else a fresh pid
+ * that the next new pid of the log takes over. CLONE_VM makes a thread of the parent's mm; otherwise mmlab forks the parent's
+ * task, and a fork mmlab refuses leaves a pid whose calls are reported.
+ *
+ * Context: single-threaded.
+ * Return: the child, or NULL when out of memory (reported).
+ */
+struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
+{
+	const struct sc_record *rec = c->rec;
+	struct run_proc *parent = c->proc, *p;
+	bool has_flags, unnamed = false;
+	int pid;
+
+	if (rec->res.kind == SC_RES_VALUE) {
+		pid = (int)rec->res.val;
+	} else if (r->nr_holds) {
+		pid = r->holds[0].pid;
+	} else if (r->child_hint) {
+		pid = r->child_hint;
+	} else {
+		pid = r->next_pid;
+		unnamed = true;
+	}
+	run_pid_seen(r, pid);
+	p = run_proc_find(r, pid);
+	if (p)
+		return p;
+	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, rec, &has_flags))
+		p = run_proc_add(r, pid, RUN_PROC_TASK, parent->mm, rec->line);
+	else if (parent->kind == RUN_PROC_TASK && parent->mm->task && !parent->exited &&
+		 (p = fork_child(r, parent, rec, pid)))
+		;
+	else if ((p = run_proc_add(r, pid, RUN_PROC_FORKED, NULL, rec->line)))
+		run_msg(r, rec->line, "%s: mmlab could not make this copying fork; the calls of "
+			"pid %d will not be run", rec->name, pid);
+	if (!p) {
+		run_msg(r, rec->line, "out of memory");
+		r->n.errors++;
+		return NULL;
+	}
+	p->unnamed = unnamed;
+	r->released_pid = pid;
+	return p;
 }
 
 /**
@@ -427,9 +523,7 @@ void run_free_procs(struct runner *r)
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		free(r->procs[k]);
 	free(r->procs);
-	free(r->children);
 	r->mms = NULL;
 	r->procs = NULL;
-	r->children = NULL;
-	r->nr_mms = r->nr_procs = r->nr_children = 0;
+	r->nr_mms = r->nr_procs = 0;
 }

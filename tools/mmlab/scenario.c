@@ -4,9 +4,10 @@
  * messages, -T times, the unfinished/resumed join, lines cut by "strace: Process N attached",
  * results and records; argument values are read by scenario_value.c. The syntax is what
  * strace 6.x prints (src/strace.c printleader(), src/syscall.c syscall_exiting_trace(),
- * src/printsiginfo.c); this file models no Linux code. Values live in an arena owned by the
- * parser, so a record stays valid until sc_parser_destroy() and error paths have nothing to
- * free one by one.
+ * src/printsiginfo.c); this file models no Linux code. The values of one line live in an
+ * arena that the line's record owns, so error paths have nothing to free one by one and a
+ * streaming reader frees each record (with sc_record_free()) once it has run: memory does not
+ * grow with the log.
  */
 #include "scenario_lex.h"
 #include "strace_flags.h"
@@ -19,10 +20,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ARENA_FIRST_CHUNK 2048 /* bytes: one typical line's values fit in the first chunk */
+
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
 	max_align_t data[];
+};
+
+/*
+ * A record with the arena holding its values: the record is handed out, the box frees it. The
+ * chunks are the line's (two lines' for a joined call) and nothing else's.
+ */
+struct sc_record_box {
+	struct sc_parser *parser;    /* forgets ->last_call; frees the record if no one else */
+	struct arena_chunk *chunks;  /* everything the record points to */
+	struct sc_record_box *next, *prev; /* the parser's live records */
+	struct sc_record rec;
 };
 
 /*
@@ -55,6 +69,7 @@ struct sc_parser {
 	struct sc_pending *pend; /* unfinished calls, at most one per task */
 	unsigned int nr_pend, cap_pend;
 	struct sc_record *last_call; /* receives a following "# si_addr:" expectation */
+	struct sc_record_box *live;  /* records handed out and not freed yet */
 	char *carry;                 /* a line cut by a strace message, continued by the next */
 	size_t carry_len;
 	unsigned int carry_line;
@@ -69,7 +84,13 @@ static void *arena_alloc(struct sc_parser *p, size_t size)
 
 	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	if (!c || c->size - c->used < size) {
-		size_t csize = size > 16384 ? size : 16384;
+		/* Chunks double, so a line with large values needs few of them. */
+		size_t csize = c ? 2 * c->size : ARENA_FIRST_CHUNK;
+
+		if (csize < size)
+			csize = size;
+		if (csize > 65536 && size <= 65536)
+			csize = 65536;
 
 		c = malloc(sizeof(*c) + csize);
 		if (!c) {
@@ -99,7 +120,7 @@ static char *arena_strndup(struct sc_parser *p, const char *s, size_t n)
 }
 
 /**
- * sc_arena_alloc() - zeroed memory that lives as long as the parser.
+ * sc_arena_alloc() - zeroed memory that lives as long as the record of the line being parsed.
  * @p: the parser.
  * @size: bytes.
  *
@@ -112,7 +133,7 @@ void *sc_arena_alloc(struct sc_parser *p, size_t size)
 }
 
 /**
- * sc_arena_strndup() - a NUL-terminated copy of @n bytes in the parser's arena.
+ * sc_arena_strndup() - a NUL-terminated copy of @n bytes in the line's arena.
  * @p: the parser.
  * @s: the bytes.
  * @n: how many.
@@ -364,15 +385,18 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 		check_pseudo(lx, r, name_off);
 }
 
+/* The record of the line being parsed; sc_parser_feed() gives it the line's arena. */
 static struct sc_record *new_record(struct lexer *lx, enum sc_rec_kind kind, unsigned int line,
 				    int pid)
 {
-	struct sc_record *r = arena_alloc(lx->p, sizeof(*r));
+	struct sc_record_box *box = arena_alloc(lx->p, sizeof(*box));
+	struct sc_record *r;
 
-	if (!r) {
+	if (!box) {
 		lex_error(lx, 0, "out of memory");
 		return NULL;
 	}
+	r = &box->rec;
 	r->kind = kind;
 	r->line = line;
 	r->pid = pid;
@@ -881,6 +905,7 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	r = new_record(&jl, SC_REC_CALL, pd->line, pid);
 	if (r) {
 		r->resume_line = line;
+		r->entry_pid = pd->pid;
 		r->has_time = pd->has_time;
 		r->time_relative = pd->time_relative;
 		r->time = pd->time;
@@ -961,6 +986,33 @@ static int carry_line(struct sc_parser *p, struct lexer *lx, size_t len, unsigne
 static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
 		     const struct sc_record **rec);
 
+/* Everything allocated for the line just parsed, when it made no record. */
+static void free_arena(struct sc_parser *p)
+{
+	while (p->arena) {
+		struct arena_chunk *c = p->arena;
+
+		p->arena = c->next;
+		free(c);
+	}
+}
+
+/* The record @r takes the line's arena: sc_record_free() releases both. */
+static void adopt_arena(struct sc_parser *p, const struct sc_record *r)
+{
+	struct sc_record_box *box = (struct sc_record_box *)((char *)r -
+							     offsetof(struct sc_record_box, rec));
+
+	box->parser = p;
+	box->chunks = p->arena;
+	p->arena = NULL;
+	box->prev = NULL;
+	box->next = p->live;
+	if (p->live)
+		p->live->prev = box;
+	p->live = box;
+}
+
 /**
  * sc_parser_feed() - parse one line of a scenario.
  * @p: the parser.
@@ -971,7 +1023,8 @@ static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int
  * @err: filled when the line is malformed.
  *
  * A call split by strace into "<unfinished ...>" and "<... NAME resumed>" lines comes out as
- * one record when its second line is fed. The record stays valid until sc_parser_destroy().
+ * one record when its second line is fed. The record and its values stay valid until
+ * sc_record_free() or sc_parser_destroy().
  * After an error the parser is still usable: the caller may feed the next line or stop.
  *
  * Context: single-threaded use of @p.
@@ -1017,7 +1070,45 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 	else
 		ret = feed_text(p, &lx, lineno, rec);
 	free(joined);
+	if (!ret && *rec)
+		adopt_arena(p, *rec);
+	else
+		free_arena(p);
 	return ret;
+}
+
+/**
+ * sc_record_free() - free a record and every value it holds.
+ * @rec: a record from sc_parser_feed(), or NULL.
+ *
+ * Records not freed this way are freed by sc_parser_destroy(). A "# si_addr:" line fed after
+ * the record was freed no longer reaches it.
+ *
+ * Context: single-threaded use of the record's parser.
+ */
+void sc_record_free(const struct sc_record *rec)
+{
+	struct sc_record_box *box;
+	struct arena_chunk *c;
+
+	if (!rec)
+		return;
+	box = (struct sc_record_box *)((char *)rec - offsetof(struct sc_record_box, rec));
+	if (box->parser->last_call == &box->rec)
+		box->parser->last_call = NULL;
+	if (box->prev)
+		box->prev->next = box->next;
+	else
+		box->parser->live = box->next;
+	if (box->next)
+		box->next->prev = box->prev;
+	c = box->chunks;
+	while (c) {
+		struct arena_chunk *next = c->next;
+
+		free(c);
+		c = next;
+	}
 }
 
 /* sc_parser_feed() for one whole line of trace in @lx. */
@@ -1142,6 +1233,28 @@ int sc_parser_create(const char *file, struct sc_parser **out)
 }
 
 /**
+ * sc_parser_unfinished() - a call printed with "<unfinished ...>" and not resumed yet.
+ * @p: the parser.
+ * @k: which one (0-based).
+ * @pid: set to its pid (0 when its line had no pid prefix).
+ * @name: set to its name.
+ *
+ * A streaming reader uses it to tell a child printing before its parent's clone returns from
+ * a pid nothing creates.
+ *
+ * Context: single-threaded use of @p.
+ * Return: true when entry @k exists.
+ */
+bool sc_parser_unfinished(const struct sc_parser *p, unsigned int k, int *pid, const char **name)
+{
+	if (k >= p->nr_pend)
+		return false;
+	*pid = p->pend[k].pid;
+	*name = p->pend[k].name;
+	return true;
+}
+
+/**
  * sc_parser_file() - the file name given at creation.
  * @p: the parser.
  *
@@ -1154,7 +1267,7 @@ const char *sc_parser_file(const struct sc_parser *p)
 }
 
 /**
- * sc_parser_destroy() - free the parser and every record and value it produced.
+ * sc_parser_destroy() - free the parser and every record it produced that is not freed yet.
  * @p: the parser, or NULL.
  *
  * Context: any.
@@ -1163,12 +1276,9 @@ void sc_parser_destroy(struct sc_parser *p)
 {
 	if (!p)
 		return;
-	while (p->arena) {
-		struct arena_chunk *c = p->arena;
-
-		p->arena = c->next;
-		free(c);
-	}
+	free_arena(p);
+	while (p->live)
+		sc_record_free(&p->live->rec);
 	while (p->nr_pend)
 		drop_pending(p, &p->pend[0]);
 	free(p->pend);

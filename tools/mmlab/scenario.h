@@ -123,6 +123,8 @@ struct sc_record {
 	bool interrupted;         /* "<unfinished ...>)" inside: the task died in the call */
 	bool has_fault_addr;        /* a following "# si_addr:" line gave si_addr */
 	unsigned long fault_addr;   /* from "# si_addr:" */
+	int entry_pid;            /* joined call: the entry line's pid (0: no prefix), which
+				     may differ from @pid when strace added prefixes between */
 	/* SC_REC_SIGNAL: sig; info is the {...} struct (NULL for "stopped by") */
 	int sig;
 	struct sc_value *info;
@@ -151,6 +153,8 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 int sc_parser_finish(struct sc_parser *p, const struct sc_record **rec, struct sc_error *err)
 	__attribute__((warn_unused_result));
 const char *sc_parser_file(const struct sc_parser *p);
+bool sc_parser_unfinished(const struct sc_parser *p, unsigned int k, int *pid, const char **name);
+void sc_record_free(const struct sc_record *rec);
 
 struct scenario {
 	const char *file;            /* name used in messages */
@@ -158,7 +162,7 @@ struct scenario {
 	unsigned int nr_recs;
 	struct sc_error *errors;     /* malformed lines, in order */
 	unsigned int nr_errors;
-	struct sc_parser *parser;    /* owns every record and value */
+	struct sc_parser *parser;    /* frees every record and value with it */
 };
 
 int scenario_parse(const char *file, const char *text, size_t len, unsigned int max_errors,

@@ -1,0 +1,240 @@
+#!/bin/sh
+# The command line of mmlab, one case per ctest test: cli.sh MMLAB CASE
+# Each case runs mmlab and checks exit status, stdout and stderr; usage errors must be exactly
+# one line on stderr with exit status 2.
+set -u
+mmlab=$1 case=$2
+here=$(cd "$(dirname "$0")" && pwd)
+data=$here/data
+maps=$here/../data/recordings/true/initial.maps
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $case: $*"; for f in "$tmp"/out "$tmp"/err; do [ -f "$f" ] && { echo "--- $f"; cat "$f"; }; done; exit 1; }
+
+# run EXPECTED-STATUS ARGS...: mmlab ARGS with stdout in $tmp/out, stderr in $tmp/err
+run() {
+	want=$1; shift
+	"$mmlab" "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	[ "$got" = "$want" ] || fail "mmlab $*: exit status $got, expected $want"
+}
+# usage ARGS...: a usage error: status 2, one line on stderr, nothing on stdout
+usage() {
+	run 2 "$@"
+	[ "$(wc -l <"$tmp/err")" = 1 ] || fail "mmlab $*: not one line on stderr"
+	[ ! -s "$tmp/out" ] || fail "mmlab $*: output on stdout"
+}
+has() { grep -q -e "$2" "$tmp/$1" || fail "no '$2' in std$1"; }
+hasnt() { ! grep -q -e "$2" "$tmp/$1" || fail "unexpected '$2' in std$1"; }
+gone() { [ ! -e "$1" ] || fail "$1 was created"; }
+
+case $case in
+help)
+	for c in run record demo; do
+		run 0 "$c" --help; has out "^usage: mmlab $c "; has out "--help"
+		cp "$tmp/out" "$tmp/help1"
+		run 0 help "$c"; cmp -s "$tmp/out" "$tmp/help1" || fail "help $c differs from $c --help"
+		run 0 "$c" -h; cmp -s "$tmp/out" "$tmp/help1" || fail "$c -h differs from $c --help"
+	done
+	run 0 run --help
+	for o in --maps=FILE --final-maps=FILE --no-aslr --seed=N --ram=SIZE --quiet \
+		--stop-on-mismatch --strict; do has out "$o"; done
+	has out "-q, --quiet"
+	run 0 record --help; has out "-o, --output=DIR"
+	run 0 demo --help; has out "--ram=SIZE"
+	run 0 help; has out "^usage: mmlab"
+	;;
+usage)
+	usage
+	usage run
+	usage run --no-such-option x.strace
+	usage run -Z x.strace
+	usage run x.strace --maps
+	usage run -m
+	usage run --quiet=yes x.strace
+	usage run --seed x x.strace
+	usage run --seed=-1 x.strace
+	usage run --ram 12Q x.strace
+	usage run a.strace b.strace
+	usage run - "$data/ff.100"
+	usage help no-such-command
+	usage help run extra
+	usage no-such-command
+	usage record
+	usage record -o "$tmp/d"
+	usage record --bad -o "$tmp/d" -- true
+	usage demo extra
+	usage demo --ram=12Q
+	gone "$tmp/d"
+	;;
+forms)
+	# --opt=value, --opt value and short forms mean the same
+	run 0 run --quiet --no-aslr --maps "$maps" "$here/../scenario/basic.strace"
+	cp "$tmp/out" "$tmp/want"
+	run 0 run -q -R -m "$maps" "$here/../scenario/basic.strace"
+	cmp -s "$tmp/out" "$tmp/want" || fail "short forms differ"
+	run 0 run -qR --maps="$maps" --seed=0x10 "$here/../scenario/basic.strace"
+	cmp -s "$tmp/out" "$tmp/want" || fail "--opt=value forms differ"
+	# options after the scenario are options too
+	run 0 run "$here/../scenario/basic.strace" -q -R -m "$maps"
+	cmp -s "$tmp/out" "$tmp/want" || fail "options after the operand differ"
+	;;
+ram)
+	usage run --ram 4K "$data/unknown.strace"; has err "below the minimum"
+	usage run --ram 65540 "$data/unknown.strace"; has err "multiple of the 4K page"
+	usage run --ram 1024T "$data/unknown.strace"; has err "more than this host can back"
+	usage demo --ram 4K; has err "below the minimum"
+	usage demo --ram=1024T; has err "more than this host can back"
+	run 0 run -q --ram 64K "$data/unknown.strace"
+	run 0 run -q --ram=1M "$data/unknown.strace"
+	;;
+unknown)
+	run 0 run "$data/unknown.strace"
+	has err "^skipped: munamp 2 (unknown), frobnicate 1 (unknown)$"
+	hasnt err "read"
+	has err " 7 lines, 2 calls run, 4 skipped, 0 mismatches in "
+	run 2 run -q --strict "$data/unknown.strace"
+	has err "unknown.strace:3: munamp: no system call has this name"
+	has err "unknown.strace:6: frobnicate: no system call has this name"
+	;;
+threads)
+	run 0 run "$data/threads.strace"
+	[ "$(grep -c '^pid 11 taken as a thread of 10$' "$tmp/err")" = 1 ] || fail "pid 11 note"
+	[ "$(grep -c '^pid 12 taken as a thread of 10$' "$tmp/err")" = 1 ] || fail "pid 12 note"
+	hasnt err "pid 10 taken"
+	run 2 run -q --strict "$data/threads.strace"
+	has err "threads.strace:3: pid 11: no clone, fork or vfork of the log creates it"
+	;;
+exec)
+	run 0 run "$data/exec.strace"
+	[ "$(grep -c 'pid 21' "$tmp/err")" = 2 ] || fail "not one message at the execve and one in the summary"
+	has err "^pid 21: 3 calls after its execve (line 4) not run"
+	hasnt err "not run: pid 21"
+	;;
+malformed)
+	# a malformed line is reported where it is; the others still run; exit status 2
+	run 2 run --no-aslr "$data/malformed.strace"
+	has err "malformed.strace:2:25: "
+	has err " 4 lines, 3 calls run, 0 skipped, 0 mismatches, 1 malformed line in "
+	;;
+ff)
+	# strace -ff: the pid is the file name's; without timestamps the files run in pid order,
+	# whatever the order on the command line
+	run 0 run -R "$data/ff.101" "$data/ff.100"
+	has err "^2 files: 10 lines, 6 calls run, 2 skipped, 0 mismatches"
+	hasnt err "taken as a thread"
+	;;
+ff-timed)
+	# strace -ff -tt of two threads: the lines of both files are merged by time, so the
+	# thread's munmap comes between its parent's mmap and mprotect
+	run 0 run -R "$data/tt.101" "$data/tt.100"
+	has err "^2 files: 8 lines, 6 calls run, 1 skipped, 0 mismatches"
+	;;
+live)
+	# results come out while the input is still being written
+	{ echo 'mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)'; sleep 4;
+	  echo 'brk(NULL)'; } | "$mmlab" run -q -R - >"$tmp/out" 2>"$tmp/err" &
+	sleep 2
+	grep -q '^mmap(NULL, 4096.* = 0x' "$tmp/out" || fail "no result after 2 s"
+	wait
+	has out "^brk(NULL) *= 0x"
+	;;
+record-missing)
+	run 127 record -o "$tmp/d" -- no-such-command-mmlab-test
+	has err "no-such-command-mmlab-test: command not found"
+	gone "$tmp/d"
+	run 127 record -o "$tmp/d" /nonexistent/bin/prog
+	has err "/nonexistent/bin/prog: No such file or directory"
+	gone "$tmp/d"
+	run 126 record -o "$tmp/d" -- "$tmp"
+	gone "$tmp/d"
+	;;
+maps)
+	# a --maps file with a UTF-8 BOM and blank lines is accepted; a bad line is reported
+	# with its number
+	printf '\357\273\277' >"$tmp/bom.maps"
+	head -3 "$maps" >>"$tmp/bom.maps"
+	printf '\n\r\n' >>"$tmp/bom.maps"
+	tail -n +4 "$maps" >>"$tmp/bom.maps"
+	echo 'brk(NULL)' >"$tmp/brk.strace"
+	run 0 run -q -R -m "$maps" "$tmp/brk.strace"
+	cp "$tmp/out" "$tmp/want"
+	run 0 run -q -R -m "$tmp/bom.maps" "$tmp/brk.strace"
+	cmp -s "$tmp/out" "$tmp/want" || fail "the BOM or blank lines changed the layout"
+	{ head -3 "$maps"; echo "garbage"; tail -n +4 "$maps"; } >"$tmp/bad.maps"
+	run 2 run -q -R -m "$tmp/bad.maps" "$tmp/brk.strace"
+	has err "bad.maps:4: not a /proc/PID/maps line: 'garbage'"
+	: >"$tmp/empty.maps"
+	run 2 run -q -R -m "$tmp/empty.maps" "$tmp/brk.strace"
+	has err "no /proc/PID/maps line"
+	;;
+progress)
+	# on a terminal, the progress line counts the lines read (parsed) and run, with the
+	# percentage of a regular file
+	command -v script >/dev/null || { echo "SKIP: no script(1)"; exit 77; }
+	sh "$here/genlog.sh" 60000 >"$tmp/long.strace"
+	script -qec "'$mmlab' run -R '$tmp/long.strace'" /dev/null >"$tmp/err" 2>&1 ||
+		fail "the run failed"
+	has err "long.strace: [0-9]* lines read and run, [0-9]* lines/s, [0-9]*%, ETA "
+	has err "long.strace: 60000 lines, "
+	;;
+hold)
+	# a child printing before its parent's clone returns: its lines wait for the clone, up
+	# to a bound
+	for n in 1000 17000; do
+		{ echo 'mmap(0x10000000, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x10000000'
+		  echo 'clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>'
+		  echo '[pid     2] munmap(0x10000000, 4096) = 0'
+		  awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) print "[pid     2] getpid() = 2" }'
+		  echo '[pid     1] <... clone resumed>, child_tidptr=0x7ffff7dd0a10) = 2'
+		  echo '[pid     1] mprotect(0x10000000, 4096, PROT_READ) = 0'
+		} >"$tmp/hold.strace"
+		if [ $n = 1000 ]; then
+			# the child is a copy: its munmap leaves the parent's page
+			run 0 run "$tmp/hold.strace"
+			hasnt err "taken as a thread"
+		else
+			run 2 run "$tmp/hold.strace"
+			has err "hold.strace:3: pid 2: more than 16384 lines wait for the clone that makes it; taken as a thread of the first task"
+			has err "hold.strace:[0-9]*: expected 0, got -1 ENOMEM"
+		fi
+	done
+	;;
+signal)
+	# SIGINT and SIGTERM stop a long run cleanly: summary and --final-maps written, 128+N
+	sh "$here/genlog.sh" 1000000 >"$tmp/long.strace"
+	for sig in INT TERM; do
+		"$mmlab" run -R -o "$tmp/final.maps" "$tmp/long.strace" >"$tmp/out" 2>"$tmp/err" &
+		pid=$!
+		sleep 1.5
+		kill -s $sig $pid
+		wait $pid
+		got=$?
+		want=130 note=interrupted
+		[ $sig = TERM ] && want=143 note=terminated
+		[ "$got" = $want ] || fail "SIG$sig: exit status $got, expected $want"
+		has err "lines, .* calls run, .* mismatches in .* ($note) in \| ($note) in "
+		has err "($note)"
+		grep -q ' 1000000 lines' "$tmp/err" && fail "SIG$sig came after the end"
+		grep -q '^10000000-' "$tmp/final.maps" || [ -s "$tmp/final.maps" ] ||
+			fail "SIG$sig: no final maps"
+		rm -f "$tmp/final.maps"
+	done
+	;;
+memory)
+	# Streaming: peak RSS does not grow with the log. 2*10^5 lines took ~190 MB when the
+	# whole log was loaded and parsed first; now each line's record is freed once it ran.
+	[ -x /usr/bin/time ] || { echo "SKIP: no /usr/bin/time"; exit 77; }
+	sh "$here/genlog.sh" 200000 >"$tmp/long.strace"
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:quarantine_size_mb=4:detect_leaks=0 /usr/bin/time -f '%M' \
+		-o "$tmp/rss" "$mmlab" run -q -R "$tmp/long.strace" >"$tmp/out" 2>"$tmp/err" ||
+		fail "the run failed"
+	rss=$(tail -1 "$tmp/rss")
+	echo "peak RSS: $rss KiB for 200000 lines"
+	[ "$rss" -lt 65536 ] || fail "peak RSS $rss KiB is not under 64 MiB"
+	;;
+*)
+	fail "unknown case"
+	;;
+esac
+exit 0
