@@ -548,7 +548,7 @@ long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
 		return -EFAULT;
-	if (vma->vm_file && !vma->vm_file->shmem)
+	if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
 		return populate_file_range(vma, start, end, write);
 	return populate_vma_page_range(tsk, vma, start, end, write);
 }
@@ -691,7 +691,7 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 
 		if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & VM_READ))
 			return -EINVAL;
-		if (vma->vm_file && !vma->vm_file->shmem)
+		if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
 			ret = populate_file_range(vma, start, end, write);
 		else
 			ret = populate_vma_page_range(tsk, vma, start, end, write);

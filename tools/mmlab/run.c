@@ -313,6 +313,7 @@ static bool wants_transcript(const struct scenario *sc)
 static int create_first_task(struct runner *r)
 {
 	struct mmlab_task *task;
+	struct mmlab_maps_error bad;
 	struct run_mm *mm;
 	FILE *f = NULL;
 	int err;
@@ -323,8 +324,13 @@ static int create_first_task(struct runner *r)
 			fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
 			return -errno;
 		}
-		err = mmlab_task_create_from_maps(r->machine, &r->cfg, f, &task);
+		err = mmlab_task_create_from_maps_report(r->machine, &r->cfg, f, &task, &bad);
 		fclose(f);
+		if (err && bad.line) {
+			fprintf(stderr, "%s:%lu: %s\n", r->maps_path, bad.line,
+				bad.message ? bad.message : strerror(-err));
+			return err;
+		}
 	} else {
 		err = mmlab_task_create(r->machine, &r->cfg, &task);
 	}
