@@ -9,7 +9,8 @@
  * exits at the matching exit step, and its parent resumes after it. ASan's shadow checks are
  * kept out of the touch loop so that its faults are the window's own.
  * Usage: difffault FIRST_SEED COUNT [OPS [MODE]]; MODE "private" leaves shared mappings out,
- * "moves" adds mremap moves (MREMAP_MAYMOVE | MREMAP_FIXED) of mapped, often touched ranges,
+ * "moves" adds mremap moves (MREMAP_MAYMOVE | MREMAP_FIXED, a quarter of them with
+ * MREMAP_DONTUNMAP) of mapped, often touched ranges,
  * mostly next to another mapping, and mprotect splits; "private-moves" both.
  */
 #include <errno.h>
@@ -46,6 +47,7 @@ struct op {
 	unsigned int page, npages;	/* Range in the window, in pages */
 	unsigned int match;		/* OP_FORK: index of its OP_EXIT */
 	unsigned int to;		/* OP_MOVE: destination page; OP_MPROTECT: 1 read-only */
+	unsigned int dontunmap;		/* OP_MOVE: MREMAP_DONTUNMAP, the source stays mapped */
 };
 
 /* The figures of one window VMA, from smaps (kB). */
@@ -107,8 +109,10 @@ static bool gen_move(struct op *op, unsigned char *mapped)
 	if (tries == 16)
 		return false;
 	op->to = to;
+	op->dontunmap = rnd() % 4 == 0;
 	memcpy(save, mapped, WIN_PAGES);
-	memset(&mapped[op->page], 0, n);
+	if (!op->dontunmap)
+		memset(&mapped[op->page], 0, n);
 	memcpy(&mapped[to], &save[op->page], n);
 	return true;
 }
@@ -320,7 +324,8 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs)
 			r->ret = errno_ret(madvise((void *)addr, len, MADV_DONTNEED));
 			break;
 		case OP_MOVE:
-			p = mremap((void *)addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+			p = mremap((void *)addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED |
+					   (op->dontunmap ? MREMAP_DONTUNMAP : 0),
 				   (void *)(WIN + op->to * PG));
 			r->ret = p == MAP_FAILED ? -errno : 0;
 			break;
@@ -410,7 +415,8 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 			r->ret = mmlab_madvise(t, addr, len, MADV_DONTNEED);
 			break;
 		case OP_MOVE:
-			r->ret = mmlab_mremap(t, addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
+			r->ret = mmlab_mremap(t, addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED |
+						      (op->dontunmap ? MREMAP_DONTUNMAP : 0),
 					      WIN + op->to * PG, &out);
 			break;
 		case OP_MPROTECT:
@@ -557,9 +563,10 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, unsigned int nops, i
 		       op_names[ops[i].kind], ops[i].page, ops[i].npages,
 		       figures ? "VMA boundaries (only)" : "figures");
 		if (verbose)
-			for (unsigned int j = 0; j < i; j++)
-				printf("  step %u: %s %u+%u to %u\n", j, op_names[ops[j].kind],
-				       ops[j].page, ops[j].npages, ops[j].to);
+			for (unsigned int j = 0; j <= i; j++)
+				printf("  step %u: %s %u+%u to %u%s\n", j, op_names[ops[j].kind],
+				       ops[j].page, ops[j].npages, ops[j].to,
+				       ops[j].dontunmap ? " dontunmap" : "");
 		print_rec("host ", &host[i]);
 		print_rec("mmlab", &lab[i]);
 	}
