@@ -1,10 +1,14 @@
 /*
  * The public process API: a task with an address space laid out as exec leaves it (stack,
- * vvar/vdso, brk start; ASLR from a seed), a small fd table over real host files, the memory
- * system calls, and /proc/pid/maps and smaps. It corresponds to the syscall entry points
- * (SYSCALL_DEFINE in mm/ files), fs/exec.c + fs/binfmt_elf.c's layout choices and kernel/fork.c's
- * mm_alloc; every call takes mmap_lock as the kernel's entry point does. Left out: the ELF
- * image itself (no binary is mapped; the brk area starts where a small PIE would end it).
+ * vvar/vdso, brk start; ASLR from a seed), or built from a /proc/pid/maps snapshot with the
+ * mm fields load_elf_binary would have set; a small fd table whose files are stat()ed first
+ * and opened on the host only when they are regular files of ordinary filesystems (devices,
+ * FIFOs, sockets and kernel files are kept by kind and identity); the memory system calls,
+ * and /proc/pid/maps and smaps. It corresponds to the syscall entry points (SYSCALL_DEFINE in
+ * mm/ files), fs/open.c's checks, fs/exec.c + fs/binfmt_elf.c's layout choices and
+ * kernel/fork.c's mm_alloc; every call takes mmap_lock as the kernel's entry point does.
+ * Left out: the ELF image itself (no binary is mapped; the brk area starts where a small PIE
+ * would end it), and open's device-specific errors.
  */
 #include "mm/mmzone.h"
 #include "mm/vma.h"
@@ -903,7 +907,7 @@ static void exe_layout(struct maps_import *mi)
 		mm->start_data = mm->end_data = mm->start_brk;
 }
 
-/* A line of only blanks (a trailing CR included) is skipped. */
+/* A line of only blanks is skipped. */
 static bool blank_line(const char *line)
 {
 	return line[strspn(line, " \t\r\n")] == 0;
@@ -940,6 +944,8 @@ MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 		}
 		if (nr == 1 && !memcmp(p, "\xef\xbb\xbf", 3))
 			p += 3;	/* a UTF-8 byte order mark */
+		if (len >= 2 && !strcmp(line + len - 2, "\r\n"))
+			strcpy(line + len - 2, "\n");	/* a file that went through Windows */
 		if (blank_line(p))
 			continue;
 		err = vma_from_maps_line(&mi, p);

@@ -288,6 +288,15 @@ int main(void)
 				    c2, &out);
 		close(hfd);
 		mmlab_close(t, lfd);
+		/*
+		 * Hand-derived (this host lacks CONFIG_ANON_VMA_NAME): only anonymous memory is
+		 * named, and a private /dev/zero mapping is not (mm/madvise.c: vm_file set, not
+		 * anonymous shmem): EBADF.
+		 */
+		if (mmlab_prctl_set_vma_anon_name(t, a, PG, "x") != -EBADF) {
+			printf("naming a /dev/zero mapping: not EBADF\n");
+			failures++;
+		}
 	}
 	f = fopen("/proc/self/maps", "r");
 	window_lines(f, host_maps, sizeof(host_maps));
