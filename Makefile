@@ -47,13 +47,15 @@ slowtest: check
 # Differential tests against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
 # with the calls that fault pages in (mlock, MAP_LOCKED, MAP_POPULATE); DIFF_MODE=nofault
 # leaves those out. Then DIFFFAULT_SEEDS fault sequences (touches, forks, DONTNEED) compared
-# through smaps and getrusage, shared mappings included.
+# through smaps and getrusage, shared mappings included, and as many with mremap moves of
+# touched memory and mprotect splits.
 DIFF_SEEDS ?= 10000
 DIFF_MODE ?= full
 DIFFFAULT_SEEDS ?= 500
 difftest: check
 	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS) 60 $(DIFF_MODE)
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
+	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS) 60 moves
 
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
 # linux-source package (installed by ensure-deps.sh bench); left out, with a message, if

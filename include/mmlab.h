@@ -150,20 +150,45 @@ struct mmlab_task_info {
 	unsigned int map_count;
 	uint64_t total_vm, locked_vm, data_vm, exec_vm, stack_vm;	/* In pages */
 	uint64_t vma_seq;		/* Changes whenever any VMA changes */
+	uint64_t start_code, end_code;	/* The executable's code (/proc/pid/stat fields 26-27) */
+	uint64_t start_data, end_data;	/* Its data (fields 45-46), as exec set them */
 };
 
 MMLAB_EXPORT int mmlab_task_create(struct mmlab_machine *m, const struct mmlab_task_config *cfg,
 				   struct mmlab_task **out);
-/* Builds the VMAs of a /proc/pid/maps snapshot (files are opened on the host by path). */
+/*
+ * Builds the VMAs of a /proc/pid/maps snapshot. Regular files are opened on the host by path
+ * when they are still the file the line names (device and inode); devices, FIFOs, sockets and
+ * kernel files never are. start_code..end_data and the break are set as exec set them, from
+ * the executable's ELF headers when it can be read (the lowest file mapping), else from its
+ * mappings. Blank lines and a UTF-8 byte order mark are accepted.
+ */
 MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
 					     const struct mmlab_task_config *cfg, FILE *maps,
 					     struct mmlab_task **out);
+/* Where mmlab_task_create_from_maps_report found a snapshot bad. */
+struct mmlab_maps_error {
+	unsigned long line;		/* 1-based line number; 0 when no line is to blame */
+	const char *message;		/* What is wrong with it (static text), or NULL */
+};
+/* mmlab_task_create_from_maps, also saying in @err (may be NULL) which line failed. */
+MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
+						    const struct mmlab_task_config *cfg,
+						    FILE *maps, struct mmlab_task **out,
+						    struct mmlab_maps_error *err);
 MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
 MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info);
 /* Checks the VMA tree, the counters and the page tables; 0 or -EUCLEAN. */
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
 
-/* Opens a host file with O_* @flags into the task's fd table: the fd, or -errno. */
+/*
+ * Opens a host file with O_* @flags into the task's fd table: the fd, or -errno. Only regular
+ * files of ordinary filesystems are opened on the host; a device, FIFO, socket, directory or
+ * procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for it come from
+ * its kind and permissions), and mmap of it answers as Linux's file_operations do: /dev/zero
+ * maps (private: anonymous memory, shared writable: shmem), block devices map, procfs
+ * entries fail with EIO, the rest with ENODEV.
+ */
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags);
 MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd);
 

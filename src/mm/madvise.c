@@ -434,7 +434,8 @@ static int madvise_vma_anon_name(struct task *tsk, struct vm_area_struct *vma,
 {
 	int error;
 
-	if (vma->vm_file && vma->vm_file->regular)
+	/* Only anonymous memory is named: not even /dev/zero's (vma_is_anon_shmem) */
+	if (vma->vm_file && !vma->vm_file->shmem)
 		return -EBADF;
 	error = madvise_update_vma(tsk, vma, prev, start, end, vma->vm_flags,
 				   (struct anon_vma_name *)arg);

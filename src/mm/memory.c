@@ -591,7 +591,7 @@ long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	/* get_user_pages' check_vma_flags: the caller's PKRU applies to its own mm. */
 	if (!arch_vma_access_permitted(tsk, vma, write, false))
 		return -EFAULT;
-	if (vma->vm_file && !vma->vm_file->shmem)
+	if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
 		return populate_file_range(vma, start, end, write);
 	return populate_vma_page_range(tsk, vma, start, end, write);
 }
@@ -747,7 +747,7 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 			return -EINVAL;
 		if (!arch_vma_access_permitted(tsk, vma, write, false))
 			return -EINVAL;
-		if (vma->vm_file && !vma->vm_file->shmem)
+		if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
 			ret = populate_file_range(vma, start, end, write);
 		else
 			ret = populate_vma_page_range(tsk, vma, start, end, write);

@@ -148,6 +148,7 @@ void vma_adopt_anon_vma(struct vm_area_struct *dst, const struct vm_area_struct 
 
 /* shmem.c */
 struct shmem_inode *__must_check shmem_inode_alloc(struct machine *m, unsigned long size);
+struct file *__must_check shmem_zero_file(struct machine *m, unsigned long len);
 void shmem_inode_free(struct shmem_inode *info);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
 vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);

@@ -98,6 +98,23 @@ struct vm_operations_struct {
 };
 
 /*
+ * What mmap of a file does, as its file_operations decide (the kernel's f_op->mmap, or
+ * mmap_prepare): no ->mmap at all (ENODEV: directories, FIFOs, sockets, sysfs attributes,
+ * procfs files of a process and of /proc/sys, every character device but /dev/zero); the
+ * page-cache mapping of regular files and block devices; /dev/zero's mmap_zero (a private
+ * mapping is anonymous memory that keeps the file's name, a shared writable one is shmem);
+ * an ->mmap that fails once a MAP_FIXED range was already unmapped: EIO for procfs entries
+ * that have no mmap of their own (proc_reg_mmap), ENODEV for kernfs (sysfs, cgroup) files.
+ */
+enum file_mmap_kind {
+	FILE_MMAP_NONE,
+	FILE_MMAP_PAGECACHE,
+	FILE_MMAP_ZERO,
+	FILE_MMAP_EIO,
+	FILE_MMAP_KERNFS,
+};
+
+/*
  * An open host file, shared by the fd table and the mappings of it (include/linux/fs.h's
  * struct file with the few inode facts /proc/pid/maps prints).
  */
@@ -114,6 +131,11 @@ struct file {
 	bool noexec;			/* On a noexec mount: PROT_EXEC is refused with EPERM */
 	bool append;			/* IS_APPEND inode */
 	struct shmem_inode *shmem;	/* Pages of a shared anonymous mapping (shmem.c), or NULL */
+	/* What the host file is, learnt by stat() alone: devices, FIFOs and sockets are never
+	 * opened, so host_fd is -1 for them. */
+	unsigned int i_mode;		/* st_mode: S_IFREG, S_IFCHR, S_IFDIR... (0: unknown) */
+	dev_t rdev;			/* st_rdev of a device file */
+	enum file_mmap_kind f_mmap;	/* What its f_op->mmap does */
 };
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
@@ -207,9 +229,10 @@ static inline bool vma_is_sealed(const struct vm_area_struct *vma)
 	return vma->vm_flags & VM_SEALED;
 }
 
+/* Anonymous memory: no object behind it, or a private (or read-only) mapping of /dev/zero. */
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {
-	return !vma->vm_ops && !vma->vm_file;
+	return !vma->vm_ops && (!vma->vm_file || vma->vm_file->f_mmap == FILE_MMAP_ZERO);
 }
 
 #endif /* MMLAB_MM_MM_TYPES_H */

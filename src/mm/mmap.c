@@ -12,6 +12,7 @@
 #include "mm/pkeys.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
 
@@ -323,8 +324,8 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 		return -ENOMEM;
 	if (!file)
 		pgoff = 0;
-	if (file && file->regular) {
-		/* ext4/xfs/tmpfs files: thp_get_unmapped_area */
+	if (file && (file->regular || (file->f_mmap == FILE_MMAP_ZERO && !(flags & MAP_SHARED)))) {
+		/* ext4/xfs/tmpfs files, private /dev/zero: thp_get_unmapped_area */
 		ret = thp_get_unmapped_area(tsk, addr, len, pgoff, flags);
 		if (!ret)
 			ret = mm_get_unmapped_area(tsk, addr, len, pgoff, flags);
@@ -405,8 +406,12 @@ static unsigned long count_accounted_pages(struct mm_struct *mm, unsigned long a
 	return n;
 }
 
-/* The file a shared anonymous mapping gets: shmem's "/dev/zero (deleted)" (shmem_zero_setup). */
-static struct file *shmem_zero_file(struct machine *m, unsigned long len)
+/**
+ * shmem_zero_file - the file a shared anonymous mapping gets: shmem's "/dev/zero (deleted)"
+ * (shmem_zero_setup), an object of @len bytes.
+ * Return: the file (one reference), or NULL when out of memory.
+ */
+struct file *shmem_zero_file(struct machine *m, unsigned long len)
 {
 	static unsigned long next_ino = 1;
 	struct file *f = calloc(1, sizeof(*f));
@@ -444,6 +449,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	unsigned long end = addr + len, pglen = len >> PAGE_SHIFT, charged = 0;
 	struct vm_area_struct *vma, *prev, *next;
 	struct file *shm = NULL;
+	bool zero_shared = false;
 	int err;
 
 	if (map_deny_write_exec(mm, vm_flags, vm_flags))
@@ -473,6 +479,11 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	}
 	if (mmap_err)
 		return mmap_err;
+	/* mmap_zero: a shared writable mapping of /dev/zero is shmem, as MAP_ANONYMOUS is. */
+	if (file && file->f_mmap == FILE_MMAP_ZERO && (vm_flags & VM_SHARED)) {
+		zero_shared = true;
+		file = NULL;
+	}
 
 	next = find_vma_prev(mm, addr, &prev);
 	if (next && next->vm_start != end)
@@ -507,7 +518,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		vma->vm_flags = vm_flags;
 		vma->vm_pgoff = pgoff;
 		vma->vm_file = file ? get_file(file) : shm;
-		if (shm)
+		if (shm && !zero_shared)
 			vma->vm_pgoff = 0;
 		vma->vm_page_prot = vm_get_page_prot(vm_flags);
 		err = vma_tree_insert(mm, vma);
@@ -564,8 +575,10 @@ static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 static long mmap_check_file(struct file *file, unsigned long flags, unsigned long prot,
 			    pgoff_t pgoff, unsigned long len, vm_flags_t *vm_flags)
 {
-	/* file_mmap_size_max(): MAX_LFS_FILESIZE for regular files, else the whole range */
-	unsigned long maxsize = (file->regular ? 0x7fffffffffffffffUL : ULONG_MAX) - len;
+	/* file_mmap_size_max(): MAX_LFS_FILESIZE for regular files, block devices and
+	 * sockets, else the whole range */
+	bool lfs = file->regular || S_ISBLK(file->i_mode) || S_ISSOCK(file->i_mode);
+	unsigned long maxsize = (lfs ? 0x7fffffffffffffffUL : ULONG_MAX) - len;
 
 	if (pgoff > maxsize >> PAGE_SHIFT)
 		return -EOVERFLOW;
@@ -592,7 +605,7 @@ static long mmap_check_file(struct file *file, unsigned long flags, unsigned lon
 				return -EPERM;
 			*vm_flags &= ~VM_MAYEXEC;
 		}
-		if (!file->regular)
+		if (file->f_mmap == FILE_MMAP_NONE)
 			return -ENODEV;
 		if (*vm_flags & VM_GROWSDOWN)
 			return -EINVAL;
@@ -646,6 +659,11 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		err = mmap_check_file(file, flags, prot, pgoff, len, &vm_flags);
 		if (err)
 			return err;
+		/* procfs entries without an mmap of their own (proc_reg_mmap), kernfs files */
+		if (file->f_mmap == FILE_MMAP_EIO)
+			mmap_err = -EIO;
+		else if (file->f_mmap == FILE_MMAP_KERNFS)
+			mmap_err = -ENODEV;
 	} else if (mmap_err) {
 		/* MAP_HUGETLB maps a hugetlbfs file: file_mmap_ok(), then no VM_GROWSDOWN */
 		if (pgoff > (0x7fffffffffffffffUL - len) >> PAGE_SHIFT)

@@ -2,7 +2,9 @@
  * mprotect(2) (mm/mprotect.c): new access flags for a range, splitting and merging VMAs as
  * needed, bounded by each VMA's VM_MAY* flags, by memory-deny-write-execute (EACCES) and by
  * seals (EPERM). Like the kernel, it changes VMA after VMA and stops at the first hole with
- * -ENOMEM or the first refusal, keeping what it already changed. pkey_mprotect's key,
+ * -ENOMEM or the first refusal, keeping what it already changed; a private VMA made writable
+ * gets writable entries for its exclusive anonymous pages at once, as change_pte_range does
+ * (MM_CP_TRY_CHANGE_WRITABLE). pkey_mprotect's key,
  * or the key pkeys.c's arch_override_mprotect_pkey picks for a plain mprotect, goes into each
  * VMA's flags and entries. Write access that adds VM_ACCOUNT is charged (util.c) and may fail
  * with ENOMEM. Left out: READ_IMPLIES_EXEC.
@@ -11,12 +13,55 @@
 #include "mm/memory.h"
 #include "mm/pkeys.h"
 #include "mmu/pgrange.h"
+#include "mmu/tlb.h"
 
 #include <sys/mman.h>
 
 #ifndef PROT_SEM
 #define PROT_SEM 0x8
 #endif
+
+struct upgrade_state {
+	struct vm_area_struct *vma;
+	unsigned long flush_start, flush_end;	/* Entries made writable */
+};
+
+/* One entry of change_pte_range's MM_CP_TRY_CHANGE_WRITABLE pass (can_change_pte_writable). */
+static int upgrade_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct upgrade_state *u = data;
+	pte_t pte = *ptep;
+	struct page *page;
+
+	if (!pte_present(pte) || pte_write(pte))
+		return 0;
+	page = vm_normal_page(u->vma, addr, pte);
+	if (!page || !PageAnon(page) || !PageAnonExclusive(page))
+		return 0;
+	set_pte_at(mm, addr, ptep, pte_mkwrite(pte));
+	if (!u->flush_end)
+		u->flush_start = addr;
+	u->flush_end = addr + PAGE_SIZE;
+	return 0;
+}
+
+/*
+ * A private VMA that is writable now gets write access in the entries of its exclusive
+ * anonymous pages at once, as the write fault would have given it without copying
+ * (vma_wants_manual_pte_write_upgrade): so after mprotect(PROT_READ) and back to
+ * PROT_READ|PROT_WRITE, writes to pages the process owns alone do not fault.
+ */
+static void mprotect_upgrade_writable(struct mm_struct *mm, struct vm_area_struct *vma,
+				      unsigned long start, unsigned long end)
+{
+	struct upgrade_state u = { .vma = vma };
+
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != VM_WRITE || !vma->anon_vma)
+		return;
+	(void)walk_pte_range(mm, start, end, upgrade_one, &u);
+	if (u.flush_end)
+		flush_tlb_range(mm, u.flush_start, u.flush_end);
+}
 
 static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 			  struct vm_area_struct **pprev, unsigned long start, unsigned long end,
@@ -62,6 +107,7 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	pt_change_protection(mm, start, end, vma->vm_page_prot);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		vm_unacct_memory(mm->machine, nrpages);
+	mprotect_upgrade_writable(mm, vma, start, end);
 	vm_stat_account(mm, oldflags, -nrpages);
 	vm_stat_account(mm, newflags, nrpages);
 	/*

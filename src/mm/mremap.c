@@ -4,7 +4,8 @@
  * entries and all (memory.c's move_page_tables); MREMAP_FIXED without a size change moves
  * every VMA of the range (the 6.17 multi-VMA moves). A moved VMA that has no anonymous pages
  * yet takes the new address as its vm_pgoff, so it can merge with neighbours there, as
- * copy_vma() arranges. A sealed source is EPERM, and so is a sealed target (its munmap).
+ * copy_vma() arranges; a whole VMA emptied by MREMAP_DONTUNMAP loses its anon_vma (and keeps
+ * its offset). A sealed source is EPERM, and so is a sealed target (its munmap).
  * Growth of a charged (VM_ACCOUNT) VMA is charged as the kernel charges it (util.c).
  * Left out: hugetlb and userfaultfd.
  */
@@ -125,6 +126,16 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 		/* The old range stays mapped, emptied and unlocked. */
 		vma = vma_lookup(mm, old_addr);
 		vma->vm_flags &= ~VM_LOCKED_MASK;
+		/*
+		 * When it is the whole VMA, no page of it is left: it drops its anon_vma
+		 * (unlink_anon_vmas), so it may merge with VMAs of other anon_vmas. Its offset
+		 * stays (6.12 reset it to the address; 6.18, checked natively, does not).
+		 */
+		if (vma->vm_start == old_addr && vma->vm_end == old_addr + old_len &&
+		    vma->anon_vma) {
+			anon_vma_put(vma->anon_vma);
+			vma->anon_vma = NULL;
+		}
 		mm->vma_seq++;
 		return (long)new_addr;
 	}

@@ -1,12 +1,16 @@
 /*
  * The public process API: a task with an address space laid out as exec leaves it (stack,
- * vvar/vdso, brk start; ASLR from a seed), a small fd table over real host files, the memory
- * system calls, and /proc/pid/maps and smaps. A new task gets the kernel's default resource
- * limits with the config's on top, and the config's ids with every capability or none
- * (sys.c, capability.c). It corresponds to the syscall entry points
- * (SYSCALL_DEFINE in mm/ files), fs/exec.c + fs/binfmt_elf.c's layout choices and kernel/fork.c's
- * mm_alloc; every call takes mmap_lock as the kernel's entry point does. Left out: the ELF
- * image itself (no binary is mapped; the brk area starts where a small PIE would end it).
+ * vvar/vdso, brk start; ASLR from a seed), or built from a /proc/pid/maps snapshot with the
+ * mm fields load_elf_binary would have set; a small fd table whose files are stat()ed first
+ * and opened on the host only when they are regular files of ordinary filesystems (devices,
+ * FIFOs, sockets and kernel files are kept by kind and identity); the memory system calls,
+ * and /proc/pid/maps and smaps. A new task gets the kernel's default resource limits with the
+ * config's on top, and the config's ids with every capability or none (sys.c, capability.c).
+ * It corresponds to the syscall entry points (SYSCALL_DEFINE in
+ * mm/ files), fs/open.c's checks, fs/exec.c + fs/binfmt_elf.c's layout choices and
+ * kernel/fork.c's mm_alloc; every call takes mmap_lock as the kernel's entry point does.
+ * Left out: the ELF image itself (no binary is mapped; the brk area starts where a small PIE
+ * would end it), and open's device-specific errors.
  */
 #include "mm/mmzone.h"
 #include "mm/vma.h"
@@ -16,11 +20,13 @@
 #include "mmu/pgrange.h"
 #include "mmlab.h"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -200,11 +206,115 @@ MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t)
 		task_exit(t);
 }
 
-static struct file *file_from_host(int fd, const char *path, int flags)
+/* Filesystems whose regular files are the kernel's own objects (statfs f_type). */
+#define PROC_SUPER_MAGIC 0x9fa0
+#define SYSFS_MAGIC 0x62656572
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#define DEBUGFS_MAGIC 0x64626720
+#define TRACEFS_MAGIC 0x74726163
+#define SECURITYFS_MAGIC 0x73636673
+#define BPF_FS_MAGIC 0xcafe4a11
+#define CONFIGFS_MAGIC 0x62656570
+#define PSTOREFS_MAGIC 0x6165676c
+#define EFIVARFS_MAGIC 0xde5e81e4
+
+/*
+ * What mmap of a procfs file does. Entries made with proc_create (/proc/meminfo, /proc/net/...,
+ * which is /proc/PID/net/...) go through proc_reg_mmap, which fails with EIO when the entry has
+ * no mmap of its own; a process's own files (/proc/PID/mem, maps...) and /proc/sys have
+ * file_operations without mmap: ENODEV.
+ */
+static enum file_mmap_kind proc_file_mmap(const char *real)
+{
+	const char *p = real + strlen("/proc/");
+
+	if (!strncmp(p, "sys/", 4))
+		return FILE_MMAP_NONE;
+	if (*p >= '0' && *p <= '9') {
+		p += strspn(p, "0123456789");
+		if (!strncmp(p, "/task/", 6)) {
+			p += 6;
+			p += strspn(p, "0123456789");
+		}
+		return strncmp(p, "/net/", 5) ? FILE_MMAP_NONE : FILE_MMAP_EIO;
+	}
+	return FILE_MMAP_EIO;
+}
+
+/* /proc/PID/net/... (what /proc/net/... resolves to): the network namespace's entries. */
+static bool proc_net_file(const char *real)
+{
+	const char *p = real + strlen("/proc/");
+
+	if (strncmp(real, "/proc/", 6) || *p < '0' || *p > '9')
+		return false;
+	p += strspn(p, "0123456789");
+	if (!strncmp(p, "/task/", 6)) {
+		p += 6;
+		p += strspn(p, "0123456789");
+	}
+	return !strncmp(p, "/net/", 5);
+}
+
+/* kernfs: every file has kernfs_fop_mmap, which fails with ENODEV unless it is a binary
+ * attribute with an mmap (PCI resources, BTF: not modelled). */
+static bool kernfs(unsigned long type)
+{
+	return type == SYSFS_MAGIC || type == CGROUP_SUPER_MAGIC || type == CGROUP2_SUPER_MAGIC;
+}
+
+/* Kernel-object filesystems: their files are never opened on the host. */
+static bool pseudo_fs(unsigned long type)
+{
+	static const unsigned long magic[] = {
+		PROC_SUPER_MAGIC, SYSFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+		DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, BPF_FS_MAGIC, CONFIGFS_MAGIC,
+		PSTOREFS_MAGIC, EFIVARFS_MAGIC,
+	};
+
+	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (type == magic[i])
+			return true;
+	return false;
+}
+
+/*
+ * What mmap of the file @st describes would do, and whether mmlab may open it on the host:
+ * only regular files of ordinary filesystems are opened. Everything else is known by its
+ * kind and identity alone. Character devices: only /dev/zero (1:5) maps (drivers/char/mem.c);
+ * null, full, random, urandom, kmsg, ttys... have no mmap, and a driver mmlab does not know
+ * is taken as one without (ENODEV). Block devices map their page cache.
+ */
+static enum file_mmap_kind host_file_mmap(const struct stat *st, const struct statfs *sfs,
+					  const char *real, bool *may_open)
+{
+	*may_open = false;
+	if (S_ISCHR(st->st_mode))
+		return st->st_rdev == makedev(1, 5) ? FILE_MMAP_ZERO : FILE_MMAP_NONE;
+	if (S_ISBLK(st->st_mode))
+		return FILE_MMAP_PAGECACHE;
+	if (!S_ISREG(st->st_mode))
+		return FILE_MMAP_NONE;	/* directories, FIFOs, sockets */
+	if (sfs && (unsigned long)sfs->f_type == PROC_SUPER_MAGIC)
+		return strncmp(real, "/proc/", 6) ? FILE_MMAP_NONE : proc_file_mmap(real);
+	if (sfs && kernfs((unsigned long)sfs->f_type))
+		return FILE_MMAP_KERNFS;
+	if (sfs && pseudo_fs((unsigned long)sfs->f_type))
+		return FILE_MMAP_NONE;
+	*may_open = true;
+	return FILE_MMAP_PAGECACHE;
+}
+
+/*
+ * A struct file for @path, stat()ed as @st. @fd is the host file (-1 when mmlab did not open
+ * it: devices, FIFOs, sockets, kernel files, files of another machine's snapshot).
+ */
+static struct file *file_alloc(int fd, const char *path, int flags, const struct stat *st,
+			       enum file_mmap_kind f_mmap)
 {
 	struct file *f = calloc(1, sizeof(*f));
 	struct statvfs vfs;
-	struct stat st;
 
 	if (!f)
 		return NULL;
@@ -216,27 +326,113 @@ static struct file *file_from_host(int fd, const char *path, int flags)
 	f->f_count = 1;
 	f->host_fd = fd;
 	f->f_flags = (unsigned int)flags;
-	if (fd >= 0 && !(flags & O_PATH)) {
+	f->f_mmap = f_mmap;
+	if (!(flags & O_PATH)) {
 		int acc = flags & O_ACCMODE;
 
 		f->f_mode = (acc == O_RDONLY || acc == O_RDWR ? FMODE_READ : 0) |
 			    (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0);
 	}
-	if (fd >= 0 && !fstat(fd, &st)) {
-		f->dev = st.st_dev;
-		f->ino = st.st_ino;
-		f->regular = S_ISREG(st.st_mode);
+	if (st) {
+		f->dev = st->st_dev;
+		f->ino = st->st_ino;
+		f->i_mode = st->st_mode;
+		f->rdev = st->st_rdev;
+		f->regular = S_ISREG(st->st_mode);
 	}
-	if (fd >= 0 && !fstatvfs(fd, &vfs))
+	if (fd >= 0 ? !fstatvfs(fd, &vfs) : !statvfs(path, &vfs))
 		f->noexec = vfs.f_flag & ST_NOEXEC;
+	return f;
+}
+
+/*
+ * open(2)'s answers for a file mmlab does not open, from its kind: a socket cannot be opened,
+ * a directory only for reading, and the permission bits decide as for any file.
+ */
+static int open_check(const char *path, const char *real, const struct stat *st, int flags)
+{
+	int acc = flags & O_ACCMODE, mode = 0;
+
+	if (S_ISSOCK(st->st_mode))
+		return -ENXIO;
+	/* fifo_open: no reader can be there for a writer that will not wait */
+	if (S_ISFIFO(st->st_mode) && acc == O_WRONLY && (flags & O_NONBLOCK))
+		return -ENXIO;
+	/* seq_open_net: a network entry without a write handler (mode 0444) is read-only even
+	 * for root */
+	if (acc != O_RDONLY && S_ISREG(st->st_mode) && !(st->st_mode & 0222) &&
+	    proc_net_file(real))
+		return -EACCES;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(st->st_mode))
+		return -ENOTDIR;
+	if (S_ISDIR(st->st_mode) && (acc != O_RDONLY || (flags & O_CREAT)))
+		return -EISDIR;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (flags & O_PATH)
+		return 0;
+	mode = (acc == O_RDONLY || acc == O_RDWR ? R_OK : 0) |
+	       (acc == O_WRONLY || acc == O_RDWR ? W_OK : 0);
+	if (mode && faccessat(AT_FDCWD, path, mode, AT_EACCESS))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Opens @path as open(2) with @flags would, but touches the host only for regular files of
+ * ordinary filesystems: everything else is stat()ed and represented by kind and identity.
+ */
+static struct file *file_open(const char *path, int flags)
+{
+	char real[PATH_MAX];
+	const char *name = realpath(path, real) ? real : path;
+	struct statfs sfs;
+	struct stat st;
+	bool may_open;
+	enum file_mmap_kind kind;
+	int fd = -1, err;
+	struct file *f;
+
+	if (stat(path, &st)) {
+		if (errno != ENOENT || !(flags & O_CREAT))
+			return ERR_PTR(-errno);
+		may_open = true;	/* a new regular file */
+		kind = FILE_MMAP_PAGECACHE;
+	} else {
+		kind = host_file_mmap(&st, statfs(path, &sfs) ? NULL : &sfs, name, &may_open);
+	}
+	if (may_open) {
+		fd = open(path, flags | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return ERR_PTR(-errno);
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+			/* replaced by something else since the stat: not ours to open */
+			close(fd);
+			return ERR_PTR(-EAGAIN);
+		}
+		name = realpath(path, real) ? real : path;
+	} else {
+		err = open_check(path, name, &st, flags);
+		if (err)
+			return ERR_PTR(err);
+	}
+	f = file_alloc(fd, name, flags, &st, kind);
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* procfs and kernfs superblocks are SB_I_NOEXEC whatever the mount says */
+	if (!statfs(path, &sfs) && ((unsigned long)sfs.f_type == PROC_SUPER_MAGIC ||
+				    kernfs((unsigned long)sfs.f_type)))
+		f->noexec = true;
 	return f;
 }
 
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags)
 {
-	char real[PATH_MAX];
 	struct file *f;
-	int fd, i;
+	int i;
 
 	if (!t || !path)
 		return -EINVAL;
@@ -244,14 +440,9 @@ MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags)
 		;
 	if (i == MMLAB_NR_FDS)
 		return -EMFILE;
-	fd = open(path, flags | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = file_from_host(fd, realpath(path, real) ? real : path, flags);
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
-	}
+	f = file_open(path, flags);
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
 	t->fds[i] = f;
 	return i;
 }
@@ -491,32 +682,85 @@ MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *
 		.start_stack = mm->start_stack, .map_count = (unsigned)mm->map_count,
 		.total_vm = mm->total_vm, .locked_vm = mm->locked_vm, .data_vm = mm->data_vm,
 		.exec_vm = mm->exec_vm, .stack_vm = mm->stack_vm, .vma_seq = mm->vma_seq,
+		.start_code = mm->start_code, .end_code = mm->end_code,
+		.start_data = mm->start_data, .end_data = mm->end_data,
 	};
 }
 
+/* What the importer learns from the lines, for the mm fields exec sets. */
+struct maps_import {
+	struct mmlab_task *t;
+	struct mmlab_maps_error *err;	/* Where a bad line is reported, or NULL */
+	struct vm_area_struct *heap;	/* The [heap] VMA, or NULL */
+	struct vm_area_struct *exe;	/* The executable's first VMA: the lowest file mapping */
+};
+
+static int maps_fail(struct maps_import *mi, int err, const char *msg)
+{
+	if (mi->err)
+		mi->err->message = msg;
+	return err;
+}
+
+/*
+ * The struct file of a maps line's path. A file of this machine is stat()ed and opened as
+ * mmlab_open opens (regular files only, read-only, or read-write for a shared writable
+ * mapping) when it is still the file the line names (same device and inode); otherwise the
+ * line's identity is kept and the file is taken as a regular file that cannot be read.
+ */
+static struct file *maps_file(const char *name, dev_t dev, unsigned long ino, bool deleted,
+			      bool shared_write)
+{
+	struct stat st;
+	struct file *f = NULL;
+
+	if (!deleted && !stat(name, &st) && st.st_dev == dev && st.st_ino == ino) {
+		f = file_open(name, shared_write ? O_RDWR : O_RDONLY);
+		if (IS_ERR(f) && shared_write)
+			f = file_open(name, O_RDONLY);
+		if (IS_ERR(f))
+			f = NULL;
+	}
+	if (!f) {
+		st = (struct stat){ .st_dev = dev, .st_ino = ino, .st_mode = S_IFREG };
+		f = file_alloc(-1, name, O_RDONLY, &st, FILE_MMAP_PAGECACHE);
+		if (!f)
+			return NULL;
+	}
+	f->dev = dev;
+	f->ino = ino;
+	f->deleted = deleted;
+	return f;
+}
+
 /* One /proc/pid/maps line turned into a VMA; names decide heap, stack and specials. */
-static int vma_from_maps_line(struct mmlab_task *t, const char *line)
+static int vma_from_maps_line(struct maps_import *mi, char *line)
 {
 	unsigned long start, end, off, ino;
 	unsigned int maj, min;
 	char perms[5], name[PATH_MAX] = "";
 	const struct vm_operations_struct *ops = NULL;
-	struct mm_struct *mm = t->tsk.mm;
+	struct mm_struct *mm = mi->t->tsk.mm;
 	struct vm_area_struct *vma;
 	vm_flags_t flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	int n;
+	int n = 0;
 
 	if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &start, &end, perms, &off, &maj, &min,
-		   &ino, &n) < 7)
-		return -EINVAL;
+		   &ino, &n) < 7 || !n)
+		return maps_fail(mi, -EINVAL, "not a /proc/PID/maps line");
 	if (sscanf(line + n, "%4095[^\n]", name) < 1)
 		name[0] = 0;
-	if (start >= end || start % PAGE_SIZE || end % PAGE_SIZE || strlen(perms) != 4)
-		return -EINVAL;
+	if (strlen(perms) != 4 || strspn(perms, "r-") < 1 || !strchr("w-", perms[1]) ||
+	    !strchr("x-", perms[2]) || !strchr("ps", perms[3]))
+		return maps_fail(mi, -EINVAL, "bad permissions");
+	if (start >= end || start % PAGE_SIZE || end % PAGE_SIZE || off % PAGE_SIZE)
+		return maps_fail(mi, -EINVAL, "bad address range");
 	if (!strcmp(name, "[vsyscall]"))
 		return 0;
-	if (end > TASK_SIZE_MAX || find_vma_intersection(mm, start, end))
-		return -EINVAL;
+	if (end > TASK_SIZE_MAX)
+		return maps_fail(mi, -EINVAL, "beyond the user address space");
+	if (find_vma_intersection(mm, start, end))
+		return maps_fail(mi, -EINVAL, "overlaps an earlier line");
 	flags |= (perms[0] == 'r' ? VM_READ : 0) | (perms[1] == 'w' ? VM_WRITE : 0) |
 		 (perms[2] == 'x' ? VM_EXEC : 0);
 	if (perms[3] == 's')
@@ -530,16 +774,12 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 	} else if (!strcmp(name, "[vdso]")) {
 		flags = VDSO_FLAGS;
 		ops = &vdso_ops;
-	} else if (!strcmp(name, "[heap]")) {
-		if (!mm->start_brk)
-			mm->start_brk = start;
-		mm->brk = end;
 	}
 	if ((flags & (VM_WRITE | VM_SHARED | VM_MAYSHARE)) == VM_WRITE && !ops)
 		flags |= VM_ACCOUNT;
 	vma = vm_area_alloc(mm);
 	if (!vma)
-		return -ENOMEM;
+		return maps_fail(mi, -ENOMEM, "out of memory");
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_flags = flags;
@@ -548,104 +788,255 @@ static int vma_from_maps_line(struct mmlab_task *t, const char *line)
 	if (name[0] == '/') {
 		size_t len = strlen(name);
 		bool deleted = len > 10 && !strcmp(name + len - 10, " (deleted)");
-		int fd = -1;
 
 		if (deleted)
 			name[len - 10] = 0;
+		if (deleted && !strcmp(name, "/dev/zero") && maj == 0 && min == 1)
+			vma->vm_file = shmem_zero_file(mm->machine, off + (end - start));
 		else
-			fd = open(name, (perms[3] == 's' && perms[1] == 'w' ? O_RDWR : O_RDONLY) |
-					    O_CLOEXEC);
-		vma->vm_file = file_from_host(fd, name, fd >= 0 ? O_RDONLY : 0);
+			vma->vm_file = maps_file(name, makedev(maj, min), ino, deleted,
+						 (flags & VM_SHARED) != 0);
 		if (!vma->vm_file) {
-			if (fd >= 0)
-				close(fd);
 			free(vma);
-			return -ENOMEM;
+			return maps_fail(mi, -ENOMEM, "out of memory");
 		}
-		vma->vm_file->dev = makedev(maj, min);
-		vma->vm_file->ino = ino;
-		vma->vm_file->deleted = deleted;
-		vma->vm_file->regular = true;
+		if (vma->vm_file->shmem)
+			vma->vm_file->ino = ino;
 		vma->vm_pgoff = off >> PAGE_SHIFT;
+		if (!mi->exe && vma->vm_file->regular)
+			mi->exe = vma;
 	} else if (!strncmp(name, "[anon:", 6) && name[strlen(name) - 1] == ']') {
 		name[strlen(name) - 1] = 0;
 		vma->anon_name = anon_vma_name_alloc(name + 6);
 	}
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	if (insert_vm_struct(mm, vma)) {
 		vm_area_free(vma);
-		return -ENOMEM;
+		return maps_fail(mi, -ENOMEM, "out of memory");
 	}
+	if (!strcmp(name, "[heap]"))
+		mi->heap = vma;
+	return 0;
+}
+
+/* The executable's program headers, as binfmt_elf reads them (at most 4 KiB of them). */
+struct exe_image {
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[4096 / sizeof(Elf64_Phdr)];
+	unsigned int nr;
+};
+
+static bool exe_read(const struct file *f, struct exe_image *img)
+{
+	size_t size;
+
+	if (f->host_fd < 0 || pread(f->host_fd, &img->eh, sizeof(img->eh), 0) != sizeof(img->eh))
+		return false;
+	if (memcmp(img->eh.e_ident, ELFMAG, SELFMAG) || img->eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    (img->eh.e_type != ET_EXEC && img->eh.e_type != ET_DYN) ||
+	    img->eh.e_phentsize != sizeof(Elf64_Phdr))
+		return false;
+	size = (size_t)img->eh.e_phnum * sizeof(Elf64_Phdr);
+	if (!size || size > sizeof(img->ph))
+		return false;
+	img->nr = img->eh.e_phnum;
+	return pread(f->host_fd, img->ph, size, (off_t)img->eh.e_phoff) == (ssize_t)size;
+}
+
+/*
+ * The mm fields load_elf_binary sets, from the executable's program headers: start_code and
+ * end_code span the executable segments' file contents, start_data is the highest segment's
+ * address, end_data the end of the highest file contents, and the break starts at the page
+ * after the highest segment's memory (bss included), however far apart the segments are.
+ * A static PIE (ET_DYN without PT_INTERP) gets its break at ELF_ET_DYN_BASE. The load bias
+ * is where the first segment's page landed in the snapshot. Returns the unrandomized break,
+ * or 0 when the file cannot be read or does not fit the snapshot.
+ */
+static unsigned long exe_layout_elf(struct mm_struct *mm, struct vm_area_struct *exe)
+{
+	unsigned long start_code = ~0UL, end_code = 0, start_data = 0, end_data = 0, brk = 0;
+	unsigned long bias = 0;
+	struct exe_image *img = malloc(sizeof(*img));
+	bool first = true, interp = false;
+
+	if (!img || !exe_read(exe->vm_file, img))
+		goto fail;
+	for (unsigned int i = 0; i < img->nr; i++) {
+		const Elf64_Phdr *ph = &img->ph[i];
+
+		interp |= ph->p_type == PT_INTERP;
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (first) {
+			/* The first segment's page is the executable's first VMA. */
+			if ((ph->p_offset & PAGE_MASK) != exe->vm_pgoff << PAGE_SHIFT)
+				goto fail;
+			bias = exe->vm_start - (ph->p_vaddr & PAGE_MASK);
+			first = false;
+		}
+		if (ph->p_filesz > ph->p_memsz || ph->p_memsz > TASK_SIZE_MAX ||
+		    ph->p_vaddr > TASK_SIZE_MAX - ph->p_memsz)
+			goto fail;
+		if ((ph->p_flags & PF_X) && ph->p_vaddr < start_code)
+			start_code = ph->p_vaddr;
+		start_data = max(start_data, (unsigned long)ph->p_vaddr);
+		if (ph->p_flags & PF_X)
+			end_code = max(end_code, (unsigned long)(ph->p_vaddr + ph->p_filesz));
+		end_data = max(end_data, (unsigned long)(ph->p_vaddr + ph->p_filesz));
+		brk = max(brk, (unsigned long)(ph->p_vaddr + ph->p_memsz));
+	}
+	if (first)
+		goto fail;
+	if (start_code == ~0UL)
+		start_code = 0;	/* no executable segment: as the kernel leaves it, ~0 + bias */
+	mm->start_code = start_code + bias;
+	mm->end_code = end_code + bias;
+	mm->start_data = start_data + bias;
+	mm->end_data = end_data + bias;
+	/* x86's ELF_ET_DYN_BASE, two thirds of the address space, is not page-aligned itself */
+	brk = img->eh.e_type == ET_DYN && !interp ? PAGE_ALIGN(DEFAULT_MAP_WINDOW / 3 * 2)
+						   : PAGE_ALIGN(brk + bias);
+	free(img);
+	return brk;
+fail:
+	free(img);
 	return 0;
 }
 
 /*
- * Where exec put the break when the snapshot has no [heap] yet: binfmt_elf sets start_brk to
- * the page-aligned end of the executable's bss, i.e. the end of the run of mappings that starts
- * with the lowest file mapping (the executable, PIE or not) and continues with its other
- * segments and the anonymous bss pages right after them. ASLR moves the break further
- * (arch_randomize_brk); a snapshot without [heap] cannot show by how much.
+ * The same fields from the snapshot alone, when the executable cannot be read: its mappings
+ * are the VMAs of its path (with gaps between segments), code is the span of the executable
+ * ones, data the last one, and the break follows the last one and the anonymous bss pages
+ * right after it. Exact to the page for VmExe/VmLib; start_data and end_data are the page
+ * bounds of the last segment's mapping.
  */
-static unsigned long infer_start_brk(struct mm_struct *mm)
+static unsigned long exe_layout_maps(struct mm_struct *mm, struct vm_area_struct *exe)
 {
-	struct vm_area_struct *vma, *exe = NULL;
-	unsigned long end = 0;
-	VMA_ITERATOR(vmi, mm, 0);
+	struct vm_area_struct *vma, *last = exe, *code = NULL;
+	VMA_ITERATOR(vmi, mm, exe->vm_start);
 
+	mm->start_code = mm->end_code = exe->vm_start;
 	for_each_vma(vmi, vma) {
-		if (!exe && vma->vm_file) {
-			exe = vma;
-			end = vma->vm_end;
-			continue;
+		if (vma->vm_file && vma->vm_file->ino == exe->vm_file->ino &&
+		    vma->vm_file->dev == exe->vm_file->dev &&
+		    !strcmp(vma->vm_file->path, exe->vm_file->path)) {
+			last = vma;
+			if (!(vma->vm_flags & VM_EXEC))
+				continue;
+			if (!code)
+				mm->start_code = vma->vm_start;
+			code = vma;
+			mm->end_code = vma->vm_end;
 		}
-		if (!exe)
-			continue;
-		if (vma->vm_start != end)
-			break;
-		if (vma->vm_file ? strcmp(vma->vm_file->path, exe->vm_file->path)
-				 : vma->vm_ops || vma->anon_name || (vma->vm_flags & VM_GROWSDOWN))
-			break;
-		end = vma->vm_end;
 	}
-	return end;
+	mm->start_data = last->vm_start;
+	mm->end_data = last->vm_end;
+	vma = vma_next_of(mm, last);
+	if (vma && vma->vm_start == last->vm_end && vma_is_anonymous(vma) && !vma->vm_ops &&
+	    !vma->anon_name && !(vma->vm_flags & VM_GROWSDOWN) && vma->vm_file == NULL)
+		return vma->vm_end;
+	return last->vm_end;
+}
+
+/*
+ * Sets start_code..end_data and the break as exec left them. A [heap] in the snapshot gives
+ * the break; the heap starts where exec put the break when that lies inside [heap] (without
+ * ASLR, the bss and the heap merge into one VMA), else at [heap]'s start (ASLR moved it). A
+ * snapshot without [heap] taken after exec with ASLR cannot show how far the break was moved.
+ */
+static void exe_layout(struct maps_import *mi)
+{
+	struct mm_struct *mm = mi->t->tsk.mm;
+	unsigned long brk = 0;
+
+	if (mi->exe) {
+		brk = exe_layout_elf(mm, mi->exe);
+		if (!brk)
+			brk = exe_layout_maps(mm, mi->exe);
+	}
+	if (mi->heap) {
+		mm->brk = mi->heap->vm_end;
+		mm->start_brk = brk > mi->heap->vm_start && brk <= mi->heap->vm_end ?
+					brk : mi->heap->vm_start;
+	} else {
+		mm->start_brk = mm->brk = brk ? brk : ELF_ET_DYN_BASE + DEFAULT_IMAGE_END;
+	}
+	if (!mi->exe)
+		mm->start_data = mm->end_data = mm->start_brk;
+}
+
+/* A line of only blanks is skipped. */
+static bool blank_line(const char *line)
+{
+	return line[strspn(line, " \t\r\n")] == 0;
+}
+
+MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
+						    const struct mmlab_task_config *cfg,
+						    FILE *maps, struct mmlab_task **out,
+						    struct mmlab_maps_error *err_out)
+{
+	struct vm_area_struct *vma, *stack = NULL;
+	struct maps_import mi = { .err = err_out };
+	char line[PATH_MAX + 128];
+	unsigned long nr = 0;
+	int err = 0;
+
+	if (err_out)
+		*err_out = (struct mmlab_maps_error){ 0 };
+	if (!m || !maps || !out)
+		return -EINVAL;
+	mi.t = task_alloc(m, cfg);
+	if (!mi.t)
+		return -ENOMEM;
+	while (fgets(line, sizeof(line), maps)) {
+		char *p = line;
+		size_t len = strlen(line);
+
+		nr++;
+		if (err_out)
+			err_out->line = nr;
+		if (len && line[len - 1] != '\n' && !feof(maps)) {
+			err = maps_fail(&mi, -EINVAL, "line too long");
+			goto fail;
+		}
+		if (nr == 1 && !memcmp(p, "\xef\xbb\xbf", 3))
+			p += 3;	/* a UTF-8 byte order mark */
+		if (len >= 2 && !strcmp(line + len - 2, "\r\n"))
+			strcpy(line + len - 2, "\n");	/* a file that went through Windows */
+		if (blank_line(p))
+			continue;
+		err = vma_from_maps_line(&mi, p);
+		if (err)
+			goto fail;
+	}
+	if (ferror(maps)) {
+		err = maps_fail(&mi, -EIO, "read error");
+		goto fail;
+	}
+	if (err_out)
+		err_out->line = 0;
+	/* The top-down base is where the highest mapping below the stack's gap ends. */
+	VMA_ITERATOR(vmi, mi.t->tsk.mm, 0);
+	for_each_vma(vmi, vma)
+		if (vma->vm_flags & VM_GROWSDOWN)
+			stack = vma;
+	if (stack && !mi.t->tsk.cfg.legacy_layout) {
+		vma = vma_prev_of(mi.t->tsk.mm, stack);
+		if (vma)
+			mi.t->tsk.mm->mmap_base = vma->vm_end;
+	}
+	exe_layout(&mi);
+	*out = mi.t;
+	return 0;
+fail:
+	mmlab_task_destroy(mi.t);
+	return err;
 }
 
 MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
 					     const struct mmlab_task_config *cfg, FILE *maps,
 					     struct mmlab_task **out)
 {
-	struct vm_area_struct *vma, *stack = NULL;
-	struct mmlab_task *t;
-	char line[PATH_MAX + 128];
-	int err = 0;
-
-	if (!m || !maps || !out)
-		return -EINVAL;
-	t = task_alloc(m, cfg);
-	if (!t)
-		return -ENOMEM;
-	while (fgets(line, sizeof(line), maps)) {
-		err = vma_from_maps_line(t, line);
-		if (err)
-			goto fail;
-	}
-	/* The top-down base is where the highest mapping below the stack's gap ends. */
-	VMA_ITERATOR(vmi, t->tsk.mm, 0);
-	for_each_vma(vmi, vma)
-		if (vma->vm_flags & VM_GROWSDOWN)
-			stack = vma;
-	if (stack && !t->tsk.cfg.legacy_layout) {
-		vma = vma_prev_of(t->tsk.mm, stack);
-		if (vma)
-			t->tsk.mm->mmap_base = vma->vm_end;
-	}
-	if (!t->tsk.mm->start_brk)
-		t->tsk.mm->start_brk = t->tsk.mm->brk = infer_start_brk(t->tsk.mm);
-	if (!t->tsk.mm->start_brk)
-		t->tsk.mm->start_brk = t->tsk.mm->brk = ELF_ET_DYN_BASE + DEFAULT_IMAGE_END;
-	t->tsk.mm->start_data = t->tsk.mm->end_data = t->tsk.mm->start_brk;
-	*out = t;
-	return 0;
-fail:
-	mmlab_task_destroy(t);
-	return err;
+	return mmlab_task_create_from_maps_report(m, cfg, maps, out, NULL);
 }

@@ -8,9 +8,13 @@
  * disabled; a fork child continues the sequence, records its own figures in shared memory and
  * exits at the matching exit step, and its parent resumes after it. ASan's shadow checks are
  * kept out of the touch loop so that its faults are the window's own.
- * Usage: difffault FIRST_SEED COUNT [OPS [private]]; "private" leaves shared mappings out.
+ * Usage: difffault FIRST_SEED COUNT [OPS [MODE]]; MODE "private" leaves shared mappings out,
+ * "moves" adds mremap moves (MREMAP_MAYMOVE | MREMAP_FIXED, a quarter of them with
+ * MREMAP_DONTUNMAP) of mapped, often touched ranges,
+ * mostly next to another mapping, and mprotect splits; "private-moves" both.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,14 +38,17 @@
 #define MAX_VMAS 48
 
 enum op_kind { OP_MMAP_PRIVATE, OP_MMAP_SHARED, OP_MUNMAP, OP_DONTNEED, OP_READ, OP_WRITE,
-	       OP_FORK, OP_EXIT };
+	       OP_FORK, OP_EXIT, OP_MOVE, OP_MPROTECT };
 static const char *const op_names[] = { "mmap-private", "mmap-shared", "munmap", "dontneed",
-					"read", "write", "fork", "exit" };
+					"read", "write", "fork", "exit", "mremap-move",
+					"mprotect" };
 
 struct op {
 	enum op_kind kind;
 	unsigned int page, npages;	/* Range in the window, in pages */
 	unsigned int match;		/* OP_FORK: index of its OP_EXIT */
+	unsigned int to;		/* OP_MOVE: destination page; OP_MPROTECT: 1 read-only */
+	unsigned int dontunmap;		/* OP_MOVE: MREMAP_DONTUNMAP, the source stays mapped */
 };
 
 /* The figures of one window VMA, from smaps (kB). */
@@ -61,6 +68,7 @@ struct rec {
 
 static uint64_t rng;
 static int no_shared;		/* Leave MAP_SHARED out (see main) */
+static int with_moves;		/* Also mremap moves and mprotect (see main) */
 static uint64_t rnd(void)
 {
 	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
@@ -70,9 +78,50 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 
+/*
+ * A move of the mapped range of @op (MREMAP_MAYMOVE | MREMAP_FIXED, same length) to a place
+ * that does not overlap it, most often right after or right before another mapping, where
+ * the moved VMA may merge. Updates @mapped; false when there is no room.
+ */
+static bool gen_move(struct op *op, unsigned char *mapped)
+{
+	unsigned char save[WIN_PAGES];
+	unsigned int n = op->npages, to = 0, tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		unsigned int p = (unsigned int)(rnd() % WIN_PAGES);
+
+		to = p;
+		if (rnd() % 4) {
+			/* next to the edge of a mapping at or after p */
+			while (p + 1 < WIN_PAGES && !(mapped[p] && !mapped[p + 1]) &&
+			       !(mapped[p + 1] && !mapped[p]))
+				p++;
+			if (p + 1 >= WIN_PAGES)
+				continue;
+			to = mapped[p] ? p + 1 : p + 1 - n;
+			if (!mapped[p] && p + 1 < n)
+				continue;
+		}
+		if (to + n > WIN_PAGES || (to < op->page + n && op->page < to + n))
+			continue;
+		break;
+	}
+	if (tries == 16)
+		return false;
+	op->to = to;
+	op->dontunmap = rnd() % 4 == 0;
+	memcpy(save, mapped, WIN_PAGES);
+	if (!op->dontunmap)
+		memset(&mapped[op->page], 0, n);
+	memcpy(&mapped[to], &save[op->page], n);
+	return true;
+}
+
 /* A random sequence; touches only reach pages the running process has mapped. */
 static unsigned int gen_ops(struct op *ops, unsigned int max)
 {
+	/* Per page: 0 unmapped, 1 read-write, 2 read-only */
 	unsigned char mapped[MAX_DEPTH + 1][WIN_PAGES] = { { 0 } };
 	unsigned int forks[MAX_DEPTH + 1];
 	unsigned int n = 0, depth = 0;
@@ -101,14 +150,24 @@ static unsigned int gen_ops(struct op *ops, unsigned int max)
 			op->kind = depth < MAX_DEPTH ? OP_FORK : OP_WRITE;
 		else
 			op->kind = depth > 0 ? OP_EXIT : OP_READ;
-		if (op->kind == OP_READ || op->kind == OP_WRITE) {
+		if (with_moves && rnd() % 6 == 0)
+			op->kind = rnd() % 3 ? OP_MOVE : OP_MPROTECT;
+		if (op->kind == OP_READ || op->kind == OP_WRITE || op->kind == OP_MOVE ||
+		    op->kind == OP_MPROTECT) {
 			unsigned int i = 0;
 
-			while (i < op->npages && mapped[depth][op->page + i])
+			while (i < op->npages && mapped[depth][op->page + i] &&
+			       (op->kind != OP_WRITE || mapped[depth][op->page + i] == 1))
 				i++;
 			if (!i)
 				continue;
 			op->npages = i;
+		}
+		if (op->kind == OP_MOVE && !gen_move(op, mapped[depth]))
+			continue;
+		if (op->kind == OP_MPROTECT) {
+			op->to = (unsigned int)(rnd() % 2);
+			memset(&mapped[depth][op->page], 1 + (int)op->to, op->npages);
 		}
 		if (op->kind <= OP_MMAP_SHARED || op->kind == OP_MUNMAP)
 			memset(&mapped[depth][op->page], op->kind != OP_MUNMAP, op->npages);
@@ -265,6 +324,16 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs)
 		case OP_DONTNEED:
 			r->ret = errno_ret(madvise((void *)addr, len, MADV_DONTNEED));
 			break;
+		case OP_MOVE:
+			p = mremap((void *)addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED |
+					   (op->dontunmap ? MREMAP_DONTUNMAP : 0),
+				   (void *)(WIN + op->to * PG));
+			r->ret = p == MAP_FAILED ? -errno : 0;
+			break;
+		case OP_MPROTECT:
+			r->ret = errno_ret(mprotect((void *)addr, len,
+						    PROT_READ | (op->to ? 0 : PROT_WRITE)));
+			break;
 		case OP_READ:
 		case OP_WRITE:
 			r->minflt = measured_touch(addr, op->npages, op->kind == OP_WRITE);
@@ -345,6 +414,14 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 			break;
 		case OP_DONTNEED:
 			r->ret = mmlab_madvise(t, addr, len, MADV_DONTNEED);
+			break;
+		case OP_MOVE:
+			r->ret = mmlab_mremap(t, addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED |
+						      (op->dontunmap ? MREMAP_DONTUNMAP : 0),
+					      WIN + op->to * PG, &out);
+			break;
+		case OP_MPROTECT:
+			r->ret = mmlab_mprotect(t, addr, len, PROT_READ | (op->to ? 0 : PROT_WRITE));
 			break;
 		case OP_READ:
 		case OP_WRITE:
@@ -487,9 +564,10 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, unsigned int nops, i
 		       op_names[ops[i].kind], ops[i].page, ops[i].npages,
 		       figures ? "VMA boundaries (only)" : "figures");
 		if (verbose)
-			for (unsigned int j = 0; j < i; j++)
-				printf("  step %u: %s %u+%u\n", j, op_names[ops[j].kind],
-				       ops[j].page, ops[j].npages);
+			for (unsigned int j = 0; j <= i; j++)
+				printf("  step %u: %s %u+%u to %u%s\n", j, op_names[ops[j].kind],
+				       ops[j].page, ops[j].npages, ops[j].to,
+				       ops[j].dontunmap ? " dontunmap" : "");
 		print_rec("host ", &host[i]);
 		print_rec("mmlab", &lab[i]);
 	}
@@ -508,7 +586,8 @@ int main(int argc, char **argv)
 	unsigned int nops = argc > 3 ? (unsigned int)strtoul(argv[3], NULL, 0) : 40;
 	int verbose;
 
-	no_shared = argc > 4 && !strcmp(argv[4], "private");
+	no_shared = argc > 4 && !strncmp(argv[4], "private", 7);
+	with_moves = argc > 4 && strstr(argv[4], "moves");
 	verbose = getenv("DIFFFAULT_VERBOSE") != NULL;
 	struct mmlab_machine *m;
 	uint64_t failed = 0, vma_only = 0;

@@ -682,9 +682,10 @@ static int read_maps(struct runner *r, struct sbuf *text)
 
 static int create_from_maps(struct runner *r, struct mmlab_task **task)
 {
+	struct mmlab_maps_error bad = { 0 };
 	struct sbuf text = SBUF_INIT;
 	FILE *f;
-	int err = read_maps(r, &text);
+	int err = read_maps(r, &text); /* names a line that is not a maps line */
 
 	if (err)
 		goto out;
@@ -693,15 +694,19 @@ static int create_from_maps(struct runner *r, struct mmlab_task **task)
 		err = -EINVAL;
 		goto out;
 	}
-	f = fmemopen((void *)sbuf_str(&text), text.len, "r");
+	/* The file itself, so that the library's line numbers are the file's. */
+	f = fopen(r->maps_path, "re");
 	if (!f) {
 		err = -errno;
 		fprintf(stderr, "mmlab run: %s: %s\n", r->maps_path, strerror(errno));
 		goto out;
 	}
-	err = mmlab_task_create_from_maps(r->machine, &r->cfg, f, task);
+	err = mmlab_task_create_from_maps_report(r->machine, &r->cfg, f, task, &bad);
 	fclose(f);
-	if (err)
+	if (err && bad.line)
+		fprintf(stderr, "%s:%lu: %s\n", r->maps_path, bad.line,
+			bad.message ? bad.message : strerror(-err));
+	else if (err)
 		fprintf(stderr, "mmlab run: %s: cannot build the address space: %s\n",
 			r->maps_path, strerror(-err));
 out:
