@@ -243,7 +243,7 @@ int main(void)
 		tool = MMLAB_TOOL_PATH;
 	if (!lines || !reps || reps > MAX_REPS)
 		fail("MMLAB_REPLAY_LINES must be > 0 and MMLAB_REPLAY_REPS in 1..15");
-	if (rg_mmlab_heap_base(tool, &base))
+	if (rg_mmlab_heap_base(&base))
 		fail("cannot learn mmlab's initial break");
 	bench_header("replay", "mmlab run of a generated log, streamed, vs the host kernel");
 	print_mix(base, lines);

@@ -13,6 +13,7 @@
  * not model: the VMAs themselves (merges do not change any result above), page contents.
  */
 #include "replay_gen.h"
+#include "mmlab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -943,37 +944,42 @@ int rg_replay(const char *tool, const char *const *args, uint64_t seed, uint64_t
 	return 0;
 }
 
-int rg_mmlab_heap_base(const char *tool, uint64_t *base)
+int rg_mmlab_heap_base(uint64_t *base)
 {
-	static const char *const args[] = { "--no-aslr", "--quiet", NULL };
-	static const char line[] = "brk(NULL)\n";
-	char out[512], *eq;
-	int pfd[2], fd, status;
+	uint64_t brk0 = 0;
+	int pfd[2], status;
 	pid_t pid;
 
-	fd = memfd_create("mmlab-run-output", MFD_CLOEXEC);
-	if (fd < 0 || pipe2(pfd, O_CLOEXEC))
+	/* in a child: the machine's own pages must not count in the spawner's RSS */
+	if (pipe2(pfd, O_CLOEXEC))
 		return -1;
-	if (write(pfd[1], line, sizeof(line) - 1) != sizeof(line) - 1 ||
-	    rg_spawn(tool, args, pfd[0], fd, &pid)) {
-		fprintf(stderr, "replay: cannot start %s\n", tool);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
 		return -1;
+	if (pid == 0) {
+		struct mmlab_task_config cfg = { .no_aslr = 1 };
+		struct mmlab_machine *m;
+		struct mmlab_task *t;
+
+		if (mmlab_machine_create(NULL, &m) || mmlab_task_create(m, &cfg, &t) ||
+		    mmlab_brk(t, 0, &brk0))
+			_exit(1);
+		_exit(write(pfd[1], &brk0, sizeof(brk0)) == sizeof(brk0) ? 0 : 1);
 	}
-	close(pfd[0]);
 	close(pfd[1]);
-	waitpid(pid, &status, 0);
-	read_output(fd, out, sizeof(out));
-	close(fd);
-	eq = strstr(out, "= 0x");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) || strncmp(out, "brk(NULL)", 9) || !eq) {
-		fprintf(stderr, "replay: %s run --no-aslr did not answer brk(NULL): %s\n", tool, out);
+	if (read(pfd[0], &brk0, sizeof(brk0)) != sizeof(brk0))
+		brk0 = 0;
+	close(pfd[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) || !brk0) {
+		fprintf(stderr, "replay: no --no-aslr task from the library\n");
 		return -1;
 	}
-	*base = strtoull(eq + 2, NULL, 16);
-	if (*base & (RG_PAGE - 1)) {
+	if (brk0 & (RG_PAGE - 1)) {
 		fprintf(stderr, "replay: mmlab's initial break %#llx is not page-aligned\n",
-			(unsigned long long)*base);
+			(unsigned long long)brk0);
 		return -1;
 	}
+	*base = brk0;
 	return 0;
 }

@@ -141,14 +141,16 @@ int64_t rg_native_heap_delta(uint64_t heap_base);
 int rg_spawn(const char *tool, const char *const *args, int in_fd, int out_fd, pid_t *pid);
 
 /**
- * rg_mmlab_heap_base - the initial break of `mmlab run --no-aslr`, asked from the command.
- * @tool: path of the mmlab command.
+ * rg_mmlab_heap_base - the initial break of a task as `mmlab run --no-aslr` makes it.
  * @base: the break.
  *
+ * Asked from the library (a no_aslr task's brk(0)), in a child process; a runner that
+ * placed it elsewhere would show as mismatches on the log's brk lines.
+ *
  * Context: any.
- * Return: 0, or -1 when the command did not answer as expected (a message is printed).
+ * Return: 0, or -1 (a message is printed).
  */
-int rg_mmlab_heap_base(const char *tool, uint64_t *base);
+int rg_mmlab_heap_base(uint64_t *base);
 
 /**
  * rg_feed - write @lines generated lines to @fd.

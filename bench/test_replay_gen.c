@@ -32,7 +32,7 @@ static uint64_t heap_base;
 
 static void test_heap_base(void **state)
 {
-	assert_int_equal(rg_mmlab_heap_base(tool, &heap_base), 0);
+	assert_int_equal(rg_mmlab_heap_base(&heap_base), 0);
 	assert_int_not_equal(heap_base, 0);
 	assert_int_equal(heap_base % RG_PAGE, 0);
 }
