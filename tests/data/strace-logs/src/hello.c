@@ -1,0 +1,5 @@
+/* A small translation unit for gcc -c. */
+int twice(int x)
+{
+	return 2 * x;
+}
