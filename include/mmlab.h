@@ -44,6 +44,9 @@ struct mmlab_space;
 struct mmlab_machine_config {
 	size_t ram_bytes;	/* RAM size; 0 means the default, 1 GiB */
 	unsigned int nr_cpus;	/* CPU contexts, 1..64; 0 means 1 */
+	int no_pku;		/* 1: CPUs without protection keys (no PKU/OSPKE); 0, the default:
+				 * with them, as most x86-64 CPUs in use. Fixed for the machine's life,
+				 * so a replay answers the same on any host */
 };
 
 /* Where and why an access stopped: the signal Linux would deliver. */
@@ -53,6 +56,7 @@ struct mmlab_fault {
 	uint64_t addr;		/* si_addr */
 	uint64_t fault_addr;	/* The first byte that could not be accessed */
 	uint64_t error_code;	/* x86 page-fault error code (0 for a general protection fault) */
+	uint32_t pkey;		/* si_pkey: the VMA's protection key, for SEGV_PKUERR */
 };
 
 /* Counters of the machine, all since creation. */
@@ -164,9 +168,41 @@ MMLAB_EXPORT int mmlab_munlock(struct mmlab_task *t, uint64_t addr, uint64_t len
 MMLAB_EXPORT int mmlab_mlockall(struct mmlab_task *t, int flags);
 MMLAB_EXPORT int mmlab_munlockall(struct mmlab_task *t);
 MMLAB_EXPORT int mmlab_msync(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags);
+/*
+ * mseal(2) (Linux 6.10): seals the VMAs of [addr, addr+len), which must have no hole (-ENOMEM);
+ * @flags must be 0. Sealed VMAs refuse munmap, mmap MAP_FIXED over them, mremap, mprotect and
+ * discarding madvise on read-only private anonymous memory with -EPERM.
+ */
+MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			     unsigned long flags);
 /* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, name); NULL @name clears. */
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr,
 					       uint64_t len, const char *name);
+/*
+ * process_madvise(2): madvise on each range of @iov in @target's address space (@target NULL:
+ * the pidfd's process has exited, -ESRCH). On another process only MADV_COLD, MADV_PAGEOUT,
+ * MADV_WILLNEED and MADV_COLLAPSE are allowed (-EINVAL) and @t needs CAP_SYS_NICE (-EPERM);
+ * on itself any advice madvise takes. Returns the bytes advised before the first range that
+ * failed, or that range's -errno when it was the first; -EINVAL for @flags or more than 1024
+ * ranges.
+ */
+struct mmlab_iovec {
+	uint64_t base;
+	uint64_t len;
+};
+MMLAB_EXPORT long mmlab_process_madvise(struct mmlab_task *t, struct mmlab_task *target,
+					const struct mmlab_iovec *iov, size_t vlen, int advice,
+					unsigned int flags);
+
+/*
+ * prctl(2)'s memory options: PR_SET_MDWE (65) and PR_GET_MDWE (66), memory-deny-write-execute
+ * (mmap and mprotect then refuse write+exec and gaining exec with -EACCES; it cannot be
+ * cleared; fork children keep it unless PR_MDWE_NO_INHERIT); PR_SET_THP_DISABLE (41) and
+ * PR_GET_THP_DISABLE (42), inherited by fork. Returns 0 or the GET option's value, or -errno:
+ * -EINVAL for bad arguments and for every other option, -EPERM for changing MDWE once set.
+ */
+MMLAB_EXPORT long mmlab_prctl(struct mmlab_task *t, int option, unsigned long arg2,
+			      unsigned long arg3, unsigned long arg4, unsigned long arg5);
 /* /proc/pid/maps and /proc/pid/smaps text, byte-exact; 0 or -EIO. */
 MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out);
 MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
@@ -202,7 +238,8 @@ MMLAB_EXPORT int mmlab_task_set_cpu(struct mmlab_task *t, unsigned int cpu);
 /*
  * Memory access by the task, faulting as the CPU would. Each returns 0, or -EFAULT with
  * @fault (if not NULL) holding the signal Linux delivers: {SIGSEGV, SEGV_MAPERR/SEGV_ACCERR,
- * si_addr}, {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
+ * si_addr}, {SIGSEGV, SEGV_PKUERR, si_addr, si_pkey} when the task's PKRU forbids the access,
+ * {SIGBUS, BUS_ADRERR, si_addr}, {SIGKILL, SI_KERNEL} when frames run out.
  * -EINVAL for bad arguments, -EBUSY while the task waits for a vfork child.
  * mmlab_touch accesses one byte of every page of [addr, addr+len): "r" loads, "w" stores the
  * byte's own value (contents unchanged, the page becomes dirty), "x" fetches.
@@ -216,13 +253,33 @@ MMLAB_EXPORT int mmlab_peek(struct mmlab_task *t, uint64_t addr, void *buf, uint
 /* mincore(2): @vec gets one byte per page (bit 0: resident). 0, -EINVAL, -ENOMEM. */
 MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len,
 			       unsigned char *vec);
-/* pkey_alloc/pkey_free/pkey_mprotect(2) as on a CPU without protection keys (this host). */
+/*
+ * Memory protection keys, as the machine's CPU has them (mmlab_machine_config.no_pku).
+ * With PKU: pkey_alloc returns a key 1..15 (ENOSPC when none is left) and writes @init_val's
+ * PKEY_DISABLE_ACCESS/PKEY_DISABLE_WRITE into the calling task's PKRU; pkey_free frees an
+ * allocated key (EINVAL otherwise); pkey_mprotect is mprotect that also sets the range's key
+ * (-1: mprotect's own rule), EINVAL for a key not allocated. PROT_EXEC alone (mmap, mprotect)
+ * gets the mm's execute-only key, whose PKRU bits deny reads and writes. Without PKU they
+ * answer as Linux 6.18 on such a CPU: pkey_alloc EINVAL once, then ENOSPC; pkey_free EINVAL;
+ * pkey_mprotect EINVAL for any key but -1.
+ */
 MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
 				  unsigned long init_val);
 MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey);
 MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
 				     int pkey);
-/* Memory pressure on MADV_FREE pages: drops those not written since. Returns pages freed. */
+/*
+ * WRPKRU and RDPKRU executed by the task: its own PKRU (per thread; a fork or clone child
+ * starts with its parent's, the first task with Linux's init_pkru_value 0x55555554).
+ * Return: 0; -EFAULT with @fault = {SIGILL, ILL_ILLOPN} on a CPU without PKU (the
+ * instructions do not exist there); -EINVAL for a NULL task or result.
+ */
+MMLAB_EXPORT int mmlab_wrpkru(struct mmlab_task *t, uint32_t pkru, struct mmlab_fault *fault);
+MMLAB_EXPORT int mmlab_rdpkru(struct mmlab_task *t, uint32_t *pkru, struct mmlab_fault *fault);
+/*
+ * Memory pressure on MADV_FREE pages (drops those not written since) and on MAP_DROPPABLE
+ * memory (drops its pages, written or not). Returns pages freed.
+ */
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
 
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
@@ -249,7 +306,8 @@ MMLAB_EXPORT const char *mmlab_vmstat_name(unsigned int i, int *kernel);
  * More of /proc (all text byte-exact in the Linux 6.x format; 0, -EINVAL for NULL arguments,
  * -EIO when @out fails). mmlab_proc_smaps above walks the page tables as the kernel does.
  * smaps_rollup: one "[rollup]" header and every VMA's counters summed, with Pss_Anon/File/Shmem.
- * status: the memory lines VmPeak..HugetlbPages of /proc/pid/status.
+ * status: the memory lines VmPeak..HugetlbPages of /proc/pid/status, then CoreDumping and
+ * THP_enabled (0 after PR_SET_THP_DISABLE).
  * vmstat and meminfo: the machine-wide lines whose figures mmlab keeps, in the kernel's order.
  */
 MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out);

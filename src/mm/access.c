@@ -4,7 +4,7 @@
  * there): the context loads the task's mm - a full TLB flush when it held another - and its
  * fault hook becomes the task's do_user_addr_fault. Faults then resolve exactly as the
  * kernel's, or end in the signal Linux would deliver (struct mmlab_fault).
- * Also here: mincore(2), the protection-key calls, the per-task counters behind
+ * Also here: mincore(2), the per-task counters behind
  * /proc/pid/stat and status (minflt, majflt, RSS by type, VmHWM, VmPTE) and /proc/vmstat.
  * Left out: concurrent accesses of one task from several host threads (a task is one thread).
  */
@@ -28,6 +28,9 @@ static struct mmu_cpu *task_cpu_enter(struct mmlab_task *t)
 	struct mmu_cpu *cpu = t->tsk.mm->machine->cpus[t->cpu];
 
 	mmu_switch_mm(cpu, t->tsk.mm);
+	/* A context switch restores the thread's PKRU (switch_to's x86_pkru_load). */
+	if (cpu->pke)
+		mmu_write_pkru(cpu, t->tsk.pkru);
 	cpu->fault_handler = task_fault_handler;
 	cpu->fault_data = &t->tsk;
 	return cpu;
@@ -40,7 +43,7 @@ static void report_fault(const struct mmu_cpu *cpu, struct mmlab_fault *fault)
 	if (fault)
 		*fault = (struct mmlab_fault){ .signo = f->signo, .code = f->si_code,
 					       .addr = f->sig_addr, .fault_addr = f->address,
-					       .error_code = f->error_code };
+					       .error_code = f->error_code, .pkey = f->pkey };
 }
 
 MMLAB_EXPORT int mmlab_task_set_cpu(struct mmlab_task *t, unsigned int cpu)
@@ -149,26 +152,6 @@ MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len
 		pthread_rwlock_unlock(&(t)->tsk.mm->mmap_lock);                                    \
 		__r;                                                                               \
 	})
-
-MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
-				  unsigned long init_val)
-{
-	return t ? (int)WRITE_LOCKED(t, sys_pkey_alloc(&t->tsk, flags, init_val)) : -EINVAL;
-}
-
-MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey)
-{
-	return t ? (int)WRITE_LOCKED(t, sys_pkey_free(&t->tsk, pkey)) : -EINVAL;
-}
-
-MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
-				     int pkey)
-{
-	if (!t)
-		return -EINVAL;
-	return (int)WRITE_LOCKED(t, sys_pkey_mprotect(&t->tsk, (unsigned long)addr, (size_t)len,
-						      (unsigned long)(unsigned int)prot, pkey));
-}
 
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t)
 {

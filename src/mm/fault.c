@@ -2,22 +2,16 @@
  * The user page-fault entry (arch/x86/mm/fault.c's do_user_addr_fault) and what it leans on:
  * the per-thread VMA cache in front of find_vma (mm/vmacache.c as Linux had it until 6.1),
  * stack growth (mm/mmap.c's expand_downwards and acct_stack_growth), the access check against
- * the VMA's flags, and the signal a failed fault becomes. Also the protection-key calls
- * (mm/mprotect.c's pkey_*), as they behave on a CPU without PKU like this host's.
+ * the VMA's flags and the thread's PKRU (pkeys.c), and the signal a failed fault becomes.
  * Left out: kernel-mode faults and exception fixups, the per-VMA lock fast path (the mmap_lock
  * is taken for reading, or for writing to grow the stack), userfaultfd and retry/killable
  * waits (nothing here sleeps).
  */
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mmu/mmu.h"
 
 #include <signal.h>
-#include <sys/mman.h>
-
-#ifndef PROT_SEM
-#define PROT_SEM 0x8
-#endif
-#define PKEY_ACCESS_MASK 0x3UL
 
 static unsigned int vmacache_hash(unsigned long addr)
 {
@@ -121,10 +115,24 @@ int expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long add
 	return 0;
 }
 
-/* access_error: the VMA does not allow what the faulting access tried. */
-static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
+/*
+ * The thread's PKRU forbids the access to @vma's key: the hardware said so, or the page is
+ * not present yet and the fault would only be followed by a protection-key fault.
+ */
+static bool bad_area_access_from_pkeys(const struct task *tsk, unsigned long error_code,
+				       const struct vm_area_struct *vma)
 {
 	if (error_code & X86_PF_PK)
+		return true;
+	return !arch_vma_access_permitted(tsk, vma, error_code & X86_PF_WRITE,
+					  error_code & X86_PF_INSTR);
+}
+
+/* access_error: the VMA, or the thread's PKRU, does not allow what the access tried. */
+static bool access_error(const struct task *tsk, unsigned long error_code,
+			 const struct vm_area_struct *vma)
+{
+	if (bad_area_access_from_pkeys(tsk, error_code, vma))
 		return true;
 	if (error_code & X86_PF_WRITE)
 		return !(vma->vm_flags & VM_WRITE);
@@ -194,10 +202,13 @@ int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
 		pthread_rwlock_unlock(&mm->mmap_lock);
 		return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
 	}
-	if (access_error(f->error_code, vma)) {
+	if (access_error(tsk, f->error_code, vma)) {
+		/* si_pkey is the VMA's key, which another thread may have changed since. */
+		bool pkuerr = bad_area_access_from_pkeys(tsk, f->error_code, vma);
+
+		f->pkey = pkuerr ? (unsigned int)vma_pkey(vma) : 0;
 		pthread_rwlock_unlock(&mm->mmap_lock);
-		return fault_signal(f, SIGSEGV, (f->error_code & X86_PF_PK) ? MMLAB_SEGV_PKUERR :
-						MMLAB_SEGV_ACCERR);
+		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
 	pthread_mutex_lock(&mm->page_table_lock);
 	ret = handle_mm_fault(tsk, vma, addr, flags);
@@ -210,80 +221,4 @@ int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
 	if (ret & VM_FAULT_SIGSEGV)
 		return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
 	return 0;
-}
-
-/*
- * Protection keys without OSPKE, as on this host. arch_max_pkey() is 1, and the key the mm
- * context reserves for execute-only memory is 0 (the context is zeroed, never set up), so
- * mm_pkey_is_allocated() is false for every key: pkey_free and pkey_mprotect with any key
- * but -1 fail with EINVAL. pkey_alloc finds key 0 free once, marks it allocated, fails to
- * program PKRU (EINVAL) and cannot free it again (the free refuses the execute-only key), so
- * every later pkey_alloc in this mm, and in fork children, which copy the map, is ENOSPC.
- */
-static bool mm_pkey_is_allocated(const struct mm_struct *mm, int pkey)
-{
-	const int arch_max_pkey = 1;
-
-	if (pkey < 0 || pkey >= arch_max_pkey || pkey == mm->execute_only_pkey)
-		return false;
-	return mm->pkey_allocation_map & (1U << pkey);
-}
-
-/**
- * sys_pkey_alloc - pkey_alloc(2) on a CPU without protection keys.
- * Context: mmap_lock held for writing.
- * Return: -EINVAL (flags, bad init_val, or the first call: PKRU cannot be written), -ENOSPC.
- */
-long sys_pkey_alloc(struct task *tsk, unsigned long flags, unsigned long init_val)
-{
-	struct mm_struct *mm = tsk->mm;
-	const uint16_t all_pkeys_mask = 1;
-
-	if (flags || (init_val & ~PKEY_ACCESS_MASK))
-		return -EINVAL;
-	if (mm->pkey_allocation_map == all_pkeys_mask)
-		return -ENOSPC;
-	mm->pkey_allocation_map |= 1; /* ffz(map) is key 0, the only one */
-	/* arch_set_user_pkey_access() fails without OSPKE; mm_pkey_free(0) then fails too. */
-	if (mm_pkey_is_allocated(mm, 0))
-		mm->pkey_allocation_map &= (uint16_t)~1U;
-	return -EINVAL;
-}
-
-/**
- * sys_pkey_free - pkey_free(2): no key is ever allocated in a way it can be freed.
- * Return: -EINVAL.
- */
-long sys_pkey_free(struct task *tsk, int pkey)
-{
-	return mm_pkey_is_allocated(tsk->mm, pkey) ? 0 : -EINVAL;
-}
-
-/**
- * sys_pkey_mprotect - pkey_mprotect(2): mprotect's checks, then the key's; key -1 is mprotect.
- * Context: mmap_lock held for writing.
- * Return: as sys_mprotect; -EINVAL for any key but -1 once the range and prot are valid.
- */
-long sys_pkey_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
-		       int pkey)
-{
-	unsigned long end;
-
-	if (pkey == -1)
-		return sys_mprotect(tsk, start, len, prot);
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	end = start + PAGE_ALIGN(len);
-	if (end <= start)
-		return -ENOMEM;
-	if ((prot & (PROT_GROWSDOWN | PROT_GROWSUP)) == (PROT_GROWSDOWN | PROT_GROWSUP))
-		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN |
-		     PROT_GROWSUP))
-		return -EINVAL;
-	if (!mm_pkey_is_allocated(tsk->mm, pkey))
-		return -EINVAL;
-	return sys_mprotect(tsk, start, len, prot);
 }

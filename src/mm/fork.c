@@ -3,12 +3,15 @@
  * (mm_alloc, mmput), fork's copy of an address space (dup_mm, dup_mmap), clone with or without
  * CLONE_VM, vfork, threads, and exit. A fork child gets a copy of every VMA except VM_DONTCOPY
  * ones; VM_WIPEONFORK VMAs come back empty; private pages are shared write-protected until one
- * side writes (memory.c's copy_page_range and do_wp_page); shared memory stays shared.
+ * side writes (memory.c's copy_page_range and do_wp_page); shared memory stays shared; guard
+ * markers are copied; the mm flags come over as mmf_init_flags() says (MDWE may stay behind).
+ * The child copies the mm's protection-key allocations and its parent thread's PKRU (pkeys.c).
  * Left out: signals and wait (exit codes are not kept), namespaces, CLONE_FILES/CLONE_FS
  * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
  * on the CPU context its caller names, see access.c).
  */
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mm/task.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
@@ -38,6 +41,7 @@ struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
 	mm->task_size = TASK_SIZE_MAX;
 	pthread_rwlock_init(&mm->mmap_lock, NULL);
 	pthread_mutex_init(&mm->page_table_lock, NULL);
+	mm_pkeys_init(mm);
 	if (vma_tree_init(mm))
 		goto free_mm;
 	if (pgd_alloc(mm))
@@ -147,7 +151,7 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->max_map_count = oldmm->max_map_count;
 	mm->mmap_min_addr = oldmm->mmap_min_addr;
 	mm->task_size = oldmm->task_size;
-	mm->flags = oldmm->flags;
+	mm->flags = mmf_init_flags(oldmm->flags);
 	mm->mmap_base = oldmm->mmap_base;
 	mm->mmap_legacy_base = oldmm->mmap_legacy_base;
 	mm->start_code = oldmm->start_code;
@@ -206,6 +210,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 	t->tsk.pid = alloc_pid(parent->tsk.mm->machine);
 	t->tsk.tgid = (flags & CLONE_THREAD) ? parent->tsk.tgid : t->tsk.pid;
 	t->cpu = parent->cpu;
+	t->tsk.pkru = parent->tsk.pkru; /* copy_thread: the parent's PKRU as it is now */
 	for (int i = 0; i < MMLAB_NR_FDS; i++)
 		if (parent->fds[i])
 			t->fds[i] = get_file(parent->fds[i]);

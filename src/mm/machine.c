@@ -1,8 +1,9 @@
 /*
- * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts) and bare
- * address spaces on it, and moving bytes through the MMU. A bare space is an mm_struct with
- * page tables and no VMAs, the layer an emulator embeds when it manages its own regions; the
- * process API of the address-space layer builds VMAs on the same mm_struct.
+ * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts with or
+ * without protection keys) and bare address spaces on it, and moving bytes through the MMU. A
+ * bare space is an mm_struct with page tables and no VMAs, the layer an emulator embeds when
+ * it manages its own regions; the process API of the address-space layer builds VMAs on the
+ * same mm_struct.
  */
 #include "mm/mmzone.h"
 #include "mm/mm_types.h"
@@ -43,12 +44,15 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 
 	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
 		return -EINVAL;
+	if (cfg && cfg->no_pku != 0 && cfg->no_pku != 1)
+		return -EINVAL;
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
 	err = machine_init_memory(&mm->m, ram);
 	if (err)
 		goto free_machine;
+	mm->m.no_pku = cfg && cfg->no_pku;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
 		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
 

@@ -1,11 +1,16 @@
 /*
- * Advice and locking on ranges of VMAs: madvise(2) (mm/madvise.c), mlock(2) and friends
- * (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME). The advice
- * that only changes VMA flags is exact; the advice that acts on pages (DONTNEED, FREE, COLD,
- * PAGEOUT, WILLNEED, POPULATE_*, REMOVE, COLLAPSE, GUARD_*) is validated per VMA as the kernel
- * does, and then has nothing to do because no page is ever present until the fault layer
- * exists. Locking sets VM_LOCKED/VM_LOCKONFAULT and locked_vm without faulting pages in.
- * MADV_HWPOISON and MADV_SOFT_OFFLINE need CAP_SYS_ADMIN and are refused with -EPERM.
+ * Advice and locking on ranges of VMAs: madvise(2) and process_madvise(2) (mm/madvise.c),
+ * mlock(2) and friends (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA,
+ * PR_SET_VMA_ANON_NAME). A sealed VMA refuses discarding advice (mseal.c). The advice
+ * that only changes VMA flags is exact; the advice that acts on pages is validated per VMA as
+ * the kernel does, then memory.c does what it does to pages: DONTNEED zaps, FREE makes pages
+ * lazily freeable, POPULATE_* faults them in, GUARD_INSTALL/REMOVE set and clear guard
+ * markers. COLD, PAGEOUT and WILLNEED have nothing to act on without swap; COLLAPSE gets the
+ * kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block with no
+ * writable page) but leaves the pages small: mmlab has no transparent huge pages.
+ * The advice set is Linux 6.18's as the host kernel builds it: with KSM and THP, without
+ * CONFIG_MEMORY_FAILURE, so MADV_HWPOISON and MADV_SOFT_OFFLINE are EINVAL like unknown values.
+ * Locking sets VM_LOCKED/VM_LOCKONFAULT and locked_vm and faults the pages in.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -52,9 +57,9 @@ static bool madvise_behavior_valid(int behavior)
 	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE: case MADV_MERGEABLE:
 	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLLAPSE:
 	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
-	case MADV_HWPOISON: case MADV_SOFT_OFFLINE: case MADV_GUARD_INSTALL:
-	case MADV_GUARD_REMOVE:
+	case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
 		return true;
+	/* MADV_HWPOISON and MADV_SOFT_OFFLINE exist only with CONFIG_MEMORY_FAILURE. */
 	default:
 		return false;
 	}
@@ -118,7 +123,7 @@ static int madvise_update_vma(struct task *tsk, struct vm_area_struct *vma,
 	if (IS_ERR(vma))
 		return (int)PTR_ERR(vma);
 	*prev = vma;
-	vma->vm_flags = new_flags;
+	vma->vm_flags = new_flags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
 	vma->vm_page_prot = vm_get_page_prot(new_flags);
 	if (vma->anon_name != anon_name && (!vma->vm_file || !vma->vm_file->regular)) {
 		if (anon_name)
@@ -137,7 +142,6 @@ static bool vma_ksm_compatible(const struct vm_area_struct *vma)
 				  VM_HUGETLB | VM_MIXEDMAP | VM_DROPPABLE | VM_SHADOW_STACK));
 }
 
-/* Per-VMA checks of the advice that acts on pages; there are none to act on. */
 /*
  * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE):
  * the host file for a real file, nothing to do for shmem's /dev/zero, whose pages the fault
@@ -153,6 +157,44 @@ static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsig
 		      (off_t)(end - start)))
 		return -errno;
 	return 0;
+}
+
+/* A PMD's page table maps a writable page: what hpage_collapse_scan_pmd needs to collapse. */
+static int collapse_writable_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+				 void *data)
+{
+	(void)mm;
+	(void)addr;
+	(void)data;
+	return (*ptep & _PAGE_PRESENT) && pte_write(*ptep);
+}
+
+/*
+ * madvise_collapse(): the VMA must be able to hold a PMD-sized page (thp_vma_allowable_order
+ * for a forced collapse: private anonymous memory that has an anon_vma and one aligned 2 MiB
+ * block, not VM_NOHUGEPAGE, VM_SPECIAL or hugetlb; shmem's huge pages are off by default and
+ * files need CONFIG_READ_ONLY_THP_FOR_FS). Each aligned block of the range then collapses or
+ * fails: a block without a page table (SCAN_PMD_NULL) or without a writable page
+ * (SCAN_PAGE_RO) fails, and any failure makes the call EINVAL after the other blocks were
+ * tried. mmlab has no huge pages, so a block that would collapse keeps its small pages.
+ */
+static int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	unsigned long hstart, hend, addr, last;
+	int err = 0;
+
+	if ((vma->vm_flags & (VM_NOHUGEPAGE | VM_SPECIAL | VM_HUGETLB)) || !vma_is_anonymous(vma) ||
+	    !vma->anon_vma || (vma->vm_mm->flags & (1UL << MMF_DISABLE_THP)))
+		return -EINVAL;
+	last = ALIGN_DOWN(vma->vm_end - PMD_SIZE, PMD_SIZE);
+	if (vma->vm_end - vma->vm_start < PMD_SIZE || last < vma->vm_start)
+		return -EINVAL;
+	hstart = ALIGN(start, PMD_SIZE);
+	hend = ALIGN_DOWN(end, PMD_SIZE);
+	for (addr = hstart; addr < hend; addr += PMD_SIZE)
+		if (!walk_pte_range(vma->vm_mm, addr, addr + PMD_SIZE, collapse_writable_pte, NULL))
+			err = -EINVAL;
+	return err;
 }
 
 static int madvise_page_advice(struct vm_area_struct *vma, int behavior, unsigned long start,
@@ -192,6 +234,18 @@ static int madvise_page_advice(struct vm_area_struct *vma, int behavior, unsigne
 		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 			return -EINVAL;
 		return 0;
+	case MADV_GUARD_INSTALL:
+		/* is_valid_guard_vma(): a locked range would have to be zapped */
+		if (vma->vm_flags & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED))
+			return -EINVAL;
+		return guard_install_range(vma, start, end);
+	case MADV_GUARD_REMOVE:
+		if (vma->vm_flags & (VM_SPECIAL | VM_HUGETLB))
+			return -EINVAL;
+		guard_remove_range(vma, start, end);
+		return 0;
+	case MADV_COLLAPSE:
+		return madvise_collapse(vma, start, end);
 	default:
 		return 0;
 	}
@@ -204,6 +258,8 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 	int behavior = (int)arg;
 	vm_flags_t new_flags = vma->vm_flags;
 
+	if (!can_madvise_modify(vma, behavior))
+		return -EPERM;
 	switch (behavior) {
 	case MADV_NORMAL:
 		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);
@@ -236,7 +292,9 @@ static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
 		new_flags |= VM_DONTDUMP;
 		break;
 	case MADV_DODUMP:
-		if (!(vma->vm_flags & VM_HUGETLB) && (new_flags & VM_SPECIAL))
+		/* droppable memory stays out of core dumps */
+		if ((!(vma->vm_flags & VM_HUGETLB) && (new_flags & VM_SPECIAL)) ||
+		    (vma->vm_flags & VM_DROPPABLE))
 			return -EINVAL;
 		new_flags &= ~VM_DONTDUMP;
 		break;
@@ -281,7 +339,8 @@ static int madvise_range(unsigned long start, size_t len_in, unsigned long *end)
  * sys_madvise - madvise(2).
  * Context: the caller holds mmap_lock for writing.
  * Return: 0; -EINVAL (unknown advice, unaligned start, advice the VMA does not allow);
- * -ENOMEM (holes in the range: the VMAs around them were still advised); -EPERM; -EAGAIN.
+ * -ENOMEM (holes in the range: the VMAs around them were still advised); -EFAULT
+ * (MADV_POPULATE_* on a guard marker or a page that cannot be faulted); -EAGAIN.
  */
 long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior)
 {
@@ -293,10 +352,75 @@ long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior
 	err = madvise_range(start, len, &end);
 	if (err)
 		return err < 0 ? err : 0;
-	if (behavior == MADV_HWPOISON || behavior == MADV_SOFT_OFFLINE)
-		return -EPERM;
 	err = madvise_walk_vmas(tsk, start, end, (unsigned long)behavior, madvise_vma_behavior);
 	return err;
+}
+
+#define UIO_MAXIOV 1024
+#define MAX_RW_COUNT (0x7fffffffUL & PAGE_MASK)	/* INT_MAX & PAGE_MASK: one call's byte cap */
+
+/* The advice one process may give another (process_madvise_remote_valid). */
+static bool process_madvise_remote_valid(int behavior)
+{
+	switch (behavior) {
+	case MADV_COLD:
+	case MADV_PAGEOUT:
+	case MADV_WILLNEED:
+	case MADV_COLLAPSE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * sys_process_madvise - process_madvise(2) of @tsk on @target's address space.
+ * @target: the pidfd's task, NULL when it has exited
+ * @iov: the ranges; lengths count as import_iovec takes them (a length above SSIZE_MAX is
+ * EINVAL, the total is capped at MAX_RW_COUNT by shortening the ranges that pass it)
+ *
+ * The ranges are advised in order as madvise(2) would advise them, until one fails; like the
+ * iovec iterator, empty ranges after the first are skipped without a look.
+ * Context: the caller holds @target's mmap_lock for writing.
+ * Return: the bytes advised, or the first range's -errno when nothing was; -EINVAL (flags,
+ * more than UIO_MAXIOV ranges, advice not allowed on another process), -ESRCH, -EPERM.
+ */
+long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
+			 size_t vlen, int behavior, unsigned int flags)
+{
+	unsigned long total = 0, left, done = 0;
+	size_t i = 0;
+	long ret = 0;
+
+	if (flags)
+		return -EINVAL;
+	if (vlen > UIO_MAXIOV)
+		return -EINVAL;
+	for (size_t k = 0; k < vlen; k++) {
+		if (iov[k].len > (unsigned long)LONG_MAX)
+			return -EINVAL;
+		total += min(iov[k].len, MAX_RW_COUNT - total);
+	}
+	if (!target)
+		return -ESRCH;
+	if (target->mm != tsk->mm) {
+		if (!process_madvise_remote_valid(behavior))
+			return -EINVAL;
+		if (!tsk->cfg.cap_sys_nice)
+			return -EPERM;
+	}
+	for (left = total; left; ) {
+		unsigned long len = min(iov[i].len, left);
+
+		ret = sys_madvise(target->mm == tsk->mm ? tsk : target, iov[i].base, len, behavior);
+		if (ret < 0)
+			break;
+		done += len;
+		left -= len;
+		for (i++; left && !iov[i].len; i++)
+			;
+	}
+	return done ? (long)done : ret;
 }
 
 static bool is_valid_name_char(char ch)
@@ -377,7 +501,7 @@ static int mlock_fixup(struct task *tsk, struct vm_area_struct *vma,
 	else if (oldflags & VM_LOCKED)
 		nr_pages = 0;
 	mm->locked_vm += nr_pages;
-	vma->vm_flags = newflags;
+	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY);
 	mm->vma_seq++;
 	*prev = vma;
 	return 0;

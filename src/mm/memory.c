@@ -5,12 +5,16 @@
  * a read-only private page, shmem pages for shared anonymous memory (with fault-around for
  * reads, PG_dirty for writes) -, zapping ranges (munmap,
  * MADV_DONTNEED, exit), copying page tables at fork, populating ranges (MAP_POPULATE, mlock,
- * MADV_POPULATE_*), MADV_FREE and mincore. RSS counters follow every mapping change.
+ * MADV_POPULATE_*), MADV_FREE, guard markers (MADV_GUARD_INSTALL/REMOVE: non-present entries
+ * that fault SIGSEGV, survive every zap but munmap's and exit's, are copied by fork and moved
+ * by mremap) and mincore. RSS counters follow every mapping change.
  * Left out: file-backed pages (the page cache comes with a later issue: a fault on a file VMA
- * is SIGBUS BUS_ADRERR for now), swap entries, huge pages, userfaultfd, NUMA hinting faults,
+ * is SIGBUS BUS_ADRERR for now), swap entries (the guard marker is the only software entry),
+ * huge pages, userfaultfd, NUMA hinting faults,
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mmu/tlb.h"
 
 #include <string.h>
@@ -223,6 +227,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (pte_none(entry))
 		return vma_is_anonymous(vma) ? do_anonymous_page(vmf) : do_fault(vmf);
 	if (!pte_present(entry)) {
+		/* handle_pte_marker(): a guard region is a hole the VMA does not show. */
+		if (is_guard_pte_marker(entry))
+			return VM_FAULT_SIGSEGV;
 		VM_WARN_ON("swap entry without swap");
 		return VM_FAULT_SIGBUS;
 	}
@@ -307,6 +314,7 @@ struct zap_details {
 	struct page *pages[ZAP_BATCH];		/* Pages whose reference waits for that flush */
 	unsigned int nr;
 	unsigned long nr_unmapped;		/* Pages (not special entries) unmapped */
+	bool drop_markers;			/* munmap and exit: guard markers go too */
 };
 
 static void zap_flush(struct zap_details *z)
@@ -324,9 +332,12 @@ static void zap_flush(struct zap_details *z)
 static int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct zap_details *z = data;
-	pte_t old = ptep_get_and_clear(mm, addr, ptep);
+	pte_t old;
 	struct page *page;
 
+	if (is_pte_marker(*ptep) && !z->drop_markers)
+		return 0;
+	old = ptep_get_and_clear(mm, addr, ptep);
 	if (!pte_present(old))
 		return 0;
 	if (!z->flush_end)
@@ -349,7 +360,8 @@ static int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *
 
 /**
  * zap_page_range - unmap every page in [@start, @end) of @mm: RSS, map counts and references
- * drop, the TLBs are flushed; the page tables stay (MADV_DONTNEED keeps them, as VmPTE shows).
+ * drop, the TLBs are flushed; the page tables stay (MADV_DONTNEED keeps them, as VmPTE shows),
+ * and so do guard markers (only munmap and exit remove those, through unmap_region).
  * Context: mmap_lock held.
  * Return: the number of pages (not zero-page entries) unmapped.
  */
@@ -362,6 +374,15 @@ unsigned long zap_page_range(struct mm_struct *mm, unsigned long start, unsigned
 	return z.nr_unmapped;
 }
 
+/* The zap of munmap and exit (unmap_vmas' ZAP_FLAG_DROP_MARKER): markers go with the pages. */
+static void zap_page_range_all(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct zap_details z = { .mm = mm, .drop_markers = true };
+
+	(void)walk_pte_range(mm, start, end, zap_pte, &z);
+	zap_flush(&z);
+}
+
 /**
  * unmap_region - the page half of munmap and exit: record the RSS peak, zap [@start, @end),
  * then free the page tables that only served it (those inside [@floor, @ceiling)).
@@ -371,7 +392,7 @@ void unmap_region(struct mm_struct *mm, unsigned long start, unsigned long end,
 		  unsigned long floor, unsigned long ceiling)
 {
 	update_hiwater_rss(mm);
-	zap_page_range(mm, start, end);
+	zap_page_range_all(mm, start, end);
 	free_pgd_range(mm, start, end, floor, ceiling);
 }
 
@@ -429,12 +450,17 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
 	pte_t pte = *src_pte, *dst_pte;
 	struct page *page;
 
-	if (!pte_present(pte))
+	if (!pte_present(pte) && !is_guard_pte_marker(pte))
 		return 0;
 	dst_pte = pte_alloc_map(dst_mm, addr);
 	if (IS_ERR(dst_pte)) {
 		c->err = (int)PTR_ERR(dst_pte);
 		return 1;
+	}
+	if (!pte_present(pte)) {
+		/* copy_pte_marker(): the child's range stays guarded. */
+		set_pte_at(dst_mm, addr, dst_pte, pte);
+		return 0;
 	}
 	page = vm_normal_page(c->src, addr, pte);
 	if (page) {
@@ -460,7 +486,8 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
 /**
  * copy_page_range - fork's copy of @src's entries into the child VMA @dst. VMAs without
  * anonymous pages (no anon_vma: shared or untouched memory) are skipped: the child faults
- * them in from the same object, as Linux's vma_needs_copy() decides.
+ * them in from the same object, as Linux's vma_needs_copy() decides - unless they may hold
+ * guard markers (VM_MAYBE_GUARD), which only the page tables record.
  * Context: both mms' mmap_locks held for writing.
  * Return: 0, or -ENOMEM (what was copied stays, and exit of the child frees it).
  */
@@ -468,7 +495,7 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct copy_state c = { .dst = dst, .src = src };
 
-	if (!src->anon_vma)
+	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
 		return 0;
 	(void)walk_pte_range(src->vm_mm, src->vm_start, src->vm_end, copy_one_pte, &c);
 	return c.err;
@@ -510,6 +537,15 @@ long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsig
 	return (long)((end - start) >> PAGE_SHIFT);
 }
 
+/* Stops a walk at the first guard marker. */
+static int guard_marker_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	(void)mm;
+	(void)addr;
+	(void)data;
+	return is_guard_pte_marker(*ptep);
+}
+
 /*
  * A regular file's pages would come from the page cache, which is not modelled: populate
  * maps none of them, and fails only where the kernel's fault would, on a page at or beyond
@@ -521,6 +557,10 @@ static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
 	struct file *f = vma->vm_file;
 	pgoff_t last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT);
 	struct stat st;
+
+	/* The fault on a guard marker would be SIGSEGV before any page-cache lookup. */
+	if (walk_pte_range(vma->vm_mm, start, end, guard_marker_pte, NULL))
+		return -EFAULT;
 
 	/*
 	 * A write fault COWs, and do_cow_fault prepares the anon_vma before it reads the page
@@ -547,6 +587,9 @@ long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 
 	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
+		return -EFAULT;
+	/* get_user_pages' check_vma_flags: the caller's PKRU applies to its own mm. */
+	if (!arch_vma_access_permitted(tsk, vma, write, false))
 		return -EFAULT;
 	if (vma->vm_file && !vma->vm_file->shmem)
 		return populate_file_range(vma, start, end, write);
@@ -618,13 +661,19 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 
 struct reclaim_state {
 	struct zap_details z;
+	struct vm_area_struct *vma;
 	unsigned long nr_freed;
 };
 
-/* A lazily freeable page still clean in its only mapping is dropped, as shrink_folio_list. */
+/*
+ * A lazily freeable page still clean in its only mapping is dropped, as shrink_folio_list
+ * and try_to_unmap_one do; a page of a VM_DROPPABLE VMA is dropped even when dirty, and never
+ * becomes swap-backed when it cannot be.
+ */
 static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct reclaim_state *r = data;
+	bool droppable = r->vma->vm_flags & VM_DROPPABLE;
 	pte_t pte = *ptep;
 	struct page *page;
 
@@ -633,8 +682,10 @@ static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t 
 	page = pfn_to_page(mm->machine, pte_pfn(pte));
 	if (!PageAnon(page) || PageSwapBacked(page))
 		return 0;
-	if (pte_dirty(pte) || page_mapcount(page) != 1 || page_ref_count(page) != 1) {
-		SetPageSwapBacked(page); /* written again, or shared: no longer lazyfree */
+	if ((pte_dirty(pte) && !droppable) || page_mapcount(page) != 1 ||
+	    page_ref_count(page) != 1) {
+		if (!droppable)
+			SetPageSwapBacked(page); /* written again, or shared: no longer lazyfree */
 		return 0;
 	}
 	r->nr_freed++;
@@ -642,16 +693,19 @@ static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t 
 }
 
 /**
- * reclaim_lazyfree - what memory pressure would do to MADV_FREE pages of @mm: drop those not
- * written since, so that their next touch faults in a zeroed page.
+ * reclaim_lazyfree - what memory pressure would do to MADV_FREE pages of @mm, and to pages of
+ * MAP_DROPPABLE memory: drop those not written since (droppable ones even if written), so
+ * that their next touch faults in a zeroed page.
  * Context: mmap_lock held for writing.
  * Return: the number of pages freed.
  */
 unsigned long reclaim_lazyfree(struct mm_struct *mm)
 {
 	struct reclaim_state r = { .z = { .mm = mm } };
+	VMA_ITERATOR(vmi, mm, 0);
 
-	(void)walk_pte_range(mm, 0, TASK_SIZE_MAX, reclaim_lazyfree_pte, &r);
+	for_each_vma(vmi, r.vma)
+		(void)walk_pte_range(mm, r.vma->vm_start, r.vma->vm_end, reclaim_lazyfree_pte, &r);
 	zap_flush(&r.z);
 	return r.nr_freed;
 }
@@ -691,6 +745,8 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 
 		if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & VM_READ))
 			return -EINVAL;
+		if (!arch_vma_access_permitted(tsk, vma, write, false))
+			return -EINVAL;
 		if (vma->vm_file && !vma->vm_file->shmem)
 			ret = populate_file_range(vma, start, end, write);
 		else
@@ -700,6 +756,74 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 	default:
 		return 0;
 	}
+}
+
+struct guard_state {
+	unsigned long nr_present;	/* Entries that are neither none nor guard markers */
+};
+
+static int guard_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct guard_state *g = data;
+
+	(void)mm;
+	(void)addr;
+	if (!is_guard_pte_marker(*ptep))
+		g->nr_present++;
+	return 0;
+}
+
+/**
+ * guard_install_range - MADV_GUARD_INSTALL's page-table work on [@start, @end) of @vma: pages
+ * mapped there are zapped (their contents are gone, as the kernel's zap-and-retry leaves
+ * them), then every entry becomes a guard marker. The VMA gets an anon_vma, so that fork
+ * copies the markers, and VM_MAYBE_GUARD.
+ * Context: mmap_lock held; the caller checked that @vma takes guard markers.
+ * Return: 0, or -ENOMEM (a page table or the anon_vma; markers already set stay, as the
+ * kernel's walk leaves them).
+ */
+int guard_install_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct guard_state g = { 0 };
+	unsigned long addr;
+
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	vma->vm_flags |= VM_MAYBE_GUARD;
+	mm->vma_seq++;
+	(void)walk_pte_range(mm, start, end, guard_count_pte, &g);
+	if (g.nr_present) {
+		update_hiwater_rss(mm);
+		zap_page_range(mm, start, end);
+	}
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = pte_alloc_map(mm, addr);
+
+		if (IS_ERR(ptep))
+			return (int)PTR_ERR(ptep);
+		if (pte_none(*ptep))
+			set_pte_at(mm, addr, ptep, make_pte_marker(PTE_MARKER_GUARD));
+	}
+	return 0;
+}
+
+static int guard_remove_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	(void)data;
+	if (is_guard_pte_marker(*ptep))
+		(void)ptep_get_and_clear(mm, addr, ptep);
+	return 0;
+}
+
+/**
+ * guard_remove_range - MADV_GUARD_REMOVE on [@start, @end): the guard markers become none
+ * entries again (the next touch faults a fresh page in); pages and tables stay.
+ * Context: mmap_lock held.
+ */
+void guard_remove_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	(void)walk_pte_range(vma->vm_mm, start, end, guard_remove_pte, NULL);
 }
 
 struct mincore_state {

@@ -171,6 +171,9 @@ int __must_check madvise_pages(struct task *tsk, struct vm_area_struct *vma,
 			       unsigned long start, unsigned long end, int behavior);
 unsigned long reclaim_lazyfree(struct mm_struct *mm);
 long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char *vec);
+int __must_check guard_install_range(struct vm_area_struct *vma, unsigned long start,
+				     unsigned long end);
+void guard_remove_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 int rss_validate(struct mm_struct *mm);
 
 /* fault.c */
@@ -179,10 +182,6 @@ int __must_check expand_stack(struct task *tsk, struct vm_area_struct *vma, unsi
 struct mmu_cpu;
 struct mmu_fault;
 int do_user_addr_fault(struct task *tsk, struct mmu_fault *f);
-long sys_pkey_alloc(struct task *tsk, unsigned long flags, unsigned long init_val);
-long sys_pkey_free(struct task *tsk, int pkey);
-long sys_pkey_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
-		       int pkey);
 
 /* fork.c */
 struct mm_struct *__must_check mm_alloc(struct machine *m, const struct mm_config *cfg);

@@ -41,6 +41,7 @@ typedef unsigned long pgoff_t;
 #define VM_GROWSDOWN 0x00000100UL
 #define VM_UFFD_MISSING 0x00000200UL
 #define VM_PFNMAP 0x00000400UL
+#define VM_MAYBE_GUARD 0x00000800UL	/* MADV_GUARD_INSTALL ran on it once: maybe markers */
 #define VM_UFFD_WP 0x00001000UL
 #define VM_LOCKED 0x00002000UL
 #define VM_IO 0x00004000UL
@@ -73,6 +74,13 @@ typedef unsigned long pgoff_t;
 /* Mappings the kernel never merges, expands with mremap or treats as ordinary memory. */
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+/*
+ * Flags that do not keep neighbours apart and that the merged VMA keeps when either side had
+ * them (6.18's VM_STICKY/VM_IGNORE_MERGE): soft-dirty, and the guard hint, which tells fork
+ * that the page tables hold markers even without an anon_vma.
+ */
+#define VM_STICKY (VM_SOFTDIRTY | VM_MAYBE_GUARD)
+#define VM_IGNORE_MERGE VM_STICKY
 /* x86_64 data and stack defaults: no READ_IMPLIES_EXEC personality, so no VM_EXEC. */
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_STACK_FLAGS (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
@@ -142,6 +150,10 @@ enum {
 
 /* mm->flags bits (include/linux/sched/coredump.h). */
 #define MMF_TOPDOWN 31
+#define MMF_DISABLE_THP 24		/* prctl(PR_SET_THP_DISABLE): no huge pages at all */
+#define MMF_HAS_MDWE 28			/* prctl(PR_SET_MDWE): memory-deny-write-execute */
+#define MMF_DISABLE_THP_EXCEPT_ADVISED 32 /* ... but for MADV_HUGEPAGE and MADV_COLLAPSE */
+#define MMF_HAS_MDWE_NO_INHERIT 33	/* fork children start without MDWE */
 
 struct mm_struct {
 	struct machine *machine;	/* Whose frames back this address space */
@@ -188,6 +200,11 @@ struct mm_struct {
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline bool vma_is_sealed(const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_SEALED;
 }
 
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)

@@ -2,13 +2,15 @@
  * Creating mappings: the layout of a new address space (arch/x86/mm/mmap.c: mmap_base, ASLR),
  * the search for a free range (mm/mmap.c's unmapped_area*, arch/x86/kernel/sys_x86_64.c's
  * arch_get_unmapped_area*, mm/huge_memory.c's THP alignment), mmap(2), munmap(2) and brk(2)
- * (mm/mmap.c) with the kernel's order of checks. Left out: hugetlbfs (no huge pages exist, so
- * MAP_HUGETLB fails as on a host without reserved huge pages), memory sealing, MAP_DROPPABLE,
+ * (mm/mmap.c) with the kernel's order of checks; PROT_EXEC alone gets the execute-only
+ * protection key (pkeys.c). Left out: hugetlbfs (no huge pages exist, so
+ * MAP_HUGETLB fails as on a host without reserved huge pages),
  * overcommit accounting (every VM_ACCOUNT charge succeeds), LSM hooks, 5-level paging and the
  * 32-bit compat bases.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 
 #include <string.h>
 #include <sys/mman.h>
@@ -427,6 +429,8 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	struct file *shm = NULL;
 	int err;
 
+	if (map_deny_write_exec(mm, vm_flags, vm_flags))
+		return -EACCES; /* mmap_region: before anything is unmapped */
 	if (!may_expand_vm(tsk, vm_flags, pglen) &&
 	    !may_expand_vm(tsk, vm_flags, pglen - count_vma_pages_range(mm, addr, end)))
 		return -ENOMEM;
@@ -585,6 +589,9 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		return -ENOMEM;
 	vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags) | mm->def_flags |
 		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	/* PROT_EXEC alone: the execute-only key, taken even if the mapping then fails. */
+	if (prot == PROT_EXEC)
+		vm_flags |= pkey_vm_flags(max(execute_only_pkey(tsk), 0));
 	addr = get_unmapped_area(tsk, file, addr, len, pgoff, flags, vm_flags);
 	if (IS_ERR_VALUE(addr))
 		return (long)addr;
@@ -607,6 +614,9 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		/* MAP_HUGETLB maps a hugetlbfs file: file_mmap_ok(), then no VM_GROWSDOWN */
 		if (pgoff > (0x7fffffffffffffffUL - len) >> PAGE_SHIFT)
 			return -EOVERFLOW;
+		/* the hugetlbfs file's mapping types: MAP_DROPPABLE is not one */
+		if ((flags & MAP_TYPE_MASK) == MAP_DROPPABLE_TYPE)
+			return -EINVAL;
 		if (vm_flags & VM_GROWSDOWN)
 			return -EINVAL;
 	} else {
@@ -617,6 +627,15 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 			pgoff = 0;
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
+		case MAP_DROPPABLE_TYPE:
+			/*
+			 * 6.11's MAP_DROPPABLE: private anonymous memory reclaim may drop even when
+			 * dirty, so never locked, a stack, reserved, copied by fork or dumped.
+			 */
+			if ((flags & MAP_LOCKED) || (vm_flags & VM_GROWSDOWN))
+				return -EINVAL;
+			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+			/* fallthrough */
 		case MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;
 			break;

@@ -43,6 +43,7 @@ struct machine {
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
+	bool no_pku;			/* The CPUs lack protection keys (X86_FEATURE_OSPKE off) */
 };
 
 static inline unsigned long page_to_pfn(const struct machine *m, const struct page *page)

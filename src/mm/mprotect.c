@@ -1,12 +1,15 @@
 /*
  * mprotect(2) (mm/mprotect.c): new access flags for a range, splitting and merging VMAs as
- * needed, bounded by each VMA's VM_MAY* flags. Like the kernel, it changes VMA after VMA and
- * stops at the first hole with -ENOMEM, keeping what it already changed. Left out: protection
- * keys (this host has no PKU, so pkey_mprotect would be ENOSPC anyway), READ_IMPLIES_EXEC,
- * sealing, and overcommit refusal when write access adds VM_ACCOUNT.
+ * needed, bounded by each VMA's VM_MAY* flags, by memory-deny-write-execute (EACCES) and by
+ * seals (EPERM). Like the kernel, it changes VMA after VMA and stops at the first hole with
+ * -ENOMEM or the first refusal, keeping what it already changed. pkey_mprotect's key,
+ * or the key pkeys.c's arch_override_mprotect_pkey picks for a plain mprotect, goes into each
+ * VMA's flags and entries. Left out: READ_IMPLIES_EXEC,
+ * and overcommit refusal when write access adds VM_ACCOUNT.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mmu/pgrange.h"
 
 #include <sys/mman.h>
@@ -23,6 +26,9 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	vm_flags_t oldflags = vma->vm_flags;
 	long nrpages = (long)((end - start) >> PAGE_SHIFT);
 
+	/* Even a change to the same protection: the seal is checked first (mseal). */
+	if (vma_is_sealed(vma))
+		return -EPERM;
 	if (newflags == oldflags) {
 		*pprev = vma;
 		*out = vma;
@@ -40,7 +46,7 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 		return (int)PTR_ERR(vma);
 	*pprev = vma;
 	*out = vma;
-	vma->vm_flags = newflags;
+	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	mm->vma_seq++;
 	pt_change_protection(mm, start, end, vma->vm_page_prot);
@@ -58,13 +64,14 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 }
 
 /**
- * sys_mprotect - mprotect(2).
+ * do_mprotect_pkey - mprotect(2), and pkey_mprotect(2) when @pkey is not -1.
  * Context: the caller holds mmap_lock for writing.
  * Return: 0; -EINVAL (unaligned start, unknown bits, PROT_GROWSDOWN on a VMA without
- * VM_GROWSDOWN); -ENOMEM (a hole in the range, or the map-count limit); -EACCES (beyond
- * VM_MAY*).
+ * VM_GROWSDOWN, a @pkey that is not allocated); -ENOMEM (a hole in the range, or the
+ * map-count limit); -EACCES (beyond VM_MAY*).
  */
-long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot)
+long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
+		      int pkey)
 {
 	struct mm_struct *mm = tsk->mm;
 	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
@@ -84,6 +91,8 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 	if (end <= start)
 		return -ENOMEM;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
 		return -EINVAL;
 
 	vma = find_vma_intersection(mm, start, end);
@@ -114,12 +123,18 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 			error = -ENOMEM;
 			break;
 		}
-		newflags = (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-			   (prot & PROT_EXEC ? VM_EXEC : 0);
+		/* The key first: getting the execute-only key may write PKRU even if this fails. */
+		newflags = pkey_vm_flags(arch_override_mprotect_pkey(tsk, vma, prot, pkey));
+		newflags |= (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+			    (prot & PROT_EXEC ? VM_EXEC : 0);
 		newflags |= vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK);
 		/* VM_MAY* sit four bits above their VM_* counterparts */
 		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
 			error = -EACCES;
+			break;
+		}
+		if (map_deny_write_exec(mm, vma->vm_flags, newflags)) {
+			error = -EACCES; /* PR_SET_MDWE */
 			break;
 		}
 		tmp = min(vma->vm_end, end);
@@ -133,4 +148,14 @@ long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned lo
 	if (!error && tmp < end)
 		error = -ENOMEM;
 	return error;
+}
+
+/**
+ * sys_mprotect - mprotect(2): do_mprotect_pkey without a key.
+ * Context: the caller holds mmap_lock for writing.
+ * Return: as do_mprotect_pkey.
+ */
+long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot)
+{
+	return do_mprotect_pkey(tsk, start, len, prot, -1);
 }

@@ -4,7 +4,8 @@
  * entries and all (memory.c's move_page_tables); MREMAP_FIXED without a size change moves
  * every VMA of the range (the 6.17 multi-VMA moves). A moved VMA that has no anonymous pages
  * yet takes the new address as its vm_pgoff, so it can merge with neighbours there, as
- * copy_vma() arranges. Left out: hugetlb, userfaultfd and VM_ACCOUNT overcommit charges.
+ * copy_vma() arranges. A sealed source is EPERM, and so is a sealed target (its munmap).
+ * Left out: hugetlb, userfaultfd and VM_ACCOUNT overcommit charges.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -27,6 +28,8 @@ static struct vm_area_struct *vma_to_resize(struct task *tsk, unsigned long addr
 
 	if (!vma)
 		return ERR_PTR(-EFAULT);
+	if (vma_is_sealed(vma))
+		return ERR_PTR(-EPERM);
 	/* Duplicating a private mapping with old_len 0 makes an unrelated mapping. */
 	if (!old_len && !(vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
 		return ERR_PTR(-EINVAL);
@@ -273,6 +276,8 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 	vma = vma_lookup(mm, addr);
 	if (!vma)
 		return -EFAULT;
+	if (vma_is_sealed(vma))
+		return -EPERM; /* check_prep_vma: before any shrink, growth or move */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return mremap_to(tsk, addr, old_len, new_addr, new_len, flags);
 	if (old_len >= new_len) {

@@ -5,7 +5,8 @@
  * the kernel's names, in the kernel's order and format: vmstat's node counters are counted by a
  * sweep of the frame descriptors when asked (the kernel keeps them per node as pages change
  * state); meminfo has no MemAvailable, Cached, Buffers or slab lines because nothing here
- * models them. Left out of status: the non-memory lines, VmPin (always 0: no pinning).
+ * models them. status ends with CoreDumping and THP_enabled, the lines after the memory ones.
+ * Left out of status: the other non-memory lines, VmPin (always 0: no pinning).
  */
 #include "mm/procfs.h"
 #include "mm/memory.h"
@@ -49,6 +50,17 @@ int task_mem(struct mm_struct *mm, FILE *out)
 	fprintf(out, "VmPTE:\t%8lu kB\n", (unsigned long)mm->pgtables_bytes >> 10);
 	fprintf(out, "VmSwap:\t%8lu kB\n", swap << kb);
 	fprintf(out, "HugetlbPages:\t%8lu kB\n", 0UL);
+	return ferror(out) ? -EIO : 0;
+}
+
+/*
+ * The two status lines after the memory lines (task_core_dumping, task_thp_status): no core
+ * dump is ever in progress; THP is enabled unless PR_SET_THP_DISABLE disabled it completely.
+ */
+static int task_core_thp(struct mm_struct *mm, FILE *out)
+{
+	fprintf(out, "CoreDumping:\t0\n");
+	fprintf(out, "THP_enabled:\t%d\n", !(mm->flags & (1UL << MMF_DISABLE_THP)));
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -154,7 +166,7 @@ MMLAB_EXPORT int mmlab_proc_status(struct mmlab_task *t, FILE *out)
 	if (!t || !out)
 		return -EINVAL;
 	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
-	err = task_mem(t->tsk.mm, out);
+	err = task_mem(t->tsk.mm, out) ?: task_core_thp(t->tsk.mm, out);
 	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
 	return err;
 }

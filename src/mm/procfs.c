@@ -6,12 +6,15 @@
  * smaps_rollup walk the page tables as smaps_pte_entry/smaps_account do (the zero page has no
  * struct page to count; Pss splits a page by its map count with PSS_SHIFT bits of fraction),
  * and /proc/pid/pagemap encodes each entry as pte_to_pagemap_entry does for a reader with
- * CAP_SYS_ADMIN. Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
- * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY) and the
- * ProtectionKey line (the host CPU has no PKU, so the kernel does not print it).
+ * CAP_SYS_ADMIN (a guard marker reads as the swap-type entry 6.18 shows, with PM_GUARD_REGION).
+ * Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
+ * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY).
+ * smaps has a ProtectionKey line only when the machine's CPUs have PKU, as arch_show_smap.
  */
 #include "mm/procfs.h"
 #include "mm/memory.h"
+#include "mm/mmzone.h"
+#include "mm/pkeys.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -102,6 +105,7 @@ static const char *const vm_flag_mnemonics[64] = {
 	[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac", [21] = "nr",
 	[22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd", [27] = "sd", [28] = "mm",
 	[29] = "hg", [30] = "nh", [31] = "mg", [38] = "ss", [40] = "dp", [63] = "sl",
+	[11] = "gu", /* VM_MAYBE_GUARD */
 };
 
 static int show_smap_vma_flags(const struct vm_area_struct *vma, FILE *out)
@@ -263,11 +267,13 @@ static int show_smap(struct mm_struct *mm, struct vm_area_struct *vma, FILE *out
 	put_kb(out, "MMUPageSize:    ", PAGE_SIZE);
 	show_smap_counters(out, &mss, false);
 	fprintf(out, "THPeligible:    %8d\n", thp_eligible(vma));
+	if (!mm->machine->no_pku) /* arch_pkeys_enabled() */
+		fprintf(out, "ProtectionKey:  %8u\n", (unsigned int)vma_pkey(vma));
 	return show_smap_vma_flags(vma, out);
 }
 
-/* The gate area has no page tables of the process's own: every counter is zero. */
-static int show_smap_gate(FILE *out)
+/* The gate area has no page tables of the process's own: every counter is zero, its key 0. */
+static int show_smap_gate(struct mm_struct *mm, FILE *out)
 {
 	struct mem_size_stats mss = {};
 	int err;
@@ -281,6 +287,8 @@ static int show_smap_gate(FILE *out)
 	put_kb(out, "MMUPageSize:    ", PAGE_SIZE);
 	show_smap_counters(out, &mss, false);
 	fprintf(out, "THPeligible:    %8d\n", 0);
+	if (!mm->machine->no_pku)
+		fprintf(out, "ProtectionKey:  %8u\n", 0U);
 	return fputs("VmFlags: ex \n", out) == EOF ? -EIO : 0;
 }
 
@@ -300,7 +308,7 @@ int show_smaps(struct mm_struct *mm, FILE *out)
 		if (err)
 			return err;
 	}
-	return show_smap_gate(out);
+	return show_smap_gate(mm, out);
 }
 
 /**
@@ -337,7 +345,10 @@ struct pagemap_state {
 	uint64_t *out;			/* One entry per page, holes left zero */
 };
 
-/* pte_to_pagemap_entry for a present entry; non-present ones stay zero (no swap entries yet). */
+/*
+ * pte_to_pagemap_entry: a present entry's frame and flags; a guard marker, the one software
+ * entry, reads as a swap entry (type and offset in the frame field) with PM_GUARD_REGION.
+ */
 static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct pagemap_state *pm = data;
@@ -346,6 +357,13 @@ static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	struct page *page;
 
 	(void)mm;
+	if (is_guard_pte_marker(pte)) {
+		pme = PM_SWAP | PM_GUARD_REGION |
+		      ((pte_swp_type(pte) | pte_swp_offset(pte) << MAX_SWAPFILES_SHIFT) &
+		       PM_PFRAME_MASK);
+		pm->out[(addr - pm->start) >> PAGE_SHIFT] = pme;
+		return 0;
+	}
 	if (!pte_present(pte))
 		return 0;
 	pme = PM_PRESENT | (pte_pfn(pte) & PM_PFRAME_MASK);

@@ -16,9 +16,11 @@
 #define PM_SOFT_DIRTY (1ULL << 55)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56)
 #define PM_UFFD_WP (1ULL << 57)
+#define PM_GUARD_REGION (1ULL << 58)
 #define PM_FILE (1ULL << 61)
 #define PM_SWAP (1ULL << 62)
 #define PM_PRESENT (1ULL << 63)
+#define MAX_SWAPFILES_SHIFT 5	/* a swap entry's frame field: type | offset << 5 */
 
 /* procfs.c */
 int show_smaps_rollup(struct mm_struct *mm, FILE *out);

@@ -9,6 +9,7 @@
 #include "mm/mmzone.h"
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mm/task.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
@@ -71,6 +72,7 @@ static void task_config(struct task *tsk, const struct mmlab_task_config *c)
 	cfg->randomize = c ? !c->no_aslr : true;
 	cfg->legacy_layout = c && c->legacy_layout;
 	cfg->cap_ipc_lock = cfg->cap_sys_rawio = c && c->privileged;
+	cfg->cap_sys_nice = c && c->privileged;
 	cfg->mmap_min_addr = c && c->mmap_min_addr ? c->mmap_min_addr : 65536;
 	cfg->max_map_count = c && c->max_map_count ? c->max_map_count : DEFAULT_MAX_MAP_COUNT;
 	cfg->seed = c ? c->seed : 0;
@@ -107,6 +109,8 @@ static struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab
 		free(t);
 		return NULL;
 	}
+	/* The task is a program just executed: exec's flush_thread left the default PKRU. */
+	t->tsk.pkru = pkru_init_value(machine_of(m));
 	arch_pick_mmap_layout(&t->tsk);
 	return t;
 }
@@ -352,6 +356,47 @@ MMLAB_EXPORT int mmlab_brk(struct mmlab_task *t, uint64_t addr, uint64_t *out)
 MMLAB_EXPORT int mmlab_madvise(struct mmlab_task *t, uint64_t addr, uint64_t len, int advice)
 {
 	return t ? (int)LOCKED_CALL(t, sys_madvise(&t->tsk, addr, len, advice)) : -EINVAL;
+}
+
+MMLAB_EXPORT long mmlab_process_madvise(struct mmlab_task *t, struct mmlab_task *target,
+					const struct mmlab_iovec *iov, size_t vlen, int advice,
+					unsigned int flags)
+{
+	struct madv_iovec stack[8], *v = stack;
+	struct mm_struct *mm;
+	long ret;
+
+	if (!t || (vlen && !iov))
+		return -EINVAL;
+	/* Only the first UIO_MAXIOV ranges can matter: more is EINVAL before any is read. */
+	if (vlen > ARRAY_SIZE(stack) && vlen <= 1024) {
+		v = calloc(vlen, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	if (vlen > 1024)
+		v = NULL; /* EINVAL before any range is read */
+	for (size_t i = 0; v && i < vlen; i++)
+		v[i] = (struct madv_iovec){ .base = iov[i].base, .len = iov[i].len };
+	mm = target ? target->tsk.mm : t->tsk.mm;
+	mmap_write_lock(mm);
+	ret = sys_process_madvise(&t->tsk, target ? &target->tsk : NULL, v, vlen, advice, flags);
+	mmap_write_unlock(mm);
+	if (v != stack)
+		free(v);
+	return ret;
+}
+
+MMLAB_EXPORT long mmlab_prctl(struct mmlab_task *t, int option, unsigned long arg2,
+			      unsigned long arg3, unsigned long arg4, unsigned long arg5)
+{
+	return t ? LOCKED_CALL(t, prctl_mm(&t->tsk, option, arg2, arg3, arg4, arg5)) : -EINVAL;
+}
+
+MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
+			    unsigned long flags)
+{
+	return t ? (int)LOCKED_CALL(t, sys_mseal(&t->tsk, addr, len, flags)) : -EINVAL;
 }
 
 MMLAB_EXPORT int mmlab_mlock2(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags)

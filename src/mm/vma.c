@@ -1,17 +1,20 @@
 /*
  * VMA life cycle: allocation, the references a VMA holds (file, anonymous name), splitting,
  * merging and unmapping (mm/vma.c). The merge rules are the kernel's: two neighbours merge
- * when their flags match except VM_SOFTDIRTY, they map the same file at contiguous offsets
+ * when their flags match except the sticky ones (VM_SOFTDIRTY, VM_MAYBE_GUARD: the merged VMA
+ * keeps them if either side had them), they map the same file at contiguous offsets
  * (anonymous memory: contiguous vm_pgoff, which mremap preserves when it moves a VMA), their
  * anon_vmas are compatible (equal, or one side has none and the other is not a fork child),
- * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved. Left out: mempolicies, userfaultfd contexts and sealing (mseal), which would add
- * further "must be equal" conditions.
+ * their names are equal and no VM_SPECIAL flag or vm_ops->close is involved (VM_SEALED is one
+ * of the flags that must match). Unmapping refuses sealed VMAs. Left out: mempolicies and
+ * userfaultfd contexts, which would add further "must be equal" conditions.
  *
  *   new range:        prev |  new  | next       existing range:  prev | vma [start,end) | next
  *   vma_merge_new_range() expands prev and/or next    vma_modify() merges or splits
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/pkeys.h"
 #include "mmu/pgrange.h"
 
 #include <string.h>
@@ -107,17 +110,19 @@ bool anon_vma_name_eq(const struct anon_vma_name *a, const struct anon_vma_name 
 
 /*
  * x86's protection_map: a private writable mapping gets read-only entries (the write fault
- * copies), a shared one writable entries; without PROT_EXEC the entry is NX.
+ * copies), a shared one writable entries; without PROT_EXEC the entry is NX. The VMA's
+ * protection key goes into every entry, PROT_NONE ones included.
  */
 pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 {
 	bool shared = vm_flags & VM_SHARED;
+	pgprot_t key = vm_flags_pte_pkey(vm_flags);
 
 	if (!(vm_flags & VM_ACCESS_FLAGS))
-		return PAGE_NONE;
+		return PAGE_NONE | key;
 	if ((vm_flags & VM_WRITE) && shared)
-		return (vm_flags & VM_EXEC) ? PAGE_SHARED_EXEC : PAGE_SHARED;
-	return (vm_flags & VM_EXEC) ? PAGE_READONLY_EXEC : PAGE_READONLY;
+		return ((vm_flags & VM_EXEC) ? PAGE_SHARED_EXEC : PAGE_SHARED) | key;
+	return ((vm_flags & VM_EXEC) ? PAGE_READONLY_EXEC : PAGE_READONLY) | key;
 }
 
 /* The VmSize/VmExe/VmStk/VmData counters (mm/mmap.c's vm_stat_account). */
@@ -227,7 +232,7 @@ static bool is_mergeable_anon_vma(const struct vma_merge_struct *vmg,
 /* The properties of @vmg match those of neighbour @vma (is_mergeable_vma). */
 static bool is_mergeable_vma(const struct vma_merge_struct *vmg, const struct vm_area_struct *vma)
 {
-	if ((vma->vm_flags ^ vmg->flags) & ~VM_SOFTDIRTY)
+	if ((vma->vm_flags ^ vmg->flags) & ~VM_IGNORE_MERGE)
 		return false;
 	if (vma->vm_file != vmg->file)
 		return false;
@@ -316,6 +321,7 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 		vmg->state = VMA_MERGE_ERROR_NOMEM;
 		return NULL;
 	}
+	vma->vm_flags |= (vmg->flags | (left && right ? next->vm_flags : 0)) & VM_STICKY;
 	if (left && right) {
 		/* next's anonymous pages now lie in prev. */
 		vma_adopt_anon_vma(prev, next);
@@ -370,6 +376,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 
 		if (vma_set_range(mm, prev, prev->vm_start, end))
 			goto nomem;
+		prev->vm_flags |= (vma->vm_flags | (merge_right ? next->vm_flags : 0)) & VM_STICKY;
 		/* The pages of [start, end), and of next, now lie in prev. */
 		vma_adopt_anon_vma(prev, vma);
 		if (merge_right)
@@ -388,6 +395,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	if (merge_right) {
 		if (vma_set_range(mm, next, vmg->start, next->vm_end))
 			goto nomem;
+		next->vm_flags |= vma->vm_flags & VM_STICKY;
 		vma_adopt_anon_vma(next, vma);
 		if (left_side)
 			vma_drop(mm, vma);
@@ -472,7 +480,8 @@ struct vm_area_struct *vma_modify_flags_name(struct mm_struct *mm, struct vm_are
  * tables and free the tables no neighbour still uses.
  * Context: mmap_lock held for writing.
  * Return: 0; -ENOMEM when a split fails (the map-count limit or memory) or the tree store
- * fails; a first split may stay behind, as in the kernel, nothing is unmapped.
+ * fails; -EPERM when a VMA of the range is sealed (mseal); a first split may stay behind, as
+ * in the kernel, nothing is unmapped.
  */
 int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
 			unsigned long end)
@@ -485,10 +494,17 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 		/* Splitting in the middle adds a VMA: refused at the limit, before any change. */
 		if (end < vma->vm_end && mm->map_count >= mm->max_map_count)
 			return -ENOMEM;
+		if (vma_is_sealed(vma))
+			return -EPERM;
 		err = __split_vma(mm, vma, start, 1);
 		if (err)
 			return err;
 	}
+	/* A sealed VMA anywhere in the range: nothing is unmapped (the first split stays). */
+	VMA_ITERATOR(svmi, mm, start);
+	for_each_vma_range(svmi, next, end)
+		if (vma_is_sealed(next))
+			return -EPERM;
 	next = find_vma(mm, end - 1);
 	if (next && next->vm_start < end && next->vm_end > end) {
 		err = __split_vma(mm, next, end, 1);

@@ -29,6 +29,7 @@ struct mm_config {
 	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
 	int max_map_count;		/* vm.max_map_count */
 	uint64_t seed;			/* Seeds the random layout */
+	bool cap_sys_nice;		/* CAP_SYS_NICE: process_madvise of another process */
 };
 
 /*
@@ -53,6 +54,8 @@ struct task {
 	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
 	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
 	struct vmacache vmacache;	/* This thread's VMA lookups */
+	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
+					 * context whenever it runs there; 0 without PKU */
 };
 
 
@@ -212,6 +215,8 @@ uint64_t task_random(struct task *tsk);
 
 /* mprotect.c */
 long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot);
+long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
+		      int pkey);
 
 /* mremap.c */
 long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
@@ -224,6 +229,21 @@ long sys_munlock(struct task *tsk, unsigned long start, size_t len);
 long sys_mlockall(struct task *tsk, int flags);
 long sys_munlockall(struct task *tsk);
 long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
+/* prctl.c */
+long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long arg3,
+	      unsigned long arg4, unsigned long arg5);
+unsigned long mmf_init_flags(unsigned long flags);
+bool map_deny_write_exec(const struct mm_struct *mm, vm_flags_t old, vm_flags_t new);
+/* One range of process_madvise's iovec array. */
+struct madv_iovec {
+	unsigned long base;
+	unsigned long len;
+};
+long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
+			 size_t vlen, int behavior, unsigned int flags);
+/* mseal.c */
+long sys_mseal(struct task *tsk, unsigned long start, size_t len, unsigned long flags);
+bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
 

@@ -21,14 +21,15 @@ static inline pte_t *table_at(struct machine *m, pte_t entry)
 }
 
 /*
- * What the access-disable and write-disable bits of @pkru say for a data access to a page of
- * key @pkey. Instruction fetches are not subject to protection keys.
+ * What the access-disable and write-disable bits of the CPU's PKRU say for a data access to a
+ * page of key @pkey. Instruction fetches are not subject to protection keys, and a CPU without
+ * CR4.PKE checks none.
  */
-static bool pkey_denies(uint32_t pkru, unsigned int pkey, enum mmu_access acc)
+static bool pkey_denies(const struct mmu_cpu *cpu, unsigned int pkey, enum mmu_access acc)
 {
-	uint32_t bits = pkru >> (2 * pkey);
+	uint32_t bits = cpu->pkru >> (2 * pkey);
 
-	if (acc == MMU_EXEC)
+	if (acc == MMU_EXEC || !cpu->pke)
 		return false;
 	return (bits & 1) || (acc == MMU_WRITE && (bits & 2));
 }
@@ -37,10 +38,10 @@ static bool pkey_denies(uint32_t pkru, unsigned int pkey, enum mmu_access acc)
  * The walk of one translation. Sets the accessed bit at every level it passes and the dirty
  * bit of the leaf for a write; fills the TLB slot with every kind of access the entry allows
  * now. Returns 0 with the host address, or the x86 error code of the fault (never 0, since
- * X86_PF_USER is always set).
+ * X86_PF_USER is always set); *@pkey is the leaf's key when the entry was present.
  */
 static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
-			      void **host)
+			      void **host, unsigned int *leaf_pkey)
 {
 	unsigned long err = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
 			    (acc == MMU_EXEC ? X86_PF_INSTR : 0);
@@ -68,11 +69,13 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 		}
 	}
 	pkey = pte_pkey(e);
+	*leaf_pkey = pkey;
+	/* The key is a user page's: PK is reported with any other reason the access fails. */
+	if ((allow & _PAGE_USER) && pkey_denies(cpu, pkey, acc))
+		err |= X86_PF_PK;
 	if (!(allow & _PAGE_USER) || (acc == MMU_WRITE && !(allow & _PAGE_RW)) ||
-	    (acc == MMU_EXEC && nx))
+	    (acc == MMU_EXEC && nx) || (err & X86_PF_PK))
 		return err | X86_PF_PROT;
-	if (pkey_denies(cpu->pkru, pkey, acc))
-		return err | X86_PF_PROT | X86_PF_PK;
 
 	e = __atomic_or_fetch(ep, _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0),
 			      __ATOMIC_RELAXED);
@@ -80,24 +83,26 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 
 	slot = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
 	slot->addend = (uintptr_t)(m->ram + (e & PTE_PFN_MASK)) - (va & PAGE_MASK);
-	slot->tag[MMU_READ] = pkey_denies(cpu->pkru, pkey, MMU_READ) ? TLB_INVALID : page;
+	slot->tag[MMU_READ] = pkey_denies(cpu, pkey, MMU_READ) ? TLB_INVALID : page;
 	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
-				!pkey_denies(cpu->pkru, pkey, MMU_WRITE)) ? page : TLB_INVALID;
+				!pkey_denies(cpu, pkey, MMU_WRITE)) ? page : TLB_INVALID;
 	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : page;
 	return 0;
 }
 
 /* What a fault becomes when nobody resolves it: the signal Linux sends for it. */
-static void fault_to_signal(struct mmu_fault *f)
+static void fault_to_signal(struct mmu_fault *f, unsigned int pkey)
 {
 	f->signo = SIGSEGV;
 	f->sig_addr = f->address;
-	if (!(f->error_code & X86_PF_PROT))
+	if (!(f->error_code & X86_PF_PROT)) {
 		f->si_code = MMLAB_SEGV_MAPERR;
-	else if (f->error_code & X86_PF_PK)
+	} else if (f->error_code & X86_PF_PK) {
 		f->si_code = MMLAB_SEGV_PKUERR;
-	else
+		f->pkey = pkey;
+	} else {
 		f->si_code = MMLAB_SEGV_ACCERR;
+	}
 }
 
 /**
@@ -125,7 +130,8 @@ int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, vo
 		return -EFAULT;
 	}
 	for (int tries = 0; tries < MMU_MAX_RETRIES; tries++) {
-		unsigned long err = mmu_walk(cpu, va, acc, host);
+		unsigned int pkey = 0;
+		unsigned long err = mmu_walk(cpu, va, acc, host, &pkey);
 
 		if (!err)
 			return 0;
@@ -134,7 +140,7 @@ int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, vo
 		if (!cpu->fault_handler ||
 		    cpu->fault_handler(cpu, f, cpu->fault_data) == MMU_FAULT_SIGNAL) {
 			if (!f->signo)
-				fault_to_signal(f);
+				fault_to_signal(f, pkey);
 			return -EFAULT;
 		}
 	}
@@ -230,7 +236,9 @@ struct mmu_cpu *mmu_cpu_create(struct machine *m, unsigned int id)
 		return ERR_PTR(-ENOMEM);
 	cpu->machine = m;
 	cpu->id = id;
-	cpu->pkru = PKRU_INIT;
+	/* Reset leaves PKRU 0; the kernel's boot code writes init_pkru_value when it has PKU. */
+	cpu->pke = !m->no_pku;
+	cpu->pkru = cpu->pke ? PKRU_INIT : 0;
 	tlb_flush_all(&cpu->tlb);
 	cpu->tlb.flush_all = 0;
 	m->cpus[id] = cpu;
@@ -263,8 +271,9 @@ void mmu_switch_mm(struct mmu_cpu *cpu, struct mm_struct *mm)
 }
 
 /*
- * WRPKRU. The hardware checks PKRU on every access rather than caching it in the TLB; the
- * tags here do cache the verdict, so a new PKRU must drop them.
+ * WRPKRU (the caller checks that the CPU has PKU: without it the instruction does not exist).
+ * The hardware checks PKRU on every access rather than caching it in the TLB; the tags here
+ * do cache the verdict, so a new PKRU must drop them.
  */
 void mmu_write_pkru(struct mmu_cpu *cpu, uint32_t pkru)
 {

@@ -46,6 +46,7 @@ struct mmu_fault {
 	int signo;			/* 0 while resolvable; SIGSEGV or SIGBUS when not */
 	int si_code;			/* SEGV_MAPERR, SEGV_ACCERR, SEGV_PKUERR, BUS_ADRERR, ... */
 	unsigned long sig_addr;		/* The address the signal reports (si_addr) */
+	unsigned int pkey;		/* SEGV_PKUERR: the protection key si_pkey reports */
 };
 
 enum mmu_fault_result { MMU_FAULT_RETRY = 0, MMU_FAULT_SIGNAL = 1 };
@@ -67,6 +68,7 @@ struct mmu_cpu {
 	struct mm_struct *mm;		/* Loaded address space (CR3), or NULL */
 	unsigned int id;		/* Index in machine->cpus and bit in mm->cpumask */
 	uint32_t pkru;			/* Protection-key rights: AD = bit 2k, WD = bit 2k+1 */
+	bool pke;			/* CR4.PKE: PKRU is checked (the CPU has PKU) */
 	mmu_fault_handler_t fault_handler; /* NULL: every fault becomes a signal */
 	void *fault_data;		/* Passed to fault_handler */
 	struct mmu_fault last_fault;	/* The fault that stopped the last failed access */

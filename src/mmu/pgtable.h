@@ -43,6 +43,17 @@ typedef uint64_t pgprot_t;
  *  59-62 PKEY          OS         protection key of the page, checked against PKRU
  *  63   NX             OS         instruction fetch forbidden (OR-ed across levels)
  *  12-51 PFN           OS         physical frame number of the page or next table
+ *
+ * A non-present leaf with bits 0 and 8 clear and other bits set is a software entry (Linux's
+ * swap-entry format, arch/x86/include/asm/pgtable_64.h): bits 59-63 the swap type, bits 9-58
+ * the offset. The one kind mmlab has is the PTE marker (type SWP_PTE_MARKER, offset a set of
+ * PTE_MARKER_* bits): MADV_GUARD_INSTALL's guard marker, which faults SIGSEGV SEGV_MAPERR and
+ * outlives zaps other than munmap and exit. Linux stores the offset inverted against L1TF;
+ * nothing here speculates, so mmlab stores it plain (only pagemap shows it, decoded).
+ *
+ *  bit   name           meaning in a software (non-present) entry
+ *  59-63 SWP_TYPE       SWP_PTE_MARKER (31) for a marker
+ *  9-58  SWP_OFFSET     PTE_MARKER_GUARD (bit 2 of the offset) for a guard marker
  */
 #define _PAGE_BIT_PRESENT 0
 #define _PAGE_BIT_RW 1
@@ -188,6 +199,38 @@ static inline pte_t pte_mkyoung(pte_t pte)
 static inline pte_t pte_mkold(pte_t pte)
 {
 	return pte & ~_PAGE_ACCESSED;
+}
+
+/* Software entries (see the table above): swap type and offset of a non-present entry. */
+#define SWP_TYPE_SHIFT 59
+#define SWP_OFFSET_SHIFT 9
+#define SWP_OFFSET_MASK ((1ULL << (SWP_TYPE_SHIFT - SWP_OFFSET_SHIFT)) - 1)
+#define SWP_PTE_MARKER 31UL		/* MAX_SWAPFILES + the other special types, as x86_64 */
+#define PTE_MARKER_GUARD (1UL << 2)	/* include/linux/swapops.h's bit for guard regions */
+
+static inline bool is_swap_pte(pte_t pte)
+{
+	return !pte_none(pte) && !pte_present(pte);
+}
+static inline unsigned long pte_swp_type(pte_t pte)
+{
+	return (unsigned long)(pte >> SWP_TYPE_SHIFT);
+}
+static inline unsigned long pte_swp_offset(pte_t pte)
+{
+	return (unsigned long)((pte >> SWP_OFFSET_SHIFT) & SWP_OFFSET_MASK);
+}
+static inline pte_t make_pte_marker(unsigned long marker)
+{
+	return ((pte_t)SWP_PTE_MARKER << SWP_TYPE_SHIFT) | ((pte_t)marker << SWP_OFFSET_SHIFT);
+}
+static inline bool is_pte_marker(pte_t pte)
+{
+	return is_swap_pte(pte) && pte_swp_type(pte) == SWP_PTE_MARKER;
+}
+static inline bool is_guard_pte_marker(pte_t pte)
+{
+	return is_pte_marker(pte) && (pte_swp_offset(pte) & PTE_MARKER_GUARD);
 }
 
 /*

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "../host_cpu.h"
 
 #define WIN 0x300000000000UL
 #define WIN_PAGES 96
@@ -517,6 +518,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "OPS must be 4..%d\n", MAX_OPS);
 		return 2;
 	}
+	mc.no_pku = !host_cpu_has_pku(); /* smaps' ProtectionKey lines, execute-only keys */
 	if (mmlab_machine_create(&mc, &m)) {
 		fprintf(stderr, "cannot create the machine\n");
 		return 2;

@@ -1,6 +1,8 @@
 /*
  * Differential test of the address-space calls: for each seed, a random sequence of mmap,
- * munmap, mprotect, mremap, madvise, mlock/munlock/mlock2, msync and PR_SET_VMA_ANON_NAME
+ * munmap, mprotect, pkey_mprotect (keys that were never allocated, so the answers do not
+ * depend on this process's earlier pkey state), mremap, madvise, mlock/munlock/mlock2,
+ * msync and PR_SET_VMA_ANON_NAME
  * (anonymous and file-backed, fixed and hinted) runs natively on the host kernel inside a
  * window far from this program's own mappings, then through mmlab's API. Every call's result
  * and the final /proc/self/maps lines inside the window must be identical. Addresses the
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "../host_cpu.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -54,7 +57,7 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 enum op_kind { OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_MADVISE, OP_MLOCK, OP_MUNLOCK,
-	       OP_MLOCK2, OP_MSYNC, OP_NAME, NR_OPS };
+	       OP_MLOCK2, OP_MSYNC, OP_NAME, OP_PKEY_MPROTECT, NR_OPS };
 
 struct op {
 	enum op_kind kind;
@@ -171,6 +174,10 @@ static void gen(struct op *o)
 			o->f = -PG * (1 + pick(4)); /* pgoff + pages wraps: EOVERFLOW */
 		break;
 	}
+	case OP_PKEY_MPROTECT:
+		/* -1 is mprotect; 0 is allocated only with PKU; 16+ and -2 never exist */
+		o->d = (unsigned long)(long)(int[]){ -1, 0, 3, 15, 16, -2 }[pick(6)];
+		/* fallthrough */
 	case OP_MPROTECT:
 		o->c = (unsigned long)prots[pick(ARRAY_LEN(prots))];
 		if (pick(15) == 0)
@@ -273,6 +280,9 @@ static long host_call(const struct op *o, int *is_addr)
 	case OP_MPROTECT:
 		r = sys(syscall(SYS_mprotect, o->a, o->b, o->c));
 		break;
+	case OP_PKEY_MPROTECT:
+		r = sys(syscall(SYS_pkey_mprotect, o->a, o->b, o->c, (int)o->d));
+		break;
 	case OP_MREMAP:
 		*is_addr = 1;
 		r = sys(syscall(SYS_mremap, o->a, o->b, o->c, o->d, o->e));
@@ -315,6 +325,8 @@ static long lab_call(struct mmlab_task *t, const struct op *o)
 		return mmlab_munmap(t, o->a, o->b);
 	case OP_MPROTECT:
 		return mmlab_mprotect(t, o->a, o->b, (int)o->c);
+	case OP_PKEY_MPROTECT:
+		return mmlab_pkey_mprotect(t, o->a, o->b, (int)o->c, (int)o->d);
 	case OP_MREMAP:
 		err = mmlab_mremap(t, o->a, o->b, o->c, (int)o->d, o->e, &out);
 		return err ? err : (long)out;
@@ -378,7 +390,8 @@ static int compare_maps(struct mmlab_task *t, char *h, char *l, size_t n)
 }
 
 static const char *const kind_names[] = { "mmap", "munmap", "mprotect", "mremap", "madvise",
-					  "mlock", "munlock", "mlock2", "msync", "set_vma_name" };
+					  "mlock", "munlock", "mlock2", "msync", "set_vma_name",
+					  "pkey_mprotect" };
 
 static int run_seed(struct mmlab_machine *m, uint64_t seed, int nops, const struct op *ops_in)
 {
@@ -508,6 +521,7 @@ int main(int argc, char **argv)
 	}
 	if (!host_has_anon_names)
 		printf("diffmm: host kernel has no CONFIG_ANON_VMA_NAME; names not compared\n");
+	mc.no_pku = !host_cpu_has_pku(); /* PROT_EXEC alone gets a key only on a PKU CPU */
 	if (mmlab_machine_create(&mc, &m))
 		return 2;
 	for (unsigned long s = first; s < first + count; s++)

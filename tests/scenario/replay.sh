@@ -9,8 +9,10 @@ set -u
 mmlab=$1 rec=$2 forks=${3:-}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# The recording was made on this host: the machine gets the host CPU's protection keys.
+if grep -qw pku /proc/cpuinfo; then hostpku=--pku; else hostpku=--no-pku; fi
 fail=0
-"$mmlab" run --no-aslr --maps "$rec/initial.maps" --final-maps "$tmp/final.maps" \
+"$mmlab" run $hostpku --no-aslr --maps "$rec/initial.maps" --final-maps "$tmp/final.maps" \
 	"$rec/trace.strace" >"$tmp/out" 2>"$tmp/err"
 status=$?
 cat "$tmp/err"

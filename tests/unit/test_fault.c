@@ -2,7 +2,8 @@
  * The fault layer through the public API: zero page, anonymous faults, COW and exclusive reuse
  * after fork, MADV_DONTNEED/FREE/POPULATE, MAP_POPULATE, mlock, mincore, stack growth and its
  * limits, the signal of every failing access, VM_WIPEONFORK/VM_DONTCOPY, threads and vfork,
- * shared anonymous memory, protection keys as on this host (no PKU), the VMA cache and the
+ * shared anonymous memory, protection keys on a CPU without PKU (this host's: the answers are
+ * the host's, checked by hand), the VMA cache and the
  * TLBs of other CPU contexts. Every test ends with all tasks gone, the allocator valid and every
  * frame free again. Also the anonymous cases of Linux's tools/testing/selftests/mm/cow.c that
  * need neither pinning nor huge pages: "Basic COW after fork()" (with and without the
@@ -44,9 +45,10 @@ static uint64_t free_pages(struct mmlab_machine *m)
 	return st.free_pages;
 }
 
-static int setup(void **state)
+static int __setup(void **state, int no_pku)
 {
-	struct mmlab_machine_config cfg = { .ram_bytes = 64UL << 20, .nr_cpus = 2 };
+	struct mmlab_machine_config cfg = { .ram_bytes = 64UL << 20, .nr_cpus = 2,
+					    .no_pku = no_pku };
 	struct env *e = calloc(1, sizeof(*e));
 
 	assert_non_null(e);
@@ -54,6 +56,17 @@ static int setup(void **state)
 	e->free0 = free_pages(e->m);
 	*state = e;
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return __setup(state, 0);
+}
+
+/* A machine whose CPUs lack protection keys, as this host's. */
+static int setup_no_pku(void **state)
+{
+	return __setup(state, 1);
 }
 
 /* Every task is gone by now: every frame must be back and the allocator consistent. */
@@ -593,6 +606,20 @@ static void test_pkeys_without_pku(void **state)
 	assert_int_equal(mmlab_pkey_mprotect(t, a, 0, PROT_READ, 5), 0);
 	assert_int_equal(mmlab_pkey_mprotect(t, 0x10000, PG, PROT_READ, -1), -ENOMEM);
 	expect_fault(t, a, "w", SIGSEGV, SEGV_ACCERR_);
+	/* No execute-only memory: PROT_EXEC alone stays readable, as x86 pages are. */
+	assert_int_equal(mmlab_mprotect(t, a, PG, PROT_EXEC), 0);
+	assert_int_equal(mmlab_touch(t, a, PG, "r", NULL), 0);
+	{
+		struct mmlab_fault f;
+		uint32_t pkru = 1;
+
+		/* WRPKRU and RDPKRU do not exist on such a CPU: #UD. */
+		assert_int_equal(mmlab_wrpkru(t, 0, &f), -EFAULT);
+		assert_int_equal(f.signo, SIGILL);
+		assert_int_equal(f.code, 2 /* ILL_ILLOPN */);
+		assert_int_equal(mmlab_rdpkru(t, &pkru, &f), -EFAULT);
+		assert_int_equal(pkru, 1);
+	}
 	mmlab_exit(c);
 	mmlab_exit(t);
 }
@@ -779,7 +806,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wipe_and_dontcopy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads_and_vfork, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkeys_without_pku, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pkeys_without_pku, setup_no_pku, teardown),
 		cmocka_unit_test_setup_teardown(test_vmacache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_frees_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_oom, setup, teardown),

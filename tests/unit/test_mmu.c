@@ -331,7 +331,8 @@ static void test_protection_keys(void **state)
 	/* Linux's initial PKRU disables every key but 0. */
 	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
 	assert_int_equal(e->cpu->last_fault.si_code, MMLAB_SEGV_PKUERR);
-	assert_true(e->cpu->last_fault.error_code & X86_PF_PK);
+	assert_int_equal(e->cpu->last_fault.error_code, X86_PF_PROT | X86_PF_USER | X86_PF_PK);
+	assert_int_equal(e->cpu->last_fault.pkey, 1);
 	/* Instruction fetches ignore keys. */
 	assert_int_equal(mmu_translate(e->cpu, va, MMU_EXEC, &host), 0);
 	mmu_write_pkru(e->cpu, 0x8); /* key 1 write-disabled only */
@@ -344,6 +345,13 @@ static void test_protection_keys(void **state)
 	/* Revoking access again must not be defeated by the cached tags. */
 	mmu_write_pkru(e->cpu, 0x4);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
+	/* A CPU without CR4.PKE (no PKU) checks no key, whatever PKRU holds. */
+	e->cpu->pke = false;
+	tlb_flush_all(&e->cpu->tlb);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
+	assert_int_equal(mmu_store64(e->cpu, va, 2), 0);
+	e->cpu->pke = true;
+	tlb_flush_all(&e->cpu->tlb);
 }
 
 static void test_zero_page_never_written(void **state)

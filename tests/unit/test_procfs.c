@@ -30,7 +30,8 @@ struct env {
 
 static int setup(void **state)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = 32UL << 20 };
+	/* The texts below are those of a CPU without PKU, as this host's: no ProtectionKey. */
+	struct mmlab_machine_config mc = { .ram_bytes = 32UL << 20, .no_pku = 1 };
 	struct mmlab_task_config tc = { .seed = 7, .no_aslr = 1 };
 	struct env *e = calloc(1, sizeof(*e));
 
@@ -272,7 +273,7 @@ static void test_status_after_touches(void **state)
 	unsigned long size0 = status_kb(e->t, "VmSize"), rss0 = status_kb(e->t, "VmRSS");
 	static const char *const order[] = { "VmPeak", "VmSize", "VmLck", "VmPin", "VmHWM",
 		"VmRSS", "RssAnon", "RssFile", "RssShmem", "VmData", "VmStk", "VmExe", "VmLib",
-		"VmPTE", "VmSwap", "HugetlbPages" };
+		"VmPTE", "VmSwap", "HugetlbPages", "CoreDumping", "THP_enabled" };
 	char *text, *p;
 
 	map_anon(e->t, A, 8, 0);

@@ -1,6 +1,6 @@
 /*
- * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--stop-on-mismatch] [--quiet]
- * [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
+ * `mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] [--pku|--no-pku]
+ * [--stop-on-mismatch] [--quiet] [--final-maps FILE] SCENARIO|-`: executes a scenario (see scenario.h) against mmlab tasks.
  * Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
  * printed after it, so a log with its results stripped comes back as the log. Lines run in the
@@ -379,13 +379,16 @@ static int write_final_maps(struct runner *r, const char *path)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmlab run [--maps FILE] [--no-aslr] [--seed N] [--ram SIZE] "
-			"[--stop-on-mismatch] [--quiet] [--final-maps FILE] SCENARIO|-\n");
+			"[--pku|--no-pku] [--stop-on-mismatch] [--quiet] [--final-maps FILE] "
+			"SCENARIO|-\n");
 }
 
 struct run_opts {
 	const char *scenario;
 	const char *final_maps;
 	size_t ram;
+	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
+			   is given: the default, PKU */
 };
 
 static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *o)
@@ -397,6 +400,10 @@ static int parse_opts(int argc, char **argv, struct runner *r, struct run_opts *
 
 		if (!strcmp(a, "--no-aslr")) {
 			r->cfg.no_aslr = 1;
+		} else if (!strcmp(a, "--pku")) {
+			o->pku = 1;
+		} else if (!strcmp(a, "--no-pku")) {
+			o->pku = 0;
 		} else if (!strcmp(a, "--quiet")) {
 			r->quiet = true;
 		} else if (!strcmp(a, "--stop-on-mismatch")) {
@@ -470,13 +477,14 @@ int cmd_run(int argc, char **argv)
 {
 	struct mmlab_machine_config mc = { 0 };
 	struct runner r = { .next_pid = 1000 };
-	struct run_opts o = { 0 };
+	struct run_opts o = { .pku = -1 };
 	double start = now();
 	int status = 2;
 
 	if (parse_opts(argc, argv, &r, &o) || load(&r, o.scenario))
 		goto out;
 	mc.ram_bytes = o.ram;
+	mc.no_pku = o.pku == 0;
 	if (mmlab_machine_create(&mc, &r.machine)) {
 		fprintf(stderr, "mmlab run: cannot create the machine\n");
 		goto out;

@@ -21,6 +21,9 @@
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 
+#define PR_SET_MDWE_ 65
+#define PR_GET_MDWE_ 66
+
 enum run_kind {
 	RUN_K_MEM,  /* acts on the address space: needs a live, modelled task */
 	RUN_K_PROC, /* process structure (clone, exit, exec, fds): runs for every pid */
@@ -140,6 +143,37 @@ static enum run_status sys_mprotect(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+/* pkey_alloc(flags, init_val) = KEY */
+static enum run_status sys_pkey_alloc(struct runner *r, struct run_call *c)
+{
+	unsigned long a[2];
+
+	if (!args(r, c, 2, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_pkey_alloc(task_of(c), a[0], a[1]);
+	return RUN_DONE;
+}
+
+static enum run_status sys_pkey_free(struct runner *r, struct run_call *c)
+{
+	unsigned long key;
+
+	if (!arg(r, c, 0, &key))
+		return RUN_REPORTED;
+	c->ret = mmlab_pkey_free(task_of(c), (int)key);
+	return RUN_DONE;
+}
+
+static enum run_status sys_pkey_mprotect(struct runner *r, struct run_call *c)
+{
+	unsigned long a[4];
+
+	if (!args(r, c, 4, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_pkey_mprotect(task_of(c), a[0], a[1], (int)a[2], (int)a[3]);
+	return RUN_DONE;
+}
+
 /* mremap(old, old_len, new_len, flags[, new_addr]): strace shows new_addr with MREMAP_FIXED. */
 static enum run_status sys_mremap(struct runner *r, struct run_call *c)
 {
@@ -179,6 +213,88 @@ static enum run_status sys_madvise(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+static void access_mismatch(struct runner *r);
+
+#define MINCORE_PAGE 4096UL
+#define MINCORE_CHUNK (1UL << 20) /* pages per library call: a 1 MiB vector */
+
+/* Prints the first @n bits of @vec as strace does, "[1, 0, ...]". */
+static void mincore_format(struct sbuf *sb, const unsigned char *vec, unsigned long n,
+			   bool more)
+{
+	sbuf_putc(sb, '[');
+	for (unsigned long i = 0; i < n; i++)
+		sbuf_printf(sb, i ? ", %u" : "%u", vec[i] & 1);
+	if (more)
+		sbuf_puts(sb, n ? ", ..." : "...");
+	sbuf_putc(sb, ']');
+}
+
+/*
+ * The vector a log shows ("[1, 0, ...]": what the kernel returned) against mmlab's first
+ * @pages bits. Elements that are not numbers, elements past @pages, and an address in place
+ * of the array (a failed call, or a log without the vector) are not compared.
+ */
+static void mincore_check(struct runner *r, struct run_call *c, const unsigned char *vec,
+			  unsigned long pages)
+{
+	const struct sc_value *want = c->rec->args[2];
+	struct sbuf w = SBUF_INIT, g = SBUF_INIT;
+	unsigned long n = 0;
+	bool differ = false;
+
+	if (want->kind != SC_V_ARRAY)
+		return;
+	for (; n < want->nr_kids && n < pages && want->kids[n]->kind == SC_V_NUM; n++)
+		if (want->kids[n]->num != (vec[n] & 1UL))
+			differ = true;
+	if (!differ)
+		return;
+	sc_format_value(&w, want);
+	mincore_format(&g, vec, n, want->nr_kids > n);
+	run_msg(r, c->rec->line, "mincore: expected vector %s, got %s", sbuf_str(&w), sbuf_str(&g));
+	sbuf_free(&w);
+	sbuf_free(&g);
+	access_mismatch(r);
+}
+
+/*
+ * mincore(addr, len, vec): mmlab_mincore in chunks of MINCORE_CHUNK pages into one buffer, so
+ * a large range needs no large one; the first chunk's bits are the ones compared. The return
+ * value is that of one call: an unaligned address fails the first chunk, and a range past the
+ * user address space meets a hole in some chunk.
+ */
+static enum run_status sys_mincore(struct runner *r, struct run_call *c)
+{
+	unsigned long a[2], pages, done = 0;
+	unsigned char *vec;
+	int err;
+
+	if (!args(r, c, 2, a))
+		return RUN_REPORTED;
+	pages = a[1] / MINCORE_PAGE + !!(a[1] % MINCORE_PAGE);
+	vec = calloc(pages < MINCORE_CHUNK ? pages + 1 : MINCORE_CHUNK, 1);
+	if (!vec) {
+		run_msg(r, c->rec->line, "out of memory");
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	do {
+		unsigned long n = pages - done < MINCORE_CHUNK ? pages - done : MINCORE_CHUNK;
+		unsigned long len = n * MINCORE_PAGE;
+
+		if (done + n == pages)
+			len = a[1] - done * MINCORE_PAGE; /* the kernel rounds the last page up */
+		err = mmlab_mincore(task_of(c), a[0] + done * MINCORE_PAGE, len, vec);
+		if (!done && !err)
+			mincore_check(r, c, vec, n);
+		done += n;
+	} while (!err && done < pages);
+	c->ret = err;
+	free(vec);
+	return RUN_DONE;
+}
+
 static enum run_status sys_mlock(struct runner *r, struct run_call *c)
 {
 	unsigned long a[3];
@@ -191,6 +307,16 @@ static enum run_status sys_mlock(struct runner *r, struct run_call *c)
 		c->ret = mmlab_mlock(task_of(c), a[0], a[1]);
 	else
 		c->ret = mmlab_munlock(task_of(c), a[0], a[1]);
+	return RUN_DONE;
+}
+
+static enum run_status sys_mseal(struct runner *r, struct run_call *c)
+{
+	unsigned long a[3];
+
+	if (!args(r, c, 3, a))
+		return RUN_REPORTED;
+	c->ret = mmlab_mseal(task_of(c), a[0], a[1], a[2]);
 	return RUN_DONE;
 }
 
@@ -218,16 +344,36 @@ static enum run_status sys_msync(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
-/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, "name"|NULL); other options skip. */
+/* The prctl options that change the address space's behaviour (mmlab_prctl). */
+static bool prctl_is_mm(unsigned long option)
+{
+	return option == PR_SET_THP_DISABLE || option == PR_GET_THP_DISABLE ||
+	       option == PR_SET_MDWE_ || option == PR_GET_MDWE_;
+}
+
+/*
+ * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, addr, len, "name"|NULL), and the MDWE and THP
+ * options (mmlab_prctl, missing arguments are 0); other options skip.
+ */
 static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 {
 	const struct sc_value *name;
-	unsigned long a[4];
+	unsigned long a[5] = { 0 };
 	char *s = NULL;
 
-	if (!args(r, c, 2, a))
+	if (!arg(r, c, 0, &a[0]))
 		return RUN_REPORTED;
-	if (a[0] != PR_SET_VMA || a[1] != PR_SET_VMA_ANON_NAME)
+	if (prctl_is_mm(a[0])) {
+		if (!task_live(r, c) || !args(r, c, c->rec->nr_args, a))
+			return RUN_REPORTED;
+		c->ret = mmlab_prctl(task_of(c), (int)a[0], a[1], a[2], a[3], a[4]);
+		return RUN_DONE;
+	}
+	if (a[0] != PR_SET_VMA)
+		return RUN_SKIPPED; /* PR_SET_NAME's string and the like are not about memory */
+	if (!arg(r, c, 1, &a[1]))
+		return RUN_REPORTED;
+	if (a[1] != PR_SET_VMA_ANON_NAME)
 		return RUN_SKIPPED;
 	if (!task_live(r, c))
 		return RUN_REPORTED;
@@ -256,6 +402,157 @@ static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+#define PIDFD_PREFIX "pidfd:"
+
+/*
+ * pidfd_open(PID, flags) = FD: the log's fd names process PID from then on, for
+ * process_madvise (an fd table entry whose path is "pidfd:PID"; close() drops it).
+ */
+static enum run_status sys_pidfd_open(struct runner *r, struct run_call *c)
+{
+	struct run_mm *mm = c->proc->mm;
+	char path[32];
+	unsigned long pid;
+
+	if (c->rec->res.kind != SC_RES_VALUE || !mm || !mm->task)
+		return RUN_SKIPPED;
+	if (!arg(r, c, 0, &pid))
+		return RUN_REPORTED;
+	snprintf(path, sizeof(path), PIDFD_PREFIX "%d", (int)pid);
+	if (run_fd_install(r, mm, (int)c->rec->res.val, path, -1, O_RDONLY) < 0) {
+		run_msg(r, c->rec->line, "out of memory");
+		c->failed = true;
+		return RUN_REPORTED;
+	}
+	return RUN_SKIPPED;
+}
+
+/* The process a pidfd argument names: "3<pid:N>" (strace -yy), or an fd pidfd_open gave. */
+static bool pidfd_pid(struct run_call *c, const struct sc_value *v, int *pid)
+{
+	const struct run_fd *f;
+
+	if (v->kind == SC_V_FD && !strncmp(v->str, "pid:", 4)) {
+		*pid = atoi(v->str + 4);
+		return true;
+	}
+	if (v->kind != SC_V_FD && v->kind != SC_V_NUM)
+		return false;
+	f = c->proc->mm ? run_fd_find(c->proc->mm, (int)v->num) : NULL;
+	if (!f || strncmp(f->path, PIDFD_PREFIX, strlen(PIDFD_PREFIX)))
+		return false;
+	*pid = atoi(f->path + strlen(PIDFD_PREFIX));
+	return true;
+}
+
+/* The iovec array "[{iov_base=A, iov_len=N}, ...]" into @iov (at most @max); false if not one. */
+static bool iovec_arg(struct runner *r, struct run_call *c, const struct sc_value *v,
+		      struct mmlab_iovec *iov, unsigned int max, unsigned int *n)
+{
+	struct sc_error err;
+
+	if (v->kind != SC_V_ARRAY || v->nr_kids > max)
+		return false;
+	for (*n = 0; *n < v->nr_kids; (*n)++) {
+		const struct sc_value *e = v->kids[*n];
+		unsigned long base = 0, len = 0;
+		unsigned int found = 0;
+
+		if (e->kind != SC_V_STRUCT)
+			return false;
+		for (unsigned int k = 0; k < e->nr_kids; k++) {
+			const struct sc_value *f = e->kids[k];
+			unsigned long *dst;
+
+			if (f->kind != SC_V_NAMED)
+				continue;
+			dst = !strcmp(f->name, "iov_base") ? &base :
+			      !strcmp(f->name, "iov_len") ? &len : NULL;
+			if (!dst)
+				continue;
+			if (sc_eval(f->lhs, run_lookup, NULL, dst, &err)) {
+				run_msg_at(r, err.line, err.col, err.msg);
+				c->failed = true;
+				return false;
+			}
+			found++;
+		}
+		if (found != 2)
+			return false;
+		iov[*n] = (struct mmlab_iovec){ .base = base, .len = len };
+	}
+	return true;
+}
+
+#define PMADV_MAX_IOV 1024 /* UIO_MAXIOV: more is EINVAL whatever the ranges */
+
+/*
+ * process_madvise(pidfd, [{iov_base=..., iov_len=...}, ...], vlen, advice, flags): the pidfd
+ * must name a process of the log (pidfd_open, or strace -yy's "<pid:N>"); one that has exited
+ * is ESRCH. Without the array (strace printed an address), only a vlen over UIO_MAXIOV runs.
+ */
+static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
+{
+	struct mmlab_iovec *iov = NULL;
+	struct mmlab_task *target = NULL;
+	struct run_proc *p;
+	unsigned long a[5];
+	unsigned int n = 0;
+	int pid;
+
+	if (!arg(r, c, 2, &a[2]) || !arg(r, c, 3, &a[3]) || !arg(r, c, 4, &a[4]))
+		return RUN_REPORTED;
+	if (!pidfd_pid(c, c->rec->args[0], &pid)) {
+		run_msg(r, c->rec->line, "process_madvise: not run: the pidfd names no process of "
+			"the log (no pidfd_open before it)");
+		r->n.not_run++;
+		return RUN_REPORTED;
+	}
+	/* As for a line's pid: one no clone of the log returns is a thread of the first task. */
+	p = run_proc_of(r, pid, c->rec->line);
+	if (!p || p->kind != RUN_PROC_TASK || p->exec_line) {
+		run_msg(r, c->rec->line, "process_madvise: not run: pid %d is not modelled", pid);
+		r->n.not_run++;
+		return RUN_REPORTED;
+	}
+	if (!p->exited && !p->mm->exited)
+		target = p->mm->task;
+	if (a[2] <= PMADV_MAX_IOV) {
+		iov = calloc(a[2] ? a[2] : 1, sizeof(*iov));
+		if (!iov || !iovec_arg(r, c, c->rec->args[1], iov, (unsigned int)a[2], &n) ||
+		    n != a[2]) {
+			if (!c->failed)
+				run_msg(r, c->rec->line, "process_madvise: not run: the log does not "
+					"show all %lu ranges", a[2]);
+			free(iov);
+			r->n.not_run += !c->failed;
+			return RUN_REPORTED;
+		}
+	}
+	c->ret = mmlab_process_madvise(task_of(c), target, iov, a[2], (int)a[3],
+				       (unsigned int)a[4]);
+	free(iov);
+	return RUN_DONE;
+}
+
+/*
+ * A relative path of an openat line joined to the directory strace -y printed for its dirfd
+ * ("AT_FDCWD</home/u>", "3</home/u/dir>"); NULL when there is none to join.
+ */
+static char *open_dir_path(const struct run_call *c, const struct sc_value *path,
+			   unsigned int k)
+{
+	const struct sc_value *dir = k ? c->rec->args[0] : NULL;
+	char *p;
+
+	if (!path->str_len || path->str[0] == '/' || !dir || !dir->str || dir->str[0] != '/' ||
+	    (dir->kind != SC_V_SYM && dir->kind != SC_V_FD))
+		return NULL;
+	if (asprintf(&p, "%s/%.*s", dir->str, (int)path->str_len, path->str) < 0)
+		return NULL;
+	return p;
+}
+
 /*
  * open(path, flags) and openat(dirfd, path, flags): the host file is opened with the access
  * mode only, so a scenario never creates or truncates host files. The log's fd number (the
@@ -277,10 +574,16 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	}
 	if (!arg(r, c, k + 1, &flags))
 		return RUN_REPORTED;
-	p = strndup(path->str, path->str_len);
-	if (!p)
-		return RUN_REPORTED;
-	mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	/* the log's directory first; where it does not exist, the path as mmlab's cwd sees it */
+	p = open_dir_path(c, path, k);
+	mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
+	if (mfd < 0) {
+		free(p);
+		p = strndup(path->str, path->str_len);
+		if (!p)
+			return RUN_REPORTED;
+		mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	}
 	c->ret = mfd;
 	if (mfd >= 0) {
 		fd = c->rec->res.kind == SC_RES_VALUE ? (int)c->rec->res.val : mfd;
@@ -416,6 +719,15 @@ static const struct run_syscall syscalls[] = {
 	{ "mlockall", 1, 1, RUN_K_MEM, sys_mlockall },
 	{ "munlockall", 0, 0, RUN_K_MEM, sys_mlockall },
 	{ "msync", 3, 3, RUN_K_MEM, sys_msync },
+	{ "mincore", 3, 3, RUN_K_MEM, sys_mincore },
+	{ "mseal", 3, 3, RUN_K_MEM, sys_mseal },
+	/* strace 6.1 predates mseal (x86_64's 462) and prints its six raw registers */
+	{ "syscall_0x1ce", 3, 6, RUN_K_MEM, sys_mseal },
+	{ "process_madvise", 5, 5, RUN_K_MEM, sys_process_madvise },
+	{ "pidfd_open", 2, 2, RUN_K_PROC, sys_pidfd_open },
+	{ "pkey_alloc", 2, 2, RUN_K_MEM, sys_pkey_alloc },
+	{ "pkey_free", 1, 1, RUN_K_MEM, sys_pkey_free },
+	{ "pkey_mprotect", 4, 4, RUN_K_MEM, sys_pkey_mprotect },
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
@@ -432,9 +744,9 @@ static const struct run_syscall syscalls[] = {
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
 static const char *const unsupported[] = {
-	"mincore", "pkey_mprotect", "pkey_alloc", "pkey_free", "mseal", "remap_file_pages",
+	"remap_file_pages",
 	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
-	"set_mempolicy_home_node", "migrate_pages", "move_pages", "process_madvise",
+	"set_mempolicy_home_node", "migrate_pages", "move_pages",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
 	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",
 };
@@ -541,6 +853,7 @@ static bool access_res_equal(const struct sc_result *want, const struct sc_resul
 
 static void access_mismatch(struct runner *r)
 {
+	/* Also mincore's vector: see mincore_check. */
 	r->n.mismatches++;
 	if (r->stop_on_mismatch)
 		r->stopped = true;
@@ -679,6 +992,30 @@ static enum run_status ps_peek(struct runner *r, struct run_call *c)
 	return st;
 }
 
+/*
+ * pkru(VALUE): the task executes WRPKRU with VALUE in EAX: 0, or the SIGILL ILL_ILLOPN a CPU
+ * without PKU raises (run with --no-pku).
+ */
+static enum run_status ps_pkru(struct runner *r, struct run_call *c)
+{
+	struct mmlab_fault f = { 0 };
+	unsigned long v;
+
+	if (c->rec->nr_args != 1) {
+		run_msg(r, c->rec->line, "pkru takes 1 argument, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!arg(r, c, 0, &v))
+		return RUN_REPORTED;
+	if (v > UINT32_MAX) {
+		run_err_at(r, c->rec->args[0], "PKRU is a 32-bit register");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	return access_done(r, c, mmlab_wrpkru(task_of(c), (uint32_t)v, &f), &f, NULL, 0);
+}
+
 struct run_pseudo {
 	enum sc_pseudo ps;
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
@@ -695,6 +1032,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_TOUCH, ps_touch },
 	{ SC_PS_POKE, ps_poke },
 	{ SC_PS_PEEK, ps_peek },
+	{ SC_PS_PKRU, ps_pkru },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */
@@ -780,7 +1118,7 @@ bool run_call_prints_result(const struct sc_record *rec)
 		return false;
 	if (rec->pseudo)
 		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
-		       rec->pseudo == SC_PS_PEEK;
+		       rec->pseudo == SC_PS_PEEK || rec->pseudo == SC_PS_PKRU;
 	s = find_syscall(rec->name);
 	return s && (s->kind == RUN_K_MEM || s->fn == sys_clone);
 }

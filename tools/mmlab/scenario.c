@@ -1,12 +1,14 @@
 /*
- * Reader of the scenario language (see scenario.h): line classification, "[pid N]" prefixes,
- * the unfinished/resumed join, results, and the recursive-descent parser of argument values.
- * The syntax is what strace 6.x prints (src/strace.c printleader(), src/syscall.c
- * syscall_exiting_trace(), src/util.c string_quote(), src/printsiginfo.c); this file models
- * no Linux code. Values live in an arena owned by the parser, so a record stays valid until
- * sc_parser_destroy() and error paths have nothing to free one by one.
+ * Reader of the scenario language (see scenario.h): line classification, the leader strace
+ * puts before a line ("[pid N]" or "N " prefixes, -t/-tt/-ttt/-r timestamps), strace's own
+ * messages, -T times, the unfinished/resumed join, lines cut by "strace: Process N attached",
+ * results and records; argument values are read by scenario_value.c. The syntax is what
+ * strace 6.x prints (src/strace.c printleader(), src/syscall.c syscall_exiting_trace(),
+ * src/printsiginfo.c); this file models no Linux code. Values live in an arena owned by the
+ * parser, so a record stays valid until sc_parser_destroy() and error paths have nothing to
+ * free one by one.
  */
-#include "scenario.h"
+#include "scenario_lex.h"
 #include "strace_flags.h"
 
 #include <errno.h>
@@ -17,12 +19,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SC_MAX_DEPTH 64 /* nesting of [ { ( before the text is called malformed */
-
 struct arena_chunk {
 	struct arena_chunk *next;
 	size_t used, size;
 	max_align_t data[];
+};
+
+/*
+ * What strace's printleader() puts before a line: "[pid  N] " (-f on stderr) or "N  " (-f -o
+ * FILE; none with -ff), then a timestamp. A timestamp before the pid is accepted as well.
+ */
+struct sc_leader {
+	int pid;            /* from "[pid N]" or "N "; 0 when the line has none */
+	bool has_time;      /* a timestamp was read */
+	bool time_relative; /* it was -r's: seconds since the previous line */
+	double time;        /* seconds, as struct sc_record's time */
 };
 
 /* A call whose entry was printed with "<unfinished ...>", waiting for its resumption. */
@@ -33,6 +44,9 @@ struct sc_pending {
 	char *name;
 	char *text;        /* argument text up to the " <unfinished ...>" marker */
 	size_t len;
+	bool has_time;     /* the entry line's timestamp, which the joined record keeps */
+	bool time_relative;
+	double time;
 };
 
 struct sc_parser {
@@ -41,6 +55,10 @@ struct sc_parser {
 	struct sc_pending *pend; /* unfinished calls, at most one per task */
 	unsigned int nr_pend, cap_pend;
 	struct sc_record *last_call; /* receives a following "# si_addr:" expectation */
+	char *carry;                 /* a line cut by a strace message, continued by the next */
+	size_t carry_len;
+	unsigned int carry_line;
+	unsigned int nr_carried;     /* lines the carried text has taken in so far */
 	bool oom;
 };
 
@@ -80,567 +98,33 @@ static char *arena_strndup(struct sc_parser *p, const char *s, size_t n)
 	return d;
 }
 
-/*
- * The text being parsed and the map from its offsets to line:col. A joined call's text is the
- * entry line's part followed by the resumed line's part:
+/**
+ * sc_arena_alloc() - zeroed memory that lives as long as the parser.
+ * @p: the parser.
+ * @size: bytes.
  *
- *	offset 0 ........ split ........ len
- *	| entry line, col1 | resumed line, col2 |
+ * Context: single-threaded use of @p.
+ * Return: the memory, or NULL (the parser then reports -ENOMEM).
  */
-struct lexer {
-	struct sc_parser *p;
-	const char *s;
-	size_t len, i;
-	size_t split;
-	unsigned int line1, col1, line2, col2;
-	struct sc_error *err;
-	bool failed;
-	unsigned int depth;
-};
-
-static struct sc_pos lex_pos(const struct lexer *lx, size_t off)
+void *sc_arena_alloc(struct sc_parser *p, size_t size)
 {
-	if (off < lx->split)
-		return (struct sc_pos){ lx->line1, lx->col1 + (unsigned int)off };
-	return (struct sc_pos){ lx->line2, lx->col2 + (unsigned int)(off - lx->split) };
+	return arena_alloc(p, size);
 }
 
-static void __attribute__((format(printf, 3, 4)))
-lex_error(struct lexer *lx, size_t off, const char *fmt, ...)
-{
-	struct sc_pos pos = lex_pos(lx, off);
-	va_list ap;
-
-	if (lx->failed)
-		return;
-	lx->failed = true;
-	lx->err->line = pos.line;
-	lx->err->col = pos.col;
-	va_start(ap, fmt);
-	vsnprintf(lx->err->msg, sizeof(lx->err->msg), fmt, ap);
-	va_end(ap);
-}
-
-static bool is_ident_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_ident_char(char c)
-{
-	return is_ident_start(c) || (c >= '0' && c <= '9');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Skips blanks and C comments; a '#' ends the text (a trailing scenario comment). */
-static void skip_space(struct lexer *lx)
-{
-	while (lx->i < lx->len) {
-		char c = lx->s[lx->i];
-
-		if (c == ' ' || c == '\t') {
-			lx->i++;
-		} else if (c == '/' && lx->i + 1 < lx->len && lx->s[lx->i + 1] == '*') {
-			const char *end = NULL;
-
-			for (size_t j = lx->i + 2; j + 1 < lx->len; j++) {
-				if (lx->s[j] == '*' && lx->s[j + 1] == '/') {
-					end = lx->s + j;
-					break;
-				}
-			}
-			if (!end) {
-				lex_error(lx, lx->i, "unterminated comment");
-				lx->i = lx->len;
-				return;
-			}
-			lx->i = (size_t)(end - lx->s) + 2;
-		} else if (c == '#') {
-			lx->len = lx->i;
-		} else {
-			return;
-		}
-	}
-}
-
-static bool peek_str(struct lexer *lx, const char *t)
-{
-	size_t n = strlen(t);
-
-	skip_space(lx);
-	return lx->len - lx->i >= n && !memcmp(lx->s + lx->i, t, n);
-}
-
-static bool accept(struct lexer *lx, const char *t)
-{
-	if (!peek_str(lx, t))
-		return false;
-	lx->i += strlen(t);
-	return true;
-}
-
-static bool expect(struct lexer *lx, const char *t)
-{
-	if (accept(lx, t))
-		return true;
-	if (lx->i >= lx->len)
-		lex_error(lx, lx->i, "expected '%s' at end of line", t);
-	else
-		lex_error(lx, lx->i, "expected '%s', found '%c'", t, lx->s[lx->i]);
-	return false;
-}
-
-/* C number: decimal, 0x hex, 0 octal; no sign. */
-static bool lex_number(struct lexer *lx, unsigned long *out, bool *hex)
-{
-	size_t start = lx->i;
-	unsigned int base = 10;
-	unsigned long v = 0;
-	bool any = false;
-
-	if (lx->s[lx->i] == '0' && lx->i + 1 < lx->len &&
-	    (lx->s[lx->i + 1] == 'x' || lx->s[lx->i + 1] == 'X')) {
-		base = 16;
-		lx->i += 2;
-	} else if (lx->s[lx->i] == '0') {
-		base = 8;
-	}
-	if (hex)
-		*hex = base == 16;
-	for (; lx->i < lx->len; lx->i++) {
-		char c = lx->s[lx->i];
-		unsigned int d;
-
-		if (is_digit(c))
-			d = (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned int)(c - 'A' + 10);
-		else
-			break;
-		if (d >= base) {
-			lex_error(lx, lx->i, "bad digit '%c' in number", c);
-			return false;
-		}
-		if (v > (ULONG_MAX - d) / base) {
-			lex_error(lx, start, "number out of range");
-			return false;
-		}
-		v = v * base + d;
-		any = true;
-	}
-	if (base == 16 && !any) {
-		lex_error(lx, start, "hex number without digits");
-		return false;
-	}
-	if (lx->i < lx->len && is_ident_char(lx->s[lx->i])) {
-		lex_error(lx, lx->i, "bad character '%c' after number", lx->s[lx->i]);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static int hexval(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Unescapes strace's quoting from lx->i up to @close. Escapes: \n \t \r \v \f \a \b \e \\ \"
- * \' \? \ooo (1-3 octal digits) \xHH (1-2 hex digits), as string_quote() writes them.
+/**
+ * sc_arena_strndup() - a NUL-terminated copy of @n bytes in the parser's arena.
+ * @p: the parser.
+ * @s: the bytes.
+ * @n: how many.
+ *
+ * Context: single-threaded use of @p.
+ * Return: the copy, or NULL.
  */
-static bool lex_quoted(struct lexer *lx, char close, size_t limit, char **out, size_t *out_len)
+char *sc_arena_strndup(struct sc_parser *p, const char *s, size_t n)
 {
-	size_t start = lx->i, n = 0;
-	char *buf = arena_alloc(lx->p, limit - lx->i + 1);
-
-	if (!buf)
-		return false;
-	while (lx->i < limit && (!close || lx->s[lx->i] != close)) {
-		char c = lx->s[lx->i++];
-
-		if (c != '\\') {
-			buf[n++] = c;
-			continue;
-		}
-		if (lx->i >= limit)
-			break;
-		c = lx->s[lx->i++];
-		switch (c) {
-		case 'n': buf[n++] = '\n'; break;
-		case 't': buf[n++] = '\t'; break;
-		case 'r': buf[n++] = '\r'; break;
-		case 'v': buf[n++] = '\v'; break;
-		case 'f': buf[n++] = '\f'; break;
-		case 'a': buf[n++] = '\a'; break;
-		case 'b': buf[n++] = '\b'; break;
-		case 'e': buf[n++] = '\033'; break;
-		case '\\': case '"': case '\'': case '?': case '<': case '>':
-			buf[n++] = c;
-			break;
-		case 'x': {
-			int v = 0, k = 0, h;
-
-			while (k < 2 && lx->i < limit && (h = hexval(lx->s[lx->i])) >= 0) {
-				v = v * 16 + h;
-				lx->i++;
-				k++;
-			}
-			if (!k) {
-				lex_error(lx, lx->i - 2, "\\x without hex digits");
-				return false;
-			}
-			buf[n++] = (char)v;
-			break;
-		}
-		default:
-			if (c >= '0' && c <= '7') {
-				int v = c - '0', k = 1;
-
-				while (k < 3 && lx->i < limit && lx->s[lx->i] >= '0' &&
-				       lx->s[lx->i] <= '7') {
-					v = v * 8 + (lx->s[lx->i++] - '0');
-					k++;
-				}
-				if (v > 0xff) {
-					lex_error(lx, lx->i - 4, "octal escape out of range");
-					return false;
-				}
-				buf[n++] = (char)v;
-				break;
-			}
-			lex_error(lx, lx->i - 2, "unknown escape '\\%c'", c);
-			return false;
-		}
-	}
-	if (close && lx->i >= limit) {
-		lex_error(lx, start - 1, "unterminated string");
-		return false;
-	}
-	if (close)
-		lx->i++;
-	buf[n] = '\0';
-	*out = buf;
-	*out_len = n;
-	return true;
+	return arena_strndup(p, s, n);
 }
 
-/*
- * End of an fd path: the '>' matching the '<' before lx->i. The path's own '<' and '>' are
- * escaped, but strace appends device info unescaped: "3</dev/zero<char 1:5>>".
- */
-static bool fd_path_end(struct lexer *lx, size_t *end)
-{
-	unsigned int depth = 1;
-
-	for (size_t j = lx->i; j < lx->len; j++) {
-		if (lx->s[j] == '\\') {
-			j++;
-		} else if (lx->s[j] == '<') {
-			depth++;
-		} else if (lx->s[j] == '>' && !--depth) {
-			*end = j;
-			return true;
-		}
-	}
-	lex_error(lx, lx->i - 1, "unterminated fd path");
-	return false;
-}
-
-static struct sc_value *new_value(struct lexer *lx, enum sc_vkind kind, size_t off)
-{
-	struct sc_value *v = arena_alloc(lx->p, sizeof(*v));
-
-	if (!v) {
-		lex_error(lx, off, "out of memory");
-		return NULL;
-	}
-	v->kind = kind;
-	v->pos = lex_pos(lx, off);
-	return v;
-}
-
-/* Growable list of kids, copied into the arena when complete. */
-struct vlist {
-	struct sc_value **v;
-	unsigned int n, cap;
-};
-
-static bool vlist_add(struct lexer *lx, struct vlist *l, struct sc_value *v)
-{
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? l->cap * 2 : 8;
-		struct sc_value **nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (!nv) {
-			lex_error(lx, lx->i, "out of memory");
-			return false;
-		}
-		l->v = nv;
-		l->cap = cap;
-	}
-	l->v[l->n++] = v;
-	return true;
-}
-
-static bool vlist_finish(struct lexer *lx, struct vlist *l, struct sc_value ***kids,
-			 unsigned int *nr)
-{
-	*nr = l->n;
-	*kids = NULL;
-	if (l->n) {
-		*kids = arena_alloc(lx->p, l->n * sizeof(**kids));
-		if (!*kids) {
-			lex_error(lx, lx->i, "out of memory");
-			free(l->v);
-			return false;
-		}
-		memcpy(*kids, l->v, l->n * sizeof(**kids));
-	}
-	free(l->v);
-	return true;
-}
-
-static struct sc_value *parse_arg(struct lexer *lx);
-static struct sc_value *parse_expr(struct lexer *lx, int min_prec);
-
-/*
- * Elements up to @close. Commas separate elements; strace's signal sets ("[KILL STOP]") use
- * blanks only, so a missing comma is accepted too.
- */
-static bool parse_list(struct lexer *lx, const char *close, struct sc_value ***kids,
-		       unsigned int *nr)
-{
-	struct vlist l = { 0 };
-
-	while (!lx->failed && !accept(lx, close)) {
-		struct sc_value *v;
-
-		if (lx->i >= lx->len) {
-			lex_error(lx, lx->i, "expected '%s' at end of line", close);
-			break;
-		}
-		v = parse_arg(lx);
-		if (!v || !vlist_add(lx, &l, v))
-			break;
-		if (!accept(lx, ",") && !peek_str(lx, close) && lx->i < lx->len &&
-		    lx->s[lx->i - 1] != ' ') {
-			lex_error(lx, lx->i, "expected ',' or '%s'", close);
-			break;
-		}
-	}
-	if (lx->failed) {
-		free(l.v);
-		return false;
-	}
-	return vlist_finish(lx, &l, kids, nr);
-}
-
-static struct sc_value *parse_primary(struct lexer *lx)
-{
-	struct sc_value *v;
-	size_t off;
-	char c;
-
-	skip_space(lx);
-	off = lx->i;
-	if (lx->i >= lx->len) {
-		lex_error(lx, off, "expected a value at end of line");
-		return NULL;
-	}
-	if (++lx->depth > SC_MAX_DEPTH) {
-		lex_error(lx, off, "values nested too deeply");
-		return NULL;
-	}
-	c = lx->s[lx->i];
-	if (accept(lx, "...")) {
-		v = new_value(lx, SC_V_ELLIPSIS, off);
-	} else if (is_digit(c)) {
-		v = new_value(lx, SC_V_NUM, off);
-		if (!v || !lex_number(lx, &v->num, NULL))
-			return NULL;
-		/* strace -y: "3</path>"; "<<" is a shift, not a path */
-		if (lx->i < lx->len && lx->s[lx->i] == '<' &&
-		    !(lx->i + 1 < lx->len && lx->s[lx->i + 1] == '<')) {
-			char *path;
-			size_t end;
-
-			lx->i++;
-			v->kind = SC_V_FD;
-			if (!fd_path_end(lx, &end) || !lex_quoted(lx, 0, end, &path, &v->str_len))
-				return NULL;
-			v->str = path;
-			lx->i = end + 1;
-			if (lx->len - lx->i >= 9 && !memcmp(lx->s + lx->i, "(deleted)", 9))
-				lx->i += 9;
-		}
-	} else if (c == '"') {
-		char *s;
-
-		lx->i++;
-		v = new_value(lx, SC_V_STR, off);
-		if (!v || !lex_quoted(lx, '"', lx->len, &s, &v->str_len))
-			return NULL;
-		v->str = s;
-		if (lx->len - lx->i >= 3 && !memcmp(lx->s + lx->i, "...", 3)) {
-			v->truncated = true;
-			lx->i += 3;
-		}
-	} else if (is_ident_start(c)) {
-		size_t end = lx->i;
-
-		while (end < lx->len && is_ident_char(lx->s[end]))
-			end++;
-		v = new_value(lx, SC_V_SYM, off);
-		if (!v)
-			return NULL;
-		v->name = arena_strndup(lx->p, lx->s + lx->i, end - lx->i);
-		lx->i = end;
-		if (!v->name) {
-			lex_error(lx, off, "out of memory");
-			return NULL;
-		}
-		if (!strcmp(v->name, "NULL")) {
-			v->kind = SC_V_NULL;
-		} else if (lx->i < lx->len && lx->s[lx->i] == '(') {
-			lx->i++;
-			v->kind = SC_V_CALL;
-			if (!parse_list(lx, ")", &v->kids, &v->nr_kids))
-				return NULL;
-		}
-	} else if (c == '[') {
-		lx->i++;
-		v = new_value(lx, SC_V_ARRAY, off);
-		if (!v || !parse_list(lx, "]", &v->kids, &v->nr_kids))
-			return NULL;
-	} else if (c == '{') {
-		lx->i++;
-		v = new_value(lx, SC_V_STRUCT, off);
-		if (!v || !parse_list(lx, "}", &v->kids, &v->nr_kids))
-			return NULL;
-	} else if (c == '(') {
-		lx->i++;
-		v = parse_expr(lx, 0);
-		if (!v || !expect(lx, ")"))
-			return NULL;
-	} else if (c == '-' || c == '~' || c == '!') {
-		lx->i++;
-		v = new_value(lx, SC_V_UNOP, off);
-		if (!v)
-			return NULL;
-		v->op[0] = c;
-		v->lhs = parse_primary(lx);
-		if (!v->lhs)
-			return NULL;
-	} else {
-		lex_error(lx, off, "unexpected character '%c'", c);
-		return NULL;
-	}
-	lx->depth--;
-	return v;
-}
-
-static const struct binop {
-	const char *op;
-	int prec;
-} binops[] = {
-	/* longest first so "||" is not read as "|" */
-	{ "||", 1 }, { "&&", 2 }, { "==", 5 }, { "!=", 5 }, { "<<", 7 }, { ">>", 7 },
-	{ "|", 3 },  { "&", 4 },  { "+", 8 },  { "-", 8 },  { "*", 9 },  { "/", 9 },
-};
-
-static const struct binop *peek_binop(struct lexer *lx)
-{
-	skip_space(lx);
-	for (size_t k = 0; k < sizeof(binops) / sizeof(binops[0]); k++) {
-		size_t n = strlen(binops[k].op);
-
-		if (lx->len - lx->i >= n && !memcmp(lx->s + lx->i, binops[k].op, n)) {
-			/* "=>" is not "=="-anything, and "..." is not an operator */
-			return &binops[k];
-		}
-	}
-	return NULL;
-}
-
-/* Precedence climbing over C's binary operators (strace prints |, *, <<, && and ==). */
-static struct sc_value *parse_expr(struct lexer *lx, int min_prec)
-{
-	struct sc_value *lhs = parse_primary(lx);
-	const struct binop *b;
-
-	while (lhs && (b = peek_binop(lx)) && b->prec >= min_prec) {
-		struct sc_value *v = new_value(lx, SC_V_BINOP, lx->i);
-
-		if (!v)
-			return NULL;
-		memcpy(v->op, b->op, strlen(b->op));
-		lx->i += strlen(b->op);
-		v->lhs = lhs;
-		v->rhs = parse_expr(lx, b->prec + 1);
-		if (!v->rhs)
-			return NULL;
-		v->pos = lhs->pos;
-		lhs = v;
-	}
-	return lx->failed ? NULL : lhs;
-}
-
-/* An argument: [name=]expr[ => expr]. */
-static struct sc_value *parse_arg(struct lexer *lx)
-{
-	struct sc_value *v, *named = NULL;
-	size_t off, j;
-
-	skip_space(lx);
-	off = lx->i;
-	j = off;
-	while (j < lx->len && is_ident_char(lx->s[j]))
-		j++;
-	if (j > off && is_ident_start(lx->s[off]) && j < lx->len && lx->s[j] == '=' &&
-	    !(j + 1 < lx->len && (lx->s[j + 1] == '=' || lx->s[j + 1] == '>'))) {
-		named = new_value(lx, SC_V_NAMED, off);
-		if (!named)
-			return NULL;
-		named->name = arena_strndup(lx->p, lx->s + off, j - off);
-		if (!named->name) {
-			lex_error(lx, off, "out of memory");
-			return NULL;
-		}
-		lx->i = j + 1;
-	}
-	v = parse_expr(lx, 0);
-	if (v && accept(lx, "=>")) {
-		struct sc_value *c = new_value(lx, SC_V_CHANGED, off);
-
-		if (!c)
-			return NULL;
-		c->lhs = v;
-		c->rhs = parse_expr(lx, 0);
-		if (!c->rhs)
-			return NULL;
-		v = c;
-	}
-	if (!v)
-		return NULL;
-	if (named) {
-		named->lhs = v;
-		return named;
-	}
-	return v;
-}
 
 static const struct {
 	const char *name;
@@ -652,6 +136,7 @@ static const struct {
 	{ "vmstat", SC_PS_VMSTAT, 0 },	     { "meminfo", SC_PS_MEMINFO, 0 },
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
+	{ "pkru", SC_PS_PKRU, 1 },
 };
 
 /* Checks a pseudo-call's arguments; touch's mode and poke's data must be strings. */
@@ -755,13 +240,30 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 			lex_error(lx, lx->i, "expected a number");
 			return;
 		}
-		if (!lex_number(lx, &res->val, &res->hex))
+		if (!sc_lex_number(lx, &res->val, &res->hex))
 			return;
 		if (neg)
 			res->val = -res->val;
 		res->kind = SC_RES_VALUE;
+		if (!neg && sc_at_decoration(lx)) {
+			char *path;
+
+			/* "= 3</etc/ld.so.cache>": an fd result under strace -y */
+			if (!sc_parse_decoration(lx, &path, &res->path_len))
+				return;
+			res->path = path;
+		}
 		skip_space(lx);
-		if (neg && lx->i < lx->len && is_ident_start(lx->s[lx->i])) {
+		if (neg && accept(lx, "(errno ")) {
+			/* print_err_ret() for an errno strace has no name for */
+			skip_space(lx);
+			if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) ||
+			    !sc_lex_number(lx, &res->err, NULL) || !expect(lx, ")")) {
+				lex_error(lx, lx->i, "expected '(errno N)'");
+				return;
+			}
+			res->kind = SC_RES_ERROR;
+		} else if (neg && lx->i < lx->len && is_ident_start(lx->s[lx->i])) {
 			size_t e = ident_end(lx, lx->i);
 
 			if (!strace_errno_lookup(lx->s + lx->i, e - lx->i, &res->err)) {
@@ -776,7 +278,7 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 		char *b;
 
 		lx->i++;
-		if (!lex_quoted(lx, '"', lx->len, &b, &res->bytes_len))
+		if (!sc_lex_quoted(lx, '"', lx->len, &b, &res->bytes_len))
 			return;
 		res->bytes = b;
 		res->kind = SC_RES_BYTES;
@@ -824,14 +326,23 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 			r->interrupted = true;
 			continue;
 		}
+		if (peek_str(lx, "<... resuming ")) {
+			/* restart_syscall(<... resuming interrupted read ...>): no argument */
+			const char *e = memmem(lx->s + lx->i, lx->len - lx->i, "...>", 4);
+
+			if (e && e > lx->s + lx->i + 13) {
+				lx->i = (size_t)(e - lx->s) + 4;
+				continue;
+			}
+		}
 		if (accept(lx, ")"))
 			break;
 		if (lx->i >= lx->len) {
 			lex_error(lx, lx->i, "expected ')' at end of line");
 			break;
 		}
-		v = parse_arg(lx);
-		if (!v || !vlist_add(lx, &l, v))
+		v = sc_parse_arg(lx);
+		if (!v || !sc_vlist_add(lx, &l, v))
 			break;
 		if (!accept(lx, ",") && !peek_str(lx, ")") && !peek_str(lx, "<unfinished ...>")) {
 			if (lx->i < lx->len)
@@ -845,7 +356,7 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 		free(l.v);
 		return;
 	}
-	if (!vlist_finish(lx, &l, &r->args, &r->nr_args))
+	if (!sc_vlist_finish(lx, &l, &r->args, &r->nr_args))
 		return;
 	r->args_text = arena_strndup(lx->p, lx->s + args_start, lx->i - 1 - args_start);
 	parse_result(lx, &r->res);
@@ -885,7 +396,7 @@ static struct sc_record *parse_signal_line(struct lexer *lx, unsigned int line, 
 	}
 	lx->i = e;
 	if (peek_str(lx, "{")) {
-		r->info = parse_primary(lx);
+		r->info = sc_parse_primary(lx);
 		if (!r->info)
 			return NULL;
 	}
@@ -913,7 +424,7 @@ static struct sc_record *parse_exit_line(struct lexer *lx, unsigned int line, in
 			lex_error(lx, lx->i, "expected an exit status");
 			return NULL;
 		}
-		if (!lex_number(lx, &v, NULL))
+		if (!sc_lex_number(lx, &v, NULL))
 			return NULL;
 		if (v > 255) {
 			lex_error(lx, lx->i, "exit status out of range");
@@ -958,7 +469,7 @@ static struct sc_record *parse_si_addr(struct sc_parser *p, struct lexer *lx, un
 
 	if (!r)
 		return NULL;
-	v = parse_expr(lx, 0);
+	v = sc_parse_expr(lx, 0);
 	if (!v || sc_eval(v, sc_default_lookup, NULL, &r->fault_addr, lx->err))
 		return NULL;
 	skip_space(lx);
@@ -989,10 +500,12 @@ static void drop_pending(struct sc_parser *p, struct sc_pending *pd)
 }
 
 /* Keeps an entry printed with "<unfinished ...>" until its task resumes it. */
-static int add_pending(struct sc_parser *p, struct lexer *lx, int pid, unsigned int line,
-		       const char *name, size_t name_len, size_t args_off, size_t args_end)
+static int add_pending(struct sc_parser *p, struct lexer *lx, const struct sc_leader *ld,
+		       unsigned int line, const char *name, size_t name_len, size_t args_off,
+		       size_t args_end)
 {
-	struct sc_pending *pd = find_pending(p, pid);
+	struct sc_pending *pd = find_pending(p, ld->pid);
+	int pid = ld->pid;
 
 	if (pd) {
 		lex_error(lx, 0, "task %d already has an unfinished %s() from line %u", pid,
@@ -1012,6 +525,9 @@ static int add_pending(struct sc_parser *p, struct lexer *lx, int pid, unsigned 
 	pd->pid = pid;
 	pd->line = line;
 	pd->col = (unsigned int)args_off + 1;
+	pd->has_time = ld->has_time;
+	pd->time_relative = ld->time_relative;
+	pd->time = ld->time;
 	pd->name = strndup(name, name_len);
 	pd->text = strndup(lx->s + args_off, args_end - args_off);
 	pd->len = args_end - args_off;
@@ -1041,17 +557,99 @@ static bool ends_unfinished(const char *s, size_t len, size_t *cut)
 	return false;
 }
 
-/* Leading "[pid  N] " (strace on stderr) or "N  " (strace -o FILE -f). */
+
+#define SC_PID_MAX_LIMIT 4194304 /* Linux's PID_MAX_LIMIT on 64-bit: larger is no pid */
+
+/* Digits from @j as a number and a count; returns the index after them. */
+static size_t scan_digits(const struct lexer *lx, size_t j, double *v, unsigned int *n)
+{
+	*v = 0;
+	*n = 0;
+	for (; j < lx->len && is_digit(lx->s[j]); j++, (*n)++)
+		*v = *v * 10 + (lx->s[j] - '0');
+	return j;
+}
+
+/* ".digits" from @j added to @v as a fraction; returns the index after them. */
+static size_t scan_fraction(const struct lexer *lx, size_t j, double *v)
+{
+	double scale = 0.1;
+
+	if (j + 1 < lx->len && lx->s[j] == '.' && is_digit(lx->s[j + 1]))
+		for (j++; j < lx->len && is_digit(lx->s[j]); j++, scale /= 10)
+			*v += (lx->s[j] - '0') * scale;
+	return j;
+}
+
+/*
+ * A timestamp followed by a blank:
+ *	12:34:56  12:34:56.123456   -t, -tt: local time of day
+ *	1700000000.123456           -ttt: seconds since the epoch
+ *	     0.000123               -r: seconds since the previous line
+ *	12:34:56 (+     0.000123)   -t -r: the relative part is dropped
+ * -ttt and -r look alike; -r pads its seconds to six digits and -ttt has ten, so seven
+ * digits or more is the epoch. A whole number is a time only above any pid (-ttt with
+ * second precision); smaller it is a pid prefix.
+ */
+static bool parse_timestamp(struct lexer *lx, struct sc_leader *ld)
+{
+	size_t j = lx->i;
+	unsigned int n;
+	double v, part;
+
+	j = scan_digits(lx, j, &v, &n);
+	if (!n || j >= lx->len)
+		return false;
+	if (lx->s[j] == ':') {
+		for (int k = 0; k < 2; k++) {
+			if (j >= lx->len || lx->s[j] != ':')
+				return false;
+			j = scan_digits(lx, j + 1, &part, &n);
+			if (n != 2)
+				return false;
+			v = v * 60 + part;
+		}
+		j = scan_fraction(lx, j, &v);
+		ld->time_relative = false;
+	} else if (lx->s[j] == '.') {
+		ld->time_relative = n < 7;
+		j = scan_fraction(lx, j, &v);
+	} else if (v > SC_PID_MAX_LIMIT) {
+		ld->time_relative = false;
+	} else {
+		return false;
+	}
+	if (j < lx->len && lx->s[j] != ' ' && lx->s[j] != '\t')
+		return false;
+	lx->i = j;
+	ld->has_time = true;
+	ld->time = v;
+	if (!ld->time_relative && accept(lx, "(+")) {
+		skip_space(lx);
+		j = scan_fraction(lx, scan_digits(lx, lx->i, &part, &n), &part);
+		if (!n || j >= lx->len || lx->s[j] != ')') {
+			lex_error(lx, lx->i, "bad relative timestamp");
+			return false;
+		}
+		lx->i = j + 1;
+	}
+	return true;
+}
+
+/* "[pid  N] " or "N  ". */
 static int parse_pid_prefix(struct lexer *lx, int *pid)
 {
 	size_t j;
 	unsigned long v;
+	char *comm;
+	size_t comm_len;
 
-	*pid = 0;
 	if (accept(lx, "[pid")) {
 		skip_space(lx);
-		if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !lex_number(lx, &v, NULL) ||
-		    v == 0 || v > INT32_MAX || !expect(lx, "]")) {
+		if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !sc_lex_number(lx, &v, NULL) ||
+		    v == 0 || v > INT32_MAX ||
+		    (sc_at_decoration(lx) && !sc_parse_decoration(lx, &comm, &comm_len)) ||
+		    !expect(lx, "]")) {
 			lex_error(lx, lx->i, "bad [pid N] prefix");
 			return -EINVAL;
 		}
@@ -1061,8 +659,22 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 	j = lx->i;
 	while (j < lx->len && is_digit(lx->s[j]))
 		j++;
-	if (j > lx->i && j < lx->len && lx->s[j] == ' ') {
-		if (!lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
+	if (j > lx->i && j < lx->len && lx->s[j] == '<') {
+		/* "N<comm> " (-Y): the pid when a blank follows the command name */
+		struct lexer look = *lx;
+
+		look.i = j;
+		if (!sc_parse_decoration(&look, &comm, &comm_len) || look.i >= look.len ||
+		    (look.s[look.i] != ' ' && look.s[look.i] != '\t'))
+			return 0;
+		if (!sc_lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
+			lex_error(lx, lx->i, "bad pid prefix");
+			return -EINVAL;
+		}
+		lx->i = look.i;
+		*pid = (int)v;
+	} else if (j > lx->i && j < lx->len && (lx->s[j] == ' ' || lx->s[j] == '\t')) {
+		if (!sc_lex_number(lx, &v, NULL) || v == 0 || v > INT32_MAX) {
 			lex_error(lx, lx->i, "bad pid prefix");
 			return -EINVAL;
 		}
@@ -1071,10 +683,133 @@ static int parse_pid_prefix(struct lexer *lx, int *pid)
 	return 0;
 }
 
-static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
-					 unsigned int line, int pid, int *ret)
+/* "[  11]" (-n, the syscall number) or "[00007f10068e9ce7]" (-i, the instruction pointer). */
+static bool skip_bracketed_number(struct lexer *lx)
 {
-	size_t name_off = lx->i, e = ident_end(lx, lx->i), cut;
+	size_t j = lx->i + 1, digits = 0;
+
+	if (lx->i >= lx->len || lx->s[lx->i] != '[')
+		return false;
+	while (j < lx->len && lx->s[j] == ' ')
+		j++;
+	for (; j < lx->len && (hexval(lx->s[j]) >= 0 || lx->s[j] == '?'); j++)
+		digits++;
+	if (!digits || j >= lx->len || lx->s[j] != ']')
+		return false;
+	lx->i = j + 1;
+	return true;
+}
+
+static int parse_leader(struct lexer *lx, struct sc_leader *ld)
+{
+	*ld = (struct sc_leader){ 0 };
+	skip_space(lx);
+	parse_timestamp(lx, ld);
+	if (lx->failed)
+		return -EINVAL;
+	skip_space(lx);
+	if (parse_pid_prefix(lx, &ld->pid))
+		return -EINVAL;
+	skip_space(lx);
+	if (!ld->has_time)
+		parse_timestamp(lx, ld);
+	skip_space(lx);
+	for (int k = 0; k < 2 && skip_bracketed_number(lx); k++)
+		skip_space(lx);
+	return lx->failed ? -EINVAL : 0;
+}
+
+/* A call strace left when it detached: "read(0,  <detached ...>". */
+static bool ends_detached(const char *s, size_t len)
+{
+	static const char detached[] = "<detached ...>";
+	size_t n = sizeof(detached) - 1;
+
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len >= n && !memcmp(s + len - n, detached, n);
+}
+
+/*
+ * strace's own lines that carry no call (its "strace: ..." diagnostics are skipped before the
+ * leader): "[ Process PID=N runs in 32 bit mode. ]", a detached call's " <detached ...>"
+ * and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
+ */
+static bool is_noop_line(const struct lexer *lx, size_t leader_end)
+{
+	static const char *const starts[] = { "[ Process PID=", "> " };
+	const char *s = lx->s + leader_end;
+	size_t n = lx->len - leader_end;
+
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
+		if (n >= strlen(starts[k]) && !memcmp(s, starts[k], strlen(starts[k])))
+			return true;
+	return ends_detached(s, n);
+}
+
+/*
+ * "+++ superseded by execve in pid N +++": thread N of the task called execve, and strace
+ * goes on under the leader's pid (the kernel's de_thread()), so the "<... execve resumed>"
+ * that follows carries the leader's pid. The pending entry moves to it.
+ */
+static int parse_superseded(struct sc_parser *p, struct lexer *lx, int pid)
+{
+	struct sc_pending *pd;
+	unsigned long old;
+
+	skip_space(lx);
+	if (lx->i >= lx->len || !is_digit(lx->s[lx->i]) || !sc_lex_number(lx, &old, NULL) ||
+	    !expect(lx, "+++")) {
+		lex_error(lx, lx->i, "expected 'superseded by execve in pid N +++'");
+		return -EINVAL;
+	}
+	skip_space(lx);
+	if (lx->i < lx->len) {
+		lex_error(lx, lx->i, "unexpected text after '+++'");
+		return -EINVAL;
+	}
+	pd = old <= INT32_MAX ? find_pending(p, (int)old) : NULL;
+	if (pd && !find_pending(p, pid))
+		pd->pid = pid;
+	return 0;
+}
+
+/*
+ * strace -T: " <0.000012>" after the result (after "= ?" and errors too). Cuts it from the
+ * end of the text; "<unavailable>" and fd decorations have no blank before them or hold
+ * something else than a number.
+ */
+static void cut_syscall_time(struct lexer *lx)
+{
+	size_t j = lx->len;
+
+	if (!j || lx->s[j - 1] != '>')
+		return;
+	j--;
+	while (j > lx->i && (is_digit(lx->s[j - 1]) || lx->s[j - 1] == '.'))
+		j--;
+	if (j == lx->len - 1 || j < lx->i + 2 || lx->s[j - 1] != '<' || lx->s[j - 2] != ' ' ||
+	    !is_digit(lx->s[j]))
+		return;
+	j -= 2;
+	while (j > lx->i && (lx->s[j - 1] == ' ' || lx->s[j - 1] == '\t'))
+		j--;
+	lx->len = j;
+}
+
+/* A call's name; "???" is strace's for a syscall whose number it could not read (stub_sysent). */
+static size_t call_name_end(const struct lexer *lx, size_t i)
+{
+	if (lx->len - i >= 3 && !memcmp(lx->s + i, "???", 3))
+		return i + 3;
+	return ident_end(lx, i);
+}
+
+static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
+					 unsigned int line, const struct sc_leader *ld, int *ret)
+{
+	int pid = ld->pid;
+	size_t name_off = lx->i, e = call_name_end(lx, lx->i), cut;
 	struct sc_record *r;
 
 	if (e == name_off || e >= lx->len || lx->s[e] != '(') {
@@ -1082,7 +817,7 @@ static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
 		return NULL;
 	}
 	if (ends_unfinished(lx->s, lx->len, &cut) && cut > e) {
-		*ret = add_pending(p, lx, pid, line, lx->s + name_off, e - name_off, e + 1, cut);
+		*ret = add_pending(p, lx, ld, line, lx->s + name_off, e - name_off, e + 1, cut);
 		return NULL;
 	}
 	r = new_record(lx, SC_REC_CALL, line, pid);
@@ -1107,19 +842,22 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 
 	skip_space(lx);
 	name_off = lx->i;
-	e = ident_end(lx, name_off);
+	e = call_name_end(lx, name_off);
 	if (e == name_off || !(lx->i = e, accept(lx, "resumed>"))) {
 		lex_error(lx, name_off, "expected '<... NAME resumed>'");
 		return NULL;
 	}
 	pd = find_pending(p, pid);
 	/*
-	 * strace drops the "[pid N]" prefix once a single task is left, so an unprefixed
-	 * resumption belongs to the only task with an unfinished call.
+	 * On stderr strace prints "[pid N]" only while more than one task is traced, so an
+	 * unprefixed resumption belongs to the only task with an unfinished call, and a
+	 * prefixed one may resume an entry printed without a prefix when the task was alone.
 	 */
 	if (!pd && !pid && p->nr_pend == 1) {
 		pd = &p->pend[0];
 		pid = pd->pid;
+	} else if (!pd && pid) {
+		pd = find_pending(p, 0);
 	}
 	if (!pd || strlen(pd->name) != e - name_off || memcmp(pd->name, lx->s + name_off, e - name_off)) {
 		lex_error(lx, name_off, "%.*s resumed without an unfinished call of task %d",
@@ -1143,6 +881,9 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	r = new_record(&jl, SC_REC_CALL, pd->line, pid);
 	if (r) {
 		r->resume_line = line;
+		r->has_time = pd->has_time;
+		r->time_relative = pd->time_relative;
+		r->time = pd->time;
 		r->name = arena_strndup(p, pd->name, strlen(pd->name));
 		parse_call_body(&jl, r, 0);
 	}
@@ -1151,6 +892,74 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	drop_pending(p, pd);
 	return lx->failed ? NULL : r;
 }
+
+/*
+ * With the trace on stderr, strace's "strace: Process N attached" (or detached) message can
+ * land inside a traced line, which then goes on on the next line:
+ *
+ *	wait4(6492, strace: Process 6492 attached
+ *	 <unfinished ...>
+ *
+ * Returns the offset of such a message that ends the text after other text, or 0.
+ */
+static size_t find_interjection(const char *s, size_t len)
+{
+	static const char msg[] = "strace: Process ";
+	size_t n = sizeof(msg) - 1, j;
+
+	/* "... attached", "... detached", "... attached with N threads": most lines are none */
+	if (len < 8 || (memcmp(s + len - 8, "attached", 8) && memcmp(s + len - 8, "detached", 8) &&
+			memcmp(s + len - 7, "threads", 7)))
+		return 0;
+	for (j = len; j-- > 0;) {
+		if (j + n > len || memcmp(s + j, msg, n))
+			continue;
+		size_t k = j + n, d = k;
+
+		while (k < len && is_digit(s[k]))
+			k++;
+		if (k == d)
+			return 0;
+		if ((len - k >= 9 && !memcmp(s + k, " attached", 9)) ||
+		    (len - k == 9 && !memcmp(s + k, " detached", 9)))
+			return j;
+		return 0;
+	}
+	return 0;
+}
+
+#define SC_MAX_CARRIED 16 /* lines one cut line may take in before it is called malformed */
+
+static int carry_line(struct sc_parser *p, struct lexer *lx, size_t len, unsigned int lineno,
+		      unsigned int carried)
+{
+	const char *s = lx->s;
+	char *c;
+	size_t k;
+
+	for (k = 0; k < len && (s[k] == ' ' || s[k] == '\t'); k++)
+		;
+	if (k == len)
+		return 0; /* the message alone on its line */
+	if (carried >= SC_MAX_CARRIED) {
+		lex_error(lx, 0, "line cut by strace messages %u times", carried);
+		return -EINVAL;
+	}
+	c = malloc(len + 1);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, s, len);
+	c[len] = '\0';
+	free(p->carry);
+	p->carry = c;
+	p->carry_len = len;
+	p->carry_line = lineno;
+	p->nr_carried = carried + 1;
+	return 0;
+}
+
+static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
+		     const struct sc_record **rec);
 
 /**
  * sc_parser_feed() - parse one line of a scenario.
@@ -1173,8 +982,10 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 {
 	struct lexer lx = { .p = p, .s = line, .len = len, .split = SIZE_MAX, .line1 = lineno,
 			    .col1 = 1, .err = err };
-	struct sc_record *r = NULL;
-	int pid, ret = 0;
+	unsigned int carried = 0;
+	char *joined = NULL;
+	size_t cut;
+	int ret;
 
 	*rec = NULL;
 	memset(err, 0, sizeof(*err));
@@ -1185,6 +996,41 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 			  "NUL byte in line");
 		return -EINVAL;
 	}
+	if (p->carry) {
+		joined = malloc(p->carry_len + lx.len + 1);
+		if (!joined)
+			return -ENOMEM;
+		memcpy(joined, p->carry, p->carry_len);
+		memcpy(joined + p->carry_len, line, lx.len);
+		joined[p->carry_len + lx.len] = '\0';
+		lx = (struct lexer){ .p = p, .s = joined, .len = p->carry_len + lx.len,
+				     .split = p->carry_len, .line1 = p->carry_line, .col1 = 1,
+				     .line2 = lineno, .col2 = 1, .err = err };
+		lineno = p->carry_line;
+		carried = p->nr_carried;
+		free(p->carry);
+		p->carry = NULL;
+	}
+	cut = find_interjection(lx.s, lx.len);
+	if (cut && !(lx.len >= 8 && !memcmp(lx.s, "strace: ", 8)))
+		ret = ends_detached(lx.s, cut) ? 0 : carry_line(p, &lx, cut, lineno, carried);
+	else
+		ret = feed_text(p, &lx, lineno, rec);
+	free(joined);
+	return ret;
+}
+
+/* sc_parser_feed() for one whole line of trace in @lx. */
+static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
+		     const struct sc_record **rec)
+{
+	struct lexer lx = *text;
+	const char *line = lx.s;
+	struct sc_record *r = NULL;
+	struct sc_leader ld;
+	size_t leader_end;
+	int pid, ret = 0;
+
 	while (lx.i < lx.len && (line[lx.i] == ' ' || line[lx.i] == '\t'))
 		lx.i++;
 	if (lx.len - lx.i >= 10 && !memcmp(line + lx.i, "# si_addr:", 10)) {
@@ -1192,12 +1038,20 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 		r = parse_si_addr(p, &lx, lineno, 0);
 		goto out;
 	}
+	if (lx.len - lx.i >= 8 && !memcmp(line + lx.i, "strace: ", 8))
+		return 0;
 	skip_space(&lx);
 	if (lx.i >= lx.len)
 		return 0;
-	if (parse_pid_prefix(&lx, &pid))
+	if (parse_leader(&lx, &ld))
 		return -EINVAL;
-	skip_space(&lx);
+	pid = ld.pid;
+	leader_end = lx.i;
+	if (is_noop_line(&lx, leader_end))
+		return 0;
+	cut_syscall_time(&lx);
+	if (accept(&lx, "+++ superseded by execve in pid"))
+		return parse_superseded(p, &lx, pid);
 	if (accept(&lx, "---"))
 		r = parse_signal_line(&lx, lineno, pid);
 	else if (accept(&lx, "+++"))
@@ -1205,9 +1059,14 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 	else if (accept(&lx, "<..."))
 		r = parse_resumed(p, &lx, lineno, pid, &ret);
 	else if (lx.i < lx.len)
-		r = parse_call_line(p, &lx, lineno, pid, &ret);
+		r = parse_call_line(p, &lx, lineno, &ld, &ret);
 	else
-		lex_error(&lx, lx.i, "pid prefix without a call");
+		lex_error(&lx, lx.i, "pid prefix or timestamp without a call");
+	if (r && !r->has_time && ld.has_time) {
+		r->has_time = true;
+		r->time_relative = ld.time_relative;
+		r->time = ld.time;
+	}
 out:
 	if (p->oom || ret == -ENOMEM)
 		return -ENOMEM;
@@ -1224,7 +1083,8 @@ out:
 }
 
 /**
- * sc_parser_finish() - report calls left unfinished at the end of the text.
+ * sc_parser_finish() - report calls left unfinished at the end of the text, and a line that
+ * a "strace: Process N attached" message cut and no later line continued.
  * @p: the parser.
  * @rec: always set to NULL (kept for symmetry with sc_parser_feed()).
  * @err: filled for the first unfinished call.
@@ -1239,6 +1099,15 @@ int sc_parser_finish(struct sc_parser *p, const struct sc_record **rec, struct s
 	struct sc_pending *pd;
 
 	*rec = NULL;
+	if (p->carry) {
+		err->line = p->carry_line;
+		err->col = (unsigned int)p->carry_len + 1;
+		snprintf(err->msg, sizeof(err->msg),
+			 "line cut by a strace message is not continued");
+		free(p->carry);
+		p->carry = NULL;
+		return -EINVAL;
+	}
 	if (!p->nr_pend)
 		return 0;
 	pd = &p->pend[0];
@@ -1303,6 +1172,7 @@ void sc_parser_destroy(struct sc_parser *p)
 	while (p->nr_pend)
 		drop_pending(p, &p->pend[0]);
 	free(p->pend);
+	free(p->carry);
 	free(p->file);
 	free(p);
 }

@@ -23,10 +23,11 @@ struct sc_pos {
 
 enum sc_vkind {
 	SC_V_NUM,      /* 8192, 0x7fff0000, 0644, -1: num (two's complement for negatives) */
-	SC_V_SYM,      /* PROT_READ, s: name */
+	SC_V_SYM,      /* PROT_READ, s: name; AT_FDCWD</home/u> (strace -y): str the path */
 	SC_V_NULL,     /* NULL */
 	SC_V_STR,      /* "abc\n"...: str (unescaped), truncated when followed by "..." */
-	SC_V_FD,       /* 3</path> (strace -y): num is the fd, str the path (unescaped) */
+	SC_V_FD,       /* 3</path> (strace -y): num is the fd, str the path (unescaped, without
+			  -yy's "<char 1:3>"), or "pipe:[123]", "TCP:[...]", "anon_inode:[...]" */
 	SC_V_BINOP,    /* a|b a*b a<<b a&&b a==b ...: op, lhs, rhs */
 	SC_V_UNOP,     /* -a ~a !a ~[...]: op, lhs */
 	SC_V_ARRAY,    /* [a, b, ...]: kids */
@@ -74,6 +75,9 @@ struct sc_result {
 	size_t bytes_len;
 	const char *annotation; /* text after the value: "(Cannot allocate memory)", "(flags
 				   FD_CLOEXEC)", "<unavailable>"; NULL when none */
+	const char *path;       /* SC_RES_VALUE "= 3</etc/x>" (strace -y): the fd's path, as
+				   SC_V_FD's str; NULL when the result had no decoration */
+	size_t path_len;
 };
 
 enum sc_rec_kind {
@@ -107,7 +111,8 @@ struct sc_record {
 	bool has_time;            /* the line carried a strace -t/-tt/-ttt/-r timestamp */
 	bool time_relative;       /* -r: @time is seconds since the previous line */
 	double time;              /* seconds: since the epoch (-ttt), since midnight (-t, -tt),
-				     since the previous line (-r) */
+				     since the previous line (-r); a joined call has the
+				     entry line's */
 	/* SC_REC_CALL */
 	const char *name;         /* syscall or pseudo-call name */
 	enum sc_pseudo pseudo;
@@ -165,6 +170,8 @@ void scenario_free(struct scenario *sc);
 int sc_eval(const struct sc_value *v, sc_sym_lookup_t lookup, void *data, unsigned long *out,
 	    struct sc_error *err) __attribute__((warn_unused_result));
 bool sc_default_lookup(const char *name, size_t len, unsigned long *val, void *data);
+size_t sc_binop_spine(const struct sc_value *v, const struct sc_value **buf, size_t nbuf,
+		      const struct sc_value ***spine);
 const struct sc_value *sc_named_arg(const struct sc_record *r, const char *name);
 void sc_format_error(struct sbuf *sb, const char *file, const struct sc_error *err);
 

@@ -2,7 +2,10 @@
  * Whole-text loading and evaluation for the scenario reader (see scenario.h): scenario_parse()
  * runs sc_parser_feed() over every line and collects records and FILE:LINE:COL errors, and
  * sc_eval() folds an argument's value tree to the unsigned long a system call would receive.
- * Models no Linux code; makedev() follows glibc's encoding of dev_t.
+ * Operator chains of any length ("PROT_READ|PROT_WRITE|..." a million terms long) evaluate
+ * without recursion along the chain: the parser builds them as left-leaning trees and
+ * sc_eval() walks such a spine with an explicit stack, so C recursion only follows nesting
+ * the parser bounds. Models no Linux code; makedev() follows glibc's encoding of dev_t.
  */
 #include "scenario.h"
 #include "strace_flags.h"
@@ -95,6 +98,72 @@ static int eval_binop(const struct sc_value *v, unsigned long a, unsigned long b
 }
 
 /**
+ * sc_binop_spine() - the operator nodes down a left-leaning chain, top first.
+ * @v: an SC_V_BINOP value.
+ * @buf: room for @nbuf entries, used when the chain fits.
+ * @nbuf: its size.
+ * @spine: set to @buf or to a malloc()ed array the caller frees when it is not @buf.
+ *
+ * "a|b|c" is parsed as ((a|b)|c): its depth grows with its length, so walkers take the
+ * chain's nodes from this array instead of recursing down ->lhs.
+ *
+ * Context: any.
+ * Return: the number of nodes (at least 1), or 0 when out of memory.
+ */
+size_t sc_binop_spine(const struct sc_value *v, const struct sc_value **buf, size_t nbuf,
+		      const struct sc_value ***spine)
+{
+	const struct sc_value **s = buf;
+	size_t n = 0, cap = nbuf;
+
+	for (; v->kind == SC_V_BINOP; v = v->lhs) {
+		if (n == cap) {
+			const struct sc_value **ns;
+
+			cap = cap ? cap * 2 : 64;
+			ns = s == buf ? malloc(cap * sizeof(*ns)) : realloc(s, cap * sizeof(*ns));
+			if (!ns) {
+				if (s != buf)
+					free(s);
+				return 0;
+			}
+			if (s == buf && n)
+				memcpy(ns, buf, n * sizeof(*ns));
+			s = ns;
+		}
+		s[n++] = v;
+	}
+	*spine = s;
+	return n;
+}
+
+/* A chain of binary operators: the leftmost operand, then each node's right operand. */
+static int eval_chain(const struct sc_value *v, sc_sym_lookup_t lookup, void *data,
+		      unsigned long *out, struct sc_error *err)
+{
+	const struct sc_value *buf[32], **spine;
+	size_t n = sc_binop_spine(v, buf, 32, &spine);
+	unsigned long acc, b;
+	int ret;
+
+	if (!n) {
+		eval_error(err, v, "out of memory evaluating an operator chain");
+		return -ENOMEM;
+	}
+	ret = sc_eval(spine[n - 1]->lhs, lookup, data, &acc, err);
+	while (!ret && n--) {
+		ret = sc_eval(spine[n]->rhs, lookup, data, &b, err);
+		if (!ret)
+			ret = eval_binop(spine[n], acc, b, &acc, err);
+	}
+	if (spine != buf)
+		free(spine);
+	if (!ret)
+		*out = acc;
+	return ret;
+}
+
+/**
  * sc_eval() - the number a value denotes.
  * @v: the value.
  * @lookup: resolves symbols (sc_default_lookup for the strace tables).
@@ -104,10 +173,11 @@ static int eval_binop(const struct sc_value *v, unsigned long a, unsigned long b
  *
  * Numbers, NULL, symbols, fds ("3</path>" is 3), key=value (the value), unary - ~ !, binary
  * | & + - * / << >> == != && ||, and makedev(MAJOR, MINOR) evaluate; strings, arrays and
- * structs do not.
+ * structs do not. "AT_FDCWD</home/u>" is AT_FDCWD's value.
  *
  * Context: any.
- * Return: 0, or -EINVAL with @err naming the column of the offending part.
+ * Return: 0, -EINVAL with @err naming the column of the offending part, or -ENOMEM (@err
+ * says so) when a long operator chain needs memory that is not there.
  */
 int sc_eval(const struct sc_value *v, sc_sym_lookup_t lookup, void *data, unsigned long *out,
 	    struct sc_error *err)
@@ -136,10 +206,7 @@ int sc_eval(const struct sc_value *v, sc_sym_lookup_t lookup, void *data, unsign
 		*out = v->op[0] == '-' ? -a : v->op[0] == '~' ? ~a : !a;
 		return 0;
 	case SC_V_BINOP:
-		ret = sc_eval(v->lhs, lookup, data, &a, err);
-		if (!ret)
-			ret = sc_eval(v->rhs, lookup, data, &b, err);
-		return ret ? ret : eval_binop(v, a, b, out, err);
+		return eval_chain(v, lookup, data, out, err);
 	case SC_V_CALL:
 		if (!strcmp(v->name, "makedev") && v->nr_kids == 2) {
 			ret = sc_eval(v->kids[0], lookup, data, &a, err);

@@ -1,11 +1,14 @@
 /*
  * Output side of the scenario language: results, strings and values printed as strace prints
  * them (strace's src/syscall.c syscall_exiting_trace() for results, src/util.c string_quote()
- * for strings), so a runner's report reads like the scenario it ran. Models no Linux code.
+ * for strings, src/util.c printfd() for -y decorations), so a runner's report reads like the
+ * scenario it ran. Operator chains print without recursing along them (see
+ * sc_binop_spine()). Models no Linux code.
  */
 #include "scenario.h"
 #include "strace_flags.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Calls whose return strace prints in hex (RVAL_HEX in strace's decoders). */
@@ -95,6 +98,47 @@ static void format_kids(struct sbuf *sb, const struct sc_value *v, const char *o
 	sbuf_puts(sb, close);
 }
 
+/*
+ * A -y decoration: a path with '<' and '>' escaped, or a socket's "TCP:[a->b]" as strace
+ * prints it, unescaped.
+ */
+static void format_decoration(struct sbuf *sb, const char *s, size_t len)
+{
+	size_t j = 0;
+
+	while (j < len && (s[j] == '_' || s[j] == '-' || (s[j] >= '0' && s[j] <= '9') ||
+			   ((s[j] | 0x20) >= 'a' && (s[j] | 0x20) <= 'z')))
+		j++;
+	sbuf_putc(sb, '<');
+	if (j && j + 1 < len && s[j] == ':' && s[j + 1] == '[' && s[len - 1] == ']' &&
+	    !memchr(s, '\0', len))
+		sbuf_printf(sb, "%.*s", (int)len, s);
+	else
+		sc_quote_string(sb, s, len, "<>");
+	sbuf_putc(sb, '>');
+}
+
+static void format_binop(struct sbuf *sb, const struct sc_value *v)
+{
+	const struct sc_value *buf[32], **spine;
+	size_t n = sc_binop_spine(v, buf, 32, &spine);
+
+	if (!n) {
+		sbuf_puts(sb, "/* out of memory */");
+		return;
+	}
+	sc_format_value(sb, spine[n - 1]->lhs);
+	while (n--) {
+		if (spine[n]->op[0] == '|' && !spine[n]->op[1])
+			sbuf_putc(sb, '|');
+		else
+			sbuf_printf(sb, " %s ", spine[n]->op);
+		sc_format_value(sb, spine[n]->rhs);
+	}
+	if (spine != buf)
+		free(spine);
+}
+
 /**
  * sc_format_value() - print a value tree back in strace syntax.
  * @sb: output.
@@ -112,12 +156,13 @@ void sc_format_value(struct sbuf *sb, const struct sc_value *v)
 		sbuf_printf(sb, v->num > 0xffff ? "%#lx" : "%lu", v->num);
 		break;
 	case SC_V_FD:
-		sbuf_printf(sb, "%lu<", v->num);
-		sc_quote_string(sb, v->str, v->str_len, "<>");
-		sbuf_putc(sb, '>');
+		sbuf_printf(sb, "%lu", v->num);
+		format_decoration(sb, v->str, v->str_len);
 		break;
 	case SC_V_SYM:
 		sbuf_puts(sb, v->name);
+		if (v->str)
+			format_decoration(sb, v->str, v->str_len);
 		break;
 	case SC_V_NULL:
 		sbuf_puts(sb, "NULL");
@@ -128,12 +173,7 @@ void sc_format_value(struct sbuf *sb, const struct sc_value *v)
 		sbuf_puts(sb, v->truncated ? "\"..." : "\"");
 		break;
 	case SC_V_BINOP:
-		sc_format_value(sb, v->lhs);
-		if (v->op[0] == '|' && !v->op[1])
-			sbuf_putc(sb, '|');
-		else
-			sbuf_printf(sb, " %s ", v->op);
-		sc_format_value(sb, v->rhs);
+		format_binop(sb, v);
 		break;
 	case SC_V_UNOP:
 		sbuf_puts(sb, v->op);
@@ -180,9 +220,14 @@ void sc_format_res(struct sbuf *sb, const struct sc_result *res)
 		return;
 	case SC_RES_VALUE:
 		sbuf_printf(sb, res->hex ? " = %#lx" : " = %ld", res->val);
+		if (res->path)
+			format_decoration(sb, res->path, res->path_len);
 		break;
 	case SC_RES_ERROR:
-		sbuf_printf(sb, " = %ld %s", (long)res->val, strace_errno_name(res->err));
+		if (strace_errno_name(res->err))
+			sbuf_printf(sb, " = %ld %s", (long)res->val, strace_errno_name(res->err));
+		else
+			sbuf_printf(sb, " = %ld (errno %lu)", (long)res->val, res->err);
 		break;
 	case SC_RES_UNKNOWN:
 		sbuf_puts(sb, " = ?");
