@@ -268,6 +268,27 @@ MMLAB_EXPORT int mmlab_setuid(struct mmlab_task *t, uint32_t uid)
 	return 0;
 }
 
+/*
+ * The setreuid/setregid rule on one kind of id (uids or gids): @ids holds the new credential's
+ * real, effective, saved and filesystem ids, @old the old real, effective and saved ones.
+ */
+static int set_real_effective(uint32_t *const ids[4], const uint32_t old[3], uint32_t r,
+			      uint32_t e, bool cap)
+{
+	if (r != INVALID_ID && r != old[0] && r != old[1] && !cap)
+		return -EPERM;
+	if (e != INVALID_ID && e != old[0] && e != old[1] && e != old[2] && !cap)
+		return -EPERM;
+	if (r != INVALID_ID)
+		*ids[0] = r;
+	if (e != INVALID_ID)
+		*ids[1] = e;
+	if (r != INVALID_ID || (e != INVALID_ID && e != old[0]))
+		*ids[2] = *ids[1];
+	*ids[3] = *ids[1];
+	return 0;
+}
+
 /**
  * mmlab_setreuid - setreuid(2): (uint32_t)-1 leaves an id unchanged. An unprivileged task
  * may set the real uid to its real or effective uid, the effective to any of the three; the
@@ -282,30 +303,18 @@ MMLAB_EXPORT int mmlab_setuid(struct mmlab_task *t, uint32_t uid)
  */
 MMLAB_EXPORT int mmlab_setreuid(struct mmlab_task *t, uint32_t ruid, uint32_t euid)
 {
-	const struct cred *old;
 	struct cred new;
-	bool cap;
+	int err;
 
 	if (!t)
 		return -EINVAL;
-	old = &t->tsk.cred;
-	new = *old;
-	cap = capable(&t->tsk, CAP_SETUID);
-	if (ruid != INVALID_ID) {
-		if (ruid != old->uid && ruid != old->euid && !cap)
-			return -EPERM;
-		new.uid = ruid;
-	}
-	if (euid != INVALID_ID) {
-		if (euid != old->uid && euid != old->euid && euid != old->suid && !cap)
-			return -EPERM;
-		new.euid = euid;
-	}
-	if (ruid != INVALID_ID || (euid != INVALID_ID && euid != old->uid))
-		new.suid = new.euid;
-	new.fsuid = new.euid;
-	commit_uids(&t->tsk, &new);
-	return 0;
+	new = t->tsk.cred;
+	err = set_real_effective((uint32_t *const[4]){ &new.uid, &new.euid, &new.suid, &new.fsuid },
+				 (const uint32_t[3]){ new.uid, new.euid, new.suid }, ruid, euid,
+				 capable(&t->tsk, CAP_SETUID));
+	if (!err)
+		commit_uids(&t->tsk, &new);
+	return err;
 }
 
 /* An id of the request that none of the old real/effective/saved ids has. */
@@ -391,30 +400,18 @@ MMLAB_EXPORT int mmlab_setgid(struct mmlab_task *t, uint32_t gid)
  */
 MMLAB_EXPORT int mmlab_setregid(struct mmlab_task *t, uint32_t rgid, uint32_t egid)
 {
-	const struct cred *old;
 	struct cred new;
-	bool cap;
+	int err;
 
 	if (!t)
 		return -EINVAL;
-	old = &t->tsk.cred;
-	new = *old;
-	cap = capable(&t->tsk, CAP_SETGID);
-	if (rgid != INVALID_ID) {
-		if (rgid != old->gid && rgid != old->egid && !cap)
-			return -EPERM;
-		new.gid = rgid;
-	}
-	if (egid != INVALID_ID) {
-		if (egid != old->gid && egid != old->egid && egid != old->sgid && !cap)
-			return -EPERM;
-		new.egid = egid;
-	}
-	if (rgid != INVALID_ID || (egid != INVALID_ID && egid != old->gid))
-		new.sgid = new.egid;
-	new.fsgid = new.egid;
-	t->tsk.cred = new;
-	return 0;
+	new = t->tsk.cred;
+	err = set_real_effective((uint32_t *const[4]){ &new.gid, &new.egid, &new.sgid, &new.fsgid },
+				 (const uint32_t[3]){ new.gid, new.egid, new.sgid }, rgid, egid,
+				 capable(&t->tsk, CAP_SETGID));
+	if (!err)
+		t->tsk.cred = new;
+	return err;
 }
 
 /**
