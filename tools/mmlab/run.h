@@ -42,6 +42,8 @@ struct run_proc {
 	int pid;                 /* 0: the first task before its pid is known */
 	enum run_proc_kind kind;
 	struct run_mm *mm;       /* RUN_PROC_TASK */
+	struct mmlab_task *thread; /* a clone-made thread's own task (its PKRU, credentials, CPU);
+				      NULL: the calls run on @mm's task */
 	bool exited;             /* exit() or +++ exited +++ */
 	bool unnamed;            /* made by a clone without "= PID": the next new pid is it */
 	bool adopted;            /* no clone made it: taken as a thread of the first task */
@@ -204,6 +206,8 @@ int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path
 struct run_fd *run_fd_find(struct run_mm *mm, int fd);
 void run_fd_drop(struct run_mm *mm, struct run_fd *f);
 void run_free_procs(struct runner *r);
+struct mmlab_task *run_proc_task(const struct run_proc *p);
+void run_proc_release(struct run_proc *p);
 
 /* run_machine.c */
 void run_machine_init(struct run_machine *m);

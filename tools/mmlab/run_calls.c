@@ -98,7 +98,7 @@ static bool task_live(struct runner *r, struct run_call *c);
 
 static struct mmlab_task *task_of(struct run_call *c)
 {
-	return c->proc->mm->task;
+	return run_proc_task(c->proc);
 }
 
 /* An address result: the address, or -errno. */
@@ -671,8 +671,10 @@ static void mm_exit(struct runner *r, struct run_mm *mm)
 {
 	mm->exited = true;
 	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (r->procs[k]->mm == mm)
+		if (r->procs[k]->mm == mm) {
 			r->procs[k]->exited = true;
+			run_proc_release(r->procs[k]);
+		}
 	if (mm != r->procs[0]->mm && mm->task) {
 		mmlab_exit(mm->task);
 		mm->task = NULL;
@@ -695,6 +697,7 @@ static enum run_status sys_exit(struct runner *r, struct run_call *c)
 	c->proc->exited = true;
 	if (c->proc->kind != RUN_PROC_TASK)
 		return RUN_SKIPPED;
+	run_proc_release(c->proc);
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		if (r->procs[k]->mm == c->proc->mm && !r->procs[k]->exited)
 			return RUN_SKIPPED;

@@ -71,7 +71,7 @@ bool run_cred_lookup(const char *name, size_t len, unsigned long *val)
 
 static struct mmlab_task *task_of(struct run_call *c)
 {
-	return c->proc->mm->task;
+	return run_proc_task(c->proc);
 }
 
 /* Evaluates a value; a failure is reported at its column. */

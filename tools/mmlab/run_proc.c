@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -171,7 +172,7 @@ bool run_is_clone(const struct sc_record *rec)
 static struct run_proc *fork_child(struct runner *r, struct run_proc *parent,
 				   const struct sc_record *rec, int pid)
 {
-	struct mmlab_task *pt = parent->mm->task, *t;
+	struct mmlab_task *pt = run_proc_task(parent), *t;
 	const struct sc_value *v;
 	unsigned long flags = 17; /* SIGCHLD, for a clone without flags */
 	struct run_mm *mm;
@@ -347,8 +348,17 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
 	p = run_proc_find(r, pid);
 	if (p)
 		return p;
-	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, rec, &has_flags))
+	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, rec, &has_flags)) {
 		p = run_proc_add(r, pid, RUN_PROC_TASK, parent->mm, rec->line);
+		/*
+		 * A thread of its own in mmlab too: PKRU, credentials and the CPU are per task.
+		 * Should the clone fail, the pid shares the parent's task as before.
+		 */
+		if (p && run_proc_task(parent) && !parent->exited &&
+		    mmlab_clone(run_proc_task(parent), CLONE_VM | CLONE_SIGHAND | CLONE_THREAD,
+				&p->thread))
+			p->thread = NULL;
+	}
 	else if (parent->kind == RUN_PROC_TASK && parent->mm->task && !parent->exited &&
 		 (p = fork_child(r, parent, rec, pid)))
 		;
@@ -502,6 +512,36 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 }
 
 /**
+ * run_proc_task() - the mmlab task a pid's calls run on.
+ * @p: the pid.
+ *
+ * Context: single-threaded.
+ * Return: the thread's own task, else its address space's, else NULL (a fork mmlab could not
+ * make, or an exited process).
+ */
+struct mmlab_task *run_proc_task(const struct run_proc *p)
+{
+	if (p->thread)
+		return p->thread;
+	return p->mm ? p->mm->task : NULL;
+}
+
+/**
+ * run_proc_release() - a thread ends: its own task exits (the address space stays with the
+ * others).
+ * @p: the pid.
+ *
+ * Context: single-threaded.
+ */
+void run_proc_release(struct run_proc *p)
+{
+	if (p->thread) {
+		mmlab_exit(p->thread);
+		p->thread = NULL;
+	}
+}
+
+/**
  * run_free_procs() - destroy every task and forget every pid and fd.
  * @r: the runner.
  *
@@ -509,6 +549,8 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
  */
 void run_free_procs(struct runner *r)
 {
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		run_proc_release(r->procs[k]);
 	for (unsigned int k = 0; k < r->nr_mms; k++) {
 		struct run_mm *mm = r->mms[k];
 
