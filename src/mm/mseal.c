@@ -109,18 +109,13 @@ long sys_mseal(struct task *tsk, unsigned long start, size_t len_in, unsigned lo
 	unsigned long end;
 	size_t len;
 
-	if (flags)
-		return -EINVAL;
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
 	len = PAGE_ALIGN(len_in);
-	if (len_in && !len)
+	/* flags are reserved; an unaligned start, a length rounding past 2^64 or a wrap: EINVAL */
+	if (flags || (start & ~PAGE_MASK) || (len_in && !len) || start + len < start)
 		return -EINVAL;
-	end = start + len;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
+	if (!len)
 		return 0;
+	end = start + len;
 	if (range_contains_unmapped(tsk->mm, start, end))
 		return -ENOMEM;
 	return mseal_apply(tsk->mm, start, end);
