@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Thin front for CMake. The README's commands: make run, make check, make bench.
 BUILD     ?= build
 RELEASE   := $(BUILD)/release

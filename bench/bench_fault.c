@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Fault and fork benchmarks ("bench": "fault" and "fork"), mmlab beside the host kernel doing
  * the same work in the same run:

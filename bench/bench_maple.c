@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Maple tree benchmark on VMA-like trees (two pages mapped, one page gap) of 16, 256, 4096 and
  * 65536 ranges: find_vma-style lookups, split-and-fill stores (mprotect of the first page of a

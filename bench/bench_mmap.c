@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Address-space call benchmarks ("bench": "mmap"), mmlab beside the host kernel doing the same
  * calls in the same run: mmap+munmap pairs and mprotect split+merge pairs with 32, 2 000 and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Foundation benchmarks ("bench": "mmu"), each beside its baseline in the same run:
  *  (a) TLB-hit 8-byte loads and stores through the MMU vs the same loop on native memory;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Scenario replay benchmark ("bench": "replay"): lines per second of `mmlab run --quiet
  * --no-aslr -` on a generated log of mixed memory calls (replay_gen.c: mmap, munmap,

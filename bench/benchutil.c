@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* Benchmark helpers: see benchutil.h for the result format. */
 #include "benchutil.h"
 

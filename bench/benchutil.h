@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Benchmark helpers shared by every bench/bench_*.c program: a monotonic clock, medians over
  * repetitions, and the one result format. Each figure is printed as a table row and appended

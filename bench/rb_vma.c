@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Linux's pre-maple VMA tree (see rb_vma.h): the augmented red-black tree and the VMA list.
  * Gap upkeep follows the kernel's order of work: a VMA is linked into the tree with a gap of

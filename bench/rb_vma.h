@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The VMA tree Linux had before the maple tree (up to 6.0, mm/mmap.c): a red-black tree of VMAs
  * ordered by start, augmented with the largest free gap below each VMA in its subtree

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The replay benchmark's workload: see replay_gen.h. The generator models the window page by
  * page (mapped or not, shared or private, PROT_*) and the break as a page count; from that it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The replay benchmark's workload (bench_replay, test_replay_gen): a seeded generator of mixed
  * memory calls in strace syntax, each line carrying the result the host kernel gives, plus the

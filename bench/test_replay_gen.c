@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Self-check of bench_replay's workload (replay_gen.c), so that `make check` catches a broken
  * generator before `make bench` does: the host kernel gives every result the generator

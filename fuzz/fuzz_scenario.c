@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libFuzzer target for the scenario reader: any bytes must parse into records or
  * FILE:LINE:COL errors, never crash or leak; every parsed value is also evaluated and printed.

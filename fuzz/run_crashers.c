@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* Runs the fuzz target over every file given (the kept crashers), for ctest. */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mmlab - the Linux process virtual-memory subsystem in user space.
  *

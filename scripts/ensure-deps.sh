@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs the Debian packages the build needs when pkg-config cannot find them
 # (with "bench": and the kernel source make bench compares against).
 # Called by the Makefile; safe to run again.

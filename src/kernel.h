@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The small kernel vocabulary every mmlab file uses: likely/unlikely, container_of, list_head,
  * ERR_PTR, the VM_BUG_ON family and the page-size constants. It corresponds to the parts of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What the host's CPU has, for the tests that compare mmlab with the host kernel: such a test
  * builds its mmlab machine with the host's CPU features, so both sides answer for the same

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds lmt_bench, bench_maple's Linux baseline, into $1 (a build directory), from the
 # kernel source tarball of Debian's linux-source-* package: lib/maple_tree.c with the
 # user-space shims of tools/testing/radix-tree, at -O2 as the kernel is built, without the

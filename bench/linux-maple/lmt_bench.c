@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The baseline for bench_maple: Linux's own maple tree (lib/maple_tree.c of the kernel source
  * Debian ships), compiled in user space through the kernel's tools/testing/radix-tree shims,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * A slab for lmt_bench, in place of tools/testing/shared/linux.c, whose caches exist to find
  * bugs: aligned objects (maple nodes are) go back to free() poisoned on every free, and every

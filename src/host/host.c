@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host primitives: anonymous mappings for the machine's RAM and a monotonic clock. RAM is
  * mapped MAP_NORESERVE so a 64 GiB machine costs nothing until its frames are touched.

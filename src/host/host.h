@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
  * RAM, and a clock. Everything else in mmlab is plain computation over that memory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* The one place a violated invariant ends the process (mm/debug.c's role). */
 #include "kernel.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The maple tree's hottest reads: the lookups find_vma and vma_lookup make under mmap_lock
  * (and mt_find/mtree_load make under rcu_read_lock()). They are lib/maple_tree.c's mt_find

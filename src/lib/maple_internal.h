@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Maple tree internals shared by maple_tree.c (nodes, readers, gap search, dup, validation)
  * and maple_store.c (the write path). The node layouts follow lib/maple_tree.c's

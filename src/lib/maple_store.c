@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Maple tree write path: store a range over whatever it overlaps (trimming or splitting the
  * neighbours exactly as Linux's mas_store), with node splits, rebalancing and gap upkeep. It

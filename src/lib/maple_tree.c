@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Maple tree: node allocation and RCU-deferred freeing, the read side (walk, find, next, prev),
  * gap search, duplication and validation. It corresponds to the read-side half of Linux's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The maple tree: a B-tree of non-overlapping ranges [first, last] of unsigned long, each mapped
  * to a non-NULL pointer, with gap tracking for get_unmapped_area and lockless RCU readers. It

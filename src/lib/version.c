@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* Library identity and small argument parsers shared by the API and the command. */
 #include "kernel.h"
 #include "mmlab.h"

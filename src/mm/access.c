@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Memory access through a task, and the page-level counters of tasks and the machine: the
  * public side of the fault layer. A task runs its accesses on a CPU context (as if scheduled

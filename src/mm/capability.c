@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Capabilities (kernel/capability.c's capget/capset, security/commoncap.c's capability
  * module): the sets a task starts with, capget and capset with commoncap's subset rules, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A task's credentials and its process's resource limits: the parts of include/linux/cred.h,
  * include/linux/capability.h, include/uapi/linux/securebits.h and the rlimit array of

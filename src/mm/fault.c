@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The user page-fault entry (arch/x86/mm/fault.c's do_user_addr_fault) and what it leans on:
  * the per-thread VMA cache in front of find_vma (mm/vmacache.c as Linux had it until 6.1),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Processes and threads over address spaces (kernel/fork.c, kernel/exit.c): mm_struct life
  * (mm_alloc, mmput), fork's copy of an address space (dup_mm, dup_mmap), clone with or without

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts with or
  * without protection keys, the overcommit sysctls of util.c) and bare address spaces on it,

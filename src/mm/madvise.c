@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Advice and locking on ranges of VMAs: madvise(2) and process_madvise(2) (mm/madvise.c),
  * mlock(2) and friends (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA,

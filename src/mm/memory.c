@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The page-level heart of the VM (mm/memory.c, with the parts of mm/gup.c, mm/madvise.c and
  * mm/mincore.c that act on pages): resolving a fault on a VMA - the zero page for a read of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The fault layer's internal interface: struct vm_fault and the VM_FAULT_* results
  * (include/linux/mm_types.h, mm.h), the RSS counters of an mm (include/linux/mm.h's

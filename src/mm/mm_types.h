@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct mm_struct and struct vm_area_struct: one address space and its regions
  * (include/linux/mm_types.h, the VM_* flags of include/linux/mm.h). The foundation defined the

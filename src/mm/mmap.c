@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Creating mappings: the layout of a new address space (arch/x86/mm/mmap.c: mmap_base, ASLR),
  * the search for a free range (mm/mmap.c's unmapped_area*, arch/x86/kernel/sys_x86_64.c's

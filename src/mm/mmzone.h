@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The machine's physical memory: one RAM region carved into frames, their struct pages, one
  * zone with its buddy free lists, and the shared zero page. Corresponds to include/linux/mmzone.h

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mprotect(2) (mm/mprotect.c): new access flags for a range, splitting and merging VMAs as
  * needed, bounded by each VMA's VM_MAY* flags, by memory-deny-write-execute (EACCES) and by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mremap(2) (mm/mremap.c): shrink in place, grow in place when the space after the VMA is
  * free, or move to a new place (MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP), page-table

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Memory sealing (mm/mseal.c, Linux 6.10; the 6.18 form): mseal(2) sets VM_SEALED on every
  * VMA of a range that has no holes, splitting at the edges and merging with sealed neighbours

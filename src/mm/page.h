@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct page: one per 4 KiB physical frame, as include/linux/mm_types.h and page-flags.h
  * describe it. The frame's bytes live in the machine's RAM mapping; this descriptor carries

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The buddy allocator (mm/page_alloc.c): free frames are kept in blocks of 2^order pages,
  * order 0 to MAX_PAGE_ORDER, one free list per order. Allocation takes the smallest block that

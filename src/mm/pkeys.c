@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Memory protection keys as x86 Linux manages them (arch/x86/mm/pkeys.c, the mm context's
  * allocation map of arch/x86/include/asm/pkeys.h, the PKRU writes of

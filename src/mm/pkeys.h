@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Memory protection keys, the interface the rest of src/mm uses (include/linux/pkeys.h with
  * arch/x86/include/asm/pkeys.h and pkru.h): a VMA's key lives in vm_flags' VM_PKEY bits and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The prctl(2) options that change how an address space behaves (kernel/sys.c's
  * prctl_set_mdwe/prctl_get_mdwe and the PR_SET/GET_THP_DISABLE cases, as in Linux 6.18), and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The memory lines of /proc/pid/status (fs/proc/task_mmu.c's task_mem), the machine's
  * /proc/vmstat (mm/vmstat.c) and /proc/meminfo (fs/proc/meminfo.c), and the public entry points

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * /proc/pid/maps and /proc/pid/smaps text (fs/proc/task_mmu.c's show_map_vma, show_smap and
  * show_smap_vma_flags), byte for byte: addresses and offsets as at-least-8-digit lowercase

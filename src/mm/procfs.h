@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The /proc files of a task and of the machine beyond maps and smaps (fs/proc/task_mmu.c,
  * fs/proc/array.c, fs/proc/meminfo.c, mm/vmstat.c): what procfs.c and proc_stat.c share.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The anonymous reverse map, minimal (mm/rmap.c): the anon_vma a private VMA gets at its first
  * anonymous page, shared by the VMAs split from it, adopted by merges and forked into a child

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Shared anonymous memory (mm/shmem.c's shmem_zero_setup and shmem_fault): MAP_SHARED |
  * MAP_ANONYMOUS gets an unnamed shmem object the size of the mapping, whose page cache is an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Resource limits and user/group ids (kernel/sys.c): getrlimit, setrlimit and prlimit64 over
  * the thread group's shared limits (do_prlimit, check_prlimit_permission), the limits the

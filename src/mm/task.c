@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The public process API: a task with an address space laid out as exec leaves it (stack,
  * vvar/vdso, brk start; ASLR from a seed), or built from a /proc/pid/maps snapshot with the

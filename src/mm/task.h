@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The task behind the public struct mmlab_task handle (include/linux/sched.h's task_struct,
  * the few parts mmlab models): the internal struct task the mm calls consult, its fd table and

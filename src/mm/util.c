@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Overcommit accounting (mm/util.c's __vm_enough_memory, vm_commit_limit, vm_memory_committed
  * and the vm.overcommit_* sysctls; security/commoncap.c's cap_vm_enough_memory): every

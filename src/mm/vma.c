@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * VMA life cycle: allocation, the references a VMA holds (file, anonymous name), splitting,
  * merging and unmapping (mm/vma.c); unmapping a charged (VM_ACCOUNT) VMA returns its

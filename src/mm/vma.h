@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The address-space layer's internal interface (mm/vma.h, mm/internal.h and the mm parts of
  * include/linux/mm.h): VMA lookup, split and merge, the unmap path, and the system calls of

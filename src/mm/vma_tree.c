@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The VMAs of an mm by address, in the maple tree mm->mm_mt as Linux keeps them: each VMA is
  * the entry of the range [vm_start, vm_end - 1], and the tree's gap tracking answers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * System-wide event counters, the machine's /proc/vmstat (include/linux/vm_event_item.h).
  * Counted per machine rather than per CPU: mmlab's CPUs are contexts, not host threads

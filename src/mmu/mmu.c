@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The MMU's slow path: the page-table walk a TLB miss performs, the fault it raises, and
  * byte copies into and out of user memory that cross pages (arch/x86/mm/fault.c's entry side

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The software MMU: CPU contexts that translate user virtual addresses through an mm's page
  * tables, as an x86_64 core in user mode does, with a TLB in front. A miss walks the four

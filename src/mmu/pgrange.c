@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Range operations on leaf entries without VMAs: map frames, unmap a range, change its
  * protection. They are the page-table halves of what mm/memory.c (zap_pte_range,

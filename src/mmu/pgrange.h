@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Leaf-entry range operations without VMAs; see pgrange.c. */
 #ifndef MMLAB_MMU_PGRANGE_H
 #define MMLAB_MMU_PGRANGE_H

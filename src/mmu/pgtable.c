@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Page-table pages: allocating the levels on the way down to a leaf, walking the leaves of a
  * range, and freeing tables a range no longer needs (mm/memory.c's __pte_alloc and

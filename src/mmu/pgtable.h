@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * x86_64 4-level paging: the entry format and the table walkers (arch/x86/include/asm/
  * pgtable_types.h and pgtable_64_types.h, mm/pagewalk.c's role). Every table is one 4 KiB frame

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * TLB maintenance (arch/x86/mm/tlb.c): flushing one page, a range or everything from the CPU
  * contexts that may cache an mm's translations. Every path that changes or removes a present

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The software TLB of one CPU context (arch/x86/mm/tlb.c's role). Direct-mapped, TLB_ENTRIES
  * slots indexed by the low bits of the virtual page number. Each slot keeps one tag per access

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The command line of mmlab, one case per ctest test: cli.sh MMLAB CASE
 # Each case runs mmlab and checks exit status, stdout and stderr; usage errors must be exactly
 # one line on stderr with exit status 2.

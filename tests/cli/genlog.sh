@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Writes an N-line scenario of memory calls that all succeed (mmap, mprotect, touch, munmap
 # cycling over 64 fixed slots), for the streaming memory and signal tests: genlog.sh N
 awk -v n="$1" 'BEGIN {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * White-box tests of `mmlab run`'s streaming (tools/mmlab/run.c is included to reach its
  * statics): records freed one by one, the order several -ff inputs are merged in by their

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Differential test of the maps importer against exec: each program named on the command line
  * is started under ptrace with address randomization off and stopped right after its execve,

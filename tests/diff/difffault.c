@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Differential test of the fault layer through /proc: for each seed, a random sequence of
  * anonymous mappings (private and shared), page touches (read, write), forks and exits,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Differential test of the address-space calls: for each seed, a random sequence of mmap,
  * munmap, mprotect, pkey_mprotect (keys that were never allocated, so the answers do not

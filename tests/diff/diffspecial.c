@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Differential test of files that map specially: the same open + mmap calls natively on the
  * host kernel and through mmlab (mmlab_open, mmlab_mmap), for /dev/zero, other character

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * A program for diffexec: linked with 2 MiB segment alignment and separate code, its PT_LOAD
  * segments leave gaps between their mappings, and its bss reaches pages of its own, so the

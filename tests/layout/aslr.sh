@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Address randomization: the first mmap address and the stack end, from the host (30 runs of
 # the probe with ASLR on) and from mmlab (500 seeds). Both must lie within what x86_64 Linux's
 # entropy allows: the stack top up to 2^22 pages (16 GiB) below STACK_TOP; mmap_base up to

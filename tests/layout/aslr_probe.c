@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * ASLR side of the layout test: for seeds 1..N, a fresh randomized task's first one-page
  * mmap address and the end of its [stack], one line each ("ADDR STACK_END", hex).

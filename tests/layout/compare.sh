@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The deterministic layout against the host's: the same three mmap calls with randomization off
 # (setarch -R) under several RLIMIT_STACK values, default (top-down below the stack gap) and
 # unlimited (the legacy base). Compared: the returned addresses and every maps line above

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mmlab side of the layout test: a fresh task without ASLR, with the RLIMIT_STACK given on
  * the command line ("unlimited" or bytes), makes the same three mappings as probe.c and prints

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Native side of the layout test: a static non-PIE program (no interpreter, so nothing but the
  * kernel's own choices sits above it) makes three anonymous mappings - one page, 3 MiB, and

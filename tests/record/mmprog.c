@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * A program that makes every kind of memory and process system call mmlab record prints, for
  * the differential test against strace (strace_diff.py): file and anonymous mmaps, odd flags

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Differential test of `mmlab record` against the host's strace.
 
 Runs each program under `setarch -R strace -q -f -y -e trace=%memory,%process` and under

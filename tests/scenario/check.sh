@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs one scenario and compares what `mmlab run` printed with the expectation files:
 #   check.sh MMLAB DIR SCENARIO EXPECT [RUN-OPTIONS...]
 # DIR/SCENARIO is run from DIR with --quiet; DIR/EXPECT.out is the expected stdout,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The host kernel's answers to resource-limit calls, replayed: a shell runs ulimit commands
 # (prlimit64 reads and writes, a hard limit raised without CAP_SYS_RESOURCE, `ulimit -a`),
 # and python3 lowers its RLIMIT_AS and fails to allocate beyond it. Each program runs under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Replays a recording of a real program (tests/data/recordings/NAME) from its initial maps:
 #   replay.sh MMLAB RECDIR [--forks]
 # Every result of the log must match (exit status 0, no message), and the maps at the end

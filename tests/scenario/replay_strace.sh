@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Replays the host strace's logs of a real program (tests/data/strace-logs/NAME, made by its
 # record.sh) from the initial maps mmlab record took of the same program:
 #   replay_strace.sh MMLAB RECDIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Strips the results of the memory calls from a recording's log and runs it: `mmlab run`
 # must print the log back byte for byte (results recomputed, padded as strace pads them).
 #   roundtrip.sh MMLAB RECDIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # same_files.sh RECDIR: exit 0 when every file the recording's maps name exists here with the
 # device and inode the maps give, else print the first that does not and exit 77 (ctest's skip).
 # A replay opens the host's files by path and shows their identity, so a recording replays

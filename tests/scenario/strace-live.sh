@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Traces real programs with the host's strace in each output form mmlab reads and runs the
 # logs: `mmlab run` must find no malformed line and no argument it cannot evaluate (no
 # FILE:LINE:COL message, exit status not 2). Results may differ: the logs start from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmocka checks shared by the maple tree tests: the validator with a dump on failure, the tree
  * compared range by range with the reference model (maple_ref.h), and a store into both.

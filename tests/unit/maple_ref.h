@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Reference model of a maple tree for differential tests: a sorted array of non-overlapping
  * non-NULL ranges, with every query answered by the obvious linear rule. Slow and simple on

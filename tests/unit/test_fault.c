@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The fault layer through the public API: zero page, anonymous faults, COW and exclusive reuse
  * after fork, MADV_DONTNEED/FREE/POPULATE, MAP_POPULATE, mlock, mincore, stack growth and its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Randomized data-integrity workload for the fault layer: a family of tasks made by fork and
  * CLONE_VM threads writes bytes, zaps with MADV_DONTNEED, marks MADV_FREE, changes protections

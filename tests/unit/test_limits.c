@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Resource limits, credentials and overcommit against the host kernel. Each case is a short
  * sequence of calls - getrlimit/setrlimit/prlimit64, set*id, capget/capset, PR_SET_KEEPCAPS,

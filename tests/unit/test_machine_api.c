@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The public machine API as a user sees it: argument validation with Linux's errnos, a bare
  * address space mapped, written, read, protected and unmapped through the MMU, -ENOMEM that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * madvise, guard regions, MAP_DROPPABLE and mseal against the host kernel. Every advice value
  * 0..127, with lengths 0 and one page, on each kind of VMA (private anonymous untouched and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Randomized differential test of the maple tree against maple_ref.h: 10^6 mixed operations
  * (stores of random, spanning, VMA-like and edge-of-space ranges, erases, inserts, iterator

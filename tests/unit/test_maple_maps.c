@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Regression sequences shaped like real address spaces: the VMA boundaries of a few programs
  * on the development machine (tests/data/maps_*.txt, captured from /proc/PID/maps of cat,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Readers that never block: reader threads look up, find and iterate continuously under
  * rcu_read_lock() while one writer churns (inserts, erases, exact-range replacements, erases

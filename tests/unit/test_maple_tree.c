@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Maple tree edge cases and fault injection: empty tree, one entry, index 0 and ULONG_MAX,
  * the full range, touching ranges, splits, stores spanning many leaves, erasing everything

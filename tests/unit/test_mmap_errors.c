@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Every errno path of mmap, munmap, mprotect, mremap, madvise, mlock/mlock2/mlockall and msync,
  * each as a named case run twice: natively on the host kernel (raw system calls, in a window

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The software MMU and its TLB: translation, accessed/dirty bits, access-kind checks, faults
  * and the handler's retry, byte copies across pages, protection keys, and stale-TLB tests

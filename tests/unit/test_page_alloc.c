@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The buddy allocator: split and coalesce, exhaustion and recovery, the zero page, fault
  * injection, and long random sequences checked against a counting model and the validator.

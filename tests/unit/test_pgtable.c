@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Page tables: map/unmap/protect over ranges that cross PMD and PUD boundaries, the freeing
  * of empty tables (and the keeping of tables a neighbour may share), refusal of kernel-half

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Memory protection keys on a machine whose CPUs have PKU (the default), through the public
  * API. The host has no PKU, so nothing here can be compared with it: every expected value is

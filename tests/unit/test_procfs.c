@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The /proc texts of src/mm/procfs.c and proc_stat.c through the public API: smaps of a
  * hand-built layout against the text Linux 6.x prints for it (expected figures derived by hand

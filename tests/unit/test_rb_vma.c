@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The pre-maple VMA tree bench_maple measures as a baseline (bench/rb_vma.c): random inserts,
  * removes and start moves on a few hundred VMAs, checking after each one the VMA list, every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* The strace-syntax scenario reader: lines, joins, results, values, errors, evaluation. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* Argument parsers of the public API. */
 #include <setjmp.h>
 #include <stdarg.h>

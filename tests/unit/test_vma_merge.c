@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * VMA merge and split, white-box, after the cases Linux's tools/testing/vma/vma.c asserts
  * (written anew): a new range merging with neither, prev, next or both neighbours; special

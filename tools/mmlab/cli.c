@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Option parsing for mmlab's subcommands (see cli.h): the option table becomes getopt_long's
  * long-option array and short-option string, so adding an option is adding a table entry.

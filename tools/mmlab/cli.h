@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Command-line options of mmlab's subcommands: one table entry per option, parsed with
  * getopt_long (--opt VALUE, --opt=VALUE, short forms, option bundling) and printed by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The mmlab command's subcommands; each returns the process exit status. */
 #ifndef MMLAB_TOOL_COMMANDS_H
 #define MMLAB_TOOL_COMMANDS_H

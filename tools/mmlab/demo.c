@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * `mmlab demo`: the machine at work without any VMA layer. Maps pages into a bare address
  * space, writes and reads them through the MMU from two CPU contexts, shows a protection fault

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The mmlab command: dispatches to its subcommands (`mmlab help CMD` is `mmlab CMD --help`).
  * Uses only include/mmlab.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mmlab record -o DIR -- CMD ARGS...: runs CMD under ptrace with address randomization off and
  * writes DIR/trace.strace (a "# machine:" line describing the host, then its memory and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mmlab record: a small ptrace tracer that writes a program's memory and process system calls
  * in strace -f -y syntax (a scenario), plus /proc/PID/maps snapshots after execve and at exit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Per-syscall printers of mmlab record: each prints one x86_64 memory or process system call
  * exactly as strace 6.1 prints it under -f -y (strace's src/mem.c, clone.c, wait.c, execve.c,

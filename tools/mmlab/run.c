@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * `mmlab run [OPTIONS] SCENARIO...|-`: executes a scenario (see scenario.h) against mmlab
  * tasks. The input streams: each line is read, parsed, run and freed before the next, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * `mmlab run`: executes a scenario (an strace log, see scenario.h) against mmlab's tasks through
  * include/mmlab.h alone. run.c is the driver (options, line order, output, progress and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The calls `mmlab run` knows (see run.h): one table entry per system call, with its argument
  * count and a handler that evaluates the arguments and calls include/mmlab.h, and one per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The runner's resource-limit and credential calls (see run.h): getrlimit, setrlimit,
  * prlimit64, the set*id calls and their get*id counterparts, capget, capset and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The machine a scenario runs on: the "# machine: ram=SIZE swap=SIZE overcommit=MODE
  * overcommit_ratio=N|overcommit_kbytes=N mmap_min_addr=N pku=yes|no uid=UID gid=GID

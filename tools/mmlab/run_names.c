@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The names of Linux's system calls on x86-64 (its own and the i386 ones strace shows for
  * 32-bit tasks), taken from the kernel's syscall_64.tbl and syscall_32.tbl as installed in

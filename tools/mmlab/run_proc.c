@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The processes of a scenario (see run.h): which mmlab task each pid of the log names, and
  * which host file each fd of the log stands for. strace prints a pid per line and an fd with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Growable text buffer (see sbuf.h). Allocation failure is sticky and reported through
  * sbuf->oom rather than by aborting, so a caller can turn it into -ENOMEM.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A growable text buffer for building strace-style lines and error messages. It plays the role
  * of strace's per-tcb output stream (tprintf and friends in strace's src/strace.c); it leaves out

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Reader of the scenario language (see scenario.h): line classification, the leader strace
  * puts before a line ("[pid N]" or "N " prefixes, -t/-tt/-ttt/-r timestamps), strace's own

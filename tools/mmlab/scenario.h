@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The scenario language: strace's own output syntax (strace -f -y), one call per line, plus a
  * few pseudo-calls (maps(), touch(), peek() ...) that inspect or poke the emulated address

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Whole-text loading and evaluation for the scenario reader (see scenario.h): scenario_parse()
  * runs sc_parser_feed() over every line and collects records and FILE:LINE:COL errors, and

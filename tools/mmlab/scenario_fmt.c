@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Output side of the scenario language: results, strings and values printed as strace prints
  * them (strace's src/syscall.c syscall_exiting_trace() for results, src/util.c string_quote()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The lexer the scenario reader's files share (scenario.c reads lines and records,
  * scenario_value.c reads values): the text of one line, or of a call joined from its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The value syntax of the scenario language (see scenario.h): numbers, strace's quoted
  * strings, -y/-yy fd decorations, symbols, calls, arrays, structs and C's operators, read by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Symbol tables of the strace text format and strace's printing rules for them (see
  * strace_flags.h). Values are x86_64 Linux's, checked against /usr/include and the kernel's

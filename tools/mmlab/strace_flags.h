@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Symbol tables of the strace text format: the names strace prints for memory and process
  * syscall arguments (PROT_*, MAP_*, MREMAP_*, MADV_*, CLONE_*, signals, si_codes, errnos...)
