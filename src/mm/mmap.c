@@ -98,93 +98,111 @@ void arch_pick_mmap_layout(struct task *tsk)
 	}
 }
 
+/*
+ * One request to the gap search (the kernel's vm_unmapped_area_info): @length bytes inside
+ * [low_limit, high_limit) at an address congruent to align_offset modulo align_mask + 1.
+ */
 struct vm_unmapped_area_info {
-	bool topdown;
-	unsigned long length;
-	unsigned long low_limit, high_limit;
-	unsigned long align_mask, align_offset;
-	unsigned long start_gap;
+	bool topdown;			/* The highest fit instead of the lowest */
+	unsigned long length;		/* Bytes, a multiple of the page size */
+	unsigned long low_limit;	/* The mapping starts at or above this address */
+	unsigned long high_limit;	/* and ends at or below this one */
+	unsigned long align_mask;	/* An alignment minus one; 0 for page alignment */
+	unsigned long align_offset;	/* The address's wanted remainder under align_mask */
 };
 
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
 /*
- * The lowest fit in [low_limit, high_limit): mas_empty_area() finds a free range of length
- * (padded for alignment and a start gap); the VMAs around it are then checked for their own
- * guard gaps (a VM_GROWSDOWN VMA above wants stack_guard_gap below it), and the search
- * restarts above an offender, as the kernel's unmapped_area() does.
+ * Where a mapping goes inside the free range [lo, hi): as low as the alignment allows, or
+ * top-down as high. The search asked the tree for length + align_mask bytes, so moving to
+ * the aligned address never leaves the range.
  */
-static unsigned long unmapped_area(struct mm_struct *mm, struct vm_unmapped_area_info *info)
+static unsigned long gap_candidate(const struct vm_unmapped_area_info *info, unsigned long lo,
+				   unsigned long hi)
 {
-	unsigned long length = info->length + info->align_mask + info->start_gap;
-	unsigned long low_limit = max(info->low_limit, mm->mmap_min_addr), gap;
-	struct vm_area_struct *tmp;
-	VMA_ITERATOR(vmi, mm, 0);
+	unsigned long top;
 
-	if (length < info->length)
-		return -ENOMEM;
-retry:
-	if (low_limit >= info->high_limit ||
-	    mas_empty_area(&vmi.mas, low_limit, info->high_limit - 1, length))
-		return -ENOMEM;
-	gap = vmi.mas.index + info->start_gap;
-	gap += (info->align_offset - gap) & info->align_mask;
-	tmp = vma_next(&vmi);
-	if (tmp && (tmp->vm_flags & VM_STARTGAP_FLAGS)) {
-		if (vm_start_gap(tmp) < gap + length - 1) {
-			low_limit = tmp->vm_end;
-			vma_iter_set(&vmi, 0);
-			goto retry;
-		}
-	} else {
-		tmp = tmp ? vma_prev(&vmi) : mt_prev(&mm->mm_mt, gap, 0);
-		if (tmp && vm_end_gap(tmp) > gap) {
-			low_limit = vm_end_gap(tmp);
-			vma_iter_set(&vmi, 0);
-			goto retry;
-		}
-	}
-	return gap;
+	if (!info->topdown)
+		return lo + ((info->align_offset - lo) & info->align_mask);
+	top = hi - info->length;
+	return top - ((top - info->align_offset) & info->align_mask);
 }
 
-/* The highest fit, searching down from high_limit (unmapped_area_topdown). */
+/*
+ * The tree knows free ranges, not guard gaps: the VMA right above the range @mas found
+ * may want room below it (a VM_GROWSDOWN stack keeps stack_guard_gap free). Returns that
+ * VMA when its guard gap starts below @reach, else NULL. The VMA below the range needs no
+ * look: without VM_GROWSUP (x86 has none) its vm_end_gap() is its vm_end, which the free
+ * range already starts at or above.
+ */
+static struct vm_area_struct *gap_guard_conflict(struct ma_state *mas, unsigned long reach)
+{
+	struct vm_area_struct *above = mas_find(mas, ULONG_MAX);
+
+	if (!above || !(above->vm_flags & VM_STARTGAP_FLAGS))
+		return NULL;
+	return vm_start_gap(above) < reach ? above : NULL;
+}
+
+/*
+ * unmapped_area - the lowest address for @info. Each round asks the maple tree for the
+ * lowest free range of the padded length in the window; when a stack's guard gap above it
+ * is in the way, the window's floor moves past that stack and the tree is asked again.
+ * Return: the address, or -ENOMEM when nothing fits.
+ */
+static unsigned long unmapped_area(struct mm_struct *mm, const struct vm_unmapped_area_info *info)
+{
+	unsigned long need = info->length + info->align_mask;
+	unsigned long floor = max(info->low_limit, mm->mmap_min_addr);
+	MA_STATE(mas, &mm->mm_mt, 0, 0);
+
+	if (need < info->length) /* the padding wrapped around */
+		return -ENOMEM;
+	while (floor < info->high_limit) {
+		struct vm_area_struct *stack;
+		unsigned long addr;
+
+		if (mas_empty_area(&mas, floor, info->high_limit - 1, need))
+			break;
+		addr = gap_candidate(info, mas.index, mas.last + 1);
+		stack = gap_guard_conflict(&mas, addr + need - 1);
+		if (!stack)
+			return addr;
+		floor = stack->vm_end;
+	}
+	return -ENOMEM;
+}
+
+/*
+ * unmapped_area_topdown - the highest address for @info: the mirror of unmapped_area(),
+ * whose window loses its top part, down to the obstructing stack's guard gap, each round.
+ */
 static unsigned long unmapped_area_topdown(struct mm_struct *mm,
-					   struct vm_unmapped_area_info *info)
+					   const struct vm_unmapped_area_info *info)
 {
-	unsigned long length = info->length + info->align_mask + info->start_gap;
-	unsigned long low_limit = max(info->low_limit, mm->mmap_min_addr);
-	unsigned long high_limit = info->high_limit, gap, gap_end;
-	struct vm_area_struct *tmp;
-	VMA_ITERATOR(vmi, mm, 0);
+	unsigned long need = info->length + info->align_mask;
+	unsigned long floor = max(info->low_limit, mm->mmap_min_addr), ceiling = info->high_limit;
+	struct vm_area_struct *stack;
+	MA_STATE(mas, &mm->mm_mt, 0, 0);
 
-	if (length < info->length)
+	if (need < info->length)
 		return -ENOMEM;
-retry:
-	if (low_limit >= high_limit ||
-	    mas_empty_area_rev(&vmi.mas, low_limit, high_limit - 1, length))
-		return -ENOMEM;
-	gap_end = vmi.mas.last + 1;
-	gap = gap_end - info->length;
-	gap -= (gap - info->align_offset) & info->align_mask;
-	tmp = vma_next(&vmi);
-	if (tmp && (tmp->vm_flags & VM_STARTGAP_FLAGS)) {
-		if (vm_start_gap(tmp) < gap_end) {
-			high_limit = vm_start_gap(tmp);
-			vma_iter_set(&vmi, 0);
-			goto retry;
-		}
-	} else {
-		tmp = tmp ? vma_prev(&vmi) : mt_prev(&mm->mm_mt, gap, 0);
-		if (tmp && vm_end_gap(tmp) > gap) {
-			high_limit = tmp->vm_start;
-			vma_iter_set(&vmi, 0);
-			goto retry;
-		}
+	for (; floor < ceiling; ceiling = vm_start_gap(stack)) {
+		unsigned long free_end;
+
+		if (mas_empty_area_rev(&mas, floor, ceiling - 1, need))
+			break;
+		free_end = mas.last + 1;
+		stack = gap_guard_conflict(&mas, free_end);
+		if (!stack)
+			return gap_candidate(info, mas.index, free_end);
 	}
-	return gap;
+	return -ENOMEM;
 }
 
-static unsigned long vm_unmapped_area(struct mm_struct *mm, struct vm_unmapped_area_info *info)
+static unsigned long vm_unmapped_area(struct mm_struct *mm,
+				      const struct vm_unmapped_area_info *info)
 {
 	return info->topdown ? unmapped_area_topdown(mm, info) : unmapped_area(mm, info);
 }
@@ -381,30 +399,22 @@ bool mlock_future_ok(struct task *tsk, vm_flags_t flags, unsigned long bytes)
 	return locked <= limit;
 }
 
+/*
+ * Pages of [addr, end) in VMAs that have every flag of @need (0: all VMAs): what a new
+ * mapping there replaces, for the address-space limit (0) and for the overcommit charge,
+ * which passes from the replaced VM_ACCOUNT pages to the new mapping.
+ */
 static unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long addr,
-					   unsigned long end)
+					   unsigned long end, vm_flags_t need)
 {
-	unsigned long n = 0;
 	struct vm_area_struct *vma;
+	unsigned long pages = 0;
+	VMA_ITERATOR(vmi, mm, addr);
 
-	for (vma = find_vma_intersection(mm, addr, end); vma && vma->vm_start < end;
-	     vma = vma_next_of(mm, vma))
-		n += (min(end, vma->vm_end) - max(addr, vma->vm_start)) >> PAGE_SHIFT;
-	return n;
-}
-
-/* Pages of [addr, end) already charged (VM_ACCOUNT): their charge passes to a new mapping. */
-static unsigned long count_accounted_pages(struct mm_struct *mm, unsigned long addr,
-					   unsigned long end)
-{
-	unsigned long n = 0;
-	struct vm_area_struct *vma;
-
-	for (vma = find_vma_intersection(mm, addr, end); vma && vma->vm_start < end;
-	     vma = vma_next_of(mm, vma))
-		if (vma->vm_flags & VM_ACCOUNT)
-			n += (min(end, vma->vm_end) - max(addr, vma->vm_start)) >> PAGE_SHIFT;
-	return n;
+	for_each_vma_range(vmi, vma, end)
+		if ((vma->vm_flags & need) == need)
+			pages += (min(end, vma->vm_end) - max(addr, vma->vm_start)) >> PAGE_SHIFT;
+	return pages;
 }
 
 /**
@@ -456,7 +466,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	if (map_deny_write_exec(mm, vm_flags, vm_flags))
 		return -EACCES; /* mmap_region: before anything is unmapped */
 	if (!may_expand_vm(tsk, vm_flags, pglen) &&
-	    !may_expand_vm(tsk, vm_flags, pglen - count_vma_pages_range(mm, addr, end)))
+	    !may_expand_vm(tsk, vm_flags, pglen - count_vma_pages_range(mm, addr, end, 0)))
 		return -ENOMEM;
 	/*
 	 * Private writable memory is charged against overcommit (accountable_mapping), less
@@ -465,7 +475,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 	 */
 	vma = find_vma_intersection(mm, addr, end);
 	if (!mmap_err && (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE) {
-		unsigned long old = vma ? count_accounted_pages(mm, addr, end) : 0;
+		unsigned long old = vma ? count_vma_pages_range(mm, addr, end, VM_ACCOUNT) : 0;
 
 		if (security_vm_enough_memory_mm(tsk, mm, (long)(pglen - old)))
 			return -ENOMEM;
@@ -564,6 +574,7 @@ static vm_flags_t calc_vm_flag_bits(unsigned long flags)
 	       (flags & MAP_SYNC ? VM_SYNC : 0) | (flags & MAP_STACK ? VM_NOHUGEPAGE : 0);
 }
 
+/* A hint below vm.mmap_min_addr is moved up to it rather than refused: it is only a hint. */
 static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 {
 	hint &= PAGE_MASK;
@@ -572,136 +583,209 @@ static unsigned long round_hint_to_min(struct mm_struct *mm, unsigned long hint)
 	return hint;
 }
 
-/* do_mmap()'s checks of the file against the mapping type; updates *vm_flags. */
-static long mmap_check_file(struct file *file, unsigned long flags, unsigned long prot,
-			    pgoff_t pgoff, unsigned long len, vm_flags_t *vm_flags)
-{
-	/* file_mmap_size_max(): MAX_LFS_FILESIZE for regular files, block devices and
-	 * sockets, else the whole range */
-	bool lfs = file->regular || S_ISBLK(file->i_mode) || S_ISSOCK(file->i_mode);
-	unsigned long maxsize = (lfs ? 0x7fffffffffffffffUL : ULONG_MAX) - len;
+/*
+ * One mmap(2) call on its way through do_mmap(): each stage reads what the earlier ones
+ * settled, fills in its own part and returns 0 or the errno the call fails with. Callers
+ * see the stages' order in which errno wins when several apply, so it is the kernel's.
+ */
+struct mmap_request {
+	struct task *tsk;
+	struct file *file;		/* NULL for anonymous memory */
+	unsigned long addr;		/* The hint, then the address chosen */
+	unsigned long len;		/* Bytes; page-aligned once checked */
+	unsigned long prot;		/* PROT_* */
+	unsigned long flags;		/* MAP_*; MAP_FIXED_NOREPLACE adds MAP_FIXED */
+	pgoff_t pgoff;			/* File offset in pages; anonymous memory gets its own */
+	vm_flags_t vm_flags;		/* The new VMA's flags, built up stage by stage */
+	int mmap_err;			/* The file's ->mmap verdict: 0, or its errno */
+};
 
-	if (pgoff > maxsize >> PAGE_SHIFT)
-		return -EOVERFLOW;
-	switch (flags & MAP_TYPE_MASK) {
-	case MAP_SHARED:
-		flags &= LEGACY_MAP_MASK;
-		/* fallthrough */
-	case MAP_SHARED_VALIDATE:
-		if (flags & ~LEGACY_MAP_MASK)
-			return -EOPNOTSUPP;
-		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
-			return -EACCES;
-		if (file->append && (file->f_mode & FMODE_WRITE))
-			return -EACCES;
-		*vm_flags |= VM_SHARED | VM_MAYSHARE;
-		if (!(file->f_mode & FMODE_WRITE))
-			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
-		/* fallthrough */
-	case MAP_PRIVATE:
-		if (!(file->f_mode & FMODE_READ))
-			return -EACCES;
-		if (file->noexec) {
-			if (*vm_flags & VM_EXEC)
-				return -EPERM;
-			*vm_flags &= ~VM_MAYEXEC;
-		}
-		if (file->f_mmap == FILE_MMAP_NONE)
-			return -ENODEV;
-		if (*vm_flags & VM_GROWSDOWN)
-			return -EINVAL;
-		return 0;
-	default:
+/* The length and offset the request can have at all, whatever is mapped already. */
+static int mmap_check_range(struct mmap_request *req)
+{
+	struct mm_struct *mm = req->tsk->mm;
+	pgoff_t last_pgoff;
+
+	if (!req->len)
 		return -EINVAL;
-	}
+	if (req->flags & MAP_FIXED_NOREPLACE)
+		req->flags |= MAP_FIXED;
+	if (!(req->flags & MAP_FIXED))
+		req->addr = round_hint_to_min(mm, req->addr);
+	req->len = PAGE_ALIGN(req->len);
+	if (!req->len)
+		return -ENOMEM; /* within a page of the top of the address space */
+	if (__builtin_add_overflow(req->pgoff, req->len >> PAGE_SHIFT, &last_pgoff))
+		return -EOVERFLOW;
+	return mm->map_count > mm->max_map_count ? -ENOMEM : 0;
+}
+
+/* The VMA flags the protection and the MAP_ flags ask for, before the type adds its own. */
+static int mmap_calc_vm_flags(struct mmap_request *req)
+{
+	struct task *tsk = req->tsk;
+
+	req->vm_flags = calc_vm_prot_bits(req->prot) | calc_vm_flag_bits(req->flags) |
+			tsk->mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	/* PROT_EXEC alone: the execute-only key, taken even if the mapping then fails. */
+	if (req->prot == PROT_EXEC)
+		req->vm_flags |= pkey_vm_flags(max(execute_only_pkey(tsk), 0));
+	return 0;
+}
+
+/* Where the mapping goes; MAP_FIXED_NOREPLACE refuses a place that is not free. */
+static int mmap_place(struct mmap_request *req)
+{
+	unsigned long addr = get_unmapped_area(req->tsk, req->file, req->addr, req->len,
+					       req->pgoff, req->flags, req->vm_flags);
+
+	if (IS_ERR_VALUE(addr))
+		return (int)(long)addr;
+	req->addr = addr;
+	if (!(req->flags & MAP_FIXED_NOREPLACE))
+		return 0;
+	return find_vma_intersection(req->tsk->mm, addr, addr + req->len) ? -EEXIST : 0;
+}
+
+/* MAP_LOCKED and a VM_LOCKED default against RLIMIT_MEMLOCK. */
+static int mmap_check_mlock(struct mmap_request *req)
+{
+	struct task *tsk = req->tsk;
+	bool can_lock = capable(tsk, CAP_IPC_LOCK) || task_rlimit(tsk, RLIMIT_MEMLOCK) != 0;
+
+	if ((req->flags & MAP_LOCKED) && !can_lock)
+		return -EPERM; /* can_do_mlock() */
+	return mlock_future_ok(tsk, req->vm_flags, req->len) ? 0 : -EAGAIN;
 }
 
 /*
- * do_mmap - mmap(2) after the fd lookup. Returns the address or -errno; *populate is the
- * length MAP_POPULATE/MAP_LOCKED would fault in (faulting is the fault layer's job).
+ * file_mmap_ok(): the offset of the mapping's last byte must fit the file's size limit,
+ * MAX_LFS_FILESIZE for regular files, block devices and sockets (and hugetlbfs).
+ */
+static bool mmap_offset_fits(pgoff_t pgoff, unsigned long len, bool lfs)
+{
+	unsigned long limit = lfs ? 0x7fffffffffffffffUL : ULONG_MAX;
+
+	return pgoff <= (limit - len) >> PAGE_SHIFT;
+}
+
+/*
+ * A file mapping: the open mode must allow what the type and protection ask for. Shared
+ * mappings of a file opened read-only stay read-only for good (no VM_MAYWRITE), so
+ * mprotect cannot make them writable later.
+ */
+static int mmap_file_type(struct mmap_request *req)
+{
+	struct file *file = req->file;
+	unsigned long type = req->flags & MAP_TYPE_MASK;
+	bool writer = file->f_mode & FMODE_WRITE;
+
+	if (!mmap_offset_fits(req->pgoff, req->len,
+			      file->regular || S_ISBLK(file->i_mode) || S_ISSOCK(file->i_mode)))
+		return -EOVERFLOW;
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type != MAP_PRIVATE) {
+		/* Only MAP_SHARED_VALIDATE refuses flags it does not know. */
+		if (type == MAP_SHARED_VALIDATE && (req->flags & ~LEGACY_MAP_MASK))
+			return -EOPNOTSUPP;
+		if (writer ? file->append : (req->prot & PROT_WRITE) != 0)
+			return -EACCES;
+		req->vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!writer)
+			req->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	}
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	if (file->noexec && (req->vm_flags & VM_EXEC))
+		return -EPERM;
+	if (file->noexec)
+		req->vm_flags &= ~VM_MAYEXEC;
+	if (file->f_mmap == FILE_MMAP_NONE)
+		return -ENODEV;
+	if (req->vm_flags & VM_GROWSDOWN)
+		return -EINVAL;
+	/* procfs entries without an mmap of their own (proc_reg_mmap), kernfs files */
+	if (file->f_mmap == FILE_MMAP_EIO)
+		req->mmap_err = -EIO;
+	else if (file->f_mmap == FILE_MMAP_KERNFS)
+		req->mmap_err = -ENODEV;
+	return 0;
+}
+
+/* MAP_HUGETLB maps a hugetlbfs file (ksys_mmap set up its ->mmap verdict). */
+static int mmap_hugetlb_type(struct mmap_request *req)
+{
+	if (!mmap_offset_fits(req->pgoff, req->len, true))
+		return -EOVERFLOW;
+	/* hugetlbfs knows shared and private mappings; MAP_DROPPABLE is neither */
+	if ((req->flags & MAP_TYPE_MASK) == MAP_DROPPABLE_TYPE || (req->vm_flags & VM_GROWSDOWN))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Anonymous memory. A shared mapping is a shmem object of its own, offset 0; private
+ * memory takes its address's page number as offset, so that neighbours mapped apart can
+ * merge. 6.11's MAP_DROPPABLE is private memory reclaim may drop even when dirty: never
+ * locked, a stack, reserved, copied by fork or dumped.
+ */
+static int mmap_anon_type(struct mmap_request *req)
+{
+	unsigned long type = req->flags & MAP_TYPE_MASK;
+	bool stack = req->vm_flags & VM_GROWSDOWN;
+
+	if (type == MAP_SHARED && !stack) {
+		req->vm_flags |= VM_SHARED | VM_MAYSHARE;
+		req->pgoff = 0;
+		return 0;
+	}
+	if (type == MAP_DROPPABLE_TYPE && !stack && !(req->flags & MAP_LOCKED))
+		req->vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+	else if (type != MAP_PRIVATE)
+		return -EINVAL;
+	req->pgoff = req->addr >> PAGE_SHIFT;
+	return 0;
+}
+
+/* The mapping type and what the object behind it allows. */
+static int mmap_check_type(struct mmap_request *req)
+{
+	if (req->file)
+		return mmap_file_type(req);
+	return req->mmap_err ? mmap_hugetlb_type(req) : mmap_anon_type(req);
+}
+
+/*
+ * do_mmap - mmap(2) after the fd lookup: the request passes the stages in turn, then
+ * __mmap_region() maps it. Faulting the range in (MAP_POPULATE, MAP_LOCKED) is the
+ * caller's decision, taken from the flags alone (task.c's mmap_wants_populate).
+ * Return: the address or a negative errno.
  */
 static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, unsigned long len,
 		    unsigned long prot, unsigned long flags, pgoff_t pgoff, int mmap_err)
 {
-	struct mm_struct *mm = tsk->mm;
-	vm_flags_t vm_flags;
-	long err;
+	static int (*const stages[])(struct mmap_request *) = {
+		mmap_check_range, mmap_calc_vm_flags, mmap_place, mmap_check_mlock,
+		mmap_check_type,
+	};
+	struct mmap_request req = {
+		.tsk = tsk, .file = file, .addr = addr, .len = len, .prot = prot,
+		.flags = flags, .pgoff = pgoff, .mmap_err = mmap_err,
+	};
 
-	if (!len)
-		return -EINVAL;
-	if (flags & MAP_FIXED_NOREPLACE)
-		flags |= MAP_FIXED;
-	if (!(flags & MAP_FIXED))
-		addr = round_hint_to_min(mm, addr);
-	len = PAGE_ALIGN(len);
-	if (!len)
-		return -ENOMEM;
-	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
-		return -EOVERFLOW;
-	if (mm->map_count > mm->max_map_count)
-		return -ENOMEM;
-	vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags) | mm->def_flags |
-		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	/* PROT_EXEC alone: the execute-only key, taken even if the mapping then fails. */
-	if (prot == PROT_EXEC)
-		vm_flags |= pkey_vm_flags(max(execute_only_pkey(tsk), 0));
-	addr = get_unmapped_area(tsk, file, addr, len, pgoff, flags, vm_flags);
-	if (IS_ERR_VALUE(addr))
-		return (long)addr;
-	if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
-		return -EEXIST;
-	/* can_do_mlock: with RLIMIT_MEMLOCK 0 and no CAP_IPC_LOCK, MAP_LOCKED is refused */
-	if ((flags & MAP_LOCKED) && !capable(tsk, CAP_IPC_LOCK) &&
-	    task_rlimit(tsk, RLIMIT_MEMLOCK) == 0)
-		return -EPERM;
-	if (!mlock_future_ok(tsk, vm_flags, len))
-		return -EAGAIN;
-	if (file) {
-		err = mmap_check_file(file, flags, prot, pgoff, len, &vm_flags);
+	for (size_t i = 0; i < ARRAY_SIZE(stages); i++) {
+		int err = stages[i](&req);
+
 		if (err)
 			return err;
-		/* procfs entries without an mmap of their own (proc_reg_mmap), kernfs files */
-		if (file->f_mmap == FILE_MMAP_EIO)
-			mmap_err = -EIO;
-		else if (file->f_mmap == FILE_MMAP_KERNFS)
-			mmap_err = -ENODEV;
-	} else if (mmap_err) {
-		/* MAP_HUGETLB maps a hugetlbfs file: file_mmap_ok(), then no VM_GROWSDOWN */
-		if (pgoff > (0x7fffffffffffffffUL - len) >> PAGE_SHIFT)
-			return -EOVERFLOW;
-		/* the hugetlbfs file's mapping types: MAP_DROPPABLE is not one */
-		if ((flags & MAP_TYPE_MASK) == MAP_DROPPABLE_TYPE)
-			return -EINVAL;
-		if (vm_flags & VM_GROWSDOWN)
-			return -EINVAL;
-	} else {
-		switch (flags & MAP_TYPE_MASK) {
-		case MAP_SHARED:
-			if (vm_flags & VM_GROWSDOWN)
-				return -EINVAL;
-			pgoff = 0;
-			vm_flags |= VM_SHARED | VM_MAYSHARE;
-			break;
-		case MAP_DROPPABLE_TYPE:
-			/*
-			 * 6.11's MAP_DROPPABLE: private anonymous memory reclaim may drop even when
-			 * dirty, so never locked, a stack, reserved, copied by fork or dumped.
-			 */
-			if ((flags & MAP_LOCKED) || (vm_flags & VM_GROWSDOWN))
-				return -EINVAL;
-			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
-			/* fallthrough */
-		case MAP_PRIVATE:
-			pgoff = addr >> PAGE_SHIFT;
-			break;
-		default:
-			return -EINVAL;
-		}
 	}
 	/* MAP_NORESERVE is honoured unless vm.overcommit_memory is 2 (never overcommit). */
-	if ((flags & MAP_NORESERVE) && mm->machine->commit.overcommit_memory != OVERCOMMIT_NEVER)
-		vm_flags |= VM_NORESERVE;
-	return (long)__mmap_region(tsk, file, addr, len, vm_flags, pgoff, mmap_err);
+	if ((req.flags & MAP_NORESERVE) &&
+	    tsk->mm->machine->commit.overcommit_memory != OVERCOMMIT_NEVER)
+		req.vm_flags |= VM_NORESERVE;
+	return (long)__mmap_region(tsk, req.file, req.addr, req.len, req.vm_flags, req.pgoff,
+				   req.mmap_err);
 }
 
 /**

@@ -21,37 +21,80 @@
 
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
+/* The file offset, in pages, at which @vma maps @addr. */
+static pgoff_t vma_addr_pgoff(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+}
+
+/*
+ * Whether mremap may take [addr, addr + old_len) out of @vma at all, growing or not. A
+ * private mapping "duplicated" with old_len 0 would be a fresh, unrelated mapping, so
+ * only shared ones may; VM_DONTEXPAND and VM_PFNMAP ranges cannot be left behind empty.
+ */
+static int mremap_check_source(const struct vm_area_struct *vma, unsigned long addr,
+			       unsigned long old_len, unsigned long flags)
+{
+	vm_flags_t f = vma->vm_flags;
+
+	if (vma_is_sealed(vma))
+		return -EPERM;
+	if (!old_len && !(f & (VM_SHARED | VM_MAYSHARE)))
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) && (f & (VM_DONTEXPAND | VM_PFNMAP)))
+		return -EINVAL;
+	return old_len > vma->vm_end - addr ? -EFAULT : 0; /* one VMA only */
+}
+
+/*
+ * Whether the range may become @new_len bytes, @old_len of which it has now: its file
+ * offsets must not wrap, the VMA must allow growth, and the task's limits must allow
+ * the extra bytes (locked, and in the address space).
+ */
+static int mremap_check_growth(struct task *tsk, const struct vm_area_struct *vma,
+			       unsigned long addr, unsigned long old_len, unsigned long new_len)
+{
+	unsigned long extra = new_len - old_len;
+	pgoff_t end;
+
+	if (__builtin_add_overflow(vma_addr_pgoff(vma, addr), new_len >> PAGE_SHIFT, &end))
+		return -EINVAL;
+	if (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
+		return -EFAULT;
+	if (!mlock_future_ok(tsk, vma->vm_flags, extra))
+		return -EAGAIN;
+	return may_expand_vm(tsk, vma->vm_flags, extra >> PAGE_SHIFT) ? 0 : -ENOMEM;
+}
+
+/*
+ * vma_to_resize - the VMA holding [@addr, @addr + @old_len), when mremap may turn that
+ * range into @new_len bytes. Growth is checked only when the length changes.
+ * Return: the VMA, or ERR_PTR with -EFAULT (no VMA at @addr, or the range leaves it),
+ * -EPERM (sealed), -EINVAL, -EAGAIN (RLIMIT_MEMLOCK) or -ENOMEM (address-space limits).
+ */
 static struct vm_area_struct *vma_to_resize(struct task *tsk, unsigned long addr,
 					    unsigned long old_len, unsigned long new_len,
 					    unsigned long flags)
 {
-	struct mm_struct *mm = tsk->mm;
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
-	pgoff_t pgoff;
+	struct vm_area_struct *vma = vma_lookup(tsk->mm, addr);
+	int err;
 
 	if (!vma)
 		return ERR_PTR(-EFAULT);
-	if (vma_is_sealed(vma))
-		return ERR_PTR(-EPERM);
-	/* Duplicating a private mapping with old_len 0 makes an unrelated mapping. */
-	if (!old_len && !(vma->vm_flags & (VM_SHARED | VM_MAYSHARE)))
-		return ERR_PTR(-EINVAL);
-	if ((flags & MREMAP_DONTUNMAP) && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
-		return ERR_PTR(-EINVAL);
-	if (old_len > vma->vm_end - addr)
-		return ERR_PTR(-EFAULT);
-	if (new_len == old_len)
-		return vma;
-	pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	if (pgoff + (new_len >> PAGE_SHIFT) < pgoff)
-		return ERR_PTR(-EINVAL);
-	if (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
-		return ERR_PTR(-EFAULT);
-	if (!mlock_future_ok(tsk, vma->vm_flags, new_len - old_len))
-		return ERR_PTR(-EAGAIN);
-	if (!may_expand_vm(tsk, vma->vm_flags, (new_len - old_len) >> PAGE_SHIFT))
-		return ERR_PTR(-ENOMEM);
-	return vma;
+	err = mremap_check_source(vma, addr, old_len, flags);
+	if (!err && new_len != old_len)
+		err = mremap_check_growth(tsk, vma, addr, old_len, new_len);
+	return err ? ERR_PTR(err) : vma;
+}
+
+/* The target range of a move: page-aligned, in the user address space, apart from the source. */
+static int mremap_check_target(unsigned long addr, unsigned long old_len,
+			       unsigned long new_addr, unsigned long new_len)
+{
+	if ((new_addr & ~PAGE_MASK) || new_len > TASK_SIZE_MAX ||
+	    new_addr > TASK_SIZE_MAX - new_len)
+		return -EINVAL;
+	return addr + old_len > new_addr && new_addr + new_len > addr ? -EINVAL : 0;
 }
 
 /* Copies @vma's [addr, addr+len) to @new_addr, merging there when possible (copy_vma). */
@@ -115,7 +158,7 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	if ((vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(tsk, mm, to_account))
 		return -ENOMEM;
 	new_vma = copy_vma(mm, vma, new_addr, new_len,
-			   vma->vm_pgoff + ((old_addr - vma->vm_start) >> PAGE_SHIFT));
+			   vma_addr_pgoff(vma, old_addr));
 	if (!new_vma) {
 		if (vm_flags & VM_ACCOUNT)
 			vm_unacct_memory(mm->machine, to_account);
@@ -161,13 +204,10 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 	unsigned long map_flags = 0, ret;
 	int err;
 
-	if (new_addr & ~PAGE_MASK)
-		return -EINVAL;
-	if (new_len > TASK_SIZE_MAX || new_addr > TASK_SIZE_MAX - new_len)
-		return -EINVAL;
-	if (addr + old_len > new_addr && new_addr + new_len > addr)
-		return -EINVAL;
-	/* 6.18 validates the source VMA before unmapping anything (check_prep_vma). */
+	/*
+	 * sys_mremap() checked the target; each piece of a multi-VMA move lies inside it.
+	 * 6.18 validates the source VMA before unmapping anything (check_prep_vma).
+	 */
 	vma = vma_to_resize(tsk, addr, min(old_len, new_len), new_len, flags);
 	if (IS_ERR(vma) && PTR_ERR(vma) != -ENOMEM && PTR_ERR(vma) != -EAGAIN)
 		return PTR_ERR(vma);
@@ -194,7 +234,7 @@ static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_le
 	if (vma->vm_flags & VM_MAYSHARE)
 		map_flags |= MAP_SHARED;
 	ret = get_unmapped_area(tsk, vma->vm_file, new_addr, new_len,
-				vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT), map_flags, 0);
+				vma_addr_pgoff(vma, addr), map_flags, 0);
 	if (IS_ERR_VALUE(ret))
 		return (long)ret;
 	if (!(flags & MREMAP_FIXED))
@@ -291,12 +331,9 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		return -EINVAL;
 	/* The move target is checked before the source is looked up (check_mremap_params). */
 	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
-		if (new_addr & ~PAGE_MASK)
-			return -EINVAL;
-		if (new_len > TASK_SIZE_MAX || new_addr > TASK_SIZE_MAX - new_len)
-			return -EINVAL;
-		if (addr + old_len > new_addr && new_addr + new_len > addr)
-			return -EINVAL;
+		err = mremap_check_target(addr, old_len, new_addr, new_len);
+		if (err)
+			return err;
 	}
 	if ((flags & MREMAP_FIXED) && old_len == new_len)
 		return remap_move(tsk, addr, old_len, new_addr, flags);
@@ -336,7 +373,7 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		unsigned long map_flags = (vma->vm_flags & VM_MAYSHARE) ? MAP_SHARED : 0;
 		unsigned long na = get_unmapped_area(
 			tsk, vma->vm_file, 0, new_len,
-			vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT), map_flags, 0);
+			vma_addr_pgoff(vma, addr), map_flags, 0);
 
 		if (IS_ERR_VALUE(na))
 			return (long)na;

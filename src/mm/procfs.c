@@ -143,30 +143,28 @@ struct mem_size_stats {
 	uint64_t swap_pss;		/* << PSS_SHIFT */
 };
 
+/*
+ * Adds one page, or the mapping's share of it, to the counters: @pss (<< PSS_SHIFT) to the
+ * Pss totals of its kind, the whole page to the one Rss bucket that describes it. @private:
+ * no other mapping shares the page. A page counts as dirty when its PTE or the page says so.
+ */
 static void smaps_page_accumulate(struct mem_size_stats *mss, const struct page *page,
 				  uint64_t pss, bool dirty, bool locked, bool private)
 {
-	mss->pss += pss;
-	if (PageAnon(page))
-		mss->pss_anon += pss;
-	else if (PageSwapBacked(page))
-		mss->pss_shmem += pss;
+	uint64_t *kind = PageAnon(page)	      ? &mss->pss_anon :
+			 PageSwapBacked(page) ? &mss->pss_shmem : &mss->pss_file;
+	unsigned long *bucket;
+
+	dirty = dirty || PageDirty(page);
+	if (dirty)
+		bucket = private ? &mss->private_dirty : &mss->shared_dirty;
 	else
-		mss->pss_file += pss;
-	if (locked)
-		mss->pss_locked += pss;
-	if (dirty || PageDirty(page)) {
-		mss->pss_dirty += pss;
-		if (private)
-			mss->private_dirty += PAGE_SIZE;
-		else
-			mss->shared_dirty += PAGE_SIZE;
-	} else {
-		if (private)
-			mss->private_clean += PAGE_SIZE;
-		else
-			mss->shared_clean += PAGE_SIZE;
-	}
+		bucket = private ? &mss->private_clean : &mss->shared_clean;
+	*bucket += PAGE_SIZE;
+	mss->pss += pss;
+	*kind += pss;
+	mss->pss_dirty += dirty ? pss : 0;
+	mss->pss_locked += locked ? pss : 0;
 }
 
 /*
@@ -177,24 +175,20 @@ static void smaps_account(struct mem_size_stats *mss, const struct page *page, b
 			  bool dirty, bool locked)
 {
 	uint64_t pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
-	int mapcount;
+	int sharers = page_ref_count(page) == 1 ? 1 : page_mapcount(page);
 
-	if (PageAnon(page)) {
-		mss->anonymous += PAGE_SIZE;
-		if (!PageSwapBacked(page) && !dirty && !PageDirty(page))
-			mss->lazyfree += PAGE_SIZE;
-	}
 	mss->resident += PAGE_SIZE;
 	if (young || PageReferenced(page))
 		mss->referenced += PAGE_SIZE;
-	if (page_ref_count(page) == 1) {
-		smaps_page_accumulate(mss, page, pss, dirty, locked, true);
-		return;
+	if (PageAnon(page)) {
+		mss->anonymous += PAGE_SIZE;
+		/* MADV_FREE cleared SwapBacked: reclaim may drop the page unless it is redirtied */
+		if (!PageSwapBacked(page) && !dirty && !PageDirty(page))
+			mss->lazyfree += PAGE_SIZE;
 	}
-	mapcount = page_mapcount(page);
-	if (mapcount >= 2)
-		pss /= (uint64_t)mapcount;
-	smaps_page_accumulate(mss, page, pss, dirty, locked, mapcount < 2);
+	if (sharers >= 2)
+		pss /= (uint64_t)sharers;
+	smaps_page_accumulate(mss, page, pss, dirty, locked, sharers < 2);
 }
 
 static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)

@@ -52,16 +52,22 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 	return new;
 }
 
-void vm_area_free(struct vm_area_struct *vma)
+/* Drops @vma's references and frees it, without vm_ops->close: for copies never opened. */
+static void __vm_area_free(struct vm_area_struct *vma)
 {
-	if (vma->vm_ops && vma->vm_ops->close)
-		vma->vm_ops->close(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	anon_vma_name_put(vma->anon_name);
 	if (vma->anon_vma)
 		anon_vma_put(vma->anon_vma);
 	free(vma);
+}
+
+void vm_area_free(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	__vm_area_free(vma);
 }
 
 struct file *get_file(struct file *f)
@@ -140,59 +146,61 @@ void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages)
 		mm->data_vm += npages;
 }
 
-/* Drops the references of a vm_area_dup() copy that never entered the tree. */
-static void vm_area_dup_undo(struct vm_area_struct *new)
+/* One side of a split: a VMA's range and the file offset of its start. */
+struct vma_piece {
+	unsigned long start, end;
+	pgoff_t pgoff;
+};
+
+static void vma_take_piece(struct vm_area_struct *vma, const struct vma_piece *piece)
 {
-	if (new->vm_file)
-		fput(new->vm_file);
-	anon_vma_name_put(new->anon_name);
-	if (new->anon_vma)
-		anon_vma_put(new->anon_vma);
-	free(new);
+	vma->vm_start = piece->start;
+	vma->vm_end = piece->end;
+	vma->vm_pgoff = piece->pgoff;
 }
 
 /*
  * __split_vma - cut @vma at @addr into two VMAs; the new one is the lower part when
- * @new_below, else the upper. The new VMA's store into the tree overwrites that part of
- * @vma's range, so the tree changes in one step; @vma's fields follow.
+ * @new_below, else the upper. Skips the map-count limit, which split_vma() checks.
+ *
+ *   vma:  [vm_start      addr      vm_end)   ->   lower | upper   (one becomes the new VMA)
+ *
+ * The new VMA's store overwrites its piece of @vma's range in the tree, so readers see
+ * the split in one step; only then does @vma shrink to the other piece.
  * Return: 0, -ENOMEM, or vm_ops->may_split's refusal; nothing changed on failure.
  */
 static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 		       int new_below)
 {
+	const struct vma_piece lower = { vma->vm_start, addr, vma->vm_pgoff };
+	const struct vma_piece upper = {
+		addr, vma->vm_end, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT)
+	};
+	const struct vm_operations_struct *ops = vma->vm_ops;
 	struct vm_area_struct *new;
 	int err;
 
 	VM_BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end);
-	if (vma->vm_ops && vma->vm_ops->may_split) {
-		err = vma->vm_ops->may_split(vma, addr);
-		if (err)
-			return err;
-	}
+	/* A driver may keep its VMAs whole (may_split): ask before anything changes. */
+	err = ops && ops->may_split ? ops->may_split(vma, addr) : 0;
+	if (err)
+		return err;
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
-	if (new_below) {
-		new->vm_end = addr;
-	} else {
-		new->vm_start = addr;
-		new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-	}
+	vma_take_piece(new, new_below ? &lower : &upper);
 	err = vma_tree_store(mm, new);
-	if (err) {
-		vm_area_dup_undo(new);
-		return err;
-	}
-	if (new_below) {
-		vma->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-		vma->vm_start = addr;
-	} else {
-		vma->vm_end = addr;
-	}
+	if (err)
+		goto free_new;
+	vma_take_piece(vma, new_below ? &upper : &lower);
 	mm->map_count++;
-	if (new->vm_ops && new->vm_ops->open)
-		new->vm_ops->open(new);
+	if (ops && ops->open)
+		ops->open(new);
 	return 0;
+
+free_new:
+	__vm_area_free(new);
+	return err;
 }
 
 /**
@@ -413,6 +421,22 @@ nomem:
 	return NULL;
 }
 
+/*
+ * Splits off the parts of @vma outside [start, end), lower part first, so that @vma is
+ * left covering exactly that range. A failed second split leaves the first one made.
+ */
+static int vma_isolate_range(struct mm_struct *mm, struct vm_area_struct *vma,
+			     unsigned long start, unsigned long end)
+{
+	int err = 0;
+
+	if (start > vma->vm_start)
+		err = split_vma(mm, vma, start, 1);
+	if (!err && end < vma->vm_end)
+		err = split_vma(mm, vma, end, 0);
+	return err;
+}
+
 /**
  * vma_modify - prepare [start, end) of vmg->vma to take new properties: merge it into a
  * neighbour, or split vma so that the range is a VMA of its own.
@@ -423,25 +447,18 @@ nomem:
  */
 struct vm_area_struct *vma_modify(struct vma_merge_struct *vmg)
 {
-	struct vm_area_struct *vma = vmg->vma, *merged;
+	struct vm_area_struct *merged = vma_merge_existing_range(vmg);
 	int err;
 
-	merged = vma_merge_existing_range(vmg);
-	if (merged)
+	switch (vmg->state) {
+	case VMA_MERGE_SUCCESS:
 		return merged;
-	if (vmg->state == VMA_MERGE_ERROR_NOMEM)
+	case VMA_MERGE_ERROR_NOMEM:
 		return ERR_PTR(-ENOMEM);
-	if (vma->vm_start < vmg->start) {
-		err = split_vma(vmg->mm, vma, vmg->start, 1);
-		if (err)
-			return ERR_PTR(err);
+	default: /* no neighbour fits: the range becomes a VMA of its own */
+		err = vma_isolate_range(vmg->mm, vmg->vma, vmg->start, vmg->end);
+		return err ? ERR_PTR(err) : vmg->vma;
 	}
-	if (vma->vm_end > vmg->end) {
-		err = split_vma(vmg->mm, vma, vmg->end, 0);
-		if (err)
-			return ERR_PTR(err);
-	}
-	return vma;
 }
 
 /**
