@@ -207,48 +207,56 @@ static unsigned long vm_unmapped_area(struct mm_struct *mm,
 	return info->topdown ? unmapped_area_topdown(mm, info) : unmapped_area(mm, info);
 }
 
-static void find_start_end(struct task *tsk, unsigned long flags, unsigned long *begin,
-			   unsigned long *end)
+/* A hinted range is taken when it is free, the guard gap of a stack above it included. */
+static bool mmap_hint_free(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
-	if (flags & MAP_32BIT) {
-		*begin = 0x40000000UL;
-		*end = 0x80000000UL;
-		if (tsk->cfg.randomize)
-			*begin += (task_random(tsk) % (0x02000000UL >> PAGE_SHIFT)) << PAGE_SHIFT;
-		return;
-	}
-	*begin = tsk->mm->mmap_legacy_base;
-	*end = DEFAULT_MAP_WINDOW;
+	struct vm_area_struct *above = find_vma(mm, addr);
+
+	return !above || addr + len <= vm_start_gap(above);
 }
 
-/* arch/x86/kernel/sys_x86_64.c's bottom-up search. */
+/*
+ * The window of a bottom-up search: above mmap_legacy_base, or for MAP_32BIT the second
+ * GiB, whose start moves up by as much as 32 MiB (in whole pages) under ASLR.
+ */
+static struct vm_unmapped_area_info bottomup_window(struct task *tsk, unsigned long flags)
+{
+	unsigned long low = 0x40000000UL;
+
+	if (!(flags & MAP_32BIT))
+		return (struct vm_unmapped_area_info){ .low_limit = tsk->mm->mmap_legacy_base,
+						       .high_limit = DEFAULT_MAP_WINDOW };
+	if (tsk->cfg.randomize)
+		low += (task_random(tsk) % (0x02000000UL >> PAGE_SHIFT)) << PAGE_SHIFT;
+	return (struct vm_unmapped_area_info){ .low_limit = low, .high_limit = 0x80000000UL };
+}
+
+/*
+ * arch_get_unmapped_area - x86's bottom-up placement (arch/x86/kernel/sys_x86_64.c): a
+ * free hint as it is (rounded up to a page), else the lowest fit in the window.
+ */
 static unsigned long arch_get_unmapped_area(struct task *tsk, unsigned long addr,
 					    unsigned long len, pgoff_t pgoff, unsigned long flags)
 {
-	struct mm_struct *mm = tsk->mm;
-	struct vm_unmapped_area_info info = { 0 };
-	unsigned long begin, end;
+	struct vm_unmapped_area_info info;
 
 	if (flags & MAP_FIXED)
 		return addr;
-	find_start_end(tsk, flags, &begin, &end);
-	if (len > end)
+	info = bottomup_window(tsk, flags);
+	if (len > info.high_limit)
 		return -ENOMEM;
 	if (addr) {
-		struct vm_area_struct *vma;
+		unsigned long hint = PAGE_ALIGN(addr);
 
-		addr = PAGE_ALIGN(addr);
-		vma = find_vma(mm, addr);
-		if (end - len >= addr && (!vma || addr + len <= vm_start_gap(vma)))
-			return addr;
+		if (info.high_limit - len >= hint && mmap_hint_free(tsk->mm, hint, len))
+			return hint;
 	}
 	info.length = len;
-	info.low_limit = begin;
-	info.high_limit = end;
 	info.align_offset = pgoff << PAGE_SHIFT;
-	return vm_unmapped_area(mm, &info);
+	return vm_unmapped_area(tsk->mm, &info);
 }
 
+/* A hint must not straddle DEFAULT_MAP_WINDOW (x86's 47-bit limit; 5-level paging aside). */
 static bool mmap_address_hint_valid(unsigned long addr, unsigned long len)
 {
 	if (TASK_SIZE_MAX - len < addr)
@@ -256,40 +264,37 @@ static bool mmap_address_hint_valid(unsigned long addr, unsigned long len)
 	return (addr > DEFAULT_MAP_WINDOW) == (addr + len > DEFAULT_MAP_WINDOW);
 }
 
-static unsigned long arch_get_unmapped_area_topdown(struct task *tsk, unsigned long addr0,
+/*
+ * arch_get_unmapped_area_topdown - x86's top-down placement: a free hint as it is
+ * (rounded down to a page), else the highest fit below mmap_base. MAP_32BIT, and a
+ * search that finds nothing below mmap_base, go to the bottom-up placement instead.
+ */
+static unsigned long arch_get_unmapped_area_topdown(struct task *tsk, unsigned long addr,
 						    unsigned long len, pgoff_t pgoff,
 						    unsigned long flags)
 {
-	struct mm_struct *mm = tsk->mm;
-	struct vm_unmapped_area_info info = { 0 };
-	unsigned long addr = addr0;
+	const struct vm_unmapped_area_info below_base = {
+		.topdown = true,
+		.length = len,
+		.low_limit = PAGE_SIZE,
+		.high_limit = tsk->mm->mmap_base,
+		.align_offset = pgoff << PAGE_SHIFT,
+	};
+	unsigned long hint = addr & PAGE_MASK, found;
 
 	if (len > TASK_SIZE_MAX)
 		return -ENOMEM;
 	if (flags & MAP_FIXED)
 		return addr;
 	if (flags & MAP_32BIT)
-		goto bottomup;
-	if (addr) {
-		struct vm_area_struct *vma;
-
-		addr &= PAGE_MASK;
-		if (mmap_address_hint_valid(addr, len)) {
-			vma = find_vma(mm, addr);
-			if (!vma || addr + len <= vm_start_gap(vma))
-				return addr;
-		}
-	}
-	info.topdown = true;
-	info.length = len;
-	info.low_limit = PAGE_SIZE;
-	info.high_limit = mm->mmap_base;
-	info.align_offset = pgoff << PAGE_SHIFT;
-	addr = vm_unmapped_area(mm, &info);
-	if (!(addr & ~PAGE_MASK))
-		return addr;
-bottomup:
-	return arch_get_unmapped_area(tsk, addr0, len, pgoff, flags);
+		return arch_get_unmapped_area(tsk, addr, len, pgoff, flags);
+	if (addr && mmap_address_hint_valid(hint, len) && mmap_hint_free(tsk->mm, hint, len))
+		return hint;
+	found = vm_unmapped_area(tsk->mm, &below_base);
+	/* An error is never page-aligned. */
+	if (found & ~PAGE_MASK)
+		return arch_get_unmapped_area(tsk, addr, len, pgoff, flags);
+	return found;
 }
 
 static unsigned long mm_get_unmapped_area(struct task *tsk, unsigned long addr,
@@ -300,30 +305,40 @@ static unsigned long mm_get_unmapped_area(struct task *tsk, unsigned long addr,
 	return arch_get_unmapped_area(tsk, addr, len, pgoff, flags);
 }
 
+/* The file range [off, off + len) holds a whole 2 MiB-aligned block of the file. */
+static bool thp_range_holds_pmd(unsigned long off, unsigned long len)
+{
+	unsigned long first = ALIGN(off, PMD_SIZE), end = off + len;
+
+	return end > first && end - first >= PMD_SIZE;
+}
+
 /*
- * mm/huge_memory.c's __thp_get_unmapped_area: search for len + 2 MiB and place the mapping so
- * that file offset and address agree modulo 2 MiB. Returns 0 to fall back to a plain search.
+ * thp_get_unmapped_area - place a mapping so that its address and file offset agree
+ * modulo 2 MiB, so that whole aligned blocks of the file could map with huge pages
+ * (mm/huge_memory.c). It searches for 2 MiB more than needed and slides the mapping up
+ * inside that room; a hint found free is kept as it is.
+ * Return: the address, or 0 to have the caller search again without padding.
  */
 static unsigned long thp_get_unmapped_area(struct task *tsk, unsigned long addr,
 					   unsigned long len, pgoff_t pgoff, unsigned long flags)
 {
-	unsigned long off = pgoff << PAGE_SHIFT, off_end = off + len;
-	unsigned long off_align = ALIGN(off, PMD_SIZE), len_pad, ret, off_sub;
+	unsigned long off = pgoff << PAGE_SHIFT, padded, base, slide;
 
-	if (off_end <= off_align || off_end - off_align < PMD_SIZE)
+	if (!thp_range_holds_pmd(off, len))
 		return 0;
-	len_pad = len + PMD_SIZE;
-	if (len_pad < len || off + len_pad < off)
+	if (__builtin_add_overflow(len, PMD_SIZE, &padded) || off + padded < off)
 		return 0;
-	ret = mm_get_unmapped_area(tsk, addr, len_pad, pgoff, flags);
-	if (IS_ERR_VALUE(ret))
-		return 0;
-	if (ret == addr)
+	base = mm_get_unmapped_area(tsk, addr, padded, pgoff, flags);
+	if (IS_ERR_VALUE(base))
+		return 0; /* perhaps only the padding did not fit */
+	if (base == addr)
 		return addr;
-	off_sub = (off - ret) & (PMD_SIZE - 1);
-	if ((tsk->mm->flags & (1UL << MMF_TOPDOWN)) && !off_sub)
-		return ret + PMD_SIZE;
-	return ret + off_sub;
+	slide = (off - base) & (PMD_SIZE - 1);
+	/* Top-down, an already aligned base moves up a whole block, to the top of the room. */
+	if (!slide && (tsk->mm->flags & (1UL << MMF_TOPDOWN)))
+		slide = PMD_SIZE;
+	return base + slide;
 }
 
 /**
@@ -336,6 +351,7 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 				unsigned long len, pgoff_t pgoff, unsigned long flags,
 				vm_flags_t vm_flags)
 {
+	bool thp_align;
 	unsigned long ret = 0;
 	int err;
 
@@ -343,18 +359,19 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 		return -ENOMEM;
 	if (!file)
 		pgoff = 0;
-	if (file && (file->regular || (file->f_mmap == FILE_MMAP_ZERO && !(flags & MAP_SHARED)))) {
-		/* ext4/xfs/tmpfs files, private /dev/zero: thp_get_unmapped_area */
+	/*
+	 * THP alignment for files that can have huge pages (ext4, xfs, tmpfs; private
+	 * /dev/zero), and for private anonymous memory of whole 2 MiB blocks without a hint.
+	 */
+	if (file)
+		thp_align = file->regular ||
+			    (file->f_mmap == FILE_MMAP_ZERO && !(flags & MAP_SHARED));
+	else
+		thp_align = !(flags & MAP_SHARED) && !addr && IS_ALIGNED(len, PMD_SIZE);
+	if (thp_align)
 		ret = thp_get_unmapped_area(tsk, addr, len, pgoff, flags);
-		if (!ret)
-			ret = mm_get_unmapped_area(tsk, addr, len, pgoff, flags);
-	} else if (!file && !(flags & MAP_SHARED) && !addr && IS_ALIGNED(len, PMD_SIZE)) {
-		ret = thp_get_unmapped_area(tsk, addr, len, pgoff, flags);
-		if (!ret)
-			ret = mm_get_unmapped_area(tsk, addr, len, pgoff, flags);
-	} else {
+	if (!ret)
 		ret = mm_get_unmapped_area(tsk, addr, len, pgoff, flags);
-	}
 	if (IS_ERR_VALUE(ret))
 		return ret;
 	if (ret > TASK_SIZE_MAX - len)
