@@ -847,54 +847,64 @@ long sys_munmap(struct task *tsk, unsigned long addr, unsigned long len)
 	return do_vmi_munmap(tsk->mm, addr, len);
 }
 
-/* Grows the heap by [addr, addr+len): expand brkvma or add a VMA (do_brk_flags). */
+/*
+ * Puts [addr, addr + len) into the tree as heap: the heap's VMA @brkvma grows over it when
+ * nothing sets the range apart from it (can_vma_merge_after), else the range is a new VMA.
+ */
+static int brk_map(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned long addr,
+		   unsigned long len, vm_flags_t flags)
+{
+	const struct vma_merge_struct vmg = {
+		.mm = mm, .prev = brkvma, .start = addr, .end = addr + len,
+		.pgoff = addr >> PAGE_SHIFT, .flags = flags,
+	};
+	struct vm_area_struct *vma;
+
+	if (can_vma_merge_after(&vmg)) {
+		if (vma_tree_store_range(mm, brkvma, brkvma->vm_start, vmg.end))
+			return -ENOMEM;
+		brkvma->vm_end = vmg.end;
+		return 0;
+	}
+	vma = vm_area_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = vmg.start;
+	vma->vm_end = vmg.end;
+	vma->vm_pgoff = vmg.pgoff;
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	if (vma_tree_insert(mm, vma)) {
+		vm_area_free(vma);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * do_brk_flags - back [addr, addr + len) with heap memory, within the address-space and
+ * map-count limits. The heap is private writable memory, so it is charged against
+ * overcommit first (VM_ACCOUNT); the charge goes back if the range cannot be mapped.
+ * Return: 0 or -ENOMEM.
+ */
 static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigned long addr,
 			unsigned long len)
 {
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
-	struct vm_area_struct *vma;
+	long pages = (long)(len >> PAGE_SHIFT);
 
-	if (!may_expand_vm(tsk, flags, len >> PAGE_SHIFT))
+	if (!may_expand_vm(tsk, flags, len >> PAGE_SHIFT) || mm->map_count > mm->max_map_count ||
+	    security_vm_enough_memory_mm(tsk, mm, pages))
 		return -ENOMEM;
-	if (mm->map_count > mm->max_map_count)
+	if (brk_map(mm, brkvma, addr, len, flags)) {
+		vm_unacct_memory(mm->machine, pages);
 		return -ENOMEM;
-	if (security_vm_enough_memory_mm(tsk, mm, (long)(len >> PAGE_SHIFT)))
-		return -ENOMEM;
-	if (brkvma && brkvma->vm_end == addr) {
-		struct vma_merge_struct vmg = {
-			.mm = mm, .prev = brkvma, .start = addr, .end = addr + len,
-			.pgoff = addr >> PAGE_SHIFT, .flags = flags,
-		};
-
-		if (can_vma_merge_after(&vmg)) {
-			if (vma_tree_store_range(mm, brkvma, brkvma->vm_start, addr + len))
-				goto unacct;
-			brkvma->vm_end = addr + len;
-			goto out;
-		}
 	}
-	vma = vm_area_alloc(mm);
-	if (!vma)
-		goto unacct;
-	vma->vm_start = addr;
-	vma->vm_end = addr + len;
-	vma->vm_pgoff = addr >> PAGE_SHIFT;
-	vma->vm_flags = flags;
-	vma->vm_page_prot = vm_get_page_prot(flags);
-	if (vma_tree_insert(mm, vma)) {
-		vm_area_free(vma);
-		goto unacct;
-	}
-out:
-	vm_stat_account(mm, flags, (long)(len >> PAGE_SHIFT));
+	vm_stat_account(mm, flags, pages);
 	if (flags & VM_LOCKED)
 		mm->locked_vm += len >> PAGE_SHIFT;
 	return 0;
-
-unacct:
-	vm_unacct_memory(mm->machine, (long)(len >> PAGE_SHIFT));
-	return -ENOMEM;
 }
 
 /* check_data_rlimit(): RLIMIT_DATA bounds brk - start_brk + end_data - start_data. */
@@ -907,6 +917,41 @@ static bool brk_exceeds_data_rlimit(struct task *tsk, unsigned long brk)
 	       (brk - mm->start_brk) + (mm->end_data - mm->start_data) > rlim;
 }
 
+/* Takes the heap back from @oldbrk to @newbrk (page-aligned, newbrk < oldbrk). */
+static int brk_shrink(struct mm_struct *mm, unsigned long newbrk, unsigned long oldbrk)
+{
+	struct vm_area_struct *heap = find_vma(mm, newbrk);
+
+	/* Nothing of the heap there (another mapping took its place): leave it be. */
+	if (!heap || heap->vm_start >= oldbrk)
+		return -ENOMEM;
+	return do_vmi_align_munmap(mm, heap, newbrk, oldbrk);
+}
+
+/*
+ * Extends the heap from @oldbrk to @newbrk (page-aligned, newbrk > oldbrk). The new part
+ * must be a place mmap could use too (check_brk_limits), and a page plus the guard gap
+ * must stay free below a stack above it.
+ */
+static int brk_grow(struct task *tsk, unsigned long oldbrk, unsigned long newbrk)
+{
+	struct mm_struct *mm = tsk->mm;
+	unsigned long len = newbrk - oldbrk, top = newbrk + PAGE_SIZE;
+	struct vm_area_struct *next, *heap;
+
+	if (IS_ERR_VALUE(get_unmapped_area(tsk, NULL, oldbrk, len, 0, MAP_FIXED, 0)))
+		return -ENOMEM;
+	if (!mlock_future_ok(tsk, mm->def_flags, len))
+		return -EAGAIN;
+	next = find_vma_prev(mm, oldbrk, &heap);
+	if (next && next->vm_start < top + STACK_GUARD_GAP && top > vm_start_gap(next))
+		return -ENOMEM;
+	/* Only a VMA of the heap itself may grow: one ending above start_brk. */
+	if (heap && heap->vm_end <= mm->start_brk)
+		heap = NULL;
+	return do_brk_flags(tsk, heap, oldbrk, len);
+}
+
 /**
  * sys_brk - brk(2): move the end of the heap. Never fails with an errno: a refused request
  * returns the unchanged break, as the kernel does.
@@ -915,47 +960,18 @@ static bool brk_exceeds_data_rlimit(struct task *tsk, unsigned long brk)
 long sys_brk(struct task *tsk, unsigned long brk)
 {
 	struct mm_struct *mm = tsk->mm;
-	unsigned long newbrk, oldbrk, origbrk = mm->brk;
-	struct vm_area_struct *brkvma, *next, *prev = NULL;
+	unsigned long newbrk = PAGE_ALIGN(brk), oldbrk = PAGE_ALIGN(mm->brk);
+	int err = 0;
 
-	if (brk < mm->start_brk)
-		goto out;
-	if (brk_exceeds_data_rlimit(tsk, brk))
-		goto out;
-	newbrk = PAGE_ALIGN(brk);
-	oldbrk = PAGE_ALIGN(mm->brk);
-	if (oldbrk == newbrk) {
+	if (brk < mm->start_brk || brk_exceeds_data_rlimit(tsk, brk))
+		return (long)mm->brk;
+	/* Compared unaligned: a break in the top page aligns to 0, which is no shrink. */
+	if (newbrk != oldbrk)
+		err = brk <= mm->brk ? brk_shrink(mm, newbrk, oldbrk) :
+				       brk_grow(tsk, oldbrk, newbrk);
+	if (!err)
 		mm->brk = brk;
-		return (long)brk;
-	}
-	if (brk <= mm->brk) {
-		brkvma = find_vma(mm, newbrk);
-		if (!brkvma || brkvma->vm_start >= oldbrk)
-			goto out;
-		mm->brk = brk;
-		if (do_vmi_align_munmap(mm, brkvma, newbrk, oldbrk))
-			goto out;
-		return (long)brk;
-	}
-	/* check_brk_limits */
-	if (IS_ERR_VALUE(get_unmapped_area(tsk, NULL, oldbrk, newbrk - oldbrk, 0, MAP_FIXED, 0)))
-		goto out;
-	if (!mlock_future_ok(tsk, mm->def_flags, newbrk - oldbrk))
-		goto out;
-	next = find_vma(mm, oldbrk);
-	if (next && next->vm_start < newbrk + PAGE_SIZE + STACK_GUARD_GAP &&
-	    newbrk + PAGE_SIZE > vm_start_gap(next))
-		goto out;
-	(void)find_vma_prev(mm, oldbrk, &prev);
-	if (prev && prev->vm_end <= mm->start_brk)
-		prev = NULL;
-	if (do_brk_flags(tsk, prev, oldbrk, newbrk - oldbrk))
-		goto out;
-	mm->brk = brk;
-	return (long)brk;
-out:
-	mm->brk = origbrk;
-	return (long)origbrk;
+	return (long)mm->brk;
 }
 
 /**
