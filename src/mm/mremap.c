@@ -196,50 +196,75 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	return (long)new_addr;
 }
 
+/*
+ * Where a move puts the range: MREMAP_FIXED's @new_addr as given (get_unmapped_area still
+ * vets it), else a place of mmap's choosing, @new_addr being only a hint. The source's
+ * file offset and sharing go along so the placement treats it as mmap would.
+ */
+static unsigned long mremap_target(struct task *tsk, struct vm_area_struct *vma,
+				   unsigned long addr, unsigned long new_addr,
+				   unsigned long new_len, unsigned long flags)
+{
+	unsigned long map_flags = ((flags & MREMAP_FIXED) ? MAP_FIXED : 0) |
+				  ((vma->vm_flags & VM_MAYSHARE) ? MAP_SHARED : 0);
+	unsigned long to = get_unmapped_area(tsk, vma->vm_file, new_addr, new_len,
+					     vma_addr_pgoff(vma, addr), map_flags, 0);
+
+	if (IS_ERR_VALUE(to) || !(flags & MREMAP_FIXED))
+		return to;
+	return new_addr;
+}
+
+/*
+ * The unmapping before a move: the MREMAP_FIXED target, then the source's tail beyond
+ * @new_len when the move also shrinks it (*old_len becomes @new_len). move_vma() needs
+ * the mm 4 VMAs below the limit, and each unmap here may split one VMA more.
+ */
+static int mremap_unmap_first(struct mm_struct *mm, unsigned long addr, unsigned long *old_len,
+			      unsigned long new_addr, unsigned long new_len, unsigned long flags)
+{
+	int err = 0;
+
+	if (mm->map_count + 2 >= mm->max_map_count - 3)
+		return -ENOMEM;
+	if (flags & MREMAP_FIXED)
+		err = do_vmi_munmap(mm, new_addr, new_len);
+	if (!err && *old_len > new_len) {
+		err = do_vmi_munmap(mm, addr + new_len, *old_len - new_len);
+		*old_len = new_len;
+	}
+	return err;
+}
+
+/*
+ * mremap_to - the moves sys_mremap() has checked the target of: MREMAP_FIXED and
+ * MREMAP_DONTUNMAP. The source is vetted before anything is unmapped (6.18's
+ * check_prep_vma), limits aside, since the unmapping can still change those; after it,
+ * vetted again in full.
+ */
 static long mremap_to(struct task *tsk, unsigned long addr, unsigned long old_len,
 		      unsigned long new_addr, unsigned long new_len, unsigned long flags)
 {
-	struct mm_struct *mm = tsk->mm;
 	struct vm_area_struct *vma;
-	unsigned long map_flags = 0, ret;
+	unsigned long to;
 	int err;
 
-	/*
-	 * sys_mremap() checked the target; each piece of a multi-VMA move lies inside it.
-	 * 6.18 validates the source VMA before unmapping anything (check_prep_vma).
-	 */
 	vma = vma_to_resize(tsk, addr, min(old_len, new_len), new_len, flags);
 	if (IS_ERR(vma) && PTR_ERR(vma) != -ENOMEM && PTR_ERR(vma) != -EAGAIN)
 		return PTR_ERR(vma);
-	if (mm->map_count + 2 >= mm->max_map_count - 3)
-		return -ENOMEM;
-	if (flags & MREMAP_FIXED) {
-		err = do_vmi_munmap(mm, new_addr, new_len);
-		if (err)
-			return err;
-	}
-	if (old_len > new_len) {
-		err = do_vmi_munmap(mm, addr + new_len, old_len - new_len);
-		if (err)
-			return err;
-		old_len = new_len;
-	}
+	err = mremap_unmap_first(tsk->mm, addr, &old_len, new_addr, new_len, flags);
+	if (err)
+		return err;
 	vma = vma_to_resize(tsk, addr, old_len, new_len, flags);
 	if (IS_ERR(vma))
 		return PTR_ERR(vma);
+	/* The source stays mapped under MREMAP_DONTUNMAP: all of the target is new. */
 	if ((flags & MREMAP_DONTUNMAP) && !may_expand_vm(tsk, vma->vm_flags, old_len >> PAGE_SHIFT))
 		return -ENOMEM;
-	if (flags & MREMAP_FIXED)
-		map_flags |= MAP_FIXED;
-	if (vma->vm_flags & VM_MAYSHARE)
-		map_flags |= MAP_SHARED;
-	ret = get_unmapped_area(tsk, vma->vm_file, new_addr, new_len,
-				vma_addr_pgoff(vma, addr), map_flags, 0);
-	if (IS_ERR_VALUE(ret))
-		return (long)ret;
-	if (!(flags & MREMAP_FIXED))
-		new_addr = ret;
-	return move_vma(tsk, vma, addr, old_len, new_len, new_addr, flags);
+	to = mremap_target(tsk, vma, addr, new_addr, new_len, flags);
+	if (IS_ERR_VALUE(to))
+		return (long)to;
+	return move_vma(tsk, vma, addr, old_len, new_len, to, flags);
 }
 
 /*
@@ -273,18 +298,16 @@ static long remap_move(struct task *tsk, unsigned long addr, unsigned long len,
 	return first;
 }
 
+/* [vm_end, vm_end + delta) is free and a place mmap could use: @vma may grow over it. */
 static bool vma_expandable(struct task *tsk, struct vm_area_struct *vma, unsigned long delta)
 {
-	unsigned long end = vma->vm_end + delta;
+	unsigned long end;
 
-	if (end < vma->vm_end)
+	if (__builtin_add_overflow(vma->vm_end, delta, &end) ||
+	    find_vma_intersection(tsk->mm, vma->vm_end, end))
 		return false;
-	if (find_vma_intersection(tsk->mm, vma->vm_end, end))
-		return false;
-	if (get_unmapped_area(tsk, NULL, vma->vm_start, end - vma->vm_start, 0, MAP_FIXED, 0) &
-	    ~PAGE_MASK)
-		return false;
-	return true;
+	end = get_unmapped_area(tsk, NULL, vma->vm_start, end - vma->vm_start, 0, MAP_FIXED, 0);
+	return !(end & ~PAGE_MASK);
 }
 
 /* Grows @vma by @delta in place, merging with the VMA after it when they match. */
@@ -303,6 +326,72 @@ static struct vm_area_struct *vma_merge_extend(struct mm_struct *mm, struct vm_a
 	return vma_merge_new_range(&vmg);
 }
 
+/* Grows @vma by @pages in place: charged first when VM_ACCOUNT, returned on failure. */
+static int mremap_grow_in_place(struct task *tsk, struct vm_area_struct *vma,
+				unsigned long pages)
+{
+	struct mm_struct *mm = tsk->mm;
+	vm_flags_t f = vma->vm_flags;
+	long charge = (f & VM_ACCOUNT) ? (long)pages : 0;
+
+	if (charge && security_vm_enough_memory_mm(tsk, mm, charge))
+		return -ENOMEM;
+	if (!vma_merge_extend(mm, vma, pages << PAGE_SHIFT)) {
+		if (charge)
+			vm_unacct_memory(mm->machine, charge);
+		return -ENOMEM;
+	}
+	vm_stat_account(mm, f, (long)pages);
+	if (f & VM_LOCKED)
+		mm->locked_vm += pages;
+	return 0;
+}
+
+/*
+ * A larger size without a fixed target: in place when the range ends where its VMA does
+ * and the space after it is free, else moved when MREMAP_MAYMOVE allows it.
+ */
+static long mremap_grow(struct task *tsk, unsigned long addr, unsigned long old_len,
+			unsigned long new_len, unsigned long flags)
+{
+	struct vm_area_struct *vma = vma_to_resize(tsk, addr, old_len, new_len, flags);
+	unsigned long to;
+	int err;
+
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
+	if (old_len == vma->vm_end - addr && vma_expandable(tsk, vma, new_len - old_len)) {
+		err = mremap_grow_in_place(tsk, vma, (new_len - old_len) >> PAGE_SHIFT);
+		return err ? err : (long)addr;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	to = mremap_target(tsk, vma, addr, 0, new_len, flags);
+	if (IS_ERR_VALUE(to))
+		return (long)to;
+	return move_vma(tsk, vma, addr, old_len, new_len, to, flags);
+}
+
+/* The arguments alone, as check_mremap_params() tells them; the lengths get page-aligned. */
+static int mremap_check_args(unsigned long addr, unsigned long *old_len, unsigned long *new_len,
+			     unsigned long flags)
+{
+	bool may_move = flags & MREMAP_MAYMOVE;
+
+	if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP))
+		return -EINVAL;
+	/* A fixed target, or keeping the source, only make sense for a move. */
+	if ((flags & MREMAP_FIXED) && !may_move)
+		return -EINVAL;
+	if ((flags & MREMAP_DONTUNMAP) && (!may_move || *old_len != *new_len))
+		return -EINVAL;
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	*old_len = PAGE_ALIGN(*old_len);
+	*new_len = PAGE_ALIGN(*new_len);
+	return !*new_len || *new_len > TASK_SIZE_MAX ? -EINVAL : 0;
+}
+
 /**
  * sys_mremap - mremap(2).
  * Context: the caller holds mmap_lock for writing.
@@ -313,71 +402,29 @@ static struct vm_area_struct *vma_merge_extend(struct mm_struct *mm, struct vm_a
 long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		unsigned long new_len, unsigned long flags, unsigned long new_addr)
 {
-	struct mm_struct *mm = tsk->mm;
+	bool to_target = flags & (MREMAP_FIXED | MREMAP_DONTUNMAP);
 	struct vm_area_struct *vma;
 	int err;
 
-	if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP))
-		return -EINVAL;
-	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
-		return -EINVAL;
-	if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
-		return -EINVAL;
-	if (addr & ~PAGE_MASK)
-		return -EINVAL;
-	old_len = PAGE_ALIGN(old_len);
-	new_len = PAGE_ALIGN(new_len);
-	if (!new_len || new_len > TASK_SIZE_MAX)
-		return -EINVAL;
-	/* The move target is checked before the source is looked up (check_mremap_params). */
-	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+	err = mremap_check_args(addr, &old_len, &new_len, flags);
+	/* The move target is checked before the source is looked up. */
+	if (!err && to_target)
 		err = mremap_check_target(addr, old_len, new_addr, new_len);
-		if (err)
-			return err;
-	}
+	if (err)
+		return err;
 	if ((flags & MREMAP_FIXED) && old_len == new_len)
 		return remap_move(tsk, addr, old_len, new_addr, flags);
-	vma = vma_lookup(mm, addr);
+	vma = vma_lookup(tsk->mm, addr);
 	if (!vma)
 		return -EFAULT;
 	if (vma_is_sealed(vma))
 		return -EPERM; /* check_prep_vma: before any shrink, growth or move */
-	if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))
+	if (to_target)
 		return mremap_to(tsk, addr, old_len, new_addr, new_len, flags);
-	if (old_len >= new_len) {
-		if (old_len == new_len)
-			return (long)addr;
-		err = do_vmi_munmap(mm, addr + new_len, old_len - new_len);
-		return err ? err : (long)addr;
-	}
-	vma = vma_to_resize(tsk, addr, old_len, new_len, flags);
-	if (IS_ERR(vma))
-		return PTR_ERR(vma);
-	if (old_len == vma->vm_end - addr && vma_expandable(tsk, vma, new_len - old_len)) {
-		unsigned long pages = (new_len - old_len) >> PAGE_SHIFT;
-		vm_flags_t f = vma->vm_flags;
-
-		if ((f & VM_ACCOUNT) && security_vm_enough_memory_mm(tsk, mm, (long)pages))
-			return -ENOMEM;
-		if (!vma_merge_extend(mm, vma, new_len - old_len)) {
-			if (f & VM_ACCOUNT)
-				vm_unacct_memory(mm->machine, (long)pages);
-			return -ENOMEM;
-		}
-		vm_stat_account(mm, f, (long)pages);
-		if (f & VM_LOCKED)
-			mm->locked_vm += pages;
-		return (long)addr;
-	}
-	if (flags & MREMAP_MAYMOVE) {
-		unsigned long map_flags = (vma->vm_flags & VM_MAYSHARE) ? MAP_SHARED : 0;
-		unsigned long na = get_unmapped_area(
-			tsk, vma->vm_file, 0, new_len,
-			vma_addr_pgoff(vma, addr), map_flags, 0);
-
-		if (IS_ERR_VALUE(na))
-			return (long)na;
-		return move_vma(tsk, vma, addr, old_len, new_len, na, flags);
-	}
-	return -ENOMEM;
+	if (new_len > old_len)
+		return mremap_grow(tsk, addr, old_len, new_len, flags);
+	/* Same size: nothing to do; smaller: the tail goes, wherever VMAs begin and end. */
+	if (new_len < old_len)
+		err = do_vmi_munmap(tsk->mm, addr + new_len, old_len - new_len);
+	return err ? err : (long)addr;
 }
