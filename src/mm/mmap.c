@@ -388,18 +388,20 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 bool may_expand_vm(struct task *tsk, vm_flags_t flags, unsigned long npages)
 {
 	struct mm_struct *mm = tsk->mm;
-	unsigned long data = task_rlimit(tsk, RLIMIT_DATA);
+	unsigned long soft = task_rlimit(tsk, RLIMIT_DATA);
+	bool data = (flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE;
 
 	if (mm->total_vm + npages > task_rlimit(tsk, RLIMIT_AS) >> PAGE_SHIFT)
 		return false;
-	if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE &&
-	    mm->data_vm + npages > data >> PAGE_SHIFT) {
-		if (data == 0 &&
-		    mm->data_vm + npages <= task_rlimit_max(tsk, RLIMIT_DATA) >> PAGE_SHIFT)
-			return true;
-		return tsk->cfg.ignore_rlimit_data;
-	}
-	return true;
+	if (!data || mm->data_vm + npages <= soft >> PAGE_SHIFT)
+		return true;
+	/*
+	 * Over RLIMIT_DATA. A soft limit of 0 is Valgrind's way of asking for the hard one;
+	 * the ignore_rlimit_data boot option turns the limit into a warning.
+	 */
+	if (!soft && mm->data_vm + npages <= task_rlimit_max(tsk, RLIMIT_DATA) >> PAGE_SHIFT)
+		return true;
+	return tsk->cfg.ignore_rlimit_data;
 }
 
 /**
@@ -407,13 +409,11 @@ bool may_expand_vm(struct task *tsk, vm_flags_t flags, unsigned long npages)
  */
 bool mlock_future_ok(struct task *tsk, vm_flags_t flags, unsigned long bytes)
 {
-	unsigned long locked, limit;
+	unsigned long limit = task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
 
 	if (!(flags & VM_LOCKED) || capable(tsk, CAP_IPC_LOCK))
 		return true;
-	locked = (bytes >> PAGE_SHIFT) + tsk->mm->locked_vm;
-	limit = task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-	return locked <= limit;
+	return tsk->mm->locked_vm + (bytes >> PAGE_SHIFT) <= limit;
 }
 
 /*

@@ -79,6 +79,21 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
 			    name, suffix);
 }
 
+/* Writes every VMA's entry with @show, in address order; stops at the first error. */
+static int show_each_vma(struct mm_struct *mm, FILE *out,
+			 int (*show)(struct mm_struct *, struct vm_area_struct *, FILE *))
+{
+	VMA_ITERATOR(vmi, mm, 0);
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	for_each_vma(vmi, vma) {
+		err = show(mm, vma, out);
+		if (err)
+			break;
+	}
+	return err;
+}
 
 /**
  * show_maps - write /proc/pid/maps for @mm to @out.
@@ -87,15 +102,10 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
  */
 int show_maps(struct mm_struct *mm, FILE *out)
 {
-	VMA_ITERATOR(vmi, mm, 0);
-	struct vm_area_struct *vma;
-	int err;
+	int err = show_each_vma(mm, out, show_map_vma);
 
-	for_each_vma(vmi, vma) {
-		err = show_map_vma(mm, vma, out);
-		if (err)
-			return err;
-	}
+	if (err)
+		return err;
 	return put_map_line(out, VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE, VM_EXEC, 0, 0, 0, "%s",
 			    "[vsyscall]", "");
 }
@@ -294,16 +304,9 @@ static int show_smap_gate(struct mm_struct *mm, FILE *out)
  */
 int show_smaps(struct mm_struct *mm, FILE *out)
 {
-	VMA_ITERATOR(vmi, mm, 0);
-	struct vm_area_struct *vma;
-	int err;
+	int err = show_each_vma(mm, out, show_smap);
 
-	for_each_vma(vmi, vma) {
-		err = show_smap(mm, vma, out);
-		if (err)
-			return err;
-	}
-	return show_smap_gate(mm, out);
+	return err ? err : show_smap_gate(mm, out);
 }
 
 /**
