@@ -132,66 +132,88 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 	return new;
 }
 
+/*
+ * A move cuts @vma where the moved range [from, to) begins and ends, unless @vma itself
+ * begins or ends there; its driver may refuse either cut (vm_ops->may_split).
+ */
+static int move_vma_may_split(struct vm_area_struct *vma, unsigned long from, unsigned long to)
+{
+	int (*may_split)(struct vm_area_struct *, unsigned long);
+	int err;
+
+	may_split = vma->vm_ops ? vma->vm_ops->may_split : NULL;
+	if (!may_split)
+		return 0;
+	err = from != vma->vm_start ? may_split(vma, from) : 0;
+	if (!err && to != vma->vm_end)
+		err = may_split(vma, to);
+	return err;
+}
+
+/*
+ * MREMAP_DONTUNMAP: the old range stays mapped, emptied and unlocked. When it is the
+ * whole VMA, no page of it is left: it drops its anon_vma (unlink_anon_vmas), so it may
+ * merge with VMAs of other anon_vmas. Its offset stays (6.12 reset it to the address;
+ * 6.18, checked natively, does not).
+ */
+static void move_vma_keep_source(struct mm_struct *mm, unsigned long old_addr,
+				 unsigned long old_len)
+{
+	struct vm_area_struct *old = vma_lookup(mm, old_addr);
+	bool whole = old->vm_start == old_addr && old->vm_end == old_addr + old_len;
+
+	old->vm_flags &= ~VM_LOCKED_MASK;
+	if (whole && old->anon_vma) {
+		anon_vma_put(old->anon_vma);
+		old->anon_vma = NULL;
+	}
+	mm->vma_seq++;
+}
+
+/*
+ * move_vma - move [old_addr, old_addr + old_len) of @vma to @new_addr, @new_len bytes
+ * long (old_len <= new_len): a copy of the VMA there takes the page tables, then the old
+ * range is unmapped, or kept empty with MREMAP_DONTUNMAP. The growth is charged first
+ * (all of the new range with MREMAP_DONTUNMAP, whose source stays).
+ * Return: @new_addr; -ENOMEM (map count, overcommit, memory) or a may_split refusal,
+ * with nothing moved.
+ */
 static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long old_addr,
 		     unsigned long old_len, unsigned long new_len, unsigned long new_addr,
 		     unsigned long flags)
 {
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t vm_flags = vma->vm_flags;
-	struct vm_area_struct *new_vma;
-	/* A move charges the growth; MREMAP_DONTUNMAP keeps the old range, so all of it. */
-	long to_account = (long)(((flags & MREMAP_DONTUNMAP) ? new_len : new_len - old_len) >>
-				 PAGE_SHIFT);
+	bool keep_source = flags & MREMAP_DONTUNMAP, charged = vm_flags & VM_ACCOUNT;
+	long charge = (long)((keep_source ? new_len : new_len - old_len) >> PAGE_SHIFT);
 	int err;
 
 	if (mm->map_count >= mm->max_map_count - 3)
 		return -ENOMEM;
-	if (vma->vm_ops && vma->vm_ops->may_split) {
-		err = 0;
-		if (vma->vm_start != old_addr)
-			err = vma->vm_ops->may_split(vma, old_addr);
-		if (!err && vma->vm_end != old_addr + old_len)
-			err = vma->vm_ops->may_split(vma, old_addr + old_len);
-		if (err)
-			return err;
-	}
-	if ((vm_flags & VM_ACCOUNT) && security_vm_enough_memory_mm(tsk, mm, to_account))
+	err = move_vma_may_split(vma, old_addr, old_addr + old_len);
+	if (err)
+		return err;
+	if (charged && security_vm_enough_memory_mm(tsk, mm, charge))
 		return -ENOMEM;
-	new_vma = copy_vma(mm, vma, new_addr, new_len,
-			   vma_addr_pgoff(vma, old_addr));
-	if (!new_vma) {
-		if (vm_flags & VM_ACCOUNT)
-			vm_unacct_memory(mm->machine, to_account);
+	if (!copy_vma(mm, vma, new_addr, new_len, vma_addr_pgoff(vma, old_addr))) {
+		if (charged)
+			vm_unacct_memory(mm->machine, charge);
 		return -ENOMEM;
 	}
 	(void)move_page_tables(mm, old_addr, new_addr, min(old_len, new_len));
 	vm_stat_account(mm, vm_flags, (long)(new_len >> PAGE_SHIFT));
-	if (flags & MREMAP_DONTUNMAP) {
-		/* The old range stays mapped, emptied and unlocked. */
-		vma = vma_lookup(mm, old_addr);
-		vma->vm_flags &= ~VM_LOCKED_MASK;
-		/*
-		 * When it is the whole VMA, no page of it is left: it drops its anon_vma
-		 * (unlink_anon_vmas), so it may merge with VMAs of other anon_vmas. Its offset
-		 * stays (6.12 reset it to the address; 6.18, checked natively, does not).
-		 */
-		if (vma->vm_start == old_addr && vma->vm_end == old_addr + old_len &&
-		    vma->anon_vma) {
-			anon_vma_put(vma->anon_vma);
-			vma->anon_vma = NULL;
-		}
-		mm->vma_seq++;
+	if (keep_source) {
+		move_vma_keep_source(mm, old_addr, old_len);
 		return (long)new_addr;
 	}
 	/*
 	 * The old range's charge moves with it (the kernel hides VM_ACCOUNT from the munmap;
-	 * here the munmap returns the charge and it is taken again).
+	 * here the munmap returns the charge and it is taken again). A failed munmap (a
+	 * split at the limit) leaves both ranges mapped, as in the kernel.
 	 */
-	if (vm_flags & VM_ACCOUNT)
+	if (charged)
 		vm_acct_memory(mm->machine, (long)(old_len >> PAGE_SHIFT));
-	if (do_vmi_munmap(mm, old_addr, old_len))
-		return (long)new_addr; /* the kernel keeps both on a failed split, too */
-	if (vm_flags & VM_LOCKED)
+	if (!do_vmi_munmap(mm, old_addr, old_len) && (vm_flags & VM_LOCKED))
 		mm->locked_vm += new_len >> PAGE_SHIFT;
 	return (long)new_addr;
 }

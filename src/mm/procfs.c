@@ -161,7 +161,7 @@ struct mem_size_stats {
 static void smaps_page_accumulate(struct mem_size_stats *mss, const struct page *page,
 				  uint64_t pss, bool dirty, bool locked, bool private)
 {
-	uint64_t *kind = PageAnon(page)	      ? &mss->pss_anon :
+	uint64_t *kind = PageAnon(page) ? &mss->pss_anon :
 			 PageSwapBacked(page) ? &mss->pss_shmem : &mss->pss_file;
 	unsigned long *bucket;
 

@@ -577,18 +577,15 @@ out:
  */
 int do_vmi_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
-	struct vm_area_struct *vma;
-	unsigned long end;
+	unsigned long end = start + PAGE_ALIGN(len);
+	struct vm_area_struct *first;
 
-	if ((start & ~PAGE_MASK) || start > mm->task_size || len > mm->task_size - start)
+	/* Page-aligned, inside the user half, and not empty once rounded up to pages. */
+	if ((start & ~PAGE_MASK) || start > mm->task_size || len > mm->task_size - start ||
+	    end == start)
 		return -EINVAL;
-	end = start + PAGE_ALIGN(len);
-	if (end == start)
-		return -EINVAL;
-	vma = find_vma(mm, start);
-	if (!vma || vma->vm_start >= end)
-		return 0;
-	return do_vmi_align_munmap(mm, vma, start, end);
+	first = find_vma_intersection(mm, start, end);
+	return first ? do_vmi_align_munmap(mm, first, start, end) : 0;
 }
 
 /* Tears every VMA and page table down (mm/mmap.c's exit_mmap). */
