@@ -9,7 +9,7 @@
  */
 #include "benchutil.h"
 #include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
 

@@ -6,7 +6,7 @@
  * VMAs, the layer an emulator embeds when it manages its own regions; the process API of the
  * address-space layer builds VMAs on the same mm_struct.
  */
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "mm/mm_types.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"

@@ -11,7 +11,7 @@
 #define MMLAB_MM_MEMORY_H
 
 #include "mm/vma.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 typedef unsigned int vm_fault_t;
 

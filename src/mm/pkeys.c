@@ -15,7 +15,7 @@
  */
 #include "mm/pkeys.h"
 #include "mm/memory.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "mm/task.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"

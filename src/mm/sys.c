@@ -9,7 +9,7 @@
  * govern the memory calls through task_rlimit(). Left out: user namespaces, RLIMIT_CPU
  * timers, RLIMIT_NPROC enforcement (set_user's accounting) and the fsuid calls.
  */
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "mm/task.h"
 #include "mmlab.h"
 

@@ -7,7 +7,7 @@
 #include "mmu/mmu.h"
 #include "mmu/pgtable.h"
 #include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 #include <signal.h>
 

@@ -8,7 +8,7 @@
 #include "mmu/pgrange.h"
 #include "mmu/tlb.h"
 #include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 /**
  * pt_map_page - map @page at @addr with @prot, taking a reference and a mapping for it.

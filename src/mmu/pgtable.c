@@ -9,7 +9,7 @@
 #include "mmu/pgtable.h"
 #include "mmu/tlb.h"
 #include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 #include <string.h>
 

@@ -8,7 +8,7 @@
 #include "mmu/tlb.h"
 #include "mmu/mmu.h"
 #include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 void tlb_flush_all(struct tlb *tlb)
 {

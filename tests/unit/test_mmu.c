@@ -11,7 +11,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "mm/mm_types.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 #define RAM (16UL << 20) /* 4096 frames: four blocks of order 10 */
 

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "mm/mm_types.h"
 #include "mmu/pgrange.h"
 #include "mmu/tlb.h"

@@ -4,8 +4,8 @@
  * Counted per machine rather than per CPU: mmlab's CPUs are contexts, not host threads
  * racing on the counters, so one array with relaxed atomic adds is exact and cheap.
  */
-#ifndef MMLAB_MM_VMSTAT_H
-#define MMLAB_MM_VMSTAT_H
+#ifndef MMLAB_PHYS_VMSTAT_H
+#define MMLAB_PHYS_VMSTAT_H
 
 enum vm_event_item {
 	PGALLOC_NORMAL,		/* Frames handed out by the buddy allocator (order-0 units) */
@@ -27,4 +27,4 @@ enum vm_event_item {
 
 extern const char *const vmstat_text[NR_VM_EVENT_ITEMS];
 
-#endif /* MMLAB_MM_VMSTAT_H */
+#endif /* MMLAB_PHYS_VMSTAT_H */

@@ -7,7 +7,7 @@
  * and whole (__free_one_page()). Left out: per-CPU page lists, migrate types, watermarks and
  * the slow path (reclaim, compaction): running out returns NULL to the caller.
  */
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "host/host.h"
 
 #include <string.h>

@@ -5,12 +5,12 @@
  * (pglist_data, zone, free_area) with a single node and a single ZONE_NORMAL; there is no
  * ZONE_DMA, no per-CPU page lists, no migrate types and no watermarks yet (reclaim brings them).
  */
-#ifndef MMLAB_MM_MMZONE_H
-#define MMLAB_MM_MMZONE_H
+#ifndef MMLAB_PHYS_MMZONE_H
+#define MMLAB_PHYS_MMZONE_H
 
 #include "kernel.h"
-#include "mm/page.h"
-#include "mm/vmstat.h"
+#include "phys/page.h"
+#include "phys/vmstat.h"
 
 #include <pthread.h>
 
@@ -116,4 +116,4 @@ struct page *__must_check alloc_zeroed_page(struct machine *m);
 void put_page(struct machine *m, struct page *page);
 int __must_check page_alloc_validate(struct machine *m);
 
-#endif /* MMLAB_MM_MMZONE_H */
+#endif /* MMLAB_PHYS_MMZONE_H */
