@@ -35,6 +35,7 @@ struct machine {
 	struct pglist_data pgdat;	/* RAM, its frames, the zone, the zero page, vmstat events */
 	struct mmu_cpu *cpus[MMLAB_MAX_CPUS]; /* CPU contexts, by id; NULL where none */
 	bool no_pku;			/* The CPUs lack protection keys (X86_FEATURE_OSPKE off) */
+	bool no_zero_page;		/* Read faults never map pgdat.zero_page (mm_forbids_zeropage) */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
 };
