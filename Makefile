@@ -85,8 +85,8 @@ bench-replay-10m: release
 	@echo "results: $(BUILD)/bench/results.jsonl"
 
 # libFuzzer run of the scenario parser (clang), seeded with the recordings, the strace logs of
-# tests/data/strace and fuzz/seeds. New crashers land
-# in fuzz/crashers, which make check replays. FUZZ_TIME seconds (default 60).
+# tests/data/strace and fuzz/seeds. New crashers land in fuzz/crashers (crash-*, leak-*, oom-*,
+# timeout-*), which make check replays with the seeds. FUZZ_TIME seconds (default 60).
 FUZZ_TIME ?= 60
 fuzz:
 	@command -v clang >/dev/null || sudo apt-get install -y -qq clang

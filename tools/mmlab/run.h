@@ -35,7 +35,7 @@ struct run_mm {
 
 enum run_proc_kind {
 	RUN_PROC_TASK,   /* a thread of @mm */
-	RUN_PROC_FORKED, /* a copying fork's child: not modelled yet, its calls are reported */
+	RUN_PROC_FORKED, /* the child of a fork the library refused: its calls are reported */
 };
 
 /* A pid of the log. */
