@@ -465,6 +465,7 @@ static void process(struct runner *r, struct run_item *it)
 		struct sbuf none = SBUF_INIT;
 
 		r->file = it->src->name;
+		run_file_line(r, it->text, it->len, it->line);
 		echo_line(r, it, &none);
 		free(it);
 		return;
@@ -1146,6 +1147,7 @@ static void free_runner(struct runner *r)
 	free(r->unknown);
 	sbuf_free(&r->pre);
 	run_free_procs(r);
+	run_files_free(r);
 	if (r->machine)
 		mmlab_machine_destroy(r->machine);
 	close_srcs(r);

@@ -118,6 +118,12 @@ struct run_hold {
 	struct run_item *head, *tail;
 };
 
+/* A file as the recording machine had it: a "# file:" line of the log (run_files.c). */
+struct run_file {
+	char *path;                /* absolute */
+	struct mmlab_file_id id;   /* device, inode, size, mode */
+};
+
 /* Unknown call names and how often each was skipped. */
 struct run_unknown {
 	char *name;
@@ -153,6 +159,8 @@ struct runner {
 	int released_pid;              /* a clone just named this pid: run its held lines */
 	struct run_item *lag;          /* a record waiting for the next line (awaits_next_line) */
 	int child_hint;                /* the next line's pid, new: a lagging clone's child */
+	struct run_file *files;        /* the log's "# file:" lines, by path */
+	unsigned int nr_files;
 	struct run_unknown *unknown;   /* unknown call names */
 	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */
@@ -229,6 +237,12 @@ bool run_cred_lookup(const char *name, size_t len, unsigned long *val);
 enum run_status run_cred_call(struct runner *r, struct run_call *c);
 bool run_prctl_is_keepcaps(unsigned long option);
 enum run_status run_prctl_keepcaps(struct runner *r, struct run_call *c, unsigned long option);
+
+/* run_files.c */
+bool run_file_line(struct runner *r, const char *text, size_t len, unsigned int line);
+const struct mmlab_file_id *run_file_find(const struct runner *r, const char *path);
+int run_file_open(const struct runner *r, struct mmlab_task *t, const char *path, int flags);
+void run_files_free(struct runner *r);
 
 /* run_names.c */
 bool run_known_syscall(const char *name);

@@ -558,8 +558,32 @@ static char *open_dir_path(const struct run_call *c, const struct sc_value *path
 }
 
 /*
- * open(path, flags) and openat(dirfd, path, flags): the host file is opened with the access
- * mode only, so a scenario never creates or truncates host files. The log's fd number (the
+ * The path of an open whose file the log gave an identity for ("# file:" lines): the file its
+ * result names ("= 3</etc/ld.so.cache>"), else the path as written (joined to its directory
+ * when relative). NULL when the log describes neither.
+ */
+static char *open_id_path(const struct runner *r, const struct run_call *c,
+			  const struct sc_value *path, unsigned int k)
+{
+	char *p;
+
+	if (c->rec->res.path && run_file_find(r, c->rec->res.path))
+		return strdup(c->rec->res.path);
+	if (path->str_len && path->str[0] == '/')
+		p = strndup(path->str, path->str_len);
+	else
+		p = open_dir_path(c, path, k);
+	if (p && !run_file_find(r, p)) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+/*
+ * open(path, flags) and openat(dirfd, path, flags): the file is opened with the access mode
+ * only, so a scenario never creates or truncates host files; by its identity when the log gave
+ * one (run_files.c), else on the host. The log's fd number (the
  * expected result) names the new mmlab fd from then on.
  */
 static enum run_status sys_open(struct runner *r, struct run_call *c)
@@ -578,15 +602,21 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	}
 	if (!arg(r, c, k + 1, &flags))
 		return RUN_REPORTED;
-	/* the log's directory first; where it does not exist, the path as mmlab's cwd sees it */
-	p = open_dir_path(c, path, k);
-	mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
-	if (mfd < 0) {
-		free(p);
-		p = strndup(path->str, path->str_len);
-		if (!p)
-			return RUN_REPORTED;
-		mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	p = open_id_path(r, c, path, k);
+	if (p) {
+		mfd = run_file_open(r, mm->task, p, (int)(flags & O_ACCMODE));
+	} else {
+		/* the log's directory first; where it does not exist, the path as mmlab's cwd
+		 * sees it */
+		p = open_dir_path(c, path, k);
+		mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
+		if (mfd < 0) {
+			free(p);
+			p = strndup(path->str, path->str_len);
+			if (!p)
+				return RUN_REPORTED;
+			mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+		}
 	}
 	c->ret = mfd;
 	if (mfd >= 0) {
