@@ -3,8 +3,12 @@
  * `mmlab run`: executes a scenario (an strace log, see scenario.h) against mmlab's tasks through
  * include/mmlab.h alone. run.c is the driver (options, line order, output, progress and
  * summary), run_proc.c maps the log's pids and fds onto mmlab tasks and host files, and
- * run_calls.c holds one table entry per system call and pseudo-call. It models no Linux file:
- * it plays the part of the processes whose calls strace printed.
+ * run_calls.c holds one table entry per system call and pseudo-call (run_cred.c the limit and
+ * credential calls). Below them, calling none of them: run_files.c (the log's "# file:"
+ * identities), run_machine.c (its "# machine:" line), run_names.c (system call names),
+ * run_syms.c (the symbols arguments use) and run_msg.c (messages), so the files' calls form no
+ * cycle. It models no Linux file: it plays the part of the processes whose calls strace
+ * printed.
  */
 #ifndef MMLAB_TOOL_RUN_H
 #define MMLAB_TOOL_RUN_H
@@ -189,6 +193,17 @@ struct run_call {
 	struct sbuf *out;              /* a pseudo-call's result without "= RESULT" goes here */
 };
 
+/* run_syms.c: the symbols of scenario arguments */
+#define LINUX_CAPABILITY_VERSION_1 0x19980330UL
+#define LINUX_CAPABILITY_VERSION_2 0x20071026UL
+#define LINUX_CAPABILITY_VERSION_3 0x20080522UL
+#define PR_GET_KEEPCAPS_ 7
+#define PR_SET_KEEPCAPS_ 8
+bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
+
+/* run_msg.c */
+void run_progress_clear(void);
+void run_progress_shown(void);
 void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const char *msg);
@@ -233,7 +248,6 @@ int run_machine_task(const struct run_machine *log, const struct run_machine *op
 int run_machine_pku(const struct run_machine *log, int opt_pku);
 
 /* run_cred.c: resource limits and credentials */
-bool run_cred_lookup(const char *name, size_t len, unsigned long *val);
 enum run_status run_cred_call(struct runner *r, struct run_call *c);
 bool run_prctl_is_keepcaps(unsigned long option);
 enum run_status run_prctl_keepcaps(struct runner *r, struct run_call *c, unsigned long option);
@@ -248,7 +262,6 @@ void run_files_free(struct runner *r);
 bool run_known_syscall(const char *name);
 
 /* run_calls.c */
-bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
 enum run_status run_call(struct runner *r, struct run_call *c);
 bool run_call_prints_result(const struct sc_record *rec);
 bool run_pseudo_prints(const struct sc_record *rec);

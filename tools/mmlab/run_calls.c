@@ -37,39 +37,6 @@ struct run_syscall {
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
 };
 
-/* open(2)'s flags, which the strace tables (memory and process calls only) leave out. */
-static const struct strace_xlat_entry open_flags[] = {
-	{ O_RDONLY, "O_RDONLY", false }, { O_WRONLY, "O_WRONLY", false },
-	{ O_RDWR, "O_RDWR", false }, { O_CREAT, "O_CREAT", false }, { O_EXCL, "O_EXCL", false },
-	{ O_NOCTTY, "O_NOCTTY", false }, { O_TRUNC, "O_TRUNC", false },
-	{ O_APPEND, "O_APPEND", false }, { O_NONBLOCK, "O_NONBLOCK", false },
-	{ O_DSYNC, "O_DSYNC", false }, { O_SYNC, "O_SYNC", false },
-	{ O_DIRECTORY, "O_DIRECTORY", false }, { O_NOFOLLOW, "O_NOFOLLOW", false },
-	{ O_CLOEXEC, "O_CLOEXEC", false }, { 0100000, "O_LARGEFILE", false },
-	{ O_PATH, "O_PATH", false }, { O_DIRECT, "O_DIRECT", false },
-	{ O_NOATIME, "O_NOATIME", false }, { O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE", false },
-	{ (unsigned long)AT_FDCWD, "AT_FDCWD", false },
-};
-static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
-						    sizeof(open_flags) / sizeof(open_flags[0]) };
-
-/**
- * run_lookup() - symbols of a scenario: the strace tables, plus open(2)'s flags.
- * @name: the symbol, not necessarily NUL-terminated.
- * @len: its length.
- * @val: where the value goes.
- * @data: unused.
- *
- * Context: any.
- * Return: true when found.
- */
-bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
-{
-	return sc_default_lookup(name, len, val, data) ||
-	       strace_xlat_lookup(&xlat_open_flags, name, len, val) ||
-	       run_cred_lookup(name, len, val);
-}
-
 /* Evaluates argument @k of the call; a failure is reported at the argument's column. */
 static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
 {

@@ -2,12 +2,12 @@
 /*
  * The recording machine's files: the "# file: PATH dev MAJ:MIN ino N size S mode M" lines
  * `mmlab record` writes before the first line naming a regular file (device numbers in
- * decimal, the mode in octal, as stat(1) prints them; directories may have one too). A log that has them replays the same on
- * any machine: an fd of such a path is opened through mmlab_open_id, so its mappings show the
- * recording machine's device and inode, and the host's file is used only when it is that very
- * file. A path no line names, and every path of a log without such lines, is opened on the host
- * (mmlab_open). A later line for the same path replaces the earlier one (a file replaced while
- * the program ran). Models no Linux file.
+ * decimal, the mode in octal, as stat(1) prints them; a directory may have one too). A log
+ * that has them replays the same on any machine: an fd of such a path is opened through
+ * mmlab_open_id, so its mappings show the recording machine's device and inode, and the host's
+ * file is used only when it is that very file. A path no line names, and every path of a log
+ * without such lines, is opened on the host (mmlab_open). A later line for the same path
+ * replaces the earlier one (a file replaced while the program ran). Models no Linux file.
  */
 #include "run.h"
 
