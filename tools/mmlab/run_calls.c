@@ -534,6 +534,8 @@ static char *open_id_path(const struct runner *r, const struct run_call *c,
 {
 	char *p;
 
+	if (!r->nr_files)
+		return NULL;
 	if (c->rec->res.path && run_file_find(r, c->rec->res.path))
 		return strdup(c->rec->res.path);
 	if (path->str_len && path->str[0] == '/')
