@@ -2,8 +2,8 @@
 /*
  * mmlab record -o DIR -- CMD ARGS...: runs CMD under ptrace with address randomization off and
  * writes DIR/trace.strace (a "# machine:" line describing the host, then its memory and
- * process system calls in strace -f -y syntax, each regular file an mmap names described by a
- * "# file:" line before the first call naming it),
+ * process system calls in strace -f -y syntax, each regular file the initial maps show or an
+ * mmap names described by a "# file:" line: after the execve, before the first call naming it),
  * DIR/initial.maps (after the first execve) and DIR/final.maps (at the exit of the traced
  * process, before its mm is torn down), and DIR/cmd. The event loop follows strace 6.1's
  * src/strace.c: "[pid N]" prefixes while more than one task is traced, " <unfinished ...>" when
@@ -230,6 +230,18 @@ static bool file_seen(struct recorder *r, const char *path, const struct stat *s
 	return false;
 }
 
+/* "# file: PATH dev MAJ:MIN ino N size S mode M", on a line of its own. */
+static void put_file_line(struct recorder *r, const char *path, const struct stat *st)
+{
+	if (r->printing && r->curcol) {
+		put(r, " <unfinished ...>");
+		newline(r);
+	}
+	fprintf(r->out, "# file: %s dev %u:%u ino %llu size %lld mode %o\n", path,
+		major(st->st_dev), minor(st->st_dev), (unsigned long long)st->st_ino,
+		(long long)st->st_size, (unsigned int)st->st_mode);
+}
+
 /*
  * The recording machine's identity of the regular file an mmap's fd names, once per path and
  * identity, on a line of its own before the call's: "# file: PATH dev MAJ:MIN ino N size S
@@ -252,13 +264,40 @@ static void file_line(struct recorder *r, const struct rec_task *t)
 	path[n] = '\0';
 	if (path[0] != '/' || strchr(path, '\n') || file_seen(r, path, &st))
 		return;
-	if (r->printing && r->curcol) {
-		put(r, " <unfinished ...>");
-		newline(r);
+	put_file_line(r, path, &st);
+}
+
+/*
+ * The files of the initial maps snapshot, after the execve line: the executable, the
+ * interpreter and whatever exec mapped, each still the file the snapshot names (same device
+ * and inode), so the log describes every regular file its maps show.
+ */
+static void snapshot_files(struct recorder *r, const char *name)
+{
+	char snap[4096], *line = NULL, path[PATH_MAX];
+	unsigned int maj, min;
+	unsigned long ino;
+	struct stat st;
+	size_t cap = 0;
+	FILE *f;
+	int n;
+
+	snprintf(snap, sizeof(snap), "%s/%s", r->dir, name);
+	f = fopen(snap, "r");
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		n = 0;
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %lu %n", &maj, &min, &ino, &n) < 3 || !n ||
+		    line[n] != '/' || sscanf(line + n, "%4095[^\n]", path) != 1)
+			continue;
+		if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_dev != makedev(maj, min) ||
+		    st.st_ino != ino || file_seen(r, path, &st))
+			continue;
+		put_file_line(r, path, &st);
 	}
-	fprintf(r->out, "# file: %s dev %u:%u ino %llu size %lld mode %o\n", path,
-		major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino,
-		(long long)st.st_size, (unsigned int)st.st_mode);
+	free(line);
+	fclose(f);
 }
 
 static void syscall_entry(struct recorder *r, struct rec_task *t,
@@ -301,6 +340,7 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 	newline(r);
 	if (t->sc.nr == 59 && !t->sc.is_error && t->tgid == r->leader && !r->initial_written) {
 		snapshot_maps(r, t->pid, "initial.maps");
+		snapshot_files(r, "initial.maps");
 		r->initial_written = true;
 	}
 }
