@@ -5,20 +5,108 @@
  * running the same workload on the same machine in the same `make bench`. build.sh compiles
  * this file inside that directory; it is never part of libmmlab.
  *
- * Usage: lmt_bench N... Prints one "N case value" line per figure, median of REPS runs, for
- * trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it.
+ * Usage: lmt_bench N... Prints one "SCHEME N case value" line per figure, median of REPS runs,
+ * for trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it,
+ * once per node-freeing scheme (SCHEME):
+ *
+ *   call_rcu  the kernel's own: every node a store replaces goes to call_rcu() on its own and
+ *             comes back to the slab when liburcu's worker runs the callback, milliseconds
+ *             later, so the next store writes into a node that has left the CPU cache;
+ *   batched   mmlab's (src/lib/maple_tree.c): replaced nodes collect in batches of 252; a
+ *             full batch is handed back after one synchronize_rcu() by the writer itself when
+ *             the slab's free list runs low (the nodes are still warm), else to call_rcu() as
+ *             one callback; a destroyed tree goes to call_rcu() as a whole, as in both trees.
+ *
  * make bench runs it before bench_maple, which reads its output from a file: started from
  * bench_maple with popen(), its fork made bench_maple's small duplications 5x slower.
  *
  * Stores go through mas_preallocate() + mas_store_prealloc(), the kernel's VMA path
- * (vma_iter_prealloc, vma_iter_store). Nodes come from the shims' kmem_cache, which is
- * posix_memalign/free for aligned caches, not the kernel's slab: store figures carry that cost.
+ * (vma_iter_prealloc, vma_iter_store). Nodes come from lmt_slab.c's object cache, a free list
+ * in front of posix_memalign, as the kernel's slab fast path is a per-CPU free list.
  */
 #define CONFIG_MAPLE_SEARCH
 #include "test.h"
 #include <stdlib.h>
 #include <time.h>
 #include <linux/init.h>
+
+/*
+ * The batched scheme: call_rcu() of lib/maple_tree.c lands here (see the #define below).
+ * Writer-side state: only the benchmark's one thread stores.
+ */
+#define LMT_BATCH 252 /* as MT_FREE_BATCH in mmlab */
+
+struct lmt_batch {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct rcu_head *head[LMT_BATCH];
+	void (*func[LMT_BATCH])(struct rcu_head *);
+};
+
+static bool lmt_batched;
+static struct lmt_batch *lmt_pending;
+static struct kmem_cache **lmt_node_cache; /* &maple_node_cache, for its free count */
+unsigned long lmt_slab_nr_free(struct kmem_cache *c);
+static void mt_free_walk(struct rcu_head *head); /* lib/maple_tree.c's whole-tree free */
+
+static void lmt_batch_run(struct lmt_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		b->func[i](b->head[i]);
+	b->nr = 0;
+}
+
+static void lmt_batch_rcu(struct rcu_head *rcu)
+{
+	struct lmt_batch *b = container_of(rcu, struct lmt_batch, rcu);
+
+	lmt_batch_run(b);
+	free(b);
+}
+
+/* Hands the pending batch back: now, after a grace period, when the slab runs low. */
+static void lmt_batch_flush(bool recycle)
+{
+	struct lmt_batch *b = lmt_pending;
+
+	if (!b || !b->nr)
+		return;
+	if (recycle) {
+		synchronize_rcu();
+		lmt_batch_run(b);
+		return;
+	}
+	lmt_pending = NULL;
+	call_rcu(&b->rcu, lmt_batch_rcu);
+}
+
+static void lmt_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
+{
+	struct lmt_batch *b = lmt_pending;
+
+	if (!lmt_batched || func == mt_free_walk) {
+		call_rcu(head, func);
+		return;
+	}
+	if (b && b->nr == LMT_BATCH) {
+		lmt_batch_flush(lmt_slab_nr_free(*lmt_node_cache) < LMT_BATCH / 4);
+		b = lmt_pending;
+	}
+	if (!b) {
+		b = malloc(sizeof(*b));
+		if (!b)
+			abort();
+		b->nr = 0;
+		lmt_pending = b;
+	}
+	b->head[b->nr] = head;
+	b->func[b->nr++] = func;
+}
+
+#undef call_rcu
+#define call_rcu lmt_call_rcu
 #define module_init(x)
 #define module_exit(x)
 #define MODULE_AUTHOR(x)
@@ -229,8 +317,8 @@ static double duplicate(void)
 	return median(m);
 }
 
-/* Every figure for a tree of @nr ranges, each line "nr case value". */
-static void run(unsigned long nr)
+/* Every figure for a tree of @nr ranges, each line "scheme nr case value". */
+static void run(unsigned long nr, const char *scheme)
 {
 	unsigned long i;
 
@@ -246,16 +334,17 @@ static void run(unsigned long nr)
 		addr[i] = BASE + rnd() % (n * 3 * P);
 		pick[i] = rnd() % n;
 	}
-	printf("%lu lookup_rcu %.3f\n", n, lookups());
-	printf("%lu gap_topdown_1page %.3f\n", n, gap(false));
-	printf("%lu gap_topdown_1page_top %.3f\n", n, gap(true));
-	printf("%lu split_fill_store %.3f\n", n, split_fill());
-	printf("%lu erase %.3f\n", n, erase_vmas());
-	printf("%lu gap_topdown_1page_churned %.3f\n", n, gap(false));
-	printf("%lu iterate %.3f\n", n, iterate());
-	printf("%lu dup %.3f\n", n, duplicate());
+	printf("%s %lu lookup_rcu %.3f\n", scheme, n, lookups());
+	printf("%s %lu gap_topdown_1page %.3f\n", scheme, n, gap(false));
+	printf("%s %lu gap_topdown_1page_top %.3f\n", scheme, n, gap(true));
+	printf("%s %lu split_fill_store %.3f\n", scheme, n, split_fill());
+	printf("%s %lu erase %.3f\n", scheme, n, erase_vmas());
+	printf("%s %lu gap_topdown_1page_churned %.3f\n", scheme, n, gap(false));
+	printf("%s %lu iterate %.3f\n", scheme, n, iterate());
+	printf("%s %lu dup %.3f\n", scheme, n, duplicate());
 	fflush(stdout);
 	__mt_destroy(&mt);
+	lmt_batch_flush(false);
 	rcu_barrier();
 }
 
@@ -268,6 +357,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	maple_tree_init();
+	lmt_node_cache = &maple_node_cache;
 	rcu_register_thread();
 	for (i = 1; i < argc; i++) {
 		unsigned long nr = strtoul(argv[i], NULL, 0);
@@ -276,7 +366,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "lmt_bench: bad size %s\n", argv[i]);
 			return 2;
 		}
-		run(nr);
+		lmt_batched = false;
+		run(nr, "call_rcu");
+		lmt_batched = true;
+		run(nr, "batched");
 	}
 	return 0;
 }
