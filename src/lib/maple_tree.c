@@ -5,7 +5,13 @@
  * lib/maple_tree.c; the write path is in maple_store.c. It leaves out the kernel's encoded
  * parent pointers (a maple state keeps its path instead), the sparse "root pointer" tree and
  * the node preallocation API (the per-tree node cache below serves instead).
+ *
+ * The readers that take rcu_read_lock() themselves (mtree_load, mt_find, mt_next, mt_prev)
+ * get liburcu's inline read-side lock (_LGPL_SOURCE: a thread-local counter store and a
+ * compiler barrier, as the kernel's on a preemptible kernel), which mmlab's LGPL licence
+ * allows; out of line it is two calls into the library, as long as a small tree's walk.
  */
+#define _LGPL_SOURCE
 #include "maple_internal.h"
 
 #include <pthread.h>
