@@ -62,8 +62,9 @@ unsigned long mt_nr_allocations(void)
  * list, one at a time (its mutex is taken once per batch): a tree holding a long chain of
  * old, cold batches would never get to recycle its own nodes. The cache is an array of
  * pointers, not a list threaded through the nodes: reading a link in a cold node would stall
- * every allocation on a cache miss. Past MT_RETURNED_MAX nodes on the global list the
- * callback gives them back to libc, which bounds the memory kept for reuse. Under
+ * every allocation on a cache miss. A destroyed tree's cache, free nodes that need no grace
+ * period, joins the global list at once. Past MT_RETURNED_MAX nodes on the global list, nodes
+ * go back to libc, which bounds the memory kept for reuse. Under
  * AddressSanitizer a cached node is poisoned, so a use after free still reports.
  */
 #if defined(__SANITIZE_ADDRESS__)
@@ -164,7 +165,26 @@ static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 	return c;
 }
 
-/* Gives every cached node back to libc (the tree is being destroyed). */
+/*
+ * Puts the free nodes of batch @b on the global list, for the next tree that needs nodes (a
+ * fork's duplicate takes them while they are still in the CPU cache); past MT_RETURNED_MAX
+ * nodes there, back to libc. The nodes must be poisoned already.
+ */
+static void mt_batch_return(struct mt_free_batch *b)
+{
+	pthread_mutex_lock(&mt_returned_lock);
+	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
+		mt_returned_nr += b->nr;
+		b->next = mt_returned;
+		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
+		b = NULL;
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	if (b)
+		mt_batch_free(b);
+}
+
+/* Hands every cached node to the global list (the tree is being destroyed). */
 static void mt_cache_drain(struct maple_tree *mt)
 {
 	struct mt_free_batch *c = mt->ma_cache;
@@ -172,7 +192,7 @@ static void mt_cache_drain(struct maple_tree *mt)
 	while (c) {
 		struct mt_free_batch *next = c->next;
 
-		mt_batch_free(c);
+		mt_batch_return(c);
 		c = next;
 	}
 	mt->ma_cache = NULL;
@@ -239,16 +259,7 @@ static void mt_free_batch_rcu(struct rcu_head *head)
 #endif
 	for (i = 0; i < b->nr; i++)
 		mt_poison(b->nodes[i]);
-	pthread_mutex_lock(&mt_returned_lock);
-	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
-		mt_returned_nr += b->nr;
-		b->next = mt_returned;
-		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
-		b = NULL;
-	}
-	pthread_mutex_unlock(&mt_returned_lock);
-	if (b)
-		mt_batch_free(b);
+	mt_batch_return(b);
 }
 
 void mt_flush_free(struct maple_tree *mt)
@@ -1152,7 +1163,10 @@ static void mt_dup_free(struct maple_tree *mt, struct maple_enode *enode)
 	mt_free_node_now(mt, n);
 }
 
-/* Copies a subtree node by node; NULL when out of memory (nothing left allocated). */
+/*
+ * Copies a subtree node by node, with nodes from @mt's cache; NULL when out of memory (nothing
+ * left allocated).
+ */
 static struct maple_enode *mt_dup_node(struct maple_tree *mt, struct maple_enode *enode,
 				       unsigned long *nodes)
 {
@@ -1184,7 +1198,9 @@ static struct maple_enode *mt_dup_node(struct maple_tree *mt, struct maple_enode
  * @mt: the source tree
  * @new: an initialised, empty tree; it takes @mt's flags
  *
- * Copying nodes is much cheaper than re-inserting every range (dup_mmap's use).
+ * Copying nodes is much cheaper than re-inserting every range (dup_mmap's use). The copies
+ * come from @mt's node cache, which its writer's lock guards: the nodes its stores freed,
+ * still in the CPU cache, as the kernel's dup takes them from the slab's per-CPU list.
  * Context: writer's lock of both trees. Return: 0, -EINVAL if @new is not empty, -ENOMEM
  * (then @new is still empty).
  */
@@ -1198,7 +1214,7 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new)
 	new->ma_flags = mt->ma_flags;
 	if (!root)
 		return 0;
-	copy = mt_dup_node(new, root, &nodes);
+	copy = mt_dup_node(mt, root, &nodes);
 	if (!copy)
 		return -ENOMEM;
 	new->ma_height = mt->ma_height;
