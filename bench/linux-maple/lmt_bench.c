@@ -13,9 +13,10 @@
  *             comes back to the slab when liburcu's worker runs the callback, milliseconds
  *             later, so the next store writes into a node that has left the CPU cache;
  *   batched   mmlab's (src/lib/maple_tree.c): replaced nodes collect in batches of 252; a
- *             full batch is handed back after one synchronize_rcu() by the writer itself when
- *             the slab's free list runs low (the nodes are still warm), else to call_rcu() as
- *             one callback; a destroyed tree goes to call_rcu() as a whole, as in both trees.
+ *             full batch goes back to the slab after one synchronize_rcu() by the writer
+ *             itself when the slab's free list runs low (the nodes are still warm), else to
+ *             a waiting list, as does a destroyed tree; an allocation that finds the slab
+ *             empty waits for one grace period and frees every waiting batch into it.
  *
  * make bench runs it before bench_maple, which reads its output from a file: started from
  * bench_maple with popen(), its fork made bench_maple's small duplications 5x slower.
@@ -31,20 +32,25 @@
 #include <linux/init.h>
 
 /*
- * The batched scheme: call_rcu() of lib/maple_tree.c lands here (see the #define below).
- * Writer-side state: only the benchmark's one thread stores.
+ * The batched scheme: call_rcu() of lib/maple_tree.c lands here (see the #define below), and
+ * lmt_slab.c calls lmt_slab_empty() when its free list is empty. Writer-side state: only the
+ * benchmark's one thread stores and allocates.
  */
-#define LMT_BATCH 252 /* as MT_FREE_BATCH in mmlab */
+#define LMT_BATCH 252	       /* as MT_FREE_BATCH in mmlab */
+#define LMT_WAITING_MAX 65536 /* callbacks on the waiting list, as MT_RETURNED_MAX nodes */
 
 struct lmt_batch {
 	struct rcu_head rcu;
+	struct lmt_batch *next; /* on lmt_waiting */
 	unsigned int nr;
 	struct rcu_head *head[LMT_BATCH];
 	void (*func[LMT_BATCH])(struct rcu_head *);
 };
 
 static bool lmt_batched;
-static struct lmt_batch *lmt_pending;
+static struct lmt_batch *lmt_pending;	 /* the batch being filled */
+static struct lmt_batch *lmt_waiting;	 /* full batches waiting for a grace period */
+static unsigned long lmt_waiting_nr;	 /* callbacks in them */
 static struct kmem_cache **lmt_node_cache; /* &maple_node_cache, for its free count */
 unsigned long lmt_slab_nr_free(struct kmem_cache *c);
 static void mt_free_walk(struct rcu_head *head); /* lib/maple_tree.c's whole-tree free */
@@ -66,7 +72,10 @@ static void lmt_batch_rcu(struct rcu_head *rcu)
 	free(b);
 }
 
-/* Hands the pending batch back: now, after a grace period, when the slab runs low. */
+/*
+ * Hands the pending batch on: with @recycle, back to the slab after a grace period the writer
+ * waits for (the slab runs low); else to the waiting list, or to call_rcu() past its bound.
+ */
 static void lmt_batch_flush(bool recycle)
 {
 	struct lmt_batch *b = lmt_pending;
@@ -79,14 +88,39 @@ static void lmt_batch_flush(bool recycle)
 		return;
 	}
 	lmt_pending = NULL;
-	call_rcu(&b->rcu, lmt_batch_rcu);
+	if (lmt_waiting_nr < LMT_WAITING_MAX) {
+		lmt_waiting_nr += b->nr;
+		b->next = lmt_waiting;
+		lmt_waiting = b;
+	} else {
+		call_rcu(&b->rcu, lmt_batch_rcu);
+	}
+}
+
+/* The slab's free list is empty: wait for one grace period and run every waiting batch. */
+void lmt_slab_empty(struct kmem_cache *c)
+{
+	struct lmt_batch *b = lmt_waiting;
+
+	if (!lmt_batched || !b)
+		return;
+	lmt_waiting = NULL;
+	lmt_waiting_nr = 0;
+	synchronize_rcu();
+	while (b) {
+		struct lmt_batch *next = b->next;
+
+		lmt_batch_run(b);
+		free(b);
+		b = next;
+	}
 }
 
 static void lmt_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 {
 	struct lmt_batch *b = lmt_pending;
 
-	if (!lmt_batched || func == mt_free_walk) {
+	if (!lmt_batched) {
 		call_rcu(head, func);
 		return;
 	}
@@ -103,6 +137,8 @@ static void lmt_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 	}
 	b->head[b->nr] = head;
 	b->func[b->nr++] = func;
+	if (func == mt_free_walk) /* a destroyed tree: its batch waits, as mmlab's does */
+		lmt_batch_flush(false);
 }
 
 #undef call_rcu
@@ -345,6 +381,7 @@ static void run(unsigned long nr, const char *scheme)
 	fflush(stdout);
 	__mt_destroy(&mt);
 	lmt_batch_flush(false);
+	lmt_slab_empty(NULL);
 	rcu_barrier();
 }
 
