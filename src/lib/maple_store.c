@@ -820,6 +820,12 @@ static inline void mas_wr_slot_store(struct ma_state *mas, const struct ma_leaf_
 		mas_update_gaps(mas, mt_node_gap(s->n, true, lp->min, lp->max));
 }
 
+/* mas_wr_rebalance() on a copy of @s: the caller's own stays in registers. */
+static inline int mas_wr_leaf_rebalance(struct ma_state *mas, struct ma_leaf_wr s, int side)
+{
+	return mas_wr_rebalance(mas, &s, side);
+}
+
 /*
  * A leaf of @nr slots would leave its fill limits, or an erase must merge with a sibling's
  * NULL range: mas_wr_rebalance() with the sibling that fits (Linux's mas_push_data, its
@@ -831,11 +837,10 @@ static inline int mas_wr_leaf_reshape(struct ma_state *mas, const struct ma_leaf
 				      unsigned int nr)
 {
 	const struct ma_path *lp = &mas->path[mas->depth];
-	struct ma_leaf_wr c = *s; /* a copy: @s itself never leaves the caller's registers */
 	int left;
 
 	if (s->merge)
-		return mas_wr_rebalance(mas, &c, s->merge);
+		return mas_wr_leaf_rebalance(mas, *s, s->merge);
 	if (nr > MAPLE_RANGE64_SLOTS) {
 		/* As mas_push_data: into a sibling with room, else split the leaf in two. */
 		int room = 2 * MAPLE_RANGE64_SLOTS - 2 - (int)nr;
@@ -845,10 +850,10 @@ static inline int mas_wr_leaf_reshape(struct ma_state *mas, const struct ma_leaf
 		if (lp->max == ULONG_MAX && s->offr + 1 == s->end)
 			return -EAGAIN; /* an append: the general path packs the left node full */
 		if (mas_sibling_end(mas, true) >= 0 && mas_sibling_end(mas, true) <= room)
-			return mas_wr_rebalance(mas, &c, -1);
+			return mas_wr_leaf_rebalance(mas, *s, -1);
 		if (mas_sibling_end(mas, false) >= 0 && mas_sibling_end(mas, false) <= room)
-			return mas_wr_rebalance(mas, &c, 1);
-		return mas_wr_rebalance(mas, &c, 0);
+			return mas_wr_leaf_rebalance(mas, *s, 1);
+		return mas_wr_leaf_rebalance(mas, *s, 0);
 	}
 	if (mas->depth ? nr >= MAPLE_RANGE64_MIN || lp->max == ULONG_MAX : nr != 1 || s->entry)
 		return 1;
@@ -857,7 +862,7 @@ static inline int mas_wr_leaf_reshape(struct ma_state *mas, const struct ma_leaf
 	left = mas_sibling_end(mas, true);
 	if (left < 0 && mas_sibling_end(mas, false) < 0)
 		return -EAGAIN; /* an only child: the parent needs rebalancing too */
-	return mas_wr_rebalance(mas, &c, left >= 0 ? -1 : 1);
+	return mas_wr_leaf_rebalance(mas, *s, left >= 0 ? -1 : 1);
 }
 
 /*
