@@ -21,9 +21,14 @@
  *
  * Where a VMA tree allocates a VMA (a split), both sides malloc it; the maple side also
  * allocates tree nodes per store (from its node cache) and frees replaced ones after a grace
- * period, in batches (src/lib/maple_tree.c), as lmt_bench's "batched" Linux tree does. Bytes per range count the tree's nodes only: per VMA in the
- * build (a VMA and its gap are two stored ranges), per stored range in bench_bytes().
+ * period, in batches (src/lib/maple_tree.c), as lmt_bench's "batched" Linux tree does. Bytes
+ * per range count the tree's nodes only: per VMA in the build (a VMA and its gap are two
+ * stored ranges), per stored range in bench_bytes().
+ *
+ * Both trees' iteration takes liburcu's read lock inline (_LGPL_SOURCE), as the library's own
+ * readers and lmt_bench do.
  */
+#define _LGPL_SOURCE
 #include <stdio.h>
 #include <sys/cdefs.h>
 #ifndef __unused /* RB_GENERATE_STATIC uses BSD's __unused; glibc's cdefs.h lacks it */
