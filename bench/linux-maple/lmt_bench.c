@@ -5,9 +5,11 @@
  * running the same workload on the same machine in the same `make bench`. build.sh compiles
  * this file inside that directory; it is never part of libmmlab.
  *
- * Usage: lmt_bench N... Prints one "SCHEME N case value" line per figure, median of REPS runs,
- * for trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it,
- * once per node-freeing scheme (SCHEME):
+ * Usage: lmt_bench SCHEME N... Prints one "SCHEME N case value" line per figure, median of
+ * REPS runs, for trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c
+ * does it, with one of two node-freeing schemes (make bench runs both, one process each: in
+ * one process, the nodes the first scheme left on the free list slowed the second's stores
+ * twofold and its duplications by more):
  *
  *   call_rcu  the kernel's own: every node a store replaces goes to call_rcu() on its own and
  *             comes back to the slab when liburcu's worker runs the callback, milliseconds
@@ -28,6 +30,7 @@
 #define CONFIG_MAPLE_SEARCH
 #include "test.h"
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <linux/init.h>
 
@@ -253,7 +256,12 @@ static double gap(bool top)
 	return median(m);
 }
 
-/* The first page of a VMA split off into a new entry, then the whole VMA stored back. */
+/*
+ * The first page of a VMA split off into a new entry, then the whole VMA stored back. The new
+ * entry is a head VMA malloc'd and freed around the two stores, as bench_maple.c's is (the
+ * size of its struct vma).
+ */
+#define HEAD_VMA_SIZE 48
 static double split_fill(void)
 {
 	unsigned long ops = n < 4096 ? 1 << 16 : 1 << 17, i;
@@ -265,9 +273,13 @@ static double split_fill(void)
 
 		for (i = 0; i < ops; i++) {
 			unsigned long v = pick[i % NR_RANDOM];
+			void *head = malloc(HEAD_VMA_SIZE);
 
-			store(vstart(v), vstart(v) + P - 1, (void *)0x1000);
+			if (!head)
+				abort();
+			store(vstart(v), vstart(v) + P - 1, head);
 			store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
+			free(head);
 		}
 		m[k] = (double)(now_ns() - t0) / (2 * ops);
 	}
@@ -389,24 +401,22 @@ int main(int argc, char **argv)
 {
 	int i;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: lmt_bench N... (tree sizes, N >= 2 ranges)\n");
+	if (argc < 3 || (strcmp(argv[1], "batched") && strcmp(argv[1], "call_rcu"))) {
+		fprintf(stderr, "usage: lmt_bench batched|call_rcu N... (tree sizes, N >= 2)\n");
 		return 2;
 	}
+	lmt_batched = !strcmp(argv[1], "batched");
 	maple_tree_init();
 	lmt_node_cache = &maple_node_cache;
 	rcu_register_thread();
-	for (i = 1; i < argc; i++) {
+	for (i = 2; i < argc; i++) {
 		unsigned long nr = strtoul(argv[i], NULL, 0);
 
 		if (nr < 2) {
 			fprintf(stderr, "lmt_bench: bad size %s\n", argv[i]);
 			return 2;
 		}
-		lmt_batched = false;
-		run(nr, "call_rcu");
-		lmt_batched = true;
-		run(nr, "batched");
+		run(nr, argv[1]);
 	}
 	return 0;
 }
