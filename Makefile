@@ -60,13 +60,14 @@ difftest: check
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS) 60 moves
 
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
-# linux-source package (installed by ensure-deps.sh bench); left out, with a message, if
-# that cannot be had.
+# linux-source package (installed by ensure-deps.sh bench), run once per node-freeing scheme;
+# left out, with a message, if that cannot be had.
 bench: release
 	@sh scripts/ensure-deps.sh bench || true
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
 	@lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) && \
-		$$lmt 16 256 4096 65536 > $(BUILD)/bench/linux-maple.txt || \
+		$$lmt batched 16 256 4096 65536 > $(BUILD)/bench/linux-maple.txt && \
+		$$lmt call_rcu 16 256 4096 65536 >> $(BUILD)/bench/linux-maple.txt || \
 		{ echo "bench: no Linux maple tree baseline" >&2; rm -f $(BUILD)/bench/linux-maple.txt; }; \
 	for b in $(RELEASE)/bench/bench_*; do \
 		[ -x "$$b" ] || continue; \
