@@ -58,6 +58,7 @@ void pgd_free(struct mm_struct *mm)
 		return;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
 		VM_BUG_ON(mm->pgd[i] != 0);
+	flush_tlb_pgtables(mm);
 	pgtable_page_free(mm->machine, pfn_to_page(mm->machine, mm->pgd_pfn));
 	mm->pgd = NULL;
 }
@@ -214,6 +215,8 @@ static void free_level(struct mm_struct *mm, pte_t *table, int level, unsigned l
 			continue;
 		pfn = pte_pfn(*ep);
 		*ep = 0;
+		/* No CPU context may walk through the table once its frame can be reused. */
+		flush_tlb_pgtables(mm);
 		mm->pgtables_bytes -= PAGE_SIZE;
 		pgtable_page_free(mm->machine, pfn_to_page(mm->machine, pfn));
 	}
@@ -224,7 +227,9 @@ static void free_level(struct mm_struct *mm, pte_t *table, int level, unsigned l
  * @floor, @ceiling: the nearest mappings' boundaries; tables reaching below @floor or at or
  *	above @ceiling are kept (@ceiling 0 means the top of the user half).
  *
- * Tables are freed only once empty; the TLB caches no table pointers, so no flush is needed.
+ * Tables are freed only once empty, each after its entry is cleared and the paging-structure
+ * caches of every CPU context running @mm are emptied (the leaf translations were flushed when
+ * the range was unmapped).
  * Context: the caller serializes writers of @mm's page tables.
  */
 void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
