@@ -37,9 +37,15 @@ void bench_header(const char *bench, const char *title)
 void bench_report(const char *bench, const char *kase, double value, const char *unit,
 		  const char *baseline, double baseline_value, bool lower_is_better)
 {
-	const char *path = getenv("MMLAB_BENCH_OUT");
+	const char *path = getenv("MMLAB_BENCH_OUT"), *variant = getenv("MMLAB_BENCH_VARIANT");
+	char name[128];
 	double ratio = 0;
 	FILE *f;
+
+	if (variant && *variant) {
+		snprintf(name, sizeof(name), "%s/%s", bench, variant);
+		bench = name;
+	}
 
 	if (baseline && value > 0 && baseline_value > 0)
 		ratio = lower_is_better ? baseline_value / value : value / baseline_value;

@@ -9,6 +9,9 @@
  *
  * ratio is baseline_value / value when lower is better and value / baseline_value when higher
  * is better, so ratio > 1 always means mmlab is faster than the baseline.
+ *
+ * A build variant run by `make bench-variants` (hit counting on, no AVX-512 lookups) sets
+ * $MMLAB_BENCH_VARIANT, which is appended to the bench name: "bench": "mmu/hit_stats".
  */
 #ifndef MMLAB_BENCHUTIL_H
 #define MMLAB_BENCHUTIL_H
