@@ -59,6 +59,7 @@ difftest: check
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS) 60 moves
 
+# Each run names its machine in machine.txt beside its results (scripts/bench-machine.sh).
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
 # linux-source package (installed by ensure-deps.sh bench); left out, with a message, if
 # that cannot be had. LINUX_MAPLE_RUN writes its figures to the file $(1).
@@ -71,10 +72,11 @@ endef
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
+	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/machine.txt
 	@$(call LINUX_MAPLE_RUN,$(BUILD)/bench/linux-maple.txt)
 	@sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/results.jsonl \
 		$(BUILD)/bench/linux-maple.txt
-	@echo "results: $(BUILD)/bench/results.jsonl"
+	@echo "results: $(BUILD)/bench/results.jsonl, machine: $(BUILD)/bench/machine.txt"
 
 # The spread of every figure over BENCH_RUNS runs of make bench's programs (default 10, all
 # programs; BENCH_PROGRAMS="bench_mmu bench_maple" for some): run N's rows in
@@ -84,6 +86,7 @@ BENCH_RUNS ?= 10
 BENCH_PROGRAMS ?=
 bench-spread: release
 	@rm -rf $(BUILD)/bench/spread && mkdir -p $(BUILD)/bench/spread
+	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/spread/machine.txt
 	@$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt)
 	@for i in $$(seq 1 $(BENCH_RUNS)); do \
 		sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/spread/run-$$i.jsonl \
@@ -107,6 +110,7 @@ bench-variants: release
 		-DMMLAB_TLB_HIT_STATS=OFF -DMMLAB_WIDE_FIND=OFF >/dev/null
 	@cmake --build $(VARIANTS)/scalar_find -j $(JOBS) --target bench_maple
 	@mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/variants.jsonl
+	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/variants-machine.txt
 	@out=$(BUILD)/bench/variants.jsonl; \
 	sh scripts/bench-run.sh $(RELEASE)/bench $$out "" bench_mmu && \
 	MMLAB_BENCH_VARIANT=hit_stats sh scripts/bench-run.sh $(VARIANTS)/hit_stats/bench $$out "" \
