@@ -3,9 +3,10 @@
  * Fault and fork benchmarks ("bench": "fault" and "fork"), mmlab beside the host kernel doing
  * the same work in the same run:
  *   fault: anonymous write faults per second (256 MiB, one byte written per page), zero-page
- *	read faults per second, COW faults per second in a parent after fork (64 MiB), and the
- *	physical limit of a demand-zero fault, zeroing one 4 KiB page (see memset_pass()), hot
- *	and cold, with mmlab's write faults set beside the cold figure in the same run.
+ *	read faults per second (and read faults on a machine without the zero page, the
+ *	like-for-like row on a host without one), COW faults per second in a parent after fork
+ *	(64 MiB), and the physical limit of a demand-zero fault, zeroing one 4 KiB page (see
+ *	memset_pass()), hot and cold, with mmlab's write faults beside the cold figure.
  *   fork: fork latency with 1 MiB, 64 MiB and 1 GiB of touched private anonymous memory, and
  *	the exit teardown of the child (for the host: from telling the child to exit to waitpid
  *	returning, which adds a wake-up and a reap to the teardown).
@@ -320,6 +321,25 @@ static void host_fork_exit(uint64_t len, double *fork_us, double *exit_us)
 	*exit_us = bench_median(e, REPS);
 }
 
+/*
+ * Read faults on a machine without the shared zero page, each allocating and zeroing a frame:
+ * the like-for-like row against a host kernel that has none either (booted with
+ * pvm_no_zero_page=1); against one with the zero page, zero_page_read_fault_256MiB is.
+ */
+static void lab_read_no_zero_page(const struct mmlab_machine_config *cfg, double host_rate)
+{
+	struct mmlab_machine_config nz = *cfg;
+	struct mmlab_machine *keep = M;
+
+	nz.no_zero_page = 1;
+	must(mmlab_machine_create(&nz, &M), "machine_create");
+	(void)lab_touch_rate(FAULT_BYTES, "r"); /* faults in the host pages of its RAM */
+	bench_report("fault", "read_fault_no_zero_page_256MiB", lab_touch_rate(FAULT_BYTES, "r"),
+		     "faults/s", "kernel", host_rate, false);
+	mmlab_machine_destroy(M);
+	M = keep;
+}
+
 int main(void)
 {
 	struct mmlab_machine_config cfg = { .ram_bytes = 3UL << 30, .nr_cpus = 1 };
@@ -347,6 +367,7 @@ int main(void)
 		     "faults/s", "kernel", hr, false);
 	bench_report("fault", "cow_fault_after_fork_64MiB", lab_cow_rate(), "faults/s", "kernel",
 		     hc, false);
+	lab_read_no_zero_page(&cfg, hr);
 	bench_report("fault", "memset_4KiB_page_hot", mhot, "ns/page", NULL, 0, true);
 	bench_report("fault", "memset_4KiB_page_cold", mcold, "ns/page", NULL, 0, true);
 	bench_report("fault", "memset_4KiB_page_fresh_host_mapping", mfresh, "ns/page", NULL, 0,
