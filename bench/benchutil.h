@@ -22,6 +22,13 @@
 /* Monotonic nanoseconds. */
 uint64_t bench_now_ns(void);
 
+/*
+ * CPU time of the calling thread, in nanoseconds: what a CPU-bound loop costs without the
+ * time other jobs on a shared machine take from it (kernel time on the thread's behalf, a
+ * page fault's, is included).
+ */
+uint64_t bench_cpu_ns(void);
+
 /* Median of n doubles (sorts the array in place). */
 double bench_median(double *v, int n);
 
