@@ -87,7 +87,9 @@ BENCH_PROGRAMS ?=
 bench-spread: release
 	@rm -rf $(BUILD)/bench/spread && mkdir -p $(BUILD)/bench/spread
 	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/spread/machine.txt
-	@$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt)
+	@$(if $(BENCH_PROGRAMS),$(if $(findstring bench_maple,$(BENCH_PROGRAMS)),\
+		$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt),true),\
+		$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt))
 	@for i in $$(seq 1 $(BENCH_RUNS)); do \
 		sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/spread/run-$$i.jsonl \
 			$(BUILD)/bench/spread/linux-maple.txt $(BENCH_PROGRAMS) >/dev/null || exit 1; \
