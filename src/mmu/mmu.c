@@ -74,9 +74,10 @@ static void psc_fill(struct tlb *tlb, unsigned long va, int level, pte_t *table,
 /*
  * The walk of one translation, from the lowest level the paging-structure caches hold. Sets
  * the accessed bit at every level it reads (the leaf's only when missing, as the hardware
- * writes an entry back only to set a bit) and the dirty bit of the leaf for a write; fills the TLB slot with every kind of access the entry allows
- * now. Returns 0 with the host address, or the x86 error code of the fault (never 0, since
- * X86_PF_USER is always set); *@pkey is the leaf's key when the entry was present.
+ * writes an entry back only to set a bit) and the dirty bit of the leaf for a write; fills
+ * the TLB slot with every kind of access the entry allows now. Returns 0 with the host
+ * address, or the x86 error code of the fault (never 0, since X86_PF_USER is always set);
+ * *@pkey is the leaf's key when the entry was present.
  */
 static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			      void **host, unsigned int *leaf_pkey)
