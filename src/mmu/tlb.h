@@ -43,7 +43,7 @@ BUILD_BUG_ON(sizeof(struct tlb_entry) != 1UL << TLB_ENTRY_SHIFT);
  * it (RW and USER AND-ed, NX OR-ed). As on x86, only present entries whose accessed bit is
  * set are cached, leaf entries never are, and a walk starts at the lowest level that hits.
  * The caches hold host pointers into page-table frames, so they must be emptied before a
- * table is freed (flush_tlb_pgtables(), as Linux flushes after freeing page tables); they are
+ * table is freed (flush_tlb_ctx_pgtables(), as Linux flushes after freeing page tables); they are
  * also emptied with the whole TLB, and a single-page flush (INVLPG) drops the entries that
  * translate its address.
  */
@@ -86,16 +86,14 @@ static inline struct psc_entry *psc_slot(struct tlb *tlb, unsigned long va, enum
 	return &tlb->psc[l][psc_tag(va, l) & (PSC_ENTRIES - 1)];
 }
 
-struct mm_struct;
+typedef struct mm_context mm_context_t;
 
 void tlb_flush_all(struct tlb *tlb);
 void tlb_flush_one(struct tlb *tlb, unsigned long addr);
 void psc_flush_all(struct tlb *tlb);
-/* Flushes [start, end) of @mm from every CPU context that may hold it. */
-void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long end);
-void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
-void flush_tlb_mm(struct mm_struct *mm);
-/* Empties the paging-structure caches of every CPU context that may hold @mm's tables. */
-void flush_tlb_pgtables(struct mm_struct *mm);
+/* Flushes [start, end) of @ctx from every CPU context that may hold it. */
+void flush_tlb_ctx_range(mm_context_t *ctx, unsigned long start, unsigned long end);
+/* Empties the paging-structure caches of every CPU context that may hold @ctx's tables. */
+void flush_tlb_ctx_pgtables(mm_context_t *ctx);
 
 #endif /* MMLAB_MMU_TLB_H */
