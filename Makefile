@@ -61,12 +61,14 @@ difftest: check
 
 # Each run names its machine in machine.txt beside its results (scripts/bench-machine.sh).
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
-# linux-source package (installed by ensure-deps.sh bench); left out, with a message, if
-# that cannot be had. LINUX_MAPLE_RUN writes its figures to the file $(1).
+# linux-source package (installed by ensure-deps.sh bench), run once per node-freeing scheme;
+# left out, with a message, if that cannot be had. LINUX_MAPLE_RUN writes its figures to the
+# file $(1).
 define LINUX_MAPLE_RUN
 sh scripts/ensure-deps.sh bench || true; \
 lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) && \
-	$$lmt 16 256 4096 65536 > $(1) || \
+	$$lmt batched 16 256 4096 65536 > $(1) && \
+	$$lmt call_rcu 16 256 4096 65536 >> $(1) || \
 	{ echo "bench: no Linux maple tree baseline" >&2; rm -f $(1); }
 endef
 
