@@ -43,6 +43,7 @@
 #define MADV_GUARD_INSTALL 102
 #define MADV_GUARD_REMOVE 103
 #endif
+
 /* Where the advice walks: the task it acts for and the advice, or the name to give. */
 struct madvise_req {
 	struct task *tsk;
@@ -57,14 +58,14 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 {
 	struct vm_area_struct *res = vma;
 
-	/* Nothing changes: no split, and the piece stays part of @vma. */
+	/* Only a real change splits or merges; else the piece stays part of @vma. */
 	if (new_flags != vma->vm_flags || !anon_vma_name_eq(vma->anon_name, anon_name)) {
 		res = vma_modify_flags_name(w->mm, w->prev, vma, start, end, new_flags, anon_name);
 		if (IS_ERR(res))
 			return (int)PTR_ERR(res);
 		res->vm_flags = new_flags | (res->vm_flags & VM_STICKY); /* a merge may add them */
 		res->vm_page_prot = vm_get_page_prot(new_flags);
-		/* A file mapping keeps no name: only anonymous memory and shmem show one. */
+		/* Regular files keep no name (replace_anon_vma_name: anonymous and shmem only). */
 		if (res->anon_name != anon_name && (!res->vm_file || !res->vm_file->regular)) {
 			if (anon_name)
 				anon_vma_name_get(anon_name);

@@ -210,6 +210,7 @@ int vma_walk_range(struct vma_walk *w)
 	bool gap = false;
 	int err;
 
+	VM_BUG_ON(w->start >= w->end || (w->start & ~PAGE_MASK));
 	while (addr < w->end) {
 		vma = vma_find(&vmi, w->end);
 		if (!vma || vma->vm_start > addr) {
