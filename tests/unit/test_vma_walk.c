@@ -18,16 +18,11 @@
 
 #include "mmlab.h"
 #include "mm/memory.h"
+#include "mm_fixture.h"
 
 #define BASE 0x100000000000UL
 #define P(n) (BASE + (unsigned long)(n) * PAGE_SIZE)
 #define MAX_PIECES 8
-
-struct fixture {
-	struct mmlab_machine *m;
-	struct mmlab_task *t;
-	struct mm_struct *mm;
-};
 
 /* What a recording visitor saw. */
 struct record {
@@ -45,30 +40,16 @@ static void map(struct fixture *f, int start, int end, int prot)
 				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0, &out), 0);
 }
 
+/* The fixture's task with the VMAs of the picture above. */
 static int setup(void **state)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20 };
-	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1 };
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f;
 
-	assert_non_null(f);
-	assert_int_equal(mmlab_machine_create(&mc, &f->m), 0);
-	assert_int_equal(mmlab_task_create(f->m, &tc, &f->t), 0);
-	f->mm = task_mm(f->t);
+	mm_fixture_setup(state);
+	f = *state;
 	map(f, 0, 2, PROT_READ);
 	map(f, 2, 4, PROT_READ | PROT_WRITE);
 	map(f, 5, 7, PROT_READ);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	mmlab_task_destroy(f->t);
-	mmlab_machine_destroy(f->m);
-	free(f);
 	return 0;
 }
 
@@ -232,11 +213,11 @@ static void test_merged_forward(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pieces_and_gaps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_first_prev, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_visitor_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merged_forward, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pieces_and_gaps, setup, mm_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_first_prev, setup, mm_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_visitor_error, setup, mm_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_merged_forward, setup, mm_fixture_teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return mm_fixture_run(tests);
 }
