@@ -246,6 +246,7 @@ static const struct madvise_desc *madvise_desc_of(int behavior)
 
 /**
  * madvise_discards - whether @behavior throws memory contents away (mseal's is_discard).
+ * Context: any; it reads a constant table.
  * Return: false for unknown advice too.
  */
 bool madvise_discards(int behavior)
