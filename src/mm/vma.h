@@ -163,7 +163,7 @@ static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
  */
 struct vma_walk {
 	struct mm_struct *mm;
-	unsigned long start, end;	/* The range, page-aligned, start < end */
+	unsigned long start, end;	/* The range: start page-aligned, start < end */
 	bool skip_gaps;			/* A gap is stepped over (madvise, msync) rather than
 					 * ending the walk (mlock, mprotect); -ENOMEM either way */
 	int (*visit)(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,

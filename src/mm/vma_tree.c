@@ -7,6 +7,9 @@
  * split, a merge or an unmap is one store that either happens whole or fails with -ENOMEM
  * and leaves the tree as it was. Callers change a VMA's vm_start/vm_end only after the store
  * that publishes the new layout succeeded.
+ * The range walk of the calls that change VMAs range by range (vma_walk_range: madvise,
+ * mlock, msync, mprotect, mseal) lives here beside the lookups it is made of; Linux writes
+ * that loop out in each of them.
  *
  * Left out: the kernel's node preallocation (mas_preallocate), since every store here may fail
  * by itself without side effects, and RCU readers of the VMA tree (every reader holds
