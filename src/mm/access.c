@@ -190,7 +190,7 @@ MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st
 		.hiwater_rss = get_mm_hiwater_rss(mm),
 		.total_vm = mm->total_vm,
 		.hiwater_vm = get_mm_hiwater_vm(mm),
-		.pgtables_bytes = (uint64_t)mm->pgtables_bytes,
+		.pgtables_bytes = (uint64_t)mm->context.pgtables_bytes,
 		.mm_users = (uint64_t)mm->mm_users,
 	};
 	pthread_rwlock_unlock(&mm->mmap_lock);
@@ -205,7 +205,7 @@ MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *mm, const char *name, ui
 	m = machine_of(mm);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
 		if (vmstat_text[i] && !strcmp(vmstat_text[i], name)) {
-			*val = __atomic_load_n(&m->vm_events[i], __ATOMIC_RELAXED);
+			*val = __atomic_load_n(&m->pgdat.vm_events[i], __ATOMIC_RELAXED);
 			return 0;
 		}
 	}

@@ -11,7 +11,8 @@
 #define MMLAB_MM_MEMORY_H
 
 #include "mm/vma.h"
-#include "mm/mmzone.h"
+#include "mm/machine.h"
+#include "mm/pgtable.h"
 
 typedef unsigned int vm_fault_t;
 

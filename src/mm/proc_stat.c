@@ -49,7 +49,7 @@ int task_mem(struct mm_struct *mm, FILE *out)
 	fprintf(out, "VmStk:\t%8lu kB\n", mm->stack_vm << kb);
 	fprintf(out, "VmExe:\t%8lu kB\n", text >> 10);
 	fprintf(out, "VmLib:\t%8lu kB\n", lib >> 10);
-	fprintf(out, "VmPTE:\t%8lu kB\n", (unsigned long)mm->pgtables_bytes >> 10);
+	fprintf(out, "VmPTE:\t%8lu kB\n", (unsigned long)mm->context.pgtables_bytes >> 10);
 	fprintf(out, "VmSwap:\t%8lu kB\n", swap << kb);
 	fprintf(out, "HugetlbPages:\t%8lu kB\n", 0UL);
 	return ferror(out) ? -EIO : 0;
@@ -77,8 +77,8 @@ struct node_stats {
 static void count_node_stats(struct machine *m, struct node_stats *ns)
 {
 	*ns = (struct node_stats){};
-	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++) {
-		const struct page *page = pfn_to_page(m, pfn);
+	for (unsigned long pfn = 0; pfn < m->pgdat.nr_frames; pfn++) {
+		const struct page *page = pfn_to_page(&m->pgdat, pfn);
 
 		if (page_ref_count(page) <= 0 || PageBuddy(page) || PageTable(page) ||
 		    PageReserved(page))
@@ -90,11 +90,11 @@ static void count_node_stats(struct machine *m, struct node_stats *ns)
 		ns->file_mapped += page_mapcount(page) > 0;
 		ns->shmem += page->mapping && PageSwapBacked(page);
 	}
-	pthread_mutex_lock(&m->zone.lock);
-	ns->free = m->zone.nr_free_pages;
-	ns->total = m->zone.managed_pages;
-	pthread_mutex_unlock(&m->zone.lock);
-	ns->pagetable = __atomic_load_n(&m->nr_pgtable_pages, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&m->pgdat.zone.lock);
+	ns->free = m->pgdat.zone.nr_free_pages;
+	ns->total = m->pgdat.zone.managed_pages;
+	pthread_mutex_unlock(&m->pgdat.zone.lock);
+	ns->pagetable = __atomic_load_n(&m->pgdat.nr_pgtable_pages, __ATOMIC_RELAXED);
 }
 
 /* The event counters /proc/vmstat has on Linux 6.x, in its order (vm_event_item.h). */
@@ -121,7 +121,7 @@ int show_vmstat(struct machine *m, FILE *out)
 	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);
 	for (size_t i = 0; i < ARRAY_SIZE(vmstat_events); i++)
 		fprintf(out, "%s %lu\n", vmstat_text[vmstat_events[i]],
-			__atomic_load_n(&m->vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
+			__atomic_load_n(&m->pgdat.vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
 	return ferror(out) ? -EIO : 0;
 }
 

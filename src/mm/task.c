@@ -13,7 +13,7 @@
  * Left out: the ELF image itself (no binary is mapped; the brk area starts where a small PIE
  * would end it), and open's device-specific errors.
  */
-#include "mm/mmzone.h"
+#include "mm/machine.h"
 #include "mm/vma.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
