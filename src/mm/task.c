@@ -523,13 +523,6 @@ static void mmap_write_unlock(struct mm_struct *mm)
 	pthread_rwlock_unlock(&mm->mmap_lock);
 }
 
-#ifndef MLOCK_ONFAULT
-#define MLOCK_ONFAULT 0x01
-#endif
-#ifndef MCL_ONFAULT
-#define MCL_ONFAULT 4
-#endif
-
 /* do_mmap's *populate: MAP_POPULATE without MAP_NONBLOCK, or a locked, not on-fault VMA. */
 static bool mmap_wants_populate(struct mm_struct *mm, int flags)
 {

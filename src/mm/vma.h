@@ -2,8 +2,9 @@
 /*
  * The address-space layer's internal interface (mm/vma.h, mm/internal.h and the mm parts of
  * include/linux/mm.h): VMA lookup, split and merge, the unmap path, and the system calls of
- * mmap.c, mprotect.c, mremap.c, madvise.c and procfs.c. Every call expects mmap_lock held for
- * writing (or reading, for lookups); the public wrappers in task.c take it.
+ * mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c, mseal.c and procfs.c. Every call
+ * expects mmap_lock held for writing (or reading, for lookups); the public wrappers in task.c
+ * take it.
  */
 #ifndef MMLAB_MM_VMA_H
 #define MMLAB_MM_VMA_H
@@ -149,6 +150,29 @@ static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
 #define for_each_vma_range(__vmi, __vma, __end)                                                    \
 	while (((__vma) = vma_find(&(__vmi), (__end))) != NULL)
 
+/*
+ * A walk over [start, end) for the calls that change a range VMA by VMA (madvise, mlock,
+ * mprotect, msync, mseal). The visitor gets one piece at a time, the part of one VMA inside
+ * the range, and may split and merge. It leaves in prev the VMA that covers the piece
+ * afterwards; the walk resumes at that VMA's end, so a piece merged into the next VMA is not
+ * visited twice:
+ *
+ *     start                                    end
+ *       |  piece 1   |  piece 2  |  gap  | piece 3 |
+ *   ....[  VMA A     |  VMA B    ]       [  VMA C  |.....]
+ */
+struct vma_walk {
+	struct mm_struct *mm;
+	unsigned long start, end;	/* The range: start page-aligned, start < end */
+	bool skip_gaps;			/* A gap is stepped over (madvise, msync) rather than
+					 * ending the walk (mlock, mprotect); -ENOMEM either way */
+	int (*visit)(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end);	/* Acts on one piece: 0 or -errno */
+	void *private;			/* The visitor's own state */
+	struct vm_area_struct *prev;	/* On entry to visit: vma_modify's prev for the piece;
+					 * on return: the VMA now covering it (never NULL) */
+};
+
 /* vma_tree.c */
 int __must_check vma_tree_init(struct mm_struct *mm);
 void vma_tree_destroy(struct mm_struct *mm);
@@ -166,6 +190,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vma_next_of(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_prev_of(struct mm_struct *mm, struct vm_area_struct *vma);
+int __must_check vma_walk_range(struct vma_walk *w);
 int vma_tree_validate(struct mm_struct *mm);
 
 /* vma.c */
@@ -241,10 +266,13 @@ long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 
 /* madvise.c */
 long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior);
+bool madvise_discards(int behavior);
+/* mlock.c */
 long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags);
 long sys_munlock(struct task *tsk, unsigned long start, size_t len);
 long sys_mlockall(struct task *tsk, int flags);
 long sys_munlockall(struct task *tsk);
+/* msync.c */
 long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
 /* prctl.c */
 long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long arg3,
