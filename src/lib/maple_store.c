@@ -617,38 +617,40 @@ static unsigned int mt_push_store(struct mt_item *it, unsigned int *nr, struct m
 	return at;
 }
 
+/* The sibling on the @left (or right) of the state's leaf under the same parent, or NULL. */
+static struct maple_node *mas_leaf_sibling(const struct ma_state *mas, bool left)
+{
+	const struct ma_path *pp;
+	struct maple_node *parent;
+
+	if (!mas->depth)
+		return NULL;
+	pp = &mas->path[mas->depth - 1];
+	parent = mte_to_node(pp->node);
+	if (left ? pp->offset == 0 : pp->offset + 1u >= parent->meta.end)
+		return NULL;
+	return mte_to_node(parent->ma64.slot[pp->offset + (left ? -1 : 1)]);
+}
+
 /*
  * Is the slot next to the leaf, in the sibling on the @left (or right) under the same parent,
  * NULL? -1 when there is no such sibling.
  */
 static int mas_sibling_null(const struct ma_state *mas, bool left)
 {
-	const struct ma_path *pp;
-	struct maple_node *parent, *sib;
+	struct maple_node *sib = mas_leaf_sibling(mas, left);
 
-	if (!mas->depth)
+	if (!sib)
 		return -1;
-	pp = &mas->path[mas->depth - 1];
-	parent = mte_to_node(pp->node);
-	if (left ? pp->offset == 0 : pp->offset + 1u >= parent->meta.end)
-		return -1;
-	sib = mte_to_node(parent->ma64.slot[pp->offset + (left ? -1 : 1)]);
 	return !sib->mr64.slot[left ? sib->meta.end - 1 : 0];
 }
 
 /* Slots used by the sibling on the @left (or right) of the state's leaf; -1 if there is none. */
 static int mas_sibling_end(const struct ma_state *mas, bool left)
 {
-	const struct ma_path *pp;
-	struct maple_node *parent;
+	struct maple_node *sib = mas_leaf_sibling(mas, left);
 
-	if (!mas->depth)
-		return -1;
-	pp = &mas->path[mas->depth - 1];
-	parent = mte_to_node(pp->node);
-	if (left ? pp->offset == 0 : pp->offset + 1u >= parent->meta.end)
-		return -1;
-	return mte_to_node(parent->ma64.slot[pp->offset + (left ? -1 : 1)])->meta.end;
+	return sib ? sib->meta.end : -1;
 }
 
 /*
