@@ -10,6 +10,7 @@
  * Left out: concurrent accesses of one task from several host threads (a task is one thread).
  */
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
@@ -139,24 +140,22 @@ MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len
 
 	if (!t || (len && !vec))
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	ret = do_mincore(&t->tsk, (unsigned long)addr, (size_t)len, vec);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return (int)ret;
 }
 
-#define WRITE_LOCKED(t, expr)                                                                      \
-	({                                                                                         \
-		long __r;                                                                          \
-		pthread_rwlock_wrlock(&(t)->tsk.mm->mmap_lock);                                    \
-		__r = (expr);                                                                      \
-		pthread_rwlock_unlock(&(t)->tsk.mm->mmap_lock);                                    \
-		__r;                                                                               \
-	})
-
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t)
 {
-	return t ? (uint64_t)WRITE_LOCKED(t, (long)reclaim_lazyfree(t->tsk.mm)) : 0;
+	unsigned long nr;
+
+	if (!t)
+		return 0;
+	mmap_write_lock(t->tsk.mm);
+	nr = reclaim_lazyfree(t->tsk.mm);
+	mmap_write_unlock(t->tsk.mm);
+	return nr;
 }
 
 MMLAB_EXPORT int mmlab_task_pid(const struct mmlab_task *t)
@@ -178,7 +177,7 @@ MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st
 {
 	struct mm_struct *mm = t->tsk.mm;
 
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	*st = (struct mmlab_task_mem){
 		.minflt = t->tsk.min_flt,
 		.majflt = t->tsk.maj_flt,
@@ -193,7 +192,7 @@ MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st
 		.pgtables_bytes = (uint64_t)mm->pgtables_bytes,
 		.mm_users = (uint64_t)mm->mm_users,
 	};
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 }
 
 MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *mm, const char *name, uint64_t *val)

@@ -15,6 +15,7 @@
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
 #include "mmu/tlb.h"
 
@@ -292,6 +293,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	vm_fault_t ret;
 
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
+	mmap_assert_locked(mm);
 	vmf.pte = pte_alloc_map(mm, vmf.address);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;

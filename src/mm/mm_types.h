@@ -186,7 +186,9 @@ struct mm_struct {
 					 * (mm_cpumask); bit N is machine->cpus[N] */
 	long pgtables_bytes;		/* Page-table frames below the PGD, in bytes (VmPTE) */
 
-	pthread_rwlock_t mmap_lock;	/* Protects everything below */
+	pthread_rwlock_t mmap_lock;	/* Protects everything below; taken through mmap_lock.h */
+	pthread_t mmap_lock_owner;	/* Debug builds: the thread holding it for writing, or 0 */
+	long mmap_lock_readers;		/* Debug builds: how many hold it for reading */
 	pthread_mutex_t page_table_lock; /* Page-table population against concurrent faults */
 	struct maple_tree mm_mt;	/* The VMAs by address, each over [vm_start, vm_end - 1] */
 	unsigned long vma_seq;		/* Bumped on every VMA change: per-thread caches check it */

@@ -10,6 +10,7 @@
  * THP_enabled, the lines after the memory ones.
  * Left out of status: the other non-memory lines, VmPin (always 0: no pinning).
  */
+#include "mm/mmap_lock.h"
 #include "mm/procfs.h"
 #include "mm/memory.h"
 #include "mm/task.h"
@@ -160,9 +161,9 @@ MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = show_smaps_rollup(t->tsk.mm, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -172,9 +173,9 @@ MMLAB_EXPORT int mmlab_proc_status(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = task_mem(t->tsk.mm, out) ?: task_core_thp(t->tsk.mm, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -186,9 +187,9 @@ MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len
 	    len > TASK_SIZE_MAX - addr)
 		return -EINVAL;
 	end = addr + PAGE_ALIGN(len);
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	pagemap_read(t->tsk.mm, addr, end, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return 0;
 }
 

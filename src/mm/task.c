@@ -17,6 +17,7 @@
 #include "mm/vma.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
@@ -192,7 +193,9 @@ MMLAB_EXPORT int mmlab_task_create(struct mmlab_machine *m, const struct mmlab_t
 	t = task_alloc(m, cfg);
 	if (!t)
 		return -ENOMEM;
+	mmap_write_lock(t->tsk.mm);
 	err = setup_exec_layout(t, cfg);
+	mmap_write_unlock(t->tsk.mm);
 	if (err) {
 		mmlab_task_destroy(t);
 		return err;
@@ -457,19 +460,6 @@ MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)
 	return 0;
 }
 
-static void mmap_write_lock(struct mm_struct *mm)
-{
-	pthread_rwlock_wrlock(&mm->mmap_lock);
-}
-
-static void mmap_write_unlock(struct mm_struct *mm)
-{
-#if MMLAB_DEBUG >= 2
-	VM_BUG_ON(mm_validate(mm));
-#endif
-	pthread_rwlock_unlock(&mm->mmap_lock);
-}
-
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 0x01
 #endif
@@ -646,9 +636,9 @@ MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = show_maps(t->tsk.mm, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -658,9 +648,9 @@ MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = show_smaps(t->tsk.mm, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -668,9 +658,9 @@ MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t)
 {
 	int err;
 
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = mm_validate(t->tsk.mm) ?: pgtable_validate(t->tsk.mm) ?: rss_validate(t->tsk.mm);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -990,6 +980,7 @@ MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 	mi.t = task_alloc(m, cfg);
 	if (!mi.t)
 		return -ENOMEM;
+	mmap_write_lock(mi.t->tsk.mm);
 	while (fgets(line, sizeof(line), maps)) {
 		char *p = line;
 		size_t len = strlen(line);
@@ -1028,9 +1019,11 @@ MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 			mi.t->tsk.mm->mmap_base = vma->vm_end;
 	}
 	exe_layout(&mi);
+	mmap_write_unlock(mi.t->tsk.mm);
 	*out = mi.t;
 	return 0;
 fail:
+	mmap_write_unlock(mi.t->tsk.mm);
 	mmlab_task_destroy(mi.t);
 	return err;
 }

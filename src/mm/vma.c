@@ -17,6 +17,7 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
 #include "mmu/pgrange.h"
 
@@ -202,6 +203,7 @@ static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
  */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
 {
+	mmap_assert_write_locked(mm);
 	if (mm->map_count >= mm->max_map_count)
 		return -ENOMEM;
 	return __split_vma(mm, vma, addr, new_below);
@@ -308,6 +310,7 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 	unsigned long start, end;
 	bool left, right;
 
+	mmap_assert_write_locked(mm);
 	vmg->state = VMA_MERGE_NOMERGE;
 	if ((vmg->flags & VM_SPECIAL) || (!prev && !next))
 		return NULL;
@@ -362,6 +365,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	bool left_side = vmg->start == vma->vm_start, right_side = vmg->end == vma->vm_end;
 	bool merge_left, merge_right;
 
+	mmap_assert_write_locked(mm);
 	vmg->state = VMA_MERGE_NOMERGE;
 	if ((vmg->flags & VM_SPECIAL) || (vma->vm_flags & VM_SPECIAL) || (!left_side && !right_side))
 		return NULL;
@@ -426,6 +430,7 @@ struct vm_area_struct *vma_modify(struct vma_merge_struct *vmg)
 	struct vm_area_struct *vma = vmg->vma, *merged;
 	int err;
 
+	mmap_assert_write_locked(vmg->mm);
 	merged = vma_merge_existing_range(vmg);
 	if (merged)
 		return merged;

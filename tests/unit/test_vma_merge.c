@@ -23,6 +23,7 @@
 
 #include "mmlab.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 
 #define BASE 0x100000000000UL
 #define P(n) (BASE + (unsigned long)(n) * PAGE_SIZE)
@@ -45,6 +46,25 @@ static int setup(void **state)
 	assert_int_equal(mmlab_task_create(f->m, &tc, &f->t), 0);
 	f->mm = task_mm(f->t);
 	*state = f;
+	return 0;
+}
+
+/* The white-box tests call the VMA functions directly: they hold mmap_lock as callers must. */
+static int setup_locked(void **state)
+{
+	setup(state);
+	mmap_write_lock(((struct fixture *)*state)->mm);
+	return 0;
+}
+
+static int teardown_locked(void **state)
+{
+	struct fixture *f = *state;
+
+	mmap_write_unlock(f->mm);
+	mmlab_task_destroy(f->t);
+	mmlab_machine_destroy(f->m);
+	free(f);
 	return 0;
 }
 
@@ -406,10 +426,10 @@ static void test_munmap_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_merge_new, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_new_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_existing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_merge_new, setup_locked, teardown_locked),
+		cmocka_unit_test_setup_teardown(test_merge_new_refused, setup_locked, teardown_locked),
+		cmocka_unit_test_setup_teardown(test_merge_existing, setup_locked, teardown_locked),
+		cmocka_unit_test_setup_teardown(test_split, setup_locked, teardown_locked),
 		cmocka_unit_test_setup_teardown(test_mprotect_split_merge_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mremap_next_to_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_munmap_many, setup, teardown),
