@@ -724,89 +724,144 @@ static struct file *maps_file(const char *name, dev_t dev, unsigned long ino, bo
 	return f;
 }
 
-/* One /proc/pid/maps line turned into a VMA; names decide heap, stack and specials. */
-static int vma_from_maps_line(struct maps_import *mi, char *line)
+/* One /proc/PID/maps line: the fields show_map_vma printed. */
+struct maps_line {
+	unsigned long start, end;	/* The VMA's range */
+	unsigned long off;		/* File offset, in bytes */
+	unsigned long ino;		/* Inode number; 0 for anonymous memory */
+	unsigned int maj, min;		/* Device of the file */
+	char perms[5];			/* "rwxp" or "rwxs", '-' for a missing right */
+	char name[PATH_MAX];		/* A path, [heap], [stack], [anon:...], or empty */
+};
+
+/* Phase 1: the fields of @line, checked for what a kernel could have printed. */
+static int maps_parse_line(struct maps_import *mi, const char *line, struct maps_line *ml)
 {
-	unsigned long start, end, off, ino;
-	unsigned int maj, min;
-	char perms[5], name[PATH_MAX] = "";
-	const struct vm_operations_struct *ops = NULL;
-	struct mm_struct *mm = mi->t->tsk.mm;
-	struct vm_area_struct *vma;
-	vm_flags_t flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	const char *perms = ml->perms;
 	int n = 0;
 
-	if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &start, &end, perms, &off, &maj, &min,
-		   &ino, &n) < 7 || !n)
+	if (sscanf(line, "%lx-%lx %4s %lx %x:%x %lu %n", &ml->start, &ml->end, ml->perms, &ml->off,
+		   &ml->maj, &ml->min, &ml->ino, &n) < 7 || !n)
 		return maps_fail(mi, -EINVAL, "not a /proc/PID/maps line");
-	if (sscanf(line + n, "%4095[^\n]", name) < 1)
-		name[0] = 0;
+	if (sscanf(line + n, "%4095[^\n]", ml->name) < 1)
+		ml->name[0] = 0;
 	if (strlen(perms) != 4 || strspn(perms, "r-") < 1 || !strchr("w-", perms[1]) ||
 	    !strchr("x-", perms[2]) || !strchr("ps", perms[3]))
 		return maps_fail(mi, -EINVAL, "bad permissions");
-	if (start >= end || start % PAGE_SIZE || end % PAGE_SIZE || off % PAGE_SIZE)
+	if (ml->start >= ml->end || ml->start % PAGE_SIZE || ml->end % PAGE_SIZE ||
+	    ml->off % PAGE_SIZE)
 		return maps_fail(mi, -EINVAL, "bad address range");
-	if (!strcmp(name, "[vsyscall]"))
-		return 0;
-	if (end > TASK_SIZE_MAX)
-		return maps_fail(mi, -EINVAL, "beyond the user address space");
-	if (find_vma_intersection(mm, start, end))
-		return maps_fail(mi, -EINVAL, "overlaps an earlier line");
+	return 0;
+}
+
+/*
+ * Phase 2: the flags a VMA printed so had, from its permissions and name. [stack] and
+ * private writable memory are charged (VM_ACCOUNT); vvar, vvar_vclock and vdso are the
+ * special mappings exec installs, with their own flags and operations (*@ops).
+ */
+static vm_flags_t maps_vm_flags(const struct maps_line *ml,
+				const struct vm_operations_struct **ops)
+{
+	const char *perms = ml->perms, *name = ml->name;
+	vm_flags_t flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	*ops = NULL;
 	flags |= (perms[0] == 'r' ? VM_READ : 0) | (perms[1] == 'w' ? VM_WRITE : 0) |
 		 (perms[2] == 'x' ? VM_EXEC : 0);
 	if (perms[3] == 's')
 		flags |= VM_MAYSHARE | (perms[1] == 'w' ? VM_SHARED : 0);
 	if (!strcmp(name, "[stack]")) {
 		flags |= VM_STACK | VM_ACCOUNT;
-		mm->start_stack = end - PAGE_SIZE;
 	} else if (!strcmp(name, "[vvar]") || !strcmp(name, "[vvar_vclock]")) {
 		flags = VVAR_FLAGS;
-		ops = name[6] ? &vclock_ops : &vvar_ops;
+		*ops = name[6] ? &vclock_ops : &vvar_ops;
 	} else if (!strcmp(name, "[vdso]")) {
 		flags = VDSO_FLAGS;
-		ops = &vdso_ops;
+		*ops = &vdso_ops;
 	}
-	if ((flags & (VM_WRITE | VM_SHARED | VM_MAYSHARE)) == VM_WRITE && !ops)
+	if ((flags & (VM_WRITE | VM_SHARED | VM_MAYSHARE)) == VM_WRITE && !*ops)
 		flags |= VM_ACCOUNT;
-	vma = vm_area_alloc(mm);
-	if (!vma)
-		return maps_fail(mi, -ENOMEM, "out of memory");
-	vma->vm_start = start;
-	vma->vm_end = end;
-	vma->vm_flags = flags;
-	vma->vm_ops = ops;
-	vma->vm_pgoff = start >> PAGE_SHIFT;
+	return flags;
+}
+
+/*
+ * Phase 3: what @vma maps, from the line's name: a file (of this machine when it is still
+ * there, else the snapshot's identity alone), the shmem object of a shared /dev/zero mapping
+ * (shown as "/dev/zero (deleted)" on device 00:01), or an [anon:...] name.
+ */
+static int maps_vma_object(struct maps_import *mi, struct vm_area_struct *vma,
+			   struct maps_line *ml)
+{
+	char *name = ml->name;
+	size_t len = strlen(name);
+
 	if (name[0] == '/') {
-		size_t len = strlen(name);
 		bool deleted = len > 10 && !strcmp(name + len - 10, " (deleted)");
 
 		if (deleted)
 			name[len - 10] = 0;
-		if (deleted && !strcmp(name, "/dev/zero") && maj == 0 && min == 1)
-			vma->vm_file = shmem_zero_file(mm->machine, off + (end - start));
+		if (deleted && !strcmp(name, "/dev/zero") && ml->maj == 0 && ml->min == 1)
+			vma->vm_file = shmem_zero_file(vma->vm_mm->machine,
+						       ml->off + (ml->end - ml->start));
 		else
-			vma->vm_file = maps_file(name, makedev(maj, min), ino, deleted,
-						 (flags & VM_SHARED) != 0);
-		if (!vma->vm_file) {
-			free(vma);
+			vma->vm_file = maps_file(name, makedev(ml->maj, ml->min), ml->ino, deleted,
+						 (vma->vm_flags & VM_SHARED) != 0);
+		if (!vma->vm_file)
 			return maps_fail(mi, -ENOMEM, "out of memory");
-		}
 		if (vma->vm_file->shmem)
-			vma->vm_file->ino = ino;
-		vma->vm_pgoff = off >> PAGE_SHIFT;
-		if (!mi->exe && vma->vm_file->regular)
-			mi->exe = vma;
-	} else if (!strncmp(name, "[anon:", 6) && name[strlen(name) - 1] == ']') {
-		name[strlen(name) - 1] = 0;
+			vma->vm_file->ino = ml->ino;
+		vma->vm_pgoff = ml->off >> PAGE_SHIFT;
+	} else if (!strncmp(name, "[anon:", 6) && name[len - 1] == ']') {
+		name[len - 1] = 0;
 		vma->anon_name = anon_vma_name_alloc(name + 6);
+		if (!vma->anon_name)
+			return maps_fail(mi, -ENOMEM, "out of memory");
 	}
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
-	if (insert_vm_struct(mm, vma)) {
-		vm_area_free(vma);
+	return 0;
+}
+
+/*
+ * One /proc/PID/maps line turned into a VMA of the importing task: parsed, given its flags
+ * and its object, then inserted; [vsyscall] (the fixed legacy page, outside the mm's tree) is
+ * skipped. [heap], [stack] and the lowest regular file tell exe_layout() where exec put things.
+ */
+static int vma_from_maps_line(struct maps_import *mi, char *line)
+{
+	struct mm_struct *mm = mi->t->tsk.mm;
+	const struct vm_operations_struct *ops;
+	struct maps_line ml;
+	struct vm_area_struct *vma;
+	int err = maps_parse_line(mi, line, &ml);
+
+	if (err)
+		return err;
+	if (!strcmp(ml.name, "[vsyscall]"))
+		return 0;
+	if (ml.end > TASK_SIZE_MAX)
+		return maps_fail(mi, -EINVAL, "beyond the user address space");
+	if (find_vma_intersection(mm, ml.start, ml.end))
+		return maps_fail(mi, -EINVAL, "overlaps an earlier line");
+	vma = vm_area_alloc(mm);
+	if (!vma)
 		return maps_fail(mi, -ENOMEM, "out of memory");
+	vma->vm_start = ml.start;
+	vma->vm_end = ml.end;
+	vma->vm_flags = maps_vm_flags(&ml, &ops);
+	vma->vm_ops = ops;
+	vma->vm_pgoff = ml.start >> PAGE_SHIFT;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	err = maps_vma_object(mi, vma, &ml) ?:
+	      (insert_vm_struct(mm, vma) ? maps_fail(mi, -ENOMEM, "out of memory") : 0);
+	if (err) {
+		vm_area_free(vma);
+		return err;
 	}
-	if (!strcmp(name, "[heap]"))
+	if (!strcmp(ml.name, "[heap]"))
 		mi->heap = vma;
+	else if (!strcmp(ml.name, "[stack]"))
+		mm->start_stack = ml.end - PAGE_SIZE;
+	else if (!mi->exe && vma->vm_file && vma->vm_file->regular)
+		mi->exe = vma;
 	return 0;
 }
 
