@@ -155,6 +155,45 @@ int show_meminfo(struct machine *m, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
+MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out)
+{
+	int err;
+
+	if (!t || !out)
+		return -EINVAL;
+	mmap_read_lock(t->tsk.mm);
+	err = show_maps(t->tsk.mm, out);
+	mmap_read_unlock(t->tsk.mm);
+	return err;
+}
+
+MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out)
+{
+	int err;
+
+	if (!t || !out)
+		return -EINVAL;
+	mmap_read_lock(t->tsk.mm);
+	err = show_smaps(t->tsk.mm, out);
+	mmap_read_unlock(t->tsk.mm);
+	return err;
+}
+
+
+MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info)
+{
+	struct mm_struct *mm = t->tsk.mm;
+
+	*info = (struct mmlab_task_info){
+		.mmap_base = mm->mmap_base, .start_brk = mm->start_brk, .brk = mm->brk,
+		.start_stack = mm->start_stack, .map_count = (unsigned)mm->map_count,
+		.total_vm = mm->total_vm, .locked_vm = mm->locked_vm, .data_vm = mm->data_vm,
+		.exec_vm = mm->exec_vm, .stack_vm = mm->stack_vm, .vma_seq = mm->vma_seq,
+		.start_code = mm->start_code, .end_code = mm->end_code,
+		.start_data = mm->start_data, .end_data = mm->end_data,
+	};
+}
+
 MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out)
 {
 	int err;

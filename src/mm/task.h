@@ -2,8 +2,8 @@
 /*
  * The task behind the public struct mmlab_task handle (include/linux/sched.h's task_struct,
  * the few parts mmlab models): the internal struct task the mm calls consult, its fd table and
- * the CPU context it runs on. Shared by task.c (creation, the memory calls) and fork.c
- * (fork, clone, exit, memory access through the task).
+ * the CPU context it runs on. Shared by exec.c (creation), file.c (the fd table), syscalls.c
+ * (the memory calls), fork.c (fork, clone, exit) and access.c (memory access through the task).
  */
 #ifndef MMLAB_MM_TASK_H
 #define MMLAB_MM_TASK_H

@@ -3,7 +3,7 @@
  * The address-space layer's internal interface (mm/vma.h, mm/internal.h and the mm parts of
  * include/linux/mm.h): VMA lookup, split and merge, the unmap path, and the system calls of
  * mmap.c, mprotect.c, mremap.c, madvise.c and procfs.c. Every call expects mmap_lock held for
- * writing (or reading, for lookups); the public wrappers in task.c take it.
+ * writing (or reading, for lookups); the public wrappers (syscalls.c) take it.
  */
 #ifndef MMLAB_MM_VMA_H
 #define MMLAB_MM_VMA_H
@@ -268,7 +268,7 @@ long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned lon
 int __must_check security_vm_enough_memory_mm(struct task *tsk, struct mm_struct *mm,
 					      long pages);
 
-/* task.c */
+/* exec.c */
 struct mmlab_task;
 struct mm_struct *task_mm(struct mmlab_task *t);
 
