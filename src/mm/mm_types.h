@@ -208,7 +208,9 @@ struct mm_struct {
 	unsigned long arg_start, arg_end, env_start, env_end;
 
 	unsigned long total_vm;		/* Pages mapped (VmSize) */
-	unsigned long locked_vm;	/* Pages with VM_LOCKED (VmLck) */
+	unsigned long locked_vm;	/* Pages with VM_LOCKED (VmLck), plus locked_vm_stale */
+	unsigned long locked_vm_stale;	/* Pages locked_vm still counts that no VMA locks any more
+					 * (an MREMAP_DONTUNMAP of locked memory, as Linux) */
 	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK (VmData) */
 	unsigned long exec_vm;		/* VM_EXEC & ~VM_WRITE & ~VM_STACK (VmExe) */
 	unsigned long stack_vm;		/* VM_STACK (VmStk) */

@@ -122,10 +122,23 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 		return -ENOMEM;
 	}
 	(void)move_page_tables(mm, old_addr, new_addr, min(old_len, new_len));
+	/*
+	 * The new range is charged now, as vrm_stat_account does: locked_vm grows by it even
+	 * when the old range stays (MREMAP_DONTUNMAP, or an unmap that fails below).
+	 */
 	vm_stat_account(mm, vm_flags, (long)(new_len >> PAGE_SHIFT));
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += new_len >> PAGE_SHIFT;
 	if (flags & MREMAP_DONTUNMAP) {
 		/* The old range stays mapped, emptied and unlocked. */
 		vma = vma_lookup(mm, old_addr);
+		/*
+		 * As Linux 6.16+ (checked natively): the whole old VMA, not only the range, loses
+		 * VM_LOCKED without being uncharged. Those pages stay in VmLck until exit;
+		 * locked_vm_stale says how many.
+		 */
+		if (vma->vm_flags & VM_LOCKED)
+			mm->locked_vm_stale += vma_pages(vma);
 		vma->vm_flags &= ~VM_LOCKED_MASK;
 		/*
 		 * When it is the whole VMA, no page of it is left: it drops its anon_vma
@@ -146,10 +159,9 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	 */
 	if (vm_flags & VM_ACCOUNT)
 		vm_acct_memory(mm->machine, (long)(old_len >> PAGE_SHIFT));
-	if (do_vmi_munmap(mm, old_addr, old_len))
-		return (long)new_addr; /* the kernel keeps both on a failed split, too */
-	if (vm_flags & VM_LOCKED)
-		mm->locked_vm += new_len >> PAGE_SHIFT;
+	/* A failed unmap (a split out of memory) leaves both ranges, as in the kernel. */
+	err = do_vmi_munmap(mm, old_addr, old_len);
+	(void)err;
 	return (long)new_addr;
 }
 

@@ -628,10 +628,12 @@ int mm_validate(struct mm_struct *mm)
 		else if ((f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
 			data += n;
 	}
-	if (total != mm->total_vm || data != mm->data_vm ||
+	if (total != mm->total_vm || locked + mm->locked_vm_stale != mm->locked_vm ||
+	    data != mm->data_vm ||
 	    exec != mm->exec_vm || stack != mm->stack_vm) {
-		fprintf(stderr, "mmlab: counters total %lu/%lu locked %lu/%lu data %lu/%lu "
-			"exec %lu/%lu stack %lu/%lu\n", total, mm->total_vm, locked, mm->locked_vm,
+		fprintf(stderr, "mmlab: counters total %lu/%lu locked %lu+%lu/%lu data %lu/%lu "
+			"exec %lu/%lu stack %lu/%lu\n", total, mm->total_vm, locked,
+			mm->locked_vm_stale, mm->locked_vm,
 			data, mm->data_vm, exec, mm->exec_vm, stack, mm->stack_vm);
 		return -EUCLEAN;
 	}
