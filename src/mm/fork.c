@@ -24,11 +24,6 @@
 #include <sched.h>
 #include <signal.h>
 
-int alloc_pid(struct machine *m)
-{
-	return __atomic_add_fetch(&m->last_pid, 1, __ATOMIC_RELAXED);
-}
-
 /**
  * mm_alloc - an empty address space on @m with @cfg's switches: a top-level table, no VMAs.
  * Return: the mm with one user, or ERR_PTR(-ENOMEM).

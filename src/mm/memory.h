@@ -155,7 +155,24 @@ vm_fault_t shmem_fault(struct vm_fault *vmf);
 vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
 bool shmem_page_cached(const struct shmem_inode *info, pgoff_t index);
 
+#define ZAP_BATCH 64
+
+/*
+ * The zap's gather (mm/mmu_gather.c): entries are cleared first, frames freed only after the
+ * TLB flush of what was cleared, so no CPU context can reach a frame that was handed out again.
+ */
+struct zap_details {
+	struct mm_struct *mm;
+	unsigned long flush_start, flush_end;	/* Present entries cleared since the last flush */
+	struct page *pages[ZAP_BATCH];		/* Pages whose reference waits for that flush */
+	unsigned int nr;			/* Entries of pages[] in use */
+	unsigned long nr_unmapped;		/* Pages (not special entries) unmapped */
+	bool drop_markers;			/* munmap and exit: guard markers go too */
+};
+
 /* memory.c */
+int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data);
+void zap_flush(struct zap_details *z);
 vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte);
@@ -165,19 +182,29 @@ void unmap_region(struct mm_struct *mm, unsigned long start, unsigned long end,
 int __must_check copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src);
 int move_page_tables(struct mm_struct *mm, unsigned long old_addr, unsigned long new_addr,
 		     unsigned long len);
+int __must_check madvise_pages(struct task *tsk, struct vm_area_struct *vma,
+			       unsigned long start, unsigned long end, int behavior);
+int __must_check guard_install_range(struct vm_area_struct *vma, unsigned long start,
+				     unsigned long end);
+void guard_remove_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
+/* gup.c */
 long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, bool write);
 long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 		     unsigned long end);
 int mm_populate(struct task *tsk, unsigned long start, unsigned long len,
 		bool ignore_errors);
-int __must_check madvise_pages(struct task *tsk, struct vm_area_struct *vma,
-			       unsigned long start, unsigned long end, int behavior);
+int __must_check faultin_vma_page_range(struct task *tsk, struct vm_area_struct *vma,
+					unsigned long start, unsigned long end, bool write);
+
+/* vmscan.c */
 unsigned long reclaim_lazyfree(struct mm_struct *mm);
+
+/* mincore.c */
 long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char *vec);
-int __must_check guard_install_range(struct vm_area_struct *vma, unsigned long start,
-				     unsigned long end);
-void guard_remove_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
+/* debug.c */
 int rss_validate(struct mm_struct *mm);
 
 /* fault.c */

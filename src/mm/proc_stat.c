@@ -194,6 +194,28 @@ MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *
 	};
 }
 
+MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st)
+{
+	struct mm_struct *mm = t->tsk.mm;
+
+	mmap_read_lock(mm);
+	*st = (struct mmlab_task_mem){
+		.minflt = t->tsk.min_flt,
+		.majflt = t->tsk.maj_flt,
+		.rss_anon = (uint64_t)get_mm_counter(mm, MM_ANONPAGES),
+		.rss_file = (uint64_t)get_mm_counter(mm, MM_FILEPAGES),
+		.rss_shmem = (uint64_t)get_mm_counter(mm, MM_SHMEMPAGES),
+		.swapents = (uint64_t)get_mm_counter(mm, MM_SWAPENTS),
+		.rss = get_mm_rss(mm),
+		.hiwater_rss = get_mm_hiwater_rss(mm),
+		.total_vm = mm->total_vm,
+		.hiwater_vm = get_mm_hiwater_vm(mm),
+		.pgtables_bytes = (uint64_t)mm->pgtables_bytes,
+		.mm_users = (uint64_t)mm->mm_users,
+	};
+	mmap_read_unlock(mm);
+}
+
 MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out)
 {
 	int err;

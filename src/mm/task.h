@@ -22,8 +22,10 @@ struct mmlab_task {
 	struct mmlab_task *vfork_child;	/* Its vfork child while alive: this task is suspended */
 };
 
-/* fork.c */
+/* pid.c */
 int alloc_pid(struct machine *m);
+
+/* fork.c */
 void task_exit(struct mmlab_task *t);
 
 #endif /* MMLAB_MM_TASK_H */
