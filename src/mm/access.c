@@ -10,6 +10,7 @@
  */
 #include "mm/memory.h"
 #include "mm/task.h"
+#include "mm/fault.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 

@@ -7,6 +7,7 @@
  * auxiliary vector, and 32-bit and big-endian images.
  */
 #include "mm/exec.h"
+#include "mm/mmap.h"
 
 #include <elf.h>
 #include <string.h>

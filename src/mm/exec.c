@@ -12,6 +12,8 @@
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
+#include "mm/mmap.h"
+#include "mm/task.h"
 #include "mmlab.h"
 
 #define STACK_RND_MASK 0x3fffffUL

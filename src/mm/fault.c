@@ -12,6 +12,10 @@
 #include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/fault.h"
+#include "mm/mmap.h"
+#include "mm/vma.h"
+#include "mm/task.h"
 #include "mmu/mmu.h"
 
 #include <signal.h>

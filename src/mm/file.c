@@ -10,6 +10,7 @@
  */
 #include "mm/file.h"
 #include "mm/task.h"
+#include "mm/vma.h"
 #include "mmlab.h"
 
 #include <fcntl.h>

@@ -18,6 +18,8 @@
 #include "mm/memory.h"
 #include "mm/pkeys.h"
 #include "mm/task.h"
+#include "mm/mmap.h"
+#include "mm/vma.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 

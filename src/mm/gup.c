@@ -10,6 +10,7 @@
  */
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/task.h"
 
 #include <sys/stat.h>
 

@@ -14,6 +14,10 @@
 #include "mm/file.h"
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm/mmap.h"
+#include "mm/shmem.h"
+#include "mm/vma.h"
+#include "mm/task.h"
 #include "mmlab.h"
 
 #include <fcntl.h>

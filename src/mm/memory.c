@@ -16,6 +16,8 @@
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm/shmem.h"
+#include "mm/task.h"
 #include "mmu/tlb.h"
 
 #include <string.h>

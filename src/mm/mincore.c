@@ -9,6 +9,8 @@
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
+#include "mm/shmem.h"
+#include "mm/vma.h"
 #include "mmlab.h"
 
 struct mincore_state {

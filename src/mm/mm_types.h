@@ -186,7 +186,8 @@ struct mm_struct {
 					 * (mm_cpumask); bit N is machine->cpus[N] */
 	long pgtables_bytes;		/* Page-table frames below the PGD, in bytes (VmPTE) */
 
-	pthread_rwlock_t mmap_lock;	/* Protects everything below; taken through mmap_lock.h */
+	pthread_rwlock_t mmap_lock;	/* Protects what follows but the page accounting; taken
+					 * through mmap_lock.h */
 	pthread_t mmap_lock_owner;	/* Debug builds: the thread holding it for writing, or 0 */
 	long mmap_lock_readers;		/* Debug builds: how many hold it for reading */
 	pthread_mutex_t page_table_lock; /* Page-table population against concurrent faults */

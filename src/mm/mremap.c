@@ -12,6 +12,9 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mmap.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 
 #include <sys/mman.h>
 

@@ -18,6 +18,7 @@
 #include "mm/mmzone.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
+#include "mm/syscalls.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 

@@ -11,6 +11,7 @@
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
+#include "mm/syscalls.h"
 #include "mmlab.h"
 
 #include <fcntl.h>

@@ -19,6 +19,7 @@
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
+#include "mm/shmem.h"
 #include "mmu/pgrange.h"
 
 #include <string.h>

@@ -10,6 +10,7 @@
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
+#include "mm/vma.h"
 #include "mmlab.h"
 
 struct reclaim_state {
