@@ -62,12 +62,16 @@ MMLAB_EXPORT int mmlab_mmap(struct mmlab_task *t, uint64_t addr, uint64_t len, i
 	return syscall_result(ret, out);
 }
 
+/*
+ * @expr's value, computed with @t's mmap_lock held for writing: how the calls below make
+ * theirs, but for process_madvise, which takes the target's lock.
+ */
 #define LOCKED_CALL(t, expr)                                                                       \
 	({                                                                                         \
 		long __r;                                                                          \
-		mmap_write_lock((t)->tsk.mm);                                                         \
+		mmap_write_lock((t)->tsk.mm);                                                      \
 		__r = (expr);                                                                      \
-		mmap_write_unlock((t)->tsk.mm);                                                       \
+		mmap_write_unlock((t)->tsk.mm);                                                    \
 		__r;                                                                               \
 	})
 
