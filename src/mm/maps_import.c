@@ -281,16 +281,63 @@ static bool blank_line(const char *line)
 	return line[strspn(line, " \t\r\n")] == 0;
 }
 
+/*
+ * Every line of @maps into a VMA, in order. A UTF-8 byte order mark and CRLF endings are
+ * accepted, blank lines skipped; mi->err->line names the line being read.
+ */
+static int maps_read(struct maps_import *mi, FILE *maps)
+{
+	char line[PATH_MAX + 128];
+	unsigned long nr = 0;
+	int err;
+
+	while (fgets(line, sizeof(line), maps)) {
+		char *p = line;
+		size_t len = strlen(line);
+
+		nr++;
+		if (mi->err)
+			mi->err->line = nr;
+		if (len && line[len - 1] != '\n' && !feof(maps))
+			return maps_fail(mi, -EINVAL, "line too long");
+		if (nr == 1 && !memcmp(p, "\xef\xbb\xbf", 3))
+			p += 3;	/* a UTF-8 byte order mark */
+		if (len >= 2 && !strcmp(line + len - 2, "\r\n"))
+			strcpy(line + len - 2, "\n");	/* a file that went through Windows */
+		if (blank_line(p))
+			continue;
+		err = vma_from_maps_line(mi, p);
+		if (err)
+			return err;
+	}
+	if (ferror(maps))
+		return maps_fail(mi, -EIO, "read error");
+	if (mi->err)
+		mi->err->line = 0;
+	return 0;
+}
+
+/* The top-down base is where the highest mapping below the stack's gap ends. */
+static void maps_mmap_base(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma, *stack = NULL;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	for_each_vma(vmi, vma)
+		if (vma->vm_flags & VM_GROWSDOWN)
+			stack = vma;
+	vma = stack ? vma_prev_of(mm, stack) : NULL;
+	if (vma)
+		mm->mmap_base = vma->vm_end;
+}
+
 MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 						    const struct mmlab_task_config *cfg,
 						    FILE *maps, struct mmlab_task **out,
 						    struct mmlab_maps_error *err_out)
 {
-	struct vm_area_struct *vma, *stack = NULL;
 	struct maps_import mi = { .err = err_out };
-	char line[PATH_MAX + 128];
-	unsigned long nr = 0;
-	int err = 0;
+	int err;
 
 	if (err_out)
 		*err_out = (struct mmlab_maps_error){ 0 };
@@ -300,51 +347,18 @@ MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 	if (!mi.t)
 		return -ENOMEM;
 	mmap_write_lock(mi.t->tsk.mm);
-	while (fgets(line, sizeof(line), maps)) {
-		char *p = line;
-		size_t len = strlen(line);
-
-		nr++;
-		if (err_out)
-			err_out->line = nr;
-		if (len && line[len - 1] != '\n' && !feof(maps)) {
-			err = maps_fail(&mi, -EINVAL, "line too long");
-			goto fail;
-		}
-		if (nr == 1 && !memcmp(p, "\xef\xbb\xbf", 3))
-			p += 3;	/* a UTF-8 byte order mark */
-		if (len >= 2 && !strcmp(line + len - 2, "\r\n"))
-			strcpy(line + len - 2, "\n");	/* a file that went through Windows */
-		if (blank_line(p))
-			continue;
-		err = vma_from_maps_line(&mi, p);
-		if (err)
-			goto fail;
+	err = maps_read(&mi, maps);
+	if (err) {
+		mmap_write_unlock(mi.t->tsk.mm);
+		mmlab_task_destroy(mi.t);
+		return err;
 	}
-	if (ferror(maps)) {
-		err = maps_fail(&mi, -EIO, "read error");
-		goto fail;
-	}
-	if (err_out)
-		err_out->line = 0;
-	/* The top-down base is where the highest mapping below the stack's gap ends. */
-	VMA_ITERATOR(vmi, mi.t->tsk.mm, 0);
-	for_each_vma(vmi, vma)
-		if (vma->vm_flags & VM_GROWSDOWN)
-			stack = vma;
-	if (stack && !mi.t->tsk.cfg.legacy_layout) {
-		vma = vma_prev_of(mi.t->tsk.mm, stack);
-		if (vma)
-			mi.t->tsk.mm->mmap_base = vma->vm_end;
-	}
+	if (!mi.t->tsk.cfg.legacy_layout)
+		maps_mmap_base(mi.t->tsk.mm);
 	exe_layout(&mi);
 	mmap_write_unlock(mi.t->tsk.mm);
 	*out = mi.t;
 	return 0;
-fail:
-	mmap_write_unlock(mi.t->tsk.mm);
-	mmlab_task_destroy(mi.t);
-	return err;
 }
 
 MMLAB_EXPORT int mmlab_task_create_from_maps(struct mmlab_machine *m,
