@@ -54,6 +54,10 @@ struct mmlab_machine_config {
 	int no_pku;		/* 1: CPUs without protection keys (no PKU/OSPKE); 0, the default:
 				 * with them, as most x86-64 CPUs in use. Fixed for the machine's life,
 				 * so a replay answers the same on any host */
+	int no_zero_page;	/* 1: no shared zero page, so a read of untouched private memory
+				 * gets a zeroed page of its own, as kernels that forbid the zero
+				 * page do (s390 guests with KVM, some VM hosts' kernels booted with
+				 * pvm_no_zero_page=1); 0, the default: Linux's usual zero page */
 };
 
 /* Where and why an access stopped: the signal Linux would deliver. */

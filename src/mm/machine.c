@@ -45,7 +45,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 
 	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
 		return -EINVAL;
-	if (cfg && cfg->no_pku != 0 && cfg->no_pku != 1)
+	if (cfg && ((cfg->no_pku != 0 && cfg->no_pku != 1) ||
+		    (cfg->no_zero_page != 0 && cfg->no_zero_page != 1)))
 		return -EINVAL;
 	if (cfg && (cfg->overcommit_memory < 0 || cfg->overcommit_memory > 2 ||
 		    cfg->overcommit_ratio > INT_MAX))
@@ -58,6 +59,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		goto free_machine;
 	vm_commit_init(&mm->m, cfg);
 	mm->m.no_pku = cfg && cfg->no_pku;
+	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
 		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
 

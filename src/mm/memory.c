@@ -50,8 +50,20 @@ static void set_pte_flush(struct vm_fault *vmf, pte_t entry)
 }
 
 /*
+ * Whether read faults must not map the shared zero page. Linux asks the architecture (s390
+ * forbids it for KVM guests); some hosts' kernels forbid it by a boot option, and this
+ * machine follows whichever host it was configured after.
+ */
+static bool mm_forbids_zeropage(const struct mm_struct *mm)
+{
+	return mm->machine->no_zero_page;
+}
+
+/*
  * do_anonymous_page - first touch of private anonymous memory. A read maps the shared zero
- * page read-only (special: no refcount, no RSS); a write gets a zeroed frame of its own.
+ * page read-only (special: no refcount, no RSS); a write, or any touch where the zero page is
+ * forbidden, gets a zeroed frame of its own, writable at once if the VMA allows, so the write
+ * that usually follows takes no second fault.
  */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
@@ -63,7 +75,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 
 	if (vma->vm_flags & VM_SHARED)
 		return VM_FAULT_SIGBUS;
-	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+	if (!(vmf->flags & FAULT_FLAG_WRITE) && !mm_forbids_zeropage(mm)) {
 		entry = pfn_pte(page_to_pfn(m, m->zero_page), vma->vm_page_prot) | _PAGE_SPECIAL;
 		set_pte_at(mm, vmf->address, vmf->pte, entry);
 		count_vm_event(m, ZERO_PAGE_FAULT);

@@ -62,6 +62,7 @@ struct machine {
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
 	bool no_pku;			/* The CPUs lack protection keys (X86_FEATURE_OSPKE off) */
+	bool no_zero_page;		/* Read faults never map zero_page (mm_forbids_zeropage) */
 };
 
 static inline unsigned long page_to_pfn(const struct machine *m, const struct page *page)

@@ -599,6 +599,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	mc.no_pku = !host_cpu_has_pku(); /* smaps' ProtectionKey lines, execute-only keys */
+	mc.no_zero_page = !host_has_zero_page(); /* Rss after read faults */
 	if (mmlab_machine_create(&mc, &m)) {
 		fprintf(stderr, "cannot create the machine\n");
 		return 2;

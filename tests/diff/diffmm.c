@@ -523,6 +523,7 @@ int main(int argc, char **argv)
 	if (!host_has_anon_names)
 		printf("diffmm: host kernel has no CONFIG_ANON_VMA_NAME; names not compared\n");
 	mc.no_pku = !host_cpu_has_pku(); /* PROT_EXEC alone gets a key only on a PKU CPU */
+	mc.no_zero_page = !host_has_zero_page(); /* Rss after read faults */
 	if (mmlab_machine_create(&mc, &m))
 		return 2;
 	for (unsigned long s = first; s < first + count; s++)

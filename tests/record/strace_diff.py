@@ -118,7 +118,7 @@ def run(mmlab, cmd):
         with open(os.path.join(d, 'trace.strace'), errors='replace') as f:
             mine = f.read()
         if not re.match(r'# machine: ram=\d+K swap=\d+K? overcommit=[012] '
-                        r'overcommit_(ratio|kbytes)=\d+ mmap_min_addr=\d+ pku=(yes|no) uid=\d+ gid=\d+ '
+                        r'overcommit_(ratio|kbytes)=\d+ mmap_min_addr=\d+ pku=(yes|no) zero_page=(yes|no) uid=\d+ gid=\d+ '
                         r'cap_eff=(0x[0-9a-f]+|0) cap_prm=(0x[0-9a-f]+|0) rlimits=CPU:\w+:\w+,[^ ]*\n', mine):
             print('%s: no machine line: %s' % (cmd[0], mine.split('\n')[0]))
             return False

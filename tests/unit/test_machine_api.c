@@ -34,6 +34,11 @@ static void test_create_errors(void **state)
 	cfg = (struct mmlab_machine_config){ .ram_bytes = 1 << 20, .nr_cpus = 65 };
 	assert_int_equal(mmlab_machine_create(&cfg, &m), -EINVAL);
 	assert_int_equal(mmlab_machine_create(&cfg, NULL), -EINVAL);
+	/* The CPU and kernel switches are yes/no. */
+	cfg = (struct mmlab_machine_config){ .no_pku = 2 };
+	assert_int_equal(mmlab_machine_create(&cfg, &m), -EINVAL);
+	cfg = (struct mmlab_machine_config){ .no_zero_page = -1 };
+	assert_int_equal(mmlab_machine_create(&cfg, &m), -EINVAL);
 	/* Default: 1 GiB, lazily backed, so cheap. */
 	assert_int_equal(mmlab_machine_create(NULL, &m), 0);
 	struct mmlab_stats st;

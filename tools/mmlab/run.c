@@ -822,6 +822,7 @@ struct run_opts {
 	const char *final_maps;
 	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
 			   is given: the default, PKU */
+	int zero_page;	/* --zero-page 1, --no-zero-page 0; -1: the log's, else 1 */
 };
 
 static const struct cli_cmd run_cmd;
@@ -877,6 +878,20 @@ static int set_no_pku(void *ctx, const char *v)
 {
 	(void)v;
 	((struct run_opts *)ctx)->pku = 0;
+	return 0;
+}
+
+static int set_zero_page(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->zero_page = 1;
+	return 0;
+}
+
+static int set_no_zero_page(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->zero_page = 0;
 	return 0;
 }
 
@@ -981,6 +996,10 @@ static const struct cli_opt run_opts[] = {
 	  set_ram },
 	{ "pku", 0, NULL, "a CPU with protection keys (the default)", set_pku },
 	{ "no-pku", 0, NULL, "a CPU without protection keys", set_no_pku },
+	{ "zero-page", 0, NULL, "read faults map the shared zero page (the default)",
+	  set_zero_page },
+	{ "no-zero-page", 0, NULL, "read faults get a page of their own, as kernels booted "
+				   "without the zero page", set_no_zero_page },
 	{ "overcommit", 0, "MODE", "vm.overcommit_memory 0, 1 or 2 (default: the log's machine "
 				   "line, else 0)", set_overcommit },
 	{ "overcommit-ratio", 0, "N", "vm.overcommit_ratio (default: the log's, else 50)",
@@ -1163,7 +1182,7 @@ static void free_runner(struct runner *r)
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
-	struct run_opts o = { .r = &r, .pku = -1 };
+	struct run_opts o = { .r = &r, .pku = -1, .zero_page = -1 };
 	double start = now();
 	int status = 2, first, err;
 	char name[64], msg[160];
@@ -1195,6 +1214,7 @@ int cmd_run(int argc, char **argv)
 	run_machine_apply(&r.machine_log, &r.machine_opt, &o.mc, &r.cfg);
 	/* the recording's "pku=" unless --pku/--no-pku says otherwise */
 	o.mc.no_pku = run_machine_pku(&r.machine_log, o.pku) == 0;
+	o.mc.no_zero_page = (o.zero_page >= 0 ? o.zero_page : r.machine_log.zero_page) == 0;
 	err = mmlab_machine_create(&o.mc, &r.machine);
 	if (!err)
 		err = run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine);

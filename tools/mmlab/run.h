@@ -67,6 +67,8 @@ struct run_machine {
 	long mmap_min_addr;    /* vm.mmap_min_addr (the line only) */
 	int pku;               /* the recording CPU had protection keys (1) or not (0): the
 				  --pku/--no-pku switch's default (see run_machine_pku()) */
+	int zero_page;         /* the recording kernel mapped the zero page on read faults (1)
+				  or not (0); -1 when the line does not say (Linux's default: 1) */
 	long uid, gid;         /* the first task's ids (--user UID[:GID]) */
 	int64_t cap_eff, cap_prm; /* its effective and permitted capabilities (the line only) */
 	struct mmlab_rlimit rlim[16]; /* its resource limits, by RLIMIT_* (the line only) */

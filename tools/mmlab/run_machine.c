@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The machine a scenario runs on: the "# machine: ram=SIZE swap=SIZE overcommit=MODE
- * overcommit_ratio=N|overcommit_kbytes=N mmap_min_addr=N pku=yes|no uid=UID gid=GID
+ * overcommit_ratio=N|overcommit_kbytes=N mmap_min_addr=N pku=yes|no zero_page=yes|no
+ * uid=UID gid=GID
  * cap_eff=HEX cap_prm=HEX rlimits=NAME:CUR:MAX,..." line `mmlab record` writes first, and the
  * `mmlab run` options that override it (--ram, --overcommit, --overcommit-ratio, --pku,
- * --no-pku, --user UID[:GID]). The line's figures are the recording host's: its RAM and swap
- * (so the heuristic overcommit bound and CommitLimit come out as there), vm.overcommit_memory,
- * overcommit_ratio and mmap_min_addr, whether the CPU had protection keys, and the traced
+ * --no-pku, --zero-page, --no-zero-page, --user UID[:GID]). The line's figures are the
+ * recording host's: its RAM and swap (so the heuristic overcommit bound and CommitLimit come
+ * out as there), vm.overcommit_memory, overcommit_ratio and mmap_min_addr, whether the CPU had
+ * protection keys and the kernel a zero page for read faults, and the traced
  * program's ids, capability sets (a container's root may lack some) and resource limits. An
  * option beats the line; what neither says keeps Linux's defaults (mode 0, ratio 50, root
  * with every capability). Unknown keys are ignored so that newer recordings still run.
@@ -31,9 +33,17 @@
 void run_machine_init(struct run_machine *m)
 {
 	*m = (struct run_machine){ .overcommit = -1, .overcommit_ratio = -1, .pku = -1,
-				   .uid = -1, .gid = -1, .overcommit_kbytes = -1, .mmap_min_addr = -1,
+				   .zero_page = -1, .uid = -1, .gid = -1, .overcommit_kbytes = -1, .mmap_min_addr = -1,
 				   .cap_eff = -1,
 				   .cap_prm = -1 };
+}
+
+static int parse_yes_no(const char *s, int *out)
+{
+	if (strcmp(s, "yes") && strcmp(s, "no"))
+		return -EINVAL;
+	*out = !strcmp(s, "yes");
+	return 0;
 }
 
 static int parse_ulong(const char *s, unsigned long max, long *out)
@@ -174,12 +184,10 @@ static int parse_pair(const char *key, const char *val, struct run_machine *m)
 		return parse_ulong(val, 0x7ffffffff000UL, &m->mmap_min_addr);
 	if (!strcmp(key, "overcommit_kbytes"))
 		return parse_ulong(val, ULONG_MAX - 1, &m->overcommit_kbytes);
-	if (!strcmp(key, "pku")) {
-		if (strcmp(val, "yes") && strcmp(val, "no"))
-			return -EINVAL;
-		m->pku = !strcmp(val, "yes");
-		return 0;
-	}
+	if (!strcmp(key, "pku"))
+		return parse_yes_no(val, &m->pku);
+	if (!strcmp(key, "zero_page"))
+		return parse_yes_no(val, &m->zero_page);
 	if (!strcmp(key, "rlimits"))
 		return parse_rlimits(val, m);
 	if (!strcmp(key, "cap_eff") || !strcmp(key, "cap_prm")) {
