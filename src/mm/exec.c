@@ -41,12 +41,14 @@ static int special_no_split(struct vm_area_struct *vma, unsigned long addr)
 {
 	return -EINVAL;
 }
+
+/* The vDSO's special mappings: named in maps, never split (special_mapping_split). */
 const struct vm_operations_struct vvar_ops = { .name = vvar_name,
-						      .may_split = special_no_split };
+					       .may_split = special_no_split };
 const struct vm_operations_struct vclock_ops = { .name = vclock_name,
-							.may_split = special_no_split };
+						 .may_split = special_no_split };
 const struct vm_operations_struct vdso_ops = { .name = vdso_name,
-						      .may_split = special_no_split };
+					       .may_split = special_no_split };
 
 /* The limits the config asks for: soft limits, the hard limits raised to them if below. */
 static void task_config_rlimit(struct signal_struct *sig, unsigned int res, uint64_t cur)
