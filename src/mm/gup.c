@@ -9,6 +9,7 @@
  * Left out: get_user_pages itself (pins, FOLL_* flags, page references handed to callers).
  */
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
 #include "mm/task.h"
 
@@ -36,6 +37,7 @@ long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsig
 {
 	unsigned long addr;
 
+	mmap_assert_locked(vma->vm_mm);
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		vm_fault_t ret;
 

@@ -507,6 +507,8 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct copy_state c = { .dst = dst, .src = src };
 
+	mmap_assert_write_locked(src->vm_mm);
+	mmap_assert_write_locked(dst->vm_mm);
 	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
 		return 0;
 	(void)walk_pte_range(src->vm_mm, src->vm_start, src->vm_end, copy_one_pte, &c);
@@ -611,6 +613,7 @@ int guard_install_range(struct vm_area_struct *vma, unsigned long start, unsigne
 	struct guard_state g = { 0 };
 	unsigned long addr;
 
+	mmap_assert_locked(mm);
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	vma->vm_flags |= VM_MAYBE_GUARD;

@@ -59,6 +59,7 @@ long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char
 	struct mm_struct *mm = tsk->mm;
 	unsigned long end, addr;
 
+	mmap_assert_locked(mm);
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
 	if (len > TASK_SIZE_MAX || start > TASK_SIZE_MAX - len)

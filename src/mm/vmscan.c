@@ -58,6 +58,7 @@ unsigned long reclaim_lazyfree(struct mm_struct *mm)
 	struct reclaim_state r = { .z = { .mm = mm } };
 	VMA_ITERATOR(vmi, mm, 0);
 
+	mmap_assert_write_locked(mm);
 	for_each_vma(vmi, r.vma)
 		(void)walk_pte_range(mm, r.vma->vm_start, r.vma->vm_end, reclaim_lazyfree_pte, &r);
 	zap_flush(&r.z);
