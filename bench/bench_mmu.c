@@ -8,8 +8,8 @@
  * Every figure is the median of REPS repetitions.
  */
 #include "benchutil.h"
-#include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "mmu/mmu_context.h"
+#include "phys/mmzone.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
 
@@ -26,28 +26,29 @@
 #define ALLOC_BATCH 64
 #define ALLOC_ROUNDS 20000
 
-static struct machine m;
-static struct mm_struct mm;
+static struct pglist_data m;
+static struct mmu_cpu *cpus[MMLAB_MAX_CPUS];
+static mm_context_t ctx;
 static struct mmu_cpu *cpu;
 static const unsigned long base = 0x7f0000000000UL;
 
 static void setup(void)
 {
-	if (machine_init_memory(&m, 256UL << 20) || (mm.machine = &m, pgd_alloc(&mm))) {
+	if (pgdat_init_memory(&m, 256UL << 20) || init_new_context(&ctx, &m, cpus)) {
 		fprintf(stderr, "bench_mmu: cannot build the machine\n");
 		exit(1);
 	}
-	cpu = mmu_cpu_create(&m, 0);
+	cpu = mmu_cpu_create(&m, cpus, 0, true);
 	if (IS_ERR(cpu))
 		exit(1);
 	for (unsigned long i = 0; i < COLD_PAGES; i++) {
 		struct page *p = alloc_zeroed_page(&m);
 
-		if (!p || pt_map_page(&mm, base + i * PAGE_SIZE, p, PAGE_SHARED))
+		if (!p || pt_map_page(&ctx, base + i * PAGE_SIZE, p, PAGE_SHARED))
 			exit(1);
 		put_page(&m, p);
 	}
-	mmu_switch_mm(cpu, &mm);
+	mmu_switch_context(cpu, &ctx);
 }
 
 /* The same address sequence on both sides: 8-byte steps over HOT_PAGES pages, wrapping. */

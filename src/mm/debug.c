@@ -23,7 +23,7 @@ static int rss_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, 
 	pte_t pte = *ptep;
 
 	if (pte_present(pte) && !(pte & _PAGE_SPECIAL))
-		c->rss[mm_counter(pfn_to_page(mm->machine, pte_pfn(pte)))]++;
+		c->rss[mm_counter(pfn_to_page(&mm->machine->pgdat, pte_pfn(pte)))]++;
 	return 0;
 }
 

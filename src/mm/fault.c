@@ -39,7 +39,7 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
 	unsigned int idx = vmacache_hash(addr);
 	struct vm_area_struct *vma;
 
-	count_vm_event(mm->machine, VMACACHE_FIND_CALLS);
+	count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_CALLS);
 	if (vc->seqnum != mm->vma_seq) {
 		for (unsigned int i = 0; i < VMACACHE_SIZE; i++)
 			vc->vmas[i] = NULL;
@@ -49,7 +49,7 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
 			vma = vc->vmas[j];
 			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
 				VM_BUG_ON(vma->vm_mm != mm);
-				count_vm_event(mm->machine, VMACACHE_FIND_HITS);
+				count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
 				return vma;
 			}
 			j = (j + 1) & (VMACACHE_SIZE - 1);

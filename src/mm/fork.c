@@ -71,7 +71,7 @@ void mmput(struct mm_struct *mm)
 	if (--mm->mm_users)
 		return;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-		if (m->cpus[i] && m->cpus[i]->mm == mm)
+		if (m->cpus[i] && m->cpus[i]->ctx == &mm->context)
 			mmu_switch_mm(m->cpus[i], NULL);
 	exit_mmap(mm);
 	pgd_free(mm);
@@ -185,8 +185,8 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->exec_vm = oldmm->exec_vm;
 	mm->stack_vm = oldmm->stack_vm;
 	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
-	mm->pkey_allocation_map = oldmm->pkey_allocation_map;
-	mm->execute_only_pkey = oldmm->execute_only_pkey;
+	mm->context.pkey_allocation_map = oldmm->context.pkey_allocation_map;
+	mm->context.execute_only_pkey = oldmm->context.execute_only_pkey;
 	mmap_write_lock(mm);	/* dup_mmap's mmap_write_lock_nested: after the parent's */
 	err = dup_mmap(tsk, mm, oldmm);
 	if (err) {

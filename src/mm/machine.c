@@ -2,16 +2,17 @@
 /*
  * The public machine API: creating a machine (RAM, frames, zero page, CPU contexts with or
  * without protection keys, the overcommit sysctls of util.c) and bare address spaces on it,
- * and moving bytes through the MMU. A bare space is an mm_struct with page tables and no
- * VMAs, the layer an emulator embeds when it manages its own regions; the process API of the
- * address-space layer builds VMAs on the same mm_struct.
+ * and moving bytes through the MMU. A bare space is an MMU context alone (mm_context_t: page
+ * tables, no VMAs), the layer an emulator embeds when it manages its own regions; the process
+ * API of the address-space layer builds VMAs on an mm_struct that embeds the same context.
+ * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
-#include "mm/mmzone.h"
-#include "mm/mm_types.h"
+#include "mm/machine.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
 
+#include <limits.h>
 #include <sys/mman.h>
 
 #define DEFAULT_RAM_BYTES (1UL << 30)
@@ -22,7 +23,7 @@ struct mmlab_machine {
 };
 
 struct mmlab_space {
-	struct mm_struct mm;
+	mm_context_t ctx;		/* Page tables and the CPUs that loaded them */
 };
 
 struct machine *machine_of(struct mmlab_machine *mm)
@@ -54,14 +55,15 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
-	err = machine_init_memory(&mm->m, ram);
+	err = pgdat_init_memory(&mm->m.pgdat, ram);
 	if (err)
 		goto free_machine;
 	vm_commit_init(&mm->m, cfg);
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
-		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m, mm->nr_cpus);
+		struct mmu_cpu *cpu = mmu_cpu_create(&mm->m.pgdat, mm->m.cpus, mm->nr_cpus,
+						     !mm->m.no_pku);
 
 		if (IS_ERR(cpu)) {
 			err = (int)PTR_ERR(cpu);
@@ -74,7 +76,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
-	machine_free_memory(&mm->m);
+	pgdat_free_memory(&mm->m.pgdat);
 free_machine:
 	free(mm);
 	return err;
@@ -86,7 +88,7 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 		return;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
-	machine_free_memory(&mm->m);
+	pgdat_free_memory(&mm->m.pgdat);
 	free(mm);
 }
 
@@ -102,11 +104,11 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 	struct machine *m = &mm->m;
 
 	*st = (struct mmlab_stats){
-		.ram_pages = m->nr_frames,
-		.free_pages = m->zone.nr_free_pages,
-		.pgtable_pages = m->nr_pgtable_pages,
-		.pgalloc = m->vm_events[PGALLOC_NORMAL],
-		.pgfree = m->vm_events[PGFREE],
+		.ram_pages = m->pgdat.nr_frames,
+		.free_pages = m->pgdat.zone.nr_free_pages,
+		.pgtable_pages = m->pgdat.nr_pgtable_pages,
+		.pgalloc = m->pgdat.vm_events[PGALLOC_NORMAL],
+		.pgfree = m->pgdat.vm_events[PGFREE],
 		.tlb_hits_counted = MMLAB_TLB_HIT_STATS,
 	};
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++) {
@@ -124,12 +126,12 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 
 MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *mm)
 {
-	return page_alloc_validate(&mm->m);
+	return page_alloc_validate(&mm->m.pgdat);
 }
 
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *mm, unsigned long n)
 {
-	mm->m.alloc_fail_after = n;
+	mm->m.pgdat.alloc_fail_after = n;
 }
 
 MMLAB_EXPORT int mmlab_space_create(struct mmlab_machine *mm, struct mmlab_space **out)
@@ -142,8 +144,7 @@ MMLAB_EXPORT int mmlab_space_create(struct mmlab_machine *mm, struct mmlab_space
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->mm.machine = &mm->m;
-	err = pgd_alloc(&s->mm);
+	err = init_new_context(&s->ctx, &mm->m.pgdat, mm->m.cpus);
 	if (err) {
 		free(s);
 		return err;
@@ -154,16 +155,16 @@ MMLAB_EXPORT int mmlab_space_create(struct mmlab_machine *mm, struct mmlab_space
 
 MMLAB_EXPORT void mmlab_space_destroy(struct mmlab_space *s)
 {
-	struct machine *m;
+	struct mmu_cpu **cpus;
 
 	if (!s)
 		return;
-	m = s->mm.machine;
+	cpus = s->ctx.cpus;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-		if (m->cpus[i] && m->cpus[i]->mm == &s->mm)
-			mmu_switch_mm(m->cpus[i], NULL);
-	pt_unmap_range(&s->mm, 0, TASK_SIZE_MAX, 0, 0);
-	pgd_free(&s->mm);
+		if (cpus[i] && cpus[i]->ctx == &s->ctx)
+			mmu_switch_context(cpus[i], NULL);
+	pt_unmap_range(&s->ctx, 0, TASK_SIZE_MAX, 0, 0);
+	destroy_context(&s->ctx);
 	free(s);
 }
 
@@ -186,36 +187,36 @@ static bool user_range(uint64_t addr, uint64_t len, unsigned long *end)
 	return addr < *end && *end <= TASK_SIZE_MAX;
 }
 
-static int range_mapped(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+static int range_mapped(mm_context_t *ctx, unsigned long addr, pte_t *ptep, void *data)
 {
 	return -EEXIST;
 }
 
 MMLAB_EXPORT int mmlab_space_map(struct mmlab_space *s, uint64_t addr, uint64_t len, int prot)
 {
-	struct machine *m;
+	struct pglist_data *pgdat;
 	unsigned long end, a;
 	int err = 0;
 
 	if (!s || !user_range(addr, len, &end) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	m = s->mm.machine;
-	if (walk_pte_range(&s->mm, addr, end, range_mapped, NULL))
+	pgdat = s->ctx.pgdat;
+	if (pt_walk_range(&s->ctx, addr, end, range_mapped, NULL))
 		return -EEXIST;
 	for (a = addr; a < end; a += PAGE_SIZE) {
-		struct page *page = alloc_zeroed_page(m);
+		struct page *page = alloc_zeroed_page(pgdat);
 
 		if (!page) {
 			err = -ENOMEM;
 			break;
 		}
-		err = pt_map_page(&s->mm, a, page, prot_to_pgprot(prot));
-		put_page(m, page); /* the mapping holds its own reference now */
+		err = pt_map_page(&s->ctx, a, page, prot_to_pgprot(prot));
+		put_page(pgdat, page); /* the mapping holds its own reference now */
 		if (err)
 			break;
 	}
 	if (err)
-		pt_unmap_range(&s->mm, addr, end, 0, 0);
+		pt_unmap_range(&s->ctx, addr, end, 0, 0);
 	return err;
 }
 
@@ -225,7 +226,7 @@ MMLAB_EXPORT int mmlab_space_unmap(struct mmlab_space *s, uint64_t addr, uint64_
 
 	if (!s || !user_range(addr, len, &end))
 		return -EINVAL;
-	pt_unmap_range(&s->mm, addr, end, 0, 0);
+	pt_unmap_range(&s->ctx, addr, end, 0, 0);
 	return 0;
 }
 
@@ -236,13 +237,13 @@ MMLAB_EXPORT int mmlab_space_protect(struct mmlab_space *s, uint64_t addr, uint6
 
 	if (!s || !user_range(addr, len, &end) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	pt_change_protection(&s->mm, addr, end, prot_to_pgprot(prot));
+	pt_change_protection(&s->ctx, addr, end, prot_to_pgprot(prot));
 	return 0;
 }
 
 MMLAB_EXPORT void mmlab_cpu_switch(struct mmlab_cpu *cpu, struct mmlab_space *s)
 {
-	mmu_switch_mm(to_cpu(cpu), s ? &s->mm : NULL);
+	mmu_switch_context(to_cpu(cpu), s ? &s->ctx : NULL);
 }
 
 static void report_fault(struct mmu_cpu *cpu, struct mmlab_fault *fault)

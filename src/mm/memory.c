@@ -32,7 +32,7 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 	(void)addr;
 	if (pte & _PAGE_SPECIAL)
 		return NULL;
-	return pfn_to_page(vma->vm_mm->machine, pte_pfn(pte));
+	return pfn_to_page(&vma->vm_mm->machine->pgdat, pte_pfn(pte));
 }
 
 static bool is_cow_mapping(vm_flags_t flags)
@@ -76,17 +76,18 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_SHARED)
 		return VM_FAULT_SIGBUS;
 	if (!(vmf->flags & FAULT_FLAG_WRITE) && !mm_forbids_zeropage(mm)) {
-		entry = pfn_pte(page_to_pfn(m, m->zero_page), vma->vm_page_prot) | _PAGE_SPECIAL;
+		entry = pfn_pte(page_to_pfn(&m->pgdat, m->pgdat.zero_page), vma->vm_page_prot) |
+			_PAGE_SPECIAL;
 		set_pte_at(mm, vmf->address, vmf->pte, entry);
-		count_vm_event(m, ZERO_PAGE_FAULT);
+		count_vm_event(&m->pgdat, ZERO_PAGE_FAULT);
 		return 0;
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_zeroed_page(m);
+	page = alloc_zeroed_page(&m->pgdat);
 	if (!page)
 		return VM_FAULT_OOM;
-	entry = pfn_pte(page_to_pfn(m, page), vma->vm_page_prot);
+	entry = pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot);
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	page_add_new_anon_rmap(page, vma, vmf->address);
@@ -104,7 +105,7 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(entry);
 	set_pte_flush(vmf, entry);
-	count_vm_event(vma->vm_mm->machine, PGREUSE);
+	count_vm_event(&vma->vm_mm->machine->pgdat, PGREUSE);
 	return 0;
 }
 
@@ -124,12 +125,12 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	new = old ? alloc_pages(m, 0) : alloc_zeroed_page(m);
+	new = old ? alloc_pages(&m->pgdat, 0) : alloc_zeroed_page(&m->pgdat);
 	if (!new)
 		return VM_FAULT_OOM;
 	if (old)
-		memcpy(page_address(m, new), page_address(m, old), PAGE_SIZE);
-	entry = pte_mkyoung(pte_mkdirty(pfn_pte(page_to_pfn(m, new), vma->vm_page_prot)));
+		memcpy(page_address(&m->pgdat, new), page_address(&m->pgdat, old), PAGE_SIZE);
+	entry = pte_mkyoung(pte_mkdirty(pfn_pte(page_to_pfn(&m->pgdat, new), vma->vm_page_prot)));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(entry);
 	if (old && !PageAnon(old))
@@ -141,9 +142,9 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	if (old) {
 		page_remove_rmap(m, old);
-		put_page(m, old);
+		put_page(&m->pgdat, old);
 	}
-	count_vm_event(m, COW_FAULT);
+	count_vm_event(&m->pgdat, COW_FAULT);
 	return 0;
 }
 
@@ -268,14 +269,14 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 /* mm_account_fault: pgfault for every completed fault, min/maj for the successful ones. */
 static void mm_account_fault(struct vm_fault *vmf, vm_fault_t ret)
 {
-	count_vm_event(vmf->vma->vm_mm->machine, PGFAULT);
+	count_vm_event(&vmf->vma->vm_mm->machine->pgdat, PGFAULT);
 	if (ret & VM_FAULT_ERROR)
 		return;
 	if (!vmf->tsk)
 		return;
 	if (ret & VM_FAULT_MAJOR) {
 		vmf->tsk->maj_flt++;
-		count_vm_event(vmf->vma->vm_mm->machine, PGMAJFAULT);
+		count_vm_event(&vmf->vma->vm_mm->machine->pgdat, PGMAJFAULT);
 	} else {
 		vmf->tsk->min_flt++;
 	}
@@ -330,7 +331,7 @@ void zap_flush(struct zap_details *z)
 		flush_tlb_range(z->mm, z->flush_start, z->flush_end);
 	z->flush_start = z->flush_end = 0;
 	for (unsigned int i = 0; i < z->nr; i++)
-		put_page(m, z->pages[i]);
+		put_page(&m->pgdat, z->pages[i]);
 	z->nr = 0;
 }
 
@@ -357,7 +358,7 @@ int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 	z->flush_end = addr + PAGE_SIZE;
 	if (old & _PAGE_SPECIAL)
 		return 0;
-	page = pfn_to_page(mm->machine, pte_pfn(old));
+	page = pfn_to_page(&mm->machine->pgdat, pte_pfn(old));
 	/* The entry's dirty bit is the only record of a write through it: keep it in the page. */
 	if (pte_dirty(old) && !PageAnon(page))
 		SetPageDirty(page);

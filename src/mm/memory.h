@@ -10,7 +10,8 @@
 #ifndef MMLAB_MM_MEMORY_H
 #define MMLAB_MM_MEMORY_H
 
-#include "mm/mmzone.h"
+#include "mm/machine.h"
+#include "mm/pgtable.h"
 #include "mm/rmap.h"
 #include "mm/task.h"
 #include "mm/vma.h"

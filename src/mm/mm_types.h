@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * struct mm_struct and struct vm_area_struct: one address space and its regions
- * (include/linux/mm_types.h, the VM_* flags of include/linux/mm.h). The foundation defined the
- * part the MMU needs - the page-table root, the CPU contexts that may cache its translations and
- * the page-table accounting; the address-space layer adds the VMA tree, the layout and the
- * counters of /proc/pid/status. Left out: NUMA policy, userfaultfd contexts, memory cgroups,
+ * (include/linux/mm_types.h, the VM_* flags of include/linux/mm.h). The part the MMU needs -
+ * the page-table root, the CPU contexts that may cache its translations, the page-table
+ * accounting and the protection-key map - is the MMU layer's mm_context_t, embedded as
+ * mm->context; the address-space layer adds the VMA tree, the layout and the counters of
+ * /proc/pid/status. Left out: NUMA policy, userfaultfd contexts, memory cgroups,
  * the per-VMA lock (mmap_lock is the only lock here) and full anon_vma chains (rmap.c keeps
  * a parent link, which is all the merge rules need).
  */
@@ -13,6 +14,7 @@
 
 #include "kernel.h"
 #include "lib/maple_tree.h"
+#include "mmu/mmu_context.h"
 #include "mmu/pgtable.h"
 
 #include <pthread.h>
@@ -180,11 +182,9 @@ enum {
 
 struct mm_struct {
 	struct machine *machine;	/* Whose frames back this address space */
-	pte_t *pgd;			/* Top-level table, through the machine's RAM */
-	unsigned long pgd_pfn;		/* Frame of that table (what CR3 holds) */
-	unsigned long cpumask;		/* CPU contexts that loaded this mm since its last full flush
-					 * (mm_cpumask); bit N is machine->cpus[N] */
-	long pgtables_bytes;		/* Page-table frames below the PGD, in bytes (VmPTE) */
+	mm_context_t context;		/* The MMU's part: page tables, cpumask, VmPTE, pkey map;
+					 * its tables change under page_table_lock or mmap_lock
+					 * held for writing, its pkey fields under mmap_lock */
 
 	pthread_rwlock_t mmap_lock;	/* Protects what follows but the page accounting; taken
 					 * through mmap_lock.h */
@@ -221,8 +221,6 @@ struct mm_struct {
 	long rss_stat[NR_MM_COUNTERS];	/* Resident pages by type; read with get_mm_counter() */
 	unsigned long hiwater_rss;	/* RSS peak before the last shrink (VmHWM, with rss) */
 	unsigned long hiwater_vm;	/* total_vm peak before the last unmap (VmPeak) */
-	uint16_t pkey_allocation_map;	/* Protection keys handed out (arch mm context) */
-	int execute_only_pkey;		/* Key reserved for PROT_EXEC-only, or -1 */
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

@@ -108,7 +108,7 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	mm->vma_seq++;
-	pt_change_protection(mm, start, end, vma->vm_page_prot);
+	pt_change_protection(&mm->context, start, end, vma->vm_page_prot);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))
 		vm_unacct_memory(mm->machine, nrpages);
 	mprotect_upgrade_writable(mm, vma, start, end);

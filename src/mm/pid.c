@@ -6,7 +6,7 @@
  * space (CLONE_VM), the identity /proc/PID/task shows.
  * Left out: pid namespaces, pid_max and reuse, process groups and sessions.
  */
-#include "mm/mmzone.h"
+#include "mm/machine.h"
 #include "mm/task.h"
 #include "mmlab.h"
 

@@ -15,7 +15,7 @@
  */
 #include "mm/pkeys.h"
 #include "mm/memory.h"
-#include "mm/mmzone.h"
+#include "mm/machine.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mm/syscalls.h"
@@ -47,8 +47,8 @@ void mm_pkeys_init(struct mm_struct *mm)
 {
 	if (!arch_pkeys_enabled(mm->machine))
 		return;
-	mm->pkey_allocation_map = 0x1;
-	mm->execute_only_pkey = -1;
+	mm->context.pkey_allocation_map = 0x1;
+	mm->context.execute_only_pkey = -1;
 }
 
 /**
@@ -83,9 +83,9 @@ bool mm_pkey_is_allocated(const struct mm_struct *mm, int pkey)
 {
 	if (pkey < 0 || pkey >= arch_max_pkey(mm->machine))
 		return false;
-	if (pkey == mm->execute_only_pkey)
+	if (pkey == mm->context.execute_only_pkey)
 		return false;
-	return mm->pkey_allocation_map & (1U << pkey);
+	return mm->context.pkey_allocation_map & (1U << pkey);
 }
 
 /* The lowest free key, now marked allocated; -1 when every key the CPU has is taken. */
@@ -94,10 +94,10 @@ static int mm_pkey_alloc(struct mm_struct *mm)
 	uint16_t all = (uint16_t)((1U << arch_max_pkey(mm->machine)) - 1);
 	int pkey;
 
-	if ((mm->pkey_allocation_map & all) == all)
+	if ((mm->context.pkey_allocation_map & all) == all)
 		return -1;
-	pkey = __builtin_ctz(~(unsigned int)mm->pkey_allocation_map);
-	mm->pkey_allocation_map |= (uint16_t)(1U << pkey);
+	pkey = __builtin_ctz(~(unsigned int)mm->context.pkey_allocation_map);
+	mm->context.pkey_allocation_map |= (uint16_t)(1U << pkey);
 	return pkey;
 }
 
@@ -105,7 +105,7 @@ static int mm_pkey_free(struct mm_struct *mm, int pkey)
 {
 	if (!mm_pkey_is_allocated(mm, pkey))
 		return -EINVAL;
-	mm->pkey_allocation_map &= (uint16_t)~(1U << pkey);
+	mm->context.pkey_allocation_map &= (uint16_t)~(1U << pkey);
 	return 0;
 }
 
@@ -140,7 +140,7 @@ static int arch_set_user_pkey_access(struct task *tsk, int pkey, unsigned long i
 int execute_only_pkey(struct task *tsk)
 {
 	struct mm_struct *mm = tsk->mm;
-	int pkey = mm->execute_only_pkey;
+	int pkey = mm->context.execute_only_pkey;
 	bool fresh = false;
 
 	if (!arch_pkeys_enabled(mm->machine))
@@ -154,11 +154,11 @@ int execute_only_pkey(struct task *tsk)
 	if (!fresh && !pkru_allows_read(tsk->pkru, pkey))
 		return pkey;
 	if (arch_set_user_pkey_access(tsk, pkey, PKEY_DISABLE_ACCESS)) {
-		mm->pkey_allocation_map &= (uint16_t)~(1U << pkey);
+		mm->context.pkey_allocation_map &= (uint16_t)~(1U << pkey);
 		return -1;
 	}
 	if (fresh)
-		mm->execute_only_pkey = pkey;
+		mm->context.execute_only_pkey = pkey;
 	return pkey;
 }
 
@@ -186,7 +186,7 @@ int arch_override_mprotect_pkey(struct task *tsk, struct vm_area_struct *vma,
 		if (xkey > 0)
 			return xkey;
 	} else if ((vma->vm_flags & VM_ACCESS_FLAGS) == VM_EXEC &&
-		   vma_pkey(vma) == mm->execute_only_pkey) {
+		   vma_pkey(vma) == mm->context.execute_only_pkey) {
 		return ARCH_DEFAULT_PKEY;
 	}
 	return vma_pkey(vma);

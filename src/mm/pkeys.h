@@ -9,16 +9,12 @@
 
 #include "mm/task.h"
 #include "mm/vma.h"
+#include "mmu/mmu.h"
 
 #define ARCH_DEFAULT_PKEY 0
 #define PKEY_DISABLE_ACCESS 0x1UL
 #define PKEY_DISABLE_WRITE 0x2UL
 #define PKEY_ACCESS_MASK (PKEY_DISABLE_ACCESS | PKEY_DISABLE_WRITE)
-#define PKRU_AD_BIT 0x1U
-#define PKRU_WD_BIT 0x2U
-#define PKRU_BITS_PER_PKEY 2
-/* init_pkru_value: key 0 open, keys 1-15 access-disabled (arch/x86/mm/pkeys.c). */
-#define INIT_PKRU_VALUE 0x55555554U
 
 static inline int vma_pkey(const struct vm_area_struct *vma)
 {

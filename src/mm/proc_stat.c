@@ -50,7 +50,7 @@ int task_mem(struct mm_struct *mm, FILE *out)
 	fprintf(out, "VmStk:\t%8lu kB\n", mm->stack_vm << kb);
 	fprintf(out, "VmExe:\t%8lu kB\n", text >> 10);
 	fprintf(out, "VmLib:\t%8lu kB\n", lib >> 10);
-	fprintf(out, "VmPTE:\t%8lu kB\n", (unsigned long)mm->pgtables_bytes >> 10);
+	fprintf(out, "VmPTE:\t%8lu kB\n", (unsigned long)mm->context.pgtables_bytes >> 10);
 	fprintf(out, "VmSwap:\t%8lu kB\n", swap << kb);
 	fprintf(out, "HugetlbPages:\t%8lu kB\n", 0UL);
 	return ferror(out) ? -EIO : 0;
@@ -78,8 +78,8 @@ struct node_stats {
 static void count_node_stats(struct machine *m, struct node_stats *ns)
 {
 	*ns = (struct node_stats){};
-	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++) {
-		const struct page *page = pfn_to_page(m, pfn);
+	for (unsigned long pfn = 0; pfn < m->pgdat.nr_frames; pfn++) {
+		const struct page *page = pfn_to_page(&m->pgdat, pfn);
 
 		if (page_ref_count(page) <= 0 || PageBuddy(page) || PageTable(page) ||
 		    PageReserved(page))
@@ -91,11 +91,11 @@ static void count_node_stats(struct machine *m, struct node_stats *ns)
 		ns->file_mapped += page_mapcount(page) > 0;
 		ns->shmem += page->mapping && PageSwapBacked(page);
 	}
-	pthread_mutex_lock(&m->zone.lock);
-	ns->free = m->zone.nr_free_pages;
-	ns->total = m->zone.managed_pages;
-	pthread_mutex_unlock(&m->zone.lock);
-	ns->pagetable = __atomic_load_n(&m->nr_pgtable_pages, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&m->pgdat.zone.lock);
+	ns->free = m->pgdat.zone.nr_free_pages;
+	ns->total = m->pgdat.zone.managed_pages;
+	pthread_mutex_unlock(&m->pgdat.zone.lock);
+	ns->pagetable = __atomic_load_n(&m->pgdat.nr_pgtable_pages, __ATOMIC_RELAXED);
 }
 
 /* The event counters /proc/vmstat has on Linux 6.x, in its order (vm_event_item.h). */
@@ -122,7 +122,7 @@ int show_vmstat(struct machine *m, FILE *out)
 	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);
 	for (size_t i = 0; i < ARRAY_SIZE(vmstat_events); i++)
 		fprintf(out, "%s %lu\n", vmstat_text[vmstat_events[i]],
-			__atomic_load_n(&m->vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
+			__atomic_load_n(&m->pgdat.vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -210,7 +210,7 @@ MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st
 		.hiwater_rss = get_mm_hiwater_rss(mm),
 		.total_vm = mm->total_vm,
 		.hiwater_vm = get_mm_hiwater_vm(mm),
-		.pgtables_bytes = (uint64_t)mm->pgtables_bytes,
+		.pgtables_bytes = (uint64_t)mm->context.pgtables_bytes,
 		.mm_users = (uint64_t)mm->mm_users,
 	};
 	mmap_read_unlock(mm);

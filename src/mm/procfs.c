@@ -14,7 +14,7 @@
  */
 #include "mm/procfs.h"
 #include "mm/memory.h"
-#include "mm/mmzone.h"
+#include "mm/machine.h"
 #include "mm/pkeys.h"
 #include "mm/vma.h"
 

@@ -8,7 +8,7 @@
 #define MMLAB_MM_RMAP_H
 
 #include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "mm/machine.h"
 
 struct machine;
 

@@ -52,7 +52,7 @@ void shmem_inode_free(struct shmem_inode *info)
 		if (!page)
 			continue;
 		page->mapping = NULL;
-		put_page(info->machine, page);
+		put_page(&info->machine->pgdat, page);
 	}
 	free(info->pages);
 	free(info);
@@ -70,7 +70,7 @@ static struct page *shmem_get_page(struct machine *m, struct shmem_inode *info, 
 
 	if (page)
 		return page;
-	page = alloc_zeroed_page(m);
+	page = alloc_zeroed_page(&m->pgdat);
 	if (!page)
 		return NULL;
 	page->mapping = info;
@@ -92,7 +92,7 @@ static void shmem_set_pte(struct vm_fault *vmf, struct page *page, unsigned long
 	get_page(page);
 	page_add_file_rmap(page);
 	/* x86 maps pre-faulted entries young, like the faulting one (arch_wants_old_prefaulted_pte). */
-	entry = pte_mkyoung(pfn_pte(page_to_pfn(mm->machine, page), vma->vm_page_prot));
+	entry = pte_mkyoung(pfn_pte(page_to_pfn(&mm->machine->pgdat, page), vma->vm_page_prot));
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = pte_mkdirty(entry);
 	set_pte_at(mm, addr, ptep, entry);

@@ -9,7 +9,7 @@
  * govern the memory calls through task_rlimit(). Left out: user namespaces, RLIMIT_CPU
  * timers, RLIMIT_NPROC enforcement (set_user's accounting) and the fsuid calls.
  */
-#include "mm/mmzone.h"
+#include "mm/machine.h"
 #include "mm/task.h"
 #include "mmlab.h"
 
@@ -51,7 +51,7 @@ struct signal_struct *signal_alloc(struct machine *m)
 	sig->rlim[RLIMIT_MEMLOCK] = (struct rlimit){ MLOCK_LIMIT, MLOCK_LIMIT };
 	sig->rlim[RLIMIT_MSGQUEUE] = (struct rlimit){ MQ_BYTES_MAX, MQ_BYTES_MAX };
 	sig->rlim[RLIMIT_NICE] = sig->rlim[RLIMIT_RTPRIO] = (struct rlimit){ 0, 0 };
-	threads = m->zone.managed_pages * PAGE_SIZE / (THREAD_SIZE * 8);
+	threads = m->pgdat.zone.managed_pages * PAGE_SIZE / (THREAD_SIZE * 8);
 	threads = min(max(threads, MIN_THREADS), MAX_THREADS);
 	sig->rlim[RLIMIT_NPROC] = (struct rlimit){ threads / 2, threads / 2 };
 	sig->rlim[RLIMIT_SIGPENDING] = sig->rlim[RLIMIT_NPROC];

@@ -37,7 +37,7 @@
 void vm_commit_init(struct machine *m, const struct mmlab_machine_config *cfg)
 {
 	struct vm_commit *vc = &m->commit;
-	unsigned long free_kb = m->zone.nr_free_pages << (PAGE_SHIFT - 10);
+	unsigned long free_kb = m->pgdat.zone.nr_free_pages << (PAGE_SHIFT - 10);
 
 	*vc = (struct vm_commit){
 		.overcommit_memory = cfg ? cfg->overcommit_memory : OVERCOMMIT_GUESS,
@@ -93,7 +93,7 @@ unsigned long vm_commit_limit(struct machine *m)
 	if (vc->overcommit_kbytes)
 		allowed = vc->overcommit_kbytes >> (PAGE_SHIFT - 10);
 	else
-		allowed = m->zone.managed_pages * (unsigned long)vc->overcommit_ratio / 100;
+		allowed = m->pgdat.zone.managed_pages * (unsigned long)vc->overcommit_ratio / 100;
 	return allowed + vc->total_swap_pages;
 }
 
@@ -127,7 +127,7 @@ static int __vm_enough_memory(struct machine *m, struct mm_struct *mm, long page
 	case OVERCOMMIT_ALWAYS:
 		return 0;
 	case OVERCOMMIT_GUESS:
-		if (pages > (long)(m->zone.managed_pages + vc->total_swap_pages))
+		if (pages > (long)(m->pgdat.zone.managed_pages + vc->total_swap_pages))
 			goto error;
 		return 0;
 	}

@@ -33,7 +33,7 @@ static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t 
 
 	if (!(pte & _PAGE_PRESENT) || (pte & _PAGE_SPECIAL))
 		return 0;
-	page = pfn_to_page(mm->machine, pte_pfn(pte));
+	page = pfn_to_page(&mm->machine->pgdat, pte_pfn(pte));
 	if (!PageAnon(page) || PageSwapBacked(page))
 		return 0;
 	if ((pte_dirty(pte) && !droppable) || page_mapcount(page) != 1 ||

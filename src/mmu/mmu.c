@@ -2,23 +2,22 @@
 /*
  * The MMU's slow path: the page-table walk a TLB miss performs, the fault it raises, and
  * byte copies into and out of user memory that cross pages (arch/x86/mm/fault.c's entry side
- * and the usercopy helpers). The fast path is inline in mmu.h.
+ * and the usercopy helpers), and the CPU contexts' life: creation, CR3 loads, WRPKRU. The fast
+ * path is inline in mmu.h. Left out: the kernel-mode side of arch/x86/mm/fault.c (exception
+ * tables, oops), SMAP/SMEP checks and the A/D-bit races of real hardware walkers.
  */
 #include "mmu/mmu.h"
 #include "mmu/pgtable.h"
-#include "mm/mm_types.h"
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 #include <signal.h>
 
 /* A handler that keeps asking for retries without fixing anything is a bug; stop it. */
 #define MMU_MAX_RETRIES 16
-/* Linux's boot value of PKRU: key 0 open, every other key access-disabled. */
-#define PKRU_INIT 0x55555554U
 
-static inline pte_t *table_at(struct machine *m, pte_t entry)
+static inline pte_t *table_at(struct pglist_data *pgdat, pte_t entry)
 {
-	return (pte_t *)(m->ram + (entry & PTE_PFN_MASK));
+	return (pte_t *)(pgdat->ram + (entry & PTE_PFN_MASK));
 }
 
 /*
@@ -46,16 +45,16 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 {
 	unsigned long err = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
 			    (acc == MMU_EXEC ? X86_PF_INSTR : 0);
-	struct machine *m = cpu->machine;
+	struct pglist_data *m = cpu->pgdat;
 	pte_t allow = _PAGE_RW | _PAGE_USER, nx = 0, e = 0, *ep = NULL;
 	pte_t *table;
 	struct tlb_entry *slot;
 	unsigned long vpn = va >> PAGE_SHIFT, page = va & PAGE_MASK;
 	unsigned int pkey;
 
-	if (!cpu->mm || !cpu->mm->pgd || !addr_is_user(va))
+	if (!cpu->ctx || !cpu->ctx->pgd || !addr_is_user(va))
 		return err;
-	table = cpu->mm->pgd;
+	table = cpu->ctx->pgd;
 	for (int level = PT_PGD; level >= PT_PTE; level--) {
 		ep = &table[pt_index(va, level)];
 		e = __atomic_load_n(ep, __ATOMIC_ACQUIRE);
@@ -112,7 +111,7 @@ static void fault_to_signal(struct mmu_fault *f, unsigned int pkey)
  *
  * A non-canonical address is a general-protection fault, not a page fault: SIGSEGV with
  * si_code SI_KERNEL and a zero address, as Linux reports it, without calling the handler.
- * Context: runs the fault handler, which may take the mm's locks.
+ * Context: runs the fault handler, which may take its owner's locks.
  * Return: 0, or -EFAULT with cpu->last_fault holding the signal.
  */
 int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, void **host)
@@ -223,26 +222,31 @@ int mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const void *val, size_
 }
 
 /**
- * mmu_cpu_create - a CPU context with an empty TLB, registered as machine->cpus[@id].
+ * mmu_cpu_create - a CPU context with an empty TLB, registered as @cpus[@id].
+ * @pgdat: the node whose RAM the CPU's translations point into
+ * @cpus: the machine's table of CPU contexts (MMLAB_MAX_CPUS slots)
+ * @pke: the CPU has protection keys and CR4.PKE is set
  * Return: the context, or ERR_PTR(-EINVAL) for a bad or taken id, ERR_PTR(-ENOMEM).
  */
-struct mmu_cpu *mmu_cpu_create(struct machine *m, unsigned int id)
+struct mmu_cpu *mmu_cpu_create(struct pglist_data *pgdat, struct mmu_cpu **cpus, unsigned int id,
+			       bool pke)
 {
 	struct mmu_cpu *cpu;
 
-	if (id >= MMLAB_MAX_CPUS || m->cpus[id])
+	if (id >= MMLAB_MAX_CPUS || cpus[id])
 		return ERR_PTR(-EINVAL);
 	cpu = calloc(1, sizeof(*cpu));
 	if (!cpu)
 		return ERR_PTR(-ENOMEM);
-	cpu->machine = m;
+	cpu->pgdat = pgdat;
+	cpu->cpus = cpus;
 	cpu->id = id;
 	/* Reset leaves PKRU 0; the kernel's boot code writes init_pkru_value when it has PKU. */
-	cpu->pke = !m->no_pku;
-	cpu->pkru = cpu->pke ? PKRU_INIT : 0;
+	cpu->pke = pke;
+	cpu->pkru = cpu->pke ? INIT_PKRU_VALUE : 0;
 	tlb_flush_all(&cpu->tlb);
 	cpu->tlb.flush_all = 0;
-	m->cpus[id] = cpu;
+	cpus[id] = cpu;
 	return cpu;
 }
 
@@ -250,24 +254,24 @@ void mmu_cpu_destroy(struct mmu_cpu *cpu)
 {
 	if (!cpu)
 		return;
-	mmu_switch_mm(cpu, NULL);
-	cpu->machine->cpus[cpu->id] = NULL;
+	mmu_switch_context(cpu, NULL);
+	cpu->cpus[cpu->id] = NULL;
 	free(cpu);
 }
 
 /*
- * Loads @mm (a CR3 write): the TLB is flushed whole, as without PCID, and the context joins
- * @mm's cpumask so later flushes of that mm reach it.
+ * Loads @ctx (a CR3 write): the TLB is flushed whole, as without PCID, and the CPU joins
+ * @ctx's cpumask so later flushes of that address space reach it.
  */
-void mmu_switch_mm(struct mmu_cpu *cpu, struct mm_struct *mm)
+void mmu_switch_context(struct mmu_cpu *cpu, mm_context_t *ctx)
 {
-	if (cpu->mm == mm)
+	if (cpu->ctx == ctx)
 		return;
-	if (cpu->mm)
-		cpu->mm->cpumask &= ~(1UL << cpu->id);
-	cpu->mm = mm;
-	if (mm)
-		mm->cpumask |= 1UL << cpu->id;
+	if (cpu->ctx)
+		cpu->ctx->cpumask &= ~(1UL << cpu->id);
+	cpu->ctx = ctx;
+	if (ctx)
+		ctx->cpumask |= 1UL << cpu->id;
 	tlb_flush_all(&cpu->tlb);
 }
 

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The software MMU: CPU contexts that translate user virtual addresses through an mm's page
- * tables, as an x86_64 core in user mode does, with a TLB in front. A miss walks the four
- * levels, checks the access against USER/RW/NX (AND-ed and OR-ed across levels) and the
- * protection key in PKRU, sets the accessed and dirty bits, and fills the TLB. A missing entry
- * or a forbidden access raises a page fault to the CPU's fault handler with the x86 error code;
- * the handler resolves it and asks for a retry, or names the signal to deliver.
+ * The software MMU: CPU contexts that translate user virtual addresses through an address space's
+ * page tables, as an x86_64 core in user mode does, with a TLB in front. A miss walks the four
+ * levels, checks the access against USER/RW/NX (AND-ed and OR-ed across levels) and the protection
+ * key in PKRU, sets the accessed and dirty bits, and fills the TLB. A missing entry or a forbidden
+ * access raises a page fault to the CPU's fault handler with the x86 error code; the handler
+ * resolves it and asks for a retry, or names the signal to deliver. A CPU runs one address space
+ * at a time, known to it only as an MMU context (mm_context_t).
  * Left out: supervisor-mode accesses, SMEP/SMAP, segmentation, huge-page leaves.
  */
 #ifndef MMLAB_MMU_MMU_H
 #define MMLAB_MMU_MMU_H
 
 #include "kernel.h"
+#include "mmu/mmu_context.h"
 #include "mmu/tlb.h"
 
 #include <string.h>
@@ -31,6 +33,13 @@
 #define X86_PF_RSVD (1UL << 3)	/* A reserved bit was set */
 #define X86_PF_INSTR (1UL << 4) /* An instruction fetch */
 #define X86_PF_PK (1UL << 5)	/* Protection-key violation */
+
+/* PKRU's layout (arch/x86/include/asm/pkru.h): two bits per key, access- then write-disable. */
+#define PKRU_AD_BIT 0x1U
+#define PKRU_WD_BIT 0x2U
+#define PKRU_BITS_PER_PKEY 2
+/* init_pkru_value: key 0 open, keys 1-15 access-disabled (arch/x86/mm/pkeys.c). */
+#define INIT_PKRU_VALUE 0x55555554U
 
 /* si_code values the fault path reports (include/uapi/asm-generic/siginfo.h). */
 #define MMLAB_SEGV_MAPERR 1
@@ -53,8 +62,7 @@ struct mmu_fault {
 enum mmu_fault_result { MMU_FAULT_RETRY = 0, MMU_FAULT_SIGNAL = 1 };
 
 struct mmu_cpu;
-struct machine;
-struct mm_struct;
+struct pglist_data;
 
 /*
  * A fault handler resolves @f (e.g. by installing an entry and returning MMU_FAULT_RETRY) or
@@ -65,9 +73,10 @@ typedef enum mmu_fault_result (*mmu_fault_handler_t)(struct mmu_cpu *cpu, struct
 
 struct mmu_cpu {
 	struct tlb tlb;			/* First: the hit path touches nothing else */
-	struct machine *machine;	/* Whose RAM the tables and frames live in */
-	struct mm_struct *mm;		/* Loaded address space (CR3), or NULL */
-	unsigned int id;		/* Index in machine->cpus and bit in mm->cpumask */
+	struct pglist_data *pgdat;	/* Whose RAM the tables and frames live in */
+	struct mmu_cpu **cpus;		/* The machine's CPU table this context is registered in */
+	mm_context_t *ctx;		/* Loaded address space (CR3), or NULL */
+	unsigned int id;		/* Index in cpus and bit in a loaded context's cpumask */
 	uint32_t pkru;			/* Protection-key rights: AD = bit 2k, WD = bit 2k+1 */
 	bool pke;			/* CR4.PKE: PKRU is checked (the CPU has PKU) */
 	mmu_fault_handler_t fault_handler; /* NULL: every fault becomes a signal */
@@ -119,9 +128,10 @@ int __must_check mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const voi
 				size_t size);
 size_t mmu_copy_from_user(struct mmu_cpu *cpu, void *dst, unsigned long va, size_t len);
 size_t mmu_copy_to_user(struct mmu_cpu *cpu, unsigned long va, const void *src, size_t len);
-struct mmu_cpu *__must_check mmu_cpu_create(struct machine *m, unsigned int id);
+struct mmu_cpu *__must_check mmu_cpu_create(struct pglist_data *pgdat, struct mmu_cpu **cpus,
+					    unsigned int id, bool pke);
 void mmu_cpu_destroy(struct mmu_cpu *cpu);
-void mmu_switch_mm(struct mmu_cpu *cpu, struct mm_struct *mm);
+void mmu_switch_context(struct mmu_cpu *cpu, mm_context_t *ctx);
 void mmu_write_pkru(struct mmu_cpu *cpu, uint32_t pkru);
 
 /*

@@ -247,24 +247,35 @@ static inline bool addr_is_canonical(unsigned long addr)
 	return addr < (1UL << 47) || addr >= ~((1UL << 47) - 1);
 }
 
-struct machine;
-struct mm_struct;
+/*
+ * Writing and clearing one entry (arch/x86's native_set_pte and native_ptep_get_and_clear).
+ * Neither flushes: the caller either filled a none entry (nothing can be cached for it) or
+ * flushes as the change requires.
+ */
+static inline void native_set_pte(pte_t *ptep, pte_t pte)
+{
+	__atomic_store_n(ptep, pte, __ATOMIC_RELEASE);
+}
+
+static inline pte_t native_ptep_get_and_clear(pte_t *ptep)
+{
+	return __atomic_exchange_n(ptep, 0, __ATOMIC_ACQ_REL);
+}
+
+/* The address space's MMU context (mmu_context.h). */
+typedef struct mm_context mm_context_t;
 
 /* pgtable.c */
-int __must_check pgd_alloc(struct mm_struct *mm);
-void pgd_free(struct mm_struct *mm);
-pte_t *__must_check pte_alloc_map(struct mm_struct *mm, unsigned long addr);
-pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr);
-void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte);
-pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr, pte_t *ptep);
-pte_t ptep_clear_flush(struct mm_struct *mm, unsigned long addr, pte_t *ptep);
-void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
-		    unsigned long floor, unsigned long ceiling);
+pte_t *__must_check pt_alloc_pte(mm_context_t *ctx, unsigned long addr);
+pte_t *pt_lookup_pte(mm_context_t *ctx, unsigned long addr);
+pte_t pt_clear_flush(mm_context_t *ctx, unsigned long addr, pte_t *ptep);
+void pt_free_range(mm_context_t *ctx, unsigned long addr, unsigned long end, unsigned long floor,
+		   unsigned long ceiling);
 
 /* Visits each present-or-swap leaf entry in [addr, end); stops when @fn returns non-zero. */
-typedef int (*pte_fn_t)(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data);
-int walk_pte_range(struct mm_struct *mm, unsigned long addr, unsigned long end, pte_fn_t fn,
-		   void *data);
-int pgtable_validate(struct mm_struct *mm);
+typedef int (*pt_fn_t)(mm_context_t *ctx, unsigned long addr, pte_t *ptep, void *data);
+int pt_walk_range(mm_context_t *ctx, unsigned long addr, unsigned long end, pt_fn_t fn,
+		  void *data);
+int __must_check pt_validate(mm_context_t *ctx);
 
 #endif /* MMLAB_MMU_PGTABLE_H */

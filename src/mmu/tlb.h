@@ -36,13 +36,11 @@ struct tlb {
 	unsigned long flush_one;	/* Single-page flushes */
 };
 
-struct mm_struct;
+typedef struct mm_context mm_context_t;
 
 void tlb_flush_all(struct tlb *tlb);
 void tlb_flush_one(struct tlb *tlb, unsigned long addr);
-/* Flushes [start, end) of @mm from every CPU context that may hold it. */
-void flush_tlb_range(struct mm_struct *mm, unsigned long start, unsigned long end);
-void flush_tlb_page(struct mm_struct *mm, unsigned long addr);
-void flush_tlb_mm(struct mm_struct *mm);
+/* Flushes [start, end) of @ctx from every CPU context that may hold it. */
+void flush_tlb_ctx_range(mm_context_t *ctx, unsigned long start, unsigned long end);
 
 #endif /* MMLAB_MMU_TLB_H */

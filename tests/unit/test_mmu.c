@@ -11,14 +11,15 @@
 #include <signal.h>
 #include <string.h>
 
-#include "mm/mmzone.h"
-#include "mm/mm_types.h"
+#include "phys/mmzone.h"
+#include "mmu/mmu_context.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
 
 struct env {
-	struct machine m;
-	struct mm_struct mm;
+	struct pglist_data pgdat;
+	struct mmu_cpu *cpus[MMLAB_MAX_CPUS];
+	mm_context_t ctx;
 	struct mmu_cpu *cpu, *cpu1;
 };
 
@@ -27,13 +28,12 @@ static int setup(void **state)
 	struct env *e = calloc(1, sizeof(*e));
 
 	assert_non_null(e);
-	assert_int_equal(machine_init_memory(&e->m, 32UL << 20), 0);
-	e->mm.machine = &e->m;
-	assert_int_equal(pgd_alloc(&e->mm), 0);
-	e->cpu = mmu_cpu_create(&e->m, 0);
-	e->cpu1 = mmu_cpu_create(&e->m, 1);
+	assert_int_equal(pgdat_init_memory(&e->pgdat, 32UL << 20), 0);
+	assert_int_equal(init_new_context(&e->ctx, &e->pgdat, e->cpus), 0);
+	e->cpu = mmu_cpu_create(&e->pgdat, e->cpus, 0, true);
+	e->cpu1 = mmu_cpu_create(&e->pgdat, e->cpus, 1, true);
 	assert_false(IS_ERR(e->cpu) || IS_ERR(e->cpu1));
-	mmu_switch_mm(e->cpu, &e->mm);
+	mmu_switch_context(e->cpu, &e->ctx);
 	*state = e;
 	return 0;
 }
@@ -44,24 +44,24 @@ static int teardown(void **state)
 
 	mmu_cpu_destroy(e->cpu);
 	mmu_cpu_destroy(e->cpu1);
-	pt_unmap_range(&e->mm, 0, TASK_SIZE_MAX, 0, 0);
-	pgd_free(&e->mm);
-	assert_int_equal(e->m.zone.nr_free_pages, e->m.nr_frames - 1);
-	assert_int_equal(page_alloc_validate(&e->m), 0);
-	machine_free_memory(&e->m);
+	pt_unmap_range(&e->ctx, 0, TASK_SIZE_MAX, 0, 0);
+	destroy_context(&e->ctx);
+	assert_int_equal(e->pgdat.zone.nr_free_pages, e->pgdat.nr_frames - 1);
+	assert_int_equal(page_alloc_validate(&e->pgdat), 0);
+	pgdat_free_memory(&e->pgdat);
 	free(e);
 	return 0;
 }
 
 static struct page *map_one(struct env *e, unsigned long addr, pgprot_t prot, uint64_t fill)
 {
-	struct page *p = alloc_pages(&e->m, 0);
+	struct page *p = alloc_pages(&e->pgdat, 0);
 
 	assert_non_null(p);
 	for (size_t i = 0; i < PAGE_SIZE / 8; i++)
-		((uint64_t *)page_address(&e->m, p))[i] = fill;
-	assert_int_equal(pt_map_page(&e->mm, addr, p, prot), 0);
-	put_page(&e->m, p);
+		((uint64_t *)page_address(&e->pgdat, p))[i] = fill;
+	assert_int_equal(pt_map_page(&e->ctx, addr, p, prot), 0);
+	put_page(&e->pgdat, p);
 	return p;
 }
 
@@ -73,7 +73,7 @@ static void test_load_store_and_ad_bits(void **state)
 	pte_t *ptep;
 
 	map_one(e, va, PAGE_SHARED & ~_PAGE_ACCESSED, 0x1111);
-	ptep = pte_offset_map(&e->mm, va);
+	ptep = pt_lookup_pte(&e->ctx, va);
 	assert_false(pte_young(*ptep));
 	assert_int_equal(mmu_load64(e->cpu, va + 8, &v), 0);
 	assert_int_equal(v, 0x1111);
@@ -164,7 +164,7 @@ static void test_stale_tlb_after_unmap(void **state)
 
 	map_one(e, va, PAGE_SHARED, 42);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), 0); /* cached now */
-	pt_unmap_range(&e->mm, va, va + PAGE_SIZE, 0, 0);
+	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, 0, 0);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
 	assert_int_equal(e->cpu->last_fault.si_code, MMLAB_SEGV_MAPERR);
 	/* A new frame at the same address: the old one's bytes must not show. */
@@ -181,11 +181,11 @@ static void test_stale_tlb_after_protect(void **state)
 
 	map_one(e, va, PAGE_SHARED, 0);
 	assert_int_equal(mmu_store64(e->cpu, va, 1), 0); /* write tag cached */
-	pt_change_protection(&e->mm, va, va + PAGE_SIZE, PAGE_READONLY);
+	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_READONLY);
 	assert_int_equal(mmu_store64(e->cpu, va, 2), -EFAULT);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
 	assert_int_equal(v, 1);
-	pt_change_protection(&e->mm, va, va + PAGE_SIZE, PAGE_NONE);
+	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_NONE);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
 }
 
@@ -196,20 +196,20 @@ static void test_stale_tlb_on_other_cpu(void **state)
 	uint64_t v;
 
 	map_one(e, va, PAGE_SHARED, 5);
-	mmu_switch_mm(e->cpu1, &e->mm);
+	mmu_switch_context(e->cpu1, &e->ctx);
 	assert_int_equal(mmu_store64(e->cpu1, va, 6), 0);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
 	assert_int_equal(v, 6);
-	unsigned long remote = e->m.vm_events[NR_TLB_REMOTE_FLUSH];
-	pt_change_protection(&e->mm, va, va + PAGE_SIZE, PAGE_READONLY);
+	unsigned long remote = e->pgdat.vm_events[NR_TLB_REMOTE_FLUSH];
+	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_READONLY);
 	assert_int_equal(mmu_store64(e->cpu1, va, 7), -EFAULT);
-	assert_int_equal(e->m.vm_events[NR_TLB_REMOTE_FLUSH], remote + 1);
-	pt_unmap_range(&e->mm, va, va + PAGE_SIZE, 0, 0);
+	assert_int_equal(e->pgdat.vm_events[NR_TLB_REMOTE_FLUSH], remote + 1);
+	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, 0, 0);
 	assert_int_equal(mmu_load64(e->cpu1, va, &v), -EFAULT);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
-	/* A CPU that left the mm is not flushed any more, and does not need to be. */
-	mmu_switch_mm(e->cpu1, NULL);
-	assert_int_equal(e->mm.cpumask, 1UL);
+	/* A CPU that left the context is not flushed any more, and does not need to be. */
+	mmu_switch_context(e->cpu1, NULL);
+	assert_int_equal(e->ctx.cpumask, 1UL);
 }
 
 static void test_large_range_flushes_all(void **state)
@@ -223,7 +223,7 @@ static void test_large_range_flushes_all(void **state)
 	for (unsigned long i = 0; i < 64; i++)
 		assert_int_equal(mmu_load64(e->cpu, va + i * PAGE_SIZE, &v), 0);
 	unsigned long all = e->cpu->tlb.flush_all;
-	pt_unmap_range(&e->mm, va, va + 64 * PAGE_SIZE, 0, 0);
+	pt_unmap_range(&e->ctx, va, va + 64 * PAGE_SIZE, 0, 0);
 	assert_int_equal(e->cpu->tlb.flush_all, all + 1);
 	for (unsigned long i = 0; i < 64; i++)
 		assert_int_equal(mmu_load64(e->cpu, va + i * PAGE_SIZE, &v), -EFAULT);
@@ -358,18 +358,19 @@ static void test_protection_keys(void **state)
 static void test_zero_page_never_written(void **state)
 {
 	struct env *e = *state;
+	struct page *zero = e->pgdat.zero_page;
 	unsigned long va = 0x7000000;
 	uint64_t v;
 
-	assert_int_equal(pt_map_page(&e->mm, va, e->m.zero_page, PAGE_READONLY), 0);
+	assert_int_equal(pt_map_page(&e->ctx, va, zero, PAGE_READONLY), 0);
 	assert_int_equal(mmu_load64(e->cpu, va + 64, &v), 0);
 	assert_int_equal(v, 0);
 	assert_int_equal(mmu_store64(e->cpu, va + 64, 1), -EFAULT);
 	assert_int_equal(mmu_copy_to_user(e->cpu, va, "x", 1), 1);
 	for (size_t i = 0; i < PAGE_SIZE; i++)
-		assert_int_equal(((unsigned char *)page_address(&e->m, e->m.zero_page))[i], 0);
-	pt_unmap_range(&e->mm, va, va + PAGE_SIZE, 0, 0);
-	assert_int_equal(page_ref_count(e->m.zero_page), 1);
+		assert_int_equal(((unsigned char *)page_address(&e->pgdat, zero))[i], 0);
+	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, 0, 0);
+	assert_int_equal(page_ref_count(e->pgdat.zero_page), 1);
 }
 
 int main(void)

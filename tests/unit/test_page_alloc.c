@@ -9,25 +9,25 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 
 #define RAM (16UL << 20) /* 4096 frames: four blocks of order 10 */
 
 static int setup(void **state)
 {
-	struct machine *m = calloc(1, sizeof(*m));
+	struct pglist_data *m = calloc(1, sizeof(*m));
 
 	assert_non_null(m);
-	assert_int_equal(machine_init_memory(m, RAM), 0);
+	assert_int_equal(pgdat_init_memory(m, RAM), 0);
 	*state = m;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 
-	machine_free_memory(m);
+	pgdat_free_memory(m);
 	free(m);
 	return 0;
 }
@@ -40,7 +40,7 @@ static void test_struct_page_size(void **state)
 
 static void test_initial_state(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 
 	assert_int_equal(m->nr_frames, RAM / PAGE_SIZE);
 	/* Everything free but the zero page, which split one order-10 block all the way down. */
@@ -53,7 +53,7 @@ static void test_initial_state(void **state)
 
 static void test_zero_page(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 	const unsigned char *p = page_address(m, m->zero_page);
 
 	assert_true(PageReserved(m->zero_page));
@@ -68,7 +68,7 @@ static void test_zero_page(void **state)
 
 static void test_split_and_coalesce(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 	unsigned long before = m->zone.nr_free_pages;
 	struct page *a, *b;
 
@@ -94,7 +94,7 @@ static void test_split_and_coalesce(void **state)
 
 static void test_high_order_alignment(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 
 	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
 		struct page *p = alloc_pages(m, o);
@@ -110,7 +110,7 @@ static void test_high_order_alignment(void **state)
 
 static void test_exhaustion_and_recovery(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 	unsigned long n = m->zone.nr_free_pages, i;
 	struct page **pages = calloc(n, sizeof(*pages));
 
@@ -134,7 +134,7 @@ static void test_exhaustion_and_recovery(void **state)
 
 static void test_fail_injection(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 	struct page *a;
 
 	m->alloc_fail_after = 2;
@@ -148,7 +148,7 @@ static void test_fail_injection(void **state)
 
 static void test_validator_catches_corruption(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 	struct page *a = alloc_pages(m, 0);
 
 	assert_non_null(a);
@@ -173,7 +173,7 @@ static uint64_t rnd(uint64_t *s)
 
 static void test_random_against_model(void **state)
 {
-	struct machine *m = *state;
+	struct pglist_data *m = *state;
 	struct { struct page *p; unsigned int order; } held[512];
 	unsigned long model_free = m->zone.nr_free_pages;
 	unsigned int nheld = 0;
@@ -219,16 +219,16 @@ static void test_random_against_model(void **state)
 
 static void test_odd_ram_size(void **state)
 {
-	struct machine m = { 0 };
+	struct pglist_data m = { 0 };
 
 	(void)state;
 	/* 1000 frames: not a multiple of any large block; boot must still cover them all. */
-	assert_int_equal(machine_init_memory(&m, 1000 * PAGE_SIZE), 0);
+	assert_int_equal(pgdat_init_memory(&m, 1000 * PAGE_SIZE), 0);
 	assert_int_equal(m.zone.nr_free_pages, 999);
 	assert_int_equal(page_alloc_validate(&m), 0);
-	machine_free_memory(&m);
-	assert_int_equal(machine_init_memory(&m, 4 * PAGE_SIZE), -EINVAL);
-	assert_int_equal(machine_init_memory(&m, 100 * PAGE_SIZE + 1), -EINVAL);
+	pgdat_free_memory(&m);
+	assert_int_equal(pgdat_init_memory(&m, 4 * PAGE_SIZE), -EINVAL);
+	assert_int_equal(pgdat_init_memory(&m, 100 * PAGE_SIZE + 1), -EINVAL);
 }
 
 int main(void)

@@ -10,14 +10,15 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "mm/mmzone.h"
-#include "mm/mm_types.h"
+#include "phys/mmzone.h"
+#include "mmu/mmu_context.h"
 #include "mmu/pgrange.h"
 #include "mmu/tlb.h"
 
 struct env {
-	struct machine m;
-	struct mm_struct mm;
+	struct pglist_data pgdat;
+	struct mmu_cpu *cpus[MMLAB_MAX_CPUS];
+	mm_context_t ctx;
 };
 
 static int setup(void **state)
@@ -25,9 +26,8 @@ static int setup(void **state)
 	struct env *e = calloc(1, sizeof(*e));
 
 	assert_non_null(e);
-	assert_int_equal(machine_init_memory(&e->m, 64UL << 20), 0);
-	e->mm.machine = &e->m;
-	assert_int_equal(pgd_alloc(&e->mm), 0);
+	assert_int_equal(pgdat_init_memory(&e->pgdat, 64UL << 20), 0);
+	assert_int_equal(init_new_context(&e->ctx, &e->pgdat, e->cpus), 0);
 	*state = e;
 	return 0;
 }
@@ -36,13 +36,13 @@ static int teardown(void **state)
 {
 	struct env *e = *state;
 
-	pt_unmap_range(&e->mm, 0, TASK_SIZE_MAX, 0, 0);
-	assert_int_equal(e->mm.pgtables_bytes, 0);
-	pgd_free(&e->mm);
-	assert_int_equal(e->m.nr_pgtable_pages, 0);
-	assert_int_equal(e->m.zone.nr_free_pages, e->m.nr_frames - 1);
-	assert_int_equal(page_alloc_validate(&e->m), 0);
-	machine_free_memory(&e->m);
+	pt_unmap_range(&e->ctx, 0, TASK_SIZE_MAX, 0, 0);
+	assert_int_equal(e->ctx.pgtables_bytes, 0);
+	destroy_context(&e->ctx);
+	assert_int_equal(e->pgdat.nr_pgtable_pages, 0);
+	assert_int_equal(e->pgdat.zone.nr_free_pages, e->pgdat.nr_frames - 1);
+	assert_int_equal(page_alloc_validate(&e->pgdat), 0);
+	pgdat_free_memory(&e->pgdat);
 	free(e);
 	return 0;
 }
@@ -51,16 +51,16 @@ static int teardown(void **state)
 static void map_n(struct env *e, unsigned long addr, unsigned long n, pgprot_t prot)
 {
 	for (unsigned long i = 0; i < n; i++) {
-		struct page *p = alloc_zeroed_page(&e->m);
+		struct page *p = alloc_zeroed_page(&e->pgdat);
 
 		assert_non_null(p);
-		*(unsigned long *)page_address(&e->m, p) = addr + i * PAGE_SIZE;
-		assert_int_equal(pt_map_page(&e->mm, addr + i * PAGE_SIZE, p, prot), 0);
-		put_page(&e->m, p);
+		*(unsigned long *)page_address(&e->pgdat, p) = addr + i * PAGE_SIZE;
+		assert_int_equal(pt_map_page(&e->ctx, addr + i * PAGE_SIZE, p, prot), 0);
+		put_page(&e->pgdat, p);
 	}
 }
 
-static int count_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+static int count_one(mm_context_t *ctx, unsigned long addr, pte_t *ptep, void *data)
 {
 	(*(unsigned long *)data)++;
 	return 0;
@@ -70,7 +70,7 @@ static unsigned long count(struct env *e, unsigned long a, unsigned long b)
 {
 	unsigned long n = 0;
 
-	assert_int_equal(walk_pte_range(&e->mm, a, b, count_one, &n), 0);
+	assert_int_equal(pt_walk_range(&e->ctx, a, b, count_one, &n), 0);
 	return n;
 }
 
@@ -81,39 +81,39 @@ static void test_map_across_pud_boundary(void **state)
 	unsigned long base = PUD_SIZE * 5 - 8 * PAGE_SIZE;
 
 	map_n(e, base, 16, PAGE_SHARED);
-	assert_int_equal(e->mm.pgtables_bytes, 5 * PAGE_SIZE); /* 1 PUD + 2 PMD + 2 PTE */
+	assert_int_equal(e->ctx.pgtables_bytes, 5 * PAGE_SIZE); /* 1 PUD + 2 PMD + 2 PTE */
 	assert_int_equal(count(e, 0, TASK_SIZE_MAX), 16);
 	for (unsigned long i = 0; i < 16; i++) {
-		pte_t *ptep = pte_offset_map(&e->mm, base + i * PAGE_SIZE);
+		pte_t *ptep = pt_lookup_pte(&e->ctx, base + i * PAGE_SIZE);
 
 		assert_non_null(ptep);
 		assert_true(pte_present(*ptep) && pte_write(*ptep));
-		assert_int_equal(*(unsigned long *)(e->m.ram + (*ptep & PTE_PFN_MASK)),
+		assert_int_equal(*(unsigned long *)(e->pgdat.ram + (*ptep & PTE_PFN_MASK)),
 				 base + i * PAGE_SIZE);
 	}
-	assert_int_equal(pgtable_validate(&e->mm), 0);
-	assert_int_equal(pt_map_page(&e->mm, base, e->m.zero_page, PAGE_READONLY), -EEXIST);
+	assert_int_equal(pt_validate(&e->ctx), 0);
+	assert_int_equal(pt_map_page(&e->ctx, base, e->pgdat.zero_page, PAGE_READONLY), -EEXIST);
 }
 
 static void test_unmap_frees_empty_tables(void **state)
 {
 	struct env *e = *state;
 	unsigned long base = PMD_SIZE * 3 - 4 * PAGE_SIZE;
-	unsigned long free_before = e->m.zone.nr_free_pages;
+	unsigned long free_before = e->pgdat.zone.nr_free_pages;
 
 	map_n(e, base, 8, PAGE_SHARED); /* crosses one PMD line: 2 PTE tables */
-	assert_int_equal(e->mm.pgtables_bytes, 4 * PAGE_SIZE);
+	assert_int_equal(e->ctx.pgtables_bytes, 4 * PAGE_SIZE);
 	/* Unmapping the upper half empties the second PTE table: freed. */
-	assert_int_equal(pt_unmap_range(&e->mm, PMD_SIZE * 3, PMD_SIZE * 3 + 4 * PAGE_SIZE, 0, 0),
+	assert_int_equal(pt_unmap_range(&e->ctx, PMD_SIZE * 3, PMD_SIZE * 3 + 4 * PAGE_SIZE, 0, 0),
 			 4);
-	assert_int_equal(e->mm.pgtables_bytes, 3 * PAGE_SIZE);
+	assert_int_equal(e->ctx.pgtables_bytes, 3 * PAGE_SIZE);
 	assert_int_equal(count(e, 0, TASK_SIZE_MAX), 4);
-	assert_int_equal(pgtable_validate(&e->mm), 0);
+	assert_int_equal(pt_validate(&e->ctx), 0);
 	/* The rest: every table below the PGD goes. */
-	assert_int_equal(pt_unmap_range(&e->mm, base, base + 8 * PAGE_SIZE, 0, 0), 4);
-	assert_int_equal(e->mm.pgtables_bytes, 0);
-	assert_int_equal(e->m.zone.nr_free_pages, free_before);
-	assert_int_equal(page_alloc_validate(&e->m), 0);
+	assert_int_equal(pt_unmap_range(&e->ctx, base, base + 8 * PAGE_SIZE, 0, 0), 4);
+	assert_int_equal(e->ctx.pgtables_bytes, 0);
+	assert_int_equal(e->pgdat.zone.nr_free_pages, free_before);
+	assert_int_equal(page_alloc_validate(&e->pgdat), 0);
 }
 
 static void test_floor_ceiling_keep_shared_tables(void **state)
@@ -124,17 +124,17 @@ static void test_floor_ceiling_keep_shared_tables(void **state)
 	map_n(e, base, 4, PAGE_SHARED);
 	/* A neighbour mapping at base+2 MiB-4 KiB would share this PTE table: the ceiling below
 	 * the table's end keeps it, empty, as the kernel keeps it. */
-	pt_unmap_range(&e->mm, base, base + 4 * PAGE_SIZE, base, base + PMD_SIZE - PAGE_SIZE);
+	pt_unmap_range(&e->ctx, base, base + 4 * PAGE_SIZE, base, base + PMD_SIZE - PAGE_SIZE);
 	assert_int_equal(count(e, 0, TASK_SIZE_MAX), 0);
-	assert_int_equal(e->mm.pgtables_bytes, 3 * PAGE_SIZE);
+	assert_int_equal(e->ctx.pgtables_bytes, 3 * PAGE_SIZE);
 	/* A floor inside the table keeps it too. */
-	free_pgd_range(&e->mm, base, base + PAGE_SIZE, base + PAGE_SIZE, 0);
-	assert_int_equal(e->mm.pgtables_bytes, 3 * PAGE_SIZE);
+	pt_free_range(&e->ctx, base, base + PAGE_SIZE, base + PAGE_SIZE, 0);
+	assert_int_equal(e->ctx.pgtables_bytes, 3 * PAGE_SIZE);
 	/* With the whole table inside [floor, ceiling) it goes, and the levels above with it. */
-	free_pgd_range(&e->mm, base, base + PAGE_SIZE, base, base + PMD_SIZE);
-	assert_int_equal(e->mm.pgtables_bytes, 2 * PAGE_SIZE); /* PMD table spans 1 GiB: kept */
-	free_pgd_range(&e->mm, base, base + PAGE_SIZE, 0, 0);
-	assert_int_equal(e->mm.pgtables_bytes, 0);
+	pt_free_range(&e->ctx, base, base + PAGE_SIZE, base, base + PMD_SIZE);
+	assert_int_equal(e->ctx.pgtables_bytes, 2 * PAGE_SIZE); /* PMD table spans 1 GiB: kept */
+	pt_free_range(&e->ctx, base, base + PAGE_SIZE, 0, 0);
+	assert_int_equal(e->ctx.pgtables_bytes, 0);
 }
 
 static void test_change_protection(void **state)
@@ -144,43 +144,43 @@ static void test_change_protection(void **state)
 	pte_t *ptep;
 
 	map_n(e, base, 4, PAGE_SHARED);
-	ptep = pte_offset_map(&e->mm, base);
+	ptep = pt_lookup_pte(&e->ctx, base);
 	*ptep = pte_mkdirty(*ptep);
-	assert_int_equal(pt_change_protection(&e->mm, base, base + 4 * PAGE_SIZE, PAGE_READONLY),
+	assert_int_equal(pt_change_protection(&e->ctx, base, base + 4 * PAGE_SIZE, PAGE_READONLY),
 			 4);
 	/* The frame and the dirty bit survive a protection change. */
 	assert_false(pte_write(*ptep));
 	assert_true(pte_dirty(*ptep));
 	assert_false(pte_exec(*ptep));
-	assert_int_equal(pt_change_protection(&e->mm, base, base + 4 * PAGE_SIZE, PAGE_NONE), 4);
+	assert_int_equal(pt_change_protection(&e->ctx, base, base + 4 * PAGE_SIZE, PAGE_NONE), 4);
 	assert_true(pte_present(*ptep));
 	assert_false(*ptep & _PAGE_PRESENT); /* the hardware sees nothing */
-	assert_int_equal(pt_change_protection(&e->mm, base, base + 4 * PAGE_SIZE,
+	assert_int_equal(pt_change_protection(&e->ctx, base, base + 4 * PAGE_SIZE,
 					      PAGE_READONLY_EXEC), 4);
 	assert_true(pte_exec(*ptep) && (*ptep & _PAGE_PRESENT));
 	assert_false(*ptep & _PAGE_PROTNONE);
 	/* Nothing changes twice. */
-	assert_int_equal(pt_change_protection(&e->mm, base, base + 4 * PAGE_SIZE,
+	assert_int_equal(pt_change_protection(&e->ctx, base, base + 4 * PAGE_SIZE,
 					      PAGE_READONLY_EXEC), 0);
-	assert_int_equal(pgtable_validate(&e->mm), 0);
+	assert_int_equal(pt_validate(&e->ctx), 0);
 }
 
 static void test_user_half_only(void **state)
 {
 	struct env *e = *state;
 
-	assert_ptr_equal(pte_alloc_map(&e->mm, TASK_SIZE_MAX), ERR_PTR(-EFAULT));
-	assert_ptr_equal(pte_alloc_map(&e->mm, 0xffff800000000000UL), ERR_PTR(-EFAULT));
-	assert_ptr_equal(pte_alloc_map(&e->mm, 0x0000900000000000UL), ERR_PTR(-EFAULT));
-	assert_int_equal(pt_map_page(&e->mm, 0xffffffff81000000UL, e->m.zero_page, PAGE_READONLY),
-			 -EFAULT);
-	assert_null(pte_offset_map(&e->mm, 0xffffffffff600000UL));
+	assert_ptr_equal(pt_alloc_pte(&e->ctx, TASK_SIZE_MAX), ERR_PTR(-EFAULT));
+	assert_ptr_equal(pt_alloc_pte(&e->ctx, 0xffff800000000000UL), ERR_PTR(-EFAULT));
+	assert_ptr_equal(pt_alloc_pte(&e->ctx, 0x0000900000000000UL), ERR_PTR(-EFAULT));
+	assert_int_equal(pt_map_page(&e->ctx, 0xffffffff81000000UL, e->pgdat.zero_page,
+				     PAGE_READONLY), -EFAULT);
+	assert_null(pt_lookup_pte(&e->ctx, 0xffffffffff600000UL));
 	assert_true(addr_is_canonical(0x00007fffffffffffUL));
 	assert_false(addr_is_canonical(0x0000800000000000UL));
 	assert_true(addr_is_canonical(0xffff800000000000UL));
 	/* The last user page is fine. */
 	map_n(e, TASK_SIZE_MAX - PAGE_SIZE, 1, PAGE_SHARED);
-	assert_int_equal(pgtable_validate(&e->mm), 0);
+	assert_int_equal(pt_validate(&e->ctx), 0);
 }
 
 static void test_enomem_leaves_state_consistent(void **state)
@@ -189,14 +189,14 @@ static void test_enomem_leaves_state_consistent(void **state)
 	pte_t *ptep;
 
 	/* The second table allocation (PMD) fails: the PUD stays, empty and counted. */
-	e->m.alloc_fail_after = 2;
-	ptep = pte_alloc_map(&e->mm, PUD_SIZE * 9);
+	e->pgdat.alloc_fail_after = 2;
+	ptep = pt_alloc_pte(&e->ctx, PUD_SIZE * 9);
 	assert_ptr_equal(ptep, ERR_PTR(-ENOMEM));
-	assert_int_equal(e->mm.pgtables_bytes, PAGE_SIZE);
-	assert_int_equal(pgtable_validate(&e->mm), 0);
-	assert_int_equal(page_alloc_validate(&e->m), 0);
-	free_pgd_range(&e->mm, PUD_SIZE * 9, PUD_SIZE * 9 + PAGE_SIZE, 0, 0);
-	assert_int_equal(e->mm.pgtables_bytes, 0);
+	assert_int_equal(e->ctx.pgtables_bytes, PAGE_SIZE);
+	assert_int_equal(pt_validate(&e->ctx), 0);
+	assert_int_equal(page_alloc_validate(&e->pgdat), 0);
+	pt_free_range(&e->ctx, PUD_SIZE * 9, PUD_SIZE * 9 + PAGE_SIZE, 0, 0);
+	assert_int_equal(e->ctx.pgtables_bytes, 0);
 }
 
 static void test_validator_catches_corruption(void **state)
@@ -205,15 +205,15 @@ static void test_validator_catches_corruption(void **state)
 	pte_t *ptep;
 
 	map_n(e, 0x400000, 1, PAGE_SHARED);
-	ptep = pte_offset_map(&e->mm, 0x400000);
-	e->mm.pgtables_bytes += PAGE_SIZE;
-	assert_int_equal(pgtable_validate(&e->mm), -EUCLEAN);
-	e->mm.pgtables_bytes -= PAGE_SIZE;
+	ptep = pt_lookup_pte(&e->ctx, 0x400000);
+	e->ctx.pgtables_bytes += PAGE_SIZE;
+	assert_int_equal(pt_validate(&e->ctx), -EUCLEAN);
+	e->ctx.pgtables_bytes -= PAGE_SIZE;
 	pte_t saved = *ptep;
-	*ptep = pfn_pte(page_to_pfn(&e->m, e->m.zero_page), PAGE_SHARED);
-	assert_int_equal(pgtable_validate(&e->mm), -EUCLEAN); /* zero page writable */
+	*ptep = pfn_pte(page_to_pfn(&e->pgdat, e->pgdat.zero_page), PAGE_SHARED);
+	assert_int_equal(pt_validate(&e->ctx), -EUCLEAN); /* zero page writable */
 	*ptep = saved;
-	assert_int_equal(pgtable_validate(&e->mm), 0);
+	assert_int_equal(pt_validate(&e->ctx), 0);
 }
 
 int main(void)

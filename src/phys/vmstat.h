@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * System-wide event counters, the machine's /proc/vmstat (include/linux/vm_event_item.h).
- * Counted per machine rather than per CPU: mmlab's CPUs are contexts, not host threads
- * racing on the counters, so one array with relaxed atomic adds is exact and cheap.
+ * System-wide event counters, the machine's /proc/vmstat (include/linux/vm_event_item.h and
+ * the event half of include/linux/vmstat.h). They live in the node (struct pglist_data), the
+ * lowest object every layer that counts reaches: the allocator counts here, the MMU its TLB
+ * flushes, the fault path its faults. Counted per node rather than per CPU: mmlab's CPUs are
+ * contexts, not host threads racing on the counters, so one array with relaxed atomic adds is
+ * exact and cheap. Left out: the per-node and per-zone state counters (vm_stat); /proc/meminfo
+ * reads the zone and the frames directly.
  */
-#ifndef MMLAB_MM_VMSTAT_H
-#define MMLAB_MM_VMSTAT_H
+#ifndef MMLAB_PHYS_VMSTAT_H
+#define MMLAB_PHYS_VMSTAT_H
 
 enum vm_event_item {
 	PGALLOC_NORMAL,		/* Frames handed out by the buddy allocator (order-0 units) */
@@ -27,4 +31,4 @@ enum vm_event_item {
 
 extern const char *const vmstat_text[NR_VM_EVENT_ITEMS];
 
-#endif /* MMLAB_MM_VMSTAT_H */
+#endif /* MMLAB_PHYS_VMSTAT_H */

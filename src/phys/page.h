@@ -6,8 +6,8 @@
  * or anon_vma identity (mapping/index) and LRU linkage. Left out: folios larger than one page,
  * memcg, and the many page_type variants (only buddy and page-table pages are typed here).
  */
-#ifndef MMLAB_MM_PAGE_H
-#define MMLAB_MM_PAGE_H
+#ifndef MMLAB_PHYS_PAGE_H
+#define MMLAB_PHYS_PAGE_H
 
 #include "kernel.h"
 
@@ -102,4 +102,4 @@ static inline int page_mapcount(const struct page *page)
 	return page->_mapcount + 1;
 }
 
-#endif /* MMLAB_MM_PAGE_H */
+#endif /* MMLAB_PHYS_PAGE_H */

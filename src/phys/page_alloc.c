@@ -4,10 +4,13 @@
  * order 0 to MAX_PAGE_ORDER, one free list per order. Allocation takes the smallest block that
  * fits and splits it, putting the upper halves back (expand()); freeing merges a block with its
  * buddy, the block whose pfn differs only in bit `order`, for as long as that buddy is free
- * and whole (__free_one_page()). Left out: per-CPU page lists, migrate types, watermarks and
- * the slow path (reclaim, compaction): running out returns NULL to the caller.
+ * and whole (__free_one_page()). It also sets the node up at boot (memblock_free_all's role:
+ * every frame handed to the free lists) and takes out the shared zero page (Linux's
+ * empty_zero_page of arch/x86/kernel/head_64.S, here an ordinary reserved frame).
+ * Left out: per-CPU page lists, migrate types, watermarks, GFP flags and the slow path
+ * (reclaim, compaction): running out returns NULL to the caller.
  */
-#include "mm/mmzone.h"
+#include "phys/mmzone.h"
 #include "host/host.h"
 
 #include <string.h>
@@ -53,58 +56,60 @@ static void del_from_free_list(struct zone *zone, struct page *page, unsigned in
  * inside RAM; NULL otherwise. A buddy that is free but split smaller, or merged into a larger
  * block of which it is not the head, is not PG_buddy at that order and so is not taken.
  */
-static struct page *find_free_buddy(struct machine *m, unsigned long pfn, unsigned int order)
+static struct page *find_free_buddy(struct pglist_data *pgdat, unsigned long pfn,
+				    unsigned int order)
 {
 	unsigned long buddy_pfn = pfn ^ (1UL << order);
 	struct page *buddy;
 
-	if (!pfn_valid(m, buddy_pfn) || buddy_pfn + (1UL << order) > m->nr_frames)
+	if (!pfn_valid(pgdat, buddy_pfn) || buddy_pfn + (1UL << order) > pgdat->nr_frames)
 		return NULL;
-	buddy = pfn_to_page(m, buddy_pfn);
+	buddy = pfn_to_page(pgdat, buddy_pfn);
 	if (!PageBuddy(buddy) || buddy_order(buddy) != order)
 		return NULL;
 	return buddy;
 }
 
-static void __free_one_page(struct machine *m, unsigned long pfn, unsigned int order)
+static void __free_one_page(struct pglist_data *pgdat, unsigned long pfn, unsigned int order)
 {
-	struct zone *zone = &m->zone;
+	struct zone *zone = &pgdat->zone;
 	struct page *buddy;
 
 	zone->nr_free_pages += 1UL << order;
 	while (order < MAX_PAGE_ORDER) {
-		buddy = find_free_buddy(m, pfn, order);
+		buddy = find_free_buddy(pgdat, pfn, order);
 		if (!buddy)
 			break;
 		del_from_free_list(zone, buddy, order);
 		pfn &= ~(1UL << order);
 		order++;
 	}
-	add_to_free_list(zone, pfn_to_page(m, pfn), order);
+	add_to_free_list(zone, pfn_to_page(pgdat, pfn), order);
 }
 
 /*
  * expand - give back the upper halves of a block of @high order, keeping the low 2^@low pages.
  * Each step halves the block: the upper half goes on the free list of the order below.
  */
-static void expand(struct machine *m, unsigned long pfn, unsigned int low, unsigned int high)
+static void expand(struct pglist_data *pgdat, unsigned long pfn, unsigned int low,
+		   unsigned int high)
 {
 	while (high > low) {
 		high--;
-		add_to_free_list(&m->zone, pfn_to_page(m, pfn + (1UL << high)), high);
+		add_to_free_list(&pgdat->zone, pfn_to_page(pgdat, pfn + (1UL << high)), high);
 	}
 }
 
-static bool should_fail_alloc(struct machine *m)
+static bool should_fail_alloc(struct pglist_data *pgdat)
 {
-	if (!m->alloc_fail_after)
+	if (!pgdat->alloc_fail_after)
 		return false;
-	return --m->alloc_fail_after == 0;
+	return --pgdat->alloc_fail_after == 0;
 }
 
 /**
  * alloc_pages - allocate 2^@order physically contiguous frames.
- * @m: the machine
+ * @pgdat: the node
  * @order: 0..MAX_PAGE_ORDER
  *
  * The head page comes back with a reference count of one, no flags and an unmapped map count;
@@ -112,16 +117,16 @@ static bool should_fail_alloc(struct machine *m)
  * Context: takes the zone lock.
  * Return: the head page, or NULL when no block is large enough or @order is out of range.
  */
-struct page *alloc_pages(struct machine *m, unsigned int order)
+struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
 {
-	struct zone *zone = &m->zone;
+	struct zone *zone = &pgdat->zone;
 	struct page *page = NULL;
 	unsigned int o;
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
 	pthread_mutex_lock(&zone->lock);
-	if (should_fail_alloc(m))
+	if (should_fail_alloc(pgdat))
 		goto out;
 	for (o = order; o <= MAX_PAGE_ORDER; o++) {
 		struct free_area *area = &zone->free_area[o];
@@ -130,7 +135,7 @@ struct page *alloc_pages(struct machine *m, unsigned int order)
 			continue;
 		page = list_first_entry(&area->free_list, struct page, buddy_list);
 		del_from_free_list(zone, page, o);
-		expand(m, page_to_pfn(m, page), order, o);
+		expand(pgdat, page_to_pfn(pgdat, page), order, o);
 		zone->nr_free_pages -= 1UL << order;
 		break;
 	}
@@ -141,13 +146,13 @@ out:
 	VM_BUG_ON(page->flags || page_ref_count(page));
 	for (unsigned long i = 1; i < (1UL << order); i++) {
 		page[i].flags = 1UL << PG_tail;
-		page[i].private = page_to_pfn(m, page);
+		page[i].private = page_to_pfn(pgdat, page);
 	}
 	page->_refcount = 1;
 	page->_mapcount = -1;
 	page->mapping = NULL;
 	page->index = 0;
-	count_vm_events(m, PGALLOC_NORMAL, 1UL << order);
+	count_vm_events(pgdat, PGALLOC_NORMAL, 1UL << order);
 	return page;
 }
 
@@ -158,11 +163,11 @@ out:
  *
  * Context: takes the zone lock.
  */
-void __free_pages(struct machine *m, struct page *page, unsigned int order)
+void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int order)
 {
-	unsigned long pfn = page_to_pfn(m, page);
+	unsigned long pfn = page_to_pfn(pgdat, page);
 
-	VM_BUG_ON(order > MAX_PAGE_ORDER || !pfn_valid(m, pfn));
+	VM_BUG_ON(order > MAX_PAGE_ORDER || !pfn_valid(pgdat, pfn));
 	VM_BUG_ON(PageReserved(page) || PageBuddy(page) || PageTable(page));
 	VM_BUG_ON(page_ref_count(page) > 1 || page_mapcount(page) != 0);
 	for (unsigned long i = 1; i < (1UL << order); i++) {
@@ -173,19 +178,19 @@ void __free_pages(struct machine *m, struct page *page, unsigned int order)
 	page->flags = 0;
 	page->_refcount = 0;
 	page->mapping = NULL;
-	pthread_mutex_lock(&m->zone.lock);
-	__free_one_page(m, pfn, order);
-	pthread_mutex_unlock(&m->zone.lock);
-	count_vm_events(m, PGFREE, 1UL << order);
+	pthread_mutex_lock(&pgdat->zone.lock);
+	__free_one_page(pgdat, pfn, order);
+	pthread_mutex_unlock(&pgdat->zone.lock);
+	count_vm_events(pgdat, PGFREE, 1UL << order);
 }
 
 /* One frame filled with zeroes, as a demand-zero fault or a new page table needs it. */
-struct page *alloc_zeroed_page(struct machine *m)
+struct page *alloc_zeroed_page(struct pglist_data *pgdat)
 {
-	struct page *page = alloc_pages(m, 0);
+	struct page *page = alloc_pages(pgdat, 0);
 
 	if (page)
-		memset(page_address(m, page), 0, PAGE_SIZE);
+		memset(page_address(pgdat, page), 0, PAGE_SIZE);
 	return page;
 }
 
@@ -193,12 +198,12 @@ struct page *alloc_zeroed_page(struct machine *m)
  * put_page - drop a reference to an order-0 frame, freeing it with the last one.
  * Reserved frames (the zero page) keep the reference they were born with and are never freed.
  */
-void put_page(struct machine *m, struct page *page)
+void put_page(struct pglist_data *pgdat, struct page *page)
 {
 	if (put_page_testzero(page)) {
 		VM_BUG_ON(PageReserved(page));
 		page->_refcount = 1;
-		__free_pages(m, page, 0);
+		__free_pages(pgdat, page, 0);
 	}
 }
 
@@ -206,7 +211,7 @@ void put_page(struct machine *m, struct page *page)
  * Hands every frame to the allocator in the largest naturally aligned blocks that fit, as
  * memblock_free_all() does at boot, then takes one frame out as the zero page.
  */
-int machine_init_memory(struct machine *m, size_t ram_bytes)
+int pgdat_init_memory(struct pglist_data *pgdat, size_t ram_bytes)
 {
 	unsigned long pfn, nr;
 	unsigned int o;
@@ -214,49 +219,50 @@ int machine_init_memory(struct machine *m, size_t ram_bytes)
 	if (ram_bytes < 16 * PAGE_SIZE || ram_bytes % PAGE_SIZE)
 		return -EINVAL;
 	nr = ram_bytes >> PAGE_SHIFT;
-	m->ram = host_reserve(ram_bytes);
-	if (!m->ram)
+	pgdat->ram = host_reserve(ram_bytes);
+	if (!pgdat->ram)
 		return -ENOMEM;
-	m->mem_map = host_reserve(ALIGN(nr * sizeof(struct page), PAGE_SIZE));
-	if (!m->mem_map) {
-		host_release(m->ram, ram_bytes);
-		m->ram = NULL;
+	pgdat->mem_map = host_reserve(ALIGN(nr * sizeof(struct page), PAGE_SIZE));
+	if (!pgdat->mem_map) {
+		host_release(pgdat->ram, ram_bytes);
+		pgdat->ram = NULL;
 		return -ENOMEM;
 	}
-	m->ram_bytes = ram_bytes;
-	m->nr_frames = nr;
-	pthread_mutex_init(&m->zone.lock, NULL);
+	pgdat->ram_bytes = ram_bytes;
+	pgdat->nr_frames = nr;
+	pthread_mutex_init(&pgdat->zone.lock, NULL);
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
-		INIT_LIST_HEAD(&m->zone.free_area[o].free_list);
+		INIT_LIST_HEAD(&pgdat->zone.free_area[o].free_list);
 	for (pfn = 0; pfn < nr;) {
 		o = MAX_PAGE_ORDER;
 		while (o && (!IS_ALIGNED(pfn, 1UL << o) || pfn + (1UL << o) > nr))
 			o--;
-		__free_one_page(m, pfn, o);
+		__free_one_page(pgdat, pfn, o);
 		pfn += 1UL << o;
 	}
-	m->zone.managed_pages = nr;
+	pgdat->zone.managed_pages = nr;
 
-	m->zero_page = alloc_zeroed_page(m);
-	if (!m->zero_page) {
-		machine_free_memory(m);
+	pgdat->zero_page = alloc_zeroed_page(pgdat);
+	if (!pgdat->zero_page) {
+		pgdat_free_memory(pgdat);
 		return -ENOMEM;
 	}
-	SetPageReserved(m->zero_page);
+	SetPageReserved(pgdat->zero_page);
 	/* The zero page's own allocation is boot-time, not a counted event. */
-	m->vm_events[PGALLOC_NORMAL] = 0;
+	pgdat->vm_events[PGALLOC_NORMAL] = 0;
 	return 0;
 }
 
-void machine_free_memory(struct machine *m)
+void pgdat_free_memory(struct pglist_data *pgdat)
 {
-	if (m->mem_map)
-		host_release(m->mem_map, ALIGN(m->nr_frames * sizeof(struct page), PAGE_SIZE));
-	host_release(m->ram, m->ram_bytes);
-	if (m->ram)
-		pthread_mutex_destroy(&m->zone.lock);
-	m->ram = NULL;
-	m->mem_map = NULL;
+	if (pgdat->mem_map)
+		host_release(pgdat->mem_map,
+			     ALIGN(pgdat->nr_frames * sizeof(struct page), PAGE_SIZE));
+	host_release(pgdat->ram, pgdat->ram_bytes);
+	if (pgdat->ram)
+		pthread_mutex_destroy(&pgdat->zone.lock);
+	pgdat->ram = NULL;
+	pgdat->mem_map = NULL;
 }
 
 /**
@@ -269,15 +275,15 @@ void machine_free_memory(struct machine *m)
  * Context: takes the zone lock; the caller holds no page references changing concurrently.
  * Return: 0, or -EUCLEAN after printing the first inconsistency found.
  */
-int page_alloc_validate(struct machine *m)
+int page_alloc_validate(struct pglist_data *pgdat)
 {
-	struct zone *zone = &m->zone;
+	struct zone *zone = &pgdat->zone;
 	unsigned char *seen;
 	unsigned long pfn, nr_free = 0, tables = 0;
 	int ret = -EUCLEAN;
 	unsigned int o;
 
-	seen = calloc(m->nr_frames, 1);
+	seen = calloc(pgdat->nr_frames, 1);
 	if (!seen)
 		return -ENOMEM;
 	pthread_mutex_lock(&zone->lock);
@@ -287,15 +293,15 @@ int page_alloc_validate(struct machine *m)
 
 		list_for_each(pos, &zone->free_area[o].free_list) {
 			struct page *page = list_entry(pos, struct page, buddy_list);
-			unsigned long head = page_to_pfn(m, page), i;
+			unsigned long head = page_to_pfn(pgdat, page), i;
 
 			if (!PageBuddy(page) || buddy_order(page) != o || !IS_ALIGNED(head, 1UL << o) ||
-			    head + (1UL << o) > m->nr_frames) {
+			    head + (1UL << o) > pgdat->nr_frames) {
 				fprintf(stderr, "page_alloc: bad free block pfn %lu order %u\n", head, o);
 				goto out;
 			}
 			for (i = head; i < head + (1UL << o); i++) {
-				if (seen[i]++ || page_ref_count(pfn_to_page(m, i))) {
+				if (seen[i]++ || page_ref_count(pfn_to_page(pgdat, i))) {
 					fprintf(stderr, "page_alloc: pfn %lu free twice or held\n", i);
 					goto out;
 				}
@@ -314,15 +320,16 @@ int page_alloc_validate(struct machine *m)
 			zone->nr_free_pages, nr_free);
 		goto out;
 	}
-	for (pfn = 0; pfn < m->nr_frames; pfn++) {
-		struct page *page = pfn_to_page(m, pfn);
+	for (pfn = 0; pfn < pgdat->nr_frames; pfn++) {
+		struct page *page = pfn_to_page(pgdat, pfn);
 
 		if (PageTable(page))
 			tables++;
 		if (seen[pfn])
 			continue;
 		if (PageTail(page)) {
-			if (page->private >= pfn || !page_ref_count(pfn_to_page(m, page->private))) {
+			if (page->private >= pfn ||
+			    !page_ref_count(pfn_to_page(pgdat, page->private))) {
 				fprintf(stderr, "page_alloc: tail pfn %lu of a block not held\n", pfn);
 				goto out;
 			}
@@ -334,9 +341,9 @@ int page_alloc_validate(struct machine *m)
 			goto out;
 		}
 	}
-	if (tables != m->nr_pgtable_pages) {
+	if (tables != pgdat->nr_pgtable_pages) {
 		fprintf(stderr, "page_alloc: %lu page-table frames, counted %lu\n", tables,
-			m->nr_pgtable_pages);
+			pgdat->nr_pgtable_pages);
 		goto out;
 	}
 	ret = 0;
