@@ -7,8 +7,8 @@ TSAN      := $(BUILD)/tsan
 PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc)
 
-.PHONY: all deps release run check tsan slowtest difftest bench bench-replay-10m install clean \
-	format fuzz
+.PHONY: all deps release run check tsan slowtest difftest bench bench-spread bench-variants \
+	bench-replay-10m install clean format fuzz
 
 all: release
 
@@ -59,21 +59,71 @@ difftest: check
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS) 60 moves
 
+# Each run names its machine in machine.txt beside its results (scripts/bench-machine.sh).
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
-# linux-source package (installed by ensure-deps.sh bench); left out, with a message, if
-# that cannot be had.
+# linux-source package (installed by ensure-deps.sh bench), run once per node-freeing scheme;
+# left out, with a message, if that cannot be had. LINUX_MAPLE_RUN writes its figures to the
+# file $(1).
+define LINUX_MAPLE_RUN
+sh scripts/ensure-deps.sh bench || true; \
+lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) && \
+	$$lmt batched 16 256 4096 65536 > $(1) && \
+	$$lmt call_rcu 16 256 4096 65536 >> $(1) || \
+	{ echo "bench: no Linux maple tree baseline" >&2; rm -f $(1); }
+endef
+
 bench: release
-	@sh scripts/ensure-deps.sh bench || true
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
-	@lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) && \
-		$$lmt 16 256 4096 65536 > $(BUILD)/bench/linux-maple.txt || \
-		{ echo "bench: no Linux maple tree baseline" >&2; rm -f $(BUILD)/bench/linux-maple.txt; }; \
-	for b in $(RELEASE)/bench/bench_*; do \
-		[ -x "$$b" ] || continue; \
-		MMLAB_LINUX_MAPLE=$(BUILD)/bench/linux-maple.txt \
-		MMLAB_BENCH_OUT=$(BUILD)/bench/results.jsonl "$$b" || exit 1; \
+	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/machine.txt
+	@$(call LINUX_MAPLE_RUN,$(BUILD)/bench/linux-maple.txt)
+	@sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/results.jsonl \
+		$(BUILD)/bench/linux-maple.txt
+	@echo "results: $(BUILD)/bench/results.jsonl, machine: $(BUILD)/bench/machine.txt"
+
+# The spread of every figure over BENCH_RUNS runs of make bench's programs (default 10, all
+# programs; BENCH_PROGRAMS="bench_mmu bench_maple" for some): run N's rows in
+# build/bench/spread/run-N.jsonl, then per figure the min, median and max of its value and
+# ratio in build/bench/spread.txt.
+BENCH_RUNS ?= 10
+BENCH_PROGRAMS ?=
+bench-spread: release
+	@rm -rf $(BUILD)/bench/spread && mkdir -p $(BUILD)/bench/spread
+	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/spread/machine.txt
+	@$(if $(BENCH_PROGRAMS),$(if $(findstring bench_maple,$(BENCH_PROGRAMS)),\
+		$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt),true),\
+		$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt))
+	@for i in $$(seq 1 $(BENCH_RUNS)); do \
+		sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/spread/run-$$i.jsonl \
+			$(BUILD)/bench/spread/linux-maple.txt $(BENCH_PROGRAMS) >/dev/null || exit 1; \
+		echo "bench-spread: run $$i of $(BENCH_RUNS) done"; \
 	done
-	@echo "results: $(BUILD)/bench/results.jsonl"
+	@sh scripts/bench-spread.sh $(BUILD)/bench/spread/run-*.jsonl | tee $(BUILD)/bench/spread.txt
+	@echo "spread: $(BUILD)/bench/spread.txt"
+
+# Figures of other builds, each beside the release build's in one run: TLB hits counted
+# (MMLAB_TLB_HIT_STATS=ON, as make check builds it) for bench_mmu, and the maple tree's
+# lookups without their AVX-512 variant (MMLAB_WIDE_FIND=OFF) for bench_maple. Rows in
+# build/bench/variants.jsonl, tagged "mmu/hit_stats" and "maple/scalar_find", and a table of
+# variant over release in build/bench/variants.txt.
+VARIANTS := $(BUILD)/variants
+bench-variants: release
+	@cmake -S . -B $(VARIANTS)/hit_stats -DCMAKE_BUILD_TYPE=Release -DMMLAB_DEBUG=0 \
+		-DMMLAB_TLB_HIT_STATS=ON >/dev/null
+	@cmake --build $(VARIANTS)/hit_stats -j $(JOBS) --target bench_mmu
+	@cmake -S . -B $(VARIANTS)/scalar_find -DCMAKE_BUILD_TYPE=Release -DMMLAB_DEBUG=0 \
+		-DMMLAB_TLB_HIT_STATS=OFF -DMMLAB_WIDE_FIND=OFF >/dev/null
+	@cmake --build $(VARIANTS)/scalar_find -j $(JOBS) --target bench_maple
+	@mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/variants.jsonl
+	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/variants-machine.txt
+	@out=$(BUILD)/bench/variants.jsonl; \
+	sh scripts/bench-run.sh $(RELEASE)/bench $$out "" bench_mmu && \
+	MMLAB_BENCH_VARIANT=hit_stats sh scripts/bench-run.sh $(VARIANTS)/hit_stats/bench $$out "" \
+		bench_mmu && \
+	sh scripts/bench-run.sh $(RELEASE)/bench $$out "" bench_maple && \
+	MMLAB_BENCH_VARIANT=scalar_find sh scripts/bench-run.sh $(VARIANTS)/scalar_find/bench \
+		$$out "" bench_maple
+	@sh scripts/bench-compare.sh $(BUILD)/bench/variants.jsonl | tee $(BUILD)/bench/variants.txt
+	@echo "variants: $(BUILD)/bench/variants.jsonl, $(BUILD)/bench/variants.txt"
 
 # bench_replay at 10^7 lines, for the issue's goal of a peak RSS under 64 MB (`make bench`
 # runs it at MMLAB_REPLAY_LINES, default 10^6); one repetition, appended to the results.

@@ -11,16 +11,24 @@
  *
  * When $MMLAB_LINUX_MAPLE names the output of linux-maple/lmt_bench (make bench builds it from
  * Debian's kernel source and runs it just before), Linux's own maple tree ran the same
- * workload, and the figures that have a Linux counterpart are reported against it as well
- * ("baseline": "linux_maple").
+ * workload twice, once per node-freeing scheme, and the figures that have a Linux
+ * counterpart are reported against it as well: "baseline": "linux_maple" is Linux's tree
+ * freeing nodes as mmlab does (batches recycled after one synchronize_rcu(), the fair
+ * comparison), "linux_maple_call_rcu" the kernel's own scheme (one call_rcu() per node),
+ * reported for the figures the scheme changes: stores, erases and duplication.
  * Gap searches run twice: on the tree as built, and after the store and erase runs have
  * churned it.
  *
  * Where a VMA tree allocates a VMA (a split), both sides malloc it; the maple side also
- * allocates tree nodes per store (from its node cache) and frees replaced ones through
- * call_rcu(), as in the kernel. Bytes per range count the tree's nodes only: per VMA in the
- * build (a VMA and its gap are two stored ranges), per stored range in bench_bytes().
+ * allocates tree nodes per store (from its node cache) and frees replaced ones after a grace
+ * period, in batches (src/lib/maple_tree.c), as lmt_bench's "batched" Linux tree does. Bytes
+ * per range count the tree's nodes only: per VMA in the build (a VMA and its gap are two
+ * stored ranges), per stored range in bench_bytes().
+ *
+ * Both trees' iteration takes liburcu's read lock inline (_LGPL_SOURCE), as the library's own
+ * readers and lmt_bench do.
  */
+#define _LGPL_SOURCE
 #include <stdio.h>
 #include <sys/cdefs.h>
 #ifndef __unused /* RB_GENERATE_STATIC uses BSD's __unused; glibc's cdefs.h lacks it */
@@ -409,12 +417,15 @@ static double bench_dup(struct setup *s)
 	return bench_median(m, REPS);
 }
 
-/* Linux's maple tree on the same workload, from lmt_bench's output; NAN where not measured. */
+/*
+ * Linux's maple tree on the same workload with the node-freeing @scheme ("batched" or
+ * "call_rcu"), from lmt_bench's output; NAN where not measured.
+ */
 struct linux_figs {
 	double lookup_rcu, gap, gap_top, split_fill, erase, gap_churned, iterate, dup;
 };
 
-static void linux_maple(unsigned long n, struct linux_figs *f)
+static void linux_maple(unsigned long n, const char *scheme, struct linux_figs *f)
 {
 	static const struct {
 		const char *name;
@@ -431,7 +442,7 @@ static void linux_maple(unsigned long n, struct linux_figs *f)
 	};
 	const char *path = getenv("MMLAB_LINUX_MAPLE");
 	unsigned long nr;
-	char name[64];
+	char name[64], sch[16];
 	double v;
 	FILE *p;
 	size_t i;
@@ -445,8 +456,8 @@ static void linux_maple(unsigned long n, struct linux_figs *f)
 		fprintf(stderr, "bench_maple: no Linux figures: cannot read %s\n", path);
 		return;
 	}
-	while (fscanf(p, "%lu %63s %lf", &nr, name, &v) == 3)
-		for (i = 0; nr == n && i < ARRAY_SIZE(keys); i++)
+	while (fscanf(p, "%15s %lu %63s %lf", sch, &nr, name, &v) == 4)
+		for (i = 0; nr == n && !strcmp(sch, scheme) && i < ARRAY_SIZE(keys); i++)
 			if (!strcmp(name, keys[i].name))
 				*(double *)((char *)f + keys[i].off) = v;
 	fclose(p);
@@ -472,6 +483,14 @@ static void report_linux(const char *what, unsigned long n, double v, const char
 		report(what, n, v, unit, "linux_maple", linux_v);
 	else if (!extra)
 		report(what, n, v, unit, NULL, 0);
+}
+
+/* A figure against Linux's tree freeing every node with its own call_rcu(), if that ran. */
+static void report_call_rcu(const char *what, unsigned long n, double v, const char *unit,
+			    double linux_v)
+{
+	if (!isnan(linux_v))
+		report(what, n, v, unit, "linux_maple_call_rcu", linux_v);
 }
 
 /* Every stored range, NULL (a gap) or not, as the tree holds them. */
@@ -533,10 +552,11 @@ int main(void)
 	bench_header("maple", "maple tree vs libbsd red-black tree on VMA-like ranges");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		struct setup s;
-		struct linux_figs lx;
+		struct linux_figs lx, lc;
 		double m, u, r, a;
 
-		linux_maple(sizes[i], &lx);
+		linux_maple(sizes[i], "batched", &lx);
+		linux_maple(sizes[i], "call_rcu", &lc);
 		build(&s, sizes[i]);
 		report("height", s.n, mt_height(&s.mt), "levels", NULL, 0);
 		bench_lookup(&s, &m, &u, &r);
@@ -553,15 +573,20 @@ int main(void)
 		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
 		report("split_fill_store_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("split_fill_store_vs_linux", s.n, m, "ns/op", lx.split_fill, true);
+		report_call_rcu("split_fill_store_vs_linux_call_rcu", s.n, m, "ns/op",
+				lc.split_fill);
 		bench_erase(&s, &m, &r, &a);
 		report("erase", s.n, m, "ns/op", "rbtree", r);
 		report("erase_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("erase_vs_linux", s.n, m, "ns/op", lx.erase, true);
+		report_call_rcu("erase_vs_linux_call_rcu", s.n, m, "ns/op", lc.erase);
 		bench_gap(&s, false, &m, &a);
 		report_linux("gap_topdown_1page_churned", s.n, m, "ns/op", lx.gap_churned, false);
 		report("gap_topdown_1page_churned_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
 		report_linux("iterate", s.n, bench_iterate(&s), "ns/entry", lx.iterate, false);
-		report_linux("dup", s.n, bench_dup(&s), "us/tree", lx.dup, false);
+		m = bench_dup(&s);
+		report_linux("dup", s.n, m, "us/tree", lx.dup, false);
+		report_call_rcu("dup_vs_linux_call_rcu", s.n, m, "us/tree", lc.dup);
 		report("bytes_per_range", s.n, (double)mt_bytes_used(&s.mt) / (double)s.n, "B",
 		       "rbtree", (double)sizeof(struct vma));
 		report("height_churned", s.n, mt_height(&s.mt), "levels", NULL, 0);

@@ -14,6 +14,14 @@ uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t bench_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -37,9 +45,15 @@ void bench_header(const char *bench, const char *title)
 void bench_report(const char *bench, const char *kase, double value, const char *unit,
 		  const char *baseline, double baseline_value, bool lower_is_better)
 {
-	const char *path = getenv("MMLAB_BENCH_OUT");
+	const char *path = getenv("MMLAB_BENCH_OUT"), *variant = getenv("MMLAB_BENCH_VARIANT");
+	char name[128];
 	double ratio = 0;
 	FILE *f;
+
+	if (variant && *variant) {
+		snprintf(name, sizeof(name), "%s/%s", bench, variant);
+		bench = name;
+	}
 
 	if (baseline && value > 0 && baseline_value > 0)
 		ratio = lower_is_better ? baseline_value / value : value / baseline_value;

@@ -9,6 +9,9 @@
  *
  * ratio is baseline_value / value when lower is better and value / baseline_value when higher
  * is better, so ratio > 1 always means mmlab is faster than the baseline.
+ *
+ * A build variant run by `make bench-variants` (hit counting on, no AVX-512 lookups) sets
+ * $MMLAB_BENCH_VARIANT, which is appended to the bench name: "bench": "mmu/hit_stats".
  */
 #ifndef MMLAB_BENCHUTIL_H
 #define MMLAB_BENCHUTIL_H
@@ -18,6 +21,13 @@
 
 /* Monotonic nanoseconds. */
 uint64_t bench_now_ns(void);
+
+/*
+ * CPU time of the calling thread, in nanoseconds: what a CPU-bound loop costs without the
+ * time other jobs on a shared machine take from it (kernel time on the thread's behalf, a
+ * page fault's, is included).
+ */
+uint64_t bench_cpu_ns(void);
 
 /* Median of n doubles (sorts the array in place). */
 double bench_median(double *v, int n);

@@ -5,20 +5,147 @@
  * running the same workload on the same machine in the same `make bench`. build.sh compiles
  * this file inside that directory; it is never part of libmmlab.
  *
- * Usage: lmt_bench N... Prints one "N case value" line per figure, median of REPS runs, for
- * trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c does it.
+ * Usage: lmt_bench SCHEME N... Prints one "SCHEME N case value" line per figure, median of
+ * REPS runs, for trees of N VMA-like ranges built, seeded and churned exactly as bench_maple.c
+ * does it, with one of two node-freeing schemes (make bench runs both, one process each: in
+ * one process, the nodes the first scheme left on the free list slowed the second's stores
+ * twofold and its duplications by more):
+ *
+ *   call_rcu  the kernel's own: every node a store replaces goes to call_rcu() on its own and
+ *             comes back to the slab when liburcu's worker runs the callback, milliseconds
+ *             later, so the next store writes into a node that has left the CPU cache;
+ *   batched   mmlab's (src/lib/maple_tree.c): replaced nodes collect in batches of 252; a
+ *             full batch goes back to the slab after one synchronize_rcu() by the writer
+ *             itself when the slab's free list runs low (the nodes are still warm), else to
+ *             a waiting list, as does a destroyed tree; an allocation that finds the slab
+ *             empty waits for one grace period and frees every waiting batch into it.
+ *
  * make bench runs it before bench_maple, which reads its output from a file: started from
  * bench_maple with popen(), its fork made bench_maple's small duplications 5x slower.
  *
  * Stores go through mas_preallocate() + mas_store_prealloc(), the kernel's VMA path
- * (vma_iter_prealloc, vma_iter_store). Nodes come from the shims' kmem_cache, which is
- * posix_memalign/free for aligned caches, not the kernel's slab: store figures carry that cost.
+ * (vma_iter_prealloc, vma_iter_store). Nodes come from lmt_slab.c's object cache, a free list
+ * in front of posix_memalign, as the kernel's slab fast path is a per-CPU free list.
  */
 #define CONFIG_MAPLE_SEARCH
 #include "test.h"
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <linux/init.h>
+
+/*
+ * The batched scheme: call_rcu() of lib/maple_tree.c lands here (see the #define below), and
+ * lmt_slab.c calls lmt_slab_empty() when its free list is empty. Writer-side state: only the
+ * benchmark's one thread stores and allocates.
+ */
+#define LMT_BATCH 252	       /* as MT_FREE_BATCH in mmlab */
+#define LMT_WAITING_MAX 65536 /* callbacks on the waiting list, as MT_RETURNED_MAX nodes */
+
+struct lmt_batch {
+	struct rcu_head rcu;
+	struct lmt_batch *next; /* on lmt_waiting */
+	unsigned int nr;
+	struct rcu_head *head[LMT_BATCH];
+	void (*func[LMT_BATCH])(struct rcu_head *);
+};
+
+static bool lmt_batched;
+static struct lmt_batch *lmt_pending;	 /* the batch being filled */
+static struct lmt_batch *lmt_waiting;	 /* full batches waiting for a grace period */
+static unsigned long lmt_waiting_nr;	 /* callbacks in them */
+static struct kmem_cache **lmt_node_cache; /* &maple_node_cache, for its free count */
+unsigned long lmt_slab_nr_free(struct kmem_cache *c);
+static void mt_free_walk(struct rcu_head *head); /* lib/maple_tree.c's whole-tree free */
+
+static void lmt_batch_run(struct lmt_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		b->func[i](b->head[i]);
+	b->nr = 0;
+}
+
+static void lmt_batch_rcu(struct rcu_head *rcu)
+{
+	struct lmt_batch *b = container_of(rcu, struct lmt_batch, rcu);
+
+	lmt_batch_run(b);
+	free(b);
+}
+
+/*
+ * Hands the pending batch on: with @recycle, back to the slab after a grace period the writer
+ * waits for (the slab runs low); else to the waiting list, or to call_rcu() past its bound.
+ */
+static void lmt_batch_flush(bool recycle)
+{
+	struct lmt_batch *b = lmt_pending;
+
+	if (!b || !b->nr)
+		return;
+	if (recycle) {
+		synchronize_rcu();
+		lmt_batch_run(b);
+		return;
+	}
+	lmt_pending = NULL;
+	if (lmt_waiting_nr < LMT_WAITING_MAX) {
+		lmt_waiting_nr += b->nr;
+		b->next = lmt_waiting;
+		lmt_waiting = b;
+	} else {
+		call_rcu(&b->rcu, lmt_batch_rcu);
+	}
+}
+
+/* The slab's free list is empty: wait for one grace period and run every waiting batch. */
+void lmt_slab_empty(struct kmem_cache *c)
+{
+	struct lmt_batch *b = lmt_waiting;
+
+	if (!lmt_batched || !b)
+		return;
+	lmt_waiting = NULL;
+	lmt_waiting_nr = 0;
+	synchronize_rcu();
+	while (b) {
+		struct lmt_batch *next = b->next;
+
+		lmt_batch_run(b);
+		free(b);
+		b = next;
+	}
+}
+
+static void lmt_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
+{
+	struct lmt_batch *b = lmt_pending;
+
+	if (!lmt_batched) {
+		call_rcu(head, func);
+		return;
+	}
+	if (b && b->nr == LMT_BATCH) {
+		lmt_batch_flush(lmt_slab_nr_free(*lmt_node_cache) < LMT_BATCH / 4);
+		b = lmt_pending;
+	}
+	if (!b) {
+		b = malloc(sizeof(*b));
+		if (!b)
+			abort();
+		b->nr = 0;
+		lmt_pending = b;
+	}
+	b->head[b->nr] = head;
+	b->func[b->nr++] = func;
+	if (func == mt_free_walk) /* a destroyed tree: its batch waits, as mmlab's does */
+		lmt_batch_flush(false);
+}
+
+#undef call_rcu
+#define call_rcu lmt_call_rcu
 #define module_init(x)
 #define module_exit(x)
 #define MODULE_AUTHOR(x)
@@ -129,7 +256,12 @@ static double gap(bool top)
 	return median(m);
 }
 
-/* The first page of a VMA split off into a new entry, then the whole VMA stored back. */
+/*
+ * The first page of a VMA split off into a new entry, then the whole VMA stored back. The new
+ * entry is a head VMA malloc'd and freed around the two stores, as bench_maple.c's is (the
+ * size of its struct vma).
+ */
+#define HEAD_VMA_SIZE 48
 static double split_fill(void)
 {
 	unsigned long ops = n < 4096 ? 1 << 16 : 1 << 17, i;
@@ -141,9 +273,13 @@ static double split_fill(void)
 
 		for (i = 0; i < ops; i++) {
 			unsigned long v = pick[i % NR_RANDOM];
+			void *head = malloc(HEAD_VMA_SIZE);
 
-			store(vstart(v), vstart(v) + P - 1, (void *)0x1000);
+			if (!head)
+				abort();
+			store(vstart(v), vstart(v) + P - 1, head);
 			store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
+			free(head);
 		}
 		m[k] = (double)(now_ns() - t0) / (2 * ops);
 	}
@@ -229,8 +365,8 @@ static double duplicate(void)
 	return median(m);
 }
 
-/* Every figure for a tree of @nr ranges, each line "nr case value". */
-static void run(unsigned long nr)
+/* Every figure for a tree of @nr ranges, each line "scheme nr case value". */
+static void run(unsigned long nr, const char *scheme)
 {
 	unsigned long i;
 
@@ -246,16 +382,18 @@ static void run(unsigned long nr)
 		addr[i] = BASE + rnd() % (n * 3 * P);
 		pick[i] = rnd() % n;
 	}
-	printf("%lu lookup_rcu %.3f\n", n, lookups());
-	printf("%lu gap_topdown_1page %.3f\n", n, gap(false));
-	printf("%lu gap_topdown_1page_top %.3f\n", n, gap(true));
-	printf("%lu split_fill_store %.3f\n", n, split_fill());
-	printf("%lu erase %.3f\n", n, erase_vmas());
-	printf("%lu gap_topdown_1page_churned %.3f\n", n, gap(false));
-	printf("%lu iterate %.3f\n", n, iterate());
-	printf("%lu dup %.3f\n", n, duplicate());
+	printf("%s %lu lookup_rcu %.3f\n", scheme, n, lookups());
+	printf("%s %lu gap_topdown_1page %.3f\n", scheme, n, gap(false));
+	printf("%s %lu gap_topdown_1page_top %.3f\n", scheme, n, gap(true));
+	printf("%s %lu split_fill_store %.3f\n", scheme, n, split_fill());
+	printf("%s %lu erase %.3f\n", scheme, n, erase_vmas());
+	printf("%s %lu gap_topdown_1page_churned %.3f\n", scheme, n, gap(false));
+	printf("%s %lu iterate %.3f\n", scheme, n, iterate());
+	printf("%s %lu dup %.3f\n", scheme, n, duplicate());
 	fflush(stdout);
 	__mt_destroy(&mt);
+	lmt_batch_flush(false);
+	lmt_slab_empty(NULL);
 	rcu_barrier();
 }
 
@@ -263,20 +401,22 @@ int main(int argc, char **argv)
 {
 	int i;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: lmt_bench N... (tree sizes, N >= 2 ranges)\n");
+	if (argc < 3 || (strcmp(argv[1], "batched") && strcmp(argv[1], "call_rcu"))) {
+		fprintf(stderr, "usage: lmt_bench batched|call_rcu N... (tree sizes, N >= 2)\n");
 		return 2;
 	}
+	lmt_batched = !strcmp(argv[1], "batched");
 	maple_tree_init();
+	lmt_node_cache = &maple_node_cache;
 	rcu_register_thread();
-	for (i = 1; i < argc; i++) {
+	for (i = 2; i < argc; i++) {
 		unsigned long nr = strtoul(argv[i], NULL, 0);
 
 		if (nr < 2) {
 			fprintf(stderr, "lmt_bench: bad size %s\n", argv[i]);
 			return 2;
 		}
-		run(nr);
+		run(nr, argv[1]);
 	}
 	return 0;
 }

@@ -6,7 +6,8 @@
  * look several times slower than the kernel's. Here, as in the kernel's slab fast path, a
  * freed object goes on its cache's free list and the next allocation takes it back; a
  * GFP_NOWAIT allocation succeeds whenever memory does. The lock is for liburcu's call_rcu
- * thread, which frees the nodes a store replaced.
+ * thread, which frees the nodes a store replaced. lmt_slab_nr_free() tells lmt_bench's batched
+ * freeing scheme when the list is running low, and lmt_slab_empty() when it is empty.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -23,9 +24,24 @@ int test_verbose;
 struct kmem_cache {
 	pthread_spinlock_t lock;
 	unsigned int size, align;
-	void *free; /* singly linked through each object's first word */
+	void *free;	       /* singly linked through each object's first word */
+	unsigned long nr_free; /* objects on that list */
 	void (*ctor)(void *);
 };
+
+/* lmt_bench.c: frees the nodes waiting for a grace period into @c, if it has any. */
+void lmt_slab_empty(struct kmem_cache *c);
+
+/* Objects on @c's free list now (call_rcu's thread may be adding more). */
+unsigned long lmt_slab_nr_free(struct kmem_cache *c)
+{
+	unsigned long nr;
+
+	pthread_spin_lock(&c->lock);
+	nr = c->nr_free;
+	pthread_spin_unlock(&c->lock);
+	return nr;
+}
 
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     unsigned int flags, void (*ctor)(void *))
@@ -45,11 +61,20 @@ void *kmem_cache_alloc_lru(struct kmem_cache *c, struct list_lru *lru, int gfp)
 {
 	void *p;
 
-	pthread_spin_lock(&c->lock);
-	p = c->free;
-	if (p)
-		c->free = *(void **)p;
-	pthread_spin_unlock(&c->lock);
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		pthread_spin_lock(&c->lock);
+		p = c->free;
+		if (p) {
+			c->free = *(void **)p;
+			c->nr_free--;
+		}
+		pthread_spin_unlock(&c->lock);
+		if (p || tries)
+			break;
+		lmt_slab_empty(c);
+	}
 	if (!p && posix_memalign(&p, c->align, c->size))
 		return NULL;
 	if (c->ctor)
@@ -64,6 +89,7 @@ void kmem_cache_free(struct kmem_cache *c, void *p)
 	pthread_spin_lock(&c->lock);
 	*(void **)p = c->free;
 	c->free = p;
+	c->nr_free++;
 	pthread_spin_unlock(&c->lock);
 }
 

@@ -571,6 +571,9 @@ struct ma_leaf_wr {
 	void *entry;		   /* what is stored; NULL erases */
 	unsigned long lo, hi;	   /* from the first index of slot offl to the last of offr */
 	unsigned int offl, offr;   /* first and last slot overwritten */
+	struct maple_node *n;	   /* the leaf, as found by mas_wr_leaf_locate() */
+	unsigned int end;	   /* its slots used */
+	int merge;		   /* erase: merge with the sibling's NULL range, -1 left, 1 right */
 };
 
 /* Appends an item to @it; two NULL ranges in a row become one, as in wr_push(). */
@@ -734,138 +737,185 @@ static int mas_wr_rebalance(struct ma_state *mas, const struct ma_leaf_wr *s, in
 }
 
 /*
- * mas_wr_leaf - the common store, Linux's mas_wr_slot_store and mas_wr_node_store: [first,
- * last] (after widening over NULL neighbours) lies inside one leaf, and that leaf rebuilt
- * around it keeps its fill limits. An exact overwrite with a non-NULL entry is one slot store;
- * anything else copies the leaf into a new node, publishes it with one release store into the
- * parent and frees the old leaf after a grace period, so readers see the old leaf or the new
- * one, never a mixture. The state stays on the range written.
- *
- * Return: 0, -ENOMEM (nothing changed), or -EAGAIN when the general path must do the store;
- * the state then stands on a live leaf, which that path reuses.
+ * The phases of mas_wr_leaf(), each on the one struct ma_leaf_wr: locate the slots the range
+ * covers, widen an erase over its NULL neighbours, then one of: overwrite a slot in place,
+ * hand an overflow or underflow to mas_wr_rebalance(), or copy the leaf around the range and
+ * publish the copy.
  */
-static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long last, void *entry)
+
+/*
+ * Finds the slots offl..offr of the state's leaf that [s->first, s->last] covers, walking from
+ * the root unless the state already stands on a live leaf holding s->first. Return: 0, or
+ * -EAGAIN when the range runs past the leaf.
+ */
+static inline int mas_wr_leaf_locate(struct ma_state *mas, struct ma_leaf_wr *s)
 {
-	struct maple_tree *mt = mas->tree;
+	bool walked = !mas_path_valid(mas) || s->first < mas->path[mas->depth].min ||
+		      s->first > mas->path[mas->depth].max;
+	const unsigned long *piv;
 	struct ma_path *lp;
-	struct maple_node *n, *nn;
-	unsigned long *piv, *np, lo, hi;
-	unsigned int end, offl, offr, nr, i, j, at;
-	void **slots, **ns;
-	unsigned long lost = 0; /* the largest NULL range overwritten */
-	int merge_left = 0, merge_right = 0; /* 1: with the sibling's NULL range at that side */
-	bool walked = !mas_path_valid(mas) || first < mas->path[mas->depth].min ||
-		      first > mas->path[mas->depth].max;
+	unsigned int offr;
 
 	if (walked)
-		mas_descend(mas, first);
+		mas_descend(mas, s->first);
 	lp = &mas->path[mas->depth];
-	if (last > lp->max)
+	if (s->last > lp->max)
 		return -EAGAIN;
-	n = mte_to_node(lp->node);
-	piv = n->mr64.pivot;
-	slots = n->mr64.slot;
-	end = n->meta.end;
+	s->n = mte_to_node(lp->node);
+	s->end = s->n->meta.end;
+	piv = s->n->mr64.pivot;
 	/* The walk found first's slot; last's is most often the same one or the next. */
-	offl = walked ? lp->offset : ma_offset(piv, end, first, true);
-	for (offr = offl; offr + 1 < end && piv[offr] < last; offr++)
+	s->offl = walked ? lp->offset : ma_offset(piv, s->end, s->first, true);
+	for (offr = s->offl; offr + 1 < s->end && piv[offr] < s->last; offr++)
 		;
-	lo = ma_slot_min(piv, offl, lp->min);
-	hi = ma_slot_max(piv, offr, end, lp->max);
-	if (!entry) { /* widen over NULL neighbours so that no two NULL ranges touch */
-		if (!slots[offl]) {
-			first = lo;
-		} else if (first == lo && first != 0) {
-			if (offl == 0) /* the NULL may sit in the previous leaf */
-				merge_left = mas_sibling_null(mas, true);
-			else if (!slots[offl - 1])
-				first = lo = ma_slot_min(piv, --offl, lp->min);
-		}
-		if (!slots[offr]) {
-			last = hi;
-		} else if (last == hi && last != ULONG_MAX) {
-			if (offr + 1 == end)
-				merge_right = mas_sibling_null(mas, false);
-			else if (!slots[offr + 1])
-				last = hi = ma_slot_max(piv, ++offr, end, lp->max);
-		}
-		if (merge_left < 0 || merge_right < 0 || (merge_left && merge_right))
-			return -EAGAIN;
-	}
-	if (entry && offl == offr && first == lo && last == hi) {
-		void *old = slots[offl];
+	s->offr = offr;
+	s->lo = ma_slot_min(piv, s->offl, lp->min);
+	s->hi = ma_slot_max(piv, offr, s->end, lp->max);
+	return 0;
+}
 
-		mt_slot_store(&slots[offl], entry);
-		if (!old && mas->depth)
-			mas_update_gaps(mas, mt_node_gap(n, true, lp->min, lp->max));
-		at = offl;
-		goto done;
-	}
-	nr = offl + (first > lo) + 1 + (last < hi) + (end - 1 - offr);
-	if (merge_left || merge_right) {
-		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
+/*
+ * An erase takes in the NULL ranges around it, so that no two NULL ranges touch: inside the
+ * leaf by widening [first, last] over them; a NULL range at the edge of the sibling leaf is
+ * recorded in s->merge (-1 left, 1 right), for mas_wr_rebalance(). Return: 0, or -EAGAIN when
+ * both siblings' edges are NULL, or a sibling cannot be checked.
+ */
+static inline int mas_wr_leaf_widen(struct ma_state *mas, struct ma_leaf_wr *s)
+{
+	const struct ma_path *lp = &mas->path[mas->depth];
+	unsigned long *piv = s->n->mr64.pivot;
+	void **slots = s->n->mr64.slot;
+	int merge_left = 0, merge_right = 0; /* 1: with the sibling's NULL range at that side */
 
-		return mas_wr_rebalance(mas, &s, merge_left ? -1 : 1);
+	if (!slots[s->offl]) {
+		s->first = s->lo;
+	} else if (s->first == s->lo && s->first != 0) {
+		if (s->offl == 0) /* the NULL may sit in the previous leaf */
+			merge_left = mas_sibling_null(mas, true);
+		else if (!slots[s->offl - 1])
+			s->first = s->lo = ma_slot_min(piv, --s->offl, lp->min);
 	}
+	if (!slots[s->offr]) {
+		s->last = s->hi;
+	} else if (s->last == s->hi && s->last != ULONG_MAX) {
+		if (s->offr + 1 == s->end)
+			merge_right = mas_sibling_null(mas, false);
+		else if (!slots[s->offr + 1])
+			s->last = s->hi = ma_slot_max(piv, ++s->offr, s->end, lp->max);
+	}
+	if (merge_left < 0 || merge_right < 0 || (merge_left && merge_right))
+		return -EAGAIN;
+	s->merge = merge_left ? -1 : merge_right;
+	return 0;
+}
+
+/* An exact overwrite with a non-NULL entry: one slot store, the leaf stays. */
+static inline void mas_wr_slot_store(struct ma_state *mas, const struct ma_leaf_wr *s)
+{
+	const struct ma_path *lp = &mas->path[mas->depth];
+	void *old = s->n->mr64.slot[s->offl];
+
+	mt_slot_store(&s->n->mr64.slot[s->offl], s->entry);
+	if (!old && mas->depth)
+		mas_update_gaps(mas, mt_node_gap(s->n, true, lp->min, lp->max));
+}
+
+/* mas_wr_rebalance() on a copy of @s: the caller's own stays in registers. */
+static inline int mas_wr_leaf_rebalance(struct ma_state *mas, struct ma_leaf_wr s, int side)
+{
+	return mas_wr_rebalance(mas, &s, side);
+}
+
+/*
+ * A leaf of @nr slots would leave its fill limits, or an erase must merge with a sibling's
+ * NULL range: mas_wr_rebalance() with the sibling that fits (Linux's mas_push_data, its
+ * mas_split, its mas_rebalance). Return: as mas_wr_rebalance(), or 1 when the leaf can simply
+ * be copied, or -EAGAIN for the general path: the root leaf splits or empties, an append at
+ * the right edge packs the left node full, or an only child needs its parent rebalanced.
+ */
+static inline int mas_wr_leaf_reshape(struct ma_state *mas, const struct ma_leaf_wr *s,
+				      unsigned int nr)
+{
+	const struct ma_path *lp = &mas->path[mas->depth];
+	int left;
+
+	if (s->merge)
+		return mas_wr_leaf_rebalance(mas, *s, s->merge);
 	if (nr > MAPLE_RANGE64_SLOTS) {
 		/* As mas_push_data: into a sibling with room, else split the leaf in two. */
-		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
 		int room = 2 * MAPLE_RANGE64_SLOTS - 2 - (int)nr;
 
 		if (!mas->depth)
 			return -EAGAIN; /* the root leaf splits: one more level */
-		if (lp->max == ULONG_MAX && offr + 1 == end)
+		if (lp->max == ULONG_MAX && s->offr + 1 == s->end)
 			return -EAGAIN; /* an append: the general path packs the left node full */
 		if (mas_sibling_end(mas, true) >= 0 && mas_sibling_end(mas, true) <= room)
-			return mas_wr_rebalance(mas, &s, -1);
+			return mas_wr_leaf_rebalance(mas, *s, -1);
 		if (mas_sibling_end(mas, false) >= 0 && mas_sibling_end(mas, false) <= room)
-			return mas_wr_rebalance(mas, &s, 1);
-		return mas_wr_rebalance(mas, &s, 0);
+			return mas_wr_leaf_rebalance(mas, *s, 1);
+		return mas_wr_leaf_rebalance(mas, *s, 0);
 	}
-	if (mas->depth ? nr < MAPLE_RANGE64_MIN && lp->max != ULONG_MAX : nr == 1 && !entry) {
-		struct ma_leaf_wr s = { first, last, entry, lo, hi, offl, offr };
-		int left = mas_sibling_end(mas, true);
+	if (mas->depth ? nr >= MAPLE_RANGE64_MIN || lp->max == ULONG_MAX : nr != 1 || s->entry)
+		return 1;
+	if (!mas->depth) /* the tree empties */
+		return -EAGAIN;
+	left = mas_sibling_end(mas, true);
+	if (left < 0 && mas_sibling_end(mas, false) < 0)
+		return -EAGAIN; /* an only child: the parent needs rebalancing too */
+	return mas_wr_leaf_rebalance(mas, *s, left >= 0 ? -1 : 1);
+}
 
-		if (!mas->depth) /* the tree empties */
-			return -EAGAIN;
-		if (left < 0 && mas_sibling_end(mas, false) < 0)
-			return -EAGAIN; /* an only child: the parent needs rebalancing too */
-		return mas_wr_rebalance(mas, &s, left >= 0 ? -1 : 1);
-	}
-	for (i = offl; i <= offr; i++)
-		if (!slots[i])
-			lost = max(lost, mt_range_size(ma_slot_min(piv, i, lp->min),
-						       ma_slot_max(piv, i, end, lp->max)));
-	nn = mt_alloc_node(mt);
-	if (!nn)
-		return -ENOMEM;
-	np = nn->mr64.pivot;
-	ns = nn->mr64.slot;
+/*
+ * Fills the new leaf @nn (@nr slots) with the old leaf's slots around the store: [0, offl)
+ * kept, the left remainder of slot offl, the entry, the right remainder of slot offr,
+ * (offr, end) kept. Returns the entry's slot.
+ */
+static inline unsigned int mas_wr_leaf_copy(struct maple_node *nn, const struct ma_leaf_wr *s,
+					    unsigned int nr)
+{
+	const unsigned long *piv = s->n->mr64.pivot;
+	void *const *slots = s->n->mr64.slot;
+	unsigned long *np = nn->mr64.pivot;
+	void **ns = nn->mr64.slot;
+	unsigned int i, j = s->offl, at, end = s->end, offr = s->offr;
+
 	for (i = 0; i < MAPLE_RANGE64_SLOTS - 1; i++)
 		np[i] = ULONG_MAX; /* unused pivots, see ma_offset(); fixed length: no rep stos */
-	/* Items: [0, offl) kept, left remainder, entry, right remainder, (offr, end) kept. */
-	memcpy(np, piv, offl * sizeof(*np));
-	memcpy(ns, slots, offl * sizeof(*ns));
-	j = offl;
-	if (first > lo) { /* never the last item: the entry follows */
-		ns[j] = slots[offl];
-		np[j++] = first - 1;
+	memcpy(np, piv, s->offl * sizeof(*np));
+	memcpy(ns, slots, s->offl * sizeof(*ns));
+	if (s->first > s->lo) { /* never the last item: the entry follows */
+		ns[j] = slots[s->offl];
+		np[j++] = s->first - 1;
 	}
 	at = j;
-	ns[j] = entry;
+	ns[j] = s->entry;
 	if (j + 1 < nr)
-		np[j] = last;
+		np[j] = s->last;
 	j++;
-	if (last < hi) {
+	if (s->last < s->hi) {
 		ns[j] = slots[offr];
 		if (j + 1 < nr)
-			np[j] = hi;
+			np[j] = s->hi;
 		j++;
 	}
 	memcpy(&ns[j], &slots[offr + 1], (end - 1 - offr) * sizeof(*ns));
 	if (offr + 2 < end)
 		memcpy(&np[j], &piv[offr + 1], (end - 2 - offr) * sizeof(*np));
 	nn->meta.end = (unsigned char)nr;
+	return at;
+}
+
+/*
+ * Publishes the copy @nn in place of the old leaf with one release store into the parent (or
+ * the root), keeps the ancestors' gaps exact and frees the old leaf after a grace period.
+ * @lost is the largest NULL range the store overwrote.
+ */
+static inline void mas_wr_leaf_publish(struct ma_state *mas, const struct ma_leaf_wr *s,
+				       struct maple_node *nn, unsigned long lost)
+{
+	struct maple_tree *mt = mas->tree;
+	struct ma_path *lp = &mas->path[mas->depth];
+
 	lp->node = mt_mk_node(nn, true);
 	if (mas->depth) {
 		struct ma_path *pp = &mas->path[mas->depth - 1];
@@ -878,19 +928,76 @@ static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long 
 		 * Storing an entry only shrinks NULL ranges: the largest stays unless it was one
 		 * of them (the leaf is scanned again only then).
 		 */
-		if (!entry)
-			mas_update_gaps(mas, max(gap, mt_range_size(first, last)));
+		if (!s->entry)
+			mas_update_gaps(mas, max(gap, mt_range_size(s->first, s->last)));
 		else if (lost && lost >= gap)
 			mas_update_gaps(mas, mt_node_gap(nn, true, lp->min, lp->max));
 	} else {
 		__atomic_store_n(&mt->ma_root, lp->node, __ATOMIC_RELEASE);
 	}
 	mt->ma_nodes++;
-	mt_defer_free(mt, n);
+	mt_defer_free(mt, s->n);
+}
+
+/* The largest NULL range among the slots offl..offr that the store overwrites. */
+static inline unsigned long mas_wr_leaf_lost(const struct ma_state *mas,
+					     const struct ma_leaf_wr *s)
+{
+	const struct ma_path *lp = &mas->path[mas->depth];
+	const unsigned long *piv = s->n->mr64.pivot;
+	unsigned long lost = 0;
+	unsigned int i;
+
+	for (i = s->offl; i <= s->offr; i++)
+		if (!s->n->mr64.slot[i])
+			lost = max(lost, mt_range_size(ma_slot_min(piv, i, lp->min),
+						       ma_slot_max(piv, i, s->end, lp->max)));
+	return lost;
+}
+
+/*
+ * mas_wr_leaf - the common store, Linux's mas_wr_slot_store and mas_wr_node_store: [first,
+ * last] (after widening over NULL neighbours) lies inside one leaf, and that leaf rebuilt
+ * around it keeps its fill limits. An exact overwrite with a non-NULL entry is one slot store;
+ * anything else copies the leaf into a new node, publishes it with one release store into the
+ * parent and frees the old leaf after a grace period, so readers see the old leaf or the new
+ * one, never a mixture. The state stays on the range written.
+ *
+ * Return: 0, -ENOMEM (nothing changed), or -EAGAIN when the general path must do the store;
+ * the state then stands on a live leaf, which that path reuses.
+ */
+static int mas_wr_leaf(struct ma_state *mas, unsigned long first, unsigned long last, void *entry)
+{
+	struct ma_leaf_wr s = { .first = first, .last = last, .entry = entry };
+	struct maple_node *nn;
+	unsigned long lost;
+	unsigned int nr, at;
+	int ret;
+
+	ret = mas_wr_leaf_locate(mas, &s);
+	if (!ret && !entry)
+		ret = mas_wr_leaf_widen(mas, &s);
+	if (ret)
+		return ret;
+	if (entry && s.offl == s.offr && s.first == s.lo && s.last == s.hi) {
+		mas_wr_slot_store(mas, &s);
+		at = s.offl;
+		goto done;
+	}
+	nr = s.offl + (s.first > s.lo) + 1 + (s.last < s.hi) + (s.end - 1 - s.offr);
+	ret = mas_wr_leaf_reshape(mas, &s, nr);
+	if (ret <= 0)
+		return ret;
+	lost = mas_wr_leaf_lost(mas, &s);
+	nn = mt_alloc_node(mas->tree);
+	if (!nn)
+		return -ENOMEM;
+	at = mas_wr_leaf_copy(nn, &s, nr);
+	mas_wr_leaf_publish(mas, &s, nn, lost);
 done:
-	lp->offset = (unsigned char)at;
-	mas->index = first;
-	mas->last = last;
+	mas->path[mas->depth].offset = (unsigned char)at;
+	mas->index = s.first;
+	mas->last = s.last;
 	mas->status = ma_active;
 	return 0;
 }

@@ -5,7 +5,13 @@
  * lib/maple_tree.c; the write path is in maple_store.c. It leaves out the kernel's encoded
  * parent pointers (a maple state keeps its path instead), the sparse "root pointer" tree and
  * the node preallocation API (the per-tree node cache below serves instead).
+ *
+ * The readers that take rcu_read_lock() themselves (mtree_load, mt_find, mt_next, mt_prev)
+ * get liburcu's inline read-side lock (_LGPL_SOURCE: a thread-local counter store and a
+ * compiler barrier, as the kernel's on a preemptible kernel), which mmlab's LGPL licence
+ * allows; out of line it is two calls into the library, as long as a small tree's walk.
  */
+#define _LGPL_SOURCE
 #include "maple_internal.h"
 
 #include <pthread.h>
@@ -51,14 +57,20 @@ unsigned long mt_nr_allocations(void)
  * into a node fetched from memory (measured: twice the cost of the whole store).
  *
  * A batch that fills up without being needed (erases, destroys: more nodes freed than taken)
- * goes to call_rcu(), whose callback pushes the whole batch onto one global list. A writer
- * whose cache ran dry with no full batch of its own takes the newest batch from that
- * list, one at a time (its mutex is taken once per batch): a tree holding a long chain of
- * old, cold batches would never get to recycle its own nodes. The cache is an array of
- * pointers, not a list threaded through the nodes: reading a link in a cold node would stall
- * every allocation on a cache miss. Past MT_RETURNED_MAX nodes on the global list the
- * callback gives them back to libc, which bounds the memory kept for reuse. Under
- * AddressSanitizer a cached node is poisoned, so a use after free still reports.
+ * joins a global waiting list (mt_waiting). A writer whose cache ran dry with no full batch of
+ * its own takes the newest batch of the global list of free nodes (mt_returned), one at a
+ * time (its mutex is taken once per batch): a tree holding a long chain of old, cold batches
+ * would never get to recycle its own nodes. When that list is empty too, the writer waits for
+ * one grace period itself and moves every waiting batch to it: a fork that follows an exit
+ * copies its tree into the nodes the exit freed, still in the CPU cache, where call_rcu()
+ * would have made it wait 10 ms for them and take fresh memory from libc meanwhile. Past
+ * MT_RETURNED_MAX waiting nodes, batches go to call_rcu(), whose callback puts them on the
+ * global list. A destroyed tree's cache, free nodes that need no grace period, joins the
+ * global list at once. Past MT_RETURNED_MAX nodes on the global list, nodes go back to libc;
+ * the two bounds cap the memory kept for reuse. The cache is an array of pointers, not a list
+ * threaded through the nodes: reading a link in a cold node would stall every allocation on
+ * a cache miss. Under AddressSanitizer a cached node is poisoned, so a use after free still
+ * reports.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -84,6 +96,8 @@ static pthread_mutex_t mt_returned_lock = PTHREAD_MUTEX_INITIALIZER;
 /* Under mt_returned_lock: */
 static struct mt_free_batch *mt_returned; /* batches back from a grace period, newest first */
 static unsigned long mt_returned_nr;	  /* nodes in them */
+static struct mt_free_batch *mt_waiting;  /* unlinked batches waiting for a grace period */
+static unsigned long mt_waiting_nr;	  /* nodes in them */
 
 static void mt_batch_free(struct mt_free_batch *b)
 {
@@ -114,9 +128,78 @@ static struct mt_free_batch *mt_recycle(struct maple_tree *mt)
 }
 
 /*
+ * Puts the free nodes of batch @b on the global list, for the next tree that needs nodes (a
+ * fork's duplicate takes them while they are still in the CPU cache); past MT_RETURNED_MAX
+ * nodes there, back to libc. The nodes must be poisoned already.
+ */
+static void mt_batch_return(struct mt_free_batch *b)
+{
+	pthread_mutex_lock(&mt_returned_lock);
+	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
+		mt_returned_nr += b->nr;
+		b->next = mt_returned;
+		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
+		b = NULL;
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	if (b)
+		mt_batch_free(b);
+}
+
+/* The newest batch of the global list, or NULL. */
+static struct mt_free_batch *mt_returned_pop(void)
+{
+	struct mt_free_batch *c;
+
+	pthread_mutex_lock(&mt_returned_lock);
+	c = mt_returned;
+	if (c) {
+		__atomic_store_n(&mt_returned, c->next, __ATOMIC_RELAXED);
+		mt_returned_nr -= c->nr;
+		c->next = NULL;
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	return c;
+}
+
+/*
+ * Waits for one grace period and moves every batch that was waiting for one when it started
+ * to the global list. Batches queued meanwhile wait for the next call: their nodes may have
+ * been unlinked after the grace period began.
+ */
+static void mt_waiting_return(void)
+{
+	struct mt_free_batch *b;
+
+	pthread_mutex_lock(&mt_returned_lock);
+	b = mt_waiting;
+	__atomic_store_n(&mt_waiting, NULL, __ATOMIC_RELAXED);
+	mt_waiting_nr = 0;
+	pthread_mutex_unlock(&mt_returned_lock);
+	if (!b)
+		return;
+	synchronize_rcu();
+#ifdef MT_TSAN
+	__tsan_acquire(&mt_tsan_grace_period);
+#endif
+	while (b) {
+		struct mt_free_batch *next = b->next;
+		unsigned int i;
+
+#ifdef MT_TSAN
+		__tsan_acquire(b);
+#endif
+		for (i = 0; i < b->nr; i++)
+			mt_poison(b->nodes[i]);
+		mt_batch_return(b);
+		b = next;
+	}
+}
+
+/*
  * Moves the tree's cache to its next non-empty batch; failing that, to the tree's own replaced
- * nodes after a grace period, or to the global list's batches. An emptied batch is kept to
- * collect the tree's next replaced nodes.
+ * nodes after a grace period, or to the global list's batches, or to the waiting batches after
+ * a grace period. An emptied batch is kept to collect the tree's next replaced nodes.
  */
 static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 {
@@ -138,15 +221,11 @@ static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 	 */
 	if (!c && mt->ma_free && mt->ma_free->nr == MT_FREE_BATCH)
 		c = mt_recycle(mt);
-	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) { /* racy peek: a hint */
-		pthread_mutex_lock(&mt_returned_lock);
-		c = mt_returned;
-		if (c) {
-			__atomic_store_n(&mt_returned, c->next, __ATOMIC_RELAXED);
-			mt_returned_nr -= c->nr;
-			c->next = NULL;
-		}
-		pthread_mutex_unlock(&mt_returned_lock);
+	if (!c && __atomic_load_n(&mt_returned, __ATOMIC_RELAXED)) /* racy peek: a hint */
+		c = mt_returned_pop();
+	if (!c && __atomic_load_n(&mt_waiting, __ATOMIC_RELAXED)) {
+		mt_waiting_return();
+		c = mt_returned_pop();
 	}
 	if (spare && !mt->ma_free) {
 		spare->next = NULL;
@@ -158,7 +237,7 @@ static struct mt_free_batch *__cold mt_cache_refill(struct maple_tree *mt)
 	return c;
 }
 
-/* Gives every cached node back to libc (the tree is being destroyed). */
+/* Hands every cached node to the global list (the tree is being destroyed). */
 static void mt_cache_drain(struct maple_tree *mt)
 {
 	struct mt_free_batch *c = mt->ma_cache;
@@ -166,7 +245,7 @@ static void mt_cache_drain(struct maple_tree *mt)
 	while (c) {
 		struct mt_free_batch *next = c->next;
 
-		mt_batch_free(c);
+		mt_batch_return(c);
 		c = next;
 	}
 	mt->ma_cache = NULL;
@@ -233,16 +312,7 @@ static void mt_free_batch_rcu(struct rcu_head *head)
 #endif
 	for (i = 0; i < b->nr; i++)
 		mt_poison(b->nodes[i]);
-	pthread_mutex_lock(&mt_returned_lock);
-	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
-		mt_returned_nr += b->nr;
-		b->next = mt_returned;
-		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
-		b = NULL;
-	}
-	pthread_mutex_unlock(&mt_returned_lock);
-	if (b)
-		mt_batch_free(b);
+	mt_batch_return(b);
 }
 
 void mt_flush_free(struct maple_tree *mt)
@@ -259,7 +329,16 @@ void mt_flush_free(struct maple_tree *mt)
 #ifdef MT_TSAN
 	__tsan_release(b);
 #endif
-	call_rcu(&b->rcu, mt_free_batch_rcu);
+	pthread_mutex_lock(&mt_returned_lock);
+	if (mt_waiting_nr < MT_RETURNED_MAX) {
+		mt_waiting_nr += b->nr;
+		b->next = mt_waiting;
+		__atomic_store_n(&mt_waiting, b, __ATOMIC_RELAXED);
+		b = NULL;
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	if (b)
+		call_rcu(&b->rcu, mt_free_batch_rcu);
 }
 
 struct mt_barrier {
@@ -290,6 +369,7 @@ void mt_rcu_barrier(void)
 	struct mt_barrier b = { .done = 0 };
 	struct timespec ts = { .tv_nsec = 100000 };
 
+	mt_waiting_return();
 #ifdef MT_TSAN
 	__tsan_release(&b);
 #endif
@@ -1146,7 +1226,10 @@ static void mt_dup_free(struct maple_tree *mt, struct maple_enode *enode)
 	mt_free_node_now(mt, n);
 }
 
-/* Copies a subtree node by node; NULL when out of memory (nothing left allocated). */
+/*
+ * Copies a subtree node by node, with nodes from @mt's cache; NULL when out of memory (nothing
+ * left allocated).
+ */
 static struct maple_enode *mt_dup_node(struct maple_tree *mt, struct maple_enode *enode,
 				       unsigned long *nodes)
 {
@@ -1178,7 +1261,9 @@ static struct maple_enode *mt_dup_node(struct maple_tree *mt, struct maple_enode
  * @mt: the source tree
  * @new: an initialised, empty tree; it takes @mt's flags
  *
- * Copying nodes is much cheaper than re-inserting every range (dup_mmap's use).
+ * Copying nodes is much cheaper than re-inserting every range (dup_mmap's use). The copies
+ * come from @mt's node cache, which its writer's lock guards: the nodes its stores freed,
+ * still in the CPU cache, as the kernel's dup takes them from the slab's per-CPU list.
  * Context: writer's lock of both trees. Return: 0, -EINVAL if @new is not empty, -ENOMEM
  * (then @new is still empty).
  */
@@ -1192,7 +1277,7 @@ int __mt_dup(struct maple_tree *mt, struct maple_tree *new)
 	new->ma_flags = mt->ma_flags;
 	if (!root)
 		return 0;
-	copy = mt_dup_node(new, root, &nodes);
+	copy = mt_dup_node(mt, root, &nodes);
 	if (!copy)
 		return -ENOMEM;
 	new->ma_height = mt->ma_height;

@@ -35,10 +35,48 @@ static bool pkey_denies(const struct mmu_cpu *cpu, unsigned int pkey, enum mmu_a
 }
 
 /*
- * The walk of one translation. Sets the accessed bit at every level it passes and the dirty
- * bit of the leaf for a write; fills the TLB slot with every kind of access the entry allows
- * now. Returns 0 with the host address, or the x86 error code of the fault (never 0, since
- * X86_PF_USER is always set); *@pkey is the leaf's key when the entry was present.
+ * Where a walk of @va may start: the lowest level whose paging-structure cache holds the
+ * entry above it. Returns the level to read next (PT_PGD when nothing is cached), with the
+ * table to read and the rights of the levels skipped.
+ */
+static int psc_lookup(struct tlb *tlb, unsigned long va, pte_t **table, pte_t *allow, pte_t *nx)
+{
+	if (tlb->psc_disabled)
+		return PT_PGD;
+	for (int l = PSC_PDE; l < PSC_LEVELS; l++) {
+		const struct psc_entry *pe = psc_slot(tlb, va, l);
+
+		if (pe->tag == psc_tag(va, l)) {
+			*table = pe->table;
+			*allow = pe->rights & (_PAGE_RW | _PAGE_USER);
+			*nx = pe->rights & _PAGE_NX;
+			tlb->psc_hits[l]++;
+			return l; /* the cache of level l holds entries of page-table level l + 1 */
+		}
+	}
+	return PT_PGD;
+}
+
+/* Caches the present, accessed entry of page-table @level (PMD and up) that led to @table. */
+static void psc_fill(struct tlb *tlb, unsigned long va, int level, pte_t *table, pte_t rights)
+{
+	enum psc_level l = (enum psc_level)(level - 1);
+	struct psc_entry *pe = psc_slot(tlb, va, l);
+
+	if (tlb->psc_disabled)
+		return;
+	pe->tag = psc_tag(va, l);
+	pe->table = table;
+	pe->rights = rights;
+}
+
+/*
+ * The walk of one translation, from the lowest level the paging-structure caches hold. Sets
+ * the accessed bit at every level it reads (the leaf's only when missing, as the hardware
+ * writes an entry back only to set a bit) and the dirty bit of the leaf for a write; fills
+ * the TLB slot with every kind of access the entry allows now. Returns 0 with the host
+ * address, or the x86 error code of the fault (never 0, since X86_PF_USER is always set);
+ * *@pkey is the leaf's key when the entry was present.
  */
 static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			      void **host, unsigned int *leaf_pkey)
@@ -46,16 +84,17 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 	unsigned long err = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
 			    (acc == MMU_EXEC ? X86_PF_INSTR : 0);
 	struct pglist_data *m = cpu->pgdat;
-	pte_t allow = _PAGE_RW | _PAGE_USER, nx = 0, e = 0, *ep = NULL;
+	pte_t allow = _PAGE_RW | _PAGE_USER, nx = 0, e = 0, set, *ep = NULL;
 	pte_t *table;
 	struct tlb_entry *slot;
 	unsigned long vpn = va >> PAGE_SHIFT, page = va & PAGE_MASK;
 	unsigned int pkey;
+	int level;
 
 	if (!cpu->ctx || !cpu->ctx->pgd || !addr_is_user(va))
 		return err;
 	table = cpu->ctx->pgd;
-	for (int level = PT_PGD; level >= PT_PTE; level--) {
+	for (level = psc_lookup(&cpu->tlb, va, &table, &allow, &nx); level >= PT_PTE; level--) {
 		ep = &table[pt_index(va, level)];
 		e = __atomic_load_n(ep, __ATOMIC_ACQUIRE);
 		if (!(e & _PAGE_PRESENT))
@@ -66,6 +105,7 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 			if (!(e & _PAGE_ACCESSED))
 				__atomic_or_fetch(ep, _PAGE_ACCESSED, __ATOMIC_RELAXED);
 			table = table_at(m, e);
+			psc_fill(&cpu->tlb, va, level, table, allow | nx);
 		}
 	}
 	pkey = pte_pkey(e);
@@ -77,8 +117,10 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 	    (acc == MMU_EXEC && nx) || (err & X86_PF_PK))
 		return err | X86_PF_PROT;
 
-	e = __atomic_or_fetch(ep, _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0),
-			      __ATOMIC_RELAXED);
+	/* As the hardware, write the entry only when a bit is missing: no locked op otherwise. */
+	set = _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
+	if ((e & set) != set)
+		e = __atomic_or_fetch(ep, set, __ATOMIC_RELAXED);
 	*host = m->ram + (e & PTE_PFN_MASK) + (va & ~PAGE_MASK);
 
 	slot = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
@@ -200,6 +242,14 @@ static int access_slow(struct mmu_cpu *cpu, unsigned long va, unsigned char *val
 
 	if (mmu_translate(cpu, va, acc, (void **)&p[0]))
 		return -EFAULT;
+	/* A TLB miss of an aligned 8-byte access: one page, a copy of known size. */
+	if (size == 8 && first == 8) {
+		if (acc == MMU_WRITE)
+			memcpy(p[0], val, 8);
+		else
+			memcpy(val, p[0], 8);
+		return 0;
+	}
 	if (part[1] && mmu_translate(cpu, va + first, acc, (void **)&p[1]))
 		return -EFAULT;
 	for (int i = 0; i < 2 && part[i]; val += part[i], i++) {

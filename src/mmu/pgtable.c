@@ -65,7 +65,7 @@ void destroy_context(mm_context_t *ctx)
 		return;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
 		VM_BUG_ON(ctx->pgd[i] != 0);
-	VM_BUG_ON(ctx->cpumask);
+	VM_BUG_ON(ctx->cpumask); /* so no paging-structure cache can hold an entry of it */
 	pgtable_page_free(ctx->pgdat, pfn_to_page(ctx->pgdat, ctx->pgd_pfn));
 	ctx->pgd = NULL;
 }
@@ -209,6 +209,8 @@ static void free_level(mm_context_t *ctx, pte_t *table, int level, unsigned long
 			continue;
 		pfn = pte_pfn(*ep);
 		*ep = 0;
+		/* No CPU context may walk through the table once its frame can be reused. */
+		flush_tlb_ctx_pgtables(ctx);
 		ctx->pgtables_bytes -= PAGE_SIZE;
 		pgtable_page_free(ctx->pgdat, pfn_to_page(ctx->pgdat, pfn));
 	}
@@ -219,7 +221,9 @@ static void free_level(mm_context_t *ctx, pte_t *table, int level, unsigned long
  * @floor, @ceiling: the nearest mappings' boundaries; tables reaching below @floor or at or
  *	above @ceiling are kept (@ceiling 0 means the top of the user half).
  *
- * Tables are freed only once empty; the TLB caches no table pointers, so no flush is needed.
+ * Tables are freed only once empty, each after its entry is cleared and the paging-structure
+ * caches of every CPU context running @ctx are emptied (the leaf translations were flushed
+ * when the range was unmapped).
  * Context: the caller serializes writers of @ctx's page tables.
  */
 void pt_free_range(mm_context_t *ctx, unsigned long addr, unsigned long end, unsigned long floor,

@@ -12,14 +12,25 @@
 #include "mmu/mmu_context.h"
 #include "phys/mmzone.h"
 
+/* Empties every level of the paging-structure caches. */
+void psc_flush_all(struct tlb *tlb)
+{
+	for (unsigned int l = 0; l < PSC_LEVELS; l++)
+		for (unsigned int i = 0; i < PSC_ENTRIES; i++)
+			tlb->psc[l][i].tag = PSC_INVALID;
+	tlb->psc_flushes++;
+}
+
 void tlb_flush_all(struct tlb *tlb)
 {
 	for (unsigned int i = 0; i < TLB_ENTRIES; i++)
 		for (unsigned int a = 0; a < MMU_NR_ACCESS; a++)
 			tlb->e[i].tag[a] = TLB_INVALID;
+	psc_flush_all(tlb);
 	tlb->flush_all++;
 }
 
+/* INVLPG: the page's translation and the paging-structure entries that translate it. */
 void tlb_flush_one(struct tlb *tlb, unsigned long addr)
 {
 	unsigned long page = addr & PAGE_MASK;
@@ -29,6 +40,12 @@ void tlb_flush_one(struct tlb *tlb, unsigned long addr)
 	for (unsigned int a = 0; a < MMU_NR_ACCESS; a++)
 		if (e->tag[a] == page)
 			e->tag[a] = TLB_INVALID;
+	for (unsigned int l = 0; l < PSC_LEVELS; l++) {
+		struct psc_entry *pe = psc_slot(tlb, addr, l);
+
+		if (pe->tag == psc_tag(addr, l))
+			pe->tag = PSC_INVALID;
+	}
 	tlb->flush_one++;
 }
 
@@ -65,5 +82,25 @@ void flush_tlb_ctx_range(mm_context_t *ctx, unsigned long start, unsigned long e
 		if (!local)
 			count_vm_event(pgdat, NR_TLB_REMOTE_FLUSH);
 		local = false;
+	}
+}
+
+/**
+ * flush_tlb_ctx_pgtables - empty the paging-structure caches of every CPU context in
+ * ctx->cpumask, so that no walk goes through a table about to be freed. Leaf translations
+ * are not touched: the entries they came from were cleared and flushed before their table
+ * could be freed.
+ * Context: the caller has cleared the upper-level entries and not yet freed the tables.
+ */
+void flush_tlb_ctx_pgtables(mm_context_t *ctx)
+{
+	unsigned long mask = ctx->cpumask;
+
+	while (mask) {
+		struct mmu_cpu *cpu = ctx->cpus[__builtin_ctzl(mask)];
+
+		mask &= mask - 1;
+		if (cpu)
+			psc_flush_all(&cpu->tlb);
 	}
 }

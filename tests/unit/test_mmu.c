@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The software MMU and its TLB: translation, accessed/dirty bits, access-kind checks, faults
- * and the handler's retry, byte copies across pages, protection keys, and stale-TLB tests
- * that prove every change of a present entry reaches every CPU context caching it.
+ * and the handler's retry, byte copies across pages, protection keys, stale-TLB tests that
+ * prove every change of a present entry reaches every CPU context caching it, and tests that
+ * no paging-structure cache entry outlives the table it points into.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -373,6 +374,166 @@ static void test_zero_page_never_written(void **state)
 	assert_int_equal(page_ref_count(e->pgdat.zero_page), 1);
 }
 
+/*
+ * The paging-structure caches. A walk near a recent one starts below the levels it cached:
+ * two pages TLB_ENTRIES pages apart share a TLB slot and a 2 MiB PMD entry, so the second
+ * miss reads only its PTE.
+ */
+static void test_psc_skips_cached_levels(void **state)
+{
+	struct env *e = *state;
+	unsigned long a = 0x40000000, b = a + TLB_ENTRIES * PAGE_SIZE;
+	uint64_t v;
+
+	map_one(e, a, PAGE_SHARED, 0xa);
+	map_one(e, b, PAGE_SHARED, 0xb);
+	tlb_flush_all(&e->cpu->tlb);
+	assert_int_equal(mmu_load64(e->cpu, a, &v), 0);
+	assert_int_equal(e->cpu->tlb.psc_hits[PSC_PDE], 0);
+	assert_int_equal(mmu_load64(e->cpu, b, &v), 0);
+	assert_int_equal(v, 0xb);
+	assert_int_equal(e->cpu->tlb.psc_hits[PSC_PDE], 1);
+	/* INVLPG drops the entries that translate its address, at every level. */
+	tlb_flush_one(&e->cpu->tlb, a);
+	for (int l = 0; l < PSC_LEVELS; l++)
+		assert_int_equal(psc_slot(&e->cpu->tlb, a, l)->tag, PSC_INVALID);
+	assert_int_equal(mmu_load64(e->cpu, b, &v), 0);
+	assert_int_equal(e->cpu->tlb.psc_hits[PSC_PDE], 1);
+	assert_int_equal(e->cpu->tlb.psc_hits[PSC_PDPTE] + e->cpu->tlb.psc_hits[PSC_PML4E], 0);
+}
+
+/* The frame of the table at @level that translates @va (PT_PTE: the PTE table). */
+static unsigned long table_pfn(struct env *e, unsigned long va, int level)
+{
+	pte_t *table = e->ctx.pgd;
+
+	for (int l = PT_PGD; l > level; l--)
+		table = (pte_t *)(e->pgdat.ram + (table[pt_index(va, l)] & PTE_PFN_MASK));
+	return (unsigned long)(((unsigned char *)table - e->pgdat.ram) >> PAGE_SHIFT);
+}
+
+/*
+ * Takes the frames @pfn[0..2] (a freed PTE, PMD and PUD table) back from the allocator and
+ * turns them into traps: every entry of the PUD trap leads to the PMD trap, every entry of
+ * that to the PTE trap, and every entry of that maps @bait. A walk through a stale cached
+ * entry of any level ends on @bait.
+ */
+static void plant_traps(struct env *e, const unsigned long pfn[3], struct page *bait,
+			struct page *traps[3])
+{
+	unsigned long nr = 0, found = 0;
+	struct page **held = calloc(e->pgdat.nr_frames, sizeof(*held));
+
+	assert_non_null(held);
+	while (found < 3) {
+		struct page *p = alloc_pages(&e->pgdat, 0);
+
+		assert_non_null(p); /* the freed tables must come back */
+		for (int i = 0; i < 3; i++)
+			if (page_to_pfn(&e->pgdat, p) == pfn[i]) {
+				traps[i] = p;
+				found++;
+				p = NULL;
+			}
+		if (p)
+			held[nr++] = p;
+	}
+	while (nr)
+		__free_pages(&e->pgdat, held[--nr], 0);
+	free(held);
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		((pte_t *)page_address(&e->pgdat, traps[0]))[i] =
+			pfn_pte(page_to_pfn(&e->pgdat, bait), PAGE_SHARED);
+		((pte_t *)page_address(&e->pgdat, traps[1]))[i] = pfn_pte(pfn[0], _PAGE_TABLE);
+		((pte_t *)page_address(&e->pgdat, traps[2]))[i] = pfn_pte(pfn[1], _PAGE_TABLE);
+	}
+}
+
+/*
+ * munmap frees page tables: no CPU context may walk through them afterwards. The walk that
+ * caches the upper levels finds no leaf, so unmapping clears no present entry and flushes no
+ * page; only the flush that comes with freeing the tables can drop those cached entries. The
+ * freed tables are then refilled with entries leading to the old page, on both CPUs' behalf.
+ */
+static void test_psc_stale_after_table_free(void **state)
+{
+	struct env *e = *state;
+	unsigned long va = 0x7e0000200000UL, pfn[3];
+	struct page *old, *traps[3];
+	uint64_t v;
+
+	mmu_switch_context(e->cpu1, &e->ctx);
+	old = map_one(e, va, PAGE_SHARED, 0x1111);
+	get_page(old); /* the bait stays a valid frame */
+	for (int i = 0; i < 3; i++)
+		pfn[i] = table_pfn(e, va, PT_PTE + i);
+	/* Zap the page but keep its tables (they reach past floor and ceiling). */
+	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, va, va + PAGE_SIZE);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
+	assert_int_equal(mmu_load64(e->cpu1, va, &v), -EFAULT);
+	assert_int_equal(psc_slot(&e->cpu->tlb, va, PSC_PDE)->tag, psc_tag(va, PSC_PDE));
+	assert_int_equal(psc_slot(&e->cpu1->tlb, va, PSC_PDE)->tag, psc_tag(va, PSC_PDE));
+	unsigned long flush_one = e->cpu->tlb.flush_one;
+	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, 0, 0); /* frees the PTE, PMD and PUD tables */
+	assert_int_equal(e->cpu->tlb.flush_one, flush_one);
+	assert_int_equal(e->ctx.pgtables_bytes, 0);
+	plant_traps(e, pfn, old, traps);
+	map_one(e, va, PAGE_SHARED, 0x2222);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
+	assert_int_equal(v, 0x2222);
+	assert_int_equal(mmu_load64(e->cpu1, va, &v), 0);
+	assert_int_equal(v, 0x2222);
+	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, 0, 0);
+	for (int i = 0; i < 3; i++)
+		__free_pages(&e->pgdat, traps[i], 0);
+	put_page(&e->pgdat, old);
+}
+
+/*
+ * mprotect changes leaves only: the cached upper levels grant everything, and the leaf,
+ * read on every walk, decides.
+ */
+static void test_psc_protect_reads_leaf(void **state)
+{
+	struct env *e = *state;
+	unsigned long va = 0x7e0000400000UL, other = va + TLB_ENTRIES * PAGE_SIZE;
+	uint64_t v;
+
+	map_one(e, va, PAGE_SHARED, 1);
+	map_one(e, other, PAGE_SHARED, 2);
+	assert_int_equal(mmu_store64(e->cpu, va, 3), 0);
+	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_READONLY);
+	assert_int_equal(mmu_load64(e->cpu, other, &v), 0); /* refills the PDE cache entry */
+	unsigned long hits = e->cpu->tlb.psc_hits[PSC_PDE];
+	assert_int_equal(mmu_store64(e->cpu, va, 4), -EFAULT);
+	assert_true(e->cpu->last_fault.error_code & X86_PF_PROT);
+	assert_int_equal(e->cpu->tlb.psc_hits[PSC_PDE], hits + 1);
+	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_NONE);
+	assert_int_equal(mmu_load64(e->cpu, other, &v), 0);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
+	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_SHARED);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
+	assert_int_equal(v, 3);
+}
+
+/* Another address space on the same CPU (a CR3 write) starts with empty caches. */
+static void test_psc_switch_context(void **state)
+{
+	struct env *e = *state;
+	mm_context_t other = {};
+	unsigned long va = 0x7e0000600000UL;
+	uint64_t v;
+
+	assert_int_equal(init_new_context(&other, &e->pgdat, e->cpus), 0);
+	map_one(e, va, PAGE_SHARED, 0x11);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
+	mmu_switch_context(e->cpu, &other);
+	assert_int_equal(psc_slot(&e->cpu->tlb, va, PSC_PDE)->tag, PSC_INVALID);
+	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
+	mmu_switch_context(e->cpu, &e->ctx);
+	destroy_context(&other);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -390,6 +551,10 @@ int main(void)
 		T(test_fault_handler_retry),
 		T(test_protection_keys),
 		T(test_zero_page_never_written),
+		T(test_psc_skips_cached_levels),
+		T(test_psc_stale_after_table_free),
+		T(test_psc_protect_reads_leaf),
+		T(test_psc_switch_context),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
