@@ -135,8 +135,8 @@ bench-replay-10m: release
 	@echo "results: $(BUILD)/bench/results.jsonl"
 
 # libFuzzer run of the scenario parser (clang), seeded with the recordings, the strace logs of
-# tests/data/strace and fuzz/seeds. New crashers land
-# in fuzz/crashers, which make check replays. FUZZ_TIME seconds (default 60).
+# tests/data/strace and fuzz/seeds. New crashers land in fuzz/crashers (crash-*, leak-*, oom-*,
+# timeout-*), which make check replays with the seeds. FUZZ_TIME seconds (default 60).
 FUZZ_TIME ?= 60
 fuzz:
 	@command -v clang >/dev/null || sudo apt-get install -y -qq clang
@@ -144,9 +144,10 @@ fuzz:
 	for f in tests/data/recordings/*/trace.strace; do cp $$f $(BUILD)/fuzz/corpus/$$(basename $$(dirname $$f)).strace; done; \
 	cp tests/data/strace/*.strace tests/data/strace/sh-pipe-ff.* fuzz/seeds/* $(BUILD)/fuzz/corpus/
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Itools/mmlab -Iinclude \
-		fuzz/fuzz_scenario.c tools/mmlab/sbuf.c tools/mmlab/strace_flags.c tools/mmlab/scenario.c \
-		tools/mmlab/scenario_value.c \
-		tools/mmlab/scenario_eval.c tools/mmlab/scenario_fmt.c -o $(BUILD)/fuzz/fuzz_scenario
+		fuzz/fuzz_scenario.c tools/mmlab/sbuf.c tools/mmlab/strace_flags.c \
+		tools/mmlab/scenario_arena.c tools/mmlab/scenario.c tools/mmlab/scenario_value.c \
+		tools/mmlab/scenario_eval.c tools/mmlab/scenario_load.c tools/mmlab/scenario_fmt.c \
+		-o $(BUILD)/fuzz/fuzz_scenario
 	$(BUILD)/fuzz/fuzz_scenario -max_total_time=$(FUZZ_TIME) -artifact_prefix=fuzz/crashers/ \
 		$(BUILD)/fuzz/corpus
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Runs the fuzz target over every file given (the kept crashers), for ctest. */
+/* Runs the fuzz target over every file given (the kept crashers and the seeds), for ctest. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -196,6 +196,26 @@ MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
  * entries fail with EIO, the rest with ENODEV.
  */
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags);
+/*
+ * A regular file or directory as another machine had it (a recorded log's "# file:" line): its
+ * identity stands in for the host's file at the same path.
+ */
+struct mmlab_file_id {
+	uint64_t dev;			/* st_dev: makedev(major, minor) */
+	uint64_t ino;			/* st_ino */
+	uint64_t size;			/* st_size, bytes */
+	uint32_t mode;			/* st_mode: S_IFREG or S_IFDIR, and the permission bits */
+};
+/*
+ * mmlab_open for a file known by @id: the host's file at @path is opened only when it is that
+ * file (same device and inode), else mappings of the fd show @id's device and inode, a page at
+ * or beyond @id's size is past the end, and no byte of it can be read (SIGBUS, as any regular
+ * file's page until the page cache exists); a directory opens only for reading (-EISDIR) and
+ * has no mmap (-ENODEV). Permission bits are not checked: the log's machine opened it. The fd,
+ * or -errno (-EINVAL: @id is neither a regular file's nor a directory's).
+ */
+MMLAB_EXPORT int mmlab_open_id(struct mmlab_task *t, const char *path, int flags,
+			       const struct mmlab_file_id *id);
 MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd);
 
 /* Each returns 0 or -errno; the address results go through @out. */

@@ -15,8 +15,10 @@ else
 fi
 # strace: the record_vs_strace test compares mmlab record with it.
 command -v strace >/dev/null 2>&1 || need="$need strace"
-# python3: tests/layout/aslr.sh's statistics and tests/record/strace_diff.py.
+# python3: tests/record/strace_diff.py (the record_vs_strace test).
 command -v python3 >/dev/null 2>&1 || need="$need python3"
+# time: /usr/bin/time gives the cli_run_memory test mmlab run's peak RSS.
+[ -x /usr/bin/time ] || need="$need time"
 # `ensure-deps.sh bench`: also the kernel source, for bench_maple's Linux maple tree baseline.
 if [ "$1" = bench ] && ! ls /usr/src/linux-source-*.tar.xz >/dev/null 2>&1; then
 	need="$need linux-source-6.12 xz-utils"

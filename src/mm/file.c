@@ -143,6 +143,7 @@ struct file *file_alloc(int fd, const char *path, int flags, const struct stat *
 	}
 	f->f_count = 1;
 	f->host_fd = fd;
+	f->i_size = -1;
 	f->f_flags = (unsigned int)flags;
 	f->f_mmap = f_mmap;
 	if (!(flags & O_PATH)) {
@@ -251,22 +252,76 @@ struct file *file_open(const char *path, int flags)
 	return f;
 }
 
+/**
+ * file_open_same - the host's file at @path, opened as file_open() opens it, when it is still
+ * the file @id names (same device and inode): a log or snapshot of another machine names files
+ * by identity.
+ * Context: any.
+ * Return: the file, NULL when the host has another file there (or none), or an ERR_PTR.
+ */
+struct file *file_open_same(const char *path, int flags, const struct stat *id)
+{
+	struct stat st;
+
+	if (stat(path, &st) || st.st_dev != id->st_dev || st.st_ino != id->st_ino)
+		return NULL;
+	return file_open(path, flags);
+}
+
+/* Puts @f into the lowest free slot of @t's fd table: the fd, or -EMFILE (@f is dropped). */
+static int fd_install(struct mmlab_task *t, struct file *f)
+{
+	int i;
+
+	for (i = 0; i < MMLAB_NR_FDS && t->fds[i]; i++)
+		;
+	if (i == MMLAB_NR_FDS) {
+		fput(f);
+		return -EMFILE;
+	}
+	t->fds[i] = f;
+	return i;
+}
+
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags)
 {
 	struct file *f;
-	int i;
 
 	if (!t || !path)
 		return -EINVAL;
-	for (i = 0; i < MMLAB_NR_FDS && t->fds[i]; i++)
-		;
-	if (i == MMLAB_NR_FDS)
-		return -EMFILE;
 	f = file_open(path, flags);
 	if (IS_ERR(f))
 		return (int)PTR_ERR(f);
-	t->fds[i] = f;
-	return i;
+	return fd_install(t, f);
+}
+
+MMLAB_EXPORT int mmlab_open_id(struct mmlab_task *t, const char *path, int flags,
+			       const struct mmlab_file_id *id)
+{
+	struct stat st;
+	struct file *f;
+
+	if (!t || !path || !id || (!S_ISREG(id->mode) && !S_ISDIR(id->mode)))
+		return -EINVAL;
+	st = (struct stat){ .st_dev = (dev_t)id->dev, .st_ino = (ino_t)id->ino,
+			    .st_mode = (mode_t)id->mode, .st_size = (off_t)id->size };
+	f = file_open_same(path, flags, &st);
+	if (!f && S_ISDIR(st.st_mode) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
+		return -EISDIR;
+	if (!f && S_ISREG(st.st_mode) && (flags & O_DIRECTORY))
+		return -ENOTDIR;
+	if (!f) {
+		/* another machine's file: mappings show its identity; it cannot be read */
+		f = file_alloc(-1, path, flags, &st,
+			       S_ISREG(st.st_mode) ? FILE_MMAP_PAGECACHE : FILE_MMAP_NONE);
+		if (!f)
+			return -ENOMEM;
+		f->i_size = st.st_size;
+		f->noexec = false;	/* the identity says nothing of the mount: take it exec */
+	}
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	return fd_install(t, f);
 }
 
 MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)

@@ -14,5 +14,6 @@
 struct file *file_alloc(int fd, const char *path, int flags, const struct stat *st,
 			enum file_mmap_kind f_mmap);
 struct file *file_open(const char *path, int flags);
+struct file *file_open_same(const char *path, int flags, const struct stat *id);
 
 #endif /* MMLAB_MM_FILE_H */

@@ -71,6 +71,7 @@ static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
 {
 	struct file *f = vma->vm_file;
 	pgoff_t last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT);
+	long long size = f->i_size;	/* -1: unknown, never beyond the end */
 	struct stat st;
 
 	/* The fault on a guard marker would be SIGSEGV before any page-cache lookup. */
@@ -83,8 +84,9 @@ static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
 	 */
 	if (write && anon_vma_prepare(vma))
 		return -ENOMEM;
-	if (f->regular && f->host_fd >= 0 && !fstat(f->host_fd, &st) &&
-	    last > (unsigned long)(st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT)
+	if (f->i_size < 0 && f->host_fd >= 0 && !fstat(f->host_fd, &st))
+		size = st.st_size;
+	if (f->regular && size >= 0 && last > (unsigned long)(size + PAGE_SIZE - 1) >> PAGE_SHIFT)
 		return -EFAULT;
 	return (long)((end - start) >> PAGE_SHIFT);
 }

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Advice and locking on ranges of VMAs: madvise(2) and process_madvise(2) (mm/madvise.c),
- * mlock(2) and friends (mm/mlock.c), msync(2) (mm/msync.c) and prctl(PR_SET_VMA,
- * PR_SET_VMA_ANON_NAME). A sealed VMA refuses discarding advice (mseal.c). The advice
- * that only changes VMA flags is exact; the advice that acts on pages is validated per VMA as
- * the kernel does, then memory.c does what it does to pages: DONTNEED zaps, FREE makes pages
- * lazily freeable, POPULATE_* faults them in, GUARD_INSTALL/REMOVE set and clear guard
- * markers. COLD, PAGEOUT and WILLNEED have nothing to act on without swap; COLLAPSE gets the
- * kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block with no
- * writable page) but leaves the pages small: mmlab has no transparent huge pages.
+ * Advice on ranges of VMAs: madvise(2) and process_madvise(2) (mm/madvise.c), and
+ * prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME), which names anonymous VMAs through the same walk.
+ * Each advice is a row of one table: the flags it changes or the page work it does, the VMAs
+ * it refuses, whether it discards contents (a seal refuses that on read-only anonymous
+ * memory, mseal.c) and whether another process may give it. The advice that only changes VMA
+ * flags is exact; the advice that acts on pages is checked per VMA as the kernel checks it,
+ * then memory.c acts on the pages the range has faulted in: DONTNEED zaps them, FREE makes
+ * them lazily freeable, POPULATE_* faults the rest in, GUARD_INSTALL/REMOVE set and clear
+ * guard markers. COLD, PAGEOUT and WILLNEED have nothing to act on without swap; COLLAPSE
+ * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
+ * with no writable page) but leaves the pages small: mmlab has no transparent huge pages.
  * The advice set is Linux 6.18's as the host kernel builds it: with KSM and THP, without
  * CONFIG_MEMORY_FAILURE, so MADV_HWPOISON and MADV_SOFT_OFFLINE are EINVAL like unknown values.
- * Locking sets VM_LOCKED/VM_LOCKONFAULT and locked_vm and faults the pages in.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
@@ -44,116 +45,52 @@
 #define MADV_GUARD_INSTALL 102
 #define MADV_GUARD_REMOVE 103
 #endif
-#ifndef MLOCK_ONFAULT
-#define MLOCK_ONFAULT 0x01
-#endif
-#ifndef MCL_ONFAULT
-#define MCL_ONFAULT 4
-#endif
 
-static bool madvise_behavior_valid(int behavior)
+/* Where the advice walks: the task it acts for and the advice, or the name to give. */
+struct madvise_req {
+	struct task *tsk;
+	int behavior;			/* MADV_*; unused by PR_SET_VMA_ANON_NAME */
+	struct anon_vma_name *anon_name; /* The new name; unused by madvise */
+};
+
+/* Gives [start, end) of @vma new flags and name (madvise_update_vma); w->prev covers it after. */
+static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, vm_flags_t new_flags,
+			      struct anon_vma_name *anon_name)
 {
-	switch (behavior) {
-	case MADV_DOFORK: case MADV_DONTFORK: case MADV_NORMAL: case MADV_SEQUENTIAL:
-	case MADV_RANDOM: case MADV_REMOVE: case MADV_WILLNEED: case MADV_DONTNEED:
-	case MADV_DONTNEED_LOCKED: case MADV_FREE: case MADV_COLD: case MADV_PAGEOUT:
-	case MADV_POPULATE_READ: case MADV_POPULATE_WRITE: case MADV_MERGEABLE:
-	case MADV_UNMERGEABLE: case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_COLLAPSE:
-	case MADV_DONTDUMP: case MADV_DODUMP: case MADV_WIPEONFORK: case MADV_KEEPONFORK:
-	case MADV_GUARD_INSTALL: case MADV_GUARD_REMOVE:
-		return true;
-	/* MADV_HWPOISON and MADV_SOFT_OFFLINE exist only with CONFIG_MEMORY_FAILURE. */
-	default:
-		return false;
-	}
-}
+	struct vm_area_struct *res = vma;
 
-typedef int (*madvise_visit_t)(struct task *tsk, struct vm_area_struct *vma,
-			       struct vm_area_struct **prev, unsigned long start,
-			       unsigned long end, unsigned long arg);
-
-/*
- * Visits each VMA piece of [start, end). Holes are skipped but remembered: the result is then
- * -ENOMEM even though the VMAs around them were changed (madvise_walk_vmas).
- */
-static int madvise_walk_vmas(struct task *tsk, unsigned long start, unsigned long end,
-			     unsigned long arg, madvise_visit_t visit)
-{
-	struct mm_struct *mm = tsk->mm;
-	struct vm_area_struct *vma, *prev;
-	int unmapped_error = 0, error;
-
-	vma = find_vma_prev(mm, start, &prev);
-	if (vma && start > vma->vm_start)
-		prev = vma;
-	for (;;) {
-		unsigned long tmp;
-
-		if (!vma)
-			return -ENOMEM;
-		if (start < vma->vm_start) {
-			unmapped_error = -ENOMEM;
-			start = vma->vm_start;
-			if (start >= end)
-				break;
+	/* Only a real change splits or merges; else the piece stays part of @vma. */
+	if (new_flags != vma->vm_flags || !anon_vma_name_eq(vma->anon_name, anon_name)) {
+		res = vma_modify_flags_name(w->mm, w->prev, vma, start, end, new_flags, anon_name);
+		if (IS_ERR(res))
+			return (int)PTR_ERR(res);
+		res->vm_flags = new_flags | (res->vm_flags & VM_STICKY); /* a merge may add them */
+		res->vm_page_prot = vm_get_page_prot(new_flags);
+		/* Regular files keep no name (replace_anon_vma_name: anonymous and shmem only). */
+		if (res->anon_name != anon_name && (!res->vm_file || !res->vm_file->regular)) {
+			if (anon_name)
+				anon_vma_name_get(anon_name);
+			anon_vma_name_put(res->anon_name);
+			res->anon_name = anon_name;
 		}
-		tmp = min(vma->vm_end, end);
-		error = visit(tsk, vma, &prev, start, tmp, arg);
-		if (error)
-			return error;
-		start = tmp;
-		if (prev && start < prev->vm_end)
-			start = prev->vm_end;
-		if (start >= end)
-			break;
-		vma = find_vma(mm, prev ? prev->vm_end : start);
+		w->mm->vma_seq++;
 	}
-	return unmapped_error;
-}
-
-/* Gives [start, end) of @vma new flags and name, merging or splitting (madvise_update_vma). */
-static int madvise_update_vma(struct task *tsk, struct vm_area_struct *vma,
-			      struct vm_area_struct **prev, unsigned long start, unsigned long end,
-			      vm_flags_t new_flags, struct anon_vma_name *anon_name)
-{
-	struct mm_struct *mm = tsk->mm;
-
-	if (new_flags == vma->vm_flags && anon_vma_name_eq(vma->anon_name, anon_name)) {
-		*prev = vma;
-		return 0;
-	}
-	vma = vma_modify_flags_name(mm, *prev, vma, start, end, new_flags, anon_name);
-	if (IS_ERR(vma))
-		return (int)PTR_ERR(vma);
-	*prev = vma;
-	vma->vm_flags = new_flags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
-	vma->vm_page_prot = vm_get_page_prot(new_flags);
-	if (vma->anon_name != anon_name && (!vma->vm_file || !vma->vm_file->regular)) {
-		if (anon_name)
-			anon_vma_name_get(anon_name);
-		anon_vma_name_put(vma->anon_name);
-		vma->anon_name = anon_name;
-	}
-	mm->vma_seq++;
+	w->prev = res;
 	return 0;
-}
-
-/* KSM's vma_ksm_compatible(): the mappings MADV_MERGEABLE silently skips. */
-static bool vma_ksm_compatible(const struct vm_area_struct *vma)
-{
-	return !(vma->vm_flags & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND |
-				  VM_HUGETLB | VM_MIXEDMAP | VM_DROPPABLE | VM_SHADOW_STACK));
 }
 
 /*
  * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE):
  * the host file for a real file, nothing to do for shmem's /dev/zero, whose pages the fault
- * layer owns.
+ * layer owns. Only a shared mapping that may write can punch (vma_is_shared_maywrite).
  */
 static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	off_t off = (off_t)((vma->vm_pgoff << PAGE_SHIFT) + (start - vma->vm_start));
 
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES;
 	if (vma->vm_file->host_fd < 0)
 		return 0;
 	if (fallocate(vma->vm_file->host_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
@@ -200,142 +137,178 @@ static int madvise_collapse(struct vm_area_struct *vma, unsigned long start, uns
 	return err;
 }
 
-static int madvise_page_advice(struct vm_area_struct *vma, int behavior, unsigned long start,
-			       unsigned long end)
+static int madvise_guard_remove(struct vm_area_struct *vma, unsigned long start,
+				unsigned long end)
 {
-	switch (behavior) {
-	case MADV_DONTNEED:
-	case MADV_DONTNEED_LOCKED:
-	case MADV_FREE:
-		if (behavior != MADV_DONTNEED_LOCKED && (vma->vm_flags & VM_LOCKED))
-			return -EINVAL;
-		if (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB))
-			return -EINVAL;
-		if (behavior == MADV_FREE && !vma_is_anonymous(vma))
-			return -EINVAL;
-		return 0;
-	case MADV_COLD:
-	case MADV_PAGEOUT:
-		/* can_madv_lru_vma(): locked, PFN and hugetlb pages are not on the LRU */
-		if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
-			return -EINVAL;
-		return 0;
-	case MADV_WILLNEED:
-		/* swap-in for anonymous and shmem memory, readahead for files: never refused */
-		return 0;
-	case MADV_REMOVE:
-		if (vma->vm_flags & VM_LOCKED)
-			return -EINVAL;
-		if (!vma->vm_file)
-			return -EINVAL;
-		/* vma_is_shared_maywrite() */
-		if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
-			return -EACCES;
-		return madvise_remove(vma, start, end);
-	case MADV_POPULATE_READ:
-	case MADV_POPULATE_WRITE:
-		if (vma->vm_flags & (VM_IO | VM_PFNMAP))
-			return -EINVAL;
-		return 0;
-	case MADV_GUARD_INSTALL:
-		/* is_valid_guard_vma(): a locked range would have to be zapped */
-		if (vma->vm_flags & (VM_SPECIAL | VM_HUGETLB | VM_LOCKED))
-			return -EINVAL;
-		return guard_install_range(vma, start, end);
-	case MADV_GUARD_REMOVE:
-		if (vma->vm_flags & (VM_SPECIAL | VM_HUGETLB))
-			return -EINVAL;
-		guard_remove_range(vma, start, end);
-		return 0;
-	case MADV_COLLAPSE:
-		return madvise_collapse(vma, start, end);
-	default:
-		return 0;
-	}
+	guard_remove_range(vma, start, end);
+	return 0;
 }
 
-static int madvise_vma_behavior(struct task *tsk, struct vm_area_struct *vma,
-				struct vm_area_struct **prev, unsigned long start,
-				unsigned long end, unsigned long arg)
+/* Refusals that a mask of VMA flags cannot say (each one EINVAL). */
+static bool vma_has_file(const struct vm_area_struct *vma)
 {
-	int behavior = (int)arg;
+	return vma->vm_file;		/* MADV_WIPEONFORK: anonymous memory only */
+}
+
+static bool vma_has_no_file(const struct vm_area_struct *vma)
+{
+	return !vma->vm_file;		/* MADV_REMOVE: nothing to punch a hole in */
+}
+
+static bool vma_not_anonymous(const struct vm_area_struct *vma)
+{
+	return !vma_is_anonymous(vma);	/* MADV_FREE: lazy freeing needs anonymous pages */
+}
+
+static bool vma_special_not_hugetlb(const struct vm_area_struct *vma)
+{
+	/* MADV_DODUMP: special mappings stay out of core dumps, hugetlb ones may go in */
+	return (vma->vm_flags & VM_SPECIAL) && !(vma->vm_flags & VM_HUGETLB);
+}
+
+enum madvise_kind {
+	MADV_KIND_INVALID,		/* Unknown to this kernel build: EINVAL */
+	MADV_KIND_FLAGS,		/* Changes vm_flags only, splitting and merging */
+	MADV_KIND_PAGES,		/* Acts on the range's pages; the VMA stays as it is */
+};
+
+/* One advice: what it does and to which VMAs, as data rather than a switch. */
+struct madvise_desc {
+	enum madvise_kind kind;
+	vm_flags_t set, clear;		/* FLAGS: new vm_flags = (old & ~clear) | set */
+	vm_flags_t inert_on;		/* FLAGS: VMA flags under which it silently changes nothing */
+	vm_flags_t refuse;		/* VMA flags that make it EINVAL */
+	bool (*refuses)(const struct vm_area_struct *vma); /* Further EINVAL cases, or NULL */
+	int (*act)(struct vm_area_struct *vma, unsigned long start,
+		   unsigned long end);	/* PAGES: work done before madvise_pages(), or NULL */
+	bool discards;			/* Throws contents away: a seal may refuse it (is_discard) */
+	bool remote;			/* May be given to another process (process_madvise) */
+};
+
+/* Pages that can be neither dropped nor aged: locked, PFN-mapped or hugetlb ones. */
+#define MADV_NOT_ON_LRU (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)
+/* KSM's vma_ksm_compatible(): the mappings MADV_MERGEABLE silently skips. */
+#define VM_KSM_INCOMPATIBLE (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND |         \
+			     VM_HUGETLB | VM_MIXEDMAP | VM_DROPPABLE | VM_SHADOW_STACK)
+
+/*
+ * The advice set of Linux 6.18 as the host kernel builds it (with KSM and THP). MADV_HWPOISON
+ * and MADV_SOFT_OFFLINE exist only with CONFIG_MEMORY_FAILURE, so they stay invalid.
+ */
+static const struct madvise_desc madvise_descs[] = {
+	[MADV_NORMAL] = { MADV_KIND_FLAGS, .clear = VM_RAND_READ | VM_SEQ_READ },
+	[MADV_RANDOM] = { MADV_KIND_FLAGS, .set = VM_RAND_READ, .clear = VM_SEQ_READ },
+	[MADV_SEQUENTIAL] = { MADV_KIND_FLAGS, .set = VM_SEQ_READ, .clear = VM_RAND_READ },
+	[MADV_DONTFORK] = { MADV_KIND_FLAGS, .set = VM_DONTCOPY, .discards = true },
+	[MADV_DOFORK] = { MADV_KIND_FLAGS, .clear = VM_DONTCOPY, .refuse = VM_IO },
+	[MADV_WIPEONFORK] = { MADV_KIND_FLAGS, .set = VM_WIPEONFORK, .refuse = VM_SHARED,
+			      .refuses = vma_has_file, .discards = true },
+	/* droppable memory is always wiped on fork */
+	[MADV_KEEPONFORK] = { MADV_KIND_FLAGS, .clear = VM_WIPEONFORK, .refuse = VM_DROPPABLE },
+	[MADV_DONTDUMP] = { MADV_KIND_FLAGS, .set = VM_DONTDUMP },
+	/* droppable memory stays out of core dumps */
+	[MADV_DODUMP] = { MADV_KIND_FLAGS, .clear = VM_DONTDUMP, .refuse = VM_DROPPABLE,
+			  .refuses = vma_special_not_hugetlb },
+	[MADV_MERGEABLE] = { MADV_KIND_FLAGS, .set = VM_MERGEABLE,
+			     .inert_on = VM_KSM_INCOMPATIBLE },
+	[MADV_UNMERGEABLE] = { MADV_KIND_FLAGS, .clear = VM_MERGEABLE },
+	[MADV_HUGEPAGE] = { MADV_KIND_FLAGS, .set = VM_HUGEPAGE, .clear = VM_NOHUGEPAGE },
+	[MADV_NOHUGEPAGE] = { MADV_KIND_FLAGS, .set = VM_NOHUGEPAGE, .clear = VM_HUGEPAGE },
+
+	[MADV_DONTNEED] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .discards = true },
+	[MADV_DONTNEED_LOCKED] = { MADV_KIND_PAGES, .refuse = VM_PFNMAP | VM_HUGETLB,
+				   .discards = true },
+	[MADV_FREE] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .refuses = vma_not_anonymous,
+			.discards = true },
+	[MADV_REMOVE] = { MADV_KIND_PAGES, .refuse = VM_LOCKED, .refuses = vma_has_no_file,
+			  .act = madvise_remove, .discards = true },
+	/* swap-in for anonymous and shmem memory, readahead for files: never refused */
+	[MADV_WILLNEED] = { MADV_KIND_PAGES, .remote = true },
+	/* can_madv_lru_vma(); without swap there is nothing to age or page out */
+	[MADV_COLD] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
+	[MADV_PAGEOUT] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
+	[MADV_POPULATE_READ] = { MADV_KIND_PAGES, .refuse = VM_IO | VM_PFNMAP },
+	[MADV_POPULATE_WRITE] = { MADV_KIND_PAGES, .refuse = VM_IO | VM_PFNMAP },
+	[MADV_COLLAPSE] = { MADV_KIND_PAGES, .act = madvise_collapse, .remote = true },
+	/* is_valid_guard_vma(): installing in a locked range would have to zap it */
+	[MADV_GUARD_INSTALL] = { MADV_KIND_PAGES, .refuse = VM_SPECIAL | VM_HUGETLB | VM_LOCKED,
+				 .act = guard_install_range, .discards = true },
+	[MADV_GUARD_REMOVE] = { MADV_KIND_PAGES, .refuse = VM_SPECIAL | VM_HUGETLB,
+				.act = madvise_guard_remove },
+};
+
+/* The description of @behavior, or NULL for advice this kernel does not know. */
+static const struct madvise_desc *madvise_desc_of(int behavior)
+{
+	if (behavior < 0 || (size_t)behavior >= ARRAY_SIZE(madvise_descs) ||
+	    madvise_descs[behavior].kind == MADV_KIND_INVALID)
+		return NULL;
+	return &madvise_descs[behavior];
+}
+
+/**
+ * madvise_discards - whether @behavior throws memory contents away (mseal's is_discard).
+ * Context: any; it reads a constant table.
+ * Return: false for unknown advice too.
+ */
+bool madvise_discards(int behavior)
+{
+	const struct madvise_desc *d = madvise_desc_of(behavior);
+
+	return d && d->discards;
+}
+
+/*
+ * Visits each VMA piece of the range for madvise(2): the seal first (EPERM), then the
+ * advice's refusals (EINVAL), then either the flag change or the work on the pages.
+ */
+static int madvise_vma_behavior(struct vma_walk *w, struct vm_area_struct *vma,
+				unsigned long start, unsigned long end)
+{
+	const struct madvise_req *req = w->private;
+	const struct madvise_desc *d = &madvise_descs[req->behavior];
 	vm_flags_t new_flags = vma->vm_flags;
+	int err = 0;
 
-	if (!can_madvise_modify(vma, behavior))
+	if (!can_madvise_modify(vma, req->behavior))
 		return -EPERM;
-	switch (behavior) {
-	case MADV_NORMAL:
-		new_flags &= ~(VM_RAND_READ | VM_SEQ_READ);
-		break;
-	case MADV_SEQUENTIAL:
-		new_flags = (new_flags & ~VM_RAND_READ) | VM_SEQ_READ;
-		break;
-	case MADV_RANDOM:
-		new_flags = (new_flags & ~VM_SEQ_READ) | VM_RAND_READ;
-		break;
-	case MADV_DONTFORK:
-		new_flags |= VM_DONTCOPY;
-		break;
-	case MADV_DOFORK:
-		if (vma->vm_flags & VM_IO)
-			return -EINVAL;
-		new_flags &= ~VM_DONTCOPY;
-		break;
-	case MADV_WIPEONFORK:
-		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
-			return -EINVAL;
-		new_flags |= VM_WIPEONFORK;
-		break;
-	case MADV_KEEPONFORK:
-		if (vma->vm_flags & VM_DROPPABLE)
-			return -EINVAL;
-		new_flags &= ~VM_WIPEONFORK;
-		break;
-	case MADV_DONTDUMP:
-		new_flags |= VM_DONTDUMP;
-		break;
-	case MADV_DODUMP:
-		/* droppable memory stays out of core dumps */
-		if ((!(vma->vm_flags & VM_HUGETLB) && (new_flags & VM_SPECIAL)) ||
-		    (vma->vm_flags & VM_DROPPABLE))
-			return -EINVAL;
-		new_flags &= ~VM_DONTDUMP;
-		break;
-	case MADV_MERGEABLE:
-		if (vma_ksm_compatible(vma)) /* else silently unchanged */
-			new_flags |= VM_MERGEABLE;
-		break;
-	case MADV_UNMERGEABLE:
-		new_flags &= ~VM_MERGEABLE;
-		break;
-	case MADV_HUGEPAGE:
-		new_flags = (new_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
-		break;
-	case MADV_NOHUGEPAGE:
-		new_flags = (new_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
-		break;
-	default:
-		*prev = vma;
-		return madvise_page_advice(vma, behavior, start, end) ?:
-		       madvise_pages(tsk, vma, start, end, behavior);
+	if ((vma->vm_flags & d->refuse) || (d->refuses && d->refuses(vma)))
+		return -EINVAL;
+	if (d->kind == MADV_KIND_FLAGS) {
+		if (!(vma->vm_flags & d->inert_on))
+			new_flags = (new_flags & ~d->clear) | d->set;
+		return madvise_update_vma(w, vma, start, end, new_flags, vma->anon_name);
 	}
-	return madvise_update_vma(tsk, vma, prev, start, end, new_flags, vma->anon_name);
+	w->prev = vma;
+	if (d->act)
+		err = d->act(vma, start, end);
+	return err ?: madvise_pages(req->tsk, vma, start, end, req->behavior);
 }
 
-/* The common range checks of madvise and PR_SET_VMA_ANON_NAME; 1 means "nothing to do". */
-static int madvise_range(unsigned long start, size_t len_in, unsigned long *end)
+/*
+ * Walks [start, start + len_in) for madvise or PR_SET_VMA_ANON_NAME (madvise_walk_vmas),
+ * after the range checks both share. Holes are stepped over but remembered: the result is
+ * then -ENOMEM even though the VMAs around them were changed, unlike mlock and mprotect,
+ * which stop at the first hole.
+ */
+static int madvise_walk_vmas(struct madvise_req *req, unsigned long start, size_t len_in,
+			     int (*visit)(struct vma_walk *w, struct vm_area_struct *vma,
+					  unsigned long start, unsigned long end))
 {
-	size_t len;
+	size_t len = PAGE_ALIGN(len_in);
+	struct vma_walk w = {
+		.mm = req->tsk->mm,
+		.start = start,
+		.end = start + len,
+		.skip_gaps = true,
+		.visit = visit,
+		.private = req,
+	};
 
-	if (start & ~PAGE_MASK)
+	/* An unaligned start, a length that rounds up past 2^64, a range that wraps. */
+	if ((start & ~PAGE_MASK) || (len_in && !len) || w.end < start)
 		return -EINVAL;
-	len = PAGE_ALIGN(len_in);
-	if (len_in && !len)
-		return -EINVAL;
-	*end = start + len;
-	if (*end < start)
-		return -EINVAL;
-	return *end == start;
+	return len ? vma_walk_range(&w) : 0;
 }
 
 /**
@@ -343,38 +316,20 @@ static int madvise_range(unsigned long start, size_t len_in, unsigned long *end)
  * Context: the caller holds mmap_lock for writing.
  * Return: 0; -EINVAL (unknown advice, unaligned start, advice the VMA does not allow);
  * -ENOMEM (holes in the range: the VMAs around them were still advised); -EFAULT
- * (MADV_POPULATE_* on a guard marker or a page that cannot be faulted); -EAGAIN.
+ * (MADV_POPULATE_* on a guard marker or a page that cannot be faulted); -EPERM (discarding
+ * advice on sealed memory); -EACCES (MADV_REMOVE without shared write access); -EAGAIN.
  */
 long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior)
 {
-	unsigned long end;
-	int err;
+	struct madvise_req req = { .tsk = tsk, .behavior = behavior };
 
-	if (!madvise_behavior_valid(behavior))
+	if (!madvise_desc_of(behavior))
 		return -EINVAL;
-	err = madvise_range(start, len, &end);
-	if (err)
-		return err < 0 ? err : 0;
-	err = madvise_walk_vmas(tsk, start, end, (unsigned long)behavior, madvise_vma_behavior);
-	return err;
+	return madvise_walk_vmas(&req, start, len, madvise_vma_behavior);
 }
 
 #define UIO_MAXIOV 1024
 #define MAX_RW_COUNT (0x7fffffffUL & PAGE_MASK)	/* INT_MAX & PAGE_MASK: one call's byte cap */
-
-/* The advice one process may give another (process_madvise_remote_valid). */
-static bool process_madvise_remote_valid(int behavior)
-{
-	switch (behavior) {
-	case MADV_COLD:
-	case MADV_PAGEOUT:
-	case MADV_WILLNEED:
-	case MADV_COLLAPSE:
-		return true;
-	default:
-		return false;
-	}
-}
 
 /**
  * sys_process_madvise - process_madvise(2) of @tsk on @target's address space.
@@ -391,6 +346,7 @@ static bool process_madvise_remote_valid(int behavior)
 long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
 			 size_t vlen, int behavior, unsigned int flags)
 {
+	const struct madvise_desc *desc = madvise_desc_of(behavior);
 	unsigned long total = 0, left, done = 0;
 	size_t i = 0;
 	long ret = 0;
@@ -407,7 +363,8 @@ long sys_process_madvise(struct task *tsk, struct task *target, const struct mad
 	if (!target)
 		return -ESRCH;
 	if (target->mm != tsk->mm) {
-		if (!process_madvise_remote_valid(behavior))
+		/* only hints that destroy nothing (process_madvise_remote_valid) */
+		if (!desc || !desc->remote)
 			return -EINVAL;
 		if (!capable(tsk, CAP_SYS_NICE))
 			return -EPERM;
@@ -431,18 +388,18 @@ static bool is_valid_name_char(char ch)
 	return ch >= 32 && ch < 127 && !strchr("\\`$[]", ch);
 }
 
-static int madvise_vma_anon_name(struct task *tsk, struct vm_area_struct *vma,
-				 struct vm_area_struct **prev, unsigned long start,
-				 unsigned long end, unsigned long arg)
+/* Names each VMA piece; file mappings keep none (PR_SET_VMA_ANON_NAME). */
+static int madvise_vma_anon_name(struct vma_walk *w, struct vm_area_struct *vma,
+				 unsigned long start, unsigned long end)
 {
-	int error;
+	const struct madvise_req *req = w->private;
+	int err;
 
 	/* Only anonymous memory is named: not even /dev/zero's (vma_is_anon_shmem) */
 	if (vma->vm_file && !vma->vm_file->shmem)
 		return -EBADF;
-	error = madvise_update_vma(tsk, vma, prev, start, end, vma->vm_flags,
-				   (struct anon_vma_name *)arg);
-	return error == -ENOMEM ? -EAGAIN : error;
+	err = madvise_update_vma(w, vma, start, end, vma->vm_flags, req->anon_name);
+	return err == -ENOMEM ? -EAGAIN : err;
 }
 
 /**
@@ -453,8 +410,7 @@ static int madvise_vma_anon_name(struct task *tsk, struct vm_area_struct *vma,
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name)
 {
-	struct anon_vma_name *anon_name = NULL;
-	unsigned long end;
+	struct madvise_req req = { .tsk = tsk };
 	long err;
 
 	if (name) {
@@ -463,245 +419,11 @@ long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned lon
 		for (const char *p = name; *p; p++)
 			if (!is_valid_name_char(*p))
 				return -EINVAL;
-		anon_name = anon_vma_name_alloc(name);
-		if (!anon_name)
+		req.anon_name = anon_vma_name_alloc(name);
+		if (!req.anon_name)
 			return -ENOMEM;
 	}
-	err = madvise_range(start, len, &end);
-	if (err == 0)
-		err = madvise_walk_vmas(tsk, start, end, (unsigned long)anon_name,
-					madvise_vma_anon_name);
-	else if (err == 1)
-		err = 0;
-	anon_vma_name_put(anon_name);
+	err = madvise_walk_vmas(&req, start, len, madvise_vma_anon_name);
+	anon_vma_name_put(req.anon_name);
 	return err;
-}
-
-static bool can_do_mlock(struct task *tsk)
-{
-	return task_rlimit(tsk, RLIMIT_MEMLOCK) != 0 || capable(tsk, CAP_IPC_LOCK);
-}
-
-static int mlock_fixup(struct task *tsk, struct vm_area_struct *vma,
-		       struct vm_area_struct **prev, unsigned long start, unsigned long end,
-		       vm_flags_t newflags)
-{
-	struct mm_struct *mm = tsk->mm;
-	vm_flags_t oldflags = vma->vm_flags;
-	long nr_pages;
-
-	if (newflags == oldflags || (oldflags & (VM_SPECIAL | VM_HUGETLB | VM_DROPPABLE))) {
-		*prev = vma;
-		return 0;
-	}
-	vma = vma_modify_flags_name(mm, *prev, vma, start, end, newflags, vma->anon_name);
-	if (IS_ERR(vma)) {
-		*prev = NULL;
-		return (int)PTR_ERR(vma);
-	}
-	nr_pages = (long)((end - start) >> PAGE_SHIFT);
-	if (!(newflags & VM_LOCKED))
-		nr_pages = -nr_pages;
-	else if (oldflags & VM_LOCKED)
-		nr_pages = 0;
-	mm->locked_vm += nr_pages;
-	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY);
-	mm->vma_seq++;
-	*prev = vma;
-	return 0;
-}
-
-static int apply_vma_lock_flags(struct task *tsk, unsigned long start, size_t len,
-				vm_flags_t flags)
-{
-	struct mm_struct *mm = tsk->mm;
-	unsigned long end = start + len, nstart, tmp;
-	struct vm_area_struct *vma, *prev;
-	int error;
-
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
-	vma = vma_lookup(mm, start);
-	if (!vma)
-		return -ENOMEM;
-	prev = start > vma->vm_start ? vma : vma_prev_of(mm, vma);
-	nstart = start;
-	tmp = vma->vm_start;
-	while (vma && vma->vm_start < end) {
-		vm_flags_t newflags;
-
-		if (vma->vm_start != tmp)
-			return -ENOMEM;
-		newflags = (vma->vm_flags & ~VM_LOCKED_MASK) | flags;
-		tmp = min(vma->vm_end, end);
-		error = mlock_fixup(tsk, vma, &prev, nstart, tmp, newflags);
-		if (error)
-			return error;
-		tmp = prev->vm_end;
-		nstart = tmp;
-		vma = vma_next_of(mm, prev);
-	}
-	return tmp < end ? -ENOMEM : 0;
-}
-
-/* Pages of [start, start+len) already locked (count_mm_mlocked_page_nr). */
-static unsigned long count_mm_mlocked_page_nr(struct mm_struct *mm, unsigned long start,
-					      size_t len)
-{
-	unsigned long end = start + len, count = 0;
-	struct vm_area_struct *vma;
-
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end; vma = vma_next_of(mm, vma))
-		if (vma->vm_flags & VM_LOCKED)
-			count += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
-	return count;
-}
-
-/**
- * sys_mlock2 - mlock2(2); mlock(2) is mlock2 with flags 0.
- * Return: 0; -EINVAL (flags, wrapping range); -EPERM (RLIMIT_MEMLOCK 0 without
- * CAP_IPC_LOCK); -ENOMEM (over RLIMIT_MEMLOCK, or holes); -EAGAIN.
- */
-long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
-{
-	vm_flags_t vm_flags = VM_LOCKED;
-	unsigned long locked, lock_limit;
-	int err;
-
-	if (flags & ~MLOCK_ONFAULT)
-		return -EINVAL;
-	if (flags & MLOCK_ONFAULT)
-		vm_flags |= VM_LOCKONFAULT;
-	if (!can_do_mlock(tsk))
-		return -EPERM;
-	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
-	start &= PAGE_MASK;
-	lock_limit = task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-	locked = (len >> PAGE_SHIFT) + tsk->mm->locked_vm;
-	if (locked > lock_limit && !capable(tsk, CAP_IPC_LOCK))
-		locked -= count_mm_mlocked_page_nr(tsk->mm, start, len);
-	if (locked > lock_limit && !capable(tsk, CAP_IPC_LOCK))
-		return -ENOMEM;
-	err = apply_vma_lock_flags(tsk, start, len, vm_flags);
-	if (err || (flags & MLOCK_ONFAULT))
-		return err;
-	/*
-	 * The VMAs stay locked whatever the fault-in does; __mlock_posix_error_return(): a page
-	 * that cannot be faulted reads as ENOMEM, no memory for it as EAGAIN.
-	 */
-	err = mm_populate(tsk, start, len, false);
-	if (err == -EFAULT)
-		return -ENOMEM;
-	return err == -ENOMEM ? -EAGAIN : err;
-}
-
-long sys_munlock(struct task *tsk, unsigned long start, size_t len)
-{
-	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
-	start &= PAGE_MASK;
-	return apply_vma_lock_flags(tsk, start, len, 0);
-}
-
-static int apply_mlockall_flags(struct task *tsk, int flags)
-{
-	struct mm_struct *mm = tsk->mm;
-	struct vm_area_struct *vma, *prev = NULL;
-	vm_flags_t to_add = 0;
-
-	mm->def_flags &= ~VM_LOCKED_MASK;
-	if (flags & MCL_FUTURE) {
-		mm->def_flags |= VM_LOCKED;
-		if (flags & MCL_ONFAULT)
-			mm->def_flags |= VM_LOCKONFAULT;
-		if (!(flags & MCL_CURRENT))
-			return 0;
-	}
-	if (flags & MCL_CURRENT) {
-		to_add |= VM_LOCKED;
-		if (flags & MCL_ONFAULT)
-			to_add |= VM_LOCKONFAULT;
-	}
-	for (vma = find_vma(mm, 0); vma; vma = vma_next_of(mm, prev)) {
-		vm_flags_t newflags = (vma->vm_flags & ~VM_LOCKED_MASK) | to_add;
-
-		/* Errors are ignored, as in the kernel: mlockall locks what it can. */
-		if (mlock_fixup(tsk, vma, &prev, vma->vm_start, vma->vm_end, newflags))
-			prev = vma;
-	}
-	return 0;
-}
-
-/**
- * sys_mlockall - mlockall(2).
- * Return: 0; -EINVAL (flags); -EPERM; -ENOMEM (MCL_CURRENT over RLIMIT_MEMLOCK).
- */
-long sys_mlockall(struct task *tsk, int flags)
-{
-	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
-		return -EINVAL;
-	if (!can_do_mlock(tsk))
-		return -EPERM;
-	if ((flags & MCL_CURRENT) && !capable(tsk, CAP_IPC_LOCK) &&
-	    tsk->mm->total_vm > task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT)
-		return -ENOMEM;
-	apply_mlockall_flags(tsk, flags);
-	/* Locks what it can and faults in what it can: populate errors are ignored. */
-	if ((flags & MCL_CURRENT) && !(flags & MCL_ONFAULT))
-		mm_populate(tsk, 0, TASK_SIZE_MAX, true);
-	return 0;
-}
-
-long sys_munlockall(struct task *tsk)
-{
-	return apply_mlockall_flags(tsk, 0);
-}
-
-/**
- * sys_msync - msync(2): argument and range checks; MS_SYNC on a shared file mapping syncs the
- * host file.
- * Return: 0; -EINVAL; -ENOMEM (holes); -EBUSY (MS_INVALIDATE on locked memory).
- */
-long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags)
-{
-	struct mm_struct *mm = tsk->mm;
-	struct vm_area_struct *vma;
-	unsigned long end;
-	int unmapped_error = 0;
-
-	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
-		return -EINVAL;
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
-		return -EINVAL;
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end < start)
-		return -ENOMEM;
-	if (end == start)
-		return 0;
-	vma = find_vma(mm, start);
-	for (;;) {
-		if (!vma)
-			return -ENOMEM;
-		if (start < vma->vm_start) {
-			if (flags == MS_ASYNC)
-				return -ENOMEM;
-			start = vma->vm_start;
-			if (start >= end)
-				return -ENOMEM;
-			unmapped_error = -ENOMEM;
-		}
-		if ((flags & MS_INVALIDATE) && (vma->vm_flags & VM_LOCKED))
-			return -EBUSY;
-		if ((flags & MS_SYNC) && vma->vm_file && (vma->vm_flags & VM_SHARED) &&
-		    vma->vm_file->host_fd >= 0 && fdatasync(vma->vm_file->host_fd))
-			return -EIO;
-		start = vma->vm_end;
-		if (start >= end)
-			return unmapped_error;
-		vma = vma_next_of(mm, vma);
-	}
 }

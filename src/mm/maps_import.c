@@ -50,19 +50,18 @@ static int maps_fail(struct maps_import *mi, int err, const char *msg)
 static struct file *maps_file(const char *name, dev_t dev, unsigned long ino, bool deleted,
 			      bool shared_write)
 {
-	struct stat st;
+	struct stat id = { .st_dev = dev, .st_ino = ino, .st_mode = S_IFREG };
 	struct file *f = NULL;
 
-	if (!deleted && !stat(name, &st) && st.st_dev == dev && st.st_ino == ino) {
-		f = file_open(name, shared_write ? O_RDWR : O_RDONLY);
+	if (!deleted) {
+		f = file_open_same(name, shared_write ? O_RDWR : O_RDONLY, &id);
 		if (IS_ERR(f) && shared_write)
-			f = file_open(name, O_RDONLY);
+			f = file_open_same(name, O_RDONLY, &id);
 		if (IS_ERR(f))
 			f = NULL;
 	}
 	if (!f) {
-		st = (struct stat){ .st_dev = dev, .st_ino = ino, .st_mode = S_IFREG };
-		f = file_alloc(-1, name, O_RDONLY, &st, FILE_MMAP_PAGECACHE);
+		f = file_alloc(-1, name, O_RDONLY, &id, FILE_MMAP_PAGECACHE);
 		if (!f)
 			return NULL;
 	}

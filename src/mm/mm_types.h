@@ -129,6 +129,8 @@ struct file {
 	char *path;			/* Absolute path as /proc/pid/maps prints it */
 	dev_t dev;			/* st_dev of the host file */
 	ino_t ino;			/* st_ino of the host file */
+	long long i_size;		/* st_size of a file known by identity alone (bytes;
+					 * mmlab_open_id); -1: ask host_fd */
 	bool deleted;			/* Unlinked since: maps appends " (deleted)" */
 	bool regular;			/* S_ISREG: mmap-able with page-cache rules */
 	bool noexec;			/* On a noexec mount: PROT_EXEC is refused with EPERM */

@@ -67,9 +67,10 @@ static void mprotect_upgrade_writable(struct mm_struct *mm, struct vm_area_struc
 		flush_tlb_range(mm, u.flush_start, u.flush_end);
 }
 
+/* Gives [start, end) of @vma @newflags; *pprev becomes the VMA that covers it. */
 static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 			  struct vm_area_struct **pprev, unsigned long start, unsigned long end,
-			  vm_flags_t newflags, struct vm_area_struct **out)
+			  vm_flags_t newflags)
 {
 	struct mm_struct *mm = tsk->mm;
 	vm_flags_t oldflags = vma->vm_flags;
@@ -80,7 +81,6 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 		return -EPERM;
 	if (newflags == oldflags) {
 		*pprev = vma;
-		*out = vma;
 		return 0;
 	}
 	/* Private memory that becomes writable is charged for (VM_ACCOUNT), once. */
@@ -104,7 +104,6 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 		return (int)PTR_ERR(vma);
 	}
 	*pprev = vma;
-	*out = vma;
 	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
 	vma->vm_page_prot = vm_get_page_prot(newflags);
 	mm->vma_seq++;
@@ -125,91 +124,126 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	return 0;
 }
 
+/* What one mprotect call asks of each VMA of its range. */
+struct mprotect_req {
+	struct task *tsk;
+	unsigned long prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC; PROT_SEM is a no-op */
+	int pkey;			/* -1: keep the VMA's key (or let pkeys.c pick one) */
+};
+
+/*
+ * The flags @vma gets: the new access bits and key, everything else kept. They must stay
+ * within the VMA's VM_MAY* bits, and memory-deny-write-execute (PR_SET_MDWE) may refuse them.
+ */
+static int mprotect_vma_flags(const struct mprotect_req *req, struct vm_area_struct *vma,
+			      vm_flags_t *newflags)
+{
+	/* The key first: getting the execute-only key may write PKRU even if this fails. */
+	vm_flags_t flags = pkey_vm_flags(arch_override_mprotect_pkey(req->tsk, vma, req->prot,
+								       req->pkey));
+
+	flags |= vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK);
+	if (req->prot & PROT_READ)
+		flags |= VM_READ;
+	if (req->prot & PROT_WRITE)
+		flags |= VM_WRITE;
+	if (req->prot & PROT_EXEC)
+		flags |= VM_EXEC;
+	/* VM_MAY* sit four bits above their VM_* counterparts */
+	if (flags & ~(flags >> 4) & VM_ACCESS_FLAGS)
+		return -EACCES;
+	if (map_deny_write_exec(req->tsk->mm, vma->vm_flags, flags))
+		return -EACCES;
+	*newflags = flags;
+	return 0;
+}
+
+/* Visits one VMA piece of the range. */
+static int mprotect_vma(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+			unsigned long end)
+{
+	const struct mprotect_req *req = w->private;
+	vm_flags_t newflags;
+	int err = mprotect_vma_flags(req, vma, &newflags);
+
+	return err ?: mprotect_fixup(req->tsk, vma, &w->prev, start, end, newflags);
+}
+
+/*
+ * The checks made before any VMA is looked at, in the kernel's order (it shows, as their
+ * errors differ). Return: 1 when the length is 0 (nothing to do), 0 with *end set, or -errno.
+ */
+static int mprotect_check_args(struct mm_struct *mm, unsigned long start, size_t len,
+			       unsigned long prot, int pkey, unsigned long *end)
+{
+	const unsigned long grows = PROT_GROWSDOWN | PROT_GROWSUP;
+
+	/* both directions at once, or an unaligned start */
+	if ((prot & grows) == grows || (start & ~PAGE_MASK))
+		return -EINVAL;
+	if (!len)
+		return 1;
+	*end = start + PAGE_ALIGN(len);
+	if (*end <= start)
+		return -ENOMEM;
+	if (prot & ~(grows | PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	/* a key userspace did not allocate */
+	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Where the change begins. With PROT_GROWSDOWN, at the start of the stack VMA the range
+ * begins in, so a stack that grew down since is changed whole; otherwise the range must
+ * begin inside a VMA. x86 has no VM_GROWSUP: PROT_GROWSUP on mapped memory is EINVAL.
+ */
+static int mprotect_range_start(struct mm_struct *mm, unsigned long *start, unsigned long end,
+				unsigned long grows)
+{
+	struct vm_area_struct *vma = find_vma_intersection(mm, *start, end);
+
+	if (!vma)
+		return -ENOMEM;
+	if (!(grows & PROT_GROWSDOWN)) {
+		if (vma->vm_start > *start)
+			return -ENOMEM;
+		return grows ? -EINVAL : 0;
+	}
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		return -EINVAL;
+	*start = vma->vm_start;
+	return 0;
+}
+
 /**
  * do_mprotect_pkey - mprotect(2), and pkey_mprotect(2) when @pkey is not -1.
  * Context: the caller holds mmap_lock for writing.
  * Return: 0; -EINVAL (unaligned start, unknown bits, PROT_GROWSDOWN on a VMA without
  * VM_GROWSDOWN, a @pkey that is not allocated); -ENOMEM (a hole in the range, or the
- * map-count limit); -EACCES (beyond VM_MAY*).
+ * map-count limit); -EACCES (beyond VM_MAY*); -EPERM (a sealed VMA).
  */
 long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
 		      int pkey)
 {
-	struct mm_struct *mm = tsk->mm;
-	unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
-	unsigned long end, nstart, tmp;
-	struct vm_area_struct *vma, *prev;
-	int error;
+	struct mprotect_req req = {
+		.tsk = tsk,
+		.prot = prot & ~(PROT_GROWSDOWN | PROT_GROWSUP),
+		.pkey = pkey,
+	};
+	struct vma_walk w = { .mm = tsk->mm, .visit = mprotect_vma, .private = &req };
+	int err;
 
-	prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
-	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
-		return -EINVAL;
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if (!len)
-		return 0;
-	len = PAGE_ALIGN(len);
-	end = start + len;
-	if (end <= start)
-		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
-		return -EINVAL;
-	if (pkey != -1 && !mm_pkey_is_allocated(mm, pkey))
-		return -EINVAL;
-
-	vma = find_vma_intersection(mm, start, end);
-	if (!vma)
-		return -ENOMEM;
-	if (grows & PROT_GROWSDOWN) {
-		start = vma->vm_start;
-		if (!(vma->vm_flags & VM_GROWSDOWN))
-			return -EINVAL;
-	} else {
-		if (vma->vm_start > start)
-			return -ENOMEM;
-		if (grows & PROT_GROWSUP)
-			return -EINVAL; /* x86 has no VM_GROWSUP */
-	}
-	prev = vma_prev_of(mm, vma);
-	if (start > vma->vm_start)
-		prev = vma;
-
-	nstart = start;
-	tmp = vma->vm_start;
-	error = 0;
-	while (vma && vma->vm_start < end) {
-		vm_flags_t newflags;
-		struct vm_area_struct *done = NULL; /* set on success; -O3 cannot see it */
-
-		if (vma->vm_start != tmp) {
-			error = -ENOMEM;
-			break;
-		}
-		/* The key first: getting the execute-only key may write PKRU even if this fails. */
-		newflags = pkey_vm_flags(arch_override_mprotect_pkey(tsk, vma, prot, pkey));
-		newflags |= (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
-			    (prot & PROT_EXEC ? VM_EXEC : 0);
-		newflags |= vma->vm_flags & ~(VM_ACCESS_FLAGS | VM_PKEY_MASK);
-		/* VM_MAY* sit four bits above their VM_* counterparts */
-		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS) {
-			error = -EACCES;
-			break;
-		}
-		if (map_deny_write_exec(mm, vma->vm_flags, newflags)) {
-			error = -EACCES; /* PR_SET_MDWE */
-			break;
-		}
-		tmp = min(vma->vm_end, end);
-		error = mprotect_fixup(tsk, vma, &prev, nstart, tmp, newflags, &done);
-		if (error)
-			break;
-		tmp = done->vm_end;
-		nstart = tmp;
-		vma = vma_next_of(mm, done);
-	}
-	if (!error && tmp < end)
-		error = -ENOMEM;
-	return error;
+	err = mprotect_check_args(tsk->mm, start, len, prot, pkey, &w.end);
+	if (err)
+		return err < 0 ? err : 0;
+	err = mprotect_range_start(tsk->mm, &start, w.end, prot & (PROT_GROWSDOWN | PROT_GROWSUP));
+	if (err)
+		return err;
+	/* VMA by VMA, stopping at the first hole or refusal; what was changed stays changed. */
+	w.start = start;
+	return vma_walk_range(&w);
 }
 
 /**

@@ -17,30 +17,6 @@
 
 #include <sys/mman.h>
 
-#ifndef MADV_DONTNEED_LOCKED
-#define MADV_DONTNEED_LOCKED 24
-#endif
-#ifndef MADV_GUARD_INSTALL
-#define MADV_GUARD_INSTALL 102
-#endif
-
-/* Advice that throws contents away (is_discard): what a seal protects read-only memory from. */
-static bool madvise_is_discard(int behavior)
-{
-	switch (behavior) {
-	case MADV_FREE:
-	case MADV_DONTNEED:
-	case MADV_DONTNEED_LOCKED:
-	case MADV_REMOVE:
-	case MADV_DONTFORK:
-	case MADV_WIPEONFORK:
-	case MADV_GUARD_INSTALL:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /**
  * can_madvise_modify - whether @behavior may act on @vma despite a seal: anything on an
  * unsealed VMA, advice that discards nothing, and discarding advice on file or shared
@@ -50,7 +26,7 @@ static bool madvise_is_discard(int behavior)
  */
 bool can_madvise_modify(const struct vm_area_struct *vma, int behavior)
 {
-	if (!vma_is_sealed(vma) || !madvise_is_discard(behavior))
+	if (!vma_is_sealed(vma) || !madvise_discards(behavior))
 		return true;
 	if (vma->vm_file || (vma->vm_flags & VM_SHARED))
 		return true;
@@ -58,45 +34,29 @@ bool can_madvise_modify(const struct vm_area_struct *vma, int behavior)
 	return vma->vm_flags & VM_WRITE;
 }
 
-/* Whether [start, end) has a hole (range_contains_unmapped). */
-static bool range_contains_unmapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+/* The first pass: it only looks, so that a range with a hole is left unsealed. */
+static int mseal_check_vma(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end)
 {
-	unsigned long prev_end = start;
-	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, mm, start);
-
-	for_each_vma_range(vmi, vma, end) {
-		if (vma->vm_start > prev_end)
-			return true;
-		prev_end = vma->vm_end;
-	}
-	return prev_end < end;
+	w->prev = vma;
+	return 0;
 }
 
-/* Seals each VMA piece of [start, end), merging and splitting as a flag change does. */
-static int mseal_apply(struct mm_struct *mm, unsigned long start, unsigned long end)
+/* The second pass: seals each VMA piece, merging and splitting as a flag change does. */
+static int mseal_vma(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end)
 {
-	struct vm_area_struct *vma, *prev;
-	unsigned long curr = start;
+	struct vm_area_struct *res = vma;
 
-	vma = find_vma_prev(mm, start, &prev);
-	if (start > vma->vm_start)
-		prev = vma;
-	while (vma && vma->vm_start < end) {
-		unsigned long curr_end = min(vma->vm_end, end);
-
-		if (!vma_is_sealed(vma)) {
-			vma = vma_modify_flags_name(mm, prev, vma, curr, curr_end,
-						    vma->vm_flags | VM_SEALED, vma->anon_name);
-			if (IS_ERR(vma))
-				return (int)PTR_ERR(vma);
-			vma->vm_flags |= VM_SEALED;
-			mm->vma_seq++;
-		}
-		prev = vma;
-		curr = curr_end;
-		vma = vma_next_of(mm, vma);
+	if (!vma_is_sealed(vma)) {
+		res = vma_modify_flags_name(w->mm, w->prev, vma, start, end,
+					    vma->vm_flags | VM_SEALED, vma->anon_name);
+		if (IS_ERR(res))
+			return (int)PTR_ERR(res);
+		res->vm_flags |= VM_SEALED;
+		w->mm->vma_seq++;
 	}
+	w->prev = res;
 	return 0;
 }
 
@@ -109,17 +69,24 @@ static int mseal_apply(struct mm_struct *mm, unsigned long start, unsigned long 
  */
 long sys_mseal(struct task *tsk, unsigned long start, size_t len_in, unsigned long flags)
 {
-	unsigned long end;
-	size_t len;
+	size_t len = PAGE_ALIGN(len_in);
+	struct vma_walk w = {
+		.mm = tsk->mm,
+		.start = start,
+		.end = start + len,
+		.visit = mseal_check_vma,
+	};
+	int err;
 
-	len = PAGE_ALIGN(len_in);
 	/* flags are reserved; an unaligned start, a length rounding past 2^64 or a wrap: EINVAL */
 	if (flags || (start & ~PAGE_MASK) || (len_in && !len) || start + len < start)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	end = start + len;
-	if (range_contains_unmapped(tsk->mm, start, end))
-		return -ENOMEM;
-	return mseal_apply(tsk->mm, start, end);
+	err = vma_walk_range(&w);
+	if (!err) {
+		w.visit = mseal_vma;
+		err = vma_walk_range(&w);
+	}
+	return err;
 }

@@ -25,13 +25,8 @@ long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigne
 long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
 		unsigned long new_len, unsigned long flags, unsigned long new_addr);
 
-/* madvise.c (with mlock.c's, msync.c's and the anon-name prctl) */
+/* madvise.c (with the anon-name prctl) */
 long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior);
-long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags);
-long sys_munlock(struct task *tsk, unsigned long start, size_t len);
-long sys_mlockall(struct task *tsk, int flags);
-long sys_munlockall(struct task *tsk);
-long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
 /* One range of process_madvise's iovec array. */
 struct madv_iovec {
 	unsigned long base;		/* Start of the range */
@@ -41,6 +36,15 @@ long sys_process_madvise(struct task *tsk, struct task *target, const struct mad
 			 size_t vlen, int behavior, unsigned int flags);
 long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
 			     const char *name);
+
+/* mlock.c */
+long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags);
+long sys_munlock(struct task *tsk, unsigned long start, size_t len);
+long sys_mlockall(struct task *tsk, int flags);
+long sys_munlockall(struct task *tsk);
+
+/* msync.c */
+long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
 
 /* prctl.c */
 long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long arg3,

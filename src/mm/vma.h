@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * VMAs (mm/vma.h and the VMA parts of include/linux/mm.h): the VMA tree and its iterator
- * (vma_tree.c), VMA life, split and merge with the state one merge threads through, the
- * unmap path and validate_mm (vma.c). Every call expects mmap_lock held for writing (or
+ * VMAs (mm/vma.h and the VMA parts of include/linux/mm.h): the VMA tree, its iterator and the
+ * range walk the VMA-by-VMA calls share (vma_tree.c), VMA life, split and merge with the state
+ * one merge threads through, the unmap path and validate_mm (vma.c). Every call expects mmap_lock held for writing (or
  * reading, for lookups). Mapping is mmap.h's, the system calls are syscalls.h's, and the task
  * that makes them is task.h's.
  */
@@ -90,6 +90,29 @@ static inline struct vm_area_struct *vma_prev(struct vma_iterator *vmi)
 #define for_each_vma_range(__vmi, __vma, __end)                                                    \
 	while (((__vma) = vma_find(&(__vmi), (__end))) != NULL)
 
+/*
+ * A walk over [start, end) for the calls that change a range VMA by VMA (madvise, mlock,
+ * mprotect, msync, mseal). The visitor gets one piece at a time, the part of one VMA inside
+ * the range, and may split and merge. It leaves in prev the VMA that covers the piece
+ * afterwards; the walk resumes at that VMA's end, so a piece merged into the next VMA is not
+ * visited twice:
+ *
+ *     start                                    end
+ *       |  piece 1   |  piece 2  |  gap  | piece 3 |
+ *   ....[  VMA A     |  VMA B    ]       [  VMA C  |.....]
+ */
+struct vma_walk {
+	struct mm_struct *mm;
+	unsigned long start, end;	/* The range: start page-aligned, start < end */
+	bool skip_gaps;			/* A gap is stepped over (madvise, msync) rather than
+					 * ending the walk (mlock, mprotect); -ENOMEM either way */
+	int (*visit)(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end);	/* Acts on one piece: 0 or -errno */
+	void *private;			/* The visitor's own state */
+	struct vm_area_struct *prev;	/* On entry to visit: vma_modify's prev for the piece;
+					 * on return: the VMA now covering it (never NULL) */
+};
+
 /* vma_tree.c */
 int __must_check vma_tree_init(struct mm_struct *mm);
 void vma_tree_destroy(struct mm_struct *mm);
@@ -107,6 +130,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vma_next_of(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_prev_of(struct mm_struct *mm, struct vm_area_struct *vma);
+int __must_check vma_walk_range(struct vma_walk *w);
 int vma_tree_validate(struct mm_struct *mm);
 
 /* vma.c */
@@ -152,6 +176,9 @@ static inline unsigned long vm_end_gap(const struct vm_area_struct *vma)
 {
 	return vma->vm_end;
 }
+
+/* madvise.c */
+bool madvise_discards(int behavior);
 
 /* mseal.c (mm/vma.h's can_modify_vma_madv) */
 bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);

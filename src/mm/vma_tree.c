@@ -7,6 +7,9 @@
  * split, a merge or an unmap is one store that either happens whole or fails with -ENOMEM
  * and leaves the tree as it was. Callers change a VMA's vm_start/vm_end only after the store
  * that publishes the new layout succeeded.
+ * The range walk of the calls that change VMAs range by range (vma_walk_range: madvise,
+ * mlock, msync, mprotect, mseal) lives here beside the lookups it is made of; Linux writes
+ * that loop out in each of them.
  *
  * Left out: the kernel's node preallocation (mas_preallocate), since every store here may fail
  * by itself without side effects, and RCU readers of the VMA tree (every reader holds
@@ -191,6 +194,48 @@ struct vm_area_struct *vma_prev_of(struct mm_struct *mm, struct vm_area_struct *
 	if (!vma->vm_start)
 		return NULL;
 	return mt_prev(&mm->mm_mt, vma->vm_start, 0);
+}
+
+/**
+ * vma_walk_range - call @w->visit on each piece of [@w->start, @w->end), in address order.
+ * @w: the walk (see struct vma_walk); @w->prev is set here for the first piece: the VMA
+ * itself when the range starts inside it, else the VMA before it
+ *
+ * The iterator is re-set after every piece, since the visitor may have replaced the nodes it
+ * stood on.
+ * Context: mmap_lock held for writing (for reading when the visitor changes no VMA).
+ * Return: the visitor's first error, which ends the walk; else -ENOMEM when the range has a
+ * gap (the pieces after it were visited only with @w->skip_gaps); else 0.
+ */
+int vma_walk_range(struct vma_walk *w)
+{
+	VMA_ITERATOR(vmi, w->mm, w->start);
+	unsigned long addr = w->start, piece_end;
+	struct vm_area_struct *vma;
+	bool gap = false;
+	int err;
+
+	VM_BUG_ON(w->start >= w->end || (w->start & ~PAGE_MASK));
+	while (addr < w->end) {
+		vma = vma_find(&vmi, w->end);
+		if (!vma || vma->vm_start > addr) {
+			gap = true;
+			if (!vma || !w->skip_gaps)
+				break;
+		}
+		if (addr == w->start)
+			w->prev = addr > vma->vm_start ? vma : vma_prev_of(w->mm, vma);
+		addr = max(addr, vma->vm_start);
+		piece_end = min(vma->vm_end, w->end);
+		err = w->visit(w, vma, addr, piece_end);
+		if (err)
+			return err;
+		VM_BUG_ON(!w->prev);
+		/* past a VMA the visitor merged forward beyond the piece */
+		addr = max(piece_end, w->prev->vm_end);
+		vma_iter_set(&vmi, addr);
+	}
+	return gap ? -ENOMEM : 0;
 }
 
 /**

@@ -77,7 +77,8 @@ def rename(text, names):
 
 
 def normalize(raw):
-    lines = [l for l in raw.splitlines() if l and not l.startswith('# machine:')]
+    lines = [l for l in raw.splitlines()
+             if l and not l.startswith('# machine:') and not l.startswith('# file: ')]
     if lines and lines[0].startswith('execve('):
         lines[0] = ENVP.sub('ENVP', lines[0], count=1)
     resolved, names = assign(split(lines))

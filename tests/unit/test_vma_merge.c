@@ -28,59 +28,11 @@
 #include "mmlab.h"
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm_fixture.h"
 
 #define BASE 0x100000000000UL
 #define P(n) (BASE + (unsigned long)(n) * PAGE_SIZE)
 #define RW (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
-
-struct fixture {
-	struct mmlab_machine *m;
-	struct mmlab_task *t;
-	struct mm_struct *mm;
-};
-
-static int setup(void **state)
-{
-	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20 };
-	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1 };
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	assert_int_equal(mmlab_machine_create(&mc, &f->m), 0);
-	assert_int_equal(mmlab_task_create(f->m, &tc, &f->t), 0);
-	f->mm = task_mm(f->t);
-	*state = f;
-	return 0;
-}
-
-/* The white-box tests call the VMA functions directly: they hold mmap_lock as callers must. */
-static int setup_locked(void **state)
-{
-	setup(state);
-	mmap_write_lock(((struct fixture *)*state)->mm);
-	return 0;
-}
-
-static int teardown_locked(void **state)
-{
-	struct fixture *f = *state;
-
-	mmap_write_unlock(f->mm);
-	mmlab_task_destroy(f->t);
-	mmlab_machine_destroy(f->m);
-	free(f);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	mmlab_task_destroy(f->t);
-	mmlab_machine_destroy(f->m);
-	free(f);
-	return 0;
-}
 
 /*
  * Gives @vma a reference to @av. The test's anon_vmas are static and hold one reference of
@@ -490,20 +442,15 @@ static void test_split_needs_write_lock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_merge_new, setup_locked, teardown_locked),
-		cmocka_unit_test_setup_teardown(test_merge_new_refused, setup_locked, teardown_locked),
-		cmocka_unit_test_setup_teardown(test_merge_existing, setup_locked, teardown_locked),
-		cmocka_unit_test_setup_teardown(test_split, setup_locked, teardown_locked),
-		cmocka_unit_test_setup_teardown(test_mprotect_split_merge_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mremap_next_to_source, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_munmap_many, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_split_needs_write_lock, setup, teardown),
+		mm_fixture_test_locked(test_merge_new),
+		mm_fixture_test_locked(test_merge_new_refused),
+		mm_fixture_test_locked(test_merge_existing),
+		mm_fixture_test_locked(test_split),
+		mm_fixture_test(test_mprotect_split_merge_back),
+		mm_fixture_test(test_mremap_next_to_source),
+		mm_fixture_test(test_munmap_many),
+		mm_fixture_test(test_split_needs_write_lock),
 	};
-	int ret;
 
-	rcu_register_thread();
-	ret = cmocka_run_group_tests(tests, NULL, NULL);
-	rcu_unregister_thread();
-	mt_rcu_barrier();
-	return ret;
+	return mm_fixture_run(tests);
 }

@@ -2,7 +2,8 @@
 /*
  * mmlab record -o DIR -- CMD ARGS...: runs CMD under ptrace with address randomization off and
  * writes DIR/trace.strace (a "# machine:" line describing the host, then its memory and
- * process system calls in strace -f -y syntax),
+ * process system calls in strace -f -y syntax, each regular file the initial maps show or an
+ * mmap names described by a "# file:" line: after the execve, before the first call naming it),
  * DIR/initial.maps (after the first execve) and DIR/final.maps (at the exit of the traced
  * process, before its mm is torn down), and DIR/cmd. The event loop follows strace 6.1's
  * src/strace.c: "[pid N]" prefixes while more than one task is traced, " <unfinished ...>" when
@@ -25,7 +26,10 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <limits.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +45,13 @@ struct rec_task {
 	struct rec_task *next;
 };
 
+/* A regular file a "# file:" line described: written again only when it changes. */
+struct rec_file {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+};
+
 struct recorder {
 	FILE *out;
 	const char *dir;
@@ -51,6 +62,8 @@ struct recorder {
 	size_t curcol;           /* column in the open line */
 	bool initial_written;
 	struct sbuf sb;
+	struct rec_file *files;  /* regular files a "# file:" line described */
+	unsigned int nr_files;
 };
 
 static void put(struct recorder *r, const char *s)
@@ -189,6 +202,104 @@ static bool get_info(pid_t pid, struct __ptrace_syscall_info *info)
 	return ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(*info), info) > 0;
 }
 
+/* Whether @path with @st was described already; if not, it is from now on. */
+static bool file_seen(struct recorder *r, const char *path, const struct stat *st)
+{
+	struct rec_file *nf;
+
+	for (unsigned int k = 0; k < r->nr_files; k++) {
+		struct rec_file *f = &r->files[k];
+
+		if (strcmp(f->path, path))
+			continue;
+		if (f->dev == st->st_dev && f->ino == st->st_ino)
+			return true;
+		f->dev = st->st_dev;
+		f->ino = st->st_ino;
+		return false;
+	}
+	nf = realloc(r->files, (r->nr_files + 1) * sizeof(*nf));
+	if (!nf)
+		return true;	/* no line rather than none later: run falls back to the host */
+	r->files = nf;
+	nf[r->nr_files].path = strdup(path);
+	if (!nf[r->nr_files].path)
+		return true;
+	nf[r->nr_files].dev = st->st_dev;
+	nf[r->nr_files++].ino = st->st_ino;
+	return false;
+}
+
+/* "# file: PATH dev MAJ:MIN ino N size S mode M", on a line of its own. */
+static void put_file_line(struct recorder *r, const char *path, const struct stat *st)
+{
+	if (r->printing && r->curcol) {
+		put(r, " <unfinished ...>");
+		newline(r);
+	}
+	fprintf(r->out, "# file: %s dev %u:%u ino %llu size %lld mode %o\n", path,
+		major(st->st_dev), minor(st->st_dev), (unsigned long long)st->st_ino,
+		(long long)st->st_size, (unsigned int)st->st_mode);
+}
+
+/*
+ * The recording machine's identity of the regular file an mmap's fd names, once per path and
+ * identity, on a line of its own before the call's: "# file: PATH dev MAJ:MIN ino N size S
+ * mode M" (decimal device numbers, octal mode). `mmlab run` maps that fd with this identity
+ * (run_files.c), so the log replays the same where the file differs or is missing.
+ */
+static void file_line(struct recorder *r, const struct rec_task *t)
+{
+	char link[64], path[PATH_MAX + 1];
+	int fd = (int)t->sc.args[4];
+	struct stat st;
+	ssize_t n;
+
+	if (t->sc.nr != 9 /* mmap */ || (t->sc.args[3] & MAP_ANONYMOUS) || fd < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->pid, fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0 || stat(link, &st) || !S_ISREG(st.st_mode))
+		return;
+	path[n] = '\0';
+	if (path[0] != '/' || strchr(path, '\n') || file_seen(r, path, &st))
+		return;
+	put_file_line(r, path, &st);
+}
+
+/*
+ * The files of the initial maps snapshot, after the execve line: the executable, the
+ * interpreter and whatever exec mapped, each still the file the snapshot names (same device
+ * and inode), so the log describes every regular file its maps show.
+ */
+static void snapshot_files(struct recorder *r, const char *name)
+{
+	char snap[4096], *line = NULL, path[PATH_MAX];
+	unsigned int maj, min;
+	unsigned long ino;
+	struct stat st;
+	size_t cap = 0;
+	FILE *f;
+	int n;
+
+	snprintf(snap, sizeof(snap), "%s/%s", r->dir, name);
+	f = fopen(snap, "r");
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		n = 0;
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %lu %n", &maj, &min, &ino, &n) < 3 || !n ||
+		    line[n] != '/' || sscanf(line + n, "%4095[^\n]", path) != 1)
+			continue;
+		if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_dev != makedev(maj, min) ||
+		    st.st_ino != ino || file_seen(r, path, &st))
+			continue;
+		put_file_line(r, path, &st);
+	}
+	free(line);
+	fclose(f);
+}
+
 static void syscall_entry(struct recorder *r, struct rec_task *t,
 			  const struct __ptrace_syscall_info *info)
 {
@@ -199,6 +310,7 @@ static void syscall_entry(struct recorder *r, struct rec_task *t,
 	t->traced_call = rec_syscall_traced(t->sc.nr);
 	if (!t->traced_call)
 		return;
+	file_line(r, t);
 	printleader(r, t);
 	sbuf_printf(&r->sb, "%s(", rec_syscall_name(t->sc.nr));
 	t->flags = rec_print_entry(&r->sb, &t->sc);
@@ -228,6 +340,7 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 	newline(r);
 	if (t->sc.nr == 59 && !t->sc.is_error && t->tgid == r->leader && !r->initial_written) {
 		snapshot_maps(r, t->pid, "initial.maps");
+		snapshot_files(r, "initial.maps");
 		r->initial_written = true;
 	}
 }
@@ -711,6 +824,9 @@ int cmd_record(int argc, char **argv)
 	while (r.tasks)
 		drop_task(&r, r.tasks);
 	sbuf_free(&r.sb);
+	for (unsigned int f = 0; f < r.nr_files; f++)
+		free(r.files[f].path);
+	free(r.files);
 	if (fclose(r.out))
 		return 1;
 	return ret < 0 ? 1 : ret;

@@ -30,66 +30,7 @@
 #define RUN_UNKNOWN_MAX 256	/* distinct unknown call names counted by name */
 #define RUN_RAM_MIN (64UL << 10) /* see run_set_ram() */
 
-static bool progress_shown;
 static volatile sig_atomic_t run_signal; /* SIGINT or SIGTERM received: stop reading */
-
-static void progress_clear(void)
-{
-	if (progress_shown) {
-		fputs("\r\033[K", stderr);
-		progress_shown = false;
-	}
-}
-
-/**
- * run_msg() - a message about a line: "FILE:LINE: message" on stderr.
- * @r: the runner.
- * @line: the line.
- * @fmt: printf format of the message.
- *
- * Context: single-threaded.
- */
-void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	progress_clear();
-	fprintf(stderr, "%s:%u: ", r->file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/**
- * run_msg_at() - "FILE:LINE:COL: message" on stderr.
- * @r: the runner.
- * @line: the line.
- * @col: the column.
- * @msg: the message.
- *
- * Context: single-threaded.
- */
-void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const char *msg)
-{
-	fflush(stdout);
-	progress_clear();
-	fprintf(stderr, "%s:%u:%u: %s\n", r->file, line, col, msg);
-}
-
-/**
- * run_err_at() - "FILE:LINE:COL: message" about a value of the scenario.
- * @r: the runner.
- * @v: the value.
- * @msg: the message.
- *
- * Context: single-threaded.
- */
-void run_err_at(struct runner *r, const struct sc_value *v, const char *msg)
-{
-	run_msg_at(r, v->pos.line, v->pos.col, msg);
-}
 
 static double now(void)
 {
@@ -465,6 +406,7 @@ static void process(struct runner *r, struct run_item *it)
 		struct sbuf none = SBUF_INIT;
 
 		r->file = it->src->name;
+		run_file_line(r, it->text, it->len, it->line);
 		echo_line(r, it, &none);
 		free(it);
 		return;
@@ -481,7 +423,7 @@ static void report_error(struct runner *r, struct run_src *s, const struct sc_er
 	struct sbuf sb = SBUF_INIT;
 
 	fflush(stdout);
-	progress_clear();
+	run_progress_clear();
 	sc_format_error(&sb, s->name, err);
 	fprintf(stderr, "%s\n", sbuf_str(&sb));
 	sbuf_free(&sb);
@@ -592,7 +534,7 @@ static void show_progress(struct runner *r, double start, double *last)
 	if (size && bytes <= size)
 		fprintf(stderr, ", %.0f%%, ETA %.1fs", 100.0 * (double)bytes / (double)size,
 			bytes ? (t - start) * (double)(size - bytes) / (double)bytes : 0.0);
-	progress_shown = true;
+	run_progress_shown();
 }
 
 static void run_input(struct runner *r)
@@ -618,7 +560,7 @@ static void run_input(struct runner *r)
 	if (r->transcript == RUN_TR_UNDECIDED)
 		sbuf_free(&r->pre);
 	fflush(stdout);
-	progress_clear();
+	run_progress_clear();
 }
 
 /* "START-END PERMS OFFSET MAJ:MIN INODE [PATH]", as /proc/PID/maps prints a VMA. */
@@ -1165,6 +1107,7 @@ static void free_runner(struct runner *r)
 	free(r->unknown);
 	sbuf_free(&r->pre);
 	run_free_procs(r);
+	run_files_free(r);
 	if (r->machine)
 		mmlab_machine_destroy(r->machine);
 	close_srcs(r);

@@ -3,8 +3,12 @@
  * `mmlab run`: executes a scenario (an strace log, see scenario.h) against mmlab's tasks through
  * include/mmlab.h alone. run.c is the driver (options, line order, output, progress and
  * summary), run_proc.c maps the log's pids and fds onto mmlab tasks and host files, and
- * run_calls.c holds one table entry per system call and pseudo-call. It models no Linux file:
- * it plays the part of the processes whose calls strace printed.
+ * run_calls.c holds one table entry per system call and pseudo-call (run_cred.c the limit and
+ * credential calls). Below them, calling none of them: run_files.c (the log's "# file:"
+ * identities), run_machine.c (its "# machine:" line), run_names.c (system call names),
+ * run_syms.c (the symbols arguments use) and run_msg.c (messages), so the files' calls form no
+ * cycle. It models no Linux file: it plays the part of the processes whose calls strace
+ * printed.
  */
 #ifndef MMLAB_TOOL_RUN_H
 #define MMLAB_TOOL_RUN_H
@@ -35,7 +39,7 @@ struct run_mm {
 
 enum run_proc_kind {
 	RUN_PROC_TASK,   /* a thread of @mm */
-	RUN_PROC_FORKED, /* a copying fork's child: not modelled yet, its calls are reported */
+	RUN_PROC_FORKED, /* the child of a fork the library refused: its calls are reported */
 };
 
 /* A pid of the log. */
@@ -120,6 +124,12 @@ struct run_hold {
 	struct run_item *head, *tail;
 };
 
+/* A file as the recording machine had it: a "# file:" line of the log (run_files.c). */
+struct run_file {
+	char *path;                /* absolute */
+	struct mmlab_file_id id;   /* device, inode, size, mode */
+};
+
 /* Unknown call names and how often each was skipped. */
 struct run_unknown {
 	char *name;
@@ -155,6 +165,8 @@ struct runner {
 	int released_pid;              /* a clone just named this pid: run its held lines */
 	struct run_item *lag;          /* a record waiting for the next line (awaits_next_line) */
 	int child_hint;                /* the next line's pid, new: a lagging clone's child */
+	struct run_file *files;        /* the log's "# file:" lines, by path */
+	unsigned int nr_files;
 	struct run_unknown *unknown;   /* unknown call names */
 	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */
@@ -183,6 +195,17 @@ struct run_call {
 	struct sbuf *out;              /* a pseudo-call's result without "= RESULT" goes here */
 };
 
+/* run_syms.c: the symbols of scenario arguments */
+#define LINUX_CAPABILITY_VERSION_1 0x19980330UL
+#define LINUX_CAPABILITY_VERSION_2 0x20071026UL
+#define LINUX_CAPABILITY_VERSION_3 0x20080522UL
+#define PR_GET_KEEPCAPS_ 7
+#define PR_SET_KEEPCAPS_ 8
+bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
+
+/* run_msg.c */
+void run_progress_clear(void);
+void run_progress_shown(void);
 void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const char *msg);
@@ -227,16 +250,20 @@ int run_machine_task(const struct run_machine *log, const struct run_machine *op
 int run_machine_pku(const struct run_machine *log, int opt_pku);
 
 /* run_cred.c: resource limits and credentials */
-bool run_cred_lookup(const char *name, size_t len, unsigned long *val);
 enum run_status run_cred_call(struct runner *r, struct run_call *c);
 bool run_prctl_is_keepcaps(unsigned long option);
 enum run_status run_prctl_keepcaps(struct runner *r, struct run_call *c, unsigned long option);
+
+/* run_files.c */
+bool run_file_line(struct runner *r, const char *text, size_t len, unsigned int line);
+const struct mmlab_file_id *run_file_find(const struct runner *r, const char *path);
+int run_file_open(const struct runner *r, struct mmlab_task *t, const char *path, int flags);
+void run_files_free(struct runner *r);
 
 /* run_names.c */
 bool run_known_syscall(const char *name);
 
 /* run_calls.c */
-bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
 enum run_status run_call(struct runner *r, struct run_call *c);
 bool run_call_prints_result(const struct sc_record *rec);
 bool run_pseudo_prints(const struct sc_record *rec);

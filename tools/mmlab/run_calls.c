@@ -37,39 +37,6 @@ struct run_syscall {
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
 };
 
-/* open(2)'s flags, which the strace tables (memory and process calls only) leave out. */
-static const struct strace_xlat_entry open_flags[] = {
-	{ O_RDONLY, "O_RDONLY", false }, { O_WRONLY, "O_WRONLY", false },
-	{ O_RDWR, "O_RDWR", false }, { O_CREAT, "O_CREAT", false }, { O_EXCL, "O_EXCL", false },
-	{ O_NOCTTY, "O_NOCTTY", false }, { O_TRUNC, "O_TRUNC", false },
-	{ O_APPEND, "O_APPEND", false }, { O_NONBLOCK, "O_NONBLOCK", false },
-	{ O_DSYNC, "O_DSYNC", false }, { O_SYNC, "O_SYNC", false },
-	{ O_DIRECTORY, "O_DIRECTORY", false }, { O_NOFOLLOW, "O_NOFOLLOW", false },
-	{ O_CLOEXEC, "O_CLOEXEC", false }, { 0100000, "O_LARGEFILE", false },
-	{ O_PATH, "O_PATH", false }, { O_DIRECT, "O_DIRECT", false },
-	{ O_NOATIME, "O_NOATIME", false }, { O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE", false },
-	{ (unsigned long)AT_FDCWD, "AT_FDCWD", false },
-};
-static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
-						    sizeof(open_flags) / sizeof(open_flags[0]) };
-
-/**
- * run_lookup() - symbols of a scenario: the strace tables, plus open(2)'s flags.
- * @name: the symbol, not necessarily NUL-terminated.
- * @len: its length.
- * @val: where the value goes.
- * @data: unused.
- *
- * Context: any.
- * Return: true when found.
- */
-bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
-{
-	return sc_default_lookup(name, len, val, data) ||
-	       strace_xlat_lookup(&xlat_open_flags, name, len, val) ||
-	       run_cred_lookup(name, len, val);
-}
-
 /* Evaluates argument @k of the call; a failure is reported at the argument's column. */
 static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
 {
@@ -558,8 +525,34 @@ static char *open_dir_path(const struct run_call *c, const struct sc_value *path
 }
 
 /*
- * open(path, flags) and openat(dirfd, path, flags): the host file is opened with the access
- * mode only, so a scenario never creates or truncates host files. The log's fd number (the
+ * The path of an open whose file the log gave an identity for ("# file:" lines): the file its
+ * result names ("= 3</etc/ld.so.cache>"), else the path as written (joined to its directory
+ * when relative). NULL when the log describes neither.
+ */
+static char *open_id_path(const struct runner *r, const struct run_call *c,
+			  const struct sc_value *path, unsigned int k)
+{
+	char *p;
+
+	if (!r->nr_files)
+		return NULL;
+	if (c->rec->res.path && run_file_find(r, c->rec->res.path))
+		return strdup(c->rec->res.path);
+	if (path->str_len && path->str[0] == '/')
+		p = strndup(path->str, path->str_len);
+	else
+		p = open_dir_path(c, path, k);
+	if (p && !run_file_find(r, p)) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+/*
+ * open(path, flags) and openat(dirfd, path, flags): the file is opened with the access mode
+ * only, so a scenario never creates or truncates host files; by its identity when the log gave
+ * one (run_files.c), else on the host. The log's fd number (the
  * expected result) names the new mmlab fd from then on.
  */
 static enum run_status sys_open(struct runner *r, struct run_call *c)
@@ -578,15 +571,21 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	}
 	if (!arg(r, c, k + 1, &flags))
 		return RUN_REPORTED;
-	/* the log's directory first; where it does not exist, the path as mmlab's cwd sees it */
-	p = open_dir_path(c, path, k);
-	mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
-	if (mfd < 0) {
-		free(p);
-		p = strndup(path->str, path->str_len);
-		if (!p)
-			return RUN_REPORTED;
-		mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+	p = open_id_path(r, c, path, k);
+	if (p) {
+		mfd = run_file_open(r, mm->task, p, (int)(flags & O_ACCMODE));
+	} else {
+		/* the log's directory first; where it does not exist, the path as mmlab's cwd
+		 * sees it */
+		p = open_dir_path(c, path, k);
+		mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
+		if (mfd < 0) {
+			free(p);
+			p = strndup(path->str, path->str_len);
+			if (!p)
+				return RUN_REPORTED;
+			mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+		}
 	}
 	c->ret = mfd;
 	if (mfd >= 0) {

@@ -6,8 +6,8 @@
  * through include/mmlab.h. A struct the kernel filled (getrlimit's and prlimit64's old limit,
  * capget's sets, getresuid's ids) is what the kernel returned: it is compared with mmlab's
  * value and a difference is reported as a mismatch, like a result. A pid other than 0 names a
- * process of the log; one the log never named is ESRCH. Also the symbols these calls print
- * (RLIMIT_*, RLIM64_INFINITY, CAP_*, _LINUX_CAPABILITY_VERSION_*). Corresponds to kernel/sys.c
+ * process of the log; one the log never named is ESRCH (the symbols these calls print are in
+ * run_syms.c). Corresponds to kernel/sys.c
  * and kernel/capability.c's SYSCALL_DEFINEs, seen from user space.
  */
 #include "run.h"
@@ -18,57 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-
-#define LINUX_CAPABILITY_VERSION_1 0x19980330UL
-#define LINUX_CAPABILITY_VERSION_2 0x20071026UL
-#define LINUX_CAPABILITY_VERSION_3 0x20080522UL
-#define PR_GET_KEEPCAPS_ 7
-#define PR_SET_KEEPCAPS_ 8
-
-#define E(v, n) { (unsigned long)(v), n, false }
-static const struct strace_xlat_entry cred_syms[] = {
-	E(0, "RLIMIT_CPU"), E(1, "RLIMIT_FSIZE"), E(2, "RLIMIT_DATA"), E(3, "RLIMIT_STACK"),
-	E(4, "RLIMIT_CORE"), E(5, "RLIMIT_RSS"), E(6, "RLIMIT_NPROC"), E(7, "RLIMIT_NOFILE"),
-	E(8, "RLIMIT_MEMLOCK"), E(9, "RLIMIT_AS"), E(10, "RLIMIT_LOCKS"),
-	E(11, "RLIMIT_SIGPENDING"), E(12, "RLIMIT_MSGQUEUE"), E(13, "RLIMIT_NICE"),
-	E(14, "RLIMIT_RTPRIO"), E(15, "RLIMIT_RTTIME"),
-	E(~0UL, "RLIM64_INFINITY"), E(~0UL, "RLIM_INFINITY"),
-	E(LINUX_CAPABILITY_VERSION_1, "_LINUX_CAPABILITY_VERSION_1"),
-	E(LINUX_CAPABILITY_VERSION_2, "_LINUX_CAPABILITY_VERSION_2"),
-	E(LINUX_CAPABILITY_VERSION_3, "_LINUX_CAPABILITY_VERSION_3"),
-	E(PR_GET_KEEPCAPS_, "PR_GET_KEEPCAPS"), E(PR_SET_KEEPCAPS_, "PR_SET_KEEPCAPS"),
-	E(0, "CAP_CHOWN"), E(1, "CAP_DAC_OVERRIDE"), E(2, "CAP_DAC_READ_SEARCH"),
-	E(3, "CAP_FOWNER"), E(4, "CAP_FSETID"), E(5, "CAP_KILL"), E(6, "CAP_SETGID"),
-	E(7, "CAP_SETUID"), E(8, "CAP_SETPCAP"), E(9, "CAP_LINUX_IMMUTABLE"),
-	E(10, "CAP_NET_BIND_SERVICE"), E(11, "CAP_NET_BROADCAST"), E(12, "CAP_NET_ADMIN"),
-	E(13, "CAP_NET_RAW"), E(14, "CAP_IPC_LOCK"), E(15, "CAP_IPC_OWNER"),
-	E(16, "CAP_SYS_MODULE"), E(17, "CAP_SYS_RAWIO"), E(18, "CAP_SYS_CHROOT"),
-	E(19, "CAP_SYS_PTRACE"), E(20, "CAP_SYS_PACCT"), E(21, "CAP_SYS_ADMIN"),
-	E(22, "CAP_SYS_BOOT"), E(23, "CAP_SYS_NICE"), E(24, "CAP_SYS_RESOURCE"),
-	E(25, "CAP_SYS_TIME"), E(26, "CAP_SYS_TTY_CONFIG"), E(27, "CAP_MKNOD"),
-	E(28, "CAP_LEASE"), E(29, "CAP_AUDIT_WRITE"), E(30, "CAP_AUDIT_CONTROL"),
-	E(31, "CAP_SETFCAP"), E(32, "CAP_MAC_OVERRIDE"), E(33, "CAP_MAC_ADMIN"),
-	E(34, "CAP_SYSLOG"), E(35, "CAP_WAKE_ALARM"), E(36, "CAP_BLOCK_SUSPEND"),
-	E(37, "CAP_AUDIT_READ"), E(38, "CAP_PERFMON"), E(39, "CAP_BPF"),
-	E(40, "CAP_CHECKPOINT_RESTORE"),
-};
-#undef E
-static const struct strace_xlat xlat_cred = { "cred", cred_syms,
-					      sizeof(cred_syms) / sizeof(cred_syms[0]) };
-
-/**
- * run_cred_lookup() - the symbols of the limit and credential calls.
- * @name: the symbol, not necessarily NUL-terminated.
- * @len: its length.
- * @val: where the value goes.
- *
- * Context: any.
- * Return: true when found.
- */
-bool run_cred_lookup(const char *name, size_t len, unsigned long *val)
-{
-	return strace_xlat_lookup(&xlat_cred, name, len, val);
-}
 
 static struct mmlab_task *task_of(struct run_call *c)
 {

@@ -3,9 +3,11 @@
  * The processes of a scenario (see run.h): which mmlab task each pid of the log names, and
  * which host file each fd of the log stands for. strace prints a pid per line and an fd with
  * its path ("3</lib/libc.so.6>", -y); mmlab has tasks with their own fd tables. A clone with
- * CLONE_VM makes another pid naming the same task (the library has no thread object yet); a
- * copying fork (fork, vfork, clone without CLONE_VM) gets a copy of its parent's task
- * (mmlab_fork); a fork mmlab refuses makes a pid whose calls are reported, not run. A pid no
+ * CLONE_VM makes another pid sharing the address space, with a thread task of its own
+ * (mmlab_clone with CLONE_THREAD: its own PKRU and credentials); fork and vfork run through
+ * mmlab_fork and mmlab_vfork, and a clone without CLONE_VM through mmlab_clone: the child gets
+ * a copy of its parent's address space and fds. Only a fork the library refuses (out of
+ * memory, flags it does not take) makes a pid whose calls are reported, not run. A pid no
  * clone names is taken as a thread of the first task. Corresponds to nothing in Linux.
  */
 #include "run.h"
@@ -134,8 +136,8 @@ static const struct sc_value *clone_flags_value(const struct sc_record *rec)
  * @rec: the record.
  * @has_flags: set false when a clone has no flags argument (then it is taken as a fork).
  *
- * fork and vfork copy the address space (vfork's CLONE_VM lasts only until the child's exec,
- * which mmlab cannot load, so vfork is treated as a fork).
+ * fork and vfork are not threads: fork copies the address space, and vfork's child shares it
+ * only until it execs or exits (mmlab_vfork), so it gets an address space entry of its own.
  *
  * Context: single-threaded.
  * Return: true when the child names the same mm (CLONE_VM).
@@ -496,7 +498,7 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 		*mfd = f->mfd;
 		return 0;
 	}
-	ret = mmlab_open(mm->task, v->str, accmode);
+	ret = run_file_open(r, mm->task, v->str, accmode);
 	if (ret < 0) {
 		char msg[PATH_MAX + 64];
 

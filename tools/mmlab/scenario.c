@@ -21,21 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_FIRST_CHUNK 2048 /* bytes: one typical line's values fit in the first chunk */
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
 /*
  * A record with the arena holding its values: the record is handed out, the box frees it. The
  * chunks are the line's (two lines' for a joined call) and nothing else's.
  */
 struct sc_record_box {
 	struct sc_parser *parser;    /* forgets ->last_call; frees the record if no one else */
-	struct arena_chunk *chunks;  /* everything the record points to */
+	struct sc_arena arena;       /* everything the record points to */
 	struct sc_record_box *next, *prev; /* the parser's live records */
 	struct sc_record rec;
 };
@@ -66,7 +58,7 @@ struct sc_pending {
 
 struct sc_parser {
 	char *file;
-	struct arena_chunk *arena;
+	struct sc_arena arena;       /* the values of the line being parsed */
 	struct sc_pending *pend; /* unfinished calls, at most one per task */
 	unsigned int nr_pend, cap_pend;
 	struct sc_record *last_call; /* receives a following "# si_addr:" expectation */
@@ -75,78 +67,7 @@ struct sc_parser {
 	size_t carry_len;
 	unsigned int carry_line;
 	unsigned int nr_carried;     /* lines the carried text has taken in so far */
-	bool oom;
 };
-
-static void *arena_alloc(struct sc_parser *p, size_t size)
-{
-	struct arena_chunk *c = p->arena;
-	void *ptr;
-
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!c || c->size - c->used < size) {
-		/* Chunks double, so a line with large values needs few of them. */
-		size_t csize = c ? 2 * c->size : ARENA_FIRST_CHUNK;
-
-		if (csize < size)
-			csize = size;
-		if (csize > 65536 && size <= 65536)
-			csize = 65536;
-
-		c = malloc(sizeof(*c) + csize);
-		if (!c) {
-			p->oom = true;
-			return NULL;
-		}
-		c->next = p->arena;
-		c->used = 0;
-		c->size = csize;
-		p->arena = c;
-	}
-	ptr = (char *)c->data + c->used;
-	c->used += size;
-	memset(ptr, 0, size);
-	return ptr;
-}
-
-static char *arena_strndup(struct sc_parser *p, const char *s, size_t n)
-{
-	char *d = arena_alloc(p, n + 1);
-
-	if (!d)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-/**
- * sc_arena_alloc() - zeroed memory that lives as long as the record of the line being parsed.
- * @p: the parser.
- * @size: bytes.
- *
- * Context: single-threaded use of @p.
- * Return: the memory, or NULL (the parser then reports -ENOMEM).
- */
-void *sc_arena_alloc(struct sc_parser *p, size_t size)
-{
-	return arena_alloc(p, size);
-}
-
-/**
- * sc_arena_strndup() - a NUL-terminated copy of @n bytes in the line's arena.
- * @p: the parser.
- * @s: the bytes.
- * @n: how many.
- *
- * Context: single-threaded use of @p.
- * Return: the copy, or NULL.
- */
-char *sc_arena_strndup(struct sc_parser *p, const char *s, size_t n)
-{
-	return arena_strndup(p, s, n);
-}
-
 
 static const struct {
 	const char *name;
@@ -226,7 +147,7 @@ static const char *parse_annotation(struct lexer *lx)
 	lx->i = lx->len;
 	if (end == start)
 		return NULL;
-	return arena_strndup(lx->p, lx->s + start, end - start);
+	return sc_arena_strndup(lx->arena, lx->s + start, end - start);
 }
 
 /* "= RESULT [annotation]" after the closing parenthesis. */
@@ -380,7 +301,7 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 	}
 	if (!sc_vlist_finish(lx, &l, &r->args, &r->nr_args))
 		return;
-	r->args_text = arena_strndup(lx->p, lx->s + args_start, lx->i - 1 - args_start);
+	r->args_text = sc_arena_strndup(lx->arena, lx->s + args_start, lx->i - 1 - args_start);
 	parse_result(lx, &r->res);
 	if (!lx->failed)
 		check_pseudo(lx, r, name_off);
@@ -390,7 +311,7 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 static struct sc_record *new_record(struct lexer *lx, enum sc_rec_kind kind, unsigned int line,
 				    int pid)
 {
-	struct sc_record_box *box = arena_alloc(lx->p, sizeof(*box));
+	struct sc_record_box *box = sc_arena_alloc(lx->arena, sizeof(*box));
 	struct sc_record *r;
 
 	if (!box) {
@@ -848,7 +769,7 @@ static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
 	r = new_record(lx, SC_REC_CALL, line, pid);
 	if (!r)
 		return NULL;
-	r->name = arena_strndup(p, lx->s + name_off, e - name_off);
+	r->name = sc_arena_strndup(&p->arena, lx->s + name_off, e - name_off);
 	lx->i = e + 1;
 	parse_call_body(lx, r, name_off);
 	return lx->failed ? NULL : r;
@@ -899,7 +820,7 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	memcpy(joined + pd->len, lx->s + lx->i, rest_len);
 	joined[pd->len + rest_len] = '\0';
 	jl = (struct lexer){
-		.p = p, .s = joined, .len = pd->len + rest_len, .split = pd->len,
+		.arena = &p->arena, .s = joined, .len = pd->len + rest_len, .split = pd->len,
 		.line1 = pd->line, .col1 = pd->col, .line2 = line,
 		.col2 = (unsigned int)lx->i + 1, .err = lx->err,
 	};
@@ -910,7 +831,7 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 		r->has_time = pd->has_time;
 		r->time_relative = pd->time_relative;
 		r->time = pd->time;
-		r->name = arena_strndup(p, pd->name, strlen(pd->name));
+		r->name = sc_arena_strndup(&p->arena, pd->name, strlen(pd->name));
 		parse_call_body(&jl, r, 0);
 	}
 	lx->failed = jl.failed;
@@ -990,12 +911,7 @@ static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int
 /* Everything allocated for the line just parsed, when it made no record. */
 static void free_arena(struct sc_parser *p)
 {
-	while (p->arena) {
-		struct arena_chunk *c = p->arena;
-
-		p->arena = c->next;
-		free(c);
-	}
+	sc_arena_free(&p->arena);
 }
 
 /* The record @r takes the line's arena: sc_record_free() releases both. */
@@ -1005,8 +921,8 @@ static void adopt_arena(struct sc_parser *p, const struct sc_record *r)
 							     offsetof(struct sc_record_box, rec));
 
 	box->parser = p;
-	box->chunks = p->arena;
-	p->arena = NULL;
+	box->arena.chunks = p->arena.chunks;
+	p->arena.chunks = NULL;
 	box->prev = NULL;
 	box->next = p->live;
 	if (p->live)
@@ -1034,8 +950,8 @@ static void adopt_arena(struct sc_parser *p, const struct sc_record *r)
 int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned int lineno,
 		   const struct sc_record **rec, struct sc_error *err)
 {
-	struct lexer lx = { .p = p, .s = line, .len = len, .split = SIZE_MAX, .line1 = lineno,
-			    .col1 = 1, .err = err };
+	struct lexer lx = { .arena = &p->arena, .s = line, .len = len, .split = SIZE_MAX,
+			    .line1 = lineno, .col1 = 1, .err = err };
 	unsigned int carried = 0;
 	char *joined = NULL;
 	size_t cut;
@@ -1057,7 +973,7 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 		memcpy(joined, p->carry, p->carry_len);
 		memcpy(joined + p->carry_len, line, lx.len);
 		joined[p->carry_len + lx.len] = '\0';
-		lx = (struct lexer){ .p = p, .s = joined, .len = p->carry_len + lx.len,
+		lx = (struct lexer){ .arena = &p->arena, .s = joined, .len = p->carry_len + lx.len,
 				     .split = p->carry_len, .line1 = p->carry_line, .col1 = 1,
 				     .line2 = lineno, .col2 = 1, .err = err };
 		lineno = p->carry_line;
@@ -1090,7 +1006,6 @@ int sc_parser_feed(struct sc_parser *p, const char *line, size_t len, unsigned i
 void sc_record_free(const struct sc_record *rec)
 {
 	struct sc_record_box *box;
-	struct arena_chunk *c;
 
 	if (!rec)
 		return;
@@ -1103,13 +1018,7 @@ void sc_record_free(const struct sc_record *rec)
 		box->parser->live = box->next;
 	if (box->next)
 		box->next->prev = box->prev;
-	c = box->chunks;
-	while (c) {
-		struct arena_chunk *next = c->next;
-
-		free(c);
-		c = next;
-	}
+	sc_arena_free(&box->arena); /* the box itself lives in it */
 }
 
 /* sc_parser_feed() for one whole line of trace in @lx. */
@@ -1160,7 +1069,7 @@ static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int
 		r->time = ld.time;
 	}
 out:
-	if (p->oom || ret == -ENOMEM)
+	if (p->arena.oom || ret == -ENOMEM)
 		return -ENOMEM;
 	if (lx.failed)
 		return -EINVAL;

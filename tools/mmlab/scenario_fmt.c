@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Output side of the scenario language: results, strings and values printed as strace prints
- * them (strace's src/syscall.c syscall_exiting_trace() for results, src/util.c string_quote()
+ * them, and the FILE:LINE:COL messages about malformed text (strace's src/syscall.c syscall_exiting_trace() for results, src/util.c string_quote()
  * for strings, src/util.c printfd() for -y decorations), so a runner's report reads like the
  * scenario it ran. Operator chains print without recursing along them (see
  * sc_binop_spine()). Models no Linux code.
@@ -293,4 +293,17 @@ void sc_format_record(struct sbuf *sb, const struct sc_record *r)
 		sbuf_printf(sb, "# si_addr: %#lx", r->fault_addr);
 		break;
 	}
+}
+
+/**
+ * sc_format_error() - "FILE:LINE:COL: message".
+ * @sb: output.
+ * @file: the file name.
+ * @err: the error.
+ *
+ * Context: any.
+ */
+void sc_format_error(struct sbuf *sb, const char *file, const struct sc_error *err)
+{
+	sbuf_printf(sb, "%s:%u:%u: %s", file, err->line, err->col, err->msg);
 }

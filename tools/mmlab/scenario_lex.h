@@ -16,11 +16,10 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "scenario_arena.h"
 
 #define SC_MAX_DEPTH 64 /* nesting of [ { ( before the text is called malformed */
 
-void *sc_arena_alloc(struct sc_parser *p, size_t size);
-char *sc_arena_strndup(struct sc_parser *p, const char *s, size_t n);
 
 /*
  * The text being parsed and the map from its offsets to line:col. A joined call's text is the
@@ -31,7 +30,7 @@ char *sc_arena_strndup(struct sc_parser *p, const char *s, size_t n);
  *	| entry line, col1 | resumed line, col2 |
  */
 struct lexer {
-	struct sc_parser *p;   /* owner of the arena values go to */
+	struct sc_arena *arena; /* where values go: the line's record owns it */
 	const char *s;         /* the text, not NUL-terminated */
 	size_t len, i;         /* its length (cut by a trailing -T time), the next offset */
 	size_t split;          /* offset of the second part; SIZE_MAX for one line */
@@ -177,7 +176,7 @@ static inline bool sc_vlist_finish(struct lexer *lx, struct vlist *l, struct sc_
 	*nr = l->n;
 	*kids = NULL;
 	if (l->n) {
-		*kids = sc_arena_alloc(lx->p, l->n * sizeof(**kids));
+		*kids = sc_arena_alloc(lx->arena, l->n * sizeof(**kids));
 		if (!*kids) {
 			lex_error(lx, lx->i, "out of memory");
 			free(l->v);

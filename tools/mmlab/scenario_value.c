@@ -90,7 +90,7 @@ bool sc_lex_number(struct lexer *lx, unsigned long *out, bool *hex)
 bool sc_lex_quoted(struct lexer *lx, char close, size_t limit, char **out, size_t *out_len)
 {
 	size_t start = lx->i, n = 0;
-	char *buf = sc_arena_alloc(lx->p, limit - lx->i + 1);
+	char *buf = sc_arena_alloc(lx->arena, limit - lx->i + 1);
 
 	if (!buf)
 		return false;
@@ -238,7 +238,7 @@ bool sc_parse_decoration(struct lexer *lx, char **path, size_t *len)
 
 static struct sc_value *new_value(struct lexer *lx, enum sc_vkind kind, size_t off)
 {
-	struct sc_value *v = sc_arena_alloc(lx->p, sizeof(*v));
+	struct sc_value *v = sc_arena_alloc(lx->arena, sizeof(*v));
 
 	if (!v) {
 		lex_error(lx, off, "out of memory");
@@ -282,13 +282,108 @@ static bool parse_list(struct lexer *lx, const char *close, struct sc_value ***k
 	return sc_vlist_finish(lx, &l, kids, nr);
 }
 
+/* A number, or an fd when a decoration follows it: "3</path>". */
+static struct sc_value *parse_number(struct lexer *lx, size_t off)
+{
+	struct sc_value *v = new_value(lx, SC_V_NUM, off);
+	char *path;
+
+	if (!v || !sc_lex_number(lx, &v->num, NULL))
+		return NULL;
+	if (!sc_at_decoration(lx))
+		return v;
+	v->kind = SC_V_FD;
+	if (!sc_parse_decoration(lx, &path, &v->str_len))
+		return NULL;
+	v->str = path;
+	return v;
+}
+
+/* A quoted string, and the "..." strace puts after one it truncated. */
+static struct sc_value *parse_string(struct lexer *lx, size_t off)
+{
+	struct sc_value *v;
+	char *s;
+
+	lx->i++;
+	v = new_value(lx, SC_V_STR, off);
+	if (!v || !sc_lex_quoted(lx, '"', lx->len, &s, &v->str_len))
+		return NULL;
+	v->str = s;
+	if (lx->len - lx->i >= 3 && !memcmp(lx->s + lx->i, "...", 3)) {
+		v->truncated = true;
+		lx->i += 3;
+	}
+	return v;
+}
+
+/* An identifier: NULL, a symbol (decorated: "AT_FDCWD</home/u>"), or a call "NAME(...)". */
+static struct sc_value *parse_ident(struct lexer *lx, size_t off)
+{
+	size_t end = lx->i;
+	struct sc_value *v;
+	char *path;
+
+	while (end < lx->len && is_ident_char(lx->s[end]))
+		end++;
+	v = new_value(lx, SC_V_SYM, off);
+	if (!v)
+		return NULL;
+	v->name = sc_arena_strndup(lx->arena, lx->s + lx->i, end - lx->i);
+	lx->i = end;
+	if (!v->name) {
+		lex_error(lx, off, "out of memory");
+		return NULL;
+	}
+	if (!strcmp(v->name, "NULL")) {
+		v->kind = SC_V_NULL;
+	} else if (sc_at_decoration(lx)) {
+		if (!sc_parse_decoration(lx, &path, &v->str_len))
+			return NULL;
+		v->str = path;
+	} else if (lx->i < lx->len && lx->s[lx->i] == '(') {
+		lx->i++;
+		v->kind = SC_V_CALL;
+		if (!parse_list(lx, ")", &v->kids, &v->nr_kids))
+			return NULL;
+	}
+	return v;
+}
+
+/* What opens with @c: [array], {struct}, (expression), or a unary - ~ ! and its operand. */
+static struct sc_value *parse_nested(struct lexer *lx, size_t off, char c)
+{
+	struct sc_value *v;
+
+	lx->i++;
+	switch (c) {
+	case '[':
+		v = new_value(lx, SC_V_ARRAY, off);
+		return v && parse_list(lx, "]", &v->kids, &v->nr_kids) ? v : NULL;
+	case '{':
+		v = new_value(lx, SC_V_STRUCT, off);
+		return v && parse_list(lx, "}", &v->kids, &v->nr_kids) ? v : NULL;
+	case '(':
+		v = sc_parse_expr(lx, 0);
+		return v && expect(lx, ")") ? v : NULL;
+	default:
+		v = new_value(lx, SC_V_UNOP, off);
+		if (!v)
+			return NULL;
+		v->op[0] = c;
+		v->lhs = sc_parse_primary(lx);
+		return v->lhs ? v : NULL;
+	}
+}
+
 /**
  * sc_parse_primary() - one value without binary operators around it.
  * @lx: the lexer.
  *
  * A number (with an fd decoration), a string, a symbol (with AT_FDCWD's decoration), NULL,
  * a call f(...), [array], {struct}, (expr), a unary - ~ ! applied to a primary, or "...".
- * Nesting deeper than SC_MAX_DEPTH is an error, which bounds the recursion.
+ * Nesting deeper than SC_MAX_DEPTH is an error, which bounds the recursion. In phases: the
+ * checks at entry, then one reader per kind of value, chosen by its first character.
  *
  * Context: single-threaded use of @lx.
  * Return: the value in the parser's arena, or NULL with the lexer's error set.
@@ -313,86 +408,19 @@ struct sc_value *sc_parse_primary(struct lexer *lx)
 	if (accept(lx, "...")) {
 		v = new_value(lx, SC_V_ELLIPSIS, off);
 	} else if (is_digit(c)) {
-		v = new_value(lx, SC_V_NUM, off);
-		if (!v || !sc_lex_number(lx, &v->num, NULL))
-			return NULL;
-		if (sc_at_decoration(lx)) {
-			char *path;
-
-			v->kind = SC_V_FD;
-			if (!sc_parse_decoration(lx, &path, &v->str_len))
-				return NULL;
-			v->str = path;
-		}
+		v = parse_number(lx, off);
 	} else if (c == '"') {
-		char *s;
-
-		lx->i++;
-		v = new_value(lx, SC_V_STR, off);
-		if (!v || !sc_lex_quoted(lx, '"', lx->len, &s, &v->str_len))
-			return NULL;
-		v->str = s;
-		if (lx->len - lx->i >= 3 && !memcmp(lx->s + lx->i, "...", 3)) {
-			v->truncated = true;
-			lx->i += 3;
-		}
+		v = parse_string(lx, off);
 	} else if (is_ident_start(c)) {
-		size_t end = lx->i;
-
-		while (end < lx->len && is_ident_char(lx->s[end]))
-			end++;
-		v = new_value(lx, SC_V_SYM, off);
-		if (!v)
-			return NULL;
-		v->name = sc_arena_strndup(lx->p, lx->s + lx->i, end - lx->i);
-		lx->i = end;
-		if (!v->name) {
-			lex_error(lx, off, "out of memory");
-			return NULL;
-		}
-		if (!strcmp(v->name, "NULL")) {
-			v->kind = SC_V_NULL;
-		} else if (sc_at_decoration(lx)) {
-			char *path;
-
-			/* AT_FDCWD</home/u> */
-			if (!sc_parse_decoration(lx, &path, &v->str_len))
-				return NULL;
-			v->str = path;
-		} else if (lx->i < lx->len && lx->s[lx->i] == '(') {
-			lx->i++;
-			v->kind = SC_V_CALL;
-			if (!parse_list(lx, ")", &v->kids, &v->nr_kids))
-				return NULL;
-		}
-	} else if (c == '[') {
-		lx->i++;
-		v = new_value(lx, SC_V_ARRAY, off);
-		if (!v || !parse_list(lx, "]", &v->kids, &v->nr_kids))
-			return NULL;
-	} else if (c == '{') {
-		lx->i++;
-		v = new_value(lx, SC_V_STRUCT, off);
-		if (!v || !parse_list(lx, "}", &v->kids, &v->nr_kids))
-			return NULL;
-	} else if (c == '(') {
-		lx->i++;
-		v = sc_parse_expr(lx, 0);
-		if (!v || !expect(lx, ")"))
-			return NULL;
-	} else if (c == '-' || c == '~' || c == '!') {
-		lx->i++;
-		v = new_value(lx, SC_V_UNOP, off);
-		if (!v)
-			return NULL;
-		v->op[0] = c;
-		v->lhs = sc_parse_primary(lx);
-		if (!v->lhs)
-			return NULL;
+		v = parse_ident(lx, off);
+	} else if (c && strchr("[{(-~!", c)) {
+		v = parse_nested(lx, off, c);
 	} else {
 		lex_error(lx, off, "unexpected character '%c'", c);
 		return NULL;
 	}
+	if (!v)
+		return NULL;
 	lx->depth--;
 	return v;
 }
@@ -476,7 +504,7 @@ struct sc_value *sc_parse_arg(struct lexer *lx)
 		named = new_value(lx, SC_V_NAMED, off);
 		if (!named)
 			return NULL;
-		named->name = sc_arena_strndup(lx->p, lx->s + off, j - off);
+		named->name = sc_arena_strndup(lx->arena, lx->s + off, j - off);
 		if (!named->name) {
 			lex_error(lx, off, "out of memory");
 			return NULL;

@@ -1,11 +1,12 @@
 #!/bin/sh
-# Records the real-program logs replayed by tests/scenario/replay_strace.sh:
+# Records the real-program logs replayed by tests/scenario/replay.sh (replay_strace_*):
 #   record.sh MMLAB [NAME...]
 # For each program: `mmlab record` gives initial.maps and final.maps, and the host's own
 # strace, run the same way (address randomization off, the same environment and directory),
 # gives the logs a user brings: strace-f-y.log (-f -y), and for a few programs
 # strace-tt-T.log (-f -y -tt -T) and strace-yy.log (-f -yy). Run on the machine the
-# recordings describe; the logs name its files (paths, devices, inodes).
+# recordings describe; the logs name its files (paths, devices, inodes), and ../file-ids.sh
+# adds a "# file:" line with the identity of each, so that they replay on any machine.
 set -eu
 mmlab=$(readlink -f "$1"); shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +61,9 @@ for name in "$@"; do
 	for v in $(variants "$name"); do
 		# shellcheck disable=SC2046
 		$env setarch -R strace $(flags "$v") -o "$dir/strace-$v.log" "$@" >/dev/null
+		sh "$here/../file-ids.sh" "$dir/strace-$v.log" "$dir/initial.maps" \
+			"$dir/final.maps" >"$dir/strace-$v.log.ids"
+		mv "$dir/strace-$v.log.ids" "$dir/strace-$v.log"
 	done
 	echo "$name: $(wc -l <"$dir/strace-f-y.log") lines"
 done

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The symbols a scenario's arguments may use (see run.h): the strace tables of the memory and
+ * process calls (strace_flags.c), open(2)'s flags, and what the limit and credential calls
+ * print (RLIMIT_*, RLIM64_INFINITY, CAP_*, _LINUX_CAPABILITY_VERSION_*, PR_*_KEEPCAPS).
+ * run_lookup() is the lookup every run*.c file evaluates arguments with; it calls nothing of
+ * the runner's. Models no Linux file; the values are the x86-64 uapi headers'.
+ */
+#include "run.h"
+#include "strace_flags.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+/* open(2)'s flags, which the strace tables (memory and process calls only) leave out. */
+static const struct strace_xlat_entry open_flags[] = {
+	{ O_RDONLY, "O_RDONLY", false }, { O_WRONLY, "O_WRONLY", false },
+	{ O_RDWR, "O_RDWR", false }, { O_CREAT, "O_CREAT", false }, { O_EXCL, "O_EXCL", false },
+	{ O_NOCTTY, "O_NOCTTY", false }, { O_TRUNC, "O_TRUNC", false },
+	{ O_APPEND, "O_APPEND", false }, { O_NONBLOCK, "O_NONBLOCK", false },
+	{ O_DSYNC, "O_DSYNC", false }, { O_SYNC, "O_SYNC", false },
+	{ O_DIRECTORY, "O_DIRECTORY", false }, { O_NOFOLLOW, "O_NOFOLLOW", false },
+	{ O_CLOEXEC, "O_CLOEXEC", false }, { 0100000, "O_LARGEFILE", false },
+	{ O_PATH, "O_PATH", false }, { O_DIRECT, "O_DIRECT", false },
+	{ O_NOATIME, "O_NOATIME", false }, { O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE", false },
+	{ (unsigned long)AT_FDCWD, "AT_FDCWD", false },
+};
+static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
+						    sizeof(open_flags) / sizeof(open_flags[0]) };
+
+#define E(v, n) { (unsigned long)(v), n, false }
+static const struct strace_xlat_entry cred_syms[] = {
+	E(0, "RLIMIT_CPU"), E(1, "RLIMIT_FSIZE"), E(2, "RLIMIT_DATA"), E(3, "RLIMIT_STACK"),
+	E(4, "RLIMIT_CORE"), E(5, "RLIMIT_RSS"), E(6, "RLIMIT_NPROC"), E(7, "RLIMIT_NOFILE"),
+	E(8, "RLIMIT_MEMLOCK"), E(9, "RLIMIT_AS"), E(10, "RLIMIT_LOCKS"),
+	E(11, "RLIMIT_SIGPENDING"), E(12, "RLIMIT_MSGQUEUE"), E(13, "RLIMIT_NICE"),
+	E(14, "RLIMIT_RTPRIO"), E(15, "RLIMIT_RTTIME"),
+	E(~0UL, "RLIM64_INFINITY"), E(~0UL, "RLIM_INFINITY"),
+	E(LINUX_CAPABILITY_VERSION_1, "_LINUX_CAPABILITY_VERSION_1"),
+	E(LINUX_CAPABILITY_VERSION_2, "_LINUX_CAPABILITY_VERSION_2"),
+	E(LINUX_CAPABILITY_VERSION_3, "_LINUX_CAPABILITY_VERSION_3"),
+	E(PR_GET_KEEPCAPS_, "PR_GET_KEEPCAPS"), E(PR_SET_KEEPCAPS_, "PR_SET_KEEPCAPS"),
+	E(0, "CAP_CHOWN"), E(1, "CAP_DAC_OVERRIDE"), E(2, "CAP_DAC_READ_SEARCH"),
+	E(3, "CAP_FOWNER"), E(4, "CAP_FSETID"), E(5, "CAP_KILL"), E(6, "CAP_SETGID"),
+	E(7, "CAP_SETUID"), E(8, "CAP_SETPCAP"), E(9, "CAP_LINUX_IMMUTABLE"),
+	E(10, "CAP_NET_BIND_SERVICE"), E(11, "CAP_NET_BROADCAST"), E(12, "CAP_NET_ADMIN"),
+	E(13, "CAP_NET_RAW"), E(14, "CAP_IPC_LOCK"), E(15, "CAP_IPC_OWNER"),
+	E(16, "CAP_SYS_MODULE"), E(17, "CAP_SYS_RAWIO"), E(18, "CAP_SYS_CHROOT"),
+	E(19, "CAP_SYS_PTRACE"), E(20, "CAP_SYS_PACCT"), E(21, "CAP_SYS_ADMIN"),
+	E(22, "CAP_SYS_BOOT"), E(23, "CAP_SYS_NICE"), E(24, "CAP_SYS_RESOURCE"),
+	E(25, "CAP_SYS_TIME"), E(26, "CAP_SYS_TTY_CONFIG"), E(27, "CAP_MKNOD"),
+	E(28, "CAP_LEASE"), E(29, "CAP_AUDIT_WRITE"), E(30, "CAP_AUDIT_CONTROL"),
+	E(31, "CAP_SETFCAP"), E(32, "CAP_MAC_OVERRIDE"), E(33, "CAP_MAC_ADMIN"),
+	E(34, "CAP_SYSLOG"), E(35, "CAP_WAKE_ALARM"), E(36, "CAP_BLOCK_SUSPEND"),
+	E(37, "CAP_AUDIT_READ"), E(38, "CAP_PERFMON"), E(39, "CAP_BPF"),
+	E(40, "CAP_CHECKPOINT_RESTORE"),
+};
+#undef E
+static const struct strace_xlat xlat_cred = { "cred", cred_syms,
+					      sizeof(cred_syms) / sizeof(cred_syms[0]) };
+
+/**
+ * run_lookup() - symbols of a scenario: the strace tables, open(2)'s flags, the limit and
+ * credential calls' symbols.
+ * @name: the symbol, not necessarily NUL-terminated.
+ * @len: its length.
+ * @val: where the value goes.
+ * @data: unused.
+ *
+ * Context: any.
+ * Return: true when found.
+ */
+bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
+{
+	return sc_default_lookup(name, len, val, data) ||
+	       strace_xlat_lookup(&xlat_open_flags, name, len, val) ||
+	       strace_xlat_lookup(&xlat_cred, name, len, val);
+}
