@@ -128,8 +128,9 @@ MMLAB_EXPORT int mmlab_fetch(struct mmlab_cpu *cpu, uint64_t addr, struct mmlab_
  * Processes: a task owns an address space laid out as exec leaves it (stack, vvar/vdso, brk
  * start, mmap base; randomized from @seed unless no_aslr) and a table of host files. The
  * memory calls behave as the Linux 6.x x86_64 system calls of the same name: same checks in
- * the same order, same errno, same VMA splitting and merging. Page contents are not modelled
- * by these calls (faulting pages in comes later).
+ * the same order, same errno, same VMA splitting and merging. Pages are faulted in as Linux
+ * faults them: on access (mmlab_touch, mmlab_poke, mmlab_peek), or at the call for the calls
+ * that populate (MAP_POPULATE, MAP_LOCKED, mlock, MADV_POPULATE_READ/WRITE).
  */
 struct mmlab_task;
 

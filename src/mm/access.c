@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Memory access through a task, and the page-level counters of tasks and the machine: the
- * public side of the fault layer. A task runs its accesses on a CPU context (as if scheduled
- * there): the context loads the task's mm - a full TLB flush when it held another - and its
- * fault hook becomes the task's do_user_addr_fault. Faults then resolve exactly as the
- * kernel's, or end in the signal Linux would deliver (struct mmlab_fault).
- * Also here: mincore(2), the per-task counters behind
- * /proc/pid/stat and status (minflt, majflt, RSS by type, VmHWM, VmPTE) and /proc/vmstat.
+ * Memory access through a task: the public side of the fault layer. A task runs its accesses
+ * on a CPU context (as if scheduled there, switch_mm and switch_to's PKRU load): the context
+ * loads the task's mm - a full TLB flush when it held another - and its fault hook becomes the
+ * task's do_user_addr_fault. Faults then resolve exactly as the kernel's, or end in the signal
+ * Linux would deliver (struct mmlab_fault). It stands for the user-mode instructions that
+ * touch memory, whose kernel side is arch/x86/mm/fault.c (fault.c here).
  * Left out: concurrent accesses of one task from several host threads (a task is one thread).
  */
 #include "mm/memory.h"
 #include "mm/task.h"
+#include "mm/fault.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 
@@ -130,93 +130,4 @@ MMLAB_EXPORT int mmlab_peek(struct mmlab_task *t, uint64_t addr, void *buf, uint
 		return -EFAULT;
 	}
 	return 0;
-}
-
-MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len,
-			       unsigned char *vec)
-{
-	long ret;
-
-	if (!t || (len && !vec))
-		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
-	ret = do_mincore(&t->tsk, (unsigned long)addr, (size_t)len, vec);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
-	return (int)ret;
-}
-
-#define WRITE_LOCKED(t, expr)                                                                      \
-	({                                                                                         \
-		long __r;                                                                          \
-		pthread_rwlock_wrlock(&(t)->tsk.mm->mmap_lock);                                    \
-		__r = (expr);                                                                      \
-		pthread_rwlock_unlock(&(t)->tsk.mm->mmap_lock);                                    \
-		__r;                                                                               \
-	})
-
-MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t)
-{
-	return t ? (uint64_t)WRITE_LOCKED(t, (long)reclaim_lazyfree(t->tsk.mm)) : 0;
-}
-
-MMLAB_EXPORT int mmlab_task_pid(const struct mmlab_task *t)
-{
-	return t ? t->tsk.pid : -EINVAL;
-}
-
-MMLAB_EXPORT int mmlab_task_tgid(const struct mmlab_task *t)
-{
-	return t ? t->tsk.tgid : -EINVAL;
-}
-
-MMLAB_EXPORT int mmlab_task_same_mm(const struct mmlab_task *a, const struct mmlab_task *b)
-{
-	return a && b && a->tsk.mm == b->tsk.mm;
-}
-
-MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st)
-{
-	struct mm_struct *mm = t->tsk.mm;
-
-	pthread_rwlock_rdlock(&mm->mmap_lock);
-	*st = (struct mmlab_task_mem){
-		.minflt = t->tsk.min_flt,
-		.majflt = t->tsk.maj_flt,
-		.rss_anon = (uint64_t)get_mm_counter(mm, MM_ANONPAGES),
-		.rss_file = (uint64_t)get_mm_counter(mm, MM_FILEPAGES),
-		.rss_shmem = (uint64_t)get_mm_counter(mm, MM_SHMEMPAGES),
-		.swapents = (uint64_t)get_mm_counter(mm, MM_SWAPENTS),
-		.rss = get_mm_rss(mm),
-		.hiwater_rss = get_mm_hiwater_rss(mm),
-		.total_vm = mm->total_vm,
-		.hiwater_vm = get_mm_hiwater_vm(mm),
-		.pgtables_bytes = (uint64_t)mm->context.pgtables_bytes,
-		.mm_users = (uint64_t)mm->mm_users,
-	};
-	pthread_rwlock_unlock(&mm->mmap_lock);
-}
-
-MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *mm, const char *name, uint64_t *val)
-{
-	struct machine *m;
-
-	if (!mm || !name || !val)
-		return -EINVAL;
-	m = machine_of(mm);
-	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
-		if (vmstat_text[i] && !strcmp(vmstat_text[i], name)) {
-			*val = __atomic_load_n(&m->pgdat.vm_events[i], __ATOMIC_RELAXED);
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-MMLAB_EXPORT const char *mmlab_vmstat_name(unsigned int i, int *kernel)
-{
-	if (i >= NR_VM_EVENT_ITEMS)
-		return NULL;
-	if (kernel)
-		*kernel = i < NR_VM_KERNEL_EVENT_ITEMS;
-	return vmstat_text[i];
 }

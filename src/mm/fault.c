@@ -9,8 +9,13 @@
  * is taken for reading, or for writing to grow the stack), userfaultfd and retry/killable
  * waits (nothing here sleeps).
  */
+#include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/fault.h"
+#include "mm/mmap.h"
+#include "mm/vma.h"
+#include "mm/task.h"
 #include "mmu/mmu.h"
 
 #include <signal.h>
@@ -88,6 +93,7 @@ int expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long add
 	unsigned long size, grow;
 	int err;
 
+	mmap_assert_write_locked(mm);
 	if (!(vma->vm_flags & VM_GROWSDOWN))
 		return -EFAULT;
 	addr &= PAGE_MASK;
@@ -163,20 +169,20 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct task *tsk, unsigned lo
 	struct mm_struct *mm = tsk->mm;
 	struct vm_area_struct *vma;
 
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmap_read_lock(mm);
 	vma = vmacache_find_vma(tsk, addr);
 	if (!vma || vma->vm_start <= addr)
 		return vma;
 	if (!(vma->vm_flags & VM_GROWSDOWN))
 		return NULL;
 	/* Growing changes the VMA: retake the lock for writing and look again. */
-	pthread_rwlock_unlock(&mm->mmap_lock);
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
+	mmap_write_lock(mm);
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start > addr && expand_stack(tsk, vma, addr))
 		vma = NULL;
-	pthread_rwlock_unlock(&mm->mmap_lock);
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmap_write_unlock(mm);
+	mmap_read_lock(mm);
 	vma = vmacache_find_vma(tsk, addr);
 	return vma && vma->vm_start <= addr ? vma : NULL;
 }
@@ -206,7 +212,7 @@ int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	vma = lock_mm_and_find_vma(tsk, addr);
 	if (!vma) {
-		pthread_rwlock_unlock(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 		return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
 	}
 	if (access_error(tsk, f->error_code, vma)) {
@@ -214,13 +220,13 @@ int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
 		bool pkuerr = bad_area_access_from_pkeys(tsk, f->error_code, vma);
 
 		f->pkey = pkuerr ? (unsigned int)vma_pkey(vma) : 0;
-		pthread_rwlock_unlock(&mm->mmap_lock);
+		mmap_read_unlock(mm);
 		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
 	pthread_mutex_lock(&mm->page_table_lock);
 	ret = handle_mm_fault(tsk, vma, addr, flags);
 	pthread_mutex_unlock(&mm->page_table_lock);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmap_read_unlock(mm);
 	if (ret & VM_FAULT_OOM)
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
 	if (ret & VM_FAULT_SIGBUS)

@@ -14,19 +14,17 @@
  * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
  * on the CPU context its caller names, see access.c).
  */
+#include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
 #include "mm/task.h"
+#include "mm/mmap.h"
+#include "mm/vma.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 
 #include <sched.h>
 #include <signal.h>
-
-int alloc_pid(struct machine *m)
-{
-	return __atomic_add_fetch(&m->last_pid, 1, __ATOMIC_RELAXED);
-}
 
 /**
  * mm_alloc - an empty address space on @m with @cfg's switches: a top-level table, no VMAs.
@@ -43,7 +41,7 @@ struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
 	mm->max_map_count = cfg->max_map_count;
 	mm->mmap_min_addr = cfg->mmap_min_addr;
 	mm->task_size = TASK_SIZE_MAX;
-	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	mmap_init_lock(mm);
 	pthread_mutex_init(&mm->page_table_lock, NULL);
 	mm_pkeys_init(mm);
 	if (vma_tree_init(mm))
@@ -55,7 +53,7 @@ struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
 free_tree:
 	vma_tree_destroy(mm);
 free_mm:
-	pthread_rwlock_destroy(&mm->mmap_lock);
+	mmap_destroy_lock(mm);
 	pthread_mutex_destroy(&mm->page_table_lock);
 	free(mm);
 	return ERR_PTR(-ENOMEM);
@@ -78,7 +76,7 @@ void mmput(struct mm_struct *mm)
 	exit_mmap(mm);
 	pgd_free(mm);
 	vma_tree_destroy(mm);
-	pthread_rwlock_destroy(&mm->mmap_lock);
+	mmap_destroy_lock(mm);
 	pthread_mutex_destroy(&mm->page_table_lock);
 	free(mm);
 }
@@ -154,7 +152,7 @@ static int dup_mmap(struct task *tsk, struct mm_struct *mm, struct mm_struct *ol
 /**
  * dup_mm - fork's copy of @oldmm for a child of @tsk: layout, counters and protection-key
  * state copied, mlock state and MCL_FUTURE not inherited.
- * Context: @oldmm's mmap_lock held for writing.
+ * Context: @oldmm's mmap_lock held for writing; takes the new mm's.
  * Return: the new mm, or ERR_PTR(-ENOMEM) (nothing is left allocated).
  */
 struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
@@ -162,6 +160,7 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	struct mm_struct *mm = mm_alloc(oldmm->machine, &tsk->cfg);
 	int err;
 
+	mmap_assert_write_locked(oldmm);
 	if (IS_ERR(mm))
 		return mm;
 	mm->max_map_count = oldmm->max_map_count;
@@ -188,13 +187,16 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
 	mm->context.pkey_allocation_map = oldmm->context.pkey_allocation_map;
 	mm->context.execute_only_pkey = oldmm->context.execute_only_pkey;
+	mmap_write_lock(mm);	/* dup_mmap's mmap_write_lock_nested: after the parent's */
 	err = dup_mmap(tsk, mm, oldmm);
 	if (err) {
+		__mmap_write_unlock(mm);
 		mmput(mm);
 		return ERR_PTR(err);
 	}
 	mm->hiwater_rss = get_mm_rss(mm);
 	mm->hiwater_vm = mm->total_vm;
+	mmap_write_unlock(mm);
 	return mm;
 }
 
@@ -266,13 +268,13 @@ MMLAB_EXPORT int mmlab_clone(struct mmlab_task *t, unsigned long flags, struct m
 		return -ENOMEM;
 	if (flags & CLONE_VM) {
 		mm = t->tsk.mm;
-		pthread_rwlock_wrlock(&mm->mmap_lock);
+		mmap_write_lock(mm);
 		mm->mm_users++;
-		pthread_rwlock_unlock(&mm->mmap_lock);
+		mmap_write_unlock(mm);
 	} else {
-		pthread_rwlock_wrlock(&t->tsk.mm->mmap_lock);
+		mmap_write_lock(t->tsk.mm);
 		mm = dup_mm(&c->tsk, t->tsk.mm);
-		pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+		mmap_write_unlock(t->tsk.mm);
 		if (IS_ERR(mm)) {
 			c->tsk.mm = NULL;
 			task_exit(c);

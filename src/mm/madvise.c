@@ -16,6 +16,8 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 
 #include <fcntl.h>
 #include <string.h>

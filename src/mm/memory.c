@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The page-level heart of the VM (mm/memory.c, with the parts of mm/gup.c, mm/madvise.c and
- * mm/mincore.c that act on pages): resolving a fault on a VMA - the zero page for a read of
- * untouched anonymous memory, a zeroed frame for a write, copy-on-write or reuse for a write to
- * a read-only private page, shmem pages for shared anonymous memory (with fault-around for
- * reads, PG_dirty for writes) -, zapping ranges (munmap,
- * MADV_DONTNEED, exit), copying page tables at fork, populating ranges (MAP_POPULATE, mlock,
- * MADV_POPULATE_*), MADV_FREE, guard markers (MADV_GUARD_INSTALL/REMOVE: non-present entries
- * that fault SIGSEGV, survive every zap but munmap's and exit's, are copied by fork and moved
- * by mremap) and mincore. RSS counters follow every mapping change.
+ * The page-level heart of the VM (mm/memory.c): resolving a fault on a VMA - the zero page for
+ * a read of untouched anonymous memory, a zeroed frame for a write, copy-on-write or reuse for
+ * a write to a read-only private page, shmem pages for shared anonymous memory (with
+ * fault-around for reads, PG_dirty for writes) -, zapping ranges (munmap, MADV_DONTNEED, exit)
+ * with a gather that frees frames only after the TLB flush, moving entries for mremap, copying
+ * page tables at fork, and the page side of madvise: MADV_FREE's marking (reclaim is
+ * vmscan.c's) and guard markers (MADV_GUARD_INSTALL/REMOVE: non-present entries that fault
+ * SIGSEGV, survive every zap but munmap's and exit's, are copied by fork and moved by mremap).
+ * RSS counters follow every mapping change. Populating is gup.c's, mincore mincore.c's.
  * Left out: file-backed pages (the page cache comes with a later issue: a fault on a file VMA
  * is SIGBUS BUS_ADRERR for now), swap entries (the guard marker is the only software entry),
  * huge pages, userfaultfd, NUMA hinting faults,
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
-#include "mm/pkeys.h"
+#include "mm/mmap_lock.h"
+#include "mm/shmem.h"
+#include "mm/task.h"
 #include "mmu/tlb.h"
 
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 
 /**
  * vm_normal_page - the struct page a present entry maps, or NULL for a special entry (the zero
@@ -305,6 +306,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	vm_fault_t ret;
 
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
+	mmap_assert_locked(mm);
 	vmf.pte = pte_alloc_map(mm, vmf.address);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
@@ -316,22 +318,12 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	return ret;
 }
 
-#define ZAP_BATCH 64
-
-/*
- * The zap's gather (mm/mmu_gather.c): entries are cleared first, frames freed only after the
- * TLB flush of what was cleared, so no CPU context can reach a frame that was handed out again.
+/**
+ * zap_flush - the end of a zap batch: flush what was cleared from every TLB, then drop the
+ * references the batch held on its pages.
+ * Context: mmap_lock held.
  */
-struct zap_details {
-	struct mm_struct *mm;
-	unsigned long flush_start, flush_end;	/* Present entries cleared since the last flush */
-	struct page *pages[ZAP_BATCH];		/* Pages whose reference waits for that flush */
-	unsigned int nr;
-	unsigned long nr_unmapped;		/* Pages (not special entries) unmapped */
-	bool drop_markers;			/* munmap and exit: guard markers go too */
-};
-
-static void zap_flush(struct zap_details *z)
+void zap_flush(struct zap_details *z)
 {
 	struct machine *m = z->mm->machine;
 
@@ -343,7 +335,14 @@ static void zap_flush(struct zap_details *z)
 	z->nr = 0;
 }
 
-static int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+/**
+ * zap_pte - clear one entry into the zap batch @data (a struct zap_details), as a
+ * walk_pte_range() callback: its page leaves RSS and the rmap at once, its reference waits for
+ * zap_flush(). Guard markers stay unless the batch drops them.
+ * Context: mmap_lock held.
+ * Return: 0 (the walk goes on).
+ */
+int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct zap_details *z = data;
 	pte_t old;
@@ -509,138 +508,12 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct copy_state c = { .dst = dst, .src = src };
 
+	mmap_assert_write_locked(src->vm_mm);
+	mmap_assert_write_locked(dst->vm_mm);
 	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
 		return 0;
 	(void)walk_pte_range(src->vm_mm, src->vm_start, src->vm_end, copy_one_pte, &c);
 	return c.err;
-}
-
-/* The access a present entry already allows GUP without a fault (follow_page_pte). */
-static bool follow_page_ok(struct mm_struct *mm, unsigned long addr, bool write)
-{
-	pte_t *ptep = pte_offset_map(mm, addr);
-
-	if (!ptep || !(*ptep & _PAGE_PRESENT))
-		return false;
-	return !write || pte_write(*ptep);
-}
-
-/**
- * populate_vma_page_range - fault in [@start, @end) of @vma as get_user_pages does, a write
- * fault when @write (private writable memory, so COW is broken now), else a read.
- * Each page that needed a fault counts as a minor fault of @tsk.
- * Context: mmap_lock held.
- * Return: pages done, or -EFAULT (SIGBUS/SIGSEGV page) / -ENOMEM.
- */
-long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
-			     unsigned long end, bool write)
-{
-	unsigned long addr;
-
-	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		vm_fault_t ret;
-
-		if (follow_page_ok(vma->vm_mm, addr, write))
-			continue;
-		ret = handle_mm_fault(tsk, vma, addr, write ? FAULT_FLAG_WRITE : 0);
-		if (ret & VM_FAULT_OOM)
-			return -ENOMEM;
-		if (ret & VM_FAULT_ERROR)
-			return -EFAULT;
-	}
-	return (long)((end - start) >> PAGE_SHIFT);
-}
-
-/* Stops a walk at the first guard marker. */
-static int guard_marker_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
-{
-	(void)mm;
-	(void)addr;
-	(void)data;
-	return is_guard_pte_marker(*ptep);
-}
-
-/*
- * A regular file's pages would come from the page cache, which is not modelled: populate
- * maps none of them, and fails only where the kernel's fault would, on a page at or beyond
- * the end of the file (SIGBUS, so -EFAULT).
- */
-static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
-				unsigned long end, bool write)
-{
-	struct file *f = vma->vm_file;
-	pgoff_t last = vma->vm_pgoff + ((end - vma->vm_start) >> PAGE_SHIFT);
-	long long size = f->i_size;	/* -1: unknown, never beyond the end */
-	struct stat st;
-
-	/* The fault on a guard marker would be SIGSEGV before any page-cache lookup. */
-	if (walk_pte_range(vma->vm_mm, start, end, guard_marker_pte, NULL))
-		return -EFAULT;
-
-	/*
-	 * A write fault COWs, and do_cow_fault prepares the anon_vma before it reads the page
-	 * (or finds it beyond the end of the file): the VMA has its anon_vma either way.
-	 */
-	if (write && anon_vma_prepare(vma))
-		return -ENOMEM;
-	if (f->i_size < 0 && f->host_fd >= 0 && !fstat(f->host_fd, &st))
-		size = st.st_size;
-	if (f->regular && size >= 0 && last > (unsigned long)(size + PAGE_SIZE - 1) >> PAGE_SHIFT)
-		return -EFAULT;
-	return (long)((end - start) >> PAGE_SHIFT);
-}
-
-/**
- * mm_populate_vma - fault in [@start, @end) of @vma as __mm_populate does for each VMA:
- * private writable memory with write faults (so COW is broken now), the rest with reads,
- * forced through a missing VM_READ.
- * Context: mmap_lock held.
- * Return: pages done, or -EFAULT (PROT_NONE, or a page that cannot be faulted) / -ENOMEM.
- */
-long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
-		     unsigned long end)
-{
-	bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
-
-	if (!(vma->vm_flags & VM_ACCESS_FLAGS))
-		return -EFAULT;
-	/* get_user_pages' check_vma_flags: the caller's PKRU applies to its own mm. */
-	if (!arch_vma_access_permitted(tsk, vma, write, false))
-		return -EFAULT;
-	if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
-		return populate_file_range(vma, start, end, write);
-	return populate_vma_page_range(tsk, vma, start, end, write);
-}
-
-/**
- * mm_populate - fault in the VMAs of [@start, @start + @len) after mmap(MAP_POPULATE or
- * MAP_LOCKED) or mlock (__mm_populate): private writable memory is written, the rest read;
- * VM_LOCKONFAULT, VM_IO and VM_PFNMAP VMAs are skipped.
- * @ignore_errors: mmap's populate ignores failures; mlock reports the first one.
- * Context: mmap_lock held.
- * Return: 0, -EFAULT (PROT_NONE VMA or a page that cannot be faulted) or -ENOMEM.
- */
-int mm_populate(struct task *tsk, unsigned long start, unsigned long len, bool ignore_errors)
-{
-	struct mm_struct *mm = tsk->mm;
-	unsigned long end = start + len, nstart, nend;
-	struct vm_area_struct *vma;
-
-	for (nstart = start; nstart < end; nstart = nend) {
-		long ret;
-
-		vma = find_vma_intersection(mm, nstart, end);
-		if (!vma)
-			break;
-		nstart = max(nstart, vma->vm_start);
-		nend = min(end, vma->vm_end);
-		if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT))
-			continue;
-		ret = mm_populate_vma(tsk, vma, nstart, nend);
-		if (ret < 0 && !ignore_errors)
-			return (int)ret;
-	}
-	return 0;
 }
 
 struct lazyfree_state {
@@ -675,57 +548,6 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 	return 0;
 }
 
-struct reclaim_state {
-	struct zap_details z;
-	struct vm_area_struct *vma;
-	unsigned long nr_freed;
-};
-
-/*
- * A lazily freeable page still clean in its only mapping is dropped, as shrink_folio_list
- * and try_to_unmap_one do; a page of a VM_DROPPABLE VMA is dropped even when dirty, and never
- * becomes swap-backed when it cannot be.
- */
-static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
-{
-	struct reclaim_state *r = data;
-	bool droppable = r->vma->vm_flags & VM_DROPPABLE;
-	pte_t pte = *ptep;
-	struct page *page;
-
-	if (!(pte & _PAGE_PRESENT) || (pte & _PAGE_SPECIAL))
-		return 0;
-	page = pfn_to_page(&mm->machine->pgdat, pte_pfn(pte));
-	if (!PageAnon(page) || PageSwapBacked(page))
-		return 0;
-	if ((pte_dirty(pte) && !droppable) || page_mapcount(page) != 1 ||
-	    page_ref_count(page) != 1) {
-		if (!droppable)
-			SetPageSwapBacked(page); /* written again, or shared: no longer lazyfree */
-		return 0;
-	}
-	r->nr_freed++;
-	return zap_pte(mm, addr, ptep, &r->z);
-}
-
-/**
- * reclaim_lazyfree - what memory pressure would do to MADV_FREE pages of @mm, and to pages of
- * MAP_DROPPABLE memory: drop those not written since (droppable ones even if written), so
- * that their next touch faults in a zeroed page.
- * Context: mmap_lock held for writing.
- * Return: the number of pages freed.
- */
-unsigned long reclaim_lazyfree(struct mm_struct *mm)
-{
-	struct reclaim_state r = { .z = { .mm = mm } };
-	VMA_ITERATOR(vmi, mm, 0);
-
-	for_each_vma(vmi, r.vma)
-		(void)walk_pte_range(mm, r.vma->vm_start, r.vma->vm_end, reclaim_lazyfree_pte, &r);
-	zap_flush(&r.z);
-	return r.nr_freed;
-}
-
 /**
  * madvise_pages - the page effects of madvise advice on [@start, @end) of @vma, after
  * madvise.c checked the advice is allowed there: DONTNEED zaps, FREE makes pages lazily
@@ -755,20 +577,8 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 		return 0;
 	}
 	case MADV_POPULATE_READ:
-	case MADV_POPULATE_WRITE: {
-		bool write = behavior == MADV_POPULATE_WRITE;
-		long ret;
-
-		if (write ? !(vma->vm_flags & VM_WRITE) : !(vma->vm_flags & VM_READ))
-			return -EINVAL;
-		if (!arch_vma_access_permitted(tsk, vma, write, false))
-			return -EINVAL;
-		if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
-			ret = populate_file_range(vma, start, end, write);
-		else
-			ret = populate_vma_page_range(tsk, vma, start, end, write);
-		return ret < 0 ? (int)ret : 0;
-	}
+	case MADV_POPULATE_WRITE:
+		return faultin_vma_page_range(tsk, vma, start, end, behavior == MADV_POPULATE_WRITE);
 	default:
 		return 0;
 	}
@@ -804,6 +614,7 @@ int guard_install_range(struct vm_area_struct *vma, unsigned long start, unsigne
 	struct guard_state g = { 0 };
 	unsigned long addr;
 
+	mmap_assert_locked(mm);
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 	vma->vm_flags |= VM_MAYBE_GUARD;
@@ -840,117 +651,4 @@ static int guard_remove_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte
 void guard_remove_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	(void)walk_pte_range(vma->vm_mm, start, end, guard_remove_pte, NULL);
-}
-
-struct mincore_state {
-	struct vm_area_struct *vma;
-	unsigned long start;
-	unsigned char *vec;
-};
-
-static int mincore_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
-{
-	struct mincore_state *s = data;
-
-	if (pte_present(*ptep))
-		s->vec[(addr - s->start) >> PAGE_SHIFT] = 1;
-	return 0;
-}
-
-/*
- * One VMA's part of mincore (mincore_pte_range): present entries are resident; a hole of a
- * shmem mapping is resident when the object's cache has the page; anonymous holes are not.
- */
-static void mincore_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-			unsigned char *vec)
-{
-	struct mincore_state s = { .vma = vma, .start = start, .vec = vec };
-	struct shmem_inode *info = vma->vm_file ? vma->vm_file->shmem : NULL;
-	unsigned long i, n = (end - start) >> PAGE_SHIFT;
-
-	for (i = 0; i < n; i++) {
-		pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT) + i;
-
-		vec[i] = shmem_page_cached(info, pgoff);
-	}
-	(void)walk_pte_range(vma->vm_mm, start, end, mincore_pte, &s);
-}
-
-/**
- * do_mincore - mincore(2): one byte per page of [@start, @start + @len), 1 when resident.
- * @vec: room for DIV_ROUND_UP(@len, PAGE_SIZE) bytes
- * Context: mmap_lock held for reading.
- * Return: 0; -EINVAL for an unaligned @start; -ENOMEM when the range leaves the user half or
- * meets a hole (bytes before the hole are filled).
- */
-long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char *vec)
-{
-	struct mm_struct *mm = tsk->mm;
-	unsigned long end, addr;
-
-	if (start & ~PAGE_MASK)
-		return -EINVAL;
-	if (len > TASK_SIZE_MAX || start > TASK_SIZE_MAX - len)
-		return -ENOMEM;
-	end = start + PAGE_ALIGN(len);
-	for (addr = start; addr < end;) {
-		struct vm_area_struct *vma = vma_lookup(mm, addr);
-		unsigned long next;
-
-		if (!vma)
-			return -ENOMEM;
-		next = min(end, vma->vm_end);
-		mincore_vma(vma, addr, next, vec + ((addr - start) >> PAGE_SHIFT));
-		addr = next;
-	}
-	return 0;
-}
-
-struct rss_count {
-	long rss[NR_MM_COUNTERS];
-};
-
-static int rss_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
-{
-	struct rss_count *c = data;
-	pte_t pte = *ptep;
-
-	if (pte_present(pte) && !(pte & _PAGE_SPECIAL))
-		c->rss[mm_counter(pfn_to_page(&mm->machine->pgdat, pte_pfn(pte)))]++;
-	return 0;
-}
-
-/**
- * rss_validate - check @mm's RSS counters against its page tables, and that every present
- * entry lies in a VMA whose vm_flags allow what the entry allows.
- * Context: mmap_lock held.
- * Return: 0, or -EUCLEAN after printing the first mismatch.
- */
-int rss_validate(struct mm_struct *mm)
-{
-	struct rss_count c = { { 0 } };
-	struct vm_area_struct *vma;
-	unsigned long covered = 0;
-	VMA_ITERATOR(vmi, mm, 0);
-
-	(void)walk_pte_range(mm, 0, TASK_SIZE_MAX, rss_count_pte, &c);
-	for (int i = 0; i < NR_MM_COUNTERS; i++) {
-		if (c.rss[i] != get_mm_counter(mm, i)) {
-			fprintf(stderr, "rss: counter %d is %ld, page tables map %ld\n", i,
-				get_mm_counter(mm, i), c.rss[i]);
-			return -EUCLEAN;
-		}
-	}
-	for_each_vma(vmi, vma) {
-		struct rss_count in = { { 0 } };
-
-		(void)walk_pte_range(mm, vma->vm_start, vma->vm_end, rss_count_pte, &in);
-		covered += (unsigned long)(in.rss[MM_ANONPAGES] + in.rss[MM_SHMEMPAGES] +
-					   in.rss[MM_FILEPAGES]);
-	}
-	if (covered != get_mm_rss(mm)) {
-		fprintf(stderr, "rss: %lu pages mapped outside any VMA\n", get_mm_rss(mm) - covered);
-		return -EUCLEAN;
-	}
-	return 0;
 }

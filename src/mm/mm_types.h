@@ -188,7 +188,10 @@ struct mm_struct {
 					 * its tables change under page_table_lock or mmap_lock
 					 * held for writing, its pkey fields under mmap_lock */
 
-	pthread_rwlock_t mmap_lock;	/* Protects everything below */
+	pthread_rwlock_t mmap_lock;	/* Protects what follows but the page accounting; taken
+					 * through mmap_lock.h */
+	pthread_t mmap_lock_owner;	/* Debug builds: the thread holding it for writing, or 0 */
+	long mmap_lock_readers;		/* Debug builds: how many hold it for reading */
 	pthread_mutex_t page_table_lock; /* Page-table population against concurrent faults */
 	struct maple_tree mm_mt;	/* The VMAs by address, each over [vm_start, vm_end - 1] */
 	unsigned long vma_seq;		/* Bumped on every VMA change: per-thread caches check it */
@@ -208,7 +211,9 @@ struct mm_struct {
 	unsigned long arg_start, arg_end, env_start, env_end;
 
 	unsigned long total_vm;		/* Pages mapped (VmSize) */
-	unsigned long locked_vm;	/* Pages with VM_LOCKED (VmLck) */
+	unsigned long locked_vm;	/* Pages with VM_LOCKED (VmLck), plus locked_vm_stale */
+	unsigned long locked_vm_stale;	/* Pages locked_vm still counts that no VMA locks any more
+					 * (an MREMAP_DONTUNMAP of locked memory, as Linux) */
 	unsigned long data_vm;		/* VM_WRITE & ~VM_SHARED & ~VM_STACK (VmData) */
 	unsigned long exec_vm;		/* VM_EXEC & ~VM_WRITE & ~VM_STACK (VmExe) */
 	unsigned long stack_vm;		/* VM_STACK (VmStk) */

@@ -11,6 +11,10 @@
 #include "mm/vma.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/mmap.h"
+#include "mm/syscalls.h"
+#include "mm/shmem.h"
+#include "mm/task.h"
 
 #include <string.h>
 #include <sys/stat.h>

@@ -13,6 +13,9 @@
 #include "mm/vma.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/mmap.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 #include "mmu/pgrange.h"
 #include "mmu/tlb.h"
 

@@ -12,6 +12,9 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mmap.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 
 #include <sys/mman.h>
 
@@ -162,6 +165,13 @@ static void move_vma_keep_source(struct mm_struct *mm, unsigned long old_addr,
 	struct vm_area_struct *old = vma_lookup(mm, old_addr);
 	bool whole = old->vm_start == old_addr && old->vm_end == old_addr + old_len;
 
+	/*
+	 * As Linux 6.16+ (checked natively): the whole old VMA, not only the range, loses
+	 * VM_LOCKED without being uncharged. Those pages stay in VmLck until exit;
+	 * locked_vm_stale says how many.
+	 */
+	if (old->vm_flags & VM_LOCKED)
+		mm->locked_vm_stale += vma_pages(old);
 	old->vm_flags &= ~VM_LOCKED_MASK;
 	if (whole && old->anon_vma) {
 		anon_vma_put(old->anon_vma);
@@ -201,7 +211,13 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 		return -ENOMEM;
 	}
 	(void)move_page_tables(mm, old_addr, new_addr, min(old_len, new_len));
+	/*
+	 * The new range is charged now, as vrm_stat_account does: locked_vm grows by it even
+	 * when the old range stays (MREMAP_DONTUNMAP, or an unmap that fails below).
+	 */
 	vm_stat_account(mm, vm_flags, (long)(new_len >> PAGE_SHIFT));
+	if (vm_flags & VM_LOCKED)
+		mm->locked_vm += new_len >> PAGE_SHIFT;
 	if (keep_source) {
 		move_vma_keep_source(mm, old_addr, old_len);
 		return (long)new_addr;
@@ -213,8 +229,8 @@ static long move_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	 */
 	if (charged)
 		vm_acct_memory(mm->machine, (long)(old_len >> PAGE_SHIFT));
-	if (!do_vmi_munmap(mm, old_addr, old_len) && (vm_flags & VM_LOCKED))
-		mm->locked_vm += new_len >> PAGE_SHIFT;
+	err = do_vmi_munmap(mm, old_addr, old_len);
+	(void)err;
 	return (long)new_addr;
 }
 

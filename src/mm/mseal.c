@@ -12,6 +12,8 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 
 #include <sys/mman.h>
 

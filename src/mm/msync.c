@@ -8,6 +8,8 @@
  * nothing, in Linux as here: its only effect is the EBUSY.
  */
 #include "mm/vma.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 
 #include <sys/mman.h>
 #include <unistd.h>

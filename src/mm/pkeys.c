@@ -16,7 +16,9 @@
 #include "mm/pkeys.h"
 #include "mm/memory.h"
 #include "mm/machine.h"
+#include "mm/mmap_lock.h"
 #include "mm/task.h"
+#include "mm/syscalls.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 
@@ -254,33 +256,44 @@ long sys_pkey_mprotect(struct task *tsk, unsigned long start, size_t len, unsign
 	return do_mprotect_pkey(tsk, start, len, prot, pkey);
 }
 
-#define WRITE_LOCKED(t, expr)                                                                      \
-	({                                                                                         \
-		long __r;                                                                          \
-		pthread_rwlock_wrlock(&(t)->tsk.mm->mmap_lock);                                    \
-		__r = (expr);                                                                      \
-		pthread_rwlock_unlock(&(t)->tsk.mm->mmap_lock);                                    \
-		__r;                                                                               \
-	})
-
+/* The public pkey_* calls take mmap_lock for writing, as the kernel's entry points do. */
 MMLAB_EXPORT int mmlab_pkey_alloc(struct mmlab_task *t, unsigned long flags,
 				  unsigned long init_val)
 {
-	return t ? (int)WRITE_LOCKED(t, sys_pkey_alloc(&t->tsk, flags, init_val)) : -EINVAL;
+	long ret;
+
+	if (!t)
+		return -EINVAL;
+	mmap_write_lock(t->tsk.mm);
+	ret = sys_pkey_alloc(&t->tsk, flags, init_val);
+	mmap_write_unlock(t->tsk.mm);
+	return (int)ret;
 }
 
 MMLAB_EXPORT int mmlab_pkey_free(struct mmlab_task *t, int pkey)
 {
-	return t ? (int)WRITE_LOCKED(t, sys_pkey_free(&t->tsk, pkey)) : -EINVAL;
+	long ret;
+
+	if (!t)
+		return -EINVAL;
+	mmap_write_lock(t->tsk.mm);
+	ret = sys_pkey_free(&t->tsk, pkey);
+	mmap_write_unlock(t->tsk.mm);
+	return (int)ret;
 }
 
 MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
 				     int pkey)
 {
+	long ret;
+
 	if (!t)
 		return -EINVAL;
-	return (int)WRITE_LOCKED(t, sys_pkey_mprotect(&t->tsk, (unsigned long)addr, (size_t)len,
-						      (unsigned long)(unsigned int)prot, pkey));
+	mmap_write_lock(t->tsk.mm);
+	ret = sys_pkey_mprotect(&t->tsk, (unsigned long)addr, (size_t)len,
+				(unsigned long)(unsigned int)prot, pkey);
+	mmap_write_unlock(t->tsk.mm);
+	return (int)ret;
 }
 
 /* WRPKRU and RDPKRU raise #UD on a CPU without PKU: SIGILL ILL_ILLOPN. */

@@ -7,6 +7,7 @@
 #ifndef MMLAB_MM_PKEYS_H
 #define MMLAB_MM_PKEYS_H
 
+#include "mm/task.h"
 #include "mm/vma.h"
 #include "mmu/mmu.h"
 

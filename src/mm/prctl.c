@@ -12,6 +12,9 @@
  * execve, which would reset MDWE with NO_INHERIT.
  */
 #include "mm/vma.h"
+#include "mm/mmap.h"
+#include "mm/syscalls.h"
+#include "mm/task.h"
 
 #ifndef PR_SET_THP_DISABLE
 #define PR_SET_THP_DISABLE 41

@@ -10,6 +10,7 @@
  * THP_enabled, the lines after the memory ones.
  * Left out of status: the other non-memory lines, VmPin (always 0: no pinning).
  */
+#include "mm/mmap_lock.h"
 #include "mm/procfs.h"
 #include "mm/memory.h"
 #include "mm/task.h"
@@ -154,15 +155,76 @@ int show_meminfo(struct machine *m, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
+MMLAB_EXPORT int mmlab_proc_maps(struct mmlab_task *t, FILE *out)
+{
+	int err;
+
+	if (!t || !out)
+		return -EINVAL;
+	mmap_read_lock(t->tsk.mm);
+	err = show_maps(t->tsk.mm, out);
+	mmap_read_unlock(t->tsk.mm);
+	return err;
+}
+
+MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out)
+{
+	int err;
+
+	if (!t || !out)
+		return -EINVAL;
+	mmap_read_lock(t->tsk.mm);
+	err = show_smaps(t->tsk.mm, out);
+	mmap_read_unlock(t->tsk.mm);
+	return err;
+}
+
+
+MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info)
+{
+	struct mm_struct *mm = t->tsk.mm;
+
+	*info = (struct mmlab_task_info){
+		.mmap_base = mm->mmap_base, .start_brk = mm->start_brk, .brk = mm->brk,
+		.start_stack = mm->start_stack, .map_count = (unsigned)mm->map_count,
+		.total_vm = mm->total_vm, .locked_vm = mm->locked_vm, .data_vm = mm->data_vm,
+		.exec_vm = mm->exec_vm, .stack_vm = mm->stack_vm, .vma_seq = mm->vma_seq,
+		.start_code = mm->start_code, .end_code = mm->end_code,
+		.start_data = mm->start_data, .end_data = mm->end_data,
+	};
+}
+
+MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st)
+{
+	struct mm_struct *mm = t->tsk.mm;
+
+	mmap_read_lock(mm);
+	*st = (struct mmlab_task_mem){
+		.minflt = t->tsk.min_flt,
+		.majflt = t->tsk.maj_flt,
+		.rss_anon = (uint64_t)get_mm_counter(mm, MM_ANONPAGES),
+		.rss_file = (uint64_t)get_mm_counter(mm, MM_FILEPAGES),
+		.rss_shmem = (uint64_t)get_mm_counter(mm, MM_SHMEMPAGES),
+		.swapents = (uint64_t)get_mm_counter(mm, MM_SWAPENTS),
+		.rss = get_mm_rss(mm),
+		.hiwater_rss = get_mm_hiwater_rss(mm),
+		.total_vm = mm->total_vm,
+		.hiwater_vm = get_mm_hiwater_vm(mm),
+		.pgtables_bytes = (uint64_t)mm->context.pgtables_bytes,
+		.mm_users = (uint64_t)mm->mm_users,
+	};
+	mmap_read_unlock(mm);
+}
+
 MMLAB_EXPORT int mmlab_proc_smaps_rollup(struct mmlab_task *t, FILE *out)
 {
 	int err;
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = show_smaps_rollup(t->tsk.mm, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -172,9 +234,9 @@ MMLAB_EXPORT int mmlab_proc_status(struct mmlab_task *t, FILE *out)
 
 	if (!t || !out)
 		return -EINVAL;
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	err = task_mem(t->tsk.mm, out) ?: task_core_thp(t->tsk.mm, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return err;
 }
 
@@ -186,9 +248,9 @@ MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len
 	    len > TASK_SIZE_MAX - addr)
 		return -EINVAL;
 	end = addr + PAGE_ALIGN(len);
-	pthread_rwlock_rdlock(&t->tsk.mm->mmap_lock);
+	mmap_read_lock(t->tsk.mm);
 	pagemap_read(t->tsk.mm, addr, end, out);
-	pthread_rwlock_unlock(&t->tsk.mm->mmap_lock);
+	mmap_read_unlock(t->tsk.mm);
 	return 0;
 }
 

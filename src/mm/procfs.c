@@ -16,6 +16,7 @@
 #include "mm/memory.h"
 #include "mm/machine.h"
 #include "mm/pkeys.h"
+#include "mm/vma.h"
 
 #include <inttypes.h>
 #include <string.h>

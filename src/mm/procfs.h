@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The /proc files of a task and of the machine beyond maps and smaps (fs/proc/task_mmu.c,
+ * The /proc files of a task and of the machine (fs/proc/task_mmu.c,
  * fs/proc/array.c, fs/proc/meminfo.c, mm/vmstat.c): what procfs.c and proc_stat.c share.
  */
 #ifndef MMLAB_MM_PROCFS_H
@@ -24,6 +24,8 @@
 #define MAX_SWAPFILES_SHIFT 5	/* a swap entry's frame field: type | offset << 5 */
 
 /* procfs.c */
+int show_maps(struct mm_struct *mm, FILE *out);
+int show_smaps(struct mm_struct *mm, FILE *out);
 int show_smaps_rollup(struct mm_struct *mm, FILE *out);
 void pagemap_read(struct mm_struct *mm, unsigned long start, unsigned long end, uint64_t *out);
 

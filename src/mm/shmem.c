@@ -13,6 +13,8 @@
  * (MADV_REMOVE), and the radix/xarray: the cache is a flat array of the mapping's length.
  */
 #include "mm/memory.h"
+#include "mm/shmem.h"
+#include "mm/vma.h"
 
 /**
  * shmem_inode_alloc - an empty shmem object of @size bytes (rounded up to pages).

@@ -1,18 +1,78 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The task behind the public struct mmlab_task handle (include/linux/sched.h's task_struct,
- * the few parts mmlab models): the internal struct task the mm calls consult, its fd table and
- * the CPU context it runs on. Shared by task.c (creation, the memory calls) and fork.c
- * (fork, clone, exit, memory access through the task).
+ * The task behind the public struct mmlab_task handle (include/linux/sched.h's task_struct
+ * and sched/mm.h, the few parts mmlab models): the internal struct task the mm calls consult -
+ * its mm, the switches the mm was built with, ids, fault counters, VMA cache, credentials,
+ * limits and PKRU - and around it the fd table and the CPU context it runs on. Shared by exec.c (creation), file.c (the fd table), syscalls.c
+ * (the memory calls), fork.c (fork, clone, exit) and access.c (memory access through the task).
  */
 #ifndef MMLAB_MM_TASK_H
 #define MMLAB_MM_TASK_H
 
-#include "mm/vma.h"
+#include "mm/cred.h"
+#include "mm/mm_types.h"
+
+#include <sys/resource.h>
 
 #define MMLAB_NR_FDS 1024
 
 struct machine;
+
+/* The switches an address space is built with (limits and credentials: struct task). */
+struct mm_config {
+	bool randomize;			/* PF_RANDOMIZE: ASLR for mmap base, stack, brk */
+	bool legacy_layout;		/* ADDR_COMPAT_LAYOUT personality: bottom-up */
+	bool ignore_rlimit_data;	/* The ignore_rlimit_data boot option */
+	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
+	int max_map_count;		/* vm.max_map_count */
+	uint64_t seed;			/* Seeds the random layout */
+};
+
+/*
+ * The per-thread VMA cache (Linux's mm/vmacache.c before 6.1): the last VMAs this thread's
+ * lookups found, in slots indexed by the low bits of the page number. Valid while seqnum equals
+ * mm->vma_seq; any VMA change bumps that and so empties every thread's cache at its next use.
+ */
+#define VMACACHE_BITS 2
+#define VMACACHE_SIZE (1U << VMACACHE_BITS)
+struct vmacache {
+	unsigned long seqnum;		/* mm->vma_seq when the entries were stored */
+	struct vm_area_struct *vmas[VMACACHE_SIZE]; /* By page number's low bits, or NULL */
+};
+
+/* One task: the address space plus the process attributes the mm calls consult. */
+struct task {
+	struct mm_struct *mm;		/* Its address space (shared by CLONE_VM tasks) */
+	struct mm_config cfg;		/* The switches that address space was built with */
+	uint64_t rng;			/* State of the layout's random generator */
+	int pid;			/* Thread id */
+	int tgid;			/* Thread-group (process) id */
+	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
+	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
+	struct vmacache vmacache;	/* This thread's VMA lookups */
+	struct cred cred;		/* Ids and capabilities (sys.c, capability.c) */
+	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
+	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
+					 * context whenever it runs there; 0 without PKU */
+};
+
+/* rlimit(): the soft limit of @res the task's process has now. */
+static inline unsigned long task_rlimit(const struct task *tsk, unsigned int res)
+{
+	return __atomic_load_n(&tsk->signal->rlim[res].rlim_cur, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long task_rlimit_max(const struct task *tsk, unsigned int res)
+{
+	return __atomic_load_n(&tsk->signal->rlim[res].rlim_max, __ATOMIC_RELAXED);
+}
+
+/* capable(): @cap is in the task's effective set (no user namespaces: all in the initial). */
+static inline bool capable(const struct task *tsk, int cap)
+{
+	return tsk->cred.cap_effective & (1ULL << cap);
+}
+
 
 struct mmlab_task {
 	struct task tsk;		/* pid, tgid, mm, limits, fault counters, VMA cache */
@@ -22,8 +82,18 @@ struct mmlab_task {
 	struct mmlab_task *vfork_child;	/* Its vfork child while alive: this task is suspended */
 };
 
-/* fork.c */
+/* exec.c */
+struct mm_struct *task_mm(struct mmlab_task *t);
+
+/* fork.c (include/linux/sched/mm.h) */
+struct mm_struct *__must_check mm_alloc(struct machine *m, const struct mm_config *cfg);
+void mmput(struct mm_struct *mm);
+struct mm_struct *__must_check dup_mm(struct task *tsk, struct mm_struct *oldmm);
+
+/* pid.c */
 int alloc_pid(struct machine *m);
+
+/* fork.c */
 void task_exit(struct mmlab_task *t);
 
 #endif /* MMLAB_MM_TASK_H */

@@ -15,6 +15,8 @@
  * size only enters the formulas).
  */
 #include "mm/memory.h"
+#include "mm/mmap.h"
+#include "mm/task.h"
 #include "mmlab.h"
 
 #include <string.h>

@@ -17,7 +17,9 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
+#include "mm/shmem.h"
 #include "mmu/pgrange.h"
 
 #include <string.h>
@@ -210,6 +212,7 @@ free_new:
  */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr, int new_below)
 {
+	mmap_assert_write_locked(mm);
 	if (mm->map_count >= mm->max_map_count)
 		return -ENOMEM;
 	return __split_vma(mm, vma, addr, new_below);
@@ -316,6 +319,7 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 	unsigned long start, end;
 	bool left, right;
 
+	mmap_assert_write_locked(mm);
 	vmg->state = VMA_MERGE_NOMERGE;
 	if ((vmg->flags & VM_SPECIAL) || (!prev && !next))
 		return NULL;
@@ -370,6 +374,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	bool left_side = vmg->start == vma->vm_start, right_side = vmg->end == vma->vm_end;
 	bool merge_left, merge_right;
 
+	mmap_assert_write_locked(mm);
 	vmg->state = VMA_MERGE_NOMERGE;
 	if ((vmg->flags & VM_SPECIAL) || (vma->vm_flags & VM_SPECIAL) || (!left_side && !right_side))
 		return NULL;
@@ -447,9 +452,11 @@ static int vma_isolate_range(struct mm_struct *mm, struct vm_area_struct *vma,
  */
 struct vm_area_struct *vma_modify(struct vma_merge_struct *vmg)
 {
-	struct vm_area_struct *merged = vma_merge_existing_range(vmg);
+	struct vm_area_struct *merged;
 	int err;
 
+	mmap_assert_write_locked(vmg->mm);
+	merged = vma_merge_existing_range(vmg);
 	switch (vmg->state) {
 	case VMA_MERGE_SUCCESS:
 		return merged;
@@ -637,10 +644,12 @@ int mm_validate(struct mm_struct *mm)
 		else if ((f & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
 			data += n;
 	}
-	if (total != mm->total_vm || data != mm->data_vm ||
+	if (total != mm->total_vm || locked + mm->locked_vm_stale != mm->locked_vm ||
+	    data != mm->data_vm ||
 	    exec != mm->exec_vm || stack != mm->stack_vm) {
-		fprintf(stderr, "mmlab: counters total %lu/%lu locked %lu/%lu data %lu/%lu "
-			"exec %lu/%lu stack %lu/%lu\n", total, mm->total_vm, locked, mm->locked_vm,
+		fprintf(stderr, "mmlab: counters total %lu/%lu locked %lu+%lu/%lu data %lu/%lu "
+			"exec %lu/%lu stack %lu/%lu\n", total, mm->total_vm, locked,
+			mm->locked_vm_stale, mm->locked_vm,
 			data, mm->data_vm, exec, mm->exec_vm, stack, mm->stack_vm);
 		return -EUCLEAN;
 	}

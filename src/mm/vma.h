@@ -1,82 +1,22 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The address-space layer's internal interface (mm/vma.h, mm/internal.h and the mm parts of
- * include/linux/mm.h): VMA lookup, split and merge, the unmap path, and the system calls of
- * mmap.c, mprotect.c, mremap.c, madvise.c, mlock.c, msync.c, mseal.c and procfs.c. Every call
- * expects mmap_lock held for writing (or reading, for lookups); the public wrappers in task.c
- * take it.
+ * VMAs (mm/vma.h and the VMA parts of include/linux/mm.h): the VMA tree, its iterator and the
+ * range walk the VMA-by-VMA calls share (vma_tree.c), VMA life, split and merge with the state
+ * one merge threads through, the unmap path and validate_mm (vma.c). Every call expects mmap_lock held for writing (or
+ * reading, for lookups). Mapping is mmap.h's, the system calls are syscalls.h's, and the task
+ * that makes them is task.h's.
  */
 #ifndef MMLAB_MM_VMA_H
 #define MMLAB_MM_VMA_H
 
 #include "lib/maple_tree.h"
-#include "mm/cred.h"
 #include "mm/mm_types.h"
 
-#include <stdio.h>
-#include <sys/resource.h>
-
-#define DEFAULT_MAX_MAP_COUNT 65530
+#define DEFAULT_MAX_MAP_COUNT 65530		/* vm.max_map_count's default */
 #define STACK_GUARD_GAP (256UL << PAGE_SHIFT)	/* stack_guard_gap: 256 pages */
-#define DEFAULT_MAP_WINDOW TASK_SIZE_MAX
-#define ANON_VMA_NAME_MAX_LEN 80
+#define ANON_VMA_NAME_MAX_LEN 80	/* PR_SET_VMA_ANON_NAME's limit, the NUL included */
 
-/* The switches an address space is built with (limits and credentials: struct task). */
-struct mm_config {
-	bool randomize;			/* PF_RANDOMIZE: ASLR for mmap base, stack, brk */
-	bool legacy_layout;		/* ADDR_COMPAT_LAYOUT personality: bottom-up */
-	bool ignore_rlimit_data;	/* The ignore_rlimit_data boot option */
-	unsigned long mmap_min_addr;	/* vm.mmap_min_addr */
-	int max_map_count;		/* vm.max_map_count */
-	uint64_t seed;			/* Seeds the random layout */
-};
-
-/*
- * The per-thread VMA cache (Linux's mm/vmacache.c before 6.1): the last VMAs this thread's
- * lookups found, in slots indexed by the low bits of the page number. Valid while seqnum equals
- * mm->vma_seq; any VMA change bumps that and so empties every thread's cache at its next use.
- */
-#define VMACACHE_BITS 2
-#define VMACACHE_SIZE (1U << VMACACHE_BITS)
-struct vmacache {
-	unsigned long seqnum;		/* mm->vma_seq when the entries were stored */
-	struct vm_area_struct *vmas[VMACACHE_SIZE];
-};
-
-/* One task: the address space plus the process attributes the mm calls consult. */
-struct task {
-	struct mm_struct *mm;
-	struct mm_config cfg;
-	uint64_t rng;			/* State of the layout's random generator */
-	int pid;			/* Thread id */
-	int tgid;			/* Thread-group (process) id */
-	unsigned long min_flt;		/* Faults resolved without I/O (/proc/pid/stat minflt) */
-	unsigned long maj_flt;		/* Faults that needed I/O (majflt) */
-	struct vmacache vmacache;	/* This thread's VMA lookups */
-	struct cred cred;		/* Ids and capabilities (sys.c, capability.c) */
-	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
-	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
-					 * context whenever it runs there; 0 without PKU */
-};
-
-/* rlimit(): the soft limit of @res the task's process has now. */
-static inline unsigned long task_rlimit(const struct task *tsk, unsigned int res)
-{
-	return __atomic_load_n(&tsk->signal->rlim[res].rlim_cur, __ATOMIC_RELAXED);
-}
-
-static inline unsigned long task_rlimit_max(const struct task *tsk, unsigned int res)
-{
-	return __atomic_load_n(&tsk->signal->rlim[res].rlim_max, __ATOMIC_RELAXED);
-}
-
-/* capable(): @cap is in the task's effective set (no user namespaces: all in the initial). */
-static inline bool capable(const struct task *tsk, int cap)
-{
-	return tsk->cred.cap_effective & (1ULL << cap);
-}
-
-
+/* Where a merge attempt stands (mm/vma.h's vma_merge_state). */
 enum vma_merge_state {
 	VMA_MERGE_START,		/* Not tried yet */
 	VMA_MERGE_ERROR_NOMEM,		/* A tree store failed: nothing changed */
@@ -89,7 +29,7 @@ enum vma_merge_state {
  * properties it will have, its neighbours, and the VMA it lies in when it already exists.
  */
 struct vma_merge_struct {
-	struct mm_struct *mm;
+	struct mm_struct *mm;		/* The address space, its mmap_lock held for writing */
 	struct vm_area_struct *prev;	/* VMA ending at or before start, or NULL */
 	struct vm_area_struct *next;	/* VMA starting at or after end, or NULL */
 	struct vm_area_struct *vma;	/* The existing VMA containing [start, end), or NULL */
@@ -109,7 +49,7 @@ struct vma_merge_struct {
  * loop that modifies VMAs usually re-positions it with vma_iter_set().
  */
 struct vma_iterator {
-	struct ma_state mas;
+	struct ma_state mas;		/* Its position in mm->mm_mt */
 };
 
 #define VMA_ITERATOR(name, __mm, __addr)                                                           \
@@ -237,71 +177,10 @@ static inline unsigned long vm_end_gap(const struct vm_area_struct *vma)
 	return vma->vm_end;
 }
 
-/* mmap.c */
-void arch_pick_mmap_layout(struct task *tsk);
-unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned long addr,
-				unsigned long len, pgoff_t pgoff, unsigned long flags,
-				vm_flags_t vm_flags);
-long ksys_mmap(struct task *tsk, unsigned long addr, unsigned long len, unsigned long prot,
-	       unsigned long flags, struct file *file, unsigned long off);
-long sys_munmap(struct task *tsk, unsigned long addr, unsigned long len);
-long sys_brk(struct task *tsk, unsigned long brk);
-bool may_expand_vm(struct task *tsk, vm_flags_t flags, unsigned long npages);
-bool mlock_future_ok(struct task *tsk, vm_flags_t flags, unsigned long bytes);
-unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
-			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff);
-int __must_check insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
-int __must_check insert_special_vma(struct task *tsk, unsigned long start, unsigned long end,
-				    vm_flags_t flags, const struct vm_operations_struct *ops);
-uint64_t task_random(struct task *tsk);
-
-/* mprotect.c */
-long sys_mprotect(struct task *tsk, unsigned long start, size_t len, unsigned long prot);
-long do_mprotect_pkey(struct task *tsk, unsigned long start, size_t len, unsigned long prot,
-		      int pkey);
-
-/* mremap.c */
-long sys_mremap(struct task *tsk, unsigned long addr, unsigned long old_len,
-		unsigned long new_len, unsigned long flags, unsigned long new_addr);
-
 /* madvise.c */
-long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior);
 bool madvise_discards(int behavior);
-/* mlock.c */
-long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags);
-long sys_munlock(struct task *tsk, unsigned long start, size_t len);
-long sys_mlockall(struct task *tsk, int flags);
-long sys_munlockall(struct task *tsk);
-/* msync.c */
-long sys_msync(struct task *tsk, unsigned long start, size_t len, int flags);
-/* prctl.c */
-long prctl_mm(struct task *tsk, int option, unsigned long arg2, unsigned long arg3,
-	      unsigned long arg4, unsigned long arg5);
-unsigned long mmf_init_flags(unsigned long flags);
-bool map_deny_write_exec(const struct mm_struct *mm, vm_flags_t old, vm_flags_t new);
-/* One range of process_madvise's iovec array. */
-struct madv_iovec {
-	unsigned long base;
-	unsigned long len;
-};
-long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
-			 size_t vlen, int behavior, unsigned int flags);
-/* mseal.c */
-long sys_mseal(struct task *tsk, unsigned long start, size_t len, unsigned long flags);
+
+/* mseal.c (mm/vma.h's can_modify_vma_madv) */
 bool can_madvise_modify(const struct vm_area_struct *vma, int behavior);
-long prctl_set_vma_anon_name(struct task *tsk, unsigned long start, unsigned long len,
-			     const char *name);
-
-/* util.c */
-int __must_check security_vm_enough_memory_mm(struct task *tsk, struct mm_struct *mm,
-					      long pages);
-
-/* task.c */
-struct mmlab_task;
-struct mm_struct *task_mm(struct mmlab_task *t);
-
-/* procfs.c */
-int show_maps(struct mm_struct *mm, FILE *out);
-int show_smaps(struct mm_struct *mm, FILE *out);
 
 #endif /* MMLAB_MM_VMA_H */

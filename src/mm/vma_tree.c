@@ -16,6 +16,7 @@
  * mmap_lock, as without per-VMA locks).
  */
 #include "mm/vma.h"
+#include "mm/mmap_lock.h"
 
 #include <string.h>
 
@@ -157,6 +158,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
 {
 	unsigned long index = start;
 
+	mmap_assert_locked(mm);
 	if (start >= end)
 		return NULL;
 	return __mt_find(&mm->mm_mt, &index, end - 1);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The cmocka fixture of the white-box VMA tests: a 16 MiB machine and one task without ASLR,
- * with its mm_struct at hand. Include after <cmocka.h>, "mmlab.h" and "mm/memory.h".
+ * with its mm_struct at hand. Include after <cmocka.h>, "mmlab.h", "mm/memory.h" and
+ * "mm/mmap_lock.h".
  */
 #ifndef MMLAB_TEST_MM_FIXTURE_H
 #define MMLAB_TEST_MM_FIXTURE_H
@@ -41,6 +42,27 @@ static inline int mm_fixture_teardown(void **state)
 /* A test run on a fresh fixture. */
 #define mm_fixture_test(fn)                                                                        \
 	cmocka_unit_test_setup_teardown(fn, mm_fixture_setup, mm_fixture_teardown)
+
+/*
+ * The same, with the task's mmap_lock held for writing throughout, as callers of the VMA
+ * functions must hold it (their entry assertions check); such a test calls no mmlab_* call
+ * that takes the lock itself. Needs "mm/mmap_lock.h".
+ */
+static inline int mm_fixture_setup_locked(void **state)
+{
+	mm_fixture_setup(state);
+	mmap_write_lock(((struct fixture *)*state)->mm);
+	return 0;
+}
+
+static inline int mm_fixture_teardown_locked(void **state)
+{
+	mmap_write_unlock(((struct fixture *)*state)->mm);
+	return mm_fixture_teardown(state);
+}
+
+#define mm_fixture_test_locked(fn)                                                                 \
+	cmocka_unit_test_setup_teardown(fn, mm_fixture_setup_locked, mm_fixture_teardown_locked)
 
 /*
  * Runs the array @tests on this thread registered with liburcu, which the tests need when they

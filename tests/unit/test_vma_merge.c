@@ -7,7 +7,8 @@
  * map_count and the VMA sequence number, with the maple tree validated after every step.
  * Also the regressions of the sorted-array era: an mprotect split merged back among many
  * VMAs, an mremap move landing next to its own source, and a failing tree store that must
- * leave everything as it was.
+ * leave everything as it was. The white-box cases hold mmap_lock for writing, as callers must;
+ * a split without it, or under the read lock, aborts on split_vma's entry assertion.
  *
  * Addresses are in pages from BASE; the pictures show pages 0-c as in vma.c:
  *   0123456789abc
@@ -19,10 +20,14 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "mmlab.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm_fixture.h"
 
 #define BASE 0x100000000000UL
@@ -374,16 +379,77 @@ static void test_munmap_many(void **state)
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
+/*
+ * Runs @fn(@f) in a forked child and returns how the child ended: the entry assertions abort
+ * (SIGABRT) a caller that lacks the lock they ask for.
+ */
+static int child_status(void (*fn)(struct fixture *), struct fixture *f)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		/* mmlab_bug's report on stderr is the expected outcome: keep the log quiet */
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(2);
+		fn(f);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static void split_unlocked(struct fixture *f)
+{
+	if (split_vma(f->mm, find_vma(f->mm, P(0)), P(4), 0))
+		_exit(3);
+}
+
+static void split_read_locked(struct fixture *f)
+{
+	mmap_read_lock(f->mm);
+	split_unlocked(f);
+}
+
+static void split_write_locked(struct fixture *f)
+{
+	mmap_write_lock(f->mm);
+	split_unlocked(f);
+	mmap_write_unlock(f->mm);
+}
+
+/* mmap_assert_write_locked at split_vma's entry: no lock and a read lock abort, a write
+ * lock passes (debug builds; at MMLAB_DEBUG 0 the assertions are compiled out). */
+static void test_split_needs_write_lock(void **state)
+{
+	struct fixture *f = *state;
+	int status;
+
+	if (!MMLAB_DEBUG)
+		skip();
+	mmap_write_lock(f->mm);
+	link_vma(f->mm, 0, 8, 0x10, RW);
+	mmap_write_unlock(f->mm);
+	status = child_status(split_unlocked, f);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	status = child_status(split_read_locked, f);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	status = child_status(split_write_locked, f);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		mm_fixture_test(test_merge_new),
-		mm_fixture_test(test_merge_new_refused),
-		mm_fixture_test(test_merge_existing),
-		mm_fixture_test(test_split),
+		mm_fixture_test_locked(test_merge_new),
+		mm_fixture_test_locked(test_merge_new_refused),
+		mm_fixture_test_locked(test_merge_existing),
+		mm_fixture_test_locked(test_split),
 		mm_fixture_test(test_mprotect_split_merge_back),
 		mm_fixture_test(test_mremap_next_to_source),
 		mm_fixture_test(test_munmap_many),
+		mm_fixture_test(test_split_needs_write_lock),
 	};
 
 	return mm_fixture_run(tests);

@@ -18,6 +18,7 @@
 
 #include "mmlab.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm_fixture.h"
 
 #define BASE 0x100000000000UL
@@ -77,8 +78,12 @@ static int walk(struct fixture *f, struct record *r, int start, int end, bool sk
 		.visit = record_piece,
 		.private = r,
 	};
+	int err;
 
-	return vma_walk_range(&w);
+	mmap_write_lock(f->mm);
+	err = vma_walk_range(&w);
+	mmap_write_unlock(f->mm);
+	return err;
 }
 
 static void assert_piece(const struct record *r, int i, int start, int end)
@@ -196,11 +201,15 @@ static void test_merged_forward(void **state)
 		.private = &r,
 	};
 	struct vm_area_struct *vma;
+	int err;
 
 	map(f, 7, 9, PROT_READ);
 	assert_int_equal(mmlab_madvise(f->t, P(7), P(9) - P(7), MADV_DONTDUMP), 0);
 	assert_int_equal(vma_lookup(f->mm, P(5))->vm_end, P(7));
-	assert_int_equal(vma_walk_range(&w), 0);
+	mmap_write_lock(f->mm);
+	err = vma_walk_range(&w);
+	mmap_write_unlock(f->mm);
+	assert_int_equal(err, 0);
 	assert_int_equal(r.n, 1);
 	assert_piece(&r, 0, 5, 7);
 	vma = vma_lookup(f->mm, P(5));

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * mmap_lock, taken as Linux takes it (include/linux/mmap_lock.h): every path that reads the
+ * VMA tree holds it for reading, every path that changes a VMA holds it for writing, and no
+ * file touches the rwlock inside directly. In debug builds (MMLAB_DEBUG >= 1) the lock knows
+ * its writer (the host thread's id) and how many readers hold it, so that a function states its
+ * Context with mmap_assert_locked() or mmap_assert_write_locked() at its entry and a caller
+ * without the lock aborts there; at MMLAB_DEBUG >= 2 mmap_write_unlock() validates the mm
+ * (mmap_lock.c) before it lets go, so that no write section ends with a broken tree.
+ * Left out: the killable and trylock variants (nothing here waits on a signal), lockdep's
+ * nesting annotations (mmap_write_lock_nested: fork takes the child's lock after the parent's,
+ * the only order there is), and mmap_write_downgrade: a pthread rwlock cannot become a read
+ * lock without letting go, so the fault path drops and retakes it and looks the VMA up again.
+ */
+#ifndef MMLAB_MM_MMAP_LOCK_H
+#define MMLAB_MM_MMAP_LOCK_H
+
+#include "mm/mm_types.h"
+
+#include <pthread.h>
+
+/* Debug owner bookkeeping: the writer's thread id (0: none) and the number of readers. */
+static inline void __mmap_lock_set_owner(struct mm_struct *mm, pthread_t owner)
+{
+#if MMLAB_DEBUG > 0
+	__atomic_store_n(&mm->mmap_lock_owner, owner, __ATOMIC_RELAXED);
+#else
+	(void)mm;
+	(void)owner;
+#endif
+}
+
+static inline void __mmap_lock_add_readers(struct mm_struct *mm, long n)
+{
+#if MMLAB_DEBUG > 0
+	__atomic_add_fetch(&mm->mmap_lock_readers, n, __ATOMIC_RELAXED);
+#else
+	(void)mm;
+	(void)n;
+#endif
+}
+
+/* mmap_init_lock - a new mm's lock, unlocked. Context: @mm not visible to anyone else yet. */
+static inline void mmap_init_lock(struct mm_struct *mm)
+{
+	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	mm->mmap_lock_owner = 0;
+	mm->mmap_lock_readers = 0;
+}
+
+/* mmap_destroy_lock - the lock of an mm being freed. Context: nobody holds it. */
+static inline void mmap_destroy_lock(struct mm_struct *mm)
+{
+	pthread_rwlock_destroy(&mm->mmap_lock);
+}
+
+static inline void mmap_write_lock(struct mm_struct *mm)
+{
+	pthread_rwlock_wrlock(&mm->mmap_lock);
+	__mmap_lock_set_owner(mm, pthread_self());
+}
+
+void mmap_write_unlock(struct mm_struct *mm);
+void __mmap_write_unlock(struct mm_struct *mm);
+
+static inline void mmap_read_lock(struct mm_struct *mm)
+{
+	pthread_rwlock_rdlock(&mm->mmap_lock);
+	__mmap_lock_add_readers(mm, 1);
+}
+
+static inline void mmap_read_unlock(struct mm_struct *mm)
+{
+	__mmap_lock_add_readers(mm, -1);
+	pthread_rwlock_unlock(&mm->mmap_lock);
+}
+
+/* Whether the calling thread holds @mm's lock for writing (debug builds only). */
+static inline bool __mmap_lock_write_owned(const struct mm_struct *mm)
+{
+	return pthread_equal(__atomic_load_n(&mm->mmap_lock_owner, __ATOMIC_RELAXED),
+			     pthread_self());
+}
+
+/*
+ * mmap_assert_locked - the caller holds @mm's lock, for reading or writing. A reader is not
+ * known by thread (a rwlock's readers are anonymous), so this checks that some reader holds it
+ * when the caller is not the writer.
+ */
+static inline void mmap_assert_locked(const struct mm_struct *mm)
+{
+	VM_BUG_ON(!__mmap_lock_write_owned(mm) &&
+		  __atomic_load_n(&mm->mmap_lock_readers, __ATOMIC_RELAXED) <= 0);
+}
+
+/* mmap_assert_write_locked - the calling thread holds @mm's lock for writing. */
+static inline void mmap_assert_write_locked(const struct mm_struct *mm)
+{
+	VM_BUG_ON(!__mmap_lock_write_owned(mm));
+}
+
+#endif /* MMLAB_MM_MMAP_LOCK_H */
