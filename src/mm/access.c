@@ -100,34 +100,38 @@ MMLAB_EXPORT int mmlab_touch(struct mmlab_task *t, uint64_t addr, uint64_t len, 
 	return 0;
 }
 
-MMLAB_EXPORT int mmlab_poke(struct mmlab_task *t, uint64_t addr, const void *buf, uint64_t len,
-			    struct mmlab_fault *fault)
+/*
+ * A copy between the caller's memory and the task's, as copy_to_user/copy_from_user: @into
+ * is where a read (peek) lands, NULL for a write (poke) of @from. The fault, if any, is
+ * reported as the access that met it.
+ */
+static int task_copy(struct mmlab_task *t, uint64_t addr, void *into, const void *from,
+		     uint64_t len, struct mmlab_fault *fault)
 {
 	struct mmu_cpu *cpu;
-	int err = access_check(t, buf, len);
+	int err = access_check(t, into ? into : from, len);
+	size_t left;
 
 	if (err)
 		return err;
 	cpu = task_cpu_enter(t);
-	if (mmu_copy_to_user(cpu, (unsigned long)addr, buf, len)) {
+	left = into ? mmu_copy_from_user(cpu, into, (unsigned long)addr, len)
+		    : mmu_copy_to_user(cpu, (unsigned long)addr, from, len);
+	if (left) {
 		report_fault(cpu, fault);
 		return -EFAULT;
 	}
 	return 0;
 }
 
+MMLAB_EXPORT int mmlab_poke(struct mmlab_task *t, uint64_t addr, const void *buf, uint64_t len,
+			    struct mmlab_fault *fault)
+{
+	return task_copy(t, addr, NULL, buf, len, fault);
+}
+
 MMLAB_EXPORT int mmlab_peek(struct mmlab_task *t, uint64_t addr, void *buf, uint64_t len,
 			    struct mmlab_fault *fault)
 {
-	struct mmu_cpu *cpu;
-	int err = access_check(t, buf, len);
-
-	if (err)
-		return err;
-	cpu = task_cpu_enter(t);
-	if (mmu_copy_from_user(cpu, buf, (unsigned long)addr, len)) {
-		report_fault(cpu, fault);
-		return -EFAULT;
-	}
-	return 0;
+	return task_copy(t, addr, buf, NULL, len, fault);
 }
