@@ -4,19 +4,7 @@
 # whose bench is "NAME/VARIANT" is set beside the row of bench NAME with the same case, with
 # the variant's value over the default build's (for ns/op, above 1 means the variant is slower).
 # usage: bench-compare.sh VARIANTS.jsonl
-awk '
-function field(line, key,   at, s) {
-	at = index(line, "\"" key "\": ")
-	if (!at)
-		return ""
-	s = substr(line, at + length(key) + 4)
-	if (substr(s, 1, 1) == "\"") {
-		s = substr(s, 2)
-		return substr(s, 1, index(s, "\"") - 1)
-	}
-	match(s, /^[^,}]*/)
-	return substr(s, 1, RLENGTH)
-}
+awk "$(cat "$(dirname "$0")/jsonl.awk")"'
 {
 	b = field($0, "bench"); c = field($0, "case")
 	if (index(b, "/")) {

@@ -4,19 +4,7 @@
 # (the format of bench/benchutil.h) and prints, per bench and case, the number of runs and the
 # minimum, median and maximum of the value and of the ratio to the baseline.
 # usage: bench-spread.sh RUN.jsonl...
-awk '
-function field(line, key,   at, s) {
-	at = index(line, "\"" key "\": ")
-	if (!at)
-		return ""
-	s = substr(line, at + length(key) + 4)
-	if (substr(s, 1, 1) == "\"") {
-		s = substr(s, 2)
-		return substr(s, 1, index(s, "\"") - 1)
-	}
-	match(s, /^[^,}]*/)
-	return substr(s, 1, RLENGTH)
-}
+awk "$(cat "$(dirname "$0")/jsonl.awk")"'
 function stats(arr, k, n,   i, j, t, a) {
 	for (i = 1; i <= n; i++)
 		a[i] = arr[k, i] + 0
