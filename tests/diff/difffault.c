@@ -29,7 +29,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
-#include "../host_cpu.h"
+#include "../../tools/mmlab/host_probe.h"
 
 #define WIN 0x300000000000UL
 #define WIN_PAGES 96

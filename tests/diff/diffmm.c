@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
-#include "../host_cpu.h"
+#include "../../tools/mmlab/host_probe.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
-#include "../host_cpu.h"
+#include "../../tools/mmlab/host_probe.h"
 
 #define W 0x320000000000UL /* the window: far above ASan's shadow and every library */
 #define WLEN (64UL << 20)

@@ -13,17 +13,16 @@
  */
 #include "cli.h"
 #include "commands.h"
+#include "host_probe.h"
 #include "record.h"
 #include "strace_flags.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/ptrace.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
 #include <limits.h>
@@ -635,48 +634,6 @@ static void put_rlimits(FILE *out)
 	}
 }
 
-/* Whether the CPU has protection keys: "pku" among /proc/cpuinfo's flags. */
-static bool cpu_has_pku(void)
-{
-	char line[8192];
-	bool pku = false;
-	FILE *f = fopen("/proc/cpuinfo", "re");
-
-	if (!f)
-		return false;
-	while (!pku && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "flags", 5))
-			pku = strstr(line, " pku ") || strstr(line, " pku\n");
-	fclose(f);
-	return pku;
-}
-
-/*
- * Whether this kernel maps the shared zero page when untouched private memory is read (some
- * VM hosts boot theirs without it): a fresh page of our own would be exclusively mapped,
- * which pagemap's bit 56 shows without privileges. Yes when the probe cannot tell.
- */
-static bool kernel_has_zero_page(void)
-{
-	long psz = sysconf(_SC_PAGESIZE);
-	volatile char *p = mmap(NULL, (size_t)psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint64_t entry = 0;
-	bool zero = true;
-	int fd;
-
-	if (p == MAP_FAILED)
-		return true;
-	(void)p[0];
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)p / (uintptr_t)psz * 8)) == 8)
-			zero = !((entry >> 63) & (entry >> 56) & 1);
-		close(fd);
-	}
-	munmap((void *)p, (size_t)psz);
-	return zero;
-}
-
 static void put_size_kb(FILE *out, const char *key, unsigned long kb)
 {
 	if (kb)
@@ -706,8 +663,8 @@ static void write_machine_line(FILE *out)
 		fprintf(out, " overcommit_ratio=%lu",
 			proc_number("/proc/sys/vm/overcommit_ratio", NULL, 50));
 	fprintf(out, " mmap_min_addr=%lu", proc_number("/proc/sys/vm/mmap_min_addr", NULL, 65536));
-	fprintf(out, " pku=%s zero_page=%s uid=%u gid=%u", cpu_has_pku() ? "yes" : "no",
-		kernel_has_zero_page() ? "yes" : "no", (unsigned)getuid(), (unsigned)getgid());
+	fprintf(out, " pku=%s zero_page=%s uid=%u gid=%u", host_cpu_has_pku() ? "yes" : "no",
+		host_has_zero_page() ? "yes" : "no", (unsigned)getuid(), (unsigned)getgid());
 	/* A root whose capabilities were cut (a container's) answers differently: say so. */
 	fprintf(out, " cap_eff=%#lx cap_prm=%#lx", proc_hex("CapEff:"), proc_hex("CapPrm:"));
 	put_rlimits(out);

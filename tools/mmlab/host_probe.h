@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * What the host's CPU has, for the tests that compare mmlab with the host kernel: such a test
- * builds its mmlab machine with the host's CPU features, so both sides answer for the same
- * CPU. Today that is protection keys: the "pku" flag of /proc/cpuinfo (set when the CPU has
+ * What the host's CPU and kernel have, for `mmlab record`'s machine line and for the tests
+ * that compare mmlab with the host kernel: such a test builds its mmlab machine with the
+ * host's features, so both sides answer for the same machine. Today that is protection keys: the "pku" flag of /proc/cpuinfo (set when the CPU has
  * PKU; the kernel uses it, OSPKE, unless booted with nopku, which then clears the flag too),
  * and whether the kernel maps the shared zero page on a read fault (some VM hosts' kernels
  * are booted without it).
  */
-#ifndef MMLAB_TESTS_HOST_CPU_H
-#define MMLAB_TESTS_HOST_CPU_H
+#ifndef MMLAB_TOOL_HOST_PROBE_H
+#define MMLAB_TOOL_HOST_PROBE_H
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -68,4 +68,4 @@ static inline int host_has_zero_page(void)
 	return zero;
 }
 
-#endif /* MMLAB_TESTS_HOST_CPU_H */
+#endif /* MMLAB_TOOL_HOST_PROBE_H */
