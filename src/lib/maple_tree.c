@@ -128,21 +128,32 @@ static struct mt_free_batch *mt_recycle(struct maple_tree *mt)
 }
 
 /*
+ * Pushes batch @b on the global list @list counting @nr nodes, unless that list holds
+ * MT_RETURNED_MAX nodes already. Returns whether @b was taken.
+ */
+static bool mt_list_push(struct mt_free_batch **list, unsigned long *nr, struct mt_free_batch *b)
+{
+	bool taken;
+
+	pthread_mutex_lock(&mt_returned_lock);
+	taken = *nr < MT_RETURNED_MAX;
+	if (taken) {
+		*nr += b->nr;
+		b->next = *list;
+		__atomic_store_n(list, b, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&mt_returned_lock);
+	return taken;
+}
+
+/*
  * Puts the free nodes of batch @b on the global list, for the next tree that needs nodes (a
  * fork's duplicate takes them while they are still in the CPU cache); past MT_RETURNED_MAX
  * nodes there, back to libc. The nodes must be poisoned already.
  */
 static void mt_batch_return(struct mt_free_batch *b)
 {
-	pthread_mutex_lock(&mt_returned_lock);
-	if (b->nr && mt_returned_nr < MT_RETURNED_MAX) {
-		mt_returned_nr += b->nr;
-		b->next = mt_returned;
-		__atomic_store_n(&mt_returned, b, __ATOMIC_RELAXED);
-		b = NULL;
-	}
-	pthread_mutex_unlock(&mt_returned_lock);
-	if (b)
+	if (!b->nr || !mt_list_push(&mt_returned, &mt_returned_nr, b))
 		mt_batch_free(b);
 }
 
@@ -329,15 +340,7 @@ void mt_flush_free(struct maple_tree *mt)
 #ifdef MT_TSAN
 	__tsan_release(b);
 #endif
-	pthread_mutex_lock(&mt_returned_lock);
-	if (mt_waiting_nr < MT_RETURNED_MAX) {
-		mt_waiting_nr += b->nr;
-		b->next = mt_waiting;
-		__atomic_store_n(&mt_waiting, b, __ATOMIC_RELAXED);
-		b = NULL;
-	}
-	pthread_mutex_unlock(&mt_returned_lock);
-	if (b)
+	if (!mt_list_push(&mt_waiting, &mt_waiting_nr, b))
 		call_rcu(&b->rcu, mt_free_batch_rcu);
 }
 
