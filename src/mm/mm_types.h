@@ -25,7 +25,6 @@ struct anon_vma;
 struct shmem_inode;
 
 typedef unsigned long vm_flags_t;
-typedef unsigned long pgoff_t;
 
 /*
  * vm_flags, with Linux's bit values (include/linux/mm.h) so that smaps' two-letter codes and
