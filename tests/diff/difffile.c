@@ -6,7 +6,8 @@
  * munmap and msync, and in "io" mode pread/pwrite/ftruncate of the same file, runs natively on
  * the host kernel in a forked helper, then through mmlab's API. After every step both sides'
  * smaps figures of the window's VMAs (Rss, Pss, Pss_Dirty, Shared/Private Clean/Dirty,
- * Anonymous, Referenced), the step's minor and major faults, the signal that stopped a touch
+ * Anonymous; Referenced is printed but not compared, as the host's own aging clears young bits
+ * at times of its choosing), the step's minor and major faults, the signal that stopped a touch
  * (si_code, si_addr), and a hash of every byte the step read must be identical; at the end the
  * whole file read back through pread (io mode) must be too.
  *
@@ -856,7 +857,8 @@ static void diff_fields(const struct rec *a, const struct rec *b, char *out, siz
 			D(x->sc != y->sc || x->sd != y->sd, "Shared");
 			D(x->pc != y->pc || x->pd != y->pd, "Private");
 			D(x->anon != y->anon, "Anonymous");
-			D(x->ref != y->ref, "Referenced");
+			/* Referenced is printed, not compared: the host clears young bits on
+			 * its own (two runs of one sequence differ there) */
 		}
 		return;
 	}
