@@ -20,9 +20,9 @@
  *
  * Readahead: the host's disk (read_ahead_kb of its block device: 8 MiB on the development VM)
  * decides how much a cache miss reads, where mmlab models the default 128 KiB. So the modes:
- *   random  every mapping is madvise(MADV_RANDOM) and the file fadvise(POSIX_FADV_RANDOM) on
- *	     both sides: a miss reads its one page, fault-around (64 KiB) maps what is cached;
- *	     a 48-page file. The default.
+ *   random  every mapping is madvise(MADV_RANDOM) on both sides (and in io mode the file
+ *	     fadvise(POSIX_FADV_RANDOM), for read(2)): a miss reads its one page, fault-around
+ *	     (64 KiB) maps what is cached; a 48-page file. The default.
  *   small   Linux's normal readahead on a 16-page file: the first miss reads all of it on
  *	     either side, whatever the device's window.
  *   large   normal readahead on a 48-page file: equal only where mmlab reads ahead as much
@@ -517,7 +517,7 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 	fd = native_copy();
-	if (mode.random)
+	if (mode.random && mode.io) /* only read(2)'s readahead looks at it */
 		posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 	warm_stack();
 	while (i < n) {
@@ -712,7 +712,7 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 		err = fd;
 		goto out;
 	}
-	if (mode.random) {
+	if (mode.random && mode.io) {
 		err = mmlab_fadvise(stack[0], fd, 0, 0, POSIX_FADV_RANDOM);
 		if (err)
 			goto out;
@@ -1017,9 +1017,8 @@ static int missing_calls(void)
 		}                                                                        \
 	} while (0)
 	NEED(mmlab_openat, "vfs");
-	if (mode.random)
-		NEED(mmlab_fadvise, "fileio");
 	if (mode.io) {
+		NEED(mmlab_fadvise, "fileio");
 		NEED(mmlab_fd_pread, "fileio");
 		NEED(mmlab_fd_pwrite, "fileio");
 		NEED(mmlab_ftruncate, "fileio");
