@@ -253,6 +253,9 @@ MMLAB_EXPORT int mmlab_fdatasync(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_t len, int advice);
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
 MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to);
+/* renameat2's flags: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
+MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
+				 unsigned int flags);
 MMLAB_EXPORT int mmlab_dup(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_dup2(struct mmlab_task *t, int fd, int newfd);
 MMLAB_EXPORT int mmlab_dup3(struct mmlab_task *t, int fd, int newfd, int flags);

@@ -54,15 +54,16 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
 	dev_t dev = 0;
 
 	if (file) {
-		dev = file->dev;
-		ino = file->ino;
+		/* an inode's identity and name are its own now: after unlink and rename */
+		dev = file->f_inode ? file->f_inode->i_dev : file->dev;
+		ino = file->f_inode ? file->f_inode->i_ino : file->ino;
 		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 		if (vma->anon_name) {
 			fmt = "[anon_shmem:%s]";
 			name = vma->anon_name->name;
 		} else {
-			name = file->path;
-			if (file->deleted)
+			name = file->f_inode ? file->f_inode->i_path : file->path;
+			if (file->f_inode ? !file->f_inode->i_nlink : file->deleted)
 				suffix = " (deleted)";
 		}
 	} else if (vma->vm_ops && vma->vm_ops->name) {
