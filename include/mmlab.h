@@ -192,12 +192,14 @@ MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
 
 /*
- * Opens a host file with O_* @flags into the task's fd table: the fd, or -errno. Only regular
- * files of ordinary filesystems are opened on the host; a device, FIFO, socket, directory or
- * procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for it come from
- * its kind and permissions), and mmap of it answers as Linux's file_operations do: /dev/zero
- * maps (private: anonymous memory, shared writable: shmem), block devices map, procfs
- * entries fail with EIO, the rest with ENODEV.
+ * mmlab_openat(@t, @path, @flags, 0): the fd, or -errno. A regular file is an inode of the
+ * machine's overlay (the host's file read-only below, whatever the scenario creates, truncates,
+ * unlinks or renames in memory; paths confined to mmlab_machine_config.root). Only regular
+ * files of ordinary filesystems are opened on the host, read-only; a device, FIFO, socket,
+ * directory or procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for
+ * it come from its kind and permissions), and mmap of it answers as Linux's file_operations
+ * do: /dev/zero maps (private: anonymous memory, shared writable: shmem), block devices map,
+ * procfs entries fail with EIO, the rest with ENODEV.
  */
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags);
 /*

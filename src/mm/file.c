@@ -220,7 +220,10 @@ struct file *file_open(const char *path, int flags)
 		kind = host_file_mmap(&st, statfs(path, &sfs) ? NULL : &sfs, name, &may_open);
 	}
 	if (may_open) {
-		fd = open(path, flags | O_CLOEXEC, 0600);
+		/* Never for writing, never created or truncated: a write access is only checked. */
+		if ((flags & O_ACCMODE) != O_RDONLY && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS))
+			return ERR_PTR(-errno);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return ERR_PTR(-errno);
 		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {

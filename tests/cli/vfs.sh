@@ -43,6 +43,8 @@ unlinkat(AT_FDCWD, "@P@/d/f", 0) = 0
 openat(AT_FDCWD, "@P@/d/f", O_RDONLY) = -1 ENOENT (No such file or directory)
 openat(AT_FDCWD, "@P@/d/keep", O_RDONLY) = -1 ENOENT (No such file or directory)
 openat(AT_FDCWD, "@P@/d/other", O_RDONLY) = 5
+creat("@P@/d/other", 0644) = 6
+creat("@P@/d/created", 0644) = 7
 maps()
 SC
 }

@@ -550,7 +550,7 @@ static char *open_id_path(const struct runner *r, const struct run_call *c,
 }
 
 /*
- * open(path, flags, mode) and openat(dirfd, path, flags, mode): the flags go to mmlab as they
+ * open(path, flags, mode), openat(dirfd, path, flags, mode) and creat(path, mode): the flags go to mmlab as they
  * are (O_CREAT, O_TRUNC, O_EXCL...): mmlab's overlay keeps whatever they change in memory and
  * never writes a host file. By its identity when the log gave one (run_files.c), else the file
  * under the machine's root. The log's fd number (the expected result) names the new mmlab fd
@@ -570,8 +570,13 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 		c->failed = true;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, k + 1, &flags) || !arg(r, c, k + 2, &mode))
+	if (!strcmp(c->rec->name, "creat")) {
+		flags = O_CREAT | O_WRONLY | O_TRUNC;	/* creat(2) is this open */
+		if (!arg(r, c, 1, &mode))
+			return RUN_REPORTED;
+	} else if (!arg(r, c, k + 1, &flags) || !arg(r, c, k + 2, &mode)) {
 		return RUN_REPORTED;
+	}
 	p = open_id_path(r, c, path, k);
 	if (p) {
 		mfd = run_file_open(r, mm->task, p, (int)flags, (unsigned int)mode);
@@ -800,6 +805,7 @@ static const struct run_syscall syscalls[] = {
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
+	{ "creat", 2, 2, RUN_K_MEM, sys_open },
 	{ "close", 1, 1, RUN_K_PROC, sys_close },
 	{ "unlink", 1, 1, RUN_K_MEM, sys_unlink },
 	{ "unlinkat", 3, 3, RUN_K_MEM, sys_unlink },
