@@ -6,8 +6,8 @@
  * scenario creates, truncates, unlinks or renames in memory); devices, FIFOs, sockets,
  * directories and the kernel's own files (procfs, sysfs, cgroupfs...) are stat()ed and kept by
  * kind and identity, never opened, and open(2)'s answers for them come from their mode bits.
- * The table has MMLAB_NR_FDS slots, copied at fork. file_open() and file_open_same() are the
- * host-only variant the maps importer still uses.
+ * The table has MMLAB_NR_FDS slots, copied at fork. file_open() and file_open_same() stat
+ * and open by host path alone: what a directory known by identity uses.
  * Left out: open's device-specific errors, O_TMPFILE, file locks and fd flags but O_PATH.
  */
 #include "mm/file.h"
@@ -281,8 +281,13 @@ static int fd_install(struct mmlab_task *t, struct file *f)
 	return i;
 }
 
-/* A regular file of the overlay as open(2) gives it: the inode's identity and name. */
-static struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st)
+/**
+ * file_from_inode - a regular file of the overlay as open(2) gives it, on @inode (whose
+ * reference it takes over): its identity and name are the inode's.
+ * Context: any.
+ * Return: the file, or ERR_PTR(-ENOMEM) (the reference dropped).
+ */
+struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st)
 {
 	struct file *f = file_alloc(-1, inode->i_path, flags, st, FILE_MMAP_PAGECACHE);
 	struct statvfs sv;
