@@ -209,6 +209,7 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
 			 pgoff_t index, unsigned long nr);
 
 /* page-writeback.c: dirty pages and their writeback */
+void vfs_writeback_init(struct vfs *vfs);	/* dirty list, clock, vm.dirty_* defaults */
 bool set_page_dirty(struct page *page);	/* true when it was clean */
 int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end, bool wait);
 int filemap_fdatawait_keep_errors(struct address_space *mapping);
