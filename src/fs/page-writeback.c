@@ -202,10 +202,7 @@ int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end,
 				ret = err;
 			/* The reference keeps the frame; truncation may have taken it out of
 			 * the cache meanwhile, which changes nothing here. */
-			if (put_page_testzero(page)) {
-				page->_refcount = 1;
-				__free_pages(mapping->pgdat, page, 0);
-			}
+			put_page(mapping->pgdat, page);
 		}
 		if (index == last)
 			break;
