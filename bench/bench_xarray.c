@@ -7,9 +7,13 @@
  * pages scattered over a 1 TiB file. Both sides are used as the page cache would use them:
  * under the caller's lock, so the maple tree's loads are __mtree_load (no RCU read section)
  * and both trees' nodes come from malloc (the maple tree through its node cache).
+ * Freed memory stays in the process (M_TRIM_THRESHOLD), as in a long-running mmlab: otherwise
+ * each run's first touches of fresh heap pages (page faults, slow under this host's PVM) would
+ * be counted against whichever tree's nodes are not recycled.
  * Figures: ns per operation, median of REPS runs of thread CPU time; "baseline": "maple".
  */
 #define _LGPL_SOURCE
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +162,8 @@ int main(void)
 {
 	struct idxset sets[4];
 
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	mallopt(M_MMAP_THRESHOLD, 1 << 30);
 	rcu_register_thread();
 	srandom(1);
 	bench_header("xarray", "page-cache index: xarray vs maple tree, single-index entries");
