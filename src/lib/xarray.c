@@ -251,6 +251,49 @@ void *xa_find(const struct xarray *xa, unsigned long *index, unsigned long max)
 	return xa_node_find(xa->head, 0, index, max);
 }
 
+/* Checks @node's subtree; returns its entries, or -1 on a broken invariant. */
+static long xa_node_validate(const struct xa_node *node, unsigned int shift)
+{
+	unsigned int used = 0;
+	long entries = 0;
+
+	if (node->shift != shift)
+		return -1;
+	for (unsigned int i = 0; i < XA_CHUNK_SIZE; i++) {
+		long n;
+
+		if (!node->slots[i])
+			continue;
+		used++;
+		n = shift ? xa_node_validate(node->slots[i], shift - XA_CHUNK_SHIFT) : 1;
+		if (n <= 0)	/* a broken child, or an empty node left behind */
+			return -1;
+		entries += n;
+	}
+	return used == node->count ? entries : -1;
+}
+
+/**
+ * xa_validate - check the array's invariants: every node's shift one chunk below its
+ * parent's and its count equal to its used slots, no empty node, a root that cannot shrink,
+ * and the entry count.
+ * Return: 0, or -EINVAL when one is broken.
+ */
+int xa_validate(const struct xarray *xa)
+{
+	const struct xa_node *root = xa->head;
+	long n;
+
+	if (!root)
+		return xa->count == 0 && xa->shift == 0 ? 0 : -EINVAL;
+	if (root->shift && root->count == 1 && root->slots[0])
+		return -EINVAL;
+	if (root->shift % XA_CHUNK_SHIFT || root->shift >= BITS_PER_LONG)
+		return -EINVAL;
+	n = xa_node_validate(root, xa->shift);
+	return n > 0 && (unsigned long)n == xa->count ? 0 : -EINVAL;
+}
+
 static void xa_node_free(struct xa_node *node)
 {
 	if (node->shift)

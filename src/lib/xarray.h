@@ -25,6 +25,8 @@ void *xa_erase(struct xarray *xa, unsigned long index);
 void *xa_find(const struct xarray *xa, unsigned long *index, unsigned long max);
 /* Frees the nodes (not the entries). */
 void xa_destroy(struct xarray *xa);
+/* Checks the tree's shape and counts: 0 or -EINVAL. */
+int xa_validate(const struct xarray *xa);
 /* Fault injection for tests: this thread's @nth node allocation from now fails (0: none). */
 void xa_fail_alloc_after(unsigned long nth);
 

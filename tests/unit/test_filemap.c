@@ -4,13 +4,16 @@
  * major, a hit does not; reference counts (one for the cache, one per returned page);
  * FGP_NOREAD; read errors and -ENOMEM (frame and xarray node) leave nothing cached;
  * truncation drops whole pages, zeroes partial ones and keeps referenced pages allocated until
- * their last put; readahead's unbounded read places the async marker.
+ * their last put; readahead's unbounded read places the async marker; threads missing on
+ * the same pages at once end with one cached page per index and no leaked frame.
+ * ctest-labels: tsan
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <limits.h>
+#include <pthread.h>
 
 #include "fs_fixture.h"
 
@@ -238,6 +241,56 @@ static void test_ra_unbounded_marker(void **state)
 	put_page(&c->fs->pgdat, p);
 }
 
+#define RACE_THREADS 4
+#define RACE_PAGES 200
+
+struct racer {
+	struct ctx *c;
+	unsigned int seed;
+};
+
+static void *race_get(void *arg)
+{
+	struct racer *r = arg;
+
+	for (unsigned int round = 0; round < 3; round++)
+		for (pgoff_t i = 0; i < RACE_PAGES; i++) {
+			pgoff_t idx = (i * 37 + r->seed * 11) % RACE_PAGES;
+			struct page *p = filemap_get_page(M(r->c), idx, FGP_CREAT, NULL);
+
+			if (IS_ERR_OR_NULL(p) || p->index != idx)
+				abort();
+			put_page(&r->c->fs->pgdat, p);
+		}
+	return NULL;
+}
+
+static void test_concurrent_misses(void **state)
+{
+	struct ctx *c = *state;
+	struct racer r[RACE_THREADS];
+	pthread_t t[RACE_THREADS];
+
+	c->f->inode.i_size = RACE_PAGES * PAGE_SIZE;
+	for (unsigned int i = 0; i < RACE_THREADS; i++) {
+		r[i] = (struct racer){c, i};
+		assert_int_equal(pthread_create(&t[i], NULL, race_get, &r[i]), 0);
+	}
+	for (unsigned int i = 0; i < RACE_THREADS; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(M(c)->nrpages, RACE_PAGES);
+	assert_int_equal(xa_validate(&M(c)->i_pages), 0);
+	for (pgoff_t i = 0; i < RACE_PAGES; i++) {
+		struct page *p = filemap_find_page(M(c), i);
+
+		assert_int_equal(page_ref_count(p), 2);
+		assert_memory_equal(addr(c, p), c->f->data + i * PAGE_SIZE, PAGE_SIZE);
+		put_page(&c->fs->pgdat, p);
+	}
+	/* A lost race frees its copy: cached + free = all frames (teardown checks the rest). */
+	assert_int_equal(fake_free_pages(c->fs) + RACE_PAGES, c->free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncate_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_dirty_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ra_unbounded_marker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_misses, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,7 @@ static void check_all(struct xarray *xa)
 		count += model[i] != NULL;
 	}
 	assert_int_equal(xa->count, count);
+	assert_int_equal(xa_validate(xa), 0);
 }
 
 /* xa_find from a random start and a random bound against the model. */
@@ -121,6 +122,8 @@ static void test_random_against_model(void **state)
 		}
 		if (round % 5000 == 0)
 			check_all(&xa);
+		else if (round % 97 == 0)
+			assert_int_equal(xa_validate(&xa), 0);
 	}
 	check_all(&xa);
 	/* Everything erased: no node left. */
