@@ -32,7 +32,7 @@ static int fake_read_page(struct inode *inode, pgoff_t index, void *buf)
 {
 	struct fake_file *f = (struct fake_file *)inode;
 
-	f->reads++;
+	__atomic_add_fetch(&f->reads, 1, __ATOMIC_RELAXED);	/* a_ops run concurrently */
 	if (f->read_err)
 		return f->read_err;
 	if (index >= FAKE_MAX_PAGES)
@@ -46,7 +46,7 @@ static int fake_write_page(struct inode *inode, pgoff_t index, const void *buf, 
 {
 	struct fake_file *f = (struct fake_file *)inode;
 
-	f->writes++;
+	__atomic_add_fetch(&f->writes, 1, __ATOMIC_RELAXED);
 	f->last_write_len = len;
 	if (f->write_err)
 		return f->write_err;
