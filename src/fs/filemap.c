@@ -171,7 +171,7 @@ static void __filemap_remove_page(struct address_space *mapping, struct page *pa
 	if (PageDirty(page))
 		__page_cancel_dirty(mapping, page);
 	ClearPageReadahead(page);
-	page->mapping = NULL;
+	__atomic_store_n(&page->mapping, NULL, __ATOMIC_RELAXED); /* set_page_dirty reads it */
 	put_page(mapping_pgdat(mapping), page);
 }
 

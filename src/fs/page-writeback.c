@@ -43,9 +43,12 @@ void vfs_writeback_init(struct vfs *vfs)
 	vfs->dirty_writeback_centisecs = DIRTY_WRITEBACK_CENTISECS_DEFAULT;
 }
 
-static bool page_is_file_cache(const struct page *page)
+/* page->mapping as one read: truncation clears it under mapping->lock, which we lack yet. */
+static struct address_space *page_file_mapping(const struct page *page)
 {
-	return page->mapping && !((uintptr_t)page->mapping & 1);	/* anon: low bit set */
+	void *mapping = __atomic_load_n(&page->mapping, __ATOMIC_RELAXED);
+
+	return (uintptr_t)mapping & 1 ? NULL : mapping;	/* anon: low bit set */
 }
 
 /*
@@ -98,9 +101,9 @@ void __page_cancel_dirty(struct address_space *mapping, struct page *page)
  */
 bool set_page_dirty(struct page *page)
 {
-	struct address_space *mapping = page->mapping;
+	struct address_space *mapping = page_file_mapping(page);
 
-	if (!page_is_file_cache(page)) {
+	if (!mapping) {
 		bool was_clean = !PageDirty(page);
 
 		SetPageDirty(page);
