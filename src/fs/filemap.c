@@ -268,6 +268,41 @@ void truncate_inode_pages_final(struct address_space *mapping)
 }
 
 /**
+ * mapping_validate - check @mapping's invariants: the index is a sound xarray holding
+ * nrpages pages, each with mapping/index pointing back, up to date, referenced; with a
+ * writeback-capable mapping, the host's nr_dirty equals its PG_dirty pages. PG_writeback is
+ * not checked: a writer holds it with the lock dropped.
+ * Context: takes mapping->lock.
+ * Return: 0, or -EINVAL at the first broken invariant.
+ */
+int mapping_validate(struct address_space *mapping)
+{
+	unsigned long index = 0, pages = 0, dirty = 0;
+	struct page *page;
+	int err = 0;
+
+	pthread_mutex_lock(&mapping->lock);
+	if (xa_validate(&mapping->i_pages) || mapping->i_pages.count != mapping->nrpages)
+		err = -EINVAL;
+	while (!err && (page = xa_find(&mapping->i_pages, &index, ULONG_MAX))) {
+		if (page->mapping != mapping || page->index != index || !PageUptodate(page) ||
+		    page_ref_count(page) < 1)
+			err = -EINVAL;
+		pages++;
+		dirty += PageDirty(page);
+		if (index++ == ULONG_MAX)
+			break;
+	}
+	if (!err && pages != mapping->nrpages)
+		err = -EINVAL;
+	if (!err && mapping_can_writeback(mapping) && mapping->host &&
+	    mapping->host->nr_dirty != dirty)
+		err = -EINVAL;
+	pthread_mutex_unlock(&mapping->lock);
+	return err;
+}
+
+/**
  * page_cache_ra_unbounded - read [@index, @index + @nr) into the cache where it is not
  * cached yet, with the async marker (PG_readahead) on the page @lookahead pages before the
  * end (none when @lookahead is 0 or beyond the range). No clipping to i_size: readahead.c's

@@ -197,6 +197,7 @@ void filemap_remove_page(struct address_space *mapping, struct page *page);
 /* Drops the cache's pages wholly inside [lstart, lend] and zeroes the partial ones' tails. */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages_final(struct address_space *mapping);
+int mapping_validate(struct address_space *mapping);	/* 0 or -EINVAL (tests, debug) */
 /* Reads ahead [index, index + nr) that is not cached (page_cache_ra_unbounded). */
 void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
 			     unsigned long lookahead);

@@ -113,6 +113,8 @@ static inline struct fake_file *fake_file_new(struct fake_fs *fs, loff_t size, u
 
 static inline void fake_file_free(struct fake_file *f)
 {
+	if (mapping_validate(&f->inode.i_data))
+		abort();
 	truncate_inode_pages_final(&f->inode.i_data);
 	list_del_init(&f->inode.i_hash);
 	list_del_init(&f->inode.i_dirty);

@@ -194,6 +194,7 @@ static void test_truncate_range(void **state)
 	assert_int_equal(b[20], c->f->data[20]);
 	put_page(&c->fs->pgdat, p);
 
+	assert_int_equal(mapping_validate(M(c)), 0);
 	/* A truncation to 5 pages: page 5 goes, the rest stays. */
 	truncate_inode_pages_range(M(c), 5 * PAGE_SIZE, LLONG_MAX);
 	assert_int_equal(M(c)->nrpages, 3);
@@ -279,7 +280,7 @@ static void test_concurrent_misses(void **state)
 	for (unsigned int i = 0; i < RACE_THREADS; i++)
 		pthread_join(t[i], NULL);
 	assert_int_equal(M(c)->nrpages, RACE_PAGES);
-	assert_int_equal(xa_validate(&M(c)->i_pages), 0);
+	assert_int_equal(mapping_validate(M(c)), 0);
 	for (pgoff_t i = 0; i < RACE_PAGES; i++) {
 		struct page *p = filemap_find_page(M(c), i);
 

@@ -66,6 +66,7 @@ static void read_one(struct ctx *c, int mode, pgoff_t index, unsigned long req)
 	}
 	assert_false(IS_ERR_OR_NULL(page));
 	put_page(&c->fs->pgdat, page);
+	assert_int_equal(mapping_validate(M(c)), 0);
 	c->ra.prev_pos = (loff_t)index << PAGE_SHIFT;
 }
 

@@ -263,6 +263,7 @@ static void test_concurrent_dirty_and_writeback(void **state)
 		}
 	}
 	assert_int_equal(c->b->inode.nr_dirty, dirty);
+	assert_int_equal(mapping_validate(&c->b->inode.i_data), 0);
 	assert_int_equal(nstat(c, NR_FILE_DIRTY), dirty);
 	assert_int_equal(nstat(c, NR_WRITEBACK), 0);
 	assert_int_equal(!list_empty(&c->fs->vfs.dirty_inodes), dirty != 0);
