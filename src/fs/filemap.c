@@ -186,6 +186,8 @@ void filemap_remove_page(struct address_space *mapping, struct page *page)
 	if (page->mapping == mapping && xa_load(&mapping->i_pages, page->index) == page)
 		__filemap_remove_page(mapping, page);
 	pthread_mutex_unlock(&mapping->lock);
+	if (mapping->host)	/* a dropped dirty page may have been its last */
+		inode_sync_dirty_list(mapping->host);
 }
 
 /* Zeroes bytes [from, to) of the cached page at @index, if it is cached. */
@@ -251,6 +253,8 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 		index++;
 	}
 	pthread_mutex_unlock(&mapping->lock);
+	if (mapping->host)	/* dropped dirty pages may have been its last */
+		inode_sync_dirty_list(mapping->host);
 }
 
 /**

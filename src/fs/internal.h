@@ -10,6 +10,9 @@
 
 /* page-writeback.c: a dirty page leaves the cache (truncation); mapping->lock held. */
 void __page_cancel_dirty(struct address_space *mapping, struct page *page);
+/* ... and afterwards, mapping->lock dropped: the inode joins or leaves vfs->dirty_inodes as
+ * its nr_dirty now says. */
+void inode_sync_dirty_list(struct inode *inode);
 /* Whether @mapping's dirty pages are counted (writeback can clean them): not shmem's. */
 static inline bool mapping_can_writeback(const struct address_space *mapping)
 {

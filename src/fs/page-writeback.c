@@ -58,7 +58,7 @@ static struct address_space *page_file_mapping(const struct page *page)
  * between a dirtier and a cleaner whichever comes second.
  * Context: takes vfs->lock; mapping->lock not held.
  */
-static void inode_sync_dirty_list(struct inode *inode)
+void inode_sync_dirty_list(struct inode *inode)
 {
 	struct vfs *vfs = inode->i_vfs;
 	unsigned long nr;

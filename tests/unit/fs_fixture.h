@@ -116,8 +116,9 @@ static inline void fake_file_free(struct fake_file *f)
 	if (mapping_validate(&f->inode.i_data))
 		abort();
 	truncate_inode_pages_final(&f->inode.i_data);
+	if (!list_empty(&f->inode.i_dirty) || f->inode.nr_dirty)
+		abort();	/* eviction must leave nothing on the flusher's list */
 	list_del_init(&f->inode.i_hash);
-	list_del_init(&f->inode.i_dirty);
 	xa_destroy(&f->inode.upper.pages);
 	free(f);
 }

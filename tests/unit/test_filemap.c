@@ -212,6 +212,7 @@ static void test_remove_dirty_page(void **state)
 	filemap_remove_page(M(c), p);
 	assert_int_equal(c->f->inode.nr_dirty, 0);
 	assert_int_equal(node_page_state(&c->fs->pgdat, NR_FILE_DIRTY), 0);
+	assert_true(list_empty(&c->fs->vfs.dirty_inodes));
 	assert_int_equal(M(c)->nrpages, 0);
 	assert_null(p->mapping);
 	filemap_remove_page(M(c), p);	/* twice: nothing happens */

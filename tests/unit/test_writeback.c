@@ -184,6 +184,22 @@ static void test_flusher_background_ratio(void **state)
 	assert_int_equal(nstat(c, NR_FILE_DIRTY), 0);
 }
 
+/* Truncation drops dirty pages uncounted and takes the inode off the flusher's list. */
+static void test_truncate_cleans(void **state)
+{
+	struct ctx *c = *state;
+
+	dirty_pages(c, c->b, 0, 9, 0x77);
+	truncate_inode_pages_range(&c->b->inode.i_data, 4 * PAGE_SIZE, LLONG_MAX);
+	assert_int_equal(c->b->inode.nr_dirty, 4);
+	assert_int_equal(nstat(c, NR_FILE_DIRTY), 4);
+	assert_false(list_empty(&c->fs->vfs.dirty_inodes));
+	truncate_inode_pages_range(&c->b->inode.i_data, 0, LLONG_MAX);
+	assert_int_equal(nstat(c, NR_FILE_DIRTY), 0);
+	assert_true(list_empty(&c->fs->vfs.dirty_inodes));
+	assert_int_equal(c->b->writes, 0);
+}
+
 static void test_unsaved(void **state)
 {
 	struct ctx *c = *state;
@@ -280,6 +296,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_error_kept_for_fsync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flusher_expires_old_inodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flusher_background_ratio, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncate_cleans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsaved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_dirty_and_writeback, setup,
 						teardown),
