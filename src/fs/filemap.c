@@ -205,21 +205,9 @@ static void truncate_partial_page(struct address_space *mapping, pgoff_t index, 
 	pthread_mutex_unlock(&mapping->lock);
 }
 
-/**
- * truncate_inode_pages_range - drop the cached pages wholly inside [@lstart, @lend] (bytes,
- * inclusive; @lend = LLONG_MAX for "to the end") and zero the parts of the partial pages at
- * either edge that fall inside the range, as a truncation or hole punch leaves them.
- *
- *   lstart                                      lend
- *     v                                          v
- *   | page a  |  page b  |  page c  |  page d  | page e |
- *     ^zeroed^  dropped    dropped    dropped   ^zeroed^
- *
- * Pages still mapped are the mm layer's: it unmaps them first; a page another holder still
- * references stays allocated, out of the cache, until its last put.
- * Context: takes mapping->lock.
- */
-void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+/* truncate_inode_pages_range without fixing the dirty list: true when it removed pages. */
+static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
+					 loff_t lend)
 {
 	bool to_end = lend == LLONG_MAX;
 	pgoff_t sidx, eidx, first, last, index;
@@ -227,7 +215,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 	struct page *page;
 
 	if (lstart < 0 || lend < lstart)
-		return;
+		return false;
 	sidx = (unsigned long long)lstart >> PAGE_SHIFT;
 	eidx = to_end ? ULONG_MAX : (unsigned long long)lend >> PAGE_SHIFT;
 	soff = lstart & (PAGE_SIZE - 1);			/* range starts inside sidx */
@@ -240,10 +228,10 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 
 	first = sidx + (soff != 0);
 	if (eoff && eidx == 0)
-		return;				/* no whole page in the range */
+		return false;			/* no whole page in the range */
 	last = eoff ? eidx - 1 : eidx;
 	if (first > last)
-		return;
+		return false;
 	pthread_mutex_lock(&mapping->lock);
 	index = first;
 	while ((page = xa_find(&mapping->i_pages, &index, last))) {
@@ -253,18 +241,42 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 		index++;
 	}
 	pthread_mutex_unlock(&mapping->lock);
-	if (mapping->host)	/* dropped dirty pages may have been its last */
+	return true;
+}
+
+/**
+ * truncate_inode_pages_range - drop the cached pages wholly inside [@lstart, @lend] (bytes,
+ * inclusive; @lend = LLONG_MAX for "to the end") and zero the parts of the partial pages at
+ * either edge that fall inside the range, as a truncation or hole punch leaves them.
+ *
+ *   lstart                                      lend
+ *     v                                          v
+ *   | page a  |  page b  |  page c  |  page d  | page e |
+ *     ^zeroed^  dropped    dropped    dropped   ^zeroed^
+ *
+ * Pages still mapped are the mm layer's: it unmaps them first; a page another holder still
+ * references stays allocated, out of the cache, until its last put.
+ * Context: takes mapping->lock, then vfs->lock (not held by the caller).
+ */
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	/* Dropped dirty pages may have been the inode's last. */
+	if (__truncate_inode_pages_range(mapping, lstart, lend) && mapping->host)
 		inode_sync_dirty_list(mapping->host);
 }
 
 /**
  * truncate_inode_pages_final - empty @mapping for good (the inode is being evicted): every
- * page dropped, dirty ones with their contents, and the index's nodes freed.
- * Context: takes mapping->lock; nothing else may use the mapping any more.
+ * page dropped, dirty ones with their contents, the inode off the flusher's list, and the
+ * index's nodes freed.
+ * Context: vfs->lock held by the caller (__iput), or no other user of the vfs; takes
+ * mapping->lock; nothing else may use the mapping any more.
  */
 void truncate_inode_pages_final(struct address_space *mapping)
 {
-	truncate_inode_pages_range(mapping, 0, LLONG_MAX);
+	__truncate_inode_pages_range(mapping, 0, LLONG_MAX);
+	if (mapping->host)
+		list_del_init(&mapping->host->i_dirty);
 	pthread_mutex_lock(&mapping->lock);
 	VM_BUG_ON(mapping->nrpages != 0);
 	xa_destroy(&mapping->i_pages);

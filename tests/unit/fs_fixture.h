@@ -115,7 +115,11 @@ static inline void fake_file_free(struct fake_file *f)
 {
 	if (mapping_validate(&f->inode.i_data))
 		abort();
+	struct vfs *vfs = f->inode.i_vfs;
+
+	pthread_mutex_lock(&vfs->lock);	/* as __iput holds it */
 	truncate_inode_pages_final(&f->inode.i_data);
+	pthread_mutex_unlock(&vfs->lock);
 	if (!list_empty(&f->inode.i_dirty) || f->inode.nr_dirty)
 		abort();	/* eviction must leave nothing on the flusher's list */
 	list_del_init(&f->inode.i_hash);
