@@ -156,8 +156,9 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 	if (IS_ERR(page))
 		return page;
 	page = filemap_add_page(mapping, page, index, false);
+	/* shmem's reader only zero-fills (or, later, swaps in): not a major fault here. */
 	if (major && !IS_ERR(page))
-		*major = did_read;
+		*major = did_read && !mapping_is_shmem(mapping);
 	return page;
 }
 
