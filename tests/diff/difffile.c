@@ -23,8 +23,9 @@
  *   random  every mapping is madvise(MADV_RANDOM) on both sides (and in io mode the file
  *	     fadvise(POSIX_FADV_RANDOM), for read(2)): a miss reads its one page, fault-around
  *	     (64 KiB) maps what is cached; a 48-page file. The default.
- *   small   Linux's normal readahead on a 16-page file: the first miss reads all of it on
- *	     either side, whatever the device's window.
+ *   small   Linux's normal readahead on a 16-page file: the first fault's miss reads all of
+ *	     it on either side, whatever the device's window (with "io", read(2)'s first window
+ *	     is sized from the device's maximum, so it matches only where mmlab's is the host's).
  *   large   normal readahead on a 48-page file: equal only where mmlab reads ahead as much
  *	     as the host's device does.
  * and, combined with any of them (comma-separated): "io" adds pread, pwrite and ftruncate
