@@ -7,7 +7,7 @@
  * the host kernel in a forked helper, then through mmlab's API. After every step both sides'
  * smaps figures of the window's VMAs (Rss, Pss, Pss_Dirty, Shared/Private Clean/Dirty,
  * Anonymous; Referenced is printed but not compared, as the host's own aging clears young bits
- * at times of its choosing), the step's minor and major faults, the signal that stopped a touch
+ * at times of its choosing), which window pages are mapped (pagemap's present bit), the step's minor and major faults, the signal that stopped a touch
  * (si_code, si_addr), and a hash of every byte the step read must be identical; at the end the
  * whole file read back through pread (io mode) must be too.
  *
@@ -103,6 +103,7 @@ struct rec {
 	int signo, code;		/* The signal that stopped it */
 	uint64_t sig_off;		/* si_addr - WIN */
 	uint64_t hash;			/* Of the bytes the step read */
+	uint64_t present;		/* Window pages mapped (pagemap bit 63), bit i page i */
 	int nr;				/* VMAs in the window */
 	struct vfig v[MAX_VMAS];
 };
@@ -418,6 +419,16 @@ static void native_record(struct rec *r)
 	close(fd);
 	smaps_buf[len] = 0;
 	parse_smaps(smaps_buf, r);
+	r->present = 0;
+	fd = (int)syscall(SYS_open, "/proc/self/pagemap", O_RDONLY);
+	if (fd >= 0) {
+		uint64_t pm[WIN_PAGES];
+
+		if (pread(fd, pm, sizeof(pm), (off_t)(WIN / PG * 8)) == (ssize_t)sizeof(pm))
+			for (int i = 0; i < WIN_PAGES; i++)
+				r->present |= (pm[i] >> 63 & 1) << i;
+		close(fd);
+	}
 	r->done = 1;
 }
 
@@ -617,6 +628,14 @@ static int mmlab_record(struct mmlab_task *t, struct rec *r)
 	fclose(f);
 	parse_smaps(text, r);
 	free(text);
+	r->present = 0;
+	{
+		uint64_t pm[WIN_PAGES];
+
+		if (!mmlab_pagemap(t, WIN, WIN_PAGES * PG, pm))
+			for (int i = 0; i < WIN_PAGES; i++)
+				r->present |= (pm[i] >> 63 & 1) << i;
+	}
 	r->done = 1;
 	return 0;
 }
@@ -806,9 +825,15 @@ out:
 
 static void print_rec(const char *who, const struct rec *r)
 {
+	char map[WIN_PAGES + 1];
+
+	for (int i = 0; i < WIN_PAGES; i++)
+		map[i] = r->present >> i & 1 ? 'P' : '.';
+	map[WIN_PAGES] = 0;
 	printf("  %s: ret %ld minflt %ld majflt %ld pages %u sig %d code %d at +%#lx hash %016lx\n",
 	       who, r->ret, r->minflt, r->majflt, r->pages, r->signo, r->code,
 	       (unsigned long)r->sig_off, (unsigned long)r->hash);
+	printf("    mapped: %s\n", map);
 	for (int i = 0; i < r->nr; i++) {
 		const struct vfig *v = &r->v[i];
 
@@ -849,6 +874,7 @@ static void diff_fields(const struct rec *a, const struct rec *b, char *out, siz
 	D(a->pages != b->pages || a->signo != b->signo || a->code != b->code ||
 		  a->sig_off != b->sig_off, "signal");
 	D(a->hash != b->hash, "bytes");
+	D(a->present != b->present, "mapped-pages");
 	if (same_vmas(a, b)) {
 		for (int i = 0; i < a->nr; i++) {
 			const struct vfig *x = &a->v[i], *y = &b->v[i];
