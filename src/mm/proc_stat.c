@@ -122,7 +122,7 @@ int show_vmstat(struct machine *m, FILE *out)
 	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);
 	for (size_t i = 0; i < ARRAY_SIZE(vmstat_events); i++)
 		fprintf(out, "%s %lu\n", vmstat_text[vmstat_events[i]],
-			__atomic_load_n(&m->pgdat.vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
+			sum_vm_event(&m->pgdat.vm_events, vmstat_events[i]));
 	return ferror(out) ? -EIO : 0;
 }
 

@@ -47,7 +47,7 @@ struct pglist_data {
 	struct page *zero_page;		/* The shared zero page: reserved, read-only, never freed */
 	unsigned long nr_pgtable_pages; /* Frames holding page tables (NR_PAGETABLE); atomic */
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
-	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters; atomic */
+	struct vm_events vm_events;	/* /proc/vmstat event counters, per thread (vmstat.c) */
 };
 
 static inline unsigned long page_to_pfn(const struct pglist_data *pgdat, const struct page *page)
@@ -74,7 +74,7 @@ static inline void *page_address(const struct pglist_data *pgdat, const struct p
 static inline void count_vm_events(struct pglist_data *pgdat, enum vm_event_item item,
 				   unsigned long n)
 {
-	__atomic_add_fetch(&pgdat->vm_events[item], n, __ATOMIC_RELAXED);
+	count_vm_events_in(&pgdat->vm_events, item, n);
 }
 
 static inline void count_vm_event(struct pglist_data *pgdat, enum vm_event_item item)
