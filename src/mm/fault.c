@@ -223,9 +223,9 @@ int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
 		mmap_read_unlock(mm);
 		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
-	pthread_mutex_lock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
 	ret = handle_mm_fault(tsk, vma, addr, flags);
-	pthread_mutex_unlock(&mm->page_table_lock);
+	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
 	if (ret & VM_FAULT_OOM)
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);

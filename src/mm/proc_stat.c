@@ -91,10 +91,10 @@ static void count_node_stats(struct machine *m, struct node_stats *ns)
 		ns->file_mapped += page_mapcount(page) > 0;
 		ns->shmem += page->mapping && PageSwapBacked(page);
 	}
-	pthread_mutex_lock(&m->pgdat.zone.lock);
+	spin_lock(&m->pgdat.zone.lock);
 	ns->free = m->pgdat.zone.nr_free_pages;
 	ns->total = m->pgdat.zone.managed_pages;
-	pthread_mutex_unlock(&m->pgdat.zone.lock);
+	spin_unlock(&m->pgdat.zone.lock);
 	ns->pagetable = __atomic_load_n(&m->pgdat.nr_pgtable_pages, __ATOMIC_RELAXED);
 }
 

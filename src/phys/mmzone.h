@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "phys/page.h"
 #include "phys/vmstat.h"
+#include "host/spinlock.h"
 
 #include <pthread.h>
 
@@ -27,7 +28,7 @@ struct free_area {
 };
 
 struct zone {
-	pthread_mutex_t lock;		/* Protects free_area and the counts below */
+	spinlock_t lock;		/* Protects free_area and the counts below */
 	struct free_area free_area[NR_PAGE_ORDERS];
 	unsigned long nr_free_pages;	/* Free frames, all orders, in pages */
 	unsigned long managed_pages;	/* Frames the allocator manages */

@@ -118,7 +118,7 @@ static struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
 	struct page *page = NULL;
 	unsigned int o;
 
-	pthread_mutex_lock(&zone->lock);
+	spin_lock(&zone->lock);
 	if (should_fail_alloc(pgdat))
 		goto out;
 	for (o = order; o <= MAX_PAGE_ORDER; o++) {
@@ -133,7 +133,7 @@ static struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
 		break;
 	}
 out:
-	pthread_mutex_unlock(&zone->lock);
+	spin_unlock(&zone->lock);
 	if (!page)
 		return NULL;
 	VM_BUG_ON(page->flags || page_ref_count(page));
@@ -192,9 +192,9 @@ void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int ord
 	page->flags = 0;
 	page->_refcount = 0;
 	page->mapping = NULL;
-	pthread_mutex_lock(&pgdat->zone.lock);
+	spin_lock(&pgdat->zone.lock);
 	__free_one_page(pgdat, pfn, order);
-	pthread_mutex_unlock(&pgdat->zone.lock);
+	spin_unlock(&pgdat->zone.lock);
 	count_vm_events(pgdat, PGFREE, 1UL << order);
 }
 
@@ -256,7 +256,7 @@ int pgdat_init_memory(struct pglist_data *pgdat, size_t ram_bytes)
 	}
 	pgdat->ram_bytes = ram_bytes;
 	pgdat->nr_frames = nr;
-	pthread_mutex_init(&pgdat->zone.lock, NULL);
+	spin_lock_init(&pgdat->zone.lock);
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		INIT_LIST_HEAD(&pgdat->zone.free_area[o].free_list);
 	for (pfn = 0; pfn < nr;) {
@@ -286,8 +286,6 @@ void pgdat_free_memory(struct pglist_data *pgdat)
 		host_release(pgdat->mem_map,
 			     ALIGN(pgdat->nr_frames * sizeof(struct page), PAGE_SIZE));
 	host_release(pgdat->ram, pgdat->ram_bytes);
-	if (pgdat->ram)
-		pthread_mutex_destroy(&pgdat->zone.lock);
 	vm_events_destroy(&pgdat->vm_events);
 	pgdat->ram = NULL;
 	pgdat->mem_map = NULL;
@@ -314,7 +312,7 @@ int page_alloc_validate(struct pglist_data *pgdat)
 	seen = calloc(pgdat->nr_frames, 1);
 	if (!seen)
 		return -ENOMEM;
-	pthread_mutex_lock(&zone->lock);
+	spin_lock(&zone->lock);
 	for (o = 0; o < NR_PAGE_ORDERS; o++) {
 		struct list_head *pos;
 		unsigned long blocks = 0;
@@ -376,7 +374,7 @@ int page_alloc_validate(struct pglist_data *pgdat)
 	}
 	ret = 0;
 out:
-	pthread_mutex_unlock(&zone->lock);
+	spin_unlock(&zone->lock);
 	free(seen);
 	return ret;
 }
