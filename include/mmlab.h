@@ -58,6 +58,10 @@ struct mmlab_machine_config {
 				 * gets a zeroed page of its own, as kernels that forbid the zero
 				 * page do (s390 guests with KVM, some VM hosts' kernels booted with
 				 * pvm_no_zero_page=1); 0, the default: Linux's usual zero page */
+	const char *root;	/* Host directory every path is confined to (no ".." or symlink
+				 * leaves it); NULL means "/" */
+	int write_files;	/* 1: writeback and msync write through to host files; 0, the
+				 * default: every write stays in the machine's memory */
 };
 
 /* Where and why an access stopped: the signal Linux would deliver. */
@@ -188,12 +192,14 @@ MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
 
 /*
- * Opens a host file with O_* @flags into the task's fd table: the fd, or -errno. Only regular
- * files of ordinary filesystems are opened on the host; a device, FIFO, socket, directory or
- * procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for it come from
- * its kind and permissions), and mmap of it answers as Linux's file_operations do: /dev/zero
- * maps (private: anonymous memory, shared writable: shmem), block devices map, procfs
- * entries fail with EIO, the rest with ENODEV.
+ * mmlab_openat(@t, @path, @flags, 0): the fd, or -errno. A regular file is an inode of the
+ * machine's overlay (the host's file read-only below, whatever the scenario creates, truncates,
+ * unlinks or renames in memory; paths confined to mmlab_machine_config.root). Only regular
+ * files of ordinary filesystems are opened on the host, read-only; a device, FIFO, socket,
+ * directory or procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for
+ * it come from its kind and permissions), and mmap of it answers as Linux's file_operations
+ * do: /dev/zero maps (private: anonymous memory, shared writable: shmem), block devices map,
+ * procfs entries fail with EIO, the rest with ENODEV.
  */
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags);
 /*
@@ -217,6 +223,69 @@ struct mmlab_file_id {
 MMLAB_EXPORT int mmlab_open_id(struct mmlab_task *t, const char *path, int flags,
 			       const struct mmlab_file_id *id);
 MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd);
+
+/*
+ * Files through the page cache (open(2) and the calls that share the cache). The user buffers
+ * are addresses in the task's memory, copied through its page tables as the kernel's
+ * copy_to_user/copy_from_user: an unmapped or read-only buffer gives -EFAULT, or the partial
+ * count when some bytes were copied. Host files are never written unless the machine has
+ * write_files. Each returns a count, an fd, 0, or -errno as Linux does.
+ */
+MMLAB_EXPORT int mmlab_openat(struct mmlab_task *t, const char *path, int flags, unsigned int mode);
+MMLAB_EXPORT int64_t mmlab_fd_read(struct mmlab_task *t, int fd, uint64_t buf, uint64_t count);
+MMLAB_EXPORT int64_t mmlab_fd_write(struct mmlab_task *t, int fd, uint64_t buf, uint64_t count);
+MMLAB_EXPORT int64_t mmlab_fd_pread(struct mmlab_task *t, int fd, uint64_t buf, uint64_t count,
+				    int64_t pos);
+MMLAB_EXPORT int64_t mmlab_fd_pwrite(struct mmlab_task *t, int fd, uint64_t buf, uint64_t count,
+				     int64_t pos);
+struct mmlab_iovec {
+	uint64_t base;			/* Address in the task's memory */
+	uint64_t len;
+};
+MMLAB_EXPORT int64_t mmlab_fd_readv(struct mmlab_task *t, int fd, const struct mmlab_iovec *iov,
+				    int iovcnt);
+MMLAB_EXPORT int64_t mmlab_fd_writev(struct mmlab_task *t, int fd, const struct mmlab_iovec *iov,
+				     int iovcnt);
+MMLAB_EXPORT int64_t mmlab_lseek(struct mmlab_task *t, int fd, int64_t off, int whence);
+MMLAB_EXPORT int mmlab_ftruncate(struct mmlab_task *t, int fd, int64_t len);
+MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t len);
+MMLAB_EXPORT int mmlab_fallocate(struct mmlab_task *t, int fd, int mode, int64_t off, int64_t len);
+MMLAB_EXPORT int mmlab_fsync(struct mmlab_task *t, int fd);
+MMLAB_EXPORT int mmlab_fdatasync(struct mmlab_task *t, int fd);
+MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_t len, int advice);
+MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
+MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to);
+/* renameat2's flags: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
+MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
+				 unsigned int flags);
+MMLAB_EXPORT int mmlab_dup(struct mmlab_task *t, int fd);
+MMLAB_EXPORT int mmlab_dup2(struct mmlab_task *t, int fd, int newfd);
+MMLAB_EXPORT int mmlab_dup3(struct mmlab_task *t, int fd, int newfd, int flags);
+MMLAB_EXPORT long mmlab_fcntl(struct mmlab_task *t, int fd, int cmd, unsigned long arg);
+MMLAB_EXPORT int mmlab_pipe2(struct mmlab_task *t, int fds[2], int flags);
+MMLAB_EXPORT int64_t mmlab_vmsplice(struct mmlab_task *t, int fd, const struct mmlab_iovec *iov,
+				    unsigned long nr, unsigned int flags);
+MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsigned int flags);
+/* SysV shared memory (ipc/shm.c): ids, attach addresses and IPC_STAT as Linux gives them. */
+struct mmlab_shmid_ds {
+	int32_t key;
+	uint32_t uid, gid, cuid, cgid, mode;
+	uint64_t segsz;
+	int32_t cpid, lpid;
+	uint64_t nattch;
+	int64_t atime, dtime, ctime;
+};
+MMLAB_EXPORT int mmlab_shmget(struct mmlab_task *t, int32_t key, uint64_t size, int flags);
+MMLAB_EXPORT int mmlab_shmat(struct mmlab_task *t, int shmid, uint64_t addr, int flags,
+			     uint64_t *out);
+MMLAB_EXPORT int mmlab_shmdt(struct mmlab_task *t, uint64_t addr);
+MMLAB_EXPORT int mmlab_shmctl(struct mmlab_task *t, int shmid, int cmd,
+			      struct mmlab_shmid_ds *buf);
+/*
+ * What stayed in the machine's memory at the end: pages of files whose contents differ from
+ * the host's (dirty, or written back to the in-memory layer), and how many files hold them.
+ */
+MMLAB_EXPORT void mmlab_unsaved_files(struct mmlab_machine *m, uint64_t *pages, uint64_t *files);
 
 /* Each returns 0 or -errno; the address results go through @out. */
 MMLAB_EXPORT int mmlab_mmap(struct mmlab_task *t, uint64_t addr, uint64_t len, int prot,
@@ -252,10 +321,6 @@ MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t ad
  * failed, or that range's -errno when it was the first; -EINVAL for @flags or more than 1024
  * ranges.
  */
-struct mmlab_iovec {
-	uint64_t base;
-	uint64_t len;
-};
 MMLAB_EXPORT long mmlab_process_madvise(struct mmlab_task *t, struct mmlab_task *target,
 					const struct mmlab_iovec *iov, size_t vlen, int advice,
 					unsigned int flags);

@@ -86,6 +86,9 @@ __cold void mmlab_bug(const char *file, int line, const char *cond) __attribute_
 #endif
 
 /* Doubly linked circular list, as include/linux/list.h. */
+/* A page's offset in its file or anon_vma, in pages (include/linux/types.h). */
+typedef unsigned long pgoff_t;
+
 struct list_head {
 	struct list_head *next, *prev;
 };

@@ -15,5 +15,13 @@ struct file *file_alloc(int fd, const char *path, int flags, const struct stat *
 			enum file_mmap_kind f_mmap);
 struct file *file_open(const char *path, int flags);
 struct file *file_open_same(const char *path, int flags, const struct stat *id);
+struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st);
+
+/*
+ * do_truncate - set @inode's size to @length as truncate(2) does: pages past it unmapped from
+ * every mapping (unmap_mapping_range) and dropped from the cache, the partial page's tail
+ * zeroed. Context: no mmap_lock held. Return: 0 or -errno.
+ */
+int do_truncate(struct inode *inode, loff_t length);
 
 #endif /* MMLAB_MM_FILE_H */

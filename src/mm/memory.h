@@ -154,4 +154,9 @@ long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char
 /* debug.c */
 int rss_validate(struct mm_struct *mm);
 
+/* Zaps the pages of [@start, @start + @len) of @mapping's file from every VMA mapping it; with
+ * @even_cows, private COW copies too (truncation). */
+void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len,
+			 bool even_cows);
+
 #endif /* MMLAB_MM_MEMORY_H */

@@ -13,6 +13,7 @@
 #define MMLAB_MM_MM_TYPES_H
 
 #include "kernel.h"
+#include "fs/fs.h"
 #include "lib/maple_tree.h"
 #include "host/spinlock.h"
 #include "mmu/mmu_context.h"
@@ -26,7 +27,6 @@ struct anon_vma;
 struct shmem_inode;
 
 typedef unsigned long vm_flags_t;
-typedef unsigned long pgoff_t;
 
 /*
  * vm_flags, with Linux's bit values (include/linux/mm.h) so that smaps' two-letter codes and
@@ -137,6 +137,10 @@ struct file {
 	bool noexec;			/* On a noexec mount: PROT_EXEC is refused with EPERM */
 	bool append;			/* IS_APPEND inode */
 	struct shmem_inode *shmem;	/* Pages of a shared anonymous mapping (shmem.c), or NULL */
+	struct inode *f_inode;		/* The file's inode (a reference): its page cache, size and
+					 * identity; NULL for what mmlab does not open (devices...) */
+	loff_t f_pos;			/* read/write position */
+	struct file_ra_state f_ra;	/* Its readahead state */
 	/* What the host file is, learnt by stat() alone: devices, FIFOs and sockets are never
 	 * opened, so host_fd is -1 for them. */
 	unsigned int i_mode;		/* st_mode: S_IFREG, S_IFCHR, S_IFDIR... (0: unknown) */
@@ -165,6 +169,7 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;	/* Reverse-map root of its anonymous pages: NULL until the
 					 * first write fault (rmap.c); a reference */
 	struct anon_vma_name *anon_name; /* PR_SET_VMA_ANON_NAME, a reference, or NULL */
+	struct list_head shared;	/* In vm_file's mapping->i_mmap while it maps a file */
 };
 
 /* The RSS counters of an mm (include/linux/mm_types_task.h), in pages. */

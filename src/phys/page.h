@@ -29,6 +29,8 @@ enum pageflags {
 	PG_buddy,	/* Free, head of a buddy block of order page->private */
 	PG_pgtable,	/* Holds one level of a page table */
 	PG_tail,	/* Non-head frame of a block of order > 0; private = head pfn */
+	PG_writeback,	/* Being written back to its file */
+	PG_readahead,	/* The async readahead marker (PG_reclaim's alias in Linux) */
 	NR_PAGEFLAGS,
 };
 
@@ -78,6 +80,8 @@ PAGEFLAG(AnonExclusive, PG_anon_exclusive)
 PAGEFLAG(Buddy, PG_buddy)
 PAGEFLAG(Table, PG_pgtable)
 PAGEFLAG(Tail, PG_tail)
+PAGEFLAG(Writeback, PG_writeback)
+PAGEFLAG(Readahead, PG_readahead)
 
 static inline int page_ref_count(const struct page *page)
 {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The layering of src/: lib, host, phys, mmu, mm, lowest first. A layer may include its own
+# The layering of src/: lib, host, phys, fs, mmu, mm, lowest first. A layer may include its own
 # headers and those of the layers below it, nothing above. Checks it twice:
 #  1. in the sources: every quoted include of a src/ file names a layer at or below the file's
 #     own, and none climbs out with "../";

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The file layer's objects (include/linux/fs.h, pagemap.h): inodes with their page cache (the
+ * address_space), the two file systems mmlab has (an overlay over the host's files, and shmem
+ * for shared anonymous memory, memfd and SysV segments), the namespace that confines every
+ * path to --root, and the page cache's interface to the layers above.
+ *
+ * Where file data lives: the host's files are the overlay's lower layer and are only ever read
+ * (a host fd opened O_RDONLY); whatever a scenario writes goes to the upper layer, an in-memory
+ * store of page copies per inode (struct upper_store), unless the machine was created with
+ * write_files, in which case writeback writes through to the host file. The page cache sits
+ * above both: a miss reads the upper copy if there is one, else the lower file, else zeros
+ * (past the lower file's end, or a file whose contents this machine does not have: one known by
+ * identity alone).
+ *
+ * Locking: vfs->lock guards the namespace and inode tables; mapping->lock the page cache
+ * index, nrpages and i_mmap; page refcounts are atomic. Callers of the mm layer hold mmap_lock
+ * as well; the file layer never takes it.
+ */
+#ifndef MMLAB_FS_FS_H
+#define MMLAB_FS_FS_H
+
+#include "kernel.h"
+#include "lib/xarray.h"
+#include "phys/mmzone.h"
+#include "phys/page.h"
+
+#include <pthread.h>
+#include <sys/types.h>
+
+struct inode;
+struct vfs;
+
+/* How an address_space's pages are filled and cleaned (struct address_space_operations). */
+struct address_space_operations {
+	/* Fills @buf (PAGE_SIZE bytes) with the contents at page @index: 0, or -errno (-EIO). */
+	int (*read_page)(struct inode *inode, pgoff_t index, void *buf);
+	/* Stores the first @len bytes of @buf as page @index's contents (writeback): 0 or
+	 * -errno. NULL: the pages cannot be cleaned (shmem without swap). */
+	int (*write_page)(struct inode *inode, pgoff_t index, const void *buf, size_t len);
+};
+
+/* A file's page cache (struct address_space). */
+struct address_space {
+	struct inode *host;		/* The inode whose contents these are */
+	struct xarray i_pages;		/* index -> struct page *, holding one reference each */
+	unsigned long nrpages;		/* Pages in i_pages */
+	pthread_mutex_t lock;		/* i_pages, nrpages, i_mmap (xa_lock + i_mmap_rwsem) */
+	struct list_head i_mmap;	/* VMAs mapping the file (vm_area_struct.shared) */
+	unsigned long i_mmap_writable;	/* Shared writable mappings (mapping_map_writable) */
+	const struct address_space_operations *a_ops;
+	struct pglist_data *pgdat;	/* Whose frames hold the pages */
+	bool unevictable;		/* AS_UNEVICTABLE: SHM_LOCK, ramfs */
+	int wb_err;			/* Last writeback error, reported once by fsync */
+};
+
+/* The upper layer's copy of a file's contents: page copies written back from the cache. */
+struct upper_store {
+	struct xarray pages;		/* index -> PAGE_SIZE bytes (malloc'd) */
+	unsigned long nr;		/* Pages stored */
+};
+
+enum fs_kind {
+	FS_OVERLAY,			/* The host's files under --root, with the upper layer */
+	FS_SHMEM,			/* tmpfs: shared anonymous memory, memfd, SysV shm */
+};
+
+/* memfd seals (include/uapi/linux/fcntl.h F_SEAL_*), kept in the inode. */
+#define F_SEAL_SEAL 0x0001U
+#define F_SEAL_SHRINK 0x0002U
+#define F_SEAL_GROW 0x0004U
+#define F_SEAL_WRITE 0x0008U
+#define F_SEAL_FUTURE_WRITE 0x0010U
+#define F_SEAL_EXEC 0x0020U
+
+struct inode {
+	long i_count;			/* References: files, dentries, SysV segments; atomic */
+	struct vfs *i_vfs;		/* The namespace it belongs to */
+	enum fs_kind i_kind;
+	mode_t i_mode;			/* S_IFREG | permission bits, S_IFDIR... */
+	uid_t i_uid;
+	gid_t i_gid;
+	unsigned int i_nlink;		/* Names left; 0: unlinked (maps says " (deleted)") */
+	dev_t i_dev;			/* Identity as /proc/pid/maps prints it */
+	ino_t i_ino;
+	loff_t i_size;			/* Bytes */
+	char *i_path;			/* Its name in the namespace (after the last rename), as
+					 * maps prints it; shmem: "/dev/zero", "/memfd:NAME",
+					 * "/SYSV%08x" */
+	struct address_space i_data;	/* The page cache */
+	/* Overlay lower layer: the host file, read-only. */
+	int lower_fd;			/* O_RDONLY host fd, or -1: none, or contents unknown */
+	char *lower_path;		/* Host path (root prefix included), for --write-files */
+	loff_t lower_size;		/* Bytes of the lower file still valid: lowered by
+					 * truncation, so a later extension reads zeros */
+	struct upper_store upper;	/* Pages written back into memory (overlay only) */
+	bool contents_unknown;		/* Known by identity only: pages read as zeros */
+	int i_writecount;		/* >0: open for writing; <0: denied (executing) */
+	unsigned int seals;		/* F_SEAL_* (memfd) */
+	bool sealing_allowed;		/* MFD_ALLOW_SEALING (else F_SEAL_SEAL is set) */
+	struct list_head i_hash;	/* vfs->inodes, by (i_dev, i_ino) */
+	struct list_head i_dirty;	/* vfs->dirty_inodes while it has dirty pages */
+	unsigned long dirtied_when;	/* Flusher clock when it first became dirty */
+	unsigned long nr_dirty;		/* Dirty pages in its cache */
+	unsigned long shmem_acct;	/* shmem: commit charge returned when it is freed */
+};
+
+static inline struct address_space *inode_mapping(struct inode *inode)
+{
+	return &inode->i_data;
+}
+
+/* Per-file readahead state (struct file_ra_state, mm/readahead.c). */
+struct file_ra_state {
+	pgoff_t start;			/* Where the current window starts */
+	unsigned int size;		/* Its size in pages */
+	unsigned int async_size;	/* Pages from its end where the async marker sits */
+	unsigned int ra_pages;		/* Maximum window (read_ahead_kb / 4: 32 pages) */
+	unsigned int mmap_miss;		/* Cache misses in mmap faults (do_sync_mmap_readahead) */
+	loff_t prev_pos;		/* The last read's position, for sequential detection */
+};
+
+/* Readahead hints (fadvise/madvise). */
+#define RA_MODE_NORMAL 0
+#define RA_MODE_SEQUENTIAL 1		/* FMODE_... / VM_SEQ_READ: double ra_pages */
+#define RA_MODE_RANDOM 2		/* FMODE_RANDOM / VM_RAND_READ: no readahead */
+
+/* The namespace: mmlab's view of the file systems, one per machine. */
+struct vfs {
+	char *root;			/* --root: host directory every path is under ("" = /) */
+	bool write_files;		/* --write-files: writeback reaches host files */
+	pthread_mutex_t lock;		/* Everything below */
+	struct list_head inodes;	/* Live inodes (struct inode.i_hash) */
+	struct list_head dentries;	/* Names the upper layer changed: created, unlinked,
+					 * renamed (struct vfs_dentry, namei.c) */
+	struct list_head dirty_inodes;	/* Inodes with dirty pages, oldest first (flusher) */
+	ino_t next_ino;			/* For upper-layer and shmem inodes (get_next_ino) */
+	unsigned long clock;		/* Flusher time in centiseconds (advanced by the caller) */
+	struct pglist_data *pgdat;	/* Frames for every page cache */
+	/* Writeback sysctls (vm.dirty_*), percent and centiseconds as Linux's. */
+	unsigned int dirty_ratio;
+	unsigned int dirty_background_ratio;
+	unsigned int dirty_expire_centisecs;
+	unsigned int dirty_writeback_centisecs;
+};
+
+/* namei.c / inode.c: the namespace */
+int vfs_init(struct vfs *vfs, struct pglist_data *pgdat, const char *root, bool write_files);
+void vfs_destroy(struct vfs *vfs);
+
+/* What vfs_open asks for: open(2)'s flags and the creation mode. */
+struct open_how_fs {
+	int flags;			/* O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND ... */
+	mode_t mode;			/* For O_CREAT */
+	uid_t uid;			/* The opener's fsuid/fsgid, for permission checks */
+	gid_t gid;
+	bool cap_dac_override;		/* CAP_DAC_OVERRIDE: permission bits do not apply */
+};
+
+/*
+ * vfs_lookup_open - the inode @path names, created if O_CREAT asks. O_TRUNC is the caller's
+ * (it must unmap the pages from every mapping first: mm's truncate). Only regular files and
+ * directories become inodes; *@host_st receives the host's stat of what the path names
+ * (devices, FIFOs and sockets are stat()ed, never opened).
+ * Return: the inode with a reference, NULL when the path names no regular file or directory
+ * (see *@host_st), or ERR_PTR(-errno).
+ */
+struct stat;
+struct inode *vfs_lookup_open(struct vfs *vfs, const char *path, const struct open_how_fs *how,
+			      struct stat *host_st);
+/* The inode of @path with the identity another machine gave it (a "# file:" line). */
+struct inode *vfs_lookup_id(struct vfs *vfs, const char *path, dev_t dev, ino_t ino,
+			    loff_t size, mode_t mode);
+int vfs_unlink(struct vfs *vfs, const char *path);
+int vfs_rename(struct vfs *vfs, const char *from, const char *to, unsigned int flags);
+/* Resolves @path under vfs->root into @buf (host path); -ENAMETOOLONG, -ELOOP, -ENOENT... */
+int vfs_host_path(struct vfs *vfs, const char *path, char *buf, size_t size);
+/* statfs f_type of a file system of kernel objects (procfs, sysfs, cgroupfs...): its files
+ * are never opened, only stat()ed. */
+bool vfs_kernel_fs(unsigned long f_type);
+
+struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
+				 unsigned long flags);
+void ihold(struct inode *inode);
+void iput(struct inode *inode);
+
+/* filemap.c: the page cache */
+#define FGP_CREAT 0x1U			/* Allocate and read the page on a miss */
+#define FGP_NOREAD 0x2U			/* ... without reading it: the caller overwrites it whole */
+
+/*
+ * filemap_get_page - the cache page at @index with a reference, up to date.
+ * @major: set when the page had to be read from the layer below (a major fault's I/O)
+ * Return: the page, NULL on a miss without FGP_CREAT, or ERR_PTR(-ENOMEM / -EIO).
+ */
+struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsigned int fgp,
+			      bool *major);
+struct page *filemap_find_page(struct address_space *mapping, pgoff_t index); /* no read */
+void filemap_remove_page(struct address_space *mapping, struct page *page);
+/* Drops the cache's pages wholly inside [lstart, lend] and zeroes the partial ones' tails. */
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+void truncate_inode_pages_final(struct address_space *mapping);
+/* Reads ahead [index, index + nr) that is not cached (page_cache_ra_unbounded). */
+void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
+			     unsigned long lookahead);
+/* readahead.c: on a read (or fault) miss, and at the async marker (PG_readahead). */
+void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
+			pgoff_t index, unsigned long req_count);
+void page_cache_async_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
+			 struct page *page, pgoff_t index, unsigned long req_count);
+void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra,
+			 pgoff_t index, unsigned long nr);
+
+/* page-writeback.c: dirty pages and their writeback */
+bool set_page_dirty(struct page *page);	/* true when it was clean */
+int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end, bool wait);
+int filemap_fdatawait_keep_errors(struct address_space *mapping);
+void wb_flusher_tick(struct vfs *vfs, unsigned long centisecs); /* advance the clock */
+/* What stayed in memory only: dirty or upper-layer pages not in any host file. */
+void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files);
+
+#endif /* MMLAB_FS_FS_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A sparse array of pointers indexed by unsigned long (include/linux/xarray.h's role): the page
+ * cache's index from file offset to page, and the upper layer's store. A radix tree of 64-way
+ * nodes grown upward as larger indices arrive; entries are non-NULL pointers, storing NULL
+ * erases. Not RCU-safe: callers serialize every access with their own lock.
+ */
+#ifndef MMLAB_LIB_XARRAY_H
+#define MMLAB_LIB_XARRAY_H
+
+#include "kernel.h"
+
+struct xarray {
+	void *head;			/* Root node, or the single entry at index 0 */
+	unsigned int shift;		/* Bits below the root's slots; 0 with a leaf root */
+	unsigned long count;		/* Entries present */
+};
+
+void xa_init(struct xarray *xa);
+void *xa_load(const struct xarray *xa, unsigned long index);
+/* Stores @entry (NULL erases): 0, or -ENOMEM (the array is unchanged). */
+int xa_store(struct xarray *xa, unsigned long index, void *entry);
+void *xa_erase(struct xarray *xa, unsigned long index);
+/* The first entry at or after *@index and at most @max, its index in *@index; NULL: none. */
+void *xa_find(const struct xarray *xa, unsigned long *index, unsigned long max);
+/* Frees the nodes (not the entries). */
+void xa_destroy(struct xarray *xa);
+
+#endif /* MMLAB_LIB_XARRAY_H */
