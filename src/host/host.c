@@ -24,6 +24,11 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/**
+ * __spin_lock_slowpath - take @lock, found held: spin reading it, yielding the host CPU now
+ * and then so that a preempted holder can run and release it.
+ * Context: any; never sleeps on a wait queue (there is none).
+ */
 void __spin_lock_slowpath(spinlock_t *lock)
 {
 	for (;;) {

@@ -17,6 +17,10 @@ __thread struct vm_event_cache vm_event_cache __attribute__((tls_model("initial-
 /* Node ids: unique for the process's life, so a stale cache never matches a new node. */
 static unsigned long vm_events_last_id;
 
+/**
+ * vm_events_init - @ev with no counts and no thread's set yet, under a new node id.
+ * Context: @ev not visible to other threads yet.
+ */
 void vm_events_init(struct vm_events *ev)
 {
 	pthread_mutex_init(&ev->lock, NULL);
@@ -26,6 +30,10 @@ void vm_events_init(struct vm_events *ev)
 	ev->id = __atomic_add_fetch(&vm_events_last_id, 1, __ATOMIC_RELAXED);
 }
 
+/**
+ * vm_events_destroy - free every thread's set of @ev (a node never set up is left alone).
+ * Context: no thread counts on @ev any more; caches naming its id never match again.
+ */
 void vm_events_destroy(struct vm_events *ev)
 {
 	struct vm_event_state *s, *next;
