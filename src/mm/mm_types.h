@@ -24,6 +24,7 @@
 struct machine;
 struct anon_vma;
 struct shmem_inode;
+struct pipe_inode_info;
 
 typedef unsigned long vm_flags_t;
 
@@ -139,6 +140,7 @@ struct file {
 	struct inode *f_inode;		/* The file's inode (a reference): its page cache, size and
 					 * identity; NULL for what mmlab does not open (devices...) */
 	loff_t f_pos;			/* read/write position */
+	struct pipe_inode_info *pipe;	/* A pipe's end (pipe.c): f_mode says which; or NULL */
 	struct file_ra_state f_ra;	/* Its readahead state */
 	/* What the host file is, learnt by stat() alone: devices, FIFOs and sockets are never
 	 * opened, so host_fd is -1 for them. */
