@@ -57,18 +57,15 @@ const unsigned char *pipe_buf_data(const struct pipe_inode_info *pipe,
 
 /*
  * pipe_buf_copy_to_iter - @len bytes of @buf to the user buffer: bytes copied. A user page
- * (vmsplice's) may be the very page the copy lands in, so its bytes go through a bounce
- * buffer: the copy reads them as they were before it.
+ * (vmsplice's) may be the very page the copy lands in: its bytes move in copy_to_user's
+ * order, so an overlapping copy reads back what it just stored, as on the host.
  */
 size_t pipe_buf_copy_to_iter(const struct pipe_inode_info *pipe, const struct pipe_buffer *buf,
 			     size_t len, struct iov_iter *to)
 {
-	unsigned char bounce[PAGE_SIZE];
-
-	if (!(buf->flags & PIPE_BUF_FLAG_USER))
-		return copy_to_iter(pipe_buf_data(pipe, buf), len, to);
-	memcpy(bounce, pipe_buf_data(pipe, buf), len);
-	return copy_to_iter(bounce, len, to);
+	if (buf->flags & PIPE_BUF_FLAG_USER)
+		return copy_to_iter_forward(pipe_buf_data(pipe, buf), len, to);
+	return copy_to_iter(pipe_buf_data(pipe, buf), len, to);
 }
 
 /**
@@ -269,8 +266,9 @@ static int pipe_write_merge(struct pipe_inode_info *pipe, struct iov_iter *from,
 /**
  * pipe_write - write(2) to a pipe's write end from @from.
  * The tail of the write that is not a whole page goes first into the last buffer if it fits
- * there; the rest fills new buffers a page at a time. A copy that faults ends the write: a
- * fault in a new buffer leaves that buffer in the ring, empty, as Linux does.
+ * there; the rest fills new buffers a page at a time. A copy that faults ends the write, and
+ * the buffer it was filling leaves the ring again (the host kernel keeps no empty slot: a
+ * pipe takes 16 more pages after such a write).
  * Context: takes pipe->mutex; the copies take the writer's mmap_lock in their faults.
  * Return: bytes written; -EPIPE with no reader left; -EAGAIN when the pipe is full before any
  * byte moved (Linux sleeps unless O_NONBLOCK: mmlab returns as O_NONBLOCK does); -EFAULT;
@@ -325,6 +323,13 @@ int64_t pipe_write(struct file *filp, struct iov_iter *from)
 		pipe->head++;
 		copied = copy_from_iter(page_address(pipe->pgdat, page), PAGE_SIZE, from);
 		if (copied < PAGE_SIZE && iov_iter_count(from)) {
+			/* The host (6.18) keeps no empty buffer behind: 16 pages still fit after */
+			pipe->head--;
+			buf->page = NULL;
+			if (!pipe->tmp_page)
+				pipe->tmp_page = page;
+			else
+				put_page(pipe->pgdat, page);
 			if (!ret)
 				ret = -EFAULT;
 			break;

@@ -195,3 +195,51 @@ size_t iov_iter_zero(size_t len, struct iov_iter *i)
 	VM_BUG_ON(!i->dest);
 	return iter_copy(i, NULL, len, true);
 }
+
+/* A forward copy, byte after byte as x86's rep movsb defines it, even when @dst overlaps @src. */
+static void memcpy_forward(unsigned char *dst, const unsigned char *src, size_t n)
+{
+	size_t d = (size_t)(dst - src);
+
+	if (dst <= src || dst >= src + n) {
+		memmove(dst, src, n);	/* no overlap a forward copy would read back */
+		return;
+	}
+	/* Each step of d bytes reads what the step before it wrote, as the byte loop would. */
+	for (size_t done = 0; done < n; done += d)
+		memcpy(dst + done, src + done, min(d, n - done));
+}
+
+/**
+ * copy_to_iter_forward - copy_to_iter from memory the user's buffer may itself be (a user page
+ * a pipe holds): the bytes move in the order the kernel's copy_to_user moves them, so a
+ * destination that overlaps the source ahead of it sees the bytes just stored, as on the
+ * host.
+ * Context: takes the task's mmap_lock in the faults it meets.
+ * Return: bytes copied, less than @len when a page faulted.
+ */
+size_t copy_to_iter_forward(const void *src, size_t len, struct iov_iter *i)
+{
+	const unsigned char *s = src;
+	struct mmu_cpu *cpu;
+	size_t done = 0;
+
+	VM_BUG_ON(!i->dest);
+	len = min((uint64_t)len, i->count);
+	if (!len)
+		return 0;
+	cpu = task_cpu_enter(i->task);
+	while (done < len) {
+		uint64_t seg_left, addr = iov_iter_addr(i, &seg_left);
+		size_t chunk = min((uint64_t)(len - done), seg_left);
+		void *host;
+
+		chunk = min(chunk, PAGE_SIZE - (size_t)(addr & ~PAGE_MASK));
+		if (!chunk || mmu_translate(cpu, (unsigned long)addr, MMU_WRITE, &host))
+			break;
+		memcpy_forward(host, s + done, chunk);
+		iov_iter_advance(i, chunk);
+		done += chunk;
+	}
+	return done;
+}

@@ -58,6 +58,7 @@ static inline uint64_t iov_iter_count(const struct iov_iter *i)
 
 size_t copy_to_iter(const void *src, size_t len, struct iov_iter *i);
 size_t copy_from_iter(void *dst, size_t len, struct iov_iter *i);
+size_t copy_to_iter_forward(const void *src, size_t len, struct iov_iter *i);
 size_t iov_iter_zero(size_t len, struct iov_iter *i);
 void iov_iter_advance(struct iov_iter *i, size_t len);
 void iov_iter_revert(struct iov_iter *i, size_t len);

@@ -162,8 +162,7 @@ static void test_pipe_between_tasks(void **state)
 	assert_int_equal(mmlab_fd_write(f->t, fds[1], BUF, 2 * PG), 2 * PG);
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(mmlab_fd_write(f->t, fds[1], BUF + 4 * PG, 2 * PG), 2 * PG);
-	/* A fault in a new buffer ends the write and leaves that buffer empty in the ring; a
-	 * later write's tail merges into it */
+	/* A fault in a new buffer ends the write with the pages before it; that buffer goes */
 	assert_int_equal(mmlab_fd_write(f->t, fds[1], BUF + 5 * PG, 2 * PG), PG);
 	assert_int_equal(mmlab_fd_write(f->t, fds[1], BUF, 1), 1);
 	assert_int_equal(mmlab_fd_write(f->t, fds[1], BUF, PG), -EAGAIN);
