@@ -12,6 +12,7 @@
 #define MMLAB_MM_MACHINE_H
 
 #include "kernel.h"
+#include "fs/fs.h"
 #include "mmu/mmu.h"
 #include "phys/mmzone.h"
 
@@ -38,6 +39,7 @@ struct machine {
 	bool no_zero_page;		/* Read faults never map pgdat.zero_page (mm_forbids_zeropage) */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
+	struct vfs vfs;			/* Its files: the overlay under --root, shmem */
 };
 
 struct mmlab_machine;
