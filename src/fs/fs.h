@@ -120,6 +120,9 @@ struct file_ra_state {
 	loff_t prev_pos;		/* The last read's position, for sequential detection */
 };
 
+/* A file's default readahead window in pages (read_ahead_kb 128: VM_READAHEAD_PAGES). */
+#define VM_READAHEAD_PAGES 32U
+
 /* Readahead hints (fadvise/madvise). */
 #define RA_MODE_NORMAL 0
 #define RA_MODE_SEQUENTIAL 1		/* FMODE_... / VM_SEQ_READ: double ra_pages */

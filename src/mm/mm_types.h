@@ -150,6 +150,7 @@ struct file {
 };
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
+#define FMODE_RANDOM 0x1000U		/* POSIX_FADV_RANDOM: no readahead (fadvise) */
 
 /* A refcounted anonymous-VMA name (include/linux/mm_types.h's anon_vma_name). */
 struct anon_vma_name {

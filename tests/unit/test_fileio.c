@@ -19,6 +19,7 @@
 #include "mm_fixture.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -261,6 +262,124 @@ static void test_vmsplice(void **state)
 	assert_int_equal(mmlab_vmsplice(f->t, p[1], &iov, 1, 0), -EPIPE);
 }
 
+
+/* A file that exists only in the machine's memory (the overlay's upper layer). */
+static void test_regular_rw(void **state)
+{
+	struct fixture *f = *state;
+	int fd = mmlab_openat(f->t, "/tmp/mmlab-fileio-unit.txt", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	char got[16];
+
+	assert_true(fd >= 0);
+	map_window(f->t);
+	assert_int_equal(mmlab_poke(f->t, BUF, "0123456789", 10, NULL), 0);
+	assert_int_equal(mmlab_fd_write(f->t, fd, BUF, 10), 10);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_CUR), 10);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_END), 10);
+	/* a write whose source faults part way: the bytes before the fault (host: 96) */
+	assert_int_equal(mmlab_fd_pwrite(f->t, fd, BUF + 2 * PG - 96, 200, 4090), 96);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_END), 4090 + 96);
+	assert_int_equal(mmlab_fd_pwrite(f->t, fd, BUF + 2 * PG, 200, 0), -EFAULT);
+	/* the hole between reads as zeros */
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + 4 * PG, 16, 8), 16);
+	assert_int_equal(mmlab_peek(f->t, BUF + 4 * PG, got, 4, NULL), 0);
+	assert_memory_equal(got, "89\0\0", 4);
+	/* into a read-only or unmapped buffer: EFAULT, or the bytes before the fault */
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + 3 * PG, 100, 0), -EFAULT);
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + 2 * PG - 30, 100, 0), 30);
+	/* reads stop at the end of the file */
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF, 100, 4090 + 90), 6);
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF, 100, 1 << 20), 0);
+	/* the file position moves with read/write, not with pread/pwrite */
+	assert_int_equal(mmlab_lseek(f->t, fd, 2, SEEK_SET), 2);
+	assert_int_equal(mmlab_fd_read(f->t, fd, BUF + 4 * PG, 3), 3);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_CUR), 5);
+	assert_int_equal(mmlab_lseek(f->t, fd, -10, SEEK_SET), -EINVAL);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_DATA), 0);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_HOLE), 4090 + 96);
+	assert_int_equal(mmlab_lseek(f->t, fd, 5000, SEEK_DATA), -ENXIO);
+	/* O_APPEND: every write at the end, pwrite too */
+	int ap = mmlab_openat(f->t, "/tmp/mmlab-fileio-unit.txt", O_WRONLY | O_APPEND, 0);
+	assert_true(ap >= 0);
+	assert_int_equal(mmlab_fd_pwrite(f->t, ap, BUF, 4, 0), 4);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_END), 4090 + 96 + 4);
+	assert_int_equal(mmlab_fd_read(f->t, ap, BUF, 4), -EBADF);
+	/* readv/writev over the file */
+	struct mmlab_iovec iov[2] = { { BUF, 2 }, { BUF + 4, 3 } };
+	assert_int_equal(mmlab_fd_pwrite(f->t, fd, BUF, 0, 0), 0);
+	assert_int_equal(mmlab_poke(f->t, BUF, "0123456789", 10, NULL), 0);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_SET), 0);
+	assert_int_equal(mmlab_fd_writev(f->t, fd, iov, 2), 5);
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + 4 * PG, 5, 0), 5);
+	assert_int_equal(mmlab_peek(f->t, BUF + 4 * PG, got, 5, NULL), 0);
+	assert_memory_equal(got, "01456", 5);
+	/* fallocate: tmpfs's modes */
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0, -1, 10), -EINVAL);
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0, 0, 0), -EINVAL);
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0x02, 0, 10), -EOPNOTSUPP);	/* hole w/o keep */
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0x10, 0, 10), -EOPNOTSUPP);	/* zero range */
+	assert_int_equal(mmlab_fallocate(f->t, ap, 0, 0, 10), 0);	/* O_APPEND is not IS_APPEND */
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0x01, 0, 100000), 0);	/* keep size */
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_END), 4090 + 96 + 4);
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0, 0, 100000), 0);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_END), 100000);
+	assert_int_equal(mmlab_fallocate(f->t, fd, 0x03, 1, 2), 0);		/* punch */
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + 4 * PG, 4, 0), 4);
+	assert_int_equal(mmlab_peek(f->t, BUF + 4 * PG, got, 4, NULL), 0);
+	assert_memory_equal(got, "0\0\0" "5", 4);
+	/* fsync, fdatasync, fadvise */
+	assert_int_equal(mmlab_fsync(f->t, fd), 0);
+	assert_int_equal(mmlab_fdatasync(f->t, fd), 0);
+	assert_int_equal(mmlab_fsync(f->t, 999), -EBADF);
+	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 0, 4 /* DONTNEED */), 0);
+	assert_int_equal(mmlab_fadvise(f->t, fd, 0, -1, 0), -EINVAL);
+	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 0, 99), -EINVAL);
+	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 0, 3 /* WILLNEED */), 0);
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + 4 * PG, 4, 0), 4);
+	assert_int_equal(mmlab_peek(f->t, BUF + 4 * PG, got, 4, NULL), 0);
+	assert_memory_equal(got, "0\0\0" "5", 4);
+	/* ftruncate: EINVAL for negative lengths and fds not open for writing */
+	int ro = mmlab_openat(f->t, "/tmp/mmlab-fileio-unit.txt", O_RDONLY, 0);
+	assert_int_equal(mmlab_ftruncate(f->t, ro, 10), -EINVAL);
+	assert_int_equal(mmlab_ftruncate(f->t, fd, -1), -EINVAL);
+	assert_int_equal(mmlab_ftruncate(f->t, 999, 1), -EBADF);
+	assert_int_equal(mmlab_ftruncate(f->t, fd, 200000), 0);
+	assert_int_equal(mmlab_lseek(f->t, fd, 0, SEEK_END), 200000);
+	assert_int_equal(mmlab_truncate(f->t, "/tmp/mmlab-fileio-unit.txt", -1), -EINVAL);
+	assert_int_equal(mmlab_truncate(f->t, "/tmp", 0), -EISDIR);
+	assert_int_equal(mmlab_truncate(f->t, "/tmp/mmlab-fileio-no-such", 0), -ENOENT);
+	assert_int_equal(mmlab_truncate(f->t, "/dev/null", 0), -EINVAL);
+	int p[2];
+	assert_int_equal(mmlab_pipe2(f->t, p, 0), 0);
+	assert_int_equal(mmlab_ftruncate(f->t, p[1], 0), -EINVAL);
+	assert_int_equal(mmlab_fallocate(f->t, p[1], 0, 0, 1), -ESPIPE);
+	assert_int_equal(mmlab_fadvise(f->t, p[0], 0, 0, 0), -ESPIPE);
+	assert_int_equal(mmlab_fsync(f->t, p[0]), -EINVAL);
+}
+
+/* A host file read through the page cache gives the host's bytes. */
+static void test_regular_host_read(void **state)
+{
+	struct fixture *f = *state;
+	static char host[3 * 4096], got[3 * 4096];
+	FILE *h = fopen("/etc/passwd", "r");
+	size_t n = h ? fread(host, 1, sizeof(host), h) : 0;
+	int fd = mmlab_open(f->t, "/etc/passwd", O_RDONLY);
+	uint64_t out;
+
+	if (h)
+		fclose(h);
+	assert_true(n > 0 && fd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, BUF, 3 * PG, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0, &out), 0);
+	assert_int_equal(mmlab_fd_read(f->t, fd, BUF, 3 * PG), (int64_t)n);
+	assert_int_equal(mmlab_peek(f->t, BUF, got, n, NULL), 0);
+	assert_memory_equal(got, host, n);
+	assert_int_equal(mmlab_fd_read(f->t, fd, BUF, 3 * PG), 0);
+	/* not open for writing */
+	assert_int_equal(mmlab_fd_write(f->t, fd, BUF, 1), -EBADF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +388,8 @@ int main(void)
 		mm_fixture_test(test_pipe_between_tasks),
 		mm_fixture_test(test_pipe_partial),
 		mm_fixture_test(test_vmsplice),
+		mm_fixture_test(test_regular_rw),
+		mm_fixture_test(test_regular_host_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
