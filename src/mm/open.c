@@ -23,20 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#pragma weak do_truncate
-
-/* do_truncate when the file-fault work that unmaps pages is not linked in: sizes alone. */
-static int truncate_size(struct inode *inode, loff_t length)
-{
-	if (do_truncate)
-		return do_truncate(inode, length);
-	if (length < inode->i_size && (inode->i_data.nrpages || inode->upper.nr))
-		return -EOPNOTSUPP;
-	inode->i_size = length;
-	inode->lower_size = min(inode->lower_size, length);
-	return 0;
-}
-
 /* inode_newsize_ok and shmem_setattr's seals: may @inode become @length bytes long? */
 static int truncate_checks(struct mmlab_task *t, struct inode *inode, loff_t length)
 {
@@ -69,7 +55,7 @@ MMLAB_EXPORT int mmlab_ftruncate(struct mmlab_task *t, int fd, int64_t len)
 	if (f->append)
 		return -EPERM;
 	err = truncate_checks(t, f->f_inode, len);
-	return err ? err : truncate_size(f->f_inode, len);
+	return err ? err : do_truncate(f->f_inode, len);
 }
 
 MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t len)
@@ -102,7 +88,7 @@ MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t 
 	else
 		err = truncate_checks(t, inode, len);
 	if (!err)
-		err = truncate_size(inode, len);
+		err = do_truncate(inode, len);
 	iput(inode);
 	return err;
 }
