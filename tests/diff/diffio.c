@@ -9,7 +9,9 @@
  * readable page must be identical: partial counts at faults, EFAULT, EAGAIN on full and
  * empty pipes, packets, and what vmsplice'd pages show after later stores.
  * Then one pipe between two tasks across fork: the parent writes from its memory, the child
- * reads into its own (natively the child reports its count and bytes through another pipe).
+ * reads into its own (natively the child reports its count and bytes through another pipe);
+ * and read()/write() against shared and private mappings of one file across fork, both ways,
+ * then past a truncation (coherence()).
  * Usage: diffio [first-seed] [seeds] [ops]
  */
 #include <errno.h>
@@ -22,6 +24,8 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "mmlab.h"
@@ -391,6 +395,190 @@ static int fork_transfer(struct mmlab_machine *m, uint64_t len)
 	return bad;
 }
 
+/*
+ * read()/write() and mappings of one file coherent in both directions across fork: the
+ * parent writes and reads the file with pwrite/pread, the child reads and stores through a
+ * shared and a private mapping it inherited; then a truncation makes the child's access past
+ * the end SIGBUS. Each step's result (a count, 8 bytes read as a number, or -1 for SIGBUS) is
+ * compared.
+ */
+#define COH_SHARED 0x320000000000UL
+#define COH_PRIV 0x330000000000UL
+#define COH_BUF 0x340000000000UL
+
+struct coh_step {
+	char who;			/* 'P' parent, 'C' child */
+	char op;			/* 'w' pwrite, 'r' pread, 'l' load, 's' store, 't' ftruncate */
+	unsigned long where;		/* mapping base for l/s (0 for file calls) */
+	long off;
+	const char *data;		/* 8 bytes for w/s */
+};
+
+static const struct coh_step coh_steps[] = {
+	{ 'P', 'w', 0, 100, "AAAAAAAA" },
+	{ 'C', 'l', COH_SHARED, 100, NULL },
+	{ 'C', 'l', COH_PRIV, 100, NULL },
+	{ 'C', 's', COH_SHARED, 5000, "BBBBBBBB" },
+	{ 'P', 'r', 0, 5000, NULL },
+	{ 'C', 's', COH_PRIV, 200, "CCCCCCCC" },
+	{ 'P', 'r', 0, 200, NULL },
+	{ 'P', 'w', 0, 200, "DDDDDDDD" },
+	{ 'C', 'l', COH_PRIV, 200, NULL },
+	{ 'C', 'l', COH_SHARED, 200, NULL },
+	{ 'P', 'l', COH_SHARED, 5000, NULL },
+	{ 'P', 'l', COH_PRIV, 5000, NULL },
+	{ 'P', 't', 0, 4096, NULL },
+	{ 'C', 'l', COH_SHARED, 100, NULL },
+	{ 'C', 'l', COH_SHARED, 5000, NULL },
+	{ 'P', 'r', 0, 5000, NULL },
+};
+#define NCOH (sizeof(coh_steps) / sizeof(coh_steps[0]))
+
+static sigjmp_buf coh_jmp;
+
+static void coh_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(coh_jmp, 1);
+}
+
+/* One step natively, in whichever process runs it. */
+static long coh_host(const struct coh_step *st, int fd)
+{
+	long v = 0;
+
+	switch (st->op) {
+	case 'w':
+		memcpy((void *)COH_BUF, st->data, 8);
+		return host_ret(pwrite(fd, (void *)COH_BUF, 8, st->off));
+	case 'r':
+		if (pread(fd, (void *)COH_BUF, 8, st->off) < 0)
+			return -errno;
+		memcpy(&v, (void *)COH_BUF, 8);
+		return v;
+	case 's':
+		memcpy((void *)(st->where + st->off), st->data, 8);
+		return 0;
+	case 't':
+		return host_ret(ftruncate(fd, st->off));
+	default:
+		if (sigsetjmp(coh_jmp, 1))
+			return -1;
+		memcpy(&v, (void *)(st->where + st->off), 8);
+		return v;
+	}
+}
+
+static long coh_mmlab(const struct coh_step *st, struct mmlab_task *t, int fd)
+{
+	struct mmlab_fault fault;
+	long v = 0, r;
+
+	switch (st->op) {
+	case 'w':
+		mmlab_poke(t, COH_BUF, st->data, 8, NULL);
+		return mmlab_fd_pwrite(t, fd, COH_BUF, 8, st->off);
+	case 'r':
+		r = mmlab_fd_pread(t, fd, COH_BUF, 8, st->off);
+		if (r < 0)
+			return r;
+		mmlab_peek(t, COH_BUF, &v, 8, NULL);
+		return v;
+	case 's':
+		return mmlab_poke(t, st->where + (unsigned long)st->off, st->data, 8, NULL);
+	case 't':
+		return mmlab_ftruncate(t, fd, st->off);
+	default:
+		if (mmlab_peek(t, st->where + (unsigned long)st->off, &v, 8, &fault))
+			return fault.signo == SIGBUS ? -1 : -2;
+		return v;
+	}
+}
+
+static int coherence(struct mmlab_machine *m)
+{
+	char path[] = "/tmp/mmlab-diffio-coh.XXXXXX";
+	struct mmlab_task_config cfg = { .seed = 1, .no_aslr = 1 };
+	long host[NCOH], ml[NCOH];
+	struct mmlab_task *t, *child;
+	int fd = mkstemp(path), go[2], back[2], mfd, bad = 0;
+	uint64_t out;
+	pid_t pid;
+
+	/* The host: the file, its two mappings and a buffer, then the child. */
+	if (fd < 0 || ftruncate(fd, 3 * PG) || pipe(go) || pipe(back))
+		return 1;
+	if (mmap((void *)COH_SHARED, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 0) == MAP_FAILED ||
+	    mmap((void *)COH_PRIV, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
+		 0) == MAP_FAILED ||
+	    mmap((void *)COH_BUF, PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGBUS, coh_sigbus);
+		for (unsigned int i = 0; i < NCOH; i++) {
+			char tok;
+			long v;
+
+			if (coh_steps[i].who != 'C')
+				continue;
+			if (read(go[0], &tok, 1) != 1)
+				_exit(1);
+			v = coh_host(&coh_steps[i], fd);
+			if (write(back[1], &v, sizeof(v)) != sizeof(v))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	for (unsigned int i = 0; i < NCOH; i++) {
+		if (coh_steps[i].who == 'P') {
+			host[i] = coh_host(&coh_steps[i], fd);
+		} else if (write(go[1], "x", 1) != 1 || read(back[0], &host[i], sizeof(long)) !=
+			   sizeof(long)) {
+			return 1;
+		}
+	}
+	waitpid(pid, NULL, 0);
+	munmap((void *)COH_SHARED, 3 * PG);
+	munmap((void *)COH_PRIV, 3 * PG);
+	munmap((void *)COH_BUF, PG);
+	close(fd), close(go[0]), close(go[1]), close(back[0]), close(back[1]);
+	unlink(path);
+	/* mmlab: the same file, in the machine's memory only */
+	if (mmlab_task_create(m, &cfg, &t))
+		return 1;
+	mfd = mmlab_openat(t, path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (mfd < 0 || mmlab_ftruncate(t, mfd, 3 * PG) ||
+	    mmlab_mmap(t, COH_SHARED, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, mfd, 0,
+		       &out) ||
+	    mmlab_mmap(t, COH_PRIV, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, mfd, 0,
+		       &out) ||
+	    mmlab_mmap(t, COH_BUF, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		       -1, 0, &out) ||
+	    mmlab_fork(t, &child)) {
+		fprintf(stderr, "diffio: coherence setup failed in mmlab\n");
+		return 1;
+	}
+	for (unsigned int i = 0; i < NCOH; i++)
+		ml[i] = coh_mmlab(&coh_steps[i], coh_steps[i].who == 'P' ? t : child, mfd);
+	for (unsigned int i = 0; i < NCOH; i++) {
+		if (getenv("DIFFIO_TRACE"))
+			fprintf(stderr, "coherence %u: host %#lx mmlab %#lx\n", i,
+				(unsigned long)host[i], (unsigned long)ml[i]);
+		if (host[i] == ml[i])
+			continue;
+		fprintf(stderr, "diffio: coherence step %u (%c %c at %ld): host %#lx mmlab %#lx\n", i,
+			coh_steps[i].who, coh_steps[i].op, coh_steps[i].off, (unsigned long)host[i],
+			(unsigned long)ml[i]);
+		bad = 1;
+	}
+	mmlab_task_destroy(child);
+	mmlab_task_destroy(t);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct mmlab_machine_config mc = { .ram_bytes = 64UL << 20 };
@@ -408,9 +596,11 @@ int main(int argc, char **argv)
 	static const uint64_t lens[] = { 1, 5, 100, 4096, 5000, 65536 };
 	for (unsigned int i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
 		bad |= fork_transfer(m, lens[i]);
+	bad |= coherence(m);
 	mmlab_machine_destroy(m);
 	if (!bad)
-		printf("diffio: %lu seeds of %d calls and the fork transfers agree\n",
+		printf("diffio: %lu seeds of %d calls, the fork transfers and file coherence "
+		       "agree\n",
 		       (unsigned long)seeds, nops);
 	return bad;
 }
