@@ -57,8 +57,11 @@ const unsigned char *pipe_buf_data(const struct pipe_inode_info *pipe,
 
 /*
  * pipe_buf_copy_to_iter - @len bytes of @buf to the user buffer: bytes copied. A user page
- * (vmsplice's) may be the very page the copy lands in: its bytes move in copy_to_user's
- * order, so an overlapping copy reads back what it just stored, as on the host.
+ * (vmsplice's) may be the very page the copy lands in: its bytes then move front to back,
+ * so an overlapping copy reads back what it just stored, as a byte loop would. The host's
+ * copy_to_user moves words and cache lines, so where the destination overlaps the source a
+ * few bytes ahead of it, the bytes it leaves differ from these (an overlap of a vmsplice'd
+ * page with itself: no program relies on it).
  */
 size_t pipe_buf_copy_to_iter(const struct pipe_inode_info *pipe, const struct pipe_buffer *buf,
 			     size_t len, struct iov_iter *to)

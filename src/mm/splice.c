@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * vmsplice(2) (fs/splice.c): user memory into a pipe, or a pipe's data into user memory.
- * Into the pipe, the user's pages are taken by reference as the host's Linux 6.18 takes them
- * (iter_to_pipe through iov_iter_get_pages2: a read fault for a page not present, up to 16
- * pages a batch, each page chunk its own buffer that later writes never merge into), so a store
- * to the page after the call is what the reader sees; SPLICE_F_GIFT changes nothing here. Out
+ * Into the pipe, the user's pages are taken by reference, not copied: that is what the host's
+ * Linux 6.18 does (measured: a store to the page after vmsplice, by the program or by the
+ * kernel, shows in the read; tests/diff/diffio.c), through iter_to_pipe and
+ * iov_iter_get_pages2: a read fault for a page not present, up to 16 pages a batch, each page
+ * chunk its own buffer that later writes never merge into. SPLICE_F_GIFT changes nothing. Out
  * of the pipe, the data is copied into the user's memory as a read would, except that a
  * packet pipe's buffers are not packets to splice.
  * As everywhere in mmlab, nothing sleeps: a vmsplice that would wait for room or for data
