@@ -331,6 +331,13 @@ static void test_regular_rw(void **state)
 	assert_int_equal(mmlab_fsync(f->t, fd), 0);
 	assert_int_equal(mmlab_fdatasync(f->t, fd), 0);
 	assert_int_equal(mmlab_fsync(f->t, 999), -EBADF);
+	/* DONTNEED drops the clean pages fsync left; WILLNEED reads them back */
+	struct address_space *mapping = &f->t->fds[fd]->f_inode->i_data;
+	assert_true(mapping->nrpages >= 20);
+	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 0, 4 /* DONTNEED */), 0);
+	assert_int_equal(mapping->nrpages, 0);
+	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 8 * PG, 3 /* WILLNEED */), 0);
+	assert_int_equal(mapping->nrpages, 8);
 	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 0, 4 /* DONTNEED */), 0);
 	assert_int_equal(mmlab_fadvise(f->t, fd, 0, -1, 0), -EINVAL);
 	assert_int_equal(mmlab_fadvise(f->t, fd, 0, 0, 99), -EINVAL);
