@@ -9,7 +9,9 @@
  * and /dev/full (answered here, never opened on the host), or a regular file through the page
  * cache (filemap_rw.c). Counts are clamped to MAX_RW_COUNT as Linux clamps them.
  * Left out: other devices, FIFOs, sockets and directories' reads (what mmlab never opens:
- * EINVAL, or EISDIR for directories), preadv/pwritev, RWF_* flags, file locks.
+ * EINVAL, or EISDIR for directories; their lseek is ESPIPE for devices, FIFOs and sockets,
+ * and for kernel files and directories a position moved by SEEK_SET and SEEK_CUR, as
+ * seq_lseek), preadv/pwritev, RWF_* flags, file locks.
  */
 #include "mm/fdtable.h"
 #include "mm/filemap_rw.h"
@@ -233,8 +235,22 @@ MMLAB_EXPORT int64_t mmlab_lseek(struct mmlab_task *t, int fd, int64_t off, int 
 		return 0;
 	case RW_REG:
 		return filemap_llseek(f, off, whence);
+	case RW_DIR:
+	case RW_NONE:
+		break;
 	default:
-		/* no_llseek would be ESPIPE; what mmlab does not open has no position to move */
 		return -ESPIPE;
 	}
+	/* Devices but the memory ones: no_llseek (ttys, FIFOs). */
+	if (S_ISCHR(f->i_mode) || S_ISFIFO(f->i_mode) || S_ISSOCK(f->i_mode))
+		return -ESPIPE;
+	/* Kernel files (procfs's seq_lseek, sysfs) and directories: a position without an end */
+	if (whence == SEEK_CUR)
+		off += f->f_pos;
+	else if (whence != SEEK_SET)
+		return -EINVAL;
+	if (off < 0)
+		return -EINVAL;
+	f->f_pos = off;
+	return off;
 }

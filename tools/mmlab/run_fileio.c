@@ -9,7 +9,8 @@
  * The user buffer: strace prints a read's or write's data, not its address. A "# buf: ADDR"
  * line before the call names it; otherwise the buffer argument is used when it is an address
  * (strace -e raw=..., or a hand-written scenario), and a call whose buffer is only printed
- * data is skipped. A write takes its bytes from the task's memory there, a read stores into
+ * data is skipped, but for the file position: a read or write of N bytes moves it by N, so
+ * that a later lseek(fd, -60, SEEK_CUR) answers as in the log. A write takes its bytes from the task's memory there, a read stores into
  * it, both through the task's page tables as the kernel would; results (counts, errors) are
  * compared with the log's. Models no Linux file.
  */
@@ -123,8 +124,14 @@ static enum run_status sys_rw(struct runner *r, struct run_call *c)
 	}
 	if (!run_arg(r, c, 2, &count) || (positioned && !run_arg(r, c, 3, &pos)))
 		return RUN_REPORTED;
-	if (!buf_arg(r, c, 1, &buf))
-		return c->failed ? RUN_REPORTED : RUN_SKIPPED;
+	if (!buf_arg(r, c, 1, &buf)) {
+		if (c->failed)
+			return RUN_REPORTED;
+		/* only the data is known: the copy is skipped, the file position kept in step */
+		if (!positioned && c->rec->res.kind == SC_RES_VALUE && (long)c->rec->res.val > 0)
+			(void)mmlab_lseek(task_of(c), f->mfd, (int64_t)c->rec->res.val, SEEK_CUR);
+		return RUN_SKIPPED;
+	}
 	if (positioned)
 		c->ret = write ? mmlab_fd_pwrite(task_of(c), f->mfd, buf, count, (int64_t)pos)
 			       : mmlab_fd_pread(task_of(c), f->mfd, buf, count, (int64_t)pos);
