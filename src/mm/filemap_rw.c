@@ -85,7 +85,6 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 		}
 		nr = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(isize - *pos));
 		copied = copy_to_iter((char *)page_address(mapping->pgdat, page) + offset, nr, to);
-		SetPageReferenced(page);	/* mark_page_accessed */
 		put_page(mapping->pgdat, page);
 		done += (int64_t)copied;
 		*pos += (loff_t)copied;

@@ -123,10 +123,13 @@ static int64_t do_iter_write(struct file *f, struct iov_iter *from, loff_t *pos)
  */
 static int rw_file_check(struct file *f, bool write, const int64_t *pos)
 {
-	if (!f || !(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+	if (!f)
 		return -EBADF;
+	/* ksys_pread64 asks for FMODE_PREAD before vfs_read asks for FMODE_READ */
 	if (pos && !file_has_pos(f))
 		return -ESPIPE;
+	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
 	return 0;
 }
 

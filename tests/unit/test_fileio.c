@@ -151,6 +151,7 @@ static void test_pipe_between_tasks(void **state)
 	assert_int_equal(mmlab_fd_write(f->t, fds[1], BUF, 12), 12);
 	assert_int_equal(mmlab_fd_read(child, fds[1], BUF, 10), -EBADF);	/* write end */
 	assert_int_equal(mmlab_fd_pread(child, fds[0], BUF, 10, 0), -ESPIPE);
+	assert_int_equal(mmlab_fd_pread(child, fds[1], BUF, 10, 0), -ESPIPE);	/* before EBADF */
 	assert_int_equal(mmlab_lseek(child, fds[0], 0, SEEK_CUR), -ESPIPE);
 	assert_int_equal(mmlab_fd_read(child, fds[0], BUF + 4 * PG, 5), 5);
 	assert_int_equal(mmlab_fd_read(child, fds[0], BUF + 4 * PG + 5, 100), 7);
