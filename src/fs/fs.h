@@ -110,6 +110,7 @@ struct inode {
 	char *lower_path;		/* Host path (root prefix included), for --write-files */
 	loff_t lower_size;		/* Bytes of the lower file still valid: lowered by
 					 * truncation, so a later extension reads zeros */
+	loff_t host_size;		/* The lower file's size when the inode was made */
 	struct upper_store upper;	/* Pages written back into memory (overlay only) */
 	bool contents_unknown;		/* Known by identity only: pages read as zeros */
 	int i_writecount;		/* >0: open for writing; <0: denied (executing) */

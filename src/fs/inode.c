@@ -23,6 +23,7 @@
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 static int lower_read_page(struct inode *inode, pgoff_t index, void *buf);
+static void inode_evict(struct inode *inode);
 static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf, size_t len);
 static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf);
 
@@ -100,12 +101,12 @@ void vfs_destroy(struct vfs *vfs)
 		free(d->d_path);
 		free(d);
 	}
-	/* Inodes some file still held (a leak above us): freed all the same. */
+	/* Inodes kept for their contents (inode_keep_unused), and any some file still held (a
+	 * leak above us): freed all the same. */
 	list_for_each_safe(pos, n, &vfs->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, i_hash);
 
-		inode->i_count = 1;
-		__iput(inode);
+		inode_evict(inode);
 	}
 	pthread_mutex_destroy(&vfs->lock);
 	free(vfs->root);
@@ -227,6 +228,7 @@ struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char
 	inode->i_ino = now.st_ino;
 	inode->i_size = now.st_size;
 	inode->lower_size = now.st_size;
+	inode->host_size = now.st_size;
 	inode_hash(inode);
 	return inode;
 }
@@ -363,14 +365,23 @@ static void upper_free(struct upper_store *upper)
 	upper->nr = 0;
 }
 
-/**
- * __iput - drop a reference; the last one frees the inode (iput_final + evict): its cache
- * pages, upper copies and host fd. Context: vfs->lock held (the identity table).
+/*
+ * Whether an unused overlay inode must stay: its contents differ from the host file's (pages
+ * dirty or written back to the upper layer, or a size the host file does not have) and a name
+ * still leads to it. The upper layer has no other copy of them: like the kernel's inode cache
+ * keeping a dirty inode, and tmpfs keeping every linked one, the namespace keeps it until the
+ * machine goes.
  */
-void __iput(struct inode *inode)
+static bool inode_keep_unused(const struct inode *inode)
 {
-	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
-		return;
+	return inode->i_kind == FS_OVERLAY && inode->i_nlink &&
+	       (inode->upper.nr || inode->nr_dirty || inode->i_size != inode->host_size ||
+		inode->lower_size != inode->host_size);
+}
+
+/* Frees @inode (evict): its cache pages, upper copies and host fd. Context: vfs->lock held. */
+static void inode_evict(struct inode *inode)
+{
 	list_del_init(&inode->i_hash);
 	if (inode->i_data.nrpages)
 		truncate_inode_pages_final(&inode->i_data);
@@ -382,6 +393,20 @@ void __iput(struct inode *inode)
 	free(inode->lower_path);
 	free(inode->i_path);
 	free(inode);
+}
+
+/**
+ * __iput - drop a reference; the last one frees the inode (iput_final + evict) unless its
+ * contents live only here (inode_keep_unused): it then stays in the identity table with no
+ * reference, where the next lookup finds it. Context: vfs->lock held (the identity table).
+ */
+void __iput(struct inode *inode)
+{
+	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (inode_keep_unused(inode))
+		return;
+	inode_evict(inode);
 }
 
 /** iput - drop a reference to @inode. Context: vfs->lock not held. */
