@@ -38,8 +38,10 @@ struct machine {
 	bool no_zero_page;		/* Read faults never map pgdat.zero_page (mm_forbids_zeropage) */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
+	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
 };
 
+struct ipc_namespace;
 struct mmlab_machine;
 /* machine.c: the machine behind a public handle */
 struct machine *machine_of(struct mmlab_machine *mm);

@@ -88,6 +88,7 @@ typedef unsigned long vm_flags_t;
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_STACK_FLAGS (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
 
+struct file;
 struct vm_area_struct;
 struct vm_fault;
 
@@ -118,6 +119,18 @@ enum file_mmap_kind {
 };
 
 /*
+ * What a kind of file does at mmap and at its last fput (the part of include/linux/fs.h's
+ * file_operations mmlab needs beyond enum file_mmap_kind): SysV shm attaches set their
+ * vm_ops at mmap (shm_mmap) and drop the segment's file at release (shm_release).
+ */
+struct file_operations {
+	/* The new VMA is set up but not in the tree: may set vm_ops; 0 or -errno. */
+	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+	/* The last reference is gone; called before the file's own state is freed. */
+	void (*release)(struct file *file);
+};
+
+/*
  * An open host file, shared by the fd table and the mappings of it (include/linux/fs.h's
  * struct file with the few inode facts /proc/pid/maps prints).
  */
@@ -145,6 +158,8 @@ struct file {
 	unsigned int i_mode;		/* st_mode: S_IFREG, S_IFCHR, S_IFDIR... (0: unknown) */
 	dev_t rdev;			/* st_rdev of a device file */
 	enum file_mmap_kind f_mmap;	/* What its f_op->mmap does */
+	const struct file_operations *f_op; /* Hooks of special files (SysV shm), or NULL */
+	void *private_data;		/* f_op's state (struct shm_file_data, ...) */
 };
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
@@ -204,6 +219,8 @@ struct mm_struct {
 	long mm_users;			/* Tasks using the address space */
 	long mm_count;			/* References to the struct (mm_users counts as one) */
 	unsigned long flags;		/* MMF_* */
+	int owner_tgid;			/* The process using it (mm->owner): the pid SysV shm's
+					 * attach and detach record; during fork, the parent's */
 
 	unsigned long mmap_base;	/* Top of the top-down area (below the stack gap) */
 	unsigned long mmap_legacy_base;	/* Bottom of the bottom-up area */

@@ -553,6 +553,14 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		if (shm && !zero_shared)
 			vma->vm_pgoff = 0;
 		vma->vm_page_prot = vm_get_page_prot(vm_flags);
+		/* The file's own ->mmap (shm_mmap): it sets vm_ops only when it succeeds. */
+		if (file && file->f_op && file->f_op->mmap) {
+			err = file->f_op->mmap(file, vma);
+			if (err) {
+				vm_area_free(vma);
+				goto unacct;
+			}
+		}
 		err = vma_tree_insert(mm, vma);
 		if (err) {
 			vm_area_free(vma);

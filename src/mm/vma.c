@@ -82,6 +82,8 @@ void fput(struct file *f)
 {
 	if (--f->f_count)
 		return;
+	if (f->f_op && f->f_op->release)
+		f->f_op->release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
 	shmem_inode_free(f->shmem);
