@@ -330,5 +330,6 @@ MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)
 		return -EBADF;
 	fput(t->fds[fd]);
 	t->fds[fd] = NULL;
+	set_close_on_exec(t, fd, false);
 	return 0;
 }

@@ -39,6 +39,8 @@ struct machine {
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
 	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
+	int memfd_noexec_scope;		/* vm.memfd_noexec (the pid namespace's): 0 MFD_EXEC by
+					 * default, 1 MFD_NOEXEC_SEAL by default, 2 enforced */
 };
 
 struct ipc_namespace;

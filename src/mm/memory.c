@@ -213,7 +213,10 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 /* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
-	if (do_fault_around(vmf) & VM_FAULT_NOPAGE)
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
+
+	/* should_fault_around: only where the object maps pages around (not SysV shm) */
+	if ((!ops || !ops->no_map_pages) && (do_fault_around(vmf) & VM_FAULT_NOPAGE))
 		return 0;
 	return shmem_fault(vmf);
 }

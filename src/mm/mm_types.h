@@ -99,6 +99,8 @@ struct vm_operations_struct {
 	int (*may_split)(struct vm_area_struct *vma, unsigned long addr); /* 0 or -errno */
 	unsigned int (*fault)(struct vm_fault *vmf);
 	const char *(*name)(struct vm_area_struct *vma); /* [vvar], [vdso], ... */
+	bool no_map_pages;		/* No ->map_pages (SysV shm's vm_ops): a read fault maps
+					 * its own page only, no fault-around */
 };
 
 /*

@@ -110,6 +110,35 @@ int shm_init_ns(struct machine *m)
 	return 0;
 }
 
+/**
+ * shm_sysctl - kernel.shmmax, kernel.shmall (unsigned longs, any value) and kernel.shmmni
+ * (0..32768) of the machine's namespace, read (@old_val) and/or written (@new_val).
+ * Return: 0; -EINVAL (out of range); -ENOENT (another name).
+ */
+int shm_sysctl(struct machine *m, const char *name, const uint64_t *new_val, uint64_t *old_val)
+{
+	struct ipc_namespace *ns = m->ipc_ns;
+	unsigned long *ul = NULL;
+
+	if (!strcmp(name, "kernel.shmmax"))
+		ul = &ns->shm_ctlmax;
+	else if (!strcmp(name, "kernel.shmall"))
+		ul = &ns->shm_ctlall;
+	else if (strcmp(name, "kernel.shmmni"))
+		return -ENOENT;
+	if (!ul && new_val && *new_val > IPCMNI)
+		return -EINVAL;
+	pthread_mutex_lock(&ns->lock);
+	if (old_val)
+		*old_val = ul ? *ul : (uint64_t)ns->shm_ctlmni;
+	if (new_val && ul)
+		*ul = *new_val;
+	else if (new_val)
+		ns->shm_ctlmni = (int)*new_val;
+	pthread_mutex_unlock(&ns->lock);
+	return 0;
+}
+
 static void shm_free(struct shmid_kernel *shp)
 {
 	fput(shp->shm_file);
@@ -263,23 +292,21 @@ static int shm_newseg(struct task *tsk, struct ipc_namespace *ns, int32_t key, s
 		if (!ns->segs)
 			return -ENOMEM;
 	}
-	shp = calloc(1, sizeof(*shp));
-	if (!shp)
-		return -ENOMEM;
-	shp->shm_file = shm_file_setup(m, key, size);
-	if (!shp->shm_file) {
-		free(shp);
-		return -ENOMEM;
-	}
 	/* shmem_acct_size: charged whole unless SHM_NORESERVE outside overcommit "never" */
 	noreserve = (shmflg & SHM_NORESERVE_) && m->commit.overcommit_memory != OVERCOMMIT_NEVER;
-	if (!noreserve) {
-		if (security_vm_enough_memory_mm(tsk, tsk->mm, (long)numpages)) {
-			shm_free(shp);
-			return -ENOMEM;
-		}
-		shp->shm_file->shmem->acct_pages = numpages;
+	if (!noreserve && security_vm_enough_memory_mm(tsk, tsk->mm, (long)numpages))
+		return -ENOMEM;
+	shp = calloc(1, sizeof(*shp));
+	if (shp)
+		shp->shm_file = shm_file_setup(m, key, size);
+	if (!shp || !shp->shm_file) {
+		free(shp);
+		if (!noreserve)
+			vm_unacct_memory(m, (long)numpages);
+		return -ENOMEM;
 	}
+	if (!noreserve)
+		shp->shm_file->shmem->acct_pages = numpages;
 	if (ns->in_use >= min(ns->shm_ctlmni, IPCMNI)) {
 		shm_free(shp);
 		return -ENOSPC;
@@ -385,6 +412,7 @@ static void shm_vma_close(struct vm_area_struct *vma)
 static const struct vm_operations_struct shm_vm_ops = {
 	.open = shm_vma_open,
 	.close = shm_vma_close,
+	.no_map_pages = true,	/* shm_vm_ops has no ->map_pages */
 };
 
 /* shm_mmap: the attach's VMA counts from now on. */

@@ -10,6 +10,7 @@
 #include "kernel.h"
 
 #include <pthread.h>
+#include <stdint.h>
 
 struct shmid_kernel;
 struct machine;
@@ -36,5 +37,6 @@ struct ipc_namespace {
 /* shm.c */
 int __must_check shm_init_ns(struct machine *m);
 void shm_exit_ns(struct machine *m);
+int shm_sysctl(struct machine *m, const char *name, const uint64_t *new_val, uint64_t *old_val);
 
 #endif /* MMLAB_MM_SHM_H */

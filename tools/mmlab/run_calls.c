@@ -757,12 +757,18 @@ static const struct run_syscall syscalls[] = {
 	{ "getresgid", 3, 3, RUN_K_MEM, run_cred_call },
 	{ "capget", 2, 2, RUN_K_MEM, run_cred_call },
 	{ "capset", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "shmget", 3, 3, RUN_K_MEM, run_shm_call },
+	{ "shmat", 3, 3, RUN_K_MEM, run_shm_call },
+	{ "shmdt", 1, 1, RUN_K_MEM, run_shm_call },
+	{ "shmctl", 3, 3, RUN_K_MEM, run_shm_call },
+	{ "memfd_create", 2, 2, RUN_K_MEM, run_shm_call },
+	{ "fcntl", 2, 3, RUN_K_PROC, run_shm_call },
 };
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
 static const char *const unsupported[] = {
 	"remap_file_pages",
-	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
+	"mbind", "set_mempolicy", "get_mempolicy",
 	"set_mempolicy_home_node", "migrate_pages", "move_pages",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
 	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",
