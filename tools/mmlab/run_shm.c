@@ -218,8 +218,10 @@ static enum run_status sys_memfd_create(struct runner *r, struct run_call *c)
 }
 
 /*
- * fcntl(fd, cmd[, arg]) on an fd the log opened (others are not about memory). F_DUPFD's
- * new fd is entered under the log's number, as open's is.
+ * fcntl(fd, cmd[, arg]) on a memfd of the log (and its duplicates). The runner opens other
+ * files with their access mode only (it never creates or truncates host files), so their
+ * status and fd flags would not be the log's: those lines are skipped. F_DUPFD's new fd is
+ * entered under the log's number, as open's is.
  */
 static enum run_status sys_fcntl(struct runner *r, struct run_call *c)
 {
@@ -233,7 +235,8 @@ static enum run_status sys_fcntl(struct runner *r, struct run_call *c)
 	if (!arg(r, c, 0, &fd))
 		return RUN_REPORTED;
 	f = mm ? run_fd_find(mm, (int)fd) : NULL;
-	if (!f || (fdv->kind == SC_V_FD && strcmp(f->path, fdv->str)))
+	if (!f || (fdv->kind == SC_V_FD && strcmp(f->path, fdv->str)) ||
+	    strncmp(f->path, "/memfd:", 7))
 		return RUN_SKIPPED;
 	if (!run_proc_task(c->proc))
 		return RUN_SKIPPED;
