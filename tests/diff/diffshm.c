@@ -10,13 +10,20 @@
  * SHM_REMAP, overlaps, shmdt's search for fragments), limits (size 0, above shmmax, beyond
  * memory, SHM_NORESERVE, shmmni), permissions of an unprivileged child (EACCES, EPERM, the
  * read-only attach, SHM_LOCK's owner and RLIMIT_MEMLOCK rules), IPC_SET and SHM_LOCK bits.
+ * memfd: memfd_create's flags and name limits, the seals each starts with, F_ADD_SEALS and
+ * F_GET_SEALS with their errors, the write seals' effect on shared and private mmaps and on
+ * mprotect, F_SEAL_EXEC's implied write seals, fcntl's fd and status flags and F_DUPFD
+ * (RLIMIT_NOFILE set to mmlab's 1024 on the host), and the memfds' maps lines. With the
+ * argument "busy" also F_SEAL_WRITE's EBUSY while a shared writable mapping exists.
  * Host segments are removed whatever happens. Ids themselves differ (the host's index
  * continues from earlier runs), so they are compared by role, never by value.
- * Usage: diffshm
+ * Usage: diffshm [busy]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -530,7 +537,197 @@ static void case_shmmni(struct mmlab_task *t)
 		 mmlab_shmget(t, 0, 1, 0600) >= 0 ? 0 : -1);
 }
 
-int main(void)
+static long hfcntl(int fd, int cmd, unsigned long arg)
+{
+	int r = fcntl(fd, cmd, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+static long hmemfd(const char *name, unsigned int flags)
+{
+	int r = memfd_create(name, flags);
+
+	return r < 0 ? -errno : r;
+}
+
+/* Seals a new memfd of @flags starts with (or the errno of memfd_create). */
+static void same_memfd_flags(struct mmlab_task *t, const char *name, unsigned int flags)
+{
+	char what[64];
+	long h = hmemfd(name, flags), l = mmlab_memfd_create(t, name, flags);
+
+	snprintf(what, sizeof(what), "memfd_create %#x", flags);
+	same_err(what, h, l);
+	if (h >= 0 && l >= 0)
+		same_long(what, hfcntl((int)h, F_GET_SEALS, 0), mmlab_fcntl(t, (int)l, F_GET_SEALS, 0));
+	if (h >= 0)
+		close((int)h);
+	if (l >= 0)
+		mmlab_close(t, (int)l);
+}
+
+static long hmap(unsigned long addr, int prot, int flags, int fd)
+{
+	void *p = mmap((void *)addr, 2 * PG, prot, flags | MAP_FIXED, fd, 0);
+
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+static long lmap(struct mmlab_task *t, unsigned long addr, int prot, int flags, int fd)
+{
+	uint64_t out;
+
+	return mmlab_mmap(t, addr, 2 * PG, prot, flags | MAP_FIXED, fd, 0, &out);
+}
+
+/* Maps lines of the window with memfd inode numbers (which differ) blanked. */
+static void same_memfd_maps(const char *what, struct mmlab_task *t)
+{
+	static char hm[1 << 14], lm[1 << 14];
+	char *bufs[2] = { hm, lm };
+	FILE *f[2] = { fopen("/proc/self/maps", "r"), tmpfile() };
+
+	mmlab_proc_maps(t, f[1]);
+	rewind(f[1]);
+	for (int k = 0; k < 2; k++) {
+		char *p;
+
+		window_lines(f[k], bufs[k], sizeof(hm), NULL, 0);
+		fclose(f[k]);
+		/* "... 00:01 12345 /memfd:..." -> "... 00:01 ino /memfd:..." */
+		for (p = bufs[k]; (p = strstr(p, " 00:01 ")); p += 7) {
+			char *sp = strchr(p + 7, ' ');
+
+			if (sp && !strncmp(sp, " /memfd:", 8)) {
+				memmove(p + 10, sp, strlen(sp) + 1);
+				memcpy(p + 7, "ino", 3);
+			}
+		}
+	}
+	steps++;
+	if (strcmp(hm, lm)) {
+		printf("%s: maps differ\n--- host\n%s--- mmlab\n%s", what, hm, lm);
+		failures++;
+	}
+}
+
+static void case_memfd(struct mmlab_task *t, bool busy)
+{
+	static const unsigned int flags[] = {
+		0, MFD_CLOEXEC, MFD_ALLOW_SEALING, 0x8 /* MFD_NOEXEC_SEAL */, 0x10 /* MFD_EXEC */,
+		0x10 | MFD_ALLOW_SEALING, 0x8 | MFD_ALLOW_SEALING, 0x18, 0x100, 0x20,
+	};
+	struct rlimit nofile = { 1024, 1024 };
+	char long_name[300];
+	long h, l, h2, l2;
+	int hz, lz;
+
+	for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+		same_memfd_flags(t, "f", flags[k]);
+	memset(long_name, 'n', sizeof(long_name));
+	long_name[249] = 0;
+	same_memfd_flags(t, long_name, 0);
+	long_name[249] = 'n';
+	long_name[250] = 0;
+	same_memfd_flags(t, long_name, 0);
+
+	setrlimit(RLIMIT_NOFILE, &nofile);
+	h = hmemfd("sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	l = mmlab_memfd_create(t, "sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
+	same_err("memfd sealed", h, l);
+	same_long("F_GETFD", hfcntl((int)h, F_GETFD, 0), mmlab_fcntl(t, (int)l, F_GETFD, 0));
+	same_long("F_GETFL", hfcntl((int)h, F_GETFL, 0), mmlab_fcntl(t, (int)l, F_GETFL, 0));
+	same_err("F_SETFL", hfcntl((int)h, F_SETFL, O_NONBLOCK | O_APPEND),
+		 mmlab_fcntl(t, (int)l, F_SETFL, O_NONBLOCK | O_APPEND));
+	same_long("F_GETFL after", hfcntl((int)h, F_GETFL, 0), mmlab_fcntl(t, (int)l, F_GETFL, 0));
+	same_err("F_SETFL back", hfcntl((int)h, F_SETFL, 0), mmlab_fcntl(t, (int)l, F_SETFL, 0));
+	same_err("F_SETFD", hfcntl((int)h, F_SETFD, 0), mmlab_fcntl(t, (int)l, F_SETFD, 0));
+	same_long("F_GETFD after", hfcntl((int)h, F_GETFD, 0), mmlab_fcntl(t, (int)l, F_GETFD, 0));
+	h2 = hfcntl((int)h, F_DUPFD_CLOEXEC, 900);
+	l2 = mmlab_fcntl(t, (int)l, F_DUPFD_CLOEXEC, 900);
+	same_long("F_DUPFD_CLOEXEC at or above 900", h2 >= 900, l2 >= 900);
+	same_long("dup's F_GETFD", hfcntl((int)h2, F_GETFD, 0), mmlab_fcntl(t, (int)l2, F_GETFD, 0));
+	same_long("F_DUPFD_QUERY", hfcntl((int)h2, 1027, (unsigned long)h),
+		  mmlab_fcntl(t, (int)l2, 1027, (unsigned long)l));
+	same_err("F_DUPFD at RLIMIT_NOFILE", hfcntl((int)h, F_DUPFD, 1024),
+		 mmlab_fcntl(t, (int)l, F_DUPFD, 1024));
+	same_err("fcntl bad fd", hfcntl(999, F_GETFD, 0), mmlab_fcntl(t, 999, F_GETFD, 0));
+	same_err("fcntl bad cmd", hfcntl((int)h, 9999, 0), mmlab_fcntl(t, (int)l, 9999, 0));
+	same_err("unknown seal", hfcntl((int)h, F_ADD_SEALS, 0x40),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, 0x40));
+	hz = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	lz = mmlab_open(t, "/dev/zero", O_RDONLY);
+	same_err("F_GET_SEALS of /dev/zero", hfcntl(hz, F_GET_SEALS, 0),
+		 mmlab_fcntl(t, lz, F_GET_SEALS, 0));
+	same_err("F_ADD_SEALS of read-only /dev/zero", hfcntl(hz, F_ADD_SEALS, F_SEAL_GROW),
+		 mmlab_fcntl(t, lz, F_ADD_SEALS, F_SEAL_GROW));
+	close(hz);
+	mmlab_close(t, lz);
+
+	/* a shared writable mapping, unmapped again: F_SEAL_WRITE is then allowed */
+	same_err("map shared rw", hmap(WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h),
+		 lmap(t, WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l));
+	same_memfd_maps("memfd mapped", t);
+	if (busy)
+		same_err("F_SEAL_WRITE while mapped", hfcntl((int)h, F_ADD_SEALS, F_SEAL_WRITE),
+			 mmlab_fcntl(t, (int)l, F_ADD_SEALS, F_SEAL_WRITE));
+	munmap((void *)WIN, 2 * PG);
+	(void)!mmlab_munmap(t, WIN, 2 * PG);
+	same_err("F_SEAL_WRITE", hfcntl((int)h, F_ADD_SEALS, F_SEAL_WRITE),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, F_SEAL_WRITE));
+	same_long("seals", hfcntl((int)h, F_GET_SEALS, 0), mmlab_fcntl(t, (int)l, F_GET_SEALS, 0));
+	same_err("write-sealed shared rw", hmap(WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h),
+		 lmap(t, WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l));
+	same_err("write-sealed shared ro", hmap(WIN, PROT_READ, MAP_SHARED, (int)h),
+		 lmap(t, WIN, PROT_READ, MAP_SHARED, (int)l));
+	same_err("mprotect it writable",
+		 mprotect((void *)WIN, 2 * PG, PROT_READ | PROT_WRITE) ? -errno : 0,
+		 mmlab_mprotect(t, WIN, 2 * PG, PROT_READ | PROT_WRITE));
+	same_err("write-sealed private rw",
+		 hmap(WIN + 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, (int)h),
+		 lmap(t, WIN + 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, (int)l));
+	same_memfd_maps("write-sealed mappings", t);
+	same_err("F_SEAL_SEAL", hfcntl((int)h, F_ADD_SEALS, F_SEAL_SEAL),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, F_SEAL_SEAL));
+	same_err("after F_SEAL_SEAL", hfcntl((int)h, F_ADD_SEALS, F_SEAL_GROW),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, F_SEAL_GROW));
+	munmap((void *)WIN, 8 * PG);
+	(void)!mmlab_munmap(t, WIN, 8 * PG);
+	close((int)h2);
+	close((int)h);
+	mmlab_close(t, (int)l2);
+	mmlab_close(t, (int)l);
+
+	/* F_SEAL_EXEC of an executable memfd brings the write seals; FUTURE_WRITE alone */
+	h = hmemfd("exec", MFD_ALLOW_SEALING);
+	l = mmlab_memfd_create(t, "exec", MFD_ALLOW_SEALING);
+	same_err("F_SEAL_EXEC", hfcntl((int)h, F_ADD_SEALS, 0x20),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, 0x20));
+	same_long("seals after F_SEAL_EXEC", hfcntl((int)h, F_GET_SEALS, 0),
+		  mmlab_fcntl(t, (int)l, F_GET_SEALS, 0));
+	close((int)h);
+	mmlab_close(t, (int)l);
+	h = hmemfd("future", MFD_ALLOW_SEALING);
+	l = mmlab_memfd_create(t, "future", MFD_ALLOW_SEALING);
+	same_err("map shared rw before", hmap(WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h),
+		 lmap(t, WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l));
+	same_err("F_SEAL_FUTURE_WRITE while mapped", hfcntl((int)h, F_ADD_SEALS, 0x10),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, 0x10));
+	same_err("mprotect the old mapping", mprotect((void *)WIN, 2 * PG, PROT_READ) ? -errno : 0,
+		 mmlab_mprotect(t, WIN, 2 * PG, PROT_READ));
+	same_err("and back", mprotect((void *)WIN, 2 * PG, PROT_READ | PROT_WRITE) ? -errno : 0,
+		 mmlab_mprotect(t, WIN, 2 * PG, PROT_READ | PROT_WRITE));
+	same_err("new shared rw", hmap(WIN + 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h),
+		 lmap(t, WIN + 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l));
+	same_memfd_maps("future-write mappings", t);
+	munmap((void *)WIN, 8 * PG);
+	(void)!mmlab_munmap(t, WIN, 8 * PG);
+	close((int)h);
+	mmlab_close(t, (int)l);
+}
+
+int main(int argc, char **argv)
 {
 	struct mmlab_machine_config mc = { .ram_bytes = 64UL << 20 };
 	struct mmlab_task_config cfg = { .no_aslr = 1, .privileged = 1 };
@@ -548,6 +745,7 @@ int main(void)
 	case_errors(t);
 	case_permissions(t);
 	case_shmmni(t);
+	case_memfd(t, argc > 1 && !strcmp(argv[1], "busy"));
 	for (int k = 0; k < nr_host_ids; k++)
 		shmctl(host_ids[k], IPC_RMID, NULL);
 	if (mmlab_task_validate(t) || mmlab_machine_validate(m))
