@@ -9,7 +9,7 @@
  * shared writable mapping exists (mapping->i_mmap_writable); a write seal makes later shared
  * writable mmaps fail with EPERM and takes VM_MAYWRITE from shared read-only ones, so that
  * mprotect cannot add PROT_WRITE. The file calls check their seals through memfd_check_*.
- * Left out: MFD_HUGETLB (no hugetlbfs: EINVAL), waiting for pinned pages (no page is ever
+ * Left out: MFD_HUGETLB (no hugetlbfs: EINVAL, ENODEV for a size the machine lacks), waiting for pinned pages (no page is ever
  * pinned here), chmod under F_SEAL_EXEC.
  */
 #include "mm/memfd.h"
@@ -31,6 +31,8 @@
 #define MFD_EXEC_ 0x0010U
 #define MFD_ALL_FLAGS (MFD_CLOEXEC_ | MFD_ALLOW_SEALING_ | MFD_HUGETLB_ | MFD_NOEXEC_SEAL_ | \
 		       MFD_EXEC_)
+#define MFD_HUGE_SHIFT 26
+#define MFD_HUGE_MASK 0x3fU
 #define MFD_NAME_PREFIX "memfd:"
 #define MFD_NAME_MAX_LEN (255 - 6)	/* NAME_MAX less the prefix */
 #define F_ALL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | \
@@ -258,7 +260,8 @@ MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsi
 	if (!t)
 		return -EINVAL;
 	m = t->tsk.mm->machine;
-	if (flags & ~MFD_ALL_FLAGS)
+	/* a huge page size may be encoded only with MFD_HUGETLB */
+	if (flags & ~(MFD_ALL_FLAGS | (flags & MFD_HUGETLB_ ? MFD_HUGE_MASK << MFD_HUGE_SHIFT : 0)))
 		return -EINVAL;
 	if ((flags & MFD_EXEC_) && (flags & MFD_NOEXEC_SEAL_))
 		return -EINVAL;
@@ -269,8 +272,12 @@ MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsi
 		return -EFAULT;
 	if (strnlen(name, MFD_NAME_MAX_LEN + 1) > MFD_NAME_MAX_LEN)
 		return -EINVAL;
-	if (flags & MFD_HUGETLB_)
-		return -EINVAL;	/* no hugetlbfs here */
+	if (flags & MFD_HUGETLB_) {
+		unsigned int log = (flags >> MFD_HUGE_SHIFT) & MFD_HUGE_MASK;
+
+		/* the machine's only huge page size is 2 MiB (hugetlb_file_setup: ENODEV) */
+		return log && log != 21 ? -ENODEV : -EINVAL;	/* hugetlbfs: not modelled */
+	}
 	snprintf(path, sizeof(path), "/" MFD_NAME_PREFIX "%s", name);
 	f = memfd_file_create(m, path);
 	if (!f)

@@ -10,7 +10,8 @@
  * IPC_RMID (SHM_DEST, key IPC_PRIVATE) is destroyed when the count reaches zero. The
  * segment is charged against overcommit at creation unless SHM_NORESERVE (and overcommit
  * is not "never"); its VMAs are shared and so never charged.
- * Left out: SHM_HUGETLB segments (refused as on a host without reserved huge pages),
+ * Left out: SHM_HUGETLB segments (refused as on a host without reserved huge pages, even
+ * with SHM_NORESERVE, which the kernel would grant),
  * kernel.shm_rmid_forced (0, the default: segments outlive their creator), shm_next_id,
  * IPC_INFO/SHM_INFO's structures (only their return value, the highest index in use), the
  * ucounts of SHM_LOCK (the lock limit is checked per call against the segment's size plus
@@ -265,6 +266,23 @@ static struct file *shm_file_setup(struct machine *m, int32_t key, size_t size)
 }
 
 /*
+ * SHM_HUGETLB: the huge page size must be one the machine has (2 MiB: log 0 or 21), the caller
+ * in vm.hugetlb_shm_group (0) or with CAP_IPC_LOCK; then hugetlb_file_setup finds no huge
+ * page reserved (none is, here): ENOMEM. With SHM_NORESERVE the kernel would make a segment
+ * whose pages fault in from the huge page pool: not modelled, ENOMEM as well.
+ */
+static int shm_hugetlb_setup(struct task *tsk, int shmflg)
+{
+	unsigned int log = ((unsigned int)shmflg >> 26) & 0x3f;
+
+	if (log && log != 21)
+		return -EINVAL;
+	if (!capable(tsk, CAP_IPC_LOCK) && !in_group(&tsk->cred, 0))
+		return -EPERM;
+	return -ENOMEM;
+}
+
+/*
  * newseg: a segment of @size bytes for @key. The checks come in the kernel's order: size
  * limits (EINVAL), the namespace's page total (ENOSPC), the overcommit charge (ENOMEM), the
  * number of segments (ENOSPC).
@@ -284,9 +302,8 @@ static int shm_newseg(struct task *tsk, struct ipc_namespace *ns, int32_t key, s
 		return -ENOSPC;
 	if (ns->shm_tot + numpages < ns->shm_tot || ns->shm_tot + numpages > ns->shm_ctlall)
 		return -ENOSPC;
-	/* hugetlb_file_setup: no huge pages are reserved on the machine */
 	if (shmflg & SHM_HUGETLB_)
-		return capable(tsk, CAP_IPC_LOCK) || in_group(&tsk->cred, 0) ? -ENOMEM : -EPERM;
+		return shm_hugetlb_setup(tsk, shmflg);
 	if (!ns->segs) {
 		ns->segs = calloc(IPCMNI, sizeof(*ns->segs));
 		if (!ns->segs)

@@ -353,6 +353,11 @@ static void case_errors(struct mmlab_task *t)
 		 mmlab_shmget(t, 0, ~0UL - (1UL << 24) + 1, 0600));
 	same_err("beyond memory", hget(IPC_PRIVATE, 1UL << 46, 0600),
 		 mmlab_shmget(t, 0, 1UL << 46, 0600));
+	same_err("SHM_HUGETLB without reserved huge pages", hget(IPC_PRIVATE, 2UL << 20,
+		 SHM_HUGETLB | 0600), mmlab_shmget(t, 0, 2UL << 20, SHM_HUGETLB | 0600));
+	same_err("SHM_HUGETLB of a size the machine lacks",
+		 hget(IPC_PRIVATE, 2UL << 20, SHM_HUGETLB | (25 << 26) | 0600),
+		 mmlab_shmget(t, 0, 2UL << 20, SHM_HUGETLB | (25 << 26) | 0600));
 	/* (a size the flat shmem page array of today can hold) */
 	h = hget(IPC_PRIVATE, 1UL << 37, SHM_NORESERVE | 0600);
 	l = mmlab_shmget(t, 0, 1UL << 37, SHM_NORESERVE | 0600);
@@ -617,6 +622,7 @@ static void case_memfd(struct mmlab_task *t, bool busy)
 	static const unsigned int flags[] = {
 		0, MFD_CLOEXEC, MFD_ALLOW_SEALING, 0x8 /* MFD_NOEXEC_SEAL */, 0x10 /* MFD_EXEC */,
 		0x10 | MFD_ALLOW_SEALING, 0x8 | MFD_ALLOW_SEALING, 0x18, 0x100, 0x20,
+		21U << 26, MFD_HUGETLB | (25U << 26),
 	};
 	struct rlimit nofile = { 1024, 1024 };
 	char long_name[300];
