@@ -6,13 +6,16 @@
  * the log shows names mmlab's fd: the table of ids belongs to the runner (one IPC namespace
  * per machine), the fds to the address space. memfd_create's fd is entered under the path
  * strace -y prints for it ("/memfd:NAME"), so that a later "3</memfd:NAME>(deleted)" argument
- * finds it. IPC_STAT's struct is what the kernel filled: not compared. Corresponds to
+ * finds it. IPC_STAT's struct is what the kernel filled: its ids, mode, key, size and nattch
+ * are compared with mmlab's and a difference is a mismatch (pids and times are the recording
+ * machine's). Corresponds to
  * ipc/shm.c's, mm/memfd.c's and fs/fcntl.c's SYSCALL_DEFINEs, seen from user space.
  */
 #include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +172,44 @@ static bool shm_set_fields(struct runner *r, struct run_call *c, const struct sc
 	return true;
 }
 
-/* shmctl(id, cmd, buf): IPC_STAT's and SHM_STAT's buffers are mmlab's own. */
+/* A field the kernel filled differs from mmlab's: a mismatch, like a result. */
+static void out_check(struct runner *r, struct run_call *c, const char *what,
+		      const struct sc_value *v, unsigned long got)
+{
+	unsigned long want;
+	struct sc_error err;
+
+	if (!v || sc_eval(v, run_lookup, NULL, &want, &err) || want == got)
+		return;
+	run_msg(r, c->rec->resume_line ? c->rec->resume_line : c->rec->line,
+		"%s: expected %s %#lx, got %#lx", c->rec->name, what, want, got);
+	r->n.mismatches++;
+	if (r->stop_on_mismatch)
+		r->stopped = true;
+}
+
+/*
+ * IPC_STAT's struct as the kernel filled it: ids, mode, key, size and nattch are compared;
+ * pids and times are the recording machine's own.
+ */
+static void shm_stat_check(struct runner *r, struct run_call *c, const struct sc_value *v,
+			   const struct mmlab_shmid_ds *ds)
+{
+	const struct sc_value *perm = field(v, "shm_perm");
+
+	if (c->ret < 0 || c->rec->res.kind != SC_RES_VALUE || !v || v->kind != SC_V_STRUCT)
+		return;
+	out_check(r, c, "shm_perm.uid", field(perm, "uid"), ds->uid);
+	out_check(r, c, "shm_perm.gid", field(perm, "gid"), ds->gid);
+	out_check(r, c, "shm_perm.mode", field(perm, "mode"), ds->mode);
+	out_check(r, c, "shm_perm.key", field(perm, "key"), (uint32_t)ds->key);
+	out_check(r, c, "shm_perm.cuid", field(perm, "cuid"), ds->cuid);
+	out_check(r, c, "shm_perm.cgid", field(perm, "cgid"), ds->cgid);
+	out_check(r, c, "shm_segsz", field(v, "shm_segsz"), ds->segsz);
+	out_check(r, c, "shm_nattch", field(v, "shm_nattch"), ds->nattch);
+}
+
+/* shmctl(id, cmd, buf): IPC_STAT's and SHM_STAT's buffers are mmlab's own, then compared. */
 static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 {
 	const struct sc_value *bufv = c->rec->nr_args > 2 ? c->rec->args[2] : NULL;
@@ -186,6 +226,8 @@ static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 		id = (unsigned long)shmid_of(r, (int)id);
 	ret = mmlab_shmctl(task_of(c), (int)id, (int)cmd, null_buf ? NULL : &ds);
 	c->ret = ret;
+	if (cmd == IPC_STAT_ || cmd == SHM_STAT_ || cmd == SHM_STAT_ANY_)
+		shm_stat_check(r, c, bufv, &ds);
 	return RUN_DONE;
 }
 
