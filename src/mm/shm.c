@@ -237,7 +237,7 @@ static int shm_idr_alloc(struct ipc_namespace *ns, struct shmid_kernel *shp)
 	}
 	if (idx < 0)
 		return -ENOSPC;
-	if (idx <= ns->last_idx && ++ns->seq > (INT32_MAX >> IPCMNI_SEQ_SHIFT))
+	if (idx <= ns->last_idx && ++ns->seq >= (INT32_MAX >> IPCMNI_SEQ_SHIFT))
 		ns->seq = 0;
 	ns->last_idx = idx;
 	ns->next_idx = idx + 1;

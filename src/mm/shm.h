@@ -27,7 +27,7 @@ struct ipc_namespace {
 	int in_use;			/* Segments in segs */
 	int next_idx;			/* Where the cyclic index search starts (idr_next) */
 	int last_idx;			/* The last index handed out: a lower one bumps seq */
-	int seq;			/* Sequence of the next id (0 .. INT_MAX >> 15) */
+	int seq;			/* Sequence of the next id (0 .. (INT_MAX >> 15) - 1) */
 	unsigned long shm_tot;		/* Pages of all segments (against shm_ctlall) */
 	unsigned long shm_ctlmax;	/* kernel.shmmax: bytes per segment */
 	unsigned long shm_ctlall;	/* kernel.shmall: pages of all segments */

@@ -275,6 +275,24 @@ static void test_fds(void **state)
 	assert_int_equal(mmlab_memfd_create(f->t, "h", 0x4), -EINVAL);
 }
 
+/* The index runs cyclically through 32768 slots; coming back to 0 bumps the sequence. */
+static void test_id_wrap(void **state)
+{
+	struct fixture *f = *state;
+	int id = -1;
+
+	for (int k = 0; k < 32768; k++) {
+		id = mmlab_shmget(f->t, IPC_PRIVATE, 1, 0600);
+		assert_int_equal(id, k);
+		assert_int_equal(mmlab_shmctl(f->t, id, IPC_RMID, NULL), 0);
+	}
+	id = mmlab_shmget(f->t, IPC_PRIVATE, 1, 0600);
+	assert_int_equal(id, 32768);
+	/* the old id of that index is stale now */
+	assert_int_equal(mmlab_shmctl(f->t, 0, IPC_RMID, NULL), -EINVAL);
+	assert_int_equal(mmlab_shmctl(f->t, id, IPC_RMID, NULL), 0);
+}
+
 /* Segments still attached, one of them removed, when the task and machine go. */
 static void test_teardown_attached(void **state)
 {
@@ -305,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seal_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_attached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_id_wrap, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
