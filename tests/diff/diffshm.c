@@ -332,6 +332,29 @@ static void case_lifetime(struct mmlab_task *t)
 	same_maps("all detached", t, ids[0], ids[1], 1);
 }
 
+/*
+ * shmat(id, NULL): where mmap would put it, top-down: right below a mapping just made with
+ * mmap(NULL) on either side (addresses themselves differ between the host and mmlab).
+ */
+static void case_placement(struct mmlab_task *t)
+{
+	int hid = (int)hget(IPC_PRIVATE, 3 * PG + 1, 0600), lid = mmlab_shmget(t, 0, 3 * PG + 1, 0600);
+	void *hp = mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t lp;
+	long ha, la;
+
+	(void)!mmlab_mmap(t, 0, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &lp);
+	ha = hat(hid, 0, 0);
+	la = lat(t, lid, 0, 0);
+	same_long("shmat(NULL) below mmap(NULL)", ha - (long)hp, la - (long)lp);
+	hdt((unsigned long)ha);
+	(void)!mmlab_shmdt(t, (uint64_t)la);
+	munmap(hp, 2 * PG);
+	(void)!mmlab_munmap(t, lp, 2 * PG);
+	hctl(hid, IPC_RMID, NULL);
+	mmlab_shmctl(t, lid, IPC_RMID, NULL);
+}
+
 /* Keys and errors of shmget, shmat, shmctl. */
 static void case_errors(struct mmlab_task *t)
 {
@@ -749,6 +772,7 @@ int main(int argc, char **argv)
 	munmap((void *)WIN, 0x1000000);
 	case_lifetime(t);
 	case_errors(t);
+	case_placement(t);
 	case_permissions(t);
 	case_shmmni(t);
 	case_memfd(t, argc > 1 && !strcmp(argv[1], "busy"));
