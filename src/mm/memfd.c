@@ -9,8 +9,8 @@
  * shared writable mapping exists (mapping->i_mmap_writable); a write seal makes later shared
  * writable mmaps fail with EPERM and takes VM_MAYWRITE from shared read-only ones, so that
  * mprotect cannot add PROT_WRITE. The file calls check their seals through memfd_check_*.
- * Left out: MFD_HUGETLB (no hugetlbfs: EINVAL, ENODEV for a size the machine lacks), waiting for pinned pages (no page is ever
- * pinned here), chmod under F_SEAL_EXEC.
+ * Left out: MFD_HUGETLB (no hugetlbfs: EINVAL, ENODEV for a size the machine lacks), waiting
+ * for pinned pages (no page is ever pinned here), chmod under F_SEAL_EXEC.
  */
 #include "mm/memfd.h"
 #include "mm/machine.h"

@@ -338,7 +338,8 @@ static void case_lifetime(struct mmlab_task *t)
  */
 static void case_placement(struct mmlab_task *t)
 {
-	int hid = (int)hget(IPC_PRIVATE, 3 * PG + 1, 0600), lid = mmlab_shmget(t, 0, 3 * PG + 1, 0600);
+	int hid = (int)hget(IPC_PRIVATE, 3 * PG + 1, 0600);
+	int lid = mmlab_shmget(t, 0, 3 * PG + 1, 0600);
 	void *hp = mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint64_t lp;
 	long ha, la;
@@ -398,8 +399,8 @@ static void case_errors(struct mmlab_task *t)
 	{
 		uint64_t out;
 
-		(void)!mmlab_mmap(t, WIN + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-				  -1, 0, &out);
+		(void)!mmlab_mmap(t, WIN + PG, PG, PROT_READ,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0, &out);
 	}
 	same_err("shmat over a mapping", hat((int)hid, WIN, 0), lat(t, (int)lid, WIN, 0));
 	same_long("shmat SHM_REMAP over it", hat((int)hid, WIN, SHM_REMAP) - (long)WIN,
@@ -420,7 +421,8 @@ static void case_errors(struct mmlab_task *t)
 	hs.shm_perm.mode = 07604;
 	same_err("IPC_SET", hctl((int)hid, IPC_SET, &hs), mmlab_shmctl(t, (int)lid, IPC_SET, &ls));
 	same_stat("after IPC_SET", t, (int)hid, (int)lid, getpid(), 0, mmlab_task_tgid(t), 0);
-	same_err("SHM_LOCK", hctl((int)hid, SHM_LOCK, NULL), mmlab_shmctl(t, (int)lid, SHM_LOCK, NULL));
+	same_err("SHM_LOCK", hctl((int)hid, SHM_LOCK, NULL),
+		 mmlab_shmctl(t, (int)lid, SHM_LOCK, NULL));
 	same_stat("locked", t, (int)hid, (int)lid, getpid(), 0, mmlab_task_tgid(t), 0);
 	same_err("SHM_UNLOCK", hctl((int)hid, SHM_UNLOCK, NULL),
 		 mmlab_shmctl(t, (int)lid, SHM_UNLOCK, NULL));
@@ -588,7 +590,8 @@ static void same_memfd_flags(struct mmlab_task *t, const char *name, unsigned in
 	snprintf(what, sizeof(what), "memfd_create %#x", flags);
 	same_err(what, h, l);
 	if (h >= 0 && l >= 0)
-		same_long(what, hfcntl((int)h, F_GET_SEALS, 0), mmlab_fcntl(t, (int)l, F_GET_SEALS, 0));
+		same_long(what, hfcntl((int)h, F_GET_SEALS, 0),
+			  mmlab_fcntl(t, (int)l, F_GET_SEALS, 0));
 	if (h >= 0)
 		close((int)h);
 	if (l >= 0)
@@ -676,7 +679,8 @@ static void case_memfd(struct mmlab_task *t, bool busy)
 	h2 = hfcntl((int)h, F_DUPFD_CLOEXEC, 900);
 	l2 = mmlab_fcntl(t, (int)l, F_DUPFD_CLOEXEC, 900);
 	same_long("F_DUPFD_CLOEXEC at or above 900", h2 >= 900, l2 >= 900);
-	same_long("dup's F_GETFD", hfcntl((int)h2, F_GETFD, 0), mmlab_fcntl(t, (int)l2, F_GETFD, 0));
+	same_long("dup's F_GETFD", hfcntl((int)h2, F_GETFD, 0),
+		  mmlab_fcntl(t, (int)l2, F_GETFD, 0));
 	same_long("F_DUPFD_QUERY", hfcntl((int)h2, 1027, (unsigned long)h),
 		  mmlab_fcntl(t, (int)l2, 1027, (unsigned long)l));
 	same_err("F_DUPFD at RLIMIT_NOFILE", hfcntl((int)h, F_DUPFD, 1024),

@@ -259,7 +259,8 @@ static void test_fds(void **state)
 	assert_int_equal(mmlab_close(f->t, fd), 0);
 	fd2 = mmlab_open(f->t, "/dev/null", O_RDONLY);
 	assert_int_equal(fd2, fd);
-	assert_int_equal(mmlab_fcntl(f->t, fd2, F_GETFD, 0), 0);	/* the bit went with close */
+	/* the bit went with close */
+	assert_int_equal(mmlab_fcntl(f->t, fd2, F_GETFD, 0), 0);
 	mmlab_close(f->t, fd2);
 	assert_int_equal(mmlab_getrlimit(f->t, RLIMIT_NOFILE, &back), 0);
 	assert_int_equal(mmlab_setrlimit(f->t, RLIMIT_NOFILE, &four), 0);
