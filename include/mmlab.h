@@ -194,12 +194,14 @@ MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
 
 /*
- * Opens a host file with O_* @flags into the task's fd table: the fd, or -errno. Only regular
- * files of ordinary filesystems are opened on the host; a device, FIFO, socket, directory or
- * procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for it come from
- * its kind and permissions), and mmap of it answers as Linux's file_operations do: /dev/zero
- * maps (private: anonymous memory, shared writable: shmem), block devices map, procfs
- * entries fail with EIO, the rest with ENODEV.
+ * mmlab_openat(@t, @path, @flags, 0): the fd, or -errno. A regular file is an inode of the
+ * machine's overlay (the host's file read-only below, whatever the scenario creates, truncates,
+ * unlinks or renames in memory; paths confined to mmlab_machine_config.root). Only regular
+ * files of ordinary filesystems are opened on the host, read-only; a device, FIFO, socket,
+ * directory or procfs/sysfs file is stat()ed and kept by kind and identity (open's errors for
+ * it come from its kind and permissions), and mmap of it answers as Linux's file_operations
+ * do: /dev/zero maps (private: anonymous memory, shared writable: shmem), block devices map,
+ * procfs entries fail with EIO, the rest with ENODEV.
  */
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags);
 /*
@@ -255,6 +257,9 @@ MMLAB_EXPORT int mmlab_fdatasync(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_t len, int advice);
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
 MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to);
+/* renameat2's flags: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
+MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
+				 unsigned int flags);
 MMLAB_EXPORT int mmlab_dup(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_dup2(struct mmlab_task *t, int fd, int newfd);
 MMLAB_EXPORT int mmlab_dup3(struct mmlab_task *t, int fd, int newfd, int flags);

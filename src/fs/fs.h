@@ -175,6 +175,9 @@ int vfs_unlink(struct vfs *vfs, const char *path);
 int vfs_rename(struct vfs *vfs, const char *from, const char *to, unsigned int flags);
 /* Resolves @path under vfs->root into @buf (host path); -ENAMETOOLONG, -ELOOP, -ENOENT... */
 int vfs_host_path(struct vfs *vfs, const char *path, char *buf, size_t size);
+/* statfs f_type of a file system of kernel objects (procfs, sysfs, cgroupfs...): its files
+ * are never opened, only stat()ed. */
+bool vfs_kernel_fs(unsigned long f_type);
 
 struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
 				 unsigned long flags);

@@ -22,9 +22,11 @@ struct exe_image {
 
 static bool exe_read(const struct file *f, struct exe_image *img)
 {
+	/* the lower file's bytes: an executable the scenario wrote is not read here */
+	int fd = f->f_inode ? f->f_inode->lower_fd : f->host_fd;
 	size_t size;
 
-	if (f->host_fd < 0 || pread(f->host_fd, &img->eh, sizeof(img->eh), 0) != sizeof(img->eh))
+	if (fd < 0 || pread(fd, &img->eh, sizeof(img->eh), 0) != sizeof(img->eh))
 		return false;
 	if (memcmp(img->eh.e_ident, ELFMAG, SELFMAG) || img->eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    (img->eh.e_type != ET_EXEC && img->eh.e_type != ET_DYN) ||
@@ -34,7 +36,7 @@ static bool exe_read(const struct file *f, struct exe_image *img)
 	if (!size || size > sizeof(img->ph))
 		return false;
 	img->nr = img->eh.e_phnum;
-	return pread(f->host_fd, img->ph, size, (off_t)img->eh.e_phoff) == (ssize_t)size;
+	return pread(fd, img->ph, size, (off_t)img->eh.e_phoff) == (ssize_t)size;
 }
 
 /**

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The task's fd table and what opening a host file gives (fs/open.c's checks, fs/file.c's
- * table, and the f_op->mmap each kind of file has): a file is stat()ed first and opened on the
- * host only when it is a regular file of an ordinary filesystem; devices, FIFOs, sockets and
- * the kernel's own files (procfs, sysfs, cgroupfs...) are kept by kind and identity, and
- * open(2)'s answers for them come from their mode bits. The table has MMLAB_NR_FDS slots,
- * copied at fork.
+ * The task's fd table and what opening a file gives (fs/open.c's checks, fs/file.c's
+ * table, and the f_op->mmap each kind of file has): a regular file of an ordinary filesystem
+ * is an inode of the machine's overlay (src/fs: the host file below read-only, what the
+ * scenario creates, truncates, unlinks or renames in memory); devices, FIFOs, sockets,
+ * directories and the kernel's own files (procfs, sysfs, cgroupfs...) are stat()ed and kept by
+ * kind and identity, never opened, and open(2)'s answers for them come from their mode bits.
+ * The table has MMLAB_NR_FDS slots, copied at fork. file_open() and file_open_same() stat
+ * and open by host path alone: what a directory known by identity uses.
  * Left out: open's device-specific errors, O_TMPFILE, file locks and fd flags but O_PATH.
  */
 #include "mm/file.h"
+#include "mm/machine.h"
 #include "mm/task.h"
 #include "mm/vma.h"
 #include "mmlab.h"
@@ -79,19 +82,11 @@ static bool kernfs(unsigned long type)
 	return type == SYSFS_MAGIC || type == CGROUP_SUPER_MAGIC || type == CGROUP2_SUPER_MAGIC;
 }
 
-/* Kernel-object filesystems: their files are never opened on the host. */
+/* Kernel-object filesystems: their files are never opened on the host (the list is the
+ * overlay's, which never opens them either). */
 static bool pseudo_fs(unsigned long type)
 {
-	static const unsigned long magic[] = {
-		PROC_SUPER_MAGIC, SYSFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
-		DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, BPF_FS_MAGIC, CONFIGFS_MAGIC,
-		PSTOREFS_MAGIC, EFIVARFS_MAGIC,
-	};
-
-	for (size_t i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
-		if (type == magic[i])
-			return true;
-	return false;
+	return vfs_kernel_fs(type);
 }
 
 /*
@@ -225,7 +220,10 @@ struct file *file_open(const char *path, int flags)
 		kind = host_file_mmap(&st, statfs(path, &sfs) ? NULL : &sfs, name, &may_open);
 	}
 	if (may_open) {
-		fd = open(path, flags | O_CLOEXEC, 0600);
+		/* Never for writing, never created or truncated: a write access is only checked. */
+		if ((flags & O_ACCMODE) != O_RDONLY && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS))
+			return ERR_PTR(-errno);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return ERR_PTR(-errno);
 		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -271,53 +269,193 @@ struct file *file_open_same(const char *path, int flags, const struct stat *id)
 /* Puts @f into the lowest free slot of @t's fd table: the fd, or -EMFILE (@f is dropped). */
 static int fd_install(struct mmlab_task *t, struct file *f)
 {
-	int i;
+	/* get_unused_fd_flags: below RLIMIT_NOFILE, O_CLOEXEC into the fd's flags */
+	int fd = fd_install_from(t, f, 0, f->f_flags & O_CLOEXEC);
 
-	for (i = 0; i < MMLAB_NR_FDS && t->fds[i]; i++)
-		;
-	if (i == MMLAB_NR_FDS) {
+	if (fd < 0)
 		fput(f);
-		return -EMFILE;
-	}
-	t->fds[i] = f;
-	return i;
+	return fd;
 }
 
-MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags)
+/**
+ * file_from_inode - a regular file of the overlay as open(2) gives it, on @inode (whose
+ * reference it takes over): its identity and name are the inode's.
+ * Context: any.
+ * Return: the file, or ERR_PTR(-ENOMEM) (the reference dropped).
+ */
+struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st)
 {
+	struct file *f = file_alloc(-1, inode->i_path, flags, st, FILE_MMAP_PAGECACHE);
+	struct statvfs sv;
+
+	if (!f) {
+		iput(inode);
+		return ERR_PTR(-ENOMEM);
+	}
+	f->f_inode = inode;
+	f->regular = true;
+	/* the mount's noexec is the host file's; a file only in memory is taken exec */
+	f->noexec = inode->lower_path && !statvfs(inode->lower_path, &sv) &&
+		    (sv.f_flag & ST_NOEXEC);
+	return f;
+}
+
+/*
+ * do_truncate is the file-fault work's (unmapping every mapping's pages first); the weak
+ * reference lets this file link before it is in.
+ */
+#pragma weak do_truncate
+
+/* O_TRUNC (handle_truncate): the file's size becomes 0. */
+static int open_truncate(struct inode *inode)
+{
+	if (do_truncate)
+		return do_truncate(inode, 0);
+	/* TODO(filefault): until do_truncate exists, pages cached or written back cannot be
+	 * dropped here; with none, nothing can be mapped and the size alone changes. */
+	if (inode->i_data.nrpages || inode->upper.nr)
+		return -EOPNOTSUPP;
+	inode->i_size = 0;
+	inode->lower_size = 0;	/* the host's bytes are no longer the file's */
+	return 0;
+}
+
+/*
+ * A path the overlay makes no inode of (a device, FIFO, socket, directory or kernel file):
+ * stat()ed at its host path under the root, kept by kind and identity, never opened.
+ */
+static struct file *file_open_special(struct vfs *vfs, const char *path, int flags,
+				      const struct stat *st)
+{
+	char host[PATH_MAX];
+	const char *name = host + strlen(vfs->root);
+	struct statfs sfs;
+	struct statvfs sv;
+	enum file_mmap_kind kind;
+	bool may_open, kernel_fs;
+	struct file *f;
+	int err = vfs_host_path(vfs, path, host, sizeof(host));
+
+	if (err)
+		return ERR_PTR(err);
+	kernel_fs = !statfs(host, &sfs);
+	kind = host_file_mmap(st, kernel_fs ? &sfs : NULL, host, &may_open);
+	err = open_check(host, host, st, flags);
+	if (err)
+		return ERR_PTR(err);
+	f = file_alloc(-1, *name ? name : "/", flags, st, kind);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->noexec = !statvfs(host, &sv) && (sv.f_flag & ST_NOEXEC);
+	/* procfs and kernfs superblocks are SB_I_NOEXEC whatever the mount says */
+	if (kernel_fs && ((unsigned long)sfs.f_type == PROC_SUPER_MAGIC ||
+			  kernfs((unsigned long)sfs.f_type)))
+		f->noexec = true;
+	return f;
+}
+
+/*
+ * do_sys_openat2's work for @t: the overlay resolves @path under the root with the task's
+ * fsuid/fsgid, and the file is its inode's or, for what it does not open, a special file's.
+ */
+static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const char *path,
+				  int flags, unsigned int mode)
+{
+	const struct task *tsk = &t->tsk;
+	struct open_how_fs how = {
+		.flags = flags,
+		.mode = (mode_t)mode,
+		.uid = tsk->cred.fsuid,
+		.gid = tsk->cred.fsgid,
+		.cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE),
+	};
+	struct inode *inode;
+	struct stat st;
+	int err;
+
+	inode = vfs_lookup_open(vfs, path, &how, &st);
+	if (IS_ERR(inode))
+		return (struct file *)inode;
+	if (!inode)
+		return file_open_special(vfs, path, flags, &st);
+	if ((flags & O_TRUNC) && !(flags & O_PATH)) {
+		err = open_truncate(inode);
+		if (err) {
+			iput(inode);
+			return ERR_PTR(err);
+		}
+		st.st_size = 0;
+	}
+	return file_from_inode(inode, flags, &st);
+}
+
+MMLAB_EXPORT int mmlab_openat(struct mmlab_task *t, const char *path, int flags, unsigned int mode)
+{
+	struct mm_struct *mm = t ? task_mm(t) : NULL;
 	struct file *f;
 
-	if (!t || !path)
+	if (!mm)
 		return -EINVAL;
-	f = file_open(path, flags);
+	if (!path)
+		return -EFAULT;
+	f = vfs_file_open(t, &mm->machine->vfs, path, flags, mode);
 	if (IS_ERR(f))
 		return (int)PTR_ERR(f);
 	return fd_install(t, f);
 }
 
+MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags)
+{
+	if (!t || !path)
+		return -EINVAL;
+	return mmlab_openat(t, path, flags, 0);
+}
+
+/* A directory another machine had: the host's when it is that one, else its identity. */
+static struct file *file_open_id_dir(struct vfs *vfs, const char *path, int flags,
+				     const struct stat *id)
+{
+	char host[PATH_MAX];
+	struct file *f = NULL;
+
+	if (!vfs_host_path(vfs, path, host, sizeof(host)))
+		f = file_open_same(host, flags, id);
+	if (!f && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
+		return ERR_PTR(-EISDIR);
+	if (f)
+		return f;
+	f = file_alloc(-1, path, flags, id, FILE_MMAP_NONE);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->noexec = false;
+	return f;
+}
+
 MMLAB_EXPORT int mmlab_open_id(struct mmlab_task *t, const char *path, int flags,
 			       const struct mmlab_file_id *id)
 {
+	struct mm_struct *mm = t ? task_mm(t) : NULL;
+	struct inode *inode;
 	struct stat st;
 	struct file *f;
 
-	if (!t || !path || !id || (!S_ISREG(id->mode) && !S_ISDIR(id->mode)))
+	if (!mm || !path || !id || (!S_ISREG(id->mode) && !S_ISDIR(id->mode)))
 		return -EINVAL;
 	st = (struct stat){ .st_dev = (dev_t)id->dev, .st_ino = (ino_t)id->ino,
 			    .st_mode = (mode_t)id->mode, .st_size = (off_t)id->size };
-	f = file_open_same(path, flags, &st);
-	if (!f && S_ISDIR(st.st_mode) && ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)))
-		return -EISDIR;
-	if (!f && S_ISREG(st.st_mode) && (flags & O_DIRECTORY))
+	if (S_ISDIR(st.st_mode)) {
+		f = file_open_id_dir(&mm->machine->vfs, path, flags, &st);
+	} else if (flags & O_DIRECTORY) {
 		return -ENOTDIR;
-	if (!f) {
-		/* another machine's file: mappings show its identity; it cannot be read */
-		f = file_alloc(-1, path, flags, &st,
-			       S_ISREG(st.st_mode) ? FILE_MMAP_PAGECACHE : FILE_MMAP_NONE);
-		if (!f)
-			return -ENOMEM;
-		f->i_size = st.st_size;
-		f->noexec = false;	/* the identity says nothing of the mount: take it exec */
+	} else {
+		inode = vfs_lookup_id(&mm->machine->vfs, path, st.st_dev, st.st_ino, st.st_size,
+				      st.st_mode);
+		if (IS_ERR(inode))
+			return (int)PTR_ERR(inode);
+		f = file_from_inode(inode, flags, &st);
+		/* the identity says nothing of the mount: take it exec */
+		if (!IS_ERR(f) && inode->contents_unknown)
+			f->noexec = false;
 	}
 	if (IS_ERR(f))
 		return (int)PTR_ERR(f);
@@ -332,4 +470,32 @@ MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)
 	t->fds[fd] = NULL;
 	set_close_on_exec(t, fd, false);
 	return 0;
+}
+
+MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path)
+{
+	struct mm_struct *mm = t ? task_mm(t) : NULL;
+
+	if (!mm)
+		return -EINVAL;
+	if (!path)
+		return -EFAULT;
+	return vfs_unlink(&mm->machine->vfs, path);
+}
+
+MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
+				 unsigned int flags)
+{
+	struct mm_struct *mm = t ? task_mm(t) : NULL;
+
+	if (!mm)
+		return -EINVAL;
+	if (!from || !to)
+		return -EFAULT;
+	return vfs_rename(&mm->machine->vfs, from, to, flags);
+}
+
+MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to)
+{
+	return mmlab_renameat2(t, from, to, 0);
 }

@@ -84,7 +84,9 @@ static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
 	 */
 	if (write && anon_vma_prepare(vma))
 		return -ENOMEM;
-	if (f->i_size < 0 && f->host_fd >= 0 && !fstat(f->host_fd, &st))
+	if (f->f_inode)
+		size = f->f_inode->i_size;
+	else if (f->i_size < 0 && f->host_fd >= 0 && !fstat(f->host_fd, &st))
 		size = st.st_size;
 	if (f->regular && size >= 0 && last > (unsigned long)(size + PAGE_SIZE - 1) >> PAGE_SHIFT)
 		return -EFAULT;

@@ -48,7 +48,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	if (!out || nr_cpus > MMLAB_MAX_CPUS || ram % PAGE_SIZE)
 		return -EINVAL;
 	if (cfg && ((cfg->no_pku != 0 && cfg->no_pku != 1) ||
-		    (cfg->no_zero_page != 0 && cfg->no_zero_page != 1)))
+		    (cfg->no_zero_page != 0 && cfg->no_zero_page != 1) ||
+		    (cfg->write_files != 0 && cfg->write_files != 1)))
 		return -EINVAL;
 	if (cfg && (cfg->overcommit_memory < 0 || cfg->overcommit_memory > 2 ||
 		    cfg->overcommit_ratio > INT_MAX))
@@ -59,10 +60,14 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	err = pgdat_init_memory(&mm->m.pgdat, ram);
 	if (err)
 		goto free_machine;
+	err = vfs_init(&mm->m.vfs, &mm->m.pgdat, cfg ? cfg->root : NULL,
+		       cfg && cfg->write_files);
+	if (err)
+		goto free_memory;
 	vm_commit_init(&mm->m, cfg);
 	err = shm_init_ns(&mm->m);
 	if (err)
-		goto free_memory;
+		goto free_vfs;
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
@@ -81,6 +86,8 @@ free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
 	shm_exit_ns(&mm->m);
+free_vfs:
+	vfs_destroy(&mm->m.vfs);
 free_memory:
 	pgdat_free_memory(&mm->m.pgdat);
 free_machine:
@@ -94,7 +101,8 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 		return;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
-	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages go back first */
+	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
+	vfs_destroy(&mm->m.vfs);
 	pgdat_free_memory(&mm->m.pgdat);
 	free(mm);
 }

@@ -12,6 +12,7 @@
 #define MMLAB_MM_MACHINE_H
 
 #include "kernel.h"
+#include "fs/fs.h"
 #include "mmu/mmu.h"
 #include "phys/mmzone.h"
 
@@ -38,6 +39,7 @@ struct machine {
 	bool no_zero_page;		/* Read faults never map pgdat.zero_page (mm_forbids_zeropage) */
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
+	struct vfs vfs;			/* Its files: the overlay under --root, shmem */
 	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
 	int memfd_noexec_scope;		/* vm.memfd_noexec (the pid namespace's): 0 MFD_EXEC by
 					 * default, 1 MFD_NOEXEC_SEAL by default, 2 enforced */

@@ -81,21 +81,18 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 }
 
 /*
- * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE):
- * the host file for a real file, nothing to do for shmem's /dev/zero, whose pages the fault
- * layer owns. Only a shared mapping that may write can punch (vma_is_shared_maywrite).
+ * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE).
+ * The host's files are never written (they are the overlay's read-only lower layer), and the
+ * file's pages are its page cache's, which the file-fault work drops; shmem's /dev/zero pages
+ * are the fault layer's. Only a shared mapping that may write can punch
+ * (vma_is_shared_maywrite).
  */
 static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	off_t off = (off_t)((vma->vm_pgoff << PAGE_SHIFT) + (start - vma->vm_start));
-
+	(void)start;
+	(void)end;
 	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
-	if (vma->vm_file->host_fd < 0)
-		return 0;
-	if (fallocate(vma->vm_file->host_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
-		      (off_t)(end - start)))
-		return -errno;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
  */
 #include "mm/exec.h"
 #include "mm/file.h"
+#include "mm/machine.h"
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/mmap.h"
@@ -42,32 +43,34 @@ static int maps_fail(struct maps_import *mi, int err, const char *msg)
 }
 
 /*
- * The struct file of a maps line's path. A file of this machine is stat()ed and opened as
- * mmlab_open opens (regular files only, read-only, or read-write for a shared writable
- * mapping) when it is still the file the line names (same device and inode); otherwise the
- * line's identity is kept and the file is taken as a regular file that cannot be read.
+ * The struct file of a maps line's path: an inode of the machine's overlay found by the
+ * line's identity (vfs_lookup_id): the host's file at that path when it is still that file
+ * (same device and inode), else a file known by identity alone, whose size is taken to be at
+ * least what the line maps (a snapshot does not say more). A deleted file is never the host's.
+ * A shared mapping that may write has a file opened for writing (in the overlay only).
  */
-static struct file *maps_file(const char *name, dev_t dev, unsigned long ino, bool deleted,
-			      bool shared_write)
+static struct file *maps_file(struct vfs *vfs, const char *name, dev_t dev, unsigned long ino,
+			      bool deleted, bool shared_write, loff_t extent)
 {
-	struct stat id = { .st_dev = dev, .st_ino = ino, .st_mode = S_IFREG };
-	struct file *f = NULL;
+	struct stat id = { .st_dev = dev, .st_ino = ino, .st_mode = S_IFREG | 0644 };
+	struct inode *inode;
+	struct file *f;
 
-	if (!deleted) {
-		f = file_open_same(name, shared_write ? O_RDWR : O_RDONLY, &id);
-		if (IS_ERR(f) && shared_write)
-			f = file_open_same(name, O_RDONLY, &id);
-		if (IS_ERR(f))
-			f = NULL;
+	inode = vfs_lookup_id(vfs, name, dev, (ino_t)ino, extent, S_IFREG | 0644);
+	if (IS_ERR(inode))
+		return NULL;
+	if (inode->contents_unknown) {
+		if (inode->i_size < extent)
+			inode->i_size = extent;
+		if (deleted)
+			inode->i_nlink = 0;
 	}
-	if (!f) {
-		f = file_alloc(-1, name, O_RDONLY, &id, FILE_MMAP_PAGECACHE);
-		if (!f)
-			return NULL;
-	}
-	f->dev = dev;
-	f->ino = ino;
-	f->deleted = deleted;
+	id.st_size = inode->i_size;
+	f = file_from_inode(inode, shared_write ? O_RDWR : O_RDONLY, &id);
+	if (IS_ERR(f))
+		return NULL;
+	if (inode->contents_unknown)
+		f->noexec = false;	/* the identity says nothing of the mount: take it exec */
 	return f;
 }
 
@@ -151,8 +154,10 @@ static int maps_vma_object(struct maps_import *mi, struct vm_area_struct *vma,
 			vma->vm_file = shmem_zero_file(vma->vm_mm->machine,
 						       ml->off + (ml->end - ml->start));
 		else
-			vma->vm_file = maps_file(name, makedev(ml->maj, ml->min), ml->ino, deleted,
-						 (vma->vm_flags & VM_SHARED) != 0);
+			vma->vm_file = maps_file(&vma->vm_mm->machine->vfs, name,
+						 makedev(ml->maj, ml->min), ml->ino, deleted,
+						 (vma->vm_flags & VM_SHARED) != 0,
+						 (loff_t)(ml->off + (ml->end - ml->start)));
 		if (!vma->vm_file)
 			return maps_fail(mi, -ENOMEM, "out of memory");
 		if (vma->vm_file->shmem)

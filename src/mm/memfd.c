@@ -201,43 +201,33 @@ int memfd_sysctl(struct machine *m, const char *name, const uint64_t *new_val,
 	return 0;
 }
 
-static void memfd_release(struct file *file)
-{
-	free(file->f_inode);
-	file->f_inode = NULL;
-}
-
-static const struct file_operations memfd_file_operations = {
-	.release = memfd_release,
-};
-
 /*
- * The shmem file itself: "/memfd:NAME", size 0, its inode carrying mode, seals and the
- * writable-mapping count, its pages in the shmem object (f->shmem).
+ * The shmem file itself: an inode "/memfd:NAME" of the machine's shmem file system (identity
+ * 00:01 and a number of its own, no link), size 0, F_SEAL_SEAL as every shmem inode starts;
+ * its pages in the shmem object (f->shmem).
  */
 static struct file *memfd_file_create(struct machine *m, const char *path)
 {
-	struct file *f = shmem_zero_file(m, 0);
-	struct inode *inode = calloc(1, sizeof(*inode));
+	struct inode *inode = shmem_inode_create(&m->vfs, path, 0, 0);
+	struct file *f;
 
+	if (IS_ERR(inode))
+		return NULL;
+	f = shmem_zero_file(m, 0);
 	if (f) {
 		free(f->path);
 		f->path = strdup(path);
 	}
-	if (!f || !f->path || !inode) {
-		free(inode);
+	if (!f || !f->path) {
+		iput(inode);
 		if (f)
 			fput(f);
 		return NULL;
 	}
-	inode->i_count = 1;
-	inode->i_kind = FS_SHMEM;
-	inode->i_mode = S_IFREG | 0777;
-	inode->i_dev = f->dev;
-	inode->i_ino = f->ino;
 	inode->seals = F_SEAL_SEAL;
-	f->f_inode = inode;
-	f->f_op = &memfd_file_operations;
+	f->f_inode = inode;	/* the file's reference, dropped by fput */
+	f->dev = inode->i_dev;
+	f->ino = inode->i_ino;
 	f->f_flags = O_RDWR | O_LARGEFILE_;
 	f->f_mmap = FILE_MMAP_PAGECACHE;
 	f->i_mode = inode->i_mode;

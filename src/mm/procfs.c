@@ -53,9 +53,23 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
 	unsigned long ino = 0;
 	dev_t dev = 0;
 
+	if (file && file->f_inode && !vma->anon_name) {
+		struct inode *inode = file->f_inode;
+		int err;
+
+		/* the inode's identity and current name (after rename; " (deleted)" after the last
+		 * unlink), under the namespace lock that rename takes to replace the name */
+		pthread_mutex_lock(&inode->i_vfs->lock);
+		err = put_map_line(out, vma->vm_start, vma->vm_end, vma->vm_flags,
+				   (unsigned long long)vma->vm_pgoff << PAGE_SHIFT, inode->i_dev,
+				   inode->i_ino, "%s", inode->i_path,
+				   inode->i_nlink ? "" : " (deleted)");
+		pthread_mutex_unlock(&inode->i_vfs->lock);
+		return err;
+	}
 	if (file) {
-		dev = file->dev;
-		ino = file->ino;
+		dev = file->f_inode ? file->f_inode->i_dev : file->dev;
+		ino = file->f_inode ? file->f_inode->i_ino : file->ino;
 		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
 		if (vma->anon_name) {
 			fmt = "[anon_shmem:%s]";

@@ -247,22 +247,44 @@ static int shm_idr_alloc(struct ipc_namespace *ns, struct shmid_kernel *shp)
 	return 0;
 }
 
-/* The shmem object of a new segment, "/SYSV<key>" on the internal mount (00:01). */
+/*
+ * The shmem file of a new segment: an inode "/SYSV<key>" of the machine's shmem file system
+ * (00:01, no link) of @size bytes, its pages in the shmem object (f->shmem).
+ */
 static struct file *shm_file_setup(struct machine *m, int32_t key, size_t size)
 {
-	struct file *f = shmem_zero_file(m, size);
+	struct inode *inode;
+	struct file *f;
 	char name[32];
 
-	if (!f)
-		return NULL;
 	snprintf(name, sizeof(name), "/SYSV%08x", (uint32_t)key);
-	free(f->path);
-	f->path = strdup(name);
-	if (!f->path) {
-		fput(f);
+	inode = shmem_inode_create(&m->vfs, name, (loff_t)size, 0);
+	if (IS_ERR(inode))
+		return NULL;
+	f = shmem_zero_file(m, size);
+	if (f) {
+		free(f->path);
+		f->path = strdup(name);
+	}
+	if (!f || !f->path) {
+		iput(inode);
+		if (f)
+			fput(f);
 		return NULL;
 	}
+	inode->seals = F_SEAL_SEAL;
+	f->f_inode = inode;	/* the file's reference, dropped by fput */
+	f->dev = inode->i_dev;
 	return f;
+}
+
+/* "shmid gets reported as inode# in /proc/pid/maps" (newseg) */
+static void shm_set_ino(struct machine *m, struct file *f, int id)
+{
+	pthread_mutex_lock(&m->vfs.lock);
+	f->f_inode->i_ino = (ino_t)(unsigned int)id;
+	pthread_mutex_unlock(&m->vfs.lock);
+	f->ino = (ino_t)(unsigned int)id;
 }
 
 /*
@@ -340,8 +362,7 @@ static int shm_newseg(struct task *tsk, struct ipc_namespace *ns, int32_t key, s
 	shp->cpid = tsk->tgid;
 	shp->ctime = host_real_seconds();
 	shp->segsz = size;
-	/* "shmid gets reported as inode# in /proc/pid/maps" */
-	shp->shm_file->ino = (ino_t)(unsigned int)shp->id;
+	shm_set_ino(m, shp->shm_file, shp->id);
 	ns->shm_tot += numpages;
 	return shp->id;
 }
@@ -480,6 +501,8 @@ static struct file *shm_file_clone(struct ipc_namespace *ns, struct shmid_kernel
 	f->i_mode = S_IFREG | 0777;
 	f->f_mmap = FILE_MMAP_PAGECACHE;
 	f->shmem = base->shmem;
+	f->f_inode = base->f_inode;
+	ihold(f->f_inode);
 	f->f_op = &shm_file_operations;
 	f->private_data = sfd;
 	return f;
@@ -656,6 +679,11 @@ static void shm_fill_ds(const struct shmid_kernel *shp, struct mmlab_shmid_ds *b
 	};
 }
 
+static struct address_space *shm_mapping(struct shmid_kernel *shp)
+{
+	return inode_mapping(shp->shm_file->f_inode);
+}
+
 /* Pages of segments @uid has SHM_LOCK'ed (the user's UCOUNT_RLIMIT_MEMLOCK share). */
 static unsigned long shm_locked_pages(struct ipc_namespace *ns, uint32_t uid)
 {
@@ -689,6 +717,7 @@ static int shm_do_lock(struct task *tsk, struct ipc_namespace *ns, struct shmid_
 	}
 	if (!lock) {
 		shp->mode &= ~SHM_LOCKED_;
+		shm_mapping(shp)->unevictable = false;
 		return 0;
 	}
 	if (shp->mode & SHM_LOCKED_)
@@ -698,6 +727,7 @@ static int shm_do_lock(struct task *tsk, struct ipc_namespace *ns, struct shmid_
 		return -ENOMEM;
 	shp->mode |= SHM_LOCKED_;
 	shp->lock_uid = tsk->cred.uid;
+	shm_mapping(shp)->unevictable = true;	/* mapping_set_unevictable */
 	return 0;
 }
 

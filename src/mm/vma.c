@@ -86,6 +86,7 @@ void fput(struct file *f)
 		f->f_op->release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	iput(f->f_inode);
 	shmem_inode_free(f->shmem);
 	free(f->path);
 	free(f);

@@ -39,7 +39,7 @@ help)
 	done
 	run 0 run --help
 	for o in --maps=FILE --final-maps=FILE --no-aslr --seed=N --ram=SIZE --quiet \
-		--stop-on-mismatch --strict; do has out "$o"; done
+		--stop-on-mismatch --strict --root=DIR --write-files; do has out "$o"; done
 	has out "-q, --quiet"
 	run 0 record --help; has out "-o, --output=DIR"
 	run 0 demo --help; has out "--ram=SIZE"

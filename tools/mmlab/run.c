@@ -837,6 +837,19 @@ static int set_no_zero_page(void *ctx, const char *v)
 	return 0;
 }
 
+static int set_root(void *ctx, const char *v)
+{
+	((struct run_opts *)ctx)->mc.root = v;
+	return 0;
+}
+
+static int set_write_files(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->mc.write_files = 1;
+	return 0;
+}
+
 static int set_seed(void *ctx, const char *v)
 {
 	char *end;
@@ -946,6 +959,10 @@ static const struct cli_opt run_opts[] = {
 				   "line, else 0)", set_overcommit },
 	{ "overcommit-ratio", 0, "N", "vm.overcommit_ratio (default: the log's, else 50)",
 	  set_overcommit_ratio },
+	{ "root", 0, "DIR", "every path the scenario names is under DIR, which it cannot leave "
+			    "(default /)", set_root },
+	{ "write-files", 0, NULL, "writeback writes file contents through to the host's files "
+				  "(default: every change stays in memory)", set_write_files },
 	{ "user", 0, "UID[:GID]", "the first task's ids (default: the log's, else root)",
 	  set_user },
 	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },

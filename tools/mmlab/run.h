@@ -26,6 +26,8 @@ struct run_fd {
 	char *path;    /* host path it names */
 	int mfd;       /* mmlab_open()'s fd */
 	int accmode;   /* O_RDONLY or O_RDWR: how it was opened */
+	bool opened;   /* made by the log's open, memfd_create or F_DUPFD line, so opened with
+			  the log's flags (not reopened for an mmap): fcntl answers as the log */
 };
 
 /* One address space: an mmlab task, the fds of its processes, the pids naming it. */
@@ -263,7 +265,8 @@ enum run_status run_prctl_keepcaps(struct runner *r, struct run_call *c, unsigne
 /* run_files.c */
 bool run_file_line(struct runner *r, const char *text, size_t len, unsigned int line);
 const struct mmlab_file_id *run_file_find(const struct runner *r, const char *path);
-int run_file_open(const struct runner *r, struct mmlab_task *t, const char *path, int flags);
+int run_file_open(const struct runner *r, struct mmlab_task *t, const char *path, int flags,
+		  unsigned int mode);
 void run_files_free(struct runner *r);
 
 /* run_names.c */

@@ -550,17 +550,18 @@ static char *open_id_path(const struct runner *r, const struct run_call *c,
 }
 
 /*
- * open(path, flags) and openat(dirfd, path, flags): the file is opened with the access mode
- * only, so a scenario never creates or truncates host files; by its identity when the log gave
- * one (run_files.c), else on the host. The log's fd number (the
- * expected result) names the new mmlab fd from then on.
+ * open(path, flags, mode), openat(dirfd, path, flags, mode) and creat(path, mode): the flags go to mmlab as they
+ * are (O_CREAT, O_TRUNC, O_EXCL...): mmlab's overlay keeps whatever they change in memory and
+ * never writes a host file. By its identity when the log gave one (run_files.c), else the file
+ * under the machine's root. The log's fd number (the expected result) names the new mmlab fd
+ * from then on.
  */
 static enum run_status sys_open(struct runner *r, struct run_call *c)
 {
 	unsigned int k = !strcmp(c->rec->name, "openat");
 	const struct sc_value *path = c->rec->args[k];
 	struct run_mm *mm = c->proc->mm;
-	unsigned long flags;
+	unsigned long flags, mode;
 	int mfd, fd;
 	char *p;
 
@@ -569,37 +570,112 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 		c->failed = true;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, k + 1, &flags))
+	if (!strcmp(c->rec->name, "creat")) {
+		flags = O_CREAT | O_WRONLY | O_TRUNC;	/* creat(2) is this open */
+		if (!arg(r, c, 1, &mode))
+			return RUN_REPORTED;
+	} else if (!arg(r, c, k + 1, &flags) || !arg(r, c, k + 2, &mode)) {
 		return RUN_REPORTED;
+	}
 	p = open_id_path(r, c, path, k);
 	if (p) {
-		mfd = run_file_open(r, mm->task, p, (int)(flags & O_ACCMODE));
+		mfd = run_file_open(r, mm->task, p, (int)flags, (unsigned int)mode);
 	} else {
 		/* the log's directory first; where it does not exist, the path as mmlab's cwd
 		 * sees it */
 		p = open_dir_path(c, path, k);
-		mfd = p ? mmlab_open(mm->task, p, (int)(flags & O_ACCMODE)) : -ENOENT;
+		mfd = p ? mmlab_openat(mm->task, p, (int)flags, (unsigned int)mode) : -ENOENT;
 		if (mfd < 0) {
 			free(p);
 			p = strndup(path->str, path->str_len);
 			if (!p)
 				return RUN_REPORTED;
-			mfd = mmlab_open(mm->task, p, (int)(flags & O_ACCMODE));
+			mfd = mmlab_openat(mm->task, p, (int)flags, (unsigned int)mode);
 		}
 	}
 	c->ret = mfd;
 	if (mfd >= 0) {
 		fd = c->rec->res.kind == SC_RES_VALUE ? (int)c->rec->res.val : mfd;
-		if (run_fd_install(r, mm, fd, p, mfd, (int)(flags & O_ACCMODE)) < 0)
+		if (run_fd_install(r, mm, fd, p, mfd, (int)(flags & O_ACCMODE)) < 0) {
 			c->ret = -ENOMEM;
-		else
+		} else {
 			c->ret = fd;
+			run_fd_find(mm, fd)->opened = true;
+		}
 	}
 	free(p);
 	return RUN_DONE;
 }
 
-/* close(fd) of an fd the log opened; other fds (stdin, pipes...) are not about memory. */
+/*
+ * The path argument @k of an unlink/rename line, joined to the directory strace -y printed
+ * for its dirfd argument @dirk (-1: none) when it is relative. NULL: reported, or no memory.
+ */
+static char *path_arg(struct runner *r, struct run_call *c, unsigned int k, int dirk)
+{
+	const struct sc_value *path = c->rec->args[k];
+	const struct sc_value *dir = dirk >= 0 ? c->rec->args[dirk] : NULL;
+	char *p;
+
+	if (path->kind != SC_V_STR) {
+		run_err_at(r, path, "the path must be a string");
+		c->failed = true;
+		return NULL;
+	}
+	if (dir && path->str_len && path->str[0] != '/' && dir->str && dir->str[0] == '/' &&
+	    (dir->kind == SC_V_SYM || dir->kind == SC_V_FD))
+		return asprintf(&p, "%s/%.*s", dir->str, (int)path->str_len, path->str) < 0 ?
+			NULL : p;
+	return strndup(path->str, path->str_len);
+}
+
+/*
+ * unlink(path) and unlinkat(dirfd, path, flags): the name goes from mmlab's overlay only
+ * (the host's file stays). unlinkat with AT_REMOVEDIR (rmdir) is not modelled: skipped.
+ */
+static enum run_status sys_unlink(struct runner *r, struct run_call *c)
+{
+	unsigned int k = !strcmp(c->rec->name, "unlinkat");
+	unsigned long flags = 0;
+	char *p;
+
+	if (k && !arg(r, c, 2, &flags))
+		return RUN_REPORTED;
+	if (flags & 0x200)	/* AT_REMOVEDIR */
+		return RUN_SKIPPED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	p = path_arg(r, c, k, k ? 0 : -1);
+	if (!p)
+		return RUN_REPORTED;
+	c->ret = flags ? -EINVAL : mmlab_unlink(task_of(c), p);
+	free(p);
+	return RUN_DONE;
+}
+
+/*
+ * rename(old, new), renameat(olddirfd, old, newdirfd, new) and renameat2(..., flags): in
+ * mmlab's overlay only; maps show the file under its new name from then on.
+ */
+static enum run_status sys_rename(struct runner *r, struct run_call *c)
+{
+	bool at = strcmp(c->rec->name, "rename") != 0;
+	unsigned long flags = 0;
+	char *from, *to;
+
+	if (!strcmp(c->rec->name, "renameat2") && !arg(r, c, 4, &flags))
+		return RUN_REPORTED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	from = path_arg(r, c, at ? 1 : 0, at ? 0 : -1);
+	to = from ? path_arg(r, c, at ? 3 : 1, at ? 2 : -1) : NULL;
+	if (to)
+		c->ret = mmlab_renameat2(task_of(c), from, to, (unsigned int)flags);
+	free(from);
+	free(to);
+	return to ? RUN_DONE : RUN_REPORTED;
+}
+
 static enum run_status sys_close(struct runner *r, struct run_call *c)
 {
 	struct run_fd *f;
@@ -731,7 +807,13 @@ static const struct run_syscall syscalls[] = {
 	{ "prctl", 1, 5, RUN_K_PROC, sys_prctl },
 	{ "open", 2, 3, RUN_K_MEM, sys_open },
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
+	{ "creat", 2, 2, RUN_K_MEM, sys_open },
 	{ "close", 1, 1, RUN_K_PROC, sys_close },
+	{ "unlink", 1, 1, RUN_K_MEM, sys_unlink },
+	{ "unlinkat", 3, 3, RUN_K_MEM, sys_unlink },
+	{ "rename", 2, 2, RUN_K_MEM, sys_rename },
+	{ "renameat", 4, 4, RUN_K_MEM, sys_rename },
+	{ "renameat2", 5, 5, RUN_K_MEM, sys_rename },
 	{ "clone", 0, ANY, RUN_K_PROC, sys_clone },
 	{ "clone3", 0, ANY, RUN_K_PROC, sys_clone },
 	{ "fork", 0, 0, RUN_K_PROC, sys_clone },

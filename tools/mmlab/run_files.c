@@ -132,16 +132,18 @@ const struct mmlab_file_id *run_file_find(const struct runner *r, const char *pa
  * @r: the runner.
  * @t: the task.
  * @path: the path.
- * @flags: O_RDONLY or O_RDWR.
+ * @flags: open(2)'s flags (O_CREAT, O_TRUNC... reach only mmlab's overlay, never the host).
+ * @mode: the creation mode.
  *
  * Context: single-threaded.
  * Return: mmlab's fd, or -errno.
  */
-int run_file_open(const struct runner *r, struct mmlab_task *t, const char *path, int flags)
+int run_file_open(const struct runner *r, struct mmlab_task *t, const char *path, int flags,
+		  unsigned int mode)
 {
 	const struct mmlab_file_id *id = run_file_find(r, path);
 
-	return id ? mmlab_open_id(t, path, flags, id) : mmlab_open(t, path, flags);
+	return id ? mmlab_open_id(t, path, flags, id) : mmlab_openat(t, path, flags, mode);
 }
 
 /**

@@ -498,7 +498,7 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 		*mfd = f->mfd;
 		return 0;
 	}
-	ret = run_file_open(r, mm->task, v->str, accmode);
+	ret = run_file_open(r, mm->task, v->str, accmode, 0);
 	if (ret < 0) {
 		char msg[PATH_MAX + 64];
 

@@ -256,14 +256,16 @@ static enum run_status sys_memfd_create(struct runner *r, struct run_call *c)
 	c->ret = logged_result(c, mfd);
 	if (mfd >= 0 && run_fd_install(r, mm, (int)c->ret, path, mfd, O_RDWR) < 0)
 		c->ret = -ENOMEM;
+	else if (mfd >= 0)
+		run_fd_find(mm, (int)c->ret)->opened = true;
 	return RUN_DONE;
 }
 
 /*
- * fcntl(fd, cmd[, arg]) on a memfd of the log (and its duplicates). The runner opens other
- * files with their access mode only (it never creates or truncates host files), so their
- * status and fd flags would not be the log's: those lines are skipped. F_DUPFD's new fd is
- * entered under the log's number, as open's is.
+ * fcntl(fd, cmd[, arg]) on an fd the log's own lines made (open, memfd_create, F_DUPFD).
+ * An fd the runner opened for an mmap on its own has the access mode only, not the log's
+ * flags, and the fds the program started with are not the runner's: those lines are
+ * skipped. F_DUPFD's new fd is entered under the log's number, as open's is.
  */
 static enum run_status sys_fcntl(struct runner *r, struct run_call *c)
 {
@@ -277,8 +279,7 @@ static enum run_status sys_fcntl(struct runner *r, struct run_call *c)
 	if (!arg(r, c, 0, &fd))
 		return RUN_REPORTED;
 	f = mm ? run_fd_find(mm, (int)fd) : NULL;
-	if (!f || (fdv->kind == SC_V_FD && strcmp(f->path, fdv->str)) ||
-	    strncmp(f->path, "/memfd:", 7))
+	if (!f || (fdv->kind == SC_V_FD && strcmp(f->path, fdv->str)) || !f->opened)
 		return RUN_SKIPPED;
 	if (!run_proc_task(c->proc))
 		return RUN_SKIPPED;
@@ -293,6 +294,8 @@ static enum run_status sys_fcntl(struct runner *r, struct run_call *c)
 		c->ret = logged_result(c, ret);
 		if (!path || run_fd_install(r, mm, (int)c->ret, path, (int)ret, accmode) < 0)
 			c->ret = -ENOMEM;
+		else
+			run_fd_find(mm, (int)c->ret)->opened = true;
 		free(path);
 	}
 	return RUN_DONE;

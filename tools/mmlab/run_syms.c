@@ -26,6 +26,9 @@ static const struct strace_xlat_entry open_flags[] = {
 	{ O_PATH, "O_PATH", false }, { O_DIRECT, "O_DIRECT", false },
 	{ O_NOATIME, "O_NOATIME", false }, { O_TMPFILE & ~O_DIRECTORY, "O_TMPFILE", false },
 	{ (unsigned long)AT_FDCWD, "AT_FDCWD", false },
+	/* unlinkat's and renameat2's flags */
+	{ 0x200, "AT_REMOVEDIR", false }, { 1, "RENAME_NOREPLACE", false },
+	{ 2, "RENAME_EXCHANGE", false }, { 4, "RENAME_WHITEOUT", false },
 };
 static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
 						    sizeof(open_flags) / sizeof(open_flags[0]) };

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Inodes (fs/inode.c, with the overlay's data layers of fs/overlayfs/ and shmem's inodes of
+ * mm/shmem.c): an inode per file identity, found by (device, inode number) so that two paths
+ * or hard links of one host file share one inode and one page cache; references
+ * (ihold/iput), and the address_space_operations that fill and clean the cache: an overlay
+ * file reads its upper copy, else the host file below (read-only), else zeros; writeback
+ * goes to the upper copy, or with --write-files to the host file. shmem inodes (shared
+ * anonymous memory, memfd, SysV) have no layer below: a miss reads zeros.
+ * Left out: the inode cache's LRU (an inode lives exactly as long as its references), inode
+ * timestamps and attributes but mode/uid/gid/size, extended attributes, and swap for shmem.
+ */
+#include "fs/internal.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/*
+ * The page cache (filemap.c) and its index (lib/xarray.c) are another part of the file
+ * layer's work. The references to them are weak so this layer links before they are in:
+ * until then no page can enter a cache or the upper store, and the calls below are guarded
+ * by the counts that say so (nrpages, upper.nr).
+ */
+#pragma weak truncate_inode_pages_final
+#pragma weak xa_init
+#pragma weak xa_load
+#pragma weak xa_store
+#pragma weak xa_find
+#pragma weak xa_erase
+#pragma weak xa_destroy
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static int lower_read_page(struct inode *inode, pgoff_t index, void *buf);
+static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf, size_t len);
+static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf);
+
+/* Overlay files: upper copy, else the host's bytes, else zeros; writeback to the upper copy
+ * (or the host file with write_files). */
+static const struct address_space_operations overlay_aops = {
+	.read_page = lower_read_page,
+	.write_page = lower_write_page,
+};
+
+/* shmem: nothing below, and no swap yet, so its pages cannot be cleaned. */
+static const struct address_space_operations shmem_aops = {
+	.read_page = shmem_read_page,
+};
+
+/**
+ * vfs_init - the namespace of a machine: paths confined to @root, the host's files read-only.
+ * @root: host directory (NULL or "/" for the whole host); it must exist and be a directory
+ * Context: the machine is being created.
+ * Return: 0, or -errno (-ENOENT, -ENOTDIR, -ENOMEM).
+ */
+int vfs_init(struct vfs *vfs, struct pglist_data *pgdat, const char *root, bool write_files)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	*vfs = (struct vfs){
+		.write_files = write_files,
+		.pgdat = pgdat,
+		/* get_next_ino starts at 1 as well; shmem and upper files share the counter */
+		.next_ino = 1,
+		.dirty_ratio = 20,
+		.dirty_background_ratio = 10,
+		.dirty_expire_centisecs = 3000,
+		.dirty_writeback_centisecs = 500,
+	};
+	if (root && *root && strcmp(root, "/")) {
+		/* canonical, so that every resolved path is a plain prefix + inside path */
+		if (!realpath(root, real))
+			return -errno;
+		if (stat(real, &st))
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	} else {
+		real[0] = '\0';
+	}
+	if (!strcmp(real, "/"))
+		real[0] = '\0';
+	vfs->root = strdup(real);
+	if (!vfs->root)
+		return -ENOMEM;
+	pthread_mutex_init(&vfs->lock, NULL);
+	INIT_LIST_HEAD(&vfs->inodes);
+	INIT_LIST_HEAD(&vfs->dentries);
+	INIT_LIST_HEAD(&vfs->dirty_inodes);
+	return 0;
+}
+
+/**
+ * vfs_destroy - drop the upper layer's names and every inode left. Context: no other user.
+ */
+void vfs_destroy(struct vfs *vfs)
+{
+	struct list_head *pos, *n;
+
+	if (!vfs->root)
+		return;
+	list_for_each_safe(pos, n, &vfs->dentries) {
+		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
+
+		list_del(&d->d_list);
+		if (d->d_inode)
+			__iput(d->d_inode);
+		free(d->d_path);
+		free(d);
+	}
+	/* Inodes some file still held (a leak above us): freed all the same. */
+	list_for_each_safe(pos, n, &vfs->inodes) {
+		struct inode *inode = list_entry(pos, struct inode, i_hash);
+
+		inode->i_count = 1;
+		__iput(inode);
+	}
+	pthread_mutex_destroy(&vfs->lock);
+	free(vfs->root);
+	vfs->root = NULL;
+}
+
+/**
+ * inode_new - an inode of @kind named @path, with one reference, not yet hashed.
+ * Context: vfs->lock held for an overlay inode (next_ino).
+ * Return: the inode, or NULL when out of memory.
+ */
+struct inode *inode_new(struct vfs *vfs, enum fs_kind kind, const char *path)
+{
+	struct inode *inode = calloc(1, sizeof(*inode));
+
+	if (!inode)
+		return NULL;
+	inode->i_path = strdup(path);
+	if (!inode->i_path) {
+		free(inode);
+		return NULL;
+	}
+	inode->i_count = 1;
+	inode->i_vfs = vfs;
+	inode->i_kind = kind;
+	inode->i_nlink = 1;
+	inode->lower_fd = -1;
+	inode->i_data.host = inode;
+	inode->i_data.a_ops = kind == FS_SHMEM ? &shmem_aops : &overlay_aops;
+	inode->i_data.pgdat = vfs->pgdat;
+	pthread_mutex_init(&inode->i_data.lock, NULL);
+	INIT_LIST_HEAD(&inode->i_data.i_mmap);
+	INIT_LIST_HEAD(&inode->i_hash);
+	INIT_LIST_HEAD(&inode->i_dirty);
+	/* i_pages and upper.pages start zeroed, which is xa_init's empty array */
+	return inode;
+}
+
+/* Puts @inode in the identity table. Context: vfs->lock held. */
+void inode_hash(struct inode *inode)
+{
+	list_add(&inode->i_hash, &inode->i_vfs->inodes);
+}
+
+/**
+ * inode_find - the live overlay inode with identity (@dev, @ino) (iget5_locked's lookup),
+ * with a new reference. Context: vfs->lock held. Return: the inode, or NULL.
+ */
+struct inode *inode_find(struct vfs *vfs, dev_t dev, ino_t ino)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &vfs->inodes) {
+		struct inode *inode = list_entry(pos, struct inode, i_hash);
+
+		if (inode->i_kind == FS_OVERLAY && inode->i_dev == dev && inode->i_ino == ino) {
+			ihold(inode);
+			return inode;
+		}
+	}
+	return NULL;
+}
+
+/* Whether an inode of identity (@dev, @ino) is live. Context: vfs->lock held. */
+bool inode_find_exists(struct vfs *vfs, dev_t dev, ino_t ino)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &vfs->inodes) {
+		struct inode *inode = list_entry(pos, struct inode, i_hash);
+
+		if (inode->i_dev == dev && inode->i_ino == ino)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * inode_get_lower - the inode of the host's regular file at @host_path (stat()ed as @st),
+ * shared with every other name of it; opened read-only the first time.
+ * @path: its name inside the root, as maps prints it
+ * Context: vfs->lock held.
+ * Return: the inode with a reference, or ERR_PTR(-errno); -EAGAIN when the host file was
+ * replaced between the stat and the open.
+ */
+struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char *path,
+			      const struct stat *st)
+{
+	struct inode *inode = inode_find(vfs, st->st_dev, st->st_ino);
+	struct stat now;
+	int fd;
+
+	if (inode)
+		return inode;
+	/* Never for writing, whatever the open asks: the host's files are the lower layer. */
+	fd = open(host_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return ERR_PTR(-errno);
+	if (fstat(fd, &now) || now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
+		close(fd);
+		return ERR_PTR(-EAGAIN);
+	}
+	inode = inode_new(vfs, FS_OVERLAY, path);
+	if (inode)
+		inode->lower_path = strdup(host_path);
+	if (!inode || !inode->lower_path) {
+		if (inode)
+			__iput(inode);
+		close(fd);
+		return ERR_PTR(-ENOMEM);
+	}
+	inode->lower_fd = fd;
+	inode->i_mode = now.st_mode;
+	inode->i_uid = now.st_uid;
+	inode->i_gid = now.st_gid;
+	inode->i_nlink = (unsigned int)now.st_nlink;
+	inode->i_dev = now.st_dev;
+	inode->i_ino = now.st_ino;
+	inode->i_size = now.st_size;
+	inode->lower_size = now.st_size;
+	inode_hash(inode);
+	return inode;
+}
+
+/* The bytes of page @index from the upper copy, the host file below, or zeros. */
+static int lower_read_page(struct inode *inode, pgoff_t index, void *buf)
+{
+	loff_t pos = (loff_t)index << PAGE_SHIFT;
+	const void *copy = inode->upper.nr ? xa_load(&inode->upper.pages, index) : NULL;
+	size_t want, got = 0;
+
+	if (copy) {
+		memcpy(buf, copy, PAGE_SIZE);
+		return 0;
+	}
+	if (inode->lower_fd >= 0 && !inode->contents_unknown && pos < inode->lower_size) {
+		want = (size_t)MIN((loff_t)PAGE_SIZE, inode->lower_size - pos);
+		while (got < want) {
+			ssize_t n = pread(inode->lower_fd, (char *)buf + got, want - got,
+					  pos + (loff_t)got);
+
+			if (n < 0)
+				return -EIO;
+			if (!n)
+				break;	/* shrunk on the host: the rest reads as zeros */
+			got += (size_t)n;
+		}
+	}
+	memset((char *)buf + got, 0, PAGE_SIZE - got);
+	return 0;
+}
+
+/*
+ * Writeback of page @index. With write_files and a host file below, the bytes go to the host
+ * file, opened for writing only for this (the inode's own fd stays read-only). Otherwise the
+ * page is copied into the upper store, where reads find it from then on.
+ */
+static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf, size_t len)
+{
+	void *copy;
+	int err;
+
+	if (len > PAGE_SIZE)
+		return -EINVAL;
+	if (inode->i_vfs->write_files && inode->lower_path && !inode->contents_unknown) {
+		int fd = open(inode->lower_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		ssize_t n;
+
+		if (fd < 0)
+			return -EIO;
+		n = pwrite(fd, buf, len, (off_t)index << PAGE_SHIFT);
+		close(fd);
+		if (n != (ssize_t)len)
+			return -EIO;
+		inode->lower_size = MAX(inode->lower_size, ((loff_t)index << PAGE_SHIFT) + (loff_t)len);
+		return 0;
+	}
+	copy = inode->upper.nr ? xa_load(&inode->upper.pages, index) : NULL;
+	if (!copy) {
+		copy = malloc(PAGE_SIZE);
+		if (!copy)
+			return -ENOMEM;
+		err = xa_store(&inode->upper.pages, index, copy);
+		if (err) {
+			free(copy);
+			return err;
+		}
+		inode->upper.nr++;
+	}
+	memcpy(copy, buf, len);
+	memset((char *)copy + len, 0, PAGE_SIZE - len);
+	return 0;
+}
+
+static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf)
+{
+	(void)inode;
+	(void)index;
+	memset(buf, 0, PAGE_SIZE);
+	return 0;
+}
+
+/**
+ * shmem_inode_create - an inode of the shmem file system (shmem_file_setup): @name is what
+ * maps prints ("/dev/zero" for a shared anonymous mapping, "/memfd:NAME", "/SYSV%08x").
+ * Identity as the host shows it: device 0:1 (the internal shm_mnt's anonymous device), an
+ * inode number from the machine's counter, and no link: maps says " (deleted)" for all
+ * three, as it does on the host.
+ * @flags: reserved (VM_NORESERVE accounting is the caller's), must be 0 for now
+ * Context: any; takes vfs->lock.
+ * Return: the inode with one reference, or ERR_PTR(-ENOMEM / -EINVAL).
+ */
+struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
+				 unsigned long flags)
+{
+	struct inode *inode;
+
+	if (!name || size < 0 || flags)
+		return ERR_PTR(-EINVAL);
+	pthread_mutex_lock(&vfs->lock);
+	inode = inode_new(vfs, FS_SHMEM, name);
+	if (inode) {
+		inode->i_mode = S_IFREG | 0777;
+		inode->i_nlink = 0;
+		inode->i_dev = makedev(0, 1);
+		inode->i_ino = vfs->next_ino++;
+		inode->i_size = size;
+		inode_hash(inode);
+	}
+	pthread_mutex_unlock(&vfs->lock);
+	return inode ? inode : ERR_PTR(-ENOMEM);
+}
+
+/** ihold - one more reference to @inode. Context: any. */
+void ihold(struct inode *inode)
+{
+	__atomic_add_fetch(&inode->i_count, 1, __ATOMIC_RELAXED);
+}
+
+/* Frees the upper store's page copies. */
+static void upper_free(struct upper_store *upper)
+{
+	unsigned long index = 0;
+	void *copy;
+
+	if (!upper->nr)
+		return;
+	while ((copy = xa_find(&upper->pages, &index, ULONG_MAX))) {
+		xa_erase(&upper->pages, index);
+		free(copy);
+		index++;
+	}
+	xa_destroy(&upper->pages);
+	upper->nr = 0;
+}
+
+/**
+ * __iput - drop a reference; the last one frees the inode (iput_final + evict): its cache
+ * pages, upper copies and host fd. Context: vfs->lock held (the identity table).
+ */
+void __iput(struct inode *inode)
+{
+	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
+		return;
+	list_del_init(&inode->i_hash);
+	if (inode->i_data.nrpages && truncate_inode_pages_final)
+		truncate_inode_pages_final(&inode->i_data);
+	upper_free(&inode->upper);
+	if (inode->lower_fd >= 0)
+		close(inode->lower_fd);
+	pthread_mutex_destroy(&inode->i_data.lock);
+	free(inode->lower_path);
+	free(inode->i_path);
+	free(inode);
+}
+
+/** iput - drop a reference to @inode. Context: vfs->lock not held. */
+void iput(struct inode *inode)
+{
+	struct vfs *vfs;
+
+	if (!inode)
+		return;
+	vfs = inode->i_vfs;
+	/* Not the last: no table to change, no lock. */
+	if (__atomic_load_n(&inode->i_count, __ATOMIC_ACQUIRE) > 1) {
+		long c = __atomic_load_n(&inode->i_count, __ATOMIC_ACQUIRE);
+
+		while (c > 1)
+			if (__atomic_compare_exchange_n(&inode->i_count, &c, c - 1, false,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				return;
+	}
+	pthread_mutex_lock(&vfs->lock);
+	__iput(inode);
+	pthread_mutex_unlock(&vfs->lock);
+}

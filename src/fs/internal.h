@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What namei.c and inode.c share inside the fs layer (fs/internal.h's role): making inodes,
+ * finding them by identity, and the names the upper layer changed. Not for the layers above.
+ */
+#ifndef MMLAB_FS_INTERNAL_H
+#define MMLAB_FS_INTERNAL_H
+
+#include "fs/fs.h"
+
+#include <sys/stat.h>
+
+/* A name the upper layer changed: a file it created or renamed there, or a whiteout. */
+struct vfs_dentry {
+	struct list_head d_list;	/* vfs->dentries */
+	char *d_path;			/* Canonical path inside the root ("/a/b") */
+	struct inode *d_inode;		/* A reference; NULL: a whiteout (unlinked, renamed away) */
+};
+
+/* inode.c; all with vfs->lock held */
+struct inode *inode_new(struct vfs *vfs, enum fs_kind kind, const char *path);
+struct inode *inode_find(struct vfs *vfs, dev_t dev, ino_t ino);
+bool inode_find_exists(struct vfs *vfs, dev_t dev, ino_t ino);
+void inode_hash(struct inode *inode);
+struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char *path,
+			      const struct stat *st);
+void __iput(struct inode *inode);
+
+#endif /* MMLAB_FS_INTERNAL_H */
