@@ -50,6 +50,13 @@ int main(void)
 	shmdt(a);
 	shmctl(id, IPC_STAT, &ds);			/* EINVAL: gone */
 	shmdt(b);
+	shmctl(key_id, IPC_STAT, &ds);
+	ds.shm_perm.mode = 0604;
+	shmctl(key_id, IPC_SET, &ds);
+	shmctl(key_id, SHM_LOCK, NULL);
+	shmctl(key_id, IPC_STAT, &ds);
+	shmctl(key_id, SHM_UNLOCK, NULL);
+	shmctl(key_id, 99, &ds);			/* EINVAL */
 	shmctl(key_id, IPC_RMID, NULL);
 
 	fd = memfd_create("sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);
