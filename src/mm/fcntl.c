@@ -5,8 +5,8 @@
  * RLIMIT_NOFILE), F_DUPFD_QUERY, F_GETFD/F_SETFD (FD_CLOEXEC, a bit per fd), F_GETFL/F_SETFL
  * (O_APPEND, O_NONBLOCK, O_NOATIME change; O_LARGEFILE is always set on 64-bit), and the memfd
  * seals F_ADD_SEALS/F_GET_SEALS (memfd.c). An O_PATH fd answers only the fd-level commands.
- * Left out: locks (F_SETLK...), leases, notifications, owners and signals, pipe sizes,
- * F_SETFL's O_DIRECT (no direct I/O here: EINVAL) and O_ASYNC.
+ * Left out: locks (F_SETLK...), leases, notifications, owners and signals, pipe sizes, and
+ * O_ASYNC (no file here has ->fasync: the bit is ignored, as the kernel does for those).
  */
 #include "mm/memfd.h"
 #include "mm/task.h"
@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #ifndef F_DUPFD_QUERY
 #define F_DUPFD_QUERY 1027
@@ -91,8 +92,12 @@ static long setfl(struct mmlab_task *t, struct file *f, unsigned int arg)
 {
 	if (((arg ^ f->f_flags) & O_APPEND) && f->append)
 		return -EPERM;
-	/* O_NOATIME: the file's owner or CAP_FOWNER; mmlab's files belong to the opener */
-	if (arg & O_DIRECT)
+	/*
+	 * O_DIRECT needs FMODE_CAN_ODIRECT: the host's regular files have it; shmem (memfd),
+	 * devices and the rest do not. (O_NOATIME: the owner's, and mmlab's opener owns.)
+	 */
+	if ((arg & O_DIRECT) && !(f->f_inode && f->f_inode->i_kind == FS_OVERLAY &&
+				  S_ISREG(f->f_inode->i_mode)))
 		return -EINVAL;
 	(void)t;
 	f->f_flags = (arg & SETFL_MASK) | (f->f_flags & ~(unsigned int)SETFL_MASK);

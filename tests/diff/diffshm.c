@@ -674,6 +674,12 @@ static void case_memfd(struct mmlab_task *t, bool busy)
 		 mmlab_fcntl(t, (int)l, F_SETFL, O_NONBLOCK | O_APPEND));
 	same_long("F_GETFL after", hfcntl((int)h, F_GETFL, 0), mmlab_fcntl(t, (int)l, F_GETFL, 0));
 	same_err("F_SETFL back", hfcntl((int)h, F_SETFL, 0), mmlab_fcntl(t, (int)l, F_SETFL, 0));
+	same_err("F_SETFL O_DIRECT", hfcntl((int)h, F_SETFL, O_DIRECT),
+		 mmlab_fcntl(t, (int)l, F_SETFL, O_DIRECT));
+	same_err("F_SETFL O_NOATIME|O_ASYNC", hfcntl((int)h, F_SETFL, O_NOATIME | O_ASYNC),
+		 mmlab_fcntl(t, (int)l, F_SETFL, O_NOATIME | O_ASYNC));
+	same_long("F_GETFL then", hfcntl((int)h, F_GETFL, 0), mmlab_fcntl(t, (int)l, F_GETFL, 0));
+	same_err("F_SETFL 0", hfcntl((int)h, F_SETFL, 0), mmlab_fcntl(t, (int)l, F_SETFL, 0));
 	same_err("F_SETFD", hfcntl((int)h, F_SETFD, 0), mmlab_fcntl(t, (int)l, F_SETFD, 0));
 	same_long("F_GETFD after", hfcntl((int)h, F_GETFD, 0), mmlab_fcntl(t, (int)l, F_GETFD, 0));
 	h2 = hfcntl((int)h, F_DUPFD_CLOEXEC, 900);
@@ -689,6 +695,17 @@ static void case_memfd(struct mmlab_task *t, bool busy)
 	same_err("fcntl bad cmd", hfcntl((int)h, 9999, 0), mmlab_fcntl(t, (int)l, 9999, 0));
 	same_err("unknown seal", hfcntl((int)h, F_ADD_SEALS, 0x40),
 		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, 0x40));
+	hz = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	lz = mmlab_open(t, "/etc/hostname", O_RDONLY);
+	if (hz >= 0 && lz >= 0) {
+		same_err("F_SETFL O_DIRECT on a host file", hfcntl(hz, F_SETFL, O_DIRECT),
+			 mmlab_fcntl(t, lz, F_SETFL, O_DIRECT));
+		same_long("F_GETFL of it", hfcntl(hz, F_GETFL, 0), mmlab_fcntl(t, lz, F_GETFL, 0));
+	}
+	if (hz >= 0)
+		close(hz);
+	if (lz >= 0)
+		mmlab_close(t, lz);
 	hz = open("/dev/zero", O_RDONLY | O_CLOEXEC);
 	lz = mmlab_open(t, "/dev/zero", O_RDONLY);
 	same_err("F_GET_SEALS of /dev/zero", hfcntl(hz, F_GET_SEALS, 0),
