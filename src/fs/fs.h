@@ -200,6 +200,7 @@ void filemap_remove_page(struct address_space *mapping, struct page *page);
 /* Drops the cache's pages wholly inside [lstart, lend] and zeroes the partial ones' tails. */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages_final(struct address_space *mapping);
+int mapping_validate(struct address_space *mapping);	/* 0 or -EINVAL (tests, debug) */
 /* Reads ahead [index, index + nr) that is not cached (page_cache_ra_unbounded). */
 void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
 			     unsigned long lookahead);
@@ -212,6 +213,7 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
 			 pgoff_t index, unsigned long nr);
 
 /* page-writeback.c: dirty pages and their writeback */
+void vfs_writeback_init(struct vfs *vfs);	/* dirty list, clock, vm.dirty_* defaults */
 bool set_page_dirty(struct page *page);	/* true when it was clean */
 int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end, bool wait);
 int filemap_fdatawait_keep_errors(struct address_space *mapping);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * What namei.c and inode.c share inside the fs layer (fs/internal.h's role): making inodes,
- * finding them by identity, and the names the upper layer changed. Not for the layers above.
+ * finding them by identity, and the names the upper layer changed; and what the page cache's
+ * three files (filemap.c, readahead.c, page-writeback.c) share (mm/internal.h's role for
+ * them). Not for the layers above.
  */
 #ifndef MMLAB_FS_INTERNAL_H
 #define MMLAB_FS_INTERNAL_H
@@ -25,5 +27,19 @@ void inode_hash(struct inode *inode);
 struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char *path,
 			      const struct stat *st);
 void __iput(struct inode *inode);
+
+/* page-writeback.c: a dirty page leaves the cache (truncation); mapping->lock held. */
+void __page_cancel_dirty(struct address_space *mapping, struct page *page);
+/* ... and afterwards, mapping->lock dropped: the inode joins or leaves vfs->dirty_inodes as
+ * its nr_dirty now says. */
+void inode_sync_dirty_list(struct inode *inode);
+/* Whether @mapping's dirty pages are counted (writeback can clean them): not shmem's. */
+static inline bool mapping_can_writeback(const struct address_space *mapping)
+{
+	return mapping->a_ops && mapping->a_ops->write_page;
+}
+
+/* filemap.c: whether @index is cached (readahead's history probes). */
+bool filemap_page_cached(struct address_space *mapping, pgoff_t index);
 
 #endif /* MMLAB_FS_INTERNAL_H */

@@ -11,7 +11,7 @@
 #include "kernel.h"
 
 struct xarray {
-	void *head;			/* Root node, or the single entry at index 0 */
+	void *head;			/* Root node (struct xa_node, xarray.c); NULL: empty */
 	unsigned int shift;		/* Bits below the root's slots; 0 with a leaf root */
 	unsigned long count;		/* Entries present */
 };
@@ -25,5 +25,9 @@ void *xa_erase(struct xarray *xa, unsigned long index);
 void *xa_find(const struct xarray *xa, unsigned long *index, unsigned long max);
 /* Frees the nodes (not the entries). */
 void xa_destroy(struct xarray *xa);
+/* Checks the tree's shape and counts: 0 or -EINVAL. */
+int xa_validate(const struct xarray *xa);
+/* Fault injection for tests: this thread's @nth node allocation from now fails (0: none). */
+void xa_fail_alloc_after(unsigned long nth);
 
 #endif /* MMLAB_LIB_XARRAY_H */

@@ -5,8 +5,9 @@
  * of the /proc files procfs.c builds. Only figures the machine really keeps are printed, under
  * the kernel's names, in the kernel's order and format: vmstat's node counters are counted by a
  * sweep of the frame descriptors when asked (the kernel keeps them per node as pages change
- * state); meminfo has no MemAvailable, Cached, Buffers or slab lines because nothing here
- * models them (its commit lines come from util.c). status ends with CoreDumping and
+ * state), except the page cache's (file, dirty, writeback pages, pages ever dirtied and
+ * written), which the file layer keeps in pgdat->vm_stat as the kernel does; meminfo has no
+ * MemAvailable, Buffers or slab lines because nothing here models them (its commit lines come from util.c). status ends with CoreDumping and
  * THP_enabled, the lines after the memory ones.
  * Left out of status: the other non-memory lines, VmPin (always 0: no pinning).
  */
@@ -118,7 +119,12 @@ int show_vmstat(struct machine *m, FILE *out)
 	fprintf(out, "nr_free_pages %lu\n", ns.free);
 	fprintf(out, "nr_anon_pages %lu\n", ns.anon_mapped);
 	fprintf(out, "nr_mapped %lu\n", ns.file_mapped);
+	fprintf(out, "nr_file_pages %lu\n", node_page_state(&m->pgdat, NR_FILE_PAGES));
+	fprintf(out, "nr_dirty %lu\n", node_page_state(&m->pgdat, NR_FILE_DIRTY));
+	fprintf(out, "nr_writeback %lu\n", node_page_state(&m->pgdat, NR_WRITEBACK));
 	fprintf(out, "nr_shmem %lu\n", ns.shmem);
+	fprintf(out, "nr_dirtied %lu\n", node_page_state(&m->pgdat, NR_DIRTIED));
+	fprintf(out, "nr_written %lu\n", node_page_state(&m->pgdat, NR_WRITTEN));
 	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);
 	for (size_t i = 0; i < ARRAY_SIZE(vmstat_events); i++)
 		fprintf(out, "%s %lu\n", vmstat_text[vmstat_events[i]],
@@ -143,9 +149,13 @@ int show_meminfo(struct machine *m, FILE *out)
 	count_node_stats(m, &ns);
 	show_val_kb(out, "MemTotal:", ns.total);
 	show_val_kb(out, "MemFree:", ns.free);
+	/* Every page-cache page (shmem's too): no buffer cache, no swap cache to subtract. */
+	show_val_kb(out, "Cached:", node_page_state(&m->pgdat, NR_FILE_PAGES));
 	/* No swap device: all of the configured swap is free. */
 	show_val_kb(out, "SwapTotal:", m->commit.total_swap_pages);
 	show_val_kb(out, "SwapFree:", m->commit.total_swap_pages);
+	show_val_kb(out, "Dirty:", node_page_state(&m->pgdat, NR_FILE_DIRTY));
+	show_val_kb(out, "Writeback:", node_page_state(&m->pgdat, NR_WRITEBACK));
 	show_val_kb(out, "AnonPages:", ns.anon_mapped);
 	show_val_kb(out, "Mapped:", ns.file_mapped);
 	show_val_kb(out, "Shmem:", ns.shmem);

@@ -48,6 +48,7 @@ struct pglist_data {
 	unsigned long nr_pgtable_pages; /* Frames holding page tables (NR_PAGETABLE); atomic */
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters; atomic */
+	long vm_stat[NR_VM_NODE_STAT_ITEMS];	/* Node state counters, pages; atomic */
 };
 
 static inline unsigned long page_to_pfn(const struct pglist_data *pgdat, const struct page *page)
@@ -80,6 +81,20 @@ static inline void count_vm_events(struct pglist_data *pgdat, enum vm_event_item
 static inline void count_vm_event(struct pglist_data *pgdat, enum vm_event_item item)
 {
 	count_vm_events(pgdat, item, 1);
+}
+
+static inline void mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item item,
+				       long delta)
+{
+	__atomic_add_fetch(&pgdat->vm_stat[item], delta, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long node_page_state(const struct pglist_data *pgdat,
+					    enum node_stat_item item)
+{
+	long v = __atomic_load_n(&pgdat->vm_stat[item], __ATOMIC_RELAXED);
+
+	return v < 0 ? 0 : (unsigned long)v;
 }
 
 /* page_alloc.c */

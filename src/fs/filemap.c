@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The page cache (mm/filemap.c and the truncation half of mm/truncate.c): an inode's pages
+ * indexed by file page offset in its address_space's xarray, each a frame from the buddy
+ * allocator with mapping/index set and PG_uptodate. The cache holds one reference per page;
+ * every page a lookup returns carries one more, the caller's.
+ *
+ * Locking: mapping->lock guards i_pages, nrpages and the page-cache flags of the pages in it
+ * (PG_dirty, PG_writeback, PG_readahead change only under it). It is never held across
+ * a_ops->read_page: a miss allocates a private frame, reads into it unlocked, then takes the
+ * lock and inserts it, or, when another thread inserted the same index meanwhile, frees its
+ * copy and returns the other (Linux inserts a locked folio first and reads into it; without
+ * page locks, reading before inserting is what keeps a half-read page out of sight).
+ *
+ * Left out: large folios, page locks, shadow entries (workingset), the LRU lists (the mm
+ * layer's reclaim), and mapped pages on truncation: the caller unmaps first
+ * (unmap_mapping_range); a removed page stays allocated while references remain.
+ */
+#include "fs/internal.h"
+
+#include <limits.h>
+#include <string.h>
+
+static struct pglist_data *mapping_pgdat(const struct address_space *mapping)
+{
+	return mapping->pgdat;
+}
+
+static bool mapping_is_shmem(const struct address_space *mapping)
+{
+	return mapping->host && mapping->host->i_kind == FS_SHMEM;
+}
+
+bool filemap_page_cached(struct address_space *mapping, pgoff_t index)
+{
+	bool cached;
+
+	pthread_mutex_lock(&mapping->lock);
+	cached = xa_load(&mapping->i_pages, index) != NULL;
+	pthread_mutex_unlock(&mapping->lock);
+	return cached;
+}
+
+/**
+ * filemap_find_page - the cached page at @index, with a reference for the caller; no I/O.
+ * Context: takes mapping->lock.
+ * Return: the page, or NULL when @index is not cached.
+ */
+struct page *filemap_find_page(struct address_space *mapping, pgoff_t index)
+{
+	struct page *page;
+
+	pthread_mutex_lock(&mapping->lock);
+	page = xa_load(&mapping->i_pages, index);
+	if (page)
+		get_page(page);
+	pthread_mutex_unlock(&mapping->lock);
+	return page;
+}
+
+/*
+ * A new frame with page @index's contents: read through a_ops (*@did_read set), zero-filled
+ * when the mapping has no reader (shmem) or @noread says the caller overwrites it.
+ * Return: the page (one reference), or ERR_PTR(-ENOMEM / the reader's -errno).
+ */
+static struct page *filemap_fill_page(struct address_space *mapping, pgoff_t index, bool noread,
+				      bool *did_read)
+{
+	struct pglist_data *pgdat = mapping_pgdat(mapping);
+	struct page *page = alloc_pages(pgdat, 0);
+	void *addr;
+	int err;
+
+	*did_read = false;
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	addr = page_address(pgdat, page);
+	if (noread || !mapping->a_ops || !mapping->a_ops->read_page) {
+		memset(addr, 0, PAGE_SIZE);
+		return page;
+	}
+	err = mapping->a_ops->read_page(mapping->host, index, addr);
+	if (err) {
+		put_page(pgdat, page);
+		return ERR_PTR(err < 0 ? err : -EIO);
+	}
+	*did_read = true;
+	return page;
+}
+
+/*
+ * Puts the filled @page at @index unless another page got there first.
+ * Return: the page now cached there with the caller's reference (@page, or the one that won
+ * the race, @page then freed), or ERR_PTR(-ENOMEM) when the index could not grow.
+ * Context: takes mapping->lock.
+ */
+static struct page *filemap_add_page(struct address_space *mapping, struct page *page,
+				     pgoff_t index, bool mark_readahead)
+{
+	struct pglist_data *pgdat = mapping_pgdat(mapping);
+	struct page *cached;
+
+	pthread_mutex_lock(&mapping->lock);
+	cached = xa_load(&mapping->i_pages, index);
+	if (cached) {
+		get_page(cached);
+		pthread_mutex_unlock(&mapping->lock);
+		put_page(pgdat, page);
+		return cached;
+	}
+	page->mapping = mapping;
+	page->index = index;
+	SetPageUptodate(page);
+	if (mark_readahead)
+		SetPageReadahead(page);
+	if (mapping_is_shmem(mapping))
+		SetPageSwapBacked(page);
+	if (xa_store(&mapping->i_pages, index, page)) {
+		pthread_mutex_unlock(&mapping->lock);
+		page->mapping = NULL;
+		page->flags = 0;
+		put_page(pgdat, page);
+		return ERR_PTR(-ENOMEM);
+	}
+	mapping->nrpages++;
+	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
+	get_page(page);	/* the caller's; the allocation's reference is the cache's */
+	pthread_mutex_unlock(&mapping->lock);
+	return page;
+}
+
+/**
+ * filemap_get_page - the cache page at @index with a reference, up to date.
+ * @mapping: the file's page cache
+ * @index: file offset in pages
+ * @fgp: FGP_CREAT to fill a miss; FGP_NOREAD to fill it with zeros instead of reading (the
+ *	caller overwrites the whole page)
+ * @major: set when the page was read from the layer below (a major fault's I/O); may be NULL
+ *
+ * Context: takes mapping->lock, never across a_ops->read_page.
+ * Return: the page, NULL on a miss without FGP_CREAT, or ERR_PTR(-ENOMEM / -EIO / the
+ * reader's -errno); nothing is cached on failure.
+ */
+struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsigned int fgp,
+			      bool *major)
+{
+	struct page *page;
+	bool did_read;
+
+	if (major)
+		*major = false;
+	page = filemap_find_page(mapping, index);
+	if (page || !(fgp & FGP_CREAT))
+		return page;
+	page = filemap_fill_page(mapping, index, fgp & FGP_NOREAD, &did_read);
+	if (IS_ERR(page))
+		return page;
+	page = filemap_add_page(mapping, page, index, false);
+	/* shmem's reader only zero-fills (or, later, swaps in): not a major fault here. */
+	if (major && !IS_ERR(page))
+		*major = did_read && !mapping_is_shmem(mapping);
+	return page;
+}
+
+/* Takes @page out of the index and drops the cache's reference. Context: mapping->lock. */
+static void __filemap_remove_page(struct address_space *mapping, struct page *page)
+{
+	VM_BUG_ON(page->mapping != mapping);
+	xa_erase(&mapping->i_pages, page->index);
+	mapping->nrpages--;
+	mod_node_page_state(mapping_pgdat(mapping), NR_FILE_PAGES, -1);
+	if (PageDirty(page))
+		__page_cancel_dirty(mapping, page);
+	ClearPageReadahead(page);
+	__atomic_store_n(&page->mapping, NULL, __ATOMIC_RELAXED); /* set_page_dirty reads it */
+	put_page(mapping_pgdat(mapping), page);
+}
+
+/**
+ * filemap_remove_page - take @page out of @mapping's cache (it is not mapped: the caller saw
+ * to it). A dirty page's contents are dropped. The caller's own reference stays its own.
+ * Context: takes mapping->lock.
+ */
+void filemap_remove_page(struct address_space *mapping, struct page *page)
+{
+	pthread_mutex_lock(&mapping->lock);
+	if (page->mapping == mapping && xa_load(&mapping->i_pages, page->index) == page)
+		__filemap_remove_page(mapping, page);
+	pthread_mutex_unlock(&mapping->lock);
+	if (mapping->host)	/* a dropped dirty page may have been its last */
+		inode_sync_dirty_list(mapping->host);
+}
+
+/* Zeroes bytes [from, to) of the cached page at @index, if it is cached. */
+static void truncate_partial_page(struct address_space *mapping, pgoff_t index, size_t from,
+				  size_t to)
+{
+	struct page *page;
+
+	if (from >= to)
+		return;
+	pthread_mutex_lock(&mapping->lock);
+	page = xa_load(&mapping->i_pages, index);
+	if (page)
+		memset((char *)page_address(mapping_pgdat(mapping), page) + from, 0, to - from);
+	pthread_mutex_unlock(&mapping->lock);
+}
+
+/* truncate_inode_pages_range without fixing the dirty list: true when it removed pages. */
+static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
+					 loff_t lend)
+{
+	bool to_end = lend == LLONG_MAX;
+	pgoff_t sidx, eidx, first, last, index;
+	size_t soff, eoff;
+	struct page *page;
+
+	if (lstart < 0 || lend < lstart)
+		return false;
+	sidx = (unsigned long long)lstart >> PAGE_SHIFT;
+	eidx = to_end ? ULONG_MAX : (unsigned long long)lend >> PAGE_SHIFT;
+	soff = lstart & (PAGE_SIZE - 1);			/* range starts inside sidx */
+	eoff = to_end ? 0 : ((unsigned long long)lend + 1) & (PAGE_SIZE - 1); /* ends in eidx */
+
+	if (soff)
+		truncate_partial_page(mapping, sidx, soff, sidx == eidx && eoff ? eoff : PAGE_SIZE);
+	if (eoff && !(sidx == eidx && soff))
+		truncate_partial_page(mapping, eidx, 0, eoff);
+
+	first = sidx + (soff != 0);
+	if (eoff && eidx == 0)
+		return false;			/* no whole page in the range */
+	last = eoff ? eidx - 1 : eidx;
+	if (first > last)
+		return false;
+	pthread_mutex_lock(&mapping->lock);
+	index = first;
+	while ((page = xa_find(&mapping->i_pages, &index, last))) {
+		__filemap_remove_page(mapping, page);
+		if (index == last)
+			break;
+		index++;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	return true;
+}
+
+/**
+ * truncate_inode_pages_range - drop the cached pages wholly inside [@lstart, @lend] (bytes,
+ * inclusive; @lend = LLONG_MAX for "to the end") and zero the parts of the partial pages at
+ * either edge that fall inside the range, as a truncation or hole punch leaves them.
+ *
+ *   lstart                                      lend
+ *     v                                          v
+ *   | page a  |  page b  |  page c  |  page d  | page e |
+ *     ^zeroed^  dropped    dropped    dropped   ^zeroed^
+ *
+ * Pages still mapped are the mm layer's: it unmaps them first; a page another holder still
+ * references stays allocated, out of the cache, until its last put.
+ * Context: takes mapping->lock, then vfs->lock (not held by the caller).
+ */
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	/* Dropped dirty pages may have been the inode's last. */
+	if (__truncate_inode_pages_range(mapping, lstart, lend) && mapping->host)
+		inode_sync_dirty_list(mapping->host);
+}
+
+/**
+ * truncate_inode_pages_final - empty @mapping for good (the inode is being evicted): every
+ * page dropped, dirty ones with their contents, the inode off the flusher's list, and the
+ * index's nodes freed.
+ * Context: vfs->lock held by the caller (__iput), or no other user of the vfs; takes
+ * mapping->lock; nothing else may use the mapping any more.
+ */
+void truncate_inode_pages_final(struct address_space *mapping)
+{
+	__truncate_inode_pages_range(mapping, 0, LLONG_MAX);
+	if (mapping->host)
+		list_del_init(&mapping->host->i_dirty);
+	pthread_mutex_lock(&mapping->lock);
+	VM_BUG_ON(mapping->nrpages != 0);
+	xa_destroy(&mapping->i_pages);
+	pthread_mutex_unlock(&mapping->lock);
+}
+
+/**
+ * mapping_validate - check @mapping's invariants: the index is a sound xarray holding
+ * nrpages pages, each with mapping/index pointing back, up to date, referenced; with a
+ * writeback-capable mapping, the host's nr_dirty equals its PG_dirty pages. PG_writeback is
+ * not checked: a writer holds it with the lock dropped.
+ * Context: takes mapping->lock.
+ * Return: 0, or -EINVAL at the first broken invariant.
+ */
+int mapping_validate(struct address_space *mapping)
+{
+	unsigned long index = 0, pages = 0, dirty = 0;
+	struct page *page;
+	int err = 0;
+
+	pthread_mutex_lock(&mapping->lock);
+	if (xa_validate(&mapping->i_pages) || mapping->i_pages.count != mapping->nrpages)
+		err = -EINVAL;
+	while (!err && (page = xa_find(&mapping->i_pages, &index, ULONG_MAX))) {
+		if (page->mapping != mapping || page->index != index || !PageUptodate(page) ||
+		    page_ref_count(page) < 1)
+			err = -EINVAL;
+		pages++;
+		dirty += PageDirty(page);
+		if (index++ == ULONG_MAX)
+			break;
+	}
+	if (!err && pages != mapping->nrpages)
+		err = -EINVAL;
+	if (!err && mapping_can_writeback(mapping) && mapping->host &&
+	    mapping->host->nr_dirty != dirty)
+		err = -EINVAL;
+	pthread_mutex_unlock(&mapping->lock);
+	return err;
+}
+
+/**
+ * page_cache_ra_unbounded - read [@index, @index + @nr) into the cache where it is not
+ * cached yet, with the async marker (PG_readahead) on the page @lookahead pages before the
+ * end (none when @lookahead is 0 or beyond the range). No clipping to i_size: readahead.c's
+ * callers clip. Stops at the first allocation failure; a page the reader fails on is left
+ * out (a later access reads it again and sees the error).
+ * Context: takes mapping->lock per page, never across a_ops->read_page.
+ */
+void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
+			     unsigned long lookahead)
+{
+	unsigned long mark = nr - lookahead;	/* wraps past nr when lookahead > nr: no mark */
+
+	for (unsigned long i = 0; i < nr; i++) {
+		struct page *page;
+		bool did_read;
+
+		if (filemap_page_cached(mapping, index + i))
+			continue;
+		page = filemap_fill_page(mapping, index + i, false, &did_read);
+		if (PTR_ERR(page) == -ENOMEM)
+			break;
+		if (IS_ERR(page))
+			continue;
+		page = filemap_add_page(mapping, page, index + i, i == mark);
+		if (IS_ERR(page))
+			break;
+		put_page(mapping_pgdat(mapping), page);	/* the cache keeps its own */
+	}
+}

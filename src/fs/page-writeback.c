@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Dirty page-cache pages and their writeback (mm/page-writeback.c, with the flusher of
+ * fs/fs-writeback.c reduced to one function): set_page_dirty accounts a page dirty in its
+ * inode (nr_dirty, the vfs's list of dirty inodes, oldest first, with the flusher time it
+ * became dirty) and machine-wide (NR_FILE_DIRTY, NR_DIRTIED); filemap_write_range hands each
+ * dirty page of a range to a_ops->write_page, clipped at i_size so the tail of the last page
+ * never reaches the file; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
+ * longer than dirty_expire_centisecs are written, then the oldest ones until the dirty pages
+ * are back under dirty_background_ratio of the dirtyable memory.
+ *
+ * Pages whose mapping cannot be written back (shmem: no write_page) get PG_dirty but are not
+ * counted, as Linux's noop_dirty_folio does for tmpfs. Writeback is synchronous: PG_writeback
+ * is set only while write_page runs, with mapping->lock dropped, the page held by a reference.
+ * Locking: page flags and nr_dirty change under mapping->lock; vfs->dirty_inodes under
+ * vfs->lock. The order is vfs->lock, then mapping->lock (vfs_unsaved walks the inodes):
+ * set_page_dirty and writeback fix the list after dropping mapping->lock. wb_flusher_tick expects no inode of
+ * the vfs to be evicted while it runs (the machine calls it between operations).
+ * Left out: balance_dirty_pages's throttling of writers at dirty_ratio (nothing here waits on
+ * I/O), per-bdi and per-memcg writeback, the writeback of inode metadata.
+ */
+#include "fs/internal.h"
+
+#include <limits.h>
+
+/* Linux's defaults for vm.dirty_* (percent of dirtyable memory, centiseconds). */
+#define DIRTY_RATIO_DEFAULT 20
+#define DIRTY_BACKGROUND_RATIO_DEFAULT 10
+#define DIRTY_EXPIRE_CENTISECS_DEFAULT 3000
+#define DIRTY_WRITEBACK_CENTISECS_DEFAULT 500
+
+/**
+ * vfs_writeback_init - the writeback half of a new vfs: an empty dirty list, clock 0 and
+ * Linux's default vm.dirty_* settings. vfs_init calls it.
+ */
+void vfs_writeback_init(struct vfs *vfs)
+{
+	INIT_LIST_HEAD(&vfs->dirty_inodes);
+	vfs->clock = 0;
+	vfs->dirty_ratio = DIRTY_RATIO_DEFAULT;
+	vfs->dirty_background_ratio = DIRTY_BACKGROUND_RATIO_DEFAULT;
+	vfs->dirty_expire_centisecs = DIRTY_EXPIRE_CENTISECS_DEFAULT;
+	vfs->dirty_writeback_centisecs = DIRTY_WRITEBACK_CENTISECS_DEFAULT;
+}
+
+/* page->mapping as one read: truncation clears it under mapping->lock, which we lack yet. */
+static struct address_space *page_file_mapping(const struct page *page)
+{
+	void *mapping = __atomic_load_n(&page->mapping, __ATOMIC_RELAXED);
+
+	return (uintptr_t)mapping & 1 ? NULL : mapping;	/* anon: low bit set */
+}
+
+/*
+ * After an inode's nr_dirty changed under mapping->lock (dropped since): put it on the
+ * flusher's list (at the tail, stamped with the flusher clock) if it has dirty pages and is
+ * not there, take it off if it has none. Re-reading nr_dirty under vfs->lock settles races
+ * between a dirtier and a cleaner whichever comes second.
+ * Context: takes vfs->lock; mapping->lock not held.
+ */
+void inode_sync_dirty_list(struct inode *inode)
+{
+	struct vfs *vfs = inode->i_vfs;
+	unsigned long nr;
+
+	if (!vfs)
+		return;
+	pthread_mutex_lock(&vfs->lock);
+	nr = __atomic_load_n(&inode->nr_dirty, __ATOMIC_RELAXED);
+	if (nr && list_empty(&inode->i_dirty)) {
+		inode->dirtied_when = vfs->clock;
+		list_add_tail(&inode->i_dirty, &vfs->dirty_inodes);
+	} else if (!nr && !list_empty(&inode->i_dirty)) {
+		list_del_init(&inode->i_dirty);
+	}
+	pthread_mutex_unlock(&vfs->lock);
+}
+
+/*
+ * Clears PG_dirty and its accounting. The inode may stay on the dirty list with no dirty page
+ * until the caller, once mapping->lock is dropped, calls inode_sync_dirty_list (or the flusher
+ * finds it clean). Context: mapping->lock.
+ */
+void __page_cancel_dirty(struct address_space *mapping, struct page *page)
+{
+	if (!PageDirty(page))
+		return;
+	ClearPageDirty(page);
+	if (!mapping_can_writeback(mapping))
+		return;
+	VM_BUG_ON(mapping->host->nr_dirty == 0);
+	__atomic_sub_fetch(&mapping->host->nr_dirty, 1, __ATOMIC_RELAXED);
+	mod_node_page_state(mapping->pgdat, NR_FILE_DIRTY, -1);
+}
+
+/**
+ * set_page_dirty - mark @page's contents newer than its file's (a write(), a write fault on a
+ * shared mapping, or an anonymous page's PG_dirty).
+ * Context: takes mapping->lock, then vfs->lock, for page-cache pages.
+ * Return: true when the page was clean.
+ */
+bool set_page_dirty(struct page *page)
+{
+	struct address_space *mapping = page_file_mapping(page);
+
+	if (!mapping) {
+		bool was_clean = !PageDirty(page);
+
+		SetPageDirty(page);
+		return was_clean;
+	}
+	pthread_mutex_lock(&mapping->lock);
+	/* Truncated meanwhile, or already dirty: nothing to account. */
+	if (page->mapping != mapping || PageDirty(page)) {
+		bool was_clean = !PageDirty(page);
+
+		SetPageDirty(page);
+		pthread_mutex_unlock(&mapping->lock);
+		return was_clean;
+	}
+	SetPageDirty(page);
+	if (!mapping_can_writeback(mapping)) {
+		pthread_mutex_unlock(&mapping->lock);
+		return true;
+	}
+	__atomic_add_fetch(&mapping->host->nr_dirty, 1, __ATOMIC_RELAXED);
+	mod_node_page_state(mapping->pgdat, NR_FILE_DIRTY, 1);
+	mod_node_page_state(mapping->pgdat, NR_DIRTIED, 1);
+	pthread_mutex_unlock(&mapping->lock);
+	inode_sync_dirty_list(mapping->host);
+	return true;
+}
+
+/* The bytes of page @index inside the file: all, the head of the last page, or none. */
+static size_t page_valid_bytes(const struct inode *inode, pgoff_t index)
+{
+	loff_t isize = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED);
+	unsigned long long start = (unsigned long long)index << PAGE_SHIFT;
+
+	if (isize <= 0 || start >= (unsigned long long)isize)
+		return 0;
+	return min((unsigned long long)isize - start, (unsigned long long)PAGE_SIZE);
+}
+
+/*
+ * Writes one dirty page, which the caller took a reference on and found dirty under
+ * mapping->lock (held on entry, dropped across write_page, held again on return).
+ * Return: 0 or write_page's -errno (the page is clean either way, as after a failed
+ * writepage in Linux; the error is kept in wb_err for fsync).
+ */
+static int write_one_page(struct address_space *mapping, struct page *page)
+{
+	struct pglist_data *pgdat = mapping->pgdat;
+	size_t len = page_valid_bytes(mapping->host, page->index);
+	int err = 0;
+
+	__page_cancel_dirty(mapping, page);
+	if (!len)		/* wholly past EOF: nothing of it belongs to the file */
+		return 0;
+	SetPageWriteback(page);
+	mod_node_page_state(pgdat, NR_WRITEBACK, 1);
+	pthread_mutex_unlock(&mapping->lock);
+	err = mapping->a_ops->write_page(mapping->host, page->index, page_address(pgdat, page),
+					 len);
+	pthread_mutex_lock(&mapping->lock);
+	ClearPageWriteback(page);
+	mod_node_page_state(pgdat, NR_WRITEBACK, -1);
+	if (err) {
+		mapping->wb_err = err < 0 ? err : -EIO;
+		return mapping->wb_err;
+	}
+	mod_node_page_state(pgdat, NR_WRITTEN, 1);
+	return 0;
+}
+
+/**
+ * filemap_write_range - write back the dirty pages of bytes [@start, @end] (inclusive; @end =
+ * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do.
+ * @wait: whether the caller waits for the I/O (it always completes before return here)
+ * Context: takes mapping->lock, never across write_page.
+ * Return: 0, -EINVAL for a bad range, or the first write_page error (later pages are still
+ * written).
+ */
+int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end, bool wait)
+{
+	pgoff_t index, last;
+	struct page *page;
+	int ret = 0;
+
+	(void)wait;
+	if (start < 0 || end < start)
+		return -EINVAL;
+	if (!mapping_can_writeback(mapping))
+		return 0;
+	index = (unsigned long long)start >> PAGE_SHIFT;
+	last = (unsigned long long)end >> PAGE_SHIFT;
+	pthread_mutex_lock(&mapping->lock);
+	while (mapping->host->nr_dirty && (page = xa_find(&mapping->i_pages, &index, last))) {
+		if (PageDirty(page)) {
+			int err;
+
+			get_page(page);
+			err = write_one_page(mapping, page);
+			if (err && !ret)
+				ret = err;
+			/* The reference keeps the frame; truncation may have taken it out of
+			 * the cache meanwhile, which changes nothing here. */
+			put_page(mapping->pgdat, page);
+		}
+		if (index == last)
+			break;
+		index++;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	inode_sync_dirty_list(mapping->host);
+	return ret;
+}
+
+/**
+ * filemap_fdatawait_keep_errors - wait for writeback (none is ever in flight once
+ * filemap_write_range returned) and report the mapping's last writeback error, leaving it
+ * set: fsync clears it when it has reported it.
+ * Return: 0 or the -errno of the last failed writeback.
+ */
+int filemap_fdatawait_keep_errors(struct address_space *mapping)
+{
+	int err;
+
+	pthread_mutex_lock(&mapping->lock);
+	err = mapping->wb_err;
+	pthread_mutex_unlock(&mapping->lock);
+	return err;
+}
+
+/*
+ * The oldest dirty inode, if it has been dirty @older_than centisecs or @any; else NULL.
+ * Context: vfs->lock.
+ */
+static struct inode *oldest_dirty_inode(struct vfs *vfs, unsigned long older_than, bool any)
+{
+	struct inode *inode;
+
+	if (list_empty(&vfs->dirty_inodes))
+		return NULL;
+	inode = list_first_entry(&vfs->dirty_inodes, struct inode, i_dirty);
+	if (!any && vfs->clock - inode->dirtied_when < older_than)
+		return NULL;
+	return inode;
+}
+
+/*
+ * Writes back the oldest dirty inode that qualifies; false when none does. An inode whose
+ * pages stay dirty (a write error) goes to the list's tail so the next one gets its turn.
+ */
+static bool flush_oldest(struct vfs *vfs, bool any)
+{
+	struct inode *inode;
+
+	pthread_mutex_lock(&vfs->lock);
+	inode = oldest_dirty_inode(vfs, vfs->dirty_expire_centisecs, any);
+	if (inode) {	/* requeued first: writing may take it off the list */
+		list_del_init(&inode->i_dirty);
+		list_add_tail(&inode->i_dirty, &vfs->dirty_inodes);
+	}
+	pthread_mutex_unlock(&vfs->lock);
+	if (!inode)
+		return false;
+	(void)filemap_write_range(inode_mapping(inode), 0, LLONG_MAX, false);
+	return true;
+}
+
+/* Dirty pages above which the background flush starts (wb_over_bg_thresh's global half). */
+static unsigned long background_thresh(struct vfs *vfs)
+{
+	struct pglist_data *pgdat = vfs->pgdat;
+	unsigned long dirtyable;
+
+	/* global_dirtyable_memory: free pages plus the file pages that could be reclaimed. */
+	pthread_mutex_lock(&pgdat->zone.lock);
+	dirtyable = pgdat->zone.nr_free_pages;
+	pthread_mutex_unlock(&pgdat->zone.lock);
+	dirtyable += node_page_state(pgdat, NR_FILE_PAGES);
+	return dirtyable * vfs->dirty_background_ratio / 100;
+}
+
+/**
+ * wb_flusher_tick - @centisecs pass, then the flusher wakes once: it writes back every inode
+ * that has been dirty for dirty_expire_centisecs or longer, then, while the machine's dirty
+ * pages exceed dirty_background_ratio percent of the dirtyable memory, the oldest dirty
+ * inodes whatever their age.
+ * Context: takes vfs->lock and each written inode's mapping->lock; no inode may be evicted
+ * concurrently.
+ */
+void wb_flusher_tick(struct vfs *vfs, unsigned long centisecs)
+{
+	unsigned long budget = 0, n;
+
+	pthread_mutex_lock(&vfs->lock);
+	vfs->clock += centisecs;
+	for (struct list_head *pos = vfs->dirty_inodes.next; pos != &vfs->dirty_inodes;
+	     pos = pos->next)
+		budget++;
+	pthread_mutex_unlock(&vfs->lock);
+	/* Each pass visits an inode at most once: one redirtied meanwhile went to the tail. */
+	for (n = budget; n && flush_oldest(vfs, false); n--)
+		;
+	if (!vfs->pgdat)
+		return;
+	for (n = budget; n && node_page_state(vfs->pgdat, NR_FILE_DIRTY) > background_thresh(vfs);
+	     n--)
+		if (!flush_oldest(vfs, true))
+			break;
+}
+
+/**
+ * vfs_unsaved - what lives only in mmlab's memory: pages dirty in an overlay inode's cache or
+ * written back into its upper layer (unless --write-files took them to the host), counted
+ * once each, and the files they belong to. shmem is memory by nature and is not counted.
+ * Context: takes vfs->lock and each inode's mapping->lock.
+ */
+void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files)
+{
+	struct inode *inode;
+
+	*pages = 0;
+	*files = 0;
+	pthread_mutex_lock(&vfs->lock);
+	for (struct list_head *pos = vfs->inodes.next; pos != &vfs->inodes; pos = pos->next) {
+		struct address_space *mapping;
+		unsigned long index = 0, n;
+		struct page *page;
+
+		inode = list_entry(pos, struct inode, i_hash);
+		mapping = inode_mapping(inode);
+		n = vfs->write_files ? 0 : inode->upper.nr;
+		if (inode->i_kind != FS_OVERLAY)
+			continue;
+		pthread_mutex_lock(&mapping->lock);
+		for (; inode->nr_dirty && (page = xa_find(&mapping->i_pages, &index, ULONG_MAX));
+		     index++) {
+			if (PageDirty(page) &&
+			    (vfs->write_files || !xa_load(&inode->upper.pages, index)))
+				n++;
+			if (index == ULONG_MAX)
+				break;
+		}
+		pthread_mutex_unlock(&mapping->lock);
+		*pages += n;
+		*files += n != 0;
+	}
+	pthread_mutex_unlock(&vfs->lock);
+}
