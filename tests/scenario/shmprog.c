@@ -57,6 +57,7 @@ int main(void)
 	shmctl(key_id, IPC_STAT, &ds);
 	shmctl(key_id, SHM_UNLOCK, NULL);
 	shmctl(key_id, 99, &ds);			/* EINVAL */
+	shmctl(key_id & 0x7fff, SHM_STAT, &ds);		/* by index: the id */
 	shmctl(key_id, IPC_RMID, NULL);
 
 	fd = memfd_create("sealed", MFD_ALLOW_SEALING | MFD_CLOEXEC);

@@ -61,6 +61,24 @@ static int shmid_of(const struct runner *r, int log_id)
 	return log_id;
 }
 
+/* The log's id for mmlab's @id (itself when the log never showed it). */
+static int log_shmid_of(const struct runner *r, int id)
+{
+	for (unsigned int k = 0; k < r->nr_shmids; k++)
+		if (r->shmids[k].id == id)
+			return r->shmids[k].log_id;
+	return id;
+}
+
+/* SHM_STAT's index of the log: mmlab's index of the segment the log's index held. */
+static int shm_index_of(const struct runner *r, int log_index)
+{
+	for (unsigned int k = 0; k < r->nr_shmids; k++)
+		if ((r->shmids[k].log_id & 0x7fff) == log_index)
+			return r->shmids[k].id & 0x7fff;
+	return log_index;
+}
+
 /* Remembers that the log's @log_id is mmlab's @id; false when out of memory. */
 static bool shmid_add(struct runner *r, int log_id, int id)
 {
@@ -209,7 +227,11 @@ static void shm_stat_check(struct runner *r, struct run_call *c, const struct sc
 	out_check(r, c, "shm_nattch", field(v, "shm_nattch"), ds->nattch);
 }
 
-/* shmctl(id, cmd, buf): IPC_STAT's and SHM_STAT's buffers are mmlab's own, then compared. */
+/*
+ * shmctl(id, cmd, buf): IPC_STAT's and SHM_STAT's buffers are mmlab's own, then compared.
+ * SHM_STAT takes an index, which is mapped as the ids are; IPC_INFO and SHM_INFO return the
+ * highest index in use, which is mmlab's own.
+ */
 static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 {
 	const struct sc_value *bufv = c->rec->nr_args > 2 ? c->rec->args[2] : NULL;
@@ -224,8 +246,11 @@ static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 		return RUN_REPORTED;
 	if (cmd != SHM_STAT_ && cmd != SHM_STAT_ANY_)
 		id = (unsigned long)shmid_of(r, (int)id);
+	else
+		id = (unsigned long)shm_index_of(r, (int)id);
 	ret = mmlab_shmctl(task_of(c), (int)id, (int)cmd, null_buf ? NULL : &ds);
-	c->ret = ret;
+	/* SHM_STAT returns the id of the segment at the index: the log's name for it */
+	c->ret = ret > 0 && (cmd == SHM_STAT_ || cmd == SHM_STAT_ANY_) ? log_shmid_of(r, ret) : ret;
 	if (cmd == IPC_STAT_ || cmd == SHM_STAT_ || cmd == SHM_STAT_ANY_)
 		shm_stat_check(r, c, bufv, &ds);
 	return RUN_DONE;
