@@ -19,20 +19,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/*
- * The page cache (filemap.c) and its index (lib/xarray.c) are another part of the file
- * layer's work. The references to them are weak so this layer links before they are in:
- * until then no page can enter a cache or the upper store, and the calls below are guarded
- * by the counts that say so (nrpages, upper.nr).
- */
-#pragma weak truncate_inode_pages_final
-#pragma weak xa_init
-#pragma weak xa_load
-#pragma weak xa_store
-#pragma weak xa_find
-#pragma weak xa_erase
-#pragma weak xa_destroy
-
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -248,7 +234,7 @@ struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char
 static int lower_read_page(struct inode *inode, pgoff_t index, void *buf)
 {
 	loff_t pos = (loff_t)index << PAGE_SHIFT;
-	const void *copy = inode->upper.nr ? xa_load(&inode->upper.pages, index) : NULL;
+	const void *copy = xa_load(&inode->upper.pages, index);
 	size_t want, got = 0;
 
 	if (copy) {
@@ -297,7 +283,7 @@ static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf,
 		inode->lower_size = MAX(inode->lower_size, ((loff_t)index << PAGE_SHIFT) + (loff_t)len);
 		return 0;
 	}
-	copy = inode->upper.nr ? xa_load(&inode->upper.pages, index) : NULL;
+	copy = xa_load(&inode->upper.pages, index);
 	if (!copy) {
 		copy = malloc(PAGE_SIZE);
 		if (!copy)
@@ -385,7 +371,7 @@ void __iput(struct inode *inode)
 	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
 		return;
 	list_del_init(&inode->i_hash);
-	if (inode->i_data.nrpages && truncate_inode_pages_final)
+	if (inode->i_data.nrpages)
 		truncate_inode_pages_final(&inode->i_data);
 	upper_free(&inode->upper);
 	if (inode->lower_fd >= 0)
