@@ -16,6 +16,7 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/shmem.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
 
@@ -66,7 +67,7 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 		if (IS_ERR(res))
 			return (int)PTR_ERR(res);
 		res->vm_flags = new_flags | (res->vm_flags & VM_STICKY); /* a merge may add them */
-		res->vm_page_prot = vm_get_page_prot(new_flags);
+		vma_set_page_prot(res);
 		/* Regular files keep no name (replace_anon_vma_name: anonymous and shmem only). */
 		if (res->anon_name != anon_name && (!res->vm_file || !res->vm_file->regular)) {
 			if (anon_name)
@@ -393,7 +394,7 @@ static int madvise_vma_anon_name(struct vma_walk *w, struct vm_area_struct *vma,
 	int err;
 
 	/* Only anonymous memory is named: not even /dev/zero's (vma_is_anon_shmem) */
-	if (vma->vm_file && !vma->vm_file->shmem)
+	if (vma->vm_file && !vma_is_anon_shmem(vma))
 		return -EBADF;
 	err = madvise_update_vma(w, vma, start, end, vma->vm_flags, req->anon_name);
 	return err == -ENOMEM ? -EAGAIN : err;

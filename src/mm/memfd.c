@@ -202,35 +202,19 @@ int memfd_sysctl(struct machine *m, const char *name, const uint64_t *new_val,
 }
 
 /*
- * The shmem file itself: an inode "/memfd:NAME" of the machine's shmem file system (identity
- * 00:01 and a number of its own, no link), size 0, F_SEAL_SEAL as every shmem inode starts;
- * its pages in the shmem object (f->shmem).
+ * The shmem file itself: "/memfd:NAME" on the internal mount (00:01, no link), size 0,
+ * F_SEAL_SEAL as every shmem inode starts.
  */
 static struct file *memfd_file_create(struct machine *m, const char *path)
 {
-	struct inode *inode = shmem_inode_create(&m->vfs, path, 0, 0);
-	struct file *f;
+	struct file *f = shmem_file_setup(m, path, 0);
 
-	if (IS_ERR(inode))
+	if (!f)
 		return NULL;
-	f = shmem_zero_file(m, 0);
-	if (f) {
-		free(f->path);
-		f->path = strdup(path);
-	}
-	if (!f || !f->path) {
-		iput(inode);
-		if (f)
-			fput(f);
-		return NULL;
-	}
-	inode->seals = F_SEAL_SEAL;
-	f->f_inode = inode;	/* the file's reference, dropped by fput */
-	f->dev = inode->i_dev;
-	f->ino = inode->i_ino;
+	f->f_inode->seals = F_SEAL_SEAL;
 	f->f_flags = O_RDWR | O_LARGEFILE_;
 	f->f_mmap = FILE_MMAP_PAGECACHE;
-	f->i_mode = inode->i_mode;
+	f->i_mode = f->f_inode->i_mode;
 	return f;
 }
 

@@ -247,34 +247,16 @@ static int shm_idr_alloc(struct ipc_namespace *ns, struct shmid_kernel *shp)
 	return 0;
 }
 
-/*
- * The shmem file of a new segment: an inode "/SYSV<key>" of the machine's shmem file system
- * (00:01, no link) of @size bytes, its pages in the shmem object (f->shmem).
- */
+/* The shmem file of a new segment: "/SYSV<key>" on the internal mount (00:01, no link). */
 static struct file *shm_file_setup(struct machine *m, int32_t key, size_t size)
 {
-	struct inode *inode;
 	struct file *f;
 	char name[32];
 
 	snprintf(name, sizeof(name), "/SYSV%08x", (uint32_t)key);
-	inode = shmem_inode_create(&m->vfs, name, (loff_t)size, 0);
-	if (IS_ERR(inode))
-		return NULL;
-	f = shmem_zero_file(m, size);
-	if (f) {
-		free(f->path);
-		f->path = strdup(name);
-	}
-	if (!f || !f->path) {
-		iput(inode);
-		if (f)
-			fput(f);
-		return NULL;
-	}
-	inode->seals = F_SEAL_SEAL;
-	f->f_inode = inode;	/* the file's reference, dropped by fput */
-	f->dev = inode->i_dev;
+	f = shmem_file_setup(m, name, size);
+	if (f)
+		f->f_inode->seals = F_SEAL_SEAL;
 	return f;
 }
 
@@ -345,7 +327,7 @@ static int shm_newseg(struct task *tsk, struct ipc_namespace *ns, int32_t key, s
 		return -ENOMEM;
 	}
 	if (!noreserve)
-		shp->shm_file->shmem->acct_pages = numpages;
+		shp->shm_file->f_inode->shmem_acct = numpages;
 	if (ns->in_use >= min(ns->shm_ctlmni, IPCMNI)) {
 		shm_free(shp);
 		return -ENOSPC;
@@ -461,12 +443,12 @@ static int shm_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* shm_release: the attach file drops the segment's object, which it only borrowed. */
+/* shm_release: the attach file drops the segment's file (its own inode reference stays for
+ * fput to drop). */
 static void shm_release(struct file *file)
 {
 	struct shm_file_data *sfd = file->private_data;
 
-	file->shmem = NULL;
 	fput(sfd->file);
 	free(sfd);
 }
@@ -500,7 +482,6 @@ static struct file *shm_file_clone(struct ipc_namespace *ns, struct shmid_kernel
 	f->i_size = -1;
 	f->i_mode = S_IFREG | 0777;
 	f->f_mmap = FILE_MMAP_PAGECACHE;
-	f->shmem = base->shmem;
 	f->f_inode = base->f_inode;
 	ihold(f->f_inode);
 	f->f_op = &shm_file_operations;

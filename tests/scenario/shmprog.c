@@ -71,6 +71,9 @@ int main(void)
 	fcntl(fd3, F_GETFD);
 	fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK);
 	fcntl(fd3, F_GET_SEALS);
+	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE);		/* EBUSY: mapped shared writable */
+	munmap(m, 8192);
 	m = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd2, 0);
 	munmap(m, 8192);
 	fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE);
