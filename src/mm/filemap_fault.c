@@ -374,6 +374,24 @@ vm_fault_t do_fault(struct vm_fault *vmf)
 }
 
 /**
+ * filemap_willneed - MADV_WILLNEED on [@start, @end) of a file mapping (madvise_willneed's
+ * POSIX_FADV_WILLNEED): the range is read into the page cache, up to the readahead cap and
+ * without an async marker; nothing is mapped. Anonymous memory and shmem have nothing to
+ * read without swap.
+ * Context: mmap_lock held (the kernel drops it for the read; nothing here needs that).
+ */
+void filemap_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct file *file = vma->vm_file;
+
+	if (!file || !file->f_inode || vma_is_anonymous(vma) || vma_is_shmem(vma) || start >= end)
+		return;
+	force_page_cache_ra(inode_mapping(file->f_inode), &file->f_ra,
+			    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+			    (end - start) >> PAGE_SHIFT);
+}
+
+/**
  * vma_wants_writenotify - whether a shared writable mapping needs read-only entries so that
  * each first write after a clean state faults: when writeback can clean its pages (regular
  * files; not shmem, whose pages only swap would clean).

@@ -517,8 +517,9 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 /**
  * madvise_pages - the page effects of madvise advice on [@start, @end) of @vma, after
  * madvise.c checked the advice is allowed there: DONTNEED zaps, FREE makes pages lazily
- * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED (anonymous: swap-in, a no-op
- * without swap) and the rest do nothing to pages here.
+ * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED reads a file range into its page
+ * cache (anonymous memory and shmem: swap-in, a no-op without swap) and the rest do nothing
+ * to pages here.
  * Context: mmap_lock held for writing.
  * Return: 0; POPULATE: -EINVAL (the VMA does not allow the access), -EFAULT, -ENOMEM.
  */
@@ -545,6 +546,9 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 		return faultin_vma_page_range(tsk, vma, start, end, behavior == MADV_POPULATE_WRITE);
+	case MADV_WILLNEED:
+		filemap_willneed(vma, start, end);
+		return 0;
 	default:
 		return 0;
 	}

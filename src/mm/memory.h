@@ -2,10 +2,12 @@
 /*
  * The page layer's internal interface: struct vm_fault and the VM_FAULT_* results
  * (include/linux/mm_types.h, mm.h), the RSS counters of an mm (include/linux/mm.h's
- * get_mm_counter family), the zap gather, and the functions of memory.c, gup.c, vmscan.c,
- * mincore.c and debug.c that the address-space layer calls. Every function expects mmap_lock
- * held (reading is enough for faults; the callers from mmap/madvise/munmap hold it for
- * writing). The reverse map is rmap.h's, shmem objects shmem.h's, the fault entry fault.h's.
+ * get_mm_counter family), the zap gather, and the functions of memory.c, filemap_fault.c,
+ * gup.c, vmscan.c, mincore.c and debug.c that the address-space layer calls. Every function
+ * expects mmap_lock held (reading is enough for faults; the callers from mmap/madvise/munmap
+ * hold it for writing) - but truncate.c's, which walk other address spaces through a file's
+ * i_mmap and take each one's mmap_lock themselves, and expect none held. The reverse map is
+ * rmap.h's, shmem's entry points shmem.h's, the fault entry fault.h's.
  */
 #ifndef MMLAB_MM_MEMORY_H
 #define MMLAB_MM_MEMORY_H
@@ -156,6 +158,7 @@ vm_fault_t do_fault(struct vm_fault *vmf);
 vm_fault_t filemap_fault(struct vm_fault *vmf);
 vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
 void fault_dirty_page(struct page *page);
+void filemap_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 bool vma_wants_writenotify(const struct vm_area_struct *vma, vm_flags_t vm_flags);
 void vma_set_page_prot(struct vm_area_struct *vma);
 

@@ -229,6 +229,29 @@ static void test_random_advice(void **state)
 	assert_int_equal(mmlab_task_validate(e->t), 0);
 }
 
+/* MADV_WILLNEED reads the range into the cache (no marker) and maps nothing: later faults
+ * there are minor. */
+static void test_willneed(void **state)
+{
+	struct env *e = *state;
+	unsigned char vec[64];
+	uint64_t a;
+	int fd;
+
+	make_file(e, 64, 0);
+	fd = open_file(e, O_RDONLY_);
+	a = map_file(e->t, 64 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	assert_int_equal(mmlab_madvise(e->t, a + 8 * PG, 24 * PG, MADV_WILLNEED), 0);
+	assert_int_equal(mem(e->t).rss_file, 0);
+	assert_int_equal(mmlab_mincore(e->t, a, 64 * PG, vec), 0);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(vec[i], i >= 8 && i < 32);
+	assert_int_equal(get_byte(e->t, a + 20 * PG + 1), file_byte(20, 1));
+	assert_int_equal(mem(e->t).majflt, 0);
+	assert_int_equal(mem(e->t).rss_file, 16);	/* the window [16, 32), all cached */
+	assert_int_equal(mmlab_task_validate(e->t), 0);
+}
+
 /* The partial last page reads zeros past the end; the page after it is SIGBUS. */
 static void test_eof(void **state)
 {
@@ -487,6 +510,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_read_fault_around, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_advice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_willneed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_private_cow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_write_notify, setup, teardown),
