@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * SysV shared memory (ipc/shm.c, with the id and permission rules of ipc/util.c): shmget,
- * shmat, shmdt and shmctl over one namespace per machine. A segment is a shmem object named
+ * shmat, shmdt and shmctl over one namespace per machine. A segment is a shmem file named
  * "SYSV<key>" whose inode number is the segment's id, as /proc/pid/maps shows it; ids are
  * index + seq * 32768, the index taken cyclically and seq bumped when the index wraps, as
  * ipc_idr_alloc does. Each shmat maps a file of its own (the kernel's shm_file_data clone)
- * whose vm_ops count the VMAs that map it: shm_nattch is the number of such VMAs, raised by
+ * on the segment's inode, whose vm_ops count the VMAs that map it and keep read faults from
+ * mapping neighbours (no ->map_pages): shm_nattch is the number of such VMAs, raised by
  * fork, splits and mremap copies, lowered by every unmap, and the segment marked with
  * IPC_RMID (SHM_DEST, key IPC_PRIVATE) is destroyed when the count reaches zero. The
  * segment is charged against overcommit at creation unless SHM_NORESERVE (and overcommit
  * is not "never"); its VMAs are shared and so never charged.
- * Left out: SHM_HUGETLB segments (refused as on a host without reserved huge pages, even
- * with SHM_NORESERVE, which the kernel would grant),
+ * SHM_LOCK marks the mapping unevictable. Left out: SHM_HUGETLB segments (refused as on a
+ * host without reserved huge pages, even with SHM_NORESERVE, which the kernel would grant),
  * kernel.shm_rmid_forced (0, the default: segments outlive their creator), shm_next_id,
  * IPC_INFO/SHM_INFO's structures (only their return value, the highest index in use), the
  * ucounts of SHM_LOCK (the lock limit is checked per call against the segment's size plus
@@ -75,7 +76,7 @@ struct shmid_kernel {
 	int64_t atime, dtime, ctime;	/* Last attach, detach, change: wall-clock seconds */
 	int cpid, lpid;			/* Creator's tgid; last attach/detach's tgid (0: none) */
 	unsigned long nattch;		/* VMAs mapping it, plus shmat calls under way */
-	struct file *shm_file;		/* The shmem object, one reference */
+	struct file *shm_file;		/* The segment's shmem file, one reference */
 	uint32_t lock_uid;		/* Whose memlock allowance SHM_LOCK used */
 };
 
