@@ -146,9 +146,16 @@ static long memfd_add_seals(struct file *file, unsigned int seals)
 	if ((seals & F_SEAL_EXEC) && (inode->i_mode & 0111))
 		seals |= F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE;
 	/* mapping_deny_writable: not while a shared mapping may write it */
-	if ((seals & F_SEAL_WRITE) && !(*file_seals & F_SEAL_WRITE) &&
-	    __atomic_load_n(&inode->i_data.i_mmap_writable, __ATOMIC_RELAXED))
-		return -EBUSY;
+	if ((seals & F_SEAL_WRITE) && !(*file_seals & F_SEAL_WRITE)) {
+		struct address_space *mapping = inode_mapping(inode);
+		bool busy;
+
+		pthread_mutex_lock(&mapping->i_mmap_lock);
+		busy = mapping->i_mmap_writable;
+		pthread_mutex_unlock(&mapping->i_mmap_lock);
+		if (busy)
+			return -EBUSY;
+	}
 	*file_seals |= seals;
 	return 0;
 }
