@@ -218,22 +218,26 @@ static void touch_signal(int sig)
 
 static const char *host_write(unsigned long addr, char v)
 {
-	struct sigaction sa = { .sa_handler = touch_signal }, old;
+	struct sigaction sa = { .sa_handler = touch_signal }, old, old_bus;
 	int sig;
 
 	sigaction(SIGSEGV, &sa, &old);
+	sigaction(SIGBUS, &sa, &old_bus);
 	sig = sigsetjmp(touch_env, 1);
 	if (!sig)
 		*(volatile char *)addr = v;
 	sigaction(SIGSEGV, &old, NULL);
-	return sig ? "SIGSEGV" : "0";
+	sigaction(SIGBUS, &old_bus, NULL);
+	return !sig ? "0" : sig == SIGBUS ? "SIGBUS" : "SIGSEGV";
 }
 
 static const char *lab_write(struct mmlab_task *t, unsigned long addr, char v)
 {
 	struct mmlab_fault fault;
 
-	return mmlab_poke(t, addr, &v, 1, &fault) ? "SIGSEGV" : "0";
+	if (!mmlab_poke(t, addr, &v, 1, &fault))
+		return "0";
+	return fault.signo == SIGBUS ? "SIGBUS" : "SIGSEGV";
 }
 
 /* Lifetimes: two attaches, data through both, RMID while attached, fork, splits, shmdt. */
@@ -718,6 +722,7 @@ static void case_memfd(struct mmlab_task *t)
 	same_err("map shared rw", hmap(WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h),
 		 lmap(t, WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l));
 	same_memfd_maps("memfd mapped", t);
+	same("write to the empty memfd", host_write(WIN, 1), lab_write(t, WIN, 1));
 	same_err("F_SEAL_WRITE while mapped", hfcntl((int)h, F_ADD_SEALS, F_SEAL_WRITE),
 		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, F_SEAL_WRITE));
 	munmap((void *)WIN, 2 * PG);
