@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * fcntl(2) on the task's fd table (fs/fcntl.c, with fs/file.c's close-on-exec bits and fd
- * allocation): F_DUPFD and F_DUPFD_CLOEXEC (lowest free fd at or above the argument, below
+ * fcntl(2) on the task's fd table (fs/fcntl.c; the table's slots and close-on-exec bits are
+ * fd.c's): F_DUPFD and F_DUPFD_CLOEXEC (lowest free fd at or above the argument, below
  * RLIMIT_NOFILE), F_DUPFD_QUERY, F_GETFD/F_SETFD (FD_CLOEXEC, a bit per fd), F_GETFL/F_SETFL
  * (O_APPEND, O_NONBLOCK, O_NOATIME change; O_LARGEFILE is always set on 64-bit), and the memfd
  * seals F_ADD_SEALS/F_GET_SEALS (memfd.c). An O_PATH fd answers only the fd-level commands.
  * Left out: locks (F_SETLK...), leases, notifications, owners and signals, pipe sizes, and
  * O_ASYNC (no file here has ->fasync: the bit is ignored, as the kernel does for those).
  */
+#include "mm/fdtable.h"
 #include "mm/memfd.h"
-#include "mm/task.h"
 #include "mm/vma.h"
 #include "mmlab.h"
 
@@ -30,61 +30,30 @@
 #define O_LARGEFILE_ 0100000
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME)
 
-/** get_close_on_exec - whether @fd has FD_CLOEXEC. Context: the task's own call. */
-bool get_close_on_exec(const struct mmlab_task *t, int fd)
+/* get_close_on_exec: whether @fd has FD_CLOEXEC. */
+static bool get_close_on_exec(const struct mmlab_task *t, int fd)
 {
 	return t->close_on_exec[fd / 64] & (1UL << (fd % 64));
 }
 
-/** set_close_on_exec - set or clear @fd's FD_CLOEXEC. Context: the task's own call. */
-void set_close_on_exec(struct mmlab_task *t, int fd, bool on)
-{
-	if (on)
-		t->close_on_exec[fd / 64] |= 1UL << (fd % 64);
-	else
-		t->close_on_exec[fd / 64] &= ~(1UL << (fd % 64));
-}
-
-/* The fds a task may have: RLIMIT_NOFILE, within the table's size. */
-static unsigned int fd_limit(const struct mmlab_task *t)
-{
-	unsigned long nofile = task_rlimit(&t->tsk, RLIMIT_NOFILE);
-
-	return nofile < MMLAB_NR_FDS ? (unsigned int)nofile : MMLAB_NR_FDS;
-}
-
-/**
- * fd_install_from - put @f into the lowest free slot at or above @from (alloc_fd +
- * fd_install), with FD_CLOEXEC as @cloexec says.
- * Context: the task's own call.
- * Return: the fd; -EMFILE when no slot below RLIMIT_NOFILE is free (@f keeps its reference:
- * the caller drops it).
+/*
+ * f_dupfd: a second fd for @f, the lowest free one at or above @from and below
+ * RLIMIT_NOFILE (alloc_fd's search from a start), with FD_CLOEXEC as @cloexec says.
  */
-int fd_install_from(struct mmlab_task *t, struct file *f, int from, bool cloexec)
-{
-	unsigned int end = fd_limit(t);
-
-	for (unsigned int i = from < 0 ? 0 : (unsigned int)from; i < end; i++) {
-		if (t->fds[i])
-			continue;
-		t->fds[i] = f;
-		set_close_on_exec(t, (int)i, cloexec);
-		return (int)i;
-	}
-	return -EMFILE;
-}
-
-/* f_dupfd: a second fd for @f, the lowest free one at or above @from. */
 static long f_dupfd(struct mmlab_task *t, struct file *f, unsigned long from, bool cloexec)
 {
-	int fd;
+	unsigned long nofile = task_rlimit(&t->tsk, RLIMIT_NOFILE);
+	unsigned int end = nofile < MMLAB_NR_FDS ? (unsigned int)nofile : MMLAB_NR_FDS;
 
-	if ((unsigned int)from >= task_rlimit(&t->tsk, RLIMIT_NOFILE))
+	if ((unsigned int)from >= nofile)
 		return -EINVAL;
-	fd = fd_install_from(t, get_file(f), (int)(unsigned int)from, cloexec);
-	if (fd < 0)
-		fput(f);
-	return fd;
+	for (unsigned int fd = (unsigned int)from; fd < end; fd++) {
+		if (t->fds[fd])
+			continue;
+		fd_install(t, (int)fd, get_file(f), cloexec);
+		return fd;
+	}
+	return -EMFILE;
 }
 
 /* setfl: the status flags that may change; the others stay as opened. */
@@ -139,7 +108,7 @@ MMLAB_EXPORT long mmlab_fcntl(struct mmlab_task *t, int fd, int cmd, unsigned lo
 	case F_GETFD:
 		return get_close_on_exec(t, fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		set_close_on_exec(t, fd, (int)arg & FD_CLOEXEC);
+		fd_set_cloexec(t, fd, (int)arg & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
 		/* open's flags less those that only acted at open; 64-bit forces O_LARGEFILE */

@@ -269,12 +269,17 @@ struct file *file_open_same(const char *path, int flags, const struct stat *id)
 /* Puts @f into the lowest free slot of @t's fd table: the fd, or -EMFILE (@f is dropped). */
 static int fd_install(struct mmlab_task *t, struct file *f)
 {
-	/* get_unused_fd_flags: below RLIMIT_NOFILE, O_CLOEXEC into the fd's flags */
-	int fd = fd_install_from(t, f, 0, f->f_flags & O_CLOEXEC);
+	int i;
 
-	if (fd < 0)
+	for (i = 0; i < MMLAB_NR_FDS && t->fds[i]; i++)
+		;
+	if (i == MMLAB_NR_FDS) {
 		fput(f);
-	return fd;
+		return -EMFILE;
+	}
+	t->fds[i] = f;
+	fd_set_cloexec(t, i, f->f_flags & O_CLOEXEC);
+	return i;
 }
 
 /**
@@ -469,7 +474,6 @@ MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)
 		return -EBADF;
 	fput(t->fds[fd]);
 	t->fds[fd] = NULL;
-	set_close_on_exec(t, fd, false);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
  * for pinned pages (no page is ever pinned here), chmod under F_SEAL_EXEC.
  */
 #include "mm/memfd.h"
+#include "mm/fdtable.h"
 #include "mm/machine.h"
 #include "mm/shmem.h"
 #include "mm/task.h"
@@ -259,6 +260,9 @@ MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsi
 		/* the machine's only huge page size is 2 MiB (hugetlb_file_setup: ENODEV) */
 		return log && log != 21 ? -ENODEV : -EINVAL;	/* hugetlbfs: not modelled */
 	}
+	fd = get_unused_fd_flags(t);
+	if (fd < 0)
+		return fd;
 	snprintf(path, sizeof(path), "/" MFD_NAME_PREFIX "%s", name);
 	f = memfd_file_create(m, path);
 	if (!f)
@@ -270,8 +274,6 @@ MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsi
 		f->f_inode->seals &= ~F_SEAL_SEAL;
 	}
 	f->i_mode = f->f_inode->i_mode;
-	fd = fd_install_from(t, f, 0, flags & MFD_CLOEXEC_);
-	if (fd < 0)
-		fput(f);
+	fd_install(t, fd, f, flags & MFD_CLOEXEC_);
 	return fd;
 }

@@ -77,13 +77,22 @@ static inline bool capable(const struct task *tsk, int cap)
 struct mmlab_task {
 	struct task tsk;		/* pid, tgid, mm, limits, fault counters, VMA cache */
 	struct file *fds[MMLAB_NR_FDS];	/* The fd table (copied at fork, not shared) */
-	unsigned long close_on_exec[MMLAB_NR_FDS / 64]; /* FD_CLOEXEC, bit per fd (fdtable's
-					 * close_on_exec): set by O_CLOEXEC, MFD_CLOEXEC,
-					 * F_DUPFD_CLOEXEC, F_SETFD; cleared when the fd is closed */
+	unsigned long close_on_exec[MMLAB_NR_FDS / 64]; /* FD_CLOEXEC bits (fd.c) */
 	unsigned int cpu;		/* The CPU context its accesses run on */
 	struct mmlab_task *vfork_parent; /* Parent suspended in vfork until this one exits */
 	struct mmlab_task *vfork_child;	/* Its vfork child while alive: this task is suspended */
 };
+
+/* The close-on-exec bit of @fd's slot (__set_close_on_exec, __clear_close_on_exec). */
+static inline void fd_set_cloexec(struct mmlab_task *t, int fd, bool on)
+{
+	unsigned long bit = 1UL << (fd % 64);
+
+	if (on)
+		t->close_on_exec[fd / 64] |= bit;
+	else
+		t->close_on_exec[fd / 64] &= ~bit;
+}
 
 /* exec.c */
 struct mm_struct *task_mm(struct mmlab_task *t);
@@ -100,10 +109,5 @@ int alloc_pid(struct machine *m);
 
 /* fork.c */
 void task_exit(struct mmlab_task *t);
-
-/* fcntl.c: the fd table's close-on-exec bits and fd allocation (fs/file.c's share) */
-bool get_close_on_exec(const struct mmlab_task *t, int fd);
-void set_close_on_exec(struct mmlab_task *t, int fd, bool on);
-int fd_install_from(struct mmlab_task *t, struct file *f, int from, bool cloexec);
 
 #endif /* MMLAB_MM_TASK_H */

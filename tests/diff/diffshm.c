@@ -752,6 +752,34 @@ static void case_memfd(struct mmlab_task *t)
 	mmlab_close(t, (int)l2);
 	mmlab_close(t, (int)l);
 
+	/* contents through two shared mappings; GROW and SHRINK seals against ftruncate */
+	h = hmemfd("data", MFD_ALLOW_SEALING);
+	l = mmlab_memfd_create(t, "data", MFD_ALLOW_SEALING);
+	same_err("ftruncate", ftruncate((int)h, 2 * PG) ? -errno : 0,
+		 mmlab_ftruncate(t, (int)l, 2 * PG));
+	same_err("map a", hmap(WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h),
+		 lmap(t, WIN, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l));
+	same_err("map b", hmap(WIN + 4 * PG, PROT_READ, MAP_SHARED, (int)h),
+		 lmap(t, WIN + 4 * PG, PROT_READ, MAP_SHARED, (int)l));
+	same("write through a", host_write(WIN + PG + 5, 7), lab_write(t, WIN + PG + 5, 7));
+	{
+		char lv = 0;
+
+		(void)!mmlab_peek(t, WIN + 5 * PG + 5, &lv, 1, NULL);
+		same_long("read through b", *(volatile char *)(WIN + 5 * PG + 5), lv);
+	}
+	same_err("F_SEAL_GROW|F_SEAL_SHRINK",
+		 hfcntl((int)h, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK),
+		 mmlab_fcntl(t, (int)l, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK));
+	same_err("grow sealed", ftruncate((int)h, 3 * PG) ? -errno : 0,
+		 mmlab_ftruncate(t, (int)l, 3 * PG));
+	same_err("shrink sealed", ftruncate((int)h, PG) ? -errno : 0,
+		 mmlab_ftruncate(t, (int)l, PG));
+	munmap((void *)WIN, 8 * PG);
+	(void)!mmlab_munmap(t, WIN, 8 * PG);
+	close((int)h);
+	mmlab_close(t, (int)l);
+
 	/* F_SEAL_EXEC of an executable memfd brings the write seals; FUTURE_WRITE alone */
 	h = hmemfd("exec", MFD_ALLOW_SEALING);
 	l = mmlab_memfd_create(t, "exec", MFD_ALLOW_SEALING);
