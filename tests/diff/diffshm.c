@@ -337,25 +337,26 @@ static void case_lifetime(struct mmlab_task *t)
 }
 
 /*
- * shmat(id, NULL): where mmap would put it, top-down: right below a mapping just made with
- * mmap(NULL) on either side (addresses themselves differ between the host and mmlab).
+ * shmat(id, NULL): where mmap would put it, top-down: exactly where an mmap(NULL) of the
+ * segment's size went just before it was unmapped again, on either side (addresses themselves
+ * differ between the host and mmlab, and a first fit depends on the size).
  */
 static void case_placement(struct mmlab_task *t)
 {
 	int hid = (int)hget(IPC_PRIVATE, 3 * PG + 1, 0600);
 	int lid = mmlab_shmget(t, 0, 3 * PG + 1, 0600);
-	void *hp = mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *hp = mmap(NULL, 4 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint64_t lp;
 	long ha, la;
 
-	(void)!mmlab_mmap(t, 0, 2 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &lp);
+	(void)!mmlab_mmap(t, 0, 4 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &lp);
+	munmap(hp, 4 * PG);
+	(void)!mmlab_munmap(t, lp, 4 * PG);
 	ha = hat(hid, 0, 0);
 	la = lat(t, lid, 0, 0);
-	same_long("shmat(NULL) below mmap(NULL)", ha - (long)hp, la - (long)lp);
+	same_long("shmat(NULL) where mmap(NULL) went", ha == (long)hp, la == (long)lp);
 	hdt((unsigned long)ha);
 	(void)!mmlab_shmdt(t, (uint64_t)la);
-	munmap(hp, 2 * PG);
-	(void)!mmlab_munmap(t, lp, 2 * PG);
 	hctl(hid, IPC_RMID, NULL);
 	mmlab_shmctl(t, lid, IPC_RMID, NULL);
 }
