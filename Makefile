@@ -51,13 +51,20 @@ slowtest: check
 # leaves those out. Then DIFFFAULT_SEEDS fault sequences (touches, forks, DONTNEED) compared
 # through smaps and getrusage, shared mappings included, and as many with mremap moves of
 # touched memory and mprotect splits.
+# Then DIFFFILE_SEEDS sequences on a file (tests/diff/difffile.c): mappings, touches past its
+# end, forks, msync, pread/pwrite/ftruncate with one-page reads (MADV_RANDOM and
+# POSIX_FADV_RANDOM), and mappings alone with Linux's readahead on a file small enough that
+# both sides read all of it at the first fault, whatever the host disk's read_ahead_kb.
 DIFF_SEEDS ?= 10000
 DIFF_MODE ?= full
 DIFFFAULT_SEEDS ?= 500
+DIFFFILE_SEEDS ?= 300
 difftest: check
 	$(CHECK)/tests/diff/diffmm 1 $(DIFF_SEEDS) 60 $(DIFF_MODE)
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS)
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS) 60 moves
+	$(CHECK)/tests/diff/difffile 1 $(DIFFFILE_SEEDS) 60 random,io
+	$(CHECK)/tests/diff/difffile 1 $(DIFFFILE_SEEDS) 60 small
 
 # Each run names its machine in machine.txt beside its results (scripts/bench-machine.sh).
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
