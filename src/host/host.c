@@ -60,6 +60,14 @@ void host_discard(void *p, size_t bytes)
 	madvise(p, bytes, MADV_DONTNEED);
 }
 
+int64_t host_real_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
 uint64_t host_now_ns(void)
 {
 	struct timespec ts;

@@ -15,5 +15,7 @@ void host_release(void *p, size_t bytes);
 /* Gives the host back the backing of a range (it reads back as zeroes). */
 void host_discard(void *p, size_t bytes);
 uint64_t host_now_ns(void);
+/* Wall-clock seconds since the epoch (ktime_get_real_seconds), for SysV IPC's times. */
+int64_t host_real_seconds(void);
 
 #endif

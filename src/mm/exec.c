@@ -89,6 +89,7 @@ static int mm_init(struct mmlab_task *t, struct mmlab_machine *m)
 
 	if (IS_ERR(mm))
 		return (int)PTR_ERR(mm);
+	mm->owner_tgid = t->tsk.tgid;
 	t->tsk.mm = mm;
 	return 0;
 }

@@ -268,9 +268,11 @@ static void finish_fault(struct vm_fault *vmf, bool write)
 /* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
 	vm_fault_t ret;
 
-	if (FAULT_AROUND_PAGES > 1) {
+	/* should_fault_around: not where the VMA's ops have no ->map_pages (SysV shm) */
+	if (FAULT_AROUND_PAGES > 1 && (!ops || !ops->no_map_pages)) {
 		ret = do_fault_around(vmf);
 		if (ret)
 			return ret;

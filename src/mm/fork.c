@@ -210,6 +210,8 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
 	mm->context.pkey_allocation_map = oldmm->context.pkey_allocation_map;
 	mm->context.execute_only_pkey = oldmm->context.execute_only_pkey;
+	/* The copies' vm_ops->open run as the parent (current), then the child owns the mm. */
+	mm->owner_tgid = oldmm->owner_tgid;
 	mmap_write_lock(mm);	/* dup_mmap's mmap_write_lock_nested: after the parent's */
 	err = dup_mmap(tsk, mm, oldmm);
 	if (err) {
@@ -219,6 +221,7 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	}
 	mm->hiwater_rss = get_mm_rss(mm);
 	mm->hiwater_vm = mm->total_vm;
+	mm->owner_tgid = tsk->tgid;
 	mmap_write_unlock(mm);
 	return mm;
 }

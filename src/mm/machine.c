@@ -8,6 +8,7 @@
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
 #include "mm/machine.h"
+#include "mm/shm.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
@@ -64,6 +65,9 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	if (err)
 		goto free_memory;
 	vm_commit_init(&mm->m, cfg);
+	err = shm_init_ns(&mm->m);
+	if (err)
+		goto free_vfs;
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
@@ -81,6 +85,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
+	shm_exit_ns(&mm->m);
+free_vfs:
 	vfs_destroy(&mm->m.vfs);
 free_memory:
 	pgdat_free_memory(&mm->m.pgdat);
@@ -95,6 +101,7 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 		return;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
+	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
 	vfs_destroy(&mm->m.vfs);
 	pgdat_free_memory(&mm->m.pgdat);
 	free(mm);

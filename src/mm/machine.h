@@ -40,8 +40,12 @@ struct machine {
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
 	struct vfs vfs;			/* Its files: the overlay under --root, shmem */
+	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
+	int memfd_noexec_scope;		/* vm.memfd_noexec (the pid namespace's): 0 MFD_EXEC by
+					 * default, 1 MFD_NOEXEC_SEAL by default, 2 enforced */
 };
 
+struct ipc_namespace;
 struct mmlab_machine;
 /* machine.c: the machine behind a public handle */
 struct machine *machine_of(struct mmlab_machine *mm);

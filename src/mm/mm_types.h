@@ -89,6 +89,7 @@ typedef unsigned long vm_flags_t;
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_STACK_FLAGS (VM_STACK | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT)
 
+struct file;
 struct vm_area_struct;
 struct vm_fault;
 
@@ -99,6 +100,8 @@ struct vm_operations_struct {
 	int (*may_split)(struct vm_area_struct *vma, unsigned long addr); /* 0 or -errno */
 	unsigned int (*fault)(struct vm_fault *vmf);
 	const char *(*name)(struct vm_area_struct *vma); /* [vvar], [vdso], ... */
+	bool no_map_pages;		/* No ->map_pages (SysV shm's vm_ops): a read fault maps
+					 * its own page only, no fault-around */
 };
 
 /*
@@ -116,6 +119,18 @@ enum file_mmap_kind {
 	FILE_MMAP_ZERO,
 	FILE_MMAP_EIO,
 	FILE_MMAP_KERNFS,
+};
+
+/*
+ * What a kind of file does at mmap and at its last fput (the part of include/linux/fs.h's
+ * file_operations mmlab needs beyond enum file_mmap_kind): SysV shm attaches set their
+ * vm_ops at mmap (shm_mmap) and drop the segment's file at release (shm_release).
+ */
+struct file_operations {
+	/* The new VMA is set up but not in the tree: may set vm_ops; 0 or -errno. */
+	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+	/* The last reference is gone; called before the file's own state is freed. */
+	void (*release)(struct file *file);
 };
 
 /*
@@ -146,6 +161,8 @@ struct file {
 	unsigned int i_mode;		/* st_mode: S_IFREG, S_IFCHR, S_IFDIR... (0: unknown) */
 	dev_t rdev;			/* st_rdev of a device file */
 	enum file_mmap_kind f_mmap;	/* What its f_op->mmap does */
+	const struct file_operations *f_op; /* Hooks of special files (SysV shm), or NULL */
+	void *private_data;		/* f_op's state (struct shm_file_data, ...) */
 };
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
@@ -206,6 +223,8 @@ struct mm_struct {
 	long mm_users;			/* Tasks using the address space */
 	long mm_count;			/* References to the struct (mm_users counts as one) */
 	unsigned long flags;		/* MMF_* */
+	int owner_tgid;			/* The process using it (mm->owner): the pid SysV shm's
+					 * attach and detach record; during fork, the parent's */
 
 	unsigned long mmap_base;	/* Top of the top-down area (below the stack gap) */
 	unsigned long mmap_legacy_base;	/* Bottom of the bottom-up area */

@@ -13,6 +13,7 @@
 #include "mm/pkeys.h"
 #include "mm/mmap.h"
 #include "mm/syscalls.h"
+#include "mm/memfd.h"
 #include "mm/shmem.h"
 #include "mm/task.h"
 
@@ -524,6 +525,14 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		if (shm && !zero_shared)
 			vma->vm_pgoff = 0;
 		vma_set_page_prot(vma);
+		/* The file's own ->mmap (shm_mmap): it sets vm_ops only when it succeeds. */
+		if (file && file->f_op && file->f_op->mmap) {
+			err = file->f_op->mmap(file, vma);
+			if (err) {
+				vm_area_free(vma);
+				goto unacct;
+			}
+		}
 		err = vma_tree_insert(mm, vma);
 		if (err) {
 			vm_area_free(vma);
@@ -671,6 +680,7 @@ static int mmap_file_type(struct mmap_request *req)
 	struct file *file = req->file;
 	unsigned long type = req->flags & MAP_TYPE_MASK;
 	bool writer = file->f_mode & FMODE_WRITE;
+	int err;
 
 	if (!mmap_offset_fits(req->pgoff, req->len,
 			      file->regular || S_ISBLK(file->i_mode) || S_ISSOCK(file->i_mode)))
@@ -697,6 +707,10 @@ static int mmap_file_type(struct mmap_request *req)
 		return -ENODEV;
 	if (req->vm_flags & VM_GROWSDOWN)
 		return -EINVAL;
+	/* the write seals of a memfd: before any old mapping goes */
+	err = memfd_check_seals_mmap(file, &req->vm_flags);
+	if (err)
+		return err;
 	/* procfs entries without an mmap of their own (proc_reg_mmap), kernfs files */
 	if (file->f_mmap == FILE_MMAP_EIO)
 		req->mmap_err = -EIO;

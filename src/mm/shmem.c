@@ -72,6 +72,34 @@ struct file *shmem_zero_file(struct machine *m, unsigned long len)
 }
 
 /**
+ * shmem_file_setup - a shmem file named @name, as maps prints it ("/memfd:x",
+ * "/SYSV0000abcd"), of @size bytes: shmem_zero_file's object under its own name. The commit
+ * charge (inode->shmem_acct) is the caller's to set.
+ * Context: takes the namespace lock (the name is read under it).
+ * Return: the file (one reference), or NULL when out of memory.
+ */
+struct file *shmem_file_setup(struct machine *m, const char *name, unsigned long size)
+{
+	struct file *f = shmem_zero_file(m, size);
+	char *path = strdup(name), *ipath = strdup(name);
+
+	if (!f || !path || !ipath) {
+		free(path);
+		free(ipath);
+		if (f)
+			fput(f);
+		return NULL;
+	}
+	free(f->path);
+	f->path = path;
+	pthread_mutex_lock(&m->vfs.lock);
+	free(f->f_inode->i_path);
+	f->f_inode->i_path = ipath;
+	pthread_mutex_unlock(&m->vfs.lock);
+	return f;
+}
+
+/**
  * shmem_file_release - the last reference to @file is going: when it also held the last
  * reference to a shmem inode, the inode's commit charge goes back (shmem_evict_inode's
  * shmem_unacct_size) before iput frees the inode and its pages.

@@ -11,6 +11,8 @@
 
 /* shmem.c */
 struct file *__must_check shmem_zero_file(struct machine *m, unsigned long len);
+struct file *__must_check shmem_file_setup(struct machine *m, const char *name,
+					   unsigned long size);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
 void shmem_file_release(struct file *file);
 

@@ -14,8 +14,10 @@
  * Left out: hugetlb pages (hugetlb_total_pages() is 0) and a real swap device (the swap
  * size only enters the formulas).
  */
+#include "mm/memfd.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
+#include "mm/shm.h"
 #include "mm/task.h"
 #include "mmlab.h"
 
@@ -180,7 +182,8 @@ static const struct vm_sysctl vm_sysctls[] = {
  * mmlab_sysctl - read and/or write one of the machine's vm sysctls, as /proc/sys/vm does:
  * "vm.overcommit_memory" (0, 1, 2), "vm.overcommit_ratio" (writing it zeroes
  * overcommit_kbytes), "vm.overcommit_kbytes" (writing it zeroes the ratio),
- * "vm.admin_reserve_kbytes", "vm.user_reserve_kbytes".
+ * "vm.admin_reserve_kbytes", "vm.user_reserve_kbytes"; and SysV shm's "kernel.shmmax",
+ * "kernel.shmall", "kernel.shmmni" (shm.c), memfd's "vm.memfd_noexec" (memfd.c).
  * @m: the machine.
  * @name: the sysctl.
  * @new_val: the value to write, or NULL.
@@ -193,6 +196,7 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 			      uint64_t *old_val)
 {
 	struct vm_commit *vc;
+	int ret;
 
 	if (!m || !name)
 		return -EINVAL;
@@ -219,5 +223,6 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 			vc->overcommit_ratio = 0;
 		return 0;
 	}
-	return -ENOENT;
+	ret = shm_sysctl(machine_of(m), name, new_val, old_val);
+	return ret == -ENOENT ? memfd_sysctl(machine_of(m), name, new_val, old_val) : ret;
 }

@@ -134,6 +134,8 @@ void fput(struct file *f)
 		return;
 	if (f->pipe)
 		pipe_release(f);
+	if (f->f_op && f->f_op->release)
+		f->f_op->release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
 	shmem_file_release(f);

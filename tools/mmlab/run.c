@@ -1126,6 +1126,7 @@ static void free_runner(struct runner *r)
 	sbuf_free(&r->pre);
 	run_free_procs(r);
 	run_files_free(r);
+	run_shm_free(r);
 	if (r->machine)
 		mmlab_machine_destroy(r->machine);
 	close_srcs(r);

@@ -26,6 +26,8 @@ struct run_fd {
 	char *path;    /* host path it names */
 	int mfd;       /* mmlab_open()'s fd */
 	int accmode;   /* O_RDONLY or O_RDWR: how it was opened */
+	bool opened;   /* made by the log's open, memfd_create or F_DUPFD line, so opened with
+			  the log's flags (not reopened for an mmap): fcntl answers as the log */
 };
 
 /* One address space: an mmlab task, the fds of its processes, the pids naming it. */
@@ -166,6 +168,8 @@ struct runner {
 	struct run_item *lag;          /* a record waiting for the next line (awaits_next_line) */
 	int child_hint;                /* the next line's pid, new: a lagging clone's child */
 	struct run_file *files;        /* the log's "# file:" lines, by path */
+	struct run_shmid *shmids;      /* SysV segment ids of the log and mmlab's (run_shm.c) */
+	unsigned int nr_shmids;
 	unsigned int nr_files;
 	struct run_unknown *unknown;   /* unknown call names */
 	unsigned int nr_unknown;
@@ -267,6 +271,10 @@ int run_machine_sysctls(const struct run_machine *log, const struct run_machine 
 int run_machine_task(const struct run_machine *log, const struct run_machine *opt,
 		     struct mmlab_task *t);
 int run_machine_pku(const struct run_machine *log, int opt_pku);
+
+/* run_shm.c: SysV shared memory, memfd_create, fcntl */
+enum run_status run_shm_call(struct runner *r, struct run_call *c);
+void run_shm_free(struct runner *r);
 
 /* run_cred.c: resource limits and credentials */
 enum run_status run_cred_call(struct runner *r, struct run_call *c);

@@ -584,10 +584,12 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	c->ret = mfd;
 	if (mfd >= 0) {
 		fd = c->rec->res.kind == SC_RES_VALUE ? (int)c->rec->res.val : mfd;
-		if (run_fd_install(r, mm, fd, p, mfd, (int)(flags & O_ACCMODE)) < 0)
+		if (run_fd_install(r, mm, fd, p, mfd, (int)(flags & O_ACCMODE)) < 0) {
 			c->ret = -ENOMEM;
-		else
+		} else {
 			c->ret = fd;
+			run_fd_find(mm, fd)->opened = true;
+		}
 	}
 	free(p);
 	return RUN_DONE;
@@ -825,12 +827,18 @@ static const struct run_syscall syscalls[] = {
 	{ "getresgid", 3, 3, RUN_K_MEM, run_cred_call },
 	{ "capget", 2, 2, RUN_K_MEM, run_cred_call },
 	{ "capset", 2, 2, RUN_K_MEM, run_cred_call },
+	{ "shmget", 3, 3, RUN_K_MEM, run_shm_call },
+	{ "shmat", 3, 3, RUN_K_MEM, run_shm_call },
+	{ "shmdt", 1, 1, RUN_K_MEM, run_shm_call },
+	{ "shmctl", 3, 3, RUN_K_MEM, run_shm_call },
+	{ "memfd_create", 2, 2, RUN_K_MEM, run_shm_call },
+	{ "fcntl", 2, 3, RUN_K_PROC, run_shm_call },
 };
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
 static const char *const unsupported[] = {
 	"remap_file_pages",
-	"shmat", "shmdt", "shmget", "shmctl", "mbind", "set_mempolicy", "get_mempolicy",
+	"mbind", "set_mempolicy", "get_mempolicy",
 	"set_mempolicy_home_node", "migrate_pages", "move_pages",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
 	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",

@@ -2,7 +2,8 @@
 /*
  * The symbols a scenario's arguments may use (see run.h): the strace tables of the memory and
  * process calls (strace_flags.c), open(2)'s flags, and what the limit and credential calls
- * print (RLIMIT_*, RLIM64_INFINITY, CAP_*, _LINUX_CAPABILITY_VERSION_*, PR_*_KEEPCAPS).
+ * print (RLIMIT_*, RLIM64_INFINITY, CAP_*, _LINUX_CAPABILITY_VERSION_*, PR_*_KEEPCAPS), and
+ * those of the shared-memory calls (IPC_*, SHM_*, MFD_*, F_* of fcntl).
  * run_lookup() is the lookup every run*.c file evaluates arguments with; it calls nothing of
  * the runner's. Models no Linux file; the values are the x86-64 uapi headers'.
  */
@@ -63,6 +64,26 @@ static const struct strace_xlat_entry cred_syms[] = {
 static const struct strace_xlat xlat_cred = { "cred", cred_syms,
 					      sizeof(cred_syms) / sizeof(cred_syms[0]) };
 
+/* SysV shm (ipc.h, shm.h), memfd_create (memfd.h) and fcntl (fcntl.h) as strace prints them. */
+#define E(v, n) { (unsigned long)(v), n, false }
+static const struct strace_xlat_entry shm_syms[] = {
+	E(0, "IPC_PRIVATE"), E(01000, "IPC_CREAT"), E(02000, "IPC_EXCL"), E(04000, "IPC_NOWAIT"),
+	E(0, "IPC_RMID"), E(1, "IPC_SET"), E(2, "IPC_STAT"), E(3, "IPC_INFO"), E(0x100, "IPC_64"),
+	E(11, "SHM_LOCK"), E(12, "SHM_UNLOCK"), E(13, "SHM_STAT"), E(14, "SHM_INFO"),
+	E(15, "SHM_STAT_ANY"), E(010000, "SHM_RDONLY"), E(020000, "SHM_RND"),
+	E(040000, "SHM_REMAP"), E(0100000, "SHM_EXEC"), E(04000, "SHM_HUGETLB"),
+	E(010000, "SHM_NORESERVE"),
+	E(1, "MFD_CLOEXEC"), E(2, "MFD_ALLOW_SEALING"), E(4, "MFD_HUGETLB"),
+	E(8, "MFD_NOEXEC_SEAL"), E(0x10, "MFD_EXEC"),
+	E(0, "F_DUPFD"), E(1, "F_GETFD"), E(2, "F_SETFD"), E(3, "F_GETFL"), E(4, "F_SETFL"),
+	E(1030, "F_DUPFD_CLOEXEC"), E(1033, "F_ADD_SEALS"), E(1034, "F_GET_SEALS"),
+	E(1, "FD_CLOEXEC"), E(1, "F_SEAL_SEAL"), E(2, "F_SEAL_SHRINK"), E(4, "F_SEAL_GROW"),
+	E(8, "F_SEAL_WRITE"), E(0x10, "F_SEAL_FUTURE_WRITE"), E(0x20, "F_SEAL_EXEC"),
+};
+#undef E
+static const struct strace_xlat xlat_shm = { "shm", shm_syms,
+					     sizeof(shm_syms) / sizeof(shm_syms[0]) };
+
 /* The file calls' symbols: lseek, fadvise64, fallocate, vmsplice, pipe2. */
 static const struct strace_xlat_entry fileio_syms[] = {
 	{ 0, "SEEK_SET", false }, { 1, "SEEK_CUR", false }, { 2, "SEEK_END", false },
@@ -98,5 +119,6 @@ bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
 	return sc_default_lookup(name, len, val, data) ||
 	       strace_xlat_lookup(&xlat_open_flags, name, len, val) ||
 	       strace_xlat_lookup(&xlat_cred, name, len, val) ||
+	       strace_xlat_lookup(&xlat_shm, name, len, val) ||
 	       strace_xlat_lookup(&xlat_fileio, name, len, val);
 }
