@@ -16,6 +16,7 @@
  * whole file is data, as generic_file_llseek_size answers).
  */
 #include "mm/filemap_rw.h"
+#include "mm/memfd.h"
 #include "mm/task.h"
 
 #include <fcntl.h>
@@ -117,16 +118,6 @@ static int64_t write_checks(struct file *f, struct iov_iter *from, loff_t *pos,
 	return (int64_t)min(count, (uint64_t)(MAX_LFS_FILESIZE - *pos));
 }
 
-/* shmem_write_begin's seal checks for the chunk [@pos, @pos + @len). */
-static int write_seals_check(const struct inode *inode, loff_t pos, size_t len)
-{
-	if (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
-		return -EPERM;
-	if ((inode->seals & F_SEAL_GROW) && pos + (loff_t)len > inode->i_size)
-		return -EPERM;
-	return 0;
-}
-
 /*
  * The page a write of @bytes at @pos goes into: read from the file unless the file has no
  * byte in it yet (past the end), then it starts as zeros.
@@ -161,7 +152,8 @@ int64_t filemap_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1));
 		size_t bytes = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(count - done)), copied;
 		struct page *page;
-		int err = write_seals_check(inode, *pos, bytes);
+		/* shmem_write_begin's seal checks, chunk by chunk */
+		int err = memfd_check_write(inode, *pos, bytes);
 
 		page = err ? ERR_PTR(err) : write_begin(inode, *pos);
 		if (IS_ERR(page)) {

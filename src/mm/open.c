@@ -15,6 +15,7 @@
 #include "mm/file.h"
 #include "mm/filemap_rw.h"
 #include "mm/machine.h"
+#include "mm/memfd.h"
 #include "mmlab.h"
 
 #include <fcntl.h>
@@ -30,11 +31,7 @@ static int truncate_checks(struct mmlab_task *t, struct inode *inode, loff_t len
 
 	if (length > inode->i_size && limit != RLIM_INFINITY && (uint64_t)length > limit)
 		return -EFBIG;	/* and SIGXFSZ, not delivered */
-	if ((inode->seals & F_SEAL_SHRINK) && length < inode->i_size)
-		return -EPERM;
-	if ((inode->seals & F_SEAL_GROW) && length > inode->i_size)
-		return -EPERM;
-	return 0;
+	return memfd_check_resize(inode, length);
 }
 
 MMLAB_EXPORT int mmlab_ftruncate(struct mmlab_task *t, int fd, int64_t len)
@@ -97,9 +94,11 @@ MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t 
 static int punch_hole(struct inode *inode, loff_t start, loff_t end)
 {
 	struct address_space *mapping = inode_mapping(inode);
+	int err = memfd_check_fallocate(inode, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start,
+					end - start);
 
-	if (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
-		return -EPERM;
+	if (err)
+		return err;
 	end = min(end, inode->i_size);
 	while (start < end) {
 		size_t off = (size_t)(start & (PAGE_SIZE - 1));
@@ -126,8 +125,8 @@ static int fallocate_range(struct mmlab_task *t, struct inode *inode, int mode, 
 
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->i_size)
 		err = truncate_checks(t, inode, end);
-	else if ((inode->seals & F_SEAL_GROW) && end > inode->i_size)
-		err = -EPERM;
+	else
+		err = memfd_check_fallocate(inode, mode, start, end - start);
 	if (err)
 		return err;
 	for (pgoff_t index = (pgoff_t)(start >> PAGE_SHIFT); (loff_t)index << PAGE_SHIFT < end;
