@@ -91,6 +91,9 @@ void vfs_destroy(struct vfs *vfs)
 
 	if (!vfs->root)
 		return;
+	/* No root marks the vfs as going: __iput keeps no inode for its unsaved contents. */
+	free(vfs->root);
+	vfs->root = NULL;
 	list_for_each_safe(pos, n, &vfs->dentries) {
 		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
 
@@ -100,7 +103,8 @@ void vfs_destroy(struct vfs *vfs)
 		free(d->d_path);
 		free(d);
 	}
-	/* Inodes some file still held (a leak above us): freed all the same. */
+	/* Inodes kept for their unsaved contents, or some file still held (a leak above
+	 * us): freed all the same. */
 	list_for_each_safe(pos, n, &vfs->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, i_hash);
 
@@ -108,8 +112,6 @@ void vfs_destroy(struct vfs *vfs)
 		__iput(inode);
 	}
 	pthread_mutex_destroy(&vfs->lock);
-	free(vfs->root);
-	vfs->root = NULL;
 }
 
 /**
@@ -363,12 +365,46 @@ static void upper_free(struct upper_store *upper)
 }
 
 /**
+ * inode_size_changed - whether a host file's size or bytes in the overlay are no longer the
+ * host's: truncated (the lower bytes no longer all valid) or resized. Files without a host
+ * file below, or known by identity alone, have no host size to differ from.
+ * Context: any; reads the host file's size (fstat of the read-only fd).
+ */
+bool inode_size_changed(struct inode *inode)
+{
+	loff_t size = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED);
+	struct stat st;
+
+	if (inode->i_kind != FS_OVERLAY || inode->lower_fd < 0 || inode->contents_unknown ||
+	    fstat(inode->lower_fd, &st))
+		return false;
+	return size != st.st_size || inode->lower_size < st.st_size;
+}
+
+/*
+ * Whether an unreferenced inode must stay: a linked overlay file whose contents live only
+ * here (dirty pages, upper copies, a new size). Linux keeps such an inode in the inode cache
+ * with its pages until writeback and reclaim; here it stays in the identity table with no
+ * reference, where the next lookup of the file finds it, until the vfs is destroyed.
+ */
+static bool inode_keep_unused(struct inode *inode)
+{
+	return inode->i_kind == FS_OVERLAY && inode->i_nlink && inode->i_vfs->root &&
+	       (__atomic_load_n(&inode->nr_dirty, __ATOMIC_RELAXED) || inode->upper.nr ||
+		inode_size_changed(inode));
+}
+
+/**
  * __iput - drop a reference; the last one frees the inode (iput_final + evict): its cache
- * pages, upper copies and host fd. Context: vfs->lock held (the identity table).
+ * pages, upper copies and host fd, unless the file's contents live only in the machine
+ * (inode_keep_unused), when it stays cached with no reference.
+ * Context: vfs->lock held (the identity table).
  */
 void __iput(struct inode *inode)
 {
 	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (inode_keep_unused(inode))
 		return;
 	list_del_init(&inode->i_hash);
 	if (inode->i_data.nrpages)

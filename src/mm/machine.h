@@ -40,6 +40,8 @@ struct machine {
 	int last_pid;			/* The last pid handed out (kernel/pid.c's idr cursor) */
 	struct vm_commit commit;	/* Overcommit sysctls and Committed_AS (util.c) */
 	struct vfs vfs;			/* Its files: the overlay under --root, shmem */
+	uint64_t clock_ns;		/* Time passed (mmlab_machine_advance) that the
+					 * flusher's centisecond clock has not taken yet, ns */
 };
 
 struct mmlab_machine;
