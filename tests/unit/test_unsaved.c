@@ -328,6 +328,62 @@ static void test_machine_advance(void **state)
 	mmlab_machine_destroy(m);
 }
 
+/* meminfo's "Dirty:" in kB. */
+static unsigned long meminfo_dirty_kb(struct mmlab_machine *m)
+{
+	char *text = NULL, *line;
+	size_t len = 0;
+	unsigned long kb = ULONG_MAX;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_proc_meminfo(m, f), 0);
+	fclose(f);
+	line = strstr(text, "\nDirty:");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "\nDirty: %lu kB", &kb), 1);
+	free(text);
+	return kb;
+}
+
+/*
+ * Through the public calls: a host file's page dirtied in a machine shows in meminfo's
+ * Dirty: until 30 s have passed (mmlab_machine_advance), then the flusher has written it.
+ */
+static void test_machine_flusher(void **state)
+{
+	struct fixture *fx = *state;
+	struct mmlab_machine_config cfg = { .ram_bytes = 64 << 20, .root = fx->root };
+	struct mmlab_machine *m;
+	struct machine *mach;
+	struct inode *inode;
+	struct stat st;
+	struct page *p;
+	uint64_t pages, files;
+
+	assert_int_equal(mmlab_machine_create(&cfg, &m), 0);
+	mach = machine_of(m);
+	mmlab_machine_advance(m, 1234567890);	/* 12.3 s of nothing */
+	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st);
+	assert_false(IS_ERR_OR_NULL(inode));
+	p = filemap_get_page(inode_mapping(inode), 0, FGP_CREAT, NULL);
+	assert_false(IS_ERR_OR_NULL(p));
+	memset(page_address(&mach->pgdat, p), 'd', PAGE_SIZE);
+	set_page_dirty(p);
+	put_page(&mach->pgdat, p);
+	iput(inode);
+	assert_int_equal(meminfo_dirty_kb(m), 4);
+	mmlab_machine_advance(m, 29990000000ULL);
+	assert_int_equal(meminfo_dirty_kb(m), 4);
+	mmlab_machine_advance(m, 10000000);	/* 30 s since the dirtying */
+	assert_int_equal(meminfo_dirty_kb(m), 0);
+	mmlab_unsaved_files(m, &pages, &files);	/* in the memory layer: still unsaved */
+	assert_int_equal(pages, 1);
+	assert_int_equal(files, 1);
+	assert_int_equal(host_byte(fx, 0), 'h');
+	mmlab_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +395,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_advance_long_and_disabled, setup_fake,
 						teardown_fake),
 		cmocka_unit_test(test_machine_advance),
+		cmocka_unit_test_setup_teardown(test_machine_flusher, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

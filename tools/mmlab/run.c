@@ -97,6 +97,42 @@ static void count_unknown(struct runner *r, const struct sc_record *rec)
 		r->nr_unknown++;
 }
 
+#define DAY_SECONDS 86400.0
+
+/*
+ * Lets the time between the log's lines pass on the machine (its flusher) before a record
+ * runs. Absolute timestamps (-t, -tt, -ttt) move the clock forward to the latest one seen:
+ * records that run out of their time order (a call resumed after others, lines held for a
+ * clone, merged -ff files) move nothing back, and a time of day smaller by more than half a
+ * day is the next day's. -r's seconds since the previous line pass as they come, in a
+ * single input only (an -ff set's files count from different lines). Lines without a
+ * timestamp (and -T's durations alone) let no time pass: sleep(SECONDS) does.
+ */
+static void pass_time(struct runner *r, const struct sc_record *rec)
+{
+	double t = rec->time, dt;
+
+	if (!rec->has_time)
+		return;
+	if (rec->time_relative) {
+		if (r->nr_srcs == 1 && t > 0)
+			mmlab_machine_advance(r->machine, (uint64_t)(t * 1e9 + 0.5));
+		return;
+	}
+	if (!r->has_time) {
+		r->has_time = true;
+		r->time = t;
+		return;
+	}
+	dt = t - r->time;
+	if (dt < -DAY_SECONDS / 2 && t < DAY_SECONDS && r->time < DAY_SECONDS)
+		dt += DAY_SECONDS;	/* -t/-tt past midnight */
+	if (dt <= 0)
+		return;
+	mmlab_machine_advance(r->machine, (uint64_t)(dt * 1e9 + 0.5));
+	r->time = t;
+}
+
 /* Runs one record of process @p; a result to print after its line goes to @out. */
 static void run_record(struct runner *r, const struct sc_record *rec, struct run_proc *p,
 		       struct sbuf *out)
@@ -104,6 +140,7 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 	struct run_call c = { .rec = rec, .proc = p, .out = out };
 	enum run_status st;
 
+	pass_time(r, rec);
 	if (rec->kind == SC_REC_SI_ADDR) {
 		r->fault_addr = rec->fault_addr;
 		r->has_fault_addr = true;

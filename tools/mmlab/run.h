@@ -173,6 +173,8 @@ struct runner {
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
 	bool has_fault_addr;
+	bool has_time;                 /* a line had an absolute timestamp: ->time is the latest */
+	double time;                   /* seconds (strace -t/-tt/-ttt), for the machine's clock */
 	struct run_counts n;
 	struct run_machine machine_log;  /* the scenario's "# machine:" line */
 	struct run_machine machine_opt;  /* --overcommit, --overcommit-ratio, --user */
