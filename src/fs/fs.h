@@ -183,6 +183,8 @@ bool vfs_kernel_fs(unsigned long f_type);
 
 struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
 				 unsigned long flags);
+/* fallocate(PUNCH_HOLE | KEEP_SIZE): the range reads zeros; the caller unmapped it first. */
+int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len);
 void ihold(struct inode *inode);
 void iput(struct inode *inode);
 

@@ -8,7 +8,9 @@
  * flags is exact; the advice that acts on pages is checked per VMA as the kernel checks it,
  * then memory.c acts on the pages the range has faulted in: DONTNEED zaps them, FREE makes
  * them lazily freeable, POPULATE_* faults the rest in, GUARD_INSTALL/REMOVE set and clear
- * guard markers. COLD, PAGEOUT and WILLNEED have nothing to act on without swap; COLLAPSE
+ * guard markers. WILLNEED reads a file's range into its page cache (as fadvise does);
+ * REMOVE punches a hole in a file or shmem object. COLD, PAGEOUT, and WILLNEED on anonymous
+ * and shmem memory have nothing to act on without swap; COLLAPSE
  * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
  * with no writable page) but leaves the pages small: mmlab has no transparent huge pages.
  * The advice set is Linux 6.18's as the host kernel builds it: with KSM and THP, without
@@ -21,6 +23,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -80,19 +83,69 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 	return 0;
 }
 
+/* The file offset of @addr in @vma's mapping, in bytes. */
+static loff_t vma_file_offset(const struct vm_area_struct *vma, unsigned long addr)
+{
+	return (loff_t)(addr - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+}
+
 /*
- * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE).
- * The host's files are never written (they are the overlay's read-only lower layer), and the
- * file's pages are its page cache's, which the file-fault work drops; shmem's /dev/zero pages
- * are the fault layer's. Only a shared mapping that may write can punch
- * (vma_is_shared_maywrite).
+ * unmap_mapping_range is the file-fault work's; until it is in, no file page can be mapped,
+ * and the weak reference lets this file link.
+ */
+#pragma weak unmap_mapping_range
+
+/*
+ * MADV_REMOVE (madvise_remove): vfs_fallocate(PUNCH_HOLE | KEEP_SIZE) of the range's part of
+ * the file, with vfs_fallocate's and the file system's refusals in their order: only a
+ * shared mapping that may write can punch (EACCES), of a file open for writing (EBADF), not
+ * append-only (EPERM), a regular file (ENODEV: devices), of a file system that punches:
+ * shmem (tmpfs; not under F_SEAL_WRITE/F_SEAL_FUTURE_WRITE: EPERM) and the overlay, whose
+ * upper layer keeps the hole (vfs_punch_hole). Every mapping of the range loses its pages
+ * first (private COW copies stay, as shmem_fallocate's unmap_mapping_range leaves them).
+ * Shared anonymous memory that is not on an inode yet (shmem.c's objects) keeps its pages.
  */
 static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	(void)start;
-	(void)end;
+	struct file *f = vma->vm_file;
+	struct inode *inode = f->f_inode;
+	loff_t offset = vma_file_offset(vma, start);
+
 	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (f->append)
+		return -EPERM;
+	if (!inode)
+		return f->regular || f->shmem ? 0 : -ENODEV;
+	if (!S_ISREG(inode->i_mode))
+		return -ENODEV;
+	if (inode->i_kind == FS_SHMEM && (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
+	if (unmap_mapping_range)
+		unmap_mapping_range(inode_mapping(inode), offset, (loff_t)(end - start), false);
+	return vfs_punch_hole(inode, offset, (loff_t)(end - start));
+}
+
+/*
+ * MADV_WILLNEED (madvise_willneed): a file's range is read into its page cache as
+ * fadvise(POSIX_FADV_WILLNEED) reads it (force_page_cache_ra: at most max(io_pages,
+ * ra_pages) pages, clipped at the end of the file), whatever the VMA's readahead hints. The
+ * range is the VMA's part of it. shmem and anonymous memory would be swapped in, and nothing
+ * is ever swapped out; devices have no page cache; all of them, like a file whose read
+ * fails, give 0: the advice is a hint.
+ */
+static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct file *f = vma->vm_file;
+	pgoff_t index;
+
+	if (!f || !f->f_inode || f->f_inode->i_kind != FS_OVERLAY || !f->regular)
+		return 0;
+	index = (pgoff_t)((unsigned long long)vma_file_offset(vma, start) >> PAGE_SHIFT);
+	force_page_cache_ra(inode_mapping(f->f_inode), &f->f_ra, index,
+			    (end - start) >> PAGE_SHIFT);
 	return 0;
 }
 
@@ -220,7 +273,7 @@ static const struct madvise_desc madvise_descs[] = {
 	[MADV_REMOVE] = { MADV_KIND_PAGES, .refuse = VM_LOCKED, .refuses = vma_has_no_file,
 			  .act = madvise_remove, .discards = true },
 	/* swap-in for anonymous and shmem memory, readahead for files: never refused */
-	[MADV_WILLNEED] = { MADV_KIND_PAGES, .remote = true },
+	[MADV_WILLNEED] = { MADV_KIND_PAGES, .act = madvise_willneed, .remote = true },
 	/* can_madv_lru_vma(); without swap there is nothing to age or page out */
 	[MADV_COLD] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
 	[MADV_PAGEOUT] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mincore(2) (mm/mincore.c): one byte per page of a range, 1 when the page is resident -
- * mapped by a present entry, or, in a hole of a shared anonymous mapping, held by its shmem
- * object's cache. Anonymous holes and guard markers are not resident. A hole in the range
- * between VMAs is ENOMEM, after the bytes before it were filled.
- * Left out: swap-cache and page-cache lookups (nothing is swapped, regular files have no cache).
+ * mapped by a present entry, or, in a hole (or under a guard marker) of a file mapping, held
+ * by the file's page cache (a shared anonymous mapping's: its shmem object's). Anonymous
+ * holes and guard markers are not resident. A hole in the range between VMAs is ENOMEM,
+ * after the bytes before it were filled.
+ * Left out: swap-cache lookups (nothing is swapped).
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
@@ -28,6 +29,22 @@ static int mincore_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	return 0;
 }
 
+/* Whether @inode's page cache holds page @index (mincore_page); false without an inode. */
+static bool mincore_page(struct inode *inode, pgoff_t index)
+{
+	struct address_space *mapping;
+	struct page *page;
+
+	if (!inode)
+		return false;
+	mapping = inode_mapping(inode);
+	page = filemap_find_page(mapping, index);
+	if (!page)
+		return false;
+	put_page(mapping->pgdat, page);
+	return true;
+}
+
 /*
  * One VMA's part of mincore (mincore_pte_range): present entries are resident; a hole of a
  * shmem mapping is resident when the object's cache has the page; anonymous holes are not.
@@ -37,12 +54,13 @@ static void mincore_vma(struct vm_area_struct *vma, unsigned long start, unsigne
 {
 	struct mincore_state s = { .vma = vma, .start = start, .vec = vec };
 	struct shmem_inode *info = vma->vm_file ? vma->vm_file->shmem : NULL;
+	struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
 	unsigned long i, n = (end - start) >> PAGE_SHIFT;
 
 	for (i = 0; i < n; i++) {
 		pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT) + i;
 
-		vec[i] = shmem_page_cached(info, pgoff);
+		vec[i] = shmem_page_cached(info, pgoff) || mincore_page(inode, pgoff);
 	}
 	(void)walk_pte_range(vma->vm_mm, start, end, mincore_pte, &s);
 }
