@@ -8,7 +8,8 @@
  * file, at the VMA's file offset; not for shared anonymous memory. MADV_FREE is EINVAL on a
  * file mapping; MADV_REMOVE needs a shared writable mapping (EACCES), then punches: the
  * range reads zeros, the size stays, the host file below is untouched. vfs_punch_hole's
- * unaligned edges and its holes under writeback, white-box.
+ * unaligned edges and its holes under writeback, white-box. MADV_SEQUENTIAL/MADV_RANDOM set
+ * the VMA's readahead hints (smaps "sr"/"rr"), as on the host.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -382,6 +383,89 @@ static void test_punch_edges(void **state)
 	iput(inode);
 }
 
+/* The VmFlags line of the smaps entry at @addr, from @text (smaps output). */
+static void vmflags_at(const char *text, unsigned long addr, char *out, size_t size)
+{
+	char head[32];
+	const char *p, *f;
+
+	snprintf(head, sizeof(head), "%08lx-", addr);
+	p = strstr(text, head);
+	assert_non_null(p);
+	f = strstr(p, "VmFlags:");
+	assert_non_null(f);
+	snprintf(out, size, "%.*s", (int)strcspn(f, "\n"), f);
+}
+
+/* smaps of the host's own process, for the same check on its side. */
+static char *host_smaps(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char *text = NULL;
+	size_t len = 0, n;
+	char buf[4096];
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)))
+		fwrite(buf, 1, n, out);
+	fclose(f);
+	fclose(out);
+	return text;
+}
+
+/*
+ * MADV_SEQUENTIAL and MADV_RANDOM set the VMA's readahead hint (smaps "sr", "rr"), each
+ * clearing the other, MADV_NORMAL both, on a file mapping as on the host's.
+ */
+static void test_seq_rand_flags(void **state)
+{
+	static const struct {
+		int advice;
+		bool sr, rr;
+	} steps[] = {
+		{ MADV_SEQUENTIAL, true, false },
+		{ MADV_RANDOM, false, true },
+		{ MADV_NORMAL, false, false },
+	};
+	struct fixture *fx = *state;
+	char path[PATH_MAX], flags[256], *text;
+	size_t len = 4 * 4096, tlen;
+	uint64_t addr;
+	int fd, hfd;
+	char *hm;
+
+	fd = mmlab_openat(fx->t, "/big", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(fx->t, 0, len, PROT_READ, MAP_PRIVATE, fd, 0, &addr), 0);
+	snprintf(path, sizeof(path), "%s/big", fx->root);
+	hfd = open(path, O_RDONLY);
+	hm = mmap(NULL, len, PROT_READ, MAP_PRIVATE, hfd, 0);
+	assert_true(hm != MAP_FAILED);
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		FILE *f;
+
+		assert_int_equal(mmlab_madvise(fx->t, addr, len, steps[k].advice), 0);
+		text = NULL;
+		f = open_memstream(&text, &tlen);
+		assert_int_equal(mmlab_proc_smaps(fx->t, f), 0);
+		fclose(f);
+		vmflags_at(text, (unsigned long)addr, flags, sizeof(flags));
+		free(text);
+		assert_int_equal(strstr(flags, " sr") != NULL, steps[k].sr);
+		assert_int_equal(strstr(flags, " rr") != NULL, steps[k].rr);
+		assert_int_equal(madvise(hm, len, steps[k].advice), 0);
+		text = host_smaps();
+		vmflags_at(text, (unsigned long)hm, flags, sizeof(flags));
+		free(text);
+		assert_int_equal(strstr(flags, " sr") != NULL, steps[k].sr);
+		assert_int_equal(strstr(flags, " rr") != NULL, steps[k].rr);
+	}
+	munmap(hm, len);
+	close(hfd);
+	assert_int_equal(mmlab_close(fx->t, fd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +476,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remove_punches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_punch_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_rand_flags, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
