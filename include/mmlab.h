@@ -364,8 +364,8 @@ MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
  * Processes, threads and page-level memory (the fault layer). Anonymous memory behaves page
  * by page as Linux's: a read of untouched private memory maps the shared zero page, a write
  * allocates a zeroed frame, fork shares private pages copy-on-write, MAP_SHARED|MAP_ANONYMOUS
- * is one shmem object shared with fork children. Faults on file-backed mappings are SIGBUS
- * BUS_ADRERR until the page cache exists.
+ * is one shmem inode shared with fork children. File mappings fault through the page cache:
+ * pages wholly past the end of the file are SIGBUS BUS_ADRERR.
  */
 
 /* fork(2): a child with a copy-on-write copy of @t's address space and fd table. */

@@ -14,7 +14,9 @@
  * identity alone).
  *
  * Locking: vfs->lock guards the namespace and inode tables; mapping->lock the page cache
- * index, nrpages and i_mmap; page refcounts are atomic. Callers of the mm layer hold mmap_lock
+ * index and nrpages; mapping->i_mmap_lock the VMAs on i_mmap (the mm layer takes it after
+ * mmap_lock and before an mm's page_table_lock, the fault path never); page refcounts are
+ * atomic. Callers of the mm layer hold mmap_lock
  * as well; the file layer never takes it.
  */
 #ifndef MMLAB_FS_FS_H
@@ -45,7 +47,9 @@ struct address_space {
 	struct inode *host;		/* The inode whose contents these are */
 	struct xarray i_pages;		/* index -> struct page *, holding one reference each */
 	unsigned long nrpages;		/* Pages in i_pages */
-	pthread_mutex_t lock;		/* i_pages, nrpages, i_mmap (xa_lock + i_mmap_rwsem) */
+	pthread_mutex_t lock;		/* i_pages, nrpages (xa_lock) */
+	pthread_mutex_t i_mmap_lock;	/* i_mmap, i_mmap_writable (i_mmap_rwsem): taken after
+					 * mmap_lock, before page_table_lock and lock */
 	struct list_head i_mmap;	/* VMAs mapping the file (vm_area_struct.shared) */
 	unsigned long i_mmap_writable;	/* Shared writable mappings (mapping_map_writable) */
 	const struct address_space_operations *a_ops;
@@ -110,6 +114,12 @@ static inline struct address_space *inode_mapping(struct inode *inode)
 	return &inode->i_data;
 }
 
+/* Whether writeback can clean @mapping's pages, so its dirty pages are counted: not shmem's. */
+static inline bool mapping_can_writeback(const struct address_space *mapping)
+{
+	return mapping->a_ops && mapping->a_ops->write_page;
+}
+
 /* Per-file readahead state (struct file_ra_state, mm/readahead.c). */
 struct file_ra_state {
 	pgoff_t start;			/* Where the current window starts */
@@ -119,6 +129,13 @@ struct file_ra_state {
 	unsigned int mmap_miss;		/* Cache misses in mmap faults (do_sync_mmap_readahead) */
 	loff_t prev_pos;		/* The last read's position, for sequential detection */
 };
+
+/* A newly opened file's readahead state (file_ra_state_init): read_ahead_kb's 128 KiB, no
+ * history. */
+static inline void file_ra_state_init(struct file_ra_state *ra)
+{
+	*ra = (struct file_ra_state){ .ra_pages = 32, .prev_pos = -1 };
+}
 
 /* Readahead hints (fadvise/madvise). */
 #define RA_MODE_NORMAL 0

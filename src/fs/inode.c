@@ -148,6 +148,7 @@ struct inode *inode_new(struct vfs *vfs, enum fs_kind kind, const char *path)
 	inode->i_data.a_ops = kind == FS_SHMEM ? &shmem_aops : &overlay_aops;
 	inode->i_data.pgdat = vfs->pgdat;
 	pthread_mutex_init(&inode->i_data.lock, NULL);
+	pthread_mutex_init(&inode->i_data.i_mmap_lock, NULL);
 	INIT_LIST_HEAD(&inode->i_data.i_mmap);
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_dirty);
@@ -537,6 +538,7 @@ void __iput(struct inode *inode)
 	if (inode->lower_fd >= 0)
 		close(inode->lower_fd);
 	pthread_mutex_destroy(&inode->i_data.lock);
+	pthread_mutex_destroy(&inode->i_data.i_mmap_lock);
 	free(inode->lower_path);
 	free(inode->i_path);
 	free(inode);

@@ -24,6 +24,7 @@ typedef uint64_t kernel_cap_t;		/* One bit per capability, as the kernel's u64 v
 
 /* include/uapi/linux/capability.h: the capabilities the mm and the id calls consult. */
 #define CAP_DAC_OVERRIDE 1
+#define CAP_FOWNER 3
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_SETPCAP 8

@@ -60,9 +60,33 @@ free_mm:
 }
 
 /**
+ * mmgrab - keep the struct of @mm (not its address space) alive: a walk over a file's
+ * mappings holds it while it waits for the mm's mmap_lock.
+ * Context: the caller knows @mm is alive (it found one of its VMAs under i_mmap_lock).
+ */
+void mmgrab(struct mm_struct *mm)
+{
+	__atomic_add_fetch(&mm->mm_count, 1, __ATOMIC_RELAXED);
+}
+
+/**
+ * mmdrop - drop a reference taken by mmgrab(), or the one all users hold together; the last
+ * frees the struct.
+ */
+void mmdrop(struct mm_struct *mm)
+{
+	if (__atomic_sub_fetch(&mm->mm_count, 1, __ATOMIC_ACQ_REL))
+		return;
+	mmap_destroy_lock(mm);
+	pthread_mutex_destroy(&mm->page_table_lock);
+	free(mm);
+}
+
+/**
  * mmput - drop a user of @mm; the last one tears the address space down (exit_mmap): CPU
  * contexts still holding it lazily are switched off it, every page and page table goes back
- * to the allocator.
+ * to the allocator. The teardown holds mmap_lock, so a walk of a file's mappings that holds
+ * the mm by mmgrab() finds either all of its VMAs or none.
  */
 void mmput(struct mm_struct *mm)
 {
@@ -73,12 +97,12 @@ void mmput(struct mm_struct *mm)
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		if (m->cpus[i] && m->cpus[i]->ctx == &mm->context)
 			mmu_switch_mm(m->cpus[i], NULL);
+	mmap_write_lock(mm);
 	exit_mmap(mm);
+	__mmap_write_unlock(mm);
 	pgd_free(mm);
 	vma_tree_destroy(mm);
-	mmap_destroy_lock(mm);
-	pthread_mutex_destroy(&mm->page_table_lock);
-	free(mm);
+	mmdrop(mm);
 }
 
 /*

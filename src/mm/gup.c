@@ -4,8 +4,8 @@
  * loop for MAP_POPULATE, MAP_LOCKED and mlock, and faultin_page_range for MADV_POPULATE_READ
  * and _WRITE. Each page that is not mapped with the access already takes the fault a user
  * access would (handle_mm_fault); private writable memory is written, so COW is broken now.
- * Regular files' pages would come from the page cache, which is not modelled: populating them
- * maps nothing and fails only where the kernel's fault would (beyond the end of the file).
+ * Files with a page cache fault like anonymous memory; a file known by kind alone (no page
+ * cache here) maps nothing and fails only where the kernel's fault would (beyond its end).
  * Left out: get_user_pages itself (pins, FOLL_* flags, page references handed to callers).
  */
 #include "mm/memory.h"
@@ -62,9 +62,9 @@ static int guard_marker_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte
 }
 
 /*
- * A regular file's pages would come from the page cache, which is not modelled: populate
- * maps none of them, and fails only where the kernel's fault would, on a page at or beyond
- * the end of the file (SIGBUS, so -EFAULT).
+ * A file without a page cache here (known by kind or identity alone): populate maps none of
+ * its pages, and fails only where the kernel's fault would, on a page at or beyond the end
+ * of the file (SIGBUS, so -EFAULT).
  */
 static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
 				unsigned long end, bool write)
@@ -93,6 +93,12 @@ static long populate_file_range(struct vm_area_struct *vma, unsigned long start,
 	return (long)((end - start) >> PAGE_SHIFT);
 }
 
+/* A file VMA whose object has no page cache here. */
+static bool vma_without_pages(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->f_inode;
+}
+
 /**
  * mm_populate_vma - fault in [@start, @end) of @vma as __mm_populate does for each VMA:
  * private writable memory with write faults (so COW is broken now), the rest with reads,
@@ -110,7 +116,7 @@ long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	/* get_user_pages' check_vma_flags: the caller's PKRU applies to its own mm. */
 	if (!arch_vma_access_permitted(tsk, vma, write, false))
 		return -EFAULT;
-	if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
+	if (vma_without_pages(vma))
 		return populate_file_range(vma, start, end, write);
 	return populate_vma_page_range(tsk, vma, start, end, write);
 }
@@ -163,7 +169,7 @@ int faultin_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigne
 		return -EINVAL;
 	if (!arch_vma_access_permitted(tsk, vma, write, false))
 		return -EINVAL;
-	if (vma->vm_file && !vma_is_anonymous(vma) && !vma->vm_file->shmem)
+	if (vma_without_pages(vma))
 		ret = populate_file_range(vma, start, end, write);
 	else
 		ret = populate_vma_page_range(tsk, vma, start, end, write);

@@ -8,7 +8,7 @@
  * flags is exact; the advice that acts on pages is checked per VMA as the kernel checks it,
  * then memory.c acts on the pages the range has faulted in: DONTNEED zaps them, FREE makes
  * them lazily freeable, POPULATE_* faults the rest in, GUARD_INSTALL/REMOVE set and clear
- * guard markers. WILLNEED reads a file's range into its page cache (as fadvise does);
+ * guard markers, WILLNEED reads a file's range into its page cache (as fadvise does).
  * REMOVE punches a hole in a file or shmem object. COLD, PAGEOUT, and WILLNEED on anonymous
  * and shmem memory have nothing to act on without swap; COLLAPSE
  * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
@@ -18,13 +18,15 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
+#include "mm/shmem.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
 
 #include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MADV_SOFT_OFFLINE
@@ -54,6 +56,8 @@ struct madvise_req {
 	struct task *tsk;
 	int behavior;			/* MADV_*; unused by PR_SET_VMA_ANON_NAME */
 	struct anon_vma_name *anon_name; /* The new name; unused by madvise */
+	struct vm_area_struct resume;	/* The piece a walk resumes after when the advice
+					 * dropped mmap_lock (MADV_REMOVE): its bounds only */
 };
 
 /* Gives [start, end) of @vma new flags and name (madvise_update_vma); w->prev covers it after. */
@@ -69,7 +73,7 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 		if (IS_ERR(res))
 			return (int)PTR_ERR(res);
 		res->vm_flags = new_flags | (res->vm_flags & VM_STICKY); /* a merge may add them */
-		res->vm_page_prot = vm_get_page_prot(new_flags);
+		vma_set_page_prot(res);
 		/* Regular files keep no name (replace_anon_vma_name: anonymous and shmem only). */
 		if (res->anon_name != anon_name && (!res->vm_file || !res->vm_file->regular)) {
 			if (anon_name)
@@ -83,18 +87,6 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 	return 0;
 }
 
-/* The file offset of @addr in @vma's mapping, in bytes. */
-static loff_t vma_file_offset(const struct vm_area_struct *vma, unsigned long addr)
-{
-	return (loff_t)(addr - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
-}
-
-/*
- * unmap_mapping_range is the file-fault work's; until it is in, no file page can be mapped,
- * and the weak reference lets this file link.
- */
-#pragma weak unmap_mapping_range
-
 /*
  * MADV_REMOVE (madvise_remove): vfs_fallocate(PUNCH_HOLE | KEEP_SIZE) of the range's part of
  * the file, with vfs_fallocate's and the file system's refusals in their order: only a
@@ -103,13 +95,20 @@ static loff_t vma_file_offset(const struct vm_area_struct *vma, unsigned long ad
  * shmem (tmpfs; not under F_SEAL_WRITE/F_SEAL_FUTURE_WRITE: EPERM) and the overlay, whose
  * upper layer keeps the hole (vfs_punch_hole). Every mapping of the range loses its pages
  * first (private COW copies stay, as shmem_fallocate's unmap_mapping_range leaves them).
- * Shared anonymous memory that is not on an inode yet (shmem.c's objects) keeps its pages.
+ * As in Linux, mmap_lock is dropped meanwhile (unmap_mapping_range takes every mapping mm's,
+ * this one's included): the walk then goes on from the piece's end, whatever became of the
+ * VMAs meanwhile (req->resume stands for the piece).
+ * Context: mmap_lock held for writing, dropped and taken again.
  */
-static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+static int madvise_remove(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end)
 {
+	struct madvise_req *req = w->private;
 	struct file *f = vma->vm_file;
 	struct inode *inode = f->f_inode;
-	loff_t offset = vma_file_offset(vma, start);
+	loff_t offset = (loff_t)(start - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	loff_t len = (loff_t)(end - start);
+	int err;
 
 	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
@@ -117,36 +116,19 @@ static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsig
 		return -EBADF;
 	if (f->append)
 		return -EPERM;
-	if (!inode)
-		return f->regular || f->shmem ? 0 : -ENODEV;
-	if (!S_ISREG(inode->i_mode))
+	if (!inode || !S_ISREG(inode->i_mode))
 		return -ENODEV;
 	if (inode->i_kind == FS_SHMEM && (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
 		return -EPERM;
-	if (unmap_mapping_range)
-		unmap_mapping_range(inode_mapping(inode), offset, (loff_t)(end - start), false);
-	return vfs_punch_hole(inode, offset, (loff_t)(end - start));
-}
-
-/*
- * MADV_WILLNEED (madvise_willneed): a file's range is read into its page cache as
- * fadvise(POSIX_FADV_WILLNEED) reads it (force_page_cache_ra: at most max(io_pages,
- * ra_pages) pages, clipped at the end of the file), whatever the VMA's readahead hints. The
- * range is the VMA's part of it. shmem and anonymous memory would be swapped in, and nothing
- * is ever swapped out; devices have no page cache; all of them, like a file whose read
- * fails, give 0: the advice is a hint.
- */
-static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
-{
-	struct file *f = vma->vm_file;
-	pgoff_t index;
-
-	if (!f || !f->f_inode || f->f_inode->i_kind != FS_OVERLAY || !f->regular)
-		return 0;
-	index = (pgoff_t)((unsigned long long)vma_file_offset(vma, start) >> PAGE_SHIFT);
-	force_page_cache_ra(inode_mapping(f->f_inode), &f->f_ra, index,
-			    (end - start) >> PAGE_SHIFT);
-	return 0;
+	get_file(f);
+	mmap_write_unlock(w->mm);
+	unmap_mapping_range(inode_mapping(inode), offset, len, false);
+	err = vfs_punch_hole(inode, offset, len);
+	mmap_write_lock(w->mm);
+	fput(f);
+	req->resume = (struct vm_area_struct){ .vm_start = start, .vm_end = end };
+	w->prev = &req->resume;
+	return err;
 }
 
 /* A PMD's page table maps a writable page: what hpage_collapse_scan_pmd needs to collapse. */
@@ -270,10 +252,11 @@ static const struct madvise_desc madvise_descs[] = {
 				   .discards = true },
 	[MADV_FREE] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .refuses = vma_not_anonymous,
 			.discards = true },
+	/* madvise_remove, which drops mmap_lock, is called by madvise_vma_behavior */
 	[MADV_REMOVE] = { MADV_KIND_PAGES, .refuse = VM_LOCKED, .refuses = vma_has_no_file,
-			  .act = madvise_remove, .discards = true },
+			  .discards = true },
 	/* swap-in for anonymous and shmem memory, readahead for files: never refused */
-	[MADV_WILLNEED] = { MADV_KIND_PAGES, .act = madvise_willneed, .remote = true },
+	[MADV_WILLNEED] = { MADV_KIND_PAGES, .remote = true },
 	/* can_madv_lru_vma(); without swap there is nothing to age or page out */
 	[MADV_COLD] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
 	[MADV_PAGEOUT] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
@@ -315,7 +298,7 @@ bool madvise_discards(int behavior)
 static int madvise_vma_behavior(struct vma_walk *w, struct vm_area_struct *vma,
 				unsigned long start, unsigned long end)
 {
-	const struct madvise_req *req = w->private;
+	struct madvise_req *req = w->private;
 	const struct madvise_desc *d = &madvise_descs[req->behavior];
 	vm_flags_t new_flags = vma->vm_flags;
 	int err = 0;
@@ -330,6 +313,8 @@ static int madvise_vma_behavior(struct vma_walk *w, struct vm_area_struct *vma,
 		return madvise_update_vma(w, vma, start, end, new_flags, vma->anon_name);
 	}
 	w->prev = vma;
+	if (req->behavior == MADV_REMOVE)
+		return madvise_remove(w, vma, start, end);
 	if (d->act)
 		err = d->act(vma, start, end);
 	return err ?: madvise_pages(req->tsk, vma, start, end, req->behavior);
@@ -446,7 +431,7 @@ static int madvise_vma_anon_name(struct vma_walk *w, struct vm_area_struct *vma,
 	int err;
 
 	/* Only anonymous memory is named: not even /dev/zero's (vma_is_anon_shmem) */
-	if (vma->vm_file && !vma->vm_file->shmem)
+	if (vma->vm_file && !vma_is_anon_shmem(vma))
 		return -EBADF;
 	err = madvise_update_vma(w, vma, start, end, vma->vm_flags, req->anon_name);
 	return err == -ENOMEM ? -EAGAIN : err;

@@ -160,8 +160,8 @@ static int maps_vma_object(struct maps_import *mi, struct vm_area_struct *vma,
 						 (loff_t)(ml->off + (ml->end - ml->start)));
 		if (!vma->vm_file)
 			return maps_fail(mi, -ENOMEM, "out of memory");
-		if (vma->vm_file->shmem)
-			vma->vm_file->ino = ml->ino;
+		if (vma_is_shmem(vma))
+			vma->vm_file->f_inode->i_ino = vma->vm_file->ino = ml->ino;
 		vma->vm_pgoff = ml->off >> PAGE_SHIFT;
 	} else if (!strncmp(name, "[anon:", 6) && name[len - 1] == ']') {
 		name[len - 1] = 0;

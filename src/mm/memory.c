@@ -2,21 +2,20 @@
 /*
  * The page-level heart of the VM (mm/memory.c): resolving a fault on a VMA - the zero page for
  * a read of untouched anonymous memory, a zeroed frame for a write, copy-on-write or reuse for
- * a write to a read-only private page, shmem pages for shared anonymous memory (with
- * fault-around for reads, PG_dirty for writes) -, zapping ranges (munmap, MADV_DONTNEED, exit)
+ * a write to a read-only private page, the dirtying write to a read-only shared page of an
+ * object (wp_page_shared) -, zapping ranges (munmap, MADV_DONTNEED, exit)
  * with a gather that frees frames only after the TLB flush, moving entries for mremap, copying
  * page tables at fork, and the page side of madvise: MADV_FREE's marking (reclaim is
  * vmscan.c's) and guard markers (MADV_GUARD_INSTALL/REMOVE: non-present entries that fault
  * SIGSEGV, survive every zap but munmap's and exit's, are copied by fork and moved by mremap).
- * RSS counters follow every mapping change. Populating is gup.c's, mincore mincore.c's.
- * Left out: file-backed pages (the page cache comes with a later issue: a fault on a file VMA
- * is SIGBUS BUS_ADRERR for now), swap entries (the guard marker is the only software entry),
+ * RSS counters follow every mapping change. Faults on a VMA with an object behind it (files,
+ * shmem) are filemap_fault.c's, populating is gup.c's, mincore mincore.c's.
+ * Left out: swap entries (the guard marker is the only software entry),
  * huge pages, userfaultfd, NUMA hinting faults,
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
-#include "mm/shmem.h"
 #include "mm/task.h"
 #include "mmu/tlb.h"
 
@@ -154,8 +153,8 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
  */
 static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 {
-	if (vmf->page && !PageAnon(vmf->page))
-		SetPageDirty(vmf->page);
+	if (vmf->page)
+		fault_dirty_page(vmf->page);
 	return wp_page_reuse(vmf);
 }
 
@@ -185,52 +184,6 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		}
 	}
 	return wp_page_copy(vmf);
-}
-
-/* fault_around_bytes' default, 64 KiB: the window a read fault maps around itself. */
-#define FAULT_AROUND_PAGES (65536UL / PAGE_SIZE)
-
-/*
- * do_fault_around - map the cached pages near a read fault: the aligned FAULT_AROUND_PAGES
- * window that holds the address, clipped to the VMA and to the page table of the entry.
- *
- *      |<-- aligned window -->|
- *   vma_start    addr                     window start >= vma start, end <= vma end and
- *      [.....P..x.....P.......]           both within one PMD
- */
-static vm_fault_t do_fault_around(struct vm_fault *vmf)
-{
-	unsigned long nr = FAULT_AROUND_PAGES, vma_len = vma_pages(vmf->vma);
-	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
-	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff;
-	unsigned long from, to;
-
-	from = max(pte_off & ~(nr - 1), pte_off - min(pte_off, vma_off));
-	to = min(min(from + nr, (unsigned long)PTRS_PER_TABLE), pte_off + vma_len - vma_off) - 1;
-	return shmem_map_pages(vmf, vmf->pgoff + from - pte_off, vmf->pgoff + to - pte_off);
-}
-
-/* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */
-static vm_fault_t do_read_fault(struct vm_fault *vmf)
-{
-	if (do_fault_around(vmf) & VM_FAULT_NOPAGE)
-		return 0;
-	return shmem_fault(vmf);
-}
-
-/* A fault on a none entry of a VMA with an object behind it (do_fault). */
-static vm_fault_t do_fault(struct vm_fault *vmf)
-{
-	struct file *file = vmf->vma->vm_file;
-
-	if (file && file->shmem)
-		return vmf->flags & FAULT_FLAG_WRITE ? shmem_fault(vmf) : do_read_fault(vmf);
-	/* do_cow_fault prepares the anon_vma before it looks for the file's page. */
-	if ((vmf->flags & FAULT_FLAG_WRITE) && !(vmf->vma->vm_flags & VM_SHARED) &&
-	    anon_vma_prepare(vmf->vma))
-		return VM_FAULT_OOM;
-	/* Regular files need the page cache, a later issue: SIGBUS BUS_ADRERR until then. */
-	return VM_FAULT_SIGBUS;
 }
 
 /* handle_pte_fault: what the entry's state calls for. */
@@ -313,6 +266,16 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	} else {
 		vmf.orig_pte = *vmf.pte;
 		ret = handle_pte_fault(&vmf);
+		/*
+		 * The kernel drops mmap_lock for a page-cache read and has the fault retried:
+		 * the retry maps what the read brought in. mmap_lock is held throughout here,
+		 * so the retry follows at once; it counts as the one (major) fault.
+		 */
+		if (ret & VM_FAULT_RETRY) {
+			vmf.flags |= FAULT_FLAG_TRIED;
+			vmf.orig_pte = *vmf.pte;
+			ret = handle_pte_fault(&vmf) | VM_FAULT_MAJOR;
+		}
 	}
 	mm_account_fault(&vmf, ret);
 	return ret;
@@ -350,6 +313,9 @@ int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 
 	if (is_pte_marker(*ptep) && !z->drop_markers)
 		return 0;
+	if (z->keep_cows && pte_present(*ptep) && !(*ptep & _PAGE_SPECIAL) &&
+	    PageAnon(pfn_to_page(&mm->machine->pgdat, pte_pfn(*ptep))))
+		return 0;
 	old = ptep_get_and_clear(mm, addr, ptep);
 	if (!pte_present(old))
 		return 0;
@@ -360,8 +326,8 @@ int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 		return 0;
 	page = pfn_to_page(&mm->machine->pgdat, pte_pfn(old));
 	/* The entry's dirty bit is the only record of a write through it: keep it in the page. */
-	if (pte_dirty(old) && !PageAnon(page))
-		SetPageDirty(page);
+	if (pte_dirty(old))
+		fault_dirty_page(page);
 	add_mm_counter(mm, mm_counter(page), -1);
 	page_remove_rmap(mm->machine, page);
 	z->nr_unmapped++;
@@ -551,8 +517,9 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 /**
  * madvise_pages - the page effects of madvise advice on [@start, @end) of @vma, after
  * madvise.c checked the advice is allowed there: DONTNEED zaps, FREE makes pages lazily
- * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED (anonymous: swap-in, a no-op
- * without swap) and the rest do nothing to pages here.
+ * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED reads a file range into its page
+ * cache (anonymous memory and shmem: swap-in, a no-op without swap) and the rest do nothing
+ * to pages here.
  * Context: mmap_lock held for writing.
  * Return: 0; POPULATE: -EINVAL (the VMA does not allow the access), -EFAULT, -ENOMEM.
  */
@@ -579,6 +546,9 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 		return faultin_vma_page_range(tsk, vma, start, end, behavior == MADV_POPULATE_WRITE);
+	case MADV_WILLNEED:
+		filemap_willneed(vma, start, end);
+		return 0;
 	default:
 		return 0;
 	}

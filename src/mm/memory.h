@@ -2,10 +2,12 @@
 /*
  * The page layer's internal interface: struct vm_fault and the VM_FAULT_* results
  * (include/linux/mm_types.h, mm.h), the RSS counters of an mm (include/linux/mm.h's
- * get_mm_counter family), the zap gather, and the functions of memory.c, gup.c, vmscan.c,
- * mincore.c and debug.c that the address-space layer calls. Every function expects mmap_lock
- * held (reading is enough for faults; the callers from mmap/madvise/munmap hold it for
- * writing). The reverse map is rmap.h's, shmem objects shmem.h's, the fault entry fault.h's.
+ * get_mm_counter family), the zap gather, and the functions of memory.c, filemap_fault.c,
+ * gup.c, vmscan.c, mincore.c and debug.c that the address-space layer calls. Every function
+ * expects mmap_lock held (reading is enough for faults; the callers from mmap/madvise/munmap
+ * hold it for writing) - but truncate.c's, which walk other address spaces through a file's
+ * i_mmap and take each one's mmap_lock themselves, and expect none held. The reverse map is
+ * rmap.h's, shmem's entry points shmem.h's, the fault entry fault.h's.
  */
 #ifndef MMLAB_MM_MEMORY_H
 #define MMLAB_MM_MEMORY_H
@@ -24,10 +26,13 @@ typedef unsigned int vm_fault_t;
 #define VM_FAULT_MAJOR 0x000004U
 #define VM_FAULT_SIGSEGV 0x000040U
 #define VM_FAULT_NOPAGE 0x000100U	/* The handler installed the entry itself */
+#define VM_FAULT_RETRY 0x000400U	/* The kernel would have dropped mmap_lock for I/O:
+					 * fault again with FAULT_FLAG_TRIED */
 #define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 
 /* Why the fault happened (enum fault_flag). */
 #define FAULT_FLAG_WRITE 0x0001U
+#define FAULT_FLAG_TRIED 0x0020U	/* The second attempt, after a VM_FAULT_RETRY */
 #define FAULT_FLAG_USER 0x0040U		/* From a user access, not get_user_pages */
 #define FAULT_FLAG_INSTRUCTION 0x0100U
 
@@ -107,6 +112,8 @@ struct zap_details {
 	unsigned int nr;			/* Entries of pages[] in use */
 	unsigned long nr_unmapped;		/* Pages (not special entries) unmapped */
 	bool drop_markers;			/* munmap and exit: guard markers go too */
+	bool keep_cows;				/* Only the object's pages go, private
+						 * (anonymous) copies stay */
 };
 
 /* memory.c */
@@ -146,9 +153,33 @@ long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char
 /* debug.c */
 int rss_validate(struct mm_struct *mm);
 
+/* filemap_fault.c */
+vm_fault_t do_fault(struct vm_fault *vmf);
+vm_fault_t filemap_fault(struct vm_fault *vmf);
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
+void fault_dirty_page(struct page *page);
+void filemap_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+bool vma_wants_writenotify(const struct vm_area_struct *vma, vm_flags_t vm_flags);
+void vma_set_page_prot(struct vm_area_struct *vma);
+
+/* truncate.c */
 /* Zaps the pages of [@start, @start + @len) of @mapping's file from every VMA mapping it; with
- * @even_cows, private COW copies too (truncation). */
+ * @even_cows, private COW copies too (truncation). @len 0: to the end of the file. */
 void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len,
 			 bool even_cows);
+void mapping_mkclean(struct address_space *mapping, loff_t start, loff_t end);
+int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
+
+/* An inode's size, read without its lock (i_size_read). */
+static inline loff_t i_size_read(const struct inode *inode)
+{
+	return __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED);
+}
+
+/* A VMA over a shmem inode: shared anonymous memory, memfd, SysV segments, shared /dev/zero. */
+static inline bool vma_is_shmem(const struct vm_area_struct *vma)
+{
+	return vma->vm_file && vma->vm_file->f_inode && vma->vm_file->f_inode->i_kind == FS_SHMEM;
+}
 
 #endif /* MMLAB_MM_MEMORY_H */

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mincore(2) (mm/mincore.c): one byte per page of a range, 1 when the page is resident -
- * mapped by a present entry, or, in a hole (or under a guard marker) of a file mapping, held
- * by the file's page cache (a shared anonymous mapping's: its shmem object's). Anonymous
- * holes and guard markers are not resident. A hole in the range between VMAs is ENOMEM,
- * after the bytes before it were filled.
- * Left out: swap-cache lookups (nothing is swapped).
+ * mapped by a present entry, or, in a hole of a shared anonymous mapping, held by its shmem
+ * object's cache. Anonymous holes and guard markers are not resident. A hole in the range
+ * between VMAs is ENOMEM, after the bytes before it were filled.
+ * Left out: swap-cache and page-cache lookups (nothing is swapped, regular files have no cache).
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
-#include "mm/shmem.h"
 #include "mm/vma.h"
 #include "mmlab.h"
+
+#include <string.h>
+#include <sys/stat.h>
 
 struct mincore_state {
 	struct vm_area_struct *vma;
@@ -29,39 +30,57 @@ static int mincore_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	return 0;
 }
 
-/* Whether @inode's page cache holds page @index (mincore_page); false without an inode. */
-static bool mincore_page(struct inode *inode, pgoff_t index)
+/* Whether the page at @index of @mapping is in the cache and up to date (mincore_page). */
+static unsigned char mincore_page(struct address_space *mapping, pgoff_t index)
 {
-	struct address_space *mapping;
 	struct page *page;
+	unsigned char present;
 
-	if (!inode)
-		return false;
-	mapping = inode_mapping(inode);
-	page = filemap_find_page(mapping, index);
-	if (!page)
-		return false;
-	put_page(mapping->pgdat, page);
-	return true;
+	pthread_mutex_lock(&mapping->lock);
+	page = xa_load(&mapping->i_pages, index);
+	present = page && PageUptodate(page);
+	pthread_mutex_unlock(&mapping->lock);
+	return present;
+}
+
+/*
+ * can_do_mincore: the page cache of a file shows only to who could open it for writing - its
+ * owner, CAP_FOWNER, or the write permission bits (a side channel otherwise); for the others
+ * the kernel reports every page resident.
+ */
+static bool can_do_mincore(struct task *tsk, const struct vm_area_struct *vma)
+{
+	const struct inode *inode = vma->vm_file->f_inode;
+	const struct cred *c = &tsk->cred;
+	mode_t mode = inode->i_mode;
+
+	if (inode->i_uid == c->fsuid || capable(tsk, CAP_FOWNER) || capable(tsk, CAP_DAC_OVERRIDE))
+		return true;
+	if (inode->i_gid == c->fsgid)
+		return mode & S_IWGRP;
+	return mode & S_IWOTH;
 }
 
 /*
  * One VMA's part of mincore (mincore_pte_range): present entries are resident; a hole of a
- * shmem mapping is resident when the object's cache has the page; anonymous holes are not.
+ * mapping of a file (shmem included) is resident when the file's cache has the page;
+ * anonymous holes are not.
  */
-static void mincore_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-			unsigned char *vec)
+static void mincore_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
+			unsigned long end, unsigned char *vec)
 {
 	struct mincore_state s = { .vma = vma, .start = start, .vec = vec };
-	struct shmem_inode *info = vma->vm_file ? vma->vm_file->shmem : NULL;
 	struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
 	unsigned long i, n = (end - start) >> PAGE_SHIFT;
+	pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 
-	for (i = 0; i < n; i++) {
-		pgoff_t pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT) + i;
-
-		vec[i] = shmem_page_cached(info, pgoff) || mincore_page(inode, pgoff);
+	if (inode && !vma_is_anonymous(vma) && !can_do_mincore(tsk, vma)) {
+		memset(vec, 1, n);
+		return;
 	}
+	for (i = 0; i < n; i++)
+		vec[i] = inode && !vma_is_anonymous(vma) ?
+			 mincore_page(inode_mapping(inode), pgoff + i) : 0;
 	(void)walk_pte_range(vma->vm_mm, start, end, mincore_pte, &s);
 }
 
@@ -90,7 +109,7 @@ long do_mincore(struct task *tsk, unsigned long start, size_t len, unsigned char
 		if (!vma)
 			return -ENOMEM;
 		next = min(end, vma->vm_end);
-		mincore_vma(vma, addr, next, vec + ((addr - start) >> PAGE_SHIFT));
+		mincore_vma(tsk, vma, addr, next, vec + ((addr - start) >> PAGE_SHIFT));
 		addr = next;
 	}
 	return 0;

@@ -23,7 +23,6 @@
 
 struct machine;
 struct anon_vma;
-struct shmem_inode;
 
 typedef unsigned long vm_flags_t;
 
@@ -135,7 +134,6 @@ struct file {
 	bool regular;			/* S_ISREG: mmap-able with page-cache rules */
 	bool noexec;			/* On a noexec mount: PROT_EXEC is refused with EPERM */
 	bool append;			/* IS_APPEND inode */
-	struct shmem_inode *shmem;	/* Pages of a shared anonymous mapping (shmem.c), or NULL */
 	struct inode *f_inode;		/* The file's inode (a reference): its page cache, size and
 					 * identity; NULL for what mmlab does not open (devices...) */
 	loff_t f_pos;			/* read/write position */

@@ -438,35 +438,6 @@ static unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long a
 	return pages;
 }
 
-/**
- * shmem_zero_file - the file a shared anonymous mapping gets: shmem's "/dev/zero (deleted)"
- * (shmem_zero_setup), an object of @len bytes.
- * Return: the file (one reference), or NULL when out of memory.
- */
-struct file *shmem_zero_file(struct machine *m, unsigned long len)
-{
-	static unsigned long next_ino = 1;
-	struct file *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return NULL;
-	f->path = strdup("/dev/zero");
-	f->shmem = shmem_inode_alloc(m, len);
-	if (!f->path || !f->shmem) {
-		free(f->path);
-		shmem_inode_free(f->shmem);
-		free(f);
-		return NULL;
-	}
-	f->f_count = 1;
-	f->host_fd = -1;
-	f->f_mode = FMODE_READ | FMODE_WRITE;
-	f->dev = makedev(0, 1);
-	f->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
-	f->deleted = true;
-	return f;
-}
-
 /*
  * __mmap_region - map [addr, addr+len) with @vm_flags, replacing what is there. @mmap_err is
  * the error the file's ->mmap returns (hugetlbfs without reserved pages), 0 when it accepts:
@@ -539,7 +510,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 			if (!(vm_flags & VM_NORESERVE)) {
 				if (security_vm_enough_memory_mm(tsk, mm, (long)pglen))
 					goto put_shm;
-				shm->shmem->acct_pages = pglen;
+				shm->f_inode->shmem_acct = pglen;
 			}
 		}
 		vma = vm_area_alloc(mm);
@@ -552,7 +523,7 @@ static unsigned long __mmap_region(struct task *tsk, struct file *file, unsigned
 		vma->vm_file = file ? get_file(file) : shm;
 		if (shm && !zero_shared)
 			vma->vm_pgoff = 0;
-		vma->vm_page_prot = vm_get_page_prot(vm_flags);
+		vma_set_page_prot(vma);
 		err = vma_tree_insert(mm, vma);
 		if (err) {
 			vm_area_free(vma);
@@ -985,7 +956,7 @@ long sys_brk(struct task *tsk, unsigned long brk)
  */
 int insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma_set_page_prot(vma);
 	if (vma_tree_insert(mm, vma))
 		return -ENOMEM;
 	vm_stat_account(mm, vma->vm_flags, (long)vma_pages(vma));

@@ -39,9 +39,15 @@ static int upgrade_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 
 	if (!pte_present(pte) || pte_write(pte))
 		return 0;
-	page = vm_normal_page(u->vma, addr, pte);
-	if (!page || !PageAnon(page) || !PageAnonExclusive(page))
-		return 0;
+	if (u->vma->vm_flags & VM_SHARED) {
+		/* Write-notify: a dirty entry has told the file already, a clean one must fault. */
+		if (!pte_dirty(pte))
+			return 0;
+	} else {
+		page = vm_normal_page(u->vma, addr, pte);
+		if (!page || !PageAnon(page) || !PageAnonExclusive(page))
+			return 0;
+	}
 	set_pte_at(mm, addr, ptep, pte_mkwrite(pte));
 	if (!u->flush_end)
 		u->flush_start = addr;
@@ -53,14 +59,18 @@ static int upgrade_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
  * A private VMA that is writable now gets write access in the entries of its exclusive
  * anonymous pages at once, as the write fault would have given it without copying
  * (vma_wants_manual_pte_write_upgrade): so after mprotect(PROT_READ) and back to
- * PROT_READ|PROT_WRITE, writes to pages the process owns alone do not fault.
+ * PROT_READ|PROT_WRITE, writes to pages the process owns alone do not fault. A shared
+ * write-notified VMA does the same for its dirty entries (the file knows of those pages).
  */
 static void mprotect_upgrade_writable(struct mm_struct *mm, struct vm_area_struct *vma,
 				      unsigned long start, unsigned long end)
 {
 	struct upgrade_state u = { .vma = vma };
 
-	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != VM_WRITE || !vma->anon_vma)
+	if (!(vma->vm_flags & VM_WRITE))
+		return;
+	if ((vma->vm_flags & VM_SHARED) ? !vma_wants_writenotify(vma, vma->vm_flags) :
+					   !vma->anon_vma)
 		return;
 	(void)walk_pte_range(mm, start, end, upgrade_one, &u);
 	if (u.flush_end)
@@ -105,7 +115,7 @@ static int mprotect_fixup(struct task *tsk, struct vm_area_struct *vma,
 	}
 	*pprev = vma;
 	vma->vm_flags = newflags | (vma->vm_flags & VM_STICKY); /* a merge may add them */
-	vma->vm_page_prot = vm_get_page_prot(newflags);
+	vma_set_page_prot(vma);
 	mm->vma_seq++;
 	pt_change_protection(&mm->context, start, end, vma->vm_page_prot);
 	if ((oldflags & VM_ACCOUNT) && !(newflags & VM_ACCOUNT))

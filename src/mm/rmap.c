@@ -153,22 +153,26 @@ void vma_adopt_anon_vma(struct vm_area_struct *dst, const struct vm_area_struct 
 void page_dup_anon_rmap(struct page *page)
 {
 	get_page(page);
-	page->_mapcount++;
+	__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
 	ClearPageAnonExclusive(page);
 }
 
-/* A shmem or file page gets one more mapping; the caller holds the reference it takes. */
+/*
+ * A shmem or file page gets one more mapping; the caller holds the reference it takes. Map
+ * counts change atomically: faults in other address spaces map the same cache page.
+ */
 void page_add_file_rmap(struct page *page)
 {
-	page->_mapcount++;
+	__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
 }
 
 /* One mapping of @page is gone; the page's reference is dropped by the caller. */
 void page_remove_rmap(struct machine *m, struct page *page)
 {
+	int mapcount = __atomic_sub_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
+
 	(void)m;
-	page->_mapcount--;
-	VM_BUG_ON(page->_mapcount < -1);
-	if (page->_mapcount < 0)
+	VM_BUG_ON(mapcount < -1);
+	if (mapcount < 0 && PageAnon(page))
 		ClearPageAnonExclusive(page);
 }

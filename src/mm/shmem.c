@@ -1,162 +1,91 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Shared anonymous memory (mm/shmem.c's shmem_zero_setup and shmem_fault): MAP_SHARED |
- * MAP_ANONYMOUS gets an unnamed shmem object the size of the mapping, whose page cache is an
- * array indexed by page offset. Faults look the page up there, allocating a zeroed one for a
- * hole, and map it; fork children inherit the VMA and so the same object and pages. The object
- * lives as long as the "/dev/zero (deleted)" file the VMAs hold (fput frees it), and so does
- * its overcommit charge (made whole at mmap unless MAP_NORESERVE, returned when it is freed).
- * A read fault also maps the neighbours already in the cache (shmem_map_pages, the part of
- * filemap_map_pages that fault-around uses). A write dirties the page (PG_dirty), which the
- * page keeps: without swap, shmem pages are never cleaned.
- * Left out: swap, huge pages, tmpfs files with names, truncation and hole punching
- * (MADV_REMOVE), and the radix/xarray: the cache is a flat array of the mapping's length.
+ * Shared anonymous memory on the shmem file system (mm/shmem.c's shmem_zero_setup,
+ * shmem_fault and the release of its commit charge): MAP_SHARED | MAP_ANONYMOUS and shared
+ * writable /dev/zero mappings get an unnamed shmem inode the size of the mapping, shown as
+ * "/dev/zero (deleted)"; its pages live in the inode's page cache (the address_space every
+ * file has), so memfd and SysV segments, whose inodes are shmem's too, fault the same way.
+ * A fault finds the page there or adds a zeroed one (shmem_get_folio); mapping it, fault-around
+ * and dirtying are filemap_fault.c's, as for any file. Fork children inherit the VMA and so
+ * the same inode and pages. The inode lives as long as the files holding it; the overcommit
+ * charge of its setup (made whole at mmap unless MAP_NORESERVE) goes back when the last file
+ * of it goes. Without swap, writeback never cleans a shmem page.
+ * Left out: swap, huge pages, tmpfs files with names, hole punching (MADV_REMOVE).
  */
 #include "mm/memory.h"
 #include "mm/shmem.h"
 #include "mm/vma.h"
 
-/**
- * shmem_inode_alloc - an empty shmem object of @size bytes (rounded up to pages).
- * Return: the object, or NULL when out of memory.
- */
-struct shmem_inode *shmem_inode_alloc(struct machine *m, unsigned long size)
-{
-	struct shmem_inode *info = calloc(1, sizeof(*info));
-
-	if (!info)
-		return NULL;
-	info->machine = m;
-	info->nr_pages = PAGE_ALIGN(size) >> PAGE_SHIFT;
-	info->pages = calloc(info->nr_pages ? info->nr_pages : 1, sizeof(*info->pages));
-	if (!info->pages) {
-		free(info);
-		return NULL;
-	}
-	return info;
-}
-
-/*
- * Drops the page cache's reference on every page and frees the object (shmem_evict_inode).
- * munmap frees the VMA, and with it the last file reference, before zapping its entries: a
- * page still mapped then keeps the mapping's reference and is freed by the zap.
- */
-void shmem_inode_free(struct shmem_inode *info)
-{
-	if (!info)
-		return;
-	vm_unacct_memory(info->machine, (long)info->acct_pages);
-	for (unsigned long i = 0; i < info->nr_pages; i++) {
-		struct page *page = info->pages[i];
-
-		if (!page)
-			continue;
-		page->mapping = NULL;
-		put_page(&info->machine->pgdat, page);
-	}
-	free(info->pages);
-	free(info);
-}
-
-bool shmem_page_cached(const struct shmem_inode *info, pgoff_t index)
-{
-	return info && index < info->nr_pages && info->pages[index];
-}
-
-/* The cache page at @index, allocating a zeroed one for a hole (shmem_get_folio). */
-static struct page *shmem_get_page(struct machine *m, struct shmem_inode *info, pgoff_t index)
-{
-	struct page *page = info->pages[index];
-
-	if (page)
-		return page;
-	page = alloc_zeroed_page(&m->pgdat);
-	if (!page)
-		return NULL;
-	page->mapping = info;
-	page->index = index;
-	SetPageSwapBacked(page);
-	SetPageUptodate(page);
-	info->pages[index] = page;
-	info->nr_cached++;
-	return page;
-}
-
-/* Maps cache page @page at @addr through @ptep, a none entry (set_pte_range for one page). */
-static void shmem_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, pte_t *ptep)
-{
-	struct vm_area_struct *vma = vmf->vma;
-	struct mm_struct *mm = vma->vm_mm;
-	pte_t entry;
-
-	get_page(page);
-	page_add_file_rmap(page);
-	/* x86 maps pre-faulted entries young, like the faulting one (arch_wants_old_prefaulted_pte). */
-	entry = pte_mkyoung(pfn_pte(page_to_pfn(&mm->machine->pgdat, page), vma->vm_page_prot));
-	if (vmf->flags & FAULT_FLAG_WRITE)
-		entry = pte_mkdirty(entry);
-	set_pte_at(mm, addr, ptep, entry);
-}
+#include <string.h>
 
 /**
- * shmem_fault - map the shmem page behind vmf->address (shmem_fault + finish_fault).
- *
- * The entry takes the VMA's protection; a write fault also marks it dirty. Beyond the object's
- * size (a shared mapping grown by mremap) there is no page: SIGBUS, as Linux delivers it.
- * Context: the caller holds the page-table lock; vmf->pte is a none entry.
- * Return: 0, VM_FAULT_SIGBUS or VM_FAULT_OOM.
+ * shmem_fault - the shmem page behind vmf->pgoff, added zeroed to the inode's cache for a
+ * hole (shmem_fault + shmem_get_folio). Beyond the inode's size (a shared mapping grown by
+ * mremap) there is no page: SIGBUS, as Linux delivers it. Never a major fault: no I/O.
+ * Context: mmap_lock and the page-table lock held.
+ * Return: 0 with the page (a reference) in vmf->page, VM_FAULT_SIGBUS or VM_FAULT_OOM.
  */
 vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct mm_struct *mm = vma->vm_mm;
-	struct shmem_inode *info = vma->vm_file->shmem;
+	struct inode *inode = vmf->vma->vm_file->f_inode;
+	loff_t size = i_size_read(inode);
 	struct page *page;
 
-	if (!info || vmf->pgoff >= info->nr_pages)
+	if (vmf->pgoff >= (pgoff_t)((size + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT))
 		return VM_FAULT_SIGBUS;
-	page = shmem_get_page(mm->machine, info, vmf->pgoff);
-	if (!page)
-		return VM_FAULT_OOM;
-	shmem_set_pte(vmf, page, vmf->address, vmf->pte);
-	add_mm_counter(mm, MM_SHMEMPAGES, 1);
-	/* do_shared_fault's fault_dirty_shared_page: the page, not only the entry, is dirty. */
-	if (vmf->flags & FAULT_FLAG_WRITE)
-		SetPageDirty(page);
+	page = filemap_get_page(inode_mapping(inode), vmf->pgoff, FGP_CREAT, NULL);
+	if (IS_ERR(page))
+		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	vmf->page = page;
 	return 0;
 }
 
 /**
- * shmem_map_pages - fault-around for a read fault (filemap_map_pages): map the pages of
- * [@start_pgoff, @end_pgoff] that the object's cache already holds and whose entries are none.
- * Holes stay holes: only the faulting page itself is allocated, by shmem_fault.
- * Context: as shmem_fault; the range lies in vmf->vma and in the page table of vmf->pte.
- * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
+ * shmem_zero_file - the file a shared anonymous mapping gets: shmem's "/dev/zero (deleted)"
+ * (shmem_zero_setup), an inode of @len bytes on the machine's shmem file system.
+ * Return: the file (one reference), or NULL when out of memory.
  */
-vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
+struct file *shmem_zero_file(struct machine *m, unsigned long len)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct shmem_inode *info = vma->vm_file->shmem;
-	unsigned long nr = 0;
-	vm_fault_t ret = 0;
+	struct inode *inode = shmem_inode_create(&m->vfs, "/dev/zero", (loff_t)len, 0);
+	struct file *f;
 
-	if (!info || !info->nr_pages)
-		return 0;
-	/* Nothing is mapped beyond the end of the object (i_size). */
-	if (end_pgoff >= info->nr_pages)
-		end_pgoff = info->nr_pages - 1;
-	for (pgoff_t index = start_pgoff; index <= end_pgoff; index++) {
-		struct page *page = info->pages[index];
-		unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
-		pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
-
-		if (!page || !pte_none(*ptep))
-			continue;
-		if (addr == vmf->address)
-			ret = VM_FAULT_NOPAGE;
-		shmem_set_pte(vmf, page, addr, ptep);
-		nr++;
+	if (IS_ERR(inode))
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (f)
+		f->path = strdup("/dev/zero");
+	if (!f || !f->path) {
+		free(f);
+		iput(inode);
+		return NULL;
 	}
-	add_mm_counter(vma->vm_mm, MM_SHMEMPAGES, (long)nr);
-	return ret;
+	f->f_count = 1;
+	f->host_fd = -1;
+	f->i_size = -1;
+	f->f_mode = FMODE_READ | FMODE_WRITE;
+	f->f_inode = inode;
+	f->dev = inode->i_dev;
+	f->ino = inode->i_ino;
+	f->deleted = true;
+	return f;
+}
+
+/**
+ * shmem_file_release - the last reference to @file is going: when it also held the last
+ * reference to a shmem inode, the inode's commit charge goes back (shmem_evict_inode's
+ * shmem_unacct_size) before iput frees the inode and its pages.
+ * Context: any; the caller then drops the inode reference.
+ */
+void shmem_file_release(struct file *file)
+{
+	struct inode *inode = file->f_inode;
+
+	if (!inode || inode->i_kind != FS_SHMEM || !inode->shmem_acct)
+		return;
+	if (__atomic_load_n(&inode->i_count, __ATOMIC_ACQUIRE) != 1)
+		return;
+	vm_unacct_memory(container_of(inode->i_vfs, struct machine, vfs),
+			 (long)inode->shmem_acct);
+	inode->shmem_acct = 0;
 }

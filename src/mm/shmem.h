@@ -1,30 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Shared anonymous memory (include/linux/shmem_fs.h): the object behind a MAP_SHARED |
- * MAP_ANONYMOUS or shared /dev/zero mapping, and the functions of shmem.c the fault path and
- * mmap use.
+ * Shared memory's entry points (include/linux/shmem_fs.h): the file behind a MAP_SHARED |
+ * MAP_ANONYMOUS or shared /dev/zero mapping, the shmem fault, and the release of a shmem
+ * inode's commit charge. The inodes themselves are the file layer's (shmem_inode_create).
  */
 #ifndef MMLAB_MM_SHMEM_H
 #define MMLAB_MM_SHMEM_H
 
 #include "mm/memory.h"
 
-/* A shared anonymous mapping's pages (mm/shmem.c's inode + page cache, minimal). */
-struct shmem_inode {
-	struct machine *machine;	/* Whose frames hold the pages */
-	unsigned long nr_pages;		/* Size: the mapping's length in pages (i_size) */
-	struct page **pages;		/* Page cache, indexed by page offset; NULL = hole */
-	unsigned long nr_cached;	/* Pages present in the cache */
-	unsigned long acct_pages;	/* Commit charge of its setup (shmem_acct_size), returned
-					 * when it is freed */
-};
-
 /* shmem.c */
-struct shmem_inode *__must_check shmem_inode_alloc(struct machine *m, unsigned long size);
 struct file *__must_check shmem_zero_file(struct machine *m, unsigned long len);
-void shmem_inode_free(struct shmem_inode *info);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
-vm_fault_t shmem_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
-bool shmem_page_cached(const struct shmem_inode *info, pgoff_t index);
+void shmem_file_release(struct file *file);
+
+/* The shared anonymous mapping of shmem_zero_file (vma_is_anon_shmem): not memfd, not SysV. */
+static inline bool vma_is_anon_shmem(const struct vm_area_struct *vma)
+{
+	return vma_is_shmem(vma) && !strcmp(vma->vm_file->f_inode->i_path, "/dev/zero");
+}
 
 #endif /* MMLAB_MM_SHMEM_H */

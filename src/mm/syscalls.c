@@ -175,7 +175,8 @@ MMLAB_EXPORT int mmlab_munlockall(struct mmlab_task *t)
 
 MMLAB_EXPORT int mmlab_msync(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags)
 {
-	return t ? (int)LOCKED_CALL(t, sys_msync(&t->tsk, addr, len, flags)) : -EINVAL;
+	/* msync takes mmap_lock itself: it drops it around each file's writeback. */
+	return t ? (int)sys_msync(&t->tsk, addr, len, flags) : -EINVAL;
 }
 
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr, uint64_t len,

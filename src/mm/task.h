@@ -88,6 +88,8 @@ struct mm_struct *task_mm(struct mmlab_task *t);
 /* fork.c (include/linux/sched/mm.h) */
 struct mm_struct *__must_check mm_alloc(struct machine *m, const struct mm_config *cfg);
 void mmput(struct mm_struct *mm);
+void mmgrab(struct mm_struct *mm);
+void mmdrop(struct mm_struct *mm);
 struct mm_struct *__must_check dup_mm(struct task *tsk, struct mm_struct *oldmm);
 
 /* pid.c */

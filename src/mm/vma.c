@@ -45,6 +45,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 	if (!new)
 		return NULL;
 	*new = *vma;
+	new->shared = (struct list_head){ NULL, NULL };	/* linked where it is stored */
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->anon_name)
@@ -57,6 +58,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 /* Drops @vma's references and frees it, without vm_ops->close: for copies never opened. */
 static void __vm_area_free(struct vm_area_struct *vma)
 {
+	vma_unlink_file(vma);
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	anon_vma_name_put(vma->anon_name);
@@ -72,6 +74,53 @@ void vm_area_free(struct vm_area_struct *vma)
 	__vm_area_free(vma);
 }
 
+/* Shared mappings that may write the file (is_shared_maywrite): i_mmap_writable counts them. */
+static bool is_shared_maywrite(vm_flags_t flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == (VM_SHARED | VM_MAYWRITE);
+}
+
+/**
+ * vma_link_file - put @vma on its file's mapping->i_mmap, where truncation, writeback and
+ * the rmap find every VMA of the file (__vma_link_file); a shared writable one is counted in
+ * i_mmap_writable. Nothing for anonymous VMAs, files without a page cache, or a VMA already
+ * linked.
+ * Context: mmap_lock of @vma->vm_mm held for writing; takes the mapping's i_mmap_lock.
+ */
+void vma_link_file(struct vm_area_struct *vma)
+{
+	struct address_space *mapping;
+
+	if (!vma->vm_file || !vma->vm_file->f_inode || vma->shared.next)
+		return;
+	mapping = inode_mapping(vma->vm_file->f_inode);
+	pthread_mutex_lock(&mapping->i_mmap_lock);
+	if (is_shared_maywrite(vma->vm_flags))
+		mapping->i_mmap_writable++;
+	list_add_tail(&vma->shared, &mapping->i_mmap);
+	pthread_mutex_unlock(&mapping->i_mmap_lock);
+}
+
+/**
+ * vma_unlink_file - take @vma off its mapping's i_mmap (__remove_shared_vm_struct), before
+ * its page tables may go: a truncation walking i_mmap then no longer reaches them.
+ * Context: as vma_link_file().
+ */
+void vma_unlink_file(struct vm_area_struct *vma)
+{
+	struct address_space *mapping;
+
+	if (!vma->shared.next)
+		return;
+	mapping = inode_mapping(vma->vm_file->f_inode);
+	pthread_mutex_lock(&mapping->i_mmap_lock);
+	if (is_shared_maywrite(vma->vm_flags))
+		mapping->i_mmap_writable--;
+	list_del(&vma->shared);
+	pthread_mutex_unlock(&mapping->i_mmap_lock);
+	vma->shared = (struct list_head){ NULL, NULL };
+}
+
 struct file *get_file(struct file *f)
 {
 	f->f_count++;
@@ -84,8 +133,8 @@ void fput(struct file *f)
 		return;
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	shmem_file_release(f);
 	iput(f->f_inode);
-	shmem_inode_free(f->shmem);
 	free(f->path);
 	free(f);
 }
@@ -192,6 +241,7 @@ static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 	if (!new)
 		return -ENOMEM;
 	vma_take_piece(new, new_below ? &lower : &upper);
+	vma_link_file(new);
 	err = vma_tree_store(mm, new);
 	if (err)
 		goto free_new;
@@ -618,6 +668,23 @@ void exit_mmap(struct mm_struct *mm)
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 }
 
+/* Every VMA of a file with a page cache is on its i_mmap, and only those. */
+static bool vma_i_mmap_valid(struct vm_area_struct *vma)
+{
+	struct address_space *mapping;
+	bool ok;
+
+	if (!vma->vm_file || !vma->vm_file->f_inode)
+		return !vma->shared.next;
+	if (!vma->shared.next)
+		return false;
+	mapping = inode_mapping(vma->vm_file->f_inode);
+	pthread_mutex_lock(&mapping->i_mmap_lock);
+	ok = vma->shared.next->prev == &vma->shared && vma->shared.prev->next == &vma->shared;
+	pthread_mutex_unlock(&mapping->i_mmap_lock);
+	return ok;
+}
+
 /**
  * mm_validate - check the VMA tree and the counters derived from it (validate_mm).
  * Return: 0, or -EUCLEAN with the first problem on stderr.
@@ -634,6 +701,12 @@ int mm_validate(struct mm_struct *mm)
 	for_each_vma(vmi, vma) {
 		unsigned long n = vma_pages(vma);
 		vm_flags_t f = vma->vm_flags;
+
+		if (!vma_i_mmap_valid(vma)) {
+			fprintf(stderr, "mmlab: VMA %lx-%lx wrongly on or off i_mmap\n",
+				vma->vm_start, vma->vm_end);
+			return -EUCLEAN;
+		}
 
 		total += n;
 		if (f & VM_LOCKED)

@@ -137,6 +137,8 @@ int vma_tree_validate(struct mm_struct *mm);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma);
 void vm_area_free(struct vm_area_struct *vma);
+void vma_link_file(struct vm_area_struct *vma);
+void vma_unlink_file(struct vm_area_struct *vma);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
 struct anon_vma_name *anon_vma_name_alloc(const char *name);

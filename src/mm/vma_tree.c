@@ -86,7 +86,8 @@ int vma_tree_clear(struct mm_struct *mm, unsigned long start, unsigned long end)
 }
 
 /**
- * vma_tree_insert - add @vma, whose range is unmapped, and count it.
+ * vma_tree_insert - add @vma, whose range is unmapped, count it and link it into its file's
+ * i_mmap.
  * Context: mmap_lock held for writing.
  * Return: 0 or -ENOMEM (nothing changed).
  */
@@ -96,9 +97,11 @@ int vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma)
 
 	VM_BUG_ON(find_vma_intersection(mm, vma->vm_start, vma->vm_end));
 	err = vma_tree_store(mm, vma);
-	if (!err)
-		mm->map_count++;
-	return err;
+	if (err)
+		return err;
+	vma_link_file(vma);
+	mm->map_count++;
+	return 0;
 }
 
 /**

@@ -50,18 +50,24 @@ struct page {
 
 BUILD_BUG_ON(sizeof(struct page) > 64);
 
+/*
+ * Flag tests, sets and clears are atomic (the kernel's test_bit/set_bit/clear_bit): the page
+ * cache changes PG_dirty or PG_readahead under its own lock while faults in other address
+ * spaces read and change other bits of the same word, and the buddy allocator reads the flags
+ * of in-use neighbours of the blocks it merges.
+ */
 #define PAGEFLAG(name, bit)                                                                        \
 	static inline bool Page##name(const struct page *p)                                       \
 	{                                                                                          \
-		return p->flags & (1UL << (bit));                                                  \
+		return __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & (1UL << (bit));              \
 	}                                                                                          \
 	static inline void SetPage##name(struct page *p)                                          \
 	{                                                                                          \
-		p->flags |= 1UL << (bit);                                                          \
+		__atomic_or_fetch(&p->flags, 1UL << (bit), __ATOMIC_RELAXED);                      \
 	}                                                                                          \
 	static inline void ClearPage##name(struct page *p)                                        \
 	{                                                                                          \
-		p->flags &= ~(1UL << (bit));                                                       \
+		__atomic_and_fetch(&p->flags, ~(1UL << (bit)), __ATOMIC_RELAXED);                  \
 	}
 
 PAGEFLAG(Locked, PG_locked)
@@ -103,7 +109,7 @@ static inline bool put_page_testzero(struct page *page)
 
 static inline int page_mapcount(const struct page *page)
 {
-	return page->_mapcount + 1;
+	return __atomic_load_n(&page->_mapcount, __ATOMIC_RELAXED) + 1;
 }
 
 #endif /* MMLAB_PHYS_PAGE_H */

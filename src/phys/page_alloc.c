@@ -175,10 +175,11 @@ void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int ord
 		page[i].flags = 0;
 		page[i].private = 0;
 	}
+	/* Under the zone lock: merging buddies reads the flags of their neighbours. */
+	pthread_mutex_lock(&pgdat->zone.lock);
 	page->flags = 0;
 	page->_refcount = 0;
 	page->mapping = NULL;
-	pthread_mutex_lock(&pgdat->zone.lock);
 	__free_one_page(pgdat, pfn, order);
 	pthread_mutex_unlock(&pgdat->zone.lock);
 	count_vm_events(pgdat, PGFREE, 1UL << order);

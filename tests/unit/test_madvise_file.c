@@ -9,7 +9,8 @@
  * file mapping; MADV_REMOVE needs a shared writable mapping (EACCES), then punches: the
  * range reads zeros, the size stays, the host file below is untouched. vfs_punch_hole's
  * unaligned edges and its holes under writeback, white-box. MADV_SEQUENTIAL/MADV_RANDOM set
- * the VMA's readahead hints (smaps "sr"/"rr"), as on the host.
+ * the VMA's readahead hints (smaps "sr"/"rr"), as on the host. MADV_REMOVE over written pages
+ * of a shared file mapping and of shared anonymous memory: they read zeros, as on the host.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -383,6 +384,60 @@ static void test_punch_edges(void **state)
 	iput(inode);
 }
 
+/*
+ * Pages written through a shared mapping, then MADV_REMOVE over the middle two of four: they
+ * read zeros through the mapping, the others keep what was written; for a file (@fd >= 0 on
+ * the host, @path in mmlab) and for shared anonymous memory (-1, NULL). The host does the
+ * same; both give the same bytes.
+ */
+static void remove_written(struct fixture *fx, const char *path, int hfd)
+{
+	size_t len = 4 * 4096;
+	int fd = path ? mmlab_openat(fx->t, path, O_RDWR, 0) : -1;
+	int mflags = MAP_SHARED | (path ? 0 : MAP_ANONYMOUS);
+	struct mmlab_fault f;
+	unsigned char mine[4], host[4];
+	uint64_t addr;
+	char *hm;
+
+	assert_true(!path || fd >= 0);
+	assert_int_equal(mmlab_mmap(fx->t, 0, len, PROT_READ | PROT_WRITE, mflags, fd, 0, &addr),
+			 0);
+	hm = mmap(NULL, len, PROT_READ | PROT_WRITE, mflags, hfd, 0);
+	assert_true(hm != MAP_FAILED);
+	for (int p = 0; p < 4; p++) {
+		assert_int_equal(mmlab_poke(fx->t, addr + p * 4096 + 9, "X", 1, &f), 0);
+		hm[p * 4096 + 9] = 'X';
+	}
+	assert_int_equal(mmlab_madvise(fx->t, addr + 4096, 2 * 4096, MADV_REMOVE), 0);
+	assert_int_equal(madvise(hm + 4096, 2 * 4096, MADV_REMOVE), 0);
+	for (int p = 0; p < 4; p++) {
+		assert_int_equal(mmlab_peek(fx->t, addr + p * 4096 + 9, &mine[p], 1, &f), 0);
+		host[p] = (unsigned char)hm[p * 4096 + 9];
+		assert_int_equal(mine[p], p == 1 || p == 2 ? 0 : 'X');
+		assert_int_equal(host[p], mine[p]);
+	}
+	munmap(hm, len);
+	assert_int_equal(mmlab_munmap(fx->t, addr, len), 0);
+	if (path)
+		assert_int_equal(mmlab_close(fx->t, fd), 0);
+}
+
+static void test_remove_written(void **state)
+{
+	struct fixture *fx = *state;
+	char path[PATH_MAX];
+	int hfd;
+
+	remove_written(fx, NULL, -1);
+	snprintf(path, sizeof(path), "%s/host-big", fx->root);
+	hfd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	assert_true(hfd >= 0);
+	assert_int_equal(ftruncate(hfd, BIG_PAGES * 4096), 0);
+	remove_written(fx, "/big", hfd);
+	close(hfd);
+}
+
 /* The VmFlags line of the smaps entry at @addr, from @text (smaps output). */
 static void vmflags_at(const char *text, unsigned long addr, char *out, size_t size)
 {
@@ -477,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_punch_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_rand_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_written, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

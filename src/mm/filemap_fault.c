@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Faults on mappings of an object with a page cache (mm/filemap.c's filemap_fault and
+ * filemap_map_pages, mm/memory.c's do_fault family, mm/shmem.c's shmem_fault for the shmem
+ * side): regular files of the overlay and shmem inodes (shared anonymous memory, memfd, SysV
+ * segments) fault through the same path.
+ *
+ * A read fault first maps the cached, up-to-date pages around it (fault-around: the aligned
+ * fault_around_bytes window clipped to the VMA, the page table and the end of the file), then
+ * the page itself. A cache miss is a major fault: it reads the window read-around or the
+ * sequential readahead picks (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for
+ * that I/O and has the fault retried, the retry maps what the read brought in through
+ * fault-around. A hit on the async marker (PG_readahead) reads the next window ahead. A
+ * private write copies the cache page into an anonymous page (do_cow_fault); a shared write
+ * maps it writable and dirties it (do_shared_fault). Shared writable mappings of files that
+ * writeback can clean get read-only entries (write-notify, vma_wants_writenotify), so that
+ * the first write after a read fault or a writeback faults and dirties the page again
+ * (memory.c's wp_page_shared). A page wholly beyond i_size is SIGBUS; the partial last page
+ * reads zeros past the end (the page cache keeps that tail zeroed).
+ *
+ * Left out: large folios and PMD mappings, page locking (mmap_lock and the page-table lock
+ * serialize every fault of an mm; the cache's own lock its index), userfaultfd,
+ * the workingset refault detection that keeps mmap_miss from falling, and ->page_mkwrite
+ * (no file system here has one: the dirtying is set_page_dirty's).
+ */
+#include "mm/memory.h"
+#include "mm/shmem.h"
+#include "mm/task.h"
+#include "mmu/tlb.h"
+
+#include <string.h>
+
+/* fault_around_bytes' default, 64 KiB: the window a read fault maps around itself. */
+#define FAULT_AROUND_PAGES (65536UL / PAGE_SIZE)
+/* Cache misses of mmap faults after which read-around stops (MMAP_LOTSAMISS). */
+#define MMAP_LOTSAMISS 100U
+
+static struct address_space *vma_mapping(const struct vm_area_struct *vma)
+{
+	return inode_mapping(vma->vm_file->f_inode);
+}
+
+/* Pages of the file that exist: the index past the last one (DIV_ROUND_UP(i_size, 4096)). */
+static pgoff_t file_max_index(const struct inode *inode)
+{
+	loff_t size = i_size_read(inode);
+
+	return (pgoff_t)((size + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+
+static int vma_ra_mode(const struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_RAND_READ)
+		return RA_MODE_RANDOM;
+	return (vma->vm_flags & VM_SEQ_READ) ? RA_MODE_SEQUENTIAL : RA_MODE_NORMAL;
+}
+
+/*
+ * A cache miss (do_sync_mmap_readahead): no readahead for VM_RAND_READ, a sequential window
+ * for VM_SEQ_READ, else read-around - ra_pages centred on the fault, its last quarter behind
+ * the async marker - unless this file's mmap faults miss far more than they hit.
+ */
+static void do_sync_mmap_readahead(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct file_ra_state *ra = &vma->vm_file->f_ra;
+	struct address_space *mapping = vma_mapping(vma);
+	pgoff_t max_idx = file_max_index(mapping->host);
+	unsigned int miss;
+	unsigned long nr;
+
+	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+		return;
+	if (vma->vm_flags & VM_SEQ_READ) {
+		page_cache_sync_ra(mapping, ra, RA_MODE_SEQUENTIAL, vmf->pgoff, ra->ra_pages);
+		return;
+	}
+	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
+	if (miss < MMAP_LOTSAMISS * 10)
+		__atomic_store_n(&ra->mmap_miss, ++miss, __ATOMIC_RELAXED);
+	if (miss > MMAP_LOTSAMISS)
+		return;
+	ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+	ra->size = ra->ra_pages;
+	ra->async_size = ra->ra_pages / 4;
+	/* do_page_cache_ra: nothing is read past the end of the file. */
+	if (ra->start >= max_idx)
+		return;
+	nr = min((unsigned long)ra->size, max_idx - ra->start);
+	page_cache_ra_unbounded(mapping, ra->start, nr, ra->async_size);
+}
+
+/* A cache hit (do_async_mmap_readahead): a hit pays back a miss; the marker reads ahead. */
+static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct file_ra_state *ra = &vma->vm_file->f_ra;
+	unsigned int miss;
+
+	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+		return;
+	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
+	if (miss)
+		__atomic_store_n(&ra->mmap_miss, miss - 1, __ATOMIC_RELAXED);
+	if (PageReadahead(page))
+		page_cache_async_ra(vma_mapping(vma), ra, vma_ra_mode(vma), page, vmf->pgoff,
+				    ra->ra_pages);
+}
+
+/**
+ * filemap_fault - find the page-cache page behind vmf->pgoff of a regular file's mapping.
+ *
+ * A hit returns the page. A miss counts as a major fault and reads the page with whatever
+ * readahead decides; a first attempt then returns VM_FAULT_RETRY, as the kernel does after
+ * dropping mmap_lock for the read, and the caller faults again with FAULT_FLAG_TRIED.
+ * Context: mmap_lock and the page-table lock held.
+ * Return: 0 or VM_FAULT_MAJOR with the page (a reference) in vmf->page; VM_FAULT_RETRY
+ * (with VM_FAULT_MAJOR, no page); VM_FAULT_SIGBUS beyond the end of the file or on a read
+ * error; VM_FAULT_OOM.
+ */
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct address_space *mapping = vma_mapping(vmf->vma);
+	struct inode *inode = mapping->host;
+	vm_fault_t ret = 0;
+	struct page *page;
+
+	if (vmf->pgoff >= file_max_index(inode))
+		return VM_FAULT_SIGBUS;
+	page = filemap_get_page(mapping, vmf->pgoff, 0, NULL);
+	if (page) {
+		if (!(vmf->flags & FAULT_FLAG_TRIED))
+			do_async_mmap_readahead(vmf, page);
+	} else {
+		ret = VM_FAULT_MAJOR;
+		do_sync_mmap_readahead(vmf);
+		page = filemap_get_page(mapping, vmf->pgoff, FGP_CREAT, NULL);
+		if (IS_ERR(page))
+			return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		if (!(vmf->flags & FAULT_FLAG_TRIED)) {
+			put_page(&vmf->vma->vm_mm->machine->pgdat, page);
+			return VM_FAULT_MAJOR | VM_FAULT_RETRY;
+		}
+	}
+	/* The size may have shrunk while the page was read: check again. */
+	if (vmf->pgoff >= file_max_index(inode)) {
+		put_page(&vmf->vma->vm_mm->machine->pgdat, page);
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = page;
+	return ret;
+}
+
+/* The object's ->fault (__do_fault): shmem allocates what it lacks, files read it. */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	if (vma_is_shmem(vmf->vma))
+		return shmem_fault(vmf);
+	return filemap_fault(vmf);
+}
+
+/*
+ * set_pte_range for one page of the cache: the entry takes the VMA's protection (read-only
+ * for private and write-notified mappings), young as x86's protections make every entry; a
+ * write fault maps it dirty and, where the VMA allows writing, writable.
+ */
+static void set_file_pte(struct vm_fault *vmf, struct page *page, unsigned long addr,
+			 pte_t *ptep, bool write)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t entry = pte_mkyoung(pfn_pte(page_to_pfn(&mm->machine->pgdat, page),
+					  vma->vm_page_prot));
+
+	if (write) {
+		entry = pte_mkdirty(entry);
+		if (vma->vm_flags & VM_WRITE)
+			entry = pte_mkwrite(entry);
+	}
+	page_add_file_rmap(page);
+	set_pte_at(mm, addr, ptep, entry);
+}
+
+/* A page the next_uptodate_folio walk passes over: being read, or the async marker. */
+static bool map_pages_skip(const struct page *page)
+{
+	return !PageUptodate(page) || PageReadahead(page) || PageLocked(page);
+}
+
+/**
+ * filemap_map_pages - fault-around: map the cached pages of [@start_pgoff, @end_pgoff] whose
+ * entries are none, nothing at or past the end of the file. Pages not up to date, locked or
+ * carrying the async readahead marker are left for a fault of their own. Each page found
+ * pays back one mmap miss of the file's readahead state.
+ * Context: mmap_lock and the page-table lock held; the range lies in vmf->vma and in the
+ * page table of vmf->pte.
+ * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
+ */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct file_ra_state *ra = &vma->vm_file->f_ra;
+	struct address_space *mapping = vma_mapping(vma);
+	pgoff_t max_idx = file_max_index(mapping->host), index = start_pgoff;
+	unsigned int found = 0, saved;
+	long rss[NR_MM_COUNTERS] = { 0 };
+	vm_fault_t ret = 0;
+	struct page *page;
+
+	if (!max_idx)
+		return 0;
+	end_pgoff = min(end_pgoff, max_idx - 1);
+	pthread_mutex_lock(&mapping->lock);
+	while (index <= end_pgoff && (page = xa_find(&mapping->i_pages, &index, end_pgoff))) {
+		unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+		pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
+
+		index++;
+		if (map_pages_skip(page))
+			continue;
+		found++;
+		if (!pte_none(*ptep))
+			continue;
+		if (addr == vmf->address)
+			ret = VM_FAULT_NOPAGE;
+		get_page(page);
+		set_file_pte(vmf, page, addr, ptep, false);
+		rss[mm_counter(page)]++;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		if (rss[i])
+			add_mm_counter(vma->vm_mm, i, rss[i]);
+	saved = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
+	__atomic_store_n(&ra->mmap_miss, found >= saved ? 0 : saved - found, __ATOMIC_RELAXED);
+	return ret;
+}
+
+/*
+ * do_fault_around - map the cached pages near a read fault: the aligned FAULT_AROUND_PAGES
+ * window that holds the address, clipped to the VMA and to the page table of the entry.
+ *
+ *      |<-- aligned window -->|
+ *   vma_start    addr                     window start >= vma start, end <= vma end and
+ *      [.....P..x.....P.......]           both within one PMD
+ */
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
+{
+	unsigned long nr = FAULT_AROUND_PAGES, vma_len = vma_pages(vmf->vma);
+	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff;
+	unsigned long from, to;
+
+	from = max(pte_off & ~(nr - 1), pte_off - min(pte_off, vma_off));
+	to = min(min(from + nr, (unsigned long)PTRS_PER_TABLE), pte_off + vma_len - vma_off) - 1;
+	return filemap_map_pages(vmf, vmf->pgoff + from - pte_off, vmf->pgoff + to - pte_off);
+}
+
+/* finish_fault for a page of the object itself (a read, or a shared write). */
+static void finish_fault(struct vm_fault *vmf, bool write)
+{
+	struct page *page = vmf->page;
+
+	set_file_pte(vmf, page, vmf->address, vmf->pte, write);
+	add_mm_counter(vmf->vma->vm_mm, mm_counter(page), 1);
+}
+
+/* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret;
+
+	if (FAULT_AROUND_PAGES > 1) {
+		ret = do_fault_around(vmf);
+		if (ret)
+			return ret;
+	}
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	finish_fault(vmf, false);
+	return ret;
+}
+
+/*
+ * do_cow_fault - a write to a private mapping with no page yet: the object's page is copied
+ * into a new anonymous page, the VMA's anon_vma prepared first (even when the page then turns
+ * out to lie beyond the end of the file).
+ */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct pglist_data *pgdat = &mm->machine->pgdat;
+	struct page *new;
+	vm_fault_t ret;
+	pte_t entry;
+
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	new = alloc_pages(pgdat, 0);
+	if (!new)
+		return VM_FAULT_OOM;
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY)) {
+		put_page(pgdat, new);
+		return ret;
+	}
+	memcpy(page_address(pgdat, new), page_address(pgdat, vmf->page), PAGE_SIZE);
+	put_page(pgdat, vmf->page);
+	entry = pte_mkyoung(pte_mkdirty(pfn_pte(page_to_pfn(pgdat, new), vma->vm_page_prot)));
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(entry);
+	page_add_new_anon_rmap(new, vma, vmf->address);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	set_pte_at(mm, vmf->address, vmf->pte, entry);
+	return ret;
+}
+
+/**
+ * fault_dirty_page - a write reached @page of an object's cache through a mapping
+ * (fault_dirty_shared_page, and the dirty bit a zap finds): the cache learns it is dirty.
+ * Context: any; the caller holds a reference on the page.
+ */
+void fault_dirty_page(struct page *page)
+{
+	if (PageAnon(page) || PageDirty(page))
+		return;
+	if (page->mapping)
+		(void)set_page_dirty(page);
+	else
+		SetPageDirty(page);	/* truncated meanwhile: nobody will write it back */
+}
+
+/* do_shared_fault: the object's page, mapped writable and dirty at once. */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+		return ret;
+	finish_fault(vmf, true);
+	fault_dirty_page(vmf->page);
+	return ret;
+}
+
+/**
+ * do_fault - a fault on a none entry of a VMA with an object behind it: a read maps the
+ * cache page (and its neighbours), a private write copies it, a shared write dirties it.
+ * Objects without a page cache (a file known by kind alone: block devices, files another
+ * machine's snapshot names without this machine opening them) have no pages to give: SIGBUS
+ * BUS_ADRERR, after a private write prepared the anon_vma, as do_cow_fault does first.
+ * Context: mmap_lock and the page-table lock held; vmf->pte is a none entry.
+ * Return: VM_FAULT_* bits; VM_FAULT_RETRY asks the caller to fault again with
+ * FAULT_FLAG_TRIED.
+ */
+vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+
+	if (!vma->vm_file->f_inode) {
+		if (write && !(vma->vm_flags & VM_SHARED) && anon_vma_prepare(vma))
+			return VM_FAULT_OOM;
+		return VM_FAULT_SIGBUS;
+	}
+	if (!write)
+		return do_read_fault(vmf);
+	if (!(vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+/**
+ * filemap_willneed - MADV_WILLNEED on [@start, @end) of a file mapping (madvise_willneed's
+ * POSIX_FADV_WILLNEED): the range is read into the page cache, up to the readahead cap and
+ * without an async marker; nothing is mapped. Anonymous memory and shmem have nothing to
+ * read without swap.
+ * Context: mmap_lock held (the kernel drops it for the read; nothing here needs that).
+ */
+void filemap_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct file *file = vma->vm_file;
+
+	if (!file || !file->f_inode || vma_is_anonymous(vma) || vma_is_shmem(vma) || start >= end)
+		return;
+	force_page_cache_ra(inode_mapping(file->f_inode), &file->f_ra,
+			    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+			    (end - start) >> PAGE_SHIFT);
+}
+
+/**
+ * vma_wants_writenotify - whether a shared writable mapping needs read-only entries so that
+ * each first write after a clean state faults: when writeback can clean its pages (regular
+ * files; not shmem, whose pages only swap would clean).
+ * @vm_flags: the flags the VMA has or is about to get
+ */
+bool vma_wants_writenotify(const struct vm_area_struct *vma, vm_flags_t vm_flags)
+{
+	const struct file *file = vma->vm_file;
+
+	if ((vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
+		return false;
+	if (vm_flags & VM_PFNMAP)
+		return false;
+	return file && file->f_inode && mapping_can_writeback(inode_mapping(file->f_inode));
+}
+
+/**
+ * vma_set_page_prot - the protection @vma's entries take (vm_page_prot): its flags' as x86
+ * maps them, made read-only where vma_wants_writenotify() says so.
+ */
+void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	vm_flags_t flags = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma, flags))
+		flags &= ~VM_SHARED;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+}
