@@ -11,6 +11,7 @@
  * unaligned edges and its holes under writeback, white-box. MADV_SEQUENTIAL/MADV_RANDOM set
  * the VMA's readahead hints (smaps "sr"/"rr"), as on the host. MADV_REMOVE over written pages
  * of a shared file mapping and of shared anonymous memory: they read zeros, as on the host.
+ * MADV_DONTNEED keeps a shared mapping's write in the file and drops a private copy.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -438,6 +439,51 @@ static void test_remove_written(void **state)
 	close(hfd);
 }
 
+/*
+ * MADV_DONTNEED on file mappings (zap): a shared mapping's written page stays the file's (the
+ * dirty page stays in the cache and reads back); a private mapping's copy is dropped and the
+ * file's bytes come back. The host, on its own file of the same bytes, gives the same.
+ */
+static void dontneed_case(struct fixture *fx, int mflags, char want)
+{
+	char path[PATH_MAX], got, hgot;
+	size_t len = 2 * 4096;
+	struct mmlab_fault f;
+	uint64_t addr;
+	int fd, hfd;
+	char *hm;
+
+	fd = mmlab_openat(fx->t, "/big", O_RDWR, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(fx->t, 0, len, PROT_READ | PROT_WRITE, mflags, fd, 0, &addr),
+			 0);
+	put_file(fx, "host-dn", BIG_PAGES * 4096, 'b');
+	snprintf(path, sizeof(path), "%s/host-dn", fx->root);
+	hfd = open(path, O_RDWR);
+	assert_true(hfd >= 0);
+	hm = mmap(NULL, len, PROT_READ | PROT_WRITE, mflags, hfd, 0);
+	assert_true(hm != MAP_FAILED);
+	assert_int_equal(mmlab_poke(fx->t, addr + 5, "Y", 1, &f), 0);
+	hm[5] = 'Y';
+	assert_int_equal(mmlab_madvise(fx->t, addr, len, MADV_DONTNEED), 0);
+	assert_int_equal(madvise(hm, len, MADV_DONTNEED), 0);
+	assert_int_equal(mmlab_peek(fx->t, addr + 5, &got, 1, &f), 0);
+	hgot = hm[5];
+	assert_int_equal(got, want);
+	assert_int_equal(hgot, want);
+	munmap(hm, len);
+	close(hfd);
+	unlink(path);
+	assert_int_equal(mmlab_munmap(fx->t, addr, len), 0);
+	assert_int_equal(mmlab_close(fx->t, fd), 0);
+}
+
+static void test_dontneed(void **state)
+{
+	dontneed_case(*state, MAP_PRIVATE, 'b');	/* first: the shared case writes the file */
+	dontneed_case(*state, MAP_SHARED, 'Y');
+}
+
 /* The VmFlags line of the smaps entry at @addr, from @text (smaps output). */
 static void vmflags_at(const char *text, unsigned long addr, char *out, size_t size)
 {
@@ -533,6 +579,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_punch_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_rand_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dontneed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
