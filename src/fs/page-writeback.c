@@ -276,9 +276,9 @@ static unsigned long background_thresh(struct vfs *vfs)
 	unsigned long dirtyable;
 
 	/* global_dirtyable_memory: free pages plus the file pages that could be reclaimed. */
-	pthread_mutex_lock(&pgdat->zone.lock);
+	spin_lock(&pgdat->zone.lock);
 	dirtyable = pgdat->zone.nr_free_pages;
-	pthread_mutex_unlock(&pgdat->zone.lock);
+	spin_unlock(&pgdat->zone.lock);
 	dirtyable += node_page_state(pgdat, NR_FILE_PAGES);
 	return dirtyable * vfs->dirty_background_ratio / 100;
 }

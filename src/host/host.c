@@ -1,12 +1,45 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Host primitives: anonymous mappings for the machine's RAM and a monotonic clock. RAM is
- * mapped MAP_NORESERVE so a 64 GiB machine costs nothing until its frames are touched.
+ * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock and the wait
+ * of a contended spinlock. RAM is mapped MAP_NORESERVE so a 64 GiB machine costs nothing
+ * until its frames are touched.
  */
 #include "host/host.h"
+#include "host/spinlock.h"
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
+
+/* Reads of a held lock before the waiter yields its host CPU to whoever holds it. */
+#define SPIN_READS_BEFORE_YIELD 256
+
+/* The spin-wait hint (cpu_relax): PAUSE on x86, YIELD on arm64, nothing elsewhere. */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/**
+ * __spin_lock_slowpath - take @lock, found held: spin reading it, yielding the host CPU now
+ * and then so that a preempted holder can run and release it.
+ * Context: any; never sleeps on a wait queue (there is none).
+ */
+void __spin_lock_slowpath(spinlock_t *lock)
+{
+	for (;;) {
+		for (int i = 0; i < SPIN_READS_BEFORE_YIELD; i++) {
+			if (spin_trylock(lock))
+				return;
+			cpu_relax();
+		}
+		sched_yield();
+	}
+}
 
 void *host_reserve(size_t bytes)
 {

@@ -19,8 +19,7 @@
 static enum mmu_fault_result task_fault_handler(struct mmu_cpu *cpu, struct mmu_fault *f,
 						void *data)
 {
-	(void)cpu;
-	return do_user_addr_fault(data, f) ? MMU_FAULT_SIGNAL : MMU_FAULT_RETRY;
+	return do_user_addr_fault(data, cpu, f) ? MMU_FAULT_SIGNAL : MMU_FAULT_RETRY;
 }
 
 /* Schedules @t on its CPU context: loads its mm and makes its fault path the context's. */

@@ -188,17 +188,18 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct task *tsk, unsigned lo
 }
 
 /**
- * do_user_addr_fault - handle the page fault @f taken by @tsk in user mode.
+ * do_user_addr_fault - handle the page fault @f taken by @tsk in user mode on @cpu.
  *
  * No VMA at or above the address, or a VMA above it that is not a stack that may grow to it:
  * SIGSEGV SEGV_MAPERR. An access the VMA does not allow: SEGV_ACCERR (SEGV_PKUERR for a
  * protection-key fault). Otherwise handle_mm_fault() resolves it; a page it cannot provide is
  * SIGBUS BUS_ADRERR, and running out of frames kills the task (SIGKILL: the OOM killer's pick
- * is always the faulting task here).
+ * is always the faulting task here). A resolved fault leaves the access's translation in
+ * @cpu's TLB when the new entry allows it, so that the retried access hits.
  * Context: takes mmap_lock (reading) and page_table_lock.
  * Return: 0 when the access can be retried, -EFAULT with f->signo/si_code/sig_addr set.
  */
-int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
+int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *f)
 {
 	struct mm_struct *mm = tsk->mm;
 	unsigned long addr = f->address;
@@ -223,9 +224,16 @@ int do_user_addr_fault(struct task *tsk, struct mmu_fault *f)
 		mmap_read_unlock(mm);
 		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
-	pthread_mutex_lock(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
 	ret = handle_mm_fault(tsk, vma, addr, flags);
-	pthread_mutex_unlock(&mm->page_table_lock);
+	/*
+	 * The retried access would walk to the new entry as soon as the locks drop: walk it now,
+	 * while the entry cannot change. The walk then runs while the stores that zeroed the page
+	 * drain, before mmap_read_unlock's locked instruction waits for them.
+	 */
+	if (!(ret & VM_FAULT_ERROR))
+		mmu_tlb_fill(cpu, addr, f->access);
+	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
 	if (ret & VM_FAULT_OOM)
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);

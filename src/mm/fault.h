@@ -12,6 +12,6 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr);
 int __must_check expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long addr);
 struct mmu_cpu;
 struct mmu_fault;
-int do_user_addr_fault(struct task *tsk, struct mmu_fault *f);
+int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *f);
 
 #endif /* MMLAB_MM_FAULT_H */

@@ -42,7 +42,7 @@ struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
 	mm->mmap_min_addr = cfg->mmap_min_addr;
 	mm->task_size = TASK_SIZE_MAX;
 	mmap_init_lock(mm);
-	pthread_mutex_init(&mm->page_table_lock, NULL);
+	spin_lock_init(&mm->page_table_lock);
 	mm_pkeys_init(mm);
 	if (vma_tree_init(mm))
 		goto free_mm;
@@ -54,7 +54,6 @@ free_tree:
 	vma_tree_destroy(mm);
 free_mm:
 	mmap_destroy_lock(mm);
-	pthread_mutex_destroy(&mm->page_table_lock);
 	free(mm);
 	return ERR_PTR(-ENOMEM);
 }
@@ -78,7 +77,6 @@ void mmdrop(struct mm_struct *mm)
 	if (__atomic_sub_fetch(&mm->mm_count, 1, __ATOMIC_ACQ_REL))
 		return;
 	mmap_destroy_lock(mm);
-	pthread_mutex_destroy(&mm->page_table_lock);
 	free(mm);
 }
 

@@ -116,8 +116,8 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 		.ram_pages = m->pgdat.nr_frames,
 		.free_pages = m->pgdat.zone.nr_free_pages,
 		.pgtable_pages = m->pgdat.nr_pgtable_pages,
-		.pgalloc = m->pgdat.vm_events[PGALLOC_NORMAL],
-		.pgfree = m->pgdat.vm_events[PGFREE],
+		.pgalloc = sum_vm_event(&m->pgdat.vm_events, PGALLOC_NORMAL),
+		.pgfree = sum_vm_event(&m->pgdat.vm_events, PGFREE),
 		.tlb_hits_counted = MMLAB_TLB_HIT_STATS,
 	};
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++) {

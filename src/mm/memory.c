@@ -59,6 +59,17 @@ static bool mm_forbids_zeropage(const struct mm_struct *mm)
 }
 
 /*
+ * A user access that faulted is retried as soon as the fault is resolved, and its walk sets
+ * the accessed bit of the new entry with a locked write-back: set it in the entry now, which
+ * leaves the same entry and spares the walk. A get_user_pages fault is followed by no access,
+ * so its entry stays old, as on x86.
+ */
+static pte_t pte_mkyoung_for_retry(const struct vm_fault *vmf, pte_t entry)
+{
+	return vmf->flags & FAULT_FLAG_USER ? pte_mkyoung(entry) : entry;
+}
+
+/*
  * do_anonymous_page - first touch of private anonymous memory. A read maps the shared zero
  * page read-only (special: no refcount, no RSS); a write, or any touch where the zero page is
  * forbidden, gets a zeroed frame of its own, writable at once if the VMA allows, so the write
@@ -77,6 +88,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	if (!(vmf->flags & FAULT_FLAG_WRITE) && !mm_forbids_zeropage(mm)) {
 		entry = pfn_pte(page_to_pfn(&m->pgdat, m->pgdat.zero_page), vma->vm_page_prot) |
 			_PAGE_SPECIAL;
+		entry = pte_mkyoung_for_retry(vmf, entry);
 		set_pte_at(mm, vmf->address, vmf->pte, entry);
 		count_vm_event(&m->pgdat, ZERO_PAGE_FAULT);
 		return 0;
@@ -86,7 +98,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page = alloc_zeroed_page(&m->pgdat);
 	if (!page)
 		return VM_FAULT_OOM;
-	entry = pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot);
+	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	page_add_new_anon_rmap(page, vma, vmf->address);

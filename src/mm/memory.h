@@ -54,9 +54,17 @@ static inline long get_mm_counter(const struct mm_struct *mm, int member)
 	return __atomic_load_n(&mm->rss_stat[member], __ATOMIC_RELAXED);
 }
 
+/*
+ * add_mm_counter - RSS changes with the entries, and the entries of an mm change only under
+ * mmap_lock held for writing, or for reading with page_table_lock (or in exit_mmap, when
+ * nobody else sees the mm): writers are serialized, so a plain read and store is exact (as
+ * Linux's per-CPU RSS counters, no locked instruction); readers see one value or the other.
+ * Context: @mm's page-table changes serialized as above.
+ */
 static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
 {
-	__atomic_add_fetch(&mm->rss_stat[member], value, __ATOMIC_RELAXED);
+	__atomic_store_n(&mm->rss_stat[member], get_mm_counter(mm, member) + value,
+			 __ATOMIC_RELAXED);
 }
 
 static inline unsigned long get_mm_rss(const struct mm_struct *mm)

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "fs/fs.h"
 #include "lib/maple_tree.h"
+#include "host/spinlock.h"
 #include "mmu/mmu_context.h"
 #include "mmu/pgtable.h"
 
@@ -195,7 +196,7 @@ struct mm_struct {
 					 * through mmap_lock.h */
 	pthread_t mmap_lock_owner;	/* Debug builds: the thread holding it for writing, or 0 */
 	long mmap_lock_readers;		/* Debug builds: how many hold it for reading */
-	pthread_mutex_t page_table_lock; /* Page-table population against concurrent faults */
+	spinlock_t page_table_lock;	/* Page-table population against concurrent faults */
 	struct maple_tree mm_mt;	/* The VMAs by address, each over [vm_start, vm_end - 1] */
 	unsigned long vma_seq;		/* Bumped on every VMA change: per-thread caches check it */
 	int map_count;			/* Number of VMAs */

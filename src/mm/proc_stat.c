@@ -92,10 +92,10 @@ static void count_node_stats(struct machine *m, struct node_stats *ns)
 		ns->file_mapped += page_mapcount(page) > 0;
 		ns->shmem += page->mapping && PageSwapBacked(page);
 	}
-	pthread_mutex_lock(&m->pgdat.zone.lock);
+	spin_lock(&m->pgdat.zone.lock);
 	ns->free = m->pgdat.zone.nr_free_pages;
 	ns->total = m->pgdat.zone.managed_pages;
-	pthread_mutex_unlock(&m->pgdat.zone.lock);
+	spin_unlock(&m->pgdat.zone.lock);
 	ns->pagetable = __atomic_load_n(&m->pgdat.nr_pgtable_pages, __ATOMIC_RELAXED);
 }
 
@@ -128,7 +128,7 @@ int show_vmstat(struct machine *m, FILE *out)
 	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);
 	for (size_t i = 0; i < ARRAY_SIZE(vmstat_events); i++)
 		fprintf(out, "%s %lu\n", vmstat_text[vmstat_events[i]],
-			__atomic_load_n(&m->pgdat.vm_events[vmstat_events[i]], __ATOMIC_RELAXED));
+			sum_vm_event(&m->pgdat.vm_events, vmstat_events[i]));
 	return ferror(out) ? -EIO : 0;
 }
 

@@ -99,10 +99,10 @@ static void mapping_walk_mm(struct mapping_walk *w, struct mm_struct *mm)
 
 		if (vma->vm_mm != mm || first > last)
 			continue;
-		pthread_mutex_lock(&mm->page_table_lock);
+		spin_lock(&mm->page_table_lock);
 		w->visit(w, vma, vma->vm_start + ((first - vfirst) << PAGE_SHIFT),
 			 vma->vm_start + ((last - vfirst + 1) << PAGE_SHIFT));
-		pthread_mutex_unlock(&mm->page_table_lock);
+		spin_unlock(&mm->page_table_lock);
 	}
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 	mmap_read_unlock(mm);

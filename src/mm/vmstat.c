@@ -3,7 +3,8 @@
  * The machine's event counters by name (mm/vmstat.c's vmstat_text and the /proc/vmstat
  * lookups): the names Linux prints, then mmlab's own (COW_FAULT, ZERO_PAGE_FAULT), which no
  * Linux line carries. show_vmstat (proc_stat.c) prints the file itself.
- * Left out: the per-CPU and per-node counters (events are counted per machine, phys/vmstat.h).
+ * Left out: the per-node counters (events are counted per machine, in per-thread sets that
+ * sum_vm_event folds: phys/vmstat.c).
  */
 #include "mm/machine.h"
 #include "mmlab.h"
@@ -19,7 +20,7 @@ MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *mm, const char *name, ui
 	m = machine_of(mm);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
 		if (vmstat_text[i] && !strcmp(vmstat_text[i], name)) {
-			*val = __atomic_load_n(&m->pgdat.vm_events[i], __ATOMIC_RELAXED);
+			*val = sum_vm_event(&m->pgdat.vm_events, i);
 			return 0;
 		}
 	}

@@ -132,6 +132,31 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 	return 0;
 }
 
+/**
+ * mmu_tlb_fill - the walk of @va for @acc that the retry of a resolved fault makes, made
+ * early: it sets the accessed and dirty bits and fills the TLB when the entry allows @acc,
+ * and does nothing else when it does not.
+ * Context: a fault handler, holding the locks that keep the new entry as it is.
+ */
+void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
+{
+	unsigned int pkey;
+	void *host;
+
+	(void)mmu_walk(cpu, va, acc, &host, &pkey);
+}
+
+/*
+ * The translation a fault handler left in the TLB (mmu_tlb_fill), or NULL. Not counted as a
+ * hit: the access has already missed once.
+ */
+static void *tlb_filled_by_handler(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
+{
+	const struct tlb_entry *e = mmu_tlb_slot(cpu, va);
+
+	return e->tag[acc] == (va & PAGE_MASK) ? (void *)(va + e->addend) : NULL;
+}
+
 /* What a fault becomes when nobody resolves it: the signal Linux sends for it. */
 static void fault_to_signal(struct mmu_fault *f, unsigned int pkey)
 {
@@ -173,8 +198,12 @@ int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, vo
 	}
 	for (int tries = 0; tries < MMU_MAX_RETRIES; tries++) {
 		unsigned int pkey = 0;
-		unsigned long err = mmu_walk(cpu, va, acc, host, &pkey);
+		unsigned long err;
 
+		/* Only a walk can have filled the slot since the miss: it is as good as one. */
+		if (tries && (*host = tlb_filled_by_handler(cpu, va, acc)))
+			return 0;
+		err = mmu_walk(cpu, va, acc, host, &pkey);
 		if (!err)
 			return 0;
 		*f = (struct mmu_fault){ .address = va, .error_code = err, .access = acc };

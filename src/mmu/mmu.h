@@ -123,6 +123,7 @@ static __always_inline void *mmu_tlb_lookup(struct mmu_cpu *cpu, unsigned long v
 /* mmu.c */
 int __must_check mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			       void **host);
+void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc);
 int __must_check mmu_load_slow(struct mmu_cpu *cpu, unsigned long va, void *val, size_t size);
 int __must_check mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const void *val,
 				size_t size);

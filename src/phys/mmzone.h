@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "phys/page.h"
 #include "phys/vmstat.h"
+#include "host/spinlock.h"
 
 #include <pthread.h>
 
@@ -27,7 +28,7 @@ struct free_area {
 };
 
 struct zone {
-	pthread_mutex_t lock;		/* Protects free_area and the counts below */
+	spinlock_t lock;		/* Protects free_area and the counts below */
 	struct free_area free_area[NR_PAGE_ORDERS];
 	unsigned long nr_free_pages;	/* Free frames, all orders, in pages */
 	unsigned long managed_pages;	/* Frames the allocator manages */
@@ -47,7 +48,7 @@ struct pglist_data {
 	struct page *zero_page;		/* The shared zero page: reserved, read-only, never freed */
 	unsigned long nr_pgtable_pages; /* Frames holding page tables (NR_PAGETABLE); atomic */
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
-	unsigned long vm_events[NR_VM_EVENT_ITEMS]; /* /proc/vmstat event counters; atomic */
+	struct vm_events vm_events;	/* /proc/vmstat event counters, per thread (vmstat.c) */
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];	/* Node state counters, pages; atomic */
 };
 
@@ -75,7 +76,7 @@ static inline void *page_address(const struct pglist_data *pgdat, const struct p
 static inline void count_vm_events(struct pglist_data *pgdat, enum vm_event_item item,
 				   unsigned long n)
 {
-	__atomic_add_fetch(&pgdat->vm_events[item], n, __ATOMIC_RELAXED);
+	count_vm_events_in(&pgdat->vm_events, item, n);
 }
 
 static inline void count_vm_event(struct pglist_data *pgdat, enum vm_event_item item)

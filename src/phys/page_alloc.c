@@ -107,25 +107,18 @@ static bool should_fail_alloc(struct pglist_data *pgdat)
 	return --pgdat->alloc_fail_after == 0;
 }
 
-/**
- * alloc_pages - allocate 2^@order physically contiguous frames.
- * @pgdat: the node
- * @order: 0..MAX_PAGE_ORDER
- *
- * The head page comes back with a reference count of one, no flags and an unmapped map count;
- * the frames' contents are whatever they held before.
- * Context: takes the zone lock.
- * Return: the head page, or NULL when no block is large enough or @order is out of range.
+/*
+ * rmqueue - take a block of 2^@order frames off the free lists and set its pages up: the head
+ * with a reference count of one, no flags and an unmapped map count, the tails pointing to it.
+ * Uncounted: alloc_pages() counts, the zero page's boot-time allocation does not.
  */
-struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
+static struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
 {
 	struct zone *zone = &pgdat->zone;
 	struct page *page = NULL;
 	unsigned int o;
 
-	if (order > MAX_PAGE_ORDER)
-		return NULL;
-	pthread_mutex_lock(&zone->lock);
+	spin_lock(&zone->lock);
 	if (should_fail_alloc(pgdat))
 		goto out;
 	for (o = order; o <= MAX_PAGE_ORDER; o++) {
@@ -140,7 +133,7 @@ struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
 		break;
 	}
 out:
-	pthread_mutex_unlock(&zone->lock);
+	spin_unlock(&zone->lock);
 	if (!page)
 		return NULL;
 	VM_BUG_ON(page->flags || page_ref_count(page));
@@ -152,7 +145,28 @@ out:
 	page->_mapcount = -1;
 	page->mapping = NULL;
 	page->index = 0;
-	count_vm_events(pgdat, PGALLOC_NORMAL, 1UL << order);
+	return page;
+}
+
+/**
+ * alloc_pages - allocate 2^@order physically contiguous frames.
+ * @pgdat: the node
+ * @order: 0..MAX_PAGE_ORDER
+ *
+ * The head page comes back with a reference count of one, no flags and an unmapped map count;
+ * the frames' contents are whatever they held before.
+ * Context: takes the zone lock.
+ * Return: the head page, or NULL when no block is large enough or @order is out of range.
+ */
+struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
+{
+	struct page *page;
+
+	if (order > MAX_PAGE_ORDER)
+		return NULL;
+	page = rmqueue(pgdat, order);
+	if (page)
+		count_vm_events(pgdat, PGALLOC_NORMAL, 1UL << order);
 	return page;
 }
 
@@ -176,12 +190,12 @@ void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int ord
 		page[i].private = 0;
 	}
 	/* Under the zone lock: merging buddies reads the flags of their neighbours. */
-	pthread_mutex_lock(&pgdat->zone.lock);
+	spin_lock(&pgdat->zone.lock);
 	page->flags = 0;
 	page->_refcount = 0;
 	page->mapping = NULL;
 	__free_one_page(pgdat, pfn, order);
-	pthread_mutex_unlock(&pgdat->zone.lock);
+	spin_unlock(&pgdat->zone.lock);
 	count_vm_events(pgdat, PGFREE, 1UL << order);
 }
 
@@ -243,7 +257,7 @@ int pgdat_init_memory(struct pglist_data *pgdat, size_t ram_bytes)
 	}
 	pgdat->ram_bytes = ram_bytes;
 	pgdat->nr_frames = nr;
-	pthread_mutex_init(&pgdat->zone.lock, NULL);
+	spin_lock_init(&pgdat->zone.lock);
 	for (o = 0; o < NR_PAGE_ORDERS; o++)
 		INIT_LIST_HEAD(&pgdat->zone.free_area[o].free_list);
 	for (pfn = 0; pfn < nr;) {
@@ -254,15 +268,16 @@ int pgdat_init_memory(struct pglist_data *pgdat, size_t ram_bytes)
 		pfn += 1UL << o;
 	}
 	pgdat->zone.managed_pages = nr;
+	vm_events_init(&pgdat->vm_events);
 
-	pgdat->zero_page = alloc_zeroed_page(pgdat);
+	/* The zero page's own allocation is boot-time, not a counted event. */
+	pgdat->zero_page = rmqueue(pgdat, 0);
 	if (!pgdat->zero_page) {
 		pgdat_free_memory(pgdat);
 		return -ENOMEM;
 	}
+	clear_page(page_address(pgdat, pgdat->zero_page), PAGE_SIZE);
 	SetPageReserved(pgdat->zero_page);
-	/* The zero page's own allocation is boot-time, not a counted event. */
-	pgdat->vm_events[PGALLOC_NORMAL] = 0;
 	return 0;
 }
 
@@ -272,8 +287,7 @@ void pgdat_free_memory(struct pglist_data *pgdat)
 		host_release(pgdat->mem_map,
 			     ALIGN(pgdat->nr_frames * sizeof(struct page), PAGE_SIZE));
 	host_release(pgdat->ram, pgdat->ram_bytes);
-	if (pgdat->ram)
-		pthread_mutex_destroy(&pgdat->zone.lock);
+	vm_events_destroy(&pgdat->vm_events);
 	pgdat->ram = NULL;
 	pgdat->mem_map = NULL;
 }
@@ -299,7 +313,7 @@ int page_alloc_validate(struct pglist_data *pgdat)
 	seen = calloc(pgdat->nr_frames, 1);
 	if (!seen)
 		return -ENOMEM;
-	pthread_mutex_lock(&zone->lock);
+	spin_lock(&zone->lock);
 	for (o = 0; o < NR_PAGE_ORDERS; o++) {
 		struct list_head *pos;
 		unsigned long blocks = 0;
@@ -361,7 +375,7 @@ int page_alloc_validate(struct pglist_data *pgdat)
 	}
 	ret = 0;
 out:
-	pthread_mutex_unlock(&zone->lock);
+	spin_unlock(&zone->lock);
 	free(seen);
 	return ret;
 }

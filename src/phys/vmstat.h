@@ -3,15 +3,19 @@
  * System-wide event counters, the machine's /proc/vmstat (include/linux/vm_event_item.h and
  * the event half of include/linux/vmstat.h). They live in the node (struct pglist_data), the
  * lowest object every layer that counts reaches: the allocator counts here, the MMU its TLB
- * flushes, the fault path its faults. Counted per node rather than per CPU: mmlab's CPUs are
- * contexts, not host threads racing on the counters, so one array with relaxed atomic adds is
- * exact and cheap. Beside them, the few node state counters (mmzone.h's node_stat_item) that
- * the page cache changes and that a sweep of the frames cannot recover (writeback in flight,
- * pages ever dirtied or written): kept as pages change state, like the kernel's vm_node_stat.
+ * flushes, the fault path its faults. Linux keeps one set per CPU, bumped without a locked
+ * instruction and summed when read; mmlab's CPUs are contexts that host threads take turns
+ * on, so the sets are per host thread instead (vmstat.c), with the same effect: a count is a
+ * plain add, and a fault does not wait for its own page-zeroing stores to drain at a lock
+ * prefix. Beside them, the few node state counters (mmzone.h's node_stat_item) that the page
+ * cache changes and that a sweep of the frames cannot recover (writeback in flight, pages
+ * ever dirtied or written): kept as pages change state, like the kernel's vm_node_stat.
  * Left out: the other state counters; /proc/meminfo reads the zone and the frames directly.
  */
 #ifndef MMLAB_PHYS_VMSTAT_H
 #define MMLAB_PHYS_VMSTAT_H
+
+#include <pthread.h>
 
 enum vm_event_item {
 	PGALLOC_NORMAL,		/* Frames handed out by the buddy allocator (order-0 units) */
@@ -42,5 +46,57 @@ enum node_stat_item {
 };
 
 extern const char *const vmstat_text[NR_VM_EVENT_ITEMS];
+
+/* One host thread's counts for one node (Linux's per-CPU struct vm_event_state). */
+struct vm_event_state {
+	unsigned long event[NR_VM_EVENT_ITEMS]; /* Written by the owner only; relaxed atomics */
+	const void *owner;			/* The owner's vm_event_cache (a per-thread address) */
+	struct vm_event_state *next;		/* The node's next set */
+};
+
+/* A node's counters: every thread's set, and one shared set for threads that have none. */
+struct vm_events {
+	pthread_mutex_t lock;		/* Protects the list of sets (not the counts) */
+	struct vm_event_state *states;	/* Every thread's set, newest first; freed with the node */
+	unsigned long id;		/* Unique over the process's life; 0 before vm_events_init */
+	unsigned long shared[NR_VM_EVENT_ITEMS]; /* Atomic adds, when a set could not be had */
+};
+
+/*
+ * The set the calling thread used last, and the node it belongs to: a thread counting on one
+ * machine finds its set with one compare. Initial-exec TLS, as the maple tree's seams.
+ */
+struct vm_event_cache {
+	unsigned long id;		/* vm_events.id of the node of @state */
+	struct vm_event_state *state;	/* The thread's set there; NULL: use the shared set */
+};
+
+extern __thread struct vm_event_cache vm_event_cache __attribute__((tls_model("initial-exec")));
+
+/* vmstat.c */
+struct vm_event_state *vm_event_state_get(struct vm_events *ev);
+void vm_events_init(struct vm_events *ev);
+void vm_events_destroy(struct vm_events *ev);
+unsigned long sum_vm_event(struct vm_events *ev, enum vm_event_item item);
+
+/*
+ * count_vm_events - add @n to @item (count_vm_events/__count_vm_events): the owner's plain
+ * add to its own set, or an atomic add to the shared one.
+ * Context: any; the counts are exact once the counting threads are done.
+ */
+static inline void count_vm_events_in(struct vm_events *ev, enum vm_event_item item,
+				      unsigned long n)
+{
+	struct vm_event_state *s = vm_event_cache.state;
+
+	if (__builtin_expect(vm_event_cache.id != ev->id, 0))
+		s = vm_event_state_get(ev);
+	if (__builtin_expect(!s, 0)) {
+		__atomic_add_fetch(&ev->shared[item], n, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&s->event[item], __atomic_load_n(&s->event[item], __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
 
 #endif /* MMLAB_PHYS_VMSTAT_H */

@@ -201,10 +201,10 @@ static void test_stale_tlb_on_other_cpu(void **state)
 	assert_int_equal(mmu_store64(e->cpu1, va, 6), 0);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), 0);
 	assert_int_equal(v, 6);
-	unsigned long remote = e->pgdat.vm_events[NR_TLB_REMOTE_FLUSH];
+	unsigned long remote = sum_vm_event(&e->pgdat.vm_events, NR_TLB_REMOTE_FLUSH);
 	pt_change_protection(&e->ctx, va, va + PAGE_SIZE, PAGE_READONLY);
 	assert_int_equal(mmu_store64(e->cpu1, va, 7), -EFAULT);
-	assert_int_equal(e->pgdat.vm_events[NR_TLB_REMOTE_FLUSH], remote + 1);
+	assert_int_equal(sum_vm_event(&e->pgdat.vm_events, NR_TLB_REMOTE_FLUSH), remote + 1);
 	pt_unmap_range(&e->ctx, va, va + PAGE_SIZE, 0, 0);
 	assert_int_equal(mmu_load64(e->cpu1, va, &v), -EFAULT);
 	assert_int_equal(mmu_load64(e->cpu, va, &v), -EFAULT);
