@@ -130,11 +130,14 @@ struct file_ra_state {
 	loff_t prev_pos;		/* The last read's position, for sequential detection */
 };
 
+/* A file's default readahead window in pages (read_ahead_kb 128: VM_READAHEAD_PAGES). */
+#define VM_READAHEAD_PAGES 32U
+
 /* A newly opened file's readahead state (file_ra_state_init): read_ahead_kb's 128 KiB, no
  * history. */
 static inline void file_ra_state_init(struct file_ra_state *ra)
 {
-	*ra = (struct file_ra_state){ .ra_pages = 32, .prev_pos = -1 };
+	*ra = (struct file_ra_state){ .ra_pages = VM_READAHEAD_PAGES, .prev_pos = -1 };
 }
 
 /* Readahead hints (fadvise/madvise). */

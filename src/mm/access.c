@@ -11,6 +11,7 @@
 #include "mm/memory.h"
 #include "mm/task.h"
 #include "mm/fault.h"
+#include "mm/uaccess.h"
 #include "mmu/mmu.h"
 #include "mmlab.h"
 
@@ -22,8 +23,11 @@ static enum mmu_fault_result task_fault_handler(struct mmu_cpu *cpu, struct mmu_
 	return do_user_addr_fault(data, cpu, f) ? MMU_FAULT_SIGNAL : MMU_FAULT_RETRY;
 }
 
-/* Schedules @t on its CPU context: loads its mm and makes its fault path the context's. */
-static struct mmu_cpu *task_cpu_enter(struct mmlab_task *t)
+/*
+ * task_cpu_enter - schedules @t on its CPU context: loads its mm and makes its fault path the
+ * context's. The system calls' user copies (uaccess.c) run there too.
+ */
+struct mmu_cpu *task_cpu_enter(struct mmlab_task *t)
 {
 	struct mmu_cpu *cpu = t->tsk.mm->machine->cpus[t->cpu];
 

@@ -278,6 +278,7 @@ static int fd_install(struct mmlab_task *t, struct file *f)
 		return -EMFILE;
 	}
 	t->fds[i] = f;
+	fd_set_cloexec(t, i, f->f_flags & O_CLOEXEC);
 	return i;
 }
 

@@ -25,6 +25,7 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <string.h>
 
 /**
  * mm_alloc - an empty address space on @m with @cfg's switches: a top-level table, no VMAs.
@@ -262,6 +263,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 	for (int i = 0; i < MMLAB_NR_FDS; i++)
 		if (parent->fds[i])
 			t->fds[i] = get_file(parent->fds[i]);
+	memcpy(t->close_on_exec, parent->close_on_exec, sizeof(t->close_on_exec));
 	return t;
 }
 

@@ -24,6 +24,7 @@
 
 struct machine;
 struct anon_vma;
+struct pipe_inode_info;
 
 typedef unsigned long vm_flags_t;
 
@@ -138,6 +139,7 @@ struct file {
 	struct inode *f_inode;		/* The file's inode (a reference): its page cache, size and
 					 * identity; NULL for what mmlab does not open (devices...) */
 	loff_t f_pos;			/* read/write position */
+	struct pipe_inode_info *pipe;	/* A pipe's end (pipe.c): f_mode says which; or NULL */
 	struct file_ra_state f_ra;	/* Its readahead state */
 	/* What the host file is, learnt by stat() alone: devices, FIFOs and sockets are never
 	 * opened, so host_fd is -1 for them. */
@@ -147,6 +149,7 @@ struct file {
 };
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
+#define FMODE_RANDOM 0x1000U		/* POSIX_FADV_RANDOM: no readahead (fadvise) */
 
 /* A refcounted anonymous-VMA name (include/linux/mm_types.h's anon_vma_name). */
 struct anon_vma_name {

@@ -120,11 +120,10 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	page->mapping = (void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
 	page->index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	page->_mapcount = 0;
-	/* Droppable memory is never written to swap: reclaim drops it, like MADV_FREE pages. */
-	if (!(vma->vm_flags & VM_DROPPABLE))
-		SetPageSwapBacked(page);
-	SetPageUptodate(page);
-	SetPageAnonExclusive(page);
+	/* Nobody else sees the page yet: one plain update of its flags. Droppable memory is
+	 * never written to swap: reclaim drops it, like MADV_FREE pages. */
+	__set_page_flags(page, (1UL << PG_uptodate) | (1UL << PG_anon_exclusive) |
+			       (vma->vm_flags & VM_DROPPABLE ? 0 : 1UL << PG_swapbacked));
 }
 
 /*

@@ -77,10 +77,22 @@ static inline bool capable(const struct task *tsk, int cap)
 struct mmlab_task {
 	struct task tsk;		/* pid, tgid, mm, limits, fault counters, VMA cache */
 	struct file *fds[MMLAB_NR_FDS];	/* The fd table (copied at fork, not shared) */
+	unsigned long close_on_exec[MMLAB_NR_FDS / 64]; /* FD_CLOEXEC bits (fd.c) */
 	unsigned int cpu;		/* The CPU context its accesses run on */
 	struct mmlab_task *vfork_parent; /* Parent suspended in vfork until this one exits */
 	struct mmlab_task *vfork_child;	/* Its vfork child while alive: this task is suspended */
 };
+
+/* The close-on-exec bit of @fd's slot (__set_close_on_exec, __clear_close_on_exec). */
+static inline void fd_set_cloexec(struct mmlab_task *t, int fd, bool on)
+{
+	unsigned long bit = 1UL << (fd % 64);
+
+	if (on)
+		t->close_on_exec[fd / 64] |= bit;
+	else
+		t->close_on_exec[fd / 64] &= ~bit;
+}
 
 /* exec.c */
 struct mm_struct *task_mm(struct mmlab_task *t);

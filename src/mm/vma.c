@@ -18,6 +18,7 @@
 #include "mm/vma.h"
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm/pipe.h"
 #include "mm/pkeys.h"
 #include "mm/shmem.h"
 #include "mmu/pgrange.h"
@@ -131,6 +132,8 @@ void fput(struct file *f)
 {
 	if (--f->f_count)
 		return;
+	if (f->pipe)
+		pipe_release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
 	shmem_file_release(f);

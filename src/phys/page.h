@@ -56,6 +56,19 @@ BUILD_BUG_ON(sizeof(struct page) > 64);
  * spaces read and change other bits of the same word, and the buddy allocator reads the flags
  * of in-use neighbours of the blocks it merges.
  */
+/*
+ * Sets flags of a page no other thread can change yet (just allocated, not yet in a page table
+ * or cache): a plain load and store instead of a locked or, as Linux's __SetPage and
+ * __folio_set_* are for new folios. Each access is still atomic, because the buddy allocator
+ * may read the flags of a neighbour it is merging with. Right after a page is zeroed a locked
+ * instruction would wait for every zeroing store to drain.
+ */
+static inline void __set_page_flags(struct page *p, unsigned long mask)
+{
+	__atomic_store_n(&p->flags, __atomic_load_n(&p->flags, __ATOMIC_RELAXED) | mask,
+			 __ATOMIC_RELAXED);
+}
+
 #define PAGEFLAG(name, bit)                                                                        \
 	static inline bool Page##name(const struct page *p)                                       \
 	{                                                                                          \
@@ -68,6 +81,10 @@ BUILD_BUG_ON(sizeof(struct page) > 64);
 	static inline void ClearPage##name(struct page *p)                                        \
 	{                                                                                          \
 		__atomic_and_fetch(&p->flags, ~(1UL << (bit)), __ATOMIC_RELAXED);                  \
+	}                                                                                          \
+	static inline void __SetPage##name(struct page *p)                                        \
+	{                                                                                          \
+		__set_page_flags(p, 1UL << (bit));                                                 \
 	}
 
 PAGEFLAG(Locked, PG_locked)

@@ -443,7 +443,8 @@ static void process(struct runner *r, struct run_item *it)
 		struct sbuf none = SBUF_INIT;
 
 		r->file = it->src->name;
-		run_file_line(r, it->text, it->len, it->line);
+		if (!run_file_line(r, it->text, it->len, it->line))
+			run_buf_line(r, it->text, it->len, it->line);
 		echo_line(r, it, &none);
 		free(it);
 		return;

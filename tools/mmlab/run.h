@@ -172,6 +172,8 @@ struct runner {
 	int next_pid;                  /* for clones written without a result */
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
+	unsigned long buf_addr;        /* last "# buf: ADDR", for the next read or write */
+	bool has_buf_addr;
 	bool has_fault_addr;
 	bool has_time;                 /* a line had an absolute timestamp: ->time is the latest */
 	double time;                   /* seconds (strace -t/-tt/-ttt), for the machine's clock */
@@ -196,6 +198,23 @@ struct run_call {
 	bool failed;                   /* an argument did not evaluate (already reported) */
 	struct sbuf *out;              /* a pseudo-call's result without "= RESULT" goes here */
 };
+
+/* A system call the runner executes: its name, argument counts and handler. */
+enum run_kind {
+	RUN_K_MEM,  /* acts on the address space: needs a live, modelled task */
+	RUN_K_PROC, /* process structure (clone, exit, exec, fds): runs for every pid */
+};
+
+struct run_syscall {
+	const char *name;
+	unsigned int min_args, max_args;
+	enum run_kind kind;
+	enum run_status (*fn)(struct runner *r, struct run_call *c);
+};
+
+/* run_fileio.c: read/write, pipes, dup, truncate... and the "# buf: ADDR" lines */
+const struct run_syscall *run_fileio_find(const char *name);
+bool run_buf_line(struct runner *r, const char *text, size_t len, unsigned int line);
 
 /* run_syms.c: the symbols of scenario arguments */
 #define LINUX_CAPABILITY_VERSION_1 0x19980330UL

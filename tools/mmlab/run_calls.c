@@ -25,18 +25,6 @@
 #define PR_SET_MDWE_ 65
 #define PR_GET_MDWE_ 66
 
-enum run_kind {
-	RUN_K_MEM,  /* acts on the address space: needs a live, modelled task */
-	RUN_K_PROC, /* process structure (clone, exit, exec, fds): runs for every pid */
-};
-
-struct run_syscall {
-	const char *name;
-	unsigned int min_args, max_args;
-	enum run_kind kind;
-	enum run_status (*fn)(struct runner *r, struct run_call *c);
-};
-
 /* Evaluates argument @k of the call; a failure is reported at the argument's column. */
 static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
 {
@@ -1209,8 +1197,9 @@ static const struct run_syscall *find_syscall(const char *name)
 	for (size_t k = 0; k < sizeof(syscalls) / sizeof(syscalls[0]); k++)
 		if (!strcmp(syscalls[k].name, name))
 			return &syscalls[k];
-	return NULL;
+	return run_fileio_find(name);	/* read, write, pipes, dup... (run_fileio.c) */
 }
+
 
 /**
  * run_call_prints_result() - whether the runner computes a result for this record.

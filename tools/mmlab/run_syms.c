@@ -63,9 +63,28 @@ static const struct strace_xlat_entry cred_syms[] = {
 static const struct strace_xlat xlat_cred = { "cred", cred_syms,
 					      sizeof(cred_syms) / sizeof(cred_syms[0]) };
 
+/* The file calls' symbols: lseek, fadvise64, fallocate, vmsplice, pipe2. */
+static const struct strace_xlat_entry fileio_syms[] = {
+	{ 0, "SEEK_SET", false }, { 1, "SEEK_CUR", false }, { 2, "SEEK_END", false },
+	{ 3, "SEEK_DATA", false }, { 4, "SEEK_HOLE", false },
+	{ 0, "POSIX_FADV_NORMAL", false }, { 1, "POSIX_FADV_RANDOM", false },
+	{ 2, "POSIX_FADV_SEQUENTIAL", false }, { 3, "POSIX_FADV_WILLNEED", false },
+	{ 4, "POSIX_FADV_DONTNEED", false }, { 5, "POSIX_FADV_NOREUSE", false },
+	{ 0x01, "FALLOC_FL_KEEP_SIZE", false }, { 0x02, "FALLOC_FL_PUNCH_HOLE", false },
+	{ 0x04, "FALLOC_FL_NO_HIDE_STALE", false }, { 0x08, "FALLOC_FL_COLLAPSE_RANGE", false },
+	{ 0x10, "FALLOC_FL_ZERO_RANGE", false }, { 0x20, "FALLOC_FL_INSERT_RANGE", false },
+	{ 0x40, "FALLOC_FL_UNSHARE_RANGE", false },
+	{ 0x01, "SPLICE_F_MOVE", false }, { 0x02, "SPLICE_F_NONBLOCK", false },
+	{ 0x04, "SPLICE_F_MORE", false }, { 0x08, "SPLICE_F_GIFT", false },
+	{ 0200, "O_NOTIFICATION_PIPE", false },
+};
+static const struct strace_xlat xlat_fileio = { "fileio", fileio_syms,
+						sizeof(fileio_syms) / sizeof(fileio_syms[0]) };
+
+
 /**
  * run_lookup() - symbols of a scenario: the strace tables, open(2)'s flags, the limit and
- * credential calls' symbols.
+ * credential calls' symbols, the file calls'.
  * @name: the symbol, not necessarily NUL-terminated.
  * @len: its length.
  * @val: where the value goes.
@@ -78,5 +97,6 @@ bool run_lookup(const char *name, size_t len, unsigned long *val, void *data)
 {
 	return sc_default_lookup(name, len, val, data) ||
 	       strace_xlat_lookup(&xlat_open_flags, name, len, val) ||
-	       strace_xlat_lookup(&xlat_cred, name, len, val);
+	       strace_xlat_lookup(&xlat_cred, name, len, val) ||
+	       strace_xlat_lookup(&xlat_fileio, name, len, val);
 }

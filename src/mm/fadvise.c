@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * posix_fadvise (mm/fadvise.c's generic_fadvise): the readahead hints of an open file
+ * (NORMAL, RANDOM, SEQUENTIAL change its file_ra_state and FMODE_RANDOM), WILLNEED (read the
+ * range into the cache now, force_page_cache_ra) and DONTNEED (write the range back, then
+ * drop its clean pages that no one maps). Files without a backing device that reads ahead -
+ * tmpfs (shmem inodes), /dev/zero and the other devices - accept the advice and ignore it,
+ * as noop_backing_dev_info's do; pipes are ESPIPE.
+ * Left out: NOREUSE (accepted, nothing to do in 6.18 either but a flag), and the writeback's
+ * asynchrony (DONTNEED's writeback is synchronous here, so the pages it cleaned are dropped
+ * too, where Linux would find them still under writeback and keep them).
+ */
+#include "mm/fdtable.h"
+#include "mm/filemap_rw.h"
+#include "mmlab.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+/* Drops the clean, unmapped, unreferenced cache pages of [first, last] (mapping_try_invalidate). */
+static void invalidate_range(struct address_space *mapping, pgoff_t first, pgoff_t last)
+{
+	for (pgoff_t index = first; index <= last && mapping->nrpages; index++) {
+		struct page *page = filemap_find_page(mapping, index);
+
+		if (!page)
+			continue;
+		/* ours and the cache's references only, no mapping, nothing to write */
+		if (!PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
+		    page_ref_count(page) == 2)
+			filemap_remove_page(mapping, page);
+		put_page(mapping->pgdat, page);
+		if (index == ULONG_MAX)
+			break;
+	}
+}
+
+MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_t len, int advice)
+{
+	struct address_space *mapping;
+	struct file *f;
+	uint64_t endbyte;
+	pgoff_t first, last;
+
+	if (!t)
+		return -EINVAL;
+	f = fdget(t, fd);
+	if (!f)
+		return -EBADF;
+	if (f->pipe || S_ISFIFO(f->i_mode))
+		return -ESPIPE;
+	if (len < 0)
+		return -EINVAL;
+	if (advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE)
+		return -EINVAL;
+	if (!f->f_inode || f->f_inode->i_kind == FS_SHMEM)
+		return 0;	/* noop_backing_dev_info: valid advice is taken and ignored */
+	mapping = inode_mapping(f->f_inode);
+	/* len 0 means "to the end"; an overflowing end is the end too */
+	endbyte = (uint64_t)off + (uint64_t)len;
+	if (!len || endbyte < (uint64_t)len || endbyte > LLONG_MAX)
+		endbyte = LLONG_MAX;
+	else
+		endbyte--;
+	switch (advice) {
+	case POSIX_FADV_NORMAL:
+		f->f_ra.ra_pages = VM_READAHEAD_PAGES;
+		f->f_mode &= ~FMODE_RANDOM;
+		break;
+	case POSIX_FADV_RANDOM:
+		f->f_mode |= FMODE_RANDOM;
+		break;
+	case POSIX_FADV_SEQUENTIAL:
+		f->f_ra.ra_pages = VM_READAHEAD_PAGES * 2;
+		f->f_mode &= ~FMODE_RANDOM;
+		break;
+	case POSIX_FADV_WILLNEED:
+		first = (pgoff_t)((uint64_t)off >> PAGE_SHIFT);
+		last = (pgoff_t)(endbyte >> PAGE_SHIFT);
+		force_page_cache_ra(mapping, &f->f_ra, first, last - first + 1 ? last - first + 1
+									   : ULONG_MAX);
+		break;
+	case POSIX_FADV_DONTNEED:
+		(void)filemap_write_range(mapping, off, (loff_t)endbyte, false);
+		first = (pgoff_t)(((uint64_t)off + PAGE_SIZE - 1) >> PAGE_SHIFT);
+		last = (pgoff_t)(endbyte >> PAGE_SHIFT);
+		/* only whole pages: a partial last page stays */
+		if ((endbyte & (PAGE_SIZE - 1)) != PAGE_SIZE - 1) {
+			if (!last)
+				break;
+			last--;
+		}
+		if (last >= first)
+			invalidate_range(mapping, first, last);
+		break;
+	default:	/* POSIX_FADV_NOREUSE */
+		break;
+	}
+	return 0;
+}

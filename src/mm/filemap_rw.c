@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Regular files' read, write and lseek through the page cache (mm/filemap.c's filemap_read
+ * and generic_perform_write, fs/read_write.c's generic_file_llseek, mm/shmem.c's
+ * shmem_file_llseek). A read walks the file's pages from the position: a page not cached
+ * starts synchronous readahead (page_cache_sync_ra over file->f_ra) and is then read; a page
+ * carrying the async marker starts the next window; the bytes up to the file's size are copied
+ * to the user through the task's page tables. A write copies the user's bytes into the cache
+ * page (read first unless the file has no bytes there), marks it dirty and extends i_size;
+ * O_APPEND writes at the end. Both stop at the first page whose user copy faults, with the
+ * bytes done before it, or -EFAULT. Since a mapping of the file maps these very pages, a
+ * write() is seen by every mapping at once and a store through a mapping by the next read().
+ * memfd seals are honoured as shmem_write_begin checks them, page by page.
+ * Left out: O_DIRECT, RWF_* flags, file times, suid stripping, s_maxbytes below
+ * MAX_LFS_FILESIZE (ext4's 16 TiB), SEEK_DATA/SEEK_HOLE by extents for overlay files (the
+ * whole file is data, as generic_file_llseek_size answers).
+ */
+#include "mm/filemap_rw.h"
+#include "mm/task.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+#define MAX_LFS_FILESIZE ((loff_t)LLONG_MAX)
+
+static int file_ra_mode(const struct file *f)
+{
+	return (f->f_mode & FMODE_RANDOM) ? RA_MODE_RANDOM : RA_MODE_NORMAL;
+}
+
+/*
+ * The cached page at @index for a read of @req pages, reading ahead as filemap_get_pages
+ * does: a miss starts synchronous readahead, the async marker the next window.
+ */
+static struct page *filemap_read_page(struct file *f, pgoff_t index, unsigned long req)
+{
+	struct address_space *mapping = inode_mapping(f->f_inode);
+	struct page *page = filemap_find_page(mapping, index);
+
+	if (!page) {
+		page_cache_sync_ra(mapping, &f->f_ra, file_ra_mode(f), index, req);
+		page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
+		if (IS_ERR_OR_NULL(page))
+			return page ? page : ERR_PTR(-ENOMEM);
+	}
+	if (PageReadahead(page))
+		page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, index, req);
+	return page;
+}
+
+/**
+ * filemap_read - read(2) of a regular file at *@pos into @to.
+ * Context: takes the mapping's lock per page; the copies take the task's mmap_lock.
+ * Return: bytes read (0 at or past the end), -EFAULT when the first copy faulted, or the
+ * page cache's -ENOMEM / -EIO when no byte was read.
+ */
+int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	struct address_space *mapping = inode_mapping(inode);
+	int64_t done = 0;
+	pgoff_t last;
+
+	if (!iov_iter_count(to) || *pos >= inode->i_size)
+		return 0;
+	last = (pgoff_t)((min((uint64_t)inode->i_size, *pos + iov_iter_count(to)) - 1) >> PAGE_SHIFT);
+	while (iov_iter_count(to)) {
+		pgoff_t index = (pgoff_t)(*pos >> PAGE_SHIFT);
+		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1)), nr, copied;
+		struct page *page;
+		loff_t isize;
+
+		page = filemap_read_page(f, index, last - index + 1);
+		if (IS_ERR(page)) {
+			if (!done)
+				done = PTR_ERR(page);
+			break;
+		}
+		/* The size after the page is up to date: a truncation may have raced */
+		isize = inode->i_size;
+		if (*pos >= isize) {
+			put_page(mapping->pgdat, page);
+			break;
+		}
+		nr = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(isize - *pos));
+		copied = copy_to_iter((char *)page_address(mapping->pgdat, page) + offset, nr, to);
+		put_page(mapping->pgdat, page);
+		done += (int64_t)copied;
+		*pos += (loff_t)copied;
+		if (copied < nr) {
+			if (!copied && done == 0)
+				done = -EFAULT;
+			break;
+		}
+	}
+	f->f_ra.prev_pos = *pos;
+	return done;
+}
+
+/* generic_write_checks: the position O_APPEND and RLIMIT_FSIZE leave, and the count. */
+static int64_t write_checks(struct file *f, struct iov_iter *from, loff_t *pos,
+			    const struct task *tsk)
+{
+	unsigned long limit = task_rlimit(tsk, RLIMIT_FSIZE);
+	uint64_t count = iov_iter_count(from);
+
+	if (f->f_flags & O_APPEND)
+		*pos = f->f_inode->i_size;
+	if (limit != RLIM_INFINITY) {
+		if ((uint64_t)*pos >= limit)
+			return -EFBIG;	/* and SIGXFSZ, not delivered */
+		count = min(count, limit - (uint64_t)*pos);
+	}
+	if (*pos >= MAX_LFS_FILESIZE)
+		return -EFBIG;
+	return (int64_t)min(count, (uint64_t)(MAX_LFS_FILESIZE - *pos));
+}
+
+/* shmem_write_begin's seal checks for the chunk [@pos, @pos + @len). */
+static int write_seals_check(const struct inode *inode, loff_t pos, size_t len)
+{
+	if (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	if ((inode->seals & F_SEAL_GROW) && pos + (loff_t)len > inode->i_size)
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * The page a write of @bytes at @pos goes into: read from the file unless the file has no
+ * byte in it yet (past the end), then it starts as zeros.
+ */
+static struct page *write_begin(struct inode *inode, loff_t pos)
+{
+	struct address_space *mapping = inode_mapping(inode);
+	pgoff_t index = (pgoff_t)(pos >> PAGE_SHIFT);
+	bool beyond = (loff_t)index << PAGE_SHIFT >= inode->i_size;
+	struct page *page = filemap_get_page(mapping, index, FGP_CREAT | (beyond ? FGP_NOREAD : 0),
+					     NULL);
+
+	return page ? page : ERR_PTR(-ENOMEM);
+}
+
+/**
+ * filemap_write - write(2) of a regular file at *@pos from @from (generic_perform_write).
+ * Context: takes the mapping's lock per page; the copies take the task's mmap_lock.
+ * Return: bytes written; -EFAULT when the first copy faulted; -EFBIG past RLIMIT_FSIZE;
+ * -EPERM for a sealed memfd; -ENOMEM.
+ */
+int64_t filemap_write(struct file *f, struct iov_iter *from, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	struct address_space *mapping = inode_mapping(inode);
+	struct mmlab_task *t = from->task;
+	int64_t count = write_checks(f, from, pos, &t->tsk), done = 0;
+
+	if (count <= 0)
+		return count;
+	while (done < count) {
+		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1));
+		size_t bytes = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(count - done)), copied;
+		struct page *page;
+		int err = write_seals_check(inode, *pos, bytes);
+
+		page = err ? ERR_PTR(err) : write_begin(inode, *pos);
+		if (IS_ERR(page)) {
+			if (!done)
+				done = PTR_ERR(page);
+			break;
+		}
+		copied = copy_from_iter((char *)page_address(mapping->pgdat, page) + offset, bytes,
+					from);
+		if (copied) {
+			set_page_dirty(page);
+			pthread_mutex_lock(&mapping->lock);
+			if (*pos + (loff_t)copied > inode->i_size)
+				inode->i_size = *pos + (loff_t)copied;
+			pthread_mutex_unlock(&mapping->lock);
+		}
+		put_page(mapping->pgdat, page);
+		done += (int64_t)copied;
+		*pos += (loff_t)copied;
+		if (copied < bytes) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+	}
+	return done;
+}
+
+/*
+ * SEEK_DATA/SEEK_HOLE of a shmem file (shmem_file_llseek): data is where pages are cached,
+ * holes where none is, up to the size. Return: the offset, or -ENXIO.
+ */
+static loff_t shmem_seek_hole_data(struct inode *inode, loff_t off, int whence)
+{
+	struct address_space *mapping = inode_mapping(inode);
+	loff_t size = inode->i_size;
+	pgoff_t index = (pgoff_t)(off >> PAGE_SHIFT);
+	loff_t found;
+
+	if (off >= size)
+		return -ENXIO;
+	for (;; index++) {
+		found = (loff_t)index << PAGE_SHIFT;
+		if (found >= size)
+			return whence == SEEK_DATA ? -ENXIO : size;
+		struct page *page = filemap_find_page(mapping, index);
+
+		if (page)
+			put_page(mapping->pgdat, page);
+		if (!!page == (whence == SEEK_DATA))
+			break;
+	}
+	return max(found, off);
+}
+
+/**
+ * filemap_llseek - lseek(2) of a regular file: SEEK_SET, SEEK_CUR, SEEK_END; SEEK_DATA and
+ * SEEK_HOLE as tmpfs answers them for shmem files and as generic_file_llseek_size for the
+ * overlay's (data up to the size, the hole at it).
+ * Return: the new position, or -EINVAL (negative, or beyond MAX_LFS_FILESIZE) / -ENXIO.
+ */
+int64_t filemap_llseek(struct file *f, int64_t off, int whence)
+{
+	struct inode *inode = f->f_inode;
+	loff_t size = inode->i_size, pos;
+
+	switch (whence) {
+	case SEEK_SET:
+		pos = off;
+		break;
+	case SEEK_CUR:
+		if (!off)
+			return f->f_pos;	/* the position as it is, no check */
+		if (__builtin_add_overflow(f->f_pos, off, &pos))
+			return -EINVAL;
+		break;
+	case SEEK_END:
+		if (__builtin_add_overflow(size, off, &pos))
+			return -EINVAL;
+		break;
+	default:	/* SEEK_DATA, SEEK_HOLE */
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		if (inode->i_kind == FS_SHMEM)
+			pos = shmem_seek_hole_data(inode, off, whence);
+		else
+			pos = whence == SEEK_DATA ? off : size;
+		if (pos < 0)
+			return pos;
+		break;
+	}
+	if (pos < 0 || pos > MAX_LFS_FILESIZE)
+		return -EINVAL;
+	if (pos != f->f_pos)
+		f->f_pos = pos;
+	return pos;
+}
