@@ -69,13 +69,26 @@ enum fs_kind {
 	FS_SHMEM,			/* tmpfs: shared anonymous memory, memfd, SysV shm */
 };
 
-/* memfd seals (include/uapi/linux/fcntl.h F_SEAL_*), kept in the inode. */
-#define F_SEAL_SEAL 0x0001U
-#define F_SEAL_SHRINK 0x0002U
-#define F_SEAL_GROW 0x0004U
-#define F_SEAL_WRITE 0x0008U
-#define F_SEAL_FUTURE_WRITE 0x0010U
-#define F_SEAL_EXEC 0x0020U
+/* memfd seals (include/uapi/linux/fcntl.h F_SEAL_*), kept in the inode; glibc's <fcntl.h>
+ * defines the same values under _GNU_SOURCE. */
+#ifndef F_SEAL_SEAL
+#define F_SEAL_SEAL 0x0001
+#endif
+#ifndef F_SEAL_SHRINK
+#define F_SEAL_SHRINK 0x0002
+#endif
+#ifndef F_SEAL_GROW
+#define F_SEAL_GROW 0x0004
+#endif
+#ifndef F_SEAL_WRITE
+#define F_SEAL_WRITE 0x0008
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
 
 struct inode {
 	long i_count;			/* References: files, dentries, SysV segments; atomic */
