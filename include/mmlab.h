@@ -102,6 +102,23 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 			      uint64_t *old_val);
 /* Makes the @n-th frame allocation from now fail (0 disables), for failure-path tests. */
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsigned long n);
+/*
+ * Lets @nanoseconds of time pass on the machine. The only thing that runs on its own is the
+ * writeback flusher: it wakes every vm.dirty_writeback_centisecs (5 s) while file pages are
+ * dirty, and writes back each file dirty for vm.dirty_expire_centisecs (30 s) or longer,
+ * then the oldest while the dirty pages exceed vm.dirty_background_ratio. Time passes only
+ * through this call: a machine whose caller never calls it never writes back on age.
+ * Context: between operations, as for mmlab_machine_sync.
+ */
+MMLAB_EXPORT void mmlab_machine_advance(struct mmlab_machine *m, uint64_t nanoseconds);
+/*
+ * sync(2) for the whole machine: every dirty page of every file is written back, to the host
+ * file when the machine has write_files, else to the in-memory layer. A clean shutdown: call
+ * it before mmlab_machine_destroy, which drops what is still dirty as a power cut would.
+ * Not while another thread runs calls on the machine. 0, -EINVAL (NULL @m), or the first
+ * writeback error (-EIO...).
+ */
+MMLAB_EXPORT int mmlab_machine_sync(struct mmlab_machine *m);
 
 MMLAB_EXPORT int mmlab_space_create(struct mmlab_machine *m, struct mmlab_space **out);
 /* Unmaps everything, frees the tables; CPUs still running the space are switched off it. */
@@ -285,7 +302,12 @@ MMLAB_EXPORT int mmlab_shmctl(struct mmlab_task *t, int shmid, int cmd,
 			      struct mmlab_shmid_ds *buf);
 /*
  * What stayed in the machine's memory at the end: pages of files whose contents differ from
- * the host's (dirty, or written back to the in-memory layer), and how many files hold them.
+ * the host's (dirty, or written back to the in-memory layer; for a file whose size changed,
+ * the page at its new end too), and how many files hold them (with those whose size alone
+ * changed). Only files that still have a name count: an unlinked file's pages go with it.
+ * With write_files, dirty pages of host files count until written back (mmlab_machine_sync)
+ * and a size does not (writeback carries contents); files the scenario created never reach
+ * the host, and their pages always count. shmem (memfd, SysV, shared anonymous) never does.
  */
 MMLAB_EXPORT void mmlab_unsaved_files(struct mmlab_machine *m, uint64_t *pages, uint64_t *files);
 

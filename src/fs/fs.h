@@ -110,7 +110,6 @@ struct inode {
 	char *lower_path;		/* Host path (root prefix included), for --write-files */
 	loff_t lower_size;		/* Bytes of the lower file still valid: lowered by
 					 * truncation, so a later extension reads zeros */
-	loff_t host_size;		/* The lower file's size when the inode was made */
 	struct upper_store upper;	/* Pages written back into memory (overlay only) */
 	bool contents_unknown;		/* Known by identity only: pages read as zeros */
 	int i_writecount;		/* >0: open for writing; <0: denied (executing) */
@@ -170,6 +169,8 @@ struct vfs {
 	struct list_head dirty_inodes;	/* Inodes with dirty pages, oldest first (flusher) */
 	ino_t next_ino;			/* For upper-layer and shmem inodes (get_next_ino) */
 	unsigned long clock;		/* Flusher time in centiseconds (advanced by the caller) */
+	unsigned long next_wakeup;	/* Clock of the flusher's next periodic wakeup; 0: idle,
+					 * no dirty inode (vfs_advance) */
 	struct pglist_data *pgdat;	/* Frames for every page cache */
 	/* Writeback sysctls (vm.dirty_*), percent and centiseconds as Linux's. */
 	unsigned int dirty_ratio;
@@ -215,6 +216,8 @@ bool vfs_kernel_fs(unsigned long f_type);
 
 struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
 				 unsigned long flags);
+/* fallocate(PUNCH_HOLE | KEEP_SIZE): the range reads zeros; the caller unmapped it first. */
+int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len);
 void ihold(struct inode *inode);
 void iput(struct inode *inode);
 
@@ -252,6 +255,9 @@ bool set_page_dirty(struct page *page);	/* true when it was clean */
 int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end, bool wait);
 int filemap_fdatawait_keep_errors(struct address_space *mapping);
 void wb_flusher_tick(struct vfs *vfs, unsigned long centisecs); /* advance the clock */
+/* @centisecs pass, the flusher waking every dirty_writeback_centisecs while pages are dirty. */
+void vfs_advance(struct vfs *vfs, unsigned long centisecs);
+int vfs_sync(struct vfs *vfs);		/* sync(2): every dirty page written back */
 /* What stayed in memory only: dirty or upper-layer pages not in any host file. */
 void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files);
 

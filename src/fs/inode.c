@@ -5,9 +5,12 @@
  * or hard links of one host file share one inode and one page cache; references
  * (ihold/iput), and the address_space_operations that fill and clean the cache: an overlay
  * file reads its upper copy, else the host file below (read-only), else zeros; writeback
- * goes to the upper copy, or with --write-files to the host file. shmem inodes (shared
- * anonymous memory, memfd, SysV) have no layer below: a miss reads zeros.
- * Left out: the inode cache's LRU (an inode lives exactly as long as its references), inode
+ * goes to the upper copy, or with --write-files to the host file; a punched hole is kept in
+ * the upper layer as a shared page of zeros (or punched in the host file with --write-files).
+ * shmem inodes (shared anonymous memory, memfd, SysV) have no layer below: a miss reads
+ * zeros. A linked host file whose contents differ from the host's stays cached after its last
+ * reference, as Linux's inode cache keeps it with its dirty pages.
+ * Left out: the inode cache's LRU (a clean inode lives exactly as long as its references), inode
  * timestamps and attributes but mode/uid/gid/size, extended attributes, and swap for shmem.
  */
 #include "fs/internal.h"
@@ -22,8 +25,13 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/*
+ * A punched hole's page in the upper store (fallocate PUNCH_HOLE): reads as zeros, shared by
+ * every hole, never written (writeback replaces it with a copy of its own) nor freed.
+ */
+static const char upper_hole[PAGE_SIZE];
+
 static int lower_read_page(struct inode *inode, pgoff_t index, void *buf);
-static void inode_evict(struct inode *inode);
 static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf, size_t len);
 static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf);
 
@@ -92,6 +100,9 @@ void vfs_destroy(struct vfs *vfs)
 
 	if (!vfs->root)
 		return;
+	/* No root marks the vfs as going: __iput keeps no inode for its unsaved contents. */
+	free(vfs->root);
+	vfs->root = NULL;
 	list_for_each_safe(pos, n, &vfs->dentries) {
 		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
 
@@ -101,16 +112,15 @@ void vfs_destroy(struct vfs *vfs)
 		free(d->d_path);
 		free(d);
 	}
-	/* Inodes kept for their contents (inode_keep_unused), and any some file still held (a
-	 * leak above us): freed all the same. */
+	/* Inodes kept for their unsaved contents, or some file still held (a leak above
+	 * us): freed all the same. */
 	list_for_each_safe(pos, n, &vfs->inodes) {
 		struct inode *inode = list_entry(pos, struct inode, i_hash);
 
-		inode_evict(inode);
+		inode->i_count = 1;
+		__iput(inode);
 	}
 	pthread_mutex_destroy(&vfs->lock);
-	free(vfs->root);
-	vfs->root = NULL;
 }
 
 /**
@@ -228,7 +238,6 @@ struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char
 	inode->i_ino = now.st_ino;
 	inode->i_size = now.st_size;
 	inode->lower_size = now.st_size;
-	inode->host_size = now.st_size;
 	inode_hash(inode);
 	return inode;
 }
@@ -287,7 +296,9 @@ static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf,
 		return 0;
 	}
 	copy = xa_load(&inode->upper.pages, index);
-	if (!copy) {
+	if (!copy || copy == upper_hole) {
+		void *hole = copy;
+
 		copy = malloc(PAGE_SIZE);
 		if (!copy)
 			return -ENOMEM;
@@ -296,11 +307,123 @@ static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf,
 			free(copy);
 			return err;
 		}
-		inode->upper.nr++;
+		inode->upper.nr += !hole;
 	}
 	memcpy(copy, buf, len);
 	memset((char *)copy + len, 0, PAGE_SIZE - len);
 	return 0;
+}
+
+/*
+ * The host file below, punched there (--write-files): 0, or -errno when it cannot be (a
+ * file system without hole punching), and the caller keeps the hole in memory instead.
+ */
+static int lower_punch_hole(struct inode *inode, loff_t offset, loff_t len)
+{
+	int fd, err = 0;
+
+	if (!inode->i_vfs->write_files || !inode->lower_path || inode->contents_unknown)
+		return -EOPNOTSUPP;
+	fd = open(inode->lower_path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, len))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Makes the upper store read zeros for pages [@first, @last]: a copy is cleared, a page the
+ * lower file has bytes for gets the hole marker, one past them reads zeros already.
+ * Return: 0 or -ENOMEM (the pages before stay punched).
+ */
+static int upper_punch(struct inode *inode, pgoff_t first, pgoff_t last)
+{
+	for (pgoff_t index = first; index <= last; index++) {
+		void *copy = xa_load(&inode->upper.pages, index);
+		int err;
+
+		if (copy && copy != upper_hole) {
+			memset(copy, 0, PAGE_SIZE);
+		} else if (!copy && ((loff_t)index << PAGE_SHIFT) < inode->lower_size &&
+			   !inode->contents_unknown) {
+			err = xa_store(&inode->upper.pages, index, (void *)upper_hole);
+			if (err)
+				return err;
+			inode->upper.nr++;
+		}
+		if (index == last)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * The partial pages at a hole's edges (@offset and @end not on page boundaries, @end inside
+ * the file): zeroed over the hole in the cache and dirtied, so that writeback stores them as
+ * the hole leaves them. Return: 0, or -ENOMEM / -EIO (reading the page in).
+ */
+static int upper_punch_edges(struct inode *inode, loff_t offset, loff_t end)
+{
+	struct address_space *mapping = inode_mapping(inode);
+	loff_t edges[2][2] = {
+		{ offset, MIN(end, (loff_t)ALIGN((unsigned long long)offset + 1, PAGE_SIZE)) },
+		{ (loff_t)ALIGN_DOWN((unsigned long long)end, PAGE_SIZE), end },
+	};
+
+	for (int k = 0; k < 2; k++) {
+		loff_t from = edges[k][0], to = edges[k][1];
+		struct page *page;
+
+		if (from >= to || (!(from % PAGE_SIZE) && (!(to % PAGE_SIZE) ||
+							   to == inode->i_size)))
+			continue;	/* a whole page (or the file's last one): a hole */
+		if (k == 1 && from < offset)
+			continue;	/* one page holds both edges: done with the first */
+		page = filemap_get_page(mapping, (pgoff_t)(from >> PAGE_SHIFT), FGP_CREAT, NULL);
+		if (IS_ERR(page))
+			return (int)PTR_ERR(page);
+		memset((char *)page_address(mapping->pgdat, page) + from % PAGE_SIZE, 0,
+		       (size_t)(to - from));
+		set_page_dirty(page);
+		put_page(mapping->pgdat, page);
+	}
+	return 0;
+}
+
+/**
+ * vfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) of bytes [@offset,
+ * @offset + @len) of @inode, as tmpfs (shmem_fallocate) and an overlay's upper file system
+ * do it: the cache's pages wholly inside are dropped (dirty ones with their contents), the
+ * partial pages at the edges zeroed there, and the file reads zeros over the range from then
+ * on; its size stays. An overlay file's hole is kept in the upper layer (the host file is
+ * only read), or with write_files punched in the host file when its file system can.
+ * The caller unmapped the range from every mapping first (unmap_mapping_range).
+ * Context: takes mapping->lock; the caller holds the inode by a reference.
+ * Return: 0, -EINVAL (a negative offset, a non-positive length), -ENOMEM.
+ */
+int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
+{
+	loff_t end, size = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED);
+	pgoff_t first, last;
+
+	if (offset < 0 || len <= 0 || offset > LLONG_MAX - len)
+		return -EINVAL;
+	end = MIN(offset + len, size);	/* KEEP_SIZE: nothing past the end to punch */
+	if (offset >= end)
+		return 0;
+	truncate_inode_pages_range(inode_mapping(inode), offset, end - 1);
+	if (inode->i_kind != FS_OVERLAY || !lower_punch_hole(inode, offset, end - offset))
+		return 0;
+	/* Whole pages become holes; a partial edge page is stored as the cache left it. */
+	first = (pgoff_t)((offset + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	last = (pgoff_t)(end >> PAGE_SHIFT);
+	if (end == size && end % PAGE_SIZE)
+		last++;		/* the last page's tail is past EOF: the whole page goes */
+	if (first < last && upper_punch(inode, first, last - 1))
+		return -ENOMEM;
+	return upper_punch_edges(inode, offset, end);
 }
 
 static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf)
@@ -358,30 +481,56 @@ static void upper_free(struct upper_store *upper)
 		return;
 	while ((copy = xa_find(&upper->pages, &index, ULONG_MAX))) {
 		xa_erase(&upper->pages, index);
-		free(copy);
+		if (copy != upper_hole)
+			free(copy);
 		index++;
 	}
 	xa_destroy(&upper->pages);
 	upper->nr = 0;
 }
 
-/*
- * Whether an unused overlay inode must stay: its contents differ from the host file's (pages
- * dirty or written back to the upper layer, or a size the host file does not have) and a name
- * still leads to it. The upper layer has no other copy of them: like the kernel's inode cache
- * keeping a dirty inode, and tmpfs keeping every linked one, the namespace keeps it until the
- * machine goes.
+/**
+ * inode_size_changed - whether a host file's size or bytes in the overlay are no longer the
+ * host's: truncated (the lower bytes no longer all valid) or resized. Files without a host
+ * file below, or known by identity alone, have no host size to differ from.
+ * Context: any; reads the host file's size (fstat of the read-only fd).
  */
-static bool inode_keep_unused(const struct inode *inode)
+bool inode_size_changed(struct inode *inode)
 {
-	return inode->i_kind == FS_OVERLAY && inode->i_nlink &&
-	       (inode->upper.nr || inode->nr_dirty || inode->i_size != inode->host_size ||
-		inode->lower_size != inode->host_size);
+	loff_t size = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED);
+	struct stat st;
+
+	if (inode->i_kind != FS_OVERLAY || inode->lower_fd < 0 || inode->contents_unknown ||
+	    fstat(inode->lower_fd, &st))
+		return false;
+	return size != st.st_size || inode->lower_size < st.st_size;
 }
 
-/* Frees @inode (evict): its cache pages, upper copies and host fd. Context: vfs->lock held. */
-static void inode_evict(struct inode *inode)
+/*
+ * Whether an unreferenced inode must stay: a linked overlay file whose contents live only
+ * here (dirty pages, upper copies, a new size). Linux keeps such an inode in the inode cache
+ * with its pages until writeback and reclaim; here it stays in the identity table with no
+ * reference, where the next lookup of the file finds it, until the vfs is destroyed.
+ */
+static bool inode_keep_unused(struct inode *inode)
 {
+	return inode->i_kind == FS_OVERLAY && inode->i_nlink && inode->i_vfs->root &&
+	       (__atomic_load_n(&inode->nr_dirty, __ATOMIC_RELAXED) || inode->upper.nr ||
+		inode_size_changed(inode));
+}
+
+/**
+ * __iput - drop a reference; the last one frees the inode (iput_final + evict): its cache
+ * pages, upper copies and host fd, unless the file's contents live only in the machine
+ * (inode_keep_unused), when it stays cached with no reference.
+ * Context: vfs->lock held (the identity table).
+ */
+void __iput(struct inode *inode)
+{
+	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (inode_keep_unused(inode))
+		return;
 	list_del_init(&inode->i_hash);
 	if (inode->i_data.nrpages)
 		truncate_inode_pages_final(&inode->i_data);
@@ -393,20 +542,6 @@ static void inode_evict(struct inode *inode)
 	free(inode->lower_path);
 	free(inode->i_path);
 	free(inode);
-}
-
-/**
- * __iput - drop a reference; the last one frees the inode (iput_final + evict) unless its
- * contents live only here (inode_keep_unused): it then stays in the identity table with no
- * reference, where the next lookup finds it. Context: vfs->lock held (the identity table).
- */
-void __iput(struct inode *inode)
-{
-	if (__atomic_sub_fetch(&inode->i_count, 1, __ATOMIC_ACQ_REL))
-		return;
-	if (inode_keep_unused(inode))
-		return;
-	inode_evict(inode);
 }
 
 /** iput - drop a reference to @inode. Context: vfs->lock not held. */

@@ -27,6 +27,8 @@ void inode_hash(struct inode *inode);
 struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char *path,
 			      const struct stat *st);
 void __iput(struct inode *inode);
+/* Whether a host file's size, or its lower bytes' extent, changed in the overlay. */
+bool inode_size_changed(struct inode *inode);
 
 /* page-writeback.c: a dirty page leaves the cache (truncation); mapping->lock held. */
 void __page_cancel_dirty(struct address_space *mapping, struct page *page);

@@ -313,40 +313,145 @@ void wb_flusher_tick(struct vfs *vfs, unsigned long centisecs)
 }
 
 /**
- * vfs_unsaved - what lives only in mmlab's memory: pages dirty in an overlay inode's cache or
- * written back into its upper layer (unless --write-files took them to the host), counted
- * once each, and the files they belong to. shmem is memory by nature and is not counted.
+ * vfs_advance - @centisecs of time pass with the flusher running as Linux's does: idle while
+ * nothing is dirty; when an inode becomes dirty, it wakes dirty_writeback_centisecs later
+ * (wb_wakeup_delayed) and every dirty_writeback_centisecs after that (wb_workfn rearming
+ * itself) while dirty pages remain, each wakeup one wb_flusher_tick. An inode dirtied at
+ * time T is thus written at the first wakeup at or after T + dirty_expire_centisecs (with
+ * the defaults, exactly 30 s later). dirty_writeback_centisecs 0 disables the periodic
+ * wakeups, as the sysctl does.
+ * Context: takes vfs->lock; as wb_flusher_tick, no inode may be evicted concurrently.
+ */
+void vfs_advance(struct vfs *vfs, unsigned long centisecs)
+{
+	unsigned long target, step;
+
+	pthread_mutex_lock(&vfs->lock);
+	target = vfs->clock + centisecs;
+	for (;;) {
+		struct inode *first;
+
+		if (list_empty(&vfs->dirty_inodes) || !vfs->dirty_writeback_centisecs) {
+			vfs->next_wakeup = 0;	/* idle: the next dirtying arms it again */
+			break;
+		}
+		first = list_first_entry(&vfs->dirty_inodes, struct inode, i_dirty);
+		/* Unarmed, or armed before the dirt (it fired on nothing and stopped). */
+		if (!vfs->next_wakeup || vfs->next_wakeup <= first->dirtied_when)
+			vfs->next_wakeup = first->dirtied_when + vfs->dirty_writeback_centisecs;
+		if (vfs->next_wakeup > target)
+			break;
+		step = vfs->next_wakeup > vfs->clock ? vfs->next_wakeup - vfs->clock : 0;
+		vfs->next_wakeup += vfs->dirty_writeback_centisecs;
+		pthread_mutex_unlock(&vfs->lock);
+		wb_flusher_tick(vfs, step);
+		pthread_mutex_lock(&vfs->lock);
+	}
+	vfs->clock = target;
+	pthread_mutex_unlock(&vfs->lock);
+}
+
+/**
+ * vfs_sync - sync(2) for the machine: every dirty page of every file written back (to the
+ * host file with write_files, else the in-memory upper layer), oldest dirty inode first, as
+ * a clean shutdown's sync does before the file systems are unmounted.
+ * Context: takes vfs->lock and each written inode's mapping->lock; no inode may be evicted
+ * concurrently.
+ * Return: 0, or the first writeback error (the other inodes are still written).
+ */
+int vfs_sync(struct vfs *vfs)
+{
+	unsigned long budget = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&vfs->lock);
+	for (struct list_head *pos = vfs->dirty_inodes.next; pos != &vfs->dirty_inodes;
+	     pos = pos->next)
+		budget++;
+	pthread_mutex_unlock(&vfs->lock);
+	/* Each inode once: one that stays dirty (a write error) went to the tail. */
+	for (; budget; budget--) {
+		struct inode *inode;
+		int err;
+
+		pthread_mutex_lock(&vfs->lock);
+		inode = oldest_dirty_inode(vfs, 0, true);
+		if (inode) {
+			list_del_init(&inode->i_dirty);
+			list_add_tail(&inode->i_dirty, &vfs->dirty_inodes);
+		}
+		pthread_mutex_unlock(&vfs->lock);
+		if (!inode)
+			break;
+		err = filemap_write_range(inode_mapping(inode), 0, LLONG_MAX, true);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/* Whether writeback of @inode reaches a host file (write_files, a host file below it). */
+static bool writes_to_host(const struct vfs *vfs, const struct inode *inode)
+{
+	return vfs->write_files && inode->lower_path && !inode->contents_unknown;
+}
+
+/*
+ * The pages of one inode that live only in memory: dirty ones (unless writeback takes them
+ * to the host) and upper-layer copies, each counted once; and, when the file's size is no
+ * longer the host's, the page holding its new end (whose tail truncation zeroed), if that
+ * one is not counted yet. Context: vfs->lock; takes mapping->lock.
+ */
+static unsigned long inode_unsaved(struct vfs *vfs, struct inode *inode)
+{
+	struct address_space *mapping = inode_mapping(inode);
+	bool to_host = writes_to_host(vfs, inode);
+	unsigned long index = 0, n = to_host ? 0 : inode->upper.nr;
+	loff_t size = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED);
+	struct page *page;
+
+	pthread_mutex_lock(&mapping->lock);
+	for (; inode->nr_dirty && (page = xa_find(&mapping->i_pages, &index, ULONG_MAX));
+	     index++) {
+		if (PageDirty(page) && (to_host || !xa_load(&inode->upper.pages, index)))
+			n++;
+		if (index == ULONG_MAX)
+			break;
+	}
+	if (!to_host && size % PAGE_SIZE && inode_size_changed(inode)) {
+		index = (unsigned long)(size >> PAGE_SHIFT);
+		page = xa_load(&mapping->i_pages, index);
+		if (!xa_load(&inode->upper.pages, index) && !(page && PageDirty(page)))
+			n++;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	return n;
+}
+
+/**
+ * vfs_unsaved - what lives only in mmlab's memory: of the overlay's files that still have a
+ * name, the pages dirty in their cache or written back into the upper layer (unless
+ * --write-files takes them to the host) and the page at the new end of a file whose size no
+ * longer is the host file's, counted once each; and the files they belong to, with those
+ * whose size alone changed (truncated to a page boundary). An unlinked file's pages die with
+ * it, as Linux drops them at the last close; shmem is memory by nature: neither is counted.
+ * With write_files, a new size is not counted: writeback carries contents, not sizes.
  * Context: takes vfs->lock and each inode's mapping->lock.
  */
 void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files)
 {
-	struct inode *inode;
-
 	*pages = 0;
 	*files = 0;
 	pthread_mutex_lock(&vfs->lock);
 	for (struct list_head *pos = vfs->inodes.next; pos != &vfs->inodes; pos = pos->next) {
-		struct address_space *mapping;
-		unsigned long index = 0, n;
-		struct page *page;
+		struct inode *inode = list_entry(pos, struct inode, i_hash);
+		unsigned long n;
 
-		inode = list_entry(pos, struct inode, i_hash);
-		mapping = inode_mapping(inode);
-		n = vfs->write_files ? 0 : inode->upper.nr;
-		if (inode->i_kind != FS_OVERLAY)
+		if (inode->i_kind != FS_OVERLAY || !inode->i_nlink)
 			continue;
-		pthread_mutex_lock(&mapping->lock);
-		for (; inode->nr_dirty && (page = xa_find(&mapping->i_pages, &index, ULONG_MAX));
-		     index++) {
-			if (PageDirty(page) &&
-			    (vfs->write_files || !xa_load(&inode->upper.pages, index)))
-				n++;
-			if (index == ULONG_MAX)
-				break;
-		}
-		pthread_mutex_unlock(&mapping->lock);
+		n = inode_unsaved(vfs, inode);
 		*pages += n;
-		*files += n != 0;
+		*files += n || (!vfs->write_files && inode_size_changed(inode));
 	}
 	pthread_mutex_unlock(&vfs->lock);
 }

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #define DEFAULT_RAM_BYTES (1UL << 30)
+#define NSEC_PER_CENTISEC 10000000ULL
 
 struct mmlab_machine {
 	struct machine m;
@@ -147,6 +148,37 @@ MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *mm)
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *mm, unsigned long n)
 {
 	mm->m.pgdat.alloc_fail_after = n;
+}
+
+MMLAB_EXPORT void mmlab_unsaved_files(struct mmlab_machine *mm, uint64_t *pages, uint64_t *files)
+{
+	unsigned long p = 0, f = 0;
+
+	if (mm)
+		vfs_unsaved(&mm->m.vfs, &p, &f);
+	if (pages)
+		*pages = p;
+	if (files)
+		*files = f;
+}
+
+MMLAB_EXPORT int mmlab_machine_sync(struct mmlab_machine *mm)
+{
+	if (!mm)
+		return -EINVAL;
+	return vfs_sync(&mm->m.vfs);
+}
+
+MMLAB_EXPORT void mmlab_machine_advance(struct mmlab_machine *mm, uint64_t nanoseconds)
+{
+	uint64_t ns;
+
+	if (!mm)
+		return;
+	/* Centiseconds are the flusher's unit; what is left of one waits for the next call. */
+	ns = mm->m.clock_ns + nanoseconds % NSEC_PER_CENTISEC;
+	vfs_advance(&mm->m.vfs, nanoseconds / NSEC_PER_CENTISEC + ns / NSEC_PER_CENTISEC);
+	mm->m.clock_ns = ns % NSEC_PER_CENTISEC;
 }
 
 MMLAB_EXPORT int mmlab_space_create(struct mmlab_machine *mm, struct mmlab_space **out)

@@ -8,7 +8,9 @@
  * flags is exact; the advice that acts on pages is checked per VMA as the kernel checks it,
  * then memory.c acts on the pages the range has faulted in: DONTNEED zaps them, FREE makes
  * them lazily freeable, POPULATE_* faults the rest in, GUARD_INSTALL/REMOVE set and clear
- * guard markers. COLD, PAGEOUT and WILLNEED have nothing to act on without swap; COLLAPSE
+ * guard markers, WILLNEED reads a file's range into its page cache (as fadvise does).
+ * REMOVE punches a hole in a file or shmem object. COLD, PAGEOUT, and WILLNEED on anonymous
+ * and shmem memory have nothing to act on without swap; COLLAPSE
  * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
  * with no writable page) but leaves the pages small: mmlab has no transparent huge pages.
  * The advice set is Linux 6.18's as the host kernel builds it: with KSM and THP, without
@@ -16,6 +18,7 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/shmem.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
@@ -23,6 +26,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef MADV_SOFT_OFFLINE
@@ -52,6 +56,8 @@ struct madvise_req {
 	struct task *tsk;
 	int behavior;			/* MADV_*; unused by PR_SET_VMA_ANON_NAME */
 	struct anon_vma_name *anon_name; /* The new name; unused by madvise */
+	struct vm_area_struct resume;	/* The piece a walk resumes after when the advice
+					 * dropped mmap_lock (MADV_REMOVE): its bounds only */
 };
 
 /* Gives [start, end) of @vma new flags and name (madvise_update_vma); w->prev covers it after. */
@@ -82,19 +88,47 @@ static int madvise_update_vma(struct vma_walk *w, struct vm_area_struct *vma, un
 }
 
 /*
- * MADV_REMOVE punches the range out of the file (vfs_fallocate with PUNCH_HOLE|KEEP_SIZE).
- * The host's files are never written (they are the overlay's read-only lower layer), and the
- * file's pages are its page cache's, which the file-fault work drops; shmem's /dev/zero pages
- * are the fault layer's. Only a shared mapping that may write can punch
- * (vma_is_shared_maywrite).
+ * MADV_REMOVE (madvise_remove): vfs_fallocate(PUNCH_HOLE | KEEP_SIZE) of the range's part of
+ * the file, with vfs_fallocate's and the file system's refusals in their order: only a
+ * shared mapping that may write can punch (EACCES), of a file open for writing (EBADF), not
+ * append-only (EPERM), a regular file (ENODEV: devices), of a file system that punches:
+ * shmem (tmpfs; not under F_SEAL_WRITE/F_SEAL_FUTURE_WRITE: EPERM) and the overlay, whose
+ * upper layer keeps the hole (vfs_punch_hole). Every mapping of the range loses its pages
+ * first (private COW copies stay, as shmem_fallocate's unmap_mapping_range leaves them).
+ * As in Linux, mmap_lock is dropped meanwhile (unmap_mapping_range takes every mapping mm's,
+ * this one's included): the walk then goes on from the piece's end, whatever became of the
+ * VMAs meanwhile (req->resume stands for the piece).
+ * Context: mmap_lock held for writing, dropped and taken again.
  */
-static int madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+static int madvise_remove(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end)
 {
-	(void)start;
-	(void)end;
+	struct madvise_req *req = w->private;
+	struct file *f = vma->vm_file;
+	struct inode *inode = f->f_inode;
+	loff_t offset = (loff_t)(start - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+	loff_t len = (loff_t)(end - start);
+	int err;
+
 	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
-	return 0;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (f->append)
+		return -EPERM;
+	if (!inode || !S_ISREG(inode->i_mode))
+		return -ENODEV;
+	if (inode->i_kind == FS_SHMEM && (inode->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
+	get_file(f);
+	mmap_write_unlock(w->mm);
+	unmap_mapping_range(inode_mapping(inode), offset, len, false);
+	err = vfs_punch_hole(inode, offset, len);
+	mmap_write_lock(w->mm);
+	fput(f);
+	req->resume = (struct vm_area_struct){ .vm_start = start, .vm_end = end };
+	w->prev = &req->resume;
+	return err;
 }
 
 /* A PMD's page table maps a writable page: what hpage_collapse_scan_pmd needs to collapse. */
@@ -218,8 +252,9 @@ static const struct madvise_desc madvise_descs[] = {
 				   .discards = true },
 	[MADV_FREE] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .refuses = vma_not_anonymous,
 			.discards = true },
+	/* madvise_remove, which drops mmap_lock, is called by madvise_vma_behavior */
 	[MADV_REMOVE] = { MADV_KIND_PAGES, .refuse = VM_LOCKED, .refuses = vma_has_no_file,
-			  .act = madvise_remove, .discards = true },
+			  .discards = true },
 	/* swap-in for anonymous and shmem memory, readahead for files: never refused */
 	[MADV_WILLNEED] = { MADV_KIND_PAGES, .remote = true },
 	/* can_madv_lru_vma(); without swap there is nothing to age or page out */
@@ -263,7 +298,7 @@ bool madvise_discards(int behavior)
 static int madvise_vma_behavior(struct vma_walk *w, struct vm_area_struct *vma,
 				unsigned long start, unsigned long end)
 {
-	const struct madvise_req *req = w->private;
+	struct madvise_req *req = w->private;
 	const struct madvise_desc *d = &madvise_descs[req->behavior];
 	vm_flags_t new_flags = vma->vm_flags;
 	int err = 0;
@@ -278,6 +313,8 @@ static int madvise_vma_behavior(struct vma_walk *w, struct vm_area_struct *vma,
 		return madvise_update_vma(w, vma, start, end, new_flags, vma->anon_name);
 	}
 	w->prev = vma;
+	if (req->behavior == MADV_REMOVE)
+		return madvise_remove(w, vma, start, end);
 	if (d->act)
 		err = d->act(vma, start, end);
 	return err ?: madvise_pages(req->tsk, vma, start, end, req->behavior);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../tools/mmlab/run.c"
+#include "mm/machine.h"	/* the flusher's clock, for test_pass_time */
 
 /* One parsed line as an item of input @s, with an absolute timestamp when @t >= 0. */
 static struct run_item *item(struct run_src *s, const char *line, double t)
@@ -159,10 +160,76 @@ static void test_vfork_join(void **state)
 	sc_parser_destroy(p);
 }
 
+/* Runs @line's record's timing on @r, returning the machine's flusher clock (centiseconds). */
+static unsigned long clock_after(struct runner *r, const char *line)
+{
+	const struct sc_record *rec;
+	struct sc_error err;
+
+	assert_int_equal(sc_parser_feed(r->srcs[0].parser, line, strlen(line),
+					++r->srcs[0].lineno, &rec, &err), 0);
+	if (rec) {
+		pass_time(r, rec);
+		sc_record_free(rec);
+	}
+	return machine_of(r->machine)->vfs.clock;
+}
+
+/*
+ * Absolute timestamps: the clock moves by the time between lines, never back (a record run
+ * out of order), across midnight for -t/-tt; lines without one move nothing.
+ */
+static void test_pass_time(void **state)
+{
+	struct run_src src = { .name = "t" };
+	struct runner r = { .srcs = &src, .nr_srcs = 1 };
+
+	(void)state;
+	assert_int_equal(sc_parser_create(src.name, &src.parser), 0);
+	assert_int_equal(mmlab_machine_create(NULL, &r.machine), 0);
+	assert_int_equal(clock_after(&r, "23:59:50.000000 brk(NULL) = 0x1000"), 0);
+	assert_int_equal(clock_after(&r, "23:59:51.250000 brk(NULL) = 0x1000"), 125);
+	assert_int_equal(clock_after(&r, "brk(NULL) = 0x1000"), 125);
+	assert_int_equal(clock_after(&r, "23:59:50.000000 brk(NULL) = 0x1000"), 125);
+	assert_int_equal(clock_after(&r, "00:00:01.250000 brk(NULL) = 0x1000"), 1125);
+	assert_int_equal(clock_after(&r, "sleep(0.5)"), 1125);	/* the call does it, not time */
+	sc_parser_destroy(src.parser);
+	mmlab_machine_destroy(r.machine);
+	r.machine = NULL;
+	r.has_time = false;
+	assert_int_equal(sc_parser_create(src.name, &src.parser), 0);
+	assert_int_equal(mmlab_machine_create(NULL, &r.machine), 0);
+	assert_int_equal(clock_after(&r, "1700000000.000000 brk(NULL) = 0x1000"), 0);
+	assert_int_equal(clock_after(&r, "1700000031.000000 brk(NULL) = 0x1000"), 3100);
+	sc_parser_destroy(src.parser);
+	mmlab_machine_destroy(r.machine);
+}
+
+/* -r: each line's seconds since the one before pass; not in an -ff set of several inputs. */
+static void test_pass_time_relative(void **state)
+{
+	struct run_src src[2] = { { .name = "t" } };
+	struct runner r = { .srcs = src, .nr_srcs = 1 };
+
+	(void)state;
+	assert_int_equal(sc_parser_create(src[0].name, &src[0].parser), 0);
+	assert_int_equal(mmlab_machine_create(NULL, &r.machine), 0);
+	assert_int_equal(clock_after(&r, "     0.000000 brk(NULL) = 0x1000"), 0);
+	assert_int_equal(clock_after(&r, "     0.004000 brk(NULL) = 0x1000"), 0);
+	assert_int_equal(clock_after(&r, "     0.006000 brk(NULL) = 0x1000"), 1);
+	assert_int_equal(clock_after(&r, "    30.000000 brk(NULL) = 0x1000"), 3001);
+	r.nr_srcs = 2;
+	assert_int_equal(clock_after(&r, "    30.000000 brk(NULL) = 0x1000"), 3001);
+	sc_parser_destroy(src[0].parser);
+	mmlab_machine_destroy(r.machine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_by_time),
+		cmocka_unit_test(test_pass_time),
+		cmocka_unit_test(test_pass_time_relative),
 		cmocka_unit_test(test_merge_untimed),
 		cmocka_unit_test(test_record_free),
 		cmocka_unit_test(test_vfork_join),

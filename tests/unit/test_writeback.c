@@ -209,6 +209,10 @@ static void test_unsaved(void **state)
 	vfs_unsaved(&c->fs->vfs, &pages, &files);
 	assert_int_equal(pages, 0);
 	assert_int_equal(files, 0);
+	/* Files with a name (an unlinked one's pages are not counted) and a host file below
+	 * (whose dirty pages --write-files would write there). */
+	c->a->inode.i_nlink = c->b->inode.i_nlink = 1;
+	c->a->inode.lower_path = c->b->inode.lower_path = (char *)"/host/file";
 	dirty_pages(c, c->a, 0, 1, 0x66);
 	dirty_pages(c, c->b, 5, 5, 0x66);
 	/* b's page 5 also has an upper-layer copy, page 9 only that: 2 pages of b. */
@@ -222,6 +226,13 @@ static void test_unsaved(void **state)
 	vfs_unsaved(&c->fs->vfs, &pages, &files);
 	assert_int_equal(pages, 3);
 	assert_int_equal(files, 2);
+	c->b->inode.lower_path = NULL;	/* no host file: its upper copies stay in memory */
+	vfs_unsaved(&c->fs->vfs, &pages, &files);
+	assert_int_equal(pages, 4);
+	c->b->inode.i_nlink = 0;	/* unlinked: not counted */
+	vfs_unsaved(&c->fs->vfs, &pages, &files);
+	assert_int_equal(pages, 2);
+	assert_int_equal(files, 1);
 	assert_int_equal(filemap_write_range(&c->a->inode.i_data, 0, LLONG_MAX, true), 0);
 	assert_int_equal(filemap_write_range(&c->b->inode.i_data, 0, LLONG_MAX, true), 0);
 }

@@ -97,6 +97,42 @@ static void count_unknown(struct runner *r, const struct sc_record *rec)
 		r->nr_unknown++;
 }
 
+#define DAY_SECONDS 86400.0
+
+/*
+ * Lets the time between the log's lines pass on the machine (its flusher) before a record
+ * runs. Absolute timestamps (-t, -tt, -ttt) move the clock forward to the latest one seen:
+ * records that run out of their time order (a call resumed after others, lines held for a
+ * clone, merged -ff files) move nothing back, and a time of day smaller by more than half a
+ * day is the next day's. -r's seconds since the previous line pass as they come, in a
+ * single input only (an -ff set's files count from different lines). Lines without a
+ * timestamp (and -T's durations alone) let no time pass: sleep(SECONDS) does.
+ */
+static void pass_time(struct runner *r, const struct sc_record *rec)
+{
+	double t = rec->time, dt;
+
+	if (!rec->has_time)
+		return;
+	if (rec->time_relative) {
+		if (r->nr_srcs == 1 && t > 0)
+			mmlab_machine_advance(r->machine, (uint64_t)(t * 1e9 + 0.5));
+		return;
+	}
+	if (!r->has_time) {
+		r->has_time = true;
+		r->time = t;
+		return;
+	}
+	dt = t - r->time;
+	if (dt < -DAY_SECONDS / 2 && t < DAY_SECONDS && r->time < DAY_SECONDS)
+		dt += DAY_SECONDS;	/* -t/-tt past midnight */
+	if (dt <= 0)
+		return;
+	mmlab_machine_advance(r->machine, (uint64_t)(dt * 1e9 + 0.5));
+	r->time = t;
+}
+
 /* Runs one record of process @p; a result to print after its line goes to @out. */
 static void run_record(struct runner *r, const struct sc_record *rec, struct run_proc *p,
 		       struct sbuf *out)
@@ -104,6 +140,7 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 	struct run_call c = { .rec = rec, .proc = p, .out = out };
 	enum run_status st;
 
+	pass_time(r, rec);
 	if (rec->kind == SC_REC_SI_ADDR) {
 		r->fault_addr = rec->fault_addr;
 		r->has_fault_addr = true;
@@ -741,6 +778,44 @@ static void summary(struct runner *r, const char *name, double secs)
 	summary_notes(r);
 }
 
+/*
+ * The end of the run as a clean shutdown: with --write-files, sync(2) takes every dirty page
+ * of the host's files through to them (what the flusher or msync had not written yet).
+ * Return: 0, or -errno when writeback failed (said on stderr).
+ */
+static int sync_at_exit(struct runner *r, bool write_files)
+{
+	int err;
+
+	if (!write_files)
+		return 0;
+	err = mmlab_machine_sync(r->machine);
+	if (err)
+		fprintf(stderr, "mmlab run: writing files back at the end: %s\n", strerror(-err));
+	return err;
+}
+
+/*
+ * Without --write-files, what stays in mmlab's memory only, in one line on stderr after the
+ * summary, --quiet or not, since the host's files do not have it: "N dirty pages of M files
+ * stayed in memory; --write-files writes them". Nothing when there is none.
+ */
+static void report_unsaved(struct runner *r, bool write_files)
+{
+	uint64_t pages, files;
+
+	if (write_files)
+		return;
+	mmlab_unsaved_files(r->machine, &pages, &files);
+	if (!files)
+		return;
+	fflush(stdout);
+	run_progress_clear();
+	fprintf(stderr, "%llu dirty page%s of %llu file%s stayed in memory; --write-files writes "
+		"them\n", (unsigned long long)pages, pages == 1 ? "" : "s",
+		(unsigned long long)files, files == 1 ? "" : "s");
+}
+
 static int write_final_maps(struct runner *r, const char *path)
 {
 	FILE *f = fopen(path, "we");
@@ -962,8 +1037,10 @@ static const struct cli_opt run_opts[] = {
 	  set_overcommit_ratio },
 	{ "root", 0, "DIR", "every path the scenario names is under DIR, which it cannot leave "
 			    "(default /)", set_root },
-	{ "write-files", 0, NULL, "writeback writes file contents through to the host's files "
-				  "(default: every change stays in memory)", set_write_files },
+	{ "write-files", 0, NULL, "writeback (the flusher, msync, fsync, and a sync at the end) "
+				  "writes file contents through to the host's files (default: every "
+				  "change stays in memory, and the end says how much)",
+	  set_write_files },
 	{ "user", 0, "UID[:GID]", "the first task's ids (default: the log's, else root)",
 	  set_user },
 	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },
@@ -1195,11 +1272,14 @@ int cmd_run(int argc, char **argv)
 	run_input(&r);
 	if (o.final_maps && write_final_maps(&r, o.final_maps))
 		r.n.errors++;
+	if (sync_at_exit(&r, o.mc.write_files))
+		r.n.errors++;
 	if (!r.quiet) {
 		if (r.nr_srcs > 1)
 			snprintf(name, sizeof(name), "%u files", r.nr_srcs);
 		summary(&r, r.nr_srcs > 1 ? name : r.srcs[0].name, now() - start);
 	}
+	report_unsaved(&r, o.mc.write_files);
 	status = run_signal			   ? 128 + run_signal :
 		 r.n.errors || r.n.malformed ? 2 :
 		 r.n.mismatches		   ? 1 : 0;

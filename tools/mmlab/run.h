@@ -179,6 +179,8 @@ struct runner {
 	unsigned long buf_addr;        /* last "# buf: ADDR", for the next read or write */
 	bool has_buf_addr;
 	bool has_fault_addr;
+	bool has_time;                 /* a line had an absolute timestamp: ->time is the latest */
+	double time;                   /* seconds (strace -t/-tt/-ttt), for the machine's clock */
 	struct run_counts n;
 	struct run_machine machine_log;  /* the scenario's "# machine:" line */
 	struct run_machine machine_opt;  /* --overcommit, --overcommit-ratio, --user */

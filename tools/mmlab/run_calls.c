@@ -1109,6 +1109,17 @@ static enum run_status ps_pkru(struct runner *r, struct run_call *c)
 	return access_done(r, c, mmlab_wrpkru(task_of(c), (uint32_t)v, &f), &f, NULL, 0);
 }
 
+/*
+ * sleep(SECONDS): that much time passes on the machine (mmlab_machine_advance), so that the
+ * flusher writes back what has been dirty long enough; a log without timestamps has no other
+ * way to let time pass. No result is computed or checked.
+ */
+static enum run_status ps_sleep(struct runner *r, struct run_call *c)
+{
+	mmlab_machine_advance(r->machine, c->rec->args[0]->num);
+	return RUN_NO_RESULT;
+}
+
 struct run_pseudo {
 	enum sc_pseudo ps;
 	enum run_status (*fn)(struct runner *r, struct run_call *c);
@@ -1126,6 +1137,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_POKE, ps_poke },
 	{ SC_PS_PEEK, ps_peek },
 	{ SC_PS_PKRU, ps_pkru },
+	{ SC_PS_SLEEP, ps_sleep },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */

@@ -79,8 +79,61 @@ static const struct {
 	{ "vmstat", SC_PS_VMSTAT, 0 },	     { "meminfo", SC_PS_MEMINFO, 0 },
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
-	{ "pkru", SC_PS_PKRU, 1 },
+	{ "pkru", SC_PS_PKRU, 1 },	     { "sleep", SC_PS_SLEEP, 1 },
 };
+
+#define SC_SLEEP_MAX_SECONDS 1000000000UL /* about 31 years, in nanoseconds below 2^63 */
+
+/*
+ * sleep(SECONDS)'s argument: decimal seconds with an optional fraction ("30", "0.25"), which
+ * the C-number syntax of the other arguments lacks, kept as an SC_V_NUM of nanoseconds
+ * (digits past the ninth after the point are dropped). Leaves lx->i after the ')'.
+ */
+static void parse_sleep_arg(struct lexer *lx, struct sc_record *r)
+{
+	size_t off, digits = 0;
+	unsigned long sec = 0, ns = 0, scale = 100000000UL;
+	struct sc_value *v;
+
+	skip_space(lx);
+	off = lx->i;
+	if (peek_str(lx, ")"))
+		goto bad;	/* no argument: check_pseudo's count message */
+	for (; lx->i < lx->len && is_digit(lx->s[lx->i]); lx->i++, digits++) {
+		sec = sec * 10 + (unsigned long)(lx->s[lx->i] - '0');
+		if (sec > SC_SLEEP_MAX_SECONDS) {
+			lex_error(lx, off, "sleep() seconds out of range (at most %lu)",
+				  SC_SLEEP_MAX_SECONDS);
+			return;
+		}
+	}
+	if (digits && lx->i + 1 < lx->len && lx->s[lx->i] == '.' && is_digit(lx->s[lx->i + 1]))
+		for (lx->i++; lx->i < lx->len && is_digit(lx->s[lx->i]); lx->i++, scale /= 10)
+			ns += (unsigned long)(lx->s[lx->i] - '0') * scale;
+	if (!digits) {
+		lex_error(lx, off, "sleep() takes seconds: a decimal number such as 30 or 0.5");
+		return;
+	}
+	skip_space(lx);
+	if (!accept(lx, ")")) {
+		lex_error(lx, lx->i, lx->i < lx->len && lx->s[lx->i] == ',' ?
+			  "sleep() takes 1 argument" : "expected ')' after the seconds");
+		return;
+	}
+	v = sc_arena_alloc(lx->arena, sizeof(*v));
+	r->args = sc_arena_alloc(lx->arena, sizeof(*r->args));
+	if (!v || !r->args) {
+		lex_error(lx, off, "out of memory");
+		return;
+	}
+	*v = (struct sc_value){ .kind = SC_V_NUM, .pos = lex_pos(lx, off),
+				.num = sec * 1000000000UL + ns };
+	r->args[0] = v;
+	r->nr_args = 1;
+	return;
+bad:
+	accept(lx, ")");
+}
 
 /* Checks a pseudo-call's arguments; touch's mode and poke's data must be strings. */
 static void check_pseudo(struct lexer *lx, struct sc_record *r, size_t name_off)
@@ -262,6 +315,10 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 	struct vlist l = { 0 };
 	size_t args_start = lx->i;
 
+	if (!strcmp(r->name, "sleep")) {
+		parse_sleep_arg(lx, r);
+		goto result;
+	}
 	while (!lx->failed) {
 		struct sc_value *v;
 
@@ -300,6 +357,9 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 		return;
 	}
 	if (!sc_vlist_finish(lx, &l, &r->args, &r->nr_args))
+		return;
+result:
+	if (lx->failed)
 		return;
 	r->args_text = sc_arena_strndup(lx->arena, lx->s + args_start, lx->i - 1 - args_start);
 	parse_result(lx, &r->res);

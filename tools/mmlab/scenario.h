@@ -102,6 +102,8 @@ enum sc_pseudo {
 	SC_PS_POKE,       /* poke(ADDR, "bytes") */
 	SC_PS_PEEK,       /* peek(ADDR, LEN) = "bytes" */
 	SC_PS_PKRU,       /* pkru(VALUE): the task executes WRPKRU with VALUE */
+	SC_PS_SLEEP,      /* sleep(SECONDS), fractions allowed: time passes on the machine;
+			     args[0] is an SC_V_NUM of nanoseconds */
 };
 
 struct sc_record {
