@@ -16,6 +16,7 @@
 #include "mm/filemap_rw.h"
 #include "mm/machine.h"
 #include "mm/memfd.h"
+#include "mm/memory.h"
 #include "mmlab.h"
 
 #include <fcntl.h>
@@ -90,30 +91,22 @@ MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t 
 	return err;
 }
 
-/* Zeroes [@start, @end) of @inode's contents in its cache pages (a punched hole). */
+/*
+ * FALLOC_FL_PUNCH_HOLE (shmem_fallocate's punch): every mapping of the range loses its pages
+ * first (private COW copies stay), then the cache drops them and the file reads zeros there
+ * (vfs_punch_hole, which MADV_REMOVE uses too).
+ */
 static int punch_hole(struct inode *inode, loff_t start, loff_t end)
 {
-	struct address_space *mapping = inode_mapping(inode);
 	int err = memfd_check_fallocate(inode, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start,
 					end - start);
 
 	if (err)
 		return err;
-	end = min(end, inode->i_size);
-	while (start < end) {
-		size_t off = (size_t)(start & (PAGE_SIZE - 1));
-		size_t n = min((uint64_t)(PAGE_SIZE - off), (uint64_t)(end - start));
-		struct page *page = filemap_get_page(mapping, (pgoff_t)(start >> PAGE_SHIFT),
-						     FGP_CREAT, NULL);
-
-		if (IS_ERR_OR_NULL(page))
-			return page ? (int)PTR_ERR(page) : -ENOMEM;
-		memset((char *)page_address(mapping->pgdat, page) + off, 0, n);
-		set_page_dirty(page);
-		put_page(mapping->pgdat, page);
-		start += (loff_t)n;
-	}
-	return 0;
+	if (end <= start)
+		return 0;
+	unmap_mapping_range(inode_mapping(inode), start, end - start, false);
+	return vfs_punch_hole(inode, start, end - start);
 }
 
 /* shmem_fallocate's allocation: every page of the range cached; the size grows unless KEEP_SIZE. */
