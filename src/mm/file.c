@@ -10,6 +10,7 @@
  * and open by host path alone: what a directory known by identity uses.
  * Left out: open's device-specific errors, O_TMPFILE, file locks and fd flags but O_PATH.
  */
+#include "mm/fdtable.h"
 #include "mm/file.h"
 #include "mm/machine.h"
 #include "mm/task.h"
@@ -266,20 +267,20 @@ struct file *file_open_same(const char *path, int flags, const struct stat *id)
 	return file_open(path, flags);
 }
 
-/* Puts @f into the lowest free slot of @t's fd table: the fd, or -EMFILE (@f is dropped). */
-static int fd_install(struct mmlab_task *t, struct file *f)
+/*
+ * Puts @f into the lowest free slot below RLIMIT_NOFILE (get_unused_fd_flags + fd_install):
+ * the fd, or -EMFILE (@f is dropped).
+ */
+static int install_new_fd(struct mmlab_task *t, struct file *f)
 {
-	int i;
+	int fd = get_unused_fd_flags(t);
 
-	for (i = 0; i < MMLAB_NR_FDS && t->fds[i]; i++)
-		;
-	if (i == MMLAB_NR_FDS) {
+	if (fd < 0) {
 		fput(f);
-		return -EMFILE;
+		return fd;
 	}
-	t->fds[i] = f;
-	fd_set_cloexec(t, i, f->f_flags & O_CLOEXEC);
-	return i;
+	fd_install(t, fd, f, f->f_flags & O_CLOEXEC);
+	return fd;
 }
 
 /**
@@ -407,7 +408,7 @@ MMLAB_EXPORT int mmlab_openat(struct mmlab_task *t, const char *path, int flags,
 	f = vfs_file_open(t, &mm->machine->vfs, path, flags, mode);
 	if (IS_ERR(f))
 		return (int)PTR_ERR(f);
-	return fd_install(t, f);
+	return install_new_fd(t, f);
 }
 
 MMLAB_EXPORT int mmlab_open(struct mmlab_task *t, const char *path, int flags)
@@ -465,7 +466,7 @@ MMLAB_EXPORT int mmlab_open_id(struct mmlab_task *t, const char *path, int flags
 	}
 	if (IS_ERR(f))
 		return (int)PTR_ERR(f);
-	return fd_install(t, f);
+	return install_new_fd(t, f);
 }
 
 MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)

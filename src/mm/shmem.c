@@ -10,7 +10,8 @@
  * the same inode and pages. The inode lives as long as the files holding it; the overcommit
  * charge of its setup (made whole at mmap unless MAP_NORESERVE) goes back when the last file
  * of it goes. Without swap, writeback never cleans a shmem page.
- * Left out: swap, huge pages, tmpfs files with names, hole punching (MADV_REMOVE).
+ * Hole punching (MADV_REMOVE, fallocate) is vfs_punch_hole's, over the same cache.
+ * Left out: swap, huge pages, tmpfs files with names.
  */
 #include "mm/memory.h"
 #include "mm/shmem.h"
