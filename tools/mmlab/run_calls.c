@@ -26,7 +26,7 @@
 #define PR_GET_MDWE_ 66
 
 /* Evaluates argument @k of the call; a failure is reported at the argument's column. */
-static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
+bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
 {
 	struct sc_error err;
 
@@ -45,7 +45,7 @@ static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned l
 static bool args(struct runner *r, struct run_call *c, unsigned int n, unsigned long *v)
 {
 	for (unsigned int k = 0; k < n; k++)
-		if (!arg(r, c, k, &v[k]))
+		if (!run_arg(r, c, k, &v[k]))
 			return false;
 	return true;
 }
@@ -69,7 +69,7 @@ static enum run_status sys_mmap(struct runner *r, struct run_call *c)
 	uint64_t out = 0;
 	int fd, err;
 
-	if (!args(r, c, 4, a) || !arg(r, c, 5, &a[5]))
+	if (!args(r, c, 4, a) || !run_arg(r, c, 5, &a[5]))
 		return RUN_REPORTED;
 	if (run_fd_for_mmap(r, c, c->rec->args[4], a[2], a[3], &fd)) {
 		c->failed = true;
@@ -115,7 +115,7 @@ static enum run_status sys_pkey_free(struct runner *r, struct run_call *c)
 {
 	unsigned long key;
 
-	if (!arg(r, c, 0, &key))
+	if (!run_arg(r, c, 0, &key))
 		return RUN_REPORTED;
 	c->ret = mmlab_pkey_free(task_of(c), (int)key);
 	return RUN_DONE;
@@ -153,7 +153,7 @@ static enum run_status sys_brk(struct runner *r, struct run_call *c)
 	uint64_t out = 0;
 	int err;
 
-	if (!arg(r, c, 0, &a))
+	if (!run_arg(r, c, 0, &a))
 		return RUN_REPORTED;
 	err = mmlab_brk(task_of(c), a, &out);
 	c->ret = addr_ret(err, out);
@@ -285,7 +285,7 @@ static enum run_status sys_mlockall(struct runner *r, struct run_call *c)
 		c->ret = mmlab_munlockall(task_of(c));
 		return RUN_DONE;
 	}
-	if (!arg(r, c, 0, &a))
+	if (!run_arg(r, c, 0, &a))
 		return RUN_REPORTED;
 	c->ret = mmlab_mlockall(task_of(c), (int)a);
 	return RUN_DONE;
@@ -318,7 +318,7 @@ static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 	unsigned long a[5] = { 0 };
 	char *s = NULL;
 
-	if (!arg(r, c, 0, &a[0]))
+	if (!run_arg(r, c, 0, &a[0]))
 		return RUN_REPORTED;
 	if (run_prctl_is_keepcaps(a[0]))
 		return task_live(r, c) ? run_prctl_keepcaps(r, c, a[0]) : RUN_REPORTED;
@@ -330,7 +330,7 @@ static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 	}
 	if (a[0] != PR_SET_VMA)
 		return RUN_SKIPPED; /* PR_SET_NAME's string and the like are not about memory */
-	if (!arg(r, c, 1, &a[1]))
+	if (!run_arg(r, c, 1, &a[1]))
 		return RUN_REPORTED;
 	if (a[1] != PR_SET_VMA_ANON_NAME)
 		return RUN_SKIPPED;
@@ -342,7 +342,7 @@ static enum run_status sys_prctl(struct runner *r, struct run_call *c)
 		c->failed = true;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 2, &a[2]) || !arg(r, c, 3, &a[3]))
+	if (!run_arg(r, c, 2, &a[2]) || !run_arg(r, c, 3, &a[3]))
 		return RUN_REPORTED;
 	name = c->rec->args[4];
 	if (name->kind == SC_V_STR) {
@@ -375,7 +375,7 @@ static enum run_status sys_pidfd_open(struct runner *r, struct run_call *c)
 
 	if (c->rec->res.kind != SC_RES_VALUE || !mm || !mm->task)
 		return RUN_SKIPPED;
-	if (!arg(r, c, 0, &pid))
+	if (!run_arg(r, c, 0, &pid))
 		return RUN_REPORTED;
 	snprintf(path, sizeof(path), PIDFD_PREFIX "%d", (int)pid);
 	if (run_fd_install(r, mm, (int)c->rec->res.val, path, -1, O_RDONLY) < 0) {
@@ -459,7 +459,7 @@ static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
 	unsigned int n = 0;
 	int pid;
 
-	if (!arg(r, c, 2, &a[2]) || !arg(r, c, 3, &a[3]) || !arg(r, c, 4, &a[4]))
+	if (!run_arg(r, c, 2, &a[2]) || !run_arg(r, c, 3, &a[3]) || !run_arg(r, c, 4, &a[4]))
 		return RUN_REPORTED;
 	if (!pidfd_pid(c, c->rec->args[0], &pid)) {
 		run_msg(r, c->rec->line, "process_madvise: not run: the pidfd names no process of "
@@ -560,9 +560,9 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	}
 	if (!strcmp(c->rec->name, "creat")) {
 		flags = O_CREAT | O_WRONLY | O_TRUNC;	/* creat(2) is this open */
-		if (!arg(r, c, 1, &mode))
+		if (!run_arg(r, c, 1, &mode))
 			return RUN_REPORTED;
-	} else if (!arg(r, c, k + 1, &flags) || !arg(r, c, k + 2, &mode)) {
+	} else if (!run_arg(r, c, k + 1, &flags) || !run_arg(r, c, k + 2, &mode)) {
 		return RUN_REPORTED;
 	}
 	p = open_id_path(r, c, path, k);
@@ -627,7 +627,7 @@ static enum run_status sys_unlink(struct runner *r, struct run_call *c)
 	unsigned long flags = 0;
 	char *p;
 
-	if (k && !arg(r, c, 2, &flags))
+	if (k && !run_arg(r, c, 2, &flags))
 		return RUN_REPORTED;
 	if (flags & 0x200)	/* AT_REMOVEDIR */
 		return RUN_SKIPPED;
@@ -651,7 +651,7 @@ static enum run_status sys_rename(struct runner *r, struct run_call *c)
 	unsigned long flags = 0;
 	char *from, *to;
 
-	if (!strcmp(c->rec->name, "renameat2") && !arg(r, c, 4, &flags))
+	if (!strcmp(c->rec->name, "renameat2") && !run_arg(r, c, 4, &flags))
 		return RUN_REPORTED;
 	if (!task_live(r, c))
 		return RUN_REPORTED;
@@ -669,7 +669,7 @@ static enum run_status sys_close(struct runner *r, struct run_call *c)
 	struct run_fd *f;
 	unsigned long fd;
 
-	if (!arg(r, c, 0, &fd))
+	if (!run_arg(r, c, 0, &fd))
 		return RUN_REPORTED;
 	f = c->proc->mm ? run_fd_find(c->proc->mm, (int)fd) : NULL;
 	if (!f)
@@ -895,7 +895,7 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 0, &addr) || !arg(r, c, 1, &len))
+	if (!run_arg(r, c, 0, &addr) || !run_arg(r, c, 1, &len))
 		return RUN_REPORTED;
 	pages = len / PM_PAGE + !!(len % PM_PAGE);
 	if (pages > PAGEMAP_MAX_PAGES) {
@@ -1022,7 +1022,7 @@ static enum run_status ps_touch(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 0, &addr) || !arg(r, c, 1, &len) || !(mode = str_arg(r, c, 2)))
+	if (!run_arg(r, c, 0, &addr) || !run_arg(r, c, 1, &len) || !(mode = str_arg(r, c, 2)))
 		return RUN_REPORTED;
 	if (mode->str_len != 1 || !strchr("rwx", mode->str[0])) {
 		run_err_at(r, mode, "the access is \"r\", \"w\" or \"x\"");
@@ -1045,7 +1045,7 @@ static enum run_status ps_poke(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 0, &addr))
+	if (!run_arg(r, c, 0, &addr))
 		return RUN_REPORTED;
 	data = str_arg(r, c, 1);
 	if (!data)
@@ -1067,7 +1067,7 @@ static enum run_status ps_peek(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 0, &addr) || !arg(r, c, 1, &len))
+	if (!run_arg(r, c, 0, &addr) || !run_arg(r, c, 1, &len))
 		return RUN_REPORTED;
 	if (len > PEEK_MAX) {
 		run_err_at(r, c->rec->args[1], "peek reads at most 1 MiB");
@@ -1099,7 +1099,7 @@ static enum run_status ps_pkru(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 0, &v))
+	if (!run_arg(r, c, 0, &v))
 		return RUN_REPORTED;
 	if (v > UINT32_MAX) {
 		run_err_at(r, c->rec->args[0], "PKRU is a 32-bit register");

@@ -24,22 +24,6 @@
 
 #define BUF_TAG "# buf: "
 
-/* Evaluates argument @k of the call (run_calls.c's arg()); a failure is reported. */
-static bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
-{
-	struct sc_error err;
-
-	if (k >= c->rec->nr_args) {
-		*v = 0;
-		return true;
-	}
-	if (!sc_eval(c->rec->args[k], run_lookup, NULL, v, &err))
-		return true;
-	run_msg_at(r, err.line, err.col, err.msg);
-	c->failed = true;
-	return false;
-}
-
 /**
  * run_buf_line() - take a "# buf: ADDR" line: the user buffer of the next read or write.
  * @r: the runner.

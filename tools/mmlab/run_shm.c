@@ -37,21 +37,6 @@ static struct mmlab_task *task_of(struct run_call *c)
 	return run_proc_task(c->proc);
 }
 
-static bool arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *out)
-{
-	struct sc_error err;
-
-	if (k >= c->rec->nr_args) {
-		*out = 0;
-		return true;
-	}
-	if (!sc_eval(c->rec->args[k], run_lookup, NULL, out, &err))
-		return true;
-	run_msg_at(r, err.line, err.col, err.msg);
-	c->failed = true;
-	return false;
-}
-
 /* mmlab's id for the log's segment id @log_id (itself when the log never showed it). */
 static int shmid_of(const struct runner *r, int log_id)
 {
@@ -111,7 +96,7 @@ static enum run_status sys_shmget(struct runner *r, struct run_call *c)
 	int id;
 
 	for (unsigned int k = 0; k < 3; k++)
-		if (!arg(r, c, k, &a[k]))
+		if (!run_arg(r, c, k, &a[k]))
 			return RUN_REPORTED;
 	id = mmlab_shmget(task_of(c), (int32_t)a[0], a[1], (int)a[2]);
 	c->ret = logged_result(c, id);
@@ -130,7 +115,7 @@ static enum run_status sys_shmat(struct runner *r, struct run_call *c)
 	int err;
 
 	for (unsigned int k = 0; k < 3; k++)
-		if (!arg(r, c, k, &a[k]))
+		if (!run_arg(r, c, k, &a[k]))
 			return RUN_REPORTED;
 	err = mmlab_shmat(task_of(c), shmid_of(r, (int)a[0]), a[1], (int)a[2], &out);
 	c->ret = err ? err : (long)out;
@@ -142,7 +127,7 @@ static enum run_status sys_shmdt(struct runner *r, struct run_call *c)
 {
 	unsigned long addr;
 
-	if (!arg(r, c, 0, &addr))
+	if (!run_arg(r, c, 0, &addr))
 		return RUN_REPORTED;
 	c->ret = mmlab_shmdt(task_of(c), addr);
 	return RUN_DONE;
@@ -240,7 +225,7 @@ static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 	unsigned long id, cmd;
 	int ret;
 
-	if (!arg(r, c, 0, &id) || !arg(r, c, 1, &cmd))
+	if (!run_arg(r, c, 0, &id) || !run_arg(r, c, 1, &cmd))
 		return RUN_REPORTED;
 	if (cmd == IPC_SET_ && !null_buf && !shm_set_fields(r, c, bufv, &ds))
 		return RUN_REPORTED;
@@ -270,7 +255,7 @@ static enum run_status sys_memfd_create(struct runner *r, struct run_call *c)
 		c->failed = true;
 		return RUN_REPORTED;
 	}
-	if (!arg(r, c, 1, &flags))
+	if (!run_arg(r, c, 1, &flags))
 		return RUN_REPORTED;
 	s = strndup(name->str, name->str_len);
 	if (!s)
@@ -301,14 +286,14 @@ static enum run_status sys_fcntl(struct runner *r, struct run_call *c)
 	char *path;
 	long ret;
 
-	if (!arg(r, c, 0, &fd))
+	if (!run_arg(r, c, 0, &fd))
 		return RUN_REPORTED;
 	f = mm ? run_fd_find(mm, (int)fd) : NULL;
 	if (!f || (fdv->kind == SC_V_FD && strcmp(f->path, fdv->str)) || !f->opened)
 		return RUN_SKIPPED;
 	if (!run_proc_task(c->proc))
 		return RUN_SKIPPED;
-	if (!arg(r, c, 1, &cmd) || !arg(r, c, 2, &val))
+	if (!run_arg(r, c, 1, &cmd) || !run_arg(r, c, 2, &val))
 		return RUN_REPORTED;
 	ret = mmlab_fcntl(task_of(c), f->mfd, (int)cmd, val);
 	c->ret = ret;
