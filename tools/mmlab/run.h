@@ -234,7 +234,7 @@ void run_progress_shown(void);
 void run_msg(struct runner *r, unsigned int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const char *msg);
-/* run_calls.c: argument @k of a call evaluated; a failure is reported at its column */
+/* run_msg.c: argument @k of a call evaluated; a failure is reported at its column */
 bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v);
 void run_err_at(struct runner *r, const struct sc_value *v, const char *msg);
 

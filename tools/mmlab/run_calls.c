@@ -25,22 +25,6 @@
 #define PR_SET_MDWE_ 65
 #define PR_GET_MDWE_ 66
 
-/* Evaluates argument @k of the call; a failure is reported at the argument's column. */
-bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
-{
-	struct sc_error err;
-
-	if (k >= c->rec->nr_args) {
-		*v = 0;
-		return true;
-	}
-	if (!sc_eval(c->rec->args[k], run_lookup, NULL, v, &err))
-		return true;
-	run_msg_at(r, err.line, err.col, err.msg);
-	c->failed = true;
-	return false;
-}
-
 /* Evaluates the first @n arguments into @v. */
 static bool args(struct runner *r, struct run_call *c, unsigned int n, unsigned long *v)
 {

@@ -2,8 +2,9 @@
 /*
  * The runner's messages (see run.h): "FILE:LINE: message" and "FILE:LINE:COL: message" on
  * stderr about the scenario's lines, printed after what stdout holds so far and over the
- * progress line, which they clear first. Every run*.c file reports through these; they call
- * nothing of the runner's. Models no Linux file.
+ * progress line, which they clear first. Every run*.c file reports through these, and
+ * evaluates a call's arguments with run_arg, which reports where one fails; they call nothing
+ * of the runner's but run_lookup (run_syms.c). Models no Linux file.
  */
 #include "run.h"
 
@@ -84,4 +85,20 @@ void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const cha
 void run_err_at(struct runner *r, const struct sc_value *v, const char *msg)
 {
 	run_msg_at(r, v->pos.line, v->pos.col, msg);
+}
+
+/* Evaluates argument @k of the call; a failure is reported at the argument's column. */
+bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v)
+{
+	struct sc_error err;
+
+	if (k >= c->rec->nr_args) {
+		*v = 0;
+		return true;
+	}
+	if (!sc_eval(c->rec->args[k], run_lookup, NULL, v, &err))
+		return true;
+	run_msg_at(r, err.line, err.col, err.msg);
+	c->failed = true;
+	return false;
 }
