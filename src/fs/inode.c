@@ -63,10 +63,6 @@ int vfs_init(struct vfs *vfs, struct pglist_data *pgdat, const char *root, bool 
 		.pgdat = pgdat,
 		/* get_next_ino starts at 1 as well; shmem and upper files share the counter */
 		.next_ino = 1,
-		.dirty_ratio = 20,
-		.dirty_background_ratio = 10,
-		.dirty_expire_centisecs = 3000,
-		.dirty_writeback_centisecs = 500,
 	};
 	if (root && *root && strcmp(root, "/")) {
 		/* canonical, so that every resolved path is a plain prefix + inside path */
@@ -87,7 +83,7 @@ int vfs_init(struct vfs *vfs, struct pglist_data *pgdat, const char *root, bool 
 	pthread_mutex_init(&vfs->lock, NULL);
 	INIT_LIST_HEAD(&vfs->inodes);
 	INIT_LIST_HEAD(&vfs->dentries);
-	INIT_LIST_HEAD(&vfs->dirty_inodes);
+	vfs_writeback_init(vfs);
 	return 0;
 }
 

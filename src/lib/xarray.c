@@ -63,6 +63,18 @@ static unsigned int xa_offset(const struct xa_node *node, unsigned long index)
 	return (index >> node->shift) & XA_CHUNK_MASK;
 }
 
+/* The leaf node that holds @index's slot, or NULL when the tree has none. */
+static struct xa_node *xa_leaf(const struct xarray *xa, unsigned long index)
+{
+	struct xa_node *node = xa->head;
+
+	if (!node || index > xa_max_index(xa->shift))
+		return NULL;
+	while (node && node->shift)
+		node = node->slots[xa_offset(node, index)];
+	return node;
+}
+
 void xa_init(struct xarray *xa)
 {
 	*xa = (struct xarray){};
@@ -74,16 +86,9 @@ void xa_init(struct xarray *xa)
  */
 void *xa_load(const struct xarray *xa, unsigned long index)
 {
-	const struct xa_node *node = xa->head;
+	const struct xa_node *node = xa_leaf(xa, index);
 
-	if (!node || index > xa_max_index(xa->shift))
-		return NULL;
-	while (node->shift) {
-		node = node->slots[xa_offset(node, index)];
-		if (!node)
-			return NULL;
-	}
-	return node->slots[index & XA_CHUNK_MASK];
+	return node ? node->slots[index & XA_CHUNK_MASK] : NULL;
 }
 
 /*
@@ -187,16 +192,11 @@ nomem:
  */
 void *xa_erase(struct xarray *xa, unsigned long index)
 {
-	struct xa_node *node = xa->head;
+	struct xa_node *node = xa_leaf(xa, index);
 	void *entry;
 
-	if (!node || index > xa_max_index(xa->shift))
+	if (!node)
 		return NULL;
-	while (node->shift) {
-		node = node->slots[xa_offset(node, index)];
-		if (!node)
-			return NULL;
-	}
 	entry = node->slots[index & XA_CHUNK_MASK];
 	if (!entry)
 		return NULL;
