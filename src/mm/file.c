@@ -308,26 +308,6 @@ struct file *file_from_inode(struct inode *inode, int flags, const struct stat *
 }
 
 /*
- * do_truncate is the file-fault work's (unmapping every mapping's pages first); the weak
- * reference lets this file link before it is in.
- */
-#pragma weak do_truncate
-
-/* O_TRUNC (handle_truncate): the file's size becomes 0. */
-static int open_truncate(struct inode *inode)
-{
-	if (do_truncate)
-		return do_truncate(inode, 0);
-	/* TODO(filefault): until do_truncate exists, pages cached or written back cannot be
-	 * dropped here; with none, nothing can be mapped and the size alone changes. */
-	if (inode->i_data.nrpages || inode->upper.nr)
-		return -EOPNOTSUPP;
-	inode->i_size = 0;
-	inode->lower_size = 0;	/* the host's bytes are no longer the file's */
-	return 0;
-}
-
-/*
  * A path the overlay makes no inode of (a device, FIFO, socket, directory or kernel file):
  * stat()ed at its host path under the root, kept by kind and identity, never opened.
  */
@@ -386,7 +366,7 @@ static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const c
 	if (!inode)
 		return file_open_special(vfs, path, flags, &st);
 	if ((flags & O_TRUNC) && !(flags & O_PATH)) {
-		err = open_truncate(inode);
+		err = do_truncate(inode, 0);	/* O_TRUNC (handle_truncate) */
 		if (err) {
 			iput(inode);
 			return ERR_PTR(err);
