@@ -20,9 +20,7 @@
  * (a disk file system, as a program's data files would be) and are removed at the end. Times
  * are the thread's CPU time (the host kernel's work in a fault or a read is charged to the
  * thread that made it), so that other jobs on a shared machine do not move the ratios.
- *
- * The file layer's calls are weak references until they land: the rows that need a missing
- * call are left out, with a message.
+
  */
 #include "benchutil.h"
 #include "mmlab.h"
@@ -35,9 +33,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#pragma weak mmlab_openat
-#pragma weak mmlab_fd_pread
 
 #define PG 4096UL
 #define FILE_BYTES (64UL << 20)
@@ -213,11 +208,6 @@ int main(void)
 {
 	struct mmlab_machine_config cfg = { .ram_bytes = 1UL << 30, .nr_cpus = 1 };
 
-	if (!mmlab_openat) {
-		fprintf(stderr, "bench_file: the file layer is not in this build (mmlab_openat): "
-				"no \"file\" rows\n");
-		return 0;
-	}
 	if (!mkdtemp(dir)) {
 		perror("bench_file: mkdtemp");
 		return 1;
@@ -236,10 +226,7 @@ int main(void)
 	run_case("read_fault_cached_64MiB", false, false, false);
 	run_case("cow_fault_cached_64MiB", false, true, false);
 	run_case("shared_write_fault_64MiB", true, true, false);
-	if (mmlab_fd_pread)
-		run_case("read_cached_64MiB", false, false, true);
-	else
-		fprintf(stderr, "bench_file: no mmlab_fd_pread in this build: no read() row\n");
+	run_case("read_cached_64MiB", false, false, true);
 
 	mmlab_close(lab_t, lab_fd);
 	mmlab_exit(lab_t);
