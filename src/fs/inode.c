@@ -544,19 +544,17 @@ void __iput(struct inode *inode)
 void iput(struct inode *inode)
 {
 	struct vfs *vfs;
+	long c;
 
 	if (!inode)
 		return;
 	vfs = inode->i_vfs;
 	/* Not the last: no table to change, no lock. */
-	if (__atomic_load_n(&inode->i_count, __ATOMIC_ACQUIRE) > 1) {
-		long c = __atomic_load_n(&inode->i_count, __ATOMIC_ACQUIRE);
-
-		while (c > 1)
-			if (__atomic_compare_exchange_n(&inode->i_count, &c, c - 1, false,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				return;
-	}
+	c = __atomic_load_n(&inode->i_count, __ATOMIC_ACQUIRE);
+	while (c > 1)
+		if (__atomic_compare_exchange_n(&inode->i_count, &c, c - 1, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return;
 	pthread_mutex_lock(&vfs->lock);
 	__iput(inode);
 	pthread_mutex_unlock(&vfs->lock);
