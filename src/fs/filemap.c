@@ -150,8 +150,15 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 	if (major)
 		*major = false;
 	page = filemap_find_page(mapping, index);
-	if (page || !(fgp & FGP_CREAT))
+	if (page) {
+		/* A page a truncation cached for zeroing its tail has its block read (ext4's
+		 * buffer up to date): read_folio marks it without I/O. */
+		if (!PageUptodate(page))
+			SetPageUptodate(page);
 		return page;
+	}
+	if (!(fgp & FGP_CREAT))
+		return NULL;
 	page = filemap_fill_page(mapping, index, fgp & FGP_NOREAD, &did_read);
 	if (IS_ERR(page))
 		return page;
@@ -286,7 +293,7 @@ void truncate_inode_pages_final(struct address_space *mapping)
 
 /**
  * mapping_validate - check @mapping's invariants: the index is a sound xarray holding
- * nrpages pages, each with mapping/index pointing back, up to date, referenced; with a
+ * nrpages pages, each with mapping/index pointing back and referenced; with a
  * writeback-capable mapping, the host's nr_dirty equals its PG_dirty pages. PG_writeback is
  * not checked: a writer holds it with the lock dropped.
  * Context: takes mapping->lock.
@@ -302,8 +309,8 @@ int mapping_validate(struct address_space *mapping)
 	if (xa_validate(&mapping->i_pages) || mapping->i_pages.count != mapping->nrpages)
 		err = -EINVAL;
 	while (!err && (page = xa_find(&mapping->i_pages, &index, ULONG_MAX))) {
-		if (page->mapping != mapping || page->index != index || !PageUptodate(page) ||
-		    page_ref_count(page) < 1)
+		/* a page not up to date is one a truncation zeroed: dirty until written */
+		if (page->mapping != mapping || page->index != index || page_ref_count(page) < 1)
 			err = -EINVAL;
 		pages++;
 		dirty += PageDirty(page);

@@ -22,6 +22,7 @@
 #include "fs/internal.h"
 
 #include <limits.h>
+#include <string.h>
 
 /* Linux's defaults for vm.dirty_* (percent of dirtyable memory, centiseconds). */
 #define DIRTY_RATIO_DEFAULT 20
@@ -157,6 +158,10 @@ static int write_one_page(struct address_space *mapping, struct page *page)
 	__page_cancel_dirty(mapping, page);
 	if (!len)		/* wholly past EOF: nothing of it belongs to the file */
 		return 0;
+	/* The page straddles i_size: its tail is zeroed on every writeback, in the cache too,
+	 * since a mapping may have stored there (block_write_full_folio, ext4_bio_write_folio) */
+	if (len < PAGE_SIZE)
+		memset((char *)page_address(pgdat, page) + len, 0, PAGE_SIZE - len);
 	SetPageWriteback(page);
 	mod_node_page_state(pgdat, NR_WRITEBACK, 1);
 	pthread_mutex_unlock(&mapping->lock);

@@ -23,5 +23,7 @@ struct file *file_from_inode(struct inode *inode, int flags, const struct stat *
  * zeroed. Context: no mmap_lock held. Return: 0 or -errno.
  */
 int do_truncate(struct inode *inode, loff_t length);
+/* ext4's zeroing of the tail of the page holding end of file @eof (truncate.c). */
+void block_truncate_page(struct inode *inode, loff_t eof);
 
 #endif /* MMLAB_MM_FILE_H */

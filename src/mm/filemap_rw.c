@@ -15,6 +15,7 @@
  * MAX_LFS_FILESIZE (ext4's 16 TiB), SEEK_DATA/SEEK_HOLE by extents for overlay files (the
  * whole file is data, as generic_file_llseek_size answers).
  */
+#include "mm/file.h"
 #include "mm/filemap_rw.h"
 #include "mm/memfd.h"
 #include "mm/task.h"
@@ -37,7 +38,7 @@ static int file_ra_mode(const struct file *f)
 static struct page *filemap_read_page(struct file *f, pgoff_t index, unsigned long req)
 {
 	struct address_space *mapping = inode_mapping(f->f_inode);
-	struct page *page = filemap_find_page(mapping, index);
+	struct page *page = filemap_get_page(mapping, index, 0, NULL);
 
 	if (!page) {
 		page_cache_sync_ra(mapping, &f->f_ra, file_ra_mode(f), index, req);
@@ -148,6 +149,10 @@ int64_t filemap_write(struct file *f, struct iov_iter *from, loff_t *pos)
 
 	if (count <= 0)
 		return count;
+	/* Growing the file: ext4 zeroes the old last page's tail first (what a shared mapping
+	 * stored past the end is not file data) */
+	if (*pos + count > inode->i_size)
+		block_truncate_page(inode, inode->i_size);
 	while (done < count) {
 		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1));
 		size_t bytes = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(count - done)), copied;

@@ -241,13 +241,74 @@ static void truncate_upper(struct inode *inode, loff_t length)
 	}
 }
 
-/* Whether the file has bytes at @pos a block of its own holds (not a hole): ext4 dirties the
- * partial page of a truncation only then; shmem always. */
-static bool truncate_partial_backed(struct inode *inode, loff_t pos, loff_t lower_size)
+/* Whether the page (block) at @index has bytes of the file a block of its own holds, not a
+ * hole: ext4 zeroes the partial block of a size change only then. A dirty cached page has
+ * one (page_mkwrite or write_begin reserved it). */
+static bool eof_block_mapped(struct inode *inode, pgoff_t index, loff_t lower_size,
+			     const struct page *page)
 {
-	if (inode->i_kind == FS_SHMEM || pos < lower_size)
+	if ((loff_t)index << PAGE_SHIFT < lower_size || (page && PageDirty(page)))
 		return true;
-	return inode->upper.nr && xa_load(&inode->upper.pages, (unsigned long)(pos >> PAGE_SHIFT));
+	return inode->upper.nr && xa_load(&inode->upper.pages, index);
+}
+
+/*
+ * The page holding end of file @eof after (or, for a write, before) a size change of a
+ * shmem inode: shmem_undo_range dirties a cached partial page it zeroed; a tmpfs file that
+ * grows keeps the old tail as it was.
+ */
+static void shmem_eof_page(struct inode *inode, loff_t eof)
+{
+	struct address_space *mapping = inode_mapping(inode);
+	struct page *page = filemap_find_page(mapping, (pgoff_t)(eof >> PAGE_SHIFT));
+
+	if (page) {
+		(void)set_page_dirty(page);
+		put_page(mapping->pgdat, page);
+	}
+}
+
+static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_size)
+{
+	struct address_space *mapping = inode_mapping(inode);
+	size_t offset = (size_t)(eof & ((loff_t)PAGE_SIZE - 1));
+	pgoff_t index = (pgoff_t)(eof >> PAGE_SHIFT);
+	struct page *page;
+
+	if (!offset)
+		return;
+	page = filemap_find_page(mapping, index);
+	if (!eof_block_mapped(inode, index, lower_size, page)) {
+		if (page)
+			put_page(mapping->pgdat, page);
+		return;	/* a hole: nothing to zero */
+	}
+	if (!page) {
+		page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
+		if (IS_ERR(page))
+			return;	/* the kernel's zeroing fails the same way, silently */
+		ClearPageUptodate(page);
+	}
+	memset((char *)page_address(mapping->pgdat, page) + offset, 0, PAGE_SIZE - offset);
+	(void)set_page_dirty(page);
+	put_page(mapping->pgdat, page);
+}
+
+/**
+ * block_truncate_page - zero the tail of the page holding end of file @eof, past @eof, as
+ * ext4_block_truncate_page does on every truncation to an unaligned size (the same size
+ * too) and for the old end of a file that grows (by truncate or by a write past it): bytes a
+ * shared mapping stored past the end never show once the file is longer. The block is read
+ * into the cache if it is not there - a page left not up to date (only its buffer is), which
+ * fault-around and mincore pass over until a read, a fault or a write marks it - and the
+ * page is dirtied. A hole has nothing to zero. shmem only dirties its cached partial page on
+ * a truncation, and keeps an old tail when it grows (shmem_eof_page).
+ * Context: no mmap_lock or mapping lock held.
+ */
+void block_truncate_page(struct inode *inode, loff_t eof)
+{
+	if (inode->i_kind != FS_SHMEM)
+		__block_truncate_page(inode, eof, inode->lower_size);
 }
 
 /**
@@ -255,7 +316,9 @@ static bool truncate_partial_backed(struct inode *inode, loff_t pos, loff_t lowe
  * truncate_pagecache): on shrinking, the pages past the new end are unmapped from every
  * mapping, private copies included, dropped from the cache, and the partial last page's
  * tail is zeroed, which dirties that page; the unmap runs again after the cache is trimmed,
- * for a fault that raced with the trimming. A later access past the end is SIGBUS.
+ * for a fault that raced with the trimming. A later access past the end is SIGBUS. A
+ * regular file's page holding the new end (or, when it grows, the old end) has its tail
+ * zeroed and is dirtied, read into the cache if need be (block_truncate_page).
  * Context: no mmap_lock held.
  * Return: 0, or -EINVAL for a negative length.
  */
@@ -274,22 +337,25 @@ int do_truncate(struct inode *inode, loff_t length)
 	if (inode->lower_size > length)
 		inode->lower_size = length;
 	pthread_mutex_unlock(&mapping->lock);
-	if (length >= oldsize)
+	if (length > oldsize) {
+		block_truncate_page(inode, oldsize);	/* ext4_setattr's truncate up */
 		return 0;
-	holebegin = (length + (loff_t)PAGE_SIZE - 1) & ~((loff_t)PAGE_SIZE - 1);
-	unmap_mapping_range(mapping, holebegin, 0, true);
-	truncate_inode_pages_range(mapping, length, LLONG_MAX);
-	unmap_mapping_range(mapping, holebegin, 0, true);
-	/* The zeroed tail is a change to write back (ext4's block zeroing, shmem_undo_range). */
-	if ((length & ((loff_t)PAGE_SIZE - 1)) &&
-	    truncate_partial_backed(inode, length, lower_size)) {
-		struct page *page = filemap_find_page(mapping, (pgoff_t)(length >> PAGE_SHIFT));
-
-		if (page) {
-			(void)set_page_dirty(page);
-			put_page(mapping->pgdat, page);
-		}
 	}
-	truncate_upper(inode, length);
+	if (length < oldsize) {
+		holebegin = (length + (loff_t)PAGE_SIZE - 1) & ~((loff_t)PAGE_SIZE - 1);
+		unmap_mapping_range(mapping, holebegin, 0, true);
+		truncate_inode_pages_range(mapping, length, LLONG_MAX);
+		unmap_mapping_range(mapping, holebegin, 0, true);
+		truncate_upper(inode, length);
+	} else if (inode->i_kind == FS_SHMEM) {
+		return 0;	/* shmem_setattr: nothing happens at the same size */
+	}
+	/* The zeroed tail is a change to write back (ext4_truncate, shmem_undo_range). */
+	if (inode->i_kind == FS_SHMEM) {
+		if (length & ((loff_t)PAGE_SIZE - 1))
+			shmem_eof_page(inode, length);
+	} else {
+		__block_truncate_page(inode, length, lower_size);
+	}
 	return 0;
 }

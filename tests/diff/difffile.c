@@ -31,7 +31,8 @@
  * and, combined with any of them (comma-separated): "io" adds pread, pwrite and ftruncate
  * (with mappings alive: pages past a shrunk end give SIGBUS), "private" leaves MAP_SHARED out.
  *
- * Usage: difffile FIRST_SEED COUNT [OPS [MODE]]   (DIFFFILE_VERBOSE=1 prints the steps)
+ * Usage: difffile FIRST_SEED COUNT [OPS [MODE]]   (DIFFFILE_VERBOSE=1 prints the steps up to the
+ * first difference, DIFFFILE_SHOW=1 both sides' records after every step)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -498,6 +499,11 @@ __attribute__((noinline)) static void warm_stack(void)
 	memset(io_buf, 0, sizeof(io_buf));
 }
 
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 static long errno_ret(long r)
 {
 	return r < 0 ? -errno : r;
@@ -507,6 +513,31 @@ static void pwrite_pattern(unsigned char *b, const struct op *op, unsigned int s
 {
 	for (uint64_t i = 0; i < op->len; i++)
 		b[i] = (unsigned char)(step * 13U + i * 5U + 3U);
+}
+
+/*
+ * DIFFFILE_PAGE_WRITES: the host's pwrite in pieces that end at page boundaries. A write of
+ * two pages or more makes ext4 (Linux 6.16 on) cache it in a large folio, which a fault maps
+ * whole and fault-around treats as one; mmlab's page cache has single pages only, so this
+ * shows what differs apart from that.
+ */
+static int page_writes;
+
+static long pwrite_by_page(int fd, const struct op *op)
+{
+	uint64_t done = 0;
+
+	while (done < op->len) {
+		uint64_t at = op->off + done, n = min_u64(op->len - done, PG - at % PG);
+		ssize_t w = pwrite(fd, io_buf + done, n, (off_t)at);
+
+		if (w < 0)
+			return done ? (long)done : -errno;
+		done += (uint64_t)w;
+		if ((uint64_t)w < n)
+			break;
+	}
+	return (long)done;
 }
 
 static void run_native(const struct op *ops, unsigned int n, struct rec *recs, struct rec *fin)
@@ -559,7 +590,8 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 			break;
 		case OP_PWRITE:
 			pwrite_pattern(io_buf, op, i);
-			r->ret = errno_ret(pwrite(fd, io_buf, op->len, (off_t)op->off));
+			r->ret = page_writes ? pwrite_by_page(fd, op)
+					     : errno_ret(pwrite(fd, io_buf, op->len, (off_t)op->off));
 			break;
 		case OP_TRUNCATE:
 			r->ret = errno_ret(ftruncate(fd, (off_t)op->off));
@@ -958,11 +990,6 @@ static int run_seed(uint64_t seed, unsigned int nops, int verbose)
 	}
 	memset(host, 0, (n + 1) * sizeof(*host));
 	native_run(seed, ops, n, host);
-	if (getenv("DIFFFILE_SHOW")) /* what the host did, step by step */
-		for (unsigned int i = 0; i < n; i++) {
-			print_steps(ops, i, i);
-			print_rec("host ", &host[i]);
-		}
 	if (host_twice) { /* the host against itself: is the sequence deterministic there? */
 		native_run(seed, ops, n, lab);
 		for (unsigned int i = 0; i < n; i++) {
@@ -991,6 +1018,13 @@ static int run_seed(uint64_t seed, unsigned int nops, int verbose)
 	}
 	err = run_mmlab(m, ops, n, lab, &lab_fin);
 	mmlab_machine_destroy(m);
+	if (getenv("DIFFFILE_SHOW")) /* what each side did, step by step */
+		for (unsigned int i = 0; i < n; i++) {
+			print_steps(ops, i, i);
+			print_rec("host ", &host[i]);
+			if (lab[i].done)
+				print_rec("mmlab", &lab[i]);
+		}
 	for (unsigned int i = 0; i < n; i++) {
 		if (!lab[i].done)
 			break;
@@ -1060,6 +1094,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	host_twice = getenv("DIFFFILE_HOST_TWICE") != NULL;
+	page_writes = getenv("DIFFFILE_PAGE_WRITES") != NULL;
 	main_pid = getpid();
 	make_pristine();
 	atexit(remove_files);
