@@ -18,4 +18,19 @@ uint64_t host_now_ns(void);
 /* Wall-clock seconds since the epoch (ktime_get_real_seconds), for SysV IPC's times. */
 int64_t host_real_seconds(void);
 
+/*
+ * host_copy_aliased - what the kernel's copy_to_user (rep movsb) leaves when it copies @n bytes
+ * from @src_page + @src_off to a destination of up to two pages, @dst_pages[0] + @dst_off
+ * onwards, one of which is the source page itself seen through another address (a pipe holds
+ * a user page, and a read puts its bytes back into that page): the copy runs on this CPU
+ * through two aliases of one memory, so its wide loads and stores meet as the kernel's did.
+ * Pages are host pointers, page-aligned; @dst_pages[1] is used when the range crosses a page,
+ * NULL when that page faulted: the copy runs in full over a scratch page there, since the
+ * bytes a faulting copy leaves before the fault are those of the whole copy, not of a
+ * shorter one (measured).
+ * Return: 0, or -1 when the aliases could not be made (the caller then copies plainly).
+ */
+int host_copy_aliased(void *const dst_pages[2], unsigned int dst_off, const void *src_page,
+		      unsigned int src_off, size_t n);
+
 #endif

@@ -11,6 +11,7 @@
  * Left out: iterators over kernel memory and pages (kvec, bvec, xarray), and the
  * fault_in_iov_iter_* prefaulting (a copy here may fault directly: nothing holds a page lock).
  */
+#include "host/host.h"
 #include "mm/uaccess.h"
 
 #include <stdlib.h>
@@ -196,25 +197,34 @@ size_t iov_iter_zero(size_t len, struct iov_iter *i)
 	return iter_copy(i, NULL, len, true);
 }
 
-/* A forward copy, byte after byte as x86's rep movsb defines it, even when @dst overlaps @src. */
-static void memcpy_forward(unsigned char *dst, const unsigned char *src, size_t n)
+/*
+ * One copy_to_user of @n bytes from @src (inside one frame) to the user's @dst of one or two
+ * frames: the user memory may be the source frame itself (a user page a pipe holds), which the
+ * kernel reaches through its direct map while storing through the user's address - two
+ * aliases the CPU's wide string copy does not see as one, so what it reads back of its own
+ * stores is the CPU's business: host_copy_aliased runs the same instruction the same way.
+ */
+static void copy_to_user_frames(unsigned char *const dst[2], size_t n, const unsigned char *src)
 {
-	size_t d = (size_t)(dst - src);
+	uintptr_t src_page = (uintptr_t)src & PAGE_MASK;
+	size_t first = min(n, PAGE_SIZE - ((uintptr_t)dst[0] & ~PAGE_MASK));
+	void *pages[2] = { (void *)((uintptr_t)dst[0] & PAGE_MASK),
+			   dst[1] ? (void *)((uintptr_t)dst[1] & PAGE_MASK) : NULL };
 
-	if (dst <= src || dst >= src + n) {
-		memmove(dst, src, n);	/* no overlap a forward copy would read back */
+	if ((pages[0] == (void *)src_page || (n > first && pages[1] == (void *)src_page)) &&
+	    !host_copy_aliased(pages, (unsigned int)((uintptr_t)dst[0] & ~PAGE_MASK),
+			       (const void *)src_page, (unsigned int)((uintptr_t)src & ~PAGE_MASK), n))
 		return;
-	}
-	/* Each step of d bytes reads what the step before it wrote, as the byte loop would. */
-	for (size_t done = 0; done < n; done += d)
-		memcpy(dst + done, src + done, min(d, n - done));
+	memmove(dst[0], src, first);
+	if (n > first && dst[1])
+		memmove(dst[1], src + first, n - first);
 }
 
 /**
  * copy_to_iter_forward - copy_to_iter from memory the user's buffer may itself be (a user page
- * a pipe holds): the bytes move in the order the kernel's copy_to_user moves them, so a
- * destination that overlaps the source ahead of it sees the bytes just stored, as on the
- * host.
+ * a pipe holds): one copy per iovec segment, as copy_page_to_iter's copy_to_user, so that a
+ * destination overlapping the source gets the bytes the host's CPU leaves there.
+ * @src: inside one frame of the machine (len at most a page)
  * Context: takes the task's mmap_lock in the faults it meets.
  * Return: bytes copied, less than @len when a page faulted.
  */
@@ -231,15 +241,26 @@ size_t copy_to_iter_forward(const void *src, size_t len, struct iov_iter *i)
 	cpu = task_cpu_enter(i->task);
 	while (done < len) {
 		uint64_t seg_left, addr = iov_iter_addr(i, &seg_left);
-		size_t chunk = min((uint64_t)(len - done), seg_left);
-		void *host;
+		size_t n = min((uint64_t)(len - done), seg_left);
+		size_t first = min(n, PAGE_SIZE - (size_t)(addr & ~PAGE_MASK));
+		unsigned char *dst[2] = { NULL, NULL };
+		bool faulted = false;
 
-		chunk = min(chunk, PAGE_SIZE - (size_t)(addr & ~PAGE_MASK));
-		if (!chunk || mmu_translate(cpu, (unsigned long)addr, MMU_WRITE, &host))
+		if (!n || mmu_translate(cpu, (unsigned long)addr, MMU_WRITE, (void **)&dst[0]))
 			break;
-		memcpy_forward(host, s + done, chunk);
-		iov_iter_advance(i, chunk);
-		done += chunk;
+		/* a fault on the second page ends the copy at the first one's end */
+		if (n > first && mmu_translate(cpu, (unsigned long)(addr + first), MMU_WRITE,
+					       (void **)&dst[1])) {
+			dst[1] = NULL;	/* the copy runs in full, what reaches the page is lost */
+			faulted = true;
+		}
+		copy_to_user_frames(dst, n, s + done);
+		if (faulted)
+			n = first;
+		iov_iter_advance(i, n);
+		done += n;
+		if (faulted)
+			break;
 	}
 	return done;
 }
