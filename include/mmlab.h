@@ -265,6 +265,14 @@ MMLAB_EXPORT int64_t mmlab_fd_readv(struct mmlab_task *t, int fd, const struct m
 				    int iovcnt);
 MMLAB_EXPORT int64_t mmlab_fd_writev(struct mmlab_task *t, int fd, const struct mmlab_iovec *iov,
 				     int iovcnt);
+/*
+ * mmlab_fd_write_data - write(2) (@pos NULL: at the file position) or pwrite64(2) (at *@pos)
+ * of @count bytes the caller holds at @data rather than in the task's memory (the kernel's
+ * kernel_write): for the data a log printed without its address. Everything else is the
+ * write's: fd, mode, pipes, limits, seals; the data itself never faults.
+ */
+MMLAB_EXPORT int64_t mmlab_fd_write_data(struct mmlab_task *t, int fd, const void *data,
+					 uint64_t count, const int64_t *pos);
 MMLAB_EXPORT int64_t mmlab_lseek(struct mmlab_task *t, int fd, int64_t off, int whence);
 MMLAB_EXPORT int mmlab_ftruncate(struct mmlab_task *t, int fd, int64_t len);
 MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t len);

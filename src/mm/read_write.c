@@ -163,6 +163,25 @@ static int64_t ksys_rw(struct mmlab_task *t, int fd, bool write, uint64_t buf, u
 	return rw_iter(f, write, &iter, pos);
 }
 
+/* kernel_write of @data: the write's checks and path, the data from the caller's memory. */
+static int64_t ksys_write_data(struct mmlab_task *t, int fd, const void *data, uint64_t count,
+			       const int64_t *pos)
+{
+	struct file *f = fdget(t, fd);
+	struct iov_iter iter;
+	int err;
+
+	if (pos && *pos < 0)
+		return -EINVAL;
+	err = rw_file_check(f, true, pos);
+	if (err)
+		return err;
+	if (count && !data)
+		return -EFAULT;
+	iov_iter_kvec(&iter, t, data, count);
+	return rw_iter(f, true, &iter, pos);
+}
+
 static int64_t ksys_rwv(struct mmlab_task *t, int fd, bool write,
 			const struct mmlab_iovec *iov, int iovcnt)
 {
@@ -202,6 +221,12 @@ MMLAB_EXPORT int64_t mmlab_fd_pwrite(struct mmlab_task *t, int fd, uint64_t buf,
 				     int64_t pos)
 {
 	return t ? ksys_rw(t, fd, true, buf, count, &pos) : -EINVAL;
+}
+
+MMLAB_EXPORT int64_t mmlab_fd_write_data(struct mmlab_task *t, int fd, const void *data,
+					 uint64_t count, const int64_t *pos)
+{
+	return t ? ksys_write_data(t, fd, data, count, pos) : -EINVAL;
 }
 
 MMLAB_EXPORT int64_t mmlab_fd_readv(struct mmlab_task *t, int fd, const struct mmlab_iovec *iov,

@@ -74,6 +74,14 @@ int import_iovec(bool dest, struct mmlab_task *t, const struct mmlab_iovec *iov,
 	return 0;
 }
 
+void iov_iter_kvec(struct iov_iter *i, struct mmlab_task *t, const void *data, uint64_t len)
+{
+	len = min(len, (uint64_t)MAX_RW_COUNT);
+	*i = (struct iov_iter){ .task = t, .nr_segs = 1, .count = len, .kvec = data };
+	i->ubuf = (struct mmlab_iovec){ .base = 0, .len = len };
+	i->iov = &i->ubuf;
+}
+
 void iov_iter_release(struct iov_iter *i)
 {
 	free(i->owned);
@@ -153,7 +161,11 @@ static size_t iter_copy(struct iov_iter *i, unsigned char *kbuf, size_t len, boo
 
 		if (!chunk)
 			break;
-		if (zero) {
+		if (i->kvec) {
+			VM_BUG_ON(i->dest || zero);	/* a write's source only */
+			memcpy(kbuf + done, i->kvec + addr, chunk);
+			left = 0;
+		} else if (zero) {
 			/* clear_user a page at a time, from one zeroed page */
 			size_t part = min(chunk, PAGE_SIZE - (size_t)(addr & ~PAGE_MASK));
 

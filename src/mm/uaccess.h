@@ -6,8 +6,10 @@
  * user access would (and counts them); a fault that cannot be resolved stops the copy at the
  * page where it happened, as copy_to_user/copy_from_user stop, and the caller turns the short
  * count into a partial result or -EFAULT.
+ * An ITER_KVEC iterator carries data from the caller's memory instead (a write of bytes a log
+ * printed), for the copies in from it.
  * Left out: kernel-mode fault flags (a uaccess fault is handled as the user's own access would
- * be, FAULT_FLAG_USER included), SMAP, and iterators over kernel memory (ITER_KVEC, bvec).
+ * be, FAULT_FLAG_USER included), SMAP, and iterators over pages (bvec, xarray).
  */
 #ifndef MMLAB_MM_UACCESS_H
 #define MMLAB_MM_UACCESS_H
@@ -43,6 +45,8 @@ struct iov_iter {
 	uint64_t count;			/* Bytes left in all segments */
 	struct mmlab_iovec ubuf;	/* The one segment of import_ubuf */
 	struct mmlab_iovec *owned;	/* import_iovec's clamped copy of the caller's array */
+	const unsigned char *kvec;	/* ITER_KVEC: the data is here, a segment's base being an
+					   offset into it, not the task's memory */
 };
 
 int __must_check import_ubuf(bool dest, struct mmlab_task *t, uint64_t buf, uint64_t len,
@@ -50,6 +54,8 @@ int __must_check import_ubuf(bool dest, struct mmlab_task *t, uint64_t buf, uint
 int __must_check import_iovec(bool dest, struct mmlab_task *t, const struct mmlab_iovec *iov,
 			      long nr_segs, struct iov_iter *i);
 void iov_iter_release(struct iov_iter *i);
+/* An iterator over @len bytes of kernel memory at @data (iov_iter_kvec): a write's source. */
+void iov_iter_kvec(struct iov_iter *i, struct mmlab_task *t, const void *data, uint64_t len);
 
 static inline uint64_t iov_iter_count(const struct iov_iter *i)
 {

@@ -742,6 +742,10 @@ static void summary_notes(struct runner *r)
 				"loading a program is not modelled\n", p->pid, p->after_exec,
 				p->after_exec == 1 ? "" : "s", p->exec_line);
 	}
+	if (r->cut_writes)
+		fprintf(stderr, "%lu write%s wrote %llu byte%s of zeros where strace cut the data "
+			"(\"...\"): a larger strace -s shows them\n", r->cut_writes,
+			r->cut_writes == 1 ? "" : "s", r->cut_bytes, r->cut_bytes == 1 ? "" : "s");
 	if (!r->n.unknown)
 		return;
 	fprintf(stderr, "skipped:");

@@ -177,6 +177,8 @@ struct runner {
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
 	unsigned long buf_addr;        /* last "# buf: ADDR", for the next read or write */
+	unsigned long cut_writes;      /* writes whose printed data strace cut ("..."): */
+	unsigned long long cut_bytes;  /* the bytes they wrote as zeros, not known */
 	bool has_buf_addr;
 	bool has_fault_addr;
 	bool has_time;                 /* a line had an absolute timestamp: ->time is the latest */

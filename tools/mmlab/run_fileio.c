@@ -8,11 +8,16 @@
  *
  * The user buffer: strace prints a read's or write's data, not its address. A "# buf: ADDR"
  * line before the call names it; otherwise the buffer argument is used when it is an address
- * (strace -e raw=..., or a hand-written scenario), and a call whose buffer is only printed
- * data is skipped, but for the file position: a read or write of N bytes moves it by N, so
- * that a later lseek(fd, -60, SEEK_CUR) answers as in the log. A write takes its bytes from the task's memory there, a read stores into
- * it, both through the task's page tables as the kernel would; results (counts, errors) are
- * compared with the log's. Models no Linux file.
+ * (strace -e raw=..., or a hand-written scenario). A write takes its bytes from the task's
+ * memory there, a read stores into it, both through the task's page tables as the kernel
+ * would; results (counts, errors) are compared with the log's.
+ * A write, pwrite64 or writev whose data strace printed writes those bytes (the escapes, -x
+ * and -xx hex undone) from outside the task's memory (mmlab_fd_write_data). Where strace cut
+ * the string at its -s limit ("..."), the bytes it did not print are unknown: they are written
+ * as zeros, said once at the first such call (file:line) and counted in the summary. A read
+ * whose buffer is only printed data is skipped, but for the file position: a read of N bytes
+ * moves it by N, so that a later lseek(fd, -60, SEEK_CUR) answers as in the log.
+ * Models no Linux file.
  */
 #include "run.h"
 
@@ -92,6 +97,45 @@ static bool buf_arg(struct runner *r, struct run_call *c, unsigned int k, uint64
 	return true;
 }
 
+/*
+ * The bytes of a write whose data strace printed: @count bytes, the printed ones first, zeros
+ * where strace cut the string (counted, and said at the first such call). Return: a buffer
+ * the caller frees, or NULL (out of memory).
+ */
+static unsigned char *printed_data(struct runner *r, struct run_call *c,
+				   const struct sc_value *v, uint64_t count)
+{
+	uint64_t known = v->str_len < count ? v->str_len : count;
+	unsigned char *data = calloc(1, count ? count : 1);
+
+	if (!data)
+		return NULL;
+	memcpy(data, v->str, known);
+	if (known < count && (v->truncated || known < v->str_len)) {
+		if (!r->cut_writes)
+			run_msg(r, c->rec->line, "%s's data is known for %llu of its %llu bytes "
+				"(strace cut it: -s); the rest is written as zeros",
+				c->rec->name, (unsigned long long)known,
+				(unsigned long long)count);
+		r->cut_writes++;
+		r->cut_bytes += count - known;
+	}
+	return data;
+}
+
+/* A write of printed data (no address): the bytes from the log, the position as the call's. */
+static enum run_status write_printed(struct runner *r, struct run_call *c, struct run_fd *f,
+				     const struct sc_value *v, uint64_t count, const int64_t *pos)
+{
+	unsigned char *data = printed_data(r, c, v, count);
+
+	if (!data)
+		return RUN_REPORTED;
+	c->ret = mmlab_fd_write_data(task_of(c), f->mfd, data, count, pos);
+	free(data);
+	return RUN_DONE;
+}
+
 /* read(fd, buf, n), write, pread64(fd, buf, n, pos), pwrite64. */
 static enum run_status sys_rw(struct runner *r, struct run_call *c)
 {
@@ -111,6 +155,12 @@ static enum run_status sys_rw(struct runner *r, struct run_call *c)
 	if (!buf_arg(r, c, 1, &buf)) {
 		if (c->failed)
 			return RUN_REPORTED;
+		if (write && c->rec->args[1]->kind == SC_V_STR) {
+			int64_t p = (int64_t)pos;
+
+			return write_printed(r, c, f, c->rec->args[1], count,
+					     positioned ? &p : NULL);
+		}
 		/* only the data is known: the copy is skipped, the file position kept in step */
 		if (!positioned && c->rec->res.kind == SC_RES_VALUE && (long)c->rec->res.val > 0)
 			(void)mmlab_lseek(task_of(c), f->mfd, (int64_t)c->rec->res.val, SEEK_CUR);
@@ -171,6 +221,72 @@ static bool iov_arg(struct runner *r, struct run_call *c, unsigned int k,
 	return true;
 }
 
+/* The iov_base and iov_len of iovec @s, or false. */
+static bool iov_fields(const struct sc_value *s, const struct sc_value **base,
+		       const struct sc_value **len)
+{
+	*base = *len = NULL;
+	if (s->kind != SC_V_STRUCT)
+		return false;
+	for (unsigned int j = 0; j < s->nr_kids; j++) {
+		const struct sc_value *kv = s->kids[j];
+
+		if (kv->kind == SC_V_NAMED && !strcmp(kv->name, "iov_base"))
+			*base = kv->lhs;
+		else if (kv->kind == SC_V_NAMED && !strcmp(kv->name, "iov_len"))
+			*len = kv->lhs;
+	}
+	return *base && *len;
+}
+
+/* Whether iovec array @v is whole (no "...") and its first base is printed data. */
+static bool printed_iov(const struct sc_value *v)
+{
+	const struct sc_value *base, *len;
+
+	if (v->kind != SC_V_ARRAY || !v->nr_kids)
+		return false;
+	for (unsigned int i = 0; i < v->nr_kids; i++)
+		if (!iov_fields(v->kids[i], &base, &len) || base->kind != SC_V_STR)
+			return false;
+	return true;
+}
+
+/* writev of printed segments: each segment's bytes (zeros where cut), one after another. */
+static enum run_status writev_printed(struct runner *r, struct run_call *c, struct run_fd *f,
+				      const struct sc_value *v)
+{
+	unsigned char *all = NULL;
+	uint64_t total = 0;
+	struct sc_error err;
+
+	for (unsigned int i = 0; i < v->nr_kids; i++) {
+		const struct sc_value *base, *len;
+		unsigned long l;
+		unsigned char *seg, *bigger;
+
+		if (!iov_fields(v->kids[i], &base, &len) || sc_eval(len, run_lookup, NULL, &l, &err) ||
+		    l > (1UL << 30) || total + l > (1ULL << 31)) {
+			free(all);
+			return RUN_SKIPPED;
+		}
+		seg = printed_data(r, c, base, l);
+		bigger = seg ? realloc(all, total + l + 1) : NULL;
+		if (!bigger) {
+			free(seg);
+			free(all);
+			return RUN_REPORTED;
+		}
+		all = bigger;
+		memcpy(all + total, seg, l);
+		total += l;
+		free(seg);
+	}
+	c->ret = mmlab_fd_write_data(task_of(c), f->mfd, all, total, NULL);
+	free(all);
+	return RUN_DONE;
+}
+
 /* readv(fd, iov, n), writev, vmsplice(fd, iov, n, flags). */
 static enum run_status sys_rwv(struct runner *r, struct run_call *c)
 {
@@ -186,6 +302,8 @@ static enum run_status sys_rwv(struct runner *r, struct run_call *c)
 	}
 	if (!run_arg(r, c, 2, &nr) || (name[0] == 'v' && !run_arg(r, c, 3, &flags)))
 		return RUN_REPORTED;
+	if (!strcmp(name, "writev") && !r->has_buf_addr && printed_iov(c->rec->args[1]))
+		return writev_printed(r, c, f, c->rec->args[1]);
 	if (!iov_arg(r, c, 1, iov, &got) || got != nr)
 		return RUN_SKIPPED;
 	if (!strcmp(name, "readv"))
