@@ -218,6 +218,8 @@ struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
 				 unsigned long flags);
 /* fallocate(PUNCH_HOLE | KEEP_SIZE): the range reads zeros; the caller unmapped it first. */
 int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len);
+/* SEEK_DATA's view of an overlay file's page: in the upper layer or the lower file's bytes. */
+bool vfs_page_has_data(struct inode *inode, pgoff_t index);
 void ihold(struct inode *inode);
 void iput(struct inode *inode);
 

@@ -377,7 +377,14 @@ static int upper_punch_edges(struct inode *inode, loff_t offset, loff_t end)
 			continue;	/* a whole page (or the file's last one): a hole */
 		if (k == 1 && from < offset)
 			continue;	/* one page holds both edges: done with the first */
-		page = filemap_get_page(mapping, (pgoff_t)(from >> PAGE_SHIFT), FGP_CREAT, NULL);
+		/* a page in the cache as it is; else read in if it has data: a hole stays one,
+		 * as shmem_undo_range passes over a partial page it does not have */
+		page = filemap_find_page(mapping, (pgoff_t)(from >> PAGE_SHIFT));
+		if (!page && !vfs_page_has_data(inode, (pgoff_t)(from >> PAGE_SHIFT)))
+			continue;
+		if (!page)
+			page = filemap_get_page(mapping, (pgoff_t)(from >> PAGE_SHIFT), FGP_CREAT,
+						NULL);
 		if (IS_ERR(page))
 			return (int)PTR_ERR(page);
 		memset((char *)page_address(mapping->pgdat, page) + from % PAGE_SIZE, 0,
@@ -406,10 +413,12 @@ int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 
 	if (offset < 0 || len <= 0 || offset > LLONG_MAX - len)
 		return -EINVAL;
-	end = MIN(offset + len, size);	/* KEEP_SIZE: nothing past the end to punch */
+	/* the cache's pages go over the whole range: tmpfs punches pages fallocate put past
+	 * the end too (shmem_truncate_range); the layers have nothing past the end */
+	truncate_inode_pages_range(inode_mapping(inode), offset, offset + len - 1);
+	end = MIN(offset + len, size);
 	if (offset >= end)
 		return 0;
-	truncate_inode_pages_range(inode_mapping(inode), offset, end - 1);
 	if (inode->i_kind != FS_OVERLAY || !lower_punch_hole(inode, offset, end - offset))
 		return 0;
 	/* Whole pages become holes; a partial edge page is stored as the cache left it. */
@@ -420,6 +429,22 @@ int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 	if (first < last && upper_punch(inode, first, last - 1))
 		return -ENOMEM;
 	return upper_punch_edges(inode, offset, end);
+}
+
+/**
+ * vfs_page_has_data - whether page @index of overlay file @inode holds data for SEEK_DATA and
+ * SEEK_HOLE, as tmpfs counts its pages: a copy in the upper layer, or bytes of the lower file
+ * not punched out. Past those (a file grown by truncate, a punched range) is a hole; the
+ * page cache's own pages are the caller's to count.
+ * Context: as a_ops->read_page's readers of the upper store.
+ */
+bool vfs_page_has_data(struct inode *inode, pgoff_t index)
+{
+	void *copy = xa_load(&inode->upper.pages, index);
+
+	if (copy)
+		return copy != upper_hole;
+	return ((loff_t)index << PAGE_SHIFT) < inode->lower_size;
 }
 
 static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf)

@@ -11,9 +11,11 @@
  * bytes done before it, or -EFAULT. Since a mapping of the file maps these very pages, a
  * write() is seen by every mapping at once and a store through a mapping by the next read().
  * memfd seals are honoured as shmem_write_begin checks them, page by page.
+ * SEEK_DATA/SEEK_HOLE answer as tmpfs does, page by page, for the overlay's files too.
  * Left out: O_DIRECT, RWF_* flags, file times, suid stripping, s_maxbytes below
- * MAX_LFS_FILESIZE (ext4's 16 TiB), SEEK_DATA/SEEK_HOLE by extents for overlay files (the
- * whole file is data, as generic_file_llseek_size answers).
+ * MAX_LFS_FILESIZE (ext4's 16 TiB), the holes of the host's own files below the overlay
+ * (their bytes are data), and a read of a hole caching a zero page (tmpfs maps ZERO_PAGE and
+ * caches nothing): after it, that page is data.
  */
 #include "mm/file.h"
 #include "mm/filemap_rw.h"
@@ -188,12 +190,28 @@ int64_t filemap_write(struct file *f, struct iov_iter *from, loff_t *pos)
 }
 
 /*
- * SEEK_DATA/SEEK_HOLE of a shmem file (shmem_file_llseek): data is where pages are cached,
- * holes where none is, up to the size. Return: the offset, or -ENXIO.
+ * Whether page @index of the file is data for SEEK_DATA/SEEK_HOLE: a cached page up to date
+ * (a page a truncation added for zeroing is not yet: a hole, as an unwritten tmpfs folio), and
+ * for an overlay file what its layers hold (vfs_page_has_data).
  */
-static loff_t shmem_seek_hole_data(struct inode *inode, loff_t off, int whence)
+static bool seek_page_is_data(struct inode *inode, pgoff_t index)
 {
 	struct address_space *mapping = inode_mapping(inode);
+	struct page *page = filemap_find_page(mapping, index);
+	bool data = page && PageUptodate(page);
+
+	if (page)
+		put_page(mapping->pgdat, page);
+	return data || (inode->i_kind == FS_OVERLAY && vfs_page_has_data(inode, index));
+}
+
+/*
+ * SEEK_DATA/SEEK_HOLE as tmpfs answers them (shmem_file_llseek, mapping_seek_hole_data),
+ * page by page up to the size, for shmem and for the overlay's files alike: the first data
+ * or hole at or after @off; the end of the file is a hole. Return: the offset, or -ENXIO.
+ */
+static loff_t seek_hole_data(struct inode *inode, loff_t off, int whence)
+{
 	loff_t size = inode->i_size;
 	pgoff_t index = (pgoff_t)(off >> PAGE_SHIFT);
 	loff_t found;
@@ -204,11 +222,7 @@ static loff_t shmem_seek_hole_data(struct inode *inode, loff_t off, int whence)
 		found = (loff_t)index << PAGE_SHIFT;
 		if (found >= size)
 			return whence == SEEK_DATA ? -ENXIO : size;
-		struct page *page = filemap_find_page(mapping, index);
-
-		if (page)
-			put_page(mapping->pgdat, page);
-		if (!!page == (whence == SEEK_DATA))
+		if (seek_page_is_data(inode, index) == (whence == SEEK_DATA))
 			break;
 	}
 	return max(found, off);
@@ -216,8 +230,8 @@ static loff_t shmem_seek_hole_data(struct inode *inode, loff_t off, int whence)
 
 /**
  * filemap_llseek - lseek(2) of a regular file: SEEK_SET, SEEK_CUR, SEEK_END; SEEK_DATA and
- * SEEK_HOLE as tmpfs answers them for shmem files and as generic_file_llseek_size for the
- * overlay's (data up to the size, the hole at it).
+ * SEEK_HOLE as tmpfs answers them, for shmem files and the overlay's (its upper layer being
+ * tmpfs-like: holes where a truncation grew the file or fallocate punched it).
  * Return: the new position, or -EINVAL (negative, or beyond MAX_LFS_FILESIZE) / -ENXIO.
  */
 int64_t filemap_llseek(struct file *f, int64_t off, int whence)
@@ -242,10 +256,7 @@ int64_t filemap_llseek(struct file *f, int64_t off, int whence)
 	default:	/* SEEK_DATA, SEEK_HOLE */
 		if (off < 0 || off >= size)
 			return -ENXIO;
-		if (inode->i_kind == FS_SHMEM)
-			pos = shmem_seek_hole_data(inode, off, whence);
-		else
-			pos = whence == SEEK_DATA ? off : size;
+		pos = seek_hole_data(inode, off, whence);
 		if (pos < 0)
 			return pos;
 		break;

@@ -124,10 +124,20 @@ static int fallocate_range(struct mmlab_task *t, struct inode *inode, int mode, 
 		return err;
 	for (pgoff_t index = (pgoff_t)(start >> PAGE_SHIFT); (loff_t)index << PAGE_SHIFT < end;
 	     index++) {
-		struct page *page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
+		/* a page allocated earlier and not written is initialized now (SGP_FALLOC on a
+		 * fallocated folio): filemap_get_page marks a found page up to date */
+		struct page *page = filemap_get_page(mapping, index, 0, NULL);
 
-		if (IS_ERR_OR_NULL(page))
-			return page ? (int)PTR_ERR(page) : -ENOMEM;
+		if (!page) {
+			page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
+			if (IS_ERR_OR_NULL(page))
+				return page ? (int)PTR_ERR(page) : -ENOMEM;
+			/* a new one is allocated, not written: not up to date, a hole to
+			 * SEEK_DATA and mincore until a fault, read or write uses it, unless
+			 * the file below has its bytes */
+			if (inode->i_kind != FS_OVERLAY || !vfs_page_has_data(inode, index))
+				ClearPageUptodate(page);
+		}
 		put_page(mapping->pgdat, page);
 	}
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > inode->i_size) {
