@@ -274,6 +274,28 @@ MMLAB_EXPORT int64_t mmlab_fd_writev(struct mmlab_task *t, int fd, const struct 
 MMLAB_EXPORT int64_t mmlab_fd_write_data(struct mmlab_task *t, int fd, const void *data,
 					 uint64_t count, const int64_t *pos);
 MMLAB_EXPORT int64_t mmlab_lseek(struct mmlab_task *t, int fd, int64_t off, int whence);
+
+/*
+ * Signals the file calls raise in their caller: SIGPIPE (a write or vmsplice into a pipe
+ * without readers, which then fails with -EPIPE) and SIGXFSZ (a write or truncate at
+ * RLIMIT_FSIZE: -EFBIG). What becomes of them follows rt_sigaction and rt_sigprocmask:
+ * blocked, pending; ignored, dropped; a handler, delivered; else the default action ends the
+ * thread group. Signal bit sig - 1 in every mask.
+ */
+#define MMLAB_SIG_DFL 0
+#define MMLAB_SIG_IGN 1
+#define MMLAB_SIG_HANDLER 2
+/* rt_sigaction's disposition of @sig (@action -1: only read it into *@old). 0 or -EINVAL. */
+MMLAB_EXPORT int mmlab_sigaction(struct mmlab_task *t, int sig, int action, int *old);
+/* rt_sigprocmask(SIG_BLOCK/SIG_UNBLOCK/SIG_SETMASK, @set or NULL, @old or NULL). */
+MMLAB_EXPORT int mmlab_sigprocmask(struct mmlab_task *t, int how, const uint64_t *set,
+				   uint64_t *old);
+struct mmlab_signals {
+	int killed_by;			/* The signal whose default action ended the group, or 0 */
+	uint64_t pending;		/* Sent while blocked */
+	uint64_t delivered;		/* Sent to a handler since the last call of this */
+};
+MMLAB_EXPORT int mmlab_task_signals(struct mmlab_task *t, struct mmlab_signals *out);
 MMLAB_EXPORT int mmlab_ftruncate(struct mmlab_task *t, int fd, int64_t len);
 MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t len);
 MMLAB_EXPORT int mmlab_fallocate(struct mmlab_task *t, int fd, int mode, int64_t off, int64_t len);

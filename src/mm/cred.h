@@ -61,6 +61,11 @@ struct signal_struct {
 	long refcount;			/* Tasks of the group; atomic */
 	pthread_mutex_t lock;		/* Serializes writers of rlim (task_lock(group_leader)) */
 	struct rlimit rlim[RLIM_NLIMITS]; /* Read with READ_ONCE semantics (task_rlimit) */
+	/* The dispositions (sighand_struct's, shared by the group as CLONE_THREAD shares it),
+	 * bit sig - 1; atomic: */
+	uint64_t sig_ignored;		/* SIG_IGN */
+	uint64_t sig_handled;		/* A handler */
+	int killed_by;			/* The signal whose default action ended the group, 0 */
 };
 
 struct task;

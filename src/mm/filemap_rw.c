@@ -23,6 +23,7 @@
 #include "mm/task.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <string.h>
 
@@ -104,7 +105,7 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 
 /* generic_write_checks: the position O_APPEND and RLIMIT_FSIZE leave, and the count. */
 static int64_t write_checks(struct file *f, struct iov_iter *from, loff_t *pos,
-			    const struct task *tsk)
+			    struct task *tsk)
 {
 	unsigned long limit = task_rlimit(tsk, RLIMIT_FSIZE);
 	uint64_t count = iov_iter_count(from);
@@ -112,8 +113,10 @@ static int64_t write_checks(struct file *f, struct iov_iter *from, loff_t *pos,
 	if (f->f_flags & O_APPEND)
 		*pos = f->f_inode->i_size;
 	if (limit != RLIM_INFINITY) {
-		if ((uint64_t)*pos >= limit)
-			return -EFBIG;	/* and SIGXFSZ, not delivered */
+		if ((uint64_t)*pos >= limit) {
+			send_sig(SIGXFSZ, tsk);
+			return -EFBIG;
+		}
 		count = min(count, limit - (uint64_t)*pos);
 	}
 	if (*pos >= MAX_LFS_FILESIZE)

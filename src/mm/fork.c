@@ -263,6 +263,8 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 	t->tsk.tgid = (flags & CLONE_THREAD) ? parent->tsk.tgid : t->tsk.pid;
 	t->cpu = parent->cpu;
 	t->tsk.pkru = parent->tsk.pkru; /* copy_thread: the parent's PKRU as it is now */
+	/* the blocked mask is inherited, the pending signals are not (init_sigpending) */
+	t->tsk.sig_blocked = __atomic_load_n(&parent->tsk.sig_blocked, __ATOMIC_RELAXED);
 	for (int i = 0; i < MMLAB_NR_FDS; i++)
 		if (parent->fds[i])
 			t->fds[i] = get_file(parent->fds[i]);

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/falloc.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -30,8 +31,10 @@ static int truncate_checks(struct mmlab_task *t, struct inode *inode, loff_t len
 {
 	unsigned long limit = task_rlimit(&t->tsk, RLIMIT_FSIZE);
 
-	if (length > inode->i_size && limit != RLIM_INFINITY && (uint64_t)length > limit)
-		return -EFBIG;	/* and SIGXFSZ, not delivered */
+	if (length > inode->i_size && limit != RLIM_INFINITY && (uint64_t)length > limit) {
+		send_sig(SIGXFSZ, &t->tsk);
+		return -EFBIG;
+	}
 	return memfd_check_resize(inode, length);
 }
 

@@ -11,8 +11,8 @@
  *
  * mmlab has no sleeping: where Linux would block - a read of an empty pipe that still has
  * writers, a write to a full pipe - the call returns what it returns with O_NONBLOCK (-EAGAIN,
- * or the partial count already moved). A write to a pipe without readers is -EPIPE; the SIGPIPE
- * Linux also sends is not delivered (a scenario's log shows it after the call).
+ * or the partial count already moved). A write to a pipe without readers is -EPIPE and sends
+ * the writer SIGPIPE (signal.c: by default it ends the writer's process).
  * Left out: FIFOs opened by path (never opened, issue 6), F_SETPIPE_SZ and pipe-max-size,
  * notification pipes (the host kernel has no CONFIG_WATCH_QUEUE: ENOPKG), poll/fasync.
  */
@@ -24,6 +24,7 @@
 #include "mmlab.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,7 @@ int64_t pipe_write(struct file *filp, struct iov_iter *from)
 		return 0;
 	pthread_mutex_lock(&pipe->mutex);
 	if (!pipe->readers) {
+		send_sig(SIGPIPE, &from->task->tsk);
 		ret = -EPIPE;
 		goto out;
 	}
@@ -302,6 +304,7 @@ int64_t pipe_write(struct file *filp, struct iov_iter *from)
 		size_t copied;
 
 		if (!pipe->readers) {
+			send_sig(SIGPIPE, &from->task->tsk);
 			if (!ret)
 				ret = -EPIPE;
 			break;

@@ -18,6 +18,8 @@
 #include "mm/vma.h"
 #include "mmlab.h"
 
+#include <signal.h>
+
 #define SPLICE_F_MOVE 0x01U
 #define SPLICE_F_NONBLOCK 0x02U
 #define SPLICE_F_MORE 0x04U
@@ -45,11 +47,14 @@ static struct page *get_user_page(struct mmu_cpu *cpu, struct pglist_data *pgdat
 	return page;
 }
 
-/* wait_for_space: 0 when a buffer fits; -EPIPE without readers; -EAGAIN when full. */
-static int wait_for_space(struct pipe_inode_info *pipe)
+/* wait_for_space: 0 when a buffer fits; -EPIPE (and SIGPIPE to @t) without readers; -EAGAIN
+ * when full. */
+static int wait_for_space(struct mmlab_task *t, struct pipe_inode_info *pipe)
 {
-	if (!pipe->readers)
+	if (!pipe->readers) {
+		send_sig(SIGPIPE, &t->tsk);
 		return -EPIPE;
+	}
 	/* Full: Linux sleeps without SPLICE_F_NONBLOCK; mmlab returns as with it. */
 	return pipe_full(pipe->head, pipe->tail, pipe->max_usage) ? -EAGAIN : 0;
 }
@@ -81,7 +86,7 @@ static int64_t iter_to_pipe_batch(struct pipe_inode_info *pipe, struct mmu_cpu *
 		unsigned int start = i ? 0 : (unsigned int)(addr & ~PAGE_MASK);
 		uint64_t size = min((uint64_t)(PAGE_SIZE - start), seg_left - (uint64_t)total);
 
-		err = wait_for_space(pipe);
+		err = wait_for_space(from->task, pipe);
 		if (err)
 			break;
 		pipe->bufs[pipe->head & (pipe->ring_size - 1)] = (struct pipe_buffer){
@@ -105,7 +110,7 @@ static int64_t vmsplice_to_pipe(struct mmlab_task *t, struct pipe_inode_info *pi
 	int64_t total = 0, ret;
 
 	pthread_mutex_lock(&pipe->mutex);
-	ret = wait_for_space(pipe);
+	ret = wait_for_space(t, pipe);
 	while (!ret && iov_iter_count(from)) {
 		ret = iter_to_pipe_batch(pipe, cpu, from);
 		if (ret > 0) {

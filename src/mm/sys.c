@@ -76,6 +76,9 @@ struct signal_struct *signal_copy(struct signal_struct *old)
 	pthread_mutex_lock(&old->lock);
 	memcpy(sig->rlim, old->rlim, sizeof(sig->rlim));
 	pthread_mutex_unlock(&old->lock);
+	/* copy_sighand: fork keeps the dispositions */
+	sig->sig_ignored = __atomic_load_n(&old->sig_ignored, __ATOMIC_RELAXED);
+	sig->sig_handled = __atomic_load_n(&old->sig_handled, __ATOMIC_RELAXED);
 	return sig;
 }
 

@@ -54,7 +54,14 @@ struct task {
 	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
 	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
 					 * context whenever it runs there; 0 without PKU */
+	/* Signals (signal.c), bit sig - 1; atomic: */
+	uint64_t sig_blocked;		/* sigprocmask's mask (copied at fork) */
+	uint64_t sig_pending;		/* Sent while blocked (the private queue) */
+	uint64_t sig_delivered;		/* Sent to a handler (it ran: the task went on) */
 };
+
+/* send_sig(@sig, @tsk, 0) for the signals the file calls raise (SIGPIPE, SIGXFSZ): signal.c */
+void send_sig(int sig, struct task *tsk);
 
 /* rlimit(): the soft limit of @res the task's process has now. */
 static inline unsigned long task_rlimit(const struct task *tsk, unsigned int res)

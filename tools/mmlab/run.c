@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "run.h"
+#include "strace_flags.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -133,6 +134,47 @@ static void pass_time(struct runner *r, const struct sc_record *rec)
 	r->time = t;
 }
 
+/* After a call: whether it ended @p's process by a signal's default action (SIGPIPE, SIGXFSZ). */
+static void note_killed(struct runner *r, const struct sc_record *rec, struct run_proc *p)
+{
+	struct mmlab_task *t = run_proc_task(p);
+	struct mmlab_signals s;
+
+	(void)r;
+	if (p->killed_by || !t || mmlab_task_signals(t, &s) || !s.killed_by)
+		return;
+	p->killed_by = s.killed_by;
+	p->killed_line = rec->line;
+}
+
+/*
+ * "+++ killed by SIG +++", "+++ exited with N +++" or a call after mmlab ended the process:
+ * the log and mmlab must agree on the signal that ended it (said once per process).
+ */
+static void check_killed(struct runner *r, const struct sc_record *rec, struct run_proc *p)
+{
+	char a[16], b[16];
+
+	if (p->killed_by < 0 || (rec->kind == SC_REC_KILLED && rec->sig == p->killed_by))
+		return;
+	if (rec->kind == SC_REC_KILLED && !p->killed_by) {
+		if (rec->sig != SIGPIPE && rec->sig != SIGXFSZ)
+			return;	/* signals mmlab does not send: not a difference */
+		run_msg(r, rec->line, "killed by %s, not in mmlab", strace_signame(rec->sig, a));
+	} else if (rec->kind == SC_REC_KILLED) {
+		run_msg(r, rec->line, "killed by %s, mmlab: by %s at line %u",
+			strace_signame(rec->sig, a), strace_signame(p->killed_by, b), p->killed_line);
+	} else if (rec->kind == SC_REC_EXITED) {
+		run_msg(r, rec->line, "exited with %d; mmlab: killed by %s at line %u", rec->status,
+			strace_signame(p->killed_by, b), p->killed_line);
+	} else {
+		run_msg(r, rec->line, "the process goes on; mmlab: killed by %s at line %u",
+			strace_signame(p->killed_by, b), p->killed_line);
+	}
+	r->n.mismatches++;
+	p->killed_by = -1;	/* said: once */
+}
+
 /* Runs one record of process @p; a result to print after its line goes to @out. */
 static void run_record(struct runner *r, const struct sc_record *rec, struct run_proc *p,
 		       struct sbuf *out)
@@ -148,6 +190,8 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 	}
 	if (rec->kind == SC_REC_SIGNAL)
 		return;
+	if (rec->kind == SC_REC_KILLED || (rec->kind != SC_REC_SI_ADDR && p->killed_by > 0))
+		check_killed(r, rec, p);
 	if (rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
 		p->exited = true;
 		if (rec->kind == SC_REC_KILLED && p->mm)
@@ -155,6 +199,8 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		return;
 	}
 	st = run_call(r, &c);
+	if (st == RUN_DONE || st == RUN_NO_RESULT)
+		note_killed(r, rec, p);
 	switch (st) {
 	case RUN_DONE:
 		r->n.run++;

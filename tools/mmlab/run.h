@@ -58,6 +58,8 @@ struct run_proc {
 	unsigned int exec_line;  /* a forked child's execve: its later calls are another
 				    program's, which mmlab cannot load */
 	unsigned long after_exec; /* calls after @exec_line not run (summarised once) */
+	int killed_by;           /* mmlab ended the process by this signal's default action */
+	unsigned int killed_line; /* at the call of this line */
 };
 
 /*

@@ -3,8 +3,10 @@
  * The scenario calls that move data between files and memory, and the fd calls around them:
  * read, pread64, readv, write, pwrite64, writev, lseek, ftruncate, truncate, fallocate,
  * fsync, fdatasync, fadvise64, dup, dup2, dup3, pipe, pipe2 and vmsplice (close is
- * run_calls.c's, for pipes too). The log's fd numbers name mmlab fds as open's do
- * (run_fd_install): a pipe's two ends, a dup's new fd.
+ * run_calls.c's, for pipes too), and rt_sigaction and rt_sigprocmask for the signals they
+ * raise (SIGPIPE, SIGXFSZ: the log's "+++ killed by +++" is checked against mmlab's, run.c).
+ * The log's fd numbers name mmlab fds as open's do (run_fd_install): a pipe's two ends, a
+ * dup's new fd.
  *
  * The user buffer: strace prints a read's or write's data, not its address. A "# buf: ADDR"
  * line before the call names it; otherwise the buffer argument is used when it is an address
@@ -20,6 +22,7 @@
  * Models no Linux file.
  */
 #include "run.h"
+#include "strace_flags.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -446,6 +449,104 @@ static enum run_status sys_pipe(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+/* A signal argument: SIGPIPE, or a number. */
+static bool sig_arg(struct runner *r, struct run_call *c, unsigned int k, int *sig)
+{
+	const struct sc_value *v = c->rec->args[k];
+	unsigned long n;
+
+	if (v->kind == SC_V_SYM)
+		return strace_signal_lookup(v->name, strlen(v->name), sig);
+	if (!run_arg(r, c, k, &n))
+		return false;
+	*sig = (int)n;
+	return true;
+}
+
+/* A signal set as strace prints it: [PIPE XFSZ], ~[RTMIN RT_1], []; bit sig - 1. */
+static bool sigset_value(const struct sc_value *v, uint64_t *set)
+{
+	bool invert = v->kind == SC_V_UNOP && v->op[0] == '~';
+	char name[32];
+
+	if (invert)
+		v = v->lhs;
+	if (v->kind != SC_V_ARRAY)
+		return false;
+	*set = 0;
+	for (unsigned int i = 0; i < v->nr_kids; i++) {
+		const struct sc_value *e = v->kids[i];
+		int sig;
+
+		if (e->kind == SC_V_NUM) {
+			sig = (int)e->num;
+		} else if (e->kind == SC_V_SYM) {
+			snprintf(name, sizeof(name), "SIG%s", e->name);
+			if (!strace_signal_lookup(name, strlen(name), &sig) &&
+			    !strace_signal_lookup(e->name, strlen(e->name), &sig))
+				return false;
+		} else {
+			return false;
+		}
+		if (sig < 1 || sig > 64)
+			return false;
+		*set |= 1ULL << (sig - 1);
+	}
+	if (invert)
+		*set = ~*set;
+	return true;
+}
+
+/* rt_sigaction(SIG, {sa_handler=SIG_IGN|SIG_DFL|ADDR, ...} or NULL, OLD, 8): the disposition
+ * the file calls' signals meet (signal.c); sa_mask and sa_flags are not modelled. */
+static enum run_status sys_rt_sigaction(struct runner *r, struct run_call *c)
+{
+	const struct sc_value *act = c->rec->args[1], *h = NULL;
+	int sig, action = -1;
+
+	if (!sig_arg(r, c, 0, &sig))
+		return RUN_SKIPPED;
+	if (act->kind == SC_V_STRUCT) {
+		for (unsigned int j = 0; j < act->nr_kids; j++)
+			if (act->kids[j]->kind == SC_V_NAMED &&
+			    !strcmp(act->kids[j]->name, "sa_handler"))
+				h = act->kids[j]->lhs;
+		if (!h)
+			return RUN_SKIPPED;
+		action = h->kind == SC_V_SYM && !strcmp(h->name, "SIG_IGN") ? MMLAB_SIG_IGN :
+			 h->kind == SC_V_SYM && !strcmp(h->name, "SIG_DFL") ? MMLAB_SIG_DFL :
+			 MMLAB_SIG_HANDLER;
+	} else if (act->kind != SC_V_NULL && !(act->kind == SC_V_NUM && !act->num)) {
+		return RUN_SKIPPED;	/* an address: what it points to is not known */
+	}
+	c->ret = mmlab_sigaction(task_of(c), sig, action, NULL);
+	return RUN_DONE;
+}
+
+/* rt_sigprocmask(SIG_BLOCK|SIG_UNBLOCK|SIG_SETMASK, SET or NULL, OLD, 8). */
+static enum run_status sys_rt_sigprocmask(struct runner *r, struct run_call *c)
+{
+	const struct sc_value *how = c->rec->args[0], *set = c->rec->args[1];
+	static const char *const hows[] = { "SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK" };
+	unsigned long n = 3;
+	uint64_t mask;
+
+	(void)r;
+	for (unsigned long k = 0; k < 3 && how->kind == SC_V_SYM; k++)
+		if (!strcmp(how->name, hows[k]))
+			n = k;
+	if (how->kind == SC_V_NUM)
+		n = how->num;
+	if (set->kind == SC_V_NULL || (set->kind == SC_V_NUM && !set->num)) {
+		c->ret = mmlab_sigprocmask(task_of(c), (int)n, NULL, NULL);
+		return RUN_DONE;
+	}
+	if (!sigset_value(set, &mask))
+		return RUN_SKIPPED;
+	c->ret = mmlab_sigprocmask(task_of(c), (int)n, &mask, NULL);
+	return RUN_DONE;
+}
+
 static const struct run_syscall fileio_calls[] = {
 	{ "read", 3, 3, RUN_K_MEM, sys_rw },
 	{ "write", 3, 3, RUN_K_MEM, sys_rw },
@@ -466,6 +567,8 @@ static const struct run_syscall fileio_calls[] = {
 	{ "dup3", 3, 3, RUN_K_MEM, sys_dup },
 	{ "pipe", 1, 1, RUN_K_MEM, sys_pipe },
 	{ "pipe2", 2, 2, RUN_K_MEM, sys_pipe },
+	{ "rt_sigaction", 4, 4, RUN_K_MEM, sys_rt_sigaction },
+	{ "rt_sigprocmask", 4, 4, RUN_K_MEM, sys_rt_sigprocmask },
 };
 
 const struct run_syscall *run_fileio_find(const char *name)
