@@ -177,6 +177,13 @@ struct vfs {
 	unsigned int dirty_background_ratio;
 	unsigned int dirty_expire_centisecs;
 	unsigned int dirty_writeback_centisecs;
+	/* Set once by the mm layer when it creates the machine (mapping_mkclean): makes every
+	 * shared entry mapping a page of the bytes [start, end] clean and read-only, its dirty
+	 * bit passed to the page first (folio_mkclean through folio_clear_dirty_for_io).
+	 * Writeback calls it before it writes a range, so that a write through a mapping
+	 * afterwards faults and dirties the page again. NULL: nothing maps files (the file
+	 * layer's own tests). Context of the call: no mmap_lock, no fs lock held. */
+	void (*mkclean)(struct address_space *mapping, loff_t start, loff_t end);
 };
 
 /* namei.c / inode.c: the namespace */

@@ -5,7 +5,8 @@
  * inode (nr_dirty, the vfs's list of dirty inodes, oldest first, with the flusher time it
  * became dirty) and machine-wide (NR_FILE_DIRTY, NR_DIRTIED); filemap_write_range hands each
  * dirty page of a range to a_ops->write_page, clipped at i_size so the tail of the last page
- * never reaches the file; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
+ * never reaches the file, after the mm layer's hook (vfs->mkclean: folio_clear_dirty_for_io's
+ * folio_mkclean) made the shared mappings' entries of the range clean and read-only; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
  * longer than dirty_expire_centisecs are written, then the oldest ones until the dirty pages
  * are back under dirty_background_ratio of the dirtyable memory.
  *
@@ -173,11 +174,28 @@ static int write_one_page(struct address_space *mapping, struct page *page)
 	return 0;
 }
 
+/*
+ * folio_clear_dirty_for_io's half that reaches the mappings, for a whole range at once: while
+ * shared writable mappings of the file exist, the mm layer's hook write-protects and cleans
+ * their entries, handing a dirty entry's bit to its page, before the pages are written. A
+ * page written through such an entry after writeback began is thus dirtied again by its
+ * write fault (write-notify), never lost with a dirty bit nobody looks at.
+ */
+static void mapping_clear_dirty_for_io(struct address_space *mapping, loff_t start, loff_t end)
+{
+	struct vfs *vfs = mapping->host->i_vfs;
+
+	if (vfs && vfs->mkclean && __atomic_load_n(&mapping->i_mmap_writable, __ATOMIC_RELAXED))
+		vfs->mkclean(mapping, start, end);
+}
+
 /**
  * filemap_write_range - write back the dirty pages of bytes [@start, @end] (inclusive; @end =
- * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do.
+ * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do; the
+ * shared mappings' entries of the range are cleaned and write-protected first (vfs->mkclean).
  * @wait: whether the caller waits for the I/O (it always completes before return here)
- * Context: takes mapping->lock, never across write_page.
+ * Context: no mmap_lock held (the mkclean hook takes each mapping mm's); takes
+ * mapping->lock, never across write_page.
  * Return: 0, -EINVAL for a bad range, or the first write_page error (later pages are still
  * written).
  */
@@ -192,6 +210,7 @@ int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end,
 		return -EINVAL;
 	if (!mapping_can_writeback(mapping))
 		return 0;
+	mapping_clear_dirty_for_io(mapping, start, end);
 	index = (unsigned long long)start >> PAGE_SHIFT;
 	last = (unsigned long long)end >> PAGE_SHIFT;
 	pthread_mutex_lock(&mapping->lock);

@@ -8,6 +8,7 @@
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
 #include "mm/machine.h"
+#include "mm/memory.h"
 #include "mm/shm.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
@@ -65,6 +66,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		       cfg && cfg->write_files);
 	if (err)
 		goto free_memory;
+	/* writeback cleans the mappings of what it writes: the file layer cannot reach them */
+	mm->m.vfs.mkclean = mapping_mkclean;
 	vm_commit_init(&mm->m, cfg);
 	err = shm_init_ns(&mm->m);
 	if (err)
