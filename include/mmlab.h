@@ -85,6 +85,12 @@ struct mmlab_stats {
 
 MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 				      struct mmlab_machine **out);
+/*
+ * Frees the machine. A machine with write_files first writes every dirty page back to the
+ * host's files, as unmounting a file system does (sync_filesystem at umount); without it the
+ * in-memory layer goes with the machine, so there is nothing to write. Tasks still alive are
+ * the caller's bug, but their dirty mapped pages are written too.
+ */
 MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *m);
 /* CPU context @id (0..nr_cpus-1), or NULL. */
 MMLAB_EXPORT struct mmlab_cpu *mmlab_machine_cpu(struct mmlab_machine *m, unsigned int id);
@@ -113,8 +119,9 @@ MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsign
 MMLAB_EXPORT void mmlab_machine_advance(struct mmlab_machine *m, uint64_t nanoseconds);
 /*
  * sync(2) for the whole machine: every dirty page of every file is written back, to the host
- * file when the machine has write_files, else to the in-memory layer. A clean shutdown: call
- * it before mmlab_machine_destroy, which drops what is still dirty as a power cut would.
+ * file when the machine has write_files, else to the in-memory layer. mmlab_machine_destroy
+ * does it too for a machine with write_files (unmounting a file system writes its dirty
+ * pages back); calling it first lets the caller see the error.
  * Not while another thread runs calls on the machine. 0, -EINVAL (NULL @m), or the first
  * writeback error (-EIO...).
  */
@@ -305,9 +312,10 @@ MMLAB_EXPORT int mmlab_shmctl(struct mmlab_task *t, int shmid, int cmd,
  * the host's (dirty, or written back to the in-memory layer; for a file whose size changed,
  * the page at its new end too), and how many files hold them (with those whose size alone
  * changed). Only files that still have a name count: an unlinked file's pages go with it.
- * With write_files, dirty pages of host files count until written back (mmlab_machine_sync)
- * and a size does not (writeback carries contents); files the scenario created never reach
- * the host, and their pages always count. shmem (memfd, SysV, shared anonymous) never does.
+ * With write_files, dirty pages of host files count until written back (mmlab_machine_sync);
+ * what writeback never carries counts whatever happens: files the scenario created (they
+ * never reach the host) and a host file's new size (the file, and the page at its new end).
+ * shmem (memfd, SysV, shared anonymous) never counts.
  */
 MMLAB_EXPORT void mmlab_unsaved_files(struct mmlab_machine *m, uint64_t *pages, uint64_t *files);
 

@@ -437,7 +437,7 @@ static unsigned long inode_unsaved(struct vfs *vfs, struct inode *inode)
 		if (index == ULONG_MAX)
 			break;
 	}
-	if (!to_host && size % PAGE_SIZE && inode_size_changed(inode)) {
+	if (size % PAGE_SIZE && inode_size_changed(inode)) {
 		index = (unsigned long)(size >> PAGE_SHIFT);
 		page = xa_load(&mapping->i_pages, index);
 		if (!xa_load(&inode->upper.pages, index) && !(page && PageDirty(page)))
@@ -454,7 +454,10 @@ static unsigned long inode_unsaved(struct vfs *vfs, struct inode *inode)
  * longer is the host file's, counted once each; and the files they belong to, with those
  * whose size alone changed (truncated to a page boundary). An unlinked file's pages die with
  * it, as Linux drops them at the last close; shmem is memory by nature: neither is counted.
- * With write_files, a new size is not counted: writeback carries contents, not sizes.
+ * With write_files the same holds for what writeback does not carry to the host: the files
+ * the run created (they have no host file) and new sizes (writeback writes contents within
+ * the file's size, it never truncates the host file), so a resized host file counts, with
+ * the page at its new end, whose tail the host file still has.
  * Context: takes vfs->lock and each inode's mapping->lock.
  */
 void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files)
@@ -470,7 +473,7 @@ void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files)
 			continue;
 		n = inode_unsaved(vfs, inode);
 		*pages += n;
-		*files += n || (!vfs->write_files && inode_size_changed(inode));
+		*files += n || inode_size_changed(inode);
 	}
 	pthread_mutex_unlock(&vfs->lock);
 }

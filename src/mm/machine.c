@@ -103,6 +103,11 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 {
 	if (!mm)
 		return;
+	/* umount's sync_filesystem: the host's files get what is still dirty (the CPUs are
+	 * still there for the TLB flushes of cleaning mapped pages). An error has nobody to
+	 * go to: mmlab_machine_sync first reports it. */
+	if (mm->m.vfs.write_files)
+		(void)vfs_sync(&mm->m.vfs);
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
