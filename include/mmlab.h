@@ -279,7 +279,20 @@ MMLAB_EXPORT int mmlab_fallocate(struct mmlab_task *t, int fd, int mode, int64_t
 MMLAB_EXPORT int mmlab_fsync(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_fdatasync(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_t len, int advice);
+/*
+ * The name calls change mmlab's overlay only, with Linux's permission checks for the task's
+ * fsuid/fsgid: write and search permission on the directories, the sticky bit (EPERM unless
+ * the task owns the file or the directory, or has CAP_FOWNER), fs.protected_hardlinks for
+ * link. A directory renames as on any file system (its tree moves; over nothing or an empty
+ * directory); an exchange of directories, and renaming or linking a symlink or device, are
+ * not modelled (-EXDEV). linkat's @flags: AT_SYMLINK_FOLLOW.
+ */
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
+MMLAB_EXPORT int mmlab_link(struct mmlab_task *t, const char *from, const char *to);
+MMLAB_EXPORT int mmlab_linkat(struct mmlab_task *t, const char *from, const char *to,
+			      int flags);
+/* umask(2): the mask O_CREAT modes lose from now on (copied at fork); returns the old one. */
+MMLAB_EXPORT unsigned int mmlab_umask(struct mmlab_task *t, unsigned int mask);
 MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to);
 /* renameat2's flags: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
 MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,

@@ -70,6 +70,7 @@ static int task_config(struct task *tsk, struct machine *m, const struct mmlab_t
 	cfg->randomize = c ? !c->no_aslr : true;
 	cfg->legacy_layout = c && c->legacy_layout;
 	cred_init(&tsk->cred, c ? c->uid : 0, c ? c->gid : 0, c && c->privileged);
+	tsk->umask = 0022;	/* init_fs's */
 	cfg->mmap_min_addr = c && c->mmap_min_addr ? c->mmap_min_addr : 65536;
 	cfg->max_map_count = c && c->max_map_count ? c->max_map_count : DEFAULT_MAX_MAP_COUNT;
 	cfg->seed = c ? c->seed : 0;

@@ -139,6 +139,7 @@ void fput(struct file *f)
 	if (f->host_fd >= 0)
 		close(f->host_fd);
 	shmem_file_release(f);
+	inode_name_put(f->f_name);
 	iput(f->f_inode);
 	free(f->path);
 	free(f);

@@ -87,7 +87,7 @@ static int teardown(void **state)
 static struct inode *open_f(struct fixture *fx)
 {
 	struct stat st;
-	struct inode *inode = vfs_lookup_open(&fx->vfs, "/f", &rw, &st);
+	struct inode *inode = vfs_lookup_open(&fx->vfs, "/f", &rw, &st, NULL);
 
 	assert_false(IS_ERR_OR_NULL(inode));
 	return inode;
@@ -148,7 +148,7 @@ static void test_kept_until_unlink(void **state)
 	dirty_page(fx, again, 2, 'n');
 	assert_unsaved(fx, 2, 1);
 	iput(again);
-	assert_int_equal(vfs_unlink(&fx->vfs, "/f"), 0);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/f"), 0);
 	assert_unsaved(fx, 0, 0);	/* an unlinked file's pages die with it */
 	assert_int_equal(node_page_state(&fx->pgdat, NR_FILE_PAGES), 0);
 	assert_int_equal(host_byte(fx, PAGE_SIZE), 'h');
@@ -224,7 +224,7 @@ static void test_write_files_created(void **state)
 	struct inode *inode;
 	struct stat st;
 
-	inode = vfs_lookup_open(&fx->vfs, "/g", &creat, &st);
+	inode = vfs_lookup_open(&fx->vfs, "/g", &creat, &st, NULL);
 	assert_false(IS_ERR_OR_NULL(inode));
 	inode->i_size = 2 * PAGE_SIZE;
 	dirty_page(fx, inode, 0, 'n');
@@ -251,7 +251,7 @@ static void test_destroy_syncs(void **state)
 
 	assert_int_equal(mmlab_machine_create(&cfg, &m), 0);
 	mach = machine_of(m);
-	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st);
+	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st, NULL);
 	assert_false(IS_ERR_OR_NULL(inode));
 	p = filemap_get_page(inode_mapping(inode), 1, FGP_CREAT, NULL);
 	assert_false(IS_ERR_OR_NULL(p));
@@ -418,7 +418,7 @@ static void test_machine_flusher(void **state)
 	assert_int_equal(mmlab_machine_create(&cfg, &m), 0);
 	mach = machine_of(m);
 	mmlab_machine_advance(m, 1234567890);	/* 12.3 s of nothing */
-	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st);
+	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st, NULL);
 	assert_false(IS_ERR_OR_NULL(inode));
 	p = filemap_get_page(inode_mapping(inode), 0, FGP_CREAT, NULL);
 	assert_false(IS_ERR_OR_NULL(p));
