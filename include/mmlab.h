@@ -320,6 +320,21 @@ MMLAB_EXPORT int mmlab_shmat(struct mmlab_task *t, int shmid, uint64_t addr, int
 MMLAB_EXPORT int mmlab_shmdt(struct mmlab_task *t, uint64_t addr);
 MMLAB_EXPORT int mmlab_shmctl(struct mmlab_task *t, int shmid, int cmd,
 			      struct mmlab_shmid_ds *buf);
+/* shmctl(IPC_INFO)'s struct shminfo64 and shmctl(SHM_INFO)'s struct shm_info (pages). */
+struct mmlab_shminfo {
+	uint64_t shmmax, shmmin, shmmni, shmseg, shmall;
+};
+struct mmlab_shm_info {
+	int32_t used_ids;
+	uint64_t shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes;
+};
+/*
+ * shmctl(0, IPC_INFO / SHM_INFO, buf): the namespace's limits, or its segments' use (ids,
+ * pages charged, pages resident, swapped); each returns the highest index in use (0: none),
+ * or -EINVAL (NULL @t), -EFAULT (NULL @buf).
+ */
+MMLAB_EXPORT int mmlab_shmctl_ipc_info(struct mmlab_task *t, struct mmlab_shminfo *buf);
+MMLAB_EXPORT int mmlab_shmctl_shm_info(struct mmlab_task *t, struct mmlab_shm_info *buf);
 /*
  * What stayed in the machine's memory at the end: pages of files whose contents differ from
  * the host's (dirty, or written back to the in-memory layer; for a file whose size changed,

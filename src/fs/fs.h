@@ -129,6 +129,8 @@ struct inode {
 	int i_writecount;		/* >0: open for writing; <0: denied (executing) */
 	unsigned int seals;		/* F_SEAL_* (memfd) */
 	bool sealing_allowed;		/* MFD_ALLOW_SEALING (else F_SEAL_SEAL is set) */
+	bool i_hugetlb;			/* A hugetlbfs file (MFD_HUGETLB): 2 MiB pages, none of
+					 * which the machine's empty pool can give */
 	struct list_head i_names;	/* struct inode_name the open files hold */
 	struct list_head i_hash;	/* vfs->inodes, by (i_dev, i_ino) */
 	struct list_head i_dirty;	/* vfs->dirty_inodes while it has dirty pages */
