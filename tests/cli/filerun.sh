@@ -9,7 +9,9 @@
 #            a new file or size", and nothing else.
 #   clock:   time passes for the flusher: a shared mapping's dirty pages leave meminfo's
 #            Dirty: 30 s after they were dirtied, not before, whether sleep(SECONDS) or the
-#            lines' -ttt or -r timestamps say so; a log without timestamps lets none pass.
+#            lines' -ttt or -r timestamps say so; a log without timestamps lets none pass;
+#            the flusher's writeback leaves the mapping's page clean (smaps) and the next
+#            write faults again and dirties it.
 #   filerun.sh MMLAB unsaved|clock
 set -u
 mmlab=$1 case=$2
@@ -135,6 +137,27 @@ SC
 	sed '/sleep(/d' "$work/sleep.strace" >"$work/untimed.strace"
 	run "$work/untimed.strace" --root "$tree" --quiet
 	[ "$(dirty)" = "8 8 8 " ] || fail "untimed: Dirty: $(dirty), expected 8 8 8"
+	# The flusher's writeback cleans the mapping too: its page shows clean in smaps, and the
+	# next write faults again (write-notify) and makes it dirty.
+	cat >"$work/clean.strace" <<'SC'
+openat(AT_FDCWD, "/big", O_RDWR) = 3
+mmap(0x10000000, 16384, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 3, 0) = 0x10000000
+poke(0x10000000, "dirty") = 0
+smaps()
+vmstat()
+sleep(30)
+smaps()
+vmstat()
+poke(0x10000000, "again") = 0
+smaps()
+vmstat()
+SC
+	run "$work/clean.strace" --root "$tree" --quiet
+	# the mapping is the first VMA: its Private_Clean/Private_Dirty, then pgfault
+	figs=$(awk '/^10000000-/ { m = 1 } /^Private_(Clean|Dirty):/ && m { printf "%s ", $2; n++ }
+		n == 2 { m = 0; n = 0 } /^pgfault / { printf "f%s ", $2 }' "$work/out")
+	[ "$figs" = "0 4 f1 4 0 f1 0 4 f2 " ] ||
+		fail "flusher and mapping: Private_Clean Private_Dirty pgfault $figs, expected 0 4 f1 4 0 f1 0 4 f2"
 	;;
 *)
 	echo "filerun.sh: unknown case $case"
