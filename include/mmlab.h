@@ -284,8 +284,8 @@ MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_
  * fsuid/fsgid: write and search permission on the directories, the sticky bit (EPERM unless
  * the task owns the file or the directory, or has CAP_FOWNER), fs.protected_hardlinks for
  * link. A directory renames as on any file system (its tree moves; over nothing or an empty
- * directory); an exchange of directories, and renaming or linking a symlink or device, are
- * not modelled (-EXDEV). linkat's @flags: AT_SYMLINK_FOLLOW.
+ * directory; RENAME_EXCHANGE swaps trees); renaming or linking a symlink or device is not
+ * modelled (-EXDEV). linkat's @flags: AT_SYMLINK_FOLLOW.
  */
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
 MMLAB_EXPORT int mmlab_link(struct mmlab_task *t, const char *from, const char *to);

@@ -15,10 +15,10 @@
  * directory below (host_path follows it), the old one is a whiteout, and the upper names,
  * inodes and open files' names under it move. A file remembers the name it was opened through
  * (struct inode_name, the dentry whose d_path maps prints).
- * Left out: directories in the upper layer (mkdir, rmdir), exchanging directories, renaming
- * or linking anything but regular files and host directories (symlinks, devices: EXDEV),
- * supplementary groups, CAP_DAC_READ_SEARCH, fs.protected_regular, and mount points inside
- * the root (each host file keeps its own device; link across two is EXDEV).
+ * Left out: directories in the upper layer (mkdir, rmdir), renaming or linking anything but
+ * regular files and host directories (symlinks, devices: EXDEV), supplementary groups,
+ * CAP_DAC_READ_SEARCH, fs.protected_regular, and mount points inside the root (each host
+ * file keeps its own device; link across two is EXDEV).
  */
 #include "fs/internal.h"
 
@@ -738,6 +738,7 @@ struct path_move {
 
 struct dir_move {
 	const char *from, *to;		/* The directory's old and new path */
+	bool swap;			/* RENAME_EXCHANGE: what is under @to moves under @from */
 	struct path_move *moves;
 	size_t nr, cap;
 };
@@ -745,10 +746,18 @@ struct dir_move {
 /* Records that *@slot (under m->from) becomes the same path under m->to. 0 or -ENOMEM. */
 static int dir_move_add(struct dir_move *m, char **slot)
 {
+	const char *old_dir, *new_dir;
 	char *path;
 
-	if (!path_under(*slot, m->from))
+	if (path_under(*slot, m->from)) {
+		old_dir = m->from;
+		new_dir = m->to;
+	} else if (m->swap && path_under(*slot, m->to)) {
+		old_dir = m->to;
+		new_dir = m->from;
+	} else {
 		return 0;
+	}
 	if (m->nr == m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 16;
 		struct path_move *bigger = realloc(m->moves, cap * sizeof(*bigger));
@@ -758,7 +767,7 @@ static int dir_move_add(struct dir_move *m, char **slot)
 		m->moves = bigger;
 		m->cap = cap;
 	}
-	if (asprintf(&path, "%s%s", m->to, *slot + strlen(m->from)) < 0)
+	if (asprintf(&path, "%s%s", new_dir, *slot + strlen(old_dir)) < 0)
 		return -ENOMEM;
 	m->moves[m->nr++] = (struct path_move){ .slot = slot, .path = path };
 	return 0;
@@ -773,8 +782,8 @@ static int dir_move_collect(struct vfs *vfs, struct dir_move *m)
 	list_for_each(pos, &vfs->dentries) {
 		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
 
-		/* the name at the directory itself is replaced, not moved */
-		if (!err && strcmp(d->d_path, m->from))
+		/* the names at the two ends are replaced, not moved */
+		if (!err && strcmp(d->d_path, m->from) && strcmp(d->d_path, m->to))
 			err = dir_move_add(m, &d->d_path);
 	}
 	list_for_each(pos, &vfs->inodes) {
@@ -841,46 +850,76 @@ static struct vfs_dentry *d_alloc(const char *path)
 	return d;
 }
 
+/* Frees a name d_alloc made that never joined the list (its inode reference with it). */
+static void d_discard(struct vfs_dentry *d)
+{
+	if (!d)
+		return;
+	if (d->d_inode)
+		__iput(d->d_inode);
+	free(d->d_redirect);
+	free(d->d_path);
+	free(d);
+}
+
 /*
- * Moves the host directory @from resolved to @to's name (overlayfs with redirect_dir, or
- * any file system renaming within itself): what was at @to (nothing, a whiteout, an empty
- * directory's names) goes, the upper names, inodes and open files' names under @from move
- * under @to, @to redirects to the directory below, and @from becomes a whiteout.
+ * Makes @d, a new name, show what @nd resolved: @inode (a file: a new reference), or the
+ * host directory below it (a redirect to where host_path finds it). 0 or -errno.
+ */
+static int d_fill(struct vfs_dentry *d, struct nameidata *nd, struct inode *inode)
+{
+	char host[PATH_MAX];
+	int err;
+
+	if (inode) {
+		ihold(inode);
+		d->d_inode = inode;
+		return 0;
+	}
+	err = host_path(nd->vfs, nd->path, host, sizeof(host));
+	if (!err && !(d->d_redirect = strdup(host + strlen(nd->vfs->root))))
+		err = -ENOMEM;
+	return err;
+}
+
+/*
+ * A rename with a host directory at one end (overlayfs with redirect_dir, or any file system
+ * renaming within itself): @to's new name shows what @from named (the file @src, or the
+ * directory below through a redirect); @from becomes a whiteout, or with @exchange shows what
+ * @to named (@dst, or its directory). The upper names, inodes and open files' names under
+ * @from move under @to (and, exchanging, those under @to under @from); without @exchange what
+ * was at @to (nothing, a whiteout, an empty directory's whiteouts) goes.
  * Context: vfs->lock held. Return: 0 or -ENOMEM (nothing changed).
  */
-static int rename_dir(struct nameidata *from, struct nameidata *to)
+static int rename_tree(struct nameidata *from, struct nameidata *to, struct inode *src,
+		       struct inode *dst, bool exchange)
 {
 	struct vfs *vfs = from->vfs;
-	struct dir_move m = { .from = from->path, .to = to->path };
-	struct vfs_dentry *whiteout = d_alloc(from->path), *dir = d_alloc(to->path);
+	struct dir_move m = { .from = from->path, .to = to->path, .swap = exchange };
+	struct vfs_dentry *at_from = d_alloc(from->path), *at_to = d_alloc(to->path);
 	struct list_head *pos, *n;
-	char host[PATH_MAX];
-	int err = whiteout && dir ? 0 : -ENOMEM;
+	int err = at_from && at_to ? 0 : -ENOMEM;
 
-	/* where the directory is below: host_path follows its own redirect, if it has one */
 	if (!err)
-		err = host_path(vfs, from->path, host, sizeof(host));
-	if (!err && !(dir->d_redirect = strdup(host + strlen(vfs->root))))
-		err = -ENOMEM;
+		err = d_fill(at_to, from, src);
+	if (!err && exchange)
+		err = d_fill(at_from, to, dst);
 	if (!err)
 		err = dir_move_collect(vfs, &m);
 	if (err) {
 		for (size_t i = 0; i < m.nr; i++)
 			free(m.moves[i].path);
 		free(m.moves);
-		if (dir)
-			free(dir->d_redirect);
-		free(dir ? dir->d_path : NULL);
-		free(whiteout ? whiteout->d_path : NULL);
-		free(dir);
-		free(whiteout);
+		d_discard(at_from);
+		d_discard(at_to);
 		return err;
 	}
-	/* the names at @from and at or under @to go (whiteouts, redirects: no inode) */
+	/* the names at both ends go, and a replaced empty directory's whiteouts */
 	list_for_each_safe(pos, n, &vfs->dentries) {
 		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
 
-		if (!strcmp(d->d_path, from->path) || path_under(d->d_path, to->path))
+		if (!strcmp(d->d_path, from->path) || !strcmp(d->d_path, to->path) ||
+		    (!exchange && path_under(d->d_path, to->path)))
 			d_free(d);
 	}
 	for (size_t i = 0; i < m.nr; i++) {
@@ -888,8 +927,8 @@ static int rename_dir(struct nameidata *from, struct nameidata *to)
 		*m.moves[i].slot = m.moves[i].path;
 	}
 	free(m.moves);
-	list_add_tail(&whiteout->d_list, &vfs->dentries);
-	list_add_tail(&dir->d_list, &vfs->dentries);
+	list_add_tail(&at_from->d_list, &vfs->dentries);
+	list_add_tail(&at_to->d_list, &vfs->dentries);
 	return 0;
 }
 
@@ -970,28 +1009,33 @@ static int rename_check(struct nameidata *nf, struct nameidata *nt, bool isdir,
 		return -ENOENT;
 	if (!isdir && nt->dir_wanted)
 		return -ENOTDIR;
-	if (isdir && (!*nf->path || !*nt->path))
+	bool exchange = flags & RENAME_EXCHANGE, other_parent;
+	bool dst_isdir = nt->exists && S_ISDIR(nt->st.st_mode);
+
+	if ((isdir && !*nf->path) || (dst_isdir && !*nt->path))
 		return -EBUSY;	/* the root */
-	if (isdir && strcmp(nf->path, nt->path) && path_under(nt->path, nf->path))
+	if (path_under(nt->path, nf->path))
 		return -EINVAL;	/* into itself */
-	if (isdir && strcmp(nf->path, nt->path) && path_under(nf->path, nt->path))
-		return -ENOTEMPTY;
+	if (path_under(nf->path, nt->path))
+		return exchange ? -EINVAL : -ENOTEMPTY;
+	other_parent = nf->parent_st.st_dev != nt->parent_st.st_dev ||
+		       nf->parent_st.st_ino != nt->parent_st.st_ino;
 	err = may_delete(nf, cred);
 	if (!err)
 		err = nt->exists ? may_delete(nt, cred) :
 				   may_access_st(&nt->parent_st, cred, W_OK | X_OK);
-	if (!err && isdir && (nf->parent_st.st_dev != nt->parent_st.st_dev ||
-			      nf->parent_st.st_ino != nt->parent_st.st_ino))
-		err = may_access_st(&nf->st, cred, W_OK);	/* its ".." changes */
-	if (err || !nt->exists)
+	/* a directory that changes parents has its ".." rewritten */
+	if (!err && isdir && other_parent)
+		err = may_access_st(&nf->st, cred, W_OK);
+	if (!err && exchange && dst_isdir && other_parent)
+		err = may_access_st(&nt->st, cred, W_OK);
+	if (err || !nt->exists || exchange)
 		return err;
-	if (isdir && !S_ISDIR(nt->st.st_mode))
+	if (isdir && !dst_isdir)
 		return -ENOTDIR;
-	if (!isdir && S_ISDIR(nt->st.st_mode))
+	if (!isdir && dst_isdir)
 		return -EISDIR;
-	if (isdir && (flags & RENAME_EXCHANGE))
-		return -EXDEV;	/* exchanging directories: not modelled */
-	if (isdir && strcmp(nf->path, nt->path) && !dir_empty(nt))
+	if (isdir && !dir_empty(nt))
 		return -ENOTEMPTY;
 	return 0;
 }
@@ -1001,7 +1045,7 @@ static int rename_check(struct nameidata *nf, struct nameidata *nt, bool isdir,
  * (maps prints the new name), @from becomes a whiteout; a file @to named loses a link. A
  * host directory moves as overlayfs with redirect_dir moves it (as any file system does
  * within itself): its whole tree shows under the new name, over nothing or an empty
- * directory.
+ * directory; RENAME_EXCHANGE swaps two trees, or a tree and a file.
  * @cred: the caller's ids: write and search permission on both directories, the sticky bit,
  * write permission on a directory that changes parents
  * @flags: RENAME_NOREPLACE, RENAME_EXCHANGE (RENAME_WHITEOUT: -EINVAL, it needs
@@ -1009,7 +1053,7 @@ static int rename_check(struct nameidata *nf, struct nameidata *nt, bool isdir,
  * Context: takes vfs->lock.
  * Return: 0, or -ENOENT, -EEXIST (NOREPLACE), -EISDIR, -ENOTDIR, -ENOTEMPTY, -EACCES, -EPERM,
  * -EBUSY (the root), -EINVAL (a directory into itself, bad flags), -EXDEV (a symlink or
- * device, or an exchange of directories: not modelled), -ELOOP, -ENAMETOOLONG, -ENOMEM.
+ * device: not modelled), -ELOOP, -ENAMETOOLONG, -ENOMEM.
  */
 int vfs_rename(struct vfs *vfs, const struct open_how_fs *cred, const char *from,
 	       const char *to, unsigned int flags)
@@ -1052,8 +1096,10 @@ int vfs_rename(struct vfs *vfs, const struct open_how_fs *cred, const char *from
 		goto out;	/* the same name */
 	if (!err)
 		err = rename_check(&nf, &nt, isdir, cred, flags);
-	if (!err)
-		err = isdir ? rename_dir(&nf, &nt) : rename_commit(&nf, &nt, src, dst, flags);
+	if (!err && (isdir || (nt.exists && S_ISDIR(nt.st.st_mode))))
+		err = rename_tree(&nf, &nt, src, dst, flags & RENAME_EXCHANGE);
+	else if (!err)
+		err = rename_commit(&nf, &nt, src, dst, flags);
 out:
 	if (src)
 		__iput(src);

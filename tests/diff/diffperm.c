@@ -3,7 +3,8 @@
  * Differential test of the overlay's name calls against the host: in a temporary tree made
  * by root (directories read-only, writable, sticky, owned by the test user; files of root
  * and of the user), a sequence of unlink, rename (files and directories: within and across
- * directories, over an empty and a non-empty directory, into itself), link (protected
+ * directories, over an empty and a non-empty directory, into itself; RENAME_EXCHANGE of a
+ * directory with a file and with another directory), link (protected
  * hardlinks, permissions, EEXIST), umask with O_CREAT (inherited across fork) and opens runs
  * natively in a forked child that dropped to uid/gid 1000 (setresuid), and in mmlab as a
  * task of uid 1000 whose root is that tree; each step's result (0 or the errno name) must
@@ -29,7 +30,7 @@
 #define MAP_AT 0x310000000000UL
 #define PG 4096UL
 
-enum kind { UNLINK, RENAME, LINK, LINK_FOLLOW, OPEN, UMASK, FORK_OPEN };
+enum kind { UNLINK, RENAME, LINK, LINK_FOLLOW, OPEN, UMASK, FORK_OPEN, EXCHANGE };
 
 struct op {
 	enum kind kind;
@@ -82,6 +83,16 @@ static const struct op ops[] = {
 	{ RENAME, "/sticky/moved", "/sticky/moved2", 0, 0 },
 	{ OPEN, "/sticky/moved2/in", NULL, O_RDONLY, 0 },
 	{ UNLINK, "/sticky/moved2", NULL, 0, 0 },		/* a directory */
+	{ EXCHANGE, "/own/full", "/own/u", 0, 0 },	/* a directory and a file swap */
+	{ OPEN, "/own/u/x", NULL, O_RDONLY, 0 },
+	{ OPEN, "/own/full", NULL, O_RDONLY, 0 },
+	{ OPEN, "/own/full/x", NULL, O_RDONLY, 0 },
+	{ EXCHANGE, "/own/u", "/sticky/moved2", 0, 0 },	/* two directories, two parents */
+	{ OPEN, "/own/u/in", NULL, O_RDONLY, 0 },
+	{ OPEN, "/sticky/moved2/x", NULL, O_RDONLY, 0 },
+	{ EXCHANGE, "/own/u", "/own/u/in", 0, 0 },	/* into itself */
+	{ EXCHANGE, "/own/nothing", "/own/u", 0, 0 },
+	{ EXCHANGE, "/rootdir", "/own/u", 0, 0 },	/* root's directory, not writable */
 };
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -127,6 +138,9 @@ static int host_op(const struct op *o)
 	case UMASK:
 		umask(o->mode);
 		return 0;
+	case EXCHANGE:
+		r = renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+		break;
 	case FORK_OPEN:
 		pid = fork();
 		if (!pid) {
@@ -149,6 +163,8 @@ static int lab_op(struct mmlab_task *t, const struct op *o)
 		return mmlab_unlink(t, o->a);
 	case RENAME:
 		return mmlab_rename(t, o->a, o->b);
+	case EXCHANGE:
+		return mmlab_renameat2(t, o->a, o->b, RENAME_EXCHANGE);
 	case LINK:
 		return mmlab_link(t, o->a, o->b);
 	case LINK_FOLLOW:

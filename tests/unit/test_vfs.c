@@ -259,6 +259,13 @@ static void test_create_unlink_rename(void **state)
 	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/e", "/d", 0), 0);
 	assert_int_equal(open_err(fx, "/e/f", &rd), -ENOENT);
 	assert_int_equal(open_err(fx, "/d/f", &rd), 0);
+	/* exchanged with a file, and back: the tree follows the directory */
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/d", "/top2", 2 /* EXCHANGE */), 0);
+	assert_int_equal(open_err(fx, "/top2/f", &rd), 0);
+	assert_int_equal(open_err(fx, "/d", &rd), 0);
+	assert_int_equal(open_err(fx, "/d/f", &rd), -ENOTDIR);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/d", "/top2", 2), 0);
+	assert_int_equal(open_err(fx, "/d/f", &rd), 0);
 	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top2", "/d", 0), -EISDIR);
 	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/none", "/x", 0), -ENOENT);
 	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top2", "/x", 8), -EINVAL);
