@@ -12,10 +12,14 @@
  *     auxiliary vector, the strings), but for AT_RANDOM's 16 random bytes; mmlab's is read
  *     with mmlab_peek;
  *   - the auxiliary vector read back from mmlab's stack against /proc/PID/auxv.
- * Programs that do not exist are skipped; "-n N" makes fewer than N compared programs a
- * failure. Usage: diffexec2 [-n N] PROGRAM...
+ * "--cases" adds the error and script cases (check_cases): both sides must fail with the same
+ * errno, or load the same program. Programs that do not exist are skipped; "-n N" makes fewer
+ * than N compared execs a failure. Usage: diffexec2 [-n N] [--cases] PROGRAM...
  */
 #include <elf.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -33,6 +37,7 @@
 
 #define STACK_END 0x7ffffffff000UL	/* The stack's top without ASLR */
 #define MAX_AUXV 64
+#define MAX_ARG_STRLEN_TEST (32 * 4096)
 
 static const char *const test_envp[] = { "PATH=/usr/bin:/bin", "LANG=C", "MMLAB_EXEC=diff",
 					 "HOME=/nonexistent", NULL };
@@ -103,8 +108,12 @@ static int host_stat(pid_t pid, unsigned long v[10])
 	return k == 10 ? 0 : -1;
 }
 
-/* The host's exec of @prog, stopped at its SIGTRAP. */
-static int host_exec(const char *prog, const char *const argv[], struct exec_state *s)
+/*
+ * The host's exec of @prog, stopped at its SIGTRAP; a failed execve's errno is the child's
+ * exit status (*@errnum). @wfd: a file the child keeps open for writing, or -1.
+ */
+static int host_exec(const char *prog, const char *const argv[], int wfd, int *errnum,
+		     struct exec_state *s)
 {
 	struct user_regs_struct regs;
 	char path[64];
@@ -115,9 +124,16 @@ static int host_exec(const char *prog, const char *const argv[], struct exec_sta
 		personality(ADDR_NO_RANDOMIZE);
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
 		execve(prog, (char *const *)argv, (char *const *)test_envp);
-		_exit(127);
+		_exit(errno);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
+	if (wfd >= 0)
+		close(wfd);
+	*errnum = 0;
+	if (pid >= 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st)) {
+		*errnum = WEXITSTATUS(st);
+		return 0;
+	}
+	if (pid < 0 || !WIFSTOPPED(st)) {
 		fprintf(stderr, "%s: did not stop at exec\n", prog);
 		return -1;
 	}
@@ -170,7 +186,7 @@ static int stack_auxv(const struct exec_state *s, unsigned long *auxv)
 }
 
 static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *const argv[],
-		      struct exec_state *s)
+		      bool open_write, int *errnum, struct exec_state *s)
 {
 	struct mmlab_task_config cfg = { .no_aslr = 1 };
 	struct mmlab_task_info info;
@@ -184,11 +200,15 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 		cfg.rlimit_stack = rl.rlim_cur;
 	if (mmlab_task_create(m, &cfg, &t))
 		return -1;
-	err = mmlab_execve(t, prog, argv, test_envp);
-	if (err) {
-		fprintf(stderr, "%s: mmlab_execve: %s\n", prog, strerror(-err));
+	if (open_write && mmlab_openat(t, prog, O_WRONLY, 0) < 0) {
 		mmlab_task_destroy(t);
 		return -1;
+	}
+	err = mmlab_execve(t, prog, argv, test_envp);
+	*errnum = -err;
+	if (err) {
+		mmlab_task_destroy(t);
+		return 0;
 	}
 	f = open_memstream(&s->maps, &size);
 	mmlab_proc_maps(t, f);
@@ -276,30 +296,190 @@ static int compare_stack(const char *prog, const struct exec_state *h, const str
 	return bad;
 }
 
-static int check(struct mmlab_machine *m, const char *prog, int *compared)
-{
-	const char *const argv[] = { prog, "--version", "two words", "", NULL };
-	struct exec_state h = { 0 }, l = { 0 };
-	int bad = 0;
+/* One execve: a path, its argv, and whether the path is held open for writing meanwhile. */
+struct exec_case {
+	const char *path;
+	const char *const *argv;	/* NULL: { path, "--version", "two words", "", NULL } */
+	bool open_write;
+};
 
-	if (access(prog, X_OK))
-		return 0;
-	if (host_exec(prog, argv, &h) || mmlab_exec(m, prog, argv, &l)) {
+static int check(struct mmlab_machine *m, const struct exec_case *c, int *compared)
+{
+	const char *const dflt[] = { c->path, "--version", "two words", "", NULL };
+	const char *const *argv = c->argv ? c->argv : dflt;
+	struct exec_state h = { 0 }, l = { 0 };
+	int bad = 0, herr = 0, lerr = 0, wfd = -1;
+
+	if (c->open_write && (wfd = open(c->path, O_WRONLY)) < 0)
+		return 1;
+	if (host_exec(c->path, argv, wfd, &herr, &h) ||
+	    mmlab_exec(m, c->path, argv, c->open_write, &lerr, &l)) {
 		state_free(&h);
 		state_free(&l);
 		return 1;
 	}
-	bad += compare_maps(prog, h.maps, l.maps);
+	(*compared)++;
+	if (herr || lerr) {
+		bad = herr != lerr;
+		printf("%s: %s (host %s, mmlab %s)\n", c->path, bad ? "differs" : "same",
+		       strerror(herr), strerror(lerr));
+		state_free(&h);
+		state_free(&l);
+		return bad;
+	}
+	bad += compare_maps(c->path, h.maps, l.maps);
 	for (int i = 0; i < 10; i++)
 		if (h.stat[i] != l.stat[i] && ++bad)
-			fprintf(stderr, "%s: %s host %#lx, mmlab %#lx\n", prog, stat_name[i], h.stat[i],
-				l.stat[i]);
-	bad += compare_stack(prog, &h, &l);
-	printf("%s: %s\n", prog, bad ? "differs" : "same");
-	(*compared)++;
+			fprintf(stderr, "%s: %s host %#lx, mmlab %#lx\n", c->path, stat_name[i],
+				h.stat[i], l.stat[i]);
+	bad += compare_stack(c->path, &h, &l);
+	printf("%s: %s\n", c->path, bad ? "differs" : "same");
 	state_free(&h);
 	state_free(&l);
 	return bad ? 1 : 0;
+}
+
+static void write_file(const char *dir, const char *name, const void *data, size_t len,
+		       mode_t mode, char *path, size_t size)
+{
+	int fd;
+
+	snprintf(path, size, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd >= 0) {
+		if (write(fd, data, len) != (ssize_t)len)
+			perror(path);
+		close(fd);
+	}
+	chmod(path, mode);
+}
+
+/* A copy of /bin/true with @patch applied at @off (NULL: none). */
+static void write_true(const char *dir, const char *name, long off, const void *patch,
+		       size_t plen, mode_t mode, char *path, size_t size)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = fopen("/bin/true", "rb"), *out = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+
+	while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(out);
+	if (f)
+		fclose(f);
+	if (patch && off >= 0 && (size_t)off + plen <= len)
+		memcpy(text + off, patch, plen);
+	write_file(dir, name, text, len, mode, path, size);
+	free(text);
+}
+
+/* Where /bin/true's PT_INTERP string is in the file, or -1. */
+static long interp_offset(void)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	long off = -1;
+	FILE *f = fopen("/bin/true", "rb");
+
+	if (!f || fread(&eh, sizeof(eh), 1, f) != 1) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	for (int i = 0; i < eh.e_phnum; i++)
+		if (!fseek(f, (long)(eh.e_phoff + (unsigned)i * sizeof(ph)), SEEK_SET) &&
+		    fread(&ph, sizeof(ph), 1, f) == 1 && ph.p_type == PT_INTERP)
+			off = (long)ph.p_offset;
+	fclose(f);
+	return off;
+}
+
+/*
+ * The error and script cases, in a fresh directory: each execve either fails with the same
+ * errno on both sides, or loads the same program (a script's interpreter) with the same maps
+ * and stack.
+ */
+static int check_cases(struct mmlab_machine *m, int *compared)
+{
+	char dir[] = "/tmp/diffexec2.XXXXXX", p[32][256], chain[512], longline[400];
+	static char big[MAX_ARG_STRLEN_TEST + 1];
+	const char *const big_argv[] = { "x", big, NULL };
+	const char *medium[24];
+	const uint16_t aarch64 = EM_AARCH64;
+	long ioff = interp_offset();
+	struct exec_case cases[40];
+	int n = 0, failed = 0;
+
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(p[0], sizeof(p[0]), "%s/missing", dir);
+	cases[n++] = (struct exec_case){ .path = p[0] };
+	write_true(dir, "noperm", -1, NULL, 0, 0644, p[1], sizeof(p[1]));
+	cases[n++] = (struct exec_case){ .path = p[1] };
+	cases[n++] = (struct exec_case){ .path = dir };
+	write_file(dir, "empty", "", 0, 0755, p[2], sizeof(p[2]));
+	cases[n++] = (struct exec_case){ .path = p[2] };
+	write_file(dir, "text", "hello\n", 6, 0755, p[3], sizeof(p[3]));
+	cases[n++] = (struct exec_case){ .path = p[3] };
+	write_true(dir, "aarch64", 18, &aarch64, sizeof(aarch64), 0755, p[4], sizeof(p[4]));
+	cases[n++] = (struct exec_case){ .path = p[4] };
+	write_true(dir, "nointerp", ioff, "/lib64/ld-linux-x86-64.so.X", 28, 0755, p[5],
+		   sizeof(p[5]));
+	cases[n++] = (struct exec_case){ .path = p[5] };
+	/* the interpreter is the text file: not ELF (ELIBBAD); its path fits PT_INTERP's */
+	snprintf(chain, sizeof(chain), "%s/text", dir);
+	write_true(dir, "badinterp", ioff, chain, strlen(chain) + 1, 0755, p[6], sizeof(p[6]));
+	cases[n++] = (struct exec_case){ .path = p[6] };
+	write_true(dir, "busy", -1, NULL, 0, 0755, p[7], sizeof(p[7]));
+	cases[n++] = (struct exec_case){ .path = p[7], .open_write = true };
+	write_file(dir, "sh", "#!/bin/sh\necho\n", 16, 0755, p[8], sizeof(p[8]));
+	cases[n++] = (struct exec_case){ .path = p[8] };
+	write_file(dir, "sh-arg", "#! /bin/sh  -e -x \t\n", 21, 0755, p[9], sizeof(p[9]));
+	cases[n++] = (struct exec_case){ .path = p[9] };
+	write_file(dir, "sh-nonl", "#!/bin/sh", 9, 0755, p[10], sizeof(p[10]));
+	cases[n++] = (struct exec_case){ .path = p[10] };
+	write_file(dir, "no-interp", "#!/nonexistent/sh\n", 19, 0755, p[11], sizeof(p[11]));
+	cases[n++] = (struct exec_case){ .path = p[11] };
+	write_file(dir, "no-name", "#!   \n", 6, 0755, p[12], sizeof(p[12]));
+	cases[n++] = (struct exec_case){ .path = p[12] };
+	memset(longline, 'a', sizeof(longline) - 1);
+	memcpy(longline, "#!/", 3);
+	longline[sizeof(longline) - 1] = 0;
+	write_file(dir, "long", longline, strlen(longline), 0755, p[13], sizeof(p[13]));
+	cases[n++] = (struct exec_case){ .path = p[13] };
+	/* an interpreter long enough to have a header, but no ELF one: ELIBBAD */
+	snprintf(chain, sizeof(chain), "%s/long", dir);
+	write_true(dir, "badinterp2", ioff, chain, strlen(chain) + 1, 0755, p[21], sizeof(p[21]));
+	cases[n++] = (struct exec_case){ .path = p[21] };
+	snprintf(chain, sizeof(chain), "#!%s\n", p[1]);
+	write_file(dir, "noperm-interp", chain, strlen(chain), 0755, p[14], sizeof(p[14]));
+	cases[n++] = (struct exec_case){ .path = p[14] };
+	/* scripts running scripts: level 1 runs /bin/true, level k runs level k-1 */
+	snprintf(chain, sizeof(chain), "#!/bin/true\n");
+	for (int k = 1; k <= 6; k++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "level%d", k);
+		write_file(dir, name, chain, strlen(chain), 0755, p[14 + k], sizeof(p[14 + k]));
+		cases[n++] = (struct exec_case){ .path = p[14 + k] };
+		snprintf(chain, sizeof(chain), "#!%s -x\n", p[14 + k]);
+	}
+	/* one string too long, and many that together pass the stack's quarter */
+	memset(big, 'b', sizeof(big) - 1);
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = big_argv };
+	medium[0] = "/bin/true";
+	for (int k = 1; k < 23; k++)
+		medium[k] = big + sizeof(big) - 1 - 120000;
+	medium[23] = NULL;
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = medium };
+	for (int i = 0; i < n; i++)
+		failed += check(m, &cases[i], compared);
+	for (int i = 0; i < 22; i++)
+		unlink(p[i]);
+	rmdir(dir);
+	return failed;
 }
 
 int main(int argc, char **argv)
@@ -314,8 +494,14 @@ int main(int argc, char **argv)
 	}
 	if (mmlab_machine_create(&mc, &m))
 		return 2;
-	for (; i < argc; i++)
-		failed += check(m, argv[i], &compared);
+	for (; i < argc; i++) {
+		struct exec_case c = { .path = argv[i] };
+
+		if (!strcmp(argv[i], "--cases"))
+			failed += check_cases(m, &compared);
+		else if (!access(argv[i], X_OK))
+			failed += check(m, &c, &compared);
+	}
 	mmlab_machine_destroy(m);
 	printf("%d programs compared, %d differ\n", compared, failed);
 	if (compared < need) {
