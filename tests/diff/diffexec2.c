@@ -112,8 +112,8 @@ static int host_stat(pid_t pid, unsigned long v[10])
  * The host's exec of @prog, stopped at its SIGTRAP; a failed execve's errno is the child's
  * exit status (*@errnum). @wfd: a file the child keeps open for writing, or -1.
  */
-static int host_exec(const char *prog, const char *const argv[], int wfd, int *errnum,
-		     struct exec_state *s)
+static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t stack,
+		     int *errnum, struct exec_state *s)
 {
 	struct user_regs_struct regs;
 	char path[64];
@@ -121,6 +121,12 @@ static int host_exec(const char *prog, const char *const argv[], int wfd, int *e
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		struct rlimit rl;
+
+		if (stack && !getrlimit(RLIMIT_STACK, &rl)) {
+			rl.rlim_cur = stack;
+			setrlimit(RLIMIT_STACK, &rl);
+		}
 		personality(ADDR_NO_RANDOMIZE);
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
 		execve(prog, (char *const *)argv, (char *const *)test_envp);
@@ -186,7 +192,7 @@ static int stack_auxv(const struct exec_state *s, unsigned long *auxv)
 }
 
 static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *const argv[],
-		      bool open_write, int *errnum, struct exec_state *s)
+		      bool open_write, rlim_t stack, int *errnum, struct exec_state *s)
 {
 	struct mmlab_task_config cfg = { .no_aslr = 1 };
 	struct mmlab_task_info info;
@@ -198,6 +204,8 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY)
 		cfg.rlimit_stack = rl.rlim_cur;
+	if (stack)
+		cfg.rlimit_stack = stack;
 	if (mmlab_task_create(m, &cfg, &t))
 		return -1;
 	if (open_write && mmlab_openat(t, prog, O_WRONLY, 0) < 0) {
@@ -301,6 +309,7 @@ struct exec_case {
 	const char *path;
 	const char *const *argv;	/* NULL: { path, "--version", "two words", "", NULL } */
 	bool open_write;
+	rlim_t stack;			/* RLIMIT_STACK for the exec; 0: the caller's */
 };
 
 static int check(struct mmlab_machine *m, const struct exec_case *c, int *compared)
@@ -312,8 +321,8 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 
 	if (c->open_write && (wfd = open(c->path, O_WRONLY)) < 0)
 		return 1;
-	if (host_exec(c->path, argv, wfd, &herr, &h) ||
-	    mmlab_exec(m, c->path, argv, c->open_write, &lerr, &l)) {
+	if (host_exec(c->path, argv, wfd, c->stack, &herr, &h) ||
+	    mmlab_exec(m, c->path, argv, c->open_write, c->stack, &lerr, &l)) {
 		state_free(&h);
 		state_free(&l);
 		return 1;
@@ -406,10 +415,10 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	char dir[] = "/tmp/diffexec2.XXXXXX", p[32][256], chain[512], longline[400];
 	static char big[MAX_ARG_STRLEN_TEST + 1];
 	const char *const big_argv[] = { "x", big, NULL };
-	const char *medium[24];
+	const char *medium[24], *few[7] = { NULL };
 	const uint16_t aarch64 = EM_AARCH64;
 	long ioff = interp_offset();
-	struct exec_case cases[40];
+	struct exec_case cases[48];
 	int n = 0, failed = 0;
 
 	if (!mkdtemp(dir))
@@ -474,6 +483,13 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 		medium[k] = big + sizeof(big) - 1 - 120000;
 	medium[23] = NULL;
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = medium };
+	/* small stack limits: the stack VMA's room, mmap_base's gap, the strings' share */
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 64 << 10 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = (64 << 10) + 100 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = medium, .stack = 1 << 20 };
+	memcpy(few, medium, sizeof(few) - sizeof(few[0]));
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 1 << 20 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 256 << 20 };
 	for (int i = 0; i < n; i++)
 		failed += check(m, &cases[i], compared);
 	for (int i = 0; i < 22; i++)
