@@ -188,6 +188,8 @@ struct mmlab_task_info {
 	uint64_t vma_seq;		/* Changes whenever any VMA changes */
 	uint64_t start_code, end_code;	/* The executable's code (/proc/pid/stat fields 26-27) */
 	uint64_t start_data, end_data;	/* Its data (fields 45-46), as exec set them */
+	uint64_t arg_start, arg_end;	/* argv's strings on the stack (fields 48-49) */
+	uint64_t env_start, env_end;	/* envp's strings (fields 50-51) */
 };
 
 MMLAB_EXPORT int mmlab_task_create(struct mmlab_machine *m, const struct mmlab_task_config *cfg,
@@ -213,6 +215,23 @@ MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 						    FILE *maps, struct mmlab_task **out,
 						    struct mmlab_maps_error *err);
 MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
+/*
+ * execve(2) of the file @path names (through the machine's namespace, as mmlab_openat finds
+ * it) with the NULL-terminated @argv and @envp (NULL: empty), as Linux 6.18 on x86_64 does it
+ * to the memory: a new address space replaces the task's (the old one dropped, close-on-exec
+ * fds closed, a vfork parent resumed), holding the ELF program's PT_LOAD segments, its bss,
+ * its PT_INTERP interpreter, [vvar], [vvar_vclock], [vdso] and the stack, which holds the
+ * strings, argc, argv, envp and the auxiliary vector as the program reads them (mmlab_peek).
+ * "#!" scripts run their interpreter. Randomized from the task's seed unless it was created
+ * with no_aslr. 0, or -errno as execve: -ENOENT, -ENOTDIR, -ELOOP, -EACCES (no exec
+ * permission, a noexec mount, not a regular file), -ETXTBSY (the file is open for writing),
+ * -ENOEXEC (not an x86_64 ELF executable or script), -ELIBBAD (a bad interpreter), -E2BIG,
+ * -ENOMEM, -EFAULT (NULL @path), -EBUSY (the task waits for a vfork child). An error after the
+ * old address space is gone (the kernel would kill the process) leaves the task half-built:
+ * the caller should mmlab_exit it.
+ */
+MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
+			      const char *const envp[]);
 MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info);
 /* Checks the VMA tree, the counters and the page tables; 0 or -EUCLEAN. */
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);

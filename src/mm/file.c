@@ -291,13 +291,24 @@ static int install_new_fd(struct mmlab_task *t, struct file *f)
  */
 struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st)
 {
-	struct file *f = file_alloc(-1, inode->i_path, flags, st, FILE_MMAP_PAGECACHE);
+	bool writer = (flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH);
+	struct file *f;
 	struct statvfs sv;
 
+	/* a running program's text is not opened for writing (get_write_access) */
+	if (writer && !get_write_access(inode)) {
+		iput(inode);
+		return ERR_PTR(-ETXTBSY);
+	}
+	f = file_alloc(-1, inode->i_path, flags, st, FILE_MMAP_PAGECACHE);
 	if (!f) {
+		if (writer)
+			put_write_access(inode);
 		iput(inode);
 		return ERR_PTR(-ENOMEM);
 	}
+	if (writer)
+		f->f_mode |= FMODE_WRITER;
 	f->f_inode = inode;
 	f->regular = true;
 	file_ra_state_init(&f->f_ra);
@@ -364,6 +375,11 @@ static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const c
 	if (!inode)
 		return file_open_special(vfs, path, flags, &st);
 	if ((flags & O_TRUNC) && !(flags & O_PATH)) {
+		/* the write access comes before the truncation: a running program stays whole */
+		if (__atomic_load_n(&inode->i_writecount, __ATOMIC_RELAXED) < 0) {
+			iput(inode);
+			return ERR_PTR(-ETXTBSY);
+		}
 		err = do_truncate(inode, 0);	/* O_TRUNC (handle_truncate) */
 		if (err) {
 			inode_name_put(name);
