@@ -280,7 +280,7 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 	struct open_how_fs how = { .flags = O_PATH, .uid = tsk->cred.fsuid,
 				   .gid = tsk->cred.fsgid,
 				   .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
-	struct inode_name *dname;
+	struct inode_name *iname;
 	struct inode *inode;
 	struct file *f;
 	struct stat st;
@@ -288,23 +288,23 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 
 	if (!*name)
 		return ERR_PTR(-ENOENT);
-	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &dname);
+	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &iname);
 	if (IS_ERR(inode))
 		return (struct file *)inode;
 	if (!inode)
 		return ERR_PTR(-EACCES);	/* a directory, device, FIFO, socket, procfs file */
 	err = may_exec(tsk, inode);
 	if (err) {
-		inode_name_put(dname);
+		inode_name_put(iname);
 		iput(inode);
 		return ERR_PTR(err);
 	}
 	ihold(inode);	/* the name goes before the inode when the file cannot be made */
 	f = file_from_inode(inode, O_RDONLY, &st);
 	if (IS_ERR(f))
-		inode_name_put(dname);
+		inode_name_put(iname);
 	else
-		f->f_name = dname;	/* maps names the text by the path exec opened (d_path) */
+		f->f_name = iname;	/* maps shows the name the program was executed through */
 	iput(inode);
 	if (IS_ERR(f))
 		return f;

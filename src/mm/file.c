@@ -377,6 +377,7 @@ static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const c
 	if ((flags & O_TRUNC) && !(flags & O_PATH)) {
 		/* the write access comes before the truncation: a running program stays whole */
 		if (__atomic_load_n(&inode->i_writecount, __ATOMIC_RELAXED) < 0) {
+			inode_name_put(name);
 			iput(inode);
 			return ERR_PTR(-ETXTBSY);
 		}
