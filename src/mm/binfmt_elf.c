@@ -312,7 +312,8 @@ static unsigned long elf_load(struct task *tsk, struct file *file, unsigned long
 		zero_start = map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_filesz;
 		zero_end = map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_memsz;
 		/* padzero: the file's bytes past p_filesz in the last page read as zeros */
-		if (ph->p_memsz > ph->p_filesz && ELF_PAGEOFFSET(zero_start) && (prot & PROT_WRITE) &&
+		if (ph->p_memsz > ph->p_filesz && ELF_PAGEOFFSET(zero_start) &&
+		    (prot & PROT_WRITE) &&
 		    clear_user(container_of(tsk, struct mmlab_task, tsk), zero_start,
 			       PAGE_SIZE - ELF_PAGEOFFSET(zero_start)))
 			return (unsigned long)-EFAULT;

@@ -256,8 +256,8 @@ static int compare_maps(const char *prog, const char *host, const char *lab)
 
 		if (hl != ll || memcmp(host, lab, hl)) {
 			if (bad++ < 6)
-				fprintf(stderr, "%s: maps line %d\n  host:  %.*s\n  mmlab: %.*s\n", prog,
-					line, (int)hl, host, (int)ll, lab);
+				fprintf(stderr, "%s: maps line %d\n  host:  %.*s\n  mmlab: %.*s\n",
+					prog, line, (int)hl, host, (int)ll, lab);
 		}
 		host += hl + (host[hl] == '\n');
 		lab += ll + (lab[ll] == '\n');

@@ -739,7 +739,7 @@ static void summary_notes(struct runner *r)
 			fprintf(stderr, "pid %d taken as a thread of the first task\n", p->pid);
 		if (p->after_exec)
 			fprintf(stderr, "pid %d: %lu call%s after its execve (line %u) not run: "
-				"loading a program is not modelled\n", p->pid, p->after_exec,
+				"its new program was not loaded\n", p->pid, p->after_exec,
 				p->after_exec == 1 ? "" : "s", p->exec_line);
 	}
 	if (!r->n.unknown)

@@ -228,6 +228,9 @@ bool run_buf_line(struct runner *r, const char *text, size_t len, unsigned int l
 #define PR_SET_KEEPCAPS_ 8
 bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
 
+/* run_exec.c: an execve line loads its program (no --maps) */
+enum run_status run_execve(struct runner *r, struct run_call *c);
+
 /* run_msg.c */
 void run_progress_clear(void);
 void run_progress_shown(void);
