@@ -205,7 +205,7 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY)
 		cfg.rlimit_stack = rl.rlim_cur;
 	if (stack)
-		cfg.rlimit_stack = stack;
+		cfg.rlimit_stack = stack == RLIM_INFINITY ? MMLAB_RLIM_INFINITY : stack;
 	if (mmlab_task_create(m, &cfg, &t))
 		return -1;
 	if (open_write && mmlab_openat(t, prog, O_WRONLY, 0) < 0) {
@@ -490,6 +490,7 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	memcpy(few, medium, sizeof(few) - sizeof(few[0]));
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 1 << 20 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 256 << 20 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = RLIM_INFINITY };
 	for (int i = 0; i < n; i++)
 		failed += check(m, &cases[i], compared);
 	for (int i = 0; i < 22; i++)
