@@ -342,10 +342,10 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 	}
 	(*compared)++;
 	if (herr == -1) {
-		/* killed after the point of no return: mmlab must fail too (its errno is its own) */
+		/* killed after the point of no return: mmlab must fail too (with its own errno) */
 		bad = !lerr;
-		printf("%s: %s (host killed at exec, mmlab %s)\n", c->path, bad ? "differs" : "same",
-		       strerror(lerr));
+		printf("%s: %s (host killed at exec, mmlab %s)\n", c->path,
+		       bad ? "differs" : "same", strerror(lerr));
 		state_free(&h);
 		state_free(&l);
 		return bad;
