@@ -6,6 +6,7 @@
  * exec: the image is loaded, no instruction has run). The same path is then executed in an
  * mmlab task without ASLR. Compared:
  *   - /proc/PID/maps, every line: addresses, permissions, offsets, device, inode, names;
+ *   - the pages exec touched: smaps' Rss and Anonymous of each VMA;
  *   - /proc/PID/stat's start_code, end_code, start_stack, start_data, end_data, start_brk,
  *     arg_start, arg_end, env_start, env_end (fields 26-28, 45-51);
  *   - the stack from the stack pointer up to its top, byte for byte (argc, argv, envp, the
@@ -47,6 +48,7 @@ static const char *const test_envp[] = { "PATH=/usr/bin:/bin", "LANG=C", "MMLAB_
 /* What one exec left, on either side. */
 struct exec_state {
 	char *maps;			/* /proc/PID/maps text */
+	char *smaps;			/* /proc/PID/smaps text */
 	unsigned long stat[10];		/* The stat fields below, in that order */
 	unsigned long sp;		/* The stack pointer: argc */
 	unsigned char *stack;		/* [sp, STACK_END) */
@@ -63,6 +65,7 @@ static const char *const stat_name[10] = { "start_code", "end_code", "start_stac
 static void state_free(struct exec_state *s)
 {
 	free(s->maps);
+	free(s->smaps);
 	free(s->stack);
 }
 
@@ -156,6 +159,8 @@ static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t
 	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	s->maps = read_text(path);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	s->smaps = read_text(path);
 	snprintf(path, sizeof(path), "/proc/%d/auxv", pid);
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
@@ -234,6 +239,9 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 	f = open_memstream(&s->maps, &size);
 	mmlab_proc_maps(t, f);
 	fclose(f);
+	f = open_memstream(&s->smaps, &size);
+	mmlab_proc_smaps(t, f);
+	fclose(f);
 	mmlab_task_info(t, &info);
 	s->stat[0] = info.start_code;
 	s->stat[1] = info.end_code;
@@ -276,6 +284,40 @@ static int compare_maps(const char *prog, const char *host, const char *lab)
 		lab += ll + (lab[ll] == '\n');
 		line++;
 	}
+	return bad;
+}
+
+/*
+ * The pages exec itself touched, VMA by VMA: smaps' Rss and Anonymous lines in order (the
+ * stack's strings and tables, the bss's partial page cleared through a copy-on-write fault).
+ */
+static char *smaps_rss(const char *text)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	for (const char *p = text ? text : ""; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		if (!strncmp(p, "Rss:", 4) || !strncmp(p, "Anonymous:", 10))
+			fprintf(f, "%.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	fclose(f);
+	return out;
+}
+
+static int compare_rss(const char *prog, const struct exec_state *h, const struct exec_state *l)
+{
+	char *hr = smaps_rss(h->smaps), *lr = smaps_rss(l->smaps);
+	int bad = strcmp(hr, lr) != 0;
+
+	if (bad)
+		fprintf(stderr, "%s: smaps Rss/Anonymous differ\n--- host\n%s--- mmlab\n%s", prog,
+			hr, lr);
+	free(hr);
+	free(lr);
 	return bad;
 }
 
@@ -364,6 +406,7 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 			fprintf(stderr, "%s: %s host %#lx, mmlab %#lx\n", c->path, stat_name[i],
 				h.stat[i], l.stat[i]);
 	bad += compare_stack(c->path, &h, &l);
+	bad += compare_rss(c->path, &h, &l);
 	printf("%s: %s\n", c->path, bad ? "differs" : "same");
 	state_free(&h);
 	state_free(&l);
