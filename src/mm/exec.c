@@ -90,6 +90,7 @@ static int task_config(struct task *tsk, struct machine *m, const struct mmlab_t
 	cfg->randomize = c ? !c->no_aslr : true;
 	cfg->legacy_layout = c && c->legacy_layout;
 	cred_init(&tsk->cred, c ? c->uid : 0, c ? c->gid : 0, c && c->privileged);
+	tsk->umask = 0022;	/* init_fs's */
 	cfg->mmap_min_addr = c && c->mmap_min_addr ? c->mmap_min_addr : 65536;
 	cfg->max_map_count = c && c->max_map_count ? c->max_map_count : DEFAULT_MAX_MAP_COUNT;
 	cfg->seed = c ? c->seed : 0;
@@ -279,6 +280,7 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 	struct open_how_fs how = { .flags = O_PATH, .uid = tsk->cred.fsuid,
 				   .gid = tsk->cred.fsgid,
 				   .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
+	struct inode_name *iname;
 	struct inode *inode;
 	struct file *f;
 	struct stat st;
@@ -286,19 +288,23 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 
 	if (!*name)
 		return ERR_PTR(-ENOENT);
-	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st);
+	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &iname);
 	if (IS_ERR(inode))
 		return (struct file *)inode;
 	if (!inode)
 		return ERR_PTR(-EACCES);	/* a directory, device, FIFO, socket, procfs file */
 	err = may_exec(tsk, inode);
 	if (err) {
+		inode_name_put(iname);
 		iput(inode);
 		return ERR_PTR(err);
 	}
 	f = file_from_inode(inode, O_RDONLY, &st);
-	if (IS_ERR(f))
+	if (IS_ERR(f)) {
+		inode_name_put(iname);
 		return f;
+	}
+	f->f_name = iname;	/* maps shows the name the program was executed through */
 	err = f->noexec ? -EACCES : exe_file_deny_write_access(f);
 	if (err) {
 		fput(f);

@@ -62,6 +62,8 @@ struct file *file_alloc(int fd, const char *path, int flags, const struct stat *
 struct file *file_open(const char *path, int flags);
 struct file *file_open_same(const char *path, int flags, const struct stat *id);
 struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st);
+struct task;
+struct open_how_fs task_fs_cred(const struct task *tsk);
 
 /*
  * do_truncate - set @inode's size to @length as truncate(2) does: pages past it unmapped from

@@ -259,6 +259,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 		return NULL;
 	t->tsk.cfg = parent->tsk.cfg;
 	t->tsk.cred = parent->tsk.cred;
+	t->tsk.umask = parent->tsk.umask;	/* copy_fs */
 	/* Threads share their process's limits; a new process gets a copy (copy_signal). */
 	t->tsk.signal = (flags & CLONE_THREAD) ? signal_get(parent->tsk.signal)
 					       : signal_copy(parent->tsk.signal);

@@ -153,6 +153,8 @@ struct file {
 	bool append;			/* IS_APPEND inode */
 	struct inode *f_inode;		/* The file's inode (a reference): its page cache, size and
 					 * identity; NULL for what mmlab does not open (devices...) */
+	struct inode_name *f_name;	/* The name it was opened through (a reference), as maps
+					 * prints it (d_path); NULL: the inode's i_path */
 	loff_t f_pos;			/* read/write position */
 	struct pipe_inode_info *pipe;	/* A pipe's end (pipe.c): f_mode says which; or NULL */
 	struct file_ra_state f_ra;	/* Its readahead state */

@@ -142,6 +142,7 @@ void fput(struct file *f)
 	if (f->f_mode & FMODE_WRITER)
 		put_write_access(f->f_inode);
 	shmem_file_release(f);
+	inode_name_put(f->f_name);
 	iput(f->f_inode);
 	free(f->path);
 	free(f);
