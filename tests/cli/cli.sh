@@ -122,6 +122,14 @@ exec)
 	has err "exec-missing.strace:5: execve: mmlab could not load /nonexistent/true: No such file"
 	has err "^pid 21: 1 call after its execve (line 5) not run"
 	;;
+env)
+	# --env FILE: the variables of an execve line without them; else placeholders
+	run 0 run --no-aslr --env "$data/exec-env.env" "$data/exec-env.strace"
+	run 1 run --no-aslr "$data/exec-env.strace"
+	has err 'exec-env.strace:4: expected "B=2\\0", got "_1=\\0"'
+	usage run --env /nonexistent "$data/exec-env.strace"
+	has err "cannot read the environment file '/nonexistent'"
+	;;
 malformed)
 	# a malformed line is reported where it is; the others still run; exit status 2
 	run 2 run --no-aslr "$data/malformed.strace"

@@ -4,9 +4,9 @@
  * program the line names is loaded into the task with mmlab_execve - the first execve of the
  * log builds the first task's address space, a child's execve gives it its new program, and
  * their later calls then run there. argv is the line's; the environment is the line's when
- * strace printed it (-v), else as many variables as the count strace writes after envp's
- * address (a comment saying "37 vars"), each "MMLAB_ENV_<i>=" (their sizes are unknown, so the
- * stack's strings may differ from the recorded program's). execveat loads the same when its
+ * strace printed it (-v), else --env FILE's, else as many variables as the count strace
+ * writes after envp's address (a comment saying "37 vars"), each "MMLAB_ENV_<i>=" (their
+ * sizes are unknown, so the stack's strings may differ from the recorded program's). execveat loads the same when its
  * path is absolute or relative to AT_FDCWD, without flags. With --maps the snapshot is what
  * the first execve left, and later ones are not loaded (run_calls.c says so).
  * Left out: execveat's other dirfds and flags, an execve by a thread other than the leader
@@ -14,6 +14,7 @@
  * nothing).
  */
 #include "run.h"
+#include "sbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,8 +62,65 @@ static unsigned long exec_var_count(const char *args)
 	return !strncmp(end, " var", 4) && n <= EXEC_MAX_STRINGS ? n : 0;
 }
 
-/* envp: the line's strings, or placeholders for the count; *@names holds their text. */
-static const char **exec_env(const struct sc_value *v, const char *args_text, char **names)
+/**
+ * run_env_load() - --env FILE: the environment of execve lines that do not show theirs, one
+ * VAR=value a line (blank lines and lines starting with '#' skipped).
+ * @r: the runner.
+ * @path: the file.
+ *
+ * Context: option parsing.
+ * Return: 0, or -errno (the file cannot be read, -ENOMEM).
+ */
+int run_env_load(struct runner *r, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct sbuf text = SBUF_INIT;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+
+	if (!f)
+		return -errno;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		sbuf_putn(&text, line, (size_t)len + 1);	/* with its NUL */
+		n++;
+	}
+	free(line);
+	fclose(f);
+	run_env_free(r);
+	r->env = calloc(n + 1, sizeof(*r->env));
+	if (!r->env || text.oom) {
+		free(r->env);
+		r->env = NULL;
+		sbuf_free(&text);
+		return -ENOMEM;
+	}
+	r->env_text = text.buf;	/* the strings stay: the vector points into them */
+	for (size_t i = 0, off = 0; i < n; i++) {
+		r->env[i] = r->env_text + off;
+		off += strlen(r->env_text + off) + 1;
+	}
+	return 0;
+}
+
+void run_env_free(struct runner *r)
+{
+	free(r->env);
+	free(r->env_text);
+	r->env = NULL;
+	r->env_text = NULL;
+}
+
+/*
+ * envp: the line's strings, else --env's, else placeholders for the count; *@names holds
+ * what the vector points into when it is not the line's or --env's.
+ */
+static const char **exec_env(const struct runner *r, const struct sc_value *v,
+			     const char *args_text, char **names)
 {
 	unsigned long n;
 	const char **vec;
@@ -71,6 +129,14 @@ static const char **exec_env(const struct sc_value *v, const char *args_text, ch
 	*names = NULL;
 	if (v->kind == SC_V_ARRAY || v->kind == SC_V_NULL)
 		return exec_vector(v);
+	if (r->env) {
+		for (n = 0; r->env[n]; n++)
+			;
+		vec = calloc(n + 1, sizeof(*vec));
+		if (vec)
+			memcpy(vec, r->env, n * sizeof(*vec));
+		return vec;
+	}
 	n = exec_var_count(args_text);
 	vec = calloc(n + 1, sizeof(*vec));
 	*names = malloc(n * 24 + 1);
@@ -144,7 +210,7 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	path = rec->args[k];
 	if (path->kind == SC_V_STR) {
 		argv = exec_vector(rec->args[k + 1]);
-		envp = exec_env(rec->args[k + 2], rec->args_text, &names);
+		envp = exec_env(r, rec->args[k + 2], rec->args_text, &names);
 	}
 	if (argv && envp)
 		err = mmlab_execve(mm->task, path->str, argv, envp);
