@@ -319,12 +319,16 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 /**
  * kernel_read - @count bytes of @file from @pos into @buf, through its page cache.
  * Context: no lock held (takes the mapping's).
- * Return: the bytes read (fewer at the end of the file), or -ENOMEM / -EIO.
+ * Return: the bytes read (fewer at the end of the file), or -EINVAL (a negative position:
+ * rw_verify_area), -ENOMEM, -EIO.
  */
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t pos)
 {
 	struct address_space *mapping = inode_mapping(file->f_inode);
 	size_t done = 0;
+
+	if (pos < 0)
+		return -EINVAL;
 
 	while (done < count && pos < file->f_inode->i_size) {
 		size_t off = (size_t)(pos & (PAGE_SIZE - 1));
