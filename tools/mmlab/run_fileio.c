@@ -497,6 +497,16 @@ static bool sigset_value(const struct sc_value *v, uint64_t *set)
 	return true;
 }
 
+/* Whether the signal calls of the call's pid reach a modelled task; else they are skipped, as
+ * calls that are not about memory (a process past its execve, a fork mmlab could not make). */
+static bool signal_task(const struct run_call *c)
+{
+	const struct run_proc *p = c->proc;
+
+	return p->kind == RUN_PROC_TASK && !p->exec_line && !p->exited && p->mm &&
+	       !p->mm->exited && run_proc_task(p);
+}
+
 /* rt_sigaction(SIG, {sa_handler=SIG_IGN|SIG_DFL|ADDR, ...} or NULL, OLD, 8): the disposition
  * the file calls' signals meet (signal.c); sa_mask and sa_flags are not modelled. */
 static enum run_status sys_rt_sigaction(struct runner *r, struct run_call *c)
@@ -504,7 +514,7 @@ static enum run_status sys_rt_sigaction(struct runner *r, struct run_call *c)
 	const struct sc_value *act = c->rec->args[1], *h = NULL;
 	int sig, action = -1;
 
-	if (!sig_arg(r, c, 0, &sig))
+	if (!signal_task(c) || !sig_arg(r, c, 0, &sig))
 		return RUN_SKIPPED;
 	if (act->kind == SC_V_STRUCT) {
 		for (unsigned int j = 0; j < act->nr_kids; j++)
@@ -532,6 +542,8 @@ static enum run_status sys_rt_sigprocmask(struct runner *r, struct run_call *c)
 	uint64_t mask;
 
 	(void)r;
+	if (!signal_task(c))
+		return RUN_SKIPPED;
 	for (unsigned long k = 0; k < 3 && how->kind == SC_V_SYM; k++)
 		if (!strcmp(how->name, hows[k]))
 			n = k;
@@ -567,8 +579,8 @@ static const struct run_syscall fileio_calls[] = {
 	{ "dup3", 3, 3, RUN_K_MEM, sys_dup },
 	{ "pipe", 1, 1, RUN_K_MEM, sys_pipe },
 	{ "pipe2", 2, 2, RUN_K_MEM, sys_pipe },
-	{ "rt_sigaction", 4, 4, RUN_K_MEM, sys_rt_sigaction },
-	{ "rt_sigprocmask", 4, 4, RUN_K_MEM, sys_rt_sigprocmask },
+	{ "rt_sigaction", 4, 4, RUN_K_PROC, sys_rt_sigaction },
+	{ "rt_sigprocmask", 4, 4, RUN_K_PROC, sys_rt_sigprocmask },
 };
 
 const struct run_syscall *run_fileio_find(const char *name)
