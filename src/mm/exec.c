@@ -378,8 +378,8 @@ void *bprm_stack_at(struct linux_binprm *bprm, unsigned long addr, size_t len)
 /**
  * copy_string_kernel - push @arg, its NUL included, below the strings already on the new
  * stack.
- * Return: 0, -E2BIG for a string longer than MAX_ARG_STRLEN or past the strings' share of
- * the stack, -ENOMEM.
+ * Return: 0, -E2BIG for a string longer than MAX_ARG_STRLEN, past the strings' share of the
+ * stack, or making the stack's pages more than RLIMIT_STACK; -ENOMEM.
  */
 int copy_string_kernel(const char *arg, struct linux_binprm *bprm)
 {
@@ -389,6 +389,9 @@ int copy_string_kernel(const char *arg, struct linux_binprm *bprm)
 	if (len > MAX_ARG_STRLEN)
 		return -E2BIG;
 	if (bprm->p - bprm->argmin < len)
+		return -E2BIG;
+	/* get_arg_page grows the temporary stack VMA: RLIMIT_STACK bounds it already */
+	if (STACK_TOP_MAX - ((bprm->p - len) & PAGE_MASK) > bprm->rlim_stack)
 		return -E2BIG;
 	bprm->p -= len;
 	to = bprm_stack_at(bprm, bprm->p, len);
