@@ -384,14 +384,16 @@ void *bprm_stack_at(struct linux_binprm *bprm, unsigned long addr, size_t len)
 int copy_string_kernel(const char *arg, struct linux_binprm *bprm)
 {
 	size_t len = strnlen(arg, MAX_ARG_STRLEN) + 1;
+	unsigned long size;
 	char *to;
 
 	if (len > MAX_ARG_STRLEN)
 		return -E2BIG;
 	if (bprm->p - bprm->argmin < len)
 		return -E2BIG;
-	/* get_arg_page grows the temporary stack VMA: RLIMIT_STACK bounds it already */
-	if (STACK_TOP_MAX - ((bprm->p - len) & PAGE_MASK) > bprm->rlim_stack)
+	/* get_arg_page grows the temporary stack VMA (a page at first): RLIMIT_STACK bounds it */
+	size = STACK_TOP_MAX - ((bprm->p - len) & PAGE_MASK);
+	if (size > PAGE_SIZE && size > bprm->rlim_stack)
 		return -E2BIG;
 	bprm->p -= len;
 	to = bprm_stack_at(bprm, bprm->p, len);

@@ -561,6 +561,8 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	one[1] = big + sizeof(big) - 1 - 100000;
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = one, .stack = 64 << 10 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = one, .stack = 256 << 10 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 1000 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 8192 };
 	for (int i = 0; i < n; i++)
 		failed += check(m, &cases[i], compared);
 	for (int i = 0; i < 22; i++)
