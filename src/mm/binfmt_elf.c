@@ -267,8 +267,10 @@ static int clear_user(struct mmlab_task *t, unsigned long addr, size_t len)
 {
 	static const unsigned char zeros[PAGE_SIZE];
 	struct mmu_cpu *cpu = task_cpu_enter(t);
+	size_t left = mmu_copy_to_user(cpu, addr, zeros, len);
 
-	return mmu_copy_to_user(cpu, addr, zeros, len) ? -EFAULT : 0;
+	task_cpu_exit(cpu);
+	return left ? -EFAULT : 0;
 }
 
 /*
@@ -622,6 +624,8 @@ static int create_elf_tables(struct elf_load *ld)
 	unsigned long p = arch_align_stack(ld->tsk, bprm->p), auxv[2 * AUXV_MAX], sp, str;
 	unsigned long platform, random, items;
 	unsigned int words;
+	struct mmu_cpu *cpu;
+	size_t left;
 	void *to;
 	int err;
 
@@ -657,10 +661,12 @@ static int create_elf_tables(struct elf_load *ld)
 		return err ?: -ENOMEM;
 	memcpy(to, auxv, words * sizeof(unsigned long));
 	to = bprm_stack_at(bprm, bprm->p, bprm->stack.top - bprm->p);
-	if (!to || mmu_copy_to_user(task_cpu_enter(bprm->task), bprm->p, to,
-				    bprm->stack.top - bprm->p))
+	if (!to)
 		return -EFAULT;
-	return 0;
+	cpu = task_cpu_enter(bprm->task);
+	left = mmu_copy_to_user(cpu, bprm->p, to, bprm->stack.top - bprm->p);
+	task_cpu_exit(cpu);
+	return left ? -EFAULT : 0;
 }
 
 /*

@@ -299,12 +299,15 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 		iput(inode);
 		return ERR_PTR(err);
 	}
+	ihold(inode);	/* the name goes before the inode when the file cannot be made */
 	f = file_from_inode(inode, O_RDONLY, &st);
-	if (IS_ERR(f)) {
+	if (IS_ERR(f))
 		inode_name_put(iname);
+	else
+		f->f_name = iname;	/* maps shows the name the program was executed through */
+	iput(inode);
+	if (IS_ERR(f))
 		return f;
-	}
-	f->f_name = iname;	/* maps shows the name the program was executed through */
 	err = f->noexec ? -EACCES : exe_file_deny_write_access(f);
 	if (err) {
 		fput(f);
