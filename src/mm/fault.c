@@ -228,8 +228,9 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	ret = handle_mm_fault(tsk, vma, addr, flags);
 	/*
 	 * The retried access would walk to the new entry as soon as the locks drop: walk it now,
-	 * while the entry cannot change. The walk then runs while the stores that zeroed the page
-	 * drain, before mmap_read_unlock's locked instruction waits for them.
+	 * while the entry cannot change. Neither unlock below is a locked instruction (a release
+	 * store each), so the walk, the unlocks and the retried access run while the stores that
+	 * zeroed the page drain; the next fault's mmap_read_lock is the first to wait for them.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
