@@ -27,8 +27,10 @@ static unsigned int vmacache_hash(unsigned long addr)
 
 /**
  * vmacache_find_vma - find_vma() for @tsk through its VMA cache: the slots are tried from the
- * one @addr hashes to; a miss walks the tree and remembers the answer in that slot. A cache
- * whose sequence number is not the mm's is emptied first: some VMA changed since it was filled.
+ * one @addr hashes to; a miss walks the tree and remembers the answer in that slot, and a hit
+ * in another slot is copied there too, so that a run of pages of one VMA finds it at the first
+ * try once each slot holds it. A cache whose sequence number is not the mm's is emptied first:
+ * some VMA changed since it was filled.
  * Context: mmap_lock held.
  * Return: the first VMA ending above @addr, or NULL.
  */
@@ -50,6 +52,7 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
 			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
 				VM_BUG_ON(vma->vm_mm != mm);
 				count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
+				vc->vmas[idx] = vma;
 				return vma;
 			}
 			j = (j + 1) & (VMACACHE_SIZE - 1);
