@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait of a
- * contended spinlock or of a count to drop to zero, and thread slots (a host thread's small
- * number, given back when it exits). RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
- * nothing until its frames are touched.
+ * contended spinlock or of a count to drop to zero, thread slots (a host thread's small
+ * number, given back when it exits), and the host kernel's auxiliary vector (the CPU's facts
+ * exec passes on). RAM is mapped MAP_NORESERVE so a 64 GiB machine costs nothing until its
+ * frames are touched.
  */
 #include "host/host.h"
 #include "host/spinlock.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Reads of a held lock before the waiter yields its host CPU to whoever holds it. */
 #define SPIN_READS_BEFORE_YIELD 256
@@ -140,4 +144,27 @@ uint64_t host_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The host kernel's own vector, from /proc/self/auxv: glibc's getauxval answers AT_HWCAP on
+ * x86 with its own view of the CPU, not the kernel's.
+ */
+unsigned long host_getauxval(unsigned long type)
+{
+	unsigned long v[2 * 64], val = 0;
+	int fd = open("/proc/self/auxv", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return getauxval(type);
+	n = read(fd, v, sizeof(v));
+	close(fd);
+	for (ssize_t i = 0; i + 1 < n / (ssize_t)sizeof(v[0]); i += 2) {
+		if (v[i] == AT_NULL)
+			break;
+		if (v[i] == type)
+			val = v[i + 1];
+	}
+	return val;
 }

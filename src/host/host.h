@@ -19,6 +19,8 @@ void host_discard(void *p, size_t bytes);
 uint64_t host_now_ns(void);
 /* Wall-clock seconds since the epoch (ktime_get_real_seconds), for SysV IPC's times. */
 int64_t host_real_seconds(void);
+/* The host kernel's auxiliary vector entry @type (AT_HWCAP...), 0 when it has none. */
+unsigned long host_getauxval(unsigned long type);
 
 /* Host threads that get a slot of their own (host_thread_slot); later ones share none. */
 #define HOST_THREAD_SLOTS 16

@@ -14,6 +14,7 @@
  * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
  * on the CPU context its caller names, see access.c).
  */
+#include "mm/file.h"
 #include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
@@ -99,6 +100,10 @@ void mmput(struct mm_struct *mm)
 	mmap_write_lock(mm);
 	exit_mmap(mm);
 	__mmap_write_unlock(mm);
+	if (mm->exe_file) {
+		exe_file_allow_write_access(mm->exe_file);
+		fput(mm->exe_file);
+	}
 	pgd_free(mm);
 	vma_tree_destroy(mm);
 	mmdrop(mm);
@@ -208,6 +213,9 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->exec_vm = oldmm->exec_vm;
 	mm->stack_vm = oldmm->stack_vm;
 	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
+	/* the child runs the same program: one more denial of writes (dup_mm_exe_file) */
+	if (oldmm->exe_file && !exe_file_deny_write_access(oldmm->exe_file))
+		mm->exe_file = get_file(oldmm->exe_file);
 	mm->context.pkey_allocation_map = oldmm->context.pkey_allocation_map;
 	mm->context.execute_only_pkey = oldmm->context.execute_only_pkey;
 	/* The copies' vm_ops->open run as the parent (current), then the child owns the mm. */
@@ -251,6 +259,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 		return NULL;
 	t->tsk.cfg = parent->tsk.cfg;
 	t->tsk.cred = parent->tsk.cred;
+	t->tsk.umask = parent->tsk.umask;	/* copy_fs */
 	/* Threads share their process's limits; a new process gets a copy (copy_signal). */
 	t->tsk.signal = (flags & CLONE_THREAD) ? signal_get(parent->tsk.signal)
 					       : signal_copy(parent->tsk.signal);

@@ -8,6 +8,7 @@
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
 #include "mm/machine.h"
+#include "mm/memory.h"
 #include "mm/shm.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
@@ -65,6 +66,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		       cfg && cfg->write_files);
 	if (err)
 		goto free_memory;
+	/* writeback cleans the mappings of what it writes: the file layer cannot reach them */
+	mm->m.vfs.mkclean = mapping_mkclean;
 	vm_commit_init(&mm->m, cfg);
 	err = shm_init_ns(&mm->m);
 	if (err)
@@ -100,6 +103,11 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 {
 	if (!mm)
 		return;
+	/* umount's sync_filesystem: the host's files get what is still dirty (the CPUs are
+	 * still there for the TLB flushes of cleaning mapped pages). An error has nobody to
+	 * go to: mmlab_machine_sync first reports it. */
+	if (mm->m.vfs.write_files)
+		(void)vfs_sync(&mm->m.vfs);
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */

@@ -796,24 +796,26 @@ static int sync_at_exit(struct runner *r, bool write_files)
 }
 
 /*
- * Without --write-files, what stays in mmlab's memory only, in one line on stderr after the
- * summary, --quiet or not, since the host's files do not have it: "N dirty pages of M files
- * stayed in memory; --write-files writes them". Nothing when there is none.
+ * What stays in mmlab's memory only, in one line on stderr after the summary, --quiet or
+ * not, since the host's files do not have it: "N dirty pages of M files stayed in memory;
+ * --write-files writes them". With --write-files (after the sync at the end) what is left is
+ * what writeback never carries: files the run created and new sizes of host files, and the
+ * line says so instead. Nothing when there is none.
  */
 static void report_unsaved(struct runner *r, bool write_files)
 {
 	uint64_t pages, files;
 
-	if (write_files)
-		return;
 	mmlab_unsaved_files(r->machine, &pages, &files);
 	if (!files)
 		return;
 	fflush(stdout);
 	run_progress_clear();
-	fprintf(stderr, "%llu dirty page%s of %llu file%s stayed in memory; --write-files writes "
-		"them\n", (unsigned long long)pages, pages == 1 ? "" : "s",
-		(unsigned long long)files, files == 1 ? "" : "s");
+	fprintf(stderr, "%llu dirty page%s of %llu file%s stayed in memory; %s\n",
+		(unsigned long long)pages, pages == 1 ? "" : "s", (unsigned long long)files,
+		files == 1 ? "" : "s",
+		write_files ? "--write-files writes contents only, never a new file or size" :
+			      "--write-files writes them");
 }
 
 static int write_final_maps(struct runner *r, const char *path)

@@ -648,6 +648,42 @@ static enum run_status sys_rename(struct runner *r, struct run_call *c)
 	return to ? RUN_DONE : RUN_REPORTED;
 }
 
+/*
+ * link(old, new) and linkat(olddirfd, old, newdirfd, new, flags): another name of the file,
+ * in mmlab's overlay only.
+ */
+static enum run_status sys_link(struct runner *r, struct run_call *c)
+{
+	bool at = !strcmp(c->rec->name, "linkat");
+	unsigned long flags = 0;
+	char *from, *to;
+
+	if (at && !run_arg(r, c, 4, &flags))
+		return RUN_REPORTED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	from = path_arg(r, c, at ? 1 : 0, at ? 0 : -1);
+	to = from ? path_arg(r, c, at ? 3 : 1, at ? 2 : -1) : NULL;
+	if (to)
+		c->ret = mmlab_linkat(task_of(c), from, to, (int)flags);
+	free(from);
+	free(to);
+	return to ? RUN_DONE : RUN_REPORTED;
+}
+
+/* umask(mask): the task's new file-creation mask; the result is the old one. */
+static enum run_status sys_umask(struct runner *r, struct run_call *c)
+{
+	unsigned long mask;
+
+	if (!run_arg(r, c, 0, &mask))
+		return RUN_REPORTED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	c->ret = mmlab_umask(task_of(c), (unsigned int)mask);
+	return RUN_DONE;
+}
+
 static enum run_status sys_close(struct runner *r, struct run_call *c)
 {
 	struct run_fd *f;
@@ -781,6 +817,9 @@ static const struct run_syscall syscalls[] = {
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
 	{ "creat", 2, 2, RUN_K_MEM, sys_open },
 	{ "close", 1, 1, RUN_K_PROC, sys_close },
+	{ "link", 2, 2, RUN_K_MEM, sys_link },
+	{ "linkat", 5, 5, RUN_K_MEM, sys_link },
+	{ "umask", 1, 1, RUN_K_MEM, sys_umask },
 	{ "unlink", 1, 1, RUN_K_MEM, sys_unlink },
 	{ "unlinkat", 3, 3, RUN_K_MEM, sys_unlink },
 	{ "rename", 2, 2, RUN_K_MEM, sys_rename },
