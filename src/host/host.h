@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
- * RAM, a clock, and what stands in for "this CPU" (a small number per host thread, as
- * smp_processor_id() is per CPU) and for waiting on another CPU. Everything else in mmlab is
- * plain computation over that memory.
+ * RAM, clocks, the host kernel's auxiliary vector, and what stands in for "this CPU" (a small
+ * number per host thread, as smp_processor_id() is per CPU) and for waiting on another CPU.
+ * Everything else in mmlab is plain computation over that memory.
  */
 #ifndef MMLAB_HOST_H
 #define MMLAB_HOST_H
