@@ -147,24 +147,31 @@ uint64_t host_now_ns(void)
 }
 
 /*
- * The host kernel's own vector, from /proc/self/auxv: glibc's getauxval answers AT_HWCAP on
- * x86 with its own view of the CPU, not the kernel's.
+ * The host kernel's own vector, from /proc/self/auxv (read once): glibc's getauxval answers
+ * AT_HWCAP on x86 with its own view of the CPU, not the kernel's.
  */
-unsigned long host_getauxval(unsigned long type)
+static unsigned long host_auxv[2 * 64];
+static pthread_once_t host_auxv_once = PTHREAD_ONCE_INIT;
+
+static void host_auxv_read(void)
 {
-	unsigned long v[2 * 64], val = 0;
 	int fd = open("/proc/self/auxv", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
 	if (fd < 0)
-		return getauxval(type);
-	n = read(fd, v, sizeof(v));
+		return;
+	if (read(fd, host_auxv, sizeof(host_auxv) - 2 * sizeof(host_auxv[0])) < 0)
+		host_auxv[0] = AT_NULL;
 	close(fd);
-	for (ssize_t i = 0; i + 1 < n / (ssize_t)sizeof(v[0]); i += 2) {
-		if (v[i] == AT_NULL)
+}
+
+unsigned long host_getauxval(unsigned long type)
+{
+	pthread_once(&host_auxv_once, host_auxv_read);
+	for (size_t i = 0; i + 1 < sizeof(host_auxv) / sizeof(host_auxv[0]); i += 2) {
+		if (host_auxv[i] == AT_NULL)
 			break;
-		if (v[i] == type)
-			val = v[i + 1];
+		if (host_auxv[i] == type)
+			return host_auxv[i + 1];
 	}
-	return val;
+	return 0;
 }

@@ -174,11 +174,14 @@ struct elf_load {
 	unsigned long vdso;		/* The vDSO's text (AT_SYSINFO_EHDR) */
 };
 
-/* The header's own checks (ENOEXEC): ELF, x86_64, 64-bit little-endian, executable. */
+/*
+ * The header's own checks (ENOEXEC): ELF, an executable, for x86_64 (elf_check_arch looks at
+ * e_machine alone: EI_CLASS and EI_DATA are not checked; a 32-bit file fails on its program
+ * header size).
+ */
 static bool elf_check_header(const Elf64_Ehdr *eh)
 {
-	return !memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_ident[EI_CLASS] == ELFCLASS64 &&
-	       eh->e_ident[EI_DATA] == ELFDATA2LSB && eh->e_machine == EM_X86_64 &&
+	return !memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_machine == EM_X86_64 &&
 	       (eh->e_type == ET_EXEC || eh->e_type == ET_DYN);
 }
 
@@ -264,8 +267,10 @@ static int clear_user(struct mmlab_task *t, unsigned long addr, size_t len)
 {
 	static const unsigned char zeros[PAGE_SIZE];
 	struct mmu_cpu *cpu = task_cpu_enter(t);
+	size_t left = mmu_copy_to_user(cpu, addr, zeros, len);
 
-	return mmu_copy_to_user(cpu, addr, zeros, len) ? -EFAULT : 0;
+	task_cpu_exit(cpu);
+	return left ? -EFAULT : 0;
 }
 
 /*
@@ -312,7 +317,8 @@ static unsigned long elf_load(struct task *tsk, struct file *file, unsigned long
 		zero_start = map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_filesz;
 		zero_end = map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_memsz;
 		/* padzero: the file's bytes past p_filesz in the last page read as zeros */
-		if (ph->p_memsz > ph->p_filesz && ELF_PAGEOFFSET(zero_start) && (prot & PROT_WRITE) &&
+		if (ph->p_memsz > ph->p_filesz && ELF_PAGEOFFSET(zero_start) &&
+		    (prot & PROT_WRITE) &&
 		    clear_user(container_of(tsk, struct mmlab_task, tsk), zero_start,
 			       PAGE_SIZE - ELF_PAGEOFFSET(zero_start)))
 			return (unsigned long)-EFAULT;
@@ -507,7 +513,8 @@ static int elf_open_interp(struct elf_load *ld)
 			free(path);
 			return n < 0 ? (int)n : n != (ssize_t)ph->p_filesz ? -EIO : -ENOEXEC;
 		}
-		f = open_exec(ld->bprm->task, path);
+		/* an empty path names the working directory: not a file to execute */
+		f = path[0] ? open_exec(ld->bprm->task, path) : ERR_PTR(-EACCES);
 		free(path);
 		if (IS_ERR(f))
 			return (int)PTR_ERR(f);
@@ -617,6 +624,8 @@ static int create_elf_tables(struct elf_load *ld)
 	unsigned long p = arch_align_stack(ld->tsk, bprm->p), auxv[2 * AUXV_MAX], sp, str;
 	unsigned long platform, random, items;
 	unsigned int words;
+	struct mmu_cpu *cpu;
+	size_t left;
 	void *to;
 	int err;
 
@@ -652,10 +661,12 @@ static int create_elf_tables(struct elf_load *ld)
 		return err ?: -ENOMEM;
 	memcpy(to, auxv, words * sizeof(unsigned long));
 	to = bprm_stack_at(bprm, bprm->p, bprm->stack.top - bprm->p);
-	if (!to || mmu_copy_to_user(task_cpu_enter(bprm->task), bprm->p, to,
-				    bprm->stack.top - bprm->p))
+	if (!to)
 		return -EFAULT;
-	return 0;
+	cpu = task_cpu_enter(bprm->task);
+	left = mmu_copy_to_user(cpu, bprm->p, to, bprm->stack.top - bprm->p);
+	task_cpu_exit(cpu);
+	return left ? -EFAULT : 0;
 }
 
 /*
@@ -732,8 +743,7 @@ static int elf_prepare(struct elf_load *ld)
 	if (!ld->interp.file)
 		return 0;
 	if (memcmp(ld->interp.eh.e_ident, ELFMAG, SELFMAG) ||
-	    ld->interp.eh.e_machine != EM_X86_64 || ld->interp.eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    load_elf_phdrs(&ld->interp))
+	    ld->interp.eh.e_machine != EM_X86_64 || load_elf_phdrs(&ld->interp))
 		return -ELIBBAD;
 	return 0;
 }

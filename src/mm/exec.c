@@ -299,12 +299,15 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 		iput(inode);
 		return ERR_PTR(err);
 	}
+	ihold(inode);	/* the name goes before the inode when the file cannot be made */
 	f = file_from_inode(inode, O_RDONLY, &st);
-	if (IS_ERR(f)) {
+	if (IS_ERR(f))
 		inode_name_put(iname);
+	else
+		f->f_name = iname;	/* maps shows the name the program was executed through */
+	iput(inode);
+	if (IS_ERR(f))
 		return f;
-	}
-	f->f_name = iname;	/* maps shows the name the program was executed through */
 	err = f->noexec ? -EACCES : exe_file_deny_write_access(f);
 	if (err) {
 		fput(f);
@@ -316,12 +319,16 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 /**
  * kernel_read - @count bytes of @file from @pos into @buf, through its page cache.
  * Context: no lock held (takes the mapping's).
- * Return: the bytes read (fewer at the end of the file), or -ENOMEM / -EIO.
+ * Return: the bytes read (fewer at the end of the file), or -EINVAL (a negative position:
+ * rw_verify_area), -ENOMEM, -EIO.
  */
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t pos)
 {
 	struct address_space *mapping = inode_mapping(file->f_inode);
 	size_t done = 0;
+
+	if (pos < 0)
+		return -EINVAL;
 
 	while (done < count && pos < file->f_inode->i_size) {
 		size_t off = (size_t)(pos & (PAGE_SIZE - 1));

@@ -389,11 +389,13 @@ static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const c
 		}
 		st.st_size = 0;
 	}
+	ihold(inode);	/* the name goes before the inode when the file cannot be made */
 	f = file_from_inode(inode, flags, &st);
 	if (IS_ERR(f))
 		inode_name_put(name);
 	else
 		f->f_name = name;
+	iput(inode);
 	return f;
 }
 

@@ -219,7 +219,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 		if (map_pages_skip(page))
 			continue;
 		found++;
-		if (!pte_none(*ptep))
+		if (!pte_none(ptep_get(ptep)))
 			continue;
 		if (addr == vmf->address)
 			ret = VM_FAULT_NOPAGE;

@@ -95,8 +95,8 @@ void mmput(struct mm_struct *mm)
 	if (--mm->mm_users)
 		return;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-		if (m->cpus[i] && m->cpus[i]->ctx == &mm->context)
-			mmu_switch_mm(m->cpus[i], NULL);
+		if (m->cpus[i])
+			mmu_leave_context(m->cpus[i], &mm->context);
 	mmap_write_lock(mm);
 	exit_mmap(mm);
 	__mmap_write_unlock(mm);
@@ -352,11 +352,18 @@ void task_exit(struct mmlab_task *t)
 	if (t->tsk.mm) {
 		struct machine *m = t->tsk.mm->machine;
 
-		for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-			if (m->cpus[i] && m->cpus[i]->fault_data == &t->tsk) {
-				m->cpus[i]->fault_handler = NULL;
-				m->cpus[i]->fault_data = NULL;
+		for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++) {
+			struct mmu_cpu *cpu = m->cpus[i];
+
+			if (!cpu)
+				continue;
+			mmu_user_enter(cpu);	/* another thread may be running it */
+			if (cpu->fault_data == &t->tsk) {
+				cpu->fault_handler = NULL;
+				cpu->fault_data = NULL;
 			}
+			mmu_user_exit(cpu);
+		}
 		mmput(t->tsk.mm);
 	}
 	signal_put(t->tsk.signal);

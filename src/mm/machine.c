@@ -216,8 +216,8 @@ MMLAB_EXPORT void mmlab_space_destroy(struct mmlab_space *s)
 		return;
 	cpus = s->ctx.cpus;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-		if (cpus[i] && cpus[i]->ctx == &s->ctx)
-			mmu_switch_context(cpus[i], NULL);
+		if (cpus[i])
+			mmu_leave_context(cpus[i], &s->ctx);
 	pt_unmap_range(&s->ctx, 0, TASK_SIZE_MAX, 0, 0);
 	destroy_context(&s->ctx);
 	free(s);
@@ -298,7 +298,9 @@ MMLAB_EXPORT int mmlab_space_protect(struct mmlab_space *s, uint64_t addr, uint6
 
 MMLAB_EXPORT void mmlab_cpu_switch(struct mmlab_cpu *cpu, struct mmlab_space *s)
 {
+	mmu_user_enter(to_cpu(cpu));
 	mmu_switch_context(to_cpu(cpu), s ? &s->ctx : NULL);
+	mmu_user_exit(to_cpu(cpu));
 }
 
 static void report_fault(struct mmu_cpu *cpu, struct mmlab_fault *fault)
@@ -315,8 +317,11 @@ static void report_fault(struct mmu_cpu *cpu, struct mmlab_fault *fault)
 MMLAB_EXPORT size_t mmlab_read(struct mmlab_cpu *c, uint64_t addr, void *buf, size_t len,
 			       struct mmlab_fault *fault)
 {
-	size_t left = mmu_copy_from_user(to_cpu(c), buf, (unsigned long)addr, len);
+	size_t left;
 
+	mmu_user_enter(to_cpu(c));
+	left = mmu_copy_from_user(to_cpu(c), buf, (unsigned long)addr, len);
+	mmu_user_exit(to_cpu(c));
 	if (left)
 		report_fault(to_cpu(c), fault);
 	return len - left;
@@ -325,8 +330,11 @@ MMLAB_EXPORT size_t mmlab_read(struct mmlab_cpu *c, uint64_t addr, void *buf, si
 MMLAB_EXPORT size_t mmlab_write(struct mmlab_cpu *c, uint64_t addr, const void *buf, size_t len,
 				struct mmlab_fault *fault)
 {
-	size_t left = mmu_copy_to_user(to_cpu(c), (unsigned long)addr, buf, len);
+	size_t left;
 
+	mmu_user_enter(to_cpu(c));
+	left = mmu_copy_to_user(to_cpu(c), (unsigned long)addr, buf, len);
+	mmu_user_exit(to_cpu(c));
 	if (left)
 		report_fault(to_cpu(c), fault);
 	return len - left;
@@ -335,8 +343,12 @@ MMLAB_EXPORT size_t mmlab_write(struct mmlab_cpu *c, uint64_t addr, const void *
 MMLAB_EXPORT int mmlab_fetch(struct mmlab_cpu *c, uint64_t addr, struct mmlab_fault *fault)
 {
 	void *host;
+	int err;
 
-	if (mmu_translate(to_cpu(c), (unsigned long)addr, MMU_EXEC, &host)) {
+	mmu_user_enter(to_cpu(c));
+	err = mmu_translate(to_cpu(c), (unsigned long)addr, MMU_EXEC, &host);
+	mmu_user_exit(to_cpu(c));
+	if (err) {
 		report_fault(to_cpu(c), fault);
 		return -EFAULT;
 	}

@@ -222,7 +222,7 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep
 {
 	struct mem_size_stats *mss = data;
 	struct vm_area_struct *vma = mss->vma;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	(void)mm;
@@ -367,7 +367,7 @@ struct pagemap_state {
 static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct pagemap_state *pm = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	uint64_t pme;
 	struct page *page;
 

@@ -168,7 +168,7 @@ struct mkclean_state {
 static int mkclean_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct mkclean_state *s = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	if (!pte_present(pte) || !(pte_dirty(pte) || pte_write(pte)))

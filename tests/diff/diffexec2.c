@@ -6,6 +6,7 @@
  * exec: the image is loaded, no instruction has run). The same path is then executed in an
  * mmlab task without ASLR. Compared:
  *   - /proc/PID/maps, every line: addresses, permissions, offsets, device, inode, names;
+ *   - the pages exec touched: smaps' Rss and Anonymous of each VMA;
  *   - /proc/PID/stat's start_code, end_code, start_stack, start_data, end_data, start_brk,
  *     arg_start, arg_end, env_start, env_end (fields 26-28, 45-51);
  *   - the stack from the stack pointer up to its top, byte for byte (argc, argv, envp, the
@@ -13,8 +14,10 @@
  *     with mmlab_peek;
  *   - the auxiliary vector read back from mmlab's stack against /proc/PID/auxv.
  * "--cases" adds the error and script cases (check_cases): both sides must fail with the same
- * errno, or load the same program. Programs that do not exist are skipped; "-n N" makes fewer
- * than N compared execs a failure. Usage: diffexec2 [-n N] [--cases] PROGRAM...
+ * errno, or load the same program; "--malformed N" N damaged copies of /bin/true
+ * (check_malformed), where a host process killed after the point of no return must be an
+ * mmlab failure. Programs that do not exist are skipped; "-n N" makes fewer
+ * than N compared execs a failure. Usage: diffexec2 [-n N] [--cases] [--malformed N] PROGRAM...
  */
 #include <elf.h>
 #include <stdbool.h>
@@ -45,6 +48,7 @@ static const char *const test_envp[] = { "PATH=/usr/bin:/bin", "LANG=C", "MMLAB_
 /* What one exec left, on either side. */
 struct exec_state {
 	char *maps;			/* /proc/PID/maps text */
+	char *smaps;			/* /proc/PID/smaps text */
 	unsigned long stat[10];		/* The stat fields below, in that order */
 	unsigned long sp;		/* The stack pointer: argc */
 	unsigned char *stack;		/* [sp, STACK_END) */
@@ -61,6 +65,7 @@ static const char *const stat_name[10] = { "start_code", "end_code", "start_stac
 static void state_free(struct exec_state *s)
 {
 	free(s->maps);
+	free(s->smaps);
 	free(s->stack);
 }
 
@@ -139,12 +144,23 @@ static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t
 		*errnum = WEXITSTATUS(st);
 		return 0;
 	}
+	/* a failure after the point of no return: the kernel kills the process (SIGSEGV) */
+	if (pid >= 0 && (WIFSIGNALED(st) || (WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP))) {
+		if (WIFSTOPPED(st)) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+		}
+		*errnum = -1;
+		return 0;
+	}
 	if (pid < 0 || !WIFSTOPPED(st)) {
 		fprintf(stderr, "%s: did not stop at exec\n", prog);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	s->maps = read_text(path);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	s->smaps = read_text(path);
 	snprintf(path, sizeof(path), "/proc/%d/auxv", pid);
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
@@ -194,7 +210,9 @@ static int stack_auxv(const struct exec_state *s, unsigned long *auxv)
 static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *const argv[],
 		      bool open_write, rlim_t stack, int *errnum, struct exec_state *s)
 {
-	struct mmlab_task_config cfg = { .no_aslr = 1 };
+	/* the host's ids; root has every capability (mappings below vm.mmap_min_addr...) */
+	struct mmlab_task_config cfg = { .no_aslr = 1, .uid = getuid(), .gid = getgid(),
+					 .privileged = !geteuid() };
 	struct mmlab_task_info info;
 	struct mmlab_task *t;
 	struct rlimit rl;
@@ -205,7 +223,7 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY)
 		cfg.rlimit_stack = rl.rlim_cur;
 	if (stack)
-		cfg.rlimit_stack = stack;
+		cfg.rlimit_stack = stack == RLIM_INFINITY ? MMLAB_RLIM_INFINITY : stack;
 	if (mmlab_task_create(m, &cfg, &t))
 		return -1;
 	if (open_write && mmlab_openat(t, prog, O_WRONLY, 0) < 0) {
@@ -220,6 +238,9 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 	}
 	f = open_memstream(&s->maps, &size);
 	mmlab_proc_maps(t, f);
+	fclose(f);
+	f = open_memstream(&s->smaps, &size);
+	mmlab_proc_smaps(t, f);
 	fclose(f);
 	mmlab_task_info(t, &info);
 	s->stat[0] = info.start_code;
@@ -256,13 +277,47 @@ static int compare_maps(const char *prog, const char *host, const char *lab)
 
 		if (hl != ll || memcmp(host, lab, hl)) {
 			if (bad++ < 6)
-				fprintf(stderr, "%s: maps line %d\n  host:  %.*s\n  mmlab: %.*s\n", prog,
-					line, (int)hl, host, (int)ll, lab);
+				fprintf(stderr, "%s: maps line %d\n  host:  %.*s\n  mmlab: %.*s\n",
+					prog, line, (int)hl, host, (int)ll, lab);
 		}
 		host += hl + (host[hl] == '\n');
 		lab += ll + (lab[ll] == '\n');
 		line++;
 	}
+	return bad;
+}
+
+/*
+ * The pages exec itself touched, VMA by VMA: smaps' Rss and Anonymous lines in order (the
+ * stack's strings and tables, the bss's partial page cleared through a copy-on-write fault).
+ */
+static char *smaps_rss(const char *text)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	for (const char *p = text ? text : ""; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		if (!strncmp(p, "Rss:", 4) || !strncmp(p, "Anonymous:", 10))
+			fprintf(f, "%.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	fclose(f);
+	return out;
+}
+
+static int compare_rss(const char *prog, const struct exec_state *h, const struct exec_state *l)
+{
+	char *hr = smaps_rss(h->smaps), *lr = smaps_rss(l->smaps);
+	int bad = strcmp(hr, lr) != 0;
+
+	if (bad)
+		fprintf(stderr, "%s: smaps Rss/Anonymous differ\n--- host\n%s--- mmlab\n%s", prog,
+			hr, lr);
+	free(hr);
+	free(lr);
 	return bad;
 }
 
@@ -328,6 +383,15 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 		return 1;
 	}
 	(*compared)++;
+	if (herr == -1) {
+		/* killed after the point of no return: mmlab must fail too (with its own errno) */
+		bad = !lerr;
+		printf("%s: %s (host killed at exec, mmlab %s)\n", c->path,
+		       bad ? "differs" : "same", strerror(lerr));
+		state_free(&h);
+		state_free(&l);
+		return bad;
+	}
 	if (herr || lerr) {
 		bad = herr != lerr;
 		printf("%s: %s (host %s, mmlab %s)\n", c->path, bad ? "differs" : "same",
@@ -342,6 +406,7 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 			fprintf(stderr, "%s: %s host %#lx, mmlab %#lx\n", c->path, stat_name[i],
 				h.stat[i], l.stat[i]);
 	bad += compare_stack(c->path, &h, &l);
+	bad += compare_rss(c->path, &h, &l);
 	printf("%s: %s\n", c->path, bad ? "differs" : "same");
 	state_free(&h);
 	state_free(&l);
@@ -490,6 +555,7 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	memcpy(few, medium, sizeof(few) - sizeof(few[0]));
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 1 << 20 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 256 << 20 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = RLIM_INFINITY };
 	for (int i = 0; i < n; i++)
 		failed += check(m, &cases[i], compared);
 	for (int i = 0; i < 22; i++)
@@ -498,9 +564,62 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	return failed;
 }
 
+/*
+ * @n copies of /bin/true (every other one cut to its first 16 KiB) with bytes of the ELF
+ * header and program headers, or whole 8-byte fields of the program headers, changed by a
+ * fixed pseudo-random sequence: each must fail alike, or load alike.
+ */
+static int check_malformed(struct mmlab_machine *m, int n, int *compared)
+{
+	static const uint64_t odd[] = { 0, 1, 0xfff, 0x1000, 0x200000, 1UL << 40,
+					0x7ffffffff000UL, 1UL << 47, ~0UL, ~0UL << 12 };
+	static unsigned char orig[1 << 20], buf[1 << 20];
+	char dir[] = "/tmp/diffexec2.XXXXXX", path[64], name[16];
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	FILE *f = fopen("/bin/true", "rb");
+	size_t len = f ? fread(orig, 1, sizeof(orig), f) : 0;
+	int failed = 0;
+
+	if (f)
+		fclose(f);
+	if (len < 4096 || !mkdtemp(dir))
+		return 1;
+	for (int i = 0; i < n; i++) {
+		size_t size = i % 2 ? len : (len < 16384 ? len : 16384);
+		struct exec_case c = { .path = path };
+
+		memcpy(buf, orig, size);
+		for (int k = 0; k < 1 + i % 4; k++) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			if (i % 4 == 3)
+				memcpy(buf + 64 + 56 * (rng % 13) + 8 * (1 + (rng >> 8) % 6),
+				       &odd[(rng >> 16) % 10], 8);
+			else
+				buf[rng % 792] = (unsigned char)(rng >> 32);
+		}
+		snprintf(name, sizeof(name), "m%d", i);
+		write_file(dir, name, buf, size, 0755, path, sizeof(path));
+		failed += check(m, &c, compared);
+	}
+	if (getenv("DIFFEXEC2_KEEP"))	/* to look at the files that differed */
+		return failed;
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/m%d", dir, i);
+		unlink(path);
+	}
+	rmdir(dir);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = 256UL << 20 };
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* the host's RAM, so that overcommit answers a huge bss as the host does */
+	struct mmlab_machine_config mc = {
+		.ram_bytes = (size_t)sysconf(_SC_PHYS_PAGES) * (size_t)sysconf(_SC_PAGESIZE),
+	};
 	struct mmlab_machine *m;
 	int failed = 0, compared = 0, need = 0, i = 1;
 
@@ -515,6 +634,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "--cases"))
 			failed += check_cases(m, &compared);
+		else if (!strcmp(argv[i], "--malformed") && i + 1 < argc)
+			failed += check_malformed(m, atoi(argv[++i]), &compared);
 		else if (!access(argv[i], X_OK))
 			failed += check(m, &c, &compared);
 	}

@@ -5,7 +5,8 @@
  * stays in the kernel's ranges; text really comes from the file through the page cache; exec
  * after fork and vfork (the parent keeps its mm, a vfork parent runs again); close-on-exec
  * fds; the running program's text refuses writers until the last mm running it is gone;
- * exec twice in a row; bad arguments; every frame allocation failing in turn.
+ * exec twice in a row; bad arguments; every frame allocation failing in turn; malformed ELF
+ * files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,11 @@
 #include "mmlab.h"
 
 #define PROG "/bin/true"
+
+static size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
 
 struct fixture {
 	struct mmlab_machine *m;
@@ -301,6 +307,69 @@ static void test_enomem(void **state)
 	assert_true(failures > 0);
 }
 
+/*
+ * Malformed programs never crash the loader: copies of /bin/true's first 16 KiB with a few
+ * bytes of the header and program headers changed (a fixed sequence), and the whole file
+ * with its segments' fields changed. Each exec fails with an errno or loads something; the
+ * task is then valid and goes away cleanly.
+ */
+static void test_malformed_elf(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/test_exec.XXXXXX", path[64];
+	const char *const argv[] = { "x", NULL };
+	static unsigned char orig[1 << 20], buf[1 << 20];
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	FILE *file = fopen(PROG, "rb");
+	size_t len;
+	int loaded = 0;
+
+	assert_non_null(file);
+	len = fread(orig, 1, sizeof(orig), file);
+	fclose(file);
+	assert_non_null(mkdtemp(dir));
+	for (int i = 0; i < 200; i++) {
+		size_t n = i % 2 ? len : min_size(len, 16384);
+		struct mmlab_task *t = new_task(f->m, i % 3 != 0, (uint64_t)i);
+		int fd, err;
+
+		static const uint64_t odd[] = { 0, 1, 0xfff, 0x1000, 0x200000, 1UL << 40,
+						0x7ffffffff000UL, 1UL << 47, ~0UL, ~0UL << 12 };
+
+		memcpy(buf, orig, n);
+		for (int k = 0; k < 1 + i % 4; k++) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			if (i % 4 == 3) {
+				/* an 8-byte field of a program header: offset, addresses, sizes */
+				size_t at = 64 + 56 * (rng % 13) + 8 * (1 + (rng >> 8) % 6);
+
+				memcpy(buf + at, &odd[(rng >> 16) % 10], 8);
+				continue;
+			}
+			/* a byte of the ELF header or the program headers (64 + 13 * 56 bytes) */
+			buf[rng % 792] = (unsigned char)(rng >> 32);
+		}
+		snprintf(path, sizeof(path), "%s/p%d", dir, i);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, buf, n), (ssize_t)n);
+		close(fd);
+		err = mmlab_execve(t, path, argv, NULL);
+		assert_true(err <= 0 && err > -4096);
+		loaded += !err;
+		assert_int_equal(mmlab_task_validate(t), 0);
+		mmlab_task_destroy(t);
+	}
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "%s/p%d", dir, i);
+		unlink(path);
+	}
+	rmdir(dir);
+	print_message("%d of 200 malformed programs loaded\n", loaded);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_exec_twice),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_enomem),
+		cmocka_unit_test(test_malformed_elf),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -739,7 +739,7 @@ static void summary_notes(struct runner *r)
 			fprintf(stderr, "pid %d taken as a thread of the first task\n", p->pid);
 		if (p->after_exec)
 			fprintf(stderr, "pid %d: %lu call%s after its execve (line %u) not run: "
-				"loading a program is not modelled\n", p->pid, p->after_exec,
+				"its new program was not loaded\n", p->pid, p->after_exec,
 				p->after_exec == 1 ? "" : "s", p->exec_line);
 	}
 	if (!r->n.unknown)
@@ -921,6 +921,16 @@ static int set_root(void *ctx, const char *v)
 	return 0;
 }
 
+static int set_env(void *ctx, const char *v)
+{
+	int err = run_env_load(((struct run_opts *)ctx)->r, v);
+
+	if (err)
+		cli_usage_error(&run_cmd, "cannot read the environment file '%s': %s", v,
+				strerror(-err));
+	return err;
+}
+
 static int set_write_files(void *ctx, const char *v)
 {
 	(void)v;
@@ -1045,6 +1055,9 @@ static const struct cli_opt run_opts[] = {
 	  set_write_files },
 	{ "user", 0, "UID[:GID]", "the first task's ids (default: the log's, else root)",
 	  set_user },
+	{ "env", 0, "FILE", "the environment of execve lines that do not show theirs (strace "
+			    "without -v): one VAR=value a line (default: as many MMLAB_ENV_<i>= as "
+			    "the line counts)", set_env },
 	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },
 	{ "stop-on-mismatch", 'x', NULL, "stop at the first result that differs", set_stop },
 	{ "strict", 0, NULL, "unknown call names and pids no clone makes are errors",
@@ -1205,6 +1218,7 @@ static void free_runner(struct runner *r)
 	sbuf_free(&r->pre);
 	run_free_procs(r);
 	run_files_free(r);
+	run_env_free(r);
 	run_shm_free(r);
 	if (r->machine)
 		mmlab_machine_destroy(r->machine);

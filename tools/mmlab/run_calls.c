@@ -723,25 +723,36 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 static void mm_exit(struct runner *r, struct run_mm *mm);
 
 /*
- * execve after the program started: the new program cannot be loaded. The first task goes on
- * in its old address space; a forked child's old address space is released, as exec releases
- * it (and its vfork parent), and its later calls are reported, not run.
+ * execve: without --maps the program is loaded (run_exec.c). With --maps, the first execve
+ * made the snapshot; a later one's program is not loaded: the first task goes on in its old
+ * address space; a forked child's old address space is released, as exec releases it (and
+ * its vfork parent), and its later calls are reported, not run.
  */
 static enum run_status sys_execve(struct runner *r, struct run_call *c)
 {
 	struct run_proc *p = c->proc;
+	enum run_status st = p->kind == RUN_PROC_TASK ? run_execve(r, c) : RUN_SKIPPED;
 
+	if (st == RUN_DONE)
+		return st;
+	if (st == RUN_REPORTED) {
+		if (p->mm != r->procs[0]->mm) {
+			mm_exit(r, p->mm);
+			p->exec_line = c->rec->line;
+		}
+		return st;
+	}
 	if (p->kind != RUN_PROC_TASK || !r->seen_memory_call ||
 	    !(c->rec->res.kind == SC_RES_NONE ||
 	      (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
 		return RUN_SKIPPED;
 	if (p->mm == r->procs[0]->mm) {
-		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
-			"of the first task act on the old address space", c->rec->name);
+		run_msg(r, c->rec->line, "%s: the new program is not loaded over --maps; later "
+			"calls of the first task act on the old address space", c->rec->name);
 		return RUN_SKIPPED;
 	}
-	run_msg(r, c->rec->line, "%s: loading a new program is not modelled; the later calls of "
-		"pid %d are not run", c->rec->name, p->pid);
+	run_msg(r, c->rec->line, "%s: the new program is not loaded over --maps; the later calls "
+		"of pid %d are not run", c->rec->name, p->pid);
 	mm_exit(r, p->mm);
 	p->exec_line = c->rec->line;
 	return RUN_SKIPPED;
