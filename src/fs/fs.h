@@ -120,6 +120,8 @@ struct inode {
 	unsigned long dirtied_when;	/* Flusher clock when it first became dirty */
 	unsigned long nr_dirty;		/* Dirty pages in its cache */
 	unsigned long shmem_acct;	/* shmem: commit charge returned when it is freed */
+	struct backing_dev_info *i_bdi;	/* Its device's readahead limits, once asked
+					 * (inode_to_bdi); NULL until then */
 };
 
 static inline struct address_space *inode_mapping(struct inode *inode)
@@ -133,25 +135,33 @@ static inline bool mapping_can_writeback(const struct address_space *mapping)
 	return mapping->a_ops && mapping->a_ops->write_page;
 }
 
+/*
+ * What a device lets readahead do (struct backing_dev_info, include/linux/backing-dev-defs.h):
+ * one per host device that holds lower files, from its block queue's read_ahead_kb and
+ * max_sectors_kb (backing-dev.c); shmem and the upper layer have noop_backing_dev_info's
+ * zeros: no readahead.
+ */
+struct backing_dev_info {
+	dev_t dev;			/* The host device (a partition's whole disk answers) */
+	unsigned int ra_pages;		/* read_ahead_kb / 4: a file's maximum window */
+	unsigned int io_pages;		/* max_sectors_kb / 4: the largest single read */
+	struct backing_dev_info *next;	/* vfs->bdi_list */
+};
+
 /* Per-file readahead state (struct file_ra_state, mm/readahead.c). */
 struct file_ra_state {
 	pgoff_t start;			/* Where the current window starts */
 	unsigned int size;		/* Its size in pages */
 	unsigned int async_size;	/* Pages from its end where the async marker sits */
-	unsigned int ra_pages;		/* Maximum window (read_ahead_kb / 4: 32 pages) */
-	unsigned int mmap_miss;		/* Cache misses in mmap faults (do_sync_mmap_readahead) */
+	unsigned int ra_pages;		/* Maximum window: the bdi's ra_pages, doubled by
+					 * POSIX_FADV_SEQUENTIAL */
+	unsigned short order;		/* Folio order of the last window (ra->order) */
+	unsigned short mmap_miss;	/* Cache misses in mmap faults (do_sync_mmap_readahead) */
 	loff_t prev_pos;		/* The last read's position, for sequential detection */
 };
 
-/* A file's default readahead window in pages (read_ahead_kb 128: VM_READAHEAD_PAGES). */
+/* A bdi's window when its device says nothing (read_ahead_kb 128: VM_READAHEAD_PAGES). */
 #define VM_READAHEAD_PAGES 32U
-
-/* A newly opened file's readahead state (file_ra_state_init): read_ahead_kb's 128 KiB, no
- * history. */
-static inline void file_ra_state_init(struct file_ra_state *ra)
-{
-	*ra = (struct file_ra_state){ .ra_pages = VM_READAHEAD_PAGES, .prev_pos = -1 };
-}
 
 /* Readahead hints (fadvise/madvise). */
 #define RA_MODE_NORMAL 0
@@ -172,6 +182,12 @@ struct vfs {
 	unsigned long next_wakeup;	/* Clock of the flusher's next periodic wakeup; 0: idle,
 					 * no dirty inode (vfs_advance) */
 	struct pglist_data *pgdat;	/* Frames for every page cache */
+	/* Readahead (backing-dev.c): the machine's read_ahead_kb and max_sectors_kb for every
+	 * lower file when set (> 0; -1: read_ahead_kb 0), else each host device's own. */
+	int ra_kb;
+	int max_sectors_kb;
+	pthread_mutex_t bdi_lock;	/* bdi_list */
+	struct backing_dev_info *bdi_list; /* The host devices seen, each read once */
 	/* Writeback sysctls (vm.dirty_*), percent and centiseconds as Linux's. */
 	unsigned int dirty_ratio;
 	unsigned int dirty_background_ratio;
@@ -220,6 +236,14 @@ struct inode *shmem_inode_create(struct vfs *vfs, const char *name, loff_t size,
 int vfs_punch_hole(struct inode *inode, loff_t offset, loff_t len);
 void ihold(struct inode *inode);
 void iput(struct inode *inode);
+
+/* backing-dev.c: how much readahead a file's device allows */
+void vfs_set_readahead(struct vfs *vfs, int ra_kb, int max_sectors_kb);
+void bdi_destroy_all(struct vfs *vfs);
+struct backing_dev_info *inode_to_bdi(struct inode *inode);
+/* A newly opened file's readahead state (file_ra_state_init): its device's window, no
+ * history. */
+void file_ra_state_init(struct file_ra_state *ra, struct address_space *mapping);
 
 /* filemap.c: the page cache */
 #define FGP_CREAT 0x1U			/* Allocate and read the page on a miss */

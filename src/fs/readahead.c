@@ -13,14 +13,17 @@
  * The window state is the caller's struct file_ra_state; so is ra->prev_pos, which the read
  * path updates after each read, as filemap_read does. Left out: large folios (the kernel's
  * page_cache_ra_order falls back to order-0 pages, which is what is read here), blk-cgroup
- * congestion, the bdi (io_pages is the host disk's: RA_IO_PAGES).
+ * congestion. ra_pages and io_pages are the file device's (backing-dev.c).
  */
 #include "fs/internal.h"
 
 #include <limits.h>
 
-/* bdi->io_pages: the host's block queue max_sectors_kb (1280 KiB) in pages. */
-#define RA_IO_PAGES 320UL
+/* bdi->io_pages of @mapping's device: the largest single read (backing-dev.c). */
+static unsigned long ra_io_pages(struct address_space *mapping)
+{
+	return mapping->host ? inode_to_bdi(mapping->host)->io_pages : 0;
+}
 /* force_page_cache_ra's chunk: 2 MiB at a time. */
 #define RA_FORCE_CHUNK ((2UL << 20) >> PAGE_SHIFT)
 
@@ -56,14 +59,15 @@ static unsigned long get_next_ra_size(unsigned long cur, unsigned long max)
 }
 
 /* The window cap for a request of @req pages (ractl_max_pages). */
-static unsigned long ra_max_pages(const struct file_ra_state *ra, int mode, unsigned long req)
+static unsigned long ra_max_pages(struct address_space *mapping, const struct file_ra_state *ra,
+				  int mode, unsigned long req)
 {
-	unsigned long max = ra->ra_pages;
+	unsigned long max = ra->ra_pages, io = ra_io_pages(mapping);
 
 	if (mode == RA_MODE_SEQUENTIAL)
 		max *= 2;
-	if (req > max && RA_IO_PAGES > max)
-		max = min(req, RA_IO_PAGES);
+	if (req > max && io > max)
+		max = min(req, io);
 	return max;
 }
 
@@ -146,7 +150,7 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
 {
 	if (!mapping->a_ops || !mapping->a_ops->read_page)
 		return;
-	nr = min(nr, max(RA_IO_PAGES, (unsigned long)ra->ra_pages));
+	nr = min(nr, max(ra_io_pages(mapping), (unsigned long)ra->ra_pages));
 	while (nr) {
 		unsigned long chunk = min(nr, RA_FORCE_CHUNK);
 
@@ -181,7 +185,7 @@ void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra,
 		force_page_cache_ra(mapping, ra, index, ra->ra_pages ? req_count : 1);
 		return;
 	}
-	max_pages = ra_max_pages(ra, mode, req_count);
+	max_pages = ra_max_pages(mapping, ra, mode, req_count);
 	prev_index = (unsigned long long)ra->prev_pos >> PAGE_SHIFT;
 	if (!index || req_count > max_pages || index - prev_index <= 1UL) {
 		init = get_init_ra_size(req_count, max_pages);
@@ -226,7 +230,7 @@ void page_cache_async_ra(struct address_space *mapping, struct file_ra_state *ra
 	ClearPageReadahead(page);
 	pthread_mutex_unlock(&mapping->lock);
 
-	max_pages = ra_max_pages(ra, mode, req_count);
+	max_pages = ra_max_pages(mapping, ra, mode, req_count);
 	if (index == ra->start + ra->size - ra->async_size) {
 		unsigned long next = max((unsigned long)ra->size,
 					 get_next_ra_size(ra->size, max_pages));

@@ -7,7 +7,9 @@
 #include "host/host.h"
 #include "host/spinlock.h"
 
+#include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -74,4 +76,46 @@ uint64_t host_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One number from sysfs: 0, or -ENOENT when the file cannot be read as one. */
+static int sysfs_read_uint(const char *path, unsigned int *v)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f)
+		return -ENOENT;
+	ok = fscanf(f, "%u", v) == 1;
+	fclose(f);
+	return ok ? 0 : -ENOENT;
+}
+
+/* @attr of the block queue of MAJOR:MINOR, or of its whole disk when it is a partition. */
+static int block_queue_attr(unsigned int major, unsigned int minor, const char *attr,
+			    unsigned int *v)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/%s", major, minor, attr);
+	if (!sysfs_read_uint(path, v))
+		return 0;
+	/* a partition's directory sits inside its disk's */
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../queue/%s", major, minor, attr);
+	return sysfs_read_uint(path, v);
+}
+
+int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
+		    unsigned int *max_sectors_kb)
+{
+	char path[96];
+
+	if (!block_queue_attr(major, minor, "read_ahead_kb", ra_kb)) {
+		if (block_queue_attr(major, minor, "max_sectors_kb", max_sectors_kb))
+			*max_sectors_kb = 0;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb", major, minor);
+	*max_sectors_kb = 0;
+	return sysfs_read_uint(path, ra_kb);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
- * RAM, and a clock. Everything else in mmlab is plain computation over that memory.
+ * RAM, a clock, and the host devices' readahead limits. Everything else in mmlab is plain computation over that memory.
  */
 #ifndef MMLAB_HOST_H
 #define MMLAB_HOST_H
@@ -17,5 +17,14 @@ void host_discard(void *p, size_t bytes);
 uint64_t host_now_ns(void);
 /* Wall-clock seconds since the epoch (ktime_get_real_seconds), for SysV IPC's times. */
 int64_t host_real_seconds(void);
+
+/*
+ * The block queue limits Linux's bdi takes for files on the host device MAJOR:MINOR:
+ * read_ahead_kb and max_sectors_kb, a partition's from its whole disk; a device without a
+ * block queue (NFS, FUSE) gives its bdi's read_ahead_kb and no max_sectors_kb (0).
+ * Return: 0, or -ENOENT when the host shows neither (tmpfs, overlayfs: anonymous devices).
+ */
+int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
+		    unsigned int *max_sectors_kb);
 
 #endif
