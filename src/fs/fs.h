@@ -265,6 +265,15 @@ int mapping_validate(struct address_space *mapping);	/* 0 or -EINVAL (tests, deb
 /* Reads ahead [index, index + nr) that is not cached (page_cache_ra_unbounded). */
 void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
 			     unsigned long lookahead);
+/* Large folios of the cache (filemap.c): runs of pages readahead read as one folio. */
+#define MAX_PAGECACHE_ORDER 9U		/* A PMD's worth of pages: the largest folio */
+pgoff_t filemap_folio_index(const struct page *page);
+pgoff_t filemap_folio_next_index(const struct page *page);
+unsigned int filemap_folio_order(const struct page *page);
+bool __filemap_folio_readahead(struct address_space *mapping, const struct page *page);
+bool filemap_folio_clear_readahead(struct address_space *mapping, struct page *page);
+int page_cache_ra_folio(struct address_space *mapping, pgoff_t index, unsigned int order,
+			bool mark);
 /* readahead.c: on a read (or fault) miss, and at the async marker (PG_readahead). */
 void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
 			pgoff_t index, unsigned long req_count);
@@ -272,6 +281,8 @@ void page_cache_async_ra(struct address_space *mapping, struct file_ra_state *ra
 			 struct page *page, pgoff_t index, unsigned long req_count);
 void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra,
 			 pgoff_t index, unsigned long nr);
+/* Reads the window @ra describes in folios of order ra->order (mmap read-around). */
+void page_cache_ra_order(struct address_space *mapping, struct file_ra_state *ra);
 
 /* page-writeback.c: dirty pages and their writeback */
 void vfs_writeback_init(struct vfs *vfs);	/* dirty list, clock, vm.dirty_* defaults */

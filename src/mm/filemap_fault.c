@@ -56,18 +56,33 @@ static int vma_ra_mode(const struct vm_area_struct *vma)
 }
 
 /*
+ * The window of an executable mapping's miss (do_sync_mmap_readahead's VM_EXEC case): from
+ * the faulting page (aligned down to exec_folio_order's folio, order 0 on x86) up to ra_pages
+ * on, inside the VMA, with no async marker: text is read where it is mapped, not around it.
+ */
+static void exec_ra_window(struct vm_fault *vmf, struct file_ra_state *ra)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pgoff_t vma_end = vma->vm_pgoff + vma_pages(vma);
+
+	ra->order = 0;
+	ra->start = max(vmf->pgoff, vma->vm_pgoff);
+	ra->size = (unsigned int)min((unsigned long)ra->ra_pages, vma_end - ra->start);
+	ra->async_size = 0;
+}
+
+/*
  * A cache miss (do_sync_mmap_readahead): no readahead for VM_RAND_READ, a sequential window
- * for VM_SEQ_READ, else read-around - ra_pages centred on the fault, its last quarter behind
- * the async marker - unless this file's mmap faults miss far more than they hit.
+ * for VM_SEQ_READ; else, unless this file's mmap faults miss far more than they hit, the
+ * executable window (exec_ra_window) or read-around: ra_pages centred on the fault, its
+ * last quarter behind the async marker, read as order-0 folios.
  */
 static void do_sync_mmap_readahead(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct file_ra_state *ra = &vma->vm_file->f_ra;
 	struct address_space *mapping = vma_mapping(vma);
-	pgoff_t max_idx = file_max_index(mapping->host);
 	unsigned int miss;
-	unsigned long nr;
 
 	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
 		return;
@@ -77,17 +92,18 @@ static void do_sync_mmap_readahead(struct vm_fault *vmf)
 	}
 	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
 	if (miss < MMAP_LOTSAMISS * 10)
-		__atomic_store_n(&ra->mmap_miss, ++miss, __ATOMIC_RELAXED);
+		__atomic_store_n(&ra->mmap_miss, (unsigned short)++miss, __ATOMIC_RELAXED);
 	if (miss > MMAP_LOTSAMISS)
 		return;
-	ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
-	ra->size = ra->ra_pages;
-	ra->async_size = ra->ra_pages / 4;
-	/* do_page_cache_ra: nothing is read past the end of the file. */
-	if (ra->start >= max_idx)
-		return;
-	nr = min((unsigned long)ra->size, max_idx - ra->start);
-	page_cache_ra_unbounded(mapping, ra->start, nr, ra->async_size);
+	if (vma->vm_flags & VM_EXEC) {
+		exec_ra_window(vmf, ra);
+	} else {
+		ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+		ra->size = ra->ra_pages;
+		ra->async_size = ra->ra_pages / 4;
+		ra->order = 0;
+	}
+	page_cache_ra_order(mapping, ra);
 }
 
 /* A cache hit (do_async_mmap_readahead): a hit pays back a miss; the marker reads ahead. */
@@ -101,7 +117,7 @@ static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
 		return;
 	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
 	if (miss)
-		__atomic_store_n(&ra->mmap_miss, miss - 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&ra->mmap_miss, (unsigned short)(miss - 1), __ATOMIC_RELAXED);
 	if (PageReadahead(page))
 		page_cache_async_ra(vma_mapping(vma), ra, vma_ra_mode(vma), page, vmf->pgoff,
 				    ra->ra_pages);
@@ -181,17 +197,21 @@ static void set_file_pte(struct vm_fault *vmf, struct page *page, unsigned long 
 	set_pte_at(mm, addr, ptep, entry);
 }
 
-/* A page the next_uptodate_folio walk passes over: being read, or the async marker. */
-static bool map_pages_skip(const struct page *page)
+/*
+ * A page the next_uptodate_folio walk passes over: being read, locked, or in a folio that
+ * carries the async readahead marker. Context: mapping->lock held.
+ */
+static bool map_pages_skip(struct address_space *mapping, struct page *page)
 {
-	return !PageUptodate(page) || PageReadahead(page) || PageLocked(page);
+	return !PageUptodate(page) || PageLocked(page) || __filemap_folio_readahead(mapping, page);
 }
+
 
 /**
  * filemap_map_pages - fault-around: map the cached pages of [@start_pgoff, @end_pgoff] whose
  * entries are none, nothing at or past the end of the file. Pages not up to date, locked or
- * carrying the async readahead marker are left for a fault of their own. Each page found
- * pays back one mmap miss of the file's readahead state.
+ * in a folio carrying the async readahead marker are left for a fault of their own. Each
+ * page found pays back one mmap miss of the file's readahead state.
  * Context: mmap_lock and the page-table lock held; the range lies in vmf->vma and in the
  * page table of vmf->pte.
  * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
@@ -216,7 +236,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 		pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
 
 		index++;
-		if (map_pages_skip(page))
+		if (map_pages_skip(mapping, page))
 			continue;
 		found++;
 		if (!pte_none(*ptep))
@@ -232,7 +252,8 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 		if (rss[i])
 			add_mm_counter(vma->vm_mm, i, rss[i]);
 	saved = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
-	__atomic_store_n(&ra->mmap_miss, found >= saved ? 0 : saved - found, __ATOMIC_RELAXED);
+	__atomic_store_n(&ra->mmap_miss, (unsigned short)(found >= saved ? 0 : saved - found),
+			 __ATOMIC_RELAXED);
 	return ret;
 }
 

@@ -45,8 +45,12 @@ static struct page *filemap_read_page(struct file *f, pgoff_t index, unsigned lo
 		if (IS_ERR_OR_NULL(page))
 			return page ? page : ERR_PTR(-ENOMEM);
 	}
-	if (PageReadahead(page))
-		page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, index, req);
+	if (PageReadahead(page)) {	/* filemap_readahead: from the folio's first page */
+		pgoff_t head = filemap_folio_index(page);
+
+		page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, head,
+				    req + (index - head));
+	}
 	return page;
 }
 
