@@ -6,11 +6,14 @@
  * segments) fault through the same path.
  *
  * A read fault first maps the cached, up-to-date pages around it (fault-around: the aligned
- * fault_around_bytes window clipped to the VMA, the page table and the end of the file), then
- * the page itself. A cache miss is a major fault: it reads the window read-around or the
- * sequential readahead picks (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for
- * that I/O and has the fault retried, the retry maps what the read brought in through
- * fault-around. A hit on the async marker (PG_readahead) reads the next window ahead. A
+ * fault_around_bytes window clipped to the VMA, the page table and the end of the file,
+ * leaving out folios that carry the async marker; when the fault found no page table, none
+ * is installed for a first folio that holds the file's last page, so nothing is mapped
+ * around), then the page itself. A cache miss is a major fault: it reads the window
+ * read-around, the executable window or the sequential readahead picks
+ * (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for that I/O and has the
+ * fault retried, the retry maps what the read brought in through fault-around. A hit on a
+ * folio with the async marker (PG_readahead) reads the next window ahead. A
  * private write copies the cache page into an anonymous page (do_cow_fault); a shared write
  * maps it writable and dirties it (do_shared_fault). Shared writable mappings of files that
  * writeback can clean get read-only entries (write-notify, vma_wants_writenotify), so that
@@ -18,7 +21,7 @@
  * (memory.c's wp_page_shared). A page wholly beyond i_size is SIGBUS; the partial last page
  * reads zeros past the end (the page cache keeps that tail zeroed).
  *
- * Left out: large folios and PMD mappings, page locking (mmap_lock and the page-table lock
+ * Left out: PMD mappings of large folios (VM_HUGEPAGE's readahead), page locking (mmap_lock and the page-table lock
  * serialize every fault of an mm; the cache's own lock its index), userfaultfd,
  * the workingset refault detection that keeps mmap_miss from falling, and ->page_mkwrite
  * (no file system here has one: the dirtying is set_page_dirty's).
@@ -206,12 +209,39 @@ static bool map_pages_skip(struct address_space *mapping, struct page *page)
 	return !PageUptodate(page) || PageLocked(page) || __filemap_folio_readahead(mapping, page);
 }
 
+static bool mapping_is_shmem(const struct address_space *mapping)
+{
+	return mapping->host && mapping->host->i_kind == FS_SHMEM;
+}
+
+/*
+ * Whether fault-around may map the pages of @mapping from the first mappable @page it found,
+ * when the fault came without a page table (vmf->pmd_none): the kernel installs the table
+ * only together with a folio that ends before the file's last page (filemap_map_pmd's guard,
+ * which keeps a PMD from reaching past i_size: SIGBUS semantics), or for shmem, whatever the
+ * folio. Without the table nothing is mapped, and the fault maps its own page alone.
+ *
+ *    file pages  [ 0 ... 45 | 46 | 47 (last, partial) ]
+ *    first mappable folio 47 (or one holding 47), no table:  fault-around maps nothing
+ */
+static bool map_pages_install_table(struct vm_fault *vmf, struct address_space *mapping,
+				    struct page *page, pgoff_t last_index)
+{
+	if (!vmf->pmd_none)
+		return true;
+	if (!mapping_is_shmem(mapping) && filemap_folio_next_index(page) > last_index)
+		return false;
+	vmf->pmd_none = false;
+	return true;
+}
 
 /**
  * filemap_map_pages - fault-around: map the cached pages of [@start_pgoff, @end_pgoff] whose
  * entries are none, nothing at or past the end of the file. Pages not up to date, locked or
  * in a folio carrying the async readahead marker are left for a fault of their own. Each
- * page found pays back one mmap miss of the file's readahead state.
+ * page found pays back one mmap miss of the file's readahead state. When the fault found no
+ * page table, the first mappable folio decides whether one is installed at all
+ * (map_pages_install_table).
  * Context: mmap_lock and the page-table lock held; the range lies in vmf->vma and in the
  * page table of vmf->pte.
  * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
@@ -238,6 +268,8 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 		index++;
 		if (map_pages_skip(mapping, page))
 			continue;
+		if (!found && !map_pages_install_table(vmf, mapping, page, max_idx - 1))
+			break;
 		found++;
 		if (!pte_none(*ptep))
 			continue;

@@ -272,6 +272,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
 	mmap_assert_locked(mm);
+	vmf.pmd_none = !pte_offset_map(mm, vmf.address);
 	vmf.pte = pte_alloc_map(mm, vmf.address);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
@@ -288,6 +289,11 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 			vmf.orig_pte = *vmf.pte;
 			ret = handle_pte_fault(&vmf) | VM_FAULT_MAJOR;
 		}
+		/* A failed fault installs no page table in Linux (its preallocated one is
+		 * freed): take back the one made above if it stayed empty. */
+		if (vmf.pmd_none && (ret & VM_FAULT_ERROR))
+			free_pgd_range(mm, vmf.address & PMD_MASK, (vmf.address & PMD_MASK) + PMD_SIZE,
+				       vmf.address & PMD_MASK, (vmf.address & PMD_MASK) + PMD_SIZE);
 	}
 	mm_account_fault(&vmf, ret);
 	return ret;
