@@ -496,6 +496,13 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 	mmap_assert_write_locked(dst->vm_mm);
 	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
 		return 0;
+	/* copy_pte_range allocates the child's table wherever the parent has one, entries
+	 * or not: a later fault there finds a table (fault-around's pmd_none rule) */
+	for (unsigned long addr = src->vm_start; addr < src->vm_end;
+	     addr = (addr & PMD_MASK) + PMD_SIZE) {
+		if (pte_offset_map(src->vm_mm, addr) && IS_ERR(pte_alloc_map(dst->vm_mm, addr)))
+			return -ENOMEM;
+	}
 	(void)walk_pte_range(src->vm_mm, src->vm_start, src->vm_end, copy_one_pte, &c);
 	return c.err;
 }
