@@ -6,9 +6,11 @@
  * io_pages caps large reads and MADV_WILLNEED.
  *
  * What decides the window here, in this order:
- *   - shmem files and files only in the upper layer: noop_backing_dev_info, no readahead (a
- *     tmpfs file's pages come from memory: shmem_fault and shmem_file_read_iter never read
- *     ahead);
+ *   - shmem files: noop_backing_dev_info, no readahead (shmem_fault and shmem_file_read_iter
+ *     never read ahead);
+ *   - files only in the upper layer: Linux's default window, 128 KiB, in order-0 folios (an
+ *     overlay's upper layer on tmpfs would read none ahead: left out, as the upper layer
+ *     here keeps its pages apart from the cache and reads them back like a disk);
  *   - the machine's read_ahead_kb and max_sectors_kb, when its config sets them
  *     (mmlab_machine_config.readahead_kb, `mmlab run --readahead-kb`): the same on any host,
  *     which is what a replay on another machine needs;
@@ -30,6 +32,13 @@ static struct backing_dev_info noop_backing_dev_info;	/* ra_pages = io_pages = 0
 
 /* What Linux's bdi_init gives a device that says nothing else. */
 static struct backing_dev_info default_backing_dev_info = {
+	.ra_pages = VM_READAHEAD_PAGES,
+	.io_pages = VM_READAHEAD_PAGES,
+	.large_folios = true,
+};
+
+/* Files only in the upper layer: the default window, order-0 folios (see the file's head). */
+static struct backing_dev_info upper_backing_dev_info = {
 	.ra_pages = VM_READAHEAD_PAGES,
 	.io_pages = VM_READAHEAD_PAGES,
 };
@@ -67,6 +76,7 @@ static struct backing_dev_info *bdi_lookup(struct vfs *vfs, dev_t dev)
 	if (!bdi)
 		return &default_backing_dev_info;
 	bdi->dev = dev;
+	bdi->large_folios = true;
 	bdi->ra_pages = kb_to_pages(ra_kb);
 	bdi->io_pages = sectors_kb ? kb_to_pages(sectors_kb) : VM_READAHEAD_PAGES;
 	bdi->next = vfs->bdi_list;
@@ -86,6 +96,7 @@ static struct backing_dev_info *bdi_machine(struct vfs *vfs)
 	if (!bdi)
 		return &default_backing_dev_info;
 	bdi->dev = (dev_t)-1;
+	bdi->large_folios = true;
 	bdi->ra_pages = vfs->ra_kb > 0 ? kb_to_pages((unsigned int)vfs->ra_kb) : 0;
 	bdi->io_pages = vfs->max_sectors_kb > 0 ? kb_to_pages((unsigned int)vfs->max_sectors_kb)
 						: VM_READAHEAD_PAGES;
@@ -101,8 +112,10 @@ static struct backing_dev_info *inode_find_bdi(struct inode *inode)
 	struct backing_dev_info *bdi;
 	struct stat st;
 
-	if (inode->i_kind == FS_SHMEM || (inode->lower_fd < 0 && !inode->contents_unknown))
+	if (inode->i_kind == FS_SHMEM)
 		return &noop_backing_dev_info;
+	if (inode->lower_fd < 0 && !inode->contents_unknown)
+		return &upper_backing_dev_info;
 	if (!vfs)
 		return &default_backing_dev_info;
 	pthread_mutex_lock(&vfs->bdi_lock);

@@ -130,12 +130,16 @@ static struct page *filemap_add_page(struct address_space *mapping, struct page 
 	return page;
 }
 
+static struct page *filemap_create_large(struct address_space *mapping, pgoff_t index,
+					 unsigned int order);
+
 /**
  * filemap_get_page - the cache page at @index with a reference, up to date.
  * @mapping: the file's page cache
  * @index: file offset in pages
  * @fgp: FGP_CREAT to fill a miss; FGP_NOREAD to fill it with zeros instead of reading (the
- *	caller overwrites the whole page)
+ *	caller overwrites the whole page); FGP_ORDER(n) to fill it as a folio of up to order n
+ *	where the file system makes large folios (a write's write_begin)
  * @major: set when the page was read from the layer below (a major fault's I/O); may be NULL
  *
  * Context: takes mapping->lock, never across a_ops->read_page.
@@ -153,6 +157,11 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 	page = filemap_find_page(mapping, index);
 	if (page || !(fgp & FGP_CREAT))
 		return page;
+	if (FGP_GET_ORDER(fgp) && mapping_large_folio_support(mapping)) {
+		page = filemap_create_large(mapping, index, FGP_GET_ORDER(fgp));
+		if (page)
+			return page;
+	}
 	page = filemap_fill_page(mapping, index, fgp & FGP_NOREAD, &did_read);
 	if (IS_ERR(page))
 		return page;
@@ -306,6 +315,29 @@ put_pages:
 	for (i = added; i < nr; i++)	/* the cache keeps the references of those it took */
 		put_page(pgdat, pages[i]);
 	return err;
+}
+
+/*
+ * A write's miss at @index (__filemap_get_folio with fgf_set_order): a folio of @order
+ * pages, smaller where @index is not aligned to it, and smaller again until its range holds
+ * no cached page. Its pages are read from below (the write then overwrites its part).
+ * Return: the page at @index with a reference, or NULL to fall back to an order-0 page.
+ */
+static struct page *filemap_create_large(struct address_space *mapping, pgoff_t index,
+					 unsigned int order)
+{
+	order = min(order, MAX_PAGECACHE_ORDER);
+	if (index & ((1UL << order) - 1))
+		order = (unsigned int)__builtin_ctzl(index);
+	for (; order; order--) {
+		int err = page_cache_ra_folio(mapping, index, order, false);
+
+		if (!err)
+			return filemap_find_page(mapping, index);
+		if (err != -EEXIST)
+			return NULL;
+	}
+	return NULL;
 }
 
 /* Takes @page out of the index and drops the cache's reference. Context: mapping->lock. */

@@ -138,13 +138,14 @@ static inline bool mapping_can_writeback(const struct address_space *mapping)
 /*
  * What a device lets readahead do (struct backing_dev_info, include/linux/backing-dev-defs.h):
  * one per host device that holds lower files, from its block queue's read_ahead_kb and
- * max_sectors_kb (backing-dev.c); shmem and the upper layer have noop_backing_dev_info's
- * zeros: no readahead.
+ * max_sectors_kb (backing-dev.c); shmem has noop_backing_dev_info's zeros: no readahead.
  */
 struct backing_dev_info {
 	dev_t dev;			/* The host device (a partition's whole disk answers) */
 	unsigned int ra_pages;		/* read_ahead_kb / 4: a file's maximum window */
 	unsigned int io_pages;		/* max_sectors_kb / 4: the largest single read */
+	bool large_folios;		/* Its file system makes large folios (ext4's
+					 * AS_LARGE_FOLIO_SUPPORT); tmpfs does not */
 	struct backing_dev_info *next;	/* vfs->bdi_list */
 };
 
@@ -248,6 +249,17 @@ void file_ra_state_init(struct file_ra_state *ra, struct address_space *mapping)
 /* filemap.c: the page cache */
 #define FGP_CREAT 0x1U			/* Allocate and read the page on a miss */
 #define FGP_NOREAD 0x2U			/* ... without reading it: the caller overwrites it whole */
+/* A miss may make a folio up to this order at @index (fgf_set_order: a write's length). */
+#define FGP_ORDER(order) ((unsigned int)(order) << 8)
+#define FGP_GET_ORDER(fgp) ((fgp) >> 8)
+
+/* The folio order that fits a write of @len bytes (fgf_set_order). */
+static inline unsigned int fgf_order(size_t len)
+{
+	unsigned int shift = len ? (unsigned int)(63 - __builtin_clzl(len)) : 0;
+
+	return shift > PAGE_SHIFT ? shift - PAGE_SHIFT : 0;
+}
 
 /*
  * filemap_get_page - the cache page at @index with a reference, up to date.
@@ -265,7 +277,14 @@ int mapping_validate(struct address_space *mapping);	/* 0 or -EINVAL (tests, deb
 /* Reads ahead [index, index + nr) that is not cached (page_cache_ra_unbounded). */
 void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
 			     unsigned long lookahead);
-/* Large folios of the cache (filemap.c): runs of pages readahead read as one folio. */
+/* Whether the file system makes large folios (mapping_large_folio_support). */
+static inline bool mapping_large_folio_support(const struct address_space *mapping)
+{
+	return mapping->host && mapping->host->i_kind == FS_OVERLAY &&
+	       inode_to_bdi(mapping->host)->large_folios;
+}
+
+/* Large folios of the cache (filemap.c): runs of pages read or written as one folio. */
 #define MAX_PAGECACHE_ORDER 9U		/* A PMD's worth of pages: the largest folio */
 pgoff_t filemap_folio_index(const struct page *page);
 pgoff_t filemap_folio_next_index(const struct page *page);

@@ -40,12 +40,6 @@ static unsigned long ra_io_pages(struct address_space *mapping)
 	return mapping->host ? inode_to_bdi(mapping->host)->io_pages : 0;
 }
 
-/* Whether the file system makes large folios (mapping_large_folio_support): ext4's do. */
-static bool mapping_large_folio_support(const struct address_space *mapping)
-{
-	return mapping->host && mapping->host->i_kind == FS_OVERLAY;
-}
-
 static unsigned long roundup_pow_of_two_ul(unsigned long n)
 {
 	unsigned long p = 1;

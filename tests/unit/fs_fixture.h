@@ -75,7 +75,8 @@ static inline struct fake_fs *fake_fs_new(void)
 	INIT_LIST_HEAD(&fs->vfs.dentries);
 	vfs_writeback_init(&fs->vfs);
 	fs->vfs.pgdat = &fs->pgdat;
-	fs->bdi = (struct backing_dev_info){ .ra_pages = 32, .io_pages = 320 };
+	fs->bdi = (struct backing_dev_info){ .ra_pages = 32, .io_pages = 320,
+					     .large_folios = true };
 	return fs;
 }
 
