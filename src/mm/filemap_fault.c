@@ -235,26 +235,81 @@ static bool map_pages_install_table(struct vm_fault *vmf, struct address_space *
 	return true;
 }
 
+/* What one fault-around pass has done so far (filemap_map_pages). */
+struct map_pages_state {
+	struct vm_fault *vmf;
+	long rss[NR_MM_COUNTERS];	/* Pages mapped, by counter */
+	unsigned int found;		/* Pages seen (mapped or mapped already): mmap hits */
+	vm_fault_t ret;			/* VM_FAULT_NOPAGE once the faulting address is mapped */
+};
+
+/* Maps cache page @page at file page @index of the VMA, unless its entry is taken. */
+static void map_pages_one(struct map_pages_state *st, struct page *page, pgoff_t index)
+{
+	struct vm_fault *vmf = st->vmf;
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+	pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
+
+	st->found++;
+	if (!pte_none(*ptep))
+		return;
+	if (addr == vmf->address)
+		st->ret = VM_FAULT_NOPAGE;
+	get_page(page);
+	set_file_pte(vmf, page, addr, ptep, false);
+	st->rss[mm_counter(page)]++;
+}
+
+/*
+ * A large folio is mapped whole, its pages outside the fault-around window too, when it
+ * lies before the file's last page, inside the VMA and inside one page table (6.18's
+ * filemap_map_folio_range). Return: the index past the folio when it was, else 0.
+ *
+ *    window         [ . . . . . . . . ]
+ *    folio      [h t t t]        folio wholly in the file, VMA and PMD: all four mapped
+ */
+static pgoff_t map_pages_folio(struct map_pages_state *st, struct address_space *mapping,
+			       struct page *page, pgoff_t last_index)
+{
+	struct vm_area_struct *vma = st->vmf->vma;
+	pgoff_t head = filemap_folio_index(page), next = filemap_folio_next_index(page);
+	unsigned long start, end;
+
+	if (next - head == 1 || last_index < next || head < vma->vm_pgoff ||
+	    next > vma->vm_pgoff + vma_pages(vma))
+		return 0;
+	start = vma->vm_start + ((head - vma->vm_pgoff) << PAGE_SHIFT);
+	end = start + ((next - head) << PAGE_SHIFT) - 1;
+	if ((start & PMD_MASK) != (end & PMD_MASK))
+		return 0;
+	for (pgoff_t i = head; i < next; i++) {
+		struct page *p = xa_load(&mapping->i_pages, i);
+
+		if (p)
+			map_pages_one(st, p, i);
+	}
+	return next;
+}
+
 /**
  * filemap_map_pages - fault-around: map the cached pages of [@start_pgoff, @end_pgoff] whose
  * entries are none, nothing at or past the end of the file. Pages not up to date, locked or
- * in a folio carrying the async readahead marker are left for a fault of their own. Each
- * page found pays back one mmap miss of the file's readahead state. When the fault found no
- * page table, the first mappable folio decides whether one is installed at all
- * (map_pages_install_table).
+ * in a folio carrying the async readahead marker are left for a fault of their own; a large
+ * folio is mapped whole where map_pages_folio allows. Each page seen pays back one mmap miss
+ * of the file's readahead state. When the fault found no page table, the first mappable
+ * folio decides whether one is installed at all (map_pages_install_table).
  * Context: mmap_lock and the page-table lock held; the range lies in vmf->vma and in the
  * page table of vmf->pte.
  * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
  */
 vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct file_ra_state *ra = &vma->vm_file->f_ra;
-	struct address_space *mapping = vma_mapping(vma);
-	pgoff_t max_idx = file_max_index(mapping->host), index = start_pgoff;
-	unsigned int found = 0, saved;
-	long rss[NR_MM_COUNTERS] = { 0 };
-	vm_fault_t ret = 0;
+	struct file_ra_state *ra = &vmf->vma->vm_file->f_ra;
+	struct address_space *mapping = vma_mapping(vmf->vma);
+	pgoff_t max_idx = file_max_index(mapping->host), index = start_pgoff, next;
+	struct map_pages_state st = { .vmf = vmf };
+	unsigned int saved;
 	struct page *page;
 
 	if (!max_idx)
@@ -262,31 +317,28 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 	end_pgoff = min(end_pgoff, max_idx - 1);
 	pthread_mutex_lock(&mapping->lock);
 	while (index <= end_pgoff && (page = xa_find(&mapping->i_pages, &index, end_pgoff))) {
-		unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
-		pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
-
-		index++;
-		if (map_pages_skip(mapping, page))
+		if (map_pages_skip(mapping, page)) {
+			index++;
 			continue;
-		if (!found && !map_pages_install_table(vmf, mapping, page, max_idx - 1))
+		}
+		if (!st.found && !map_pages_install_table(vmf, mapping, page, max_idx - 1))
 			break;
-		found++;
-		if (!pte_none(*ptep))
-			continue;
-		if (addr == vmf->address)
-			ret = VM_FAULT_NOPAGE;
-		get_page(page);
-		set_file_pte(vmf, page, addr, ptep, false);
-		rss[mm_counter(page)]++;
+		next = map_pages_folio(&st, mapping, page, max_idx - 1);
+		if (!next) {
+			map_pages_one(&st, page, index);
+			next = index + 1;
+		}
+		index = next;
 	}
 	pthread_mutex_unlock(&mapping->lock);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
-		if (rss[i])
-			add_mm_counter(vma->vm_mm, i, rss[i]);
+		if (st.rss[i])
+			add_mm_counter(vmf->vma->vm_mm, i, st.rss[i]);
 	saved = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
-	__atomic_store_n(&ra->mmap_miss, (unsigned short)(found >= saved ? 0 : saved - found),
+	__atomic_store_n(&ra->mmap_miss,
+			 (unsigned short)(st.found >= saved ? 0 : saved - st.found),
 			 __ATOMIC_RELAXED);
-	return ret;
+	return st.ret;
 }
 
 /*
