@@ -38,7 +38,7 @@ tsan: deps
 	@cmake -S . -B $(TSAN) -DCMAKE_BUILD_TYPE=Debug -DMMLAB_TSAN=ON -DMMLAB_WERROR=ON \
 		-DMMLAB_DEBUG=1 >/dev/null
 	@cmake --build $(TSAN) -j $(JOBS)
-	cd $(TSAN) && ctest --output-on-failure -L tsan
+	cd $(TSAN) && ctest --output-on-failure -L tsan -j $(JOBS)
 
 # The slow variants: the maple tree's 10^6-operation differential run validating the whole
 # tree after every operation (takes minutes).

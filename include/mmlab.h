@@ -92,6 +92,12 @@ struct mmlab_stats {
 
 MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 				      struct mmlab_machine **out);
+/*
+ * Frees the machine. A machine with write_files first writes every dirty page back to the
+ * host's files, as unmounting a file system does (sync_filesystem at umount); without it the
+ * in-memory layer goes with the machine, so there is nothing to write. Tasks still alive are
+ * the caller's bug, but their dirty mapped pages are written too.
+ */
 MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *m);
 /* CPU context @id (0..nr_cpus-1), or NULL. */
 MMLAB_EXPORT struct mmlab_cpu *mmlab_machine_cpu(struct mmlab_machine *m, unsigned int id);
@@ -120,8 +126,9 @@ MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsign
 MMLAB_EXPORT void mmlab_machine_advance(struct mmlab_machine *m, uint64_t nanoseconds);
 /*
  * sync(2) for the whole machine: every dirty page of every file is written back, to the host
- * file when the machine has write_files, else to the in-memory layer. A clean shutdown: call
- * it before mmlab_machine_destroy, which drops what is still dirty as a power cut would.
+ * file when the machine has write_files, else to the in-memory layer. mmlab_machine_destroy
+ * does it too for a machine with write_files (unmounting a file system writes its dirty
+ * pages back); calling it first lets the caller see the error.
  * Not while another thread runs calls on the machine. 0, -EINVAL (NULL @m), or the first
  * writeback error (-EIO...).
  */
@@ -188,6 +195,8 @@ struct mmlab_task_info {
 	uint64_t vma_seq;		/* Changes whenever any VMA changes */
 	uint64_t start_code, end_code;	/* The executable's code (/proc/pid/stat fields 26-27) */
 	uint64_t start_data, end_data;	/* Its data (fields 45-46), as exec set them */
+	uint64_t arg_start, arg_end;	/* argv's strings on the stack (fields 48-49) */
+	uint64_t env_start, env_end;	/* envp's strings (fields 50-51) */
 };
 
 MMLAB_EXPORT int mmlab_task_create(struct mmlab_machine *m, const struct mmlab_task_config *cfg,
@@ -213,6 +222,23 @@ MMLAB_EXPORT int mmlab_task_create_from_maps_report(struct mmlab_machine *m,
 						    FILE *maps, struct mmlab_task **out,
 						    struct mmlab_maps_error *err);
 MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
+/*
+ * execve(2) of the file @path names (through the machine's namespace, as mmlab_openat finds
+ * it) with the NULL-terminated @argv and @envp (NULL: empty), as Linux 6.18 on x86_64 does it
+ * to the memory: a new address space replaces the task's (the old one dropped, close-on-exec
+ * fds closed, a vfork parent resumed), holding the ELF program's PT_LOAD segments, its bss,
+ * its PT_INTERP interpreter, [vvar], [vvar_vclock], [vdso] and the stack, which holds the
+ * strings, argc, argv, envp and the auxiliary vector as the program reads them (mmlab_peek).
+ * "#!" scripts run their interpreter. Randomized from the task's seed unless it was created
+ * with no_aslr. 0, or -errno as execve: -ENOENT, -ENOTDIR, -ELOOP, -EACCES (no exec
+ * permission, a noexec mount, not a regular file), -ETXTBSY (the file is open for writing),
+ * -ENOEXEC (not an x86_64 ELF executable or script), -ELIBBAD (a bad interpreter), -E2BIG,
+ * -ENOMEM, -EFAULT (NULL @path), -EBUSY (the task waits for a vfork child). An error after the
+ * old address space is gone (the kernel would kill the process) leaves the task half-built:
+ * the caller should mmlab_exit it.
+ */
+MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
+			      const char *const envp[]);
 MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info);
 /* Checks the VMA tree, the counters and the page tables; 0 or -EUCLEAN. */
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);
@@ -279,7 +305,20 @@ MMLAB_EXPORT int mmlab_fallocate(struct mmlab_task *t, int fd, int mode, int64_t
 MMLAB_EXPORT int mmlab_fsync(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_fdatasync(struct mmlab_task *t, int fd);
 MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_t len, int advice);
+/*
+ * The name calls change mmlab's overlay only, with Linux's permission checks for the task's
+ * fsuid/fsgid: write and search permission on the directories, the sticky bit (EPERM unless
+ * the task owns the file or the directory, or has CAP_FOWNER), fs.protected_hardlinks for
+ * link. A directory renames as on any file system (its tree moves; over nothing or an empty
+ * directory; RENAME_EXCHANGE swaps trees); renaming or linking a symlink or device is not
+ * modelled (-EXDEV). linkat's @flags: AT_SYMLINK_FOLLOW.
+ */
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
+MMLAB_EXPORT int mmlab_link(struct mmlab_task *t, const char *from, const char *to);
+MMLAB_EXPORT int mmlab_linkat(struct mmlab_task *t, const char *from, const char *to,
+			      int flags);
+/* umask(2): the mask O_CREAT modes lose from now on (copied at fork); returns the old one. */
+MMLAB_EXPORT unsigned int mmlab_umask(struct mmlab_task *t, unsigned int mask);
 MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to);
 /* renameat2's flags: RENAME_NOREPLACE (1), RENAME_EXCHANGE (2). */
 MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
@@ -307,14 +346,30 @@ MMLAB_EXPORT int mmlab_shmat(struct mmlab_task *t, int shmid, uint64_t addr, int
 MMLAB_EXPORT int mmlab_shmdt(struct mmlab_task *t, uint64_t addr);
 MMLAB_EXPORT int mmlab_shmctl(struct mmlab_task *t, int shmid, int cmd,
 			      struct mmlab_shmid_ds *buf);
+/* shmctl(IPC_INFO)'s struct shminfo64 and shmctl(SHM_INFO)'s struct shm_info (pages). */
+struct mmlab_shminfo {
+	uint64_t shmmax, shmmin, shmmni, shmseg, shmall;
+};
+struct mmlab_shm_info {
+	int32_t used_ids;
+	uint64_t shm_tot, shm_rss, shm_swp, swap_attempts, swap_successes;
+};
+/*
+ * shmctl(0, IPC_INFO / SHM_INFO, buf): the namespace's limits, or its segments' use (ids,
+ * pages charged, pages resident, swapped); each returns the highest index in use (0: none),
+ * or -EINVAL (NULL @t), -EFAULT (NULL @buf).
+ */
+MMLAB_EXPORT int mmlab_shmctl_ipc_info(struct mmlab_task *t, struct mmlab_shminfo *buf);
+MMLAB_EXPORT int mmlab_shmctl_shm_info(struct mmlab_task *t, struct mmlab_shm_info *buf);
 /*
  * What stayed in the machine's memory at the end: pages of files whose contents differ from
  * the host's (dirty, or written back to the in-memory layer; for a file whose size changed,
  * the page at its new end too), and how many files hold them (with those whose size alone
  * changed). Only files that still have a name count: an unlinked file's pages go with it.
- * With write_files, dirty pages of host files count until written back (mmlab_machine_sync)
- * and a size does not (writeback carries contents); files the scenario created never reach
- * the host, and their pages always count. shmem (memfd, SysV, shared anonymous) never does.
+ * With write_files, dirty pages of host files count until written back (mmlab_machine_sync);
+ * what writeback never carries counts whatever happens: files the scenario created (they
+ * never reach the host) and a host file's new size (the file, and the page at its new end).
+ * shmem (memfd, SysV, shared anonymous) never counts.
  */
 MMLAB_EXPORT void mmlab_unsaved_files(struct mmlab_machine *m, uint64_t *pages, uint64_t *files);
 

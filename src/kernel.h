@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The small kernel vocabulary every mmlab file uses: likely/unlikely, container_of, list_head,
- * ERR_PTR, the VM_BUG_ON family and the page-size constants. It corresponds to the parts of
- * include/linux/{compiler.h,list.h,err.h,mmdebug.h} and arch/x86's page_types.h that mm/ leans
- * on; it leaves out everything about SMP ordering that liburcu already provides.
+ * ERR_PTR, the VM_BUG_ON family, data_race and the page-size constants. It corresponds to the
+ * parts of include/linux/{compiler.h,list.h,err.h,mmdebug.h} and arch/x86's page_types.h that
+ * mm/ leans on; it leaves out everything about SMP ordering that liburcu already provides.
  */
 #ifndef MMLAB_KERNEL_H
 #define MMLAB_KERNEL_H
@@ -25,6 +25,34 @@
 #define __cold __attribute__((cold))
 #define __maybe_unused __attribute__((unused))
 #define MMLAB_API __attribute__((visibility("default")))
+
+/*
+ * data_race(expr) - @expr makes accesses that other threads' accesses may overlap by design, as
+ * include/linux/compiler.h's data_race() tells KCSAN: the bytes of a frame, which the
+ * modelled CPUs and the kernel read and write at the same time as on real hardware (the copy
+ * of a page another CPU is writing). Only user data qualifies, never the model's own state.
+ * ThreadSanitizer does not check the accesses; other builds evaluate @expr as it is.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define MMLAB_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MMLAB_UNDER_TSAN 1
+#endif
+#endif
+#ifdef MMLAB_UNDER_TSAN
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+#define data_race(expr)                                                                    \
+	({                                                                                 \
+		__tsan_ignore_thread_begin();                                              \
+		__auto_type __v = (expr);                                                  \
+		__tsan_ignore_thread_end();                                                \
+		__v;                                                                       \
+	})
+#else
+#define data_race(expr) (expr)
+#endif
 
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -90,6 +90,20 @@ enum fs_kind {
 #define F_SEAL_EXEC 0x0020
 #endif
 
+/*
+ * One name of an inode as the files opened through it see it: the dentry whose d_path
+ * /proc/PID/maps prints. Two hard links of one file are two names; a rename moves the name
+ * (and every name under a renamed directory), an unlink leaves it unlinked (" (deleted)")
+ * while another name may still hold the inode. Exists while files hold it.
+ */
+struct inode_name {
+	struct list_head n_list;	/* inode->i_names */
+	struct inode *n_inode;		/* Whose name it is (no reference of its own) */
+	long n_count;			/* Files holding it */
+	char *n_path;			/* Inside the root ("/a/b"), after renames */
+	bool n_unlinked;		/* Unlinked or renamed over: maps adds " (deleted)" */
+};
+
 struct inode {
 	long i_count;			/* References: files, dentries, SysV segments; atomic */
 	struct vfs *i_vfs;		/* The namespace it belongs to */
@@ -115,6 +129,9 @@ struct inode {
 	int i_writecount;		/* >0: open for writing; <0: denied (executing) */
 	unsigned int seals;		/* F_SEAL_* (memfd) */
 	bool sealing_allowed;		/* MFD_ALLOW_SEALING (else F_SEAL_SEAL is set) */
+	bool i_hugetlb;			/* A hugetlbfs file (MFD_HUGETLB): 2 MiB pages, none of
+					 * which the machine's empty pool can give */
+	struct list_head i_names;	/* struct inode_name the open files hold */
 	struct list_head i_hash;	/* vfs->inodes, by (i_dev, i_ino) */
 	struct list_head i_dirty;	/* vfs->dirty_inodes while it has dirty pages */
 	unsigned long dirtied_when;	/* Flusher clock when it first became dirty */
@@ -194,6 +211,13 @@ struct vfs {
 	unsigned int dirty_background_ratio;
 	unsigned int dirty_expire_centisecs;
 	unsigned int dirty_writeback_centisecs;
+	/* Set once by the mm layer when it creates the machine (mapping_mkclean): makes every
+	 * shared entry mapping a page of the bytes [start, end] clean and read-only, its dirty
+	 * bit passed to the page first (folio_mkclean through folio_clear_dirty_for_io).
+	 * Writeback calls it before it writes a range, so that a write through a mapping
+	 * afterwards faults and dirties the page again. NULL: nothing maps files (the file
+	 * layer's own tests). Context of the call: no mmap_lock, no fs lock held. */
+	void (*mkclean)(struct address_space *mapping, loff_t start, loff_t end);
 };
 
 /* namei.c / inode.c: the namespace */
@@ -207,24 +231,35 @@ struct open_how_fs {
 	uid_t uid;			/* The opener's fsuid/fsgid, for permission checks */
 	gid_t gid;
 	bool cap_dac_override;		/* CAP_DAC_OVERRIDE: permission bits do not apply */
+	bool cap_fowner;		/* CAP_FOWNER: the sticky bit and protected_hardlinks
+					 * do not apply */
 };
 
 /*
- * vfs_lookup_open - the inode @path names, created if O_CREAT asks. O_TRUNC is the caller's
+ * vfs_lookup_open - the inode @path names, created if O_CREAT asks (with @how->mode as given:
+ * the caller applied the umask). O_TRUNC is the caller's
  * (it must unmap the pages from every mapping first: mm's truncate). Only regular files and
  * directories become inodes; *@host_st receives the host's stat of what the path names
  * (devices, FIFOs and sockets are stat()ed, never opened).
+ * @name: when not NULL, receives the name the file is opened through (a reference the file
+ * keeps and drops with inode_name_put), or NULL when out of memory for it
  * Return: the inode with a reference, NULL when the path names no regular file or directory
  * (see *@host_st), or ERR_PTR(-errno).
  */
 struct stat;
 struct inode *vfs_lookup_open(struct vfs *vfs, const char *path, const struct open_how_fs *how,
-			      struct stat *host_st);
+			      struct stat *host_st, struct inode_name **name);
+/* Drops a reference vfs_lookup_open gave; the last frees the name. Takes vfs->lock. */
+void inode_name_put(struct inode_name *name);
 /* The inode of @path with the identity another machine gave it (a "# file:" line). */
 struct inode *vfs_lookup_id(struct vfs *vfs, const char *path, dev_t dev, ino_t ino,
 			    loff_t size, mode_t mode);
-int vfs_unlink(struct vfs *vfs, const char *path);
-int vfs_rename(struct vfs *vfs, const char *from, const char *to, unsigned int flags);
+/* The name calls, with the caller's ids for the permission checks (@cred NULL: none). */
+int vfs_unlink(struct vfs *vfs, const struct open_how_fs *cred, const char *path);
+int vfs_rename(struct vfs *vfs, const struct open_how_fs *cred, const char *from,
+	       const char *to, unsigned int flags);
+int vfs_link(struct vfs *vfs, const struct open_how_fs *cred, const char *from,
+	     const char *to, bool follow);
 /* Resolves @path under vfs->root into @buf (host path); -ENAMETOOLONG, -ELOOP, -ENOENT... */
 int vfs_host_path(struct vfs *vfs, const char *path, char *buf, size_t size);
 /* statfs f_type of a file system of kernel objects (procfs, sysfs, cgroupfs...): its files

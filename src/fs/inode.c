@@ -106,6 +106,7 @@ void vfs_destroy(struct vfs *vfs)
 		list_del(&d->d_list);
 		if (d->d_inode)
 			__iput(d->d_inode);
+		free(d->d_redirect);
 		free(d->d_path);
 		free(d);
 	}
@@ -151,6 +152,7 @@ struct inode *inode_new(struct vfs *vfs, enum fs_kind kind, const char *path)
 	INIT_LIST_HEAD(&inode->i_data.i_mmap);
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_dirty);
+	INIT_LIST_HEAD(&inode->i_names);
 	/* i_pages and upper.pages start zeroed, which is xa_init's empty array */
 	return inode;
 }

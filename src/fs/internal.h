@@ -16,7 +16,11 @@
 struct vfs_dentry {
 	struct list_head d_list;	/* vfs->dentries */
 	char *d_path;			/* Canonical path inside the root ("/a/b") */
-	struct inode *d_inode;		/* A reference; NULL: a whiteout (unlinked, renamed away) */
+	struct inode *d_inode;		/* A reference; NULL: a whiteout (unlinked, renamed away)
+					 * or a directory moved here (d_redirect) */
+	char *d_redirect;		/* A host directory renamed to d_path: the path below,
+					 * inside the root, that it shows (overlayfs's
+					 * redirect_dir xattr); NULL otherwise */
 };
 
 /* inode.c; all with vfs->lock held */

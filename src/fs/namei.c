@@ -6,20 +6,26 @@
  * starts again from the root; more than 40 links: ELOOP). Each component is looked up first in
  * the upper layer (the names the scenario created, renamed or unlinked: struct vfs_dentry,
  * kept in memory only) and then on the host below, which is only ever lstat()ed, read and
- * readlink()ed: creation, unlink and rename never reach the host, even with write_files.
- * open's checks (O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, the permission bits against the
- * opener's fsuid/fsgid) are made here; O_TRUNC is the caller's (it must unmap first).
- * Left out: directories in the upper layer (mkdir, rmdir; renaming a host directory is
- * EXDEV, as overlayfs without redirect_dir answers), renaming anything but regular files
- * (symlinks, devices: EXDEV), hard links made by the scenario, the sticky bit, umask,
- * supplementary groups, CAP_DAC_READ_SEARCH, mount points inside the root (each host file
- * keeps its own device), and permission checks on unlink and rename (their callers do not
- * pass ids).
+ * readlink()ed: creation, unlink, rename and link never reach the host, even with
+ * write_files. open's checks (O_CREAT, O_EXCL, O_DIRECTORY, O_NOFOLLOW, the permission bits
+ * against the opener's fsuid/fsgid) are made here, and those of unlink, rename and link
+ * (may_delete's write and search permission and sticky bit, may_linkat's
+ * protected_hardlinks); O_TRUNC is the caller's (it must unmap first), so is the umask.
+ * A host directory renames as overlayfs with redirect_dir does: the new name redirects to the
+ * directory below (host_path follows it), the old one is a whiteout, and the upper names,
+ * inodes and open files' names under it move. A file remembers the name it was opened through
+ * (struct inode_name, the dentry whose d_path maps prints).
+ * Left out: directories in the upper layer (mkdir, rmdir), renaming or linking anything but
+ * regular files and host directories (symlinks, devices: EXDEV), supplementary groups,
+ * CAP_DAC_READ_SEARCH, fs.protected_regular, and mount points inside the root (each host
+ * file keeps its own device; link across two is EXDEV).
  */
 #include "fs/internal.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -67,11 +73,50 @@ bool vfs_kernel_fs(unsigned long f_type)
 	return false;
 }
 
-/* The host path of @path (inside the root) into @buf: -ENAMETOOLONG when it does not fit. */
-static int host_path(const struct vfs *vfs, const char *path, char *buf, size_t size)
+/* Whether @path is @dir or lies under it (both inside the root). */
+static bool path_under(const char *path, const char *dir)
 {
-	int n = snprintf(buf, size, "%s%s", vfs->root, *path ? path : (*vfs->root ? "" : "/"));
+	size_t len = strlen(dir);
 
+	return !strncmp(path, dir, len) && (path[len] == '\0' || path[len] == '/');
+}
+
+/*
+ * The renamed directory that @path lies in, the innermost one (the longest d_path with a
+ * redirect that is @path or a prefix of it), or NULL. Context: vfs->lock held.
+ */
+static const struct vfs_dentry *d_redirected(struct vfs *vfs, const char *path)
+{
+	const struct vfs_dentry *best = NULL;
+	struct list_head *pos;
+
+	list_for_each(pos, &vfs->dentries) {
+		const struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
+
+		if (d->d_redirect && path_under(path, d->d_path) &&
+		    (!best || strlen(d->d_path) > strlen(best->d_path)))
+			best = d;
+	}
+	return best;
+}
+
+/*
+ * The host path of @path (inside the root) into @buf, through the directories renamed in
+ * the upper layer (overlayfs's redirect_dir: "/new/x" is "/old/x" below when "/old" became
+ * "/new"). Context: vfs->lock held.
+ * Return: 0, or -ENAMETOOLONG when it does not fit.
+ */
+static int host_path(struct vfs *vfs, const char *path, char *buf, size_t size)
+{
+	const struct vfs_dentry *d = d_redirected(vfs, path);
+	int n;
+
+	if (d)
+		n = snprintf(buf, size, "%s%s%s", vfs->root, d->d_redirect,
+			     path + strlen(d->d_path));
+	else
+		n = snprintf(buf, size, "%s%s", vfs->root,
+			     *path ? path : (*vfs->root ? "" : "/"));
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -111,9 +156,81 @@ static int d_set(struct vfs *vfs, const char *path, struct inode *inode)
 	if (inode)
 		ihold(inode);
 	d->d_inode = inode;
+	free(d->d_redirect);
+	d->d_redirect = NULL;
 	if (old)
 		__iput(old);
 	return 0;
+}
+
+/* Frees an upper-layer name, dropping its inode reference. Context: vfs->lock held. */
+static void d_free(struct vfs_dentry *d)
+{
+	list_del(&d->d_list);
+	if (d->d_inode)
+		__iput(d->d_inode);
+	free(d->d_redirect);
+	free(d->d_path);
+	free(d);
+}
+
+/*
+ * The name @path of @inode, held by one more file: the one files opened through @path
+ * already hold, or a new one. Context: vfs->lock held. Return: the name, or NULL (no memory).
+ */
+static struct inode_name *inode_name_get(struct inode *inode, const char *path)
+{
+	struct inode_name *name;
+	struct list_head *pos;
+
+	list_for_each(pos, &inode->i_names) {
+		name = list_entry(pos, struct inode_name, n_list);
+		if (!name->n_unlinked && !strcmp(name->n_path, path)) {
+			name->n_count++;
+			return name;
+		}
+	}
+	name = calloc(1, sizeof(*name));
+	if (!name || !(name->n_path = strdup(path))) {
+		free(name);
+		return NULL;
+	}
+	name->n_inode = inode;
+	name->n_count = 1;
+	list_add(&name->n_list, &inode->i_names);
+	return name;
+}
+
+/** inode_name_put - see fs.h. Context: takes vfs->lock; the file still holds the inode. */
+void inode_name_put(struct inode_name *name)
+{
+	struct vfs *vfs;
+
+	if (!name)
+		return;
+	vfs = name->n_inode->i_vfs;
+	pthread_mutex_lock(&vfs->lock);
+	if (!--name->n_count) {
+		list_del(&name->n_list);
+		free(name->n_path);
+		free(name);
+	}
+	pthread_mutex_unlock(&vfs->lock);
+}
+
+/* The names @path of @inode are gone (unlink, or renamed over): d_unlinked from now on. */
+static void names_unlink(struct inode *inode, const char *path)
+{
+	struct list_head *pos;
+
+	if (!inode)
+		return;
+	list_for_each(pos, &inode->i_names) {
+		struct inode_name *name = list_entry(pos, struct inode_name, n_list);
+
+		if (!name->n_unlinked && !strcmp(name->n_path, path))
+			name->n_unlinked = true;
+	}
 }
 
 /*
@@ -214,6 +331,8 @@ static int nd_lookup_one(struct nameidata *nd, const char *cand)
 
 	nd->parent_st = nd->dir_st;
 	nd->dentry = d_lookup(nd->vfs, cand);
+	if (nd->dentry && nd->dentry->d_redirect)
+		nd->dentry = NULL;	/* a renamed host directory: host_path finds it below */
 	if (nd->dentry) {
 		nd->exists = nd->dentry->d_inode != NULL;
 		if (nd->exists)
@@ -437,7 +556,7 @@ static struct inode *open_last(struct nameidata *nd, const struct open_how_fs *h
  * Context: takes vfs->lock.
  */
 struct inode *vfs_lookup_open(struct vfs *vfs, const char *path, const struct open_how_fs *how,
-			      struct stat *host_st)
+			      struct stat *host_st, struct inode_name **name)
 {
 	struct nameidata nd = { .vfs = vfs, .how = how };
 	struct inode *inode;
@@ -454,6 +573,8 @@ struct inode *vfs_lookup_open(struct vfs *vfs, const char *path, const struct op
 	pthread_mutex_lock(&vfs->lock);
 	err = path_lookup(&nd, path);
 	inode = err ? ERR_PTR(err) : open_last(&nd, how, host_st);
+	if (name)
+		*name = IS_ERR_OR_NULL(inode) ? NULL : inode_name_get(inode, nd.path);
 	pthread_mutex_unlock(&vfs->lock);
 	return inode;
 }
@@ -530,15 +651,36 @@ static void drop_nlink(struct inode *inode)
 		inode->i_nlink--;
 }
 
+/*
+ * may_delete's checks of removing the name @nd resolved from its directory (unlink, both
+ * ends of rename): write and search permission on the directory, then the sticky bit (in a
+ * sticky directory only the owner of the file or of the directory, or CAP_FOWNER, may).
+ * Return: 0, -EACCES or -EPERM.
+ */
+static int may_delete(const struct nameidata *nd, const struct open_how_fs *cred)
+{
+	int err = may_access_st(&nd->parent_st, cred, W_OK | X_OK);
+
+	if (err)
+		return err;
+	if (cred && (nd->parent_st.st_mode & S_ISVTX) && !cred->cap_fowner &&
+	    nd->st.st_uid != cred->uid && nd->parent_st.st_uid != cred->uid)
+		return -EPERM;	/* check_sticky */
+	return 0;
+}
+
 /**
  * vfs_unlink - unlink(2) in the upper layer: the name becomes a whiteout, the inode loses a
- * link (at none, maps shows its mappings " (deleted)"). The host is never touched.
+ * link (at none, maps shows its mappings " (deleted)"; a file opened through this name shows
+ * it " (deleted)" at once, as its dentry is unhashed). The host is never touched.
+ * @cred: the caller's ids: write and search permission on the directory, the sticky bit
  * Context: takes vfs->lock.
- * Return: 0, or -ENOENT, -EISDIR (a directory), -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM.
+ * Return: 0, or -ENOENT, -EACCES, -EPERM (sticky directory), -EISDIR (a directory),
+ * -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ENOMEM.
  */
-int vfs_unlink(struct vfs *vfs, const char *path)
+int vfs_unlink(struct vfs *vfs, const struct open_how_fs *cred, const char *path)
 {
-	struct nameidata nd = { .vfs = vfs };
+	struct nameidata nd = { .vfs = vfs, .how = cred };
 	struct inode *inode = NULL;
 	int err;
 
@@ -548,26 +690,39 @@ int vfs_unlink(struct vfs *vfs, const char *path)
 	err = path_lookup(&nd, path);
 	if (!err && !nd.exists)
 		err = -ENOENT;
-	if (!err && (S_ISDIR(nd.st.st_mode) || nd.dir_wanted))
+	if (!err && nd.dir_wanted)	/* do_unlinkat's trailing slash */
 		err = S_ISDIR(nd.st.st_mode) ? -EISDIR : -ENOTDIR;
+	if (!err)
+		err = may_delete(&nd, cred);
+	if (!err && S_ISDIR(nd.st.st_mode))
+		err = -EISDIR;
 	if (!err)
 		inode = nd_inode(&nd, false);
 	if (!err)
 		err = d_set(vfs, nd.path, NULL);
-	if (!err)
+	if (!err) {
 		drop_nlink(inode);
+		names_unlink(IS_ERR_OR_NULL(inode) ? NULL : inode, nd.path);
+	}
 	if (!IS_ERR_OR_NULL(inode))
 		__iput(inode);
 	pthread_mutex_unlock(&vfs->lock);
 	return err;
 }
 
-/* The rename's source: a regular file (its inode) once @nd is resolved. */
-static struct inode *rename_source(struct nameidata *nd)
+/*
+ * The rename's source once @nd is resolved: a regular file (its inode), or a host directory
+ * (*@isdir, no inode). Other objects are not modelled (EXDEV).
+ */
+static struct inode *rename_source(struct nameidata *nd, bool *isdir)
 {
+	*isdir = false;
 	if (!nd->exists)
 		return ERR_PTR(-ENOENT);
-	/* overlayfs without redirect_dir: a lower directory cannot move */
+	if (!nd->dentry && S_ISDIR(nd->st.st_mode)) {
+		*isdir = true;
+		return NULL;
+	}
 	if (!nd->dentry && !S_ISREG(nd->st.st_mode))
 		return ERR_PTR(-EXDEV);
 	if (nd->dir_wanted)
@@ -575,7 +730,229 @@ static struct inode *rename_source(struct nameidata *nd)
 	return nd_inode(nd, true);
 }
 
-/* Moves or swaps the names once both ends are known. Context: vfs->lock held. */
+/* A path string to rewrite when a directory moves: where it is kept, and its new value. */
+struct path_move {
+	char **slot;
+	char *path;
+};
+
+struct dir_move {
+	const char *from, *to;		/* The directory's old and new path */
+	bool swap;			/* RENAME_EXCHANGE: what is under @to moves under @from */
+	struct path_move *moves;
+	size_t nr, cap;
+};
+
+/* Records that *@slot (under m->from) becomes the same path under m->to. 0 or -ENOMEM. */
+static int dir_move_add(struct dir_move *m, char **slot)
+{
+	const char *old_dir, *new_dir;
+	char *path;
+
+	if (path_under(*slot, m->from)) {
+		old_dir = m->from;
+		new_dir = m->to;
+	} else if (m->swap && path_under(*slot, m->to)) {
+		old_dir = m->to;
+		new_dir = m->from;
+	} else {
+		return 0;
+	}
+	if (m->nr == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 16;
+		struct path_move *bigger = realloc(m->moves, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		m->moves = bigger;
+		m->cap = cap;
+	}
+	if (asprintf(&path, "%s%s", new_dir, *slot + strlen(old_dir)) < 0)
+		return -ENOMEM;
+	m->moves[m->nr++] = (struct path_move){ .slot = slot, .path = path };
+	return 0;
+}
+
+/* Every path under the moving directory: upper names, inodes' and open files' names. */
+static int dir_move_collect(struct vfs *vfs, struct dir_move *m)
+{
+	struct list_head *pos, *npos;
+	int err = 0;
+
+	list_for_each(pos, &vfs->dentries) {
+		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
+
+		/* the names at the two ends are replaced, not moved */
+		if (!err && strcmp(d->d_path, m->from) && strcmp(d->d_path, m->to))
+			err = dir_move_add(m, &d->d_path);
+	}
+	list_for_each(pos, &vfs->inodes) {
+		struct inode *inode = list_entry(pos, struct inode, i_hash);
+
+		if (inode->i_kind != FS_OVERLAY)
+			continue;
+		if (!err)
+			err = dir_move_add(m, &inode->i_path);
+		list_for_each(npos, &inode->i_names) {
+			struct inode_name *name = list_entry(npos, struct inode_name, n_list);
+
+			if (!err && !name->n_unlinked)
+				err = dir_move_add(m, &name->n_path);
+		}
+	}
+	return err;
+}
+
+/*
+ * Whether the directory @nd resolved has no entry: no upper name under it but whiteouts, and
+ * no host entry below it that a whiteout does not hide. Context: vfs->lock held.
+ */
+static bool dir_empty(struct nameidata *nd)
+{
+	char host[PATH_MAX], cand[PATH_MAX];
+	struct list_head *pos;
+	struct dirent *e;
+	bool empty = true;
+	DIR *dir;
+
+	list_for_each(pos, &nd->vfs->dentries) {
+		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
+
+		if ((d->d_inode || d->d_redirect) && strcmp(d->d_path, nd->path) &&
+		    path_under(d->d_path, nd->path))
+			return false;
+	}
+	if (host_path(nd->vfs, nd->path, host, sizeof(host)) || !(dir = opendir(host)))
+		return true;
+	while (empty && (e = readdir(dir))) {
+		struct vfs_dentry *d;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(cand, sizeof(cand), "%s/%s", nd->path, e->d_name) >= (int)sizeof(cand))
+			continue;
+		d = d_lookup(nd->vfs, cand);
+		empty = d && !d->d_inode && !d->d_redirect;
+	}
+	closedir(dir);
+	return empty;
+}
+
+/* A new upper-layer name @path (an inode-less one: a whiteout, or a redirect to fill). */
+static struct vfs_dentry *d_alloc(const char *path)
+{
+	struct vfs_dentry *d = calloc(1, sizeof(*d));
+
+	if (d && !(d->d_path = strdup(path))) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* Frees a name d_alloc made that never joined the list (its inode reference with it). */
+static void d_discard(struct vfs_dentry *d)
+{
+	if (!d)
+		return;
+	if (d->d_inode)
+		__iput(d->d_inode);
+	free(d->d_redirect);
+	free(d->d_path);
+	free(d);
+}
+
+/*
+ * Makes @d, a new name, show what @nd resolved: @inode (a file: a new reference), or the
+ * host directory below it (a redirect to where host_path finds it). 0 or -errno.
+ */
+static int d_fill(struct vfs_dentry *d, struct nameidata *nd, struct inode *inode)
+{
+	char host[PATH_MAX];
+	int err;
+
+	if (inode) {
+		ihold(inode);
+		d->d_inode = inode;
+		return 0;
+	}
+	err = host_path(nd->vfs, nd->path, host, sizeof(host));
+	if (!err && !(d->d_redirect = strdup(host + strlen(nd->vfs->root))))
+		err = -ENOMEM;
+	return err;
+}
+
+/*
+ * A rename with a host directory at one end (overlayfs with redirect_dir, or any file system
+ * renaming within itself): @to's new name shows what @from named (the file @src, or the
+ * directory below through a redirect); @from becomes a whiteout, or with @exchange shows what
+ * @to named (@dst, or its directory). The upper names, inodes and open files' names under
+ * @from move under @to (and, exchanging, those under @to under @from); without @exchange what
+ * was at @to (nothing, a whiteout, an empty directory's whiteouts) goes.
+ * Context: vfs->lock held. Return: 0 or -ENOMEM (nothing changed).
+ */
+static int rename_tree(struct nameidata *from, struct nameidata *to, struct inode *src,
+		       struct inode *dst, bool exchange)
+{
+	struct vfs *vfs = from->vfs;
+	struct dir_move m = { .from = from->path, .to = to->path, .swap = exchange };
+	struct vfs_dentry *at_from = d_alloc(from->path), *at_to = d_alloc(to->path);
+	struct list_head *pos, *n;
+	int err = at_from && at_to ? 0 : -ENOMEM;
+
+	if (!err)
+		err = d_fill(at_to, from, src);
+	if (!err && exchange)
+		err = d_fill(at_from, to, dst);
+	if (!err)
+		err = dir_move_collect(vfs, &m);
+	if (err) {
+		for (size_t i = 0; i < m.nr; i++)
+			free(m.moves[i].path);
+		free(m.moves);
+		d_discard(at_from);
+		d_discard(at_to);
+		return err;
+	}
+	/* the names at both ends go, and a replaced empty directory's whiteouts */
+	list_for_each_safe(pos, n, &vfs->dentries) {
+		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
+
+		if (!strcmp(d->d_path, from->path) || !strcmp(d->d_path, to->path) ||
+		    (!exchange && path_under(d->d_path, to->path)))
+			d_free(d);
+	}
+	for (size_t i = 0; i < m.nr; i++) {
+		free(*m.moves[i].slot);
+		*m.moves[i].slot = m.moves[i].path;
+	}
+	free(m.moves);
+	list_add_tail(&at_from->d_list, &vfs->dentries);
+	list_add_tail(&at_to->d_list, &vfs->dentries);
+	return 0;
+}
+
+/* The names of @inode at @from now say @to (a file renamed). Context: vfs->lock held. */
+static int names_move(struct inode *inode, const char *from, const char *to)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &inode->i_names) {
+		struct inode_name *name = list_entry(pos, struct inode_name, n_list);
+		char *path;
+
+		if (name->n_unlinked || strcmp(name->n_path, from))
+			continue;
+		path = strdup(to);
+		if (!path)
+			return -ENOMEM;
+		free(name->n_path);
+		name->n_path = path;
+	}
+	return 0;
+}
+
+/* Moves or swaps the names of files once both ends are known. Context: vfs->lock held. */
 static int rename_commit(struct nameidata *from, struct nameidata *to, struct inode *src,
 			 struct inode *dst, unsigned int flags)
 {
@@ -591,6 +968,10 @@ static int rename_commit(struct nameidata *from, struct nameidata *to, struct in
 		tmp = src->i_path;
 		src->i_path = dst->i_path;
 		dst->i_path = tmp;
+		/* through a placeholder, so that the two sets of names do not mix */
+		if (names_move(src, from->path, "\n") || names_move(dst, to->path, from->path) ||
+		    names_move(src, "\n", to->path))
+			return -ENOMEM;
 		return 0;
 	}
 	tmp = strdup(to->path);
@@ -604,24 +985,82 @@ static int rename_commit(struct nameidata *from, struct nameidata *to, struct in
 		return err;
 	}
 	drop_nlink(dst);
+	if (dst)
+		names_unlink(dst, to->path);
 	free(src->i_path);
 	src->i_path = tmp;
+	return names_move(src, from->path, to->path);
+}
+
+/*
+ * The checks of the target @nt against the source (@isdir: a directory), in do_renameat2's
+ * and vfs_rename's order after both lookups: NOREPLACE, the trailing slash, a directory into
+ * itself, then may_delete or creation rights, a directory's own write permission when it
+ * changes parents, and the kinds of the two ends. Context: vfs->lock held.
+ */
+static int rename_check(struct nameidata *nf, struct nameidata *nt, bool isdir,
+			const struct open_how_fs *cred, unsigned int flags)
+{
+	int err;
+
+	if (nt->exists && (flags & RENAME_NOREPLACE))
+		return -EEXIST;
+	if (!nt->exists && (flags & RENAME_EXCHANGE))
+		return -ENOENT;
+	if (!isdir && nt->dir_wanted)
+		return -ENOTDIR;
+	bool exchange = flags & RENAME_EXCHANGE, other_parent;
+	bool dst_isdir = nt->exists && S_ISDIR(nt->st.st_mode);
+
+	if ((isdir && !*nf->path) || (dst_isdir && !*nt->path))
+		return -EBUSY;	/* the root */
+	if (path_under(nt->path, nf->path))
+		return -EINVAL;	/* into itself */
+	if (path_under(nf->path, nt->path))
+		return exchange ? -EINVAL : -ENOTEMPTY;
+	other_parent = nf->parent_st.st_dev != nt->parent_st.st_dev ||
+		       nf->parent_st.st_ino != nt->parent_st.st_ino;
+	err = may_delete(nf, cred);
+	if (!err)
+		err = nt->exists ? may_delete(nt, cred) :
+				   may_access_st(&nt->parent_st, cred, W_OK | X_OK);
+	/* a directory that changes parents has its ".." rewritten */
+	if (!err && isdir && other_parent)
+		err = may_access_st(&nf->st, cred, W_OK);
+	if (!err && exchange && dst_isdir && other_parent)
+		err = may_access_st(&nt->st, cred, W_OK);
+	if (err || !nt->exists || exchange)
+		return err;
+	if (isdir && !dst_isdir)
+		return -ENOTDIR;
+	if (!isdir && dst_isdir)
+		return -EISDIR;
+	if (isdir && !dir_empty(nt))
+		return -ENOTEMPTY;
 	return 0;
 }
 
 /**
  * vfs_rename - rename(2)/renameat2(2) in the upper layer: @to names @from's file from now on
- * (maps prints the new name), @from becomes a whiteout; a file @to named loses a link.
+ * (maps prints the new name), @from becomes a whiteout; a file @to named loses a link. A
+ * host directory moves as overlayfs with redirect_dir moves it (as any file system does
+ * within itself): its whole tree shows under the new name, over nothing or an empty
+ * directory; RENAME_EXCHANGE swaps two trees, or a tree and a file.
+ * @cred: the caller's ids: write and search permission on both directories, the sticky bit,
+ * write permission on a directory that changes parents
  * @flags: RENAME_NOREPLACE, RENAME_EXCHANGE (RENAME_WHITEOUT: -EINVAL, it needs
  * CAP_MKNOD and a filesystem that supports it)
  * Context: takes vfs->lock.
- * Return: 0, or -ENOENT, -EEXIST (NOREPLACE), -EISDIR, -ENOTDIR, -EXDEV (a directory or
- * something else than a regular file: not modelled), -EINVAL, -ELOOP, -ENAMETOOLONG.
+ * Return: 0, or -ENOENT, -EEXIST (NOREPLACE), -EISDIR, -ENOTDIR, -ENOTEMPTY, -EACCES, -EPERM,
+ * -EBUSY (the root), -EINVAL (a directory into itself, bad flags), -EXDEV (a symlink or
+ * device: not modelled), -ELOOP, -ENAMETOOLONG, -ENOMEM.
  */
-int vfs_rename(struct vfs *vfs, const char *from, const char *to, unsigned int flags)
+int vfs_rename(struct vfs *vfs, const struct open_how_fs *cred, const char *from,
+	       const char *to, unsigned int flags)
 {
-	struct nameidata nf = { .vfs = vfs }, nt = { .vfs = vfs };
+	struct nameidata nf = { .vfs = vfs, .how = cred }, nt = { .vfs = vfs, .how = cred };
 	struct inode *src = NULL, *dst = NULL;
+	bool isdir = false;
 	int err;
 
 	if (!from || !to)
@@ -634,16 +1073,14 @@ int vfs_rename(struct vfs *vfs, const char *from, const char *to, unsigned int f
 	if (!err)
 		err = path_lookup(&nt, to);
 	if (!err) {
-		src = rename_source(&nf);
+		src = rename_source(&nf, &isdir);
 		if (IS_ERR(src)) {
 			err = (int)PTR_ERR(src);
 			src = NULL;
 		}
 	}
-	if (!err && nt.exists) {
-		if (S_ISDIR(nt.st.st_mode))
-			err = -EISDIR;
-		else if (flags & RENAME_EXCHANGE && !nt.dentry && !S_ISREG(nt.st.st_mode))
+	if (!err && nt.exists && !S_ISDIR(nt.st.st_mode)) {
+		if (flags & RENAME_EXCHANGE && !nt.dentry && !S_ISREG(nt.st.st_mode))
 			err = -EXDEV;
 		else
 			dst = nd_inode(&nt, flags & RENAME_EXCHANGE);
@@ -652,22 +1089,97 @@ int vfs_rename(struct vfs *vfs, const char *from, const char *to, unsigned int f
 			dst = NULL;
 		}
 		/* two names of one file: nothing to do (do_renameat2's same-inode case) */
-		if (!err && (dst == src || !strcmp(nf.path, nt.path)))
+		if (!err && dst == src && src)
 			goto out;
-		if (!err && flags & RENAME_NOREPLACE)
-			err = -EEXIST;
-	} else if (!err && (flags & RENAME_EXCHANGE)) {
-		err = -ENOENT;
-	} else if (!err && nt.dir_wanted) {
-		err = -ENOTDIR;
 	}
+	if (!err && !strcmp(nf.path, nt.path))
+		goto out;	/* the same name */
 	if (!err)
+		err = rename_check(&nf, &nt, isdir, cred, flags);
+	if (!err && (isdir || (nt.exists && S_ISDIR(nt.st.st_mode))))
+		err = rename_tree(&nf, &nt, src, dst, flags & RENAME_EXCHANGE);
+	else if (!err)
 		err = rename_commit(&nf, &nt, src, dst, flags);
 out:
 	if (src)
 		__iput(src);
 	if (dst)
 		__iput(dst);
+	pthread_mutex_unlock(&vfs->lock);
+	return err;
+}
+
+/*
+ * may_linkat with fs.protected_hardlinks = 1 (the default): who does not own the file nor
+ * has CAP_FOWNER links only a regular file that is not set-id and that it may read and
+ * write. Return: 0 or -EPERM.
+ */
+static int may_linkat(const struct stat *st, const struct open_how_fs *cred)
+{
+	if (!cred || cred->cap_fowner || st->st_uid == cred->uid)
+		return 0;
+	if (S_ISREG(st->st_mode) && !(st->st_mode & S_ISUID) &&
+	    (st->st_mode & (S_ISGID | S_IXGRP)) != (S_ISGID | S_IXGRP) &&
+	    !may_access_st(st, cred, R_OK | W_OK))
+		return 0;
+	return -EPERM;
+}
+
+/**
+ * vfs_link - link(2)/linkat(2) in the upper layer: @to becomes another name of @from's file
+ * (one inode, one page cache; i_nlink counts it). The host is never touched.
+ * @cred: the caller's ids: write and search permission on @to's directory, protected_hardlinks
+ * @follow: AT_SYMLINK_FOLLOW (link(2) does not follow a symlink in @from)
+ * Context: takes vfs->lock.
+ * Return: 0, or -ENOENT, -EEXIST, -EXDEV (another device: a mount point; or a symlink or
+ * device, not modelled), -EPERM (a directory, protected_hardlinks), -EACCES, -ENOTDIR,
+ * -ELOOP, -ENAMETOOLONG, -ENOMEM.
+ */
+int vfs_link(struct vfs *vfs, const struct open_how_fs *cred, const char *from,
+	     const char *to, bool follow)
+{
+	struct nameidata nf = { .vfs = vfs, .how = cred, .follow_last = follow };
+	struct nameidata nt = { .vfs = vfs, .how = cred };
+	struct inode *inode = NULL;
+	int err;
+
+	if (!from || !to)
+		return -EFAULT;
+	pthread_mutex_lock(&vfs->lock);
+	err = path_lookup(&nf, from);
+	if (!err && !nf.exists)
+		err = -ENOENT;
+	if (!err && nf.dir_wanted && !S_ISDIR(nf.st.st_mode))
+		err = -ENOTDIR;
+	if (!err)
+		err = path_lookup(&nt, to);
+	if (!err && nt.exists)
+		err = -EEXIST;
+	if (!err && nt.dir_wanted)
+		err = -ENOENT;	/* filename_create: a trailing slash on a new name */
+	if (!err && nf.st.st_dev != nt.parent_st.st_dev)
+		err = -EXDEV;
+	if (!err)
+		err = may_linkat(&nf.st, cred);
+	if (!err)
+		err = may_access_st(&nt.parent_st, cred, W_OK | X_OK);
+	if (!err && S_ISDIR(nf.st.st_mode))
+		err = -EPERM;
+	if (!err && !nf.dentry && !S_ISREG(nf.st.st_mode))
+		err = -EXDEV;	/* symlinks, devices, FIFOs: not modelled */
+	if (!err) {
+		inode = nd_inode(&nf, true);
+		if (IS_ERR(inode)) {
+			err = (int)PTR_ERR(inode);
+			inode = NULL;
+		}
+	}
+	if (!err)
+		err = d_set(vfs, nt.path, inode);
+	if (!err)
+		inode->i_nlink++;
+	if (inode)
+		__iput(inode);
 	pthread_mutex_unlock(&vfs->lock);
 	return err;
 }

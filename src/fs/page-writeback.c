@@ -5,7 +5,8 @@
  * inode (nr_dirty, the vfs's list of dirty inodes, oldest first, with the flusher time it
  * became dirty) and machine-wide (NR_FILE_DIRTY, NR_DIRTIED); filemap_write_range hands each
  * dirty page of a range to a_ops->write_page, clipped at i_size so the tail of the last page
- * never reaches the file; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
+ * never reaches the file, after the mm layer's hook (vfs->mkclean: folio_clear_dirty_for_io's
+ * folio_mkclean) made the shared mappings' entries of the range clean and read-only; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
  * longer than dirty_expire_centisecs are written, then the oldest ones until the dirty pages
  * are back under dirty_background_ratio of the dirtyable memory.
  *
@@ -173,11 +174,28 @@ static int write_one_page(struct address_space *mapping, struct page *page)
 	return 0;
 }
 
+/*
+ * folio_clear_dirty_for_io's half that reaches the mappings, for a whole range at once: while
+ * shared writable mappings of the file exist, the mm layer's hook write-protects and cleans
+ * their entries, handing a dirty entry's bit to its page, before the pages are written. A
+ * page written through such an entry after writeback began is thus dirtied again by its
+ * write fault (write-notify), never lost with a dirty bit nobody looks at.
+ */
+static void mapping_clear_dirty_for_io(struct address_space *mapping, loff_t start, loff_t end)
+{
+	struct vfs *vfs = mapping->host->i_vfs;
+
+	if (vfs && vfs->mkclean && __atomic_load_n(&mapping->i_mmap_writable, __ATOMIC_RELAXED))
+		vfs->mkclean(mapping, start, end);
+}
+
 /**
  * filemap_write_range - write back the dirty pages of bytes [@start, @end] (inclusive; @end =
- * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do.
+ * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do; the
+ * shared mappings' entries of the range are cleaned and write-protected first (vfs->mkclean).
  * @wait: whether the caller waits for the I/O (it always completes before return here)
- * Context: takes mapping->lock, never across write_page.
+ * Context: no mmap_lock held (the mkclean hook takes each mapping mm's); takes
+ * mapping->lock, never across write_page.
  * Return: 0, -EINVAL for a bad range, or the first write_page error (later pages are still
  * written).
  */
@@ -192,6 +210,7 @@ int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end,
 		return -EINVAL;
 	if (!mapping_can_writeback(mapping))
 		return 0;
+	mapping_clear_dirty_for_io(mapping, start, end);
 	index = (unsigned long long)start >> PAGE_SHIFT;
 	last = (unsigned long long)end >> PAGE_SHIFT;
 	pthread_mutex_lock(&mapping->lock);
@@ -418,7 +437,7 @@ static unsigned long inode_unsaved(struct vfs *vfs, struct inode *inode)
 		if (index == ULONG_MAX)
 			break;
 	}
-	if (!to_host && size % PAGE_SIZE && inode_size_changed(inode)) {
+	if (size % PAGE_SIZE && inode_size_changed(inode)) {
 		index = (unsigned long)(size >> PAGE_SHIFT);
 		page = xa_load(&mapping->i_pages, index);
 		if (!xa_load(&inode->upper.pages, index) && !(page && PageDirty(page)))
@@ -435,7 +454,10 @@ static unsigned long inode_unsaved(struct vfs *vfs, struct inode *inode)
  * longer is the host file's, counted once each; and the files they belong to, with those
  * whose size alone changed (truncated to a page boundary). An unlinked file's pages die with
  * it, as Linux drops them at the last close; shmem is memory by nature: neither is counted.
- * With write_files, a new size is not counted: writeback carries contents, not sizes.
+ * With write_files the same holds for what writeback does not carry to the host: the files
+ * the run created (they have no host file) and new sizes (writeback writes contents within
+ * the file's size, it never truncates the host file), so a resized host file counts, with
+ * the page at its new end, whose tail the host file still has.
  * Context: takes vfs->lock and each inode's mapping->lock.
  */
 void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files)
@@ -451,7 +473,7 @@ void vfs_unsaved(struct vfs *vfs, unsigned long *pages, unsigned long *files)
 			continue;
 		n = inode_unsaved(vfs, inode);
 		*pages += n;
-		*files += n || (!vfs->write_files && inode_size_changed(inode));
+		*files += n || inode_size_changed(inode);
 	}
 	pthread_mutex_unlock(&vfs->lock);
 }

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock and the wait
- * of a contended spinlock. RAM is mapped MAP_NORESERVE so a 64 GiB machine costs nothing
+ * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait
+ * of a contended spinlock, the host devices' readahead limits (sysfs), and the host
+ * kernel's auxiliary vector (the CPU's facts exec
+ * passes on). RAM is mapped MAP_NORESERVE so a 64 GiB machine costs nothing
  * until its frames are touched.
  */
 #include "host/host.h"
 #include "host/spinlock.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Reads of a held lock before the waiter yields its host CPU to whoever holds it. */
 #define SPIN_READS_BEFORE_YIELD 256
@@ -118,4 +124,34 @@ int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
 	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb", major, minor);
 	*max_sectors_kb = 0;
 	return sysfs_read_uint(path, ra_kb);
+}
+
+/*
+ * The host kernel's own vector, from /proc/self/auxv (read once): glibc's getauxval answers
+ * AT_HWCAP on x86 with its own view of the CPU, not the kernel's.
+ */
+static unsigned long host_auxv[2 * 64];
+static pthread_once_t host_auxv_once = PTHREAD_ONCE_INIT;
+
+static void host_auxv_read(void)
+{
+	int fd = open("/proc/self/auxv", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (read(fd, host_auxv, sizeof(host_auxv) - 2 * sizeof(host_auxv[0])) < 0)
+		host_auxv[0] = AT_NULL;
+	close(fd);
+}
+
+unsigned long host_getauxval(unsigned long type)
+{
+	pthread_once(&host_auxv_once, host_auxv_read);
+	for (size_t i = 0; i + 1 < sizeof(host_auxv) / sizeof(host_auxv[0]); i += 2) {
+		if (host_auxv[i] == AT_NULL)
+			break;
+		if (host_auxv[i] == type)
+			return host_auxv[i + 1];
+	}
+	return 0;
 }

@@ -17,6 +17,8 @@ void host_discard(void *p, size_t bytes);
 uint64_t host_now_ns(void);
 /* Wall-clock seconds since the epoch (ktime_get_real_seconds), for SysV IPC's times. */
 int64_t host_real_seconds(void);
+/* The host kernel's auxiliary vector entry @type (AT_HWCAP...), 0 when it has none. */
+unsigned long host_getauxval(unsigned long type);
 
 /*
  * The block queue limits Linux's bdi takes for files on the host device MAJOR:MINOR:

@@ -17,20 +17,28 @@
 
 #include <string.h>
 
+/* The fault runs in kernel mode: TLB shootdowns may reach the CPU meanwhile. */
 static enum mmu_fault_result task_fault_handler(struct mmu_cpu *cpu, struct mmu_fault *f,
 						void *data)
 {
-	return do_user_addr_fault(data, cpu, f) ? MMU_FAULT_SIGNAL : MMU_FAULT_RETRY;
+	int err;
+
+	mmu_user_exit(cpu);
+	err = do_user_addr_fault(data, cpu, f);
+	mmu_user_enter(cpu);
+	return err ? MMU_FAULT_SIGNAL : MMU_FAULT_RETRY;
 }
 
 /*
  * task_cpu_enter - schedules @t on its CPU context: loads its mm and makes its fault path the
- * context's. The system calls' user copies (uaccess.c) run there too.
+ * context's, and enters user mode there until task_cpu_exit. The system calls' user copies
+ * (uaccess.c) run there too.
  */
 struct mmu_cpu *task_cpu_enter(struct mmlab_task *t)
 {
 	struct mmu_cpu *cpu = t->tsk.mm->machine->cpus[t->cpu];
 
+	mmu_user_enter(cpu);
 	mmu_switch_mm(cpu, t->tsk.mm);
 	/* A context switch restores the thread's PKRU (switch_to's x86_pkru_load). */
 	if (cpu->pke)
@@ -38,6 +46,12 @@ struct mmu_cpu *task_cpu_enter(struct mmlab_task *t)
 	cpu->fault_handler = task_fault_handler;
 	cpu->fault_data = &t->tsk;
 	return cpu;
+}
+
+/* task_cpu_exit - the CPU leaves user mode: TLB shootdowns reach it again. */
+void task_cpu_exit(struct mmu_cpu *cpu)
+{
+	mmu_user_exit(cpu);
 }
 
 static void report_fault(const struct mmu_cpu *cpu, struct mmlab_fault *fault)
@@ -95,12 +109,14 @@ MMLAB_EXPORT int mmlab_touch(struct mmlab_task *t, uint64_t addr, uint64_t len, 
 
 		if (mmu_translate(cpu, (unsigned long)a, acc, &host)) {
 			report_fault(cpu, fault);
-			return -EFAULT;
+			err = -EFAULT;
+			break;
 		}
 		if ((a & PAGE_MASK) + PAGE_SIZE < a) /* the last page of the address space */
 			break;
 	}
-	return 0;
+	task_cpu_exit(cpu);
+	return err;
 }
 
 /*
@@ -120,6 +136,7 @@ static int task_copy(struct mmlab_task *t, uint64_t addr, void *into, const void
 	cpu = task_cpu_enter(t);
 	left = into ? mmu_copy_from_user(cpu, into, (unsigned long)addr, len)
 		    : mmu_copy_to_user(cpu, (unsigned long)addr, from, len);
+	task_cpu_exit(cpu);
 	if (left) {
 		report_fault(cpu, fault);
 		return -EFAULT;

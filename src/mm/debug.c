@@ -20,7 +20,7 @@ struct rss_count {
 static int rss_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct rss_count *c = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 
 	if (pte_present(pte) && !(pte & _PAGE_SPECIAL))
 		c->rss[mm_counter(pfn_to_page(&mm->machine->pgdat, pte_pfn(pte)))]++;

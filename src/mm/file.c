@@ -291,13 +291,24 @@ static int install_new_fd(struct mmlab_task *t, struct file *f)
  */
 struct file *file_from_inode(struct inode *inode, int flags, const struct stat *st)
 {
-	struct file *f = file_alloc(-1, inode->i_path, flags, st, FILE_MMAP_PAGECACHE);
+	bool writer = (flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH);
+	struct file *f;
 	struct statvfs sv;
 
+	/* a running program's text is not opened for writing (get_write_access) */
+	if (writer && !get_write_access(inode)) {
+		iput(inode);
+		return ERR_PTR(-ETXTBSY);
+	}
+	f = file_alloc(-1, inode->i_path, flags, st, FILE_MMAP_PAGECACHE);
 	if (!f) {
+		if (writer)
+			put_write_access(inode);
 		iput(inode);
 		return ERR_PTR(-ENOMEM);
 	}
+	if (writer)
+		f->f_mode |= FMODE_WRITER;
 	f->f_inode = inode;
 	f->regular = true;
 	file_ra_state_init(&f->f_ra, inode_mapping(inode));
@@ -349,31 +360,43 @@ static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const c
 				  int flags, unsigned int mode)
 {
 	const struct task *tsk = &t->tsk;
-	struct open_how_fs how = {
-		.flags = flags,
-		.mode = (mode_t)mode,
-		.uid = tsk->cred.fsuid,
-		.gid = tsk->cred.fsgid,
-		.cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE),
-	};
+	struct open_how_fs how = task_fs_cred(tsk);
+	struct inode_name *name;
 	struct inode *inode;
+	struct file *f;
 	struct stat st;
 	int err;
 
-	inode = vfs_lookup_open(vfs, path, &how, &st);
+	how.flags = flags;
+	how.mode = (mode_t)mode & ~(mode_t)tsk->umask;	/* vfs_prepare_mode (no ACLs) */
+	inode = vfs_lookup_open(vfs, path, &how, &st, &name);
 	if (IS_ERR(inode))
 		return (struct file *)inode;
 	if (!inode)
 		return file_open_special(vfs, path, flags, &st);
 	if ((flags & O_TRUNC) && !(flags & O_PATH)) {
+		/* the write access comes before the truncation: a running program stays whole */
+		if (__atomic_load_n(&inode->i_writecount, __ATOMIC_RELAXED) < 0) {
+			inode_name_put(name);
+			iput(inode);
+			return ERR_PTR(-ETXTBSY);
+		}
 		err = do_truncate(inode, 0);	/* O_TRUNC (handle_truncate) */
 		if (err) {
+			inode_name_put(name);
 			iput(inode);
 			return ERR_PTR(err);
 		}
 		st.st_size = 0;
 	}
-	return file_from_inode(inode, flags, &st);
+	ihold(inode);	/* the name goes before the inode when the file cannot be made */
+	f = file_from_inode(inode, flags, &st);
+	if (IS_ERR(f))
+		inode_name_put(name);
+	else
+		f->f_name = name;
+	iput(inode);
+	return f;
 }
 
 MMLAB_EXPORT int mmlab_openat(struct mmlab_task *t, const char *path, int flags, unsigned int mode)
@@ -458,27 +481,79 @@ MMLAB_EXPORT int mmlab_close(struct mmlab_task *t, int fd)
 	return 0;
 }
 
+/**
+ * task_fs_cred - the ids and capabilities the file layer's permission checks take from
+ * @tsk (its fsuid/fsgid, CAP_DAC_OVERRIDE, CAP_FOWNER), with no open flags.
+ */
+struct open_how_fs task_fs_cred(const struct task *tsk)
+{
+	return (struct open_how_fs){
+		.uid = tsk->cred.fsuid,
+		.gid = tsk->cred.fsgid,
+		.cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE),
+		.cap_fowner = capable(tsk, CAP_FOWNER),
+	};
+}
+
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path)
 {
 	struct mm_struct *mm = t ? task_mm(t) : NULL;
+	struct open_how_fs cred;
 
 	if (!mm)
 		return -EINVAL;
 	if (!path)
 		return -EFAULT;
-	return vfs_unlink(&mm->machine->vfs, path);
+	cred = task_fs_cred(&t->tsk);
+	return vfs_unlink(&mm->machine->vfs, &cred, path);
+}
+
+MMLAB_EXPORT int mmlab_linkat(struct mmlab_task *t, const char *from, const char *to,
+			      int flags)
+{
+	struct mm_struct *mm = t ? task_mm(t) : NULL;
+	struct open_how_fs cred;
+
+	if (!mm)
+		return -EINVAL;
+	if (!from || !to)
+		return -EFAULT;
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (flags & AT_EMPTY_PATH)
+		return -ENOENT;	/* an empty path names no fd here */
+	cred = task_fs_cred(&t->tsk);
+	return vfs_link(&mm->machine->vfs, &cred, from, to, flags & AT_SYMLINK_FOLLOW);
+}
+
+MMLAB_EXPORT int mmlab_link(struct mmlab_task *t, const char *from, const char *to)
+{
+	return mmlab_linkat(t, from, to, 0);
+}
+
+MMLAB_EXPORT unsigned int mmlab_umask(struct mmlab_task *t, unsigned int mask)
+{
+	unsigned int old;
+
+	if (!t)
+		return 0;
+	old = t->tsk.umask;
+	t->tsk.umask = mask & 0777;
+	return old;
 }
 
 MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
 				 unsigned int flags)
 {
 	struct mm_struct *mm = t ? task_mm(t) : NULL;
+	struct open_how_fs cred;
 
 	if (!mm)
 		return -EINVAL;
 	if (!from || !to)
 		return -EFAULT;
-	return vfs_rename(&mm->machine->vfs, from, to, flags);
+	cred = task_fs_cred(&t->tsk);
+	return vfs_rename(&mm->machine->vfs, &cred, from, to, flags);
 }
 
 MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to)

@@ -252,7 +252,7 @@ static void map_pages_one(struct map_pages_state *st, struct page *page, pgoff_t
 	pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
 
 	st->found++;
-	if (!pte_none(*ptep))
+	if (!pte_none(ptep_get(ptep)))
 		return;
 	if (addr == vmf->address)
 		st->ret = VM_FAULT_NOPAGE;

@@ -14,6 +14,7 @@
  * sharing (each task gets its own copy of the fd table), exec, and the scheduler (a task runs
  * on the CPU context its caller names, see access.c).
  */
+#include "mm/file.h"
 #include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
@@ -94,11 +95,15 @@ void mmput(struct mm_struct *mm)
 	if (--mm->mm_users)
 		return;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-		if (m->cpus[i] && m->cpus[i]->ctx == &mm->context)
-			mmu_switch_mm(m->cpus[i], NULL);
+		if (m->cpus[i])
+			mmu_leave_context(m->cpus[i], &mm->context);
 	mmap_write_lock(mm);
 	exit_mmap(mm);
 	__mmap_write_unlock(mm);
+	if (mm->exe_file) {
+		exe_file_allow_write_access(mm->exe_file);
+		fput(mm->exe_file);
+	}
 	pgd_free(mm);
 	vma_tree_destroy(mm);
 	mmdrop(mm);
@@ -208,6 +213,9 @@ struct mm_struct *dup_mm(struct task *tsk, struct mm_struct *oldmm)
 	mm->exec_vm = oldmm->exec_vm;
 	mm->stack_vm = oldmm->stack_vm;
 	mm->def_flags = oldmm->def_flags & VM_NOHUGEPAGE;
+	/* the child runs the same program: one more denial of writes (dup_mm_exe_file) */
+	if (oldmm->exe_file && !exe_file_deny_write_access(oldmm->exe_file))
+		mm->exe_file = get_file(oldmm->exe_file);
 	mm->context.pkey_allocation_map = oldmm->context.pkey_allocation_map;
 	mm->context.execute_only_pkey = oldmm->context.execute_only_pkey;
 	/* The copies' vm_ops->open run as the parent (current), then the child owns the mm. */
@@ -251,6 +259,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 		return NULL;
 	t->tsk.cfg = parent->tsk.cfg;
 	t->tsk.cred = parent->tsk.cred;
+	t->tsk.umask = parent->tsk.umask;	/* copy_fs */
 	/* Threads share their process's limits; a new process gets a copy (copy_signal). */
 	t->tsk.signal = (flags & CLONE_THREAD) ? signal_get(parent->tsk.signal)
 					       : signal_copy(parent->tsk.signal);
@@ -343,11 +352,18 @@ void task_exit(struct mmlab_task *t)
 	if (t->tsk.mm) {
 		struct machine *m = t->tsk.mm->machine;
 
-		for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-			if (m->cpus[i] && m->cpus[i]->fault_data == &t->tsk) {
-				m->cpus[i]->fault_handler = NULL;
-				m->cpus[i]->fault_data = NULL;
+		for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++) {
+			struct mmu_cpu *cpu = m->cpus[i];
+
+			if (!cpu)
+				continue;
+			mmu_user_enter(cpu);	/* another thread may be running it */
+			if (cpu->fault_data == &t->tsk) {
+				cpu->fault_handler = NULL;
+				cpu->fault_data = NULL;
 			}
+			mmu_user_exit(cpu);
+		}
 		mmput(t->tsk.mm);
 	}
 	signal_put(t->tsk.signal);

@@ -19,10 +19,11 @@
 static bool follow_page_ok(struct mm_struct *mm, unsigned long addr, bool write)
 {
 	pte_t *ptep = pte_offset_map(mm, addr);
+	pte_t pte = ptep ? ptep_get(ptep) : 0;
 
-	if (!ptep || !(*ptep & _PAGE_PRESENT))
+	if (!(pte & _PAGE_PRESENT))
 		return false;
-	return !write || pte_write(*ptep);
+	return !write || pte_write(pte);
 }
 
 /**
@@ -58,7 +59,7 @@ static int guard_marker_pte(struct mm_struct *mm, unsigned long addr, pte_t *pte
 	(void)mm;
 	(void)addr;
 	(void)data;
-	return is_guard_pte_marker(*ptep);
+	return is_guard_pte_marker(ptep_get(ptep));
 }
 
 /*

@@ -8,6 +8,7 @@
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
 #include "mm/machine.h"
+#include "mm/memory.h"
 #include "mm/shm.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
@@ -69,6 +70,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		goto free_memory;
 	if (cfg)
 		vfs_set_readahead(&mm->m.vfs, cfg->readahead_kb, cfg->max_sectors_kb);
+	/* writeback cleans the mappings of what it writes: the file layer cannot reach them */
+	mm->m.vfs.mkclean = mapping_mkclean;
 	vm_commit_init(&mm->m, cfg);
 	err = shm_init_ns(&mm->m);
 	if (err)
@@ -104,6 +107,11 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 {
 	if (!mm)
 		return;
+	/* umount's sync_filesystem: the host's files get what is still dirty (the CPUs are
+	 * still there for the TLB flushes of cleaning mapped pages). An error has nobody to
+	 * go to: mmlab_machine_sync first reports it. */
+	if (mm->m.vfs.write_files)
+		(void)vfs_sync(&mm->m.vfs);
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
@@ -212,8 +220,8 @@ MMLAB_EXPORT void mmlab_space_destroy(struct mmlab_space *s)
 		return;
 	cpus = s->ctx.cpus;
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
-		if (cpus[i] && cpus[i]->ctx == &s->ctx)
-			mmu_switch_context(cpus[i], NULL);
+		if (cpus[i])
+			mmu_leave_context(cpus[i], &s->ctx);
 	pt_unmap_range(&s->ctx, 0, TASK_SIZE_MAX, 0, 0);
 	destroy_context(&s->ctx);
 	free(s);
@@ -294,7 +302,9 @@ MMLAB_EXPORT int mmlab_space_protect(struct mmlab_space *s, uint64_t addr, uint6
 
 MMLAB_EXPORT void mmlab_cpu_switch(struct mmlab_cpu *cpu, struct mmlab_space *s)
 {
+	mmu_user_enter(to_cpu(cpu));
 	mmu_switch_context(to_cpu(cpu), s ? &s->ctx : NULL);
+	mmu_user_exit(to_cpu(cpu));
 }
 
 static void report_fault(struct mmu_cpu *cpu, struct mmlab_fault *fault)
@@ -311,8 +321,11 @@ static void report_fault(struct mmu_cpu *cpu, struct mmlab_fault *fault)
 MMLAB_EXPORT size_t mmlab_read(struct mmlab_cpu *c, uint64_t addr, void *buf, size_t len,
 			       struct mmlab_fault *fault)
 {
-	size_t left = mmu_copy_from_user(to_cpu(c), buf, (unsigned long)addr, len);
+	size_t left;
 
+	mmu_user_enter(to_cpu(c));
+	left = mmu_copy_from_user(to_cpu(c), buf, (unsigned long)addr, len);
+	mmu_user_exit(to_cpu(c));
 	if (left)
 		report_fault(to_cpu(c), fault);
 	return len - left;
@@ -321,8 +334,11 @@ MMLAB_EXPORT size_t mmlab_read(struct mmlab_cpu *c, uint64_t addr, void *buf, si
 MMLAB_EXPORT size_t mmlab_write(struct mmlab_cpu *c, uint64_t addr, const void *buf, size_t len,
 				struct mmlab_fault *fault)
 {
-	size_t left = mmu_copy_to_user(to_cpu(c), (unsigned long)addr, buf, len);
+	size_t left;
 
+	mmu_user_enter(to_cpu(c));
+	left = mmu_copy_to_user(to_cpu(c), (unsigned long)addr, buf, len);
+	mmu_user_exit(to_cpu(c));
 	if (left)
 		report_fault(to_cpu(c), fault);
 	return len - left;
@@ -331,8 +347,12 @@ MMLAB_EXPORT size_t mmlab_write(struct mmlab_cpu *c, uint64_t addr, const void *
 MMLAB_EXPORT int mmlab_fetch(struct mmlab_cpu *c, uint64_t addr, struct mmlab_fault *fault)
 {
 	void *host;
+	int err;
 
-	if (mmu_translate(to_cpu(c), (unsigned long)addr, MMU_EXEC, &host)) {
+	mmu_user_enter(to_cpu(c));
+	err = mmu_translate(to_cpu(c), (unsigned long)addr, MMU_EXEC, &host);
+	mmu_user_exit(to_cpu(c));
+	if (err) {
 		report_fault(to_cpu(c), fault);
 		return -EFAULT;
 	}

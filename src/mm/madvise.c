@@ -135,10 +135,12 @@ static int madvise_remove(struct vma_walk *w, struct vm_area_struct *vma, unsign
 static int collapse_writable_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
 				 void *data)
 {
+	pte_t pte = ptep_get(ptep);
+
 	(void)mm;
 	(void)addr;
 	(void)data;
-	return (*ptep & _PAGE_PRESENT) && pte_write(*ptep);
+	return (pte & _PAGE_PRESENT) && pte_write(pte);
 }
 
 /*

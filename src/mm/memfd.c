@@ -9,8 +9,13 @@
  * shared writable mapping exists (mapping->i_mmap_writable); a write seal makes later shared
  * writable mmaps fail with EPERM and takes VM_MAYWRITE from shared read-only ones, so that
  * mprotect cannot add PROT_WRITE. The file calls check their seals through memfd_check_*.
- * Left out: MFD_HUGETLB (no hugetlbfs: EINVAL, ENODEV for a size the machine lacks), waiting
- * for pinned pages (no page is ever pinned here), chmod under F_SEAL_EXEC.
+ * MFD_HUGETLB makes a hugetlbfs file as a machine with no huge page reserved (vm.nr_hugepages
+ * 0) has it: sizes are whole 2 MiB pages (ftruncate EINVAL otherwise), write(2) is EINVAL
+ * (hugetlbfs has no write_iter), reads see zeros, and mmap fails with ENOMEM since no huge page
+ * can be reserved (ENODEV at creation for a huge page size other than 2 MiB).
+ * Left out: MAP_NORESERVE mappings of a MFD_HUGETLB file (the kernel maps them and a touch
+ * gets SIGBUS; ENOMEM here), fallocate on one, waiting for pinned pages (no page is ever
+ * pinned here), chmod under F_SEAL_EXEC.
  */
 #include "mm/memfd.h"
 #include "mm/fdtable.h"
@@ -84,12 +89,14 @@ int memfd_check_seals_mmap(struct file *file, vm_flags_t *vm_flags)
  * end under F_SEAL_GROW stops short with what it wrote before.)
  * Context: the caller holds the inode against truncation.
  * Return: 0; -EPERM under F_SEAL_WRITE or F_SEAL_FUTURE_WRITE, or when the chunk would grow a
- * F_SEAL_GROW file.
+ * F_SEAL_GROW file; -EINVAL for a hugetlbfs file.
  */
 int memfd_check_write(struct inode *inode, loff_t pos, size_t count)
 {
 	if (!inode || inode->i_kind != FS_SHMEM)
 		return 0;
+	if (inode->i_hugetlb)
+		return -EINVAL;	/* hugetlbfs: no write_iter */
 	if (is_write_sealed(inode->seals))
 		return -EPERM;
 	if ((inode->seals & F_SEAL_GROW) && pos + (loff_t)count > inode->i_size)
@@ -98,13 +105,16 @@ int memfd_check_write(struct inode *inode, loff_t pos, size_t count)
 }
 
 /**
- * memfd_check_resize - may @inode's size become @newsize? (shmem_setattr)
- * Return: 0; -EPERM for shrinking under F_SEAL_SHRINK or growing under F_SEAL_GROW.
+ * memfd_check_resize - may @inode's size become @newsize? (shmem_setattr, hugetlbfs_setattr)
+ * Return: 0; -EPERM for shrinking under F_SEAL_SHRINK or growing under F_SEAL_GROW; -EINVAL
+ * for a hugetlbfs file's size that is not a whole number of huge pages.
  */
 int memfd_check_resize(struct inode *inode, loff_t newsize)
 {
 	if (!inode || inode->i_kind != FS_SHMEM)
 		return 0;
+	if (inode->i_hugetlb && (newsize & (loff_t)(PMD_SIZE - 1)))
+		return -EINVAL;
 	if (newsize < inode->i_size && (inode->seals & F_SEAL_SHRINK))
 		return -EPERM;
 	if (newsize > inode->i_size && (inode->seals & F_SEAL_GROW))
@@ -213,6 +223,22 @@ int memfd_sysctl(struct machine *m, const char *name, const uint64_t *new_val,
  * The shmem file itself: "/memfd:NAME" on the internal mount (00:01, no link), size 0,
  * F_SEAL_SEAL as every shmem inode starts.
  */
+/*
+ * hugetlbfs_file_mmap over an empty huge page pool: an offset that is not a whole number of
+ * huge pages is EINVAL; the mapping's huge pages must be reserved (hugetlb_reserve_pages) and
+ * none is free: ENOMEM, whatever the flags (MAP_NORESERVE's mapping is not modelled).
+ */
+static int hugetlbfs_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff & ((PMD_SIZE >> PAGE_SHIFT) - 1))
+		return -EINVAL;
+	return -ENOMEM;
+}
+
+static const struct file_operations hugetlbfs_file_operations = {
+	.mmap = hugetlbfs_file_mmap,
+};
+
 static struct file *memfd_file_create(struct machine *m, const char *path)
 {
 	struct file *f = shmem_file_setup(m, path, 0);
@@ -229,7 +255,7 @@ static struct file *memfd_file_create(struct machine *m, const char *path)
 /**
  * mmlab_memfd_create - memfd_create(2): a new anonymous shmem file named "memfd:@name".
  * Return: the fd; -EINVAL (unknown flags, MFD_EXEC with MFD_NOEXEC_SEAL, a name longer than
- * 249 bytes, MFD_HUGETLB), -EFAULT (NULL @name), -EACCES (vm.memfd_noexec 2 without
+ * 249 bytes), -ENODEV (MFD_HUGETLB with a size other than 2 MiB), -EFAULT (NULL @name), -EACCES (vm.memfd_noexec 2 without
  * MFD_NOEXEC_SEAL), -EMFILE, -ENOMEM.
  */
 MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsigned int flags)
@@ -258,7 +284,8 @@ MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsi
 		unsigned int log = (flags >> MFD_HUGE_SHIFT) & MFD_HUGE_MASK;
 
 		/* the machine's only huge page size is 2 MiB (hugetlb_file_setup: ENODEV) */
-		return log && log != 21 ? -ENODEV : -EINVAL;	/* hugetlbfs: not modelled */
+		if (log && log != 21)
+			return -ENODEV;
 	}
 	fd = get_unused_fd_flags(t);
 	if (fd < 0)
@@ -267,6 +294,10 @@ MMLAB_EXPORT int mmlab_memfd_create(struct mmlab_task *t, const char *name, unsi
 	f = memfd_file_create(m, path);
 	if (!f)
 		return -ENOMEM;
+	if (flags & MFD_HUGETLB_) {
+		f->f_inode->i_hugetlb = true;
+		f->f_op = &hugetlbfs_file_operations;
+	}
 	if (flags & MFD_NOEXEC_SEAL_) {
 		f->f_inode->i_mode &= ~0111U;
 		f->f_inode->seals = (f->f_inode->seals & ~F_SEAL_SEAL) | F_SEAL_EXEC;

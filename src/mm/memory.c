@@ -139,8 +139,10 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	new = old ? alloc_pages(&m->pgdat, 0) : alloc_zeroed_page(&m->pgdat);
 	if (!new)
 		return VM_FAULT_OOM;
+	/* Another mapping may write the old page meanwhile (or truncate zero its tail). */
 	if (old)
-		memcpy(page_address(&m->pgdat, new), page_address(&m->pgdat, old), PAGE_SIZE);
+		(void)data_race(memcpy(page_address(&m->pgdat, new), page_address(&m->pgdat, old),
+				       PAGE_SIZE));
 	entry = pte_mkyoung(pte_mkdirty(pfn_pte(page_to_pfn(&m->pgdat, new), vma->vm_page_prot)));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(entry);
@@ -277,7 +279,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
 	} else {
-		vmf.orig_pte = *vmf.pte;
+		vmf.orig_pte = ptep_get(vmf.pte);
 		ret = handle_pte_fault(&vmf);
 		/*
 		 * The kernel drops mmap_lock for a page-cache read and has the fault retried:
@@ -286,7 +288,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 		 */
 		if (ret & VM_FAULT_RETRY) {
 			vmf.flags |= FAULT_FLAG_TRIED;
-			vmf.orig_pte = *vmf.pte;
+			vmf.orig_pte = ptep_get(vmf.pte);
 			ret = handle_pte_fault(&vmf) | VM_FAULT_MAJOR;
 		}
 		/* A failed fault installs no page table in Linux (its preallocated one is
@@ -326,13 +328,13 @@ void zap_flush(struct zap_details *z)
 int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct zap_details *z = data;
-	pte_t old;
+	pte_t old = ptep_get(ptep);
 	struct page *page;
 
-	if (is_pte_marker(*ptep) && !z->drop_markers)
+	if (is_pte_marker(old) && !z->drop_markers)
 		return 0;
-	if (z->keep_cows && pte_present(*ptep) && !(*ptep & _PAGE_SPECIAL) &&
-	    PageAnon(pfn_to_page(&mm->machine->pgdat, pte_pfn(*ptep))))
+	if (z->keep_cows && pte_present(old) && !(old & _PAGE_SPECIAL) &&
+	    PageAnon(pfn_to_page(&mm->machine->pgdat, pte_pfn(old))))
 		return 0;
 	old = ptep_get_and_clear(mm, addr, ptep);
 	if (!pte_present(old))
@@ -444,7 +446,7 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
 {
 	struct copy_state *c = data;
 	struct mm_struct *dst_mm = c->dst->vm_mm;
-	pte_t pte = *src_pte, *dst_pte;
+	pte_t pte = ptep_get(src_pte), *dst_pte;
 	struct page *page;
 
 	if (!pte_present(pte) && !is_guard_pte_marker(pte))
@@ -470,8 +472,11 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
 		add_mm_counter(dst_mm, mm_counter(page), 1);
 	}
 	if (is_cow_mapping(c->src->vm_flags) && pte_write(pte)) {
-		/* The parent's TLBs are flushed once for the whole mm at the end of dup_mmap. */
-		set_pte_at(src_mm, addr, src_pte, pte_wrprotect(pte));
+		/*
+		 * The parent's TLBs are flushed once for the whole mm at the end of dup_mmap. One
+		 * atomic update: the parent's other threads may set the dirty bit meanwhile.
+		 */
+		ptep_set_wrprotect(src_mm, addr, src_pte);
 		pte = pte_wrprotect(pte);
 	}
 	if (c->src->vm_flags & VM_SHARED)
@@ -520,7 +525,7 @@ struct lazyfree_state {
 static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct lazyfree_state *s = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	if (!pte_present(pte))
@@ -531,7 +536,8 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 	ClearPageSwapBacked(page);
 	ClearPageDirty(page);
 	if (pte_dirty(pte) || pte_young(pte)) {
-		set_pte_at(mm, addr, ptep, pte_mkold(pte_mkclean(pte)));
+		/* One atomic update: a write through another CPU may set the dirty bit meanwhile. */
+		(void)ptep_clear_bits(ptep, _PAGE_DIRTY | _PAGE_ACCESSED);
 		if (!s->flush_end)
 			s->flush_start = addr;
 		s->flush_end = addr + PAGE_SIZE;
@@ -589,7 +595,7 @@ static int guard_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep
 
 	(void)mm;
 	(void)addr;
-	if (!is_guard_pte_marker(*ptep))
+	if (!is_guard_pte_marker(ptep_get(ptep)))
 		g->nr_present++;
 	return 0;
 }
@@ -624,7 +630,7 @@ int guard_install_range(struct vm_area_struct *vma, unsigned long start, unsigne
 
 		if (IS_ERR(ptep))
 			return (int)PTR_ERR(ptep);
-		if (pte_none(*ptep))
+		if (pte_none(ptep_get(ptep)))
 			set_pte_at(mm, addr, ptep, make_pte_marker(PTE_MARKER_GUARD));
 	}
 	return 0;
@@ -633,7 +639,7 @@ int guard_install_range(struct vm_area_struct *vma, unsigned long start, unsigne
 static int guard_remove_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	(void)data;
-	if (is_guard_pte_marker(*ptep))
+	if (is_guard_pte_marker(ptep_get(ptep)))
 		(void)ptep_get_and_clear(mm, addr, ptep);
 	return 0;
 }

@@ -25,7 +25,7 @@ static int mincore_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 {
 	struct mincore_state *s = data;
 
-	if (pte_present(*ptep))
+	if (pte_present(ptep_get(ptep)))
 		s->vec[(addr - s->start) >> PAGE_SHIFT] = 1;
 	return 0;
 }

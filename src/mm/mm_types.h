@@ -153,6 +153,8 @@ struct file {
 	bool append;			/* IS_APPEND inode */
 	struct inode *f_inode;		/* The file's inode (a reference): its page cache, size and
 					 * identity; NULL for what mmlab does not open (devices...) */
+	struct inode_name *f_name;	/* The name it was opened through (a reference), as maps
+					 * prints it (d_path); NULL: the inode's i_path */
 	loff_t f_pos;			/* read/write position */
 	struct pipe_inode_info *pipe;	/* A pipe's end (pipe.c): f_mode says which; or NULL */
 	struct file_ra_state f_ra;	/* Its readahead state */
@@ -167,6 +169,7 @@ struct file {
 #define FMODE_READ 0x1U
 #define FMODE_WRITE 0x2U
 #define FMODE_RANDOM 0x1000U		/* POSIX_FADV_RANDOM: no readahead (fadvise) */
+#define FMODE_WRITER 0x10000U		/* Holds write access to its inode (i_writecount) */
 
 /* A refcounted anonymous-VMA name (include/linux/mm_types.h's anon_vma_name). */
 struct anon_vma_name {
@@ -244,6 +247,8 @@ struct mm_struct {
 	unsigned long exec_vm;		/* VM_EXEC & ~VM_WRITE & ~VM_STACK (VmExe) */
 	unsigned long stack_vm;		/* VM_STACK (VmStk) */
 	vm_flags_t def_flags;		/* Added to every new VMA: mlockall(MCL_FUTURE) */
+	struct file *exe_file;		/* The program exec loaded (a reference that denies
+					 * writes to its inode), or NULL */
 
 	/* Page accounting, kept by the fault layer (memory.c) under the page-table lock */
 	long rss_stat[NR_MM_COUNTERS];	/* Resident pages by type; read with get_mm_counter() */

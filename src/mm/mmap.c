@@ -877,10 +877,10 @@ static int brk_map(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned
  * Return: 0 or -ENOMEM.
  */
 static int do_brk_flags(struct task *tsk, struct vm_area_struct *brkvma, unsigned long addr,
-			unsigned long len)
+			unsigned long len, vm_flags_t extra)
 {
 	struct mm_struct *mm = tsk->mm;
-	vm_flags_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
+	vm_flags_t flags = extra | VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
 	long pages = (long)(len >> PAGE_SHIFT);
 
 	if (!may_expand_vm(tsk, flags, len >> PAGE_SHIFT) || mm->map_count > mm->max_map_count ||
@@ -938,7 +938,7 @@ static int brk_grow(struct task *tsk, unsigned long oldbrk, unsigned long newbrk
 	/* Only a VMA of the heap itself may grow: one ending above start_brk. */
 	if (heap && heap->vm_end <= mm->start_brk)
 		heap = NULL;
-	return do_brk_flags(tsk, heap, oldbrk, len);
+	return do_brk_flags(tsk, heap, oldbrk, len, 0);
 }
 
 /**
@@ -961,6 +961,37 @@ long sys_brk(struct task *tsk, unsigned long brk)
 	if (!err)
 		mm->brk = brk;
 	return (long)mm->brk;
+}
+
+/**
+ * vm_brk_flags - anonymous heap-like memory over [addr, addr + len) for the ELF loader's bss,
+ * replacing whatever was mapped there (mm/mmap.c's vm_brk_flags). @flags may only add VM_EXEC.
+ * Context: mmap_lock held for writing.
+ * Return: 0; -EINVAL for other flags; -ENOMEM when the range is not a place mmap could use
+ * or the limits refuse it; -EAGAIN for the mlock limit.
+ */
+int vm_brk_flags(struct task *tsk, unsigned long addr, unsigned long len, vm_flags_t flags)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vm_area_struct *prev;
+	int err;
+
+	if (flags & ~VM_EXEC)
+		return -EINVAL;
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return 0;
+	if (IS_ERR_VALUE(get_unmapped_area(tsk, NULL, addr, len, 0, MAP_FIXED, 0)))
+		return -ENOMEM;
+	if (!mlock_future_ok(tsk, mm->def_flags, len))
+		return -EAGAIN;
+	err = do_vmi_munmap(mm, addr, len);
+	if (err)
+		return err;
+	find_vma_prev(mm, addr, &prev);
+	if (prev && prev->vm_end != addr)
+		prev = NULL;
+	return do_brk_flags(tsk, prev, addr, len, flags);
 }
 
 /**

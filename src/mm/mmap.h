@@ -23,6 +23,8 @@ bool may_expand_vm(struct task *tsk, vm_flags_t flags, unsigned long npages);
 bool mlock_future_ok(struct task *tsk, vm_flags_t flags, unsigned long bytes);
 unsigned long mmap_region(struct task *tsk, struct file *file, unsigned long addr,
 			  unsigned long len, vm_flags_t vm_flags, pgoff_t pgoff);
+int __must_check vm_brk_flags(struct task *tsk, unsigned long addr, unsigned long len,
+			      vm_flags_t flags);
 int __must_check insert_vm_struct(struct mm_struct *mm, struct vm_area_struct *vma);
 int __must_check insert_special_vma(struct task *tsk, unsigned long start, unsigned long end,
 				    vm_flags_t flags, const struct vm_operations_struct *ops);

@@ -34,7 +34,7 @@ struct upgrade_state {
 static int upgrade_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct upgrade_state *u = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	if (!pte_present(pte) || pte_write(pte))
@@ -48,7 +48,8 @@ static int upgrade_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 		if (!page || !PageAnon(page) || !PageAnonExclusive(page))
 			return 0;
 	}
-	set_pte_at(mm, addr, ptep, pte_mkwrite(pte));
+	/* One atomic update: the MMU may set the accessed bit meanwhile. */
+	(void)ptep_set_bits(ptep, _PAGE_RW);
 	if (!u->flush_end)
 		u->flush_start = addr;
 	u->flush_end = addr + PAGE_SIZE;

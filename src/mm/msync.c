@@ -24,8 +24,8 @@
 /**
  * vfs_fsync_range - write back the bytes [@start, @end] of @file's page cache and wait for
  * it, as fsync/fdatasync and msync(MS_SYNC) do: the shared entries mapping those pages are
- * cleaned and write-protected first (mapping_mkclean). Files without a page cache and shmem
- * (no writeback) have nothing to do.
+ * cleaned and write-protected first (writeback's mkclean hook, mapping_mkclean). Files
+ * without a page cache and shmem (no writeback) have nothing to do.
  * @datasync: fdatasync rather than fsync (the same here: no metadata is kept apart)
  * Context: no mmap_lock held.
  * Return: 0, or the writeback's error (-EIO...).
@@ -40,7 +40,6 @@ int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync)
 	mapping = inode_mapping(file->f_inode);
 	if (!mapping_can_writeback(mapping))
 		return 0;
-	mapping_mkclean(mapping, start, end);
 	return filemap_write_range(mapping, start, end, true);
 }
 

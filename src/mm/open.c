@@ -72,11 +72,10 @@ MMLAB_EXPORT int mmlab_truncate(struct mmlab_task *t, const char *path, int64_t 
 	if (len < 0)
 		return -EINVAL;
 	tsk = &t->tsk;
-	how = (struct open_how_fs){ .flags = O_WRONLY, .uid = tsk->cred.fsuid,
-				    .gid = tsk->cred.fsgid,
-				    .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
+	how = task_fs_cred(tsk);
+	how.flags = O_WRONLY;
 	/* The lookup checks write permission (EACCES) and refuses directories (EISDIR) */
-	inode = vfs_lookup_open(&mm->machine->vfs, path, &how, &st);
+	inode = vfs_lookup_open(&mm->machine->vfs, path, &how, &st, NULL);
 	if (IS_ERR(inode))
 		return (int)PTR_ERR(inode);
 	if (!inode)

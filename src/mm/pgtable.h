@@ -52,6 +52,12 @@ static inline pte_t ptep_get_and_clear(struct mm_struct *mm, unsigned long addr,
 	return native_ptep_get_and_clear(ptep);
 }
 
+/* Takes away write permission with one atomic update, keeping a dirty bit set meanwhile. */
+static inline void ptep_set_wrprotect(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
+{
+	(void)ptep_clear_bits(ptep, _PAGE_RW);
+}
+
 /* Clears a leaf and removes it from every TLB that may hold it; returns the old entry. */
 static inline pte_t ptep_clear_flush(struct mm_struct *mm, unsigned long addr, pte_t *ptep)
 {

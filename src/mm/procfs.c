@@ -55,15 +55,17 @@ static int show_map_vma(struct mm_struct *mm, struct vm_area_struct *vma, FILE *
 
 	if (file && file->f_inode && !vma->anon_name) {
 		struct inode *inode = file->f_inode;
+		struct inode_name *fname = file->f_name;
 		int err;
 
-		/* the inode's identity and current name (after rename; " (deleted)" after the last
-		 * unlink), under the namespace lock that rename takes to replace the name */
+		/* the inode's identity and the current name of what the file was opened through
+		 * (d_path: after renames; " (deleted)" once that name is unlinked), else the
+		 * inode's, under the namespace lock that rename takes to replace the names */
 		pthread_mutex_lock(&inode->i_vfs->lock);
 		err = put_map_line(out, vma->vm_start, vma->vm_end, vma->vm_flags,
 				   (unsigned long long)vma->vm_pgoff << PAGE_SHIFT, inode->i_dev,
-				   inode->i_ino, "%s", inode->i_path,
-				   inode->i_nlink ? "" : " (deleted)");
+				   inode->i_ino, "%s", fname ? fname->n_path : inode->i_path,
+				   (fname ? fname->n_unlinked : !inode->i_nlink) ? " (deleted)" : "");
 		pthread_mutex_unlock(&inode->i_vfs->lock);
 		return err;
 	}
@@ -220,7 +222,7 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep
 {
 	struct mem_size_stats *mss = data;
 	struct vm_area_struct *vma = mss->vma;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	(void)mm;
@@ -365,7 +367,7 @@ struct pagemap_state {
 static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct pagemap_state *pm = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	uint64_t pme;
 	struct page *page;
 

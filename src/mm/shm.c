@@ -14,9 +14,10 @@
  * SHM_LOCK marks the mapping unevictable. Left out: SHM_HUGETLB segments (refused as on a
  * host without reserved huge pages, even with SHM_NORESERVE, which the kernel would grant),
  * kernel.shm_rmid_forced (0, the default: segments outlive their creator), shm_next_id,
- * IPC_INFO/SHM_INFO's structures (only their return value, the highest index in use), the
- * ucounts of SHM_LOCK (the lock limit is checked per call against the segment's size plus
- * what the caller's uid has locked) and user namespaces.
+ * and user namespaces. SHM_LOCK charges the locking task's real uid as user_shm_lock charges
+ * its ucounts: the pages of every segment that uid has locked count against the caller's
+ * RLIMIT_MEMLOCK, until SHM_UNLOCK or the segment's destruction; IPC_INFO and SHM_INFO fill
+ * struct shminfo64 and struct shm_info (mmlab_shmctl_ipc_info, mmlab_shmctl_shm_info).
  */
 #include "mm/shm.h"
 #include "host/host.h"
@@ -720,6 +721,67 @@ static int shm_maxidx(struct ipc_namespace *ns)
 		if (ns->segs[i])
 			return i;
 	return 0;
+}
+
+/**
+ * mmlab_shmctl_ipc_info - shmctl(IPC_INFO): the namespace's limits (shmctl_ipc_info: shmseg
+ * is shmmni, as Linux reports it).
+ * Return: the highest index in use (0: none), -EINVAL (NULL @t), -EFAULT (NULL @buf).
+ */
+MMLAB_EXPORT int mmlab_shmctl_ipc_info(struct mmlab_task *t, struct mmlab_shminfo *buf)
+{
+	struct ipc_namespace *ns;
+	int ret;
+
+	if (!t)
+		return -EINVAL;
+	if (!buf)
+		return -EFAULT;
+	ns = task_ipc_ns(&t->tsk);
+	pthread_mutex_lock(&ns->lock);
+	*buf = (struct mmlab_shminfo){
+		.shmmax = ns->shm_ctlmax,
+		.shmmin = SHMMIN,
+		.shmmni = (uint64_t)ns->shm_ctlmni,
+		.shmseg = (uint64_t)ns->shm_ctlmni,
+		.shmall = ns->shm_ctlall,
+	};
+	ret = shm_maxidx(ns);
+	pthread_mutex_unlock(&ns->lock);
+	return ret;
+}
+
+/**
+ * mmlab_shmctl_shm_info - shmctl(SHM_INFO): the segments in use, the pages charged to them
+ * (shm_tot) and those in their caches (shm_rss: shm_get_stat's nrpages; nothing is ever
+ * swapped here).
+ * Return: the highest index in use (0: none), -EINVAL (NULL @t), -EFAULT (NULL @buf).
+ */
+MMLAB_EXPORT int mmlab_shmctl_shm_info(struct mmlab_task *t, struct mmlab_shm_info *buf)
+{
+	struct ipc_namespace *ns;
+	int ret;
+
+	if (!t)
+		return -EINVAL;
+	if (!buf)
+		return -EFAULT;
+	ns = task_ipc_ns(&t->tsk);
+	pthread_mutex_lock(&ns->lock);
+	*buf = (struct mmlab_shm_info){ .used_ids = ns->in_use, .shm_tot = ns->shm_tot };
+	for (int i = 0; ns->segs && i < IPCMNI; i++) {
+		struct address_space *mapping;
+
+		if (!ns->segs[i])
+			continue;
+		mapping = shm_mapping(ns->segs[i]);
+		pthread_mutex_lock(&mapping->lock);
+		buf->shm_rss += mapping->nrpages;
+		pthread_mutex_unlock(&mapping->lock);
+	}
+	ret = shm_maxidx(ns);
+	pthread_mutex_unlock(&ns->lock);
+	return ret;
 }
 
 /* shmctl's commands on one segment, with the namespace locked. */

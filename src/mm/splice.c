@@ -101,10 +101,11 @@ static int64_t iter_to_pipe_batch(struct pipe_inode_info *pipe, struct mmu_cpu *
 static int64_t vmsplice_to_pipe(struct mmlab_task *t, struct pipe_inode_info *pipe,
 				struct iov_iter *from)
 {
-	struct mmu_cpu *cpu = task_cpu_enter(t);
+	struct mmu_cpu *cpu;
 	int64_t total = 0, ret;
 
 	pthread_mutex_lock(&pipe->mutex);
+	cpu = task_cpu_enter(t);	/* inside the mutex: user mode never waits for a lock */
 	ret = wait_for_space(pipe);
 	while (!ret && iov_iter_count(from)) {
 		ret = iter_to_pipe_batch(pipe, cpu, from);
@@ -113,6 +114,7 @@ static int64_t vmsplice_to_pipe(struct mmlab_task *t, struct pipe_inode_info *pi
 			ret = 0;
 		}
 	}
+	task_cpu_exit(cpu);
 	pthread_mutex_unlock(&pipe->mutex);
 	return total ? total : ret;
 }

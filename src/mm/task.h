@@ -54,6 +54,8 @@ struct task {
 	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
 	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
 					 * context whenever it runs there; 0 without PKU */
+	unsigned int umask;		/* fs_struct's umask: cleared from O_CREAT modes; copied
+					 * at fork and clone (CLONE_FS's sharing not modelled) */
 };
 
 /* rlimit(): the soft limit of @res the task's process has now. */

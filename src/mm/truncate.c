@@ -168,7 +168,7 @@ struct mkclean_state {
 static int mkclean_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct mkclean_state *s = data;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	if (!pte_present(pte) || !(pte_dirty(pte) || pte_write(pte)))
@@ -203,7 +203,8 @@ static void mkclean_visit(struct mapping_walk *w, struct vm_area_struct *vma, un
  * mapping_mkclean - before writeback of the bytes [@start, @end] of @mapping: every shared
  * entry mapping one of its pages becomes clean and read-only (folio_mkclean), its dirty bit
  * passed to the page first, so that a write after the writeback faults and dirties the page
- * again.
+ * again. The file layer's writeback calls it through vfs->mkclean (the machine sets it), for
+ * fsync, msync, sync and the flusher alike.
  * Context: as unmap_mapping_range().
  */
 void mapping_mkclean(struct address_space *mapping, loff_t start, loff_t end)
@@ -212,7 +213,8 @@ void mapping_mkclean(struct address_space *mapping, loff_t start, loff_t end)
 
 	if (start < 0 || end < start)
 		return;
-	mapping_walk_range(&w, start, end - start + 1);
+	/* end LLONG_MAX: the whole file, whose length would not fit a loff_t from 0 */
+	mapping_walk_range(&w, start, end == LLONG_MAX ? 0 : end - start + 1);
 	mapping_walk(&w);
 }
 

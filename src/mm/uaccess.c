@@ -168,6 +168,7 @@ static size_t iter_copy(struct iov_iter *i, unsigned char *kbuf, size_t len, boo
 		if (left)
 			break;
 	}
+	task_cpu_exit(cpu);
 	return done;
 }
 
@@ -241,5 +242,6 @@ size_t copy_to_iter_forward(const void *src, size_t len, struct iov_iter *i)
 		iov_iter_advance(i, chunk);
 		done += chunk;
 	}
+	task_cpu_exit(cpu);
 	return done;
 }

@@ -65,7 +65,12 @@ void iov_iter_revert(struct iov_iter *i, size_t len);
 /* The user address the iterator stands at and how many bytes its current segment has left. */
 uint64_t iov_iter_addr(const struct iov_iter *i, uint64_t *seg_left);
 
-/* access.c: schedules @t on its CPU context (switch_mm, PKRU) and returns that context. */
+/*
+ * access.c: schedules @t on its CPU context (switch_mm, PKRU) and returns that context, in
+ * user mode until task_cpu_exit: the caller must not block or flush TLBs in between (faults
+ * leave user mode while their handler runs).
+ */
 struct mmu_cpu *task_cpu_enter(struct mmlab_task *t);
+void task_cpu_exit(struct mmu_cpu *cpu);
 
 #endif /* MMLAB_MM_UACCESS_H */

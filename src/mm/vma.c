@@ -16,6 +16,7 @@
  *   vma_merge_new_range() expands prev and/or next    vma_modify() merges or splits
  */
 #include "mm/vma.h"
+#include "mm/file.h"
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/pipe.h"
@@ -138,7 +139,10 @@ void fput(struct file *f)
 		f->f_op->release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
+	if (f->f_mode & FMODE_WRITER)
+		put_write_access(f->f_inode);
 	shmem_file_release(f);
+	inode_name_put(f->f_name);
 	iput(f->f_inode);
 	free(f->path);
 	free(f);

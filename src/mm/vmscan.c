@@ -28,7 +28,7 @@ static int reclaim_lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t 
 {
 	struct reclaim_state *r = data;
 	bool droppable = r->vma->vm_flags & VM_DROPPABLE;
-	pte_t pte = *ptep;
+	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
 	if (!(pte & _PAGE_PRESENT) || (pte & _PAGE_SPECIAL))

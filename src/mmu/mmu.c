@@ -70,16 +70,21 @@ static void psc_fill(struct tlb *tlb, unsigned long va, int level, pte_t *table,
 	pe->rights = rights;
 }
 
+/* __mmu_walk's answer when an entry changed between its read and its accessed-bit update. */
+#define MMU_WALK_RACED (~0UL)
+
 /*
  * The walk of one translation, from the lowest level the paging-structure caches hold. Sets
  * the accessed bit at every level it reads (the leaf's only when missing, as the hardware
  * writes an entry back only to set a bit) and the dirty bit of the leaf for a write; fills
  * the TLB slot with every kind of access the entry allows now. Returns 0 with the host
  * address, or the x86 error code of the fault (never 0, since X86_PF_USER is always set);
- * *@pkey is the leaf's key when the entry was present.
+ * *@pkey is the leaf's key when the entry was present. MMU_WALK_RACED when an entry it read
+ * changed before it could set a bit in it.
  */
-static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
-			      void **host, unsigned int *leaf_pkey)
+static __always_inline unsigned long __mmu_walk(struct mmu_cpu *cpu, unsigned long va,
+						enum mmu_access acc, void **host,
+						unsigned int *leaf_pkey)
 {
 	unsigned long err = X86_PF_USER | (acc == MMU_WRITE ? X86_PF_WRITE : 0) |
 			    (acc == MMU_EXEC ? X86_PF_INSTR : 0);
@@ -96,14 +101,14 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 	table = cpu->ctx->pgd;
 	for (level = psc_lookup(&cpu->tlb, va, &table, &allow, &nx); level >= PT_PTE; level--) {
 		ep = &table[pt_index(va, level)];
-		e = __atomic_load_n(ep, __ATOMIC_ACQUIRE);
+		e = ptep_get_lockless(ep);
 		if (!(e & _PAGE_PRESENT))
 			return err;
 		allow &= e;
 		nx |= e & _PAGE_NX;
 		if (level > PT_PTE) {
-			if (!(e & _PAGE_ACCESSED))
-				__atomic_or_fetch(ep, _PAGE_ACCESSED, __ATOMIC_RELAXED);
+			if (!(e & _PAGE_ACCESSED) && !ptep_mmu_set_bits(ep, e, _PAGE_ACCESSED))
+				return MMU_WALK_RACED;
 			table = table_at(m, e);
 			psc_fill(&cpu->tlb, va, level, table, allow | nx);
 		}
@@ -119,8 +124,11 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 
 	/* As the hardware, write the entry only when a bit is missing: no locked op otherwise. */
 	set = _PAGE_ACCESSED | (acc == MMU_WRITE ? _PAGE_DIRTY : 0);
-	if ((e & set) != set)
-		e = __atomic_or_fetch(ep, set, __ATOMIC_RELAXED);
+	if ((e & set) != set) {
+		if (!ptep_mmu_set_bits(ep, e, set))
+			return MMU_WALK_RACED;
+		e |= set;
+	}
 	*host = m->ram + (e & PTE_PFN_MASK) + (va & ~PAGE_MASK);
 
 	slot = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
@@ -132,18 +140,34 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 	return 0;
 }
 
+/* __mmu_walk until no entry changes under it: the kernel changed one, so the walk is redone. */
+static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
+			      void **host, unsigned int *leaf_pkey)
+{
+	unsigned long err;
+
+	do
+		err = __mmu_walk(cpu, va, acc, host, leaf_pkey);
+	while (unlikely(err == MMU_WALK_RACED));
+	return err;
+}
+
 /**
  * mmu_tlb_fill - the walk of @va for @acc that the retry of a resolved fault makes, made
  * early: it sets the accessed and dirty bits and fills the TLB when the entry allows @acc,
  * and does nothing else when it does not.
- * Context: a fault handler, holding the locks that keep the new entry as it is.
+ * Context: a fault handler, holding the locks that keep the new entry as it is, and not
+ * @cpu's ipi_lock (which it takes).
  */
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
 {
 	unsigned int pkey;
 	void *host;
 
+	/* A walk of the CPU's: no shootdown lands in its middle (the handler runs without). */
+	mmu_user_enter(cpu);
 	(void)mmu_walk(cpu, va, acc, &host, &pkey);
+	mmu_user_exit(cpu);
 }
 
 /*
@@ -323,6 +347,7 @@ struct mmu_cpu *mmu_cpu_create(struct pglist_data *pgdat, struct mmu_cpu **cpus,
 	/* Reset leaves PKRU 0; the kernel's boot code writes init_pkru_value when it has PKU. */
 	cpu->pke = pke;
 	cpu->pkru = cpu->pke ? INIT_PKRU_VALUE : 0;
+	spin_lock_init(&cpu->ipi_lock);
 	tlb_flush_all(&cpu->tlb);
 	cpu->tlb.flush_all = 0;
 	cpus[id] = cpu;
@@ -340,18 +365,34 @@ void mmu_cpu_destroy(struct mmu_cpu *cpu)
 
 /*
  * Loads @ctx (a CR3 write): the TLB is flushed whole, as without PCID, and the CPU joins
- * @ctx's cpumask so later flushes of that address space reach it.
+ * @ctx's cpumask so later flushes of that address space reach it. The mask changes with
+ * locked operations, which order them against a flusher's entry changes (flush_tlb_ctx_range):
+ * a flusher that does not see the bit changed its entries before the walks that follow.
+ * Context: the thread running @cpu, in user mode or with the CPU idle.
  */
 void mmu_switch_context(struct mmu_cpu *cpu, mm_context_t *ctx)
 {
 	if (cpu->ctx == ctx)
 		return;
 	if (cpu->ctx)
-		cpu->ctx->cpumask &= ~(1UL << cpu->id);
+		__atomic_fetch_and(&cpu->ctx->cpumask, ~(1UL << cpu->id), __ATOMIC_SEQ_CST);
 	cpu->ctx = ctx;
 	if (ctx)
-		ctx->cpumask |= 1UL << cpu->id;
+		__atomic_fetch_or(&ctx->cpumask, 1UL << cpu->id, __ATOMIC_SEQ_CST);
 	tlb_flush_all(&cpu->tlb);
+}
+
+/**
+ * mmu_leave_context - switch @cpu off @ctx if it still has it loaded: the IPI that takes a
+ * CPU off an address space about to go away (the kernel's leave_mm of a lazy CPU).
+ * Context: not in user mode on @cpu (takes its ipi_lock).
+ */
+void mmu_leave_context(struct mmu_cpu *cpu, mm_context_t *ctx)
+{
+	mmu_user_enter(cpu);
+	if (cpu->ctx == ctx)
+		mmu_switch_context(cpu, NULL);
+	mmu_user_exit(cpu);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "mmu/mmu_context.h"
 #include "mmu/tlb.h"
+#include "host/spinlock.h"
 
 #include <string.h>
 
@@ -71,8 +72,21 @@ struct pglist_data;
 typedef enum mmu_fault_result (*mmu_fault_handler_t)(struct mmu_cpu *cpu, struct mmu_fault *f,
 						     void *data);
 
+/*
+ * A CPU context is run by one host thread at a time (the thread of the task scheduled on it),
+ * but other threads change its TLB: a TLB shootdown writes the tags of every CPU holding the
+ * address space, where the kernel sends those CPUs an IPI and waits for them. An interrupt
+ * lands between two instructions, never inside one, so the shootdown must not land inside an
+ * access either: between its translation and its last byte, a frame the flush lets go of
+ * could be reused. ipi_lock is that window. The running thread holds it while the CPU runs
+ * user mode (mmu_user_enter to mmu_user_exit: TLB hits, walks, the bytes they reach) and
+ * drops it while a fault handler runs (kernel mode, interrupts on); a flush of another thread
+ * takes it for the time it writes the CPU's tags. Its holder never waits for anything else,
+ * so it nests inside every other lock.
+ */
 struct mmu_cpu {
 	struct tlb tlb;			/* First: the hit path touches nothing else */
+	spinlock_t ipi_lock;		/* Held in user mode and by a remote flush (above) */
 	struct pglist_data *pgdat;	/* Whose RAM the tables and frames live in */
 	struct mmu_cpu **cpus;		/* The machine's CPU table this context is registered in */
 	mm_context_t *ctx;		/* Loaded address space (CR3), or NULL */
@@ -120,6 +134,20 @@ static __always_inline void *mmu_tlb_lookup(struct mmu_cpu *cpu, unsigned long v
 	return mmu_tlb_match(cpu, e, va, acc, 1) ? (void *)(va + e->addend) : NULL;
 }
 
+/*
+ * mmu_user_enter, mmu_user_exit - the CPU starts and stops running user mode for the calling
+ * thread: shootdowns by other threads wait until it stops (see struct mmu_cpu).
+ */
+static inline void mmu_user_enter(struct mmu_cpu *cpu)
+{
+	spin_lock(&cpu->ipi_lock);
+}
+
+static inline void mmu_user_exit(struct mmu_cpu *cpu)
+{
+	spin_unlock(&cpu->ipi_lock);
+}
+
 /* mmu.c */
 int __must_check mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			       void **host);
@@ -133,6 +161,7 @@ struct mmu_cpu *__must_check mmu_cpu_create(struct pglist_data *pgdat, struct mm
 					    unsigned int id, bool pke);
 void mmu_cpu_destroy(struct mmu_cpu *cpu);
 void mmu_switch_context(struct mmu_cpu *cpu, mm_context_t *ctx);
+void mmu_leave_context(struct mmu_cpu *cpu, mm_context_t *ctx);
 void mmu_write_pkru(struct mmu_cpu *cpu, uint32_t pkru);
 
 /*

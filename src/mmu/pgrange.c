@@ -24,7 +24,7 @@ int pt_map_page(mm_context_t *ctx, unsigned long addr, struct page *page, pgprot
 
 	if (IS_ERR(ptep))
 		return (int)PTR_ERR(ptep);
-	if (!pte_none(*ptep))
+	if (!pte_none(ptep_get(ptep)))
 		return -EEXIST;
 	get_page(page);
 	page->_mapcount++;
@@ -88,14 +88,19 @@ struct protect_state {
 static int protect_one(mm_context_t *ctx, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct protect_state *p = data;
-	pte_t old = *ptep, new;
+	pte_t old = ptep_get(ptep), new;
 
 	if (!pte_present(old))
 		return 0;
 	new = pte_modify(old, p->prot);
 	if (new == old)
 		return 0;
-	native_set_pte(ptep, new);
+	/*
+	 * change_pte_range's ptep_modify_prot_start/commit: cleared first, so an accessed or
+	 * dirty bit the MMU sets meanwhile is in the entry the new one is made from.
+	 */
+	old = native_ptep_get_and_clear(ptep);
+	native_set_pte(ptep, pte_modify(old, p->prot));
 	if (!p->flush_end)
 		p->flush_start = addr;
 	p->flush_end = addr + PAGE_SIZE;

@@ -64,8 +64,9 @@ void destroy_context(mm_context_t *ctx)
 	if (!ctx->pgd)
 		return;
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-		VM_BUG_ON(ctx->pgd[i] != 0);
-	VM_BUG_ON(ctx->cpumask); /* so no paging-structure cache can hold an entry of it */
+		VM_BUG_ON(ptep_get(&ctx->pgd[i]) != 0);
+	/* so no paging-structure cache can hold an entry of it */
+	VM_BUG_ON(__atomic_load_n(&ctx->cpumask, __ATOMIC_RELAXED));
 	pgtable_page_free(ctx->pgdat, pfn_to_page(ctx->pgdat, ctx->pgd_pfn));
 	ctx->pgd = NULL;
 }
@@ -87,16 +88,18 @@ pte_t *pt_alloc_pte(mm_context_t *ctx, unsigned long addr)
 		return ERR_PTR(-EFAULT);
 	for (int level = PT_PGD; level > PT_PTE; level--) {
 		pte_t *ep = &table[pt_index(addr, level)];
+		pte_t e = ptep_get(ep);
 
-		if (!(*ep & _PAGE_PRESENT)) {
+		if (!(e & _PAGE_PRESENT)) {
 			struct page *page = pgtable_page_alloc(pgdat);
 
 			if (!page)
 				return ERR_PTR(-ENOMEM);
 			ctx->pgtables_bytes += PAGE_SIZE;
-			*ep = pfn_pte(page_to_pfn(pgdat, page), _PAGE_TABLE);
+			e = pfn_pte(page_to_pfn(pgdat, page), _PAGE_TABLE);
+			native_set_pte(ep, e); /* publishes the zeroed table to the MMU's walks */
 		}
-		table = table_of(pgdat, *ep);
+		table = table_of(pgdat, e);
 	}
 	return &table[pt_index(addr, PT_PTE)];
 }
@@ -109,7 +112,7 @@ pte_t *pt_lookup_pte(mm_context_t *ctx, unsigned long addr)
 	if (!addr_is_user(addr))
 		return NULL;
 	for (int level = PT_PGD; level > PT_PTE; level--) {
-		pte_t e = table[pt_index(addr, level)];
+		pte_t e = ptep_get(&table[pt_index(addr, level)]);
 
 		if (!(e & _PAGE_PRESENT))
 			return NULL;
@@ -142,18 +145,19 @@ static int walk_level(struct range_walk *w, pte_t *table, int level, unsigned lo
 
 	for (; addr < end; addr = next) {
 		pte_t *ep = &table[pt_index(addr, level)];
+		pte_t e = ptep_get(ep);
 
 		next = min(ALIGN_DOWN(addr, size) + size, end);
 		if (next < addr) /* wrapped past the top */
 			next = end;
 		if (level == PT_PTE) {
-			if (!pte_none(*ep) && (ret = w->fn(w->ctx, addr, ep, w->data)))
+			if (!pte_none(e) && (ret = w->fn(w->ctx, addr, ep, w->data)))
 				return ret;
 			continue;
 		}
-		if (!(*ep & _PAGE_PRESENT))
+		if (!(e & _PAGE_PRESENT))
 			continue;
-		ret = walk_level(w, table_of(w->ctx->pgdat, *ep), level - 1, addr, next);
+		ret = walk_level(w, table_of(w->ctx->pgdat, e), level - 1, addr, next);
 		if (ret)
 			return ret;
 	}
@@ -176,10 +180,10 @@ int pt_walk_range(mm_context_t *ctx, unsigned long addr, unsigned long end, pt_f
 	return walk_level(&w, ctx->pgd, PT_PGD, addr, end);
 }
 
-static bool table_empty(const pte_t *table)
+static bool table_empty(pte_t *table)
 {
 	for (unsigned int i = 0; i < PTRS_PER_TABLE; i++)
-		if (table[i])
+		if (ptep_get(&table[i]))
 			return false;
 	return true;
 }
@@ -197,18 +201,19 @@ static void free_level(mm_context_t *ctx, pte_t *table, int level, unsigned long
 	for (; addr < end; addr = next) {
 		pte_t *ep = &table[pt_index(addr, level)];
 		unsigned long start = ALIGN_DOWN(addr, span);
+		pte_t e = ptep_get(ep);
 		pte_t *child;
 
 		next = min(start + span, end);
-		if (!(*ep & _PAGE_PRESENT))
+		if (!(e & _PAGE_PRESENT))
 			continue;
-		child = table_of(ctx->pgdat, *ep);
+		child = table_of(ctx->pgdat, e);
 		if (level > PT_PMD)
 			free_level(ctx, child, level - 1, addr, next, floor, ceiling);
 		if (start < floor || start + span > ceiling || !table_empty(child))
 			continue;
-		pfn = pte_pfn(*ep);
-		*ep = 0;
+		pfn = pte_pfn(e);
+		native_set_pte(ep, 0);
 		/* No CPU context may walk through the table once its frame can be reused. */
 		flush_tlb_ctx_pgtables(ctx);
 		ctx->pgtables_bytes -= PAGE_SIZE;
@@ -247,7 +252,7 @@ static void validate_level(struct pt_count *c, pte_t *table, int level, unsigned
 {
 	for (unsigned int i = 0; i < PTRS_PER_TABLE && !c->err; i++) {
 		unsigned long addr = base + ((unsigned long)i << pt_shift(level));
-		pte_t e = table[i];
+		pte_t e = ptep_get(&table[i]);
 		unsigned long pfn = pte_pfn(e);
 
 		if (!e)

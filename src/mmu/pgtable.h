@@ -248,10 +248,40 @@ static inline bool addr_is_canonical(unsigned long addr)
 }
 
 /*
- * Writing and clearing one entry (arch/x86's native_set_pte and native_ptep_get_and_clear).
- * Neither flushes: the caller either filled a none entry (nothing can be cached for it) or
- * flushes as the change requires.
+ * Reading and writing one entry (include/linux/pgtable.h's ptep_get and ptep_get_lockless,
+ * arch/x86's native_set_pte, native_ptep_get_and_clear and the atomic bit updates of
+ * ptep_set_wrprotect and ptep_test_and_clear_young). Page tables are shared memory: the MMU's
+ * walks (mmu.c) read entries, and set their accessed and dirty bits, on the accessing thread
+ * without any lock, as the hardware walker does, while the kernel side changes them under its
+ * locks. So every access to an entry, at any level, goes through these: one atomic load or
+ * store each (the kernel's READ_ONCE/WRITE_ONCE), compiled to a plain mov on x86-64, and a
+ * locked instruction only where the kernel has one. An entry the MMU may update must be
+ * changed with a single atomic operation: a load, a change and a store would lose an accessed
+ * or dirty bit set in between.
+ *
+ *   helper                  ordering  used by
+ *   ptep_get                relaxed   the kernel side, under the writers' locks
+ *   ptep_get_lockless       acquire   the MMU walk: sees the zeroed table or page an entry
+ *                                     published (pairs with native_set_pte's release)
+ *   native_set_pte          release   installing an entry (a new table, a new page)
+ *   native_ptep_get_and_clear acq_rel clearing an entry (unmap, truncate, mremap)
+ *   ptep_mmu_set_bits       relaxed   the MMU's accessed and dirty bits
+ *   ptep_set_bits           relaxed   making a present entry writable
+ *   ptep_clear_bits         relaxed   write-protecting, cleaning, aging a present entry
+ *
+ * None of them flushes: the caller either filled a none entry (nothing can be cached for it)
+ * or flushes as the change requires.
  */
+static inline pte_t ptep_get(pte_t *ptep)
+{
+	return __atomic_load_n(ptep, __ATOMIC_RELAXED);
+}
+
+static inline pte_t ptep_get_lockless(pte_t *ptep)
+{
+	return __atomic_load_n(ptep, __ATOMIC_ACQUIRE);
+}
+
 static inline void native_set_pte(pte_t *ptep, pte_t pte)
 {
 	__atomic_store_n(ptep, pte, __ATOMIC_RELEASE);
@@ -260,6 +290,31 @@ static inline void native_set_pte(pte_t *ptep, pte_t pte)
 static inline pte_t native_ptep_get_and_clear(pte_t *ptep)
 {
 	return __atomic_exchange_n(ptep, 0, __ATOMIC_ACQ_REL);
+}
+
+/*
+ * The MMU's write-back of the accessed and dirty bits into the entry it read as @pte: one
+ * locked compare-and-exchange, which does nothing if the entry changed since (cleared,
+ * write-protected, pointed elsewhere): the hardware never sets a bit in an entry other than
+ * the one it translated through, and a plain OR would turn a cleared entry into a bogus
+ * non-present one. Return: false when the entry changed, and the walk must start again.
+ */
+static inline bool ptep_mmu_set_bits(pte_t *ptep, pte_t pte, pte_t bits)
+{
+	return __atomic_compare_exchange_n(ptep, &pte, pte | bits, false, __ATOMIC_RELAXED,
+					   __ATOMIC_RELAXED);
+}
+
+/* Sets @bits in the entry; returns the entry as it now is. */
+static inline pte_t ptep_set_bits(pte_t *ptep, pte_t bits)
+{
+	return __atomic_or_fetch(ptep, bits, __ATOMIC_RELAXED);
+}
+
+/* Clears @bits in the entry; returns the entry as it was. */
+static inline pte_t ptep_clear_bits(pte_t *ptep, pte_t bits)
+{
+	return __atomic_fetch_and(ptep, ~bits, __ATOMIC_RELAXED);
 }
 
 /* The address space's MMU context (mmu_context.h). */

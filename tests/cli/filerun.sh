@@ -3,11 +3,15 @@
 # The end of a run and the passing of time, through `mmlab run`:
 #   unsaved: what stays in mmlab's memory only is said in one line on stderr, also with
 #            --quiet ("N dirty pages of M files stayed in memory; --write-files writes them",
-#            singular for one), nothing when the files are the host's or with --write-files,
-#            and the host's files are unchanged.
+#            singular for one), nothing when the files are the host's, and the host's files
+#            are unchanged; with --write-files what writeback never carries (files created
+#            in the run, new sizes) is said with "--write-files writes contents only, never
+#            a new file or size", and nothing else.
 #   clock:   time passes for the flusher: a shared mapping's dirty pages leave meminfo's
 #            Dirty: 30 s after they were dirtied, not before, whether sleep(SECONDS) or the
-#            lines' -ttt or -r timestamps say so; a log without timestamps lets none pass.
+#            lines' -ttt or -r timestamps say so; a log without timestamps lets none pass;
+#            the flusher's writeback leaves the mapping's page clean (smaps) and the next
+#            write faults again and dirties it.
 #   filerun.sh MMLAB unsaved|clock
 set -u
 mmlab=$1 case=$2
@@ -65,8 +69,26 @@ SC
 	run "$work/trunc.strace" --root "$tree" --quiet
 	[ "$(cat "$work/err")" = "0 dirty pages of 1 file stayed in memory; --write-files writes them" ] ||
 		fail "--quiet: not the line alone"
+	# --write-files: the new size never reaches the host, and the line says so.
+	wf_line="stayed in memory; --write-files writes contents only, never a new file or size"
 	run "$work/trunc.strace" --root "$tree" --write-files --quiet
-	[ -s "$work/err" ] && fail "--write-files: something printed"
+	[ "$(cat "$work/err")" = "0 dirty pages of 1 file $wf_line" ] ||
+		fail "--write-files, a truncated file: not the line"
+	[ "$sums" = "$(cd "$tree" && md5sum a.txt c.txt big)" ] || fail "the host's files changed"
+	# --write-files: a file created in the run, written, and a host file cut inside a page:
+	# the new file's page and the page at the cut file's new end stay in memory.
+	cat >"$work/create.strace" <<'SC'
+openat(AT_FDCWD, "/new.txt", O_RDWR|O_CREAT|O_EXCL, 0644) = 3
+ftruncate(3, 8192) = 0
+mmap(0x10000000, 8192, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 3, 0) = 0x10000000
+poke(0x10000000, "new") = 0
+close(3) = 0
+truncate("/big", 100) = 0
+SC
+	run "$work/create.strace" --root "$tree" --write-files --quiet
+	[ "$(cat "$work/err")" = "2 dirty pages of 2 files $wf_line" ] ||
+		fail "--write-files, a created and a truncated file: not the line"
+	[ -e "$tree/new.txt" ] && fail "--write-files created a host file"
 	[ "$sums" = "$(cd "$tree" && md5sum a.txt c.txt big)" ] || fail "the host's files changed"
 	# Pages written through a shared mapping: counted (two pages of one file); with
 	# --write-files the sync at the end takes them to the host file, and nothing is said.
@@ -115,6 +137,27 @@ SC
 	sed '/sleep(/d' "$work/sleep.strace" >"$work/untimed.strace"
 	run "$work/untimed.strace" --root "$tree" --quiet
 	[ "$(dirty)" = "8 8 8 " ] || fail "untimed: Dirty: $(dirty), expected 8 8 8"
+	# The flusher's writeback cleans the mapping too: its page shows clean in smaps, and the
+	# next write faults again (write-notify) and makes it dirty.
+	cat >"$work/clean.strace" <<'SC'
+openat(AT_FDCWD, "/big", O_RDWR) = 3
+mmap(0x10000000, 16384, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED, 3, 0) = 0x10000000
+poke(0x10000000, "dirty") = 0
+smaps()
+vmstat()
+sleep(30)
+smaps()
+vmstat()
+poke(0x10000000, "again") = 0
+smaps()
+vmstat()
+SC
+	run "$work/clean.strace" --root "$tree" --quiet
+	# the mapping is the first VMA: its Private_Clean/Private_Dirty, then pgfault
+	figs=$(awk '/^10000000-/ { m = 1 } /^Private_(Clean|Dirty):/ && m { printf "%s ", $2; n++ }
+		n == 2 { m = 0; n = 0 } /^pgfault / { printf "f%s ", $2 }' "$work/out")
+	[ "$figs" = "0 4 f1 4 0 f1 0 4 f2 " ] ||
+		fail "flusher and mapping: Private_Clean Private_Dirty pgfault $figs, expected 0 4 f1 4 0 f1 0 4 f2"
 	;;
 *)
 	echo "filerun.sh: unknown case $case"

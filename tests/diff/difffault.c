@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <stdbool.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +24,14 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "diffutil.h"
 #include "../../tools/mmlab/host_probe.h"
 
-#define WIN 0x300000000000UL
 #define WIN_PAGES 96
-#define PG 4096UL
 #define MAX_OPS 256
-#define MAX_DEPTH 2
-#define MAX_VMAS 48
 
 enum op_kind { OP_MMAP_PRIVATE, OP_MMAP_SHARED, OP_MUNMAP, OP_DONTNEED, OP_READ, OP_WRITE,
 	       OP_FORK, OP_EXIT, OP_MOVE, OP_MPROTECT };
@@ -52,10 +47,11 @@ struct op {
 	unsigned int dontunmap;		/* OP_MOVE: MREMAP_DONTUNMAP, the source stays mapped */
 };
 
-/* The figures of one window VMA, from smaps (kB). */
-struct vfig {
-	uint64_t start, end;
-	uint64_t rss, pss, pss_dirty, sc, sd, pc, pd, anon, lazy;
+/* The window's VMAs and the smaps figures compared (all but Referenced). */
+static const struct smaps_window win = {
+	.pages = WIN_PAGES,
+	.keys = SMAPS_RSS | SMAPS_PSS | SMAPS_PSS_DIRTY | SMAPS_SHARED_CLEAN | SMAPS_SHARED_DIRTY |
+		SMAPS_PRIVATE_CLEAN | SMAPS_PRIVATE_DIRTY | SMAPS_ANONYMOUS | SMAPS_LAZYFREE,
 };
 
 /* What one step left behind, in the process that ran it. */
@@ -67,17 +63,8 @@ struct rec {
 	struct vfig v[MAX_VMAS];
 };
 
-static uint64_t rng;
 static int no_shared;		/* Leave MAP_SHARED out (see main) */
 static int with_moves;		/* Also mremap moves and mprotect (see main) */
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /*
  * A move of the mapped range of @op (MREMAP_MAYMOVE | MREMAP_FIXED, same length) to a place
@@ -187,72 +174,11 @@ static unsigned int gen_ops(struct op *ops, unsigned int max)
 	return n;
 }
 
-/* Collects the window's VMAs from smaps text. */
-static void parse_smaps(const char *text, struct rec *r)
-{
-	struct vfig *cur = NULL;
-	const char *line = text;
-
-	r->nr = 0;
-	while (line && *line) {
-		unsigned long s, e, v;
-		char key[32];
-
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, ' ') < strchr(line, '\n')) {
-			cur = NULL;
-			if (s >= WIN && e <= WIN + WIN_PAGES * PG && r->nr < MAX_VMAS) {
-				cur = &r->v[r->nr++];
-				memset(cur, 0, sizeof(*cur));
-				cur->start = s;
-				cur->end = e;
-			}
-		} else if (cur && sscanf(line, "%31[^:]: %lu", key, &v) == 2) {
-			uint64_t *f = NULL;
-
-			if (!strcmp(key, "Rss"))
-				f = &cur->rss;
-			else if (!strcmp(key, "Pss"))
-				f = &cur->pss;
-			else if (!strcmp(key, "Pss_Dirty"))
-				f = &cur->pss_dirty;
-			else if (!strcmp(key, "Shared_Clean"))
-				f = &cur->sc;
-			else if (!strcmp(key, "Shared_Dirty"))
-				f = &cur->sd;
-			else if (!strcmp(key, "Private_Clean"))
-				f = &cur->pc;
-			else if (!strcmp(key, "Private_Dirty"))
-				f = &cur->pd;
-			else if (!strcmp(key, "Anonymous"))
-				f = &cur->anon;
-			else if (!strcmp(key, "LazyFree"))
-				f = &cur->lazy;
-			if (f)
-				*f = v;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-}
-
 /* ---- The host side (runs in a forked helper and its fork children) ---- */
-
-static char smaps_buf[8 << 20];
 
 static void native_record(struct rec *r)
 {
-	size_t len = 0;
-	ssize_t n;
-	int fd = (int)syscall(SYS_open, "/proc/self/smaps", O_RDONLY);
-
-	if (fd < 0)
-		_exit(3);
-	while ((n = read(fd, smaps_buf + len, sizeof(smaps_buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	smaps_buf[len] = 0;
-	parse_smaps(smaps_buf, r);
+	parse_smaps(host_smaps_text(), &win, r->v, &r->nr);
 	r->done = 1;
 }
 
@@ -292,11 +218,6 @@ __attribute__((noinline)) static void warm_stack(void)
 	(void)measured_touch(0, 0, 1);
 }
 
-static long errno_ret(long r)
-{
-	return r < 0 ? -errno : 0;
-}
-
 static void run_native(const struct op *ops, unsigned int n, struct rec *recs)
 {
 	unsigned int i = 0;
@@ -307,7 +228,6 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs)
 		const struct op *op = &ops[i];
 		unsigned long addr = WIN + op->page * PG, len = op->npages * PG;
 		struct rec *r = &recs[i];
-		pid_t pid;
 		void *p;
 
 		switch (op->kind) {
@@ -340,19 +260,10 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs)
 			r->minflt = measured_touch(addr, op->npages, op->kind == OP_WRITE);
 			break;
 		case OP_FORK:
-			pid = fork();
-			if (pid < 0)
-				_exit(4);
-			if (pid > 0) {
-				int st;
-
-				if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
-					_exit(5);
-				warm_stack();
+			if (native_fork(warm_stack)) {
 				i = op->match + 1;
 				continue;
 			}
-			warm_stack();
 			break;
 		case OP_EXIT:
 			native_record(r);
@@ -367,18 +278,11 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs)
 
 static int mmlab_record(struct mmlab_task *t, struct rec *r)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	char *text = lab_smaps_text(t);
 
-	if (!f || mmlab_proc_smaps(t, f)) {
-		if (f)
-			fclose(f);
-		free(text);
+	if (!text)
 		return -1;
-	}
-	fclose(f);
-	parse_smaps(text, r);
+	parse_smaps(text, &win, r->v, &r->nr);
 	free(text);
 	r->done = 1;
 	return 0;
@@ -387,17 +291,15 @@ static int mmlab_record(struct mmlab_task *t, struct rec *r)
 static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int n,
 		     struct rec *recs)
 {
-	struct mmlab_task_config cfg = { .seed = 1, .no_aslr = 1 };
-	struct mmlab_task *stack[MAX_DEPTH + 1];
-	int depth = 0, err;
+	struct lab_tasks lt;
+	int err = lab_tasks_start(&lt, m);
 
-	err = mmlab_task_create(m, &cfg, &stack[0]);
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < n; i++) {
 		const struct op *op = &ops[i];
 		uint64_t addr = WIN + op->page * PG, len = op->npages * PG, out;
-		struct mmlab_task *t = stack[depth];
+		struct mmlab_task *t = lt.stack[lt.depth];
 		struct mmlab_task_mem a, b;
 		struct rec *r = &recs[i];
 
@@ -434,10 +336,10 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 			r->minflt = (long)(b.minflt - a.minflt);
 			break;
 		case OP_FORK:
-			err = mmlab_fork(t, &stack[depth + 1]);
+			err = lab_fork(&lt);
 			if (err)
 				goto out;
-			t = stack[++depth];
+			t = lt.stack[lt.depth];
 			break;
 		case OP_EXIT:
 			break;
@@ -446,17 +348,12 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 			err = -EIO;
 			goto out;
 		}
-		if (op->kind == OP_EXIT) {
-			mmlab_exit(t);
-			depth--;
-		}
-		err = mmlab_task_validate(stack[depth]);
+		err = lab_step_end(&lt, op->kind == OP_EXIT);
 		if (err)
 			goto out;
 	}
 out:
-	while (depth >= 0)
-		mmlab_exit(stack[depth--]);
+	lab_tasks_end(&lt);
 	return err;
 }
 
@@ -474,17 +371,6 @@ static void print_rec(const char *who, const struct rec *r)
 	}
 }
 
-/* Same VMA boundaries in the window? */
-static int same_vmas(const struct rec *a, const struct rec *b)
-{
-	if (a->nr != b->nr)
-		return 0;
-	for (int i = 0; i < a->nr; i++)
-		if (a->v[i].start != b->v[i].start || a->v[i].end != b->v[i].end)
-			return 0;
-	return 1;
-}
-
 /*
  * Same figures? With the same VMAs every field of every VMA; with different ones (a merge the
  * kernel refused or made) the page counters summed over the window, which do not depend on
@@ -492,22 +378,14 @@ static int same_vmas(const struct rec *a, const struct rec *b)
  */
 static int same_figures(const struct rec *a, const struct rec *b)
 {
-	struct vfig sa = { 0 }, sb = { 0 };
+	struct vfig sa, sb;
 
 	if (a->done != b->done || a->ret != b->ret || a->minflt != b->minflt)
 		return 0;
-	if (same_vmas(a, b))
+	if (same_vmas(a->v, a->nr, b->v, b->nr))
 		return !memcmp(a->v, b->v, (size_t)a->nr * sizeof(a->v[0]));
-	for (int i = 0; i < a->nr; i++) {
-		sa.rss += a->v[i].rss, sa.sc += a->v[i].sc, sa.sd += a->v[i].sd;
-		sa.pc += a->v[i].pc, sa.pd += a->v[i].pd, sa.anon += a->v[i].anon;
-		sa.lazy += a->v[i].lazy;
-	}
-	for (int i = 0; i < b->nr; i++) {
-		sb.rss += b->v[i].rss, sb.sc += b->v[i].sc, sb.sd += b->v[i].sd;
-		sb.pc += b->v[i].pc, sb.pd += b->v[i].pd, sb.anon += b->v[i].anon;
-		sb.lazy += b->v[i].lazy;
-	}
+	sa = window_sums(a->v, a->nr);
+	sb = window_sums(b->v, b->nr);
 	return !memcmp(&sa, &sb, sizeof(sa));
 }
 
@@ -516,8 +394,7 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, unsigned int nops, i
 	static struct op ops[MAX_OPS];
 	struct rec *host, *lab;
 	unsigned int n;
-	int st = 0, bad = 0, vma_mismatch = 0, err;
-	pid_t pid;
+	int st, bad = 0, vma_mismatch = 0, err;
 
 	rng = seed;
 	n = gen_ops(ops, nops);
@@ -529,19 +406,11 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, unsigned int nops, i
 		exit(2);
 	}
 	memset(host, 0, n * sizeof(*host));
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		void *w = mmap((void *)WIN, WIN_PAGES * PG, PROT_NONE,
-			       MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (w != (void *)WIN)
-			_exit(6);
-		munmap(w, WIN_PAGES * PG);
+	if (host_helper(&win, &st)) {
 		run_native(ops, n, host);
 		_exit(0);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (st) {
 		printf("seed %lu: native helper failed (status %d)\n", (unsigned long)seed, st);
 		exit(2);
 	}
@@ -551,7 +420,8 @@ static int run_seed(struct mmlab_machine *m, uint64_t seed, unsigned int nops, i
 		bad = 1;
 	}
 	for (unsigned int i = 0; i < n && !bad; i++) {
-		int vmas = same_vmas(&host[i], &lab[i]), figures = same_figures(&host[i], &lab[i]);
+		int vmas = same_vmas(host[i].v, host[i].nr, lab[i].v, lab[i].nr);
+		int figures = same_figures(&host[i], &lab[i]);
 
 		if (vmas && figures)
 			continue;

@@ -50,20 +50,16 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "diffutil.h"
 #include "../../tools/mmlab/host_probe.h"
 
-#define WIN 0x300000000000UL	/* The window the sequence maps files into */
-#define WIN_PAGES 64
+#define WIN_PAGES 64		/* Of the window (WIN) the sequence maps files into */
 #define BUF 0x200000000000UL	/* mmlab's buffer for pread/pwrite */
 #define BUF_PAGES 16
-#define PG 4096UL
 #define MAX_OPS 256
-#define MAX_DEPTH 2
-#define MAX_VMAS 48
 #define FILE_NAME "data.bin"
 
 enum op_kind { OP_MMAP_PRIVATE, OP_MMAP_SHARED, OP_MUNMAP, OP_DONTNEED, OP_READ, OP_WRITE,
@@ -81,10 +77,11 @@ struct op {
 	uint64_t off, len;		/* OP_PREAD/OP_PWRITE: bytes; OP_TRUNCATE: off is the size */
 };
 
-/* The figures of one window VMA, from smaps (kB). */
-struct vfig {
-	uint64_t start, end;
-	uint64_t rss, pss, pss_dirty, sc, sd, pc, pd, anon, ref;
+/* The window's VMAs and their smaps figures (all but LazyFree; Referenced is not compared). */
+static const struct smaps_window win = {
+	.pages = WIN_PAGES,
+	.keys = SMAPS_RSS | SMAPS_PSS | SMAPS_PSS_DIRTY | SMAPS_SHARED_CLEAN | SMAPS_SHARED_DIRTY |
+		SMAPS_PRIVATE_CLEAN | SMAPS_PRIVATE_DIRTY | SMAPS_ANONYMOUS | SMAPS_REFERENCED,
 };
 
 /* What one step left behind, in the process that ran it. */
@@ -109,17 +106,7 @@ struct mode {
 };
 
 static struct mode mode = { .random = true, .file_pages = 48 };
-static uint64_t rng;
 static int host_twice;		/* DIFFFILE_HOST_TWICE: the host against itself */
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 {
@@ -247,51 +234,6 @@ static unsigned int gen_ops(struct op *ops, unsigned int max)
 	return n;
 }
 
-/* Collects the window's VMAs from smaps text. */
-static void parse_smaps(const char *text, struct rec *r)
-{
-	struct vfig *cur = NULL;
-	const char *line = text;
-
-	r->nr = 0;
-	while (line && *line) {
-		unsigned long s, e, v;
-		char key[32];
-
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, ' ') < strchr(line, '\n')) {
-			cur = NULL;
-			if (s >= WIN && e <= WIN + WIN_PAGES * PG && r->nr < MAX_VMAS) {
-				cur = &r->v[r->nr++];
-				memset(cur, 0, sizeof(*cur));
-				cur->start = s;
-				cur->end = e;
-			}
-		} else if (cur && sscanf(line, "%31[^:]: %lu", key, &v) == 2) {
-			static const struct {
-				const char *key;
-				size_t off;
-			} fields[] = {
-				{ "Rss", offsetof(struct vfig, rss) },
-				{ "Pss", offsetof(struct vfig, pss) },
-				{ "Pss_Dirty", offsetof(struct vfig, pss_dirty) },
-				{ "Shared_Clean", offsetof(struct vfig, sc) },
-				{ "Shared_Dirty", offsetof(struct vfig, sd) },
-				{ "Private_Clean", offsetof(struct vfig, pc) },
-				{ "Private_Dirty", offsetof(struct vfig, pd) },
-				{ "Anonymous", offsetof(struct vfig, anon) },
-				{ "Referenced", offsetof(struct vfig, ref) },
-			};
-
-			for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-				if (!strcmp(key, fields[i].key))
-					*(uint64_t *)((char *)cur + fields[i].off) = v;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-}
-
 /* ---- Files ---- */
 
 static char dir[] = "/var/tmp/difffile.XXXXXX"; /* a disk file system: major faults exist */
@@ -396,22 +338,13 @@ static int native_copy(void)
 
 /* ---- The host side (runs in a forked helper and its fork children) ---- */
 
-static char smaps_buf[8 << 20];
 static unsigned char io_buf[BUF_PAGES * PG];
 
 static void native_record(struct rec *r)
 {
-	size_t len = 0;
-	ssize_t n;
-	int fd = (int)syscall(SYS_open, "/proc/self/smaps", O_RDONLY);
+	int fd;
 
-	if (fd < 0)
-		_exit(3);
-	while ((n = read(fd, smaps_buf + len, sizeof(smaps_buf) - 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	smaps_buf[len] = 0;
-	parse_smaps(smaps_buf, r);
+	parse_smaps(host_smaps_text(), &win, r->v, &r->nr);
 	r->present = 0;
 	fd = (int)syscall(SYS_open, "/proc/self/pagemap", O_RDONLY);
 	if (fd >= 0) {
@@ -501,11 +434,6 @@ __attribute__((noinline)) static void warm_stack(void)
 	memset(io_buf, 0, sizeof(io_buf));
 }
 
-static long errno_ret(long r)
-{
-	return r < 0 ? -errno : r;
-}
-
 static void pwrite_pattern(unsigned char *b, const struct op *op, unsigned int step)
 {
 	for (uint64_t i = 0; i < op->len; i++)
@@ -529,7 +457,6 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 		const struct op *op = &ops[i];
 		unsigned long addr = WIN + op->page * PG, len = op->npages * PG;
 		struct rec *r = &recs[i];
-		pid_t pid;
 		void *p;
 
 		switch (op->kind) {
@@ -568,19 +495,10 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 			r->ret = errno_ret(ftruncate(fd, (off_t)op->off));
 			break;
 		case OP_FORK:
-			pid = fork();
-			if (pid < 0)
-				_exit(4);
-			if (pid > 0) {
-				int st;
-
-				if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
-					_exit(5);
-				warm_stack();
+			if (native_fork(warm_stack)) {
 				i = op->match + 1;
 				continue;
 			}
-			warm_stack();
 			break;
 		case OP_EXIT:
 			native_record(r);
@@ -608,18 +526,11 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 
 static int mmlab_record(struct mmlab_task *t, struct rec *r)
 {
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	char *text = lab_smaps_text(t);
 
-	if (!f || mmlab_proc_smaps(t, f)) {
-		if (f)
-			fclose(f);
-		free(text);
+	if (!text)
 		return -1;
-	}
-	fclose(f);
-	parse_smaps(text, r);
+	parse_smaps(text, &win, r->v, &r->nr);
 	free(text);
 	r->present = 0;
 	{
@@ -707,12 +618,12 @@ static int lab_pread(struct mmlab_task *t, int fd, uint64_t off, uint64_t len, s
 static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int n,
 		     struct rec *recs, struct rec *fin)
 {
-	struct mmlab_task_config cfg = { .seed = 1, .no_aslr = 1 };
-	struct mmlab_task *stack[MAX_DEPTH + 1];
-	int depth = 0, err, fd;
+	struct lab_tasks lt;
+	struct mmlab_task **stack = lt.stack;
+	int err, fd;
 	uint64_t out;
 
-	err = mmlab_task_create(m, &cfg, &stack[0]);
+	err = lab_tasks_start(&lt, m);
 	if (err)
 		return err;
 	err = mmlab_mmap(stack[0], BUF, BUF_PAGES * PG, PROT_READ | PROT_WRITE,
@@ -733,7 +644,7 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 	for (unsigned int i = 0; i < n; i++) {
 		const struct op *op = &ops[i];
 		uint64_t addr = WIN + op->page * PG, len = op->npages * PG;
-		struct mmlab_task *t = stack[depth];
+		struct mmlab_task *t = stack[lt.depth];
 		struct rec *r = &recs[i];
 
 		switch (op->kind) {
@@ -773,10 +684,10 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 			r->ret = mmlab_ftruncate(t, fd, (int64_t)op->off);
 			break;
 		case OP_FORK:
-			err = mmlab_fork(t, &stack[depth + 1]);
+			err = lab_fork(&lt);
 			if (err)
 				goto out;
-			t = stack[++depth];
+			t = stack[lt.depth];
 			break;
 		case OP_EXIT:
 			break;
@@ -785,11 +696,7 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 			err = -EIO;
 			goto out;
 		}
-		if (op->kind == OP_EXIT) {
-			mmlab_exit(t);
-			depth--;
-		}
-		err = mmlab_task_validate(stack[depth]);
+		err = lab_step_end(&lt, op->kind == OP_EXIT);
 		if (err)
 			goto out;
 	}
@@ -811,8 +718,7 @@ static int run_mmlab(struct mmlab_machine *m, const struct op *ops, unsigned int
 	fin->done = 1;
 	mmlab_close(stack[0], fd);
 out:
-	while (depth >= 0)
-		mmlab_exit(stack[depth--]);
+	lab_tasks_end(&lt);
 	return err;
 }
 
@@ -838,20 +744,10 @@ static void print_rec(const char *who, const struct rec *r)
 	}
 }
 
-static int same_vmas(const struct rec *a, const struct rec *b)
-{
-	if (a->nr != b->nr)
-		return 0;
-	for (int i = 0; i < a->nr; i++)
-		if (a->v[i].start != b->v[i].start || a->v[i].end != b->v[i].end)
-			return 0;
-	return 1;
-}
-
 /* What differs between the two records: a short list of field names, "" when nothing. */
 static void diff_fields(const struct rec *a, const struct rec *b, char *out, size_t size)
 {
-	struct vfig sa = { 0 }, sb = { 0 };
+	struct vfig sa, sb;
 	size_t n = 0;
 
 	out[0] = 0;
@@ -868,7 +764,7 @@ static void diff_fields(const struct rec *a, const struct rec *b, char *out, siz
 		  a->sig_off != b->sig_off, "signal");
 	D(a->hash != b->hash, "bytes");
 	D(a->present != b->present, "mapped-pages");
-	if (same_vmas(a, b)) {
+	if (same_vmas(a->v, a->nr, b->v, b->nr)) {
 		for (int i = 0; i < a->nr; i++) {
 			const struct vfig *x = &a->v[i], *y = &b->v[i];
 
@@ -883,14 +779,8 @@ static void diff_fields(const struct rec *a, const struct rec *b, char *out, siz
 		return;
 	}
 	/* Different VMAs: the page counters summed over the window */
-	for (int i = 0; i < a->nr; i++) {
-		sa.rss += a->v[i].rss, sa.sc += a->v[i].sc, sa.sd += a->v[i].sd;
-		sa.pc += a->v[i].pc, sa.pd += a->v[i].pd, sa.anon += a->v[i].anon;
-	}
-	for (int i = 0; i < b->nr; i++) {
-		sb.rss += b->v[i].rss, sb.sc += b->v[i].sc, sb.sd += b->v[i].sd;
-		sb.pc += b->v[i].pc, sb.pd += b->v[i].pd, sb.anon += b->v[i].anon;
-	}
+	sa = window_sums(a->v, a->nr);
+	sb = window_sums(b->v, b->nr);
 	D(memcmp(&sa, &sb, sizeof(sa)), "window-sums");
 	D(1, "VMA-boundaries");
 #undef D
@@ -917,22 +807,13 @@ static void print_steps(const struct op *ops, unsigned int from, unsigned int up
 /* The sequence on the host, in a forked helper; its records land in @recs (n + 1 of them). */
 static void native_run(uint64_t seed, const struct op *ops, unsigned int n, struct rec *recs)
 {
-	int st = 0;
-	pid_t pid;
+	int st;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		void *w = mmap((void *)WIN, WIN_PAGES * PG, PROT_NONE,
-			       MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (w != (void *)WIN)
-			_exit(6);
-		munmap(w, WIN_PAGES * PG);
+	if (host_helper(&win, &st)) {
 		run_native(ops, n, recs, &recs[n]);
 		_exit(0);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+	if (st) {
 		printf("seed %lu: native helper failed (status %#x)\n", (unsigned long)seed, st);
 		exit(2);
 	}

@@ -14,7 +14,10 @@
  * F_GET_SEALS with their errors, the write seals' effect on shared and private mmaps and on
  * mprotect, F_SEAL_EXEC's implied write seals, fcntl's fd and status flags and F_DUPFD
  * (RLIMIT_NOFILE set to mmlab's 1024 on the host), F_SEAL_WRITE's EBUSY while a shared
- * writable mapping exists, and the memfds' maps lines.
+ * writable mapping exists, and the memfds' maps lines. IPC_INFO's fields and SHM_INFO's
+ * counts for two new segments (as differences on the host, whose namespace is shared);
+ * SHM_LOCK's charge per uid adding up against RLIMIT_MEMLOCK; with no huge page reserved on
+ * the host, SHM_HUGETLB and a MFD_HUGETLB memfd's ftruncate, mmap, write and read.
  * Host segments are removed whatever happens. Ids themselves differ (the host's index
  * continues from earlier runs), so they are compared by role, never by value.
  * Usage: diffshm
@@ -449,7 +452,7 @@ static void unpriv_calls(long *r, int n, int (*get)(void *, int32_t, size_t, int
 			 long (*at)(void *, int, unsigned long, int),
 			 long (*ctl)(void *, int, int), void *ctx, int root_id)
 {
-	int own;
+	int own, own2, own3;
 
 	r[0] = at(ctx, root_id, 0, 0);
 	r[1] = at(ctx, root_id, 0, SHM_RDONLY);
@@ -464,6 +467,18 @@ static void unpriv_calls(long *r, int n, int (*get)(void *, int32_t, size_t, int
 	r[8] = ctl(ctx, own, SHM_LOCK);
 	r[9] = ctl(ctx, own, SHM_UNLOCK);
 	r[10] = ctl(ctx, own, IPC_RMID);
+	/* user_shm_lock: the uid's locked segments add up against RLIMIT_MEMLOCK, until they
+	 * are unlocked or destroyed */
+	own = get(ctx, 0, 4UL << 20, 0600);
+	r[11] = ctl(ctx, own, SHM_LOCK);
+	own2 = get(ctx, 0, 4UL << 20, 0600);
+	r[12] = ctl(ctx, own2, SHM_LOCK);	/* 8 MiB: the limit, not over it */
+	own3 = get(ctx, 0, PG, 0600);
+	r[13] = ctl(ctx, own3, SHM_LOCK);	/* one page over */
+	r[14] = ctl(ctx, own, IPC_RMID);	/* destroyed (not attached): its charge goes */
+	r[15] = ctl(ctx, own3, SHM_LOCK);
+	r[16] = ctl(ctx, own2, IPC_RMID);
+	r[17] = ctl(ctx, own3, IPC_RMID);
 	(void)n;
 }
 
@@ -512,10 +527,12 @@ static void case_permissions(struct mmlab_task *t)
 	static const char *const what[] = {
 		"attach rw 0640", "attach ro 0640", "stat 0640", "rmid not owner", "lock not owner",
 		"own 16M", "lock 16M", "rmid own", "lock own 4M", "unlock own", "rmid own 4M",
+		"lock a first 4M", "lock a second 4M", "lock a page over", "rmid the first",
+		"lock the page again", "rmid the second", "rmid the page",
 	};
 	struct rlimit rl = { 8UL << 20, 8UL << 20 };
 	struct mmlab_rlimit lrl = { 8UL << 20, 8UL << 20 };
-	long hr[11], lr[11];
+	long hr[18], lr[18];
 	int hid = (int)hget(IPC_PRIVATE, PG, 0640), lid = mmlab_shmget(t, 0, PG, 0640);
 	int pipefd[2];
 	struct mmlab_task *c;
@@ -528,7 +545,7 @@ static void case_permissions(struct mmlab_task *t)
 		if (setrlimit(RLIMIT_MEMLOCK, &rl) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(2);
-		unpriv_calls(hr, 11, h_get, h_at, h_ctl, NULL, hid);
+		unpriv_calls(hr, 18, h_get, h_at, h_ctl, NULL, hid);
 		(void)!write(pipefd[1], hr, sizeof(hr));
 		_exit(0);
 	}
@@ -540,9 +557,9 @@ static void case_permissions(struct mmlab_task *t)
 	if (mmlab_fork(t, &c) || mmlab_setrlimit(c, RLIMIT_MEMLOCK, &lrl) ||
 	    mmlab_setresgid(c, 65534, 65534, 65534) || mmlab_setresuid(c, 65534, 65534, 65534))
 		exit(2);
-	unpriv_calls(lr, 11, l_get, l_at, l_ctl, c, lid);
+	unpriv_calls(lr, 18, l_get, l_at, l_ctl, c, lid);
 	mmlab_exit(c);
-	for (int k = 0; k < 11; k++)
+	for (int k = 0; k < 18; k++)
 		same_err(what[k], hr[k], lr[k]);
 	same_err("rmid", hctl(hid, IPC_RMID, NULL), mmlab_shmctl(t, lid, IPC_RMID, NULL));
 }
@@ -809,6 +826,150 @@ static void case_memfd(struct mmlab_task *t)
 	mmlab_close(t, (int)l);
 }
 
+/* A call's result as same_err wants it: its -errno, or 0. */
+static long min_t0(int64_t r)
+{
+	return r < 0 ? (long)r : 0;
+}
+
+/* The host's vm.nr_hugepages (-1: unknown). */
+static long host_nr_hugepages(void)
+{
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	long n = -1;
+
+	if (f && fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * IPC_INFO's limits, and SHM_INFO's counts of two new segments (one attached, two of its
+ * pages touched): compared as the host's differences before and after, since the host's
+ * namespace has segments of its own (tried again when another process changed it meanwhile).
+ */
+static void case_info(void)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = 64UL << 20 };
+	struct mmlab_task_config cfg = { .no_aslr = 1, .privileged = 1 };
+	struct shm_info h0, h1;
+	struct mmlab_shm_info l;
+	struct mmlab_shminfo li;
+	struct shminfo hi;
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	char hs[160], ls[160];
+	int try;
+
+	if (mmlab_machine_create(&mc, &m) || mmlab_task_create(m, &cfg, &t))
+		exit(2);
+	same_err("IPC_INFO", shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&hi) < 0 ? -errno : 0,
+		 mmlab_shmctl_ipc_info(t, &li) < 0 ? -1 : 0);
+	snprintf(hs, sizeof(hs), "max %lu min %lu mni %lu seg %lu all %lu", hi.shmmax, hi.shmmin,
+		 hi.shmmni, hi.shmseg, hi.shmall);
+	snprintf(ls, sizeof(ls), "max %lu min %lu mni %lu seg %lu all %lu",
+		 (unsigned long)li.shmmax, (unsigned long)li.shmmin, (unsigned long)li.shmmni,
+		 (unsigned long)li.shmseg, (unsigned long)li.shmall);
+	same("IPC_INFO fields", hs, ls);
+	same_long("SHM_INFO of no segment", 0, mmlab_shmctl_shm_info(t, &l));
+	same_long("SHM_INFO used_ids of none", 0, l.used_ids);
+	for (try = 0; try < 3; try++) {
+		int a, b, la, lb;
+		long ha, laddr;
+
+		shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&h0);
+		a = (int)hget(IPC_PRIVATE, 3 * PG, 0600);
+		b = (int)hget(IPC_PRIVATE, 5 * PG, 0600);
+		ha = hat(b, 0, 0);
+		if (a < 0 || b < 0 || ha < 0)
+			exit(2);
+		memset((void *)ha, 1, 2 * PG);
+		shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&h1);
+		hdt((unsigned long)ha);
+		hctl(a, IPC_RMID, NULL);
+		hctl(b, IPC_RMID, NULL);
+		la = mmlab_shmget(t, 0, 3 * PG, 0600);
+		lb = mmlab_shmget(t, 0, 5 * PG, 0600);
+		laddr = lat(t, lb, 0, 0);
+		if (la < 0 || lb < 0 || laddr < 0 || mmlab_touch(t, (uint64_t)laddr, 2 * PG, "w", NULL))
+			exit(2);
+		mmlab_shmctl_shm_info(t, &l);
+		mmlab_shmdt(t, (uint64_t)laddr);
+		mmlab_shmctl(t, la, IPC_RMID, NULL);
+		mmlab_shmctl(t, lb, IPC_RMID, NULL);
+		snprintf(hs, sizeof(hs), "ids %d tot %lu rss %lu swp %lu attempts %lu",
+			 h1.used_ids - h0.used_ids, h1.shm_tot - h0.shm_tot,
+			 h1.shm_rss - h0.shm_rss, h1.shm_swp - h0.shm_swp,
+			 h1.swap_attempts - h0.swap_attempts);
+		snprintf(ls, sizeof(ls), "ids %d tot %lu rss %lu swp %lu attempts %lu", l.used_ids,
+			 (unsigned long)l.shm_tot, (unsigned long)l.shm_rss,
+			 (unsigned long)l.shm_swp, (unsigned long)l.swap_attempts);
+		if (!strcmp(hs, ls))
+			break;
+	}
+	same("SHM_INFO of two segments", hs, ls);
+	if (getenv("DIFFSHM_VERBOSE"))
+		printf("SHM_INFO: %s\n", ls);
+	mmlab_task_destroy(t);
+	mmlab_machine_destroy(m);
+}
+
+/*
+ * With no huge page reserved on the host (vm.nr_hugepages 0, as mmlab's machine): shmget
+ * with SHM_HUGETLB fails, a MFD_HUGETLB memfd exists but takes only whole huge pages as its
+ * size, refuses write(2), reads zeros, and its mmap fails. Skipped when the host has huge
+ * pages.
+ */
+static void case_hugetlb(struct mmlab_task *t)
+{
+	const unsigned long huge = 2UL << 20;
+	long h, l, hr, lr;
+	char hb[8] = "x", lb[8] = "y";
+	uint64_t out, buf;
+	void *p;
+
+	if (host_nr_hugepages() != 0) {
+		printf("diffshm: the host has huge pages; the hugetlb case is skipped\n");
+		return;
+	}
+	same_err("SHM_HUGETLB, none reserved", hget(IPC_PRIVATE, huge, SHM_HUGETLB | 0600),
+		 mmlab_shmget(t, 0, huge, SHM_HUGETLB | 0600));
+	h = hmemfd("huge", MFD_HUGETLB);
+	l = mmlab_memfd_create(t, "huge", MFD_HUGETLB);
+	same_err("memfd_create MFD_HUGETLB", h < 0 ? h : 0, l < 0 ? l : 0);
+	if (h < 0 || l < 0)
+		return;
+	same_err("ftruncate 4096", ftruncate((int)h, 4096) ? -errno : 0,
+		 mmlab_ftruncate(t, (int)l, 4096));
+	same_err("ftruncate 2M", ftruncate((int)h, (off_t)huge) ? -errno : 0,
+		 mmlab_ftruncate(t, (int)l, (int64_t)huge));
+	p = mmap(NULL, huge, PROT_READ | PROT_WRITE, MAP_SHARED, (int)h, 0);
+	same_err("mmap shared", p == MAP_FAILED ? -errno : 0,
+		 mmlab_mmap(t, 0, huge, PROT_READ | PROT_WRITE, MAP_SHARED, (int)l, 0, &out));
+	if (p != MAP_FAILED)
+		munmap(p, huge);
+	p = mmap(NULL, huge, PROT_READ, MAP_PRIVATE, (int)h, 0);
+	same_err("mmap private", p == MAP_FAILED ? -errno : 0,
+		 mmlab_mmap(t, 0, huge, PROT_READ, MAP_PRIVATE, (int)l, 0, &out));
+	if (p != MAP_FAILED)
+		munmap(p, huge);
+	if (mmlab_mmap(t, 0, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &buf) ||
+	    mmlab_poke(t, buf, "y", 1, NULL))
+		exit(2);
+	same_err("write", write((int)h, hb, 1) < 0 ? -errno : 0,
+		 (long)min_t0(mmlab_fd_write(t, (int)l, buf, 1)));
+	hr = pread((int)h, hb, sizeof(hb), 0);
+	lr = mmlab_fd_pread(t, (int)l, buf, sizeof(lb), 0);
+	same_long("pread count", hr, lr);
+	mmlab_peek(t, buf, lb, sizeof(lb), NULL);
+	same_long("pread zeros", memcmp(hb, "\0\0\0\0\0\0\0\0", 8), memcmp(lb, "\0\0\0\0\0\0\0\0", 8));
+	mmlab_munmap(t, buf, PG);
+	close((int)h);
+	mmlab_close(t, (int)l);
+}
+
 int main(void)
 {
 	struct mmlab_machine_config mc = { .ram_bytes = 64UL << 20 };
@@ -829,6 +990,8 @@ int main(void)
 	case_permissions(t);
 	case_shmmni(t);
 	case_memfd(t);
+	case_info();
+	case_hugetlb(t);
 	for (int k = 0; k < nr_host_ids; k++)
 		shmctl(host_ids[k], IPC_RMID, NULL);
 	if (mmlab_task_validate(t) || mmlab_machine_validate(m))

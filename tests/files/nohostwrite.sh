@@ -3,6 +3,7 @@
 # No host file changes unless --write-files says so, and --root cannot be left:
 #   nohostwrite.sh MMLAB SRCDIR PART
 # PART "nowrite": nowrite.strace (files created, written through mappings, synced, truncated,
+#   hard-linked, a directory renamed with its tree,
 #   renamed, unlinked) under --root TREE: every result as written, and TREE's listing (names,
 #   types, modes, sizes, mtimes, link targets) and every file's sha256 the same afterwards.
 # PART "write": write.strace under --root TREE --write-files: /sub/b.bin now starts with

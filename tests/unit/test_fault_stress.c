@@ -7,6 +7,8 @@
  * SEGV_ACCERR, and the allocator and every mm are validated (every few steps here; after every
  * step with MMLAB_FAULT_SLOW=1, the slow variant run by make slowtest, which also runs more
  * seeds and steps). At the end every frame must be free again.
+ *
+ * ctest-labels: tsan
  */
 #include <setjmp.h>
 #include <stdarg.h>

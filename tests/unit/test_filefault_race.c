@@ -4,9 +4,11 @@
  * two tasks map one file, shared and private, and touch its pages from their own threads
  * while a third thread shrinks and regrows the file and a fourth maps and unmaps it in the
  * second task. A touch past the end gets SIGBUS, nothing else fails; at the end both tasks
- * validate (RSS, map counts, i_mmap) and every frame is free again. Not a TSan test: the
- * MMU model's walks and remote TLB flushes are not synchronized with another thread's
- * accesses on that CPU context (a hardware matter the model leaves out), which TSan reports.
+ * validate (RSS, map counts, i_mmap) and every frame is free again. Under TSan it checks the
+ * MMU's side of the race: walks read and update entries without locks (pgtable.h's ptep_get
+ * family), and a shootdown waits for the CPU it flushes to leave user mode (mmu.h's ipi_lock).
+ *
+ * ctest-labels: tsan
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -261,7 +261,7 @@ static struct inode *machine_inode(struct fixture *fx, const char *path)
 {
 	static const struct open_how_fs rd = { .flags = O_RDONLY, .cap_dac_override = true };
 	struct stat st;
-	struct inode *inode = vfs_lookup_open(&machine_of(fx->m)->vfs, path, &rd, &st);
+	struct inode *inode = vfs_lookup_open(&machine_of(fx->m)->vfs, path, &rd, &st, NULL);
 
 	assert_false(IS_ERR_OR_NULL(inode));
 	return inode;

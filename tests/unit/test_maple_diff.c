@@ -7,6 +7,10 @@
  * validates the whole tree every 256 operations and compares full forward and backward
  * iteration every 4096; MT_DIFF_SLOW=1 validates after every operation. MT_DIFF_OPS and
  * MT_DIFF_SEED override the count and the seed.
+ *
+ * A TSan test too: freed nodes reach the allocator again from liburcu's call_rcu worker.
+ *
+ * ctest-labels: tsan
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,6 +6,10 @@
  * the way mm does it: munmap of a page inside a VMA, mprotect splits, merges back, new
  * mappings placed by top-down and bottom-up gap search, brk growth, and a final erase of
  * everything. Each step is checked against the reference model and the validator.
+ *
+ * A TSan test too: freed nodes reach the allocator again from liburcu's call_rcu worker.
+ *
+ * ctest-labels: tsan
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,6 +5,10 @@
  * in three orders (height shrinks to 0) and rebuilding, iterator stores, pause, gap search
  * semantics, duplication, and a failed node allocation at every allocation point of a store
  * leaving the tree exactly as it was.
+ *
+ * A TSan test too: freed nodes reach the allocator again from liburcu's call_rcu worker.
+ *
+ * ctest-labels: tsan
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -253,7 +253,8 @@ static void test_fds(void **state)
 {
 	struct fixture *f = *state;
 	struct mmlab_rlimit four = { 4, 4 }, back;
-	int fd = mmlab_memfd_create(f->t, "a", MFD_CLOEXEC), fd2;
+	int fd = mmlab_memfd_create(f->t, "a", MFD_CLOEXEC), fd2, hfd;
+	uint64_t addr;
 
 	assert_int_equal(mmlab_fcntl(f->t, fd, F_GETFD, 0), FD_CLOEXEC);
 	assert_int_equal(mmlab_close(f->t, fd), 0);
@@ -273,7 +274,15 @@ static void test_fds(void **state)
 		mmlab_close(f->t, k);
 	assert_int_equal(mmlab_setrlimit(f->t, RLIMIT_NOFILE, &back), 0);
 	assert_int_equal(mmlab_memfd_create(f->t, NULL, 0), -EFAULT);
-	assert_int_equal(mmlab_memfd_create(f->t, "h", 0x4), -EINVAL);
+	/* MFD_HUGETLB with no huge page reserved: whole 2 MiB sizes, no mmap, no write */
+	hfd = mmlab_memfd_create(f->t, "h", 0x4);
+	assert_true(hfd >= 0);
+	assert_int_equal(mmlab_ftruncate(f->t, hfd, 4096), -EINVAL);
+	assert_int_equal(mmlab_ftruncate(f->t, hfd, 2L << 20), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, 2UL << 20, PROT_READ | PROT_WRITE, MAP_SHARED, hfd, 0,
+				    &addr), -ENOMEM);
+	assert_int_equal(mmlab_close(f->t, hfd), 0);
+	assert_int_equal(mmlab_memfd_create(f->t, "h", 0x4 | (30U << 26)), -ENODEV);
 }
 
 /* The index runs cyclically through 32768 slots; coming back to 0 bumps the sequence. */

@@ -7,7 +7,9 @@
  * fake files of fs_fixture.h, vfs_advance wakes the flusher every dirty_writeback_centisecs
  * from the first dirtying, so a page is written exactly dirty_expire_centisecs after it was
  * dirtied (the node's NR_FILE_DIRTY, meminfo's Dirty:, drops to 0 then and not before);
- * mmlab_machine_advance carries nanoseconds into the flusher's centiseconds.
+ * mmlab_machine_advance carries nanoseconds into the flusher's centiseconds. With write_files,
+ * files the run created and new sizes still count after a sync (writeback never carries
+ * them), and destroying the machine writes its dirty pages to the host, as umount syncs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,7 +87,7 @@ static int teardown(void **state)
 static struct inode *open_f(struct fixture *fx)
 {
 	struct stat st;
-	struct inode *inode = vfs_lookup_open(&fx->vfs, "/f", &rw, &st);
+	struct inode *inode = vfs_lookup_open(&fx->vfs, "/f", &rw, &st, NULL);
 
 	assert_false(IS_ERR_OR_NULL(inode));
 	return inode;
@@ -146,7 +148,7 @@ static void test_kept_until_unlink(void **state)
 	dirty_page(fx, again, 2, 'n');
 	assert_unsaved(fx, 2, 1);
 	iput(again);
-	assert_int_equal(vfs_unlink(&fx->vfs, "/f"), 0);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/f"), 0);
 	assert_unsaved(fx, 0, 0);	/* an unlinked file's pages die with it */
 	assert_int_equal(node_page_state(&fx->pgdat, NR_FILE_PAGES), 0);
 	assert_int_equal(host_byte(fx, PAGE_SIZE), 'h');
@@ -205,10 +207,62 @@ static void test_write_files(void **state)
 	assert_int_equal(host_byte(fx, 0), 'w');
 	assert_int_equal(host_byte(fx, PAGE_SIZE), 'h');
 	assert_int_equal(host_byte(fx, 2 * PAGE_SIZE + 7), 'w');
+	/* A new size never reaches the host: the file counts, with the page at its end. */
 	inode = open_f(fx);
 	inode->i_size = 100;
-	assert_unsaved(fx, 0, 0);
+	assert_unsaved(fx, 1, 1);
 	iput(inode);
+}
+
+/* With write_files, a file the run created never reaches the host: its pages stay counted. */
+static void test_write_files_created(void **state)
+{
+	static const struct open_how_fs creat = { .flags = O_RDWR | O_CREAT, .mode = 0644,
+						  .cap_dac_override = true };
+	struct fixture *fx = *state;
+	char host[PATH_MAX + 4];
+	struct inode *inode;
+	struct stat st;
+
+	inode = vfs_lookup_open(&fx->vfs, "/g", &creat, &st, NULL);
+	assert_false(IS_ERR_OR_NULL(inode));
+	inode->i_size = 2 * PAGE_SIZE;
+	dirty_page(fx, inode, 0, 'n');
+	dirty_page(fx, inode, 1, 'n');
+	iput(inode);
+	assert_unsaved(fx, 2, 1);
+	assert_int_equal(vfs_sync(&fx->vfs), 0);
+	assert_unsaved(fx, 2, 1);
+	snprintf(host, sizeof(host), "%s/g", fx->root);
+	assert_int_equal(access(host, F_OK), -1);
+}
+
+/* Destroying a machine with write_files writes its dirty pages to the host (umount's sync). */
+static void test_destroy_syncs(void **state)
+{
+	struct fixture *fx = *state;
+	struct mmlab_machine_config cfg = { .ram_bytes = 64 << 20, .root = fx->root,
+					    .write_files = 1 };
+	struct mmlab_machine *m;
+	struct machine *mach;
+	struct inode *inode;
+	struct stat st;
+	struct page *p;
+
+	assert_int_equal(mmlab_machine_create(&cfg, &m), 0);
+	mach = machine_of(m);
+	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st, NULL);
+	assert_false(IS_ERR_OR_NULL(inode));
+	p = filemap_get_page(inode_mapping(inode), 1, FGP_CREAT, NULL);
+	assert_false(IS_ERR_OR_NULL(p));
+	memset(page_address(&mach->pgdat, p), 'z', PAGE_SIZE);
+	set_page_dirty(p);
+	put_page(&mach->pgdat, p);
+	iput(inode);
+	assert_int_equal(host_byte(fx, PAGE_SIZE), 'h');
+	mmlab_machine_destroy(m);
+	assert_int_equal(host_byte(fx, PAGE_SIZE), 'z');
+	assert_int_equal(host_byte(fx, 0), 'h');
 }
 
 /* The flusher's periodic wakeups, over the fake files. */
@@ -364,7 +418,7 @@ static void test_machine_flusher(void **state)
 	assert_int_equal(mmlab_machine_create(&cfg, &m), 0);
 	mach = machine_of(m);
 	mmlab_machine_advance(m, 1234567890);	/* 12.3 s of nothing */
-	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st);
+	inode = vfs_lookup_open(&mach->vfs, "/f", &rw, &st, NULL);
 	assert_false(IS_ERR_OR_NULL(inode));
 	p = filemap_get_page(inode_mapping(inode), 0, FGP_CREAT, NULL);
 	assert_false(IS_ERR_OR_NULL(p));
@@ -391,6 +445,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clean_inode_freed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_files, setup_write_files, teardown),
+		cmocka_unit_test_setup_teardown(test_write_files_created, setup_write_files,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_syncs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_advance_expire, setup_fake, teardown_fake),
 		cmocka_unit_test_setup_teardown(test_advance_long_and_disabled, setup_fake,
 						teardown_fake),

@@ -138,13 +138,13 @@ static struct inode *open_rd(struct fixture *fx, const char *path)
 {
 	struct stat st;
 
-	return vfs_lookup_open(&fx->vfs, path, &rd, &st);
+	return vfs_lookup_open(&fx->vfs, path, &rd, &st, NULL);
 }
 
 static long open_err(struct fixture *fx, const char *path, const struct open_how_fs *how)
 {
 	struct stat st;
-	struct inode *inode = vfs_lookup_open(&fx->vfs, path, how, &st);
+	struct inode *inode = vfs_lookup_open(&fx->vfs, path, how, &st, NULL);
 
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
@@ -216,7 +216,7 @@ static void test_create_unlink_rename(void **state)
 	/* the directory is root's 0755: a plain user cannot create in it */
 	assert_int_equal(open_err(fx, "/d/new", &how), -EACCES);
 	how.cap_dac_override = true;
-	a = vfs_lookup_open(&fx->vfs, "/d/new", &how, &st);
+	a = vfs_lookup_open(&fx->vfs, "/d/new", &how, &st, NULL);
 	assert_false(IS_ERR_OR_NULL(a));
 	snprintf(p, sizeof(p), "%s/d", fx->root);
 	assert_int_equal(stat(p, &dst), 0);
@@ -235,37 +235,53 @@ static void test_create_unlink_rename(void **state)
 	assert_ptr_equal(a, b);
 	iput(b);
 	/* rename: the new name, the old gone */
-	assert_int_equal(vfs_rename(&fx->vfs, "/d/new", "/moved", 0), 0);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/d/new", "/moved", 0), 0);
 	assert_string_equal(a->i_path, "/moved");
 	assert_int_equal(open_err(fx, "/d/new", &rd), -ENOENT);
 	b = open_rd(fx, "/moved");
 	assert_ptr_equal(a, b);
 	iput(b);
 	/* a host file renamed: in memory only; NOREPLACE, EXCHANGE */
-	assert_int_equal(vfs_rename(&fx->vfs, "/top", "/moved", 1 /* NOREPLACE */), -EEXIST);
-	assert_int_equal(vfs_rename(&fx->vfs, "/top", "/moved", 2 /* EXCHANGE */), 0);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top", "/moved", 1 /* NOREPLACE */), -EEXIST);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top", "/moved", 2 /* EXCHANGE */), 0);
 	assert_string_equal(a->i_path, "/top");
-	assert_int_equal(vfs_rename(&fx->vfs, "/top", "/moved", 2), 0);
-	assert_int_equal(vfs_rename(&fx->vfs, "/top", "/top2", 0), 0);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top", "/moved", 2), 0);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top", "/top2", 0), 0);
 	assert_int_equal(open_err(fx, "/top", &rd), -ENOENT);
 	assert_int_equal(open_err(fx, "/top2", &rd), 0);
-	assert_int_equal(vfs_rename(&fx->vfs, "/d", "/e", 0), -EXDEV);
-	assert_int_equal(vfs_rename(&fx->vfs, "/top2", "/d", 0), -EISDIR);
-	assert_int_equal(vfs_rename(&fx->vfs, "/none", "/x", 0), -ENOENT);
-	assert_int_equal(vfs_rename(&fx->vfs, "/top2", "/x", 8), -EINVAL);
+	/* a host directory moves with its tree (redirect_dir), and back */
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/d", "/e", 0), 0);
+	assert_int_equal(open_err(fx, "/d/f", &rd), -ENOENT);
+	assert_int_equal(open_err(fx, "/e/f", &rd), 0);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top2", "/e", 0), -EISDIR);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/e", "/top2", 0), -ENOTDIR);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/e", "/e/sub", 0), -EINVAL);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/e", "/d", 0), 0);
+	assert_int_equal(open_err(fx, "/e/f", &rd), -ENOENT);
+	assert_int_equal(open_err(fx, "/d/f", &rd), 0);
+	/* exchanged with a file, and back: the tree follows the directory */
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/d", "/top2", 2 /* EXCHANGE */), 0);
+	assert_int_equal(open_err(fx, "/top2/f", &rd), 0);
+	assert_int_equal(open_err(fx, "/d", &rd), 0);
+	assert_int_equal(open_err(fx, "/d/f", &rd), -ENOTDIR);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/d", "/top2", 2), 0);
+	assert_int_equal(open_err(fx, "/d/f", &rd), 0);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top2", "/d", 0), -EISDIR);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/none", "/x", 0), -ENOENT);
+	assert_int_equal(vfs_rename(&fx->vfs, NULL, "/top2", "/x", 8), -EINVAL);
 	/* unlink: a whiteout; the inode has no link left */
-	assert_int_equal(vfs_unlink(&fx->vfs, "/moved"), 0);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/moved"), 0);
 	assert_int_equal(a->i_nlink, 0);
 	assert_int_equal(open_err(fx, "/moved", &rd), -ENOENT);
-	assert_int_equal(vfs_unlink(&fx->vfs, "/moved"), -ENOENT);
-	assert_int_equal(vfs_unlink(&fx->vfs, "/d"), -EISDIR);
-	assert_int_equal(vfs_unlink(&fx->vfs, "/d/f"), 0);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/moved"), -ENOENT);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/d"), -EISDIR);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/d/f"), 0);
 	assert_int_equal(open_err(fx, "/d/f", &rd), -ENOENT);
 	/* a whiteout of a symlink's target hides it through the link too */
 	assert_int_equal(open_err(fx, "/abs_inside", &rd), -ENOENT);
 	/* created again over the whiteout: a new file */
 	how.flags = O_RDWR | O_CREAT;
-	b = vfs_lookup_open(&fx->vfs, "/moved", &how, &st);
+	b = vfs_lookup_open(&fx->vfs, "/moved", &how, &st, NULL);
 	assert_false(IS_ERR_OR_NULL(b));
 	assert_ptr_not_equal(a, b);
 	iput(b);
@@ -293,7 +309,7 @@ static void test_hard_links_share(void **state)
 	assert_int_equal(a->i_data.a_ops->read_page(a, 3, buf), 0);
 	assert_int_equal(buf[0], 0);
 	/* one name unlinked: still linked by the other */
-	assert_int_equal(vfs_unlink(&fx->vfs, "/d/hard"), 0);
+	assert_int_equal(vfs_unlink(&fx->vfs, NULL, "/d/hard"), 0);
 	assert_int_equal(a->i_nlink, 1);
 	iput(b);
 	iput(a);

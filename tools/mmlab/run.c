@@ -739,7 +739,7 @@ static void summary_notes(struct runner *r)
 			fprintf(stderr, "pid %d taken as a thread of the first task\n", p->pid);
 		if (p->after_exec)
 			fprintf(stderr, "pid %d: %lu call%s after its execve (line %u) not run: "
-				"loading a program is not modelled\n", p->pid, p->after_exec,
+				"its new program was not loaded\n", p->pid, p->after_exec,
 				p->after_exec == 1 ? "" : "s", p->exec_line);
 	}
 	if (!r->n.unknown)
@@ -796,24 +796,26 @@ static int sync_at_exit(struct runner *r, bool write_files)
 }
 
 /*
- * Without --write-files, what stays in mmlab's memory only, in one line on stderr after the
- * summary, --quiet or not, since the host's files do not have it: "N dirty pages of M files
- * stayed in memory; --write-files writes them". Nothing when there is none.
+ * What stays in mmlab's memory only, in one line on stderr after the summary, --quiet or
+ * not, since the host's files do not have it: "N dirty pages of M files stayed in memory;
+ * --write-files writes them". With --write-files (after the sync at the end) what is left is
+ * what writeback never carries: files the run created and new sizes of host files, and the
+ * line says so instead. Nothing when there is none.
  */
 static void report_unsaved(struct runner *r, bool write_files)
 {
 	uint64_t pages, files;
 
-	if (write_files)
-		return;
 	mmlab_unsaved_files(r->machine, &pages, &files);
 	if (!files)
 		return;
 	fflush(stdout);
 	run_progress_clear();
-	fprintf(stderr, "%llu dirty page%s of %llu file%s stayed in memory; --write-files writes "
-		"them\n", (unsigned long long)pages, pages == 1 ? "" : "s",
-		(unsigned long long)files, files == 1 ? "" : "s");
+	fprintf(stderr, "%llu dirty page%s of %llu file%s stayed in memory; %s\n",
+		(unsigned long long)pages, pages == 1 ? "" : "s", (unsigned long long)files,
+		files == 1 ? "" : "s",
+		write_files ? "--write-files writes contents only, never a new file or size" :
+			      "--write-files writes them");
 }
 
 static int write_final_maps(struct runner *r, const char *path)
@@ -917,6 +919,16 @@ static int set_root(void *ctx, const char *v)
 {
 	((struct run_opts *)ctx)->mc.root = v;
 	return 0;
+}
+
+static int set_env(void *ctx, const char *v)
+{
+	int err = run_env_load(((struct run_opts *)ctx)->r, v);
+
+	if (err)
+		cli_usage_error(&run_cmd, "cannot read the environment file '%s': %s", v,
+				strerror(-err));
+	return err;
 }
 
 static int set_write_files(void *ctx, const char *v)
@@ -1062,6 +1074,9 @@ static const struct cli_opt run_opts[] = {
 	  set_write_files },
 	{ "user", 0, "UID[:GID]", "the first task's ids (default: the log's, else root)",
 	  set_user },
+	{ "env", 0, "FILE", "the environment of execve lines that do not show theirs (strace "
+			    "without -v): one VAR=value a line (default: as many MMLAB_ENV_<i>= as "
+			    "the line counts)", set_env },
 	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },
 	{ "stop-on-mismatch", 'x', NULL, "stop at the first result that differs", set_stop },
 	{ "strict", 0, NULL, "unknown call names and pids no clone makes are errors",
@@ -1222,6 +1237,7 @@ static void free_runner(struct runner *r)
 	sbuf_free(&r->pre);
 	run_free_procs(r);
 	run_files_free(r);
+	run_env_free(r);
 	run_shm_free(r);
 	if (r->machine)
 		mmlab_machine_destroy(r->machine);

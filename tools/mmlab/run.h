@@ -175,6 +175,8 @@ struct runner {
 	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */
 	bool seen_memory_call;         /* an execve after this is not the initial one */
+	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
+	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
 	unsigned long buf_addr;        /* last "# buf: ADDR", for the next read or write */
 	bool has_buf_addr;
@@ -227,6 +229,11 @@ bool run_buf_line(struct runner *r, const char *text, size_t len, unsigned int l
 #define PR_GET_KEEPCAPS_ 7
 #define PR_SET_KEEPCAPS_ 8
 bool run_lookup(const char *name, size_t len, unsigned long *val, void *data);
+
+/* run_exec.c: an execve line loads its program (no --maps) */
+enum run_status run_execve(struct runner *r, struct run_call *c);
+int run_env_load(struct runner *r, const char *path);
+void run_env_free(struct runner *r);
 
 /* run_msg.c */
 void run_progress_clear(void);

@@ -648,6 +648,42 @@ static enum run_status sys_rename(struct runner *r, struct run_call *c)
 	return to ? RUN_DONE : RUN_REPORTED;
 }
 
+/*
+ * link(old, new) and linkat(olddirfd, old, newdirfd, new, flags): another name of the file,
+ * in mmlab's overlay only.
+ */
+static enum run_status sys_link(struct runner *r, struct run_call *c)
+{
+	bool at = !strcmp(c->rec->name, "linkat");
+	unsigned long flags = 0;
+	char *from, *to;
+
+	if (at && !run_arg(r, c, 4, &flags))
+		return RUN_REPORTED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	from = path_arg(r, c, at ? 1 : 0, at ? 0 : -1);
+	to = from ? path_arg(r, c, at ? 3 : 1, at ? 2 : -1) : NULL;
+	if (to)
+		c->ret = mmlab_linkat(task_of(c), from, to, (int)flags);
+	free(from);
+	free(to);
+	return to ? RUN_DONE : RUN_REPORTED;
+}
+
+/* umask(mask): the task's new file-creation mask; the result is the old one. */
+static enum run_status sys_umask(struct runner *r, struct run_call *c)
+{
+	unsigned long mask;
+
+	if (!run_arg(r, c, 0, &mask))
+		return RUN_REPORTED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	c->ret = mmlab_umask(task_of(c), (unsigned int)mask);
+	return RUN_DONE;
+}
+
 static enum run_status sys_close(struct runner *r, struct run_call *c)
 {
 	struct run_fd *f;
@@ -687,25 +723,36 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 static void mm_exit(struct runner *r, struct run_mm *mm);
 
 /*
- * execve after the program started: the new program cannot be loaded. The first task goes on
- * in its old address space; a forked child's old address space is released, as exec releases
- * it (and its vfork parent), and its later calls are reported, not run.
+ * execve: without --maps the program is loaded (run_exec.c). With --maps, the first execve
+ * made the snapshot; a later one's program is not loaded: the first task goes on in its old
+ * address space; a forked child's old address space is released, as exec releases it (and
+ * its vfork parent), and its later calls are reported, not run.
  */
 static enum run_status sys_execve(struct runner *r, struct run_call *c)
 {
 	struct run_proc *p = c->proc;
+	enum run_status st = p->kind == RUN_PROC_TASK ? run_execve(r, c) : RUN_SKIPPED;
 
+	if (st == RUN_DONE)
+		return st;
+	if (st == RUN_REPORTED) {
+		if (p->mm != r->procs[0]->mm) {
+			mm_exit(r, p->mm);
+			p->exec_line = c->rec->line;
+		}
+		return st;
+	}
 	if (p->kind != RUN_PROC_TASK || !r->seen_memory_call ||
 	    !(c->rec->res.kind == SC_RES_NONE ||
 	      (c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val)))
 		return RUN_SKIPPED;
 	if (p->mm == r->procs[0]->mm) {
-		run_msg(r, c->rec->line, "%s: loading a new program is not modelled; later calls "
-			"of the first task act on the old address space", c->rec->name);
+		run_msg(r, c->rec->line, "%s: the new program is not loaded over --maps; later "
+			"calls of the first task act on the old address space", c->rec->name);
 		return RUN_SKIPPED;
 	}
-	run_msg(r, c->rec->line, "%s: loading a new program is not modelled; the later calls of "
-		"pid %d are not run", c->rec->name, p->pid);
+	run_msg(r, c->rec->line, "%s: the new program is not loaded over --maps; the later calls "
+		"of pid %d are not run", c->rec->name, p->pid);
 	mm_exit(r, p->mm);
 	p->exec_line = c->rec->line;
 	return RUN_SKIPPED;
@@ -781,6 +828,9 @@ static const struct run_syscall syscalls[] = {
 	{ "openat", 3, 4, RUN_K_MEM, sys_open },
 	{ "creat", 2, 2, RUN_K_MEM, sys_open },
 	{ "close", 1, 1, RUN_K_PROC, sys_close },
+	{ "link", 2, 2, RUN_K_MEM, sys_link },
+	{ "linkat", 5, 5, RUN_K_MEM, sys_link },
+	{ "umask", 1, 1, RUN_K_MEM, sys_umask },
 	{ "unlink", 1, 1, RUN_K_MEM, sys_unlink },
 	{ "unlinkat", 3, 3, RUN_K_MEM, sys_unlink },
 	{ "rename", 2, 2, RUN_K_MEM, sys_rename },

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The execve lines of a scenario run without --maps (the runner's share of fs/exec.c): the
+ * program the line names is loaded into the task with mmlab_execve - the first execve of the
+ * log builds the first task's address space, a child's execve gives it its new program, and
+ * their later calls then run there. argv is the line's; the environment is the line's when
+ * strace printed it (-v), else --env FILE's, else as many variables as the count strace
+ * writes after envp's address (a comment saying "37 vars"), each "MMLAB_ENV_<i>=" (their
+ * sizes are unknown, so the stack's strings may differ from the recorded program's). execveat loads the same when its
+ * path is absolute or relative to AT_FDCWD, without flags. With --maps the snapshot is what
+ * the first execve left, and later ones are not loaded (run_calls.c says so).
+ * Left out: execveat's other dirfds and flags, an execve by a thread other than the leader
+ * (strace shows it under the leader's pid), failed execve lines (not run: they change
+ * nothing).
+ */
+#include "run.h"
+#include "sbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXEC_MAX_STRINGS 65536	/* strings one line may give argv or envp */
+
+/* A NULL-terminated vector of the strings of @v (an array of strings), or NULL. */
+static const char **exec_vector(const struct sc_value *v)
+{
+	const char **vec;
+	unsigned int n = 0;
+
+	if (v->kind == SC_V_NULL)
+		return calloc(1, sizeof(*vec));
+	if (v->kind != SC_V_ARRAY || v->nr_kids > EXEC_MAX_STRINGS)
+		return NULL;
+	vec = calloc(v->nr_kids + 1, sizeof(*vec));
+	if (!vec)
+		return NULL;
+	for (unsigned int k = 0; k < v->nr_kids; k++) {
+		if (v->kids[k]->kind == SC_V_ELLIPSIS)
+			break;	/* strace left the rest out */
+		if (v->kids[k]->kind != SC_V_STR) {
+			free(vec);
+			return NULL;
+		}
+		vec[n++] = v->kids[k]->str;
+	}
+	return vec;
+}
+
+/* The count of variables strace writes after envp's address ("37 vars"); 0 when absent. */
+static unsigned long exec_var_count(const char *args)
+{
+	const char *p = args ? strstr(args, "/* ") : NULL;
+	char *end;
+	unsigned long n;
+
+	if (!p)
+		return 0;
+	n = strtoul(p + 3, &end, 10);
+	return !strncmp(end, " var", 4) && n <= EXEC_MAX_STRINGS ? n : 0;
+}
+
+/**
+ * run_env_load() - --env FILE: the environment of execve lines that do not show theirs, one
+ * VAR=value a line (blank lines and lines starting with '#' skipped).
+ * @r: the runner.
+ * @path: the file.
+ *
+ * Context: option parsing.
+ * Return: 0, or -errno (the file cannot be read, -ENOMEM).
+ */
+int run_env_load(struct runner *r, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct sbuf text = SBUF_INIT;
+	char *line = NULL;
+	size_t cap = 0, n = 0;
+	ssize_t len;
+
+	if (!f)
+		return -errno;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		sbuf_putn(&text, line, (size_t)len + 1);	/* with its NUL */
+		n++;
+	}
+	free(line);
+	fclose(f);
+	run_env_free(r);
+	r->env = calloc(n + 1, sizeof(*r->env));
+	if (!r->env || text.oom) {
+		free(r->env);
+		r->env = NULL;
+		sbuf_free(&text);
+		return -ENOMEM;
+	}
+	r->env_text = text.buf;	/* the strings stay: the vector points into them */
+	for (size_t i = 0, off = 0; i < n; i++) {
+		r->env[i] = r->env_text + off;
+		off += strlen(r->env_text + off) + 1;
+	}
+	return 0;
+}
+
+void run_env_free(struct runner *r)
+{
+	free(r->env);
+	free(r->env_text);
+	r->env = NULL;
+	r->env_text = NULL;
+}
+
+/*
+ * envp: the line's strings, else --env's, else placeholders for the count; *@names holds
+ * what the vector points into when it is not the line's or --env's.
+ */
+static const char **exec_env(const struct runner *r, const struct sc_value *v,
+			     const char *args_text, char **names)
+{
+	unsigned long n;
+	const char **vec;
+	size_t off = 0;
+
+	*names = NULL;
+	if (v->kind == SC_V_ARRAY || v->kind == SC_V_NULL)
+		return exec_vector(v);
+	if (r->env) {
+		for (n = 0; r->env[n]; n++)
+			;
+		vec = calloc(n + 1, sizeof(*vec));
+		if (vec)
+			memcpy(vec, r->env, n * sizeof(*vec));
+		return vec;
+	}
+	n = exec_var_count(args_text);
+	vec = calloc(n + 1, sizeof(*vec));
+	*names = malloc(n * 24 + 1);
+	if (!vec || !*names) {
+		free(vec);
+		free(*names);
+		*names = NULL;
+		return NULL;
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		vec[i] = *names + off;
+		off += (size_t)sprintf(*names + off, "MMLAB_ENV_%lu=", i) + 1;
+	}
+	return vec;
+}
+
+/*
+ * Which argument is the path: execve's first; execveat's second when it is resolved as
+ * execve would (AT_FDCWD or an absolute path) and no flags are given. ~0U: not loadable.
+ */
+static unsigned int exec_path_arg(const struct sc_record *rec)
+{
+	const struct sc_value *dirfd, *flags;
+
+	if (!strcmp(rec->name, "execve"))
+		return rec->nr_args == 3 ? 0 : ~0U;
+	if (strcmp(rec->name, "execveat") || rec->nr_args != 5)
+		return ~0U;
+	dirfd = rec->args[0];
+	flags = rec->args[4];
+	if (flags->kind != SC_V_NUM || flags->num || rec->args[1]->kind != SC_V_STR)
+		return ~0U;
+	if (rec->args[1]->str[0] != '/' &&
+	    !(dirfd->kind == SC_V_SYM && !strcmp(dirfd->name, "AT_FDCWD")))
+		return ~0U;
+	return 1;
+}
+
+/* The fds the exec closed (close-on-exec) leave the log's table too. */
+static void exec_sync_fds(struct run_mm *mm)
+{
+	for (unsigned int k = mm->nr_fds; k-- > 0;)
+		if (mmlab_fcntl(mm->task, mm->fds[k].mfd, F_GETFD, 0) < 0)
+			run_fd_drop(mm, &mm->fds[k]);
+}
+
+/**
+ * run_execve() - load the program of an execve line that returned 0 (or has no result).
+ * @r: the runner.
+ * @c: the call, of a task's pid.
+ *
+ * Context: single-threaded.
+ * Return: RUN_DONE with ->ret 0 when the program was loaded; RUN_SKIPPED when this line is
+ * not for loading (--maps given, a failed execve); RUN_REPORTED when mmlab could not load it
+ * (reported; the task keeps its old address space unless the failure came after the point
+ * of no return).
+ */
+enum run_status run_execve(struct runner *r, struct run_call *c)
+{
+	const struct sc_record *rec = c->rec;
+	struct run_mm *mm = c->proc->mm;
+	const char **argv = NULL, **envp = NULL;
+	const struct sc_value *path;
+	unsigned int k = exec_path_arg(rec);
+	char *names = NULL;
+	int err = -EINVAL;
+
+	if (r->maps_path || k == ~0U ||
+	    !(rec->res.kind == SC_RES_NONE || (rec->res.kind == SC_RES_VALUE && !rec->res.val)))
+		return RUN_SKIPPED;
+	path = rec->args[k];
+	if (path->kind == SC_V_STR) {
+		argv = exec_vector(rec->args[k + 1]);
+		envp = exec_env(r, rec->args[k + 2], rec->args_text, &names);
+	}
+	if (argv && envp)
+		err = mmlab_execve(mm->task, path->str, argv, envp);
+	free(argv);
+	free(envp);
+	free(names);
+	if (err) {
+		run_msg(r, rec->line, "%s: mmlab could not load %s: %s", rec->name,
+			path->kind == SC_V_STR ? path->str : "the program", strerror(-err));
+		r->n.mismatches++;
+		return RUN_REPORTED;
+	}
+	exec_sync_fds(mm);
+	c->ret = 0;
+	return RUN_DONE;
+}
