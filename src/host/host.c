@@ -2,16 +2,18 @@
 /*
  * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait of a
  * contended spinlock or of a count to drop to zero, thread slots (a host thread's small
- * number, given back when it exits), and the host kernel's auxiliary vector (the CPU's facts
- * exec passes on). RAM is mapped MAP_NORESERVE so a 64 GiB machine costs nothing until its
- * frames are touched.
+ * number, given back when it exits), the host devices' readahead limits (sysfs), and the host
+ * kernel's auxiliary vector (the CPU's facts exec passes on). RAM is mapped MAP_NORESERVE so a
+ * 64 GiB machine costs nothing until its frames are touched.
  */
 #include "host/host.h"
 #include "host/spinlock.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -144,6 +146,48 @@ uint64_t host_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One number from sysfs: 0, or -ENOENT when the file cannot be read as one. */
+static int sysfs_read_uint(const char *path, unsigned int *v)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f)
+		return -ENOENT;
+	ok = fscanf(f, "%u", v) == 1;
+	fclose(f);
+	return ok ? 0 : -ENOENT;
+}
+
+/* @attr of the block queue of MAJOR:MINOR, or of its whole disk when it is a partition. */
+static int block_queue_attr(unsigned int major, unsigned int minor, const char *attr,
+			    unsigned int *v)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/%s", major, minor, attr);
+	if (!sysfs_read_uint(path, v))
+		return 0;
+	/* a partition's directory sits inside its disk's */
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../queue/%s", major, minor, attr);
+	return sysfs_read_uint(path, v);
+}
+
+int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
+		    unsigned int *max_sectors_kb)
+{
+	char path[96];
+
+	if (!block_queue_attr(major, minor, "read_ahead_kb", ra_kb)) {
+		if (block_queue_attr(major, minor, "max_sectors_kb", max_sectors_kb))
+			*max_sectors_kb = 0;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb", major, minor);
+	*max_sectors_kb = 0;
+	return sysfs_read_uint(path, ra_kb);
 }
 
 /*

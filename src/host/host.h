@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
- * RAM, clocks, the host kernel's auxiliary vector, and what stands in for "this CPU" (a small
- * number per host thread, as smp_processor_id() is per CPU) and for waiting on another CPU.
- * Everything else in mmlab is plain computation over that memory.
+ * RAM, clocks, the host kernel's auxiliary vector, the host devices' readahead limits, and
+ * what stands in for "this CPU" (a small number per host thread, as smp_processor_id() is per
+ * CPU) and for waiting on another CPU. Everything else in mmlab is plain computation over that
+ * memory.
  */
 #ifndef MMLAB_HOST_H
 #define MMLAB_HOST_H
@@ -42,5 +43,14 @@ static inline int host_thread_slot(void)
 
 /* Waits, spinning and then yielding the host CPU, until *@word reads 0 (acquire). */
 void host_wait_for_zero(const int *word);
+
+/*
+ * The block queue limits Linux's bdi takes for files on the host device MAJOR:MINOR:
+ * read_ahead_kb and max_sectors_kb, a partition's from its whole disk; a device without a
+ * block queue (NFS, FUSE) gives its bdi's read_ahead_kb and no max_sectors_kb (0).
+ * Return: 0, or -ENOENT when the host shows neither (tmpfs, overlayfs: anonymous devices).
+ */
+int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
+		    unsigned int *max_sectors_kb);
 
 #endif
