@@ -53,8 +53,9 @@ slowtest: check
 # touched memory and mprotect splits.
 # Then DIFFFILE_SEEDS sequences on a file (tests/diff/difffile.c): mappings, touches past its
 # end, forks, msync, pread/pwrite/ftruncate with one-page reads (MADV_RANDOM and
-# POSIX_FADV_RANDOM), and mappings alone with Linux's readahead on a file small enough that
-# both sides read all of it at the first fault, whatever the host disk's read_ahead_kb.
+# POSIX_FADV_RANDOM), and with Linux's readahead on a 16-page and a 48-page file (mmlab
+# reads ahead as much as the host disk's read_ahead_kb says), mappings alone and with
+# pread/pwrite/ftruncate.
 DIFF_SEEDS ?= 10000
 DIFF_MODE ?= full
 DIFFFAULT_SEEDS ?= 500
@@ -65,6 +66,8 @@ difftest: check
 	$(CHECK)/tests/diff/difffault 1 $(DIFFFAULT_SEEDS) 60 moves
 	$(CHECK)/tests/diff/difffile 1 $(DIFFFILE_SEEDS) 60 random,io
 	$(CHECK)/tests/diff/difffile 1 $(DIFFFILE_SEEDS) 60 small
+	$(CHECK)/tests/diff/difffile 1 $(DIFFFILE_SEEDS) 60 large
+	$(CHECK)/tests/diff/difffile 1 $(DIFFFILE_SEEDS) 60 small,io
 
 # Each run names its machine in machine.txt beside its results (scripts/bench-machine.sh).
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's

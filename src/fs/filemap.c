@@ -110,6 +110,7 @@ static struct page *filemap_add_page(struct address_space *mapping, struct page 
 	}
 	page->mapping = mapping;
 	page->index = index;
+	page->private = 0;	/* an order-0 folio */
 	SetPageUptodate(page);
 	if (mark_readahead)
 		SetPageReadahead(page);
@@ -129,12 +130,16 @@ static struct page *filemap_add_page(struct address_space *mapping, struct page 
 	return page;
 }
 
+static struct page *filemap_create_large(struct address_space *mapping, pgoff_t index,
+					 unsigned int order);
+
 /**
  * filemap_get_page - the cache page at @index with a reference, up to date.
  * @mapping: the file's page cache
  * @index: file offset in pages
  * @fgp: FGP_CREAT to fill a miss; FGP_NOREAD to fill it with zeros instead of reading (the
- *	caller overwrites the whole page)
+ *	caller overwrites the whole page); FGP_ORDER(n) to fill it as a folio of up to order n
+ *	where the file system makes large folios (a write's write_begin)
  * @major: set when the page was read from the layer below (a major fault's I/O); may be NULL
  *
  * Context: takes mapping->lock, never across a_ops->read_page.
@@ -159,6 +164,11 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 	}
 	if (!(fgp & FGP_CREAT))
 		return NULL;
+	if (FGP_GET_ORDER(fgp) && mapping_large_folio_support(mapping)) {
+		page = filemap_create_large(mapping, index, FGP_GET_ORDER(fgp));
+		if (page)
+			return page;
+	}
 	page = filemap_fill_page(mapping, index, fgp & FGP_NOREAD, &did_read);
 	if (IS_ERR(page))
 		return page;
@@ -169,10 +179,179 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 	return page;
 }
 
+/*
+ * Large folios. The cache holds order-0 frames; where Linux's readahead makes a folio of
+ * 2^order pages (page_cache_ra_order), the run [head, head + 2^order), head aligned to its
+ * size, stands for that folio: each page's private holds the order and, when the folio is
+ * the async marker, each carries PG_readahead. Which pages a window reads, how far the
+ * marker reaches and what fault-around skips then follow the kernel's folios. A page leaving
+ * the cache splits its run into order-0 folios (truncation's split). Left out: the large
+ * folios writes make (write_begin's order from the write's length).
+ */
+static unsigned int page_cache_order(const struct page *page)
+{
+	return (unsigned int)page->private;
+}
+
+/* The index of the first page of @page's folio (folio->index). */
+pgoff_t filemap_folio_index(const struct page *page)
+{
+	return page->index & ~((1UL << page_cache_order(page)) - 1);
+}
+
+/* The index just past @page's folio (folio_next_index). */
+pgoff_t filemap_folio_next_index(const struct page *page)
+{
+	return filemap_folio_index(page) + (1UL << page_cache_order(page));
+}
+
+unsigned int filemap_folio_order(const struct page *page)
+{
+	return page_cache_order(page);
+}
+
+/* Whether @page's folio carries the async marker. Context: mapping->lock held, or a
+ * reference on @page (a stale answer only delays or repeats an async window). */
+bool __filemap_folio_readahead(struct address_space *mapping, const struct page *page)
+{
+	(void)mapping;
+	return PageReadahead(page);
+}
+
+/* Splits the folio run of @page into order-0 pages. Context: mapping->lock held. */
+static void filemap_split_run(struct address_space *mapping, struct page *page)
+{
+	unsigned int order = page_cache_order(page);
+	pgoff_t head = filemap_folio_index(page);
+
+	if (!order)
+		return;
+	for (pgoff_t i = head; i < head + (1UL << order); i++) {
+		struct page *p = xa_load(&mapping->i_pages, i);
+
+		if (p && page_cache_order(p) == order)
+			p->private = 0;
+	}
+}
+
+/**
+ * filemap_folio_clear_readahead - the async marker leaves @page's folio (folio_clear_readahead).
+ * Return: false when the folio is under writeback (PG_readahead is PG_reclaim there in
+ * Linux, so the bit is not the marker and stays).
+ * Context: takes mapping->lock.
+ */
+bool filemap_folio_clear_readahead(struct address_space *mapping, struct page *page)
+{
+	pgoff_t head, end;
+	bool ok = true;
+
+	pthread_mutex_lock(&mapping->lock);
+	if (PageWriteback(page)) {
+		ok = false;
+	} else if (page->mapping != mapping || xa_load(&mapping->i_pages, page->index) != page) {
+		ClearPageReadahead(page);	/* removed meanwhile: its run is gone */
+	} else {
+		head = filemap_folio_index(page);
+		end = filemap_folio_next_index(page);
+		for (pgoff_t i = head; i < end; i++) {
+			struct page *p = xa_load(&mapping->i_pages, i);
+
+			if (p && (p == page || page_cache_order(p) == page_cache_order(page)))
+				ClearPageReadahead(p);
+		}
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	return ok;
+}
+
+/**
+ * page_cache_ra_folio - read the folio of 2^@order pages at @index (aligned to its size) into
+ * the cache, as one folio (ra_alloc_folio), marked with PG_readahead when @mark.
+ * Context: takes mapping->lock, never across a_ops->read_page.
+ * Return: 0; -EEXIST when a page of the range is cached already (nothing added); -ENOMEM;
+ * the reader's error (nothing added).
+ */
+int page_cache_ra_folio(struct address_space *mapping, pgoff_t index, unsigned int order,
+			bool mark)
+{
+	struct pglist_data *pgdat = mapping_pgdat(mapping);
+	unsigned long nr = 1UL << order, i, added = 0;
+	struct page *pages[1UL << MAX_PAGECACHE_ORDER];
+	int err = 0;
+
+	VM_BUG_ON(order > MAX_PAGECACHE_ORDER || (index & (nr - 1)));
+	for (i = 0; i < nr; i++)
+		if (filemap_page_cached(mapping, index + i))
+			return -EEXIST;
+	for (i = 0; i < nr; i++) {
+		bool did_read;
+
+		pages[i] = filemap_fill_page(mapping, index + i, false, &did_read);
+		if (IS_ERR(pages[i])) {
+			err = (int)PTR_ERR(pages[i]);
+			nr = i;		/* the ones filled go back */
+			goto put_pages;
+		}
+	}
+	pthread_mutex_lock(&mapping->lock);
+	for (i = 0; i < nr && !err; i++)
+		if (xa_load(&mapping->i_pages, index + i))
+			err = -EEXIST;
+	for (; !err && added < nr; added++) {
+		struct page *page = pages[added];
+
+		page->mapping = mapping;
+		page->index = index + added;
+		page->private = order;
+		SetPageUptodate(page);
+		if (mark)
+			SetPageReadahead(page);
+		if (xa_store(&mapping->i_pages, index + added, page)) {
+			page->mapping = NULL;
+			page->flags = 0;
+			err = -ENOMEM;
+			break;
+		}
+		mapping->nrpages++;
+		mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
+	}
+	for (i = 0; err && i < added; i++)	/* a folio cut short: order-0 pages */
+		pages[i]->private = 0;
+	pthread_mutex_unlock(&mapping->lock);
+put_pages:
+	for (i = added; i < nr; i++)	/* the cache keeps the references of those it took */
+		put_page(pgdat, pages[i]);
+	return err;
+}
+
+/*
+ * A write's miss at @index (__filemap_get_folio with fgf_set_order): a folio of @order
+ * pages, smaller where @index is not aligned to it, and smaller again until its range holds
+ * no cached page. Its pages are read from below (the write then overwrites its part).
+ * Return: the page at @index with a reference, or NULL to fall back to an order-0 page.
+ */
+static struct page *filemap_create_large(struct address_space *mapping, pgoff_t index,
+					 unsigned int order)
+{
+	order = min(order, MAX_PAGECACHE_ORDER);
+	if (index & ((1UL << order) - 1))
+		order = (unsigned int)__builtin_ctzl(index);
+	for (; order; order--) {
+		int err = page_cache_ra_folio(mapping, index, order, false);
+
+		if (!err)
+			return filemap_find_page(mapping, index);
+		if (err != -EEXIST)
+			return NULL;
+	}
+	return NULL;
+}
+
 /* Takes @page out of the index and drops the cache's reference. Context: mapping->lock. */
 static void __filemap_remove_page(struct address_space *mapping, struct page *page)
 {
 	VM_BUG_ON(page->mapping != mapping);
+	filemap_split_run(mapping, page);
 	xa_erase(&mapping->i_pages, page->index);
 	mapping->nrpages--;
 	mod_node_page_state(mapping_pgdat(mapping), NR_FILE_PAGES, -1);

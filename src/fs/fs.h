@@ -137,6 +137,8 @@ struct inode {
 	unsigned long dirtied_when;	/* Flusher clock when it first became dirty */
 	unsigned long nr_dirty;		/* Dirty pages in its cache */
 	unsigned long shmem_acct;	/* shmem: commit charge returned when it is freed */
+	struct backing_dev_info *i_bdi;	/* Its device's readahead limits, once asked
+					 * (inode_to_bdi); NULL until then */
 };
 
 static inline struct address_space *inode_mapping(struct inode *inode)
@@ -150,25 +152,34 @@ static inline bool mapping_can_writeback(const struct address_space *mapping)
 	return mapping->a_ops && mapping->a_ops->write_page;
 }
 
+/*
+ * What a device lets readahead do (struct backing_dev_info, include/linux/backing-dev-defs.h):
+ * one per host device that holds lower files, from its block queue's read_ahead_kb and
+ * max_sectors_kb (backing-dev.c); shmem has noop_backing_dev_info's zeros: no readahead.
+ */
+struct backing_dev_info {
+	dev_t dev;			/* The host device (a partition's whole disk answers) */
+	unsigned int ra_pages;		/* read_ahead_kb / 4: a file's maximum window */
+	unsigned int io_pages;		/* max_sectors_kb / 4: the largest single read */
+	bool large_folios;		/* Its file system makes large folios (ext4's
+					 * AS_LARGE_FOLIO_SUPPORT); tmpfs does not */
+	struct backing_dev_info *next;	/* vfs->bdi_list */
+};
+
 /* Per-file readahead state (struct file_ra_state, mm/readahead.c). */
 struct file_ra_state {
 	pgoff_t start;			/* Where the current window starts */
 	unsigned int size;		/* Its size in pages */
 	unsigned int async_size;	/* Pages from its end where the async marker sits */
-	unsigned int ra_pages;		/* Maximum window (read_ahead_kb / 4: 32 pages) */
-	unsigned int mmap_miss;		/* Cache misses in mmap faults (do_sync_mmap_readahead) */
+	unsigned int ra_pages;		/* Maximum window: the bdi's ra_pages, doubled by
+					 * POSIX_FADV_SEQUENTIAL */
+	unsigned short order;		/* Folio order of the last window (ra->order) */
+	unsigned short mmap_miss;	/* Cache misses in mmap faults (do_sync_mmap_readahead) */
 	loff_t prev_pos;		/* The last read's position, for sequential detection */
 };
 
-/* A file's default readahead window in pages (read_ahead_kb 128: VM_READAHEAD_PAGES). */
+/* A bdi's window when its device says nothing (read_ahead_kb 128: VM_READAHEAD_PAGES). */
 #define VM_READAHEAD_PAGES 32U
-
-/* A newly opened file's readahead state (file_ra_state_init): read_ahead_kb's 128 KiB, no
- * history. */
-static inline void file_ra_state_init(struct file_ra_state *ra)
-{
-	*ra = (struct file_ra_state){ .ra_pages = VM_READAHEAD_PAGES, .prev_pos = -1 };
-}
 
 /* Readahead hints (fadvise/madvise). */
 #define RA_MODE_NORMAL 0
@@ -189,6 +200,12 @@ struct vfs {
 	unsigned long next_wakeup;	/* Clock of the flusher's next periodic wakeup; 0: idle,
 					 * no dirty inode (vfs_advance) */
 	struct pglist_data *pgdat;	/* Frames for every page cache */
+	/* Readahead (backing-dev.c): the machine's read_ahead_kb and max_sectors_kb for every
+	 * lower file when set (> 0; -1: read_ahead_kb 0), else each host device's own. */
+	int ra_kb;
+	int max_sectors_kb;
+	pthread_mutex_t bdi_lock;	/* bdi_list */
+	struct backing_dev_info *bdi_list; /* The host devices seen, each read once */
 	/* Writeback sysctls (vm.dirty_*), percent and centiseconds as Linux's. */
 	unsigned int dirty_ratio;
 	unsigned int dirty_background_ratio;
@@ -258,9 +275,28 @@ bool vfs_page_has_data(struct inode *inode, pgoff_t index);
 void ihold(struct inode *inode);
 void iput(struct inode *inode);
 
+/* backing-dev.c: how much readahead a file's device allows */
+void vfs_set_readahead(struct vfs *vfs, int ra_kb, int max_sectors_kb);
+void bdi_destroy_all(struct vfs *vfs);
+struct backing_dev_info *inode_to_bdi(struct inode *inode);
+/* A newly opened file's readahead state (file_ra_state_init): its device's window, no
+ * history. */
+void file_ra_state_init(struct file_ra_state *ra, struct address_space *mapping);
+
 /* filemap.c: the page cache */
 #define FGP_CREAT 0x1U			/* Allocate and read the page on a miss */
 #define FGP_NOREAD 0x2U			/* ... without reading it: the caller overwrites it whole */
+/* A miss may make a folio up to this order at @index (fgf_set_order: a write's length). */
+#define FGP_ORDER(order) ((unsigned int)(order) << 8)
+#define FGP_GET_ORDER(fgp) ((fgp) >> 8)
+
+/* The folio order that fits a write of @len bytes (fgf_set_order). */
+static inline unsigned int fgf_order(size_t len)
+{
+	unsigned int shift = len ? (unsigned int)(63 - __builtin_clzl(len)) : 0;
+
+	return shift > PAGE_SHIFT ? shift - PAGE_SHIFT : 0;
+}
 
 /*
  * filemap_get_page - the cache page at @index with a reference, up to date.
@@ -278,6 +314,22 @@ int mapping_validate(struct address_space *mapping);	/* 0 or -EINVAL (tests, deb
 /* Reads ahead [index, index + nr) that is not cached (page_cache_ra_unbounded). */
 void page_cache_ra_unbounded(struct address_space *mapping, pgoff_t index, unsigned long nr,
 			     unsigned long lookahead);
+/* Whether the file system makes large folios (mapping_large_folio_support). */
+static inline bool mapping_large_folio_support(const struct address_space *mapping)
+{
+	return mapping->host && mapping->host->i_kind == FS_OVERLAY &&
+	       inode_to_bdi(mapping->host)->large_folios;
+}
+
+/* Large folios of the cache (filemap.c): runs of pages read or written as one folio. */
+#define MAX_PAGECACHE_ORDER 9U		/* A PMD's worth of pages: the largest folio */
+pgoff_t filemap_folio_index(const struct page *page);
+pgoff_t filemap_folio_next_index(const struct page *page);
+unsigned int filemap_folio_order(const struct page *page);
+bool __filemap_folio_readahead(struct address_space *mapping, const struct page *page);
+bool filemap_folio_clear_readahead(struct address_space *mapping, struct page *page);
+int page_cache_ra_folio(struct address_space *mapping, pgoff_t index, unsigned int order,
+			bool mark);
 /* readahead.c: on a read (or fault) miss, and at the async marker (PG_readahead). */
 void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
 			pgoff_t index, unsigned long req_count);
@@ -285,6 +337,8 @@ void page_cache_async_ra(struct address_space *mapping, struct file_ra_state *ra
 			 struct page *page, pgoff_t index, unsigned long req_count);
 void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra,
 			 pgoff_t index, unsigned long nr);
+/* Reads the window @ra describes in folios of order ra->order (mmap read-around). */
+void page_cache_ra_order(struct address_space *mapping, struct file_ra_state *ra);
 
 /* page-writeback.c: dirty pages and their writeback */
 void vfs_writeback_init(struct vfs *vfs);	/* dirty list, clock, vm.dirty_* defaults */

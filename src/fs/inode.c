@@ -81,6 +81,7 @@ int vfs_init(struct vfs *vfs, struct pglist_data *pgdat, const char *root, bool 
 	if (!vfs->root)
 		return -ENOMEM;
 	pthread_mutex_init(&vfs->lock, NULL);
+	pthread_mutex_init(&vfs->bdi_lock, NULL);
 	INIT_LIST_HEAD(&vfs->inodes);
 	INIT_LIST_HEAD(&vfs->dentries);
 	vfs_writeback_init(vfs);
@@ -118,6 +119,8 @@ void vfs_destroy(struct vfs *vfs)
 		__iput(inode);
 	}
 	pthread_mutex_destroy(&vfs->lock);
+	bdi_destroy_all(vfs);
+	pthread_mutex_destroy(&vfs->bdi_lock);
 }
 
 /**

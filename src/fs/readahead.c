@@ -1,28 +1,44 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * On-demand readahead (mm/readahead.c, Linux 6.12): how much of a file to read into the cache
- * beyond the page a read or fault missed. A miss (page_cache_sync_ra) opens a window at the
- * missing page, sized from the request (get_init_ra_size); the page @async_size pages from the
- * window's end carries PG_readahead, and reaching it (page_cache_async_ra) pushes the next
- * window, ramped up (get_next_ra_size) to ra_pages (32: read_ahead_kb = 128). A miss far from
- * the previous read is random unless the cache holds the history a sequential stream leaves
- * behind. RA_MODE_RANDOM reads only what was asked; RA_MODE_SEQUENTIAL doubles the maximum
- * window (POSIX_FADV_SEQUENTIAL's ra_pages * 2). force_page_cache_ra is MADV_WILLNEED's and
- * fadvise(WILLNEED)'s read, capped at max(io_pages, ra_pages) in 2 MiB chunks.
+ * On-demand readahead (mm/readahead.c, Linux 6.18): how much of a file to read into the
+ * cache beyond the page a read or fault missed, and in folios of which order.
+ *
+ * A miss (page_cache_sync_ra) opens a window at the missing page, sized from the request
+ * (get_init_ra_size), read as order-0 folios; the folio holding the page @async_size pages
+ * before the window's end carries PG_readahead. Reaching it (page_cache_async_ra) pushes the
+ * next window, ramped up (get_next_ra_size) to ra_pages, its folio order two above the last
+ * window's (ra->order), its end trimmed to a multiple of that folio size. page_cache_ra_order
+ * reads a window as naturally aligned folios of that order, smaller where the alignment or
+ * the window's or the file's end asks; where a page of the window is cached already it reads
+ * the rest as order-0 pages (do_page_cache_ra), the marker then counted from the clipped
+ * end. A miss far from the previous read is random unless the cache holds the history a
+ * sequential stream leaves behind. RA_MODE_RANDOM (FMODE_RANDOM) reads only what was asked.
+ * force_page_cache_ra is MADV_WILLNEED's and fadvise(WILLNEED)'s read, capped at
+ * max(io_pages, ra_pages) in 2 MiB chunks.
+ *
+ *                      |<------------ async_size ----------->|
+ *   |-------------------------------- size ----------------->|
+ *   |======================#=================================|
+ *   ^start                 ^folio marked PG_readahead
  *
  * The window state is the caller's struct file_ra_state; so is ra->prev_pos, which the read
- * path updates after each read, as filemap_read does. Left out: large folios (the kernel's
- * page_cache_ra_order falls back to order-0 pages, which is what is read here), blk-cgroup
- * congestion, the bdi (io_pages is the host disk's: RA_IO_PAGES).
+ * path updates after each read, as filemap_read does. ra_pages and io_pages are the file
+ * device's (backing-dev.c). Left out: blk-cgroup congestion, folio orders above a file
+ * system's maximum other than the PMD order (the overlay's files are ext4's: large folios),
+ * and readahead's I/O being asynchronous (every page read is up to date at once).
  */
 #include "fs/internal.h"
 
 #include <limits.h>
 
-/* bdi->io_pages: the host's block queue max_sectors_kb (1280 KiB) in pages. */
-#define RA_IO_PAGES 320UL
 /* force_page_cache_ra's chunk: 2 MiB at a time. */
 #define RA_FORCE_CHUNK ((2UL << 20) >> PAGE_SHIFT)
+
+/* bdi->io_pages of @mapping's device: the largest single read (backing-dev.c). */
+static unsigned long ra_io_pages(struct address_space *mapping)
+{
+	return mapping->host ? inode_to_bdi(mapping->host)->io_pages : 0;
+}
 
 static unsigned long roundup_pow_of_two_ul(unsigned long n)
 {
@@ -31,6 +47,11 @@ static unsigned long roundup_pow_of_two_ul(unsigned long n)
 	while (p < n)
 		p <<= 1;
 	return p;
+}
+
+static unsigned int ilog2_ul(unsigned long n)
+{
+	return n ? (unsigned int)(63 - __builtin_clzl(n)) : 0;
 }
 
 /* The first window: four times a small request, twice a middling one, else the maximum. */
@@ -45,7 +66,7 @@ static unsigned long get_init_ra_size(unsigned long req, unsigned long max)
 	return max;
 }
 
-/* The next window after one of ra->size pages: x4 while small, x2 up to half, then max. */
+/* The next window after one of @cur pages: x4 while small, x2 up to half, then max. */
 static unsigned long get_next_ra_size(unsigned long cur, unsigned long max)
 {
 	if (cur < max / 16)
@@ -55,34 +76,38 @@ static unsigned long get_next_ra_size(unsigned long cur, unsigned long max)
 	return max;
 }
 
-/* The window cap for a request of @req pages (ractl_max_pages). */
-static unsigned long ra_max_pages(const struct file_ra_state *ra, int mode, unsigned long req)
+/* The window cap for a request of @req pages: a request larger than the window may read
+ * up to the device's largest single read (ractl_max_pages). */
+static unsigned long ractl_max_pages(struct address_space *mapping,
+				     const struct file_ra_state *ra, unsigned long req)
 {
-	unsigned long max = ra->ra_pages;
+	unsigned long max = ra->ra_pages, io = ra_io_pages(mapping);
 
-	if (mode == RA_MODE_SEQUENTIAL)
-		max *= 2;
-	if (req > max && RA_IO_PAGES > max)
-		max = min(req, RA_IO_PAGES);
+	if (req > max && io > max)
+		max = min(req, io);
 	return max;
 }
 
-static loff_t mapping_size(const struct address_space *mapping)
+/* The file's last page, or -1 (ULONG_MAX) when it is empty. */
+static pgoff_t ra_last_index(const struct address_space *mapping)
 {
-	return mapping->host ? __atomic_load_n(&mapping->host->i_size, __ATOMIC_RELAXED) : 0;
+	loff_t size = mapping->host ? __atomic_load_n(&mapping->host->i_size, __ATOMIC_RELAXED)
+				    : 0;
+
+	return size > 0 ? (pgoff_t)((unsigned long long)(size - 1) >> PAGE_SHIFT) : ULONG_MAX;
 }
 
-/* Reads [index, index + nr) clipped to the file's last page (do_page_cache_ra). */
-static void ra_read_clipped(struct address_space *mapping, pgoff_t index, unsigned long nr,
-			    unsigned long lookahead)
+/*
+ * do_page_cache_ra - read [@index, @index + @nr) as order-0 pages, clipped to the file's
+ * last page, the marker @lookahead pages before the clipped end (none when that is before
+ * @index).
+ */
+static void do_page_cache_ra(struct address_space *mapping, pgoff_t index, unsigned long nr,
+			     unsigned long lookahead)
 {
-	loff_t isize = mapping_size(mapping);
-	pgoff_t last;
+	pgoff_t last = ra_last_index(mapping);
 
-	if (isize <= 0)
-		return;
-	last = (unsigned long long)(isize - 1) >> PAGE_SHIFT;
-	if (index > last)
+	if (last == ULONG_MAX || index > last)
 		return;
 	if (nr > last - index)
 		nr = last - index + 1;
@@ -94,7 +119,8 @@ static void ra_read_clipped(struct address_space *mapping, pgoff_t index, unsign
  * all are cached, from - max_scan + 1 (outside what a caller counts as history), and
  * ULONG_MAX when the scan passed index 0 (the file is cached from its start).
  */
-static pgoff_t ra_prev_miss(struct address_space *mapping, pgoff_t from, unsigned long max_scan)
+static pgoff_t page_cache_prev_miss(struct address_space *mapping, pgoff_t from,
+				    unsigned long max_scan)
 {
 	for (unsigned long n = 0; n < max_scan; n++) {
 		pgoff_t idx = from - n;
@@ -108,7 +134,8 @@ static pgoff_t ra_prev_miss(struct address_space *mapping, pgoff_t from, unsigne
 }
 
 /* The lowest uncached index in [from, from + max_scan), else from + max_scan; 0 on wrap. */
-static pgoff_t ra_next_miss(struct address_space *mapping, pgoff_t from, unsigned long max_scan)
+static pgoff_t page_cache_next_miss(struct address_space *mapping, pgoff_t from,
+				    unsigned long max_scan)
 {
 	for (unsigned long n = 0; n < max_scan; n++) {
 		pgoff_t idx = from + n;
@@ -121,24 +148,60 @@ static pgoff_t ra_next_miss(struct address_space *mapping, pgoff_t from, unsigne
 	return from + max_scan;
 }
 
-static void ra_set_window(struct file_ra_state *ra, pgoff_t start, unsigned long size,
-			  unsigned long async_size)
+/* The largest folio order that fits at @index: its alignment, and no page past @limit. */
+static unsigned int ra_folio_order(pgoff_t index, pgoff_t limit, unsigned int order)
 {
-	ra->start = start;
-	ra->size = size;
-	ra->async_size = async_size;
+	if (index & ((1UL << order) - 1))
+		order = (unsigned int)__builtin_ctzl(index);
+	while (order && index + (1UL << order) - 1 > limit)
+		order--;
+	return order;
 }
 
-static void ra_read_window(struct address_space *mapping, struct file_ra_state *ra)
+/**
+ * page_cache_ra_order - read the window @ra describes, [ra->start, ra->start + ra->size),
+ * in folios of order ra->order (clamped to the window and the largest folio; the clamped
+ * order is what ra->order keeps), the folio holding ra->start + size - async_size marked.
+ * Stops at the first page already cached and reads the rest as order-0 pages.
+ * Context: takes mapping->lock per folio, never across a_ops->read_page.
+ */
+void page_cache_ra_order(struct address_space *mapping, struct file_ra_state *ra)
 {
-	ra_read_clipped(mapping, ra->start, ra->size, ra->async_size);
+	pgoff_t start = ra->start, index = start, limit = ra_last_index(mapping);
+	pgoff_t mark = start + ra->size - ra->async_size;
+	unsigned int order;
+	int err = 0;
+
+	if (limit == ULONG_MAX)
+		return;
+	if (!mapping_large_folio_support(mapping)) {
+		ra->order = 0;
+		goto fallback;
+	}
+	limit = min(limit, start + ra->size - 1);
+	order = min(min((unsigned int)ra->order, MAX_PAGECACHE_ORDER), ilog2_ul(ra->size));
+	ra->order = (unsigned short)order;
+	while (index <= limit) {
+		unsigned int o = ra_folio_order(index, limit, order);
+		bool marked = (mark & ~((1UL << o) - 1)) == index;
+
+		err = page_cache_ra_folio(mapping, index, o, marked);
+		if (err)
+			break;
+		index += 1UL << o;
+	}
+	if (!err)
+		return;
+fallback:
+	if (ra->size > index - start)
+		do_page_cache_ra(mapping, index, ra->size - (index - start), ra->async_size);
 }
 
 /**
  * force_page_cache_ra - read [@index, @index + @nr) into the cache whatever the window says
  * (MADV_WILLNEED, POSIX_FADV_WILLNEED, reads of a random-mode file), at most
- * max(io_pages, ra_pages) pages, 2 MiB at a time, clipped to the file's size. @ra is not
- * changed.
+ * max(io_pages, ra_pages) pages, 2 MiB at a time, as order-0 pages clipped to the file's
+ * size. @ra is not changed.
  * Context: takes mapping->lock per page.
  */
 void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra,
@@ -146,20 +209,29 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
 {
 	if (!mapping->a_ops || !mapping->a_ops->read_page)
 		return;
-	nr = min(nr, max(RA_IO_PAGES, (unsigned long)ra->ra_pages));
+	nr = min(nr, max(ra_io_pages(mapping), (unsigned long)ra->ra_pages));
 	while (nr) {
 		unsigned long chunk = min(nr, RA_FORCE_CHUNK);
 
-		ra_read_clipped(mapping, index, chunk, 0);
+		do_page_cache_ra(mapping, index, chunk, 0);
 		index += chunk;
 		nr -= chunk;
 	}
 }
 
+/* A new window at @start of @size pages, @async_size of them behind the marker. */
+static void ra_set_window(struct file_ra_state *ra, pgoff_t start, unsigned long size,
+			  unsigned long async_size)
+{
+	ra->start = start;
+	ra->size = (unsigned int)size;
+	ra->async_size = (unsigned int)async_size;
+}
+
 /**
  * page_cache_sync_ra - a read of @req_count pages from @index missed the cache: read it and,
  * as the access pattern suggests, a window beyond it.
- * @mode: RA_MODE_* of the file or the VMA
+ * @mode: RA_MODE_RANDOM for a random-mode file (FMODE_RANDOM): the request alone
  *
  * The cases, as the kernel tells them apart:
  *   - the file's start, a read larger than the window, or the page right after (or in) the
@@ -169,7 +241,8 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
  *     request means a random read, read alone with @ra untouched; more means an interleaved
  *     stream whose history is in the cache: a window of that history plus the request (twice
  *     the history if the file is cached from its start), marker on its last page
- * Context: takes mapping->lock per page.
+ * A window is read in order-0 folios: a stream's folios grow from its async windows on.
+ * Context: takes mapping->lock per folio.
  */
 void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
 			pgoff_t index, unsigned long req_count)
@@ -181,65 +254,81 @@ void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra,
 		force_page_cache_ra(mapping, ra, index, ra->ra_pages ? req_count : 1);
 		return;
 	}
-	max_pages = ra_max_pages(ra, mode, req_count);
+	max_pages = ractl_max_pages(mapping, ra, req_count);
 	prev_index = (unsigned long long)ra->prev_pos >> PAGE_SHIFT;
 	if (!index || req_count > max_pages || index - prev_index <= 1UL) {
 		init = get_init_ra_size(req_count, max_pages);
 		ra_set_window(ra, index, init, init > req_count ? init - req_count : init / 2);
-		ra_read_window(mapping, ra);
-		return;
+	} else {
+		miss = page_cache_prev_miss(mapping, index - 1, max_pages);
+		contig = index - miss - 1;
+		if (contig <= req_count) {
+			do_page_cache_ra(mapping, index, req_count, 0);
+			return;
+		}
+		if (miss == ULONG_MAX)
+			contig *= 2;
+		ra_set_window(ra, index, min(contig + req_count, max_pages), 1);
 	}
-	miss = ra_prev_miss(mapping, index - 1, max_pages);
-	contig = index - miss - 1;
-	if (contig <= req_count) {
-		ra_read_clipped(mapping, index, req_count, 0);
-		return;
+	ra->order = 0;
+	page_cache_ra_order(mapping, ra);
+}
+
+/*
+ * The window after the one @ra describes, once its marker was reached at @index (a page of
+ * a folio of @folio_pages pages): the next one in line when @index is where the marker
+ * went, else (interleaved streams share @ra) one from the first uncached page after @index,
+ * grown from that distance plus the request. Return: false when there is none to read.
+ */
+static bool ra_next_window(struct address_space *mapping, struct file_ra_state *ra,
+			   pgoff_t index, unsigned long folio_pages, unsigned long req_count,
+			   unsigned long max_pages)
+{
+	pgoff_t marker = (ra->start + ra->size - ra->async_size) & ~(folio_pages - 1);
+	pgoff_t start;
+
+	if (index == marker) {
+		ra->start += ra->size;
+		ra->size = (unsigned int)max((unsigned long)ra->size,
+					     get_next_ra_size(ra->size, max_pages));
+		return true;
 	}
-	if (miss == ULONG_MAX)
-		contig *= 2;
-	ra_set_window(ra, index, min(contig + req_count, max_pages), 1);
-	ra_read_window(mapping, ra);
+	start = page_cache_next_miss(mapping, index + 1, max_pages);
+	if (!start || start - index > max_pages)
+		return false;
+	ra->start = start;
+	ra->size = (unsigned int)get_next_ra_size(start - index + req_count, max_pages);
+	return true;
 }
 
 /**
- * page_cache_async_ra - a read of @req_count pages from @index found @page carrying the async
- * marker: clear it and read the next window before the reader needs it.
- * If @index is where the current window put its marker, the stream is the one @ra follows:
- * the window moves to its end and grows. Otherwise (interleaved streams share @ra) the pages
- * cached after @index stand for the lost window: the next one starts at the first uncached
- * page, grown from that distance plus the request.
+ * page_cache_async_ra - a read of @req_count pages from @index found @page, whose folio
+ * carries the async marker: clear it and read the next window (ra_next_window) before the
+ * reader needs it, its folios two orders larger than the last window's and its end trimmed
+ * to a multiple of that folio size (of the lowest set bit of the window cap at most).
+ * @index: the faulting page (mmap), or the first page of @page's folio (read(2))
  * Context: takes mapping->lock.
  */
 void page_cache_async_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
 			 struct page *page, pgoff_t index, unsigned long req_count)
 {
-	unsigned long max_pages;
-	pgoff_t start;
+	unsigned long max_pages, align, end;
+	unsigned int order;
 
 	if (!ra->ra_pages || mode == RA_MODE_RANDOM)
 		return;
-	pthread_mutex_lock(&mapping->lock);
-	if (PageWriteback(page)) {	/* PG_readahead is PG_reclaim there in Linux */
-		pthread_mutex_unlock(&mapping->lock);
+	if (!filemap_folio_clear_readahead(mapping, page))
 		return;
-	}
-	ClearPageReadahead(page);
-	pthread_mutex_unlock(&mapping->lock);
-
-	max_pages = ra_max_pages(ra, mode, req_count);
-	if (index == ra->start + ra->size - ra->async_size) {
-		unsigned long next = max((unsigned long)ra->size,
-					 get_next_ra_size(ra->size, max_pages));
-
-		ra_set_window(ra, ra->start + ra->size, next, next);
-		ra_read_window(mapping, ra);
+	max_pages = ractl_max_pages(mapping, ra, req_count);
+	if (!ra_next_window(mapping, ra, index, 1UL << filemap_folio_order(page), req_count,
+			    max_pages))
 		return;
-	}
-	start = ra_next_miss(mapping, index + 1, max_pages);
-	if (!start || start - index > max_pages)
-		return;
-	ra->start = start;
-	ra->size = get_next_ra_size(start - index + req_count, max_pages);
+	order = ra->order + 2U;
+	ra->order = (unsigned short)order;
+	align = 1UL << min(order, (unsigned int)__builtin_ctzl(max_pages));
+	end = ra->start + ra->size;
+	if ((end & ~(align - 1)) > ra->start)
+		ra->size -= (unsigned int)(end & (align - 1));
 	ra->async_size = ra->size;
-	ra_read_window(mapping, ra);
+	page_cache_ra_order(mapping, ra);
 }

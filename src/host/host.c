@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait
- * of a contended spinlock, the host kernel's auxiliary vector (the CPU's facts exec
- * passes on), and the CPU's own string copy between two aliases of one page. RAM is
- * mapped MAP_NORESERVE so a 64 GiB machine costs nothing until its frames are touched.
+ * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait of a
+ * contended spinlock or of a count to drop to zero, thread slots (a host thread's small
+ * number, given back when it exits), the host devices' readahead limits (sysfs), the host
+ * kernel's auxiliary vector (the CPU's facts exec passes on), and the CPU's own string copy
+ * between two aliases of one page. RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
+ * nothing until its frames are touched.
  */
 #include "host/host.h"
 #include "host/spinlock.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -46,6 +50,70 @@ void __spin_lock_slowpath(spinlock_t *lock)
 		}
 		sched_yield();
 	}
+}
+
+/**
+ * host_wait_for_zero - wait until *@word reads 0, spinning and now and then yielding the host
+ * CPU (whoever must bring it to zero may have been preempted).
+ * Context: any; never sleeps on a wait queue.
+ */
+void host_wait_for_zero(const int *word)
+{
+	for (;;) {
+		for (int i = 0; i < SPIN_READS_BEFORE_YIELD; i++) {
+			if (!__atomic_load_n(word, __ATOMIC_ACQUIRE))
+				return;
+			cpu_relax();
+		}
+		sched_yield();
+	}
+}
+
+__thread int host_thread_slot_plus1 __attribute__((tls_model("initial-exec")));
+
+static unsigned long thread_slots_taken;	/* Bit N: slot N belongs to a live thread */
+static pthread_key_t thread_slot_key;		/* Its destructor gives the slot back */
+static pthread_once_t thread_slot_once = PTHREAD_ONCE_INIT;
+static int thread_slot_key_err;
+
+static void thread_slot_release(void *slot_plus1)
+{
+	unsigned long bit = 1UL << ((unsigned long)(uintptr_t)slot_plus1 - 1);
+
+	__atomic_and_fetch(&thread_slots_taken, ~bit, __ATOMIC_RELEASE);
+}
+
+static void thread_slot_key_create(void)
+{
+	thread_slot_key_err = pthread_key_create(&thread_slot_key, thread_slot_release);
+}
+
+/**
+ * __host_thread_slot - host_thread_slot() for a thread that has none yet: takes the lowest
+ * free slot, which the thread keeps until it exits. A thread that finds none asks again at
+ * its next call.
+ * Return: the slot, or -1.
+ */
+int __host_thread_slot(void)
+{
+	unsigned long taken;
+	int s;
+
+	if (pthread_once(&thread_slot_once, thread_slot_key_create) || thread_slot_key_err)
+		return -1;
+	taken = __atomic_load_n(&thread_slots_taken, __ATOMIC_RELAXED);
+	do {
+		if (taken == (1UL << HOST_THREAD_SLOTS) - 1)
+			return -1;
+		s = __builtin_ctzl(~taken);
+	} while (!__atomic_compare_exchange_n(&thread_slots_taken, &taken, taken | 1UL << s, false,
+					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	if (pthread_setspecific(thread_slot_key, (void *)(uintptr_t)(s + 1))) {
+		thread_slot_release((void *)(uintptr_t)(s + 1));
+		return -1;
+	}
+	host_thread_slot_plus1 = s + 1;
+	return s;
 }
 
 void *host_reserve(size_t bytes)
@@ -146,6 +214,48 @@ out_src:
 out_close:
 	close(fd);
 	return err;
+}
+
+/* One number from sysfs: 0, or -ENOENT when the file cannot be read as one. */
+static int sysfs_read_uint(const char *path, unsigned int *v)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f)
+		return -ENOENT;
+	ok = fscanf(f, "%u", v) == 1;
+	fclose(f);
+	return ok ? 0 : -ENOENT;
+}
+
+/* @attr of the block queue of MAJOR:MINOR, or of its whole disk when it is a partition. */
+static int block_queue_attr(unsigned int major, unsigned int minor, const char *attr,
+			    unsigned int *v)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/%s", major, minor, attr);
+	if (!sysfs_read_uint(path, v))
+		return 0;
+	/* a partition's directory sits inside its disk's */
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../queue/%s", major, minor, attr);
+	return sysfs_read_uint(path, v);
+}
+
+int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
+		    unsigned int *max_sectors_kb)
+{
+	char path[96];
+
+	if (!block_queue_attr(major, minor, "read_ahead_kb", ra_kb)) {
+		if (block_queue_attr(major, minor, "max_sectors_kb", max_sectors_kb))
+			*max_sectors_kb = 0;
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/sys/class/bdi/%u:%u/read_ahead_kb", major, minor);
+	*max_sectors_kb = 0;
+	return sysfs_read_uint(path, ra_kb);
 }
 
 /*

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
- * RAM, and a clock. Everything else in mmlab is plain computation over that memory.
+ * RAM, clocks, the host kernel's auxiliary vector, the host devices' readahead limits, and
+ * what stands in for "this CPU" (a small number per host thread, as smp_processor_id() is per
+ * CPU) and for waiting on another CPU. Everything else in mmlab is plain computation over that
+ * memory.
  */
 #ifndef MMLAB_HOST_H
 #define MMLAB_HOST_H
@@ -19,6 +22,36 @@ uint64_t host_now_ns(void);
 int64_t host_real_seconds(void);
 /* The host kernel's auxiliary vector entry @type (AT_HWCAP...), 0 when it has none. */
 unsigned long host_getauxval(unsigned long type);
+
+/* Host threads that get a slot of their own (host_thread_slot); later ones share none. */
+#define HOST_THREAD_SLOTS 16
+
+extern __thread int host_thread_slot_plus1 __attribute__((tls_model("initial-exec")));
+int __host_thread_slot(void);
+
+/*
+ * host_thread_slot - the calling thread's number in [0, HOST_THREAD_SLOTS), its own until it
+ * exits (then another thread may get it), or -1 when every slot is taken: per-thread data kept
+ * in an array (the mmap_lock's reader counts) is indexed by it, as per-CPU data is by CPU.
+ */
+static inline int host_thread_slot(void)
+{
+	int s = host_thread_slot_plus1;
+
+	return __builtin_expect(s > 0, 1) ? s - 1 : __host_thread_slot();
+}
+
+/* Waits, spinning and then yielding the host CPU, until *@word reads 0 (acquire). */
+void host_wait_for_zero(const int *word);
+
+/*
+ * The block queue limits Linux's bdi takes for files on the host device MAJOR:MINOR:
+ * read_ahead_kb and max_sectors_kb, a partition's from its whole disk; a device without a
+ * block queue (NFS, FUSE) gives its bdi's read_ahead_kb and no max_sectors_kb (0).
+ * Return: 0, or -ENOENT when the host shows neither (tmpfs, overlayfs: anonymous devices).
+ */
+int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
+		    unsigned int *max_sectors_kb);
 
 /*
  * host_copy_aliased - what the kernel's copy_to_user (rep movsb) leaves when it copies @n bytes

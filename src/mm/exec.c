@@ -381,17 +381,22 @@ void *bprm_stack_at(struct linux_binprm *bprm, unsigned long addr, size_t len)
 /**
  * copy_string_kernel - push @arg, its NUL included, below the strings already on the new
  * stack.
- * Return: 0, -E2BIG for a string longer than MAX_ARG_STRLEN or past the strings' share of
- * the stack, -ENOMEM.
+ * Return: 0, -E2BIG for a string longer than MAX_ARG_STRLEN, past the strings' share of the
+ * stack, or making the stack's pages more than RLIMIT_STACK; -ENOMEM.
  */
 int copy_string_kernel(const char *arg, struct linux_binprm *bprm)
 {
 	size_t len = strnlen(arg, MAX_ARG_STRLEN) + 1;
+	unsigned long size;
 	char *to;
 
 	if (len > MAX_ARG_STRLEN)
 		return -E2BIG;
 	if (bprm->p - bprm->argmin < len)
+		return -E2BIG;
+	/* get_arg_page grows the temporary stack VMA (a page at first): RLIMIT_STACK bounds it */
+	size = STACK_TOP_MAX - ((bprm->p - len) & PAGE_MASK);
+	if (size > PAGE_SIZE && size > bprm->rlim_stack)
 		return -E2BIG;
 	bprm->p -= len;
 	to = bprm_stack_at(bprm, bprm->p, len);

@@ -65,14 +65,14 @@ MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_
 		endbyte--;
 	switch (advice) {
 	case POSIX_FADV_NORMAL:
-		f->f_ra.ra_pages = VM_READAHEAD_PAGES;
+		f->f_ra.ra_pages = inode_to_bdi(f->f_inode)->ra_pages;
 		f->f_mode &= ~FMODE_RANDOM;
 		break;
 	case POSIX_FADV_RANDOM:
 		f->f_mode |= FMODE_RANDOM;
 		break;
 	case POSIX_FADV_SEQUENTIAL:
-		f->f_ra.ra_pages = VM_READAHEAD_PAGES * 2;
+		f->f_ra.ra_pages = inode_to_bdi(f->f_inode)->ra_pages * 2;
 		f->f_mode &= ~FMODE_RANDOM;
 		break;
 	case POSIX_FADV_WILLNEED:

@@ -27,8 +27,10 @@ static unsigned int vmacache_hash(unsigned long addr)
 
 /**
  * vmacache_find_vma - find_vma() for @tsk through its VMA cache: the slots are tried from the
- * one @addr hashes to; a miss walks the tree and remembers the answer in that slot. A cache
- * whose sequence number is not the mm's is emptied first: some VMA changed since it was filled.
+ * one @addr hashes to; a miss walks the tree and remembers the answer in that slot, and a hit
+ * in another slot is copied there too, so that a run of pages of one VMA finds it at the first
+ * try once each slot holds it. A cache whose sequence number is not the mm's is emptied first:
+ * some VMA changed since it was filled.
  * Context: mmap_lock held.
  * Return: the first VMA ending above @addr, or NULL.
  */
@@ -50,6 +52,7 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
 			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
 				VM_BUG_ON(vma->vm_mm != mm);
 				count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
+				vc->vmas[idx] = vma;
 				return vma;
 			}
 			j = (j + 1) & (VMACACHE_SIZE - 1);
@@ -228,8 +231,9 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	ret = handle_mm_fault(tsk, vma, addr, flags);
 	/*
 	 * The retried access would walk to the new entry as soon as the locks drop: walk it now,
-	 * while the entry cannot change. The walk then runs while the stores that zeroed the page
-	 * drain, before mmap_read_unlock's locked instruction waits for them.
+	 * while the entry cannot change. Neither unlock below is a locked instruction (a release
+	 * store each), so the walk, the unlocks and the retried access run while the stores that
+	 * zeroed the page drain; the next fault's mmap_read_lock is the first to wait for them.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);

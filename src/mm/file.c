@@ -311,7 +311,7 @@ struct file *file_from_inode(struct inode *inode, int flags, const struct stat *
 		f->f_mode |= FMODE_WRITER;
 	f->f_inode = inode;
 	f->regular = true;
-	file_ra_state_init(&f->f_ra);
+	file_ra_state_init(&f->f_ra, inode_mapping(inode));
 	/* the mount's noexec is the host file's; a file only in memory is taken exec */
 	f->noexec = inode->lower_path && !statvfs(inode->lower_path, &sv) &&
 		    (sv.f_flag & ST_NOEXEC);

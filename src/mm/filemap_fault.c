@@ -6,11 +6,14 @@
  * segments) fault through the same path.
  *
  * A read fault first maps the cached, up-to-date pages around it (fault-around: the aligned
- * fault_around_bytes window clipped to the VMA, the page table and the end of the file), then
- * the page itself. A cache miss is a major fault: it reads the window read-around or the
- * sequential readahead picks (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for
- * that I/O and has the fault retried, the retry maps what the read brought in through
- * fault-around. A hit on the async marker (PG_readahead) reads the next window ahead. A
+ * fault_around_bytes window clipped to the VMA, the page table and the end of the file,
+ * leaving out folios that carry the async marker; when the fault found no page table, none
+ * is installed for a first folio that holds the file's last page, so nothing is mapped
+ * around), then the page itself. A cache miss is a major fault: it reads the window
+ * read-around, the executable window or the sequential readahead picks
+ * (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for that I/O and has the
+ * fault retried, the retry maps what the read brought in through fault-around. A hit on a
+ * folio with the async marker (PG_readahead) reads the next window ahead. A
  * private write copies the cache page into an anonymous page (do_cow_fault); a shared write
  * maps it writable and dirties it (do_shared_fault). Shared writable mappings of files that
  * writeback can clean get read-only entries (write-notify, vma_wants_writenotify), so that
@@ -18,7 +21,7 @@
  * (memory.c's wp_page_shared). A page wholly beyond i_size is SIGBUS; the partial last page
  * reads zeros past the end (the page cache keeps that tail zeroed).
  *
- * Left out: large folios and PMD mappings, page locking (mmap_lock and the page-table lock
+ * Left out: PMD mappings of large folios (VM_HUGEPAGE's readahead), page locking (mmap_lock and the page-table lock
  * serialize every fault of an mm; the cache's own lock its index), userfaultfd,
  * the workingset refault detection that keeps mmap_miss from falling, and ->page_mkwrite
  * (no file system here has one: the dirtying is set_page_dirty's).
@@ -56,18 +59,33 @@ static int vma_ra_mode(const struct vm_area_struct *vma)
 }
 
 /*
+ * The window of an executable mapping's miss (do_sync_mmap_readahead's VM_EXEC case): from
+ * the faulting page (aligned down to exec_folio_order's folio, order 0 on x86) up to ra_pages
+ * on, inside the VMA, with no async marker: text is read where it is mapped, not around it.
+ */
+static void exec_ra_window(struct vm_fault *vmf, struct file_ra_state *ra)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pgoff_t vma_end = vma->vm_pgoff + vma_pages(vma);
+
+	ra->order = 0;
+	ra->start = max(vmf->pgoff, vma->vm_pgoff);
+	ra->size = (unsigned int)min((unsigned long)ra->ra_pages, vma_end - ra->start);
+	ra->async_size = 0;
+}
+
+/*
  * A cache miss (do_sync_mmap_readahead): no readahead for VM_RAND_READ, a sequential window
- * for VM_SEQ_READ, else read-around - ra_pages centred on the fault, its last quarter behind
- * the async marker - unless this file's mmap faults miss far more than they hit.
+ * for VM_SEQ_READ; else, unless this file's mmap faults miss far more than they hit, the
+ * executable window (exec_ra_window) or read-around: ra_pages centred on the fault, its
+ * last quarter behind the async marker, read as order-0 folios.
  */
 static void do_sync_mmap_readahead(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct file_ra_state *ra = &vma->vm_file->f_ra;
 	struct address_space *mapping = vma_mapping(vma);
-	pgoff_t max_idx = file_max_index(mapping->host);
 	unsigned int miss;
-	unsigned long nr;
 
 	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
 		return;
@@ -77,17 +95,18 @@ static void do_sync_mmap_readahead(struct vm_fault *vmf)
 	}
 	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
 	if (miss < MMAP_LOTSAMISS * 10)
-		__atomic_store_n(&ra->mmap_miss, ++miss, __ATOMIC_RELAXED);
+		__atomic_store_n(&ra->mmap_miss, (unsigned short)++miss, __ATOMIC_RELAXED);
 	if (miss > MMAP_LOTSAMISS)
 		return;
-	ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
-	ra->size = ra->ra_pages;
-	ra->async_size = ra->ra_pages / 4;
-	/* do_page_cache_ra: nothing is read past the end of the file. */
-	if (ra->start >= max_idx)
-		return;
-	nr = min((unsigned long)ra->size, max_idx - ra->start);
-	page_cache_ra_unbounded(mapping, ra->start, nr, ra->async_size);
+	if (vma->vm_flags & VM_EXEC) {
+		exec_ra_window(vmf, ra);
+	} else {
+		ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
+		ra->size = ra->ra_pages;
+		ra->async_size = ra->ra_pages / 4;
+		ra->order = 0;
+	}
+	page_cache_ra_order(mapping, ra);
 }
 
 /* A cache hit (do_async_mmap_readahead): a hit pays back a miss; the marker reads ahead. */
@@ -101,7 +120,7 @@ static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
 		return;
 	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
 	if (miss)
-		__atomic_store_n(&ra->mmap_miss, miss - 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&ra->mmap_miss, (unsigned short)(miss - 1), __ATOMIC_RELAXED);
 	if (PageReadahead(page))
 		page_cache_async_ra(vma_mapping(vma), ra, vma_ra_mode(vma), page, vmf->pgoff,
 				    ra->ra_pages);
@@ -181,30 +200,116 @@ static void set_file_pte(struct vm_fault *vmf, struct page *page, unsigned long 
 	set_pte_at(mm, addr, ptep, entry);
 }
 
-/* A page the next_uptodate_folio walk passes over: being read, or the async marker. */
-static bool map_pages_skip(const struct page *page)
+/*
+ * A page the next_uptodate_folio walk passes over: being read, locked, or in a folio that
+ * carries the async readahead marker. Context: mapping->lock held.
+ */
+static bool map_pages_skip(struct address_space *mapping, struct page *page)
 {
-	return !PageUptodate(page) || PageReadahead(page) || PageLocked(page);
+	return !PageUptodate(page) || PageLocked(page) || __filemap_folio_readahead(mapping, page);
+}
+
+static bool mapping_is_shmem(const struct address_space *mapping)
+{
+	return mapping->host && mapping->host->i_kind == FS_SHMEM;
+}
+
+/*
+ * Whether fault-around may map the pages of @mapping from the first mappable @page it found,
+ * when the fault came without a page table (vmf->pmd_none): the kernel installs the table
+ * only together with a folio that ends before the file's last page (filemap_map_pmd's guard,
+ * which keeps a PMD from reaching past i_size: SIGBUS semantics), or for shmem, whatever the
+ * folio. Without the table nothing is mapped, and the fault maps its own page alone.
+ *
+ *    file pages  [ 0 ... 45 | 46 | 47 (last, partial) ]
+ *    first mappable folio 47 (or one holding 47), no table:  fault-around maps nothing
+ */
+static bool map_pages_install_table(struct vm_fault *vmf, struct address_space *mapping,
+				    struct page *page, pgoff_t last_index)
+{
+	if (!vmf->pmd_none)
+		return true;
+	if (!mapping_is_shmem(mapping) && filemap_folio_next_index(page) > last_index)
+		return false;
+	vmf->pmd_none = false;
+	return true;
+}
+
+/* What one fault-around pass has done so far (filemap_map_pages). */
+struct map_pages_state {
+	struct vm_fault *vmf;
+	long rss[NR_MM_COUNTERS];	/* Pages mapped, by counter */
+	unsigned int found;		/* Pages seen (mapped or mapped already): mmap hits */
+	vm_fault_t ret;			/* VM_FAULT_NOPAGE once the faulting address is mapped */
+};
+
+/* Maps cache page @page at file page @index of the VMA, unless its entry is taken. */
+static void map_pages_one(struct map_pages_state *st, struct page *page, pgoff_t index)
+{
+	struct vm_fault *vmf = st->vmf;
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+	pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
+
+	st->found++;
+	if (!pte_none(ptep_get(ptep)))
+		return;
+	if (addr == vmf->address)
+		st->ret = VM_FAULT_NOPAGE;
+	get_page(page);
+	set_file_pte(vmf, page, addr, ptep, false);
+	st->rss[mm_counter(page)]++;
+}
+
+/*
+ * A large folio is mapped whole, its pages outside the fault-around window too, when it
+ * lies before the file's last page, inside the VMA and inside one page table (6.18's
+ * filemap_map_folio_range). Return: the index past the folio when it was, else 0.
+ *
+ *    window         [ . . . . . . . . ]
+ *    folio      [h t t t]        folio wholly in the file, VMA and PMD: all four mapped
+ */
+static pgoff_t map_pages_folio(struct map_pages_state *st, struct address_space *mapping,
+			       struct page *page, pgoff_t last_index)
+{
+	struct vm_area_struct *vma = st->vmf->vma;
+	pgoff_t head = filemap_folio_index(page), next = filemap_folio_next_index(page);
+	unsigned long start, end;
+
+	if (next - head == 1 || last_index < next || head < vma->vm_pgoff ||
+	    next > vma->vm_pgoff + vma_pages(vma))
+		return 0;
+	start = vma->vm_start + ((head - vma->vm_pgoff) << PAGE_SHIFT);
+	end = start + ((next - head) << PAGE_SHIFT) - 1;
+	if ((start & PMD_MASK) != (end & PMD_MASK))
+		return 0;
+	for (pgoff_t i = head; i < next; i++) {
+		struct page *p = xa_load(&mapping->i_pages, i);
+
+		if (p)
+			map_pages_one(st, p, i);
+	}
+	return next;
 }
 
 /**
  * filemap_map_pages - fault-around: map the cached pages of [@start_pgoff, @end_pgoff] whose
  * entries are none, nothing at or past the end of the file. Pages not up to date, locked or
- * carrying the async readahead marker are left for a fault of their own. Each page found
- * pays back one mmap miss of the file's readahead state.
+ * in a folio carrying the async readahead marker are left for a fault of their own; a large
+ * folio is mapped whole where map_pages_folio allows. Each page seen pays back one mmap miss
+ * of the file's readahead state. When the fault found no page table, the first mappable
+ * folio decides whether one is installed at all (map_pages_install_table).
  * Context: mmap_lock and the page-table lock held; the range lies in vmf->vma and in the
  * page table of vmf->pte.
  * Return: VM_FAULT_NOPAGE when the faulting address got its page, else 0.
  */
 vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct file_ra_state *ra = &vma->vm_file->f_ra;
-	struct address_space *mapping = vma_mapping(vma);
-	pgoff_t max_idx = file_max_index(mapping->host), index = start_pgoff;
-	unsigned int found = 0, saved;
-	long rss[NR_MM_COUNTERS] = { 0 };
-	vm_fault_t ret = 0;
+	struct file_ra_state *ra = &vmf->vma->vm_file->f_ra;
+	struct address_space *mapping = vma_mapping(vmf->vma);
+	pgoff_t max_idx = file_max_index(mapping->host), index = start_pgoff, next;
+	struct map_pages_state st = { .vmf = vmf };
+	unsigned int saved;
 	struct page *page;
 
 	if (!max_idx)
@@ -212,28 +317,28 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 	end_pgoff = min(end_pgoff, max_idx - 1);
 	pthread_mutex_lock(&mapping->lock);
 	while (index <= end_pgoff && (page = xa_find(&mapping->i_pages, &index, end_pgoff))) {
-		unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
-		pte_t *ptep = vmf->pte + ((long)(addr - vmf->address) >> PAGE_SHIFT);
-
-		index++;
-		if (map_pages_skip(page))
+		if (map_pages_skip(mapping, page)) {
+			index++;
 			continue;
-		found++;
-		if (!pte_none(ptep_get(ptep)))
-			continue;
-		if (addr == vmf->address)
-			ret = VM_FAULT_NOPAGE;
-		get_page(page);
-		set_file_pte(vmf, page, addr, ptep, false);
-		rss[mm_counter(page)]++;
+		}
+		if (!st.found && !map_pages_install_table(vmf, mapping, page, max_idx - 1))
+			break;
+		next = map_pages_folio(&st, mapping, page, max_idx - 1);
+		if (!next) {
+			map_pages_one(&st, page, index);
+			next = index + 1;
+		}
+		index = next;
 	}
 	pthread_mutex_unlock(&mapping->lock);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
-		if (rss[i])
-			add_mm_counter(vma->vm_mm, i, rss[i]);
+		if (st.rss[i])
+			add_mm_counter(vmf->vma->vm_mm, i, st.rss[i]);
 	saved = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
-	__atomic_store_n(&ra->mmap_miss, found >= saved ? 0 : saved - found, __ATOMIC_RELAXED);
-	return ret;
+	__atomic_store_n(&ra->mmap_miss,
+			 (unsigned short)(st.found >= saved ? 0 : saved - st.found),
+			 __ATOMIC_RELAXED);
+	return st.ret;
 }
 
 /*

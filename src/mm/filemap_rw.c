@@ -49,8 +49,12 @@ static struct page *filemap_read_page(struct file *f, pgoff_t index, unsigned lo
 		if (IS_ERR_OR_NULL(page))
 			return page ? page : ERR_PTR(-ENOMEM);
 	}
-	if (PageReadahead(page))
-		page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, index, req);
+	if (PageReadahead(page)) {	/* filemap_readahead: from the folio's first page */
+		pgoff_t head = filemap_folio_index(page);
+
+		page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, head,
+				    req + (index - head));
+	}
 	return page;
 }
 
@@ -125,16 +129,19 @@ static int64_t write_checks(struct file *f, struct iov_iter *from, loff_t *pos,
 }
 
 /*
- * The page a write of @bytes at @pos goes into: read from the file unless the file has no
- * byte in it yet (past the end), then it starts as zeros.
+ * The page a write of @len more bytes at @pos goes into: read from the file unless the file
+ * has no byte in it yet (past the end), then it starts as zeros; a miss makes a folio of
+ * the order @len asks for (ext4's write_begin: fgf_set_order), within a PMD-sized chunk.
  */
-static struct page *write_begin(struct inode *inode, loff_t pos)
+static struct page *write_begin(struct inode *inode, loff_t pos, uint64_t len)
 {
 	struct address_space *mapping = inode_mapping(inode);
 	pgoff_t index = (pgoff_t)(pos >> PAGE_SHIFT);
 	bool beyond = (loff_t)index << PAGE_SHIFT >= inode->i_size;
-	struct page *page = filemap_get_page(mapping, index, FGP_CREAT | (beyond ? FGP_NOREAD : 0),
-					     NULL);
+	uint64_t chunk = PAGE_SIZE << MAX_PAGECACHE_ORDER;
+	unsigned int order = fgf_order(min(len, chunk - ((uint64_t)pos & (chunk - 1))));
+	struct page *page = filemap_get_page(mapping, index, FGP_CREAT | FGP_ORDER(order) |
+					     (beyond ? FGP_NOREAD : 0), NULL);
 
 	return page ? page : ERR_PTR(-ENOMEM);
 }
@@ -165,7 +172,7 @@ int64_t filemap_write(struct file *f, struct iov_iter *from, loff_t *pos)
 		/* shmem_write_begin's seal checks, chunk by chunk */
 		int err = memfd_check_write(inode, *pos, bytes);
 
-		page = err ? ERR_PTR(err) : write_begin(inode, *pos);
+		page = err ? ERR_PTR(err) : write_begin(inode, *pos, (uint64_t)(count - done));
 		if (IS_ERR(page)) {
 			if (!done)
 				done = PTR_ERR(page);

@@ -56,6 +56,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	if (cfg && (cfg->overcommit_memory < 0 || cfg->overcommit_memory > 2 ||
 		    cfg->overcommit_ratio > INT_MAX))
 		return -EINVAL;
+	if (cfg && (cfg->readahead_kb < -1 || cfg->max_sectors_kb < 0))
+		return -EINVAL;
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
@@ -66,6 +68,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		       cfg && cfg->write_files);
 	if (err)
 		goto free_memory;
+	if (cfg)
+		vfs_set_readahead(&mm->m.vfs, cfg->readahead_kb, cfg->max_sectors_kb);
 	/* writeback cleans the mappings of what it writes: the file layer cannot reach them */
 	mm->m.vfs.mkclean = mapping_mkclean;
 	vm_commit_init(&mm->m, cfg);

@@ -274,6 +274,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
 	mmap_assert_locked(mm);
+	vmf.pmd_none = !pte_offset_map(mm, vmf.address);
 	vmf.pte = pte_alloc_map(mm, vmf.address);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
@@ -290,6 +291,11 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 			vmf.orig_pte = ptep_get(vmf.pte);
 			ret = handle_pte_fault(&vmf) | VM_FAULT_MAJOR;
 		}
+		/* A failed fault installs no page table in Linux (its preallocated one is
+		 * freed): take back the one made above if it stayed empty. */
+		if (vmf.pmd_none && (ret & VM_FAULT_ERROR))
+			free_pgd_range(mm, vmf.address & PMD_MASK, (vmf.address & PMD_MASK) + PMD_SIZE,
+				       vmf.address & PMD_MASK, (vmf.address & PMD_MASK) + PMD_SIZE);
 	}
 	mm_account_fault(&vmf, ret);
 	return ret;
@@ -495,6 +501,13 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 	mmap_assert_write_locked(dst->vm_mm);
 	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
 		return 0;
+	/* copy_pte_range allocates the child's table wherever the parent has one, entries
+	 * or not: a later fault there finds a table (fault-around's pmd_none rule) */
+	for (unsigned long addr = src->vm_start; addr < src->vm_end;
+	     addr = (addr & PMD_MASK) + PMD_SIZE) {
+		if (pte_offset_map(src->vm_mm, addr) && IS_ERR(pte_alloc_map(dst->vm_mm, addr)))
+			return -ENOMEM;
+	}
 	(void)walk_pte_range(src->vm_mm, src->vm_start, src->vm_end, copy_one_pte, &c);
 	return c.err;
 }

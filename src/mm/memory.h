@@ -44,6 +44,10 @@ struct vm_fault {
 	unsigned int flags;		/* FAULT_FLAG_* */
 	pgoff_t pgoff;			/* Page offset of address in the VMA's object */
 	pte_t *pte;			/* The leaf entry, once the tables exist */
+	bool pmd_none;			/* No page table held the entry when the fault came
+					 * (pmd_none): fault-around may decline to install
+					 * one (filemap_map_pages), as the kernel allocates it
+					 * on demand; mmlab made it already */
 	pte_t orig_pte;			/* Its value when the fault was taken */
 	struct page *page;		/* The page orig_pte maps (NULL for the zero page) */
 };

@@ -15,6 +15,7 @@
 #include "kernel.h"
 #include "fs/fs.h"
 #include "lib/maple_tree.h"
+#include "host/host.h"
 #include "host/spinlock.h"
 #include "mmu/mmu_context.h"
 #include "mmu/pgtable.h"
@@ -215,8 +216,11 @@ struct mm_struct {
 					 * its tables change under page_table_lock or mmap_lock
 					 * held for writing, its pkey fields under mmap_lock */
 
-	pthread_rwlock_t mmap_lock;	/* Protects what follows but the page accounting; taken
-					 * through mmap_lock.h */
+	pthread_rwlock_t mmap_lock;	/* Protects what follows but the page accounting, with the
+					 * two fields below; taken through mmap_lock.h. Held by
+					 * writers and by readers without a count of their own */
+	int mmap_writer;		/* 1 from a writer's taking the lock to its release */
+	int mmap_readers[HOST_THREAD_SLOTS]; /* Read holds of each thread slot's thread */
 	pthread_t mmap_lock_owner;	/* Debug builds: the thread holding it for writing, or 0 */
 	long mmap_lock_readers;		/* Debug builds: how many hold it for reading */
 	spinlock_t page_table_lock;	/* Page-table population against concurrent faults */

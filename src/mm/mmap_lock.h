@@ -2,15 +2,26 @@
 /*
  * mmap_lock, taken as Linux takes it (include/linux/mmap_lock.h): every path that reads the
  * VMA tree holds it for reading, every path that changes a VMA holds it for writing, and no
- * file touches the rwlock inside directly. In debug builds (MMLAB_DEBUG >= 1) the lock knows
- * its writer (the host thread's id) and how many readers hold it, so that a function states its
- * Context with mmap_assert_locked() or mmap_assert_write_locked() at its entry and a caller
- * without the lock aborts there; at MMLAB_DEBUG >= 2 mmap_write_unlock() validates the mm
- * (mmap_lock.c) before it lets go, so that no write section ends with a broken tree.
+ * file touches the lock's parts directly. The read side is a per-CPU reader count, as Linux's
+ * percpu_rw_semaphore (kernel/locking/percpu-rwsem.c) has one, with host thread slots for
+ * CPUs: a reader adds one to its own slot's count with one locked exchange and, unless a
+ * writer has arrived, holds the lock; it lets go with a plain release store. So the fault path
+ * pays no locked instruction at its end, where one would wait for the stores that zeroed the
+ * new page to drain. A writer takes the rwlock inside (which orders writers, and readers
+ * without a slot or that met a writer), raises mmap_writer, and waits for every slot's count
+ * to reach zero. The exchange and the writer's raise are each other's full barrier: a reader
+ * sees the writer, or the writer sees its count. A thread that already holds the lock for
+ * reading takes it again without looking at mmap_writer (the writer waits for it anyway).
+ * In debug builds (MMLAB_DEBUG >= 1) the lock knows its writer (the host thread's id) and how
+ * many readers hold it, so that a function states its Context with mmap_assert_locked() or
+ * mmap_assert_write_locked() at its entry and a caller without the lock aborts there; at
+ * MMLAB_DEBUG >= 2 mmap_write_unlock() validates the mm (mmap_lock.c) before it lets go, so
+ * that no write section ends with a broken tree.
  * Left out: the killable and trylock variants (nothing here waits on a signal), lockdep's
  * nesting annotations (mmap_write_lock_nested: fork takes the child's lock after the parent's,
- * the only order there is), and mmap_write_downgrade: a pthread rwlock cannot become a read
- * lock without letting go, so the fault path drops and retakes it and looks the VMA up again.
+ * the only order there is), the per-VMA locks of the fault path (lock_vma_under_rcu), and
+ * mmap_write_downgrade: the fault path drops the write lock and retakes it for reading, and
+ * looks the VMA up again.
  */
 #ifndef MMLAB_MM_MMAP_LOCK_H
 #define MMLAB_MM_MMAP_LOCK_H
@@ -44,6 +55,9 @@ static inline void __mmap_lock_add_readers(struct mm_struct *mm, long n)
 static inline void mmap_init_lock(struct mm_struct *mm)
 {
 	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	mm->mmap_writer = 0;
+	for (int i = 0; i < HOST_THREAD_SLOTS; i++)
+		mm->mmap_readers[i] = 0;
 	mm->mmap_lock_owner = 0;
 	mm->mmap_lock_readers = 0;
 }
@@ -54,25 +68,42 @@ static inline void mmap_destroy_lock(struct mm_struct *mm)
 	pthread_rwlock_destroy(&mm->mmap_lock);
 }
 
-static inline void mmap_write_lock(struct mm_struct *mm)
-{
-	pthread_rwlock_wrlock(&mm->mmap_lock);
-	__mmap_lock_set_owner(mm, pthread_self());
-}
-
+void mmap_write_lock(struct mm_struct *mm);
 void mmap_write_unlock(struct mm_struct *mm);
 void __mmap_write_unlock(struct mm_struct *mm);
+void __mmap_read_lock_slow(struct mm_struct *mm, int slot);
 
 static inline void mmap_read_lock(struct mm_struct *mm)
 {
-	pthread_rwlock_rdlock(&mm->mmap_lock);
-	__mmap_lock_add_readers(mm, 1);
+	int slot = host_thread_slot(), held;
+
+	if (__builtin_expect(slot < 0, 0)) {
+		__mmap_read_lock_slow(mm, slot);
+		return;
+	}
+	/* Only this thread writes its count: a plain read of it is exact. */
+	held = __atomic_load_n(&mm->mmap_readers[slot], __ATOMIC_RELAXED);
+	(void)__atomic_exchange_n(&mm->mmap_readers[slot], held + 1, __ATOMIC_SEQ_CST);
+	if (__builtin_expect(held || !__atomic_load_n(&mm->mmap_writer, __ATOMIC_SEQ_CST), 1))
+		__mmap_lock_add_readers(mm, 1);
+	else
+		__mmap_read_lock_slow(mm, slot);
 }
 
+/*
+ * mmap_read_unlock - let go of a read hold: this thread's count when it has one (a nested
+ * hold is always counted there), the rwlock otherwise.
+ */
 static inline void mmap_read_unlock(struct mm_struct *mm)
 {
+	int slot = host_thread_slot(), held;
+
 	__mmap_lock_add_readers(mm, -1);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	held = slot < 0 ? 0 : __atomic_load_n(&mm->mmap_readers[slot], __ATOMIC_RELAXED);
+	if (__builtin_expect(held > 0, 1))
+		__atomic_store_n(&mm->mmap_readers[slot], held - 1, __ATOMIC_RELEASE);
+	else
+		pthread_rwlock_unlock(&mm->mmap_lock);
 }
 
 /* Whether the calling thread holds @mm's lock for writing (debug builds only). */

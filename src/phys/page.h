@@ -69,6 +69,13 @@ static inline void __set_page_flags(struct page *p, unsigned long mask)
 			 __ATOMIC_RELAXED);
 }
 
+/* Clears flags of a page no other thread can change (free, under the zone lock): as above. */
+static inline void __clear_page_flags(struct page *p, unsigned long mask)
+{
+	__atomic_store_n(&p->flags, __atomic_load_n(&p->flags, __ATOMIC_RELAXED) & ~mask,
+			 __ATOMIC_RELAXED);
+}
+
 #define PAGEFLAG(name, bit)                                                                        \
 	static inline bool Page##name(const struct page *p)                                       \
 	{                                                                                          \
@@ -85,6 +92,10 @@ static inline void __set_page_flags(struct page *p, unsigned long mask)
 	static inline void __SetPage##name(struct page *p)                                        \
 	{                                                                                          \
 		__set_page_flags(p, 1UL << (bit));                                                 \
+	}                                                                                          \
+	static inline void __ClearPage##name(struct page *p)                                      \
+	{                                                                                          \
+		__clear_page_flags(p, 1UL << (bit));                                               \
 	}
 
 PAGEFLAG(Locked, PG_locked)

@@ -35,10 +35,14 @@ static inline unsigned int buddy_order(const struct page *page)
 	return (unsigned int)page->private;
 }
 
+/*
+ * PG_buddy comes and goes with plain stores (as Linux's __SetPageBuddy, a page type): a free
+ * block's head belongs to the zone lock's holder alone, and no locked instruction is needed.
+ */
 static void add_to_free_list(struct zone *zone, struct page *page, unsigned int order)
 {
 	page->private = order;
-	SetPageBuddy(page);
+	__SetPageBuddy(page);
 	list_add(&page->buddy_list, &zone->free_area[order].free_list);
 	zone->free_area[order].nr_free++;
 }
@@ -46,7 +50,7 @@ static void add_to_free_list(struct zone *zone, struct page *page, unsigned int 
 static void del_from_free_list(struct zone *zone, struct page *page, unsigned int order)
 {
 	list_del(&page->buddy_list);
-	ClearPageBuddy(page);
+	__ClearPageBuddy(page);
 	page->private = 0;
 	zone->free_area[order].nr_free--;
 }

@@ -480,10 +480,10 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	char dir[] = "/tmp/diffexec2.XXXXXX", p[32][256], chain[512], longline[400];
 	static char big[MAX_ARG_STRLEN_TEST + 1];
 	const char *const big_argv[] = { "x", big, NULL };
-	const char *medium[24], *few[7] = { NULL };
+	const char *medium[24], *few[7] = { NULL }, *one[3] = { NULL };
 	const uint16_t aarch64 = EM_AARCH64;
 	long ioff = interp_offset();
-	struct exec_case cases[48];
+	struct exec_case cases[56];
 	int n = 0, failed = 0;
 
 	if (!mkdtemp(dir))
@@ -556,6 +556,13 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 1 << 20 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = 256 << 20 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = few, .stack = RLIM_INFINITY };
+	/* strings within ARG_MAX but past a 64 KiB limit: the tables cannot grow the stack */
+	one[0] = "/bin/true";
+	one[1] = big + sizeof(big) - 1 - 100000;
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = one, .stack = 64 << 10 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = one, .stack = 256 << 10 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 1000 };
+	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 8192 };
 	for (int i = 0; i < n; i++)
 		failed += check(m, &cases[i], compared);
 	for (int i = 0; i < 22; i++)

@@ -18,16 +18,19 @@
  * host's page cache with posix_fadvise(POSIX_FADV_DONTNEED) before the sequence starts (checked
  * with mincore); each seed gets a new mmlab machine, whose page cache starts empty.
  *
- * Readahead: the host's disk (read_ahead_kb of its block device: 8 MiB on the development VM)
- * decides how much a cache miss reads, where mmlab models the default 128 KiB. So the modes:
+ * Readahead: how much a cache miss reads is the file's device's read_ahead_kb (8 MiB on the
+ * development VM's disk). mmlab takes it from the same device (the pristine file lives on
+ * the host's disk under DIR/lab, and a machine's default is the read_ahead_kb of the device
+ * that holds each host file), so both sides read the same windows in the same folio orders
+ * whatever the disk says. The modes:
  *   random  every mapping is madvise(MADV_RANDOM) on both sides (and in io mode the file
  *	     fadvise(POSIX_FADV_RANDOM), for read(2)): a miss reads its one page, fault-around
  *	     (64 KiB) maps what is cached; a 48-page file. The default.
  *   small   Linux's normal readahead on a 16-page file: the first fault's miss reads all of
- *	     it on either side, whatever the device's window (with "io", read(2)'s first window
- *	     is sized from the device's maximum, so it matches only where mmlab's is the host's).
- *   large   normal readahead on a 48-page file: equal only where mmlab reads ahead as much
- *	     as the host's device does.
+ *	     it (read-around's window holds the whole file on any disk reading ahead 128 KiB
+ *	     or more); with "io", read(2)'s windows ramp up in large folios.
+ *   large   normal readahead on a 48-page file: what a miss reads depends on read_ahead_kb
+ *	     (with 8 MiB, all of it at once).
  * and, combined with any of them (comma-separated): "io" adds pread, pwrite and ftruncate
  * (with mappings alive: pages past a shrunk end give SIGBUS), "private" leaves MAP_SHARED out.
  *

@@ -26,6 +26,8 @@ struct fake_file {
 struct fake_fs {
 	struct pglist_data pgdat;
 	struct vfs vfs;
+	struct backing_dev_info bdi;	/* Its files' device: read_ahead_kb 128, max_sectors_kb
+					 * 1280 (a typical SATA disk's) */
 };
 
 static int fake_read_page(struct inode *inode, pgoff_t index, void *buf)
@@ -73,6 +75,8 @@ static inline struct fake_fs *fake_fs_new(void)
 	INIT_LIST_HEAD(&fs->vfs.dentries);
 	vfs_writeback_init(&fs->vfs);
 	fs->vfs.pgdat = &fs->pgdat;
+	fs->bdi = (struct backing_dev_info){ .ra_pages = 32, .io_pages = 320,
+					     .large_folios = true };
 	return fs;
 }
 
@@ -99,6 +103,7 @@ static inline struct fake_file *fake_file_new(struct fake_fs *fs, loff_t size, u
 	inode->i_kind = shmem ? FS_SHMEM : FS_OVERLAY;
 	inode->i_size = size;
 	inode->lower_fd = -1;
+	inode->i_bdi = shmem ? NULL : &fs->bdi;	/* shmem: noop_backing_dev_info */
 	xa_init(&inode->upper.pages);
 	INIT_LIST_HEAD(&inode->i_dirty);
 	list_add_tail(&inode->i_hash, &fs->vfs.inodes);

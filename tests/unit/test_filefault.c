@@ -64,7 +64,9 @@ static void make_file(struct env *e, unsigned long pages, unsigned long tail)
 
 static int setup(void **state)
 {
-	struct mmlab_machine_config cfg = { .ram_bytes = 64UL << 20, .nr_cpus = 2 };
+	/* read_ahead_kb 128, max_sectors_kb 1280: the figures below, whatever the host disk */
+	struct mmlab_machine_config cfg = { .ram_bytes = 64UL << 20, .nr_cpus = 2,
+					    .readahead_kb = 128, .max_sectors_kb = 1280 };
 	struct mmlab_task_config tc = { .no_aslr = 1 };
 	struct env *e = calloc(1, sizeof(*e));
 

@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * On-demand readahead (src/fs/readahead.c) against the window positions and sizes Linux
- * 6.12's mm/readahead.c gives. The expected values were derived by hand from the kernel's
- * algorithm, with ra_pages = 32 and one-page reads unless a test says otherwise:
+ * On-demand readahead (src/fs/readahead.c) against the window positions, sizes and folio
+ * orders Linux 6.18's mm/readahead.c gives. The expected values were derived by hand from
+ * the kernel's algorithm, with ra_pages = 32 and one-page reads unless a test says otherwise:
  *   get_init_ra_size(req, max): roundup_pow_of_two(req) = r; r <= max/32: 4r; r <= max/4: 2r;
  *     else max.                   get_next_ra_size(cur, max): cur < max/16: 4cur;
  *     cur <= max/2: 2cur; else max.
- *   sync miss at 0: start 0, size init(1, 32) = 4, async 4 - 1 = 3 -> pages 0..3, marker on
- *     0 + 4 - 3 = 1
- *   async at 1 (== start + size - async): start 4, size next(4) = 8 (4 <= 16), async 8 ->
- *     pages 4..11, marker on 4; then at 4: (12, 16, 16); at 12: (28, 32, 32) (16 <= 16: x2);
- *     at 28: (60, 32, 32) (32 > 16: max); at 60: (92, 32, 32)
+ *   sync miss at 0: start 0, size init(1, 32) = 4, async 4 - 1 = 3, order 0 -> pages 0..3,
+ *     marker on 0 + 4 - 3 = 1
+ *   async at a marker: the next window (start + size, max(size, next(size)), all async), its
+ *     order the last one's + 2, its end cut back to a multiple of 2^order (of 32 = ra_pages'
+ *     lowest set bit at most) when that leaves it non-empty; its folios that order, clamped
+ *     to ilog2(size) and to their index's alignment, the first one marked:
+ *     at 1: (4, 8, 8) order 2 (end 12 is a multiple of 4); at 4: (12, 16) order 4, end 28
+ *     cut to 16: (12, 4, 4), folio order 2; at 12: (16, 8, 8) order 3 (ilog2(8)); at 16:
+ *     (24, 16) order 5, end 40 cut to 32: (24, 8, 8); at 24: (32, 16, 16) order 4; at 32:
+ *     (48, 32) order 6, end 80 cut to 64: (48, 16, 16); at 48: (64, 32, 32) order 5; at
+ *     64: (96, 32, 32) order 5
  * The reader is filemap_read's loop: find the page; on a miss sync readahead then read it; on
  * a marked page async readahead; prev_pos = the page's position.
  */
@@ -111,25 +117,40 @@ static void run_sequential(struct ctx *c, int mode, const struct step *steps, in
 static void test_sequential_ramp_up(void **state)
 {
 	static const struct step steps[] = {
-		{0, 0, 4, 3, 4},	{1, 4, 8, 8, 12},	{4, 12, 16, 16, 28},
-		{12, 28, 32, 32, 60},	{28, 60, 32, 32, 92},	{60, 92, 32, 32, 124},
+		{0, 0, 4, 3, 4},	{1, 4, 8, 8, 12},	{4, 12, 4, 4, 16},
+		{12, 16, 8, 8, 24},	{16, 24, 8, 8, 32},	{24, 32, 16, 16, 48},
+		{32, 48, 16, 16, 64},	{48, 64, 32, 32, 96},	{64, 96, 32, 32, 128},
 	};
 	struct ctx *c = *state;
 
 	run_sequential(c, RA_MODE_NORMAL, steps, ARRAY_SIZE(steps));
-	assert_int_equal(c->f->reads, 124);	/* each page read once */
+	assert_int_equal(c->f->reads, 128);	/* each page read once */
+	/* the last window's folios: order 5 (ilog2(32)), the first of them marked whole */
+	for (pgoff_t i = 96; i < 128; i++) {
+		struct page *p = filemap_find_page(M(c), i);
+
+		assert_int_equal(filemap_folio_order(p), 5);
+		assert_true(PageReadahead(p));
+		put_page(&c->fs->pgdat, p);
+	}
 }
 
-/* RA_MODE_SEQUENTIAL: max 64. init(1, 64) = 4 (1 <= 2); 4 -> 8 (4 < 4 fails, 4 <= 32);
- * 8 -> 16; 16 -> 32; 32 -> 64 (32 <= 32); then 64. */
+/* POSIX_FADV_SEQUENTIAL doubles ra_pages (64); VM_SEQ_READ's mode changes nothing else.
+ * init(1, 64) = 4; at 1: (4, 8, 8) order 2; at 4: (12, 16) order 4 cut at 16: (12, 4, 4);
+ * at 12: (16, 8, 8); at 16: (24, 16) order 5 cut at 32: (24, 8, 8); at 24: (32, 16, 16);
+ * at 32: (48, 32) order 6 (align 64) cut at 64: (48, 16, 16); at 48: (64, 32, 32); at 64:
+ * (96, 64) order 7 cut at 128: (96, 32, 32); at 96: (128, 64, 64) order 6. */
 static void test_sequential_mode_doubles(void **state)
 {
 	static const struct step steps[] = {
-		{0, 0, 4, 3, 4},     {1, 4, 8, 8, 12},	   {4, 12, 16, 16, 28},
-		{12, 28, 32, 32, 60}, {28, 60, 64, 64, 124}, {60, 124, 64, 64, 188},
+		{0, 0, 4, 3, 4},	{1, 4, 8, 8, 12},	{4, 12, 4, 4, 16},
+		{12, 16, 8, 8, 24},	{16, 24, 8, 8, 32},	{24, 32, 16, 16, 48},
+		{32, 48, 16, 16, 64},	{48, 64, 32, 32, 96},	{64, 96, 32, 32, 128},
+		{96, 128, 64, 64, 192},
 	};
 	struct ctx *c = *state;
 
+	c->ra.ra_pages = 64;
 	run_sequential(c, RA_MODE_SEQUENTIAL, steps, ARRAY_SIZE(steps));
 }
 
@@ -194,8 +215,9 @@ static void test_large_request(void **state)
 	assert_true(marked(c, 32));
 }
 
-/* A 10-page file: (0, 4, 3), then the async window (4, 8, 8) is clipped to pages 4..9; its
- * marker (8 pages before an end 6 pages away) falls outside and is not set. */
+/* A 10-page file: (0, 4, 3), then the async window (4, 8, 8) is clipped to pages 4..9: an
+ * order-2 folio 4..7 that holds the marker (on 4: counted from the window, not from the
+ * clipped end), then 8..9 as an order-1 folio (order 2 would pass the end). */
 static void test_clipped_at_eof(void **state)
 {
 	struct ctx *c = *state;
@@ -206,7 +228,13 @@ static void test_clipped_at_eof(void **state)
 	assert_window(c, 4, 8, 8);
 	assert_int_equal(M(c)->nrpages, 10);
 	for (pgoff_t i = 0; i < 10; i++)
-		assert_false(marked(c, i));
+		assert_int_equal(marked(c, i), i >= 4 && i < 8);
+	for (pgoff_t i = 4; i < 10; i++) {
+		struct page *p = filemap_find_page(M(c), i);
+
+		assert_int_equal(filemap_folio_order(p), i < 8 ? 2 : 1);
+		put_page(&c->fs->pgdat, p);
+	}
 }
 
 /* The marker hit with a state that does not expect it (interleaved streams): pages 2, 3

@@ -988,6 +988,23 @@ static int set_write_files(void *ctx, const char *v)
 	return 0;
 }
 
+/* --readahead-kb=N: read_ahead_kb of every host file's device (0: none). */
+static int set_readahead_kb(void *ctx, const char *v)
+{
+	struct run_opts *o = ctx;
+	unsigned long kb;
+	char *end;
+
+	errno = 0;
+	kb = strtoul(v, &end, 10);
+	if (errno || *end || end == v || *v == '-' || kb > INT_MAX) {
+		cli_usage_error(&run_cmd, "bad --readahead-kb '%s' (KiB, 0 for none)", v);
+		return -EINVAL;
+	}
+	o->mc.readahead_kb = kb ? (int)kb : -1;
+	return 0;
+}
+
 static int set_seed(void *ctx, const char *v)
 {
 	char *end;
@@ -1099,6 +1116,8 @@ static const struct cli_opt run_opts[] = {
 	  set_overcommit_ratio },
 	{ "root", 0, "DIR", "every path the scenario names is under DIR, which it cannot leave "
 			    "(default /)", set_root },
+	{ "readahead-kb", 0, "N", "read_ahead_kb of the devices of host files, 0 for none "
+				  "(default: each device's own, from sysfs)", set_readahead_kb },
 	{ "write-files", 0, NULL, "writeback (the flusher, msync, fsync, and a sync at the end) "
 				  "writes file contents through to the host's files (default: every "
 				  "change stays in memory, and the end says how much)",
