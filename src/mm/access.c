@@ -25,8 +25,10 @@ static enum mmu_fault_result task_fault_handler(struct mmu_cpu *cpu, struct mmu_
 
 	mmu_user_exit(cpu);
 	err = do_user_addr_fault(data, cpu, f);
+	if (!err)
+		return MMU_FAULT_RETRY;	/* its mmu_tlb_fill went back to user mode */
 	mmu_user_enter(cpu);
-	return err ? MMU_FAULT_SIGNAL : MMU_FAULT_RETRY;
+	return MMU_FAULT_SIGNAL;
 }
 
 /*

@@ -199,8 +199,9 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct task *tsk, unsigned lo
  * SIGBUS BUS_ADRERR, and running out of frames kills the task (SIGKILL: the OOM killer's pick
  * is always the faulting task here). A resolved fault leaves the access's translation in
  * @cpu's TLB when the new entry allows it, so that the retried access hits.
- * Context: takes mmap_lock (reading) and page_table_lock.
- * Return: 0 when the access can be retried, -EFAULT with f->signo/si_code/sig_addr set.
+ * Context: @cpu out of user mode; takes mmap_lock (reading) and page_table_lock.
+ * Return: 0 when the access can be retried, with @cpu back in user mode (mmu_tlb_fill), or
+ * -EFAULT with f->signo/si_code/sig_addr set and @cpu still out of it.
  */
 int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *f)
 {
@@ -231,19 +232,20 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	ret = handle_mm_fault(tsk, vma, addr, flags);
 	/*
 	 * The retried access would walk to the new entry as soon as the locks drop: walk it now,
-	 * while the entry cannot change. Neither unlock below is a locked instruction (a release
-	 * store each), so the walk, the unlocks and the retried access run while the stores that
-	 * zeroed the page drain; the next fault's mmap_read_lock is the first to wait for them.
+	 * while the entry cannot change, and go back to user mode with it (mmu_tlb_fill takes the
+	 * CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
+	 * a locked instruction (a release store each), so the unlocks and the retried access run
+	 * while the stores that zeroed the page drain.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
+	if (!(ret & VM_FAULT_ERROR))
+		return 0;
 	if (ret & VM_FAULT_OOM)
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
 	if (ret & VM_FAULT_SIGBUS)
 		return fault_signal(f, SIGBUS, MMLAB_BUS_ADRERR);
-	if (ret & VM_FAULT_SIGSEGV)
-		return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
-	return 0;
+	return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);
 }

@@ -157,17 +157,17 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
  * early: it sets the accessed and dirty bits and fills the TLB when the entry allows @acc,
  * and does nothing else when it does not.
  * Context: a fault handler, holding the locks that keep the new entry as it is, and not
- * @cpu's ipi_lock (which it takes).
+ * @cpu's ipi_lock. Returns with the CPU back in user mode (ipi_lock held, as
+ * mmu_user_enter), where the retried access runs: one acquisition serves both, and a
+ * shootdown after the handler's locks drop waits for the access as it would for the retry.
  */
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
 {
 	unsigned int pkey;
 	void *host;
 
-	/* A walk of the CPU's: no shootdown lands in its middle (the handler runs without). */
 	mmu_user_enter(cpu);
 	(void)mmu_walk(cpu, va, acc, &host, &pkey);
-	mmu_user_exit(cpu);
 }
 
 /*
