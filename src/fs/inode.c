@@ -100,16 +100,8 @@ void vfs_destroy(struct vfs *vfs)
 	/* No root marks the vfs as going: __iput keeps no inode for its unsaved contents. */
 	free(vfs->root);
 	vfs->root = NULL;
-	list_for_each_safe(pos, n, &vfs->dentries) {
-		struct vfs_dentry *d = list_entry(pos, struct vfs_dentry, d_list);
-
-		list_del(&d->d_list);
-		if (d->d_inode)
-			__iput(d->d_inode);
-		free(d->d_redirect);
-		free(d->d_path);
-		free(d);
-	}
+	list_for_each_safe(pos, n, &vfs->dentries)
+		d_free(list_entry(pos, struct vfs_dentry, d_list));
 	/* Inodes kept for their unsaved contents, or some file still held (a leak above
 	 * us): freed all the same. */
 	list_for_each_safe(pos, n, &vfs->inodes) {

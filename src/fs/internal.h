@@ -31,6 +31,8 @@ void inode_hash(struct inode *inode);
 struct inode *inode_get_lower(struct vfs *vfs, const char *host_path, const char *path,
 			      const struct stat *st);
 void __iput(struct inode *inode);
+/* Frees an upper-layer name, dropping its inode reference. Context: vfs->lock held. */
+void d_free(struct vfs_dentry *d);
 /* Whether a host file's size, or its lower bytes' extent, changed in the overlay. */
 bool inode_size_changed(struct inode *inode);
 

@@ -163,8 +163,7 @@ static int d_set(struct vfs *vfs, const char *path, struct inode *inode)
 	return 0;
 }
 
-/* Frees an upper-layer name, dropping its inode reference. Context: vfs->lock held. */
-static void d_free(struct vfs_dentry *d)
+void d_free(struct vfs_dentry *d)
 {
 	list_del(&d->d_list);
 	if (d->d_inode)
