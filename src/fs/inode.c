@@ -241,13 +241,16 @@ static int lower_read_page(struct inode *inode, pgoff_t index, void *buf)
 	loff_t pos = (loff_t)index << PAGE_SHIFT;
 	const void *copy = xa_load(&inode->upper.pages, index);
 	size_t want, got = 0;
+	loff_t lower_size;
 
 	if (copy) {
 		memcpy(buf, copy, PAGE_SIZE);
 		return 0;
 	}
-	if (inode->lower_fd >= 0 && !inode->contents_unknown && pos < inode->lower_size) {
-		want = (size_t)MIN((loff_t)PAGE_SIZE, inode->lower_size - pos);
+	/* Read once without the mapping's lock: a truncate may cut it meanwhile (do_truncate). */
+	lower_size = __atomic_load_n(&inode->lower_size, __ATOMIC_RELAXED);
+	if (inode->lower_fd >= 0 && !inode->contents_unknown && pos < lower_size) {
+		want = (size_t)MIN((loff_t)PAGE_SIZE, lower_size - pos);
 		while (got < want) {
 			ssize_t n = pread(inode->lower_fd, (char *)buf + got, want - got,
 					  pos + (loff_t)got);
@@ -285,7 +288,9 @@ static int lower_write_page(struct inode *inode, pgoff_t index, const void *buf,
 		close(fd);
 		if (n != (ssize_t)len)
 			return -EIO;
-		inode->lower_size = MAX(inode->lower_size, ((loff_t)index << PAGE_SHIFT) + (loff_t)len);
+		__atomic_store_n(&inode->lower_size,
+				 MAX(inode->lower_size, ((loff_t)index << PAGE_SHIFT) + (loff_t)len),
+				 __ATOMIC_RELAXED);
 		return 0;
 	}
 	copy = xa_load(&inode->upper.pages, index);

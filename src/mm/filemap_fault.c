@@ -413,7 +413,13 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		put_page(pgdat, new);
 		return ret;
 	}
-	memcpy(page_address(pgdat, new), page_address(pgdat, vmf->page), PAGE_SIZE);
+	/*
+	 * A shared mapping may write the cache page meanwhile, or a truncate zero its tail past
+	 * the new end. Linux copies with the folio locked, which keeps the truncate out; mmlab
+	 * has no page lock, so each byte copied is the old one or the zeroed one.
+	 */
+	(void)data_race(memcpy(page_address(pgdat, new), page_address(pgdat, vmf->page),
+			       PAGE_SIZE));
 	put_page(pgdat, vmf->page);
 	entry = pte_mkyoung(pte_mkdirty(pfn_pte(page_to_pfn(pgdat, new), vma->vm_page_prot)));
 	if (vma->vm_flags & VM_WRITE)

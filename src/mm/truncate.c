@@ -336,8 +336,8 @@ int do_truncate(struct inode *inode, loff_t length)
 	lower_size = inode->lower_size;
 	__atomic_store_n(&inode->i_size, length, __ATOMIC_RELAXED);
 	/* The lower file's bytes past the new end are gone: growing again reads zeros. */
-	if (inode->lower_size > length)
-		inode->lower_size = length;
+	if (inode->lower_size > length)	/* lower_read_page reads it without the lock */
+		__atomic_store_n(&inode->lower_size, length, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&mapping->lock);
 	if (length > oldsize) {
 		block_truncate_page(inode, oldsize);	/* ext4_setattr's truncate up */
