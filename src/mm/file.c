@@ -375,13 +375,12 @@ static struct file *vfs_file_open(struct mmlab_task *t, struct vfs *vfs, const c
 	if (!inode)
 		return file_open_special(vfs, path, flags, &st);
 	if ((flags & O_TRUNC) && !(flags & O_PATH)) {
-		/* the write access comes before the truncation: a running program stays whole */
-		if (__atomic_load_n(&inode->i_writecount, __ATOMIC_RELAXED) < 0) {
-			inode_name_put(name);
-			iput(inode);
-			return ERR_PTR(-ETXTBSY);
+		/* handle_truncate: write access held across it, so a running program stays whole */
+		err = -ETXTBSY;
+		if (get_write_access(inode)) {
+			err = do_truncate(inode, 0);
+			put_write_access(inode);
 		}
-		err = do_truncate(inode, 0);	/* O_TRUNC (handle_truncate) */
 		if (err) {
 			inode_name_put(name);
 			iput(inode);
@@ -495,35 +494,45 @@ struct open_how_fs task_fs_cred(const struct task *tsk)
 	};
 }
 
-MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path)
+/*
+ * The name calls' common checks: a task (-EINVAL), its names (-EFAULT). Fills @cred with the
+ * task's ids for the permission checks and returns the overlay the names live in.
+ */
+static struct vfs *name_call_vfs(struct mmlab_task *t, const char *from, const char *to,
+				 struct open_how_fs *cred, int *err)
 {
 	struct mm_struct *mm = t ? task_mm(t) : NULL;
-	struct open_how_fs cred;
 
-	if (!mm)
-		return -EINVAL;
-	if (!path)
-		return -EFAULT;
-	cred = task_fs_cred(&t->tsk);
-	return vfs_unlink(&mm->machine->vfs, &cred, path);
+	*err = !mm ? -EINVAL : !from || !to ? -EFAULT : 0;
+	if (*err)
+		return NULL;
+	*cred = task_fs_cred(&t->tsk);
+	return &mm->machine->vfs;
+}
+
+MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path)
+{
+	struct open_how_fs cred;
+	int err;
+	struct vfs *vfs = name_call_vfs(t, path, path, &cred, &err);
+
+	return vfs ? vfs_unlink(vfs, &cred, path) : err;
 }
 
 MMLAB_EXPORT int mmlab_linkat(struct mmlab_task *t, const char *from, const char *to,
 			      int flags)
 {
-	struct mm_struct *mm = t ? task_mm(t) : NULL;
 	struct open_how_fs cred;
+	int err;
+	struct vfs *vfs = name_call_vfs(t, from, to, &cred, &err);
 
-	if (!mm)
-		return -EINVAL;
-	if (!from || !to)
-		return -EFAULT;
+	if (!vfs)
+		return err;
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if (flags & AT_EMPTY_PATH)
 		return -ENOENT;	/* an empty path names no fd here */
-	cred = task_fs_cred(&t->tsk);
-	return vfs_link(&mm->machine->vfs, &cred, from, to, flags & AT_SYMLINK_FOLLOW);
+	return vfs_link(vfs, &cred, from, to, flags & AT_SYMLINK_FOLLOW);
 }
 
 MMLAB_EXPORT int mmlab_link(struct mmlab_task *t, const char *from, const char *to)
@@ -545,15 +554,11 @@ MMLAB_EXPORT unsigned int mmlab_umask(struct mmlab_task *t, unsigned int mask)
 MMLAB_EXPORT int mmlab_renameat2(struct mmlab_task *t, const char *from, const char *to,
 				 unsigned int flags)
 {
-	struct mm_struct *mm = t ? task_mm(t) : NULL;
 	struct open_how_fs cred;
+	int err;
+	struct vfs *vfs = name_call_vfs(t, from, to, &cred, &err);
 
-	if (!mm)
-		return -EINVAL;
-	if (!from || !to)
-		return -EFAULT;
-	cred = task_fs_cred(&t->tsk);
-	return vfs_rename(&mm->machine->vfs, &cred, from, to, flags);
+	return vfs ? vfs_rename(vfs, &cred, from, to, flags) : err;
 }
 
 MMLAB_EXPORT int mmlab_rename(struct mmlab_task *t, const char *from, const char *to)
