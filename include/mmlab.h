@@ -233,9 +233,13 @@ MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
  * with no_aslr. 0, or -errno as execve: -ENOENT, -ENOTDIR, -ELOOP, -EACCES (no exec
  * permission, a noexec mount, not a regular file), -ETXTBSY (the file is open for writing),
  * -ENOEXEC (not an x86_64 ELF executable or script), -ELIBBAD (a bad interpreter), -E2BIG,
- * -ENOMEM, -EFAULT (NULL @path), -EBUSY (the task waits for a vfork child). An error after the
- * old address space is gone (the kernel would kill the process) leaves the task half-built:
- * the caller should mmlab_exit it.
+ * -ENOMEM, -EFAULT (NULL @path), -EBUSY (the task waits for a vfork child). At the point of
+ * no return the other threads of @t's process (CLONE_THREAD) are killed, as de_thread kills
+ * them: each handle stays valid until mmlab_exit, on an empty address space of its own, and
+ * mmlab_task_signals says SIGKILL; a thread other than the leader takes the leader's pid (the
+ * killed leader's handle gets the thread's). An error after the point of no return kills the
+ * process with SIGSEGV, as the kernel does (mmlab_task_signals' killed_by), and leaves the
+ * task half-built: the caller should mmlab_exit it. Handled signals go back to their default.
  */
 MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
 			      const char *const envp[]);

@@ -11,10 +11,11 @@
  * the new mm replaces the old one (close-on-exec files closed, a vfork parent released), and
  * setup_arg_pages's stack VMA with its 128 KiB of room. maps_import.c builds a task from a
  * /proc/PID/maps snapshot instead.
- * Left out: de_thread (other threads of the process keep running on the old mm), set-user-ID
- * and file capabilities (the credentials never change; AT_SECURE says whether they differ),
- * execveat's dirfd and flags, binfmt_misc, signals (a failure after the point of no return
- * returns its errno; the kernel would kill the process with SIGSEGV).
+ * At the point of no return de_thread kills the process's other threads and a non-leader
+ * takes the leader's pid; a failure after it kills the process with SIGSEGV (the group's
+ * killed_by) and returns its errno. Handled signals go back to their default action.
+ * Left out: set-user-ID and file capabilities (the credentials never change; AT_SECURE says
+ * whether they differ), execveat's dirfd and flags, binfmt_misc, the parent's exit signal.
  */
 #include "mm/exec.h"
 #include "mm/fdtable.h"
@@ -29,6 +30,7 @@
 #include "mmlab.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -132,6 +134,7 @@ struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab_task_c
 	t->tsk.pid = t->tsk.tgid = alloc_pid(machine_of(m));
 	if (mm_init(t, m))
 		goto free_task;
+	thread_group_add(&t->tsk);
 	/* The task is a program just executed: exec's flush_thread left the default PKRU. */
 	t->tsk.pkru = pkru_init_value(machine_of(m));
 	arch_pick_mmap_layout(&t->tsk);
@@ -503,6 +506,83 @@ static void exec_mmap(struct linux_binprm *bprm)
 	mmput(old);
 }
 
+/*
+ * A thread de_thread killed: it leaves the old mm for an empty one of its own and the group
+ * for a signal_struct of its own that says SIGKILL, and its files are closed. Its handle
+ * stays valid (the caller still holds it) until mmlab_exit, acting on nothing.
+ * Return: 0 or -ENOMEM (then it stays on the old mm, out of the group).
+ */
+static int zap_thread(struct task *o)
+{
+	struct mmlab_task *ot = container_of(o, struct mmlab_task, tsk);
+	struct signal_struct *sig = signal_copy(o->signal);
+	struct mm_struct *mm = mm_alloc(o->mm->machine, &o->cfg);
+	int none = 0;
+
+	if (!sig || IS_ERR(mm)) {
+		signal_put(sig);
+		if (!IS_ERR(mm))
+			mmput(mm);
+		return -ENOMEM;
+	}
+	__atomic_compare_exchange_n(&sig->killed_by, &none, SIGKILL, false, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+	signal_put(o->signal);
+	o->signal = sig;
+	thread_group_add(o);
+	mm->owner_tgid = o->tgid;
+	mmput(o->mm);
+	o->mm = mm;
+	memset(&o->vmacache, 0, sizeof(o->vmacache));
+	for (int fd = 0; fd < MMLAB_NR_FDS; fd++) {
+		if (!ot->fds[fd])
+			continue;
+		fput(ot->fds[fd]);
+		ot->fds[fd] = NULL;
+		fd_set_cloexec(ot, fd, false);
+	}
+	return 0;
+}
+
+/*
+ * de_thread: the exec'ing task becomes the only thread of its process. Every other thread of
+ * its group is killed (zap_other_threads), and a thread other than the leader takes the
+ * leader's pid, the leader its (exchange_tids), as the kernel does before it releases the old
+ * leader: the process keeps its pid.
+ * Return: 0, or -ENOMEM (a thread could not be moved off the old mm).
+ */
+static int de_thread(struct mmlab_task *t)
+{
+	struct signal_struct *sig = t->tsk.signal;
+	struct list_head zapped, *pos, *n;
+	struct task *leader = NULL;
+	int err = 0;
+
+	INIT_LIST_HEAD(&zapped);
+	pthread_mutex_lock(&sig->lock);
+	list_for_each_safe(pos, n, &sig->thread_head) {
+		if (pos == &t->tsk.thread_node)
+			continue;
+		list_del(pos);
+		list_add_tail(pos, &zapped);
+	}
+	pthread_mutex_unlock(&sig->lock);
+	list_for_each_safe(pos, n, &zapped) {
+		struct task *o = list_entry(pos, struct task, thread_node);
+
+		list_del_init(pos);
+		if (o->pid == o->tgid)
+			leader = o;
+		err = zap_thread(o) ?: err;
+	}
+	if (t->tsk.pid != t->tsk.tgid) {
+		if (leader)
+			leader->pid = t->tsk.pid;
+		t->tsk.pid = t->tsk.tgid;
+	}
+	return err;
+}
+
 /* do_close_on_exec: every fd marked FD_CLOEXEC is closed. */
 static void do_close_on_exec(struct mmlab_task *t)
 {
@@ -516,20 +596,28 @@ static void do_close_on_exec(struct mmlab_task *t)
 }
 
 /**
- * begin_new_exec - the point of no return: the new mm (whose exe_file is the program, writes
- * to it denied) replaces the task's, the close-on-exec files are closed, PKRU is reset.
+ * begin_new_exec - the point of no return: the task becomes its process's only thread
+ * (de_thread), the new mm (whose exe_file is the program, writes to it denied) replaces the
+ * task's, the close-on-exec files are closed, PKRU is reset.
  * Context: no mmap_lock held.
- * Return: 0 (nothing here fails in mmlab).
+ * Return: 0, or -ENOMEM (another thread could not be killed): fatal, as every failure from
+ * here on.
  */
 int begin_new_exec(struct linux_binprm *bprm)
 {
 	struct mmlab_task *t = bprm->task;
+	int err;
 
 	bprm->point_of_no_return = true;
+	err = de_thread(t);
+	if (err)
+		return err;
 	if (!exe_file_deny_write_access(bprm->file))
 		bprm->mm->exe_file = get_file(bprm->file);
 	exec_mmap(bprm);
 	do_close_on_exec(t);
+	/* flush_signal_handlers: handled signals go back to their default; ignored stay so */
+	__atomic_store_n(&t->tsk.signal->sig_handled, 0, __ATOMIC_RELAXED);
 	/* flush_thread: the FPU state, PKRU included, is the init task's */
 	t->tsk.pkru = pkru_init_value(t->tsk.mm->machine);
 	return 0;
@@ -719,6 +807,18 @@ static int bprm_copy_strings(struct linux_binprm *bprm, const char *const argv[]
 	return err;
 }
 
+/*
+ * force_fatal_sig: a failure after the point of no return kills the process with @sig (the
+ * group's killed_by, which mmlab_task_signals reports); the task is left half-built.
+ */
+static void force_fatal_sig(struct mmlab_task *t, int sig)
+{
+	int none = 0;
+
+	__atomic_compare_exchange_n(&t->tsk.signal->killed_by, &none, sig, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
 			      const char *const envp[])
 {
@@ -735,6 +835,8 @@ MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char
 	if (!bprm)
 		return err;
 	err = bprm_copy_strings(bprm, argv, envp) ?: exec_binprm(bprm);
+	if (err && bprm->point_of_no_return)
+		force_fatal_sig(t, SIGSEGV);
 	free_bprm(bprm);
 	return err;
 }

@@ -16,7 +16,8 @@
  * "--cases" adds the error and script cases (check_cases): both sides must fail with the same
  * errno, or load the same program; "--malformed N" N damaged copies of /bin/true
  * (check_malformed), where a host process killed after the point of no return must be an
- * mmlab failure. Programs that do not exist are skipped; "-n N" makes fewer
+ * mmlab failure that kills the task with the same signal (SIGSEGV), and an exec that fails
+ * before it must not kill. Programs that do not exist are skipped; "-n N" makes fewer
  * than N compared execs a failure. Usage: diffexec2 [-n N] [--cases] [--malformed N] PROGRAM...
  */
 #include <elf.h>
@@ -55,6 +56,7 @@ struct exec_state {
 	size_t stack_len;
 	unsigned long auxv[2 * MAX_AUXV]; /* Pairs up to AT_NULL included */
 	int auxv_words;
+	int killed;			/* A failed exec killed the process: the signal */
 };
 
 static const int stat_field[10] = { 26, 27, 28, 45, 46, 47, 48, 49, 50, 51 };
@@ -146,6 +148,7 @@ static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t
 	}
 	/* a failure after the point of no return: the kernel kills the process (SIGSEGV) */
 	if (pid >= 0 && (WIFSIGNALED(st) || (WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP))) {
+		s->killed = WIFSTOPPED(st) ? WSTOPSIG(st) : WTERMSIG(st);
 		if (WIFSTOPPED(st)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
@@ -233,6 +236,10 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 	err = mmlab_execve(t, prog, argv, test_envp);
 	*errnum = -err;
 	if (err) {
+		struct mmlab_signals sig;
+
+		if (!mmlab_task_signals(t, &sig))
+			s->killed = sig.killed_by;
 		mmlab_task_destroy(t);
 		return 0;
 	}
@@ -384,16 +391,16 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 	}
 	(*compared)++;
 	if (herr == -1) {
-		/* killed after the point of no return: mmlab must fail too (with its own errno) */
-		bad = !lerr;
-		printf("%s: %s (host killed at exec, mmlab %s)\n", c->path,
-		       bad ? "differs" : "same", strerror(lerr));
+		/* killed after the point of no return: mmlab must be killed too (its own errno) */
+		bad = !lerr || l.killed != h.killed;
+		printf("%s: %s (host killed by signal %d at exec, mmlab %s, signal %d)\n", c->path,
+		       bad ? "differs" : "same", h.killed, strerror(lerr), l.killed);
 		state_free(&h);
 		state_free(&l);
 		return bad;
 	}
 	if (herr || lerr) {
-		bad = herr != lerr;
+		bad = herr != lerr || l.killed;
 		printf("%s: %s (host %s, mmlab %s)\n", c->path, bad ? "differs" : "same",
 		       strerror(herr), strerror(lerr));
 		state_free(&h);

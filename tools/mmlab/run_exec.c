@@ -9,8 +9,11 @@
  * sizes are unknown, so the stack's strings may differ from the recorded program's). execveat loads the same when its
  * path is absolute or relative to AT_FDCWD, without flags. With --maps the snapshot is what
  * the first execve left, and later ones are not loaded (run_calls.c says so).
- * Left out: execveat's other dirfds and flags, an execve by a thread other than the leader
- * (strace shows it under the leader's pid), failed execve lines (not run: they change
+ * An execve by a thread kills the process's other threads (mmlab's de_thread): their pids
+ * end, and the process goes on under the leader's pid, where strace shows the execve's
+ * result; the leader's task executes it (fds and credentials are the runner's per address
+ * space).
+ * Left out: execveat's other dirfds and flags, failed execve lines (not run: they change
  * nothing).
  */
 #include "run.h"
@@ -183,6 +186,32 @@ static void exec_sync_fds(struct run_mm *mm)
 			run_fd_drop(mm, &mm->fds[k]);
 }
 
+/*
+ * de_thread: the exec killed the other threads of the process (mmlab_execve), and the pid
+ * that called it, when not the leader's, is gone (strace shows its execve resumed under the
+ * leader's pid, after "+++ superseded by execve in pid N +++"; mmlab record under the first
+ * task's). Their own tasks are released; the process goes on as the address space's task
+ * under the leader's pid: the first pid of the address space that has no task of its own.
+ */
+static void exec_end_threads(struct runner *r, struct run_proc *p)
+{
+	struct run_proc *leader = NULL;
+
+	for (unsigned int k = 0; k < r->nr_procs && !leader; k++)
+		if (r->procs[k]->kind == RUN_PROC_TASK && r->procs[k]->mm == p->mm &&
+		    !r->procs[k]->thread)
+			leader = r->procs[k];
+	for (unsigned int k = 0; k < r->nr_procs; k++) {
+		struct run_proc *q = r->procs[k];
+
+		if (q->kind != RUN_PROC_TASK || q->mm != p->mm)
+			continue;
+		run_proc_release(q);
+		if (q != (leader ? leader : p))
+			q->exited = true;
+	}
+}
+
 /**
  * run_execve() - load the program of an execve line that returned 0 (or has no result).
  * @r: the runner.
@@ -223,6 +252,7 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 		r->n.mismatches++;
 		return RUN_REPORTED;
 	}
+	exec_end_threads(r, c->proc);
 	exec_sync_fds(mm);
 	c->ret = 0;
 	return RUN_DONE;
