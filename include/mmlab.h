@@ -243,6 +243,17 @@ MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
  */
 MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
 			      const char *const envp[]);
+/*
+ * execveat(2): mmlab_execve of @path under the directory fd @dirfd (AT_FDCWD, -100: as
+ * mmlab_execve; an absolute path ignores it), or with AT_EMPTY_PATH (0x1000) and an empty
+ * @path of the file @dirfd refers to (fexecve; O_PATH fds too), or with AT_SYMLINK_NOFOLLOW
+ * (0x100) not through a symlink in the last component (-ELOOP). The program knows a path
+ * relative to @dirfd as "/dev/fd/N/path" ("/dev/fd/N" for AT_EMPTY_PATH): AT_EXECFN, and a
+ * script's argument, which is -ENOENT when @dirfd is close-on-exec. Besides mmlab_execve's
+ * errors: -EINVAL (other flags), -EBADF (no such fd), -ENOTDIR (@dirfd is no directory).
+ */
+MMLAB_EXPORT int mmlab_execveat(struct mmlab_task *t, int dirfd, const char *path,
+				const char *const argv[], const char *const envp[], int flags);
 MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info);
 /* Checks the VMA tree, the counters and the page tables; 0 or -EUCLEAN. */
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);

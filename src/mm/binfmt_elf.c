@@ -514,7 +514,7 @@ static int elf_open_interp(struct elf_load *ld)
 			return n < 0 ? (int)n : n != (ssize_t)ph->p_filesz ? -EIO : -ENOEXEC;
 		}
 		/* an empty path names the working directory: not a file to execute */
-		f = path[0] ? open_exec(ld->bprm->task, path) : ERR_PTR(-EACCES);
+		f = path[0] ? open_exec(ld->bprm->task, path, false) : ERR_PTR(-EACCES);
 		free(path);
 		if (IS_ERR(f))
 			return (int)PTR_ERR(f);

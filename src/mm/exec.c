@@ -14,8 +14,11 @@
  * At the point of no return de_thread kills the process's other threads and a non-leader
  * takes the leader's pid; a failure after it kills the process with SIGSEGV (the group's
  * killed_by) and returns its errno. Handled signals go back to their default action.
+ * execveat opens the file under a directory fd (the directory's path as the fd was opened),
+ * an fd's own file (AT_EMPTY_PATH) or not through a last symlink (AT_SYMLINK_NOFOLLOW: ELOOP),
+ * and names it "/dev/fd/N[/path]" to the program.
  * Left out: set-user-ID and file capabilities (the credentials never change; AT_SECURE says
- * whether they differ), execveat's dirfd and flags, binfmt_misc, the parent's exit signal.
+ * whether they differ), binfmt_misc, the parent's exit signal.
  */
 #include "mm/exec.h"
 #include "mm/fdtable.h"
@@ -269,41 +272,24 @@ static int may_exec(const struct task *tsk, const struct inode *inode)
 	return (bits & 1) ? 0 : -EACCES;
 }
 
-/**
- * open_exec - open @name for execution (do_open_execat): looked up as open(2) would with the
- * task's fsuid and fsgid, a regular file the caller may execute, on a mount without noexec,
- * and not open for writing anywhere: its writes are denied until exe_file_allow_write_access.
- * Context: no mmap_lock held.
- * Return: the file, or ERR_PTR(-ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES, -ETXTBSY,
- * -ENOMEM).
+/*
+ * The file for execution on @inode (whose reference it takes) through @iname (likewise):
+ * the caller may execute it, it is on a mount without noexec, and it is not open for writing
+ * anywhere: its writes are denied until exe_file_allow_write_access.
  */
-struct file *open_exec(struct mmlab_task *t, const char *name)
+static struct file *exec_file_open(const struct task *tsk, struct inode *inode,
+				   struct inode_name *iname, const struct stat *st)
 {
-	const struct task *tsk = &t->tsk;
-	struct open_how_fs how = { .flags = O_PATH, .uid = tsk->cred.fsuid,
-				   .gid = tsk->cred.fsgid,
-				   .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
-	struct inode_name *iname;
-	struct inode *inode;
 	struct file *f;
-	struct stat st;
-	int err;
+	int err = may_exec(tsk, inode);
 
-	if (!*name)
-		return ERR_PTR(-ENOENT);
-	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &iname);
-	if (IS_ERR(inode))
-		return (struct file *)inode;
-	if (!inode)
-		return ERR_PTR(-EACCES);	/* a directory, device, FIFO, socket, procfs file */
-	err = may_exec(tsk, inode);
 	if (err) {
 		inode_name_put(iname);
 		iput(inode);
 		return ERR_PTR(err);
 	}
 	ihold(inode);	/* the name goes before the inode when the file cannot be made */
-	f = file_from_inode(inode, O_RDONLY, &st);
+	f = file_from_inode(inode, O_RDONLY, st);
 	if (IS_ERR(f))
 		inode_name_put(iname);
 	else
@@ -317,6 +303,57 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 		return ERR_PTR(err);
 	}
 	return f;
+}
+
+/*
+ * execveat's AT_EMPTY_PATH: the file @fd refers to (an O_PATH fd too), opened anew for
+ * execution as do_filp_open opens the fd's own path. EBADF for no such fd, EACCES for what
+ * is no regular file of the overlay.
+ */
+static struct file *open_exec_fd(struct mmlab_task *t, int fd)
+{
+	struct file *file = fdget_raw(t, fd);
+	struct inode *inode;
+	struct stat st;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	inode = file->f_inode;
+	if (!inode || !file->regular || !S_ISREG(inode->i_mode))
+		return ERR_PTR(-EACCES);
+	st = (struct stat){ .st_dev = inode->i_dev, .st_ino = inode->i_ino,
+			    .st_mode = inode->i_mode, .st_size = inode->i_size };
+	ihold(inode);
+	return exec_file_open(&t->tsk, inode, inode_name_hold(file->f_name), &st);
+}
+
+/**
+ * open_exec - open @name for execution (do_open_execat): looked up as open(2) would with the
+ * task's fsuid and fsgid (@nofollow: a symlink in the last component is ELOOP, as
+ * AT_SYMLINK_NOFOLLOW), a regular file the caller may execute, on a mount without noexec,
+ * and not open for writing anywhere: its writes are denied until exe_file_allow_write_access.
+ * Context: no mmap_lock held.
+ * Return: the file, or ERR_PTR(-ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES, -ETXTBSY,
+ * -ENOMEM).
+ */
+struct file *open_exec(struct mmlab_task *t, const char *name, bool nofollow)
+{
+	const struct task *tsk = &t->tsk;
+	struct open_how_fs how = { .flags = O_PATH | (nofollow ? O_NOFOLLOW : 0),
+				   .uid = tsk->cred.fsuid, .gid = tsk->cred.fsgid,
+				   .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
+	struct inode_name *iname;
+	struct inode *inode;
+	struct stat st;
+
+	if (!*name)
+		return ERR_PTR(-ENOENT);
+	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &iname);
+	if (IS_ERR(inode))
+		return (struct file *)inode;
+	if (!inode)	/* a directory, device, FIFO, socket, procfs file; an unfollowed link */
+		return ERR_PTR(nofollow && S_ISLNK(st.st_mode) ? -ELOOP : -EACCES);
+	return exec_file_open(tsk, inode, iname, &st);
 }
 
 /**
@@ -722,11 +759,46 @@ static int exec_binprm(struct linux_binprm *bprm)
 	}
 }
 
-/* alloc_bprm: the file opened for execution, and the empty mm it will run in. */
-static struct linux_binprm *alloc_bprm(struct mmlab_task *t, const char *filename, int *err)
+/*
+ * do_open_execat: execveat's file. AT_EMPTY_PATH with an empty @name: @fd's own file; an
+ * absolute @name or AT_FDCWD: @name; else @name under the directory @fd refers to (ENOTDIR
+ * for another file, EBADF for no fd).
+ */
+static struct file *do_open_execat(struct mmlab_task *t, int fd, const char *name, int flags)
+{
+	bool nofollow = flags & AT_SYMLINK_NOFOLLOW;
+	const struct file *dir;
+	struct file *file;
+	char *path;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return ERR_PTR(-EINVAL);
+	if (!*name && (flags & AT_EMPTY_PATH) && fd != AT_FDCWD)
+		return open_exec_fd(t, fd);
+	if (!*name || name[0] == '/' || fd == AT_FDCWD)
+		return open_exec(t, name, nofollow);
+	dir = fdget_raw(t, fd);
+	if (!dir)
+		return ERR_PTR(-EBADF);
+	if (!S_ISDIR(dir->i_mode) || !dir->path)
+		return ERR_PTR(-ENOTDIR);
+	if (asprintf(&path, "%s/%s", strcmp(dir->path, "/") ? dir->path : "", name) < 0)
+		return ERR_PTR(-ENOMEM);
+	file = open_exec(t, path, nofollow);
+	free(path);
+	return file;
+}
+
+/*
+ * alloc_bprm: the file opened for execution, and the empty mm it will run in. A name
+ * relative to a dirfd is known to the program as "/dev/fd/N[/name]" (AT_EXECFN, a script's
+ * argument), which a close-on-exec fd makes inaccessible to an interpreter.
+ */
+static struct linux_binprm *alloc_bprm(struct mmlab_task *t, int fd, const char *filename,
+				       int flags, int *err)
 {
 	struct linux_binprm *bprm;
-	struct file *file = open_exec(t, filename);
+	struct file *file = do_open_execat(t, fd, filename, flags);
 	struct mm_struct *old = t->tsk.mm;
 
 	if (IS_ERR(file)) {
@@ -740,7 +812,17 @@ static struct linux_binprm *alloc_bprm(struct mmlab_task *t, const char *filenam
 	bprm->task = t;
 	bprm->file = file;
 	bprm->filename = filename;
-	bprm->interp = strdup(filename);
+	if (fd != AT_FDCWD && filename[0] != '/') {
+		if ((*filename ? asprintf(&bprm->fdpath, "/dev/fd/%d/%s", fd, filename)
+			       : asprintf(&bprm->fdpath, "/dev/fd/%d", fd)) < 0) {
+			bprm->fdpath = NULL;
+			goto free_bprm;
+		}
+		if (t->close_on_exec[fd / 64] & (1UL << (fd % 64)))
+			bprm->interp_flags |= BINPRM_FLAGS_PATH_INACCESSIBLE;
+		bprm->filename = bprm->fdpath;
+	}
+	bprm->interp = strdup(bprm->filename);
 	bprm->mm = mm_alloc(old->machine, &t->tsk.cfg);
 	if (!bprm->interp || IS_ERR(bprm->mm))
 		goto free_bprm;
@@ -756,6 +838,7 @@ free_bprm:
 	if (!IS_ERR_OR_NULL(bprm->mm))
 		mmput(bprm->mm);
 	free(bprm->interp);
+	free(bprm->fdpath);
 	free(bprm);
 allow_write:
 	exe_file_allow_write_access(file);
@@ -776,6 +859,7 @@ static void free_bprm(struct linux_binprm *bprm)
 		fput(bprm->interpreter);
 	}
 	free(bprm->interp);
+	free(bprm->fdpath);
 	free(bprm->stack.bytes);
 	free(bprm);
 }
@@ -819,8 +903,8 @@ static void force_fatal_sig(struct mmlab_task *t, int sig)
 				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
-MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
-			      const char *const envp[])
+MMLAB_EXPORT int mmlab_execveat(struct mmlab_task *t, int dirfd, const char *path,
+				const char *const argv[], const char *const envp[], int flags)
 {
 	struct linux_binprm *bprm;
 	int err;
@@ -831,7 +915,7 @@ MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char
 		return -EFAULT;
 	if (t->vfork_child)
 		return -EBUSY;
-	bprm = alloc_bprm(t, path, &err);
+	bprm = alloc_bprm(t, dirfd, path, flags, &err);
 	if (!bprm)
 		return err;
 	err = bprm_copy_strings(bprm, argv, envp) ?: exec_binprm(bprm);
@@ -839,4 +923,10 @@ MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char
 		force_fatal_sig(t, SIGSEGV);
 	free_bprm(bprm);
 	return err;
+}
+
+MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
+			      const char *const envp[])
+{
+	return mmlab_execveat(t, AT_FDCWD, path, argv, envp, 0);
 }

@@ -6,15 +6,16 @@
  * their later calls then run there. argv is the line's; the environment is the line's when
  * strace printed it (-v), else --env FILE's, else as many variables as the count strace
  * writes after envp's address (a comment saying "37 vars"), each "MMLAB_ENV_<i>=" (their
- * sizes are unknown, so the stack's strings may differ from the recorded program's). execveat loads the same when its
- * path is absolute or relative to AT_FDCWD, without flags. With --maps the snapshot is what
- * the first execve left, and later ones are not loaded (run_calls.c says so).
+ * sizes are unknown, so the stack's strings may differ from the recorded program's).
+ * execveat loads through mmlab_execveat: under the log's dirfd (its mmlab fd; the program
+ * knows the path as "/dev/fd/N/..." with mmlab's fd number), AT_EMPTY_PATH,
+ * AT_SYMLINK_NOFOLLOW. With --maps the snapshot is what the first execve left, and later
+ * ones are not loaded (run_calls.c says so).
  * An execve by a thread kills the process's other threads (mmlab's de_thread): their pids
  * end, and the process goes on under the leader's pid, where strace shows the execve's
  * result; the leader's task executes it (fds and credentials are the runner's per address
  * space).
- * Left out: execveat's other dirfds and flags, failed execve lines (not run: they change
- * nothing).
+ * Left out: failed execve lines (not run: they change nothing).
  */
 #include "run.h"
 #include "sbuf.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define EXEC_MAX_STRINGS 65536	/* strings one line may give argv or envp */
 
@@ -156,26 +158,33 @@ static const char **exec_env(const struct runner *r, const struct sc_value *v,
 	return vec;
 }
 
-/*
- * Which argument is the path: execve's first; execveat's second when it is resolved as
- * execve would (AT_FDCWD or an absolute path) and no flags are given. ~0U: not loadable.
- */
+/* Which argument is the path: execve's first, execveat's second; ~0U: not an exec line. */
 static unsigned int exec_path_arg(const struct sc_record *rec)
 {
-	const struct sc_value *dirfd, *flags;
-
 	if (!strcmp(rec->name, "execve"))
 		return rec->nr_args == 3 ? 0 : ~0U;
-	if (strcmp(rec->name, "execveat") || rec->nr_args != 5)
-		return ~0U;
-	dirfd = rec->args[0];
-	flags = rec->args[4];
-	if (flags->kind != SC_V_NUM || flags->num || rec->args[1]->kind != SC_V_STR)
-		return ~0U;
-	if (rec->args[1]->str[0] != '/' &&
-	    !(dirfd->kind == SC_V_SYM && !strcmp(dirfd->name, "AT_FDCWD")))
-		return ~0U;
-	return 1;
+	return !strcmp(rec->name, "execveat") && rec->nr_args == 5 ? 1 : ~0U;
+}
+
+/*
+ * execveat's dirfd and flags: AT_FDCWD, or the mmlab fd of the log's (an fd strace -y named
+ * that no line opened is opened from its path, as an mmap's); execve's are AT_FDCWD and 0.
+ * Return: 0, or -errno (reported).
+ */
+static int exec_at(struct runner *r, struct run_call *c, int *dirfd, unsigned long *flags)
+{
+	const struct sc_value *v = c->rec->args[0];
+	unsigned long n;
+
+	*dirfd = AT_FDCWD;
+	*flags = 0;
+	if (strcmp(c->rec->name, "execveat"))
+		return 0;
+	if (!run_arg(r, c, 4, flags) || !run_arg(r, c, 0, &n))
+		return -EINVAL;
+	if ((int)n == AT_FDCWD)
+		return 0;
+	return run_fd_for_mmap(r, c, v, PROT_READ, MAP_PRIVATE, dirfd);
 }
 
 /* The fds the exec closed (close-on-exec) leave the log's table too. */
@@ -230,19 +239,22 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	const char **argv = NULL, **envp = NULL;
 	const struct sc_value *path;
 	unsigned int k = exec_path_arg(rec);
+	unsigned long flags;
 	char *names = NULL;
-	int err = -EINVAL;
+	int err = -EINVAL, dirfd;
 
 	if (r->maps_path || k == ~0U ||
 	    !(rec->res.kind == SC_RES_NONE || (rec->res.kind == SC_RES_VALUE && !rec->res.val)))
 		return RUN_SKIPPED;
+	if (exec_at(r, c, &dirfd, &flags))
+		return RUN_REPORTED;
 	path = rec->args[k];
 	if (path->kind == SC_V_STR) {
 		argv = exec_vector(rec->args[k + 1]);
 		envp = exec_env(r, rec->args[k + 2], rec->args_text, &names);
 	}
 	if (argv && envp)
-		err = mmlab_execve(mm->task, path->str, argv, envp);
+		err = mmlab_execveat(mm->task, dirfd, path->str, argv, envp, (int)flags);
 	free(argv);
 	free(envp);
 	free(names);
