@@ -7,9 +7,8 @@
 # -f -y -tt -T and -f -yy). Every log must parse, every result must match (exit status 0, no
 # output), and the first task's maps at the end must equal final.maps. A call not run fails
 # the test unless the test names its reason and how many: "exec:N" allows exactly N calls of
-# children after their execve (over --maps mmlab does not load the new program), and with it
-# only the
-# messages saying so. --elsewhere replays a copy whose files are all missing on this machine
+# children after their execve (over --maps mmlab loads the new program only when its file is
+# on this machine as the log knew it: not elsewhere), and with it only the messages saying so. --elsewhere replays a copy whose files are all missing on this machine
 # (elsewhere.sh): the recording's "# file:" lines and snapshots must be all it needs (with
 # --no-ids, the copy loses its "# file:" lines: then the replay must fail). --from-exec
 # replays without the initial maps: the log's execve lines load the programs (mmlab_execve,

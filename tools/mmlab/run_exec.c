@@ -9,8 +9,9 @@
  * sizes are unknown, so the stack's strings may differ from the recorded program's).
  * execveat loads through mmlab_execveat: under the log's dirfd (its mmlab fd; the program
  * knows the path as "/dev/fd/N/..." with mmlab's fd number), AT_EMPTY_PATH,
- * AT_SYMLINK_NOFOLLOW. With --maps the snapshot is what the first execve left, and later
- * ones are not loaded (run_calls.c says so).
+ * AT_SYMLINK_NOFOLLOW. With --maps the snapshot is what the first execve left; a later exec
+ * loads its program as without --maps when the file is on this machine as the log knew it
+ * (exec_file_here), and is not loaded otherwise (run_calls.c says so).
  * An execve by a thread kills the process's other threads (mmlab's de_thread): their pids
  * end, and the process goes on under the leader's pid, where strace shows the execve's
  * result; the leader's task executes it (fds and credentials are the runner's per address
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #define EXEC_MAX_STRINGS 65536	/* strings one line may give argv or envp */
 
@@ -187,6 +189,36 @@ static int exec_at(struct runner *r, struct run_call *c, int *dirfd, unsigned lo
 	return run_fd_for_mmap(r, c, v, PROT_READ, MAP_PRIVATE, dirfd);
 }
 
+/*
+ * Over --maps, whether a later exec's program is here to load: the file the line names (under
+ * the directory strace -y printed for execveat's dirfd; its own path for AT_EMPTY_PATH) exists
+ * on this machine and, when the log gave its identity ("# file:"), has its inode and size.
+ * Else (a recording replayed elsewhere) the new program is not loaded.
+ */
+static bool exec_file_here(const struct runner *r, const struct sc_record *rec,
+			   const struct sc_value *path)
+{
+	const struct sc_value *dir = !strcmp(rec->name, "execveat") ? rec->args[0] : NULL;
+	const struct mmlab_file_id *id;
+	char *p = NULL;
+	struct stat st;
+	bool here;
+
+	if (path->kind != SC_V_STR)
+		return false;
+	if (dir && path->str[0] != '/' && dir->kind == SC_V_FD && dir->str && dir->str[0] == '/') {
+		if ((*path->str ? asprintf(&p, "%s/%s", dir->str, path->str)
+				: asprintf(&p, "%s", dir->str)) < 0)
+			return false;
+	} else if (!(p = strdup(path->str))) {
+		return false;
+	}
+	id = p[0] == '/' ? run_file_find(r, p) : NULL;
+	here = !stat(p, &st) && (!id || (id->ino == st.st_ino && id->size == (uint64_t)st.st_size));
+	free(p);
+	return here;
+}
+
 /* The fds the exec closed (close-on-exec) leave the log's table too. */
 static void exec_sync_fds(struct run_mm *mm)
 {
@@ -228,7 +260,8 @@ static void exec_end_threads(struct runner *r, struct run_proc *p)
  *
  * Context: single-threaded.
  * Return: RUN_DONE with ->ret 0 when the program was loaded; RUN_SKIPPED when this line is
- * not for loading (--maps given, a failed execve); RUN_REPORTED when mmlab could not load it
+ * not for loading (a failed execve; over --maps, the snapshot's exec, or a program not on this
+ * machine); RUN_REPORTED when mmlab could not load it
  * (reported; the task keeps its old address space unless the failure came after the point
  * of no return).
  */
@@ -243,8 +276,11 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	char *names = NULL;
 	int err = -EINVAL, dirfd;
 
-	if (r->maps_path || k == ~0U ||
+	if (k == ~0U ||
 	    !(rec->res.kind == SC_RES_NONE || (rec->res.kind == SC_RES_VALUE && !rec->res.val)))
+		return RUN_SKIPPED;
+	/* over --maps: the snapshot is the first exec's work; later programs load if here */
+	if (r->maps_path && (!r->seen_memory_call || !exec_file_here(r, rec, rec->args[k])))
 		return RUN_SKIPPED;
 	if (exec_at(r, c, &dirfd, &flags))
 		return RUN_REPORTED;
