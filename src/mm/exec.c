@@ -322,7 +322,8 @@ static struct file *open_exec_fd(struct mmlab_task *t, int fd)
 	if (!inode || !file->regular || !S_ISREG(inode->i_mode))
 		return ERR_PTR(-EACCES);
 	st = (struct stat){ .st_dev = inode->i_dev, .st_ino = inode->i_ino,
-			    .st_mode = inode->i_mode, .st_size = inode->i_size };
+			    .st_mode = inode->i_mode,
+			    .st_size = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED) };
 	ihold(inode);
 	return exec_file_open(&t->tsk, inode, inode_name_hold(file->f_name), &st);
 }
