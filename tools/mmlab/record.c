@@ -63,6 +63,7 @@ struct recorder {
 	struct sbuf sb;
 	struct rec_file *files;  /* regular files a "# file:" line described */
 	unsigned int nr_files;
+	struct rec_faults faults; /* --faults: the page-fault event (fd -1 without) */
 };
 
 static void put(struct recorder *r, const char *s)
@@ -186,11 +187,11 @@ close_in:
 	return ret;
 }
 
-static void snapshot_maps(struct recorder *r, pid_t pid, const char *name)
+static void snapshot_proc(struct recorder *r, pid_t pid, const char *file, const char *name)
 {
 	char from[64], to[4096];
 
-	snprintf(from, sizeof(from), "/proc/%d/maps", pid);
+	snprintf(from, sizeof(from), "/proc/%d/%s", pid, file);
 	snprintf(to, sizeof(to), "%s/%s", r->dir, name);
 	if (copy_file(from, to))
 		fprintf(stderr, "mmlab record: cannot copy %s to %s\n", from, to);
@@ -338,7 +339,7 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 	put_sb(r);
 	newline(r);
 	if (t->sc.nr == 59 && !t->sc.is_error && t->tgid == r->leader && !r->initial_written) {
-		snapshot_maps(r, t->pid, "initial.maps");
+		snapshot_proc(r, t->pid, "maps", "initial.maps");
 		snapshot_files(r, "initial.maps");
 		r->initial_written = true;
 	}
@@ -347,8 +348,11 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 /* strace's print_event_exit(): a task dies inside a call (exit, exit_group, or killed). */
 static void event_exit(struct recorder *r, struct rec_task *t)
 {
-	if (t->tgid == r->leader)
-		snapshot_maps(r, t->pid, "final.maps");
+	if (t->tgid == r->leader) {
+		snapshot_proc(r, t->pid, "maps", "final.maps");
+		if (r->faults.on)
+			snapshot_proc(r, t->pid, "smaps", "final.smaps");
+	}
 	if (!t->in_syscall || !t->traced_call)
 		return;
 	if (r->printing && r->printing != t && r->curcol) {
@@ -395,6 +399,53 @@ static void print_gone(struct recorder *r, struct rec_task *t, int status)
 	newline(r);
 }
 
+/*
+ * --faults: the faults taken before @now (a stop's time, or all at the end), each as
+ * `touch(ADDR, 1, "r"|"w"|"x") = 0` under its thread's pid, in time order, before the stop's
+ * own line.
+ */
+static void print_faults(struct recorder *r, uint64_t now)
+{
+	size_t n;
+	char b[96];
+
+	if (!r->faults.on)
+		return;
+	n = rec_faults_due(&r->faults, now);
+	for (size_t k = 0; k < n; k++) {
+		const struct rec_fault *f = &r->faults.pending[k];
+		struct rec_task *t = find_task(r, f->tid);
+
+		if (f->special) {
+			/* mmlab's vDSO mappings have no pages to fault in: a comment */
+			if (r->printing && r->curcol) {
+				put(r, " <unfinished ...>");
+				newline(r);
+			}
+			fprintf(r->out, "# special-mapping fault: pid %d touch(%#llx, 1, \"%c\")\n",
+				f->tid, (unsigned long long)f->addr, f->mode);
+			continue;
+		}
+		if (t) {
+			printleader(r, t);
+		} else {
+			if (r->printing && r->curcol) {
+				put(r, " <unfinished ...>");
+				newline(r);
+			}
+			snprintf(b, sizeof(b), "[pid %5d] ", f->tid);
+			put(r, b);
+		}
+		snprintf(b, sizeof(b), "touch(%#llx, 1, \"%c\")", (unsigned long long)f->addr,
+			 f->mode);
+		put(r, b);
+		tabto(r);
+		put(r, "= 0");
+		newline(r);
+	}
+	rec_faults_consume(&r->faults, n);
+}
+
 /* Handles one wait status; returns the signal to inject when resuming, or -1 not to resume. */
 static int handle_stop(struct recorder *r, struct rec_task *t, int status, bool fresh)
 {
@@ -435,10 +486,13 @@ static int trace_loop(struct recorder *r)
 		pid_t pid = waitpid(-1, &status, __WALL);
 
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				rec_faults_drain(&r->faults); /* SIGIO: the buffer is half full */
 				continue;
+			}
 			break;
 		}
+		print_faults(r, rec_clock_ns());
 		t = find_task(r, pid);
 		if (!t) {
 			t = add_task(r, pid);
@@ -477,6 +531,7 @@ static int trace_loop(struct recorder *r)
 		if (sig >= 0)
 			ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig);
 	}
+	print_faults(r, UINT64_MAX);
 	fflush(r->out);
 	return exit_code;
 }
@@ -510,15 +565,29 @@ static char *resolve_cmd(const char *cmd)
 	return buf;
 }
 
+struct record_opts {
+	const char *dir;  /* -o */
+	bool faults;      /* --faults */
+};
+
 static int set_dir(void *ctx, const char *v)
 {
-	*(const char **)ctx = v;
+	((struct record_opts *)ctx)->dir = v;
+	return 0;
+}
+
+static int set_faults(void *ctx, const char *v)
+{
+	(void)v;
+	((struct record_opts *)ctx)->faults = true;
 	return 0;
 }
 
 static const struct cli_opt record_opts[] = {
 	{ "output", 'o', "DIR", "write trace.strace, initial.maps, final.maps and cmd here "
 				"(created if missing)", set_dir },
+	{ "faults", 'F', NULL, "also record every page fault (perf's software page-fault event) "
+			       "as touch() lines, and final.smaps at exit", set_faults },
 };
 
 static const struct cli_cmd record_cmd = {
@@ -526,9 +595,12 @@ static const struct cli_cmd record_cmd = {
 	.operands = "-o DIR [--] CMD [ARGS...]",
 	.summary = "Record a program's memory and process system calls (strace -f -y syntax) and "
 		   "its maps.",
-	.details = "Exit status: the command's own (128+N when signal N killed it), 2 for usage "
+	.details = "With --faults, each page fault the program's threads take in user mode is a "
+		   "line\ntouch(ADDR, 1, \"r\"|\"w\"|\"x\") = 0 among the system calls, in time "
+		   "order (the README\nsays how read, write and execute are told apart).\n"
+		   "Exit status: the command's own (128+N when signal N killed it), 2 for usage "
 		   "errors,\n127 when CMD is not found and 126 when it cannot be executed (nothing "
-		   "is written then),\n1 when tracing fails.",
+		   "is written then),\n1 when tracing fails (or --faults cannot open its event).",
 	.opts = record_opts,
 	.nr_opts = sizeof(record_opts) / sizeof(record_opts[0]),
 	.stop_at_operand = true,
@@ -698,13 +770,14 @@ static int write_cmd(const char *dir, char **argv)
  */
 int cmd_record(int argc, char **argv)
 {
-	struct recorder r = { 0 };
-	const char *dir = NULL;
-	char path[4096], *exe;
+	struct recorder r = { .faults = { .kpageflags = -1 } };
+	struct record_opts o = { 0 };
+	const char *dir;
+	char path[4096], why[160], *exe;
 	int k, status, ret;
 	pid_t pid;
 
-	switch (cli_parse(&record_cmd, argc, argv, &dir, &k)) {
+	switch (cli_parse(&record_cmd, argc, argv, &o, &k)) {
 	case CLI_HELP:
 		return 0;
 	case CLI_USAGE:
@@ -712,6 +785,7 @@ int cmd_record(int argc, char **argv)
 	case CLI_OK:
 		break;
 	}
+	dir = o.dir;
 	if (!dir || k >= argc) {
 		cli_usage_error(&record_cmd, !dir ? "no output directory (-o DIR)" : "no command");
 		return 2;
@@ -767,6 +841,12 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	r.leader = pid;
+	if (o.faults && rec_faults_open(&r.faults, pid, why, sizeof(why))) {
+		fprintf(stderr, "mmlab record: --faults: %s\n", why);
+		kill(pid, SIGKILL);
+		fclose(r.out);
+		return 1;
+	}
 	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 			   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
@@ -778,6 +858,14 @@ int cmd_record(int argc, char **argv)
 	}
 	ptrace(PTRACE_SYSCALL, pid, 0, 0);
 	ret = trace_loop(&r);
+	if (r.faults.on) {
+		fprintf(r.out, "# faults: %llu recorded, %llu lost\n",
+			(unsigned long long)r.faults.printed, (unsigned long long)r.faults.lost);
+		if (r.faults.lost)
+			fprintf(stderr, "mmlab record: %llu page faults lost (the ring buffer was "
+				"full)\n", (unsigned long long)r.faults.lost);
+	}
+	rec_faults_close(&r.faults);
 	while (r.tasks)
 		drop_task(&r, r.tasks);
 	sbuf_free(&r.sb);
