@@ -436,7 +436,7 @@ static void print_faults(struct recorder *r, uint64_t now)
 			snprintf(b, sizeof(b), "[pid %5d] ", f->tid);
 			put(r, b);
 		}
-		snprintf(b, sizeof(b), "touch(%#llx, 1, \"%c\")", (unsigned long long)f->addr,
+		snprintf(b, sizeof(b), "touch(%#llx, 1, \"%c\") ", (unsigned long long)f->addr,
 			 f->mode);
 		put(r, b);
 		tabto(r);
