@@ -5,12 +5,15 @@
  * --faults` of GNU sort on a generated 19 MB file (its threads included); without perf's
  * software page-fault event or without sort the program says why and reports nothing.
  *
- * The touches are those of the log's touch() lines that the kernel's maps at exit
- * (final.maps) allow: the address inside a VMA that is still there and permits the access
- * ("w" a writable one, "r" and "x" a readable one), not a special mapping, not a shared file
- * mapping (its writes would reach the file). Two figures of the same touches, in the same
+ * The touches are the log's touch() lines at the recorded addresses, in the recorded order,
+ * in the VMAs of the kernel's maps at exit (final.maps) where the VMA permits the access ("w"
+ * a writable one, "r" and "x" a readable one) and is neither a special mapping nor a shared
+ * file mapping (its writes would reach the file); memory the program unmapped before it
+ * exited (malloc's arenas and large blocks, thread stacks) becomes anonymous read-write VMAs
+ * over the touched pages (runs less than 16 pages apart), whose "x" touches are loads. Two figures of the same touches, in the same
  * order, at the same addresses, each timed over the touch loop alone after the same warm-up
- * (one untimed round, so that both page caches hold the files):
+ * (one untimed round, so that both page caches hold the files, and mmlab's RAM written once,
+ * so that its frames are resident in the host, as bench_fault does):
  *   mmlab   a task built from final.maps (mmlab_task_create_from_maps), mmlab_touch(addr, 1,
  *           mode) per touch; a fresh task per round on one machine.
  *   kernel  a child process that maps every one of those VMAs at its address (files at their
@@ -18,6 +21,9 @@
  *           fetch cannot be made on arbitrary bytes, so a load) or stores ("w") one byte per
  *           touch; a fresh child per round. A VMA its own mappings already cover is left out,
  *           with its touches, of both sides.
+ * The kernel's rounds run first, then mmlab's: each kernel round forks, and a fork
+ * write-protects this process's memory, mmlab's RAM included, which would add a host fault to
+ * mmlab's next write of every frame.
  * What the stream leaves out on both sides: the system calls between the faults (the VMAs
  * are the final ones, made once), so a page unmapped and faulted again during the run
  * faults once here. A third row: `mmlab run --quiet` of the whole log, lines per second
@@ -36,6 +42,8 @@
 #include <unistd.h>
 
 #define SORT_LINES 1200000
+#define RAM_BYTES (256UL << 20)
+#define WARM_BYTES (224UL << 20)
 #define MAX_REPS 15
 
 struct bvma {
@@ -55,6 +63,7 @@ static struct bvma *vmas;
 static unsigned int nr_vmas;
 static struct btouch *touches;
 static unsigned long nr_touches, nr_recorded;
+static unsigned int nr_final;	/* vmas[0..nr_final) are final.maps', the rest added */
 
 static void skip(const char *why)
 {
@@ -119,6 +128,8 @@ static void record(const char *tool, const char *dir)
 		fail("the recording failed");
 }
 
+static void add_vma(const struct bvma *v);
+
 static void read_maps(const char *path)
 {
 	char line[1024];
@@ -135,10 +146,7 @@ static void read_maps(const char *path)
 			continue;
 		if (n && line[n] && line[n] != '\n')
 			sscanf(line + n, "%511[^\n]", v.path);
-		vmas = realloc(vmas, (nr_vmas + 1) * sizeof(*vmas));
-		if (!vmas)
-			fail("out of memory");
-		vmas[nr_vmas++] = v;
+		add_vma(&v);
 	}
 	fclose(f);
 }
@@ -153,36 +161,108 @@ static bool touch_ok(const struct bvma *v, char mode)
 	return mode == 'w' ? v->perms[1] == 'w' : v->perms[0] == 'r';
 }
 
+static void add_vma(const struct bvma *v)
+{
+	vmas = realloc(vmas, (nr_vmas + 1) * sizeof(*vmas));
+	if (!vmas)
+		fail("out of memory");
+	vmas[nr_vmas++] = *v;
+}
+
+static int cmp_ul(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The final VMA holding @addr, or -1. */
+static int final_vma(unsigned long addr)
+{
+	for (unsigned int k = 0; k < nr_final; k++)
+		if (addr >= vmas[k].start && addr < vmas[k].end)
+			return (int)k;
+	return -1;
+}
+
+/*
+ * Memory the program unmapped before it exited (malloc's arenas and large blocks, thread
+ * stacks) is not in final.maps: its touched pages become anonymous read-write VMAs, runs of
+ * pages less than 16 pages apart in one, never across a final VMA.
+ */
+static void add_gone_vmas(unsigned long *pages, unsigned long n)
+{
+	qsort(pages, n, sizeof(*pages), cmp_ul);
+	for (unsigned long k = 0, end; k < n; k = end) {
+		struct bvma v = { .start = pages[k], .perms = "rw-p", .path = "" };
+
+		for (end = k + 1; end < n && pages[end] - pages[end - 1] < 16 * 4096UL; end++) {
+			bool between = false;
+
+			for (unsigned int j = 0; j < nr_final && !between; j++)
+				between = vmas[j].start >= pages[end - 1] && vmas[j].start < pages[end];
+			if (between)
+				break;
+		}
+		v.end = pages[end - 1] + 4096;
+		add_vma(&v);
+	}
+}
+
+static void add_touch(unsigned long addr, char mode, unsigned int vma, unsigned long *cap)
+{
+	if (nr_touches == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		touches = realloc(touches, *cap * sizeof(*touches));
+		if (!touches)
+			fail("out of memory");
+	}
+	touches[nr_touches++] = (struct btouch){ addr, mode, vma };
+}
+
 static void read_touches(const char *path)
 {
+	unsigned long addr, cap = 0, *gone = NULL, nr_gone = 0, cap_gone = 0;
 	char line[1024], mode;
-	unsigned long addr, cap = 0;
 	FILE *f = fopen(path, "r");
+	int k;
 
 	if (!f)
 		fail("no trace.strace");
+	nr_final = nr_vmas;
 	while (fgets(line, sizeof(line), f)) {
 		char *p = strstr(line, "touch(");
 
-		if (!p || sscanf(p, "touch(%lx, 1, \"%c\")", &addr, &mode) != 2)
+		if (line[0] == '#' || !p || sscanf(p, "touch(%lx, 1, \"%c\")", &addr, &mode) != 2)
 			continue;
 		nr_recorded++;
-		for (unsigned int k = 0; k < nr_vmas; k++) {
-			if (addr < vmas[k].start || addr >= vmas[k].end)
-				continue;
-			if (!touch_ok(&vmas[k], mode))
-				break;
-			if (nr_touches == cap) {
-				cap = cap ? cap * 2 : 4096;
-				touches = realloc(touches, cap * sizeof(*touches));
-				if (!touches)
-					fail("out of memory");
-			}
-			touches[nr_touches++] = (struct btouch){ addr, mode, k };
-			break;
+		k = final_vma(addr);
+		if (k >= 0) {
+			if (touch_ok(&vmas[k], mode))
+				add_touch(addr, mode, (unsigned int)k, &cap);
+			continue;
 		}
+		if (nr_gone == cap_gone) {
+			cap_gone = cap_gone ? cap_gone * 2 : 4096;
+			gone = realloc(gone, cap_gone * sizeof(*gone));
+			if (!gone)
+				fail("out of memory");
+		}
+		gone[nr_gone++] = addr & ~4095UL;
+		add_touch(addr, mode, UINT32_MAX, &cap); /* its VMA is found below */
 	}
 	fclose(f);
+	add_gone_vmas(gone, nr_gone);
+	free(gone);
+	for (unsigned long i = 0; i < nr_touches; i++) {
+		if (touches[i].vma != UINT32_MAX)
+			continue;
+		for (unsigned int j = nr_final; j < nr_vmas; j++)
+			if (touches[i].addr >= vmas[j].start && touches[i].addr < vmas[j].end)
+				touches[i].vma = j;
+		if (touches[i].mode == 'x')
+			touches[i].mode = 'r'; /* code run from memory unmapped since: a load */
+	}
 }
 
 /* Maps @v natively at its address; false when something is there already. */
@@ -257,19 +337,30 @@ static uint64_t native_round(unsigned long *done)
 	return msg.ns;
 }
 
-/* One mmlab round on @m: nanoseconds of the touch loop; the task is built from @maps. */
-static uint64_t mmlab_round(struct mmlab_machine *m, const char *maps, unsigned long *done)
+/*
+ * One mmlab round on @m: nanoseconds of the touch loop. The task is built from @maps, with
+ * the VMAs of memory unmapped before the exit added; with @keep it is left alive in *@keep
+ * (so that the files it maps, and their page cache, stay).
+ */
+static uint64_t mmlab_round(struct mmlab_machine *m, const char *maps, unsigned long *done,
+			    struct mmlab_task **keep)
 {
 	struct mmlab_task_config cfg = { 0 };
 	struct mmlab_task *t;
 	struct mmlab_fault f;
-	uint64_t t0, ns;
+	uint64_t t0, ns, got;
 	FILE *in = fopen(maps, "r");
 	char mode[2] = { 0 };
 
 	if (!in || mmlab_task_create_from_maps(m, &cfg, in, &t))
 		fail("mmlab could not build the task from final.maps");
 	fclose(in);
+	for (unsigned int k = nr_final; k < nr_vmas; k++)
+		if (vmas[k].keep && mmlab_mmap(t, vmas[k].start, vmas[k].end - vmas[k].start,
+					       PROT_READ | PROT_WRITE,
+					       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
+					       0, &got))
+			fail("mmlab could not map the memory unmapped before the exit");
 	*done = 0;
 	t0 = bench_now_ns();
 	for (unsigned long i = 0; i < nr_touches; i++) {
@@ -281,8 +372,30 @@ static uint64_t mmlab_round(struct mmlab_machine *m, const char *maps, unsigned 
 		(*done)++;
 	}
 	ns = bench_now_ns() - t0;
-	mmlab_task_destroy(t);
+	if (keep)
+		*keep = t;
+	else
+		mmlab_task_destroy(t);
 	return ns;
+}
+
+/*
+ * mmlab's frames are host memory the host faults in at their first use: one pass writes
+ * WARM_BYTES of the machine's RAM and frees it, so that the rounds' frames are resident, as
+ * bench_fault warms its machine (the kernel's own frames need no such pass).
+ */
+static void warm_ram(struct mmlab_machine *m)
+{
+	struct mmlab_task_config cfg = { 0 };
+	struct mmlab_task *t;
+	uint64_t a;
+
+	if (mmlab_task_create(m, &cfg, &t) ||
+	    mmlab_mmap(t, 0, WARM_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0, &a) ||
+	    mmlab_touch(t, a, WARM_BYTES, "w", NULL))
+		fail("warming mmlab's RAM failed");
+	mmlab_task_destroy(t);
 }
 
 /* `mmlab run --quiet --no-aslr LOG`: lines per second, from spawning to reaping. */
@@ -311,11 +424,12 @@ int main(void)
 	const char *tool = getenv("MMLAB_REPLAY_TOOL") ? getenv("MMLAB_REPLAY_TOOL")
 						       : MMLAB_TOOL_PATH;
 	const char *r = getenv("MMLAB_REPLAY_FAULTS_REPS");
-	struct mmlab_machine_config mc = { .ram_bytes = 1UL << 30, .no_zero_page = 1 };
+	struct mmlab_machine_config mc = { .ram_bytes = RAM_BYTES, .no_zero_page = 1 };
 	double lab[MAX_REPS], nat[MAX_REPS], runs[MAX_REPS];
 	char dir[] = "/tmp/mmlab-replay-faults-XXXXXX", path[600], cmd[700];
 	unsigned long reps = r && *r ? strtoul(r, NULL, 0) : 5, done_l = 0, done_n = 0;
 	struct mmlab_machine *m;
+	struct mmlab_task *warm;
 
 	if (!reps || reps > MAX_REPS)
 		reps = 5;
@@ -331,14 +445,26 @@ int main(void)
 	if (mmlab_machine_create(&mc, &m))
 		fail("mmlab_machine_create");
 	snprintf(path, sizeof(path), "%s/rec/final.maps", dir);
+	/*
+	 * The native rounds first: each forks, which write-protects this process's memory, and
+	 * mmlab's RAM is in it (every page would take a host fault at its next write).
+	 */
 	native_round(&done_n); /* warm-up, and which VMAs both sides map */
-	mmlab_round(m, path, &done_l);
-	for (unsigned long k = 0; k < reps; k++) {
+	for (unsigned long k = 0; k < reps; k++)
 		nat[k] = (double)done_n * 1e9 / (double)native_round(&done_n);
-		lab[k] = (double)done_l * 1e9 / (double)mmlab_round(m, path, &done_l);
-	}
+	/*
+	 * mmlab's warm-up: its RAM written once; a task left alive keeps the files open, so
+	 * their page cache stays as the host's does; a round's own task goes, so its frames are
+	 * free for the next.
+	 */
+	warm_ram(m);
+	mmlab_round(m, path, &done_l, &warm);
+	mmlab_round(m, path, &done_l, NULL);
+	for (unsigned long k = 0; k < reps; k++)
+		lab[k] = (double)done_l * 1e9 / (double)mmlab_round(m, path, &done_l, NULL);
 	if (done_l != done_n)
 		fail("the two sides made different touches");
+	mmlab_task_destroy(warm);
 	mmlab_machine_destroy(m);
 	snprintf(path, sizeof(path), "%s/rec/trace.strace", dir);
 	for (unsigned long k = 0; k < reps; k++)
