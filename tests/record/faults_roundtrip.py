@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The `mmlab record --faults` round trip of real programs, recorded live on this machine.
 
-faults_roundtrip.py MMLAB FAULTPROG: records ls, sort on a 4.6 MB file (threads), python3 importing
+faults_roundtrip.py MMLAB FAULTPROG FAULTKINDS: records ls, sort on a 4.6 MB file (threads), python3 importing
 modules, gzip and FAULTPROG (four threads) with `mmlab record --faults`, replays each log
 from its first line with `mmlab run --no-aslr --final-smaps`, and compares the first task's
 final smaps with the kernel's (final.smaps, taken at its exit). Each replay must run every
@@ -11,7 +11,8 @@ is printed, and the totals must agree within the pages the sampler cannot see: f
 fault-around maps from a page cache that is warm on the host and cold in mmlab, the [vdso]
 page (mmlab's vDSO has no pages), and pages the kernel itself wrote for a system call
 (read() into a buffer), which mmlab's replayed call does not touch: 10% of Rss, 15% of
-Anonymous. Skipped (77) when perf_event_open cannot open the software page-fault event, with
+Anonymous. FAULTKINDS takes faults of known kinds (a read, a write, a read then a write of
+one page, a read of a read-only mapping), which must be recorded as such. Skipped (77) when perf_event_open cannot open the software page-fault event, with
 the reason, or when a program is missing.
 """
 import os, re, shutil, subprocess, sys, tempfile
@@ -72,8 +73,32 @@ def roundtrip(mmlab, name, argv, tmp):
     return True
 
 
+def kinds(mmlab, prog, tmp):
+    """The classification of faults of known kinds (faultkinds.c): r, w, w, r."""
+    d = os.path.join(tmp, 'kinds')
+    rec = subprocess.run([mmlab, 'record', '--faults', '-o', d, '--', prog],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    m = re.match(r'rw=0x([0-9a-f]+) ro=0x([0-9a-f]+)', rec.stdout)
+    if rec.returncode or not m:
+        print(f'FAIL kinds: record exit {rec.returncode}: {rec.stdout}{rec.stderr}')
+        return False
+    rw, ro = int(m.group(1), 16), int(m.group(2), 16)
+    want = [(rw, 'r'), (rw + 4096, 'w'), (rw, 'w'), (ro, 'r')]
+    pages = {rw, rw + 4096, ro}
+    got = []
+    for line in open(os.path.join(d, 'trace.strace')):
+        t = re.match(r'touch\(0x([0-9a-f]+), 1, "(.)"\)', line)
+        if t and int(t.group(1), 16) & ~4095 in pages:
+            got.append((int(t.group(1), 16) & ~4095, t.group(2)))
+    print(f'== kinds: {[(hex(a), k) for a, k in got]}')
+    if got != want:
+        print(f'FAIL kinds: expected {[(hex(a), k) for a, k in want]}')
+        return False
+    return True
+
+
 def main():
-    mmlab, faultprog = sys.argv[1], sys.argv[2]
+    mmlab, faultprog, faultkinds = sys.argv[1], sys.argv[2], sys.argv[3]
     for prog in ('ls', 'sort', 'gzip', 'python3'):
         if not shutil.which(prog):
             print(f'SKIP: {prog} is not installed')
@@ -93,7 +118,8 @@ def main():
             ('python3', [py, '-c', 'import json, decimal; print(json.dumps([decimal.Decimal(1)], default=str))']),
             ('faultprog', [faultprog]),
         ]
-        ok = all([roundtrip(mmlab, n, a, tmp) for n, a in progs])
+        ok = all([roundtrip(mmlab, n, a, tmp) for n, a in progs] +
+                 [kinds(mmlab, faultkinds, tmp)])
     sys.exit(0 if ok else 1)
 
 
