@@ -416,6 +416,10 @@ static void print_faults(struct recorder *r, uint64_t now)
 		const struct rec_fault *f = &r->faults.pending[k];
 		struct rec_task *t = find_task(r, f->tid);
 
+		if (f->kernel && t && t->in_syscall && t->traced_call) {
+			r->faults.in_calls++; /* the call's line stands for it */
+			continue;
+		}
 		if (f->special) {
 			/* mmlab's vDSO mappings have no pages to fault in: a comment */
 			if (r->printing && r->curcol) {
@@ -442,6 +446,7 @@ static void print_faults(struct recorder *r, uint64_t now)
 		tabto(r);
 		put(r, "= 0");
 		newline(r);
+		r->faults.printed++;
 	}
 	rec_faults_consume(&r->faults, n);
 }
@@ -859,8 +864,10 @@ int cmd_record(int argc, char **argv)
 	ptrace(PTRACE_SYSCALL, pid, 0, 0);
 	ret = trace_loop(&r);
 	if (r.faults.on) {
-		fprintf(r.out, "# faults: %llu recorded, %llu lost\n",
-			(unsigned long long)r.faults.printed, (unsigned long long)r.faults.lost);
+		fprintf(r.out, "# faults: %llu recorded, %llu lost, %s\n",
+			(unsigned long long)r.faults.printed, (unsigned long long)r.faults.lost,
+			r.faults.with_kernel ? "kernel-mode ones of the calls above left to them" :
+					       "kernel-mode ones not sampled (perf_event_paranoid)");
 		if (r.faults.lost)
 			fprintf(stderr, "mmlab record: %llu page faults lost (the ring buffer was "
 				"full)\n", (unsigned long long)r.faults.lost);

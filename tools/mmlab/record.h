@@ -46,6 +46,7 @@ struct rec_fault {
 	pid_t pid, tid;          /* process and thread */
 	char mode;               /* 'r', 'w' or 'x' once classified */
 	bool special;            /* in the vDSO's or vsyscall's special mappings */
+	bool kernel;             /* taken in kernel mode, for a system call */
 };
 
 /* The page-fault event of `record --faults` and the faults not printed yet. */
@@ -60,6 +61,8 @@ struct rec_faults {
 	size_t nr, cap;
 	uint64_t lost;           /* samples the kernel dropped (PERF_RECORD_LOST) */
 	uint64_t printed;        /* touch lines written */
+	uint64_t in_calls;       /* kernel-mode faults of calls the log has (not printed) */
+	bool with_kernel;        /* kernel-mode faults are sampled (perf_event_paranoid <= 1) */
 };
 
 uint64_t rec_clock_ns(void);

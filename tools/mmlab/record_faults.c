@@ -22,8 +22,12 @@
  *    thread between two of its stops, except where a write came from the kernel (read(2)
  *    into the page: the fault was a read, the page is written) or from another thread or
  *    process without a fault of its own.
- * Faults the kernel took in kernel mode for a system call (copy_to_user into a fresh buffer)
- * are excluded (exclude_kernel): replaying the call makes them again.
+ * Faults the kernel took in kernel mode on user memory for a system call (copy_to_user into a
+ * fresh buffer: the sample's instruction pointer is the kernel's) belong to that call: record.c
+ * drops them when the call is in the log (replaying it makes them again), and prints them as
+ * the thread's touches when it is not (read(2) and the other calls record leaves out). Where
+ * perf_event_paranoid allows only user-mode samples, the event excludes the kernel and those
+ * faults are not seen (the closing "# faults:" line says so).
  * Left out: faults of the recorder's own reads of the tracee, a fault whose signal killed or
  * was caught by the thread (it is printed "= 0", its signal follows as strace shows it), and
  * the hardware's own access bits (hardware counters are not needed and not used).
@@ -46,6 +50,7 @@
 
 #define RF_DATA_PAGES 2048 /* each CPU's ring buffer: 8 MiB of samples (40 bytes each) */
 #define RF_PAGE 4096UL
+#define RF_KERNEL_IP 0xffff800000000000ULL /* x86-64's kernel half */
 
 /* One PERF_RECORD_SAMPLE with IP | TID | TIME | ADDR, in the kernel's field order. */
 struct rf_sample {
@@ -100,7 +105,7 @@ static int rf_open_cpu(struct rec_faults *rf, pid_t pid, unsigned int cpu, char 
 		.disabled = 1,
 		.enable_on_exec = 1,
 		.inherit = 1,
-		.exclude_kernel = 1,
+		.exclude_kernel = !rf->with_kernel,
 		.exclude_hv = 1,
 		.use_clockid = 1,
 		.clockid = CLOCK_MONOTONIC,
@@ -160,8 +165,14 @@ int rec_faults_open(struct rec_faults *rf, pid_t pid, char *why, size_t whylen)
 	}
 	for (unsigned int cpu = 0; cpu < rf->nr_cpus; cpu++)
 		rf->fds[cpu] = -1;
+	rf->with_kernel = true;
 	for (unsigned int cpu = 0; cpu < rf->nr_cpus; cpu++) {
 		err = rf_open_cpu(rf, pid, cpu, why, whylen);
+		if ((err == -EACCES || err == -EPERM) && rf->with_kernel && !opened) {
+			/* perf_event_paranoid 2 lets a user see its user-mode faults only */
+			rf->with_kernel = false;
+			err = rf_open_cpu(rf, pid, cpu, why, whylen);
+		}
 		if (err == -ENODEV)
 			continue;
 		if (err)
@@ -187,7 +198,8 @@ static int rf_push(struct rec_faults *rf, const struct rf_sample *s)
 		rf->cap = cap;
 	}
 	rf->pending[rf->nr++] = (struct rec_fault){ .time = s->time, .ip = s->ip, .addr = s->addr,
-						    .pid = (pid_t)s->pid, .tid = (pid_t)s->tid };
+						    .pid = (pid_t)s->pid, .tid = (pid_t)s->tid,
+						    .kernel = s->ip >= RF_KERNEL_IP };
 	return 0;
 }
 
@@ -469,7 +481,6 @@ void rec_faults_consume(struct rec_faults *rf, size_t n)
 		return;
 	memmove(rf->pending, rf->pending + n, (rf->nr - n) * sizeof(*rf->pending));
 	rf->nr -= n;
-	rf->printed += n;
 }
 
 /**
