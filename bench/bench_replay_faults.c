@@ -10,10 +10,11 @@
  * a writable one, "r" and "x" a readable one) and is neither a special mapping nor a shared
  * file mapping (its writes would reach the file); memory the program unmapped before it
  * exited (malloc's arenas and large blocks, thread stacks) becomes anonymous read-write VMAs
- * over the touched pages (runs less than 16 pages apart), whose "x" touches are loads. Two figures of the same touches, in the same
- * order, at the same addresses, each timed over the touch loop alone after the same warm-up
- * (one untimed round, so that both page caches hold the files, and mmlab's RAM written once,
- * so that its frames are resident in the host, as bench_fault does):
+ * over the touched pages (runs less than 16 pages apart), whose "x" touches are loads. Two
+ * figures of the same touches, in the same order, at the same addresses, each timed over the
+ * touch loop alone after the same warm-up (one untimed round, so that both page caches hold
+ * the files, and mmlab's RAM written once, so that its frames are resident in the host, as
+ * bench_fault does):
  *   mmlab   a task built from final.maps (mmlab_task_create_from_maps), mmlab_touch(addr, 1,
  *           mode) per touch; a fresh task per round on one machine.
  *   kernel  a child process that maps every one of those VMAs at its address (files at their
@@ -200,7 +201,8 @@ static void add_gone_vmas(unsigned long *pages, unsigned long n)
 			bool between = false;
 
 			for (unsigned int j = 0; j < nr_final && !between; j++)
-				between = vmas[j].start >= pages[end - 1] && vmas[j].start < pages[end];
+				between = vmas[j].start >= pages[end - 1] &&
+					  vmas[j].start < pages[end];
 			if (between)
 				break;
 		}
@@ -356,10 +358,10 @@ static uint64_t mmlab_round(struct mmlab_machine *m, const char *maps, unsigned 
 		fail("mmlab could not build the task from final.maps");
 	fclose(in);
 	for (unsigned int k = nr_final; k < nr_vmas; k++)
-		if (vmas[k].keep && mmlab_mmap(t, vmas[k].start, vmas[k].end - vmas[k].start,
-					       PROT_READ | PROT_WRITE,
-					       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1,
-					       0, &got))
+		if (vmas[k].keep &&
+		    mmlab_mmap(t, vmas[k].start, vmas[k].end - vmas[k].start,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0, &got))
 			fail("mmlab could not map the memory unmapped before the exit");
 	*done = 0;
 	t0 = bench_now_ns();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The threaded program of the `record --faults` round trip (faults_roundtrip.py): four threads
- * each write every page of their own 1 MiB buffer (mapped by the main thread), read a shared buffer the main thread wrote
- * half of, and the main thread reads its own executable's text through a private file mapping.
+ * each write every page of their own 1 MiB buffer (mapped by the main thread), read a shared
+ * buffer the main thread wrote half of, and the main thread reads its own executable through a
+ * private file mapping.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
 	for (long k = 0; k < 2 * BUF; k += 4096)
 		shared[k] = 1;
 	for (long k = 0; k < NR_THREADS; k++) {
-		bufs[k] = mmap(NULL, BUF, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		bufs[k] = mmap(NULL, BUF, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 		if (bufs[k] == MAP_FAILED)
 			return 1;
 	}

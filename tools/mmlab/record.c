@@ -866,8 +866,9 @@ int cmd_record(int argc, char **argv)
 	if (r.faults.on) {
 		fprintf(r.out, "# faults: %llu recorded, %llu lost, %s\n",
 			(unsigned long long)r.faults.printed, (unsigned long long)r.faults.lost,
-			r.faults.with_kernel ? "kernel-mode ones of the calls above left to them" :
-					       "kernel-mode ones not sampled (perf_event_paranoid)");
+			r.faults.with_kernel ?
+				"kernel-mode ones of the calls above left to them" :
+				"kernel-mode ones not sampled (perf_event_paranoid)");
 		if (r.faults.lost)
 			fprintf(stderr, "mmlab record: %llu page faults lost (the ring buffer was "
 				"full)\n", (unsigned long long)r.faults.lost);
