@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The `mmlab record --faults` round trip of real programs, recorded live on this machine.
 
-faults_roundtrip.py MMLAB FAULTPROG FAULTKINDS: records ls, sort on a 4.6 MB file (threads),
-python3 importing modules, gzip and FAULTPROG (four threads) with `mmlab record --faults`, replays each log
-from its first line with `mmlab run --no-aslr --final-smaps`, and compares the first task's
-final smaps with the kernel's (final.smaps, taken at its exit). Each replay must run every
+faults_roundtrip.py MMLAB FAULTPROG FAULTKINDS MMPROG: records ls, sort on a 4.6 MB file
+(threads), python3 importing modules, gzip, FAULTPROG (four threads) and MMPROG (mmprog.c:
+mlockall, a fork, a thread, a caught SIGSEGV, whose fault is recorded with the signal) with
+`mmlab record --faults`, replays each log from its first line with `mmlab run --no-aslr
+--final-smaps`, and compares the first task's final smaps with the kernel's (final.smaps,
+taken at its exit). Each replay must run every
 line with no mismatch and end with the kernel's VMAs; each VMA's Rss and Anonymous difference
 is printed, and the totals must agree within the pages the sampler cannot see. With
 kernel-mode faults sampled (the recorder prints those of calls the log leaves out, read()
@@ -37,14 +39,14 @@ def smaps(path):
     return out
 
 
-def roundtrip(mmlab, name, argv, tmp):
+def roundtrip(mmlab, name, argv, tmp, status=0):
     d = os.path.join(tmp, name)
     rec = subprocess.run([mmlab, 'record', '--faults', '-o', d, '--'] + argv,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if rec.returncode == 1 and '--faults:' in rec.stderr:
         print('SKIP: ' + rec.stderr.strip())
         sys.exit(77)
-    if rec.returncode != 0:
+    if rec.returncode != status:
         print(f'FAIL {name}: record exit {rec.returncode}: {rec.stderr}')
         return False
     got = os.path.join(d, 'mmlab.smaps')
@@ -104,7 +106,7 @@ def kinds(mmlab, prog, tmp):
 
 
 def main():
-    mmlab, faultprog, faultkinds = sys.argv[1], sys.argv[2], sys.argv[3]
+    mmlab, faultprog, faultkinds, mmprog = sys.argv[1:5]
     for prog in ('ls', 'sort', 'gzip', 'python3'):
         if not shutil.which(prog):
             print(f'SKIP: {prog} is not installed')
@@ -125,6 +127,7 @@ def main():
             ('faultprog', [faultprog]),
         ]
         ok = all([roundtrip(mmlab, n, a, tmp) for n, a in progs] +
+                 [roundtrip(mmlab, 'mmprog', [mmprog], tmp, status=3)] +
                  [kinds(mmlab, faultkinds, tmp)])
     sys.exit(0 if ok else 1)
 

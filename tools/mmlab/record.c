@@ -400,18 +400,42 @@ static void print_gone(struct recorder *r, struct rec_task *t, int status)
 }
 
 /*
+ * The fault a SIGSEGV or SIGBUS the kernel sent (@si, at @tid's signal-delivery stop) came
+ * from: the thread's last user-mode fault on the page of si_addr among the @n due ones, or
+ * none (-1).
+ */
+static long signal_fault(const struct recorder *r, size_t n, pid_t tid, const siginfo_t *si)
+{
+	uint64_t page;
+
+	if (!si || (si->si_signo != SIGSEGV && si->si_signo != SIGBUS) || si->si_code <= 0)
+		return -1;
+	page = (uint64_t)(uintptr_t)si->si_addr & ~4095ULL;
+	for (size_t k = n; k-- > 0;) {
+		const struct rec_fault *f = &r->faults.pending[k];
+
+		if (f->tid == tid && !f->kernel && (f->addr & ~4095ULL) == page)
+			return (long)k;
+	}
+	return -1;
+}
+
+/*
  * --faults: the faults taken before @now (a stop's time, or all at the end), each as
  * `touch(ADDR, 1, "r"|"w"|"x") = 0` under its thread's pid, in time order, before the stop's
- * own line.
+ * own line. At @tid's signal-delivery stop for the SIGSEGV or SIGBUS @si (else NULL), the
+ * fault it came from shows the signal as its result: `= SIGSEGV SEGV_MAPERR`.
  */
-static void print_faults(struct recorder *r, uint64_t now)
+static void print_faults(struct recorder *r, uint64_t now, pid_t tid, const siginfo_t *si)
 {
+	long sigk;
 	size_t n;
 	char b[96];
 
 	if (!r->faults.on)
 		return;
 	n = rec_faults_due(&r->faults, now);
+	sigk = signal_fault(r, n, tid, si);
 	for (size_t k = 0; k < n; k++) {
 		const struct rec_fault *f = &r->faults.pending[k];
 		struct rec_task *t = find_task(r, f->tid);
@@ -444,7 +468,16 @@ static void print_faults(struct recorder *r, uint64_t now)
 			 f->mode);
 		put(r, b);
 		tabto(r);
-		put(r, "= 0");
+		if ((long)k == sigk) {
+			const char *code = strace_si_code_name(si->si_signo, si->si_code);
+			char name[16];
+
+			snprintf(b, sizeof(b), "= %s %s", strace_signame(si->si_signo, name),
+				 code ? code : "");
+			put(r, b);
+		} else {
+			put(r, "= 0");
+		}
 		newline(r);
 		r->faults.printed++;
 	}
@@ -480,6 +513,18 @@ static int handle_stop(struct recorder *r, struct rec_task *t, int status, bool 
 	return sig;
 }
 
+/* The siginfo of a signal-delivery stop when faults are recorded, else NULL. */
+static const siginfo_t *stop_siginfo(const struct recorder *r, pid_t pid, int status,
+				     siginfo_t *si)
+{
+	int sig = WSTOPSIG(status);
+
+	if (!r->faults.on || !WIFSTOPPED(status) || ((unsigned int)status >> 16) ||
+	    (sig != SIGSEGV && sig != SIGBUS) || ptrace(PTRACE_GETSIGINFO, pid, 0, si) < 0)
+		return NULL;
+	return si;
+}
+
 static int trace_loop(struct recorder *r)
 {
 	int exit_code = 0;
@@ -487,6 +532,7 @@ static int trace_loop(struct recorder *r)
 	while (r->nprocs) {
 		struct rec_task *t;
 		bool fresh = false;
+		siginfo_t si;
 		int status, sig;
 		pid_t pid = waitpid(-1, &status, __WALL);
 
@@ -497,7 +543,7 @@ static int trace_loop(struct recorder *r)
 			}
 			break;
 		}
-		print_faults(r, rec_clock_ns());
+		print_faults(r, rec_clock_ns(), pid, stop_siginfo(r, pid, status, &si));
 		t = find_task(r, pid);
 		if (!t) {
 			t = add_task(r, pid);
@@ -536,7 +582,7 @@ static int trace_loop(struct recorder *r)
 		if (sig >= 0)
 			ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig);
 	}
-	print_faults(r, UINT64_MAX);
+	print_faults(r, UINT64_MAX, 0, NULL);
 	fflush(r->out);
 	return exit_code;
 }
