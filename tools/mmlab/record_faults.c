@@ -28,9 +28,10 @@
  * the thread's touches when it is not (read(2) and the other calls record leaves out). Where
  * perf_event_paranoid allows only user-mode samples, the event excludes the kernel and those
  * faults are not seen (the closing "# faults:" line says so).
- * Left out: faults of the recorder's own reads of the tracee, a fault whose signal killed or
- * was caught by the thread (it is printed "= 0", its signal follows as strace shows it), and
- * the hardware's own access bits (hardware counters are not needed and not used).
+ * record.c gives the fault a SIGSEGV or SIGBUS came from that signal as its result.
+ * Left out: faults the recorder's own reads of the tracee cause, the vDSO's faults as touches
+ * (record.c writes them as comments: mmlab's vDSO has no pages), and the hardware's own
+ * access bits (hardware counters are not needed and not used).
  */
 #include "record.h"
 

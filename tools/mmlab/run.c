@@ -855,13 +855,21 @@ static void summary_memory(struct runner *r)
 	for (unsigned int k = 0; k < r->nr_mms; k++) {
 		struct run_mm *mm = r->mms[k];
 		struct mmlab_task_mem st = mm->exit_mem;
+		int pid = mm->exit_pid;
 
 		if (!mm->exited && !mm->task)
 			continue;
-		if (!mm->exited)
+		if (!mm->exited) {
 			mmlab_task_mem(mm->task, &st);
-		fprintf(stderr, "rss: pid %d %s %llu kB (anon %llu kB, file %llu kB, shmem %llu kB)"
-			"\n", mm->exited ? mm->exit_pid : r->procs[0]->pid,
+			for (unsigned int p = r->nr_procs; p-- > 0;)
+				if (r->procs[p]->mm == mm)
+					pid = r->procs[p]->pid; /* its first task */
+		}
+		if (pid)
+			fprintf(stderr, "rss: pid %d", pid);
+		else
+			fputs("rss: the first task", stderr); /* a log without pids */
+		fprintf(stderr, " %s %llu kB (anon %llu kB, file %llu kB, shmem %llu kB)\n",
 			mm->exited ? "at exit" : "at the end", (unsigned long long)st.rss * 4,
 			(unsigned long long)st.rss_anon * 4, (unsigned long long)st.rss_file * 4,
 			(unsigned long long)st.rss_shmem * 4);
