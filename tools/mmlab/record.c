@@ -646,9 +646,9 @@ static const struct cli_cmd record_cmd = {
 	.operands = "-o DIR [--] CMD [ARGS...]",
 	.summary = "Record a program's memory and process system calls (strace -f -y syntax) and "
 		   "its maps.",
-	.details = "With --faults, each page fault the program's threads take in user mode is a "
-		   "line\ntouch(ADDR, 1, \"r\"|\"w\"|\"x\") = 0 among the system calls, in time "
-		   "order (the README\nsays how read, write and execute are told apart).\n"
+	.details = "With --faults, the program's page faults are lines touch(ADDR, 1, "
+		   "\"r\"|\"w\"|\"x\") = 0\namong the system calls, in time order (the README "
+		   "says how they are classified\nand which are left out).\n"
 		   "Exit status: the command's own (128+N when signal N killed it), 2 for usage "
 		   "errors,\n127 when CMD is not found and 126 when it cannot be executed (nothing "
 		   "is written then),\n1 when tracing fails (or --faults cannot open its event).",
