@@ -274,8 +274,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
 	mmap_assert_locked(mm);
-	vmf.pmd_none = !pte_offset_map(mm, vmf.address);
-	vmf.pte = pte_alloc_map(mm, vmf.address);
+	vmf.pte = pte_alloc_map_track(mm, vmf.address, &vmf.pmd_none);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
 	} else {
