@@ -88,6 +88,8 @@ struct mmlab_stats {
 	uint64_t tlb_hits, tlb_misses, tlb_flush_all, tlb_flush_one; /* Summed over CPUs */
 	int tlb_hits_counted;	/* 0 when built without MMLAB_TLB_HIT_STATS: tlb_hits is 0 */
 	uint64_t faults;
+	uint64_t tlb_preloads;	/* TLB entries a resolved fault filled from the entry it had
+				 * installed (update_mmu_cache), sparing the retry its walk */
 };
 
 MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
