@@ -76,6 +76,8 @@ for log in "$rec"/trace.strace "$rec"/strace-*.log; do
 	grep -v -e ' lines, [0-9]* calls run, .* skipped, 0 mismatches\(, [0-9]* not run\)\? in ' \
 		-e "^[^ ]*:[0-9]*: [a-z0-9]*'s data is known for [0-9]* of its [0-9]* bytes" \
 		-e '^[0-9]* writes* wrote [0-9]* bytes* of zeros where strace cut the data' \
+		-e '^vmacache: [0-9 ]* lookups, [0-9.]*% hits$' \
+		-e '^rss: \(pid [0-9]*\|the first task\) at \(exit\|the end\) [0-9]* kB (anon [0-9]* kB, file [0-9]* kB, shmem [0-9]* kB)$' \
 		"$tmp/err" >"$tmp/bad"
 	if [ "$exec_calls" != 0 ]; then
 		grep -v -e ': execve: the new program is not loaded over --maps; the later calls of pid' \

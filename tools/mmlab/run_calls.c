@@ -764,9 +764,16 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
  */
 static void mm_exit(struct runner *r, struct run_mm *mm)
 {
+	bool named = false;
+
 	mm->exited = true;
+	if (mm->task)
+		mmlab_task_mem(mm->task, &mm->exit_mem);
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		if (r->procs[k]->mm == mm) {
+			if (!named)
+				mm->exit_pid = r->procs[k]->pid;
+			named = true;
 			r->procs[k]->exited = true;
 			run_proc_release(r->procs[k]);
 		}
