@@ -622,9 +622,7 @@ MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st
 /*
  * /proc/vmstat event counters by name ("pgfault", "pgmajfault", "pgalloc_normal", "pgfree",
  * "pgreuse", "vmacache_find_calls", "vmacache_find_hits", and mmlab's own "mmlab_cow_fault",
- * "mmlab_zero_page_fault"). The two vmacache counters are Linux's debug ones
- * (CONFIG_DEBUG_VM_VMACACHE): they count in debug builds (MMLAB_DEBUG >= 1) and stay 0 in
- * release builds. 0, or -ENOENT for an unknown name.
+ * "mmlab_zero_page_fault"). 0, or -ENOENT for an unknown name.
  */
 MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *m, const char *name, uint64_t *val);
 /* The @i-th counter's name (NULL past the end); *kernel = 1 when Linux has that line. */

@@ -20,21 +20,6 @@
 
 #include <signal.h>
 
-/*
- * count_vm_vmacache_event: the VMA cache's counters are Linux's debug ones
- * (CONFIG_DEBUG_VM_VMACACHE), counted in debug builds only, so that a release build's fault
- * pays for no event the kernel would not count.
- */
-static inline void count_vm_vmacache_event(struct mm_struct *mm, enum vm_event_item item)
-{
-#if MMLAB_DEBUG > 0
-	count_vm_event(&mm->machine->pgdat, item);
-#else
-	(void)mm;
-	(void)item;
-#endif
-}
-
 static unsigned int vmacache_hash(unsigned long addr)
 {
 	return (unsigned int)(addr >> PAGE_SHIFT) & (VMACACHE_SIZE - 1);
@@ -56,7 +41,7 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
 	unsigned int idx = vmacache_hash(addr);
 	struct vm_area_struct *vma;
 
-	count_vm_vmacache_event(mm, VMACACHE_FIND_CALLS);
+	count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_CALLS);
 	if (vc->seqnum != mm->vma_seq) {
 		for (unsigned int i = 0; i < VMACACHE_SIZE; i++)
 			vc->vmas[i] = NULL;
@@ -66,7 +51,7 @@ struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
 			vma = vc->vmas[j];
 			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
 				VM_BUG_ON(vma->vm_mm != mm);
-				count_vm_vmacache_event(mm, VMACACHE_FIND_HITS);
+				count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
 				vc->vmas[idx] = vma;
 				return vma;
 			}

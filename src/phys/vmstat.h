@@ -26,8 +26,7 @@ enum vm_event_item {
 	NR_TLB_LOCAL_FLUSH_ALL, /* Full flushes of one TLB */
 	NR_TLB_LOCAL_FLUSH_ONE, /* Single-page flushes */
 	PGREUSE,		/* Write faults that reused the page instead of copying it */
-	VMACACHE_FIND_CALLS,	/* Per-thread VMA cache lookups (Linux < 6.1, DEBUG_VM_VMACACHE;
-				 * here MMLAB_DEBUG >= 1) */
+	VMACACHE_FIND_CALLS,	/* Per-thread VMA cache lookups (Linux < 6.1, DEBUG_VM_VMACACHE) */
 	VMACACHE_FIND_HITS,	/* ... that found the VMA */
 	/* mmlab's own counters: no /proc/vmstat line on Linux carries them. */
 	NR_VM_KERNEL_EVENT_ITEMS,
