@@ -13,7 +13,9 @@
  * read-around, the executable window or the sequential readahead picks
  * (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for that I/O and has the
  * fault retried, the retry maps what the read brought in through fault-around. A hit on a
- * folio with the async marker (PG_readahead) reads the next window ahead. A
+ * folio with the async marker (PG_readahead) reads the next window ahead. A page a fault
+ * maps itself brings its whole large folio along where the folio fits the VMA, the page
+ * table and the file and none of its entries is taken (6.18's finish_fault). A
  * private write copies the cache page into an anonymous page (do_cow_fault); a shared write
  * maps it writable and dirties it (do_shared_fault). Shared writable mappings of files that
  * writeback can clean get read-only entries (write-notify, vma_wants_writenotify), so that
@@ -361,13 +363,64 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 	return filemap_map_pages(vmf, vmf->pgoff + from - pte_off, vmf->pgoff + to - pte_off);
 }
 
-/* finish_fault for a page of the object itself (a read, or a shared write). */
+/*
+ * Whether finish_fault may map the whole large folio of vmf->page, [@head, @next) of the
+ * file: it lies inside the VMA and one page table, it does not reach past the page holding
+ * the end of the file (no entry beyond i_size, for SIGBUS; shmem maps across it), and none
+ * of its entries is taken (else the faulting page goes alone, finish_fault's fallback).
+ *
+ *    VMA         [ . . . . . . . . ]
+ *    folio           [h t t t]          all four mapped by the one fault
+ */
+static bool finish_fault_whole(struct vm_fault *vmf, pgoff_t head, pgoff_t next)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long start = vmf->address - ((vmf->pgoff - head) << PAGE_SHIFT);
+	unsigned long end = start + ((next - head) << PAGE_SHIFT) - 1;
+	pte_t *ptep = vmf->pte - (vmf->pgoff - head);
+
+	if (next - head == 1 || head < vma->vm_pgoff || next > vma->vm_pgoff + vma_pages(vma))
+		return false;
+	if ((start & PMD_MASK) != (end & PMD_MASK))
+		return false;
+	if (!vma_is_shmem(vma) && file_max_index(vma_mapping(vma)->host) < next)
+		return false;
+	for (pgoff_t i = head; i < next; i++)
+		if (!pte_none(ptep_get(ptep + (i - head))))
+			return false;
+	return true;
+}
+
+/*
+ * finish_fault for a page of the object itself (a read, or a shared write): the page, or
+ * its whole large folio where finish_fault_whole allows (6.18 maps a file's folio at once,
+ * each entry as the faulting one: young, and dirty and writable for a write).
+ */
 static void finish_fault(struct vm_fault *vmf, bool write)
 {
+	struct address_space *mapping = vma_mapping(vmf->vma);
 	struct page *page = vmf->page;
+	pgoff_t head, next;
+	long nr = 1;
 
+	pthread_mutex_lock(&mapping->lock);
+	head = filemap_folio_index(page);
+	next = filemap_folio_next_index(page);
+	if (page->mapping == mapping && finish_fault_whole(vmf, head, next)) {
+		for (pgoff_t i = head; i < next; i++) {
+			struct page *p = xa_load(&mapping->i_pages, i);
+			unsigned long addr = vmf->address + (i - vmf->pgoff) * PAGE_SIZE;
+
+			if (!p || i == vmf->pgoff)
+				continue;
+			get_page(p);
+			set_file_pte(vmf, p, addr, vmf->pte + (i - vmf->pgoff), write);
+			nr++;
+		}
+	}
+	pthread_mutex_unlock(&mapping->lock);
 	set_file_pte(vmf, page, vmf->address, vmf->pte, write);
-	add_mm_counter(vmf->vma->vm_mm, mm_counter(page), 1);
+	add_mm_counter(vmf->vma->vm_mm, mm_counter(page), nr);
 }
 
 /* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */
