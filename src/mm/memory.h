@@ -180,6 +180,7 @@ void vma_set_page_prot(struct vm_area_struct *vma);
 void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len,
 			 bool even_cows);
 void mapping_mkclean(struct address_space *mapping, loff_t start, loff_t end);
+void mapping_unmap_folio(struct address_space *mapping, pgoff_t first, pgoff_t last);
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
 
 /* An inode's size, read without its lock (i_size_read). */

@@ -21,8 +21,11 @@
  * again reads zeros) and dirties the partial page when a block of the file holds it, as ext4
  * and shmem do.
  *
+ * A large folio the truncation cuts is unmapped whole (mapping_unmap_folio, which the file
+ * layer's truncation calls), as the kernel's split of it does.
+ *
  * Left out: hole punching and invalidation for other callers than truncation (their
- * callers pass even_cows as they need), and the truncation of large folios.
+ * callers pass even_cows as they need).
  */
 #include "mm/file.h"
 #include "mm/memory.h"
@@ -156,6 +159,21 @@ void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len
 	if (start < 0 || len < 0)
 		return;
 	mapping_walk_range(&w, start, len);
+	mapping_walk(&w);
+}
+
+/**
+ * mapping_unmap_folio - zap the file pages [@first, @last] of @mapping from every VMA, the
+ * private copies a write made excepted: a large folio truncation splits is unmapped whole
+ * (split_folio's unmap_folio: file pages are left unmapped, to be faulted back on demand).
+ * The file layer calls it through vfs->unmap_folio (the machine sets it).
+ * Context: as unmap_mapping_range().
+ */
+void mapping_unmap_folio(struct address_space *mapping, pgoff_t first, pgoff_t last)
+{
+	struct mapping_walk w = { .mapping = mapping, .visit = unmap_visit,
+				  .first = first, .last = last };
+
 	mapping_walk(&w);
 }
 
