@@ -35,7 +35,8 @@
  * (with mappings alive: pages past a shrunk end give SIGBUS), "private" leaves MAP_SHARED out.
  *
  * Usage: difffile FIRST_SEED COUNT [OPS [MODE]]   (DIFFFILE_VERBOSE=1 prints the steps up to the
- * first difference, DIFFFILE_SHOW=1 both sides' records after every step)
+ * first difference, DIFFFILE_SHOW=1 both sides' records after every step, DIFFFILE_FOLIOS=1
+ * the host's folios of the file after every step)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -471,6 +472,68 @@ static long pwrite_by_page(int fd, const struct op *op)
 	return (long)done;
 }
 
+/*
+ * DIFFFILE_FOLIOS: after every step the host's page cache of the file on stderr, one
+ * character a page: '.' not cached (or not up to date: mincore's view), 'o' an order-0
+ * folio, 'H' the head of a large folio and 't' its tails, in capitals-for-dirty style as
+ * '0', 'D', 'd' when dirty, 'W' under writeback (from /proc/kpageflags, root only: the
+ * pages are mapped read-only outside the window to find their frames, which the steps'
+ * records do not see).
+ */
+static int show_folios;
+
+static void print_host_folios(int fd, unsigned int step)
+{
+	unsigned int pages = WIN_PAGES;
+	unsigned char vec[WIN_PAGES];
+	char line[WIN_PAGES + 1];
+	struct stat st;
+	int pm, kf;
+	char *p;
+
+	if (fstat(fd, &st))
+		return;
+	/* only pages inside the file: a touch past its end would be SIGBUS */
+	pages = (unsigned int)min_u64(pages, ((uint64_t)st.st_size + PG - 1) / PG);
+	p = pages ? mmap(NULL, pages * PG, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "host folios after step %u: (empty)\n", step);
+		return;
+	}
+	madvise(p, pages * PG, MADV_RANDOM);
+	pm = (int)syscall(SYS_open, "/proc/self/pagemap", O_RDONLY);
+	kf = (int)syscall(SYS_open, "/proc/kpageflags", O_RDONLY);
+	memset(vec, 0, sizeof(vec));
+	if (mincore(p, pages * PG, vec))
+		memset(vec, 0, sizeof(vec));
+	for (unsigned int i = 0; i < pages; i++) {
+		uint64_t e = 0, f = 0;
+		int head, tail, dirty;
+
+		line[i] = '.';
+		if (!(vec[i] & 1))
+			continue;
+		(void)*(volatile char *)(p + i * PG);
+		if (pread(pm, &e, 8, (off_t)(((uintptr_t)p / PG + i) * 8)) != 8 ||
+		    pread(kf, &f, 8, (off_t)((e & ((1ULL << 55) - 1)) * 8)) != 8) {
+			line[i] = '?';
+			continue;
+		}
+		head = f >> 15 & 1, tail = f >> 16 & 1, dirty = f >> 4 & 1;
+		if (head)
+			line[i] = dirty ? 'D' : 'H';
+		else
+			line[i] = tail ? (dirty ? 'd' : 't') : dirty ? '0' : 'o';
+		if (f >> 8 & 1)
+			line[i] = 'W';
+	}
+	line[pages] = 0;
+	fprintf(stderr, "host folios after step %u: %s\n", step, line);
+	close(pm);
+	close(kf);
+	munmap(p, pages * PG);
+}
+
 static void run_native(const struct op *ops, unsigned int n, struct rec *recs, struct rec *fin)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER };
@@ -537,6 +600,8 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 			_exit(0);
 		}
 		native_record(r);
+		if (show_folios)
+			print_host_folios(fd, i);
 		i++;
 	}
 	if (mode.io) { /* the file as the sequence left it */
@@ -979,6 +1044,7 @@ int main(int argc, char **argv)
 	}
 	host_twice = getenv("DIFFFILE_HOST_TWICE") != NULL;
 	page_writes = getenv("DIFFFILE_PAGE_WRITES") != NULL;
+	show_folios = getenv("DIFFFILE_FOLIOS") != NULL;
 	main_pid = getpid();
 	make_pristine();
 	atexit(remove_files);
