@@ -294,23 +294,25 @@ static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_
 	size_t offset = (size_t)(eof & ((loff_t)PAGE_SIZE - 1));
 	pgoff_t index = (pgoff_t)(eof >> PAGE_SHIFT);
 	struct page *page;
+	bool mapped;
 
 	if (!offset)
 		return;
 	page = filemap_find_page(mapping, index);
-	if (!eof_block_mapped(inode, index, lower_size, page)) {
-		if (page)
-			put_page(mapping->pgdat, page);
-		return;	/* a hole: nothing to zero */
-	}
+	mapped = eof_block_mapped(inode, index, lower_size, page);
 	if (!page) {
+		/* the folio is looked up with FGP_CREAT before the block is: a hole's page
+		 * is cached too, not up to date (its buffer has no block to read) */
 		page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
 		if (IS_ERR(page))
 			return;	/* the kernel's zeroing fails the same way, silently */
 		ClearPageUptodate(page);
 	}
-	memset((char *)page_address(mapping->pgdat, page) + offset, 0, PAGE_SIZE - offset);
-	(void)set_page_dirty(page);
+	if (mapped) {	/* a hole has nothing to zero */
+		memset((char *)page_address(mapping->pgdat, page) + offset, 0,
+		       PAGE_SIZE - offset);
+		(void)set_page_dirty(page);
+	}
 	put_page(mapping->pgdat, page);
 }
 
@@ -318,11 +320,12 @@ static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_
  * block_truncate_page - zero the tail of the page holding end of file @eof, past @eof, as
  * ext4_block_truncate_page does on every truncation to an unaligned size (the same size
  * too) and for the old end of a file that grows (by truncate or by a write past it): bytes a
- * shared mapping stored past the end never show once the file is longer. The block is read
- * into the cache if it is not there - a page left not up to date (only its buffer is), which
- * fault-around and mincore pass over until a read, a fault or a write marks it - and the
- * page is dirtied. A hole has nothing to zero. shmem only dirties its cached partial page on
- * a truncation, and keeps an old tail when it grows (shmem_eof_page).
+ * shared mapping stored past the end never show once the file is longer. The page is put
+ * in the cache if it is not there - left not up to date (only its buffer is, if any), which
+ * fault-around and mincore pass over until a read, a fault or a write marks it -, a hole's
+ * too; a block's is zeroed past @eof and dirtied, a hole has nothing to zero. shmem only
+ * dirties its cached partial page on a truncation, and keeps an old tail when it grows
+ * (shmem_eof_page).
  * Context: no mmap_lock or mapping lock held.
  */
 void block_truncate_page(struct inode *inode, loff_t eof)
