@@ -50,6 +50,10 @@ struct vm_fault {
 					 * on demand; mmlab made it already */
 	pte_t orig_pte;			/* Its value when the fault was taken */
 	struct page *page;		/* The page orig_pte maps (NULL for the zero page) */
+	/* Reads a miss on a hole started and did not wait for (filemap_fault): pages of the
+	 * retry's fault-around window from io_base on, bit i for io_base + i, still locked */
+	pgoff_t io_base;
+	unsigned long io_pending;
 };
 
 /* RSS accounting (include/linux/mm.h). Pages of each type, current and peak. */
