@@ -448,10 +448,10 @@ static void pwrite_pattern(unsigned char *b, const struct op *op, unsigned int s
 }
 
 /*
- * DIFFFILE_PAGE_WRITES: the host's pwrite in pieces that end at page boundaries. A write of
- * two pages or more makes ext4 (Linux 6.16 on) cache it in a large folio, which a fault maps
- * whole and fault-around treats as one; mmlab's page cache has single pages only, so this
- * shows what differs apart from that.
+ * DIFFFILE_PAGE_WRITES: every pwrite in pieces that end at page boundaries, on both sides. A
+ * write of two pages or more makes ext4 (Linux 6.16 on) cache it in a large folio, which a
+ * fault maps whole, writeback writes whole and truncation splits; pieces of a page make
+ * order-0 folios only, so this shows what differs apart from write()'s large folios.
  */
 static int page_writes;
 
@@ -691,9 +691,23 @@ static int lab_pwrite(struct mmlab_task *t, int fd, const struct op *op, unsigne
 	pwrite_pattern(b, op, step);
 	err = mmlab_poke(t, BUF, b, op->len, NULL);
 	free(b);
-	if (!err)
-		r->ret = (long)mmlab_fd_pwrite(t, fd, BUF, op->len, (int64_t)op->off);
-	return err;
+	if (err)
+		return err;
+	for (uint64_t done = 0; done < op->len;) {	/* DIFFFILE_PAGE_WRITES: by pages */
+		uint64_t at = op->off + done;
+		uint64_t n = page_writes ? min_u64(op->len - done, PG - at % PG) : op->len;
+		int64_t w = mmlab_fd_pwrite(t, fd, BUF + done, n, (int64_t)at);
+
+		if (w < 0) {
+			r->ret = done ? (long)done : (long)w;
+			break;
+		}
+		done += (uint64_t)w;
+		r->ret = (long)done;
+		if ((uint64_t)w < n)
+			break;
+	}
+	return 0;
 }
 
 static int lab_pread(struct mmlab_task *t, int fd, uint64_t off, uint64_t len, struct rec *r)
