@@ -300,9 +300,12 @@ static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_
 		return;
 	page = filemap_find_page(mapping, index);
 	mapped = eof_block_mapped(inode, index, lower_size, page);
+	/* ext4 looks the folio up with FGP_CREAT before the block: a hole's page is cached
+	 * too, not up to date (its buffer has no block to read); files only in the upper
+	 * layer, tmpfs-like, cache nothing for a hole */
+	if (!page && !mapped && inode->lower_fd < 0 && !inode->contents_unknown)
+		return;
 	if (!page) {
-		/* the folio is looked up with FGP_CREAT before the block is: a hole's page
-		 * is cached too, not up to date (its buffer has no block to read) */
 		page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
 		if (IS_ERR(page))
 			return;	/* the kernel's zeroing fails the same way, silently */
@@ -323,7 +326,8 @@ static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_
  * shared mapping stored past the end never show once the file is longer. The page is put
  * in the cache if it is not there - left not up to date (only its buffer is, if any), which
  * fault-around and mincore pass over until a read, a fault or a write marks it -, a hole's
- * too; a block's is zeroed past @eof and dirtied, a hole has nothing to zero. shmem only
+ * too (but in files only the upper layer holds); a block's is zeroed past @eof and dirtied,
+ * a hole has nothing to zero. shmem only
  * dirties its cached partial page on a truncation, and keeps an old tail when it grows
  * (shmem_eof_page).
  * Context: no mmap_lock or mapping lock held.
