@@ -12,9 +12,13 @@
  * copy and returns the other (Linux inserts a locked folio first and reads into it; without
  * page locks, reading before inserting is what keeps a half-read page out of sight).
  *
- * Left out: large folios, page locks, shadow entries (workingset), the LRU lists (the mm
- * layer's reclaim), and mapped pages on truncation: the caller unmaps first
- * (unmap_mapping_range); a removed page stays allocated while references remain.
+ * Large folios (readahead's, and a write's on file systems that make them) are runs of
+ * order-0 frames (see page_cache_order). Truncation splits a large folio it cuts, or keeps a
+ * dirty one whole, and has the mm layer unmap it (vfs->unmap_folio).
+ *
+ * Left out: page locks, shadow entries (workingset), the LRU lists (the mm layer's reclaim),
+ * and mapped pages on truncation: the caller unmaps first (unmap_mapping_range); a removed
+ * page stays allocated while references remain.
  */
 #include "fs/internal.h"
 
@@ -180,13 +184,15 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 }
 
 /*
- * Large folios. The cache holds order-0 frames; where Linux's readahead makes a folio of
- * 2^order pages (page_cache_ra_order), the run [head, head + 2^order), head aligned to its
- * size, stands for that folio: each page's private holds the order and, when the folio is
+ * Large folios. The cache holds order-0 frames; where Linux makes a folio of 2^order pages
+ * (readahead's page_cache_ra_order, a write's write_begin with fgf_set_order), the run
+ * [head, head + 2^order), head aligned to its size, stands for that folio: each page's
+ * private holds the order; PG_dirty is the folio's, on all its pages alike; when the folio is
  * the async marker, each carries PG_readahead. Which pages a window reads, how far the
- * marker reaches and what fault-around skips then follow the kernel's folios. A page leaving
- * the cache splits its run into order-0 folios (truncation's split). Left out: the large
- * folios writes make (write_begin's order from the write's length).
+ * marker reaches, what fault-around skips, what a fault maps, what writeback writes and
+ * what smaps counts dirty then follow the kernel's folios. Truncation splits a run as
+ * folio_split does (filemap_split_folio); a page leaving the cache otherwise splits its run
+ * into order-0 folios.
  */
 static unsigned int page_cache_order(const struct page *page)
 {
@@ -218,20 +224,72 @@ bool __filemap_folio_readahead(struct address_space *mapping, const struct page 
 	return PageReadahead(page);
 }
 
-/* Splits the folio run of @page into order-0 pages. Context: mapping->lock held. */
+/*
+ * Gives the cached pages [@index, @index + 2^@order) the folio order @order; only a folio
+ * that holds the old folio's head keeps the async marker (@marker), as a split's new folios
+ * do not inherit PG_readahead. Context: mapping->lock held.
+ */
+static void filemap_set_run(struct address_space *mapping, pgoff_t index, unsigned int order,
+			    bool marker)
+{
+	for (pgoff_t i = index; i < index + (1UL << order); i++) {
+		struct page *p = xa_load(&mapping->i_pages, i);
+
+		if (!p)
+			continue;
+		p->private = order;
+		if (!marker)
+			ClearPageReadahead(p);
+	}
+}
+
+/*
+ * Splits the folio of @page into order-0 folios (split_folio), as a page leaving it alone
+ * requires. Context: mapping->lock held.
+ */
 static void filemap_split_run(struct address_space *mapping, struct page *page)
 {
 	unsigned int order = page_cache_order(page);
 	pgoff_t head = filemap_folio_index(page);
+	struct page *first;
 
 	if (!order)
 		return;
-	for (pgoff_t i = head; i < head + (1UL << order); i++) {
-		struct page *p = xa_load(&mapping->i_pages, i);
+	first = xa_load(&mapping->i_pages, head);
+	filemap_set_run(mapping, head, 0, first && PageReadahead(first));
+	for (pgoff_t i = head + 1; i < head + (1UL << order); i++)
+		filemap_set_run(mapping, i, 0, false);
+}
 
-		if (p && page_cache_order(p) == order)
-			p->private = 0;
+/*
+ * Splits the folio of @page around the page at @at (folio_split's non-uniform split, which
+ * truncation asks for): @at becomes an order-0 folio, and the rest of the old folio the
+ * largest aligned folios that leave it out, halving toward @at. Flags stay as they were
+ * (PG_dirty and PG_uptodate are the folio's on every page), but for the async marker.
+ *
+ *    order 3 at 40, split at 47:  [40 41 42 43][44 45][46][47]
+ *    order 3 at 40, split at 42:  [40 41][42][43][44 45 46 47]
+ *
+ * Context: mapping->lock held.
+ */
+static void filemap_split_folio(struct address_space *mapping, struct page *page, pgoff_t at)
+{
+	unsigned int order = page_cache_order(page);
+	pgoff_t head = filemap_folio_index(page), first = head;
+	struct page *head_page = xa_load(&mapping->i_pages, head);
+	bool marker = head_page && PageReadahead(head_page);
+
+	VM_BUG_ON(at < head || at >= filemap_folio_next_index(page));
+	while (order--) {
+		pgoff_t half = 1UL << order;
+		bool upper = (at - head) & half;	/* @at in the upper half */
+		pgoff_t other = upper ? head : head + half;
+
+		filemap_set_run(mapping, other, order, marker && other == first);
+		if (upper)
+			head += half;
 	}
+	filemap_set_run(mapping, at, 0, marker && at == first);
 }
 
 /**
@@ -392,6 +450,125 @@ static void truncate_partial_page(struct address_space *mapping, pgoff_t index, 
 	pthread_mutex_unlock(&mapping->lock);
 }
 
+/* What truncate_partial_folio did to a large folio at an edge of the range. */
+struct truncate_edge {
+	pgoff_t head, next;		/* The folio's pages [head, next) as it was */
+	bool split;			/* Split: its pages in the range go, the rest stays */
+	bool kept;			/* Dirty, so not split: kept whole, the range's part
+					 * zeroed (pages past the end stay cached) */
+};
+
+/* Zeroes the bytes [@from, @to) of the cached pages that hold them. Context: mapping->lock. */
+static void truncate_zero_range(struct address_space *mapping, loff_t from, loff_t to)
+{
+	while (from < to) {
+		pgoff_t index = (pgoff_t)(from >> PAGE_SHIFT);
+		size_t off = (size_t)(from & (PAGE_SIZE - 1));
+		size_t n = (size_t)min((loff_t)(PAGE_SIZE - off), to - from);
+		struct page *page = xa_load(&mapping->i_pages, index);
+
+		if (page)
+			memset((char *)page_address(mapping_pgdat(mapping), page) + off, 0, n);
+		from += (loff_t)n;
+	}
+}
+
+/*
+ * A large folio holding page @index that the bytes [@lstart, @lend] being truncated cover
+ * only in part (truncate_inode_partial_folio): a clean one is split where the range starts
+ * inside it, then at the page holding the first byte after the range, so that the pages the
+ * range covers leave as folios of their own and the rest stays cached; a dirty one is kept
+ * whole (its buffers cannot be released for the split), the range's bytes in it zeroed.
+ * Either way the folio is unmapped from every mapping, as the attempt to split it does
+ * (the caller does that, without the lock).
+ *
+ *    lstart = 0x2a000 (page 42), to the end:   [40 41 42 43 44 45 46 47]
+ *        clean, split at 42:                   [40 41][42][43][44 45 46 47]
+ *        dropped after:                               ^^^^^^^^^^^^^^^^^^^^^
+ *        dirty:                                [40 41 42 43 44 45 46 47]  42-47 zeroed
+ *
+ * Context: mapping->lock held. Return: whether @edge says what happened (a large folio
+ * partly in the range).
+ */
+static bool truncate_partial_folio(struct address_space *mapping, pgoff_t index, loff_t lstart,
+				   loff_t lend, struct truncate_edge *edge)
+{
+	struct page *page = xa_load(&mapping->i_pages, index);
+	loff_t pos, size, from, to;
+
+	if (!page || !page_cache_order(page))
+		return false;
+	edge->head = filemap_folio_index(page);
+	edge->next = filemap_folio_next_index(page);
+	pos = (loff_t)edge->head << PAGE_SHIFT;
+	size = (loff_t)PAGE_SIZE << page_cache_order(page);
+	from = max(lstart, pos);
+	to = lend >= pos + size - 1 ? pos + size : lend + 1;	/* [from, to) in the folio */
+	if (from == pos && to == pos + size)
+		return false;	/* wholly inside: it goes whole */
+	edge->kept = PageDirty(page);
+	edge->split = !edge->kept;
+	if (edge->kept) {
+		truncate_zero_range(mapping, from, to);
+		return true;
+	}
+	filemap_split_folio(mapping, page, (pgoff_t)(from >> PAGE_SHIFT));
+	if (to == pos + size)
+		return true;
+	page = xa_load(&mapping->i_pages, (pgoff_t)(to >> PAGE_SHIFT));
+	if (page && page_cache_order(page))
+		filemap_split_folio(mapping, page, (pgoff_t)(to >> PAGE_SHIFT));
+	return true;
+}
+
+/* The pages to drop, [*@first, *@last], end before @head (nothing left: first > last). */
+static void truncate_keep_below(pgoff_t *first, pgoff_t *last, pgoff_t head)
+{
+	if (*last < head)
+		return;
+	if (!head || *first >= head)
+		*first = 1, *last = 0;
+	else
+		*last = head - 1;
+}
+
+/*
+ * The large folios at either edge of [@lstart, @lend] split where the range cuts them, or
+ * kept whole when dirty; each one is then unmapped from every mapping (split_folio unmaps a
+ * file folio whole and leaves its pages to be faulted back). The whole pages to drop,
+ * [*@first, *@last], shrink to leave a kept folio out.
+ * Context: takes mapping->lock; no mmap_lock held.
+ */
+static void truncate_edges(struct address_space *mapping, loff_t lstart, loff_t lend,
+			   pgoff_t *first, pgoff_t *last)
+{
+	pgoff_t sidx = (unsigned long long)lstart >> PAGE_SHIFT;
+	pgoff_t eidx = (unsigned long long)lend >> PAGE_SHIFT;
+	struct vfs *vfs = mapping->host ? mapping->host->i_vfs : NULL;
+	struct truncate_edge edges[2] = { { 0 } };
+	struct page *page;
+	bool same_folio = sidx == eidx;
+	int n = 0;
+
+	pthread_mutex_lock(&mapping->lock);
+	page = xa_load(&mapping->i_pages, sidx);
+	if (page) {
+		same_folio = eidx < filemap_folio_next_index(page);
+		if (truncate_partial_folio(mapping, sidx, lstart, lend, &edges[n]) &&
+		    edges[n++].kept) {
+			*first = max(*first, edges[0].next);
+			if (same_folio)
+				truncate_keep_below(first, last, edges[0].head);
+		}
+	}
+	if (!same_folio && truncate_partial_folio(mapping, eidx, lstart, lend, &edges[n]) &&
+	    edges[n++].kept)
+		truncate_keep_below(first, last, edges[n - 1].head);
+	pthread_mutex_unlock(&mapping->lock);
+	for (int i = 0; i < n && vfs && vfs->unmap_folio; i++)
+		vfs->unmap_folio(mapping, edges[i].head, edges[i].next - 1);
+}
+
 /* truncate_inode_pages_range without fixing the dirty list: true when it removed pages. */
 static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 					 loff_t lend)
@@ -413,10 +590,14 @@ static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t l
 	if (eoff && !(sidx == eidx && soff))
 		truncate_partial_page(mapping, eidx, 0, eoff);
 
+	/* the whole pages [first, last]; none when first > last */
 	first = sidx + (soff != 0);
-	if (eoff && eidx == 0)
-		return false;			/* no whole page in the range */
-	last = eoff ? eidx - 1 : eidx;
+	last = eidx;
+	if (eoff && !eidx)
+		first = 1, last = 0;
+	else if (eoff)
+		last = eidx - 1;
+	truncate_edges(mapping, lstart, lend, &first, &last);
 	if (first > last)
 		return false;
 	pthread_mutex_lock(&mapping->lock);
@@ -470,9 +651,28 @@ void truncate_inode_pages_final(struct address_space *mapping)
 	pthread_mutex_unlock(&mapping->lock);
 }
 
+/*
+ * A large folio's pages: all cached, of its order, and dirty alike (a folio is dirty as a
+ * whole). Context: mapping->lock held. Return: 0 or -EINVAL.
+ */
+static int folio_run_validate(struct address_space *mapping, struct page *page)
+{
+	pgoff_t head = filemap_folio_index(page), next = filemap_folio_next_index(page);
+
+	for (pgoff_t i = head; i < next; i++) {
+		struct page *p = xa_load(&mapping->i_pages, i);
+
+		if (!p || page_cache_order(p) != page_cache_order(page) ||
+		    PageDirty(p) != PageDirty(page))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * mapping_validate - check @mapping's invariants: the index is a sound xarray holding
- * nrpages pages, each with mapping/index pointing back and referenced; with a
+ * nrpages pages, each with mapping/index pointing back and referenced, a large folio's
+ * pages all there and dirty alike; with a
  * writeback-capable mapping, the host's nr_dirty equals its PG_dirty pages. PG_writeback is
  * not checked: a writer holds it with the lock dropped.
  * Context: takes mapping->lock.
@@ -493,6 +693,8 @@ int mapping_validate(struct address_space *mapping)
 			err = -EINVAL;
 		pages++;
 		dirty += PageDirty(page);
+		if (!err && page_cache_order(page))
+			err = folio_run_validate(mapping, page);
 		if (index++ == ULONG_MAX)
 			break;
 	}

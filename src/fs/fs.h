@@ -218,6 +218,11 @@ struct vfs {
 	 * afterwards faults and dirties the page again. NULL: nothing maps files (the file
 	 * layer's own tests). Context of the call: no mmap_lock, no fs lock held. */
 	void (*mkclean)(struct address_space *mapping, loff_t start, loff_t end);
+	/* Set with mkclean (mapping_unmap_folio): zaps every entry mapping a page of the file
+	 * pages [first, last], private copies excepted, dirty bits passed to the pages: a large
+	 * folio that truncation splits is unmapped whole (unmap_folio), its pages faulted back
+	 * on demand. Context of the call: as mkclean's. */
+	void (*unmap_folio)(struct address_space *mapping, pgoff_t first, pgoff_t last);
 };
 
 /* namei.c / inode.c: the namespace */

@@ -446,7 +446,8 @@ bool vfs_page_has_data(struct inode *inode, pgoff_t index)
 
 	if (copy)
 		return copy != upper_hole;
-	return ((loff_t)index << PAGE_SHIFT) < inode->lower_size;
+	/* without the mapping's lock too (a read fault's miss): a truncate may cut it */
+	return ((loff_t)index << PAGE_SHIFT) < __atomic_load_n(&inode->lower_size, __ATOMIC_RELAXED);
 }
 
 static int shmem_read_page(struct inode *inode, pgoff_t index, void *buf)

@@ -3,16 +3,19 @@
  * Dirty page-cache pages and their writeback (mm/page-writeback.c, with the flusher of
  * fs/fs-writeback.c reduced to one function): set_page_dirty accounts a page dirty in its
  * inode (nr_dirty, the vfs's list of dirty inodes, oldest first, with the flusher time it
- * became dirty) and machine-wide (NR_FILE_DIRTY, NR_DIRTIED); filemap_write_range hands each
- * dirty page of a range to a_ops->write_page, clipped at i_size so the tail of the last page
- * never reaches the file, after the mm layer's hook (vfs->mkclean: folio_clear_dirty_for_io's
- * folio_mkclean) made the shared mappings' entries of the range clean and read-only; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
+ * became dirty) and machine-wide (NR_FILE_DIRTY, NR_DIRTIED), every page of its folio with it
+ * (a large folio is dirty as a whole); filemap_write_range hands each dirty page of the
+ * folios a range touches to a_ops->write_page, clipped at i_size so the tail of the last
+ * page never reaches the file, after the mm layer's hook (vfs->mkclean:
+ * folio_clear_dirty_for_io's folio_mkclean) made the shared mappings' entries of those folios
+ * clean and read-only; wb_flusher_tick is one wakeup of the flusher thread: inodes dirty
  * longer than dirty_expire_centisecs are written, then the oldest ones until the dirty pages
  * are back under dirty_background_ratio of the dirtyable memory.
  *
  * Pages whose mapping cannot be written back (shmem: no write_page) get PG_dirty but are not
  * counted, as Linux's noop_dirty_folio does for tmpfs. Writeback is synchronous: PG_writeback
- * is set only while write_page runs, with mapping->lock dropped, the page held by a reference.
+ * is set on a folio's pages only while write_page runs for them, with mapping->lock dropped,
+ * each page held by a reference.
  * Locking: page flags and nr_dirty change under mapping->lock; vfs->dirty_inodes under
  * vfs->lock. The order is vfs->lock, then mapping->lock (vfs_unsaved walks the inodes):
  * set_page_dirty and writeback fix the list after dropping mapping->lock. wb_flusher_tick expects no inode of
@@ -95,39 +98,62 @@ void __page_cancel_dirty(struct address_space *mapping, struct page *page)
 	mod_node_page_state(mapping->pgdat, NR_FILE_DIRTY, -1);
 }
 
+/*
+ * Sets PG_dirty on every page of @page's folio that lacks it, counting each (a large folio
+ * is dirty as a whole: folio_mark_dirty accounts folio_nr_pages). Context: mapping->lock,
+ * @page in @mapping's cache. Return: the pages newly dirtied.
+ */
+static unsigned long __folio_mark_dirty(struct address_space *mapping, struct page *page)
+{
+	pgoff_t head = filemap_folio_index(page), next = filemap_folio_next_index(page);
+	unsigned long nr = 0;
+
+	for (pgoff_t i = head; i < next; i++) {
+		struct page *p = i == page->index ? page : xa_load(&mapping->i_pages, i);
+
+		if (!p || PageDirty(p))
+			continue;
+		SetPageDirty(p);
+		nr++;
+	}
+	return nr;
+}
+
 /**
  * set_page_dirty - mark @page's contents newer than its file's (a write(), a write fault on a
- * shared mapping, or an anonymous page's PG_dirty).
+ * shared mapping, or an anonymous page's PG_dirty). A page of a large folio dirties the
+ * whole folio (folio_mark_dirty): writeback writes it whole, and smaps counts each of its
+ * mapped pages dirty.
  * Context: takes mapping->lock, then vfs->lock, for page-cache pages.
  * Return: true when the page was clean.
  */
 bool set_page_dirty(struct page *page)
 {
 	struct address_space *mapping = page_file_mapping(page);
+	unsigned long nr;
+	bool was_clean;
 
 	if (!mapping) {
-		bool was_clean = !PageDirty(page);
-
+		was_clean = !PageDirty(page);
 		SetPageDirty(page);
 		return was_clean;
 	}
 	pthread_mutex_lock(&mapping->lock);
-	/* Truncated meanwhile, or already dirty: nothing to account. */
-	if (page->mapping != mapping || PageDirty(page)) {
-		bool was_clean = !PageDirty(page);
-
+	was_clean = !PageDirty(page);
+	/* Truncated meanwhile, or already dirty (so is its folio): nothing to account. */
+	if (page->mapping != mapping || !was_clean) {
 		SetPageDirty(page);
 		pthread_mutex_unlock(&mapping->lock);
 		return was_clean;
 	}
-	SetPageDirty(page);
+	nr = __folio_mark_dirty(mapping, page);
 	if (!mapping_can_writeback(mapping)) {
 		pthread_mutex_unlock(&mapping->lock);
 		return true;
 	}
-	__atomic_add_fetch(&mapping->host->nr_dirty, 1, __ATOMIC_RELAXED);
-	mod_node_page_state(mapping->pgdat, NR_FILE_DIRTY, 1);
-	mod_node_page_state(mapping->pgdat, NR_DIRTIED, 1);
+	__atomic_add_fetch(&mapping->host->nr_dirty, nr, __ATOMIC_RELAXED);
+	mod_node_page_state(mapping->pgdat, NR_FILE_DIRTY, (long)nr);
+	mod_node_page_state(mapping->pgdat, NR_DIRTIED, (long)nr);
 	pthread_mutex_unlock(&mapping->lock);
 	inode_sync_dirty_list(mapping->host);
 	return true;
@@ -145,8 +171,8 @@ static size_t page_valid_bytes(const struct inode *inode, pgoff_t index)
 }
 
 /*
- * Writes one dirty page, which the caller took a reference on and found dirty under
- * mapping->lock (held on entry, dropped across write_page, held again on return).
+ * Writes one page of a folio under writeback (PG_dirty already cleared), the caller holding
+ * a reference on it and mapping->lock (dropped across write_page, held again on return).
  * Return: 0 or write_page's -errno (the page is clean either way, as after a failed
  * writepage in Linux; the error is kept in wb_err for fsync).
  */
@@ -156,27 +182,61 @@ static int write_one_page(struct address_space *mapping, struct page *page)
 	size_t len = page_valid_bytes(mapping->host, page->index);
 	int err = 0;
 
-	__page_cancel_dirty(mapping, page);
 	if (!len)		/* wholly past EOF: nothing of it belongs to the file */
 		return 0;
 	/* The page straddles i_size: its tail is zeroed on every writeback, in the cache too,
 	 * since a mapping may have stored there (block_write_full_folio, ext4_bio_write_folio) */
 	if (len < PAGE_SIZE)
 		memset((char *)page_address(pgdat, page) + len, 0, PAGE_SIZE - len);
-	SetPageWriteback(page);
-	mod_node_page_state(pgdat, NR_WRITEBACK, 1);
 	pthread_mutex_unlock(&mapping->lock);
 	err = mapping->a_ops->write_page(mapping->host, page->index, page_address(pgdat, page),
 					 len);
 	pthread_mutex_lock(&mapping->lock);
-	ClearPageWriteback(page);
-	mod_node_page_state(pgdat, NR_WRITEBACK, -1);
 	if (err) {
 		mapping->wb_err = err < 0 ? err : -EIO;
 		return mapping->wb_err;
 	}
 	mod_node_page_state(pgdat, NR_WRITTEN, 1);
 	return 0;
+}
+
+/*
+ * Writes back the dirty folio of @page (its head): all its pages leave PG_dirty at once
+ * (folio_clear_dirty_for_io) and stay under PG_writeback until the last is written, each
+ * held by a reference, since truncation may take them out of the cache meanwhile.
+ * Context: mapping->lock held (dropped across each write_page, held again on return).
+ * Return: 0 or the first write_page error.
+ */
+static int write_folio(struct address_space *mapping, struct page *page)
+{
+	struct page *pages[1UL << MAX_PAGECACHE_ORDER];
+	pgoff_t head = filemap_folio_index(page), next = filemap_folio_next_index(page);
+	unsigned long nr = 0;
+	int ret = 0;
+
+	for (pgoff_t i = head; i < next; i++) {
+		struct page *p = xa_load(&mapping->i_pages, i);
+
+		if (!p)
+			continue;
+		get_page(p);
+		__page_cancel_dirty(mapping, p);
+		SetPageWriteback(p);
+		mod_node_page_state(mapping->pgdat, NR_WRITEBACK, 1);
+		pages[nr++] = p;
+	}
+	for (unsigned long i = 0; i < nr; i++) {
+		int err = write_one_page(mapping, pages[i]);
+
+		if (err && !ret)
+			ret = err;
+	}
+	for (unsigned long i = 0; i < nr; i++) {
+		ClearPageWriteback(pages[i]);
+		mod_node_page_state(mapping->pgdat, NR_WRITEBACK, -1);
+		put_page(mapping->pgdat, pages[i]);
+	}
+	return ret;
 }
 
 /*
@@ -194,10 +254,34 @@ static void mapping_clear_dirty_for_io(struct address_space *mapping, loff_t sta
 		vfs->mkclean(mapping, start, end);
 }
 
+/*
+ * The page range [*@index, *@last] grown to whole folios: writeback writes a large folio
+ * whole when any of its pages is in the range, and write-protects every entry of it.
+ *
+ *    range          [ . . . ]
+ *    folios   [h t t t][h t t t]      ->  written: all eight pages
+ *
+ * Context: takes mapping->lock.
+ */
+static void writeback_folio_range(struct address_space *mapping, pgoff_t *index, pgoff_t *last)
+{
+	struct page *page;
+
+	pthread_mutex_lock(&mapping->lock);
+	page = xa_load(&mapping->i_pages, *index);
+	if (page)
+		*index = filemap_folio_index(page);
+	page = xa_load(&mapping->i_pages, *last);
+	if (page)
+		*last = filemap_folio_next_index(page) - 1;
+	pthread_mutex_unlock(&mapping->lock);
+}
+
 /**
  * filemap_write_range - write back the dirty pages of bytes [@start, @end] (inclusive; @end =
- * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do; the
- * shared mappings' entries of the range are cleaned and write-protected first (vfs->mkclean).
+ * LLONG_MAX for all), as filemap_fdatawrite_range/filemap_write_and_wait_range do: the
+ * folios the range touches are written whole, their shared mappings' entries cleaned and
+ * write-protected first (vfs->mkclean).
  * @wait: whether the caller waits for the I/O (it always completes before return here)
  * Context: no mmap_lock held (the mkclean hook takes each mapping mm's); takes
  * mapping->lock, never across write_page.
@@ -215,25 +299,26 @@ int filemap_write_range(struct address_space *mapping, loff_t start, loff_t end,
 		return -EINVAL;
 	if (!mapping_can_writeback(mapping))
 		return 0;
-	mapping_clear_dirty_for_io(mapping, start, end);
 	index = (unsigned long long)start >> PAGE_SHIFT;
 	last = (unsigned long long)end >> PAGE_SHIFT;
+	writeback_folio_range(mapping, &index, &last);
+	if (last < (pgoff_t)(LLONG_MAX >> PAGE_SHIFT))
+		end = max(end, (loff_t)((last + 1) << PAGE_SHIFT) - 1);
+	mapping_clear_dirty_for_io(mapping, (loff_t)index << PAGE_SHIFT, end);
 	pthread_mutex_lock(&mapping->lock);
 	while (mapping->host->nr_dirty && (page = xa_find(&mapping->i_pages, &index, last))) {
-		if (PageDirty(page)) {
-			int err;
+		/* Past the folio as it is now: truncation may drop or split it meanwhile */
+		pgoff_t next = filemap_folio_next_index(page);
 
-			get_page(page);
-			err = write_one_page(mapping, page);
+		if (PageDirty(page)) {
+			int err = write_folio(mapping, page);
+
 			if (err && !ret)
 				ret = err;
-			/* The reference keeps the frame; truncation may have taken it out of
-			 * the cache meanwhile, which changes nothing here. */
-			put_page(mapping->pgdat, page);
 		}
-		if (index == last)
+		if (next > last || !next)
 			break;
-		index++;
+		index = next;
 	}
 	pthread_mutex_unlock(&mapping->lock);
 	inode_sync_dirty_list(mapping->host);

@@ -13,7 +13,11 @@
  * read-around, the executable window or the sequential readahead picks
  * (do_sync_mmap_readahead), and, as the kernel drops mmap_lock for that I/O and has the
  * fault retried, the retry maps what the read brought in through fault-around. A hit on a
- * folio with the async marker (PG_readahead) reads the next window ahead. A
+ * folio with the async marker (PG_readahead) reads the next window ahead. A page a fault
+ * maps itself brings its whole large folio along where the folio fits the VMA, the page
+ * table and the file and none of its entries is taken (6.18's finish_fault). A miss on a
+ * hole's page does not wait for the reads its readahead started, so its retry's
+ * fault-around passes over the pages they fill (fault_io_pending). A
  * private write copies the cache page into an anonymous page (do_cow_fault); a shared write
  * maps it writable and dirties it (do_shared_fault). Shared writable mappings of files that
  * writeback can clean get read-only entries (write-notify, vma_wants_writenotify), so that
@@ -126,6 +130,76 @@ static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
 				    ra->ra_pages);
 }
 
+/*
+ * The file pages [*@start, *@end] of a read fault's fault-around window (do_fault_around).
+ */
+static void fault_around_window(const struct vm_fault *vmf, pgoff_t *start, pgoff_t *end)
+{
+	unsigned long nr = FAULT_AROUND_PAGES, vma_len = vma_pages(vmf->vma);
+	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff;
+	unsigned long from, to;
+
+	from = max(pte_off & ~(nr - 1), pte_off - min(pte_off, vma_off));
+	to = min(min(from + nr, (unsigned long)PTRS_PER_TABLE), pte_off + vma_len - vma_off) - 1;
+	*start = vmf->pgoff + from - pte_off;
+	*end = vmf->pgoff + to - pte_off;
+}
+
+/* Whether bit @index of the window from @base is set in @mask. */
+static bool window_bit(pgoff_t base, unsigned long mask, pgoff_t index)
+{
+	return index >= base && index - base < FAULT_AROUND_PAGES && (mask >> (index - base) & 1);
+}
+
+/* The pages of the fault-around window from @base to @end that are cached, bit by bit. */
+static unsigned long window_cached(struct address_space *mapping, pgoff_t base, pgoff_t end)
+{
+	unsigned long mask = 0;
+
+	for (pgoff_t i = base; i <= end; i++) {
+		struct page *page = filemap_find_page(mapping, i);
+
+		if (page) {
+			mask |= 1UL << (i - base);
+			put_page(mapping->pgdat, page);
+		}
+	}
+	return mask;
+}
+
+/*
+ * After a miss on a hole's page read ahead: the pages of the retry's fault-around window
+ * that the readahead read from blocks (not cached before, and with data), whole folios.
+ * ext4 zero-fills a hole's folio without I/O, so the fault does not wait for the reads its
+ * readahead started; they are in flight when it is retried, and fault-around passes over
+ * their folios, still locked. A miss on a block waits for its read, and by then the others
+ * have completed (host: a read fault on a hole page between data pages cached them all but
+ * mapped only itself; the next fault there mapped the rest).
+ */
+static unsigned long fault_io_pending(struct vm_fault *vmf, pgoff_t base, pgoff_t end,
+				      unsigned long before)
+{
+	struct address_space *mapping = vma_mapping(vmf->vma);
+	struct inode *inode = mapping->host;
+	unsigned long pending = 0;
+
+	for (pgoff_t i = base; i <= end; i++) {
+		struct page *page;
+
+		if (window_bit(base, before, i) || !vfs_page_has_data(inode, i))
+			continue;
+		page = filemap_find_page(mapping, i);
+		if (!page)
+			continue;
+		for (pgoff_t j = max(base, filemap_folio_index(page));
+		     j < filemap_folio_next_index(page) && j <= end; j++)
+			pending |= 1UL << (j - base);
+		put_page(mapping->pgdat, page);
+	}
+	return pending;
+}
+
 /**
  * filemap_fault - find the page-cache page behind vmf->pgoff of a regular file's mapping.
  *
@@ -151,11 +225,25 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		if (!(vmf->flags & FAULT_FLAG_TRIED))
 			do_async_mmap_readahead(vmf, page);
 	} else {
+		/* a hole's page needs no read: its fault does not wait for the others */
+		bool hole = inode->i_kind == FS_OVERLAY && !(vmf->flags & FAULT_FLAG_TRIED) &&
+			    !vfs_page_has_data(inode, vmf->pgoff);
+		unsigned long before = 0;
+		pgoff_t base, end;
+
+		if (hole) {
+			fault_around_window(vmf, &base, &end);
+			before = window_cached(mapping, base, end);
+		}
 		ret = VM_FAULT_MAJOR;
 		do_sync_mmap_readahead(vmf);
 		page = filemap_get_page(mapping, vmf->pgoff, FGP_CREAT, NULL);
 		if (IS_ERR(page))
 			return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		if (hole) {
+			vmf->io_base = base;
+			vmf->io_pending = fault_io_pending(vmf, base, end, before);
+		}
 		if (!(vmf->flags & FAULT_FLAG_TRIED)) {
 			put_page(&vmf->vma->vm_mm->machine->pgdat, page);
 			return VM_FAULT_MAJOR | VM_FAULT_RETRY;
@@ -317,7 +405,8 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
 	end_pgoff = min(end_pgoff, max_idx - 1);
 	pthread_mutex_lock(&mapping->lock);
 	while (index <= end_pgoff && (page = xa_find(&mapping->i_pages, &index, end_pgoff))) {
-		if (map_pages_skip(mapping, page)) {
+		if (map_pages_skip(mapping, page) ||
+		    window_bit(vmf->io_base, vmf->io_pending, index)) {
 			index++;
 			continue;
 		}
@@ -351,23 +440,70 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t 
  */
 static vm_fault_t do_fault_around(struct vm_fault *vmf)
 {
-	unsigned long nr = FAULT_AROUND_PAGES, vma_len = vma_pages(vmf->vma);
-	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
-	unsigned long vma_off = vmf->pgoff - vmf->vma->vm_pgoff;
-	unsigned long from, to;
+	pgoff_t start, end;
 
-	from = max(pte_off & ~(nr - 1), pte_off - min(pte_off, vma_off));
-	to = min(min(from + nr, (unsigned long)PTRS_PER_TABLE), pte_off + vma_len - vma_off) - 1;
-	return filemap_map_pages(vmf, vmf->pgoff + from - pte_off, vmf->pgoff + to - pte_off);
+	fault_around_window(vmf, &start, &end);
+	return filemap_map_pages(vmf, start, end);
 }
 
-/* finish_fault for a page of the object itself (a read, or a shared write). */
+/*
+ * Whether finish_fault may map the whole large folio of vmf->page, [@head, @next) of the
+ * file: it lies inside the VMA and one page table, it does not reach past the page holding
+ * the end of the file (no entry beyond i_size, for SIGBUS; shmem maps across it), and none
+ * of its entries is taken (else the faulting page goes alone, finish_fault's fallback).
+ *
+ *    VMA         [ . . . . . . . . ]
+ *    folio           [h t t t]          all four mapped by the one fault
+ */
+static bool finish_fault_whole(struct vm_fault *vmf, pgoff_t head, pgoff_t next)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long start = vmf->address - ((vmf->pgoff - head) << PAGE_SHIFT);
+	unsigned long end = start + ((next - head) << PAGE_SHIFT) - 1;
+	pte_t *ptep = vmf->pte - (vmf->pgoff - head);
+
+	if (next - head == 1 || head < vma->vm_pgoff || next > vma->vm_pgoff + vma_pages(vma))
+		return false;
+	if ((start & PMD_MASK) != (end & PMD_MASK))
+		return false;
+	if (!vma_is_shmem(vma) && file_max_index(vma_mapping(vma)->host) < next)
+		return false;
+	for (pgoff_t i = head; i < next; i++)
+		if (!pte_none(ptep_get(ptep + (i - head))))
+			return false;
+	return true;
+}
+
+/*
+ * finish_fault for a page of the object itself (a read, or a shared write): the page, or
+ * its whole large folio where finish_fault_whole allows (6.18 maps a file's folio at once,
+ * each entry as the faulting one: young, and dirty and writable for a write).
+ */
 static void finish_fault(struct vm_fault *vmf, bool write)
 {
+	struct address_space *mapping = vma_mapping(vmf->vma);
 	struct page *page = vmf->page;
+	pgoff_t head, next;
+	long nr = 1;
 
+	pthread_mutex_lock(&mapping->lock);
+	head = filemap_folio_index(page);
+	next = filemap_folio_next_index(page);
+	if (page->mapping == mapping && finish_fault_whole(vmf, head, next)) {
+		for (pgoff_t i = head; i < next; i++) {
+			struct page *p = xa_load(&mapping->i_pages, i);
+			unsigned long addr = vmf->address + (i - vmf->pgoff) * PAGE_SIZE;
+
+			if (!p || i == vmf->pgoff)
+				continue;
+			get_page(p);
+			set_file_pte(vmf, p, addr, vmf->pte + (i - vmf->pgoff), write);
+			nr++;
+		}
+	}
+	pthread_mutex_unlock(&mapping->lock);
 	set_file_pte(vmf, page, vmf->address, vmf->pte, write);
-	add_mm_counter(vmf->vma->vm_mm, mm_counter(page), 1);
+	add_mm_counter(vmf->vma->vm_mm, mm_counter(page), nr);
 }
 
 /* do_read_fault: the neighbours first; the faulting page itself if they did not include it. */

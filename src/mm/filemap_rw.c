@@ -161,9 +161,11 @@ int64_t filemap_write(struct file *f, struct iov_iter *from, loff_t *pos)
 
 	if (count <= 0)
 		return count;
-	/* Growing the file: ext4 zeroes the old last page's tail first (what a shared mapping
-	 * stored past the end is not file data) */
-	if (*pos + count > inode->i_size)
+	/* Starting past the end: ext4 zeroes the old last page's tail first (what a shared
+	 * mapping stored past the end is not file data). A write from the end or before it
+	 * overwrites that tail itself: the old last page is left alone, so the write's folio
+	 * may take it in. */
+	if (*pos > inode->i_size)
 		block_truncate_page(inode, inode->i_size);
 	while (done < count) {
 		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1));

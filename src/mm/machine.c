@@ -72,6 +72,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		vfs_set_readahead(&mm->m.vfs, cfg->readahead_kb, cfg->max_sectors_kb);
 	/* writeback cleans the mappings of what it writes: the file layer cannot reach them */
 	mm->m.vfs.mkclean = mapping_mkclean;
+	mm->m.vfs.unmap_folio = mapping_unmap_folio;
 	vm_commit_init(&mm->m, cfg);
 	err = shm_init_ns(&mm->m);
 	if (err)

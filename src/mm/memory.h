@@ -52,6 +52,10 @@ struct vm_fault {
 					 * on demand; mmlab made it already */
 	pte_t orig_pte;			/* Its value when the fault was taken */
 	struct page *page;		/* The page orig_pte maps (NULL for the zero page) */
+	/* Reads a miss on a hole started and did not wait for (filemap_fault): pages of the
+	 * retry's fault-around window from io_base on, bit i for io_base + i, still locked */
+	pgoff_t io_base;
+	unsigned long io_pending;
 };
 
 /* RSS accounting (include/linux/mm.h). Pages of each type, current and peak. */
@@ -182,6 +186,7 @@ void vma_set_page_prot(struct vm_area_struct *vma);
 void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len,
 			 bool even_cows);
 void mapping_mkclean(struct address_space *mapping, loff_t start, loff_t end);
+void mapping_unmap_folio(struct address_space *mapping, pgoff_t first, pgoff_t last);
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
 
 /* An inode's size, read without its lock (i_size_read). */

@@ -21,8 +21,11 @@
  * again reads zeros) and dirties the partial page when a block of the file holds it, as ext4
  * and shmem do.
  *
+ * A large folio the truncation cuts is unmapped whole (mapping_unmap_folio, which the file
+ * layer's truncation calls), as the kernel's split of it does.
+ *
  * Left out: hole punching and invalidation for other callers than truncation (their
- * callers pass even_cows as they need), and the truncation of large folios.
+ * callers pass even_cows as they need).
  */
 #include "mm/file.h"
 #include "mm/memory.h"
@@ -159,6 +162,21 @@ void unmap_mapping_range(struct address_space *mapping, loff_t start, loff_t len
 	mapping_walk(&w);
 }
 
+/**
+ * mapping_unmap_folio - zap the file pages [@first, @last] of @mapping from every VMA, the
+ * private copies a write made excepted: a large folio truncation splits is unmapped whole
+ * (split_folio's unmap_folio: file pages are left unmapped, to be faulted back on demand).
+ * The file layer calls it through vfs->unmap_folio (the machine sets it).
+ * Context: as unmap_mapping_range().
+ */
+void mapping_unmap_folio(struct address_space *mapping, pgoff_t first, pgoff_t last)
+{
+	struct mapping_walk w = { .mapping = mapping, .visit = unmap_visit,
+				  .first = first, .last = last };
+
+	mapping_walk(&w);
+}
+
 struct mkclean_state {
 	struct vm_area_struct *vma;
 	struct address_space *mapping;
@@ -276,23 +294,28 @@ static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_
 	size_t offset = (size_t)(eof & ((loff_t)PAGE_SIZE - 1));
 	pgoff_t index = (pgoff_t)(eof >> PAGE_SHIFT);
 	struct page *page;
+	bool mapped;
 
 	if (!offset)
 		return;
 	page = filemap_find_page(mapping, index);
-	if (!eof_block_mapped(inode, index, lower_size, page)) {
-		if (page)
-			put_page(mapping->pgdat, page);
-		return;	/* a hole: nothing to zero */
-	}
+	mapped = eof_block_mapped(inode, index, lower_size, page);
+	/* ext4 looks the folio up with FGP_CREAT before the block: a hole's page is cached
+	 * too, not up to date (its buffer has no block to read); files only in the upper
+	 * layer, tmpfs-like, cache nothing for a hole */
+	if (!page && !mapped && inode->lower_fd < 0 && !inode->contents_unknown)
+		return;
 	if (!page) {
 		page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
 		if (IS_ERR(page))
 			return;	/* the kernel's zeroing fails the same way, silently */
 		ClearPageUptodate(page);
 	}
-	memset((char *)page_address(mapping->pgdat, page) + offset, 0, PAGE_SIZE - offset);
-	(void)set_page_dirty(page);
+	if (mapped) {	/* a hole has nothing to zero */
+		memset((char *)page_address(mapping->pgdat, page) + offset, 0,
+		       PAGE_SIZE - offset);
+		(void)set_page_dirty(page);
+	}
 	put_page(mapping->pgdat, page);
 }
 
@@ -300,11 +323,13 @@ static void __block_truncate_page(struct inode *inode, loff_t eof, loff_t lower_
  * block_truncate_page - zero the tail of the page holding end of file @eof, past @eof, as
  * ext4_block_truncate_page does on every truncation to an unaligned size (the same size
  * too) and for the old end of a file that grows (by truncate or by a write past it): bytes a
- * shared mapping stored past the end never show once the file is longer. The block is read
- * into the cache if it is not there - a page left not up to date (only its buffer is), which
- * fault-around and mincore pass over until a read, a fault or a write marks it - and the
- * page is dirtied. A hole has nothing to zero. shmem only dirties its cached partial page on
- * a truncation, and keeps an old tail when it grows (shmem_eof_page).
+ * shared mapping stored past the end never show once the file is longer. The page is put
+ * in the cache if it is not there - left not up to date (only its buffer is, if any), which
+ * fault-around and mincore pass over until a read, a fault or a write marks it -, a hole's
+ * too (but in files only the upper layer holds); a block's is zeroed past @eof and dirtied,
+ * a hole has nothing to zero. shmem only
+ * dirties its cached partial page on a truncation, and keeps an old tail when it grows
+ * (shmem_eof_page).
  * Context: no mmap_lock or mapping lock held.
  */
 void block_truncate_page(struct inode *inode, loff_t eof)

@@ -35,7 +35,8 @@
  * (with mappings alive: pages past a shrunk end give SIGBUS), "private" leaves MAP_SHARED out.
  *
  * Usage: difffile FIRST_SEED COUNT [OPS [MODE]]   (DIFFFILE_VERBOSE=1 prints the steps up to the
- * first difference, DIFFFILE_SHOW=1 both sides' records after every step)
+ * first difference, DIFFFILE_SHOW=1 both sides' records after every step, DIFFFILE_FOLIOS=1
+ * the host's folios of the file after every step)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -447,10 +448,10 @@ static void pwrite_pattern(unsigned char *b, const struct op *op, unsigned int s
 }
 
 /*
- * DIFFFILE_PAGE_WRITES: the host's pwrite in pieces that end at page boundaries. A write of
- * two pages or more makes ext4 (Linux 6.16 on) cache it in a large folio, which a fault maps
- * whole and fault-around treats as one; mmlab's page cache has single pages only, so this
- * shows what differs apart from that.
+ * DIFFFILE_PAGE_WRITES: every pwrite in pieces that end at page boundaries, on both sides. A
+ * write of two pages or more makes ext4 (Linux 6.16 on) cache it in a large folio, which a
+ * fault maps whole, writeback writes whole and truncation splits; pieces of a page make
+ * order-0 folios only, so this shows what differs apart from write()'s large folios.
  */
 static int page_writes;
 
@@ -469,6 +470,68 @@ static long pwrite_by_page(int fd, const struct op *op)
 			break;
 	}
 	return (long)done;
+}
+
+/*
+ * DIFFFILE_FOLIOS: after every step the host's page cache of the file on stderr, one
+ * character a page: '.' not cached (or not up to date: mincore's view), 'o' an order-0
+ * folio, 'H' the head of a large folio and 't' its tails, in capitals-for-dirty style as
+ * '0', 'D', 'd' when dirty, 'W' under writeback (from /proc/kpageflags, root only: the
+ * pages are mapped read-only outside the window to find their frames, which the steps'
+ * records do not see).
+ */
+static int show_folios;
+
+static void print_host_folios(int fd, unsigned int step)
+{
+	unsigned int pages = WIN_PAGES;
+	unsigned char vec[WIN_PAGES];
+	char line[WIN_PAGES + 1];
+	struct stat st;
+	int pm, kf;
+	char *p;
+
+	if (fstat(fd, &st))
+		return;
+	/* only pages inside the file: a touch past its end would be SIGBUS */
+	pages = (unsigned int)min_u64(pages, ((uint64_t)st.st_size + PG - 1) / PG);
+	p = pages ? mmap(NULL, pages * PG, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "host folios after step %u: (empty)\n", step);
+		return;
+	}
+	madvise(p, pages * PG, MADV_RANDOM);
+	pm = (int)syscall(SYS_open, "/proc/self/pagemap", O_RDONLY);
+	kf = (int)syscall(SYS_open, "/proc/kpageflags", O_RDONLY);
+	memset(vec, 0, sizeof(vec));
+	if (mincore(p, pages * PG, vec))
+		memset(vec, 0, sizeof(vec));
+	for (unsigned int i = 0; i < pages; i++) {
+		uint64_t e = 0, f = 0;
+		int head, tail, dirty;
+
+		line[i] = '.';
+		if (!(vec[i] & 1))
+			continue;
+		(void)*(volatile char *)(p + i * PG);
+		if (pread(pm, &e, 8, (off_t)(((uintptr_t)p / PG + i) * 8)) != 8 ||
+		    pread(kf, &f, 8, (off_t)((e & ((1ULL << 55) - 1)) * 8)) != 8) {
+			line[i] = '?';
+			continue;
+		}
+		head = f >> 15 & 1, tail = f >> 16 & 1, dirty = f >> 4 & 1;
+		if (head)
+			line[i] = dirty ? 'D' : 'H';
+		else
+			line[i] = tail ? (dirty ? 'd' : 't') : dirty ? '0' : 'o';
+		if (f >> 8 & 1)
+			line[i] = 'W';
+	}
+	line[pages] = 0;
+	fprintf(stderr, "host folios after step %u: %s\n", step, line);
+	close(pm);
+	close(kf);
+	munmap(p, pages * PG);
 }
 
 static void run_native(const struct op *ops, unsigned int n, struct rec *recs, struct rec *fin)
@@ -537,6 +600,8 @@ static void run_native(const struct op *ops, unsigned int n, struct rec *recs, s
 			_exit(0);
 		}
 		native_record(r);
+		if (show_folios)
+			print_host_folios(fd, i);
 		i++;
 	}
 	if (mode.io) { /* the file as the sequence left it */
@@ -626,9 +691,23 @@ static int lab_pwrite(struct mmlab_task *t, int fd, const struct op *op, unsigne
 	pwrite_pattern(b, op, step);
 	err = mmlab_poke(t, BUF, b, op->len, NULL);
 	free(b);
-	if (!err)
-		r->ret = (long)mmlab_fd_pwrite(t, fd, BUF, op->len, (int64_t)op->off);
-	return err;
+	if (err)
+		return err;
+	for (uint64_t done = 0; done < op->len;) {	/* DIFFFILE_PAGE_WRITES: by pages */
+		uint64_t at = op->off + done;
+		uint64_t n = page_writes ? min_u64(op->len - done, PG - at % PG) : op->len;
+		int64_t w = mmlab_fd_pwrite(t, fd, BUF + done, n, (int64_t)at);
+
+		if (w < 0) {
+			r->ret = done ? (long)done : (long)w;
+			break;
+		}
+		done += (uint64_t)w;
+		r->ret = (long)done;
+		if ((uint64_t)w < n)
+			break;
+	}
+	return 0;
 }
 
 static int lab_pread(struct mmlab_task *t, int fd, uint64_t off, uint64_t len, struct rec *r)
@@ -979,6 +1058,7 @@ int main(int argc, char **argv)
 	}
 	host_twice = getenv("DIFFFILE_HOST_TWICE") != NULL;
 	page_writes = getenv("DIFFFILE_PAGE_WRITES") != NULL;
+	show_folios = getenv("DIFFFILE_FOLIOS") != NULL;
 	main_pid = getpid();
 	make_pristine();
 	atexit(remove_files);
