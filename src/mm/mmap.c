@@ -679,7 +679,7 @@ static int mmap_file_type(struct mmap_request *req)
 {
 	struct file *file = req->file;
 	unsigned long type = req->flags & MAP_TYPE_MASK;
-	bool writer = file->f_mode & FMODE_WRITE;
+	bool writer = READ_ONCE(file->f_mode) & FMODE_WRITE;
 	int err;
 
 	if (!mmap_offset_fits(req->pgoff, req->len,
@@ -697,7 +697,7 @@ static int mmap_file_type(struct mmap_request *req)
 		if (!writer)
 			req->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
 	}
-	if (!(file->f_mode & FMODE_READ))
+	if (!(READ_ONCE(file->f_mode) & FMODE_READ))
 		return -EACCES;
 	if (file->noexec && (req->vm_flags & VM_EXEC))
 		return -EPERM;
