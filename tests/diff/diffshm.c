@@ -18,7 +18,8 @@
  * counts for two new segments (as differences on the host, whose namespace is shared);
  * SHM_LOCK's charge per uid adding up against RLIMIT_MEMLOCK; with no huge page reserved on
  * the host, SHM_HUGETLB and a MFD_HUGETLB memfd's ftruncate, mmap, write and read, and its
- * MAP_NORESERVE mappings (made; SIGBUS on a touch; cut only at huge page boundaries).
+ * MAP_NORESERVE mappings and SHM_HUGETLB | SHM_NORESERVE segments (made; SIGBUS on a touch;
+ * cut only at huge page boundaries).
  * Host segments are removed whatever happens. Ids themselves differ (the host's index
  * continues from earlier runs), so they are compared by role, never by value.
  * Usage: diffshm
@@ -1002,6 +1003,49 @@ static void case_hugetlb_noreserve(struct mmlab_task *t, int h, int l)
 }
 
 /*
+ * SHM_HUGETLB | SHM_NORESERVE: the segment is made (its size as asked, its attach whole huge
+ * pages at a huge page boundary), every touch is SIGBUS, shmdt takes the whole attach, and
+ * the attach is cut only at huge page boundaries; SHM_LOCK does nothing to it.
+ */
+static void case_shm_hugetlb_noreserve(struct mmlab_task *t)
+{
+	const unsigned long a = WIN + 0x50000000UL, huge = 2UL << 20;
+	int hid = (int)hget(IPC_PRIVATE, 3UL << 20, SHM_HUGETLB | SHM_NORESERVE | 0600);
+	int lid = mmlab_shmget(t, 0, 3UL << 20, SHM_HUGETLB | SHM_NORESERVE | 0600);
+	struct mmlab_shmid_ds lds;
+	struct shmid_ds hds;
+	uint64_t out;
+
+	same_err("SHM_HUGETLB | SHM_NORESERVE", hid < 0 ? hid : 0, lid < 0 ? lid : 0);
+	if (hid < 0 || lid < 0)
+		return;
+	same_long("its segsz", hctl(hid, IPC_STAT, &hds) ? -1 : (long)hds.shm_segsz,
+		  mmlab_shmctl(t, lid, IPC_STAT, &lds) ? -1 : (long)lds.segsz);
+	same_err("shmat at an unaligned SHMLBA", min_t0(hat(hid, a + 0x1000 * 4, 0)),
+		 min_t0(lat(t, lid, a + 0x1000 * 4, 0)));
+	same_err("shmat at a huge page", min_t0(hat(hid, a, 0)), min_t0(lat(t, lid, a, 0)));
+	same("touch", host_write(a + 100, 1), lab_write(t, a + 100, 1));
+	same("touch past the size, inside the last huge page", host_write(a + (3UL << 20) + 5, 1),
+	     lab_write(t, a + (3UL << 20) + 5, 1));
+	same_err("munmap inside a huge page", munmap((void *)(a + PG), PG) ? -errno : 0,
+		 mmlab_munmap(t, a + PG, PG));
+	same_err("SHM_LOCK", hctl(hid, SHM_LOCK, NULL), mmlab_shmctl(t, lid, SHM_LOCK, NULL));
+	same_err("shmdt", hdt(a), mmlab_shmdt(t, a));
+	same_err("the whole attach went: MAP_FIXED_NOREPLACE over its last huge page",
+		 min_t0(hmap_huge(a + huge, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				  MAP_FIXED_NOREPLACE, -1, 0)),
+		 min_t0(lmap_huge(t, a + huge, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				  MAP_FIXED_NOREPLACE, -1, 0)));
+	munmap((void *)a, 4 * huge);
+	mmlab_munmap(t, a, 4 * huge);
+	same_long("shmat without an address: huge page aligned",
+		  (hat(hid, 0, 0) & ((long)huge - 1)) != 0,
+		  (mmlab_shmat(t, lid, 0, 0, &out) ? 1 : (long)(out & (huge - 1))) != 0);
+	hctl(hid, IPC_RMID, NULL);
+	mmlab_shmctl(t, lid, IPC_RMID, NULL);
+}
+
+/*
  * With no huge page reserved on the host (vm.nr_hugepages 0, as mmlab's machine): shmget
  * with SHM_HUGETLB fails, a MFD_HUGETLB memfd exists but takes only whole huge pages as its
  * size, refuses write(2), reads zeros, and its mmap fails. Skipped when the host has huge
@@ -1021,6 +1065,7 @@ static void case_hugetlb(struct mmlab_task *t)
 	}
 	same_err("SHM_HUGETLB, none reserved", hget(IPC_PRIVATE, huge, SHM_HUGETLB | 0600),
 		 mmlab_shmget(t, 0, huge, SHM_HUGETLB | 0600));
+	case_shm_hugetlb_noreserve(t);
 	h = hmemfd("huge", MFD_HUGETLB);
 	l = mmlab_memfd_create(t, "huge", MFD_HUGETLB);
 	same_err("memfd_create MFD_HUGETLB", h < 0 ? h : 0, l < 0 ? l : 0);
