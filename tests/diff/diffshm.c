@@ -956,6 +956,7 @@ static void case_hugetlb_noreserve(struct mmlab_task *t, int h, int l)
 {
 	const unsigned long huge = 2UL << 20, a = WIN + 0x40000000UL;
 	const int rw = PROT_READ | PROT_WRITE, nores = MAP_NORESERVE | MAP_FIXED;
+	uint64_t out;
 	long hr, lr;
 
 	hr = hmap_huge(0, 3UL << 20, rw, MAP_PRIVATE | MAP_NORESERVE, h, 0);
@@ -998,6 +999,17 @@ static void case_hugetlb_noreserve(struct mmlab_task *t, int h, int l)
 	     lab_write(t, a + 4 * huge + 6 * huge, 1));
 	same_long("size after a read-only 8 MiB mapping", lseek(h, 0, SEEK_END),
 		  (long)mmlab_lseek(t, l, 0, SEEK_END));
+	munmap((void *)a, 16 * huge);
+	mmlab_munmap(t, a, 16 * huge);
+	same_err("shared NORESERVE again", min_t0(hmap_huge(a, 2 * huge, rw, MAP_SHARED | nores, h, 0)),
+		 min_t0(lmap_huge(t, a, 2 * huge, rw, MAP_SHARED | nores, l, 0)));
+	/* Not compared yet (mmlab differs): mlock (host 0: its populate does not fail), MADV_DONTNEED
+	 * (host 0: hugetlb pages may be dropped) and a growing mremap (host EINVAL). */
+	same_err("mremap shrinking to a huge page",
+		 mremap((void *)a, 2 * huge, huge, 0) == MAP_FAILED ? -errno : 0,
+		 mmlab_mremap(t, a, 2 * huge, huge, 0, 0, &out));
+	same("touch after mremap", host_write(a + 3, 1), lab_write(t, a + 3, 1));
+	same("touch past the shrunk end", host_write(a + huge + 3, 1), lab_write(t, a + huge + 3, 1));
 	munmap((void *)a, 16 * huge);
 	mmlab_munmap(t, a, 16 * huge);
 }
