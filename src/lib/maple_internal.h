@@ -100,6 +100,21 @@ static inline bool mt_node_dead(struct maple_node *n)
 	return __atomic_load_n(&n->meta.dead, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Starts fetching a node's last three cache lines (the first is about to be read). A descent
+ * reads the pivots, then the one slot they pick: without this the slot's line is a second
+ * cache miss that waits for the first. A writer goes on to copy the whole leaf and to read
+ * the internal nodes' gaps, so on a tree larger than the CPU cache every line is wanted.
+ */
+static inline void mt_prefetch_node(const struct maple_node *n)
+{
+	const char *p = (const char *)n;
+
+	__builtin_prefetch(p + 64);
+	__builtin_prefetch(p + 128);
+	__builtin_prefetch(p + 192);
+}
+
 /* Slot @i of a node covering [min, max] that uses @end slots covers [lo, hi]. */
 static inline unsigned long ma_slot_min(const unsigned long *piv, unsigned int i, unsigned long min)
 {

@@ -645,6 +645,25 @@ static int mas_sibling_null(const struct ma_state *mas, bool left)
 	return !sib->mr64.slot[left ? sib->meta.end - 1 : 0];
 }
 
+/*
+ * Starts fetching both siblings of the state's leaf: a leaf that overflows or underflows
+ * reads the end of one or both and may copy one whole, and on a large tree each is a cache
+ * miss that would otherwise wait for the one before.
+ */
+static void mas_prefetch_siblings(const struct ma_state *mas)
+{
+	struct maple_node *l = mas_leaf_sibling(mas, true), *r = mas_leaf_sibling(mas, false);
+
+	if (l) {
+		__builtin_prefetch(l);
+		mt_prefetch_node(l);
+	}
+	if (r) {
+		__builtin_prefetch(r);
+		mt_prefetch_node(r);
+	}
+}
+
 /* Slots used by the sibling on the @left (or right) of the state's leaf; -1 if there is none. */
 static int mas_sibling_end(const struct ma_state *mas, bool left)
 {
@@ -851,6 +870,7 @@ static inline int mas_wr_leaf_reshape(struct ma_state *mas, const struct ma_leaf
 			return -EAGAIN; /* the root leaf splits: one more level */
 		if (lp->max == ULONG_MAX && s->offr + 1 == s->end)
 			return -EAGAIN; /* an append: the general path packs the left node full */
+		mas_prefetch_siblings(mas);
 		if (mas_sibling_end(mas, true) >= 0 && mas_sibling_end(mas, true) <= room)
 			return mas_wr_leaf_rebalance(mas, *s, -1);
 		if (mas_sibling_end(mas, false) >= 0 && mas_sibling_end(mas, false) <= room)
@@ -861,6 +881,7 @@ static inline int mas_wr_leaf_reshape(struct ma_state *mas, const struct ma_leaf
 		return 1;
 	if (!mas->depth) /* the tree empties */
 		return -EAGAIN;
+	mas_prefetch_siblings(mas);
 	left = mas_sibling_end(mas, true);
 	if (left < 0 && mas_sibling_end(mas, false) < 0)
 		return -EAGAIN; /* an only child: the parent needs rebalancing too */

@@ -512,6 +512,7 @@ void *mas_descend(struct ma_state *mas, unsigned long index)
 		unsigned long lo, hi;
 
 		n = mte_to_node(enode);
+		mt_prefetch_node(n);
 		piv = n->ma64.pivot;
 		end = n->meta.end;
 		off = ma_offset(piv, end, index, false);
@@ -524,6 +525,7 @@ void *mas_descend(struct ma_state *mas, unsigned long index)
 		max = hi;
 	}
 	n = mte_to_node(enode);
+	mt_prefetch_node(n);
 	piv = n->mr64.pivot;
 	end = n->meta.end;
 	off = ma_offset(piv, end, index, true);
