@@ -188,9 +188,11 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
  * the cache splits its run into order-0 folios (truncation's split). Left out: the large
  * folios writes make (write_begin's order from the write's length).
  */
+/* Read without mapping->lock by holders of a reference (filemap_read's marker check) while a
+ * removal may split the run under it: one untorn load; a stale order only moves a marker. */
 static unsigned int page_cache_order(const struct page *page)
 {
-	return (unsigned int)page->private;
+	return (unsigned int)READ_ONCE(page->private);
 }
 
 /* The index of the first page of @page's folio (folio->index). */
@@ -230,7 +232,7 @@ static void filemap_split_run(struct address_space *mapping, struct page *page)
 		struct page *p = xa_load(&mapping->i_pages, i);
 
 		if (p && page_cache_order(p) == order)
-			p->private = 0;
+			WRITE_ONCE(p->private, 0);
 	}
 }
 
