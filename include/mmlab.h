@@ -88,6 +88,8 @@ struct mmlab_stats {
 	uint64_t tlb_hits, tlb_misses, tlb_flush_all, tlb_flush_one; /* Summed over CPUs */
 	int tlb_hits_counted;	/* 0 when built without MMLAB_TLB_HIT_STATS: tlb_hits is 0 */
 	uint64_t faults;
+	uint64_t tlb_preloads;	/* TLB entries a resolved fault filled from the entry it had
+				 * installed (update_mmu_cache), sparing the retry its walk */
 };
 
 MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
@@ -233,12 +235,27 @@ MMLAB_EXPORT void mmlab_task_destroy(struct mmlab_task *t);
  * with no_aslr. 0, or -errno as execve: -ENOENT, -ENOTDIR, -ELOOP, -EACCES (no exec
  * permission, a noexec mount, not a regular file), -ETXTBSY (the file is open for writing),
  * -ENOEXEC (not an x86_64 ELF executable or script), -ELIBBAD (a bad interpreter), -E2BIG,
- * -ENOMEM, -EFAULT (NULL @path), -EBUSY (the task waits for a vfork child). An error after the
- * old address space is gone (the kernel would kill the process) leaves the task half-built:
- * the caller should mmlab_exit it.
+ * -ENOMEM, -EFAULT (NULL @path), -EBUSY (the task waits for a vfork child). At the point of
+ * no return the other threads of @t's process (CLONE_THREAD) are killed, as de_thread kills
+ * them: each handle stays valid until mmlab_exit, on an empty address space of its own, and
+ * mmlab_task_signals says SIGKILL; a thread other than the leader takes the leader's pid (the
+ * killed leader's handle gets the thread's). An error after the point of no return kills the
+ * process with SIGSEGV, as the kernel does (mmlab_task_signals' killed_by), and leaves the
+ * task half-built: the caller should mmlab_exit it. Handled signals go back to their default.
  */
 MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
 			      const char *const envp[]);
+/*
+ * execveat(2): mmlab_execve of @path under the directory fd @dirfd (AT_FDCWD, -100: as
+ * mmlab_execve; an absolute path ignores it), or with AT_EMPTY_PATH (0x1000) and an empty
+ * @path of the file @dirfd refers to (fexecve; O_PATH fds too), or with AT_SYMLINK_NOFOLLOW
+ * (0x100) not through a symlink in the last component (-ELOOP). The program knows a path
+ * relative to @dirfd as "/dev/fd/N/path" ("/dev/fd/N" for AT_EMPTY_PATH): AT_EXECFN, and a
+ * script's argument, which is -ENOENT when @dirfd is close-on-exec. Besides mmlab_execve's
+ * errors: -EINVAL (other flags), -EBADF (no such fd), -ENOTDIR (@dirfd is no directory).
+ */
+MMLAB_EXPORT int mmlab_execveat(struct mmlab_task *t, int dirfd, const char *path,
+				const char *const argv[], const char *const envp[], int flags);
 MMLAB_EXPORT void mmlab_task_info(struct mmlab_task *t, struct mmlab_task_info *info);
 /* Checks the VMA tree, the counters and the page tables; 0 or -EUCLEAN. */
 MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t);

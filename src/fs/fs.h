@@ -251,6 +251,9 @@ struct inode *vfs_lookup_open(struct vfs *vfs, const char *path, const struct op
 			      struct stat *host_st, struct inode_name **name);
 /* Drops a reference vfs_lookup_open gave; the last frees the name. Takes vfs->lock. */
 void inode_name_put(struct inode_name *name);
+/* One more file holds @name (NULL: none), as a file opened on an fd's path does. Takes
+ * vfs->lock; returns @name. */
+struct inode_name *inode_name_hold(struct inode_name *name);
 /* The inode of @path with the identity another machine gave it (a "# file:" line). */
 struct inode *vfs_lookup_id(struct vfs *vfs, const char *path, dev_t dev, ino_t ino,
 			    loff_t size, mode_t mode);

@@ -209,6 +209,20 @@ static struct inode_name *inode_name_get(struct inode *inode, const char *path)
 	return name;
 }
 
+/** inode_name_hold - see fs.h. Context: takes vfs->lock; a file holds @name. */
+struct inode_name *inode_name_hold(struct inode_name *name)
+{
+	struct vfs *vfs;
+
+	if (!name)
+		return NULL;
+	vfs = name->n_inode->i_vfs;
+	pthread_mutex_lock(&vfs->lock);
+	name->n_count++;
+	pthread_mutex_unlock(&vfs->lock);
+	return name;
+}
+
 /** inode_name_put - see fs.h. Context: takes vfs->lock; the file still holds the inode. */
 void inode_name_put(struct inode_name *name)
 {

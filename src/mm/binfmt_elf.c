@@ -186,15 +186,15 @@ static bool elf_check_header(const Elf64_Ehdr *eh)
 }
 
 /*
- * load_elf_phdrs: the program headers, at most a page of them in the entry size this
- * loader knows.
+ * load_elf_phdrs: the program headers, at most 64 KiB of them in the entry size this
+ * loader knows (6.18 no longer limits them to a page, as 6.12 did: the host loads 169).
  * Return: 0, or -1 when they are missing, too many, or short.
  */
 static int load_elf_phdrs(struct elf_image *img)
 {
 	size_t size = (size_t)img->eh.e_phnum * sizeof(Elf64_Phdr);
 
-	if (img->eh.e_phentsize != sizeof(Elf64_Phdr) || !size || size > PAGE_SIZE)
+	if (img->eh.e_phentsize != sizeof(Elf64_Phdr) || !size || size > 65536)
 		return -1;
 	img->ph = malloc(size);
 	if (!img->ph)
@@ -514,7 +514,7 @@ static int elf_open_interp(struct elf_load *ld)
 			return n < 0 ? (int)n : n != (ssize_t)ph->p_filesz ? -EIO : -ENOEXEC;
 		}
 		/* an empty path names the working directory: not a file to execute */
-		f = path[0] ? open_exec(ld->bprm->task, path) : ERR_PTR(-EACCES);
+		f = path[0] ? open_exec(ld->bprm->task, path, false) : ERR_PTR(-EACCES);
 		free(path);
 		if (IS_ERR(f))
 			return (int)PTR_ERR(f);

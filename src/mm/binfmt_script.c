@@ -87,6 +87,9 @@ int load_script(struct linux_binprm *bprm)
 	err = script_parse(bprm->buf, sizeof(bprm->buf), &l);
 	if (err)
 		return err;
+	/* "/dev/fd/N/..." of a close-on-exec fd: the interpreter could not open the script */
+	if (bprm->interp_flags & BINPRM_FLAGS_PATH_INACCESSIBLE)
+		return -ENOENT;
 	/* argv becomes: interpreter [argument] script-path argv[1]...; pushed last first */
 	err = remove_arg_zero(bprm) ?: copy_string_kernel(bprm->interp, bprm);
 	if (err)
@@ -102,7 +105,7 @@ int load_script(struct linux_binprm *bprm)
 	if (err)
 		return err;
 	bprm->argc++;
-	file = open_exec(bprm->task, l.name);
+	file = open_exec(bprm->task, l.name, false);
 	if (IS_ERR(file))
 		return (int)PTR_ERR(file);
 	bprm->interpreter = file;

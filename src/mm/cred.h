@@ -66,6 +66,7 @@ struct signal_struct {
 	uint64_t sig_ignored;		/* SIG_IGN */
 	uint64_t sig_handled;		/* A handler */
 	int killed_by;			/* The signal whose default action ended the group, 0 */
+	struct list_head thread_head;	/* Its tasks (task.thread_node), under lock */
 };
 
 struct task;

@@ -11,10 +11,14 @@
  * the new mm replaces the old one (close-on-exec files closed, a vfork parent released), and
  * setup_arg_pages's stack VMA with its 128 KiB of room. maps_import.c builds a task from a
  * /proc/PID/maps snapshot instead.
- * Left out: de_thread (other threads of the process keep running on the old mm), set-user-ID
- * and file capabilities (the credentials never change; AT_SECURE says whether they differ),
- * execveat's dirfd and flags, binfmt_misc, signals (a failure after the point of no return
- * returns its errno; the kernel would kill the process with SIGSEGV).
+ * At the point of no return de_thread kills the process's other threads and a non-leader
+ * takes the leader's pid; a failure after it kills the process with SIGSEGV (the group's
+ * killed_by) and returns its errno. Handled signals go back to their default action.
+ * execveat opens the file under a directory fd (the directory's path as the fd was opened),
+ * an fd's own file (AT_EMPTY_PATH) or not through a last symlink (AT_SYMLINK_NOFOLLOW: ELOOP),
+ * and names it "/dev/fd/N[/path]" to the program.
+ * Left out: set-user-ID and file capabilities (the credentials never change; AT_SECURE says
+ * whether they differ), binfmt_misc, the parent's exit signal.
  */
 #include "mm/exec.h"
 #include "mm/fdtable.h"
@@ -29,6 +33,7 @@
 #include "mmlab.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -132,6 +137,7 @@ struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab_task_c
 	t->tsk.pid = t->tsk.tgid = alloc_pid(machine_of(m));
 	if (mm_init(t, m))
 		goto free_task;
+	thread_group_add(&t->tsk);
 	/* The task is a program just executed: exec's flush_thread left the default PKRU. */
 	t->tsk.pkru = pkru_init_value(machine_of(m));
 	arch_pick_mmap_layout(&t->tsk);
@@ -266,41 +272,24 @@ static int may_exec(const struct task *tsk, const struct inode *inode)
 	return (bits & 1) ? 0 : -EACCES;
 }
 
-/**
- * open_exec - open @name for execution (do_open_execat): looked up as open(2) would with the
- * task's fsuid and fsgid, a regular file the caller may execute, on a mount without noexec,
- * and not open for writing anywhere: its writes are denied until exe_file_allow_write_access.
- * Context: no mmap_lock held.
- * Return: the file, or ERR_PTR(-ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES, -ETXTBSY,
- * -ENOMEM).
+/*
+ * The file for execution on @inode (whose reference it takes) through @iname (likewise):
+ * the caller may execute it, it is on a mount without noexec, and it is not open for writing
+ * anywhere: its writes are denied until exe_file_allow_write_access.
  */
-struct file *open_exec(struct mmlab_task *t, const char *name)
+static struct file *exec_file_open(const struct task *tsk, struct inode *inode,
+				   struct inode_name *iname, const struct stat *st)
 {
-	const struct task *tsk = &t->tsk;
-	struct open_how_fs how = { .flags = O_PATH, .uid = tsk->cred.fsuid,
-				   .gid = tsk->cred.fsgid,
-				   .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
-	struct inode_name *iname;
-	struct inode *inode;
 	struct file *f;
-	struct stat st;
-	int err;
+	int err = may_exec(tsk, inode);
 
-	if (!*name)
-		return ERR_PTR(-ENOENT);
-	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &iname);
-	if (IS_ERR(inode))
-		return (struct file *)inode;
-	if (!inode)
-		return ERR_PTR(-EACCES);	/* a directory, device, FIFO, socket, procfs file */
-	err = may_exec(tsk, inode);
 	if (err) {
 		inode_name_put(iname);
 		iput(inode);
 		return ERR_PTR(err);
 	}
 	ihold(inode);	/* the name goes before the inode when the file cannot be made */
-	f = file_from_inode(inode, O_RDONLY, &st);
+	f = file_from_inode(inode, O_RDONLY, st);
 	if (IS_ERR(f))
 		inode_name_put(iname);
 	else
@@ -314,6 +303,58 @@ struct file *open_exec(struct mmlab_task *t, const char *name)
 		return ERR_PTR(err);
 	}
 	return f;
+}
+
+/*
+ * execveat's AT_EMPTY_PATH: the file @fd refers to (an O_PATH fd too), opened anew for
+ * execution as do_filp_open opens the fd's own path. EBADF for no such fd, EACCES for what
+ * is no regular file of the overlay.
+ */
+static struct file *open_exec_fd(struct mmlab_task *t, int fd)
+{
+	struct file *file = fdget_raw(t, fd);
+	struct inode *inode;
+	struct stat st;
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	inode = file->f_inode;
+	if (!inode || !file->regular || !S_ISREG(inode->i_mode))
+		return ERR_PTR(-EACCES);
+	st = (struct stat){ .st_dev = inode->i_dev, .st_ino = inode->i_ino,
+			    .st_mode = inode->i_mode,
+			    .st_size = __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED) };
+	ihold(inode);
+	return exec_file_open(&t->tsk, inode, inode_name_hold(file->f_name), &st);
+}
+
+/**
+ * open_exec - open @name for execution (do_open_execat): looked up as open(2) would with the
+ * task's fsuid and fsgid (@nofollow: a symlink in the last component is ELOOP, as
+ * AT_SYMLINK_NOFOLLOW), a regular file the caller may execute, on a mount without noexec,
+ * and not open for writing anywhere: its writes are denied until exe_file_allow_write_access.
+ * Context: no mmap_lock held.
+ * Return: the file, or ERR_PTR(-ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES, -ETXTBSY,
+ * -ENOMEM).
+ */
+struct file *open_exec(struct mmlab_task *t, const char *name, bool nofollow)
+{
+	const struct task *tsk = &t->tsk;
+	struct open_how_fs how = { .flags = O_PATH | (nofollow ? O_NOFOLLOW : 0),
+				   .uid = tsk->cred.fsuid, .gid = tsk->cred.fsgid,
+				   .cap_dac_override = capable(tsk, CAP_DAC_OVERRIDE) };
+	struct inode_name *iname;
+	struct inode *inode;
+	struct stat st;
+
+	if (!*name)
+		return ERR_PTR(-ENOENT);
+	inode = vfs_lookup_open(&tsk->mm->machine->vfs, name, &how, &st, &iname);
+	if (IS_ERR(inode))
+		return (struct file *)inode;
+	if (!inode)	/* a directory, device, FIFO, socket, procfs file; an unfollowed link */
+		return ERR_PTR(nofollow && S_ISLNK(st.st_mode) ? -ELOOP : -EACCES);
+	return exec_file_open(tsk, inode, iname, &st);
 }
 
 /**
@@ -503,6 +544,83 @@ static void exec_mmap(struct linux_binprm *bprm)
 	mmput(old);
 }
 
+/*
+ * A thread de_thread killed: it leaves the old mm for an empty one of its own and the group
+ * for a signal_struct of its own that says SIGKILL, and its files are closed. Its handle
+ * stays valid (the caller still holds it) until mmlab_exit, acting on nothing.
+ * Return: 0 or -ENOMEM (then it stays on the old mm, out of the group).
+ */
+static int zap_thread(struct task *o)
+{
+	struct mmlab_task *ot = container_of(o, struct mmlab_task, tsk);
+	struct signal_struct *sig = signal_copy(o->signal);
+	struct mm_struct *mm = mm_alloc(o->mm->machine, &o->cfg);
+	int none = 0;
+
+	if (!sig || IS_ERR(mm)) {
+		signal_put(sig);
+		if (!IS_ERR(mm))
+			mmput(mm);
+		return -ENOMEM;
+	}
+	__atomic_compare_exchange_n(&sig->killed_by, &none, SIGKILL, false, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+	signal_put(o->signal);
+	o->signal = sig;
+	thread_group_add(o);
+	mm->owner_tgid = o->tgid;
+	mmput(o->mm);
+	o->mm = mm;
+	memset(&o->vmacache, 0, sizeof(o->vmacache));
+	for (int fd = 0; fd < MMLAB_NR_FDS; fd++) {
+		if (!ot->fds[fd])
+			continue;
+		fput(ot->fds[fd]);
+		ot->fds[fd] = NULL;
+		fd_set_cloexec(ot, fd, false);
+	}
+	return 0;
+}
+
+/*
+ * de_thread: the exec'ing task becomes the only thread of its process. Every other thread of
+ * its group is killed (zap_other_threads), and a thread other than the leader takes the
+ * leader's pid, the leader its (exchange_tids), as the kernel does before it releases the old
+ * leader: the process keeps its pid.
+ * Return: 0, or -ENOMEM (a thread could not be moved off the old mm).
+ */
+static int de_thread(struct mmlab_task *t)
+{
+	struct signal_struct *sig = t->tsk.signal;
+	struct list_head zapped, *pos, *n;
+	struct task *leader = NULL;
+	int err = 0;
+
+	INIT_LIST_HEAD(&zapped);
+	pthread_mutex_lock(&sig->lock);
+	list_for_each_safe(pos, n, &sig->thread_head) {
+		if (pos == &t->tsk.thread_node)
+			continue;
+		list_del(pos);
+		list_add_tail(pos, &zapped);
+	}
+	pthread_mutex_unlock(&sig->lock);
+	list_for_each_safe(pos, n, &zapped) {
+		struct task *o = list_entry(pos, struct task, thread_node);
+
+		list_del_init(pos);
+		if (o->pid == o->tgid)
+			leader = o;
+		err = zap_thread(o) ?: err;
+	}
+	if (t->tsk.pid != t->tsk.tgid) {
+		if (leader)
+			leader->pid = t->tsk.pid;
+		t->tsk.pid = t->tsk.tgid;
+	}
+	return err;
+}
+
 /* do_close_on_exec: every fd marked FD_CLOEXEC is closed. */
 static void do_close_on_exec(struct mmlab_task *t)
 {
@@ -516,20 +634,28 @@ static void do_close_on_exec(struct mmlab_task *t)
 }
 
 /**
- * begin_new_exec - the point of no return: the new mm (whose exe_file is the program, writes
- * to it denied) replaces the task's, the close-on-exec files are closed, PKRU is reset.
+ * begin_new_exec - the point of no return: the task becomes its process's only thread
+ * (de_thread), the new mm (whose exe_file is the program, writes to it denied) replaces the
+ * task's, the close-on-exec files are closed, PKRU is reset.
  * Context: no mmap_lock held.
- * Return: 0 (nothing here fails in mmlab).
+ * Return: 0, or -ENOMEM (another thread could not be killed): fatal, as every failure from
+ * here on.
  */
 int begin_new_exec(struct linux_binprm *bprm)
 {
 	struct mmlab_task *t = bprm->task;
+	int err;
 
 	bprm->point_of_no_return = true;
+	err = de_thread(t);
+	if (err)
+		return err;
 	if (!exe_file_deny_write_access(bprm->file))
 		bprm->mm->exe_file = get_file(bprm->file);
 	exec_mmap(bprm);
 	do_close_on_exec(t);
+	/* flush_signal_handlers: handled signals go back to their default; ignored stay so */
+	__atomic_store_n(&t->tsk.signal->sig_handled, 0, __ATOMIC_RELAXED);
 	/* flush_thread: the FPU state, PKRU included, is the init task's */
 	t->tsk.pkru = pkru_init_value(t->tsk.mm->machine);
 	return 0;
@@ -634,11 +760,46 @@ static int exec_binprm(struct linux_binprm *bprm)
 	}
 }
 
-/* alloc_bprm: the file opened for execution, and the empty mm it will run in. */
-static struct linux_binprm *alloc_bprm(struct mmlab_task *t, const char *filename, int *err)
+/*
+ * do_open_execat: execveat's file. AT_EMPTY_PATH with an empty @name: @fd's own file; an
+ * absolute @name or AT_FDCWD: @name; else @name under the directory @fd refers to (ENOTDIR
+ * for another file, EBADF for no fd).
+ */
+static struct file *do_open_execat(struct mmlab_task *t, int fd, const char *name, int flags)
+{
+	bool nofollow = flags & AT_SYMLINK_NOFOLLOW;
+	const struct file *dir;
+	struct file *file;
+	char *path;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return ERR_PTR(-EINVAL);
+	if (!*name && (flags & AT_EMPTY_PATH) && fd != AT_FDCWD)
+		return open_exec_fd(t, fd);
+	if (!*name || name[0] == '/' || fd == AT_FDCWD)
+		return open_exec(t, name, nofollow);
+	dir = fdget_raw(t, fd);
+	if (!dir)
+		return ERR_PTR(-EBADF);
+	if (!S_ISDIR(dir->i_mode) || !dir->path)
+		return ERR_PTR(-ENOTDIR);
+	if (asprintf(&path, "%s/%s", strcmp(dir->path, "/") ? dir->path : "", name) < 0)
+		return ERR_PTR(-ENOMEM);
+	file = open_exec(t, path, nofollow);
+	free(path);
+	return file;
+}
+
+/*
+ * alloc_bprm: the file opened for execution, and the empty mm it will run in. A name
+ * relative to a dirfd is known to the program as "/dev/fd/N[/name]" (AT_EXECFN, a script's
+ * argument), which a close-on-exec fd makes inaccessible to an interpreter.
+ */
+static struct linux_binprm *alloc_bprm(struct mmlab_task *t, int fd, const char *filename,
+				       int flags, int *err)
 {
 	struct linux_binprm *bprm;
-	struct file *file = open_exec(t, filename);
+	struct file *file = do_open_execat(t, fd, filename, flags);
 	struct mm_struct *old = t->tsk.mm;
 
 	if (IS_ERR(file)) {
@@ -652,7 +813,17 @@ static struct linux_binprm *alloc_bprm(struct mmlab_task *t, const char *filenam
 	bprm->task = t;
 	bprm->file = file;
 	bprm->filename = filename;
-	bprm->interp = strdup(filename);
+	if (fd != AT_FDCWD && filename[0] != '/') {
+		if ((*filename ? asprintf(&bprm->fdpath, "/dev/fd/%d/%s", fd, filename)
+			       : asprintf(&bprm->fdpath, "/dev/fd/%d", fd)) < 0) {
+			bprm->fdpath = NULL;
+			goto free_bprm;
+		}
+		if (t->close_on_exec[fd / 64] & (1UL << (fd % 64)))
+			bprm->interp_flags |= BINPRM_FLAGS_PATH_INACCESSIBLE;
+		bprm->filename = bprm->fdpath;
+	}
+	bprm->interp = strdup(bprm->filename);
 	bprm->mm = mm_alloc(old->machine, &t->tsk.cfg);
 	if (!bprm->interp || IS_ERR(bprm->mm))
 		goto free_bprm;
@@ -668,6 +839,7 @@ free_bprm:
 	if (!IS_ERR_OR_NULL(bprm->mm))
 		mmput(bprm->mm);
 	free(bprm->interp);
+	free(bprm->fdpath);
 	free(bprm);
 allow_write:
 	exe_file_allow_write_access(file);
@@ -688,6 +860,7 @@ static void free_bprm(struct linux_binprm *bprm)
 		fput(bprm->interpreter);
 	}
 	free(bprm->interp);
+	free(bprm->fdpath);
 	free(bprm->stack.bytes);
 	free(bprm);
 }
@@ -719,8 +892,20 @@ static int bprm_copy_strings(struct linux_binprm *bprm, const char *const argv[]
 	return err;
 }
 
-MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
-			      const char *const envp[])
+/*
+ * force_fatal_sig: a failure after the point of no return kills the process with @sig (the
+ * group's killed_by, which mmlab_task_signals reports); the task is left half-built.
+ */
+static void force_fatal_sig(struct mmlab_task *t, int sig)
+{
+	int none = 0;
+
+	__atomic_compare_exchange_n(&t->tsk.signal->killed_by, &none, sig, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+MMLAB_EXPORT int mmlab_execveat(struct mmlab_task *t, int dirfd, const char *path,
+				const char *const argv[], const char *const envp[], int flags)
 {
 	struct linux_binprm *bprm;
 	int err;
@@ -731,10 +916,18 @@ MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char
 		return -EFAULT;
 	if (t->vfork_child)
 		return -EBUSY;
-	bprm = alloc_bprm(t, path, &err);
+	bprm = alloc_bprm(t, dirfd, path, flags, &err);
 	if (!bprm)
 		return err;
 	err = bprm_copy_strings(bprm, argv, envp) ?: exec_binprm(bprm);
+	if (err && bprm->point_of_no_return)
+		force_fatal_sig(t, SIGSEGV);
 	free_bprm(bprm);
 	return err;
+}
+
+MMLAB_EXPORT int mmlab_execve(struct mmlab_task *t, const char *path, const char *const argv[],
+			      const char *const envp[])
+{
+	return mmlab_execveat(t, AT_FDCWD, path, argv, envp, 0);
 }

@@ -24,6 +24,7 @@ extern const struct vm_operations_struct vvar_ops, vclock_ops, vdso_ops;
 #define MAX_ARG_STRINGS 0x7fffffff	/* Arguments (and variables) one exec takes */
 #define STACK_TOP (TASK_SIZE_MAX)	/* x86_64 with 4-level tables: TASK_SIZE_LOW */
 #define STACK_TOP_MAX (TASK_SIZE_MAX)
+#define BINPRM_FLAGS_PATH_INACCESSIBLE 0x4 /* filename is /dev/fd/N/... of a close-on-exec fd */
 #define BINPRM_FLAGS_PRESERVE_ARGV0 0x8	/* AT_FLAGS_PRESERVE_ARGV0 (binfmt_misc's P flag) */
 
 /* What setup_arg_pages makes of the stack's execute permission (PT_GNU_STACK). */
@@ -51,7 +52,8 @@ struct linux_binprm {
 	struct mmlab_task *task;	/* Who executes */
 	struct file *file;		/* The file being loaded; its writes denied */
 	struct file *interpreter;	/* What a format asked to load next (#! scripts), or NULL */
-	const char *filename;		/* The path execve got (AT_EXECFN's string) */
+	const char *filename;		/* The path execve got, or fdpath (AT_EXECFN's string) */
+	char *fdpath;			/* execveat relative to a dirfd: "/dev/fd/N[/path]" */
 	char *interp;			/* The path of the file being loaded (malloc'd) */
 	char buf[BINPRM_BUF_SIZE];	/* The file's first bytes, zero beyond its end */
 	int argc, envc;			/* Strings on the stack */
@@ -72,7 +74,7 @@ struct mmlab_task_config;
 
 /* exec.c */
 struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab_task_config *c);
-struct file *open_exec(struct mmlab_task *t, const char *name);
+struct file *open_exec(struct mmlab_task *t, const char *name, bool nofollow);
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t pos);
 int __must_check begin_new_exec(struct linux_binprm *bprm);
 void setup_new_exec(struct linux_binprm *bprm);

@@ -229,11 +229,12 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
 	spin_lock(&mm->page_table_lock);
-	ret = handle_mm_fault(tsk, vma, addr, flags);
+	ret = handle_mm_fault(tsk, vma, addr, flags, cpu);
 	/*
-	 * The retried access would walk to the new entry as soon as the locks drop: walk it now,
-	 * while the entry cannot change, and go back to user mode with it (mmu_tlb_fill takes the
-	 * CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
+	 * The retried access would walk to the new entry as soon as the locks drop: fill the TLB
+	 * now, while the entry cannot change - from the entry the handler told the MMU of
+	 * (update_mmu_cache), or by that walk - and go back to user mode with it (mmu_tlb_fill
+	 * takes the CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
 	 * a locked instruction (a release store each), so the unlocks and the retried access run
 	 * while the stores that zeroed the page drain.
 	 */

@@ -461,8 +461,9 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
  * do_fault - a fault on a none entry of a VMA with an object behind it: a read maps the
  * cache page (and its neighbours), a private write copies it, a shared write dirties it.
  * Objects without a page cache (a file known by kind alone: block devices, files another
- * machine's snapshot names without this machine opening them) have no pages to give: SIGBUS
- * BUS_ADRERR, after a private write prepared the anon_vma, as do_cow_fault does first.
+ * machine's snapshot names without this machine opening them) and the vDSO's special mappings
+ * (no file: mmlab has no vDSO image) have no pages to give: SIGBUS BUS_ADRERR, after a private
+ * write prepared the anon_vma, as do_cow_fault does first.
  * Context: mmap_lock and the page-table lock held; vmf->pte is a none entry.
  * Return: VM_FAULT_* bits; VM_FAULT_RETRY asks the caller to fault again with
  * FAULT_FLAG_TRIED.
@@ -472,7 +473,7 @@ vm_fault_t do_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 
-	if (!vma->vm_file->f_inode) {
+	if (!vma->vm_file || !vma->vm_file->f_inode) {
 		if (write && !(vma->vm_flags & VM_SHARED) && anon_vma_prepare(vma))
 			return VM_FAULT_OOM;
 		return VM_FAULT_SIGBUS;

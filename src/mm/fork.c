@@ -251,6 +251,31 @@ static int clone_check_flags(unsigned long flags)
 	return 0;
 }
 
+/**
+ * thread_group_add - @tsk joins the list of its signal_struct's tasks (copy_process's
+ * thread_node), where exec's de_thread finds the other threads of the group.
+ * Context: the group's signal->lock not held (taken).
+ */
+void thread_group_add(struct task *tsk)
+{
+	pthread_mutex_lock(&tsk->signal->lock);
+	list_add_tail(&tsk->thread_node, &tsk->signal->thread_head);
+	pthread_mutex_unlock(&tsk->signal->lock);
+}
+
+/**
+ * thread_group_del - @tsk leaves its group's list (__unhash_process), if it is on one.
+ * Context: the group's signal->lock not held (taken).
+ */
+void thread_group_del(struct task *tsk)
+{
+	if (!tsk->thread_node.next)
+		return;
+	pthread_mutex_lock(&tsk->signal->lock);
+	list_del_init(&tsk->thread_node);
+	pthread_mutex_unlock(&tsk->signal->lock);
+}
+
 static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flags)
 {
 	struct mmlab_task *t = calloc(1, sizeof(*t));
@@ -270,6 +295,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 	t->tsk.rng = parent->tsk.rng;
 	t->tsk.pid = alloc_pid(parent->tsk.mm->machine);
 	t->tsk.tgid = (flags & CLONE_THREAD) ? parent->tsk.tgid : t->tsk.pid;
+	thread_group_add(&t->tsk);
 	t->cpu = parent->cpu;
 	t->tsk.pkru = parent->tsk.pkru; /* copy_thread: the parent's PKRU as it is now */
 	/* the blocked mask is inherited, the pending signals are not (init_sigpending) */
@@ -368,6 +394,7 @@ void task_exit(struct mmlab_task *t)
 		}
 		mmput(t->tsk.mm);
 	}
+	thread_group_del(&t->tsk);
 	signal_put(t->tsk.signal);
 	free(t);
 }

@@ -44,7 +44,7 @@ long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsig
 
 		if (follow_page_ok(vma->vm_mm, addr, write))
 			continue;
-		ret = handle_mm_fault(tsk, vma, addr, write ? FAULT_FLAG_WRITE : 0);
+		ret = handle_mm_fault(tsk, vma, addr, write ? FAULT_FLAG_WRITE : 0, NULL);
 		if (ret & VM_FAULT_OOM)
 			return -ENOMEM;
 		if (ret & VM_FAULT_ERROR)

@@ -149,6 +149,7 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 		st->tlb_flush_all += cpu->tlb.flush_all;
 		st->tlb_flush_one += cpu->tlb.flush_one;
 		st->faults += cpu->nr_faults;
+		st->tlb_preloads += cpu->tlb.preloads;
 	}
 }
 

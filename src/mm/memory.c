@@ -49,6 +49,17 @@ static void set_pte_flush(struct vm_fault *vmf, pte_t entry)
 }
 
 /*
+ * update_mmu_cache - the architecture's hook after a fault installed the entry of its address:
+ * the CPU whose access faulted may load the new translation at once (mmu_update_cache). A
+ * get_user_pages fault has no access behind it, and no CPU.
+ */
+static void update_mmu_cache(const struct vm_fault *vmf)
+{
+	if (vmf->cpu)
+		mmu_update_cache(vmf->cpu, vmf->address, vmf->pte);
+}
+
+/*
  * Whether read faults must not map the shared zero page. Linux asks the architecture (s390
  * forbids it for KVM guests); some hosts' kernels forbid it by a boot option, and this
  * machine follows whichever host it was configured after.
@@ -90,6 +101,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 			_PAGE_SPECIAL;
 		entry = pte_mkyoung_for_retry(vmf, entry);
 		set_pte_at(mm, vmf->address, vmf->pte, entry);
+		update_mmu_cache(vmf);
 		count_vm_event(&m->pgdat, ZERO_PAGE_FAULT);
 		return 0;
 	}
@@ -104,6 +116,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page_add_new_anon_rmap(page, vma, vmf->address);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
+	update_mmu_cache(vmf);
 	return 0;
 }
 
@@ -116,6 +129,7 @@ static vm_fault_t wp_page_reuse(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(entry);
 	set_pte_flush(vmf, entry);
+	update_mmu_cache(vmf);
 	count_vm_event(&vma->vm_mm->machine->pgdat, PGREUSE);
 	return 0;
 }
@@ -153,6 +167,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	ptep_clear_flush(mm, vmf->address, vmf->pte);
 	page_add_new_anon_rmap(new, vma, vmf->address);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
+	update_mmu_cache(vmf);
 	if (old) {
 		page_remove_rmap(m, old);
 		put_page(&m->pgdat, old);
@@ -226,10 +241,12 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		entry = pte_mkdirty(entry);
 	}
 	entry = pte_mkyoung(entry);
-	if (entry != vmf->orig_pte)
+	if (entry != vmf->orig_pte) {
 		set_pte_flush(vmf, entry);
-	else
+		update_mmu_cache(vmf);
+	} else {
 		flush_tlb_page(vma->vm_mm, vmf->address); /* spurious: a stale translation */
+	}
 	return 0;
 }
 
@@ -253,6 +270,8 @@ static void mm_account_fault(struct vm_fault *vmf, vm_fault_t ret)
  * handle_mm_fault - resolve a fault at @address in @vma, whose vm_flags allow the access.
  * @tsk: the faulting task, charged with the fault (NULL charges nobody)
  * @flags: FAULT_FLAG_WRITE for a write, FAULT_FLAG_INSTRUCTION for a fetch
+ * @cpu: the CPU whose user access faulted, as Linux's @regs (NULL for get_user_pages): the
+ *	handlers tell its MMU of the entries they install for the access (update_mmu_cache)
  *
  * Allocates missing page-table levels, then resolves the leaf. Every change to a present
  * entry is flushed from each CPU context that runs the mm.
@@ -260,11 +279,12 @@ static void mm_account_fault(struct vm_fault *vmf, vm_fault_t ret)
  * Return: 0, or VM_FAULT_OOM / VM_FAULT_SIGBUS.
  */
 vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigned long address,
-			   unsigned int flags)
+			   unsigned int flags, struct mmu_cpu *cpu)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct vm_fault vmf = {
 		.tsk = tsk,
+		.cpu = cpu,
 		.vma = vma,
 		.address = address & PAGE_MASK,
 		.flags = flags,
@@ -280,8 +300,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 		mm_account_fault(&vmf, VM_FAULT_SIGBUS);
 		return VM_FAULT_SIGBUS;
 	}
-	vmf.pmd_none = !pte_offset_map(mm, vmf.address);
-	vmf.pte = pte_alloc_map(mm, vmf.address);
+	vmf.pte = pte_alloc_map_track(mm, vmf.address, &vmf.pmd_none);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
 	} else {

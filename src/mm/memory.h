@@ -39,6 +39,8 @@ typedef unsigned int vm_fault_t;
 /* The state of one fault, threaded through the handlers (struct vm_fault). */
 struct vm_fault {
 	struct task *tsk;		/* Who faulted: its counters are charged */
+	struct mmu_cpu *cpu;		/* The CPU whose access faulted, told of the new entry
+					 * (update_mmu_cache); NULL for get_user_pages */
 	struct vm_area_struct *vma;	/* The VMA the address lies in */
 	unsigned long address;		/* Faulting address, page-aligned */
 	unsigned int flags;		/* FAULT_FLAG_* */
@@ -132,7 +134,7 @@ struct zap_details {
 int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data);
 void zap_flush(struct zap_details *z);
 vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigned long address,
-			   unsigned int flags);
+			   unsigned int flags, struct mmu_cpu *cpu);
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte);
 unsigned long zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 void unmap_region(struct mm_struct *mm, unsigned long start, unsigned long end,

@@ -35,6 +35,13 @@ static inline pte_t *__must_check pte_alloc_map(struct mm_struct *mm, unsigned l
 	return pt_alloc_pte(&mm->context, addr);
 }
 
+/* As pte_alloc_map; *@pmd_none says whether the PTE table was missing (and is now made). */
+static inline pte_t *__must_check pte_alloc_map_track(struct mm_struct *mm, unsigned long addr,
+						     bool *pmd_none)
+{
+	return pt_alloc_pte_track(&mm->context, addr, pmd_none);
+}
+
 /* The leaf entry for @addr, or NULL when a table on the way is missing. */
 static inline pte_t *pte_offset_map(struct mm_struct *mm, unsigned long addr)
 {

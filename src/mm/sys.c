@@ -43,6 +43,7 @@ struct signal_struct *signal_alloc(struct machine *m)
 		return NULL;
 	sig->refcount = 1;
 	pthread_mutex_init(&sig->lock, NULL);
+	INIT_LIST_HEAD(&sig->thread_head);
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		sig->rlim[i] = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
 	sig->rlim[RLIMIT_STACK].rlim_cur = STK_LIM;
@@ -73,6 +74,7 @@ struct signal_struct *signal_copy(struct signal_struct *old)
 		return NULL;
 	sig->refcount = 1;
 	pthread_mutex_init(&sig->lock, NULL);
+	INIT_LIST_HEAD(&sig->thread_head);
 	pthread_mutex_lock(&old->lock);
 	memcpy(sig->rlim, old->rlim, sizeof(sig->rlim));
 	pthread_mutex_unlock(&old->lock);

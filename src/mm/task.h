@@ -52,6 +52,7 @@ struct task {
 	struct vmacache vmacache;	/* This thread's VMA lookups */
 	struct cred cred;		/* Ids and capabilities (sys.c, capability.c) */
 	struct signal_struct *signal;	/* Resource limits, shared by the thread group */
+	struct list_head thread_node;	/* In signal->thread_head (its lock) */
 	uint32_t pkru;			/* This thread's PKRU (thread.pkru): loaded into its CPU
 					 * context whenever it runs there; 0 without PKU */
 	unsigned int umask;		/* fs_struct's umask: cleared from O_CREAT modes; copied
@@ -118,5 +119,7 @@ int alloc_pid(struct machine *m);
 
 /* fork.c */
 void task_exit(struct mmlab_task *t);
+void thread_group_add(struct task *tsk);
+void thread_group_del(struct task *tsk);
 
 #endif /* MMLAB_MM_TASK_H */

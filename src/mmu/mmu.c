@@ -70,6 +70,25 @@ static void psc_fill(struct tlb *tlb, unsigned long va, int level, pte_t *table,
 	pe->rights = rights;
 }
 
+/*
+ * Fills @va's TLB slot from the present, accessed leaf @e, for every kind of access the leaf
+ * and the levels above it allow now: @allow holds RW and USER AND-ed across the levels, @nx
+ * NX OR-ed. A write tag needs the dirty bit, so the first write through a clean entry walks.
+ */
+static inline void tlb_set_slot(struct mmu_cpu *cpu, unsigned long va, pte_t e, pte_t allow,
+				pte_t nx)
+{
+	struct tlb_entry *slot = mmu_tlb_slot(cpu, va);
+	unsigned long page = va & PAGE_MASK;
+	unsigned int pkey = pte_pkey(e);
+
+	slot->addend = (uintptr_t)(cpu->pgdat->ram + (e & PTE_PFN_MASK)) - page;
+	slot->tag[MMU_READ] = pkey_denies(cpu, pkey, MMU_READ) ? TLB_INVALID : page;
+	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
+				!pkey_denies(cpu, pkey, MMU_WRITE)) ? page : TLB_INVALID;
+	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : page;
+}
+
 /* __mmu_walk's answer when an entry changed between its read and its accessed-bit update. */
 #define MMU_WALK_RACED (~0UL)
 
@@ -91,8 +110,6 @@ static __always_inline unsigned long __mmu_walk(struct mmu_cpu *cpu, unsigned lo
 	struct pglist_data *m = cpu->pgdat;
 	pte_t allow = _PAGE_RW | _PAGE_USER, nx = 0, e = 0, set, *ep = NULL;
 	pte_t *table;
-	struct tlb_entry *slot;
-	unsigned long vpn = va >> PAGE_SHIFT, page = va & PAGE_MASK;
 	unsigned int pkey;
 	int level;
 
@@ -130,13 +147,7 @@ static __always_inline unsigned long __mmu_walk(struct mmu_cpu *cpu, unsigned lo
 		e |= set;
 	}
 	*host = m->ram + (e & PTE_PFN_MASK) + (va & ~PAGE_MASK);
-
-	slot = &cpu->tlb.e[vpn & (TLB_ENTRIES - 1)];
-	slot->addend = (uintptr_t)(m->ram + (e & PTE_PFN_MASK)) - (va & PAGE_MASK);
-	slot->tag[MMU_READ] = pkey_denies(cpu, pkey, MMU_READ) ? TLB_INVALID : page;
-	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
-				!pkey_denies(cpu, pkey, MMU_WRITE)) ? page : TLB_INVALID;
-	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : page;
+	tlb_set_slot(cpu, va, e, allow, nx);
 	return 0;
 }
 
@@ -153,9 +164,41 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 }
 
 /**
+ * mmu_update_cache - update_mmu_cache(): the fault handler has installed @ptep, the leaf of
+ * @va, for the access that faulted on @cpu. Architectures whose TLB the kernel loads (MIPS,
+ * SPARC, LoongArch) preload the new translation there, sparing the retried access its miss;
+ * x86 leaves the hook empty and its retry walks. mmlab's MMU is software, so it takes the
+ * cheaper way: mmu_tlb_fill fills the TLB from this leaf instead of walking to it.
+ * Context: a fault handler of @cpu's running thread, holding the lock that keeps @ptep as it
+ * is until mmu_tlb_fill (the page table's).
+ */
+void mmu_update_cache(struct mmu_cpu *cpu, unsigned long va, pte_t *ptep)
+{
+	cpu->preload_ptep = ptep;
+	cpu->preload_va = va & PAGE_MASK;
+}
+
+/*
+ * The preload of mmu_update_cache: the TLB entry a walk to the leaf @e would make. The levels
+ * above a leaf are always _PAGE_TABLE entries (every right, as Linux makes user page tables:
+ * the leaf decides), so the leaf's rights are the walk's. A leaf the walk would have to write
+ * back (not accessed), or that user mode may not reach, is left to the walk.
+ */
+static void tlb_preload(struct mmu_cpu *cpu, unsigned long va, pte_t e)
+{
+	const pte_t need = _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_USER;
+
+	if ((e & need) != need)
+		return;
+	tlb_set_slot(cpu, va, e, e & (_PAGE_RW | _PAGE_USER), e & _PAGE_NX);
+	cpu->tlb.preloads++;
+}
+
+/**
  * mmu_tlb_fill - the walk of @va for @acc that the retry of a resolved fault makes, made
  * early: it sets the accessed and dirty bits and fills the TLB when the entry allows @acc,
- * and does nothing else when it does not.
+ * and does nothing else when it does not. When the handler installed the leaf and said so
+ * (mmu_update_cache), the TLB is filled from that leaf without a walk.
  * Context: a fault handler, holding the locks that keep the new entry as it is, and not
  * @cpu's ipi_lock. Returns with the CPU back in user mode (ipi_lock held, as
  * mmu_user_enter), where the retried access runs: one acquisition serves both, and a
@@ -167,6 +210,11 @@ void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
 	void *host;
 
 	mmu_user_enter(cpu);
+	if (cpu->preload_ptep && cpu->preload_va == (va & PAGE_MASK)) {
+		tlb_preload(cpu, va, ptep_get_lockless(cpu->preload_ptep));
+		cpu->preload_ptep = NULL;
+		return;
+	}
 	(void)mmu_walk(cpu, va, acc, &host, &pkey);
 }
 
@@ -232,6 +280,7 @@ int mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc, vo
 			return 0;
 		*f = (struct mmu_fault){ .address = va, .error_code = err, .access = acc };
 		cpu->nr_faults++;
+		cpu->preload_ptep = NULL; /* the handler's mmu_update_cache, if any, comes next */
 		if (!cpu->fault_handler ||
 		    cpu->fault_handler(cpu, f, cpu->fault_data) == MMU_FAULT_SIGNAL) {
 			if (!f->signo)

@@ -96,6 +96,10 @@ struct mmu_cpu {
 	mmu_fault_handler_t fault_handler; /* NULL: every fault becomes a signal */
 	void *fault_data;		/* Passed to fault_handler */
 	struct mmu_fault last_fault;	/* The fault that stopped the last failed access */
+	/* The leaf the handler of the fault being resolved installed for the CPU's access
+	 * (mmu_update_cache), for mmu_tlb_fill; only the running thread touches these: */
+	pte_t *preload_ptep;		/* The leaf entry, or NULL: none */
+	unsigned long preload_va;	/* The page it translates */
 	unsigned long nr_faults;	/* Faults raised to the handler */
 };
 
@@ -152,6 +156,7 @@ static inline void mmu_user_exit(struct mmu_cpu *cpu)
 int __must_check mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			       void **host);
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc);
+void mmu_update_cache(struct mmu_cpu *cpu, unsigned long va, pte_t *ptep);
 int __must_check mmu_load_slow(struct mmu_cpu *cpu, unsigned long va, void *val, size_t size);
 int __must_check mmu_store_slow(struct mmu_cpu *cpu, unsigned long va, const void *val,
 				size_t size);

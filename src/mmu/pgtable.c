@@ -72,18 +72,21 @@ void destroy_context(mm_context_t *ctx)
 }
 
 /**
- * pt_alloc_pte - the leaf entry for @addr, allocating missing PUD, PMD and PTE tables
+ * pt_alloc_pte_track - the leaf entry for @addr, allocating missing PUD, PMD and PTE tables
  * (mm/memory.c's __pte_alloc and friends).
+ * @pmd_none: set to whether the PTE table had to be made (the PMD entry was none), which a
+ *	lookup first would otherwise have to find out with a walk of its own
  * Context: the caller serializes writers of @ctx's page tables.
  * Return: the entry, ERR_PTR(-EFAULT) for an address outside the user half, or
  * ERR_PTR(-ENOMEM) when a table cannot be allocated (tables already added stay, empty,
  * as in the kernel; pt_free_range reclaims them).
  */
-pte_t *pt_alloc_pte(mm_context_t *ctx, unsigned long addr)
+pte_t *pt_alloc_pte_track(mm_context_t *ctx, unsigned long addr, bool *pmd_none)
 {
 	struct pglist_data *pgdat = ctx->pgdat;
 	pte_t *table = ctx->pgd;
 
+	*pmd_none = false;
 	if (!addr_is_user(addr))
 		return ERR_PTR(-EFAULT);
 	for (int level = PT_PGD; level > PT_PTE; level--) {
@@ -98,10 +101,19 @@ pte_t *pt_alloc_pte(mm_context_t *ctx, unsigned long addr)
 			ctx->pgtables_bytes += PAGE_SIZE;
 			e = pfn_pte(page_to_pfn(pgdat, page), _PAGE_TABLE);
 			native_set_pte(ep, e); /* publishes the zeroed table to the MMU's walks */
+			*pmd_none = level == PT_PMD;
 		}
 		table = table_of(pgdat, e);
 	}
 	return &table[pt_index(addr, PT_PTE)];
+}
+
+/* pt_alloc_pte_track for a caller that does not ask whether the PTE table was new. */
+pte_t *pt_alloc_pte(mm_context_t *ctx, unsigned long addr)
+{
+	bool pmd_none;
+
+	return pt_alloc_pte_track(ctx, addr, &pmd_none);
 }
 
 /* The leaf entry for @addr, or NULL when a table on the way is missing. */

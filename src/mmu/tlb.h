@@ -64,6 +64,8 @@ struct tlb {
 	unsigned long misses;		/* Translations that walked the page tables */
 	unsigned long flush_all;	/* Whole-TLB flushes */
 	unsigned long flush_one;	/* Single-page flushes */
+	unsigned long preloads;		/* Entries filled from a leaf the fault path had just
+					 * installed (update_mmu_cache), without a walk */
 	struct psc_entry psc[PSC_LEVELS][PSC_ENTRIES]; /* Paging-structure caches, by level */
 	unsigned long psc_hits[PSC_LEVELS]; /* Walks that started below a cached entry */
 	unsigned long psc_flushes;	/* Emptyings of every level (flush_all included) */

@@ -14,9 +14,11 @@
  *     with mmlab_peek;
  *   - the auxiliary vector read back from mmlab's stack against /proc/PID/auxv.
  * "--cases" adds the error and script cases (check_cases): both sides must fail with the same
- * errno, or load the same program; "--malformed N" N damaged copies of /bin/true
+ * errno, or load the same program (with execveat's forms: a directory fd, AT_EMPTY_PATH,
+ * AT_SYMLINK_NOFOLLOW); "--malformed N" N damaged copies of /bin/true
  * (check_malformed), where a host process killed after the point of no return must be an
- * mmlab failure. Programs that do not exist are skipped; "-n N" makes fewer
+ * mmlab failure that kills the task with the same signal (SIGSEGV), and an exec that fails
+ * before it must not kill. Programs that do not exist are skipped; "-n N" makes fewer
  * than N compared execs a failure. Usage: diffexec2 [-n N] [--cases] [--malformed N] PROGRAM...
  */
 #include <elf.h>
@@ -32,6 +34,7 @@
 #include <sys/personality.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,7 +58,25 @@ struct exec_state {
 	size_t stack_len;
 	unsigned long auxv[2 * MAX_AUXV]; /* Pairs up to AT_NULL included */
 	int auxv_words;
+	int killed;			/* A failed exec killed the process: the signal */
 };
+
+/*
+ * One execve: a path, its argv, and whether the path is held open for writing meanwhile; or
+ * an execveat of the path under fd AT_FD, which both sides open from @at_open first.
+ */
+struct exec_case {
+	const char *path;
+	const char *const *argv;	/* NULL: { path, "--version", "two words", "", NULL } */
+	bool open_write;
+	rlim_t stack;			/* RLIMIT_STACK for the exec; 0: the caller's */
+	const char *at_open;		/* execveat: what fd AT_FD is opened on ("": left closed);
+					 * NULL: execve */
+	int at_oflags;			/* Its open flags (O_CLOEXEC: the fd is close-on-exec) */
+	int at_flags;			/* execveat's flags */
+};
+
+#define AT_FD 10			/* The dirfd of execveat cases, on both sides */
 
 static const int stat_field[10] = { 26, 27, 28, 45, 46, 47, 48, 49, 50, 51 };
 static const char *const stat_name[10] = { "start_code", "end_code", "start_stack",
@@ -117,8 +138,8 @@ static int host_stat(pid_t pid, unsigned long v[10])
  * The host's exec of @prog, stopped at its SIGTRAP; a failed execve's errno is the child's
  * exit status (*@errnum). @wfd: a file the child keeps open for writing, or -1.
  */
-static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t stack,
-		     int *errnum, struct exec_state *s)
+static int host_exec(const char *prog, const char *const argv[], int wfd,
+		     const struct exec_case *c, int *errnum, struct exec_state *s)
 {
 	struct user_regs_struct regs;
 	char path[64];
@@ -128,13 +149,25 @@ static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t
 	if (pid == 0) {
 		struct rlimit rl;
 
-		if (stack && !getrlimit(RLIMIT_STACK, &rl)) {
-			rl.rlim_cur = stack;
+		if (c->stack && !getrlimit(RLIMIT_STACK, &rl)) {
+			rl.rlim_cur = c->stack;
 			setrlimit(RLIMIT_STACK, &rl);
 		}
 		personality(ADDR_NO_RANDOMIZE);
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
-		execve(prog, (char *const *)argv, (char *const *)test_envp);
+		if (!c->at_open) {
+			execve(prog, (char *const *)argv, (char *const *)test_envp);
+			_exit(errno);
+		}
+		if (*c->at_open) {
+			fd = open(c->at_open, c->at_oflags & ~O_CLOEXEC);
+			if (fd < 0 || dup3(fd, AT_FD, c->at_oflags & O_CLOEXEC) != AT_FD)
+				_exit(errno);
+			close(fd);
+		} else {
+			close(AT_FD);
+		}
+		syscall(SYS_execveat, AT_FD, prog, argv, test_envp, c->at_flags);
 		_exit(errno);
 	}
 	if (wfd >= 0)
@@ -146,6 +179,7 @@ static int host_exec(const char *prog, const char *const argv[], int wfd, rlim_t
 	}
 	/* a failure after the point of no return: the kernel kills the process (SIGSEGV) */
 	if (pid >= 0 && (WIFSIGNALED(st) || (WIFSTOPPED(st) && WSTOPSIG(st) != SIGTRAP))) {
+		s->killed = WIFSTOPPED(st) ? WSTOPSIG(st) : WTERMSIG(st);
 		if (WIFSTOPPED(st)) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &st, 0);
@@ -208,7 +242,7 @@ static int stack_auxv(const struct exec_state *s, unsigned long *auxv)
 }
 
 static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *const argv[],
-		      bool open_write, rlim_t stack, int *errnum, struct exec_state *s)
+		      const struct exec_case *c, int *errnum, struct exec_state *s)
 {
 	/* the host's ids; root has every capability (mappings below vm.mmap_min_addr...) */
 	struct mmlab_task_config cfg = { .no_aslr = 1, .uid = getuid(), .gid = getgid(),
@@ -222,17 +256,33 @@ static int mmlab_exec(struct mmlab_machine *m, const char *prog, const char *con
 
 	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY)
 		cfg.rlimit_stack = rl.rlim_cur;
-	if (stack)
-		cfg.rlimit_stack = stack == RLIM_INFINITY ? MMLAB_RLIM_INFINITY : stack;
+	if (c->stack)
+		cfg.rlimit_stack = c->stack == RLIM_INFINITY ? MMLAB_RLIM_INFINITY : c->stack;
 	if (mmlab_task_create(m, &cfg, &t))
 		return -1;
-	if (open_write && mmlab_openat(t, prog, O_WRONLY, 0) < 0) {
+	if (c->open_write && mmlab_openat(t, prog, O_WRONLY, 0) < 0) {
 		mmlab_task_destroy(t);
 		return -1;
 	}
-	err = mmlab_execve(t, prog, argv, test_envp);
+	if (c->at_open && *c->at_open) {
+		int fd = mmlab_openat(t, c->at_open, c->at_oflags & ~O_CLOEXEC, 0);
+
+		if (fd < 0 || mmlab_dup3(t, fd, AT_FD, c->at_oflags & O_CLOEXEC) != AT_FD ||
+		    mmlab_close(t, fd)) {
+			fprintf(stderr, "%s: mmlab cannot open %s as fd %d\n", prog, c->at_open,
+				AT_FD);
+			mmlab_task_destroy(t);
+			return -1;
+		}
+	}
+	err = c->at_open ? mmlab_execveat(t, AT_FD, prog, argv, test_envp, c->at_flags)
+			 : mmlab_execve(t, prog, argv, test_envp);
 	*errnum = -err;
 	if (err) {
+		struct mmlab_signals sig;
+
+		if (!mmlab_task_signals(t, &sig))
+			s->killed = sig.killed_by;
 		mmlab_task_destroy(t);
 		return 0;
 	}
@@ -359,13 +409,6 @@ static int compare_stack(const char *prog, const struct exec_state *h, const str
 	return bad;
 }
 
-/* One execve: a path, its argv, and whether the path is held open for writing meanwhile. */
-struct exec_case {
-	const char *path;
-	const char *const *argv;	/* NULL: { path, "--version", "two words", "", NULL } */
-	bool open_write;
-	rlim_t stack;			/* RLIMIT_STACK for the exec; 0: the caller's */
-};
 
 static int check(struct mmlab_machine *m, const struct exec_case *c, int *compared)
 {
@@ -376,24 +419,24 @@ static int check(struct mmlab_machine *m, const struct exec_case *c, int *compar
 
 	if (c->open_write && (wfd = open(c->path, O_WRONLY)) < 0)
 		return 1;
-	if (host_exec(c->path, argv, wfd, c->stack, &herr, &h) ||
-	    mmlab_exec(m, c->path, argv, c->open_write, c->stack, &lerr, &l)) {
+	if (host_exec(c->path, argv, wfd, c, &herr, &h) ||
+	    mmlab_exec(m, c->path, argv, c, &lerr, &l)) {
 		state_free(&h);
 		state_free(&l);
 		return 1;
 	}
 	(*compared)++;
 	if (herr == -1) {
-		/* killed after the point of no return: mmlab must fail too (with its own errno) */
-		bad = !lerr;
-		printf("%s: %s (host killed at exec, mmlab %s)\n", c->path,
-		       bad ? "differs" : "same", strerror(lerr));
+		/* killed after the point of no return: mmlab must be killed too (its own errno) */
+		bad = !lerr || l.killed != h.killed;
+		printf("%s: %s (host killed by signal %d at exec, mmlab %s, signal %d)\n", c->path,
+		       bad ? "differs" : "same", h.killed, strerror(lerr), l.killed);
 		state_free(&h);
 		state_free(&l);
 		return bad;
 	}
 	if (herr || lerr) {
-		bad = herr != lerr;
+		bad = herr != lerr || l.killed;
 		printf("%s: %s (host %s, mmlab %s)\n", c->path, bad ? "differs" : "same",
 		       strerror(herr), strerror(lerr));
 		state_free(&h);
@@ -475,6 +518,59 @@ static long interp_offset(void)
  * errno on both sides, or loads the same program (a script's interpreter) with the same maps
  * and stack.
  */
+/*
+ * execveat's forms (@link and @script receive paths in @dir): under a directory fd, close-on-
+ * exec or not, and an O_PATH one; an fd's own file (AT_EMPTY_PATH, fexecve), O_PATH too; a
+ * symlink followed or not (AT_SYMLINK_NOFOLLOW: ELOOP); a script under a directory fd
+ * (argv names "/dev/fd/10/script") and under a close-on-exec one (ENOENT); an absolute path
+ * ignoring a closed fd; bad flags (EINVAL), a closed fd (EBADF), a file as the directory
+ * (ENOTDIR), an empty path without AT_EMPTY_PATH (ENOENT) and of a directory fd (EACCES).
+ * Return: the cases written to @cases.
+ */
+static int execveat_cases(const char *dir, char *link, char *script, struct exec_case *cases)
+{
+	const int nofollow = AT_SYMLINK_NOFOLLOW, empty = AT_EMPTY_PATH;
+	int n = 0;
+
+	snprintf(link, 256, "%s/link", dir);
+	if (symlink("/usr/bin/true", link))
+		return 0;
+	write_file(dir, "script", "#!/bin/sh\n", 10, 0755, script, 256);
+	cases[n++] = (struct exec_case){ .path = "true", .at_open = "/usr/bin",
+					 .at_oflags = O_RDONLY | O_DIRECTORY };
+	cases[n++] = (struct exec_case){ .path = "true", .at_open = "/usr/bin",
+					 .at_oflags = O_RDONLY | O_DIRECTORY | O_CLOEXEC };
+	cases[n++] = (struct exec_case){ .path = "true", .at_open = "/usr/bin",
+					 .at_oflags = O_PATH };
+	cases[n++] = (struct exec_case){ .path = "./../bin/true", .at_open = "/usr/bin",
+					 .at_oflags = O_RDONLY };
+	cases[n++] = (struct exec_case){ .path = "", .at_open = "/usr/bin/true",
+					 .at_oflags = O_RDONLY, .at_flags = empty };
+	cases[n++] = (struct exec_case){ .path = "", .at_open = "/usr/bin/true",
+					 .at_oflags = O_PATH | O_CLOEXEC, .at_flags = empty };
+	cases[n++] = (struct exec_case){ .path = "", .at_open = "/usr/bin/true",
+					 .at_oflags = O_RDONLY };
+	cases[n++] = (struct exec_case){ .path = "", .at_open = "/usr/bin",
+					 .at_oflags = O_RDONLY, .at_flags = empty };
+	cases[n++] = (struct exec_case){ .path = "link", .at_open = dir,
+					 .at_oflags = O_RDONLY };
+	cases[n++] = (struct exec_case){ .path = "link", .at_open = dir,
+					 .at_oflags = O_RDONLY, .at_flags = nofollow };
+	cases[n++] = (struct exec_case){ .path = link, .at_open = "", .at_flags = nofollow };
+	cases[n++] = (struct exec_case){ .path = "script", .at_open = dir,
+					 .at_oflags = O_RDONLY };
+	cases[n++] = (struct exec_case){ .path = "script", .at_open = dir,
+					 .at_oflags = O_RDONLY | O_CLOEXEC };
+	cases[n++] = (struct exec_case){ .path = "/usr/bin/true", .at_open = "" };
+	cases[n++] = (struct exec_case){ .path = "true", .at_open = "" };
+	cases[n++] = (struct exec_case){ .path = "", .at_open = "", .at_flags = empty };
+	cases[n++] = (struct exec_case){ .path = "true", .at_open = "/usr/bin",
+					 .at_oflags = O_RDONLY, .at_flags = 0x2 };
+	cases[n++] = (struct exec_case){ .path = "x", .at_open = "/usr/bin/true",
+					 .at_oflags = O_RDONLY };
+	return n;
+}
+
 static int check_cases(struct mmlab_machine *m, int *compared)
 {
 	char dir[] = "/tmp/diffexec2.XXXXXX", p[32][256], chain[512], longline[400];
@@ -483,7 +579,7 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	const char *medium[24], *few[7] = { NULL }, *one[3] = { NULL };
 	const uint16_t aarch64 = EM_AARCH64;
 	long ioff = interp_offset();
-	struct exec_case cases[56];
+	struct exec_case cases[80];
 	int n = 0, failed = 0;
 
 	if (!mkdtemp(dir))
@@ -563,9 +659,10 @@ static int check_cases(struct mmlab_machine *m, int *compared)
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .argv = one, .stack = 256 << 10 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 1000 };
 	cases[n++] = (struct exec_case){ .path = "/bin/true", .stack = 8192 };
+	n += execveat_cases(dir, p[22], p[23], cases + n);
 	for (int i = 0; i < n; i++)
 		failed += check(m, &cases[i], compared);
-	for (int i = 0; i < 22; i++)
+	for (int i = 0; i < 24; i++)
 		unlink(p[i]);
 	rmdir(dir);
 	return failed;

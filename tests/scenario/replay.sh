@@ -7,9 +7,8 @@
 # -f -y -tt -T and -f -yy). Every log must parse, every result must match (exit status 0, no
 # output), and the first task's maps at the end must equal final.maps. A call not run fails
 # the test unless the test names its reason and how many: "exec:N" allows exactly N calls of
-# children after their execve (over --maps mmlab does not load the new program), and with it
-# only the
-# messages saying so. --elsewhere replays a copy whose files are all missing on this machine
+# children after their execve (over --maps mmlab loads the new program only when its file is
+# on this machine as the log knew it: not elsewhere), and with it only the messages saying so. --elsewhere replays a copy whose files are all missing on this machine
 # (elsewhere.sh): the recording's "# file:" lines and snapshots must be all it needs (with
 # --no-ids, the copy loses its "# file:" lines: then the replay must fail). --from-exec
 # replays without the initial maps: the log's execve lines load the programs (mmlab_execve,
@@ -76,6 +75,8 @@ for log in "$rec"/trace.strace "$rec"/strace-*.log; do
 	grep -v -e ' lines, [0-9]* calls run, .* skipped, 0 mismatches\(, [0-9]* not run\)\? in ' \
 		-e "^[^ ]*:[0-9]*: [a-z0-9]*'s data is known for [0-9]* of its [0-9]* bytes" \
 		-e '^[0-9]* writes* wrote [0-9]* bytes* of zeros where strace cut the data' \
+		-e '^vmacache: [0-9 ]* lookups, [0-9.]*% hits$' \
+		-e '^rss: \(pid [0-9]*\|the first task\) at \(exit\|the end\) [0-9]* kB (anon [0-9]* kB, file [0-9]* kB, shmem [0-9]* kB)$' \
 		"$tmp/err" >"$tmp/bad"
 	if [ "$exec_calls" != 0 ]; then
 		grep -v -e ': execve: the new program is not loaded over --maps; the later calls of pid' \

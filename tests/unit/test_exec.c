@@ -5,8 +5,9 @@
  * stays in the kernel's ranges; text really comes from the file through the page cache; exec
  * after fork and vfork (the parent keeps its mm, a vfork parent runs again); close-on-exec
  * fds; the running program's text refuses writers until the last mm running it is gone;
- * exec twice in a row; bad arguments; every frame allocation failing in turn; malformed ELF
- * files.
+ * exec twice in a row; exec in a multi-threaded process (de_thread); a failure after the point
+ * of no return killing the process; bad arguments; every frame allocation failing in turn;
+ * malformed ELF files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +66,8 @@ static struct mmlab_task *new_task(struct mmlab_machine *m, int no_aslr, uint64_
 	return t;
 }
 
-static char *maps_of(struct mmlab_task *t)
+/* noinline: GCC takes the result for a pointer to the local it was written through */
+__attribute__((noinline)) static char *maps_of(struct mmlab_task *t)
 {
 	char *text = NULL;
 	size_t size = 0;
@@ -182,6 +186,124 @@ static void test_fork_vfork(void **state)
 	mmlab_exit(c);
 	assert_int_equal(mmlab_task_validate(p), 0);
 	mmlab_task_destroy(p);
+}
+
+static int killed_by(struct mmlab_task *t)
+{
+	struct mmlab_signals s;
+
+	assert_int_equal(mmlab_task_signals(t, &s), 0);
+	return s.killed_by;
+}
+
+/*
+ * de_thread: a thread's exec kills the other threads of its process (their handles stay
+ * usable, on empty address spaces, until mmlab_exit) and a non-leader takes the leader's
+ * pid, the leader the thread's; a leader's exec keeps its pid.
+ */
+static void test_de_thread(void **state)
+{
+	const unsigned long thread = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
+	struct fixture *f = *state;
+	struct mmlab_task *p = new_task(f->m, 1, 0), *a, *b;
+	int pid_p = mmlab_task_pid(p), pid_a, pid_b;
+	uint64_t addr;
+	char *maps;
+
+	assert_int_equal(mmlab_mmap(p, 0, 1 << 20, 3, 0x22, -1, 0, &addr), 0);
+	assert_int_equal(mmlab_touch(p, addr, 1 << 20, "w", NULL), 0);
+	assert_int_equal(mmlab_clone(p, thread, &a), 0);
+	assert_int_equal(mmlab_clone(p, thread, &b), 0);
+	pid_a = mmlab_task_pid(a);
+	pid_b = mmlab_task_pid(b);
+	assert_int_equal(mmlab_task_tgid(a), pid_p);
+	assert_true(mmlab_openat(b, "/etc/passwd", O_RDONLY, 0) >= 0);
+	exec_ok(a, PROG);
+	assert_int_equal(mmlab_task_pid(a), pid_p);
+	assert_int_equal(mmlab_task_tgid(a), pid_p);
+	assert_int_equal(mmlab_task_pid(p), pid_a);
+	assert_int_equal(mmlab_task_pid(b), pid_b);
+	assert_int_equal(killed_by(a), 0);
+	assert_int_equal(killed_by(p), SIGKILL);
+	assert_int_equal(killed_by(b), SIGKILL);
+	assert_int_equal(mmlab_task_same_mm(a, p), 0);
+	assert_int_equal(mmlab_task_same_mm(b, p), 0);
+	maps = maps_of(p);	/* nothing but [vsyscall], which every mm shows */
+	assert_null(strstr(maps, "[stack]"));
+	assert_true(strchr(maps, '\n') && !strchr(maps, '\n')[1]);
+	free(maps);
+	maps = maps_of(a);
+	assert_non_null(strstr(maps, "/usr/bin/true"));
+	assert_null(strstr(maps, "rw-p 00000000 00:00 0 \n"));	/* the old mmap is gone */
+	free(maps);
+	assert_int_equal(mmlab_close(b, 3), -EBADF);	/* its files were closed */
+	/* a killed thread's handle acts on nothing of the process's */
+	assert_int_equal(mmlab_touch(b, addr, 1, "r", NULL), -EFAULT);
+	mmlab_exit(p);
+	mmlab_exit(b);
+	assert_int_equal(mmlab_task_validate(a), 0);
+
+	/* the new leader's own exec, with a new thread: the pid stays */
+	assert_int_equal(mmlab_clone(a, thread, &b), 0);
+	exec_ok(a, PROG);
+	assert_int_equal(mmlab_task_pid(a), pid_p);
+	assert_int_equal(killed_by(b), SIGKILL);
+	mmlab_exit(b);
+	/* a forked child is another process: an exec of the parent leaves it alone */
+	assert_int_equal(mmlab_fork(a, &b), 0);
+	exec_ok(a, PROG);
+	assert_int_equal(killed_by(b), 0);
+	assert_int_equal(mmlab_task_validate(b), 0);
+	mmlab_exit(b);
+	mmlab_exit(a);
+}
+
+/*
+ * A failure after the point of no return kills the process with SIGSEGV, as the kernel's
+ * force_fatal_sig: here a writable segment whose file offset is past any file (mapping it
+ * fails after the old mm is gone). A failure before it kills nothing.
+ */
+static void test_point_of_no_return(void **state)
+{
+	struct fixture *f = *state;
+	char dir[] = "/tmp/test_exec.XXXXXX", path[64];
+	const char *const argv[] = { "x", NULL };
+	static unsigned char buf[1 << 20];
+	FILE *file = fopen(PROG, "rb");
+	struct mmlab_task *t;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Phdr *ph;
+	size_t len;
+	int fd, err, last = -1;
+
+	assert_non_null(file);
+	len = fread(buf, 1, sizeof(buf), file);
+	fclose(file);
+	ph = (Elf64_Phdr *)(buf + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD)
+			last = i;
+	assert_true(last >= 0);
+	ph[last].p_offset += 1UL << 46;
+	ph[last].p_vaddr += 1UL << 46;
+	ph[last].p_paddr += 1UL << 46;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ponr", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	close(fd);
+
+	t = new_task(f->m, 1, 0);
+	assert_int_equal(mmlab_execve(t, "/nonexistent", argv, NULL), -ENOENT);
+	assert_int_equal(killed_by(t), 0);
+	err = mmlab_execve(t, path, argv, NULL);
+	assert_true(err < 0);
+	assert_int_equal(killed_by(t), SIGSEGV);
+	assert_int_equal(mmlab_task_validate(t), 0);
+	mmlab_task_destroy(t);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* FD_CLOEXEC fds are closed by the exec, the others stay. */
@@ -377,6 +499,8 @@ int main(void)
 		cmocka_unit_test(test_text_from_file),
 		cmocka_unit_test(test_fork_vfork),
 		cmocka_unit_test(test_close_on_exec),
+		cmocka_unit_test(test_de_thread),
+		cmocka_unit_test(test_point_of_no_return),
 		cmocka_unit_test(test_text_busy),
 		cmocka_unit_test(test_exec_twice),
 		cmocka_unit_test(test_bad_arguments),

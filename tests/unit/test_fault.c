@@ -646,6 +646,44 @@ static void test_vmacache(void **state)
 	mmlab_exit(t);
 }
 
+/*
+ * update_mmu_cache: a resolved fault fills the faulting CPU's TLB from the entry it installed,
+ * so each fault costs one miss and no second walk, and the preload grants only what the entry
+ * allows (the zero page: reads; a read-only VMA: reads), so the next write still misses.
+ */
+static void test_update_mmu_cache(void **state)
+{
+	struct env *e = *state;
+	struct mmlab_task *t = task(e, NULL);
+	uint64_t a = map(t, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct mmlab_stats s0, s1;
+
+#define STEP(call, nfaults, nmisses, npreloads)                                                    \
+	do {                                                                                       \
+		mmlab_machine_stats(e->m, &s0);                                                    \
+		call;                                                                              \
+		mmlab_machine_stats(e->m, &s1);                                                    \
+		assert_int_equal(s1.faults - s0.faults, nfaults);                                  \
+		assert_int_equal(s1.tlb_misses - s0.tlb_misses, nmisses);                          \
+		assert_int_equal(s1.tlb_preloads - s0.tlb_preloads, npreloads);                    \
+	} while (0)
+
+	STEP(assert_int_equal(mmlab_touch(t, a, 2 * PG, "w", NULL), 0), 2, 2, 2);
+	STEP(assert_int_equal(mmlab_touch(t, a, 2 * PG, "w", NULL), 0), 0, 0, 0);
+	STEP(assert_int_equal(mmlab_touch(t, a + 2 * PG, 1, "r", NULL), 0), 1, 1, 1);
+	STEP(assert_int_equal(mmlab_touch(t, a + 2 * PG, 1, "r", NULL), 0), 0, 0, 0);
+	/* The zero page's entry gave no write tag: the write misses and copies it. */
+	STEP(assert_int_equal(mmlab_touch(t, a + 2 * PG, 1, "w", NULL), 0), 1, 1, 1);
+	STEP(assert_int_equal(mmlab_touch(t, a + 2 * PG, 1, "w", NULL), 0), 0, 0, 0);
+	assert_int_equal(get_byte(t, a + 2 * PG), 0);
+	assert_int_equal(mmlab_mprotect(t, a + 3 * PG, PG, PROT_READ), 0);
+	STEP(assert_int_equal(mmlab_touch(t, a + 3 * PG, 1, "r", NULL), 0), 1, 1, 1);
+	STEP(expect_fault(t, a + 3 * PG, "w", SIGSEGV, SEGV_ACCERR_), 1, 1, 0);
+#undef STEP
+	check(t);
+	mmlab_exit(t);
+}
+
 static void test_exit_frees_everything(void **state)
 {
 	struct env *e = *state;
@@ -811,6 +849,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pkeys_without_pku, setup_no_pku, teardown),
 		cmocka_unit_test_setup_teardown(test_vmacache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_mmu_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_frees_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_oom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mremap_moves_pages, setup, teardown),

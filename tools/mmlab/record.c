@@ -63,6 +63,7 @@ struct recorder {
 	struct sbuf sb;
 	struct rec_file *files;  /* regular files a "# file:" line described */
 	unsigned int nr_files;
+	struct rec_faults faults; /* --faults: the page-fault event (fd -1 without) */
 };
 
 static void put(struct recorder *r, const char *s)
@@ -186,11 +187,11 @@ close_in:
 	return ret;
 }
 
-static void snapshot_maps(struct recorder *r, pid_t pid, const char *name)
+static void snapshot_proc(struct recorder *r, pid_t pid, const char *file, const char *name)
 {
 	char from[64], to[4096];
 
-	snprintf(from, sizeof(from), "/proc/%d/maps", pid);
+	snprintf(from, sizeof(from), "/proc/%d/%s", pid, file);
 	snprintf(to, sizeof(to), "%s/%s", r->dir, name);
 	if (copy_file(from, to))
 		fprintf(stderr, "mmlab record: cannot copy %s to %s\n", from, to);
@@ -338,7 +339,7 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 	put_sb(r);
 	newline(r);
 	if (t->sc.nr == 59 && !t->sc.is_error && t->tgid == r->leader && !r->initial_written) {
-		snapshot_maps(r, t->pid, "initial.maps");
+		snapshot_proc(r, t->pid, "maps", "initial.maps");
 		snapshot_files(r, "initial.maps");
 		r->initial_written = true;
 	}
@@ -347,8 +348,11 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 /* strace's print_event_exit(): a task dies inside a call (exit, exit_group, or killed). */
 static void event_exit(struct recorder *r, struct rec_task *t)
 {
-	if (t->tgid == r->leader)
-		snapshot_maps(r, t->pid, "final.maps");
+	if (t->tgid == r->leader) {
+		snapshot_proc(r, t->pid, "maps", "final.maps");
+		if (r->faults.on)
+			snapshot_proc(r, t->pid, "smaps", "final.smaps");
+	}
 	if (!t->in_syscall || !t->traced_call)
 		return;
 	if (r->printing && r->printing != t && r->curcol) {
@@ -395,6 +399,91 @@ static void print_gone(struct recorder *r, struct rec_task *t, int status)
 	newline(r);
 }
 
+/*
+ * The fault a SIGSEGV or SIGBUS the kernel sent (@si, at @tid's signal-delivery stop) came
+ * from: the thread's last user-mode fault on the page of si_addr among the @n due ones, or
+ * none (-1).
+ */
+static long signal_fault(const struct recorder *r, size_t n, pid_t tid, const siginfo_t *si)
+{
+	uint64_t page;
+
+	if (!si || (si->si_signo != SIGSEGV && si->si_signo != SIGBUS) || si->si_code <= 0)
+		return -1;
+	page = (uint64_t)(uintptr_t)si->si_addr & ~4095ULL;
+	for (size_t k = n; k-- > 0;) {
+		const struct rec_fault *f = &r->faults.pending[k];
+
+		if (f->tid == tid && !f->kernel && (f->addr & ~4095ULL) == page)
+			return (long)k;
+	}
+	return -1;
+}
+
+/*
+ * --faults: the faults taken before @now (a stop's time, or all at the end), each as
+ * `touch(ADDR, 1, "r"|"w"|"x") = 0` under its thread's pid, in time order, before the stop's
+ * own line. At @tid's signal-delivery stop for the SIGSEGV or SIGBUS @si (else NULL), the
+ * fault it came from shows the signal as its result: `= SIGSEGV SEGV_MAPERR`.
+ */
+static void print_faults(struct recorder *r, uint64_t now, pid_t tid, const siginfo_t *si)
+{
+	long sigk;
+	size_t n;
+	char b[96];
+
+	if (!r->faults.on)
+		return;
+	n = rec_faults_due(&r->faults, now);
+	sigk = signal_fault(r, n, tid, si);
+	for (size_t k = 0; k < n; k++) {
+		const struct rec_fault *f = &r->faults.pending[k];
+		struct rec_task *t = find_task(r, f->tid);
+
+		if (f->kernel && t && t->in_syscall && t->traced_call) {
+			r->faults.in_calls++; /* the call's line stands for it */
+			continue;
+		}
+		if (f->special) {
+			/* mmlab's vDSO mappings have no pages to fault in: a comment */
+			if (r->printing && r->curcol) {
+				put(r, " <unfinished ...>");
+				newline(r);
+			}
+			fprintf(r->out, "# special-mapping fault: pid %d touch(%#llx, 1, \"%c\")\n",
+				f->tid, (unsigned long long)f->addr, f->mode);
+			continue;
+		}
+		if (t) {
+			printleader(r, t);
+		} else {
+			if (r->printing && r->curcol) {
+				put(r, " <unfinished ...>");
+				newline(r);
+			}
+			snprintf(b, sizeof(b), "[pid %5d] ", f->tid);
+			put(r, b);
+		}
+		snprintf(b, sizeof(b), "touch(%#llx, 1, \"%c\") ", (unsigned long long)f->addr,
+			 f->mode);
+		put(r, b);
+		tabto(r);
+		if ((long)k == sigk) {
+			const char *code = strace_si_code_name(si->si_signo, si->si_code);
+			char name[16];
+
+			snprintf(b, sizeof(b), "= %s %s", strace_signame(si->si_signo, name),
+				 code ? code : "");
+			put(r, b);
+		} else {
+			put(r, "= 0");
+		}
+		newline(r);
+		r->faults.printed++;
+	}
+	rec_faults_consume(&r->faults, n);
+}
+
 /* Handles one wait status; returns the signal to inject when resuming, or -1 not to resume. */
 static int handle_stop(struct recorder *r, struct rec_task *t, int status, bool fresh)
 {
@@ -424,6 +513,18 @@ static int handle_stop(struct recorder *r, struct rec_task *t, int status, bool 
 	return sig;
 }
 
+/* The siginfo of a signal-delivery stop when faults are recorded, else NULL. */
+static const siginfo_t *stop_siginfo(const struct recorder *r, pid_t pid, int status,
+				     siginfo_t *si)
+{
+	int sig = WSTOPSIG(status);
+
+	if (!r->faults.on || !WIFSTOPPED(status) || ((unsigned int)status >> 16) ||
+	    (sig != SIGSEGV && sig != SIGBUS) || ptrace(PTRACE_GETSIGINFO, pid, 0, si) < 0)
+		return NULL;
+	return si;
+}
+
 static int trace_loop(struct recorder *r)
 {
 	int exit_code = 0;
@@ -431,14 +532,18 @@ static int trace_loop(struct recorder *r)
 	while (r->nprocs) {
 		struct rec_task *t;
 		bool fresh = false;
+		siginfo_t si;
 		int status, sig;
 		pid_t pid = waitpid(-1, &status, __WALL);
 
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				rec_faults_drain(&r->faults); /* SIGIO: the buffer is half full */
 				continue;
+			}
 			break;
 		}
+		print_faults(r, rec_clock_ns(), pid, stop_siginfo(r, pid, status, &si));
 		t = find_task(r, pid);
 		if (!t) {
 			t = add_task(r, pid);
@@ -477,6 +582,7 @@ static int trace_loop(struct recorder *r)
 		if (sig >= 0)
 			ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig);
 	}
+	print_faults(r, UINT64_MAX, 0, NULL);
 	fflush(r->out);
 	return exit_code;
 }
@@ -510,15 +616,29 @@ static char *resolve_cmd(const char *cmd)
 	return buf;
 }
 
+struct record_opts {
+	const char *dir;  /* -o */
+	bool faults;      /* --faults */
+};
+
 static int set_dir(void *ctx, const char *v)
 {
-	*(const char **)ctx = v;
+	((struct record_opts *)ctx)->dir = v;
+	return 0;
+}
+
+static int set_faults(void *ctx, const char *v)
+{
+	(void)v;
+	((struct record_opts *)ctx)->faults = true;
 	return 0;
 }
 
 static const struct cli_opt record_opts[] = {
 	{ "output", 'o', "DIR", "write trace.strace, initial.maps, final.maps and cmd here "
 				"(created if missing)", set_dir },
+	{ "faults", 'F', NULL, "also record every page fault (perf's software page-fault event) "
+			       "as touch() lines, and final.smaps at exit", set_faults },
 };
 
 static const struct cli_cmd record_cmd = {
@@ -526,9 +646,12 @@ static const struct cli_cmd record_cmd = {
 	.operands = "-o DIR [--] CMD [ARGS...]",
 	.summary = "Record a program's memory and process system calls (strace -f -y syntax) and "
 		   "its maps.",
-	.details = "Exit status: the command's own (128+N when signal N killed it), 2 for usage "
+	.details = "With --faults, the program's page faults are lines touch(ADDR, 1, "
+		   "\"r\"|\"w\"|\"x\") = 0\namong the system calls, in time order (the README "
+		   "says how they are classified\nand which are left out).\n"
+		   "Exit status: the command's own (128+N when signal N killed it), 2 for usage "
 		   "errors,\n127 when CMD is not found and 126 when it cannot be executed (nothing "
-		   "is written then),\n1 when tracing fails.",
+		   "is written then),\n1 when tracing fails (or --faults cannot open its event).",
 	.opts = record_opts,
 	.nr_opts = sizeof(record_opts) / sizeof(record_opts[0]),
 	.stop_at_operand = true,
@@ -698,13 +821,14 @@ static int write_cmd(const char *dir, char **argv)
  */
 int cmd_record(int argc, char **argv)
 {
-	struct recorder r = { 0 };
-	const char *dir = NULL;
-	char path[4096], *exe;
+	struct recorder r = { .faults = { .kpageflags = -1 } };
+	struct record_opts o = { 0 };
+	const char *dir;
+	char path[4096], why[160], *exe;
 	int k, status, ret;
 	pid_t pid;
 
-	switch (cli_parse(&record_cmd, argc, argv, &dir, &k)) {
+	switch (cli_parse(&record_cmd, argc, argv, &o, &k)) {
 	case CLI_HELP:
 		return 0;
 	case CLI_USAGE:
@@ -712,6 +836,7 @@ int cmd_record(int argc, char **argv)
 	case CLI_OK:
 		break;
 	}
+	dir = o.dir;
 	if (!dir || k >= argc) {
 		cli_usage_error(&record_cmd, !dir ? "no output directory (-o DIR)" : "no command");
 		return 2;
@@ -767,6 +892,12 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	r.leader = pid;
+	if (o.faults && rec_faults_open(&r.faults, pid, why, sizeof(why))) {
+		fprintf(stderr, "mmlab record: --faults: %s\n", why);
+		kill(pid, SIGKILL);
+		fclose(r.out);
+		return 1;
+	}
 	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
 		   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 			   PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
@@ -778,6 +909,17 @@ int cmd_record(int argc, char **argv)
 	}
 	ptrace(PTRACE_SYSCALL, pid, 0, 0);
 	ret = trace_loop(&r);
+	if (r.faults.on) {
+		fprintf(r.out, "# faults: %llu recorded, %llu lost, %s\n",
+			(unsigned long long)r.faults.printed, (unsigned long long)r.faults.lost,
+			r.faults.with_kernel ?
+				"kernel-mode ones of the calls above left to them" :
+				"kernel-mode ones not sampled (perf_event_paranoid)");
+		if (r.faults.lost)
+			fprintf(stderr, "mmlab record: %llu page faults lost (the ring buffer was "
+				"full)\n", (unsigned long long)r.faults.lost);
+	}
+	rec_faults_close(&r.faults);
 	while (r.tasks)
 		drop_task(&r, r.tasks);
 	sbuf_free(&r.sb);

@@ -477,9 +477,28 @@ static void flush_lag(struct runner *r)
 		dispatch(r, it);
 }
 
+/*
+ * An access of a pid no clone has named yet, followed by the clone that names it (a thread's
+ * first page fault, recorded before its parent's clone returned): the clone runs first, so
+ * that the access finds its task, as a call of that pid would have been held for it.
+ */
+static bool lag_awaits_clone(struct runner *r, const struct run_item *it)
+{
+	const struct run_item *lag = r->lag;
+
+	return lag && lag->rec->pseudo && lag->pid && it->rec && run_is_clone(it->rec) &&
+	       it->rec->res.kind == SC_RES_VALUE && it->rec->res.val == (unsigned long)lag->pid &&
+	       !run_proc_find(r, lag->pid) && !find_hold(r, lag->pid);
+}
+
 /* Handles the next line of the input. */
 static void process(struct runner *r, struct run_item *it)
 {
+	if (lag_awaits_clone(r, it)) {
+		dispatch(r, it);
+		flush_lag(r);
+		return;
+	}
 	/* The line after an access has been parsed: its "# si_addr:" is in the record. */
 	if (r->lag && it->rec && it->pid && !run_proc_find(r, it->pid) && !find_hold(r, it->pid))
 		r->child_hint = it->pid;
@@ -805,6 +824,58 @@ static void summary_notes(struct runner *r)
 	fputc('\n', stderr);
 }
 
+/* @v with a space between groups of three digits: "1 234 567". */
+static const char *group_digits(char *buf, size_t size, uint64_t v)
+{
+	char digits[32];
+	size_t n = (size_t)snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), o = 0;
+
+	for (size_t k = 0; k < n && o + 2 < size; k++) {
+		if (k && (n - k) % 3 == 0)
+			buf[o++] = ' ';
+		buf[o++] = digits[k];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * The end of the summary: the VMA cache's lookups and hits (vmacache_find_calls/hits), and
+ * each address space's resident set when its process ended (or at the end of the log).
+ */
+static void summary_memory(struct runner *r)
+{
+	uint64_t calls = 0, hits = 0;
+	char b[40];
+
+	if (!mmlab_vmstat_get(r->machine, "vmacache_find_calls", &calls) &&
+	    !mmlab_vmstat_get(r->machine, "vmacache_find_hits", &hits) && calls)
+		fprintf(stderr, "vmacache: %s lookups, %.1f%% hits\n",
+			group_digits(b, sizeof(b), calls), 100.0 * (double)hits / (double)calls);
+	for (unsigned int k = 0; k < r->nr_mms; k++) {
+		struct run_mm *mm = r->mms[k];
+		struct mmlab_task_mem st = mm->exit_mem;
+		int pid = mm->exit_pid;
+
+		if (!mm->exited && !mm->task)
+			continue;
+		if (!mm->exited) {
+			mmlab_task_mem(mm->task, &st);
+			for (unsigned int p = r->nr_procs; p-- > 0;)
+				if (r->procs[p]->mm == mm)
+					pid = r->procs[p]->pid; /* its first task */
+		}
+		if (pid)
+			fprintf(stderr, "rss: pid %d", pid);
+		else
+			fputs("rss: the first task", stderr); /* a log without pids */
+		fprintf(stderr, " %s %llu kB (anon %llu kB, file %llu kB, shmem %llu kB)\n",
+			mm->exited ? "at exit" : "at the end", (unsigned long long)st.rss * 4,
+			(unsigned long long)st.rss_anon * 4, (unsigned long long)st.rss_file * 4,
+			(unsigned long long)st.rss_shmem * 4);
+	}
+}
+
 static void summary(struct runner *r, const char *name, double secs)
 {
 	fflush(stdout); /* the transcript first, when both streams share a pipe */
@@ -826,6 +897,7 @@ static void summary(struct runner *r, const char *name, double secs)
 		r->stopped		? " (stopped at the first mismatch)" : "",
 		secs);
 	summary_notes(r);
+	summary_memory(r);
 }
 
 /*
@@ -868,7 +940,7 @@ static void report_unsaved(struct runner *r, bool write_files)
 			      "--write-files writes them");
 }
 
-static int write_final_maps(struct runner *r, const char *path)
+static int write_final_maps(struct runner *r, const char *path, bool smaps)
 {
 	FILE *f = fopen(path, "we");
 	int err;
@@ -877,7 +949,8 @@ static int write_final_maps(struct runner *r, const char *path)
 		fprintf(stderr, "mmlab run: %s: %s\n", path, strerror(errno));
 		return -errno;
 	}
-	err = mmlab_proc_maps(r->procs[0]->mm->task, f);
+	err = smaps ? mmlab_proc_smaps(r->procs[0]->mm->task, f) :
+		      mmlab_proc_maps(r->procs[0]->mm->task, f);
 	if (fclose(f) && !err)
 		err = -EIO;
 	if (err)
@@ -890,6 +963,7 @@ struct run_opts {
 	struct runner *r;                /* ->cfg: the first task's configuration */
 	struct mmlab_machine_config mc;  /* the machine mmlab_machine_create() builds */
 	const char *final_maps;
+	const char *final_smaps;
 	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
 			   is given: the default, PKU */
 	int zero_page;	/* --zero-page 1, --no-zero-page 0; -1: the log's, else 1 */
@@ -906,6 +980,12 @@ static int set_maps(void *ctx, const char *v)
 static int set_final_maps(void *ctx, const char *v)
 {
 	((struct run_opts *)ctx)->final_maps = v;
+	return 0;
+}
+
+static int set_final_smaps(void *ctx, const char *v)
+{
+	((struct run_opts *)ctx)->final_smaps = v;
 	return 0;
 }
 
@@ -1100,6 +1180,8 @@ static const struct cli_opt run_opts[] = {
 			       "initial.maps)", set_maps },
 	{ "final-maps", 'o', "FILE", "write the first task's maps here at the end (also when "
 				     "interrupted)", set_final_maps },
+	{ "final-smaps", 0, "FILE", "write the first task's smaps here at the end",
+	  set_final_smaps },
 	{ "no-aslr", 'R', NULL, "no address randomization, as setarch -R", set_no_aslr },
 	{ "seed", 's', "N", "seed of the address randomization", set_seed },
 	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default 1G)",
@@ -1355,7 +1437,9 @@ int cmd_run(int argc, char **argv)
 	}
 	catch_signals();
 	run_input(&r);
-	if (o.final_maps && write_final_maps(&r, o.final_maps))
+	if (o.final_maps && write_final_maps(&r, o.final_maps, false))
+		r.n.errors++;
+	if (o.final_smaps && write_final_maps(&r, o.final_smaps, true))
 		r.n.errors++;
 	if (sync_at_exit(&r, o.mc.write_files))
 		r.n.errors++;

@@ -34,6 +34,8 @@ struct run_fd {
 struct run_mm {
 	struct mmlab_task *task;
 	bool exited;          /* exit_group ran: later calls are refused */
+	int exit_pid;         /* the pid whose exit ended it (0: the first task, unnamed) */
+	struct mmlab_task_mem exit_mem; /* its RSS when it ended (valid when @exited) */
 	struct run_fd *fds;   /* fd table shared by its threads (CLONE_FILES) */
 	unsigned int nr_fds;
 	unsigned int cap_fds;

@@ -747,9 +747,10 @@ static void mm_exit(struct runner *r, struct run_mm *mm);
 
 /*
  * execve: without --maps the program is loaded (run_exec.c). With --maps, the first execve
- * made the snapshot; a later one's program is not loaded: the first task goes on in its old
- * address space; a forked child's old address space is released, as exec releases it (and
- * its vfork parent), and its later calls are reported, not run.
+ * made the snapshot, and a later one's program is loaded when its file is on this machine;
+ * when it is not, the first task goes on in its old address space, and a forked child's old
+ * address space is released, as exec releases it (and its vfork parent), and its later calls
+ * are reported, not run.
  */
 static enum run_status sys_execve(struct runner *r, struct run_call *c)
 {
@@ -787,9 +788,16 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
  */
 static void mm_exit(struct runner *r, struct run_mm *mm)
 {
+	bool named = false;
+
 	mm->exited = true;
+	if (mm->task)
+		mmlab_task_mem(mm->task, &mm->exit_mem);
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		if (r->procs[k]->mm == mm) {
+			if (!named)
+				mm->exit_pid = r->procs[k]->pid;
+			named = true;
 			r->procs[k]->exited = true;
 			run_proc_release(r->procs[k]);
 		}

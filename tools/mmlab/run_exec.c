@@ -6,12 +6,17 @@
  * their later calls then run there. argv is the line's; the environment is the line's when
  * strace printed it (-v), else --env FILE's, else as many variables as the count strace
  * writes after envp's address (a comment saying "37 vars"), each "MMLAB_ENV_<i>=" (their
- * sizes are unknown, so the stack's strings may differ from the recorded program's). execveat loads the same when its
- * path is absolute or relative to AT_FDCWD, without flags. With --maps the snapshot is what
- * the first execve left, and later ones are not loaded (run_calls.c says so).
- * Left out: execveat's other dirfds and flags, an execve by a thread other than the leader
- * (strace shows it under the leader's pid), failed execve lines (not run: they change
- * nothing).
+ * sizes are unknown, so the stack's strings may differ from the recorded program's).
+ * execveat loads through mmlab_execveat: under the log's dirfd (its mmlab fd; the program
+ * knows the path as "/dev/fd/N/..." with mmlab's fd number), AT_EMPTY_PATH,
+ * AT_SYMLINK_NOFOLLOW. With --maps the snapshot is what the first execve left; a later exec
+ * loads its program as without --maps when the file is on this machine as the log knew it
+ * (exec_file_here), and is not loaded otherwise (run_calls.c says so).
+ * An execve by a thread kills the process's other threads (mmlab's de_thread): their pids
+ * end, and the process goes on under the leader's pid, where strace shows the execve's
+ * result; the leader's task executes it (fds and credentials are the runner's per address
+ * space).
+ * Left out: failed execve lines (not run: they change nothing).
  */
 #include "run.h"
 #include "sbuf.h"
@@ -21,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #define EXEC_MAX_STRINGS 65536	/* strings one line may give argv or envp */
 
@@ -153,26 +160,63 @@ static const char **exec_env(const struct runner *r, const struct sc_value *v,
 	return vec;
 }
 
-/*
- * Which argument is the path: execve's first; execveat's second when it is resolved as
- * execve would (AT_FDCWD or an absolute path) and no flags are given. ~0U: not loadable.
- */
+/* Which argument is the path: execve's first, execveat's second; ~0U: not an exec line. */
 static unsigned int exec_path_arg(const struct sc_record *rec)
 {
-	const struct sc_value *dirfd, *flags;
-
 	if (!strcmp(rec->name, "execve"))
 		return rec->nr_args == 3 ? 0 : ~0U;
-	if (strcmp(rec->name, "execveat") || rec->nr_args != 5)
-		return ~0U;
-	dirfd = rec->args[0];
-	flags = rec->args[4];
-	if (flags->kind != SC_V_NUM || flags->num || rec->args[1]->kind != SC_V_STR)
-		return ~0U;
-	if (rec->args[1]->str[0] != '/' &&
-	    !(dirfd->kind == SC_V_SYM && !strcmp(dirfd->name, "AT_FDCWD")))
-		return ~0U;
-	return 1;
+	return !strcmp(rec->name, "execveat") && rec->nr_args == 5 ? 1 : ~0U;
+}
+
+/*
+ * execveat's dirfd and flags: AT_FDCWD, or the mmlab fd of the log's (an fd strace -y named
+ * that no line opened is opened from its path, as an mmap's); execve's are AT_FDCWD and 0.
+ * Return: 0, or -errno (reported).
+ */
+static int exec_at(struct runner *r, struct run_call *c, int *dirfd, unsigned long *flags)
+{
+	const struct sc_value *v = c->rec->args[0];
+	unsigned long n;
+
+	*dirfd = AT_FDCWD;
+	*flags = 0;
+	if (strcmp(c->rec->name, "execveat"))
+		return 0;
+	if (!run_arg(r, c, 4, flags) || !run_arg(r, c, 0, &n))
+		return -EINVAL;
+	if ((int)n == AT_FDCWD)
+		return 0;
+	return run_fd_for_mmap(r, c, v, PROT_READ, MAP_PRIVATE, dirfd);
+}
+
+/*
+ * Over --maps, whether a later exec's program is here to load: the file the line names (under
+ * the directory strace -y printed for execveat's dirfd; its own path for AT_EMPTY_PATH) exists
+ * on this machine and, when the log gave its identity ("# file:"), has its inode and size.
+ * Else (a recording replayed elsewhere) the new program is not loaded.
+ */
+static bool exec_file_here(const struct runner *r, const struct sc_record *rec,
+			   const struct sc_value *path)
+{
+	const struct sc_value *dir = !strcmp(rec->name, "execveat") ? rec->args[0] : NULL;
+	const struct mmlab_file_id *id;
+	char *p = NULL;
+	struct stat st;
+	bool here;
+
+	if (path->kind != SC_V_STR)
+		return false;
+	if (dir && path->str[0] != '/' && dir->kind == SC_V_FD && dir->str && dir->str[0] == '/') {
+		if ((*path->str ? asprintf(&p, "%s/%s", dir->str, path->str)
+				: asprintf(&p, "%s", dir->str)) < 0)
+			return false;
+	} else if (!(p = strdup(path->str))) {
+		return false;
+	}
+	id = p[0] == '/' ? run_file_find(r, p) : NULL;
+	here = !stat(p, &st) && (!id || (id->ino == st.st_ino && id->size == (uint64_t)st.st_size));
+	free(p);
+	return here;
 }
 
 /* The fds the exec closed (close-on-exec) leave the log's table too. */
@@ -183,6 +227,32 @@ static void exec_sync_fds(struct run_mm *mm)
 			run_fd_drop(mm, &mm->fds[k]);
 }
 
+/*
+ * de_thread: the exec killed the other threads of the process (mmlab_execve), and the pid
+ * that called it, when not the leader's, is gone (strace shows its execve resumed under the
+ * leader's pid, after "+++ superseded by execve in pid N +++"; mmlab record under the first
+ * task's). Their own tasks are released; the process goes on as the address space's task
+ * under the leader's pid: the first pid of the address space that has no task of its own.
+ */
+static void exec_end_threads(struct runner *r, struct run_proc *p)
+{
+	struct run_proc *leader = NULL;
+
+	for (unsigned int k = 0; k < r->nr_procs && !leader; k++)
+		if (r->procs[k]->kind == RUN_PROC_TASK && r->procs[k]->mm == p->mm &&
+		    !r->procs[k]->thread)
+			leader = r->procs[k];
+	for (unsigned int k = 0; k < r->nr_procs; k++) {
+		struct run_proc *q = r->procs[k];
+
+		if (q->kind != RUN_PROC_TASK || q->mm != p->mm)
+			continue;
+		run_proc_release(q);
+		if (q != (leader ? leader : p))
+			q->exited = true;
+	}
+}
+
 /**
  * run_execve() - load the program of an execve line that returned 0 (or has no result).
  * @r: the runner.
@@ -190,7 +260,8 @@ static void exec_sync_fds(struct run_mm *mm)
  *
  * Context: single-threaded.
  * Return: RUN_DONE with ->ret 0 when the program was loaded; RUN_SKIPPED when this line is
- * not for loading (--maps given, a failed execve); RUN_REPORTED when mmlab could not load it
+ * not for loading (a failed execve; over --maps, the snapshot's exec, or a program not on this
+ * machine); RUN_REPORTED when mmlab could not load it
  * (reported; the task keeps its old address space unless the failure came after the point
  * of no return).
  */
@@ -201,19 +272,25 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	const char **argv = NULL, **envp = NULL;
 	const struct sc_value *path;
 	unsigned int k = exec_path_arg(rec);
+	unsigned long flags;
 	char *names = NULL;
-	int err = -EINVAL;
+	int err = -EINVAL, dirfd;
 
-	if (r->maps_path || k == ~0U ||
+	if (k == ~0U ||
 	    !(rec->res.kind == SC_RES_NONE || (rec->res.kind == SC_RES_VALUE && !rec->res.val)))
 		return RUN_SKIPPED;
+	/* over --maps: the snapshot is the first exec's work; later programs load if here */
+	if (r->maps_path && (!r->seen_memory_call || !exec_file_here(r, rec, rec->args[k])))
+		return RUN_SKIPPED;
+	if (exec_at(r, c, &dirfd, &flags))
+		return RUN_REPORTED;
 	path = rec->args[k];
 	if (path->kind == SC_V_STR) {
 		argv = exec_vector(rec->args[k + 1]);
 		envp = exec_env(r, rec->args[k + 2], rec->args_text, &names);
 	}
 	if (argv && envp)
-		err = mmlab_execve(mm->task, path->str, argv, envp);
+		err = mmlab_execveat(mm->task, dirfd, path->str, argv, envp, (int)flags);
 	free(argv);
 	free(envp);
 	free(names);
@@ -223,6 +300,7 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 		r->n.mismatches++;
 		return RUN_REPORTED;
 	}
+	exec_end_threads(r, c->proc);
 	exec_sync_fds(mm);
 	c->ret = 0;
 	return RUN_DONE;

@@ -137,10 +137,11 @@ static const struct sc_value *clone_flags_value(const struct sc_record *rec)
  * @has_flags: set false when a clone has no flags argument (then it is taken as a fork).
  *
  * fork and vfork are not threads: fork copies the address space, and vfork's child shares it
- * only until it execs or exits (mmlab_vfork), so it gets an address space entry of its own.
+ * only until it execs or exits (mmlab_vfork), so it gets an address space entry of its own;
+ * so does a clone with CLONE_VM and CLONE_VFORK (posix_spawn's).
  *
  * Context: single-threaded.
- * Return: true when the child names the same mm (CLONE_VM).
+ * Return: true when the child names the same mm (CLONE_VM without CLONE_VFORK).
  */
 bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *has_flags)
 {
@@ -150,7 +151,7 @@ bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *ha
 	*has_flags = v != NULL;
 	if (!v || sc_eval(v, run_lookup, NULL, &flags, NULL))
 		return false;
-	return flags & 0x100; /* CLONE_VM */
+	return (flags & 0x100) && !(flags & 0x4000); /* CLONE_VM, not CLONE_VFORK */
 }
 
 /**

@@ -29,8 +29,9 @@ static const struct strace_xlat_entry open_flags[] = {
 	/* unlinkat's and renameat2's flags */
 	{ 0x200, "AT_REMOVEDIR", false }, { 1, "RENAME_NOREPLACE", false },
 	{ 2, "RENAME_EXCHANGE", false }, { 4, "RENAME_WHITEOUT", false },
-	/* linkat's */
+	/* linkat's, execveat's */
 	{ 0x400, "AT_SYMLINK_FOLLOW", false }, { 0x1000, "AT_EMPTY_PATH", false },
+	{ 0x100, "AT_SYMLINK_NOFOLLOW", false },
 };
 static const struct strace_xlat xlat_open_flags = { "open_flags", open_flags,
 						    sizeof(open_flags) / sizeof(open_flags[0]) };

@@ -3,7 +3,8 @@
 #   record.sh MMLAB [NAME...]
 # For each program: `mmlab record` gives initial.maps and final.maps, and the host's own
 # strace, run the same way (address randomization off, the same environment and directory),
-# gives the logs a user brings: strace-f-y.log (-f -y), and for a few programs
+# gives the logs a user brings, headed by mmlab record's "# machine:" line (the limits a
+# child's prlimit64 reads): strace-f-y.log (-f -y), and for a few programs
 # strace-tt-T.log (-f -y -tt -T) and strace-yy.log (-f -yy). Run on the machine the
 # recordings describe; the logs name its files (paths, devices, inodes), and ../file-ids.sh
 # adds a "# file:" line with the identity of each, so that they replay on any machine.
@@ -57,13 +58,16 @@ for name in "$@"; do
 		set -- $cmd
 	fi
 	$env "$mmlab" record -o "$dir" -- "$@" >/dev/null
+	# its "# machine:" line heads the logs too: the limits children ask prlimit64 about
+	machine=$(head -1 "$dir/trace.strace")
 	rm -f "$dir/trace.strace"
 	for v in $(variants "$name"); do
 		# shellcheck disable=SC2046
 		$env setarch -R strace $(flags "$v") -o "$dir/strace-$v.log" "$@" >/dev/null
-		sh "$here/../file-ids.sh" "$dir/strace-$v.log" "$dir/initial.maps" \
-			"$dir/final.maps" >"$dir/strace-$v.log.ids"
-		mv "$dir/strace-$v.log.ids" "$dir/strace-$v.log"
+		{ echo "$machine"; cat "$dir/strace-$v.log"; } >"$dir/strace-$v.log.m"
+		sh "$here/../file-ids.sh" "$dir/strace-$v.log.m" "$dir/initial.maps" \
+			"$dir/final.maps" >"$dir/strace-$v.log"
+		rm "$dir/strace-$v.log.m"
 	done
 	echo "$name: $(wc -l <"$dir/strace-f-y.log") lines"
 done
