@@ -361,6 +361,13 @@ MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_
  * modelled (-EXDEV). linkat's @flags: AT_SYMLINK_FOLLOW.
  */
 MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path);
+/*
+ * mkdir(2) and rmdir(2) in the overlay's upper layer (never on the host): mkdir's @mode loses
+ * the task's umask; -EEXIST, -ENOENT, -ENOTDIR, -EACCES, -ENOTEMPTY, -EINVAL (rmdir of "."),
+ * -EBUSY (rmdir of the root), -EPERM (sticky directory) as Linux returns them.
+ */
+MMLAB_EXPORT int mmlab_mkdir(struct mmlab_task *t, const char *path, unsigned int mode);
+MMLAB_EXPORT int mmlab_rmdir(struct mmlab_task *t, const char *path);
 MMLAB_EXPORT int mmlab_link(struct mmlab_task *t, const char *from, const char *to);
 MMLAB_EXPORT int mmlab_linkat(struct mmlab_task *t, const char *from, const char *to,
 			      int flags);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The small kernel vocabulary every mmlab file uses: likely/unlikely, container_of, list_head,
- * ERR_PTR, the VM_BUG_ON family, data_race and the page-size constants. It corresponds to the
- * parts of include/linux/{compiler.h,list.h,err.h,mmdebug.h} and arch/x86's page_types.h that
- * mm/ leans on; it leaves out everything about SMP ordering that liburcu already provides.
+ * ERR_PTR, the VM_BUG_ON family, data_race, READ_ONCE/WRITE_ONCE and the page-size constants.
+ * It corresponds to the parts of include/linux/{compiler.h,list.h,err.h,mmdebug.h} and arch/x86's
+ * page_types.h that mm/ leans on; it leaves out everything about SMP ordering that liburcu
+ * already provides.
  */
 #ifndef MMLAB_KERNEL_H
 #define MMLAB_KERNEL_H
@@ -53,6 +54,15 @@ void __tsan_ignore_thread_end(void);
 #else
 #define data_race(expr) (expr)
 #endif
+
+/*
+ * READ_ONCE(x), WRITE_ONCE(x, v) - one untorn load or store of a scalar that other threads
+ * read and write without a lock by design (include/linux/compiler.h's pair): a relaxed
+ * atomic, a plain mov on x86-64, which orders nothing. For state whose mixed values are
+ * harmless, such as a file's readahead window; never for what a lock protects.
+ */
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (__typeof__(x))(v), __ATOMIC_RELAXED)
 
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

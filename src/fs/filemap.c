@@ -194,9 +194,11 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
  * folio_split does (filemap_split_folio); a page leaving the cache otherwise splits its run
  * into order-0 folios.
  */
+/* Read without mapping->lock by holders of a reference (filemap_read's marker check) while a
+ * removal may split the run under it: one untorn load; a stale order only moves a marker. */
 static unsigned int page_cache_order(const struct page *page)
 {
-	return (unsigned int)page->private;
+	return (unsigned int)READ_ONCE(page->private);
 }
 
 /* The index of the first page of @page's folio (folio->index). */
@@ -237,7 +239,7 @@ static void filemap_set_run(struct address_space *mapping, pgoff_t index, unsign
 
 		if (!p)
 			continue;
-		p->private = order;
+		WRITE_ONCE(p->private, order);
 		if (!marker)
 			ClearPageReadahead(p);
 	}

@@ -264,6 +264,10 @@ struct inode *vfs_lookup_id(struct vfs *vfs, const char *path, dev_t dev, ino_t 
 			    loff_t size, mode_t mode);
 /* The name calls, with the caller's ids for the permission checks (@cred NULL: none). */
 int vfs_unlink(struct vfs *vfs, const struct open_how_fs *cred, const char *path);
+/* mkdir with @mode after the umask; rmdir of an empty directory (namei.c). */
+int vfs_mkdir(struct vfs *vfs, const struct open_how_fs *cred, const char *path,
+	      unsigned int mode);
+int vfs_rmdir(struct vfs *vfs, const struct open_how_fs *cred, const char *path);
 int vfs_rename(struct vfs *vfs, const struct open_how_fs *cred, const char *from,
 	       const char *to, unsigned int flags);
 int vfs_link(struct vfs *vfs, const struct open_how_fs *cred, const char *from,

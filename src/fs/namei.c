@@ -14,9 +14,12 @@
  * A host directory renames as overlayfs with redirect_dir does: the new name redirects to the
  * directory below (host_path follows it), the old one is a whiteout, and the upper names,
  * inodes and open files' names under it move. A file remembers the name it was opened through
- * (struct inode_name, the dentry whose d_path maps prints).
- * Left out: directories in the upper layer (mkdir, rmdir), renaming or linking anything but
- * regular files and host directories (symlinks, devices: EXDEV), supplementary groups,
+ * (struct inode_name, the dentry whose d_path maps prints). mkdir makes a directory in the
+ * upper layer, opaque as overlayfs makes one over a whiteout: nothing below it is looked up
+ * on the host; rmdir of an empty directory (upper names and the host's entries not hidden by
+ * whiteouts) leaves a whiteout.
+ * Left out: renaming or linking anything but regular files and host directories (symlinks,
+ * devices, upper directories: EXDEV), directories' link counts, supplementary groups,
  * CAP_DAC_READ_SEARCH, fs.protected_regular, and mount points inside the root (each host
  * file keeps its own device; link across two is EXDEV).
  */
@@ -132,6 +135,12 @@ static struct vfs_dentry *d_lookup(struct vfs *vfs, const char *path)
 			return d;
 	}
 	return NULL;
+}
+
+/* A directory mkdir made in the upper layer (opaque: the host below it is never looked at). */
+static bool d_is_upper_dir(const struct vfs_dentry *d)
+{
+	return d && d->d_inode && S_ISDIR(d->d_inode->i_mode);
 }
 
 /*
@@ -290,9 +299,15 @@ static void inode_stat(const struct inode *inode, struct stat *st)
 /* Refreshes nd->dir_st for the directory nd->path names (after "..", or at the start). */
 static int nd_stat_dir(struct nameidata *nd)
 {
+	struct vfs_dentry *d = *nd->path ? d_lookup(nd->vfs, nd->path) : NULL;
 	char host[PATH_MAX];
-	int err = host_path(nd->vfs, nd->path, host, sizeof(host));
+	int err;
 
+	if (d_is_upper_dir(d)) {
+		inode_stat(d->d_inode, &nd->dir_st);
+		return 0;
+	}
+	err = host_path(nd->vfs, nd->path, host, sizeof(host));
 	if (err)
 		return err;
 	return stat(host, &nd->dir_st) ? -errno : 0;
@@ -350,6 +365,10 @@ static int nd_lookup_one(struct nameidata *nd, const char *cand)
 		nd->exists = nd->dentry->d_inode != NULL;
 		if (nd->exists)
 			inode_stat(nd->dentry->d_inode, &nd->st);
+		return 0;
+	}
+	if (*nd->path && d_is_upper_dir(d_lookup(nd->vfs, nd->path))) {
+		nd->exists = false;	/* an opaque directory: nothing below from the host */
 		return 0;
 	}
 	err = host_path(nd->vfs, cand, host, sizeof(host));
@@ -724,6 +743,145 @@ int vfs_unlink(struct vfs *vfs, const struct open_how_fs *cred, const char *path
 }
 
 /*
+ * @path without its trailing slashes, in @buf: mkdir and rmdir never follow a symlink in
+ * their last component, slash or not. "/" stays "/".
+ */
+static int strip_slashes(const char *path, char *buf, size_t size)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+/**
+ * vfs_mkdir - mkdir(2) in the upper layer: an empty directory, opaque (the host's entries of
+ * a directory of that name once removed never show through), owned by the caller's fsuid and
+ * fsgid, or the parent's group with the setgid bit when the parent has it (as inode_init_owner).
+ * @mode: permission bits after the umask; the sticky bit is kept
+ * Context: takes vfs->lock.
+ * Return: 0, or -EEXIST (anything is there, a dangling symlink too), -ENOENT (a missing
+ * parent), -ENOTDIR, -EACCES (write and search permission on the parent), -ELOOP,
+ * -ENAMETOOLONG, -ENOMEM, -EFAULT (NULL @path).
+ */
+int vfs_mkdir(struct vfs *vfs, const struct open_how_fs *cred, const char *path,
+	      unsigned int mode)
+{
+	struct nameidata nd = { .vfs = vfs, .how = cred };
+	char name[PATH_MAX];
+	struct inode *inode;
+	int err;
+
+	if (!path)
+		return -EFAULT;
+	err = strip_slashes(path, name, sizeof(name));
+	if (err)
+		return err;
+	pthread_mutex_lock(&vfs->lock);
+	err = path_lookup(&nd, name);
+	if (!err && nd.exists)
+		err = -EEXIST;
+	if (!err)
+		err = may_access_st(&nd.parent_st, cred, W_OK | X_OK);	/* may_create */
+	if (err)
+		goto unlock;
+	inode = inode_new(vfs, FS_OVERLAY, nd.path);
+	if (!inode) {
+		err = -ENOMEM;
+		goto unlock;
+	}
+	inode->i_mode = S_IFDIR | (mode & (S_IRWXU | S_IRWXG | S_IRWXO | S_ISVTX));
+	inode->i_uid = cred ? cred->uid : 0;
+	inode->i_gid = cred ? cred->gid : 0;
+	if (nd.parent_st.st_mode & S_ISGID) {
+		inode->i_gid = nd.parent_st.st_gid;
+		inode->i_mode |= S_ISGID;
+	}
+	inode->i_nlink = 2;
+	inode->i_dev = nd.parent_st.st_dev;	/* as vfs_create's files */
+	do {
+		inode->i_ino = vfs->next_ino++;
+	} while (inode_find_exists(vfs, inode->i_dev, inode->i_ino));
+	err = d_set(vfs, nd.path, inode);
+	if (!err)
+		inode_hash(inode);
+	__iput(inode);	/* the dentry holds it */
+unlock:
+	pthread_mutex_unlock(&vfs->lock);
+	return err;
+}
+
+/* The last component of @path, trailing slashes ignored: @len gets its length; "" for "/". */
+static const char *last_component(const char *path, size_t *len)
+{
+	size_t end = strlen(path), start;
+
+	while (end && path[end - 1] == '/')
+		end--;
+	start = end;
+	while (start && path[start - 1] != '/')
+		start--;
+	*len = end - start;
+	return path + start;
+}
+
+/**
+ * vfs_rmdir - rmdir(2) in the upper layer: an empty directory's name becomes a whiteout
+ * (a host directory stays on the host; an upper one goes). Empty: no upper name under it but
+ * whiteouts, and no host entry that a whiteout does not hide.
+ * Context: takes vfs->lock.
+ * Return: 0, or -ENOENT, -ENOTDIR (not a directory, a symlink to one too), -ENOTEMPTY (also
+ * for a last component ".."), -EINVAL (last component "."), -EBUSY (the root), -EACCES,
+ * -EPERM (sticky directory), -ELOOP, -ENAMETOOLONG, -ENOMEM, -EFAULT (NULL @path).
+ */
+static bool dir_empty(struct nameidata *nd);
+
+int vfs_rmdir(struct vfs *vfs, const struct open_how_fs *cred, const char *path)
+{
+	struct nameidata nd = { .vfs = vfs, .how = cred };
+	char name[PATH_MAX];
+	const char *last;
+	size_t len;
+	int err;
+
+	if (!path)
+		return -EFAULT;
+	err = strip_slashes(path, name, sizeof(name));
+	if (err)
+		return err;
+	last = last_component(name, &len);
+	pthread_mutex_lock(&vfs->lock);
+	err = path_lookup(&nd, name);
+	if (err)
+		goto unlock;
+	/* do_rmdir: the kind of the last component, before looking it up */
+	if (len == 2 && !strncmp(last, "..", 2))
+		err = -ENOTEMPTY;
+	else if (len == 1 && last[0] == '.')
+		err = -EINVAL;
+	else if (!len)
+		err = -EBUSY;	/* "/" */
+	else if (!nd.exists)
+		err = -ENOENT;
+	else
+		err = may_delete(&nd, cred);
+	if (!err && !S_ISDIR(nd.st.st_mode))
+		err = -ENOTDIR;
+	if (!err && !dir_empty(&nd))
+		err = -ENOTEMPTY;
+	if (!err)
+		err = d_set(vfs, nd.path, NULL);
+unlock:
+	pthread_mutex_unlock(&vfs->lock);
+	return err;
+}
+
+/*
  * The rename's source once @nd is resolved: a regular file (its inode), or a host directory
  * (*@isdir, no inode). Other objects are not modelled (EXDEV).
  */
@@ -736,8 +894,8 @@ static struct inode *rename_source(struct nameidata *nd, bool *isdir)
 		*isdir = true;
 		return NULL;
 	}
-	if (!nd->dentry && !S_ISREG(nd->st.st_mode))
-		return ERR_PTR(-EXDEV);
+	if ((!nd->dentry || S_ISDIR(nd->st.st_mode)) && !S_ISREG(nd->st.st_mode))
+		return ERR_PTR(-EXDEV);	/* devices, symlinks, upper directories */
 	if (nd->dir_wanted)
 		return ERR_PTR(-ENOTDIR);
 	return nd_inode(nd, true);
@@ -835,7 +993,8 @@ static bool dir_empty(struct nameidata *nd)
 		    path_under(d->d_path, nd->path))
 			return false;
 	}
-	if (host_path(nd->vfs, nd->path, host, sizeof(host)) || !(dir = opendir(host)))
+	if (d_is_upper_dir(nd->dentry) || host_path(nd->vfs, nd->path, host, sizeof(host)) ||
+	    !(dir = opendir(host)))
 		return true;
 	while (empty && (e = readdir(dir))) {
 		struct vfs_dentry *d;

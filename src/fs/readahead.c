@@ -22,8 +22,11 @@
  *   ^start                 ^folio marked PG_readahead
  *
  * The window state is the caller's struct file_ra_state; so is ra->prev_pos, which the read
- * path updates after each read, as filemap_read does. ra_pages and io_pages are the file
- * device's (backing-dev.c). Left out: blk-cgroup congestion, folio orders above a file
+ * path updates after each read, as filemap_read does. Every task sharing the struct file reads
+ * and updates that state without a lock, as Linux's file->f_ra: each field is loaded and
+ * stored whole (READ_ONCE/WRITE_ONCE), each once per decision, so racing readers may mix two
+ * windows' fields, which reads other pages of the same file, bounded by its size, and nothing
+ * worse. ra_pages and io_pages are the file device's (backing-dev.c). Left out: blk-cgroup congestion, folio orders above a file
  * system's maximum other than the PMD order (the overlay's files are ext4's: large folios),
  * and readahead's I/O being asynchronous (every page read is up to date at once).
  */
@@ -76,12 +79,12 @@ static unsigned long get_next_ra_size(unsigned long cur, unsigned long max)
 	return max;
 }
 
-/* The window cap for a request of @req pages: a request larger than the window may read
- * up to the device's largest single read (ractl_max_pages). */
-static unsigned long ractl_max_pages(struct address_space *mapping,
-				     const struct file_ra_state *ra, unsigned long req)
+/* The window cap for a request of @req pages, @ra_pages the file's window: a request larger
+ * than the window may read up to the device's largest single read (ractl_max_pages). */
+static unsigned long ractl_max_pages(struct address_space *mapping, unsigned long ra_pages,
+				     unsigned long req)
 {
-	unsigned long max = ra->ra_pages, io = ra_io_pages(mapping);
+	unsigned long max = ra_pages, io = ra_io_pages(mapping);
 
 	if (req > max && io > max)
 		max = min(req, io);
@@ -162,25 +165,27 @@ static unsigned int ra_folio_order(pgoff_t index, pgoff_t limit, unsigned int or
  * page_cache_ra_order - read the window @ra describes, [ra->start, ra->start + ra->size),
  * in folios of order ra->order (clamped to the window and the largest folio; the clamped
  * order is what ra->order keeps), the folio holding ra->start + size - async_size marked.
- * Stops at the first page already cached and reads the rest as order-0 pages.
+ * Stops at the first page already cached and reads the rest as order-0 pages. The window is
+ * read once: a racing update of @ra changes the next window, not this one.
  * Context: takes mapping->lock per folio, never across a_ops->read_page.
  */
 void page_cache_ra_order(struct address_space *mapping, struct file_ra_state *ra)
 {
-	pgoff_t start = ra->start, index = start, limit = ra_last_index(mapping);
-	pgoff_t mark = start + ra->size - ra->async_size;
+	pgoff_t start = READ_ONCE(ra->start), index = start, limit = ra_last_index(mapping);
+	unsigned long size = READ_ONCE(ra->size), async_size = READ_ONCE(ra->async_size);
+	pgoff_t mark = start + size - async_size;
 	unsigned int order;
 	int err = 0;
 
-	if (limit == ULONG_MAX)
+	if (limit == ULONG_MAX || !size)
 		return;
 	if (!mapping_large_folio_support(mapping)) {
-		ra->order = 0;
+		WRITE_ONCE(ra->order, 0);
 		goto fallback;
 	}
-	limit = min(limit, start + ra->size - 1);
-	order = min(min((unsigned int)ra->order, MAX_PAGECACHE_ORDER), ilog2_ul(ra->size));
-	ra->order = (unsigned short)order;
+	limit = min(limit, start + size - 1);
+	order = min(min((unsigned int)READ_ONCE(ra->order), MAX_PAGECACHE_ORDER), ilog2_ul(size));
+	WRITE_ONCE(ra->order, order);
 	while (index <= limit) {
 		unsigned int o = ra_folio_order(index, limit, order);
 		bool marked = (mark & ~((1UL << o) - 1)) == index;
@@ -193,8 +198,8 @@ void page_cache_ra_order(struct address_space *mapping, struct file_ra_state *ra
 	if (!err)
 		return;
 fallback:
-	if (ra->size > index - start)
-		do_page_cache_ra(mapping, index, ra->size - (index - start), ra->async_size);
+	if (size > index - start)
+		do_page_cache_ra(mapping, index, size - (index - start), async_size);
 }
 
 /**
@@ -209,7 +214,7 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
 {
 	if (!mapping->a_ops || !mapping->a_ops->read_page)
 		return;
-	nr = min(nr, max(ra_io_pages(mapping), (unsigned long)ra->ra_pages));
+	nr = min(nr, max(ra_io_pages(mapping), (unsigned long)READ_ONCE(ra->ra_pages)));
 	while (nr) {
 		unsigned long chunk = min(nr, RA_FORCE_CHUNK);
 
@@ -223,9 +228,9 @@ void force_page_cache_ra(struct address_space *mapping, struct file_ra_state *ra
 static void ra_set_window(struct file_ra_state *ra, pgoff_t start, unsigned long size,
 			  unsigned long async_size)
 {
-	ra->start = start;
-	ra->size = (unsigned int)size;
-	ra->async_size = (unsigned int)async_size;
+	WRITE_ONCE(ra->start, start);
+	WRITE_ONCE(ra->size, size);
+	WRITE_ONCE(ra->async_size, async_size);
 }
 
 /**
@@ -247,15 +252,15 @@ static void ra_set_window(struct file_ra_state *ra, pgoff_t start, unsigned long
 void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
 			pgoff_t index, unsigned long req_count)
 {
-	unsigned long max_pages, contig, init;
+	unsigned long ra_pages = READ_ONCE(ra->ra_pages), max_pages, contig, init;
 	pgoff_t prev_index, miss;
 
-	if (!ra->ra_pages || mode == RA_MODE_RANDOM) {
-		force_page_cache_ra(mapping, ra, index, ra->ra_pages ? req_count : 1);
+	if (!ra_pages || mode == RA_MODE_RANDOM) {
+		force_page_cache_ra(mapping, ra, index, ra_pages ? req_count : 1);
 		return;
 	}
-	max_pages = ractl_max_pages(mapping, ra, req_count);
-	prev_index = (unsigned long long)ra->prev_pos >> PAGE_SHIFT;
+	max_pages = ractl_max_pages(mapping, ra_pages, req_count);
+	prev_index = (unsigned long long)READ_ONCE(ra->prev_pos) >> PAGE_SHIFT;
 	if (!index || req_count > max_pages || index - prev_index <= 1UL) {
 		init = get_init_ra_size(req_count, max_pages);
 		ra_set_window(ra, index, init, init > req_count ? init - req_count : init / 2);
@@ -270,34 +275,34 @@ void page_cache_sync_ra(struct address_space *mapping, struct file_ra_state *ra,
 			contig *= 2;
 		ra_set_window(ra, index, min(contig + req_count, max_pages), 1);
 	}
-	ra->order = 0;
+	WRITE_ONCE(ra->order, 0);
 	page_cache_ra_order(mapping, ra);
 }
 
 /*
  * The window after the one @ra describes, once its marker was reached at @index (a page of
- * a folio of @folio_pages pages): the next one in line when @index is where the marker
- * went, else (interleaved streams share @ra) one from the first uncached page after @index,
- * grown from that distance plus the request. Return: false when there is none to read.
+ * a folio of @folio_pages pages), in *@start and *@size: the next one in line when @index is
+ * where the marker went, else (interleaved streams share @ra) one from the first uncached
+ * page after @index, grown from that distance plus the request. @ra is only read.
+ * Return: false when there is none to read.
  */
-static bool ra_next_window(struct address_space *mapping, struct file_ra_state *ra,
+static bool ra_next_window(struct address_space *mapping, const struct file_ra_state *ra,
 			   pgoff_t index, unsigned long folio_pages, unsigned long req_count,
-			   unsigned long max_pages)
+			   unsigned long max_pages, pgoff_t *start, unsigned long *size)
 {
-	pgoff_t marker = (ra->start + ra->size - ra->async_size) & ~(folio_pages - 1);
-	pgoff_t start;
+	pgoff_t cur_start = READ_ONCE(ra->start);
+	unsigned long cur_size = READ_ONCE(ra->size);
+	pgoff_t marker = (cur_start + cur_size - READ_ONCE(ra->async_size)) & ~(folio_pages - 1);
 
 	if (index == marker) {
-		ra->start += ra->size;
-		ra->size = (unsigned int)max((unsigned long)ra->size,
-					     get_next_ra_size(ra->size, max_pages));
+		*start = cur_start + cur_size;
+		*size = max(cur_size, get_next_ra_size(cur_size, max_pages));
 		return true;
 	}
-	start = page_cache_next_miss(mapping, index + 1, max_pages);
-	if (!start || start - index > max_pages)
+	*start = page_cache_next_miss(mapping, index + 1, max_pages);
+	if (!*start || *start - index > max_pages)
 		return false;
-	ra->start = start;
-	ra->size = (unsigned int)get_next_ra_size(start - index + req_count, max_pages);
+	*size = get_next_ra_size(*start - index + req_count, max_pages);
 	return true;
 }
 
@@ -312,23 +317,24 @@ static bool ra_next_window(struct address_space *mapping, struct file_ra_state *
 void page_cache_async_ra(struct address_space *mapping, struct file_ra_state *ra, int mode,
 			 struct page *page, pgoff_t index, unsigned long req_count)
 {
-	unsigned long max_pages, align, end;
+	unsigned long ra_pages = READ_ONCE(ra->ra_pages), max_pages, align, end, size;
 	unsigned int order;
+	pgoff_t start;
 
-	if (!ra->ra_pages || mode == RA_MODE_RANDOM)
+	if (!ra_pages || mode == RA_MODE_RANDOM)
 		return;
 	if (!filemap_folio_clear_readahead(mapping, page))
 		return;
-	max_pages = ractl_max_pages(mapping, ra, req_count);
+	max_pages = ractl_max_pages(mapping, ra_pages, req_count);
 	if (!ra_next_window(mapping, ra, index, 1UL << filemap_folio_order(page), req_count,
-			    max_pages))
+			    max_pages, &start, &size))
 		return;
-	order = ra->order + 2U;
-	ra->order = (unsigned short)order;
+	order = READ_ONCE(ra->order) + 2U;
 	align = 1UL << min(order, (unsigned int)__builtin_ctzl(max_pages));
-	end = ra->start + ra->size;
-	if ((end & ~(align - 1)) > ra->start)
-		ra->size -= (unsigned int)(end & (align - 1));
-	ra->async_size = ra->size;
+	end = start + size;
+	if ((end & ~(align - 1)) > start)
+		size -= end & (align - 1);
+	ra_set_window(ra, start, size, size);
+	WRITE_ONCE(ra->order, order);
 	page_cache_ra_order(mapping, ra);
 }

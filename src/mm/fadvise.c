@@ -18,14 +18,32 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-/* Drops the clean, unmapped, unreferenced cache pages of [first, last] (mapping_try_invalidate). */
+/* The first cached page at or after *@index, up to @last, with a reference; NULL if none. */
+static struct page *invalidate_next_page(struct address_space *mapping, pgoff_t *index,
+					 pgoff_t last)
+{
+	struct page *page;
+
+	pthread_mutex_lock(&mapping->lock);
+	page = xa_find(&mapping->i_pages, index, last);
+	if (page)
+		get_page(page);
+	pthread_mutex_unlock(&mapping->lock);
+	return page;
+}
+
+/*
+ * Drops the clean, unmapped, unreferenced cache pages of [first, last] (mapping_try_invalidate),
+ * visiting only the cached ones: a whole-file range is 2^51 indices.
+ */
 static void invalidate_range(struct address_space *mapping, pgoff_t first, pgoff_t last)
 {
-	for (pgoff_t index = first; index <= last && mapping->nrpages; index++) {
-		struct page *page = filemap_find_page(mapping, index);
+	struct page *page;
 
+	for (pgoff_t index = first; index <= last; index++) {
+		page = invalidate_next_page(mapping, &index, last);
 		if (!page)
-			continue;
+			break;
 		/* ours and the cache's references only, no mapping, nothing to write */
 		if (!PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
 		    page_ref_count(page) == 2)
@@ -65,15 +83,15 @@ MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_
 		endbyte--;
 	switch (advice) {
 	case POSIX_FADV_NORMAL:
-		f->f_ra.ra_pages = inode_to_bdi(f->f_inode)->ra_pages;
-		f->f_mode &= ~FMODE_RANDOM;
+		WRITE_ONCE(f->f_ra.ra_pages, inode_to_bdi(f->f_inode)->ra_pages);
+		__atomic_fetch_and(&f->f_mode, ~FMODE_RANDOM, __ATOMIC_RELAXED);
 		break;
 	case POSIX_FADV_RANDOM:
-		f->f_mode |= FMODE_RANDOM;
+		__atomic_fetch_or(&f->f_mode, FMODE_RANDOM, __ATOMIC_RELAXED);
 		break;
 	case POSIX_FADV_SEQUENTIAL:
-		f->f_ra.ra_pages = inode_to_bdi(f->f_inode)->ra_pages * 2;
-		f->f_mode &= ~FMODE_RANDOM;
+		WRITE_ONCE(f->f_ra.ra_pages, inode_to_bdi(f->f_inode)->ra_pages * 2);
+		__atomic_fetch_and(&f->f_mode, ~FMODE_RANDOM, __ATOMIC_RELAXED);
 		break;
 	case POSIX_FADV_WILLNEED:
 		first = (pgoff_t)((uint64_t)off >> PAGE_SHIFT);

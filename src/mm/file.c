@@ -519,6 +519,24 @@ MMLAB_EXPORT int mmlab_unlink(struct mmlab_task *t, const char *path)
 	return vfs ? vfs_unlink(vfs, &cred, path) : err;
 }
 
+MMLAB_EXPORT int mmlab_mkdir(struct mmlab_task *t, const char *path, unsigned int mode)
+{
+	struct open_how_fs cred;
+	int err;
+	struct vfs *vfs = name_call_vfs(t, path, path, &cred, &err);
+
+	return vfs ? vfs_mkdir(vfs, &cred, path, mode & ~t->tsk.umask & 07777) : err;
+}
+
+MMLAB_EXPORT int mmlab_rmdir(struct mmlab_task *t, const char *path)
+{
+	struct open_how_fs cred;
+	int err;
+	struct vfs *vfs = name_call_vfs(t, path, path, &cred, &err);
+
+	return vfs ? vfs_rmdir(vfs, &cred, path) : err;
+}
+
 MMLAB_EXPORT int mmlab_linkat(struct mmlab_task *t, const char *from, const char *to,
 			      int flags)
 {

@@ -70,12 +70,12 @@ static int vma_ra_mode(const struct vm_area_struct *vma)
 static void exec_ra_window(struct vm_fault *vmf, struct file_ra_state *ra)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	pgoff_t vma_end = vma->vm_pgoff + vma_pages(vma);
+	pgoff_t vma_end = vma->vm_pgoff + vma_pages(vma), start = max(vmf->pgoff, vma->vm_pgoff);
 
-	ra->order = 0;
-	ra->start = max(vmf->pgoff, vma->vm_pgoff);
-	ra->size = (unsigned int)min((unsigned long)ra->ra_pages, vma_end - ra->start);
-	ra->async_size = 0;
+	WRITE_ONCE(ra->order, 0);
+	WRITE_ONCE(ra->start, start);
+	WRITE_ONCE(ra->size, min((unsigned long)READ_ONCE(ra->ra_pages), vma_end - start));
+	WRITE_ONCE(ra->async_size, 0);
 }
 
 /*
@@ -89,12 +89,12 @@ static void do_sync_mmap_readahead(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct file_ra_state *ra = &vma->vm_file->f_ra;
 	struct address_space *mapping = vma_mapping(vma);
-	unsigned int miss;
+	unsigned int miss, ra_pages = READ_ONCE(ra->ra_pages);
 
-	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+	if ((vma->vm_flags & VM_RAND_READ) || !ra_pages)
 		return;
 	if (vma->vm_flags & VM_SEQ_READ) {
-		page_cache_sync_ra(mapping, ra, RA_MODE_SEQUENTIAL, vmf->pgoff, ra->ra_pages);
+		page_cache_sync_ra(mapping, ra, RA_MODE_SEQUENTIAL, vmf->pgoff, ra_pages);
 		return;
 	}
 	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
@@ -105,10 +105,10 @@ static void do_sync_mmap_readahead(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_EXEC) {
 		exec_ra_window(vmf, ra);
 	} else {
-		ra->start = vmf->pgoff > ra->ra_pages / 2 ? vmf->pgoff - ra->ra_pages / 2 : 0;
-		ra->size = ra->ra_pages;
-		ra->async_size = ra->ra_pages / 4;
-		ra->order = 0;
+		WRITE_ONCE(ra->start, vmf->pgoff > ra_pages / 2 ? vmf->pgoff - ra_pages / 2 : 0);
+		WRITE_ONCE(ra->size, ra_pages);
+		WRITE_ONCE(ra->async_size, ra_pages / 4);
+		WRITE_ONCE(ra->order, 0);
 	}
 	page_cache_ra_order(mapping, ra);
 }
@@ -118,16 +118,16 @@ static void do_async_mmap_readahead(struct vm_fault *vmf, struct page *page)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct file_ra_state *ra = &vma->vm_file->f_ra;
-	unsigned int miss;
+	unsigned int miss, ra_pages = READ_ONCE(ra->ra_pages);
 
-	if ((vma->vm_flags & VM_RAND_READ) || !ra->ra_pages)
+	if ((vma->vm_flags & VM_RAND_READ) || !ra_pages)
 		return;
 	miss = __atomic_load_n(&ra->mmap_miss, __ATOMIC_RELAXED);
 	if (miss)
 		__atomic_store_n(&ra->mmap_miss, (unsigned short)(miss - 1), __ATOMIC_RELAXED);
 	if (PageReadahead(page))
 		page_cache_async_ra(vma_mapping(vma), ra, vma_ra_mode(vma), page, vmf->pgoff,
-				    ra->ra_pages);
+				    ra_pages);
 }
 
 /*

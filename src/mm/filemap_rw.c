@@ -31,7 +31,7 @@
 
 static int file_ra_mode(const struct file *f)
 {
-	return (f->f_mode & FMODE_RANDOM) ? RA_MODE_RANDOM : RA_MODE_NORMAL;
+	return (READ_ONCE(f->f_mode) & FMODE_RANDOM) ? RA_MODE_RANDOM : RA_MODE_NORMAL;
 }
 
 /*
@@ -103,7 +103,7 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 			break;
 		}
 	}
-	f->f_ra.prev_pos = *pos;
+	WRITE_ONCE(f->f_ra.prev_pos, *pos);
 	return done;
 }
 

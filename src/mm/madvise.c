@@ -112,7 +112,7 @@ static int madvise_remove(struct vma_walk *w, struct vm_area_struct *vma, unsign
 
 	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
-	if (!(f->f_mode & FMODE_WRITE))
+	if (!(READ_ONCE(f->f_mode) & FMODE_WRITE))
 		return -EBADF;
 	if (f->append)
 		return -EPERM;

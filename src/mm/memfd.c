@@ -12,10 +12,12 @@
  * MFD_HUGETLB makes a hugetlbfs file as a machine with no huge page reserved (vm.nr_hugepages
  * 0) has it: sizes are whole 2 MiB pages (ftruncate EINVAL otherwise), write(2) is EINVAL
  * (hugetlbfs has no write_iter), reads see zeros, and mmap fails with ENOMEM since no huge page
- * can be reserved (ENODEV at creation for a huge page size other than 2 MiB).
- * Left out: MAP_NORESERVE mappings of a MFD_HUGETLB file (the kernel maps them and a touch
- * gets SIGBUS; ENOMEM here), fallocate on one, waiting for pinned pages (no page is ever
- * pinned here), chmod under F_SEAL_EXEC.
+ * can be reserved (ENODEV at creation for a huge page size other than 2 MiB); with
+ * MAP_NORESERVE nothing is reserved, so the mapping is made (VM_HUGETLB, 2 MiB aligned and
+ * split only at 2 MiB boundaries, a writable one growing the file to its end) and each fault
+ * finds no huge page free: SIGBUS (memory.c's hugetlb check).
+ * Left out: fallocate on a hugetlbfs file, waiting for pinned pages (no page is ever pinned
+ * here), chmod under F_SEAL_EXEC.
  */
 #include "mm/memfd.h"
 #include "mm/fdtable.h"
@@ -223,16 +225,38 @@ int memfd_sysctl(struct machine *m, const char *name, const uint64_t *new_val,
  * The shmem file itself: "/memfd:NAME" on the internal mount (00:01, no link), size 0,
  * F_SEAL_SEAL as every shmem inode starts.
  */
+/* hugetlb_vm_op_split: a hugetlb VMA is cut only where a huge page starts. */
+static int hugetlb_vm_op_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	(void)vma;
+	return (addr & (PMD_SIZE - 1)) ? -EINVAL : 0;
+}
+
+static const struct vm_operations_struct hugetlb_vm_ops = {
+	.may_split = hugetlb_vm_op_split,
+	.no_map_pages = true,
+};
+
 /*
  * hugetlbfs_file_mmap over an empty huge page pool: an offset that is not a whole number of
  * huge pages is EINVAL; the mapping's huge pages must be reserved (hugetlb_reserve_pages) and
- * none is free: ENOMEM, whatever the flags (MAP_NORESERVE's mapping is not modelled).
+ * none is free: ENOMEM, unless VM_NORESERVE (MAP_NORESERVE) skips the reservation. A
+ * writable mapping then grows the file to the mapping's end, as the kernel's does.
  */
 static int hugetlbfs_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	struct inode *inode = file->f_inode;
+	loff_t end = (loff_t)(vma->vm_end - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
+
 	if (vma->vm_pgoff & ((PMD_SIZE >> PAGE_SHIFT) - 1))
 		return -EINVAL;
-	return -ENOMEM;
+	if (!(vma->vm_flags & VM_NORESERVE))
+		return -ENOMEM;
+	vma->vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
+	vma->vm_ops = &hugetlb_vm_ops;
+	if ((vma->vm_flags & VM_WRITE) && __atomic_load_n(&inode->i_size, __ATOMIC_RELAXED) < end)
+		__atomic_store_n(&inode->i_size, end, __ATOMIC_RELAXED);
+	return 0;
 }
 
 static const struct file_operations hugetlbfs_file_operations = {

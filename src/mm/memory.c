@@ -294,6 +294,12 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
 	mmap_assert_locked(mm);
+	/* hugetlb_fault: the pool has no huge page (vm.nr_hugepages 0) and a hugetlb VMA is
+	 * one only MAP_NORESERVE made, with nothing reserved: alloc_hugetlb_folio fails */
+	if (unlikely(vma->vm_flags & VM_HUGETLB)) {
+		mm_account_fault(&vmf, VM_FAULT_SIGBUS);
+		return VM_FAULT_SIGBUS;
+	}
 	vmf.pte = pte_alloc_map_track(mm, vmf.address, &vmf.pmd_none);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;

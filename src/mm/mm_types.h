@@ -141,7 +141,9 @@ struct file_operations {
 struct file {
 	long f_count;			/* References: fd table entries and VMAs */
 	int host_fd;			/* The real file on the host */
-	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE, from the open flags */
+	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE, from the open flags; after
+					 * the open only fadvise changes it (FMODE_RANDOM, an
+					 * atomic RMW for f_lock): READ_ONCE it */
 	unsigned int f_flags;		/* O_* flags as opened */
 	char *path;			/* Absolute path as /proc/pid/maps prints it */
 	dev_t dev;			/* st_dev of the host file */

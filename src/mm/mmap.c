@@ -4,8 +4,10 @@
  * the search for a free range (mm/mmap.c's unmapped_area*, arch/x86/kernel/sys_x86_64.c's
  * arch_get_unmapped_area*, mm/huge_memory.c's THP alignment), mmap(2), munmap(2) and brk(2)
  * (mm/mmap.c) with the kernel's order of checks; PROT_EXEC alone gets the execute-only
- * protection key (pkeys.c). Left out: hugetlbfs (no huge pages exist, so MAP_HUGETLB fails as
- * on a host without reserved huge pages), LSM hooks other than the capability module's,
+ * protection key (pkeys.c). A hugetlbfs file (a MFD_HUGETLB memfd) is mapped in whole huge
+ * pages at a huge page boundary (hugetlb_get_unmapped_area); its ->mmap decides the rest
+ * (memfd.c). Left out: MAP_HUGETLB's own hugetlbfs file (no huge pages exist, so it fails as
+ * on a host without reserved huge pages, even with MAP_NORESERVE), LSM hooks other than the capability module's,
  * 5-level paging and the 32-bit compat bases. Overcommit charges go through util.c.
  */
 #include "mm/vma.h"
@@ -346,6 +348,49 @@ static unsigned long thp_get_unmapped_area(struct task *tsk, unsigned long addr,
 	return base + slide;
 }
 
+/* is_file_hugepages: a hugetlbfs file (a MFD_HUGETLB memfd). */
+static bool is_file_hugepages(const struct file *file)
+{
+	return file && file->f_inode && file->f_inode->i_hugetlb;
+}
+
+/*
+ * hugetlb_get_unmapped_area - a hugetlbfs file's placement (fs/hugetlbfs): whole huge pages
+ * at a huge page boundary; a fixed address must be one (EINVAL), a hint is rounded up to one
+ * and taken when free; else the top-down search, or the bottom-up one when it finds nothing
+ * or the layout is legacy, each for a 2 MiB-aligned gap.
+ */
+static unsigned long hugetlb_get_unmapped_area(struct task *tsk, unsigned long addr,
+					       unsigned long len, unsigned long flags)
+{
+	struct mm_struct *mm = tsk->mm;
+	struct vm_unmapped_area_info info = { .length = len, .align_mask = PMD_SIZE - 1 };
+	unsigned long found;
+
+	if (len & (PMD_SIZE - 1))
+		return -EINVAL;
+	if (flags & MAP_FIXED)
+		return (addr & (PMD_SIZE - 1)) ? (unsigned long)-EINVAL : addr;
+	if (addr) {
+		addr = ALIGN(addr, PMD_SIZE);
+		if (addr && DEFAULT_MAP_WINDOW - len >= addr && addr >= mm->mmap_min_addr &&
+		    mmap_hint_free(mm, addr, len))
+			return addr;
+	}
+	if (mm->flags & (1UL << MMF_TOPDOWN)) {
+		info.topdown = true;
+		info.low_limit = PAGE_SIZE;
+		info.high_limit = mm->mmap_base;
+		found = vm_unmapped_area(mm, &info);
+		if (!(found & ~PAGE_MASK))
+			return found;
+		info.topdown = false;
+	}
+	info.low_limit = mm->mmap_base;
+	info.high_limit = DEFAULT_MAP_WINDOW;
+	return vm_unmapped_area(mm, &info);
+}
+
 /**
  * get_unmapped_area - choose where a mapping of @len bytes goes (__get_unmapped_area).
  * Return: the address, or -ENOMEM (no room, too long) / -EINVAL (unaligned fixed address) /
@@ -364,6 +409,10 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 		return -ENOMEM;
 	if (!file)
 		pgoff = 0;
+	if (is_file_hugepages(file)) {
+		ret = hugetlb_get_unmapped_area(tsk, addr, len, flags);
+		goto check;
+	}
 	/*
 	 * THP alignment for files that can have huge pages (ext4, xfs, tmpfs; private
 	 * /dev/zero), and for private anonymous memory of whole 2 MiB blocks without a hint.
@@ -377,6 +426,7 @@ unsigned long get_unmapped_area(struct task *tsk, struct file *file, unsigned lo
 		ret = thp_get_unmapped_area(tsk, addr, len, pgoff, flags);
 	if (!ret)
 		ret = mm_get_unmapped_area(tsk, addr, len, pgoff, flags);
+check:
 	if (IS_ERR_VALUE(ret))
 		return ret;
 	if (ret > TASK_SIZE_MAX - len)
@@ -679,7 +729,7 @@ static int mmap_file_type(struct mmap_request *req)
 {
 	struct file *file = req->file;
 	unsigned long type = req->flags & MAP_TYPE_MASK;
-	bool writer = file->f_mode & FMODE_WRITE;
+	bool writer = READ_ONCE(file->f_mode) & FMODE_WRITE;
 	int err;
 
 	if (!mmap_offset_fits(req->pgoff, req->len,
@@ -697,7 +747,7 @@ static int mmap_file_type(struct mmap_request *req)
 		if (!writer)
 			req->vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
 	}
-	if (!(file->f_mode & FMODE_READ))
+	if (!(READ_ONCE(file->f_mode) & FMODE_READ))
 		return -EACCES;
 	if (file->noexec && (req->vm_flags & VM_EXEC))
 		return -EPERM;
@@ -786,9 +836,11 @@ static long do_mmap(struct task *tsk, struct file *file, unsigned long addr, uns
 		if (err)
 			return err;
 	}
-	/* MAP_NORESERVE is honoured unless vm.overcommit_memory is 2 (never overcommit). */
+	/* MAP_NORESERVE is honoured unless vm.overcommit_memory is 2 (never overcommit); by a
+	 * hugetlbfs file always (it skips the huge page reservation) */
 	if ((req.flags & MAP_NORESERVE) &&
-	    tsk->mm->machine->commit.overcommit_memory != OVERCOMMIT_NEVER)
+	    (tsk->mm->machine->commit.overcommit_memory != OVERCOMMIT_NEVER ||
+	     is_file_hugepages(file)))
 		req.vm_flags |= VM_NORESERVE;
 	return (long)__mmap_region(tsk, req.file, req.addr, req.len, req.vm_flags, req.pgoff,
 				   req.mmap_err);
@@ -807,6 +859,8 @@ long ksys_mmap(struct task *tsk, unsigned long addr, unsigned long len, unsigned
 
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
+	if (is_file_hugepages(file))	/* ksys_mmap_pgoff: whole huge pages */
+		len = ALIGN(len, PMD_SIZE);
 	if (flags & MAP_HUGETLB) {
 		unsigned long log = (flags >> MAP_HUGE_SHIFT_) & MAP_HUGE_MASK_;
 		unsigned long hmask = (log == 30 ? 1UL << 30 : PMD_SIZE) - 1;

@@ -51,7 +51,7 @@ MMLAB_EXPORT int mmlab_ftruncate(struct mmlab_task *t, int fd, int64_t len)
 	if (!f)
 		return -EBADF;
 	/* not a regular file, or not open for writing: EINVAL (do_sys_ftruncate) */
-	if (!f->f_inode || !S_ISREG(f->f_inode->i_mode) || !(f->f_mode & FMODE_WRITE))
+	if (!f->f_inode || !S_ISREG(f->f_inode->i_mode) || !(READ_ONCE(f->f_mode) & FMODE_WRITE))
 		return -EINVAL;
 	if (f->append)
 		return -EPERM;
@@ -179,7 +179,7 @@ MMLAB_EXPORT int mmlab_fallocate(struct mmlab_task *t, int fd, int mode, int64_t
 	if ((mode & FALLOC_FL_UNSHARE_RANGE) &&
 	    (mode & ~(FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE)))
 		return -EINVAL;
-	if (!(f->f_mode & FMODE_WRITE))
+	if (!(READ_ONCE(f->f_mode) & FMODE_WRITE))
 		return -EBADF;
 	if ((mode & ~FALLOC_FL_KEEP_SIZE) && f->append)
 		return -EPERM;

@@ -128,7 +128,7 @@ static int rw_file_check(struct file *f, bool write, const int64_t *pos)
 	/* ksys_pread64 asks for FMODE_PREAD before vfs_read asks for FMODE_READ */
 	if (pos && !file_has_pos(f))
 		return -ESPIPE;
-	if (!(f->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+	if (!(READ_ONCE(f->f_mode) & (write ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
 	return 0;
 }

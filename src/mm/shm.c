@@ -11,9 +11,11 @@
  * IPC_RMID (SHM_DEST, key IPC_PRIVATE) is destroyed when the count reaches zero. The
  * segment is charged against overcommit at creation unless SHM_NORESERVE (and overcommit
  * is not "never"); its VMAs are shared and so never charged.
- * SHM_LOCK marks the mapping unevictable. Left out: SHM_HUGETLB segments (refused as on a
- * host without reserved huge pages, even with SHM_NORESERVE, which the kernel would grant),
- * kernel.shm_rmid_forced (0, the default: segments outlive their creator), shm_next_id,
+ * SHM_LOCK marks the mapping unevictable. A SHM_HUGETLB segment is a hugetlbfs file on a
+ * machine without reserved huge pages: refused (ENOMEM) unless SHM_NORESERVE, which skips the
+ * reservation; its attaches are VM_HUGETLB mappings of whole huge pages, cut only at huge
+ * page boundaries, whose every fault is SIGBUS (no huge page free); SHM_LOCK leaves it be.
+ * Left out: kernel.shm_rmid_forced (0, the default: segments outlive their creator), shm_next_id,
  * and user namespaces. SHM_LOCK charges the locking task's real uid as user_shm_lock charges
  * its ucounts: the pages of every segment that uid has locked count against the caller's
  * RLIMIT_MEMLOCK, until SHM_UNLOCK or the segment's destruction; IPC_INFO and SHM_INFO fill
@@ -273,9 +275,9 @@ static void shm_set_ino(struct machine *m, struct file *f, int id)
 
 /*
  * SHM_HUGETLB: the huge page size must be one the machine has (2 MiB: log 0 or 21), the caller
- * in vm.hugetlb_shm_group (0) or with CAP_IPC_LOCK; then hugetlb_file_setup finds no huge
- * page reserved (none is, here): ENOMEM. With SHM_NORESERVE the kernel would make a segment
- * whose pages fault in from the huge page pool: not modelled, ENOMEM as well.
+ * in vm.hugetlb_shm_group (0) or with CAP_IPC_LOCK; then hugetlb_file_setup must reserve the
+ * segment's huge pages and none is free: ENOMEM, unless SHM_NORESERVE skips the reservation.
+ * Return: 0 when the segment may be made.
  */
 static int shm_hugetlb_setup(struct task *tsk, int shmflg)
 {
@@ -285,7 +287,7 @@ static int shm_hugetlb_setup(struct task *tsk, int shmflg)
 		return -EINVAL;
 	if (!capable(tsk, CAP_IPC_LOCK) && !in_group(&tsk->cred, 0))
 		return -EPERM;
-	return -ENOMEM;
+	return (shmflg & SHM_NORESERVE_) ? 0 : -ENOMEM;
 }
 
 /*
@@ -299,7 +301,7 @@ static int shm_newseg(struct task *tsk, struct ipc_namespace *ns, int32_t key, s
 	struct machine *m = tsk->mm->machine;
 	size_t numpages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	struct shmid_kernel *shp;
-	bool noreserve;
+	bool noreserve, hugetlb = shmflg & SHM_HUGETLB_;
 	int err;
 
 	if (size < SHMMIN || size > ns->shm_ctlmax)
@@ -308,20 +310,27 @@ static int shm_newseg(struct task *tsk, struct ipc_namespace *ns, int32_t key, s
 		return -ENOSPC;
 	if (ns->shm_tot + numpages < ns->shm_tot || ns->shm_tot + numpages > ns->shm_ctlall)
 		return -ENOSPC;
-	if (shmflg & SHM_HUGETLB_)
-		return shm_hugetlb_setup(tsk, shmflg);
+	if (hugetlb) {
+		err = shm_hugetlb_setup(tsk, shmflg);
+		if (err)
+			return err;
+	}
 	if (!ns->segs) {
 		ns->segs = calloc(IPCMNI, sizeof(*ns->segs));
 		if (!ns->segs)
 			return -ENOMEM;
 	}
-	/* shmem_acct_size: charged whole unless SHM_NORESERVE outside overcommit "never" */
-	noreserve = (shmflg & SHM_NORESERVE_) && m->commit.overcommit_memory != OVERCOMMIT_NEVER;
+	/* shmem_acct_size: charged whole unless SHM_NORESERVE outside overcommit "never";
+	 * hugetlbfs has its own accounting (its pool) */
+	noreserve = hugetlb ||
+		    ((shmflg & SHM_NORESERVE_) && m->commit.overcommit_memory != OVERCOMMIT_NEVER);
 	if (!noreserve && security_vm_enough_memory_mm(tsk, tsk->mm, (long)numpages))
 		return -ENOMEM;
 	shp = calloc(1, sizeof(*shp));
-	if (shp)
-		shp->shm_file = shm_file_setup(m, key, size);
+	if (shp)	/* a hugetlbfs file is as long as its whole huge pages */
+		shp->shm_file = shm_file_setup(m, key, hugetlb ? ALIGN(size, PMD_SIZE) : size);
+	if (shp && shp->shm_file && hugetlb)
+		shp->shm_file->f_inode->i_hugetlb = true;
 	if (!shp || !shp->shm_file) {
 		free(shp);
 		if (!noreserve)
@@ -431,15 +440,25 @@ static void shm_vma_close(struct vm_area_struct *vma)
 	shm_count_vma(vma, -1);
 }
 
+/* shm_may_split: the segment's own rule; hugetlbfs cuts only where a huge page starts. */
+static int shm_may_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return (vma->vm_flags & VM_HUGETLB) && (addr & (PMD_SIZE - 1)) ? -EINVAL : 0;
+}
+
 static const struct vm_operations_struct shm_vm_ops = {
 	.open = shm_vma_open,
 	.close = shm_vma_close,
+	.may_split = shm_may_split,
 	.no_map_pages = true,	/* shm_vm_ops has no ->map_pages */
 };
 
-/* shm_mmap: the attach's VMA counts from now on. */
+/* shm_mmap: the attach's VMA counts from now on; a hugetlbfs segment's is VM_HUGETLB, with
+ * nothing to reserve (its inode is private: hugetlbfs_file_mmap's VM_NORESERVE). */
 static int shm_mmap(struct file *file, struct vm_area_struct *vma)
 {
+	if (file->f_inode->i_hugetlb)
+		vma->vm_flags |= VM_HUGETLB | VM_DONTEXPAND;
 	vma->vm_ops = &shm_vm_ops;
 	shm_vma_open(vma);
 	return 0;
@@ -472,8 +491,10 @@ static struct file *shm_file_clone(struct ipc_namespace *ns, struct shmid_kernel
 		free(sfd);
 		return NULL;
 	}
+	/* shmdt's size: the file's, whole huge pages for hugetlbfs */
 	*sfd = (struct shm_file_data){ .ns = ns, .id = shp->id, .file = get_file(base),
-				       .size = shp->segsz };
+				       .size = base->f_inode->i_hugetlb ? ALIGN(shp->segsz, PMD_SIZE)
+									: shp->segsz };
 	f->f_count = 1;
 	f->host_fd = -1;
 	f->f_mode = fmode;
@@ -572,7 +593,7 @@ MMLAB_EXPORT int mmlab_shmat(struct mmlab_task *t, int shmid, uint64_t addr, int
 	}
 	/* The attach under way holds the segment: IPC_RMID cannot destroy it meanwhile. */
 	shp->nattch++;
-	size = shp->segsz;
+	size = shp->shm_file->f_inode->i_hugetlb ? ALIGN(shp->segsz, PMD_SIZE) : shp->segsz;
 	file = shm_file_clone(ns, shp, flags & SHM_RDONLY_ ? FMODE_READ
 							   : FMODE_READ | FMODE_WRITE);
 	pthread_mutex_unlock(&ns->lock);
@@ -698,6 +719,8 @@ static int shm_do_lock(struct task *tsk, struct ipc_namespace *ns, struct shmid_
 		if (lock && !limit)
 			return -EPERM;
 	}
+	if (shp->shm_file->f_inode->i_hugetlb)
+		return 0;	/* is_file_hugepages: nothing to lock */
 	if (!lock) {
 		shp->mode &= ~SHM_LOCKED_;
 		shm_mapping(shp)->unevictable = false;

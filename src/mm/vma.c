@@ -139,7 +139,7 @@ void fput(struct file *f)
 		f->f_op->release(f);
 	if (f->host_fd >= 0)
 		close(f->host_fd);
-	if (f->f_mode & FMODE_WRITER)
+	if (READ_ONCE(f->f_mode) & FMODE_WRITER)
 		put_write_access(f->f_inode);
 	shmem_file_release(f);
 	inode_name_put(f->f_name);

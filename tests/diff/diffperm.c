@@ -5,7 +5,9 @@
  * and of the user), a sequence of unlink, rename (files and directories: within and across
  * directories, over an empty and a non-empty directory, into itself; RENAME_EXCHANGE of a
  * directory with a file and with another directory), link (protected
- * hardlinks, permissions, EEXIST), umask with O_CREAT (inherited across fork) and opens runs
+ * hardlinks, permissions, EEXIST), umask with O_CREAT (inherited across fork) and opens, mkdir
+ * and rmdir (EEXIST, ENOENT, ENOTDIR, ENOTEMPTY, EACCES, EPERM, EINVAL; files made in a new
+ * directory; a host directory emptied, removed and made again, empty) runs
  * natively in a forked child that dropped to uid/gid 1000 (setresuid), and in mmlab as a
  * task of uid 1000 whose root is that tree; each step's result (0 or the errno name) must
  * match. Then, as root, the name maps shows for a file mapped through a second hard link, and
@@ -30,7 +32,7 @@
 #define MAP_AT 0x310000000000UL
 #define PG 4096UL
 
-enum kind { UNLINK, RENAME, LINK, LINK_FOLLOW, OPEN, UMASK, FORK_OPEN, EXCHANGE };
+enum kind { UNLINK, RENAME, LINK, LINK_FOLLOW, OPEN, UMASK, FORK_OPEN, EXCHANGE, MKDIR, RMDIR };
 
 struct op {
 	enum kind kind;
@@ -93,6 +95,53 @@ static const struct op ops[] = {
 	{ EXCHANGE, "/own/u", "/own/u/in", 0, 0 },	/* into itself */
 	{ EXCHANGE, "/own/nothing", "/own/u", 0, 0 },
 	{ EXCHANGE, "/rootdir", "/own/u", 0, 0 },	/* root's directory, not writable */
+	{ MKDIR, "/own/d1", NULL, 0, 0755 },
+	{ MKDIR, "/own/d1", NULL, 0, 0755 },		/* exists */
+	{ MKDIR, "/own/d1/", NULL, 0, 0755 },
+	{ MKDIR, "/own/nope/d", NULL, 0, 0755 },	/* no parent */
+	{ MKDIR, "/own/u2/d", NULL, 0, 0755 },		/* the parent is a file */
+	{ MKDIR, "/own/u2", NULL, 0, 0755 },
+	{ MKDIR, "/ro/d", NULL, 0, 0755 },		/* read-only parent */
+	{ MKDIR, "/noexec/d", NULL, 0, 0755 },	/* no search permission */
+	{ MKDIR, "/own/d1/sub/", NULL, 0, 0700 },	/* in a new directory, trailing slash */
+	{ OPEN, "/own/d1/sub/f", NULL, O_RDWR | O_CREAT | O_EXCL, 0644 },
+	{ OPEN, "/own/d1/sub/f", NULL, O_RDONLY, 0 },
+	{ RMDIR, "/own/d1", NULL, 0, 0 },		/* not empty */
+	{ RMDIR, "/own/d1/sub", NULL, 0, 0 },
+	{ UNLINK, "/own/d1/sub", NULL, 0, 0 },		/* a directory */
+	{ UNLINK, "/own/d1/sub/f", NULL, 0, 0 },
+	{ RMDIR, "/own/d1/sub/.", NULL, 0, 0 },
+	{ RMDIR, "/own/d1/sub/..", NULL, 0, 0 },
+	{ RMDIR, "/own/d1/sub", NULL, 0, 0 },
+	{ RMDIR, "/own/d1/sub", NULL, 0, 0 },		/* gone */
+	{ OPEN, "/own/d1/sub/f", NULL, O_RDONLY, 0 },
+	{ RMDIR, "/own/u2", NULL, 0, 0 },		/* a file */
+	{ RMDIR, "/own/nope", NULL, 0, 0 },
+	{ RMDIR, "/own/hd", NULL, 0, 0 },		/* the host's, not empty */
+	{ UNLINK, "/own/hd/f", NULL, 0, 0 },
+	{ RMDIR, "/own/hd", NULL, 0, 0 },		/* emptied */
+	{ OPEN, "/own/hd/f", NULL, O_RDONLY, 0 },
+	{ MKDIR, "/own/hd", NULL, 0, 0755 },		/* again: empty */
+	{ OPEN, "/own/hd/f", NULL, O_RDONLY, 0 },
+	{ OPEN, "/own/hd/g", NULL, O_RDWR | O_CREAT, 0644 },
+	{ RMDIR, "/own/hd", NULL, 0, 0 },
+	{ UNLINK, "/own/hd/g", NULL, 0, 0 },
+	{ RMDIR, "/own/hd", NULL, 0, 0 },
+	{ RMDIR, "/own/he/", NULL, 0, 0 },		/* the host's, empty */
+	{ RMDIR, "/own/he", NULL, 0, 0 },
+	{ RMDIR, "/sticky/sd_root", NULL, 0, 0 },	/* root's, in a sticky directory */
+	{ RMDIR, "/ro/rd", NULL, 0, 0 },		/* in a read-only directory */
+	{ RMDIR, "/own/dlink", NULL, 0, 0 },		/* a symlink to a directory */
+	{ RMDIR, "/own/dlink/", NULL, 0, 0 },
+	{ MKDIR, "/own/dangling", NULL, 0, 0755 },	/* a dangling symlink */
+	{ MKDIR, "/own/dangling/", NULL, 0, 0755 },
+	{ UMASK, NULL, NULL, 0, 0277 },
+	{ MKDIR, "/own/m", NULL, 0, 0777 },		/* mode 0500 */
+	{ OPEN, "/own/m/f", NULL, O_RDWR | O_CREAT, 0644 },	/* not writable */
+	{ RMDIR, "/own/m", NULL, 0, 0 },
+	{ UMASK, NULL, NULL, 0, 022 },
+	{ MKDIR, "/sticky/sd_user", NULL, 0, 0755 },
+	{ RMDIR, "/sticky/sd_user", NULL, 0, 0 },	/* ours, in a sticky directory */
 };
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
 
@@ -141,6 +190,12 @@ static int host_op(const struct op *o)
 	case EXCHANGE:
 		r = renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
 		break;
+	case MKDIR:
+		r = mkdir(a, o->mode);
+		break;
+	case RMDIR:
+		r = rmdir(a);
+		break;
 	case FORK_OPEN:
 		pid = fork();
 		if (!pid) {
@@ -177,6 +232,10 @@ static int lab_op(struct mmlab_task *t, const struct op *o)
 	case UMASK:
 		mmlab_umask(t, o->mode);
 		return 0;
+	case MKDIR:
+		return mmlab_mkdir(t, o->a, o->mode);
+	case RMDIR:
+		return mmlab_rmdir(t, o->a);
 	case FORK_OPEN:
 		if (mmlab_fork(t, &child))
 			return -ENOMEM;
@@ -206,6 +265,15 @@ static void mk(const char *p, mode_t mode, uid_t uid, int dir)
 		perror(h);
 }
 
+static void mk_symlink(const char *p, const char *target)
+{
+	char h[256];
+
+	snprintf(h, sizeof(h), "%s%s", mk_base, p);
+	if (symlink(target, h) || lchown(h, USER, USER))
+		perror(h);
+}
+
 static void make_tree(const char *base)
 {
 	mk_base = base;
@@ -231,6 +299,14 @@ static void make_tree(const char *base)
 	mk("/noexec/f", 0666, 0, 0);
 	mk("/top", 0644, 0, 0);
 	mk("/rootdir", 0755, 0, 1);
+	mk("/own/hd", 0755, USER, 1);
+	mk("/own/hd/f", 0644, USER, 0);
+	mk("/own/he", 0755, USER, 1);
+	mk("/sticky/sd_root", 0755, 0, 1);
+	mk("/ro/rd", 0755, 0, 1);
+	mk_symlink("/own/dlink", "he2");
+	mk("/own/he2", 0755, USER, 1);
+	mk_symlink("/own/dangling", "nowhere");
 }
 
 static void remove_tree(void)

@@ -17,7 +17,9 @@
  * writable mapping exists, and the memfds' maps lines. IPC_INFO's fields and SHM_INFO's
  * counts for two new segments (as differences on the host, whose namespace is shared);
  * SHM_LOCK's charge per uid adding up against RLIMIT_MEMLOCK; with no huge page reserved on
- * the host, SHM_HUGETLB and a MFD_HUGETLB memfd's ftruncate, mmap, write and read.
+ * the host, SHM_HUGETLB and a MFD_HUGETLB memfd's ftruncate, mmap, write and read, and its
+ * MAP_NORESERVE mappings and SHM_HUGETLB | SHM_NORESERVE segments (made; SIGBUS on a touch;
+ * cut only at huge page boundaries).
  * Host segments are removed whatever happens. Ids themselves differ (the host's index
  * continues from earlier runs), so they are compared by role, never by value.
  * Usage: diffshm
@@ -916,6 +918,145 @@ static void case_info(void)
 	mmlab_machine_destroy(m);
 }
 
+static long hmap_huge(unsigned long addr, unsigned long len, int prot, int flags, int fd,
+		      unsigned long off)
+{
+	void *p = mmap((void *)addr, len, prot, flags, fd, (off_t)off);
+
+	return p == MAP_FAILED ? -errno : (long)p;
+}
+
+static long lmap_huge(struct mmlab_task *t, unsigned long addr, unsigned long len, int prot,
+		      int flags, int fd, unsigned long off)
+{
+	uint64_t out;
+	int err = mmlab_mmap(t, addr, len, prot, flags, fd, (int64_t)off, &out);
+
+	return err ? err : (long)out;
+}
+
+/* An address, or "aligned"/"unaligned" to a huge page for a placement the kernel chose. */
+static void same_huge_addr(const char *what, long h, long l)
+{
+	if (h >= 0 && l >= 0) {
+		same(what, h & ((2L << 20) - 1) ? "unaligned" : "aligned",
+		     l & ((2L << 20) - 1) ? "unaligned" : "aligned");
+		return;
+	}
+	same_err(what, h < 0 ? h : 0, l < 0 ? l : 0);
+}
+
+/*
+ * MAP_NORESERVE on a MFD_HUGETLB memfd (@h on the host, @l in mmlab; 2 MiB long): nothing is
+ * reserved, so the mapping is made, huge-page aligned and long; every touch finds no huge
+ * page (SIGBUS); munmap and mprotect cut it only at huge page boundaries; a fixed address or
+ * an offset that is not a whole huge page is EINVAL; a writable mapping grows the file.
+ */
+static void case_hugetlb_noreserve(struct mmlab_task *t, int h, int l)
+{
+	const unsigned long huge = 2UL << 20, a = WIN + 0x40000000UL;
+	const int rw = PROT_READ | PROT_WRITE, nores = MAP_NORESERVE | MAP_FIXED;
+	uint64_t out;
+	long hr, lr;
+
+	hr = hmap_huge(0, 3UL << 20, rw, MAP_PRIVATE | MAP_NORESERVE, h, 0);
+	lr = lmap_huge(t, 0, 3UL << 20, rw, MAP_PRIVATE | MAP_NORESERVE, l, 0);
+	same_huge_addr("private NORESERVE placement", hr, lr);
+	if (hr >= 0)
+		munmap((void *)hr, 4UL << 20);
+	if (lr >= 0)
+		mmlab_munmap(t, (uint64_t)lr, 4UL << 20);
+	same_err("shared NORESERVE at a 2 MiB boundary",
+		 min_t0(hmap_huge(a, 2 * huge, rw, MAP_SHARED | nores, h, 0)),
+		 min_t0(lmap_huge(t, a, 2 * huge, rw, MAP_SHARED | nores, l, 0)));
+	same("touch at +5000", host_write(a + 5000, 1), lab_write(t, a + 5000, 1));
+	same("touch in the second huge page", host_write(a + huge + 7, 1),
+	     lab_write(t, a + huge + 7, 1));
+	same_long("size after a writable 4 MiB mapping", lseek(h, 0, SEEK_END),
+		  (long)mmlab_lseek(t, l, 0, SEEK_END));
+	same_err("munmap inside a huge page", munmap((void *)(a + PG), PG) ? -errno : 0,
+		 mmlab_munmap(t, a + PG, PG));
+	same_err("munmap of the first 4 KiB", munmap((void *)a, PG) ? -errno : 0,
+		 mmlab_munmap(t, a, PG));
+	same_err("mprotect inside a huge page", mprotect((void *)(a + PG), PG, PROT_READ) ? -errno
+		 : 0, mmlab_mprotect(t, a + PG, PG, PROT_READ));
+	same_err("mprotect of the second huge page",
+		 mprotect((void *)(a + huge), huge, PROT_READ) ? -errno : 0,
+		 mmlab_mprotect(t, a + huge, huge, PROT_READ));
+	same("read-only touch", host_write(a + huge, 1), lab_write(t, a + huge, 1));
+	same_err("munmap of the second huge page", munmap((void *)(a + huge), huge) ? -errno : 0,
+		 mmlab_munmap(t, a + huge, huge));
+	same_err("MAP_FIXED inside a huge page",
+		 min_t0(hmap_huge(a + huge + PG, PG, PROT_READ, MAP_SHARED | nores, h, 0)),
+		 min_t0(lmap_huge(t, a + huge + PG, PG, PROT_READ, MAP_SHARED | nores, l, 0)));
+	same_err("offset inside a huge page",
+		 min_t0(hmap_huge(0, PG, PROT_READ, MAP_SHARED | MAP_NORESERVE, h, PG)),
+		 min_t0(lmap_huge(t, 0, PG, PROT_READ, MAP_SHARED | MAP_NORESERVE, l, PG)));
+	hr = hmap_huge(a + 3 * huge + 5, 8UL << 20, PROT_READ, MAP_SHARED | MAP_NORESERVE, h, 0);
+	lr = lmap_huge(t, a + 3 * huge + 5, 8UL << 20, PROT_READ, MAP_SHARED | MAP_NORESERVE, l, 0);
+	same_long("a hint rounded up to a huge page", hr - (long)a, lr - (long)a);
+	same("read-only mapping past the end: a write", host_write(a + 4 * huge + 6 * huge, 1),
+	     lab_write(t, a + 4 * huge + 6 * huge, 1));
+	same_long("size after a read-only 8 MiB mapping", lseek(h, 0, SEEK_END),
+		  (long)mmlab_lseek(t, l, 0, SEEK_END));
+	munmap((void *)a, 16 * huge);
+	mmlab_munmap(t, a, 16 * huge);
+	same_err("shared NORESERVE again", min_t0(hmap_huge(a, 2 * huge, rw, MAP_SHARED | nores, h, 0)),
+		 min_t0(lmap_huge(t, a, 2 * huge, rw, MAP_SHARED | nores, l, 0)));
+	/* Not compared yet (mmlab differs): mlock (host 0: its populate does not fail), MADV_DONTNEED
+	 * (host 0: hugetlb pages may be dropped) and a growing mremap (host EINVAL). */
+	same_err("mremap shrinking to a huge page",
+		 mremap((void *)a, 2 * huge, huge, 0) == MAP_FAILED ? -errno : 0,
+		 mmlab_mremap(t, a, 2 * huge, huge, 0, 0, &out));
+	same("touch after mremap", host_write(a + 3, 1), lab_write(t, a + 3, 1));
+	same("touch past the shrunk end", host_write(a + huge + 3, 1), lab_write(t, a + huge + 3, 1));
+	munmap((void *)a, 16 * huge);
+	mmlab_munmap(t, a, 16 * huge);
+}
+
+/*
+ * SHM_HUGETLB | SHM_NORESERVE: the segment is made (its size as asked, its attach whole huge
+ * pages at a huge page boundary), every touch is SIGBUS, shmdt takes the whole attach, and
+ * the attach is cut only at huge page boundaries; SHM_LOCK does nothing to it.
+ */
+static void case_shm_hugetlb_noreserve(struct mmlab_task *t)
+{
+	const unsigned long a = WIN + 0x50000000UL, huge = 2UL << 20;
+	int hid = (int)hget(IPC_PRIVATE, 3UL << 20, SHM_HUGETLB | SHM_NORESERVE | 0600);
+	int lid = mmlab_shmget(t, 0, 3UL << 20, SHM_HUGETLB | SHM_NORESERVE | 0600);
+	struct mmlab_shmid_ds lds;
+	struct shmid_ds hds;
+	uint64_t out;
+
+	same_err("SHM_HUGETLB | SHM_NORESERVE", hid < 0 ? hid : 0, lid < 0 ? lid : 0);
+	if (hid < 0 || lid < 0)
+		return;
+	same_long("its segsz", hctl(hid, IPC_STAT, &hds) ? -1 : (long)hds.shm_segsz,
+		  mmlab_shmctl(t, lid, IPC_STAT, &lds) ? -1 : (long)lds.segsz);
+	same_err("shmat at an unaligned SHMLBA", min_t0(hat(hid, a + 0x1000 * 4, 0)),
+		 min_t0(lat(t, lid, a + 0x1000 * 4, 0)));
+	same_err("shmat at a huge page", min_t0(hat(hid, a, 0)), min_t0(lat(t, lid, a, 0)));
+	same("touch", host_write(a + 100, 1), lab_write(t, a + 100, 1));
+	same("touch past the size, inside the last huge page", host_write(a + (3UL << 20) + 5, 1),
+	     lab_write(t, a + (3UL << 20) + 5, 1));
+	same_err("munmap inside a huge page", munmap((void *)(a + PG), PG) ? -errno : 0,
+		 mmlab_munmap(t, a + PG, PG));
+	same_err("SHM_LOCK", hctl(hid, SHM_LOCK, NULL), mmlab_shmctl(t, lid, SHM_LOCK, NULL));
+	same_err("shmdt", hdt(a), mmlab_shmdt(t, a));
+	same_err("the whole attach went: MAP_FIXED_NOREPLACE over its last huge page",
+		 min_t0(hmap_huge(a + huge, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				  MAP_FIXED_NOREPLACE, -1, 0)),
+		 min_t0(lmap_huge(t, a + huge, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+				  MAP_FIXED_NOREPLACE, -1, 0)));
+	munmap((void *)a, 4 * huge);
+	mmlab_munmap(t, a, 4 * huge);
+	same_long("shmat without an address: huge page aligned",
+		  (hat(hid, 0, 0) & ((long)huge - 1)) != 0,
+		  (mmlab_shmat(t, lid, 0, 0, &out) ? 1 : (long)(out & (huge - 1))) != 0);
+	hctl(hid, IPC_RMID, NULL);
+	mmlab_shmctl(t, lid, IPC_RMID, NULL);
+}
+
 /*
  * With no huge page reserved on the host (vm.nr_hugepages 0, as mmlab's machine): shmget
  * with SHM_HUGETLB fails, a MFD_HUGETLB memfd exists but takes only whole huge pages as its
@@ -936,6 +1077,7 @@ static void case_hugetlb(struct mmlab_task *t)
 	}
 	same_err("SHM_HUGETLB, none reserved", hget(IPC_PRIVATE, huge, SHM_HUGETLB | 0600),
 		 mmlab_shmget(t, 0, huge, SHM_HUGETLB | 0600));
+	case_shm_hugetlb_noreserve(t);
 	h = hmemfd("huge", MFD_HUGETLB);
 	l = mmlab_memfd_create(t, "huge", MFD_HUGETLB);
 	same_err("memfd_create MFD_HUGETLB", h < 0 ? h : 0, l < 0 ? l : 0);
@@ -966,6 +1108,7 @@ static void case_hugetlb(struct mmlab_task *t)
 	mmlab_peek(t, buf, lb, sizeof(lb), NULL);
 	same_long("pread zeros", memcmp(hb, "\0\0\0\0\0\0\0\0", 8), memcmp(lb, "\0\0\0\0\0\0\0\0", 8));
 	mmlab_munmap(t, buf, PG);
+	case_hugetlb_noreserve(t, (int)h, (int)l);
 	close((int)h);
 	mmlab_close(t, (int)l);
 }

@@ -603,7 +603,7 @@ static char *path_arg(struct runner *r, struct run_call *c, unsigned int k, int 
 
 /*
  * unlink(path) and unlinkat(dirfd, path, flags): the name goes from mmlab's overlay only
- * (the host's file stays). unlinkat with AT_REMOVEDIR (rmdir) is not modelled: skipped.
+ * (the host's file stays); unlinkat with AT_REMOVEDIR is rmdir.
  */
 static enum run_status sys_unlink(struct runner *r, struct run_call *c)
 {
@@ -613,14 +613,37 @@ static enum run_status sys_unlink(struct runner *r, struct run_call *c)
 
 	if (k && !run_arg(r, c, 2, &flags))
 		return RUN_REPORTED;
-	if (flags & 0x200)	/* AT_REMOVEDIR */
-		return RUN_SKIPPED;
 	if (!task_live(r, c))
 		return RUN_REPORTED;
 	p = path_arg(r, c, k, k ? 0 : -1);
 	if (!p)
 		return RUN_REPORTED;
-	c->ret = flags ? -EINVAL : mmlab_unlink(task_of(c), p);
+	if (flags & ~0x200UL)	/* only AT_REMOVEDIR */
+		c->ret = -EINVAL;
+	else
+		c->ret = flags ? mmlab_rmdir(task_of(c), p) : mmlab_unlink(task_of(c), p);
+	free(p);
+	return RUN_DONE;
+}
+
+/*
+ * mkdir(path, mode), mkdirat(dirfd, path, mode) and rmdir(path): directories in mmlab's
+ * overlay only (the host's are never made or removed).
+ */
+static enum run_status sys_mkdir(struct runner *r, struct run_call *c)
+{
+	bool at = !strcmp(c->rec->name, "mkdirat"), rm = !strcmp(c->rec->name, "rmdir");
+	unsigned long mode = 0;
+	char *p;
+
+	if (!rm && !run_arg(r, c, at ? 2 : 1, &mode))
+		return RUN_REPORTED;
+	if (!task_live(r, c))
+		return RUN_REPORTED;
+	p = path_arg(r, c, at ? 1 : 0, at ? 0 : -1);
+	if (!p)
+		return RUN_REPORTED;
+	c->ret = rm ? mmlab_rmdir(task_of(c), p) : mmlab_mkdir(task_of(c), p, (unsigned int)mode);
 	free(p);
 	return RUN_DONE;
 }
@@ -841,6 +864,9 @@ static const struct run_syscall syscalls[] = {
 	{ "umask", 1, 1, RUN_K_MEM, sys_umask },
 	{ "unlink", 1, 1, RUN_K_MEM, sys_unlink },
 	{ "unlinkat", 3, 3, RUN_K_MEM, sys_unlink },
+	{ "mkdir", 2, 2, RUN_K_MEM, sys_mkdir },
+	{ "mkdirat", 3, 3, RUN_K_MEM, sys_mkdir },
+	{ "rmdir", 1, 1, RUN_K_MEM, sys_mkdir },
 	{ "rename", 2, 2, RUN_K_MEM, sys_rename },
 	{ "renameat", 4, 4, RUN_K_MEM, sys_rename },
 	{ "renameat2", 5, 5, RUN_K_MEM, sys_rename },

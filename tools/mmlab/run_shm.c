@@ -8,7 +8,9 @@
  * strace -y prints for it ("/memfd:NAME"), so that a later "3</memfd:NAME>(deleted)" argument
  * finds it. IPC_STAT's struct is what the kernel filled: its ids, mode, key, size and nattch
  * are compared with mmlab's and a difference is a mismatch (pids and times are the recording
- * machine's). Corresponds to
+ * machine's); so are every field of IPC_INFO's limits and of SHM_INFO's counts (a log of a
+ * program alone in its IPC namespace, or SHM_INFO counts the host's other segments too).
+ * Corresponds to
  * ipc/shm.c's, mm/memfd.c's and fs/fcntl.c's SYSCALL_DEFINEs, seen from user space.
  */
 #include "run.h"
@@ -22,7 +24,9 @@
 
 #define IPC_SET_ 1
 #define IPC_STAT_ 2
+#define IPC_INFO_ 3
 #define SHM_STAT_ 13
+#define SHM_INFO_ 14
 #define SHM_STAT_ANY_ 15
 #define F_DUPFD_CLOEXEC_ 1030
 
@@ -191,6 +195,12 @@ static void out_check(struct runner *r, struct run_call *c, const char *what,
 		r->stopped = true;
 }
 
+/* Whether the kernel filled the struct @v of @c: the call succeeded and strace decoded it. */
+static bool out_filled(const struct run_call *c, const struct sc_value *v)
+{
+	return c->ret >= 0 && c->rec->res.kind == SC_RES_VALUE && v && v->kind == SC_V_STRUCT;
+}
+
 /*
  * IPC_STAT's struct as the kernel filled it: ids, mode, key, size and nattch are compared;
  * pids and times are the recording machine's own.
@@ -200,7 +210,7 @@ static void shm_stat_check(struct runner *r, struct run_call *c, const struct sc
 {
 	const struct sc_value *perm = field(v, "shm_perm");
 
-	if (c->ret < 0 || c->rec->res.kind != SC_RES_VALUE || !v || v->kind != SC_V_STRUCT)
+	if (!out_filled(c, v))
 		return;
 	out_check(r, c, "shm_perm.uid", field(perm, "uid"), ds->uid);
 	out_check(r, c, "shm_perm.gid", field(perm, "gid"), ds->gid);
@@ -213,9 +223,45 @@ static void shm_stat_check(struct runner *r, struct run_call *c, const struct sc
 }
 
 /*
+ * IPC_INFO's struct shminfo64, {shmmax=N, shmmin=1, shmmni=N, shmseg=N, shmall=N}, and
+ * SHM_INFO's struct shm_info, {used_ids=N, shm_tot=N, shm_rss=N, shm_swp=N, swap_attempts=0,
+ * swap_successes=0}: every field is compared (shm_tot, shm_rss and shm_swp in pages). The
+ * result, the highest index in use (or -errno), is left in @c->ret.
+ */
+static void shm_info_check(struct runner *r, struct run_call *c, int cmd,
+			   const struct sc_value *v, bool null_buf)
+{
+	struct mmlab_shm_info su = { 0 };
+	struct mmlab_shminfo si = { 0 };
+	int ret;
+
+	if (cmd == IPC_INFO_)
+		ret = mmlab_shmctl_ipc_info(task_of(c), null_buf ? NULL : &si);
+	else
+		ret = mmlab_shmctl_shm_info(task_of(c), null_buf ? NULL : &su);
+	c->ret = ret;
+	if (!out_filled(c, v))
+		return;
+	if (cmd == IPC_INFO_) {
+		out_check(r, c, "shmmax", field(v, "shmmax"), si.shmmax);
+		out_check(r, c, "shmmin", field(v, "shmmin"), si.shmmin);
+		out_check(r, c, "shmmni", field(v, "shmmni"), si.shmmni);
+		out_check(r, c, "shmseg", field(v, "shmseg"), si.shmseg);
+		out_check(r, c, "shmall", field(v, "shmall"), si.shmall);
+		return;
+	}
+	out_check(r, c, "used_ids", field(v, "used_ids"), (unsigned long)su.used_ids);
+	out_check(r, c, "shm_tot", field(v, "shm_tot"), su.shm_tot);
+	out_check(r, c, "shm_rss", field(v, "shm_rss"), su.shm_rss);
+	out_check(r, c, "shm_swp", field(v, "shm_swp"), su.shm_swp);
+	out_check(r, c, "swap_attempts", field(v, "swap_attempts"), su.swap_attempts);
+	out_check(r, c, "swap_successes", field(v, "swap_successes"), su.swap_successes);
+}
+
+/*
  * shmctl(id, cmd, buf): IPC_STAT's and SHM_STAT's buffers are mmlab's own, then compared.
  * SHM_STAT takes an index, which is mapped as the ids are; IPC_INFO and SHM_INFO return the
- * highest index in use, which is mmlab's own.
+ * highest index in use, which is mmlab's own, and their structs are compared field by field.
  */
 static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 {
@@ -227,6 +273,10 @@ static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 
 	if (!run_arg(r, c, 0, &id) || !run_arg(r, c, 1, &cmd))
 		return RUN_REPORTED;
+	if (cmd == IPC_INFO_ || cmd == SHM_INFO_) {
+		shm_info_check(r, c, (int)cmd, bufv, null_buf);
+		return RUN_DONE;
+	}
 	if (cmd == IPC_SET_ && !null_buf && !shm_set_fields(r, c, bufv, &ds))
 		return RUN_REPORTED;
 	if (cmd != SHM_STAT_ && cmd != SHM_STAT_ANY_)
