@@ -11,10 +11,15 @@ taken at its exit). Each replay must run every
 line with no mismatch and end with the kernel's VMAs; each VMA's Rss and Anonymous difference
 is printed, and the totals must agree within the pages the sampler cannot see. With
 kernel-mode faults sampled (the recorder prints those of calls the log leaves out, read()
-into a buffer): Anonymous equal, Rss within 2% (the [vdso] page, which mmlab's vDSO lacks,
-and fault-around of files the host had cached differently). With user-mode faults only
-(perf_event_paranoid 2 without CAP_PERFMON): 10% of Rss, 15% of Anonymous, since the pages
-the kernel wrote for read() are missing then.
+into a buffer): Anonymous equal, and file pages no more than the kernel's plus 2% of Rss
+(the [vdso] page, which mmlab's vDSO lacks, is one of the differences). With user-mode
+faults only (perf_event_paranoid 2 without CAP_PERFMON): 15% of Anonymous and 10% of Rss,
+since the pages the kernel wrote for read() are missing then. Fewer file pages than the
+kernel's are reported, not failed: the kernel's depend on how its page cache held the files
+before the run (on a machine whose libraries were just installed they sit in the large
+folios the installer's writes made, and a fault maps a whole folio), and mmlab's replay
+starts from a cold cache; on a machine whose libraries were read in by readahead the totals
+agree within 2% (ls 2688 kB against the kernel's 2692).
 FAULTKINDS takes faults of known kinds (a read, a write, a read then a write of
 one page, a read of a read-only mapping), which must be recorded as such.
 Skipped (77) when perf_event_open cannot open the software page-fault event, with the
@@ -75,9 +80,22 @@ def roundtrip(mmlab, name, argv, tmp, status=0):
     with open(os.path.join(d, 'trace.strace')) as f:
         with_kernel = 'kernel-mode ones of the calls above' in f.read()
     rss_tol, anon_tol = (0.02, 0) if with_kernel else (0.10, 0.15 * max(tk[1], 1))
-    if abs(tk[0] - to[0]) > rss_tol * tk[0] or abs(tk[1] - to[1]) > anon_tol:
-        print(f'FAIL {name}: the resident sets differ beyond what the sampler cannot see')
+    if abs(tk[1] - to[1]) > anon_tol:
+        print(f'FAIL {name}: the anonymous resident sets differ beyond what the sampler '
+              'cannot see')
         return False
+    # File pages: a fault maps the whole folio, and fault-around what is cached near it, so
+    # the kernel's file Rss follows the layout its page cache had before the run (files
+    # written by dpkg or cp sit in the large folios their writes made, files read in those
+    # readahead made), which a recording does not carry; mmlab starts from a cold cache.
+    # More file pages than the kernel's is an error; fewer is reported.
+    kf, of = tk[0] - tk[1], to[0] - to[1]
+    if of > kf + rss_tol * tk[0]:
+        print(f'FAIL {name}: mmlab maps more file pages than the kernel had ({of} vs {kf} kB)')
+        return False
+    if of < kf - rss_tol * tk[0]:
+        print(f'  note {name}: {kf - of} kB fewer file pages than the kernel, whose page cache '
+              'held these files in larger folios or more pages than a cold cache reads')
     return True
 
 
