@@ -111,8 +111,13 @@ def kinds(mmlab, prog, tmp):
     rw, ro = int(m.group(1), 16), int(m.group(2), 16)
     want = [(rw, 'r'), (rw + 4096, 'w'), (rw, 'w'), (ro, 'r')]
     pages = {rw, rw + 4096, ro}
-    got = []
+    got, mapped = [], False
     for line in open(os.path.join(d, 'trace.strace')):
+        # Only after the program's second mmap: the loader or libc may have touched a
+        # page at one of these addresses before, in a mapping since unmapped.
+        if not mapped:
+            mapped = re.search(r'mmap\(.*\) = 0x0*%x\b' % ro, line) is not None
+            continue
         t = re.match(r'touch\(0x([0-9a-f]+), 1, "(.)"\)', line)
         if t and int(t.group(1), 16) & ~4095 in pages:
             got.append((int(t.group(1), 16) & ~4095, t.group(2)))
