@@ -744,11 +744,15 @@ int vfs_unlink(struct vfs *vfs, const struct open_how_fs *cred, const char *path
 
 /*
  * @path without its trailing slashes, in @buf: mkdir and rmdir never follow a symlink in
- * their last component, slash or not. "/" stays "/".
+ * their last component, slash or not. "/" stays "/". -EFAULT for a NULL @path.
  */
 static int strip_slashes(const char *path, char *buf, size_t size)
 {
-	size_t len = strlen(path);
+	size_t len;
+
+	if (!path)
+		return -EFAULT;
+	len = strlen(path);
 
 	while (len > 1 && path[len - 1] == '/')
 		len--;
@@ -777,8 +781,6 @@ int vfs_mkdir(struct vfs *vfs, const struct open_how_fs *cred, const char *path,
 	struct inode *inode;
 	int err;
 
-	if (!path)
-		return -EFAULT;
 	err = strip_slashes(path, name, sizeof(name));
 	if (err)
 		return err;
@@ -849,8 +851,6 @@ int vfs_rmdir(struct vfs *vfs, const struct open_how_fs *cred, const char *path)
 	size_t len;
 	int err;
 
-	if (!path)
-		return -EFAULT;
 	err = strip_slashes(path, name, sizeof(name));
 	if (err)
 		return err;
