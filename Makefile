@@ -71,23 +71,20 @@ difftest: check
 
 # Each run names its machine in machine.txt beside its results (scripts/bench-machine.sh).
 # bench_maple's Linux baseline: the kernel's lib/maple_tree.c built in user space from Debian's
-# linux-source package (installed by ensure-deps.sh bench), run once per node-freeing scheme;
-# left out, with a message, if that cannot be had. LINUX_MAPLE_RUN writes its figures to the
-# file $(1).
-define LINUX_MAPLE_RUN
+# linux-source package (installed by ensure-deps.sh bench) as build/linux-maple/lmt_bench,
+# which bench_maple runs in turns with its own measurements; left out, with a message, if that
+# cannot be had. LINUX_MAPLE_BIN sets the shell variable lmt to its path, or to "".
+define LINUX_MAPLE_BIN
 sh scripts/ensure-deps.sh bench || true; \
-lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) && \
-	$$lmt batched 16 256 4096 65536 > $(1) && \
-	$$lmt call_rcu 16 256 4096 65536 >> $(1) || \
-	{ echo "bench: no Linux maple tree baseline" >&2; rm -f $(1); }
+lmt=$$(sh bench/linux-maple/build.sh $(BUILD)/linux-maple) || \
+	{ echo "bench: no Linux maple tree baseline" >&2; lmt=""; }
 endef
 
 bench: release
 	@rm -rf $(BUILD)/bench && mkdir -p $(BUILD)/bench
 	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/machine.txt
-	@$(call LINUX_MAPLE_RUN,$(BUILD)/bench/linux-maple.txt)
-	@sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/results.jsonl \
-		$(BUILD)/bench/linux-maple.txt
+	@$(call LINUX_MAPLE_BIN); \
+	sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/results.jsonl "$$lmt"
 	@echo "results: $(BUILD)/bench/results.jsonl, machine: $(BUILD)/bench/machine.txt"
 
 # The spread of every figure over BENCH_RUNS runs of make bench's programs (default 10, all
@@ -99,12 +96,11 @@ BENCH_PROGRAMS ?=
 bench-spread: release
 	@rm -rf $(BUILD)/bench/spread && mkdir -p $(BUILD)/bench/spread
 	@sh scripts/bench-machine.sh | tee $(BUILD)/bench/spread/machine.txt
-	@$(if $(BENCH_PROGRAMS),$(if $(findstring bench_maple,$(BENCH_PROGRAMS)),\
-		$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt),true),\
-		$(call LINUX_MAPLE_RUN,$(BUILD)/bench/spread/linux-maple.txt))
-	@for i in $$(seq 1 $(BENCH_RUNS)); do \
+	@lmt=""; $(if $(BENCH_PROGRAMS),$(if $(findstring bench_maple,$(BENCH_PROGRAMS)),\
+		$(call LINUX_MAPLE_BIN),true),$(call LINUX_MAPLE_BIN)); \
+	for i in $$(seq 1 $(BENCH_RUNS)); do \
 		sh scripts/bench-run.sh $(RELEASE)/bench $(BUILD)/bench/spread/run-$$i.jsonl \
-			$(BUILD)/bench/spread/linux-maple.txt $(BENCH_PROGRAMS) >/dev/null || exit 1; \
+			"$$lmt" $(BENCH_PROGRAMS) >/dev/null || exit 1; \
 		echo "bench-spread: run $$i of $(BENCH_RUNS) done"; \
 	done
 	@sh scripts/bench-spread.sh $(BUILD)/bench/spread/run-*.jsonl | tee $(BUILD)/bench/spread.txt

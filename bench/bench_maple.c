@@ -9,13 +9,16 @@
  * subtree's largest gap and threaded on the VMA list, which it keeps up on every store and
  * erase and walks for gap searches, as the maple tree does with its gaps.
  *
- * When $MMLAB_LINUX_MAPLE names the output of linux-maple/lmt_bench (make bench builds it from
- * Debian's kernel source and runs it just before), Linux's own maple tree ran the same
- * workload twice, once per node-freeing scheme, and the figures that have a Linux
- * counterpart are reported against it as well: "baseline": "linux_maple" is Linux's tree
- * freeing nodes as mmlab does (batches recycled after one synchronize_rcu(), the fair
- * comparison), "linux_maple_call_rcu" the kernel's own scheme (one call_rcu() per node),
- * reported for the figures the scheme changes: stores, erases and duplication.
+ * When $MMLAB_LINUX_MAPLE_BIN names linux-maple/lmt_bench (make bench builds it from Debian's
+ * kernel source), Linux's own maple tree runs the same workload with each of two node-freeing
+ * schemes, and the figures that have a Linux counterpart are reported against it as well:
+ * "baseline": "linux_maple" is Linux's tree freeing nodes as mmlab does (batches recycled
+ * after one synchronize_rcu(), the fair comparison), "linux_maple_call_rcu" the kernel's own
+ * scheme (one call_rcu() per node), reported for the figures the scheme changes: stores,
+ * erases and duplication. Each figure is the median of $MMLAB_MAPLE_ROUNDS (3) rounds, each
+ * round one process of mmlab's tree and one of each Linux scheme taking turns, so that load
+ * on a shared machine, or a process that runs slow throughout, weighs on both trees alike (one
+ * lmt_bench run before one bench_maple run once moved ratios by 1.5x either way).
  * Gap searches run twice: on the tree as built, and after the store and erase runs have
  * churned it.
  *
@@ -39,10 +42,15 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "benchutil.h"
 #include "lib/maple_tree.h"
 #include "rb_vma.h"
+
+extern char **environ;
 
 #define P 4096UL
 #define BASE 0x10000000UL
@@ -446,49 +454,148 @@ static double bench_dup(struct setup *s)
 }
 
 /*
- * Linux's maple tree on the same workload with the node-freeing @scheme ("batched" or
- * "call_rcu"), from lmt_bench's output; NAN where not measured.
+ * Every figure of one tree size, as one process measures it. Each is measured in a child
+ * process (bench_maple --size N), alternating with lmt_bench's two schemes (see main()).
  */
-struct linux_figs {
-	double lookup_rcu, gap, gap_top, split_fill, erase, gap_churned, iterate, dup;
+struct figs {
+	double height, lookup, lookup_rcu, lookup_rb, gap, gap_aug, gap_top, gap_top_aug;
+	double split_fill, split_fill_idx, split_fill_rb, split_fill_aug, erase, erase_rb;
+	double erase_aug, gap_churned, gap_churned_aug, iterate, dup, bytes, height_churned;
 };
 
-static void linux_maple(unsigned long n, const char *scheme, struct linux_figs *f)
+#define FIG(name) { #name, offsetof(struct figs, name) }
+static const struct {
+	const char *name;
+	size_t off;
+} fig_keys[] = {
+	FIG(height), FIG(lookup), FIG(lookup_rcu), FIG(lookup_rb), FIG(gap), FIG(gap_aug),
+	FIG(gap_top), FIG(gap_top_aug), FIG(split_fill), FIG(split_fill_idx), FIG(split_fill_rb),
+	FIG(split_fill_aug), FIG(erase), FIG(erase_rb), FIG(erase_aug), FIG(gap_churned),
+	FIG(gap_churned_aug), FIG(iterate), FIG(dup), FIG(bytes), FIG(height_churned),
+};
+
+/* Linux's figures, as lmt_bench names them, and where they go in struct figs. */
+static const struct {
+	const char *name;
+	size_t off;
+} linux_keys[] = {
+	{ "lookup_rcu", offsetof(struct figs, lookup_rcu) },
+	{ "gap_topdown_1page", offsetof(struct figs, gap) },
+	{ "gap_topdown_1page_top", offsetof(struct figs, gap_top) },
+	{ "split_fill_store", offsetof(struct figs, split_fill_idx) },
+	{ "erase", offsetof(struct figs, erase) },
+	{ "gap_topdown_1page_churned", offsetof(struct figs, gap_churned) },
+	{ "iterate", offsetof(struct figs, iterate) },
+	{ "dup", offsetof(struct figs, dup) },
+};
+
+#define FIGP(f, off) ((double *)((char *)(f) + (off)))
+
+static void figs_clear(struct figs *f)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} keys[] = {
-		{ "lookup_rcu", offsetof(struct linux_figs, lookup_rcu) },
-		{ "gap_topdown_1page", offsetof(struct linux_figs, gap) },
-		{ "gap_topdown_1page_top", offsetof(struct linux_figs, gap_top) },
-		{ "split_fill_store", offsetof(struct linux_figs, split_fill) },
-		{ "erase", offsetof(struct linux_figs, erase) },
-		{ "gap_topdown_1page_churned", offsetof(struct linux_figs, gap_churned) },
-		{ "iterate", offsetof(struct linux_figs, iterate) },
-		{ "dup", offsetof(struct linux_figs, dup) },
-	};
-	const char *path = getenv("MMLAB_LINUX_MAPLE");
-	unsigned long nr;
-	char name[64], sch[16];
-	double v;
-	FILE *p;
 	size_t i;
 
-	f->lookup_rcu = f->gap = f->gap_top = f->split_fill = NAN;
-	f->erase = f->gap_churned = f->iterate = f->dup = NAN;
-	if (!path || !*path)
-		return;
-	p = fopen(path, "r");
-	if (!p) {
-		fprintf(stderr, "bench_maple: no Linux figures: cannot read %s\n", path);
-		return;
+	for (i = 0; i < ARRAY_SIZE(fig_keys); i++)
+		*FIGP(f, fig_keys[i].off) = NAN;
+}
+
+/* The child's part: every figure of a tree of @n ranges, one "name value" line each. */
+static void measure_size(unsigned long n)
+{
+	struct setup s;
+	struct figs f;
+	size_t i;
+
+	build(&s, n);
+	f.height = mt_height(&s.mt);
+	bench_lookup(&s, &f.lookup, &f.lookup_rcu, &f.lookup_rb);
+	bench_gap(&s, false, &f.gap, &f.gap_aug);
+	bench_gap(&s, true, &f.gap_top, &f.gap_top_aug);
+	bench_split_fill(&s, &f.split_fill, &f.split_fill_idx, &f.split_fill_rb,
+			 &f.split_fill_aug);
+	bench_erase(&s, &f.erase, &f.erase_rb, &f.erase_aug);
+	bench_gap(&s, false, &f.gap_churned, &f.gap_churned_aug);
+	f.iterate = bench_iterate(&s);
+	f.dup = bench_dup(&s);
+	f.bytes = (double)mt_bytes_used(&s.mt) / (double)s.n;
+	f.height_churned = mt_height(&s.mt);
+	if (mt_validate(&s.mt))
+		abort();
+	teardown(&s);
+	for (i = 0; i < ARRAY_SIZE(fig_keys); i++)
+		printf("%s %.6f\n", fig_keys[i].name, *FIGP(&f, fig_keys[i].off));
+}
+
+/*
+ * Runs @argv with its output in a pipe and reads its "[scheme n] name value" lines into @f
+ * through @keys; false (with a message) if it could not run or failed. posix_spawn, not fork:
+ * a fork would leave this process's pages copy-on-write, and bench_maple's small
+ * duplications ran 5x slower after one.
+ */
+static bool run_child(char *const argv[], const void *keys, size_t nr_keys, bool linux_fmt,
+		      struct figs *f)
+{
+	const struct {
+		const char *name;
+		size_t off;
+	} *k = keys;
+	posix_spawn_file_actions_t fa;
+	char line[256], name[64], sch[16];
+	int fds[2], status;
+	unsigned long nr;
+	double v;
+	size_t i;
+	pid_t pid;
+	FILE *p;
+
+	figs_clear(f);
+	if (pipe(fds))
+		return false;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ)) {
+		fprintf(stderr, "bench_maple: cannot run %s\n", argv[0]);
+		posix_spawn_file_actions_destroy(&fa);
+		close(fds[0]);
+		close(fds[1]);
+		return false;
 	}
-	while (fscanf(p, "%15s %lu %63s %lf", sch, &nr, name, &v) == 4)
-		for (i = 0; nr == n && !strcmp(sch, scheme) && i < ARRAY_SIZE(keys); i++)
-			if (!strcmp(name, keys[i].name))
-				*(double *)((char *)f + keys[i].off) = v;
-	fclose(p);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	p = fdopen(fds[0], "r");
+	while (p && fgets(line, sizeof(line), p)) {
+		bool ok = linux_fmt ? sscanf(line, "%15s %lu %63s %lf", sch, &nr, name, &v) == 4 :
+				      sscanf(line, "%63s %lf", name, &v) == 2;
+
+		for (i = 0; ok && i < nr_keys; i++)
+			if (!strcmp(name, k[i].name))
+				*FIGP(f, k[i].off) = v;
+	}
+	if (p)
+		fclose(p);
+	else
+		close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "bench_maple: %s failed\n", argv[0]);
+		return false;
+	}
+	return true;
+}
+
+/* The median, per figure, of @nr measurements (NAN figures left out). */
+static void figs_median(const struct figs *runs, int nr, struct figs *out)
+{
+	double v[16];
+	size_t i;
+	int r, k;
+
+	for (i = 0; i < ARRAY_SIZE(fig_keys); i++) {
+		for (r = k = 0; r < nr && k < 16; r++)
+			if (!isnan(*FIGP(&runs[r], fig_keys[i].off)))
+				v[k++] = *FIGP(&runs[r], fig_keys[i].off);
+		*FIGP(out, fig_keys[i].off) = k ? bench_median(v, k) : NAN;
+	}
 }
 
 static void report(const char *what, unsigned long n, double v, const char *unit,
@@ -571,56 +678,111 @@ static void bench_bytes(void)
 	}
 }
 
-int main(void)
+#define MAX_ROUNDS 15
+
+/*
+ * Every figure of a tree of @n ranges, the median of @rounds child processes each for mmlab
+ * (f[0]), Linux's batched tree (f[1]) and Linux's call_rcu tree (f[2]); the three take turns,
+ * starting with a different one each round, so a stretch of load on the machine, or a process
+ * that happens to run slow (placement, caches), weighs on every side alike.
+ */
+static void measure_rounds(unsigned long n, const char *lmt, int rounds, struct figs f[3])
+{
+	static struct figs runs[3][MAX_ROUNDS];
+	static const char *const scheme[3] = { NULL, "batched", "call_rcu" };
+	int nr[3] = { 0, 0, 0 }, r, j;
+	char size[32];
+
+	snprintf(size, sizeof(size), "%lu", n);
+	for (r = 0; r < rounds; r++) {
+		for (j = 0; j < 3; j++) {
+			int who = (r + j) % 3;
+			char *self[] = { "/proc/self/exe", "--size", size, NULL };
+			char *lx[] = { (char *)lmt, (char *)scheme[who], size, NULL };
+
+			if (!who) {
+				if (!run_child(self, fig_keys, ARRAY_SIZE(fig_keys), false,
+					       &runs[0][nr[0]]))
+					exit(1);
+				nr[0]++;
+			} else if (lmt && run_child(lx, linux_keys, ARRAY_SIZE(linux_keys), true,
+						    &runs[who][nr[who]])) {
+				nr[who]++;
+			}
+		}
+	}
+	for (j = 0; j < 3; j++) {
+		figs_clear(&f[j]);
+		figs_median(runs[j], nr[j], &f[j]);
+	}
+}
+
+/*
+ * bench_maple [--size N]: with no argument the whole benchmark, which runs itself with
+ * --size N for each tree size's figures (one "name value" line each). $MMLAB_LINUX_MAPLE_BIN
+ * names lmt_bench (make bench builds it), $MMLAB_MAPLE_ROUNDS the rounds (default 3).
+ */
+int main(int argc, char **argv)
 {
 	static const unsigned long sizes[] = { 16, 256, 4096, 65536 };
+	const char *lmt = getenv("MMLAB_LINUX_MAPLE_BIN");
+	const char *env_rounds = getenv("MMLAB_MAPLE_ROUNDS");
+	int rounds = env_rounds ? atoi(env_rounds) : 3;
 	unsigned int i;
 
 	rcu_register_thread();
+	if (argc == 3 && !strcmp(argv[1], "--size")) {
+		unsigned long n = strtoul(argv[2], NULL, 0);
+
+		if (n < 2)
+			return 2;
+		measure_size(n);
+		mt_rcu_barrier();
+		rcu_unregister_thread();
+		return 0;
+	}
+	if (rounds < 1 || rounds > MAX_ROUNDS) {
+		fprintf(stderr, "bench_maple: MMLAB_MAPLE_ROUNDS must be 1..%d\n", MAX_ROUNDS);
+		return 2;
+	}
+	if (lmt && !*lmt)
+		lmt = NULL;
 	bench_header("maple", "maple tree vs libbsd red-black tree on VMA-like ranges");
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
-		struct setup s;
-		struct linux_figs lx, lc;
-		double m, u, r, a;
+		unsigned long n = sizes[i];
+		struct figs f[3], *m = &f[0], *lx = &f[1], *lc = &f[2];
 
-		linux_maple(sizes[i], "batched", &lx);
-		linux_maple(sizes[i], "call_rcu", &lc);
-		build(&s, sizes[i]);
-		report("height", s.n, mt_height(&s.mt), "levels", NULL, 0);
-		bench_lookup(&s, &m, &u, &r);
-		report("lookup", s.n, m, "ns/op", "rbtree", r);
-		report("lookup_rcu", s.n, u, "ns/op", "rbtree", r);
-		report_linux("lookup_rcu_vs_linux", s.n, u, "ns/op", lx.lookup_rcu, true);
-		bench_gap(&s, false, &m, &a);
-		report_linux("gap_topdown_1page", s.n, m, "ns/op", lx.gap, false);
-		report("gap_topdown_1page_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
-		bench_gap(&s, true, &m, &a);
-		report_linux("gap_topdown_1page_top", s.n, m, "ns/op", lx.gap_top, false);
-		report("gap_topdown_1page_top_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
-		bench_split_fill(&s, &m, &u, &r, &a);
-		report("split_fill_store", s.n, m, "ns/op", "rbtree", r);
-		report("split_fill_store_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
-		report_linux("split_fill_store_vs_linux", s.n, u, "ns/op", lx.split_fill, true);
-		report_call_rcu("split_fill_store_vs_linux_call_rcu", s.n, u, "ns/op",
-				lc.split_fill);
-		bench_erase(&s, &m, &r, &a);
-		report("erase", s.n, m, "ns/op", "rbtree", r);
-		report("erase_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
-		report_linux("erase_vs_linux", s.n, m, "ns/op", lx.erase, true);
-		report_call_rcu("erase_vs_linux_call_rcu", s.n, m, "ns/op", lc.erase);
-		bench_gap(&s, false, &m, &a);
-		report_linux("gap_topdown_1page_churned", s.n, m, "ns/op", lx.gap_churned, false);
-		report("gap_topdown_1page_churned_vs_rbtree_aug", s.n, m, "ns/op", "rbtree_aug", a);
-		report_linux("iterate", s.n, bench_iterate(&s), "ns/entry", lx.iterate, false);
-		m = bench_dup(&s);
-		report_linux("dup", s.n, m, "us/tree", lx.dup, false);
-		report_call_rcu("dup_vs_linux_call_rcu", s.n, m, "us/tree", lc.dup);
-		report("bytes_per_range", s.n, (double)mt_bytes_used(&s.mt) / (double)s.n, "B",
-		       "rbtree", (double)sizeof(struct vma));
-		report("height_churned", s.n, mt_height(&s.mt), "levels", NULL, 0);
-		if (mt_validate(&s.mt))
-			abort();
-		teardown(&s);
+		measure_rounds(n, lmt, rounds, f);
+		report("height", n, m->height, "levels", NULL, 0);
+		report("lookup", n, m->lookup, "ns/op", "rbtree", m->lookup_rb);
+		report("lookup_rcu", n, m->lookup_rcu, "ns/op", "rbtree", m->lookup_rb);
+		report_linux("lookup_rcu_vs_linux", n, m->lookup_rcu, "ns/op", lx->lookup_rcu, true);
+		report_linux("gap_topdown_1page", n, m->gap, "ns/op", lx->gap, false);
+		report("gap_topdown_1page_vs_rbtree_aug", n, m->gap, "ns/op", "rbtree_aug",
+		       m->gap_aug);
+		report_linux("gap_topdown_1page_top", n, m->gap_top, "ns/op", lx->gap_top, false);
+		report("gap_topdown_1page_top_vs_rbtree_aug", n, m->gap_top, "ns/op", "rbtree_aug",
+		       m->gap_top_aug);
+		report("split_fill_store", n, m->split_fill, "ns/op", "rbtree", m->split_fill_rb);
+		report("split_fill_store_vs_rbtree_aug", n, m->split_fill, "ns/op", "rbtree_aug",
+		       m->split_fill_aug);
+		report_linux("split_fill_store_vs_linux", n, m->split_fill_idx, "ns/op",
+			     lx->split_fill_idx, true);
+		report_call_rcu("split_fill_store_vs_linux_call_rcu", n, m->split_fill_idx, "ns/op",
+				lc->split_fill_idx);
+		report("erase", n, m->erase, "ns/op", "rbtree", m->erase_rb);
+		report("erase_vs_rbtree_aug", n, m->erase, "ns/op", "rbtree_aug", m->erase_aug);
+		report_linux("erase_vs_linux", n, m->erase, "ns/op", lx->erase, true);
+		report_call_rcu("erase_vs_linux_call_rcu", n, m->erase, "ns/op", lc->erase);
+		report_linux("gap_topdown_1page_churned", n, m->gap_churned, "ns/op",
+			     lx->gap_churned, false);
+		report("gap_topdown_1page_churned_vs_rbtree_aug", n, m->gap_churned, "ns/op",
+		       "rbtree_aug", m->gap_churned_aug);
+		report_linux("iterate", n, m->iterate, "ns/entry", lx->iterate, false);
+		report_linux("dup", n, m->dup, "us/tree", lx->dup, false);
+		report_call_rcu("dup_vs_linux_call_rcu", n, m->dup, "us/tree", lc->dup);
+		report("bytes_per_range", n, m->bytes, "B", "rbtree", (double)sizeof(struct vma));
+		report("height_churned", n, m->height_churned, "levels", NULL, 0);
 	}
 	bench_bytes();
 	mt_rcu_barrier();

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs benchmark programs as `make bench` does, each appending its rows to OUT (the
 # results.jsonl format of bench/benchutil.h).
-# usage: bench-run.sh BENCH_DIR OUT LINUX_MAPLE_TXT [PROGRAM...]
+# usage: bench-run.sh BENCH_DIR OUT LMT_BENCH [PROGRAM...]
 #   BENCH_DIR        the build's bench/ directory (build/release/bench)
-#   LINUX_MAPLE_TXT  lmt_bench's output for bench_maple's Linux baseline ("" for none)
+#   LMT_BENCH        lmt_bench, bench_maple's Linux baseline ("" for none)
 #   PROGRAM...       bench_* names to run (default: every bench_* in BENCH_DIR, in name order)
 # $MMLAB_BENCH_VARIANT, when set, tags the rows (see benchutil.h).
 set -e
@@ -13,5 +13,5 @@ shift 3
 [ $# -gt 0 ] || set -- $(cd "$dir" && ls bench_* 2>/dev/null)
 for b in "$@"; do
 	[ -x "$dir/$b" ] || continue
-	MMLAB_LINUX_MAPLE=$lmt MMLAB_BENCH_OUT=$out "$dir/$b"
+	MMLAB_LINUX_MAPLE_BIN=$lmt MMLAB_BENCH_OUT=$out "$dir/$b"
 done

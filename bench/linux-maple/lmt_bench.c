@@ -20,8 +20,9 @@
  *             a waiting list, as does a destroyed tree; an allocation that finds the slab
  *             empty waits for one grace period and frees every waiting batch into it.
  *
- * make bench runs it before bench_maple, which reads its output from a file: started from
- * bench_maple with popen(), its fork made bench_maple's small duplications 5x slower.
+ * bench_maple runs it, once per scheme and tree size in each of its rounds, taking turns with
+ * its own measuring processes (posix_spawn: a popen() fork once made bench_maple's small
+ * duplications 5x slower).
  *
  * Stores go through mas_preallocate() + mas_store_prealloc(), the kernel's VMA path
  * (vma_iter_prealloc, vma_iter_store). Nodes come from lmt_slab.c's object cache, a free list
