@@ -192,6 +192,10 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		return;
 	if (rec->kind == SC_REC_KILLED || (rec->kind != SC_REC_SI_ADDR && p->killed_by > 0))
 		check_killed(r, rec, p);
+	if (p->kill_said && rec->kind == SC_REC_CALL) {
+		r->n.not_run++;	/* the OOM killer ended it: check_killed said so */
+		return;
+	}
 	if (rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
 		p->exited = true;
 		if (rec->kind == SC_REC_KILLED && p->mm)
@@ -317,9 +321,13 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 		sbuf_free(&sb);
 		run_record(r, rec, p, &res);
 	} else {
+		bool said = rec->kind == SC_REC_KILLED && p->kill_said;
+
 		run_record(r, rec, p, &res);
-		echo_line(r, it, &res);
+		if (!said)	/* run_oom_report printed it at the kill */
+			echo_line(r, it, &res);
 	}
+	run_oom_report(r, rec);
 	sbuf_free(&res);
 	free_item(it);
 	if (r->live)
