@@ -38,7 +38,7 @@ typedef unsigned int gfp_t;
 #define GFP_USER_FOLIO (GFP_HIGHUSER_MOVABLE | ___GFP_COMP)
 
 enum oom_constraint {
-	CONSTRAINT_NONE,		/* The whole machine ran out (no cpuset, mempolicy, memcg) */
+	CONSTRAINT_NONE,		/* The whole machine ran out (no cpuset or memcg) */
 };
 
 struct task;
@@ -47,7 +47,7 @@ struct machine;
 /* One OOM: what ran out, for whom, and the victim found (include/linux/oom.h). */
 struct oom_control {
 	struct task *current;		/* The allocating task (Linux's current), or NULL */
-	gfp_t gfp_mask;			/* The failed allocation's flags, as the report prints */
+	gfp_t gfp_mask;			/* The failed allocation's flags (the report's) */
 	int order;			/* Its order */
 	unsigned long totalpages;	/* RAM + swap, in pages: oom_score_adj's scale */
 	enum oom_constraint constraint;
@@ -57,7 +57,7 @@ struct oom_control {
 
 /* The OOM killer's per-machine state (Linux's oom_lock and sysctls). */
 struct oom_state {
-	pthread_mutex_t lock;		/* oom_lock: one OOM kill at a time; oom_score_adj writes */
+	pthread_mutex_t lock;		/* oom_lock: one kill at a time; oom_score_adj writes */
 	int kill_allocating_task;	/* vm.oom_kill_allocating_task */
 	int dump_tasks;			/* vm.oom_dump_tasks (default 1) */
 	unsigned long oom_kill;		/* Victims killed (vmstat oom_kill); under lock */

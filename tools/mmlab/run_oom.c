@@ -69,7 +69,8 @@ static void translate_pids(const struct runner *r, const char *line, struct sbuf
 				pid = strtol(num, &end, 10);
 				if (end == num)
 					continue;
-				sbuf_printf(out, "%.*s%*d", (int)(uid_end - s), s, (int)(end - uid_end),
+				sbuf_printf(out, "%.*s%*d", (int)(uid_end - s), s,
+					    (int)(end - uid_end),
 					    log_pid(r, pid));
 				s = end;
 			}
