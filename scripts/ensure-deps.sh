@@ -17,6 +17,10 @@ fi
 command -v strace >/dev/null 2>&1 || need="$need strace"
 # python3: tests/record/strace_diff.py (the record_vs_strace test).
 command -v python3 >/dev/null 2>&1 || need="$need python3"
+# procps: pmap and free, the references of the diffviews test.
+command -v pmap >/dev/null 2>&1 || need="$need procps"
+# chromium: the cli_report test loads the --html report in it (headless).
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 # time: /usr/bin/time gives the cli_run_memory test mmlab run's peak RSS.
 [ -x /usr/bin/time ] || need="$need time"
 # `ensure-deps.sh bench`: also the kernel source, for bench_maple's Linux maple tree baseline.
