@@ -1309,6 +1309,20 @@ static const struct cli_opt run_opts[] = {
 	  set_strict },
 };
 
+/**
+ * run_option_kind() - whether `mmlab run` has the long option @name (for mmlab sweep's axes).
+ * @name: without "--"
+ *
+ * Return: 1 when it takes a value, 0 for a flag, -1 when there is no such option.
+ */
+int run_option_kind(const char *name)
+{
+	for (size_t k = 0; k < sizeof(run_opts) / sizeof(run_opts[0]); k++)
+		if (!strcmp(run_opts[k].name, name))
+			return run_opts[k].arg ? 1 : 0;
+	return -1;
+}
+
 static const struct cli_cmd run_cmd = {
 	.name = "run",
 	.operands = "SCENARIO...|-",
