@@ -42,14 +42,14 @@ python3 "$here/json_check.py" "$here/run-json.schema.json" <"$tmp/run.jsonl" >/d
 
 # dump URL OUT: the DOM after the page's scripts ran, console output in OUT.log
 dump() {
-	"$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+	"$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
 		--user-data-dir="$tmp/profile" --enable-logging=stderr --v=0 \
 		--virtual-time-budget=5000 --dump-dom "$1" >"$2" 2>"$2.log" ||
 		fail "chromium: $(tail -3 "$2.log")"
 }
 dump "file://$tmp/report.html#click=3" "$tmp/dom-click"
 dump "file://$tmp/report.html#vma=10001000" "$tmp/dom-vma"
-"$browser" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
+"$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir="$tmp/profile" \
 	--window-size=1200,1000 --screenshot="$outdir/report.png" "file://$tmp/report.html#click=3" \
 	>/dev/null 2>&1 || echo "note: no screenshot"
 

@@ -74,7 +74,7 @@ EOF2
 # first axis offered is the trace: 3 RAM sizes x 2 seeds = 6 groups of 2 points).
 browser=$(command -v chromium || true)
 if [ -n "$browser" ]; then
-	"$browser" --headless --no-sandbox --disable-gpu --no-first-run \
+	"$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
 		--user-data-dir="$tmp/profile" --dump-dom "file://$PWD/sweep.html" >"$tmp/dom" \
 		2>/dev/null || fail "chromium"
 	grep -q 'id="errors" data-count="0"' "$tmp/dom" || fail "sweep.html: script errors"
