@@ -33,15 +33,12 @@
 
 static int failures;
 
-/* A file's whole contents, NUL-terminated; NULL on error. */
-static char *slurp(const char *path, size_t *len)
+/* What is left to read from @f, NUL-terminated (its length in *@len when wanted). */
+static char *read_rest(FILE *f, size_t *len)
 {
-	FILE *f = fopen(path, "r");
 	char *buf = NULL;
 	size_t n = 0, cap = 0, got;
 
-	if (!f)
-		return NULL;
 	do {
 		if (n + 4096 + 1 > cap) {
 			cap = (n + 4096 + 1) * 2;
@@ -52,37 +49,38 @@ static char *slurp(const char *path, size_t *len)
 		got = fread(buf + n, 1, 4096, f);
 		n += got;
 	} while (got);
-	fclose(f);
 	buf[n] = '\0';
 	if (len)
 		*len = n;
 	return buf;
 }
 
-/* A command's standard output. */
+/* A file's whole contents; NULL on error. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = read_rest(f, len);
+	fclose(f);
+	return buf;
+}
+
+/* A command's standard output; NULL when it fails. */
 static char *run_cmd(const char *cmd)
 {
 	FILE *p = popen(cmd, "r");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
+	char *buf;
 
 	if (!p)
 		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = (n + 4096 + 1) * 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		got = fread(buf + n, 1, 4096, p);
-		n += got;
-	} while (got);
+	buf = read_rest(p, NULL);
 	if (pclose(p) != 0) {
 		free(buf);
 		return NULL;
 	}
-	buf[n] = '\0';
 	return buf;
 }
 
