@@ -637,6 +637,19 @@ MMLAB_EXPORT int mmlab_oom_score(struct mmlab_task *t, uint64_t *score);
 MMLAB_EXPORT int mmlab_oom_score_adj(struct mmlab_task *t, struct mmlab_task *target,
 				     const int *new_adj, int *old_adj);
 
+/*
+ * Memory pressure (/proc/pressure/memory) on the machine's simulated clock, which advances
+ * with the work done (faults, waits for I/O, reclaim) and with mmlab_machine_advance (idle
+ * time); README's "Memory pressure" gives the model. mmlab_pressure writes the file as the
+ * kernel prints it: 0; -EINVAL; -EIO.
+ */
+struct mmlab_pressure_stats {
+	uint64_t clock_ns;		/* Simulated time since the machine was made */
+	uint64_t some_ns, full_ns;	/* Time some / every task was stalled on memory */
+};
+MMLAB_EXPORT int mmlab_pressure(struct mmlab_machine *m, FILE *out);
+MMLAB_EXPORT int mmlab_pressure_get(struct mmlab_machine *m, struct mmlab_pressure_stats *st);
+
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
 struct mmlab_task_mem {
 	uint64_t minflt, majflt;	/* This task's faults (stat fields 10 and 12) */

@@ -15,6 +15,7 @@
 #include "mm/fault.h"
 #include "mm/mmap.h"
 #include "mm/oom.h"
+#include "mm/psi.h"
 #include "mm/vma.h"
 #include "mm/task.h"
 #include "mmu/mmu.h"
@@ -213,6 +214,7 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	unsigned int flags = FAULT_FLAG_USER;
 	struct vm_area_struct *vma;
 	vm_fault_t ret;
+	bool anon;
 	gfp_t gfp;
 
 	if (f->error_code & X86_PF_WRITE)
@@ -248,11 +250,14 @@ retry:
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
 	/* The page the fault wanted: a zeroed one for anonymous memory, else a copy or file's */
-	gfp = vma_is_anonymous(vma) ? GFP_USER_FOLIO | ___GFP_ZERO : GFP_USER_FOLIO;
+	anon = vma_is_anonymous(vma);
+	gfp = anon ? GFP_USER_FOLIO | ___GFP_ZERO : GFP_USER_FOLIO;
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
-	if (!(ret & VM_FAULT_ERROR))
+	if (!(ret & VM_FAULT_ERROR)) {
+		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR, anon);
 		return 0;
+	}
 	if (ret & VM_FAULT_OOM) {
 		if (pagefault_out_of_memory(tsk, gfp))
 			goto retry;

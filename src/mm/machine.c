@@ -81,6 +81,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	INIT_LIST_HEAD(&mm->m.tasks);
 	oom_init(&mm->m.oom);
 	printk_init(&mm->m.log);
+	psi_init(&mm->m.psi);
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
@@ -98,6 +99,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
+	psi_exit(&mm->m.psi);
 	printk_exit(&mm->m.log);
 	oom_exit(&mm->m.oom);
 	pthread_mutex_destroy(&mm->m.tasks_lock);
@@ -125,6 +127,7 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
 	vfs_destroy(&mm->m.vfs);
 	pgdat_free_memory(&mm->m.pgdat);
+	psi_exit(&mm->m.psi);
 	printk_exit(&mm->m.log);
 	oom_exit(&mm->m.oom);
 	pthread_mutex_destroy(&mm->m.tasks_lock);
@@ -199,6 +202,7 @@ MMLAB_EXPORT void mmlab_machine_advance(struct mmlab_machine *mm, uint64_t nanos
 
 	if (!mm)
 		return;
+	psi_advance(&mm->m.psi, nanoseconds);	/* idle time: nothing stalls */
 	/* Centiseconds are the flusher's unit; what is left of one waits for the next call. */
 	ns = mm->m.clock_ns + nanoseconds % NSEC_PER_CENTISEC;
 	vfs_advance(&mm->m.vfs, nanoseconds / NSEC_PER_CENTISEC + ns / NSEC_PER_CENTISEC);

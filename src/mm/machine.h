@@ -17,6 +17,7 @@
 #include "phys/mmzone.h"
 #include "mm/oom.h"
 #include "mm/printk.h"
+#include "mm/psi.h"
 
 #include <pthread.h>
 
@@ -54,6 +55,7 @@ struct machine {
 					 * init_task.tasks: for_each_process walks it */
 	struct oom_state oom;		/* The OOM killer's lock, sysctls, counters (oom_kill.c) */
 	struct printk_log log;		/* The kernel log (printk.c): dmesg */
+	struct psi_group psi;		/* Memory pressure and the simulated clock (psi.c) */
 };
 
 struct ipc_namespace;

@@ -367,6 +367,20 @@ bool out_of_memory(struct oom_control *oc)
 	return ret;
 }
 
+/*
+ * The allocator's reclaim before the OOM killer, as PSI sees it: PSI_RECLAIM_RETRIES passes
+ * over every page in use, each page looked at costing PSI_SCAN_NS, the task stalled
+ * throughout (psi.c's model). mmlab has no reclaim of its own here: the time is what the
+ * kernel's allocator would have spent finding nothing.
+ */
+static void psi_reclaim_failed(struct machine *m)
+{
+	struct zone *z = &m->pgdat.zone;
+	unsigned long used = z->managed_pages - min(READ_ONCE(z->nr_free_pages), z->managed_pages);
+
+	psi_memstall(&m->psi, (uint64_t)PSI_RECLAIM_RETRIES * used * PSI_SCAN_NS);
+}
+
 /**
  * pagefault_out_of_memory - a fault of @tsk failed for want of a frame (VM_FAULT_OOM).
  * @gfp_mask: what the failed allocation asked for (the report prints it)
@@ -389,6 +403,7 @@ bool pagefault_out_of_memory(struct task *tsk, gfp_t gfp_mask)
 
 	if (fatal_signal_pending(tsk))
 		return false;
+	psi_reclaim_failed(task_machine(tsk));
 	if (!out_of_memory(&oc))
 		return false;
 	return !fatal_signal_pending(tsk);

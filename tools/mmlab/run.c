@@ -965,6 +965,7 @@ static void summary(struct runner *r, const char *name, double secs)
 		secs);
 	summary_notes(r);
 	summary_memory(r);
+	run_pressure_summary(r);
 }
 
 /*
@@ -1241,6 +1242,7 @@ static int set_ram(void *ctx, const char *v)
 		cli_usage_error(&run_cmd, "bad size '%s' for --ram (a number with K, M or G)", v);
 		return -EINVAL;
 	}
+	o->r->ram_option = true;
 	return run_check_ram(&run_cmd, v, o->mc.ram_bytes);
 }
 

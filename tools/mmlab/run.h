@@ -157,6 +157,7 @@ struct runner {
 	bool timed;                    /* order several inputs by their timestamps */
 	bool live;                     /* an input is a pipe or terminal: flush each line */
 	bool quiet, stop_on_mismatch, strict;
+	bool ram_option;               /* --ram was given: the summary shows the pressure */
 	enum run_transcript transcript;
 	struct sbuf pre;               /* RUN_TR_UNDECIDED: the lines echoed so far */
 	bool stopped;                  /* --stop-on-mismatch fired */
@@ -331,6 +332,7 @@ bool run_known_syscall(const char *name);
 
 /* run_oom.c: the OOM killer's pseudo-calls and report */
 void run_oom_report(struct runner *r, const struct sc_record *rec);
+void run_pressure_summary(struct runner *r);
 enum run_status run_ps_oom_score(struct runner *r, struct run_call *c);
 enum run_status run_ps_oom_score_adj(struct runner *r, struct run_call *c);
 

@@ -909,6 +909,9 @@ static enum run_status ps_proc(struct runner *r, struct run_call *c)
 	case SC_PS_VMSTAT:
 		err = mmlab_proc_vmstat(r->machine, stdout);
 		break;
+	case SC_PS_PRESSURE:
+		err = mmlab_pressure(r->machine, stdout);
+		break;
 	default:
 		err = mmlab_proc_meminfo(r->machine, stdout);
 		break;
@@ -1185,6 +1188,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_PKRU, ps_pkru },
 	{ SC_PS_SLEEP, ps_sleep },
 	{ SC_PS_OOM_SCORE, run_ps_oom_score },
+	{ SC_PS_PRESSURE, ps_proc },
 	{ SC_PS_OOM_SCORE_ADJ, run_ps_oom_score_adj },
 	{ SC_PS_PMAP, ps_view },
 	{ SC_PS_PMAP_X, ps_view },

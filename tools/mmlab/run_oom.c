@@ -6,7 +6,9 @@
  * every record, the machine's new kernel-log lines on stdout as "# dmesg: TEXT" (a comment, so
  * the transcript stays a scenario), then "[pid N] +++ killed by SIGKILL +++" for each process
  * the OOM killer ended, as strace shows a process killed under it. The kernel's text names
- * mmlab's pids; the runner prints the log's pid of each process instead. Models no Linux code.
+ * mmlab's pids; the runner prints the log's pid of each process instead. At the end, with
+ * --ram, the summary's "pressure:" line (major faults, swap, refaults, stalled time). Models
+ * no Linux code.
  */
 #include "run.h"
 
@@ -206,4 +208,44 @@ enum run_status run_ps_oom_score_adj(struct runner *r, struct run_call *c)
 	adj = (long)v < -100000 || (long)v > 100000 ? 100000 : (int)(long)v;
 	c->ret = mmlab_oom_score_adj(oom_task(c), NULL, &adj, NULL);
 	return RUN_DONE;
+}
+
+/* A vmstat counter, or -1 when this build has none by that name. */
+static long long vm_event(struct runner *r, const char *name)
+{
+	uint64_t v;
+
+	return mmlab_vmstat_get(r->machine, name, &v) ? -1 : (long long)v;
+}
+
+/**
+ * run_pressure_summary() - with --ram, or when the run stalled on memory: one line on stderr
+ * with the major faults, the pages swapped in and out, the refaults (anonymous and file), and
+ * the time tasks stalled on memory against the simulated time that passed (psi.c's model;
+ * "some", which equals "full" in mmlab). A counter this build does not keep (no swap, no
+ * workingset) is said to be missing, not printed as 0.
+ * @r: the runner.
+ *
+ * Context: single-threaded.
+ */
+void run_pressure_summary(struct runner *r)
+{
+	long long maj = vm_event(r, "pgmajfault"), in = vm_event(r, "pswpin"),
+		  out = vm_event(r, "pswpout"), ra = vm_event(r, "workingset_refault_anon"),
+		  rf = vm_event(r, "workingset_refault_file");
+	struct mmlab_pressure_stats st;
+
+	if (mmlab_pressure_get(r->machine, &st) || (!r->ram_option && !st.some_ns))
+		return;
+	fprintf(stderr, "pressure: %lld major faults, ", maj < 0 ? 0 : maj);
+	if (in < 0 || out < 0)
+		fputs("no swap, ", stderr);
+	else
+		fprintf(stderr, "%lld pages swapped in, %lld out, ", in, out);
+	if (ra < 0 || rf < 0)
+		fputs("refaults not counted", stderr);
+	else
+		fprintf(stderr, "%lld refaults", ra + rf);
+	fprintf(stderr, "; stalled %.3f ms of %.3f s simulated\n", (double)st.some_ns / 1e6,
+		(double)st.clock_ns / 1e9);
 }
