@@ -673,3 +673,61 @@ bool try_to_unmap(struct page *page, const struct ttu_control *ttu)
 	rmap_walk(page, &rwc);
 	return !page_mapcount(page);
 }
+
+/* Checks */
+
+struct rmap_check {
+	struct mm_struct *mm;		/* The mm whose page tables are swept */
+	unsigned long addr;		/* The entry being checked */
+	unsigned long found;		/* Mappings the walk visited */
+	bool self;			/* It visited (mm, addr) */
+};
+
+static bool rmap_check_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			   void *arg)
+{
+	struct rmap_check *c = arg;
+
+	(void)page;
+	c->found++;
+	c->self |= vma->vm_mm == c->mm && addr == c->addr;
+	return true;
+}
+
+static int rmap_check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct rmap_check *c = data;
+	struct rmap_walk_control rwc = { .arg = c, .rmap_one = rmap_check_one };
+	pte_t pte = ptep_get(ptep);
+	struct page *page;
+
+	if (!pte_present(pte) || (pte & _PAGE_SPECIAL))
+		return 0;
+	page = pfn_to_page(&mm->machine->pgdat, pte_pfn(pte));
+	if (PageReserved(page))
+		return 0;
+	c->addr = addr;
+	c->found = 0;
+	c->self = false;
+	rmap_walk(page, &rwc);
+	if (c->self && c->found == (unsigned long)page_mapcount(page))
+		return 0;
+	fprintf(stderr, "rmap: page %lx at %lx (%s, mapcount %d): the walk %s it, %lu mappings\n",
+		page_to_pfn(&mm->machine->pgdat, page), addr, PageAnon(page) ? "anon" : "file",
+		page_mapcount(page), c->self ? "finds" : "misses", c->found);
+	return -EUCLEAN;
+}
+
+/**
+ * rmap_validate - every page @mm maps is found by rmap_walk at the address that maps it, and
+ * its map count is exactly the number of mappings the walk finds in every mm.
+ * Context: @mm's mmap_lock held, and nothing else changing page tables of the machine (the
+ * count is compared across every mm that maps the page): tests between steps.
+ * Return: 0, or -EUCLEAN after printing the first mismatch.
+ */
+int rmap_validate(struct mm_struct *mm)
+{
+	struct rmap_check c = { .mm = mm };
+
+	return walk_pte_range(mm, 0, TASK_SIZE_MAX, rmap_check_pte, &c) ? -EUCLEAN : 0;
+}

@@ -129,6 +129,7 @@ int __must_check dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct 
 void anon_vma_get(struct anon_vma *av);
 void anon_vma_put(struct anon_vma *av);
 int anon_vma_chain_validate(struct vm_area_struct *vma);
+int rmap_validate(struct mm_struct *mm);
 
 /* rmap.c: the pages */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
