@@ -31,6 +31,7 @@
  * and RCU-protected anon_vma lookups from unmapped pages (a walk needs the page mapped).
  */
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/pgtable.h"
 
 /* anon_vma objects */
@@ -459,10 +460,16 @@ static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pg
 		return true;
 	if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
 		return true;
+	/* Page tables change under mmap_lock held for writing alone: that one must be out. */
+	if (!mmap_read_trylock(mm)) {
+		rwc->contended = true;
+		return true;
+	}
 	spin_lock(&mm->page_table_lock);
 	if (page_vma_mapped_pte(page, vma, addr))
 		more = rwc->rmap_one(page, vma, addr, rwc->arg);
 	spin_unlock(&mm->page_table_lock);
+	mmap_read_unlock(mm);
 	return more;
 }
 
@@ -509,9 +516,13 @@ static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
  * @page, until it returns false or no mapping is left. A page of a large folio is walked on
  * its own (its entries are PTEs, each found by the page's own index). Unmapped pages, the
  * zero page and pages of no mapping are not walked.
+ * A VMA whose mm's mmap_lock cannot be had for reading without waiting (a writer changes its
+ * page tables) is skipped and @rwc->contended set.
  * Context: the caller holds a reference to @page and no page_table_lock (reclaim from inside
  * a fault must drop the faulting mm's first); takes the anon_vma root's lock or the
- * mapping's i_mmap_lock, then each visited mm's page_table_lock.
+ * mapping's i_mmap_lock, then for each visited mm a read trylock of its mmap_lock and its
+ * page_table_lock. A caller holding its own mm's mmap_lock for writing never reaches that
+ * mm's mappings.
  */
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
@@ -566,7 +577,8 @@ static bool invalid_referenced_vma(struct vm_area_struct *vma, void *arg)
  * stops there and the page is mlocked). VMAs with MADV_SEQUENTIAL or MADV_RANDOM hints are
  * not looked at.
  * Context: as rmap_walk().
- * Return: the number of young entries found.
+ * Return: the number of young entries found, or -1 when a mapping's mm was busy (its
+ * mmap_lock held for writing): reclaim keeps the page, as after a contended Linux walk.
  */
 int folio_referenced(struct page *page, unsigned long *vm_flags)
 {
@@ -579,7 +591,7 @@ int folio_referenced(struct page *page, unsigned long *vm_flags)
 
 	rmap_walk(page, &rwc);
 	*vm_flags = rs.vm_flags;
-	return rs.referenced;
+	return rwc.contended ? -1 : rs.referenced;
 }
 
 /* Unmapping */

@@ -5,7 +5,7 @@
  * ancestor), rmap_walk finding every mapping of a page in every process, try_to_unmap leaving
  * non-present entries with exact map counts and RSS, and folio_referenced clearing accessed
  * bits together with the TLB entries that cache them, so that the next access sets the bit
- * again through the MMU. Every step ends with each task validated (mmlab_task_validate, which
+ * again through the MMU; a walk skips the mappings of an mm whose mmap_lock a writer holds. Every step ends with each task validated (mmlab_task_validate, which
  * includes rmap_validate's exact map counts) and each test with every frame free again.
  */
 #include <setjmp.h>
@@ -580,6 +580,28 @@ static void test_folio_referenced(void **state)
 		assert_int_equal(folio_referenced(page, &flags), 1);
 		assert_false(young(p, a));
 	}
+	validate((struct mmlab_task *[]){ p, c }, 2);
+
+	/* C's page tables are being changed (its mmap_lock held for writing): -1, and C's
+	 * entry keeps its bit; an unmap leaves C's mapping and fails. */
+	assert_int_equal(mmlab_touch(c, a, 1, "r", NULL), 0);
+	mmap_write_lock(task_mm(c));
+	assert_int_equal(folio_referenced(page, &flags), -1);
+	assert_true(young(c, a));
+	{
+		struct fake_swap fs = { .entry = (pte_t)3 << SWP_OFFSET_SHIFT };
+		struct ttu_control ttu = { .anon_pte = fake_anon_pte, .arg = &fs };
+
+		get_page(page);
+		assert_false(try_to_unmap(page, &ttu));
+		assert_int_equal(fs.calls, 1);
+		assert_int_equal(page_mapcount(page), 1);
+		mmap_write_unlock(task_mm(c));
+		drop_fake_entry(p, a, fs.entry);
+		put_page(&task_mm(p)->machine->pgdat, page);
+	}
+	assert_int_equal(folio_referenced(page, &flags), 1);
+	assert_int_equal(mmlab_touch(p, a, 1, "r", NULL), 0);	/* a fresh zeroed page */
 	validate((struct mmlab_task *[]){ p, c }, 2);
 
 	/* A VMA with MADV_RANDOM tells nothing: not looked at. */
