@@ -866,6 +866,7 @@ MMLAB_EXPORT int mmlab_execveat(struct mmlab_task *t, int dirfd, const char *pat
 		return -EFAULT;
 	if (t->vfork_child)
 		return -EBUSY;
+	TASK_ENTER(&t->tsk);
 	bprm = alloc_bprm(t, dirfd, path, flags, &err);
 	if (!bprm)
 		return err;
