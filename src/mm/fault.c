@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The user page-fault entry (arch/x86/mm/fault.c's do_user_addr_fault) and what it leans on:
- * the per-thread VMA cache in front of find_vma (mm/vmacache.c as Linux had it until 6.1),
- * stack growth (mm/mmap.c's expand_downwards and acct_stack_growth: RLIMIT_STACK, RLIMIT_AS,
- * RLIMIT_MEMLOCK, then the overcommit charge of the new pages), the access check against
+ * the faulting task's lookup through its VMA cache (vmacache.c), stack growth (mm/mmap.c's
+ * expand_downwards and acct_stack_growth: RLIMIT_STACK, RLIMIT_AS, RLIMIT_MEMLOCK, then the
+ * overcommit charge of the new pages), the access check against
  * the VMA's flags and the thread's PKRU (pkeys.c), and the signal a failed fault becomes.
  * Left out: kernel-mode faults and exception fixups, the per-VMA lock fast path (the mmap_lock
  * is taken for reading, or for writing to grow the stack), userfaultfd and retry/killable
@@ -19,50 +19,6 @@
 #include "mmu/mmu.h"
 
 #include <signal.h>
-
-static unsigned int vmacache_hash(unsigned long addr)
-{
-	return (unsigned int)(addr >> PAGE_SHIFT) & (VMACACHE_SIZE - 1);
-}
-
-/**
- * vmacache_find_vma - find_vma() for @tsk through its VMA cache: the slots are tried from the
- * one @addr hashes to; a miss walks the tree and remembers the answer in that slot, and a hit
- * in another slot is copied there too, so that a run of pages of one VMA finds it at the first
- * try once each slot holds it. A cache whose sequence number is not the mm's is emptied first:
- * some VMA changed since it was filled.
- * Context: mmap_lock held.
- * Return: the first VMA ending above @addr, or NULL.
- */
-struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
-{
-	struct mm_struct *mm = tsk->mm;
-	struct vmacache *vc = &tsk->vmacache;
-	unsigned int idx = vmacache_hash(addr);
-	struct vm_area_struct *vma;
-
-	count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_CALLS);
-	if (vc->seqnum != mm->vma_seq) {
-		for (unsigned int i = 0; i < VMACACHE_SIZE; i++)
-			vc->vmas[i] = NULL;
-		vc->seqnum = mm->vma_seq;
-	} else {
-		for (unsigned int i = 0, j = idx; i < VMACACHE_SIZE; i++) {
-			vma = vc->vmas[j];
-			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
-				VM_BUG_ON(vma->vm_mm != mm);
-				count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
-				vc->vmas[idx] = vma;
-				return vma;
-			}
-			j = (j + 1) & (VMACACHE_SIZE - 1);
-		}
-	}
-	vma = find_vma(mm, addr);
-	if (vma)
-		vc->vmas[idx] = vma;
-	return vma;
-}
 
 /* acct_stack_growth: may the stack grow to @size bytes, @grow pages more? */
 static int acct_stack_growth(struct task *tsk, struct vm_area_struct *vma, unsigned long size,

@@ -7,6 +7,7 @@
  * API of the address-space layer builds VMAs on an mm_struct that embeds the same context.
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
+#include "mm/exec.h"
 #include "mm/machine.h"
 #include "mm/memory.h"
 #include "mm/shm.h"
@@ -117,6 +118,7 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 		mmu_cpu_destroy(mm->m.cpus[i]);
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
 	vfs_destroy(&mm->m.vfs);
+	vdso_exit(&mm->m);
 	pgdat_free_memory(&mm->m.pgdat);
 	free(mm);
 }

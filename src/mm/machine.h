@@ -43,6 +43,8 @@ struct machine {
 	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
 	int memfd_noexec_scope;		/* vm.memfd_noexec (the pid namespace's): 0 MFD_EXEC by
 					 * default, 1 MFD_NOEXEC_SEAL by default, 2 enforced */
+	struct vdso_text *vdso_text;	/* The vDSO's pages, made at its first fault (vdso.c);
+					 * atomic, NULL before */
 	uint64_t clock_ns;		/* Time passed (mmlab_machine_advance) that the
 					 * flusher's centisecond clock has not taken yet, ns */
 };

@@ -514,7 +514,8 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
  * copy_page_range - fork's copy of @src's entries into the child VMA @dst. VMAs without
  * anonymous pages (no anon_vma: shared or untouched memory) are skipped: the child faults
  * them in from the same object, as Linux's vma_needs_copy() decides - unless they may hold
- * guard markers (VM_MAYBE_GUARD), which only the page tables record.
+ * guard markers (VM_MAYBE_GUARD), which only the page tables record, or are PFN maps (the
+ * vDSO's [vvar]: their special entries are copied as they are).
  * Context: both mms' mmap_locks held for writing.
  * Return: 0, or -ENOMEM (what was copied stays, and exit of the child frees it).
  */
@@ -524,7 +525,7 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 
 	mmap_assert_write_locked(src->vm_mm);
 	mmap_assert_write_locked(dst->vm_mm);
-	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
+	if (!src->anon_vma && !(src->vm_flags & (VM_MAYBE_GUARD | VM_PFNMAP)))
 		return 0;
 	/* copy_pte_range allocates the child's table wherever the parent has one, entries
 	 * or not: a later fault there finds a table (fault-around's pmd_none rule) */
