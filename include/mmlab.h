@@ -69,7 +69,17 @@ struct mmlab_machine_config {
 	int readahead_kb;
 	int max_sectors_kb;	/* The largest read (bdi io_pages * 4): 0 the host device's, or
 				 * 128 when readahead_kb is set; N > 0 KiB */
+	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
+				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
+				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * recently used page evicted, every access counted) or
+				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
+
+#define MMLAB_LRU_CLASSIC 0
+#define MMLAB_LRU_MGLRU 1
+#define MMLAB_LRU_LRU 2
+#define MMLAB_LRU_CLOCK 3
 
 /* Where and why an access stopped: the signal Linux would deliver. */
 struct mmlab_fault {

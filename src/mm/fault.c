@@ -15,6 +15,7 @@
 #include "mm/fault.h"
 #include "mm/mmap.h"
 #include "mm/vma.h"
+#include "mm/vmscan.h"
 #include "mm/task.h"
 #include "mmu/mmu.h"
 
@@ -165,12 +166,15 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	unsigned long addr = f->address;
 	unsigned int flags = FAULT_FLAG_USER;
 	struct vm_area_struct *vma;
+	unsigned int memalloc = MEMALLOC_FAULT, old_memalloc;
+	bool stalled;
 	vm_fault_t ret;
 
 	if (f->error_code & X86_PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 	if (f->error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
+retry:
 	vma = lock_mm_and_find_vma(tsk, addr);
 	if (!vma) {
 		mmap_read_unlock(mm);
@@ -185,7 +189,10 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
 	spin_lock(&mm->page_table_lock);
+	old_memalloc = memalloc_flags_save(memalloc);
 	ret = handle_mm_fault(tsk, vma, addr, flags, cpu);
+	stalled = memalloc_flags & MEMALLOC_STALLED;
+	memalloc_flags_restore(old_memalloc);
 	/*
 	 * The retried access would walk to the new entry as soon as the locks drop: fill the TLB
 	 * now, while the entry cannot change - from the entry the handler told the MMU of
@@ -198,6 +205,16 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 		mmu_tlb_fill(cpu, addr, f->access);
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
+	/*
+	 * No frame above min: reclaim with the locks dropped, as the allocation would have in
+	 * Linux, and retry while that frees pages; then once more allowed below min.
+	 */
+	if ((ret & VM_FAULT_OOM) && stalled) {
+		if (!mm_fault_reclaim(mm->machine))
+			memalloc = 0;
+		goto retry;
+	}
+	kswapd_run_pending(&mm->machine->pgdat);
 	if (!(ret & VM_FAULT_ERROR))
 		return 0;
 	if (ret & VM_FAULT_OOM)

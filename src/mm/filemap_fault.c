@@ -32,6 +32,7 @@
  * (no file system here has one: the dirtying is set_page_dirty's).
  */
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/shmem.h"
 #include "mm/task.h"
 #include "mmu/tlb.h"
@@ -576,6 +577,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(entry);
 	page_add_new_anon_rmap(new, vma, vmf->address);
+	folio_add_lru_vma(pgdat, new, vma);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	return ret;

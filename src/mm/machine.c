@@ -11,6 +11,7 @@
 #include "mm/machine.h"
 #include "mm/memory.h"
 #include "mm/shm.h"
+#include "mm/vmscan.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
 #include "mmlab.h"
@@ -59,12 +60,15 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		return -EINVAL;
 	if (cfg && (cfg->readahead_kb < -1 || cfg->max_sectors_kb < 0))
 		return -EINVAL;
+	if (cfg && (cfg->lru_mode < MMLAB_LRU_CLASSIC || cfg->lru_mode > MMLAB_LRU_CLOCK))
+		return -EINVAL;
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
 	err = pgdat_init_memory(&mm->m.pgdat, ram);
 	if (err)
 		goto free_machine;
+	vmscan_init(&mm->m, cfg ? cfg->lru_mode : MMLAB_LRU_CLASSIC);
 	err = vfs_init(&mm->m.vfs, &mm->m.pgdat, cfg ? cfg->root : NULL,
 		       cfg && cfg->write_files);
 	if (err)
@@ -136,7 +140,7 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 
 	*st = (struct mmlab_stats){
 		.ram_pages = m->pgdat.nr_frames,
-		.free_pages = m->pgdat.zone.nr_free_pages,
+		.free_pages = zone_page_state_free(&m->pgdat.zone),
 		.pgtable_pages = m->pgdat.nr_pgtable_pages,
 		.pgalloc = sum_vm_event(&m->pgdat.vm_events, PGALLOC_NORMAL),
 		.pgfree = sum_vm_event(&m->pgdat.vm_events, PGFREE),

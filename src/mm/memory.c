@@ -15,6 +15,7 @@
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mmu/tlb.h"
@@ -114,6 +115,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	page_add_new_anon_rmap(page, vma, vmf->address);
+	folio_add_lru_vma(&m->pgdat, page, vma);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
 	/*
 	 * What is left cannot fail and takes no lock: back to user mode before the zeroing
@@ -174,6 +176,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		add_mm_counter(mm, MM_ANONPAGES, 1);
 	ptep_clear_flush(mm, vmf->address, vmf->pte);
 	page_add_new_anon_rmap(new, vma, vmf->address);
+	folio_add_lru_vma(&m->pgdat, new, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	if (old) {
@@ -212,6 +215,9 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	if (page && PageAnon(page)) {
 		if (PageAnonExclusive(page))
 			return wp_page_reuse(vmf);
+		/* A reference may be the LRU batch's (wp_can_reuse_anon_folio drains it). */
+		if (page_ref_count(page) == 2 && !PageLRU(page))
+			lru_add_drain(&vma->vm_mm->machine->pgdat);
 		if (page_ref_count(page) == 1) {
 			if (anon_vma_prepare(vma))
 				return VM_FAULT_OOM;
@@ -261,6 +267,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 /* mm_account_fault: pgfault for every completed fault, min/maj for the successful ones. */
 static void mm_account_fault(struct vm_fault *vmf, vm_fault_t ret)
 {
+	/* Out of frames above min: the fault path reclaims and retries; that one counts. */
+	if (unlikely((ret & VM_FAULT_OOM) && (memalloc_flags & MEMALLOC_STALLED)))
+		return;
 	count_vm_event(&vmf->vma->vm_mm->machine->pgdat, PGFAULT);
 	if (ret & VM_FAULT_ERROR)
 		return;
@@ -346,6 +355,9 @@ void zap_flush(struct zap_details *z)
 	if (z->flush_end)
 		flush_tlb_range(z->mm, z->flush_start, z->flush_end);
 	z->flush_start = z->flush_end = 0;
+	/* a page this thread just faulted may still be in its LRU batch (free_pages_and_swap_cache) */
+	if (z->nr)
+		lru_add_drain(&m->pgdat);
 	for (unsigned int i = 0; i < z->nr; i++)
 		put_page(&m->pgdat, z->pages[i]);
 	z->nr = 0;
@@ -567,7 +579,7 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 	page = vm_normal_page(s->vma, addr, pte);
 	if (!page || !PageAnon(page) || page_mapcount(page) != 1)
 		return 0;
-	ClearPageSwapBacked(page);
+	mark_page_lazyfree(&mm->machine->pgdat, page);
 	ClearPageDirty(page);
 	if (pte_dirty(pte) || pte_young(pte)) {
 		/* One atomic update: a write through another CPU may set the dirty bit meanwhile. */
