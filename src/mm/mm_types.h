@@ -264,6 +264,8 @@ struct mm_struct {
 	long rss_stat[NR_MM_COUNTERS];	/* Resident pages by type; read with get_mm_counter() */
 	unsigned long hiwater_rss;	/* RSS peak before the last shrink (VmHWM, with rss) */
 	unsigned long hiwater_vm;	/* total_vm peak before the last unmap (VmPeak) */
+	struct list_head mmlist;	/* On the machine's list of mms that have held swap
+					 * entries (swap_state.lock), or empty */
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
