@@ -120,12 +120,18 @@ MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *m);
 /*
  * Reads (@old_val) and/or writes (@new_val) a vm sysctl of the machine: "vm.overcommit_memory",
  * "vm.overcommit_ratio", "vm.overcommit_kbytes", "vm.admin_reserve_kbytes",
- * "vm.user_reserve_kbytes", "vm.memfd_noexec", and SysV shm's limits "kernel.shmmax",
- * "kernel.shmall", "kernel.shmmni". 0; -ENOENT for another name; -EINVAL for a value out of
- * range.
+ * "vm.user_reserve_kbytes", "vm.memfd_noexec", the OOM killer's "vm.oom_kill_allocating_task"
+ * and "vm.oom_dump_tasks", and SysV shm's limits "kernel.shmmax", "kernel.shmall",
+ * "kernel.shmmni". 0; -ENOENT for another name; -EINVAL for a value out of range.
  */
 MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const uint64_t *new_val,
 			      uint64_t *old_val);
+/*
+ * The machine's kernel log, as dmesg prints it (without timestamps): one line per message,
+ * such as the OOM killer's report ("... invoked oom-killer: ...", "Out of memory: Killed
+ * process ..."). @clear 1 forgets what was written (dmesg -c). 0; -EINVAL; -EIO.
+ */
+MMLAB_EXPORT int mmlab_dmesg(struct mmlab_machine *m, FILE *out, int clear);
 /* Makes the @n-th frame allocation from now fail (0 disables), for failure-path tests. */
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsigned long n);
 /*
@@ -625,6 +631,22 @@ MMLAB_EXPORT int mmlab_rdpkru(struct mmlab_task *t, uint32_t *pkru, struct mmlab
  * memory (drops its pages, written or not). Returns pages freed.
  */
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
+
+/*
+ * The OOM killer. When a fault finds no free frame, the process whose death frees the most
+ * is killed with SIGKILL (mmlab_task_signals' killed_by; every process sharing its mm too),
+ * its private memory is unmapped at once (the OOM reaper) and the fault is retried; the
+ * faulting task dies itself when it is the one chosen or nothing is left to kill. The kernel
+ * log (mmlab_dmesg) gets the kernel's report. A killed task's later accesses fault SIGKILL.
+ * Under vm.overcommit_memory 2 allocations fail with ENOMEM before memory can run out.
+ * mmlab_oom_score: /proc/PID/oom_score, 0..2000. mmlab_oom_score_adj: /proc/PID/oom_score_adj
+ * of @target (NULL: @t) read into @old_adj and/or written from @new_adj by @t: -EINVAL outside
+ * -1000..1000, -EACCES below the process's minimum without CAP_SYS_RESOURCE (which sets the
+ * minimum). -1000 makes the process unkillable; fork children inherit the value.
+ */
+MMLAB_EXPORT int mmlab_oom_score(struct mmlab_task *t, uint64_t *score);
+MMLAB_EXPORT int mmlab_oom_score_adj(struct mmlab_task *t, struct mmlab_task *target,
+				     const int *new_adj, int *old_adj);
 
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
 struct mmlab_task_mem {

@@ -112,6 +112,8 @@ struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab_task_c
 	if (mm_init(t, m))
 		goto free_task;
 	thread_group_add(&t->tsk);
+	task_list_add(machine_of(m), &t->tsk);
+	set_task_comm(&t->tsk, "mmlab");
 	/* The task is a program just executed: exec's flush_thread left the default PKRU. */
 	t->tsk.pkru = pkru_init_value(machine_of(m));
 	arch_pick_mmap_layout(&t->tsk);
@@ -603,6 +605,8 @@ int begin_new_exec(struct linux_binprm *bprm)
 	if (!exe_file_deny_write_access(bprm->file))
 		bprm->mm->exe_file = get_file(bprm->file);
 	exec_mmap(bprm);
+	/* __set_task_comm: a path through a dirfd names the file itself */
+	set_task_comm(&t->tsk, bprm->fdpath && bprm->file->path ? bprm->file->path : bprm->filename);
 	do_close_on_exec(t);
 	/* flush_signal_handlers: handled signals go back to their default; ignored stay so */
 	__atomic_store_n(&t->tsk.signal->sig_handled, 0, __ATOMIC_RELAXED);

@@ -14,6 +14,7 @@
 #include "mm/pkeys.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
+#include "mm/oom.h"
 #include "mm/vma.h"
 #include "mm/vmscan.h"
 #include "mm/task.h"
@@ -153,9 +154,11 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct task *tsk, unsigned lo
  * No VMA at or above the address, or a VMA above it that is not a stack that may grow to it:
  * SIGSEGV SEGV_MAPERR. An access the VMA does not allow: SEGV_ACCERR (SEGV_PKUERR for a
  * protection-key fault). Otherwise handle_mm_fault() resolves it; a page it cannot provide is
- * SIGBUS BUS_ADRERR, and running out of frames kills the task (SIGKILL: the OOM killer's pick
- * is always the faulting task here). A resolved fault leaves the access's translation in
- * @cpu's TLB when the new entry allows it, so that the retried access hits.
+ * SIGBUS BUS_ADRERR. Running out of frames runs the OOM killer (pagefault_out_of_memory): the
+ * fault is retried once another process was killed and reaped, and the task dies of SIGKILL
+ * when it is the victim or nothing was left to kill; a task already killed takes no fault. A
+ * resolved fault leaves the access's translation in @cpu's TLB when the new entry allows it,
+ * so that the retried access hits.
  * Context: @cpu out of user mode; takes mmap_lock (reading) and page_table_lock.
  * Return: 0 when the access can be retried, with @cpu back in user mode (mmu_tlb_fill), or
  * -EFAULT with f->signo/si_code/sig_addr set and @cpu still out of it.
@@ -169,12 +172,15 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	unsigned int memalloc = MEMALLOC_FAULT, old_memalloc;
 	bool stalled;
 	vm_fault_t ret;
+	gfp_t gfp;
 
 	if (f->error_code & X86_PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 	if (f->error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
 retry:
+	if (fatal_signal_pending(tsk))
+		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
 	vma = lock_mm_and_find_vma(tsk, addr);
 	if (!vma) {
 		mmap_read_unlock(mm);
@@ -203,6 +209,8 @@ retry:
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
+	/* The page the fault wanted: a zeroed one for anonymous memory, else a copy or file's */
+	gfp = vma_is_anonymous(vma) ? GFP_USER_FOLIO | ___GFP_ZERO : GFP_USER_FOLIO;
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
 	/*
@@ -217,8 +225,11 @@ retry:
 	kswapd_run_pending(&mm->machine->pgdat);
 	if (!(ret & VM_FAULT_ERROR))
 		return 0;
-	if (ret & VM_FAULT_OOM)
+	if (ret & VM_FAULT_OOM) {
+		if (pagefault_out_of_memory(tsk, gfp))
+			goto retry;
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
+	}
 	if (ret & VM_FAULT_SIGBUS)
 		return fault_signal(f, SIGBUS, MMLAB_BUS_ADRERR);
 	return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);

@@ -86,6 +86,10 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	err = swap_init(&mm->m);
 	if (err)
 		goto free_shm;
+	pthread_mutex_init(&mm->m.tasks_lock, NULL);
+	INIT_LIST_HEAD(&mm->m.tasks);
+	oom_init(&mm->m.oom);
+	printk_init(&mm->m.log);
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
@@ -103,6 +107,9 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
+	printk_exit(&mm->m.log);
+	oom_exit(&mm->m.oom);
+	pthread_mutex_destroy(&mm->m.tasks_lock);
 	swap_exit(&mm->m);
 free_shm:
 	shm_exit_ns(&mm->m);
@@ -131,6 +138,9 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 	vfs_destroy(&mm->m.vfs);
 	vdso_exit(&mm->m);
 	pgdat_free_memory(&mm->m.pgdat);
+	printk_exit(&mm->m.log);
+	oom_exit(&mm->m.oom);
+	pthread_mutex_destroy(&mm->m.tasks_lock);
 	free(mm);
 }
 

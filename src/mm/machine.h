@@ -15,6 +15,10 @@
 #include "fs/fs.h"
 #include "mmu/mmu.h"
 #include "phys/mmzone.h"
+#include "mm/oom.h"
+#include "mm/printk.h"
+
+#include <pthread.h>
 
 /* vm.overcommit_memory's modes (include/uapi/linux/mman.h) */
 #define OVERCOMMIT_GUESS 0
@@ -50,6 +54,11 @@ struct machine {
 	struct swap_state *swap;	/* Swap areas, swap cache, mmlist (swap.h) */
 	uint64_t clock_ns;		/* Time passed (mmlab_machine_advance) that the
 					 * flusher's centisecond clock has not taken yet, ns */
+	pthread_mutex_t tasks_lock;	/* tasklist_lock: protects tasks */
+	struct list_head tasks;		/* Every task (task.tasks), oldest first, as
+					 * init_task.tasks: for_each_process walks it */
+	struct oom_state oom;		/* The OOM killer's lock, sysctls, counters (oom_kill.c) */
+	struct printk_log log;		/* The kernel log (printk.c): dmesg */
 };
 
 struct ipc_namespace;

@@ -265,6 +265,8 @@ static void exe_layout(struct maps_import *mi)
 	unsigned long brk = 0;
 
 	if (mi->exe) {
+		if (mi->exe->vm_file && mi->exe->vm_file->path)
+			set_task_comm(&mi->t->tsk, mi->exe->vm_file->path);
 		brk = elf_mm_layout(mm, mi->exe);
 		if (!brk)
 			brk = exe_layout_maps(mm, mi->exe);

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #define MMLAB_NR_FDS 1024
+#define TASK_COMM_LEN 16		/* include/linux/sched.h: 15 characters and the NUL */
 
 struct machine;
 
@@ -95,6 +96,9 @@ struct task {
 	uint64_t sig_blocked;		/* sigprocmask's mask (copied at fork) */
 	uint64_t sig_pending;		/* Sent while blocked (the private queue) */
 	uint64_t sig_delivered;		/* Sent to a handler (it ran: the task went on) */
+	struct list_head tasks;		/* In machine->tasks (tasks_lock), from creation to exit */
+	char comm[TASK_COMM_LEN];	/* The executable's name as exec set it (task->comm):
+					 * what the kernel log names the task by */
 };
 
 /* send_sig(@sig, @tsk, 0) for the signals the file calls raise (SIGPIPE, SIGXFSZ): signal.c */
@@ -152,6 +156,8 @@ struct mm_struct *__must_check dup_mm(struct task *tsk, struct mm_struct *oldmm)
 int alloc_pid(struct machine *m);
 
 /* fork.c */
+void task_list_add(struct machine *m, struct task *tsk);
+void set_task_comm(struct task *tsk, const char *path);
 void task_exit(struct mmlab_task *t);
 void thread_group_add(struct task *tsk);
 void thread_group_del(struct task *tsk);

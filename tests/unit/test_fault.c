@@ -741,19 +741,28 @@ static void test_exit_frees_everything(void **state)
 	mmlab_exit(g);
 }
 
-/* Running out of frames in a fault is the OOM killer's business: SIGKILL, nothing leaks. */
+/*
+ * Running out of frames in a fault is the OOM killer's business: the only process is the
+ * victim, dies of SIGKILL, and the reaper frees its anonymous page; nothing leaks. A killed
+ * task's later access faults SIGKILL without running the killer again.
+ */
 static void test_fault_oom(void **state)
 {
 	struct env *e = *state;
 	struct mmlab_task *t = task(e, NULL);
 	uint64_t a = map(t, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct mmlab_signals s;
 	struct mmlab_fault f;
 
 	put_byte(t, a, 1);
 	mmlab_machine_fail_alloc_after(e->m, 1);
 	assert_int_equal(mmlab_touch(t, a + PG, 1, "w", &f), -EFAULT);
 	assert_int_equal(f.signo, SIGKILL);
-	assert_int_equal(mem(t).rss_anon, 1);
+	assert_int_equal(mmlab_task_signals(t, &s), 0);
+	assert_int_equal(s.killed_by, SIGKILL);
+	assert_int_equal(mem(t).rss_anon, 0);
+	assert_int_equal(mmlab_touch(t, a, 1, "r", &f), -EFAULT);
+	assert_int_equal(f.signo, SIGKILL);
 	check(t);
 	mmlab_exit(t);
 }
