@@ -50,7 +50,8 @@ struct mmlab_machine_config {
 				 * grants; 2 never overcommits beyond CommitLimit */
 	unsigned int overcommit_ratio;	/* Percent of RAM in CommitLimit (mode 2); 0 means 50 */
 	uint64_t overcommit_kbytes;	/* CommitLimit's RAM part in KiB instead of the ratio */
-	uint64_t swap_bytes;	/* Swap the formulas and /proc/meminfo count (none is used) */
+	uint64_t swap_bytes;	/* Swap the formulas and /proc/meminfo count with no file behind
+				 * it (never used); real swap areas: mmlab_swap_attach */
 	int no_pku;		/* 1: CPUs without protection keys (no PKU/OSPKE); 0, the default:
 				 * with them, as most x86-64 CPUs in use. Fixed for the machine's life,
 				 * so a replay answers the same on any host */
@@ -69,7 +70,17 @@ struct mmlab_machine_config {
 	int readahead_kb;
 	int max_sectors_kb;	/* The largest read (bdi io_pages * 4): 0 the host device's, or
 				 * 128 when readahead_kb is set; N > 0 KiB */
+	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
+				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
+				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * recently used page evicted, every access counted) or
+				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
+
+#define MMLAB_LRU_CLASSIC 0
+#define MMLAB_LRU_MGLRU 1
+#define MMLAB_LRU_LRU 2
+#define MMLAB_LRU_CLOCK 3
 
 /* Where and why an access stopped: the signal Linux would deliver. */
 struct mmlab_fault {
@@ -494,8 +505,11 @@ MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
 
 /* fork(2): a child with a copy-on-write copy of @t's address space and fd table. */
 MMLAB_EXPORT int mmlab_fork(struct mmlab_task *t, struct mmlab_task **child);
-/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits. */
+/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits
+ * or execs. */
 MMLAB_EXPORT int mmlab_vfork(struct mmlab_task *t, struct mmlab_task **child);
+/* 1 while @t waits for its vfork child (CLONE_VFORK) to exec or exit, else 0 (NULL @t: 0). */
+MMLAB_EXPORT int mmlab_task_vfork_waiting(const struct mmlab_task *t);
 /*
  * clone(2) with CLONE_* @flags (low byte: exit signal). CLONE_VM shares the mm (threads with
  * CLONE_THREAD|CLONE_SIGHAND|CLONE_VM), CLONE_VFORK suspends @t. -EINVAL for combinations
@@ -714,6 +728,31 @@ struct mmlab_page_walk {
 	int mapcount;			/* Page-table mappings of the frame */
 };
 MMLAB_EXPORT int mmlab_page_walk(struct mmlab_task *t, uint64_t addr, struct mmlab_page_walk *w);
+
+/*
+ * Swap. A swap area is a host file the caller attaches to the machine under a name, the path
+ * swapon(2) and swapoff(2) then give; it is off until swapon. Pages go out to it through
+ * MADV_PAGEOUT (and reclaim) and come back on fault, each slot at byte slot * 4096.
+ *
+ * mmlab_mkswap: mkswap(8) on host file @fd: a version-1 "SWAPSPACE2" header over the file's
+ * size, which must be at least 40 KiB. 0, -EBADF, -EINVAL (too small, not a regular file), -EIO.
+ * mmlab_swap_attach: @fd (open for reading and writing) becomes the area @name; with
+ * MMLAB_SWAP_OWN_FD the machine closes it when it goes. 0, -EINVAL, -EEXIST (the name is
+ * taken), -ENFILE (24 areas attached), -ENOMEM.
+ * mmlab_swapon/mmlab_swapoff: swapon(2)/swapoff(2) of area @path as task @t, with Linux's
+ * errors: -EPERM without CAP_SYS_ADMIN, -EINVAL for bad flags or a file without a valid
+ * header (swapon) or an area that is not on (swapoff), -EBUSY when already on, -ENOENT when
+ * no area has that name, -ENOMEM. swapoff brings every page back into RAM first; no other
+ * thread may run calls on the machine meanwhile.
+ * mmlab_proc_swaps: /proc/swaps.
+ */
+#define MMLAB_SWAP_OWN_FD 1
+MMLAB_EXPORT int mmlab_mkswap(int fd);
+MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *m, const char *name, int fd,
+				   int flags);
+MMLAB_EXPORT int mmlab_swapon(struct mmlab_task *t, const char *path, int flags);
+MMLAB_EXPORT int mmlab_swapoff(struct mmlab_task *t, const char *path);
+MMLAB_EXPORT int mmlab_proc_swaps(struct mmlab_machine *m, FILE *out);
 
 #ifdef __cplusplus
 }

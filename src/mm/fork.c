@@ -18,6 +18,7 @@
 #include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
+#include "mm/swap.h"
 #include "mm/task.h"
 #include "mm/mmap.h"
 #include "mm/vma.h"
@@ -45,6 +46,7 @@ struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
 	mm->task_size = TASK_SIZE_MAX;
 	mmap_init_lock(mm);
 	spin_lock_init(&mm->page_table_lock);
+	INIT_LIST_HEAD(&mm->mmlist);
 	mm_pkeys_init(mm);
 	if (vma_tree_init(mm))
 		goto free_mm;
@@ -100,6 +102,7 @@ void mmput(struct mm_struct *mm)
 	mmap_write_lock(mm);
 	exit_mmap(mm);
 	__mmap_write_unlock(mm);
+	swap_mm_unregister(mm);
 	if (mm->exe_file) {
 		exe_file_allow_write_access(mm->exe_file);
 		fput(mm->exe_file);

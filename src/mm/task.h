@@ -32,14 +32,48 @@ struct mm_config {
 /*
  * The per-thread VMA cache (Linux's mm/vmacache.c before 6.1): the last VMAs this thread's
  * lookups found, in slots indexed by the low bits of the page number. Valid while seqnum equals
- * mm->vma_seq; any VMA change bumps that and so empties every thread's cache at its next use.
+ * mm->vmacache_seqnum; a VMA leaving the tree bumps that and so empties every thread's cache
+ * at its next use.
  */
 #define VMACACHE_BITS 2
 #define VMACACHE_SIZE (1U << VMACACHE_BITS)
 struct vmacache {
-	unsigned long seqnum;		/* mm->vma_seq when the entries were stored */
+	unsigned long seqnum;		/* mm->vmacache_seqnum when the entries were stored */
 	struct vm_area_struct *vmas[VMACACHE_SIZE]; /* By page number's low bits, or NULL */
 };
+
+/* vmacache.c */
+struct task;
+struct mm_struct;
+struct vm_area_struct *vmacache_find(struct task *tsk, struct mm_struct *mm, unsigned long addr);
+void vmacache_update(struct task *tsk, unsigned long addr, struct vm_area_struct *vma);
+void vmacache_invalidate(struct mm_struct *mm);
+
+/*
+ * The task whose call runs on this host thread (Linux's current), or NULL: the public entry
+ * points that look VMAs up set it for their duration (TASK_ENTER), so that find_vma consults
+ * that task's VMA cache when it looks in the task's own mm. A nested entry restores the
+ * outer one's task when it returns.
+ */
+extern __thread struct task *current_task __attribute__((tls_model("initial-exec")));
+
+static inline struct task *task_enter(struct task *tsk)
+{
+	struct task *prev = current_task;
+
+	current_task = tsk;
+	return prev;
+}
+
+static inline void task_leave(struct task **prev)
+{
+	current_task = *prev;
+}
+
+/* Makes @tsk current until the enclosing block ends (the entry point returns). */
+#define TASK_ENTER(tsk)                                                                            \
+	struct task *task_prev_current __attribute__((cleanup(task_leave), unused)) =             \
+		task_enter(tsk)
 
 /* One task: the address space plus the process attributes the mm calls consult. */
 struct task {

@@ -1187,13 +1187,13 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_PEEK, ps_peek },
 	{ SC_PS_PKRU, ps_pkru },
 	{ SC_PS_SLEEP, ps_sleep },
-	{ SC_PS_OOM_SCORE, run_ps_oom_score },
-	{ SC_PS_PRESSURE, ps_proc },
-	{ SC_PS_OOM_SCORE_ADJ, run_ps_oom_score_adj },
 	{ SC_PS_PMAP, ps_view },
 	{ SC_PS_PMAP_X, ps_view },
 	{ SC_PS_FREE, ps_view },
 	{ SC_PS_WALK, ps_walk },
+	{ SC_PS_OOM_SCORE, run_ps_oom_score },
+	{ SC_PS_OOM_SCORE_ADJ, run_ps_oom_score_adj },
+	{ SC_PS_PRESSURE, ps_proc },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */

@@ -104,14 +104,14 @@ enum sc_pseudo {
 	SC_PS_PKRU,       /* pkru(VALUE): the task executes WRPKRU with VALUE */
 	SC_PS_SLEEP,      /* sleep(SECONDS), fractions allowed: time passes on the machine;
 			     args[0] is an SC_V_NUM of nanoseconds */
-	SC_PS_OOM_SCORE,  /* oom_score() = N: /proc/PID/oom_score */
-	SC_PS_PRESSURE,   /* pressure(): /proc/pressure/memory */
-	SC_PS_OOM_SCORE_ADJ, /* oom_score_adj() = N reads /proc/PID/oom_score_adj,
-				oom_score_adj(N) = 0 writes it */
 	SC_PS_PMAP,       /* pmap(): procps' `pmap PID` of the task */
 	SC_PS_PMAP_X,     /* pmap_x(): `pmap -X PID` */
 	SC_PS_FREE,       /* free(): `free -k` of the machine */
 	SC_PS_WALK,       /* walk(ADDR): the page-table walk of one address, decoded */
+	SC_PS_OOM_SCORE,  /* oom_score() = N: /proc/PID/oom_score */
+	SC_PS_OOM_SCORE_ADJ, /* oom_score_adj() = N reads /proc/PID/oom_score_adj,
+				oom_score_adj(N) = 0 writes it */
+	SC_PS_PRESSURE,   /* pressure(): /proc/pressure/memory */
 };
 
 struct sc_record {
