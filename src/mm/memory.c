@@ -312,18 +312,21 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
 	} else {
-		vmf.orig_pte = ptep_get(vmf.pte);
-		ret = handle_pte_fault(&vmf);
 		/*
 		 * The kernel drops mmap_lock for a page-cache read and has the fault retried:
 		 * the retry maps what the read brought in. mmap_lock is held throughout here,
-		 * so the retry follows at once; it counts as the one (major) fault.
+		 * so the retry follows at once, only once; it counts as the one (major) fault.
+		 * One call site, which the compiler inlines into this hot path.
 		 */
-		if (ret & VM_FAULT_RETRY) {
-			vmf.flags |= FAULT_FLAG_TRIED;
+		for (;;) {
 			vmf.orig_pte = ptep_get(vmf.pte);
-			ret = handle_pte_fault(&vmf) | VM_FAULT_MAJOR;
+			ret = handle_pte_fault(&vmf);
+			if (!(ret & VM_FAULT_RETRY) || (vmf.flags & FAULT_FLAG_TRIED))
+				break;
+			vmf.flags |= FAULT_FLAG_TRIED;
 		}
+		if (vmf.flags & FAULT_FLAG_TRIED)
+			ret |= VM_FAULT_MAJOR;
 		/* A failed fault installs no page table in Linux (its preallocated one is
 		 * freed): take back the one made above if it stayed empty. */
 		if (vmf.pmd_none && (ret & VM_FAULT_ERROR))
