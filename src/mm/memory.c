@@ -107,7 +107,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_pages(&m->pgdat, 0);
+	page = alloc_zeroed_page(&m->pgdat);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
@@ -115,14 +115,6 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	page_add_new_anon_rmap(page, vma, vmf->address);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
-	/*
-	 * What is left cannot fail and takes no lock: back to user mode before the zeroing
-	 * (mmu_fault_resume), so that no locked instruction waits for its stores to drain
-	 * before the retried access. No page-table walk sees the frame before set_pte_at.
-	 */
-	if (vmf->cpu)
-		mmu_fault_resume(vmf->cpu);
-	clear_highpage(&m->pgdat, page);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	return 0;
