@@ -127,12 +127,8 @@ static int dup_vma(struct task *tsk, struct mm_struct *mm, struct vm_area_struct
 		goto unacct;
 	tmp->vm_mm = mm;
 	tmp->vm_flags &= ~VM_LOCKED_MASK;
-	if (tmp->vm_flags & VM_WIPEONFORK) {
-		/* The child starts with an empty VMA: it faults in fresh zeroes. */
-		if (tmp->anon_vma)
-			anon_vma_put(tmp->anon_vma);
-		tmp->anon_vma = NULL;
-	} else if (anon_vma_fork(tmp, mpnt)) {
+	/* A VM_WIPEONFORK child starts with an empty VMA and no anon_vma: fresh zeroes. */
+	if (!(tmp->vm_flags & VM_WIPEONFORK) && anon_vma_fork(tmp, mpnt)) {
 		vm_area_free(tmp);
 		goto unacct;
 	}

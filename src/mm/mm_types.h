@@ -6,8 +6,7 @@
  * accounting and the protection-key map - is the MMU layer's mm_context_t, embedded as
  * mm->context; the address-space layer adds the VMA tree, the layout and the counters of
  * /proc/pid/status. Left out: NUMA policy, userfaultfd contexts, memory cgroups,
- * the per-VMA lock (mmap_lock is the only lock here) and full anon_vma chains (rmap.c keeps
- * a parent link, which is all the merge rules need).
+ * the per-VMA lock (mmap_lock is the only lock here).
  */
 #ifndef MMLAB_MM_MM_TYPES_H
 #define MMLAB_MM_MM_TYPES_H
@@ -190,8 +189,10 @@ struct vm_area_struct {
 	struct file *vm_file;		/* Mapped file (a reference), or NULL */
 	const struct vm_operations_struct *vm_ops; /* NULL for anonymous memory */
 	void *vm_private_data;		/* Owner of vm_ops's state */
-	struct anon_vma *anon_vma;	/* Reverse-map root of its anonymous pages: NULL until the
-					 * first write fault (rmap.c); a reference */
+	struct anon_vma *anon_vma;	/* The anon_vma its new anonymous pages name: NULL until
+					 * the first write fault (rmap.c) */
+	struct list_head anon_vma_chain; /* Its anon_vma_chains (rmap.h), newest first: its own
+					 * anon_vma's and, after fork, its ancestors' */
 	struct anon_vma_name *anon_name; /* PR_SET_VMA_ANON_NAME, a reference, or NULL */
 	struct list_head shared;	/* In vm_file's mapping->i_mmap while it maps a file */
 };

@@ -123,6 +123,10 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 	new = vm_area_dup(vma);
 	if (!new)
 		return NULL;
+	if (anon_vma_clone(new, vma)) {
+		vm_area_free(new);
+		return NULL;
+	}
 	new->vm_start = new_addr;
 	new->vm_end = new_addr + len;
 	new->vm_pgoff = pgoff;
@@ -173,10 +177,8 @@ static void move_vma_keep_source(struct mm_struct *mm, unsigned long old_addr,
 	if (old->vm_flags & VM_LOCKED)
 		mm->locked_vm_stale += vma_pages(old);
 	old->vm_flags &= ~VM_LOCKED_MASK;
-	if (whole && old->anon_vma) {
-		anon_vma_put(old->anon_vma);
-		old->anon_vma = NULL;
-	}
+	if (whole)
+		unlink_anon_vmas(old);
 	mm->vma_seq++;
 }
 

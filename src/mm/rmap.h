@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The anonymous reverse map (include/linux/rmap.h and page-flags.h's PageAnon): the anon_vma a
- * private VMA's pages name, and the functions of rmap.c that keep pages' mappings and map
- * counts. Minimal: identity, lineage and lifetime; no anon_vma_chain, no rmap walks.
+ * The reverse map (include/linux/rmap.h and page-flags.h's PageAnon): the anon_vma a private
+ * VMA's pages name, the anon_vma_chain that links a VMA to every anon_vma its pages may belong
+ * to (its own and, after fork, its ancestors'), and the walks from a page to the page-table
+ * entries that map it - rmap_walk and its users try_to_unmap and folio_referenced.
  */
 #ifndef MMLAB_MM_RMAP_H
 #define MMLAB_MM_RMAP_H
@@ -10,26 +11,54 @@
 #include "mm/mm_types.h"
 #include "mm/machine.h"
 
+#include <pthread.h>
+
 struct machine;
 
-/* The anonymous reverse-map root (mm/rmap.c), minimal: identity, lineage and lifetime. */
+/*
+ * The anonymous reverse-map object (include/linux/rmap.h's anon_vma). A fork child's VMA gets
+ * a new anon_vma whose parent is the parent VMA's; all of a family share the root, whose lock
+ * protects every chain of the family. An anon_vma lives while a chain links it (its initial
+ * reference) or a child names it as root.
+ */
 struct anon_vma {
-	struct anon_vma *root;		/* Oldest ancestor: fork children chain up to it */
-	struct anon_vma *parent;	/* The anon_vma this one was forked from (a reference) */
-	long refcount;			/* VMAs using it, pages it names, and children */
-	unsigned long nr_pages;		/* Anonymous pages whose mapping names it */
+	struct anon_vma *root;		/* Oldest ancestor; a reference unless itself */
+	struct anon_vma *parent;	/* The anon_vma it was forked from; a root: itself */
+	long refcount;			/* Its chains' (one for all), each descendant's as root,
+					 * and anon_vma_get()'s; atomic */
+	/* Under root->lock: */
+	unsigned long num_children;	/* anon_vmas whose parent it is (a root counts itself) */
+	unsigned long num_active_vmas;	/* VMAs whose vma->anon_vma it is */
+	struct list_head head;		/* Its anon_vma_chains (anon_vma_chain.same_anon_vma) */
+	pthread_mutex_t lock;		/* The root's: the family's chains (anon_vma->rwsem) */
 };
 
 /*
- * vma_is_fork_child - was @vma's anon_vma forked from a parent's (directly, or through a split
- * or merge of a VMA that was)? Linux's test is an anon_vma_chain that is not singular; here a
- * forked anon_vma is the one with a parent, since anon_vma_prepare only ever hands out or shares
- * parentless ones and fork always makes a new child anon_vma (Linux may reuse an idle ancestor,
- * but the chain still holds two or more entries then).
+ * One link between a VMA and an anon_vma its pages may belong to (anon_vma_chain): on the
+ * VMA's list (same_vma, its own anon_vma's link first... in creation order) and on the
+ * anon_vma's.
+ */
+struct anon_vma_chain {
+	struct vm_area_struct *vma;	/* The VMA */
+	struct anon_vma *anon_vma;	/* The anon_vma */
+	struct list_head same_vma;	/* In vma->anon_vma_chain, under mmap_lock */
+	struct list_head same_anon_vma;	/* In anon_vma->head, under the root's lock */
+};
+
+/*
+ * vma_is_fork_child - may pages of @vma belong to an anon_vma other than its own? True when
+ * its chain links more than one anon_vma (list_is_singular fails): it was forked, or split or
+ * merged from a VMA that was. The merge rules keep such VMAs apart from VMAs without an
+ * anon_vma.
  */
 static inline bool vma_is_fork_child(const struct vm_area_struct *vma)
 {
-	return vma && vma->anon_vma && vma->anon_vma->parent;
+	const struct list_head *h;
+
+	if (!vma || !vma->anon_vma)
+		return false;
+	h = &vma->anon_vma_chain;
+	return h->next != h->prev;
 }
 
 #define PAGE_MAPPING_ANON 0x1UL
@@ -46,16 +75,66 @@ static inline struct anon_vma *page_anon_vma(const struct page *page)
 	return (struct anon_vma *)((unsigned long)page->mapping & ~PAGE_MAPPING_ANON);
 }
 
-/* rmap.c */
+/*
+ * A walk over the VMAs that map one page (include/linux/rmap.h's rmap_walk_control). rmap_one
+ * is called only where the entry at @addr is present and maps @page, with @vma's mm's
+ * page_table_lock held: look the entry up with page_vma_mapped_pte() and do not take that lock
+ * again.
+ */
+struct rmap_walk_control {
+	void *arg;
+	/* Called for each VMA mapping @page at @addr; return false to stop the walk. */
+	bool (*rmap_one)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			 void *arg);
+	/* Optional: return true to skip @vma. */
+	bool (*invalid_vma)(struct vm_area_struct *vma, void *arg);
+};
+
+void rmap_walk(struct page *page, struct rmap_walk_control *rwc);
+pte_t *page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr);
+unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff);
+
+/*
+ * Number of mappings whose accessed bit was set; clears them and flushes the TLB entries it
+ * clears (every CPU of the mm). @vm_flags gets the OR of the flags of the VMAs whose entry was
+ * young, and VM_LOCKED when a VM_LOCKED VMA maps the page (the walk stops there and the page
+ * is mlocked: reclaim must not evict it), as Linux's folio_referenced.
+ */
+int folio_referenced(struct page *page, unsigned long *vm_flags);
+
+enum ttu_flags { TTU_IGNORE_MLOCK = 1u << 0, TTU_SYNC = 1u << 1, TTU_BATCH_FLUSH = 1u << 2 };
+
+struct ttu_control {
+	enum ttu_flags flags;
+	/*
+	 * For an anonymous swap-backed page: returns the non-present PTE to install in place of
+	 * one mapping (the swap code does swap_duplicate inside), or 0 to leave that mapping and
+	 * fail. NULL: such pages are not unmapped.
+	 */
+	pte_t (*anon_pte)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			  void *arg);
+	void *arg;
+};
+
+/* Unmaps @page from every page table that maps it; true when none maps it any more. */
+bool try_to_unmap(struct page *page, const struct ttu_control *ttu);
+
+/* rmap.c: the chains */
 int __must_check anon_vma_prepare(struct vm_area_struct *vma);
+int __must_check anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 int __must_check anon_vma_fork(struct vm_area_struct *dst, struct vm_area_struct *src);
+void unlink_anon_vmas(struct vm_area_struct *vma);
+int __must_check dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src,
+			      struct vm_area_struct **dup);
 void anon_vma_get(struct anon_vma *av);
 void anon_vma_put(struct anon_vma *av);
+int anon_vma_chain_validate(struct vm_area_struct *vma);
+
+/* rmap.c: the pages */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);
 void page_dup_anon_rmap(struct page *page);
 void page_add_file_rmap(struct page *page);
 void page_remove_rmap(struct machine *m, struct page *page);
 void page_move_anon_rmap(struct page *page, struct vm_area_struct *vma);
-void vma_adopt_anon_vma(struct vm_area_struct *dst, const struct vm_area_struct *src);
 
 #endif /* MMLAB_MM_RMAP_H */

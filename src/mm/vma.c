@@ -31,13 +31,16 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma = calloc(1, sizeof(*vma));
 
-	if (vma)
+	if (vma) {
 		vma->vm_mm = mm;
+		INIT_LIST_HEAD(&vma->anon_vma_chain);
+	}
 	return vma;
 }
 
 /**
- * vm_area_dup - copy @vma with its own references to the file and the name.
+ * vm_area_dup - copy @vma with its own references to the file and the name, but no anon_vma
+ * and no chain: the caller gives it those (anon_vma_clone, anon_vma_fork).
  * Return: the copy, or NULL when out of memory.
  */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
@@ -48,12 +51,12 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 		return NULL;
 	*new = *vma;
 	new->shared = (struct list_head){ NULL, NULL };	/* linked where it is stored */
+	new->anon_vma = NULL;
+	INIT_LIST_HEAD(&new->anon_vma_chain);
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->anon_name)
 		anon_vma_name_get(new->anon_name);
-	if (new->anon_vma)
-		anon_vma_get(new->anon_vma);
 	return new;
 }
 
@@ -64,8 +67,7 @@ static void __vm_area_free(struct vm_area_struct *vma)
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	anon_vma_name_put(vma->anon_name);
-	if (vma->anon_vma)
-		anon_vma_put(vma->anon_vma);
+	unlink_anon_vmas(vma);
 	free(vma);
 }
 
@@ -249,6 +251,9 @@ static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
+	err = anon_vma_clone(new, vma);
+	if (err)
+		goto free_new;
 	vma_take_piece(new, new_below ? &lower : &upper);
 	vma_link_file(new);
 	err = vma_tree_store(mm, new);
@@ -362,6 +367,21 @@ static int vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsig
 	return 0;
 }
 
+/*
+ * The anonymous side of a merge into @tgt, done before the tree changes because it may fail:
+ * @tgt takes the chain of @absorbed (a neighbour it swallows) or, for mremap, of the VMA
+ * the pages come from, when it has no anon_vma of its own. *@dup says whether it took one.
+ */
+static int vma_merge_anon(const struct vma_merge_struct *vmg, struct vm_area_struct *tgt,
+			  struct vm_area_struct *absorbed, struct vm_area_struct **dup)
+{
+	int err = dup_anon_vma(tgt, absorbed, dup);
+
+	if (!err && vmg->anon_vma && vmg->copied_from)
+		err = dup_anon_vma(tgt, vmg->copied_from, dup);
+	return err;
+}
+
 /**
  * vma_merge_new_range - map [start, end) by growing prev, next or both instead of adding a
  * VMA, when their properties allow it.
@@ -375,7 +395,7 @@ static int vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsig
 struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
 	struct mm_struct *mm = vmg->mm;
-	struct vm_area_struct *prev = vmg->prev, *next = vmg->next, *vma;
+	struct vm_area_struct *prev = vmg->prev, *next = vmg->next, *vma, *anon_dup = NULL;
 	unsigned long start, end;
 	bool left, right;
 
@@ -392,23 +412,22 @@ struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 	vma = left ? prev : next;
 	start = left ? prev->vm_start : vmg->start;
 	end = right ? next->vm_end : vmg->end;
+	/* next's anonymous pages now lie in prev, and so do those mremap moves in. */
+	if (vma_merge_anon(vmg, vma, left && right ? next : NULL, &anon_dup))
+		goto nomem;
 	if (vma_set_range(mm, vma, start, end)) {
-		vmg->state = VMA_MERGE_ERROR_NOMEM;
-		return NULL;
+		if (anon_dup)
+			unlink_anon_vmas(anon_dup);
+		goto nomem;
 	}
 	vma->vm_flags |= (vmg->flags | (left && right ? next->vm_flags : 0)) & VM_STICKY;
-	if (left && right) {
-		/* next's anonymous pages now lie in prev. */
-		vma_adopt_anon_vma(prev, next);
+	if (left && right)
 		vma_drop(mm, next);
-	}
-	/* So do the pages mremap moves into the range (copy_vma's anon_vma). */
-	if (vmg->anon_vma && !vma->anon_vma) {
-		anon_vma_get(vmg->anon_vma);
-		vma->anon_vma = vmg->anon_vma;
-	}
 	vmg->state = VMA_MERGE_SUCCESS;
 	return vma;
+nomem:
+	vmg->state = VMA_MERGE_ERROR_NOMEM;
+	return NULL;
 }
 
 static bool merge_deletes(const struct vm_area_struct *vma)
@@ -431,6 +450,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 {
 	struct mm_struct *mm = vmg->mm;
 	struct vm_area_struct *vma = vmg->vma, *prev = vmg->prev, *next = vmg->next;
+	struct vm_area_struct *anon_dup = NULL;
 	bool left_side = vmg->start == vma->vm_start, right_side = vmg->end == vma->vm_end;
 	bool merge_left, merge_right;
 
@@ -450,13 +470,13 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 	if (merge_left) {
 		unsigned long end = merge_right ? next->vm_end : vmg->end;
 
-		if (vma_set_range(mm, prev, prev->vm_start, end))
-			goto nomem;
-		prev->vm_flags |= (vma->vm_flags | (merge_right ? next->vm_flags : 0)) & VM_STICKY;
 		/* The pages of [start, end), and of next, now lie in prev. */
-		vma_adopt_anon_vma(prev, vma);
-		if (merge_right)
-			vma_adopt_anon_vma(prev, next);
+		if (dup_anon_vma(prev, vma, &anon_dup) ||
+		    (merge_right && dup_anon_vma(prev, next, &anon_dup)))
+			goto undo_anon;
+		if (vma_set_range(mm, prev, prev->vm_start, end))
+			goto undo_anon;
+		prev->vm_flags |= (vma->vm_flags | (merge_right ? next->vm_flags : 0)) & VM_STICKY;
 		if (right_side) {
 			vma_drop(mm, vma);
 		} else {
@@ -469,10 +489,11 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 		return prev;
 	}
 	if (merge_right) {
-		if (vma_set_range(mm, next, vmg->start, next->vm_end))
+		if (dup_anon_vma(next, vma, &anon_dup))
 			goto nomem;
+		if (vma_set_range(mm, next, vmg->start, next->vm_end))
+			goto undo_anon;
 		next->vm_flags |= vma->vm_flags & VM_STICKY;
-		vma_adopt_anon_vma(next, vma);
 		if (left_side)
 			vma_drop(mm, vma);
 		else
@@ -481,6 +502,9 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 		return next;
 	}
 	return NULL;
+undo_anon:
+	if (anon_dup)
+		unlink_anon_vmas(anon_dup);
 nomem:
 	vmg->state = VMA_MERGE_ERROR_NOMEM;
 	return NULL;
@@ -716,6 +740,8 @@ int mm_validate(struct mm_struct *mm)
 				vma->vm_start, vma->vm_end);
 			return -EUCLEAN;
 		}
+		if (anon_vma_chain_validate(vma))
+			return -EUCLEAN;
 
 		total += n;
 		if (f & VM_LOCKED)

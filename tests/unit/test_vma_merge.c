@@ -35,18 +35,18 @@
 #define RW (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
 /*
- * Gives @vma a reference to @av. The test's anon_vmas are static and hold one reference of
- * their own, so the VMAs' get/put pairs are checked without one ever being freed.
+ * Gives @vma @from's anon_vma and chain (anon_vma_clone), or with @from NULL one of its own
+ * (anon_vma_prepare, which may pick a compatible neighbour's); any previous one is unlinked.
  */
-static void set_anon_vma(struct vm_area_struct *vma, struct anon_vma *av)
+static struct anon_vma *set_anon_vma(struct vm_area_struct *vma, struct vm_area_struct *from)
 {
-	if (vma->anon_vma)
-		anon_vma_put(vma->anon_vma);
-	anon_vma_get(av);
-	vma->anon_vma = av;
+	unlink_anon_vmas(vma);
+	if (from)
+		assert_int_equal(anon_vma_clone(vma, from), 0);
+	else
+		assert_int_equal(anon_vma_prepare(vma), 0);
+	return vma->anon_vma;
 }
-
-#define STATIC_ANON_VMA(name) static struct anon_vma name = { .root = &name, .refcount = 1 }
 
 /* A VMA of pages [start, end) with pgoff, linked into the tree (vma.c's alloc_and_link). */
 static struct vm_area_struct *link_vma(struct mm_struct *mm, int start, int end, pgoff_t pgoff,
@@ -104,15 +104,15 @@ static void test_merge_new(void **state)
 	int base = mm->map_count;
 	unsigned long seq;
 	struct vm_area_struct *a, *b, *c, *d, *vma;
-	STATIC_ANON_VMA(anon);
+	struct anon_vma *anon;
 
 	/* 0123456789abc
 	 * AA B       CC */
 	a = link_vma(mm, 0, 2, 0, RW);
 	b = link_vma(mm, 3, 4, 3, RW);
 	c = link_vma(mm, 0xb, 0xc, 0xb, RW);
-	set_anon_vma(a, &anon);
-	set_anon_vma(b, &anon);
+	anon = set_anon_vma(a, NULL);
+	set_anon_vma(b, a);
 	(void)c;
 	/* AA B   **  CC: no neighbour touches, no merge */
 	assert_null(merge_new(mm, 7, 9, 7, RW, NULL));
@@ -125,7 +125,7 @@ static void test_merge_new(void **state)
 	vma = merge_new(mm, 2, 3, 2, RW, NULL);
 	assert_ptr_equal(vma, a);
 	assert_vma(vma, 0, 4, 0);
-	assert_ptr_equal(vma->anon_vma, &anon);
+	assert_ptr_equal(vma->anon_vma, anon);
 	assert_int_equal(mm->map_count, base + 3);
 	assert_true(mm->vma_seq > seq);
 	check(mm);
@@ -167,8 +167,6 @@ static void test_merge_new_refused(void **state)
 	struct mm_struct *mm = f->mm;
 	static const vm_flags_t special[] = { VM_IO, VM_DONTEXPAND, VM_PFNMAP, VM_MIXEDMAP };
 	static const struct vm_operations_struct close_ops = { .close = NULL };
-	STATIC_ANON_VMA(av1);
-	STATIC_ANON_VMA(av2);
 	struct vm_area_struct *a, *c;
 
 	/* AAA*CCC: flags differ, or special flags, or a pgoff gap: nothing merges */
@@ -186,8 +184,7 @@ static void test_merge_new_refused(void **state)
 	/* A vm_ops without close does not stop a merge (vma.c's "no impact" case). */
 	a->vm_ops = &close_ops;
 	/* Incompatible anon_vmas: only the left side merges. */
-	set_anon_vma(a, &av1);
-	set_anon_vma(c, &av2);
+	assert_ptr_not_equal(set_anon_vma(a, NULL), set_anon_vma(c, NULL));
 	assert_ptr_equal(merge_new(mm, 3, 4, 3, RW, NULL), a);
 	assert_vma(a, 0, 4, 0);
 	assert_vma(c, 4, 7, 4);
