@@ -203,9 +203,9 @@ retry:
 	 * The retried access would walk to the new entry as soon as the locks drop: fill the TLB
 	 * now, while the entry cannot change - from the entry the handler told the MMU of
 	 * (update_mmu_cache), or by that walk - and go back to user mode with it (mmu_tlb_fill
-	 * takes the CPU's ipi_lock, unless a demand-zero fault took it before its zeroing:
-	 * mmu_fault_resume). Neither unlock below is a locked instruction (a release store each),
-	 * so the unlocks and the retried access run while the stores that zeroed the page drain.
+	 * takes the CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
+	 * a locked instruction (a release store each), so the unlocks and the retried access run
+	 * while the stores that zeroed the page drain.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);

@@ -151,9 +151,13 @@ static __always_inline unsigned long __mmu_walk(struct mmu_cpu *cpu, unsigned lo
 	return 0;
 }
 
-/* __mmu_walk until no entry changes under it: the kernel changed one, so the walk is redone. */
-static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
-			      void **host, unsigned int *leaf_pkey)
+/*
+ * __mmu_walk until no entry changes under it: the kernel changed one, so the walk is redone.
+ * Inline: mmu_translate's miss runs it on every fault.
+ */
+static __always_inline unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va,
+					       enum mmu_access acc, void **host,
+					       unsigned int *leaf_pkey)
 {
 	unsigned long err;
 
@@ -161,6 +165,16 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 		err = __mmu_walk(cpu, va, acc, host, leaf_pkey);
 	while (unlikely(err == MMU_WALK_RACED));
 	return err;
+}
+
+/* The walk out of line, for mmu_tlb_fill: the preload of the new leaf usually spares it. */
+static __attribute__((noinline)) void mmu_walk_to_fill(struct mmu_cpu *cpu, unsigned long va,
+							enum mmu_access acc)
+{
+	unsigned int pkey;
+	void *host;
+
+	(void)mmu_walk(cpu, va, acc, &host, &pkey);
 }
 
 /**
@@ -200,25 +214,19 @@ static void tlb_preload(struct mmu_cpu *cpu, unsigned long va, pte_t e)
  * and does nothing else when it does not. When the handler installed the leaf and said so
  * (mmu_update_cache), the TLB is filled from that leaf without a walk.
  * Context: a fault handler, holding the locks that keep the new entry as it is, and not
- * @cpu's ipi_lock unless it took it back with mmu_fault_resume. Returns with the CPU back in user mode (ipi_lock held, as
+ * @cpu's ipi_lock. Returns with the CPU back in user mode (ipi_lock held, as
  * mmu_user_enter), where the retried access runs: one acquisition serves both, and a
  * shootdown after the handler's locks drop waits for the access as it would for the retry.
  */
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
 {
-	unsigned int pkey;
-	void *host;
-
-	if (cpu->resumed)
-		cpu->resumed = false;
-	else
-		mmu_user_enter(cpu);
+	mmu_user_enter(cpu);
 	if (cpu->preload_ptep && cpu->preload_va == (va & PAGE_MASK)) {
 		tlb_preload(cpu, va, ptep_get_lockless(cpu->preload_ptep));
 		cpu->preload_ptep = NULL;
 		return;
 	}
-	(void)mmu_walk(cpu, va, acc, &host, &pkey);
+	mmu_walk_to_fill(cpu, va, acc);
 }
 
 /*

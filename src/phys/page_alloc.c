@@ -393,12 +393,6 @@ static __attribute__((noipa)) void clear_page(void *addr, size_t len)
 	memset(addr, 0, len);
 }
 
-/* clear_highpage - fill the order-0 frame of @page with zeroes. */
-void clear_highpage(struct pglist_data *pgdat, struct page *page)
-{
-	clear_page(page_address(pgdat, page), PAGE_SIZE);
-}
-
 /* One frame filled with zeroes, as a demand-zero fault or a new page table needs it. */
 struct page *alloc_zeroed_page(struct pglist_data *pgdat)
 {
