@@ -4,11 +4,14 @@
  * public mmlab_task_validate runs every validator of an address space - the VMA tree and the
  * counters derived from it (vma.c's mm_validate), the page tables (pgtable_validate), and the
  * RSS counters against what the page tables map (rss_validate, here; Linux's check_mm only
- * looks at the counters at exit) - as tests and the stress runs call it after each step.
+ * looks at the counters at exit), and the reverse map with exact map counts (rmap.c's
+ * rmap_validate) - as tests and the stress runs call it after each step, with the machine at
+ * rest.
  * Left out: dump_vma/dump_mm (VM_BUG_ON reports the failing condition and where).
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm/swap.h"
 #include "mm/task.h"
 #include "mm/vma.h"
 #include "mmlab.h"
@@ -24,12 +27,15 @@ static int rss_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, 
 
 	if (pte_present(pte) && !(pte & _PAGE_SPECIAL))
 		c->rss[mm_counter(pfn_to_page(&mm->machine->pgdat, pte_pfn(pte)))]++;
+	else if (is_swap_entry_pte(pte))
+		c->rss[MM_SWAPENTS]++;
 	return 0;
 }
 
 /**
- * rss_validate - check @mm's RSS counters against its page tables, and that every present
- * entry lies in a VMA whose vm_flags allow what the entry allows.
+ * rss_validate - check @mm's RSS counters (MM_SWAPENTS: the swap entries) against its page
+ * tables, and that every present entry lies in a VMA whose vm_flags allow what the entry
+ * allows.
  * Context: mmap_lock held.
  * Return: 0, or -EUCLEAN after printing the first mismatch.
  */
@@ -67,7 +73,8 @@ MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t)
 	int err;
 
 	mmap_read_lock(t->tsk.mm);
-	err = mm_validate(t->tsk.mm) ?: pgtable_validate(t->tsk.mm) ?: rss_validate(t->tsk.mm);
+	err = mm_validate(t->tsk.mm) ?: pgtable_validate(t->tsk.mm) ?: rss_validate(t->tsk.mm) ?:
+	      rmap_validate(t->tsk.mm);
 	mmap_read_unlock(t->tsk.mm);
 	return err;
 }

@@ -224,5 +224,7 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 		return 0;
 	}
 	ret = shm_sysctl(machine_of(m), name, new_val, old_val);
-	return ret == -ENOENT ? memfd_sysctl(machine_of(m), name, new_val, old_val) : ret;
+	if (ret == -ENOENT)
+		ret = memfd_sysctl(machine_of(m), name, new_val, old_val);
+	return ret == -ENOENT ? oom_sysctl(machine_of(m), name, new_val, old_val) : ret;
 }

@@ -226,6 +226,7 @@ void pgdat_free_memory(struct pglist_data *pgdat);
 struct page *__must_check alloc_pages(struct pglist_data *pgdat, unsigned int order);
 void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int order);
 struct page *__must_check alloc_zeroed_page(struct pglist_data *pgdat);
+void clear_highpage(struct pglist_data *pgdat, struct page *page);
 void put_page(struct pglist_data *pgdat, struct page *page);
 int __must_check page_alloc_validate(struct pglist_data *pgdat);
 void setup_per_zone_wmarks(struct pglist_data *pgdat, unsigned long min_free_kbytes,

@@ -39,6 +39,8 @@ const char *const vmstat_text[NR_VM_EVENT_ITEMS] = {
 	[PGFREE] = "pgfree",
 	[PGFAULT] = "pgfault",
 	[PGMAJFAULT] = "pgmajfault",
+	[PSWPIN] = "pswpin",
+	[PSWPOUT] = "pswpout",
 	[NR_TLB_REMOTE_FLUSH] = "nr_tlb_remote_flush",
 	[NR_TLB_LOCAL_FLUSH_ALL] = "nr_tlb_local_flush_all",
 	[NR_TLB_LOCAL_FLUSH_ONE] = "nr_tlb_local_flush_one",
@@ -390,6 +392,12 @@ void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int ord
 static __attribute__((noipa)) void clear_page(void *addr, size_t len)
 {
 	memset(addr, 0, len);
+}
+
+/* clear_highpage - fill the order-0 frame of @page with zeroes. */
+void clear_highpage(struct pglist_data *pgdat, struct page *page)
+{
+	clear_page(page_address(pgdat, page), PAGE_SIZE);
 }
 
 /* One frame filled with zeroes, as a demand-zero fault or a new page table needs it. */

@@ -22,6 +22,8 @@ enum vm_event_item {
 	PGFREE,			/* Frames returned to it */
 	PGFAULT,		/* Page faults taken */
 	PGMAJFAULT,		/* Faults that needed I/O */
+	PSWPIN,			/* Pages read from swap */
+	PSWPOUT,		/* Pages written to swap */
 	NR_TLB_REMOTE_FLUSH,	/* Flushes of another CPU context's TLB */
 	NR_TLB_LOCAL_FLUSH_ALL, /* Full flushes of one TLB */
 	NR_TLB_LOCAL_FLUSH_ONE, /* Single-page flushes */
@@ -77,6 +79,7 @@ enum node_stat_item {
 	NR_WRITEBACK,		/* Pages being written back */
 	NR_DIRTIED,		/* Pages ever dirtied (monotonic) */
 	NR_WRITTEN,		/* Pages ever written back (monotonic) */
+	NR_SWAPCACHE,		/* Pages in a swap cache (swap_state.c) */
 	NR_VM_NODE_STAT_ITEMS,
 };
 

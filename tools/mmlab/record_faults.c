@@ -29,9 +29,9 @@
  * perf_event_paranoid allows only user-mode samples, the event excludes the kernel and those
  * faults are not seen (the closing "# faults:" line says so).
  * record.c gives the fault a SIGSEGV or SIGBUS came from that signal as its result.
- * Left out: faults the recorder's own reads of the tracee cause, the vDSO's faults as touches
- * (record.c writes them as comments: mmlab's vDSO has no pages), and the hardware's own
- * access bits (hardware counters are not needed and not used).
+ * Left out: faults the recorder's own reads of the tracee cause, [vsyscall]'s faults as touches
+ * (record.c writes them as comments: mmlab has no VMA there), and the hardware's own access
+ * bits (hardware counters are not needed and not used).
  */
 #include "record.h"
 
@@ -276,7 +276,7 @@ static bool rf_is_fetch(const struct rec_fault *f)
 struct rf_vma {
 	unsigned long start, end;
 	bool write, shared, anon; /* anon: no file behind it ([heap], [stack], nameless) */
-	bool special;             /* [vvar], [vvar_vclock], [vdso], [vsyscall] */
+	bool special;             /* [vsyscall]: no VMA in mmlab (the vDSO's have pages) */
 };
 
 struct rf_maps {
@@ -307,7 +307,7 @@ static void rf_read_maps(struct rf_maps *m, pid_t pid)
 		v.write = perms[1] == 'w';
 		v.shared = perms[3] == 's';
 		v.anon = !ino;
-		v.special = name && !strncmp(line + name, "[v", 2);
+		v.special = name && !strncmp(line + name, "[vsyscall]", 10);
 		if (m->nr == m->cap) {
 			size_t cap = m->cap ? m->cap * 2 : 64;
 			struct rf_vma *p = realloc(m->v, cap * sizeof(*p));
