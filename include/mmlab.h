@@ -72,7 +72,7 @@ struct mmlab_machine_config {
 				 * 128 when readahead_kb is set; N > 0 KiB */
 	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
 				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
-				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * (not modelled yet: -EOPNOTSUPP), MMLAB_LRU_LRU (one list, the least
 				 * recently used page evicted, every access counted) or
 				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };

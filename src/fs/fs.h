@@ -46,6 +46,8 @@ struct address_space_operations {
 struct address_space {
 	struct inode *host;		/* The inode whose contents these are */
 	struct xarray i_pages;		/* index -> struct page *, holding one reference each */
+	struct xarray shadows;		/* index -> the shadow entry (workingset.c, an odd
+					 * value) of a page reclaim evicted; under lock */
 	unsigned long nrpages;		/* Pages in i_pages */
 	pthread_mutex_t lock;		/* i_pages, nrpages (xa_lock) */
 	pthread_mutex_t i_mmap_lock;	/* i_mmap, i_mmap_writable (i_mmap_rwsem): taken after

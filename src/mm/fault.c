@@ -178,6 +178,12 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 		flags |= FAULT_FLAG_WRITE;
 	if (f->error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
+	/*
+	 * kswapd's safe point: no lock held and the CPU out of user mode (its reclaim flushes
+	 * TLBs, this CPU's too). At the end of the fault the CPU is back in user mode
+	 * (mmu_tlb_fill), so a wakeup by this fault runs at the next one.
+	 */
+	kswapd_run_pending(&mm->machine->pgdat);
 retry:
 	if (fatal_signal_pending(tsk))
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
@@ -222,7 +228,6 @@ retry:
 			memalloc = 0;
 		goto retry;
 	}
-	kswapd_run_pending(&mm->machine->pgdat);
 	if (!(ret & VM_FAULT_ERROR))
 		return 0;
 	if (ret & VM_FAULT_OOM) {

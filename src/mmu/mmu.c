@@ -8,7 +8,7 @@
  */
 #include "mmu/mmu.h"
 #include "mmu/pgtable.h"
-#include "phys/mmzone.h"
+#include "phys/lru.h"
 
 #include <signal.h>
 
@@ -82,11 +82,26 @@ static inline void tlb_set_slot(struct mmu_cpu *cpu, unsigned long va, pte_t e, 
 	unsigned long page = va & PAGE_MASK;
 	unsigned int pkey = pte_pkey(e);
 
+	/* --lru lru: no TLB, so that every access walks and is seen (mmu_note_access) */
+	if (unlikely(cpu->pgdat->lru_mode == LRU_MODE_LRU))
+		return;
 	slot->addend = (uintptr_t)(cpu->pgdat->ram + (e & PTE_PFN_MASK)) - page;
 	slot->tag[MMU_READ] = pkey_denies(cpu, pkey, MMU_READ) ? TLB_INVALID : page;
 	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
 				!pkey_denies(cpu, pkey, MMU_WRITE)) ? page : TLB_INVALID;
 	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : page;
+}
+
+/*
+ * --lru lru: the MMU reports every access to the page's LRU position (an exact LRU needs
+ * every reference, which a TLB hit or an accessed bit already set would hide; the TLB is
+ * off in that mode). Takes the LRU lock under ipi_lock: no LRU-lock holder waits for a
+ * CPU's ipi_lock (nothing flushes a TLB under the LRU lock), so the nesting cannot cycle.
+ */
+static void mmu_note_access(struct pglist_data *m, pte_t e)
+{
+	if (!(e & _PAGE_SPECIAL))
+		lru_access_page(m, pfn_to_page(m, (e & PTE_PFN_MASK) >> PAGE_SHIFT));
 }
 
 /* __mmu_walk's answer when an entry changed between its read and its accessed-bit update. */
@@ -148,6 +163,8 @@ static __always_inline unsigned long __mmu_walk(struct mmu_cpu *cpu, unsigned lo
 	}
 	*host = m->ram + (e & PTE_PFN_MASK) + (va & ~PAGE_MASK);
 	tlb_set_slot(cpu, va, e, allow, nx);
+	if (unlikely(m->lru_mode == LRU_MODE_LRU))
+		mmu_note_access(m, e);
 	return 0;
 }
 

@@ -66,7 +66,7 @@ enum lru_list {
 /* Which replacement policy reclaim follows (mmlab run --lru). */
 enum lru_mode {
 	LRU_MODE_CLASSIC,		/* Linux's active/inactive lists (the default) */
-	LRU_MODE_MGLRU,			/* Multi-Gen LRU (not implemented: runs as classic) */
+	LRU_MODE_MGLRU,			/* Multi-Gen LRU (not modelled yet: refused) */
 	LRU_MODE_LRU,			/* One list, least recently used evicted; every access
 					 * moves its page to the head (no VM policy on top) */
 	LRU_MODE_CLOCK,			/* One list as a clock, the PTE accessed bits as the

@@ -31,6 +31,7 @@ enum pageflags {
 	PG_tail,	/* Non-head frame of a block of order > 0; private = head pfn */
 	PG_writeback,	/* Being written back to its file */
 	PG_readahead,	/* The async readahead marker (PG_reclaim's alias in Linux) */
+	PG_workingset,	/* Was on an active list (workingset.c): its refault is a restore */
 	NR_PAGEFLAGS,
 };
 
@@ -116,6 +117,7 @@ PAGEFLAG(Table, PG_pgtable)
 PAGEFLAG(Tail, PG_tail)
 PAGEFLAG(Writeback, PG_writeback)
 PAGEFLAG(Readahead, PG_readahead)
+PAGEFLAG(Workingset, PG_workingset)
 
 static inline int page_ref_count(const struct page *page)
 {

@@ -15,8 +15,9 @@
  * makes progress, and gives up (__alloc_pages_slowpath returns NULL: the OOM point) when it
  * does not. Neither runs inside the allocator when the caller holds address-space locks,
  * which reclaim needs to unmap pages (this mm's page-table lock, other mms' mmap_lock), so:
- *  - kswapd is a synchronous step, run at the next safe point (kswapd_run_pending: the end of
- *    a fault or system call, no lock held) by the thread that gets there first; a real thread
+ *  - kswapd is a synchronous step, run at the next safe point (kswapd_run_pending: the start
+ *    of a page fault, the end of a read(); no lock held and the CPU out of user mode, since
+ *    reclaim flushes TLBs) by the thread that gets there first; a real thread
  *    would make every run's reclaim depend on the host's scheduling, and the tests compare
  *    exact counts;
  *  - a fault (MEMALLOC_FAULT) fails at min with VM_FAULT_OOM, and the fault path reclaims
