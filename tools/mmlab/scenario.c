@@ -80,6 +80,7 @@ static const struct {
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
 	{ "pkru", SC_PS_PKRU, 1 },	     { "sleep", SC_PS_SLEEP, 1 },
+	{ "idle", SC_PS_IDLE, 2 },
 };
 
 #define SC_SLEEP_MAX_SECONDS 1000000000UL /* about 31 years, in nanoseconds below 2^63 */
