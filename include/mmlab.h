@@ -668,6 +668,29 @@ MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len
 MMLAB_EXPORT int mmlab_page_idle(struct mmlab_task *t, uint64_t addr, uint64_t len,
 				 uint64_t *bitmap);
 
+/*
+ * One address's page-table walk, as the MMU does it (the walk() pseudo-call and reports):
+ * the entry read at each level, PGD first, and the frame the PTE maps. @levels is 4 when the
+ * walk reached the PTE (present or not), fewer when a table entry was not present (the last
+ * entry read is that one), 0 for an address no VMA covers or that the walk cannot reach.
+ * @kpageflags holds the frame's flags as /proc/kpageflags bits (KPF_*: 0 LOCKED,
+ * 2 REFERENCED, 3 UPTODATE, 4 DIRTY, 5 LRU, 6 ACTIVE, 8 WRITEBACK, 9 RECLAIM, 11 MMAP,
+ * 12 ANON, 13 SWAPCACHE, 14 SWAPBACKED, 15 COMPOUND_HEAD, 16 COMPOUND_TAIL, 18 UNEVICTABLE,
+ * 24 ZERO_PAGE, 26 PGTABLE, 32 RESERVED, 33 MLOCKED).
+ * Returns 0, or -EINVAL for a NULL argument or an address outside the user address space.
+ */
+struct mmlab_page_walk {
+	int levels;			/* Entries read (see above) */
+	uint64_t entry[4];		/* PGD, PUD, PMD, PTE entries as stored */
+	unsigned int index[4];		/* Each entry's index in its table */
+	int mapped;			/* The PTE is present: the fields below are its frame's */
+	uint64_t pfn;
+	uint64_t kpageflags;
+	int refcount;			/* The frame's reference count */
+	int mapcount;			/* Page-table mappings of the frame */
+};
+MMLAB_EXPORT int mmlab_page_walk(struct mmlab_task *t, uint64_t addr, struct mmlab_page_walk *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -192,6 +192,11 @@ struct runner {
 	struct run_counts n;
 	struct run_machine machine_log;  /* the scenario's "# machine:" line */
 	struct run_machine machine_opt;  /* --overcommit, --overcommit-ratio, --user */
+	bool json;                     /* --json: JSON lines on stdout instead of the transcript */
+	bool trace_maps;               /* --trace-maps: the maps diff after each changing line */
+	bool stats;                    /* --stats: Rss, VMAs and faults after each line */
+	const char *html_path;         /* --html FILE: the report page to write at the end */
+	struct run_json *json_state;   /* run_json.c's per-task maps, for --trace-maps */
 };
 
 /* What became of one call. */
@@ -241,6 +246,19 @@ enum run_status run_execve(struct runner *r, struct run_call *c);
 int run_env_load(struct runner *r, const char *path);
 void run_env_free(struct runner *r);
 
+/* run_json.c: --json, --trace-maps and --stats output after one line; the summary object */
+void run_json_before(struct runner *r, const struct sc_record *rec, struct run_proc *p);
+void run_json_line(struct runner *r, const struct run_item *it, struct run_proc *p,
+		   const char *res, bool mismatch, const char *output);
+void run_json_summary(struct runner *r, const char *name, double secs, const char *end);
+void run_json_free(struct runner *r);
+int run_json_report(struct runner *r, const char *name, double secs);
+/* run_report.c: the report page around its data (a JSON object) */
+void report_html(FILE *out, const char *data);
+/* run_views.c: pmap(), pmap_x(), free(); walk(ADDR); pagemap(..., decoded)'s lines */
+enum run_status ps_view(struct runner *r, struct run_call *c);
+enum run_status ps_walk(struct runner *r, struct run_call *c);
+void print_pagemap_decoded(uint64_t addr, uint64_t entry);
 /* run_msg.c */
 void run_progress_clear(void);
 void run_progress_shown(void);

@@ -958,8 +958,9 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 	uint64_t *ent;
 	int err;
 
-	if (c->rec->nr_args != 2) {
-		run_msg(r, c->rec->line, "pagemap takes 2 arguments, not %u", c->rec->nr_args);
+	if (c->rec->nr_args != 2 && c->rec->nr_args != 3) {
+		run_msg(r, c->rec->line, "pagemap takes 2 or 3 arguments, not %u",
+			c->rec->nr_args);
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
@@ -986,7 +987,10 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 	}
 	fflush(stdout);
 	for (unsigned long i = 0; i < pages; i++)
-		printf("%#lx %016" PRIx64 "\n", addr + i * PM_PAGE, ent[i]);
+		if (c->rec->nr_args == 3)
+			print_pagemap_decoded(addr + i * PM_PAGE, ent[i]);
+		else
+			printf("%#lx %016" PRIx64 "\n", addr + i * PM_PAGE, ent[i]);
 	fflush(stdout);
 	free(ent);
 	return RUN_NO_RESULT;
@@ -1254,6 +1258,10 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_PKRU, ps_pkru },
 	{ SC_PS_SLEEP, ps_sleep },
 	{ SC_PS_IDLE, ps_idle },
+	{ SC_PS_PMAP, ps_view },
+	{ SC_PS_PMAP_X, ps_view },
+	{ SC_PS_FREE, ps_view },
+	{ SC_PS_WALK, ps_walk },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */
@@ -1306,13 +1314,14 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
  *
  * Context: any.
  * Return: true for the /proc pseudo-calls (maps(), smaps(), status(), smaps_rollup(),
- * vmstat(), meminfo(), pagemap()) and idle().
+ * vmstat(), meminfo(), pagemap()), the views (pmap(), pmap_x(), free(), walk()) and idle().
  */
 bool run_pseudo_prints(const struct sc_record *rec)
 {
 	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++)
 		if (pseudos[k].ps == rec->pseudo)
 			return pseudos[k].fn == ps_proc || pseudos[k].fn == ps_pagemap ||
+			       pseudos[k].fn == ps_view || pseudos[k].fn == ps_walk ||
 			       pseudos[k].fn == ps_idle;
 	return false;
 }

@@ -97,7 +97,7 @@ enum sc_pseudo {
 	SC_PS_STATUS,     /* status() */
 	SC_PS_VMSTAT,     /* vmstat() */
 	SC_PS_MEMINFO,    /* meminfo() */
-	SC_PS_PAGEMAP,    /* pagemap(ADDR, LEN) */
+	SC_PS_PAGEMAP,    /* pagemap(ADDR, LEN[, decoded]) */
 	SC_PS_TOUCH,      /* touch(ADDR, LEN, "r"|"w"|"x") */
 	SC_PS_POKE,       /* poke(ADDR, "bytes") */
 	SC_PS_PEEK,       /* peek(ADDR, LEN) = "bytes" */
@@ -105,6 +105,10 @@ enum sc_pseudo {
 	SC_PS_SLEEP,      /* sleep(SECONDS), fractions allowed: time passes on the machine;
 			     args[0] is an SC_V_NUM of nanoseconds */
 	SC_PS_IDLE,       /* idle(ADDR, LEN): idle page tracking (page_idle) */
+	SC_PS_PMAP,       /* pmap(): procps' `pmap PID` of the task */
+	SC_PS_PMAP_X,     /* pmap_x(): `pmap -X PID` */
+	SC_PS_FREE,       /* free(): `free -k` of the machine */
+	SC_PS_WALK,       /* walk(ADDR): the page-table walk of one address, decoded */
 };
 
 struct sc_record {
