@@ -50,7 +50,8 @@ struct mmlab_machine_config {
 				 * grants; 2 never overcommits beyond CommitLimit */
 	unsigned int overcommit_ratio;	/* Percent of RAM in CommitLimit (mode 2); 0 means 50 */
 	uint64_t overcommit_kbytes;	/* CommitLimit's RAM part in KiB instead of the ratio */
-	uint64_t swap_bytes;	/* Swap the formulas and /proc/meminfo count (none is used) */
+	uint64_t swap_bytes;	/* Swap the formulas and /proc/meminfo count with no file behind
+				 * it (never used); real swap areas: mmlab_swap_attach */
 	int no_pku;		/* 1: CPUs without protection keys (no PKU/OSPKE); 0, the default:
 				 * with them, as most x86-64 CPUs in use. Fixed for the machine's life,
 				 * so a replay answers the same on any host */
@@ -69,7 +70,17 @@ struct mmlab_machine_config {
 	int readahead_kb;
 	int max_sectors_kb;	/* The largest read (bdi io_pages * 4): 0 the host device's, or
 				 * 128 when readahead_kb is set; N > 0 KiB */
+	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
+				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
+				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * recently used page evicted, every access counted) or
+				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
+
+#define MMLAB_LRU_CLASSIC 0
+#define MMLAB_LRU_MGLRU 1
+#define MMLAB_LRU_LRU 2
+#define MMLAB_LRU_CLOCK 3
 
 /* Where and why an access stopped: the signal Linux would deliver. */
 struct mmlab_fault {
@@ -109,12 +120,18 @@ MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *m);
 /*
  * Reads (@old_val) and/or writes (@new_val) a vm sysctl of the machine: "vm.overcommit_memory",
  * "vm.overcommit_ratio", "vm.overcommit_kbytes", "vm.admin_reserve_kbytes",
- * "vm.user_reserve_kbytes", "vm.memfd_noexec", and SysV shm's limits "kernel.shmmax",
- * "kernel.shmall", "kernel.shmmni". 0; -ENOENT for another name; -EINVAL for a value out of
- * range.
+ * "vm.user_reserve_kbytes", "vm.memfd_noexec", the OOM killer's "vm.oom_kill_allocating_task"
+ * and "vm.oom_dump_tasks", and SysV shm's limits "kernel.shmmax", "kernel.shmall",
+ * "kernel.shmmni". 0; -ENOENT for another name; -EINVAL for a value out of range.
  */
 MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const uint64_t *new_val,
 			      uint64_t *old_val);
+/*
+ * The machine's kernel log, as dmesg prints it (without timestamps): one line per message,
+ * such as the OOM killer's report ("... invoked oom-killer: ...", "Out of memory: Killed
+ * process ..."). @clear 1 forgets what was written (dmesg -c). 0; -EINVAL; -EIO.
+ */
+MMLAB_EXPORT int mmlab_dmesg(struct mmlab_machine *m, FILE *out, int clear);
 /* Makes the @n-th frame allocation from now fail (0 disables), for failure-path tests. */
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsigned long n);
 /*
@@ -615,6 +632,22 @@ MMLAB_EXPORT int mmlab_rdpkru(struct mmlab_task *t, uint32_t *pkru, struct mmlab
  */
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
 
+/*
+ * The OOM killer. When a fault finds no free frame, the process whose death frees the most
+ * is killed with SIGKILL (mmlab_task_signals' killed_by; every process sharing its mm too),
+ * its private memory is unmapped at once (the OOM reaper) and the fault is retried; the
+ * faulting task dies itself when it is the one chosen or nothing is left to kill. The kernel
+ * log (mmlab_dmesg) gets the kernel's report. A killed task's later accesses fault SIGKILL.
+ * Under vm.overcommit_memory 2 allocations fail with ENOMEM before memory can run out.
+ * mmlab_oom_score: /proc/PID/oom_score, 0..2000. mmlab_oom_score_adj: /proc/PID/oom_score_adj
+ * of @target (NULL: @t) read into @old_adj and/or written from @new_adj by @t: -EINVAL outside
+ * -1000..1000, -EACCES below the process's minimum without CAP_SYS_RESOURCE (which sets the
+ * minimum). -1000 makes the process unkillable; fork children inherit the value.
+ */
+MMLAB_EXPORT int mmlab_oom_score(struct mmlab_task *t, uint64_t *score);
+MMLAB_EXPORT int mmlab_oom_score_adj(struct mmlab_task *t, struct mmlab_task *target,
+				     const int *new_adj, int *old_adj);
+
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
 struct mmlab_task_mem {
 	uint64_t minflt, majflt;	/* This task's faults (stat fields 10 and 12) */
@@ -690,6 +723,31 @@ struct mmlab_page_walk {
 	int mapcount;			/* Page-table mappings of the frame */
 };
 MMLAB_EXPORT int mmlab_page_walk(struct mmlab_task *t, uint64_t addr, struct mmlab_page_walk *w);
+
+/*
+ * Swap. A swap area is a host file the caller attaches to the machine under a name, the path
+ * swapon(2) and swapoff(2) then give; it is off until swapon. Pages go out to it through
+ * MADV_PAGEOUT (and reclaim) and come back on fault, each slot at byte slot * 4096.
+ *
+ * mmlab_mkswap: mkswap(8) on host file @fd: a version-1 "SWAPSPACE2" header over the file's
+ * size, which must be at least 40 KiB. 0, -EBADF, -EINVAL (too small, not a regular file), -EIO.
+ * mmlab_swap_attach: @fd (open for reading and writing) becomes the area @name; with
+ * MMLAB_SWAP_OWN_FD the machine closes it when it goes. 0, -EINVAL, -EEXIST (the name is
+ * taken), -ENFILE (24 areas attached), -ENOMEM.
+ * mmlab_swapon/mmlab_swapoff: swapon(2)/swapoff(2) of area @path as task @t, with Linux's
+ * errors: -EPERM without CAP_SYS_ADMIN, -EINVAL for bad flags or a file without a valid
+ * header (swapon) or an area that is not on (swapoff), -EBUSY when already on, -ENOENT when
+ * no area has that name, -ENOMEM. swapoff brings every page back into RAM first; no other
+ * thread may run calls on the machine meanwhile.
+ * mmlab_proc_swaps: /proc/swaps.
+ */
+#define MMLAB_SWAP_OWN_FD 1
+MMLAB_EXPORT int mmlab_mkswap(int fd);
+MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *m, const char *name, int fd,
+				   int flags);
+MMLAB_EXPORT int mmlab_swapon(struct mmlab_task *t, const char *path, int flags);
+MMLAB_EXPORT int mmlab_swapoff(struct mmlab_task *t, const char *path);
+MMLAB_EXPORT int mmlab_proc_swaps(struct mmlab_machine *m, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm/swap.h"
 #include "mm/task.h"
 #include "mm/vma.h"
 #include "mmlab.h"
@@ -26,12 +27,15 @@ static int rss_count_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, 
 
 	if (pte_present(pte) && !(pte & _PAGE_SPECIAL))
 		c->rss[mm_counter(pfn_to_page(&mm->machine->pgdat, pte_pfn(pte)))]++;
+	else if (is_swap_entry_pte(pte))
+		c->rss[MM_SWAPENTS]++;
 	return 0;
 }
 
 /**
- * rss_validate - check @mm's RSS counters against its page tables, and that every present
- * entry lies in a VMA whose vm_flags allow what the entry allows.
+ * rss_validate - check @mm's RSS counters (MM_SWAPENTS: the swap entries) against its page
+ * tables, and that every present entry lies in a VMA whose vm_flags allow what the entry
+ * allows.
  * Context: mmap_lock held.
  * Return: 0, or -EUCLEAN after printing the first mismatch.
  */

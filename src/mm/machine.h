@@ -15,6 +15,10 @@
 #include "fs/fs.h"
 #include "mmu/mmu.h"
 #include "phys/mmzone.h"
+#include "mm/oom.h"
+#include "mm/printk.h"
+
+#include <pthread.h>
 
 /* vm.overcommit_memory's modes (include/uapi/linux/mman.h) */
 #define OVERCOMMIT_GUESS 0
@@ -28,7 +32,9 @@ struct vm_commit {
 	unsigned long overcommit_kbytes; /* vm.overcommit_kbytes; 0: the ratio applies */
 	unsigned long admin_reserve_kbytes; /* vm.admin_reserve_kbytes (mode 2, non-admin) */
 	unsigned long user_reserve_kbytes; /* vm.user_reserve_kbytes (mode 2, per process) */
-	unsigned long total_swap_pages;	/* Swap the formulas count; no swap device exists */
+	unsigned long total_swap_pages;	/* Swap the formulas count: the active areas' slots
+					 * (swapfile.c), plus the configuration's swap_bytes,
+					 * which no file backs */
 	long committed_as;		/* vm_committed_as in pages; atomic */
 };
 
@@ -43,8 +49,16 @@ struct machine {
 	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
 	int memfd_noexec_scope;		/* vm.memfd_noexec (the pid namespace's): 0 MFD_EXEC by
 					 * default, 1 MFD_NOEXEC_SEAL by default, 2 enforced */
+	struct vdso_text *vdso_text;	/* The vDSO's pages, made at its first fault (vdso.c);
+					 * atomic, NULL before */
+	struct swap_state *swap;	/* Swap areas, swap cache, mmlist (swap.h) */
 	uint64_t clock_ns;		/* Time passed (mmlab_machine_advance) that the
 					 * flusher's centisecond clock has not taken yet, ns */
+	pthread_mutex_t tasks_lock;	/* tasklist_lock: protects tasks */
+	struct list_head tasks;		/* Every task (task.tasks), oldest first, as
+					 * init_task.tasks: for_each_process walks it */
+	struct oom_state oom;		/* The OOM killer's lock, sysctls, counters (oom_kill.c) */
+	struct printk_log log;		/* The kernel log (printk.c): dmesg */
 };
 
 struct ipc_namespace;

@@ -9,8 +9,10 @@
  * then memory.c acts on the pages the range has faulted in: DONTNEED zaps them, FREE makes
  * them lazily freeable, POPULATE_* faults the rest in, GUARD_INSTALL/REMOVE set and clear
  * guard markers, WILLNEED reads a file's range into its page cache (as fadvise does).
- * REMOVE punches a hole in a file or shmem object. COLD, PAGEOUT, and WILLNEED on anonymous
- * and shmem memory have nothing to act on without swap; COLLAPSE
+ * REMOVE punches a hole in a file or shmem object. PAGEOUT reclaims the pages only this
+ * mapping maps (madvise_pageout: anonymous ones to swap, file ones out of the mapping and,
+ * when clean, out of the page cache). COLD (LRU deactivation) and WILLNEED on anonymous and
+ * shmem memory do nothing here yet; COLLAPSE
  * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
  * with no writable page) but leaves the pages small: mmlab has no transparent huge pages.
  * The advice set is Linux 6.18's as the host kernel builds it: with KSM and THP, without
@@ -18,8 +20,10 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/shmem.h"
+#include "mm/swap.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
 
@@ -200,6 +204,144 @@ static bool vma_special_not_hugetlb(const struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_SPECIAL) && !(vma->vm_flags & VM_HUGETLB);
 }
 
+#define PAGEOUT_BATCH 32
+
+/* madvise_cold_or_pageout_pte_range's gathered pages: isolated (a reference each) with the
+ * address of their one mapping. */
+struct pageout_state {
+	struct vm_area_struct *vma;
+	bool anon_only;			/* pageout_anon_only_filter: the file's pages stay */
+	unsigned int nr;
+	struct page *pages[PAGEOUT_BATCH];
+	unsigned long addrs[PAGEOUT_BATCH];
+	unsigned long flush_start, flush_end;	/* Accessed bits cleared */
+};
+
+/*
+ * can_do_file_pageout: a file's cache pages may be paged out only by who could write the file
+ * (its owner, CAP_FOWNER, or the write permission bits): else it is a side channel.
+ */
+static bool can_do_file_pageout(struct task *tsk, const struct vm_area_struct *vma)
+{
+	const struct inode *inode = vma->vm_file ? vma->vm_file->f_inode : NULL;
+	const struct cred *c = &tsk->cred;
+
+	if (!inode)
+		return false;
+	if (inode->i_uid == c->fsuid || capable(tsk, CAP_FOWNER) || capable(tsk, CAP_DAC_OVERRIDE))
+		return true;
+	if (inode->i_gid == c->fsgid)
+		return inode->i_mode & S_IWGRP;
+	return inode->i_mode & S_IWOTH;
+}
+
+/*
+ * One entry of the walk: a page this mapping alone maps (shared ones are skipped, as
+ * folio_likely_mapped_shared says) is aged - accessed bit and PG_referenced cleared - and
+ * isolated; the walk stops when the batch is full.
+ */
+static int pageout_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct pageout_state *s = data;
+	pte_t pte = ptep_get(ptep);
+	struct page *page;
+
+	(void)mm;
+	if (!pte_present(pte))
+		return 0;
+	page = vm_normal_page(s->vma, addr, pte);
+	if (!page || page_mapcount(page) != 1 || (s->anon_only && !PageAnon(page)))
+		return 0;
+	if (pte_young(pte)) {
+		(void)ptep_clear_bits(ptep, _PAGE_ACCESSED);
+		if (!s->flush_end)
+			s->flush_start = addr;
+		s->flush_end = addr + PAGE_SIZE;
+	}
+	ClearPageReferenced(page);
+	get_page(page);
+	s->pages[s->nr] = page;
+	s->addrs[s->nr++] = addr;
+	return s->nr == PAGEOUT_BATCH;
+}
+
+/*
+ * A lazily freeable page (MADV_FREE) still clean is dropped; written again, it is an
+ * ordinary anonymous page once more (try_to_unmap_one's lazyfree case).
+ */
+static void pageout_lazyfree(struct vm_area_struct *vma, struct page *page, unsigned long addr)
+{
+	pte_t *ptep = pte_offset_map(vma->vm_mm, addr);
+	pte_t pte = ptep ? ptep_get(ptep) : 0;
+
+	if (pte_present(pte) && !pte_dirty(pte) && !PageDirty(page) && page_ref_count(page) == 2)
+		zap_page_range(vma->vm_mm, addr, addr + PAGE_SIZE);
+	else
+		SetPageSwapBacked(page);
+}
+
+/*
+ * reclaim_pages for the batch (shrink_folio_list with unmapping and swapping allowed):
+ * anonymous pages are evicted to swap by swap_out_page (without swap they stay, mapped);
+ * a file or shmem page is unmapped, its dirty bit moving to the page, and a clean file
+ * page nobody else holds leaves the page cache. Dirty file pages stay cached: only kswapd
+ * writes file pages back in Linux's reclaim; shmem pages stay too (shmem is not swapped).
+ */
+static void pageout_batch(struct pageout_state *s)
+{
+	struct vm_area_struct *vma = s->vma;
+	struct machine *m = vma->vm_mm->machine;
+
+	if (s->flush_end)
+		flush_tlb_range(vma->vm_mm, s->flush_start, s->flush_end);
+	s->flush_start = s->flush_end = 0;
+	for (unsigned int i = 0; i < s->nr; i++) {
+		struct page *page = s->pages[i];
+		unsigned long addr = s->addrs[i];
+
+		if (PageAnon(page)) {
+			if (!PageSwapBacked(page)) {
+				pageout_lazyfree(vma, page, addr);
+			} else {
+				page = swap_out_page(page, vma->vm_mm) ? NULL : page;
+			}
+		} else {
+			zap_page_range(vma->vm_mm, addr, addr + PAGE_SIZE);
+			if (page->mapping && !PageSwapBacked(page) && !PageDirty(page) &&
+			    !PageWriteback(page) && !page_mapcount(page) && page_ref_count(page) == 2)
+				filemap_remove_page(page->mapping, page);
+		}
+		if (page)
+			put_page(&m->pgdat, page);
+	}
+	s->nr = 0;
+}
+
+/**
+ * madvise_pageout - MADV_PAGEOUT on [@start, @end) of @vma (madvise_pageout): the pages only
+ * this mapping maps are reclaimed now, as reclaim would reclaim them; see pageout_batch.
+ * In a file mapping the caller could not write, only the private (anonymous) copies go.
+ * Context: mmap_lock held for writing.
+ */
+void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end)
+{
+	struct pageout_state s = {
+		.vma = vma,
+		.anon_only = !vma_is_anonymous(vma) && !can_do_file_pageout(tsk, vma),
+	};
+	unsigned long addr = start;
+
+	/* This thread's LRU batch holds references to pages it faulted: not other users. */
+	lru_add_drain(&vma->vm_mm->machine->pgdat);
+	while (addr < end) {
+		bool full = walk_pte_range(vma->vm_mm, addr, end, pageout_pte, &s);
+
+		addr = full ? s.addrs[s.nr - 1] + PAGE_SIZE : end;
+		pageout_batch(&s);
+	}
+}
+
 enum madvise_kind {
 	MADV_KIND_INVALID,		/* Unknown to this kernel build: EINVAL */
 	MADV_KIND_FLAGS,		/* Changes vm_flags only, splitting and merging */
@@ -259,7 +401,7 @@ static const struct madvise_desc madvise_descs[] = {
 			  .discards = true },
 	/* swap-in for anonymous and shmem memory, readahead for files: never refused */
 	[MADV_WILLNEED] = { MADV_KIND_PAGES, .remote = true },
-	/* can_madv_lru_vma(); without swap there is nothing to age or page out */
+	/* can_madv_lru_vma() */
 	[MADV_COLD] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
 	[MADV_PAGEOUT] = { MADV_KIND_PAGES, .refuse = MADV_NOT_ON_LRU, .remote = true },
 	[MADV_POPULATE_READ] = { MADV_KIND_PAGES, .refuse = VM_IO | VM_PFNMAP },

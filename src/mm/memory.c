@@ -8,14 +8,18 @@
  * page tables at fork, and the page side of madvise: MADV_FREE's marking (reclaim is
  * vmscan.c's) and guard markers (MADV_GUARD_INSTALL/REMOVE: non-present entries that fault
  * SIGSEGV, survive every zap but munmap's and exit's, are copied by fork and moved by mremap).
+ * Swap entries: the swap-in fault (do_swap_page, with swapoff's unuse_pte beside it), and
+ * every walk below keeps them right - zaps free their slots, fork duplicates them, mremap
+ * moves them, MADV_FREE drops them, MADV_PAGEOUT makes them (madvise_pageout).
  * RSS counters follow every mapping change. Faults on a VMA with an object behind it (files,
  * shmem) are filemap_fault.c's, populating is gup.c's, mincore mincore.c's.
- * Left out: swap entries (the guard marker is the only software entry),
- * huge pages, userfaultfd, NUMA hinting faults,
+ * Left out: huge pages, userfaultfd, NUMA hinting faults, migration entries,
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
+#include "mm/swap.h"
 #include "mm/task.h"
 #include "mmu/tlb.h"
 
@@ -107,14 +111,23 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_zeroed_page(&m->pgdat);
+	page = alloc_pages(&m->pgdat, 0);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	page_add_new_anon_rmap(page, vma, vmf->address);
+	folio_add_lru_vma(&m->pgdat, page, vma);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
+	/*
+	 * What is left cannot fail and takes no lock: back to user mode before the zeroing
+	 * (mmu_fault_resume), so that no locked instruction waits for its stores to drain
+	 * before the retried access. No page-table walk sees the frame before set_pte_at.
+	 */
+	if (vmf->cpu)
+		mmu_fault_resume(vmf->cpu);
+	clear_highpage(&m->pgdat, page);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	return 0;
@@ -166,6 +179,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		add_mm_counter(mm, MM_ANONPAGES, 1);
 	ptep_clear_flush(mm, vmf->address, vmf->pte);
 	page_add_new_anon_rmap(new, vma, vmf->address);
+	folio_add_lru_vma(&m->pgdat, new, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	if (old) {
@@ -204,6 +218,14 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	if (page && PageAnon(page)) {
 		if (PageAnonExclusive(page))
 			return wp_page_reuse(vmf);
+		/*
+		 * wp_can_reuse_anon_folio: neither the LRU batch's reference (drained) nor a
+		 * swap-cache copy no PTE names (freed) is another user.
+		 */
+		if (!PageLRU(page) && page_ref_count(page) > 1 + (int)PageSwapCache(page))
+			lru_add_drain(&vma->vm_mm->machine->pgdat);
+		if (PageSwapCache(page) && page_ref_count(page) == 2)
+			(void)try_to_free_swap(vma->vm_mm->machine, page);
 		if (page_ref_count(page) == 1) {
 			if (anon_vma_prepare(vma))
 				return VM_FAULT_OOM;
@@ -213,6 +235,136 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		}
 	}
 	return wp_page_copy(vmf);
+}
+
+/*
+ * The rmap side of mapping a page that came from swap (folio_add_anon_rmap_pte, or
+ * folio_add_new_anon_rmap for a page just read): a page read for this fault is not anonymous
+ * yet and takes @vma's anon_vma when the entry was exclusive, else its root's, the oldest
+ * that every process sharing the slot descends from (__folio_set_anon). The page's
+ * reference is the caller's, handed over to the mapping.
+ */
+static void swapin_add_anon_rmap(struct page *page, struct vm_area_struct *vma,
+				 unsigned long addr, bool exclusive)
+{
+	if (!PageAnon(page)) {
+		struct anon_vma *av = exclusive ? vma->anon_vma : vma->anon_vma->root;
+
+		WRITE_ONCE(page->index, vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT));
+		WRITE_ONCE(page->mapping, (void *)((unsigned long)av | PAGE_MAPPING_ANON));
+	}
+	__atomic_add_fetch(&page->_mapcount, 1, __ATOMIC_RELAXED);
+	if (exclusive)
+		SetPageAnonExclusive(page);
+}
+
+/*
+ * should_try_to_free_swap: the swap cache lets go of a page being mapped when swap is more
+ * than half full, the VMA is locked, or a write fault is likely to find the page exclusive
+ * (only the cache and this fault hold it): its copy on swap would be stale soon anyway.
+ */
+static bool should_try_to_free_swap(struct machine *m, struct page *page,
+				    const struct vm_area_struct *vma, unsigned int flags)
+{
+	if (!PageSwapCache(page))
+		return false;
+	if (vm_swap_full(m) || (vma->vm_flags & VM_LOCKED))
+		return true;
+	return (flags & FAULT_FLAG_WRITE) && page_ref_count(page) == 2;
+}
+
+/**
+ * do_swap_page - a fault on a swap entry: the page comes from the swap cache (a minor fault)
+ * or is read from the area with readahead around it (a major one: VM_FAULT_MAJOR, which
+ * mm_account_fault counts in maj_flt and pgmajfault). The entry's slot loses this PTE's
+ * count. The page is mapped writable at once when the entry says it was exclusive, or when
+ * nothing else holds it (PG_anon_exclusive then, as Linux); otherwise read-only, and a write
+ * goes on to do_wp_page, which copies it.
+ * Context: mmap_lock held; the caller serializes the mm's page-table changes.
+ * Return: 0 or VM_FAULT_MAJOR, possibly with do_wp_page's bits; VM_FAULT_OOM (no frame),
+ * VM_FAULT_SIGBUS (an entry of no active area, or the read failed).
+ */
+vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	bool major, exclusive = pte_swp_exclusive(vmf->orig_pte);
+	vm_fault_t ret;
+	struct page *page;
+	pte_t pte;
+
+	if (!swp_swap_info(m, entry))
+		return VM_FAULT_SIGBUS;
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	page = swapin_readahead(m, entry, &major);
+	if (!page) {
+		/* freed meanwhile by another thread's zap: the fault is done (retried) */
+		if (ptep_get(vmf->pte) != vmf->orig_pte)
+			return 0;
+		return swap_count(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	}
+	ret = major ? VM_FAULT_MAJOR : 0;
+	if (ptep_get(vmf->pte) != vmf->orig_pte) {
+		put_page(&m->pgdat, page);
+		return ret;
+	}
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	swap_free(m, entry);
+	if (should_try_to_free_swap(m, page, vma, vmf->flags))
+		(void)try_to_free_swap(m, page);
+	pte = pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot);
+	if (vmf->orig_pte & _PAGE_SWP_SOFT_DIRTY)
+		pte |= _PAGE_SOFT_DIRTY;
+	/* Same rule as do_wp_page's reuse, short-cut by the entry's exclusive bit. */
+	if (exclusive || page_ref_count(page) == 1) {
+		exclusive = true;
+		if (vma->vm_flags & VM_WRITE) {
+			pte = pte_mkwrite(pte);
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte = pte_mkdirty(pte);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+	}
+	pte = pte_mkyoung_for_retry(vmf, pte);
+	swapin_add_anon_rmap(page, vma, vmf->address, exclusive);
+	set_pte_at(mm, vmf->address, vmf->pte, pte);
+	update_mmu_cache(vmf);
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		vmf->orig_pte = pte;
+		ret |= do_wp_page(vmf);
+	}
+	return ret;
+}
+
+/**
+ * unuse_pte - swapoff's re-mapping of the swap entry at @addr of @vma to @page, read back
+ * from it (unuse_pte): mapped old and read-only (a write takes the usual fault), exclusive
+ * if the entry was; the slot loses this PTE's count.
+ * Context: mmap_lock held for writing; the caller holds a reference on @page (this mapping
+ * takes one of its own).
+ * Return: 0.
+ */
+int unuse_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+	pte_t old = ptep_get(ptep), pte;
+
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	get_page(page);
+	swapin_add_anon_rmap(page, vma, addr, pte_swp_exclusive(old));
+	pte = pte_mkold(pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
+	if (old & _PAGE_SWP_SOFT_DIRTY)
+		pte |= _PAGE_SOFT_DIRTY;
+	set_pte_at(mm, addr, ptep, pte);
+	swap_free(m, pte_to_swp_entry(old));
+	return 0;
 }
 
 /* handle_pte_fault: what the entry's state calls for. */
@@ -227,7 +379,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		/* handle_pte_marker(): a guard region is a hole the VMA does not show. */
 		if (is_guard_pte_marker(entry))
 			return VM_FAULT_SIGSEGV;
-		VM_WARN_ON("swap entry without swap");
+		if (is_swap_entry_pte(entry))
+			return do_swap_page(vmf);
+		VM_WARN_ON("unknown software entry");
 		return VM_FAULT_SIGBUS;
 	}
 	if (!(entry & _PAGE_PRESENT)) {
@@ -253,6 +407,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 /* mm_account_fault: pgfault for every completed fault, min/maj for the successful ones. */
 static void mm_account_fault(struct vm_fault *vmf, vm_fault_t ret)
 {
+	/* Out of frames above min: the fault path reclaims and retries; that one counts. */
+	if (unlikely((ret & VM_FAULT_OOM) && (memalloc_flags & MEMALLOC_STALLED)))
+		return;
 	count_vm_event(&vmf->vma->vm_mm->machine->pgdat, PGFAULT);
 	if (ret & VM_FAULT_ERROR)
 		return;
@@ -338,8 +495,15 @@ void zap_flush(struct zap_details *z)
 	if (z->flush_end)
 		flush_tlb_range(z->mm, z->flush_start, z->flush_end);
 	z->flush_start = z->flush_end = 0;
-	for (unsigned int i = 0; i < z->nr; i++)
+	/* a page this thread just faulted may still be in its LRU batch (free_pages_and_swap_cache) */
+	if (z->nr)
+		lru_add_drain(&m->pgdat);
+	for (unsigned int i = 0; i < z->nr; i++) {
+		/* free_swap_cache: an unmapped page whose slot no PTE names leaves the cache */
+		if (PageSwapCache(z->pages[i]) && !page_mapcount(z->pages[i]))
+			(void)try_to_free_swap(m, z->pages[i]);
 		put_page(&m->pgdat, z->pages[i]);
+	}
 	z->nr = 0;
 }
 
@@ -358,10 +522,16 @@ int zap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 
 	if (is_pte_marker(old) && !z->drop_markers)
 		return 0;
-	if (z->keep_cows && pte_present(old) && !(old & _PAGE_SPECIAL) &&
-	    PageAnon(pfn_to_page(&mm->machine->pgdat, pte_pfn(old))))
+	if (z->keep_cows && ((pte_present(old) && !(old & _PAGE_SPECIAL) &&
+			      PageAnon(pfn_to_page(&mm->machine->pgdat, pte_pfn(old)))) ||
+			     is_swap_entry_pte(old)))
 		return 0;
 	old = ptep_get_and_clear(mm, addr, ptep);
+	if (is_swap_entry_pte(old)) {
+		add_mm_counter(mm, MM_SWAPENTS, -1);
+		free_swap_and_cache(mm->machine, pte_to_swp_entry(old));
+		return 0;
+	}
 	if (!pte_present(old))
 		return 0;
 	if (!z->flush_end)
@@ -474,12 +644,26 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
 	pte_t pte = ptep_get(src_pte), *dst_pte;
 	struct page *page;
 
-	if (!pte_present(pte) && !is_guard_pte_marker(pte))
+	if (!pte_present(pte) && !is_guard_pte_marker(pte) && !is_swap_entry_pte(pte))
 		return 0;
 	dst_pte = pte_alloc_map(dst_mm, addr);
 	if (IS_ERR(dst_pte)) {
 		c->err = (int)PTR_ERR(dst_pte);
 		return 1;
+	}
+	if (is_swap_entry_pte(pte)) {
+		/* copy_nonpresent_pte: one more PTE names the slot; neither side is exclusive */
+		c->err = swap_duplicate(dst_mm->machine, pte_to_swp_entry(pte));
+		if (c->err)
+			return 1;
+		swap_mm_register(dst_mm);
+		if (pte_swp_exclusive(pte)) {
+			pte &= ~_PAGE_SWP_EXCLUSIVE;
+			set_pte_at(src_mm, addr, src_pte, pte);
+		}
+		add_mm_counter(dst_mm, MM_SWAPENTS, 1);
+		set_pte_at(dst_mm, addr, dst_pte, pte);
+		return 0;
 	}
 	if (!pte_present(pte)) {
 		/* copy_pte_marker(): the child's range stays guarded. */
@@ -514,7 +698,8 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
  * copy_page_range - fork's copy of @src's entries into the child VMA @dst. VMAs without
  * anonymous pages (no anon_vma: shared or untouched memory) are skipped: the child faults
  * them in from the same object, as Linux's vma_needs_copy() decides - unless they may hold
- * guard markers (VM_MAYBE_GUARD), which only the page tables record.
+ * guard markers (VM_MAYBE_GUARD), which only the page tables record, or are PFN maps (the
+ * vDSO's [vvar]: their special entries are copied as they are).
  * Context: both mms' mmap_locks held for writing.
  * Return: 0, or -ENOMEM (what was copied stays, and exit of the child frees it).
  */
@@ -524,7 +709,7 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 
 	mmap_assert_write_locked(src->vm_mm);
 	mmap_assert_write_locked(dst->vm_mm);
-	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
+	if (!src->anon_vma && !(src->vm_flags & (VM_MAYBE_GUARD | VM_PFNMAP)))
 		return 0;
 	/* copy_pte_range allocates the child's table wherever the parent has one, entries
 	 * or not: a later fault there finds a table (fault-around's pmd_none rule) */
@@ -545,7 +730,8 @@ struct lazyfree_state {
 /*
  * madvise_free_pte_range: a page only this mapping uses becomes lazily freeable: its entry is
  * made clean and old, the page loses PG_swapbacked. Until a write dirties the entry again,
- * reclaim may drop it and a later read sees zeroes; nothing is lost before that.
+ * reclaim may drop it and a later read sees zeroes; nothing is lost before that. A swap
+ * entry is dropped at once, with its slot.
  */
 static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
@@ -553,12 +739,19 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
+	if (is_swap_entry_pte(pte)) {
+		/* the contents may go: so does their copy on swap */
+		(void)ptep_get_and_clear(mm, addr, ptep);
+		add_mm_counter(mm, MM_SWAPENTS, -1);
+		free_swap_and_cache(mm->machine, pte_to_swp_entry(pte));
+		return 0;
+	}
 	if (!pte_present(pte))
 		return 0;
 	page = vm_normal_page(s->vma, addr, pte);
 	if (!page || !PageAnon(page) || page_mapcount(page) != 1)
 		return 0;
-	ClearPageSwapBacked(page);
+	mark_page_lazyfree(&mm->machine->pgdat, page);
 	ClearPageDirty(page);
 	if (pte_dirty(pte) || pte_young(pte)) {
 		/* One atomic update: a write through another CPU may set the dirty bit meanwhile. */
@@ -574,8 +767,8 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
  * madvise_pages - the page effects of madvise advice on [@start, @end) of @vma, after
  * madvise.c checked the advice is allowed there: DONTNEED zaps, FREE makes pages lazily
  * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED reads a file range into its page
- * cache (anonymous memory and shmem: swap-in, a no-op without swap) and the rest do nothing
- * to pages here.
+ * cache (anonymous memory and shmem: swap-in is not done ahead), PAGEOUT reclaims
+ * (madvise_pageout) and the rest do nothing to pages here.
  * Context: mmap_lock held for writing.
  * Return: 0; POPULATE: -EINVAL (the VMA does not allow the access), -EFAULT, -ENOMEM.
  */
@@ -604,6 +797,9 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 		return faultin_vma_page_range(tsk, vma, start, end, behavior == MADV_POPULATE_WRITE);
 	case MADV_WILLNEED:
 		filemap_willneed(vma, start, end);
+		return 0;
+	case MADV_PAGEOUT:
+		madvise_pageout(tsk, vma, start, end);
 		return 0;
 	default:
 		return 0;

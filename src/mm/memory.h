@@ -162,6 +162,10 @@ int mm_populate(struct task *tsk, unsigned long start, unsigned long len,
 int __must_check faultin_vma_page_range(struct task *tsk, struct vm_area_struct *vma,
 					unsigned long start, unsigned long end, bool write);
 
+/* madvise.c */
+void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end);
+
 /* vmscan.c */
 unsigned long reclaim_lazyfree(struct mm_struct *mm);
 

@@ -2,12 +2,13 @@
 /*
  * mincore(2) (mm/mincore.c): one byte per page of a range, 1 when the page is resident -
  * mapped by a present entry, or, in a hole of a shared anonymous mapping, held by its shmem
- * object's cache. Anonymous holes and guard markers are not resident. A hole in the range
- * between VMAs is ENOMEM, after the bytes before it were filled.
- * Left out: swap-cache and page-cache lookups (nothing is swapped, regular files have no cache).
+ * object's cache; a swap entry is resident when the swap cache still holds its page.
+ * Anonymous holes and guard markers are not resident. A hole in the range between VMAs is
+ * ENOMEM, after the bytes before it were filled.
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
+#include "mm/swap.h"
 #include "mm/task.h"
 #include "mm/vma.h"
 #include "mmlab.h"
@@ -24,9 +25,13 @@ struct mincore_state {
 static int mincore_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
 	struct mincore_state *s = data;
+	pte_t pte = ptep_get(ptep);
 
-	if (pte_present(ptep_get(ptep)))
+	if (pte_present(pte))
 		s->vec[(addr - s->start) >> PAGE_SHIFT] = 1;
+	else if (is_swap_entry_pte(pte)) /* mincore_swap: the swap cache's page */
+		s->vec[(addr - s->start) >> PAGE_SHIFT] =
+			swap_cache_uptodate(mm->machine, pte_to_swp_entry(pte));
 	return 0;
 }
 
@@ -122,6 +127,7 @@ MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len
 
 	if (!t || (len && !vec))
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	mmap_read_lock(t->tsk.mm);
 	ret = do_mincore(&t->tsk, (unsigned long)addr, (size_t)len, vec);
 	mmap_read_unlock(t->tsk.mm);

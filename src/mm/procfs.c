@@ -7,8 +7,10 @@
  * smaps_rollup walk the page tables as smaps_pte_entry/smaps_account do (the zero page has no
  * struct page to count; Pss splits a page by its map count with PSS_SHIFT bits of fraction),
  * and /proc/pid/pagemap encodes each entry as pte_to_pagemap_entry does for a reader with
- * CAP_SYS_ADMIN (a guard marker reads as the swap-type entry 6.18 shows, with PM_GUARD_REGION).
- * Left out: swap entries (there is no swap yet), THP and hugetlb counters (no
+ * CAP_SYS_ADMIN (a guard marker reads as the swap-type entry 6.18 shows, with PM_GUARD_REGION;
+ * a swap entry as bit 62 with its type and offset). smaps counts swap entries in Swap and
+ * SwapPss (a slot several PTEs name is split between them).
+ * Left out: THP and hugetlb counters (no
  * huge pages), KSM, soft-dirty (the host kernel is built without CONFIG_MEM_SOFT_DIRTY).
  * smaps has a ProtectionKey line only when the machine's CPUs have PKU, as arch_show_smap.
  */
@@ -16,6 +18,7 @@
 #include "mm/memory.h"
 #include "mm/machine.h"
 #include "mm/pkeys.h"
+#include "mm/swap.h"
 #include "mm/vma.h"
 
 #include <inttypes.h>
@@ -225,7 +228,14 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep
 	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
-	(void)mm;
+	if (is_swap_entry_pte(pte)) {
+		/* swap, and its share of a slot several PTEs name (swp_swapcount) */
+		int count = swap_count(mm->machine, pte_to_swp_entry(pte));
+
+		mss->swap += PAGE_SIZE;
+		mss->swap_pss += ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)max(count, 1);
+		return 0;
+	}
 	if (!pte_present(pte))
 		return 0;
 	page = vm_normal_page(vma, addr, pte);
@@ -372,8 +382,8 @@ static int pagemap_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	struct page *page;
 
 	(void)mm;
-	if (is_guard_pte_marker(pte)) {
-		pme = PM_SWAP | PM_GUARD_REGION |
+	if (is_guard_pte_marker(pte) || is_swap_entry_pte(pte)) {
+		pme = PM_SWAP | (is_guard_pte_marker(pte) ? PM_GUARD_REGION : 0) |
 		      ((pte_swp_type(pte) | pte_swp_offset(pte) << MAX_SWAPFILES_SHIFT) &
 		       PM_PFRAME_MASK);
 		pm->out[(addr - pm->start) >> PAGE_SHIFT] = pme;

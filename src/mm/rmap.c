@@ -516,8 +516,11 @@ static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pg
 		return true;
 	if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
 		return true;
-	/* Page tables change under mmap_lock held for writing alone: that one must be out. */
-	if (!mmap_read_trylock(mm)) {
+	/*
+	 * Page tables change under mmap_lock held for writing alone: that one must be out,
+	 * unless it is the caller's own (rwc->locked_mm), whose tables it already holds still.
+	 */
+	if (mm != rwc->locked_mm && !mmap_read_trylock(mm)) {
 		rwc->contended = true;
 		return true;
 	}
@@ -525,7 +528,8 @@ static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pg
 	if (page_vma_mapped_pte(page, vma, addr))
 		more = rwc->rmap_one(page, vma, addr, rwc->arg);
 	spin_unlock(&mm->page_table_lock);
-	mmap_read_unlock(mm);
+	if (mm != rwc->locked_mm)
+		mmap_read_unlock(mm);
 	return more;
 }
 
@@ -581,8 +585,8 @@ static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
  * Context: the caller holds a reference to @page and no page_table_lock (reclaim from inside
  * a fault must drop the faulting mm's first); takes the anon_vma root's lock or the
  * mapping's i_mmap_lock, then for each visited mm a read trylock of its mmap_lock and its
- * page_table_lock. A caller holding its own mm's mmap_lock for writing never reaches that
- * mm's mappings.
+ * page_table_lock. A caller holding its own mm's mmap_lock names that mm in
+ * @rwc->locked_mm, or the walk skips that mm's mappings.
  */
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
@@ -746,7 +750,8 @@ fail:
 bool try_to_unmap(struct page *page, const struct ttu_control *ttu)
 {
 	struct unmap_state us = { .ttu = ttu };
-	struct rmap_walk_control rwc = { .arg = &us, .rmap_one = try_to_unmap_one };
+	struct rmap_walk_control rwc = { .arg = &us, .rmap_one = try_to_unmap_one,
+					 .locked_mm = ttu->locked_mm };
 
 	rmap_walk(page, &rwc);
 	return !page_mapcount(page);

@@ -91,6 +91,8 @@ struct rmap_walk_control {
 	/* Optional: return true to skip @vma. */
 	bool (*invalid_vma)(struct vm_area_struct *vma, void *arg);
 	bool contended;			/* Out: a VMA was skipped, its mm's mmap_lock busy */
+	/* The caller holds this mm's mmap_lock (either way): its VMAs are visited under it. */
+	struct mm_struct *locked_mm;
 };
 
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc);
@@ -118,6 +120,7 @@ struct ttu_control {
 	pte_t (*anon_pte)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 			  void *arg);
 	void *arg;
+	struct mm_struct *locked_mm;	/* As rmap_walk_control's (MADV_PAGEOUT's own mm) */
 };
 
 /* Unmaps @page from every page table that maps it; true when none maps it any more. */

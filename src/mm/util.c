@@ -39,7 +39,7 @@
 void vm_commit_init(struct machine *m, const struct mmlab_machine_config *cfg)
 {
 	struct vm_commit *vc = &m->commit;
-	unsigned long free_kb = m->pgdat.zone.nr_free_pages << (PAGE_SHIFT - 10);
+	unsigned long free_kb = zone_page_state_free(&m->pgdat.zone) << (PAGE_SHIFT - 10);
 
 	*vc = (struct vm_commit){
 		.overcommit_memory = cfg ? cfg->overcommit_memory : OVERCOMMIT_GUESS,
@@ -224,5 +224,7 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 		return 0;
 	}
 	ret = shm_sysctl(machine_of(m), name, new_val, old_val);
-	return ret == -ENOENT ? memfd_sysctl(machine_of(m), name, new_val, old_val) : ret;
+	if (ret == -ENOENT)
+		ret = memfd_sysctl(machine_of(m), name, new_val, old_val);
+	return ret == -ENOENT ? oom_sysctl(machine_of(m), name, new_val, old_val) : ret;
 }

@@ -280,7 +280,7 @@ EOF2
 	has out '^               total        used        free      shared  buff/cache   available$'
 	has out '^Mem: '
 	has out '^  PTE\[1\]  *0x8[0-9a-f]* present,rw,user,accessed,dirty'
-	has out 'page pfn 0x[0-9a-f]* refcount 1 mapcount 1 flags .*anon'
+	has out 'page pfn 0x[0-9a-f]* refcount [12] mapcount 1 flags .*anon'
 	has out '^  PTE\[4\]  *0x0000000000000000 not present$'
 	has out '^0x10000000 none$'
 	has out '^0x10001000 present pfn 0x[0-9a-f]* exclusive$'

@@ -197,6 +197,10 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		return;
 	if (rec->kind == SC_REC_KILLED || (rec->kind != SC_REC_SI_ADDR && p->killed_by > 0))
 		check_killed(r, rec, p);
+	if (p->kill_said && rec->kind == SC_REC_CALL) {
+		r->n.not_run++;	/* the OOM killer ended it: check_killed said so */
+		return;
+	}
 	if (rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
 		p->exited = true;
 		if (rec->kind == SC_REC_KILLED && p->mm)
@@ -333,6 +337,11 @@ static void execute_json(struct runner *r, struct run_item *it, struct run_proc 
 		stdout = saved;
 		fclose(mem);
 	}
+	/* the kernel log of an OOM kill: on stderr, stdout being JSON lines */
+	fflush(stdout);
+	stdout = stderr;
+	run_oom_report(r, rec);
+	stdout = saved;
 	if (rec->kind == SC_REC_CALL || rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
 		shown = got.len ? sbuf_str(&got) : res.len ? sbuf_str(&res) : NULL;
 		if (shown && shown[0] == '=' && shown[1] == ' ')
@@ -370,10 +379,14 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 		sbuf_free(&sb);
 		run_record(r, rec, p, &res, &got);
 	} else {
+		bool said = rec->kind == SC_REC_KILLED && p->kill_said;
+
 		decide_transcript(r, rec);
 		run_record(r, rec, p, &res, &got);
-		echo_line(r, it, &res);
+		if (!said)	/* run_oom_report printed it at the kill */
+			echo_line(r, it, &res);
 	}
+	run_oom_report(r, rec);
 	if (!r->json && (r->trace_maps || r->stats || r->html_path) &&
 	    (rec->kind == SC_REC_CALL || rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED))
 		run_json_line(r, it, p, got.len > 2 ? sbuf_str(&got) + 2 : NULL,

@@ -62,6 +62,8 @@ struct run_proc {
 	unsigned long after_exec; /* calls after @exec_line not run (summarised once) */
 	int killed_by;           /* mmlab ended the process by this signal's default action */
 	unsigned int killed_line; /* at the call of this line */
+	bool kill_said;          /* the OOM killer ended it: its "+++ killed by SIGKILL +++" was
+				    printed (run_oom.c), the log's own is not echoed again */
 };
 
 /*
@@ -292,6 +294,7 @@ void run_fd_drop(struct run_mm *mm, struct run_fd *f);
 void run_free_procs(struct runner *r);
 struct mmlab_task *run_proc_task(const struct run_proc *p);
 void run_proc_release(struct run_proc *p);
+void run_mm_exit(struct runner *r, struct run_mm *mm);
 
 /* run_machine.c */
 void run_machine_init(struct run_machine *m);
@@ -325,6 +328,11 @@ void run_files_free(struct runner *r);
 
 /* run_names.c */
 bool run_known_syscall(const char *name);
+
+/* run_oom.c: the OOM killer's pseudo-calls and report */
+void run_oom_report(struct runner *r, const struct sc_record *rec);
+enum run_status run_ps_oom_score(struct runner *r, struct run_call *c);
+enum run_status run_ps_oom_score_adj(struct runner *r, struct run_call *c);
 
 /* run_calls.c */
 enum run_status run_call(struct runner *r, struct run_call *c);

@@ -743,7 +743,6 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
 }
 
-static void mm_exit(struct runner *r, struct run_mm *mm);
 
 /*
  * execve: without --maps the program is loaded (run_exec.c). With --maps, the first execve
@@ -761,7 +760,7 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 		return st;
 	if (st == RUN_REPORTED) {
 		if (p->mm != r->procs[0]->mm) {
-			mm_exit(r, p->mm);
+			run_mm_exit(r, p->mm);
 			p->exec_line = c->rec->line;
 		}
 		return st;
@@ -777,34 +776,9 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 	}
 	run_msg(r, c->rec->line, "%s: the new program is not loaded over --maps; the later calls "
 		"of pid %d are not run", c->rec->name, p->pid);
-	mm_exit(r, p->mm);
+	run_mm_exit(r, p->mm);
 	p->exec_line = c->rec->line;
 	return RUN_SKIPPED;
-}
-
-/*
- * The process is gone: mmlab_exit frees its address space (and resumes a vfork parent). The
- * first task's is kept until the end, for --final-maps.
- */
-static void mm_exit(struct runner *r, struct run_mm *mm)
-{
-	bool named = false;
-
-	mm->exited = true;
-	if (mm->task)
-		mmlab_task_mem(mm->task, &mm->exit_mem);
-	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (r->procs[k]->mm == mm) {
-			if (!named)
-				mm->exit_pid = r->procs[k]->pid;
-			named = true;
-			r->procs[k]->exited = true;
-			run_proc_release(r->procs[k]);
-		}
-	if (mm != r->procs[0]->mm && mm->task) {
-		mmlab_exit(mm->task);
-		mm->task = NULL;
-	}
 }
 
 static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
@@ -813,7 +787,7 @@ static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
 		c->proc->exited = true;
 		return RUN_SKIPPED;
 	}
-	mm_exit(r, c->proc->mm);
+	run_mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
@@ -827,7 +801,7 @@ static enum run_status sys_exit(struct runner *r, struct run_call *c)
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		if (r->procs[k]->mm == c->proc->mm && !r->procs[k]->exited)
 			return RUN_SKIPPED;
-	mm_exit(r, c->proc->mm);
+	run_mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
@@ -1262,6 +1236,8 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_PMAP_X, ps_view },
 	{ SC_PS_FREE, ps_view },
 	{ SC_PS_WALK, ps_walk },
+	{ SC_PS_OOM_SCORE, run_ps_oom_score },
+	{ SC_PS_OOM_SCORE_ADJ, run_ps_oom_score_adj },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */
@@ -1350,7 +1326,8 @@ bool run_call_prints_result(const struct sc_record *rec)
 		return false;
 	if (rec->pseudo)
 		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
-		       rec->pseudo == SC_PS_PEEK || rec->pseudo == SC_PS_PKRU;
+		       rec->pseudo == SC_PS_PEEK || rec->pseudo == SC_PS_PKRU ||
+		       rec->pseudo == SC_PS_OOM_SCORE || rec->pseudo == SC_PS_OOM_SCORE_ADJ;
 	s = find_syscall(rec->name);
 	return s && (s->kind == RUN_K_MEM || s->fn == sys_clone);
 }

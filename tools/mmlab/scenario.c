@@ -83,6 +83,7 @@ static const struct {
 	{ "idle", SC_PS_IDLE, 2 },
 	{ "pmap", SC_PS_PMAP, 0 },	     { "pmap_x", SC_PS_PMAP_X, 0 },
 	{ "free", SC_PS_FREE, 0 },	     { "walk", SC_PS_WALK, 1 },
+	{ "oom_score", SC_PS_OOM_SCORE, 0 }, { "oom_score_adj", SC_PS_OOM_SCORE_ADJ, -1 },
 };
 
 #define SC_SLEEP_MAX_SECONDS 1000000000UL /* about 31 years, in nanoseconds below 2^63 */
@@ -153,7 +154,12 @@ static void check_pseudo(struct lexer *lx, struct sc_record *r, size_t name_off)
 				lex_error(lx, name_off, "pagemap()'s third argument can only be decoded");
 			return;
 		}
-		if ((int)r->nr_args != pseudo_calls[k].nargs) {
+		if (pseudo_calls[k].nargs < 0 && r->nr_args > 1) {
+			lex_error(lx, name_off, "%s() takes 0 or 1 argument, not %u", r->name,
+				  r->nr_args);
+			return;
+		}
+		if (pseudo_calls[k].nargs >= 0 && (int)r->nr_args != pseudo_calls[k].nargs) {
 			lex_error(lx, name_off, "%s() takes %d argument%s, not %u", r->name,
 				  pseudo_calls[k].nargs, pseudo_calls[k].nargs == 1 ? "" : "s",
 				  r->nr_args);

@@ -109,6 +109,9 @@ enum sc_pseudo {
 	SC_PS_PMAP_X,     /* pmap_x(): `pmap -X PID` */
 	SC_PS_FREE,       /* free(): `free -k` of the machine */
 	SC_PS_WALK,       /* walk(ADDR): the page-table walk of one address, decoded */
+	SC_PS_OOM_SCORE,  /* oom_score() = N: /proc/PID/oom_score */
+	SC_PS_OOM_SCORE_ADJ, /* oom_score_adj() = N reads /proc/PID/oom_score_adj,
+				oom_score_adj(N) = 0 writes it */
 };
 
 struct sc_record {

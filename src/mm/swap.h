@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Swap (include/linux/swap.h, swapops.h and mm/swap.h): the swap entry and its encoding in a
+ * non-present PTE, the swap areas (struct swap_info_struct, swapfile.c) with their swap_map
+ * slot counts, the swap cache (an xarray per area, swap_state.c), the I/O (page_io.c) and
+ * the entry points reclaim and MADV_PAGEOUT call to evict one anonymous page.
+ *
+ * A swap area is a host file the embedder attaches to the machine under a name (the path
+ * a scenario's swapon(2) gives); swapon reads its mkswap header and makes its slots usable.
+ * Slot 0 holds the header. Each slot's swap_map count is the number of swap PTEs naming it,
+ * plus SWAP_HAS_CACHE while the swap cache holds a page for it. Counts are capped at
+ * SWAP_MAP_MAX (32766): a fork that would pass it fails with -ENOMEM instead of chaining
+ * continuation pages as Linux does (add_swap_count_continuation).
+ *
+ * Locking: one mutex per machine, swap_lock (struct swap_state), guards every area's
+ * swap_map, counters and swap cache, and the list of mms that hold swap entries (Linux:
+ * swap_lock, si->lock, the cluster locks, the swap cache's xa_lock and mmlist_lock). Slot
+ * I/O is done with it held: a page is read into the swap cache and becomes visible there
+ * in one step, so nobody sees a page whose read is still going (Linux locks the folio).
+ *
+ * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
+ * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, shmem swap
+ * (shmem pages are never evicted), the swap continuation pages (counts are capped).
+ */
+#ifndef MMLAB_MM_SWAP_H
+#define MMLAB_MM_SWAP_H
+
+#include "lib/xarray.h"
+#include "mm/memory.h"
+
+#include <pthread.h>
+
+/*
+ * Swap types a PTE can name: the five type bits of a software entry less the special types
+ * above them (device-private 4, migration 3, the PTE marker 1, no hwpoison: the host kernel
+ * is built without CONFIG_MEMORY_FAILURE), as include/linux/swap.h computes MAX_SWAPFILES.
+ */
+#define MAX_SWAPFILES 24
+
+/* swapon(2)'s flags (include/linux/swap.h). */
+#define SWAP_FLAG_PREFER 0x8000
+#define SWAP_FLAG_PRIO_MASK 0x7fff
+#define SWAP_FLAG_DISCARD 0x10000
+#define SWAP_FLAG_DISCARD_ONCE 0x20000
+#define SWAP_FLAG_DISCARD_PAGES 0x40000
+#define SWAP_FLAGS_VALID (SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | \
+			  SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES)
+
+/* swap_map values: the PTE count in the low bits, SWAP_HAS_CACHE on top. */
+#define SWAP_HAS_CACHE 0x8000
+#define SWAP_MAP_MAX 0x7ffe		/* Cap of the PTE count (no continuation) */
+#define SWAP_COUNT_MASK 0x7fff
+
+/* swap_info_struct.flags */
+#define SWP_USED (1UL << 0)		/* Attached: the slot of swap_state.info is taken */
+#define SWP_WRITEOK (1UL << 1)		/* Active: swapon succeeded, slots may be allocated */
+
+/* The mkswap header in slot 0 (include/linux/swap.h's union swap_header, version 1). */
+#define SWAP_HEADER_MAGIC "SWAPSPACE2"
+#define SWAP_HEADER_VERSION_OFF 1024	/* info.version after 1024 boot bytes */
+#define SWAP_HEADER_LAST_PAGE_OFF 1028	/* info.last_page: the last usable slot */
+#define SWAP_HEADER_BADPAGES_OFF 1032	/* info.nr_badpages */
+#define SWAP_HEADER_UUID_OFF 1036	/* info.sws_uuid[16] */
+
+/* A swap entry: type and offset (include/linux/swapops.h's swp_entry_t). 0 is no entry. */
+typedef struct {
+	unsigned long val;
+} swp_entry_t;
+
+#define SWP_OFFSET_BITS 50UL
+
+static inline swp_entry_t swp_entry(unsigned long type, pgoff_t offset)
+{
+	return (swp_entry_t){ .val = (type << SWP_OFFSET_BITS) | offset };
+}
+static inline unsigned long swp_type(swp_entry_t entry)
+{
+	return entry.val >> SWP_OFFSET_BITS;
+}
+static inline pgoff_t swp_offset(swp_entry_t entry)
+{
+	return entry.val & ((1UL << SWP_OFFSET_BITS) - 1);
+}
+
+/*
+ * The PTE bits a swap entry keeps beside type and offset (x86_64's _PAGE_SWP_*): the
+ * exclusive bit says the page was PG_anon_exclusive when it was unmapped, so the fault that
+ * brings it back may reuse it writable; the soft-dirty bit survives the trip.
+ */
+#define _PAGE_SWP_EXCLUSIVE _PAGE_PSE
+#define _PAGE_SWP_SOFT_DIRTY _PAGE_RW
+
+static inline pte_t swp_entry_to_pte(swp_entry_t entry)
+{
+	return ((pte_t)swp_type(entry) << SWP_TYPE_SHIFT) |
+	       ((pte_t)swp_offset(entry) << SWP_OFFSET_SHIFT);
+}
+static inline swp_entry_t pte_to_swp_entry(pte_t pte)
+{
+	return swp_entry(pte_swp_type(pte), pte_swp_offset(pte));
+}
+/* A software entry that names a swap slot: not a marker or another special type. */
+static inline bool is_swap_entry_pte(pte_t pte)
+{
+	return is_swap_pte(pte) && pte_swp_type(pte) < MAX_SWAPFILES;
+}
+static inline bool pte_swp_exclusive(pte_t pte)
+{
+	return pte & _PAGE_SWP_EXCLUSIVE;
+}
+
+/* The page's swap entry while it is in the swap cache (folio->swap). */
+static inline swp_entry_t page_swap_entry(const struct page *page)
+{
+	return (swp_entry_t){ .val = page->private };
+}
+
+/* One swap area (struct swap_info_struct). Every field under swap_state.lock. */
+struct swap_info_struct {
+	unsigned long flags;		/* SWP_USED, SWP_WRITEOK */
+	int type;			/* Index in swap_state.info: the type entries carry */
+	short prio;			/* Allocation order: higher first (/proc/swaps Priority) */
+	char *name;			/* What swapon/swapoff and /proc/swaps name it by */
+	int fd;				/* The host file, read and written with pread/pwrite */
+	bool owns_fd;			/* Closed when the machine goes */
+	unsigned long max;		/* Slots, the header's included (last_page + 1) */
+	unsigned long pages;		/* Usable slots: max - 1 */
+	unsigned long inuse_pages;	/* Slots with a non-zero swap_map */
+	unsigned long cluster_next;	/* Where the next-fit search for a free slot starts */
+	uint16_t *swap_map;		/* Per slot: PTE count | SWAP_HAS_CACHE; NULL when off */
+	struct xarray cache;		/* The swap cache: offset -> struct page */
+	unsigned long nr_cached;	/* Pages in cache */
+};
+
+/* A machine's swap (Linux's globals of swapfile.c and swap_state.c). */
+struct swap_state {
+	pthread_mutex_t lock;		/* swap_lock: everything below and every area's fields */
+	struct swap_info_struct *info[MAX_SWAPFILES]; /* Attached areas by type; NULL: free */
+	int least_priority;		/* The priority the next swapon without one gets, + 1 */
+	long nr_swap_pages;		/* Free slots in active areas (get_nr_swap_pages) */
+	long total_swap_pages;		/* Usable slots in active areas */
+	struct list_head mmlist;	/* mms that have held swap entries (init_mm.mmlist) */
+	unsigned int page_cluster;	/* vm.page-cluster: readahead of up to 2^N slots */
+	unsigned long ra_prev_offset;	/* swapin_nr_pages' memory: the last miss's slot */
+	unsigned int ra_last_pages;	/* The last window, in pages */
+	unsigned int ra_hits;		/* Readahead pages found by faults since the last miss */
+};
+
+struct machine;
+
+/* swapfile.c */
+int __must_check swap_init(struct machine *m);
+void swap_exit(struct machine *m);
+struct machine *page_machine(const struct page *page);
+struct swap_info_struct *swp_swap_info(struct machine *m, swp_entry_t entry);
+swp_entry_t get_swap_page(struct machine *m);
+int __must_check swap_duplicate(struct machine *m, swp_entry_t entry);
+void swap_free(struct machine *m, swp_entry_t entry);
+void put_swap_page(struct machine *m, swp_entry_t entry);
+void free_swap_and_cache(struct machine *m, swp_entry_t entry);
+int swap_count(struct machine *m, swp_entry_t entry);
+bool vm_swap_full(struct machine *m);
+void si_swapinfo(struct machine *m, unsigned long *total, unsigned long *free);
+void swap_mm_register(struct mm_struct *mm);
+void swap_mm_unregister(struct mm_struct *mm);
+long sys_swapon(struct task *tsk, const char *name, int flags);
+long sys_swapoff(struct task *tsk, const char *name);
+
+/* swap_state.c */
+struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry);
+bool swap_cache_uptodate(struct machine *m, swp_entry_t entry);
+struct page *swapin_readahead(struct machine *m, swp_entry_t entry, bool *major);
+bool add_to_swap(struct page *page);
+void delete_from_swap_cache(struct page *page);
+void __delete_from_swap_cache(struct machine *m, struct page *page);
+bool try_to_free_swap(struct machine *m, struct page *page);
+pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+		    void *arg);
+unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm);
+unsigned long swap_cache_pages(struct machine *m);
+
+/* page_io.c */
+int swap_writepage(struct page *page);
+int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
+int __must_check swap_write_header(int fd, uint64_t bytes);
+
+/* memory.c: the swap-in fault and swapoff's re-mapping of one entry */
+vm_fault_t do_swap_page(struct vm_fault *vmf);
+int unuse_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page);
+
+#endif /* MMLAB_MM_SWAP_H */

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The swap cache and the eviction of one anonymous page (mm/swap_state.c, with the
+ * swap-out half of mm/vmscan.c's shrink_folio_list for one isolated folio). The swap cache
+ * maps a slot to the page that holds its data while both exist: a page on its way out sits
+ * there from add_to_swap until it is written and unmapped everywhere; a page read back sits
+ * there until every PTE naming the slot has mapped it or gone, so that processes sharing the
+ * slot (fork) share the page again. The cache holds one reference on each page and sets
+ * PG_swapcache and page->private (the entry).
+ *
+ * Swap-in reads with readahead around the faulting slot (swap_cluster_readahead): a window
+ * of up to 2^vm.page-cluster slots, aligned, sized by swapin_nr_pages' hit accounting
+ * (readahead pages that faults then used widen the next window). The VMA-based readahead
+ * Linux prefers for non-rotational swap (swap_vma_readahead, reading the PTEs around the
+ * fault) is not modelled: a swap file here behaves as one on a rotational disk, for which
+ * Linux also uses the cluster readahead.
+ * Left out: workingset shadow entries (the workingset code's), large folios, swap slot
+ * caches, the LRU side (the caller isolates pages and puts back the ones it keeps).
+ */
+#include "mm/swap.h"
+#include "mm/mmap_lock.h"
+#include "mm/rmap.h"
+
+#include <string.h>
+
+/*
+ * Adds @page to the swap cache at @entry, whose slot has SWAP_HAS_CACHE set: the cache takes
+ * a reference. Context: swap_lock held. Return: 0, or -ENOMEM (nothing changed).
+ */
+static int __add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swp_swap_info(m, entry);
+	int err;
+
+	VM_BUG_ON(!si || PageSwapCache(page));
+	err = xa_store(&si->cache, swp_offset(entry), page);
+	if (err)
+		return err;
+	get_page(page);
+	page->private = entry.val;
+	SetPageSwapCache(page);
+	SetPageSwapBacked(page);
+	si->nr_cached++;
+	mod_node_page_state(&m->pgdat, NR_SWAPCACHE, 1);
+	return 0;
+}
+
+/**
+ * __delete_from_swap_cache - @page leaves the swap cache and its slot loses SWAP_HAS_CACHE
+ * (freed when no PTE names it). The cache's reference is the caller's to drop.
+ * Context: swap_lock held.
+ */
+void __delete_from_swap_cache(struct machine *m, struct page *page)
+{
+	swp_entry_t entry = page_swap_entry(page);
+	struct swap_info_struct *si = swp_swap_info(m, entry);
+
+	VM_BUG_ON(!si || !PageSwapCache(page));
+	(void)xa_erase(&si->cache, swp_offset(entry));
+	si->nr_cached--;
+	mod_node_page_state(&m->pgdat, NR_SWAPCACHE, -1);
+	ClearPageSwapCache(page);
+	page->private = 0;
+	put_swap_page(m, entry);
+}
+
+/**
+ * delete_from_swap_cache - @page, unmapped and clean (or mapped, its data then only in RAM),
+ * leaves the swap cache; the slot keeps the counts of the PTEs that name it. The cache's
+ * reference is dropped: the caller's own keeps the page.
+ * Context: swap_lock not held; the caller holds a reference.
+ */
+void delete_from_swap_cache(struct page *page)
+{
+	struct machine *m = page_machine(page);
+
+	pthread_mutex_lock(&m->swap->lock);
+	__delete_from_swap_cache(m, page);
+	pthread_mutex_unlock(&m->swap->lock);
+	put_page(&m->pgdat, page);
+}
+
+/**
+ * lookup_swap_cache - the page the swap cache holds for @entry, with a reference for the
+ * caller (swap_cache_get_folio). A readahead page found here counts as a readahead hit.
+ * Context: swap_lock not held.
+ * Return: the page, or NULL.
+ */
+struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry)
+{
+	struct swap_state *s = m->swap;
+	struct swap_info_struct *si;
+	struct page *page = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	si = swp_swap_info(m, entry);
+	if (si)
+		page = xa_load(&si->cache, swp_offset(entry));
+	if (page) {
+		get_page(page);
+		if (PageReadahead(page)) {
+			ClearPageReadahead(page);
+			s->ra_hits++;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return page;
+}
+
+/**
+ * swap_cache_uptodate - whether the swap cache holds an up-to-date page for @entry, for
+ * mincore: a look that neither takes the page nor counts as a readahead hit.
+ * Context: swap_lock not held.
+ */
+bool swap_cache_uptodate(struct machine *m, swp_entry_t entry)
+{
+	struct swap_info_struct *si;
+	struct page *page = NULL;
+	bool ret;
+
+	pthread_mutex_lock(&m->swap->lock);
+	si = swp_swap_info(m, entry);
+	if (si)
+		page = xa_load(&si->cache, swp_offset(entry));
+	ret = page && PageUptodate(page);
+	pthread_mutex_unlock(&m->swap->lock);
+	return ret;
+}
+
+/*
+ * read_swap_cache_async - the page of @entry from the swap cache, or read into it from the
+ * area: *@allocated says which. The frame is allocated without swap_lock (reclaim may run
+ * inside the allocation), then the cache is checked again. Return: the page with a
+ * reference for the caller, or NULL (the slot is free: nothing to read; no memory; I/O error).
+ */
+static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, bool *allocated)
+{
+	struct swap_state *s = m->swap;
+	struct swap_info_struct *si;
+	struct page *page, *new;
+
+	*allocated = false;
+	page = lookup_swap_cache(m, entry);
+	if (page)
+		return page;
+	new = alloc_pages(&m->pgdat, 0);
+	if (!new)
+		return NULL;
+	pthread_mutex_lock(&s->lock);
+	si = swp_swap_info(m, entry);
+	page = si ? xa_load(&si->cache, swp_offset(entry)) : NULL;
+	if (page) {
+		get_page(page);
+	} else if (si && (si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK) &&
+		   !(si->swap_map[swp_offset(entry)] & SWAP_HAS_CACHE)) {
+		/* swapcache_prepare: the slot is ours to fill */
+		si->swap_map[swp_offset(entry)] |= SWAP_HAS_CACHE;
+		if (swap_readpage(m, new, entry) || __add_to_swap_cache(m, new, entry)) {
+			put_swap_page(m, entry);
+		} else {
+			__set_page_flags(new, 1UL << PG_uptodate);
+			page = new;
+			new = NULL;
+			*allocated = true;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (new)
+		put_page(&m->pgdat, new);
+	return page;
+}
+
+/*
+ * swapin_nr_pages: the readahead window for a miss at @offset, in pages (a power of two up to
+ * 2^page_cluster): hits since the last miss widen it, a miss with no hits that is not next
+ * to the previous one reads one page, and it never shrinks by more than half at once.
+ */
+static unsigned int swapin_nr_pages(struct swap_state *s, unsigned long offset)
+{
+	unsigned int max_pages = 1U << s->page_cluster, pages, hits;
+
+	if (max_pages <= 1)
+		return 1;
+	pthread_mutex_lock(&s->lock);
+	hits = s->ra_hits;
+	s->ra_hits = 0;
+	pages = hits + 2;
+	if (pages == 2) {
+		if (offset != s->ra_prev_offset + 1 && offset != s->ra_prev_offset - 1)
+			pages = 1;
+	} else {
+		unsigned int roundup = 4;
+
+		while (roundup < pages)
+			roundup <<= 1;
+		pages = roundup;
+	}
+	pages = min(pages, max_pages);
+	pages = max(pages, s->ra_last_pages / 2);
+	if (!hits)
+		s->ra_prev_offset = offset;
+	s->ra_last_pages = pages;
+	pthread_mutex_unlock(&s->lock);
+	return pages;
+}
+
+/**
+ * swapin_readahead - the page of @entry for a fault (swap_cluster_readahead): on a swap
+ * cache miss the aligned window around the slot is read too, each page of it that was not
+ * cached entering the cache marked PG_readahead.
+ * @major: set when the page itself had to be read (a major fault)
+ * Context: swap_lock not held.
+ * Return: the page with a reference for the caller, or NULL (no memory, I/O error, or the
+ * entry was freed meanwhile).
+ */
+struct page *swapin_readahead(struct machine *m, swp_entry_t entry, bool *major)
+{
+	unsigned long offset = swp_offset(entry), start, end, max;
+	struct swap_info_struct *si;
+	struct page *page;
+	unsigned int win;
+	bool allocated;
+
+	*major = false;
+	page = lookup_swap_cache(m, entry);
+	if (page)
+		return page;
+	*major = true;
+	win = swapin_nr_pages(m->swap, offset);
+	pthread_mutex_lock(&m->swap->lock);
+	si = swp_swap_info(m, entry);
+	max = si ? si->max : 0;
+	pthread_mutex_unlock(&m->swap->lock);
+	if (!max)
+		return NULL;
+	start = offset & ~((unsigned long)win - 1);
+	end = min(offset | (win - 1), max - 1);
+	for (unsigned long off = max(start, 1UL); win > 1 && off <= end; off++) {
+		if (off == offset)
+			continue;
+		page = read_swap_cache_async(m, swp_entry(swp_type(entry), off), &allocated);
+		if (!page)
+			continue;
+		if (allocated)
+			SetPageReadahead(page);
+		put_page(&m->pgdat, page);
+	}
+	return read_swap_cache_async(m, entry, &allocated);
+}
+
+/**
+ * add_to_swap - give anonymous @page a swap slot: it enters the swap cache (PG_swapcache,
+ * page->private the entry) and is dirty, so that it is written before it is freed.
+ * Context: the caller holds a reference and has isolated the page; swap_lock not held.
+ * Return: false when no slot is free (no swap, or full) or the cache needs memory it lacks.
+ */
+bool add_to_swap(struct page *page)
+{
+	struct machine *m = page_machine(page);
+	swp_entry_t entry;
+	int err;
+
+	VM_BUG_ON(!PageAnon(page) || PageSwapCache(page));
+	entry = get_swap_page(m);
+	if (!entry.val)
+		return false;
+	pthread_mutex_lock(&m->swap->lock);
+	err = __add_to_swap_cache(m, page, entry);
+	if (err)
+		put_swap_page(m, entry);
+	pthread_mutex_unlock(&m->swap->lock);
+	if (err)
+		return false;
+	SetPageDirty(page);
+	return true;
+}
+
+/**
+ * try_to_free_swap - @page keeps its data only in RAM from now on (folio_free_swap): when no
+ * PTE names its slot any more, it leaves the swap cache and is dirty.
+ * Context: swap_lock not held; the caller holds a reference.
+ * Return: whether the page left the cache.
+ */
+bool try_to_free_swap(struct machine *m, struct page *page)
+{
+	bool freed = false;
+
+	pthread_mutex_lock(&m->swap->lock);
+	if (PageSwapCache(page)) {
+		struct swap_info_struct *si = swp_swap_info(m, page_swap_entry(page));
+
+		if (si && !(si->swap_map[swp_offset(page_swap_entry(page))] & SWAP_COUNT_MASK)) {
+			__delete_from_swap_cache(m, page);
+			freed = true;
+		}
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	if (freed) {
+		SetPageDirty(page);
+		put_page(&m->pgdat, page);
+	}
+	return freed;
+}
+
+/**
+ * swap_anon_pte - try_to_unmap's anon_pte callback for a page in the swap cache: the swap PTE
+ * to install in place of the mapping of @page at @addr in @vma. The slot gains the PTE's
+ * count; the entry is exclusive when the page was (so the fault that brings it back may
+ * reuse it writable), and @vma's mm joins the list swapoff walks.
+ * Context: the caller holds the mapping's page-table lock; swap_lock not held.
+ * Return: the swap PTE, or 0 to leave this mapping (the count is at its cap).
+ */
+pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+		    void *arg)
+{
+	struct machine *m = vma->vm_mm->machine;
+	swp_entry_t entry = page_swap_entry(page);
+	pte_t pte;
+
+	(void)addr;
+	(void)arg;
+	VM_BUG_ON(!PageSwapCache(page));
+	if (swap_duplicate(m, entry))
+		return 0;
+	swap_mm_register(vma->vm_mm);
+	pte = swp_entry_to_pte(entry);
+	if (PageAnonExclusive(page))
+		pte |= _PAGE_SWP_EXCLUSIVE;
+	return pte;
+}
+
+/**
+ * swap_out_page - evict one isolated anonymous page to swap: add_to_swap (unless it is in
+ * the swap cache already), unmap it everywhere with swap PTEs, write it if it is dirty,
+ * take it out of the swap cache and free it (shrink_folio_list's path for one anonymous
+ * folio). MADV_PAGEOUT and reclaim both evict through here.
+ * Context: the caller holds one reference (its isolation's) and has taken the page off the
+ * LRU; no mmap_lock of another mm held; @locked_mm: an mm whose mmap_lock the caller holds
+ * (its mappings are unmapped under it; NULL for none); swap_lock not held.
+ * Return: 1 when the page was freed (the caller's reference is gone with it); 0 when it
+ * stays (no slot, a mapping left, a write error, someone else holds it): the caller keeps
+ * its reference and puts the page back. A page that stays may be in the swap cache with
+ * some of its mappings turned into swap PTEs: faults find it there.
+ */
+unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm)
+{
+	const struct ttu_control ttu = { .anon_pte = swap_anon_pte, .locked_mm = locked_mm };
+	struct machine *m = page_machine(page);
+	bool freed = false;
+
+	if (!PageAnon(page) || !PageSwapBacked(page))
+		return 0;
+	if (!PageSwapCache(page) && !add_to_swap(page))
+		return 0;
+	if (page_mapcount(page) && !try_to_unmap(page, &ttu))
+		return 0;
+	if (PageDirty(page) && swap_writepage(page))
+		return 0;
+	pthread_mutex_lock(&m->swap->lock);
+	/* __remove_mapping: only the caller's and the cache's references, clean, unmapped */
+	if (PageSwapCache(page) && page_ref_count(page) == 2 && !page_mapcount(page) &&
+	    !PageDirty(page)) {
+		__delete_from_swap_cache(m, page);
+		freed = true;
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	if (!freed)
+		return 0;
+	put_page(&m->pgdat, page);	/* the cache's */
+	put_page(&m->pgdat, page);	/* the caller's: the frame is free */
+	return 1;
+}
+
+/**
+ * swap_cache_pages - pages in the swap caches of @m (SwapCached).
+ * Context: any.
+ */
+unsigned long swap_cache_pages(struct machine *m)
+{
+	return node_page_state(&m->pgdat, NR_SWAPCACHE);
+}

@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Swap through the public API: mkswap and swapon/swapoff with Linux's errors, MADV_PAGEOUT
+ * of private anonymous pages to a swap file on the host, the swap entry pagemap shows (bit
+ * 62, type and offset), the counters (SwapTotal/SwapFree/SwapCached, VmSwap, smaps'
+ * Swap/SwapPss, pswpin/pswpout, major faults), slots freed by munmap and exit, fork sharing
+ * the slots, mremap moving them, swapoff bringing every page back; and every page that went
+ * out comes back byte-identical, in the parent and in the child.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmlab.h"
+
+#define PG 4096UL
+#define NPAGES 64UL
+#define SWAP_BYTES (1UL << 20) /* 256 slots, 255 usable */
+#define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW (PROT_READ | PROT_WRITE)
+#define PM_PRESENT (1ULL << 63)
+#define PM_SWAP (1ULL << 62)
+#define PM_EXCLUSIVE (1ULL << 56)
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#endif
+
+struct swapfix {
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	uint64_t base;
+};
+
+/* An unlinked swap file of @bytes under $TMPDIR (what --swap makes). */
+static int tmp_swapfile(uint64_t bytes)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/mmlab-swapXXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ftruncate(fd, (off_t)bytes), 0);
+	return fd;
+}
+
+static int setup(void **state)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20 };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
+	struct swapfix *f = calloc(1, sizeof(*f));
+	int fd = tmp_swapfile(SWAP_BYTES);
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_machine_create(&mc, &f->m), 0);
+	assert_int_equal(mmlab_task_create(f->m, &tc, &f->t), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(f->m, "/swapfile", fd, MMLAB_SWAP_OWN_FD), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NPAGES * PG, RW, PRIV, -1, 0, &f->base), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct swapfix *f = *state;
+
+	if (f->t)
+		mmlab_task_destroy(f->t);
+	mmlab_machine_destroy(f->m);
+	free(f);
+	return 0;
+}
+
+/* A line's number of /proc/meminfo or status-like text @fn prints. */
+static uint64_t meminfo(struct mmlab_machine *m, const char *key)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v = UINT64_MAX;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_meminfo(m, out), 0);
+	fclose(out);
+	p = strstr(buf, key);
+	if (p)
+		v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	return v;
+}
+
+static uint64_t vmstat(struct mmlab_machine *m, const char *name)
+{
+	uint64_t v;
+
+	assert_int_equal(mmlab_vmstat_get(m, name, &v), 0);
+	return v;
+}
+
+/* smaps' Swap: and SwapPss: of the first VMA at @addr, in kB. */
+static void smaps_swap(struct mmlab_task *t, uint64_t addr, uint64_t *swap, uint64_t *pss)
+{
+	char *buf = NULL, *p, hdr[32];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_smaps(t, out), 0);
+	fclose(out);
+	snprintf(hdr, sizeof(hdr), "%lx-", (unsigned long)addr);
+	p = strstr(buf, hdr);
+	assert_non_null(p);
+	p = strstr(p, "\nSwap:");
+	assert_non_null(p);
+	*swap = strtoull(p + 6, NULL, 10);
+	p = strstr(p, "\nSwapPss:");
+	assert_non_null(p);
+	*pss = strtoull(p + 9, NULL, 10);
+	free(buf);
+}
+
+/* Page @i's pattern: every byte a function of the page, the offset and @salt. */
+static void fill(unsigned char *buf, unsigned long i, unsigned int salt)
+{
+	for (unsigned long b = 0; b < PG; b++)
+		buf[b] = (unsigned char)(i * 131 + b * 7 + salt + (b >> 8));
+}
+
+static void write_pages(struct mmlab_task *t, uint64_t base, unsigned long n, unsigned int salt)
+{
+	unsigned char buf[PG];
+
+	for (unsigned long i = 0; i < n; i++) {
+		fill(buf, i, salt);
+		assert_int_equal(mmlab_poke(t, base + i * PG, buf, PG, NULL), 0);
+	}
+}
+
+static void check_pages(struct mmlab_task *t, uint64_t base, unsigned long n, unsigned int salt)
+{
+	unsigned char want[PG], got[PG];
+
+	for (unsigned long i = 0; i < n; i++) {
+		fill(want, i, salt);
+		assert_int_equal(mmlab_peek(t, base + i * PG, got, PG, NULL), 0);
+		assert_memory_equal(got, want, PG);
+	}
+}
+
+static unsigned long count_pm(struct mmlab_task *t, uint64_t base, unsigned long n,
+			      uint64_t bit)
+{
+	uint64_t pm[NPAGES];
+	unsigned long c = 0;
+
+	assert_int_equal(mmlab_pagemap(t, base, n * PG, pm), 0);
+	for (unsigned long i = 0; i < n; i++)
+		c += !!(pm[i] & bit);
+	return c;
+}
+
+static void swapon_errors(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .uid = 1000, .gid = 1000 };
+	struct mmlab_task *user;
+	int bad = tmp_swapfile(SWAP_BYTES), tiny = tmp_swapfile(8 * PG);
+
+	assert_int_equal(mmlab_mkswap(tiny), -EINVAL); /* under mkswap's 40 KiB */
+	close(tiny);
+	assert_int_equal(mmlab_swap_attach(f->m, "/swapfile", bad, 0), -EEXIST);
+	assert_int_equal(mmlab_swap_attach(f->m, "/nohdr", bad, MMLAB_SWAP_OWN_FD), 0);
+	assert_int_equal(mmlab_swapon(f->t, "/nohdr", 0), -EINVAL);	/* no SWAPSPACE2 */
+	assert_int_equal(mmlab_swapon(f->t, "/nothere", 0), -ENOENT);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0x80000000), -EINVAL);
+	assert_int_equal(mmlab_swapoff(f->t, "/swapfile"), -EINVAL);	/* not on */
+	assert_int_equal(mmlab_task_create(f->m, &tc, &user), 0);
+	assert_int_equal(mmlab_swapon(user, "/swapfile", 0), -EPERM);
+	mmlab_task_destroy(user);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), -EBUSY);
+	assert_int_equal(meminfo(f->m, "SwapTotal:"), SWAP_BYTES / 1024 - 4);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), SWAP_BYTES / 1024 - 4);
+	assert_int_equal(mmlab_swapoff(f->t, "/swapfile"), 0);
+	assert_int_equal(meminfo(f->m, "SwapTotal:"), 0);
+}
+
+static void proc_swaps_text(void **state)
+{
+	struct swapfix *f = *state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, 3, 0);
+	assert_int_equal(mmlab_madvise(f->t, f->base, 3 * PG, MADV_PAGEOUT), 0);
+	out = open_memstream(&buf, &len);
+	assert_int_equal(mmlab_proc_swaps(f->m, out), 0);
+	fclose(out);
+	/* swap_show's format: name padded to 40, tabs, sizes in kB, priority -2 (the first) */
+	assert_string_equal(buf, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+				 "/swapfile                               file\t\t1020\t\t12\t\t-2\n");
+	free(buf);
+}
+
+/* Out and back in one task: entries, counters, major faults, bytes. */
+static void pageout_and_back(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_mem st;
+	uint64_t pm[NPAGES], swap, pss, free0, minflt;
+	unsigned char vec[NPAGES];
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	free0 = meminfo(f->m, "SwapFree:");
+	write_pages(f->t, f->base, NPAGES, 1);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, 0);
+	assert_int_equal(st.swapents, NPAGES);
+	assert_int_equal(mmlab_pagemap(f->t, f->base, NPAGES * PG, pm), 0);
+	for (unsigned long i = 0; i < NPAGES; i++) {
+		/* swap type 0 in bits 0-4, the offset above; slot 0 is the header */
+		assert_true(pm[i] & PM_SWAP);
+		assert_false(pm[i] & PM_PRESENT);
+		assert_int_equal(pm[i] & 0x1f, 0);
+		assert_true((pm[i] & ((1ULL << 55) - 1)) >> 5 >= 1);
+		assert_false(pm[i] & PM_EXCLUSIVE); /* only a page's mapcount sets it */
+	}
+	assert_int_equal(mmlab_mincore(f->t, f->base, NPAGES * PG, vec), 0);
+	for (unsigned long i = 0; i < NPAGES; i++)
+		assert_int_equal(vec[i], 0);
+	assert_int_equal(free0 - meminfo(f->m, "SwapFree:"), NPAGES * 4);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), NPAGES);
+	smaps_swap(f->t, f->base, &swap, &pss);
+	assert_int_equal(swap, NPAGES * 4);
+	assert_int_equal(pss, NPAGES * 4);
+
+	/* back: each miss is a major fault, readahead brings its neighbours into the cache */
+	check_pages(f->t, f->base, NPAGES, 1);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(st.swapents, 0);
+	assert_true(st.majflt >= 1 && st.majflt < NPAGES);
+	assert_int_equal(vmstat(f->m, "pswpin"), NPAGES);
+	assert_int_equal(count_pm(f->t, f->base, NPAGES, PM_PRESENT), NPAGES);
+	/* swap is far from full: the swap cache keeps the pages and their slots */
+	assert_int_equal(meminfo(f->m, "SwapCached:"), NPAGES * 4);
+	assert_int_equal(free0 - meminfo(f->m, "SwapFree:"), NPAGES * 4);
+	/* the exclusive entries were mapped writable: a write takes no fault, no copy */
+	mmlab_task_mem(f->t, &st);
+	minflt = st.minflt;
+	write_pages(f->t, f->base, NPAGES, 2);
+	check_pages(f->t, f->base, NPAGES, 2);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.minflt, minflt);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+	/* out again: the dirty cached pages are written to their slots once more */
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), 2 * NPAGES);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	check_pages(f->t, f->base, NPAGES, 2);
+	/* munmap frees the slots and the swap cache's pages */
+	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+}
+
+/* fork shares the slots; each side reads its bytes back; exit and munmap free the slots. */
+static void fork_shares_slots(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task *child;
+	struct mmlab_task_mem st;
+	uint64_t swap, pss, free0;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	free0 = meminfo(f->m, "SwapFree:");
+	write_pages(f->t, f->base, NPAGES, 3);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(mmlab_fork(f->t, &child), 0);
+	mmlab_task_mem(child, &st);
+	assert_int_equal(st.swapents, NPAGES);
+	/* two PTEs name each slot: SwapPss is half of Swap */
+	smaps_swap(child, f->base, &swap, &pss);
+	assert_int_equal(swap, NPAGES * 4);
+	assert_int_equal(pss, NPAGES * 2);
+	assert_int_equal(free0 - meminfo(f->m, "SwapFree:"), NPAGES * 4);
+
+	/* the child writes its copy; the parent's bytes stay */
+	check_pages(child, f->base, NPAGES, 3);
+	write_pages(child, f->base, NPAGES, 4);
+	check_pages(f->t, f->base, NPAGES, 3);
+	check_pages(child, f->base, NPAGES, 4);
+	assert_int_equal(mmlab_task_validate(child), 0);
+
+	/* out again: the child's private copies take new slots; then it exits */
+	assert_int_equal(mmlab_madvise(child, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	check_pages(child, f->base, NPAGES / 2, 4);
+	mmlab_exit(child);
+	check_pages(f->t, f->base, NPAGES, 3);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+}
+
+/* mremap moves swap entries with the VMA; swapoff brings every page back. */
+static void mremap_and_swapoff(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_mem st;
+	uint64_t to;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, NPAGES, 5);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(mmlab_mremap(f->t, f->base, NPAGES * PG, NPAGES * PG * 2, MREMAP_MAYMOVE,
+				      0, &to), 0);
+	assert_true(to != f->base);
+	assert_int_equal(count_pm(f->t, to, NPAGES, PM_SWAP), NPAGES);
+	assert_int_equal(mmlab_swapoff(f->t, "/swapfile"), 0);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.swapents, 0);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(count_pm(f->t, to, NPAGES, PM_PRESENT), NPAGES);
+	assert_int_equal(meminfo(f->m, "SwapTotal:"), 0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	check_pages(f->t, to, NPAGES, 5);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* No swap: MADV_PAGEOUT leaves anonymous pages mapped, as on the host without swap. */
+static void pageout_without_swap(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_mem st;
+
+	write_pages(f->t, f->base, NPAGES, 6);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_COLD), 0);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(st.swapents, 0);
+	check_pages(f->t, f->base, NPAGES, 6);
+}
+
+/* Full swap: what fits goes out, the rest stays mapped; all comes back intact. */
+static void swap_full(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_mem st;
+	uint64_t big, used;
+	unsigned long n = 300;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, n * PG, RW, PRIV, -1, 0, &big), 0);
+	write_pages(f->t, big, n, 7);
+	assert_int_equal(mmlab_madvise(f->t, big, n * PG, MADV_PAGEOUT), 0);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.swapents, 255);
+	assert_int_equal(st.rss_anon, (n - 255));
+	assert_int_equal(meminfo(f->m, "SwapFree:"), 0);
+	/* vm_swap_full: faults take pages out of the swap cache until half is free again */
+	check_pages(f->t, big, n, 7);
+	used = meminfo(f->m, "SwapTotal:") - meminfo(f->m, "SwapFree:");
+	assert_int_equal(used, meminfo(f->m, "SwapCached:"));
+	assert_true(used * 2 <= meminfo(f->m, "SwapTotal:") + 8 * 4 * 2);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(swapon_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(proc_swaps_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(pageout_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
+		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(pageout_without_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(swap_full, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
