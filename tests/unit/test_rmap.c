@@ -22,6 +22,7 @@
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mm/vma.h"
+#include "phys/lru.h"
 
 #define PG 4096UL
 
@@ -434,6 +435,7 @@ static void test_try_to_unmap_anon(void **state)
 	g = fork_of(c);
 	all[0] = p, all[1] = c, all[2] = g;
 	page = page_at(p, a);
+	lru_add_drain_all(&task_mm(p)->machine->pgdat);	/* reclaim drains the LRU batches */
 	get_page(page);		/* reclaim's isolation reference */
 	assert_false(try_to_unmap(page, &none));
 	assert_int_equal(page_mapcount(page), 3);
@@ -483,6 +485,7 @@ static void test_try_to_unmap_mlocked(void **state)
 
 	assert_int_equal(mmlab_mlock(p, a, PG), 0);
 	page = page_at(p, a);
+	lru_add_drain_all(&task_mm(p)->machine->pgdat);
 	get_page(page);
 	assert_false(try_to_unmap(page, &ttu));
 	assert_int_equal(fs.calls, 0);
