@@ -505,8 +505,11 @@ MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
 
 /* fork(2): a child with a copy-on-write copy of @t's address space and fd table. */
 MMLAB_EXPORT int mmlab_fork(struct mmlab_task *t, struct mmlab_task **child);
-/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits. */
+/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits
+ * or execs. */
 MMLAB_EXPORT int mmlab_vfork(struct mmlab_task *t, struct mmlab_task **child);
+/* 1 while @t waits for its vfork child (CLONE_VFORK) to exec or exit, else 0 (NULL @t: 0). */
+MMLAB_EXPORT int mmlab_task_vfork_waiting(const struct mmlab_task *t);
 /*
  * clone(2) with CLONE_* @flags (low byte: exit signal). CLONE_VM shares the mm (threads with
  * CLONE_THREAD|CLONE_SIGHAND|CLONE_VM), CLONE_VFORK suspends @t. -EINVAL for combinations

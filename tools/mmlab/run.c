@@ -6,8 +6,10 @@
  * log. Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
  * printed after it, so a log with its results stripped comes back as the log. Lines run in
- * the order their calls complete, which is the order strace saw the results; several files
- * (strace -ff's PREFIX.PID set) are merged by their timestamps. Models no Linux code.
+ * the order their calls complete, which is the order strace saw the results (but for a vfork
+ * parent's lines between its child's exec and the execve's return, which wait for that
+ * execve to run); several files (strace -ff's PREFIX.PID set) are merged by their timestamps.
+ * Models no Linux code.
  */
 #include "cli.h"
 #include "commands.h"
@@ -309,6 +311,8 @@ static void free_item(struct run_item *it)
 }
 
 static void release_holds(struct runner *r);
+static void release_vfork_waiters(struct runner *r, bool all);
+static void dispatch(struct runner *r, struct run_item *it);
 
 /*
  * --json: runs the record with what a printing pseudo-call prints caught in memory, then
@@ -398,6 +402,61 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 		fflush(stdout); /* what a pseudo-call printed, as it comes */
 	if (clone)
 		release_holds(r);
+	if (r->vfork_head)
+		release_vfork_waiters(r, false);
+}
+
+/*
+ * A vfork parent runs again at its child's exec, once the new program's mm replaced the
+ * shared one (exec_mm_release), while the child's execve has not returned yet: strace shows
+ * the parent's lines (its page faults) between "execve(... <unfinished ...>" and
+ * "<... execve resumed>", and the runner runs the execve at the resumed line. Those lines wait
+ * in ->vfork_head until the execve ran (the parent's address space is not the new program's,
+ * so only the order of the parent's own lines matters, and it is kept).
+ */
+static bool vfork_waits(struct runner *r, const struct run_item *it, struct run_proc *p)
+{
+	return !r->vfork_releasing && p->kind == RUN_PROC_TASK &&
+	       mmlab_task_vfork_waiting(run_proc_task(p));
+}
+
+static void vfork_queue(struct runner *r, struct run_item *it)
+{
+	it->next = NULL;
+	if (r->vfork_tail)
+		r->vfork_tail->next = it;
+	else
+		r->vfork_head = it;
+	r->vfork_tail = it;
+}
+
+/*
+ * Runs the waiting lines whose task its vfork child released (@all: every line, at the end of
+ * the input, where a line still waiting fails as the task's calls do: EBUSY), in order; the
+ * others keep waiting, in order.
+ */
+static void release_vfork_waiters(struct runner *r, bool all)
+{
+	struct run_item *it = r->vfork_head, *next;
+
+	if (r->vfork_releasing)
+		return;
+	r->vfork_head = r->vfork_tail = NULL;
+	for (; it; it = next) {
+		struct run_proc *p = run_proc_find(r, it->pid);
+
+		next = it->next;
+		if (!all && p && mmlab_task_vfork_waiting(run_proc_task(p))) {
+			vfork_queue(r, it);
+			continue;
+		}
+		r->vfork_releasing = true;
+		if (p)
+			execute(r, it, p);
+		else
+			dispatch(r, it);
+		r->vfork_releasing = false;
+	}
 }
 
 static struct run_hold *find_hold(struct runner *r, int pid)
@@ -504,6 +563,10 @@ static void dispatch(struct runner *r, struct run_item *it)
 			execute(r, it, p);
 			return;
 		}
+	}
+	if (p && vfork_waits(r, it, p)) {
+		vfork_queue(r, it);
+		return;
 	}
 	if (p) {
 		execute(r, it, p);
@@ -731,6 +794,7 @@ static void run_input(struct runner *r)
 		flush_lag(r);
 		while (r->nr_holds)
 			flush_oldest_hold(r);
+		release_vfork_waiters(r, true);
 	}
 	if (r->transcript == RUN_TR_UNDECIDED)
 		sbuf_free(&r->pre);
@@ -1485,6 +1549,10 @@ static void free_runner(struct runner *r)
 		}
 	}
 	free(r->holds);
+	for (struct run_item *it = r->vfork_head, *next; it; it = next) {
+		next = it->next;
+		free_item(it);
+	}
 	for (unsigned int k = 0; k < r->nr_unknown; k++)
 		free(r->unknown[k].name);
 	free(r->unknown);

@@ -119,6 +119,8 @@ XLAT(archvals, E(0x1001, "ARCH_SET_GS"), E(0x1002, "ARCH_SET_FS"), E(0x1003, "AR
      E(0x1023, "ARCH_REQ_XCOMP_PERM"), E(0x1024, "ARCH_GET_XCOMP_GUEST_PERM"),
      E(0x1025, "ARCH_REQ_XCOMP_GUEST_PERM"), E(0x2001, "ARCH_MAP_VDSO_X32"),
      E(0x2002, "ARCH_MAP_VDSO_32"), E(0x2003, "ARCH_MAP_VDSO_64"));
+/* execveat's flags (strace's execveat_flags; the scenario parser reads them in run_syms.c). */
+XLAT(execveat_flags, E(0x100, "AT_SYMLINK_NOFOLLOW"), E(0x1000, "AT_EMPTY_PATH"));
 /* Names scenarios may use that no syscall table above owns. */
 XLAT(misc_consts, E(0, "P_ALL"), E(-100L, "AT_FDCWD"), E(1, "PR_MDWE_REFUSE_EXEC_GAIN"),
      E(2, "PR_MDWE_NO_INHERIT"), E(4096, "PAGE_SIZE"));
