@@ -84,8 +84,7 @@ int expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long add
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
 	vm_stat_account(mm, vma->vm_flags, (long)grow);
-	vma->vm_start = addr;
-	vma->vm_pgoff -= grow;
+	vma_set_pgrange(vma, addr, vma->vm_end, vma->vm_pgoff - grow);
 	return 0;
 }
 

@@ -32,6 +32,8 @@ enum pageflags {
 	PG_writeback,	/* Being written back to its file */
 	PG_readahead,	/* The async readahead marker (PG_reclaim's alias in Linux) */
 	PG_workingset,	/* Was on an active list (workingset.c): its refault is a restore */
+	PG_idle,	/* Not accessed since idle tracking marked it (mm/page_idle.c) */
+	PG_young,	/* Idle tracking cleared an accessed bit reclaim has not seen */
 	NR_PAGEFLAGS,
 };
 
@@ -118,6 +120,14 @@ PAGEFLAG(Tail, PG_tail)
 PAGEFLAG(Writeback, PG_writeback)
 PAGEFLAG(Readahead, PG_readahead)
 PAGEFLAG(Workingset, PG_workingset)
+PAGEFLAG(Idle, PG_idle)
+PAGEFLAG(Young, PG_young)
+
+/* Clears flag @bit of @p; true when it was set (TestClearPage*). */
+static inline bool test_and_clear_page_flag(struct page *p, unsigned int bit)
+{
+	return __atomic_fetch_and(&p->flags, ~(1UL << bit), __ATOMIC_RELAXED) & (1UL << bit);
+}
 
 static inline int page_ref_count(const struct page *page)
 {
