@@ -72,7 +72,7 @@ struct mmlab_machine_config {
 				 * 128 when readahead_kb is set; N > 0 KiB */
 	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
 				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
-				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * (not modelled yet: -EOPNOTSUPP), MMLAB_LRU_LRU (one list, the least
 				 * recently used page evicted, every access counted) or
 				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
@@ -705,6 +705,17 @@ MMLAB_EXPORT int mmlab_proc_meminfo(struct mmlab_machine *m, FILE *out);
  */
 MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len,
 			       uint64_t *out);
+/*
+ * Idle page tracking for [addr, addr+len), as /sys/kernel/mm/page_idle/bitmap gives it for
+ * frames: bit i of @bitmap (64 pages a word, bit 0 the lowest) is set when the page at
+ * addr + i pages is present and nothing accessed it through any mapping, in any process,
+ * since the previous call marked it idle; every present page is then marked idle again (its
+ * accessed bits cleared through the reverse map). Pages not present, the zero page and pages
+ * the call had not marked before read as 0. @bitmap holds (pages + 63) / 64 words.
+ * 0, or -EINVAL for an unaligned @addr or a range past the user address space.
+ */
+MMLAB_EXPORT int mmlab_page_idle(struct mmlab_task *t, uint64_t addr, uint64_t len,
+				 uint64_t *bitmap);
 
 /*
  * One address's page-table walk, as the MMU does it (the walk() pseudo-call and reports):

@@ -1104,6 +1104,7 @@ struct run_opts {
 	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
 			   is given: the default, PKU */
 	int zero_page;	/* --zero-page 1, --no-zero-page 0; -1: the log's, else 1 */
+	int lru;	/* --lru: MMLAB_LRU_*, or -1: this host's (lru_default_mode) */
 };
 
 static const struct cli_cmd run_cmd;
@@ -1249,6 +1250,52 @@ static int set_readahead_kb(void *ctx, const char *v)
 	return 0;
 }
 
+/* --lru classic|mglru|lru|clock: the page replacement policy. */
+static int set_lru(void *ctx, const char *v)
+{
+	static const char *const names[] = {
+		[MMLAB_LRU_CLASSIC] = "classic", [MMLAB_LRU_MGLRU] = "mglru",
+		[MMLAB_LRU_LRU] = "lru", [MMLAB_LRU_CLOCK] = "clock",
+	};
+
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
+		if (!strcmp(v, names[i])) {
+			if (i == MMLAB_LRU_MGLRU) {
+				cli_usage_error(&run_cmd, "--lru mglru: Multi-Gen LRU is not "
+							  "implemented yet");
+				return -EINVAL;
+			}
+			((struct run_opts *)ctx)->lru = i;
+			return 0;
+		}
+	}
+	cli_usage_error(&run_cmd, "bad --lru '%s' (classic, mglru, lru or clock)", v);
+	return -EINVAL;
+}
+
+/*
+ * The policy this host's kernel runs, as it shows it: Multi-Gen LRU when
+ * /sys/kernel/mm/lru_gen/enabled exists with its first bit (0x0001, the feature itself) set,
+ * else the classic active/inactive lists (a kernel built without CONFIG_LRU_GEN has no such
+ * file, as this host's 6.18). MGLRU is not modelled yet: a host that runs it still gets
+ * classic, with a note on stderr.
+ */
+static int lru_default_mode(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/lru_gen/enabled", "r");
+	unsigned int caps = 0;
+
+	if (!f)
+		return MMLAB_LRU_CLASSIC;
+	if (fscanf(f, "%x", &caps) != 1)
+		caps = 0;
+	fclose(f);
+	if (caps & 1)
+		fprintf(stderr, "mmlab: this host runs Multi-Gen LRU, which mmlab does not model "
+				"yet: classic LRU instead\n");
+	return MMLAB_LRU_CLASSIC;
+}
+
 static int set_seed(void *ctx, const char *v)
 {
 	char *end;
@@ -1365,6 +1412,10 @@ static const struct cli_opt run_opts[] = {
 			    "(default /)", set_root },
 	{ "readahead-kb", 0, "N", "read_ahead_kb of the devices of host files, 0 for none "
 				  "(default: each device's own, from sysfs)", set_readahead_kb },
+	{ "lru", 0, "POLICY", "page replacement when RAM runs short: classic (active/inactive "
+			      "lists), lru or clock (one list, no VM policy on top); default: "
+			      "what this host's kernel runs (/sys/kernel/mm/lru_gen/enabled)",
+	  set_lru },
 	{ "write-files", 0, NULL, "writeback (the flusher, msync, fsync, and a sync at the end) "
 				  "writes file contents through to the host's files (default: every "
 				  "change stays in memory, and the end says how much)",
@@ -1580,7 +1631,7 @@ static void free_runner(struct runner *r)
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
-	struct run_opts o = { .r = &r, .pku = -1, .zero_page = -1 };
+	struct run_opts o = { .r = &r, .pku = -1, .zero_page = -1, .lru = -1 };
 	double start = now();
 	int status = 2, first, err;
 	char name[64], msg[160];
@@ -1613,6 +1664,7 @@ int cmd_run(int argc, char **argv)
 	/* the recording's "pku=" unless --pku/--no-pku says otherwise */
 	o.mc.no_pku = run_machine_pku(&r.machine_log, o.pku) == 0;
 	o.mc.no_zero_page = (o.zero_page >= 0 ? o.zero_page : r.machine_log.zero_page) == 0;
+	o.mc.lru_mode = o.lru >= 0 ? o.lru : lru_default_mode();
 	err = mmlab_machine_create(&o.mc, &r.machine);
 	if (!err)
 		err = run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine);
