@@ -114,6 +114,21 @@ static void psi_pass(struct psi_group *psi, uint64_t ns, bool stalled)
 	}
 }
 
+/*
+ * Minor faults' work time waits in psi->pending_ns (an atomic add, no lock on the fault
+ * path); it is passed before anything else changes or reads the clock. Passing it late
+ * changes nothing: time that is not stalled only moves the clock, and the period ends it
+ * crosses see the same stall totals then as they would have on time.
+ * Context: psi->lock held.
+ */
+static void psi_fold(struct psi_group *psi)
+{
+	uint64_t ns = __atomic_exchange_n(&psi->pending_ns, 0, __ATOMIC_RELAXED);
+
+	if (ns)
+		psi_pass(psi, ns, false);
+}
+
 /**
  * psi_advance - @ns of simulated time pass with no task stalled on memory.
  * Context: any; takes psi->lock.
@@ -121,6 +136,7 @@ static void psi_pass(struct psi_group *psi, uint64_t ns, bool stalled)
 void psi_advance(struct psi_group *psi, uint64_t ns)
 {
 	pthread_mutex_lock(&psi->lock);
+	psi_fold(psi);
 	psi_pass(psi, ns, false);
 	pthread_mutex_unlock(&psi->lock);
 }
@@ -133,6 +149,7 @@ void psi_advance(struct psi_group *psi, uint64_t ns)
 void psi_memstall(struct psi_group *psi, uint64_t ns)
 {
 	pthread_mutex_lock(&psi->lock);
+	psi_fold(psi);
 	psi_pass(psi, ns, true);
 	pthread_mutex_unlock(&psi->lock);
 }
@@ -141,11 +158,16 @@ void psi_memstall(struct psi_group *psi, uint64_t ns)
  * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
  * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon), I/O when it
  * read a file.
- * Context: any; takes psi->lock.
+ * Context: any; takes psi->lock for a major fault only (a minor one adds to pending_ns).
  */
 void psi_account_fault(struct psi_group *psi, bool major, bool anon)
 {
+	if (!major) {
+		__atomic_add_fetch(&psi->pending_ns, PSI_FAULT_NS, __ATOMIC_RELAXED);
+		return;
+	}
 	pthread_mutex_lock(&psi->lock);
+	psi_fold(psi);
 	psi_pass(psi, PSI_FAULT_NS, false);
 	if (major)
 		psi_pass(psi, PSI_IO_NS, anon);
@@ -173,6 +195,7 @@ static void psi_line(FILE *out, const char *name, const unsigned long avg[3], ui
 int psi_show(struct psi_group *psi, FILE *out)
 {
 	pthread_mutex_lock(&psi->lock);
+	psi_fold(psi);
 	psi_line(out, "some", psi->avg[PSI_MEM_SOME], psi->total_ns[PSI_MEM_SOME]);
 	psi_line(out, "full", psi->avg[PSI_MEM_FULL], psi->total_ns[PSI_MEM_FULL]);
 	pthread_mutex_unlock(&psi->lock);
@@ -202,6 +225,7 @@ MMLAB_EXPORT int mmlab_pressure_get(struct mmlab_machine *m, struct mmlab_pressu
 		return -EINVAL;
 	psi = &machine_of(m)->psi;
 	pthread_mutex_lock(&psi->lock);
+	psi_fold(psi);
 	st->clock_ns = psi->clock_ns;
 	st->some_ns = psi->total_ns[PSI_MEM_SOME];
 	st->full_ns = psi->total_ns[PSI_MEM_FULL];

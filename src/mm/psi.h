@@ -28,7 +28,8 @@ enum psi_states {
 
 /* The memory pressure of one machine (struct psi_group, memory only). */
 struct psi_group {
-	pthread_mutex_t lock;		/* Protects what follows */
+	pthread_mutex_t lock;		/* Protects what follows but pending_ns */
+	uint64_t pending_ns;		/* Minor faults' work not yet passed; atomic */
 	uint64_t clock_ns;		/* Simulated time since the machine was made */
 	uint64_t total_ns[NR_PSI_STATES];	/* Stalled time, ever */
 	uint64_t avg_next_update;	/* Clock at the end of the current 2 s period */
