@@ -666,8 +666,10 @@ MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len
  * mmlab_mkswap: mkswap(8) on host file @fd: a version-1 "SWAPSPACE2" header over the file's
  * size, which must be at least 40 KiB. 0, -EBADF, -EINVAL (too small, not a regular file), -EIO.
  * mmlab_swap_attach: @fd (open for reading and writing) becomes the area @name; with
- * MMLAB_SWAP_OWN_FD the machine closes it when it goes. 0, -EINVAL, -EEXIST (the name is
- * taken), -ENFILE (24 areas attached), -ENOMEM.
+ * MMLAB_SWAP_OWN_FD the machine closes it when it goes (on success only); with
+ * MMLAB_SWAP_ON it is also turned on at once, as a boot-time swapon with no task (the area
+ * is not attached if that fails). 0, -EINVAL (also: no valid header, with MMLAB_SWAP_ON),
+ * -EEXIST (the name is taken), -ENFILE (24 areas attached), -ENOMEM.
  * mmlab_swapon/mmlab_swapoff: swapon(2)/swapoff(2) of area @path as task @t, with Linux's
  * errors: -EPERM without CAP_SYS_ADMIN, -EINVAL for bad flags or a file without a valid
  * header (swapon) or an area that is not on (swapoff), -EBUSY when already on, -ENOENT when
@@ -676,6 +678,7 @@ MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len
  * mmlab_proc_swaps: /proc/swaps.
  */
 #define MMLAB_SWAP_OWN_FD 1
+#define MMLAB_SWAP_ON 2
 MMLAB_EXPORT int mmlab_mkswap(int fd);
 MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *m, const char *name, int fd,
 				   int flags);

@@ -397,32 +397,20 @@ out:
 	return maxpages;
 }
 
-/**
- * sys_swapon - swapon(2) of the area attached as @name, with @flags.
- * Context: no mmap_lock held.
- * Return: 0; -EINVAL (flags, or a file without a valid mkswap header), -EPERM (no
- * CAP_SYS_ADMIN), -ENOENT (no area of that name), -EBUSY (already on), -ENOMEM.
+/*
+ * swap_activate - turn area @si on (the second half of swapon): its header read, its
+ * swap_map allocated, its slots counted in SwapTotal and CommitLimit. Return: 0; -EBUSY
+ * (already on), -EINVAL (no valid mkswap header), -ENOMEM.
  */
-long sys_swapon(struct task *tsk, const char *name, int flags)
+static long swap_activate(struct machine *m, struct swap_info_struct *si, int flags)
 {
-	struct machine *m = tsk->mm->machine;
 	struct swap_state *s = m->swap;
-	struct swap_info_struct *si;
 	unsigned long maxpages;
 	uint16_t *map;
 	long err = 0;
 
-	if ((unsigned int)flags & ~SWAP_FLAGS_VALID)
-		return -EINVAL;
-	if (!capable(tsk, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (!name)
-		return -EFAULT;
 	pthread_mutex_lock(&s->lock);
-	si = swap_find(s, name);
-	if (!si)
-		err = -ENOENT;
-	else if (si->swap_map)
+	if (si->swap_map)
 		err = -EBUSY;
 	pthread_mutex_unlock(&s->lock);
 	if (err)
@@ -436,6 +424,11 @@ long sys_swapon(struct task *tsk, const char *name, int flags)
 		return -ENOMEM;
 	map[0] = SWAP_MAP_MAX;	/* the header: never handed out */
 	pthread_mutex_lock(&s->lock);
+	if (si->swap_map) {	/* a racing swapon won */
+		pthread_mutex_unlock(&s->lock);
+		free(map);
+		return -EBUSY;
+	}
 	si->swap_map = map;
 	si->max = maxpages;
 	si->pages = maxpages - 1;
@@ -450,6 +443,34 @@ long sys_swapon(struct task *tsk, const char *name, int flags)
 	m->commit.total_swap_pages += si->pages;
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+/**
+ * sys_swapon - swapon(2) of the area attached as @name, with @flags.
+ * Context: no mmap_lock held.
+ * Return: 0; -EINVAL (flags, or a file without a valid mkswap header), -EPERM (no
+ * CAP_SYS_ADMIN), -EFAULT (NULL @name), -ENOENT (no area of that name), -EBUSY (already
+ * on), -ENOMEM.
+ */
+long sys_swapon(struct task *tsk, const char *name, int flags)
+{
+	struct machine *m = tsk->mm->machine;
+	struct swap_state *s = m->swap;
+	struct swap_info_struct *si;
+
+	if ((unsigned int)flags & ~SWAP_FLAGS_VALID)
+		return -EINVAL;
+	if (!capable(tsk, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!name)
+		return -EFAULT;
+	/* Areas are detached only with the machine: @si outlives the lock. */
+	pthread_mutex_lock(&s->lock);
+	si = swap_find(s, name);
+	pthread_mutex_unlock(&s->lock);
+	if (!si)
+		return -ENOENT;
+	return swap_activate(m, si, flags);
 }
 
 struct unuse_state {
@@ -646,6 +667,16 @@ static int swap_attach(struct machine *m, const char *name, int fd, bool owns_fd
 	return err;
 }
 
+/* Forget area @si, attached and off (an attach whose swapon failed). */
+static void swap_detach(struct machine *m, struct swap_info_struct *si)
+{
+	pthread_mutex_lock(&m->swap->lock);
+	m->swap->info[si->type] = NULL;
+	pthread_mutex_unlock(&m->swap->lock);
+	si->owns_fd = false;	/* the caller's fd on failure, as without OWN_FD */
+	swap_info_free(si);
+}
+
 /* /proc/swaps (swap_show): one line per active area. */
 static int show_swaps(struct machine *m, FILE *out)
 {
@@ -674,9 +705,23 @@ static int show_swaps(struct machine *m, FILE *out)
 MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *mm, const char *name, int fd,
 				   int flags)
 {
-	if (!mm || (flags & ~MMLAB_SWAP_OWN_FD))
+	struct swap_info_struct *si;
+	struct machine *m;
+	int err;
+
+	if (!mm || (flags & ~(MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON)))
 		return -EINVAL;
-	return swap_attach(machine_of(mm), name, fd, flags & MMLAB_SWAP_OWN_FD);
+	m = machine_of(mm);
+	err = swap_attach(m, name, fd, flags & MMLAB_SWAP_OWN_FD);
+	if (err || !(flags & MMLAB_SWAP_ON))
+		return err;
+	pthread_mutex_lock(&m->swap->lock);
+	si = swap_find(m->swap, name);
+	pthread_mutex_unlock(&m->swap->lock);
+	err = (int)swap_activate(m, si, 0);
+	if (err)
+		swap_detach(m, si);
+	return err;
 }
 
 MMLAB_EXPORT int mmlab_mkswap(int fd)
