@@ -110,9 +110,9 @@ MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *m);
 /*
  * Reads (@old_val) and/or writes (@new_val) a vm sysctl of the machine: "vm.overcommit_memory",
  * "vm.overcommit_ratio", "vm.overcommit_kbytes", "vm.admin_reserve_kbytes",
- * "vm.user_reserve_kbytes", "vm.memfd_noexec", and SysV shm's limits "kernel.shmmax",
- * "kernel.shmall", "kernel.shmmni". 0; -ENOENT for another name; -EINVAL for a value out of
- * range.
+ * "vm.user_reserve_kbytes", "vm.memfd_noexec", "vm.page-cluster" (swap readahead), and
+ * SysV shm's limits "kernel.shmmax", "kernel.shmall", "kernel.shmmni". 0; -ENOENT for
+ * another name; -EINVAL for a value out of range.
  */
 MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const uint64_t *new_val,
 			      uint64_t *old_val);

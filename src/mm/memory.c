@@ -283,7 +283,7 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = swapin_readahead(m, entry, &major);
+	page = swapin_readahead(m, entry, vmf, &major);
 	if (!page) {
 		/* freed meanwhile by another thread's zap: the fault is done (retried) */
 		if (ptep_get(vmf->pte) != vmf->orig_pte)

@@ -19,8 +19,11 @@
 #include "mm/task.h"
 #include "mmlab.h"
 
+#include "host/host.h"
+
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Live machines, for page_machine(): a page knows its frame, not its node. */
@@ -301,6 +304,24 @@ int swap_count(struct machine *m, swp_entry_t entry)
 	return n;
 }
 
+/**
+ * swap_sysctl - vm.page-cluster (0..31, as Linux's handler accepts): readahead windows of up
+ * to 2^N pages.
+ * Return: 0; -EINVAL (out of range); -ENOENT (another name).
+ */
+int swap_sysctl(struct machine *m, const char *name, const uint64_t *new_val, uint64_t *old_val)
+{
+	if (strcmp(name, "vm.page-cluster"))
+		return -ENOENT;
+	if (new_val && *new_val > 31)
+		return -EINVAL;
+	if (old_val)
+		*old_val = READ_ONCE(m->swap->page_cluster);
+	if (new_val)
+		WRITE_ONCE(m->swap->page_cluster, (unsigned int)*new_val);
+	return 0;
+}
+
 /* vm_swap_full: more than half of the swap is in use (the swap cache then lets go early). */
 bool vm_swap_full(struct machine *m)
 {
@@ -406,6 +427,8 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 {
 	struct swap_state *s = m->swap;
 	unsigned long maxpages;
+	bool rotational;
+	struct stat st;
 	uint16_t *map;
 	long err = 0;
 
@@ -423,6 +446,9 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	if (!map)
 		return -ENOMEM;
 	map[0] = SWAP_MAP_MAX;	/* the header: never handed out */
+	/* bdev_nonrot: the disk the host file is on */
+	rotational = !fstat(si->fd, &st) &&
+		     host_bdev_rotational(major(st.st_dev), minor(st.st_dev)) == 1;
 	pthread_mutex_lock(&s->lock);
 	if (si->swap_map) {	/* a racing swapon won */
 		pthread_mutex_unlock(&s->lock);
@@ -438,6 +464,8 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	si->prio = (flags & SWAP_FLAG_PREFER) ? (short)(flags & SWAP_FLAG_PRIO_MASK) :
 						(short)--s->least_priority;
 	si->flags |= SWP_WRITEOK;
+	si->rotational = rotational;
+	s->nr_rotate_swap += rotational;
 	s->nr_swap_pages += (long)si->pages;
 	s->total_swap_pages += (long)si->pages;
 	m->commit.total_swap_pages += si->pages;
@@ -493,7 +521,7 @@ static int unuse_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void
 	if (!is_swap_entry_pte(pte) || (int)pte_swp_type(pte) != u->type)
 		return 0;
 	entry = pte_to_swp_entry(pte);
-	page = swapin_readahead(u->m, entry, &major);
+	page = swapin_readahead(u->m, entry, NULL, &major);
 	if (!page) {
 		u->err = -ENOMEM;
 		return 1;
@@ -615,6 +643,7 @@ long sys_swapoff(struct task *tsk, const char *name)
 		s->total_swap_pages += (long)si->pages;
 		m->commit.total_swap_pages += si->pages;
 	} else {
+		s->nr_rotate_swap -= si->rotational;
 		free(si->swap_map);
 		si->swap_map = NULL;
 		xa_destroy(&si->cache);
