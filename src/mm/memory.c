@@ -745,7 +745,7 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
  * madvise.c checked the advice is allowed there: DONTNEED zaps, FREE makes pages lazily
  * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED reads a file range into its page
  * cache (anonymous memory and shmem: swap-in is not done ahead), PAGEOUT reclaims
- * (madvise_pageout) and the rest do nothing to pages here.
+ * (madvise_pageout), COLD ages (madvise_cold) and the rest do nothing to pages here.
  * Context: mmap_lock held for writing.
  * Return: 0; POPULATE: -EINVAL (the VMA does not allow the access), -EFAULT, -ENOMEM.
  */
@@ -777,6 +777,9 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 		return 0;
 	case MADV_PAGEOUT:
 		madvise_pageout(tsk, vma, start, end);
+		return 0;
+	case MADV_COLD:
+		madvise_cold(vma, start, end);
 		return 0;
 	default:
 		return 0;

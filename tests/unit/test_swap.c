@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,6 +464,143 @@ static void readahead_by_cluster(void **state)
 	assert_int_equal(readahead_page2(f->m, f->t, f->base, swapfile_in(dir, 1 << 20)), 0);
 }
 
+/* Rss and Referenced of the VMA at @addr in smaps text @buf, in kB. */
+static void smaps_rss_ref(const char *buf, uint64_t addr, uint64_t *rss, uint64_t *ref)
+{
+	char hdr[32];
+	const char *p;
+
+	snprintf(hdr, sizeof(hdr), "%lx-", (unsigned long)addr);
+	p = strstr(buf, hdr);
+	assert_non_null(p);
+	p = strstr(p, "\nRss:");
+	assert_non_null(p);
+	*rss = strtoull(p + 5, NULL, 10);
+	p = strstr(p, "\nReferenced:");
+	assert_non_null(p);
+	*ref = strtoull(p + 12, NULL, 10);
+}
+
+static char *slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *in = fopen(path, "r"), *out = open_memstream(&buf, &len);
+	char chunk[4096];
+
+	assert_non_null(in);
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(in);
+	fclose(out);
+	return buf;
+}
+
+/* Whether the host has swap on (/proc/swaps lists an area): the comparison assumes none. */
+static bool swap_on_host(void)
+{
+	char *buf = slurp("/proc/swaps");
+	bool on = strchr(buf, '\n') && strchr(buf, '\n')[1];
+
+	free(buf);
+	return on;
+}
+
+static void host_rss_ref(void *addr, uint64_t *rss, uint64_t *ref)
+{
+	char *buf = slurp("/proc/self/smaps");
+
+	smaps_rss_ref(buf, (uint64_t)(uintptr_t)addr, rss, ref);
+	free(buf);
+}
+
+static void mmlab_rss_ref(struct mmlab_task *t, uint64_t addr, uint64_t *rss, uint64_t *ref)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(mmlab_proc_smaps(t, out), 0);
+	fclose(out);
+	smaps_rss_ref(buf, addr, rss, ref);
+	free(buf);
+}
+
+/*
+ * The host (no swap) and mmlab without swap, the same sequence on a private anonymous range
+ * and a shared mapping of a clean file the caller owns: MADV_COLD keeps every page and
+ * clears their accessed bits (Referenced 0); MADV_PAGEOUT keeps the anonymous pages (no
+ * swap to put them in) and drops the file's from the mapping. Rss and Referenced compared
+ * after each step.
+ */
+static void cold_pageout_vs_host(void **state)
+{
+	struct swapfix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096], data[PG];
+	uint64_t hrss, href, mrss, mref, maddr[2];
+	unsigned char *h[2];
+	int fd, mfd;
+	static const int advice[] = { MADV_COLD, MADV_PAGEOUT };
+
+	snprintf(path, sizeof(path), "%s/mmlab-swapdiff.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	memset(data, 'f', sizeof(data));
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(write(fd, data, PG), (ssize_t)PG);
+	assert_int_equal(fsync(fd), 0); /* clean: reclaim may drop the pages */
+	if (swap_on_host())
+		skip();
+	for (int round = 0; round < 2; round++) {
+		/* inside PROT_NONE reservations: no neighbour merges with them */
+		for (int k = 0; k < 2; k++) {
+			unsigned char *resv = mmap(NULL, 48 * PG, PROT_NONE, PRIV, -1, 0);
+
+			assert_true(resv != MAP_FAILED);
+			h[k] = mmap(resv + 16 * PG, 16 * PG, k ? PROT_READ : RW,
+				    MAP_FIXED | (k ? MAP_SHARED : PRIV), k ? fd : -1, 0);
+			assert_true(h[k] == resv + 16 * PG);
+		}
+		mfd = mmlab_open(f->t, path, O_RDONLY);
+		assert_true(mfd >= 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, 16 * PG, RW, PRIV, -1, 0, &maddr[0]), 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, 16 * PG, PROT_READ, MAP_SHARED, mfd, 0,
+					    &maddr[1]), 0);
+		for (int k = 0; k < 2; k++) {
+			unsigned char v;
+			for (unsigned long i = 0; i < 16; i++) {
+				if (k == 0)
+					h[0][i * PG] = 1;
+				else
+					v = *(volatile unsigned char *)&h[1][i * PG];
+				assert_int_equal(mmlab_touch(f->t, maddr[k] + i * PG, 1,
+							     k ? "r" : "w", NULL), 0);
+			}
+			(void)v;
+		}
+		for (int k = 0; k < 2; k++) {
+			assert_int_equal(madvise(h[k], 16 * PG, advice[round]), 0);
+			assert_int_equal(mmlab_madvise(f->t, maddr[k], 16 * PG, advice[round]), 0);
+			host_rss_ref(h[k], &hrss, &href);
+			mmlab_rss_ref(f->t, maddr[k], &mrss, &mref);
+			print_message("%s %s: host Rss %lu Referenced %lu, mmlab %lu %lu kB\n",
+				      round ? "MADV_PAGEOUT" : "MADV_COLD", k ? "file" : "anon",
+				      (unsigned long)hrss, (unsigned long)href, (unsigned long)mrss,
+				      (unsigned long)mref);
+			assert_int_equal(mrss, hrss);
+			assert_int_equal(mref, href);
+		}
+		munmap(h[0] - 16 * PG, 48 * PG);
+		munmap(h[1] - 16 * PG, 48 * PG);
+		assert_int_equal(mmlab_munmap(f->t, maddr[0], 16 * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, maddr[1], 16 * PG), 0);
+		assert_int_equal(mmlab_close(f->t, mfd), 0);
+	}
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +613,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(swap_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(readahead_by_vma, setup, teardown),
 		cmocka_unit_test_setup_teardown(readahead_by_cluster, setup, teardown),
+		cmocka_unit_test_setup_teardown(cold_pageout_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
