@@ -8,7 +8,7 @@ PREFIX    ?= /usr/local
 JOBS      ?= $(shell nproc)
 
 .PHONY: all deps release run check tsan slowtest difftest bench bench-spread bench-variants \
-	bench-replay-10m install clean format fuzz
+	bench-replay-10m install clean format fuzz vmacache
 
 all: release
 
@@ -45,6 +45,10 @@ tsan: deps
 slowtest: check
 	cd $(CHECK) && MT_DIFF_SLOW=1 ./tests/test_maple_diff
 	cd $(CHECK) && MMLAB_FAULT_SLOW=1 ./tests/test_fault_stress
+
+# The VMA cache's hit ratio replaying each recording of tests/data (the README's figures).
+vmacache: release
+	sh scripts/vmacache-ratios.sh $(RELEASE)/tools/mmlab/mmlab .
 
 # Differential tests against the host kernel: DIFF_SEEDS random call sequences (tests/diff),
 # with the calls that fault pages in (mlock, MAP_LOCKED, MAP_POPULATE); DIFF_MODE=nofault

@@ -70,7 +70,17 @@ struct mmlab_machine_config {
 	int readahead_kb;
 	int max_sectors_kb;	/* The largest read (bdi io_pages * 4): 0 the host device's, or
 				 * 128 when readahead_kb is set; N > 0 KiB */
+	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
+				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
+				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * recently used page evicted, every access counted) or
+				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
+
+#define MMLAB_LRU_CLASSIC 0
+#define MMLAB_LRU_MGLRU 1
+#define MMLAB_LRU_LRU 2
+#define MMLAB_LRU_CLOCK 3
 
 /* Where and why an access stopped: the signal Linux would deliver. */
 struct mmlab_fault {
@@ -110,12 +120,19 @@ MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *m);
 /*
  * Reads (@old_val) and/or writes (@new_val) a vm sysctl of the machine: "vm.overcommit_memory",
  * "vm.overcommit_ratio", "vm.overcommit_kbytes", "vm.admin_reserve_kbytes",
- * "vm.user_reserve_kbytes", "vm.memfd_noexec", "vm.page-cluster" (swap readahead), and
- * SysV shm's limits "kernel.shmmax", "kernel.shmall", "kernel.shmmni". 0; -ENOENT for
- * another name; -EINVAL for a value out of range.
+ * "vm.user_reserve_kbytes", "vm.memfd_noexec", the OOM killer's "vm.oom_kill_allocating_task"
+ * and "vm.oom_dump_tasks", swap readahead's "vm.page-cluster", and SysV shm's limits
+ * "kernel.shmmax", "kernel.shmall", "kernel.shmmni". 0; -ENOENT for another name; -EINVAL
+ * for a value out of range.
  */
 MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const uint64_t *new_val,
 			      uint64_t *old_val);
+/*
+ * The machine's kernel log, as dmesg prints it (without timestamps): one line per message,
+ * such as the OOM killer's report ("... invoked oom-killer: ...", "Out of memory: Killed
+ * process ..."). @clear 1 forgets what was written (dmesg -c). 0; -EINVAL; -EIO.
+ */
+MMLAB_EXPORT int mmlab_dmesg(struct mmlab_machine *m, FILE *out, int clear);
 /* Makes the @n-th frame allocation from now fail (0 disables), for failure-path tests. */
 MMLAB_EXPORT void mmlab_machine_fail_alloc_after(struct mmlab_machine *m, unsigned long n);
 /*
@@ -616,6 +633,22 @@ MMLAB_EXPORT int mmlab_rdpkru(struct mmlab_task *t, uint32_t *pkru, struct mmlab
  */
 MMLAB_EXPORT uint64_t mmlab_reclaim_lazyfree(struct mmlab_task *t);
 
+/*
+ * The OOM killer. When a fault finds no free frame, the process whose death frees the most
+ * is killed with SIGKILL (mmlab_task_signals' killed_by; every process sharing its mm too),
+ * its private memory is unmapped at once (the OOM reaper) and the fault is retried; the
+ * faulting task dies itself when it is the one chosen or nothing is left to kill. The kernel
+ * log (mmlab_dmesg) gets the kernel's report. A killed task's later accesses fault SIGKILL.
+ * Under vm.overcommit_memory 2 allocations fail with ENOMEM before memory can run out.
+ * mmlab_oom_score: /proc/PID/oom_score, 0..2000. mmlab_oom_score_adj: /proc/PID/oom_score_adj
+ * of @target (NULL: @t) read into @old_adj and/or written from @new_adj by @t: -EINVAL outside
+ * -1000..1000, -EACCES below the process's minimum without CAP_SYS_RESOURCE (which sets the
+ * minimum). -1000 makes the process unkillable; fork children inherit the value.
+ */
+MMLAB_EXPORT int mmlab_oom_score(struct mmlab_task *t, uint64_t *score);
+MMLAB_EXPORT int mmlab_oom_score_adj(struct mmlab_task *t, struct mmlab_task *target,
+				     const int *new_adj, int *old_adj);
+
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
 struct mmlab_task_mem {
 	uint64_t minflt, majflt;	/* This task's faults (stat fields 10 and 12) */
@@ -657,6 +690,29 @@ MMLAB_EXPORT int mmlab_proc_meminfo(struct mmlab_machine *m, FILE *out);
  */
 MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len,
 			       uint64_t *out);
+
+/*
+ * One address's page-table walk, as the MMU does it (the walk() pseudo-call and reports):
+ * the entry read at each level, PGD first, and the frame the PTE maps. @levels is 4 when the
+ * walk reached the PTE (present or not), fewer when a table entry was not present (the last
+ * entry read is that one), 0 for an address no VMA covers or that the walk cannot reach.
+ * @kpageflags holds the frame's flags as /proc/kpageflags bits (KPF_*: 0 LOCKED,
+ * 2 REFERENCED, 3 UPTODATE, 4 DIRTY, 5 LRU, 6 ACTIVE, 8 WRITEBACK, 9 RECLAIM, 11 MMAP,
+ * 12 ANON, 13 SWAPCACHE, 14 SWAPBACKED, 15 COMPOUND_HEAD, 16 COMPOUND_TAIL, 18 UNEVICTABLE,
+ * 24 ZERO_PAGE, 26 PGTABLE, 32 RESERVED, 33 MLOCKED).
+ * Returns 0, or -EINVAL for a NULL argument or an address outside the user address space.
+ */
+struct mmlab_page_walk {
+	int levels;			/* Entries read (see above) */
+	uint64_t entry[4];		/* PGD, PUD, PMD, PTE entries as stored */
+	unsigned int index[4];		/* Each entry's index in its table */
+	int mapped;			/* The PTE is present: the fields below are its frame's */
+	uint64_t pfn;
+	uint64_t kpageflags;
+	int refcount;			/* The frame's reference count */
+	int mapcount;			/* Page-table mappings of the frame */
+};
+MMLAB_EXPORT int mmlab_page_walk(struct mmlab_task *t, uint64_t addr, struct mmlab_page_walk *w);
 
 /*
  * Swap. A swap area is a host file the caller attaches to the machine under a name, the path

@@ -21,6 +21,7 @@
  * page stays allocated while references remain.
  */
 #include "fs/internal.h"
+#include "phys/lru.h"
 
 #include <limits.h>
 #include <string.h>
@@ -98,6 +99,16 @@ static struct page *filemap_fill_page(struct address_space *mapping, pgoff_t ind
  * the race, @page then freed), or ERR_PTR(-ENOMEM) when the index could not grow.
  * Context: takes mapping->lock.
  */
+/*
+ * A page joining the cache of an unevictable mapping (SHM_LOCK, ramfs) goes to the
+ * unevictable list (folio_evictable's mapping_unevictable test, made when it is added).
+ */
+static void filemap_lru_prepare(struct address_space *mapping, struct page *page)
+{
+	if (mapping->unevictable)
+		SetPageUnevictable(page);
+}
+
 static struct page *filemap_add_page(struct address_space *mapping, struct page *page,
 				     pgoff_t index, bool mark_readahead)
 {
@@ -130,7 +141,9 @@ static struct page *filemap_add_page(struct address_space *mapping, struct page 
 	mapping->nrpages++;
 	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
 	get_page(page);	/* the caller's; the allocation's reference is the cache's */
+	filemap_lru_prepare(mapping, page);
 	pthread_mutex_unlock(&mapping->lock);
+	lru_cache_add(pgdat, page);
 	return page;
 }
 
@@ -374,10 +387,13 @@ int page_cache_ra_folio(struct address_space *mapping, pgoff_t index, unsigned i
 		}
 		mapping->nrpages++;
 		mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
+		filemap_lru_prepare(mapping, page);
 	}
 	for (i = 0; err && i < added; i++)	/* a folio cut short: order-0 pages */
 		pages[i]->private = 0;
 	pthread_mutex_unlock(&mapping->lock);
+	for (i = 0; i < added; i++)
+		lru_cache_add(pgdat, pages[i]);
 put_pages:
 	for (i = added; i < nr; i++)	/* the cache keeps the references of those it took */
 		put_page(pgdat, pages[i]);
@@ -435,6 +451,29 @@ void filemap_remove_page(struct address_space *mapping, struct page *page)
 	pthread_mutex_unlock(&mapping->lock);
 	if (mapping->host)	/* a dropped dirty page may have been its last */
 		inode_sync_dirty_list(mapping->host);
+}
+
+/**
+ * remove_mapping - reclaim's removal of a clean page from the cache (__remove_mapping): only
+ * if nothing but the cache and the caller (isolating it) holds a reference, no page table
+ * maps it and it is neither dirty nor under writeback; checked under mapping->lock, where
+ * no lookup can take a new reference.
+ * Context: takes mapping->lock; the caller holds one reference.
+ * Return: true when the page left the cache (the caller's reference is now the last).
+ */
+bool remove_mapping(struct address_space *mapping, struct page *page)
+{
+	bool removed = false;
+
+	pthread_mutex_lock(&mapping->lock);
+	if (page->mapping == mapping && xa_load(&mapping->i_pages, page->index) == page &&
+	    !PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
+	    page_ref_count(page) == 2) {
+		__filemap_remove_page(mapping, page);
+		removed = true;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	return removed;
 }
 
 /* Zeroes bytes [from, to) of the cached page at @index, if it is cached. */
@@ -630,6 +669,8 @@ static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t l
  */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
 {
+	/* the pages this thread just cached leave its LRU batch first (folio_batch_release) */
+	lru_add_drain(mapping->pgdat);
 	/* Dropped dirty pages may have been the inode's last. */
 	if (__truncate_inode_pages_range(mapping, lstart, lend) && mapping->host)
 		inode_sync_dirty_list(mapping->host);
@@ -644,6 +685,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
  */
 void truncate_inode_pages_final(struct address_space *mapping)
 {
+	lru_add_drain(mapping->pgdat);
 	__truncate_inode_pages_range(mapping, 0, LLONG_MAX);
 	if (mapping->host)
 		list_del_init(&mapping->host->i_dirty);

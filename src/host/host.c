@@ -3,8 +3,8 @@
  * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait of a
  * contended spinlock or of a count to drop to zero, thread slots (a host thread's small
  * number, given back when it exits), the host devices' readahead limits (sysfs), the host
- * kernel's auxiliary vector (the CPU's facts exec passes on), and the CPU's own string copy
- * between two aliases of one page. RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
+ * kernel's auxiliary vector (the CPU's facts exec passes on) and its vDSO image, and the
+ * CPU's own string copy between two aliases of one page. RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
  * nothing until its frames are touched.
  */
 #include "host/host.h"
@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <stdio.h>
+#include <elf.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -295,4 +296,42 @@ unsigned long host_getauxval(unsigned long type)
 			return host_auxv[i + 1];
 	}
 	return 0;
+}
+
+/* The length of the host's [vdso] mapping that starts at @base, from /proc/self/maps; 0 if none. */
+static size_t host_vdso_len(unsigned long base)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long start, end;
+	char line[512];
+	size_t len = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " [vdso]") || sscanf(line, "%lx-%lx", &start, &end) != 2)
+			continue;
+		if (start == base && end > start)
+			len = end - start;
+		break;
+	}
+	fclose(f);
+	return len;
+}
+
+/*
+ * The vDSO the host kernel mapped into this process: an ELF image (AT_SYSINFO_EHDR) as long
+ * as its [vdso] mapping in the host's maps.
+ */
+size_t host_vdso_image(void *buf, size_t len)
+{
+	unsigned long base = host_getauxval(AT_SYSINFO_EHDR);
+	size_t span = base ? host_vdso_len(base) : 0;
+
+	if (!span || memcmp((const void *)base, ELFMAG, SELFMAG))
+		return 0;
+	if (span > len)
+		span = len;
+	memcpy(buf, (const void *)base, span);
+	return span;
 }

@@ -22,6 +22,9 @@ uint64_t host_now_ns(void);
 int64_t host_real_seconds(void);
 /* The host kernel's auxiliary vector entry @type (AT_HWCAP...), 0 when it has none. */
 unsigned long host_getauxval(unsigned long type);
+/* Copies up to @len bytes of the host's own vDSO image (at AT_SYSINFO_EHDR, as long as its
+ * [vdso] line in /proc/self/maps) to @buf; returns the bytes copied, 0 when there is none. */
+size_t host_vdso_image(void *buf, size_t len);
 
 /* Host threads that get a slot of their own (host_thread_slot); later ones share none. */
 #define HOST_THREAD_SLOTS 16

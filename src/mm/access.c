@@ -104,6 +104,7 @@ MMLAB_EXPORT int mmlab_touch(struct mmlab_task *t, uint64_t addr, uint64_t len, 
 	end = addr + len;
 	if (end < addr)
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	cpu = task_cpu_enter(t);
 	/* One access per page: at @addr, then at each following page's first byte. */
 	for (a = addr; a < end; a = (a & PAGE_MASK) + PAGE_SIZE) {
@@ -135,6 +136,7 @@ static int task_copy(struct mmlab_task *t, uint64_t addr, void *into, const void
 
 	if (err)
 		return err;
+	TASK_ENTER(&t->tsk);
 	cpu = task_cpu_enter(t);
 	left = into ? mmu_copy_from_user(cpu, into, (unsigned long)addr, len)
 		    : mmu_copy_to_user(cpu, (unsigned long)addr, from, len);

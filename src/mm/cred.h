@@ -66,6 +66,9 @@ struct signal_struct {
 	uint64_t sig_ignored;		/* SIG_IGN */
 	uint64_t sig_handled;		/* A handler */
 	int killed_by;			/* The signal whose default action ended the group, 0 */
+	short oom_score_adj;		/* /proc/PID/oom_score_adj, -1000..1000 (oom_kill.c);
+					 * under the machine's oom lock, read with READ_ONCE */
+	short oom_score_adj_min;	/* The least an unprivileged write may set */
 	struct list_head thread_head;	/* Its tasks (task.thread_node), under lock */
 };
 

@@ -4,7 +4,9 @@
  * public mmlab_task_validate runs every validator of an address space - the VMA tree and the
  * counters derived from it (vma.c's mm_validate), the page tables (pgtable_validate), and the
  * RSS counters against what the page tables map (rss_validate, here; Linux's check_mm only
- * looks at the counters at exit) - as tests and the stress runs call it after each step.
+ * looks at the counters at exit), and the reverse map with exact map counts (rmap.c's
+ * rmap_validate) - as tests and the stress runs call it after each step, with the machine at
+ * rest.
  * Left out: dump_vma/dump_mm (VM_BUG_ON reports the failing condition and where).
  */
 #include "mm/memory.h"
@@ -71,7 +73,8 @@ MMLAB_EXPORT int mmlab_task_validate(struct mmlab_task *t)
 	int err;
 
 	mmap_read_lock(t->tsk.mm);
-	err = mm_validate(t->tsk.mm) ?: pgtable_validate(t->tsk.mm) ?: rss_validate(t->tsk.mm);
+	err = mm_validate(t->tsk.mm) ?: pgtable_validate(t->tsk.mm) ?: rss_validate(t->tsk.mm) ?:
+	      rmap_validate(t->tsk.mm);
 	mmap_read_unlock(t->tsk.mm);
 	return err;
 }

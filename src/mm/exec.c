@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * exec (fs/exec.c) and the task it leaves (kernel/fork.c's copy_process for the task itself,
- * the vDSO's special mappings of arch/x86/entry/vdso): task creation with the limits the
- * config asks for, ids with every capability or none (sys.c, capability.c) and an empty mm;
- * mmlab_task_create's layout without a program (the stack, vvar/vdso, the brk start, with ASLR
+ * exec (fs/exec.c) and the task it leaves (kernel/fork.c's copy_process for the task itself):
+ * task creation with the limits the config asks for, ids with every capability or none
+ * (sys.c, capability.c) and an empty mm; mmlab_task_create's layout without a program (the
+ * stack, the vDSO's mappings of vdso.c, the brk start, with ASLR
  * from the config's seed); and execve: the file opened for execution (exec permission, noexec
  * mounts, ETXTBSY), the argument and environment strings copied to the top of the new stack
  * within the stack limit's share (E2BIG), the formats tried in turn (binfmt_elf.c,
@@ -42,38 +42,12 @@
 #define STACK_EXPAND 0x20000UL		/* setup_arg_pages's room below the strings: 128 KiB */
 #define _STK_LIM (8UL << 20)		/* The default stack limit, 8 MiB */
 #define ARG_MAX (32 * PAGE_SIZE)	/* The strings' share never below this */
-#define VDSO_PAGES 8UL			/* [vvar] 4, [vvar_vclock] 2, [vdso] 2 */
 
 /* The address space of @t, for white-box tests (tests/unit/test_vma_merge.c). */
 struct mm_struct *task_mm(struct mmlab_task *t)
 {
 	return t->tsk.mm;
 }
-
-static const char *vvar_name(struct vm_area_struct *vma)
-{
-	return "[vvar]";
-}
-static const char *vclock_name(struct vm_area_struct *vma)
-{
-	return "[vvar_vclock]";
-}
-static const char *vdso_name(struct vm_area_struct *vma)
-{
-	return "[vdso]";
-}
-static int special_no_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
-/* The vDSO's special mappings: named in maps, never split (special_mapping_split). */
-const struct vm_operations_struct vvar_ops = { .name = vvar_name,
-					       .may_split = special_no_split };
-const struct vm_operations_struct vclock_ops = { .name = vclock_name,
-						 .may_split = special_no_split };
-const struct vm_operations_struct vdso_ops = { .name = vdso_name,
-					       .may_split = special_no_split };
 
 /* The limits the config asks for: soft limits, the hard limits raised to them if below. */
 static void task_config_rlimit(struct signal_struct *sig, unsigned int res, uint64_t cur)
@@ -138,6 +112,8 @@ struct mmlab_task *task_alloc(struct mmlab_machine *m, const struct mmlab_task_c
 	if (mm_init(t, m))
 		goto free_task;
 	thread_group_add(&t->tsk);
+	task_list_add(machine_of(m), &t->tsk);
+	set_task_comm(&t->tsk, "mmlab");
 	/* The task is a program just executed: exec's flush_thread left the default PKRU. */
 	t->tsk.pkru = pkru_init_value(machine_of(m));
 	arch_pick_mmap_layout(&t->tsk);
@@ -165,30 +141,6 @@ unsigned long randomize_page(struct task *tsk, unsigned long start, unsigned lon
 	if (!range)
 		return start;
 	return start + ((task_random(tsk) % range) << PAGE_SHIFT);
-}
-
-/**
- * map_vdso - the vDSO's special mappings ([vvar], [vvar_vclock], [vdso]) where a top-down
- * search for their 8 pages lands (map_vdso_randomized: the mmap area, no hint).
- * @vdso: receives the [vdso] text's address (mm->context.vdso, AT_SYSINFO_EHDR)
- * Context: mmap_lock held for writing.
- * Return: 0 or -ENOMEM.
- */
-int map_vdso(struct task *tsk, unsigned long *vdso)
-{
-	unsigned long base = get_unmapped_area(tsk, NULL, 0, VDSO_PAGES * PAGE_SIZE, 0, 0, 0);
-	int err;
-
-	if (base & ~PAGE_MASK)
-		return -ENOMEM;
-	err = insert_special_vma(tsk, base, base + 4 * PAGE_SIZE, VVAR_FLAGS, &vvar_ops) ?:
-	      insert_special_vma(tsk, base + 4 * PAGE_SIZE, base + 6 * PAGE_SIZE, VVAR_FLAGS,
-				 &vclock_ops) ?:
-	      insert_special_vma(tsk, base + 6 * PAGE_SIZE, base + 8 * PAGE_SIZE, VDSO_FLAGS,
-				 &vdso_ops);
-	if (!err)
-		*vdso = base + 6 * PAGE_SIZE;
-	return err;
 }
 
 /* What exec leaves: the stack, vvar/vdso below mmap_base, and the brk start after the image. */
@@ -653,6 +605,8 @@ int begin_new_exec(struct linux_binprm *bprm)
 	if (!exe_file_deny_write_access(bprm->file))
 		bprm->mm->exe_file = get_file(bprm->file);
 	exec_mmap(bprm);
+	/* __set_task_comm: a path through a dirfd names the file itself */
+	set_task_comm(&t->tsk, bprm->fdpath && bprm->file->path ? bprm->file->path : bprm->filename);
 	do_close_on_exec(t);
 	/* flush_signal_handlers: handled signals go back to their default; ignored stay so */
 	__atomic_store_n(&t->tsk.signal->sig_handled, 0, __ATOMIC_RELAXED);
@@ -916,6 +870,7 @@ MMLAB_EXPORT int mmlab_execveat(struct mmlab_task *t, int dirfd, const char *pat
 		return -EFAULT;
 	if (t->vfork_child)
 		return -EBUSY;
+	TASK_ENTER(&t->tsk);
 	bprm = alloc_bprm(t, dirfd, path, flags, &err);
 	if (!bprm)
 		return err;

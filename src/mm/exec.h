@@ -2,9 +2,9 @@
 /*
  * exec's objects (include/linux/binfmts.h's share): struct linux_binprm, the state one execve
  * threads from the open of the file to the new stack, and what exec.c (task creation, the
- * new mm, the argument strings, the stack VMA, the vDSO's special mappings), binfmt_elf.c
- * (the ELF loader, and the mm fields an ELF executable sets, which the maps importer asks
- * about too) and binfmt_script.c offer each other.
+ * new mm, the argument strings, the stack VMA), vdso.c (the vDSO's special mappings),
+ * binfmt_elf.c (the ELF loader, and the mm fields an ELF executable sets, which the maps
+ * importer asks about too) and binfmt_script.c offer each other.
  */
 #ifndef MMLAB_MM_EXEC_H
 #define MMLAB_MM_EXEC_H
@@ -14,7 +14,8 @@
 #define ELF_ET_DYN_BASE 0x555555554000UL /* Where a PIE is loaded without ASLR */
 #define DEFAULT_IMAGE_END 0x5000UL	/* Where a small PIE's bss ends, from its load address */
 
-/* The vDSO's special mappings (arch/x86/entry/vdso/vma.c): they never split or merge. */
+/* The vDSO's special mappings (vdso.c): they never split or merge. */
+#define VDSO_TEXT_PAGES 2UL		/* [vdso]: this host's image, 8 KiB */
 #define VVAR_FLAGS (VM_READ | VM_MAYREAD | VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)
 #define VDSO_FLAGS (VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_DONTEXPAND)
 extern const struct vm_operations_struct vvar_ops, vclock_ops, vdso_ops;
@@ -84,9 +85,13 @@ int __must_check copy_string_kernel(const char *arg, struct linux_binprm *bprm);
 int __must_check remove_arg_zero(struct linux_binprm *bprm);
 int __must_check bprm_change_interp(const char *interp, struct linux_binprm *bprm);
 void *bprm_stack_at(struct linux_binprm *bprm, unsigned long addr, size_t len);
-int __must_check map_vdso(struct task *tsk, unsigned long *vdso);
 unsigned long arch_align_stack(struct task *tsk, unsigned long sp);
 unsigned long randomize_page(struct task *tsk, unsigned long start, unsigned long range);
+
+/* vdso.c */
+int __must_check map_vdso(struct task *tsk, unsigned long *vdso);
+struct machine;
+void vdso_exit(struct machine *m);
 
 /* binfmt_elf.c */
 unsigned long elf_mm_layout(struct mm_struct *mm, struct vm_area_struct *exe);

@@ -12,6 +12,7 @@
  */
 #include "mm/fdtable.h"
 #include "mm/filemap_rw.h"
+#include "phys/lru.h"
 #include "mmlab.h"
 
 #include <fcntl.h>
@@ -109,6 +110,8 @@ MMLAB_EXPORT int mmlab_fadvise(struct mmlab_task *t, int fd, int64_t off, int64_
 				break;
 			last--;
 		}
+		/* a page in this thread's LRU batch holds a reference: drain it (as Linux) */
+		lru_add_drain(mapping->pgdat);
 		if (last >= first)
 			invalidate_range(mapping, first, last);
 		break;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The user page-fault entry (arch/x86/mm/fault.c's do_user_addr_fault) and what it leans on:
- * the per-thread VMA cache in front of find_vma (mm/vmacache.c as Linux had it until 6.1),
- * stack growth (mm/mmap.c's expand_downwards and acct_stack_growth: RLIMIT_STACK, RLIMIT_AS,
- * RLIMIT_MEMLOCK, then the overcommit charge of the new pages), the access check against
+ * the faulting task's lookup through its VMA cache (vmacache.c), stack growth (mm/mmap.c's
+ * expand_downwards and acct_stack_growth: RLIMIT_STACK, RLIMIT_AS, RLIMIT_MEMLOCK, then the
+ * overcommit charge of the new pages), the access check against
  * the VMA's flags and the thread's PKRU (pkeys.c), and the signal a failed fault becomes.
  * Left out: kernel-mode faults and exception fixups, the per-VMA lock fast path (the mmap_lock
  * is taken for reading, or for writing to grow the stack), userfaultfd and retry/killable
@@ -14,55 +14,13 @@
 #include "mm/pkeys.h"
 #include "mm/fault.h"
 #include "mm/mmap.h"
+#include "mm/oom.h"
 #include "mm/vma.h"
+#include "mm/vmscan.h"
 #include "mm/task.h"
 #include "mmu/mmu.h"
 
 #include <signal.h>
-
-static unsigned int vmacache_hash(unsigned long addr)
-{
-	return (unsigned int)(addr >> PAGE_SHIFT) & (VMACACHE_SIZE - 1);
-}
-
-/**
- * vmacache_find_vma - find_vma() for @tsk through its VMA cache: the slots are tried from the
- * one @addr hashes to; a miss walks the tree and remembers the answer in that slot, and a hit
- * in another slot is copied there too, so that a run of pages of one VMA finds it at the first
- * try once each slot holds it. A cache whose sequence number is not the mm's is emptied first:
- * some VMA changed since it was filled.
- * Context: mmap_lock held.
- * Return: the first VMA ending above @addr, or NULL.
- */
-struct vm_area_struct *vmacache_find_vma(struct task *tsk, unsigned long addr)
-{
-	struct mm_struct *mm = tsk->mm;
-	struct vmacache *vc = &tsk->vmacache;
-	unsigned int idx = vmacache_hash(addr);
-	struct vm_area_struct *vma;
-
-	count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_CALLS);
-	if (vc->seqnum != mm->vma_seq) {
-		for (unsigned int i = 0; i < VMACACHE_SIZE; i++)
-			vc->vmas[i] = NULL;
-		vc->seqnum = mm->vma_seq;
-	} else {
-		for (unsigned int i = 0, j = idx; i < VMACACHE_SIZE; i++) {
-			vma = vc->vmas[j];
-			if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
-				VM_BUG_ON(vma->vm_mm != mm);
-				count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
-				vc->vmas[idx] = vma;
-				return vma;
-			}
-			j = (j + 1) & (VMACACHE_SIZE - 1);
-		}
-	}
-	vma = find_vma(mm, addr);
-	if (vma)
-		vc->vmas[idx] = vma;
-	return vma;
-}
 
 /* acct_stack_growth: may the stack grow to @size bytes, @grow pages more? */
 static int acct_stack_growth(struct task *tsk, struct vm_area_struct *vma, unsigned long size,
@@ -196,9 +154,11 @@ static struct vm_area_struct *lock_mm_and_find_vma(struct task *tsk, unsigned lo
  * No VMA at or above the address, or a VMA above it that is not a stack that may grow to it:
  * SIGSEGV SEGV_MAPERR. An access the VMA does not allow: SEGV_ACCERR (SEGV_PKUERR for a
  * protection-key fault). Otherwise handle_mm_fault() resolves it; a page it cannot provide is
- * SIGBUS BUS_ADRERR, and running out of frames kills the task (SIGKILL: the OOM killer's pick
- * is always the faulting task here). A resolved fault leaves the access's translation in
- * @cpu's TLB when the new entry allows it, so that the retried access hits.
+ * SIGBUS BUS_ADRERR. Running out of frames runs the OOM killer (pagefault_out_of_memory): the
+ * fault is retried once another process was killed and reaped, and the task dies of SIGKILL
+ * when it is the victim or nothing was left to kill; a task already killed takes no fault. A
+ * resolved fault leaves the access's translation in @cpu's TLB when the new entry allows it,
+ * so that the retried access hits.
  * Context: @cpu out of user mode; takes mmap_lock (reading) and page_table_lock.
  * Return: 0 when the access can be retried, with @cpu back in user mode (mmu_tlb_fill), or
  * -EFAULT with f->signo/si_code/sig_addr set and @cpu still out of it.
@@ -209,12 +169,18 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	unsigned long addr = f->address;
 	unsigned int flags = FAULT_FLAG_USER;
 	struct vm_area_struct *vma;
+	unsigned int memalloc = MEMALLOC_FAULT, old_memalloc;
+	bool stalled;
 	vm_fault_t ret;
+	gfp_t gfp;
 
 	if (f->error_code & X86_PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
 	if (f->error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
+retry:
+	if (fatal_signal_pending(tsk))
+		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
 	vma = lock_mm_and_find_vma(tsk, addr);
 	if (!vma) {
 		mmap_read_unlock(mm);
@@ -229,23 +195,41 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 		return fault_signal(f, SIGSEGV, pkuerr ? MMLAB_SEGV_PKUERR : MMLAB_SEGV_ACCERR);
 	}
 	spin_lock(&mm->page_table_lock);
+	old_memalloc = memalloc_flags_save(memalloc);
 	ret = handle_mm_fault(tsk, vma, addr, flags, cpu);
+	stalled = memalloc_flags & MEMALLOC_STALLED;
+	memalloc_flags_restore(old_memalloc);
 	/*
 	 * The retried access would walk to the new entry as soon as the locks drop: fill the TLB
 	 * now, while the entry cannot change - from the entry the handler told the MMU of
 	 * (update_mmu_cache), or by that walk - and go back to user mode with it (mmu_tlb_fill
-	 * takes the CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
-	 * a locked instruction (a release store each), so the unlocks and the retried access run
-	 * while the stores that zeroed the page drain.
+	 * takes the CPU's ipi_lock, unless a demand-zero fault took it before its zeroing:
+	 * mmu_fault_resume). Neither unlock below is a locked instruction (a release store each),
+	 * so the unlocks and the retried access run while the stores that zeroed the page drain.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
+	/* The page the fault wanted: a zeroed one for anonymous memory, else a copy or file's */
+	gfp = vma_is_anonymous(vma) ? GFP_USER_FOLIO | ___GFP_ZERO : GFP_USER_FOLIO;
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
+	/*
+	 * No frame above min: reclaim with the locks dropped, as the allocation would have in
+	 * Linux, and retry while that frees pages; then once more allowed below min.
+	 */
+	if ((ret & VM_FAULT_OOM) && stalled) {
+		if (!mm_fault_reclaim(mm->machine))
+			memalloc = 0;
+		goto retry;
+	}
+	kswapd_run_pending(&mm->machine->pgdat);
 	if (!(ret & VM_FAULT_ERROR))
 		return 0;
-	if (ret & VM_FAULT_OOM)
+	if (ret & VM_FAULT_OOM) {
+		if (pagefault_out_of_memory(tsk, gfp))
+			goto retry;
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
+	}
 	if (ret & VM_FAULT_SIGBUS)
 		return fault_signal(f, SIGBUS, MMLAB_BUS_ADRERR);
 	return fault_signal(f, SIGSEGV, MMLAB_SEGV_MAPERR);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The user fault entry (arch/x86/mm/fault.c, with mm/vmacache.c before 6.1): what the MMU's
- * fault hook calls, the per-thread VMA cache lookup, and stack growth.
+ * The user fault entry (arch/x86/mm/fault.c): what the MMU's fault hook calls, and stack
+ * growth; and the faulting task's lookup through its VMA cache (vmacache.c).
  */
 #ifndef MMLAB_MM_FAULT_H
 #define MMLAB_MM_FAULT_H

@@ -3,7 +3,8 @@
  * Faults on mappings of an object with a page cache (mm/filemap.c's filemap_fault and
  * filemap_map_pages, mm/memory.c's do_fault family, mm/shmem.c's shmem_fault for the shmem
  * side): regular files of the overlay and shmem inodes (shared anonymous memory, memfd, SysV
- * segments) fault through the same path.
+ * segments) fault through the same path, and so do special mappings with a ->fault of their
+ * own (mm/mmap.c's special_mapping_fault: the vDSO's pages, vdso.c).
  *
  * A read fault first maps the cached, up-to-date pages around it (fault-around: the aligned
  * fault_around_bytes window clipped to the VMA, the page table and the end of the file,
@@ -31,6 +32,7 @@
  * (no file system here has one: the dirtying is set_page_dirty's).
  */
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/shmem.h"
 #include "mm/task.h"
 #include "mmu/tlb.h"
@@ -258,9 +260,16 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	return ret;
 }
 
-/* The object's ->fault (__do_fault): shmem allocates what it lacks, files read it. */
+/*
+ * The object's ->fault (__do_fault): a special mapping's own (the vDSO's, vdso.c: a page, or
+ * an entry it installed itself), shmem allocates what it lacks, files read it.
+ */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
+	const struct vm_operations_struct *ops = vmf->vma->vm_ops;
+
+	if (ops && ops->fault)
+		return ops->fault(vmf);
 	if (vma_is_shmem(vmf->vma))
 		return shmem_fault(vmf);
 	return filemap_fault(vmf);
@@ -481,11 +490,18 @@ static bool finish_fault_whole(struct vm_fault *vmf, pgoff_t head, pgoff_t next)
  */
 static void finish_fault(struct vm_fault *vmf, bool write)
 {
-	struct address_space *mapping = vma_mapping(vmf->vma);
+	struct address_space *mapping;
 	struct page *page = vmf->page;
 	pgoff_t head, next;
 	long nr = 1;
 
+	if (!vmf->vma->vm_file) {
+		/* a special mapping's page (the vDSO's): no cache, no folio around it */
+		set_file_pte(vmf, page, vmf->address, vmf->pte, write);
+		add_mm_counter(vmf->vma->vm_mm, mm_counter(page), 1);
+		return;
+	}
+	mapping = vma_mapping(vmf->vma);
 	pthread_mutex_lock(&mapping->lock);
 	head = filemap_folio_index(page);
 	next = filemap_folio_next_index(page);
@@ -519,7 +535,7 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 			return ret;
 	}
 	ret = __do_fault(vmf);
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY | VM_FAULT_NOPAGE))
 		return ret;
 	finish_fault(vmf, false);
 	return ret;
@@ -545,7 +561,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (!new)
 		return VM_FAULT_OOM;
 	ret = __do_fault(vmf);
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY)) {
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY | VM_FAULT_NOPAGE)) {
 		put_page(pgdat, new);
 		return ret;
 	}
@@ -561,6 +577,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(entry);
 	page_add_new_anon_rmap(new, vma, vmf->address);
+	folio_add_lru_vma(pgdat, new, vma);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	return ret;
@@ -586,7 +603,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
 	vm_fault_t ret = __do_fault(vmf);
 
-	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY | VM_FAULT_NOPAGE))
 		return ret;
 	finish_fault(vmf, true);
 	fault_dirty_page(vmf->page);
@@ -597,9 +614,9 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf)
  * do_fault - a fault on a none entry of a VMA with an object behind it: a read maps the
  * cache page (and its neighbours), a private write copies it, a shared write dirties it.
  * Objects without a page cache (a file known by kind alone: block devices, files another
- * machine's snapshot names without this machine opening them) and the vDSO's special mappings
- * (no file: mmlab has no vDSO image) have no pages to give: SIGBUS BUS_ADRERR, after a private
- * write prepared the anon_vma, as do_cow_fault does first.
+ * machine's snapshot names without this machine opening them) have no pages to give: SIGBUS
+ * BUS_ADRERR, after a private write prepared the anon_vma, as do_cow_fault does first. The
+ * vDSO's special mappings have a ->fault of their own (vdso.c), which __do_fault asks.
  * Context: mmap_lock and the page-table lock held; vmf->pte is a none entry.
  * Return: VM_FAULT_* bits; VM_FAULT_RETRY asks the caller to fault again with
  * FAULT_FLAG_TRIED.
@@ -609,7 +626,7 @@ vm_fault_t do_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 
-	if (!vma->vm_file || !vma->vm_file->f_inode) {
+	if ((!vma->vm_file || !vma->vm_file->f_inode) && !(vma->vm_ops && vma->vm_ops->fault)) {
 		if (write && !(vma->vm_flags & VM_SHARED) && anon_vma_prepare(vma))
 			return VM_FAULT_OOM;
 		return VM_FAULT_SIGBUS;

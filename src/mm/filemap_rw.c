@@ -19,6 +19,7 @@
  */
 #include "mm/file.h"
 #include "mm/filemap_rw.h"
+#include "phys/lru.h"
 #include "mm/memfd.h"
 #include "mm/task.h"
 
@@ -69,23 +70,36 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	struct inode *inode = f->f_inode;
 	struct address_space *mapping = inode_mapping(inode);
 	int64_t done = 0;
-	pgoff_t last;
+	pgoff_t first, last;
 
 	if (!iov_iter_count(to) || *pos >= inode->i_size)
 		return 0;
 	last = (pgoff_t)((min((uint64_t)inode->i_size, *pos + iov_iter_count(to)) - 1) >> PAGE_SHIFT);
+	first = (pgoff_t)(*pos >> PAGE_SHIFT);
 	while (iov_iter_count(to)) {
 		pgoff_t index = (pgoff_t)(*pos >> PAGE_SHIFT);
 		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1)), nr, copied;
+		unsigned int memalloc;
 		struct page *page;
 		loff_t isize;
 
+		/* no lock reclaim needs is held here: the allocations may reclaim directly */
+		memalloc = memalloc_flags_save(memalloc_flags | MEMALLOC_RECLAIM);
 		page = filemap_read_page(f, index, last - index + 1);
+		memalloc_flags_restore(memalloc);
 		if (IS_ERR(page)) {
 			if (!done)
 				done = PTR_ERR(page);
 			break;
 		}
+		/*
+		 * A read that goes on in the page the last one ended in does not count as a new
+		 * access (filemap_read's pos_same_folio test), so that small sequential reads
+		 * do not activate every page.
+		 */
+		if (!(index == first && f->f_ra.prev_pos > 0 &&
+		      (pgoff_t)((f->f_ra.prev_pos - 1) >> PAGE_SHIFT) == index))
+			mark_page_accessed(mapping->pgdat, page);
 		/* The size after the page is up to date: a truncation may have raced */
 		isize = inode->i_size;
 		if (*pos >= isize) {
@@ -104,6 +118,7 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 		}
 	}
 	WRITE_ONCE(f->f_ra.prev_pos, *pos);
+	kswapd_run_pending(mapping->pgdat);	/* a safe point: no lock held */
 	return done;
 }
 

@@ -275,6 +275,44 @@ void thread_group_del(struct task *tsk)
 	pthread_mutex_unlock(&tsk->signal->lock);
 }
 
+/**
+ * task_list_add - @tsk joins @m's list of every task (copy_process's list_add_tail_rcu on
+ * init_task.tasks), where the OOM killer walks the processes; task_exit takes it off.
+ * Context: tasks_lock not held (taken).
+ */
+void task_list_add(struct machine *m, struct task *tsk)
+{
+	pthread_mutex_lock(&m->tasks_lock);
+	list_add_tail(&tsk->tasks, &m->tasks);
+	pthread_mutex_unlock(&m->tasks_lock);
+}
+
+/* The task leaves its machine's list, if it is on it (__unhash_process). */
+static void task_list_del(struct task *tsk)
+{
+	struct machine *m;
+
+	if (!tsk->tasks.next || !tsk->mm)
+		return;
+	m = tsk->mm->machine;
+	pthread_mutex_lock(&m->tasks_lock);
+	list_del_init(&tsk->tasks);
+	pthread_mutex_unlock(&m->tasks_lock);
+}
+
+/**
+ * set_task_comm - name @tsk after the last component of @path, cut to 15 characters, as exec
+ * names a task after the file it ran (__set_task_comm(kbasename(filename))).
+ * Context: any; the name is read without a lock (a torn read shows a mix, as in Linux).
+ */
+void set_task_comm(struct task *tsk, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	snprintf(tsk->comm, sizeof(tsk->comm), "%s", base);
+}
+
 static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flags)
 {
 	struct mmlab_task *t = calloc(1, sizeof(*t));
@@ -284,6 +322,7 @@ static struct mmlab_task *task_dup(struct mmlab_task *parent, unsigned long flag
 	t->tsk.cfg = parent->tsk.cfg;
 	t->tsk.cred = parent->tsk.cred;
 	t->tsk.umask = parent->tsk.umask;	/* copy_fs */
+	memcpy(t->tsk.comm, parent->tsk.comm, sizeof(t->tsk.comm));
 	/* Threads share their process's limits; a new process gets a copy (copy_signal). */
 	t->tsk.signal = (flags & CLONE_THREAD) ? signal_get(parent->tsk.signal)
 					       : signal_copy(parent->tsk.signal);
@@ -345,6 +384,7 @@ MMLAB_EXPORT int mmlab_clone(struct mmlab_task *t, unsigned long flags, struct m
 		}
 	}
 	c->tsk.mm = mm;
+	task_list_add(mm->machine, &c->tsk);
 	if (flags & CLONE_VFORK) {
 		c->vfork_parent = t;
 		t->vfork_child = c;
@@ -369,6 +409,7 @@ MMLAB_EXPORT int mmlab_vfork(struct mmlab_task *t, struct mmlab_task **child)
  */
 void task_exit(struct mmlab_task *t)
 {
+	task_list_del(&t->tsk);
 	if (t->vfork_parent)
 		t->vfork_parent->vfork_child = NULL;
 	if (t->vfork_child)

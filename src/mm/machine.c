@@ -7,9 +7,11 @@
  * API of the address-space layer builds VMAs on an mm_struct that embeds the same context.
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
+#include "mm/exec.h"
 #include "mm/machine.h"
 #include "mm/memory.h"
 #include "mm/shm.h"
+#include "mm/vmscan.h"
 #include "mm/swap.h"
 #include "mmu/mmu.h"
 #include "mmu/pgrange.h"
@@ -59,12 +61,15 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		return -EINVAL;
 	if (cfg && (cfg->readahead_kb < -1 || cfg->max_sectors_kb < 0))
 		return -EINVAL;
+	if (cfg && (cfg->lru_mode < MMLAB_LRU_CLASSIC || cfg->lru_mode > MMLAB_LRU_CLOCK))
+		return -EINVAL;
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
 	err = pgdat_init_memory(&mm->m.pgdat, ram);
 	if (err)
 		goto free_machine;
+	vmscan_init(&mm->m, cfg ? cfg->lru_mode : MMLAB_LRU_CLASSIC);
 	err = vfs_init(&mm->m.vfs, &mm->m.pgdat, cfg ? cfg->root : NULL,
 		       cfg && cfg->write_files);
 	if (err)
@@ -81,6 +86,10 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	err = swap_init(&mm->m);
 	if (err)
 		goto free_shm;
+	pthread_mutex_init(&mm->m.tasks_lock, NULL);
+	INIT_LIST_HEAD(&mm->m.tasks);
+	oom_init(&mm->m.oom);
+	printk_init(&mm->m.log);
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {
@@ -98,6 +107,9 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
+	printk_exit(&mm->m.log);
+	oom_exit(&mm->m.oom);
+	pthread_mutex_destroy(&mm->m.tasks_lock);
 	swap_exit(&mm->m);
 free_shm:
 	shm_exit_ns(&mm->m);
@@ -124,7 +136,11 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
 	swap_exit(&mm->m);	/* areas detached; swap-cache pages go with RAM */
 	vfs_destroy(&mm->m.vfs);
+	vdso_exit(&mm->m);
 	pgdat_free_memory(&mm->m.pgdat);
+	printk_exit(&mm->m.log);
+	oom_exit(&mm->m.oom);
+	pthread_mutex_destroy(&mm->m.tasks_lock);
 	free(mm);
 }
 
@@ -141,7 +157,7 @@ MMLAB_EXPORT void mmlab_machine_stats(struct mmlab_machine *mm, struct mmlab_sta
 
 	*st = (struct mmlab_stats){
 		.ram_pages = m->pgdat.nr_frames,
-		.free_pages = m->pgdat.zone.nr_free_pages,
+		.free_pages = zone_page_state_free(&m->pgdat.zone),
 		.pgtable_pages = m->pgdat.nr_pgtable_pages,
 		.pgalloc = sum_vm_event(&m->pgdat.vm_events, PGALLOC_NORMAL),
 		.pgfree = sum_vm_event(&m->pgdat.vm_events, PGFREE),

@@ -15,6 +15,10 @@
 #include "fs/fs.h"
 #include "mmu/mmu.h"
 #include "phys/mmzone.h"
+#include "mm/oom.h"
+#include "mm/printk.h"
+
+#include <pthread.h>
 
 /* vm.overcommit_memory's modes (include/uapi/linux/mman.h) */
 #define OVERCOMMIT_GUESS 0
@@ -45,9 +49,16 @@ struct machine {
 	struct ipc_namespace *ipc_ns;	/* SysV shared memory segments (shm.c) */
 	int memfd_noexec_scope;		/* vm.memfd_noexec (the pid namespace's): 0 MFD_EXEC by
 					 * default, 1 MFD_NOEXEC_SEAL by default, 2 enforced */
+	struct vdso_text *vdso_text;	/* The vDSO's pages, made at its first fault (vdso.c);
+					 * atomic, NULL before */
 	struct swap_state *swap;	/* Swap areas, swap cache, mmlist (swap.h) */
 	uint64_t clock_ns;		/* Time passed (mmlab_machine_advance) that the
 					 * flusher's centisecond clock has not taken yet, ns */
+	pthread_mutex_t tasks_lock;	/* tasklist_lock: protects tasks */
+	struct list_head tasks;		/* Every task (task.tasks), oldest first, as
+					 * init_task.tasks: for_each_process walks it */
+	struct oom_state oom;		/* The OOM killer's lock, sysctls, counters (oom_kill.c) */
+	struct printk_log log;		/* The kernel log (printk.c): dmesg */
 };
 
 struct ipc_namespace;

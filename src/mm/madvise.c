@@ -21,6 +21,7 @@
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/shmem.h"
 #include "mm/swap.h"
@@ -306,7 +307,7 @@ static void pageout_batch(struct pageout_state *s)
 			if (!PageSwapBacked(page)) {
 				pageout_lazyfree(vma, page, addr);
 			} else {
-				page = swap_out_page(page) ? NULL : page;
+				page = swap_out_page(page, vma->vm_mm) ? NULL : page;
 			}
 		} else {
 			zap_page_range(vma->vm_mm, addr, addr + PAGE_SIZE);
@@ -335,6 +336,8 @@ void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	};
 	unsigned long addr = start;
 
+	/* This thread's LRU batch holds references to pages it faulted: not other users. */
+	lru_add_drain(&vma->vm_mm->machine->pgdat);
 	while (addr < end) {
 		bool full = walk_pte_range(vma->vm_mm, addr, end, pageout_pte, &s);
 

@@ -200,7 +200,8 @@ static int vma_from_maps_line(struct maps_import *mi, char *line)
 	vma->vm_end = ml.end;
 	vma->vm_flags = maps_vm_flags(&ml, &ops);
 	vma->vm_ops = ops;
-	vma->vm_pgoff = ml.start >> PAGE_SHIFT;
+	/* anonymous memory's offset is its page number; a special mapping's pages count from 0 */
+	vma->vm_pgoff = ops ? 0 : ml.start >> PAGE_SHIFT;
 	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 	err = maps_vma_object(mi, vma, &ml) ?:
 	      (insert_vm_struct(mm, vma) ? maps_fail(mi, -ENOMEM, "out of memory") : 0);
@@ -264,6 +265,8 @@ static void exe_layout(struct maps_import *mi)
 	unsigned long brk = 0;
 
 	if (mi->exe) {
+		if (mi->exe->vm_file && mi->exe->vm_file->path)
+			set_task_comm(&mi->t->tsk, mi->exe->vm_file->path);
 		brk = elf_mm_layout(mm, mi->exe);
 		if (!brk)
 			brk = exe_layout_maps(mm, mi->exe);

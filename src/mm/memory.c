@@ -17,6 +17,7 @@
  * mlocked-page (PG_mlocked / unevictable) bookkeeping and GUP pins.
  */
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/swap.h"
 #include "mm/task.h"
@@ -110,14 +111,23 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_zeroed_page(&m->pgdat);
+	page = alloc_pages(&m->pgdat, 0);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	page_add_new_anon_rmap(page, vma, vmf->address);
+	folio_add_lru_vma(&m->pgdat, page, vma);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
+	/*
+	 * What is left cannot fail and takes no lock: back to user mode before the zeroing
+	 * (mmu_fault_resume), so that no locked instruction waits for its stores to drain
+	 * before the retried access. No page-table walk sees the frame before set_pte_at.
+	 */
+	if (vmf->cpu)
+		mmu_fault_resume(vmf->cpu);
+	clear_highpage(&m->pgdat, page);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	return 0;
@@ -169,6 +179,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 		add_mm_counter(mm, MM_ANONPAGES, 1);
 	ptep_clear_flush(mm, vmf->address, vmf->pte);
 	page_add_new_anon_rmap(new, vma, vmf->address);
+	folio_add_lru_vma(&m->pgdat, new, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	if (old) {
@@ -207,7 +218,12 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 	if (page && PageAnon(page)) {
 		if (PageAnonExclusive(page))
 			return wp_page_reuse(vmf);
-		/* wp_can_reuse_anon_folio: a swap-cache copy no PTE names is no user */
+		/*
+		 * wp_can_reuse_anon_folio: neither the LRU batch's reference (drained) nor a
+		 * swap-cache copy no PTE names (freed) is another user.
+		 */
+		if (!PageLRU(page) && page_ref_count(page) > 1 + (int)PageSwapCache(page))
+			lru_add_drain(&vma->vm_mm->machine->pgdat);
 		if (PageSwapCache(page) && page_ref_count(page) == 2)
 			(void)try_to_free_swap(vma->vm_mm->machine, page);
 		if (page_ref_count(page) == 1) {
@@ -391,6 +407,9 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 /* mm_account_fault: pgfault for every completed fault, min/maj for the successful ones. */
 static void mm_account_fault(struct vm_fault *vmf, vm_fault_t ret)
 {
+	/* Out of frames above min: the fault path reclaims and retries; that one counts. */
+	if (unlikely((ret & VM_FAULT_OOM) && (memalloc_flags & MEMALLOC_STALLED)))
+		return;
 	count_vm_event(&vmf->vma->vm_mm->machine->pgdat, PGFAULT);
 	if (ret & VM_FAULT_ERROR)
 		return;
@@ -476,6 +495,9 @@ void zap_flush(struct zap_details *z)
 	if (z->flush_end)
 		flush_tlb_range(z->mm, z->flush_start, z->flush_end);
 	z->flush_start = z->flush_end = 0;
+	/* a page this thread just faulted may still be in its LRU batch (free_pages_and_swap_cache) */
+	if (z->nr)
+		lru_add_drain(&m->pgdat);
 	for (unsigned int i = 0; i < z->nr; i++) {
 		/* free_swap_cache: an unmapped page whose slot no PTE names leaves the cache */
 		if (PageSwapCache(z->pages[i]) && !page_mapcount(z->pages[i]))
@@ -676,7 +698,8 @@ static int copy_one_pte(struct mm_struct *src_mm, unsigned long addr, pte_t *src
  * copy_page_range - fork's copy of @src's entries into the child VMA @dst. VMAs without
  * anonymous pages (no anon_vma: shared or untouched memory) are skipped: the child faults
  * them in from the same object, as Linux's vma_needs_copy() decides - unless they may hold
- * guard markers (VM_MAYBE_GUARD), which only the page tables record.
+ * guard markers (VM_MAYBE_GUARD), which only the page tables record, or are PFN maps (the
+ * vDSO's [vvar]: their special entries are copied as they are).
  * Context: both mms' mmap_locks held for writing.
  * Return: 0, or -ENOMEM (what was copied stays, and exit of the child frees it).
  */
@@ -686,7 +709,7 @@ int copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 
 	mmap_assert_write_locked(src->vm_mm);
 	mmap_assert_write_locked(dst->vm_mm);
-	if (!src->anon_vma && !(src->vm_flags & VM_MAYBE_GUARD))
+	if (!src->anon_vma && !(src->vm_flags & (VM_MAYBE_GUARD | VM_PFNMAP)))
 		return 0;
 	/* copy_pte_range allocates the child's table wherever the parent has one, entries
 	 * or not: a later fault there finds a table (fault-around's pmd_none rule) */
@@ -728,7 +751,7 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
 	page = vm_normal_page(s->vma, addr, pte);
 	if (!page || !PageAnon(page) || page_mapcount(page) != 1)
 		return 0;
-	ClearPageSwapBacked(page);
+	mark_page_lazyfree(&mm->machine->pgdat, page);
 	ClearPageDirty(page);
 	if (pte_dirty(pte) || pte_young(pte)) {
 		/* One atomic update: a write through another CPU may set the dirty bit meanwhile. */

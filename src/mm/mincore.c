@@ -127,6 +127,7 @@ MMLAB_EXPORT int mmlab_mincore(struct mmlab_task *t, uint64_t addr, uint64_t len
 
 	if (!t || (len && !vec))
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	mmap_read_lock(t->tsk.mm);
 	ret = do_mincore(&t->tsk, (unsigned long)addr, (size_t)len, vec);
 	mmap_read_unlock(t->tsk.mm);

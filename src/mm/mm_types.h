@@ -231,7 +231,10 @@ struct mm_struct {
 	long mmap_lock_readers;		/* Debug builds: how many hold it for reading */
 	spinlock_t page_table_lock;	/* Page-table population against concurrent faults */
 	struct maple_tree mm_mt;	/* The VMAs by address, each over [vm_start, vm_end - 1] */
-	unsigned long vma_seq;		/* Bumped on every VMA change: per-thread caches check it */
+	unsigned long vma_seq;		/* Bumped on every VMA change */
+	unsigned long vmacache_seqnum;	/* Bumped when a VMA leaves the tree or loses part of
+					 * its range (vmacache_invalidate): per-thread VMA
+					 * caches check it */
 	int map_count;			/* Number of VMAs */
 	long mm_users;			/* Tasks using the address space */
 	long mm_count;			/* References to the struct (mm_users counts as one) */

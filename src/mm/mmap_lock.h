@@ -17,7 +17,9 @@
  * mmap_assert_write_locked() at its entry and a caller without the lock aborts there; at
  * MMLAB_DEBUG >= 2 mmap_write_unlock() validates the mm (mmap_lock.c) before it lets go, so
  * that no write section ends with a broken tree.
- * Left out: the killable and trylock variants (nothing here waits on a signal), lockdep's
+ * mmap_read_trylock serves the reverse map, which reaches other address spaces while it holds
+ * an anon_vma or i_mmap lock (taken after mmap_lock): it may not wait there.
+ * Left out: the killable variants (nothing here waits on a signal), lockdep's
  * nesting annotations (mmap_write_lock_nested: fork takes the child's lock after the parent's,
  * the only order there is), the per-VMA locks of the fault path (lock_vma_under_rcu), and
  * mmap_write_downgrade: the fault path drops the write lock and retakes it for reading, and
@@ -88,6 +90,32 @@ static inline void mmap_read_lock(struct mm_struct *mm)
 		__mmap_lock_add_readers(mm, 1);
 	else
 		__mmap_read_lock_slow(mm, slot);
+}
+
+/*
+ * mmap_read_trylock - take a read hold unless that means waiting: a nested hold always
+ * succeeds, a first one fails while a writer holds or waits for the lock (the calling thread
+ * among them: a writer's own read trylock fails).
+ * Return: true when the lock is held (let go with mmap_read_unlock).
+ */
+static inline bool mmap_read_trylock(struct mm_struct *mm)
+{
+	int slot = host_thread_slot(), held = 0;
+
+	if (__builtin_expect(slot >= 0, 1)) {
+		held = __atomic_load_n(&mm->mmap_readers[slot], __ATOMIC_RELAXED);
+		(void)__atomic_exchange_n(&mm->mmap_readers[slot], held + 1, __ATOMIC_SEQ_CST);
+		if (held || !__atomic_load_n(&mm->mmap_writer, __ATOMIC_SEQ_CST)) {
+			__mmap_lock_add_readers(mm, 1);
+			return true;
+		}
+		/* A writer came: give the count back, as the slow path does, and try the rwlock. */
+		__atomic_store_n(&mm->mmap_readers[slot], 0, __ATOMIC_RELEASE);
+	}
+	if (pthread_rwlock_tryrdlock(&mm->mmap_lock))
+		return false;
+	__mmap_lock_add_readers(mm, 1);
+	return true;
 }
 
 /*

@@ -289,6 +289,7 @@ MMLAB_EXPORT int mmlab_pkey_mprotect(struct mmlab_task *t, uint64_t addr, uint64
 
 	if (!t)
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	mmap_write_lock(t->tsk.mm);
 	ret = sys_pkey_mprotect(&t->tsk, (unsigned long)addr, (size_t)len,
 				(unsigned long)(unsigned int)prot, pkey);

@@ -13,6 +13,7 @@
  */
 #include "mm/vma.h"
 #include "mm/mmap.h"
+#include "mm/oom.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
 
@@ -52,6 +53,8 @@ bool map_deny_write_exec(const struct mm_struct *mm, vm_flags_t old, vm_flags_t 
  */
 unsigned long mmf_init_flags(unsigned long flags)
 {
+	/* MMF_INIT_MASK leaves the OOM killer's marks behind */
+	flags &= ~((1UL << MMF_OOM_SKIP) | (1UL << MMF_OOM_VICTIM));
 	if (flags & (1UL << MMF_HAS_MDWE_NO_INHERIT))
 		flags &= ~((1UL << MMF_HAS_MDWE) | (1UL << MMF_HAS_MDWE_NO_INHERIT));
 	return flags;

@@ -95,7 +95,7 @@ static void count_node_stats(struct machine *m, struct node_stats *ns)
 		ns->shmem += page->mapping && PageSwapBacked(page);
 	}
 	spin_lock(&m->pgdat.zone.lock);
-	ns->free = m->pgdat.zone.nr_free_pages;
+	ns->free = zone_page_state_free(&m->pgdat.zone);
 	ns->total = m->pgdat.zone.managed_pages;
 	spin_unlock(&m->pgdat.zone.lock);
 	ns->pagetable = __atomic_load_n(&m->pgdat.nr_pgtable_pages, __ATOMIC_RELAXED);
@@ -103,9 +103,33 @@ static void count_node_stats(struct machine *m, struct node_stats *ns)
 
 /* The event counters /proc/vmstat has on Linux 6.x, in its order (vm_event_item.h). */
 static const enum vm_event_item vmstat_events[] = {
-	PSWPIN,		     PSWPOUT,
-	PGALLOC_NORMAL,	     PGFREE,		     PGFAULT,		    PGMAJFAULT, PGREUSE,
-	NR_TLB_REMOTE_FLUSH, NR_TLB_LOCAL_FLUSH_ALL, NR_TLB_LOCAL_FLUSH_ONE,
+	PSWPIN, PSWPOUT,
+	PGALLOC_NORMAL, ALLOCSTALL_NORMAL, PGFREE, PGACTIVATE, PGDEACTIVATE, PGLAZYFREE,
+	PGFAULT, PGMAJFAULT, PGLAZYFREED, PGREFILL, PGREUSE, PGSTEAL_KSWAPD, PGSTEAL_DIRECT,
+	PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSCAN_ANON, PGSCAN_FILE, PGSTEAL_ANON, PGSTEAL_FILE,
+	PAGEOUTRUN, PGROTATED, UNEVICTABLE_PGCULLED, UNEVICTABLE_PGMLOCKED,
+	UNEVICTABLE_PGMUNLOCKED, NR_TLB_REMOTE_FLUSH, NR_TLB_LOCAL_FLUSH_ALL,
+	NR_TLB_LOCAL_FLUSH_ONE,
+};
+
+/* The node counters of the LRU and workingset, by their vmstat names, in the kernel's order. */
+static const struct {
+	const char *name;
+	enum node_stat_item item;
+} vmstat_lru_items[] = {
+	{ "nr_inactive_anon", NR_INACTIVE_ANON },
+	{ "nr_active_anon", NR_ACTIVE_ANON },
+	{ "nr_inactive_file", NR_INACTIVE_FILE },
+	{ "nr_active_file", NR_ACTIVE_FILE },
+	{ "nr_unevictable", NR_UNEVICTABLE },
+	{ "nr_isolated_anon", NR_ISOLATED_ANON },
+	{ "nr_isolated_file", NR_ISOLATED_FILE },
+	{ "workingset_refault_anon", WORKINGSET_REFAULT_ANON },
+	{ "workingset_refault_file", WORKINGSET_REFAULT_FILE },
+	{ "workingset_activate_anon", WORKINGSET_ACTIVATE_ANON },
+	{ "workingset_activate_file", WORKINGSET_ACTIVATE_FILE },
+	{ "workingset_restore_anon", WORKINGSET_RESTORE_ANON },
+	{ "workingset_restore_file", WORKINGSET_RESTORE_FILE },
 };
 
 /**
@@ -120,6 +144,14 @@ int show_vmstat(struct machine *m, FILE *out)
 
 	count_node_stats(m, &ns);
 	fprintf(out, "nr_free_pages %lu\n", ns.free);
+	/* one zone: the zone's LRU counters are the node's */
+	for (size_t i = 0; i < 5; i++)
+		fprintf(out, "nr_zone_%s %lu\n", vmstat_lru_items[i].name + 3,
+			node_page_state(&m->pgdat, vmstat_lru_items[i].item));
+	fprintf(out, "nr_mlock %lu\n", node_page_state(&m->pgdat, NR_MLOCK));
+	for (size_t i = 0; i < ARRAY_SIZE(vmstat_lru_items); i++)
+		fprintf(out, "%s %lu\n", vmstat_lru_items[i].name,
+			node_page_state(&m->pgdat, vmstat_lru_items[i].item));
 	fprintf(out, "nr_anon_pages %lu\n", ns.anon_mapped);
 	fprintf(out, "nr_mapped %lu\n", ns.file_mapped);
 	fprintf(out, "nr_file_pages %lu\n", node_page_state(&m->pgdat, NR_FILE_PAGES));
@@ -148,16 +180,27 @@ static void show_val_kb(FILE *out, const char *label, unsigned long pages)
  */
 int show_meminfo(struct machine *m, FILE *out)
 {
+	unsigned long lru[NR_LRU_LISTS];
 	unsigned long swap_total, swap_free;
 	struct node_stats ns;
 
 	count_node_stats(m, &ns);
+	for (int i = 0; i < NR_LRU_LISTS; i++)
+		lru[i] = node_page_state(&m->pgdat, NR_LRU_BASE + i);
 	show_val_kb(out, "MemTotal:", ns.total);
 	show_val_kb(out, "MemFree:", ns.free);
 	/* Every page-cache page (shmem's too): no buffer cache; swap-cache pages are counted
 	 * apart (NR_SWAPCACHE), not in NR_FILE_PAGES as Linux, so there is nothing to subtract. */
 	show_val_kb(out, "Cached:", node_page_state(&m->pgdat, NR_FILE_PAGES));
 	show_val_kb(out, "SwapCached:", node_page_state(&m->pgdat, NR_SWAPCACHE));
+	show_val_kb(out, "Active:", lru[LRU_ACTIVE_ANON] + lru[LRU_ACTIVE_FILE]);
+	show_val_kb(out, "Inactive:", lru[LRU_INACTIVE_ANON] + lru[LRU_INACTIVE_FILE]);
+	show_val_kb(out, "Active(anon):", lru[LRU_ACTIVE_ANON]);
+	show_val_kb(out, "Inactive(anon):", lru[LRU_INACTIVE_ANON]);
+	show_val_kb(out, "Active(file):", lru[LRU_ACTIVE_FILE]);
+	show_val_kb(out, "Inactive(file):", lru[LRU_INACTIVE_FILE]);
+	show_val_kb(out, "Unevictable:", lru[LRU_UNEVICTABLE]);
+	show_val_kb(out, "Mlocked:", node_page_state(&m->pgdat, NR_MLOCK));
 	si_swapinfo(m, &swap_total, &swap_free);
 	show_val_kb(out, "SwapTotal:", swap_total);
 	show_val_kb(out, "SwapFree:", swap_free);

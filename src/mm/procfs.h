@@ -28,6 +28,8 @@ int show_maps(struct mm_struct *mm, FILE *out);
 int show_smaps(struct mm_struct *mm, FILE *out);
 int show_smaps_rollup(struct mm_struct *mm, FILE *out);
 void pagemap_read(struct mm_struct *mm, unsigned long start, unsigned long end, uint64_t *out);
+/* proc_page.c: @page's state as /proc/kpageflags bits. */
+uint64_t stable_page_flags(const struct pglist_data *pgdat, const struct page *page);
 
 /* proc_stat.c */
 int task_mem(struct mm_struct *mm, FILE *out);

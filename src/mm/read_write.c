@@ -148,6 +148,7 @@ static int64_t rw_iter(struct file *f, bool write, struct iov_iter *i, const int
 static int64_t ksys_rw(struct mmlab_task *t, int fd, bool write, uint64_t buf, uint64_t count,
 		       const int64_t *pos)
 {
+	TASK_ENTER(&t->tsk);
 	struct file *f = fdget(t, fd);
 	struct iov_iter iter;
 	int err;
@@ -185,6 +186,7 @@ static int64_t ksys_write_data(struct mmlab_task *t, int fd, const void *data, u
 static int64_t ksys_rwv(struct mmlab_task *t, int fd, bool write,
 			const struct mmlab_iovec *iov, int iovcnt)
 {
+	TASK_ENTER(&t->tsk);
 	struct file *f = fdget(t, fd);
 	struct iov_iter iter;
 	int64_t ret;

@@ -31,6 +31,7 @@
  * and RCU-protected anon_vma lookups from unmapped pages (a walk needs the page mapped).
  */
 #include "mm/memory.h"
+#include "mm/mmap_lock.h"
 #include "mm/pgtable.h"
 
 /* anon_vma objects */
@@ -459,10 +460,20 @@ static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pg
 		return true;
 	if (rwc->invalid_vma && rwc->invalid_vma(vma, rwc->arg))
 		return true;
+	/*
+	 * Page tables change under mmap_lock held for writing alone: that one must be out,
+	 * unless it is the caller's own (rwc->locked_mm), whose tables it already holds still.
+	 */
+	if (mm != rwc->locked_mm && !mmap_read_trylock(mm)) {
+		rwc->contended = true;
+		return true;
+	}
 	spin_lock(&mm->page_table_lock);
 	if (page_vma_mapped_pte(page, vma, addr))
 		more = rwc->rmap_one(page, vma, addr, rwc->arg);
 	spin_unlock(&mm->page_table_lock);
+	if (mm != rwc->locked_mm)
+		mmap_read_unlock(mm);
 	return more;
 }
 
@@ -509,9 +520,13 @@ static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
  * @page, until it returns false or no mapping is left. A page of a large folio is walked on
  * its own (its entries are PTEs, each found by the page's own index). Unmapped pages, the
  * zero page and pages of no mapping are not walked.
+ * A VMA whose mm's mmap_lock cannot be had for reading without waiting (a writer changes its
+ * page tables) is skipped and @rwc->contended set.
  * Context: the caller holds a reference to @page and no page_table_lock (reclaim from inside
  * a fault must drop the faulting mm's first); takes the anon_vma root's lock or the
- * mapping's i_mmap_lock, then each visited mm's page_table_lock.
+ * mapping's i_mmap_lock, then for each visited mm a read trylock of its mmap_lock and its
+ * page_table_lock. A caller holding its own mm's mmap_lock names that mm in
+ * @rwc->locked_mm, or the walk skips that mm's mappings.
  */
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
@@ -566,7 +581,8 @@ static bool invalid_referenced_vma(struct vm_area_struct *vma, void *arg)
  * stops there and the page is mlocked). VMAs with MADV_SEQUENTIAL or MADV_RANDOM hints are
  * not looked at.
  * Context: as rmap_walk().
- * Return: the number of young entries found.
+ * Return: the number of young entries found, or -1 when a mapping's mm was busy (its
+ * mmap_lock held for writing): reclaim keeps the page, as after a contended Linux walk.
  */
 int folio_referenced(struct page *page, unsigned long *vm_flags)
 {
@@ -579,7 +595,7 @@ int folio_referenced(struct page *page, unsigned long *vm_flags)
 
 	rmap_walk(page, &rwc);
 	*vm_flags = rs.vm_flags;
-	return rs.referenced;
+	return rwc.contended ? -1 : rs.referenced;
 }
 
 /* Unmapping */
@@ -668,8 +684,67 @@ fail:
 bool try_to_unmap(struct page *page, const struct ttu_control *ttu)
 {
 	struct unmap_state us = { .ttu = ttu };
-	struct rmap_walk_control rwc = { .arg = &us, .rmap_one = try_to_unmap_one };
+	struct rmap_walk_control rwc = { .arg = &us, .rmap_one = try_to_unmap_one,
+					 .locked_mm = ttu->locked_mm };
 
 	rmap_walk(page, &rwc);
 	return !page_mapcount(page);
+}
+
+/* Checks */
+
+struct rmap_check {
+	struct mm_struct *mm;		/* The mm whose page tables are swept */
+	unsigned long addr;		/* The entry being checked */
+	unsigned long found;		/* Mappings the walk visited */
+	bool self;			/* It visited (mm, addr) */
+};
+
+static bool rmap_check_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+			   void *arg)
+{
+	struct rmap_check *c = arg;
+
+	(void)page;
+	c->found++;
+	c->self |= vma->vm_mm == c->mm && addr == c->addr;
+	return true;
+}
+
+static int rmap_check_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct rmap_check *c = data;
+	struct rmap_walk_control rwc = { .arg = c, .rmap_one = rmap_check_one };
+	pte_t pte = ptep_get(ptep);
+	struct page *page;
+
+	if (!pte_present(pte) || (pte & _PAGE_SPECIAL))
+		return 0;
+	page = pfn_to_page(&mm->machine->pgdat, pte_pfn(pte));
+	if (PageReserved(page))
+		return 0;
+	c->addr = addr;
+	c->found = 0;
+	c->self = false;
+	rmap_walk(page, &rwc);
+	if (c->self && c->found == (unsigned long)page_mapcount(page))
+		return 0;
+	fprintf(stderr, "rmap: page %lx at %lx (%s, mapcount %d): the walk %s it, %lu mappings\n",
+		page_to_pfn(&mm->machine->pgdat, page), addr, PageAnon(page) ? "anon" : "file",
+		page_mapcount(page), c->self ? "finds" : "misses", c->found);
+	return -EUCLEAN;
+}
+
+/**
+ * rmap_validate - every page @mm maps is found by rmap_walk at the address that maps it, and
+ * its map count is exactly the number of mappings the walk finds in every mm.
+ * Context: @mm's mmap_lock held, and nothing else changing page tables of the machine (the
+ * count is compared across every mm that maps the page): tests between steps.
+ * Return: 0, or -EUCLEAN after printing the first mismatch.
+ */
+int rmap_validate(struct mm_struct *mm)
+{
+	struct rmap_check c = { .mm = mm };
+
+	return walk_pte_range(mm, 0, TASK_SIZE_MAX, rmap_check_pte, &c) ? -EUCLEAN : 0;
 }

@@ -88,6 +88,9 @@ struct rmap_walk_control {
 			 void *arg);
 	/* Optional: return true to skip @vma. */
 	bool (*invalid_vma)(struct vm_area_struct *vma, void *arg);
+	bool contended;			/* Out: a VMA was skipped, its mm's mmap_lock busy */
+	/* The caller holds this mm's mmap_lock (either way): its VMAs are visited under it. */
+	struct mm_struct *locked_mm;
 };
 
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc);
@@ -98,7 +101,8 @@ unsigned long vma_address(const struct vm_area_struct *vma, pgoff_t pgoff);
  * Number of mappings whose accessed bit was set; clears them and flushes the TLB entries it
  * clears (every CPU of the mm). @vm_flags gets the OR of the flags of the VMAs whose entry was
  * young, and VM_LOCKED when a VM_LOCKED VMA maps the page (the walk stops there and the page
- * is mlocked: reclaim must not evict it), as Linux's folio_referenced.
+ * is mlocked: reclaim must not evict it), as Linux's folio_referenced. -1 when a mapping
+ * could not be looked at (its mm's mmap_lock held for writing): keep the page.
  */
 int folio_referenced(struct page *page, unsigned long *vm_flags);
 
@@ -114,6 +118,7 @@ struct ttu_control {
 	pte_t (*anon_pte)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 			  void *arg);
 	void *arg;
+	struct mm_struct *locked_mm;	/* As rmap_walk_control's (MADV_PAGEOUT's own mm) */
 };
 
 /* Unmaps @page from every page table that maps it; true when none maps it any more. */
@@ -129,6 +134,7 @@ int __must_check dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct 
 void anon_vma_get(struct anon_vma *av);
 void anon_vma_put(struct anon_vma *av);
 int anon_vma_chain_validate(struct vm_area_struct *vma);
+int rmap_validate(struct mm_struct *mm);
 
 /* rmap.c: the pages */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long addr);

@@ -574,6 +574,7 @@ MMLAB_EXPORT int mmlab_shmat(struct mmlab_task *t, int shmid, uint64_t addr, int
 		return -EINVAL;
 	if (shmid < 0)
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	ret = shmat_addr(&uaddr, flags, &mflags);
 	if (ret)
 		return (int)ret;
@@ -667,6 +668,7 @@ MMLAB_EXPORT int mmlab_shmdt(struct mmlab_task *t, uint64_t addr)
 		return -EINVAL;
 	if (addr & ~PAGE_MASK)
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	mmap_write_lock(t->tsk.mm);
 	ret = do_shmdt(t->tsk.mm, (unsigned long)addr);
 	mmap_write_unlock(t->tsk.mm);

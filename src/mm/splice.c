@@ -172,6 +172,7 @@ MMLAB_EXPORT int64_t mmlab_vmsplice(struct mmlab_task *t, int fd, const struct m
 		return -EINVAL;
 	if (flags & ~SPLICE_F_ALL)
 		return -EINVAL;
+	TASK_ENTER(&t->tsk);
 	f = fdget(t, fd);
 	if (!f)
 		return -EBADF;

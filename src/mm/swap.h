@@ -182,7 +182,7 @@ void __delete_from_swap_cache(struct machine *m, struct page *page);
 bool try_to_free_swap(struct machine *m, struct page *page);
 pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 		    void *arg);
-unsigned long swap_out_page(struct page *page);
+unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm);
 unsigned long swap_cache_pages(struct machine *m);
 
 /* page_io.c */

@@ -453,15 +453,16 @@ pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long
  * take it out of the swap cache and free it (shrink_folio_list's path for one anonymous
  * folio). MADV_PAGEOUT and reclaim both evict through here.
  * Context: the caller holds one reference (its isolation's) and has taken the page off the
- * LRU; no mmap_lock of another mm held; swap_lock not held.
+ * LRU; no mmap_lock of another mm held; @locked_mm: an mm whose mmap_lock the caller holds
+ * (its mappings are unmapped under it; NULL for none); swap_lock not held.
  * Return: 1 when the page was freed (the caller's reference is gone with it); 0 when it
  * stays (no slot, a mapping left, a write error, someone else holds it): the caller keeps
  * its reference and puts the page back. A page that stays may be in the swap cache with
  * some of its mappings turned into swap PTEs: faults find it there.
  */
-unsigned long swap_out_page(struct page *page)
+unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm)
 {
-	const struct ttu_control ttu = { .anon_pte = swap_anon_pte };
+	const struct ttu_control ttu = { .anon_pte = swap_anon_pte, .locked_mm = locked_mm };
 	struct machine *m = page_machine(page);
 	bool freed = false;
 

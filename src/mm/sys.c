@@ -81,6 +81,9 @@ struct signal_struct *signal_copy(struct signal_struct *old)
 	/* copy_sighand: fork keeps the dispositions */
 	sig->sig_ignored = __atomic_load_n(&old->sig_ignored, __ATOMIC_RELAXED);
 	sig->sig_handled = __atomic_load_n(&old->sig_handled, __ATOMIC_RELAXED);
+	/* copy_signal: the OOM killer's adjustment is inherited */
+	sig->oom_score_adj = READ_ONCE(old->oom_score_adj);
+	sig->oom_score_adj_min = READ_ONCE(old->oom_score_adj_min);
 	return sig;
 }
 

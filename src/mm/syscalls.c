@@ -53,6 +53,7 @@ MMLAB_EXPORT int mmlab_mmap(struct mmlab_task *t, uint64_t addr, uint64_t len, i
 			return -EBADF;
 		file = t->fds[fd];
 	}
+	TASK_ENTER(&t->tsk);
 	mmap_write_lock(t->tsk.mm);
 	ret = ksys_mmap(&t->tsk, addr, len, (unsigned long)prot, (unsigned long)(unsigned)flags,
 			file, off);
@@ -63,11 +64,12 @@ MMLAB_EXPORT int mmlab_mmap(struct mmlab_task *t, uint64_t addr, uint64_t len, i
 }
 
 /*
- * @expr's value, computed with @t's mmap_lock held for writing: how the calls below make
- * theirs, but for process_madvise, which takes the target's lock.
+ * @expr's value, computed with @t's mmap_lock held for writing and @t current: how the calls
+ * below make theirs, but for process_madvise, which takes the target's lock.
  */
 #define LOCKED_CALL(t, expr)                                                                       \
 	({                                                                                         \
+		TASK_ENTER(&(t)->tsk);                                                             \
 		long __r;                                                                          \
 		mmap_write_lock((t)->tsk.mm);                                                      \
 		__r = (expr);                                                                      \
@@ -128,6 +130,8 @@ MMLAB_EXPORT long mmlab_process_madvise(struct mmlab_task *t, struct mmlab_task 
 	for (size_t i = 0; v && i < vlen; i++)
 		v[i] = (struct madv_iovec){ .base = iov[i].base, .len = iov[i].len };
 	mm = target ? target->tsk.mm : t->tsk.mm;
+	/* the caller is current: its lookups in another task's mm find nothing in its cache */
+	TASK_ENTER(&t->tsk);
 	mmap_write_lock(mm);
 	ret = sys_process_madvise(&t->tsk, target ? &target->tsk : NULL, v, vlen, advice, flags);
 	mmap_write_unlock(mm);
@@ -176,7 +180,10 @@ MMLAB_EXPORT int mmlab_munlockall(struct mmlab_task *t)
 MMLAB_EXPORT int mmlab_msync(struct mmlab_task *t, uint64_t addr, uint64_t len, int flags)
 {
 	/* msync takes mmap_lock itself: it drops it around each file's writeback. */
-	return t ? (int)sys_msync(&t->tsk, addr, len, flags) : -EINVAL;
+	if (!t)
+		return -EINVAL;
+	TASK_ENTER(&t->tsk);
+	return (int)sys_msync(&t->tsk, addr, len, flags);
 }
 
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr, uint64_t len,

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #define MMLAB_NR_FDS 1024
+#define TASK_COMM_LEN 16		/* include/linux/sched.h: 15 characters and the NUL */
 
 struct machine;
 
@@ -31,14 +32,48 @@ struct mm_config {
 /*
  * The per-thread VMA cache (Linux's mm/vmacache.c before 6.1): the last VMAs this thread's
  * lookups found, in slots indexed by the low bits of the page number. Valid while seqnum equals
- * mm->vma_seq; any VMA change bumps that and so empties every thread's cache at its next use.
+ * mm->vmacache_seqnum; a VMA leaving the tree bumps that and so empties every thread's cache
+ * at its next use.
  */
 #define VMACACHE_BITS 2
 #define VMACACHE_SIZE (1U << VMACACHE_BITS)
 struct vmacache {
-	unsigned long seqnum;		/* mm->vma_seq when the entries were stored */
+	unsigned long seqnum;		/* mm->vmacache_seqnum when the entries were stored */
 	struct vm_area_struct *vmas[VMACACHE_SIZE]; /* By page number's low bits, or NULL */
 };
+
+/* vmacache.c */
+struct task;
+struct mm_struct;
+struct vm_area_struct *vmacache_find(struct task *tsk, struct mm_struct *mm, unsigned long addr);
+void vmacache_update(struct task *tsk, unsigned long addr, struct vm_area_struct *vma);
+void vmacache_invalidate(struct mm_struct *mm);
+
+/*
+ * The task whose call runs on this host thread (Linux's current), or NULL: the public entry
+ * points that look VMAs up set it for their duration (TASK_ENTER), so that find_vma consults
+ * that task's VMA cache when it looks in the task's own mm. A nested entry restores the
+ * outer one's task when it returns.
+ */
+extern __thread struct task *current_task __attribute__((tls_model("initial-exec")));
+
+static inline struct task *task_enter(struct task *tsk)
+{
+	struct task *prev = current_task;
+
+	current_task = tsk;
+	return prev;
+}
+
+static inline void task_leave(struct task **prev)
+{
+	current_task = *prev;
+}
+
+/* Makes @tsk current until the enclosing block ends (the entry point returns). */
+#define TASK_ENTER(tsk)                                                                            \
+	struct task *task_prev_current __attribute__((cleanup(task_leave), unused)) =             \
+		task_enter(tsk)
 
 /* One task: the address space plus the process attributes the mm calls consult. */
 struct task {
@@ -61,6 +96,9 @@ struct task {
 	uint64_t sig_blocked;		/* sigprocmask's mask (copied at fork) */
 	uint64_t sig_pending;		/* Sent while blocked (the private queue) */
 	uint64_t sig_delivered;		/* Sent to a handler (it ran: the task went on) */
+	struct list_head tasks;		/* In machine->tasks (tasks_lock), from creation to exit */
+	char comm[TASK_COMM_LEN];	/* The executable's name as exec set it (task->comm):
+					 * what the kernel log names the task by */
 };
 
 /* send_sig(@sig, @tsk, 0) for the signals the file calls raise (SIGPIPE, SIGXFSZ): signal.c */
@@ -118,6 +156,8 @@ struct mm_struct *__must_check dup_mm(struct task *tsk, struct mm_struct *oldmm)
 int alloc_pid(struct machine *m);
 
 /* fork.c */
+void task_list_add(struct machine *m, struct task *tsk);
+void set_task_comm(struct task *tsk, const char *path);
 void task_exit(struct mmlab_task *t);
 void thread_group_add(struct task *tsk);
 void thread_group_del(struct task *tsk);

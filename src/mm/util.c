@@ -11,8 +11,8 @@
  * kernel's: mmap_region, do_brk_flags, mprotect_fixup, mremap, acct_stack_growth, dup_mmap
  * and the shmem setup charge; munmap, exit_mmap, mprotect and shmem freeing uncharge.
  * The total is exact (the kernel's per-CPU counter is approximate by a batch per CPU).
- * Left out: hugetlb pages (hugetlb_total_pages() is 0) and a real swap device (the swap
- * size only enters the formulas).
+ * Swap enters the formulas as the active areas' slots plus the configuration's swap_bytes.
+ * Left out: hugetlb pages (hugetlb_total_pages() is 0).
  */
 #include "mm/memfd.h"
 #include "mm/memory.h"
@@ -40,7 +40,7 @@
 void vm_commit_init(struct machine *m, const struct mmlab_machine_config *cfg)
 {
 	struct vm_commit *vc = &m->commit;
-	unsigned long free_kb = m->pgdat.zone.nr_free_pages << (PAGE_SHIFT - 10);
+	unsigned long free_kb = zone_page_state_free(&m->pgdat.zone) << (PAGE_SHIFT - 10);
 
 	*vc = (struct vm_commit){
 		.overcommit_memory = cfg ? cfg->overcommit_memory : OVERCOMMIT_GUESS,
@@ -228,5 +228,7 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 	ret = shm_sysctl(machine_of(m), name, new_val, old_val);
 	if (ret == -ENOENT)
 		ret = memfd_sysctl(machine_of(m), name, new_val, old_val);
+	if (ret == -ENOENT)
+		ret = oom_sysctl(machine_of(m), name, new_val, old_val);
 	return ret == -ENOENT ? swap_sysctl(machine_of(m), name, new_val, old_val) : ret;
 }

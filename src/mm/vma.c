@@ -698,6 +698,7 @@ void exit_mmap(struct mm_struct *mm)
 	mt_init_flags(&mm->mm_mt, MT_FLAGS_ALLOC_RANGE);
 	mm->map_count = 0;
 	mm->vma_seq++;
+	vmacache_invalidate(mm);
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 }
 

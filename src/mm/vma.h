@@ -122,6 +122,7 @@ int __must_check vma_tree_store_range(struct mm_struct *mm, struct vm_area_struc
 int __must_check vma_tree_clear(struct mm_struct *mm, unsigned long start, unsigned long end);
 int __must_check vma_tree_insert(struct mm_struct *mm, struct vm_area_struct *vma);
 int __must_check vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *__find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev);

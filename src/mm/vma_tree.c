@@ -17,6 +17,7 @@
  */
 #include "mm/vma.h"
 #include "mm/mmap_lock.h"
+#include "mm/task.h"
 
 #include <string.h>
 
@@ -51,6 +52,22 @@ int vma_tree_store(struct mm_struct *mm, struct vm_area_struct *vma)
 	return vma_tree_store_range(mm, vma, vma->vm_start, vma->vm_end);
 }
 
+/* Whether [@start, @end) holds some VMA other than @vma: a store of @vma there takes its range. */
+static bool vma_tree_takes_range(struct mm_struct *mm, struct vm_area_struct *vma,
+				 unsigned long start, unsigned long end)
+{
+	unsigned long index = start;
+	struct vm_area_struct *other;
+
+	while ((other = __mt_find(&mm->mm_mt, &index, end - 1))) {
+		if (other != vma)
+			return true;
+		if (!index || index >= end)
+			break;
+	}
+	return false;
+}
+
 /**
  * vma_tree_store_range - make @vma the entry of [@start, @end) before its fields say so: the
  * caller updates vm_start/vm_end after this succeeded.
@@ -60,12 +77,16 @@ int vma_tree_store(struct mm_struct *mm, struct vm_area_struct *vma)
 int vma_tree_store_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
 			 unsigned long end)
 {
+	bool takes = vma_tree_takes_range(mm, vma, start, end);
 	int err;
 
 	VM_BUG_ON(start >= end || (start | end) & ~PAGE_MASK);
 	err = mtree_store_range(&mm->mm_mt, start, end - 1, vma);
-	if (!err)
+	if (!err) {
 		mm->vma_seq++;
+		if (takes)
+			vmacache_invalidate(mm);
+	}
 	return err;
 }
 
@@ -80,8 +101,10 @@ int vma_tree_clear(struct mm_struct *mm, unsigned long start, unsigned long end)
 
 	VM_BUG_ON(start >= end);
 	err = mtree_store_range(&mm->mm_mt, start, end - 1, NULL);
-	if (!err)
+	if (!err) {
 		mm->vma_seq++;
+		vmacache_invalidate(mm);
+	}
 	return err;
 }
 
@@ -121,15 +144,34 @@ int vma_tree_remove(struct mm_struct *mm, struct vm_area_struct *vma)
 }
 
 /**
- * find_vma - the first VMA ending above @addr.
+ * __find_vma - the first VMA ending above @addr, from the tree alone (no VMA cache).
+ * Context: mmap_lock held.
+ * Return: the VMA or NULL.
+ */
+struct vm_area_struct *__find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long index = addr;
+
+	return __mt_find(&mm->mm_mt, &index, ULONG_MAX);
+}
+
+/**
+ * find_vma - the first VMA ending above @addr: the current task's VMA cache first
+ * (vmacache.c), then the tree, whose answer the cache keeps.
  * Context: mmap_lock held.
  * Return: the VMA or NULL.
  */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long index = addr;
+	struct task *tsk = current_task;
+	struct vm_area_struct *vma = vmacache_find(tsk, mm, addr);
 
-	return __mt_find(&mm->mm_mt, &index, ULONG_MAX);
+	if (vma)
+		return vma;
+	vma = __find_vma(mm, addr);
+	if (vma)
+		vmacache_update(tsk, addr, vma);
+	return vma;
 }
 
 /**
@@ -142,9 +184,15 @@ struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 				     struct vm_area_struct **pprev)
 {
 	VMA_ITERATOR(vmi, mm, addr);
-	struct vm_area_struct *vma;
+	struct vm_area_struct *vma = vmacache_find(current_task, mm, addr);
 
+	if (vma) {
+		*pprev = vma_prev_of(mm, vma);
+		return vma;
+	}
 	vma = vma_find(&vmi, 0);
+	if (vma)
+		vmacache_update(current_task, addr, vma);
 	*pprev = vma ? vma_prev(&vmi) : mt_prev(&mm->mm_mt, addr, 0);
 	if (vma && *pprev == vma)
 		*pprev = NULL;
@@ -159,12 +207,13 @@ struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long start,
 					     unsigned long end)
 {
-	unsigned long index = start;
+	struct vm_area_struct *vma;
 
 	mmap_assert_locked(mm);
 	if (start >= end)
 		return NULL;
-	return __mt_find(&mm->mm_mt, &index, end - 1);
+	vma = find_vma(mm, start);
+	return vma && vma->vm_start < end ? vma : NULL;
 }
 
 /**
@@ -174,17 +223,19 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm, unsigned long
  */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 {
-	return __mtree_load(&mm->mm_mt, addr);
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	return vma && vma->vm_start <= addr ? vma : NULL;
 }
 
 /**
- * vma_next_of - the VMA after @vma (any distance away).
+ * vma_next_of - the VMA after @vma (any distance away): Linux's vm_next, no cached lookup.
  * Context: mmap_lock held.
  * Return: the VMA or NULL.
  */
 struct vm_area_struct *vma_next_of(struct mm_struct *mm, struct vm_area_struct *vma)
 {
-	return find_vma(mm, vma->vm_end);
+	return __find_vma(mm, vma->vm_end);
 }
 
 /**
@@ -220,7 +271,9 @@ int vma_walk_range(struct vma_walk *w)
 
 	VM_BUG_ON(w->start >= w->end || (w->start & ~PAGE_MASK));
 	while (addr < w->end) {
-		vma = vma_find(&vmi, w->end);
+		/* the first piece is a lookup (through the VMA cache), the rest a walk */
+		vma = addr == w->start ? find_vma_intersection(w->mm, addr, w->end) :
+					 vma_find(&vmi, w->end);
 		if (!vma || vma->vm_start > addr) {
 			gap = true;
 			if (!vma || !w->skip_gaps)

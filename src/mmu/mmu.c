@@ -200,7 +200,7 @@ static void tlb_preload(struct mmu_cpu *cpu, unsigned long va, pte_t e)
  * and does nothing else when it does not. When the handler installed the leaf and said so
  * (mmu_update_cache), the TLB is filled from that leaf without a walk.
  * Context: a fault handler, holding the locks that keep the new entry as it is, and not
- * @cpu's ipi_lock. Returns with the CPU back in user mode (ipi_lock held, as
+ * @cpu's ipi_lock unless it took it back with mmu_fault_resume. Returns with the CPU back in user mode (ipi_lock held, as
  * mmu_user_enter), where the retried access runs: one acquisition serves both, and a
  * shootdown after the handler's locks drop waits for the access as it would for the retry.
  */
@@ -209,7 +209,10 @@ void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
 	unsigned int pkey;
 	void *host;
 
-	mmu_user_enter(cpu);
+	if (cpu->resumed)
+		cpu->resumed = false;
+	else
+		mmu_user_enter(cpu);
 	if (cpu->preload_ptep && cpu->preload_va == (va & PAGE_MASK)) {
 		tlb_preload(cpu, va, ptep_get_lockless(cpu->preload_ptep));
 		cpu->preload_ptep = NULL;

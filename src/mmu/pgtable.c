@@ -133,6 +133,30 @@ pte_t *pt_lookup_pte(mm_context_t *ctx, unsigned long addr)
 	return &table[pt_index(addr, PT_PTE)];
 }
 
+/*
+ * The entries met on the way to @addr's leaf, PGD first, into @entries: 4 when the walk
+ * reached the PTE (present or not), fewer when it stopped at a non-present table entry, the
+ * last one read being that entry; 0 for an address outside the user half. For views (walk()):
+ * the fault path and the MMU read the tables through pt_lookup_pte and the TLB.
+ */
+int pt_walk_entries(mm_context_t *ctx, unsigned long addr, pte_t entries[PT_LEVELS])
+{
+	pte_t *table = ctx->pgd;
+	int n = 0;
+
+	if (!addr_is_user(addr))
+		return 0;
+	for (int level = PT_PGD; level >= PT_PTE; level--) {
+		pte_t e = ptep_get(&table[pt_index(addr, level)]);
+
+		entries[n++] = e;
+		if (level == PT_PTE || !(e & _PAGE_PRESENT))
+			break;
+		table = table_of(ctx->pgdat, e);
+	}
+	return n;
+}
+
 /* Clears a leaf and removes it from every TLB that may hold it; returns the old entry. */
 pte_t pt_clear_flush(mm_context_t *ctx, unsigned long addr, pte_t *ptep)
 {

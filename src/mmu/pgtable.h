@@ -324,6 +324,7 @@ typedef struct mm_context mm_context_t;
 pte_t *__must_check pt_alloc_pte(mm_context_t *ctx, unsigned long addr);
 pte_t *__must_check pt_alloc_pte_track(mm_context_t *ctx, unsigned long addr, bool *pmd_none);
 pte_t *pt_lookup_pte(mm_context_t *ctx, unsigned long addr);
+int pt_walk_entries(mm_context_t *ctx, unsigned long addr, pte_t entries[PT_LEVELS]);
 pte_t pt_clear_flush(mm_context_t *ctx, unsigned long addr, pte_t *ptep);
 void pt_free_range(mm_context_t *ctx, unsigned long addr, unsigned long end, unsigned long floor,
 		   unsigned long ceiling);

@@ -6,8 +6,12 @@
  * node and a single ZONE_NORMAL, and to the page_address/pfn_to_page helpers of
  * include/linux/mm.h and asm-generic/memory_model.h (flat memory model). This layer sits below
  * the MMU and knows nothing of page tables or address spaces: it hands out frames.
- * Left out: ZONE_DMA and other zones, NUMA nodes, per-CPU page lists, migrate types and
- * watermarks (running out returns NULL; there is no reclaim to wake).
+ * The node also carries the LRU lists of its pages (struct lruvec, kept by lru.c) and the
+ * zone's watermarks (page_alloc.c), which say when the allocator wakes kswapd (low) and when
+ * it stops handing out pages to callers that can reclaim (min); reclaim itself is the mm
+ * layer's (vmscan.c), reached through the node's reclaim_ops.
+ * Left out: ZONE_DMA and other zones, NUMA nodes, per-CPU page lists, migrate types, the
+ * lowmem reserve and watermark boosting.
  */
 #ifndef MMLAB_PHYS_MMZONE_H
 #define MMLAB_PHYS_MMZONE_H
@@ -27,11 +31,75 @@ struct free_area {
 	unsigned long nr_free;		/* Blocks on free_list */
 };
 
+enum zone_watermarks {
+	WMARK_MIN,			/* Below it only allocations that cannot reclaim succeed */
+	WMARK_LOW,			/* Below it kswapd is woken */
+	WMARK_HIGH,			/* kswapd reclaims until free pages are back above it */
+	NR_WMARK,
+};
+
 struct zone {
 	spinlock_t lock;		/* Protects free_area and the counts below */
 	struct free_area free_area[NR_PAGE_ORDERS];
 	unsigned long nr_free_pages;	/* Free frames, all orders, in pages */
 	unsigned long managed_pages;	/* Frames the allocator manages */
+	unsigned long _watermark[NR_WMARK]; /* Pages; set once at creation (setup_per_zone_wmarks) */
+};
+
+/*
+ * The LRU lists (include/linux/mmzone.h's enum lru_list): anonymous and file pages each on an
+ * inactive and an active list, and the pages reclaim may not take on the unevictable list.
+ * The order is Linux's: inactive + 1 is active, anon + 2 is file.
+ */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS,
+};
+
+#define LRU_ACTIVE 1
+#define LRU_FILE 2
+
+/* Which replacement policy reclaim follows (mmlab run --lru). */
+enum lru_mode {
+	LRU_MODE_CLASSIC,		/* Linux's active/inactive lists (the default) */
+	LRU_MODE_MGLRU,			/* Multi-Gen LRU (not implemented: runs as classic) */
+	LRU_MODE_LRU,			/* One list, least recently used evicted; every access
+					 * moves its page to the head (no VM policy on top) */
+	LRU_MODE_CLOCK,			/* One list as a clock, the PTE accessed bits as the
+					 * reference bits, the hand at the tail */
+};
+
+/*
+ * A node's LRU lists (struct lruvec). Each list's head end holds the newest pages and reclaim
+ * takes from the tail, as Linux's list_add / lru_to_folio. The counts are the node's
+ * NR_INACTIVE_ANON.. NR_UNEVICTABLE counters, kept under the lock.
+ */
+struct lruvec {
+	spinlock_t lru_lock;		/* The lists and each listed page's PG_lru, PG_active,
+					 * PG_unevictable; the costs below */
+	struct list_head lists[NR_LRU_LISTS];
+	unsigned long anon_cost;	/* Anonymous pages reclaimed and refaulted (lru_note_cost) */
+	unsigned long file_cost;	/* ... file pages */
+	unsigned long nonresident_age;	/* Pages evicted or activated: the workingset clock;
+					 * atomic */
+	unsigned long refaults[2];	/* Refaults (anon, file) at the last reclaim run */
+};
+
+struct pglist_data;
+
+/*
+ * What the allocator asks of the layers above when memory runs low (the mm layer's
+ * vmscan.c): kswapd's background reclaim and direct reclaim. NULL on a bare node.
+ */
+struct reclaim_ops {
+	/* kswapd: reclaim until the high watermark is met. Return: pages reclaimed. */
+	unsigned long (*kswapd)(struct pglist_data *pgdat);
+	/* Direct reclaim for an allocation of @order. Return: pages reclaimed. */
+	unsigned long (*try_to_free_pages)(struct pglist_data *pgdat, unsigned int order);
 };
 
 /*
@@ -50,6 +118,15 @@ struct pglist_data {
 	unsigned long alloc_fail_after; /* Fault injection: fail the N-th allocation (0 = never) */
 	struct vm_events vm_events;	/* /proc/vmstat event counters, per thread (vmstat.c) */
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];	/* Node state counters, pages; atomic */
+	struct lruvec lruvec;		/* The LRU lists of the node's pages (lru.c) */
+	enum lru_mode lru_mode;		/* Replacement policy; set at creation */
+	int swappiness;			/* vm.swappiness, 0..200: anon vs file reclaim cost */
+	unsigned long min_free_kbytes;	/* vm.min_free_kbytes the watermarks came from */
+	unsigned int watermark_scale_factor; /* vm.watermark_scale_factor, 1/10000 of RAM */
+	const struct reclaim_ops *reclaim; /* The mm layer's reclaim; NULL: none */
+	bool kswapd_woken;		/* Free pages fell below low: kswapd should run at the
+					 * next safe point (kswapd_run_pending); atomic */
+	bool kswapd_running;		/* A thread runs kswapd now (no second one); atomic */
 };
 
 static inline unsigned long page_to_pfn(const struct pglist_data *pgdat, const struct page *page)
@@ -98,13 +175,65 @@ static inline unsigned long node_page_state(const struct pglist_data *pgdat,
 	return v < 0 ? 0 : (unsigned long)v;
 }
 
+static inline unsigned long zone_page_state_free(struct zone *zone)
+{
+	return __atomic_load_n(&zone->nr_free_pages, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long min_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_MIN];
+}
+
+static inline unsigned long low_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_LOW];
+}
+
+static inline unsigned long high_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_HIGH];
+}
+
+/*
+ * The calling thread's allocation context (Linux's gfp flags and PF_MEMALLOC scopes), see
+ * page_alloc.c: MEMALLOC_RECLAIM, the caller holds no lock reclaim needs, so the allocator
+ * may reclaim directly; MEMALLOC_FAULT, a fault that reclaims itself, with its locks
+ * dropped, and retries, so the allocator stops at min. Neither: served down to the last page.
+ */
+#define MEMALLOC_RECLAIM 0x1U
+#define MEMALLOC_FAULT 0x2U
+#define MEMALLOC_STALLED 0x4U	/* Set by the allocator: a MEMALLOC_FAULT allocation stopped at
+				 * min (not an injected failure), the fault should reclaim */
+extern __thread unsigned int memalloc_flags __attribute__((tls_model("initial-exec")));
+
+static inline unsigned int memalloc_flags_save(unsigned int flags)
+{
+	unsigned int old = memalloc_flags;
+
+	memalloc_flags = flags;
+	return old;
+}
+
+static inline void memalloc_flags_restore(unsigned int old)
+{
+	memalloc_flags = old;
+}
+
 /* page_alloc.c */
 int __must_check pgdat_init_memory(struct pglist_data *pgdat, size_t ram_bytes);
 void pgdat_free_memory(struct pglist_data *pgdat);
 struct page *__must_check alloc_pages(struct pglist_data *pgdat, unsigned int order);
 void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int order);
 struct page *__must_check alloc_zeroed_page(struct pglist_data *pgdat);
+void clear_highpage(struct pglist_data *pgdat, struct page *page);
 void put_page(struct pglist_data *pgdat, struct page *page);
 int __must_check page_alloc_validate(struct pglist_data *pgdat);
+void setup_per_zone_wmarks(struct pglist_data *pgdat, unsigned long min_free_kbytes,
+			   unsigned int watermark_scale_factor);
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark);
+void wakeup_kswapd(struct pglist_data *pgdat);
+void kswapd_run_pending(struct pglist_data *pgdat);
+unsigned long direct_reclaim(struct pglist_data *pgdat, unsigned int order);
 
 #endif /* MMLAB_PHYS_MMZONE_H */

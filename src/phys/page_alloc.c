@@ -7,10 +7,28 @@
  * and whole (__free_one_page()). It also sets the node up at boot (memblock_free_all's role:
  * every frame handed to the free lists) and takes out the shared zero page (Linux's
  * empty_zero_page of arch/x86/kernel/head_64.S, here an ordinary reserved frame).
- * Left out: per-CPU page lists, migrate types, watermarks, GFP flags and the slow path
- * (reclaim, compaction): running out returns NULL to the caller.
+ *
+ * Watermarks (setup_per_zone_wmarks, from vm.min_free_kbytes as calculate_min_free_kbytes
+ * derives it from RAM, and vm.watermark_scale_factor): the fast path hands out a page while
+ * free pages stay above low; below it the slow path wakes kswapd and serves down to min; below
+ * min, a caller that may reclaim (MEMALLOC_RECLAIM) reclaims directly and retries while that
+ * makes progress, and gives up (__alloc_pages_slowpath returns NULL: the OOM point) when it
+ * does not. Neither runs inside the allocator when the caller holds address-space locks,
+ * which reclaim needs to unmap pages (this mm's page-table lock, other mms' mmap_lock), so:
+ *  - kswapd is a synchronous step, run at the next safe point (kswapd_run_pending: the end of
+ *    a fault or system call, no lock held) by the thread that gets there first; a real thread
+ *    would make every run's reclaim depend on the host's scheduling, and the tests compare
+ *    exact counts;
+ *  - a fault (MEMALLOC_FAULT) fails at min with VM_FAULT_OOM, and the fault path reclaims
+ *    directly with its locks dropped, then retries (fault.c), as Linux's direct reclaim in
+ *    the allocation would have before the page-table lock is taken;
+ *  - other callers holding locks (system calls populating or copying) are served below min
+ *    down to the last page, as the kernel's atomic reserves are, and fail only when none is
+ *    left.
+ * Left out: per-CPU page lists, migrate types, GFP flags beyond the two contexts above,
+ * compaction, the lowmem reserve and watermark boosting.
  */
-#include "phys/mmzone.h"
+#include "phys/lru.h"
 #include "host/host.h"
 
 #include <string.h>
@@ -28,6 +46,25 @@ const char *const vmstat_text[NR_VM_EVENT_ITEMS] = {
 	[PGREUSE] = "pgreuse",
 	[VMACACHE_FIND_CALLS] = "vmacache_find_calls",
 	[VMACACHE_FIND_HITS] = "vmacache_find_hits",
+	[ALLOCSTALL_NORMAL] = "allocstall_normal",
+	[PGACTIVATE] = "pgactivate",
+	[PGDEACTIVATE] = "pgdeactivate",
+	[PGLAZYFREE] = "pglazyfree",
+	[PGLAZYFREED] = "pglazyfreed",
+	[PGREFILL] = "pgrefill",
+	[PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[PGSTEAL_DIRECT] = "pgsteal_direct",
+	[PGSCAN_KSWAPD] = "pgscan_kswapd",
+	[PGSCAN_DIRECT] = "pgscan_direct",
+	[PGSCAN_ANON] = "pgscan_anon",
+	[PGSCAN_FILE] = "pgscan_file",
+	[PGSTEAL_ANON] = "pgsteal_anon",
+	[PGSTEAL_FILE] = "pgsteal_file",
+	[PAGEOUTRUN] = "pageoutrun",
+	[PGROTATED] = "pgrotated",
+	[UNEVICTABLE_PGCULLED] = "unevictable_pgs_culled",
+	[UNEVICTABLE_PGMLOCKED] = "unevictable_pgs_mlocked",
+	[UNEVICTABLE_PGMUNLOCKED] = "unevictable_pgs_munlocked",
 	[COW_FAULT] = "mmlab_cow_fault",
 	[ZERO_PAGE_FAULT] = "mmlab_zero_page_fault",
 };
@@ -81,7 +118,8 @@ static void __free_one_page(struct pglist_data *pgdat, unsigned long pfn, unsign
 	struct zone *zone = &pgdat->zone;
 	struct page *buddy;
 
-	zone->nr_free_pages += 1UL << order;
+	/* read without the lock by the watermark checks: one untorn store */
+	WRITE_ONCE(zone->nr_free_pages, zone->nr_free_pages + (1UL << order));
 	while (order < MAX_PAGE_ORDER) {
 		buddy = find_free_buddy(pgdat, pfn, order);
 		if (!buddy)
@@ -135,7 +173,7 @@ static struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
 		page = list_first_entry(&area->free_list, struct page, buddy_list);
 		del_from_free_list(zone, page, o);
 		expand(pgdat, page_to_pfn(pgdat, page), order, o);
-		zone->nr_free_pages -= 1UL << order;
+		WRITE_ONCE(zone->nr_free_pages, zone->nr_free_pages - (1UL << order));
 		break;
 	}
 out:
@@ -154,6 +192,139 @@ out:
 	return page;
 }
 
+__thread unsigned int memalloc_flags __attribute__((tls_model("initial-exec")));
+
+/**
+ * zone_watermark_ok - whether 2^@order pages can be taken from @z leaving @mark free pages
+ * (__zone_watermark_ok without the per-order check and reserves).
+ * Context: any; reads the free count without the zone lock.
+ */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark)
+{
+	unsigned long free = zone_page_state_free(z);
+
+	return free >= (1UL << order) && free - (1UL << order) >= mark;
+}
+
+/*
+ * int_sqrt for calculate_min_free_kbytes: the largest r with r * r <= x.
+ */
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0;
+
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+/**
+ * setup_per_zone_wmarks - the zone's min, low and high watermarks. @min_free_kbytes 0 takes
+ * the kernel's boot value for this RAM (calculate_min_free_kbytes: sqrt(16 x RAM in kB),
+ * within [128 kB, 256 MiB]); low and high are min plus one and two steps of the larger of a
+ * quarter of min and @watermark_scale_factor ten-thousandths of RAM (0 means 10, Linux's
+ * default). The pure modes (--lru lru|clock) have no watermarks: they evict only when no
+ * frame is left.
+ * Context: at creation, before the node is used.
+ */
+void setup_per_zone_wmarks(struct pglist_data *pgdat, unsigned long min_free_kbytes,
+			   unsigned int watermark_scale_factor)
+{
+	struct zone *z = &pgdat->zone;
+	unsigned long managed = z->managed_pages, min, step;
+
+	if (!min_free_kbytes) {
+		min_free_kbytes = int_sqrt((managed << (PAGE_SHIFT - 10)) * 16);
+		min_free_kbytes = min(max(min_free_kbytes, 128UL), 262144UL);
+	}
+	if (!watermark_scale_factor)
+		watermark_scale_factor = 10;
+	pgdat->min_free_kbytes = min_free_kbytes;
+	pgdat->watermark_scale_factor = watermark_scale_factor;
+	min = min_free_kbytes >> (PAGE_SHIFT - 10);
+	/* a machine of a few pages keeps most of them usable */
+	min = min(min, managed / 4);
+	step = max(min / 4, managed * watermark_scale_factor / 10000);
+	if (pgdat->lru_mode >= LRU_MODE_LRU)
+		min = step = 0;
+	z->_watermark[WMARK_MIN] = min;
+	z->_watermark[WMARK_LOW] = min + step;
+	z->_watermark[WMARK_HIGH] = min + 2 * step;
+}
+
+/**
+ * wakeup_kswapd - free pages fell below the low watermark: kswapd runs at the next safe point.
+ * Context: any.
+ */
+void wakeup_kswapd(struct pglist_data *pgdat)
+{
+	if (pgdat->reclaim && !__atomic_load_n(&pgdat->kswapd_woken, __ATOMIC_RELAXED))
+		__atomic_store_n(&pgdat->kswapd_woken, true, __ATOMIC_RELAXED);
+}
+
+/**
+ * kswapd_run_pending - run kswapd if it was woken and no other thread runs it (the safe point:
+ * the caller holds no lock of an address space or of the page cache).
+ * Context: no locks held.
+ */
+void kswapd_run_pending(struct pglist_data *pgdat)
+{
+	if (likely(!__atomic_load_n(&pgdat->kswapd_woken, __ATOMIC_RELAXED)))
+		return;
+	if (__atomic_exchange_n(&pgdat->kswapd_running, true, __ATOMIC_ACQUIRE))
+		return;
+	__atomic_store_n(&pgdat->kswapd_woken, false, __ATOMIC_RELAXED);
+	(void)pgdat->reclaim->kswapd(pgdat);
+	__atomic_store_n(&pgdat->kswapd_running, false, __ATOMIC_RELEASE);
+}
+
+/**
+ * direct_reclaim - reclaim for an allocation of @order in the calling thread (the part of
+ * __alloc_pages_direct_reclaim the mm layer does), counted as an allocation stall.
+ * Context: no locks held (reclaim takes address-space and page-cache locks).
+ * Return: pages reclaimed; 0 when there is no reclaim or nothing could be reclaimed.
+ */
+unsigned long direct_reclaim(struct pglist_data *pgdat, unsigned int order)
+{
+	if (!pgdat->reclaim)
+		return 0;
+	count_vm_event(pgdat, ALLOCSTALL_NORMAL);
+	return pgdat->reclaim->try_to_free_pages(pgdat, order);
+}
+
+/*
+ * __alloc_pages_slowpath - free pages are below the low watermark: wake kswapd and serve down
+ * to min; then what the caller's context allows (see the head of this file). This is where
+ * an allocation gives up: NULL after reclaim made no progress (or the caller reclaims and
+ * retries itself), which the caller reports as -ENOMEM or VM_FAULT_OOM.
+ */
+static struct page *__alloc_pages_slowpath(struct pglist_data *pgdat, unsigned int order)
+{
+	struct zone *z = &pgdat->zone;
+	unsigned long did_some_progress;
+	struct page *page;
+
+	wakeup_kswapd(pgdat);
+	if (zone_watermark_ok(z, order, min_wmark_pages(z)))
+		return rmqueue(pgdat, order);
+	if (memalloc_flags & MEMALLOC_FAULT) {
+		/* the fault path reclaims with its locks dropped and retries */
+		memalloc_flags |= MEMALLOC_STALLED;
+		return NULL;
+	}
+	if (!(memalloc_flags & MEMALLOC_RECLAIM))
+		return rmqueue(pgdat, order);	/* the reserve below min */
+	do {
+		did_some_progress = direct_reclaim(pgdat, order);
+		if (zone_watermark_ok(z, order, min_wmark_pages(z))) {
+			page = rmqueue(pgdat, order);
+			if (page)
+				return page;
+		}
+	} while (did_some_progress);
+	return NULL;
+}
+
 /**
  * alloc_pages - allocate 2^@order physically contiguous frames.
  * @pgdat: the node
@@ -161,8 +332,10 @@ out:
  *
  * The head page comes back with a reference count of one, no flags and an unmapped map count;
  * the frames' contents are whatever they held before.
- * Context: takes the zone lock.
- * Return: the head page, or NULL when no block is large enough or @order is out of range.
+ * Below the low watermark the slow path wakes kswapd and may reclaim (see above).
+ * Context: takes the zone lock; reclaims only in a MEMALLOC_RECLAIM context.
+ * Return: the head page, or NULL when no block is large enough, reclaim could not make room,
+ * or @order is out of range.
  */
 struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
 {
@@ -170,7 +343,10 @@ struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
-	page = rmqueue(pgdat, order);
+	if (likely(zone_watermark_ok(&pgdat->zone, order, low_wmark_pages(&pgdat->zone))))
+		page = rmqueue(pgdat, order);
+	else
+		page = __alloc_pages_slowpath(pgdat, order);
 	if (page)
 		count_vm_events(pgdat, PGALLOC_NORMAL, 1UL << order);
 	return page;
@@ -188,7 +364,7 @@ void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int ord
 	unsigned long pfn = page_to_pfn(pgdat, page);
 
 	VM_BUG_ON(order > MAX_PAGE_ORDER || !pfn_valid(pgdat, pfn));
-	VM_BUG_ON(PageReserved(page) || PageBuddy(page) || PageTable(page));
+	VM_BUG_ON(PageReserved(page) || PageBuddy(page) || PageTable(page) || PageLRU(page));
 	VM_BUG_ON(page_ref_count(page) > 1 || page_mapcount(page) != 0);
 	for (unsigned long i = 1; i < (1UL << order); i++) {
 		VM_BUG_ON(!PageTail(&page[i]) || page[i].private != pfn);
@@ -217,6 +393,12 @@ static __attribute__((noipa)) void clear_page(void *addr, size_t len)
 	memset(addr, 0, len);
 }
 
+/* clear_highpage - fill the order-0 frame of @page with zeroes. */
+void clear_highpage(struct pglist_data *pgdat, struct page *page)
+{
+	clear_page(page_address(pgdat, page), PAGE_SIZE);
+}
+
 /* One frame filled with zeroes, as a demand-zero fault or a new page table needs it. */
 struct page *alloc_zeroed_page(struct pglist_data *pgdat)
 {
@@ -235,6 +417,7 @@ void put_page(struct pglist_data *pgdat, struct page *page)
 {
 	if (put_page_testzero(page)) {
 		VM_BUG_ON(PageReserved(page));
+		__page_cache_release(pgdat, page);
 		page->_refcount = 1;
 		__free_pages(pgdat, page, 0);
 	}
@@ -275,6 +458,9 @@ int pgdat_init_memory(struct pglist_data *pgdat, size_t ram_bytes)
 	}
 	pgdat->zone.managed_pages = nr;
 	vm_events_init(&pgdat->vm_events);
+	lruvec_init(&pgdat->lruvec);
+	pgdat->swappiness = 60;
+	setup_per_zone_wmarks(pgdat, 0, 0);
 
 	/* The zero page's own allocation is boot-time, not a counted event. */
 	pgdat->zero_page = rmqueue(pgdat, 0);
@@ -383,5 +569,5 @@ int page_alloc_validate(struct pglist_data *pgdat)
 out:
 	spin_unlock(&zone->lock);
 	free(seen);
-	return ret;
+	return ret ?: lru_validate(pgdat);
 }

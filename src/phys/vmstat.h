@@ -30,6 +30,26 @@ enum vm_event_item {
 	PGREUSE,		/* Write faults that reused the page instead of copying it */
 	VMACACHE_FIND_CALLS,	/* Per-thread VMA cache lookups (Linux < 6.1, DEBUG_VM_VMACACHE) */
 	VMACACHE_FIND_HITS,	/* ... that found the VMA */
+	/* LRU and reclaim (mm/swap.c, mm/vmscan.c), in pages */
+	ALLOCSTALL_NORMAL,	/* Allocations that entered direct reclaim */
+	PGACTIVATE,		/* Pages moved to an active list */
+	PGDEACTIVATE,		/* Pages moved to an inactive list */
+	PGLAZYFREE,		/* Pages MADV_FREE made lazily freeable */
+	PGLAZYFREED,		/* Lazily freeable pages reclaim dropped */
+	PGREFILL,		/* Active pages scanned by shrink_active_list */
+	PGSTEAL_KSWAPD,		/* Pages kswapd reclaimed */
+	PGSTEAL_DIRECT,		/* Pages direct reclaim reclaimed */
+	PGSCAN_KSWAPD,		/* Inactive pages kswapd scanned */
+	PGSCAN_DIRECT,		/* Inactive pages direct reclaim scanned */
+	PGSCAN_ANON,		/* ... of them anonymous */
+	PGSCAN_FILE,		/* ... of them file */
+	PGSTEAL_ANON,		/* Reclaimed pages that were anonymous */
+	PGSTEAL_FILE,		/* ... file */
+	PAGEOUTRUN,		/* kswapd runs (balance_pgdat) */
+	PGROTATED,		/* Pages rotated to the inactive tail after writeback */
+	UNEVICTABLE_PGCULLED,	/* Pages found unevictable by reclaim and moved there */
+	UNEVICTABLE_PGMLOCKED,	/* Pages mlocked */
+	UNEVICTABLE_PGMUNLOCKED, /* Pages munlocked */
 	/* mmlab's own counters: no /proc/vmstat line on Linux carries them. */
 	NR_VM_KERNEL_EVENT_ITEMS,
 	COW_FAULT = NR_VM_KERNEL_EVENT_ITEMS, /* Write faults that copied a page (wp_page_copy) */
@@ -39,6 +59,21 @@ enum vm_event_item {
 
 /* Node state counters (include/linux/mmzone.h's node_stat_item), in pages. */
 enum node_stat_item {
+	NR_LRU_BASE,
+	NR_INACTIVE_ANON = NR_LRU_BASE, /* Pages on each LRU list (enum lru_list order) */
+	NR_ACTIVE_ANON,
+	NR_INACTIVE_FILE,
+	NR_ACTIVE_FILE,
+	NR_UNEVICTABLE,
+	NR_ISOLATED_ANON,	/* Taken off the lists by reclaim for a while */
+	NR_ISOLATED_FILE,
+	WORKINGSET_REFAULT_ANON, /* Evicted pages faulted back in (shadow entry found) */
+	WORKINGSET_REFAULT_FILE,
+	WORKINGSET_ACTIVATE_ANON, /* ... refaulting within the workingset: activated */
+	WORKINGSET_ACTIVATE_FILE,
+	WORKINGSET_RESTORE_ANON, /* ... that were active when evicted */
+	WORKINGSET_RESTORE_FILE,
+	NR_MLOCK,		/* Mlocked pages (a zone counter in Linux) */
 	NR_FILE_PAGES,		/* Pages in a page cache (shmem included) */
 	NR_FILE_DIRTY,		/* Dirty page-cache pages that writeback can clean */
 	NR_WRITEBACK,		/* Pages being written back */
@@ -50,9 +85,33 @@ enum node_stat_item {
 
 extern const char *const vmstat_text[NR_VM_EVENT_ITEMS];
 
+/*
+ * A batch of pages waiting for the LRU lock (include/linux/pagevec.h's folio_batch), each
+ * holding a reference. The size is Linux's PAGEVEC_SIZE.
+ */
+#define FOLIO_BATCH_SIZE 31
+struct page;
+struct folio_batch {
+	unsigned int nr;			/* Pages in @pages */
+	struct page *pages[FOLIO_BATCH_SIZE];
+};
+
+/*
+ * The per-CPU LRU batches of mm/swap.c (struct cpu_fbatches): pages added to the LRU, pages
+ * to activate, pages to deactivate (MADV_COLD), pages to make lazily freeable (MADV_FREE).
+ * Like the event counts, they are per host thread here and only their owner touches them.
+ */
+struct cpu_fbatches {
+	struct folio_batch lru_add;
+	struct folio_batch lru_activate;
+	struct folio_batch lru_deactivate;
+	struct folio_batch lru_lazyfree;
+};
+
 /* One host thread's counts for one node (Linux's per-CPU struct vm_event_state). */
 struct vm_event_state {
 	unsigned long event[NR_VM_EVENT_ITEMS]; /* Written by the owner only; relaxed atomics */
+	struct cpu_fbatches fbatches;		/* The owner's LRU batches (lru.c); owner only */
 	const void *owner;			/* The owner's vm_event_cache (a per-thread address) */
 	struct vm_event_state *next;		/* The node's next set */
 };

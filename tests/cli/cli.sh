@@ -259,6 +259,82 @@ memory)
 	echo "peak RSS: $rss KiB for 200000 lines"
 	[ "$rss" -lt 65536 ] || fail "peak RSS $rss KiB is not under 64 MiB"
 	;;
+views)
+	# pmap(), pmap_x(), free(), walk() and pagemap(..., decoded) of a known layout; their
+	# formats are checked against procps by tests/diff/diffviews.c.
+	cat >"$tmp/v.strace" <<'EOF2'
+mmap(0x10000000, 32768, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x10000000
+touch(0x10001000, 8192, "w")
+pmap()
+pmap_x()
+free()
+walk(0x10001000)
+walk(0x10004000)
+pagemap(0x10000000, 12288, decoded)
+EOF2
+	run 0 run "$tmp/v.strace"
+	has out '^0000000010000000     32K rw---   \[ anon \]$'
+	has out '^ total  *[0-9][0-9]*K$'
+	# pmap -X: the mapping's Size 32 and Rss 8 (two written pages).
+	has out '^ *10000000 rw-p 00000000  *00:00  *0  *32  *8  *8 '
+	has out '^               total        used        free      shared  buff/cache   available$'
+	has out '^Mem: '
+	has out '^  PTE\[1\]  *0x8[0-9a-f]* present,rw,user,accessed,dirty'
+	has out 'page pfn 0x[0-9a-f]* refcount [12] mapcount 1 flags .*anon'
+	has out '^  PTE\[4\]  *0x0000000000000000 not present$'
+	has out '^0x10000000 none$'
+	has out '^0x10001000 present pfn 0x[0-9a-f]* exclusive$'
+	printf 'pagemap(0x10000000, 4096, raw)\nwalk(0x10000000, 1)\nwalk(0xffffffffff600000)\n' \
+		>"$tmp/bad.strace"
+	run 2 run "$tmp/bad.strace"
+	has err "bad.strace:1:1: pagemap()'s third argument can only be decoded"
+	has err "bad.strace:2:1: walk() takes 1 argument, not 2"
+	has err "bad.strace:3:6: walk: not a user address"
+	;;
+json)
+	# --json with --trace-maps and --stats: every line checked against the schema, then the
+	# figures of a known sequence.
+	cat >"$tmp/j.strace" <<'EOF2'
+mmap(0x10000000, 32768, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED, -1, 0) = 0x10000000
+touch(0x10001000, 8192, "w")
+mprotect(0x10000000, 4096, PROT_READ) = 0
+munmap(0x10006000, 8192) = -1 EINVAL (Invalid argument)
+maps()
+exit_group(0)                           = ?
++++ exited with 0 +++
+EOF2
+	run 1 run --json --trace-maps --stats "$tmp/j.strace"
+	python3 "$here/json_check.py" "$here/run-json.schema.json" <"$tmp/out" >"$tmp/kinds" ||
+		fail "$(cat "$tmp/kinds")"
+	grep -q "line=6 event=1 summary=1" "$tmp/kinds" || fail "kinds: $(cat "$tmp/kinds")"
+	python3 - "$tmp/out" <<'EOF2' || fail "json content"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {r["line"]: r for r in rows if "line" in r}
+assert by[1]["call"] == "mmap" and by[1]["result"] == "0x10000000", by[1]
+assert by[1]["args"].startswith("0x10000000, 32768, PROT_READ|PROT_WRITE"), by[1]["args"]
+assert by[1]["maps_added"] == ["10000000-10008000 rw-p 00000000 00:00 0 "], by[1]
+assert by[2]["stats"]["rss_anon_kb"] == 8 and by[2]["stats"]["minflt"] == 2, by[2]
+assert "maps_added" not in by[2], by[2]
+assert by[3]["maps_removed"] == ["10000000-10008000 rw-p 00000000 00:00 0 "], by[3]
+assert sorted(by[3]["maps_added"]) == ["10000000-10001000 r--p 00000000 00:00 0 ",
+                                       "10001000-10008000 rw-p 00000000 00:00 0 "], by[3]
+assert by[3]["expected"] == "0" and by[3]["mismatch"] is False, by[3]
+assert by[4]["result"] == "0" and by[4]["expected"].startswith("-1 EINVAL"), by[4]
+assert by[4]["mismatch"] is True, by[4]
+assert "10001000-10006000 rw-p" in by[5]["output"], by[5]
+assert by[7]["event"] == "exited", by[7]
+s = rows[-1]
+assert s["summary"] and s["mismatched"] == 1 and s["calls_run"] == 5, s
+assert s["skipped"] == 1 and s["lines"] == 7, s
+assert s["end"] == "complete", s
+EOF2
+	# The same options without --json: text under each line.
+	run 1 run --trace-maps --stats "$tmp/j.strace"
+	has out '^+ 10000000-10008000 rw-p 00000000 00:00 0 $'
+	has out '^- 10000000-10008000 rw-p 00000000 00:00 0 $'
+	has out '^stats: rss 8 kB (anon 8, file 0, shmem 0), [0-9]* VMAs, 2 minor and 0 major faults$'
+	;;
 *)
 	fail "unknown case"
 	;;

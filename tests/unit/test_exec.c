@@ -3,7 +3,8 @@
  * mmlab_execve where the host cannot be compared (tests/diff/diffexec2.c compares maps, the
  * stack and the errors without ASLR): the randomized layout is a function of the seed and
  * stays in the kernel's ranges; text really comes from the file through the page cache; exec
- * after fork and vfork (the parent keeps its mm, a vfork parent runs again); close-on-exec
+ * after fork and vfork (the parent keeps its mm, a vfork parent runs again); the vDSO's pages
+ * against the host's (which faults, the image's bytes, Rss, fork and COW); close-on-exec
  * fds; the running program's text refuses writers until the last mm running it is gone;
  * exec twice in a row; exec in a multi-threaded process (de_thread); a failure after the point
  * of no return killing the process; bad arguments; every frame allocation failing in turn;
@@ -22,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mmlab.h"
@@ -152,6 +156,133 @@ static void test_text_from_file(void **state)
 	assert_int_equal(mmlab_peek(t, 0x555555554000UL + eh.e_entry, got, sizeof(got), NULL), 0);
 	assert_memory_equal(got, want, sizeof(want));
 	assert_int_equal(mmlab_touch(t, 0x555555554000UL + eh.e_entry, 1, "x", NULL), 0);
+	mmlab_task_destroy(t);
+}
+
+/* The start and end of the line of @maps naming @name, or 0. */
+static uint64_t maps_find(const char *maps, const char *name, uint64_t *end)
+{
+	for (const char *l = maps; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *nl = strchr(l, '\n');
+		size_t n = strlen(name), len = nl ? (size_t)(nl - l) : strlen(l);
+		unsigned long a, b;
+
+		if (len > n && !memcmp(l + len - n, name, n) && sscanf(l, "%lx-%lx", &a, &b) == 2) {
+			*end = b;
+			return a;
+		}
+	}
+	return 0;
+}
+
+/* The signal (0 when none) a read of each page of the host's [vvar], [vvar_vclock], [vdso]. */
+static sigjmp_buf probe_jmp;
+static volatile sig_atomic_t probe_sig;
+
+static void probe_handler(int sig)
+{
+	probe_sig = sig;
+	siglongjmp(probe_jmp, 1);
+}
+
+static void host_special_probe(const char *name, int *sig, unsigned int max, unsigned int *nr)
+{
+	int pfd[2];
+	pid_t pid;
+	int status;
+
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		char buf[1 << 16];
+		FILE *f = fopen("/proc/self/maps", "r");
+		size_t got = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+		uint64_t a, b;
+		struct sigaction sa = { .sa_handler = probe_handler };
+
+		buf[got] = 0;
+		a = maps_find(buf, name, &b);
+		sigaction(SIGBUS, &sa, NULL);
+		sigaction(SIGSEGV, &sa, NULL);
+		for (uint64_t p = a; a && p < b && (p - a) / 4096 < max; p += 4096) {
+			int s = 0;
+
+			probe_sig = 0;
+			if (!sigsetjmp(probe_jmp, 1))
+				(void)*(volatile char *)p;
+			s = probe_sig;
+			if (write(pfd[1], &s, sizeof(s)) != sizeof(s))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	*nr = 0;
+	while (*nr < max && read(pfd[0], &sig[*nr], sizeof(*sig)) == sizeof(*sig))
+		(*nr)++;
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+}
+
+/*
+ * The vDSO's pages against the host's: a read of each page of [vvar], [vvar_vclock] and
+ * [vdso] faults as the host's does (SIGBUS where the kernel has no page), [vdso] holds the
+ * host's own image and counts in RssFile while the PFN maps count nothing, a fork child
+ * faults the image in again, and a write after mprotect copies the page for that task alone.
+ */
+static void test_vdso(void **state)
+{
+	static const char *const names[] = { "[vvar]", "[vvar_vclock]", "[vdso]" };
+	struct fixture *f = *state;
+	struct mmlab_task *t = new_task(f->m, 1, 0), *c;
+	char *maps = maps_of(t);
+	uint64_t vdso, vdso_end, host = getauxval(AT_SYSINFO_EHDR);
+	struct mmlab_task_mem st;
+	unsigned char page[4096], mine = 0xcc;
+
+	for (size_t v = 0; v < 3; v++) {
+		int hsig[8], sig;
+		unsigned int nr;
+		uint64_t a, b;
+
+		host_special_probe(names[v], hsig, 8, &nr);
+		a = maps_find(maps, names[v], &b);
+		assert_int_equal((b - a) / 4096, nr);
+		for (unsigned int i = 0; i < nr; i++) {
+			struct mmlab_fault fault = { 0 };
+			unsigned char byte;
+
+			sig = mmlab_peek(t, a + i * 4096UL, &byte, 1, &fault) ? fault.signo : 0;
+			if (sig != hsig[i])
+				print_error("%s page %u: signal %d, the host's %d\n", names[v], i, sig,
+					    hsig[i]);
+			assert_int_equal(sig, hsig[i]);
+		}
+	}
+	vdso = maps_find(maps, "[vdso]", &vdso_end);
+	free(maps);
+	/* [vdso] holds the host's image; only its pages count */
+	mmlab_task_mem(t, &st);
+	assert_int_equal(st.rss_file, (vdso_end - vdso) / 4096);
+	assert_int_equal(st.rss_anon, 0);
+	assert_true(host != 0);
+	for (uint64_t a = vdso; a < vdso_end; a += 4096) {
+		assert_int_equal(mmlab_peek(t, a, page, sizeof(page), NULL), 0);
+		assert_memory_equal(page, (const void *)(host + (a - vdso)), sizeof(page));
+	}
+	assert_int_equal(mmlab_fork(t, &c), 0);
+	mmlab_task_mem(c, &st);
+	assert_int_equal(st.rss_file, 0); /* no anon_vma: fork copied no entry */
+	assert_int_equal(mmlab_mprotect(c, vdso, 4096, PROT_READ | PROT_WRITE), -EINVAL);
+	assert_int_equal(mmlab_mprotect(c, vdso, vdso_end - vdso, PROT_READ | PROT_WRITE), 0);
+	assert_int_equal(mmlab_poke(c, vdso + 100, &mine, 1, NULL), 0);
+	mmlab_task_mem(c, &st);
+	assert_int_equal(st.rss_anon, 1);
+	assert_int_equal(mmlab_peek(t, vdso + 100, page, 1, NULL), 0);
+	assert_int_equal(page[0], ((const unsigned char *)host)[100]);
+	mmlab_task_destroy(c);
 	mmlab_task_destroy(t);
 }
 
@@ -497,6 +628,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_aslr_seeded),
 		cmocka_unit_test(test_text_from_file),
+		cmocka_unit_test(test_vdso),
 		cmocka_unit_test(test_fork_vfork),
 		cmocka_unit_test(test_close_on_exec),
 		cmocka_unit_test(test_de_thread),

@@ -627,22 +627,51 @@ static void test_pkeys_without_pku(void **state)
 	mmlab_exit(t);
 }
 
+/*
+ * The VMA cache counts every find_vma of the current task (Linux's before 6.1): the fault
+ * path's and the system calls'. A VMA leaving the tree or losing part of its range empties
+ * it, a new VMA does not; a lookup in another task's
+ * mm (process_madvise's) is a call that cannot hit.
+ */
 static void test_vmacache(void **state)
 {
 	struct env *e = *state;
-	struct mmlab_task *t = task(e, NULL);
+	struct mmlab_task_config root = { .no_aslr = 1, .privileged = 1 };
+	struct mmlab_task *t = task(e, NULL), *o = task(e, &root);
 	uint64_t a = map(t, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	uint64_t calls = ev(e, "vmacache_find_calls"), hits = ev(e, "vmacache_find_hits");
+	struct mmlab_iovec iov = { .base = a + 2 * PG, .len = PG };
 
 	for (int i = 0; i < 8; i++)
 		put_byte(t, a + i * PG, 1);
+	/* a + 0 misses and fills slot 0; the others find it by probing the four slots */
 	assert_int_equal(ev(e, "vmacache_find_calls"), calls + 8);
-	/* The first lookup fills slot 0; pages 4 hashes there again; others hit by probing. */
 	assert_int_equal(ev(e, "vmacache_find_hits"), hits + 7);
-	assert_int_equal(mmlab_mprotect(t, a, PG, PROT_READ), 0); /* any VMA change empties it */
+
+	/* a new VMA in a gap leaves the cache as it was (no VMA left the tree); a system call's
+	 * lookup goes through the same cache: madvise's of a + PG hits */
+	(void)map(t, PG, PROT_READ, MAP_PRIVATE);
+	calls = ev(e, "vmacache_find_calls");
+	hits = ev(e, "vmacache_find_hits");
 	assert_int_equal(mmlab_madvise(t, a + PG, PG, MADV_DONTNEED), 0);
+	assert_true(ev(e, "vmacache_find_calls") > calls);
+	assert_int_equal(ev(e, "vmacache_find_hits"), hits + 1);
+
+	/* any VMA change empties it: the first lookup after the split misses */
+	assert_int_equal(mmlab_mprotect(t, a, PG, PROT_READ), 0);
+	hits = ev(e, "vmacache_find_hits");
 	put_byte(t, a + PG, 1);
-	assert_int_equal(ev(e, "vmacache_find_hits"), hits + 7);
+	assert_int_equal(ev(e, "vmacache_find_hits"), hits);
+	put_byte(t, a + 2 * PG, 1); /* present: no fault, no lookup */
+	assert_int_equal(ev(e, "vmacache_find_hits"), hits);
+
+	/* @o looking into @t's mm: calls that cannot hit, and fill nothing */
+	calls = ev(e, "vmacache_find_calls");
+	assert_int_equal(mmlab_process_madvise(o, t, &iov, 1, MADV_COLD, 0), (long)PG);
+	assert_int_equal(mmlab_process_madvise(o, t, &iov, 1, MADV_COLD, 0), (long)PG);
+	assert_true(ev(e, "vmacache_find_calls") > calls);
+	assert_int_equal(ev(e, "vmacache_find_hits"), hits);
+	mmlab_exit(o);
 	mmlab_exit(t);
 }
 
@@ -712,19 +741,28 @@ static void test_exit_frees_everything(void **state)
 	mmlab_exit(g);
 }
 
-/* Running out of frames in a fault is the OOM killer's business: SIGKILL, nothing leaks. */
+/*
+ * Running out of frames in a fault is the OOM killer's business: the only process is the
+ * victim, dies of SIGKILL, and the reaper frees its anonymous page; nothing leaks. A killed
+ * task's later access faults SIGKILL without running the killer again.
+ */
 static void test_fault_oom(void **state)
 {
 	struct env *e = *state;
 	struct mmlab_task *t = task(e, NULL);
 	uint64_t a = map(t, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct mmlab_signals s;
 	struct mmlab_fault f;
 
 	put_byte(t, a, 1);
 	mmlab_machine_fail_alloc_after(e->m, 1);
 	assert_int_equal(mmlab_touch(t, a + PG, 1, "w", &f), -EFAULT);
 	assert_int_equal(f.signo, SIGKILL);
-	assert_int_equal(mem(t).rss_anon, 1);
+	assert_int_equal(mmlab_task_signals(t, &s), 0);
+	assert_int_equal(s.killed_by, SIGKILL);
+	assert_int_equal(mem(t).rss_anon, 0);
+	assert_int_equal(mmlab_touch(t, a, 1, "r", &f), -EFAULT);
+	assert_int_equal(f.signo, SIGKILL);
 	check(t);
 	mmlab_exit(t);
 }

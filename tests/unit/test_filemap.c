@@ -16,6 +16,7 @@
 #include <pthread.h>
 
 #include "fs_fixture.h"
+#include "phys/lru.h"
 
 struct ctx {
 	struct fake_fs *fs;
@@ -72,7 +73,13 @@ static void test_miss_then_hit(void **state)
 	assert_ptr_equal(p->mapping, M(c));
 	assert_int_equal(p->index, 1);
 	assert_true(PageUptodate(p));
+	/* the cache's, ours and this thread's LRU batch's, until the batch drains */
+	assert_false(PageLRU(p));
+	assert_int_equal(page_ref_count(p), 3);
+	lru_add_drain(&c->fs->pgdat);
+	assert_true(PageLRU(p));
 	assert_int_equal(page_ref_count(p), 2);	/* the cache's and ours */
+	assert_int_equal(node_page_state(&c->fs->pgdat, NR_INACTIVE_FILE), 1);
 	assert_memory_equal(addr(c, p), c->f->data + PAGE_SIZE, PAGE_SIZE);
 	assert_int_equal(M(c)->nrpages, 1);
 	assert_int_equal(node_page_state(&c->fs->pgdat, NR_FILE_PAGES), 1);
@@ -229,6 +236,7 @@ static void test_ra_unbounded_marker(void **state)
 	page_cache_ra_unbounded(M(c), 0, 5, 2);	/* marker on page 5 - 2 = 3 */
 	assert_int_equal(M(c)->nrpages, 5);
 	assert_int_equal(c->f->reads, 5);	/* page 2 was cached */
+	lru_add_drain(&c->fs->pgdat);		/* the LRU batch's references */
 	for (pgoff_t i = 0; i < 5; i++) {
 		p = filemap_find_page(M(c), i);
 		assert_non_null(p);
@@ -280,6 +288,7 @@ static void test_concurrent_misses(void **state)
 	}
 	for (unsigned int i = 0; i < RACE_THREADS; i++)
 		pthread_join(t[i], NULL);
+	lru_add_drain_all(&c->fs->pgdat);	/* the racers ended with pages in their batches */
 	assert_int_equal(M(c)->nrpages, RACE_PAGES);
 	assert_int_equal(mapping_validate(M(c)), 0);
 	for (pgoff_t i = 0; i < RACE_PAGES; i++) {

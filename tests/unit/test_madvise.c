@@ -873,9 +873,6 @@ static void test_special_vmas(void **state)
 
 			if (advice == 100 || advice == 101)
 				continue; /* see the file head: never with a length */
-			/* mmlab's [vdso] has no pages yet: tests/scenario/known/vdso-read.strace */
-			if (v == 2 && advice == MADV_POPULATE_READ)
-				continue;
 			memset(hr, 0, sizeof(*hr));
 			pid = fork();
 			assert_true(pid >= 0);

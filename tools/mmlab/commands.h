@@ -14,5 +14,10 @@ void cmd_demo_help(FILE *f);
 void cmd_run_help(FILE *f);
 void cmd_record_help(FILE *f);
 int run_check_ram(const struct cli_cmd *cmd, const char *v, size_t bytes);
+int run_option_kind(const char *name);
+int cmd_sweep(int argc, char **argv);
+void cmd_sweep_help(FILE *f);
+/* sweep_html.c: sweep.html from sweep.jsonl; 0 or -errno (said on stderr) */
+int sweep_html(const char *jsonl, const char *html);
 
 #endif

@@ -22,6 +22,8 @@ static const struct {
 	  "run a scenario (an strace log) on mmlab tasks: run [OPTIONS] FILE...|-" },
 	{ "record", cmd_record, cmd_record_help,
 	  "record a program's memory system calls: record -o DIR -- CMD..." },
+	{ "sweep", cmd_sweep, cmd_sweep_help,
+	  "many runs (traces x options, a YAML spec) on GNU parallel or Slurm: sweep SPEC" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -445,7 +445,7 @@ static void print_faults(struct recorder *r, uint64_t now, pid_t tid, const sigi
 			continue;
 		}
 		if (f->special) {
-			/* mmlab's vDSO mappings have no pages to fault in: a comment */
+			/* [vsyscall] is a gate area in mmlab, no VMA to touch: a comment */
 			if (r->printing && r->curcol) {
 				put(r, " <unfinished ...>");
 				newline(r);

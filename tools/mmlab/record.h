@@ -45,7 +45,7 @@ struct rec_fault {
 	uint64_t seq;            /* order of arrival, for a stable sort */
 	pid_t pid, tid;          /* process and thread */
 	char mode;               /* 'r', 'w' or 'x' once classified */
-	bool special;            /* in the vDSO's or vsyscall's special mappings */
+	bool special;            /* in [vsyscall], which mmlab has no VMA for */
 	bool kernel;             /* taken in kernel mode, for a system call */
 };
 

@@ -276,7 +276,7 @@ static bool rf_is_fetch(const struct rec_fault *f)
 struct rf_vma {
 	unsigned long start, end;
 	bool write, shared, anon; /* anon: no file behind it ([heap], [stack], nameless) */
-	bool special;             /* [vvar], [vvar_vclock], [vdso], [vsyscall] */
+	bool special;             /* [vsyscall]: no VMA in mmlab (the vDSO's have pages) */
 };
 
 struct rf_maps {
@@ -307,7 +307,7 @@ static void rf_read_maps(struct rf_maps *m, pid_t pid)
 		v.write = perms[1] == 'w';
 		v.shared = perms[3] == 's';
 		v.anon = !ino;
-		v.special = name && !strncmp(line + name, "[v", 2);
+		v.special = name && !strncmp(line + name, "[vsyscall]", 10);
 		if (m->nr == m->cap) {
 			size_t cap = m->cap ? m->cap * 2 : 64;
 			struct rf_vma *p = realloc(m->v, cap * sizeof(*p));

@@ -176,8 +176,13 @@ static void check_killed(struct runner *r, const struct sc_record *rec, struct r
 }
 
 /* Runs one record of process @p; a result to print after its line goes to @out. */
+/*
+ * Runs one record. @got receives the result mmlab computed when there is one to show ("= "
+ * and the value, as the transcript prints it), also when the line carried "= RESULT" (for
+ * --json).
+ */
 static void run_record(struct runner *r, const struct sc_record *rec, struct run_proc *p,
-		       struct sbuf *out)
+		       struct sbuf *out, struct sbuf *got)
 {
 	struct run_call c = { .rec = rec, .proc = p, .out = out };
 	enum run_status st;
@@ -192,6 +197,10 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		return;
 	if (rec->kind == SC_REC_KILLED || (rec->kind != SC_REC_SI_ADDR && p->killed_by > 0))
 		check_killed(r, rec, p);
+	if (p->kill_said && rec->kind == SC_REC_CALL) {
+		r->n.not_run++;	/* the OOM killer ended it: check_killed said so */
+		return;
+	}
 	if (rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
 		p->exited = true;
 		if (rec->kind == SC_REC_KILLED && p->mm)
@@ -199,6 +208,8 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		return;
 	}
 	st = run_call(r, &c);
+	if (st == RUN_DONE)
+		sc_format_result(got, rec->name, c.ret);
 	if (st == RUN_DONE || st == RUN_NO_RESULT)
 		note_killed(r, rec, p);
 	switch (st) {
@@ -299,6 +310,50 @@ static void free_item(struct run_item *it)
 
 static void release_holds(struct runner *r);
 
+/*
+ * --json: runs the record with what a printing pseudo-call prints caught in memory, then
+ * writes the line's object (run_json.c). A result mmlab computed is the "result"; a line that
+ * raised a mismatch or an error has "mismatch": true.
+ */
+static void execute_json(struct runner *r, struct run_item *it, struct run_proc *p, bool prints)
+{
+	const struct sc_record *rec = it->rec;
+	unsigned long before = r->n.mismatches + r->n.errors;
+	struct sbuf res = SBUF_INIT, got = SBUF_INIT;
+	char *output = NULL;
+	size_t len = 0;
+	FILE *saved = stdout, *mem = NULL;
+	const char *shown;
+
+	if (prints) {
+		fflush(stdout);
+		mem = open_memstream(&output, &len);
+		if (mem)
+			stdout = mem;
+	}
+	run_record(r, rec, p, &res, &got);
+	if (mem) {
+		fflush(mem);
+		stdout = saved;
+		fclose(mem);
+	}
+	/* the kernel log of an OOM kill: on stderr, stdout being JSON lines */
+	fflush(stdout);
+	stdout = stderr;
+	run_oom_report(r, rec);
+	stdout = saved;
+	if (rec->kind == SC_REC_CALL || rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
+		shown = got.len ? sbuf_str(&got) : res.len ? sbuf_str(&res) : NULL;
+		if (shown && shown[0] == '=' && shown[1] == ' ')
+			shown += 2;
+		run_json_line(r, it, p, shown, r->n.mismatches + r->n.errors != before,
+			      prints ? (output ? output : "") : NULL);
+	}
+	free(output);
+	sbuf_free(&res);
+	sbuf_free(&got);
+}
+
 /* Runs an item whose process is known, prints its line, and frees it. */
 static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 {
@@ -306,20 +361,37 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 	bool clone = rec->kind == SC_REC_CALL && run_is_clone(rec);
 	struct sbuf res = SBUF_INIT;
 
+	struct sbuf got = SBUF_INIT;
+	bool prints = rec->kind == SC_REC_CALL && rec->pseudo && run_pseudo_prints(rec);
+	unsigned long before = r->n.mismatches + r->n.errors;
+
 	r->file = it->src->name;
-	decide_transcript(r, rec);
-	if (rec->kind == SC_REC_CALL && rec->pseudo && run_pseudo_prints(rec)) {
+	run_json_before(r, rec, p);
+	if (r->json) {
+		execute_json(r, it, p, prints);
+	} else if (prints) {
 		struct sbuf sb = SBUF_INIT;
 
+		decide_transcript(r, rec);
 		/* the pseudo-call's line heads what it prints, transcript or not */
 		format_line(&sb, it, &res);
 		fputs(sbuf_str(&sb), stdout);
 		sbuf_free(&sb);
-		run_record(r, rec, p, &res);
+		run_record(r, rec, p, &res, &got);
 	} else {
-		run_record(r, rec, p, &res);
-		echo_line(r, it, &res);
+		bool said = rec->kind == SC_REC_KILLED && p->kill_said;
+
+		decide_transcript(r, rec);
+		run_record(r, rec, p, &res, &got);
+		if (!said)	/* run_oom_report printed it at the kill */
+			echo_line(r, it, &res);
 	}
+	run_oom_report(r, rec);
+	if (!r->json && (r->trace_maps || r->stats || r->html_path) &&
+	    (rec->kind == SC_REC_CALL || rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED))
+		run_json_line(r, it, p, got.len > 2 ? sbuf_str(&got) + 2 : NULL,
+			      r->n.mismatches + r->n.errors != before, NULL);
+	sbuf_free(&got);
 	sbuf_free(&res);
 	free_item(it);
 	if (r->live)
@@ -1004,6 +1076,33 @@ static int set_quiet(void *ctx, const char *v)
 	return 0;
 }
 
+static int set_json(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->json = true;
+	return 0;
+}
+
+static int set_trace_maps(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->trace_maps = true;
+	return 0;
+}
+
+static int set_stats(void *ctx, const char *v)
+{
+	(void)v;
+	((struct run_opts *)ctx)->r->stats = true;
+	return 0;
+}
+
+static int set_html(void *ctx, const char *v)
+{
+	((struct run_opts *)ctx)->r->html_path = v;
+	return 0;
+}
+
 static int set_stop(void *ctx, const char *v)
 {
 	(void)v;
@@ -1238,10 +1337,32 @@ static const struct cli_opt run_opts[] = {
 			    "without -v): one VAR=value a line (default: as many MMLAB_ENV_<i>= as "
 			    "the line counts)", set_env },
 	{ "quiet", 'q', NULL, "no progress line and no summary", set_quiet },
+	{ "json", 0, NULL, "JSON lines on stdout: one object per line run, one per exit, and "
+			   "a summary (schema in the README)", set_json },
+	{ "trace-maps", 0, NULL, "after each line that changes a task's VMAs, the maps lines "
+				 "it removed (-) and added (+)", set_trace_maps },
+	{ "stats", 0, NULL, "after each line, the task's Rss, VMA count and faults",
+	  set_stats },
+	{ "html", 0, "FILE", "write a report page of the run to FILE: the address space, memory "
+			     "over the run, each line's maps diff, page-table walks", set_html },
 	{ "stop-on-mismatch", 'x', NULL, "stop at the first result that differs", set_stop },
 	{ "strict", 0, NULL, "unknown call names and pids no clone makes are errors",
 	  set_strict },
 };
+
+/**
+ * run_option_kind() - whether `mmlab run` has the long option @name (for mmlab sweep's axes).
+ * @name: without "--"
+ *
+ * Return: 1 when it takes a value, 0 for a flag, -1 when there is no such option.
+ */
+int run_option_kind(const char *name)
+{
+	for (size_t k = 0; k < sizeof(run_opts) / sizeof(run_opts[0]); k++)
+		if (!strcmp(run_opts[k].name, name))
+			return run_opts[k].arg ? 1 : 0;
+	return -1;
+}
 
 static const struct cli_cmd run_cmd = {
 	.name = "run",
@@ -1380,6 +1501,7 @@ static void close_srcs(struct runner *r)
 static void free_runner(struct runner *r)
 {
 	free_item(r->lag);
+	run_json_free(r);
 	for (unsigned int k = 0; k < r->nr_holds; k++) {
 		struct run_item *it = r->holds[k].head;
 
@@ -1475,11 +1597,15 @@ int cmd_run(int argc, char **argv)
 		r.n.errors++;
 	if (sync_at_exit(&r, o.mc.write_files))
 		r.n.errors++;
-	if (!r.quiet) {
-		if (r.nr_srcs > 1)
-			snprintf(name, sizeof(name), "%u files", r.nr_srcs);
+	if (r.nr_srcs > 1)
+		snprintf(name, sizeof(name), "%u files", r.nr_srcs);
+	if (!r.quiet)
 		summary(&r, r.nr_srcs > 1 ? name : r.srcs[0].name, now() - start);
-	}
+	if (run_json_report(&r, r.nr_srcs > 1 ? name : r.srcs[0].name, now() - start))
+		r.n.errors++;
+	run_json_summary(&r, r.nr_srcs > 1 ? name : r.srcs[0].name, now() - start,
+			 run_signal == SIGINT ? "interrupted" : run_signal ? "terminated" :
+			 r.stopped ? "stopped" : "complete");
 	report_unsaved(&r, o.mc.write_files);
 	status = run_signal			   ? 128 + run_signal :
 		 r.n.errors || r.n.malformed ? 2 :

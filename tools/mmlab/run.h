@@ -62,6 +62,8 @@ struct run_proc {
 	unsigned long after_exec; /* calls after @exec_line not run (summarised once) */
 	int killed_by;           /* mmlab ended the process by this signal's default action */
 	unsigned int killed_line; /* at the call of this line */
+	bool kill_said;          /* the OOM killer ended it: its "+++ killed by SIGKILL +++" was
+				    printed (run_oom.c), the log's own is not echoed again */
 };
 
 /*
@@ -192,6 +194,11 @@ struct runner {
 	struct run_counts n;
 	struct run_machine machine_log;  /* the scenario's "# machine:" line */
 	struct run_machine machine_opt;  /* --overcommit, --overcommit-ratio, --user */
+	bool json;                     /* --json: JSON lines on stdout instead of the transcript */
+	bool trace_maps;               /* --trace-maps: the maps diff after each changing line */
+	bool stats;                    /* --stats: Rss, VMAs and faults after each line */
+	const char *html_path;         /* --html FILE: the report page to write at the end */
+	struct run_json *json_state;   /* run_json.c's per-task maps, for --trace-maps */
 };
 
 /* What became of one call. */
@@ -241,6 +248,19 @@ enum run_status run_execve(struct runner *r, struct run_call *c);
 int run_env_load(struct runner *r, const char *path);
 void run_env_free(struct runner *r);
 
+/* run_json.c: --json, --trace-maps and --stats output after one line; the summary object */
+void run_json_before(struct runner *r, const struct sc_record *rec, struct run_proc *p);
+void run_json_line(struct runner *r, const struct run_item *it, struct run_proc *p,
+		   const char *res, bool mismatch, const char *output);
+void run_json_summary(struct runner *r, const char *name, double secs, const char *end);
+void run_json_free(struct runner *r);
+int run_json_report(struct runner *r, const char *name, double secs);
+/* run_report.c: the report page around its data (a JSON object) */
+void report_html(FILE *out, const char *data);
+/* run_views.c: pmap(), pmap_x(), free(); walk(ADDR); pagemap(..., decoded)'s lines */
+enum run_status ps_view(struct runner *r, struct run_call *c);
+enum run_status ps_walk(struct runner *r, struct run_call *c);
+void print_pagemap_decoded(uint64_t addr, uint64_t entry);
 /* run_msg.c */
 void run_progress_clear(void);
 void run_progress_shown(void);
@@ -274,6 +294,7 @@ void run_fd_drop(struct run_mm *mm, struct run_fd *f);
 void run_free_procs(struct runner *r);
 struct mmlab_task *run_proc_task(const struct run_proc *p);
 void run_proc_release(struct run_proc *p);
+void run_mm_exit(struct runner *r, struct run_mm *mm);
 
 /* run_machine.c */
 void run_machine_init(struct run_machine *m);
@@ -315,6 +336,11 @@ void run_files_free(struct runner *r);
 
 /* run_names.c */
 bool run_known_syscall(const char *name);
+
+/* run_oom.c: the OOM killer's pseudo-calls and report */
+void run_oom_report(struct runner *r, const struct sc_record *rec);
+enum run_status run_ps_oom_score(struct runner *r, struct run_call *c);
+enum run_status run_ps_oom_score_adj(struct runner *r, struct run_call *c);
 
 /* run_calls.c */
 enum run_status run_call(struct runner *r, struct run_call *c);

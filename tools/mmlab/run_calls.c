@@ -743,7 +743,6 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
 }
 
-static void mm_exit(struct runner *r, struct run_mm *mm);
 
 /*
  * execve: without --maps the program is loaded (run_exec.c). With --maps, the first execve
@@ -761,7 +760,7 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 		return st;
 	if (st == RUN_REPORTED) {
 		if (p->mm != r->procs[0]->mm) {
-			mm_exit(r, p->mm);
+			run_mm_exit(r, p->mm);
 			p->exec_line = c->rec->line;
 		}
 		return st;
@@ -777,34 +776,9 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 	}
 	run_msg(r, c->rec->line, "%s: the new program is not loaded over --maps; the later calls "
 		"of pid %d are not run", c->rec->name, p->pid);
-	mm_exit(r, p->mm);
+	run_mm_exit(r, p->mm);
 	p->exec_line = c->rec->line;
 	return RUN_SKIPPED;
-}
-
-/*
- * The process is gone: mmlab_exit frees its address space (and resumes a vfork parent). The
- * first task's is kept until the end, for --final-maps.
- */
-static void mm_exit(struct runner *r, struct run_mm *mm)
-{
-	bool named = false;
-
-	mm->exited = true;
-	if (mm->task)
-		mmlab_task_mem(mm->task, &mm->exit_mem);
-	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (r->procs[k]->mm == mm) {
-			if (!named)
-				mm->exit_pid = r->procs[k]->pid;
-			named = true;
-			r->procs[k]->exited = true;
-			run_proc_release(r->procs[k]);
-		}
-	if (mm != r->procs[0]->mm && mm->task) {
-		mmlab_exit(mm->task);
-		mm->task = NULL;
-	}
 }
 
 static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
@@ -813,7 +787,7 @@ static enum run_status sys_exit_group(struct runner *r, struct run_call *c)
 		c->proc->exited = true;
 		return RUN_SKIPPED;
 	}
-	mm_exit(r, c->proc->mm);
+	run_mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
@@ -827,7 +801,7 @@ static enum run_status sys_exit(struct runner *r, struct run_call *c)
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		if (r->procs[k]->mm == c->proc->mm && !r->procs[k]->exited)
 			return RUN_SKIPPED;
-	mm_exit(r, c->proc->mm);
+	run_mm_exit(r, c->proc->mm);
 	return RUN_SKIPPED;
 }
 
@@ -963,8 +937,9 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 	uint64_t *ent;
 	int err;
 
-	if (c->rec->nr_args != 2) {
-		run_msg(r, c->rec->line, "pagemap takes 2 arguments, not %u", c->rec->nr_args);
+	if (c->rec->nr_args != 2 && c->rec->nr_args != 3) {
+		run_msg(r, c->rec->line, "pagemap takes 2 or 3 arguments, not %u",
+			c->rec->nr_args);
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
@@ -991,7 +966,10 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 	}
 	fflush(stdout);
 	for (unsigned long i = 0; i < pages; i++)
-		printf("%#lx %016" PRIx64 "\n", addr + i * PM_PAGE, ent[i]);
+		if (c->rec->nr_args == 3)
+			print_pagemap_decoded(addr + i * PM_PAGE, ent[i]);
+		else
+			printf("%#lx %016" PRIx64 "\n", addr + i * PM_PAGE, ent[i]);
 	fflush(stdout);
 	free(ent);
 	return RUN_NO_RESULT;
@@ -1212,6 +1190,12 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_PEEK, ps_peek },
 	{ SC_PS_PKRU, ps_pkru },
 	{ SC_PS_SLEEP, ps_sleep },
+	{ SC_PS_PMAP, ps_view },
+	{ SC_PS_PMAP_X, ps_view },
+	{ SC_PS_FREE, ps_view },
+	{ SC_PS_WALK, ps_walk },
+	{ SC_PS_OOM_SCORE, run_ps_oom_score },
+	{ SC_PS_OOM_SCORE_ADJ, run_ps_oom_score_adj },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */
@@ -1264,13 +1248,14 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
  *
  * Context: any.
  * Return: true for the /proc pseudo-calls (maps(), smaps(), status(), smaps_rollup(),
- * vmstat(), meminfo(), swaps(), pagemap()).
+ * vmstat(), meminfo(), swaps(), pagemap()) and the views (pmap(), pmap_x(), free(), walk()).
  */
 bool run_pseudo_prints(const struct sc_record *rec)
 {
 	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++)
 		if (pseudos[k].ps == rec->pseudo)
-			return pseudos[k].fn == ps_proc || pseudos[k].fn == ps_pagemap;
+			return pseudos[k].fn == ps_proc || pseudos[k].fn == ps_pagemap ||
+			       pseudos[k].fn == ps_view || pseudos[k].fn == ps_walk;
 	return false;
 }
 
@@ -1298,7 +1283,8 @@ bool run_call_prints_result(const struct sc_record *rec)
 		return false;
 	if (rec->pseudo)
 		return rec->pseudo == SC_PS_TOUCH || rec->pseudo == SC_PS_POKE ||
-		       rec->pseudo == SC_PS_PEEK || rec->pseudo == SC_PS_PKRU;
+		       rec->pseudo == SC_PS_PEEK || rec->pseudo == SC_PS_PKRU ||
+		       rec->pseudo == SC_PS_OOM_SCORE || rec->pseudo == SC_PS_OOM_SCORE_ADJ;
 	s = find_syscall(rec->name);
 	return s && (s->kind == RUN_K_MEM || s->fn == sys_clone);
 }

@@ -546,6 +546,36 @@ void run_proc_release(struct run_proc *p)
 }
 
 /**
+ * run_mm_exit() - the process of @mm is gone (exit_group, a failed exec, the OOM killer):
+ * mmlab_exit frees its address space (and resumes a vfork parent). The first task's is kept
+ * until the end, for --final-maps.
+ * @r: the runner.
+ * @mm: the address space.
+ *
+ * Context: single-threaded.
+ */
+void run_mm_exit(struct runner *r, struct run_mm *mm)
+{
+	bool named = false;
+
+	mm->exited = true;
+	if (mm->task)
+		mmlab_task_mem(mm->task, &mm->exit_mem);
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == mm) {
+			if (!named)
+				mm->exit_pid = r->procs[k]->pid;
+			named = true;
+			r->procs[k]->exited = true;
+			run_proc_release(r->procs[k]);
+		}
+	if (mm != r->procs[0]->mm && mm->task) {
+		mmlab_exit(mm->task);
+		mm->task = NULL;
+	}
+}
+
+/**
  * run_free_procs() - destroy every task and forget every pid and fd.
  * @r: the runner.
  *

@@ -81,6 +81,9 @@ static const struct {
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
 	{ "pkru", SC_PS_PKRU, 1 },	     { "sleep", SC_PS_SLEEP, 1 },
+	{ "pmap", SC_PS_PMAP, 0 },	     { "pmap_x", SC_PS_PMAP_X, 0 },
+	{ "free", SC_PS_FREE, 0 },	     { "walk", SC_PS_WALK, 1 },
+	{ "oom_score", SC_PS_OOM_SCORE, 0 }, { "oom_score_adj", SC_PS_OOM_SCORE_ADJ, -1 },
 };
 
 #define SC_SLEEP_MAX_SECONDS 1000000000UL /* about 31 years, in nanoseconds below 2^63 */
@@ -143,7 +146,20 @@ static void check_pseudo(struct lexer *lx, struct sc_record *r, size_t name_off)
 		if (strcmp(r->name, pseudo_calls[k].name))
 			continue;
 		r->pseudo = pseudo_calls[k].ps;
-		if ((int)r->nr_args != pseudo_calls[k].nargs) {
+		/* pagemap's third argument, the bare word decoded, spells the bits out. */
+		if (r->pseudo == SC_PS_PAGEMAP && r->nr_args == 3) {
+			const struct sc_value *d = r->args[2];
+
+			if (d->kind != SC_V_SYM || strcmp(d->name, "decoded"))
+				lex_error(lx, name_off, "pagemap()'s third argument can only be decoded");
+			return;
+		}
+		if (pseudo_calls[k].nargs < 0 && r->nr_args > 1) {
+			lex_error(lx, name_off, "%s() takes 0 or 1 argument, not %u", r->name,
+				  r->nr_args);
+			return;
+		}
+		if (pseudo_calls[k].nargs >= 0 && (int)r->nr_args != pseudo_calls[k].nargs) {
 			lex_error(lx, name_off, "%s() takes %d argument%s, not %u", r->name,
 				  pseudo_calls[k].nargs, pseudo_calls[k].nargs == 1 ? "" : "s",
 				  r->nr_args);

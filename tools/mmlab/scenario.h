@@ -98,13 +98,20 @@ enum sc_pseudo {
 	SC_PS_VMSTAT,     /* vmstat() */
 	SC_PS_MEMINFO,    /* meminfo() */
 	SC_PS_SWAPS,      /* swaps(): /proc/swaps */
-	SC_PS_PAGEMAP,    /* pagemap(ADDR, LEN) */
+	SC_PS_PAGEMAP,    /* pagemap(ADDR, LEN[, decoded]) */
 	SC_PS_TOUCH,      /* touch(ADDR, LEN, "r"|"w"|"x") */
 	SC_PS_POKE,       /* poke(ADDR, "bytes") */
 	SC_PS_PEEK,       /* peek(ADDR, LEN) = "bytes" */
 	SC_PS_PKRU,       /* pkru(VALUE): the task executes WRPKRU with VALUE */
 	SC_PS_SLEEP,      /* sleep(SECONDS), fractions allowed: time passes on the machine;
 			     args[0] is an SC_V_NUM of nanoseconds */
+	SC_PS_PMAP,       /* pmap(): procps' `pmap PID` of the task */
+	SC_PS_PMAP_X,     /* pmap_x(): `pmap -X PID` */
+	SC_PS_FREE,       /* free(): `free -k` of the machine */
+	SC_PS_WALK,       /* walk(ADDR): the page-table walk of one address, decoded */
+	SC_PS_OOM_SCORE,  /* oom_score() = N: /proc/PID/oom_score */
+	SC_PS_OOM_SCORE_ADJ, /* oom_score_adj() = N reads /proc/PID/oom_score_adj,
+				oom_score_adj(N) = 0 writes it */
 };
 
 struct sc_record {

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The address-space layer's side of include/linux/mm_inline.h and swap.h: how a page that a
+ * fault just mapped joins the LRU (folio_add_lru_vma: mlocked and unevictable in a VM_LOCKED
+ * VMA, else the lists). The lists themselves are the physical layer's (phys/lru.h), since the
+ * page cache below this layer adds to them too.
+ * Left out: MGLRU's placement of faulted pages.
+ */
+#ifndef MMLAB_MM_MM_INLINE_H
+#define MMLAB_MM_MM_INLINE_H
+
+#include "mm/mm_types.h"
+#include "mm/machine.h"
+#include "phys/lru.h"
+
+/*
+ * folio_add_lru_vma - queue a page just allocated and about to be mapped by @vma for the
+ * LRU: a VM_LOCKED VMA's page is mlocked and goes to the unevictable list (mlock_new_folio).
+ * Context: the page is not reachable by other threads yet.
+ */
+static inline void folio_add_lru_vma(struct pglist_data *pgdat, struct page *page,
+				     const struct vm_area_struct *vma)
+{
+	if (unlikely((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)) {
+		SetPageMlocked(page);
+		mod_node_page_state(pgdat, NR_MLOCK, 1);
+		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
+	}
+	lru_cache_add_new(pgdat, page);
+}
+
+#endif /* MMLAB_MM_MM_INLINE_H */

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Putting pages on the LRU lists and moving them between lists (the LRU half of mm/swap.c,
+ * with mm/mlock.c's move to the unevictable list). New pages do not take the LRU lock one by
+ * one: each goes into its thread's lru_add batch with a reference, and the batch moves to the
+ * lists under one lock acquisition when it is full or drained (Linux's per-CPU
+ * cpu_fbatches; here per host thread, found through the thread's vmstat set, vmstat.c).
+ * Activation (the second mark_page_accessed) and deactivation (MADV_COLD) go through batches
+ * the same way. A page's list follows its flags (lru.h's page_lru): PG_lru while listed,
+ * PG_active, PG_swapbacked, PG_unevictable; a page leaves its list when its last reference
+ * goes (__page_cache_release, from put_page) or when reclaim isolates it.
+ *
+ * The pure modes (--lru lru|clock) keep every evictable page on one list: in lru mode each
+ * access the MMU reports moves its page to the head (lru_access_page); in clock mode the
+ * list is the clock, reclaim's hand turning at the tail.
+ *
+ * Left out: batches of other threads are never drained by this thread (lru_add_drain_all:
+ * they hold at most 31 pages each and go to the lists when their owner next drains), the
+ * move-to-tail batch of writeback completion (pages written back are freed by reclaim at
+ * once), and MGLRU.
+ */
+#include "phys/lru.h"
+
+/* The calling thread's batches for @pgdat, or NULL when it has none (no memory). */
+static struct cpu_fbatches *this_cpu_fbatches(struct pglist_data *pgdat)
+{
+	struct vm_event_state *s = vm_event_cache.state;
+
+	if (unlikely(vm_event_cache.id != pgdat->vm_events.id))
+		s = vm_event_state_get(&pgdat->vm_events);
+	return s ? &s->fbatches : NULL;
+}
+
+void lruvec_init(struct lruvec *lruvec)
+{
+	spin_lock_init(&lruvec->lru_lock);
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
+		INIT_LIST_HEAD(&lruvec->lists[lru]);
+}
+
+/* What a batch does to each of its pages under the LRU lock. */
+typedef void (*move_fn_t)(struct lruvec *lruvec, struct page *page);
+
+/*
+ * lru_add - a new page goes on its list (lru_add): the unevictable one when it is mlocked or
+ * its mapping is (the adder set PG_unevictable), else the one its flags name. Pure modes
+ * have no active list.
+ */
+static void lru_add(struct lruvec *lruvec, struct page *page)
+{
+	struct pglist_data *pgdat = lruvec_pgdat(lruvec);
+
+	VM_BUG_ON(PageLRU(page));
+	if (PageMlocked(page) || PageUnevictable(page)) {
+		ClearPageActive(page);
+		SetPageUnevictable(page);
+		count_vm_event(pgdat, UNEVICTABLE_PGCULLED);
+	} else if (pgdat->lru_mode >= LRU_MODE_LRU) {
+		ClearPageActive(page);
+	}
+	lruvec_add_page(lruvec, page);
+}
+
+/* lru_activate: an inactive page moves to the head of the active list. */
+static void lru_activate(struct lruvec *lruvec, struct page *page)
+{
+	if (PageActive(page) || PageUnevictable(page) ||
+	    lruvec_pgdat(lruvec)->lru_mode >= LRU_MODE_LRU)
+		return;
+	lruvec_del_page(lruvec, page);
+	SetPageActive(page);
+	lruvec_add_page(lruvec, page);
+	count_vm_event(lruvec_pgdat(lruvec), PGACTIVATE);
+}
+
+/* lru_deactivate: an active page moves to the head of the inactive list, unreferenced. */
+static void lru_deactivate(struct lruvec *lruvec, struct page *page)
+{
+	if (PageUnevictable(page) || !PageActive(page))
+		return;
+	lruvec_del_page(lruvec, page);
+	ClearPageActive(page);
+	ClearPageReferenced(page);
+	lruvec_add_page(lruvec, page);
+	count_vm_event(lruvec_pgdat(lruvec), PGDEACTIVATE);
+}
+
+/*
+ * folio_batch_move_lru - apply @move to each page of @fbatch under one acquisition of the
+ * LRU lock, then drop the batch's references. A page other than a new one is moved only if
+ * it is still listed; PG_lru is cleared around the move, as isolation would.
+ */
+static void folio_batch_move_lru(struct pglist_data *pgdat, struct folio_batch *fbatch,
+				 move_fn_t move)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	unsigned int i;
+
+	spin_lock(&lruvec->lru_lock);
+	for (i = 0; i < fbatch->nr; i++) {
+		struct page *page = fbatch->pages[i];
+
+		if (move == lru_add) {
+			lru_add(lruvec, page);
+			SetPageLRU(page);
+		} else if (PageLRU(page)) {
+			move(lruvec, page);
+		}
+	}
+	spin_unlock(&lruvec->lru_lock);
+	for (i = 0; i < fbatch->nr; i++)
+		put_page(pgdat, fbatch->pages[i]);
+	fbatch->nr = 0;
+}
+
+/*
+ * Adds @page with a reference to @fbatch, moving the whole batch when it fills. Without a
+ * batch (no per-thread set could be had) the page moves alone.
+ */
+static void folio_batch_add_and_move(struct pglist_data *pgdat, struct folio_batch *fbatch,
+				     struct page *page, move_fn_t move)
+{
+	struct folio_batch one = { .nr = 1, .pages = { page } };
+
+	get_page(page);
+	if (unlikely(!fbatch)) {
+		folio_batch_move_lru(pgdat, &one, move);
+		return;
+	}
+	fbatch->pages[fbatch->nr++] = page;
+	if (fbatch->nr == FOLIO_BATCH_SIZE)
+		folio_batch_move_lru(pgdat, fbatch, move);
+}
+
+/**
+ * lru_cache_add - queue a page that just became anonymous-mapped or page cache for its LRU
+ * list (folio_add_lru): it joins the calling thread's lru_add batch, holding a reference
+ * until the batch drains; the list is chosen then, so a mark_page_accessed before that can
+ * still send it to the active list.
+ * Context: any; the page is not on a list yet.
+ */
+void lru_cache_add(struct pglist_data *pgdat, struct page *page)
+{
+	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
+
+	VM_BUG_ON(PageLRU(page) || (PageActive(page) && PageUnevictable(page)));
+	folio_batch_add_and_move(pgdat, fb ? &fb->lru_add : NULL, page, lru_add);
+}
+
+/**
+ * lru_cache_add_new - lru_cache_add for a page just allocated that no other thread can reach
+ * yet (not in a page table or cache): the batch's reference is taken with a plain store, as
+ * the kernel's __folio_set_* flags of a new folio are, sparing the fault path a locked
+ * instruction right after zeroing the page.
+ * Context: any; @page has the allocation's single reference.
+ */
+void lru_cache_add_new(struct pglist_data *pgdat, struct page *page)
+{
+	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
+	struct folio_batch *fbatch;
+
+	if (unlikely(!fb)) {
+		lru_cache_add(pgdat, page);
+		return;
+	}
+	VM_BUG_ON(page_ref_count(page) != 1 || PageLRU(page));
+	__atomic_store_n(&page->_refcount, 2, __ATOMIC_RELAXED);
+	fbatch = &fb->lru_add;
+	fbatch->pages[fbatch->nr++] = page;
+	if (fbatch->nr == FOLIO_BATCH_SIZE)
+		folio_batch_move_lru(pgdat, fbatch, lru_add);
+}
+
+/* Moves every batch of @fb to the lists. */
+static void lru_add_drain_batches(struct pglist_data *pgdat, struct cpu_fbatches *fb)
+{
+	if (fb->lru_add.nr)
+		folio_batch_move_lru(pgdat, &fb->lru_add, lru_add);
+	if (fb->lru_activate.nr)
+		folio_batch_move_lru(pgdat, &fb->lru_activate, lru_activate);
+	if (fb->lru_deactivate.nr)
+		folio_batch_move_lru(pgdat, &fb->lru_deactivate, lru_deactivate);
+}
+
+/**
+ * lru_add_drain_all - move every thread's batches on @pgdat to the lists (lru_add_drain_all,
+ * and the drain of a dead CPU's batches, lru_add_drain_cpu from page_alloc_cpu_dead): what a
+ * thread that ended left in its batches would otherwise hold for the node's life.
+ * Context: quiescent: no other thread adds to a batch of @pgdat meanwhile (the batches have
+ * no lock; their owners touch them with plain stores). Takes the node's list lock.
+ */
+void lru_add_drain_all(struct pglist_data *pgdat)
+{
+	struct vm_events *ev = &pgdat->vm_events;
+
+	if (!ev->id)
+		return;
+	pthread_mutex_lock(&ev->lock);
+	for (struct vm_event_state *s = ev->states; s; s = s->next)
+		lru_add_drain_batches(pgdat, &s->fbatches);
+	pthread_mutex_unlock(&ev->lock);
+}
+
+/**
+ * lru_add_drain - move the calling thread's batches to the lists (lru_add_drain), as reclaim
+ * and the callers that count references do first.
+ * Context: any.
+ */
+void lru_add_drain(struct pglist_data *pgdat)
+{
+	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
+
+	if (fb)
+		lru_add_drain_batches(pgdat, fb);
+}
+
+/*
+ * A page not on a list is most likely in this thread's lru_add batch: mark it active there,
+ * so that it goes to the active list when the batch drains (__lru_cache_activate_folio).
+ */
+static void __lru_cache_activate_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
+
+	if (!fb)
+		return;
+	for (unsigned int i = fb->lru_add.nr; i-- > 0;) {
+		if (fb->lru_add.pages[i] == page) {
+			SetPageActive(page);
+			return;
+		}
+	}
+}
+
+/**
+ * mark_page_accessed - @page saw an access that reclaim cannot learn from an accessed bit
+ * (read(), write(), a zap of a young entry): inactive unreferenced becomes inactive
+ * referenced, inactive referenced becomes active (folio_mark_accessed). In --lru lru mode
+ * the page moves to the head of the one list; in clock mode it gets its reference bit.
+ * Context: any; the caller holds a reference on @page.
+ */
+void mark_page_accessed(struct pglist_data *pgdat, struct page *page)
+{
+	if (pgdat->lru_mode == LRU_MODE_LRU) {
+		lru_access_page(pgdat, page);
+		return;
+	}
+	if (!PageReferenced(page)) {
+		SetPageReferenced(page);
+	} else if (PageUnevictable(page) || pgdat->lru_mode == LRU_MODE_CLOCK) {
+		/* the unevictable list is never rotated; a clock has no active list */
+	} else if (!PageActive(page)) {
+		if (PageLRU(page)) {
+			struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
+
+			folio_batch_add_and_move(pgdat, fb ? &fb->lru_activate : NULL, page,
+						 lru_activate);
+		} else {
+			__lru_cache_activate_page(pgdat, page);
+		}
+		ClearPageReferenced(page);
+	}
+}
+
+/**
+ * deactivate_page - MADV_COLD's request (folio_deactivate): an active page goes to the
+ * inactive list through the lru_deactivate batch, losing its referenced bit.
+ * Context: any; the caller holds a reference on @page.
+ */
+void deactivate_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct cpu_fbatches *fb;
+
+	if (PageUnevictable(page) || !PageLRU(page) || !PageActive(page))
+		return;
+	fb = this_cpu_fbatches(pgdat);
+	folio_batch_add_and_move(pgdat, fb ? &fb->lru_deactivate : NULL, page, lru_deactivate);
+}
+
+/*
+ * Changes @page's PG_swapbacked to @swapbacked, moving it between the anon and file lists if
+ * it is listed: under the LRU lock, so that its list and its flags never disagree.
+ */
+static void lru_set_swapbacked(struct pglist_data *pgdat, struct page *page, bool swapbacked)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	bool listed;
+
+	spin_lock(&lruvec->lru_lock);
+	listed = PageLRU(page);
+	if (listed)
+		lruvec_del_page(lruvec, page);
+	if (swapbacked)
+		SetPageSwapBacked(page);
+	else
+		ClearPageSwapBacked(page);
+	if (listed)
+		lruvec_add_page(lruvec, page);
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * mark_page_lazyfree - MADV_FREE's change (folio_mark_lazyfree, lru_lazyfree): an anonymous
+ * page loses PG_swapbacked, PG_active and PG_referenced and moves to the inactive file list,
+ * where reclaim drops it unless it is written again. Done at once, not batched, so that
+ * smaps counts it LazyFree right after the call.
+ * Context: any; the caller holds a reference on @page.
+ */
+void mark_page_lazyfree(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	bool listed;
+
+	if (!PageSwapBacked(page) || PageSwapCache(page) || PageUnevictable(page))
+		return;
+	spin_lock(&lruvec->lru_lock);
+	listed = PageLRU(page);
+	if (listed)
+		lruvec_del_page(lruvec, page);
+	ClearPageActive(page);
+	ClearPageReferenced(page);
+	ClearPageSwapBacked(page);
+	if (listed)
+		lruvec_add_page(lruvec, page);
+	spin_unlock(&lruvec->lru_lock);
+	count_vm_event(pgdat, PGLAZYFREE);
+}
+
+/**
+ * lru_page_set_swapbacked - a lazily freeable page was written again (or is shared): it is
+ * an ordinary anonymous page once more, back on the anon lists.
+ * Context: any; the caller holds a reference on @page.
+ */
+void lru_page_set_swapbacked(struct pglist_data *pgdat, struct page *page)
+{
+	if (!PageSwapBacked(page))
+		lru_set_swapbacked(pgdat, page, true);
+}
+
+/**
+ * lru_access_page - --lru lru mode: an access to @page makes it the most recently used, at
+ * the head of the one list (a page still in a batch goes there when the batch drains).
+ * Context: any; the caller holds a reference on @page, or the page-table lock of an entry
+ * mapping it.
+ */
+void lru_access_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	spin_lock(&lruvec->lru_lock);
+	if (PageLRU(page) && !PageUnevictable(page))
+		list_move(&page->lru, &lruvec->lists[LRU_INACTIVE_FILE]);
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * mlock_page - @page is mapped by a VM_LOCKED VMA (mlock_folio): PG_mlocked, and the
+ * unevictable list if it is listed (a page in a batch goes there when it drains).
+ * Context: any; the caller holds a reference on @page.
+ */
+void mlock_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	spin_lock(&lruvec->lru_lock);
+	if (!PageMlocked(page)) {
+		SetPageMlocked(page);
+		mod_node_page_state(pgdat, NR_MLOCK, 1);
+		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
+	}
+	if (PageLRU(page) && !PageUnevictable(page)) {
+		lruvec_del_page(lruvec, page);
+		ClearPageActive(page);
+		SetPageUnevictable(page);
+		lruvec_add_page(lruvec, page);
+		count_vm_event(pgdat, UNEVICTABLE_PGCULLED);
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * munlock_page - no VM_LOCKED VMA maps @page any more (munlock_folio): PG_mlocked goes and
+ * the page returns to the inactive list of its kind.
+ * Context: any; the caller holds a reference on @page.
+ */
+void munlock_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	spin_lock(&lruvec->lru_lock);
+	if (PageMlocked(page)) {
+		ClearPageMlocked(page);
+		mod_node_page_state(pgdat, NR_MLOCK, -1);
+		count_vm_event(pgdat, UNEVICTABLE_PGMUNLOCKED);
+		if (PageLRU(page) && PageUnevictable(page)) {
+			lruvec_del_page(lruvec, page);
+			ClearPageUnevictable(page);
+			lruvec_add_page(lruvec, page);
+		} else if (!PageLRU(page)) {
+			ClearPageUnevictable(page);
+		}
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * isolate_lru_page - take @page off its list for the caller (folio_isolate_lru), with a
+ * reference of the caller's; PG_lru is cleared, so nobody else moves it meanwhile.
+ * Context: lru_lock not held; the caller holds a reference on @page.
+ * Return: false when the page is not listed.
+ */
+bool isolate_lru_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	bool ok = false;
+
+	spin_lock(&lruvec->lru_lock);
+	if (PageLRU(page)) {
+		get_page(page);
+		ClearPageLRU(page);
+		lruvec_del_page(lruvec, page);
+		ok = true;
+	}
+	spin_unlock(&lruvec->lru_lock);
+	return ok;
+}
+
+/**
+ * putback_lru_page - return an isolated page to the head of the list its flags name now, and
+ * drop the isolation's reference (folio_putback_lru).
+ * Context: lru_lock not held.
+ */
+void putback_lru_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	spin_lock(&lruvec->lru_lock);
+	VM_BUG_ON(PageLRU(page));
+	if (PageMlocked(page))
+		SetPageUnevictable(page);
+	SetPageLRU(page);
+	lruvec_add_page(lruvec, page);
+	spin_unlock(&lruvec->lru_lock);
+	put_page(pgdat, page);
+}
+
+/**
+ * __page_cache_release - the last reference to @page went: off its list, and out of the
+ * mlock count (__page_cache_release, __folio_put's first step).
+ * Context: the page's reference count is zero, so no one can isolate it meanwhile.
+ */
+void __page_cache_release(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	if (PageLRU(page)) {
+		spin_lock(&lruvec->lru_lock);
+		lruvec_del_page(lruvec, page);
+		ClearPageLRU(page);
+		spin_unlock(&lruvec->lru_lock);
+	}
+	if (PageMlocked(page)) {
+		ClearPageMlocked(page);
+		mod_node_page_state(pgdat, NR_MLOCK, -1);
+	}
+}
+
+/**
+ * lru_validate - every listed page is on the list its flags name, holds a reference and has
+ * PG_lru, and each list's length equals its counter.
+ * Context: takes lru_lock; counts of isolated pages may move meanwhile.
+ * Return: 0, or -EUCLEAN after printing the first inconsistency.
+ */
+int lru_validate(struct pglist_data *pgdat)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	int err = 0;
+
+	spin_lock(&lruvec->lru_lock);
+	for (int lru = 0; lru < NR_LRU_LISTS && !err; lru++) {
+		unsigned long n = 0;
+		struct list_head *pos;
+
+		list_for_each(pos, &lruvec->lists[lru]) {
+			struct page *page = list_entry(pos, struct page, lru);
+
+			if (!PageLRU(page) || page_ref_count(page) <= 0 ||
+			    (int)page_lru(pgdat, page) != lru) {
+				fprintf(stderr, "lru: pfn %lu on list %d: flags %#lx ref %d\n",
+					page_to_pfn(pgdat, page), lru, page->flags,
+					page_ref_count(page));
+				err = -EUCLEAN;
+				break;
+			}
+			n++;
+		}
+		if (!err && n != lruvec_lru_size(lruvec, (enum lru_list)lru)) {
+			fprintf(stderr, "lru: list %d holds %lu pages, counted %lu\n", lru, n,
+				lruvec_lru_size(lruvec, (enum lru_list)lru));
+			err = -EUCLEAN;
+		}
+	}
+	spin_unlock(&lruvec->lru_lock);
+	return err;
+}
