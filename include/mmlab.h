@@ -72,7 +72,7 @@ struct mmlab_machine_config {
 				 * 128 when readahead_kb is set; N > 0 KiB */
 	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
 				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
-				 * (runs as classic for now), MMLAB_LRU_LRU (one list, the least
+				 * (not modelled yet: -EOPNOTSUPP), MMLAB_LRU_LRU (one list, the least
 				 * recently used page evicted, every access counted) or
 				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
@@ -506,8 +506,11 @@ MMLAB_EXPORT int mmlab_proc_smaps(struct mmlab_task *t, FILE *out);
 
 /* fork(2): a child with a copy-on-write copy of @t's address space and fd table. */
 MMLAB_EXPORT int mmlab_fork(struct mmlab_task *t, struct mmlab_task **child);
-/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits. */
+/* vfork(2): the child shares @t's mm; @t's access calls return -EBUSY until the child exits
+ * or execs. */
 MMLAB_EXPORT int mmlab_vfork(struct mmlab_task *t, struct mmlab_task **child);
+/* 1 while @t waits for its vfork child (CLONE_VFORK) to exec or exit, else 0 (NULL @t: 0). */
+MMLAB_EXPORT int mmlab_task_vfork_waiting(const struct mmlab_task *t);
 /*
  * clone(2) with CLONE_* @flags (low byte: exit signal). CLONE_VM shares the mm (threads with
  * CLONE_THREAD|CLONE_SIGHAND|CLONE_VM), CLONE_VFORK suspends @t. -EINVAL for combinations
@@ -690,6 +693,17 @@ MMLAB_EXPORT int mmlab_proc_meminfo(struct mmlab_machine *m, FILE *out);
  */
 MMLAB_EXPORT int mmlab_pagemap(struct mmlab_task *t, uint64_t addr, uint64_t len,
 			       uint64_t *out);
+/*
+ * Idle page tracking for [addr, addr+len), as /sys/kernel/mm/page_idle/bitmap gives it for
+ * frames: bit i of @bitmap (64 pages a word, bit 0 the lowest) is set when the page at
+ * addr + i pages is present and nothing accessed it through any mapping, in any process,
+ * since the previous call marked it idle; every present page is then marked idle again (its
+ * accessed bits cleared through the reverse map). Pages not present, the zero page and pages
+ * the call had not marked before read as 0. @bitmap holds (pages + 63) / 64 words.
+ * 0, or -EINVAL for an unaligned @addr or a range past the user address space.
+ */
+MMLAB_EXPORT int mmlab_page_idle(struct mmlab_task *t, uint64_t addr, uint64_t len,
+				 uint64_t *bitmap);
 
 /*
  * One address's page-table walk, as the MMU does it (the walk() pseudo-call and reports):

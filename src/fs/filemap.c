@@ -109,6 +109,19 @@ static void filemap_lru_prepare(struct address_space *mapping, struct page *page
 		SetPageUnevictable(page);
 }
 
+/*
+ * A page joining the cache where reclaim left a shadow entry is a refault: the shadow goes,
+ * and workingset_refault decides from it whether the page starts active.
+ * Context: mapping->lock held; @page not on the LRU yet.
+ */
+static void filemap_refault(struct address_space *mapping, struct page *page, pgoff_t index)
+{
+	void *shadow = xa_erase(&mapping->shadows, index);
+
+	if (shadow)
+		workingset_refault(mapping_pgdat(mapping), page, (unsigned long)shadow);
+}
+
 static struct page *filemap_add_page(struct address_space *mapping, struct page *page,
 				     pgoff_t index, bool mark_readahead)
 {
@@ -142,6 +155,7 @@ static struct page *filemap_add_page(struct address_space *mapping, struct page 
 	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
 	get_page(page);	/* the caller's; the allocation's reference is the cache's */
 	filemap_lru_prepare(mapping, page);
+	filemap_refault(mapping, page, index);
 	pthread_mutex_unlock(&mapping->lock);
 	lru_cache_add(pgdat, page);
 	return page;
@@ -388,6 +402,7 @@ int page_cache_ra_folio(struct address_space *mapping, pgoff_t index, unsigned i
 		mapping->nrpages++;
 		mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
 		filemap_lru_prepare(mapping, page);
+		filemap_refault(mapping, page, index + added);
 	}
 	for (i = 0; err && i < added; i++)	/* a folio cut short: order-0 pages */
 		pages[i]->private = 0;
@@ -469,7 +484,12 @@ bool remove_mapping(struct address_space *mapping, struct page *page)
 	if (page->mapping == mapping && xa_load(&mapping->i_pages, page->index) == page &&
 	    !PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
 	    page_ref_count(page) == 2) {
+		pgoff_t index = page->index;
+		void *shadow = (void *)workingset_eviction(mapping_pgdat(mapping), page);
+
 		__filemap_remove_page(mapping, page);
+		/* no room for the shadow: the refault will look like a first read */
+		(void)xa_store(&mapping->shadows, index, shadow);
 		removed = true;
 	}
 	pthread_mutex_unlock(&mapping->lock);
@@ -649,6 +669,14 @@ static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t l
 			break;
 		index++;
 	}
+	/* the shadows of the range's evicted pages go with it (truncate's shadow cleanup) */
+	index = first;
+	while (xa_find(&mapping->shadows, &index, last)) {
+		xa_erase(&mapping->shadows, index);
+		if (index == last)
+			break;
+		index++;
+	}
 	pthread_mutex_unlock(&mapping->lock);
 	return true;
 }
@@ -692,6 +720,7 @@ void truncate_inode_pages_final(struct address_space *mapping)
 	pthread_mutex_lock(&mapping->lock);
 	VM_BUG_ON(mapping->nrpages != 0);
 	xa_destroy(&mapping->i_pages);
+	xa_destroy(&mapping->shadows);
 	pthread_mutex_unlock(&mapping->lock);
 }
 

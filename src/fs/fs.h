@@ -23,6 +23,7 @@
 #define MMLAB_FS_FS_H
 
 #include "kernel.h"
+#include "lib/interval_tree.h"
 #include "lib/xarray.h"
 #include "phys/mmzone.h"
 #include "phys/page.h"
@@ -46,11 +47,14 @@ struct address_space_operations {
 struct address_space {
 	struct inode *host;		/* The inode whose contents these are */
 	struct xarray i_pages;		/* index -> struct page *, holding one reference each */
+	struct xarray shadows;		/* index -> the shadow entry (workingset.c, an odd
+					 * value) of a page reclaim evicted; under lock */
 	unsigned long nrpages;		/* Pages in i_pages */
 	pthread_mutex_t lock;		/* i_pages, nrpages (xa_lock) */
 	pthread_mutex_t i_mmap_lock;	/* i_mmap, i_mmap_writable (i_mmap_rwsem): taken after
 					 * mmap_lock, before page_table_lock and lock */
-	struct list_head i_mmap;	/* VMAs mapping the file (vm_area_struct.shared) */
+	struct interval_tree_root i_mmap; /* VMAs mapping the file, shared and private
+					 * (vm_area_struct.shared), by the file pages they cover */
 	unsigned long i_mmap_writable;	/* Shared writable mappings (mapping_map_writable) */
 	const struct address_space_operations *a_ops;
 	struct pglist_data *pgdat;	/* Whose frames hold the pages */

@@ -141,7 +141,7 @@ struct inode *inode_new(struct vfs *vfs, enum fs_kind kind, const char *path)
 	inode->i_data.pgdat = vfs->pgdat;
 	pthread_mutex_init(&inode->i_data.lock, NULL);
 	pthread_mutex_init(&inode->i_data.i_mmap_lock, NULL);
-	INIT_LIST_HEAD(&inode->i_data.i_mmap);
+	inode->i_data.i_mmap = INTERVAL_TREE_ROOT;
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_dirty);
 	INIT_LIST_HEAD(&inode->i_names);

@@ -496,6 +496,12 @@ static void exec_mmap(struct linux_binprm *bprm)
 	mmput(old);
 }
 
+/* Whether @t is a vfork parent its child has not released yet (by exec or exit). */
+MMLAB_EXPORT int mmlab_task_vfork_waiting(const struct mmlab_task *t)
+{
+	return t && t->vfork_child;
+}
+
 /*
  * A thread de_thread killed: it leaves the old mm for an empty one of its own and the group
  * for a signal_struct of its own that says SIGKILL, and its files are closed. Its handle

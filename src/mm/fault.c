@@ -84,8 +84,7 @@ int expand_stack(struct task *tsk, struct vm_area_struct *vma, unsigned long add
 	if (vma->vm_flags & VM_LOCKED)
 		mm->locked_vm += grow;
 	vm_stat_account(mm, vma->vm_flags, (long)grow);
-	vma->vm_start = addr;
-	vma->vm_pgoff -= grow;
+	vma_set_pgrange(vma, addr, vma->vm_end, vma->vm_pgoff - grow);
 	return 0;
 }
 
@@ -178,6 +177,12 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 		flags |= FAULT_FLAG_WRITE;
 	if (f->error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_INSTRUCTION;
+	/*
+	 * kswapd's safe point: no lock held and the CPU out of user mode (its reclaim flushes
+	 * TLBs, this CPU's too). At the end of the fault the CPU is back in user mode
+	 * (mmu_tlb_fill), so a wakeup by this fault runs at the next one.
+	 */
+	kswapd_run_pending(&mm->machine->pgdat);
 retry:
 	if (fatal_signal_pending(tsk))
 		return fault_signal(f, SIGKILL, MMLAB_SI_KERNEL);
@@ -203,9 +208,9 @@ retry:
 	 * The retried access would walk to the new entry as soon as the locks drop: fill the TLB
 	 * now, while the entry cannot change - from the entry the handler told the MMU of
 	 * (update_mmu_cache), or by that walk - and go back to user mode with it (mmu_tlb_fill
-	 * takes the CPU's ipi_lock, unless a demand-zero fault took it before its zeroing:
-	 * mmu_fault_resume). Neither unlock below is a locked instruction (a release store each),
-	 * so the unlocks and the retried access run while the stores that zeroed the page drain.
+	 * takes the CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
+	 * a locked instruction (a release store each), so the unlocks and the retried access run
+	 * while the stores that zeroed the page drain.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
@@ -222,7 +227,6 @@ retry:
 			memalloc = 0;
 		goto retry;
 	}
-	kswapd_run_pending(&mm->machine->pgdat);
 	if (!(ret & VM_FAULT_ERROR))
 		return 0;
 	if (ret & VM_FAULT_OOM) {

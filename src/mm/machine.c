@@ -63,6 +63,8 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		return -EINVAL;
 	if (cfg && (cfg->lru_mode < MMLAB_LRU_CLASSIC || cfg->lru_mode > MMLAB_LRU_CLOCK))
 		return -EINVAL;
+	if (cfg && cfg->lru_mode == MMLAB_LRU_MGLRU)
+		return -EOPNOTSUPP;	/* Multi-Gen LRU is not modelled yet */
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;

@@ -111,7 +111,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_pages(&m->pgdat, 0);
+	page = alloc_zeroed_page(&m->pgdat);
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
@@ -120,14 +120,6 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	page_add_new_anon_rmap(page, vma, vmf->address);
 	folio_add_lru_vma(&m->pgdat, page, vma);
 	add_mm_counter(mm, MM_ANONPAGES, 1);
-	/*
-	 * What is left cannot fail and takes no lock: back to user mode before the zeroing
-	 * (mmu_fault_resume), so that no locked instruction waits for its stores to drain
-	 * before the retried access. No page-table walk sees the frame before set_pte_at.
-	 */
-	if (vmf->cpu)
-		mmu_fault_resume(vmf->cpu);
-	clear_highpage(&m->pgdat, page);
 	set_pte_at(mm, vmf->address, vmf->pte, entry);
 	update_mmu_cache(vmf);
 	return 0;
@@ -461,18 +453,21 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
 	} else {
-		vmf.orig_pte = ptep_get(vmf.pte);
-		ret = handle_pte_fault(&vmf);
 		/*
 		 * The kernel drops mmap_lock for a page-cache read and has the fault retried:
 		 * the retry maps what the read brought in. mmap_lock is held throughout here,
-		 * so the retry follows at once; it counts as the one (major) fault.
+		 * so the retry follows at once, only once; it counts as the one (major) fault.
+		 * One call site, which the compiler inlines into this hot path.
 		 */
-		if (ret & VM_FAULT_RETRY) {
-			vmf.flags |= FAULT_FLAG_TRIED;
+		for (;;) {
 			vmf.orig_pte = ptep_get(vmf.pte);
-			ret = handle_pte_fault(&vmf) | VM_FAULT_MAJOR;
+			ret = handle_pte_fault(&vmf);
+			if (!(ret & VM_FAULT_RETRY) || (vmf.flags & FAULT_FLAG_TRIED))
+				break;
+			vmf.flags |= FAULT_FLAG_TRIED;
 		}
+		if (vmf.flags & FAULT_FLAG_TRIED)
+			ret |= VM_FAULT_MAJOR;
 		/* A failed fault installs no page table in Linux (its preallocated one is
 		 * freed): take back the one made above if it stayed empty. */
 		if (vmf.pmd_none && (ret & VM_FAULT_ERROR))

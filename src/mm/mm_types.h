@@ -194,7 +194,8 @@ struct vm_area_struct {
 	struct list_head anon_vma_chain; /* Its anon_vma_chains (rmap.h), newest first: its own
 					 * anon_vma's and, after fork, its ancestors' */
 	struct anon_vma_name *anon_name; /* PR_SET_VMA_ANON_NAME, a reference, or NULL */
-	struct list_head shared;	/* In vm_file's mapping->i_mmap while it maps a file */
+	struct interval_tree_node shared; /* In vm_file's mapping->i_mmap while it maps a file,
+					 * keyed by the file pages it covers (vma_pgoff_last) */
 	unsigned long swap_readahead_info; /* VMA-based swap readahead: the last swap fault's
 					 * page address, its window and the hits since
 					 * (swap_state.c); atomic */
@@ -274,6 +275,12 @@ struct mm_struct {
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 {
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+/* The page offset of @vma's last page: its key in the reverse maps is [vm_pgoff, this]. */
+static inline pgoff_t vma_pgoff_last(const struct vm_area_struct *vma)
+{
+	return vma->vm_pgoff + vma_pages(vma) - 1;
 }
 
 static inline bool vma_is_sealed(const struct vm_area_struct *vma)

@@ -906,7 +906,7 @@ static int brk_map(struct mm_struct *mm, struct vm_area_struct *brkvma, unsigned
 	if (can_vma_merge_after(&vmg)) {
 		if (vma_tree_store_range(mm, brkvma, brkvma->vm_start, vmg.end))
 			return -ENOMEM;
-		brkvma->vm_end = vmg.end;
+		vma_set_pgrange(brkvma, brkvma->vm_start, vmg.end, brkvma->vm_pgoff);
 		return 0;
 	}
 	vma = vm_area_alloc(mm);

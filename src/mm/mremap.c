@@ -123,13 +123,14 @@ static struct vm_area_struct *copy_vma(struct mm_struct *mm, struct vm_area_stru
 	new = vm_area_dup(vma);
 	if (!new)
 		return NULL;
+	/* The range first: the chain's links are keyed by it. */
+	new->vm_start = new_addr;
+	new->vm_end = new_addr + len;
+	new->vm_pgoff = pgoff;
 	if (anon_vma_clone(new, vma)) {
 		vm_area_free(new);
 		return NULL;
 	}
-	new->vm_start = new_addr;
-	new->vm_end = new_addr + len;
-	new->vm_pgoff = pgoff;
 	if (vma_tree_insert(mm, new)) {
 		vm_area_free(new);
 		return NULL;

@@ -5,30 +5,35 @@
  * Anonymous pages name an anon_vma (page->mapping = anon_vma | PAGE_MAPPING_ANON, page->index
  * = the page's linear offset). A VMA is linked by anon_vma_chains to its own anon_vma and, when
  * it descends from a fork, to every ancestor's, since its pages may still be the ancestors'
- * (COW-shared); each anon_vma lists its chains, so a walk from the page's anon_vma reaches every
- * VMA that may map it. Splits and mremap copies clone the chain (anon_vma_clone), fork links
+ * (COW-shared); each anon_vma keeps its chains in an interval tree (src/lib) keyed by the page
+ * offsets their VMA covers, so a walk from the page's anon_vma reaches every VMA that may map
+ * it and only those. A VMA whose range or vm_pgoff changes leaves the trees for the change
+ * (anon_vma_interval_tree_pre/post_update_vma, from vma.c's vma_set_pgrange). Splits and mremap copies clone the chain (anon_vma_clone), fork links
  * the child VMA to all of the parent's anon_vmas plus a new one of its own, or reuses an
  * ancestor that no VMA uses any more and that has at most one child (anon_vma_fork's reuse
  * rule, which bounds the chains of a process that forks again and again), merges give a VMA
  * without anon_vma its neighbour's chain (dup_anon_vma), and freeing a VMA unlinks it
  * (unlink_anon_vmas), freeing the anon_vmas nothing links any more. File and shmem pages are
- * found through their mapping's i_mmap.
+ * found through their mapping's i_mmap, the interval tree of the file's VMAs (shared and
+ * private) by file page.
  *
  * The walks: rmap_walk visits each VMA whose entry at the page's address maps it, with that
- * mm's page_table_lock held; try_to_unmap clears those entries (reclaim), folio_referenced
+ * mm's mmap_lock read-trylocked (page tables change under the write lock alone) and its
+ * page_table_lock held; try_to_unmap clears those entries (reclaim), folio_referenced
  * tests and clears their accessed bits (aging). Per-page state: the map count (_mapcount, exact:
  * one per entry), PG_anon_exclusive (a write may reuse the page instead of copying it).
  *
  * Locks: the family's root anon_vma lock (a mutex; Linux's anon_vma->rwsem) guards the chains
- * and every anon_vma's list; i_mmap_lock guards i_mmap. A walk takes one of them, then the
- * page_table_lock of each mm it visits; it holds no mmap_lock. Because the fault path holds its
+ * and every anon_vma's tree; i_mmap_lock guards i_mmap. A walk takes one of them, then for
+ * each mm it visits a read trylock of mmap_lock (a busy mm is skipped and reported as
+ * contended) and the page_table_lock. Because the fault path holds its
  * page_table_lock around anon_vma_prepare, that one only tries the root lock of a neighbour's
  * anon_vma, and makes a new anon_vma when it is busy (the other order would deadlock).
  *
  * Left out: KSM and hugetlb pages, PMD-mapped folios (a large folio is always PTE-mapped here,
  * so each page is walked on its own), migration and device-private entries, batched TLB flush
- * (TTU_BATCH_FLUSH flushes at once), the interval tree of chains (each anon_vma keeps a list)
- * and RCU-protected anon_vma lookups from unmapped pages (a walk needs the page mapped).
+ * (TTU_BATCH_FLUSH flushes at once) and RCU-protected anon_vma lookups from unmapped pages (a
+ * walk needs the page mapped).
  */
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
@@ -45,7 +50,7 @@ static struct anon_vma *anon_vma_alloc(void)
 	av->refcount = 1;
 	av->root = av;
 	av->parent = av;
-	INIT_LIST_HEAD(&av->head);
+	av->rb_root = INTERVAL_TREE_ROOT;
 	pthread_mutex_init(&av->lock, NULL);
 	return av;
 }
@@ -66,7 +71,7 @@ void anon_vma_put(struct anon_vma *av)
 		VM_BUG_ON(left < 0);
 		if (left)
 			return;
-		VM_BUG_ON(!list_empty(&av->head));
+		VM_BUG_ON(!interval_tree_empty(&av->rb_root));
 		pthread_mutex_destroy(&av->lock);
 		free(av);
 		av = root;
@@ -91,8 +96,57 @@ static void anon_vma_chain_link(struct vm_area_struct *vma, struct anon_vma_chai
 {
 	avc->vma = vma;
 	avc->anon_vma = av;
+	avc->rb = (struct interval_tree_node){ 0 };
 	list_add(&avc->same_vma, &vma->anon_vma_chain);
-	list_add_tail(&avc->same_anon_vma, &av->head);
+	interval_tree_insert(&av->rb_root, &avc->rb, vma->vm_pgoff, vma_pgoff_last(vma));
+}
+
+/* The root lock of @vma's family, when it has a chain (anon_vma_lock_write(vma->anon_vma)). */
+static struct anon_vma *vma_lock_family(struct vm_area_struct *vma)
+{
+	struct anon_vma *family;
+
+	if (list_empty(&vma->anon_vma_chain))
+		return NULL;
+	family = list_first_entry(&vma->anon_vma_chain, struct anon_vma_chain,
+				  same_vma)->anon_vma;
+	anon_vma_lock(family);
+	return family;
+}
+
+/**
+ * anon_vma_interval_tree_pre_update_vma - before @vma's range or vm_pgoff changes: take the
+ * family's lock and @vma's links out of their anon_vmas' trees, whose key is that range.
+ * anon_vma_interval_tree_post_update_vma() puts them back and lets go of the lock.
+ * Context: mmap_lock held for writing; the caller may hold the mapping's i_mmap_lock.
+ */
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma)
+{
+	struct list_head *pos;
+
+	if (!vma_lock_family(vma))
+		return;
+	list_for_each(pos, &vma->anon_vma_chain) {
+		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_vma);
+
+		interval_tree_remove(&avc->anon_vma->rb_root, &avc->rb);
+	}
+}
+
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma)
+{
+	struct anon_vma *family = NULL;
+	struct list_head *pos;
+
+	list_for_each(pos, &vma->anon_vma_chain) {
+		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_vma);
+
+		interval_tree_insert(&avc->anon_vma->rb_root, &avc->rb, vma->vm_pgoff,
+				     vma_pgoff_last(vma));
+		family = avc->anon_vma;
+	}
+	if (family)
+		anon_vma_unlock(family);
 }
 
 static struct anon_vma_chain *vma_first_avc(const struct vm_area_struct *vma)
@@ -257,22 +311,20 @@ nomem:
 void unlink_anon_vmas(struct vm_area_struct *vma)
 {
 	struct list_head *pos, *n, dead;
-	struct anon_vma *family;
+	struct anon_vma *family = vma_lock_family(vma);
 
-	if (list_empty(&vma->anon_vma_chain)) {
+	if (!family) {
 		VM_BUG_ON(vma->anon_vma);
 		return;
 	}
 	INIT_LIST_HEAD(&dead);
-	family = vma_first_avc(vma)->anon_vma;
-	anon_vma_lock(family);
 	list_for_each_safe(pos, n, &vma->anon_vma_chain) {
 		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_vma);
 		struct anon_vma *av = avc->anon_vma;
 
-		list_del(&avc->same_anon_vma);
+		interval_tree_remove(&av->rb_root, &avc->rb);
 		list_del(&avc->same_vma);
-		if (list_empty(&av->head)) {
+		if (interval_tree_empty(&av->rb_root)) {
 			/* Nothing links it: it goes once the lock is dropped. */
 			av->parent->num_children--;
 			list_add_tail(&avc->same_vma, &dead);
@@ -315,8 +367,8 @@ int dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src,
 
 /**
  * anon_vma_chain_validate - @vma's chain is consistent: it links @vma's anon_vma, every link
- * names @vma and sits on its anon_vma's list, all anon_vmas share one root, and the counts of
- * active VMAs and children are plausible.
+ * names @vma and sits in its anon_vma's tree under @vma's current range, all anon_vmas share
+ * one root, and the counts of active VMAs and children are plausible.
  * Return: 0, or -EUCLEAN with the problem on stderr.
  */
 int anon_vma_chain_validate(struct vm_area_struct *vma)
@@ -338,11 +390,9 @@ int anon_vma_chain_validate(struct vm_area_struct *vma)
 	list_for_each(pos, &vma->anon_vma_chain) {
 		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_vma);
 		struct anon_vma *av = avc->anon_vma;
-		struct list_head *p;
-		bool listed = false;
+		bool listed = interval_tree_contains(&av->rb_root, &avc->rb) &&
+			      avc->rb.start == vma->vm_pgoff && avc->rb.last == vma_pgoff_last(vma);
 
-		list_for_each(p, &av->head)
-			listed |= p == &avc->same_anon_vma;
 		own |= av == vma->anon_vma;
 		/* A root counts itself among its children; a leaf has none. */
 		if (avc->vma != vma || !listed || av->root != root || av->refcount <= 0 ||
@@ -448,6 +498,12 @@ pte_t *page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsign
 	return ptep;
 }
 
+/* One walk from a page: what the tree queries' visitors need. */
+struct rmap_walk_state {
+	struct page *page;
+	struct rmap_walk_control *rwc;
+};
+
 /* Visits @vma if it maps @page; false when rmap_one asked to stop. */
 static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pgoff,
 		       struct rmap_walk_control *rwc)
@@ -477,41 +533,45 @@ static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pg
 	return more;
 }
 
-/* The VMAs linked to the page's anon_vma: its own and its descendants' (rmap_walk_anon). */
+/* A VMA the query found; false ends the walk (rmap_one said so, or no mapping is left). */
+static bool rmap_walk_one(struct rmap_walk_state *s, struct vm_area_struct *vma)
+{
+	return rmap_visit(s->page, vma, s->page->index, s->rwc) && page_mapcount(s->page);
+}
+
+static bool rmap_walk_anon_one(struct interval_tree_node *node, void *arg)
+{
+	return rmap_walk_one(arg, container_of(node, struct anon_vma_chain, rb)->vma);
+}
+
+static bool rmap_walk_file_one(struct interval_tree_node *node, void *arg)
+{
+	return rmap_walk_one(arg, container_of(node, struct vm_area_struct, shared));
+}
+
+/*
+ * The VMAs linked to the page's anon_vma - its own and its descendants' - whose range holds
+ * the page's linear offset (rmap_walk_anon).
+ */
 static void rmap_walk_anon(struct page *page, struct rmap_walk_control *rwc)
 {
 	struct anon_vma *av = page_anon_vma(page);
-	pgoff_t pgoff = page->index;
-	struct list_head *pos;
+	struct rmap_walk_state s = { .page = page, .rwc = rwc };
 
 	anon_vma_lock(av);
-	list_for_each(pos, &av->head) {
-		struct anon_vma_chain *avc = list_entry(pos, struct anon_vma_chain, same_anon_vma);
-
-		if (!rmap_visit(page, avc->vma, pgoff, rwc))
-			break;
-		if (!page_mapcount(page))
-			break;	/* every mapping seen to (try_to_unmap's done) */
-	}
+	(void)interval_tree_query(&av->rb_root, page->index, page->index, rmap_walk_anon_one, &s);
 	anon_vma_unlock(av);
 }
 
-/* The VMAs on the page's mapping's i_mmap (rmap_walk_file). */
+/* The VMAs on the page's mapping's i_mmap whose range holds its offset (rmap_walk_file). */
 static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
 {
 	struct address_space *mapping = page->mapping;
-	pgoff_t pgoff = page->index;
-	struct list_head *pos;
+	struct rmap_walk_state s = { .page = page, .rwc = rwc };
 
 	pthread_mutex_lock(&mapping->i_mmap_lock);
-	list_for_each(pos, &mapping->i_mmap) {
-		struct vm_area_struct *vma = container_of(pos, struct vm_area_struct, shared);
-
-		if (!rmap_visit(page, vma, pgoff, rwc))
-			break;
-		if (!page_mapcount(page))
-			break;
-	}
+	(void)interval_tree_query(&mapping->i_mmap, page->index, page->index, rmap_walk_file_one,
+				  &s);
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 }
 
@@ -579,7 +639,8 @@ static bool invalid_referenced_vma(struct vm_area_struct *vma, void *arg)
  * entries of those it clears from every CPU of their mm; *@vm_flags gets the flags of the
  * VMAs whose entry was young, and VM_LOCKED when a VM_LOCKED VMA maps the page (the walk
  * stops there and the page is mlocked). VMAs with MADV_SEQUENTIAL or MADV_RANDOM hints are
- * not looked at.
+ * not looked at. An accessed bit idle tracking cleared (PG_young) counts as one more, and a
+ * young page is no longer idle (PG_idle), as page_idle.c reads it.
  * Context: as rmap_walk().
  * Return: the number of young entries found, or -1 when a mapping's mm was busy (its
  * mmap_lock held for writing): reclaim keeps the page, as after a contended Linux walk.
@@ -594,6 +655,11 @@ int folio_referenced(struct page *page, unsigned long *vm_flags)
 	};
 
 	rmap_walk(page, &rwc);
+	/* An access idle tracking saw (and cleared the bit of) counts once more for reclaim. */
+	if (rs.referenced)
+		ClearPageIdle(page);
+	if (test_and_clear_page_flag(page, PG_young))
+		rs.referenced++;
 	*vm_flags = rs.vm_flags;
 	return rwc.contended ? -1 : rs.referenced;
 }

@@ -29,20 +29,22 @@ struct anon_vma {
 	/* Under root->lock: */
 	unsigned long num_children;	/* anon_vmas whose parent it is (a root counts itself) */
 	unsigned long num_active_vmas;	/* VMAs whose vma->anon_vma it is */
-	struct list_head head;		/* Its anon_vma_chains (anon_vma_chain.same_anon_vma) */
+	struct interval_tree_root rb_root; /* Its anon_vma_chains (anon_vma_chain.rb), by the
+					 * page offsets their VMAs cover */
 	pthread_mutex_t lock;		/* The root's: the family's chains (anon_vma->rwsem) */
 };
 
 /*
  * One link between a VMA and an anon_vma its pages may belong to (anon_vma_chain): on the
- * VMA's list (same_vma, its own anon_vma's link first... in creation order) and on the
- * anon_vma's.
+ * VMA's list (same_vma, newest first) and in the anon_vma's interval tree, keyed by the VMA's
+ * [vm_pgoff, vma_pgoff_last] - the linear offsets of the pages it may map - so that a walk
+ * from a page visits only the VMAs whose range holds the page's offset.
  */
 struct anon_vma_chain {
 	struct vm_area_struct *vma;	/* The VMA */
 	struct anon_vma *anon_vma;	/* The anon_vma */
 	struct list_head same_vma;	/* In vma->anon_vma_chain, under mmap_lock */
-	struct list_head same_anon_vma;	/* In anon_vma->head, under the root's lock */
+	struct interval_tree_node rb;	/* In anon_vma->rb_root, under the root's lock */
 };
 
 /*
@@ -129,6 +131,8 @@ int __must_check anon_vma_prepare(struct vm_area_struct *vma);
 int __must_check anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 int __must_check anon_vma_fork(struct vm_area_struct *dst, struct vm_area_struct *src);
 void unlink_anon_vmas(struct vm_area_struct *vma);
+void anon_vma_interval_tree_pre_update_vma(struct vm_area_struct *vma);
+void anon_vma_interval_tree_post_update_vma(struct vm_area_struct *vma);
 int __must_check dup_anon_vma(struct vm_area_struct *dst, struct vm_area_struct *src,
 			      struct vm_area_struct **dup);
 void anon_vma_get(struct anon_vma *av);

@@ -45,6 +45,7 @@ struct mapping_walk {
 		      unsigned long end);
 	bool even_cows;			/* unmap: private copies go too */
 	struct mm_struct **done;	/* The mms visited, each with an mm_count reference */
+	struct mm_struct *found;	/* The mm a query looks for, or found */
 	size_t nr_done, cap_done;
 };
 
@@ -56,12 +57,26 @@ static bool mm_visited(const struct mapping_walk *w, const struct mm_struct *mm)
 	return false;
 }
 
-/* An mm on i_mmap that the walk has not visited, grabbed and recorded; NULL: none left. */
+/* i_mmap query visitor: the mm of the first VMA whose mm is not visited yet, into found. */
+static bool find_unvisited(struct interval_tree_node *node, void *arg)
+{
+	struct vm_area_struct *vma = container_of(node, struct vm_area_struct, shared);
+	struct mapping_walk *w = arg;
+
+	if (mm_visited(w, vma->vm_mm))
+		return true;
+	w->found = vma->vm_mm;
+	return false;
+}
+
+/*
+ * An mm with a VMA on i_mmap over the walk's range that the walk has not visited, grabbed and
+ * recorded; NULL: none left.
+ */
 static struct mm_struct *mapping_next_mm(struct mapping_walk *w)
 {
 	struct address_space *mapping = w->mapping;
-	struct mm_struct *mm = NULL;
-	struct list_head *pos;
+	struct mm_struct *mm;
 
 	if (w->nr_done == w->cap_done) {
 		size_t cap = w->cap_done ? 2 * w->cap_done : 8;
@@ -73,40 +88,42 @@ static struct mm_struct *mapping_next_mm(struct mapping_walk *w)
 		w->cap_done = cap;
 	}
 	pthread_mutex_lock(&mapping->i_mmap_lock);
-	for (pos = mapping->i_mmap.next; pos != &mapping->i_mmap; pos = pos->next) {
-		struct vm_area_struct *vma = container_of(pos, struct vm_area_struct, shared);
-
-		if (!mm_visited(w, vma->vm_mm)) {
-			mm = vma->vm_mm;
-			mmgrab(mm);
-			w->done[w->nr_done++] = mm;
-			break;
-		}
+	w->found = NULL;
+	(void)interval_tree_query(&mapping->i_mmap, w->first, w->last, find_unvisited, w);
+	mm = w->found;
+	if (mm) {
+		mmgrab(mm);
+		w->done[w->nr_done++] = mm;
 	}
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 	return mm;
 }
 
-/* The VMAs of @mm on i_mmap, each clipped to the walk's range. */
+/* i_mmap query visitor: a VMA over the range, visited clipped to it if it is @w->found's. */
+static bool visit_clipped(struct interval_tree_node *node, void *arg)
+{
+	struct vm_area_struct *vma = container_of(node, struct vm_area_struct, shared);
+	struct mapping_walk *w = arg;
+	pgoff_t first = max(vma->vm_pgoff, w->first), last = min(vma_pgoff_last(vma), w->last);
+
+	if (vma->vm_mm != w->found)
+		return true;
+	spin_lock(&w->found->page_table_lock);
+	w->visit(w, vma, vma->vm_start + ((first - vma->vm_pgoff) << PAGE_SHIFT),
+		 vma->vm_start + ((last - vma->vm_pgoff + 1) << PAGE_SHIFT));
+	spin_unlock(&w->found->page_table_lock);
+	return true;
+}
+
+/* The VMAs of @mm on i_mmap over the walk's range, each clipped to it. */
 static void mapping_walk_mm(struct mapping_walk *w, struct mm_struct *mm)
 {
 	struct address_space *mapping = w->mapping;
-	struct list_head *pos;
 
 	mmap_read_lock(mm);
 	pthread_mutex_lock(&mapping->i_mmap_lock);
-	for (pos = mapping->i_mmap.next; pos != &mapping->i_mmap; pos = pos->next) {
-		struct vm_area_struct *vma = container_of(pos, struct vm_area_struct, shared);
-		pgoff_t vfirst = vma->vm_pgoff, vlast = vma->vm_pgoff + vma_pages(vma) - 1;
-		pgoff_t first = max(vfirst, w->first), last = min(vlast, w->last);
-
-		if (vma->vm_mm != mm || first > last)
-			continue;
-		spin_lock(&mm->page_table_lock);
-		w->visit(w, vma, vma->vm_start + ((first - vfirst) << PAGE_SHIFT),
-			 vma->vm_start + ((last - vfirst + 1) << PAGE_SHIFT));
-		spin_unlock(&mm->page_table_lock);
-	}
+	w->found = mm;
+	(void)interval_tree_query(&mapping->i_mmap, w->first, w->last, visit_clipped, w);
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 	mmap_read_unlock(mm);
 }

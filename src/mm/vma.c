@@ -50,7 +50,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma)
 	if (!new)
 		return NULL;
 	*new = *vma;
-	new->shared = (struct list_head){ NULL, NULL };	/* linked where it is stored */
+	new->shared = (struct interval_tree_node){ 0 };	/* linked where it is stored */
 	new->anon_vma = NULL;
 	INIT_LIST_HEAD(&new->anon_vma_chain);
 	if (new->vm_file)
@@ -95,13 +95,13 @@ void vma_link_file(struct vm_area_struct *vma)
 {
 	struct address_space *mapping;
 
-	if (!vma->vm_file || !vma->vm_file->f_inode || vma->shared.next)
+	if (!vma->vm_file || !vma->vm_file->f_inode || interval_tree_node_linked(&vma->shared))
 		return;
 	mapping = inode_mapping(vma->vm_file->f_inode);
 	pthread_mutex_lock(&mapping->i_mmap_lock);
 	if (is_shared_maywrite(vma->vm_flags))
 		mapping->i_mmap_writable++;
-	list_add_tail(&vma->shared, &mapping->i_mmap);
+	interval_tree_insert(&mapping->i_mmap, &vma->shared, vma->vm_pgoff, vma_pgoff_last(vma));
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 }
 
@@ -114,15 +114,44 @@ void vma_unlink_file(struct vm_area_struct *vma)
 {
 	struct address_space *mapping;
 
-	if (!vma->shared.next)
+	if (!interval_tree_node_linked(&vma->shared))
 		return;
 	mapping = inode_mapping(vma->vm_file->f_inode);
 	pthread_mutex_lock(&mapping->i_mmap_lock);
 	if (is_shared_maywrite(vma->vm_flags))
 		mapping->i_mmap_writable--;
-	list_del(&vma->shared);
+	interval_tree_remove(&mapping->i_mmap, &vma->shared);
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
-	vma->shared = (struct list_head){ NULL, NULL };
+}
+
+/**
+ * vma_set_pgrange - give @vma the range [@start, @end) starting at page offset @pgoff. Both
+ * reverse maps key a VMA by the page offsets it covers, so its i_mmap node and its chains
+ * leave their trees for the change and come back with the new keys, under the locks their
+ * walks take (the interval-tree part of Linux's vma_prepare/vma_complete): a walk never
+ * meets a node whose key changed under it. The VMA tree is the caller's business.
+ * Context: mmap_lock held for writing; takes i_mmap_lock, then the anon_vma root's lock.
+ */
+void vma_set_pgrange(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		     pgoff_t pgoff)
+{
+	struct address_space *mapping = NULL;
+
+	VM_BUG_ON(start >= end);
+	if (interval_tree_node_linked(&vma->shared)) {
+		mapping = inode_mapping(vma->vm_file->f_inode);
+		pthread_mutex_lock(&mapping->i_mmap_lock);
+		interval_tree_remove(&mapping->i_mmap, &vma->shared);
+	}
+	anon_vma_interval_tree_pre_update_vma(vma);
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = pgoff;
+	anon_vma_interval_tree_post_update_vma(vma);
+	if (mapping) {
+		interval_tree_insert(&mapping->i_mmap, &vma->shared, pgoff, vma_pgoff_last(vma));
+		pthread_mutex_unlock(&mapping->i_mmap_lock);
+	}
 }
 
 struct file *get_file(struct file *f)
@@ -217,9 +246,7 @@ struct vma_piece {
 
 static void vma_take_piece(struct vm_area_struct *vma, const struct vma_piece *piece)
 {
-	vma->vm_start = piece->start;
-	vma->vm_end = piece->end;
-	vma->vm_pgoff = piece->pgoff;
+	vma_set_pgrange(vma, piece->start, piece->end, piece->pgoff);
 }
 
 /*
@@ -355,15 +382,15 @@ static int vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsig
 			 unsigned long end)
 {
 	int err = vma_tree_store_range(mm, vma, start, end);
+	pgoff_t pgoff = vma->vm_pgoff;
 
 	if (err)
 		return err;
 	if (start < vma->vm_start)
-		vma->vm_pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
+		pgoff -= (vma->vm_start - start) >> PAGE_SHIFT;
 	else
-		vma->vm_pgoff += (start - vma->vm_start) >> PAGE_SHIFT;
-	vma->vm_start = start;
-	vma->vm_end = end;
+		pgoff += (start - vma->vm_start) >> PAGE_SHIFT;
+	vma_set_pgrange(vma, start, end, pgoff);
 	return 0;
 }
 
@@ -480,8 +507,8 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 		if (right_side) {
 			vma_drop(mm, vma);
 		} else {
-			vma->vm_pgoff += (vmg->end - vma->vm_start) >> PAGE_SHIFT;
-			vma->vm_start = vmg->end;
+			vma_set_pgrange(vma, vmg->end, vma->vm_end,
+					vma->vm_pgoff + ((vmg->end - vma->vm_start) >> PAGE_SHIFT));
 		}
 		if (merge_right)
 			vma_drop(mm, next);
@@ -497,7 +524,7 @@ static struct vm_area_struct *vma_merge_existing_range(struct vma_merge_struct *
 		if (left_side)
 			vma_drop(mm, vma);
 		else
-			vma->vm_end = vmg->start;
+			vma_set_pgrange(vma, vma->vm_start, vmg->start, vma->vm_pgoff);
 		vmg->state = VMA_MERGE_SUCCESS;
 		return next;
 	}
@@ -702,19 +729,20 @@ void exit_mmap(struct mm_struct *mm)
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 }
 
-/* Every VMA of a file with a page cache is on its i_mmap, and only those. */
+/* Every VMA of a file with a page cache is on its i_mmap, keyed by its range; only those. */
 static bool vma_i_mmap_valid(struct vm_area_struct *vma)
 {
 	struct address_space *mapping;
 	bool ok;
 
 	if (!vma->vm_file || !vma->vm_file->f_inode)
-		return !vma->shared.next;
-	if (!vma->shared.next)
+		return !interval_tree_node_linked(&vma->shared);
+	if (!interval_tree_node_linked(&vma->shared))
 		return false;
 	mapping = inode_mapping(vma->vm_file->f_inode);
 	pthread_mutex_lock(&mapping->i_mmap_lock);
-	ok = vma->shared.next->prev == &vma->shared && vma->shared.prev->next == &vma->shared;
+	ok = interval_tree_contains(&mapping->i_mmap, &vma->shared) &&
+	     vma->shared.start == vma->vm_pgoff && vma->shared.last == vma_pgoff_last(vma);
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 	return ok;
 }

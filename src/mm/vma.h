@@ -140,6 +140,8 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *vma);
 void vm_area_free(struct vm_area_struct *vma);
 void vma_link_file(struct vm_area_struct *vma);
 void vma_unlink_file(struct vm_area_struct *vma);
+void vma_set_pgrange(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		     pgoff_t pgoff);
 struct file *get_file(struct file *f);
 void fput(struct file *f);
 struct anon_vma_name *anon_vma_name_alloc(const char *name);

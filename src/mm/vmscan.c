@@ -8,9 +8,12 @@
  * and refills an inactive list that is low from its active list (shrink_active_list,
  * inactive_is_low). A page referenced since it was last seen (folio_referenced's accessed
  * bits, PG_referenced) gets a second chance or is activated (folio_check_references); the
- * rest are reclaimed by shrink_folio_list: clean file pages unmapped and dropped from the
- * page cache, dirty ones written back first, lazily freeable anonymous pages discarded,
- * other anonymous pages swapped out (swap_out_page) when a swap area exists.
+ * rest are reclaimed by shrink_folio_list: file pages unmapped from every page table
+ * (rmap.c's try_to_unmap) and dropped from the page cache, leaving a shadow entry
+ * (workingset.c), dirty ones written back first; lazily freeable anonymous pages discarded.
+ * Anonymous and shmem pages are not reclaimed yet: swap-out (swap13's swap_out_page) is not
+ * wired in (vmscan_swap_out below is a placeholder), so reclaim runs as on a machine without
+ * swap.
  *
  * Where it runs: kswapd is a synchronous step at safe points, and direct reclaim runs in a
  * faulting task after it dropped its locks (page_alloc.c says why). Both go through
@@ -26,12 +29,13 @@
  *
  * Also here: what memory pressure does to lazily freeable memory in one mm at a time
  * (mmlab_reclaim_lazyfree, below).
- * Left out: memcg and its protection, MGLRU, node reclaim, dirty-page throttling, the
+ * Left out: swap (above), memcg and its protection, MGLRU, node reclaim, dirty-page throttling, the
  * writeback-in-flight waits (writeback is synchronous here), shrinkers (slab), compaction,
  * and large folios as units (each page of a large folio is reclaimed alone; removing one
  * splits the folio).
  */
 #include "mm/memory.h"
+#include "mm/rmap.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mm/vma.h"
@@ -68,29 +72,61 @@ enum folio_references {
 };
 
 /*
- * The reverse map and swap as reclaim uses them (rmap.c's folio_referenced and try_to_unmap,
- * swapfile.c's swap_out_page).
+ * A VM_LOCKED mapping that rmap found set PG_mlocked on the isolated @page (folio_referenced
+ * and try_to_unmap do, as Linux's mlock_vma_folio): count it as mlock_folio would. The page
+ * is off the lists, so move_folios_to_lru puts it on the unevictable one.
  */
-static int vmscan_referenced(struct page *page, unsigned long *vm_flags)
+static void vmscan_note_mlock(struct pglist_data *pgdat, struct page *page, bool was_mlocked)
 {
-	(void)page;
-	(void)vm_flags;
-	return 0;
+	if (!was_mlocked && PageMlocked(page)) {
+		mod_node_page_state(pgdat, NR_MLOCK, 1);
+		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
+	}
 }
 
-static bool vmscan_unmap(struct page *page)
+/*
+ * The accessed bits of every mapping of the isolated @page, cleared (rmap.c's
+ * folio_referenced). Return: young mappings found; negative when a mapping could not be
+ * looked at (keep the page).
+ */
+static int vmscan_referenced(struct pglist_data *pgdat, struct page *page,
+			     unsigned long *vm_flags)
 {
-	(void)page;
-	return false;
+	bool was_mlocked = PageMlocked(page);
+	int young;
+
+	*vm_flags = 0;
+	if (!page_mapcount(page))
+		return 0;
+	young = folio_referenced(page, vm_flags);
+	vmscan_note_mlock(pgdat, page, was_mlocked);
+	return young;
 }
 
-/* Evicts the isolated anonymous @page, taking the isolation's reference when it succeeds. */
+/* Unmaps the isolated @page from every page table (rmap.c's try_to_unmap). */
+static bool vmscan_unmap(struct pglist_data *pgdat, struct page *page)
+{
+	const struct ttu_control ttu = { .flags = 0 };
+	bool was_mlocked = PageMlocked(page), unmapped;
+
+	unmapped = try_to_unmap(page, &ttu);
+	vmscan_note_mlock(pgdat, page, was_mlocked);
+	return unmapped;
+}
+
+/*
+ * PLACEHOLDER, NOT WIRED: swap-out is swap13's swap_out_page (src/mm/swap.h), which is not in
+ * main yet. Until it is, anonymous and shmem pages are never reclaimed (may_swap is false,
+ * as on a machine without swap). Evicts the isolated anonymous @page, taking the isolation's
+ * reference when it succeeds.
+ */
 static bool vmscan_swap_out(struct page *page)
 {
 	(void)page;
 	return false;
 }
 
+/* PLACEHOLDER, NOT WIRED (see vmscan_swap_out): a swap area with free slots. */
 static bool vmscan_swap_available(struct machine *m)
 {
 	(void)m;
@@ -178,27 +214,24 @@ static unsigned long move_folios_to_lru(struct pglist_data *pgdat, struct list_h
 	return moved;
 }
 
-/* The accessed bits of every mapping of @page, cleared (folio_referenced). */
-static int page_referenced_ptes(struct page *page, unsigned long *vm_flags)
-{
-	return vmscan_referenced(page, vm_flags);
-}
-
 /*
  * folio_check_references - what an inactive page's recent use says: referenced through
  * more than one mapping, or through one and already PG_referenced, or an executable file
  * page: activate; referenced once: keep it one more round (PG_referenced set); only its
  * PG_referenced (a read()): reclaim a file page if clean; nothing: reclaim.
  */
-static enum folio_references folio_check_references(struct page *page)
+static enum folio_references folio_check_references(struct pglist_data *pgdat,
+						    struct page *page)
 {
 	unsigned long vm_flags = 0;
-	int referenced_ptes = page_referenced_ptes(page, &vm_flags);
+	int referenced_ptes = vmscan_referenced(pgdat, page, &vm_flags);
 	bool referenced_page = PageReferenced(page);
 
-	ClearPageReferenced(page);
 	if (vm_flags & VM_LOCKED)
 		return FOLIOREF_ACTIVATE;
+	if (referenced_ptes < 0)
+		return FOLIOREF_KEEP;	/* a mapping could not be looked at */
+	ClearPageReferenced(page);
 	if (referenced_ptes) {
 		SetPageReferenced(page);
 		if (referenced_page || referenced_ptes > 1)
@@ -265,8 +298,10 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 		if (!page_evictable(page) || PageWriteback(page))
 			continue;
 		if (pgdat->lru_mode < LRU_MODE_LRU)
-			ref = folio_check_references(page);
+			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
+			if (PageMlocked(page))
+				continue;	/* to the unevictable list, not the active one */
 			stat->nr_activate[page_is_file_lru(page)]++;
 			SetPageActive(page);
 			count_vm_event(pgdat, PGACTIVATE);
@@ -287,7 +322,7 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 			}
 			continue;
 		}
-		if (page_mapcount(page) > 0 && !vmscan_unmap(page)) {
+		if (page_mapcount(page) > 0 && !vmscan_unmap(pgdat, page)) {
 			stat->nr_unmap_fail++;
 			if (PageAnon(page) && PageSwapBacked(page)) {
 				/* lazily freeable, but written again: an ordinary anon page */
@@ -399,10 +434,11 @@ static void shrink_active_list(struct pglist_data *pgdat, unsigned long nr_to_sc
 		list_move(&page->lru, &l_back);
 		if (!page_evictable(page))
 			continue;
-		if (page_referenced_ptes(page, &vm_flags) && (vm_flags & VM_EXEC) &&
+		if (vmscan_referenced(pgdat, page, &vm_flags) && (vm_flags & VM_EXEC) &&
 		    page_is_file_lru(page))
 			continue;	/* executable code stays active */
 		ClearPageActive(page);
+		SetPageWorkingset(page);	/* its refault, if evicted, is a restore */
 		nr_deactivate++;
 	}
 	mod_node_page_state(pgdat, NR_ISOLATED_ANON + file, -(long)nr_taken);
@@ -569,7 +605,7 @@ static void shrink_pure(struct pglist_data *pgdat, struct scan_control *sc)
 		count_vm_events(pgdat, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, 1);
 		sc->nr_scanned++;
 		if (pgdat->lru_mode == LRU_MODE_CLOCK &&
-		    (page_referenced_ptes(page, &vm_flags) + PageReferenced(page))) {
+		    (vmscan_referenced(pgdat, page, &vm_flags) || PageReferenced(page))) {
 			ClearPageReferenced(page);
 			move_folios_to_lru(pgdat, &one);
 			continue;
@@ -666,9 +702,8 @@ void vmscan_init(struct machine *m, int lru_mode)
 {
 	struct pglist_data *pgdat = &m->pgdat;
 
+	VM_BUG_ON(lru_mode == LRU_MODE_MGLRU);	/* refused by mmlab_machine_create */
 	pgdat->lru_mode = (enum lru_mode)lru_mode;
-	if (pgdat->lru_mode == LRU_MODE_MGLRU)
-		pgdat->lru_mode = LRU_MODE_MGLRU;	/* its lists are the classic ones for now */
 	pgdat->swappiness = 60;
 	setup_per_zone_wmarks(pgdat, 0, 0);
 	pgdat->reclaim = &vmscan_reclaim_ops;

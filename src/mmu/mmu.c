@@ -8,7 +8,7 @@
  */
 #include "mmu/mmu.h"
 #include "mmu/pgtable.h"
-#include "phys/mmzone.h"
+#include "phys/lru.h"
 
 #include <signal.h>
 
@@ -82,11 +82,26 @@ static inline void tlb_set_slot(struct mmu_cpu *cpu, unsigned long va, pte_t e, 
 	unsigned long page = va & PAGE_MASK;
 	unsigned int pkey = pte_pkey(e);
 
+	/* --lru lru: no TLB, so that every access walks and is seen (mmu_note_access) */
+	if (unlikely(cpu->pgdat->lru_mode == LRU_MODE_LRU))
+		return;
 	slot->addend = (uintptr_t)(cpu->pgdat->ram + (e & PTE_PFN_MASK)) - page;
 	slot->tag[MMU_READ] = pkey_denies(cpu, pkey, MMU_READ) ? TLB_INVALID : page;
 	slot->tag[MMU_WRITE] = ((allow & _PAGE_RW) && (e & _PAGE_DIRTY) &&
 				!pkey_denies(cpu, pkey, MMU_WRITE)) ? page : TLB_INVALID;
 	slot->tag[MMU_EXEC] = nx ? TLB_INVALID : page;
+}
+
+/*
+ * --lru lru: the MMU reports every access to the page's LRU position (an exact LRU needs
+ * every reference, which a TLB hit or an accessed bit already set would hide; the TLB is
+ * off in that mode). Takes the LRU lock under ipi_lock: no LRU-lock holder waits for a
+ * CPU's ipi_lock (nothing flushes a TLB under the LRU lock), so the nesting cannot cycle.
+ */
+static void mmu_note_access(struct pglist_data *m, pte_t e)
+{
+	if (!(e & _PAGE_SPECIAL))
+		lru_access_page(m, pfn_to_page(m, (e & PTE_PFN_MASK) >> PAGE_SHIFT));
 }
 
 /* __mmu_walk's answer when an entry changed between its read and its accessed-bit update. */
@@ -148,12 +163,18 @@ static __always_inline unsigned long __mmu_walk(struct mmu_cpu *cpu, unsigned lo
 	}
 	*host = m->ram + (e & PTE_PFN_MASK) + (va & ~PAGE_MASK);
 	tlb_set_slot(cpu, va, e, allow, nx);
+	if (unlikely(m->lru_mode == LRU_MODE_LRU))
+		mmu_note_access(m, e);
 	return 0;
 }
 
-/* __mmu_walk until no entry changes under it: the kernel changed one, so the walk is redone. */
-static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
-			      void **host, unsigned int *leaf_pkey)
+/*
+ * __mmu_walk until no entry changes under it: the kernel changed one, so the walk is redone.
+ * Inline: mmu_translate's miss runs it on every fault.
+ */
+static __always_inline unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va,
+					       enum mmu_access acc, void **host,
+					       unsigned int *leaf_pkey)
 {
 	unsigned long err;
 
@@ -161,6 +182,16 @@ static unsigned long mmu_walk(struct mmu_cpu *cpu, unsigned long va, enum mmu_ac
 		err = __mmu_walk(cpu, va, acc, host, leaf_pkey);
 	while (unlikely(err == MMU_WALK_RACED));
 	return err;
+}
+
+/* The walk out of line, for mmu_tlb_fill: the preload of the new leaf usually spares it. */
+static __attribute__((noinline)) void mmu_walk_to_fill(struct mmu_cpu *cpu, unsigned long va,
+							enum mmu_access acc)
+{
+	unsigned int pkey;
+	void *host;
+
+	(void)mmu_walk(cpu, va, acc, &host, &pkey);
 }
 
 /**
@@ -200,25 +231,19 @@ static void tlb_preload(struct mmu_cpu *cpu, unsigned long va, pte_t e)
  * and does nothing else when it does not. When the handler installed the leaf and said so
  * (mmu_update_cache), the TLB is filled from that leaf without a walk.
  * Context: a fault handler, holding the locks that keep the new entry as it is, and not
- * @cpu's ipi_lock unless it took it back with mmu_fault_resume. Returns with the CPU back in user mode (ipi_lock held, as
+ * @cpu's ipi_lock. Returns with the CPU back in user mode (ipi_lock held, as
  * mmu_user_enter), where the retried access runs: one acquisition serves both, and a
  * shootdown after the handler's locks drop waits for the access as it would for the retry.
  */
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc)
 {
-	unsigned int pkey;
-	void *host;
-
-	if (cpu->resumed)
-		cpu->resumed = false;
-	else
-		mmu_user_enter(cpu);
+	mmu_user_enter(cpu);
 	if (cpu->preload_ptep && cpu->preload_va == (va & PAGE_MASK)) {
 		tlb_preload(cpu, va, ptep_get_lockless(cpu->preload_ptep));
 		cpu->preload_ptep = NULL;
 		return;
 	}
-	(void)mmu_walk(cpu, va, acc, &host, &pkey);
+	mmu_walk_to_fill(cpu, va, acc);
 }
 
 /*

@@ -80,9 +80,9 @@ typedef enum mmu_fault_result (*mmu_fault_handler_t)(struct mmu_cpu *cpu, struct
  * access either: between its translation and its last byte, a frame the flush lets go of
  * could be reused. ipi_lock is that window. The running thread holds it while the CPU runs
  * user mode (mmu_user_enter to mmu_user_exit: TLB hits, walks, the bytes they reach) and
- * drops it while a fault handler runs (kernel mode, interrupts on) but for the handler's last
- * stretch (mmu_fault_resume); a flush of another thread takes it for the time it writes the
- * CPU's tags. Its holder never waits for anything else, so it nests inside every other lock.
+ * drops it while a fault handler runs (kernel mode, interrupts on); a flush of another thread
+ * takes it for the time it writes the CPU's tags. Its holder never waits for anything else,
+ * so it nests inside every other lock.
  */
 struct mmu_cpu {
 	struct tlb tlb;			/* First: the hit path touches nothing else */
@@ -100,7 +100,6 @@ struct mmu_cpu {
 	 * (mmu_update_cache), for mmu_tlb_fill; only the running thread touches these: */
 	pte_t *preload_ptep;		/* The leaf entry, or NULL: none */
 	unsigned long preload_va;	/* The page it translates */
-	bool resumed;			/* The handler is back in user mode (mmu_fault_resume) */
 	unsigned long nr_faults;	/* Faults raised to the handler */
 };
 
@@ -151,22 +150,6 @@ static inline void mmu_user_enter(struct mmu_cpu *cpu)
 static inline void mmu_user_exit(struct mmu_cpu *cpu)
 {
 	spin_unlock(&cpu->ipi_lock);
-}
-
-/*
- * mmu_fault_resume - the CPU goes back to user mode (takes ipi_lock) before its fault handler
- * has quite returned, for a last stretch that cannot fail, takes no lock, waits for nothing and
- * flushes no TLB: the zeroing of a new anonymous page, its entry's store, the return. A locked
- * instruction waits for every store before it to drain; taken here, before the zeroing, it
- * lets the page's stores drain while the handler returns and the retried access runs, where
- * taken after (mmu_tlb_fill) it would wait for them. mmu_tlb_fill knows it is held already.
- * Context: a fault handler of @cpu's running thread that is sure to resolve the fault, so that
- * mmu_tlb_fill follows.
- */
-static inline void mmu_fault_resume(struct mmu_cpu *cpu)
-{
-	mmu_user_enter(cpu);
-	cpu->resumed = true;
 }
 
 /* mmu.c */

@@ -10,9 +10,11 @@
  * PG_active, PG_swapbacked, PG_unevictable; a page leaves its list when its last reference
  * goes (__page_cache_release, from put_page) or when reclaim isolates it.
  *
- * The pure modes (--lru lru|clock) keep every evictable page on one list: in lru mode each
- * access the MMU reports moves its page to the head (lru_access_page); in clock mode the
- * list is the clock, reclaim's hand turning at the tail.
+ * The pure modes (--lru lru|clock) keep every evictable page on one list, new pages going
+ * there at once (no batch, so that the list's order is the faults'): in lru mode each access
+ * the MMU reports moves its page to the head (lru_access_page; the MMU has no TLB then and
+ * reports every access); in clock mode the list is the clock, reclaim's hand turning at the
+ * tail.
  *
  * Left out: batches of other threads are never drained by this thread (lru_add_drain_all:
  * they hold at most 31 pages each and go to the lists when their owner next drains), the
@@ -71,6 +73,7 @@ static void lru_activate(struct lruvec *lruvec, struct page *page)
 	SetPageActive(page);
 	lruvec_add_page(lruvec, page);
 	count_vm_event(lruvec_pgdat(lruvec), PGACTIVATE);
+	workingset_activation(lruvec_pgdat(lruvec), page);
 }
 
 /* lru_deactivate: an active page moves to the head of the inactive list, unreferenced. */
@@ -144,6 +147,9 @@ void lru_cache_add(struct pglist_data *pgdat, struct page *page)
 	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
 
 	VM_BUG_ON(PageLRU(page) || (PageActive(page) && PageUnevictable(page)));
+	/* pure modes: on the list at once, so that its order is the order of the faults */
+	if (pgdat->lru_mode >= LRU_MODE_LRU)
+		fb = NULL;
 	folio_batch_add_and_move(pgdat, fb ? &fb->lru_add : NULL, page, lru_add);
 }
 
@@ -159,7 +165,7 @@ void lru_cache_add_new(struct pglist_data *pgdat, struct page *page)
 	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
 	struct folio_batch *fbatch;
 
-	if (unlikely(!fb)) {
+	if (unlikely(!fb || pgdat->lru_mode >= LRU_MODE_LRU)) {
 		lru_cache_add(pgdat, page);
 		return;
 	}

@@ -124,4 +124,9 @@ void putback_lru_page(struct pglist_data *pgdat, struct page *page);
 void __page_cache_release(struct pglist_data *pgdat, struct page *page);
 int __must_check lru_validate(struct pglist_data *pgdat);
 
+/* workingset.c */
+void workingset_activation(struct pglist_data *pgdat, struct page *page);
+unsigned long workingset_eviction(struct pglist_data *pgdat, struct page *page);
+void workingset_refault(struct pglist_data *pgdat, struct page *page, unsigned long shadow);
+
 #endif /* MMLAB_PHYS_LRU_H */

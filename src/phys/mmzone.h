@@ -66,7 +66,7 @@ enum lru_list {
 /* Which replacement policy reclaim follows (mmlab run --lru). */
 enum lru_mode {
 	LRU_MODE_CLASSIC,		/* Linux's active/inactive lists (the default) */
-	LRU_MODE_MGLRU,			/* Multi-Gen LRU (not implemented: runs as classic) */
+	LRU_MODE_MGLRU,			/* Multi-Gen LRU (not modelled yet: refused) */
 	LRU_MODE_LRU,			/* One list, least recently used evicted; every access
 					 * moves its page to the head (no VM policy on top) */
 	LRU_MODE_CLOCK,			/* One list as a clock, the PTE accessed bits as the
@@ -226,7 +226,6 @@ void pgdat_free_memory(struct pglist_data *pgdat);
 struct page *__must_check alloc_pages(struct pglist_data *pgdat, unsigned int order);
 void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int order);
 struct page *__must_check alloc_zeroed_page(struct pglist_data *pgdat);
-void clear_highpage(struct pglist_data *pgdat, struct page *page);
 void put_page(struct pglist_data *pgdat, struct page *page);
 int __must_check page_alloc_validate(struct pglist_data *pgdat);
 void setup_per_zone_wmarks(struct pglist_data *pgdat, unsigned long min_free_kbytes,

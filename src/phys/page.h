@@ -31,6 +31,9 @@ enum pageflags {
 	PG_tail,	/* Non-head frame of a block of order > 0; private = head pfn */
 	PG_writeback,	/* Being written back to its file */
 	PG_readahead,	/* The async readahead marker (PG_reclaim's alias in Linux) */
+	PG_workingset,	/* Was on an active list (workingset.c): its refault is a restore */
+	PG_idle,	/* Not accessed since idle tracking marked it (mm/page_idle.c) */
+	PG_young,	/* Idle tracking cleared an accessed bit reclaim has not seen */
 	NR_PAGEFLAGS,
 };
 
@@ -116,6 +119,15 @@ PAGEFLAG(Table, PG_pgtable)
 PAGEFLAG(Tail, PG_tail)
 PAGEFLAG(Writeback, PG_writeback)
 PAGEFLAG(Readahead, PG_readahead)
+PAGEFLAG(Workingset, PG_workingset)
+PAGEFLAG(Idle, PG_idle)
+PAGEFLAG(Young, PG_young)
+
+/* Clears flag @bit of @p; true when it was set (TestClearPage*). */
+static inline bool test_and_clear_page_flag(struct page *p, unsigned int bit)
+{
+	return __atomic_fetch_and(&p->flags, ~(1UL << bit), __ATOMIC_RELAXED) & (1UL << bit);
+}
 
 static inline int page_ref_count(const struct page *page)
 {

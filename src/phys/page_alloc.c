@@ -15,8 +15,9 @@
  * makes progress, and gives up (__alloc_pages_slowpath returns NULL: the OOM point) when it
  * does not. Neither runs inside the allocator when the caller holds address-space locks,
  * which reclaim needs to unmap pages (this mm's page-table lock, other mms' mmap_lock), so:
- *  - kswapd is a synchronous step, run at the next safe point (kswapd_run_pending: the end of
- *    a fault or system call, no lock held) by the thread that gets there first; a real thread
+ *  - kswapd is a synchronous step, run at the next safe point (kswapd_run_pending: the start
+ *    of a page fault, the end of a read(); no lock held and the CPU out of user mode, since
+ *    reclaim flushes TLBs) by the thread that gets there first; a real thread
  *    would make every run's reclaim depend on the host's scheduling, and the tests compare
  *    exact counts;
  *  - a fault (MEMALLOC_FAULT) fails at min with VM_FAULT_OOM, and the fault path reclaims
@@ -391,12 +392,6 @@ void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int ord
 static __attribute__((noipa)) void clear_page(void *addr, size_t len)
 {
 	memset(addr, 0, len);
-}
-
-/* clear_highpage - fill the order-0 frame of @page with zeroes. */
-void clear_highpage(struct pglist_data *pgdat, struct page *page)
-{
-	clear_page(page_address(pgdat, page), PAGE_SIZE);
 }
 
 /* One frame filled with zeroes, as a demand-zero fault or a new page table needs it. */

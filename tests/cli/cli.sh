@@ -89,6 +89,11 @@ ram)
 	run 0 run -q --ram 64K "$data/unknown.strace"
 	run 0 run -q --ram=1M "$data/unknown.strace"
 	;;
+lru)
+	usage run --lru fifo "$data/unknown.strace"; has err "bad --lru 'fifo'"
+	usage run --lru mglru "$data/unknown.strace"; has err "Multi-Gen LRU is not implemented"
+	for p in classic lru clock; do run 0 run -q --lru $p --ram 1M "$data/unknown.strace"; done
+	;;
 unknown)
 	run 0 run "$data/unknown.strace"
 	has err "^skipped: munamp 2 (unknown), frobnicate 1 (unknown)$"

@@ -110,7 +110,7 @@ static inline struct fake_file *fake_file_new(struct fake_fs *fs, loff_t size, u
 	mapping->host = inode;
 	xa_init(&mapping->i_pages);
 	pthread_mutex_init(&mapping->lock, NULL);
-	INIT_LIST_HEAD(&mapping->i_mmap);
+	mapping->i_mmap = INTERVAL_TREE_ROOT;
 	mapping->a_ops = shmem ? &fake_shmem_aops : &fake_aops;
 	mapping->pgdat = &fs->pgdat;
 	return f;

@@ -387,15 +387,43 @@ static void test_truncate_mapped(void **state)
 	mmlab_exit(c);
 }
 
-/* Splits, merges, mremap and fork keep every file VMA on i_mmap (mm_validate checks it). */
+/* i_mmap query visitor: counts the VMAs and checks each holds the queried page. */
+struct i_mmap_count {
+	pgoff_t page;
+	int n;
+};
+
+static bool count_vma(struct interval_tree_node *node, void *arg)
+{
+	struct vm_area_struct *vma = container_of(node, struct vm_area_struct, shared);
+	struct i_mmap_count *c = arg;
+
+	assert_true(vma->vm_pgoff <= c->page && c->page <= vma_pgoff_last(vma));
+	c->n++;
+	return true;
+}
+
+/* The VMAs of i_mmap that map file page @page. */
+static int i_mmap_at(struct address_space *mapping, pgoff_t page)
+{
+	struct i_mmap_count c = { .page = page };
+
+	assert_int_equal(interval_tree_validate(&mapping->i_mmap), 0);
+	(void)interval_tree_query(&mapping->i_mmap, page, page, count_vma, &c);
+	return c.n;
+}
+
+/*
+ * Splits, merges, mremap and fork keep every file VMA on i_mmap under its range
+ * (mm_validate checks each VMA's key); a query by file page finds the VMAs that map it.
+ */
 static void test_i_mmap_tracks_vmas(void **state)
 {
 	struct env *e = *state;
 	struct mmlab_task *c;
 	struct address_space *mapping;
-	struct list_head *pos;
 	uint64_t a, n;
-	int fd, count = 0;
+	int fd;
 
 	make_file(e, 16, 0);
 	fd = open_file(e, O_RDWR_);
@@ -407,19 +435,25 @@ static void test_i_mmap_tracks_vmas(void **state)
 				      MREMAP_MAYMOVE | MREMAP_FIXED, a + 64 * PG, &n), 0);
 	assert_int_equal(mmlab_fork(e->t, &c), 0);
 	assert_int_equal(mmlab_task_validate(c), 0);
-	for (pos = mapping->i_mmap.next; pos != &mapping->i_mmap; pos = pos->next)
-		count++;
-	assert_int_equal(count, 8);			/* 4 VMAs in each task */
+	assert_int_equal(mapping->i_mmap.count, 8);	/* 4 VMAs in each task */
 	assert_int_equal(mapping->i_mmap_writable, 8);	/* read-only ones may write later */
+	for (pgoff_t p = 0; p < 16; p++)
+		assert_int_equal(i_mmap_at(mapping, p), 2);	/* one VMA per task */
+	assert_int_equal(i_mmap_at(mapping, 16), 0);
 	mmlab_exit(c);
 	assert_int_equal(mmlab_mprotect(e->t, a + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE), 0);
-	count = 0;
-	for (pos = mapping->i_mmap.next; pos != &mapping->i_mmap; pos = pos->next)
-		count++;
-	assert_int_equal(count, 2);			/* merged back, and the moved piece */
+	assert_int_equal(mapping->i_mmap.count, 2);	/* merged back, and the moved piece */
 	assert_int_equal(mapping->i_mmap_writable, 2);
+	assert_int_equal(i_mmap_at(mapping, 5), 1);
+	/* A private mapping of pages 2-5 is on i_mmap too. */
+	n = map_file(e->t, 4 * PG, PROT_READ, MAP_PRIVATE, fd, 2 * PG);
+	assert_int_equal(i_mmap_at(mapping, 1), 1);
+	assert_int_equal(i_mmap_at(mapping, 2), 2);
+	assert_int_equal(i_mmap_at(mapping, 5), 2);
+	assert_int_equal(i_mmap_at(mapping, 6), 1);
+	assert_int_equal(mmlab_munmap(e->t, n, 4 * PG), 0);
 	assert_int_equal(mmlab_munmap(e->t, a, 128 * PG), 0);
-	assert_true(mapping->i_mmap.next == &mapping->i_mmap);
+	assert_true(interval_tree_empty(&mapping->i_mmap));
 	assert_int_equal(mapping->i_mmap_writable, 0);
 	assert_int_equal(mmlab_task_validate(e->t), 0);
 }

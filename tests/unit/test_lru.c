@@ -12,7 +12,14 @@
  *    a read that starts in the page the previous one ended in does not (pos_same_folio);
  *  - a file four times the machine's RAM read whole with pread(): reclaim drops clean
  *    page-cache pages (pgsteal_file, pgscan_*), every byte read back is the file's, the
- *    lists stay consistent and free memory never falls to zero.
+ *    lists stay consistent and free memory never falls to zero;
+ *  - the same file mapped shared and written page by page, then read back: mapped dirty
+ *    pages are unmapped through rmap, written back and freed, and refault intact;
+ *  - workingset: refaults found by shadow entries, activations and restores, shadows
+ *    dropped by truncation;
+ *  - --lru lru: the major faults of a page-access trace equal the LRU misses that Mattson's
+ *    stack-distance algorithm computes for the same trace and capacity; --lru clock: they
+ *    equal a plain CLOCK simulation's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,11 +63,15 @@ static void put_file(struct fixture *fx, const char *name, size_t pages)
 	close(fd);
 }
 
+/*
+ * A machine of @ram bytes whose root holds "small" (4 pages) and "big" (4 x @ram). Readahead
+ * is off: the host device's window (often 8 MiB) would be larger than these machines' RAM.
+ */
 static int setup_ram(void **state, size_t ram)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
-	struct mmlab_machine_config mc = { .ram_bytes = ram };
+	struct mmlab_machine_config mc = { .ram_bytes = ram, .readahead_kb = -1 };
 
 	strcpy(fx->root, "/var/tmp/mmlab-lru-XXXXXX");
 	if (!mkdtemp(fx->root))
@@ -251,6 +262,313 @@ static void test_reclaim_clean_file_pages(void **state)
 	assert_int_equal(mmlab_close(fx->t, fd), 0);
 }
 
+/*
+ * A shared writable mapping of a file four times the RAM, every page written once, then every
+ * page read back: reclaim unmaps mapped pages through the reverse map (try_to_unmap), writes
+ * dirty ones back (to the overlay's upper layer) and frees them; the second pass refaults
+ * each page from there with its byte intact.
+ */
+static void test_reclaim_mapped_dirty_file(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned long pages = 4 * fx->pgdat->nr_frames, maj0;
+	int fd = mmlab_open(fx->t, "/big", O_RDWR);
+	struct mmlab_task_mem ms;
+	uint64_t a;
+
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(fx->t, 0, pages * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+				    0, &a), 0);
+	for (unsigned long i = 0; i < pages; i++) {
+		unsigned char c = (unsigned char)(i * 3 + 5);
+
+		assert_int_equal(mmlab_poke(fx->t, a + i * PG + 17, &c, 1, NULL), 0);
+	}
+	assert_true(events(fx, PGSTEAL_FILE) > 0);
+	maj0 = events(fx, PGMAJFAULT);
+	for (unsigned long i = 0; i < pages; i++) {
+		unsigned char c[2];
+
+		assert_int_equal(mmlab_peek(fx->t, a + i * PG + 16, c, 2, NULL), 0);
+		assert_int_equal(c[0], (i * 7 + 1) & 0xff);	/* the file's own byte */
+		assert_int_equal(c[1], (unsigned char)(i * 3 + 5));	/* the write */
+	}
+	/* most pages were gone by the second pass: it faulted them back in */
+	assert_true(events(fx, PGMAJFAULT) - maj0 >= pages / 2);
+	assert_true(events(fx, PGSTEAL_FILE) >= pages);
+	mmlab_task_mem(fx->t, &ms);
+	assert_true(ms.rss_file < fx->pgdat->nr_frames);
+	assert_int_equal(lru_validate(fx->pgdat), 0);
+	assert_int_equal(mmlab_munmap(fx->t, a, pages * PG), 0);
+	assert_int_equal(mmlab_close(fx->t, fd), 0);
+}
+
+static void read_pages(struct fixture *fx, int fd, uint64_t buf, unsigned long from,
+		       unsigned long to)
+{
+	for (unsigned long i = from; i < to; i++)
+		assert_int_equal(mmlab_fd_pread(fx->t, fd, buf, 64, (int64_t)(i * PG)), 64);
+}
+
+/*
+ * Workingset detection: a set A of half the RAM read twice (active), a stream B read once
+ * (it makes the inactive list low, so some of A is deactivated, marked workingset, and
+ * evicted), then A again: those pages come back as refaults, each found by its shadow entry.
+ * After a stream of the RAM's size their refault distance fits the active list: they are
+ * activated at once, and restored (they had been active). After a stream half as long again,
+ * the distance is longer than the workingset: refaults, not activated. A truncation drops
+ * the file's shadows: reading the range again refaults nothing.
+ */
+static void workingset_case(struct fixture *fx, unsigned long stream, bool recent)
+{
+	unsigned long nr = fx->pgdat->nr_frames, a = nr / 2, refaults, activates, restores;
+	int fd = mmlab_open(fx->t, "/big", O_RDWR);
+	uint64_t buf;
+
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(fx->t, 0, PG, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &buf), 0);
+	read_pages(fx, fd, buf, 0, a);
+	read_pages(fx, fd, buf, 0, a);
+	lru_add_drain(fx->pgdat);
+	assert_true(lru_pages(fx, LRU_ACTIVE_FILE) >= a - 1);
+	read_pages(fx, fd, buf, nr, nr + stream);
+	assert_int_equal(node_page_state(fx->pgdat, WORKINGSET_REFAULT_FILE), 0);
+	read_pages(fx, fd, buf, 0, a);
+	refaults = node_page_state(fx->pgdat, WORKINGSET_REFAULT_FILE);
+	activates = node_page_state(fx->pgdat, WORKINGSET_ACTIVATE_FILE);
+	restores = node_page_state(fx->pgdat, WORKINGSET_RESTORE_FILE);
+	print_message("A %lu pages, stream %lu: refaults %lu, activated %lu, restored %lu, "
+		      "stolen %lu\n", a, stream, refaults, activates, restores,
+		      events(fx, PGSTEAL_FILE));
+	assert_true(refaults > 0 && refaults <= events(fx, PGSTEAL_FILE));
+	if (recent) {
+		assert_true(activates > 0 && activates <= refaults);
+		assert_true(restores > 0 && restores <= activates);
+	} else {
+		assert_int_equal(activates, 0);
+		assert_int_equal(restores, 0);
+	}
+	assert_int_equal(node_page_state(fx->pgdat, WORKINGSET_REFAULT_ANON), 0);
+	assert_int_equal(mmlab_ftruncate(fx->t, fd, 0), 0);
+	assert_int_equal(mmlab_ftruncate(fx->t, fd, (int64_t)(4 * nr * PG)), 0);
+	read_pages(fx, fd, buf, 0, a);
+	assert_int_equal(node_page_state(fx->pgdat, WORKINGSET_REFAULT_FILE), refaults);
+	assert_int_equal(lru_validate(fx->pgdat), 0);
+	assert_int_equal(mmlab_close(fx->t, fd), 0);
+}
+
+static void test_workingset_refault_activates(void **state)
+{
+	struct fixture *fx = *state;
+
+	workingset_case(fx, fx->pgdat->nr_frames, true);
+}
+
+static void test_workingset_refault_too_distant(void **state)
+{
+	struct fixture *fx = *state;
+
+	workingset_case(fx, fx->pgdat->nr_frames * 3 / 2, false);
+}
+
+/*
+ * The pure modes against independent oracles. A page-access trace over a read-only private
+ * mapping of "big" (no readahead, so that each miss reads exactly the page it misses): mmlab
+ * replays it one byte per access and counts major faults; the oracle computes the misses of
+ * the same trace for a memory of C frames, C being what mmlab's page cache can hold: the free
+ * frames once every page table the mapping needs exists, plus the pages then resident.
+ */
+#define TRACE_LEN 20000
+#define TRACE_PAGES 1200		/* about 2.5 x C on a 2 MiB machine */
+
+/* xorshift64*: the trace's generator (a fixed seed: the same trace every run). */
+static uint64_t trace_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/*
+ * The trace: its first three accesses touch each 2 MiB table's first page (the prologue that
+ * allocates the page tables), then 70% of the accesses fall in a hot window of 300 pages that
+ * drifts by one page every 64 accesses, 30% anywhere in the file.
+ */
+static void make_trace(unsigned int *trace)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+
+	trace[0] = 0;
+	trace[1] = 512;
+	trace[2] = 1024;
+	for (unsigned int i = 3; i < TRACE_LEN; i++) {
+		uint64_t r = trace_rand(&seed);
+		unsigned int base = (i / 64) % TRACE_PAGES;
+
+		if (r % 10 < 7)
+			trace[i] = (unsigned int)((base + (r >> 8) % 300) % TRACE_PAGES);
+		else
+			trace[i] = (unsigned int)((r >> 8) % TRACE_PAGES);
+	}
+}
+
+/*
+ * LRU misses for a memory of @c frames by Mattson's stack algorithm: the stack holds the
+ * pages by recency; an access's stack distance is its page's depth (cold: infinite), and it
+ * misses in every memory smaller than or equal to that distance.
+ */
+static unsigned long lru_stack_misses(const unsigned int *trace, unsigned long c)
+{
+	unsigned int stack[TRACE_PAGES];
+	unsigned long depth = 0, misses = 0;
+
+	for (unsigned int i = 0; i < TRACE_LEN; i++) {
+		unsigned long d = 0;
+
+		while (d < depth && stack[d] != trace[i])
+			d++;
+		if (d == depth) {		/* cold */
+			misses++;
+			depth++;
+		} else if (d >= c) {
+			misses++;
+		}
+		memmove(&stack[1], &stack[0], d * sizeof(stack[0]));
+		stack[0] = trace[i];
+	}
+	return misses;
+}
+
+/*
+ * CLOCK misses for @c frames: a circular array of frames with a reference bit each and a
+ * hand. A hit sets the bit; a miss with a free frame fills it; otherwise the hand clears set
+ * bits as it passes and replaces the first page whose bit is clear. A page comes in with
+ * its bit set (the access that faulted it in references it).
+ */
+static unsigned long clock_misses(const unsigned int *trace, unsigned long c)
+{
+	unsigned int *frame = calloc(c, sizeof(*frame));
+	bool *ref = calloc(c, sizeof(*ref));
+	long where[TRACE_PAGES];
+	unsigned long used = 0, hand = 0, misses = 0;
+
+	assert_non_null(frame);
+	assert_non_null(ref);
+	for (unsigned int p = 0; p < TRACE_PAGES; p++)
+		where[p] = -1;
+	for (unsigned int i = 0; i < TRACE_LEN; i++) {
+		unsigned int p = trace[i];
+
+		if (where[p] >= 0) {
+			ref[where[p]] = true;
+			continue;
+		}
+		misses++;
+		if (used < c) {
+			frame[used] = p;
+			ref[used] = true;
+			where[p] = (long)used++;
+			continue;
+		}
+		while (ref[hand]) {
+			ref[hand] = false;
+			hand = (hand + 1) % c;
+		}
+		where[frame[hand]] = -1;
+		frame[hand] = p;
+		ref[hand] = true;
+		where[p] = (long)hand;
+		hand = (hand + 1) % c;
+	}
+	free(frame);
+	free(ref);
+	return misses;
+}
+
+/* Replays the trace on a fresh 2 MiB machine in @mode; *@c gets the capacity it had. */
+static unsigned long replay_majflt(int mode, const unsigned int *trace, unsigned long *c)
+{
+	struct fixture fx = { 0 };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1 };
+	struct mmlab_machine_config mc = { .ram_bytes = 2UL << 20, .readahead_kb = -1,
+					   .lru_mode = mode };
+	struct mmlab_task_mem ms;
+	struct mmlab_stats st;
+	char cmd[PATH_MAX + 16];
+	unsigned long maj0;
+	uint64_t a;
+	int fd;
+
+	strcpy(fx.root, "/var/tmp/mmlab-lru-XXXXXX");
+	assert_non_null(mkdtemp(fx.root));
+	put_file(&fx, "big", TRACE_PAGES);
+	mc.root = fx.root;
+	assert_int_equal(mmlab_machine_create(&mc, &fx.m), 0);
+	assert_int_equal(mmlab_task_create(fx.m, &tc, &fx.t), 0);
+	fd = mmlab_open(fx.t, "/big", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(fx.t, 0, TRACE_PAGES * PG, PROT_READ, MAP_PRIVATE, fd, 0, &a),
+			 0);
+	mmlab_task_mem(fx.t, &ms);
+	maj0 = ms.majflt;
+	for (unsigned int i = 0; i < TRACE_LEN; i++) {
+		assert_int_equal(mmlab_touch(fx.t, a + trace[i] * PG + (i % 64) * 8, 1, "r", NULL),
+				 0);
+		if (i == 2) {	/* the prologue: every table is there, three pages resident */
+			mmlab_machine_stats(fx.m, &st);
+			*c = st.free_pages + 3;
+		}
+	}
+	mmlab_task_mem(fx.t, &ms);
+	assert_int_equal(mmlab_machine_validate(fx.m), 0);
+	assert_int_equal(mmlab_munmap(fx.t, a, TRACE_PAGES * PG), 0);
+	assert_int_equal(mmlab_close(fx.t, fd), 0);
+	mmlab_task_destroy(fx.t);
+	mmlab_machine_destroy(fx.m);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx.root);
+	assert_int_equal(system(cmd), 0);
+	return ms.majflt - maj0;
+}
+
+static void test_pure_lru_matches_stack_distance(void **state)
+{
+	unsigned int *trace = malloc(TRACE_LEN * sizeof(*trace));
+	unsigned long c = 0, majflt, misses;
+
+	(void)state;
+	assert_non_null(trace);
+	make_trace(trace);
+	majflt = replay_majflt(MMLAB_LRU_LRU, trace, &c);
+	assert_true(c > 300 && c < TRACE_PAGES);
+	misses = lru_stack_misses(trace, c);
+	print_message("lru: C %lu, major faults %lu, stack-distance misses %lu (C-1: %lu, "
+		      "C+1: %lu)\n", c, majflt, misses, lru_stack_misses(trace, c - 1),
+		      lru_stack_misses(trace, c + 1));
+	assert_true(misses > TRACE_PAGES && misses < TRACE_LEN / 2);	/* a trace that tests */
+	assert_int_equal(majflt, misses);
+	free(trace);
+}
+
+static void test_pure_clock_matches_simulation(void **state)
+{
+	unsigned int *trace = malloc(TRACE_LEN * sizeof(*trace));
+	unsigned long c = 0, majflt, misses;
+
+	(void)state;
+	assert_non_null(trace);
+	make_trace(trace);
+	majflt = replay_majflt(MMLAB_LRU_CLOCK, trace, &c);
+	misses = clock_misses(trace, c);
+	print_message("clock: C %lu, major faults %lu, CLOCK misses %lu (C-1: %lu, C+1: %lu; "
+		      "LRU would miss %lu)\n", c, majflt, misses, clock_misses(trace, c - 1),
+		      clock_misses(trace, c + 1), lru_stack_misses(trace, c));
+	assert_true(misses > TRACE_PAGES && misses < TRACE_LEN / 2);
+	assert_int_equal(majflt, misses);
+	free(trace);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +576,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_anon_and_mlocked_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_marks_accessed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_clean_file_pages, setup_4m, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_mapped_dirty_file, setup_4m, teardown),
+		cmocka_unit_test_setup_teardown(test_workingset_refault_activates, setup_4m,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_workingset_refault_too_distant, setup_4m,
+						teardown),
+		cmocka_unit_test(test_pure_lru_matches_stack_distance),
+		cmocka_unit_test(test_pure_clock_matches_simulation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

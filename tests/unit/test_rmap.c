@@ -22,6 +22,7 @@
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mm/vma.h"
+#include "phys/lru.h"
 
 #define PG 4096UL
 
@@ -434,6 +435,7 @@ static void test_try_to_unmap_anon(void **state)
 	g = fork_of(c);
 	all[0] = p, all[1] = c, all[2] = g;
 	page = page_at(p, a);
+	lru_add_drain_all(&task_mm(p)->machine->pgdat);	/* reclaim drains the LRU batches */
 	get_page(page);		/* reclaim's isolation reference */
 	assert_false(try_to_unmap(page, &none));
 	assert_int_equal(page_mapcount(page), 3);
@@ -483,6 +485,7 @@ static void test_try_to_unmap_mlocked(void **state)
 
 	assert_int_equal(mmlab_mlock(p, a, PG), 0);
 	page = page_at(p, a);
+	lru_add_drain_all(&task_mm(p)->machine->pgdat);
 	get_page(page);
 	assert_false(try_to_unmap(page, &ttu));
 	assert_int_equal(fs.calls, 0);
@@ -623,6 +626,78 @@ static void test_folio_referenced(void **state)
 	mmlab_exit(p);
 }
 
+/* One idle() sample of the single page at @a: 1 idle, 0 accessed (or not marked before). */
+static int idle_bit(struct mmlab_task *t, uint64_t a)
+{
+	uint64_t bits = ~0ULL;
+
+	assert_int_equal(mmlab_page_idle(t, a, PG, &bits), 0);
+	assert_true(bits <= 1);
+	return (int)bits;
+}
+
+/*
+ * Idle tracking: a page reads idle only when it was marked and nothing accessed it since,
+ * through any mapping; the access right after a marking goes through the MMU (the marking
+ * flushed the TLB entry), and an accessed bit the marking cleared still counts for reclaim
+ * (PG_young) exactly once.
+ */
+static void test_page_idle(void **state)
+{
+	struct env *e = *state;
+	struct mmlab_task *p = task(e), *c;
+	uint64_t a = map_written(p, 3), bits[2];
+	unsigned long flags;
+	struct page *page;
+
+	assert_int_equal(idle_bit(p, a), 0);	/* marked now */
+	assert_int_equal(idle_bit(p, a), 1);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(mmlab_touch(p, a, 1, "r", NULL), 0);	/* TLB filled before */
+		assert_int_equal(idle_bit(p, a), 0);
+		assert_int_equal(idle_bit(p, a), 1);
+	}
+	/* The child's access ends the idleness of the page they share. */
+	c = fork_of(p);
+	assert_int_equal(idle_bit(p, a), 1);
+	assert_int_equal(mmlab_touch(c, a, 1, "r", NULL), 0);
+	assert_int_equal(idle_bit(p, a), 0);
+
+	/* PG_young: the bit idle() cleared is one reference for folio_referenced, once. */
+	page = page_at(p, a);
+	assert_true(PageYoung(page));		/* the child's access, which idle() cleared */
+	assert_int_equal(folio_referenced(page, &flags), 1);
+	assert_int_equal(folio_referenced(page, &flags), 0);
+	assert_int_equal(mmlab_touch(p, a, 1, "r", NULL), 0);
+	assert_int_equal(idle_bit(p, a), 0);
+	assert_false(young(p, a));
+	assert_true(PageYoung(page));
+	assert_int_equal(folio_referenced(page, &flags), 1);
+	assert_false(PageYoung(page));
+	assert_int_equal(folio_referenced(page, &flags), 0);
+	/* ...and folio_referenced finding a young entry ends the idleness too. */
+	assert_int_equal(idle_bit(p, a), 1);
+	assert_int_equal(mmlab_touch(p, a, 1, "r", NULL), 0);
+	assert_int_equal(folio_referenced(page, &flags), 1);
+	assert_false(PageIdle(page));
+	assert_int_equal(idle_bit(p, a), 0);
+
+	/* A range: pages 0-2 present, 3 not mapped at all; bit i for page i. */
+	assert_int_equal(mmlab_page_idle(p, a, 4 * PG, bits), 0);
+	assert_int_equal(mmlab_touch(p, a + PG, 1, "w", NULL), 0);
+	assert_int_equal(mmlab_page_idle(p, a, 4 * PG, bits), 0);
+	assert_int_equal(bits[0], 0x5);
+	/* Bad input. */
+	assert_int_equal(mmlab_page_idle(p, a + 1, PG, bits), -EINVAL);
+	assert_int_equal(mmlab_page_idle(p, a, PG, NULL), -EINVAL);
+	assert_int_equal(mmlab_page_idle(NULL, a, PG, bits), -EINVAL);
+	assert_int_equal(mmlab_page_idle(p, 0x7ffffffff000UL, 2 * PG, bits), -EINVAL);
+	assert_int_equal(mmlab_page_idle(p, a, 0, NULL), 0);
+	validate((struct mmlab_task *[]){ p, c }, 2);
+	mmlab_exit(c);
+	mmlab_exit(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -634,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_try_to_unmap_mlocked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_try_to_unmap_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folio_referenced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_idle, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

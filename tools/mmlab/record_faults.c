@@ -29,9 +29,9 @@
  * perf_event_paranoid allows only user-mode samples, the event excludes the kernel and those
  * faults are not seen (the closing "# faults:" line says so).
  * record.c gives the fault a SIGSEGV or SIGBUS came from that signal as its result.
- * Left out: faults the recorder's own reads of the tracee cause, the vDSO's faults as touches
- * (record.c writes them as comments: mmlab's vDSO has no pages), and the hardware's own
- * access bits (hardware counters are not needed and not used).
+ * Left out: faults the recorder's own reads of the tracee cause, [vsyscall]'s faults as touches
+ * (record.c writes them as comments: mmlab has no VMA there), and the hardware's own access
+ * bits (hardware counters are not needed and not used).
  */
 #include "record.h"
 

@@ -25,7 +25,7 @@
 enum rec_decoder {
 	D_RAW, D_MMAP, D_ADDR_LEN, D_MPROTECT, D_PKEY_MPROTECT, D_BRK, D_MREMAP, D_MSYNC,
 	D_MINCORE, D_MADVISE, D_MLOCKALL, D_NONE, D_MLOCK2, D_CLONE, D_CLONE3, D_FORK, D_EXECVE,
-	D_EXIT, D_WAIT4, D_KILL, D_TKILL, D_TGKILL, D_REMAP_FILE_PAGES, D_SHMDT,
+	D_EXECVEAT, D_EXIT, D_WAIT4, D_KILL, D_TKILL, D_TGKILL, D_REMAP_FILE_PAGES, D_SHMDT,
 };
 
 struct rec_sysent {
@@ -71,7 +71,7 @@ static const struct rec_sysent sysents[] = {
 	[256] = { "migrate_pages", D_RAW, 4 },
 	[279] = { "move_pages", D_RAW, 6 },
 	[297] = { "rt_tgsigqueueinfo", D_RAW, 4 },
-	[322] = { "execveat", D_RAW, 5 },
+	[322] = { "execveat", D_EXECVEAT, 5 },
 	[325] = { "mlock2", D_MLOCK2, 3 },
 	[329] = { "pkey_mprotect", D_PKEY_MPROTECT, 4 },
 	[424] = { "pidfd_send_signal", D_RAW, 4 },
@@ -175,6 +175,27 @@ static void print_fd(struct sbuf *sb, pid_t pid, int fd)
 	sbuf_putc(sb, '>');
 	if (deleted)
 		sbuf_puts(sb, "(deleted)");
+}
+
+/* strace -y dirfd: "AT_FDCWD</cwd>" (the task's working directory), else as print_fd. */
+static void print_dirfd(struct sbuf *sb, pid_t pid, int fd)
+{
+	char link[64], path[PATH_MAX + 1];
+	ssize_t n;
+
+	if (fd != -100) {
+		print_fd(sb, pid, fd);
+		return;
+	}
+	sbuf_puts(sb, "AT_FDCWD");
+	snprintf(link, sizeof(link), "/proc/%d/cwd", pid);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return;
+	path[n] = '\0';
+	sbuf_putc(sb, '<');
+	sc_quote_string(sb, path, (size_t)n, "<>");
+	sbuf_putc(sb, '>');
 }
 
 /* strace's printstr() with -s 32: a NUL-terminated string, "..." when longer. */
@@ -551,6 +572,17 @@ int rec_print_entry(struct sbuf *sb, const struct rec_syscall *sc)
 		print_argv(sb, sc->pid, a[1]);
 		sbuf_puts(sb, ", ");
 		print_envc(sb, sc->pid, a[2]);
+		return REC_DECODED;
+	case D_EXECVEAT:
+		print_dirfd(sb, sc->pid, (int)a[0]);
+		sbuf_puts(sb, ", ");
+		print_path(sb, sc->pid, a[1]);
+		sbuf_puts(sb, ", ");
+		print_argv(sb, sc->pid, a[2]);
+		sbuf_puts(sb, ", ");
+		print_envc(sb, sc->pid, a[3]);
+		sbuf_puts(sb, ", ");
+		strace_print_flags(sb, &xlat_execveat_flags, (unsigned int)a[4], "AT_???");
 		return REC_DECODED;
 	case D_EXIT:
 		sbuf_printf(sb, "%d", (int)a[0]);

@@ -6,8 +6,10 @@
  * log. Each call runs on the task its pid prefix names (run_proc.c) through the table of
  * run_calls.c; "= RESULT" is an expectation, and a call without one gets mmlab's result
  * printed after it, so a log with its results stripped comes back as the log. Lines run in
- * the order their calls complete, which is the order strace saw the results; several files
- * (strace -ff's PREFIX.PID set) are merged by their timestamps. Models no Linux code.
+ * the order their calls complete, which is the order strace saw the results (but for a vfork
+ * parent's lines between its child's exec and the execve's return, which wait for that
+ * execve to run); several files (strace -ff's PREFIX.PID set) are merged by their timestamps.
+ * Models no Linux code.
  */
 #include "cli.h"
 #include "commands.h"
@@ -309,6 +311,8 @@ static void free_item(struct run_item *it)
 }
 
 static void release_holds(struct runner *r);
+static void release_vfork_waiters(struct runner *r, bool all);
+static void dispatch(struct runner *r, struct run_item *it);
 
 /*
  * --json: runs the record with what a printing pseudo-call prints caught in memory, then
@@ -398,6 +402,61 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 		fflush(stdout); /* what a pseudo-call printed, as it comes */
 	if (clone)
 		release_holds(r);
+	if (r->vfork_head)
+		release_vfork_waiters(r, false);
+}
+
+/*
+ * A vfork parent runs again at its child's exec, once the new program's mm replaced the
+ * shared one (exec_mm_release), while the child's execve has not returned yet: strace shows
+ * the parent's lines (its page faults) between "execve(... <unfinished ...>" and
+ * "<... execve resumed>", and the runner runs the execve at the resumed line. Those lines wait
+ * in ->vfork_head until the execve ran (the parent's address space is not the new program's,
+ * so only the order of the parent's own lines matters, and it is kept).
+ */
+static bool vfork_waits(struct runner *r, const struct run_item *it, struct run_proc *p)
+{
+	return !r->vfork_releasing && p->kind == RUN_PROC_TASK &&
+	       mmlab_task_vfork_waiting(run_proc_task(p));
+}
+
+static void vfork_queue(struct runner *r, struct run_item *it)
+{
+	it->next = NULL;
+	if (r->vfork_tail)
+		r->vfork_tail->next = it;
+	else
+		r->vfork_head = it;
+	r->vfork_tail = it;
+}
+
+/*
+ * Runs the waiting lines whose task its vfork child released (@all: every line, at the end of
+ * the input, where a line still waiting fails as the task's calls do: EBUSY), in order; the
+ * others keep waiting, in order.
+ */
+static void release_vfork_waiters(struct runner *r, bool all)
+{
+	struct run_item *it = r->vfork_head, *next;
+
+	if (r->vfork_releasing)
+		return;
+	r->vfork_head = r->vfork_tail = NULL;
+	for (; it; it = next) {
+		struct run_proc *p = run_proc_find(r, it->pid);
+
+		next = it->next;
+		if (!all && p && mmlab_task_vfork_waiting(run_proc_task(p))) {
+			vfork_queue(r, it);
+			continue;
+		}
+		r->vfork_releasing = true;
+		if (p)
+			execute(r, it, p);
+		else
+			dispatch(r, it);
+		r->vfork_releasing = false;
+	}
 }
 
 static struct run_hold *find_hold(struct runner *r, int pid)
@@ -504,6 +563,10 @@ static void dispatch(struct runner *r, struct run_item *it)
 			execute(r, it, p);
 			return;
 		}
+	}
+	if (p && vfork_waits(r, it, p)) {
+		vfork_queue(r, it);
+		return;
 	}
 	if (p) {
 		execute(r, it, p);
@@ -731,6 +794,7 @@ static void run_input(struct runner *r)
 		flush_lag(r);
 		while (r->nr_holds)
 			flush_oldest_hold(r);
+		release_vfork_waiters(r, true);
 	}
 	if (r->transcript == RUN_TR_UNDECIDED)
 		sbuf_free(&r->pre);
@@ -1040,6 +1104,7 @@ struct run_opts {
 			   is given: the default, PKU */
 	int zero_page;	/* --zero-page 1, --no-zero-page 0; -1: the log's, else 1 */
 	struct run_swap_opts swap;	/* --swap, --swapfile (run_swap.c) */
+	int lru;	/* --lru: MMLAB_LRU_*, or -1: this host's (lru_default_mode) */
 };
 
 static const struct cli_cmd run_cmd;
@@ -1185,6 +1250,52 @@ static int set_readahead_kb(void *ctx, const char *v)
 	return 0;
 }
 
+/* --lru classic|mglru|lru|clock: the page replacement policy. */
+static int set_lru(void *ctx, const char *v)
+{
+	static const char *const names[] = {
+		[MMLAB_LRU_CLASSIC] = "classic", [MMLAB_LRU_MGLRU] = "mglru",
+		[MMLAB_LRU_LRU] = "lru", [MMLAB_LRU_CLOCK] = "clock",
+	};
+
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
+		if (!strcmp(v, names[i])) {
+			if (i == MMLAB_LRU_MGLRU) {
+				cli_usage_error(&run_cmd, "--lru mglru: Multi-Gen LRU is not "
+							  "implemented yet");
+				return -EINVAL;
+			}
+			((struct run_opts *)ctx)->lru = i;
+			return 0;
+		}
+	}
+	cli_usage_error(&run_cmd, "bad --lru '%s' (classic, mglru, lru or clock)", v);
+	return -EINVAL;
+}
+
+/*
+ * The policy this host's kernel runs, as it shows it: Multi-Gen LRU when
+ * /sys/kernel/mm/lru_gen/enabled exists with its first bit (0x0001, the feature itself) set,
+ * else the classic active/inactive lists (a kernel built without CONFIG_LRU_GEN has no such
+ * file, as this host's 6.18). MGLRU is not modelled yet: a host that runs it still gets
+ * classic, with a note on stderr.
+ */
+static int lru_default_mode(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/lru_gen/enabled", "r");
+	unsigned int caps = 0;
+
+	if (!f)
+		return MMLAB_LRU_CLASSIC;
+	if (fscanf(f, "%x", &caps) != 1)
+		caps = 0;
+	fclose(f);
+	if (caps & 1)
+		fprintf(stderr, "mmlab: this host runs Multi-Gen LRU, which mmlab does not model "
+				"yet: classic LRU instead\n");
+	return MMLAB_LRU_CLASSIC;
+}
+
 static int set_seed(void *ctx, const char *v)
 {
 	char *end;
@@ -1327,6 +1438,10 @@ static const struct cli_opt run_opts[] = {
 			    "(default /)", set_root },
 	{ "readahead-kb", 0, "N", "read_ahead_kb of the devices of host files, 0 for none "
 				  "(default: each device's own, from sysfs)", set_readahead_kb },
+	{ "lru", 0, "POLICY", "page replacement when RAM runs short: classic (active/inactive "
+			      "lists), lru or clock (one list, no VM policy on top); default: "
+			      "what this host's kernel runs (/sys/kernel/mm/lru_gen/enabled)",
+	  set_lru },
 	{ "write-files", 0, NULL, "writeback (the flusher, msync, fsync, and a sync at the end) "
 				  "writes file contents through to the host's files (default: every "
 				  "change stays in memory, and the end says how much)",
@@ -1513,6 +1628,10 @@ static void free_runner(struct runner *r)
 		}
 	}
 	free(r->holds);
+	for (struct run_item *it = r->vfork_head, *next; it; it = next) {
+		next = it->next;
+		free_item(it);
+	}
 	for (unsigned int k = 0; k < r->nr_unknown; k++)
 		free(r->unknown[k].name);
 	free(r->unknown);
@@ -1538,7 +1657,7 @@ static void free_runner(struct runner *r)
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .next_pid = 1000, .file = "mmlab run" };
-	struct run_opts o = { .r = &r, .pku = -1, .zero_page = -1 };
+	struct run_opts o = { .r = &r, .pku = -1, .zero_page = -1, .lru = -1 };
 	double start = now();
 	int status = 2, first, err;
 	char name[64], msg[160];
@@ -1573,6 +1692,7 @@ int cmd_run(int argc, char **argv)
 	o.mc.no_zero_page = (o.zero_page >= 0 ? o.zero_page : r.machine_log.zero_page) == 0;
 	if (o.swap.bytes || o.swap.path)
 		o.mc.swap_bytes = 0;	/* a real area replaces the recording host's figure */
+	o.mc.lru_mode = o.lru >= 0 ? o.lru : lru_default_mode();
 	err = mmlab_machine_create(&o.mc, &r.machine);
 	if (!err)
 		err = run_machine_sysctls(&r.machine_log, &r.machine_opt, r.machine);

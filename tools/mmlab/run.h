@@ -171,6 +171,9 @@ struct runner {
 	unsigned int nr_holds;
 	unsigned int nr_held;          /* items in all holds */
 	int released_pid;              /* a clone just named this pid: run its held lines */
+	struct run_item *vfork_head, *vfork_tail; /* lines of tasks still waiting for their
+					  vfork child's exec, in order (run.c) */
+	bool vfork_releasing;          /* those lines are being run */
 	struct run_item *lag;          /* a record waiting for the next line (awaits_next_line) */
 	int child_hint;                /* the next line's pid, new: a lagging clone's child */
 	struct run_file *files;        /* the log's "# file:" lines, by path */

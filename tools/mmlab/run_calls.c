@@ -975,6 +975,53 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 	return RUN_NO_RESULT;
 }
 
+/*
+ * idle(ADDR, LEN): idle page tracking over the range (mmlab_page_idle), printed as
+ * /sys/kernel/mm/page_idle/bitmap holds it, 64 pages a line: "ADDR WORD" in hex, bit i of
+ * WORD set when the page at ADDR + i pages was not accessed since the previous idle() marked
+ * it. Every present page of the range is then marked idle again.
+ */
+static enum run_status ps_idle(struct runner *r, struct run_call *c)
+{
+	unsigned long addr, len, pages, words;
+	uint64_t *bits;
+	int err;
+
+	if (c->rec->nr_args != 2) {
+		run_msg(r, c->rec->line, "idle takes 2 arguments, not %u", c->rec->nr_args);
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	if (!run_arg(r, c, 0, &addr) || !run_arg(r, c, 1, &len))
+		return RUN_REPORTED;
+	pages = len / PM_PAGE + !!(len % PM_PAGE);
+	if (pages > PAGEMAP_MAX_PAGES) {
+		run_err_at(r, c->rec->args[1], "idle covers at most 65536 pages");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	words = (pages + 63) / 64;
+	bits = calloc(words ? words : 1, sizeof(*bits));
+	if (!bits) {
+		run_msg(r, c->rec->line, "out of memory");
+		r->n.errors++;
+		return RUN_REPORTED;
+	}
+	err = mmlab_page_idle(task_of(c), addr, len, bits);
+	if (err) {
+		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
+		r->n.errors++;
+		free(bits);
+		return RUN_REPORTED;
+	}
+	fflush(stdout);
+	for (unsigned long i = 0; i < words; i++)
+		printf("%#lx %016" PRIx64 "\n", addr + i * 64 * PM_PAGE, bits[i]);
+	fflush(stdout);
+	free(bits);
+	return RUN_NO_RESULT;
+}
+
 #define PEEK_MAX (1UL << 20) /* peek() reads at most this many bytes */
 
 /* Two results of an access pseudo-call agree (a signal without si_code matches any code). */
@@ -1190,6 +1237,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_PEEK, ps_peek },
 	{ SC_PS_PKRU, ps_pkru },
 	{ SC_PS_SLEEP, ps_sleep },
+	{ SC_PS_IDLE, ps_idle },
 	{ SC_PS_PMAP, ps_view },
 	{ SC_PS_PMAP_X, ps_view },
 	{ SC_PS_FREE, ps_view },
@@ -1248,14 +1296,16 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
  *
  * Context: any.
  * Return: true for the /proc pseudo-calls (maps(), smaps(), status(), smaps_rollup(),
- * vmstat(), meminfo(), swaps(), pagemap()) and the views (pmap(), pmap_x(), free(), walk()).
+ * vmstat(), meminfo(), swaps(), pagemap()), the views (pmap(), pmap_x(), free(), walk())
+ * and idle().
  */
 bool run_pseudo_prints(const struct sc_record *rec)
 {
 	for (size_t k = 0; k < sizeof(pseudos) / sizeof(pseudos[0]); k++)
 		if (pseudos[k].ps == rec->pseudo)
 			return pseudos[k].fn == ps_proc || pseudos[k].fn == ps_pagemap ||
-			       pseudos[k].fn == ps_view || pseudos[k].fn == ps_walk;
+			       pseudos[k].fn == ps_view || pseudos[k].fn == ps_walk ||
+			       pseudos[k].fn == ps_idle;
 	return false;
 }
 

@@ -81,6 +81,7 @@ static const struct {
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
 	{ "pkru", SC_PS_PKRU, 1 },	     { "sleep", SC_PS_SLEEP, 1 },
+	{ "idle", SC_PS_IDLE, 2 },
 	{ "pmap", SC_PS_PMAP, 0 },	     { "pmap_x", SC_PS_PMAP_X, 0 },
 	{ "free", SC_PS_FREE, 0 },	     { "walk", SC_PS_WALK, 1 },
 	{ "oom_score", SC_PS_OOM_SCORE, 0 }, { "oom_score_adj", SC_PS_OOM_SCORE_ADJ, -1 },

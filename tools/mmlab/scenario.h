@@ -105,6 +105,7 @@ enum sc_pseudo {
 	SC_PS_PKRU,       /* pkru(VALUE): the task executes WRPKRU with VALUE */
 	SC_PS_SLEEP,      /* sleep(SECONDS), fractions allowed: time passes on the machine;
 			     args[0] is an SC_V_NUM of nanoseconds */
+	SC_PS_IDLE,       /* idle(ADDR, LEN): idle page tracking (page_idle) */
 	SC_PS_PMAP,       /* pmap(): procps' `pmap PID` of the task */
 	SC_PS_PMAP_X,     /* pmap_x(): `pmap -X PID` */
 	SC_PS_FREE,       /* free(): `free -k` of the machine */

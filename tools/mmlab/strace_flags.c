@@ -121,6 +121,8 @@ XLAT(archvals, E(0x1001, "ARCH_SET_GS"), E(0x1002, "ARCH_SET_FS"), E(0x1003, "AR
      E(0x2002, "ARCH_MAP_VDSO_32"), E(0x2003, "ARCH_MAP_VDSO_64"));
 XLAT(swap_flags, E(0x8000, "SWAP_FLAG_PREFER"), E(0x10000, "SWAP_FLAG_DISCARD"),
      E(0x20000, "SWAP_FLAG_DISCARD_ONCE"), E(0x40000, "SWAP_FLAG_DISCARD_PAGES"));
+/* execveat's flags (strace's execveat_flags; the scenario parser reads them in run_syms.c). */
+XLAT(execveat_flags, E(0x100, "AT_SYMLINK_NOFOLLOW"), E(0x1000, "AT_EMPTY_PATH"));
 /* Names scenarios may use that no syscall table above owns. */
 XLAT(misc_consts, E(0, "P_ALL"), E(-100L, "AT_FDCWD"), E(1, "PR_MDWE_REFUSE_EXEC_GAIN"),
      E(2, "PR_MDWE_NO_INHERIT"), E(4096, "PAGE_SIZE"));

@@ -33,6 +33,7 @@ extern const struct strace_xlat xlat_mremap_flags;
 extern const struct strace_xlat xlat_madvise_cmds;
 extern const struct strace_xlat xlat_mlockall_flags;
 extern const struct strace_xlat xlat_mlock_flags;
+extern const struct strace_xlat xlat_execveat_flags;
 extern const struct strace_xlat xlat_msync_flags;
 extern const struct strace_xlat xlat_clone_flags;
 extern const struct strace_xlat xlat_clone3_flags;

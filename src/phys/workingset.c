@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Workingset detection (mm/workingset.c): when reclaim evicts a page-cache page, the cache
+ * keeps a shadow entry at its index holding the node's nonresident age at eviction (the
+ * count of pages evicted or activated so far) and whether the page was in the workingset.
+ * When the page is read in again, the ages between eviction and refault are its refault
+ * distance: the number of pages the inactive list would have needed to keep it. A distance
+ * within the workingset (the active file list, and the anon lists when there is swap) means
+ * the page was thrashing: it is activated at once (workingset_activate_file), and a page
+ * that was in the workingset when evicted counts as restored (workingset_restore_file).
+ * Here in the physical layer, beside the lists, because the page cache (fs layer) calls it;
+ * the shadows themselves live in the cache's address_space (fs/filemap.c).
+ * Left out: memcg ids and the node id in the shadow (one node), the bucket order (an
+ * unsigned long holds every age here), the shadow-node shrinker (workingset_nodes stays 0:
+ * shadows are freed with their file or overwritten), anonymous pages (no swap cache yet),
+ * and the refault cost fed back to get_scan_count (lru_note_cost_refault).
+ */
+#include "phys/lru.h"
+
+/* Shadow layout: bit 0 set (never a page pointer), bit 1 PG_workingset, the age above. */
+#define SHADOW_WORKINGSET 0x2UL
+#define SHADOW_AGE_SHIFT 2
+
+static void workingset_age_nonresident(struct lruvec *lruvec, unsigned long nr)
+{
+	__atomic_add_fetch(&lruvec->nonresident_age, nr, __ATOMIC_RELAXED);
+}
+
+/**
+ * workingset_activation - @page was activated (folio_mark_accessed): the nonresident age
+ * moves, as each activation shrinks the room the inactive list gives refaulting pages.
+ * Context: any.
+ */
+void workingset_activation(struct pglist_data *pgdat, struct page *page)
+{
+	(void)page;
+	workingset_age_nonresident(&pgdat->lruvec, 1);
+}
+
+/**
+ * workingset_eviction - the shadow entry reclaim leaves for @page, about to leave the cache.
+ * Context: the page is isolated and locked out of the cache's lookups (mapping->lock).
+ * Return: the shadow, an odd non-zero value to store at the page's index.
+ */
+unsigned long workingset_eviction(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	unsigned long age = __atomic_load_n(&lruvec->nonresident_age, __ATOMIC_RELAXED);
+
+	workingset_age_nonresident(lruvec, 1);
+	return (age << SHADOW_AGE_SHIFT) | (PageWorkingset(page) ? SHADOW_WORKINGSET : 0) | 1UL;
+}
+
+/* workingset_test_recent: whether the refault distance fits in the workingset. */
+static bool workingset_test_recent(struct pglist_data *pgdat, unsigned long shadow, bool file)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	unsigned long eviction = shadow >> SHADOW_AGE_SHIFT;
+	unsigned long refault = __atomic_load_n(&lruvec->nonresident_age, __ATOMIC_RELAXED);
+	unsigned long distance = (refault - eviction) & (~0UL >> SHADOW_AGE_SHIFT);
+	unsigned long size = lruvec_lru_size(lruvec, LRU_ACTIVE_FILE);
+
+	if (!file)
+		size += lruvec_lru_size(lruvec, LRU_INACTIVE_FILE);
+	/*
+	 * With swap, the anon lists count too (active anon, and inactive anon for a file page):
+	 * no swap area exists until swap13's swap lands, so they never do yet.
+	 */
+	return distance <= size;
+}
+
+/**
+ * workingset_refault - @page, new in the cache, replaces the evicted page whose @shadow was
+ * there: counted as a refault; activated when its distance fits the workingset (before it
+ * joins the LRU), and marked workingset again when it was when evicted.
+ * Context: @page is not on the LRU yet.
+ */
+void workingset_refault(struct pglist_data *pgdat, struct page *page, unsigned long shadow)
+{
+	bool file = page_is_file_lru(page);
+
+	VM_BUG_ON(!(shadow & 1UL) || PageLRU(page));
+	mod_node_page_state(pgdat, file ? WORKINGSET_REFAULT_FILE : WORKINGSET_REFAULT_ANON, 1);
+	if (!workingset_test_recent(pgdat, shadow, file))
+		return;
+	SetPageActive(page);
+	workingset_age_nonresident(&pgdat->lruvec, 1);
+	mod_node_page_state(pgdat, file ? WORKINGSET_ACTIVATE_FILE : WORKINGSET_ACTIVATE_ANON, 1);
+	if (shadow & SHADOW_WORKINGSET) {
+		SetPageWorkingset(page);
+		mod_node_page_state(pgdat, file ? WORKINGSET_RESTORE_FILE : WORKINGSET_RESTORE_ANON,
+				    1);
+	}
+}
