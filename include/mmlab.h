@@ -121,8 +121,9 @@ MMLAB_EXPORT int mmlab_machine_validate(struct mmlab_machine *m);
  * Reads (@old_val) and/or writes (@new_val) a vm sysctl of the machine: "vm.overcommit_memory",
  * "vm.overcommit_ratio", "vm.overcommit_kbytes", "vm.admin_reserve_kbytes",
  * "vm.user_reserve_kbytes", "vm.memfd_noexec", the OOM killer's "vm.oom_kill_allocating_task"
- * and "vm.oom_dump_tasks", and SysV shm's limits "kernel.shmmax", "kernel.shmall",
- * "kernel.shmmni". 0; -ENOENT for another name; -EINVAL for a value out of range.
+ * and "vm.oom_dump_tasks", swap readahead's "vm.page-cluster", and SysV shm's limits
+ * "kernel.shmmax", "kernel.shmall", "kernel.shmmni". 0; -ENOENT for another name; -EINVAL
+ * for a value out of range.
  */
 MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const uint64_t *new_val,
 			      uint64_t *old_val);
@@ -748,8 +749,10 @@ MMLAB_EXPORT int mmlab_page_walk(struct mmlab_task *t, uint64_t addr, struct mml
  * mmlab_mkswap: mkswap(8) on host file @fd: a version-1 "SWAPSPACE2" header over the file's
  * size, which must be at least 40 KiB. 0, -EBADF, -EINVAL (too small, not a regular file), -EIO.
  * mmlab_swap_attach: @fd (open for reading and writing) becomes the area @name; with
- * MMLAB_SWAP_OWN_FD the machine closes it when it goes. 0, -EINVAL, -EEXIST (the name is
- * taken), -ENFILE (24 areas attached), -ENOMEM.
+ * MMLAB_SWAP_OWN_FD the machine closes it when it goes (on success only); with
+ * MMLAB_SWAP_ON it is also turned on at once, as a boot-time swapon with no task (the area
+ * is not attached if that fails). 0, -EINVAL (also: no valid header, with MMLAB_SWAP_ON),
+ * -EEXIST (the name is taken), -ENFILE (24 areas attached), -ENOMEM.
  * mmlab_swapon/mmlab_swapoff: swapon(2)/swapoff(2) of area @path as task @t, with Linux's
  * errors: -EPERM without CAP_SYS_ADMIN, -EINVAL for bad flags or a file without a valid
  * header (swapon) or an area that is not on (swapoff), -EBUSY when already on, -ENOENT when
@@ -758,6 +761,7 @@ MMLAB_EXPORT int mmlab_page_walk(struct mmlab_task *t, uint64_t addr, struct mml
  * mmlab_proc_swaps: /proc/swaps.
  */
 #define MMLAB_SWAP_OWN_FD 1
+#define MMLAB_SWAP_ON 2
 MMLAB_EXPORT int mmlab_mkswap(int fd);
 MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *m, const char *name, int fd,
 				   int flags);

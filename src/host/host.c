@@ -259,6 +259,15 @@ int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
 	return sysfs_read_uint(path, ra_kb);
 }
 
+int host_bdev_rotational(unsigned int major, unsigned int minor)
+{
+	unsigned int v;
+
+	if (block_queue_attr(major, minor, "rotational", &v))
+		return -ENOENT;
+	return v != 0;
+}
+
 /*
  * The host kernel's own vector, from /proc/self/auxv (read once): glibc's getauxval answers
  * AT_HWCAP on x86 with its own view of the CPU, not the kernel's.

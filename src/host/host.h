@@ -57,6 +57,13 @@ int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
 		    unsigned int *max_sectors_kb);
 
 /*
+ * host_bdev_rotational - the "rotational" flag of the block queue of host device MAJOR:MINOR
+ * (a partition's from its whole disk), as Linux's bdev_nonrot reads it.
+ * Return: 1 rotational, 0 not; -ENOENT when the host shows none (tmpfs, overlayfs).
+ */
+int host_bdev_rotational(unsigned int major, unsigned int minor);
+
+/*
  * host_copy_aliased - what the kernel's copy_to_user (rep movsb) leaves when it copies @n bytes
  * from @src_page + @src_off to a destination of up to two pages, @dst_pages[0] + @dst_off
  * onwards, one of which is the source page itself seen through another address (a pipe holds

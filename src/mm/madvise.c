@@ -11,8 +11,9 @@
  * guard markers, WILLNEED reads a file's range into its page cache (as fadvise does).
  * REMOVE punches a hole in a file or shmem object. PAGEOUT reclaims the pages only this
  * mapping maps (madvise_pageout: anonymous ones to swap, file ones out of the mapping and,
- * when clean, out of the page cache). COLD (LRU deactivation) and WILLNEED on anonymous and
- * shmem memory do nothing here yet; COLLAPSE
+ * when clean, out of the page cache); COLD ages them (accessed bits and PG_referenced cleared;
+ * the move to the inactive list is left to the LRU). WILLNEED on anonymous and shmem memory
+ * does nothing here yet; COLLAPSE
  * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
  * with no writable page) but leaves the pages small: mmlab has no transparent huge pages.
  * The advice set is Linux 6.18's as the host kernel builds it: with KSM and THP, without
@@ -211,6 +212,7 @@ static bool vma_special_not_hugetlb(const struct vm_area_struct *vma)
 struct pageout_state {
 	struct vm_area_struct *vma;
 	bool anon_only;			/* pageout_anon_only_filter: the file's pages stay */
+	bool cold;			/* MADV_COLD: aged only, nothing isolated */
 	unsigned int nr;
 	struct page *pages[PAGEOUT_BATCH];
 	unsigned long addrs[PAGEOUT_BATCH];
@@ -237,8 +239,8 @@ static bool can_do_file_pageout(struct task *tsk, const struct vm_area_struct *v
 
 /*
  * One entry of the walk: a page this mapping alone maps (shared ones are skipped, as
- * folio_likely_mapped_shared says) is aged - accessed bit and PG_referenced cleared - and
- * isolated; the walk stops when the batch is full.
+ * folio_likely_mapped_shared says) loses PG_referenced, and its accessed bit for COLD;
+ * PAGEOUT isolates it; the walk stops when the batch is full.
  */
 static int pageout_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
@@ -252,13 +254,15 @@ static int pageout_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	page = vm_normal_page(s->vma, addr, pte);
 	if (!page || page_mapcount(page) != 1 || (s->anon_only && !PageAnon(page)))
 		return 0;
-	if (pte_young(pte)) {
+	if (s->cold && pte_young(pte)) {	/* PAGEOUT's reclaim ignores the bit */
 		(void)ptep_clear_bits(ptep, _PAGE_ACCESSED);
 		if (!s->flush_end)
 			s->flush_start = addr;
 		s->flush_end = addr + PAGE_SIZE;
 	}
 	ClearPageReferenced(page);
+	if (s->cold)
+		return 0;	/* folio_deactivate: the LRU lists' (lru.c) */
 	get_page(page);
 	s->pages[s->nr] = page;
 	s->addrs[s->nr++] = addr;
@@ -340,6 +344,22 @@ void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long
 		addr = full ? s.addrs[s.nr - 1] + PAGE_SIZE : end;
 		pageout_batch(&s);
 	}
+}
+
+/**
+ * madvise_cold - MADV_COLD on [@start, @end) of @vma (madvise_cold): the pages only this
+ * mapping maps are aged - accessed bits and PG_referenced cleared, the TLB entries flushed -
+ * so that reclaim takes them before others. Moving them to the inactive list
+ * (folio_deactivate) is the LRU's, which this does not do.
+ * Context: mmap_lock held.
+ */
+void madvise_cold(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct pageout_state s = { .vma = vma, .cold = true };
+
+	(void)walk_pte_range(vma->vm_mm, start, end, pageout_pte, &s);
+	if (s.flush_end)
+		flush_tlb_range(vma->vm_mm, s.flush_start, s.flush_end);
 }
 
 enum madvise_kind {

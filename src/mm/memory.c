@@ -291,7 +291,7 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = swapin_readahead(m, entry, &major);
+	page = swapin_readahead(m, entry, vmf, &major);
 	if (!page) {
 		/* freed meanwhile by another thread's zap: the fault is done (retried) */
 		if (ptep_get(vmf->pte) != vmf->orig_pte)
@@ -763,7 +763,7 @@ static int lazyfree_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, v
  * madvise.c checked the advice is allowed there: DONTNEED zaps, FREE makes pages lazily
  * freeable, POPULATE_READ/WRITE fault pages in, WILLNEED reads a file range into its page
  * cache (anonymous memory and shmem: swap-in is not done ahead), PAGEOUT reclaims
- * (madvise_pageout) and the rest do nothing to pages here.
+ * (madvise_pageout), COLD ages (madvise_cold) and the rest do nothing to pages here.
  * Context: mmap_lock held for writing.
  * Return: 0; POPULATE: -EINVAL (the VMA does not allow the access), -EFAULT, -ENOMEM.
  */
@@ -795,6 +795,9 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 		return 0;
 	case MADV_PAGEOUT:
 		madvise_pageout(tsk, vma, start, end);
+		return 0;
+	case MADV_COLD:
+		madvise_cold(vma, start, end);
 		return 0;
 	default:
 		return 0;

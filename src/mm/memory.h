@@ -165,6 +165,7 @@ int __must_check faultin_vma_page_range(struct task *tsk, struct vm_area_struct 
 /* madvise.c */
 void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 		     unsigned long end);
+void madvise_cold(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 /* vmscan.c */
 unsigned long reclaim_lazyfree(struct mm_struct *mm);

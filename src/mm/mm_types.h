@@ -196,6 +196,9 @@ struct vm_area_struct {
 	struct anon_vma_name *anon_name; /* PR_SET_VMA_ANON_NAME, a reference, or NULL */
 	struct interval_tree_node shared; /* In vm_file's mapping->i_mmap while it maps a file,
 					 * keyed by the file pages it covers (vma_pgoff_last) */
+	unsigned long swap_readahead_info; /* VMA-based swap readahead: the last swap fault's
+					 * page address, its window and the hits since
+					 * (swap_state.c); atomic */
 };
 
 /* The RSS counters of an mm (include/linux/mm_types_task.h), in pages. */

@@ -130,6 +130,7 @@ struct swap_info_struct {
 	uint16_t *swap_map;		/* Per slot: PTE count | SWAP_HAS_CACHE; NULL when off */
 	struct xarray cache;		/* The swap cache: offset -> struct page */
 	unsigned long nr_cached;	/* Pages in cache */
+	bool rotational;		/* Its host file is on a rotational disk (!SWP_SOLIDSTATE) */
 };
 
 /* A machine's swap (Linux's globals of swapfile.c and swap_state.c). */
@@ -144,6 +145,8 @@ struct swap_state {
 	unsigned long ra_prev_offset;	/* swapin_nr_pages' memory: the last miss's slot */
 	unsigned int ra_last_pages;	/* The last window, in pages */
 	unsigned int ra_hits;		/* Readahead pages found by faults since the last miss */
+	unsigned int nr_rotate_swap;	/* Active areas on rotational disks: while there is one,
+					 * readahead is by slot cluster, else by VMA */
 };
 
 struct machine;
@@ -164,12 +167,15 @@ void si_swapinfo(struct machine *m, unsigned long *total, unsigned long *free);
 void swap_mm_register(struct mm_struct *mm);
 void swap_mm_unregister(struct mm_struct *mm);
 long sys_swapon(struct task *tsk, const char *name, int flags);
+int swap_sysctl(struct machine *m, const char *name, const uint64_t *new_val, uint64_t *old_val);
 long sys_swapoff(struct task *tsk, const char *name);
 
 /* swap_state.c */
-struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry);
+struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry,
+			       struct vm_area_struct *vma, unsigned long addr);
 bool swap_cache_uptodate(struct machine *m, swp_entry_t entry);
-struct page *swapin_readahead(struct machine *m, swp_entry_t entry, bool *major);
+struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fault *vmf,
+			      bool *major);
 bool add_to_swap(struct page *page);
 void delete_from_swap_cache(struct page *page);
 void __delete_from_swap_cache(struct machine *m, struct page *page);

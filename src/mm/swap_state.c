@@ -8,12 +8,13 @@
  * slot (fork) share the page again. The cache holds one reference on each page and sets
  * PG_swapcache and page->private (the entry).
  *
- * Swap-in reads with readahead around the faulting slot (swap_cluster_readahead): a window
- * of up to 2^vm.page-cluster slots, aligned, sized by swapin_nr_pages' hit accounting
- * (readahead pages that faults then used widen the next window). The VMA-based readahead
- * Linux prefers for non-rotational swap (swap_vma_readahead, reading the PTEs around the
- * fault) is not modelled: a swap file here behaves as one on a rotational disk, for which
- * Linux also uses the cluster readahead.
+ * Swap-in reads ahead as Linux chooses: by VMA (swap_vma_readahead: the swap entries of the
+ * PTEs around the faulting address, up to 2^min(vm.page-cluster, 5) pages) unless an active
+ * area's host file is on a rotational disk, then by slot cluster (swap_cluster_readahead:
+ * the aligned window of up to 2^vm.page-cluster slots around the faulting one). Both
+ * windows are sized by hit accounting (readahead pages that faults then used widen the
+ * next window), per VMA or per machine. A file whose device shows no "rotational" flag
+ * (tmpfs) counts as non-rotational.
  * Left out: workingset shadow entries (the workingset code's), large folios, swap slot
  * caches, the LRU side (the caller isolates pages and puts back the ones it keeps).
  */
@@ -80,17 +81,38 @@ void delete_from_swap_cache(struct page *page)
 	put_page(&m->pgdat, page);
 }
 
+/* vm_area_struct.swap_readahead_info: page address | window << 6 | hits (SWAP_RA_VAL). */
+#define SWAP_RA_HITS_BITS 6
+#define SWAP_RA_HITS_MAX ((1U << SWAP_RA_HITS_BITS) - 1)
+#define SWAP_RA_ORDER_CEILING 5		/* VMA windows of at most 32 pages */
+
+static unsigned long swap_ra_val(unsigned long addr, unsigned int win, unsigned int hits)
+{
+	return (addr & PAGE_MASK) | (unsigned long)win << SWAP_RA_HITS_BITS | hits;
+}
+
+/* Readahead by VMA (swap_use_vma_readahead): unless an active area is on a rotational disk. */
+static bool swap_use_vma_readahead(struct swap_state *s)
+{
+	return !READ_ONCE(s->nr_rotate_swap);
+}
+
 /**
  * lookup_swap_cache - the page the swap cache holds for @entry, with a reference for the
- * caller (swap_cache_get_folio). A readahead page found here counts as a readahead hit.
+ * caller (swap_cache_get_folio). A readahead page found here is a readahead hit: of @vma's
+ * window when readahead goes by VMA (the fault at @addr then becomes the VMA's last), else
+ * of the machine's cluster readahead.
+ * @vma: the faulting VMA, or NULL (no fault: no hit is counted to a VMA)
  * Context: swap_lock not held.
  * Return: the page, or NULL.
  */
-struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry)
+struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry,
+			       struct vm_area_struct *vma, unsigned long addr)
 {
 	struct swap_state *s = m->swap;
 	struct swap_info_struct *si;
 	struct page *page = NULL;
+	bool readahead = false;
 
 	pthread_mutex_lock(&s->lock);
 	si = swp_swap_info(m, entry);
@@ -98,12 +120,22 @@ struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry)
 		page = xa_load(&si->cache, swp_offset(entry));
 	if (page) {
 		get_page(page);
-		if (PageReadahead(page)) {
+		readahead = PageReadahead(page);
+		if (readahead)
 			ClearPageReadahead(page);
+		if (readahead && !(vma && swap_use_vma_readahead(s)))
 			s->ra_hits++;
-		}
 	}
 	pthread_mutex_unlock(&s->lock);
+	if (page && vma && swap_use_vma_readahead(s)) {
+		unsigned long ra = READ_ONCE(vma->swap_readahead_info);
+		unsigned int hits = (unsigned int)(ra & SWAP_RA_HITS_MAX);
+		unsigned int win = (unsigned int)(ra & ~PAGE_MASK) >> SWAP_RA_HITS_BITS;
+
+		if (readahead)
+			hits = min(hits + 1, SWAP_RA_HITS_MAX);
+		WRITE_ONCE(vma->swap_readahead_info, swap_ra_val(addr, win, hits));
+	}
 	return page;
 }
 
@@ -140,7 +172,7 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 	struct page *page, *new;
 
 	*allocated = false;
-	page = lookup_swap_cache(m, entry);
+	page = lookup_swap_cache(m, entry, NULL, 0);
 	if (page)
 		return page;
 	new = alloc_pages(&m->pgdat, 0);
@@ -171,80 +203,166 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 }
 
 /*
- * swapin_nr_pages: the readahead window for a miss at @offset, in pages (a power of two up to
- * 2^page_cluster): hits since the last miss widen it, a miss with no hits that is not next
- * to the previous one reads one page, and it never shrinks by more than half at once.
+ * __swapin_nr_pages: a readahead window in pages (a power of two up to @max_pages) for a
+ * miss at @offset: hits since the last miss widen it, a miss with no hits that is not next
+ * to the previous one (@prev_offset) reads one page, and it never shrinks by more than half
+ * of the previous window @prev_win at once.
  */
-static unsigned int swapin_nr_pages(struct swap_state *s, unsigned long offset)
+static unsigned int __swapin_nr_pages(unsigned long prev_offset, unsigned long offset,
+				      unsigned int hits, unsigned int max_pages,
+				      unsigned int prev_win)
 {
-	unsigned int max_pages = 1U << s->page_cluster, pages, hits;
+	unsigned int pages = hits + 2, roundup = 4;
 
-	if (max_pages <= 1)
-		return 1;
-	pthread_mutex_lock(&s->lock);
-	hits = s->ra_hits;
-	s->ra_hits = 0;
-	pages = hits + 2;
 	if (pages == 2) {
-		if (offset != s->ra_prev_offset + 1 && offset != s->ra_prev_offset - 1)
+		if (offset != prev_offset + 1 && offset != prev_offset - 1)
 			pages = 1;
 	} else {
-		unsigned int roundup = 4;
-
 		while (roundup < pages)
 			roundup <<= 1;
 		pages = roundup;
 	}
 	pages = min(pages, max_pages);
-	pages = max(pages, s->ra_last_pages / 2);
-	if (!hits)
+	return max(pages, prev_win / 2);
+}
+
+/* swapin_nr_pages: the cluster readahead's window, from the machine's hit accounting. */
+static unsigned int swapin_nr_pages(struct swap_state *s, unsigned long offset)
+{
+	unsigned int max_pages = 1U << READ_ONCE(s->page_cluster), pages;
+
+	if (max_pages <= 1)
+		return 1;
+	pthread_mutex_lock(&s->lock);
+	pages = __swapin_nr_pages(s->ra_prev_offset, offset, s->ra_hits, max_pages,
+				  s->ra_last_pages);
+	if (!s->ra_hits)
 		s->ra_prev_offset = offset;
+	s->ra_hits = 0;
 	s->ra_last_pages = pages;
 	pthread_mutex_unlock(&s->lock);
 	return pages;
 }
 
-/**
- * swapin_readahead - the page of @entry for a fault (swap_cluster_readahead): on a swap
- * cache miss the aligned window around the slot is read too, each page of it that was not
- * cached entering the cache marked PG_readahead.
- * @major: set when the page itself had to be read (a major fault)
- * Context: swap_lock not held.
- * Return: the page with a reference for the caller, or NULL (no memory, I/O error, or the
- * entry was freed meanwhile).
+/* Reads @entry's slot into the swap cache unless it is there; a page read is marked. */
+static void swap_read_ahead_one(struct machine *m, swp_entry_t entry)
+{
+	bool allocated;
+	struct page *page = read_swap_cache_async(m, entry, &allocated);
+
+	if (!page)
+		return;
+	if (allocated)
+		SetPageReadahead(page);
+	put_page(&m->pgdat, page);
+}
+
+/*
+ * swap_cluster_readahead: the aligned window of slots around @entry's, on a disk where
+ * neighbouring slots are cheap to read together.
  */
-struct page *swapin_readahead(struct machine *m, swp_entry_t entry, bool *major)
+static void swap_cluster_readahead(struct machine *m, swp_entry_t entry)
 {
 	unsigned long offset = swp_offset(entry), start, end, max;
 	struct swap_info_struct *si;
-	struct page *page;
-	unsigned int win;
-	bool allocated;
+	unsigned int win = swapin_nr_pages(m->swap, offset);
 
-	*major = false;
-	page = lookup_swap_cache(m, entry);
-	if (page)
-		return page;
-	*major = true;
-	win = swapin_nr_pages(m->swap, offset);
+	if (win <= 1)
+		return;
 	pthread_mutex_lock(&m->swap->lock);
 	si = swp_swap_info(m, entry);
 	max = si ? si->max : 0;
 	pthread_mutex_unlock(&m->swap->lock);
-	if (!max)
-		return NULL;
 	start = offset & ~((unsigned long)win - 1);
 	end = min(offset | (win - 1), max - 1);
-	for (unsigned long off = max(start, 1UL); win > 1 && off <= end; off++) {
-		if (off == offset)
-			continue;
-		page = read_swap_cache_async(m, swp_entry(swp_type(entry), off), &allocated);
-		if (!page)
-			continue;
-		if (allocated)
-			SetPageReadahead(page);
-		put_page(&m->pgdat, page);
+	for (unsigned long off = max(start, 1UL); max && off <= end; off++)
+		if (off != offset)
+			swap_read_ahead_one(m, swp_entry(swp_type(entry), off));
+}
+
+/*
+ * swap_vma_ra_win: the VMA readahead window around @vmf's address, [*@start, *@end): ahead
+ * of a fault that follows the last one, behind one that precedes it, centred otherwise;
+ * inside the VMA and the faulting page table. The VMA remembers the fault. Return: its
+ * size in pages (1: no readahead).
+ */
+static unsigned int swap_vma_ra_win(struct swap_state *s, struct vm_fault *vmf,
+				    unsigned long *start, unsigned long *end)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long faddr = vmf->address, ra = READ_ONCE(vma->swap_readahead_info);
+	unsigned long prev = ra & PAGE_MASK, left;
+	unsigned int max_win, win;
+
+	max_win = 1U << min(READ_ONCE(s->page_cluster), SWAP_RA_ORDER_CEILING);
+	if (max_win == 1)
+		return 1;
+	win = __swapin_nr_pages(prev >> PAGE_SHIFT, faddr >> PAGE_SHIFT,
+				(unsigned int)(ra & SWAP_RA_HITS_MAX), max_win,
+				(unsigned int)(ra & ~PAGE_MASK) >> SWAP_RA_HITS_BITS);
+	WRITE_ONCE(vma->swap_readahead_info, swap_ra_val(faddr, win, 0));
+	if (win == 1)
+		return 1;
+	if (faddr == prev + PAGE_SIZE)
+		left = faddr;
+	else if (prev == faddr + PAGE_SIZE)
+		left = faddr - ((unsigned long)(win - 1) << PAGE_SHIFT);
+	else
+		left = faddr - ((unsigned long)((win - 1) / 2) << PAGE_SHIFT);
+	if (left > faddr)	/* wrapped below 0 */
+		left = 0;
+	*start = max(max(left, vma->vm_start), faddr & PMD_MASK);
+	*end = min(min(left + ((unsigned long)win << PAGE_SHIFT), vma->vm_end),
+		   (faddr & PMD_MASK) + PMD_SIZE);
+	return win;
+}
+
+/*
+ * swap_vma_readahead: the swap entries of the PTEs around the fault, whatever slots they
+ * name - what the process is likely to touch next, on a disk where scattered reads cost
+ * no more than neighbouring ones.
+ */
+static void swap_vma_readahead(struct machine *m, struct vm_fault *vmf)
+{
+	unsigned long start, end;
+
+	if (swap_vma_ra_win(m->swap, vmf, &start, &end) == 1)
+		return;
+	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = pte_offset_map(vmf->vma->vm_mm, addr);
+		pte_t pte = ptep ? ptep_get(ptep) : 0;
+
+		if (addr != vmf->address && is_swap_entry_pte(pte))
+			swap_read_ahead_one(m, pte_to_swp_entry(pte));
 	}
+}
+
+/**
+ * swapin_readahead - the page of @entry for a fault: from the swap cache, or read from the
+ * area after a readahead around it (swapin_readahead): by VMA around the faulting address
+ * unless an active area is on a rotational disk, by slot cluster then, or with no @vmf
+ * (swapoff). Pages read ahead enter the cache marked PG_readahead.
+ * @vmf: the fault, or NULL
+ * @major: set when the page itself was not in the swap cache (a major fault)
+ * Context: swap_lock not held; for a fault, its mmap_lock held.
+ * Return: the page with a reference for the caller, or NULL (no memory, I/O error, or the
+ * entry was freed meanwhile).
+ */
+struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fault *vmf,
+			      bool *major)
+{
+	struct page *page;
+	bool allocated;
+
+	*major = false;
+	page = lookup_swap_cache(m, entry, vmf ? vmf->vma : NULL, vmf ? vmf->address : 0);
+	if (page)
+		return page;
+	*major = true;
+	if (vmf && swap_use_vma_readahead(m->swap))
+		swap_vma_readahead(m, vmf);
+	else
+		swap_cluster_readahead(m, entry);
 	return read_swap_cache_async(m, entry, &allocated);
 }
 

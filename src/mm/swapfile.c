@@ -19,8 +19,11 @@
 #include "mm/task.h"
 #include "mmlab.h"
 
+#include "host/host.h"
+
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 /* Live machines, for page_machine(): a page knows its frame, not its node. */
@@ -301,6 +304,24 @@ int swap_count(struct machine *m, swp_entry_t entry)
 	return n;
 }
 
+/**
+ * swap_sysctl - vm.page-cluster (0..31, as Linux's handler accepts): readahead windows of up
+ * to 2^N pages.
+ * Return: 0; -EINVAL (out of range); -ENOENT (another name).
+ */
+int swap_sysctl(struct machine *m, const char *name, const uint64_t *new_val, uint64_t *old_val)
+{
+	if (strcmp(name, "vm.page-cluster"))
+		return -ENOENT;
+	if (new_val && *new_val > 31)
+		return -EINVAL;
+	if (old_val)
+		*old_val = READ_ONCE(m->swap->page_cluster);
+	if (new_val)
+		WRITE_ONCE(m->swap->page_cluster, (unsigned int)*new_val);
+	return 0;
+}
+
 /* vm_swap_full: more than half of the swap is in use (the swap cache then lets go early). */
 bool vm_swap_full(struct machine *m)
 {
@@ -397,32 +418,22 @@ out:
 	return maxpages;
 }
 
-/**
- * sys_swapon - swapon(2) of the area attached as @name, with @flags.
- * Context: no mmap_lock held.
- * Return: 0; -EINVAL (flags, or a file without a valid mkswap header), -EPERM (no
- * CAP_SYS_ADMIN), -ENOENT (no area of that name), -EBUSY (already on), -ENOMEM.
+/*
+ * swap_activate - turn area @si on (the second half of swapon): its header read, its
+ * swap_map allocated, its slots counted in SwapTotal and CommitLimit. Return: 0; -EBUSY
+ * (already on), -EINVAL (no valid mkswap header), -ENOMEM.
  */
-long sys_swapon(struct task *tsk, const char *name, int flags)
+static long swap_activate(struct machine *m, struct swap_info_struct *si, int flags)
 {
-	struct machine *m = tsk->mm->machine;
 	struct swap_state *s = m->swap;
-	struct swap_info_struct *si;
 	unsigned long maxpages;
+	bool rotational;
+	struct stat st;
 	uint16_t *map;
 	long err = 0;
 
-	if ((unsigned int)flags & ~SWAP_FLAGS_VALID)
-		return -EINVAL;
-	if (!capable(tsk, CAP_SYS_ADMIN))
-		return -EPERM;
-	if (!name)
-		return -EFAULT;
 	pthread_mutex_lock(&s->lock);
-	si = swap_find(s, name);
-	if (!si)
-		err = -ENOENT;
-	else if (si->swap_map)
+	if (si->swap_map)
 		err = -EBUSY;
 	pthread_mutex_unlock(&s->lock);
 	if (err)
@@ -435,7 +446,15 @@ long sys_swapon(struct task *tsk, const char *name, int flags)
 	if (!map)
 		return -ENOMEM;
 	map[0] = SWAP_MAP_MAX;	/* the header: never handed out */
+	/* bdev_nonrot: the disk the host file is on */
+	rotational = !fstat(si->fd, &st) &&
+		     host_bdev_rotational(major(st.st_dev), minor(st.st_dev)) == 1;
 	pthread_mutex_lock(&s->lock);
+	if (si->swap_map) {	/* a racing swapon won */
+		pthread_mutex_unlock(&s->lock);
+		free(map);
+		return -EBUSY;
+	}
 	si->swap_map = map;
 	si->max = maxpages;
 	si->pages = maxpages - 1;
@@ -445,11 +464,41 @@ long sys_swapon(struct task *tsk, const char *name, int flags)
 	si->prio = (flags & SWAP_FLAG_PREFER) ? (short)(flags & SWAP_FLAG_PRIO_MASK) :
 						(short)--s->least_priority;
 	si->flags |= SWP_WRITEOK;
+	si->rotational = rotational;
+	s->nr_rotate_swap += rotational;
 	s->nr_swap_pages += (long)si->pages;
 	s->total_swap_pages += (long)si->pages;
 	m->commit.total_swap_pages += si->pages;
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+/**
+ * sys_swapon - swapon(2) of the area attached as @name, with @flags.
+ * Context: no mmap_lock held.
+ * Return: 0; -EINVAL (flags, or a file without a valid mkswap header), -EPERM (no
+ * CAP_SYS_ADMIN), -EFAULT (NULL @name), -ENOENT (no area of that name), -EBUSY (already
+ * on), -ENOMEM.
+ */
+long sys_swapon(struct task *tsk, const char *name, int flags)
+{
+	struct machine *m = tsk->mm->machine;
+	struct swap_state *s = m->swap;
+	struct swap_info_struct *si;
+
+	if ((unsigned int)flags & ~SWAP_FLAGS_VALID)
+		return -EINVAL;
+	if (!capable(tsk, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!name)
+		return -EFAULT;
+	/* Areas are detached only with the machine: @si outlives the lock. */
+	pthread_mutex_lock(&s->lock);
+	si = swap_find(s, name);
+	pthread_mutex_unlock(&s->lock);
+	if (!si)
+		return -ENOENT;
+	return swap_activate(m, si, flags);
 }
 
 struct unuse_state {
@@ -472,7 +521,7 @@ static int unuse_one(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void
 	if (!is_swap_entry_pte(pte) || (int)pte_swp_type(pte) != u->type)
 		return 0;
 	entry = pte_to_swp_entry(pte);
-	page = swapin_readahead(u->m, entry, &major);
+	page = swapin_readahead(u->m, entry, NULL, &major);
 	if (!page) {
 		u->err = -ENOMEM;
 		return 1;
@@ -594,6 +643,7 @@ long sys_swapoff(struct task *tsk, const char *name)
 		s->total_swap_pages += (long)si->pages;
 		m->commit.total_swap_pages += si->pages;
 	} else {
+		s->nr_rotate_swap -= si->rotational;
 		free(si->swap_map);
 		si->swap_map = NULL;
 		xa_destroy(&si->cache);
@@ -646,6 +696,16 @@ static int swap_attach(struct machine *m, const char *name, int fd, bool owns_fd
 	return err;
 }
 
+/* Forget area @si, attached and off (an attach whose swapon failed). */
+static void swap_detach(struct machine *m, struct swap_info_struct *si)
+{
+	pthread_mutex_lock(&m->swap->lock);
+	m->swap->info[si->type] = NULL;
+	pthread_mutex_unlock(&m->swap->lock);
+	si->owns_fd = false;	/* the caller's fd on failure, as without OWN_FD */
+	swap_info_free(si);
+}
+
 /* /proc/swaps (swap_show): one line per active area. */
 static int show_swaps(struct machine *m, FILE *out)
 {
@@ -674,9 +734,23 @@ static int show_swaps(struct machine *m, FILE *out)
 MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *mm, const char *name, int fd,
 				   int flags)
 {
-	if (!mm || (flags & ~MMLAB_SWAP_OWN_FD))
+	struct swap_info_struct *si;
+	struct machine *m;
+	int err;
+
+	if (!mm || (flags & ~(MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON)))
 		return -EINVAL;
-	return swap_attach(machine_of(mm), name, fd, flags & MMLAB_SWAP_OWN_FD);
+	m = machine_of(mm);
+	err = swap_attach(m, name, fd, flags & MMLAB_SWAP_OWN_FD);
+	if (err || !(flags & MMLAB_SWAP_ON))
+		return err;
+	pthread_mutex_lock(&m->swap->lock);
+	si = swap_find(m->swap, name);
+	pthread_mutex_unlock(&m->swap->lock);
+	err = (int)swap_activate(m, si, 0);
+	if (err)
+		swap_detach(m, si);
+	return err;
 }
 
 MMLAB_EXPORT int mmlab_mkswap(int fd)

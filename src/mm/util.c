@@ -11,13 +11,14 @@
  * kernel's: mmap_region, do_brk_flags, mprotect_fixup, mremap, acct_stack_growth, dup_mmap
  * and the shmem setup charge; munmap, exit_mmap, mprotect and shmem freeing uncharge.
  * The total is exact (the kernel's per-CPU counter is approximate by a batch per CPU).
- * Left out: hugetlb pages (hugetlb_total_pages() is 0) and a real swap device (the swap
- * size only enters the formulas).
+ * Swap enters the formulas as the active areas' slots plus the configuration's swap_bytes.
+ * Left out: hugetlb pages (hugetlb_total_pages() is 0).
  */
 #include "mm/memfd.h"
 #include "mm/memory.h"
 #include "mm/mmap.h"
 #include "mm/shm.h"
+#include "mm/swap.h"
 #include "mm/task.h"
 #include "mmlab.h"
 
@@ -183,7 +184,8 @@ static const struct vm_sysctl vm_sysctls[] = {
  * "vm.overcommit_memory" (0, 1, 2), "vm.overcommit_ratio" (writing it zeroes
  * overcommit_kbytes), "vm.overcommit_kbytes" (writing it zeroes the ratio),
  * "vm.admin_reserve_kbytes", "vm.user_reserve_kbytes"; and SysV shm's "kernel.shmmax",
- * "kernel.shmall", "kernel.shmmni" (shm.c), memfd's "vm.memfd_noexec" (memfd.c).
+ * "kernel.shmall", "kernel.shmmni" (shm.c), memfd's "vm.memfd_noexec" (memfd.c), swap's
+ * "vm.page-cluster" (swapfile.c).
  * @m: the machine.
  * @name: the sysctl.
  * @new_val: the value to write, or NULL.
@@ -226,5 +228,7 @@ MMLAB_EXPORT int mmlab_sysctl(struct mmlab_machine *m, const char *name, const u
 	ret = shm_sysctl(machine_of(m), name, new_val, old_val);
 	if (ret == -ENOENT)
 		ret = memfd_sysctl(machine_of(m), name, new_val, old_val);
-	return ret == -ENOENT ? oom_sysctl(machine_of(m), name, new_val, old_val) : ret;
+	if (ret == -ENOENT)
+		ret = oom_sysctl(machine_of(m), name, new_val, old_val);
+	return ret == -ENOENT ? swap_sysctl(machine_of(m), name, new_val, old_val) : ret;
 }

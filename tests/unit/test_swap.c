@@ -12,11 +12,15 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "mmlab.h"
@@ -42,10 +46,9 @@ struct swapfix {
 	uint64_t base;
 };
 
-/* An unlinked swap file of @bytes under $TMPDIR (what --swap makes). */
-static int tmp_swapfile(uint64_t bytes)
+/* An unlinked swap file of @bytes in @dir. */
+static int swapfile_in(const char *dir, uint64_t bytes)
 {
-	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	char path[4096];
 	int fd;
 
@@ -55,6 +58,12 @@ static int tmp_swapfile(uint64_t bytes)
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(ftruncate(fd, (off_t)bytes), 0);
 	return fd;
+}
+
+/* An unlinked swap file of @bytes under $TMPDIR (what --swap makes). */
+static int tmp_swapfile(uint64_t bytes)
+{
+	return swapfile_in(getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", bytes);
 }
 
 static int setup(void **state)
@@ -392,6 +401,206 @@ static void swap_full(void **state)
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
+/*
+ * Readahead as Linux chooses it. Pages go out one at a time in an order unlike their
+ * addresses' (slots 1..8 for pages 7 3 5 1 0 6 2 4), then pages 0 and 1 fault in order.
+ * The second fault follows the first: a window of 2. By VMA (a swap file on tmpfs, no
+ * rotational disk) that window is pages 1 and 2 - page 2 comes in ahead; by slot cluster
+ * (a rotational disk) it is slots 4 and 5, pages 1 and 0 - page 2 does not.
+ */
+static const unsigned long ra_order[] = { 7, 3, 5, 1, 0, 6, 2, 4 };
+
+static unsigned char readahead_page2(struct mmlab_machine *m, struct mmlab_task *t,
+				     uint64_t base, int fd)
+{
+	unsigned char vec[8];
+
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(m, "/ra", fd, MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON), 0);
+	write_pages(t, base, 8, 8);
+	for (unsigned long i = 0; i < 8; i++)
+		assert_int_equal(mmlab_madvise(t, base + ra_order[i] * PG, PG, MADV_PAGEOUT), 0);
+	assert_int_equal(count_pm(t, base, 8, PM_SWAP), 8);
+	check_pages(t, base, 2, 8);
+	assert_int_equal(mmlab_mincore(t, base, 8 * PG, vec), 0);
+	assert_int_equal(vmstat(m, "pgmajfault"), 2);
+	check_pages(t, base, 8, 8);
+	return vec[2];
+}
+
+static void readahead_by_vma(void **state)
+{
+	struct swapfix *f = *state;
+
+	assert_int_equal(readahead_page2(f->m, f->t, f->base, swapfile_in("/dev/shm", 1 << 20)),
+			 1);
+}
+
+static void readahead_by_cluster(void **state)
+{
+	struct swapfix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[256];
+	struct stat st;
+	unsigned int rot = 0;
+	FILE *q;
+
+	/* only where the host has a rotational disk to put the file on */
+	assert_int_equal(stat(dir, &st), 0);
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/rotational", major(st.st_dev),
+		 minor(st.st_dev));
+	q = fopen(path, "r");
+	if (!q) {
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../queue/rotational",
+			 major(st.st_dev), minor(st.st_dev));
+		q = fopen(path, "r");
+	}
+	if (!q || fscanf(q, "%u", &rot) != 1 || !rot) {
+		if (q)
+			fclose(q);
+		skip();
+	}
+	fclose(q);
+	assert_int_equal(readahead_page2(f->m, f->t, f->base, swapfile_in(dir, 1 << 20)), 0);
+}
+
+/* Rss and Referenced of the VMA at @addr in smaps text @buf, in kB. */
+static void smaps_rss_ref(const char *buf, uint64_t addr, uint64_t *rss, uint64_t *ref)
+{
+	char hdr[32];
+	const char *p;
+
+	snprintf(hdr, sizeof(hdr), "%lx-", (unsigned long)addr);
+	p = strstr(buf, hdr);
+	assert_non_null(p);
+	p = strstr(p, "\nRss:");
+	assert_non_null(p);
+	*rss = strtoull(p + 5, NULL, 10);
+	p = strstr(p, "\nReferenced:");
+	assert_non_null(p);
+	*ref = strtoull(p + 12, NULL, 10);
+}
+
+static char *slurp(const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *in = fopen(path, "r"), *out = open_memstream(&buf, &len);
+	char chunk[4096];
+
+	assert_non_null(in);
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		fwrite(chunk, 1, n, out);
+	fclose(in);
+	fclose(out);
+	return buf;
+}
+
+/* Whether the host has swap on (/proc/swaps lists an area): the comparison assumes none. */
+static bool swap_on_host(void)
+{
+	char *buf = slurp("/proc/swaps");
+	bool on = strchr(buf, '\n') && strchr(buf, '\n')[1];
+
+	free(buf);
+	return on;
+}
+
+static void host_rss_ref(void *addr, uint64_t *rss, uint64_t *ref)
+{
+	char *buf = slurp("/proc/self/smaps");
+
+	smaps_rss_ref(buf, (uint64_t)(uintptr_t)addr, rss, ref);
+	free(buf);
+}
+
+static void mmlab_rss_ref(struct mmlab_task *t, uint64_t addr, uint64_t *rss, uint64_t *ref)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_int_equal(mmlab_proc_smaps(t, out), 0);
+	fclose(out);
+	smaps_rss_ref(buf, addr, rss, ref);
+	free(buf);
+}
+
+/*
+ * The host (no swap) and mmlab without swap, the same sequence on a private anonymous range
+ * and a shared mapping of a clean file the caller owns: MADV_COLD keeps every page and
+ * clears their accessed bits (Referenced 0); MADV_PAGEOUT keeps the anonymous pages (no
+ * swap to put them in) and drops the file's from the mapping. Rss and Referenced compared
+ * after each step.
+ */
+static void cold_pageout_vs_host(void **state)
+{
+	struct swapfix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096], data[PG];
+	uint64_t hrss, href, mrss, mref, maddr[2];
+	unsigned char *h[2];
+	int fd, mfd;
+	static const int advice[] = { MADV_COLD, MADV_PAGEOUT };
+
+	snprintf(path, sizeof(path), "%s/mmlab-swapdiff.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	memset(data, 'f', sizeof(data));
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(write(fd, data, PG), (ssize_t)PG);
+	assert_int_equal(fsync(fd), 0); /* clean: reclaim may drop the pages */
+	if (swap_on_host())
+		skip();
+	for (int round = 0; round < 2; round++) {
+		/* inside PROT_NONE reservations: no neighbour merges with them */
+		for (int k = 0; k < 2; k++) {
+			unsigned char *resv = mmap(NULL, 48 * PG, PROT_NONE, PRIV, -1, 0);
+
+			assert_true(resv != MAP_FAILED);
+			h[k] = mmap(resv + 16 * PG, 16 * PG, k ? PROT_READ : RW,
+				    MAP_FIXED | (k ? MAP_SHARED : PRIV), k ? fd : -1, 0);
+			assert_true(h[k] == resv + 16 * PG);
+		}
+		mfd = mmlab_open(f->t, path, O_RDONLY);
+		assert_true(mfd >= 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, 16 * PG, RW, PRIV, -1, 0, &maddr[0]), 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, 16 * PG, PROT_READ, MAP_SHARED, mfd, 0,
+					    &maddr[1]), 0);
+		for (int k = 0; k < 2; k++) {
+			unsigned char v;
+			for (unsigned long i = 0; i < 16; i++) {
+				if (k == 0)
+					h[0][i * PG] = 1;
+				else
+					v = *(volatile unsigned char *)&h[1][i * PG];
+				assert_int_equal(mmlab_touch(f->t, maddr[k] + i * PG, 1,
+							     k ? "r" : "w", NULL), 0);
+			}
+			(void)v;
+		}
+		for (int k = 0; k < 2; k++) {
+			assert_int_equal(madvise(h[k], 16 * PG, advice[round]), 0);
+			assert_int_equal(mmlab_madvise(f->t, maddr[k], 16 * PG, advice[round]), 0);
+			host_rss_ref(h[k], &hrss, &href);
+			mmlab_rss_ref(f->t, maddr[k], &mrss, &mref);
+			print_message("%s %s: host Rss %lu Referenced %lu, mmlab %lu %lu kB\n",
+				      round ? "MADV_PAGEOUT" : "MADV_COLD", k ? "file" : "anon",
+				      (unsigned long)hrss, (unsigned long)href, (unsigned long)mrss,
+				      (unsigned long)mref);
+			assert_int_equal(mrss, hrss);
+			assert_int_equal(mref, href);
+		}
+		munmap(h[0] - 16 * PG, 48 * PG);
+		munmap(h[1] - 16 * PG, 48 * PG);
+		assert_int_equal(mmlab_munmap(f->t, maddr[0], 16 * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, maddr[1], 16 * PG), 0);
+		assert_int_equal(mmlab_close(f->t, mfd), 0);
+	}
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +611,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_without_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(swap_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(readahead_by_vma, setup, teardown),
+		cmocka_unit_test_setup_teardown(readahead_by_cluster, setup, teardown),
+		cmocka_unit_test_setup_teardown(cold_pageout_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1104,6 +1104,7 @@ struct run_opts {
 	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
 			   is given: the default, PKU */
 	int zero_page;	/* --zero-page 1, --no-zero-page 0; -1: the log's, else 1 */
+	struct run_swap_opts swap;	/* --swap, --swapfile (run_swap.c) */
 	int lru;	/* --lru: MMLAB_LRU_*, or -1: this host's (lru_default_mode) */
 };
 
@@ -1362,6 +1363,28 @@ static int set_ram(void *ctx, const char *v)
 	return run_check_ram(&run_cmd, v, o->mc.ram_bytes);
 }
 
+static int set_swap(void *ctx, const char *v)
+{
+	struct run_opts *o = ctx;
+
+	if (mmlab_parse_size(v, &o->swap.bytes) || o->swap.bytes % 4096) {
+		cli_usage_error(&run_cmd, "bad size '%s' for --swap (a multiple of 4K, with K, M "
+			       "or G)", v);
+		return -EINVAL;
+	}
+	if (o->swap.bytes < 40960) {
+		cli_usage_error(&run_cmd, "--swap %s is below mkswap's minimum, 40K", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_swapfile(void *ctx, const char *v)
+{
+	((struct run_opts *)ctx)->swap.path = v;
+	return 0;
+}
+
 /* The options of `mmlab run`: one entry each (cli.h). */
 static int set_user(void *ctx, const char *v)
 {
@@ -1398,6 +1421,11 @@ static const struct cli_opt run_opts[] = {
 	{ "seed", 's', "N", "seed of the address randomization", set_seed },
 	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default 1G)",
 	  set_ram },
+	{ "swap", 0, "SIZE", "a swap area of SIZE, on from the start, named /swapfile: a "
+			     "temporary file under $TMPDIR, deleted at once (default: none)",
+	  set_swap },
+	{ "swapfile", 0, "PATH", "the swap area is host file PATH, created with --swap's size "
+				 "(an existing file only with --write-files)", set_swapfile },
 	{ "pku", 0, NULL, "a CPU with protection keys (the default)", set_pku },
 	{ "no-pku", 0, NULL, "a CPU without protection keys", set_no_pku },
 	{ "zero-page", 0, NULL, "read faults map the shared zero page (the default)",
@@ -1664,6 +1692,8 @@ int cmd_run(int argc, char **argv)
 	/* the recording's "pku=" unless --pku/--no-pku says otherwise */
 	o.mc.no_pku = run_machine_pku(&r.machine_log, o.pku) == 0;
 	o.mc.no_zero_page = (o.zero_page >= 0 ? o.zero_page : r.machine_log.zero_page) == 0;
+	if (o.swap.bytes || o.swap.path)
+		o.mc.swap_bytes = 0;	/* a real area replaces the recording host's figure */
 	o.mc.lru_mode = o.lru >= 0 ? o.lru : lru_default_mode();
 	err = mmlab_machine_create(&o.mc, &r.machine);
 	if (!err)
@@ -1672,6 +1702,8 @@ int cmd_run(int argc, char **argv)
 		report_machine_error(err);
 		goto out;
 	}
+	if (run_swap_setup(r.machine, &o.swap, o.mc.write_files))
+		goto out;
 	if (create_first_task(&r))
 		goto out;
 	if (run_machine_task(&r.machine_log, &r.machine_opt, r.procs[0]->mm->task)) {

@@ -318,6 +318,14 @@ int run_machine_pku(const struct run_machine *log, int opt_pku);
 enum run_status run_shm_call(struct runner *r, struct run_call *c);
 void run_shm_free(struct runner *r);
 
+/* run_swap.c: --swap/--swapfile and the swapon/swapoff lines */
+struct run_swap_opts {
+	uint64_t bytes;		/* --swap SIZE; 0: none given */
+	const char *path;	/* --swapfile PATH; NULL: a temporary file */
+};
+int run_swap_setup(struct mmlab_machine *m, const struct run_swap_opts *o, bool write_files);
+enum run_status run_swap_call(struct runner *r, struct run_call *c);
+
 /* run_cred.c: resource limits and credentials */
 enum run_status run_cred_call(struct runner *r, struct run_call *c);
 bool run_prctl_is_keepcaps(unsigned long option);

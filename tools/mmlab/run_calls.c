@@ -875,6 +875,8 @@ static const struct run_syscall syscalls[] = {
 	{ "shmctl", 3, 3, RUN_K_MEM, run_shm_call },
 	{ "memfd_create", 2, 2, RUN_K_MEM, run_shm_call },
 	{ "fcntl", 2, 3, RUN_K_PROC, run_shm_call },
+	{ "swapon", 2, 2, RUN_K_MEM, run_swap_call },
+	{ "swapoff", 1, 1, RUN_K_MEM, run_swap_call },
 };
 
 /* Memory calls include/mmlab.h does not offer yet: reported, not skipped. */
@@ -883,7 +885,7 @@ static const char *const unsupported[] = {
 	"mbind", "set_mempolicy", "get_mempolicy",
 	"set_mempolicy_home_node", "migrate_pages", "move_pages",
 	"process_mrelease", "process_vm_readv", "process_vm_writev", "map_shadow_stack",
-	"userfaultfd", "memfd_secret", "swapon", "swapoff", "old_mmap",
+	"userfaultfd", "memfd_secret", "old_mmap",
 };
 
 /* /proc files a pseudo-call prints: the task's, or the machine's (vmstat, meminfo). */
@@ -911,6 +913,9 @@ static enum run_status ps_proc(struct runner *r, struct run_call *c)
 		break;
 	case SC_PS_PRESSURE:
 		err = mmlab_pressure(r->machine, stdout);
+		break;
+	case SC_PS_SWAPS:
+		err = mmlab_proc_swaps(r->machine, stdout);
 		break;
 	default:
 		err = mmlab_proc_meminfo(r->machine, stdout);
@@ -1228,6 +1233,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_SMAPS_ROLLUP, ps_proc },
 	{ SC_PS_VMSTAT, ps_proc },
 	{ SC_PS_MEMINFO, ps_proc },
+	{ SC_PS_SWAPS, ps_proc },
 	{ SC_PS_PAGEMAP, ps_pagemap },
 	{ SC_PS_TOUCH, ps_touch },
 	{ SC_PS_POKE, ps_poke },
@@ -1294,7 +1300,8 @@ static enum run_status run_pseudo(struct runner *r, struct run_call *c)
  *
  * Context: any.
  * Return: true for the /proc pseudo-calls (maps(), smaps(), status(), smaps_rollup(),
- * vmstat(), meminfo(), pagemap()), the views (pmap(), pmap_x(), free(), walk()) and idle().
+ * vmstat(), meminfo(), swaps(), pagemap()), the views (pmap(), pmap_x(), free(), walk())
+ * and idle().
  */
 bool run_pseudo_prints(const struct sc_record *rec)
 {

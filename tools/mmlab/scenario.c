@@ -77,6 +77,7 @@ static const struct {
 	{ "maps", SC_PS_MAPS, 0 },	     { "smaps", SC_PS_SMAPS, 0 },
 	{ "smaps_rollup", SC_PS_SMAPS_ROLLUP, 0 }, { "status", SC_PS_STATUS, 0 },
 	{ "vmstat", SC_PS_VMSTAT, 0 },	     { "meminfo", SC_PS_MEMINFO, 0 },
+	{ "swaps", SC_PS_SWAPS, 0 },
 	{ "pagemap", SC_PS_PAGEMAP, 2 },     { "touch", SC_PS_TOUCH, 3 },
 	{ "poke", SC_PS_POKE, 2 },	     { "peek", SC_PS_PEEK, 2 },
 	{ "pkru", SC_PS_PKRU, 1 },	     { "sleep", SC_PS_SLEEP, 1 },

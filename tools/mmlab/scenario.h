@@ -97,6 +97,7 @@ enum sc_pseudo {
 	SC_PS_STATUS,     /* status() */
 	SC_PS_VMSTAT,     /* vmstat() */
 	SC_PS_MEMINFO,    /* meminfo() */
+	SC_PS_SWAPS,      /* swaps(): /proc/swaps */
 	SC_PS_PAGEMAP,    /* pagemap(ADDR, LEN[, decoded]) */
 	SC_PS_TOUCH,      /* touch(ADDR, LEN, "r"|"w"|"x") */
 	SC_PS_POKE,       /* poke(ADDR, "bytes") */

@@ -119,6 +119,8 @@ XLAT(archvals, E(0x1001, "ARCH_SET_GS"), E(0x1002, "ARCH_SET_FS"), E(0x1003, "AR
      E(0x1023, "ARCH_REQ_XCOMP_PERM"), E(0x1024, "ARCH_GET_XCOMP_GUEST_PERM"),
      E(0x1025, "ARCH_REQ_XCOMP_GUEST_PERM"), E(0x2001, "ARCH_MAP_VDSO_X32"),
      E(0x2002, "ARCH_MAP_VDSO_32"), E(0x2003, "ARCH_MAP_VDSO_64"));
+XLAT(swap_flags, E(0x8000, "SWAP_FLAG_PREFER"), E(0x10000, "SWAP_FLAG_DISCARD"),
+     E(0x20000, "SWAP_FLAG_DISCARD_ONCE"), E(0x40000, "SWAP_FLAG_DISCARD_PAGES"));
 /* execveat's flags (strace's execveat_flags; the scenario parser reads them in run_syms.c). */
 XLAT(execveat_flags, E(0x100, "AT_SYMLINK_NOFOLLOW"), E(0x1000, "AT_EMPTY_PATH"));
 /* Names scenarios may use that no syscall table above owns. */
@@ -134,7 +136,7 @@ static const struct strace_xlat *const all_xlats[] = {
 	&xlat_sigill_codes,	 &xlat_sigfpe_codes,	   &xlat_sigtrap_codes,
 	&xlat_prctl_options,	 &xlat_pr_set_vma,	   &xlat_pkey_access,
 	&xlat_personality_flags, &xlat_personality_types, &xlat_archvals,
-	&xlat_misc_consts,
+	&xlat_misc_consts,	 &xlat_swap_flags,
 };
 
 struct errno_entry {

@@ -53,6 +53,7 @@ extern const struct strace_xlat xlat_personality_flags;
 extern const struct strace_xlat xlat_personality_types;
 extern const struct strace_xlat xlat_archvals;
 extern const struct strace_xlat xlat_misc_consts;
+extern const struct strace_xlat xlat_swap_flags;
 
 #define STRACE_MAP_TYPE 0xfUL
 #define STRACE_MAP_HUGE_SHIFT 26
