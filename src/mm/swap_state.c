@@ -21,6 +21,7 @@
 #include "mm/swap.h"
 #include "mm/mmap_lock.h"
 #include "mm/rmap.h"
+#include "phys/lru.h"
 
 #include <string.h>
 
@@ -199,6 +200,9 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 	pthread_mutex_unlock(&s->lock);
 	if (new)
 		put_page(&m->pgdat, new);
+	/* A page read in joins the LRU (folio_add_lru), so that reclaim can evict it again. */
+	if (*allocated)
+		lru_cache_add(&m->pgdat, page);
 	return page;
 }
 

@@ -11,9 +11,8 @@
  * rest are reclaimed by shrink_folio_list: file pages unmapped from every page table
  * (rmap.c's try_to_unmap) and dropped from the page cache, leaving a shadow entry
  * (workingset.c), dirty ones written back first; lazily freeable anonymous pages discarded.
- * Anonymous and shmem pages are not reclaimed yet: swap-out (swap13's swap_out_page) is not
- * wired in (vmscan_swap_out below is a placeholder), so reclaim runs as on a machine without
- * swap.
+ * Anonymous pages go to swap when an area has free slots (swap_state.c's swap_out_page);
+ * shmem pages are not reclaimed (shmem is not swapped here).
  *
  * Where it runs: kswapd is a synchronous step at safe points, and direct reclaim runs in a
  * faulting task after it dropped its locks (page_alloc.c says why). Both go through
@@ -36,6 +35,7 @@
  */
 #include "mm/memory.h"
 #include "mm/rmap.h"
+#include "mm/swap.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
 #include "mm/vma.h"
@@ -115,22 +115,27 @@ static bool vmscan_unmap(struct pglist_data *pgdat, struct page *page)
 }
 
 /*
- * PLACEHOLDER, NOT WIRED: swap-out is swap13's swap_out_page (src/mm/swap.h), which is not in
- * main yet. Until it is, anonymous and shmem pages are never reclaimed (may_swap is false,
- * as on a machine without swap). Evicts the isolated anonymous @page, taking the isolation's
- * reference when it succeeds.
+ * Evicts the isolated anonymous @page to swap (swap_state.c's swap_out_page: unmapped with
+ * swap PTEs through rmap, written, freed), taking the isolation's reference when it succeeds.
+ * Reclaim holds no mmap_lock: every mapping's mm is read-trylocked by the walk.
  */
-static bool vmscan_swap_out(struct page *page)
+static bool vmscan_swap_out(struct pglist_data *pgdat, struct page *page)
 {
-	(void)page;
-	return false;
+	bool was_mlocked = PageMlocked(page), out;
+
+	out = swap_out_page(page, NULL);
+	if (!out)
+		vmscan_note_mlock(pgdat, page, was_mlocked);
+	return out;
 }
 
-/* PLACEHOLDER, NOT WIRED (see vmscan_swap_out): a swap area with free slots. */
+/* A swap area is on and has a free slot (get_nr_swap_pages() > 0). */
 static bool vmscan_swap_available(struct machine *m)
 {
-	(void)m;
-	return false;
+	unsigned long total, free;
+
+	si_swapinfo(m, &total, &free);
+	return free > 0;
 }
 
 static struct machine *pgdat_machine(struct pglist_data *pgdat)
@@ -314,7 +319,7 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 			if (!sc->may_swap)
 				continue;
 			list_del(&page->lru);
-			if (vmscan_swap_out(page)) {
+			if (vmscan_swap_out(pgdat, page)) {
 				stat->nr_pageout++;
 				nr_reclaimed++;
 			} else {

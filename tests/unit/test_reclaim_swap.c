@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Reclaim to swap under pressure, byte for byte (issue 13's data-integrity check, on the
+ * library): a task writes a distinct pattern into every page of an anonymous working set
+ * four times the machine's RAM, with a swap file on; the LRU lists and reclaim (vmscan.c)
+ * must push pages out through rmap and swap_out_page and the faults bring them back, and
+ * every byte read back - by the writer, then by a fork child sharing the swapped pages -
+ * must be the one written. No access may end in SIGKILL (an OOM kill would mean reclaim
+ * failed to swap).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <cmocka.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmlab.h"
+
+#define PG 4096UL
+#define RAM (8UL << 20)
+#define WSET (4 * RAM)
+#define SWAP_BYTES (64UL << 20)
+
+static uint64_t pattern(uint64_t page, unsigned int k)
+{
+	return (page * 0x9e3779b97f4a7c15ULL) ^ (0x1234567ULL * (k + 1));
+}
+
+/* Writes, or checks, three words of every page of the working set. */
+static void pass(struct mmlab_task *t, uint64_t base, bool write)
+{
+	static const unsigned int off[3] = { 0, 2048, 4088 };
+
+	for (uint64_t p = 0; p < WSET / PG; p++)
+		for (unsigned int k = 0; k < 3; k++) {
+			uint64_t want = pattern(p, k), got = 0;
+			struct mmlab_fault f = { 0 };
+
+			if (write) {
+				int err = mmlab_poke(t, base + p * PG + off[k], &want, 8, &f);
+
+				if (err)
+					fail_msg("page %lu of %lu: poke %d, signal %d code %d",
+						 (unsigned long)p, WSET / PG, err, f.signo, f.code);
+			} else {
+				int err = mmlab_peek(t, base + p * PG + off[k], &got, 8, &f);
+
+				if (err)
+					fail_msg("page %lu of %lu: peek %d, signal %d code %d",
+						 (unsigned long)p, WSET / PG, err, f.signo, f.code);
+				if (got != want)
+					fail_msg("page %lu word %u: %#lx, wrote %#lx", (unsigned long)p, k,
+						 (unsigned long)got, (unsigned long)want);
+			}
+		}
+}
+
+static void test_reclaim_to_swap(void **state)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = RAM };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
+	struct mmlab_machine *m;
+	struct mmlab_task *t, *child;
+	uint64_t base, out0, out1, in1, in2;
+	char path[] = "/tmp/mmlab-reclaim-swapXXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ftruncate(fd, (off_t)SWAP_BYTES), 0);
+	assert_int_equal(mmlab_machine_create(&mc, &m), 0);
+	assert_int_equal(mmlab_task_create(m, &tc, &t), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD), 0);
+	assert_int_equal(mmlab_swapon(t, "/swapfile", 0), 0);
+	assert_int_equal(mmlab_mmap(t, 0, WSET, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &base), 0);
+	assert_int_equal(mmlab_vmstat_get(m, "pswpout", &out0), 0);
+	pass(t, base, true);
+	assert_int_equal(mmlab_vmstat_get(m, "pswpout", &out1), 0);
+	/* Three quarters of the working set cannot be in RAM: they went out. */
+	assert_true(out1 - out0 >= (WSET - RAM) / PG);
+	pass(t, base, false);
+	assert_int_equal(mmlab_vmstat_get(m, "pswpin", &in1), 0);
+	assert_true(in1 >= (WSET - RAM) / PG);
+	assert_int_equal(mmlab_fork(t, &child), 0);
+	pass(child, base, false);
+	pass(t, base, false);
+	assert_int_equal(mmlab_vmstat_get(m, "pswpin", &in2), 0);
+	assert_true(in2 > in1);
+	assert_int_equal(mmlab_task_validate(t), 0);
+	assert_int_equal(mmlab_machine_validate(m), 0);
+	mmlab_exit(child);
+	mmlab_exit(t);
+	mmlab_machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reclaim_to_swap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
