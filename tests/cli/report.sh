@@ -39,6 +39,8 @@ python3 "$here/json_check.py" "$here/run-json.schema.json" <"$tmp/run.jsonl" >/d
 "$mmlab" run "$tmp/three.strace" >"$tmp/three.out" 2>/dev/null || fail "maps run"
 { head -n 6 "$tmp/s.strace"; echo 'walk(0x10001000)'; } >"$tmp/walk.strace"
 "$mmlab" run "$tmp/walk.strace" >"$tmp/walk.out" 2>/dev/null || fail "walk run"
+{ head -n 6 "$tmp/s.strace"; echo 'walk(0x10002000)'; } >"$tmp/walk2.strace"
+"$mmlab" run "$tmp/walk2.strace" >"$tmp/walk2.out" 2>/dev/null || fail "walk run 2"
 
 # dump URL OUT: the DOM after the page's scripts ran, console output in OUT.log
 dump() {
@@ -49,6 +51,7 @@ dump() {
 }
 dump "file://$tmp/report.html#click=3" "$tmp/dom-click"
 dump "file://$tmp/report.html#vma=10001000" "$tmp/dom-vma"
+dump "file://$tmp/report.html#walk=0x10002abc" "$tmp/dom-addr"
 "$browser" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir="$tmp/profile" \
 	--window-size=1200,1000 --screenshot="$outdir/report.png" "file://$tmp/report.html#click=3" \
 	>/dev/null 2>&1 || echo "note: no screenshot"
@@ -110,7 +113,7 @@ for p in plots:
 # The machine's plots: one point per line run (every line carries the machine's counters).
 m = sum(1 for r in lines if "machine" in r)
 mplots = [e for e in click.els if e["tag"] == "polyline" and e["attrs"].get("class") == "machine"]
-assert len(mplots) == 3 and m == len(lines), (len(mplots), m, len(lines))
+assert len(mplots) == 9 and m == len(lines), (len(mplots), m, len(lines))
 for p in mplots:
     assert len(p["attrs"]["points"].split()) == m, p["attrs"]["data-name"]
 
@@ -137,5 +140,11 @@ tables = [e for e in vma.els if e["tag"] == "table" and e["attrs"].get("data-add
 assert tables, "no walk table for 0x10001000"
 cells = re.findall(r"0x[0-9a-f]{16}", tables[0]["text"])
 assert cells == want, "walk: page %s, walk() %s" % (cells, want)
+addr = load("dom-addr")
+want = [l.split()[1] for l in open(tmp + "/walk2.out") if re.match(r"^  P[GUM]D\[|^  PTE\[", l)]
+tables = [e for e in addr.els if e["tag"] == "table" and e["attrs"].get("data-addr") == "0x10002000"]
+assert tables, "no walk table for the address typed in"
+cells = re.findall(r"0x[0-9a-f]{16}", tables[0]["text"])
+assert cells == want, "typed walk: page %s, walk() %s" % (cells, want)
 print("report ok: %d VMAs after line 3, %d points per plot, diff and walk agree" % (len(got), n))
 EOF2

@@ -264,7 +264,8 @@ static void stats_of(struct mmlab_task *t, FILE *f, bool json)
 			st.minflt, st.majflt);
 }
 
-#define REPORT_WALKS 256 /* page-table walks kept per task for the report */
+#define REPORT_WALKS 256 /* walks of VMA starts and touched addresses kept per task */
+#define REPORT_PRESENT_WALKS 4096 /* walks of other present pages kept per task */
 
 /* One address's walk as a JSON object after @sep; returns the next separator. */
 static const char *report_walk(FILE *o, struct mmlab_task *t, unsigned long addr,
@@ -324,6 +325,27 @@ static char *task_end(struct runner *r, struct mmlab_task *t)
 	}
 	for (unsigned int k = 0; j && k < j->nr_touched && n < REPORT_WALKS; k++, n++)
 		sep = report_walk(o, t, j->touched[k], sep);
+	/* Then every present page, so that the page can show the walk of any of them. */
+	n = 0;
+	for (const char *l = smaps; l && *l && n < REPORT_PRESENT_WALKS;) {
+		const char *nl = strchr(l, '\n');
+		unsigned long start, end = 0;
+		char *e;
+
+		start = strtoul(l, &e, 16);
+		if (*e == '-')
+			end = strtoul(e + 1, NULL, 16);
+		for (unsigned long a = start; end && end <= (1UL << 47) && a < end &&
+		     n < REPORT_PRESENT_WALKS; a += 4096) {
+			uint64_t pm;
+
+			if (mmlab_pagemap(t, a, 4096, &pm) || !(pm >> 63))
+				continue;
+			sep = report_walk(o, t, a, sep);
+			n++;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
 	fputs("]}", o);
 	fclose(o);
 	free(smaps);
@@ -500,13 +522,23 @@ void run_json_line(struct runner *r, const struct run_item *it, struct run_proc 
 	if (want_stats)
 		stats_of(t, f, true);
 	if (r->html_path) {
+		/* The machine's counters the report plots: vmstat names, as printed */
+		static const char *const ev[] = { "mmlab_cow_fault", "pgmajfault", "pswpin",
+						  "pswpout", "pgsteal_kswapd", "pgsteal_direct" };
 		struct mmlab_stats ms;
 
 		mmlab_machine_stats(r->machine, &ms);
 		fprintf(f,
 			",\"machine\":{\"free_pages\":%" PRIu64 ",\"page_faults\":%" PRIu64
-			",\"pgtable_pages\":%" PRIu64 "}",
+			",\"pgtable_pages\":%" PRIu64,
 			ms.free_pages, ms.faults, ms.pgtable_pages);
+		for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+			uint64_t v = 0;
+
+			mmlab_vmstat_get(r->machine, ev[i], &v);
+			fprintf(f, ",\"%s\":%" PRIu64, ev[i], v);
+		}
+		fputc('}', f);
 	}
 	fputc('}', f);
 	fclose(f);
