@@ -200,9 +200,16 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 	pthread_mutex_unlock(&s->lock);
 	if (new)
 		put_page(&m->pgdat, new);
-	/* A page read in joins the LRU (folio_add_lru), so that reclaim can evict it again. */
-	if (*allocated)
+	/*
+	 * A page read in joins the LRU (folio_add_lru), so that reclaim can evict it again; at
+	 * once, not through the batch, whose reference would keep free_swap_and_cache (which
+	 * has no page lock here, only the count of references) from dropping a readahead page
+	 * whose slot goes.
+	 */
+	if (*allocated) {
 		lru_cache_add(&m->pgdat, page);
+		lru_add_drain(&m->pgdat);
+	}
 	return page;
 }
 
