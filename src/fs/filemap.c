@@ -406,9 +406,18 @@ int page_cache_ra_folio(struct address_space *mapping, pgoff_t index, unsigned i
 	}
 	for (i = 0; err && i < added; i++)	/* a folio cut short: order-0 pages */
 		pages[i]->private = 0;
-	pthread_mutex_unlock(&mapping->lock);
+	/*
+	 * Our own reference for the LRU add (filemap_add_folio's caller holds one): once the
+	 * lock drops, another thread may take the pages out of the cache, and the cache's
+	 * reference with them.
+	 */
 	for (i = 0; i < added; i++)
+		get_page(pages[i]);
+	pthread_mutex_unlock(&mapping->lock);
+	for (i = 0; i < added; i++) {
 		lru_cache_add(pgdat, pages[i]);
+		put_page(pgdat, pages[i]);
+	}
 put_pages:
 	for (i = added; i < nr; i++)	/* the cache keeps the references of those it took */
 		put_page(pgdat, pages[i]);
@@ -466,6 +475,29 @@ void filemap_remove_page(struct address_space *mapping, struct page *page)
 	pthread_mutex_unlock(&mapping->lock);
 	if (mapping->host)	/* a dropped dirty page may have been its last */
 		inode_sync_dirty_list(mapping->host);
+}
+
+/**
+ * filemap_evict_page - invalidation's removal of a clean, unmapped page nobody else holds
+ * (mapping_evict_folio): remove_mapping's checks, made under mapping->lock so that no lookup
+ * (a fault-around, a read) takes the page between the check and the removal, and no shadow
+ * entry (the page was dropped, not reclaimed).
+ * Context: takes mapping->lock; the caller holds one reference.
+ * Return: true when the page left the cache.
+ */
+bool filemap_evict_page(struct address_space *mapping, struct page *page)
+{
+	bool removed = false;
+
+	pthread_mutex_lock(&mapping->lock);
+	if (page->mapping == mapping && xa_load(&mapping->i_pages, page->index) == page &&
+	    !PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
+	    page_ref_count(page) == 2) {
+		__filemap_remove_page(mapping, page);
+		removed = true;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	return removed;
 }
 
 /**

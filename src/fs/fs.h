@@ -323,6 +323,7 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 			      bool *major);
 struct page *filemap_find_page(struct address_space *mapping, pgoff_t index); /* no read */
 void filemap_remove_page(struct address_space *mapping, struct page *page);
+bool filemap_evict_page(struct address_space *mapping, struct page *page);
 bool remove_mapping(struct address_space *mapping, struct page *page); /* reclaim's */
 /* Drops the cache's pages wholly inside [lstart, lend] and zeroes the partial ones' tails. */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);

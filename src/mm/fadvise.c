@@ -46,9 +46,7 @@ static void invalidate_range(struct address_space *mapping, pgoff_t first, pgoff
 		if (!page)
 			break;
 		/* ours and the cache's references only, no mapping, nothing to write */
-		if (!PageDirty(page) && !PageWriteback(page) && page_mapcount(page) == 0 &&
-		    page_ref_count(page) == 2)
-			filemap_remove_page(mapping, page);
+		(void)filemap_evict_page(mapping, page);
 		put_page(mapping->pgdat, page);
 		if (index == ULONG_MAX)
 			break;

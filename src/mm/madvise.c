@@ -311,9 +311,10 @@ static void pageout_batch(struct pageout_state *s)
 			}
 		} else {
 			zap_page_range(vma->vm_mm, addr, addr + PAGE_SIZE);
-			if (page->mapping && !PageSwapBacked(page) && !PageDirty(page) &&
-			    !PageWriteback(page) && !page_mapcount(page) && page_ref_count(page) == 2)
-				filemap_remove_page(page->mapping, page);
+			struct address_space *mapping = READ_ONCE(page->mapping);
+
+			if (mapping && !PageSwapBacked(page))
+				(void)filemap_evict_page(mapping, page);
 		}
 		if (page)
 			put_page(&m->pgdat, page);
