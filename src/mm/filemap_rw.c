@@ -69,6 +69,8 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 {
 	struct inode *inode = f->f_inode;
 	struct address_space *mapping = inode_mapping(inode);
+	/* shared with the other readers of the file, as f_ra is (read once, racily, as Linux) */
+	loff_t prev_pos = READ_ONCE(f->f_ra.prev_pos);
 	int64_t done = 0;
 	pgoff_t first, last;
 
@@ -97,8 +99,8 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 		 * access (filemap_read's pos_same_folio test), so that small sequential reads
 		 * do not activate every page.
 		 */
-		if (!(index == first && f->f_ra.prev_pos > 0 &&
-		      (pgoff_t)((f->f_ra.prev_pos - 1) >> PAGE_SHIFT) == index))
+		if (!(index == first && prev_pos > 0 &&
+		      (pgoff_t)((prev_pos - 1) >> PAGE_SHIFT) == index))
 			mark_page_accessed(mapping->pgdat, page);
 		/* The size after the page is up to date: a truncation may have raced */
 		isize = inode->i_size;
