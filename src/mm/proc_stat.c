@@ -112,25 +112,17 @@ static const enum vm_event_item vmstat_events[] = {
 	NR_TLB_LOCAL_FLUSH_ONE,
 };
 
-/* The node counters of the LRU and workingset, by their vmstat names, in the kernel's order. */
-static const struct {
-	const char *name;
-	enum node_stat_item item;
-} vmstat_lru_items[] = {
-	{ "nr_inactive_anon", NR_INACTIVE_ANON },
-	{ "nr_active_anon", NR_ACTIVE_ANON },
-	{ "nr_inactive_file", NR_INACTIVE_FILE },
-	{ "nr_active_file", NR_ACTIVE_FILE },
-	{ "nr_unevictable", NR_UNEVICTABLE },
-	{ "nr_isolated_anon", NR_ISOLATED_ANON },
-	{ "nr_isolated_file", NR_ISOLATED_FILE },
-	{ "workingset_refault_anon", WORKINGSET_REFAULT_ANON },
-	{ "workingset_refault_file", WORKINGSET_REFAULT_FILE },
-	{ "workingset_activate_anon", WORKINGSET_ACTIVATE_ANON },
-	{ "workingset_activate_file", WORKINGSET_ACTIVATE_FILE },
-	{ "workingset_restore_anon", WORKINGSET_RESTORE_ANON },
-	{ "workingset_restore_file", WORKINGSET_RESTORE_FILE },
+/*
+ * The LRU node counters follow one another in node_stat_item from NR_LRU_BASE, as vmstat
+ * prints them ("nr_" + name); the workingset ones follow, event by event, anon then file.
+ */
+static const char *const lru_stat_names[] = {
+	"inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable",
+	"isolated_anon", "isolated_file",
 };
+static const char *const workingset_events[] = { "refault", "activate", "restore" };
+BUILD_BUG_ON(NR_ISOLATED_FILE != NR_LRU_BASE + 6);
+BUILD_BUG_ON(WORKINGSET_RESTORE_FILE != WORKINGSET_REFAULT_ANON + 5);
 
 /**
  * show_vmstat - /proc/vmstat for @m: the node counters the machine has, then its event counters
@@ -145,13 +137,17 @@ int show_vmstat(struct machine *m, FILE *out)
 	count_node_stats(m, &ns);
 	fprintf(out, "nr_free_pages %lu\n", ns.free);
 	/* one zone: the zone's LRU counters are the node's */
-	for (size_t i = 0; i < 5; i++)
-		fprintf(out, "nr_zone_%s %lu\n", vmstat_lru_items[i].name + 3,
-			node_page_state(&m->pgdat, vmstat_lru_items[i].item));
+	for (int i = 0; i < NR_LRU_LISTS; i++)
+		fprintf(out, "nr_zone_%s %lu\n", lru_stat_names[i],
+			node_page_state(&m->pgdat, NR_LRU_BASE + i));
 	fprintf(out, "nr_mlock %lu\n", node_page_state(&m->pgdat, NR_MLOCK));
-	for (size_t i = 0; i < ARRAY_SIZE(vmstat_lru_items); i++)
-		fprintf(out, "%s %lu\n", vmstat_lru_items[i].name,
-			node_page_state(&m->pgdat, vmstat_lru_items[i].item));
+	for (int i = 0; i < (int)ARRAY_SIZE(lru_stat_names); i++)
+		fprintf(out, "nr_%s %lu\n", lru_stat_names[i],
+			node_page_state(&m->pgdat, NR_LRU_BASE + i));
+	for (int i = 0; i < 6; i++)
+		fprintf(out, "workingset_%s_%s %lu\n", workingset_events[i / 2],
+			i % 2 ? "file" : "anon",
+			node_page_state(&m->pgdat, WORKINGSET_REFAULT_ANON + i));
 	fprintf(out, "nr_anon_pages %lu\n", ns.anon_mapped);
 	fprintf(out, "nr_mapped %lu\n", ns.file_mapped);
 	fprintf(out, "nr_file_pages %lu\n", node_page_state(&m->pgdat, NR_FILE_PAGES));

@@ -931,6 +931,25 @@ static enum run_status ps_proc(struct runner *r, struct run_call *c)
 #define PAGEMAP_MAX_PAGES 65536UL /* pagemap() prints at most this many lines */
 
 /*
+ * The (ADDR, LEN) of pagemap() and idle(): both evaluated and the pages counted, at most
+ * PAGEMAP_MAX_PAGES; false when a failure was reported.
+ */
+static bool range_pages(struct runner *r, struct run_call *c, unsigned long *addr,
+			unsigned long *len, unsigned long *pages)
+{
+	if (!run_arg(r, c, 0, addr) || !run_arg(r, c, 1, len))
+		return false;
+	*pages = *len / PM_PAGE + !!(*len % PM_PAGE);
+	if (*pages > PAGEMAP_MAX_PAGES) {
+		run_err_at(r, c->rec->args[1], !strcmp(c->rec->name, "idle") ?
+			   "idle covers at most 65536 pages" : "pagemap prints at most 65536 pages");
+		r->n.errors++;
+		return false;
+	}
+	return true;
+}
+
+/*
  * pagemap(ADDR, LEN): one line per page of the range, "ADDR ENTRY" in hex, ENTRY the
  * /proc/pid/pagemap word (bit 63 present, 62 swapped, 61 file/shared, 56 exclusive, PFN).
  */
@@ -946,14 +965,8 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!run_arg(r, c, 0, &addr) || !run_arg(r, c, 1, &len))
+	if (!range_pages(r, c, &addr, &len, &pages))
 		return RUN_REPORTED;
-	pages = len / PM_PAGE + !!(len % PM_PAGE);
-	if (pages > PAGEMAP_MAX_PAGES) {
-		run_err_at(r, c->rec->args[1], "pagemap prints at most 65536 pages");
-		r->n.errors++;
-		return RUN_REPORTED;
-	}
 	ent = calloc(pages ? pages : 1, sizeof(*ent));
 	if (!ent) {
 		run_msg(r, c->rec->line, "out of memory");
@@ -995,14 +1008,8 @@ static enum run_status ps_idle(struct runner *r, struct run_call *c)
 		r->n.errors++;
 		return RUN_REPORTED;
 	}
-	if (!run_arg(r, c, 0, &addr) || !run_arg(r, c, 1, &len))
+	if (!range_pages(r, c, &addr, &len, &pages))
 		return RUN_REPORTED;
-	pages = len / PM_PAGE + !!(len % PM_PAGE);
-	if (pages > PAGEMAP_MAX_PAGES) {
-		run_err_at(r, c->rec->args[1], "idle covers at most 65536 pages");
-		r->n.errors++;
-		return RUN_REPORTED;
-	}
 	words = (pages + 63) / 64;
 	bits = calloc(words ? words : 1, sizeof(*bits));
 	if (!bits) {
