@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What MADV_COLD and MADV_PAGEOUT do to the LRU lists, through the public API and against
+ * the host kernel:
+ *  - mmlab's own view of the lists (/proc/vmstat nr_inactive_* / nr_active_*, meminfo's
+ *    Active/Inactive lines, pgactivate/pgdeactivate): PAGEOUT without swap activates
+ *    anonymous pages (no slot for them: shrink_folio_list's activate_locked), COLD moves
+ *    them back to the inactive list through the deactivate batch, which the next drain
+ *    empties; PAGEOUT with swap writes them out; a clean file page leaves the page cache, a
+ *    dirty one is unmapped and activated; a page shared with a fork child is left alone;
+ *  - the host's view of the same pages (/proc/self/pagemap's frame, /proc/kpageflags'
+ *    LRU, ACTIVE, UNEVICTABLE and MLOCKED bits) against mmlab_page_walk's, after the same
+ *    steps, on one CPU, each step followed by a drain (MADV_COLD of a page-less VMA drains
+ *    the CPU's batches on both). The host has no swap; the test skips if it has.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mmlab.h"
+
+#define PG 4096UL
+#define NP 16UL
+#define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW (PROT_READ | PROT_WRITE)
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#endif
+#define KPF(b) (1ULL << (b))
+/* The LRU's bits of /proc/kpageflags: LRU, ACTIVE, UNEVICTABLE, MLOCKED. */
+#define KPF_LISTS (KPF(5) | KPF(6) | KPF(18) | KPF(33))
+
+struct fix {
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	char path[4096];		/* A 16-page file on the host, clean */
+};
+
+static int setup(void **state)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20 };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct fix *f = calloc(1, sizeof(*f));
+	char data[PG];
+	int fd;
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_machine_create(&mc, &f->m), 0);
+	assert_int_equal(mmlab_task_create(f->m, &tc, &f->t), 0);
+	snprintf(f->path, sizeof(f->path), "%s/mmlab-lruadv.XXXXXX", dir);
+	fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	for (unsigned long i = 0; i < NP; i++) {	/* page by page: small folios */
+		memset(data, (int)('a' + i), sizeof(data));
+		assert_int_equal(write(fd, data, PG), (ssize_t)PG);
+	}
+	assert_int_equal(fsync(fd), 0);
+	close(fd);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	unlink(f->path);
+	mmlab_task_destroy(f->t);
+	mmlab_machine_destroy(f->m);
+	free(f);
+	return 0;
+}
+
+static uint64_t vmstat(struct mmlab_machine *m, const char *name)
+{
+	char *buf = NULL, *p, key[64];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v = UINT64_MAX;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
+	fclose(out);
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(buf, key);
+	if (p)
+		v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	assert_true(v != UINT64_MAX);
+	return v;
+}
+
+static uint64_t meminfo(struct mmlab_machine *m, const char *key)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v = UINT64_MAX;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_meminfo(m, out), 0);
+	fclose(out);
+	p = strstr(buf, key);
+	if (p)
+		v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	assert_true(v != UINT64_MAX);
+	return v;
+}
+
+/* The four lists' lengths (vmstat) and meminfo's lines agree; returns them. */
+struct lists {
+	uint64_t ia, aa, ifl, af;
+};
+
+static struct lists lists_of(struct mmlab_machine *m)
+{
+	struct lists l = {
+		vmstat(m, "nr_inactive_anon"), vmstat(m, "nr_active_anon"),
+		vmstat(m, "nr_inactive_file"), vmstat(m, "nr_active_file"),
+	};
+
+	assert_int_equal(meminfo(m, "Inactive(anon):"), l.ia * 4);
+	assert_int_equal(meminfo(m, "Active(anon):"), l.aa * 4);
+	assert_int_equal(meminfo(m, "Inactive(file):"), l.ifl * 4);
+	assert_int_equal(meminfo(m, "Active(file):"), l.af * 4);
+	assert_int_equal(meminfo(m, "Active:"), (l.aa + l.af) * 4);
+	assert_int_equal(meminfo(m, "Inactive:"), (l.ia + l.ifl) * 4);
+	return l;
+}
+
+/* The kpageflags of the page at @addr in mmlab (0 when not present). */
+static uint64_t mm_flags(struct mmlab_task *t, uint64_t addr)
+{
+	struct mmlab_page_walk w;
+
+	assert_int_equal(mmlab_page_walk(t, addr, &w), 0);
+	return w.mapped ? w.kpageflags : 0;
+}
+
+/* The same on the host: pagemap's frame, then /proc/kpageflags (root); -1: cannot read. */
+static int64_t host_flags(const void *addr)
+{
+	uint64_t pm, kf;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	int kfd;
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &pm, 8, (off_t)((uintptr_t)addr / PG * 8)) != 8) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!(pm & (1ULL << 63)))
+		return 0;
+	if (!(pm & ((1ULL << 55) - 1)))
+		return -1;	/* no PFN shown: not privileged */
+	kfd = open("/proc/kpageflags", O_RDONLY);
+	if (kfd < 0)
+		return -1;
+	if (pread(kfd, &kf, 8, (off_t)((pm & ((1ULL << 55) - 1)) * 8)) != 8)
+		kf = (uint64_t)-1;
+	close(kfd);
+	return kf == (uint64_t)-1 ? -1 : (int64_t)kf;
+}
+
+static bool swap_on_host(void)
+{
+	char line[256];
+	FILE *fp = fopen("/proc/swaps", "r");
+	int n = 0;
+
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp))
+		n++;
+	fclose(fp);
+	return n > 1;
+}
+
+/* mmlab alone, without swap: anonymous pages between the lists. */
+static void anon_lists(void **state)
+{
+	struct fix *f = *state;
+	uint64_t base, dummy, act, deact;
+	struct lists l0, l;
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &dummy), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);	/* drain */
+	l0 = lists_of(f->m);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia + NP);	/* new anonymous pages: inactive */
+	assert_int_equal(l.aa, l0.aa);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS, KPF(5));
+
+	/* PAGEOUT without swap: no slot, so each page is activated, still mapped */
+	act = vmstat(f->m, "pgactivate");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.aa, l0.aa + NP);
+	assert_int_equal(l.ia, l0.ia);
+	assert_int_equal(vmstat(f->m, "pgactivate"), act + NP);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS, KPF(5) | KPF(6));
+
+	/* COLD: into the deactivate batch (16 < 31 pages), onto the inactive list at a drain */
+	deact = vmstat(f->m, "pgdeactivate");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_COLD), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.aa, l0.aa + NP);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia + NP);
+	assert_int_equal(l.aa, l0.aa);
+	assert_int_equal(vmstat(f->m, "pgdeactivate"), deact + NP);
+	/* COLD of inactive pages moves nothing */
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_COLD), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);
+	assert_int_equal(vmstat(f->m, "pgdeactivate"), deact + NP);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* A page a fork child shares is not this mapping's alone: PAGEOUT and COLD leave it. */
+static void shared_pages_skipped(void **state)
+{
+	struct fix *f = *state;
+	struct mmlab_task *child;
+	uint64_t base, act;
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_fork(f->t, &child), 0);
+	act = vmstat(f->m, "pgactivate");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pgactivate"), act);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS, KPF(5));
+	mmlab_task_destroy(child);
+	/* alone again: now it is paged out (activated, without swap) */
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pgactivate"), act + NP);
+}
+
+/* With swap, PAGEOUT writes the isolated pages out: off the lists, swap entries mapped. */
+static void anon_pageout_to_swap(void **state)
+{
+	struct fix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096];
+	uint64_t base, out;
+	struct lists l0, l;
+	struct mmlab_task_mem st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/mmlab-lruadv-swap.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(f->m, "/swapfile", fd, MMLAB_SWAP_OWN_FD), 0);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_madvise(f->t, base, PG, MADV_COLD), 0);
+	l0 = lists_of(f->m);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	out = vmstat(f->m, "pswpout");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia);
+	assert_int_equal(l.aa, l0.aa);
+	assert_int_equal(vmstat(f->m, "pswpout"), out + NP);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.swapents, NP);
+	assert_int_equal(st.rss_anon, 0);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* File pages: a clean one leaves the cache, a dirty one is unmapped and activated. */
+static void file_pageout(void **state)
+{
+	struct fix *f = *state;
+	uint64_t clean, dirty, cached;
+	struct lists l0, l;
+	struct mmlab_task_mem st;
+	int fd = mmlab_open(f->t, f->path, O_RDWR);
+
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, fd, 0, &clean), 0);
+	assert_int_equal(mmlab_touch(f->t, clean, NP * PG, "r", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, clean, PG, MADV_COLD), 0);	/* drain */
+	l0 = lists_of(f->m);
+	cached = meminfo(f->m, "Cached:");
+	assert_int_equal(mmlab_madvise(f->t, clean, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ifl + l.af, l0.ifl + l0.af - NP);
+	assert_int_equal(meminfo(f->m, "Cached:"), cached - NP * 4);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_file, 0);
+	assert_int_equal(mmlab_munmap(f->t, clean, NP * PG), 0);
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, MAP_SHARED, fd, 0, &dirty), 0);
+	assert_int_equal(mmlab_touch(f->t, dirty, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, dirty, PG, MADV_COLD), 0);
+	l0 = lists_of(f->m);
+	assert_int_equal(mmlab_madvise(f->t, dirty, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_file, 0);
+	assert_int_equal(l.af, l0.af + NP);	/* only kswapd writes file pages back */
+	assert_int_equal(l.ifl + l.af, l0.ifl + l0.af);
+	assert_int_equal(mmlab_munmap(f->t, dirty, NP * PG), 0);
+	assert_int_equal(mmlab_close(f->t, fd), 0);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* Both sides' KPF_LISTS bits of the 16 pages, compared; prints both on a difference. */
+static void compare_flags(const char *step, const unsigned char *h, struct mmlab_task *t,
+			  uint64_t addr)
+{
+	for (unsigned long i = 0; i < NP; i++) {
+		int64_t hf = host_flags(h + i * PG);
+		uint64_t mf = mm_flags(t, addr + i * PG);
+
+		assert_true(hf >= 0);
+		if (((uint64_t)hf & KPF_LISTS) != (mf & KPF_LISTS))
+			print_message("%s: page %lu: host %#llx mmlab %#llx\n", step, i,
+				      (unsigned long long)hf, (unsigned long long)mf);
+		assert_int_equal((uint64_t)hf & KPF_LISTS, mf & KPF_LISTS);
+	}
+}
+
+/*
+ * One step on both sides, then a drain on both: MADV_COLD of a VMA without pages calls
+ * lru_add_drain() on this CPU (the test is pinned to one).
+ */
+static void both(struct fix *f, unsigned char *h, uint64_t a, unsigned char *hd, uint64_t md,
+		 int advice)
+{
+	if (advice >= 0) {
+		assert_int_equal(madvise(h, NP * PG, advice), 0);
+		assert_int_equal(mmlab_madvise(f->t, a, NP * PG, advice), 0);
+	}
+	assert_int_equal(madvise(hd, PG, MADV_COLD), 0);
+	assert_int_equal(mmlab_madvise(f->t, md, PG, MADV_COLD), 0);
+}
+
+/*
+ * The host against mmlab, page by page: anonymous pages written (inactive), PAGEOUT (no
+ * swap: activated), COLD (deactivated); file pages mapped and read (inactive), read twice
+ * with pread (activated by mark_page_accessed), COLD (deactivated), PAGEOUT (dropped).
+ */
+static void lists_vs_host(void **state)
+{
+	struct fix *f = *state;
+	unsigned char *h, *hd, *hf, buf[NP * PG];
+	uint64_t a, md, mf;
+	cpu_set_t one;
+	int hfd, mfd;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED && h != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
+	memset(h, 1, NP * PG);
+	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
+	both(f, h, a, hd, md, -1);
+	compare_flags("anon written", h, f->t, a);
+	both(f, h, a, hd, md, MADV_PAGEOUT);
+	compare_flags("anon MADV_PAGEOUT", h, f->t, a);
+	both(f, h, a, hd, md, MADV_COLD);
+	compare_flags("anon MADV_COLD", h, f->t, a);
+
+	/* the file out of the host's page cache first: both sides read it in */
+	hfd = open(f->path, O_RDONLY);
+	assert_true(hfd >= 0);
+	assert_int_equal(posix_fadvise(hfd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	mfd = mmlab_open(f->t, f->path, O_RDONLY);
+	assert_true(mfd >= 0);
+	hf = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
+	assert_true(hf != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &mf), 0);
+	for (unsigned long i = 0; i < NP; i++)
+		(void)*(volatile unsigned char *)(hf + i * PG);
+	assert_int_equal(mmlab_touch(f->t, mf, NP * PG, "r", NULL), 0);
+	both(f, hf, mf, hd, md, -1);
+	compare_flags("file mapped", hf, f->t, mf);
+	for (int r = 0; r < 2; r++) {	/* into the anonymous range, done with */
+		assert_int_equal(pread(hfd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+		assert_int_equal(mmlab_fd_pread(f->t, mfd, a, sizeof(buf), 0), (int64_t)sizeof(buf));
+	}
+	both(f, hf, mf, hd, md, -1);
+	compare_flags("file read twice", hf, f->t, mf);
+	both(f, hf, mf, hd, md, MADV_COLD);
+	compare_flags("file MADV_COLD", hf, f->t, mf);
+	both(f, hf, mf, hd, md, MADV_PAGEOUT);
+	compare_flags("file MADV_PAGEOUT", hf, f->t, mf);
+	munmap(hf, NP * PG);
+	munmap(h, NP * PG);
+	munmap(hd, PG);
+	close(hfd);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(anon_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_pages_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(anon_pageout_to_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(file_pageout, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_vs_host, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
