@@ -517,17 +517,40 @@ long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior
 #define UIO_MAXIOV 1024
 #define MAX_RW_COUNT (0x7fffffffUL & PAGE_MASK)	/* INT_MAX & PAGE_MASK: one call's byte cap */
 
+/*
+ * __ptrace_may_access(PTRACE_MODE_READ_FSCREDS) of @target by @tsk, another process: the
+ * caller's fsuid and fsgid are each of the target's real, effective and saved ids, and the
+ * target's permitted capabilities are among the caller's effective ones
+ * (cap_ptrace_access_check), or the caller has CAP_SYS_PTRACE. Left out: the dumpable
+ * check (mmlab has no non-dumpable process) and LSMs.
+ */
+static bool ptrace_may_access_read(struct task *tsk, struct task *target)
+{
+	const struct cred *c = &tsk->cred, *t = &target->cred;
+
+	if (capable(tsk, CAP_SYS_PTRACE))
+		return true;
+	if (c->fsuid != t->uid || c->fsuid != t->euid || c->fsuid != t->suid ||
+	    c->fsgid != t->gid || c->fsgid != t->egid || c->fsgid != t->sgid)
+		return false;
+	return !(t->cap_permitted & ~c->cap_effective);
+}
+
 /**
  * sys_process_madvise - process_madvise(2) of @tsk on @target's address space.
  * @target: the pidfd's task, NULL when it has exited
  * @iov: the ranges; lengths count as import_iovec takes them (a length above SSIZE_MAX is
  * EINVAL, the total is capped at MAX_RW_COUNT by shortening the ranges that pass it)
  *
- * The ranges are advised in order as madvise(2) would advise them, until one fails; like the
- * iovec iterator, empty ranges after the first are skipped without a look.
+ * The checks go in Linux 6.18's order: flags, the iovec, the pidfd's process (ESRCH), then,
+ * for another process, mm_access's ptrace check (EACCES), the advice (only COLD, PAGEOUT,
+ * WILLNEED and COLLAPSE: EINVAL) and CAP_SYS_NICE (EPERM). The ranges are advised in order
+ * as madvise(2) would advise them, until one fails; like the iovec iterator, empty ranges
+ * after the first are skipped without a look.
  * Context: the caller holds @target's mmap_lock for writing.
  * Return: the bytes advised, or the first range's -errno when nothing was; -EINVAL (flags,
- * more than UIO_MAXIOV ranges, advice not allowed on another process), -ESRCH, -EPERM.
+ * more than UIO_MAXIOV ranges, advice not allowed on another process), -ESRCH, -EACCES,
+ * -EPERM.
  */
 long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
 			 size_t vlen, int behavior, unsigned int flags)
@@ -549,6 +572,9 @@ long sys_process_madvise(struct task *tsk, struct task *target, const struct mad
 	if (!target)
 		return -ESRCH;
 	if (target->mm != tsk->mm) {
+		/* mm_access: reading another mm's layout needs PTRACE_MODE_READ_FSCREDS */
+		if (!ptrace_may_access_read(tsk, target))
+			return -EACCES;
 		/* only hints that destroy nothing (process_madvise_remote_valid) */
 		if (!desc || !desc->remote)
 			return -EINVAL;

@@ -24,7 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mmlab.h"
@@ -37,6 +41,8 @@
 #define MADV_COLD 20
 #define MADV_PAGEOUT 21
 #endif
+#define SYS_pidfd_open_ 434
+#define SYS_process_madvise_ 440
 #define KPF(b) (1ULL << (b))
 /* The LRU's bits of /proc/kpageflags: LRU, ACTIVE, UNEVICTABLE, MLOCKED. */
 #define KPF_LISTS (KPF(5) | KPF(6) | KPF(18) | KPF(33))
@@ -425,6 +431,187 @@ static void lists_vs_host(void **state)
 	assert_int_equal(mmlab_close(f->t, mfd), 0);
 }
 
+/* The host's child's pages at @addr: /proc/PID/pagemap instead of /proc/self's. */
+static int64_t host_flags_of(pid_t pid, uintptr_t addr)
+{
+	char path[64];
+	uint64_t pm, kf = (uint64_t)-1;
+	int fd, kfd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &pm, 8, (off_t)(addr / PG * 8)) != 8)
+		pm = 0;
+	close(fd);
+	if (!(pm & (1ULL << 63)))
+		return 0;
+	kfd = open("/proc/kpageflags", O_RDONLY);
+	if (kfd < 0)
+		return -1;
+	if (pread(kfd, &kf, 8, (off_t)((pm & ((1ULL << 55) - 1)) * 8)) != 8)
+		kf = (uint64_t)-1;
+	close(kfd);
+	return kf == (uint64_t)-1 ? -1 : (int64_t)kf;
+}
+
+static long host_pmadv(int pidfd, void *base, size_t len, int advice, unsigned int flags)
+{
+	struct iovec v = { base, len };
+	long r = syscall(SYS_process_madvise_, pidfd, &v, 1, advice, flags);
+
+	return r < 0 ? -errno : r;
+}
+
+/* In a forked helper with capabilities @eff (effective, permitted kept): the call's answer. */
+static long host_pmadv_as(uint64_t eff, int pidfd, void *base, int advice)
+{
+	int pfd[2];
+	long r = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
+		struct { uint32_t eff, perm, inh; } d[2];
+
+		syscall(SYS_capget, &hdr, d);
+		d[0].eff = (uint32_t)eff & d[0].perm;
+		d[1].eff = (uint32_t)(eff >> 32) & d[1].perm;
+		r = syscall(SYS_capset, &hdr, d) ? -1000 : host_pmadv(pidfd, base, NP * PG,
+								      advice, 0);
+		(void)!write(pfd[1], &r, sizeof(r));
+		_exit(0);
+	}
+	assert_int_equal(read(pfd[0], &r, sizeof(r)), (ssize_t)sizeof(r));
+	waitpid(pid, NULL, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+	return r;
+}
+
+static long mm_pmadv_as(struct mmlab_task *t, uint64_t eff, struct mmlab_task *target,
+			uint64_t base, int advice)
+{
+	struct mmlab_iovec v = { base, NP * PG };
+	struct mmlab_task *helper;
+	struct mmlab_caps caps;
+	long r;
+
+	assert_int_equal(mmlab_fork(t, &helper), 0);
+	assert_int_equal(mmlab_capget(helper, NULL, &caps), 0);
+	caps.effective = eff & caps.permitted;
+	assert_int_equal(mmlab_capset(helper, &caps), 0);
+	r = mmlab_process_madvise(helper, target, &v, 1, advice, 0);
+	mmlab_exit(helper);
+	return r;
+}
+
+/*
+ * process_madvise on a child, the host's (pidfd_open) against mmlab's: PAGEOUT and COLD act
+ * on the child's pages as madvise would (kpageflags compared after each), and the errors come
+ * in Linux 6.18's order: flags (EINVAL), advice not allowed remotely (EINVAL), a caller
+ * missing a capability of the target's and CAP_SYS_PTRACE (EACCES), one without
+ * CAP_SYS_NICE (EPERM), a child that has exited (ESRCH).
+ */
+static void process_madvise_vs_host(void **state)
+{
+	struct fix *f = *state;
+	const uint64_t all = ~0ULL, no_nice = ~(1ULL << 23);
+	unsigned char *hd;
+	uint64_t md, ma;
+	struct mmlab_task *mc;
+	struct mmlab_iovec v;
+	int go[2], addr[2], pidfd;
+	uintptr_t ha;
+	cpu_set_t one;
+	pid_t hc;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);	/* the child's too */
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(addr), 0);
+	hc = fork();
+	assert_true(hc >= 0);
+	if (!hc) {
+		unsigned char *p = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		char c;
+
+		memset(p, 3, NP * PG);
+		ha = (uintptr_t)p;
+		(void)!write(addr[1], &ha, sizeof(ha));
+		(void)!read(go[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(addr[0], &ha, sizeof(ha)), (ssize_t)sizeof(ha));
+	pidfd = (int)syscall(SYS_pidfd_open_, hc, 0);
+	assert_true(pidfd >= 0);
+
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	assert_int_equal(mmlab_fork(f->t, &mc), 0);
+	assert_int_equal(mmlab_mmap(mc, 0, NP * PG, RW, PRIV, -1, 0, &ma), 0);
+	assert_int_equal(mmlab_touch(mc, ma, NP * PG, "w", NULL), 0);
+	v = (struct mmlab_iovec){ ma, NP * PG };
+
+	for (int step = 0; step < 2; step++) {
+		int advice = step ? MADV_COLD : MADV_PAGEOUT;
+
+		assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, advice, 0),
+				 (long)(NP * PG));
+		assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, advice, 0),
+				 (long)(NP * PG));
+		assert_int_equal(madvise(hd, PG, MADV_COLD), 0);	/* drain */
+		assert_int_equal(mmlab_madvise(f->t, md, PG, MADV_COLD), 0);
+		for (unsigned long i = 0; i < NP; i++) {
+			int64_t hf = host_flags_of(hc, ha + i * PG);
+			uint64_t mf = mm_flags(mc, ma + i * PG);
+
+			assert_true(hf >= 0);
+			if (((uint64_t)hf & KPF_LISTS) != (mf & KPF_LISTS))
+				print_message("%s page %lu: host %#llx mmlab %#llx\n",
+					      step ? "COLD" : "PAGEOUT", i,
+					      (unsigned long long)hf, (unsigned long long)mf);
+			assert_int_equal((uint64_t)hf & KPF_LISTS, mf & KPF_LISTS);
+		}
+	}
+	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_COLD, 1), -EINVAL);
+	assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, MADV_COLD, 1), -EINVAL);
+	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_DONTNEED, 0), -EINVAL);
+	assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, MADV_DONTNEED, 0), -EINVAL);
+	/* no capability: the ptrace check fails first, whatever the advice */
+	assert_int_equal(host_pmadv_as(0, pidfd, (void *)ha, MADV_DONTNEED), -EACCES);
+	assert_int_equal(mm_pmadv_as(f->t, 0, mc, ma, MADV_DONTNEED), -EACCES);
+	assert_int_equal(host_pmadv_as(0, pidfd, (void *)ha, MADV_COLD), -EACCES);
+	assert_int_equal(mm_pmadv_as(f->t, 0, mc, ma, MADV_COLD), -EACCES);
+	/* CAP_SYS_PTRACE lets it read the child; without CAP_SYS_NICE it may not advise */
+	assert_int_equal(host_pmadv_as(no_nice, pidfd, (void *)ha, MADV_COLD), -EPERM);
+	assert_int_equal(mm_pmadv_as(f->t, no_nice, mc, ma, MADV_COLD), -EPERM);
+	assert_int_equal(host_pmadv_as(no_nice, pidfd, (void *)ha, MADV_DONTNEED), -EINVAL);
+	assert_int_equal(mm_pmadv_as(f->t, no_nice, mc, ma, MADV_DONTNEED), -EINVAL);
+	assert_int_equal(host_pmadv_as(all, pidfd, (void *)ha, MADV_COLD), (long)(NP * PG));
+	assert_int_equal(mm_pmadv_as(f->t, all, mc, ma, MADV_COLD), (long)(NP * PG));
+
+	assert_int_equal(write(go[1], "x", 1), 1);
+	waitpid(hc, NULL, 0);
+	mmlab_exit(mc);
+	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_COLD, 0), -ESRCH);
+	assert_int_equal(mmlab_process_madvise(f->t, NULL, &v, 1, MADV_COLD, 0), -ESRCH);
+	close(pidfd);
+	for (int i = 0; i < 2; i++) {
+		close(go[i]);
+		close(addr[i]);
+	}
+	munmap(hd, PG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(anon_pageout_to_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_pageout, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(process_madvise_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
