@@ -76,19 +76,6 @@ enum folio_references {
 };
 
 /*
- * A VM_LOCKED mapping that rmap found set PG_mlocked on the isolated @page (folio_referenced
- * and try_to_unmap do, as Linux's mlock_vma_folio): count it as mlock_folio would. The page
- * is off the lists, so move_folios_to_lru puts it on the unevictable one.
- */
-static void vmscan_note_mlock(struct pglist_data *pgdat, struct page *page, bool was_mlocked)
-{
-	if (!was_mlocked && PageMlocked(page)) {
-		mod_node_page_state(pgdat, NR_MLOCK, 1);
-		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
-	}
-}
-
-/*
  * The accessed bits of every mapping of the isolated @page, cleared (rmap.c's
  * folio_referenced). Return: young mappings found; negative when a mapping could not be
  * looked at (keep the page).
@@ -96,15 +83,11 @@ static void vmscan_note_mlock(struct pglist_data *pgdat, struct page *page, bool
 static int vmscan_referenced(struct pglist_data *pgdat, struct page *page,
 			     unsigned long *vm_flags)
 {
-	bool was_mlocked = PageMlocked(page);
-	int young;
-
+	(void)pgdat;
 	*vm_flags = 0;
 	if (!page_mapcount(page))
 		return 0;
-	young = folio_referenced(page, vm_flags);
-	vmscan_note_mlock(pgdat, page, was_mlocked);
-	return young;
+	return folio_referenced(page, vm_flags);
 }
 
 /* Unmaps the isolated @page from every page table (rmap.c's try_to_unmap). */
@@ -112,11 +95,9 @@ static bool vmscan_unmap(struct pglist_data *pgdat, struct page *page,
 			 struct mm_struct *locked_mm)
 {
 	const struct ttu_control ttu = { .flags = 0, .locked_mm = locked_mm };
-	bool was_mlocked = PageMlocked(page), unmapped;
 
-	unmapped = try_to_unmap(page, &ttu);
-	vmscan_note_mlock(pgdat, page, was_mlocked);
-	return unmapped;
+	(void)pgdat;
+	return try_to_unmap(page, &ttu);
 }
 
 /*
@@ -128,12 +109,8 @@ static bool vmscan_unmap(struct pglist_data *pgdat, struct page *page,
 static bool vmscan_swap_out(struct pglist_data *pgdat, struct page *page,
 			    struct mm_struct *locked_mm)
 {
-	bool was_mlocked = PageMlocked(page), out;
-
-	out = swap_out_page(page, locked_mm);
-	if (!out)
-		vmscan_note_mlock(pgdat, page, was_mlocked);
-	return out;
+	(void)pgdat;
+	return swap_out_page(page, locked_mm);
 }
 
 /* A swap area is on and has a free slot (get_nr_swap_pages() > 0). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * What MADV_COLD and MADV_PAGEOUT do to the LRU lists, through the public API and against
- * the host kernel:
+ * What MADV_COLD, MADV_PAGEOUT and mlock do to the LRU lists, through the public API and
+ * against the host kernel:
  *  - mmlab's own view of the lists (/proc/vmstat nr_inactive_* / nr_active_*, meminfo's
  *    Active/Inactive lines, pgactivate/pgdeactivate): PAGEOUT without swap activates
  *    anonymous pages (no slot for them: shrink_folio_list's activate_locked), COLD moves
@@ -11,7 +11,11 @@
  *  - the host's view of the same pages (/proc/self/pagemap's frame, /proc/kpageflags'
  *    LRU, ACTIVE, UNEVICTABLE and MLOCKED bits) against mmlab_page_walk's, after the same
  *    steps, on one CPU, each step followed by a drain (MADV_COLD of a page-less VMA drains
- *    the CPU's batches on both). The host has no swap; the test skips if it has.
+ *    the CPU's batches on both). The host has no swap; the test skips if it has;
+ *  - process_madvise of COLD and PAGEOUT on a child (the host's through pidfd_open) and
+ *    its errors;
+ *  - mlock of pages already mapped (the unevictable list, Mlocked, nr_mlock and the
+ *    unevictable_pgs_* counters), in mmlab and against the host.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,6 +41,9 @@
 #define NP 16UL
 #define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW (PROT_READ | PROT_WRITE)
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 1
+#endif
 #ifndef MADV_COLD
 #define MADV_COLD 20
 #define MADV_PAGEOUT 21
@@ -612,6 +619,164 @@ static void process_madvise_vs_host(void **state)
 	munmap(hd, PG);
 }
 
+static const char *const unevictable_events[] = {
+	"unevictable_pgs_culled", "unevictable_pgs_scanned", "unevictable_pgs_rescued",
+	"unevictable_pgs_mlocked", "unevictable_pgs_munlocked", "unevictable_pgs_cleared",
+	"unevictable_pgs_stranded", "nr_mlock",
+};
+#define NR_UNEV_EVENTS (sizeof(unevictable_events) / sizeof(unevictable_events[0]))
+
+/* The host's /proc/vmstat lines named in unevictable_events. */
+static void host_unevictable(uint64_t v[NR_UNEV_EVENTS])
+{
+	char name[64];
+	unsigned long long val;
+	FILE *fp = fopen("/proc/vmstat", "r");
+
+	assert_non_null(fp);
+	while (fscanf(fp, "%63s %llu", name, &val) == 2)
+		for (size_t i = 0; i < NR_UNEV_EVENTS; i++)
+			if (!strcmp(name, unevictable_events[i]))
+				v[i] = val;
+	fclose(fp);
+}
+
+static void mm_unevictable(struct mmlab_machine *m, uint64_t v[NR_UNEV_EVENTS])
+{
+	for (size_t i = 0; i < NR_UNEV_EVENTS; i++)
+		v[i] = vmstat(m, unevictable_events[i]);
+}
+
+/*
+ * mmlab alone: mlock of pages already mapped moves them to the unevictable list (Mlocked and
+ * nr_mlock at once, Unevictable when the mlock batch drains), munlock brings them back,
+ * munmap of a locked range munlocks before it frees; mlockall(MCL_CURRENT) and
+ * mlock2(MLOCK_ONFAULT) lock the pages present the same way.
+ */
+static void mlock_mapped_pages(void **state)
+{
+	struct fix *f = *state;
+	uint64_t base, dummy, dummy2, u0[NR_UNEV_EVENTS], u[NR_UNEV_EVENTS];
+	struct lists l0, l;
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &dummy), 0);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);	/* drain */
+	l0 = lists_of(f->m);
+	mm_unevictable(f->m, u0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+
+	/* mlock_vma_pages_range drains the mlock batch when it is done: moved at once */
+	assert_int_equal(mmlab_mlock(f->t, base, NP * PG), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), NP * 4);
+	assert_int_equal(vmstat(f->m, "nr_mlock"), NP);
+	l = lists_of(f->m);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), NP * 4);
+	assert_int_equal(vmstat(f->m, "nr_unevictable"), NP);
+	assert_int_equal(l.ia, l0.ia - NP);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS,
+				 KPF(5) | KPF(18) | KPF(33));
+	mm_unevictable(f->m, u);
+	assert_int_equal(u[3] - u0[3], NP);	/* mlocked */
+	assert_int_equal(u[0] - u0[0], NP);	/* culled */
+
+	assert_int_equal(mmlab_munlock(f->t, base, NP * PG), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), 0);
+	mm_unevictable(f->m, u);
+	assert_int_equal(u[4] - u0[4], NP);	/* munlocked */
+	assert_int_equal(u[2] - u0[2], NP);	/* rescued */
+
+	/* mlockall(MCL_CURRENT) locks what is mapped, munlockall unlocks it */
+	assert_int_equal(mmlab_mlockall(f->t, MCL_CURRENT), 0);
+	assert_true(meminfo(f->m, "Mlocked:") >= (NP + 1) * 4);	/* the dummy page too */
+	/* the stack's pages populate faulted in may wait in the batch: drain (a new VMA is
+	 * not locked without MCL_FUTURE) */
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &dummy2), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy2, PG, MADV_COLD), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), meminfo(f->m, "Mlocked:"));
+	assert_int_equal(mmlab_munlockall(f->t), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+
+	/* on fault, present pages are locked now all the same; munmap munlocks and frees */
+	assert_int_equal(mmlab_mlock2(f->t, base, NP * PG, MLOCK_ONFAULT), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), NP * 4);
+	mm_unevictable(f->m, u0);
+	assert_int_equal(mmlab_munmap(f->t, base, NP * PG), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), 0);
+	mm_unevictable(f->m, u);
+	assert_int_equal(u[4] - u0[4], NP);	/* munlocked */
+	assert_int_equal(u[5] - u0[5], 0);	/* none freed still mlocked */
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/*
+ * The host against mmlab: anonymous pages written, mlock()ed, munlock()ed, mlock()ed again and
+ * unmapped, each step followed by a drain. Each page's LRU bits are compared after each step,
+ * and the unevictable_pgs_* counters' and nr_mlock's changes over the whole sequence (the
+ * host's are machine-wide: a sequence another process disturbed is run again, up to 5 times).
+ */
+static void mlock_vs_host(void **state)
+{
+	struct fix *f = *state;
+	uint64_t h0[NR_UNEV_EVENTS], h1[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	unsigned char *hd, *h;
+	uint64_t md, a;
+	cpu_set_t one;
+	bool same = false;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	for (int round = 0; round < 5 && !same; round++) {
+		h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		assert_true(h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
+		memset(h, 1, NP * PG);
+		assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
+		both(f, h, a, hd, md, -1);
+		host_unevictable(h0);
+		mm_unevictable(f->m, m0);
+		/* raw system calls: ASan's mlock interceptors do nothing */
+		assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
+		both(f, h, a, hd, md, -1);
+		compare_flags("mlock", h, f->t, a);
+		assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
+		both(f, h, a, hd, md, -1);
+		compare_flags("munlock", h, f->t, a);
+		assert_int_equal(syscall(SYS_mlock2, h, NP * PG, MLOCK_ONFAULT), 0);
+		assert_int_equal(mmlab_mlock2(f->t, a, NP * PG, MLOCK_ONFAULT), 0);
+		both(f, h, a, hd, md, -1);
+		compare_flags("mlock2 on fault", h, f->t, a);
+		assert_int_equal(munmap(h, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+		both(f, h, a, hd, md, -1);
+		host_unevictable(h1);
+		mm_unevictable(f->m, m1);
+		same = true;
+		for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
+			print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
+				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
+			same &= h1[i] - h0[i] == m1[i] - m0[i];
+		}
+	}
+	assert_true(same);
+	munmap(hd, PG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +786,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(file_pageout, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(process_madvise_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(mlock_mapped_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(mlock_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
