@@ -231,7 +231,7 @@ retry:
 		goto retry;
 	}
 	if (!(ret & VM_FAULT_ERROR)) {
-		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR, anon);
+		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR);
 		return 0;
 	}
 	if (ret & VM_FAULT_OOM) {

@@ -9,6 +9,7 @@
 #define MMLAB_MM_PSI_H
 
 #include "kernel.h"
+#include "phys/page.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -44,8 +45,23 @@ void psi_exit(struct psi_group *psi);
 void psi_advance(struct psi_group *psi, uint64_t ns);
 /* The running task stalls on memory for @ns of simulated time (psi_memstall_enter/leave). */
 void psi_memstall(struct psi_group *psi, uint64_t ns);
-/* A fault was resolved (time passes; a major one waited for I/O, a stall for a swap-in). */
-void psi_account_fault(struct psi_group *psi, bool major, bool anon);
+/*
+ * Set while this thread's fault read back a page of the workingset (PG_workingset: a refault
+ * of a page that was active when evicted): swap_read_folio's and readahead's
+ * psi_memstall_enter. psi_account_fault takes it.
+ */
+extern __thread bool psi_workingset_read __attribute__((tls_model("initial-exec")));
+
+/* The fault that reads @page back waits on memory if the page is of the workingset. */
+static inline void psi_note_read(const struct page *page)
+{
+	if (PageWorkingset(page))
+		psi_workingset_read = true;
+}
+
+/* A fault was resolved (time passes; a major one waited for I/O: a stall for a workingset
+ * page, psi_note_read). */
+void psi_account_fault(struct psi_group *psi, bool major);
 /* Writes /proc/pressure/memory. */
 int psi_show(struct psi_group *psi, FILE *out);
 
