@@ -13,7 +13,7 @@
  * continuation pages as Linux does (add_swap_count_continuation).
  *
  * Locking: one mutex per machine, swap_lock (struct swap_state), guards every area's
- * swap_map, counters and swap cache, and the list of mms that hold swap entries (Linux:
+ * swap_map, counters and swap cache, the node's count of free slots (pgdat.nr_swap_pages), and the list of mms that hold swap entries (Linux:
  * swap_lock, si->lock, the cluster locks, the swap cache's xa_lock and mmlist_lock). Slot
  * I/O is done with it held: a page is read into the swap cache and becomes visible there
  * in one step, so nobody sees a page whose read is still going (Linux locks the folio).
@@ -138,7 +138,6 @@ struct swap_state {
 	pthread_mutex_t lock;		/* swap_lock: everything below and every area's fields */
 	struct swap_info_struct *info[MAX_SWAPFILES]; /* Attached areas by type; NULL: free */
 	int least_priority;		/* The priority the next swapon without one gets, + 1 */
-	long nr_swap_pages;		/* Free slots in active areas (get_nr_swap_pages) */
 	long total_swap_pages;		/* Usable slots in active areas */
 	struct list_head mmlist;	/* mms that have held swap entries (init_mm.mmlist) */
 	unsigned int page_cluster;	/* vm.page-cluster: readahead of up to 2^N slots */
@@ -178,7 +177,10 @@ struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fa
 			      bool *major);
 bool add_to_swap(struct page *page);
 void delete_from_swap_cache(struct page *page);
-void __delete_from_swap_cache(struct machine *m, struct page *page);
+void __delete_from_swap_cache(struct machine *m, struct page *page, unsigned long shadow);
+struct page *swap_cache_page(struct swap_info_struct *si, pgoff_t off);
+void clear_shadow_from_swap_cache(struct machine *m, struct swap_info_struct *si, pgoff_t off);
+void swap_cache_clear_shadows(struct machine *m, struct swap_info_struct *si);
 bool try_to_free_swap(struct machine *m, struct page *page);
 pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 		    void *arg);

@@ -138,8 +138,20 @@ struct swap_info_struct *swp_swap_info(struct machine *m, swp_entry_t entry)
 	return __swap_info(m->swap, entry);
 }
 
+/* Free slots of the active areas change by @delta (nr_swap_pages). Context: swap_lock held. */
+static void swap_mod_nr_free(struct machine *m, long delta)
+{
+	__atomic_add_fetch(&m->pgdat.nr_swap_pages, delta, __ATOMIC_RELAXED);
+}
+
+/* get_nr_swap_pages: free slots of the active areas. Context: any. */
+static long get_nr_swap_pages(struct machine *m)
+{
+	return __atomic_load_n(&m->pgdat.nr_swap_pages, __ATOMIC_RELAXED);
+}
+
 /* One slot's count less @usage (1 or SWAP_HAS_CACHE); an emptied slot is free again. */
-static void __swap_entry_free(struct swap_state *s, struct swap_info_struct *si, pgoff_t offset,
+static void __swap_entry_free(struct machine *m, struct swap_info_struct *si, pgoff_t offset,
 			      unsigned int usage)
 {
 	uint16_t *map = &si->swap_map[offset];
@@ -153,9 +165,10 @@ static void __swap_entry_free(struct swap_state *s, struct swap_info_struct *si,
 	}
 	if (*map)
 		return;
+	clear_shadow_from_swap_cache(m, si, offset);
 	si->inuse_pages--;
 	if (si->flags & SWP_WRITEOK)
-		s->nr_swap_pages++;
+		swap_mod_nr_free(m, 1);
 }
 
 /**
@@ -191,7 +204,7 @@ swp_entry_t get_swap_page(struct machine *m)
 		best->swap_map[off] = SWAP_HAS_CACHE;
 		best->inuse_pages++;
 		best->cluster_next = off + 1;
-		s->nr_swap_pages--;
+		swap_mod_nr_free(m, -1);
 		entry = swp_entry((unsigned long)best->type, off);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -237,7 +250,7 @@ void swap_free(struct machine *m, swp_entry_t entry)
 	si = __swap_info(s, entry);
 	VM_BUG_ON(!si);
 	if (si)
-		__swap_entry_free(s, si, swp_offset(entry), 1);
+		__swap_entry_free(m, si, swp_offset(entry), 1);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -252,7 +265,7 @@ void put_swap_page(struct machine *m, swp_entry_t entry)
 
 	VM_BUG_ON(!si);
 	if (si)
-		__swap_entry_free(m->swap, si, swp_offset(entry), SWAP_HAS_CACHE);
+		__swap_entry_free(m, si, swp_offset(entry), SWAP_HAS_CACHE);
 }
 
 /**
@@ -273,11 +286,12 @@ void free_swap_and_cache(struct machine *m, swp_entry_t entry)
 	si = __swap_info(s, entry);
 	VM_BUG_ON(!si);
 	if (si) {
-		__swap_entry_free(s, si, off, 1);
+		__swap_entry_free(m, si, off, 1);
 		if (si->swap_map[off] == SWAP_HAS_CACHE) {
-			page = xa_load(&si->cache, off);
-			if (page && page_ref_count(page) == 1 && page_mapcount(page) == 0)
-				__delete_from_swap_cache(m, page);
+			page = swap_cache_page(si, off);
+			if (page && page_ref_count(page) == 1 && page_mapcount(page) == 0 &&
+			    !PageWriteback(page))
+				__delete_from_swap_cache(m, page, 0);
 			else
 				page = NULL;
 		}
@@ -325,7 +339,7 @@ int swap_sysctl(struct machine *m, const char *name, const uint64_t *new_val, ui
 /* vm_swap_full: more than half of the swap is in use (the swap cache then lets go early). */
 bool vm_swap_full(struct machine *m)
 {
-	return READ_ONCE(m->swap->nr_swap_pages) * 2 < READ_ONCE(m->swap->total_swap_pages);
+	return get_nr_swap_pages(m) * 2 < READ_ONCE(m->swap->total_swap_pages);
 }
 
 /**
@@ -342,7 +356,7 @@ void si_swapinfo(struct machine *m, unsigned long *total, unsigned long *free)
 	pthread_mutex_lock(&s->lock);
 	phantom = m->commit.total_swap_pages - (unsigned long)s->total_swap_pages;
 	*total = m->commit.total_swap_pages;
-	*free = phantom + (unsigned long)s->nr_swap_pages;
+	*free = phantom + (unsigned long)get_nr_swap_pages(m);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -466,7 +480,7 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	si->flags |= SWP_WRITEOK;
 	si->rotational = rotational;
 	s->nr_rotate_swap += rotational;
-	s->nr_swap_pages += (long)si->pages;
+	swap_mod_nr_free(m, (long)si->pages);
 	s->total_swap_pages += (long)si->pages;
 	m->commit.total_swap_pages += si->pages;
 	pthread_mutex_unlock(&s->lock);
@@ -580,11 +594,11 @@ static int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 	}
 	/* Pages no PTE names any more (readahead, or unmapped ones): out of the cache. */
 	for (off = 0; !err && (page = xa_find(&si->cache, &off, si->max)); off++) {
-		if (si->swap_map[off] & SWAP_COUNT_MASK)
+		if (xa_is_value(page) || (si->swap_map[off] & SWAP_COUNT_MASK))
 			continue;
 		if (page_mapcount(page))
 			SetPageDirty(page); /* its only copy is in memory now */
-		__delete_from_swap_cache(m, page);
+		__delete_from_swap_cache(m, page, 0);
 		pthread_mutex_unlock(&s->lock);
 		put_page(&m->pgdat, page);
 		pthread_mutex_lock(&s->lock);
@@ -630,7 +644,7 @@ long sys_swapoff(struct task *tsk, const char *name)
 	vm_unacct_memory(m, (long)si->pages);
 	pthread_mutex_lock(&s->lock);
 	si->flags &= ~SWP_WRITEOK;
-	s->nr_swap_pages -= (long)(si->pages - si->inuse_pages);
+	swap_mod_nr_free(m, -(long)(si->pages - si->inuse_pages));
 	s->total_swap_pages -= (long)si->pages;
 	m->commit.total_swap_pages -= si->pages;
 	pthread_mutex_unlock(&s->lock);
@@ -639,11 +653,12 @@ long sys_swapoff(struct task *tsk, const char *name)
 	if (err) {
 		/* reinsert_swap_info: on again, with what is still out */
 		si->flags |= SWP_WRITEOK;
-		s->nr_swap_pages += (long)(si->pages - si->inuse_pages);
+		swap_mod_nr_free(m, (long)(si->pages - si->inuse_pages));
 		s->total_swap_pages += (long)si->pages;
 		m->commit.total_swap_pages += si->pages;
 	} else {
 		s->nr_rotate_swap -= si->rotational;
+		swap_cache_clear_shadows(m, si);
 		free(si->swap_map);
 		si->swap_map = NULL;
 		xa_destroy(&si->cache);

@@ -45,7 +45,6 @@
 
 #include <limits.h>
 
-#define SWAP_CLUSTER_MAX 32UL
 #define DEF_PRIORITY 12
 
 /* How a reclaim run goes (struct scan_control). */
@@ -354,28 +353,6 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 	}
 	list_splice_tail_init(&keep, list);
 	return nr_reclaimed;
-}
-
-/* lru_note_cost: reclaim and refault costs that steer get_scan_count's balance. */
-static void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
-			  unsigned long nr_rotated)
-{
-	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-
-	spin_lock(&lruvec->lru_lock);
-	if (file)
-		lruvec->file_cost += cost;
-	else
-		lruvec->anon_cost += cost;
-	/* decay both by half once they outgrow a quarter of the lists (as Linux) */
-	if (lruvec->file_cost + lruvec->anon_cost >
-	    (lruvec_lru_size(lruvec, LRU_INACTIVE_ANON) + lruvec_lru_size(lruvec, LRU_ACTIVE_ANON) +
-	     lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + lruvec_lru_size(lruvec, LRU_ACTIVE_FILE)) /
-		    4) {
-		lruvec->file_cost /= 2;
-		lruvec->anon_cost /= 2;
-	}
-	spin_unlock(&lruvec->lru_lock);
 }
 
 /*

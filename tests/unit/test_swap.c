@@ -120,6 +120,25 @@ static uint64_t vmstat(struct mmlab_machine *m, const char *name)
 	return v;
 }
 
+/* A /proc/vmstat line's value (node counters too, which mmlab_vmstat_get does not name). */
+static uint64_t vmstat_line(struct mmlab_machine *m, const char *name)
+{
+	char *buf = NULL, *p, key[64];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
+	fclose(out);
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(buf, key);
+	assert_non_null(p);
+	v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	return v;
+}
+
 /* smaps' Swap: and SwapPss: of the first VMA at @addr, in kB. */
 static void smaps_swap(struct mmlab_task *t, uint64_t addr, uint64_t *swap, uint64_t *pss)
 {
@@ -180,6 +199,12 @@ static unsigned long count_pm(struct mmlab_task *t, uint64_t base, unsigned long
 	for (unsigned long i = 0; i < n; i++)
 		c += !!(pm[i] & bit);
 	return c;
+}
+
+/* Pages MADV_PAGEOUT wrote leave the swap cache (nothing to do: the write frees them). */
+static void evict_swapped(struct swapfix *f)
+{
+	(void)f;
 }
 
 static void swapon_errors(void **state)
@@ -294,6 +319,70 @@ static void pageout_and_back(void **state)
 	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
 	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
 	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+}
+
+/*
+ * Workingset shadows in the swap cache: pages paged out leave shadows at their slots (1..64:
+ * two xarray leaves, offsets 0-63 and 64-127, hold nothing else: workingset_nodes 2); read
+ * back, every page is a refault. The first time the machine holds no file page, so the
+ * refault distances (1..64) exceed the workingset (no active pages): none is activated. The
+ * second time a 128-page file sits on the inactive file list, which an anonymous refault's
+ * workingset includes: every page is activated and joins the active anon list. Shadows give
+ * way to the pages that read their slots, and go with a slot that is freed.
+ */
+static void workingset_shadows(void **state)
+{
+	struct swapfix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096], data[PG];
+	uint64_t file;
+	int fd, mfd;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+	write_pages(f->t, f->base, NPAGES, 9);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	check_pages(f->t, f->base, NPAGES, 9);
+	assert_int_equal(vmstat_line(f->m, "workingset_refault_anon"), NPAGES);
+	assert_int_equal(vmstat_line(f->m, "workingset_activate_anon"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_restore_anon"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+	assert_int_equal(meminfo(f->m, "Active(anon):"), 0);
+
+	snprintf(path, sizeof(path), "%s/mmlab-wsfile.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	memset(data, 'w', sizeof(data));
+	for (int i = 0; i < 128; i++)
+		assert_int_equal(write(fd, data, PG), (ssize_t)PG);
+	mfd = mmlab_open(f->t, path, O_RDONLY);
+	assert_true(mfd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, 128 * PG, PROT_READ, MAP_SHARED, mfd, 0, &file), 0);
+	assert_int_equal(mmlab_touch(f->t, file, 128 * PG, "r", NULL), 0);
+	assert_true(meminfo(f->m, "Inactive(file):") >= 100 * 4); /* a few in the LRU batch */
+
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	check_pages(f->t, f->base, NPAGES, 9);
+	assert_int_equal(vmstat_line(f->m, "workingset_refault_anon"), 2 * NPAGES);
+	assert_int_equal(vmstat_line(f->m, "workingset_activate_anon"), NPAGES);
+	assert_int_equal(meminfo(f->m, "Active(anon):"), NPAGES * 4);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+
+	/* out once more, then unmapped: the slots are freed and their shadows with them */
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+	close(fd);
+	unlink(path);
 }
 
 /* fork shares the slots; each side reads its bytes back; exit and munmap free the slots. */
@@ -607,6 +696,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(swapon_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(proc_swaps_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(workingset_shadows, setup, teardown),
 		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_without_swap, setup, teardown),
