@@ -18,6 +18,10 @@
  * I/O is done with it held: a page is read into the swap cache and becomes visible there
  * in one step, so nobody sees a page whose read is still going (Linux locks the folio).
  *
+ * Writes are asynchronous as on a disk (page_io.c): a page written stays in the swap cache
+ * under writeback until the write ends, at the next reclaim pass, and that pass or a later
+ * one frees it; meanwhile SwapCached counts it and a fault finds it (a minor fault).
+ *
  * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
  * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, shmem swap
  * (shmem pages are never evicted), the swap continuation pages (counts are capped).
@@ -146,6 +150,10 @@ struct swap_state {
 	unsigned int ra_hits;		/* Readahead pages found by faults since the last miss */
 	unsigned int nr_rotate_swap;	/* Active areas on rotational disks: while there is one,
 					 * readahead is by slot cluster, else by VMA */
+	struct page **wb_inflight;	/* Pages whose write was submitted and has not ended
+					 * (PG_writeback): the bios in flight, oldest first */
+	unsigned long nr_wb_inflight;	/* Entries of wb_inflight */
+	unsigned long wb_inflight_cap;	/* Its allocated length */
 };
 
 struct machine;
@@ -189,6 +197,7 @@ unsigned long swap_cache_pages(struct machine *m);
 
 /* page_io.c */
 int swap_writepage(struct page *page);
+void swap_io_complete(struct machine *m);
 int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
 int __must_check swap_write_header(int fd, uint64_t bytes);
 

@@ -530,44 +530,82 @@ pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long
 	return pte;
 }
 
+/*
+ * __remove_mapping for a page of the swap cache: when only the caller and the cache hold it
+ * and it is clean, unmapped and not under writeback, it leaves the cache, a workingset
+ * shadow taking its place. Return: whether it left (the cache's reference is dropped).
+ */
+static bool swap_remove_mapping(struct machine *m, struct page *page)
+{
+	bool freed = false;
+
+	pthread_mutex_lock(&m->swap->lock);
+	if (PageSwapCache(page) && page_ref_count(page) == 2 && !page_mapcount(page) &&
+	    !PageDirty(page) && !PageWriteback(page)) {
+		__delete_from_swap_cache(m, page, workingset_eviction(&m->pgdat, page));
+		freed = true;
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	if (freed)
+		put_page(&m->pgdat, page);	/* the cache's */
+	return freed;
+}
+
+/*
+ * swap_pageout - pageout() for a dirty page of the swap cache: written when only the caller
+ * and the cache hold it (is_page_cache_freeable), marked PG_reclaim so that the end of its
+ * writeback rotates it to the inactive tail. Return: 0, or -EAGAIN (held elsewhere: not
+ * written), -EIO.
+ */
+static int swap_pageout(struct page *page)
+{
+	int err;
+
+	if (page_ref_count(page) != 2)
+		return -EAGAIN;
+	SetPageReclaim(page);
+	err = swap_writepage(page);
+	if (err || !PageWriteback(page))
+		ClearPageReclaim(page);	/* failed, or a synchronous write */
+	return err;
+}
+
 /**
- * swap_out_page - evict one isolated anonymous page to swap: add_to_swap (unless it is in
- * the swap cache already), unmap it everywhere with swap PTEs, write it if it is dirty,
- * take it out of the swap cache and free it (shrink_folio_list's path for one anonymous
- * folio). MADV_PAGEOUT and reclaim both evict through here.
+ * swap_out_page - reclaim one anonymous page to swap (shrink_folio_list's path for one
+ * anonymous folio): add_to_swap (unless it is in the swap cache already), unmap it
+ * everywhere with swap PTEs, and when it is dirty start its write: it stays in the swap
+ * cache under writeback, and a later pass, after the write ended, finds it clean and frees
+ * it. A clean page (written before, or read back and not written since) is freed at once,
+ * leaving a workingset shadow at its slot. A page under writeback is only marked PG_reclaim.
+ * MADV_PAGEOUT and reclaim both evict through here.
  * Context: the caller holds one reference (its isolation's) and has taken the page off the
  * LRU; no mmap_lock of another mm held; @locked_mm: an mm whose mmap_lock the caller holds
  * (its mappings are unmapped under it; NULL for none); swap_lock not held.
  * Return: 1 when the page was freed (the caller's reference is gone with it); 0 when it
- * stays (no slot, a mapping left, a write error, someone else holds it): the caller keeps
- * its reference and puts the page back. A page that stays may be in the swap cache with
- * some of its mappings turned into swap PTEs: faults find it there.
+ * stays (no slot, a mapping left, writeback started or going on, a write error, someone
+ * else holds it): the caller keeps its reference and puts the page back. A page that stays
+ * may be in the swap cache with some or all of its mappings turned into swap PTEs: faults
+ * find it there.
  */
 unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm)
 {
 	const struct ttu_control ttu = { .anon_pte = swap_anon_pte, .locked_mm = locked_mm };
 	struct machine *m = page_machine(page);
-	bool freed = false;
 
 	if (!PageAnon(page) || !PageSwapBacked(page))
 		return 0;
+	if (PageWriteback(page)) {
+		SetPageReclaim(page);	/* its end rotates it for the next pass */
+		return 0;
+	}
 	if (!PageSwapCache(page) && !add_to_swap(page))
 		return 0;
 	if (page_mapcount(page) && !try_to_unmap(page, &ttu))
 		return 0;
-	if (PageDirty(page) && swap_writepage(page))
+	if (PageDirty(page) && (swap_pageout(page) || PageWriteback(page)))
 		return 0;
-	pthread_mutex_lock(&m->swap->lock);
-	/* __remove_mapping: only the caller's and the cache's references, clean, unmapped */
-	if (PageSwapCache(page) && page_ref_count(page) == 2 && !page_mapcount(page) &&
-	    !PageDirty(page)) {
-		__delete_from_swap_cache(m, page, workingset_eviction(&m->pgdat, page));
-		freed = true;
-	}
-	pthread_mutex_unlock(&m->swap->lock);
-	if (!freed)
+	if (!swap_remove_mapping(m, page))
 		return 0;
-	put_page(&m->pgdat, page);	/* the cache's */
 	put_page(&m->pgdat, page);	/* the caller's: the frame is free */
 	return 1;
 }

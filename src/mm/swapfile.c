@@ -112,6 +112,7 @@ void swap_exit(struct machine *m)
 		if (s->info[t])
 			swap_info_free(s->info[t]);
 	pthread_mutex_destroy(&s->lock);
+	free(s->wb_inflight);	/* writes still in flight: their pages go with RAM */
 	free(s);
 	m->swap = NULL;
 }
@@ -648,6 +649,7 @@ long sys_swapoff(struct task *tsk, const char *name)
 	s->total_swap_pages -= (long)si->pages;
 	m->commit.total_swap_pages -= si->pages;
 	pthread_mutex_unlock(&s->lock);
+	swap_io_complete(m);	/* try_to_unuse waits for writeback (folio_wait_writeback) */
 	err = try_to_unuse(m, si);
 	pthread_mutex_lock(&s->lock);
 	if (err) {

@@ -546,3 +546,25 @@ void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page)
 {
 	lru_note_cost(&pgdat->lruvec, page_is_file_lru(page), 1, 0);
 }
+
+/**
+ * rotate_reclaimable_page - writeback reclaim started on @page has ended: a clean page still
+ * on an evictable list goes to the inactive tail, where the next reclaim pass takes it first
+ * (folio_rotate_reclaimable, counted in pgrotated). A page in a batch or isolated stays.
+ * Context: lru_lock not held; the caller holds @page (the cache's reference).
+ */
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	if (PageDirty(page) || PageUnevictable(page) || !PageLRU(page))
+		return;
+	spin_lock(&lruvec->lru_lock);
+	if (PageLRU(page) && !PageUnevictable(page)) {
+		lruvec_del_page(lruvec, page);
+		ClearPageActive(page);
+		lruvec_add_page_tail(lruvec, page);
+		count_vm_event(pgdat, PGROTATED);
+	}
+	spin_unlock(&lruvec->lru_lock);
+}

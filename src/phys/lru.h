@@ -129,6 +129,7 @@ int __must_check lru_validate(struct pglist_data *pgdat);
 void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
 		   unsigned long nr_rotated);
 void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page);
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page);
 
 /* workingset.c */
 void workingset_activation(struct pglist_data *pgdat, struct page *page);

@@ -24,6 +24,9 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "mm/machine.h"
+#include "mm/swap.h"
+#include "phys/lru.h"
 
 #define PG 4096UL
 #define NPAGES 64UL
@@ -201,10 +204,41 @@ static unsigned long count_pm(struct mmlab_task *t, uint64_t base, unsigned long
 	return c;
 }
 
-/* Pages MADV_PAGEOUT wrote leave the swap cache (nothing to do: the write frees them). */
+/*
+ * The next reclaim pass over the pages MADV_PAGEOUT wrote (white-box): their writes end
+ * (swap_io_complete), and each page of the swap cache that no PTE maps is reclaimed as the
+ * pass would take it from the inactive tail - clean now, it leaves the cache, a shadow in
+ * its place. Nothing else is evicted, so the figures stay exact.
+ */
 static void evict_swapped(struct swapfix *f)
 {
-	(void)f;
+	struct machine *m = machine_of(f->m);
+	struct page *pages[512];
+	unsigned long n = 0;
+
+	swap_io_complete(m);
+	pthread_mutex_lock(&m->swap->lock);
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		struct swap_info_struct *si = m->swap->info[t];
+		unsigned long off = 0;
+		void *e;
+
+		if (!si || !si->swap_map)
+			continue;
+		for (; n < 512 && (e = xa_find(&si->cache, &off, si->max)); off++)
+			if (!xa_is_value(e) && !page_mapcount(e)) {
+				get_page(e);
+				pages[n++] = e;
+			}
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	for (unsigned long i = 0; i < n; i++) {
+		bool isolated = isolate_lru_page(&m->pgdat, pages[i]);
+
+		put_page(&m->pgdat, pages[i]);
+		if (isolated && !swap_out_page(pages[i], NULL))
+			putback_lru_page(&m->pgdat, pages[i]);
+	}
 }
 
 static void swapon_errors(void **state)
@@ -266,6 +300,11 @@ static void pageout_and_back(void **state)
 	mmlab_task_mem(f->t, &st);
 	assert_int_equal(st.rss_anon, NPAGES);
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	/* written, under writeback in the swap cache until the next reclaim pass */
+	assert_int_equal(meminfo(f->m, "SwapCached:"), NPAGES * 4);
+	assert_int_equal(meminfo(f->m, "Writeback:"), NPAGES * 4);
+	evict_swapped(f);
+	assert_int_equal(meminfo(f->m, "Writeback:"), 0);
 
 	mmlab_task_mem(f->t, &st);
 	assert_int_equal(st.rss_anon, 0);
@@ -313,6 +352,7 @@ static void pageout_and_back(void **state)
 	/* out again: the dirty cached pages are written to their slots once more */
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
 	assert_int_equal(vmstat(f->m, "pswpout"), 2 * NPAGES);
+	evict_swapped(f);
 	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
 	check_pages(f->t, f->base, NPAGES, 2);
 	/* munmap frees the slots and the swap cache's pages */
@@ -385,6 +425,62 @@ static void workingset_shadows(void **state)
 	unlink(path);
 }
 
+/*
+ * Asynchronous writeback: MADV_PAGEOUT writes the pages and leaves them in the swap cache
+ * under writeback (SwapCached, Writeback); a touch before the next reclaim pass is a minor
+ * fault that maps the cached page (no read, no refault). Still under writeback, a second
+ * MADV_PAGEOUT leaves them mapped; once the writes end (rotated to the inactive tail,
+ * pgrotated), the pages are clean and a third one frees them at once, with no new write,
+ * leaving shadows; they come back with major faults.
+ */
+static void pageout_async_writeback(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_mem st;
+	uint64_t majflt, rotated;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, NPAGES, 10);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), NPAGES);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), NPAGES * 4);
+	assert_int_equal(meminfo(f->m, "Writeback:"), NPAGES * 4);
+	assert_int_equal(count_pm(f->t, f->base, NPAGES, PM_SWAP), NPAGES);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, 0);
+	assert_int_equal(st.swapents, NPAGES);
+	majflt = st.majflt;
+
+	check_pages(f->t, f->base, NPAGES, 10);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.majflt, majflt);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(st.swapents, 0);
+	assert_int_equal(vmstat(f->m, "pswpin"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_refault_anon"), 0);
+
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, NPAGES);
+	rotated = vmstat(f->m, "pgrotated");
+	swap_io_complete(machine_of(f->m));
+	assert_int_equal(meminfo(f->m, "Writeback:"), 0);
+	assert_int_equal(vmstat(f->m, "pgrotated") - rotated, NPAGES);
+	assert_int_equal(vmstat_line(f->m, "nr_written"), NPAGES);
+
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), NPAGES);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.swapents, NPAGES);
+	check_pages(f->t, f->base, NPAGES, 10);
+	mmlab_task_mem(f->t, &st);
+	assert_true(st.majflt > majflt);
+	assert_int_equal(vmstat(f->m, "pswpin"), NPAGES);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+}
+
 /* fork shares the slots; each side reads its bytes back; exit and munmap free the slots. */
 static void fork_shares_slots(void **state)
 {
@@ -397,6 +493,7 @@ static void fork_shares_slots(void **state)
 	free0 = meminfo(f->m, "SwapFree:");
 	write_pages(f->t, f->base, NPAGES, 3);
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
 	assert_int_equal(mmlab_fork(f->t, &child), 0);
 	mmlab_task_mem(child, &st);
 	assert_int_equal(st.swapents, NPAGES);
@@ -420,6 +517,7 @@ static void fork_shares_slots(void **state)
 	mmlab_exit(child);
 	check_pages(f->t, f->base, NPAGES, 3);
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
 	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
 	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
 	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
@@ -478,6 +576,7 @@ static void swap_full(void **state)
 	assert_int_equal(mmlab_mmap(f->t, 0, n * PG, RW, PRIV, -1, 0, &big), 0);
 	write_pages(f->t, big, n, 7);
 	assert_int_equal(mmlab_madvise(f->t, big, n * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
 	mmlab_task_mem(f->t, &st);
 	assert_int_equal(st.swapents, 255);
 	assert_int_equal(st.rss_anon, (n - 255));
@@ -509,6 +608,7 @@ static unsigned char readahead_page2(struct mmlab_machine *m, struct mmlab_task 
 	write_pages(t, base, 8, 8);
 	for (unsigned long i = 0; i < 8; i++)
 		assert_int_equal(mmlab_madvise(t, base + ra_order[i] * PG, PG, MADV_PAGEOUT), 0);
+	evict_swapped(&(struct swapfix){ .m = m });
 	assert_int_equal(count_pm(t, base, 8, PM_SWAP), 8);
 	check_pages(t, base, 2, 8);
 	assert_int_equal(mmlab_mincore(t, base, 8 * PG, vec), 0);
@@ -696,6 +796,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(swapon_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(proc_swaps_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(pageout_async_writeback, setup, teardown),
 		cmocka_unit_test_setup_teardown(workingset_shadows, setup, teardown),
 		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
