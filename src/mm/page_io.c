@@ -3,7 +3,8 @@
  * Swap I/O (mm/page_io.c) and the header mkswap(8) writes: a page goes to its slot of the
  * area's host file (swap_writepage, counted in pswpout) and comes back with one read
  * (swap_readpage, pswpin). Slot N lies at byte N * 4096: a swap file here has no extents to
- * map, and slot 0 is the header.
+ * map, and slot 0 is the header. The bytes move through the host layer (host_file_read,
+ * host_file_write), as all host I/O does.
  *
  * A write is asynchronous, as a bio to a disk is: swap_writepage starts writeback
  * (PG_writeback, nr_writeback) and submits the page; the bytes reach the host file at once,
@@ -18,26 +19,9 @@
 #include "mm/swap.h"
 #include "phys/lru.h"
 
+#include "host/host.h"
+
 #include <string.h>
-#include <unistd.h>
-
-/* The whole of @len bytes at @off, through short transfers and EINTR; 0 or -EIO. */
-static int swap_rw(int fd, void *buf, size_t len, off_t off, bool write)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write ? pwrite(fd, (char *)buf + done, len - done, off + (off_t)done) :
-				    pread(fd, (char *)buf + done, len - done, off + (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
 
 /*
  * end_swap_bio_write - the write of @page has ended (folio_end_writeback): writeback is
@@ -94,8 +78,8 @@ int swap_writepage(struct page *page)
 	pthread_mutex_lock(&m->swap->lock);
 	si = swp_swap_info(m, entry);
 	if (si)
-		err = swap_rw(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
-			      (off_t)(swp_offset(entry) << PAGE_SHIFT), true);
+		err = host_file_write(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+				      (uint64_t)swp_offset(entry) << PAGE_SHIFT);
 	if (!err) {
 		/* folio_start_writeback, then the bio goes out */
 		SetPageWriteback(page);
@@ -151,8 +135,8 @@ int swap_readpage(struct machine *m, struct page *page, swp_entry_t entry)
 
 	if (!si)
 		return -EIO;
-	err = swap_rw(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
-		      (off_t)(swp_offset(entry) << PAGE_SHIFT), false);
+	err = host_file_read(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+			     (uint64_t)swp_offset(entry) << PAGE_SHIFT);
 	if (!err)
 		count_vm_event(&m->pgdat, PSWPIN);
 	return err;
@@ -183,7 +167,7 @@ int swap_write_header(int fd, uint64_t bytes)
 	hdr[SWAP_HEADER_UUID_OFF + 6] = (unsigned char)((hdr[SWAP_HEADER_UUID_OFF + 6] & 0x0f) | 0x40);
 	hdr[SWAP_HEADER_UUID_OFF + 8] = (unsigned char)((hdr[SWAP_HEADER_UUID_OFF + 8] & 0x3f) | 0x80);
 	memcpy(hdr + PAGE_SIZE - 10, SWAP_HEADER_MAGIC, 10);
-	err = swap_rw(fd, hdr, PAGE_SIZE, 0, true);
+	err = host_file_write(fd, hdr, PAGE_SIZE, 0);
 	free(hdr);
 	return err;
 }

@@ -22,9 +22,6 @@
 #include "host/host.h"
 
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
 /* Live machines, for page_machine(): a page knows its frame, not its node. */
 static pthread_mutex_t machines_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -87,7 +84,7 @@ static void swap_info_free(struct swap_info_struct *si)
 	xa_destroy(&si->cache);
 	free(si->swap_map);
 	if (si->owns_fd)
-		close(si->fd);
+		host_file_close(si->fd);
 	free(si->name);
 	free(si);
 }
@@ -411,12 +408,12 @@ static unsigned long read_swap_header(int fd)
 {
 	unsigned char *hdr = malloc(PAGE_SIZE);
 	uint32_t version, last_page, nr_bad;
-	unsigned long maxpages = 0;
-	struct stat st;
+	unsigned long maxpages = 0, file_pages;
+	uint64_t size;
 
 	if (!hdr)
 		return 0;
-	if (pread(fd, hdr, PAGE_SIZE, 0) != PAGE_SIZE || fstat(fd, &st))
+	if (host_file_read(fd, hdr, PAGE_SIZE, 0) || host_file_stat(fd, &size, NULL, NULL))
 		goto out;
 	if (memcmp(hdr + PAGE_SIZE - 10, SWAP_HEADER_MAGIC, 10))
 		goto out;
@@ -426,7 +423,8 @@ static unsigned long read_swap_header(int fd)
 	if (version != 1 || !last_page || nr_bad)
 		goto out;
 	maxpages = min((unsigned long)last_page + 1, 1UL << SWP_OFFSET_BITS);
-	if ((unsigned long)st.st_size >> PAGE_SHIFT && maxpages > (unsigned long)st.st_size >> PAGE_SHIFT)
+	file_pages = (unsigned long)(size >> PAGE_SHIFT);
+	if (file_pages && maxpages > file_pages)
 		maxpages = 0; /* "Swap area shorter than signature indicates" */
 out:
 	free(hdr);
@@ -443,7 +441,7 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	struct swap_state *s = m->swap;
 	unsigned long maxpages;
 	bool rotational;
-	struct stat st;
+	int rot = -ENOENT;
 	uint16_t *map;
 	long err = 0;
 
@@ -462,8 +460,7 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 		return -ENOMEM;
 	map[0] = SWAP_MAP_MAX;	/* the header: never handed out */
 	/* bdev_nonrot: the disk the host file is on */
-	rotational = !fstat(si->fd, &st) &&
-		     host_bdev_rotational(major(st.st_dev), minor(st.st_dev)) == 1;
+	rotational = !host_file_stat(si->fd, NULL, NULL, &rot) && rot == 1;
 	pthread_mutex_lock(&s->lock);
 	if (si->swap_map) {	/* a racing swapon won */
 		pthread_mutex_unlock(&s->lock);
@@ -772,13 +769,14 @@ MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *mm, const char *name, i
 
 MMLAB_EXPORT int mmlab_mkswap(int fd)
 {
-	struct stat st;
+	uint64_t size;
+	bool regular;
 
-	if (fd < 0 || fstat(fd, &st))
+	if (host_file_stat(fd, &size, &regular, NULL))
 		return -EBADF;
-	if (!S_ISREG(st.st_mode))
+	if (!regular)
 		return -EINVAL;
-	return swap_write_header(fd, (uint64_t)st.st_size);
+	return swap_write_header(fd, size);
 }
 
 MMLAB_EXPORT int mmlab_swapon(struct mmlab_task *t, const char *path, int flags)
