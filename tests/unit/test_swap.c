@@ -25,7 +25,9 @@
 
 #include "mmlab.h"
 #include "mm/machine.h"
+#include "mm/pgtable.h"
 #include "mm/swap.h"
+#include "mm/task.h"
 #include "phys/lru.h"
 
 #define PG 4096UL
@@ -36,6 +38,7 @@
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAP (1ULL << 62)
 #define PM_EXCLUSIVE (1ULL << 56)
+#define PM_SOFT_DIRTY (1ULL << 55)
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -481,6 +484,76 @@ static void pageout_async_writeback(void **state)
 	assert_int_equal(mmlab_machine_validate(f->m), 0);
 }
 
+/* The entry of @addr in @t's page table (white-box; the test is the only thread). */
+static pte_t pte_at(struct mmlab_task *t, uint64_t addr)
+{
+	pte_t *ptep = pte_offset_map(t->tsk.mm, addr);
+
+	return ptep ? ptep_get(ptep) : 0;
+}
+
+/* Bit 55 (soft-dirty) of the host's own pagemap entry for @p. */
+static uint64_t host_pagemap(const void *p)
+{
+	FILE *f = fopen("/proc/self/pagemap", "r");
+	uint64_t e = 0;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)((uintptr_t)p / PG * 8), SEEK_SET), 0);
+	assert_int_equal(fread(&e, 8, 1, f), 1);
+	fclose(f);
+	return e;
+}
+
+/*
+ * Soft-dirty survives the trip through swap: try_to_unmap_one moves a PTE's soft-dirty bit
+ * into the swap entry (_PAGE_SWP_SOFT_DIRTY), fork copies the entry with it, and
+ * do_swap_page puts it back in the PTE; a PTE without it (as clear_refs would leave it)
+ * comes back without it. /proc/PID/pagemap shows no soft-dirty bit, as on the host, whose
+ * kernel is built without CONFIG_MEM_SOFT_DIRTY (checked on the host's own pagemap).
+ */
+static void soft_dirty_through_swap(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task *child;
+	unsigned char *h = mmap(NULL, PG, RW, PRIV, -1, 0);
+	uint64_t pm[2];
+	pte_t *ptep;
+
+	assert_true(h != MAP_FAILED);
+	h[0] = 1;
+	assert_false(host_pagemap(h) & PM_SOFT_DIRTY);
+	munmap(h, PG);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, 2, 11);
+	assert_true(pte_at(f->t, f->base) & _PAGE_SOFT_DIRTY);
+	ptep = pte_offset_map(f->t->tsk.mm, f->base + PG);
+	assert_non_null(ptep);
+	(void)ptep_clear_bits(ptep, _PAGE_SOFT_DIRTY);	/* clear_refs' 4 on page 1 */
+	assert_int_equal(mmlab_madvise(f->t, f->base, 2 * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_true(is_swap_entry_pte(pte_at(f->t, f->base)));
+	assert_true(pte_at(f->t, f->base) & _PAGE_SWP_SOFT_DIRTY);
+	assert_false(pte_at(f->t, f->base + PG) & _PAGE_SWP_SOFT_DIRTY);
+	assert_int_equal(mmlab_pagemap(f->t, f->base, 2 * PG, pm), 0);
+	assert_false((pm[0] | pm[1]) & PM_SOFT_DIRTY);
+	assert_int_equal(mmlab_fork(f->t, &child), 0);
+	assert_true(pte_at(child, f->base) & _PAGE_SWP_SOFT_DIRTY);
+	assert_false(pte_at(child, f->base + PG) & _PAGE_SWP_SOFT_DIRTY);
+	check_pages(f->t, f->base, 2, 11);
+	check_pages(child, f->base, 2, 11);
+	for (int k = 0; k < 2; k++) {
+		struct mmlab_task *t = k ? child : f->t;
+
+		assert_true(pte_present(pte_at(t, f->base)));
+		assert_true(pte_at(t, f->base) & _PAGE_SOFT_DIRTY);
+		assert_false(pte_at(t, f->base + PG) & _PAGE_SOFT_DIRTY);
+	}
+	assert_int_equal(mmlab_pagemap(f->t, f->base, 2 * PG, pm), 0);
+	assert_false((pm[0] | pm[1]) & PM_SOFT_DIRTY);
+	mmlab_exit(child);
+}
+
 /* fork shares the slots; each side reads its bytes back; exit and munmap free the slots. */
 static void fork_shares_slots(void **state)
 {
@@ -798,6 +871,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pageout_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_async_writeback, setup, teardown),
 		cmocka_unit_test_setup_teardown(workingset_shadows, setup, teardown),
+		cmocka_unit_test_setup_teardown(soft_dirty_through_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_without_swap, setup, teardown),
