@@ -2,15 +2,15 @@
 /*
  * Swap (include/linux/swap.h, swapops.h and mm/swap.h): the swap entry and its encoding in a
  * non-present PTE, the swap areas (struct swap_info_struct, swapfile.c) with their swap_map
- * slot counts, the swap cache (an xarray per area, swap_state.c), the I/O (page_io.c) and
+ * slot counts with their continuations, the swap cache (an xarray per area, swap_state.c),
+ * the I/O (page_io.c) and
  * the entry points reclaim and MADV_PAGEOUT call to evict one anonymous page.
  *
  * A swap area is a host file the embedder attaches to the machine under a name (the path
  * a scenario's swapon(2) gives); swapon reads its mkswap header and makes its slots usable.
  * Slot 0 holds the header. Each slot's swap_map count is the number of swap PTEs naming it,
- * plus SWAP_HAS_CACHE while the swap cache holds a page for it. Counts are capped at
- * SWAP_MAP_MAX (32766): a fork that would pass it fails with -ENOMEM instead of chaining
- * continuation pages as Linux does (add_swap_count_continuation).
+ * plus SWAP_HAS_CACHE while the swap cache holds a page for it; a count past SWAP_MAP_MAX
+ * goes on in continuation pages, as Linux chains them (add_swap_count_continuation).
  *
  * Locking: one mutex per machine, swap_lock (struct swap_state), guards every area's
  * swap_map, counters and swap cache, the node's count of free slots (pgdat.nr_swap_pages), and the list of mms that hold swap entries (Linux:
@@ -24,7 +24,8 @@
  *
  * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
  * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, shmem swap
- * (shmem pages are never evicted), the swap continuation pages (counts are capped).
+ * (shmem pages are never evicted); the continuation pages come from the host's heap, not
+ * from the machine's RAM as Linux's alloc_page does.
  */
 #ifndef MMLAB_MM_SWAP_H
 #define MMLAB_MM_SWAP_H
@@ -50,10 +51,34 @@
 #define SWAP_FLAGS_VALID (SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | \
 			  SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES)
 
-/* swap_map values: the PTE count in the low bits, SWAP_HAS_CACHE on top. */
-#define SWAP_HAS_CACHE 0x8000
-#define SWAP_MAP_MAX 0x7ffe		/* Cap of the PTE count (no continuation) */
-#define SWAP_COUNT_MASK 0x7fff
+/*
+ * swap_map values (include/linux/swap.h): one byte per slot. Its low six bits count the swap
+ * PTEs naming the slot, up to SWAP_MAP_MAX; SWAP_HAS_CACHE says the swap cache holds a page
+ * for it; COUNT_CONTINUED says the count goes on in continuation digits. A count past
+ * SWAP_MAP_MAX is a number whose lowest digit (base SWAP_MAP_MAX + 1) is in the swap_map
+ * byte and whose higher digits (base SWAP_CONT_MAX + 1) are in the slot's bytes of the
+ * continuation pages, one page per digit for each page of swap_map (Linux's
+ * add_swap_count_continuation); in each byte COUNT_CONTINUED says a higher digit is not 0.
+ */
+#define SWAP_HAS_CACHE 0x40
+#define COUNT_CONTINUED 0x80
+#define SWAP_MAP_MAX 0x3e		/* The most the swap_map byte counts alone */
+#define SWAP_MAP_BAD 0x3f		/* A slot never handed out (the header) */
+#define SWAP_CONT_MAX 0x7f		/* The most a continuation byte counts */
+#define SWAP_CONT_SPAN PAGE_SIZE	/* Slots one continuation page covers */
+#define SWAP_CONT_LEVELS 8		/* Continuation digits a slot may use: counts to 63 x 128^8 */
+
+/* The continuation pages of SWAP_CONT_SPAN slots: digit i of slot s at digits[i][s]. */
+struct swap_cont {
+	unsigned int levels;		/* Digits (pages) allocated */
+	unsigned char *digits[SWAP_CONT_LEVELS];
+};
+
+/* swap_count: the byte's PTE count part (nonzero: some PTE names the slot). */
+static inline unsigned char swap_count(unsigned char ent)
+{
+	return ent & (unsigned char)~SWAP_HAS_CACHE;
+}
 
 /* swap_info_struct.flags */
 #define SWP_USED (1UL << 0)		/* Attached: the slot of swap_state.info is taken */
@@ -131,7 +156,10 @@ struct swap_info_struct {
 	unsigned long pages;		/* Usable slots: max - 1 */
 	unsigned long inuse_pages;	/* Slots with a non-zero swap_map */
 	unsigned long cluster_next;	/* Where the next-fit search for a free slot starts */
-	uint16_t *swap_map;		/* Per slot: PTE count | SWAP_HAS_CACHE; NULL when off */
+	unsigned char *swap_map;	/* Per slot: PTE count | SWAP_HAS_CACHE | COUNT_CONTINUED;
+					 * NULL when off */
+	struct swap_cont **cont;	/* Per SWAP_CONT_SPAN slots: its count continuation, or
+					 * NULL; kept until swapoff, as Linux keeps the pages */
 	struct xarray cache;		/* The swap cache: offset -> struct page */
 	unsigned long nr_cached;	/* Pages in cache */
 	bool rotational;		/* Its host file is on a rotational disk (!SWP_SOLIDSTATE) */
@@ -168,7 +196,7 @@ int __must_check swap_duplicate(struct machine *m, swp_entry_t entry);
 void swap_free(struct machine *m, swp_entry_t entry);
 void put_swap_page(struct machine *m, swp_entry_t entry);
 void free_swap_and_cache(struct machine *m, swp_entry_t entry);
-int swap_count(struct machine *m, swp_entry_t entry);
+unsigned long swp_swapcount(struct machine *m, swp_entry_t entry);
 bool vm_swap_full(struct machine *m);
 void si_swapinfo(struct machine *m, unsigned long *total, unsigned long *free);
 void swap_mm_register(struct mm_struct *mm);

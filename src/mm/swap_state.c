@@ -251,7 +251,7 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 	page = si ? swap_cache_page(si, swp_offset(entry)) : NULL;
 	if (page) {
 		get_page(page);
-	} else if (si && (si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK) &&
+	} else if (si && swap_count(si->swap_map[swp_offset(entry)]) &&
 		   !(si->swap_map[swp_offset(entry)] & SWAP_HAS_CACHE)) {
 		/* swapcache_prepare: the slot is ours to fill */
 		si->swap_map[swp_offset(entry)] |= SWAP_HAS_CACHE;
@@ -490,7 +490,7 @@ bool try_to_free_swap(struct machine *m, struct page *page)
 		struct swap_info_struct *si = swp_swap_info(m, page_swap_entry(page));
 
 		if (si && !PageWriteback(page) &&
-		    !(si->swap_map[swp_offset(page_swap_entry(page))] & SWAP_COUNT_MASK)) {
+		    !swap_count(si->swap_map[swp_offset(page_swap_entry(page))])) {
 			__delete_from_swap_cache(m, page, 0);
 			freed = true;
 		}

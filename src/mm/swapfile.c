@@ -7,9 +7,10 @@
  * SwapTotal/SwapFree figures. Slots are handed out next-fit from a cursor in the active area
  * of highest priority (Linux's cluster allocator spreads them in 512-slot clusters; the
  * order differs, the counts do not).
+ * Counts past SWAP_MAP_MAX continue in continuation pages (swap_count_read/write: the
+ * count's digits, swap.h).
  * Left out: block devices, swap extents and holes (a file is read and written at slot *
- * 4096), discard, the per-CPU slot caches, swap continuation (counts are capped at
- * SWAP_MAP_MAX), priorities' round robin between areas of equal priority, and the
+ * 4096), discard, the per-CPU slot caches, priorities' round robin between areas of equal priority, and the
  * security_vm_enough_memory check of swapoff, which is kept: see sys_swapoff.
  */
 #include "mm/swap.h"
@@ -79,9 +80,34 @@ int swap_init(struct machine *m)
 	return 0;
 }
 
+/* The continuation chunks of an area of @max slots. */
+static unsigned long swap_cont_chunks(unsigned long max)
+{
+	return ALIGN(max, SWAP_CONT_SPAN) / SWAP_CONT_SPAN;
+}
+
+/* Frees the continuation pages of area @si (free_swap_count_continuations). */
+static void swap_cont_free(struct swap_info_struct *si)
+{
+	unsigned long chunks = swap_cont_chunks(si->max);
+
+	if (!si->cont)
+		return;
+	for (unsigned long c = 0; c < chunks; c++) {
+		if (!si->cont[c])
+			continue;
+		for (unsigned int i = 0; i < si->cont[c]->levels; i++)
+			free(si->cont[c]->digits[i]);
+		free(si->cont[c]);
+	}
+	free(si->cont);
+	si->cont = NULL;
+}
+
 static void swap_info_free(struct swap_info_struct *si)
 {
 	xa_destroy(&si->cache);
+	swap_cont_free(si);
 	free(si->swap_map);
 	if (si->owns_fd)
 		host_file_close(si->fd);
@@ -148,18 +174,91 @@ static long get_nr_swap_pages(struct machine *m)
 	return __atomic_load_n(&m->pgdat.nr_swap_pages, __ATOMIC_RELAXED);
 }
 
+/*
+ * swap_count_read - the number of PTEs naming slot @off: the swap_map byte's digit, plus the
+ * continuation digits above it while COUNT_CONTINUED says there are more (swp_swapcount).
+ * Context: swap_lock held.
+ */
+static unsigned long swap_count_read(const struct swap_info_struct *si, pgoff_t off)
+{
+	unsigned char ent = si->swap_map[off], d = ent;
+	unsigned long count = ent & SWAP_MAP_BAD, weight = SWAP_MAP_MAX + 1;
+	const struct swap_cont *c = si->cont[off / SWAP_CONT_SPAN];
+
+	for (unsigned int i = 0; (d & COUNT_CONTINUED) && c && i < c->levels; i++) {
+		d = c->digits[i][off % SWAP_CONT_SPAN];
+		count += (d & SWAP_CONT_MAX) * weight;
+		weight *= SWAP_CONT_MAX + 1;
+	}
+	return count;
+}
+
+/*
+ * Gives slot @off's chunk @levels continuation pages (add_swap_count_continuation, under
+ * the lock: the host heap does not reclaim). Return: 0, or -ENOMEM (nothing lost: pages
+ * already added stay, zeroed).
+ */
+static int swap_cont_grow(struct swap_info_struct *si, pgoff_t off, unsigned int levels)
+{
+	struct swap_cont **cp = &si->cont[off / SWAP_CONT_SPAN];
+
+	if (levels > SWAP_CONT_LEVELS)
+		return -ENOMEM;
+	if (!*cp && !(*cp = calloc(1, sizeof(**cp))))
+		return -ENOMEM;
+	while ((*cp)->levels < levels) {
+		unsigned char *page = calloc(1, SWAP_CONT_SPAN);
+
+		if (!page)
+			return -ENOMEM;
+		(*cp)->digits[(*cp)->levels++] = page;
+	}
+	return 0;
+}
+
+/*
+ * swap_count_write - stores @count as slot @off's count, its SWAP_HAS_CACHE bit kept: the
+ * lowest digit in the swap_map byte, the others in the continuation pages, each byte with
+ * COUNT_CONTINUED while a higher digit is not 0 (the same bytes swap_count_continued's
+ * carries and borrows leave). Context: swap_lock held. Return: 0, or -ENOMEM when a
+ * continuation page is needed and cannot be had (the count is unchanged).
+ */
+static int swap_count_write(struct swap_info_struct *si, pgoff_t off, unsigned long count)
+{
+	unsigned char digits[SWAP_CONT_LEVELS], *map = &si->swap_map[off];
+	unsigned long rest = count / (SWAP_MAP_MAX + 1);
+	struct swap_cont *c;
+	unsigned int n = 0;
+
+	for (; rest && n < SWAP_CONT_LEVELS; rest /= SWAP_CONT_MAX + 1)
+		digits[n++] = (unsigned char)(rest % (SWAP_CONT_MAX + 1));
+	if (rest || (n && swap_cont_grow(si, off, n)))
+		return -ENOMEM;
+	c = si->cont[off / SWAP_CONT_SPAN];
+	for (unsigned int i = 0; c && i < c->levels; i++)
+		c->digits[i][off % SWAP_CONT_SPAN] =
+			i < n ? (unsigned char)(digits[i] | (i + 1 < n ? COUNT_CONTINUED : 0)) : 0;
+	*map = (unsigned char)((*map & SWAP_HAS_CACHE) | (count % (SWAP_MAP_MAX + 1)) |
+			       (n ? COUNT_CONTINUED : 0));
+	return 0;
+}
+
 /* One slot's count less @usage (1 or SWAP_HAS_CACHE); an emptied slot is free again. */
 static void __swap_entry_free(struct machine *m, struct swap_info_struct *si, pgoff_t offset,
 			      unsigned int usage)
 {
-	uint16_t *map = &si->swap_map[offset];
+	unsigned char *map = &si->swap_map[offset];
 
 	if (usage == SWAP_HAS_CACHE) {
 		VM_BUG_ON(!(*map & SWAP_HAS_CACHE));
-		*map &= (uint16_t)~SWAP_HAS_CACHE;
+		*map &= (unsigned char)~SWAP_HAS_CACHE;
 	} else {
-		VM_BUG_ON(!(*map & SWAP_COUNT_MASK));
-		(*map)--;
+		unsigned long count = swap_count_read(si, offset);
+
+		VM_BUG_ON(!count);
+		/* fewer digits than before: no page to allocate, no failure */
+		if (swap_count_write(si, offset, count - 1))
+			VM_BUG_ON(1);
 	}
 	if (*map)
 		return;
@@ -212,8 +311,9 @@ swp_entry_t get_swap_page(struct machine *m)
 /**
  * swap_duplicate - one more swap PTE names @entry (fork's copy, an unmap that leaves one).
  * Context: swap_lock not held.
- * Return: 0; -ENOMEM when the count is at SWAP_MAP_MAX (no continuation here); -ENOENT
- * for an entry that names no slot in use (a bug in the caller).
+ * Return: 0; -ENOMEM when the count needs a continuation page that cannot be had (fork
+ * fails, as when Linux's add_swap_count_continuation cannot allocate); -ENOENT for an entry
+ * that names no slot in use (a bug in the caller).
  */
 int swap_duplicate(struct machine *m, swp_entry_t entry)
 {
@@ -225,10 +325,9 @@ int swap_duplicate(struct machine *m, swp_entry_t entry)
 	si = __swap_info(s, entry);
 	if (!si || !si->swap_map[swp_offset(entry)])
 		err = -ENOENT;
-	else if ((si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK) >= SWAP_MAP_MAX)
-		err = -ENOMEM;
 	else
-		si->swap_map[swp_offset(entry)]++;
+		err = swap_count_write(si, swp_offset(entry),
+				       swap_count_read(si, swp_offset(entry)) + 1);
 	pthread_mutex_unlock(&s->lock);
 	VM_WARN_ON(err == -ENOENT);
 	return err;
@@ -300,18 +399,18 @@ void free_swap_and_cache(struct machine *m, swp_entry_t entry)
 }
 
 /**
- * swap_count - the PTEs naming @entry (__swap_count), 0 for an entry of no area.
+ * swp_swapcount - the PTEs naming @entry, continuations included; 0 for an entry of no area.
  * Context: swap_lock not held.
  */
-int swap_count(struct machine *m, swp_entry_t entry)
+unsigned long swp_swapcount(struct machine *m, swp_entry_t entry)
 {
 	struct swap_info_struct *si;
-	int n = 0;
+	unsigned long n = 0;
 
 	pthread_mutex_lock(&m->swap->lock);
 	si = __swap_info(m->swap, entry);
 	if (si)
-		n = si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK;
+		n = swap_count_read(si, swp_offset(entry));
 	pthread_mutex_unlock(&m->swap->lock);
 	return n;
 }
@@ -442,7 +541,8 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	unsigned long maxpages;
 	bool rotational;
 	int rot = -ENOENT;
-	uint16_t *map;
+	struct swap_cont **cont;
+	unsigned char *map;
 	long err = 0;
 
 	pthread_mutex_lock(&s->lock);
@@ -456,18 +556,24 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	if (!maxpages)
 		return -EINVAL;
 	map = calloc(maxpages, sizeof(*map));
-	if (!map)
+	cont = calloc(swap_cont_chunks(maxpages), sizeof(*cont));
+	if (!map || !cont) {
+		free(map);
+		free(cont);
 		return -ENOMEM;
-	map[0] = SWAP_MAP_MAX;	/* the header: never handed out */
+	}
+	map[0] = SWAP_MAP_BAD;	/* the header: never handed out */
 	/* bdev_nonrot: the disk the host file is on */
 	rotational = !host_file_stat(si->fd, NULL, NULL, &rot) && rot == 1;
 	pthread_mutex_lock(&s->lock);
 	if (si->swap_map) {	/* a racing swapon won */
 		pthread_mutex_unlock(&s->lock);
 		free(map);
+		free(cont);
 		return -EBUSY;
 	}
 	si->swap_map = map;
+	si->cont = cont;
 	si->max = maxpages;
 	si->pages = maxpages - 1;
 	si->inuse_pages = 0;
@@ -592,7 +698,7 @@ static int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 	}
 	/* Pages no PTE names any more (readahead, or unmapped ones): out of the cache. */
 	for (off = 0; !err && (page = xa_find(&si->cache, &off, si->max)); off++) {
-		if (xa_is_value(page) || (si->swap_map[off] & SWAP_COUNT_MASK))
+		if (xa_is_value(page) || swap_count(si->swap_map[off]))
 			continue;
 		if (page_mapcount(page))
 			SetPageDirty(page); /* its only copy is in memory now */
@@ -658,6 +764,7 @@ long sys_swapoff(struct task *tsk, const char *name)
 	} else {
 		s->nr_rotate_swap -= si->rotational;
 		swap_cache_clear_shadows(m, si);
+		swap_cont_free(si);
 		free(si->swap_map);
 		si->swap_map = NULL;
 		xa_destroy(&si->cache);

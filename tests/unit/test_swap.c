@@ -554,6 +554,107 @@ static void soft_dirty_through_swap(void **state)
 	mmlab_exit(child);
 }
 
+/* The swap_map byte and the continuation digits of @entry's slot. */
+static void slot_bytes(struct mmlab_machine *mm, swp_entry_t entry, unsigned char *ent,
+		       unsigned char cont[2])
+{
+	struct swap_info_struct *si = machine_of(mm)->swap->info[swp_type(entry)];
+	struct swap_cont *c = si->cont[swp_offset(entry) / SWAP_CONT_SPAN];
+
+	*ent = si->swap_map[swp_offset(entry)];
+	for (unsigned int i = 0; i < 2; i++)
+		cont[i] = c && i < c->levels ? c->digits[i][swp_offset(entry) % SWAP_CONT_SPAN] : 0;
+}
+
+/*
+ * Counts past SWAP_MAP_MAX go on in continuation digits, as Linux's swap_count_continued
+ * leaves them: 62 fits the swap_map byte; 63 is digit 0 with COUNT_CONTINUED and 1 in the
+ * first continuation page; 63 x 128 carries into the second page. Every count comes back
+ * down to a free slot.
+ */
+static void count_continuation_digits(void **state)
+{
+	struct swapfix *f = *state;
+	struct machine *m = machine_of(f->m);
+	const unsigned long top = 63 * 128 + 70;
+	unsigned char ent, cont[2];
+	swp_entry_t entry;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	entry = get_swap_page(m);	/* SWAP_HAS_CACHE, as for a page entering the cache */
+	assert_true(entry.val != 0);
+	for (unsigned long n = 1; n <= top; n++) {
+		assert_int_equal(swap_duplicate(m, entry), 0);
+		assert_int_equal(swp_swapcount(m, entry), n);
+		slot_bytes(f->m, entry, &ent, cont);
+		if (n == 62) {
+			assert_int_equal(ent, SWAP_HAS_CACHE | 62);
+		} else if (n == 63) {
+			assert_int_equal(ent, SWAP_HAS_CACHE | COUNT_CONTINUED);
+			assert_int_equal(cont[0], 1);
+		} else if (n == 63 * 128) {
+			assert_int_equal(ent, SWAP_HAS_CACHE | COUNT_CONTINUED);
+			assert_int_equal(cont[0], COUNT_CONTINUED);
+			assert_int_equal(cont[1], 1);
+		}
+	}
+	for (unsigned long n = top; n > 0; n--) {
+		swap_free(m, entry);
+		assert_int_equal(swp_swapcount(m, entry), n - 1);
+		if (n - 1 == 63 * 128 - 1) {
+			slot_bytes(f->m, entry, &ent, cont);
+			assert_int_equal(ent, SWAP_HAS_CACHE | COUNT_CONTINUED | 62);
+			assert_int_equal(cont[0], SWAP_CONT_MAX);
+			assert_int_equal(cont[1], 0);
+		}
+	}
+	slot_bytes(f->m, entry, &ent, cont);
+	assert_int_equal(ent, SWAP_HAS_CACHE);
+	pthread_mutex_lock(&m->swap->lock);
+	put_swap_page(m, entry);
+	pthread_mutex_unlock(&m->swap->lock);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), meminfo(f->m, "SwapTotal:"));
+}
+
+/*
+ * One swapped-out page shared by 150 forks: its slot's count passes SWAP_MAP_MAX into a
+ * continuation (Linux would fail no fork either); each child reads the page back, and when
+ * all have exited and the parent unmaps it, the slot is free.
+ */
+#define NFORKS 150
+static void fork_past_swap_map_max(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task **kids = calloc(NFORKS, sizeof(*kids));
+	uint64_t pm, free0;
+	swp_entry_t entry;
+
+	assert_non_null(kids);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	free0 = meminfo(f->m, "SwapFree:");
+	write_pages(f->t, f->base, 1, 12);
+	assert_int_equal(mmlab_madvise(f->t, f->base, PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(mmlab_pagemap(f->t, f->base, PG, &pm), 0);
+	assert_true(pm & PM_SWAP);
+	entry = swp_entry(pm & 0x1f, (pm & ((1ULL << 55) - 1)) >> 5);
+	for (int i = 0; i < NFORKS; i++)
+		assert_int_equal(mmlab_fork(f->t, &kids[i]), 0);
+	assert_int_equal(swp_swapcount(machine_of(f->m), entry), NFORKS + 1);
+	for (int i = 0; i < NFORKS; i++) {
+		if (i % 7 == 0)
+			check_pages(kids[i], f->base, 1, 12);
+		mmlab_exit(kids[i]);
+	}
+	assert_int_equal(swp_swapcount(machine_of(f->m), entry), 1);
+	check_pages(f->t, f->base, 1, 12);
+	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+	free(kids);
+}
+
 /* fork shares the slots; each side reads its bytes back; exit and munmap free the slots. */
 static void fork_shares_slots(void **state)
 {
@@ -873,6 +974,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(workingset_shadows, setup, teardown),
 		cmocka_unit_test_setup_teardown(soft_dirty_through_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
+		cmocka_unit_test_setup_teardown(count_continuation_digits, setup, teardown),
+		cmocka_unit_test_setup_teardown(fork_past_swap_map_max, setup, teardown),
 		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_without_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(swap_full, setup, teardown),
