@@ -31,13 +31,17 @@
 static void end_swap_bio_write(struct machine *m, struct page *page)
 {
 	VM_BUG_ON(!PageWriteback(page));
-	ClearPageWriteback(page);
-	mod_node_page_state(&m->pgdat, NR_WRITEBACK, -1);
-	mod_node_page_state(&m->pgdat, NR_WRITTEN, 1);
+	/* rotated while still under writeback: nobody can free it yet */
 	if (PageReclaim(page)) {
 		ClearPageReclaim(page);
 		rotate_reclaimable_page(&m->pgdat, page);
 	}
+	/* once writeback is clear, reclaim may free it: our own reference until we are done */
+	get_page(page);
+	ClearPageWriteback(page);
+	mod_node_page_state(&m->pgdat, NR_WRITEBACK, -1);
+	mod_node_page_state(&m->pgdat, NR_WRITTEN, 1);
+	put_page(&m->pgdat, page);
 }
 
 /* Queues @page's write as in flight; false when the list cannot grow. Context: swap_lock. */
