@@ -62,6 +62,28 @@ static bool swap_submit_bio(struct swap_state *s, struct page *page)
 }
 
 /**
+ * swap_write_slot - write @page's contents to the slot of @entry at once (counted in
+ * pswpout): shmem's writeout, which keeps no swap-cache page under writeback.
+ * Context: swap_lock not held; nothing writes the page meanwhile.
+ * Return: 0 or -EIO.
+ */
+int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page)
+{
+	struct swap_info_struct *si;
+	int err = -EIO;
+
+	pthread_mutex_lock(&m->swap->lock);
+	si = swp_swap_info(m, entry);
+	if (si)
+		err = host_file_write(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+				      (uint64_t)swp_offset(entry) << PAGE_SHIFT);
+	pthread_mutex_unlock(&m->swap->lock);
+	if (!err)
+		count_vm_event(&m->pgdat, PSWPOUT);
+	return err;
+}
+
+/**
  * swap_writepage - write @page, in the swap cache, to its slot (__swap_writepage): it is
  * clean and under writeback afterwards, the write ending at the next swap_io_complete (at
  * once in the pure LRU modes, or when it cannot be queued).

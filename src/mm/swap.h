@@ -23,9 +23,9 @@
  * one frees it; meanwhile SwapCached counts it and a fault finds it (a minor fault).
  *
  * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
- * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, shmem swap
- * (shmem pages are never evicted); the continuation pages come from the host's heap, not
- * from the machine's RAM as Linux's alloc_page does.
+ * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios; the
+ * continuation pages come from the host's heap, not from the machine's RAM as Linux's
+ * alloc_page does. shmem's side of swap is shmem.c's.
  */
 #ifndef MMLAB_MM_SWAP_H
 #define MMLAB_MM_SWAP_H
@@ -224,6 +224,7 @@ unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm);
 unsigned long swap_cache_pages(struct machine *m);
 
 /* page_io.c */
+int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page);
 int swap_writepage(struct page *page);
 void swap_io_complete(struct machine *m);
 int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
