@@ -3,8 +3,8 @@
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
  * RAM, clocks, the host kernel's auxiliary vector, the host devices' readahead limits, and
  * what stands in for "this CPU" (a small number per host thread, as smp_processor_id() is per
- * CPU) and for waiting on another CPU, and the swap files' I/O. Everything else in mmlab is plain computation over that
- * memory.
+ * CPU) and for waiting on another CPU, and the swap files' I/O. Everything else in mmlab is
+ * plain computation over that memory.
  */
 #ifndef MMLAB_HOST_H
 #define MMLAB_HOST_H

@@ -13,10 +13,11 @@
  * goes on in continuation pages, as Linux chains them (add_swap_count_continuation).
  *
  * Locking: one mutex per machine, swap_lock (struct swap_state), guards every area's
- * swap_map, counters and swap cache, the node's count of free slots (pgdat.nr_swap_pages), and the list of mms that hold swap entries (Linux:
- * swap_lock, si->lock, the cluster locks, the swap cache's xa_lock and mmlist_lock). Slot
- * I/O is done with it held: a page is read into the swap cache and becomes visible there
- * in one step, so nobody sees a page whose read is still going (Linux locks the folio).
+ * swap_map, counters and swap cache, the node's count of free slots (pgdat.nr_swap_pages),
+ * the writes in flight, and the list of mms that hold swap entries (Linux: swap_lock,
+ * si->lock, the cluster locks, the swap cache's xa_lock and mmlist_lock). Slot I/O is done
+ * with it held: a page is read into the swap cache and becomes visible there in one step,
+ * so nobody sees a page whose read is still going (Linux locks the folio).
  *
  * Writes are asynchronous as on a disk (page_io.c): a page written stays in the swap cache
  * under writeback until the write ends, at the next reclaim pass, and that pass or a later

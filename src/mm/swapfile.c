@@ -10,8 +10,9 @@
  * Counts past SWAP_MAP_MAX continue in continuation pages (swap_count_read/write: the
  * count's digits, swap.h).
  * Left out: block devices, swap extents and holes (a file is read and written at slot *
- * 4096), discard, the per-CPU slot caches, priorities' round robin between areas of equal priority, and the
- * security_vm_enough_memory check of swapoff, which is kept: see sys_swapoff.
+ * 4096), discard, the per-CPU slot caches, priorities' round robin between areas of
+ * equal priority, and the security_vm_enough_memory check of swapoff, which is kept: see
+ * sys_swapoff.
  */
 #include "mm/swap.h"
 #include "mm/mmap.h"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Workingset detection (mm/workingset.c): when reclaim evicts a page-cache page or a page of
- * the swap cache, the cache keeps a shadow entry at its index holding the node's nonresident age at eviction (the
- * count of pages evicted or activated so far) and whether the page was in the workingset.
+ * the swap cache, the cache keeps a shadow entry at its index holding the node's nonresident
+ * age at eviction (the count of pages evicted or activated so far) and whether the page was
+ * in the workingset.
  * When the page is read in again, the ages between eviction and refault are its refault
  * distance: the number of pages the inactive list would have needed to keep it. A distance
  * within the workingset (the active file list, and the anon lists while swap has free
