@@ -296,7 +296,7 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 		/* freed meanwhile by another thread's zap: the fault is done (retried) */
 		if (ptep_get(vmf->pte) != vmf->orig_pte)
 			return 0;
-		return swap_count(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		return swp_swapcount(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	ret = major ? VM_FAULT_MAJOR : 0;
 	if (ptep_get(vmf->pte) != vmf->orig_pte) {

@@ -29,7 +29,8 @@
  * Also here: what memory pressure does to lazily freeable memory in one mm at a time
  * (mmlab_reclaim_lazyfree, below).
  * Left out: swap (above), memcg and its protection, MGLRU, node reclaim, dirty-page throttling, the
- * writeback-in-flight waits (writeback is synchronous here), shrinkers (slab), compaction,
+ * writeback-in-flight waits (file writeback is synchronous here; swap writes end at the
+ * start of the next pass, page_io.c), shrinkers (slab), compaction,
  * and large folios as units (each page of a large folio is reclaimed alone; removing one
  * splits the folio).
  */
@@ -45,7 +46,6 @@
 
 #include <limits.h>
 
-#define SWAP_CLUSTER_MAX 32UL
 #define DEF_PRIORITY 12
 
 /* How a reclaim run goes (struct scan_control). */
@@ -326,8 +326,12 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 		bool freed = false;
 
 		list_move(&page->lru, &keep);
-		if (!page_evictable(page) || PageWriteback(page))
+		if (!page_evictable(page))
 			continue;
+		if (PageWriteback(page)) {
+			SetPageReclaim(page);	/* its writeback's end rotates it to the tail */
+			continue;
+		}
 		if (pgdat->lru_mode < LRU_MODE_LRU)
 			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
@@ -346,9 +350,10 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 				continue;
 			list_del(&page->lru);
 			if (vmscan_swap_out(pgdat, page)) {
-				stat->nr_pageout++;
 				nr_reclaimed++;
 			} else {
+				/* written (a later pass frees it), or kept */
+				stat->nr_pageout += PageWriteback(page);
 				list_add(&page->lru, &keep);
 			}
 			continue;
@@ -384,28 +389,6 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 	}
 	list_splice_tail_init(&keep, list);
 	return nr_reclaimed;
-}
-
-/* lru_note_cost: reclaim and refault costs that steer get_scan_count's balance. */
-static void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
-			  unsigned long nr_rotated)
-{
-	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-
-	spin_lock(&lruvec->lru_lock);
-	if (file)
-		lruvec->file_cost += cost;
-	else
-		lruvec->anon_cost += cost;
-	/* decay both by half once they outgrow a quarter of the lists (as Linux) */
-	if (lruvec->file_cost + lruvec->anon_cost >
-	    (lruvec_lru_size(lruvec, LRU_INACTIVE_ANON) + lruvec_lru_size(lruvec, LRU_ACTIVE_ANON) +
-	     lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + lruvec_lru_size(lruvec, LRU_ACTIVE_FILE)) /
-		    4) {
-		lruvec->file_cost /= 2;
-		lruvec->anon_cost /= 2;
-	}
-	spin_unlock(&lruvec->lru_lock);
 }
 
 /*
@@ -587,6 +570,7 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 	struct lruvec *lruvec = &pgdat->lruvec;
 	unsigned long refaults, file;
 
+	swap_io_complete(pgdat_machine(pgdat));	/* the writes of the last pass have ended */
 	refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 	if (refaults != lruvec->refaults[0] || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 		sc->may_deactivate |= DEACTIVATE_ANON;

@@ -67,6 +67,8 @@ enum node_stat_item {
 	NR_UNEVICTABLE,
 	NR_ISOLATED_ANON,	/* Taken off the lists by reclaim for a while */
 	NR_ISOLATED_FILE,
+	WORKINGSET_NODES,	/* Cache xarray nodes holding only shadow entries (counted, not
+				 * pages) */
 	WORKINGSET_REFAULT_ANON, /* Evicted pages faulted back in (shadow entry found) */
 	WORKINGSET_REFAULT_FILE,
 	WORKINGSET_ACTIVATE_ANON, /* ... refaulting within the workingset: activated */
