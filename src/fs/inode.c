@@ -558,6 +558,8 @@ void __iput(struct inode *inode)
 	list_del_init(&inode->i_hash);
 	if (inode->i_data.nrpages)
 		truncate_inode_pages_final(&inode->i_data);
+	else
+		xa_destroy(&inode->i_data.shadows);	/* reclaim's shadows of pages all gone */
 	upper_free(&inode->upper);
 	if (inode->lower_fd >= 0)
 		close(inode->lower_fd);
