@@ -556,7 +556,8 @@ void __iput(struct inode *inode)
 	if (inode_keep_unused(inode))
 		return;
 	list_del_init(&inode->i_hash);
-	if (inode->i_data.nrpages)
+	/* every page reclaimed may still leave the shadows of their evictions */
+	if (inode->i_data.nrpages || inode->i_data.shadows.head)
 		truncate_inode_pages_final(&inode->i_data);
 	upper_free(&inode->upper);
 	if (inode->lower_fd >= 0)
