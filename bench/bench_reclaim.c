@@ -18,7 +18,7 @@
  * The two sides, each timed over the replay loop alone (CPU time of the thread: the host's
  * work for mmlab's swap file, pread and pwrite, is the thread's):
  *   mmlab      a machine of RAM_BYTES (a quarter of the footprint) with a swap file of twice
- *              the footprint under $TMPDIR (unlinked), one task, mmlab_touch(addr, 1, "r"|"w")
+ *              the footprint under $TMPDIR (unlinked, written with zeros), one task, mmlab_touch(addr, 1, "r"|"w")
  *              per access. Two rows: the default policy (--lru classic: active/inactive
  *              lists, referenced bits through rmap, watermarks, kswapd) and --lru lru (one
  *              exact LRU list, no TLB so that every access is seen), the policy the simulator
@@ -69,7 +69,6 @@
 #define PG 4096UL
 #define TRACE_PAGES 16384UL			/* 64 MiB footprint */
 #define RAM_BYTES (TRACE_PAGES * PG / 4)	/* a quarter of it */
-#define SWAP_BYTES (2 * TRACE_PAGES * PG)
 #define TRACE_LEN 10000000UL
 #define PHASE_LEN 1000000UL
 #define ZIPF_S 0.9
@@ -272,17 +271,26 @@ static double sim_run(const uint32_t *trace, unsigned long len, unsigned long ca
 	return (double)len * 1e9 / (double)ns;
 }
 
-/* A swap file of @bytes under $TMPDIR, unlinked, attached and on. */
+/*
+ * A swap file of @bytes under $TMPDIR, unlinked, written with zeros as `dd if=/dev/zero`
+ * makes one (no holes, no unwritten extents for the host to convert at the first swap-out),
+ * attached and on.
+ */
 static void add_swap(struct mmlab_machine *m, struct mmlab_task *t, uint64_t bytes)
 {
 	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	static char zeros[1 << 20];
 	char path[512];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/mmlab-bench-swapXXXXXX", dir);
 	fd = mkstemp(path);
-	if (fd < 0 || unlink(path) || posix_fallocate(fd, 0, (off_t)bytes) || mmlab_mkswap(fd) ||
-	    mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD) ||
+	if (fd < 0 || unlink(path))
+		fail("cannot make the swap file");
+	for (uint64_t off = 0; off < bytes; off += sizeof(zeros))
+		if (pwrite(fd, zeros, sizeof(zeros), (off_t)off) != (ssize_t)sizeof(zeros))
+			fail("cannot write the swap file");
+	if (mmlab_mkswap(fd) || mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD) ||
 	    mmlab_swapon(t, "/swapfile", 0))
 		fail("cannot make the swap file");
 }
@@ -307,7 +315,7 @@ static void lab_create(struct lab *l, size_t ram, int lru_mode, unsigned long pa
 
 	if (mmlab_machine_create(&mc, &l->m) || mmlab_task_create(l->m, &tc, &l->t))
 		fail("mmlab_machine_create");
-	add_swap(l->m, l->t, SWAP_BYTES);
+	add_swap(l->m, l->t, 2 * pages * PG);
 	if (!readahead && mmlab_sysctl(l->m, "vm.page-cluster", &zero, NULL))
 		fail("vm.page-cluster");
 	if (mmlab_mmap(l->t, 0, pages * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
