@@ -13,20 +13,23 @@
  * ranks among themselves (the working set drifts, as a program moves from one data structure
  * to the next). One access in WRITE_EVERY is a store, the others loads. Before the timed
  * replay both sides get the same warm-up: every page written once in address order (the
- * program initialising its data).
+ * program initialising its data). No trace here comes from a recorded fault stream: it holds
+ * each page's first fault only (a page the host kept resident faults once), so replayed it
+ * is one cold pass over the footprint, and looped it is LRU's cyclic worst case, where
+ * every access misses on both sides.
  *
  * The two sides, each timed over the replay loop alone (CPU time of the thread: the host's
  * work for mmlab's swap file, pread and pwrite, is the thread's):
  *   mmlab      a machine of RAM_BYTES (a quarter of the footprint) with a swap file of twice
- *              the footprint under $TMPDIR (unlinked, written with zeros), one task, mmlab_touch(addr, 1, "r"|"w")
- *              per access. Two rows: the default policy (--lru classic: active/inactive
- *              lists, referenced bits through rmap, watermarks, kswapd) and --lru lru (one
- *              exact LRU list, no TLB so that every access is seen), the policy the simulator
- *              models. Both with vm.page-cluster 0 (no swap readahead): the simulator reads
- *              nothing ahead, and with readahead on, --lru classic today rescans unmapped
- *              readahead pages in the swap cache without end (shrink_folio_list neither
- *              swaps nor frees a swap-cache page that is not anonymous yet), about ten times
- *              slower.
+ *              the footprint under $TMPDIR (unlinked, written with zeros), one task,
+ *              mmlab_touch(addr, 1, "r"|"w") per access. Two rows: the default policy
+ *              (--lru classic: active/inactive lists, referenced bits through rmap,
+ *              watermarks, kswapd) and --lru lru (one exact LRU list, no TLB so that every
+ *              access is seen), the policy the simulator models. Both with vm.page-cluster
+ *              0 (no swap readahead): the simulator reads nothing ahead, and with
+ *              readahead on, --lru classic today rescans unmapped readahead pages in the
+ *              swap cache without end (shrink_folio_list neither swaps nor frees a
+ *              swap-cache page that is not anonymous yet), about ten times slower.
  *   simulator  the LRU of cache-simulation libraries: a chained hash table of the resident
  *              pages and a doubly linked list by recency; a hit moves the page to the head,
  *              a miss evicts the tail. Its capacity is the frames mmlab's RAM holds the
@@ -368,7 +371,6 @@ static double lab_run(int lru_mode, const uint32_t *trace, unsigned long len,
 	}
 	ns = bench_cpu_ns() - t0;
 	*majflts = majflt(&l) - maj0;
-	if (getenv("DBG")) { mmlab_proc_swaps(l.m, stderr); mmlab_proc_vmstat(l.m, stderr); mmlab_proc_meminfo(l.m, stderr); }
 	if (mmlab_machine_validate(l.m))
 		fail("the machine is inconsistent after the replay");
 	lab_destroy(&l);
