@@ -167,6 +167,19 @@ static inline void mod_node_page_state(struct pglist_data *pgdat, enum node_stat
 	__atomic_add_fetch(&pgdat->vm_stat[item], delta, __ATOMIC_RELAXED);
 }
 
+/*
+ * __mod_node_page_state - mod_node_page_state for a counter whose writers a lock serializes
+ * (the LRU sizes: lru_lock), as Linux's __mod_* variants: a plain read and store, exact under
+ * the lock, and no locked instruction. Readers without the lock see one value or the other.
+ */
+static inline void __mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item item,
+					 long delta)
+{
+	__atomic_store_n(&pgdat->vm_stat[item],
+			 __atomic_load_n(&pgdat->vm_stat[item], __ATOMIC_RELAXED) + delta,
+			 __ATOMIC_RELAXED);
+}
+
 static inline unsigned long node_page_state(const struct pglist_data *pgdat,
 					    enum node_stat_item item)
 {

@@ -68,6 +68,7 @@ const char *const vmstat_text[NR_VM_EVENT_ITEMS] = {
 	[UNEVICTABLE_PGMUNLOCKED] = "unevictable_pgs_munlocked",
 	[COW_FAULT] = "mmlab_cow_fault",
 	[ZERO_PAGE_FAULT] = "mmlab_zero_page_fault",
+	[MINOR_FAULT] = "mmlab_minor_fault",
 };
 
 static inline unsigned int buddy_order(const struct page *page)
