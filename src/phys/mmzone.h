@@ -239,13 +239,26 @@ void pgdat_free_memory(struct pglist_data *pgdat);
 struct page *__must_check alloc_pages(struct pglist_data *pgdat, unsigned int order);
 void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int order);
 struct page *__must_check alloc_zeroed_page(struct pglist_data *pgdat);
+void clear_highpage(struct pglist_data *pgdat, struct page *page);
 void put_page(struct pglist_data *pgdat, struct page *page);
 int __must_check page_alloc_validate(struct pglist_data *pgdat);
 void setup_per_zone_wmarks(struct pglist_data *pgdat, unsigned long min_free_kbytes,
 			   unsigned int watermark_scale_factor);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark);
 void wakeup_kswapd(struct pglist_data *pgdat);
-void kswapd_run_pending(struct pglist_data *pgdat);
+void __kswapd_run_pending(struct pglist_data *pgdat);
+
+/*
+ * kswapd_run_pending - run kswapd if it was woken and no other thread runs it (the safe point:
+ * the caller holds no lock of an address space or of the page cache). The test is inline:
+ * every fault passes here.
+ * Context: no locks held.
+ */
+static inline void kswapd_run_pending(struct pglist_data *pgdat)
+{
+	if (__builtin_expect(__atomic_load_n(&pgdat->kswapd_woken, __ATOMIC_RELAXED), 0))
+		__kswapd_run_pending(pgdat);
+}
 unsigned long direct_reclaim(struct pglist_data *pgdat, unsigned int order);
 
 #endif /* MMLAB_PHYS_MMZONE_H */
