@@ -50,9 +50,10 @@ static inline enum lru_list page_lru(const struct pglist_data *pgdat, const stru
 	       (PageActive(page) ? LRU_ACTIVE : 0);
 }
 
+/* A list's size changes with the list, under lru_lock: no locked instruction needed. */
 static inline void update_lru_size(struct lruvec *lruvec, enum lru_list lru, long nr)
 {
-	mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
+	__mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
 }
 
 /* Adds @page at the head (newest end) of its list. Context: lru_lock held. */

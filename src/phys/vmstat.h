@@ -59,6 +59,7 @@ enum vm_event_item {
 	NR_VM_KERNEL_EVENT_ITEMS,
 	COW_FAULT = NR_VM_KERNEL_EVENT_ITEMS, /* Write faults that copied a page (wp_page_copy) */
 	ZERO_PAGE_FAULT,	/* Read faults that mapped the shared zero page */
+	MINOR_FAULT,		/* User faults resolved without I/O (PSI's work time, psi.c) */
 	NR_VM_EVENT_ITEMS,
 };
 
