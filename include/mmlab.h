@@ -678,9 +678,11 @@ struct mmlab_task_mem {
 };
 MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st);
 /*
- * /proc/vmstat event counters by name ("pgfault", "pgmajfault", "pgalloc_normal", "pgfree",
- * "pgreuse", "vmacache_find_calls", "vmacache_find_hits", and mmlab's own "mmlab_cow_fault",
- * "mmlab_zero_page_fault"). 0, or -ENOENT for an unknown name.
+ * /proc/vmstat counters by name: the events ("pgfault", "pgmajfault", "pgalloc_normal",
+ * "pgfree", "pswpin", "vmacache_find_calls", ..., and mmlab's own "mmlab_cow_fault",
+ * "mmlab_zero_page_fault") and the node counters of mmlab_proc_vmstat's lines
+ * ("nr_free_pages", "workingset_refault_anon", ...). 0, or -ENOENT for an unknown name,
+ * -ENOMEM.
  */
 MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *m, const char *name, uint64_t *val);
 /* The @i-th counter's name (NULL past the end); *kernel = 1 when Linux has that line. */

@@ -111,9 +111,14 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_zeroed_page(&m->pgdat);
+	page = alloc_pages(&m->pgdat, 0);
 	if (!page)
 		return VM_FAULT_OOM;
+	/* Nothing below fails or waits for a lock a TLB flusher holds: the CPU may head back
+	 * to user mode now, before the zeroing's stores, which then drain as the fault ends. */
+	if (vmf->cpu)
+		mmu_fault_return(vmf->cpu);
+	clear_highpage(&m->pgdat, page);
 	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
@@ -297,7 +302,7 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 		/* freed meanwhile by another thread's zap: the fault is done (retried) */
 		if (ptep_get(vmf->pte) != vmf->orig_pte)
 			return 0;
-		return swap_count(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		return swp_swapcount(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	ret = major ? VM_FAULT_MAJOR : 0;
 	if (major)

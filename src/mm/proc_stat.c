@@ -145,6 +145,7 @@ int show_vmstat(struct machine *m, FILE *out)
 	for (int i = 0; i < (int)ARRAY_SIZE(lru_stat_names); i++)
 		fprintf(out, "nr_%s %lu\n", lru_stat_names[i],
 			node_page_state(&m->pgdat, NR_LRU_BASE + i));
+	fprintf(out, "workingset_nodes %lu\n", node_page_state(&m->pgdat, WORKINGSET_NODES));
 	for (int i = 0; i < 6; i++)
 		fprintf(out, "workingset_%s_%s %lu\n", workingset_events[i / 2],
 			i % 2 ? "file" : "anon",

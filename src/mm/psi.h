@@ -9,10 +9,12 @@
 #define MMLAB_MM_PSI_H
 
 #include "kernel.h"
-#include "phys/page.h"
 
 #include <pthread.h>
 #include <stdio.h>
+
+#include "phys/page.h"
+#include "phys/vmstat.h"
 
 /* The model's costs, in simulated nanoseconds (psi.c says why these) */
 #define PSI_FAULT_NS 1000ULL		/* A fault resolved in memory */
@@ -29,8 +31,9 @@ enum psi_states {
 
 /* The memory pressure of one machine (struct psi_group, memory only). */
 struct psi_group {
-	pthread_mutex_t lock;		/* Protects what follows but pending_ns */
-	uint64_t pending_ns;		/* Minor faults' work not yet passed; atomic */
+	struct vm_events *events;	/* The node's counters: MINOR_FAULT, per thread */
+	pthread_mutex_t lock;		/* Protects what follows */
+	unsigned long minor_passed;	/* MINOR_FAULT count whose work time has passed */
 	uint64_t clock_ns;		/* Simulated time since the machine was made */
 	uint64_t total_ns[NR_PSI_STATES];	/* Stalled time, ever */
 	uint64_t avg_next_update;	/* Clock at the end of the current 2 s period */
@@ -39,7 +42,7 @@ struct psi_group {
 						 * fixed point */
 };
 
-void psi_init(struct psi_group *psi);
+void psi_init(struct psi_group *psi, struct vm_events *events);
 void psi_exit(struct psi_group *psi);
 /* @ns of simulated time pass with no task stalled on memory (work, or idleness). */
 void psi_advance(struct psi_group *psi, uint64_t ns);
@@ -48,7 +51,7 @@ void psi_memstall(struct psi_group *psi, uint64_t ns);
 /*
  * Set while this thread's fault read back a page of the workingset (PG_workingset: a refault
  * of a page that was active when evicted): swap_read_folio's and readahead's
- * psi_memstall_enter. psi_account_fault takes it.
+ * psi_memstall_enter. The fault's psi_account_fault takes it.
  */
 extern __thread bool psi_workingset_read __attribute__((tls_model("initial-exec")));
 
@@ -59,9 +62,22 @@ static inline void psi_note_read(const struct page *page)
 		psi_workingset_read = true;
 }
 
-/* A fault was resolved (time passes; a major one waited for I/O: a stall for a workingset
- * page, psi_note_read). */
-void psi_account_fault(struct psi_group *psi, bool major);
+void __psi_account_major_fault(struct psi_group *psi);
+
+/*
+ * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
+ * PSI_IO_NS waiting for the read - a memory stall when the page it read back was of the
+ * workingset (psi_note_read), I/O otherwise. A minor fault is only counted (MINOR_FAULT, in
+ * the thread's own set: a plain add), and its work passes at the next fold (psi_fold).
+ * Context: any; takes psi->lock for a major fault only.
+ */
+static inline void psi_account_fault(struct psi_group *psi, bool major)
+{
+	if (likely(!major))
+		count_vm_events_in(psi->events, MINOR_FAULT, 1);
+	else
+		__psi_account_major_fault(psi);
+}
 /* Writes /proc/pressure/memory. */
 int psi_show(struct psi_group *psi, FILE *out);
 

@@ -39,6 +39,7 @@
 #include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/pgtable.h"
+#include "mm/swap.h"
 
 /* anon_vma objects */
 
@@ -724,6 +725,9 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 		goto fail;
 	update_hiwater_rss(mm);
 	if (swapped) {
+		/* the swap entry keeps the soft-dirty bit; do_swap_page gives it back */
+		if (old & _PAGE_SOFT_DIRTY)
+			swp_pte |= _PAGE_SWP_SOFT_DIRTY;
 		set_pte_at(mm, addr, ptep, swp_pte);
 		add_mm_counter(mm, MM_SWAPENTS, 1);
 	}

@@ -29,7 +29,8 @@
  * Also here: what memory pressure does to lazily freeable memory in one mm at a time
  * (mmlab_reclaim_lazyfree, below).
  * Left out: swap (above), memcg and its protection, MGLRU, node reclaim, dirty-page throttling, the
- * writeback-in-flight waits (writeback is synchronous here), shrinkers (slab), compaction,
+ * writeback-in-flight waits (file writeback is synchronous here; swap writes end at the
+ * start of the next pass, page_io.c), shrinkers (slab), compaction,
  * and large folios as units (each page of a large folio is reclaimed alone; removing one
  * splits the folio).
  */
@@ -45,7 +46,6 @@
 
 #include <limits.h>
 
-#define SWAP_CLUSTER_MAX 32UL
 #define DEF_PRIORITY 12
 
 /* How a reclaim run goes (struct scan_control). */
@@ -267,6 +267,32 @@ static bool reclaim_file_page(struct page *page, enum folio_references ref,
 }
 
 /*
+ * Sends a shmem page no longer mapped to swap (pageout's shmem_writeout). With no free slot
+ * it is activated, as Linux's AOP_WRITEPAGE_ACTIVATE has it; in use again, it stays.
+ * Return: true when it left the cache (the isolation's reference is the last).
+ */
+static bool reclaim_shmem_page(struct pglist_data *pgdat, struct page *page,
+			       struct reclaim_stat *stat)
+{
+	struct address_space *mapping = READ_ONCE(page->mapping);
+	int err;
+
+	if (!mapping)
+		return page_ref_count(page) == 1;	/* truncated meanwhile: ours alone */
+	err = shmem_swapout_page(mapping, page);
+	if (!err) {
+		stat->nr_pageout++;
+		return true;
+	}
+	if (err != -EBUSY) {
+		SetPageActive(page);
+		stat->nr_activate[0]++;
+		count_vm_event(pgdat, PGACTIVATE);
+	}
+	return false;
+}
+
+/*
  * An anonymous page swap_out_page kept: with no slot for it (add_to_swap failed: no swap, or
  * swap full) or a mapping left, it is activated (shrink_folio_list's activate_locked), unless
  * mlocked; kept on the inactive list otherwise (a write error, an extra reference).
@@ -297,32 +323,6 @@ static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *pag
 }
 
 /*
- * Sends a shmem page no longer mapped to swap (pageout's shmem_writeout). With no free slot
- * it is activated, as Linux's AOP_WRITEPAGE_ACTIVATE has it; in use again, it stays.
- * Return: true when it left the cache (the isolation's reference is the last).
- */
-static bool reclaim_shmem_page(struct pglist_data *pgdat, struct page *page,
-			       struct reclaim_stat *stat)
-{
-	struct address_space *mapping = READ_ONCE(page->mapping);
-	int err;
-
-	if (!mapping)
-		return page_ref_count(page) == 1;	/* truncated meanwhile: ours alone */
-	err = shmem_swapout_page(mapping, page);
-	if (!err) {
-		stat->nr_pageout++;
-		return true;
-	}
-	if (err != -EBUSY) {
-		SetPageActive(page);
-		stat->nr_activate[0]++;
-		count_vm_event(pgdat, PGACTIVATE);
-	}
-	return false;
-}
-
-/*
  * shrink_folio_list - try to free each isolated page of @list (shrink_folio_list). Freed
  * pages leave the list and go back to the allocator; the rest stay on @list for the caller
  * to put back, the ones to activate with PG_active set.
@@ -340,8 +340,12 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 		bool freed = false;
 
 		list_move(&page->lru, &keep);
-		if (!page_evictable(page) || PageWriteback(page))
+		if (!page_evictable(page))
 			continue;
+		if (PageWriteback(page)) {
+			SetPageReclaim(page);	/* its writeback's end rotates it to the tail */
+			continue;
+		}
 		if (pgdat->lru_mode < LRU_MODE_LRU && !sc->ignore_references)
 			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
@@ -360,9 +364,10 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 				continue;
 			list_del(&page->lru);
 			if (vmscan_swap_out(pgdat, page, sc->locked_mm)) {
-				stat->nr_pageout++;
 				nr_reclaimed++;
 			} else {
+				/* written (a later pass frees it), or kept */
+				stat->nr_pageout += PageWriteback(page);
 				list_add(&page->lru, &keep);
 				swap_out_failed(pgdat, page, stat);
 			}
@@ -386,12 +391,12 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 				page_ref_count(page) == 1;
 			if (freed)
 				count_vm_event(pgdat, PGLAZYFREED);
-		} else if (PageSwapBacked(page)) {
-			freed = reclaim_shmem_page(pgdat, page, stat);
-		} else if (PageDirty(page) && sc->no_file_writeback) {
+		} else if (PageDirty(page) && !PageSwapBacked(page) && sc->no_file_writeback) {
 			activate_dirty_file_page(pgdat, page, stat);
-		} else {
+		} else if (!PageSwapBacked(page)) {
 			freed = reclaim_file_page(page, ref, stat);
+		} else {
+			freed = reclaim_shmem_page(pgdat, page, stat);
 		}
 		if (!freed)
 			continue;
@@ -401,28 +406,6 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 	}
 	list_splice_tail_init(&keep, list);
 	return nr_reclaimed;
-}
-
-/* lru_note_cost: reclaim and refault costs that steer get_scan_count's balance. */
-static void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
-			  unsigned long nr_rotated)
-{
-	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-
-	spin_lock(&lruvec->lru_lock);
-	if (file)
-		lruvec->file_cost += cost;
-	else
-		lruvec->anon_cost += cost;
-	/* decay both by half once they outgrow a quarter of the lists (as Linux) */
-	if (lruvec->file_cost + lruvec->anon_cost >
-	    (lruvec_lru_size(lruvec, LRU_INACTIVE_ANON) + lruvec_lru_size(lruvec, LRU_ACTIVE_ANON) +
-	     lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + lruvec_lru_size(lruvec, LRU_ACTIVE_FILE)) /
-		    4) {
-		lruvec->file_cost /= 2;
-		lruvec->anon_cost /= 2;
-	}
-	spin_unlock(&lruvec->lru_lock);
 }
 
 /*
@@ -604,6 +587,7 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 	struct lruvec *lruvec = &pgdat->lruvec;
 	unsigned long refaults, file;
 
+	swap_io_complete(pgdat_machine(pgdat));	/* the writes of the last pass have ended */
 	refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 	if (refaults != lruvec->refaults[0] || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 		sc->may_deactivate |= DEACTIVATE_ANON;

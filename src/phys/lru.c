@@ -571,3 +571,62 @@ int lru_validate(struct pglist_data *pgdat)
 	spin_unlock(&lruvec->lru_lock);
 	return err;
 }
+
+/**
+ * lru_note_cost - reclaim of @file (or anon) pages cost @nr_io pages of I/O and @nr_rotated
+ * pages put back: the costs get_scan_count weighs the two kinds by. One page of I/O weighs
+ * as much as a cluster of rotations; both costs halve once they outgrow a quarter of the
+ * lists, so that recent events count most.
+ * Context: lru_lock not held.
+ */
+void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
+		   unsigned long nr_rotated)
+{
+	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated, lrusize;
+
+	spin_lock(&lruvec->lru_lock);
+	if (file)
+		lruvec->file_cost += cost;
+	else
+		lruvec->anon_cost += cost;
+	lrusize = lruvec_lru_size(lruvec, LRU_INACTIVE_ANON) +
+		  lruvec_lru_size(lruvec, LRU_ACTIVE_ANON) +
+		  lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + lruvec_lru_size(lruvec, LRU_ACTIVE_FILE);
+	if (lruvec->file_cost + lruvec->anon_cost > lrusize / 4) {
+		lruvec->file_cost /= 2;
+		lruvec->anon_cost /= 2;
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * lru_note_cost_refault - @page, evicted from the workingset, came back: its reload is one
+ * page of I/O charged to its list's reclaim.
+ * Context: lru_lock not held.
+ */
+void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page)
+{
+	lru_note_cost(&pgdat->lruvec, page_is_file_lru(page), 1, 0);
+}
+
+/**
+ * rotate_reclaimable_page - writeback reclaim started on @page has ended: a clean page still
+ * on an evictable list goes to the inactive tail, where the next reclaim pass takes it first
+ * (folio_rotate_reclaimable, counted in pgrotated). A page in a batch or isolated stays.
+ * Context: lru_lock not held; the caller holds @page (the cache's reference).
+ */
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	if (PageDirty(page) || PageUnevictable(page) || !PageLRU(page))
+		return;
+	spin_lock(&lruvec->lru_lock);
+	if (PageLRU(page) && !PageUnevictable(page)) {
+		lruvec_del_page(lruvec, page);
+		ClearPageActive(page);
+		lruvec_add_page_tail(lruvec, page);
+		count_vm_event(pgdat, PGROTATED);
+	}
+	spin_unlock(&lruvec->lru_lock);
+}

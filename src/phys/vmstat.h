@@ -59,6 +59,7 @@ enum vm_event_item {
 	NR_VM_KERNEL_EVENT_ITEMS,
 	COW_FAULT = NR_VM_KERNEL_EVENT_ITEMS, /* Write faults that copied a page (wp_page_copy) */
 	ZERO_PAGE_FAULT,	/* Read faults that mapped the shared zero page */
+	MINOR_FAULT,		/* User faults resolved without I/O (PSI's work time, psi.c) */
 	NR_VM_EVENT_ITEMS,
 };
 
@@ -72,6 +73,8 @@ enum node_stat_item {
 	NR_UNEVICTABLE,
 	NR_ISOLATED_ANON,	/* Taken off the lists by reclaim for a while */
 	NR_ISOLATED_FILE,
+	WORKINGSET_NODES,	/* Cache xarray nodes holding only shadow entries (counted, not
+				 * pages) */
 	WORKINGSET_REFAULT_ANON, /* Evicted pages faulted back in (shadow entry found) */
 	WORKINGSET_REFAULT_FILE,
 	WORKINGSET_ACTIVATE_ANON, /* ... refaulting within the workingset: activated */
