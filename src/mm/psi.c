@@ -156,7 +156,11 @@ void psi_memstall(struct psi_group *psi, uint64_t ns)
 	pthread_mutex_unlock(&psi->lock);
 }
 
-/* psi_account_fault's major fault: its work, then its wait. Context: takes psi->lock. */
+/*
+ * psi_account_fault's major fault: its work, then its wait - a memory stall when it was a
+ * swap-in (@anon: anonymous or shmem memory), I/O when it read a file.
+ * Context: takes psi->lock.
+ */
 void __psi_account_major_fault(struct psi_group *psi, bool anon)
 {
 	pthread_mutex_lock(&psi->lock);

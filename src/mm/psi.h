@@ -52,8 +52,8 @@ void __psi_account_major_fault(struct psi_group *psi, bool anon);
 /*
  * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
  * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon: anonymous
- * or shmem memory), I/O when it read a file. A minor fault is only counted (MINOR_FAULT, in the thread's own set: a plain
- * add), and its work passes at the next fold (psi_fold).
+ * or shmem memory), I/O when it read a file. A minor fault is only counted (MINOR_FAULT, in
+ * the thread's own set: a plain add), and its work passes at the next fold (psi_fold).
  * Context: any; takes psi->lock for a major fault only.
  */
 static inline void psi_account_fault(struct psi_group *psi, bool major, bool anon)

@@ -107,6 +107,9 @@ static inline bool get_page_unless_zero(struct page *page)
 	return true;
 }
 
+/* Pages reclaim takes at a time; the weight of one page of I/O in the LRU costs. */
+#define SWAP_CLUSTER_MAX 32UL
+
 /* lru.c */
 void lruvec_init(struct lruvec *lruvec);
 void lru_cache_add(struct pglist_data *pgdat, struct page *page);
@@ -124,6 +127,10 @@ bool isolate_lru_page(struct pglist_data *pgdat, struct page *page);
 void putback_lru_page(struct pglist_data *pgdat, struct page *page);
 void __page_cache_release(struct pglist_data *pgdat, struct page *page);
 int __must_check lru_validate(struct pglist_data *pgdat);
+void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
+		   unsigned long nr_rotated);
+void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page);
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page);
 
 /* workingset.c */
 void workingset_activation(struct pglist_data *pgdat, struct page *page);

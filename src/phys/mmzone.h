@@ -121,6 +121,9 @@ struct pglist_data {
 	struct lruvec lruvec;		/* The LRU lists of the node's pages (lru.c) */
 	enum lru_mode lru_mode;		/* Replacement policy; set at creation */
 	int swappiness;			/* vm.swappiness, 0..200: anon vs file reclaim cost */
+	long nr_swap_pages;		/* Free slots of the active swap areas (get_nr_swap_pages:
+					 * the workingset weighs anon with it); the mm layer's
+					 * swapfile.c changes it under its swap_lock; atomic */
 	unsigned long min_free_kbytes;	/* vm.min_free_kbytes the watermarks came from */
 	unsigned int watermark_scale_factor; /* vm.watermark_scale_factor, 1/10000 of RAM */
 	const struct reclaim_ops *reclaim; /* The mm layer's reclaim; NULL: none */
