@@ -559,6 +559,8 @@ void __iput(struct inode *inode)
 	/* with every page reclaimed, the shadows of their evictions or their swap entries stay */
 	if (inode->i_data.nrpages || inode->i_data.nrswapped || inode->i_data.shadows.head)
 		truncate_inode_pages_final(&inode->i_data);
+	else
+		xa_destroy(&inode->i_data.shadows);	/* reclaim's shadows of pages all gone */
 	upper_free(&inode->upper);
 	if (inode->lower_fd >= 0)
 		close(inode->lower_fd);

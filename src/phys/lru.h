@@ -50,9 +50,10 @@ static inline enum lru_list page_lru(const struct pglist_data *pgdat, const stru
 	       (PageActive(page) ? LRU_ACTIVE : 0);
 }
 
+/* A list's size changes with the list, under lru_lock: no locked instruction needed. */
 static inline void update_lru_size(struct lruvec *lruvec, enum lru_list lru, long nr)
 {
-	mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
+	__mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
 }
 
 /* Adds @page at the head (newest end) of its list. Context: lru_lock held. */
@@ -106,6 +107,9 @@ static inline bool get_page_unless_zero(struct page *page)
 	return true;
 }
 
+/* Pages reclaim takes at a time; the weight of one page of I/O in the LRU costs. */
+#define SWAP_CLUSTER_MAX 32UL
+
 /* lru.c */
 void lruvec_init(struct lruvec *lruvec);
 void lru_cache_add(struct pglist_data *pgdat, struct page *page);
@@ -123,6 +127,10 @@ bool isolate_lru_page(struct pglist_data *pgdat, struct page *page);
 void putback_lru_page(struct pglist_data *pgdat, struct page *page);
 void __page_cache_release(struct pglist_data *pgdat, struct page *page);
 int __must_check lru_validate(struct pglist_data *pgdat);
+void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
+		   unsigned long nr_rotated);
+void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page);
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page);
 
 /* workingset.c */
 void workingset_activation(struct pglist_data *pgdat, struct page *page);
