@@ -16,7 +16,9 @@
  *    of a read() scan of a file four times RAM, stays resident under MGLRU (file pages read
  *    through a descriptor enter the old generations, pages touched through page tables are
  *    promoted to the young ones), where --lru lru, by the stack-distance argument, must
- *    lose every hot page.
+ *    lose every hot page;
+ *  - tiers: file pages read six times through read() are protected by sort_folio and
+ *    survive a one-time scan that takes a page read once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -386,6 +388,50 @@ static void test_scan_resistance(void **state)
 	assert_int_equal(res_lru, 0);
 }
 
+/*
+ * Tiers: pages 0 and 2 of "small", read in turn six times each, reach refs 4, the top of
+ * the counter, which sort_folio always protects (refs == BIT(LRU_REFS_WIDTH)); page 1 read
+ * once is in tier 0. One read() pass over "big" (4 x RAM) follows. Eviction meets pages 0
+ * and 2 in the oldest generation and moves them to the next one instead (tier 3: counted in
+ * protected[file][2]); the stream's pages keep coming into the oldest generation (three
+ * generations: min_seq), so min_seq never passes them and they stay, while page 1 goes with
+ * the stream.
+ */
+static void test_tier_protection(void **state)
+{
+	struct fixture *fx = fixture_new(16UL << 20, MMLAB_LRU_MGLRU);
+	int small = mmlab_open(fx->t, "/small", O_RDONLY), big = mmlab_open(fx->t, "/big", O_RDONLY);
+	unsigned long big_pages = 4 * fx->pgdat->nr_frames;
+	unsigned char vec[4];
+	uint64_t buf, f;
+
+	(void)state;
+	assert_true(small >= 0 && big >= 0);
+	assert_int_equal(mmlab_mmap(fx->t, 0, PG, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &buf), 0);
+	assert_int_equal(mmlab_fd_pread(fx->t, small, buf, 16, (int64_t)PG), 16);
+	for (int k = 0; k < 6; k++) {
+		assert_int_equal(mmlab_fd_pread(fx->t, small, buf, 16, 0), 16);
+		assert_int_equal(mmlab_fd_pread(fx->t, small, buf, 16, 2 * (int64_t)PG), 16);
+	}
+	for (unsigned long i = 0; i < big_pages; i++)
+		assert_int_equal(mmlab_fd_pread(fx->t, big, buf, 64, (int64_t)(i * PG)), 64);
+	/* mincore of a mapping of "small" says which of its pages are in the cache */
+	assert_int_equal(mmlab_mmap(fx->t, 0, 4 * PG, PROT_READ, MAP_SHARED, small, 0, &f), 0);
+	assert_int_equal(mmlab_mincore(fx->t, f, 4 * PG, vec), 0);
+	print_message("after the stream: small's pages resident %d %d %d %d, protected %lu\n",
+		      vec[0] & 1, vec[1] & 1, vec[2] & 1, vec[3] & 1,
+		      fx->pgdat->lruvec.lrugen.protected[LRU_GEN_FILE][2]);
+	assert_int_equal(vec[0] & 1, 1);
+	assert_int_equal(vec[1] & 1, 0);
+	assert_int_equal(vec[2] & 1, 1);
+	assert_int_equal(fx->pgdat->lruvec.lrugen.protected[LRU_GEN_FILE][2], 2);
+	assert_int_equal(lru_validate(fx->pgdat), 0);
+	assert_int_equal(mmlab_close(fx->t, small), 0);
+	assert_int_equal(mmlab_close(fx->t, big), 0);
+	fixture_free(fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_debugfs_format),
 		cmocka_unit_test(test_swap_four_times_ram),
 		cmocka_unit_test(test_scan_resistance),
+		cmocka_unit_test(test_tier_protection),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
