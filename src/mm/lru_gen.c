@@ -393,7 +393,7 @@ static void inc_min_seq(struct lruvec *lruvec, int type, bool can_swap)
 		}
 	}
 	reset_ctrl_pos(lruvec, type, true);
-	lrugen->min_seq[type]++;
+	__atomic_store_n(&lrugen->min_seq[type], lrugen->min_seq[type] + 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -421,7 +421,7 @@ static bool try_to_inc_min_seq(struct lruvec *lruvec, bool can_swap)
 		if (min_seq[type] == lrugen->min_seq[type])
 			continue;
 		reset_ctrl_pos(lruvec, type, true);
-		lrugen->min_seq[type] = min_seq[type];
+		__atomic_store_n(&lrugen->min_seq[type], min_seq[type], __ATOMIC_RELAXED);
 		success = true;
 	}
 	return success;
@@ -459,7 +459,8 @@ static bool inc_max_seq(struct lruvec *lruvec, unsigned long seq, bool can_swap,
 	for (int type = 0; type < ANON_AND_FILE; type++)
 		reset_ctrl_pos(lruvec, type, false);
 	lrugen->timestamps[next] = now;
-	lrugen->max_seq++;
+	/* the sizes shifted above are seen with the new max_seq (smp_store_release) */
+	__atomic_store_n(&lrugen->max_seq, lrugen->max_seq + 1, __ATOMIC_RELEASE);
 	spin_unlock(&lruvec->lru_lock);
 	return true;
 }

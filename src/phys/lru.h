@@ -150,10 +150,13 @@ static inline void lru_gen_update_size(struct lruvec *lruvec, const struct page 
 
 	VM_BUG_ON(old_gen >= (int)MAX_NR_GENS || new_gen >= (int)MAX_NR_GENS);
 	VM_BUG_ON(old_gen < 0 && new_gen < 0);
+	/* WRITE_ONCE: should_run_aging reads the sizes without the lock */
 	if (old_gen >= 0)
-		lrugen->nr_pages[old_gen][type]--;
+		__atomic_store_n(&lrugen->nr_pages[old_gen][type],
+				 lrugen->nr_pages[old_gen][type] - 1, __ATOMIC_RELAXED);
 	if (new_gen >= 0)
-		lrugen->nr_pages[new_gen][type]++;
+		__atomic_store_n(&lrugen->nr_pages[new_gen][type],
+				 lrugen->nr_pages[new_gen][type] + 1, __ATOMIC_RELAXED);
 	if (old_gen < 0) {
 		update_lru_size(lruvec, lru + (lru_gen_is_active(lruvec, new_gen) ? LRU_ACTIVE : 0), 1);
 	} else if (new_gen < 0) {
