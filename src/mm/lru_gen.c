@@ -188,7 +188,8 @@ static void reset_ctrl_pos(struct lruvec *lruvec, int type, bool carryover)
 		unsigned long evicted = __atomic_exchange_n(&lrugen->evicted[type][tier], 0,
 							    __ATOMIC_RELAXED);
 
-		lrugen->avg_refaulted[type][tier] = (lrugen->avg_refaulted[type][tier] + refaulted) / 2;
+		lrugen->avg_refaulted[type][tier] =
+			(lrugen->avg_refaulted[type][tier] + refaulted) / 2;
 		if (tier) {
 			evicted += lrugen->protected[type][tier - 1];
 			lrugen->protected[type][tier - 1] = 0;
@@ -929,8 +930,11 @@ int lru_gen_seq_show(struct machine *m, FILE *out)
 		uint64_t birth = snap.timestamps[gen];
 
 		fprintf(out, " %10lu %10u", seq, (unsigned int)((now - birth) / 1000000));
-		for (int type = 0; type < ANON_AND_FILE; type++)
-			fprintf(out, " %10lu%c", (unsigned long)max(snap.nr_pages[gen][type], 0L), ' ');
+		for (int type = 0; type < ANON_AND_FILE; type++) {
+			long size = max(snap.nr_pages[gen][type], 0L);
+
+			fprintf(out, " %10lu%c", (unsigned long)size, ' ');
+		}
 		fputc('\n', out);
 	}
 	return 0;

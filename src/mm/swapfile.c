@@ -155,7 +155,7 @@ static void __swap_entry_free(struct swap_state *s, struct swap_info_struct *si,
 		return;
 	si->inuse_pages--;
 	if (si->flags & SWP_WRITEOK)
-		s->nr_swap_pages++;
+		WRITE_ONCE(s->nr_swap_pages, s->nr_swap_pages + 1);
 }
 
 /**
@@ -191,7 +191,7 @@ swp_entry_t get_swap_page(struct machine *m)
 		best->swap_map[off] = SWAP_HAS_CACHE;
 		best->inuse_pages++;
 		best->cluster_next = off + 1;
-		s->nr_swap_pages--;
+		WRITE_ONCE(s->nr_swap_pages, s->nr_swap_pages - 1);
 		entry = swp_entry((unsigned long)best->type, off);
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -565,6 +565,8 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 /* The node's reclaim is done with the run: remember the refaults it saw (snapshot_refaults). */
 static void snapshot_refaults(struct pglist_data *pgdat)
 {
+	if (lru_gen_enabled(pgdat))
+		return;
 	pgdat->lruvec.refaults[0] = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 	pgdat->lruvec.refaults[1] = node_page_state(pgdat, WORKINGSET_ACTIVATE_FILE);
 }

@@ -299,7 +299,8 @@ void deactivate_page(struct pglist_data *pgdat, struct page *page)
 {
 	struct cpu_fbatches *fb;
 
-	if (PageUnevictable(page) || !PageLRU(page) || !(PageActive(page) || lru_gen_enabled(pgdat)))
+	if (PageUnevictable(page) || !PageLRU(page) ||
+	    !(PageActive(page) || lru_gen_enabled(pgdat)))
 		return;
 	fb = this_cpu_fbatches(pgdat);
 	folio_batch_add_and_move(pgdat, fb ? &fb->lru_deactivate : NULL, page, lru_deactivate);

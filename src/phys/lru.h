@@ -158,9 +158,9 @@ static inline void lru_gen_update_size(struct lruvec *lruvec, const struct page 
 		__atomic_store_n(&lrugen->nr_pages[new_gen][type],
 				 lrugen->nr_pages[new_gen][type] + 1, __ATOMIC_RELAXED);
 	if (old_gen < 0) {
-		update_lru_size(lruvec, lru + (lru_gen_is_active(lruvec, new_gen) ? LRU_ACTIVE : 0), 1);
+		update_lru_size(lruvec, lru + lru_gen_is_active(lruvec, new_gen) * LRU_ACTIVE, 1);
 	} else if (new_gen < 0) {
-		update_lru_size(lruvec, lru + (lru_gen_is_active(lruvec, old_gen) ? LRU_ACTIVE : 0), -1);
+		update_lru_size(lruvec, lru + lru_gen_is_active(lruvec, old_gen) * LRU_ACTIVE, -1);
 	} else if (!lru_gen_is_active(lruvec, old_gen) && lru_gen_is_active(lruvec, new_gen)) {
 		update_lru_size(lruvec, lru, -1);
 		update_lru_size(lruvec, lru + LRU_ACTIVE, 1);
@@ -221,12 +221,13 @@ static inline bool lru_gen_del_folio(struct lruvec *lruvec, struct page *page, b
 {
 	unsigned long old;
 	int gen = folio_lru_gen(page);
+	bool active;
 
 	if (gen < 0)
 		return false;
 	VM_BUG_ON(PageActive(page) || PageUnevictable(page));
-	old = page_set_mask_bits(page, LRU_GEN_MASK,
-				 !reclaiming && lru_gen_is_active(lruvec, gen) ? 1UL << PG_active : 0);
+	active = !reclaiming && lru_gen_is_active(lruvec, gen);
+	old = page_set_mask_bits(page, LRU_GEN_MASK, active ? 1UL << PG_active : 0);
 	gen = (int)((old & LRU_GEN_MASK) >> LRU_GEN_PGOFF) - 1;
 	lru_gen_update_size(lruvec, page, gen, -1);
 	list_del(&page->lru);

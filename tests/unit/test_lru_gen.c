@@ -400,7 +400,8 @@ static void test_scan_resistance(void **state)
 static void test_tier_protection(void **state)
 {
 	struct fixture *fx = fixture_new(16UL << 20, MMLAB_LRU_MGLRU);
-	int small = mmlab_open(fx->t, "/small", O_RDONLY), big = mmlab_open(fx->t, "/big", O_RDONLY);
+	int small = mmlab_open(fx->t, "/small", O_RDONLY);
+	int big = mmlab_open(fx->t, "/big", O_RDONLY);
 	unsigned long big_pages = 4 * fx->pgdat->nr_frames;
 	unsigned char vec[4];
 	uint64_t buf, f;
