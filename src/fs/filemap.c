@@ -16,6 +16,10 @@
  * order-0 frames (see page_cache_order). Truncation splits a large folio it cuts, or keeps a
  * dirty one whole, and has the mm layer unmap it (vfs->unmap_folio).
  *
+ * A shmem page that reclaim sent to swap leaves a swap entry at its index (in a second
+ * xarray, swapped, where Linux keeps it in i_pages itself); a lookup that creates brings it
+ * back (filemap_swapin), truncation lets its slot go.
+ *
  * Left out: page locks, shadow entries (workingset), the LRU lists (the mm layer's reclaim),
  * and mapped pages on truncation: the caller unmaps first (unmap_mapping_range); a removed
  * page stays allocated while references remain.
@@ -122,20 +126,15 @@ static void filemap_refault(struct address_space *mapping, struct page *page, pg
 		workingset_refault(mapping_pgdat(mapping), page, (unsigned long)shadow);
 }
 
-static struct page *filemap_add_page(struct address_space *mapping, struct page *page,
-				     pgoff_t index, bool mark_readahead)
+/*
+ * Makes the filled @page the cache's at @index (the allocation's reference becomes the cache's,
+ * and the caller gets one more), unless the index could not grow.
+ * Context: mapping->lock held; @index holds no page.
+ * Return: 0, or -ENOMEM (@page freed).
+ */
+static int __filemap_insert_page(struct address_space *mapping, struct page *page,
+				 pgoff_t index, bool mark_readahead)
 {
-	struct pglist_data *pgdat = mapping_pgdat(mapping);
-	struct page *cached;
-
-	pthread_mutex_lock(&mapping->lock);
-	cached = xa_load(&mapping->i_pages, index);
-	if (cached) {
-		get_page(cached);
-		pthread_mutex_unlock(&mapping->lock);
-		put_page(pgdat, page);
-		return cached;
-	}
 	page->mapping = mapping;
 	page->index = index;
 	page->private = 0;	/* an order-0 folio */
@@ -145,18 +144,89 @@ static struct page *filemap_add_page(struct address_space *mapping, struct page 
 	if (mapping_is_shmem(mapping))
 		SetPageSwapBacked(page);
 	if (xa_store(&mapping->i_pages, index, page)) {
-		pthread_mutex_unlock(&mapping->lock);
 		page->mapping = NULL;
 		page->flags = 0;
-		put_page(pgdat, page);
-		return ERR_PTR(-ENOMEM);
+		put_page(mapping_pgdat(mapping), page);
+		return -ENOMEM;
 	}
 	mapping->nrpages++;
-	mod_node_page_state(pgdat, NR_FILE_PAGES, 1);
-	get_page(page);	/* the caller's; the allocation's reference is the cache's */
+	mod_node_page_state(mapping_pgdat(mapping), NR_FILE_PAGES, 1);
+	get_page(page);
 	filemap_lru_prepare(mapping, page);
 	filemap_refault(mapping, page, index);
+	return 0;
+}
+
+static struct page *filemap_add_page(struct address_space *mapping, struct page *page,
+				     pgoff_t index, bool mark_readahead)
+{
+	struct page *cached;
+	int err;
+
+	pthread_mutex_lock(&mapping->lock);
+	cached = xa_load(&mapping->i_pages, index);
+	if (cached) {
+		get_page(cached);
+		pthread_mutex_unlock(&mapping->lock);
+		put_page(mapping_pgdat(mapping), page);
+		return cached;
+	}
+	err = __filemap_insert_page(mapping, page, index, mark_readahead);
 	pthread_mutex_unlock(&mapping->lock);
+	if (err)
+		return ERR_PTR(err);
+	lru_cache_add(mapping_pgdat(mapping), page);
+	return page;
+}
+
+static const struct shmem_swap_ops *mapping_swap_ops(const struct address_space *mapping)
+{
+	return mapping->host ? mapping->host->i_vfs->shmem_swap : NULL;
+}
+
+/*
+ * A shmem page that reclaim wrote to swap comes back (shmem_swapin_folio): its slot is read
+ * into a new page, which takes the entry's place in the cache dirty (its only copy is in
+ * memory now), and the slot goes. All of it under mapping->lock, so that a second fault, a
+ * truncation or a new swap-out of the index waits for it.
+ * Return: the page with the caller's reference; NULL when @index has no entry (or has a page
+ * by now); ERR_PTR(-ENOMEM / -EIO).
+ */
+static struct page *filemap_swapin(struct address_space *mapping, pgoff_t index)
+{
+	const struct shmem_swap_ops *ops = mapping_swap_ops(mapping);
+	struct pglist_data *pgdat = mapping_pgdat(mapping);
+	unsigned long entry;
+	struct page *page;
+	int err;
+
+	pthread_mutex_lock(&mapping->lock);
+	entry = (unsigned long)xa_load(&mapping->swapped, index);
+	if (!entry || !ops || xa_load(&mapping->i_pages, index)) {
+		pthread_mutex_unlock(&mapping->lock);
+		return NULL;
+	}
+	page = alloc_pages(pgdat, 0);	/* never reclaims in place: no lock is at risk */
+	if (!page) {
+		pthread_mutex_unlock(&mapping->lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	err = ops->read(mapping, entry, page);
+	if (err) {
+		pthread_mutex_unlock(&mapping->lock);
+		put_page(pgdat, page);
+		return ERR_PTR(err);
+	}
+	err = __filemap_insert_page(mapping, page, index, false);
+	if (!err) {
+		SetPageDirty(page);
+		xa_erase(&mapping->swapped, index);
+		mapping->nrswapped--;
+		ops->release(mapping, entry);
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	if (err)
+		return ERR_PTR(err);
 	lru_cache_add(pgdat, page);
 	return page;
 }
@@ -200,11 +270,20 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 		if (page)
 			return page;
 	}
+	if (mapping_is_shmem(mapping) && READ_ONCE(mapping->nrswapped)) {
+		page = filemap_swapin(mapping, index);
+		if (page) {
+			/* a swap-in is a major fault (shmem_swapin_folio's PGMAJFAULT) */
+			if (major && !IS_ERR(page))
+				*major = true;
+			return page;
+		}
+	}
 	page = filemap_fill_page(mapping, index, fgp & FGP_NOREAD, &did_read);
 	if (IS_ERR(page))
 		return page;
 	page = filemap_add_page(mapping, page, index, false);
-	/* shmem's reader only zero-fills (or, later, swaps in): not a major fault here. */
+	/* shmem's reader only zero-fills: not a major fault here. */
 	if (major && !IS_ERR(page))
 		*major = did_read && !mapping_is_shmem(mapping);
 	return page;
@@ -528,6 +607,63 @@ bool remove_mapping(struct address_space *mapping, struct page *page)
 	return removed;
 }
 
+/**
+ * shmem_swapout_page - shmem_writeout for the isolated shmem @page: if only the cache and
+ * the caller hold it and no page table maps it, its contents go to a new swap slot and the
+ * slot's entry takes its place in the cache (shmem_delete_from_page_cache); it leaves the
+ * cache dirty or not (shmem pages have no file to be clean against). Checked and done under
+ * mapping->lock, where no lookup can take a new reference meanwhile.
+ * Context: takes mapping->lock; the caller holds one reference.
+ * Return: 0 (the caller's reference is now the last), -EBUSY (in use), -ENOSPC (no slot; no
+ * swap), -ENOMEM or -EIO.
+ */
+int shmem_swapout_page(struct address_space *mapping, struct page *page)
+{
+	const struct shmem_swap_ops *ops = mapping_swap_ops(mapping);
+	unsigned long entry;
+	pgoff_t index;
+	int err = -EBUSY;
+
+	if (!ops)
+		return -ENOSPC;
+	pthread_mutex_lock(&mapping->lock);
+	index = page->index;
+	if (page->mapping != mapping || xa_load(&mapping->i_pages, index) != page ||
+	    PageWriteback(page) || page_mapcount(page) != 0 || page_ref_count(page) != 2 ||
+	    page_cache_order(page))
+		goto out;
+	err = ops->write(mapping, page, &entry);
+	if (err)
+		goto out;
+	err = xa_store(&mapping->swapped, index, (void *)entry);
+	if (err) {
+		ops->release(mapping, entry);
+		goto out;
+	}
+	mapping->nrswapped++;
+	__filemap_remove_page(mapping, page);
+out:
+	pthread_mutex_unlock(&mapping->lock);
+	return err;
+}
+
+/* The swap entries @mapping holds for pages [@first, @last] (shmem_partial_swap_usage). */
+unsigned long shmem_swapped_range(struct address_space *mapping, pgoff_t first, pgoff_t last)
+{
+	unsigned long n = 0;
+	pgoff_t index = first;
+
+	pthread_mutex_lock(&mapping->lock);
+	if (mapping->nrswapped)
+		while (index <= last && xa_find(&mapping->swapped, &index, last)) {
+			n++;
+			if (index++ == last)
+				break;
+		}
+	pthread_mutex_unlock(&mapping->lock);
+	return n;
+}
+
 /* Zeroes bytes [from, to) of the cached page at @index, if it is cached. */
 static void truncate_partial_page(struct address_space *mapping, pgoff_t index, size_t from,
 				  size_t to)
@@ -536,6 +672,12 @@ static void truncate_partial_page(struct address_space *mapping, pgoff_t index, 
 
 	if (from >= to)
 		return;
+	if (READ_ONCE(mapping->nrswapped)) {
+		/* a swapped shmem page comes back to be zeroed in part (shmem_get_partial_folio) */
+		page = filemap_swapin(mapping, index);
+		if (!IS_ERR_OR_NULL(page))
+			put_page(mapping_pgdat(mapping), page);
+	}
 	pthread_mutex_lock(&mapping->lock);
 	page = xa_load(&mapping->i_pages, index);
 	if (page)
@@ -670,6 +812,7 @@ static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t l
 	pgoff_t sidx, eidx, first, last, index;
 	size_t soff, eoff;
 	struct page *page;
+	void *entry;
 
 	if (lstart < 0 || lend < lstart)
 		return false;
@@ -708,6 +851,18 @@ static bool __truncate_inode_pages_range(struct address_space *mapping, loff_t l
 		if (index == last)
 			break;
 		index++;
+	}
+	/* and a shmem file's swapped pages their slots (shmem_undo_range's shmem_free_swap) */
+	index = first;
+	while (mapping->nrswapped && (entry = xa_find(&mapping->swapped, &index, last))) {
+		const struct shmem_swap_ops *ops = mapping_swap_ops(mapping);
+
+		xa_erase(&mapping->swapped, index);
+		mapping->nrswapped--;
+		if (ops)
+			ops->release(mapping, (unsigned long)entry);
+		if (index++ == last)
+			break;
 	}
 	pthread_mutex_unlock(&mapping->lock);
 	return true;
@@ -750,9 +905,10 @@ void truncate_inode_pages_final(struct address_space *mapping)
 	if (mapping->host)
 		list_del_init(&mapping->host->i_dirty);
 	pthread_mutex_lock(&mapping->lock);
-	VM_BUG_ON(mapping->nrpages != 0);
+	VM_BUG_ON(mapping->nrpages != 0 || mapping->nrswapped != 0);
 	xa_destroy(&mapping->i_pages);
 	xa_destroy(&mapping->shadows);
+	xa_destroy(&mapping->swapped);
 	pthread_mutex_unlock(&mapping->lock);
 }
 
@@ -804,6 +960,9 @@ int mapping_validate(struct address_space *mapping)
 			break;
 	}
 	if (!err && pages != mapping->nrpages)
+		err = -EINVAL;
+	if (!err && (xa_validate(&mapping->swapped) ||
+		     mapping->swapped.count != mapping->nrswapped))
 		err = -EINVAL;
 	if (!err && mapping_can_writeback(mapping) && mapping->host &&
 	    mapping->host->nr_dirty != dirty)

@@ -50,7 +50,11 @@ struct address_space {
 	struct xarray shadows;		/* index -> the shadow entry (workingset.c, an odd
 					 * value) of a page reclaim evicted; under lock */
 	unsigned long nrpages;		/* Pages in i_pages */
-	pthread_mutex_t lock;		/* i_pages, nrpages (xa_lock) */
+	struct xarray swapped;		/* shmem: index -> the swap entry (vfs->shmem_swap's
+					 * non-zero value) of a page reclaim wrote out, where
+					 * Linux keeps it in i_pages; under lock */
+	unsigned long nrswapped;	/* Entries in swapped (shmem_inode_info.swapped) */
+	pthread_mutex_t lock;		/* i_pages, nrpages, swapped (xa_lock) */
 	pthread_mutex_t i_mmap_lock;	/* i_mmap, i_mmap_writable (i_mmap_rwsem): taken after
 					 * mmap_lock, before page_table_lock and lock */
 	struct interval_tree_root i_mmap; /* VMAs mapping the file, shared and private
@@ -190,6 +194,21 @@ struct file_ra_state {
 #define RA_MODE_SEQUENTIAL 1		/* FMODE_... / VM_SEQ_READ: double ra_pages */
 #define RA_MODE_RANDOM 2		/* FMODE_RANDOM / VM_RAND_READ: no readahead */
 
+/*
+ * How shmem pages go to swap and come back: swap is the mm layer's, which sets
+ * vfs->shmem_swap when it creates the machine (shmem.c). A swap entry is an opaque non-zero
+ * value here. Context of every call: mapping->lock held (swap_lock nests inside it).
+ */
+struct shmem_swap_ops {
+	/* Writes @page to a new slot, whose entry goes in *@entry: 0, -ENOSPC (no free slot) or
+	 * -EIO. The slot is then held for @mapping until release. */
+	int (*write)(struct address_space *mapping, struct page *page, unsigned long *entry);
+	/* Reads the slot of @entry into @page: 0 or -EIO. */
+	int (*read)(struct address_space *mapping, unsigned long entry, struct page *page);
+	/* @mapping lets the slot of @entry go. */
+	void (*release)(struct address_space *mapping, unsigned long entry);
+};
+
 /* The namespace: mmlab's view of the file systems, one per machine. */
 struct vfs {
 	char *root;			/* --root: host directory every path is under ("" = /) */
@@ -227,6 +246,9 @@ struct vfs {
 	 * folio that truncation splits is unmapped whole (unmap_folio), its pages faulted back
 	 * on demand. Context of the call: as mkclean's. */
 	void (*unmap_folio)(struct address_space *mapping, pgoff_t first, pgoff_t last);
+	/* Set with mkclean; NULL while no swap can exist (before the mm layer sets it, after
+	 * it tears swap down): shmem entries then just go with their inode. */
+	const struct shmem_swap_ops *shmem_swap;
 };
 
 /* namei.c / inode.c: the namespace */
@@ -325,6 +347,8 @@ struct page *filemap_find_page(struct address_space *mapping, pgoff_t index); /*
 void filemap_remove_page(struct address_space *mapping, struct page *page);
 bool filemap_evict_page(struct address_space *mapping, struct page *page);
 bool remove_mapping(struct address_space *mapping, struct page *page); /* reclaim's */
+int shmem_swapout_page(struct address_space *mapping, struct page *page); /* reclaim's */
+unsigned long shmem_swapped_range(struct address_space *mapping, pgoff_t first, pgoff_t last);
 /* Drops the cache's pages wholly inside [lstart, lend] and zeroes the partial ones' tails. */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 void truncate_inode_pages_final(struct address_space *mapping);

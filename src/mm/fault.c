@@ -172,7 +172,7 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	unsigned int memalloc = MEMALLOC_FAULT, old_memalloc;
 	bool stalled;
 	vm_fault_t ret;
-	bool anon;
+	bool anon, swapbacked;
 	gfp_t gfp;
 
 	if (f->error_code & X86_PF_WRITE)
@@ -218,6 +218,7 @@ retry:
 		mmu_tlb_fill(cpu, addr, f->access);
 	/* The page the fault wanted: a zeroed one for anonymous memory, else a copy or file's */
 	anon = vma_is_anonymous(vma);
+	swapbacked = anon || vma_is_shmem(vma);	/* a major fault there is a swap-in */
 	gfp = anon ? GFP_USER_FOLIO | ___GFP_ZERO : GFP_USER_FOLIO;
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
@@ -231,7 +232,7 @@ retry:
 		goto retry;
 	}
 	if (!(ret & VM_FAULT_ERROR)) {
-		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR, anon);
+		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR, swapbacked);
 		return 0;
 	}
 	if (ret & VM_FAULT_OOM) {

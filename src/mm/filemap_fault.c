@@ -231,7 +231,7 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		bool hole = inode->i_kind == FS_OVERLAY && !(vmf->flags & FAULT_FLAG_TRIED) &&
 			    !vfs_page_has_data(inode, vmf->pgoff);
 		unsigned long before = 0;
-		pgoff_t base, end;
+		pgoff_t base = 0, end = 0; /* set with hole; GCC -O2 cannot see it */
 
 		if (hole) {
 			fault_around_window(vmf, &base, &end);

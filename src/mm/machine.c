@@ -12,6 +12,7 @@
 #include "mm/machine.h"
 #include "mm/memory.h"
 #include "mm/shm.h"
+#include "mm/shmem.h"
 #include "mm/vmscan.h"
 #include "mm/swap.h"
 #include "mmu/mmu.h"
@@ -81,6 +82,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	/* writeback cleans the mappings of what it writes: the file layer cannot reach them */
 	mm->m.vfs.mkclean = mapping_mkclean;
 	mm->m.vfs.unmap_folio = mapping_unmap_folio;
+	mm->m.vfs.shmem_swap = &shmem_swap_ops;
 	vm_commit_init(&mm->m, cfg);
 	err = shm_init_ns(&mm->m);
 	if (err)
@@ -139,6 +141,7 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		mmu_cpu_destroy(mm->m.cpus[i]);
 	shm_exit_ns(&mm->m);	/* segments nobody removed: their pages and inodes go first */
+	mm->m.vfs.shmem_swap = NULL;	/* shmem inodes left let their slots go with the areas */
 	swap_exit(&mm->m);	/* areas detached; swap-cache pages go with RAM */
 	vfs_destroy(&mm->m.vfs);
 	vdso_exit(&mm->m);

@@ -31,6 +31,27 @@ static int swap_rw(int fd, void *buf, size_t len, off_t off, bool write)
 }
 
 /**
+ * swap_write_slot - write @page's contents to the slot of @entry (counted in pswpout).
+ * Context: swap_lock not held; nothing writes the page meanwhile.
+ * Return: 0 or -EIO.
+ */
+int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page)
+{
+	struct swap_info_struct *si;
+	int err = -EIO;
+
+	pthread_mutex_lock(&m->swap->lock);
+	si = swp_swap_info(m, entry);
+	if (si)
+		err = swap_rw(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+			      (off_t)(swp_offset(entry) << PAGE_SHIFT), true);
+	pthread_mutex_unlock(&m->swap->lock);
+	if (!err)
+		count_vm_event(&m->pgdat, PSWPOUT);
+	return err;
+}
+
+/**
  * swap_writepage - write @page, in the swap cache, to its slot; it is clean afterwards.
  * Context: swap_lock not held; the page is unmapped (swap_out_page), so nothing writes it
  * meanwhile.
@@ -38,25 +59,14 @@ static int swap_rw(int fd, void *buf, size_t len, off_t off, bool write)
  */
 int swap_writepage(struct page *page)
 {
-	struct machine *m = page_machine(page);
-	swp_entry_t entry = page_swap_entry(page);
-	struct swap_info_struct *si;
-	int err = -EIO;
+	int err;
 
 	VM_BUG_ON(!PageSwapCache(page));
 	ClearPageDirty(page);
-	pthread_mutex_lock(&m->swap->lock);
-	si = swp_swap_info(m, entry);
-	if (si)
-		err = swap_rw(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
-			      (off_t)(swp_offset(entry) << PAGE_SHIFT), true);
-	pthread_mutex_unlock(&m->swap->lock);
-	if (err) {
+	err = swap_write_slot(page_machine(page), page_swap_entry(page), page);
+	if (err)
 		SetPageDirty(page);
-		return err;
-	}
-	count_vm_event(&m->pgdat, PSWPOUT);
-	return 0;
+	return err;
 }
 
 /**

@@ -245,10 +245,44 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep
 	return 0;
 }
 
+/*
+ * The swap a shmem VMA shows: the file's swapped pages in its range, all of them where a
+ * private page cannot hide one (a shared or read-only mapping); in a private writable one,
+ * those whose entry is empty, a private copy standing for the rest (smaps_pte_hole_lookup).
+ */
+static uint64_t smaps_shmem_swap(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = inode_mapping(vma->vm_file->f_inode);
+	pgoff_t first = vma->vm_pgoff, last = first + vma_pages(vma) - 1, index = first;
+	unsigned long n = 0;
+
+	if (!READ_ONCE(mapping->nrswapped))
+		return 0;
+	if ((vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_WRITE))
+		return (uint64_t)shmem_swapped_range(mapping, first, last) << PAGE_SHIFT;
+	for (;;) {
+		pte_t *ptep;
+
+		pthread_mutex_lock(&mapping->lock);
+		if (!xa_find(&mapping->swapped, &index, last)) {
+			pthread_mutex_unlock(&mapping->lock);
+			break;
+		}
+		pthread_mutex_unlock(&mapping->lock);
+		ptep = pte_offset_map(vma->vm_mm, vma->vm_start + ((index - first) << PAGE_SHIFT));
+		n += !ptep || pte_none(ptep_get(ptep));
+		if (index++ == last)
+			break;
+	}
+	return (uint64_t)n << PAGE_SHIFT;
+}
+
 static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 {
 	mss->vma = vma;
 	(void)walk_pte_range(vma->vm_mm, vma->vm_start, vma->vm_end, smaps_pte_entry, mss);
+	if (vma_is_shmem(vma))
+		mss->swap += smaps_shmem_swap(vma);
 }
 
 static void put_kb(FILE *out, const char *label, uint64_t bytes)

@@ -156,8 +156,8 @@ void psi_memstall(struct psi_group *psi, uint64_t ns)
 
 /**
  * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
- * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon), I/O when it
- * read a file.
+ * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon: anonymous
+ * or shmem memory), I/O when it read a file.
  * Context: any; takes psi->lock for a major fault only (a minor one adds to pending_ns).
  */
 void psi_account_fault(struct psi_group *psi, bool major, bool anon)

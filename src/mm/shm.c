@@ -778,8 +778,9 @@ MMLAB_EXPORT int mmlab_shmctl_ipc_info(struct mmlab_task *t, struct mmlab_shminf
 
 /**
  * mmlab_shmctl_shm_info - shmctl(SHM_INFO): the segments in use, the pages charged to them
- * (shm_tot) and those in their caches (shm_rss: shm_get_stat's nrpages; nothing is ever
- * swapped here).
+ * (shm_tot), those in their caches (shm_rss: shm_get_stat's nrpages) and those reclaim
+ * sent to swap (shm_swp: its swapped). swap_attempts and swap_successes stay 0, as Linux
+ * leaves them.
  * Return: the highest index in use (0: none), -EINVAL (NULL @t), -EFAULT (NULL @buf).
  */
 MMLAB_EXPORT int mmlab_shmctl_shm_info(struct mmlab_task *t, struct mmlab_shm_info *buf)
@@ -802,6 +803,7 @@ MMLAB_EXPORT int mmlab_shmctl_shm_info(struct mmlab_task *t, struct mmlab_shm_in
 		mapping = shm_mapping(ns->segs[i]);
 		pthread_mutex_lock(&mapping->lock);
 		buf->shm_rss += mapping->nrpages;
+		buf->shm_swp += mapping->nrswapped;
 		pthread_mutex_unlock(&mapping->lock);
 	}
 	ret = shm_maxidx(ns);

@@ -15,6 +15,8 @@ struct file *__must_check shmem_file_setup(struct machine *m, const char *name,
 					   unsigned long size);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
 void shmem_file_release(struct file *file);
+int shmem_unuse(struct machine *m, int type);
+extern const struct shmem_swap_ops shmem_swap_ops;
 
 /* The shared anonymous mapping of shmem_zero_file (vma_is_anon_shmem): not memfd, not SysV. */
 static inline bool vma_is_anon_shmem(const struct vm_area_struct *vma)

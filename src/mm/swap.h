@@ -19,8 +19,8 @@
  * in one step, so nobody sees a page whose read is still going (Linux locks the folio).
  *
  * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
- * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, shmem swap
- * (shmem pages are never evicted), the swap continuation pages (counts are capped).
+ * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, the swap
+ * continuation pages (counts are capped). shmem's side of swap is shmem.c's.
  */
 #ifndef MMLAB_MM_SWAP_H
 #define MMLAB_MM_SWAP_H
@@ -186,6 +186,7 @@ unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm);
 unsigned long swap_cache_pages(struct machine *m);
 
 /* page_io.c */
+int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page);
 int swap_writepage(struct page *page);
 int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
 int __must_check swap_write_header(int fd, uint64_t bytes);

@@ -15,6 +15,7 @@
 #include "mm/swap.h"
 #include "mm/mmap.h"
 #include "mm/mmap_lock.h"
+#include "mm/shmem.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
 #include "mmlab.h"
@@ -550,9 +551,9 @@ static int unuse_mm(struct machine *m, struct mm_struct *mm, int type)
 }
 
 /*
- * try_to_unuse - bring back every page of area @si: each mm that has held swap entries is
- * walked (held by mmgrab while swap_lock is dropped), then the swap cache lets go of what it
- * still holds. Return: 0, or -ENOMEM (RAM is full; what came back stays back).
+ * try_to_unuse - bring back every page of area @si: shmem files' pages into their caches,
+ * then each mm that has held swap entries is walked (held by mmgrab while swap_lock is
+ * dropped), then the swap cache lets go of what it still holds. Return: 0, or -ENOMEM (RAM is full; what came back stays back).
  */
 static int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 {
@@ -561,8 +562,12 @@ static int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 	struct list_head *pos;
 	unsigned long off;
 	struct page *page;
-	int err = 0;
+	int err;
 
+	/* shmem files first (Linux does them after the mms: the order changes nothing here) */
+	err = shmem_unuse(m, si->type);
+	if (err)
+		return err;
 	pthread_mutex_lock(&s->lock);
 	list_for_each(pos, &s->mmlist) {
 		mm = list_entry(pos, struct mm_struct, mmlist);

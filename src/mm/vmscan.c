@@ -11,8 +11,8 @@
  * rest are reclaimed by shrink_folio_list: file pages unmapped from every page table
  * (rmap.c's try_to_unmap) and dropped from the page cache, leaving a shadow entry
  * (workingset.c), dirty ones written back first; lazily freeable anonymous pages discarded.
- * Anonymous pages go to swap when an area has free slots (swap_state.c's swap_out_page);
- * shmem pages are not reclaimed (shmem is not swapped here).
+ * Anonymous pages go to swap when an area has free slots (swap_state.c's swap_out_page),
+ * and so do shmem pages once unmapped (shmem.c, the file layer's shmem_swapout_page).
  *
  * Where it runs: kswapd is a synchronous step at safe points, and direct reclaim runs in a
  * faulting task after it dropped its locks (page_alloc.c says why). Both go through
@@ -265,6 +265,32 @@ static bool reclaim_file_page(struct page *page, enum folio_references ref,
 }
 
 /*
+ * Sends a shmem page no longer mapped to swap (pageout's shmem_writeout). With no free slot
+ * it is activated, as Linux's AOP_WRITEPAGE_ACTIVATE has it; in use again, it stays.
+ * Return: true when it left the cache (the isolation's reference is the last).
+ */
+static bool reclaim_shmem_page(struct pglist_data *pgdat, struct page *page,
+			       struct reclaim_stat *stat)
+{
+	struct address_space *mapping = READ_ONCE(page->mapping);
+	int err;
+
+	if (!mapping)
+		return page_ref_count(page) == 1;	/* truncated meanwhile: ours alone */
+	err = shmem_swapout_page(mapping, page);
+	if (!err) {
+		stat->nr_pageout++;
+		return true;
+	}
+	if (err != -EBUSY) {
+		SetPageActive(page);
+		stat->nr_activate[0]++;
+		count_vm_event(pgdat, PGACTIVATE);
+	}
+	return false;
+}
+
+/*
  * shrink_folio_list - try to free each isolated page of @list (shrink_folio_list). Freed
  * pages leave the list and go back to the allocator; the rest stay on @list for the caller
  * to put back, the ones to activate with PG_active set.
@@ -312,6 +338,8 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 			}
 			continue;
 		}
+		if (PageSwapBacked(page) && !sc->may_swap)
+			continue;	/* shmem, with nowhere to go */
 		if (page_mapcount(page) > 0 && !vmscan_unmap(pgdat, page)) {
 			stat->nr_unmap_fail++;
 			if (PageAnon(page) && PageSwapBacked(page)) {
@@ -330,6 +358,8 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 				count_vm_event(pgdat, PGLAZYFREED);
 		} else if (!PageSwapBacked(page)) {
 			freed = reclaim_file_page(page, ref, stat);
+		} else {
+			freed = reclaim_shmem_page(pgdat, page, stat);
 		}
 		if (!freed)
 			continue;

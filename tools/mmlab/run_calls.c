@@ -953,6 +953,32 @@ static bool range_pages(struct runner *r, struct run_call *c, unsigned long *add
 }
 
 /*
+ * The @n words that @fill (mmlab_pagemap or mmlab_page_idle) gives for the range, in a
+ * buffer the caller frees; NULL once the failure is reported.
+ */
+static uint64_t *range_words(struct runner *r, struct run_call *c,
+			     int (*fill)(struct mmlab_task *, uint64_t, uint64_t, uint64_t *),
+			     unsigned long addr, unsigned long len, unsigned long n)
+{
+	uint64_t *words = calloc(n ? n : 1, sizeof(*words));
+	int err;
+
+	if (!words) {
+		run_msg(r, c->rec->line, "out of memory");
+		r->n.errors++;
+		return NULL;
+	}
+	err = fill(task_of(c), addr, len, words);
+	if (err) {
+		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
+		r->n.errors++;
+		free(words);
+		return NULL;
+	}
+	return words;
+}
+
+/*
  * pagemap(ADDR, LEN): one line per page of the range, "ADDR ENTRY" in hex, ENTRY the
  * /proc/pid/pagemap word (bit 63 present, 62 swapped, 61 file/shared, 56 exclusive, PFN).
  */
@@ -960,7 +986,6 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 {
 	unsigned long addr, len, pages;
 	uint64_t *ent;
-	int err;
 
 	if (c->rec->nr_args != 2 && c->rec->nr_args != 3) {
 		run_msg(r, c->rec->line, "pagemap takes 2 or 3 arguments, not %u",
@@ -970,19 +995,9 @@ static enum run_status ps_pagemap(struct runner *r, struct run_call *c)
 	}
 	if (!range_pages(r, c, &addr, &len, &pages))
 		return RUN_REPORTED;
-	ent = calloc(pages ? pages : 1, sizeof(*ent));
-	if (!ent) {
-		run_msg(r, c->rec->line, "out of memory");
-		r->n.errors++;
+	ent = range_words(r, c, mmlab_pagemap, addr, len, pages);
+	if (!ent)
 		return RUN_REPORTED;
-	}
-	err = mmlab_pagemap(task_of(c), addr, len, ent);
-	if (err) {
-		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
-		r->n.errors++;
-		free(ent);
-		return RUN_REPORTED;
-	}
 	fflush(stdout);
 	for (unsigned long i = 0; i < pages; i++)
 		if (c->rec->nr_args == 3)
@@ -1004,7 +1019,6 @@ static enum run_status ps_idle(struct runner *r, struct run_call *c)
 {
 	unsigned long addr, len, pages, words;
 	uint64_t *bits;
-	int err;
 
 	if (c->rec->nr_args != 2) {
 		run_msg(r, c->rec->line, "idle takes 2 arguments, not %u", c->rec->nr_args);
@@ -1014,19 +1028,9 @@ static enum run_status ps_idle(struct runner *r, struct run_call *c)
 	if (!range_pages(r, c, &addr, &len, &pages))
 		return RUN_REPORTED;
 	words = (pages + 63) / 64;
-	bits = calloc(words ? words : 1, sizeof(*bits));
-	if (!bits) {
-		run_msg(r, c->rec->line, "out of memory");
-		r->n.errors++;
+	bits = range_words(r, c, mmlab_page_idle, addr, len, words);
+	if (!bits)
 		return RUN_REPORTED;
-	}
-	err = mmlab_page_idle(task_of(c), addr, len, bits);
-	if (err) {
-		run_msg(r, c->rec->line, "%s: %s", c->rec->name, strerror(-err));
-		r->n.errors++;
-		free(bits);
-		return RUN_REPORTED;
-	}
 	fflush(stdout);
 	for (unsigned long i = 0; i < words; i++)
 		printf("%#lx %016" PRIx64 "\n", addr + i * 64 * PM_PAGE, bits[i]);
