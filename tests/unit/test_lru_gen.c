@@ -325,7 +325,8 @@ static void test_swap_four_times_ram(void **state)
  * hot pages are resident at the end (mincore), and in *@swapped_out the pages written to
  * swap.
  */
-static unsigned long scan_workload(int lru, unsigned long *swapped_out, unsigned long *hot)
+static unsigned long scan_workload(int lru, unsigned long *swapped_out, unsigned long *hot,
+				   unsigned long refaults[2])
 {
 	const size_t ram = 16UL << 20;
 	struct fixture *fx = fixture_new(ram, lru);
@@ -355,6 +356,8 @@ static unsigned long scan_workload(int lru, unsigned long *swapped_out, unsigned
 	for (unsigned long i = 0; i < *hot; i++)
 		resident += vec[i] & 1;
 	*swapped_out = vmstat(fx, "pswpout");
+	refaults[0] = node_page_state(fx->pgdat, WORKINGSET_REFAULT_FILE);
+	refaults[1] = node_page_state(fx->pgdat, WORKINGSET_ACTIVATE_FILE);
 	assert_int_equal(lru_validate(fx->pgdat), 0);
 	assert_int_equal(mmlab_close(fx->t, fd), 0);
 	free(vec);
@@ -364,7 +367,7 @@ static unsigned long scan_workload(int lru, unsigned long *swapped_out, unsigned
 
 static void test_scan_resistance(void **state)
 {
-	unsigned long hot, out_mglru, out_lru, res_mglru, res_lru;
+	unsigned long hot, out_mglru, out_lru, res_mglru, res_lru, ref_mglru[2], ref_lru[2];
 
 	(void)state;
 	/*
@@ -374,18 +377,27 @@ static void test_scan_resistance(void **state)
 	 * Eviction takes the oldest generation, which only the file pages fill: every hot
 	 * page must stay, none need go to swap.
 	 */
-	res_mglru = scan_workload(MMLAB_LRU_MGLRU, &out_mglru, &hot);
+	res_mglru = scan_workload(MMLAB_LRU_MGLRU, &out_mglru, &hot, ref_mglru);
 	/*
 	 * Pure LRU: between the hot set's last access and the end, the second pass touched
 	 * 4 x RAM distinct file pages, a stack distance beyond the capacity (RAM): every hot
 	 * page was evicted.
 	 */
-	res_lru = scan_workload(MMLAB_LRU_LRU, &out_lru, &hot);
+	res_lru = scan_workload(MMLAB_LRU_LRU, &out_lru, &hot, ref_lru);
 	print_message("hot set %lu pages: resident %lu under mglru (%lu swapped out), %lu under "
 		      "lru (%lu swapped out)\n", hot, res_mglru, out_mglru, res_lru, out_lru);
 	assert_int_equal(res_mglru, hot);
 	assert_int_equal(out_mglru, 0);
 	assert_int_equal(res_lru, 0);
+	/*
+	 * MGLRU's shadows: at most RAM of the first pass can still be cached when the second
+	 * begins, so at least 3 x RAM of its pages refault; those evicted while min_seq[file]
+	 * was what it is at their refault are recent and count as activations.
+	 */
+	print_message("mglru: workingset_refault_file %lu, workingset_activate_file %lu\n",
+		      ref_mglru[0], ref_mglru[1]);
+	assert_true(ref_mglru[0] >= 3 * (16UL << 20) / PG);
+	assert_true(ref_mglru[1] > 0 && ref_mglru[1] <= ref_mglru[0]);
 }
 
 /*
