@@ -38,7 +38,10 @@
  * them); the TLB entries of the cleared bits are flushed, as this model's folio_referenced
  * does, so that the next access sets the bit again (x86 Linux leaves them, accepting missed
  * accesses; with this model's 256-entry TLB covering much of a small machine's RAM, hot pages
- * would look cold). The generations' timestamps come from the simulated clock (psi.c).
+ * would look cold). The look-around always promotes through the page flags (Linux's direct
+ * reclaim, which has no walk structure, activates the neighbours through the batch instead:
+ * they end in the youngest generation either way). The generations' timestamps come from the
+ * simulated clock (psi.c).
  * Left out: memcg (one lruvec, the memcg LRU and shrink_many), min_ttl_ms and its OOM kill
  * (its default, 0, never kills), the enabled/min_ttl sysfs knobs (the policy is fixed at
  * machine creation), the debugfs write commands (+/- aging and eviction), the lru_gen_full

@@ -66,8 +66,9 @@ enum lru_list {
 /* Which replacement policy reclaim follows (mmlab run --lru). */
 enum lru_mode {
 	LRU_MODE_CLASSIC,		/* Linux's active/inactive lists (the default) */
-	LRU_MODE_MGLRU,			/* Multi-Gen LRU: generations, aging by page-table
-					 * walks, eviction from the oldest (lru_gen.h) */
+	LRU_MODE_MGLRU,			/* Multi-Gen LRU: generations (lru.h), aging by
+					 * page-table walks, eviction from the oldest
+					 * (mm/lru_gen.c) */
 	LRU_MODE_LRU,			/* One list, least recently used evicted; every access
 					 * moves its page to the head (no VM policy on top) */
 	LRU_MODE_CLOCK,			/* One list as a clock, the PTE accessed bits as the
