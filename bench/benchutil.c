@@ -42,8 +42,9 @@ void bench_header(const char *bench, const char *title)
 	       "baseline_value", "ratio");
 }
 
-void bench_report(const char *bench, const char *kase, double value, const char *unit,
-		  const char *baseline, double baseline_value, bool lower_is_better)
+static void report(const char *bench, const char *kase, double value, const char *unit,
+		   const char *baseline, double baseline_value, bool lower_is_better,
+		   const char *note)
 {
 	const char *path = getenv("MMLAB_BENCH_OUT"), *variant = getenv("MMLAB_BENCH_VARIANT");
 	char name[128];
@@ -61,7 +62,8 @@ void bench_report(const char *bench, const char *kase, double value, const char 
 		printf("%-46s %14.3f %-8s %-16s %14.3f %8.3f\n", kase, value, unit, baseline,
 		       baseline_value, ratio);
 	else
-		printf("%-46s %14.3f %-8s %-16s %14s %8s\n", kase, value, unit, "-", "-", "-");
+		printf("%-46s %14.3f %-8s %-16s %14s %8s%s%s\n", kase, value, unit, "-", "-", "-",
+		       note ? "  " : "", note ? note : "");
 	fflush(stdout);
 	if (!path || !*path)
 		return;
@@ -76,7 +78,20 @@ void bench_report(const char *bench, const char *kase, double value, const char 
 	else
 		fprintf(f,
 			"{\"bench\": \"%s\", \"case\": \"%s\", \"value\": %.6g, \"unit\": \"%s\", "
-			"\"baseline\": null, \"baseline_value\": null, \"ratio\": null}\n",
-			bench, kase, value, unit);
+			"\"baseline\": null, \"baseline_value\": null, \"ratio\": null%s%s%s}\n",
+			bench, kase, value, unit, note ? ", \"note\": \"" : "", note ? note : "",
+			note ? "\"" : "");
 	fclose(f);
+}
+
+void bench_report(const char *bench, const char *kase, double value, const char *unit,
+		  const char *baseline, double baseline_value, bool lower_is_better)
+{
+	report(bench, kase, value, unit, baseline, baseline_value, lower_is_better, NULL);
+}
+
+void bench_report_note(const char *bench, const char *kase, double value, const char *unit,
+		       const char *why)
+{
+	report(bench, kase, value, unit, NULL, 0, true, why);
 }

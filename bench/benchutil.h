@@ -43,6 +43,13 @@ void bench_header(const char *bench, const char *title);
 void bench_report(const char *bench, const char *kase, double value, const char *unit,
 		  const char *baseline, double baseline_value, bool lower_is_better);
 
+/*
+ * bench_report_note - a row without a baseline, with a "note" saying why there is none
+ * ("baseline": null ... "ratio": null, "note": "@why"); @why holds no quotes or backslashes.
+ */
+void bench_report_note(const char *bench, const char *kase, double value, const char *unit,
+		       const char *why);
+
 /* Keeps a value alive so the compiler cannot drop the computation that produced it. */
 #define bench_keep(x) __asm__ volatile("" : : "r"(x) : "memory")
 

@@ -474,9 +474,10 @@ MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t ad
 					       uint64_t len, const char *name);
 /*
  * process_madvise(2): madvise on each range of @iov in @target's address space (@target NULL:
- * the pidfd's process has exited, -ESRCH). On another process only MADV_COLD, MADV_PAGEOUT,
- * MADV_WILLNEED and MADV_COLLAPSE are allowed (-EINVAL) and @t needs CAP_SYS_NICE (-EPERM);
- * on itself any advice madvise takes. Returns the bytes advised before the first range that
+ * the pidfd's process has exited, -ESRCH). Another process must be one @t may read as ptrace
+ * does (the same ids and no capability @t lacks, or CAP_SYS_PTRACE: else -EACCES); there only
+ * MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED and MADV_COLLAPSE are allowed (-EINVAL) and @t needs
+ * CAP_SYS_NICE (-EPERM); on itself any advice madvise takes. Returns the bytes advised before the first range that
  * failed, or that range's -errno when it was the first; -EINVAL for @flags or more than 1024
  * ranges.
  */
@@ -686,9 +687,11 @@ struct mmlab_task_mem {
 };
 MMLAB_EXPORT void mmlab_task_mem(struct mmlab_task *t, struct mmlab_task_mem *st);
 /*
- * /proc/vmstat event counters by name ("pgfault", "pgmajfault", "pgalloc_normal", "pgfree",
- * "pgreuse", "vmacache_find_calls", "vmacache_find_hits", and mmlab's own "mmlab_cow_fault",
- * "mmlab_zero_page_fault"). 0, or -ENOENT for an unknown name.
+ * /proc/vmstat counters by name: the events ("pgfault", "pgmajfault", "pgalloc_normal",
+ * "pgfree", "pswpin", "vmacache_find_calls", ..., and mmlab's own "mmlab_cow_fault",
+ * "mmlab_zero_page_fault") and the node counters of mmlab_proc_vmstat's lines
+ * ("nr_free_pages", "workingset_refault_anon", ...). 0, or -ENOENT for an unknown name,
+ * -ENOMEM.
  */
 MMLAB_EXPORT int mmlab_vmstat_get(struct mmlab_machine *m, const char *name, uint64_t *val);
 /* The @i-th counter's name (NULL past the end); *kernel = 1 when Linux has that line. */

@@ -556,8 +556,11 @@ void __iput(struct inode *inode)
 	if (inode_keep_unused(inode))
 		return;
 	list_del_init(&inode->i_hash);
-	if (inode->i_data.nrpages)
+	/* with every page reclaimed, the shadows of their evictions or their swap entries stay */
+	if (inode->i_data.nrpages || inode->i_data.nrswapped || inode->i_data.shadows.head)
 		truncate_inode_pages_final(&inode->i_data);
+	else
+		xa_destroy(&inode->i_data.shadows);	/* reclaim's shadows of pages all gone */
 	upper_free(&inode->upper);
 	if (inode->lower_fd >= 0)
 		close(inode->lower_fd);

@@ -3,8 +3,9 @@
  * Host primitives: anonymous mappings for the machine's RAM, a monotonic clock, the wait of a
  * contended spinlock or of a count to drop to zero, thread slots (a host thread's small
  * number, given back when it exits), the host devices' readahead limits (sysfs), the host
- * kernel's auxiliary vector (the CPU's facts exec passes on) and its vDSO image, and the
- * CPU's own string copy between two aliases of one page. RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
+ * kernel's auxiliary vector (the CPU's facts exec passes on) and its vDSO image, the CPU's
+ * own string copy between two aliases of one page, and positioned reads and writes of host
+ * files (the swap areas). RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
  * nothing until its frames are touched.
  */
 #include "host/host.h"
@@ -20,6 +21,8 @@
 #include <elf.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -266,6 +269,55 @@ int host_bdev_rotational(unsigned int major, unsigned int minor)
 	if (block_queue_attr(major, minor, "rotational", &v))
 		return -ENOENT;
 	return v != 0;
+}
+
+/* The whole of @len bytes at @off, through short transfers and EINTR; 0 or -EIO. */
+static int host_file_rw(int fd, void *buf, size_t len, uint64_t off, bool write)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		off_t at = (off_t)(off + done);
+		ssize_t n = write ? pwrite(fd, (char *)buf + done, len - done, at) :
+				    pread(fd, (char *)buf + done, len - done, at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int host_file_read(int fd, void *buf, size_t len, uint64_t off)
+{
+	return host_file_rw(fd, buf, len, off, false);
+}
+
+int host_file_write(int fd, const void *buf, size_t len, uint64_t off)
+{
+	return host_file_rw(fd, (void *)buf, len, off, true);
+}
+
+int host_file_stat(int fd, uint64_t *size, bool *regular, int *rotational)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return -EBADF;
+	if (size)
+		*size = (uint64_t)st.st_size;
+	if (regular)
+		*regular = S_ISREG(st.st_mode);
+	if (rotational)
+		*rotational = host_bdev_rotational(major(st.st_dev), minor(st.st_dev));
+	return 0;
+}
+
+void host_file_close(int fd)
+{
+	close(fd);
 }
 
 /*

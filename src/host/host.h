@@ -3,12 +3,13 @@
  * The only door to the host OS (mimalloc's prim/ layer): reserving lazily backed memory for
  * RAM, clocks, the host kernel's auxiliary vector, the host devices' readahead limits, and
  * what stands in for "this CPU" (a small number per host thread, as smp_processor_id() is per
- * CPU) and for waiting on another CPU. Everything else in mmlab is plain computation over that
- * memory.
+ * CPU) and for waiting on another CPU, and the swap files' I/O. Everything else in mmlab is
+ * plain computation over that memory.
  */
 #ifndef MMLAB_HOST_H
 #define MMLAB_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,25 @@ int host_bdi_limits(unsigned int major, unsigned int minor, unsigned int *ra_kb,
  * Return: 1 rotational, 0 not; -ENOENT when the host shows none (tmpfs, overlayfs).
  */
 int host_bdev_rotational(unsigned int major, unsigned int minor);
+
+/*
+ * host_file_read / host_file_write - all @len bytes at byte @off of host file @fd, through
+ * short transfers and EINTR (a swap slot, a swap header).
+ * Return: 0, or -EIO (an error, or the file ends first).
+ */
+int host_file_read(int fd, void *buf, size_t len, uint64_t off);
+int host_file_write(int fd, const void *buf, size_t len, uint64_t off);
+
+/*
+ * host_file_stat - of host file @fd: its size in bytes and whether it is a regular file
+ * (either pointer may be NULL); *@rotational, when asked, as host_bdev_rotational says for
+ * the device the file is on (1, 0, -ENOENT).
+ * Return: 0, or -EBADF.
+ */
+int host_file_stat(int fd, uint64_t *size, bool *regular, int *rotational);
+
+/* Closes host file descriptor @fd (a swap file the machine owns). */
+void host_file_close(int fd);
 
 /*
  * host_copy_aliased - what the kernel's copy_to_user (rep movsb) leaves when it copies @n bytes

@@ -6,8 +6,11 @@
  * The tree is kept in its smallest shape: the root's shift is the least that covers every
  * stored index (a root with only slot 0 in use is replaced by that child), and a node whose
  * count falls to zero is freed at once, so the same set of entries always gives the same tree.
+ * A leaf also counts its value entries (nr_values), and the array the leaves that hold only
+ * values, so that the swap cache can report its shadow-only nodes as workingset_nodes.
  * Left out: RCU-safe readers (callers serialize with their own lock), marks (search tags),
- * multi-index entries, value entries and the xas_* cursor API.
+ * multi-index entries, the xa_mk_value encoding (a value is any odd entry) and the xas_*
+ * cursor API.
  */
 #include "lib/xarray.h"
 
@@ -27,6 +30,7 @@
 struct xa_node {
 	unsigned int shift;		/* Bits of the index below this node's slots */
 	unsigned int count;		/* Non-NULL slots */
+	unsigned int nr_values;		/* ... of them value entries (leaves only) */
 	void *slots[XA_CHUNK_SIZE];	/* Child nodes, or entries when shift == 0 */
 };
 
@@ -73,6 +77,27 @@ static struct xa_node *xa_leaf(const struct xarray *xa, unsigned long index)
 	while (node && node->shift)
 		node = node->slots[xa_offset(node, index)];
 	return node;
+}
+
+static bool xa_leaf_values_only(const struct xa_node *leaf)
+{
+	return leaf->count && leaf->count == leaf->nr_values;
+}
+
+/*
+ * Slot @off of @leaf goes from @old to @entry (either may be NULL): its counts and the
+ * array's value-only leaves follow (workingset_update_node's test).
+ */
+static void xa_leaf_set(struct xarray *xa, struct xa_node *leaf, unsigned int off, void *entry)
+{
+	void *old = leaf->slots[off];
+	bool was = xa_leaf_values_only(leaf);
+
+	leaf->count += (unsigned int)!!entry - (unsigned int)!!old;
+	leaf->nr_values += (unsigned int)xa_is_value(entry) - (unsigned int)xa_is_value(old);
+	xa->count += (unsigned long)!!entry - (unsigned long)!!old;
+	leaf->slots[off] = entry;
+	xa->nr_value_leaves += (unsigned long)xa_leaf_values_only(leaf) - (unsigned long)was;
 }
 
 void xa_init(struct xarray *xa)
@@ -173,12 +198,7 @@ int xa_store(struct xarray *xa, unsigned long index, void *entry)
 			node->count++;
 		}
 	}
-	off = index & XA_CHUNK_MASK;
-	if (!node->slots[off]) {
-		node->count++;
-		xa->count++;
-	}
-	node->slots[off] = entry;
+	xa_leaf_set(xa, node, (unsigned int)(index & XA_CHUNK_MASK), entry);
 	return 0;
 nomem:
 	xa_shrink(xa, index);
@@ -200,9 +220,7 @@ void *xa_erase(struct xarray *xa, unsigned long index)
 	entry = node->slots[index & XA_CHUNK_MASK];
 	if (!entry)
 		return NULL;
-	node->slots[index & XA_CHUNK_MASK] = NULL;
-	node->count--;
-	xa->count--;
+	xa_leaf_set(xa, node, (unsigned int)(index & XA_CHUNK_MASK), NULL);
 	xa_shrink(xa, index);
 	return entry;
 }
@@ -251,10 +269,14 @@ void *xa_find(const struct xarray *xa, unsigned long *index, unsigned long max)
 	return xa_node_find(xa->head, 0, index, max);
 }
 
-/* Checks @node's subtree; returns its entries, or -1 on a broken invariant. */
-static long xa_node_validate(const struct xa_node *node, unsigned int shift)
+/*
+ * Checks @node's subtree; returns its entries, or -1 on a broken invariant. *@value_leaves
+ * gains its leaves that hold only values.
+ */
+static long xa_node_validate(const struct xa_node *node, unsigned int shift,
+			     unsigned long *value_leaves)
 {
-	unsigned int used = 0;
+	unsigned int used = 0, values = 0;
 	long entries = 0;
 
 	if (node->shift != shift)
@@ -265,33 +287,53 @@ static long xa_node_validate(const struct xa_node *node, unsigned int shift)
 		if (!node->slots[i])
 			continue;
 		used++;
-		n = shift ? xa_node_validate(node->slots[i], shift - XA_CHUNK_SHIFT) : 1;
+		values += !shift && xa_is_value(node->slots[i]);
+		n = shift ? xa_node_validate(node->slots[i], shift - XA_CHUNK_SHIFT, value_leaves)
+			  : 1;
 		if (n <= 0)	/* a broken child, or an empty node left behind */
 			return -1;
 		entries += n;
 	}
-	return used == node->count ? entries : -1;
+	if (used != node->count || values != (shift ? 0 : node->nr_values))
+		return -1;
+	*value_leaves += !shift && xa_leaf_values_only(node);
+	return entries;
 }
 
 /**
  * xa_validate - check the array's invariants: every node's shift one chunk below its
  * parent's and its count equal to its used slots, no empty node, a root that cannot shrink,
- * and the entry count.
+ * the entry count and the value-only leaves.
  * Return: 0, or -EINVAL when one is broken.
  */
 int xa_validate(const struct xarray *xa)
 {
 	const struct xa_node *root = xa->head;
+	unsigned long value_leaves = 0;
 	long n;
 
 	if (!root)
-		return xa->count == 0 && xa->shift == 0 ? 0 : -EINVAL;
+		return xa->count == 0 && xa->shift == 0 && !xa->nr_value_leaves ? 0 : -EINVAL;
 	if (root->shift && root->count == 1 && root->slots[0])
 		return -EINVAL;
 	if (root->shift % XA_CHUNK_SHIFT || root->shift >= BITS_PER_LONG)
 		return -EINVAL;
-	n = xa_node_validate(root, xa->shift);
-	return n > 0 && (unsigned long)n == xa->count ? 0 : -EINVAL;
+	n = xa_node_validate(root, xa->shift, &value_leaves);
+	return n > 0 && (unsigned long)n == xa->count && value_leaves == xa->nr_value_leaves ?
+		       0 : -EINVAL;
+}
+
+/**
+ * xa_nr_value_nodes - the value-only nodes Linux's xarray would have for the same entries.
+ * Context: the caller's lock (shared is enough).
+ */
+unsigned long xa_nr_value_nodes(const struct xarray *xa)
+{
+	const struct xa_node *root = xa->head;
+
+	if (root && !root->shift && root->count == 1 && xa_is_value(root->slots[0]))
+		return xa->nr_value_leaves - 1;
+	return xa->nr_value_leaves;
 }
 
 static void xa_node_free(struct xa_node *node)

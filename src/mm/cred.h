@@ -31,6 +31,7 @@ typedef uint64_t kernel_cap_t;		/* One bit per capability, as the kernel's u64 v
 #define CAP_IPC_LOCK 14
 #define CAP_SYS_RAWIO 17
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_PTRACE 19
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
 #define CAP_LAST_CAP 40			/* CAP_CHECKPOINT_RESTORE */

@@ -210,12 +210,15 @@ retry:
 	 * The retried access would walk to the new entry as soon as the locks drop: fill the TLB
 	 * now, while the entry cannot change - from the entry the handler told the MMU of
 	 * (update_mmu_cache), or by that walk - and go back to user mode with it (mmu_tlb_fill
-	 * takes the CPU's ipi_lock, the one locked instruction after the zeroing). Neither unlock below is
-	 * a locked instruction (a release store each), so the unlocks and the retried access run
-	 * while the stores that zeroed the page drain.
+	 * takes the CPU's ipi_lock, unless a demand-zero fault took it before zeroing its page:
+	 * mmu_fault_return). Neither unlock below is a locked instruction (a release store each),
+	 * nor is the accounting after them, so the unlocks, the retried access and the next
+	 * access's walk run while the stores that zeroed the page drain.
 	 */
 	if (!(ret & VM_FAULT_ERROR))
 		mmu_tlb_fill(cpu, addr, f->access);
+	else
+		mmu_fault_return_cancel(cpu);
 	/* The page the fault wanted: a zeroed one for anonymous memory, else a copy or file's */
 	anon = vma_is_anonymous(vma);
 	swapbacked = anon || vma_is_shmem(vma);	/* a major fault there is a swap-in */

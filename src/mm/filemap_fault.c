@@ -294,6 +294,7 @@ static void set_file_pte(struct vm_fault *vmf, struct page *page, unsigned long 
 			entry = pte_mkwrite(entry);
 	}
 	page_add_file_rmap(page);
+	mlock_vma_page(&mm->machine->pgdat, page, vma);
 	set_pte_at(mm, addr, ptep, entry);
 }
 

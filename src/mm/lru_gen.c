@@ -45,9 +45,8 @@
  * Left out: memcg (one lruvec, the memcg LRU and shrink_many), min_ttl_ms and its OOM kill
  * (its default, 0, never kills), the enabled/min_ttl sysfs knobs (the policy is fixed at
  * machine creation), the debugfs write commands (+/- aging and eviction), the lru_gen_full
- * view, PMD-level accessed bits (no huge entries), dirty-bit transfer by the walk (the PTE
- * keeps its dirty bit for try_to_unmap), and the folio_rotate_reclaimable path (writeback is
- * synchronous).
+ * view, PMD-level accessed bits (no huge entries), and dirty-bit transfer by the walk (the
+ * PTE keeps its dirty bit for try_to_unmap).
  */
 #include "mm/lru_gen.h"
 #include "mm/memory.h"
@@ -73,8 +72,9 @@ static uint64_t lru_gen_clock(struct machine *m)
 {
 	uint64_t now;
 
+	psi_advance(&m->psi, 0);	/* folds the minor faults' time into the clock */
 	pthread_mutex_lock(&m->psi.lock);
-	now = m->psi.clock_ns + __atomic_load_n(&m->psi.pending_ns, __ATOMIC_RELAXED);
+	now = m->psi.clock_ns;
 	pthread_mutex_unlock(&m->psi.lock);
 	return now;
 }
@@ -713,9 +713,11 @@ static long isolate_folios(struct lruvec *lruvec, struct scan_control *sc, int s
 }
 
 /*
- * Sorts what shrink_folio_list left on @list: a page that was rejected for a reason that
- * will last (activated, referenced, mapped, dirty) goes to the youngest generation with its
- * tier reset, rather than back to the oldest; the others are moved to @clean for one retry.
+ * Sorts what shrink_folio_list left on @list: a page under writeback reclaim started goes
+ * back as it is (lru_gen_add_folio keeps it young until the write ends and rotates it); a
+ * page rejected for a reason that will last (activated, referenced, mapped, dirty) goes to
+ * the youngest generation with its tier reset, rather than back to the oldest; the others
+ * are moved to @clean for one retry.
  */
 static void evict_sort_rejected(struct list_head *list, struct list_head *clean, bool skip_retry)
 {
@@ -726,6 +728,12 @@ static void evict_sort_rejected(struct list_head *list, struct list_head *clean,
 
 		if (!page_evictable(page))
 			continue;	/* move_folios_to_lru culls it */
+		if (PageReclaim(page) && (PageDirty(page) || PageWriteback(page))) {
+			/* its writeback's end rotates it; isolate_folio cleared its tier */
+			if (PageWorkingset(page))
+				SetPageReferenced(page);
+			continue;
+		}
 		if (skip_retry || PageActive(page) || PageReferenced(page) ||
 		    page_mapcount(page) || PageLocked(page) || PageDirty(page) ||
 		    PageWriteback(page)) {

@@ -94,7 +94,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	INIT_LIST_HEAD(&mm->m.tasks);
 	oom_init(&mm->m.oom);
 	printk_init(&mm->m.log);
-	psi_init(&mm->m.psi);
+	psi_init(&mm->m.psi, &mm->m.pgdat.vm_events);
 	mm->m.no_pku = cfg && cfg->no_pku;
 	mm->m.no_zero_page = cfg && cfg->no_zero_page;
 	for (mm->nr_cpus = 0; mm->nr_cpus < nr_cpus; mm->nr_cpus++) {

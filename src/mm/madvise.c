@@ -9,10 +9,10 @@
  * then memory.c acts on the pages the range has faulted in: DONTNEED zaps them, FREE makes
  * them lazily freeable, POPULATE_* faults the rest in, GUARD_INSTALL/REMOVE set and clear
  * guard markers, WILLNEED reads a file's range into its page cache (as fadvise does).
- * REMOVE punches a hole in a file or shmem object. PAGEOUT reclaims the pages only this
- * mapping maps (madvise_pageout: anonymous ones to swap, file ones out of the mapping and,
- * when clean, out of the page cache); COLD ages them (accessed bits and PG_referenced cleared;
- * the move to the inactive list is left to the LRU). WILLNEED on anonymous and shmem memory
+ * REMOVE punches a hole in a file or shmem object. PAGEOUT isolates the pages only this
+ * mapping maps from the LRU and reclaims them (madvise_pageout: anonymous ones to swap, file
+ * ones out of the mapping and, when clean, out of the page cache); COLD ages them (accessed
+ * bits and PG_referenced cleared, active ones deactivated). WILLNEED on anonymous and shmem memory
  * does nothing here yet; COLLAPSE
  * gets the kernel's answers (EINVAL for a VMA that cannot hold a huge page or a 2 MiB block
  * with no writable page) but leaves the pages small: mmlab has no transparent huge pages.
@@ -27,6 +27,7 @@
 #include "mm/swap.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
+#include "mm/vmscan.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -205,17 +206,18 @@ static bool vma_special_not_hugetlb(const struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_SPECIAL) && !(vma->vm_flags & VM_HUGETLB);
 }
 
-#define PAGEOUT_BATCH 32
+/* One PMD's worth of pages: reclaim_pages takes the list after each page table, as Linux's
+ * madvise_cold_or_pageout_pte_range does at the end of its pmd_entry. */
+#define PAGEOUT_BATCH 512
 
-/* madvise_cold_or_pageout_pte_range's gathered pages: isolated (a reference each) with the
- * address of their one mapping. */
+/* madvise_cold_or_pageout_pte_range's walk: the pages isolated for MADV_PAGEOUT. */
 struct pageout_state {
 	struct vm_area_struct *vma;
 	bool anon_only;			/* pageout_anon_only_filter: the file's pages stay */
-	bool cold;			/* MADV_COLD: aged only, nothing isolated */
-	unsigned int nr;
-	struct page *pages[PAGEOUT_BATCH];
-	unsigned long addrs[PAGEOUT_BATCH];
+	bool pageout;			/* MADV_PAGEOUT: isolate; MADV_COLD: deactivate */
+	unsigned int nr;		/* Pages on @list */
+	struct list_head list;		/* Isolated pages (page->lru), a reference each */
+	unsigned long next;		/* Where the walk resumes after a full batch */
 	unsigned long flush_start, flush_end;	/* Accessed bits cleared */
 };
 
@@ -237,10 +239,27 @@ static bool can_do_file_pageout(struct task *tsk, const struct vm_area_struct *v
 	return inode->i_mode & S_IWOTH;
 }
 
+/* MADV_PAGEOUT's share of one page: off the LRU onto the batch, unless it is unevictable. */
+static void pageout_isolate(struct pageout_state *s, struct page *page)
+{
+	struct pglist_data *pgdat = &s->vma->vm_mm->machine->pgdat;
+
+	if (!isolate_lru_page(pgdat, page))
+		return;
+	if (PageUnevictable(page)) {
+		putback_lru_page(pgdat, page);
+		return;
+	}
+	list_add(&page->lru, &s->list);
+	s->nr++;
+}
+
 /*
- * One entry of the walk: a page this mapping alone maps (shared ones are skipped, as
- * folio_likely_mapped_shared says) loses PG_referenced, and its accessed bit for COLD;
- * PAGEOUT isolates it; the walk stops when the batch is full.
+ * One entry of the walk (madvise_cold_or_pageout_pte_range): a page on the LRU that this
+ * mapping alone maps (shared ones are left to their other users, folio_mapcount) loses
+ * PG_referenced and idle tracking's young flag, and, for COLD, the entry's accessed bit; a
+ * page that was active is marked workingset. COLD then deactivates it (folio_deactivate,
+ * batched), PAGEOUT isolates it; the walk stops when the batch is full.
  */
 static int pageout_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
 {
@@ -248,84 +267,60 @@ static int pageout_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, vo
 	pte_t pte = ptep_get(ptep);
 	struct page *page;
 
-	(void)mm;
 	if (!pte_present(pte))
 		return 0;
 	page = vm_normal_page(s->vma, addr, pte);
-	if (!page || page_mapcount(page) != 1 || (s->anon_only && !PageAnon(page)))
+	if (!page || !PageLRU(page) || page_mapcount(page) != 1 ||
+	    (s->anon_only && !PageAnon(page)))
 		return 0;
-	if (s->cold && pte_young(pte)) {	/* PAGEOUT's reclaim ignores the bit */
+	if (!s->pageout && pte_young(pte)) {	/* PAGEOUT's reclaim ignores the bit */
 		(void)ptep_clear_bits(ptep, _PAGE_ACCESSED);
 		if (!s->flush_end)
 			s->flush_start = addr;
 		s->flush_end = addr + PAGE_SIZE;
 	}
 	ClearPageReferenced(page);
-	if (s->cold)
-		return 0;	/* folio_deactivate: the LRU lists' (lru.c) */
-	get_page(page);
-	s->pages[s->nr] = page;
-	s->addrs[s->nr++] = addr;
+	ClearPageYoung(page);
+	if (PageActive(page))
+		SetPageWorkingset(page);
+	if (!s->pageout) {
+		deactivate_page(&mm->machine->pgdat, page);
+		return 0;
+	}
+	pageout_isolate(s, page);
+	s->next = addr + PAGE_SIZE;
 	return s->nr == PAGEOUT_BATCH;
 }
 
-/*
- * A lazily freeable page (MADV_FREE) still clean is dropped; written again, it is an
- * ordinary anonymous page once more (try_to_unmap_one's lazyfree case).
- */
-static void pageout_lazyfree(struct vm_area_struct *vma, struct page *page, unsigned long addr)
+/* Walks [@start, @end) a batch at a time; PAGEOUT reclaims each batch (reclaim_pages). */
+static void cold_or_pageout_range(struct pageout_state *s, unsigned long start,
+				  unsigned long end)
 {
-	pte_t *ptep = pte_offset_map(vma->vm_mm, addr);
-	pte_t pte = ptep ? ptep_get(ptep) : 0;
+	struct mm_struct *mm = s->vma->vm_mm;
+	unsigned long addr = start;
 
-	if (pte_present(pte) && !pte_dirty(pte) && !PageDirty(page) && page_ref_count(page) == 2)
-		zap_page_range(vma->vm_mm, addr, addr + PAGE_SIZE);
-	else
-		SetPageSwapBacked(page);
-}
+	INIT_LIST_HEAD(&s->list);
+	/* The batches of this thread hold pages not yet on the lists: drain them first. */
+	lru_add_drain(&mm->machine->pgdat);
+	while (addr < end) {
+		bool full = walk_pte_range(mm, addr, end, pageout_pte, s);
 
-/*
- * reclaim_pages for the batch (shrink_folio_list with unmapping and swapping allowed):
- * anonymous pages are evicted to swap by swap_out_page (without swap they stay, mapped);
- * a file or shmem page is unmapped, its dirty bit moving to the page, and a clean file
- * page nobody else holds leaves the page cache. Dirty file pages stay cached: only kswapd
- * writes file pages back in Linux's reclaim; shmem pages stay too (shmem is not swapped).
- */
-static void pageout_batch(struct pageout_state *s)
-{
-	struct vm_area_struct *vma = s->vma;
-	struct machine *m = vma->vm_mm->machine;
-
-	if (s->flush_end)
-		flush_tlb_range(vma->vm_mm, s->flush_start, s->flush_end);
-	s->flush_start = s->flush_end = 0;
-	for (unsigned int i = 0; i < s->nr; i++) {
-		struct page *page = s->pages[i];
-		unsigned long addr = s->addrs[i];
-
-		if (PageAnon(page)) {
-			if (!PageSwapBacked(page)) {
-				pageout_lazyfree(vma, page, addr);
-			} else {
-				page = swap_out_page(page, vma->vm_mm) ? NULL : page;
-			}
-		} else {
-			zap_page_range(vma->vm_mm, addr, addr + PAGE_SIZE);
-			struct address_space *mapping = READ_ONCE(page->mapping);
-
-			if (mapping && !PageSwapBacked(page))
-				(void)filemap_evict_page(mapping, page);
-		}
-		if (page)
-			put_page(&m->pgdat, page);
+		addr = full ? s->next : end;
+		if (s->flush_end)
+			flush_tlb_range(mm, s->flush_start, s->flush_end);
+		s->flush_start = s->flush_end = 0;
+		if (s->pageout)
+			(void)reclaim_pages(&mm->machine->pgdat, &s->list, mm);
+		s->nr = 0;
 	}
-	s->nr = 0;
 }
 
 /**
  * madvise_pageout - MADV_PAGEOUT on [@start, @end) of @vma (madvise_pageout): the pages only
- * this mapping maps are reclaimed now, as reclaim would reclaim them; see pageout_batch.
- * In a file mapping the caller could not write, only the private (anonymous) copies go.
+ * this mapping maps are isolated from the LRU and reclaimed now, without regard to their
+ * recent use (vmscan.c's reclaim_pages): anonymous ones to swap (activated when there is no
+ * swap), file ones unmapped and, when clean, dropped from the page cache. In a file mapping
+ * the caller could not write, only the private (anonymous) copies go.
  * Context: mmap_lock held for writing.
  */
 void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
@@ -334,33 +329,24 @@ void madvise_pageout(struct task *tsk, struct vm_area_struct *vma, unsigned long
 	struct pageout_state s = {
 		.vma = vma,
 		.anon_only = !vma_is_anonymous(vma) && !can_do_file_pageout(tsk, vma),
+		.pageout = true,
 	};
-	unsigned long addr = start;
 
-	/* This thread's LRU batch holds references to pages it faulted: not other users. */
-	lru_add_drain(&vma->vm_mm->machine->pgdat);
-	while (addr < end) {
-		bool full = walk_pte_range(vma->vm_mm, addr, end, pageout_pte, &s);
-
-		addr = full ? s.addrs[s.nr - 1] + PAGE_SIZE : end;
-		pageout_batch(&s);
-	}
+	cold_or_pageout_range(&s, start, end);
 }
 
 /**
  * madvise_cold - MADV_COLD on [@start, @end) of @vma (madvise_cold): the pages only this
  * mapping maps are aged - accessed bits and PG_referenced cleared, the TLB entries flushed -
- * so that reclaim takes them before others. Moving them to the inactive list
- * (folio_deactivate) is the LRU's, which this does not do.
+ * and the active ones go to the head of the inactive list through this thread's deactivate
+ * batch (folio_deactivate), so that reclaim takes them before others.
  * Context: mmap_lock held.
  */
 void madvise_cold(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	struct pageout_state s = { .vma = vma, .cold = true };
+	struct pageout_state s = { .vma = vma };
 
-	(void)walk_pte_range(vma->vm_mm, start, end, pageout_pte, &s);
-	if (s.flush_end)
-		flush_tlb_range(vma->vm_mm, s.flush_start, s.flush_end);
+	cold_or_pageout_range(&s, start, end);
 }
 
 enum madvise_kind {
@@ -531,17 +517,40 @@ long sys_madvise(struct task *tsk, unsigned long start, size_t len, int behavior
 #define UIO_MAXIOV 1024
 #define MAX_RW_COUNT (0x7fffffffUL & PAGE_MASK)	/* INT_MAX & PAGE_MASK: one call's byte cap */
 
+/*
+ * __ptrace_may_access(PTRACE_MODE_READ_FSCREDS) of @target by @tsk, another process: the
+ * caller's fsuid and fsgid are each of the target's real, effective and saved ids, and the
+ * target's permitted capabilities are among the caller's effective ones
+ * (cap_ptrace_access_check), or the caller has CAP_SYS_PTRACE. Left out: the dumpable
+ * check (mmlab has no non-dumpable process) and LSMs.
+ */
+static bool ptrace_may_access_read(struct task *tsk, struct task *target)
+{
+	const struct cred *c = &tsk->cred, *t = &target->cred;
+
+	if (capable(tsk, CAP_SYS_PTRACE))
+		return true;
+	if (c->fsuid != t->uid || c->fsuid != t->euid || c->fsuid != t->suid ||
+	    c->fsgid != t->gid || c->fsgid != t->egid || c->fsgid != t->sgid)
+		return false;
+	return !(t->cap_permitted & ~c->cap_effective);
+}
+
 /**
  * sys_process_madvise - process_madvise(2) of @tsk on @target's address space.
  * @target: the pidfd's task, NULL when it has exited
  * @iov: the ranges; lengths count as import_iovec takes them (a length above SSIZE_MAX is
  * EINVAL, the total is capped at MAX_RW_COUNT by shortening the ranges that pass it)
  *
- * The ranges are advised in order as madvise(2) would advise them, until one fails; like the
- * iovec iterator, empty ranges after the first are skipped without a look.
+ * The checks go in Linux 6.18's order: flags, the iovec, the pidfd's process (ESRCH), then,
+ * for another process, mm_access's ptrace check (EACCES), the advice (only COLD, PAGEOUT,
+ * WILLNEED and COLLAPSE: EINVAL) and CAP_SYS_NICE (EPERM). The ranges are advised in order
+ * as madvise(2) would advise them, until one fails; like the iovec iterator, empty ranges
+ * after the first are skipped without a look.
  * Context: the caller holds @target's mmap_lock for writing.
  * Return: the bytes advised, or the first range's -errno when nothing was; -EINVAL (flags,
- * more than UIO_MAXIOV ranges, advice not allowed on another process), -ESRCH, -EPERM.
+ * more than UIO_MAXIOV ranges, advice not allowed on another process), -ESRCH, -EACCES,
+ * -EPERM.
  */
 long sys_process_madvise(struct task *tsk, struct task *target, const struct madv_iovec *iov,
 			 size_t vlen, int behavior, unsigned int flags)
@@ -563,6 +572,9 @@ long sys_process_madvise(struct task *tsk, struct task *target, const struct mad
 	if (!target)
 		return -ESRCH;
 	if (target->mm != tsk->mm) {
+		/* mm_access: reading another mm's layout needs PTRACE_MODE_READ_FSCREDS */
+		if (!ptrace_may_access_read(tsk, target))
+			return -EACCES;
 		/* only hints that destroy nothing (process_madvise_remote_valid) */
 		if (!desc || !desc->remote)
 			return -EINVAL;

@@ -111,9 +111,14 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	}
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	page = alloc_zeroed_page(&m->pgdat);
+	page = alloc_pages(&m->pgdat, 0);
 	if (!page)
 		return VM_FAULT_OOM;
+	/* Nothing below fails or waits for a lock a TLB flusher holds: the CPU may head back
+	 * to user mode now, before the zeroing's stores, which then drain as the fault ends. */
+	if (vmf->cpu)
+		mmu_fault_return(vmf->cpu);
+	clear_highpage(&m->pgdat, page);
 	entry = pte_mkyoung_for_retry(vmf, pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
@@ -176,6 +181,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	update_mmu_cache(vmf);
 	if (old) {
 		page_remove_rmap(m, old);
+		munlock_vma_page(&m->pgdat, old, vma);
 		put_page(&m->pgdat, old);
 	}
 	count_vm_event(&m->pgdat, COW_FAULT);
@@ -296,7 +302,7 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 		/* freed meanwhile by another thread's zap: the fault is done (retried) */
 		if (ptep_get(vmf->pte) != vmf->orig_pte)
 			return 0;
-		return swap_count(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		return swp_swapcount(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	ret = major ? VM_FAULT_MAJOR : 0;
 	if (ptep_get(vmf->pte) != vmf->orig_pte) {
@@ -324,6 +330,7 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 	}
 	pte = pte_mkyoung_for_retry(vmf, pte);
 	swapin_add_anon_rmap(page, vma, vmf->address, exclusive);
+	mlock_vma_page(&m->pgdat, page, vma);
 	set_pte_at(mm, vmf->address, vmf->pte, pte);
 	update_mmu_cache(vmf);
 	if (vmf->flags & FAULT_FLAG_WRITE) {
@@ -351,6 +358,7 @@ int unuse_pte(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struc
 	add_mm_counter(mm, MM_ANONPAGES, 1);
 	get_page(page);
 	swapin_add_anon_rmap(page, vma, addr, pte_swp_exclusive(old));
+	mlock_vma_page(&vma->vm_mm->machine->pgdat, page, vma);
 	pte = pte_mkold(pfn_pte(page_to_pfn(&m->pgdat, page), vma->vm_page_prot));
 	if (old & _PAGE_SWP_SOFT_DIRTY)
 		pte |= _PAGE_SOFT_DIRTY;
@@ -778,6 +786,8 @@ int madvise_pages(struct task *tsk, struct vm_area_struct *vma, unsigned long st
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
 		update_hiwater_rss(mm);
+		if (vma->vm_flags & VM_LOCKED)
+			munlock_vma_pages_range(vma, start, end);
 		zap_page_range(mm, start, end);
 		return 0;
 	case MADV_FREE: {

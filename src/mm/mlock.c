@@ -5,14 +5,18 @@
  * on-fault variants, splitting and merging as any flag change does; mm->locked_vm counts the
  * locked pages against RLIMIT_MEMLOCK, and the pages are faulted in at once unless locked on
  * fault. mlockall(MCL_FUTURE) puts the flags into mm->def_flags, which every new VMA gets.
- * Special, hugetlb and droppable mappings are never locked (vma_supports_mlock). Left out:
- * the page side of locking (the unevictable LRU and PG_mlocked), as nothing here reclaims
- * mapped pages.
+ * Special, hugetlb and droppable mappings are never locked (vma_supports_mlock). The pages a
+ * range maps when its VM_LOCKED changes are mlocked (PG_mlocked, NR_MLOCK, the unevictable
+ * list) or munlocked through lru.c's mlock batch; pages faulted into a locked VMA later are
+ * mlocked by the fault (folio_add_lru_vma, mlock_vma_page), and munmap and exit munlock the
+ * pages of the locked VMAs they remove. Left out: the count of locked VMAs mapping a page
+ * (mlock_count): any munlock of a page ends its mlock.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"
 #include "mm/syscalls.h"
 #include "mm/task.h"
+#include "mm/mm_inline.h"
 
 #include <sys/mman.h>
 
@@ -42,9 +46,72 @@ static long mlock_vm_delta(vm_flags_t oldflags, vm_flags_t newflags, unsigned lo
 	return (oldflags & VM_LOCKED) ? 0 : (long)npages;
 }
 
+struct mlock_walk {
+	struct vm_area_struct *vma;
+	bool lock;			/* mlock, else munlock */
+};
+
+/* One present page of a range being locked or unlocked (mlock_pte_range). */
+static int mlock_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct mlock_walk *mw = data;
+	pte_t pte = ptep_get(ptep);
+	struct page *page;
+
+	if (!pte_present(pte))
+		return 0;
+	page = vm_normal_page(mw->vma, addr, pte);
+	if (!page)
+		return 0;	/* the zero page and PFN maps are nobody's to lock */
+	if (mw->lock)
+		mlock_page(&mm->machine->pgdat, page);
+	else
+		munlock_page(&mm->machine->pgdat, page);
+	return 0;
+}
+
+/**
+ * mlock_vma_pages_range - the pages [@start, @end) of @vma maps follow its VM_LOCKED, just
+ * changed: each is mlocked (to the unevictable list) or munlocked, through the mlock batch,
+ * drained before and after (mlock_vma_pages_range). Pages not present are left to the populate that follows (their
+ * faults mlock them) or to nothing.
+ * Context: mmap_lock held for writing.
+ */
+void mlock_vma_pages_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mlock_walk mw = { .vma = vma, .lock = vma->vm_flags & VM_LOCKED };
+	struct pglist_data *pgdat = &vma->vm_mm->machine->pgdat;
+
+	/* new pages onto the lists first, and the moves made before returning */
+	lru_add_drain(pgdat);
+	(void)walk_pte_range(vma->vm_mm, start, end, mlock_pte, &mw);
+	lru_add_drain(pgdat);
+}
+
+/**
+ * munlock_vma_pages_range - the pages [@start, @end) of a VM_LOCKED @vma maps are about to be
+ * unmapped (munmap, exit, MADV_DONTNEED_LOCKED, the OOM reaper): each is munlocked, as
+ * Linux's zap does one by one (folio_remove_rmap_ptes' munlock_vma_folio).
+ * Context: mmap_lock held, or the mm is exiting; the pages are still mapped.
+ */
+void munlock_vma_pages_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mlock_walk mw = { .vma = vma, .lock = false };
+
+	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)
+		(void)walk_pte_range(vma->vm_mm, start, end, mlock_pte, &mw);
+}
+
+/** munlock_vma_pages_all - munlock_vma_pages_range over the whole of @vma. */
+void munlock_vma_pages_all(struct vm_area_struct *vma)
+{
+	munlock_vma_pages_range(vma, vma->vm_start, vma->vm_end);
+}
+
 /*
  * Visits one piece of an mlock or munlock range (mlock_fixup): w->private holds the
- * VM_LOCKED_MASK bits it is to have.
+ * VM_LOCKED_MASK bits it is to have. Only a change of VM_LOCKED itself touches the pages
+ * (locking a locked piece on fault, or back, leaves them).
  */
 static int mlock_fixup(struct vma_walk *w, struct vm_area_struct *vma, unsigned long start,
 		       unsigned long end)
@@ -62,6 +129,8 @@ static int mlock_fixup(struct vma_walk *w, struct vm_area_struct *vma, unsigned 
 		w->mm->locked_vm += mlock_vm_delta(oldflags, newflags, (end - start) >> PAGE_SHIFT);
 		res->vm_flags = newflags | (res->vm_flags & VM_STICKY); /* a merge may add them */
 		w->mm->vma_seq++;
+		if ((oldflags ^ newflags) & VM_LOCKED)
+			mlock_vma_pages_range(res, start, end);
 	}
 	w->prev = res;
 	return 0;
@@ -146,6 +215,7 @@ long sys_mlock2(struct task *tsk, unsigned long start, size_t len, int flags)
 		return -EINVAL;
 	if (!can_do_mlock(tsk))
 		return -EPERM;
+	lru_add_drain(&tsk->mm->machine->pgdat);	/* lru_add_drain_all: this thread's */
 	mlock_page_range(&start, &len);
 	if (!mlock_within_limit(tsk, start, len))
 		return -ENOMEM;
@@ -218,6 +288,8 @@ long sys_mlockall(struct task *tsk, int flags)
 	if ((flags & MCL_CURRENT) && !capable(tsk, CAP_IPC_LOCK) &&
 	    tsk->mm->total_vm > task_rlimit(tsk, RLIMIT_MEMLOCK) >> PAGE_SHIFT)
 		return -ENOMEM;
+	if (flags & MCL_CURRENT)
+		lru_add_drain(&tsk->mm->machine->pgdat);
 	(void)apply_mlockall_flags(tsk, flags);
 	/* Locks what it can and faults in what it can: populate errors are ignored. */
 	if ((flags & MCL_CURRENT) && !(flags & MCL_ONFAULT))

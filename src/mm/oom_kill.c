@@ -22,6 +22,7 @@
  */
 #include "mm/machine.h"
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/oom.h"
 #include "mm/task.h"
@@ -243,6 +244,7 @@ static void __oom_reap_task_mm(struct mm_struct *mm)
 		if (!vma_is_anonymous(vma) && (vma->vm_flags & VM_SHARED))
 			continue;
 		spin_lock(&mm->page_table_lock);
+		munlock_vma_pages_all(vma);	/* the zap's munlock_vma_folio */
 		zap_page_range(mm, vma->vm_start, vma->vm_end);
 		spin_unlock(&mm->page_table_lock);
 	}
@@ -275,6 +277,7 @@ static void __oom_kill_process(struct machine *m, struct task *victim, const cha
 	struct list_head *pos;
 
 	m->oom.oom_kill++;
+	count_vm_event(&m->pgdat, OOM_KILL);	/* vmstat's oom_kill */
 	kill_process(victim);
 	mm_set_flag(mm, MMF_OOM_VICTIM);
 	machine_printk(m, "%s: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, "

@@ -1,37 +1,69 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Swap I/O (mm/page_io.c) and the header mkswap(8) writes: a page goes to its slot of the
- * area's host file with one synchronous pwrite (swap_writepage, counted in pswpout) and comes
- * back with one pread (swap_readpage, pswpin). Slot N lies at byte N * 4096: a swap file
- * here has no extents to map, and slot 0 is the header.
- * Left out: asynchronous I/O and PG_writeback on swap pages (a write is done when the call
- * returns), bio plugging, zswap, SWP_SYNCHRONOUS_IO devices, swap on block devices.
+ * area's host file (swap_writepage, counted in pswpout) and comes back with one read
+ * (swap_readpage, pswpin). Slot N lies at byte N * 4096: a swap file here has no extents to
+ * map, and slot 0 is the header. The bytes move through the host layer (host_file_read,
+ * host_file_write), as all host I/O does.
+ *
+ * A write is asynchronous, as a bio to a disk is: swap_writepage starts writeback
+ * (PG_writeback, nr_writeback) and submits the page; the bytes reach the host file at once,
+ * but the write ends (end_swap_bio_write: writeback over, nr_written, and a page reclaim
+ * wrote rotated to the inactive tail) only when swap_io_complete runs - at the start of each
+ * reclaim pass, before swapoff, and at once when the in-flight list cannot grow. Until then
+ * the page stays in the swap cache; the pure LRU modes (--lru lru|clock) write synchronously
+ * (a SWP_SYNCHRONOUS_IO device), so that eviction takes exactly the page the policy chose.
+ * Left out: bio plugging, zswap, swap on block devices, write errors reported at completion
+ * (a failed write fails at submission here).
  */
 #include "mm/swap.h"
+#include "phys/lru.h"
+
+#include "host/host.h"
 
 #include <string.h>
-#include <unistd.h>
 
-/* The whole of @len bytes at @off, through short transfers and EINTR; 0 or -EIO. */
-static int swap_rw(int fd, void *buf, size_t len, off_t off, bool write)
+/*
+ * end_swap_bio_write - the write of @page has ended (folio_end_writeback): writeback is
+ * over, and a page that reclaim wrote (PG_reclaim) goes to the inactive tail, to be freed
+ * by the next pass.
+ */
+static void end_swap_bio_write(struct machine *m, struct page *page)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write ? pwrite(fd, (char *)buf + done, len - done, off + (off_t)done) :
-				    pread(fd, (char *)buf + done, len - done, off + (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -EIO;
-		done += (size_t)n;
+	VM_BUG_ON(!PageWriteback(page));
+	/* rotated while still under writeback: nobody can free it yet */
+	if (PageReclaim(page)) {
+		ClearPageReclaim(page);
+		rotate_reclaimable_page(&m->pgdat, page);
 	}
-	return 0;
+	/* once writeback is clear, reclaim may free it: our own reference until we are done */
+	get_page(page);
+	ClearPageWriteback(page);
+	mod_node_page_state(&m->pgdat, NR_WRITEBACK, -1);
+	mod_node_page_state(&m->pgdat, NR_WRITTEN, 1);
+	put_page(&m->pgdat, page);
+}
+
+/* Queues @page's write as in flight; false when the list cannot grow. Context: swap_lock. */
+static bool swap_submit_bio(struct swap_state *s, struct page *page)
+{
+	if (s->nr_wb_inflight == s->wb_inflight_cap) {
+		unsigned long cap = s->wb_inflight_cap ? 2 * s->wb_inflight_cap : 64;
+		struct page **p = realloc(s->wb_inflight, cap * sizeof(*p));
+
+		if (!p)
+			return false;
+		s->wb_inflight = p;
+		s->wb_inflight_cap = cap;
+	}
+	s->wb_inflight[s->nr_wb_inflight] = page;
+	__atomic_store_n(&s->nr_wb_inflight, s->nr_wb_inflight + 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 /**
- * swap_write_slot - write @page's contents to the slot of @entry (counted in pswpout).
+ * swap_write_slot - write @page's contents to the slot of @entry at once (counted in
+ * pswpout): shmem's writeout, which keeps no swap-cache page under writeback.
  * Context: swap_lock not held; nothing writes the page meanwhile.
  * Return: 0 or -EIO.
  */
@@ -43,8 +75,8 @@ int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page)
 	pthread_mutex_lock(&m->swap->lock);
 	si = swp_swap_info(m, entry);
 	if (si)
-		err = swap_rw(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
-			      (off_t)(swp_offset(entry) << PAGE_SHIFT), true);
+		err = host_file_write(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+				      (uint64_t)swp_offset(entry) << PAGE_SHIFT);
 	pthread_mutex_unlock(&m->swap->lock);
 	if (!err)
 		count_vm_event(&m->pgdat, PSWPOUT);
@@ -52,21 +84,69 @@ int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page)
 }
 
 /**
- * swap_writepage - write @page, in the swap cache, to its slot; it is clean afterwards.
- * Context: swap_lock not held; the page is unmapped (swap_out_page), so nothing writes it
- * meanwhile.
- * Return: 0, or -EIO (the page stays dirty).
+ * swap_writepage - write @page, in the swap cache, to its slot (__swap_writepage): it is
+ * clean and under writeback afterwards, the write ending at the next swap_io_complete (at
+ * once in the pure LRU modes, or when it cannot be queued).
+ * Context: swap_lock not held; the caller holds the page (isolated, in the swap cache) and
+ * it is not under writeback; it is unmapped (swap_out_page), so nothing writes it meanwhile.
+ * Return: 0, or -EIO (the page stays dirty, no writeback).
  */
 int swap_writepage(struct page *page)
 {
-	int err;
+	struct machine *m = page_machine(page);
+	swp_entry_t entry = page_swap_entry(page);
+	struct swap_info_struct *si;
+	bool queued = false;
+	int err = -EIO;
 
-	VM_BUG_ON(!PageSwapCache(page));
+	VM_BUG_ON(!PageSwapCache(page) || PageWriteback(page));
 	ClearPageDirty(page);
-	err = swap_write_slot(page_machine(page), page_swap_entry(page), page);
-	if (err)
+	pthread_mutex_lock(&m->swap->lock);
+	si = swp_swap_info(m, entry);
+	if (si)
+		err = host_file_write(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+				      (uint64_t)swp_offset(entry) << PAGE_SHIFT);
+	if (!err) {
+		/* folio_start_writeback, then the bio goes out */
+		SetPageWriteback(page);
+		mod_node_page_state(&m->pgdat, NR_WRITEBACK, 1);
+		if (m->pgdat.lru_mode < LRU_MODE_LRU)
+			queued = swap_submit_bio(m->swap, page);
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	if (err) {
 		SetPageDirty(page);
-	return err;
+		return err;
+	}
+	count_vm_event(&m->pgdat, PSWPOUT);
+	if (!queued)
+		end_swap_bio_write(m, page);
+	return 0;
+}
+
+/**
+ * swap_io_complete - every swap write in flight ends, oldest first (the disk caught up).
+ * Context: no swap_lock, no lru_lock held; the in-flight pages are in the swap cache, which
+ * holds them until their writeback is over.
+ */
+void swap_io_complete(struct machine *m)
+{
+	struct swap_state *s = m->swap;
+	struct page **pages;
+	unsigned long nr;
+
+	if (!s || !__atomic_load_n(&s->nr_wb_inflight, __ATOMIC_RELAXED))
+		return;
+	pthread_mutex_lock(&s->lock);
+	pages = s->wb_inflight;
+	nr = s->nr_wb_inflight;
+	s->wb_inflight = NULL;
+	s->wb_inflight_cap = 0;
+	__atomic_store_n(&s->nr_wb_inflight, 0UL, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&s->lock);
+	for (unsigned long i = 0; i < nr; i++)
+		end_swap_bio_write(m, pages[i]);
+	free(pages);
 }
 
 /**
@@ -81,8 +161,8 @@ int swap_readpage(struct machine *m, struct page *page, swp_entry_t entry)
 
 	if (!si)
 		return -EIO;
-	err = swap_rw(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
-		      (off_t)(swp_offset(entry) << PAGE_SHIFT), false);
+	err = host_file_read(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+			     (uint64_t)swp_offset(entry) << PAGE_SHIFT);
 	if (!err)
 		count_vm_event(&m->pgdat, PSWPIN);
 	return err;
@@ -113,7 +193,7 @@ int swap_write_header(int fd, uint64_t bytes)
 	hdr[SWAP_HEADER_UUID_OFF + 6] = (unsigned char)((hdr[SWAP_HEADER_UUID_OFF + 6] & 0x0f) | 0x40);
 	hdr[SWAP_HEADER_UUID_OFF + 8] = (unsigned char)((hdr[SWAP_HEADER_UUID_OFF + 8] & 0x3f) | 0x80);
 	memcpy(hdr + PAGE_SIZE - 10, SWAP_HEADER_MAGIC, 10);
-	err = swap_rw(fd, hdr, PAGE_SIZE, 0, true);
+	err = host_file_write(fd, hdr, PAGE_SIZE, 0);
 	free(hdr);
 	return err;
 }

@@ -107,8 +107,9 @@ static const enum vm_event_item vmstat_events[] = {
 	PGALLOC_NORMAL, ALLOCSTALL_NORMAL, PGFREE, PGACTIVATE, PGDEACTIVATE, PGLAZYFREE,
 	PGFAULT, PGMAJFAULT, PGLAZYFREED, PGREFILL, PGREUSE, PGSTEAL_KSWAPD, PGSTEAL_DIRECT,
 	PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSCAN_ANON, PGSCAN_FILE, PGSTEAL_ANON, PGSTEAL_FILE,
-	PAGEOUTRUN, PGROTATED, UNEVICTABLE_PGCULLED, UNEVICTABLE_PGMLOCKED,
-	UNEVICTABLE_PGMUNLOCKED, NR_TLB_REMOTE_FLUSH, NR_TLB_LOCAL_FLUSH_ALL,
+	PAGEOUTRUN, PGROTATED, OOM_KILL, UNEVICTABLE_PGCULLED, UNEVICTABLE_PGSCANNED,
+	UNEVICTABLE_PGRESCUED, UNEVICTABLE_PGMLOCKED, UNEVICTABLE_PGMUNLOCKED,
+	UNEVICTABLE_PGCLEARED, UNEVICTABLE_PGSTRANDED, NR_TLB_REMOTE_FLUSH, NR_TLB_LOCAL_FLUSH_ALL,
 	NR_TLB_LOCAL_FLUSH_ONE,
 };
 
@@ -144,6 +145,7 @@ int show_vmstat(struct machine *m, FILE *out)
 	for (int i = 0; i < (int)ARRAY_SIZE(lru_stat_names); i++)
 		fprintf(out, "nr_%s %lu\n", lru_stat_names[i],
 			node_page_state(&m->pgdat, NR_LRU_BASE + i));
+	fprintf(out, "workingset_nodes %lu\n", node_page_state(&m->pgdat, WORKINGSET_NODES));
 	for (int i = 0; i < 6; i++)
 		fprintf(out, "workingset_%s_%s %lu\n", workingset_events[i / 2],
 			i % 2 ? "file" : "anon",

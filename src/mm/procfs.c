@@ -230,10 +230,10 @@ static int smaps_pte_entry(struct mm_struct *mm, unsigned long addr, pte_t *ptep
 
 	if (is_swap_entry_pte(pte)) {
 		/* swap, and its share of a slot several PTEs name (swp_swapcount) */
-		int count = swap_count(mm->machine, pte_to_swp_entry(pte));
+		unsigned long count = swp_swapcount(mm->machine, pte_to_swp_entry(pte));
 
 		mss->swap += PAGE_SIZE;
-		mss->swap_pss += ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)max(count, 1);
+		mss->swap_pss += ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)max(count, 1UL);
 		return 0;
 	}
 	if (!pte_present(pte))

@@ -41,9 +41,9 @@ static const unsigned long psi_exp[3] = { 1677, 1981, 2034 };
 #define NSEC_PER_SEC 1000000000ULL
 #endif
 
-void psi_init(struct psi_group *psi)
+void psi_init(struct psi_group *psi, struct vm_events *events)
 {
-	*psi = (struct psi_group){ .avg_next_update = PSI_FREQ_NS };
+	*psi = (struct psi_group){ .events = events, .avg_next_update = PSI_FREQ_NS };
 	pthread_mutex_init(&psi->lock, NULL);
 }
 
@@ -115,18 +115,20 @@ static void psi_pass(struct psi_group *psi, uint64_t ns, bool stalled)
 }
 
 /*
- * Minor faults' work time waits in psi->pending_ns (an atomic add, no lock on the fault
- * path); it is passed before anything else changes or reads the clock. Passing it late
+ * Minor faults are counted in the faulting thread's own event set (MINOR_FAULT: a plain add,
+ * no lock and no locked instruction on the fault path); the work time of those counted since
+ * the last fold is passed before anything else changes or reads the clock. Passing it late
  * changes nothing: time that is not stalled only moves the clock, and the period ends it
  * crosses see the same stall totals then as they would have on time.
  * Context: psi->lock held.
  */
 static void psi_fold(struct psi_group *psi)
 {
-	uint64_t ns = __atomic_exchange_n(&psi->pending_ns, 0, __ATOMIC_RELAXED);
+	unsigned long minor = sum_vm_event(psi->events, MINOR_FAULT);
 
-	if (ns)
-		psi_pass(psi, ns, false);
+	if (minor != psi->minor_passed)
+		psi_pass(psi, (uint64_t)(minor - psi->minor_passed) * PSI_FAULT_NS, false);
+	psi->minor_passed = minor;
 }
 
 /**
@@ -154,23 +156,17 @@ void psi_memstall(struct psi_group *psi, uint64_t ns)
 	pthread_mutex_unlock(&psi->lock);
 }
 
-/**
- * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
- * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon: anonymous
- * or shmem memory), I/O when it read a file.
- * Context: any; takes psi->lock for a major fault only (a minor one adds to pending_ns).
+/*
+ * psi_account_fault's major fault: its work, then its wait - a memory stall when it was a
+ * swap-in (@anon: anonymous or shmem memory), I/O when it read a file.
+ * Context: takes psi->lock.
  */
-void psi_account_fault(struct psi_group *psi, bool major, bool anon)
+void __psi_account_major_fault(struct psi_group *psi, bool anon)
 {
-	if (!major) {
-		__atomic_add_fetch(&psi->pending_ns, PSI_FAULT_NS, __ATOMIC_RELAXED);
-		return;
-	}
 	pthread_mutex_lock(&psi->lock);
 	psi_fold(psi);
 	psi_pass(psi, PSI_FAULT_NS, false);
-	if (major)
-		psi_pass(psi, PSI_IO_NS, anon);
+	psi_pass(psi, PSI_IO_NS, anon);
 	pthread_mutex_unlock(&psi->lock);
 }
 

@@ -13,6 +13,8 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "phys/vmstat.h"
+
 /* The model's costs, in simulated nanoseconds (psi.c says why these) */
 #define PSI_FAULT_NS 1000ULL		/* A fault resolved in memory */
 #define PSI_IO_NS 100000ULL		/* A 4 KiB read a major fault waits for */
@@ -28,8 +30,9 @@ enum psi_states {
 
 /* The memory pressure of one machine (struct psi_group, memory only). */
 struct psi_group {
-	pthread_mutex_t lock;		/* Protects what follows but pending_ns */
-	uint64_t pending_ns;		/* Minor faults' work not yet passed; atomic */
+	struct vm_events *events;	/* The node's counters: MINOR_FAULT, per thread */
+	pthread_mutex_t lock;		/* Protects what follows */
+	unsigned long minor_passed;	/* MINOR_FAULT count whose work time has passed */
 	uint64_t clock_ns;		/* Simulated time since the machine was made */
 	uint64_t total_ns[NR_PSI_STATES];	/* Stalled time, ever */
 	uint64_t avg_next_update;	/* Clock at the end of the current 2 s period */
@@ -38,14 +41,28 @@ struct psi_group {
 						 * fixed point */
 };
 
-void psi_init(struct psi_group *psi);
+void psi_init(struct psi_group *psi, struct vm_events *events);
 void psi_exit(struct psi_group *psi);
 /* @ns of simulated time pass with no task stalled on memory (work, or idleness). */
 void psi_advance(struct psi_group *psi, uint64_t ns);
 /* The running task stalls on memory for @ns of simulated time (psi_memstall_enter/leave). */
 void psi_memstall(struct psi_group *psi, uint64_t ns);
-/* A fault was resolved (time passes; a major one waited for I/O, a stall for a swap-in). */
-void psi_account_fault(struct psi_group *psi, bool major, bool anon);
+void __psi_account_major_fault(struct psi_group *psi, bool anon);
+
+/*
+ * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
+ * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon: anonymous
+ * or shmem memory), I/O when it read a file. A minor fault is only counted (MINOR_FAULT, in
+ * the thread's own set: a plain add), and its work passes at the next fold (psi_fold).
+ * Context: any; takes psi->lock for a major fault only.
+ */
+static inline void psi_account_fault(struct psi_group *psi, bool major, bool anon)
+{
+	if (likely(!major))
+		count_vm_events_in(psi->events, MINOR_FAULT, 1);
+	else
+		__psi_account_major_fault(psi, anon);
+}
 /* Writes /proc/pressure/memory. */
 int psi_show(struct psi_group *psi, FILE *out);
 

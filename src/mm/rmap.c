@@ -38,9 +38,11 @@
  */
 #include "mm/lru_gen.h"
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/pgtable.h"
 #include "phys/lru.h"
+#include "mm/swap.h"
 
 /* anon_vma objects */
 
@@ -618,7 +620,7 @@ static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
 
 	if (vma->vm_flags & VM_LOCKED) {
 		/* The page must stay: mlock it (reclaim moves it to the unevictable list). */
-		SetPageMlocked(page);
+		mlock_vma_page(&mm->machine->pgdat, page, vma);
 		rs->vm_flags |= VM_LOCKED;
 		return false;
 	}
@@ -712,7 +714,7 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 	pte_t old, swp_pte = 0;
 
 	if ((vma->vm_flags & VM_LOCKED) && !(ttu->flags & TTU_IGNORE_MLOCK)) {
-		SetPageMlocked(page);	/* the mlock a fault-around or race missed */
+		mlock_vma_page(&mm->machine->pgdat, page, vma);	/* one a race missed */
 		goto fail;
 	}
 	if (swapped) {
@@ -734,6 +736,9 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 		goto fail;
 	update_hiwater_rss(mm);
 	if (swapped) {
+		/* the swap entry keeps the soft-dirty bit; do_swap_page gives it back */
+		if (old & _PAGE_SOFT_DIRTY)
+			swp_pte |= _PAGE_SWP_SOFT_DIRTY;
 		set_pte_at(mm, addr, ptep, swp_pte);
 		add_mm_counter(mm, MM_SWAPENTS, 1);
 	}

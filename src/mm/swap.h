@@ -2,25 +2,31 @@
 /*
  * Swap (include/linux/swap.h, swapops.h and mm/swap.h): the swap entry and its encoding in a
  * non-present PTE, the swap areas (struct swap_info_struct, swapfile.c) with their swap_map
- * slot counts, the swap cache (an xarray per area, swap_state.c), the I/O (page_io.c) and
+ * slot counts with their continuations, the swap cache (an xarray per area, swap_state.c),
+ * the I/O (page_io.c) and
  * the entry points reclaim and MADV_PAGEOUT call to evict one anonymous page.
  *
  * A swap area is a host file the embedder attaches to the machine under a name (the path
  * a scenario's swapon(2) gives); swapon reads its mkswap header and makes its slots usable.
  * Slot 0 holds the header. Each slot's swap_map count is the number of swap PTEs naming it,
- * plus SWAP_HAS_CACHE while the swap cache holds a page for it. Counts are capped at
- * SWAP_MAP_MAX (32766): a fork that would pass it fails with -ENOMEM instead of chaining
- * continuation pages as Linux does (add_swap_count_continuation).
+ * plus SWAP_HAS_CACHE while the swap cache holds a page for it; a count past SWAP_MAP_MAX
+ * goes on in continuation pages, as Linux chains them (add_swap_count_continuation).
  *
  * Locking: one mutex per machine, swap_lock (struct swap_state), guards every area's
- * swap_map, counters and swap cache, and the list of mms that hold swap entries (Linux:
- * swap_lock, si->lock, the cluster locks, the swap cache's xa_lock and mmlist_lock). Slot
- * I/O is done with it held: a page is read into the swap cache and becomes visible there
- * in one step, so nobody sees a page whose read is still going (Linux locks the folio).
+ * swap_map, counters and swap cache, the node's count of free slots (pgdat.nr_swap_pages),
+ * the writes in flight, and the list of mms that hold swap entries (Linux: swap_lock,
+ * si->lock, the cluster locks, the swap cache's xa_lock and mmlist_lock). Slot I/O is done
+ * with it held: a page is read into the swap cache and becomes visible there in one step,
+ * so nobody sees a page whose read is still going (Linux locks the folio).
+ *
+ * Writes are asynchronous as on a disk (page_io.c): a page written stays in the swap cache
+ * under writeback until the write ends, at the next reclaim pass, and that pass or a later
+ * one frees it; meanwhile SwapCached counts it and a fault finds it (a minor fault).
  *
  * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
- * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios, the swap
- * continuation pages (counts are capped). shmem's side of swap is shmem.c's.
+ * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios; the
+ * continuation pages come from the host's heap, not from the machine's RAM as Linux's
+ * alloc_page does. shmem's side of swap is shmem.c's.
  */
 #ifndef MMLAB_MM_SWAP_H
 #define MMLAB_MM_SWAP_H
@@ -46,10 +52,34 @@
 #define SWAP_FLAGS_VALID (SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | \
 			  SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES)
 
-/* swap_map values: the PTE count in the low bits, SWAP_HAS_CACHE on top. */
-#define SWAP_HAS_CACHE 0x8000
-#define SWAP_MAP_MAX 0x7ffe		/* Cap of the PTE count (no continuation) */
-#define SWAP_COUNT_MASK 0x7fff
+/*
+ * swap_map values (include/linux/swap.h): one byte per slot. Its low six bits count the swap
+ * PTEs naming the slot, up to SWAP_MAP_MAX; SWAP_HAS_CACHE says the swap cache holds a page
+ * for it; COUNT_CONTINUED says the count goes on in continuation digits. A count past
+ * SWAP_MAP_MAX is a number whose lowest digit (base SWAP_MAP_MAX + 1) is in the swap_map
+ * byte and whose higher digits (base SWAP_CONT_MAX + 1) are in the slot's bytes of the
+ * continuation pages, one page per digit for each page of swap_map (Linux's
+ * add_swap_count_continuation); in each byte COUNT_CONTINUED says a higher digit is not 0.
+ */
+#define SWAP_HAS_CACHE 0x40
+#define COUNT_CONTINUED 0x80
+#define SWAP_MAP_MAX 0x3e		/* The most the swap_map byte counts alone */
+#define SWAP_MAP_BAD 0x3f		/* A slot never handed out (the header) */
+#define SWAP_CONT_MAX 0x7f		/* The most a continuation byte counts */
+#define SWAP_CONT_SPAN PAGE_SIZE	/* Slots one continuation page covers */
+#define SWAP_CONT_LEVELS 8		/* Continuation digits a slot may use: counts to 63 x 128^8 */
+
+/* The continuation pages of SWAP_CONT_SPAN slots: digit i of slot s at digits[i][s]. */
+struct swap_cont {
+	unsigned int levels;		/* Digits (pages) allocated */
+	unsigned char *digits[SWAP_CONT_LEVELS];
+};
+
+/* swap_count: the byte's PTE count part (nonzero: some PTE names the slot). */
+static inline unsigned char swap_count(unsigned char ent)
+{
+	return ent & (unsigned char)~SWAP_HAS_CACHE;
+}
 
 /* swap_info_struct.flags */
 #define SWP_USED (1UL << 0)		/* Attached: the slot of swap_state.info is taken */
@@ -127,7 +157,10 @@ struct swap_info_struct {
 	unsigned long pages;		/* Usable slots: max - 1 */
 	unsigned long inuse_pages;	/* Slots with a non-zero swap_map */
 	unsigned long cluster_next;	/* Where the next-fit search for a free slot starts */
-	uint16_t *swap_map;		/* Per slot: PTE count | SWAP_HAS_CACHE; NULL when off */
+	unsigned char *swap_map;	/* Per slot: PTE count | SWAP_HAS_CACHE | COUNT_CONTINUED;
+					 * NULL when off */
+	struct swap_cont **cont;	/* Per SWAP_CONT_SPAN slots: its count continuation, or
+					 * NULL; kept until swapoff, as Linux keeps the pages */
 	struct xarray cache;		/* The swap cache: offset -> struct page */
 	unsigned long nr_cached;	/* Pages in cache */
 	bool rotational;		/* Its host file is on a rotational disk (!SWP_SOLIDSTATE) */
@@ -138,7 +171,6 @@ struct swap_state {
 	pthread_mutex_t lock;		/* swap_lock: everything below and every area's fields */
 	struct swap_info_struct *info[MAX_SWAPFILES]; /* Attached areas by type; NULL: free */
 	int least_priority;		/* The priority the next swapon without one gets, + 1 */
-	long nr_swap_pages;		/* Free slots in active areas (get_nr_swap_pages) */
 	long total_swap_pages;		/* Usable slots in active areas */
 	struct list_head mmlist;	/* mms that have held swap entries (init_mm.mmlist) */
 	unsigned int page_cluster;	/* vm.page-cluster: readahead of up to 2^N slots */
@@ -147,6 +179,10 @@ struct swap_state {
 	unsigned int ra_hits;		/* Readahead pages found by faults since the last miss */
 	unsigned int nr_rotate_swap;	/* Active areas on rotational disks: while there is one,
 					 * readahead is by slot cluster, else by VMA */
+	struct page **wb_inflight;	/* Pages whose write was submitted and has not ended
+					 * (PG_writeback): the bios in flight, oldest first */
+	unsigned long nr_wb_inflight;	/* Entries of wb_inflight */
+	unsigned long wb_inflight_cap;	/* Its allocated length */
 };
 
 struct machine;
@@ -161,7 +197,7 @@ int __must_check swap_duplicate(struct machine *m, swp_entry_t entry);
 void swap_free(struct machine *m, swp_entry_t entry);
 void put_swap_page(struct machine *m, swp_entry_t entry);
 void free_swap_and_cache(struct machine *m, swp_entry_t entry);
-int swap_count(struct machine *m, swp_entry_t entry);
+unsigned long swp_swapcount(struct machine *m, swp_entry_t entry);
 bool vm_swap_full(struct machine *m);
 void si_swapinfo(struct machine *m, unsigned long *total, unsigned long *free);
 void swap_mm_register(struct mm_struct *mm);
@@ -178,7 +214,10 @@ struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fa
 			      bool *major);
 bool add_to_swap(struct page *page);
 void delete_from_swap_cache(struct page *page);
-void __delete_from_swap_cache(struct machine *m, struct page *page);
+void __delete_from_swap_cache(struct machine *m, struct page *page, unsigned long shadow);
+struct page *swap_cache_page(struct swap_info_struct *si, pgoff_t off);
+void clear_shadow_from_swap_cache(struct machine *m, struct swap_info_struct *si, pgoff_t off);
+void swap_cache_clear_shadows(struct machine *m, struct swap_info_struct *si);
 bool try_to_free_swap(struct machine *m, struct page *page);
 pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 		    void *arg);
@@ -188,6 +227,7 @@ unsigned long swap_cache_pages(struct machine *m);
 /* page_io.c */
 int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page);
 int swap_writepage(struct page *page);
+void swap_io_complete(struct machine *m);
 int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
 int __must_check swap_write_header(int fd, uint64_t bytes);
 

@@ -15,29 +15,93 @@
  * windows are sized by hit accounting (readahead pages that faults then used widen the
  * next window), per VMA or per machine. A file whose device shows no "rotational" flag
  * (tmpfs) counts as non-rotational.
- * Left out: workingset shadow entries (the workingset code's), large folios, swap slot
- * caches, the LRU side (the caller isolates pages and puts back the ones it keeps).
+ * When reclaim frees a page that was written out, the cache keeps a workingset shadow entry
+ * (an odd value, workingset_eviction's) at its slot for as long as a PTE names the slot; the
+ * page that reads the slot back in finds it and counts as a refault (workingset_refault:
+ * workingset_refault_anon, and activate/restore when its distance fits the workingset). The
+ * cache's nodes that hold only shadows are the node's workingset_nodes, as Linux counts them.
+ * Left out: large folios, swap slot caches, the shadow-node shrinker (shadows go when their
+ * slot is freed), the LRU side (the caller isolates pages and puts back the ones it keeps).
  */
 #include "mm/swap.h"
 #include "mm/mmap_lock.h"
 #include "mm/rmap.h"
 #include "phys/lru.h"
 
+#include <limits.h>
 #include <string.h>
 
 /*
- * Adds @page to the swap cache at @entry, whose slot has SWAP_HAS_CACHE set: the cache takes
- * a reference. Context: swap_lock held. Return: 0, or -ENOMEM (nothing changed).
+ * Stores @entry (a page, a shadow or NULL) at @off of @si's swap cache, the node's
+ * workingset_nodes following the cache's shadow-only nodes (workingset_update_node).
+ * Context: swap_lock held. Return: 0, or -ENOMEM (nothing changed; never for NULL or for a
+ * slot that holds an entry).
  */
-static int __add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t entry)
+static int swap_cache_store(struct machine *m, struct swap_info_struct *si, pgoff_t off,
+			    void *entry)
+{
+	long before = (long)xa_nr_value_nodes(&si->cache);
+	int err = xa_store(&si->cache, off, entry);
+
+	mod_node_page_state(&m->pgdat, WORKINGSET_NODES,
+			    (long)xa_nr_value_nodes(&si->cache) - before);
+	return err;
+}
+
+/**
+ * swap_cache_page - the page @si's swap cache holds at @off, or NULL (none, or a shadow).
+ * Context: swap_lock held.
+ */
+struct page *swap_cache_page(struct swap_info_struct *si, pgoff_t off)
+{
+	void *entry = xa_load(&si->cache, off);
+
+	return xa_is_value(entry) ? NULL : entry;
+}
+
+/**
+ * clear_shadow_from_swap_cache - slot @off of @si is free: the shadow left there goes.
+ * Context: swap_lock held.
+ */
+void clear_shadow_from_swap_cache(struct machine *m, struct swap_info_struct *si, pgoff_t off)
+{
+	if (xa_is_value(xa_load(&si->cache, off)))
+		(void)swap_cache_store(m, si, off, NULL);
+}
+
+/**
+ * swap_cache_clear_shadows - every shadow of @si goes (the area is turned off).
+ * Context: swap_lock held.
+ */
+void swap_cache_clear_shadows(struct machine *m, struct swap_info_struct *si)
+{
+	unsigned long off = 0;
+	void *entry;
+
+	for (; (entry = xa_find(&si->cache, &off, ULONG_MAX)); off++)
+		if (xa_is_value(entry))
+			(void)swap_cache_store(m, si, off, NULL);
+}
+
+/*
+ * Adds @page to the swap cache at @entry, whose slot has SWAP_HAS_CACHE set: the cache takes
+ * a reference; the shadow the slot held, if any, goes to *@shadowp (0: none).
+ * Context: swap_lock held. Return: 0, or -ENOMEM (nothing changed).
+ */
+static int __add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t entry,
+			       unsigned long *shadowp)
 {
 	struct swap_info_struct *si = swp_swap_info(m, entry);
+	void *old;
 	int err;
 
 	VM_BUG_ON(!si || PageSwapCache(page));
-	err = xa_store(&si->cache, swp_offset(entry), page);
+	old = xa_load(&si->cache, swp_offset(entry));
+	VM_BUG_ON(old && !xa_is_value(old));
+	err = swap_cache_store(m, si, swp_offset(entry), page);
 	if (err)
 		return err;
+	*shadowp = (unsigned long)old;
 	get_page(page);
 	page->private = entry.val;
 	SetPageSwapCache(page);
@@ -48,17 +112,19 @@ static int __add_to_swap_cache(struct machine *m, struct page *page, swp_entry_t
 }
 
 /**
- * __delete_from_swap_cache - @page leaves the swap cache and its slot loses SWAP_HAS_CACHE
- * (freed when no PTE names it). The cache's reference is the caller's to drop.
- * Context: swap_lock held.
+ * __delete_from_swap_cache - @page leaves the swap cache, @shadow (0: none) taking its place,
+ * and its slot loses SWAP_HAS_CACHE (freed, shadow and all, when no PTE names it). The
+ * cache's reference is the caller's to drop.
+ * Context: swap_lock held; @page is not under writeback.
  */
-void __delete_from_swap_cache(struct machine *m, struct page *page)
+void __delete_from_swap_cache(struct machine *m, struct page *page, unsigned long shadow)
 {
 	swp_entry_t entry = page_swap_entry(page);
 	struct swap_info_struct *si = swp_swap_info(m, entry);
 
-	VM_BUG_ON(!si || !PageSwapCache(page));
-	(void)xa_erase(&si->cache, swp_offset(entry));
+	VM_BUG_ON(!si || !PageSwapCache(page) || PageWriteback(page));
+	VM_BUG_ON(shadow && !xa_is_value((void *)shadow));
+	(void)swap_cache_store(m, si, swp_offset(entry), (void *)shadow);
 	si->nr_cached--;
 	mod_node_page_state(&m->pgdat, NR_SWAPCACHE, -1);
 	ClearPageSwapCache(page);
@@ -77,7 +143,7 @@ void delete_from_swap_cache(struct page *page)
 	struct machine *m = page_machine(page);
 
 	pthread_mutex_lock(&m->swap->lock);
-	__delete_from_swap_cache(m, page);
+	__delete_from_swap_cache(m, page, 0);
 	pthread_mutex_unlock(&m->swap->lock);
 	put_page(&m->pgdat, page);
 }
@@ -118,7 +184,7 @@ struct page *lookup_swap_cache(struct machine *m, swp_entry_t entry,
 	pthread_mutex_lock(&s->lock);
 	si = swp_swap_info(m, entry);
 	if (si)
-		page = xa_load(&si->cache, swp_offset(entry));
+		page = swap_cache_page(si, swp_offset(entry));
 	if (page) {
 		get_page(page);
 		readahead = PageReadahead(page);
@@ -154,7 +220,7 @@ bool swap_cache_uptodate(struct machine *m, swp_entry_t entry)
 	pthread_mutex_lock(&m->swap->lock);
 	si = swp_swap_info(m, entry);
 	if (si)
-		page = xa_load(&si->cache, swp_offset(entry));
+		page = swap_cache_page(si, swp_offset(entry));
 	ret = page && PageUptodate(page);
 	pthread_mutex_unlock(&m->swap->lock);
 	return ret;
@@ -171,6 +237,7 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 	struct swap_state *s = m->swap;
 	struct swap_info_struct *si;
 	struct page *page, *new;
+	unsigned long shadow = 0;
 
 	*allocated = false;
 	page = lookup_swap_cache(m, entry, NULL, 0);
@@ -181,14 +248,14 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 		return NULL;
 	pthread_mutex_lock(&s->lock);
 	si = swp_swap_info(m, entry);
-	page = si ? xa_load(&si->cache, swp_offset(entry)) : NULL;
+	page = si ? swap_cache_page(si, swp_offset(entry)) : NULL;
 	if (page) {
 		get_page(page);
-	} else if (si && (si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK) &&
+	} else if (si && swap_count(si->swap_map[swp_offset(entry)]) &&
 		   !(si->swap_map[swp_offset(entry)] & SWAP_HAS_CACHE)) {
 		/* swapcache_prepare: the slot is ours to fill */
 		si->swap_map[swp_offset(entry)] |= SWAP_HAS_CACHE;
-		if (swap_readpage(m, new, entry) || __add_to_swap_cache(m, new, entry)) {
+		if (swap_readpage(m, new, entry) || __add_to_swap_cache(m, new, entry, &shadow)) {
 			put_swap_page(m, entry);
 		} else {
 			__set_page_flags(new, 1UL << PG_uptodate);
@@ -204,9 +271,12 @@ static struct page *read_swap_cache_async(struct machine *m, swp_entry_t entry, 
 	 * A page read in joins the LRU (folio_add_lru), so that reclaim can evict it again; at
 	 * once, not through the batch, whose reference would keep free_swap_and_cache (which
 	 * has no page lock here, only the count of references) from dropping a readahead page
-	 * whose slot goes.
+	 * whose slot goes. A shadow left at the slot makes it a refault, perhaps activated
+	 * before it joins (workingset_refault).
 	 */
 	if (*allocated) {
+		if (shadow)
+			workingset_refault(&m->pgdat, page, shadow);
 		lru_cache_add(&m->pgdat, page);
 		lru_add_drain(&m->pgdat);
 	}
@@ -386,6 +456,7 @@ struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fa
 bool add_to_swap(struct page *page)
 {
 	struct machine *m = page_machine(page);
+	unsigned long shadow;	/* none: a fresh slot's shadow went when it was freed */
 	swp_entry_t entry;
 	int err;
 
@@ -394,7 +465,7 @@ bool add_to_swap(struct page *page)
 	if (!entry.val)
 		return false;
 	pthread_mutex_lock(&m->swap->lock);
-	err = __add_to_swap_cache(m, page, entry);
+	err = __add_to_swap_cache(m, page, entry, &shadow);
 	if (err)
 		put_swap_page(m, entry);
 	pthread_mutex_unlock(&m->swap->lock);
@@ -418,8 +489,9 @@ bool try_to_free_swap(struct machine *m, struct page *page)
 	if (PageSwapCache(page)) {
 		struct swap_info_struct *si = swp_swap_info(m, page_swap_entry(page));
 
-		if (si && !(si->swap_map[swp_offset(page_swap_entry(page))] & SWAP_COUNT_MASK)) {
-			__delete_from_swap_cache(m, page);
+		if (si && !PageWriteback(page) &&
+		    !swap_count(si->swap_map[swp_offset(page_swap_entry(page))])) {
+			__delete_from_swap_cache(m, page, 0);
 			freed = true;
 		}
 	}
@@ -458,44 +530,82 @@ pte_t swap_anon_pte(struct page *page, struct vm_area_struct *vma, unsigned long
 	return pte;
 }
 
+/*
+ * __remove_mapping for a page of the swap cache: when only the caller and the cache hold it
+ * and it is clean, unmapped and not under writeback, it leaves the cache, a workingset
+ * shadow taking its place. Return: whether it left (the cache's reference is dropped).
+ */
+static bool swap_remove_mapping(struct machine *m, struct page *page)
+{
+	bool freed = false;
+
+	pthread_mutex_lock(&m->swap->lock);
+	if (PageSwapCache(page) && page_ref_count(page) == 2 && !page_mapcount(page) &&
+	    !PageDirty(page) && !PageWriteback(page)) {
+		__delete_from_swap_cache(m, page, workingset_eviction(&m->pgdat, page));
+		freed = true;
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	if (freed)
+		put_page(&m->pgdat, page);	/* the cache's */
+	return freed;
+}
+
+/*
+ * swap_pageout - pageout() for a dirty page of the swap cache: written when only the caller
+ * and the cache hold it (is_page_cache_freeable), marked PG_reclaim so that the end of its
+ * writeback rotates it to the inactive tail. Return: 0, or -EAGAIN (held elsewhere: not
+ * written), -EIO.
+ */
+static int swap_pageout(struct page *page)
+{
+	int err;
+
+	if (page_ref_count(page) != 2)
+		return -EAGAIN;
+	SetPageReclaim(page);
+	err = swap_writepage(page);
+	if (err || !PageWriteback(page))
+		ClearPageReclaim(page);	/* failed, or a synchronous write */
+	return err;
+}
+
 /**
- * swap_out_page - evict one isolated anonymous page to swap: add_to_swap (unless it is in
- * the swap cache already), unmap it everywhere with swap PTEs, write it if it is dirty,
- * take it out of the swap cache and free it (shrink_folio_list's path for one anonymous
- * folio). MADV_PAGEOUT and reclaim both evict through here.
+ * swap_out_page - reclaim one anonymous page to swap (shrink_folio_list's path for one
+ * anonymous folio): add_to_swap (unless it is in the swap cache already), unmap it
+ * everywhere with swap PTEs, and when it is dirty start its write: it stays in the swap
+ * cache under writeback, and a later pass, after the write ended, finds it clean and frees
+ * it. A clean page (written before, or read back and not written since) is freed at once,
+ * leaving a workingset shadow at its slot. A page under writeback is only marked PG_reclaim.
+ * MADV_PAGEOUT and reclaim both evict through here.
  * Context: the caller holds one reference (its isolation's) and has taken the page off the
  * LRU; no mmap_lock of another mm held; @locked_mm: an mm whose mmap_lock the caller holds
  * (its mappings are unmapped under it; NULL for none); swap_lock not held.
  * Return: 1 when the page was freed (the caller's reference is gone with it); 0 when it
- * stays (no slot, a mapping left, a write error, someone else holds it): the caller keeps
- * its reference and puts the page back. A page that stays may be in the swap cache with
- * some of its mappings turned into swap PTEs: faults find it there.
+ * stays (no slot, a mapping left, writeback started or going on, a write error, someone
+ * else holds it): the caller keeps its reference and puts the page back. A page that stays
+ * may be in the swap cache with some or all of its mappings turned into swap PTEs: faults
+ * find it there.
  */
 unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm)
 {
 	const struct ttu_control ttu = { .anon_pte = swap_anon_pte, .locked_mm = locked_mm };
 	struct machine *m = page_machine(page);
-	bool freed = false;
 
 	if (!PageAnon(page) || !PageSwapBacked(page))
 		return 0;
+	if (PageWriteback(page)) {
+		SetPageReclaim(page);	/* its end rotates it for the next pass */
+		return 0;
+	}
 	if (!PageSwapCache(page) && !add_to_swap(page))
 		return 0;
 	if (page_mapcount(page) && !try_to_unmap(page, &ttu))
 		return 0;
-	if (PageDirty(page) && swap_writepage(page))
+	if (PageDirty(page) && (swap_pageout(page) || PageWriteback(page)))
 		return 0;
-	pthread_mutex_lock(&m->swap->lock);
-	/* __remove_mapping: only the caller's and the cache's references, clean, unmapped */
-	if (PageSwapCache(page) && page_ref_count(page) == 2 && !page_mapcount(page) &&
-	    !PageDirty(page)) {
-		__delete_from_swap_cache(m, page);
-		freed = true;
-	}
-	pthread_mutex_unlock(&m->swap->lock);
-	if (!freed)
+	if (!swap_remove_mapping(m, page))
 		return 0;
-	put_page(&m->pgdat, page);	/* the cache's */
 	put_page(&m->pgdat, page);	/* the caller's: the frame is free */
 	return 1;
 }

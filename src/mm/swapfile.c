@@ -7,10 +7,12 @@
  * SwapTotal/SwapFree figures. Slots are handed out next-fit from a cursor in the active area
  * of highest priority (Linux's cluster allocator spreads them in 512-slot clusters; the
  * order differs, the counts do not).
+ * Counts past SWAP_MAP_MAX continue in continuation pages (swap_count_read/write: the
+ * count's digits, swap.h).
  * Left out: block devices, swap extents and holes (a file is read and written at slot *
- * 4096), discard, the per-CPU slot caches, swap continuation (counts are capped at
- * SWAP_MAP_MAX), priorities' round robin between areas of equal priority, and the
- * security_vm_enough_memory check of swapoff, which is kept: see sys_swapoff.
+ * 4096), discard, the per-CPU slot caches, priorities' round robin between areas of
+ * equal priority, and the security_vm_enough_memory check of swapoff, which is kept: see
+ * sys_swapoff.
  */
 #include "mm/swap.h"
 #include "mm/mmap.h"
@@ -23,9 +25,6 @@
 #include "host/host.h"
 
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
 /* Live machines, for page_machine(): a page knows its frame, not its node. */
 static pthread_mutex_t machines_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -83,12 +82,37 @@ int swap_init(struct machine *m)
 	return 0;
 }
 
+/* The continuation chunks of an area of @max slots. */
+static unsigned long swap_cont_chunks(unsigned long max)
+{
+	return ALIGN(max, SWAP_CONT_SPAN) / SWAP_CONT_SPAN;
+}
+
+/* Frees the continuation pages of area @si (free_swap_count_continuations). */
+static void swap_cont_free(struct swap_info_struct *si)
+{
+	unsigned long chunks = swap_cont_chunks(si->max);
+
+	if (!si->cont)
+		return;
+	for (unsigned long c = 0; c < chunks; c++) {
+		if (!si->cont[c])
+			continue;
+		for (unsigned int i = 0; i < si->cont[c]->levels; i++)
+			free(si->cont[c]->digits[i]);
+		free(si->cont[c]);
+	}
+	free(si->cont);
+	si->cont = NULL;
+}
+
 static void swap_info_free(struct swap_info_struct *si)
 {
 	xa_destroy(&si->cache);
+	swap_cont_free(si);
 	free(si->swap_map);
 	if (si->owns_fd)
-		close(si->fd);
+		host_file_close(si->fd);
 	free(si->name);
 	free(si);
 }
@@ -113,6 +137,7 @@ void swap_exit(struct machine *m)
 		if (s->info[t])
 			swap_info_free(s->info[t]);
 	pthread_mutex_destroy(&s->lock);
+	free(s->wb_inflight);	/* writes still in flight: their pages go with RAM */
 	free(s);
 	m->swap = NULL;
 }
@@ -139,24 +164,110 @@ struct swap_info_struct *swp_swap_info(struct machine *m, swp_entry_t entry)
 	return __swap_info(m->swap, entry);
 }
 
+/* Free slots of the active areas change by @delta (nr_swap_pages). Context: swap_lock held. */
+static void swap_mod_nr_free(struct machine *m, long delta)
+{
+	__atomic_add_fetch(&m->pgdat.nr_swap_pages, delta, __ATOMIC_RELAXED);
+}
+
+/* get_nr_swap_pages: free slots of the active areas. Context: any. */
+static long get_nr_swap_pages(struct machine *m)
+{
+	return __atomic_load_n(&m->pgdat.nr_swap_pages, __ATOMIC_RELAXED);
+}
+
+/*
+ * swap_count_read - the number of PTEs naming slot @off: the swap_map byte's digit, plus the
+ * continuation digits above it while COUNT_CONTINUED says there are more (swp_swapcount).
+ * Context: swap_lock held.
+ */
+static unsigned long swap_count_read(const struct swap_info_struct *si, pgoff_t off)
+{
+	unsigned char ent = si->swap_map[off], d = ent;
+	unsigned long count = ent & SWAP_MAP_BAD, weight = SWAP_MAP_MAX + 1;
+	const struct swap_cont *c = si->cont[off / SWAP_CONT_SPAN];
+
+	for (unsigned int i = 0; (d & COUNT_CONTINUED) && c && i < c->levels; i++) {
+		d = c->digits[i][off % SWAP_CONT_SPAN];
+		count += (d & SWAP_CONT_MAX) * weight;
+		weight *= SWAP_CONT_MAX + 1;
+	}
+	return count;
+}
+
+/*
+ * Gives slot @off's chunk @levels continuation pages (add_swap_count_continuation, under
+ * the lock: the host heap does not reclaim). Return: 0, or -ENOMEM (nothing lost: pages
+ * already added stay, zeroed).
+ */
+static int swap_cont_grow(struct swap_info_struct *si, pgoff_t off, unsigned int levels)
+{
+	struct swap_cont **cp = &si->cont[off / SWAP_CONT_SPAN];
+
+	if (levels > SWAP_CONT_LEVELS)
+		return -ENOMEM;
+	if (!*cp && !(*cp = calloc(1, sizeof(**cp))))
+		return -ENOMEM;
+	while ((*cp)->levels < levels) {
+		unsigned char *page = calloc(1, SWAP_CONT_SPAN);
+
+		if (!page)
+			return -ENOMEM;
+		(*cp)->digits[(*cp)->levels++] = page;
+	}
+	return 0;
+}
+
+/*
+ * swap_count_write - stores @count as slot @off's count, its SWAP_HAS_CACHE bit kept: the
+ * lowest digit in the swap_map byte, the others in the continuation pages, each byte with
+ * COUNT_CONTINUED while a higher digit is not 0 (the same bytes swap_count_continued's
+ * carries and borrows leave). Context: swap_lock held. Return: 0, or -ENOMEM when a
+ * continuation page is needed and cannot be had (the count is unchanged).
+ */
+static int swap_count_write(struct swap_info_struct *si, pgoff_t off, unsigned long count)
+{
+	unsigned char digits[SWAP_CONT_LEVELS], *map = &si->swap_map[off];
+	unsigned long rest = count / (SWAP_MAP_MAX + 1);
+	struct swap_cont *c;
+	unsigned int n = 0;
+
+	for (; rest && n < SWAP_CONT_LEVELS; rest /= SWAP_CONT_MAX + 1)
+		digits[n++] = (unsigned char)(rest % (SWAP_CONT_MAX + 1));
+	if (rest || (n && swap_cont_grow(si, off, n)))
+		return -ENOMEM;
+	c = si->cont[off / SWAP_CONT_SPAN];
+	for (unsigned int i = 0; c && i < c->levels; i++)
+		c->digits[i][off % SWAP_CONT_SPAN] =
+			i < n ? (unsigned char)(digits[i] | (i + 1 < n ? COUNT_CONTINUED : 0)) : 0;
+	*map = (unsigned char)((*map & SWAP_HAS_CACHE) | (count % (SWAP_MAP_MAX + 1)) |
+			       (n ? COUNT_CONTINUED : 0));
+	return 0;
+}
+
 /* One slot's count less @usage (1 or SWAP_HAS_CACHE); an emptied slot is free again. */
-static void __swap_entry_free(struct swap_state *s, struct swap_info_struct *si, pgoff_t offset,
+static void __swap_entry_free(struct machine *m, struct swap_info_struct *si, pgoff_t offset,
 			      unsigned int usage)
 {
-	uint16_t *map = &si->swap_map[offset];
+	unsigned char *map = &si->swap_map[offset];
 
 	if (usage == SWAP_HAS_CACHE) {
 		VM_BUG_ON(!(*map & SWAP_HAS_CACHE));
-		*map &= (uint16_t)~SWAP_HAS_CACHE;
+		*map &= (unsigned char)~SWAP_HAS_CACHE;
 	} else {
-		VM_BUG_ON(!(*map & SWAP_COUNT_MASK));
-		(*map)--;
+		unsigned long count = swap_count_read(si, offset);
+
+		VM_BUG_ON(!count);
+		/* fewer digits than before: no page to allocate, no failure */
+		if (swap_count_write(si, offset, count - 1))
+			VM_BUG_ON(1);
 	}
 	if (*map)
 		return;
+	clear_shadow_from_swap_cache(m, si, offset);
 	si->inuse_pages--;
 	if (si->flags & SWP_WRITEOK)
-		WRITE_ONCE(s->nr_swap_pages, s->nr_swap_pages + 1);
+		swap_mod_nr_free(m, 1);
 }
 
 /**
@@ -192,7 +303,7 @@ swp_entry_t get_swap_page(struct machine *m)
 		best->swap_map[off] = SWAP_HAS_CACHE;
 		best->inuse_pages++;
 		best->cluster_next = off + 1;
-		WRITE_ONCE(s->nr_swap_pages, s->nr_swap_pages - 1);
+		swap_mod_nr_free(m, -1);
 		entry = swp_entry((unsigned long)best->type, off);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -202,8 +313,9 @@ swp_entry_t get_swap_page(struct machine *m)
 /**
  * swap_duplicate - one more swap PTE names @entry (fork's copy, an unmap that leaves one).
  * Context: swap_lock not held.
- * Return: 0; -ENOMEM when the count is at SWAP_MAP_MAX (no continuation here); -ENOENT
- * for an entry that names no slot in use (a bug in the caller).
+ * Return: 0; -ENOMEM when the count needs a continuation page that cannot be had (fork
+ * fails, as when Linux's add_swap_count_continuation cannot allocate); -ENOENT for an entry
+ * that names no slot in use (a bug in the caller).
  */
 int swap_duplicate(struct machine *m, swp_entry_t entry)
 {
@@ -215,10 +327,9 @@ int swap_duplicate(struct machine *m, swp_entry_t entry)
 	si = __swap_info(s, entry);
 	if (!si || !si->swap_map[swp_offset(entry)])
 		err = -ENOENT;
-	else if ((si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK) >= SWAP_MAP_MAX)
-		err = -ENOMEM;
 	else
-		si->swap_map[swp_offset(entry)]++;
+		err = swap_count_write(si, swp_offset(entry),
+				       swap_count_read(si, swp_offset(entry)) + 1);
 	pthread_mutex_unlock(&s->lock);
 	VM_WARN_ON(err == -ENOENT);
 	return err;
@@ -238,7 +349,7 @@ void swap_free(struct machine *m, swp_entry_t entry)
 	si = __swap_info(s, entry);
 	VM_BUG_ON(!si);
 	if (si)
-		__swap_entry_free(s, si, swp_offset(entry), 1);
+		__swap_entry_free(m, si, swp_offset(entry), 1);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -253,7 +364,7 @@ void put_swap_page(struct machine *m, swp_entry_t entry)
 
 	VM_BUG_ON(!si);
 	if (si)
-		__swap_entry_free(m->swap, si, swp_offset(entry), SWAP_HAS_CACHE);
+		__swap_entry_free(m, si, swp_offset(entry), SWAP_HAS_CACHE);
 }
 
 /**
@@ -274,11 +385,12 @@ void free_swap_and_cache(struct machine *m, swp_entry_t entry)
 	si = __swap_info(s, entry);
 	VM_BUG_ON(!si);
 	if (si) {
-		__swap_entry_free(s, si, off, 1);
+		__swap_entry_free(m, si, off, 1);
 		if (si->swap_map[off] == SWAP_HAS_CACHE) {
-			page = xa_load(&si->cache, off);
-			if (page && page_ref_count(page) == 1 && page_mapcount(page) == 0)
-				__delete_from_swap_cache(m, page);
+			page = swap_cache_page(si, off);
+			if (page && page_ref_count(page) == 1 && page_mapcount(page) == 0 &&
+			    !PageWriteback(page))
+				__delete_from_swap_cache(m, page, 0);
 			else
 				page = NULL;
 		}
@@ -289,18 +401,18 @@ void free_swap_and_cache(struct machine *m, swp_entry_t entry)
 }
 
 /**
- * swap_count - the PTEs naming @entry (__swap_count), 0 for an entry of no area.
+ * swp_swapcount - the PTEs naming @entry, continuations included; 0 for an entry of no area.
  * Context: swap_lock not held.
  */
-int swap_count(struct machine *m, swp_entry_t entry)
+unsigned long swp_swapcount(struct machine *m, swp_entry_t entry)
 {
 	struct swap_info_struct *si;
-	int n = 0;
+	unsigned long n = 0;
 
 	pthread_mutex_lock(&m->swap->lock);
 	si = __swap_info(m->swap, entry);
 	if (si)
-		n = si->swap_map[swp_offset(entry)] & SWAP_COUNT_MASK;
+		n = swap_count_read(si, swp_offset(entry));
 	pthread_mutex_unlock(&m->swap->lock);
 	return n;
 }
@@ -326,7 +438,7 @@ int swap_sysctl(struct machine *m, const char *name, const uint64_t *new_val, ui
 /* vm_swap_full: more than half of the swap is in use (the swap cache then lets go early). */
 bool vm_swap_full(struct machine *m)
 {
-	return READ_ONCE(m->swap->nr_swap_pages) * 2 < READ_ONCE(m->swap->total_swap_pages);
+	return get_nr_swap_pages(m) * 2 < READ_ONCE(m->swap->total_swap_pages);
 }
 
 /**
@@ -343,7 +455,7 @@ void si_swapinfo(struct machine *m, unsigned long *total, unsigned long *free)
 	pthread_mutex_lock(&s->lock);
 	phantom = m->commit.total_swap_pages - (unsigned long)s->total_swap_pages;
 	*total = m->commit.total_swap_pages;
-	*free = phantom + (unsigned long)s->nr_swap_pages;
+	*free = phantom + (unsigned long)get_nr_swap_pages(m);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -397,12 +509,12 @@ static unsigned long read_swap_header(int fd)
 {
 	unsigned char *hdr = malloc(PAGE_SIZE);
 	uint32_t version, last_page, nr_bad;
-	unsigned long maxpages = 0;
-	struct stat st;
+	unsigned long maxpages = 0, file_pages;
+	uint64_t size;
 
 	if (!hdr)
 		return 0;
-	if (pread(fd, hdr, PAGE_SIZE, 0) != PAGE_SIZE || fstat(fd, &st))
+	if (host_file_read(fd, hdr, PAGE_SIZE, 0) || host_file_stat(fd, &size, NULL, NULL))
 		goto out;
 	if (memcmp(hdr + PAGE_SIZE - 10, SWAP_HEADER_MAGIC, 10))
 		goto out;
@@ -412,7 +524,8 @@ static unsigned long read_swap_header(int fd)
 	if (version != 1 || !last_page || nr_bad)
 		goto out;
 	maxpages = min((unsigned long)last_page + 1, 1UL << SWP_OFFSET_BITS);
-	if ((unsigned long)st.st_size >> PAGE_SHIFT && maxpages > (unsigned long)st.st_size >> PAGE_SHIFT)
+	file_pages = (unsigned long)(size >> PAGE_SHIFT);
+	if (file_pages && maxpages > file_pages)
 		maxpages = 0; /* "Swap area shorter than signature indicates" */
 out:
 	free(hdr);
@@ -429,8 +542,9 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	struct swap_state *s = m->swap;
 	unsigned long maxpages;
 	bool rotational;
-	struct stat st;
-	uint16_t *map;
+	int rot = -ENOENT;
+	struct swap_cont **cont;
+	unsigned char *map;
 	long err = 0;
 
 	pthread_mutex_lock(&s->lock);
@@ -444,19 +558,24 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	if (!maxpages)
 		return -EINVAL;
 	map = calloc(maxpages, sizeof(*map));
-	if (!map)
+	cont = calloc(swap_cont_chunks(maxpages), sizeof(*cont));
+	if (!map || !cont) {
+		free(map);
+		free(cont);
 		return -ENOMEM;
-	map[0] = SWAP_MAP_MAX;	/* the header: never handed out */
+	}
+	map[0] = SWAP_MAP_BAD;	/* the header: never handed out */
 	/* bdev_nonrot: the disk the host file is on */
-	rotational = !fstat(si->fd, &st) &&
-		     host_bdev_rotational(major(st.st_dev), minor(st.st_dev)) == 1;
+	rotational = !host_file_stat(si->fd, NULL, NULL, &rot) && rot == 1;
 	pthread_mutex_lock(&s->lock);
 	if (si->swap_map) {	/* a racing swapon won */
 		pthread_mutex_unlock(&s->lock);
 		free(map);
+		free(cont);
 		return -EBUSY;
 	}
 	si->swap_map = map;
+	si->cont = cont;
 	si->max = maxpages;
 	si->pages = maxpages - 1;
 	si->inuse_pages = 0;
@@ -467,7 +586,7 @@ static long swap_activate(struct machine *m, struct swap_info_struct *si, int fl
 	si->flags |= SWP_WRITEOK;
 	si->rotational = rotational;
 	s->nr_rotate_swap += rotational;
-	s->nr_swap_pages += (long)si->pages;
+	swap_mod_nr_free(m, (long)si->pages);
 	s->total_swap_pages += (long)si->pages;
 	m->commit.total_swap_pages += si->pages;
 	pthread_mutex_unlock(&s->lock);
@@ -585,11 +704,11 @@ static int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 	}
 	/* Pages no PTE names any more (readahead, or unmapped ones): out of the cache. */
 	for (off = 0; !err && (page = xa_find(&si->cache, &off, si->max)); off++) {
-		if (si->swap_map[off] & SWAP_COUNT_MASK)
+		if (xa_is_value(page) || swap_count(si->swap_map[off]))
 			continue;
 		if (page_mapcount(page))
 			SetPageDirty(page); /* its only copy is in memory now */
-		__delete_from_swap_cache(m, page);
+		__delete_from_swap_cache(m, page, 0);
 		pthread_mutex_unlock(&s->lock);
 		put_page(&m->pgdat, page);
 		pthread_mutex_lock(&s->lock);
@@ -635,20 +754,23 @@ long sys_swapoff(struct task *tsk, const char *name)
 	vm_unacct_memory(m, (long)si->pages);
 	pthread_mutex_lock(&s->lock);
 	si->flags &= ~SWP_WRITEOK;
-	s->nr_swap_pages -= (long)(si->pages - si->inuse_pages);
+	swap_mod_nr_free(m, -(long)(si->pages - si->inuse_pages));
 	s->total_swap_pages -= (long)si->pages;
 	m->commit.total_swap_pages -= si->pages;
 	pthread_mutex_unlock(&s->lock);
+	swap_io_complete(m);	/* try_to_unuse waits for writeback (folio_wait_writeback) */
 	err = try_to_unuse(m, si);
 	pthread_mutex_lock(&s->lock);
 	if (err) {
 		/* reinsert_swap_info: on again, with what is still out */
 		si->flags |= SWP_WRITEOK;
-		s->nr_swap_pages += (long)(si->pages - si->inuse_pages);
+		swap_mod_nr_free(m, (long)(si->pages - si->inuse_pages));
 		s->total_swap_pages += (long)si->pages;
 		m->commit.total_swap_pages += si->pages;
 	} else {
 		s->nr_rotate_swap -= si->rotational;
+		swap_cache_clear_shadows(m, si);
+		swap_cont_free(si);
 		free(si->swap_map);
 		si->swap_map = NULL;
 		xa_destroy(&si->cache);
@@ -760,13 +882,14 @@ MMLAB_EXPORT int mmlab_swap_attach(struct mmlab_machine *mm, const char *name, i
 
 MMLAB_EXPORT int mmlab_mkswap(int fd)
 {
-	struct stat st;
+	uint64_t size;
+	bool regular;
 
-	if (fd < 0 || fstat(fd, &st))
+	if (host_file_stat(fd, &size, &regular, NULL))
 		return -EBADF;
-	if (!S_ISREG(st.st_mode))
+	if (!regular)
 		return -EINVAL;
-	return swap_write_header(fd, (uint64_t)st.st_size);
+	return swap_write_header(fd, size);
 }
 
 MMLAB_EXPORT int mmlab_swapon(struct mmlab_task *t, const char *path, int flags)

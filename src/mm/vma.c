@@ -18,6 +18,7 @@
 #include "mm/vma.h"
 #include "mm/file.h"
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/pipe.h"
 #include "mm/pkeys.h"
@@ -674,8 +675,10 @@ int do_vmi_align_munmap(struct mm_struct *mm, struct vm_area_struct *vma, unsign
 		vma = detached[i];
 		if (vma->vm_flags & VM_ACCOUNT)
 			vm_unacct_memory(mm->machine, (long)vma_pages(vma));
-		if (vma->vm_flags & VM_LOCKED)
+		if (vma->vm_flags & VM_LOCKED) {
 			mm->locked_vm -= vma_pages(vma);
+			munlock_vma_pages_all(vma);	/* the zap below frees them */
+		}
 		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(vma));
 		vma_drop(mm, vma);
 	}
@@ -714,6 +717,9 @@ void exit_mmap(struct mm_struct *mm)
 	long nr_accounted = 0;
 
 	/* Nothing else can see the mm: zap its pages, free the VMAs, then the tree at once. */
+	for_each_vma(vmi, vma)
+		munlock_vma_pages_all(vma);
+	vma_iter_set(&vmi, 0);
 	unmap_region(mm, 0, TASK_SIZE_MAX, 0, 0);
 	for_each_vma(vmi, vma) {
 		if (vma->vm_flags & VM_ACCOUNT)

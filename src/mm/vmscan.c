@@ -32,7 +32,8 @@
  * shares shrink_folio_list and move_folios_to_lru (vmscan_internal.h).
  *
  * Left out: swap (above), memcg and its protection, node reclaim, dirty-page throttling, the
- * writeback-in-flight waits (writeback is synchronous here), shrinkers (slab), compaction,
+ * writeback-in-flight waits (file writeback is synchronous here; swap writes end at the
+ * start of the next pass, page_io.c), shrinkers (slab), compaction,
  * and large folios as units (each page of a large folio is reclaimed alone; removing one
  * splits the folio).
  */
@@ -61,19 +62,6 @@ enum folio_references {
 };
 
 /*
- * A VM_LOCKED mapping that rmap found set PG_mlocked on the isolated @page (folio_referenced
- * and try_to_unmap do, as Linux's mlock_vma_folio): count it as mlock_folio would. The page
- * is off the lists, so move_folios_to_lru puts it on the unevictable one.
- */
-static void vmscan_note_mlock(struct pglist_data *pgdat, struct page *page, bool was_mlocked)
-{
-	if (!was_mlocked && PageMlocked(page)) {
-		mod_node_page_state(pgdat, NR_MLOCK, 1);
-		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
-	}
-}
-
-/*
  * The accessed bits of every mapping of the isolated @page, cleared (rmap.c's
  * folio_referenced). Return: young mappings found; negative when a mapping could not be
  * looked at (keep the page).
@@ -81,41 +69,34 @@ static void vmscan_note_mlock(struct pglist_data *pgdat, struct page *page, bool
 static int vmscan_referenced(struct pglist_data *pgdat, struct page *page,
 			     unsigned long *vm_flags)
 {
-	bool was_mlocked = PageMlocked(page);
-	int young;
-
+	(void)pgdat;
 	*vm_flags = 0;
 	if (!page_mapcount(page))
 		return 0;
-	young = folio_referenced(page, vm_flags);
-	vmscan_note_mlock(pgdat, page, was_mlocked);
-	return young;
+	return folio_referenced(page, vm_flags);
 }
 
 /* Unmaps the isolated @page from every page table (rmap.c's try_to_unmap). */
-static bool vmscan_unmap(struct pglist_data *pgdat, struct page *page)
+static bool vmscan_unmap(struct pglist_data *pgdat, struct page *page,
+			 struct mm_struct *locked_mm)
 {
-	const struct ttu_control ttu = { .flags = 0 };
-	bool was_mlocked = PageMlocked(page), unmapped;
+	const struct ttu_control ttu = { .flags = 0, .locked_mm = locked_mm };
 
-	unmapped = try_to_unmap(page, &ttu);
-	vmscan_note_mlock(pgdat, page, was_mlocked);
-	return unmapped;
+	(void)pgdat;
+	return try_to_unmap(page, &ttu);
 }
 
 /*
  * Evicts the isolated anonymous @page to swap (swap_state.c's swap_out_page: unmapped with
  * swap PTEs through rmap, written, freed), taking the isolation's reference when it succeeds.
- * Reclaim holds no mmap_lock: every mapping's mm is read-trylocked by the walk.
+ * Reclaim holds no mmap_lock but @locked_mm's (MADV_PAGEOUT): every other mapping's mm is
+ * read-trylocked by the walk.
  */
-static bool vmscan_swap_out(struct pglist_data *pgdat, struct page *page)
+static bool vmscan_swap_out(struct pglist_data *pgdat, struct page *page,
+			    struct mm_struct *locked_mm)
 {
-	bool was_mlocked = PageMlocked(page), out;
-
-	out = swap_out_page(page, NULL);
-	if (!out)
-		vmscan_note_mlock(pgdat, page, was_mlocked);
-	return out;
+	(void)pgdat;
+	return swap_out_page(page, locked_mm);
 }
 
 /* A swap area is on and has a free slot (get_nr_swap_pages() > 0). */
@@ -291,6 +272,36 @@ static bool reclaim_shmem_page(struct pglist_data *pgdat, struct page *page,
 }
 
 /*
+ * An anonymous page swap_out_page kept: with no slot for it (add_to_swap failed: no swap, or
+ * swap full) or a mapping left, it is activated (shrink_folio_list's activate_locked), unless
+ * mlocked; kept on the inactive list otherwise (a write error, an extra reference).
+ */
+static void swap_out_failed(struct pglist_data *pgdat, struct page *page,
+			    struct reclaim_stat *stat)
+{
+	if (PageMlocked(page) || (PageSwapCache(page) && !page_mapcount(page)))
+		return;
+	SetPageActive(page);
+	stat->nr_activate[0]++;
+	count_vm_event(pgdat, PGACTIVATE);
+}
+
+/*
+ * A dirty file page outside kswapd: Linux's direct reclaim and reclaim_pages never write file
+ * pages back; the page is activated (Linux also sets PG_reclaim, to rotate it when its
+ * writeback ends: left out, as writeback here never rotates).
+ */
+static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *page,
+				     struct reclaim_stat *stat)
+{
+	if (PageMlocked(page))
+		return;
+	SetPageActive(page);
+	stat->nr_activate[1]++;
+	count_vm_event(pgdat, PGACTIVATE);
+}
+
+/*
  * shrink_folio_list - try to free each isolated page of @list (shrink_folio_list). Freed
  * pages leave the list and go back to the allocator; the rest stay on @list for the caller
  * to put back, the ones to activate with PG_active set.
@@ -308,12 +319,17 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 		bool freed = false;
 
 		list_move(&page->lru, &keep);
-		if (!page_evictable(page) || PageWriteback(page))
+		if (!page_evictable(page))
 			continue;
+		if (PageWriteback(page)) {
+			SetPageReclaim(page);	/* its writeback's end rotates it to the tail */
+			continue;
+		}
 		/* MGLRU: the aging found it young while it was isolated (folio_update_gen) */
-		if (lru_gen_enabled(pgdat) && page_mapcount(page) && PageReferenced(page))
+		if (lru_gen_enabled(pgdat) && !sc->ignore_references && page_mapcount(page) &&
+		    PageReferenced(page))
 			continue;
-		if (pgdat->lru_mode < LRU_MODE_LRU)
+		if (pgdat->lru_mode < LRU_MODE_LRU && !sc->ignore_references)
 			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
 			if (PageMlocked(page))
@@ -330,17 +346,19 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 			if (!sc->may_swap)
 				continue;
 			list_del(&page->lru);
-			if (vmscan_swap_out(pgdat, page)) {
-				stat->nr_pageout++;
+			if (vmscan_swap_out(pgdat, page, sc->locked_mm)) {
 				nr_reclaimed++;
 			} else {
+				/* written (a later pass frees it), or kept */
+				stat->nr_pageout += PageWriteback(page);
 				list_add(&page->lru, &keep);
+				swap_out_failed(pgdat, page, stat);
 			}
 			continue;
 		}
 		if (PageSwapBacked(page) && !sc->may_swap)
 			continue;	/* shmem, with nowhere to go */
-		if (page_mapcount(page) > 0 && !vmscan_unmap(pgdat, page)) {
+		if (page_mapcount(page) > 0 && !vmscan_unmap(pgdat, page, sc->locked_mm)) {
 			stat->nr_unmap_fail++;
 			if (PageAnon(page) && PageSwapBacked(page)) {
 				/* lazily freeable, but written again: an ordinary anon page */
@@ -356,6 +374,8 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 				page_ref_count(page) == 1;
 			if (freed)
 				count_vm_event(pgdat, PGLAZYFREED);
+		} else if (PageDirty(page) && !PageSwapBacked(page) && sc->no_file_writeback) {
+			activate_dirty_file_page(pgdat, page, stat);
 		} else if (!PageSwapBacked(page)) {
 			freed = reclaim_file_page(page, ref, stat);
 		} else {
@@ -369,28 +389,6 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 	}
 	list_splice_tail_init(&keep, list);
 	return nr_reclaimed;
-}
-
-/* lru_note_cost: reclaim and refault costs that steer get_scan_count's balance. */
-static void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
-			  unsigned long nr_rotated)
-{
-	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated;
-
-	spin_lock(&lruvec->lru_lock);
-	if (file)
-		lruvec->file_cost += cost;
-	else
-		lruvec->anon_cost += cost;
-	/* decay both by half once they outgrow a quarter of the lists (as Linux) */
-	if (lruvec->file_cost + lruvec->anon_cost >
-	    (lruvec_lru_size(lruvec, LRU_INACTIVE_ANON) + lruvec_lru_size(lruvec, LRU_ACTIVE_ANON) +
-	     lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + lruvec_lru_size(lruvec, LRU_ACTIVE_FILE)) /
-		    4) {
-		lruvec->file_cost /= 2;
-		lruvec->anon_cost /= 2;
-	}
-	spin_unlock(&lruvec->lru_lock);
 }
 
 /*
@@ -572,11 +570,11 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 	struct lruvec *lruvec = &pgdat->lruvec;
 	unsigned long refaults, file;
 
+	swap_io_complete(pgdat_machine(pgdat));	/* the writes of the last pass have ended */
 	if (lru_gen_enabled(pgdat)) {
 		lru_gen_shrink_node(pgdat, sc);
 		return;
 	}
-
 	refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 	if (refaults != lruvec->refaults[0] || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 		sc->may_deactivate |= DEACTIVATE_ANON;
@@ -745,6 +743,39 @@ void vmscan_init(struct machine *m, int lru_mode)
 bool mm_fault_reclaim(struct machine *m)
 {
 	return direct_reclaim(&m->pgdat, 0) > 0;
+}
+
+/**
+ * reclaim_pages - reclaim the pages of @list, isolated from the LRU by MADV_PAGEOUT
+ * (reclaim_pages, reclaim_folio_list): each loses PG_active and goes through shrink_folio_list
+ * without a look at its references. Anonymous pages go to swap (without a free slot they are
+ * activated), file pages are unmapped and, when clean, leave the page cache (dirty ones are
+ * activated: only kswapd writes file pages back), lazily freeable ones are dropped when
+ * clean. What stays goes back to the lists its flags name, dropping the isolation's reference.
+ * Context: @locked_mm's mmap_lock held (either way), or NULL; lru_lock not held.
+ * Return: pages freed.
+ */
+unsigned long reclaim_pages(struct pglist_data *pgdat, struct list_head *list,
+			    struct mm_struct *locked_mm)
+{
+	struct scan_control sc = {
+		.nr_to_reclaim = ULONG_MAX,
+		.may_swap = true,
+		.ignore_references = true,
+		.no_file_writeback = true,
+		.locked_mm = locked_mm,
+	};
+	struct reclaim_stat stat = {};
+	struct list_head *pos;
+	unsigned long nr;
+
+	if (list_empty(list))
+		return 0;
+	list_for_each(pos, list)
+		ClearPageActive(list_entry(pos, struct page, lru));
+	nr = shrink_folio_list(pgdat, list, &sc, &stat);
+	move_folios_to_lru(pgdat, list);
+	return nr;
 }
 
 struct reclaim_state {

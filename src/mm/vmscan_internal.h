@@ -9,8 +9,8 @@
 #define MMLAB_MM_VMSCAN_INTERNAL_H
 
 #include "mm/machine.h"
+#include "phys/lru.h"
 
-#define SWAP_CLUSTER_MAX 32UL
 #define DEF_PRIORITY 12
 
 /* How a reclaim run goes (struct scan_control). */
@@ -23,6 +23,10 @@ struct scan_control {
 	bool may_swap;			/* Anonymous pages may be reclaimed (a swap area exists) */
 	unsigned int may_deactivate;	/* DEACTIVATE_ANON / _FILE: shrink those active lists */
 	bool cache_trim_mode;		/* Plenty of inactive file pages: take only those */
+	/* reclaim_pages (MADV_PAGEOUT): */
+	bool ignore_references;		/* Reclaim without asking folio_check_references */
+	bool no_file_writeback;		/* Dirty file pages are activated, not written */
+	struct mm_struct *locked_mm;	/* The caller holds this mm's mmap_lock */
 };
 
 /* What shrink_folio_list did (struct reclaim_stat). */

@@ -100,6 +100,8 @@ struct mmu_cpu {
 	 * (mmu_update_cache), for mmu_tlb_fill; only the running thread touches these: */
 	pte_t *preload_ptep;		/* The leaf entry, or NULL: none */
 	unsigned long preload_va;	/* The page it translates */
+	bool user_returned;		/* The handler is back in user mode ahead of
+					 * mmu_tlb_fill (mmu_fault_return) */
 	unsigned long nr_faults;	/* Faults raised to the handler */
 };
 
@@ -152,7 +154,20 @@ static inline void mmu_user_exit(struct mmu_cpu *cpu)
 	spin_unlock(&cpu->ipi_lock);
 }
 
+/*
+ * mmu_fault_return_cancel - the fault that began its return to user mode (mmu_fault_return)
+ * failed after all: the CPU leaves user mode again, as the handler found it.
+ */
+static inline void mmu_fault_return_cancel(struct mmu_cpu *cpu)
+{
+	if (cpu->user_returned) {
+		cpu->user_returned = false;
+		mmu_user_exit(cpu);
+	}
+}
+
 /* mmu.c */
+void mmu_fault_return(struct mmu_cpu *cpu);
 int __must_check mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			       void **host);
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc);

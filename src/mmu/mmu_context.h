@@ -17,6 +17,7 @@
 #include "mmu/pgtable.h"
 
 /* CPU contexts of one machine: a context's cpumask has one bit for each. */
+#define PTE_TABLE_TAG_NONE (~0UL) /* No user address has it (user addresses are < 2^47) */
 #define MMLAB_MAX_CPUS 64
 
 struct pglist_data;
@@ -32,6 +33,11 @@ typedef struct mm_context {
 
 	/* Changed by the writers of the page tables (the owner serializes them) */
 	long pgtables_bytes;		/* Page-table frames below the PGD, in bytes (VmPTE) */
+	/* The PTE table pt_alloc_pte_track reached last, so that the next call in the same
+	 * 2 MiB (the next fault, mostly) skips the walk down to it; dropped when any table is
+	 * freed (free_level), the only way a PMD entry stops naming its table */
+	unsigned long pte_table_tag;	/* User address >> PMD_SHIFT, or PTE_TABLE_TAG_NONE */
+	pte_t *pte_table;		/* That table, through the node's RAM */
 	unsigned long cpumask;		/* CPU contexts that loaded this context since its last full
 					 * flush (mm_cpumask); bit N is cpus[N] */
 

@@ -54,6 +54,7 @@ int init_new_context(mm_context_t *ctx, struct pglist_data *pgdat, struct mmu_cp
 	ctx->pgd_pfn = page_to_pfn(pgdat, page);
 	ctx->pgd = page_address(pgdat, page);
 	ctx->pgtables_bytes = 0;
+	ctx->pte_table_tag = PTE_TABLE_TAG_NONE;
 	ctx->cpumask = 0;
 	return 0;
 }
@@ -73,10 +74,11 @@ void destroy_context(mm_context_t *ctx)
 
 /**
  * pt_alloc_pte_track - the leaf entry for @addr, allocating missing PUD, PMD and PTE tables
- * (mm/memory.c's __pte_alloc and friends).
+ * (mm/memory.c's __pte_alloc and friends). A call in the 2 MiB of the previous one finds
+ * its PTE table without a walk (ctx->pte_table: faults come in runs of neighbours).
  * @pmd_none: set to whether the PTE table had to be made (the PMD entry was none), which a
  *	lookup first would otherwise have to find out with a walk of its own
- * Context: the caller serializes writers of @ctx's page tables.
+ * Context: the caller serializes writers of @ctx's page tables (the cached table's too).
  * Return: the entry, ERR_PTR(-EFAULT) for an address outside the user half, or
  * ERR_PTR(-ENOMEM) when a table cannot be allocated (tables already added stay, empty,
  * as in the kernel; pt_free_range reclaims them).
@@ -87,6 +89,9 @@ pte_t *pt_alloc_pte_track(mm_context_t *ctx, unsigned long addr, bool *pmd_none)
 	pte_t *table = ctx->pgd;
 
 	*pmd_none = false;
+	/* a tag is a user address's: no other address matches it */
+	if (likely(ctx->pte_table_tag == addr >> PMD_SHIFT))
+		return &ctx->pte_table[pt_index(addr, PT_PTE)];
 	if (!addr_is_user(addr))
 		return ERR_PTR(-EFAULT);
 	for (int level = PT_PGD; level > PT_PTE; level--) {
@@ -105,6 +110,8 @@ pte_t *pt_alloc_pte_track(mm_context_t *ctx, unsigned long addr, bool *pmd_none)
 		}
 		table = table_of(pgdat, e);
 	}
+	ctx->pte_table_tag = addr >> PMD_SHIFT;
+	ctx->pte_table = table;
 	return &table[pt_index(addr, PT_PTE)];
 }
 
@@ -250,6 +257,7 @@ static void free_level(mm_context_t *ctx, pte_t *table, int level, unsigned long
 			continue;
 		pfn = pte_pfn(e);
 		native_set_pte(ep, 0);
+		ctx->pte_table_tag = PTE_TABLE_TAG_NONE;
 		/* No CPU context may walk through the table once its frame can be reused. */
 		flush_tlb_ctx_pgtables(ctx);
 		ctx->pgtables_bytes -= PAGE_SIZE;

@@ -5,8 +5,8 @@
  * one: each goes into its thread's lru_add batch with a reference, and the batch moves to the
  * lists under one lock acquisition when it is full or drained (Linux's per-CPU
  * cpu_fbatches; here per host thread, found through the thread's vmstat set, vmstat.c).
- * Activation (the second mark_page_accessed) and deactivation (MADV_COLD) go through batches
- * the same way. A page's list follows its flags (lru.h's page_lru): PG_lru while listed,
+ * Activation (the second mark_page_accessed), deactivation (MADV_COLD) and mlock's moves to
+ * and from the unevictable list go through batches the same way. A page's list follows its flags (lru.h's page_lru): PG_lru while listed,
  * PG_active, PG_swapbacked, PG_unevictable; a page leaves its list when its last reference
  * goes (__page_cache_release, from put_page) or when reclaim isolates it.
  *
@@ -195,6 +195,8 @@ void lru_cache_add_new(struct pglist_data *pgdat, struct page *page)
 		folio_batch_move_lru(pgdat, fbatch, lru_add);
 }
 
+static void mlock_batch_move(struct pglist_data *pgdat, struct folio_batch *fbatch);
+
 /* Moves every batch of @fb to the lists. */
 static void lru_add_drain_batches(struct pglist_data *pgdat, struct cpu_fbatches *fb)
 {
@@ -204,6 +206,8 @@ static void lru_add_drain_batches(struct pglist_data *pgdat, struct cpu_fbatches
 		folio_batch_move_lru(pgdat, &fb->lru_activate, lru_activate);
 	if (fb->lru_deactivate.nr)
 		folio_batch_move_lru(pgdat, &fb->lru_deactivate, lru_deactivate);
+	if (fb->mlock.nr)
+		mlock_batch_move(pgdat, &fb->mlock);	/* mlock_drain_local */
 }
 
 /**
@@ -382,54 +386,110 @@ void lru_access_page(struct pglist_data *pgdat, struct page *page)
 	spin_unlock(&lruvec->lru_lock);
 }
 
-/**
- * mlock_page - @page is mapped by a VM_LOCKED VMA (mlock_folio): PG_mlocked, and the
- * unevictable list if it is listed (a page in a batch goes there when it drains).
- * Context: any; the caller holds a reference on @page.
+/*
+ * __mlock_page - an mlocked page on an evictable list moves to the unevictable one (Linux's
+ * __mlock_folio); one off the lists (isolated, or still in an lru_add batch) goes there when
+ * it is put back or added. Linux also counts the VMAs that lock it (mlock_count): left out,
+ * so a page is munlocked by the first munlock of any of its locked mappings.
+ * Context: lru_lock held.
  */
-void mlock_page(struct pglist_data *pgdat, struct page *page)
+static void __mlock_page(struct lruvec *lruvec, struct page *page)
+{
+	if (!PageLRU(page) || !PageMlocked(page) || PageUnevictable(page))
+		return;
+	lruvec_del_page(lruvec, page);
+	ClearPageActive(page);
+	SetPageUnevictable(page);
+	lruvec_add_page(lruvec, page);
+	count_vm_event(lruvec_pgdat(lruvec), UNEVICTABLE_PGCULLED);
+}
+
+/*
+ * __munlock_page - PG_mlocked goes (munlocked, or stranded when reclaim holds the page
+ * isolated from the unevictable list) and a listed page returns to an evictable list
+ * (rescued), as Linux's __munlock_folio.
+ * Context: lru_lock held.
+ */
+static void __munlock_page(struct lruvec *lruvec, struct page *page)
+{
+	struct pglist_data *pgdat = lruvec_pgdat(lruvec);
+	bool listed = PageLRU(page);
+
+	if (test_and_clear_page_flag(page, PG_mlocked)) {
+		mod_node_page_state(pgdat, NR_MLOCK, -1);
+		count_vm_event(pgdat, listed || !PageUnevictable(page) ? UNEVICTABLE_PGMUNLOCKED
+								       : UNEVICTABLE_PGSTRANDED);
+	}
+	if (listed && PageUnevictable(page)) {
+		lruvec_del_page(lruvec, page);
+		ClearPageUnevictable(page);
+		lruvec_add_page(lruvec, page);
+		count_vm_event(pgdat, UNEVICTABLE_PGRESCUED);
+	}
+}
+
+#define MLOCK_MUNLOCK 1UL	/* An mlock batch entry's tag: munlock, not mlock */
+
+/* mlock_folio_batch: the mlock batch's moves under one lock, then its references dropped. */
+static void mlock_batch_move(struct pglist_data *pgdat, struct folio_batch *fbatch)
 {
 	struct lruvec *lruvec = &pgdat->lruvec;
+	unsigned int i;
 
 	spin_lock(&lruvec->lru_lock);
-	if (!PageMlocked(page)) {
-		SetPageMlocked(page);
-		mod_node_page_state(pgdat, NR_MLOCK, 1);
-		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
-	}
-	if (PageLRU(page) && !PageUnevictable(page)) {
-		lruvec_del_page(lruvec, page);
-		ClearPageActive(page);
-		SetPageUnevictable(page);
-		lruvec_add_page(lruvec, page);
-		count_vm_event(pgdat, UNEVICTABLE_PGCULLED);
+	for (i = 0; i < fbatch->nr; i++) {
+		unsigned long e = (unsigned long)fbatch->pages[i];
+		struct page *page = (struct page *)(e & ~MLOCK_MUNLOCK);
+
+		if (e & MLOCK_MUNLOCK)
+			__munlock_page(lruvec, page);
+		else
+			__mlock_page(lruvec, page);
+		fbatch->pages[i] = page;
 	}
 	spin_unlock(&lruvec->lru_lock);
+	for (i = 0; i < fbatch->nr; i++)
+		put_page(pgdat, fbatch->pages[i]);
+	fbatch->nr = 0;
+}
+
+/* Queues @page (a reference taken) for @op in this thread's mlock batch, moving it when full. */
+static void mlock_batch_add(struct pglist_data *pgdat, struct page *page, unsigned long op)
+{
+	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
+	struct folio_batch one = { .nr = 0 };
+	struct folio_batch *fbatch = fb ? &fb->mlock : &one;
+
+	get_page(page);
+	fbatch->pages[fbatch->nr++] = (struct page *)((unsigned long)page | op);
+	if (fbatch->nr == FOLIO_BATCH_SIZE || !fb)
+		mlock_batch_move(pgdat, fbatch);
 }
 
 /**
- * munlock_page - no VM_LOCKED VMA maps @page any more (munlock_folio): PG_mlocked goes and
- * the page returns to the inactive list of its kind.
- * Context: any; the caller holds a reference on @page.
+ * mlock_page - a VM_LOCKED VMA maps @page (mlock_folio): PG_mlocked at once, counted in
+ * NR_MLOCK (Mlocked) and unevictable_pgs_mlocked; the move to the unevictable list waits in
+ * this thread's mlock batch until it fills or drains (lru_add_drain), as Linux's per-CPU one.
+ * Context: any; the caller holds a reference on @page (or the lock of an entry mapping it).
+ */
+void mlock_page(struct pglist_data *pgdat, struct page *page)
+{
+	if (!test_and_set_page_flag(page, PG_mlocked)) {
+		mod_node_page_state(pgdat, NR_MLOCK, 1);
+		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
+	}
+	mlock_batch_add(pgdat, page, 0);
+}
+
+/**
+ * munlock_page - a VM_LOCKED VMA no longer maps @page, or is unlocked (munlock_folio): the
+ * page leaves the mlock (PG_mlocked, NR_MLOCK) and the unevictable list when the mlock batch
+ * moves it.
+ * Context: any; the caller holds a reference on @page (or the lock of an entry mapping it).
  */
 void munlock_page(struct pglist_data *pgdat, struct page *page)
 {
-	struct lruvec *lruvec = &pgdat->lruvec;
-
-	spin_lock(&lruvec->lru_lock);
-	if (PageMlocked(page)) {
-		ClearPageMlocked(page);
-		mod_node_page_state(pgdat, NR_MLOCK, -1);
-		count_vm_event(pgdat, UNEVICTABLE_PGMUNLOCKED);
-		if (PageLRU(page) && PageUnevictable(page)) {
-			lruvec_del_page(lruvec, page);
-			ClearPageUnevictable(page);
-			lruvec_add_page(lruvec, page);
-		} else if (!PageLRU(page)) {
-			ClearPageUnevictable(page);
-		}
-	}
-	spin_unlock(&lruvec->lru_lock);
+	mlock_batch_add(pgdat, page, MLOCK_MUNLOCK);
 }
 
 /**
@@ -489,8 +549,10 @@ void __page_cache_release(struct pglist_data *pgdat, struct page *page)
 		spin_unlock(&lruvec->lru_lock);
 	}
 	if (PageMlocked(page)) {
+		/* no munlock came first (free_pages_prepare's unevictable_pgs_cleared) */
 		ClearPageMlocked(page);
 		mod_node_page_state(pgdat, NR_MLOCK, -1);
+		count_vm_event(pgdat, UNEVICTABLE_PGCLEARED);
 	}
 }
 
@@ -679,4 +741,63 @@ int lru_gen_validate(struct pglist_data *pgdat)
 	}
 	spin_unlock(&lruvec->lru_lock);
 	return err;
+}
+
+/**
+ * lru_note_cost - reclaim of @file (or anon) pages cost @nr_io pages of I/O and @nr_rotated
+ * pages put back: the costs get_scan_count weighs the two kinds by. One page of I/O weighs
+ * as much as a cluster of rotations; both costs halve once they outgrow a quarter of the
+ * lists, so that recent events count most.
+ * Context: lru_lock not held.
+ */
+void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
+		   unsigned long nr_rotated)
+{
+	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated, lrusize;
+
+	spin_lock(&lruvec->lru_lock);
+	if (file)
+		lruvec->file_cost += cost;
+	else
+		lruvec->anon_cost += cost;
+	lrusize = lruvec_lru_size(lruvec, LRU_INACTIVE_ANON) +
+		  lruvec_lru_size(lruvec, LRU_ACTIVE_ANON) +
+		  lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + lruvec_lru_size(lruvec, LRU_ACTIVE_FILE);
+	if (lruvec->file_cost + lruvec->anon_cost > lrusize / 4) {
+		lruvec->file_cost /= 2;
+		lruvec->anon_cost /= 2;
+	}
+	spin_unlock(&lruvec->lru_lock);
+}
+
+/**
+ * lru_note_cost_refault - @page, evicted from the workingset, came back: its reload is one
+ * page of I/O charged to its list's reclaim.
+ * Context: lru_lock not held.
+ */
+void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page)
+{
+	lru_note_cost(&pgdat->lruvec, page_is_file_lru(page), 1, 0);
+}
+
+/**
+ * rotate_reclaimable_page - writeback reclaim started on @page has ended: a clean page still
+ * on an evictable list goes to the inactive tail, where the next reclaim pass takes it first
+ * (folio_rotate_reclaimable, counted in pgrotated). A page in a batch or isolated stays.
+ * Context: lru_lock not held; the caller holds @page (the cache's reference).
+ */
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+
+	if (PageDirty(page) || PageUnevictable(page) || !PageLRU(page))
+		return;
+	spin_lock(&lruvec->lru_lock);
+	if (PageLRU(page) && !PageUnevictable(page)) {
+		lruvec_del_page(lruvec, page);
+		ClearPageActive(page);
+		lruvec_add_page_tail(lruvec, page);
+		count_vm_event(pgdat, PGROTATED);
+	}
+	spin_unlock(&lruvec->lru_lock);
 }

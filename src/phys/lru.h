@@ -54,9 +54,10 @@ static inline enum lru_list page_lru(const struct pglist_data *pgdat, const stru
 	       (PageActive(page) ? LRU_ACTIVE : 0);
 }
 
+/* A list's size changes with the list, under lru_lock: no locked instruction needed. */
 static inline void update_lru_size(struct lruvec *lruvec, enum lru_list lru, long nr)
 {
-	mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
+	__mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
 }
 
 /* Multi-Gen LRU (include/linux/mm_inline.h's lru_gen_*) */
@@ -174,7 +175,8 @@ static inline void lru_gen_update_size(struct lruvec *lruvec, const struct page 
  * unevictable list, or MGLRU is off). Which generation:
  *  - PG_active (faulted in through a page table, or activated): the youngest, and its
  *    tier and PG_referenced start over;
- *  - an anonymous page outside the swap cache: the second youngest;
+ *  - an anonymous page outside the swap cache, or one reclaim wrote and is waiting for
+ *    (PG_reclaim, dirty or under writeback): the second youngest;
  *  - @reclaiming (put back at the tail) or too few generations: the oldest;
  *  - otherwise (page cache read or read ahead through a file descriptor, swap cache): the
  *    second oldest.
@@ -193,7 +195,8 @@ static inline bool lru_gen_add_folio(struct lruvec *lruvec, struct page *page, b
 		return false;
 	if (PageActive(page))
 		seq = lrugen->max_seq;
-	else if (type == LRU_GEN_ANON && !PageSwapCache(page))
+	else if ((type == LRU_GEN_ANON && !PageSwapCache(page)) ||
+		 (PageReclaim(page) && (PageDirty(page) || PageWriteback(page))))
 		seq = lrugen->max_seq - 1;
 	else if (reclaiming || lrugen->min_seq[type] + MIN_NR_GENS >= lrugen->max_seq)
 		seq = lrugen->min_seq[type];
@@ -295,6 +298,9 @@ static inline bool get_page_unless_zero(struct page *page)
 	return true;
 }
 
+/* Pages reclaim takes at a time; the weight of one page of I/O in the LRU costs. */
+#define SWAP_CLUSTER_MAX 32UL
+
 /* lru.c */
 void lruvec_init(struct lruvec *lruvec);
 void lru_cache_add(struct pglist_data *pgdat, struct page *page);
@@ -312,6 +318,10 @@ bool isolate_lru_page(struct pglist_data *pgdat, struct page *page);
 void putback_lru_page(struct pglist_data *pgdat, struct page *page);
 void __page_cache_release(struct pglist_data *pgdat, struct page *page);
 int __must_check lru_validate(struct pglist_data *pgdat);
+void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
+		   unsigned long nr_rotated);
+void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page);
+void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page);
 void lru_gen_init_lruvec(struct lruvec *lruvec);
 void folio_inc_refs(struct page *page);
 int __must_check lru_gen_validate(struct pglist_data *pgdat);

@@ -166,6 +166,9 @@ struct pglist_data {
 	struct lruvec lruvec;		/* The LRU lists of the node's pages (lru.c) */
 	enum lru_mode lru_mode;		/* Replacement policy; set at creation */
 	int swappiness;			/* vm.swappiness, 0..200: anon vs file reclaim cost */
+	long nr_swap_pages;		/* Free slots of the active swap areas (get_nr_swap_pages:
+					 * the workingset weighs anon with it); the mm layer's
+					 * swapfile.c changes it under its swap_lock; atomic */
 	unsigned long min_free_kbytes;	/* vm.min_free_kbytes the watermarks came from */
 	unsigned int watermark_scale_factor; /* vm.watermark_scale_factor, 1/10000 of RAM */
 	const struct reclaim_ops *reclaim; /* The mm layer's reclaim; NULL: none */
@@ -210,6 +213,19 @@ static inline void mod_node_page_state(struct pglist_data *pgdat, enum node_stat
 				       long delta)
 {
 	__atomic_add_fetch(&pgdat->vm_stat[item], delta, __ATOMIC_RELAXED);
+}
+
+/*
+ * __mod_node_page_state - mod_node_page_state for a counter whose writers a lock serializes
+ * (the LRU sizes: lru_lock), as Linux's __mod_* variants: a plain read and store, exact under
+ * the lock, and no locked instruction. Readers without the lock see one value or the other.
+ */
+static inline void __mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item item,
+					 long delta)
+{
+	__atomic_store_n(&pgdat->vm_stat[item],
+			 __atomic_load_n(&pgdat->vm_stat[item], __ATOMIC_RELAXED) + delta,
+			 __ATOMIC_RELAXED);
 }
 
 static inline unsigned long node_page_state(const struct pglist_data *pgdat,
@@ -271,13 +287,26 @@ void pgdat_free_memory(struct pglist_data *pgdat);
 struct page *__must_check alloc_pages(struct pglist_data *pgdat, unsigned int order);
 void __free_pages(struct pglist_data *pgdat, struct page *page, unsigned int order);
 struct page *__must_check alloc_zeroed_page(struct pglist_data *pgdat);
+void clear_highpage(struct pglist_data *pgdat, struct page *page);
 void put_page(struct pglist_data *pgdat, struct page *page);
 int __must_check page_alloc_validate(struct pglist_data *pgdat);
 void setup_per_zone_wmarks(struct pglist_data *pgdat, unsigned long min_free_kbytes,
 			   unsigned int watermark_scale_factor);
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark);
 void wakeup_kswapd(struct pglist_data *pgdat);
-void kswapd_run_pending(struct pglist_data *pgdat);
+void __kswapd_run_pending(struct pglist_data *pgdat);
+
+/*
+ * kswapd_run_pending - run kswapd if it was woken and no other thread runs it (the safe point:
+ * the caller holds no lock of an address space or of the page cache). The test is inline:
+ * every fault passes here.
+ * Context: no locks held.
+ */
+static inline void kswapd_run_pending(struct pglist_data *pgdat)
+{
+	if (__builtin_expect(__atomic_load_n(&pgdat->kswapd_woken, __ATOMIC_RELAXED), 0))
+		__kswapd_run_pending(pgdat);
+}
 unsigned long direct_reclaim(struct pglist_data *pgdat, unsigned int order);
 
 #endif /* MMLAB_PHYS_MMZONE_H */

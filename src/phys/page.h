@@ -138,6 +138,12 @@ PAGEFLAG(Workingset, PG_workingset)
 PAGEFLAG(Idle, PG_idle)
 PAGEFLAG(Young, PG_young)
 
+/* Sets flag @bit of @p; true when it was set already (TestSetPage*). */
+static inline bool test_and_set_page_flag(struct page *p, unsigned int bit)
+{
+	return __atomic_fetch_or(&p->flags, 1UL << bit, __ATOMIC_RELAXED) & (1UL << bit);
+}
+
 /* Clears flag @bit of @p; true when it was set (TestClearPage*). */
 static inline bool test_and_clear_page_flag(struct page *p, unsigned int bit)
 {

@@ -63,11 +63,17 @@ const char *const vmstat_text[NR_VM_EVENT_ITEMS] = {
 	[PGSTEAL_FILE] = "pgsteal_file",
 	[PAGEOUTRUN] = "pageoutrun",
 	[PGROTATED] = "pgrotated",
+	[OOM_KILL] = "oom_kill",
 	[UNEVICTABLE_PGCULLED] = "unevictable_pgs_culled",
+	[UNEVICTABLE_PGSCANNED] = "unevictable_pgs_scanned",
+	[UNEVICTABLE_PGRESCUED] = "unevictable_pgs_rescued",
 	[UNEVICTABLE_PGMLOCKED] = "unevictable_pgs_mlocked",
 	[UNEVICTABLE_PGMUNLOCKED] = "unevictable_pgs_munlocked",
+	[UNEVICTABLE_PGCLEARED] = "unevictable_pgs_cleared",
+	[UNEVICTABLE_PGSTRANDED] = "unevictable_pgs_stranded",
 	[COW_FAULT] = "mmlab_cow_fault",
 	[ZERO_PAGE_FAULT] = "mmlab_zero_page_fault",
+	[MINOR_FAULT] = "mmlab_minor_fault",
 };
 
 static inline unsigned int buddy_order(const struct page *page)
@@ -153,21 +159,17 @@ static bool should_fail_alloc(struct pglist_data *pgdat)
 }
 
 /*
- * rmqueue - take a block of 2^@order frames off the free lists and set its pages up: the head
- * with a reference count of one, no flags and an unmapped map count, the tails pointing to it.
- * Uncounted: alloc_pages() counts, the zero page's boot-time allocation does not.
+ * __rmqueue_smallest - take the smallest free block of at least 2^@order frames off its list
+ * and split it down to @order. Context: zone lock held. Return: the block's head, or NULL.
  */
-static struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
+static __always_inline struct page *__rmqueue_smallest(struct pglist_data *pgdat,
+							unsigned int order)
 {
 	struct zone *zone = &pgdat->zone;
-	struct page *page = NULL;
-	unsigned int o;
 
-	spin_lock(&zone->lock);
-	if (should_fail_alloc(pgdat))
-		goto out;
-	for (o = order; o <= MAX_PAGE_ORDER; o++) {
+	for (unsigned int o = order; o <= MAX_PAGE_ORDER; o++) {
 		struct free_area *area = &zone->free_area[o];
+		struct page *page;
 
 		if (list_empty(&area->free_list))
 			continue;
@@ -175,12 +177,18 @@ static struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
 		del_from_free_list(zone, page, o);
 		expand(pgdat, page_to_pfn(pgdat, page), order, o);
 		WRITE_ONCE(zone->nr_free_pages, zone->nr_free_pages - (1UL << order));
-		break;
+		return page;
 	}
-out:
-	spin_unlock(&zone->lock);
-	if (!page)
-		return NULL;
+	return NULL;
+}
+
+/*
+ * prep_new_page - set up the pages of a block just taken: the head with a reference count of
+ * one, no flags and an unmapped map count, the tails pointing to it.
+ */
+static __always_inline void prep_new_page(struct pglist_data *pgdat, struct page *page,
+					  unsigned int order)
+{
 	VM_BUG_ON(page->flags || page_ref_count(page));
 	for (unsigned long i = 1; i < (1UL << order); i++) {
 		page[i].flags = 1UL << PG_tail;
@@ -190,6 +198,24 @@ out:
 	page->_mapcount = -1;
 	page->mapping = NULL;
 	page->index = 0;
+}
+
+/*
+ * rmqueue - a block of 2^@order frames off the free lists, set up (prep_new_page). Inline in
+ * alloc_pages' fast path: one call from the fault to the frame. Uncounted: alloc_pages()
+ * counts, the zero page's boot-time allocation does not.
+ */
+static __always_inline struct page *rmqueue(struct pglist_data *pgdat, unsigned int order)
+{
+	struct zone *zone = &pgdat->zone;
+	struct page *page = NULL;
+
+	spin_lock(&zone->lock);
+	if (!should_fail_alloc(pgdat))
+		page = __rmqueue_smallest(pgdat, order);
+	spin_unlock(&zone->lock);
+	if (page)
+		prep_new_page(pgdat, page, order);
 	return page;
 }
 
@@ -263,15 +289,9 @@ void wakeup_kswapd(struct pglist_data *pgdat)
 		__atomic_store_n(&pgdat->kswapd_woken, true, __ATOMIC_RELAXED);
 }
 
-/**
- * kswapd_run_pending - run kswapd if it was woken and no other thread runs it (the safe point:
- * the caller holds no lock of an address space or of the page cache).
- * Context: no locks held.
- */
-void kswapd_run_pending(struct pglist_data *pgdat)
+/* kswapd_run_pending's run, once it found kswapd woken. Context: no locks held. */
+void __kswapd_run_pending(struct pglist_data *pgdat)
 {
-	if (likely(!__atomic_load_n(&pgdat->kswapd_woken, __ATOMIC_RELAXED)))
-		return;
 	if (__atomic_exchange_n(&pgdat->kswapd_running, true, __ATOMIC_ACQUIRE))
 		return;
 	__atomic_store_n(&pgdat->kswapd_woken, false, __ATOMIC_RELAXED);
@@ -299,7 +319,8 @@ unsigned long direct_reclaim(struct pglist_data *pgdat, unsigned int order)
  * an allocation gives up: NULL after reclaim made no progress (or the caller reclaims and
  * retries itself), which the caller reports as -ENOMEM or VM_FAULT_OOM.
  */
-static struct page *__alloc_pages_slowpath(struct pglist_data *pgdat, unsigned int order)
+static __attribute__((noinline)) struct page *__alloc_pages_slowpath(struct pglist_data *pgdat,
+								     unsigned int order)
 {
 	struct zone *z = &pgdat->zone;
 	unsigned long did_some_progress;
@@ -344,10 +365,12 @@ struct page *alloc_pages(struct pglist_data *pgdat, unsigned int order)
 
 	if (order > MAX_PAGE_ORDER)
 		return NULL;
-	if (likely(zone_watermark_ok(&pgdat->zone, order, low_wmark_pages(&pgdat->zone))))
-		page = rmqueue(pgdat, order);
-	else
+	if (unlikely(!zone_watermark_ok(&pgdat->zone, order, low_wmark_pages(&pgdat->zone))))
 		page = __alloc_pages_slowpath(pgdat, order);
+	else if (likely(!order))
+		page = rmqueue(pgdat, 0); /* a fault's frame: its own copy, the order folded in */
+	else
+		page = rmqueue(pgdat, order);
 	if (page)
 		count_vm_events(pgdat, PGALLOC_NORMAL, 1UL << order);
 	return page;
@@ -394,13 +417,19 @@ static __attribute__((noipa)) void clear_page(void *addr, size_t len)
 	memset(addr, 0, len);
 }
 
-/* One frame filled with zeroes, as a demand-zero fault or a new page table needs it. */
+/* clear_highpage - fill the frame of the order-0 @page with zeroes. */
+void clear_highpage(struct pglist_data *pgdat, struct page *page)
+{
+	clear_page(page_address(pgdat, page), PAGE_SIZE);
+}
+
+/* One frame filled with zeroes, as a new page table or a copy of the zero page needs it. */
 struct page *alloc_zeroed_page(struct pglist_data *pgdat)
 {
 	struct page *page = alloc_pages(pgdat, 0);
 
 	if (page)
-		clear_page(page_address(pgdat, page), PAGE_SIZE);
+		clear_highpage(pgdat, page);
 	return page;
 }
 

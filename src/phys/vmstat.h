@@ -47,13 +47,19 @@ enum vm_event_item {
 	PGSTEAL_FILE,		/* ... file */
 	PAGEOUTRUN,		/* kswapd runs (balance_pgdat) */
 	PGROTATED,		/* Pages rotated to the inactive tail after writeback */
-	UNEVICTABLE_PGCULLED,	/* Pages found unevictable by reclaim and moved there */
+	OOM_KILL,		/* Processes the OOM killer killed */
+	UNEVICTABLE_PGCULLED,	/* Pages moved to the unevictable list */
+	UNEVICTABLE_PGSCANNED,	/* Pages an unlocked mapping's scan looked at (SHM_UNLOCK) */
+	UNEVICTABLE_PGRESCUED,	/* Pages moved from the unevictable list to an evictable one */
 	UNEVICTABLE_PGMLOCKED,	/* Pages mlocked */
 	UNEVICTABLE_PGMUNLOCKED, /* Pages munlocked */
+	UNEVICTABLE_PGCLEARED,	/* Pages freed while still mlocked */
+	UNEVICTABLE_PGSTRANDED,	/* Pages munlocked while isolated on the unevictable list */
 	/* mmlab's own counters: no /proc/vmstat line on Linux carries them. */
 	NR_VM_KERNEL_EVENT_ITEMS,
 	COW_FAULT = NR_VM_KERNEL_EVENT_ITEMS, /* Write faults that copied a page (wp_page_copy) */
 	ZERO_PAGE_FAULT,	/* Read faults that mapped the shared zero page */
+	MINOR_FAULT,		/* User faults resolved without I/O (PSI's work time, psi.c) */
 	NR_VM_EVENT_ITEMS,
 };
 
@@ -67,6 +73,8 @@ enum node_stat_item {
 	NR_UNEVICTABLE,
 	NR_ISOLATED_ANON,	/* Taken off the lists by reclaim for a while */
 	NR_ISOLATED_FILE,
+	WORKINGSET_NODES,	/* Cache xarray nodes holding only shadow entries (counted, not
+				 * pages) */
 	WORKINGSET_REFAULT_ANON, /* Evicted pages faulted back in (shadow entry found) */
 	WORKINGSET_REFAULT_FILE,
 	WORKINGSET_ACTIVATE_ANON, /* ... refaulting within the workingset: activated */
@@ -98,7 +106,8 @@ struct folio_batch {
 
 /*
  * The per-CPU LRU batches of mm/swap.c (struct cpu_fbatches): pages added to the LRU, pages
- * to activate, pages to deactivate (MADV_COLD), pages to make lazily freeable (MADV_FREE).
+ * to activate, pages to deactivate (MADV_COLD), pages to make lazily freeable (MADV_FREE);
+ * and mm/mlock.c's, pages to move to or from the unevictable list.
  * Like the event counts, they are per host thread here and only their owner touches them.
  */
 struct cpu_fbatches {
@@ -106,6 +115,8 @@ struct cpu_fbatches {
 	struct folio_batch lru_activate;
 	struct folio_batch lru_deactivate;
 	struct folio_batch lru_lazyfree;
+	struct folio_batch mlock;	/* mm/mlock.c's mlock_fbatch: pages to mlock or munlock,
+					 * in order (an entry's low bit: munlock) */
 };
 
 /* One host thread's counts for one node (Linux's per-CPU struct vm_event_state). */

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Workingset detection (mm/workingset.c): when reclaim evicts a page-cache page, the cache
- * keeps a shadow entry at its index holding the node's nonresident age at eviction (the
- * count of pages evicted or activated so far) and whether the page was in the workingset.
+ * Workingset detection (mm/workingset.c): when reclaim evicts a page-cache page or a page of
+ * the swap cache, the cache keeps a shadow entry at its index holding the node's nonresident
+ * age at eviction (the count of pages evicted or activated so far) and whether the page was
+ * in the workingset.
  * When the page is read in again, the ages between eviction and refault are its refault
  * distance: the number of pages the inactive list would have needed to keep it. A distance
- * within the workingset (the active file list, and the anon lists when there is swap) means
- * the page was thrashing: it is activated at once (workingset_activate_file), and a page
- * that was in the workingset when evicted counts as restored (workingset_restore_file).
- * Here in the physical layer, beside the lists, because the page cache (fs layer) calls it;
- * the shadows themselves live in the cache's address_space (fs/filemap.c).
+ * within the workingset (the active file list, and the anon lists while swap has free
+ * slots) means the page was thrashing: it is activated at once (workingset_activate_*), and
+ * a page that was in the workingset when evicted counts as restored (workingset_restore_*)
+ * and its refault as a cost of its list's reclaim (lru_note_cost_refault, which steers
+ * get_scan_count between anon and file). Here in the physical layer, beside the lists,
+ * because the page cache (fs layer) and the swap cache (mm layer) call it; the shadows live
+ * in the page cache's address_space (fs/filemap.c) and in the swap cache's xarray, where
+ * the nodes holding only shadows are counted as workingset_nodes (swap_state.c).
  * Under --lru mglru the shadow holds the generation instead (lru_gen_eviction): the type's
  * min_seq at eviction and the page's accesses through file descriptors (its tier), and a
  * refault is recent when min_seq has not moved since; a recent refault is counted in its
@@ -18,9 +22,9 @@
  * (lru_gen_refault). The page is not activated: a fault puts it in the youngest generation
  * anyway.
  * Left out: memcg ids and the node id in the shadow (one node), the bucket order (an
- * unsigned long holds every age here), the shadow-node shrinker (workingset_nodes stays 0:
- * shadows are freed with their file or overwritten), anonymous pages (no swap cache yet),
- * and the refault cost fed back to get_scan_count (lru_note_cost_refault).
+ * unsigned long holds every age here), the shadow-node shrinker (shadows are freed with
+ * their file or their swap slot, or overwritten), and workingset_nodes of the page cache,
+ * whose shadows are kept apart from its pages (so no node there holds both).
  */
 #include "phys/lru.h"
 
@@ -72,10 +76,12 @@ static bool workingset_test_recent(struct pglist_data *pgdat, unsigned long shad
 
 	if (!file)
 		size += lruvec_lru_size(lruvec, LRU_INACTIVE_FILE);
-	/*
-	 * With swap, the anon lists count too (active anon, and inactive anon for a file page):
-	 * no swap area exists until swap13's swap lands, so they never do yet.
-	 */
+	/* With free swap, anon pages compete for the memory too (get_nr_swap_pages() > 0). */
+	if (__atomic_load_n(&pgdat->nr_swap_pages, __ATOMIC_RELAXED) > 0) {
+		size += lruvec_lru_size(lruvec, LRU_ACTIVE_ANON);
+		if (file)
+			size += lruvec_lru_size(lruvec, LRU_INACTIVE_ANON);
+	}
 	return distance <= size;
 }
 
@@ -102,6 +108,7 @@ void workingset_refault(struct pglist_data *pgdat, struct page *page, unsigned l
 	mod_node_page_state(pgdat, file ? WORKINGSET_ACTIVATE_FILE : WORKINGSET_ACTIVATE_ANON, 1);
 	if (shadow & SHADOW_WORKINGSET) {
 		SetPageWorkingset(page);
+		lru_note_cost_refault(pgdat, page);
 		mod_node_page_state(pgdat, file ? WORKINGSET_RESTORE_FILE : WORKINGSET_RESTORE_ANON,
 				    1);
 	}

@@ -24,12 +24,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "mmlab.h"
 
 #define PG 4096UL
 #define ARENA 0x10000000UL
+#ifndef ARENA_PAGES
 #define ARENA_PAGES 24
+#endif
 #define SHARED 0x20000000UL
 #define SHARED_PAGES 6
 #define MAX_TASKS 8
@@ -41,6 +44,16 @@ struct model {
 	int users;
 	unsigned char bytes[ARENA_PAGES * PG];
 	int prot[ARENA_PAGES];
+#ifdef FAULT_STRESS_SWAP
+	/*
+	 * Under memory pressure reclaim may drop a MADV_FREE page not written since, and
+	 * MADV_FREE drops a swapped-out page at once: such a page reads as bytes (kept) or as
+	 * alt (dropped: zeroes, plus what was written after the drop), whichever happened,
+	 * until verify sees which or DONTNEED settles it.
+	 */
+	unsigned char lazy[ARENA_PAGES];	/* 1: MADV_FREE'd, alt is the dropped copy */
+	unsigned char alt[ARENA_PAGES * PG];
+#endif
 };
 
 struct proc {
@@ -86,6 +99,10 @@ static void do_write(struct world *w, struct proc *p)
 	if (p->mm->prot[pg] == P_RW) {
 		assert_int_equal(mmlab_poke(p->t, a, buf, len, NULL), 0);
 		memcpy(p->mm->bytes + pg * PG + off, buf, len);
+#ifdef FAULT_STRESS_SWAP
+		if (p->mm->lazy[pg])
+			memcpy(p->mm->alt + pg * PG + off, buf, len);
+#endif
 	} else {
 		assert_int_equal(mmlab_poke(p->t, a, buf, len, &f), -EFAULT);
 		assert_int_equal(f.signo, SIGSEGV);
@@ -118,6 +135,9 @@ static void do_dontneed(struct world *w, struct proc *p)
 	range(w, &first, &n);
 	assert_int_equal(mmlab_madvise(p->t, ARENA + first * PG, n * PG, MADV_DONTNEED), 0);
 	memset(p->mm->bytes + first * PG, 0, n * PG);
+#ifdef FAULT_STRESS_SWAP
+	memset(p->mm->lazy + first, 0, n);
+#endif
 }
 
 static void do_free(struct world *w, struct proc *p)
@@ -125,7 +145,32 @@ static void do_free(struct world *w, struct proc *p)
 	unsigned int first, n;
 
 	range(w, &first, &n);
+#ifdef FAULT_STRESS_SWAP
+	/*
+	 * A page still undecided from an earlier MADV_FREE is read first, so that the model
+	 * knows which copy the new one may drop; one that cannot be read (PROT_NONE) makes
+	 * the call wait for another turn.
+	 */
+	for (unsigned int i = first; i < first + n; i++)
+		if (p->mm->lazy[i] && p->mm->prot[i] == P_NONE)
+			return;
+	for (unsigned int i = first; i < first + n; i++) {
+		static unsigned char buf[PG];
+
+		if (!p->mm->lazy[i])
+			continue;
+		assert_int_equal(mmlab_peek(p->t, ARENA + i * PG, buf, PG, NULL), 0);
+		if (memcmp(buf, p->mm->alt + i * PG, PG))
+			assert_memory_equal(buf, p->mm->bytes + i * PG, PG);
+		memcpy(p->mm->bytes + i * PG, buf, PG);
+		p->mm->lazy[i] = 0;
+	}
+#endif
 	assert_int_equal(mmlab_madvise(p->t, ARENA + first * PG, n * PG, MADV_FREE), 0);
+#ifdef FAULT_STRESS_SWAP
+	memset(p->mm->lazy + first, 1, n);
+	memset(p->mm->alt + first * PG, 0, n * PG);
+#endif
 }
 
 static void do_mprotect(struct world *w, struct proc *p)
@@ -182,6 +227,14 @@ static void verify(struct world *w, struct proc *p)
 			continue;
 		}
 		assert_int_equal(mmlab_peek(p->t, a, buf, PG, NULL), 0);
+#ifdef FAULT_STRESS_SWAP
+		if (p->mm->lazy[pg] && !memcmp(buf, p->mm->alt + pg * PG, PG)) {
+			/* dropped: from now on the page is what it reads */
+			memcpy(p->mm->bytes + pg * PG, buf, PG);
+			p->mm->lazy[pg] = 0;
+			continue;
+		}
+#endif
 		assert_memory_equal(buf, p->mm->bytes + pg * PG, PG);
 	}
 	for (unsigned int pg = 0; pg < SHARED_PAGES; pg++) {
@@ -220,10 +273,52 @@ static void validate_all(struct world *w)
 		assert_int_equal(mmlab_task_validate(w->p[i].t), 0);
 }
 
+#ifdef FAULT_STRESS_SWAP
+/*
+ * The swap variant: the first task fills its whole arena before the workload starts, on a
+ * machine whose RAM is a quarter of that, with a swap file under $TMPDIR of eight times the
+ * RAM, on from the start: reclaim swaps pages out as the tasks go (shared by the forks, then
+ * copied by their writes), and every byte still reads back.
+ */
+#define STRESS_RAM (ARENA_PAGES * PG / 4)
+
+static void swap_setup(struct mmlab_machine *m)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/mmlab-stress-swapXXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ftruncate(fd, (off_t)(8 * STRESS_RAM)), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON),
+			 0);
+}
+
+/* The last task turns swap off: every page comes back, every slot and cached page goes. */
+static void swap_teardown(struct world *w)
+{
+	uint64_t out;
+
+	assert_int_equal(mmlab_vmstat_get(w->m, "pswpout", &out), 0);
+	assert_true(out > 0);	/* the workload did not fit: reclaim swapped */
+	assert_int_equal(mmlab_swapoff(w->p[0].t, "/swapfile"), 0);
+	verify(w, &w->p[0]);
+}
+#endif
+
 static void run_seed(uint64_t seed, unsigned long steps, bool slow)
 {
+#ifdef FAULT_STRESS_SWAP
+	struct mmlab_machine_config cfg = { .ram_bytes = STRESS_RAM, .nr_cpus = 2 };
+	struct mmlab_task_config tc = { .no_aslr = 1, .privileged = 1 };
+#else
 	struct mmlab_machine_config cfg = { .ram_bytes = 64UL << 20, .nr_cpus = 2 };
 	struct mmlab_task_config tc = { .no_aslr = 1 };
+#endif
 	struct world *w = calloc(1, sizeof(*w));
 	struct mmlab_stats st;
 	uint64_t free0, a;
@@ -235,6 +330,9 @@ static void run_seed(uint64_t seed, unsigned long steps, bool slow)
 	mmlab_machine_stats(w->m, &st);
 	free0 = st.free_pages;
 	assert_int_equal(mmlab_task_create(w->m, &tc, &w->p[0].t), 0);
+#ifdef FAULT_STRESS_SWAP
+	swap_setup(w->m);
+#endif
 	w->p[0].mm = calloc(1, sizeof(struct model));
 	assert_non_null(w->p[0].mm);
 	w->p[0].mm->users = 1;
@@ -245,6 +343,12 @@ static void run_seed(uint64_t seed, unsigned long steps, bool slow)
 				    MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0, &a), 0);
 	for (int i = 0; i < ARENA_PAGES; i++)
 		w->p[0].mm->prot[i] = P_RW;
+#ifdef FAULT_STRESS_SWAP
+	for (unsigned long i = 0; i < ARENA_PAGES * PG; i++)
+		w->p[0].mm->bytes[i] = (unsigned char)rnd(w);
+	assert_int_equal(mmlab_poke(w->p[0].t, ARENA, w->p[0].mm->bytes, ARENA_PAGES * PG, NULL),
+			 0);
+#endif
 	for (unsigned long s = 0; s < steps; s++) {
 		step(w);
 		if (slow || s % 64 == 0)
@@ -253,6 +357,11 @@ static void run_seed(uint64_t seed, unsigned long steps, bool slow)
 	for (int i = 0; i < w->n; i++)
 		verify(w, &w->p[i]);
 	validate_all(w);
+#ifdef FAULT_STRESS_SWAP
+	while (w->n > 1)
+		do_exit(w, 1);
+	swap_teardown(w);
+#endif
 	while (w->n)
 		do_exit(w, 0);
 	assert_int_equal(mmlab_machine_validate(w->m), 0);

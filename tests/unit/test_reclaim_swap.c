@@ -6,7 +6,8 @@
  * must push pages out through rmap and swap_out_page and the faults bring them back, and
  * every byte read back - by the writer, then by a fork child sharing the swapped pages -
  * must be the one written. No access may end in SIGKILL (an OOM kill would mean reclaim
- * failed to swap).
+ * failed to swap). A second test shows anonymous refaults within the workingset activated
+ * and restored (workingset_activate_anon, workingset_restore_anon).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -102,10 +103,94 @@ static void test_reclaim_to_swap(void **state)
 	mmlab_machine_destroy(m);
 }
 
+/* A node counter of /proc/vmstat by name. */
+static uint64_t vmstat_line(struct mmlab_machine *m, const char *name)
+{
+	char *buf = NULL, *p, key[64];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
+	fclose(out);
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(buf, key);
+	assert_non_null(p);
+	v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	return v;
+}
+
+/*
+ * A hot set of half of RAM read between every chunk of a cycle over a warm set of 0.6 RAM:
+ * reclaim keeps the hot pages active, so the warm ones cannot all stay, and each comes back
+ * from a refault distance (the warm pages evicted since) shorter than the active list: a
+ * refault within the workingset, activated (workingset_activate_anon); once active, some
+ * are deactivated again (PG_workingset) and evicted, and their refaults are restores
+ * (workingset_restore_anon). Every byte stays intact.
+ */
+static void test_workingset_hot_and_cold(void **state)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = RAM };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
+	const uint64_t hot_pages = RAM / PG / 2, cold_pages = RAM / PG * 6 / 10;
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	uint64_t hot, cold;
+	char path[] = "/tmp/mmlab-reclaim-swapXXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ftruncate(fd, (off_t)SWAP_BYTES), 0);
+	assert_int_equal(mmlab_machine_create(&mc, &m), 0);
+	assert_int_equal(mmlab_task_create(m, &tc, &t), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON),
+			 0);
+	assert_int_equal(mmlab_mmap(t, 0, hot_pages * PG, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &hot), 0);
+	assert_int_equal(mmlab_mmap(t, 0, cold_pages * PG, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &cold), 0);
+	for (uint64_t p = 0; p < hot_pages; p++) {
+		uint64_t v = pattern(p, 0);
+
+		assert_int_equal(mmlab_poke(t, hot + p * PG, &v, 8, NULL), 0);
+	}
+	for (unsigned int round = 0; round < 6; round++)
+		for (uint64_t c = 0; c < cold_pages; c++) {
+			uint64_t v = pattern(c, 1), got;
+
+			if (round == 0)
+				assert_int_equal(mmlab_poke(t, cold + c * PG, &v, 8, NULL), 0);
+			assert_int_equal(mmlab_peek(t, cold + c * PG, &got, 8, NULL), 0);
+			assert_true(got == v);
+			if (c % 64)
+				continue;
+			for (uint64_t p = 0; p < hot_pages; p++) {
+				assert_int_equal(mmlab_peek(t, hot + p * PG, &got, 8, NULL), 0);
+				assert_true(got == pattern(p, 0));
+			}
+		}
+	print_message("refault %lu activate %lu restore %lu\n",
+		      (unsigned long)vmstat_line(m, "workingset_refault_anon"),
+		      (unsigned long)vmstat_line(m, "workingset_activate_anon"),
+		      (unsigned long)vmstat_line(m, "workingset_restore_anon"));
+	assert_true(vmstat_line(m, "workingset_refault_anon") > 0);
+	assert_true(vmstat_line(m, "workingset_activate_anon") > 0);
+	assert_true(vmstat_line(m, "workingset_restore_anon") > 0);
+	assert_int_equal(mmlab_machine_validate(m), 0);
+	mmlab_exit(t);
+	mmlab_machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reclaim_to_swap),
+		cmocka_unit_test(test_workingset_hot_and_cold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,11 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "mm/machine.h"
+#include "mm/pgtable.h"
+#include "mm/swap.h"
+#include "mm/task.h"
+#include "phys/lru.h"
 
 #define PG 4096UL
 #define NPAGES 64UL
@@ -33,6 +38,7 @@
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAP (1ULL << 62)
 #define PM_EXCLUSIVE (1ULL << 56)
+#define PM_SOFT_DIRTY (1ULL << 55)
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -120,6 +126,25 @@ static uint64_t vmstat(struct mmlab_machine *m, const char *name)
 	return v;
 }
 
+/* A /proc/vmstat line's value (node counters too, which mmlab_vmstat_get does not name). */
+static uint64_t vmstat_line(struct mmlab_machine *m, const char *name)
+{
+	char *buf = NULL, *p, key[64];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
+	fclose(out);
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(buf, key);
+	assert_non_null(p);
+	v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	return v;
+}
+
 /* smaps' Swap: and SwapPss: of the first VMA at @addr, in kB. */
 static void smaps_swap(struct mmlab_task *t, uint64_t addr, uint64_t *swap, uint64_t *pss)
 {
@@ -182,6 +207,43 @@ static unsigned long count_pm(struct mmlab_task *t, uint64_t base, unsigned long
 	return c;
 }
 
+/*
+ * The next reclaim pass over the pages MADV_PAGEOUT wrote (white-box): their writes end
+ * (swap_io_complete), and each page of the swap cache that no PTE maps is reclaimed as the
+ * pass would take it from the inactive tail - clean now, it leaves the cache, a shadow in
+ * its place. Nothing else is evicted, so the figures stay exact.
+ */
+static void evict_swapped(struct swapfix *f)
+{
+	struct machine *m = machine_of(f->m);
+	struct page *pages[512];
+	unsigned long n = 0;
+
+	swap_io_complete(m);
+	pthread_mutex_lock(&m->swap->lock);
+	for (int t = 0; t < MAX_SWAPFILES; t++) {
+		struct swap_info_struct *si = m->swap->info[t];
+		unsigned long off = 0;
+		void *e;
+
+		if (!si || !si->swap_map)
+			continue;
+		for (; n < 512 && (e = xa_find(&si->cache, &off, si->max)); off++)
+			if (!xa_is_value(e) && !page_mapcount(e)) {
+				get_page(e);
+				pages[n++] = e;
+			}
+	}
+	pthread_mutex_unlock(&m->swap->lock);
+	for (unsigned long i = 0; i < n; i++) {
+		bool isolated = isolate_lru_page(&m->pgdat, pages[i]);
+
+		put_page(&m->pgdat, pages[i]);
+		if (isolated && !swap_out_page(pages[i], NULL))
+			putback_lru_page(&m->pgdat, pages[i]);
+	}
+}
+
 static void swapon_errors(void **state)
 {
 	struct swapfix *f = *state;
@@ -241,6 +303,11 @@ static void pageout_and_back(void **state)
 	mmlab_task_mem(f->t, &st);
 	assert_int_equal(st.rss_anon, NPAGES);
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	/* written, under writeback in the swap cache until the next reclaim pass */
+	assert_int_equal(meminfo(f->m, "SwapCached:"), NPAGES * 4);
+	assert_int_equal(meminfo(f->m, "Writeback:"), NPAGES * 4);
+	evict_swapped(f);
+	assert_int_equal(meminfo(f->m, "Writeback:"), 0);
 
 	mmlab_task_mem(f->t, &st);
 	assert_int_equal(st.rss_anon, 0);
@@ -288,12 +355,304 @@ static void pageout_and_back(void **state)
 	/* out again: the dirty cached pages are written to their slots once more */
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
 	assert_int_equal(vmstat(f->m, "pswpout"), 2 * NPAGES);
+	evict_swapped(f);
 	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
 	check_pages(f->t, f->base, NPAGES, 2);
 	/* munmap frees the slots and the swap cache's pages */
 	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
 	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
 	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+}
+
+/*
+ * Workingset shadows in the swap cache: pages paged out leave shadows at their slots (1..64:
+ * two xarray leaves, offsets 0-63 and 64-127, hold nothing else: workingset_nodes 2); read
+ * back, every page is a refault. The first time the machine holds no file page, so the
+ * refault distances (1..64) exceed the workingset (no active pages): none is activated. The
+ * second time a 128-page file sits on the inactive file list, which an anonymous refault's
+ * workingset includes: every page is activated and joins the active anon list. Shadows give
+ * way to the pages that read their slots, and go with a slot that is freed.
+ */
+static void workingset_shadows(void **state)
+{
+	struct swapfix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096], data[PG];
+	uint64_t file;
+	int fd, mfd;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+	write_pages(f->t, f->base, NPAGES, 9);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	check_pages(f->t, f->base, NPAGES, 9);
+	assert_int_equal(vmstat_line(f->m, "workingset_refault_anon"), NPAGES);
+	assert_int_equal(vmstat_line(f->m, "workingset_activate_anon"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_restore_anon"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+	assert_int_equal(meminfo(f->m, "Active(anon):"), 0);
+
+	snprintf(path, sizeof(path), "%s/mmlab-wsfile.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	memset(data, 'w', sizeof(data));
+	for (int i = 0; i < 128; i++)
+		assert_int_equal(write(fd, data, PG), (ssize_t)PG);
+	mfd = mmlab_open(f->t, path, O_RDONLY);
+	assert_true(mfd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, 128 * PG, PROT_READ, MAP_SHARED, mfd, 0, &file), 0);
+	assert_int_equal(mmlab_touch(f->t, file, 128 * PG, "r", NULL), 0);
+	assert_true(meminfo(f->m, "Inactive(file):") >= 100 * 4); /* a few in the LRU batch */
+
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	check_pages(f->t, f->base, NPAGES, 9);
+	assert_int_equal(vmstat_line(f->m, "workingset_refault_anon"), 2 * NPAGES);
+	assert_int_equal(vmstat_line(f->m, "workingset_activate_anon"), NPAGES);
+	assert_int_equal(meminfo(f->m, "Active(anon):"), NPAGES * 4);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+
+	/* out once more, then unmapped: the slots are freed and their shadows with them */
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+	close(fd);
+	unlink(path);
+}
+
+/*
+ * Asynchronous writeback: MADV_PAGEOUT writes the pages and leaves them in the swap cache
+ * under writeback (SwapCached, Writeback); a touch before the next reclaim pass is a minor
+ * fault that maps the cached page (no read, no refault). Still under writeback, a second
+ * MADV_PAGEOUT leaves them mapped; once the writes end (rotated to the inactive tail,
+ * pgrotated), the pages are clean and a third one frees them at once, with no new write,
+ * leaving shadows; they come back with major faults.
+ */
+static void pageout_async_writeback(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task_mem st;
+	uint64_t majflt, rotated;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, NPAGES, 10);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), NPAGES);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), NPAGES * 4);
+	assert_int_equal(meminfo(f->m, "Writeback:"), NPAGES * 4);
+	assert_int_equal(count_pm(f->t, f->base, NPAGES, PM_SWAP), NPAGES);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, 0);
+	assert_int_equal(st.swapents, NPAGES);
+	majflt = st.majflt;
+
+	check_pages(f->t, f->base, NPAGES, 10);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.majflt, majflt);
+	assert_int_equal(st.rss_anon, NPAGES);
+	assert_int_equal(st.swapents, 0);
+	assert_int_equal(vmstat(f->m, "pswpin"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_refault_anon"), 0);
+
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_anon, NPAGES);
+	rotated = vmstat(f->m, "pgrotated");
+	swap_io_complete(machine_of(f->m));
+	assert_int_equal(meminfo(f->m, "Writeback:"), 0);
+	assert_int_equal(vmstat(f->m, "pgrotated") - rotated, NPAGES);
+	assert_int_equal(vmstat_line(f->m, "nr_written"), NPAGES);
+
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), NPAGES);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(vmstat_line(f->m, "workingset_nodes"), 2);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.swapents, NPAGES);
+	check_pages(f->t, f->base, NPAGES, 10);
+	mmlab_task_mem(f->t, &st);
+	assert_true(st.majflt > majflt);
+	assert_int_equal(vmstat(f->m, "pswpin"), NPAGES);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+}
+
+/* The entry of @addr in @t's page table (white-box; the test is the only thread). */
+static pte_t pte_at(struct mmlab_task *t, uint64_t addr)
+{
+	pte_t *ptep = pte_offset_map(t->tsk.mm, addr);
+
+	return ptep ? ptep_get(ptep) : 0;
+}
+
+/* Bit 55 (soft-dirty) of the host's own pagemap entry for @p. */
+static uint64_t host_pagemap(const void *p)
+{
+	FILE *f = fopen("/proc/self/pagemap", "r");
+	uint64_t e = 0;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)((uintptr_t)p / PG * 8), SEEK_SET), 0);
+	assert_int_equal(fread(&e, 8, 1, f), 1);
+	fclose(f);
+	return e;
+}
+
+/*
+ * Soft-dirty survives the trip through swap: try_to_unmap_one moves a PTE's soft-dirty bit
+ * into the swap entry (_PAGE_SWP_SOFT_DIRTY), fork copies the entry with it, and
+ * do_swap_page puts it back in the PTE; a PTE without it (as clear_refs would leave it)
+ * comes back without it. /proc/PID/pagemap shows no soft-dirty bit, as on the host, whose
+ * kernel is built without CONFIG_MEM_SOFT_DIRTY (checked on the host's own pagemap).
+ */
+static void soft_dirty_through_swap(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task *child;
+	unsigned char *h = mmap(NULL, PG, RW, PRIV, -1, 0);
+	uint64_t pm[2];
+	pte_t *ptep;
+
+	assert_true(h != MAP_FAILED);
+	h[0] = 1;
+	assert_false(host_pagemap(h) & PM_SOFT_DIRTY);
+	munmap(h, PG);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, 2, 11);
+	assert_true(pte_at(f->t, f->base) & _PAGE_SOFT_DIRTY);
+	ptep = pte_offset_map(f->t->tsk.mm, f->base + PG);
+	assert_non_null(ptep);
+	(void)ptep_clear_bits(ptep, _PAGE_SOFT_DIRTY);	/* clear_refs' 4 on page 1 */
+	assert_int_equal(mmlab_madvise(f->t, f->base, 2 * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_true(is_swap_entry_pte(pte_at(f->t, f->base)));
+	assert_true(pte_at(f->t, f->base) & _PAGE_SWP_SOFT_DIRTY);
+	assert_false(pte_at(f->t, f->base + PG) & _PAGE_SWP_SOFT_DIRTY);
+	assert_int_equal(mmlab_pagemap(f->t, f->base, 2 * PG, pm), 0);
+	assert_false((pm[0] | pm[1]) & PM_SOFT_DIRTY);
+	assert_int_equal(mmlab_fork(f->t, &child), 0);
+	assert_true(pte_at(child, f->base) & _PAGE_SWP_SOFT_DIRTY);
+	assert_false(pte_at(child, f->base + PG) & _PAGE_SWP_SOFT_DIRTY);
+	check_pages(f->t, f->base, 2, 11);
+	check_pages(child, f->base, 2, 11);
+	for (int k = 0; k < 2; k++) {
+		struct mmlab_task *t = k ? child : f->t;
+
+		assert_true(pte_present(pte_at(t, f->base)));
+		assert_true(pte_at(t, f->base) & _PAGE_SOFT_DIRTY);
+		assert_false(pte_at(t, f->base + PG) & _PAGE_SOFT_DIRTY);
+	}
+	assert_int_equal(mmlab_pagemap(f->t, f->base, 2 * PG, pm), 0);
+	assert_false((pm[0] | pm[1]) & PM_SOFT_DIRTY);
+	mmlab_exit(child);
+}
+
+/* The swap_map byte and the continuation digits of @entry's slot. */
+static void slot_bytes(struct mmlab_machine *mm, swp_entry_t entry, unsigned char *ent,
+		       unsigned char cont[2])
+{
+	struct swap_info_struct *si = machine_of(mm)->swap->info[swp_type(entry)];
+	struct swap_cont *c = si->cont[swp_offset(entry) / SWAP_CONT_SPAN];
+
+	*ent = si->swap_map[swp_offset(entry)];
+	for (unsigned int i = 0; i < 2; i++)
+		cont[i] = c && i < c->levels ? c->digits[i][swp_offset(entry) % SWAP_CONT_SPAN] : 0;
+}
+
+/*
+ * Counts past SWAP_MAP_MAX go on in continuation digits, as Linux's swap_count_continued
+ * leaves them: 62 fits the swap_map byte; 63 is digit 0 with COUNT_CONTINUED and 1 in the
+ * first continuation page; 63 x 128 carries into the second page. Every count comes back
+ * down to a free slot.
+ */
+static void count_continuation_digits(void **state)
+{
+	struct swapfix *f = *state;
+	struct machine *m = machine_of(f->m);
+	const unsigned long top = 63 * 128 + 70;
+	unsigned char ent, cont[2];
+	swp_entry_t entry;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	entry = get_swap_page(m);	/* SWAP_HAS_CACHE, as for a page entering the cache */
+	assert_true(entry.val != 0);
+	for (unsigned long n = 1; n <= top; n++) {
+		assert_int_equal(swap_duplicate(m, entry), 0);
+		assert_int_equal(swp_swapcount(m, entry), n);
+		slot_bytes(f->m, entry, &ent, cont);
+		if (n == 62) {
+			assert_int_equal(ent, SWAP_HAS_CACHE | 62);
+		} else if (n == 63) {
+			assert_int_equal(ent, SWAP_HAS_CACHE | COUNT_CONTINUED);
+			assert_int_equal(cont[0], 1);
+		} else if (n == 63 * 128) {
+			assert_int_equal(ent, SWAP_HAS_CACHE | COUNT_CONTINUED);
+			assert_int_equal(cont[0], COUNT_CONTINUED);
+			assert_int_equal(cont[1], 1);
+		}
+	}
+	for (unsigned long n = top; n > 0; n--) {
+		swap_free(m, entry);
+		assert_int_equal(swp_swapcount(m, entry), n - 1);
+		if (n - 1 == 63 * 128 - 1) {
+			slot_bytes(f->m, entry, &ent, cont);
+			assert_int_equal(ent, SWAP_HAS_CACHE | COUNT_CONTINUED | 62);
+			assert_int_equal(cont[0], SWAP_CONT_MAX);
+			assert_int_equal(cont[1], 0);
+		}
+	}
+	slot_bytes(f->m, entry, &ent, cont);
+	assert_int_equal(ent, SWAP_HAS_CACHE);
+	pthread_mutex_lock(&m->swap->lock);
+	put_swap_page(m, entry);
+	pthread_mutex_unlock(&m->swap->lock);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), meminfo(f->m, "SwapTotal:"));
+}
+
+/*
+ * One swapped-out page shared by 150 forks: its slot's count passes SWAP_MAP_MAX into a
+ * continuation (Linux would fail no fork either); each child reads the page back, and when
+ * all have exited and the parent unmaps it, the slot is free.
+ */
+#define NFORKS 150
+static void fork_past_swap_map_max(void **state)
+{
+	struct swapfix *f = *state;
+	struct mmlab_task **kids = calloc(NFORKS, sizeof(*kids));
+	uint64_t pm, free0;
+	swp_entry_t entry;
+
+	assert_non_null(kids);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	free0 = meminfo(f->m, "SwapFree:");
+	write_pages(f->t, f->base, 1, 12);
+	assert_int_equal(mmlab_madvise(f->t, f->base, PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
+	assert_int_equal(mmlab_pagemap(f->t, f->base, PG, &pm), 0);
+	assert_true(pm & PM_SWAP);
+	entry = swp_entry(pm & 0x1f, (pm & ((1ULL << 55) - 1)) >> 5);
+	for (int i = 0; i < NFORKS; i++)
+		assert_int_equal(mmlab_fork(f->t, &kids[i]), 0);
+	assert_int_equal(swp_swapcount(machine_of(f->m), entry), NFORKS + 1);
+	for (int i = 0; i < NFORKS; i++) {
+		if (i % 7 == 0)
+			check_pages(kids[i], f->base, 1, 12);
+		mmlab_exit(kids[i]);
+	}
+	assert_int_equal(swp_swapcount(machine_of(f->m), entry), 1);
+	check_pages(f->t, f->base, 1, 12);
+	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
+	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
+	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+	free(kids);
 }
 
 /* fork shares the slots; each side reads its bytes back; exit and munmap free the slots. */
@@ -308,6 +667,7 @@ static void fork_shares_slots(void **state)
 	free0 = meminfo(f->m, "SwapFree:");
 	write_pages(f->t, f->base, NPAGES, 3);
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
 	assert_int_equal(mmlab_fork(f->t, &child), 0);
 	mmlab_task_mem(child, &st);
 	assert_int_equal(st.swapents, NPAGES);
@@ -331,6 +691,7 @@ static void fork_shares_slots(void **state)
 	mmlab_exit(child);
 	check_pages(f->t, f->base, NPAGES, 3);
 	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
 	assert_int_equal(mmlab_munmap(f->t, f->base, NPAGES * PG), 0);
 	assert_int_equal(meminfo(f->m, "SwapFree:"), free0);
 	assert_int_equal(meminfo(f->m, "SwapCached:"), 0);
@@ -389,6 +750,7 @@ static void swap_full(void **state)
 	assert_int_equal(mmlab_mmap(f->t, 0, n * PG, RW, PRIV, -1, 0, &big), 0);
 	write_pages(f->t, big, n, 7);
 	assert_int_equal(mmlab_madvise(f->t, big, n * PG, MADV_PAGEOUT), 0);
+	evict_swapped(f);
 	mmlab_task_mem(f->t, &st);
 	assert_int_equal(st.swapents, 255);
 	assert_int_equal(st.rss_anon, (n - 255));
@@ -420,6 +782,7 @@ static unsigned char readahead_page2(struct mmlab_machine *m, struct mmlab_task 
 	write_pages(t, base, 8, 8);
 	for (unsigned long i = 0; i < 8; i++)
 		assert_int_equal(mmlab_madvise(t, base + ra_order[i] * PG, PG, MADV_PAGEOUT), 0);
+	evict_swapped(&(struct swapfix){ .m = m });
 	assert_int_equal(count_pm(t, base, 8, PM_SWAP), 8);
 	check_pages(t, base, 2, 8);
 	assert_int_equal(mmlab_mincore(t, base, 8 * PG, vec), 0);
@@ -607,7 +970,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(swapon_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(proc_swaps_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_and_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(pageout_async_writeback, setup, teardown),
+		cmocka_unit_test_setup_teardown(workingset_shadows, setup, teardown),
+		cmocka_unit_test_setup_teardown(soft_dirty_through_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
+		cmocka_unit_test_setup_teardown(count_continuation_digits, setup, teardown),
+		cmocka_unit_test_setup_teardown(fork_past_swap_map_max, setup, teardown),
 		cmocka_unit_test_setup_teardown(mremap_and_swapoff, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_without_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(swap_full, setup, teardown),

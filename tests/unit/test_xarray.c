@@ -202,12 +202,46 @@ static void test_enomem_leaves_array_unchanged(void **state)
 	xa_destroy(&xa);
 }
 
+/*
+ * Value entries (odd: workingset shadows) beside pointers: the leaves that hold only values
+ * are counted as Linux counts its shadow-only nodes; a lone entry at index 0 has no node in
+ * Linux (it sits in the head), so it is not one.
+ */
+static void test_value_only_nodes(void **state)
+{
+	struct xarray xa;
+	static long page;
+
+	(void)state;
+	xa_init(&xa);
+	for (unsigned long i = 1; i <= 64; i++)
+		assert_int_equal(xa_store(&xa, i, (void *)(i << 2 | 1)), 0);
+	assert_int_equal(xa_nr_value_nodes(&xa), 2);
+	assert_int_equal(xa_store(&xa, 5, &page), 0);	/* a page among the shadows */
+	assert_int_equal(xa_nr_value_nodes(&xa), 1);
+	assert_int_equal(xa_validate(&xa), 0);
+	assert_ptr_equal(xa_erase(&xa, 5), &page);
+	assert_int_equal(xa_nr_value_nodes(&xa), 2);
+	assert_int_equal(xa_store(&xa, 5, (void *)(5UL << 2 | 1)), 0);
+	for (unsigned long i = 1; i <= 64; i++)
+		assert_non_null(xa_erase(&xa, i));
+	assert_int_equal(xa_nr_value_nodes(&xa), 0);
+	assert_int_equal(xa_store(&xa, 0, (void *)1UL), 0);
+	assert_int_equal(xa_nr_value_nodes(&xa), 0);	/* Linux: in the head */
+	assert_int_equal(xa_store(&xa, 1, (void *)5UL), 0);
+	assert_int_equal(xa_nr_value_nodes(&xa), 1);
+	assert_int_equal(xa_validate(&xa), 0);
+	xa_destroy(&xa);
+	assert_int_equal(xa.nr_value_leaves, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_against_model),
 		cmocka_unit_test(test_store_null_erases),
 		cmocka_unit_test(test_enomem_leaves_array_unchanged),
+		cmocka_unit_test(test_value_only_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

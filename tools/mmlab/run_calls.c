@@ -370,22 +370,45 @@ static enum run_status sys_pidfd_open(struct runner *r, struct run_call *c)
 	return RUN_SKIPPED;
 }
 
-/* The process a pidfd argument names: "3<pid:N>" (strace -yy), or an fd pidfd_open gave. */
-static bool pidfd_pid(struct run_call *c, const struct sc_value *v, int *pid)
+#define PIDFD_SELF_THREAD -10000		/* Linux 6.15+: the calling thread */
+#define PIDFD_SELF_THREAD_GROUP -10001	/* ... its thread group */
+
+/*
+ * The process a pidfd argument names: "3<pid:N>" (strace -yy), an fd pidfd_open gave, or
+ * PIDFD_SELF_THREAD(_GROUP), the caller itself (*@pid 0). Return: 1 found; 0 unknown (an fd
+ * the log did not open); -EBADF for a negative fd or one the log opened that is no pidfd.
+ */
+static int pidfd_pid(struct run_call *c, const struct sc_value *v, int *pid)
 {
 	const struct run_fd *f;
+	unsigned long num;
+	struct sc_error err;
+	long fd;
 
 	if (v->kind == SC_V_FD && !strncmp(v->str, "pid:", 4)) {
 		*pid = atoi(v->str + 4);
-		return true;
+		return 1;
 	}
-	if (v->kind != SC_V_FD && v->kind != SC_V_NUM)
-		return false;
-	f = c->proc->mm ? run_fd_find(c->proc->mm, (int)v->num) : NULL;
-	if (!f || strncmp(f->path, PIDFD_PREFIX, strlen(PIDFD_PREFIX)))
-		return false;
+	if (v->kind == SC_V_FD)
+		num = v->num;
+	else if (v->kind != SC_V_NUM && v->kind != SC_V_UNOP)
+		return 0;
+	else if (sc_eval(v, run_lookup, NULL, &num, &err))	/* -10000 is a negation */
+		return 0;
+	fd = (long)(int)num;
+	if (fd == PIDFD_SELF_THREAD || fd == PIDFD_SELF_THREAD_GROUP) {
+		*pid = 0;
+		return 1;
+	}
+	if (fd < 0)
+		return -EBADF;
+	f = c->proc->mm ? run_fd_find(c->proc->mm, (int)fd) : NULL;
+	if (!f)
+		return 0;
+	if (strncmp(f->path, PIDFD_PREFIX, strlen(PIDFD_PREFIX)))
+		return -EBADF;
 	*pid = atoi(f->path + strlen(PIDFD_PREFIX));
-	return true;
+	return 1;
 }
 
 /* The iovec array "[{iov_base=A, iov_len=N}, ...]" into @iov (at most @max); false if not one. */
@@ -431,8 +454,8 @@ static bool iovec_arg(struct runner *r, struct run_call *c, const struct sc_valu
 
 /*
  * process_madvise(pidfd, [{iov_base=..., iov_len=...}, ...], vlen, advice, flags): the pidfd
- * must name a process of the log (pidfd_open, or strace -yy's "<pid:N>"); one that has exited
- * is ESRCH. Without the array (strace printed an address), only a vlen over UIO_MAXIOV runs.
+ * must name a process of the log (pidfd_open, strace -yy's "<pid:N>", or PIDFD_SELF_*); one
+ * that has exited is ESRCH, an fd that is not a pidfd EBADF. Without the array (strace printed an address), only a vlen over UIO_MAXIOV runs.
  */
 static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
 {
@@ -441,18 +464,24 @@ static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
 	struct run_proc *p;
 	unsigned long a[5];
 	unsigned int n = 0;
-	int pid;
+	int pid, found;
 
 	if (!run_arg(r, c, 2, &a[2]) || !run_arg(r, c, 3, &a[3]) || !run_arg(r, c, 4, &a[4]))
 		return RUN_REPORTED;
-	if (!pidfd_pid(c, c->rec->args[0], &pid)) {
+	found = pidfd_pid(c, c->rec->args[0], &pid);
+	if (found < 0) {
+		/* the flags and the iovec are checked before the pidfd */
+		c->ret = a[4] || a[2] > PMADV_MAX_IOV ? -EINVAL : found;
+		return RUN_DONE;
+	}
+	if (!found) {
 		run_msg(r, c->rec->line, "process_madvise: not run: the pidfd names no process of "
 			"the log (no pidfd_open before it)");
 		r->n.not_run++;
 		return RUN_REPORTED;
 	}
 	/* As for a line's pid: one no clone of the log returns is a thread of the first task. */
-	p = run_proc_of(r, pid, c->rec->line);
+	p = pid ? run_proc_of(r, pid, c->rec->line) : c->proc;
 	if (!p || p->kind != RUN_PROC_TASK || p->exec_line) {
 		run_msg(r, c->rec->line, "process_madvise: not run: pid %d is not modelled", pid);
 		r->n.not_run++;

@@ -1,0 +1,798 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What MADV_COLD, MADV_PAGEOUT and mlock do to the LRU lists, through the public API and
+ * against the host kernel:
+ *  - mmlab's own view of the lists (/proc/vmstat nr_inactive_* / nr_active_*, meminfo's
+ *    Active/Inactive lines, pgactivate/pgdeactivate): PAGEOUT without swap activates
+ *    anonymous pages (no slot for them: shrink_folio_list's activate_locked), COLD moves
+ *    them back to the inactive list through the deactivate batch, which the next drain
+ *    empties; PAGEOUT with swap writes them out; a clean file page leaves the page cache, a
+ *    dirty one is unmapped and activated; a page shared with a fork child is left alone;
+ *  - the host's view of the same pages (/proc/self/pagemap's frame, /proc/kpageflags'
+ *    LRU, ACTIVE, UNEVICTABLE and MLOCKED bits) against mmlab_page_walk's, after the same
+ *    steps, on one CPU, each step followed by a drain (MADV_COLD of a page-less VMA drains
+ *    the CPU's batches on both). The host has no swap; the test skips if it has;
+ *  - process_madvise of COLD and PAGEOUT on a child (the host's through pidfd_open) and
+ *    its errors;
+ *  - mlock of pages already mapped (the unevictable list, Mlocked, nr_mlock and the
+ *    unevictable_pgs_* counters), in mmlab and against the host.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mmlab.h"
+
+#define PG 4096UL
+#define NP 16UL
+#define PRIV (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW (PROT_READ | PROT_WRITE)
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 1
+#endif
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#endif
+#define SYS_pidfd_open_ 434
+#define SYS_process_madvise_ 440
+#define KPF(b) (1ULL << (b))
+/* The LRU's bits of /proc/kpageflags: LRU, ACTIVE, UNEVICTABLE, MLOCKED. */
+#define KPF_LISTS (KPF(5) | KPF(6) | KPF(18) | KPF(33))
+
+struct fix {
+	struct mmlab_machine *m;
+	struct mmlab_task *t;
+	char path[4096];		/* A 16-page file on the host, clean */
+};
+
+static int setup(void **state)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20 };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct fix *f = calloc(1, sizeof(*f));
+	char data[PG];
+	int fd;
+
+	assert_non_null(f);
+	assert_int_equal(mmlab_machine_create(&mc, &f->m), 0);
+	assert_int_equal(mmlab_task_create(f->m, &tc, &f->t), 0);
+	snprintf(f->path, sizeof(f->path), "%s/mmlab-lruadv.XXXXXX", dir);
+	fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	for (unsigned long i = 0; i < NP; i++) {	/* page by page: small folios */
+		memset(data, (int)('a' + i), sizeof(data));
+		assert_int_equal(write(fd, data, PG), (ssize_t)PG);
+	}
+	assert_int_equal(fsync(fd), 0);
+	close(fd);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	unlink(f->path);
+	mmlab_task_destroy(f->t);
+	mmlab_machine_destroy(f->m);
+	free(f);
+	return 0;
+}
+
+static uint64_t vmstat(struct mmlab_machine *m, const char *name)
+{
+	char *buf = NULL, *p, key[64];
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v = UINT64_MAX;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
+	fclose(out);
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(buf, key);
+	if (p)
+		v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	assert_true(v != UINT64_MAX);
+	return v;
+}
+
+static uint64_t meminfo(struct mmlab_machine *m, const char *key)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	uint64_t v = UINT64_MAX;
+
+	assert_non_null(out);
+	assert_int_equal(mmlab_proc_meminfo(m, out), 0);
+	fclose(out);
+	p = strstr(buf, key);
+	if (p)
+		v = strtoull(p + strlen(key), NULL, 10);
+	free(buf);
+	assert_true(v != UINT64_MAX);
+	return v;
+}
+
+/* The four lists' lengths (vmstat) and meminfo's lines agree; returns them. */
+struct lists {
+	uint64_t ia, aa, ifl, af;
+};
+
+static struct lists lists_of(struct mmlab_machine *m)
+{
+	struct lists l = {
+		vmstat(m, "nr_inactive_anon"), vmstat(m, "nr_active_anon"),
+		vmstat(m, "nr_inactive_file"), vmstat(m, "nr_active_file"),
+	};
+
+	assert_int_equal(meminfo(m, "Inactive(anon):"), l.ia * 4);
+	assert_int_equal(meminfo(m, "Active(anon):"), l.aa * 4);
+	assert_int_equal(meminfo(m, "Inactive(file):"), l.ifl * 4);
+	assert_int_equal(meminfo(m, "Active(file):"), l.af * 4);
+	assert_int_equal(meminfo(m, "Active:"), (l.aa + l.af) * 4);
+	assert_int_equal(meminfo(m, "Inactive:"), (l.ia + l.ifl) * 4);
+	return l;
+}
+
+/* The kpageflags of the page at @addr in mmlab (0 when not present). */
+static uint64_t mm_flags(struct mmlab_task *t, uint64_t addr)
+{
+	struct mmlab_page_walk w;
+
+	assert_int_equal(mmlab_page_walk(t, addr, &w), 0);
+	return w.mapped ? w.kpageflags : 0;
+}
+
+/* The same on the host: pagemap's frame, then /proc/kpageflags (root); -1: cannot read. */
+static int64_t host_flags(const void *addr)
+{
+	uint64_t pm, kf;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	int kfd;
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &pm, 8, (off_t)((uintptr_t)addr / PG * 8)) != 8) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!(pm & (1ULL << 63)))
+		return 0;
+	if (!(pm & ((1ULL << 55) - 1)))
+		return -1;	/* no PFN shown: not privileged */
+	kfd = open("/proc/kpageflags", O_RDONLY);
+	if (kfd < 0)
+		return -1;
+	if (pread(kfd, &kf, 8, (off_t)((pm & ((1ULL << 55) - 1)) * 8)) != 8)
+		kf = (uint64_t)-1;
+	close(kfd);
+	return kf == (uint64_t)-1 ? -1 : (int64_t)kf;
+}
+
+static bool swap_on_host(void)
+{
+	char line[256];
+	FILE *fp = fopen("/proc/swaps", "r");
+	int n = 0;
+
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp))
+		n++;
+	fclose(fp);
+	return n > 1;
+}
+
+/* mmlab alone, without swap: anonymous pages between the lists. */
+static void anon_lists(void **state)
+{
+	struct fix *f = *state;
+	uint64_t base, dummy, act, deact;
+	struct lists l0, l;
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &dummy), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);	/* drain */
+	l0 = lists_of(f->m);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia + NP);	/* new anonymous pages: inactive */
+	assert_int_equal(l.aa, l0.aa);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS, KPF(5));
+
+	/* PAGEOUT without swap: no slot, so each page is activated, still mapped */
+	act = vmstat(f->m, "pgactivate");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.aa, l0.aa + NP);
+	assert_int_equal(l.ia, l0.ia);
+	assert_int_equal(vmstat(f->m, "pgactivate"), act + NP);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS, KPF(5) | KPF(6));
+
+	/* COLD: into the deactivate batch (16 < 31 pages), onto the inactive list at a drain */
+	deact = vmstat(f->m, "pgdeactivate");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_COLD), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.aa, l0.aa + NP);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia + NP);
+	assert_int_equal(l.aa, l0.aa);
+	assert_int_equal(vmstat(f->m, "pgdeactivate"), deact + NP);
+	/* COLD of inactive pages moves nothing */
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_COLD), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);
+	assert_int_equal(vmstat(f->m, "pgdeactivate"), deact + NP);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* A page a fork child shares is not this mapping's alone: PAGEOUT and COLD leave it. */
+static void shared_pages_skipped(void **state)
+{
+	struct fix *f = *state;
+	struct mmlab_task *child;
+	uint64_t base, act;
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_fork(f->t, &child), 0);
+	act = vmstat(f->m, "pgactivate");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pgactivate"), act);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS, KPF(5));
+	mmlab_task_destroy(child);
+	/* alone again: now it is paged out (activated, without swap) */
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pgactivate"), act + NP);
+}
+
+/* With swap, PAGEOUT writes the isolated pages out: swap entries mapped, the pages left in
+ * the swap cache. */
+static void anon_pageout_to_swap(void **state)
+{
+	struct fix *f = *state;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4096];
+	uint64_t base, out;
+	struct lists l0, l;
+	struct mmlab_task_mem st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/mmlab-lruadv-swap.XXXXXX", dir);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(ftruncate(fd, 1 << 20), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(f->m, "/swapfile", fd, MMLAB_SWAP_OWN_FD), 0);
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_madvise(f->t, base, PG, MADV_COLD), 0);
+	l0 = lists_of(f->m);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	out = vmstat(f->m, "pswpout");
+	assert_int_equal(mmlab_madvise(f->t, base, NP * PG, MADV_PAGEOUT), 0);
+	/* written out but, as the write was asynchronous, still in the swap cache on the
+	 * inactive list: the next reclaim pass frees them (pageout's PG_reclaim rotation) */
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia + NP);
+	assert_int_equal(l.aa, l0.aa);
+	assert_int_equal(vmstat(f->m, "nr_swapcached"), NP);
+	assert_int_equal(vmstat(f->m, "pswpout"), out + NP);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.swapents, NP);
+	assert_int_equal(st.rss_anon, 0);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* File pages: a clean one leaves the cache, a dirty one is unmapped and activated. */
+static void file_pageout(void **state)
+{
+	struct fix *f = *state;
+	uint64_t clean, dirty, cached;
+	struct lists l0, l;
+	struct mmlab_task_mem st;
+	int fd = mmlab_open(f->t, f->path, O_RDWR);
+
+	assert_true(fd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, fd, 0, &clean), 0);
+	assert_int_equal(mmlab_touch(f->t, clean, NP * PG, "r", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, clean, PG, MADV_COLD), 0);	/* drain */
+	l0 = lists_of(f->m);
+	cached = meminfo(f->m, "Cached:");
+	assert_int_equal(mmlab_madvise(f->t, clean, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ifl + l.af, l0.ifl + l0.af - NP);
+	assert_int_equal(meminfo(f->m, "Cached:"), cached - NP * 4);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_file, 0);
+	assert_int_equal(mmlab_munmap(f->t, clean, NP * PG), 0);
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, MAP_SHARED, fd, 0, &dirty), 0);
+	assert_int_equal(mmlab_touch(f->t, dirty, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, dirty, PG, MADV_COLD), 0);
+	l0 = lists_of(f->m);
+	assert_int_equal(mmlab_madvise(f->t, dirty, NP * PG, MADV_PAGEOUT), 0);
+	l = lists_of(f->m);
+	mmlab_task_mem(f->t, &st);
+	assert_int_equal(st.rss_file, 0);
+	assert_int_equal(l.af, l0.af + NP);	/* only kswapd writes file pages back */
+	assert_int_equal(l.ifl + l.af, l0.ifl + l0.af);
+	assert_int_equal(mmlab_munmap(f->t, dirty, NP * PG), 0);
+	assert_int_equal(mmlab_close(f->t, fd), 0);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/* Both sides' KPF_LISTS bits of the 16 pages, compared; prints both on a difference. */
+static void compare_flags(const char *step, const unsigned char *h, struct mmlab_task *t,
+			  uint64_t addr)
+{
+	for (unsigned long i = 0; i < NP; i++) {
+		int64_t hf = host_flags(h + i * PG);
+		uint64_t mf = mm_flags(t, addr + i * PG);
+
+		assert_true(hf >= 0);
+		if (((uint64_t)hf & KPF_LISTS) != (mf & KPF_LISTS))
+			print_message("%s: page %lu: host %#llx mmlab %#llx\n", step, i,
+				      (unsigned long long)hf, (unsigned long long)mf);
+		assert_int_equal((uint64_t)hf & KPF_LISTS, mf & KPF_LISTS);
+	}
+}
+
+/*
+ * One step on both sides, then a drain on both: MADV_COLD of a VMA without pages calls
+ * lru_add_drain() on this CPU (the test is pinned to one).
+ */
+static void both(struct fix *f, unsigned char *h, uint64_t a, unsigned char *hd, uint64_t md,
+		 int advice)
+{
+	if (advice >= 0) {
+		assert_int_equal(madvise(h, NP * PG, advice), 0);
+		assert_int_equal(mmlab_madvise(f->t, a, NP * PG, advice), 0);
+	}
+	assert_int_equal(madvise(hd, PG, MADV_COLD), 0);
+	assert_int_equal(mmlab_madvise(f->t, md, PG, MADV_COLD), 0);
+}
+
+/*
+ * The host against mmlab, page by page: anonymous pages written (inactive), PAGEOUT (no
+ * swap: activated), COLD (deactivated); file pages mapped and read (inactive), read twice
+ * with pread (activated by mark_page_accessed), COLD (deactivated), PAGEOUT (dropped).
+ */
+static void lists_vs_host(void **state)
+{
+	struct fix *f = *state;
+	unsigned char *h, *hd, *hf, buf[NP * PG];
+	uint64_t a, md, mf;
+	cpu_set_t one;
+	int hfd, mfd;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED && h != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
+	memset(h, 1, NP * PG);
+	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
+	both(f, h, a, hd, md, -1);
+	compare_flags("anon written", h, f->t, a);
+	both(f, h, a, hd, md, MADV_PAGEOUT);
+	compare_flags("anon MADV_PAGEOUT", h, f->t, a);
+	both(f, h, a, hd, md, MADV_COLD);
+	compare_flags("anon MADV_COLD", h, f->t, a);
+
+	/* the file out of the host's page cache first: both sides read it in */
+	hfd = open(f->path, O_RDONLY);
+	assert_true(hfd >= 0);
+	assert_int_equal(posix_fadvise(hfd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	mfd = mmlab_open(f->t, f->path, O_RDONLY);
+	assert_true(mfd >= 0);
+	hf = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
+	assert_true(hf != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &mf), 0);
+	for (unsigned long i = 0; i < NP; i++)
+		(void)*(volatile unsigned char *)(hf + i * PG);
+	assert_int_equal(mmlab_touch(f->t, mf, NP * PG, "r", NULL), 0);
+	both(f, hf, mf, hd, md, -1);
+	compare_flags("file mapped", hf, f->t, mf);
+	for (int r = 0; r < 2; r++) {	/* into the anonymous range, done with */
+		assert_int_equal(pread(hfd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+		assert_int_equal(mmlab_fd_pread(f->t, mfd, a, sizeof(buf), 0), (int64_t)sizeof(buf));
+	}
+	both(f, hf, mf, hd, md, -1);
+	compare_flags("file read twice", hf, f->t, mf);
+	both(f, hf, mf, hd, md, MADV_COLD);
+	compare_flags("file MADV_COLD", hf, f->t, mf);
+	both(f, hf, mf, hd, md, MADV_PAGEOUT);
+	compare_flags("file MADV_PAGEOUT", hf, f->t, mf);
+	munmap(hf, NP * PG);
+	munmap(h, NP * PG);
+	munmap(hd, PG);
+	close(hfd);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+}
+
+/* The host's child's pages at @addr: /proc/PID/pagemap instead of /proc/self's. */
+static int64_t host_flags_of(pid_t pid, uintptr_t addr)
+{
+	char path[64];
+	uint64_t pm, kf = (uint64_t)-1;
+	int fd, kfd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &pm, 8, (off_t)(addr / PG * 8)) != 8)
+		pm = 0;
+	close(fd);
+	if (!(pm & (1ULL << 63)))
+		return 0;
+	kfd = open("/proc/kpageflags", O_RDONLY);
+	if (kfd < 0)
+		return -1;
+	if (pread(kfd, &kf, 8, (off_t)((pm & ((1ULL << 55) - 1)) * 8)) != 8)
+		kf = (uint64_t)-1;
+	close(kfd);
+	return kf == (uint64_t)-1 ? -1 : (int64_t)kf;
+}
+
+static long host_pmadv(int pidfd, void *base, size_t len, int advice, unsigned int flags)
+{
+	struct iovec v = { base, len };
+	long r = syscall(SYS_process_madvise_, pidfd, &v, 1, advice, flags);
+
+	return r < 0 ? -errno : r;
+}
+
+/* In a forked helper with capabilities @eff (effective, permitted kept): the call's answer. */
+static long host_pmadv_as(uint64_t eff, int pidfd, void *base, int advice)
+{
+	int pfd[2];
+	long r = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };
+		struct { uint32_t eff, perm, inh; } d[2];
+
+		syscall(SYS_capget, &hdr, d);
+		d[0].eff = (uint32_t)eff & d[0].perm;
+		d[1].eff = (uint32_t)(eff >> 32) & d[1].perm;
+		r = syscall(SYS_capset, &hdr, d) ? -1000 : host_pmadv(pidfd, base, NP * PG,
+								      advice, 0);
+		(void)!write(pfd[1], &r, sizeof(r));
+		_exit(0);
+	}
+	assert_int_equal(read(pfd[0], &r, sizeof(r)), (ssize_t)sizeof(r));
+	waitpid(pid, NULL, 0);
+	close(pfd[0]);
+	close(pfd[1]);
+	return r;
+}
+
+static long mm_pmadv_as(struct mmlab_task *t, uint64_t eff, struct mmlab_task *target,
+			uint64_t base, int advice)
+{
+	struct mmlab_iovec v = { base, NP * PG };
+	struct mmlab_task *helper;
+	struct mmlab_caps caps;
+	long r;
+
+	assert_int_equal(mmlab_fork(t, &helper), 0);
+	assert_int_equal(mmlab_capget(helper, NULL, &caps), 0);
+	caps.effective = eff & caps.permitted;
+	assert_int_equal(mmlab_capset(helper, &caps), 0);
+	r = mmlab_process_madvise(helper, target, &v, 1, advice, 0);
+	mmlab_exit(helper);
+	return r;
+}
+
+/*
+ * process_madvise on a child, the host's (pidfd_open) against mmlab's: PAGEOUT and COLD act
+ * on the child's pages as madvise would (kpageflags compared after each), and the errors come
+ * in Linux 6.18's order: flags (EINVAL), advice not allowed remotely (EINVAL), a caller
+ * missing a capability of the target's and CAP_SYS_PTRACE (EACCES), one without
+ * CAP_SYS_NICE (EPERM), a child that has exited (ESRCH).
+ */
+static void process_madvise_vs_host(void **state)
+{
+	struct fix *f = *state;
+	const uint64_t all = ~0ULL, no_nice = ~(1ULL << 23);
+	unsigned char *hd;
+	uint64_t md, ma;
+	struct mmlab_task *mc;
+	struct mmlab_iovec v;
+	int go[2], addr[2], pidfd;
+	uintptr_t ha;
+	cpu_set_t one;
+	pid_t hc;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);	/* the child's too */
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(addr), 0);
+	hc = fork();
+	assert_true(hc >= 0);
+	if (!hc) {
+		unsigned char *p = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		char c;
+
+		memset(p, 3, NP * PG);
+		ha = (uintptr_t)p;
+		(void)!write(addr[1], &ha, sizeof(ha));
+		(void)!read(go[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(addr[0], &ha, sizeof(ha)), (ssize_t)sizeof(ha));
+	pidfd = (int)syscall(SYS_pidfd_open_, hc, 0);
+	assert_true(pidfd >= 0);
+
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	assert_int_equal(mmlab_fork(f->t, &mc), 0);
+	assert_int_equal(mmlab_mmap(mc, 0, NP * PG, RW, PRIV, -1, 0, &ma), 0);
+	assert_int_equal(mmlab_touch(mc, ma, NP * PG, "w", NULL), 0);
+	v = (struct mmlab_iovec){ ma, NP * PG };
+
+	for (int step = 0; step < 2; step++) {
+		int advice = step ? MADV_COLD : MADV_PAGEOUT;
+
+		assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, advice, 0),
+				 (long)(NP * PG));
+		assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, advice, 0),
+				 (long)(NP * PG));
+		assert_int_equal(madvise(hd, PG, MADV_COLD), 0);	/* drain */
+		assert_int_equal(mmlab_madvise(f->t, md, PG, MADV_COLD), 0);
+		for (unsigned long i = 0; i < NP; i++) {
+			int64_t hf = host_flags_of(hc, ha + i * PG);
+			uint64_t mf = mm_flags(mc, ma + i * PG);
+
+			assert_true(hf >= 0);
+			if (((uint64_t)hf & KPF_LISTS) != (mf & KPF_LISTS))
+				print_message("%s page %lu: host %#llx mmlab %#llx\n",
+					      step ? "COLD" : "PAGEOUT", i,
+					      (unsigned long long)hf, (unsigned long long)mf);
+			assert_int_equal((uint64_t)hf & KPF_LISTS, mf & KPF_LISTS);
+		}
+	}
+	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_COLD, 1), -EINVAL);
+	assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, MADV_COLD, 1), -EINVAL);
+	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_DONTNEED, 0), -EINVAL);
+	assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, MADV_DONTNEED, 0), -EINVAL);
+	/* no capability: the ptrace check fails first, whatever the advice */
+	assert_int_equal(host_pmadv_as(0, pidfd, (void *)ha, MADV_DONTNEED), -EACCES);
+	assert_int_equal(mm_pmadv_as(f->t, 0, mc, ma, MADV_DONTNEED), -EACCES);
+	assert_int_equal(host_pmadv_as(0, pidfd, (void *)ha, MADV_COLD), -EACCES);
+	assert_int_equal(mm_pmadv_as(f->t, 0, mc, ma, MADV_COLD), -EACCES);
+	/* CAP_SYS_PTRACE lets it read the child; without CAP_SYS_NICE it may not advise */
+	assert_int_equal(host_pmadv_as(no_nice, pidfd, (void *)ha, MADV_COLD), -EPERM);
+	assert_int_equal(mm_pmadv_as(f->t, no_nice, mc, ma, MADV_COLD), -EPERM);
+	assert_int_equal(host_pmadv_as(no_nice, pidfd, (void *)ha, MADV_DONTNEED), -EINVAL);
+	assert_int_equal(mm_pmadv_as(f->t, no_nice, mc, ma, MADV_DONTNEED), -EINVAL);
+	assert_int_equal(host_pmadv_as(all, pidfd, (void *)ha, MADV_COLD), (long)(NP * PG));
+	assert_int_equal(mm_pmadv_as(f->t, all, mc, ma, MADV_COLD), (long)(NP * PG));
+
+	assert_int_equal(write(go[1], "x", 1), 1);
+	waitpid(hc, NULL, 0);
+	mmlab_exit(mc);
+	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_COLD, 0), -ESRCH);
+	assert_int_equal(mmlab_process_madvise(f->t, NULL, &v, 1, MADV_COLD, 0), -ESRCH);
+	close(pidfd);
+	for (int i = 0; i < 2; i++) {
+		close(go[i]);
+		close(addr[i]);
+	}
+	munmap(hd, PG);
+}
+
+static const char *const unevictable_events[] = {
+	"unevictable_pgs_culled", "unevictable_pgs_scanned", "unevictable_pgs_rescued",
+	"unevictable_pgs_mlocked", "unevictable_pgs_munlocked", "unevictable_pgs_cleared",
+	"unevictable_pgs_stranded", "nr_mlock",
+};
+#define NR_UNEV_EVENTS (sizeof(unevictable_events) / sizeof(unevictable_events[0]))
+
+/* The host's /proc/vmstat lines named in unevictable_events. */
+static void host_unevictable(uint64_t v[NR_UNEV_EVENTS])
+{
+	char name[64];
+	unsigned long long val;
+	FILE *fp = fopen("/proc/vmstat", "r");
+
+	assert_non_null(fp);
+	while (fscanf(fp, "%63s %llu", name, &val) == 2)
+		for (size_t i = 0; i < NR_UNEV_EVENTS; i++)
+			if (!strcmp(name, unevictable_events[i]))
+				v[i] = val;
+	fclose(fp);
+}
+
+static void mm_unevictable(struct mmlab_machine *m, uint64_t v[NR_UNEV_EVENTS])
+{
+	for (size_t i = 0; i < NR_UNEV_EVENTS; i++)
+		v[i] = vmstat(m, unevictable_events[i]);
+}
+
+/*
+ * mmlab alone: mlock of pages already mapped moves them to the unevictable list (Mlocked and
+ * nr_mlock at once, Unevictable when the mlock batch drains), munlock brings them back,
+ * munmap of a locked range munlocks before it frees; mlockall(MCL_CURRENT) and
+ * mlock2(MLOCK_ONFAULT) lock the pages present the same way.
+ */
+static void mlock_mapped_pages(void **state)
+{
+	struct fix *f = *state;
+	uint64_t base, dummy, dummy2, u0[NR_UNEV_EVENTS], u[NR_UNEV_EVENTS];
+	struct lists l0, l;
+
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &base), 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &dummy), 0);
+	assert_int_equal(mmlab_touch(f->t, base, NP * PG, "w", NULL), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy, PG, MADV_COLD), 0);	/* drain */
+	l0 = lists_of(f->m);
+	mm_unevictable(f->m, u0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+
+	/* mlock_vma_pages_range drains the mlock batch when it is done: moved at once */
+	assert_int_equal(mmlab_mlock(f->t, base, NP * PG), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), NP * 4);
+	assert_int_equal(vmstat(f->m, "nr_mlock"), NP);
+	l = lists_of(f->m);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), NP * 4);
+	assert_int_equal(vmstat(f->m, "nr_unevictable"), NP);
+	assert_int_equal(l.ia, l0.ia - NP);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS,
+				 KPF(5) | KPF(18) | KPF(33));
+	mm_unevictable(f->m, u);
+	assert_int_equal(u[3] - u0[3], NP);	/* mlocked */
+	assert_int_equal(u[0] - u0[0], NP);	/* culled */
+
+	assert_int_equal(mmlab_munlock(f->t, base, NP * PG), 0);
+	l = lists_of(f->m);
+	assert_int_equal(l.ia, l0.ia);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), 0);
+	mm_unevictable(f->m, u);
+	assert_int_equal(u[4] - u0[4], NP);	/* munlocked */
+	assert_int_equal(u[2] - u0[2], NP);	/* rescued */
+
+	/* mlockall(MCL_CURRENT) locks what is mapped, munlockall unlocks it */
+	assert_int_equal(mmlab_mlockall(f->t, MCL_CURRENT), 0);
+	assert_true(meminfo(f->m, "Mlocked:") >= (NP + 1) * 4);	/* the dummy page too */
+	/* the stack's pages populate faulted in may wait in the batch: drain (a new VMA is
+	 * not locked without MCL_FUTURE) */
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &dummy2), 0);
+	assert_int_equal(mmlab_madvise(f->t, dummy2, PG, MADV_COLD), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), meminfo(f->m, "Mlocked:"));
+	assert_int_equal(mmlab_munlockall(f->t), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+
+	/* on fault, present pages are locked now all the same; munmap munlocks and frees */
+	assert_int_equal(mmlab_mlock2(f->t, base, NP * PG, MLOCK_ONFAULT), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), NP * 4);
+	mm_unevictable(f->m, u0);
+	assert_int_equal(mmlab_munmap(f->t, base, NP * PG), 0);
+	assert_int_equal(meminfo(f->m, "Mlocked:"), 0);
+	assert_int_equal(meminfo(f->m, "Unevictable:"), 0);
+	mm_unevictable(f->m, u);
+	assert_int_equal(u[4] - u0[4], NP);	/* munlocked */
+	assert_int_equal(u[5] - u0[5], 0);	/* none freed still mlocked */
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
+/*
+ * The host against mmlab: anonymous pages written, mlock()ed, munlock()ed, mlock()ed again and
+ * unmapped, each step followed by a drain. Each page's LRU bits are compared after each step,
+ * and the unevictable_pgs_* counters' and nr_mlock's changes over the whole sequence (the
+ * host's are machine-wide: a sequence another process disturbed is run again, up to 5 times).
+ */
+static void mlock_vs_host(void **state)
+{
+	struct fix *f = *state;
+	uint64_t h0[NR_UNEV_EVENTS], h1[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	unsigned char *hd, *h;
+	uint64_t md, a;
+	cpu_set_t one;
+	bool same = false;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	for (int round = 0; round < 5 && !same; round++) {
+		h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		assert_true(h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
+		memset(h, 1, NP * PG);
+		assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
+		both(f, h, a, hd, md, -1);
+		host_unevictable(h0);
+		mm_unevictable(f->m, m0);
+		/* raw system calls: ASan's mlock interceptors do nothing */
+		assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
+		both(f, h, a, hd, md, -1);
+		compare_flags("mlock", h, f->t, a);
+		assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
+		both(f, h, a, hd, md, -1);
+		compare_flags("munlock", h, f->t, a);
+		assert_int_equal(syscall(SYS_mlock2, h, NP * PG, MLOCK_ONFAULT), 0);
+		assert_int_equal(mmlab_mlock2(f->t, a, NP * PG, MLOCK_ONFAULT), 0);
+		both(f, h, a, hd, md, -1);
+		compare_flags("mlock2 on fault", h, f->t, a);
+		assert_int_equal(munmap(h, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+		both(f, h, a, hd, md, -1);
+		host_unevictable(h1);
+		mm_unevictable(f->m, m1);
+		same = true;
+		for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
+			print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
+				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
+			same &= h1[i] - h0[i] == m1[i] - m0[i];
+		}
+	}
+	assert_true(same);
+	munmap(hd, PG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(anon_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_pages_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(anon_pageout_to_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(file_pageout, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(process_madvise_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(mlock_mapped_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(mlock_vs_host, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
