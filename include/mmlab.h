@@ -473,12 +473,12 @@ MMLAB_EXPORT int mmlab_mseal(struct mmlab_task *t, uint64_t addr, uint64_t len,
 MMLAB_EXPORT int mmlab_prctl_set_vma_anon_name(struct mmlab_task *t, uint64_t addr,
 					       uint64_t len, const char *name);
 /*
- * process_madvise(2): madvise on each range of @iov in @target's address space (@target NULL:
- * the pidfd's process has exited, -ESRCH). Another process must be one @t may read as ptrace
- * does (the same ids and no capability @t lacks, or CAP_SYS_PTRACE: else -EACCES); there only
- * MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED and MADV_COLLAPSE are allowed (-EINVAL) and @t needs
- * CAP_SYS_NICE (-EPERM); on itself any advice madvise takes. Returns the bytes advised before the first range that
- * failed, or that range's -errno when it was the first; -EINVAL for @flags or more than 1024
+ * process_madvise(2): madvise on each range of @iov in @target's address space (@target NULL: the
+ * pidfd's process has exited, -ESRCH). Another process must be one @t may read as ptrace does (the
+ * same ids and no capability @t lacks, or CAP_SYS_PTRACE: else -EACCES); there only MADV_COLD,
+ * MADV_PAGEOUT, MADV_WILLNEED and MADV_COLLAPSE are allowed (-EINVAL) and @t needs CAP_SYS_NICE
+ * (-EPERM); on itself any advice madvise takes. Returns the bytes advised before the first range
+ * that failed, or that range's -errno when it was the first; -EINVAL for @flags or more than 1024
  * ranges.
  */
 MMLAB_EXPORT long mmlab_process_madvise(struct mmlab_task *t, struct mmlab_task *target,

@@ -172,7 +172,7 @@ int do_user_addr_fault(struct task *tsk, struct mmu_cpu *cpu, struct mmu_fault *
 	unsigned int memalloc = MEMALLOC_FAULT, old_memalloc;
 	bool stalled;
 	vm_fault_t ret;
-	bool anon, swapbacked;
+	bool anon;
 	gfp_t gfp;
 
 	if (f->error_code & X86_PF_WRITE)
@@ -221,7 +221,6 @@ retry:
 		mmu_fault_return_cancel(cpu);
 	/* The page the fault wanted: a zeroed one for anonymous memory, else a copy or file's */
 	anon = vma_is_anonymous(vma);
-	swapbacked = anon || vma_is_shmem(vma);	/* a major fault there is a swap-in */
 	gfp = anon ? GFP_USER_FOLIO | ___GFP_ZERO : GFP_USER_FOLIO;
 	spin_unlock(&mm->page_table_lock);
 	mmap_read_unlock(mm);
@@ -235,7 +234,7 @@ retry:
 		goto retry;
 	}
 	if (!(ret & VM_FAULT_ERROR)) {
-		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR, swapbacked);
+		psi_account_fault(&mm->machine->psi, ret & VM_FAULT_MAJOR);
 		return 0;
 	}
 	if (ret & VM_FAULT_OOM) {

@@ -242,6 +242,7 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		page = filemap_get_page(mapping, vmf->pgoff, FGP_CREAT, NULL);
 		if (IS_ERR(page))
 			return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		psi_note_read(page);	/* readahead of a workingset page stalls */
 		if (hole) {
 			vmf->io_base = base;
 			vmf->io_pending = fault_io_pending(vmf, base, end, before);

@@ -206,8 +206,8 @@ static bool vma_special_not_hugetlb(const struct vm_area_struct *vma)
 	return (vma->vm_flags & VM_SPECIAL) && !(vma->vm_flags & VM_HUGETLB);
 }
 
-/* One PMD's worth of pages: reclaim_pages takes the list after each page table, as Linux's
- * madvise_cold_or_pageout_pte_range does at the end of its pmd_entry. */
+/* At most a page table's worth of isolated pages (Linux's madvise_cold_or_pageout_pte_range
+ * hands reclaim_pages its list at the end of each pmd_entry): the walk stops to reclaim them. */
 #define PAGEOUT_BATCH 512
 
 /* madvise_cold_or_pageout_pte_range's walk: the pages isolated for MADV_PAGEOUT. */

@@ -305,6 +305,8 @@ vm_fault_t do_swap_page(struct vm_fault *vmf)
 		return swp_swapcount(m, entry) ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	ret = major ? VM_FAULT_MAJOR : 0;
+	if (major)
+		psi_note_read(page);	/* swap_read_folio: a workingset page's read stalls */
 	if (ptep_get(vmf->pte) != vmf->orig_pte) {
 		put_page(&m->pgdat, page);
 		return ret;

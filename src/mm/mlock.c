@@ -71,9 +71,9 @@ static int mlock_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void
 }
 
 /**
- * mlock_vma_pages_range - the pages [@start, @end) of @vma maps follow its VM_LOCKED, just
- * changed: each is mlocked (to the unevictable list) or munlocked, through the mlock batch,
- * drained before and after (mlock_vma_pages_range). Pages not present are left to the populate that follows (their
+ * mlock_vma_pages_range - the pages [@start, @end) of @vma maps follow its VM_LOCKED, just changed:
+ * each is mlocked (to the unevictable list) or munlocked, through the mlock batch, drained before
+ * and after (mlock_vma_pages_range). Pages not present are left to the populate that follows (their
  * faults mlock them) or to nothing.
  * Context: mmap_lock held for writing.
  */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The address-space layer's side of include/linux/mm_inline.h, swap.h and mm/internal.h's
- * mlock helpers: how a page that a fault just mapped joins the LRU (folio_add_lru_vma:
- * mlocked and unevictable in a VM_LOCKED VMA, else the lists), and how mapping a page into a
- * locked VMA or unmapping it from one mlocks or munlocks it. The lists themselves are the physical layer's (phys/lru.h), since the
- * page cache below this layer adds to them too.
+ * The address-space layer's side of include/linux/mm_inline.h, swap.h and mm/internal.h's mlock
+ * helpers: how a page that a fault just mapped joins the LRU (folio_add_lru_vma: mlocked and
+ * unevictable in a VM_LOCKED VMA, else the lists), and how mapping a page into a locked VMA or
+ * unmapping it from one mlocks or munlocks it. The lists themselves are the physical layer's
+ * (phys/lru.h), since the page cache below this layer adds to them too.
  * Under MGLRU a fault marks the thread (lru_gen_enter_fault) so that the pages it adds to
  * the LRU go to the youngest generation (lru.c's lru_cache_add).
  */

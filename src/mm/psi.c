@@ -11,11 +11,14 @@
  *   - a fault resolved in memory costs PSI_FAULT_NS (1 us: entry, allocation, zeroing or
  *     copying a page), not a stall;
  *   - a major fault waits PSI_IO_NS (100 us, a 4 KiB random read on a solid-state disk): a
- *     swap-in (a major fault on anonymous memory) is a memory stall, as the kernel counts
- *     swap-in of a page from the workingset; a file read is I/O, not a memory stall;
- *   - reclaim by the allocating task is a stall of PSI_SCAN_NS (100 ns) per page it looks
- *     at; before the OOM killer runs, the allocator tried PSI_RECLAIM_RETRIES passes over
- *     every page in use (mm's MAX_RECLAIM_RETRIES), which is the stall charged for an OOM;
+ *     memory stall when the page it read back, from swap or from a file, is of the
+ *     workingset (PG_workingset: it was active when it was evicted, as the shadow entry
+ *     said), as swap_read_folio and readahead count it; any other read is I/O, not a stall;
+ *   - direct reclaim (the allocating task's, try_to_free_pages) is a stall of PSI_SCAN_NS
+ *     (100 ns) per inactive page it examined, as __alloc_pages_direct_reclaim's
+ *     psi_memstall_enter/leave; kswapd's runs are not (they stall no task here); before the
+ *     OOM killer runs, the allocator tried PSI_RECLAIM_RETRIES passes over every page in use
+ *     (mm's MAX_RECLAIM_RETRIES), which is the stall charged for an OOM;
  *   - psi_memstall() is the hook for every other wait on memory (the reclaim and refault
  *     waits of the LRU and swap code);
  *   - time the scenario lets pass (sleep(), strace's timestamps: mmlab_machine_advance) is
@@ -40,6 +43,8 @@ static const unsigned long psi_exp[3] = { 1677, 1981, 2034 };
 #ifndef NSEC_PER_SEC
 #define NSEC_PER_SEC 1000000000ULL
 #endif
+
+__thread bool psi_workingset_read __attribute__((tls_model("initial-exec")));
 
 void psi_init(struct psi_group *psi, struct vm_events *events)
 {
@@ -157,16 +162,19 @@ void psi_memstall(struct psi_group *psi, uint64_t ns)
 }
 
 /*
- * psi_account_fault's major fault: its work, then its wait - a memory stall when it was a
- * swap-in (@anon: anonymous or shmem memory), I/O when it read a file.
+ * psi_account_fault's major fault: its work, then its wait - a memory stall when the page it
+ * read back was of the workingset (psi_note_read, which this consumes), I/O otherwise.
  * Context: takes psi->lock.
  */
-void __psi_account_major_fault(struct psi_group *psi, bool anon)
+void __psi_account_major_fault(struct psi_group *psi)
 {
+	bool stall = psi_workingset_read;
+
+	psi_workingset_read = false;
 	pthread_mutex_lock(&psi->lock);
 	psi_fold(psi);
 	psi_pass(psi, PSI_FAULT_NS, false);
-	psi_pass(psi, PSI_IO_NS, anon);
+	psi_pass(psi, PSI_IO_NS, stall);
 	pthread_mutex_unlock(&psi->lock);
 }
 

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "phys/page.h"
 #include "phys/vmstat.h"
 
 /* The model's costs, in simulated nanoseconds (psi.c says why these) */
@@ -47,21 +48,35 @@ void psi_exit(struct psi_group *psi);
 void psi_advance(struct psi_group *psi, uint64_t ns);
 /* The running task stalls on memory for @ns of simulated time (psi_memstall_enter/leave). */
 void psi_memstall(struct psi_group *psi, uint64_t ns);
-void __psi_account_major_fault(struct psi_group *psi, bool anon);
+/*
+ * Set while this thread's fault read back a page of the workingset (PG_workingset: a refault
+ * of a page that was active when evicted): swap_read_folio's and readahead's
+ * psi_memstall_enter. The fault's psi_account_fault takes it.
+ */
+extern __thread bool psi_workingset_read __attribute__((tls_model("initial-exec")));
+
+/* The fault that reads @page back waits on memory if the page is of the workingset. */
+static inline void psi_note_read(const struct page *page)
+{
+	if (PageWorkingset(page))
+		psi_workingset_read = true;
+}
+
+void __psi_account_major_fault(struct psi_group *psi);
 
 /*
  * psi_account_fault - a fault was resolved: PSI_FAULT_NS of work, and for a major fault
- * PSI_IO_NS waiting for the read - a memory stall when it was a swap-in (@anon: anonymous
- * or shmem memory), I/O when it read a file. A minor fault is only counted (MINOR_FAULT, in
+ * PSI_IO_NS waiting for the read - a memory stall when the page it read back was of the
+ * workingset (psi_note_read), I/O otherwise. A minor fault is only counted (MINOR_FAULT, in
  * the thread's own set: a plain add), and its work passes at the next fold (psi_fold).
  * Context: any; takes psi->lock for a major fault only.
  */
-static inline void psi_account_fault(struct psi_group *psi, bool major, bool anon)
+static inline void psi_account_fault(struct psi_group *psi, bool major)
 {
 	if (likely(!major))
 		count_vm_events_in(psi->events, MINOR_FAULT, 1);
 	else
-		__psi_account_major_fault(psi, anon);
+		__psi_account_major_fault(psi);
 }
 /* Writes /proc/pressure/memory. */
 int psi_show(struct psi_group *psi, FILE *out);

@@ -176,6 +176,8 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 	page = filemap_get_page(inode_mapping(inode), vmf->pgoff, FGP_CREAT, &major);
 	if (IS_ERR(page))
 		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	if (major)
+		psi_note_read(page);	/* swap_read_folio: a workingset page's read stalls */
 	vmf->page = page;
 	return major ? VM_FAULT_MAJOR : 0;
 }

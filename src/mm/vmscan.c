@@ -661,8 +661,18 @@ static unsigned long do_try_to_free_pages(struct pglist_data *pgdat, struct scan
 }
 
 /*
+ * The allocating task stalled on memory for its direct reclaim (__alloc_pages_direct_reclaim's
+ * psi_memstall_enter/leave): PSI_SCAN_NS for each page the run examined (psi.c's model).
+ */
+static void direct_reclaim_memstall(struct pglist_data *pgdat, const struct scan_control *sc)
+{
+	if (sc->nr_scanned)
+		psi_memstall(&pgdat_machine(pgdat)->psi, sc->nr_scanned * PSI_SCAN_NS);
+}
+
+/*
  * try_to_free_pages - direct reclaim for an allocation: SWAP_CLUSTER_MAX pages (one in the
- * pure modes, which evict exactly what is needed).
+ * pure modes, which evict exactly what is needed), a memory stall of the allocating task.
  * Context: no locks held.
  */
 static unsigned long try_to_free_pages(struct pglist_data *pgdat, unsigned int order)
@@ -672,8 +682,10 @@ static unsigned long try_to_free_pages(struct pglist_data *pgdat, unsigned int o
 								  : max(SWAP_CLUSTER_MAX, 1UL << order),
 		.may_swap = can_reclaim_anon_pages(pgdat),
 	};
+	unsigned long nr = do_try_to_free_pages(pgdat, &sc);
 
-	return do_try_to_free_pages(pgdat, &sc);
+	direct_reclaim_memstall(pgdat, &sc);
+	return nr;
 }
 
 static bool pgdat_balanced(struct pglist_data *pgdat)

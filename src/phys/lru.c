@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Putting pages on the LRU lists and moving them between lists (the LRU half of mm/swap.c,
- * with mm/mlock.c's move to the unevictable list). New pages do not take the LRU lock one by
- * one: each goes into its thread's lru_add batch with a reference, and the batch moves to the
- * lists under one lock acquisition when it is full or drained (Linux's per-CPU
- * cpu_fbatches; here per host thread, found through the thread's vmstat set, vmstat.c).
- * Activation (the second mark_page_accessed), deactivation (MADV_COLD) and mlock's moves to
- * and from the unevictable list go through batches the same way. A page's list follows its flags (lru.h's page_lru): PG_lru while listed,
- * PG_active, PG_swapbacked, PG_unevictable; a page leaves its list when its last reference
- * goes (__page_cache_release, from put_page) or when reclaim isolates it.
+ * Putting pages on the LRU lists and moving them between lists (the LRU half of mm/swap.c, with
+ * mm/mlock.c's move to the unevictable list). New pages do not take the LRU lock one by one: each
+ * goes into its thread's lru_add batch with a reference, and the batch moves to the lists under one
+ * lock acquisition when it is full or drained (Linux's per-CPU cpu_fbatches; here per host thread,
+ * found through the thread's vmstat set, vmstat.c). Activation (the second mark_page_accessed),
+ * deactivation (MADV_COLD) and mlock's moves to and from the unevictable list go through batches
+ * the same way. A page's list follows its flags (lru.h's page_lru): PG_lru while listed, PG_active,
+ * PG_swapbacked, PG_unevictable; a page leaves its list when its last reference goes
+ * (__page_cache_release, from put_page) or when reclaim isolates it.
  *
  * The pure modes (--lru lru|clock) keep every evictable page on one list, new pages going
  * there at once (no batch, so that the list's order is the faults'): in lru mode each access

@@ -50,7 +50,7 @@ enum vm_event_item {
 	OOM_KILL,		/* Processes the OOM killer killed */
 	UNEVICTABLE_PGCULLED,	/* Pages moved to the unevictable list */
 	UNEVICTABLE_PGSCANNED,	/* Pages an unlocked mapping's scan looked at (SHM_UNLOCK) */
-	UNEVICTABLE_PGRESCUED,	/* Pages moved from the unevictable list to an evictable one */
+	UNEVICTABLE_PGRESCUED,	/* Pages moved back to an evictable list */
 	UNEVICTABLE_PGMLOCKED,	/* Pages mlocked */
 	UNEVICTABLE_PGMUNLOCKED, /* Pages munlocked */
 	UNEVICTABLE_PGCLEARED,	/* Pages freed while still mlocked */

@@ -755,14 +755,17 @@ static void test_fault_oom(void **state)
 	struct mmlab_fault f;
 
 	put_byte(t, a, 1);
+	assert_int_equal(ev(e, "oom_kill"), 0);
 	mmlab_machine_fail_alloc_after(e->m, 1);
 	assert_int_equal(mmlab_touch(t, a + PG, 1, "w", &f), -EFAULT);
 	assert_int_equal(f.signo, SIGKILL);
+	assert_int_equal(ev(e, "oom_kill"), 1);	/* vmstat's oom_kill: one per kill */
 	assert_int_equal(mmlab_task_signals(t, &s), 0);
 	assert_int_equal(s.killed_by, SIGKILL);
 	assert_int_equal(mem(t).rss_anon, 0);
 	assert_int_equal(mmlab_touch(t, a, 1, "r", &f), -EFAULT);
 	assert_int_equal(f.signo, SIGKILL);
+	assert_int_equal(ev(e, "oom_kill"), 1);	/* no second kill */
 	check(t);
 	mmlab_exit(t);
 }

@@ -876,6 +876,69 @@ static void test_overcommit_sysctl(void **state)
 }
 
 /*
+ * vm_commit_limit as mm/util.c computes it, from meminfo's MemTotal and SwapTotal (kB) and
+ * the two sysctls: overcommit_kbytes when set, else MemTotal pages * ratio / 100 (integer
+ * division of pages); plus the swap pages. In kB.
+ */
+static unsigned long commit_limit_kb(unsigned long mem_kb, unsigned long swap_kb,
+				     unsigned long ratio, unsigned long kbytes)
+{
+	unsigned long allowed = kbytes ? kbytes / 4 : mem_kb / 4 * ratio / 100;
+
+	return (allowed + swap_kb / 4) * 4;
+}
+
+/*
+ * The formula against the host's own /proc/meminfo and sysctls, then against mmlab's meminfo
+ * with a real swap area on and off, by ratio and by kbytes.
+ */
+static void test_commit_limit_formula(void **state)
+{
+	static char buf[8192], num[64];
+	unsigned long ratio, kbytes, mem, swap;
+	struct mmlab_machine *m = machine_mode(2, 0);
+	struct mmlab_task *t = task_root(m, 1);
+	char path[] = "/tmp/mmlab-commit-swap.XXXXXX";
+	uint64_t v;
+	int fd;
+
+	(void)state;
+	read_text("/proc/meminfo", buf, sizeof(buf));
+	mem = proc_kb(buf, "MemTotal:");
+	swap = proc_kb(buf, "SwapTotal:");
+	read_text("/proc/sys/vm/overcommit_ratio", num, sizeof(num));
+	ratio = strtoul(num, NULL, 10);
+	read_text("/proc/sys/vm/overcommit_kbytes", num, sizeof(num));
+	kbytes = strtoul(num, NULL, 10);
+	assert_int_equal(proc_kb(buf, "CommitLimit:"), commit_limit_kb(mem, swap, ratio, kbytes));
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(ftruncate(fd, 4L << 20), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD), 0);
+	for (int on = 0; on < 2; on++) {
+		if (on)
+			assert_int_equal(mmlab_swapon(t, "/swapfile", 0), 0);
+		mem = meminfo_pages(m, "MemTotal:") * 4;
+		swap = meminfo_pages(m, "SwapTotal:") * 4;
+		assert_int_equal(swap, on ? (1024 - 1) * 4 : 0);	/* less the header page */
+		assert_int_equal(meminfo_pages(m, "CommitLimit:") * 4,
+				 commit_limit_kb(mem, swap, 50, 0));
+		v = 12345;
+		assert_int_equal(mmlab_sysctl(m, "vm.overcommit_kbytes", &v, NULL), 0);
+		assert_int_equal(meminfo_pages(m, "CommitLimit:") * 4,
+				 commit_limit_kb(mem, swap, 0, 12345));
+		v = 50;
+		assert_int_equal(mmlab_sysctl(m, "vm.overcommit_ratio", &v, NULL), 0);
+	}
+	assert_int_equal(mmlab_swapoff(t, "/swapfile"), 0);
+	mmlab_task_destroy(t);
+	mmlab_machine_destroy(m);
+}
+
+/*
  * Limits are per process: a thread shares them, a fork child copies them; credentials are
  * copied at fork. prlimit on another process needs matching ids or CAP_SYS_RESOURCE.
  */
@@ -934,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_against_host),
 		cmocka_unit_test(test_overcommit_never),
 		cmocka_unit_test(test_overcommit_sysctl),
+		cmocka_unit_test(test_commit_limit_formula),
 		cmocka_unit_test(test_dontunmap_locked),
 		cmocka_unit_test(test_inherit),
 	};

@@ -427,7 +427,8 @@ static void lists_vs_host(void **state)
 	compare_flags("file mapped", hf, f->t, mf);
 	for (int r = 0; r < 2; r++) {	/* into the anonymous range, done with */
 		assert_int_equal(pread(hfd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
-		assert_int_equal(mmlab_fd_pread(f->t, mfd, a, sizeof(buf), 0), (int64_t)sizeof(buf));
+		assert_int_equal(mmlab_fd_pread(f->t, mfd, a, sizeof(buf), 0),
+				 (int64_t)sizeof(buf));
 	}
 	both(f, hf, mf, hd, md, -1);
 	compare_flags("file read twice", hf, f->t, mf);

@@ -347,6 +347,51 @@ static uint64_t text_value(char *text, const char *key)
 	return strtoull(p + strlen(key), NULL, 10);
 }
 
+/*
+ * Every line of mmlab's /proc/vmstat @text that the host's has too comes in the host's order
+ * (oom_kill after pgrotated, the unevictable_pgs_* lines after it, ...).
+ */
+static void vmstat_order_as_host(const char *text)
+{
+	char name[64], line[128];
+	unsigned long long v;
+	long last = -1, shared = 0;
+	FILE *host = fopen("/proc/vmstat", "r");
+	char *names = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (!host)
+		return;
+	out = open_memstream(&names, &len);
+	assert_non_null(out);
+	while (fscanf(host, "%63s %llu", name, &v) == 2)
+		fprintf(out, " %s ", name);
+	fclose(out);
+	fclose(host);
+	for (const char *p = text; sscanf(p, "%63s %llu", name, &v) == 2;) {
+		char *at;
+
+		snprintf(line, sizeof(line), " %s ", name);
+		at = strstr(names, line);
+		if (at) {
+			if (at - names <= last)
+				print_message("vmstat: %s out of the host's order\n", name);
+			assert_true(at - names > last);
+			last = at - names;
+			shared++;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	assert_true(shared > 40);
+	assert_non_null(strstr(names, " oom_kill "));
+	assert_non_null(strstr(text, "\noom_kill "));
+	free(names);
+}
+
 static void test_meminfo_vmstat(void **state)
 {
 	struct env *e = *state;
@@ -380,6 +425,7 @@ static void test_meminfo_vmstat(void **state)
 	assert_non_null(strstr(vb, "\npgfree "));
 	assert_null(strstr(vb, "mmlab_"));
 	assert_int_equal(mmlab_proc_vmstat(NULL, stdout), -EINVAL);
+	vmstat_order_as_host(vb);
 	free(a), free(b), free(va), free(vb);
 }
 

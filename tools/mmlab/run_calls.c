@@ -453,9 +453,10 @@ static bool iovec_arg(struct runner *r, struct run_call *c, const struct sc_valu
 #define PMADV_MAX_IOV 1024 /* UIO_MAXIOV: more is EINVAL whatever the ranges */
 
 /*
- * process_madvise(pidfd, [{iov_base=..., iov_len=...}, ...], vlen, advice, flags): the pidfd
- * must name a process of the log (pidfd_open, strace -yy's "<pid:N>", or PIDFD_SELF_*); one
- * that has exited is ESRCH, an fd that is not a pidfd EBADF. Without the array (strace printed an address), only a vlen over UIO_MAXIOV runs.
+ * process_madvise(pidfd, [{iov_base=..., iov_len=...}, ...], vlen, advice, flags): the pidfd must
+ * name a process of the log (pidfd_open, strace -yy's "<pid:N>", or PIDFD_SELF_*); one that has
+ * exited is ESRCH, an fd that is not a pidfd EBADF. Without the array (strace printed an address),
+ * only a vlen over UIO_MAXIOV runs.
  */
 static enum run_status sys_process_madvise(struct runner *r, struct run_call *c)
 {
