@@ -672,7 +672,8 @@ static int unuse_mm(struct machine *m, struct mm_struct *mm, int type)
 /*
  * try_to_unuse - bring back every page of area @si: shmem files' pages into their caches,
  * then each mm that has held swap entries is walked (held by mmgrab while swap_lock is
- * dropped), then the swap cache lets go of what it still holds. Return: 0, or -ENOMEM (RAM is full; what came back stays back).
+ * dropped), then the swap cache lets go of what it still holds.
+ * Return: 0, or -ENOMEM (RAM is full; what came back stays back).
  */
 static int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 {

@@ -80,9 +80,10 @@ typedef enum mmu_fault_result (*mmu_fault_handler_t)(struct mmu_cpu *cpu, struct
  * access either: between its translation and its last byte, a frame the flush lets go of
  * could be reused. ipi_lock is that window. The running thread holds it while the CPU runs
  * user mode (mmu_user_enter to mmu_user_exit: TLB hits, walks, the bytes they reach) and
- * drops it while a fault handler runs (kernel mode, interrupts on); a flush of another thread
- * takes it for the time it writes the CPU's tags. Its holder never waits for anything else,
- * so it nests inside every other lock.
+ * drops it while a fault handler runs (kernel mode, interrupts on) until the handler heads
+ * back (mmu_tlb_fill, or mmu_fault_return before its last stretch); a flush of another thread
+ * takes it for the time it writes the CPU's tags. Its holder waits for nothing but leaf locks
+ * under which no TLB is flushed (the LRU and zone locks), so it nests inside every other lock.
  */
 struct mmu_cpu {
 	struct tlb tlb;			/* First: the hit path touches nothing else */
