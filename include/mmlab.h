@@ -72,7 +72,8 @@ struct mmlab_machine_config {
 				 * 128 when readahead_kb is set; N > 0 KiB */
 	int lru_mode;		/* Page replacement when memory runs low: MMLAB_LRU_CLASSIC (0,
 				 * the default: Linux's active/inactive lists), MMLAB_LRU_MGLRU
-				 * (not modelled yet: -EOPNOTSUPP), MMLAB_LRU_LRU (one list, the least
+				 * (the Multi-Gen LRU: generations aged by page-table walks,
+				 * evicted oldest first), MMLAB_LRU_LRU (one list, the least
 				 * recently used page evicted, every access counted) or
 				 * MMLAB_LRU_CLOCK (one list as a clock of accessed bits) */
 };
@@ -665,6 +666,14 @@ struct mmlab_pressure_stats {
 };
 MMLAB_EXPORT int mmlab_pressure(struct mmlab_machine *m, FILE *out);
 MMLAB_EXPORT int mmlab_pressure_get(struct mmlab_machine *m, struct mmlab_pressure_stats *st);
+
+/*
+ * The Multi-Gen LRU's generations as /sys/kernel/debug/lru_gen prints them (a kernel without
+ * memcg: "memcg     0 ", " node     0", then per generation from the oldest anon one: its
+ * sequence number, its age in ms of the simulated clock, its anon and file pages): 0;
+ * -ENOENT when the machine does not run MMLAB_LRU_MGLRU (no such file); -EINVAL.
+ */
+MMLAB_EXPORT int mmlab_lru_gen(struct mmlab_machine *m, FILE *out);
 
 /* Page-level counters of a task and its mm (/proc/pid/stat and status), pages unless noted. */
 struct mmlab_task_mem {

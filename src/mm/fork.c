@@ -15,6 +15,7 @@
  * on the CPU context its caller names, see access.c).
  */
 #include "mm/file.h"
+#include "mm/lru_gen.h"
 #include "mm/mmap_lock.h"
 #include "mm/memory.h"
 #include "mm/pkeys.h"
@@ -52,6 +53,7 @@ struct mm_struct *mm_alloc(struct machine *m, const struct mm_config *cfg)
 		goto free_mm;
 	if (pgd_alloc(mm))
 		goto free_tree;
+	lru_gen_add_mm(mm);
 	return mm;
 
 free_tree:
@@ -96,6 +98,7 @@ void mmput(struct mm_struct *mm)
 
 	if (--mm->mm_users)
 		return;
+	lru_gen_del_mm(mm);
 	for (unsigned int i = 0; i < MMLAB_MAX_CPUS; i++)
 		if (m->cpus[i])
 			mmu_leave_context(m->cpus[i], &mm->context);

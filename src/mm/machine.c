@@ -8,6 +8,7 @@
  * Left out: anything of a process (VMAs, accounting, protection keys) on a bare space.
  */
 #include "mm/exec.h"
+#include "mm/lru_gen.h"
 #include "mm/machine.h"
 #include "mm/memory.h"
 #include "mm/shm.h"
@@ -64,8 +65,6 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 		return -EINVAL;
 	if (cfg && (cfg->lru_mode < MMLAB_LRU_CLASSIC || cfg->lru_mode > MMLAB_LRU_CLOCK))
 		return -EINVAL;
-	if (cfg && cfg->lru_mode == MMLAB_LRU_MGLRU)
-		return -EOPNOTSUPP;	/* Multi-Gen LRU is not modelled yet */
 	mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
@@ -73,6 +72,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 	if (err)
 		goto free_machine;
 	vmscan_init(&mm->m, cfg ? cfg->lru_mode : MMLAB_LRU_CLASSIC);
+	lru_gen_init_mm_list(&mm->m);
 	err = vfs_init(&mm->m.vfs, &mm->m.pgdat, cfg ? cfg->root : NULL,
 		       cfg && cfg->write_files);
 	if (err)
@@ -112,6 +112,7 @@ MMLAB_EXPORT int mmlab_machine_create(const struct mmlab_machine_config *cfg,
 free_cpus:
 	while (mm->nr_cpus)
 		mmu_cpu_destroy(mm->m.cpus[--mm->nr_cpus]);
+	lru_gen_exit_mm_list(&mm->m);
 	psi_exit(&mm->m.psi);
 	printk_exit(&mm->m.log);
 	oom_exit(&mm->m.oom);
@@ -148,6 +149,7 @@ MMLAB_EXPORT void mmlab_machine_destroy(struct mmlab_machine *mm)
 	psi_exit(&mm->m.psi);
 	printk_exit(&mm->m.log);
 	oom_exit(&mm->m.oom);
+	lru_gen_exit_mm_list(&mm->m);
 	pthread_mutex_destroy(&mm->m.tasks_lock);
 	free(mm);
 }

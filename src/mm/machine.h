@@ -39,6 +39,16 @@ struct vm_commit {
 	long committed_as;		/* vm_committed_as in pages; atomic */
 };
 
+/*
+ * The address spaces the Multi-Gen LRU's aging walks (struct lru_gen_mm_list, for the one
+ * root memcg): each mm from its creation to its teardown (lru_gen.c).
+ */
+struct lru_gen_mm_list {
+	pthread_mutex_t lock;		/* The list, and one aging at a time: held through the
+					 * walk of every mm and the new generation */
+	struct list_head fifo;		/* mm_struct.lru_gen_list, oldest first */
+};
+
 struct machine {
 	struct pglist_data pgdat;	/* RAM, its frames, the zone, the zero page, vmstat events */
 	struct mmu_cpu *cpus[MMLAB_MAX_CPUS]; /* CPU contexts, by id; NULL where none */
@@ -61,6 +71,7 @@ struct machine {
 	struct oom_state oom;		/* The OOM killer's lock, sysctls, counters (oom_kill.c) */
 	struct printk_log log;		/* The kernel log (printk.c): dmesg */
 	struct psi_group psi;		/* Memory pressure and the simulated clock (psi.c) */
+	struct lru_gen_mm_list mm_list;	/* --lru mglru: the mms the aging walks (lru_gen.c) */
 };
 
 struct ipc_namespace;

@@ -459,6 +459,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 		mm_account_fault(&vmf, VM_FAULT_SIGBUS);
 		return VM_FAULT_SIGBUS;
 	}
+	lru_gen_enter_fault(vma);
 	vmf.pte = pte_alloc_map_track(mm, vmf.address, &vmf.pmd_none);
 	if (IS_ERR(vmf.pte)) {
 		ret = VM_FAULT_OOM;
@@ -484,6 +485,7 @@ vm_fault_t handle_mm_fault(struct task *tsk, struct vm_area_struct *vma, unsigne
 			free_pgd_range(mm, vmf.address & PMD_MASK, (vmf.address & PMD_MASK) + PMD_SIZE,
 				       vmf.address & PMD_MASK, (vmf.address & PMD_MASK) + PMD_SIZE);
 	}
+	lru_gen_exit_fault();
 	mm_account_fault(&vmf, ret);
 	return ret;
 }

@@ -5,7 +5,8 @@
  * unevictable in a VM_LOCKED VMA, else the lists), and how mapping a page into a locked VMA or
  * unmapping it from one mlocks or munlocks it. The lists themselves are the physical layer's
  * (phys/lru.h), since the page cache below this layer adds to them too.
- * Left out: MGLRU's placement of faulted pages.
+ * Under MGLRU a fault marks the thread (lru_gen_enter_fault) so that the pages it adds to
+ * the LRU go to the youngest generation (lru.c's lru_cache_add).
  */
 #ifndef MMLAB_MM_MM_INLINE_H
 #define MMLAB_MM_MM_INLINE_H
@@ -28,6 +29,27 @@ static inline void folio_add_lru_vma(struct pglist_data *pgdat, struct page *pag
 		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
 	}
 	lru_cache_add_new(pgdat, page);
+}
+
+/* A VMA whose accesses carry recency: no MADV_SEQUENTIAL or MADV_RANDOM hint. */
+static inline bool vma_has_recency(const struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SEQ_READ | VM_RAND_READ));
+}
+
+/*
+ * lru_gen_enter_fault - the fault path's mark for MGLRU (lru_gen_enter_fault): pages this
+ * fault adds to the LRU were touched through @vma's page table. lru_gen_exit_fault ends it.
+ */
+static inline void lru_gen_enter_fault(const struct vm_area_struct *vma)
+{
+	if (unlikely(lru_gen_enabled(&vma->vm_mm->machine->pgdat)))
+		current_in_lru_fault = vma_has_recency(vma);
+}
+
+static inline void lru_gen_exit_fault(void)
+{
+	current_in_lru_fault = false;
 }
 
 /*

@@ -270,6 +270,8 @@ struct mm_struct {
 	unsigned long hiwater_vm;	/* total_vm peak before the last unmap (VmPeak) */
 	struct list_head mmlist;	/* On the machine's list of mms that have held swap
 					 * entries (swap_state.lock), or empty */
+	struct list_head lru_gen_list;	/* On the machine's mm_list (its lock) from mm_alloc
+					 * to mmput's teardown: the MGLRU aging walks it */
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

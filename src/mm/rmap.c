@@ -20,7 +20,8 @@
  * The walks: rmap_walk visits each VMA whose entry at the page's address maps it, with that
  * mm's mmap_lock read-trylocked (page tables change under the write lock alone) and its
  * page_table_lock held; try_to_unmap clears those entries (reclaim), folio_referenced
- * tests and clears their accessed bits (aging). Per-page state: the map count (_mapcount, exact:
+ * tests and clears their accessed bits (aging; under MGLRU through lru_gen_look_around,
+ * which promotes the young neighbours too). Per-page state: the map count (_mapcount, exact:
  * one per entry), PG_anon_exclusive (a write may reuse the page instead of copying it).
  *
  * Locks: the family's root anon_vma lock (a mutex; Linux's anon_vma->rwsem) guards the chains
@@ -35,10 +36,12 @@
  * (TTU_BATCH_FLUSH flushes at once) and RCU-protected anon_vma lookups from unmapped pages (a
  * walk needs the page mapped).
  */
+#include "mm/lru_gen.h"
 #include "mm/memory.h"
 #include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/pgtable.h"
+#include "phys/lru.h"
 #include "mm/swap.h"
 
 /* anon_vma objects */
@@ -620,6 +623,14 @@ static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
 		mlock_vma_page(&mm->machine->pgdat, page, vma);
 		rs->vm_flags |= VM_LOCKED;
 		return false;
+	}
+	if (lru_gen_enabled(&mm->machine->pgdat)) {
+		/* MGLRU: the young neighbours of a young entry are promoted too */
+		if (lru_gen_look_around(page, vma, addr, ptep)) {
+			rs->referenced++;
+			rs->vm_flags |= vma->vm_flags;
+		}
+		return true;
 	}
 	if (pte_young(ptep_clear_bits(ptep, _PAGE_ACCESSED))) {
 		flush_tlb_range(mm, addr, addr + PAGE_SIZE);

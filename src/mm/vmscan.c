@@ -28,7 +28,10 @@
  *
  * Also here: what memory pressure does to lazily freeable memory in one mm at a time
  * (mmlab_reclaim_lazyfree, below).
- * Left out: swap (above), memcg and its protection, MGLRU, node reclaim, dirty-page throttling, the
+ * Under --lru mglru, shrink_node hands the node to lru_gen.c's aging and eviction, which
+ * shares shrink_folio_list and move_folios_to_lru (vmscan_internal.h).
+ *
+ * Left out: swap (above), memcg and its protection, node reclaim, dirty-page throttling, the
  * writeback-in-flight waits (file writeback is synchronous here; swap writes end at the
  * start of the next pass, page_io.c), shrinkers (slab), compaction,
  * and large folios as units (each page of a large folio is reclaimed alone; removing one
@@ -41,28 +44,11 @@
 #include "mm/task.h"
 #include "mm/vma.h"
 #include "mm/vmscan.h"
+#include "mm/vmscan_internal.h"
 #include "phys/lru.h"
 #include "mmlab.h"
 
 #include <limits.h>
-
-#define DEF_PRIORITY 12
-
-/* How a reclaim run goes (struct scan_control). */
-struct scan_control {
-	unsigned long nr_to_reclaim;	/* Pages this run wants */
-	unsigned long nr_reclaimed;	/* ... reclaimed so far */
-	unsigned long nr_scanned;	/* Inactive pages scanned so far */
-	int priority;			/* Scan 1/2^priority of each list per pass: 12..0 */
-	bool kswapd;			/* kswapd's run (counts go to *_KSWAPD) */
-	bool may_swap;			/* Anonymous pages may be reclaimed (a swap area exists) */
-	unsigned int may_deactivate;	/* DEACTIVATE_ANON / _FILE: shrink those active lists */
-	bool cache_trim_mode;		/* Plenty of inactive file pages: take only those */
-	/* reclaim_pages (MADV_PAGEOUT): */
-	bool ignore_references;		/* Reclaim without asking folio_check_references */
-	bool no_file_writeback;		/* Dirty file pages are activated, not written */
-	struct mm_struct *locked_mm;	/* The caller holds this mm's mmap_lock */
-};
 
 #define DEACTIVATE_ANON 1U
 #define DEACTIVATE_FILE 2U
@@ -137,7 +123,7 @@ static bool can_reclaim_anon_pages(struct pglist_data *pgdat)
  * folio_evictable: neither mlocked nor in an unevictable mapping (SHM_LOCK, ramfs).
  * Context: the caller holds a reference on @page.
  */
-static bool page_evictable(struct page *page)
+bool page_evictable(struct page *page)
 {
 	struct address_space *mapping;
 
@@ -184,7 +170,7 @@ static unsigned long isolate_lru_pages(struct lruvec *lruvec, enum lru_list lru,
  * head, dropping the isolation's references; a page whose last reference that was is freed.
  * Context: lru_lock not held.
  */
-static unsigned long move_folios_to_lru(struct pglist_data *pgdat, struct list_head *list)
+unsigned long move_folios_to_lru(struct pglist_data *pgdat, struct list_head *list)
 {
 	unsigned long moved = 0;
 
@@ -233,13 +219,6 @@ static enum folio_references folio_check_references(struct pglist_data *pgdat,
 		return FOLIOREF_RECLAIM_CLEAN;
 	return FOLIOREF_RECLAIM;
 }
-
-/* What shrink_folio_list did (struct reclaim_stat). */
-struct reclaim_stat {
-	unsigned long nr_activate[2];	/* Pages activated: anon, file */
-	unsigned long nr_pageout;	/* Pages written out (swap or file) */
-	unsigned long nr_unmap_fail;	/* Pages still mapped after try_to_unmap */
-};
 
 /*
  * Frees a file page no longer mapped: written back first when dirty, then taken out of the
@@ -328,8 +307,8 @@ static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *pag
  * to put back, the ones to activate with PG_active set.
  * Return: pages freed.
  */
-static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *list,
-				       struct scan_control *sc, struct reclaim_stat *stat)
+unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *list,
+				struct scan_control *sc, struct reclaim_stat *stat)
 {
 	struct list_head keep = LIST_HEAD_INIT(keep);
 	unsigned long nr_reclaimed = 0;
@@ -346,6 +325,10 @@ static unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_he
 			SetPageReclaim(page);	/* its writeback's end rotates it to the tail */
 			continue;
 		}
+		/* MGLRU: the aging found it young while it was isolated (folio_update_gen) */
+		if (lru_gen_enabled(pgdat) && !sc->ignore_references && page_mapcount(page) &&
+		    PageReferenced(page))
+			continue;
 		if (pgdat->lru_mode < LRU_MODE_LRU && !sc->ignore_references)
 			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
@@ -588,6 +571,10 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 	unsigned long refaults, file;
 
 	swap_io_complete(pgdat_machine(pgdat));	/* the writes of the last pass have ended */
+	if (lru_gen_enabled(pgdat)) {
+		lru_gen_shrink_node(pgdat, sc);
+		return;
+	}
 	refaults = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 	if (refaults != lruvec->refaults[0] || inactive_is_low(lruvec, LRU_INACTIVE_ANON))
 		sc->may_deactivate |= DEACTIVATE_ANON;
@@ -606,6 +593,8 @@ static void shrink_node(struct pglist_data *pgdat, struct scan_control *sc)
 /* The node's reclaim is done with the run: remember the refaults it saw (snapshot_refaults). */
 static void snapshot_refaults(struct pglist_data *pgdat)
 {
+	if (lru_gen_enabled(pgdat))
+		return;
 	pgdat->lruvec.refaults[0] = node_page_state(pgdat, WORKINGSET_ACTIVATE_ANON);
 	pgdat->lruvec.refaults[1] = node_page_state(pgdat, WORKINGSET_ACTIVATE_FILE);
 }
@@ -724,7 +713,7 @@ static unsigned long balance_pgdat(struct pglist_data *pgdat)
 	for (sc.priority = DEF_PRIORITY; sc.priority >= 0 && !pgdat_balanced(pgdat);) {
 		sc.nr_reclaimed = 0;
 		sc.nr_to_reclaim = max(SWAP_CLUSTER_MAX, high_wmark_pages(&pgdat->zone));
-		if (can_reclaim_anon_pages(pgdat) &&
+		if (!lru_gen_enabled(pgdat) && can_reclaim_anon_pages(pgdat) &&
 		    inactive_is_low(&pgdat->lruvec, LRU_INACTIVE_ANON))
 			shrink_active_list(pgdat, SWAP_CLUSTER_MAX, &sc, LRU_ACTIVE_ANON);
 		shrink_node(pgdat, &sc);
@@ -750,7 +739,6 @@ void vmscan_init(struct machine *m, int lru_mode)
 {
 	struct pglist_data *pgdat = &m->pgdat;
 
-	VM_BUG_ON(lru_mode == LRU_MODE_MGLRU);	/* refused by mmlab_machine_create */
 	pgdat->lru_mode = (enum lru_mode)lru_mode;
 	pgdat->swappiness = 60;
 	setup_per_zone_wmarks(pgdat, 0, 0);

@@ -16,12 +16,21 @@
  * reports every access); in clock mode the list is the clock, reclaim's hand turning at the
  * tail.
  *
+ * Under --lru mglru the same batches feed the generation lists (lru.h's lru_gen_add_folio):
+ * a page added inside a fault is marked active first and goes to the youngest generation
+ * (folio_add_lru's lru_gen_in_fault), mark_page_accessed counts accesses through file
+ * descriptors in the page's tier instead of activating it (folio_inc_refs), and
+ * deactivation sends any page to an older generation. lru_gen_validate checks the
+ * generations' invariants.
+ *
  * Left out: batches of other threads are never drained by this thread (lru_add_drain_all:
  * they hold at most 31 pages each and go to the lists when their owner next drains), the
  * move-to-tail batch of writeback completion (pages written back are freed by reclaim at
- * once), and MGLRU.
+ * once).
  */
 #include "phys/lru.h"
+
+#include <string.h>
 
 /* The calling thread's batches for @pgdat, or NULL when it has none (no memory). */
 static struct cpu_fbatches *this_cpu_fbatches(struct pglist_data *pgdat)
@@ -33,11 +42,14 @@ static struct cpu_fbatches *this_cpu_fbatches(struct pglist_data *pgdat)
 	return s ? &s->fbatches : NULL;
 }
 
+__thread bool current_in_lru_fault __attribute__((tls_model("initial-exec")));
+
 void lruvec_init(struct lruvec *lruvec)
 {
 	spin_lock_init(&lruvec->lru_lock);
 	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
 		INIT_LIST_HEAD(&lruvec->lists[lru]);
+	lru_gen_init_lruvec(lruvec);
 }
 
 /* What a batch does to each of its pages under the LRU lock. */
@@ -76,10 +88,13 @@ static void lru_activate(struct lruvec *lruvec, struct page *page)
 	workingset_activation(lruvec_pgdat(lruvec), page);
 }
 
-/* lru_deactivate: an active page moves to the head of the inactive list, unreferenced. */
+/*
+ * lru_deactivate: an active page moves to the head of the inactive list, unreferenced; under
+ * MGLRU any page moves to an older generation.
+ */
 static void lru_deactivate(struct lruvec *lruvec, struct page *page)
 {
-	if (PageUnevictable(page) || !PageActive(page))
+	if (PageUnevictable(page) || !(PageActive(page) || lru_gen_enabled(lruvec_pgdat(lruvec))))
 		return;
 	lruvec_del_page(lruvec, page);
 	ClearPageActive(page);
@@ -147,6 +162,9 @@ void lru_cache_add(struct pglist_data *pgdat, struct page *page)
 	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
 
 	VM_BUG_ON(PageLRU(page) || (PageActive(page) && PageUnevictable(page)));
+	/* MGLRU: a page a fault brought in was touched through a page table: the youngest */
+	if (lru_gen_enabled(pgdat) && current_in_lru_fault && !PageUnevictable(page))
+		SetPageActive(page);
 	/* pure modes: on the list at once, so that its order is the order of the faults */
 	if (pgdat->lru_mode >= LRU_MODE_LRU)
 		fb = NULL;
@@ -165,7 +183,7 @@ void lru_cache_add_new(struct pglist_data *pgdat, struct page *page)
 	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
 	struct folio_batch *fbatch;
 
-	if (unlikely(!fb || pgdat->lru_mode >= LRU_MODE_LRU)) {
+	if (unlikely(!fb || pgdat->lru_mode != LRU_MODE_CLASSIC)) {
 		lru_cache_add(pgdat, page);
 		return;
 	}
@@ -251,6 +269,10 @@ static void __lru_cache_activate_page(struct pglist_data *pgdat, struct page *pa
  */
 void mark_page_accessed(struct pglist_data *pgdat, struct page *page)
 {
+	if (lru_gen_enabled(pgdat)) {
+		folio_inc_refs(page);
+		return;
+	}
 	if (pgdat->lru_mode == LRU_MODE_LRU) {
 		lru_access_page(pgdat, page);
 		return;
@@ -281,7 +303,8 @@ void deactivate_page(struct pglist_data *pgdat, struct page *page)
 {
 	struct cpu_fbatches *fb;
 
-	if (PageUnevictable(page) || !PageLRU(page) || !PageActive(page))
+	if (PageUnevictable(page) || !PageLRU(page) ||
+	    !(PageActive(page) || lru_gen_enabled(pgdat)))
 		return;
 	fb = this_cpu_fbatches(pgdat);
 	folio_batch_add_and_move(pgdat, fb ? &fb->lru_deactivate : NULL, page, lru_deactivate);
@@ -544,6 +567,11 @@ int lru_validate(struct pglist_data *pgdat)
 	struct lruvec *lruvec = &pgdat->lruvec;
 	int err = 0;
 
+	if (lru_gen_enabled(pgdat)) {
+		err = lru_gen_validate(pgdat);
+		if (err)
+			return err;
+	}
 	spin_lock(&lruvec->lru_lock);
 	for (int lru = 0; lru < NR_LRU_LISTS && !err; lru++) {
 		unsigned long n = 0;
@@ -551,6 +579,13 @@ int lru_validate(struct pglist_data *pgdat)
 
 		list_for_each(pos, &lruvec->lists[lru]) {
 			struct page *page = list_entry(pos, struct page, lru);
+
+			if (lru_gen_enabled(pgdat) && lru != LRU_UNEVICTABLE) {
+				fprintf(stderr, "lru: pfn %lu on classic list %d under MGLRU\n",
+					page_to_pfn(pgdat, page), lru);
+				err = -EUCLEAN;
+				break;
+			}
 
 			if (!PageLRU(page) || page_ref_count(page) <= 0 ||
 			    (int)page_lru(pgdat, page) != lru) {
@@ -562,9 +597,145 @@ int lru_validate(struct pglist_data *pgdat)
 			}
 			n++;
 		}
-		if (!err && n != lruvec_lru_size(lruvec, (enum lru_list)lru)) {
+		/* MGLRU: the evictable counters are the generations', checked above */
+		if (!err && (lru == LRU_UNEVICTABLE || !lru_gen_enabled(pgdat)) &&
+		    n != lruvec_lru_size(lruvec, (enum lru_list)lru)) {
 			fprintf(stderr, "lru: list %d holds %lu pages, counted %lu\n", lru, n,
 				lruvec_lru_size(lruvec, (enum lru_list)lru));
+			err = -EUCLEAN;
+		}
+	}
+	spin_unlock(&lruvec->lru_lock);
+	return err;
+}
+
+/* Multi-Gen LRU: the lists' side (the aging and eviction are the mm layer's lru_gen.c) */
+
+/**
+ * lru_gen_init_lruvec - empty generations (lru_gen_init_lruvec): max_seq MIN_NR_GENS + 1 and
+ * min_seq 0, so that a new lruvec has MAX_NR_GENS generations, all born now (clock 0).
+ * Context: at node creation.
+ */
+void lru_gen_init_lruvec(struct lruvec *lruvec)
+{
+	struct lru_gen_folio *lrugen = &lruvec->lrugen;
+
+	memset(lrugen, 0, sizeof(*lrugen));
+	lrugen->max_seq = MIN_NR_GENS + 1;
+	for (unsigned int gen = 0; gen < MAX_NR_GENS; gen++)
+		for (int type = 0; type < ANON_AND_FILE; type++)
+			INIT_LIST_HEAD(&lrugen->folios[gen][type]);
+}
+
+/**
+ * folio_inc_refs - one more access to @page through a file descriptor (MGLRU's
+ * folio_mark_accessed): PG_referenced first, then PG_workingset, then the LRU_REFS counter
+ * up to its limit, moving the page up a tier without the LRU lock.
+ * Context: any; the caller holds a reference on @page.
+ */
+void folio_inc_refs(struct page *page)
+{
+	unsigned long old, new;
+
+	if (PageUnevictable(page))
+		return;
+	if (!PageReferenced(page)) {
+		SetPageReferenced(page);
+		return;
+	}
+	if (!PageWorkingset(page)) {
+		SetPageWorkingset(page);
+		return;
+	}
+	old = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+	do {
+		if ((old & LRU_REFS_MASK) == LRU_REFS_MASK)
+			return;
+		new = old + (1UL << LRU_REFS_PGOFF);
+	} while (!__atomic_compare_exchange_n(&page->flags, &old, new, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+}
+
+/* The number of generations of @type (get_nr_gens). */
+static unsigned long lru_gen_nr_gens(const struct lru_gen_folio *lrugen, int type)
+{
+	return lrugen->max_seq - lrugen->min_seq[type] + 1;
+}
+
+/*
+ * Checks one generation list: each page is listed (PG_lru), of the list's type, neither
+ * active nor unevictable, and its flags name a generation of the window of its type; the
+ * pages are counted by the generation their flags name into @count.
+ */
+static int lru_gen_validate_list(struct pglist_data *pgdat, int gen, int type,
+				 long count[MAX_NR_GENS][ANON_AND_FILE])
+{
+	struct lru_gen_folio *lrugen = &pgdat->lruvec.lrugen;
+	struct list_head *pos;
+
+	list_for_each(pos, &lrugen->folios[gen][type]) {
+		struct page *page = list_entry(pos, struct page, lru);
+		int pgen = folio_lru_gen(page);
+		bool in_window = false;
+
+		for (unsigned long seq = lrugen->min_seq[type]; seq <= lrugen->max_seq; seq++)
+			in_window |= pgen == lru_gen_from_seq(seq);
+		if (!PageLRU(page) || PageActive(page) || PageUnevictable(page) ||
+		    page_ref_count(page) <= 0 || page_is_file_lru(page) != type || !in_window) {
+			fprintf(stderr, "lru_gen: pfn %lu on list [%d][%d]: flags %#lx gen %d "
+				"ref %d\n", page_to_pfn(pgdat, page), gen, type, page->flags, pgen,
+				page_ref_count(page));
+			return -EUCLEAN;
+		}
+		count[pgen][type]++;
+	}
+	return 0;
+}
+
+/**
+ * lru_gen_validate - the generations' invariants (seq_is_valid and more): the file window
+ * holds MIN_NR_GENS..MAX_NR_GENS generations and the anon one at least as many; a list
+ * outside its type's window is empty; every listed page is valid for its list and names a
+ * generation in the window; each generation's size is the number of pages whose flags name
+ * it, and the active/inactive counters are the sizes of the two youngest and of the rest.
+ * Context: takes lru_lock; quiescent for the counts (no aging or eviction running).
+ * Return: 0, or -EUCLEAN after printing the first inconsistency.
+ */
+int lru_gen_validate(struct pglist_data *pgdat)
+{
+	struct lruvec *lruvec = &pgdat->lruvec;
+	struct lru_gen_folio *lrugen = &lruvec->lrugen;
+	long count[MAX_NR_GENS][ANON_AND_FILE] = { { 0 } }, lru[NR_LRU_LISTS] = { 0 };
+	int err = 0;
+
+	spin_lock(&lruvec->lru_lock);
+	if (lru_gen_nr_gens(lrugen, LRU_GEN_FILE) < MIN_NR_GENS ||
+	    lru_gen_nr_gens(lrugen, LRU_GEN_FILE) > lru_gen_nr_gens(lrugen, LRU_GEN_ANON) ||
+	    lru_gen_nr_gens(lrugen, LRU_GEN_ANON) > MAX_NR_GENS) {
+		fprintf(stderr, "lru_gen: max_seq %lu min_seq %lu/%lu\n", lrugen->max_seq,
+			lrugen->min_seq[0], lrugen->min_seq[1]);
+		err = -EUCLEAN;
+	}
+	for (int type = 0; type < ANON_AND_FILE && !err; type++) {
+		for (unsigned int gen = 0; gen < MAX_NR_GENS && !err; gen++)
+			err = lru_gen_validate_list(pgdat, (int)gen, type, count);
+		for (unsigned int gen = 0; gen < MAX_NR_GENS && !err; gen++) {
+			bool active = lru_gen_is_active(lruvec, (int)gen);
+
+			if (count[gen][type] != lrugen->nr_pages[gen][type]) {
+				fprintf(stderr, "lru_gen: generation %u type %d holds %ld pages, "
+					"counted %ld\n", gen, type, count[gen][type],
+					lrugen->nr_pages[gen][type]);
+				err = -EUCLEAN;
+			}
+			lru[(type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON) + active] +=
+				count[gen][type];
+		}
+	}
+	for (int l = 0; l < LRU_UNEVICTABLE && !err; l++) {
+		if (lru[l] != (long)lruvec_lru_size(lruvec, (enum lru_list)l)) {
+			fprintf(stderr, "lru_gen: list %d: %ld pages in generations, counted %lu\n",
+				l, lru[l], lruvec_lru_size(lruvec, (enum lru_list)l));
 			err = -EUCLEAN;
 		}
 	}

@@ -6,8 +6,12 @@
  * batches, lru_cache_add, mark_page_accessed, activation and deactivation). They live in the
  * physical layer, below the page cache and the address spaces, because both put pages on the
  * lists and the allocator takes them off when they are freed; reclaim (vmscan.c) is above.
- * Left out: memcg (one lruvec per node), MGLRU's generations, folio sizes (every entry is one
- * frame; a large folio's pages are listed one by one).
+ * Under --lru mglru the evictable pages are on the generation lists of lruvec->lrugen
+ * instead (mm_inline.h's lru_gen_* helpers, below): lruvec_add_page and lruvec_del_page go
+ * there first, as Linux's lruvec_add_folio tries lru_gen_add_folio; the unevictable list is
+ * shared.
+ * Left out: memcg (one lruvec per node), folio sizes (every entry is one frame; a large
+ * folio's pages are listed one by one).
  */
 #ifndef MMLAB_PHYS_LRU_H
 #define MMLAB_PHYS_LRU_H
@@ -56,10 +60,191 @@ static inline void update_lru_size(struct lruvec *lruvec, enum lru_list lru, lon
 	__mod_node_page_state(lruvec_pgdat(lruvec), NR_LRU_BASE + lru, nr);
 }
 
+/* Multi-Gen LRU (include/linux/mm_inline.h's lru_gen_*) */
+
+/*
+ * The thread is in a fault of a VMA whose accesses carry recency (Linux's
+ * current->in_lru_fault, set by lru_gen_enter_fault): a page added to the LRU now was
+ * touched through a page table and goes to the youngest generation.
+ */
+extern __thread bool current_in_lru_fault __attribute__((tls_model("initial-exec")));
+
+static inline bool lru_gen_enabled(const struct pglist_data *pgdat)
+{
+	return pgdat->lru_mode == LRU_MODE_MGLRU;
+}
+
+static inline int lru_gen_from_seq(unsigned long seq)
+{
+	return (int)(seq % MAX_NR_GENS);
+}
+
+/* The generation @page's flags name, or -1 when it is on no generation list. */
+static inline int folio_lru_gen(const struct page *page)
+{
+	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+
+	return (int)((flags & LRU_GEN_MASK) >> LRU_GEN_PGOFF) - 1;
+}
+
+/*
+ * Accesses through file descriptors beyond the first: PG_referenced marks one, PG_workingset
+ * a second, the LRU_REFS counter the rest (folio_lru_refs).
+ */
+static inline int folio_lru_refs(const struct page *page)
+{
+	unsigned long flags = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+
+	return (int)((flags & LRU_REFS_MASK) >> LRU_REFS_PGOFF) +
+	       !!(flags & (1UL << PG_workingset));
+}
+
+/* The tier of @refs: order_base_2(refs + 1), 0..MAX_NR_TIERS - 1. */
+static inline int lru_tier_from_refs(int refs)
+{
+	int tier = 0;
+
+	while ((1 << tier) < refs + 1)
+		tier++;
+	return tier;
+}
+
+/* Changes the bits of @mask in @page's flags to @set atomically; the old flags. */
+static inline unsigned long page_set_mask_bits(struct page *page, unsigned long mask,
+					       unsigned long set)
+{
+	unsigned long old = __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+
+	while (!__atomic_compare_exchange_n(&page->flags, &old, (old & ~mask) | set, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return old;
+}
+
+#define LRU_REFS_FLAGS ((1UL << PG_referenced) | (1UL << PG_workingset))
+
+static inline void folio_clear_lru_refs(struct page *page)
+{
+	(void)page_set_mask_bits(page, LRU_REFS_MASK | LRU_REFS_FLAGS, 0);
+}
+
+/* The two youngest generations count as active (see the comment on MIN_NR_GENS). */
+static inline bool lru_gen_is_active(const struct lruvec *lruvec, int gen)
+{
+	unsigned long max_seq = lruvec->lrugen.max_seq;
+
+	return gen == lru_gen_from_seq(max_seq) || gen == lru_gen_from_seq(max_seq - 1);
+}
+
+/*
+ * lru_gen_update_size - @page (of its type) moves from generation @old_gen to @new_gen, -1
+ * for none: the generation sizes and the classic active/inactive counters follow. A move
+ * may promote (inactive to active), never demote: demotion goes through isolation.
+ * Context: lru_lock held.
+ */
+static inline void lru_gen_update_size(struct lruvec *lruvec, const struct page *page,
+				       int old_gen, int new_gen)
+{
+	int type = page_is_file_lru(page);
+	enum lru_list lru = type ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+	struct lru_gen_folio *lrugen = &lruvec->lrugen;
+
+	VM_BUG_ON(old_gen >= (int)MAX_NR_GENS || new_gen >= (int)MAX_NR_GENS);
+	VM_BUG_ON(old_gen < 0 && new_gen < 0);
+	/* WRITE_ONCE: should_run_aging reads the sizes without the lock */
+	if (old_gen >= 0)
+		__atomic_store_n(&lrugen->nr_pages[old_gen][type],
+				 lrugen->nr_pages[old_gen][type] - 1, __ATOMIC_RELAXED);
+	if (new_gen >= 0)
+		__atomic_store_n(&lrugen->nr_pages[new_gen][type],
+				 lrugen->nr_pages[new_gen][type] + 1, __ATOMIC_RELAXED);
+	if (old_gen < 0) {
+		update_lru_size(lruvec, lru + lru_gen_is_active(lruvec, new_gen) * LRU_ACTIVE, 1);
+	} else if (new_gen < 0) {
+		update_lru_size(lruvec, lru + lru_gen_is_active(lruvec, old_gen) * LRU_ACTIVE, -1);
+	} else if (!lru_gen_is_active(lruvec, old_gen) && lru_gen_is_active(lruvec, new_gen)) {
+		update_lru_size(lruvec, lru, -1);
+		update_lru_size(lruvec, lru + LRU_ACTIVE, 1);
+	}
+	VM_BUG_ON(old_gen >= 0 && new_gen >= 0 && lru_gen_is_active(lruvec, old_gen) &&
+		  !lru_gen_is_active(lruvec, new_gen));
+}
+
+/*
+ * lru_gen_add_folio - put @page on a generation list; false when it belongs elsewhere (the
+ * unevictable list, or MGLRU is off). Which generation:
+ *  - PG_active (faulted in through a page table, or activated): the youngest, and its
+ *    tier and PG_referenced start over;
+ *  - an anonymous page outside the swap cache, or one reclaim wrote and is waiting for
+ *    (PG_reclaim, dirty or under writeback): the second youngest;
+ *  - @reclaiming (put back at the tail) or too few generations: the oldest;
+ *  - otherwise (page cache read or read ahead through a file descriptor, swap cache): the
+ *    second oldest.
+ * PG_active is always clear while the page is on a generation list.
+ * Context: lru_lock held; the page is on no list.
+ */
+static inline bool lru_gen_add_folio(struct lruvec *lruvec, struct page *page, bool reclaiming)
+{
+	struct lru_gen_folio *lrugen = &lruvec->lrugen;
+	int type = page_is_file_lru(page);
+	unsigned long seq, mask = LRU_GEN_MASK;
+	int gen;
+
+	VM_BUG_ON(folio_lru_gen(page) != -1);
+	if (PageUnevictable(page) || !lru_gen_enabled(lruvec_pgdat(lruvec)))
+		return false;
+	if (PageActive(page))
+		seq = lrugen->max_seq;
+	else if ((type == LRU_GEN_ANON && !PageSwapCache(page)) ||
+		 (PageReclaim(page) && (PageDirty(page) || PageWriteback(page))))
+		seq = lrugen->max_seq - 1;
+	else if (reclaiming || lrugen->min_seq[type] + MIN_NR_GENS >= lrugen->max_seq)
+		seq = lrugen->min_seq[type];
+	else
+		seq = lrugen->min_seq[type] + 1;
+	gen = lru_gen_from_seq(seq);
+	if (PageActive(page))
+		mask |= LRU_REFS_MASK | (1UL << PG_referenced) | (1UL << PG_active);
+	(void)page_set_mask_bits(page, mask, (gen + 1UL) << LRU_GEN_PGOFF);
+	lru_gen_update_size(lruvec, page, -1, gen);
+	if (reclaiming)
+		list_add_tail(&page->lru, &lrugen->folios[gen][type]);
+	else
+		list_add(&page->lru, &lrugen->folios[gen][type]);
+	return true;
+}
+
+/*
+ * lru_gen_del_folio - take @page off its generation list; false when it is on none. Taken
+ * for anything but reclaim, a page of an active generation gets PG_active back, so that it
+ * returns to the youngest (Linux: for folio_migrate_flags).
+ * Context: lru_lock held.
+ */
+static inline bool lru_gen_del_folio(struct lruvec *lruvec, struct page *page, bool reclaiming)
+{
+	unsigned long old;
+	int gen = folio_lru_gen(page);
+	bool active;
+
+	if (gen < 0)
+		return false;
+	VM_BUG_ON(PageActive(page) || PageUnevictable(page));
+	active = !reclaiming && lru_gen_is_active(lruvec, gen);
+	old = page_set_mask_bits(page, LRU_GEN_MASK, active ? 1UL << PG_active : 0);
+	gen = (int)((old & LRU_GEN_MASK) >> LRU_GEN_PGOFF) - 1;
+	lru_gen_update_size(lruvec, page, gen, -1);
+	list_del(&page->lru);
+	return true;
+}
+
 /* Adds @page at the head (newest end) of its list. Context: lru_lock held. */
 static inline void lruvec_add_page(struct lruvec *lruvec, struct page *page)
 {
-	enum lru_list lru = page_lru(lruvec_pgdat(lruvec), page);
+	enum lru_list lru;
+
+	if (lru_gen_add_folio(lruvec, page, false))
+		return;
+	lru = page_lru(lruvec_pgdat(lruvec), page);
 
 	update_lru_size(lruvec, lru, 1);
 	list_add(&page->lru, &lruvec->lists[lru]);
@@ -68,7 +253,11 @@ static inline void lruvec_add_page(struct lruvec *lruvec, struct page *page)
 /* Adds @page at the tail (oldest end, reclaimed next). Context: lru_lock held. */
 static inline void lruvec_add_page_tail(struct lruvec *lruvec, struct page *page)
 {
-	enum lru_list lru = page_lru(lruvec_pgdat(lruvec), page);
+	enum lru_list lru;
+
+	if (lru_gen_add_folio(lruvec, page, true))
+		return;
+	lru = page_lru(lruvec_pgdat(lruvec), page);
 
 	update_lru_size(lruvec, lru, 1);
 	list_add_tail(&page->lru, &lruvec->lists[lru]);
@@ -77,6 +266,8 @@ static inline void lruvec_add_page_tail(struct lruvec *lruvec, struct page *page
 /* Takes @page off its list; its flags still name that list. Context: lru_lock held. */
 static inline void lruvec_del_page(struct lruvec *lruvec, struct page *page)
 {
+	if (lru_gen_del_folio(lruvec, page, false))
+		return;
 	update_lru_size(lruvec, page_lru(lruvec_pgdat(lruvec), page), -1);
 	list_del(&page->lru);
 }
@@ -131,10 +322,15 @@ void lru_note_cost(struct lruvec *lruvec, bool file, unsigned long nr_io,
 		   unsigned long nr_rotated);
 void lru_note_cost_refault(struct pglist_data *pgdat, struct page *page);
 void rotate_reclaimable_page(struct pglist_data *pgdat, struct page *page);
+void lru_gen_init_lruvec(struct lruvec *lruvec);
+void folio_inc_refs(struct page *page);
+int __must_check lru_gen_validate(struct pglist_data *pgdat);
 
 /* workingset.c */
 void workingset_activation(struct pglist_data *pgdat, struct page *page);
 unsigned long workingset_eviction(struct pglist_data *pgdat, struct page *page);
+unsigned long lru_gen_eviction(struct pglist_data *pgdat, struct page *page);
+void lru_gen_refault(struct pglist_data *pgdat, struct page *page, unsigned long shadow);
 void workingset_refault(struct pglist_data *pgdat, struct page *page, unsigned long shadow);
 
 #endif /* MMLAB_PHYS_LRU_H */

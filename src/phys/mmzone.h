@@ -66,11 +66,54 @@ enum lru_list {
 /* Which replacement policy reclaim follows (mmlab run --lru). */
 enum lru_mode {
 	LRU_MODE_CLASSIC,		/* Linux's active/inactive lists (the default) */
-	LRU_MODE_MGLRU,			/* Multi-Gen LRU (not modelled yet: refused) */
+	LRU_MODE_MGLRU,			/* Multi-Gen LRU: generations (lru.h), aging by
+					 * page-table walks, eviction from the oldest
+					 * (mm/lru_gen.c) */
 	LRU_MODE_LRU,			/* One list, least recently used evicted; every access
 					 * moves its page to the head (no VM policy on top) */
 	LRU_MODE_CLOCK,			/* One list as a clock, the PTE accessed bits as the
 					 * reference bits, the hand at the tail */
+};
+
+/*
+ * Multi-Gen LRU (include/linux/mmzone.h): evictable pages sit in generations numbered by a
+ * sequence that only grows. max_seq is the youngest, min_seq[type] the oldest of anonymous
+ * and of file pages; between MIN_NR_GENS and MAX_NR_GENS exist at a time, the list of
+ * sequence seq being folios[seq % MAX_NR_GENS]. Aging makes a new youngest generation,
+ * eviction empties the oldest. Within a generation, tiers count accesses through file
+ * descriptors (tier = order_base_2(refs + 1)), which the PID controller's refault rates
+ * decide to protect. The two youngest generations are the active ones of the classic
+ * counters (NR_ACTIVE_*), the rest inactive, so meminfo and vmstat read the same.
+ */
+#define MIN_NR_GENS 2U
+#define MAX_NR_GENS 4U
+#define MAX_NR_TIERS 4U
+#define ANON_AND_FILE 2
+
+enum {
+	LRU_GEN_ANON,
+	LRU_GEN_FILE,
+};
+
+/*
+ * One lruvec's generations (struct lru_gen_folio, without zones or memcg, and with one set of
+ * history counters: NR_HIST_GENS 1, a kernel without CONFIG_LRU_GEN_STATS).
+ */
+struct lru_gen_folio {
+	unsigned long max_seq;		/* Youngest generation; under lru_lock */
+	unsigned long min_seq[ANON_AND_FILE]; /* Oldest generation of each type; lru_lock */
+	uint64_t timestamps[MAX_NR_GENS]; /* Each generation's birth, simulated ns (psi.c) */
+	struct list_head folios[MAX_NR_GENS][ANON_AND_FILE]; /* Lazily sorted by eviction:
+					 * a page the aging promoted stays where it was until
+					 * sort_folio moves it to its generation's list */
+	long nr_pages[MAX_NR_GENS][ANON_AND_FILE]; /* Pages whose flags name the generation */
+	unsigned long avg_refaulted[ANON_AND_FILE][MAX_NR_TIERS]; /* The PID controller's
+					 * moving averages of refaults ... */
+	unsigned long avg_total[ANON_AND_FILE][MAX_NR_TIERS]; /* ... and of evicted+protected */
+	unsigned long protected[ANON_AND_FILE][MAX_NR_TIERS - 1]; /* Pages sort_folio kept
+					 * for their tier, since min_seq last moved */
+	unsigned long evicted[ANON_AND_FILE][MAX_NR_TIERS];   /* Evicted since then; atomic */
+	unsigned long refaulted[ANON_AND_FILE][MAX_NR_TIERS]; /* Refaulted since then; atomic */
 };
 
 /*
@@ -87,6 +130,8 @@ struct lruvec {
 	unsigned long nonresident_age;	/* Pages evicted or activated: the workingset clock;
 					 * atomic */
 	unsigned long refaults[2];	/* Refaults (anon, file) at the last reclaim run */
+	struct lru_gen_folio lrugen;	/* --lru mglru: the generations, in place of lists[]
+					 * but the unevictable one */
 };
 
 struct pglist_data;

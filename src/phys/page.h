@@ -37,8 +37,23 @@ enum pageflags {
 	NR_PAGEFLAGS,
 };
 
+/*
+ * Multi-Gen LRU state in the top bits of page->flags, as include/linux/page-flags-layout.h
+ * places LRU_GEN and LRU_REFS above the flags: the generation the page is in plus one (0: not
+ * on a generation list) and the accesses through file descriptors beyond PG_referenced and
+ * PG_workingset (the tier, lru_gen.h). Order_base_2(MAX_NR_GENS + 1) bits for the first,
+ * MAX_NR_TIERS - 2 for the second.
+ */
+#define LRU_GEN_WIDTH 3
+#define LRU_REFS_WIDTH 2
+#define LRU_GEN_PGOFF (64 - LRU_GEN_WIDTH)
+#define LRU_REFS_PGOFF (LRU_GEN_PGOFF - LRU_REFS_WIDTH)
+#define LRU_GEN_MASK (((1UL << LRU_GEN_WIDTH) - 1) << LRU_GEN_PGOFF)
+#define LRU_REFS_MASK (((1UL << LRU_REFS_WIDTH) - 1) << LRU_REFS_PGOFF)
+BUILD_BUG_ON(NR_PAGEFLAGS > LRU_REFS_PGOFF);
+
 struct page {
-	unsigned long flags;		/* PG_* bits */
+	unsigned long flags;		/* PG_* bits; LRU_GEN and LRU_REFS at the top */
 	union {
 		struct list_head lru;	/* LRU lists, or the buddy free list when PG_buddy */
 		struct list_head buddy_list;

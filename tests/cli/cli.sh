@@ -91,8 +91,7 @@ ram)
 	;;
 lru)
 	usage run --lru fifo "$data/unknown.strace"; has err "bad --lru 'fifo'"
-	usage run --lru mglru "$data/unknown.strace"; has err "Multi-Gen LRU is not implemented"
-	for p in classic lru clock; do run 0 run -q --lru $p --ram 1M "$data/unknown.strace"; done
+	for p in classic mglru lru clock; do run 0 run -q --lru $p --ram 1M "$data/unknown.strace"; done
 	;;
 unknown)
 	run 0 run "$data/unknown.strace"

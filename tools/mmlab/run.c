@@ -1261,11 +1261,6 @@ static int set_lru(void *ctx, const char *v)
 
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		if (!strcmp(v, names[i])) {
-			if (i == MMLAB_LRU_MGLRU) {
-				cli_usage_error(&run_cmd, "--lru mglru: Multi-Gen LRU is not "
-							  "implemented yet");
-				return -EINVAL;
-			}
 			((struct run_opts *)ctx)->lru = i;
 			return 0;
 		}
@@ -1278,8 +1273,7 @@ static int set_lru(void *ctx, const char *v)
  * The policy this host's kernel runs, as it shows it: Multi-Gen LRU when
  * /sys/kernel/mm/lru_gen/enabled exists with its first bit (0x0001, the feature itself) set,
  * else the classic active/inactive lists (a kernel built without CONFIG_LRU_GEN has no such
- * file, as this host's 6.18). MGLRU is not modelled yet: a host that runs it still gets
- * classic, with a note on stderr.
+ * file, as this host's 6.18).
  */
 static int lru_default_mode(void)
 {
@@ -1291,10 +1285,7 @@ static int lru_default_mode(void)
 	if (fscanf(f, "%x", &caps) != 1)
 		caps = 0;
 	fclose(f);
-	if (caps & 1)
-		fprintf(stderr, "mmlab: this host runs Multi-Gen LRU, which mmlab does not model "
-				"yet: classic LRU instead\n");
-	return MMLAB_LRU_CLASSIC;
+	return caps & 1 ? MMLAB_LRU_MGLRU : MMLAB_LRU_CLASSIC;
 }
 
 static int set_seed(void *ctx, const char *v)
@@ -1441,8 +1432,9 @@ static const struct cli_opt run_opts[] = {
 	{ "readahead-kb", 0, "N", "read_ahead_kb of the devices of host files, 0 for none "
 				  "(default: each device's own, from sysfs)", set_readahead_kb },
 	{ "lru", 0, "POLICY", "page replacement when RAM runs short: classic (active/inactive "
-			      "lists), lru or clock (one list, no VM policy on top); default: "
-			      "what this host's kernel runs (/sys/kernel/mm/lru_gen/enabled)",
+			      "lists), mglru (Multi-Gen LRU), lru or clock (one list, no VM "
+			      "policy on top); default: what this host's kernel runs "
+			      "(/sys/kernel/mm/lru_gen/enabled)",
 	  set_lru },
 	{ "write-files", 0, NULL, "writeback (the flusher, msync, fsync, and a sync at the end) "
 				  "writes file contents through to the host's files (default: every "

@@ -944,6 +944,9 @@ static enum run_status ps_proc(struct runner *r, struct run_call *c)
 	case SC_PS_PRESSURE:
 		err = mmlab_pressure(r->machine, stdout);
 		break;
+	case SC_PS_LRU_GEN:
+		err = mmlab_lru_gen(r->machine, stdout);
+		break;
 	case SC_PS_SWAPS:
 		err = mmlab_proc_swaps(r->machine, stdout);
 		break;
@@ -1289,6 +1292,7 @@ static const struct run_pseudo pseudos[] = {
 	{ SC_PS_OOM_SCORE, run_ps_oom_score },
 	{ SC_PS_OOM_SCORE_ADJ, run_ps_oom_score_adj },
 	{ SC_PS_PRESSURE, ps_proc },
+	{ SC_PS_LRU_GEN, ps_proc },
 };
 
 /* Whether the call's task can run a memory call; reports why not. */

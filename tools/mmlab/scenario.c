@@ -85,7 +85,7 @@ static const struct {
 	{ "pmap", SC_PS_PMAP, 0 },	     { "pmap_x", SC_PS_PMAP_X, 0 },
 	{ "free", SC_PS_FREE, 0 },	     { "walk", SC_PS_WALK, 1 },
 	{ "oom_score", SC_PS_OOM_SCORE, 0 }, { "oom_score_adj", SC_PS_OOM_SCORE_ADJ, -1 },
-	{ "pressure", SC_PS_PRESSURE, 0 },
+	{ "pressure", SC_PS_PRESSURE, 0 },  { "lru_gen", SC_PS_LRU_GEN, 0 },
 };
 
 #define SC_SLEEP_MAX_SECONDS 1000000000UL /* about 31 years, in nanoseconds below 2^63 */

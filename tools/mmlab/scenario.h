@@ -114,6 +114,7 @@ enum sc_pseudo {
 	SC_PS_OOM_SCORE_ADJ, /* oom_score_adj() = N reads /proc/PID/oom_score_adj,
 				oom_score_adj(N) = 0 writes it */
 	SC_PS_PRESSURE,   /* pressure(): /proc/pressure/memory */
+	SC_PS_LRU_GEN,    /* lru_gen(): /sys/kernel/debug/lru_gen (--lru mglru) */
 };
 
 struct sc_record {
