@@ -572,10 +572,10 @@ static int swap_pageout(struct page *page)
 
 /**
  * swap_out_page - reclaim one anonymous page to swap (shrink_folio_list's path for one
- * anonymous folio): add_to_swap (unless it is in the swap cache already), unmap it
- * everywhere with swap PTEs, and when it is dirty start its write: it stays in the swap
- * cache under writeback, and a later pass, after the write ended, finds it clean and frees
- * it. A clean page (written before, or read back and not written since) is freed at once,
+ * anonymous folio, or a page swap readahead left in the swap cache unmapped): add_to_swap
+ * (unless it is in the swap cache already), unmap it everywhere with swap PTEs, and when it
+ * is dirty start its write: it stays in the swap cache under writeback, and a later pass,
+ * after the write ended, finds it clean and frees it. A clean page (written before, or read back and not written since) is freed at once,
  * leaving a workingset shadow at its slot. A page under writeback is only marked PG_reclaim.
  * MADV_PAGEOUT and reclaim both evict through here.
  * Context: the caller holds one reference (its isolation's) and has taken the page off the
@@ -592,7 +592,7 @@ unsigned long swap_out_page(struct page *page, struct mm_struct *locked_mm)
 	const struct ttu_control ttu = { .anon_pte = swap_anon_pte, .locked_mm = locked_mm };
 	struct machine *m = page_machine(page);
 
-	if (!PageAnon(page) || !PageSwapBacked(page))
+	if (!PageSwapBacked(page) || (!PageAnon(page) && !PageSwapCache(page)))
 		return 0;
 	if (PageWriteback(page)) {
 		SetPageReclaim(page);	/* its end rotates it for the next pass */

@@ -341,9 +341,11 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 		}
 		if (ref == FOLIOREF_KEEP)
 			continue;
-		if (PageAnon(page) && PageSwapBacked(page)) {
-			/* swap_out_page unmaps, writes and frees it: it takes our reference */
-			if (!sc->may_swap)
+		/* anonymous, or read in by swap readahead and mapped by nobody yet (no anon_vma) */
+		if ((PageAnon(page) || PageSwapCache(page)) && PageSwapBacked(page)) {
+			/* swap_out_page unmaps, writes and frees it: it takes our reference; a
+			 * page in the swap cache already needs no new slot */
+			if (!sc->may_swap && !PageSwapCache(page))
 				continue;
 			list_del(&page->lru);
 			if (vmscan_swap_out(pgdat, page, sc->locked_mm)) {
