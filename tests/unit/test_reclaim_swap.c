@@ -122,6 +122,24 @@ static uint64_t vmstat_line(struct mmlab_machine *m, const char *name)
 	return v;
 }
 
+/* A machine of RAM bytes with a swap file on, and one task in it. */
+static void swap_machine(struct mmlab_machine **m, struct mmlab_task **t)
+{
+	struct mmlab_machine_config mc = { .ram_bytes = RAM };
+	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
+	char path[] = "/tmp/mmlab-reclaim-swapXXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ftruncate(fd, (off_t)SWAP_BYTES), 0);
+	assert_int_equal(mmlab_machine_create(&mc, m), 0);
+	assert_int_equal(mmlab_task_create(*m, &tc, t), 0);
+	assert_int_equal(mmlab_mkswap(fd), 0);
+	assert_int_equal(mmlab_swap_attach(*m, "/swapfile", fd, MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON),
+			 0);
+}
+
 /*
  * A hot set of half of RAM read between every chunk of a cycle over a warm set of 0.6 RAM:
  * reclaim keeps the hot pages active, so the warm ones cannot all stay, and each comes back
@@ -132,24 +150,12 @@ static uint64_t vmstat_line(struct mmlab_machine *m, const char *name)
  */
 static void test_workingset_hot_and_cold(void **state)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = RAM };
-	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
 	const uint64_t hot_pages = RAM / PG / 2, cold_pages = RAM / PG * 6 / 10;
 	struct mmlab_machine *m;
 	struct mmlab_task *t;
 	uint64_t hot, cold;
-	char path[] = "/tmp/mmlab-reclaim-swapXXXXXX";
-	int fd = mkstemp(path);
-
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(ftruncate(fd, (off_t)SWAP_BYTES), 0);
-	assert_int_equal(mmlab_machine_create(&mc, &m), 0);
-	assert_int_equal(mmlab_task_create(m, &tc, &t), 0);
-	assert_int_equal(mmlab_mkswap(fd), 0);
-	assert_int_equal(mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON),
-			 0);
+	swap_machine(&m, &t);
 	assert_int_equal(mmlab_mmap(t, 0, hot_pages * PG, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &hot), 0);
 	assert_int_equal(mmlab_mmap(t, 0, cold_pages * PG, PROT_READ | PROT_WRITE,
@@ -194,24 +200,12 @@ static void test_workingset_hot_and_cold(void **state)
  */
 static void test_readahead_pages_reclaimed(void **state)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = RAM };
-	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
 	const uint64_t pages = WSET / PG;
 	struct mmlab_machine *m;
 	struct mmlab_task *t;
 	uint64_t base, scan0, steal0, scanned, stolen;
-	char path[] = "/tmp/mmlab-reclaim-swapXXXXXX";
-	int fd = mkstemp(path);
-
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(ftruncate(fd, (off_t)SWAP_BYTES), 0);
-	assert_int_equal(mmlab_machine_create(&mc, &m), 0);
-	assert_int_equal(mmlab_task_create(m, &tc, &t), 0);
-	assert_int_equal(mmlab_mkswap(fd), 0);
-	assert_int_equal(mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD | MMLAB_SWAP_ON),
-			 0);
+	swap_machine(&m, &t);
 	assert_int_equal(mmlab_mmap(t, 0, WSET, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &base), 0);
 	for (uint64_t p = 0; p < pages; p++) {
