@@ -153,25 +153,25 @@ void lru_gen_del_mm(struct mm_struct *mm)
 
 /* The PID controller (mm/vmscan.c's "PID controller" section) */
 
-/* One tier's position: refaults and evicted+protected, and the gain to weigh them by. */
-struct ctrl_pos {
-	unsigned long refaulted;
-	unsigned long total;
-	int gain;
+/*
+ * What the controller knows of one tier: its refaults against the pages that left it
+ * (evicted, or protected into the next tier), the halved history of earlier windows added.
+ */
+struct tier_record {
+	unsigned long refaults;
+	unsigned long seen;
 };
 
-static void read_ctrl_pos(struct lruvec *lruvec, int type, int tier, int gain,
-			  struct ctrl_pos *pos)
+static struct tier_record tier_record_of(const struct lru_gen_folio *lrugen, int type, int tier)
 {
-	struct lru_gen_folio *lrugen = &lruvec->lrugen;
+	unsigned long protected = tier ? lrugen->protected[type][tier - 1] : 0;
 
-	pos->refaulted = lrugen->avg_refaulted[type][tier] +
-			 __atomic_load_n(&lrugen->refaulted[type][tier], __ATOMIC_RELAXED);
-	pos->total = lrugen->avg_total[type][tier] +
-		     __atomic_load_n(&lrugen->evicted[type][tier], __ATOMIC_RELAXED);
-	if (tier)
-		pos->total += lrugen->protected[type][tier - 1];
-	pos->gain = gain;
+	return (struct tier_record){
+		.refaults = lrugen->avg_refaulted[type][tier] +
+			    __atomic_load_n(&lrugen->refaulted[type][tier], __ATOMIC_RELAXED),
+		.seen = lrugen->avg_total[type][tier] + protected +
+			__atomic_load_n(&lrugen->evicted[type][tier], __ATOMIC_RELAXED),
+	};
 }
 
 /*
@@ -201,12 +201,17 @@ static void reset_ctrl_pos(struct lruvec *lruvec, int type, bool carryover)
 	}
 }
 
-/* The process variable @pv refaults no more than the setpoint @sp, or too little to tell. */
-static bool positive_ctrl_err(const struct ctrl_pos *sp, const struct ctrl_pos *pv)
+/*
+ * The PID controller's test: the process variable @pv (weighed by @pv_gain) refaults at a
+ * rate no higher than the setpoint @sp (by @sp_gain), or too rarely to tell.
+ */
+static bool positive_ctrl_err(struct tier_record sp, unsigned long sp_gain,
+			      struct tier_record pv, unsigned long pv_gain)
 {
-	return pv->refaulted < MIN_LRU_BATCH ||
-	       pv->refaulted * (sp->total + MIN_LRU_BATCH) * (unsigned long)sp->gain <=
-		       (sp->refaulted + 1) * pv->total * (unsigned long)pv->gain;
+	if (pv.refaults < MIN_LRU_BATCH)
+		return true;
+	return pv.refaults * (sp.seen + MIN_LRU_BATCH) * sp_gain <=
+	       (sp.refaults + 1) * pv.seen * pv_gain;
 }
 
 /* The aging */
@@ -638,75 +643,86 @@ static long scan_folios(struct lruvec *lruvec, struct scan_control *sc, int type
 	return isolated || !remaining ? scanned : 0;
 }
 
-/* The last tier of @type to evict: the first whose refault rate exceeds the first tier's. */
+/*
+ * The tiers of @type from @first_tier up that refault no more than @sp (weighed by @sp_gain
+ * against @gain): eviction takes the type's pages up to the last of them.
+ */
+static int last_tier_to_evict(const struct lru_gen_folio *lrugen, int type, unsigned long gain,
+			      struct tier_record sp, unsigned long sp_gain)
+{
+	unsigned int tier = 1;
+
+	while (tier < MAX_NR_TIERS &&
+	       positive_ctrl_err(sp, sp_gain, tier_record_of(lrugen, type, (int)tier), gain))
+		tier++;
+	return (int)tier - 1;
+}
+
+/* The last tier of @type to evict: below the first that refaults more than tier 0 does. */
 static int get_tier_idx(struct lruvec *lruvec, int type)
 {
-	struct ctrl_pos sp, pv;
-	unsigned int tier;
+	const struct lru_gen_folio *lrugen = &lruvec->lrugen;
 
-	read_ctrl_pos(lruvec, type, 0, 1, &sp);
-	for (tier = 1; tier < MAX_NR_TIERS; tier++) {
-		read_ctrl_pos(lruvec, type, (int)tier, 2, &pv);
-		if (!positive_ctrl_err(&sp, &pv))
-			break;
-	}
-	return (int)tier - 1;
+	return last_tier_to_evict(lrugen, type, 2, tier_record_of(lrugen, type, 0), 1);
 }
 
 /*
  * get_type_to_scan - the type whose first tier refaults less, weighted by swappiness
- * (anon) and MAX_SWAPPINESS - swappiness (file), and the last tier of it to evict.
+ * (anon) and MAX_SWAPPINESS - swappiness (file), and in *@tier_idx the last tier of it to
+ * evict, measured against the other type's first tier.
  */
 static int get_type_to_scan(struct lruvec *lruvec, int swappiness, int *tier_idx)
 {
-	int gain[ANON_AND_FILE] = { swappiness, MAX_SWAPPINESS - swappiness };
-	struct ctrl_pos sp, pv;
-	unsigned int tier;
-	int type;
+	const struct lru_gen_folio *lrugen = &lruvec->lrugen;
+	const unsigned long gain[ANON_AND_FILE] = {
+		[LRU_GEN_ANON] = (unsigned long)swappiness,
+		[LRU_GEN_FILE] = (unsigned long)(MAX_SWAPPINESS - swappiness),
+	};
+	int type = positive_ctrl_err(tier_record_of(lrugen, LRU_GEN_ANON, 0), gain[LRU_GEN_ANON],
+				     tier_record_of(lrugen, LRU_GEN_FILE, 0), gain[LRU_GEN_FILE]);
 
-	read_ctrl_pos(lruvec, LRU_GEN_ANON, 0, gain[LRU_GEN_ANON], &sp);
-	read_ctrl_pos(lruvec, LRU_GEN_FILE, 0, gain[LRU_GEN_FILE], &pv);
-	type = positive_ctrl_err(&sp, &pv);
-	read_ctrl_pos(lruvec, !type, 0, gain[!type], &sp);
-	for (tier = 1; tier < MAX_NR_TIERS; tier++) {
-		read_ctrl_pos(lruvec, type, (int)tier, gain[type], &pv);
-		if (!positive_ctrl_err(&sp, &pv))
-			break;
-	}
-	*tier_idx = (int)tier - 1;
+	*tier_idx = last_tier_to_evict(lrugen, type, gain[type],
+				       tier_record_of(lrugen, !type, 0), gain[!type]);
 	return type;
 }
 
 /*
- * isolate_folios - pick the type (swappiness 0: file; anon when its oldest generation is
- * older; else the controller) and scan it, or the other type when it gives nothing.
- * Context: lru_lock held. Return: pages looked at; *@type_scanned the type.
+ * The type eviction tries first: anon when its oldest generation is the older (and anon may
+ * go at all), file when swappiness is 0 or 1, anon at MAX_SWAPPINESS, else the one the
+ * controller picks, with the tier it picks (*@tier stays -1 otherwise).
+ */
+static int first_type_to_evict(struct lruvec *lruvec, int swappiness, int *tier)
+{
+	const unsigned long *min_seq = lruvec->lrugen.min_seq;
+
+	if (swappiness && min_seq[LRU_GEN_ANON] < min_seq[LRU_GEN_FILE])
+		return LRU_GEN_ANON;
+	if (swappiness <= 1)
+		return LRU_GEN_FILE;
+	return swappiness == MAX_SWAPPINESS ? LRU_GEN_ANON :
+					      get_type_to_scan(lruvec, swappiness, tier);
+}
+
+/*
+ * isolate_folios - scan the first type to evict, then, when that gives nothing and anon may
+ * go, the other one from its own tier. *@type_scanned: the type after the last empty scan
+ * flips it, as Linux leaves it (the one scanned when a scan took pages).
+ * Context: lru_lock held. Return: pages looked at.
  */
 static long isolate_folios(struct lruvec *lruvec, struct scan_control *sc, int swappiness,
 			   int *type_scanned, struct list_head *list)
 {
-	struct lru_gen_folio *lrugen = &lruvec->lrugen;
-	int type, tier = -1;
+	int tier = -1, type = first_type_to_evict(lruvec, swappiness, &tier);
+	int tries = swappiness ? ANON_AND_FILE : 1;
 	long scanned = 0;
 
-	if (!swappiness)
-		type = LRU_GEN_FILE;
-	else if (lrugen->min_seq[LRU_GEN_ANON] < lrugen->min_seq[LRU_GEN_FILE])
-		type = LRU_GEN_ANON;
-	else if (swappiness == 1)
-		type = LRU_GEN_FILE;
-	else if (swappiness == MAX_SWAPPINESS)
-		type = LRU_GEN_ANON;
-	else
-		type = get_type_to_scan(lruvec, swappiness, &tier);
-	for (int i = !swappiness; i < ANON_AND_FILE; i++) {
-		if (tier < 0)
-			tier = get_tier_idx(lruvec, type);
-		scanned = scan_folios(lruvec, sc, type, tier, list);
-		if (scanned)
-			break;
-		type = !type;
-		tier = -1;
+	while (tries-- > 0 && !scanned) {
+		scanned = scan_folios(lruvec, sc, type,
+				      tier >= 0 ? tier : get_tier_idx(lruvec, type), list);
+		if (!scanned) {
+			type ^= 1;
+			tier = -1;
+		}
 	}
 	*type_scanned = type;
 	return scanned;
@@ -757,16 +773,18 @@ static long evict_folios(struct lruvec *lruvec, struct scan_control *sc, int swa
 	struct list_head list = LIST_HEAD_INIT(list), clean = LIST_HEAD_INIT(clean);
 	unsigned long reclaimed, taken = 0;
 	struct list_head *pos;
-	bool skip_retry = false;
+	bool skip_retry = false, stuck;
 	long scanned;
 	int type;
 
 	spin_lock(&lruvec->lru_lock);
-	scanned = isolate_folios(lruvec, sc, swappiness, &type, &list);
-	scanned += try_to_inc_min_seq(lruvec, swappiness);
-	if (get_nr_gens(lruvec, !swappiness) == MIN_NR_GENS)
-		scanned = 0;
+	scanned = isolate_folios(lruvec, sc, swappiness, &type, &list) +
+		  try_to_inc_min_seq(lruvec, swappiness);
+	/* the other type down to its last generations: nothing more without aging */
+	stuck = get_nr_gens(lruvec, !swappiness) == MIN_NR_GENS;
 	spin_unlock(&lruvec->lru_lock);
+	if (stuck)
+		scanned = 0;
 	list_for_each(pos, &list)
 		taken++;
 	if (!taken)
@@ -793,6 +811,14 @@ retry:
 	return scanned;
 }
 
+/* The pages generation @seq of @type holds (read without lru_lock: never below 0). */
+static unsigned long gen_pages(const struct lru_gen_folio *lrugen, unsigned long seq, int type)
+{
+	long n = __atomic_load_n(&lrugen->nr_pages[lru_gen_from_seq(seq)][type], __ATOMIC_RELAXED);
+
+	return n > 0 ? (unsigned long)n : 0;
+}
+
 /*
  * should_run_aging - whether the lruvec is out of cold pages (down to MIN_NR_GENS), or its
  * generations are badly spread: more than 1/MIN_NR_GENS of the pages in the youngest, or
@@ -812,17 +838,12 @@ static bool should_run_aging(struct lruvec *lruvec, unsigned long max_seq, bool 
 		return true;
 	}
 	for (int type = !can_swap; type < ANON_AND_FILE; type++) {
-		for (unsigned long seq = min_seq[type]; seq <= max_seq; seq++) {
-			long n = __atomic_load_n(&lrugen->nr_pages[lru_gen_from_seq(seq)][type],
-						 __ATOMIC_RELAXED);
-			unsigned long size = n > 0 ? (unsigned long)n : 0;
-
-			total += size;
-			if (seq == max_seq)
-				young += size;
-			else if (seq + MIN_NR_GENS == max_seq)
-				old += size;
-		}
+		for (unsigned long seq = min_seq[type]; seq <= max_seq; seq++)
+			total += gen_pages(lrugen, seq, type);
+		young += gen_pages(lrugen, max_seq, type);
+		/* the oldest of the MIN_NR_GENS + 1 generations the aging aims for, if there */
+		if (min_seq[type] + MIN_NR_GENS <= max_seq)
+			old += gen_pages(lrugen, max_seq - MIN_NR_GENS, type);
 	}
 	*nr_to_scan = total;
 	if (min_seq[!can_swap] + MIN_NR_GENS < max_seq)
@@ -865,16 +886,14 @@ static void try_to_shrink_lruvec(struct lruvec *lruvec, struct scan_control *sc)
 	long scanned = 0;
 
 	for (;;) {
-		long nr_to_scan = get_nr_to_scan(lruvec, sc, swappiness), delta;
+		/* asked before each batch: it may age instead, and the batch changed the sizes */
+		long target = get_nr_to_scan(lruvec, sc, swappiness);
+		long batch = target > 0 ? evict_folios(lruvec, sc, swappiness) : 0;
 
-		if (nr_to_scan <= 0)
-			break;
-		delta = evict_folios(lruvec, sc, swappiness);
-		if (!delta)
-			break;
-		scanned += delta;
-		if (scanned >= nr_to_scan || should_abort_scan(lruvec, sc))
-			break;
+		scanned += batch;
+		/* nothing to scan or to evict, this target met, or the run's goal */
+		if (!batch || scanned >= target || should_abort_scan(lruvec, sc))
+			return;
 	}
 }
 

@@ -187,21 +187,22 @@ static inline bool lru_gen_add_folio(struct lruvec *lruvec, struct page *page, b
 {
 	struct lru_gen_folio *lrugen = &lruvec->lrugen;
 	int type = page_is_file_lru(page);
-	unsigned long seq, mask = LRU_GEN_MASK;
+	unsigned long seq, oldest, mask = LRU_GEN_MASK;
+	bool below_youngest;
 	int gen;
 
 	VM_BUG_ON(folio_lru_gen(page) != -1);
 	if (PageUnevictable(page) || !lru_gen_enabled(lruvec_pgdat(lruvec)))
 		return false;
-	if (PageActive(page))
-		seq = lrugen->max_seq;
-	else if ((type == LRU_GEN_ANON && !PageSwapCache(page)) ||
-		 (PageReclaim(page) && (PageDirty(page) || PageWriteback(page))))
-		seq = lrugen->max_seq - 1;
-	else if (reclaiming || lrugen->min_seq[type] + MIN_NR_GENS >= lrugen->max_seq)
-		seq = lrugen->min_seq[type];
+	/* active: the youngest; new anon, or under reclaim's write: the one below; put back by
+	 * reclaim, or only MIN_NR_GENS generations: the oldest; else the one above it */
+	below_youngest = (type == LRU_GEN_ANON && !PageSwapCache(page)) ||
+			 (PageReclaim(page) && (PageDirty(page) || PageWriteback(page)));
+	oldest = lrugen->min_seq[type];
+	if (PageActive(page) || below_youngest)
+		seq = lrugen->max_seq - !PageActive(page);
 	else
-		seq = lrugen->min_seq[type] + 1;
+		seq = oldest + !(reclaiming || oldest + MIN_NR_GENS >= lrugen->max_seq);
 	gen = lru_gen_from_seq(seq);
 	if (PageActive(page))
 		mask |= LRU_REFS_MASK | (1UL << PG_referenced) | (1UL << PG_active);
