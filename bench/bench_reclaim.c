@@ -26,10 +26,7 @@
  *              (--lru classic: active/inactive lists, referenced bits through rmap,
  *              watermarks, kswapd) and --lru lru (one exact LRU list, no TLB so that every
  *              access is seen), the policy the simulator models. Both with vm.page-cluster
- *              0 (no swap readahead): the simulator reads nothing ahead, and with
- *              readahead on, --lru classic today rescans unmapped readahead pages in the
- *              swap cache without end (shrink_folio_list neither swaps nor frees a
- *              swap-cache page that is not anonymous yet), about ten times slower.
+ *              0 (no swap readahead): the simulator reads nothing ahead.
  *   simulator  the LRU of cache-simulation libraries: a chained hash table of the resident
  *              pages and a doubly linked list by recency; a hit moves the page to the head,
  *              a miss evicts the tail. Its capacity is the frames mmlab's RAM holds the
