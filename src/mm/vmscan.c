@@ -246,6 +246,18 @@ static bool reclaim_file_page(struct page *page, enum folio_references ref,
 }
 
 /*
+ * shrink_folio_list's activate_locked: the page goes back to its active list, counted in
+ * its type's activations and in pgactivate.
+ */
+static void activate_locked(struct pglist_data *pgdat, struct page *page,
+			    struct reclaim_stat *stat)
+{
+	SetPageActive(page);
+	stat->nr_activate[page_is_file_lru(page)]++;
+	count_vm_event(pgdat, PGACTIVATE);
+}
+
+/*
  * Sends a shmem page no longer mapped to swap (pageout's shmem_writeout). With no free slot
  * it is activated, as Linux's AOP_WRITEPAGE_ACTIVATE has it; in use again, it stays.
  * Return: true when it left the cache (the isolation's reference is the last).
@@ -263,11 +275,8 @@ static bool reclaim_shmem_page(struct pglist_data *pgdat, struct page *page,
 		stat->nr_pageout++;
 		return true;
 	}
-	if (err != -EBUSY) {
-		SetPageActive(page);
-		stat->nr_activate[0]++;
-		count_vm_event(pgdat, PGACTIVATE);
-	}
+	if (err != -EBUSY)
+		activate_locked(pgdat, page, stat);
 	return false;
 }
 
@@ -279,26 +288,20 @@ static bool reclaim_shmem_page(struct pglist_data *pgdat, struct page *page,
 static void swap_out_failed(struct pglist_data *pgdat, struct page *page,
 			    struct reclaim_stat *stat)
 {
-	if (PageMlocked(page) || (PageSwapCache(page) && !page_mapcount(page)))
-		return;
-	SetPageActive(page);
-	stat->nr_activate[0]++;
-	count_vm_event(pgdat, PGACTIVATE);
+	if (!PageMlocked(page) && !(PageSwapCache(page) && !page_mapcount(page)))
+		activate_locked(pgdat, page, stat);
 }
 
 /*
  * A dirty file page outside kswapd: Linux's direct reclaim and reclaim_pages never write file
  * pages back; the page is activated (Linux also sets PG_reclaim, to rotate it when its
- * writeback ends: left out, as writeback here never rotates).
+ * writeback ends: left out, as file writeback here is synchronous and never rotates).
  */
 static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *page,
 				     struct reclaim_stat *stat)
 {
-	if (PageMlocked(page))
-		return;
-	SetPageActive(page);
-	stat->nr_activate[1]++;
-	count_vm_event(pgdat, PGACTIVATE);
+	if (!PageMlocked(page))
+		activate_locked(pgdat, page, stat);
 }
 
 /*
@@ -332,11 +335,8 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 		if (pgdat->lru_mode < LRU_MODE_LRU && !sc->ignore_references)
 			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
-			if (PageMlocked(page))
-				continue;	/* to the unevictable list, not the active one */
-			stat->nr_activate[page_is_file_lru(page)]++;
-			SetPageActive(page);
-			count_vm_event(pgdat, PGACTIVATE);
+			if (!PageMlocked(page)) /* else to the unevictable list */
+				activate_locked(pgdat, page, stat);
 			continue;
 		}
 		if (ref == FOLIOREF_KEEP)
@@ -364,9 +364,7 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 			stat->nr_unmap_fail++;
 			if (PageAnon(page) && PageSwapBacked(page)) {
 				/* lazily freeable, but written again: an ordinary anon page */
-				SetPageActive(page);
-				stat->nr_activate[0]++;
-				count_vm_event(pgdat, PGACTIVATE);
+				activate_locked(pgdat, page, stat);
 			}
 			continue;
 		}
