@@ -27,11 +27,6 @@
 
 #define MMLAB_ILL_ILLOPN 2	/* #UD: the SIGILL si_code do_error_trap gives an invalid opcode */
 
-static bool arch_pkeys_enabled(const struct machine *m)
-{
-	return !m->no_pku;
-}
-
 /* Sixteen keys with PKU; without, key 0 only (include/linux/pkeys.h's arch_max_pkey). */
 static int arch_max_pkey(const struct machine *m)
 {
@@ -60,17 +55,6 @@ void mm_pkeys_init(struct mm_struct *mm)
 uint32_t pkru_init_value(const struct machine *m)
 {
 	return arch_pkeys_enabled(m) ? INIT_PKRU_VALUE : 0;
-}
-
-static bool pkru_allows_read(uint32_t pkru, int pkey)
-{
-	return !(pkru & (PKRU_AD_BIT << (pkey * PKRU_BITS_PER_PKEY)));
-}
-
-static bool pkru_allows_write(uint32_t pkru, int pkey)
-{
-	/* Access-disable forbids writes as well. */
-	return !(pkru & ((PKRU_AD_BIT | PKRU_WD_BIT) << (pkey * PKRU_BITS_PER_PKEY)));
 }
 
 /**
@@ -190,21 +174,6 @@ int arch_override_mprotect_pkey(struct task *tsk, struct vm_area_struct *vma,
 		return ARCH_DEFAULT_PKEY;
 	}
 	return vma_pkey(vma);
-}
-
-/**
- * arch_vma_access_permitted - whether @tsk's PKRU lets it read (or write) @vma's key; fetches
- * are never subject to keys, and without PKU nothing is.
- * Context: mmap_lock held.
- * Return: true when permitted.
- */
-bool arch_vma_access_permitted(const struct task *tsk, const struct vm_area_struct *vma,
-			       bool write, bool execute)
-{
-	if (execute || !arch_pkeys_enabled(vma->vm_mm->machine))
-		return true;
-	return write ? pkru_allows_write(tsk->pkru, vma_pkey(vma)) :
-		       pkru_allows_read(tsk->pkru, vma_pkey(vma));
 }
 
 /**
