@@ -68,9 +68,11 @@ void vmacache_invalidate(struct mm_struct *mm)
  */
 struct vm_area_struct *vmacache_find(struct task *tsk, struct mm_struct *mm, unsigned long addr)
 {
+	struct vm_events *ev = &mm->machine->pgdat.vm_events;
+	struct vm_event_state *s = this_cpu_vm_events(ev);
 	unsigned int idx = vmacache_hash(addr);
 
-	count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_CALLS);
+	__count_vm_events_in(ev, s, VMACACHE_FIND_CALLS, 1);
 	if (!vmacache_valid(tsk, mm))
 		return NULL;
 	for (unsigned int i = 0; i < VMACACHE_SIZE; i++) {
@@ -78,7 +80,7 @@ struct vm_area_struct *vmacache_find(struct task *tsk, struct mm_struct *mm, uns
 
 		if (vma && vma->vm_start <= addr && vma->vm_end > addr) {
 			VM_BUG_ON(vma->vm_mm != mm);
-			count_vm_event(&mm->machine->pgdat, VMACACHE_FIND_HITS);
+			__count_vm_events_in(ev, s, VMACACHE_FIND_HITS, 1);
 			return vma;
 		}
 		idx = (idx + 1) & (VMACACHE_SIZE - 1);

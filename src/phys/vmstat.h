@@ -153,6 +153,31 @@ void vm_events_destroy(struct vm_events *ev);
 unsigned long sum_vm_event(struct vm_events *ev, enum vm_event_item item);
 
 /*
+ * this_cpu_vm_events - the calling thread's set of @ev (this_cpu_ptr(&vm_event_states)), or
+ * NULL when it could have none: a caller that counts several events looks it up once.
+ */
+static inline struct vm_event_state *this_cpu_vm_events(struct vm_events *ev)
+{
+	struct vm_event_state *s = vm_event_cache.state;
+
+	if (__builtin_expect(vm_event_cache.id != ev->id, 0))
+		s = vm_event_state_get(ev);
+	return s;
+}
+
+/* __count_vm_events_in - add @n to @item in @s, the set this_cpu_vm_events() gave. */
+static inline void __count_vm_events_in(struct vm_events *ev, struct vm_event_state *s,
+					enum vm_event_item item, unsigned long n)
+{
+	if (__builtin_expect(!s, 0)) {
+		__atomic_add_fetch(&ev->shared[item], n, __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_store_n(&s->event[item], __atomic_load_n(&s->event[item], __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+
+/*
  * count_vm_events - add @n to @item (count_vm_events/__count_vm_events): the owner's plain
  * add to its own set, or an atomic add to the shared one.
  * Context: any; the counts are exact once the counting threads are done.
@@ -160,16 +185,7 @@ unsigned long sum_vm_event(struct vm_events *ev, enum vm_event_item item);
 static inline void count_vm_events_in(struct vm_events *ev, enum vm_event_item item,
 				      unsigned long n)
 {
-	struct vm_event_state *s = vm_event_cache.state;
-
-	if (__builtin_expect(vm_event_cache.id != ev->id, 0))
-		s = vm_event_state_get(ev);
-	if (__builtin_expect(!s, 0)) {
-		__atomic_add_fetch(&ev->shared[item], n, __ATOMIC_RELAXED);
-		return;
-	}
-	__atomic_store_n(&s->event[item], __atomic_load_n(&s->event[item], __ATOMIC_RELAXED) + n,
-			 __ATOMIC_RELAXED);
+	__count_vm_events_in(ev, this_cpu_vm_events(ev), item, n);
 }
 
 #endif /* MMLAB_PHYS_VMSTAT_H */
