@@ -184,19 +184,17 @@ static struct anon_vma *find_mergeable_anon_vma(struct vm_area_struct *vma)
 }
 
 /**
- * anon_vma_prepare - give @vma an anon_vma before its first anonymous page is mapped: a
- * compatible neighbour's, or a new root.
+ * __anon_vma_prepare - give @vma, which has none, an anon_vma before its first anonymous page
+ * is mapped: a compatible neighbour's, or a new root.
  * Context: mmap_lock held; the caller serializes page-table changes of the mm (the fault
  * path holds its page_table_lock, hence the trylock of a neighbour's root).
  * Return: 0, or -ENOMEM.
  */
-int anon_vma_prepare(struct vm_area_struct *vma)
+int __anon_vma_prepare(struct vm_area_struct *vma)
 {
 	struct anon_vma_chain *avc;
 	struct anon_vma *av;
 
-	if (likely(vma->anon_vma))
-		return 0;
 	avc = malloc(sizeof(*avc));
 	if (!avc)
 		return -ENOMEM;

@@ -127,7 +127,20 @@ struct ttu_control {
 bool try_to_unmap(struct page *page, const struct ttu_control *ttu);
 
 /* rmap.c: the chains */
-int __must_check anon_vma_prepare(struct vm_area_struct *vma);
+int __must_check __anon_vma_prepare(struct vm_area_struct *vma);
+
+/*
+ * anon_vma_prepare - make sure @vma has an anon_vma (__anon_vma_prepare when it has none):
+ * inline, so that every anonymous fault after a VMA's first pays one test for it.
+ * Context and return: __anon_vma_prepare's.
+ */
+static inline int __must_check anon_vma_prepare(struct vm_area_struct *vma)
+{
+	if (likely(vma->anon_vma))
+		return 0;
+	return __anon_vma_prepare(vma);
+}
+
 int __must_check anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src);
 int __must_check anon_vma_fork(struct vm_area_struct *dst, struct vm_area_struct *src);
 void unlink_anon_vmas(struct vm_area_struct *vma);
