@@ -39,6 +39,12 @@ static inline pte_t *__must_check pte_alloc_map(struct mm_struct *mm, unsigned l
 static inline pte_t *__must_check pte_alloc_map_track(struct mm_struct *mm, unsigned long addr,
 						     bool *pmd_none)
 {
+	pte_t *pte = pt_pte_cached(&mm->context, addr);
+
+	if (likely(pte)) {
+		*pmd_none = false;
+		return pte;
+	}
 	return pt_alloc_pte_track(&mm->context, addr, pmd_none);
 }
 

@@ -86,12 +86,12 @@ void destroy_context(mm_context_t *ctx)
 pte_t *pt_alloc_pte_track(mm_context_t *ctx, unsigned long addr, bool *pmd_none)
 {
 	struct pglist_data *pgdat = ctx->pgdat;
+	pte_t *pte = pt_pte_cached(ctx, addr);
 	pte_t *table = ctx->pgd;
 
 	*pmd_none = false;
-	/* a tag is a user address's: no other address matches it */
-	if (likely(ctx->pte_table_tag == addr >> PMD_SHIFT))
-		return &ctx->pte_table[pt_index(addr, PT_PTE)];
+	if (pte)
+		return pte;
 	if (!addr_is_user(addr))
 		return ERR_PTR(-EFAULT);
 	for (int level = PT_PGD; level > PT_PTE; level--) {
