@@ -226,26 +226,6 @@ static void tlb_preload(struct mmu_cpu *cpu, unsigned long va, pte_t e)
 }
 
 /**
- * mmu_fault_return - the fault being handled on @cpu begins its return to user mode now,
- * before its last stretch of work: ipi_lock is taken here, and mmu_tlb_fill finds it held.
- * Taking it is a locked instruction, which waits for every store before it to drain. A
- * demand-zero fault takes it just before zeroing its page, so that no locked instruction
- * follows the zeroing until the next fault's, and the zeroing stores drain while the fault
- * ends, the retried access runs and the next access walks, instead of stalling them. The
- * only cost: a shootdown from another thread waits for the rest of this fault, as it waits
- * for user mode.
- * Context: a fault handler of @cpu's running thread, which from here to mmu_tlb_fill (or
- * mmu_fault_return_cancel) takes no lock whose holder may wait for ipi_lock: only leaf locks
- * under which nothing flushes a TLB (the LRU lock, the zone lock) may still be taken, as
- * mmu_note_access takes the LRU lock in user mode.
- */
-void mmu_fault_return(struct mmu_cpu *cpu)
-{
-	mmu_user_enter(cpu);
-	cpu->user_returned = true;
-}
-
-/**
  * mmu_tlb_fill - the walk of @va for @acc that the retry of a resolved fault makes, made
  * early: it sets the accessed and dirty bits and fills the TLB when the entry allows @acc,
  * and does nothing else when it does not. When the handler installed the leaf and said so

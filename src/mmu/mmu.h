@@ -167,8 +167,27 @@ static inline void mmu_fault_return_cancel(struct mmu_cpu *cpu)
 	}
 }
 
+/**
+ * mmu_fault_return - the fault being handled on @cpu begins its return to user mode now,
+ * before its last stretch of work: ipi_lock is taken here, and mmu_tlb_fill finds it held.
+ * Taking it is a locked instruction, which waits for every store before it to drain. A
+ * demand-zero fault takes it just before zeroing its page, so that no locked instruction
+ * follows the zeroing until the next fault's, and the zeroing stores drain while the fault
+ * ends, the retried access runs and the next access walks, instead of stalling them. The
+ * only cost: a shootdown from another thread waits for the rest of this fault, as it waits
+ * for user mode.
+ * Context: a fault handler of @cpu's running thread, which from here to mmu_tlb_fill (or
+ * mmu_fault_return_cancel) takes no lock whose holder may wait for ipi_lock: only leaf locks
+ * under which nothing flushes a TLB (the LRU lock, the zone lock) may still be taken, as
+ * mmu_note_access takes the LRU lock in user mode.
+ */
+static inline void mmu_fault_return(struct mmu_cpu *cpu)
+{
+	mmu_user_enter(cpu);
+	cpu->user_returned = true;
+}
+
 /* mmu.c */
-void mmu_fault_return(struct mmu_cpu *cpu);
 int __must_check mmu_translate(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc,
 			       void **host);
 void mmu_tlb_fill(struct mmu_cpu *cpu, unsigned long va, enum mmu_access acc);
