@@ -782,6 +782,144 @@ static void mlock_vs_host(void **state)
 	munmap(hd, PG);
 }
 
+/*
+ * The host's side of mlock_count_vs_host's fork step: a child mlocks the shared mapping @h
+ * (its VMA came unlocked from fork), drains, and waits; the parent's munlock then leaves the
+ * pages locked by the child. Returns the child, writing to @go lets it exit.
+ */
+static pid_t host_child_mlock(unsigned char *h, unsigned char *hd, int go[2])
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		if (syscall(SYS_mlock, h, NP * PG) || madvise(hd, PG, MADV_COLD))
+			_exit(1);
+		(void)!write(ready[1], "x", 1);
+		(void)!read(go[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	close(ready[1]);
+	return pid;
+}
+
+/*
+ * The host against mlock_count: a page of a shared file mapped at two addresses, both
+ * mlocked, stays mlocked and unevictable through the first munlock and the first munmap and
+ * leaves the unevictable list at the last; mlocking a locked range again counts nothing; a
+ * fork child that mlocks the parent's shared pages keeps them locked after the parent's
+ * munlock, until it exits. Each page's LRU bits are compared after each step (drained), and
+ * the unevictable_pgs_* changes over the whole sequence.
+ */
+static void mlock_count_vs_host(void **state)
+{
+	struct fix *f = *state;
+	uint64_t h0[NR_UNEV_EVENTS], h1[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	unsigned char *hd, *h1m, *h2m;
+	uint64_t md, a1, a2;
+	struct mmlab_task *child;
+	int hfd, mfd, go[2];
+	cpu_set_t one;
+	bool same = false;
+	pid_t pid;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	hfd = open(f->path, O_RDONLY);
+	mfd = mmlab_open(f->t, f->path, O_RDONLY);
+	assert_true(hfd >= 0 && mfd >= 0);
+	for (int round = 0; round < 5 && !same; round++) {
+		/*
+		 *   h1m/a1: file pages 0..15  [locked]
+		 *   h2m/a2: file pages 0..15  [locked]   the same pages, two VMAs
+		 */
+		h1m = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
+		h2m = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
+		assert_true(h1m != MAP_FAILED && h2m != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a1), 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a2), 0);
+		for (unsigned long i = 0; i < NP; i++) {
+			(void)*(volatile unsigned char *)(h1m + i * PG);
+			(void)*(volatile unsigned char *)(h2m + i * PG);
+		}
+		assert_int_equal(mmlab_touch(f->t, a1, NP * PG, "r", NULL), 0);
+		assert_int_equal(mmlab_touch(f->t, a2, NP * PG, "r", NULL), 0);
+		both(f, h1m, a1, hd, md, -1);
+		host_unevictable(h0);
+		mm_unevictable(f->m, m0);
+		assert_int_equal(syscall(SYS_mlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a1, NP * PG), 0);
+		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);	/* no second count */
+		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_flags("mlock twice", h1m, f->t, a1);
+		assert_int_equal(syscall(SYS_munlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a1, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_flags("munlock one of two", h1m, f->t, a1);
+		assert_int_equal(syscall(SYS_munlock, h2m, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a2, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_flags("munlock the other", h1m, f->t, a1);
+		assert_int_equal(syscall(SYS_mlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a1, NP * PG), 0);
+		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		assert_int_equal(munmap(h2m, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a2, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_flags("munmap one of two", h1m, f->t, a1);
+
+		/* a fork child locks the pages too; the parent's munlock leaves them locked */
+		pid = host_child_mlock(h1m, hd, go);
+		assert_int_equal(mmlab_fork(f->t, &child), 0);
+		assert_int_equal(mmlab_mlock(child, a1, NP * PG), 0);
+		assert_int_equal(mmlab_madvise(child, md, PG, MADV_COLD), 0);
+		assert_int_equal(syscall(SYS_munlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a1, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_flags("parent munlock, child locked", h1m, f->t, a1);
+		assert_int_equal(write(go[1], "x", 1), 1);
+		assert_int_equal(waitpid(pid, NULL, 0), pid);
+		close(go[0]);
+		close(go[1]);
+		mmlab_exit(child);
+		both(f, h1m, a1, hd, md, -1);
+		compare_flags("child exit", h1m, f->t, a1);
+		assert_int_equal(munmap(h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		host_unevictable(h1);
+		mm_unevictable(f->m, m1);
+		same = true;
+		for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
+			print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
+				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
+			same &= h1[i] - h0[i] == m1[i] - m0[i];
+		}
+	}
+	assert_true(same);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+	close(hfd);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+	munmap(hd, PG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +931,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(process_madvise_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(mlock_mapped_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(mlock_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(mlock_count_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
