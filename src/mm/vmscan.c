@@ -293,13 +293,16 @@ static void swap_out_failed(struct pglist_data *pgdat, struct page *page,
 }
 
 /*
- * A dirty file page outside kswapd: Linux's direct reclaim and reclaim_pages never write file
- * pages back; the page is activated (Linux also sets PG_reclaim, to rotate it when its
- * writeback ends: left out, as file writeback here is synchronous and never rotates).
+ * A dirty file page reclaim_pages (MADV_PAGEOUT) found: it does not write file pages back;
+ * the page is marked PG_reclaim, counted in nr_vmscan_immediate_reclaim, and activated, so
+ * that the end of the writeback that cleans it (the flusher's, fsync's) moves it to the
+ * inactive tail, to be reclaimed first (folio_end_writeback's folio_rotate_reclaimable).
  */
 static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *page,
 				     struct reclaim_stat *stat)
 {
+	SetPageReclaim(page);
+	mod_node_page_state(pgdat, NR_VMSCAN_IMMEDIATE, 1);
 	if (!PageMlocked(page))
 		activate_locked(pgdat, page, stat);
 }
@@ -611,7 +614,9 @@ static void shrink_pure(struct pglist_data *pgdat, struct scan_control *sc)
 	unsigned long budget;
 
 	lru_add_drain(pgdat);
-	budget = 2 * lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + 1;
+	/* the one list's pages are counted as inactive anon or file (page_lru_stat) */
+	budget = 2 * (lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) +
+		      lruvec_lru_size(lruvec, LRU_INACTIVE_ANON)) + 1;
 	while (sc->nr_reclaimed < sc->nr_to_reclaim && budget--) {
 		struct list_head one = LIST_HEAD_INIT(one);
 		struct reclaim_stat stat = {};
