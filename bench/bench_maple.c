@@ -18,7 +18,8 @@
  * erases and duplication. Each figure is the median of $MMLAB_MAPLE_ROUNDS (3) rounds, each
  * round one process of mmlab's tree and one of each Linux scheme taking turns, so that load
  * on a shared machine, or a process that runs slow throughout, weighs on both trees alike (one
- * lmt_bench run before one bench_maple run once moved ratios by 1.5x either way).
+ * lmt_bench run before one bench_maple run once moved ratios by 1.5x either way). Neither side
+ * counts the time its process waited for a CPU (struct span below).
  * Gap searches run twice: on the tree as built, and after the store and erase runs have
  * churned it.
  *
@@ -38,6 +39,7 @@
 #define __unused __attribute__((unused))
 #endif
 #include <bsd/sys/tree.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -163,9 +165,64 @@ static void teardown(struct setup *s)
 	free(s->pick);
 }
 
-static double per_op(uint64_t t0, unsigned long ops)
+/*
+ * Wall time less the time spent waiting for a CPU. make bench runs on shared machines (two
+ * cores, other jobs building): a process kept off the CPU through part of a 40 ms loop at
+ * 65536 VMAs measured up to 2x slow, and the ratio of two trees then said which process had
+ * waited more. The kernel counts, per thread, the time it was runnable but not running
+ * (run_delay, the second field of /proc/thread-self/schedstat), and a span subtracts it. The
+ * thread's CPU time would not do: it also leaves out the time a writer really waits, in
+ * synchronize_rcu() (about 7 of its 9 us here: IPIs in a virtual machine).
+ *
+ * A span around a loop of many operations reads run_delay at both ends. Calls timed one by
+ * one (an erase batch, a duplication) are spans of their own on trees of 4096 VMAs and more,
+ * where a call takes 0.2 ms and more; on smaller trees reading run_delay, a system call, would
+ * cost more than the call measured, and a whole repetition lasts about a millisecond: the
+ * median over REPS leaves out one that waited. linux-maple/lmt_bench.c measures the same way.
+ * Without schedstat (a kernel without CONFIG_SCHED_INFO) a span is plain wall time.
+ */
+static int schedstat_fd = -2;
+
+static uint64_t run_delay_ns(void)
 {
-	return (double)(bench_now_ns() - t0) / (double)ops;
+	unsigned long long on_cpu, delay;
+	char buf[96];
+	ssize_t len;
+
+	if (schedstat_fd == -2)
+		schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (schedstat_fd < 0)
+		return 0;
+	len = pread(schedstat_fd, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	return sscanf(buf, "%llu %llu", &on_cpu, &delay) == 2 ? delay : 0;
+}
+
+struct span {
+	uint64_t wall, delay; /* ns, at the start */
+	bool sched;	      /* run_delay read: subtracted */
+};
+
+static struct span span_start(bool sched)
+{
+	return (struct span){ .delay = sched ? run_delay_ns() : 0, .wall = bench_now_ns(),
+			      .sched = sched };
+}
+
+/* Wall time since @s, less the time the thread waited for a CPU meanwhile. */
+static uint64_t span_ns(struct span s)
+{
+	uint64_t wall = bench_now_ns() - s.wall, delay = s.sched ? run_delay_ns() - s.delay : 0;
+
+	return delay < wall ? wall - delay : 0;
+}
+
+/* Per operation, @ops of them since @s. */
+static double per_op(struct span s, unsigned long ops)
+{
+	return (double)span_ns(s) / (double)ops;
 }
 
 /*
@@ -181,7 +238,7 @@ static void bench_lookup(struct setup *s, double *maple, double *rcu, double *rb
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		uint64_t t0 = bench_now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < ops; i++) {
 			unsigned long index = s->addr[i % NR_RANDOM];
@@ -189,14 +246,14 @@ static void bench_lookup(struct setup *s, double *maple, double *rcu, double *rb
 			bench_keep(__mt_find(&s->mt, &index, ULONG_MAX));
 		}
 		m[k] = per_op(t0, ops);
-		t0 = bench_now_ns();
+		t0 = span_start(true);
 		for (i = 0; i < ops; i++) {
 			unsigned long index = s->addr[i % NR_RANDOM];
 
 			bench_keep(mt_find(&s->mt, &index, ULONG_MAX));
 		}
 		u[k] = per_op(t0, ops);
-		t0 = bench_now_ns();
+		t0 = span_start(true);
 		for (i = 0; i < ops; i++)
 			bench_keep(rb_find_vma(&s->rb, s->addr[i % NR_RANDOM]));
 		r[k] = per_op(t0, ops);
@@ -227,7 +284,7 @@ static void bench_split_fill(struct setup *s, double *maple, double *maple_idx, 
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		uint64_t t0 = bench_now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < half; i++) {
 			struct vma *v = &s->vmas[s->pick[i % NR_RANDOM]];
@@ -243,7 +300,7 @@ static void bench_split_fill(struct setup *s, double *maple, double *maple_idx, 
 			free(head);
 		}
 		m[k] = per_op(t0, 2 * half);
-		t0 = bench_now_ns();
+		t0 = span_start(true);
 		for (i = half; i < ops; i++) {
 			unsigned long j = s->pick[i % NR_RANDOM], start = vma_start(j);
 			struct vma *head = malloc(sizeof(*head));
@@ -258,7 +315,7 @@ static void bench_split_fill(struct setup *s, double *maple, double *maple_idx, 
 			free(head);
 		}
 		mi[k] = per_op(t0, 2 * (ops - half));
-		t0 = bench_now_ns();
+		t0 = span_start(true);
 		for (i = 0; i < ops; i++) {
 			struct vma *v = &s->vmas[s->pick[i % NR_RANDOM]];
 			struct vma *head = malloc(sizeof(*head));
@@ -274,7 +331,7 @@ static void bench_split_fill(struct setup *s, double *maple, double *maple_idx, 
 			free(head);
 		}
 		r[k] = per_op(t0, 2 * ops);
-		t0 = bench_now_ns();
+		t0 = span_start(true);
 		for (i = 0; i < ops; i++) { /* __split_vma, then vma_merge's vma_adjust */
 			struct rb_vma *v = &s->avmas[s->pick[i % NR_RANDOM]];
 			struct rb_vma *head = malloc(sizeof(*head));
@@ -309,36 +366,38 @@ static void bench_erase(struct setup *s, double *maple, double *rb, double *rba)
 	unsigned long batch = s->n / 2 < 4096 ? s->n / 2 : 4096, i, c;
 	unsigned long cycles = 8192 / batch; /* small trees: many batches, for a steady figure */
 	unsigned long *idx = malloc(batch * sizeof(*idx));
+	bool exact = s->n >= 4096; /* each batch a span (see struct span) */
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		uint64_t tm = 0, tr = 0, ta = 0, t0;
+		uint64_t tm = 0, tr = 0, ta = 0;
+		struct span t0;
 
 		for (c = 0; c < cycles; c++) {
 			/* distinct VMAs: a stride through a random start */
 			for (i = 0; i < batch; i++)
 				idx[i] = (s->pick[(k * cycles + c) % NR_RANDOM] + i * 2) % s->n;
-			t0 = bench_now_ns();
+			t0 = span_start(exact);
 			for (i = 0; i < batch; i++)
 				bench_keep(mtree_erase(&s->mt, s->vmas[idx[i]].start));
-			tm += bench_now_ns() - t0;
+			tm += span_ns(t0);
 			for (i = 0; i < batch; i++) {
 				struct vma *v = &s->vmas[idx[i]];
 
 				if (mtree_store_range(&s->mt, v->start, v->end - 1, v))
 					abort();
 			}
-			t0 = bench_now_ns();
+			t0 = span_start(exact);
 			for (i = 0; i < batch; i++)
 				RB_REMOVE(vma_tree, &s->rb,
 					  rb_find_vma(&s->rb, s->vmas[idx[i]].start));
-			tr += bench_now_ns() - t0;
+			tr += span_ns(t0);
 			for (i = 0; i < batch; i++)
 				RB_INSERT(vma_tree, &s->rb, &s->vmas[idx[i]]);
-			t0 = bench_now_ns();
+			t0 = span_start(exact);
 			for (i = 0; i < batch; i++)
 				rbv_remove(&s->rba, rbv_find_vma(&s->rba, s->avmas[idx[i]].start));
-			ta += bench_now_ns() - t0;
+			ta += span_ns(t0);
 			for (i = 0; i < batch; i++)
 				rbv_insert(&s->rba, &s->avmas[idx[i]]);
 		}
@@ -380,7 +439,7 @@ static void bench_gap(struct setup *s, bool top, double *maple, double *rba)
 			abort();
 	}
 	for (k = 0; k < REPS; k++) {
-		uint64_t t0 = bench_now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < ops; i++) {
 			MA_STATE(mas, &s->mt, 0, 0);
@@ -390,7 +449,7 @@ static void bench_gap(struct setup *s, bool top, double *maple, double *rba)
 			bench_keep(mas.index);
 		}
 		m[k] = per_op(t0, ops);
-		t0 = bench_now_ns();
+		t0 = span_start(true);
 		for (i = 0; i < ops; i++) {
 			unsigned long addr;
 
@@ -411,7 +470,7 @@ static double bench_iterate(struct setup *s)
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		uint64_t t0 = bench_now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < rounds; i++) {
 			MA_STATE(mas, &s->mt, 0, 0);
@@ -439,13 +498,13 @@ static double bench_dup(struct setup *s)
 
 		for (i = 0; i < rounds; i++) {
 			struct maple_tree copy;
-			uint64_t t0;
+			struct span t0;
 
 			mt_init(&copy);
-			t0 = bench_now_ns();
+			t0 = span_start(s->n >= 4096); /* see struct span */
 			if (__mt_dup(&s->mt, &copy))
 				abort();
-			total += bench_now_ns() - t0;
+			total += span_ns(t0);
 			mtree_destroy(&copy);
 		}
 		m[k] = (double)total / (double)rounds / 1000.0;

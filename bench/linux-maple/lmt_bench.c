@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <linux/init.h>
 
 /*
@@ -185,6 +187,55 @@ static unsigned long long now_ns(void)
 	return t.tv_sec * 1000000000ULL + t.tv_nsec;
 }
 
+/*
+ * Wall time less the time spent waiting for a CPU (run_delay, the second field of
+ * /proc/thread-self/schedstat), as bench_maple.c measures it (see its struct span): a span
+ * around each loop, and around each call timed one by one on trees of 4096 VMAs and more.
+ * Plain wall time without schedstat.
+ */
+static int schedstat_fd = -2;
+
+static unsigned long long run_delay_ns(void)
+{
+	unsigned long long on_cpu, delay;
+	char buf[96];
+	ssize_t len;
+
+	if (schedstat_fd == -2)
+		schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	if (schedstat_fd < 0)
+		return 0;
+	len = pread(schedstat_fd, buf, sizeof(buf) - 1, 0);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	return sscanf(buf, "%llu %llu", &on_cpu, &delay) == 2 ? delay : 0;
+}
+
+struct span {
+	unsigned long long wall, delay;
+	bool sched;
+};
+
+static struct span span_start(bool sched)
+{
+	return (struct span){ .delay = sched ? run_delay_ns() : 0, .wall = now_ns(),
+			      .sched = sched };
+}
+
+static unsigned long long span_ns(struct span s)
+{
+	unsigned long long wall = now_ns() - s.wall;
+	unsigned long long delay = s.sched ? run_delay_ns() - s.delay : 0;
+
+	return delay < wall ? wall - delay : 0;
+}
+
+static double per_op(struct span s, unsigned long ops)
+{
+	return (double)span_ns(s) / ops;
+}
+
 /* Same generator and seed as bench_maple.c, reset per tree size there too. */
 static uint64_t seed;
 
@@ -239,14 +290,14 @@ static double lookups(void)
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		unsigned long long t0 = now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < ops; i++) {
 			unsigned long index = addr[i % NR_RANDOM];
 
 			sink = (unsigned long)mt_find(&mt, &index, ULONG_MAX);
 		}
-		m[k] = (double)(now_ns() - t0) / ops;
+		m[k] = per_op(t0, ops);
 	}
 	return median(m);
 }
@@ -259,7 +310,7 @@ static double gap(bool top)
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		unsigned long long t0 = now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < ops; i++) {
 			MA_STATE(mas, &mt, 0, 0);
@@ -269,7 +320,7 @@ static double gap(bool top)
 				abort();
 			sink = mas.index;
 		}
-		m[k] = (double)(now_ns() - t0) / ops;
+		m[k] = per_op(t0, ops);
 	}
 	return median(m);
 }
@@ -287,7 +338,7 @@ static double split_fill(void)
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		unsigned long long t0 = now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < ops; i++) {
 			unsigned long v = pick[i % NR_RANDOM];
@@ -299,7 +350,7 @@ static double split_fill(void)
 			store(vstart(v), vstart(v) + 2 * P - 1, entry_of(v));
 			free(head);
 		}
-		m[k] = (double)(now_ns() - t0) / (2 * ops);
+		m[k] = per_op(t0, 2 * ops);
 	}
 	return median(m);
 }
@@ -311,18 +362,19 @@ static double erase_vmas(void)
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		unsigned long long t = 0, t0;
+		unsigned long long t = 0;
+		struct span t0;
 
 		for (c = 0; c < cycles; c++) {
 			unsigned long first = pick[(k * cycles + c) % NR_RANDOM];
 
-			t0 = now_ns();
+			t0 = span_start(n >= 4096);
 			for (i = 0; i < batch; i++) {
 				unsigned long v = (first + i * 2) % n;
 
 				store(vstart(v), vstart(v) + 2 * P - 1, NULL);
 			}
-			t += now_ns() - t0;
+			t += span_ns(t0);
 			for (i = 0; i < batch; i++) {
 				unsigned long v = (first + i * 2) % n;
 
@@ -341,7 +393,7 @@ static double iterate(void)
 	int k;
 
 	for (k = 0; k < REPS; k++) {
-		unsigned long long t0 = now_ns();
+		struct span t0 = span_start(true);
 
 		for (i = 0; i < rounds; i++) {
 			MA_STATE(mas, &mt, 0, 0);
@@ -352,7 +404,7 @@ static double iterate(void)
 				cnt++;
 			rcu_read_unlock();
 		}
-		m[k] = (double)(now_ns() - t0) / (rounds * n);
+		m[k] = per_op(t0, rounds * n);
 	}
 	sink = cnt;
 	return median(m);
@@ -369,13 +421,13 @@ static double duplicate(void)
 
 		for (i = 0; i < rounds; i++) {
 			struct maple_tree copy;
-			unsigned long long t0;
+			struct span t0;
 
 			mt_init_flags(&copy, mt.ma_flags);
-			t0 = now_ns();
+			t0 = span_start(n >= 4096);
 			if (__mt_dup(&mt, &copy, GFP_KERNEL))
 				abort();
-			total += now_ns() - t0;
+			total += span_ns(t0);
 			__mt_destroy(&copy);
 		}
 		m[k] = (double)total / rounds / 1000.0;
