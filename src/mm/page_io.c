@@ -15,7 +15,8 @@
  * reclaim (shrink_folio_list's), pages whose slots follow each other are gathered into one
  * swap_iocb and go out together as one host pwritev when the run breaks, fills, or the pass
  * unplugs; the in-flight list takes them only then, after their bytes are in the file.
- * Outside a plug a page goes out alone, at once.
+ * Outside a plug a page goes out alone, at once. Readahead reads the same way: the slots of
+ * its window that follow each other come in with one host preadv (swap_readpages).
  * The pure LRU modes (--lru lru|clock) write synchronously and alone (a SWP_SYNCHRONOUS_IO
  * device), so that eviction takes exactly the page the policy chose.
  * Left out: the block layer's own plugging and merging (a swap file has none: its runs are
@@ -278,6 +279,30 @@ int swap_readpage(struct machine *m, struct page *page, swp_entry_t entry)
 			     (uint64_t)swp_offset(entry) << PAGE_SHIFT);
 	if (!err)
 		count_vm_event(&m->pgdat, PSWPIN);
+	return err;
+}
+
+/**
+ * swap_readpages - read the @nr slots that follow each other from @first into the new pages
+ * @pages, with one host read (swap_read_unplug: the run readahead gathered).
+ * Context: swap_lock held; the pages are not visible to anyone else yet.
+ * Return: 0, or -EIO.
+ */
+int swap_readpages(struct machine *m, struct page *const *pages, unsigned int nr,
+		   swp_entry_t first)
+{
+	struct swap_info_struct *si = swp_swap_info(m, first);
+	void *bufs[SWAP_CLUSTER_MAX];
+	int err;
+
+	if (!si || !nr || nr > SWAP_CLUSTER_MAX)
+		return -EIO;
+	for (unsigned int i = 0; i < nr; i++)
+		bufs[i] = page_address(&m->pgdat, pages[i]);
+	err = host_file_readv(si->fd, bufs, nr, PAGE_SIZE,
+			      (uint64_t)swp_offset(first) << PAGE_SHIFT);
+	if (!err)
+		count_vm_events(&m->pgdat, PSWPIN, nr);
 	return err;
 }
 

@@ -249,6 +249,8 @@ void swap_start_plug(struct swap_iocb *plug);
 void swap_finish_plug(struct swap_iocb *plug);
 void swap_io_complete(struct machine *m);
 int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
+int __must_check swap_readpages(struct machine *m, struct page *const *pages, unsigned int nr,
+				swp_entry_t first);
 int __must_check swap_write_header(int fd, uint64_t bytes);
 
 /* memory.c: the swap-in fault and swapoff's re-mapping of one entry */
