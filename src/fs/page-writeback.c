@@ -15,7 +15,8 @@
  * Pages whose mapping cannot be written back (shmem: no write_page) get PG_dirty but are not
  * counted, as Linux's noop_dirty_folio does for tmpfs. Writeback is synchronous: PG_writeback
  * is set on a folio's pages only while write_page runs for them, with mapping->lock dropped,
- * each page held by a reference.
+ * each page held by a reference; at its end a page reclaim marked PG_reclaim goes to the
+ * inactive tail (folio_end_writeback).
  * Locking: page flags and nr_dirty change under mapping->lock; vfs->dirty_inodes under
  * vfs->lock. The order is vfs->lock, then mapping->lock (vfs_unsaved walks the inodes):
  * set_page_dirty and writeback fix the list after dropping mapping->lock. wb_flusher_tick expects no inode of
@@ -24,6 +25,7 @@
  * I/O), per-bdi and per-memcg writeback, the writeback of inode metadata.
  */
 #include "fs/internal.h"
+#include "phys/lru.h"
 
 #include <limits.h>
 #include <string.h>
@@ -232,6 +234,11 @@ static int write_folio(struct address_space *mapping, struct page *page)
 			ret = err;
 	}
 	for (unsigned long i = 0; i < nr; i++) {
+		/* folio_end_writeback: a page reclaim wanted goes to the inactive tail */
+		if (PageReclaim(pages[i])) {
+			ClearPageReclaim(pages[i]);
+			rotate_reclaimable_page(mapping->pgdat, pages[i]);
+		}
 		ClearPageWriteback(pages[i]);
 		mod_node_page_state(mapping->pgdat, NR_WRITEBACK, -1);
 		put_page(mapping->pgdat, pages[i]);

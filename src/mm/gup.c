@@ -6,9 +6,14 @@
  * access would (handle_mm_fault); private writable memory is written, so COW is broken now.
  * Files with a page cache fault like anonymous memory; a file known by kind alone (no page
  * cache here) maps nothing and fails only where the kernel's fault would (beyond its end).
- * Left out: get_user_pages itself (pins, FOLL_* flags, page references handed to callers).
+ * Every page populate finds mapped, faulted in or there already, is touched as FOLL_TOUCH
+ * touches it (follow_page_pte): mark_page_accessed, so PG_referenced the first time and an
+ * activation the next, and a write dirties a page its entry does not show dirty.
+ * Left out: get_user_pages itself (pins, other FOLL_* flags, page references handed to
+ * callers).
  */
 #include "mm/memory.h"
+#include "mm/mm_inline.h"
 #include "mm/mmap_lock.h"
 #include "mm/pkeys.h"
 #include "mm/task.h"
@@ -26,16 +31,46 @@ static bool follow_page_ok(struct mm_struct *mm, unsigned long addr, bool write)
 	return !write || pte_write(pte);
 }
 
+struct follow_touch {
+	struct vm_area_struct *vma;
+	bool write;			/* FOLL_WRITE */
+};
+
+/*
+ * FOLL_TOUCH on one entry (follow_page_pte): the page it maps is marked accessed, as the
+ * kernel does instead of setting the entry's accessed bit, and dirtied for a write the entry
+ * does not show. The zero page and PFN maps have no page to touch.
+ */
+static int follow_touch_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+{
+	struct follow_touch *ft = data;
+	pte_t pte = ptep_get(ptep);
+	struct page *page;
+
+	if (!pte_present(pte))
+		return 0;
+	page = vm_normal_page(ft->vma, addr, pte);
+	if (!page || !get_page_unless_zero(page))
+		return 0;
+	if (ft->write && !pte_dirty(pte) && !PageDirty(page))
+		(void)set_page_dirty(page);
+	mark_page_accessed(&mm->machine->pgdat, page);
+	put_page(&mm->machine->pgdat, page);
+	return 0;
+}
+
 /**
  * populate_vma_page_range - fault in [@start, @end) of @vma as get_user_pages does, a write
- * fault when @write (private writable memory, so COW is broken now), else a read.
- * Each page that needed a fault counts as a minor fault of @tsk.
+ * fault when @write (private writable memory, so COW is broken now), else a read, and touch
+ * each page done (FOLL_TOUCH). Each page that needed a fault counts as a minor fault of @tsk.
  * Context: mmap_lock held.
  * Return: pages done, or -EFAULT (SIGBUS/SIGSEGV page) / -ENOMEM.
  */
 long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, bool write)
 {
+	struct follow_touch ft = { .vma = vma, .write = write };
+	long done = (long)((end - start) >> PAGE_SHIFT);
 	unsigned long addr;
 
 	mmap_assert_locked(vma->vm_mm);
@@ -45,12 +80,14 @@ long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsig
 		if (follow_page_ok(vma->vm_mm, addr, write))
 			continue;
 		ret = handle_mm_fault(tsk, vma, addr, write ? FAULT_FLAG_WRITE : 0, NULL);
-		if (ret & VM_FAULT_OOM)
-			return -ENOMEM;
-		if (ret & VM_FAULT_ERROR)
-			return -EFAULT;
+		if (ret & (VM_FAULT_OOM | VM_FAULT_ERROR)) {
+			done = ret & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+			break;
+		}
 	}
-	return (long)((end - start) >> PAGE_SHIFT);
+	/* the pages before a failure were touched as the loop went */
+	(void)walk_pte_range(vma->vm_mm, start, addr, follow_touch_pte, &ft);
+	return done;
 }
 
 /* Stops a walk at the first guard marker. */

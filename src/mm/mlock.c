@@ -9,8 +9,9 @@
  * range maps when its VM_LOCKED changes are mlocked (PG_mlocked, NR_MLOCK, the unevictable
  * list) or munlocked through lru.c's mlock batch; pages faulted into a locked VMA later are
  * mlocked by the fault (folio_add_lru_vma, mlock_vma_page), and munmap and exit munlock the
- * pages of the locked VMAs they remove. Left out: the count of locked VMAs mapping a page
- * (mlock_count): any munlock of a page ends its mlock.
+ * pages of the locked VMAs they remove. A page mapped by several locked VMAs (two mappings
+ * of a file, a fork child's) stays mlocked until the last of them lets it go: lru.c counts
+ * them (mlock_count) while the page is on the unevictable list.
  */
 #include "mm/vma.h"
 #include "mm/memory.h"

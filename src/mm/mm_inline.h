@@ -23,12 +23,10 @@
 static inline void folio_add_lru_vma(struct pglist_data *pgdat, struct page *page,
 				     const struct vm_area_struct *vma)
 {
-	if (unlikely((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)) {
-		SetPageMlocked(page);
-		mod_node_page_state(pgdat, NR_MLOCK, 1);
-		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
-	}
-	lru_cache_add_new(pgdat, page);
+	if (unlikely((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED))
+		mlock_new_page(pgdat, page);
+	else
+		lru_cache_add_new(pgdat, page);
 }
 
 /* A VMA whose accesses carry recency: no MADV_SEQUENTIAL or MADV_RANDOM hint. */
@@ -65,9 +63,9 @@ static inline void mlock_vma_page(struct pglist_data *pgdat, struct page *page,
 }
 
 /*
- * munlock_vma_page - @vma stops mapping @page: a VM_LOCKED VMA munlocks it (munlock_vma_folio;
- * another locked mapping of the page does not keep it locked, as in Linux, whose reclaim
- * mlocks it again when it finds one).
+ * munlock_vma_page - @vma stops mapping @page: a VM_LOCKED VMA takes its lock of the page away
+ * (munlock_vma_folio); the page stays mlocked while other locks are counted (lru.c's
+ * mlock_count).
  * Context: as mlock_vma_page.
  */
 static inline void munlock_vma_page(struct pglist_data *pgdat, struct page *page,

@@ -156,6 +156,8 @@ int show_vmstat(struct machine *m, FILE *out)
 	fprintf(out, "nr_dirty %lu\n", node_page_state(&m->pgdat, NR_FILE_DIRTY));
 	fprintf(out, "nr_writeback %lu\n", node_page_state(&m->pgdat, NR_WRITEBACK));
 	fprintf(out, "nr_shmem %lu\n", ns.shmem);
+	fprintf(out, "nr_vmscan_immediate_reclaim %lu\n",
+		node_page_state(&m->pgdat, NR_VMSCAN_IMMEDIATE));
 	fprintf(out, "nr_dirtied %lu\n", node_page_state(&m->pgdat, NR_DIRTIED));
 	fprintf(out, "nr_written %lu\n", node_page_state(&m->pgdat, NR_WRITTEN));
 	fprintf(out, "nr_page_table_pages %lu\n", ns.pagetable);

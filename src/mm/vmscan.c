@@ -293,13 +293,16 @@ static void swap_out_failed(struct pglist_data *pgdat, struct page *page,
 }
 
 /*
- * A dirty file page outside kswapd: Linux's direct reclaim and reclaim_pages never write file
- * pages back; the page is activated (Linux also sets PG_reclaim, to rotate it when its
- * writeback ends: left out, as file writeback here is synchronous and never rotates).
+ * A dirty file page reclaim_pages (MADV_PAGEOUT) found: it does not write file pages back;
+ * the page is marked PG_reclaim, counted in nr_vmscan_immediate_reclaim, and activated, so
+ * that the end of the writeback that cleans it (the flusher's, fsync's) moves it to the
+ * inactive tail, to be reclaimed first (folio_end_writeback's folio_rotate_reclaimable).
  */
 static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *page,
 				     struct reclaim_stat *stat)
 {
+	SetPageReclaim(page);
+	mod_node_page_state(pgdat, NR_VMSCAN_IMMEDIATE, 1);
 	if (!PageMlocked(page))
 		activate_locked(pgdat, page, stat);
 }

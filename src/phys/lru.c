@@ -58,7 +58,10 @@ typedef void (*move_fn_t)(struct lruvec *lruvec, struct page *page);
 /*
  * lru_add - a new page goes on its list (lru_add): the unevictable one when it is mlocked or
  * its mapping is (the adder set PG_unevictable), else the one its flags name. Pure modes
- * have no active list.
+ * have no active list. An mlocked page starts with no mlock counted: whoever mlocked it
+ * may have counted already or not, and an undercount only ends the mlock early, where an
+ * overcount would keep the page unevictable for good (the mlock batch, drained after this
+ * one, counts the mlock that is pending).
  */
 static void lru_add(struct lruvec *lruvec, struct page *page)
 {
@@ -68,6 +71,7 @@ static void lru_add(struct lruvec *lruvec, struct page *page)
 	if (PageMlocked(page) || PageUnevictable(page)) {
 		ClearPageActive(page);
 		SetPageUnevictable(page);
+		page->mlock_count = 0;
 		count_vm_event(pgdat, UNEVICTABLE_PGCULLED);
 	} else if (pgdat->lru_mode >= LRU_MODE_LRU) {
 		ClearPageActive(page);
@@ -387,27 +391,61 @@ void lru_access_page(struct pglist_data *pgdat, struct page *page)
 }
 
 /*
- * __mlock_page - an mlocked page on an evictable list moves to the unevictable one (Linux's
- * __mlock_folio); one off the lists (isolated, or still in an lru_add batch) goes there when
- * it is put back or added. Linux also counts the VMAs that lock it (mlock_count): left out,
- * so a page is munlocked by the first munlock of any of its locked mappings.
+ * The mlock count. While a page is on the unevictable list, page->mlock_count counts the
+ * locked VMAs mapping it (Linux keeps it in the LRU links' room, folio->mlock_count): each
+ * mlock of a listed unevictable page adds one and each munlock takes one, and only the
+ * munlock that brings it to zero clears PG_mlocked. A page off the lists (isolated, or in an
+ * lru_add batch) cannot be counted: an mlock then is left to whoever puts it on a list (with
+ * a count of zero, lru_add and putback_lru_page), and an munlock then ends the mlock at once.
+ * The count errs low, never high: a page still mapped by a locked VMA after its mlock ended
+ * early is mlocked again when reclaim's rmap walk meets that VMA.
+ */
+
+/*
+ * __mlock_page - an mlocked page on an evictable list moves to the unevictable one with a
+ * count of one (culled); one already there counts one more lock (__mlock_folio). A page
+ * munlocked since it was queued stays where it is.
  * Context: lru_lock held.
  */
 static void __mlock_page(struct lruvec *lruvec, struct page *page)
 {
-	if (!PageLRU(page) || !PageMlocked(page) || PageUnevictable(page))
+	if (!PageLRU(page) || !PageMlocked(page))
 		return;
+	if (PageUnevictable(page)) {
+		page->mlock_count++;
+		return;
+	}
 	lruvec_del_page(lruvec, page);
 	ClearPageActive(page);
 	SetPageUnevictable(page);
+	page->mlock_count = 1;
 	lruvec_add_page(lruvec, page);
 	count_vm_event(lruvec_pgdat(lruvec), UNEVICTABLE_PGCULLED);
 }
 
 /*
- * __munlock_page - PG_mlocked goes (munlocked, or stranded when reclaim holds the page
- * isolated from the unevictable list) and a listed page returns to an evictable list
- * (rescued), as Linux's __munlock_folio.
+ * __mlock_new_page - a new page a locked VMA's fault mapped goes straight to the unevictable
+ * list, locked once (__mlock_new_folio), unless it was munlocked meanwhile.
+ * Context: lru_lock held; the page is on no list.
+ */
+static void __mlock_new_page(struct lruvec *lruvec, struct page *page)
+{
+	VM_BUG_ON(PageLRU(page));
+	if (PageMlocked(page)) {
+		ClearPageActive(page);
+		SetPageUnevictable(page);
+		page->mlock_count = 1;
+		count_vm_event(lruvec_pgdat(lruvec), UNEVICTABLE_PGCULLED);
+	}
+	lruvec_add_page(lruvec, page);
+	SetPageLRU(page);
+}
+
+/*
+ * __munlock_page - one lock of @page goes (__munlock_folio). A listed unevictable page whose
+ * count stays above zero is still locked; otherwise PG_mlocked goes (munlocked, or stranded
+ * when reclaim holds the page isolated from the unevictable list) and a listed page returns
+ * to an evictable list (rescued).
  * Context: lru_lock held.
  */
 static void __munlock_page(struct lruvec *lruvec, struct page *page)
@@ -415,6 +453,10 @@ static void __munlock_page(struct lruvec *lruvec, struct page *page)
 	struct pglist_data *pgdat = lruvec_pgdat(lruvec);
 	bool listed = PageLRU(page);
 
+	if (listed && PageUnevictable(page) && page->mlock_count) {
+		if (--page->mlock_count)
+			return;
+	}
 	if (test_and_clear_page_flag(page, PG_mlocked)) {
 		mod_node_page_state(pgdat, NR_MLOCK, -1);
 		count_vm_event(pgdat, listed || !PageUnevictable(page) ? UNEVICTABLE_PGMUNLOCKED
@@ -428,7 +470,13 @@ static void __munlock_page(struct lruvec *lruvec, struct page *page)
 	}
 }
 
-#define MLOCK_MUNLOCK 1UL	/* An mlock batch entry's tag: munlock, not mlock */
+/* An mlock batch entry is a page pointer tagged with what to do (struct page is aligned). */
+enum mlock_op {
+	MLOCK_LISTED = 0,	/* mlock_page */
+	MLOCK_NEW = 1,		/* mlock_new_page */
+	MLOCK_MUNLOCK = 2,	/* munlock_page */
+};
+#define MLOCK_OP_MASK 3UL
 
 /* mlock_folio_batch: the mlock batch's moves under one lock, then its references dropped. */
 static void mlock_batch_move(struct pglist_data *pgdat, struct folio_batch *fbatch)
@@ -439,12 +487,19 @@ static void mlock_batch_move(struct pglist_data *pgdat, struct folio_batch *fbat
 	spin_lock(&lruvec->lru_lock);
 	for (i = 0; i < fbatch->nr; i++) {
 		unsigned long e = (unsigned long)fbatch->pages[i];
-		struct page *page = (struct page *)(e & ~MLOCK_MUNLOCK);
+		struct page *page = (struct page *)(e & ~MLOCK_OP_MASK);
 
-		if (e & MLOCK_MUNLOCK)
-			__munlock_page(lruvec, page);
-		else
+		switch ((enum mlock_op)(e & MLOCK_OP_MASK)) {
+		case MLOCK_LISTED:
 			__mlock_page(lruvec, page);
+			break;
+		case MLOCK_NEW:
+			__mlock_new_page(lruvec, page);
+			break;
+		default:
+			__munlock_page(lruvec, page);
+			break;
+		}
 		fbatch->pages[i] = page;
 	}
 	spin_unlock(&lruvec->lru_lock);
@@ -454,12 +509,13 @@ static void mlock_batch_move(struct pglist_data *pgdat, struct folio_batch *fbat
 }
 
 /* Queues @page (a reference taken) for @op in this thread's mlock batch, moving it when full. */
-static void mlock_batch_add(struct pglist_data *pgdat, struct page *page, unsigned long op)
+static void mlock_batch_add(struct pglist_data *pgdat, struct page *page, enum mlock_op op)
 {
 	struct cpu_fbatches *fb = this_cpu_fbatches(pgdat);
 	struct folio_batch one = { .nr = 0 };
 	struct folio_batch *fbatch = fb ? &fb->mlock : &one;
 
+	BUILD_BUG_ON(__alignof__(struct page) <= MLOCK_OP_MASK);
 	get_page(page);
 	fbatch->pages[fbatch->nr++] = (struct page *)((unsigned long)page | op);
 	if (fbatch->nr == FOLIO_BATCH_SIZE || !fb)
@@ -468,8 +524,9 @@ static void mlock_batch_add(struct pglist_data *pgdat, struct page *page, unsign
 
 /**
  * mlock_page - a VM_LOCKED VMA maps @page (mlock_folio): PG_mlocked at once, counted in
- * NR_MLOCK (Mlocked) and unevictable_pgs_mlocked; the move to the unevictable list waits in
- * this thread's mlock batch until it fills or drains (lru_add_drain), as Linux's per-CPU one.
+ * NR_MLOCK (Mlocked) and unevictable_pgs_mlocked the first time; the move to the unevictable
+ * list, or one more lock counted there, waits in this thread's mlock batch until it fills or
+ * drains (lru_add_drain), as Linux's per-CPU one.
  * Context: any; the caller holds a reference on @page (or the lock of an entry mapping it).
  */
 void mlock_page(struct pglist_data *pgdat, struct page *page)
@@ -478,13 +535,28 @@ void mlock_page(struct pglist_data *pgdat, struct page *page)
 		mod_node_page_state(pgdat, NR_MLOCK, 1);
 		count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
 	}
-	mlock_batch_add(pgdat, page, 0);
+	mlock_batch_add(pgdat, page, MLOCK_LISTED);
 }
 
 /**
- * munlock_page - a VM_LOCKED VMA no longer maps @page, or is unlocked (munlock_folio): the
- * page leaves the mlock (PG_mlocked, NR_MLOCK) and the unevictable list when the mlock batch
- * moves it.
+ * mlock_new_page - a page just allocated for a VM_LOCKED VMA's fault, on no list yet
+ * (mlock_new_folio): mlocked at once, and put on the unevictable list locked once when the
+ * mlock batch moves it, instead of going through the lru_add batch.
+ * Context: the page is not reachable by other threads yet.
+ */
+void mlock_new_page(struct pglist_data *pgdat, struct page *page)
+{
+	VM_BUG_ON(PageLRU(page));
+	SetPageMlocked(page);
+	mod_node_page_state(pgdat, NR_MLOCK, 1);
+	count_vm_event(pgdat, UNEVICTABLE_PGMLOCKED);
+	mlock_batch_add(pgdat, page, MLOCK_NEW);
+}
+
+/**
+ * munlock_page - a VM_LOCKED VMA no longer maps @page, or is unlocked (munlock_folio): when
+ * the mlock batch moves it, one lock of the page goes, and with the last the page leaves the
+ * mlock (PG_mlocked, NR_MLOCK) and the unevictable list.
  * Context: any; the caller holds a reference on @page (or the lock of an entry mapping it).
  */
 void munlock_page(struct pglist_data *pgdat, struct page *page)
@@ -527,6 +599,8 @@ void putback_lru_page(struct pglist_data *pgdat, struct page *page)
 	VM_BUG_ON(PageLRU(page));
 	if (PageMlocked(page))
 		SetPageUnevictable(page);
+	if (PageUnevictable(page))
+		page->mlock_count = 0;	/* as lru_add: the locks are not known */
 	SetPageLRU(page);
 	lruvec_add_page(lruvec, page);
 	spin_unlock(&lruvec->lru_lock);

@@ -314,6 +314,7 @@ void mark_page_lazyfree(struct pglist_data *pgdat, struct page *page);
 void lru_page_set_swapbacked(struct pglist_data *pgdat, struct page *page);
 void lru_access_page(struct pglist_data *pgdat, struct page *page);
 void mlock_page(struct pglist_data *pgdat, struct page *page);
+void mlock_new_page(struct pglist_data *pgdat, struct page *page);
 void munlock_page(struct pglist_data *pgdat, struct page *page);
 bool isolate_lru_page(struct pglist_data *pgdat, struct page *page);
 void putback_lru_page(struct pglist_data *pgdat, struct page *page);

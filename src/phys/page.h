@@ -63,7 +63,9 @@ struct page {
 	unsigned long private;		/* Buddy order when PG_buddy; swap entry or buffers otherwise */
 	int _mapcount;			/* Page-table mappings minus one: -1 means unmapped */
 	int _refcount;			/* References; 0 means free */
-	unsigned long _reserved;	/* Room for memcg_data, keeping 64 bytes */
+	unsigned int mlock_count;	/* While PG_unevictable and listed: locked VMAs mapping
+					 * it, maybe fewer (lru.c); stale otherwise */
+	unsigned int _reserved;		/* Room for memcg_data, keeping 64 bytes */
 };
 
 BUILD_BUG_ON(sizeof(struct page) > 64);

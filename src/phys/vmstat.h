@@ -87,6 +87,8 @@ enum node_stat_item {
 	NR_WRITEBACK,		/* Pages being written back */
 	NR_DIRTIED,		/* Pages ever dirtied (monotonic) */
 	NR_WRITTEN,		/* Pages ever written back (monotonic) */
+	NR_VMSCAN_IMMEDIATE,	/* Dirty file pages reclaim left to writeback, marked PG_reclaim
+				 * to be freed first once clean (monotonic) */
 	NR_SWAPCACHE,		/* Pages in a swap cache (swap_state.c) */
 	NR_VM_NODE_STAT_ITEMS,
 };

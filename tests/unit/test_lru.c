@@ -27,10 +27,13 @@
 #include <cmocka.h>
 
 #include "mm/machine.h"
+#include "mm/procfs.h"
 #include "phys/lru.h"
 #include "mmlab.h"
 
 #include <fcntl.h>
+#include <stdint.h>
+#include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -569,6 +572,186 @@ static void test_pure_clock_matches_simulation(void **state)
 	free(trace);
 }
 
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#define NPO 16UL
+/* kpageflags' REFERENCED, DIRTY, LRU, ACTIVE, WRITEBACK, RECLAIM, UNEVICTABLE */
+#define KPF_PAGEOUT ((1ULL << 2) | (1ULL << 4) | (1ULL << 5) | (1ULL << 6) | (1ULL << 8) | \
+		     (1ULL << 9) | (1ULL << 18))
+
+/* The host frame mapped at @addr (root's pagemap), 0 when none is shown. */
+static uint64_t host_pfn(const void *addr)
+{
+	uint64_t pm = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &pm, 8, (off_t)((uintptr_t)addr / PG * 8)) != 8)
+		pm = 0;
+	close(fd);
+	return pm >> 63 ? pm & ((1ULL << 55) - 1) : 0;
+}
+
+/* /proc/kpageflags of host frame @pfn; -1 when it cannot be read. */
+static int64_t host_kpageflags(uint64_t pfn)
+{
+	uint64_t kf;
+	int fd = open("/proc/kpageflags", O_RDONLY);
+	bool ok;
+
+	if (fd < 0)
+		return -1;
+	ok = pread(fd, &kf, 8, (off_t)(pfn * 8)) == 8;
+	close(fd);
+	return ok ? (int64_t)kf : -1;
+}
+
+/* The host's /proc/vmstat @name. */
+static uint64_t host_vmstat(const char *name)
+{
+	char key[64];
+	unsigned long long v, found = 0;
+	FILE *fp = fopen("/proc/vmstat", "r");
+
+	assert_non_null(fp);
+	while (fscanf(fp, "%63s %llu", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(fp);
+	return found;
+}
+
+/*
+ * Drains the LRU batches of every CPU in @cpus on the host, by running there the MADV_COLD of
+ * the page-less @hd; the thread ends pinned to @home. A writeback may end on any CPU, and its
+ * move-to-tail batch is that CPU's.
+ */
+static void host_drain_cpus(const cpu_set_t *cpus, int home, void *hd)
+{
+	cpu_set_t one;
+
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, cpus))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (!sched_setaffinity(0, sizeof(one), &one))
+			assert_int_equal(madvise(hd, PG, MADV_COLD), 0);
+	}
+	CPU_ZERO(&one);
+	CPU_SET(home, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+}
+
+/* Each frame's KPF_PAGEOUT bits on both sides: whether they agree (both printed if not). */
+static bool same_frames(const char *step, const uint64_t *hpfn, struct fixture *fx,
+			const uint64_t *mpfn)
+{
+	bool same = true;
+
+	for (unsigned long i = 0; i < NPO; i++) {
+		int64_t hf = host_kpageflags(hpfn[i]);
+		uint64_t mf = stable_page_flags(fx->pgdat, pfn_to_page(fx->pgdat, mpfn[i]));
+
+		assert_true(hf >= 0);
+		if (((uint64_t)hf & KPF_PAGEOUT) != (mf & KPF_PAGEOUT)) {
+			print_message("%s: page %lu: host %#llx mmlab %#llx\n", step, i,
+				      (unsigned long long)hf, (unsigned long long)mf);
+			same = false;
+		}
+	}
+	return same;
+}
+
+/*
+ * The host against mmlab: dirty pages of a shared file mapping that MADV_PAGEOUT finds are
+ * unmapped, marked PG_reclaim and activated (reclaim_pages does not write file pages back);
+ * the fsync that cleans them moves them to the inactive list's tail (pgrotated), PG_reclaim
+ * cleared. The frames are compared through kpageflags after each step (drained, on one CPU),
+ * and pgactivate's and pgrotated's changes (machine-wide on the host: up to 5 rounds, each
+ * on pages of the files not used before).
+ */
+static void test_pageout_dirty_file_reclaim_flag(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t hpfn[NPO], mpfn[NPO], md, ma, h0[2], h1[2], m0[2], m1[2];
+	const char *ev[2] = { "pgactivate", "pgrotated" };
+	const enum vm_event_item mev[2] = { PGACTIVATE, PGROTATED };
+	struct mmlab_page_walk w;
+	unsigned char *hd, *h;
+	char path[PATH_MAX];
+	bool same = false;
+	cpu_set_t one, all;
+	int hfd, mfd, home;
+
+	if (!host_pfn(&fx) || host_kpageflags(host_pfn(&fx)) < 0)
+		skip();	/* frames not shown: not root */
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	home = sched_getcpu();
+	CPU_ZERO(&one);
+	CPU_SET(home, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	put_file(fx, "host", 5 * NPO);	/* a file of its own: mmlab's writes go to "big" */
+	snprintf(path, sizeof(path), "%s/host", fx->root);
+	hfd = open(path, O_RDWR);
+	mfd = mmlab_open(fx->t, "/big", O_RDWR);
+	assert_true(hfd >= 0 && mfd >= 0);
+	hd = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(fx->t, 0, PG, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &md), 0);
+	for (int round = 0; round < 5 && !same; round++) {
+		off_t off = (off_t)(round * NPO * PG);
+
+		h = mmap(NULL, NPO * PG, PROT_READ | PROT_WRITE, MAP_SHARED, hfd, off);
+		assert_true(h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(fx->t, 0, NPO * PG, PROT_READ | PROT_WRITE, MAP_SHARED,
+					    mfd, (uint64_t)off, &ma), 0);
+		memset(h, 'z', NPO * PG);
+		assert_int_equal(mmlab_touch(fx->t, ma, NPO * PG, "w", NULL), 0);
+		for (unsigned long i = 0; i < NPO; i++) {
+			hpfn[i] = host_pfn(h + i * PG);
+			assert_int_equal(mmlab_page_walk(fx->t, ma + i * PG, &w), 0);
+			mpfn[i] = w.pfn;
+			assert_true(hpfn[i] && w.mapped);
+		}
+		/* drains: MADV_COLD of a VMA without pages empties this CPU's batches */
+		assert_int_equal(madvise(hd, PG, MADV_COLD), 0);
+		assert_int_equal(mmlab_madvise(fx->t, md, PG, MADV_COLD), 0);
+		same = same_frames("dirty", hpfn, fx, mpfn);
+		for (int i = 0; i < 2; i++) {
+			h0[i] = host_vmstat(ev[i]);
+			m0[i] = events(fx, mev[i]);
+		}
+		assert_int_equal(madvise(h, NPO * PG, MADV_PAGEOUT), 0);
+		assert_int_equal(mmlab_madvise(fx->t, ma, NPO * PG, MADV_PAGEOUT), 0);
+		assert_int_equal(madvise(hd, PG, MADV_COLD), 0);
+		assert_int_equal(mmlab_madvise(fx->t, md, PG, MADV_COLD), 0);
+		same &= same_frames("MADV_PAGEOUT", hpfn, fx, mpfn);
+		assert_int_equal(fsync(hfd), 0);
+		assert_int_equal(mmlab_fsync(fx->t, mfd), 0);
+		host_drain_cpus(&all, home, hd);
+		assert_int_equal(mmlab_madvise(fx->t, md, PG, MADV_COLD), 0);
+		same &= same_frames("fsync", hpfn, fx, mpfn);
+		for (int i = 0; i < 2; i++) {
+			h1[i] = host_vmstat(ev[i]);
+			m1[i] = events(fx, mev[i]);
+			print_message("%s: host %+lld mmlab %+lld\n", ev[i],
+				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
+			same &= h1[i] - h0[i] == m1[i] - m0[i];
+		}
+		munmap(h, NPO * PG);
+		assert_int_equal(mmlab_munmap(fx->t, ma, NPO * PG), 0);
+	}
+	assert_true(same);
+	assert_int_equal(node_page_state(fx->pgdat, NR_VMSCAN_IMMEDIATE) >= NPO, 1);
+	munmap(hd, PG);
+	close(hfd);
+	assert_int_equal(mmlab_close(fx->t, mfd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +764,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_workingset_refault_too_distant, setup_4m,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_pageout_dirty_file_reclaim_flag, setup, teardown),
 		cmocka_unit_test(test_pure_lru_matches_stack_distance),
 		cmocka_unit_test(test_pure_clock_matches_simulation),
 	};

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "../../tools/mmlab/host_probe.h"
 
 #define PG 4096UL
 #define NP 16UL
@@ -53,6 +54,12 @@
 #define KPF(b) (1ULL << (b))
 /* The LRU's bits of /proc/kpageflags: LRU, ACTIVE, UNEVICTABLE, MLOCKED. */
 #define KPF_LISTS (KPF(5) | KPF(6) | KPF(18) | KPF(33))
+/* The same and REFERENCED: what mark_page_accessed leaves (populate's FOLL_TOUCH). */
+#define KPF_TOUCHED (KPF_LISTS | KPF(2))
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
 
 struct fix {
 	struct mmlab_machine *m;
@@ -62,7 +69,9 @@ struct fix {
 
 static int setup(void **state)
 {
-	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20 };
+	/* populate's read faults map a page, or the zero page, as the host's do */
+	struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20,
+					   .no_zero_page = !host_has_zero_page() };
 	struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1, .privileged = 1 };
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	struct fix *f = calloc(1, sizeof(*f));
@@ -348,20 +357,34 @@ static void file_pageout(void **state)
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
-/* Both sides' KPF_LISTS bits of the 16 pages, compared; prints both on a difference. */
-static void compare_flags(const char *step, const unsigned char *h, struct mmlab_task *t,
-			  uint64_t addr)
+/* Both sides' @mask bits of the 16 pages, compared; prints both on a difference. */
+static void compare_flags_mask(const char *step, const unsigned char *h, struct mmlab_task *t,
+			       uint64_t addr, uint64_t mask)
 {
 	for (unsigned long i = 0; i < NP; i++) {
 		int64_t hf = host_flags(h + i * PG);
 		uint64_t mf = mm_flags(t, addr + i * PG);
 
 		assert_true(hf >= 0);
-		if (((uint64_t)hf & KPF_LISTS) != (mf & KPF_LISTS))
+		if (((uint64_t)hf & mask) != (mf & mask))
 			print_message("%s: page %lu: host %#llx mmlab %#llx\n", step, i,
 				      (unsigned long long)hf, (unsigned long long)mf);
-		assert_int_equal((uint64_t)hf & KPF_LISTS, mf & KPF_LISTS);
+		assert_int_equal((uint64_t)hf & mask, mf & mask);
 	}
+}
+
+/* The LRU bits (KPF_LISTS) of the 16 pages on both sides, compared. */
+static void compare_flags(const char *step, const unsigned char *h, struct mmlab_task *t,
+			  uint64_t addr)
+{
+	compare_flags_mask(step, h, t, addr, KPF_LISTS);
+}
+
+/* The LRU bits and REFERENCED of the 16 pages on both sides, compared. */
+static void compare_touched(const char *step, const unsigned char *h, struct mmlab_task *t,
+			    uint64_t addr)
+{
+	compare_flags_mask(step, h, t, addr, KPF_TOUCHED);
 }
 
 /*
@@ -680,9 +703,9 @@ static void mlock_mapped_pages(void **state)
 	assert_int_equal(meminfo(f->m, "Unevictable:"), NP * 4);
 	assert_int_equal(vmstat(f->m, "nr_unevictable"), NP);
 	assert_int_equal(l.ia, l0.ia - NP);
-	for (unsigned long i = 0; i < NP; i++)
-		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_LISTS,
-				 KPF(5) | KPF(18) | KPF(33));
+	for (unsigned long i = 0; i < NP; i++)	/* referenced by mlock's populate */
+		assert_int_equal(mm_flags(f->t, base + i * PG) & KPF_TOUCHED,
+				 KPF(2) | KPF(5) | KPF(18) | KPF(33));
 	mm_unevictable(f->m, u);
 	assert_int_equal(u[3] - u0[3], NP);	/* mlocked */
 	assert_int_equal(u[0] - u0[0], NP);	/* culled */
@@ -757,15 +780,15 @@ static void mlock_vs_host(void **state)
 		assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
 		assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
 		both(f, h, a, hd, md, -1);
-		compare_flags("mlock", h, f->t, a);
+		compare_touched("mlock", h, f->t, a);
 		assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
 		assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
 		both(f, h, a, hd, md, -1);
-		compare_flags("munlock", h, f->t, a);
+		compare_touched("munlock", h, f->t, a);
 		assert_int_equal(syscall(SYS_mlock2, h, NP * PG, MLOCK_ONFAULT), 0);
 		assert_int_equal(mmlab_mlock2(f->t, a, NP * PG, MLOCK_ONFAULT), 0);
 		both(f, h, a, hd, md, -1);
-		compare_flags("mlock2 on fault", h, f->t, a);
+		compare_touched("mlock2 on fault", h, f->t, a);
 		assert_int_equal(munmap(h, NP * PG), 0);
 		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
 		both(f, h, a, hd, md, -1);
@@ -782,6 +805,210 @@ static void mlock_vs_host(void **state)
 	munmap(hd, PG);
 }
 
+/*
+ * The host's side of mlock_count_vs_host's fork step: a child mlocks the shared mapping @h
+ * (its VMA came unlocked from fork), drains, and waits; the parent's munlock then leaves the
+ * pages locked by the child. Returns the child, writing to @go lets it exit.
+ */
+static pid_t host_child_mlock(unsigned char *h, unsigned char *hd, int go[2])
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		if (syscall(SYS_mlock, h, NP * PG) || madvise(hd, PG, MADV_COLD))
+			_exit(1);
+		(void)!write(ready[1], "x", 1);
+		(void)!read(go[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	close(ready[1]);
+	return pid;
+}
+
+/*
+ * The host against mlock_count: a page of a shared file mapped at two addresses, both
+ * mlocked, stays mlocked and unevictable through the first munlock and the first munmap and
+ * leaves the unevictable list at the last; mlocking a locked range again counts nothing; a
+ * fork child that mlocks the parent's shared pages keeps them locked after the parent's
+ * munlock, until it exits. Each page's LRU bits are compared after each step (drained), and
+ * the unevictable_pgs_* changes over the whole sequence.
+ */
+static void mlock_count_vs_host(void **state)
+{
+	struct fix *f = *state;
+	uint64_t h0[NR_UNEV_EVENTS], h1[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	unsigned char *hd, *h1m, *h2m;
+	uint64_t md, a1, a2;
+	struct mmlab_task *child;
+	int hfd, mfd, go[2];
+	cpu_set_t one;
+	bool same = false;
+	pid_t pid;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	hfd = open(f->path, O_RDONLY);
+	mfd = mmlab_open(f->t, f->path, O_RDONLY);
+	assert_true(hfd >= 0 && mfd >= 0);
+	for (int round = 0; round < 5 && !same; round++) {
+		/*
+		 *   h1m/a1: file pages 0..15  [locked]
+		 *   h2m/a2: file pages 0..15  [locked]   the same pages, two VMAs
+		 */
+		h1m = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
+		h2m = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
+		assert_true(h1m != MAP_FAILED && h2m != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a1), 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a2), 0);
+		for (unsigned long i = 0; i < NP; i++) {
+			(void)*(volatile unsigned char *)(h1m + i * PG);
+			(void)*(volatile unsigned char *)(h2m + i * PG);
+		}
+		assert_int_equal(mmlab_touch(f->t, a1, NP * PG, "r", NULL), 0);
+		assert_int_equal(mmlab_touch(f->t, a2, NP * PG, "r", NULL), 0);
+		both(f, h1m, a1, hd, md, -1);
+		host_unevictable(h0);
+		mm_unevictable(f->m, m0);
+		assert_int_equal(syscall(SYS_mlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a1, NP * PG), 0);
+		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);	/* no second count */
+		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("mlock twice", h1m, f->t, a1);
+		assert_int_equal(syscall(SYS_munlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a1, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("munlock one of two", h1m, f->t, a1);
+		assert_int_equal(syscall(SYS_munlock, h2m, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a2, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("munlock the other", h1m, f->t, a1);
+		assert_int_equal(syscall(SYS_mlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a1, NP * PG), 0);
+		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);
+		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		assert_int_equal(munmap(h2m, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a2, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("munmap one of two", h1m, f->t, a1);
+
+		/* a fork child locks the pages too; the parent's munlock leaves them locked */
+		pid = host_child_mlock(h1m, hd, go);
+		assert_int_equal(mmlab_fork(f->t, &child), 0);
+		assert_int_equal(mmlab_mlock(child, a1, NP * PG), 0);
+		assert_int_equal(mmlab_madvise(child, md, PG, MADV_COLD), 0);
+		assert_int_equal(syscall(SYS_munlock, h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munlock(f->t, a1, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("parent munlock, child locked", h1m, f->t, a1);
+		assert_int_equal(write(go[1], "x", 1), 1);
+		assert_int_equal(waitpid(pid, NULL, 0), pid);
+		close(go[0]);
+		close(go[1]);
+		mmlab_exit(child);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("child exit", h1m, f->t, a1);
+		assert_int_equal(munmap(h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
+		both(f, h1m, a1, hd, md, -1);
+		host_unevictable(h1);
+		mm_unevictable(f->m, m1);
+		same = true;
+		for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
+			print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
+				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
+			same &= h1[i] - h0[i] == m1[i] - m0[i];
+		}
+	}
+	assert_true(same);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+	close(hfd);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+	munmap(hd, PG);
+}
+
+/*
+ * The host against populate's FOLL_TOUCH: each page MAP_POPULATE, MADV_POPULATE_READ or
+ * _WRITE faults in or finds is marked accessed, so a new page is inactive and referenced,
+ * and a referenced one populated again is activated (its PG_referenced cleared); the same
+ * for a shared file mapped with MAP_POPULATE, read back from the file.
+ */
+static void populate_vs_host(void **state)
+{
+	struct fix *f = *state;
+	unsigned char *hd, *h, *hf;
+	uint64_t md, a, mf;
+	cpu_set_t one;
+	int hfd, mfd;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+
+	h = mmap(NULL, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0);
+	assert_true(h != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0, &a), 0);
+	both(f, h, a, hd, md, -1);
+	compare_touched("anon MAP_POPULATE", h, f->t, a);
+	both(f, h, a, hd, md, MADV_POPULATE_READ);
+	compare_touched("anon POPULATE_READ again", h, f->t, a);
+	both(f, h, a, hd, md, MADV_POPULATE_WRITE);
+	compare_touched("anon POPULATE_WRITE again", h, f->t, a);
+	munmap(h, NP * PG);
+	assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+	for (int w = 0; w < 2; w++) {	/* fresh mappings, populated by madvise */
+		h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		assert_true(h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
+		both(f, h, a, hd, md, w ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+		compare_touched(w ? "anon POPULATE_WRITE" : "anon POPULATE_READ", h, f->t, a);
+		munmap(h, NP * PG);
+		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+	}
+
+	/* mmlab first: its reads of the host file would touch the host's pages, so the host's
+	 * page cache is dropped after them, for the host's populate to read the file in */
+	mfd = mmlab_open(f->t, f->path, O_RDONLY);
+	assert_true(mfd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED | MAP_POPULATE, mfd, 0,
+				    &mf), 0);
+	hfd = open(f->path, O_RDONLY);
+	assert_true(hfd >= 0);
+	assert_int_equal(posix_fadvise(hfd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	hf = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED | MAP_POPULATE, hfd, 0);
+	assert_true(hf != MAP_FAILED);
+	both(f, hf, mf, hd, md, -1);
+	compare_touched("file MAP_POPULATE", hf, f->t, mf);
+	both(f, hf, mf, hd, md, MADV_POPULATE_READ);
+	compare_touched("file POPULATE_READ again", hf, f->t, mf);
+	munmap(hf, NP * PG);
+	close(hfd);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+	munmap(hd, PG);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +1020,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(process_madvise_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(mlock_mapped_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(mlock_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(mlock_count_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(populate_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
