@@ -618,7 +618,9 @@ static void shrink_pure(struct pglist_data *pgdat, struct scan_control *sc)
 	unsigned long budget;
 
 	lru_add_drain(pgdat);
-	budget = 2 * lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) + 1;
+	/* the one list's pages are counted as inactive anon or file (page_lru_stat) */
+	budget = 2 * (lruvec_lru_size(lruvec, LRU_INACTIVE_FILE) +
+		      lruvec_lru_size(lruvec, LRU_INACTIVE_ANON)) + 1;
 	while (sc->nr_reclaimed < sc->nr_to_reclaim && budget--) {
 		struct list_head one = LIST_HEAD_INIT(one);
 		struct reclaim_stat stat = {};

@@ -11,7 +11,8 @@
  * (__page_cache_release, from put_page) or when reclaim isolates it.
  *
  * The pure modes (--lru lru|clock) keep every evictable page on one list, new pages going
- * there at once (no batch, so that the list's order is the faults'): in lru mode each access
+ * there at once (no batch, so that the list's order is the faults'), each counted as inactive
+ * anon or inactive file by its kind (lru.h's page_lru_stat): in lru mode each access
  * the MMU reports moves its page to the head (lru_access_page; the MMU has no TLB then and
  * reports every access); in clock mode the list is the clock, reclaim's hand turning at the
  * tail.
@@ -632,13 +633,15 @@ void __page_cache_release(struct pglist_data *pgdat, struct page *page)
 
 /**
  * lru_validate - every listed page is on the list its flags name, holds a reference and has
- * PG_lru, and each list's length equals its counter.
+ * PG_lru, and each counter equals the number of listed pages it counts (page_lru_stat: a
+ * list's length, or in the pure modes the one list's anon and file pages apart).
  * Context: takes lru_lock; counts of isolated pages may move meanwhile.
  * Return: 0, or -EUCLEAN after printing the first inconsistency.
  */
 int lru_validate(struct pglist_data *pgdat)
 {
 	struct lruvec *lruvec = &pgdat->lruvec;
+	unsigned long counted[NR_LRU_LISTS] = { 0 };
 	int err = 0;
 
 	if (lru_gen_enabled(pgdat)) {
@@ -648,7 +651,6 @@ int lru_validate(struct pglist_data *pgdat)
 	}
 	spin_lock(&lruvec->lru_lock);
 	for (int lru = 0; lru < NR_LRU_LISTS && !err; lru++) {
-		unsigned long n = 0;
 		struct list_head *pos;
 
 		list_for_each(pos, &lruvec->lists[lru]) {
@@ -669,13 +671,15 @@ int lru_validate(struct pglist_data *pgdat)
 				err = -EUCLEAN;
 				break;
 			}
-			n++;
+			counted[page_lru_stat(pgdat, page)]++;
 		}
+	}
+	for (int lru = 0; lru < NR_LRU_LISTS && !err; lru++) {
 		/* MGLRU: the evictable counters are the generations', checked above */
-		if (!err && (lru == LRU_UNEVICTABLE || !lru_gen_enabled(pgdat)) &&
-		    n != lruvec_lru_size(lruvec, (enum lru_list)lru)) {
-			fprintf(stderr, "lru: list %d holds %lu pages, counted %lu\n", lru, n,
-				lruvec_lru_size(lruvec, (enum lru_list)lru));
+		if ((lru == LRU_UNEVICTABLE || !lru_gen_enabled(pgdat)) &&
+		    counted[lru] != lruvec_lru_size(lruvec, (enum lru_list)lru)) {
+			fprintf(stderr, "lru: counter %d: %lu pages listed, counted %lu\n", lru,
+				counted[lru], lruvec_lru_size(lruvec, (enum lru_list)lru));
 			err = -EUCLEAN;
 		}
 	}

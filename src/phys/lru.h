@@ -54,6 +54,23 @@ static inline enum lru_list page_lru(const struct pglist_data *pgdat, const stru
 	       (PageActive(page) ? LRU_ACTIVE : 0);
 }
 
+/*
+ * page_lru_stat - the NR_LRU counter @page is counted in: its list's, except in the pure
+ * modes, whose one list holds every evictable page: there an anonymous page (swap-backed) is
+ * counted as inactive anon and the rest as inactive file, as Linux counts pages that are on no
+ * active list, so that vmstat and meminfo tell the kinds apart.
+ */
+static inline enum lru_list page_lru_stat(const struct pglist_data *pgdat,
+					  const struct page *page)
+{
+	enum lru_list lru = page_lru(pgdat, page);
+
+	if (lru == LRU_INACTIVE_FILE && pgdat->lru_mode >= LRU_MODE_LRU &&
+	    !page_is_file_lru(page))
+		return LRU_INACTIVE_ANON;
+	return lru;
+}
+
 /* A list's size changes with the list, under lru_lock: no locked instruction needed. */
 static inline void update_lru_size(struct lruvec *lruvec, enum lru_list lru, long nr)
 {
@@ -247,7 +264,7 @@ static inline void lruvec_add_page(struct lruvec *lruvec, struct page *page)
 		return;
 	lru = page_lru(lruvec_pgdat(lruvec), page);
 
-	update_lru_size(lruvec, lru, 1);
+	update_lru_size(lruvec, page_lru_stat(lruvec_pgdat(lruvec), page), 1);
 	list_add(&page->lru, &lruvec->lists[lru]);
 }
 
@@ -260,7 +277,7 @@ static inline void lruvec_add_page_tail(struct lruvec *lruvec, struct page *page
 		return;
 	lru = page_lru(lruvec_pgdat(lruvec), page);
 
-	update_lru_size(lruvec, lru, 1);
+	update_lru_size(lruvec, page_lru_stat(lruvec_pgdat(lruvec), page), 1);
 	list_add_tail(&page->lru, &lruvec->lists[lru]);
 }
 
@@ -269,7 +286,7 @@ static inline void lruvec_del_page(struct lruvec *lruvec, struct page *page)
 {
 	if (lru_gen_del_folio(lruvec, page, false))
 		return;
-	update_lru_size(lruvec, page_lru(lruvec_pgdat(lruvec), page), -1);
+	update_lru_size(lruvec, page_lru_stat(lruvec_pgdat(lruvec), page), -1);
 	list_del(&page->lru);
 }
 

@@ -572,6 +572,53 @@ static void test_pure_clock_matches_simulation(void **state)
 	free(trace);
 }
 
+/*
+ * The pure modes' one list holds anonymous and file pages alike; vmstat and meminfo count
+ * them as Linux counts pages on no active list: written anonymous pages as inactive anon,
+ * file pages read in as inactive file, nothing active (lru_validate checks the split).
+ */
+static void test_pure_modes_count_kinds(void **state)
+{
+	(void)state;
+	for (int mode = MMLAB_LRU_LRU; mode <= MMLAB_LRU_CLOCK; mode++) {
+		struct fixture fx = { 0 };
+		struct mmlab_task_config tc = { .seed = 1, .no_aslr = 1 };
+		struct mmlab_machine_config mc = { .ram_bytes = 16UL << 20, .readahead_kb = -1,
+						   .lru_mode = mode };
+		unsigned long anon0, file0;
+		char cmd[PATH_MAX + 16];
+		uint64_t a, f;
+		int fd;
+
+		strcpy(fx.root, "/var/tmp/mmlab-lru-XXXXXX");
+		assert_non_null(mkdtemp(fx.root));
+		put_file(&fx, "small", 4);
+		mc.root = fx.root;
+		assert_int_equal(mmlab_machine_create(&mc, &fx.m), 0);
+		assert_int_equal(mmlab_task_create(fx.m, &tc, &fx.t), 0);
+		fx.pgdat = &machine_of(fx.m)->pgdat;
+		anon0 = lru_pages(&fx, LRU_INACTIVE_ANON);
+		file0 = lru_pages(&fx, LRU_INACTIVE_FILE);
+		fd = mmlab_open(fx.t, "/small", O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(mmlab_mmap(fx.t, 0, 8 * PG, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &a), 0);
+		assert_int_equal(mmlab_mmap(fx.t, 0, 4 * PG, PROT_READ, MAP_SHARED, fd, 0, &f), 0);
+		assert_int_equal(mmlab_touch(fx.t, a, 8 * PG, "w", NULL), 0);
+		assert_int_equal(mmlab_touch(fx.t, f, 4 * PG, "r", NULL), 0);
+		assert_int_equal(lru_pages(&fx, LRU_INACTIVE_ANON), anon0 + 8);
+		assert_int_equal(lru_pages(&fx, LRU_INACTIVE_FILE), file0 + 4);
+		assert_int_equal(lru_pages(&fx, LRU_ACTIVE_ANON), 0);
+		assert_int_equal(lru_pages(&fx, LRU_ACTIVE_FILE), 0);
+		assert_int_equal(mmlab_machine_validate(fx.m), 0);
+		assert_int_equal(mmlab_close(fx.t, fd), 0);
+		mmlab_task_destroy(fx.t);
+		mmlab_machine_destroy(fx.m);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx.root);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -764,9 +811,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_workingset_refault_too_distant, setup_4m,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_pageout_dirty_file_reclaim_flag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pageout_dirty_file_reclaim_flag, setup,
+						teardown),
 		cmocka_unit_test(test_pure_lru_matches_stack_distance),
 		cmocka_unit_test(test_pure_clock_matches_simulation),
+		cmocka_unit_test(test_pure_modes_count_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -838,8 +838,9 @@ static pid_t host_child_mlock(unsigned char *h, unsigned char *hd, int go[2])
  * mlocked, stays mlocked and unevictable through the first munlock and the first munmap and
  * leaves the unevictable list at the last; mlocking a locked range again counts nothing; a
  * fork child that mlocks the parent's shared pages keeps them locked after the parent's
- * munlock, until it exits. Each page's LRU bits are compared after each step (drained), and
- * the unevictable_pgs_* changes over the whole sequence.
+ * munlock, until it exits; the new pages of a MAP_LOCKED mapping are locked once. Each
+ * page's LRU bits are compared after each step (drained), and the unevictable_pgs_* changes
+ * over the whole sequence.
  */
 static void mlock_count_vs_host(void **state)
 {
@@ -872,8 +873,10 @@ static void mlock_count_vs_host(void **state)
 		h1m = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
 		h2m = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED, hfd, 0);
 		assert_true(h1m != MAP_FAILED && h2m != MAP_FAILED);
-		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a1), 0);
-		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a2), 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a1),
+				 0);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED, mfd, 0, &a2),
+				 0);
 		for (unsigned long i = 0; i < NP; i++) {
 			(void)*(volatile unsigned char *)(h1m + i * PG);
 			(void)*(volatile unsigned char *)(h2m + i * PG);
@@ -924,6 +927,17 @@ static void mlock_count_vs_host(void **state)
 		mmlab_exit(child);
 		both(f, h1m, a1, hd, md, -1);
 		compare_touched("child exit", h1m, f->t, a1);
+		assert_int_equal(munmap(h1m, NP * PG), 0);
+		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
+
+		/* new pages of a MAP_LOCKED mapping: locked once by their faults, so munmap's
+		 * munlock ends the lock and rescues them before they are freed */
+		h1m = mmap(NULL, NP * PG, RW, PRIV | MAP_LOCKED, -1, 0);
+		assert_true(h1m != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV | MAP_LOCKED, -1, 0, &a1),
+				 0);
+		both(f, h1m, a1, hd, md, -1);
+		compare_touched("MAP_LOCKED", h1m, f->t, a1);
 		assert_int_equal(munmap(h1m, NP * PG), 0);
 		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
 		both(f, h1m, a1, hd, md, -1);
