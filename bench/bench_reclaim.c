@@ -276,7 +276,11 @@ static double sim_run(const uint32_t *trace, unsigned long len, unsigned long ca
 /*
  * A swap file of @bytes under $TMPDIR, unlinked, written with zeros as `dd if=/dev/zero`
  * makes one (no holes, no unwritten extents for the host to convert at the first swap-out),
- * attached and on.
+ * synced and dropped from the host's page cache, attached and on. The zeros' 1 MiB writes
+ * leave the host caching the file in large folios, and a 4 KiB write into one costs the host
+ * about three times a write into a page of its own (ext4_block_write_begin walks every
+ * buffer of the folio): a cost of how the file was made, which a swap device (no page cache)
+ * and the swap files of `mmlab run --swap` (sparse) do not have.
  */
 static void add_swap(struct mmlab_machine *m, struct mmlab_task *t, uint64_t bytes)
 {
@@ -292,6 +296,8 @@ static void add_swap(struct mmlab_machine *m, struct mmlab_task *t, uint64_t byt
 	for (uint64_t off = 0; off < bytes; off += sizeof(zeros))
 		if (pwrite(fd, zeros, sizeof(zeros), (off_t)off) != (ssize_t)sizeof(zeros))
 			fail("cannot write the swap file");
+	if (fdatasync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		fail("cannot sync the swap file");
 	if (mmlab_mkswap(fd) || mmlab_swap_attach(m, "/swapfile", fd, MMLAB_SWAP_OWN_FD) ||
 	    mmlab_swapon(t, "/swapfile", 0))
 		fail("cannot make the swap file");

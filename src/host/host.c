@@ -5,8 +5,8 @@
  * number, given back when it exits), the host devices' readahead limits (sysfs), the host
  * kernel's auxiliary vector (the CPU's facts exec passes on) and its vDSO image, the CPU's
  * own string copy between two aliases of one page, and positioned reads and writes of host
- * files (the swap areas). RAM is mapped MAP_NORESERVE so a 64 GiB machine costs
- * nothing until its frames are touched.
+ * files (the swap areas), vectored for runs of pages. RAM is mapped MAP_NORESERVE so a 64 GiB
+ * machine costs nothing until its frames are touched.
  */
 #include "host/host.h"
 #include "host/spinlock.h"
@@ -23,8 +23,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Buffers per preadv/pwritev call (well under the host's IOV_MAX of 1024). */
+#define HOST_IOV_MAX 64
 
 /* Reads of a held lock before the waiter yields its host CPU to whoever holds it. */
 #define SPIN_READS_BEFORE_YIELD 256
@@ -298,6 +302,46 @@ int host_file_read(int fd, void *buf, size_t len, uint64_t off)
 int host_file_write(int fd, const void *buf, size_t len, uint64_t off)
 {
 	return host_file_rw(fd, (void *)buf, len, off, true);
+}
+
+/*
+ * The whole of @nr buffers of @each bytes, back to back in the file from @off, through short
+ * transfers and EINTR: one preadv/pwritev per HOST_IOV_MAX buffers, resumed where a short
+ * one stopped; 0 or -EIO.
+ */
+static int host_file_rwv(int fd, void *const *bufs, unsigned int nr, size_t each, uint64_t off,
+			 bool write)
+{
+	struct iovec iov[HOST_IOV_MAX];
+	uint64_t total = (uint64_t)nr * each, done = 0;
+
+	while (done < total) {
+		unsigned int first = (unsigned int)(done / each), n = 0;
+		size_t skip = (size_t)(done % each);
+		ssize_t got;
+
+		for (; n < HOST_IOV_MAX && first + n < nr; n++, skip = 0)
+			iov[n] = (struct iovec){ .iov_base = (char *)bufs[first + n] + skip,
+						 .iov_len = each - skip };
+		got = write ? pwritev(fd, iov, (int)n, (off_t)(off + done))
+			    : preadv(fd, iov, (int)n, (off_t)(off + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return -EIO;
+		done += (uint64_t)got;
+	}
+	return 0;
+}
+
+int host_file_readv(int fd, void *const *bufs, unsigned int nr, size_t each, uint64_t off)
+{
+	return host_file_rwv(fd, bufs, nr, each, off, false);
+}
+
+int host_file_writev(int fd, void *const *bufs, unsigned int nr, size_t each, uint64_t off)
+{
+	return host_file_rwv(fd, bufs, nr, each, off, true);
 }
 
 int host_file_stat(int fd, uint64_t *size, bool *regular, int *rotational)

@@ -73,6 +73,15 @@ int host_file_read(int fd, void *buf, size_t len, uint64_t off);
 int host_file_write(int fd, const void *buf, size_t len, uint64_t off);
 
 /*
+ * host_file_readv / host_file_writev - @nr buffers of @each bytes, @bufs[0] at byte @off of
+ * host file @fd and each next one right after it, moved with as few preadv/pwritev calls as
+ * the host takes (a run of swap slots), through short transfers and EINTR.
+ * Return: 0, or -EIO (an error, or the file ends first).
+ */
+int host_file_readv(int fd, void *const *bufs, unsigned int nr, size_t each, uint64_t off);
+int host_file_writev(int fd, void *const *bufs, unsigned int nr, size_t each, uint64_t off);
+
+/*
  * host_file_stat - of host file @fd: its size in bytes and whether it is a regular file
  * (either pointer may be NULL); *@rotational, when asked, as host_bdev_rotational says for
  * the device the file is on (1, 0, -ENOENT).

@@ -21,7 +21,8 @@
  *
  * Writes are asynchronous as on a disk (page_io.c): a page written stays in the swap cache
  * under writeback until the write ends, at the next reclaim pass, and that pass or a later
- * one frees it; meanwhile SwapCached counts it and a fault finds it (a minor fault).
+ * one frees it; meanwhile SwapCached counts it and a fault finds it (a minor fault). A pass
+ * of reclaim plugs its writes: pages whose slots follow each other go out as one host write.
  *
  * Left out: swap on block devices, clusters and per-CPU slot caches (slots are handed out
  * next-fit from a cursor), discard, frontswap/zswap, swap cgroups, large folios; the
@@ -33,6 +34,7 @@
 
 #include "lib/xarray.h"
 #include "mm/memory.h"
+#include "phys/lru.h"
 
 #include <pthread.h>
 
@@ -185,6 +187,22 @@ struct swap_state {
 	unsigned long wb_inflight_cap;	/* Its allocated length */
 };
 
+/*
+ * struct swap_iocb - the writes of a run of slots of one area gathered into one host write
+ * (mm/page_io.c's swap_iocb, as Linux builds one for a swap file): a pass of reclaim plugs
+ * one (swap_start_plug), swap_writepage adds each page whose slot follows the run's last, and
+ * the run goes out as one pwritev when the next page's slot does not follow, when it holds
+ * SWAP_CLUSTER_MAX pages, or when the pass unplugs (swap_finish_plug). Lives on the stack of
+ * the pass that plugged, for its thread only.
+ */
+struct swap_iocb {
+	struct machine *m;		/* The area's machine; set with the run's first page */
+	swp_entry_t first;		/* The run's first slot */
+	unsigned int nr;		/* Pages in the run; 0: empty */
+	bool plugged;			/* This iocb is its thread's plug (not a nested one) */
+	struct page *pages[SWAP_CLUSTER_MAX]; /* Under writeback, their data still unwritten */
+};
+
 struct machine;
 
 /* swapfile.c */
@@ -227,8 +245,12 @@ unsigned long swap_cache_pages(struct machine *m);
 /* page_io.c */
 int swap_write_slot(struct machine *m, swp_entry_t entry, struct page *page);
 int swap_writepage(struct page *page);
+void swap_start_plug(struct swap_iocb *plug);
+void swap_finish_plug(struct swap_iocb *plug);
 void swap_io_complete(struct machine *m);
 int __must_check swap_readpage(struct machine *m, struct page *page, swp_entry_t entry);
+int __must_check swap_readpages(struct machine *m, struct page *const *pages, unsigned int nr,
+				swp_entry_t first);
 int __must_check swap_write_header(int fd, uint64_t bytes);
 
 /* memory.c: the swap-in fault and swapoff's re-mapping of one entry */

@@ -14,7 +14,9 @@
  * the aligned window of up to 2^vm.page-cluster slots around the faulting one). Both
  * windows are sized by hit accounting (readahead pages that faults then used widen the
  * next window), per VMA or per machine. A file whose device shows no "rotational" flag
- * (tmpfs) counts as non-rotational.
+ * (tmpfs) counts as non-rotational. The window's reads, the faulting page's among them, go
+ * out together: slots that follow each other in the window's order come in with one host
+ * read (swap_ra_submit, as Linux's swap_read_folio_fs gathers them under a plug).
  * When reclaim frees a page that was written out, the cache keeps a workingset shadow entry
  * (an odd value, workingset_eviction's) at its slot for as long as a PTE names the slot; the
  * page that reads the slot back in finds it and counts as a refault (workingset_refault:
@@ -325,24 +327,123 @@ static unsigned int swapin_nr_pages(struct swap_state *s, unsigned long offset)
 	return pages;
 }
 
-/* Reads @entry's slot into the swap cache unless it is there; a page read is marked. */
-static void swap_read_ahead_one(struct machine *m, swp_entry_t entry)
-{
-	bool allocated;
-	struct page *page = read_swap_cache_async(m, entry, &allocated);
+/*
+ * The reads of a readahead window gathered (a swap_iocb of reads): up to SWAP_CLUSTER_MAX
+ * entries in the window's order, the faulting one among them, each with the frame it is
+ * read into and, once read, the shadow its slot held.
+ */
+struct swap_ra_batch {
+	swp_entry_t target;			/* The faulting entry: read, not marked */
+	unsigned int nr;			/* Entries gathered */
+	swp_entry_t entry[SWAP_CLUSTER_MAX];
+	struct page *page[SWAP_CLUSTER_MAX];	/* Its new frame; NULL: in the cache already */
+	bool added[SWAP_CLUSTER_MAX];		/* Read into the swap cache */
+	unsigned long shadow[SWAP_CLUSTER_MAX];	/* What the slot held before (0: nothing) */
+};
 
-	if (!page)
-		return;
-	if (allocated)
-		SetPageReadahead(page);
-	put_page(&m->pgdat, page);
+/*
+ * Reads the run of @nr entries of @b from @i, whose slots follow each other and are ours to
+ * fill (SWAP_HAS_CACHE set), with one host read, and puts each page read in the swap cache;
+ * a failed read or a cache that lacks memory gives the slots back. Context: swap_lock held.
+ */
+static void swap_ra_read_run(struct machine *m, struct swap_ra_batch *b, unsigned int i,
+			     unsigned int nr)
+{
+	int err = swap_readpages(m, &b->page[i], nr, b->entry[i]);
+
+	for (unsigned int k = i; k < i + nr; k++) {
+		if (err || __add_to_swap_cache(m, b->page[k], b->entry[k], &b->shadow[k])) {
+			put_swap_page(m, b->entry[k]);
+			continue;
+		}
+		__set_page_flags(b->page[k], 1UL << PG_uptodate);
+		b->added[k] = true;
+	}
+}
+
+/*
+ * Whether slot @entry is to be read in now (__read_swap_cache_async's swapcache_prepare): a
+ * PTE names it and no page holds it or is being read for it; it is then ours to fill.
+ * Context: swap_lock held.
+ */
+static bool swapcache_prepare(struct machine *m, swp_entry_t entry)
+{
+	struct swap_info_struct *si = swp_swap_info(m, entry);
+	unsigned char *map = si ? &si->swap_map[swp_offset(entry)] : NULL;
+
+	if (!map || swap_cache_page(si, swp_offset(entry)) || !swap_count(*map) ||
+	    (*map & SWAP_HAS_CACHE))
+		return false;
+	*map |= SWAP_HAS_CACHE;
+	return true;
+}
+
+/*
+ * swap_ra_submit - read in the entries of @b that the swap cache lacks, the slots that
+ * follow each other with one host read each (swap_read_unplug), as read_swap_cache_async
+ * would one by one: frames first, without swap_lock (reclaim may run inside the
+ * allocation), then each slot checked again and the runs read under the lock, so that a
+ * page is visible in the cache only once read. Each page read in joins the LRU, a refault
+ * when its slot held a shadow, marked PG_readahead unless it is the faulting page. @b is
+ * empty afterwards.
+ */
+static void swap_ra_submit(struct machine *m, struct swap_ra_batch *b)
+{
+	unsigned int run = 0, nr = b->nr;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		struct page *cached = lookup_swap_cache(m, b->entry[i], NULL, 0);
+
+		b->added[i] = false;
+		b->shadow[i] = 0;
+		b->page[i] = cached ? NULL : alloc_pages(&m->pgdat, 0);
+		if (cached)
+			put_page(&m->pgdat, cached);
+	}
+	pthread_mutex_lock(&m->swap->lock);
+	for (unsigned int i = 0; i < nr; i++) {
+		bool ours = b->page[i] && swapcache_prepare(m, b->entry[i]);
+		bool follows = ours && run && swp_type(b->entry[i]) == swp_type(b->entry[i - 1]) &&
+			       swp_offset(b->entry[i]) == swp_offset(b->entry[i - run]) + run;
+
+		if (run && !follows) {
+			swap_ra_read_run(m, b, i - run, run);
+			run = 0;
+		}
+		run += ours;
+	}
+	if (run)
+		swap_ra_read_run(m, b, nr - run, run);
+	pthread_mutex_unlock(&m->swap->lock);
+	/* as read_swap_cache_async: on the LRU at once, not through the batch */
+	for (unsigned int i = 0; i < nr; i++) {
+		if (b->added[i]) {
+			if (b->shadow[i])
+				workingset_refault(&m->pgdat, b->page[i], b->shadow[i]);
+			lru_cache_add(&m->pgdat, b->page[i]);
+			lru_add_drain(&m->pgdat);
+			if (b->entry[i].val != b->target.val)
+				SetPageReadahead(b->page[i]);
+		}
+		if (b->page[i])
+			put_page(&m->pgdat, b->page[i]);
+	}
+	b->nr = 0;
+}
+
+/* Adds @entry to the window's reads, which go out when SWAP_CLUSTER_MAX are gathered. */
+static void swap_ra_add(struct machine *m, struct swap_ra_batch *b, swp_entry_t entry)
+{
+	b->entry[b->nr++] = entry;
+	if (b->nr == SWAP_CLUSTER_MAX)
+		swap_ra_submit(m, b);
 }
 
 /*
  * swap_cluster_readahead: the aligned window of slots around @entry's, on a disk where
  * neighbouring slots are cheap to read together.
  */
-static void swap_cluster_readahead(struct machine *m, swp_entry_t entry)
+static void swap_cluster_readahead(struct machine *m, swp_entry_t entry, struct swap_ra_batch *b)
 {
 	unsigned long offset = swp_offset(entry), start, end, max;
 	struct swap_info_struct *si;
@@ -357,8 +458,8 @@ static void swap_cluster_readahead(struct machine *m, swp_entry_t entry)
 	start = offset & ~((unsigned long)win - 1);
 	end = min(offset | (win - 1), max - 1);
 	for (unsigned long off = max(start, 1UL); max && off <= end; off++)
-		if (off != offset)
-			swap_read_ahead_one(m, swp_entry(swp_type(entry), off));
+		swap_ra_add(m, b, swp_entry(swp_type(entry), off));
+	swap_ra_submit(m, b);
 }
 
 /*
@@ -403,19 +504,22 @@ static unsigned int swap_vma_ra_win(struct swap_state *s, struct vm_fault *vmf,
  * name - what the process is likely to touch next, on a disk where scattered reads cost
  * no more than neighbouring ones.
  */
-static void swap_vma_readahead(struct machine *m, struct vm_fault *vmf)
+static void swap_vma_readahead(struct machine *m, struct vm_fault *vmf, struct swap_ra_batch *b)
 {
 	unsigned long start, end;
 
 	if (swap_vma_ra_win(m->swap, vmf, &start, &end) == 1)
 		return;
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *ptep = pte_offset_map(vmf->vma->vm_mm, addr);
+		pte_t *ptep = addr == vmf->address ? NULL : pte_offset_map(vmf->vma->vm_mm, addr);
 		pte_t pte = ptep ? ptep_get(ptep) : 0;
 
-		if (addr != vmf->address && is_swap_entry_pte(pte))
-			swap_read_ahead_one(m, pte_to_swp_entry(pte));
+		if (addr == vmf->address)
+			swap_ra_add(m, b, b->target);
+		else if (is_swap_entry_pte(pte))
+			swap_ra_add(m, b, pte_to_swp_entry(pte));
 	}
+	swap_ra_submit(m, b);
 }
 
 /**
@@ -432,6 +536,7 @@ static void swap_vma_readahead(struct machine *m, struct vm_fault *vmf)
 struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fault *vmf,
 			      bool *major)
 {
+	struct swap_ra_batch b = { .target = entry };
 	struct page *page;
 	bool allocated;
 
@@ -441,9 +546,10 @@ struct page *swapin_readahead(struct machine *m, swp_entry_t entry, struct vm_fa
 		return page;
 	*major = true;
 	if (vmf && swap_use_vma_readahead(m->swap))
-		swap_vma_readahead(m, vmf);
+		swap_vma_readahead(m, vmf, &b);
 	else
-		swap_cluster_readahead(m, entry);
+		swap_cluster_readahead(m, entry, &b);
+	/* read with the window, unless there was none or no frame for it */
 	return read_swap_cache_async(m, entry, &allocated);
 }
 

@@ -310,7 +310,8 @@ static void activate_dirty_file_page(struct pglist_data *pgdat, struct page *pag
 /*
  * shrink_folio_list - try to free each isolated page of @list (shrink_folio_list). Freed
  * pages leave the list and go back to the allocator; the rest stay on @list for the caller
- * to put back, the ones to activate with PG_active set.
+ * to put back, the ones to activate with PG_active set. The swap writes it starts are
+ * plugged: runs of following slots go out as one host write, all before it returns.
  * Return: pages freed.
  */
 unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *list,
@@ -318,7 +319,9 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 {
 	struct list_head keep = LIST_HEAD_INIT(keep);
 	unsigned long nr_reclaimed = 0;
+	struct swap_iocb plug;
 
+	swap_start_plug(&plug);	/* the swap writes of runs of slots go out together */
 	while (!list_empty(list)) {
 		struct page *page = list_last_entry(list, struct page, lru);
 		enum folio_references ref = FOLIOREF_RECLAIM;
@@ -390,6 +393,7 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 		put_page(pgdat, page);
 		nr_reclaimed++;
 	}
+	swap_finish_plug(&plug);
 	list_splice_tail_init(&keep, list);
 	return nr_reclaimed;
 }

@@ -4,8 +4,9 @@
  * of private anonymous pages to a swap file on the host, the swap entry pagemap shows (bit
  * 62, type and offset), the counters (SwapTotal/SwapFree/SwapCached, VmSwap, smaps'
  * Swap/SwapPss, pswpin/pswpout, major faults), slots freed by munmap and exit, fork sharing
- * the slots, mremap moving them, swapoff bringing every page back; and every page that went
- * out comes back byte-identical, in the parent and in the child.
+ * the slots, mremap moving them, swapoff bringing every page back, a pass's plugged writes in
+ * the file when it returns; and every page that went out comes back byte-identical, in the
+ * parent and in the child.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -481,6 +482,45 @@ static void pageout_async_writeback(void **state)
 	mmlab_task_mem(f->t, &st);
 	assert_true(st.majflt > majflt);
 	assert_int_equal(vmstat(f->m, "pswpin"), NPAGES);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+}
+
+/*
+ * MADV_PAGEOUT's pass plugs its swap writes: the fresh area hands out following slots, and
+ * when the call returns every page's bytes are in its slot of the host file (the runs went
+ * out as the pass unplugged), while each page stays under writeback in the swap cache until
+ * the next pass (white-box: the area's file read directly).
+ */
+static void pageout_plugged_writes(void **state)
+{
+	struct swapfix *f = *state;
+	struct machine *m = machine_of(f->m);
+	unsigned char want[PG], got[PG];
+	uint64_t pm[NPAGES];
+	struct swap_info_struct *si;
+
+	assert_int_equal(mmlab_swapon(f->t, "/swapfile", 0), 0);
+	write_pages(f->t, f->base, NPAGES, 12);
+	assert_int_equal(mmlab_madvise(f->t, f->base, NPAGES * PG, MADV_PAGEOUT), 0);
+	assert_int_equal(vmstat(f->m, "pswpout"), NPAGES);
+	assert_int_equal(meminfo(f->m, "Writeback:"), NPAGES * 4);
+	assert_int_equal(mmlab_pagemap(f->t, f->base, NPAGES * PG, pm), 0);
+	si = m->swap->info[(pm[0] & 0x1f)];
+	assert_non_null(si);
+	for (unsigned long i = 0; i < NPAGES; i++) {
+		unsigned long off = (unsigned long)((pm[i] & ((1ULL << 55) - 1)) >> 5);
+
+		assert_true(pm[i] & PM_SWAP);
+		if (i)	/* one slot after the other: the pass's writes could merge */
+			assert_int_equal(off, ((pm[i - 1] & ((1ULL << 55) - 1)) >> 5) + 1);
+		fill(want, i, 12);
+		assert_int_equal(pread(si->fd, got, PG, (off_t)(off * PG)), (ssize_t)PG);
+		assert_memory_equal(got, want, PG);
+	}
+	swap_io_complete(m);
+	assert_int_equal(meminfo(f->m, "Writeback:"), 0);
+	assert_int_equal(vmstat_line(f->m, "nr_written"), NPAGES);
+	check_pages(f->t, f->base, NPAGES, 12);
 	assert_int_equal(mmlab_machine_validate(f->m), 0);
 }
 
@@ -971,6 +1011,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(proc_swaps_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_and_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(pageout_async_writeback, setup, teardown),
+		cmocka_unit_test_setup_teardown(pageout_plugged_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(workingset_shadows, setup, teardown),
 		cmocka_unit_test_setup_teardown(soft_dirty_through_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(fork_shares_slots, setup, teardown),
