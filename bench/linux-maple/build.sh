@@ -29,10 +29,11 @@ rt="$src/tools/testing/radix-tree"
 bin="$out/lmt_bench"
 cflags="-O3 -DNDEBUG -fno-strict-aliasing"
 if [ ! -x "$bin" ] || [ "$here/lmt_bench.c" -nt "$bin" ] || [ "$here/lmt_slab.c" -nt "$bin" ] ||
+	[ "$here/../run_delay.h" -nt "$bin" ] ||
 	[ "$here/build.sh" -nt "$bin" ]; then
 	# Generated headers the radix-tree Makefile would make (its own rules, no compiling).
 	make -s -C "$rt" generated/map-shift.h generated/bit-length.h generated/autoconf.h >/dev/null
-	cp "$here/lmt_bench.c" "$here/lmt_slab.c" "$rt/"
+	cp "$here/lmt_bench.c" "$here/lmt_slab.c" "$here/../run_delay.h" "$rt/"
 	objs=""
 	for f in lmt_slab.c ../../lib/slab.c \
 		../../lib/find_bit.c ../../lib/bitmap.c ../../lib/hweight.c ../../lib/vsprintf.c \

@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <linux/init.h>
+#include "run_delay.h" /* timed as bench_maple.c times mmlab's tree */
 
 /*
  * The batched scheme: call_rcu() of lib/maple_tree.c lands here (see the #define below), and
@@ -178,63 +179,6 @@ static void lmt_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *))
 #define BASE 0x10000000UL
 #define REPS 5
 #define NR_RANDOM 8192
-
-static unsigned long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000ULL + t.tv_nsec;
-}
-
-/*
- * Wall time less the time spent waiting for a CPU (run_delay, the second field of
- * /proc/thread-self/schedstat), as bench_maple.c measures it (see its struct span): a span
- * around each loop, and around each call timed one by one on trees of 4096 VMAs and more.
- * Plain wall time without schedstat.
- */
-static int schedstat_fd = -2;
-
-static unsigned long long run_delay_ns(void)
-{
-	unsigned long long on_cpu, delay;
-	char buf[96];
-	ssize_t len;
-
-	if (schedstat_fd == -2)
-		schedstat_fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
-	if (schedstat_fd < 0)
-		return 0;
-	len = pread(schedstat_fd, buf, sizeof(buf) - 1, 0);
-	if (len <= 0)
-		return 0;
-	buf[len] = '\0';
-	return sscanf(buf, "%llu %llu", &on_cpu, &delay) == 2 ? delay : 0;
-}
-
-struct span {
-	unsigned long long wall, delay;
-	bool sched;
-};
-
-static struct span span_start(bool sched)
-{
-	return (struct span){ .delay = sched ? run_delay_ns() : 0, .wall = now_ns(),
-			      .sched = sched };
-}
-
-static unsigned long long span_ns(struct span s)
-{
-	unsigned long long wall = now_ns() - s.wall;
-	unsigned long long delay = s.sched ? run_delay_ns() - s.delay : 0;
-
-	return delay < wall ? wall - delay : 0;
-}
-
-static double per_op(struct span s, unsigned long ops)
-{
-	return (double)span_ns(s) / ops;
-}
 
 /* Same generator and seed as bench_maple.c, reset per tree size there too. */
 static uint64_t seed;
