@@ -388,6 +388,22 @@ static void compare_touched(const char *step, const unsigned char *h, struct mml
 }
 
 /*
+ * The host's LRU batches and vmstat counters are per CPU: a comparison runs pinned to one,
+ * with a page of its own on each side (@hd, @md) for both() below to drain them with.
+ */
+static void one_cpu_and_drain_page(struct fix *f, unsigned char **hd, uint64_t *md)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	*hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(*hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, md), 0);
+}
+
+/*
  * One step on both sides, then a drain on both: MADV_COLD of a VMA without pages calls
  * lru_add_drain() on this CPU (the test is pinned to one).
  */
@@ -412,18 +428,13 @@ static void lists_vs_host(void **state)
 	struct fix *f = *state;
 	unsigned char *h, *hd, *hf, buf[NP * PG];
 	uint64_t a, md, mf;
-	cpu_set_t one;
 	int hfd, mfd;
 
 	if (swap_on_host() || host_flags(&f) < 0)
 		skip();
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
-	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	one_cpu_and_drain_page(f, &hd, &md);
 	h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
-	assert_true(hd != MAP_FAILED && h != MAP_FAILED);
-	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	assert_true(h != MAP_FAILED);
 	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
 	memset(h, 1, NP * PG);
 	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
@@ -675,6 +686,23 @@ static void mm_unevictable(struct mmlab_machine *m, uint64_t v[NR_UNEV_EVENTS])
 		v[i] = vmstat(m, unevictable_events[i]);
 }
 
+/* The unevictable_pgs_* changes since @h0 and @m0, printed; true when both sides agree. */
+static bool unevictable_moved_alike(struct mmlab_machine *m, const uint64_t *h0,
+				    const uint64_t *m0)
+{
+	uint64_t h1[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	bool same = true;
+
+	host_unevictable(h1);
+	mm_unevictable(m, m1);
+	for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
+		print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
+			      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
+		same &= h1[i] - h0[i] == m1[i] - m0[i];
+	}
+	return same;
+}
+
 /*
  * mmlab alone: mlock of pages already mapped moves them to the unevictable list (Mlocked and
  * nr_mlock at once, Unevictable when the mlock batch drains), munlock brings them back,
@@ -753,20 +781,14 @@ static void mlock_mapped_pages(void **state)
 static void mlock_vs_host(void **state)
 {
 	struct fix *f = *state;
-	uint64_t h0[NR_UNEV_EVENTS], h1[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	uint64_t h0[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS];
 	unsigned char *hd, *h;
 	uint64_t md, a;
-	cpu_set_t one;
 	bool same = false;
 
 	if (swap_on_host() || host_flags(&f) < 0)
 		skip();
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
-	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
-	assert_true(hd != MAP_FAILED);
-	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	one_cpu_and_drain_page(f, &hd, &md);
 	for (int round = 0; round < 5 && !same; round++) {
 		h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
 		assert_true(h != MAP_FAILED);
@@ -792,14 +814,7 @@ static void mlock_vs_host(void **state)
 		assert_int_equal(munmap(h, NP * PG), 0);
 		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
 		both(f, h, a, hd, md, -1);
-		host_unevictable(h1);
-		mm_unevictable(f->m, m1);
-		same = true;
-		for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
-			print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
-				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
-			same &= h1[i] - h0[i] == m1[i] - m0[i];
-		}
+		same = unevictable_moved_alike(f->m, h0, m0);
 	}
 	assert_true(same);
 	munmap(hd, PG);
@@ -845,23 +860,17 @@ static pid_t host_child_mlock(unsigned char *h, unsigned char *hd, int go[2])
 static void mlock_count_vs_host(void **state)
 {
 	struct fix *f = *state;
-	uint64_t h0[NR_UNEV_EVENTS], h1[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS], m1[NR_UNEV_EVENTS];
+	uint64_t h0[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS];
 	unsigned char *hd, *h1m, *h2m;
 	uint64_t md, a1, a2;
 	struct mmlab_task *child;
 	int hfd, mfd, go[2];
-	cpu_set_t one;
 	bool same = false;
 	pid_t pid;
 
 	if (swap_on_host() || host_flags(&f) < 0)
 		skip();
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
-	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
-	assert_true(hd != MAP_FAILED);
-	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	one_cpu_and_drain_page(f, &hd, &md);
 	hfd = open(f->path, O_RDONLY);
 	mfd = mmlab_open(f->t, f->path, O_RDONLY);
 	assert_true(hfd >= 0 && mfd >= 0);
@@ -941,14 +950,7 @@ static void mlock_count_vs_host(void **state)
 		assert_int_equal(munmap(h1m, NP * PG), 0);
 		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
 		both(f, h1m, a1, hd, md, -1);
-		host_unevictable(h1);
-		mm_unevictable(f->m, m1);
-		same = true;
-		for (size_t i = 0; i < NR_UNEV_EVENTS; i++) {
-			print_message("%s: host %+lld mmlab %+lld\n", unevictable_events[i],
-				      (long long)(h1[i] - h0[i]), (long long)(m1[i] - m0[i]));
-			same &= h1[i] - h0[i] == m1[i] - m0[i];
-		}
+		same = unevictable_moved_alike(f->m, h0, m0);
 	}
 	assert_true(same);
 	assert_int_equal(mmlab_task_validate(f->t), 0);
@@ -968,17 +970,11 @@ static void populate_vs_host(void **state)
 	struct fix *f = *state;
 	unsigned char *hd, *h, *hf;
 	uint64_t md, a, mf;
-	cpu_set_t one;
 	int hfd, mfd;
 
 	if (swap_on_host() || host_flags(&f) < 0)
 		skip();
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
-	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
-	assert_true(hd != MAP_FAILED);
-	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
+	one_cpu_and_drain_page(f, &hd, &md);
 
 	h = mmap(NULL, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0);
 	assert_true(h != MAP_FAILED);
