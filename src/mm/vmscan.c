@@ -737,6 +737,7 @@ static unsigned long balance_pgdat(struct pglist_data *pgdat)
 static const struct reclaim_ops vmscan_reclaim_ops = {
 	.kswapd = balance_pgdat,
 	.try_to_free_pages = try_to_free_pages,
+	.page_evictable = page_evictable,
 };
 
 /**

@@ -446,7 +446,7 @@ static void __mlock_new_page(struct lruvec *lruvec, struct page *page)
  * __munlock_page - one lock of @page goes (__munlock_folio). A listed unevictable page whose
  * count stays above zero is still locked; otherwise PG_mlocked goes (munlocked, or stranded
  * when reclaim holds the page isolated from the unevictable list) and a listed page returns
- * to an evictable list (rescued).
+ * to an evictable list (rescued), unless its mapping keeps it unevictable (SHM_LOCK, ramfs).
  * Context: lru_lock held.
  */
 static void __munlock_page(struct lruvec *lruvec, struct page *page)
@@ -463,7 +463,8 @@ static void __munlock_page(struct lruvec *lruvec, struct page *page)
 		count_vm_event(pgdat, listed || !PageUnevictable(page) ? UNEVICTABLE_PGMUNLOCKED
 								       : UNEVICTABLE_PGSTRANDED);
 	}
-	if (listed && PageUnevictable(page)) {
+	if (listed && PageUnevictable(page) &&
+	    (!pgdat->reclaim || pgdat->reclaim->page_evictable(page))) {
 		lruvec_del_page(lruvec, page);
 		ClearPageUnevictable(page);
 		lruvec_add_page(lruvec, page);

@@ -145,6 +145,11 @@ struct reclaim_ops {
 	unsigned long (*kswapd)(struct pglist_data *pgdat);
 	/* Direct reclaim for an allocation of @order. Return: pages reclaimed. */
 	unsigned long (*try_to_free_pages)(struct pglist_data *pgdat, unsigned int order);
+	/*
+	 * folio_evictable: false while @page is mlocked or its mapping is unevictable
+	 * (SHM_LOCK, ramfs), which only the layers above can see. Context: lru_lock may be held.
+	 */
+	bool (*page_evictable)(struct page *page);
 };
 
 /*

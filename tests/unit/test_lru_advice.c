@@ -30,6 +30,7 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -1019,6 +1020,49 @@ static void populate_vs_host(void **state)
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
+/*
+ * A page of a SHM_LOCKed segment that is also mlocked stays on the unevictable list when the
+ * munlock comes (__munlock_folio asks folio_evictable, which sees the mapping), on both sides.
+ */
+static void shm_locked_munlock_vs_host(void **state)
+{
+	struct fix *f = *state;
+	unsigned char *hd, *h;
+	uint64_t md, a;
+	int hid, mid;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	one_cpu_and_drain_page(f, &hd, &md);
+	hid = shmget(IPC_PRIVATE, NP * PG, IPC_CREAT | 0600);
+	mid = mmlab_shmget(f->t, IPC_PRIVATE, NP * PG, IPC_CREAT | 0600);
+	assert_true(hid >= 0 && mid >= 0);
+	h = shmat(hid, NULL, 0);
+	assert_true(h != (void *)-1);
+	assert_int_equal(mmlab_shmat(f->t, mid, 0, 0, &a), 0);
+	assert_int_equal(shmctl(hid, SHM_LOCK, NULL), 0);
+	assert_int_equal(mmlab_shmctl(f->t, mid, SHM_LOCK, NULL), 0);
+	memset(h, 1, NP * PG);
+	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
+	both(f, h, a, hd, md, -1);
+	compare_flags("SHM_LOCK, written", h, f->t, a);
+	assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
+	assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
+	both(f, h, a, hd, md, -1);
+	compare_flags("mlock", h, f->t, a);
+	assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
+	assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
+	both(f, h, a, hd, md, -1);
+	compare_flags("munlock", h, f->t, a);
+	assert_true(mm_flags(f->t, a) & KPF(18));
+	assert_int_equal(shmdt(h), 0);
+	assert_int_equal(shmctl(hid, IPC_RMID, NULL), 0);
+	assert_int_equal(mmlab_shmdt(f->t, a), 0);
+	assert_int_equal(mmlab_shmctl(f->t, mid, IPC_RMID, NULL), 0);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+	munmap(hd, PG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1032,6 +1076,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mlock_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(mlock_count_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(populate_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(shm_locked_munlock_vs_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
