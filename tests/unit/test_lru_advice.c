@@ -404,6 +404,20 @@ static void one_cpu_and_drain_page(struct fix *f, unsigned char **hd, uint64_t *
 	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, md), 0);
 }
 
+/* mlock (munlock) of the 16 pages at @h on the host and at @a in mmlab. */
+static void mlock_both(struct fix *f, unsigned char *h, uint64_t a)
+{
+	/* raw system calls: ASan's mlock interceptors do nothing */
+	assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
+	assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
+}
+
+static void munlock_both(struct fix *f, unsigned char *h, uint64_t a)
+{
+	assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
+	assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
+}
+
 /*
  * One step on both sides, then a drain on both: MADV_COLD of a VMA without pages calls
  * lru_add_drain() on this CPU (the test is pinned to one).
@@ -799,13 +813,10 @@ static void mlock_vs_host(void **state)
 		both(f, h, a, hd, md, -1);
 		host_unevictable(h0);
 		mm_unevictable(f->m, m0);
-		/* raw system calls: ASan's mlock interceptors do nothing */
-		assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
-		assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
+		mlock_both(f, h, a);
 		both(f, h, a, hd, md, -1);
 		compare_touched("mlock", h, f->t, a);
-		assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
-		assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
+		munlock_both(f, h, a);
 		both(f, h, a, hd, md, -1);
 		compare_touched("munlock", h, f->t, a);
 		assert_int_equal(syscall(SYS_mlock2, h, NP * PG, MLOCK_ONFAULT), 0);
@@ -896,26 +907,19 @@ static void mlock_count_vs_host(void **state)
 		both(f, h1m, a1, hd, md, -1);
 		host_unevictable(h0);
 		mm_unevictable(f->m, m0);
-		assert_int_equal(syscall(SYS_mlock, h1m, NP * PG), 0);
-		assert_int_equal(mmlab_mlock(f->t, a1, NP * PG), 0);
-		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);
-		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
-		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);	/* no second count */
-		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		mlock_both(f, h1m, a1);
+		mlock_both(f, h2m, a2);
+		mlock_both(f, h2m, a2);	/* no second count */
 		both(f, h1m, a1, hd, md, -1);
 		compare_touched("mlock twice", h1m, f->t, a1);
-		assert_int_equal(syscall(SYS_munlock, h1m, NP * PG), 0);
-		assert_int_equal(mmlab_munlock(f->t, a1, NP * PG), 0);
+		munlock_both(f, h1m, a1);
 		both(f, h1m, a1, hd, md, -1);
 		compare_touched("munlock one of two", h1m, f->t, a1);
-		assert_int_equal(syscall(SYS_munlock, h2m, NP * PG), 0);
-		assert_int_equal(mmlab_munlock(f->t, a2, NP * PG), 0);
+		munlock_both(f, h2m, a2);
 		both(f, h1m, a1, hd, md, -1);
 		compare_touched("munlock the other", h1m, f->t, a1);
-		assert_int_equal(syscall(SYS_mlock, h1m, NP * PG), 0);
-		assert_int_equal(mmlab_mlock(f->t, a1, NP * PG), 0);
-		assert_int_equal(syscall(SYS_mlock, h2m, NP * PG), 0);
-		assert_int_equal(mmlab_mlock(f->t, a2, NP * PG), 0);
+		mlock_both(f, h1m, a1);
+		mlock_both(f, h2m, a2);
 		assert_int_equal(munmap(h2m, NP * PG), 0);
 		assert_int_equal(mmlab_munmap(f->t, a2, NP * PG), 0);
 		both(f, h1m, a1, hd, md, -1);
@@ -926,8 +930,7 @@ static void mlock_count_vs_host(void **state)
 		assert_int_equal(mmlab_fork(f->t, &child), 0);
 		assert_int_equal(mmlab_mlock(child, a1, NP * PG), 0);
 		assert_int_equal(mmlab_madvise(child, md, PG, MADV_COLD), 0);
-		assert_int_equal(syscall(SYS_munlock, h1m, NP * PG), 0);
-		assert_int_equal(mmlab_munlock(f->t, a1, NP * PG), 0);
+		munlock_both(f, h1m, a1);
 		both(f, h1m, a1, hd, md, -1);
 		compare_touched("parent munlock, child locked", h1m, f->t, a1);
 		assert_int_equal(write(go[1], "x", 1), 1);
@@ -1046,12 +1049,10 @@ static void shm_locked_munlock_vs_host(void **state)
 	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
 	both(f, h, a, hd, md, -1);
 	compare_flags("SHM_LOCK, written", h, f->t, a);
-	assert_int_equal(syscall(SYS_mlock, h, NP * PG), 0);
-	assert_int_equal(mmlab_mlock(f->t, a, NP * PG), 0);
+	mlock_both(f, h, a);
 	both(f, h, a, hd, md, -1);
 	compare_flags("mlock", h, f->t, a);
-	assert_int_equal(syscall(SYS_munlock, h, NP * PG), 0);
-	assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
+	munlock_both(f, h, a);
 	both(f, h, a, hd, md, -1);
 	compare_flags("munlock", h, f->t, a);
 	assert_true(mm_flags(f->t, a) & KPF(18));
