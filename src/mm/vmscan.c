@@ -335,10 +335,10 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 			continue;
 		}
 		/* MGLRU: the aging found it young while it was isolated (folio_update_gen) */
-		if (lru_gen_enabled(pgdat) && !sc->ignore_references && page_mapcount(page) &&
+		if (lru_gen_enabled(pgdat) && !sc->pageout && page_mapcount(page) &&
 		    PageReferenced(page))
 			continue;
-		if (pgdat->lru_mode < LRU_MODE_LRU && !sc->ignore_references)
+		if (pgdat->lru_mode < LRU_MODE_LRU && !sc->pageout)
 			ref = folio_check_references(pgdat, page);
 		if (ref == FOLIOREF_ACTIVATE) {
 			if (!PageMlocked(page)) /* else to the unevictable list */
@@ -380,7 +380,7 @@ unsigned long shrink_folio_list(struct pglist_data *pgdat, struct list_head *lis
 				page_ref_count(page) == 1;
 			if (freed)
 				count_vm_event(pgdat, PGLAZYFREED);
-		} else if (PageDirty(page) && !PageSwapBacked(page) && sc->no_file_writeback) {
+		} else if (PageDirty(page) && !PageSwapBacked(page) && sc->pageout) {
 			activate_dirty_file_page(pgdat, page, stat);
 		} else if (!PageSwapBacked(page)) {
 			freed = reclaim_file_page(page, ref, stat);
@@ -780,13 +780,7 @@ bool mm_fault_reclaim(struct machine *m)
 unsigned long reclaim_pages(struct pglist_data *pgdat, struct list_head *list,
 			    struct mm_struct *locked_mm)
 {
-	struct scan_control sc = {
-		.nr_to_reclaim = ULONG_MAX,
-		.may_swap = true,
-		.ignore_references = true,
-		.no_file_writeback = true,
-		.locked_mm = locked_mm,
-	};
+	struct scan_control sc = { .may_swap = true, .pageout = true, .locked_mm = locked_mm };
 	struct reclaim_stat stat = {};
 	struct list_head *pos;
 	unsigned long nr;

@@ -24,8 +24,8 @@ struct scan_control {
 	unsigned int may_deactivate;	/* DEACTIVATE_ANON / _FILE: shrink those active lists */
 	bool cache_trim_mode;		/* Plenty of inactive file pages: take only those */
 	/* reclaim_pages (MADV_PAGEOUT): */
-	bool ignore_references;		/* Reclaim without asking folio_check_references */
-	bool no_file_writeback;		/* Dirty file pages are activated, not written */
+	bool pageout;			/* No folio_check_references; dirty file pages are
+					 * activated, not written */
 	struct mm_struct *locked_mm;	/* The caller holds this mm's mmap_lock */
 };
 
