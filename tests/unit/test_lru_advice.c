@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "proc_value.h"
 #include "../../tools/mmlab/host_probe.h"
 
 #define PG 4096UL
@@ -108,37 +109,16 @@ static int teardown(void **state)
 
 static uint64_t vmstat(struct mmlab_machine *m, const char *name)
 {
-	char *buf = NULL, *p, key[64];
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	uint64_t v = UINT64_MAX;
+	uint64_t v = proc_vmstat_value(m, name);
 
-	assert_non_null(out);
-	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
-	fclose(out);
-	snprintf(key, sizeof(key), "\n%s ", name);
-	p = strstr(buf, key);
-	if (p)
-		v = strtoull(p + strlen(key), NULL, 10);
-	free(buf);
 	assert_true(v != UINT64_MAX);
 	return v;
 }
 
 static uint64_t meminfo(struct mmlab_machine *m, const char *key)
 {
-	char *buf = NULL, *p;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	uint64_t v = UINT64_MAX;
+	uint64_t v = proc_meminfo_value(m, key);
 
-	assert_non_null(out);
-	assert_int_equal(mmlab_proc_meminfo(m, out), 0);
-	fclose(out);
-	p = strstr(buf, key);
-	if (p)
-		v = strtoull(p + strlen(key), NULL, 10);
-	free(buf);
 	assert_true(v != UINT64_MAX);
 	return v;
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "proc_value.h"
 
 #define PG 4096UL
 #define SCAN_NS 100ULL		/* psi.h's PSI_SCAN_NS */
@@ -38,19 +39,8 @@ struct fix {
 
 static uint64_t vmstat(struct mmlab_machine *m, const char *name)
 {
-	char *buf = NULL, *p, key[64];
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	uint64_t v = UINT64_MAX;
+	uint64_t v = proc_vmstat_value(m, name);
 
-	assert_non_null(out);
-	assert_int_equal(mmlab_proc_vmstat(m, out), 0);
-	fclose(out);
-	snprintf(key, sizeof(key), "\n%s ", name);
-	p = strstr(buf, key);
-	if (p)
-		v = strtoull(p + strlen(key), NULL, 10);
-	free(buf);
 	assert_true(v != UINT64_MAX);
 	return v;
 }
