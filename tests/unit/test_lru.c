@@ -41,30 +41,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define PG 4096UL
-
-struct fixture {
-	char root[64];			/* mkdtemp: the machine's root */
-	struct mmlab_machine *m;
-	struct mmlab_task *t;
-	struct pglist_data *pgdat;
-};
-
-/* A file of @pages pages whose page i is filled with byte (i * 7 + 1) & 0xff. */
-static void put_file(struct fixture *fx, const char *name, size_t pages)
-{
-	char path[PATH_MAX], buf[PG];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", fx->root, name);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	for (size_t i = 0; i < pages; i++) {
-		memset(buf, (int)((i * 7 + 1) & 0xff), PG);
-		assert_int_equal(write(fd, buf, PG), (ssize_t)PG);
-	}
-	close(fd);
-}
+#include "lru_fixture.h"
 
 /*
  * A machine of @ram bytes whose root holds "small" (4 pages) and "big" (4 x @ram). Readahead
