@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "mmlab.h"
+#include "proc_value.h"
 
 #define PG 4096UL
 #define RAM (8UL << 20)
@@ -64,18 +65,8 @@ static void pass(struct mmlab_task *t, uint64_t base, uint64_t len, bool write)
 /* A /proc/meminfo line's value in kB. */
 static uint64_t meminfo_kb(struct mmlab_machine *m, const char *label)
 {
-	char *buf = NULL, *line;
-	size_t size = 0;
-	uint64_t kb = UINT64_MAX;
-	FILE *f = open_memstream(&buf, &size);
+	uint64_t kb = proc_meminfo_value(m, label);
 
-	assert_non_null(f);
-	assert_int_equal(mmlab_proc_meminfo(m, f), 0);
-	fclose(f);
-	line = strstr(buf, label);
-	if (line)
-		kb = strtoull(line + strlen(label), NULL, 10);
-	free(buf);
 	assert_true(kb != UINT64_MAX);
 	return kb;
 }
