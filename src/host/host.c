@@ -19,6 +19,9 @@
 #include <string.h>
 #include <stdio.h>
 #include <elf.h>
+#include <linux/membarrier.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -91,9 +94,45 @@ static void thread_slot_release(void *slot_plus1)
 	__atomic_and_fetch(&thread_slots_taken, ~bit, __ATOMIC_RELEASE);
 }
 
+/* Set once, before any thread has a slot: membarrier's private expedited command works. */
+bool host_membarrier_ready;
+int host_barrier_word;		/* host_barrier_light's target without membarrier */
+
+static long sys_membarrier(int cmd)
+{
+	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
 static void thread_slot_key_create(void)
 {
+	long cmds = sys_membarrier(MEMBARRIER_CMD_QUERY);
+
 	thread_slot_key_err = pthread_key_create(&thread_slot_key, thread_slot_release);
+	if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+	    !sys_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED))
+		host_membarrier_ready = true;
+}
+
+/**
+ * host_barrier_heavy - the rare side of the asymmetric barrier pair (host.h): once it returns,
+ * every store another slot holder made before its host_barrier_light() is visible here, and
+ * every load it makes after it sees this thread's seq_cst stores made before this call.
+ * A thread alone with a slot skips the system call: a thread that takes a slot later does
+ * so with a sequentially consistent exchange, after which it sees those stores.
+ * Context: any; the stores the other side must see were seq_cst atomics.
+ */
+void host_barrier_heavy(void)
+{
+	int me = host_thread_slot();
+	unsigned long others;
+
+	if (!host_membarrier_ready)
+		return;
+	others = __atomic_load_n(&thread_slots_taken, __ATOMIC_SEQ_CST);
+	if (me >= 0)
+		others &= ~(1UL << me);
+	if (others && sys_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED))
+		abort();	/* registered, so it cannot fail: a reader may be unseen */
 }
 
 /**
@@ -114,8 +153,10 @@ int __host_thread_slot(void)
 		if (taken == (1UL << HOST_THREAD_SLOTS) - 1)
 			return -1;
 		s = __builtin_ctzl(~taken);
+	/* sequentially consistent: host_barrier_heavy skips the threads it sees no slot of,
+	 * and from here this one sees what such a barrier's caller stored before it looked */
 	} while (!__atomic_compare_exchange_n(&thread_slots_taken, &taken, taken | 1UL << s, false,
-					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
 	if (pthread_setspecific(thread_slot_key, (void *)(uintptr_t)(s + 1))) {
 		thread_slot_release((void *)(uintptr_t)(s + 1));
 		return -1;

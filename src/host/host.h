@@ -49,6 +49,31 @@ static inline int host_thread_slot(void)
 void host_wait_for_zero(const int *word);
 
 /*
+ * An asymmetric pair of barriers, for a store-then-load handshake (Dekker's) where one side
+ * runs often and the other seldom: the frequent side orders its store before its load with
+ * host_barrier_light(), a compiler barrier only; the rare side calls host_barrier_heavy(),
+ * which makes every other thread of the process that holds a thread slot pass a full memory
+ * barrier (membarrier's private expedited command). The loads after the light barrier that
+ * must see the heavy side's stores are seq_cst atomics (a plain load on x86). This is the user-space form of the
+ * grace period percpu_rw_semaphore's writer waits for (rcu_sync_enter), which lets its
+ * readers count themselves without a locked instruction. When the host kernel has no
+ * membarrier, the light side is a full fence and the heavy side nothing.
+ */
+extern bool host_membarrier_ready;
+
+extern int host_barrier_word;
+
+static inline void host_barrier_light(void)
+{
+	if (__builtin_expect(host_membarrier_ready, 1))
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	else	/* a locked instruction: a full barrier (ThreadSanitizer takes no fences) */
+		(void)__atomic_fetch_add(&host_barrier_word, 0, __ATOMIC_SEQ_CST);
+}
+
+void host_barrier_heavy(void);
+
+/*
  * The block queue limits Linux's bdi takes for files on the host device MAJOR:MINOR:
  * read_ahead_kb and max_sectors_kb, a partition's from its whole disk; a device without a
  * block queue (NFS, FUSE) gives its bdi's read_ahead_kb and no max_sectors_kb (0).

@@ -21,6 +21,7 @@ void mmap_write_lock(struct mm_struct *mm)
 {
 	pthread_rwlock_wrlock(&mm->mmap_lock);
 	(void)__atomic_exchange_n(&mm->mmap_writer, 1, __ATOMIC_SEQ_CST);
+	host_barrier_heavy();
 	for (int i = 0; i < HOST_THREAD_SLOTS; i++)
 		host_wait_for_zero(&mm->mmap_readers[i]);
 	__mmap_lock_set_owner(mm, pthread_self());

@@ -4,14 +4,17 @@
  * VMA tree holds it for reading, every path that changes a VMA holds it for writing, and no
  * file touches the lock's parts directly. The read side is a per-CPU reader count, as Linux's
  * percpu_rw_semaphore (kernel/locking/percpu-rwsem.c) has one, with host thread slots for
- * CPUs: a reader adds one to its own slot's count with one locked exchange and, unless a
- * writer has arrived, holds the lock; it lets go with a plain release store. So the fault path
- * pays no locked instruction at its end, where one would wait for the stores that zeroed the
- * new page to drain. A writer takes the rwlock inside (which orders writers, and readers
- * without a slot or that met a writer), raises mmap_writer, and waits for every slot's count
- * to reach zero. The exchange and the writer's raise are each other's full barrier: a reader
- * sees the writer, or the writer sees its count. A thread that already holds the lock for
- * reading takes it again without looking at mmap_writer (the writer waits for it anyway).
+ * CPUs: a reader adds one to its own slot's count with a plain store and, unless a writer has
+ * arrived, holds the lock; it lets go with a plain release store. A writer takes the rwlock
+ * inside (which orders writers, and readers without a slot or that met a writer), raises
+ * mmap_writer, makes every reader pass a full barrier (host_barrier_heavy: membarrier, the
+ * grace period percpu_down_write waits for in rcu_sync_enter), and waits for every slot's
+ * count to reach zero: a reader sees the writer, or the writer sees its count. So a fault
+ * pays no locked instruction for mmap_lock, neither at its start nor at its end (a locked
+ * instruction waits for every earlier store to drain, the previous page's zeroing among
+ * them), and a writer alone in the process skips the system call. A thread that already
+ * holds the lock for reading takes it again without looking at mmap_writer (the writer
+ * waits for it anyway).
  * In debug builds (MMLAB_DEBUG >= 1) the lock knows its writer (the host thread's id) and how
  * many readers hold it, so that a function states its Context with mmap_assert_locked() or
  * mmap_assert_write_locked() at its entry and a caller without the lock aborts there; at
@@ -85,7 +88,8 @@ static inline void mmap_read_lock(struct mm_struct *mm)
 	}
 	/* Only this thread writes its count: a plain read of it is exact. */
 	held = __atomic_load_n(&mm->mmap_readers[slot], __ATOMIC_RELAXED);
-	(void)__atomic_exchange_n(&mm->mmap_readers[slot], held + 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&mm->mmap_readers[slot], held + 1, __ATOMIC_RELAXED);
+	host_barrier_light();
 	if (__builtin_expect(held || !__atomic_load_n(&mm->mmap_writer, __ATOMIC_SEQ_CST), 1))
 		__mmap_lock_add_readers(mm, 1);
 	else
@@ -104,7 +108,8 @@ static inline bool mmap_read_trylock(struct mm_struct *mm)
 
 	if (__builtin_expect(slot >= 0, 1)) {
 		held = __atomic_load_n(&mm->mmap_readers[slot], __ATOMIC_RELAXED);
-		(void)__atomic_exchange_n(&mm->mmap_readers[slot], held + 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&mm->mmap_readers[slot], held + 1, __ATOMIC_RELAXED);
+		host_barrier_light();
 		if (held || !__atomic_load_n(&mm->mmap_writer, __ATOMIC_SEQ_CST)) {
 			__mmap_lock_add_readers(mm, 1);
 			return true;
