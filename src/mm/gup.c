@@ -7,8 +7,9 @@
  * Files with a page cache fault like anonymous memory; a file known by kind alone (no page
  * cache here) maps nothing and fails only where the kernel's fault would (beyond its end).
  * Every page populate finds mapped, faulted in or there already, is touched as FOLL_TOUCH
- * touches it (follow_page_pte): mark_page_accessed, so PG_referenced the first time and an
- * activation the next, and a write dirties a page its entry does not show dirty.
+ * touches it (follow_page_pte) when the walk reaches it, before the next page's fault:
+ * mark_page_accessed, so PG_referenced the first time and an activation the next, and a
+ * write dirties a page its entry does not show dirty.
  * Left out: get_user_pages itself (pins, other FOLL_* flags, page references handed to
  * callers).
  */
@@ -20,74 +21,79 @@
 
 #include <sys/stat.h>
 
-/* The access a present entry already allows GUP without a fault (follow_page_pte). */
-static bool follow_page_ok(struct mm_struct *mm, unsigned long addr, bool write)
+/* The leaf entry at @addr as it is now; none when a table on the way is missing. */
+static pte_t follow_pte(struct mm_struct *mm, unsigned long addr)
 {
 	pte_t *ptep = pte_offset_map(mm, addr);
-	pte_t pte = ptep ? ptep_get(ptep) : 0;
 
+	return ptep ? ptep_get(ptep) : 0;
+}
+
+/* Whether @pte already allows the access without a fault (follow_page_pte's checks). */
+static bool follow_page_ok(pte_t pte, bool write)
+{
 	if (!(pte & _PAGE_PRESENT))
 		return false;
 	return !write || pte_write(pte);
 }
 
-struct follow_touch {
-	struct vm_area_struct *vma;
-	bool write;			/* FOLL_WRITE */
-};
-
 /*
- * FOLL_TOUCH on one entry (follow_page_pte): the page it maps is marked accessed, as the
- * kernel does instead of setting the entry's accessed bit, and dirtied for a write the entry
- * does not show. The zero page and PFN maps have no page to touch.
+ * FOLL_TOUCH on the entry @pte at @addr (follow_page_pte): the page it maps is marked
+ * accessed, as the kernel does instead of setting the entry's accessed bit, and dirtied for
+ * a write the entry does not show. The zero page and PFN maps have no page to touch.
  */
-static int follow_touch_pte(struct mm_struct *mm, unsigned long addr, pte_t *ptep, void *data)
+static void follow_touch_pte(struct vm_area_struct *vma, unsigned long addr, pte_t pte,
+			     bool write)
 {
-	struct follow_touch *ft = data;
-	pte_t pte = ptep_get(ptep);
+	struct pglist_data *pgdat = &vma->vm_mm->machine->pgdat;
 	struct page *page;
 
 	if (!pte_present(pte))
-		return 0;
-	page = vm_normal_page(ft->vma, addr, pte);
+		return;
+	page = vm_normal_page(vma, addr, pte);
 	if (!page || !get_page_unless_zero(page))
-		return 0;
-	if (ft->write && !pte_dirty(pte) && !PageDirty(page))
+		return;
+	if (write && !pte_dirty(pte) && !PageDirty(page))
 		(void)set_page_dirty(page);
-	mark_page_accessed(&mm->machine->pgdat, page);
-	put_page(&mm->machine->pgdat, page);
-	return 0;
+	mark_page_accessed(pgdat, page);
+	put_page(pgdat, page);
 }
 
 /**
  * populate_vma_page_range - fault in [@start, @end) of @vma as get_user_pages does, a write
  * fault when @write (private writable memory, so COW is broken now), else a read, and touch
  * each page done (FOLL_TOUCH). Each page that needed a fault counts as a minor fault of @tsk.
- * Context: mmap_lock held.
+ *
+ * One pass, page by page (__get_user_pages): an entry that allows the access is touched as
+ * it is; otherwise the page is faulted in and the entry the fault left is looked up again
+ * and touched (the kernel's retry of follow_page_mask). A failure stops the pass at its
+ * page, the ones before it touched.
+ * Context: mmap_lock held for writing: no fault runs in the mm meanwhile and every other
+ * walker of its page tables takes mmap_lock, so its entries change only through this pass's
+ * faults (and the MMU's accessed and dirty bits), and no page_table_lock is taken; the
+ * fault path takes it because it holds mmap_lock for reading only.
  * Return: pages done, or -EFAULT (SIGBUS/SIGSEGV page) / -ENOMEM.
  */
 long populate_vma_page_range(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
 			     unsigned long end, bool write)
 {
-	struct follow_touch ft = { .vma = vma, .write = write };
-	long done = (long)((end - start) >> PAGE_SHIFT);
+	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr;
 
-	mmap_assert_locked(vma->vm_mm);
+	mmap_assert_write_locked(mm);
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		pte_t pte = follow_pte(mm, addr);
 		vm_fault_t ret;
 
-		if (follow_page_ok(vma->vm_mm, addr, write))
-			continue;
-		ret = handle_mm_fault(tsk, vma, addr, write ? FAULT_FLAG_WRITE : 0, NULL);
-		if (ret & (VM_FAULT_OOM | VM_FAULT_ERROR)) {
-			done = ret & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
-			break;
+		if (!follow_page_ok(pte, write)) {
+			ret = handle_mm_fault(tsk, vma, addr, write ? FAULT_FLAG_WRITE : 0, NULL);
+			if (ret & (VM_FAULT_OOM | VM_FAULT_ERROR))
+				return ret & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
+			pte = follow_pte(mm, addr);
 		}
+		follow_touch_pte(vma, addr, pte, write);
 	}
-	/* the pages before a failure were touched as the loop went */
-	(void)walk_pte_range(vma->vm_mm, start, addr, follow_touch_pte, &ft);
-	return done;
+	return (long)((end - start) >> PAGE_SHIFT);
 }
 
 /* Stops a walk at the first guard marker. */
@@ -141,7 +147,7 @@ static bool vma_without_pages(const struct vm_area_struct *vma)
  * mm_populate_vma - fault in [@start, @end) of @vma as __mm_populate does for each VMA:
  * private writable memory with write faults (so COW is broken now), the rest with reads,
  * forced through a missing VM_READ.
- * Context: mmap_lock held.
+ * Context: mmap_lock held for writing.
  * Return: pages done, or -EFAULT (PROT_NONE, or a page that cannot be faulted) / -ENOMEM.
  */
 long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long start,
@@ -164,7 +170,7 @@ long mm_populate_vma(struct task *tsk, struct vm_area_struct *vma, unsigned long
  * MAP_LOCKED) or mlock (__mm_populate): private writable memory is written, the rest read;
  * VM_LOCKONFAULT, VM_IO and VM_PFNMAP VMAs are skipped.
  * @ignore_errors: mmap's populate ignores failures; mlock reports the first one.
- * Context: mmap_lock held.
+ * Context: mmap_lock held for writing.
  * Return: 0, -EFAULT (PROT_NONE VMA or a page that cannot be faulted) or -ENOMEM.
  */
 int mm_populate(struct task *tsk, unsigned long start, unsigned long len, bool ignore_errors)
@@ -194,7 +200,7 @@ int mm_populate(struct task *tsk, unsigned long start, unsigned long len, bool i
  * faultin_vma_page_range - MADV_POPULATE_READ/WRITE's work on [@start, @end) of @vma
  * (faultin_page_range): fault the pages in as a read or a @write would, once the VMA and the
  * caller's PKRU allow that access.
- * Context: mmap_lock held.
+ * Context: mmap_lock held for writing.
  * Return: 0; -EINVAL (the access is not allowed), -EFAULT (a page that cannot be faulted),
  * -ENOMEM.
  */

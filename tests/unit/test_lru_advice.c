@@ -15,7 +15,9 @@
  *  - process_madvise of COLD and PAGEOUT on a child (the host's through pidfd_open) and
  *    its errors;
  *  - mlock of pages already mapped (the unevictable list, Mlocked, nr_mlock and the
- *    unevictable_pgs_* counters), in mmlab and against the host.
+ *    unevictable_pgs_* counters), in mmlab and against the host;
+ *  - populate's FOLL_TOUCH (MAP_POPULATE, MADV_POPULATE_READ/WRITE, mlock) against the
+ *    host, over whole ranges and stopped midway by a SIGBUS or SIGSEGV page.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,6 +64,7 @@
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
 #endif
+#define MADV_GUARD_INSTALL_ 102
 
 struct fix {
 	struct mmlab_machine *m;
@@ -1003,6 +1006,115 @@ static void populate_vs_host(void **state)
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
+/* @advice over @n pages at @h on the host and at @a in mmlab, failing alike with -@err. */
+static void both_fail(struct fix *f, unsigned char *h, uint64_t a, unsigned long n, int advice,
+		      int err)
+{
+	assert_int_equal(madvise(h, n * PG, advice), -1);
+	assert_int_equal(errno, err);
+	assert_int_equal(mmlab_madvise(f->t, a, n * PG, advice), -err);
+}
+
+/* @t's faults, minor and major (a page read from the file is a major one). */
+static uint64_t faults(struct mmlab_task *t)
+{
+	struct mmlab_task_mem st;
+
+	mmlab_task_mem(t, &st);
+	return st.minflt + st.majflt;
+}
+
+/*
+ * The host against populate stopped midway, a page at a time as __get_user_pages goes: the
+ * pages before the failing one are faulted in and touched (inactive, referenced), the rest
+ * left unmapped; populating the pages done again activates them without a fault. Three
+ * failures: MADV_POPULATE_READ meeting the end of a file (SIGBUS), MADV_POPULATE_WRITE
+ * meeting a guard marker (SIGSEGV), and mlock meeting the end of a file (ENOMEM, the pages
+ * before it locked).
+ *
+ *   file:  | 0 .. 15: the file's pages | 16 .. 19: beyond its end, SIGBUS |
+ *   anon:  | 0 .. 7: faulted | 8: guard | 9 .. 15: never reached |
+ */
+static void populate_midway_vs_host(void **state)
+{
+	struct fix *f = *state;
+	unsigned char *hd, *h, *hf;
+	uint64_t md, a, mf, flt;
+	int hfd, mfd;
+
+	if (swap_on_host() || host_flags(&f) < 0)
+		skip();
+	one_cpu_and_drain_page(f, &hd, &md);
+
+	/* mmlab first, then the host's page cache dropped (see populate_vs_host) */
+	mfd = mmlab_open(f->t, f->path, O_RDONLY);
+	assert_true(mfd >= 0);
+	assert_int_equal(mmlab_mmap(f->t, 0, (NP + 4) * PG, PROT_READ, MAP_SHARED, mfd, 0, &mf),
+			 0);
+	hfd = open(f->path, O_RDONLY);
+	assert_true(hfd >= 0);
+	hf = mmap(NULL, (NP + 4) * PG, PROT_READ, MAP_SHARED, hfd, 0);
+	assert_true(hf != MAP_FAILED);
+	flt = faults(f->t);
+	assert_int_equal(mmlab_madvise(f->t, mf, (NP + 4) * PG, MADV_POPULATE_READ), -EFAULT);
+	assert_true(faults(f->t) > flt);
+	assert_int_equal(posix_fadvise(hfd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	assert_int_equal(madvise(hf, (NP + 4) * PG, MADV_POPULATE_READ), -1);
+	assert_int_equal(errno, EFAULT);
+	both(f, hf, mf, hd, md, -1);
+	compare_touched("file POPULATE_READ to SIGBUS", hf, f->t, mf);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, mf + i * PG) & KPF_TOUCHED, KPF(2) | KPF(5));
+	for (unsigned long i = NP; i < NP + 4; i++)
+		assert_int_equal(mm_flags(f->t, mf + i * PG), 0);
+	flt = faults(f->t);
+	both(f, hf, mf, hd, md, MADV_POPULATE_READ);
+	assert_int_equal(faults(f->t), flt);
+	compare_touched("file POPULATE_READ again", hf, f->t, mf);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, mf + i * PG) & KPF_TOUCHED, KPF(5) | KPF(6));
+
+	/* mlock stops at the same page; what it faulted in or found before it is locked */
+	assert_int_equal(syscall(SYS_mlock, hf, (NP + 4) * PG), -1);
+	assert_int_equal(errno, ENOMEM);
+	assert_int_equal(mmlab_mlock(f->t, mf, (NP + 4) * PG), -ENOMEM);
+	both(f, hf, mf, hd, md, -1);
+	compare_touched("mlock to SIGBUS", hf, f->t, mf);
+	munlock_both(f, hf, mf);
+	munmap(hf, (NP + 4) * PG);
+	close(hfd);
+	assert_int_equal(mmlab_munmap(f->t, mf, (NP + 4) * PG), 0);
+	assert_int_equal(mmlab_close(f->t, mfd), 0);
+
+	h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+	assert_true(h != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
+	if (madvise(h + 8 * PG, PG, MADV_GUARD_INSTALL_)) {
+		print_message("host without guard regions (6.13): no SIGSEGV case\n");
+		goto unmap;
+	}
+	assert_int_equal(mmlab_madvise(f->t, a + 8 * PG, PG, MADV_GUARD_INSTALL_), 0);
+	flt = faults(f->t);
+	both_fail(f, h, a, NP, MADV_POPULATE_WRITE, EFAULT);
+	assert_int_equal(faults(f->t), flt + 8);
+	both(f, h, a, hd, md, -1);
+	compare_touched("anon POPULATE_WRITE to a guard", h, f->t, a);
+	for (unsigned long i = 0; i < NP; i++)
+		assert_int_equal(mm_flags(f->t, a + i * PG) & KPF_TOUCHED,
+				 i < 8 ? KPF(2) | KPF(5) : 0);
+	flt = faults(f->t);
+	assert_int_equal(madvise(h, 8 * PG, MADV_POPULATE_WRITE), 0);
+	assert_int_equal(mmlab_madvise(f->t, a, 8 * PG, MADV_POPULATE_WRITE), 0);
+	assert_int_equal(faults(f->t), flt);
+	both(f, h, a, hd, md, -1);
+	compare_touched("anon POPULATE_WRITE again", h, f->t, a);
+unmap:
+	munmap(h, NP * PG);
+	assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+	munmap(hd, PG);
+	assert_int_equal(mmlab_task_validate(f->t), 0);
+}
+
 /*
  * A page of a SHM_LOCKed segment that is also mlocked stays on the unevictable list when the
  * munlock comes (__munlock_folio asks folio_evictable, which sees the mapping), on both sides.
@@ -1057,6 +1169,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(mlock_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(mlock_count_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(populate_vs_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(populate_midway_vs_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(shm_locked_munlock_vs_host, setup, teardown),
 	};
 
