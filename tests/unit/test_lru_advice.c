@@ -357,37 +357,62 @@ static void compare_flags_mask(const char *step, const unsigned char *h, struct 
 	}
 }
 
-/* The LRU bits (KPF_LISTS) of the 16 pages on both sides, compared. */
-static void compare_flags(const char *step, const unsigned char *h, struct mmlab_task *t,
-			  uint64_t addr)
-{
-	compare_flags_mask(step, h, t, addr, KPF_LISTS);
-}
-
-/* The LRU bits and REFERENCED of the 16 pages on both sides, compared. */
-static void compare_touched(const char *step, const unsigned char *h, struct mmlab_task *t,
-			    uint64_t addr)
-{
-	compare_flags_mask(step, h, t, addr, KPF_TOUCHED);
-}
+/*
+ * A comparison of the host with mmlab, step by step: the 16 pages the steps act on and
+ * compare, and the page on each side that drains the CPU's LRU batches after each step.
+ */
+struct cmp {
+	struct fix *f;
+	unsigned char *h;	/* the 16 pages, on the host */
+	uint64_t a;		/* the same 16 pages in mmlab */
+	uint64_t mask;		/* the kpageflags bits compared: KPF_LISTS or KPF_TOUCHED */
+	unsigned char *hd;	/* the host's drain page */
+	uint64_t md;		/* mmlab's drain page */
+};
 
 /*
- * The host's LRU batches and vmstat counters are per CPU: a comparison runs pinned to one,
- * with a page of its own on each side (@hd, @md) for both() below to drain them with.
+ * What a step does to @c->h and @c->a before the drain: an madvise advice (zero or more) or one
+ * of these.
  */
-static void one_cpu_and_drain_page(struct fix *f, unsigned char **hd, uint64_t *md)
+enum {
+	STEP_NONE = -1,		/* nothing: the drain and the comparison only */
+	STEP_MLOCK = -2,
+	STEP_MUNLOCK = -3,
+	STEP_MLOCK_ONFAULT = -4,	/* mlock2(MLOCK_ONFAULT) */
+};
+
+/*
+ * Starts a comparison of @mask bits, or skips the test where the host has swap or does not
+ * show its kpageflags (not root). The host's LRU batches and vmstat counters are per CPU:
+ * a comparison runs pinned to one, with a page of its own on each side (@c->hd, @c->md) for
+ * drain_both() to drain them with.
+ */
+static void cmp_start(struct cmp *c, struct fix *f, uint64_t mask)
 {
 	cpu_set_t one;
 
+	if (swap_on_host() || host_flags(c) < 0)
+		skip();
+	*c = (struct cmp){ .f = f, .mask = mask };
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
-	*hd = mmap(NULL, PG, RW, PRIV, -1, 0);
-	assert_true(*hd != MAP_FAILED);
-	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, md), 0);
+	c->hd = mmap(NULL, PG, RW, PRIV, -1, 0);
+	assert_true(c->hd != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(c->f->t, 0, PG, RW, PRIV, -1, 0, &c->md), 0);
 }
 
-/* mlock (munlock) of the 16 pages at @h on the host and at @a in mmlab. */
+/*
+ * MADV_COLD of a VMA without pages calls lru_add_drain() on this CPU (the test is pinned to
+ * one): the host's batches, then mmlab's.
+ */
+static void drain_both(struct cmp *c)
+{
+	assert_int_equal(madvise(c->hd, PG, MADV_COLD), 0);
+	assert_int_equal(mmlab_madvise(c->f->t, c->md, PG, MADV_COLD), 0);
+}
+
+/* mlock (munlock, munmap) of the 16 pages at @h on the host and at @a in mmlab. */
 static void mlock_both(struct fix *f, unsigned char *h, uint64_t a)
 {
 	/* raw system calls: ASan's mlock interceptors do nothing */
@@ -401,19 +426,37 @@ static void munlock_both(struct fix *f, unsigned char *h, uint64_t a)
 	assert_int_equal(mmlab_munlock(f->t, a, NP * PG), 0);
 }
 
-/*
- * One step on both sides, then a drain on both: MADV_COLD of a VMA without pages calls
- * lru_add_drain() on this CPU (the test is pinned to one).
- */
-static void both(struct fix *f, unsigned char *h, uint64_t a, unsigned char *hd, uint64_t md,
-		 int advice)
+static void munmap_both(struct fix *f, unsigned char *h, uint64_t a)
 {
-	if (advice >= 0) {
-		assert_int_equal(madvise(h, NP * PG, advice), 0);
-		assert_int_equal(mmlab_madvise(f->t, a, NP * PG, advice), 0);
+	assert_int_equal(munmap(h, NP * PG), 0);
+	assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+}
+
+/*
+ * One step of a comparison: @op on the host's pages, then on mmlab's, a drain on both, and
+ * the @c->mask bits of each page compared, a difference printed under the step's @name.
+ */
+static void step(struct cmp *c, const char *name, int op)
+{
+	switch (op) {
+	case STEP_NONE:
+		break;
+	case STEP_MLOCK:
+		mlock_both(c->f, c->h, c->a);
+		break;
+	case STEP_MUNLOCK:
+		munlock_both(c->f, c->h, c->a);
+		break;
+	case STEP_MLOCK_ONFAULT:
+		assert_int_equal(syscall(SYS_mlock2, c->h, NP * PG, MLOCK_ONFAULT), 0);
+		assert_int_equal(mmlab_mlock2(c->f->t, c->a, NP * PG, MLOCK_ONFAULT), 0);
+		break;
+	default:
+		assert_int_equal(madvise(c->h, NP * PG, op), 0);
+		assert_int_equal(mmlab_madvise(c->f->t, c->a, NP * PG, op), 0);
 	}
-	assert_int_equal(madvise(hd, PG, MADV_COLD), 0);
-	assert_int_equal(mmlab_madvise(f->t, md, PG, MADV_COLD), 0);
+	drain_both(c);
+	compare_flags_mask(name, c->h, c->f->t, c->a, c->mask);
 }
 
 /*
@@ -424,24 +467,22 @@ static void both(struct fix *f, unsigned char *h, uint64_t a, unsigned char *hd,
 static void lists_vs_host(void **state)
 {
 	struct fix *f = *state;
-	unsigned char *h, *hd, *hf, buf[NP * PG];
-	uint64_t a, md, mf;
+	struct cmp c;
+	unsigned char *h, *hf, buf[NP * PG];
+	uint64_t a, mf;
 	int hfd, mfd;
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	one_cpu_and_drain_page(f, &hd, &md);
+	cmp_start(&c, f, KPF_LISTS);
 	h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
 	assert_true(h != MAP_FAILED);
 	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
 	memset(h, 1, NP * PG);
 	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
-	both(f, h, a, hd, md, -1);
-	compare_flags("anon written", h, f->t, a);
-	both(f, h, a, hd, md, MADV_PAGEOUT);
-	compare_flags("anon MADV_PAGEOUT", h, f->t, a);
-	both(f, h, a, hd, md, MADV_COLD);
-	compare_flags("anon MADV_COLD", h, f->t, a);
+	c.h = h;
+	c.a = a;
+	step(&c, "anon written", STEP_NONE);
+	step(&c, "anon MADV_PAGEOUT", MADV_PAGEOUT);
+	step(&c, "anon MADV_COLD", MADV_COLD);
 
 	/* the file out of the host's page cache first: both sides read it in */
 	hfd = open(f->path, O_RDONLY);
@@ -455,22 +496,20 @@ static void lists_vs_host(void **state)
 	for (unsigned long i = 0; i < NP; i++)
 		(void)*(volatile unsigned char *)(hf + i * PG);
 	assert_int_equal(mmlab_touch(f->t, mf, NP * PG, "r", NULL), 0);
-	both(f, hf, mf, hd, md, -1);
-	compare_flags("file mapped", hf, f->t, mf);
+	c.h = hf;
+	c.a = mf;
+	step(&c, "file mapped", STEP_NONE);
 	for (int r = 0; r < 2; r++) {	/* into the anonymous range, done with */
 		assert_int_equal(pread(hfd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
 		assert_int_equal(mmlab_fd_pread(f->t, mfd, a, sizeof(buf), 0),
 				 (int64_t)sizeof(buf));
 	}
-	both(f, hf, mf, hd, md, -1);
-	compare_flags("file read twice", hf, f->t, mf);
-	both(f, hf, mf, hd, md, MADV_COLD);
-	compare_flags("file MADV_COLD", hf, f->t, mf);
-	both(f, hf, mf, hd, md, MADV_PAGEOUT);
-	compare_flags("file MADV_PAGEOUT", hf, f->t, mf);
+	step(&c, "file read twice", STEP_NONE);
+	step(&c, "file MADV_COLD", MADV_COLD);
+	step(&c, "file MADV_PAGEOUT", MADV_PAGEOUT);
 	munmap(hf, NP * PG);
 	munmap(h, NP * PG);
-	munmap(hd, PG);
+	munmap(c.hd, PG);
 	close(hfd);
 	assert_int_equal(mmlab_close(f->t, mfd), 0);
 }
@@ -779,40 +818,29 @@ static void mlock_mapped_pages(void **state)
 static void mlock_vs_host(void **state)
 {
 	struct fix *f = *state;
+	struct cmp c;
 	uint64_t h0[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS];
-	unsigned char *hd, *h;
-	uint64_t md, a;
 	bool same = false;
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	one_cpu_and_drain_page(f, &hd, &md);
+	cmp_start(&c, f, KPF_TOUCHED);
 	for (int round = 0; round < 5 && !same; round++) {
-		h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
-		assert_true(h != MAP_FAILED);
-		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
-		memset(h, 1, NP * PG);
-		assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
-		both(f, h, a, hd, md, -1);
+		c.h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		assert_true(c.h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &c.a), 0);
+		memset(c.h, 1, NP * PG);
+		assert_int_equal(mmlab_touch(f->t, c.a, NP * PG, "w", NULL), 0);
+		drain_both(&c);
 		host_unevictable(h0);
 		mm_unevictable(f->m, m0);
-		mlock_both(f, h, a);
-		both(f, h, a, hd, md, -1);
-		compare_touched("mlock", h, f->t, a);
-		munlock_both(f, h, a);
-		both(f, h, a, hd, md, -1);
-		compare_touched("munlock", h, f->t, a);
-		assert_int_equal(syscall(SYS_mlock2, h, NP * PG, MLOCK_ONFAULT), 0);
-		assert_int_equal(mmlab_mlock2(f->t, a, NP * PG, MLOCK_ONFAULT), 0);
-		both(f, h, a, hd, md, -1);
-		compare_touched("mlock2 on fault", h, f->t, a);
-		assert_int_equal(munmap(h, NP * PG), 0);
-		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
-		both(f, h, a, hd, md, -1);
+		step(&c, "mlock", STEP_MLOCK);
+		step(&c, "munlock", STEP_MUNLOCK);
+		step(&c, "mlock2 on fault", STEP_MLOCK_ONFAULT);
+		munmap_both(f, c.h, c.a);
+		drain_both(&c);
 		same = unevictable_moved_alike(f->m, h0, m0);
 	}
 	assert_true(same);
-	munmap(hd, PG);
+	munmap(c.hd, PG);
 }
 
 /*
@@ -855,17 +883,16 @@ static pid_t host_child_mlock(unsigned char *h, unsigned char *hd, int go[2])
 static void mlock_count_vs_host(void **state)
 {
 	struct fix *f = *state;
+	struct cmp c;
 	uint64_t h0[NR_UNEV_EVENTS], m0[NR_UNEV_EVENTS];
-	unsigned char *hd, *h1m, *h2m;
-	uint64_t md, a1, a2;
+	unsigned char *h1m, *h2m;
+	uint64_t a1, a2;
 	struct mmlab_task *child;
 	int hfd, mfd, go[2];
 	bool same = false;
 	pid_t pid;
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	one_cpu_and_drain_page(f, &hd, &md);
+	cmp_start(&c, f, KPF_TOUCHED);
 	hfd = open(f->path, O_RDONLY);
 	mfd = mmlab_open(f->t, f->path, O_RDONLY);
 	assert_true(hfd >= 0 && mfd >= 0);
@@ -887,63 +914,53 @@ static void mlock_count_vs_host(void **state)
 		}
 		assert_int_equal(mmlab_touch(f->t, a1, NP * PG, "r", NULL), 0);
 		assert_int_equal(mmlab_touch(f->t, a2, NP * PG, "r", NULL), 0);
-		both(f, h1m, a1, hd, md, -1);
+		c.h = h1m;	/* the steps compare the first mapping's pages */
+		c.a = a1;
+		drain_both(&c);
 		host_unevictable(h0);
 		mm_unevictable(f->m, m0);
 		mlock_both(f, h1m, a1);
 		mlock_both(f, h2m, a2);
 		mlock_both(f, h2m, a2);	/* no second count */
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("mlock twice", h1m, f->t, a1);
-		munlock_both(f, h1m, a1);
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("munlock one of two", h1m, f->t, a1);
+		step(&c, "mlock twice", STEP_NONE);
+		step(&c, "munlock one of two", STEP_MUNLOCK);
 		munlock_both(f, h2m, a2);
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("munlock the other", h1m, f->t, a1);
+		step(&c, "munlock the other", STEP_NONE);
 		mlock_both(f, h1m, a1);
 		mlock_both(f, h2m, a2);
-		assert_int_equal(munmap(h2m, NP * PG), 0);
-		assert_int_equal(mmlab_munmap(f->t, a2, NP * PG), 0);
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("munmap one of two", h1m, f->t, a1);
+		munmap_both(f, h2m, a2);
+		step(&c, "munmap one of two", STEP_NONE);
 
 		/* a fork child locks the pages too; the parent's munlock leaves them locked */
-		pid = host_child_mlock(h1m, hd, go);
+		pid = host_child_mlock(h1m, c.hd, go);
 		assert_int_equal(mmlab_fork(f->t, &child), 0);
 		assert_int_equal(mmlab_mlock(child, a1, NP * PG), 0);
-		assert_int_equal(mmlab_madvise(child, md, PG, MADV_COLD), 0);
-		munlock_both(f, h1m, a1);
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("parent munlock, child locked", h1m, f->t, a1);
+		assert_int_equal(mmlab_madvise(child, c.md, PG, MADV_COLD), 0);
+		step(&c, "parent munlock, child locked", STEP_MUNLOCK);
 		assert_int_equal(write(go[1], "x", 1), 1);
 		assert_int_equal(waitpid(pid, NULL, 0), pid);
 		close(go[0]);
 		close(go[1]);
 		mmlab_exit(child);
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("child exit", h1m, f->t, a1);
-		assert_int_equal(munmap(h1m, NP * PG), 0);
-		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
+		step(&c, "child exit", STEP_NONE);
+		munmap_both(f, h1m, a1);
 
 		/* new pages of a MAP_LOCKED mapping: locked once by their faults, so munmap's
 		 * munlock ends the lock and rescues them before they are freed */
-		h1m = mmap(NULL, NP * PG, RW, PRIV | MAP_LOCKED, -1, 0);
-		assert_true(h1m != MAP_FAILED);
-		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV | MAP_LOCKED, -1, 0, &a1),
+		c.h = mmap(NULL, NP * PG, RW, PRIV | MAP_LOCKED, -1, 0);
+		assert_true(c.h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV | MAP_LOCKED, -1, 0, &c.a),
 				 0);
-		both(f, h1m, a1, hd, md, -1);
-		compare_touched("MAP_LOCKED", h1m, f->t, a1);
-		assert_int_equal(munmap(h1m, NP * PG), 0);
-		assert_int_equal(mmlab_munmap(f->t, a1, NP * PG), 0);
-		both(f, h1m, a1, hd, md, -1);
+		step(&c, "MAP_LOCKED", STEP_NONE);
+		munmap_both(f, c.h, c.a);
+		drain_both(&c);
 		same = unevictable_moved_alike(f->m, h0, m0);
 	}
 	assert_true(same);
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 	close(hfd);
 	assert_int_equal(mmlab_close(f->t, mfd), 0);
-	munmap(hd, PG);
+	munmap(c.hd, PG);
 }
 
 /*
@@ -955,33 +972,27 @@ static void mlock_count_vs_host(void **state)
 static void populate_vs_host(void **state)
 {
 	struct fix *f = *state;
-	unsigned char *hd, *h, *hf;
-	uint64_t md, a, mf;
+	struct cmp c;
 	int hfd, mfd;
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	one_cpu_and_drain_page(f, &hd, &md);
+	cmp_start(&c, f, KPF_TOUCHED);
 
-	h = mmap(NULL, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0);
-	assert_true(h != MAP_FAILED);
-	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0, &a), 0);
-	both(f, h, a, hd, md, -1);
-	compare_touched("anon MAP_POPULATE", h, f->t, a);
-	both(f, h, a, hd, md, MADV_POPULATE_READ);
-	compare_touched("anon POPULATE_READ again", h, f->t, a);
-	both(f, h, a, hd, md, MADV_POPULATE_WRITE);
-	compare_touched("anon POPULATE_WRITE again", h, f->t, a);
-	munmap(h, NP * PG);
-	assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+	c.h = mmap(NULL, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0);
+	assert_true(c.h != MAP_FAILED);
+	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV | MAP_POPULATE, -1, 0, &c.a), 0);
+	step(&c, "anon MAP_POPULATE", STEP_NONE);
+	step(&c, "anon POPULATE_READ again", MADV_POPULATE_READ);
+	step(&c, "anon POPULATE_WRITE again", MADV_POPULATE_WRITE);
+	munmap(c.h, NP * PG);
+	assert_int_equal(mmlab_munmap(f->t, c.a, NP * PG), 0);
 	for (int w = 0; w < 2; w++) {	/* fresh mappings, populated by madvise */
-		h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
-		assert_true(h != MAP_FAILED);
-		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &a), 0);
-		both(f, h, a, hd, md, w ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
-		compare_touched(w ? "anon POPULATE_WRITE" : "anon POPULATE_READ", h, f->t, a);
-		munmap(h, NP * PG);
-		assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
+		c.h = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		assert_true(c.h != MAP_FAILED);
+		assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, RW, PRIV, -1, 0, &c.a), 0);
+		step(&c, w ? "anon POPULATE_WRITE" : "anon POPULATE_READ",
+		     w ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+		munmap(c.h, NP * PG);
+		assert_int_equal(mmlab_munmap(f->t, c.a, NP * PG), 0);
 	}
 
 	/* mmlab first: its reads of the host file would touch the host's pages, so the host's
@@ -989,20 +1000,18 @@ static void populate_vs_host(void **state)
 	mfd = mmlab_open(f->t, f->path, O_RDONLY);
 	assert_true(mfd >= 0);
 	assert_int_equal(mmlab_mmap(f->t, 0, NP * PG, PROT_READ, MAP_SHARED | MAP_POPULATE, mfd, 0,
-				    &mf), 0);
+				    &c.a), 0);
 	hfd = open(f->path, O_RDONLY);
 	assert_true(hfd >= 0);
 	assert_int_equal(posix_fadvise(hfd, 0, 0, POSIX_FADV_DONTNEED), 0);
-	hf = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED | MAP_POPULATE, hfd, 0);
-	assert_true(hf != MAP_FAILED);
-	both(f, hf, mf, hd, md, -1);
-	compare_touched("file MAP_POPULATE", hf, f->t, mf);
-	both(f, hf, mf, hd, md, MADV_POPULATE_READ);
-	compare_touched("file POPULATE_READ again", hf, f->t, mf);
-	munmap(hf, NP * PG);
+	c.h = mmap(NULL, NP * PG, PROT_READ, MAP_SHARED | MAP_POPULATE, hfd, 0);
+	assert_true(c.h != MAP_FAILED);
+	step(&c, "file MAP_POPULATE", STEP_NONE);
+	step(&c, "file POPULATE_READ again", MADV_POPULATE_READ);
+	munmap(c.h, NP * PG);
 	close(hfd);
 	assert_int_equal(mmlab_close(f->t, mfd), 0);
-	munmap(hd, PG);
+	munmap(c.hd, PG);
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
@@ -1038,13 +1047,12 @@ static uint64_t faults(struct mmlab_task *t)
 static void populate_midway_vs_host(void **state)
 {
 	struct fix *f = *state;
-	unsigned char *hd, *h, *hf;
-	uint64_t md, a, mf, flt;
+	unsigned char *h, *hf;
+	uint64_t a, mf, flt;
+	struct cmp c;
 	int hfd, mfd;
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	one_cpu_and_drain_page(f, &hd, &md);
+	cmp_start(&c, f, KPF_TOUCHED);
 
 	/* mmlab first, then the host's page cache dropped (see populate_vs_host) */
 	mfd = mmlab_open(f->t, f->path, O_RDONLY);
@@ -1061,16 +1069,16 @@ static void populate_midway_vs_host(void **state)
 	assert_int_equal(posix_fadvise(hfd, 0, 0, POSIX_FADV_DONTNEED), 0);
 	assert_int_equal(madvise(hf, (NP + 4) * PG, MADV_POPULATE_READ), -1);
 	assert_int_equal(errno, EFAULT);
-	both(f, hf, mf, hd, md, -1);
-	compare_touched("file POPULATE_READ to SIGBUS", hf, f->t, mf);
+	c.h = hf;
+	c.a = mf;
+	step(&c, "file POPULATE_READ to SIGBUS", STEP_NONE);
 	for (unsigned long i = 0; i < NP; i++)
 		assert_int_equal(mm_flags(f->t, mf + i * PG) & KPF_TOUCHED, KPF(2) | KPF(5));
 	for (unsigned long i = NP; i < NP + 4; i++)
 		assert_int_equal(mm_flags(f->t, mf + i * PG), 0);
 	flt = faults(f->t);
-	both(f, hf, mf, hd, md, MADV_POPULATE_READ);
+	step(&c, "file POPULATE_READ again", MADV_POPULATE_READ);
 	assert_int_equal(faults(f->t), flt);
-	compare_touched("file POPULATE_READ again", hf, f->t, mf);
 	for (unsigned long i = 0; i < NP; i++)
 		assert_int_equal(mm_flags(f->t, mf + i * PG) & KPF_TOUCHED, KPF(5) | KPF(6));
 
@@ -1078,8 +1086,7 @@ static void populate_midway_vs_host(void **state)
 	assert_int_equal(syscall(SYS_mlock, hf, (NP + 4) * PG), -1);
 	assert_int_equal(errno, ENOMEM);
 	assert_int_equal(mmlab_mlock(f->t, mf, (NP + 4) * PG), -ENOMEM);
-	both(f, hf, mf, hd, md, -1);
-	compare_touched("mlock to SIGBUS", hf, f->t, mf);
+	step(&c, "mlock to SIGBUS", STEP_NONE);
 	munlock_both(f, hf, mf);
 	munmap(hf, (NP + 4) * PG);
 	close(hfd);
@@ -1097,8 +1104,9 @@ static void populate_midway_vs_host(void **state)
 	flt = faults(f->t);
 	both_fail(f, h, a, NP, MADV_POPULATE_WRITE, EFAULT);
 	assert_int_equal(faults(f->t), flt + 8);
-	both(f, h, a, hd, md, -1);
-	compare_touched("anon POPULATE_WRITE to a guard", h, f->t, a);
+	c.h = h;
+	c.a = a;
+	step(&c, "anon POPULATE_WRITE to a guard", STEP_NONE);
 	for (unsigned long i = 0; i < NP; i++)
 		assert_int_equal(mm_flags(f->t, a + i * PG) & KPF_TOUCHED,
 				 i < 8 ? KPF(2) | KPF(5) : 0);
@@ -1106,12 +1114,11 @@ static void populate_midway_vs_host(void **state)
 	assert_int_equal(madvise(h, 8 * PG, MADV_POPULATE_WRITE), 0);
 	assert_int_equal(mmlab_madvise(f->t, a, 8 * PG, MADV_POPULATE_WRITE), 0);
 	assert_int_equal(faults(f->t), flt);
-	both(f, h, a, hd, md, -1);
-	compare_touched("anon POPULATE_WRITE again", h, f->t, a);
+	step(&c, "anon POPULATE_WRITE again", STEP_NONE);
 unmap:
 	munmap(h, NP * PG);
 	assert_int_equal(mmlab_munmap(f->t, a, NP * PG), 0);
-	munmap(hd, PG);
+	munmap(c.hd, PG);
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
@@ -1122,38 +1129,30 @@ unmap:
 static void shm_locked_munlock_vs_host(void **state)
 {
 	struct fix *f = *state;
-	unsigned char *hd, *h;
-	uint64_t md, a;
+	struct cmp c;
 	int hid, mid;
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	one_cpu_and_drain_page(f, &hd, &md);
+	cmp_start(&c, f, KPF_LISTS);
 	hid = shmget(IPC_PRIVATE, NP * PG, IPC_CREAT | 0600);
 	mid = mmlab_shmget(f->t, IPC_PRIVATE, NP * PG, IPC_CREAT | 0600);
 	assert_true(hid >= 0 && mid >= 0);
-	h = shmat(hid, NULL, 0);
-	assert_true(h != (void *)-1);
-	assert_int_equal(mmlab_shmat(f->t, mid, 0, 0, &a), 0);
+	c.h = shmat(hid, NULL, 0);
+	assert_true(c.h != (void *)-1);
+	assert_int_equal(mmlab_shmat(f->t, mid, 0, 0, &c.a), 0);
 	assert_int_equal(shmctl(hid, SHM_LOCK, NULL), 0);
 	assert_int_equal(mmlab_shmctl(f->t, mid, SHM_LOCK, NULL), 0);
-	memset(h, 1, NP * PG);
-	assert_int_equal(mmlab_touch(f->t, a, NP * PG, "w", NULL), 0);
-	both(f, h, a, hd, md, -1);
-	compare_flags("SHM_LOCK, written", h, f->t, a);
-	mlock_both(f, h, a);
-	both(f, h, a, hd, md, -1);
-	compare_flags("mlock", h, f->t, a);
-	munlock_both(f, h, a);
-	both(f, h, a, hd, md, -1);
-	compare_flags("munlock", h, f->t, a);
-	assert_true(mm_flags(f->t, a) & KPF(18));
-	assert_int_equal(shmdt(h), 0);
+	memset(c.h, 1, NP * PG);
+	assert_int_equal(mmlab_touch(f->t, c.a, NP * PG, "w", NULL), 0);
+	step(&c, "SHM_LOCK, written", STEP_NONE);
+	step(&c, "mlock", STEP_MLOCK);
+	step(&c, "munlock", STEP_MUNLOCK);
+	assert_true(mm_flags(f->t, c.a) & KPF(18));
+	assert_int_equal(shmdt(c.h), 0);
 	assert_int_equal(shmctl(hid, IPC_RMID, NULL), 0);
-	assert_int_equal(mmlab_shmdt(f->t, a), 0);
+	assert_int_equal(mmlab_shmdt(f->t, c.a), 0);
 	assert_int_equal(mmlab_shmctl(f->t, mid, IPC_RMID, NULL), 0);
 	assert_int_equal(mmlab_task_validate(f->t), 0);
-	munmap(hd, PG);
+	munmap(c.hd, PG);
 }
 
 int main(void)
