@@ -631,6 +631,7 @@ static void process_madvise_vs_host(void **state)
 		memset(p, 3, NP * PG);
 		ha = (uintptr_t)p;
 		(void)!write(addr[1], &ha, sizeof(ha));
+		close(go[1]);	/* a parent that failed midway ends this read when it exits */
 		(void)!read(go[0], &c, 1);
 		_exit(0);
 	}
@@ -862,6 +863,7 @@ static pid_t host_child_mlock(unsigned char *h, unsigned char *hd, int go[2])
 		if (syscall(SYS_mlock, h, NP * PG) || madvise(hd, PG, MADV_COLD))
 			_exit(1);
 		(void)!write(ready[1], "x", 1);
+		close(go[1]);	/* a parent that failed midway ends this read when it exits */
 		(void)!read(go[0], &c, 1);
 		_exit(0);
 	}
