@@ -7,6 +7,7 @@
 #ifndef MMLAB_TEST_FS_FIXTURE_H
 #define MMLAB_TEST_FS_FIXTURE_H
 
+#include <pthread.h>
 #include <string.h>
 
 #include "fs/fs.h"
@@ -18,6 +19,11 @@
 struct fake_file {
 	struct inode inode;
 	unsigned char data[FAKE_MAX_PAGES * PAGE_SIZE];	/* the file's bytes below the cache */
+	pthread_mutex_t io_lock;	/* One a_ops copy of a page at a time, as the host's own
+					 * page cache makes a pread and a pwrite of it: the cache
+					 * fills a page before inserting it, so a fill may run
+					 * beside a writeback of the same index (and lose the
+					 * insertion to the page written) */
 	unsigned long reads, writes;	/* a_ops calls */
 	size_t last_write_len;
 	int read_err, write_err;	/* returned by the a_ops when set */
@@ -37,10 +43,13 @@ static int fake_read_page(struct inode *inode, pgoff_t index, void *buf)
 	__atomic_add_fetch(&f->reads, 1, __ATOMIC_RELAXED);	/* a_ops run concurrently */
 	if (f->read_err)
 		return f->read_err;
-	if (index >= FAKE_MAX_PAGES)
+	if (index >= FAKE_MAX_PAGES) {
 		memset(buf, 0, PAGE_SIZE);
-	else
-		memcpy(buf, f->data + index * PAGE_SIZE, PAGE_SIZE);
+		return 0;
+	}
+	pthread_mutex_lock(&f->io_lock);
+	memcpy(buf, f->data + index * PAGE_SIZE, PAGE_SIZE);
+	pthread_mutex_unlock(&f->io_lock);
 	return 0;
 }
 
@@ -52,8 +61,11 @@ static int fake_write_page(struct inode *inode, pgoff_t index, const void *buf, 
 	f->last_write_len = len;
 	if (f->write_err)
 		return f->write_err;
-	if (index < FAKE_MAX_PAGES)
+	if (index < FAKE_MAX_PAGES) {
+		pthread_mutex_lock(&f->io_lock);
 		memcpy(f->data + index * PAGE_SIZE, buf, len);
+		pthread_mutex_unlock(&f->io_lock);
+	}
 	return 0;
 }
 
@@ -96,6 +108,7 @@ static inline struct fake_file *fake_file_new(struct fake_fs *fs, loff_t size, u
 
 	if (!f)
 		abort();
+	pthread_mutex_init(&f->io_lock, NULL);
 	for (size_t i = 0; i < (size_t)size && i < sizeof(f->data); i++)
 		f->data[i] = (unsigned char)(i * 7 + seed);
 	inode->i_count = 1;
