@@ -49,6 +49,13 @@ static uint64_t pattern(unsigned int id, uint64_t page)
 	return (page * 0x9e3779b97f4a7c15ULL) ^ (0xabcdefULL * (id + 1));
 }
 
+/*
+ * Both working sets are written before either is read back: together they exceed RAM when
+ * the reading starts, so the reads swap pages in however the host scheduled the threads (a
+ * worker done before the other began read back only resident pages: pswpin 0).
+ */
+static pthread_barrier_t written;
+
 static void *anon_worker(void *arg)
 {
 	struct worker *w = arg;
@@ -59,6 +66,7 @@ static void *anon_worker(void *arg)
 		if (mmlab_poke(w->t, w->base + p * PG + (p % 7) * 8, &v, 8, NULL))
 			w->failed = (int)p + 1;
 	}
+	pthread_barrier_wait(&written);
 	for (int round = 0; round < ROUNDS; round++) {
 		for (uint64_t p = 0; p < WSET / PG && !w->failed; p++) {
 			uint64_t v = 0;
@@ -141,11 +149,13 @@ static void test_concurrent_aging_and_eviction(void **state)
 	assert_true(s.fd >= 0);
 	assert_int_equal(mmlab_mmap(s.t, 0, PG, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, &s.buf), 0);
+	assert_int_equal(pthread_barrier_init(&written, NULL, 2), 0);
 	for (unsigned int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, anon_worker, &w[i]), 0);
 	assert_int_equal(pthread_create(&th[2], NULL, file_streamer, &s), 0);
 	for (unsigned int i = 0; i < 3; i++)
 		assert_int_equal(pthread_join(th[i], NULL), 0);
+	pthread_barrier_destroy(&written);
 	for (unsigned int i = 0; i < 2; i++)
 		if (w[i].failed)
 			fail_msg("worker %u: page %d wrong or faulted", i, w[i].failed - 1);
