@@ -67,6 +67,38 @@ struct page *filemap_find_page(struct address_space *mapping, pgoff_t index)
 	return page;
 }
 
+/**
+ * filemap_get_read_batch - the cached pages from @index on, consecutive, none past @max and
+ * at most @nr of them, each with a reference, for a read (filemap_get_read_batch): one walk
+ * under one lock where a read of many pages would otherwise take the lock for each. The batch
+ * ends at the first hole and after a page carrying the async readahead marker, whose reader
+ * starts the next window before it reads on. A page a truncation cached for zeroing its tail
+ * is marked up to date, as filemap_get_page marks it.
+ * Context: takes mapping->lock.
+ * Return: the pages put in @pages (0: @index is not cached).
+ */
+unsigned int filemap_get_read_batch(struct address_space *mapping, pgoff_t index, pgoff_t max,
+				    struct page **pages, unsigned int nr)
+{
+	unsigned int n = 0;
+
+	pthread_mutex_lock(&mapping->lock);
+	for (; n < nr && index <= max; index++) {
+		struct page *page = xa_load(&mapping->i_pages, index);
+
+		if (!page)
+			break;
+		get_page(page);
+		if (!PageUptodate(page))
+			SetPageUptodate(page);
+		pages[n++] = page;
+		if (PageReadahead(page))
+			break;
+	}
+	pthread_mutex_unlock(&mapping->lock);
+	return n;
+}
+
 /*
  * A new frame with page @index's contents: read through a_ops (*@did_read set), zero-filled
  * when the mapping has no reader (shmem) or @noread says the caller overwrites it.

@@ -344,6 +344,8 @@ static inline unsigned int fgf_order(size_t len)
 struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsigned int fgp,
 			      bool *major);
 struct page *filemap_find_page(struct address_space *mapping, pgoff_t index); /* no read */
+unsigned int filemap_get_read_batch(struct address_space *mapping, pgoff_t index, pgoff_t max,
+				    struct page **pages, unsigned int nr);
 void filemap_remove_page(struct address_space *mapping, struct page *page);
 bool filemap_evict_page(struct address_space *mapping, struct page *page);
 bool remove_mapping(struct address_space *mapping, struct page *page); /* reclaim's */

@@ -35,33 +35,39 @@ static int file_ra_mode(const struct file *f)
 	return (READ_ONCE(f->f_mode) & FMODE_RANDOM) ? RA_MODE_RANDOM : RA_MODE_NORMAL;
 }
 
+/* Pages a read takes from the cache under one lock (PAGEVEC_SIZE, Linux's folio_batch). */
+#define READ_BATCH 31
+
 /*
- * The cached page at @index for a read of @req pages, reading ahead as filemap_get_pages
- * does: a miss starts synchronous readahead, the async marker the next window.
+ * The pages of a read of @req pages from @index on, as filemap_get_pages finds them: a batch
+ * of the cached ones, or on a miss, synchronous readahead and then the page at @index.
+ * Context: takes the mapping's lock; no lock held (the miss's allocations may reclaim).
+ * Return: the pages put in @pages, or the page cache's -ENOMEM / -EIO.
  */
-static struct page *filemap_read_page(struct file *f, pgoff_t index, unsigned long req)
+static int filemap_read_pages(struct file *f, pgoff_t index, unsigned long req,
+			      struct page **pages)
 {
 	struct address_space *mapping = inode_mapping(f->f_inode);
-	struct page *page = filemap_get_page(mapping, index, 0, NULL);
+	unsigned int nr, memalloc;
+	struct page *page;
 
-	if (!page) {
-		page_cache_sync_ra(mapping, &f->f_ra, file_ra_mode(f), index, req);
-		page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
-		if (IS_ERR_OR_NULL(page))
-			return page ? page : ERR_PTR(-ENOMEM);
-	}
-	if (PageReadahead(page)) {	/* filemap_readahead: from the folio's first page */
-		pgoff_t head = filemap_folio_index(page);
-
-		page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, head,
-				    req + (index - head));
-	}
-	return page;
+	nr = filemap_get_read_batch(mapping, index, index + req - 1, pages, READ_BATCH);
+	if (nr)
+		return (int)nr;
+	/* no lock reclaim needs is held here: the allocations may reclaim directly */
+	memalloc = memalloc_flags_save(memalloc_flags | MEMALLOC_RECLAIM);
+	page_cache_sync_ra(mapping, &f->f_ra, file_ra_mode(f), index, req);
+	page = filemap_get_page(mapping, index, FGP_CREAT, NULL);
+	memalloc_flags_restore(memalloc);
+	if (IS_ERR_OR_NULL(page))
+		return page ? (int)PTR_ERR(page) : -ENOMEM;
+	pages[0] = page;
+	return 1;
 }
 
 /**
  * filemap_read - read(2) of a regular file at *@pos into @to.
- * Context: takes the mapping's lock per page; the copies take the task's mmap_lock.
+ * Context: takes the mapping's lock per batch of pages; the copies take the task's mmap_lock.
  * Return: bytes read (0 at or past the end), -EFAULT when the first copy faulted, or the
  * page cache's -ENOMEM / -EIO when no byte was read.
  */
@@ -71,6 +77,8 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	struct address_space *mapping = inode_mapping(inode);
 	/* shared with the other readers of the file, as f_ra is (read once, racily, as Linux) */
 	loff_t prev_pos = READ_ONCE(f->f_ra.prev_pos);
+	struct page *batch[READ_BATCH];
+	unsigned int nr = 0, next = 0;
 	int64_t done = 0;
 	pgoff_t first, last;
 
@@ -80,19 +88,27 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 	first = (pgoff_t)(*pos >> PAGE_SHIFT);
 	while (iov_iter_count(to)) {
 		pgoff_t index = (pgoff_t)(*pos >> PAGE_SHIFT);
-		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1)), nr, copied;
-		unsigned int memalloc;
+		size_t offset = (size_t)(*pos & (PAGE_SIZE - 1)), len, copied;
 		struct page *page;
 		loff_t isize;
 
-		/* no lock reclaim needs is held here: the allocations may reclaim directly */
-		memalloc = memalloc_flags_save(memalloc_flags | MEMALLOC_RECLAIM);
-		page = filemap_read_page(f, index, last - index + 1);
-		memalloc_flags_restore(memalloc);
-		if (IS_ERR(page)) {
-			if (!done)
-				done = PTR_ERR(page);
-			break;
+		if (next == nr) {
+			int got = filemap_read_pages(f, index, last - index + 1, batch);
+
+			if (got < 0) {
+				if (!done)
+					done = got;
+				break;
+			}
+			nr = (unsigned int)got;
+			next = 0;
+		}
+		page = batch[next++];
+		if (PageReadahead(page)) {	/* filemap_readahead: from the folio's first page */
+			pgoff_t head = filemap_folio_index(page);
+
+			page_cache_async_ra(mapping, &f->f_ra, file_ra_mode(f), page, head,
+					    last - head + 1);
 		}
 		/*
 		 * A read that goes on in the page the last one ended in does not count as a new
@@ -108,17 +124,19 @@ int64_t filemap_read(struct file *f, struct iov_iter *to, loff_t *pos)
 			put_page(mapping->pgdat, page);
 			break;
 		}
-		nr = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(isize - *pos));
-		copied = copy_to_iter((char *)page_address(mapping->pgdat, page) + offset, nr, to);
+		len = min((uint64_t)(PAGE_SIZE - offset), (uint64_t)(isize - *pos));
+		copied = copy_to_iter((char *)page_address(mapping->pgdat, page) + offset, len, to);
 		put_page(mapping->pgdat, page);
 		done += (int64_t)copied;
 		*pos += (loff_t)copied;
-		if (copied < nr) {
+		if (copied < len) {
 			if (!copied && done == 0)
 				done = -EFAULT;
 			break;
 		}
 	}
+	while (next < nr)	/* the batch's pages a short read left */
+		put_page(mapping->pgdat, batch[next++]);
 	WRITE_ONCE(f->f_ra.prev_pos, *pos);
 	kswapd_run_pending(mapping->pgdat);	/* a safe point: no lock held */
 	return done;

@@ -16,6 +16,8 @@
 #include "mm/memory.h"
 #include "mm/mmap_lock.h"
 #include "mm/task.h"
+#include "mm/machine.h"
+#include "phys/lru.h"
 #include "mm_fixture.h"
 
 #include <fcntl.h>
@@ -366,6 +368,44 @@ static void test_regular_rw(void **state)
 }
 
 /* A host file read through the page cache gives the host's bytes. */
+/*
+ * A read takes the cached pages it goes through in batches (filemap_get_read_batch): one whose
+ * copy faults midway through a batch returns the bytes before the fault, and lets go of the
+ * batch's pages it did not reach, so that the file's pages are freed with the file.
+ */
+static void test_regular_read_short_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct pglist_data *pgdat = &machine_of(f->m)->pgdat;
+	struct mmlab_stats before, after;
+	char fill[PG];
+	int fd;
+
+	map_window(f->t);
+	lru_add_drain(pgdat);
+	mmlab_machine_stats(f->m, &before);
+	fd = mmlab_openat(f->t, "/tmp/mmlab-fileio-batch.txt", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	for (int i = 0; i < 8; i++) {
+		memset(fill, 'a' + i, sizeof(fill));
+		assert_int_equal(mmlab_poke(f->t, BUF, fill, PG, NULL), 0);
+		assert_int_equal(mmlab_fd_pwrite(f->t, fd, BUF, PG, (int64_t)(i * PG)), (int64_t)PG);
+	}
+	/* pages 0-1 of the window are writable, page 2 unmapped: two pages of eight */
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF, 8 * PG, 0), (int64_t)(2 * PG));
+	assert_int_equal(mmlab_peek(f->t, BUF + PG, fill, PG, NULL), 0);
+	assert_int_equal(fill[0], 'b');
+	assert_int_equal(mmlab_fd_pread(f->t, fd, BUF + PG, 8 * PG, 3 * PG), (int64_t)PG);
+	assert_int_equal(mmlab_peek(f->t, BUF + PG, fill, PG, NULL), 0);
+	assert_int_equal(fill[PG - 1], 'd');
+	assert_int_equal(mmlab_close(f->t, fd), 0);
+	assert_int_equal(mmlab_unlink(f->t, "/tmp/mmlab-fileio-batch.txt"), 0);
+	lru_add_drain(pgdat);
+	mmlab_machine_stats(f->m, &after);
+	assert_int_equal(after.free_pages, before.free_pages);
+	assert_int_equal(mmlab_machine_validate(f->m), 0);
+}
+
 static void test_regular_host_read(void **state)
 {
 	struct fixture *f = *state;
@@ -397,6 +437,7 @@ int main(void)
 		mm_fixture_test(test_pipe_partial),
 		mm_fixture_test(test_vmsplice),
 		mm_fixture_test(test_regular_rw),
+		mm_fixture_test(test_regular_read_short_batch),
 		mm_fixture_test(test_regular_host_read),
 	};
 
