@@ -20,6 +20,8 @@
  *  - --lru lru: the major faults of a page-access trace equal the LRU misses that Mattson's
  *    stack-distance algorithm computes for the same trace and capacity; --lru clock: they
  *    equal a plain CLOCK simulation's.
+ *
+ * ctest-run-serial
  */
 #include <setjmp.h>
 #include <stdarg.h>

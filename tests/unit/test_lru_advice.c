@@ -18,6 +18,8 @@
  *    unevictable_pgs_* counters), in mmlab and against the host;
  *  - populate's FOLL_TOUCH (MAP_POPULATE, MADV_POPULATE_READ/WRITE, mlock) against the
  *    host, over whole ranges and stopped midway by a SIGBUS or SIGSEGV page.
+ *
+ * ctest-run-serial
  */
 #include <setjmp.h>
 #include <stdarg.h>
