@@ -65,16 +65,23 @@ static inline bool vma_is_fork_child(const struct vm_area_struct *vma)
 
 #define PAGE_MAPPING_ANON 0x1UL
 
+/*
+ * One untorn load of page->mapping: a swap-in fault makes a page of the swap cache anonymous
+ * (swapin_add_anon_rmap's WRITE_ONCE) while reclaim may be looking at it, since no page lock
+ * keeps them apart here.
+ */
 static inline bool PageAnon(const struct page *page)
 {
-	return (unsigned long)page->mapping & PAGE_MAPPING_ANON;
+	return (unsigned long)READ_ONCE(page->mapping) & PAGE_MAPPING_ANON;
 }
 
 static inline struct anon_vma *page_anon_vma(const struct page *page)
 {
-	if (!PageAnon(page))
+	unsigned long mapping = (unsigned long)READ_ONCE(page->mapping);
+
+	if (!(mapping & PAGE_MAPPING_ANON))
 		return NULL;
-	return (struct anon_vma *)((unsigned long)page->mapping & ~PAGE_MAPPING_ANON);
+	return (struct anon_vma *)(mapping & ~PAGE_MAPPING_ANON);
 }
 
 /*

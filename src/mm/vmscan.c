@@ -129,9 +129,11 @@ bool page_evictable(struct page *page)
 
 	if (PageMlocked(page))
 		return false;
-	if (PageAnon(page))
-		return true;
+	/* read once: a swap-in may make the page anonymous meanwhile, and an anon_vma read
+	 * as an address_space would answer from the wrong structure */
 	mapping = READ_ONCE(page->mapping);
+	if ((unsigned long)mapping & PAGE_MAPPING_ANON)
+		return true;
 	return !mapping || !READ_ONCE(mapping->unevictable);
 }
 
