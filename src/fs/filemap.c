@@ -73,7 +73,8 @@ struct page *filemap_find_page(struct address_space *mapping, pgoff_t index)
  * under one lock where a read of many pages would otherwise take the lock for each. The batch
  * ends at the first hole and after a page carrying the async readahead marker, whose reader
  * starts the next window before it reads on. A page a truncation cached for zeroing its tail
- * is marked up to date, as filemap_get_page marks it.
+ * has its block read (ext4's buffer up to date): it is marked up to date without I/O, as
+ * read_folio marks it. filemap_get_page's hit is a batch of one.
  * Context: takes mapping->lock.
  * Return: the pages put in @pages (0: @index is not cached).
  */
@@ -287,14 +288,8 @@ struct page *filemap_get_page(struct address_space *mapping, pgoff_t index, unsi
 
 	if (major)
 		*major = false;
-	page = filemap_find_page(mapping, index);
-	if (page) {
-		/* A page a truncation cached for zeroing its tail has its block read (ext4's
-		 * buffer up to date): read_folio marks it without I/O. */
-		if (!PageUptodate(page))
-			SetPageUptodate(page);
+	if (filemap_get_read_batch(mapping, index, index, &page, 1))
 		return page;
-	}
 	if (!(fgp & FGP_CREAT))
 		return NULL;
 	if (FGP_GET_ORDER(fgp) && mapping_large_folio_support(mapping)) {
