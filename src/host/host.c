@@ -316,35 +316,6 @@ int host_bdev_rotational(unsigned int major, unsigned int minor)
 	return v != 0;
 }
 
-/* The whole of @len bytes at @off, through short transfers and EINTR; 0 or -EIO. */
-static int host_file_rw(int fd, void *buf, size_t len, uint64_t off, bool write)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		off_t at = (off_t)(off + done);
-		ssize_t n = write ? pwrite(fd, (char *)buf + done, len - done, at) :
-				    pread(fd, (char *)buf + done, len - done, at);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-int host_file_read(int fd, void *buf, size_t len, uint64_t off)
-{
-	return host_file_rw(fd, buf, len, off, false);
-}
-
-int host_file_write(int fd, const void *buf, size_t len, uint64_t off)
-{
-	return host_file_rw(fd, (void *)buf, len, off, true);
-}
-
 /*
  * The whole of @nr buffers of @each bytes, back to back in the file from @off, through short
  * transfers and EINTR: one preadv/pwritev per HOST_IOV_MAX buffers, resumed where a short
@@ -373,6 +344,19 @@ static int host_file_rwv(int fd, void *const *bufs, unsigned int nr, size_t each
 		done += (uint64_t)got;
 	}
 	return 0;
+}
+
+/* The whole of @len bytes at @off: a vectored transfer of one buffer; 0 or -EIO. */
+int host_file_read(int fd, void *buf, size_t len, uint64_t off)
+{
+	return host_file_rwv(fd, &buf, 1, len, off, false);
+}
+
+int host_file_write(int fd, const void *buf, size_t len, uint64_t off)
+{
+	void *b = (void *)buf;
+
+	return host_file_rwv(fd, &b, 1, len, off, true);
 }
 
 int host_file_readv(int fd, void *const *bufs, unsigned int nr, size_t each, uint64_t off)
