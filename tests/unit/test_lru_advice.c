@@ -158,16 +158,21 @@ static uint64_t mm_flags(struct mmlab_task *t, uint64_t addr)
 	return w.mapped ? w.kpageflags : 0;
 }
 
-/* The same on the host: pagemap's frame, then /proc/kpageflags (root); -1: cannot read. */
-static int64_t host_flags(const void *addr)
+/*
+ * The same on the host, at @addr of process @pid (this one or a child): its pagemap's frame,
+ * then /proc/kpageflags (root); -1: cannot read, or the frame number is hidden.
+ */
+static int64_t host_flags(pid_t pid, uintptr_t addr)
 {
+	char path[64];
 	uint64_t pm, kf;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-	int kfd;
+	int fd, kfd;
 
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	if (pread(fd, &pm, 8, (off_t)((uintptr_t)addr / PG * 8)) != 8) {
+	if (pread(fd, &pm, 8, (off_t)(addr / PG * 8)) != 8) {
 		close(fd);
 		return -1;
 	}
@@ -183,6 +188,14 @@ static int64_t host_flags(const void *addr)
 		kf = (uint64_t)-1;
 	close(kfd);
 	return kf == (uint64_t)-1 ? -1 : (int64_t)kf;
+}
+
+static long host_pmadv(int pidfd, void *base, size_t len, int advice, unsigned int flags)
+{
+	struct iovec v = { base, len };
+	long r = syscall(SYS_process_madvise_, pidfd, &v, 1, advice, flags);
+
+	return r < 0 ? -errno : r;
 }
 
 static bool swap_on_host(void)
@@ -343,29 +356,16 @@ static void file_pageout(void **state)
 	assert_int_equal(mmlab_task_validate(f->t), 0);
 }
 
-/* Both sides' @mask bits of the 16 pages, compared; prints both on a difference. */
-static void compare_flags_mask(const char *step, const unsigned char *h, struct mmlab_task *t,
-			       uint64_t addr, uint64_t mask)
-{
-	for (unsigned long i = 0; i < NP; i++) {
-		int64_t hf = host_flags(h + i * PG);
-		uint64_t mf = mm_flags(t, addr + i * PG);
-
-		assert_true(hf >= 0);
-		if (((uint64_t)hf & mask) != (mf & mask))
-			print_message("%s: page %lu: host %#llx mmlab %#llx\n", step, i,
-				      (unsigned long long)hf, (unsigned long long)mf);
-		assert_int_equal((uint64_t)hf & mask, mf & mask);
-	}
-}
-
 /*
  * A comparison of the host with mmlab, step by step: the 16 pages the steps act on and
  * compare, and the page on each side that drains the CPU's LRU batches after each step.
  */
 struct cmp {
 	struct fix *f;
-	unsigned char *h;	/* the 16 pages, on the host */
+	pid_t pid;		/* the host process whose pages @h are: this one or a child */
+	int pidfd;		/* a child's: advice to @h goes through process_madvise; or -1 */
+	unsigned char *h;	/* the 16 pages, on the host (in @pid) */
+	struct mmlab_task *t;	/* the task whose pages @a are: @f->t, or a child advised by it */
 	uint64_t a;		/* the same 16 pages in mmlab */
 	uint64_t mask;		/* the kpageflags bits compared: KPF_LISTS or KPF_TOUCHED */
 	unsigned char *hd;	/* the host's drain page */
@@ -374,7 +374,7 @@ struct cmp {
 
 /*
  * What a step does to @c->h and @c->a before the drain: an madvise advice (zero or more) or one
- * of these.
+ * of these, which act on this process's pages only.
  */
 enum {
 	STEP_NONE = -1,		/* nothing: the drain and the comparison only */
@@ -393,9 +393,9 @@ static void cmp_start(struct cmp *c, struct fix *f, uint64_t mask)
 {
 	cpu_set_t one;
 
-	if (swap_on_host() || host_flags(c) < 0)
+	if (swap_on_host() || host_flags(getpid(), (uintptr_t)c) < 0)
 		skip();
-	*c = (struct cmp){ .f = f, .mask = mask };
+	*c = (struct cmp){ .f = f, .pid = getpid(), .pidfd = -1, .t = f->t, .mask = mask };
 	CPU_ZERO(&one);
 	CPU_SET(sched_getcpu(), &one);
 	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
@@ -435,11 +435,29 @@ static void munmap_both(struct fix *f, unsigned char *h, uint64_t a)
 }
 
 /*
+ * @advice to the 16 pages on both sides: by madvise, or by process_madvise to a child's
+ * pages, which advises them all.
+ */
+static void advise_both(struct cmp *c, int advice)
+{
+	struct mmlab_iovec v = { c->a, NP * PG };
+
+	if (c->pidfd < 0) {
+		assert_int_equal(madvise(c->h, NP * PG, advice), 0);
+		assert_int_equal(mmlab_madvise(c->t, c->a, NP * PG, advice), 0);
+		return;
+	}
+	assert_int_equal(host_pmadv(c->pidfd, c->h, NP * PG, advice, 0), (long)(NP * PG));
+	assert_int_equal(mmlab_process_madvise(c->f->t, c->t, &v, 1, advice, 0), (long)(NP * PG));
+}
+
+/*
  * One step of a comparison: @op on the host's pages, then on mmlab's, a drain on both, and
  * the @c->mask bits of each page compared, a difference printed under the step's @name.
  */
 static void step(struct cmp *c, const char *name, int op)
 {
+	assert_true(op >= STEP_NONE || c->pidfd < 0);
 	switch (op) {
 	case STEP_NONE:
 		break;
@@ -454,11 +472,19 @@ static void step(struct cmp *c, const char *name, int op)
 		assert_int_equal(mmlab_mlock2(c->f->t, c->a, NP * PG, MLOCK_ONFAULT), 0);
 		break;
 	default:
-		assert_int_equal(madvise(c->h, NP * PG, op), 0);
-		assert_int_equal(mmlab_madvise(c->f->t, c->a, NP * PG, op), 0);
+		advise_both(c, op);
 	}
 	drain_both(c);
-	compare_flags_mask(name, c->h, c->f->t, c->a, c->mask);
+	for (unsigned long i = 0; i < NP; i++) {
+		int64_t hf = host_flags(c->pid, (uintptr_t)c->h + i * PG);
+		uint64_t mf = mm_flags(c->t, c->a + i * PG);
+
+		assert_true(hf >= 0);
+		if (((uint64_t)hf & c->mask) != (mf & c->mask))
+			print_message("%s: page %lu: host %#llx mmlab %#llx\n", name, i,
+				      (unsigned long long)hf, (unsigned long long)mf);
+		assert_int_equal((uint64_t)hf & c->mask, mf & c->mask);
+	}
 }
 
 /*
@@ -516,39 +542,6 @@ static void lists_vs_host(void **state)
 	assert_int_equal(mmlab_close(f->t, mfd), 0);
 }
 
-/* The host's child's pages at @addr: /proc/PID/pagemap instead of /proc/self's. */
-static int64_t host_flags_of(pid_t pid, uintptr_t addr)
-{
-	char path[64];
-	uint64_t pm, kf = (uint64_t)-1;
-	int fd, kfd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (pread(fd, &pm, 8, (off_t)(addr / PG * 8)) != 8)
-		pm = 0;
-	close(fd);
-	if (!(pm & (1ULL << 63)))
-		return 0;
-	kfd = open("/proc/kpageflags", O_RDONLY);
-	if (kfd < 0)
-		return -1;
-	if (pread(kfd, &kf, 8, (off_t)((pm & ((1ULL << 55) - 1)) * 8)) != 8)
-		kf = (uint64_t)-1;
-	close(kfd);
-	return kf == (uint64_t)-1 ? -1 : (int64_t)kf;
-}
-
-static long host_pmadv(int pidfd, void *base, size_t len, int advice, unsigned int flags)
-{
-	struct iovec v = { base, len };
-	long r = syscall(SYS_process_madvise_, pidfd, &v, 1, advice, flags);
-
-	return r < 0 ? -errno : r;
-}
-
 /* In a forked helper with capabilities @eff (effective, permitted kept): the call's answer. */
 static long host_pmadv_as(uint64_t eff, int pidfd, void *base, int advice)
 {
@@ -596,6 +589,39 @@ static long mm_pmadv_as(struct mmlab_task *t, uint64_t eff, struct mmlab_task *t
 }
 
 /*
+ * The host's side of process_madvise_vs_host's child: it maps 16 anonymous pages, writes
+ * them and waits. Sets @c->pid, @c->pidfd and @c->h (the pages, in the child); writing to
+ * @go lets the child exit.
+ */
+static void host_child_written(struct cmp *c, int go[2])
+{
+	int addr[2];
+	uintptr_t ha;
+
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(addr), 0);
+	c->pid = fork();
+	assert_true(c->pid >= 0);
+	if (!c->pid) {
+		unsigned char *p = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
+		char x;
+
+		memset(p, 3, NP * PG);
+		ha = (uintptr_t)p;
+		(void)!write(addr[1], &ha, sizeof(ha));
+		close(go[1]);	/* a parent that failed midway ends this read when it exits */
+		(void)!read(go[0], &x, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(addr[0], &ha, sizeof(ha)), (ssize_t)sizeof(ha));
+	close(addr[0]);
+	close(addr[1]);
+	c->h = (unsigned char *)ha;
+	c->pidfd = (int)syscall(SYS_pidfd_open_, c->pid, 0);
+	assert_true(c->pidfd >= 0);
+}
+
+/*
  * process_madvise on a child, the host's (pidfd_open) against mmlab's: PAGEOUT and COLD act
  * on the child's pages as madvise would (kpageflags compared after each), and the errors come
  * in Linux 6.18's order: flags (EINVAL), advice not allowed remotely (EINVAL), a caller
@@ -606,96 +632,45 @@ static void process_madvise_vs_host(void **state)
 {
 	struct fix *f = *state;
 	const uint64_t all = ~0ULL, no_nice = ~(1ULL << 23);
-	unsigned char *hd;
-	uint64_t md, ma;
-	struct mmlab_task *mc;
 	struct mmlab_iovec v;
-	int go[2], addr[2], pidfd;
-	uintptr_t ha;
-	cpu_set_t one;
-	pid_t hc;
+	struct cmp c;
+	int go[2];
 
-	if (swap_on_host() || host_flags(&f) < 0)
-		skip();
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);	/* the child's too */
-	hd = mmap(NULL, PG, RW, PRIV, -1, 0);
-	assert_true(hd != MAP_FAILED);
-	assert_int_equal(pipe(go), 0);
-	assert_int_equal(pipe(addr), 0);
-	hc = fork();
-	assert_true(hc >= 0);
-	if (!hc) {
-		unsigned char *p = mmap(NULL, NP * PG, RW, PRIV, -1, 0);
-		char c;
+	cmp_start(&c, f, KPF_LISTS);	/* before the fork: the host child runs on this CPU too */
+	host_child_written(&c, go);
+	assert_int_equal(mmlab_fork(f->t, &c.t), 0);
+	assert_int_equal(mmlab_mmap(c.t, 0, NP * PG, RW, PRIV, -1, 0, &c.a), 0);
+	assert_int_equal(mmlab_touch(c.t, c.a, NP * PG, "w", NULL), 0);
+	step(&c, "process_madvise MADV_PAGEOUT", MADV_PAGEOUT);
+	step(&c, "process_madvise MADV_COLD", MADV_COLD);
 
-		memset(p, 3, NP * PG);
-		ha = (uintptr_t)p;
-		(void)!write(addr[1], &ha, sizeof(ha));
-		close(go[1]);	/* a parent that failed midway ends this read when it exits */
-		(void)!read(go[0], &c, 1);
-		_exit(0);
-	}
-	assert_int_equal(read(addr[0], &ha, sizeof(ha)), (ssize_t)sizeof(ha));
-	pidfd = (int)syscall(SYS_pidfd_open_, hc, 0);
-	assert_true(pidfd >= 0);
-
-	assert_int_equal(mmlab_mmap(f->t, 0, PG, RW, PRIV, -1, 0, &md), 0);
-	assert_int_equal(mmlab_fork(f->t, &mc), 0);
-	assert_int_equal(mmlab_mmap(mc, 0, NP * PG, RW, PRIV, -1, 0, &ma), 0);
-	assert_int_equal(mmlab_touch(mc, ma, NP * PG, "w", NULL), 0);
-	v = (struct mmlab_iovec){ ma, NP * PG };
-
-	for (int step = 0; step < 2; step++) {
-		int advice = step ? MADV_COLD : MADV_PAGEOUT;
-
-		assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, advice, 0),
-				 (long)(NP * PG));
-		assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, advice, 0),
-				 (long)(NP * PG));
-		assert_int_equal(madvise(hd, PG, MADV_COLD), 0);	/* drain */
-		assert_int_equal(mmlab_madvise(f->t, md, PG, MADV_COLD), 0);
-		for (unsigned long i = 0; i < NP; i++) {
-			int64_t hf = host_flags_of(hc, ha + i * PG);
-			uint64_t mf = mm_flags(mc, ma + i * PG);
-
-			assert_true(hf >= 0);
-			if (((uint64_t)hf & KPF_LISTS) != (mf & KPF_LISTS))
-				print_message("%s page %lu: host %#llx mmlab %#llx\n",
-					      step ? "COLD" : "PAGEOUT", i,
-					      (unsigned long long)hf, (unsigned long long)mf);
-			assert_int_equal((uint64_t)hf & KPF_LISTS, mf & KPF_LISTS);
-		}
-	}
-	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_COLD, 1), -EINVAL);
-	assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, MADV_COLD, 1), -EINVAL);
-	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_DONTNEED, 0), -EINVAL);
-	assert_int_equal(mmlab_process_madvise(f->t, mc, &v, 1, MADV_DONTNEED, 0), -EINVAL);
+	v = (struct mmlab_iovec){ c.a, NP * PG };
+	assert_int_equal(host_pmadv(c.pidfd, c.h, NP * PG, MADV_COLD, 1), -EINVAL);
+	assert_int_equal(mmlab_process_madvise(f->t, c.t, &v, 1, MADV_COLD, 1), -EINVAL);
+	assert_int_equal(host_pmadv(c.pidfd, c.h, NP * PG, MADV_DONTNEED, 0), -EINVAL);
+	assert_int_equal(mmlab_process_madvise(f->t, c.t, &v, 1, MADV_DONTNEED, 0), -EINVAL);
 	/* no capability: the ptrace check fails first, whatever the advice */
-	assert_int_equal(host_pmadv_as(0, pidfd, (void *)ha, MADV_DONTNEED), -EACCES);
-	assert_int_equal(mm_pmadv_as(f->t, 0, mc, ma, MADV_DONTNEED), -EACCES);
-	assert_int_equal(host_pmadv_as(0, pidfd, (void *)ha, MADV_COLD), -EACCES);
-	assert_int_equal(mm_pmadv_as(f->t, 0, mc, ma, MADV_COLD), -EACCES);
+	assert_int_equal(host_pmadv_as(0, c.pidfd, c.h, MADV_DONTNEED), -EACCES);
+	assert_int_equal(mm_pmadv_as(f->t, 0, c.t, c.a, MADV_DONTNEED), -EACCES);
+	assert_int_equal(host_pmadv_as(0, c.pidfd, c.h, MADV_COLD), -EACCES);
+	assert_int_equal(mm_pmadv_as(f->t, 0, c.t, c.a, MADV_COLD), -EACCES);
 	/* CAP_SYS_PTRACE lets it read the child; without CAP_SYS_NICE it may not advise */
-	assert_int_equal(host_pmadv_as(no_nice, pidfd, (void *)ha, MADV_COLD), -EPERM);
-	assert_int_equal(mm_pmadv_as(f->t, no_nice, mc, ma, MADV_COLD), -EPERM);
-	assert_int_equal(host_pmadv_as(no_nice, pidfd, (void *)ha, MADV_DONTNEED), -EINVAL);
-	assert_int_equal(mm_pmadv_as(f->t, no_nice, mc, ma, MADV_DONTNEED), -EINVAL);
-	assert_int_equal(host_pmadv_as(all, pidfd, (void *)ha, MADV_COLD), (long)(NP * PG));
-	assert_int_equal(mm_pmadv_as(f->t, all, mc, ma, MADV_COLD), (long)(NP * PG));
+	assert_int_equal(host_pmadv_as(no_nice, c.pidfd, c.h, MADV_COLD), -EPERM);
+	assert_int_equal(mm_pmadv_as(f->t, no_nice, c.t, c.a, MADV_COLD), -EPERM);
+	assert_int_equal(host_pmadv_as(no_nice, c.pidfd, c.h, MADV_DONTNEED), -EINVAL);
+	assert_int_equal(mm_pmadv_as(f->t, no_nice, c.t, c.a, MADV_DONTNEED), -EINVAL);
+	assert_int_equal(host_pmadv_as(all, c.pidfd, c.h, MADV_COLD), (long)(NP * PG));
+	assert_int_equal(mm_pmadv_as(f->t, all, c.t, c.a, MADV_COLD), (long)(NP * PG));
 
 	assert_int_equal(write(go[1], "x", 1), 1);
-	waitpid(hc, NULL, 0);
-	mmlab_exit(mc);
-	assert_int_equal(host_pmadv(pidfd, (void *)ha, NP * PG, MADV_COLD, 0), -ESRCH);
+	waitpid(c.pid, NULL, 0);
+	mmlab_exit(c.t);
+	assert_int_equal(host_pmadv(c.pidfd, c.h, NP * PG, MADV_COLD, 0), -ESRCH);
 	assert_int_equal(mmlab_process_madvise(f->t, NULL, &v, 1, MADV_COLD, 0), -ESRCH);
-	close(pidfd);
-	for (int i = 0; i < 2; i++) {
-		close(go[i]);
-		close(addr[i]);
-	}
-	munmap(hd, PG);
+	close(c.pidfd);
+	close(go[0]);
+	close(go[1]);
+	munmap(c.hd, PG);
 }
 
 static const char *const unevictable_events[] = {
