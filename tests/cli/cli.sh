@@ -88,6 +88,11 @@ ram)
 	usage demo --ram=1024T; has err "more than this host can back"
 	run 0 run -q --ram 64K "$data/unknown.strace"
 	run 0 run -q --ram=1M "$data/unknown.strace"
+	# The log's machine line sizes RAM when --ram does not, and the help says so.
+	printf '# machine: ram=512M\nfree()\n' >"$tmp/ram.strace"
+	run 0 run -q "$tmp/ram.strace"; has out "^Mem: *524288 "
+	run 0 run -q --ram 64M "$tmp/ram.strace"; has out "^Mem: *65536 "
+	run 0 run --help; has out "--ram=SIZE.*default: the log's machine line, else 1G"
 	;;
 lru)
 	usage run --lru fifo "$data/unknown.strace"; has err "bad --lru 'fifo'"

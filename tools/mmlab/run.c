@@ -1410,8 +1410,8 @@ static const struct cli_opt run_opts[] = {
 	  set_final_smaps },
 	{ "no-aslr", 'R', NULL, "no address randomization, as setarch -R", set_no_aslr },
 	{ "seed", 's', "N", "seed of the address randomization", set_seed },
-	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default 1G)",
-	  set_ram },
+	{ "ram", 0, "SIZE", "the machine's RAM, 64K up to the host's RAM + swap (default: the "
+			    "log's machine line, else 1G)", set_ram },
 	{ "swap", 0, "SIZE", "a swap area of SIZE, on from the start, named /swapfile: a "
 			     "temporary file under $TMPDIR, deleted at once (default: none)",
 	  set_swap },
