@@ -62,7 +62,8 @@ struct mmlab_machine_config {
 	const char *root;	/* Host directory every path is confined to (no ".." or symlink
 				 * leaves it); NULL means "/" */
 	int write_files;	/* 1: writeback and msync write through to host files; 0, the
-				 * default: every write stays in the machine's memory */	/* Readahead of host files (the page cache reads this much beyond a miss): 0, the
+				 * default: every write stays in the machine's memory */
+	/* Readahead of host files (the page cache reads this much beyond a miss): 0, the
 	 * default, takes each file's host device's read_ahead_kb and max_sectors_kb (sysfs);
 	 * N > 0 gives every host file read_ahead_kb N, the same on any host, as a replay made on
 	 * another machine wants; -1 gives read_ahead_kb 0 (no readahead). Files made in the
