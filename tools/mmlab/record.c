@@ -40,6 +40,8 @@ struct rec_task {
 	bool in_syscall;     /* between syscall-entry and -exit stops */
 	bool traced_call;    /* the current call is printed */
 	int flags;           /* REC_* from the entry printer */
+	bool exit_seen;      /* stopped at PTRACE_EVENT_EXIT: exit_status is known */
+	int exit_status;     /* do_exit's code there, in wait status form */
 	struct rec_syscall sc;
 	struct rec_task *next;
 };
@@ -348,6 +350,12 @@ static void syscall_exit(struct recorder *r, struct rec_task *t,
 /* strace's print_event_exit(): a task dies inside a call (exit, exit_group, or killed). */
 static void event_exit(struct recorder *r, struct rec_task *t)
 {
+	unsigned long code;
+
+	if (!ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &code)) {
+		t->exit_status = (int)code;
+		t->exit_seen = true;
+	}
 	if (t->tgid == r->leader) {
 		snapshot_proc(r, t->pid, "maps", "final.maps");
 		if (r->faults.on)
@@ -552,6 +560,16 @@ static int trace_loop(struct recorder *r)
 			fresh = true;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			/*
+			 * A thread that exited on its own but is reaped after its group began to
+			 * exit reports the group's code (wait_task_zombie), so what waitpid said
+			 * depended on how soon this loop got to it: under load the leader's stops
+			 * come first and a thread's exit(0) showed as the exit_group's 3. strace
+			 * reaps at once and prints the thread's own code, which do_exit gave
+			 * PTRACE_EVENT_EXIT. A leader is reaped only after its threads anyway.
+			 */
+			if (t->exit_seen && t->pid != t->tgid)
+				status = t->exit_status;
 			print_gone(r, t, status);
 			if (pid == r->leader)
 				exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
