@@ -6,6 +6,12 @@
 # result (segment ids mapped as fds are, attach addresses, errnos, seals, fds) must match.
 #   shm_host.sh MMLAB SHMPROG
 set -u
+# A SysV namespace of its own where one can be had (root): shmprog's fixed key 0x5e3a7 and its
+# segments are then no other process's, not even those of another run of this test at the same
+# time. Elsewhere the host's namespace is used (ctest's RESOURCE_LOCK host_sysv).
+if [ -z "${SHM_HOST_OWN_IPC:-}" ] && unshare -i true 2>/dev/null; then
+	SHM_HOST_OWN_IPC=1 exec unshare -i sh "$0" "$@"
+fi
 mmlab=$1 prog=$2
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
