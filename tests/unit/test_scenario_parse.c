@@ -548,6 +548,29 @@ static void test_log_flags(void **state)
 	scenario_free(sc);
 }
 
+/*
+ * strace -X verbose and -X raw print AT_FDCWD as a number, with its -y decoration after the
+ * comment verbose adds: the fd keeps the directory a relative path is joined to.
+ */
+static void test_log_xlat_styles(void **state)
+{
+	static const char *const logs[] = { "cat-X-verbose-y.strace", "cat-X-raw-y.strace" };
+
+	(void)state;
+	for (unsigned int k = 0; k < 2; k++) {
+		struct scenario *sc = load_log(logs[k]);
+		const struct sc_record *r = rec_at(sc, 7); /* openat(-100 ...</etc>, "os-release" */
+
+		assert_string_equal(r->name, "openat");
+		assert_fd(r->args[0], (unsigned long)-100, "/etc");
+		assert_string_equal(r->res.path, "/usr/lib/os-release");
+		r = rec_at(sc, 3); /* mmap(NULL, 8192, 0x3 [comment], 0x22 [comment], -1, 0) */
+		assert_int_equal(r->args[2]->kind, SC_V_NUM);
+		assert_int_equal(r->args[2]->num, 3);
+		scenario_free(sc);
+	}
+}
+
 /* Forms read in strace 6.1's source (tests/data/strace/from-source.strace). */
 static void test_log_from_source(void **state)
 {
@@ -760,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_strace_logs_replayed),
 		cmocka_unit_test(test_log_yy),	    cmocka_unit_test(test_log_stderr),
 		cmocka_unit_test(test_log_flags),   cmocka_unit_test(test_log_from_source),
+		cmocka_unit_test(test_log_xlat_styles),
 		cmocka_unit_test(test_leaders),	    cmocka_unit_test(test_decoration_format),
 		cmocka_unit_test(test_long_chains),
 	};

@@ -282,6 +282,27 @@ static bool parse_list(struct lexer *lx, const char *close, struct sc_value ***k
 	return sc_vlist_finish(lx, &l, kids, nr);
 }
 
+/*
+ * Whether a decoration follows a blank and a comment: strace -X verbose prints AT_FDCWD as
+ * -100, the comment AT_FDCWD, then the decoration ("</home/u>"). Moves lx->i to the '<'.
+ */
+static bool at_commented_decoration(struct lexer *lx)
+{
+	size_t j = lx->i;
+	const char *end;
+
+	if (lx->len - j < 5 || memcmp(lx->s + j, " /*", 3))
+		return false;
+	end = memmem(lx->s + j + 3, lx->len - j - 3, "*/", 2);
+	if (!end)
+		return false;
+	j = (size_t)(end - lx->s) + 2;
+	if (j >= lx->len || lx->s[j] != '<' || (j + 1 < lx->len && lx->s[j + 1] == '<'))
+		return false;
+	lx->i = j;
+	return true;
+}
+
 /* A number, or an fd when a decoration follows it: "3</path>". */
 static struct sc_value *parse_number(struct lexer *lx, size_t off)
 {
@@ -290,7 +311,7 @@ static struct sc_value *parse_number(struct lexer *lx, size_t off)
 
 	if (!v || !sc_lex_number(lx, &v->num, NULL))
 		return NULL;
-	if (!sc_at_decoration(lx))
+	if (!sc_at_decoration(lx) && !at_commented_decoration(lx))
 		return v;
 	v->kind = SC_V_FD;
 	if (!sc_parse_decoration(lx, &path, &v->str_len))
@@ -372,6 +393,15 @@ static struct sc_value *parse_nested(struct lexer *lx, size_t off, char c)
 			return NULL;
 		v->op[0] = c;
 		v->lhs = sc_parse_primary(lx);
+		if (v->lhs && c == '-' && v->lhs->kind == SC_V_FD) {
+			/*
+			 * -X raw and -X verbose print AT_FDCWD as a number: "-100</home/u>". The
+			 * decoration is the whole number's, the directory of a relative path.
+			 */
+			v->lhs->num = -v->lhs->num;
+			v->lhs->pos = v->pos;
+			return v->lhs;
+		}
 		return v->lhs ? v : NULL;
 	}
 }
