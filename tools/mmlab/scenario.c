@@ -67,6 +67,8 @@ struct sc_parser {
 	size_t carry_len;
 	unsigned int carry_line;
 	unsigned int nr_carried;     /* lines the carried text has taken in so far */
+	bool seen_trace;             /* a line of the trace came (not a comment, not strace's) */
+	bool in_summary;             /* inside strace -c/-C's table of counts */
 };
 
 static const struct {
@@ -772,6 +774,109 @@ static bool is_noop_line(const struct lexer *lx, size_t leader_end)
 	return ends_detached(s, n);
 }
 
+/* A blank-separated word of @s from *@i, skipping blanks before it; false at the end. */
+static bool next_word(const char *s, size_t n, size_t *i, const char **w, size_t *wl)
+{
+	while (*i < n && (s[*i] == ' ' || s[*i] == '\t'))
+		(*i)++;
+	if (*i >= n)
+		return false;
+	*w = s + *i;
+	while (*i < n && s[*i] != ' ' && s[*i] != '\t')
+		(*i)++;
+	*wl = (size_t)(s + *i - *w);
+	return true;
+}
+
+/*
+ * The header of strace -c/-C's table of counts (src/count.c's call_summary()): only its
+ * column titles, such as "% time     seconds  usecs/call     calls    errors syscall" (-U
+ * picks and orders the columns).
+ */
+static bool is_summary_header(const char *s, size_t n)
+{
+	static const char *const titles[] = { "%",	"time",	 "seconds", "shortest", "longest",
+					      "usecs/call", "calls", "errors",  "syscall" };
+	const char *w;
+	size_t i = 0, wl, words = 0;
+
+	while (next_word(s, n, &i, &w, &wl)) {
+		size_t k = 0;
+
+		while (k < sizeof(titles) / sizeof(titles[0]) &&
+		       (strlen(titles[k]) != wl || memcmp(titles[k], w, wl)))
+			k++;
+		if (k == sizeof(titles) / sizeof(titles[0]))
+			return false;
+		words++;
+	}
+	return words > 0;
+}
+
+/*
+ * A line of the table after its header: dashes under each column, or a row of numbers and
+ * one syscall name ("  0.00    0.000000           0        11         1 mmap"; the last row
+ * is "total"). *@total tells the last row.
+ */
+static bool is_summary_row(const char *s, size_t n, bool *total)
+{
+	const char *w;
+	size_t i = 0, wl, names = 0, words = 0;
+	bool dashes = true;
+
+	*total = false;
+	while (next_word(s, n, &i, &w, &wl)) {
+		size_t d = strspn(w, "-"), num = strspn(w, "0123456789.");
+
+		words++;
+		if (d >= wl)
+			continue;
+		dashes = false;
+		if (num >= wl)
+			continue;
+		if (!is_ident_start(w[0]))
+			return false;
+		for (size_t j = 1; j < wl; j++)
+			if (!is_ident_char(w[j]))
+				return false;
+		names++;
+		*total = wl == 5 && !memcmp(w, "total", 5);
+	}
+	return words && (dashes || names == 1);
+}
+
+/*
+ * strace -c and -C's table of counts per syscall, at the end of the log: a header, dashes,
+ * a row per syscall, dashes and a "total" row; "System call usage summary for 32 bit mode:"
+ * before each further personality's table. -C's calls are in the log above it, and the table
+ * adds nothing to run; a log of -c alone has the table and no call: that is said at its
+ * header, as nothing of it can run. Return: 1 when the line belongs to the table (0 for
+ * others), -EINVAL for the header of a log without calls.
+ */
+static int summary_line(struct sc_parser *p, struct lexer *lx)
+{
+	const char *s = lx->s + lx->i;
+	size_t n = lx->len - lx->i;
+	static const char personality[] = "System call usage summary for ";
+	bool total;
+
+	if (n >= sizeof(personality) - 1 && !memcmp(s, personality, sizeof(personality) - 1))
+		return 1;
+	if (p->in_summary && is_summary_row(s, n, &total)) {
+		p->in_summary = !total;
+		return 1;
+	}
+	p->in_summary = false;
+	if (!is_summary_header(s, n))
+		return 0;
+	p->in_summary = true;
+	if (p->seen_trace)
+		return 1;
+	lex_error(lx, lx->i, "strace -c's table of counts: the log has no calls to run "
+		  "(strace -C keeps them, with the table after them)");
+	return -EINVAL;
+}
+
 /*
  * "+++ superseded by execve in pid N +++": thread N of the task called execve, and strace
  * goes on under the leader's pid (the kernel's de_thread()), so the "<... execve resumed>"
@@ -1123,12 +1228,16 @@ static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int
 	skip_space(&lx);
 	if (lx.i >= lx.len)
 		return 0;
+	ret = summary_line(p, &lx);
+	if (ret)
+		return ret < 0 ? ret : 0;
 	if (parse_leader(&lx, &ld))
 		return -EINVAL;
 	pid = ld.pid;
 	leader_end = lx.i;
 	if (is_noop_line(&lx, leader_end))
 		return 0;
+	p->seen_trace = true;
 	cut_syscall_time(&lx);
 	if (accept(&lx, "+++ superseded by execve in pid"))
 		return parse_superseded(p, &lx, pid);
