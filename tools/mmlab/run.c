@@ -177,6 +177,25 @@ static void check_killed(struct runner *r, const struct sc_record *rec, struct r
 	p->killed_by = -1;	/* said: once */
 }
 
+/*
+ * strace -e inject=SET:error=E or :retval=N makes the kernel skip the call (strace sets its
+ * number to -1 at entry, src/syscall.c's tamper_with_syscall_entering()) and prints the
+ * result it made up with " (INJECTED)" after it: the call changed nothing, so mmlab does not
+ * run it either. Said at the first, counted in the summary. (" (DELAYED)" calls did run.)
+ */
+static bool injected_call(struct runner *r, const struct sc_record *rec)
+{
+	const char *a = rec->res.annotation;
+
+	if (rec->kind != SC_REC_CALL || !a || !strstr(a, "(INJECTED)"))
+		return false;
+	if (!r->injected++)
+		run_msg(r, rec->line, "%s: strace injected this result (-e inject=): the kernel "
+			"did not run the call, nor does mmlab", rec->name);
+	r->n.skipped++;
+	return true;
+}
+
 /* Runs one record of process @p; a result to print after its line goes to @out. */
 /*
  * Runs one record. @got receives the result mmlab computed when there is one to show ("= "
@@ -209,6 +228,8 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 			p->mm->exited = true;
 		return;
 	}
+	if (injected_call(r, rec))
+		return;
 	st = run_call(r, &c);
 	if (st == RUN_DONE)
 		sc_format_result(got, rec->name, c.ret);
@@ -947,6 +968,11 @@ static void summary_notes(struct runner *r)
 		fprintf(stderr, "%lu write%s wrote %llu byte%s of zeros where strace cut the data "
 			"(\"...\"): a larger strace -s shows them\n", r->cut_writes,
 			r->cut_writes == 1 ? "" : "s", r->cut_bytes, r->cut_bytes == 1 ? "" : "s");
+	if (r->injected)
+		fprintf(stderr, "%lu call%s skipped: strace injected %s result%s, the kernel did not "
+			"run %s\n", r->injected, r->injected == 1 ? "" : "s",
+			r->injected == 1 ? "its" : "their", r->injected == 1 ? "" : "s",
+			r->injected == 1 ? "it" : "them");
 	if (!r->n.unknown)
 		return;
 	fprintf(stderr, "skipped:");

@@ -191,6 +191,7 @@ struct runner {
 	unsigned long buf_addr;        /* last "# buf: ADDR", for the next read or write */
 	unsigned long cut_writes;      /* writes whose printed data strace cut ("..."): */
 	unsigned long long cut_bytes;  /* the bytes they wrote as zeros, not known */
+	unsigned long injected;        /* calls whose result strace injected: not run */
 	bool has_buf_addr;
 	bool has_fault_addr;
 	bool has_time;                 /* a line had an absolute timestamp: ->time is the latest */
