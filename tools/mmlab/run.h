@@ -185,6 +185,7 @@ struct runner {
 	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */
 	bool seen_memory_call;         /* an execve after this is not the initial one */
+	bool argv_unknown_said;        /* an execve's argv was an address: said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
 	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */

@@ -568,7 +568,9 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	char *p;
 
 	if (path->kind != SC_V_STR) {
-		run_err_at(r, path, "the path must be a string");
+		run_err_at(r, path, path->kind == SC_V_NUM ?
+			   "the path must be a string, not an address (strace -e raw= prints one)" :
+			   "the path must be a string");
 		c->failed = true;
 		return RUN_REPORTED;
 	}
@@ -620,7 +622,9 @@ static char *path_arg(struct runner *r, struct run_call *c, unsigned int k, int 
 	char *p;
 
 	if (path->kind != SC_V_STR) {
-		run_err_at(r, path, "the path must be a string");
+		run_err_at(r, path, path->kind == SC_V_NUM ?
+			   "the path must be a string, not an address (strace -e raw= prints one)" :
+			   "the path must be a string");
 		c->failed = true;
 		return NULL;
 	}

@@ -56,6 +56,29 @@ static const char **exec_vector(const struct sc_value *v)
 	return vec;
 }
 
+/*
+ * argv: the line's strings; an address where strace did not print them (-e verbose=none, -e
+ * raw=execve) gives the program its path alone, as a shell's argv[0] would be (said once:
+ * the stack's strings may differ from the recorded program's).
+ */
+static const char **exec_argv(struct runner *r, const struct sc_record *rec,
+			      const struct sc_value *path, const struct sc_value *v)
+{
+	const char **vec;
+
+	if (v->kind != SC_V_NUM)
+		return exec_vector(v);
+	if (!r->argv_unknown_said) {
+		run_msg(r, rec->line, "%s: strace printed argv as an address (-e verbose=none): "
+			"the program gets [\"%s\"]", rec->name, path->str);
+		r->argv_unknown_said = true;
+	}
+	vec = calloc(2, sizeof(*vec));
+	if (vec)
+		vec[0] = path->str;
+	return vec;
+}
+
 /* The count of variables strace writes after envp's address ("37 vars"); 0 when absent. */
 static unsigned long exec_var_count(const char *args)
 {
@@ -285,10 +308,14 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	if (exec_at(r, c, &dirfd, &flags))
 		return RUN_REPORTED;
 	path = rec->args[k];
-	if (path->kind == SC_V_STR) {
-		argv = exec_vector(rec->args[k + 1]);
-		envp = exec_env(r, rec->args[k + 2], rec->args_text, &names);
+	if (path->kind != SC_V_STR) {
+		run_msg(r, rec->line, "%s: strace printed the program's path as an address (-e raw=): "
+			"mmlab cannot load it", rec->name);
+		r->n.mismatches++;
+		return RUN_REPORTED;
 	}
+	argv = exec_argv(r, rec, path, rec->args[k + 1]);
+	envp = exec_env(r, rec->args[k + 2], rec->args_text, &names);
 	if (argv && envp)
 		err = mmlab_execveat(mm->task, dirfd, path->str, argv, envp, (int)flags);
 	free(argv);
@@ -296,7 +323,7 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	free(names);
 	if (err) {
 		run_msg(r, rec->line, "%s: mmlab could not load %s: %s", rec->name,
-			path->kind == SC_V_STR ? path->str : "the program", strerror(-err));
+			path->str, strerror(-err));
 		r->n.mismatches++;
 		return RUN_REPORTED;
 	}

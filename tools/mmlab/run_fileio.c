@@ -354,7 +354,9 @@ static enum run_status sys_truncate(struct runner *r, struct run_call *c)
 	char *p;
 
 	if (path->kind != SC_V_STR) {
-		run_err_at(r, path, "the path must be a string");
+		run_err_at(r, path, path->kind == SC_V_NUM ?
+			   "the path must be a string, not an address (strace -e raw= prints one)" :
+			   "the path must be a string");
 		c->failed = true;
 		return RUN_REPORTED;
 	}
