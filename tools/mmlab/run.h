@@ -186,6 +186,8 @@ struct runner {
 	int next_pid;                  /* for clones written without a result */
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	bool argv_unknown_said;        /* an execve's argv was an address: said once */
+	bool exec_loaded;              /* an execve line loaded a program */
+	bool unknown_fd_said;          /* an mmap of an fd no line opened: said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
 	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */

@@ -1429,6 +1429,12 @@ enum run_status run_call(struct runner *r, struct run_call *c)
 	if (s->kind == RUN_K_MEM) {
 		if (!task_live(r, c))
 			return RUN_REPORTED;
+		if (!r->seen_memory_call && !r->maps_path && !r->exec_loaded &&
+		    !strcmp(c->rec->name, "brk"))
+			/* the loader's first call: a log whose execve strace left out */
+			run_msg(r, c->rec->line, "no execve came before this program's first call "
+				"and no --maps gave its maps: they are missing, and results may "
+				"differ (a log of -e trace= without execve needs --maps)");
 		r->seen_memory_call = true;
 	}
 	st = s->fn(r, c);

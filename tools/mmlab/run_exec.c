@@ -329,6 +329,7 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	}
 	exec_end_threads(r, c->proc);
 	exec_sync_fds(mm);
+	r->exec_loaded = true;
 	c->ret = 0;
 	return RUN_DONE;
 }

@@ -492,6 +492,14 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 		}
 		f = run_fd_find(mm, (int)n);
 		*mfd = (int)n == -1 ? -1 : f ? f->mfd : RUN_BAD_FD;
+		if (*mfd == RUN_BAD_FD && !(flags & MAP_ANONYMOUS) && !r->unknown_fd_said &&
+		    c->rec->res.kind == SC_RES_VALUE) {
+			/* the log says the fd was open: its open was left out */
+			run_msg(r, c->rec->line, "%s: fd %d is not open here: no line opened it "
+				"and strace did not name its file (-y names it; -e trace= may have "
+				"left its open out)", c->rec->name, (int)n);
+			r->unknown_fd_said = true;
+		}
 		return 0;
 	}
 	f = run_fd_find(mm, (int)v->num);
