@@ -391,6 +391,7 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 	unsigned long before = r->n.mismatches + r->n.errors;
 
 	r->file = it->src->name;
+	p->shown = true;
 	run_json_before(r, rec, p);
 	if (r->json) {
 		execute_json(r, it, p, prints);
@@ -439,6 +440,39 @@ static bool vfork_waits(struct runner *r, const struct run_item *it, struct run_
 {
 	return !r->vfork_releasing && p->kind == RUN_PROC_TASK &&
 	       mmlab_task_vfork_waiting(run_proc_task(p));
+}
+
+static struct run_hold *find_hold(struct runner *r, int pid);
+
+/*
+ * A vfork parent's line while its child has shown none: in one stream strace -f prints the
+ * child's calls (its exec or exit) before the parent runs again, so the log was made without
+ * -f and the child was never traced. By the time the parent goes on, the child has exec'd or
+ * exited, giving the address space back: it ends here (said once). Several inputs (-ff
+ * files run one after another) may show the child later, so they wait as before.
+ */
+static bool end_untraced_vfork_child(struct runner *r, const struct run_item *it,
+				     struct run_proc *p)
+{
+	struct run_proc *c = p->vfork_child;
+	const char *name;
+	int pid;
+
+	if (r->nr_srcs != 1 || !c || c->shown || c->exited || c->kind != RUN_PROC_TASK ||
+	    find_hold(r, c->pid))
+		return false;
+	for (unsigned int k = 0; sc_parser_unfinished(r->srcs[0].parser, k, &pid, &name); k++)
+		if (pid == c->pid)
+			return false;
+	if (!r->untraced_child_said)
+		run_msg(r, it->line, "pid %d, the vfork child of line %u, shows no line (strace "
+			"without -f): taken to have exec'd or exited before its parent goes on",
+			c->pid, p->vfork_line);
+	r->untraced_child_said = true;
+	c->exited = true;
+	run_mm_exit(r, c->mm);
+	p->vfork_child = NULL;
+	return !mmlab_task_vfork_waiting(run_proc_task(p));
 }
 
 static void vfork_queue(struct runner *r, struct run_item *it)
@@ -585,7 +619,7 @@ static void dispatch(struct runner *r, struct run_item *it)
 			return;
 		}
 	}
-	if (p && vfork_waits(r, it, p)) {
+	if (p && vfork_waits(r, it, p) && !end_untraced_vfork_child(r, it, p)) {
 		vfork_queue(r, it);
 		return;
 	}
@@ -738,8 +772,14 @@ static void src_read(struct runner *r, struct run_src *s)
 		run_msg(r, s->lineno, "%s", strerror(-ret));
 		r->n.errors++;
 	} else if (rec) {
+		struct run_proc *p;
+
 		it->rec = rec;
 		it->pid = rec->pid ? rec->pid : s->pid;
+		/* read ahead of the lines that run: a vfork child's exec may be here already */
+		p = it->pid ? run_proc_find(r, it->pid) : NULL;
+		if (p)
+			p->shown = true;
 	}
 	s->next = it;
 }

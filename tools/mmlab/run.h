@@ -64,6 +64,9 @@ struct run_proc {
 	unsigned int killed_line; /* at the call of this line */
 	bool kill_said;          /* the OOM killer ended it: its "+++ killed by SIGKILL +++" was
 				    printed (run_oom.c), the log's own is not echoed again */
+	bool shown;              /* a line of this pid was read or ran */
+	struct run_proc *vfork_child; /* the child of its latest vfork, while it may share @mm */
+	unsigned int vfork_line; /* the line of that vfork */
 };
 
 /*
@@ -188,6 +191,7 @@ struct runner {
 	bool argv_unknown_said;        /* an execve's argv was an address: said once */
 	bool exec_loaded;              /* an execve line loaded a program */
 	bool unknown_fd_said;          /* an mmap of an fd no line opened: said once */
+	bool untraced_child_said;      /* a vfork child the log never showed: said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
 	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */

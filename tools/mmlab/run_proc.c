@@ -364,8 +364,12 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
 			p->thread = NULL;
 	}
 	else if (parent->kind == RUN_PROC_TASK && parent->mm->task && !parent->exited &&
-		 (p = fork_child(r, parent, rec, pid)))
-		;
+		 (p = fork_child(r, parent, rec, pid))) {
+		if (!strcmp(rec->name, "vfork")) {
+			parent->vfork_child = p;
+			parent->vfork_line = rec->line;
+		}
+	}
 	else if ((p = run_proc_add(r, pid, RUN_PROC_FORKED, NULL, rec->line)))
 		run_msg(r, rec->line, "%s: mmlab could not make this copying fork; the calls of "
 			"pid %d will not be run", rec->name, pid);
