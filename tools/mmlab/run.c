@@ -62,6 +62,10 @@ static void check_result(struct runner *r, const struct sc_record *rec, long got
 		return;
 	if (want == got)
 		return;
+	if (want >= 0 && got >= 0 && (!strcmp(rec->name, "mmap") || !strcmp(rec->name, "brk") ||
+				      !strcmp(rec->name, "mremap")))
+		/* another place: the layout differs, as without the program's maps */
+		run_note_no_program(r, done_line(rec));
 	sc_format_result(&exp, rec->name, want);
 	sc_format_result(&res, rec->name, got);
 	run_msg(r, done_line(rec), "expected %s, got %s", sbuf_str(&exp) + 2, sbuf_str(&res) + 2);

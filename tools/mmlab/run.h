@@ -190,6 +190,7 @@ struct runner {
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	bool argv_unknown_said;        /* an execve's argv was an address: said once */
 	bool exec_loaded;              /* an execve line loaded a program */
+	bool no_program_said;          /* neither an execve nor --maps gave the program: said */
 	bool unknown_fd_said;          /* an mmap of an fd no line opened: said once */
 	bool untraced_child_said;      /* a vfork child the log never showed: said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
@@ -307,6 +308,7 @@ void run_free_procs(struct runner *r);
 struct mmlab_task *run_proc_task(const struct run_proc *p);
 void run_proc_release(struct run_proc *p);
 void run_mm_exit(struct runner *r, struct run_mm *mm);
+void run_note_no_program(struct runner *r, unsigned int line);
 
 /* run_machine.c */
 void run_machine_init(struct run_machine *m);

@@ -839,6 +839,25 @@ static enum run_status sys_exit(struct runner *r, struct run_call *c)
 	return RUN_SKIPPED;
 }
 
+/**
+ * run_note_no_program() - say once that no execve loaded a program and no --maps gave one,
+ * where that shows: the first call of a program's loader (brk) or the first mapping placed
+ * elsewhere than the log says. A log filtered with -e trace= lacks its execve.
+ * @r: the runner.
+ * @line: the line to name.
+ *
+ * Context: single-threaded.
+ */
+void run_note_no_program(struct runner *r, unsigned int line)
+{
+	if (r->maps_path || r->exec_loaded || r->no_program_said)
+		return;
+	r->no_program_said = true;
+	run_msg(r, line, "no execve loaded a program and no --maps gave one: the program's maps "
+		"are missing, and results may differ (a log of -e trace= without execve needs "
+		"--maps)");
+}
+
 #define ANY 6
 static const struct run_syscall syscalls[] = {
 	{ "mmap", 6, 6, RUN_K_MEM, sys_mmap },
@@ -1429,12 +1448,9 @@ enum run_status run_call(struct runner *r, struct run_call *c)
 	if (s->kind == RUN_K_MEM) {
 		if (!task_live(r, c))
 			return RUN_REPORTED;
-		if (!r->seen_memory_call && !r->maps_path && !r->exec_loaded &&
-		    !strcmp(c->rec->name, "brk"))
+		if (!r->seen_memory_call && !strcmp(c->rec->name, "brk"))
 			/* the loader's first call: a log whose execve strace left out */
-			run_msg(r, c->rec->line, "no execve came before this program's first call "
-				"and no --maps gave its maps: they are missing, and results may "
-				"differ (a log of -e trace= without execve needs --maps)");
+			run_note_no_program(r, c->rec->line);
 		r->seen_memory_call = true;
 	}
 	st = s->fn(r, c);
