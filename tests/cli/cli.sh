@@ -115,6 +115,13 @@ threads)
 	run 2 run -q --strict "$data/threads.strace"
 	has err "threads.strace:3: pid 11: no clone, fork or vfork of the log creates it"
 	;;
+fork-untraced)
+	run 1 run --no-aslr "$data/fork-untraced.strace"
+	has err "^pid 25935 taken as a thread of 25934$"
+	has err "^(the log has no clone, fork or vfork: if -e trace= left them out, trace %process"
+	run 0 run "$data/threads.strace"
+	has err "^(the log has no clone, fork or vfork"
+	;;
 exec)
 	# over --maps the child loads /bin/true, which is on this machine (the break depends on
 	# this machine's /bin/true: the line goes)

@@ -396,6 +396,7 @@ static void execute(struct runner *r, struct run_item *it, struct run_proc *p)
 
 	r->file = it->src->name;
 	p->shown = true;
+	r->seen_clone |= clone;
 	run_json_before(r, rec, p);
 	if (r->json) {
 		execute_json(r, it, p, prints);
@@ -995,10 +996,12 @@ static void summary_notes(struct runner *r)
 {
 	const struct run_proc *first = r->procs[0];
 	unsigned long named = 0;
+	bool adopted = false;
 
 	for (unsigned int k = 0; k < r->nr_procs; k++) {
 		const struct run_proc *p = r->procs[k];
 
+		adopted |= p->adopted;
 		if (p->adopted && first->pid)
 			fprintf(stderr, "pid %d taken as a thread of %d\n", p->pid, first->pid);
 		else if (p->adopted)
@@ -1008,6 +1011,10 @@ static void summary_notes(struct runner *r)
 				"its new program was not loaded\n", p->pid, p->after_exec,
 				p->after_exec == 1 ? "" : "s", p->exec_line);
 	}
+	if (adopted && !r->seen_clone)
+		/* children of forks share nothing: their calls went to the wrong address space */
+		fputs("(the log has no clone, fork or vfork: if -e trace= left them out, trace "
+		      "%process too, or these pids' calls ran in the wrong process)\n", stderr);
 	if (r->cut_writes)
 		fprintf(stderr, "%lu write%s wrote %llu byte%s of zeros where strace cut the data "
 			"(\"...\"): a larger strace -s shows them\n", r->cut_writes,

@@ -193,6 +193,7 @@ struct runner {
 	bool no_program_said;          /* neither an execve nor --maps gave the program: said */
 	bool unknown_fd_said;          /* an mmap of an fd no line opened: said once */
 	bool untraced_child_said;      /* a vfork child the log never showed: said once */
+	bool seen_clone;               /* a clone, fork or vfork line ran */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
 	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */
