@@ -115,6 +115,18 @@ threads)
 	run 2 run -q --strict "$data/threads.strace"
 	has err "threads.strace:3: pid 11: no clone, fork or vfork of the log creates it"
 	;;
+appended)
+	# the second run loads /usr/bin/true with its loader from this machine: they must be the
+	# recorded ones (the snapshot of the first, tests/scenario/inject.maps, names them)
+	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
+		while read -r ino path; do
+			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
+		done || exit 77
+	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended.strace"
+	has err "appended.strace:37: pid 5113 starts another run of the program after every"
+	hasnt err "not run"
+	hasnt err "taken as a thread"
+	;;
 fork-untraced)
 	run 1 run --no-aslr "$data/fork-untraced.strace"
 	has err "^pid 25935 taken as a thread of 25934$"

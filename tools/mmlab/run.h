@@ -194,6 +194,7 @@ struct runner {
 	bool unknown_fd_said;          /* an mmap of an fd no line opened: said once */
 	bool untraced_child_said;      /* a vfork child the log never showed: said once */
 	bool seen_clone;               /* a clone, fork or vfork line ran */
+	bool new_run_said;             /* a run appended to the log (strace -A): said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
 	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */

@@ -255,6 +255,51 @@ bool run_clone_unfinished(struct runner *r, int pid)
  * Context: single-threaded.
  * Return: RUN_NEW_PROC, RUN_NEW_HOLD, or -ENOMEM.
  */
+/* Whether every process of the log has ended (all their pids exited). */
+static bool all_exited(const struct runner *r)
+{
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (!r->procs[k]->exited && !(r->procs[k]->mm && r->procs[k]->mm->exited))
+			return false;
+	return true;
+}
+
+/*
+ * A pid whose first line is an execve after every process of the log ended: another run of
+ * strace appended to the log (-A, or a second -o FILE of the same name). It is a process of
+ * its own, with a new task as the first one had; its execve loads its program. Return: the
+ * process, NULL when out of memory or when mmlab cannot make the task (said).
+ */
+static struct run_proc *new_run(struct runner *r, const struct sc_record *rec, int pid)
+{
+	struct mmlab_task *task;
+	struct run_mm *mm;
+	struct run_proc *p;
+	int err;
+
+	err = mmlab_task_create(r->machine, &r->cfg, &task);
+	if (err)
+		goto fail;
+	err = run_machine_task(&r->machine_log, &r->machine_opt, task) ? -EPERM :
+	      run_mm_create(r, &mm);
+	if (err)
+		goto destroy_task;
+	mm->task = task;	/* the runner's from here: freed with its mms */
+	p = run_proc_add(r, pid, RUN_PROC_TASK, mm, rec->line);
+	if (p && !r->new_run_said)
+		run_msg(r, rec->line, "pid %d starts another run of the program after every "
+			"process ended (strace -A appends runs): a process of its own", pid);
+	r->new_run_said = true;
+	return p;
+
+destroy_task:
+	mmlab_task_destroy(task);
+fail:
+	run_msg(r, rec->line, "pid %d: mmlab cannot make the task of another run: %s", pid,
+		strerror(-err));
+	return NULL;
+}
+
 int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
 {
 	struct run_proc *first = r->procs[0], *p = unnamed_child(r);
@@ -278,6 +323,9 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 		*out = first;
 		return RUN_NEW_PROC;
 	}
+	if (rec->kind == SC_REC_CALL && !strncmp(rec->name, "execve", 6) && all_exited(r) &&
+	    (*out = new_run(r, rec, pid)))
+		return RUN_NEW_PROC;
 	*out = run_proc_add(r, pid, RUN_PROC_TASK, first->mm, rec->line);
 	if (!*out)
 		return -ENOMEM;
