@@ -571,6 +571,22 @@ static void test_log_xlat_styles(void **state)
 	}
 }
 
+/* -e read=/write= dump the data after the call: the dump lines are strace's, no records. */
+static void test_log_dumps(void **state)
+{
+	struct scenario *sc = load_log("py-e-read-write-iov.strace");
+
+	(void)state;
+	assert_int_equal(sc->nr_recs, 4); /* writev, write, readv, +++ exited */
+	assert_string_equal(rec_at(sc, 6)->name, "write");
+	assert_string_equal(rec_at(sc, 8)->name, "readv");
+	scenario_free(sc);
+	sc = load_log("cat-f-e-read-write.strace");
+	assert_string_equal(rec_at(sc, 24)->name, "write"); /* its 17 dump lines follow */
+	assert_string_equal(rec_at(sc, 42)->name, "read");
+	scenario_free(sc);
+}
+
 /* Forms read in strace 6.1's source (tests/data/strace/from-source.strace). */
 static void test_log_from_source(void **state)
 {
@@ -783,7 +799,7 @@ int main(void)
 		cmocka_unit_test(test_strace_logs_replayed),
 		cmocka_unit_test(test_log_yy),	    cmocka_unit_test(test_log_stderr),
 		cmocka_unit_test(test_log_flags),   cmocka_unit_test(test_log_from_source),
-		cmocka_unit_test(test_log_xlat_styles),
+		cmocka_unit_test(test_log_xlat_styles), cmocka_unit_test(test_log_dumps),
 		cmocka_unit_test(test_leaders),	    cmocka_unit_test(test_decoration_format),
 		cmocka_unit_test(test_long_chains),
 	};

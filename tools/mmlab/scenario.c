@@ -758,9 +758,33 @@ static bool ends_detached(const char *s, size_t len)
 }
 
 /*
+ * The data dumps of -e read=SET and -e write=SET after a call (src/util.c's dumpstr() and
+ * dumpiov()): " | 00010  69 61 6e 20 ...  ian GNU/Linux 12 |", the offset five hex digits,
+ * and before each buffer of a vector " * 3 bytes in buffer 1". The call's line has the data
+ * already (as far as -s lets it), so they add nothing to run.
+ */
+static bool is_dump_line(const char *s, size_t n)
+{
+	size_t k;
+
+	if (n >= 9 && s[0] == '|' && s[1] == ' ' && s[7] == ' ' && s[8] == ' ' &&
+	    s[n - 1] == '|') {
+		for (k = 2; k < 7 && strchr("0123456789abcdef", s[k]); k++)
+			;
+		return k == 7;
+	}
+	if (n < 4 || s[0] != '*' || s[1] != ' ' || !is_digit(s[2]))
+		return false;
+	for (k = 2; k < n && is_digit(s[k]); k++)
+		;
+	return n - k > 17 && !memcmp(s + k, " bytes in buffer ", 17) &&
+	       strspn(s + k + 17, "0123456789") == n - k - 17;
+}
+
+/*
  * strace's own lines that carry no call (its "strace: ..." diagnostics are skipped before the
- * leader): "[ Process PID=N runs in 32 bit mode. ]", a detached call's " <detached ...>"
- * and stack-trace lines of -k (" > /lib/x.so(f+0x1)").
+ * leader): "[ Process PID=N runs in 32 bit mode. ]", a detached call's " <detached ...>",
+ * stack-trace lines of -k (" > /lib/x.so(f+0x1)") and data dumps of -e read=/write=.
  */
 static bool is_noop_line(const struct lexer *lx, size_t leader_end)
 {
@@ -771,7 +795,7 @@ static bool is_noop_line(const struct lexer *lx, size_t leader_end)
 	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
 		if (n >= strlen(starts[k]) && !memcmp(s, starts[k], strlen(starts[k])))
 			return true;
-	return ends_detached(s, n);
+	return is_dump_line(s, n) || ends_detached(s, n);
 }
 
 /* A blank-separated word of @s from *@i, skipping blanks before it; false at the end. */
