@@ -509,6 +509,24 @@ int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path
  */
 #define RUN_BAD_FD INT_MAX
 
+/*
+ * "3</memfd:NAME>(deleted)" where no memfd_create line made fd 3 (-e trace=memory leaves it
+ * out): a memfd of that name is made here, one per fd of the log, empty since its size is
+ * unknown (the mmap succeeds as the kernel's did; a touch past the size would be SIGBUS).
+ * Said once. Return: mmlab's fd, or -errno.
+ */
+static int memfd_left_out(struct runner *r, struct run_call *c, const struct sc_value *v)
+{
+	int mfd = mmlab_memfd_create(c->proc->mm->task, v->str + 7, 0);
+
+	if (mfd >= 0 && !r->memfd_made_said) {
+		run_msg(r, c->rec->line, "%s: fd %lu is a memfd whose memfd_create the log does "
+			"not show: made here, empty (its size is unknown)", c->rec->name, v->num);
+		r->memfd_made_said = true;
+	}
+	return mfd;
+}
+
 /**
  * run_fd_for_mmap() - the mmlab fd for mmap's fd argument.
  * @r: the runner.
@@ -560,6 +578,8 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 		return 0;
 	}
 	ret = run_file_open(r, mm->task, v->str, accmode, 0);
+	if (ret == -ENOENT && !strncmp(v->str, "/memfd:", 7))
+		ret = memfd_left_out(r, c, v);
 	if (ret < 0) {
 		char msg[PATH_MAX + 64];
 
