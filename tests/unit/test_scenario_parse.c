@@ -555,11 +555,14 @@ static void test_log_flags(void **state)
 static void test_log_xlat_styles(void **state)
 {
 	static const char *const logs[] = { "cat-X-verbose-y.strace", "cat-X-raw-y.strace" };
+	struct scenario *sc;
 
 	(void)state;
 	for (unsigned int k = 0; k < 2; k++) {
-		struct scenario *sc = load_log(logs[k]);
-		const struct sc_record *r = rec_at(sc, 7); /* openat(-100 ...</etc>, "os-release" */
+		const struct sc_record *r;
+
+		sc = load_log(logs[k]);
+		r = rec_at(sc, 7); /* openat(-100 ...</etc>, "os-release" */
 
 		assert_string_equal(r->name, "openat");
 		assert_fd(r->args[0], (unsigned long)-100, "/etc");
@@ -569,6 +572,11 @@ static void test_log_xlat_styles(void **state)
 		assert_int_equal(r->args[2]->num, 3);
 		scenario_free(sc);
 	}
+	/* statx(-100</>, "/", |0x900, 0x2, {...}) = 0: -X raw leaves the sync type's part empty */
+	sc = load_log("ls-X-raw-statx.strace");
+	assert_int_equal(rec_at(sc, 1)->args[2]->kind, SC_V_NUM);
+	assert_int_equal(rec_at(sc, 1)->args[2]->num, 0x900);
+	scenario_free(sc);
 }
 
 /* -e read=/write= dump the data after the call: the dump lines are strace's, no records. */
