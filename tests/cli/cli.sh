@@ -127,6 +127,14 @@ appended)
 	hasnt err "not run"
 	hasnt err "taken as a thread"
 	;;
+early-child)
+	# strace -z: a vfork child's lines come before the vfork that makes it; it becomes the
+	# vfork's child, not a thread, and its exit (its exit_group filtered out) ends it
+	run 0 run --no-aslr --maps "$data/sh-z.maps" --final-maps "$tmp/final.maps" \
+		"$data/sh-z.strace"
+	hasnt err "taken as a thread"
+	diff -u "$data/sh-z.final.maps" "$tmp/final.maps" || fail "final maps"
+	;;
 fork-untraced)
 	run 1 run --no-aslr "$data/fork-untraced.strace"
 	has err "^pid 25935 taken as a thread of 25934$"

@@ -200,6 +200,17 @@ static bool injected_call(struct runner *r, const struct sc_record *rec)
 	return true;
 }
 
+/* Whether @p's exit ends its process: it is a task's pid and every pid of its mm exited. */
+static bool last_of_process(const struct runner *r, const struct run_proc *p)
+{
+	if (p->kind != RUN_PROC_TASK || !p->mm || p->mm->exited)
+		return false;
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == p->mm && !r->procs[k]->exited)
+			return false;
+	return true;
+}
+
 /* Runs one record of process @p; a result to print after its line goes to @out. */
 /*
  * Runs one record. @got receives the result mmlab computed when there is one to show ("= "
@@ -230,6 +241,9 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		p->exited = true;
 		if (rec->kind == SC_REC_KILLED && p->mm)
 			p->mm->exited = true;
+		else if (rec->kind == SC_REC_EXITED && last_of_process(r, p))
+			/* its exit_group was left out (-z, -e trace=): the process ends here */
+			run_mm_exit(r, p->mm);
 		return;
 	}
 	if (injected_call(r, rec))
@@ -471,8 +485,8 @@ static bool end_untraced_vfork_child(struct runner *r, const struct run_item *it
 			return false;
 	if (!r->untraced_child_said)
 		run_msg(r, it->line, "pid %d, the vfork child of line %u, shows no line (strace "
-			"without -f): taken to have exec'd or exited before its parent goes on",
-			c->pid, p->vfork_line);
+			"without -f, or its lines filtered out): taken to have exec'd or exited "
+			"before its parent goes on", c->pid, p->vfork_line);
 	r->untraced_child_said = true;
 	c->exited = true;
 	run_mm_exit(r, c->mm);

@@ -196,6 +196,7 @@ struct runner {
 	bool seen_clone;               /* a clone, fork or vfork line ran */
 	bool new_run_said;             /* a run appended to the log (strace -A): said once */
 	bool memfd_made_said;          /* a memfd made for an fd no line created: said once */
+	bool early_child_said;         /* a fork's child whose lines came first (-z): said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */
 	const char **env;              /* its variables, NULL-terminated; NULL without --env */
 	unsigned long fault_addr;      /* last "# si_addr:", kept for the fault path */

@@ -366,6 +366,41 @@ struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line)
 	return p;
 }
 
+/*
+ * A fork, vfork or clone without CLONE_VM names a pid whose lines came before it and was taken
+ * as a thread of the first task: strace -z (-e status=successful) prints a call when it
+ * returns, and no "<unfinished ...>" entry showed that a clone was on its way. From here
+ * it is the copying fork's child, as it should have been; its earlier lines ran in the
+ * parent's address space, which for a vfork child was its own (said once for the others).
+ * Return: @p, or NULL when out of memory (reported).
+ */
+static struct run_proc *child_after_its_lines(struct runner *r, struct run_proc *parent,
+					      struct run_proc *p, const struct sc_record *rec)
+{
+	struct run_proc *q = NULL;
+
+	if (parent->kind == RUN_PROC_TASK && parent->mm->task && !parent->exited)
+		q = fork_child(r, parent, rec, p->pid);
+	if (!q)
+		return p;	/* it stays a thread, as the summary says */
+	/* fork_child() added q last: p takes its address space, and q goes */
+	p->mm = q->mm;
+	p->adopted = false;
+	r->nr_procs--;
+	free(q);
+	if (!strcmp(rec->name, "vfork")) {
+		parent->vfork_child = p;
+		parent->vfork_line = rec->line;
+	} else if (!r->early_child_said) {
+		run_msg(r, rec->line, "%s: pid %d, its child, printed lines before it (strace -z "
+			"shows calls as they return): they ran in this process's address space",
+			rec->name, p->pid);
+		r->early_child_said = true;
+	}
+	r->released_pid = p->pid;
+	return p;
+}
+
 /**
  * run_proc_clone() - the child of a clone, clone3, fork or vfork that returned.
  * @r: the runner.
@@ -398,6 +433,9 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
 	}
 	run_pid_seen(r, pid);
 	p = run_proc_find(r, pid);
+	if (p && p->adopted && p->mm == parent->mm && !p->thread && !p->exited &&
+	    !run_clone_shares_vm(r, rec, &has_flags))
+		return child_after_its_lines(r, parent, p, rec);
 	if (p)
 		return p;
 	if (parent->kind == RUN_PROC_TASK && run_clone_shares_vm(r, rec, &has_flags)) {
