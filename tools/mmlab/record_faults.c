@@ -16,7 +16,8 @@
  *  - "r" in a VMA without write permission (/proc/PID/maps at the time of the stop);
  *  - in a writable VMA, the page's state at the stop decides (/proc/PID/pagemap, and
  *    /proc/kpageflags for the frame): a private page that is anonymous now (and not the zero
- *    page), a shared page that is dirty, an anonymous page not present (swapped or zapped):
+ *    page), a shared page that is dirty, an anonymous page not present (swapped, or zapped
+ *    once a running thread's fault had a moment to map it: rf_page_written()):
  *    the page's last fault before the stop was a write ("w"), its earlier ones reads; else all
  *    were reads. A read fault followed by a write fault is two faults, so this is exact for one
  *    thread between two of its stops, except where a write came from the kernel (read(2)
@@ -52,6 +53,9 @@
 #define RF_DATA_PAGES 2048 /* each CPU's ring buffer: 8 MiB of samples (40 bytes each) */
 #define RF_PAGE 4096UL
 #define RF_KERNEL_IP 0xffff800000000000ULL /* x86-64's kernel half */
+#define RF_INFLIGHT_NAP_US 100 /* a fault still mapping its page: see rf_page_written() */
+#define RF_INFLIGHT_NAPS 20 /* per page */
+#define RF_INFLIGHT_WAIT_US 10000 /* per drain */
 
 /* One PERF_RECORD_SAMPLE with IP | TID | TIME | ADDR, in the kernel's field order. */
 struct rf_sample {
@@ -358,13 +362,28 @@ static uint64_t rf_kpageflags(const struct rec_faults *rf, uint64_t pfn)
 
 /* Whether the page at @addr of @vma (writable) shows a write at the time of the stop. */
 static bool rf_page_written(const struct rec_faults *rf, int pagemap, const struct rf_vma *vma,
-			    unsigned long addr)
+			    unsigned long addr, unsigned int *wait_us)
 {
 	uint64_t e = 0, pfn;
 
 	if (pagemap < 0 ||
 	    pread(pagemap, &e, sizeof(e), (off_t)(addr / RF_PAGE * 8)) != sizeof(e))
 		return vma->anon;
+	/*
+	 * The sample is taken as the fault begins (do_user_addr_fault's perf_sw_event), before
+	 * the page is mapped: a thread that is not stopped may still be inside that fault, and
+	 * its page would read as gone. A read fault taken for a write that way made the replay
+	 * allocate a page the kernel had left on the zero page (faults_roundtrip, about 1 run in
+	 * 30 with three recordings at once). So a page not present is read again after short
+	 * naps, within *@wait_us for the whole drain, before it counts as written and zapped.
+	 */
+	for (unsigned int nap = 0; !(e & (PM_PRESENT | PM_SWAP)) && vma->anon &&
+				   nap < RF_INFLIGHT_NAPS && *wait_us >= RF_INFLIGHT_NAP_US; nap++) {
+		usleep(RF_INFLIGHT_NAP_US);
+		*wait_us -= RF_INFLIGHT_NAP_US;
+		if (pread(pagemap, &e, sizeof(e), (off_t)(addr / RF_PAGE * 8)) != sizeof(e))
+			return vma->anon;
+	}
 	if (!(e & PM_PRESENT))
 		return (e & PM_SWAP) || vma->anon;
 	pfn = e & PM_PFN_MASK;
@@ -394,7 +413,7 @@ static bool rf_same_page(const struct rec_fault *x, const struct rec_fault *y)
 
 /* Classifies one page's faults idx[0..n): see the file's head. */
 static void rf_classify_page(const struct rec_faults *rf, struct rf_maps *maps, int *pagemap,
-			     struct rec_fault **idx, size_t n)
+			     struct rec_fault **idx, size_t n, unsigned int *wait_us)
 {
 	const struct rf_vma *vma;
 	struct rec_fault *last = NULL;
@@ -415,7 +434,7 @@ static void rf_classify_page(const struct rec_faults *rf, struct rf_maps *maps, 
 	vma = rf_find(maps, idx[0]->addr);
 	for (size_t k = 0; vma && vma->special && k < n; k++)
 		idx[k]->special = true;
-	if (last && vma && vma->write && rf_page_written(rf, *pagemap, vma, last->addr))
+	if (last && vma && vma->write && rf_page_written(rf, *pagemap, vma, last->addr, wait_us))
 		last->mode = 'w';
 }
 
@@ -432,6 +451,7 @@ static void rf_classify_page(const struct rec_faults *rf, struct rf_maps *maps, 
 size_t rec_faults_due(struct rec_faults *rf, uint64_t now)
 {
 	struct rf_maps maps = { .pid = -1 };
+	unsigned int wait_us = RF_INFLIGHT_WAIT_US;
 	struct rec_fault **idx;
 	int pagemap = -1;
 	size_t n = 0;
@@ -460,7 +480,7 @@ size_t rec_faults_due(struct rec_faults *rf, uint64_t now)
 	for (size_t k = 0, end; k < n; k = end) {
 		for (end = k + 1; end < n && rf_same_page(idx[k], idx[end]); end++)
 			;
-		rf_classify_page(rf, &maps, &pagemap, idx + k, end - k);
+		rf_classify_page(rf, &maps, &pagemap, idx + k, end - k, &wait_us);
 	}
 	if (pagemap >= 0)
 		close(pagemap);
