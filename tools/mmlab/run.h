@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * `mmlab run`: executes a scenario (an strace log, see scenario.h) against mmlab's tasks through
- * include/mmlab.h alone. run.c is the driver (options, line order, output, progress and
- * summary), run_proc.c maps the log's pids and fds onto mmlab tasks and host files, and
- * run_calls.c holds one table entry per system call and pseudo-call (run_cred.c the limit and
- * credential calls). Below them, calling none of them: run_files.c (the log's "# file:"
+ * include/mmlab.h alone. run.c is the driver (line order, output, progress and summary),
+ * run_options.c its options, run_proc.c maps the log's pids and fds onto mmlab tasks and host
+ * files, and run_calls.c holds one table entry per system call and pseudo-call (run_cred.c the
+ * limit and credential calls). Below them, calling none of them: run_files.c (the log's "# file:"
  * identities), run_machine.c (its "# machine:" line), run_names.c (system call names),
  * run_syms.c (the symbols arguments use) and run_msg.c (messages), so the files' calls form no
  * cycle. It models no Linux file: it plays the part of the processes whose calls strace
@@ -339,6 +339,23 @@ struct run_swap_opts {
 };
 int run_swap_setup(struct mmlab_machine *m, const struct run_swap_opts *o, bool write_files);
 enum run_status run_swap_call(struct runner *r, struct run_call *c);
+
+/* run_options.c: the options of `mmlab run` (run_check_ram and run_option_kind: commands.h) */
+/* What the options set: the runner, the machine's configuration, and the run's outputs. */
+struct run_opts {
+	struct runner *r;                /* ->cfg: the first task's configuration */
+	struct mmlab_machine_config mc;  /* the machine mmlab_machine_create() builds */
+	const char *final_maps;
+	const char *final_smaps;
+	int pku;	/* --pku 1, --no-pku 0 (CPUs without protection keys); -1 when neither
+			   is given: the default, PKU */
+	int zero_page;	/* --zero-page 1, --no-zero-page 0; -1: the log's, else 1 */
+	struct run_swap_opts swap;	/* --swap, --swapfile (run_swap.c) */
+	int lru;	/* --lru: MMLAB_LRU_*, or -1: this host's (lru_default_mode) */
+};
+struct cli_cmd;
+extern const struct cli_cmd run_cmd;	/* the command and its option table, for cli.h */
+int lru_default_mode(void);		/* --lru's default: the policy this host runs */
 
 /* run_cred.c: resource limits and credentials */
 enum run_status run_cred_call(struct runner *r, struct run_call *c);
