@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/sysinfo.h>
 
-#define RUN_RAM_MIN (64UL << 10) /* see run_set_ram() */
+#define RUN_RAM_MIN (64UL << 10) /* see run_check_ram() */
 
 static int set_maps(void *ctx, const char *v)
 {
