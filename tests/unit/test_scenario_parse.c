@@ -595,6 +595,38 @@ static void test_log_dumps(void **state)
 	scenario_free(sc);
 }
 
+/*
+ * A dump of a buffer of 1 MiB or more has a wider offset; the line classifiers stay within
+ * the line's bytes, which nothing NUL-ends (an exact-size copy, for ASan to see).
+ */
+static void test_log_dump_bounds(void **state)
+{
+	static const char *const texts[] = {
+		"read(0, \"ab\", 2) = 2\n | 100000  61 62  ab |\n",
+		"* 1 bytes in buffer 1",
+		"getpid() = 1\n% time\n--",
+		"getpid() = 1\n% time     seconds\n---- -----",
+	};
+	struct scenario *sc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t len = strlen(texts[i]);
+		char *copy = malloc(len);
+
+		assert_non_null(copy);
+		memcpy(copy, texts[i], len);
+		if (scenario_parse("t.strace", copy, len, 0, &sc) == 0) {
+			if (i == 0) {
+				assert_int_equal(sc->nr_errors, 0);
+				assert_int_equal(sc->nr_recs, 1);
+			}
+			scenario_free(sc);
+		}
+		free(copy);
+	}
+}
+
 /* Forms read in strace 6.1's source (tests/data/strace/from-source.strace). */
 static void test_log_from_source(void **state)
 {
@@ -808,6 +840,7 @@ int main(void)
 		cmocka_unit_test(test_log_yy),	    cmocka_unit_test(test_log_stderr),
 		cmocka_unit_test(test_log_flags),   cmocka_unit_test(test_log_from_source),
 		cmocka_unit_test(test_log_xlat_styles), cmocka_unit_test(test_log_dumps),
+		cmocka_unit_test(test_log_dump_bounds),
 		cmocka_unit_test(test_leaders),	    cmocka_unit_test(test_decoration_format),
 		cmocka_unit_test(test_long_chains),
 	};

@@ -757,28 +757,36 @@ static bool ends_detached(const char *s, size_t len)
 	return len >= n && !memcmp(s + len - n, detached, n);
 }
 
+/* How many of the @n bytes at @s, from the first, are in @set: lines are not NUL-ended. */
+static size_t span_in(const char *s, size_t n, const char *set)
+{
+	size_t k = 0;
+
+	while (k < n && s[k] && strchr(set, s[k]))
+		k++;
+	return k;
+}
+
 /*
  * The data dumps of -e read=SET and -e write=SET after a call (src/util.c's dumpstr() and
- * dumpiov()): " | 00010  69 61 6e 20 ...  ian GNU/Linux 12 |", the offset five hex digits,
- * and before each buffer of a vector " * 3 bytes in buffer 1". The call's line has the data
- * already (as far as -s lets it), so they add nothing to run.
+ * dumpiov()): " | 00010  69 61 6e 20 ...  ian GNU/Linux 12 |", the offset five hex digits or
+ * more (as many as the buffer's size needs), and before each buffer of a vector " * 3 bytes
+ * in buffer 1". The call's line has the data already (as far as -s lets it), so they add
+ * nothing to run.
  */
 static bool is_dump_line(const char *s, size_t n)
 {
 	size_t k;
 
-	if (n >= 9 && s[0] == '|' && s[1] == ' ' && s[7] == ' ' && s[8] == ' ' &&
-	    s[n - 1] == '|') {
-		for (k = 2; k < 7 && strchr("0123456789abcdef", s[k]); k++)
-			;
-		return k == 7;
+	if (n >= 9 && s[0] == '|' && s[1] == ' ' && s[n - 1] == '|') {
+		k = 2 + span_in(s + 2, n - 2, "0123456789abcdef");
+		return k >= 7 && n - k >= 2 && s[k] == ' ' && s[k + 1] == ' ';
 	}
-	if (n < 4 || s[0] != '*' || s[1] != ' ' || !is_digit(s[2]))
+	if (n < 4 || s[0] != '*' || s[1] != ' ')
 		return false;
-	for (k = 2; k < n && is_digit(s[k]); k++)
-		;
-	return n - k > 17 && !memcmp(s + k, " bytes in buffer ", 17) &&
-	       strspn(s + k + 17, "0123456789") == n - k - 17;
+	k = 2 + span_in(s + 2, n - 2, "0123456789");
+	return k > 2 && n - k > 17 && !memcmp(s + k, " bytes in buffer ", 17) &&
+	       span_in(s + k + 17, n - k - 17, "0123456789") == n - k - 17;
 }
 
 /*
@@ -850,7 +858,7 @@ static bool is_summary_row(const char *s, size_t n, bool *total)
 
 	*total = false;
 	while (next_word(s, n, &i, &w, &wl)) {
-		size_t d = strspn(w, "-"), num = strspn(w, "0123456789.");
+		size_t d = span_in(w, wl, "-"), num = span_in(w, wl, "0123456789.");
 
 		words++;
 		if (d >= wl)
