@@ -745,32 +745,6 @@ static void report_error(struct runner *r, struct run_src *s, const struct sc_er
  * comes out as a line without a record (the transcript echoes it). At the end, calls left
  * unfinished are reported and s->eof is set.
  */
-/*
- * At the end of an input, a vfork child's execve that never resumed (strace -b execve
- * detached the child at its entry): the parent ran on, so the exec had released the
- * address space; the child ends here, and the parent's waiting lines run at the end of the
- * input, in their order, before lines still held for clones.
- */
-static void end_detached_vfork_children(struct runner *r, struct run_src *s)
-{
-	const char *name;
-	int pid;
-
-	for (unsigned int k = 0; sc_parser_unfinished(s->parser, k, &pid, &name); k++) {
-		struct run_proc *c = strncmp(name, "execve", 6) ? NULL : run_proc_find(r, pid);
-
-		for (unsigned int i = 0; c && i < r->nr_procs; i++) {
-			struct run_proc *p = r->procs[i];
-
-			if (p->vfork_child != c || c->exited || c->kind != RUN_PROC_TASK)
-				continue;
-			c->exited = true;
-			run_mm_exit(r, c->mm);
-			p->vfork_child = NULL;
-		}
-	}
-}
-
 static void src_read(struct runner *r, struct run_src *s)
 {
 	const struct sc_record *rec;
@@ -790,7 +764,6 @@ static void src_read(struct runner *r, struct run_src *s)
 			r->n.errors++;
 		}
 		s->eof = true;
-		end_detached_vfork_children(r, s);
 		while (!run_signal && sc_parser_finish(s->parser, &rec, &err) == -EINVAL)
 			report_error(r, s, &err);
 		return;
@@ -897,8 +870,6 @@ static void run_input(struct runner *r)
 	}
 	if (!r->stopped && !run_signal) {
 		flush_lag(r);
-		/* what a vfork child ended at the end of the input let go, in order, first */
-		release_vfork_waiters(r, false);
 		while (r->nr_holds)
 			flush_oldest_hold(r);
 		release_vfork_waiters(r, true);

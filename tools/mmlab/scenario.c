@@ -1334,9 +1334,7 @@ int sc_parser_finish(struct sc_parser *p, const struct sc_record **rec, struct s
 	pd = &p->pend[0];
 	err->line = pd->line;
 	err->col = pd->col;
-	snprintf(err->msg, sizeof(err->msg), "%s() unfinished and never resumed%s", pd->name,
-		 !strncmp(pd->name, "execve", 6) ? " (strace -b execve detaches there: whether "
-		 "it loaded a program is unknown)" : "");
+	snprintf(err->msg, sizeof(err->msg), "%s() unfinished and never resumed", pd->name);
 	drop_pending(p, pd);
 	return -EINVAL;
 }
