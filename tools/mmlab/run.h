@@ -301,6 +301,7 @@ struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind
 void run_pid_seen(struct runner *r, int pid);
 bool run_is_clone(const struct sc_record *rec);
 bool run_clone_unfinished(struct runner *r, int pid);
+int run_clone_lost_child(struct runner *r);
 bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *has_flags);
 int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value *v,
 		    unsigned long prot, unsigned long flags, int *mfd);

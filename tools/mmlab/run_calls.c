@@ -768,13 +768,16 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 	const struct sc_result *res = &c->rec->res;
 	struct run_proc *child;
 
-	if (res->kind == SC_RES_ERROR || res->kind == SC_RES_UNKNOWN)
+	if (res->kind == SC_RES_ERROR)
+		return RUN_NO_RESULT;
+	/* "= ?": a child is known only if the log showed it while the call was pending */
+	if (res->kind == SC_RES_UNKNOWN && !run_clone_lost_child(r))
 		return RUN_NO_RESULT;
 	child = run_proc_clone(r, c);
 	if (!child)
 		return RUN_REPORTED;
 	c->ret = child->pid;
-	return res->kind == SC_RES_VALUE ? RUN_NO_RESULT : RUN_DONE;
+	return res->kind == SC_RES_NONE ? RUN_DONE : RUN_NO_RESULT;
 }
 
 

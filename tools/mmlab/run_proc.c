@@ -240,6 +240,32 @@ bool run_clone_unfinished(struct runner *r, int pid)
 }
 
 /**
+ * run_clone_lost_child() - the child of a clone that ended "= ?", if the log shows one.
+ * @r: the runner.
+ *
+ * A caller killed, or superseded by a thread's execve, inside clone still made its child,
+ * whose lines may have come while the call was pending: held for it, or a call of its own
+ * still unfinished (its execve, when it is the thread that superseded the caller).
+ *
+ * Context: single-threaded.
+ * Return: that pid, or 0.
+ */
+int run_clone_lost_child(struct runner *r)
+{
+	if (r->nr_holds)
+		return r->holds[0].pid;
+	for (unsigned int s = 0; s < r->nr_srcs; s++) {
+		const char *name;
+		int p;
+
+		for (unsigned int k = 0; sc_parser_unfinished(r->srcs[s].parser, k, &p, &name); k++)
+			if (p > 0 && !run_proc_find(r, p))
+				return p;
+	}
+	return 0;
+}
+
+/**
  * run_proc_new() - what a pid seen for the first time is.
  * @r: the runner.
  * @rec: its first record.
@@ -423,6 +449,8 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
 
 	if (rec->res.kind == SC_RES_VALUE) {
 		pid = (int)rec->res.val;
+	} else if (rec->res.kind == SC_RES_UNKNOWN) {
+		pid = run_clone_lost_child(r);
 	} else if (r->nr_holds) {
 		pid = r->holds[0].pid;
 	} else if (r->child_hint) {
