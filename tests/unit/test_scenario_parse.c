@@ -627,6 +627,23 @@ static void test_log_dump_bounds(void **state)
 	}
 }
 
+/*
+ * A thread killed inside a call (here by another thread's execve) may have no "resumed"
+ * line: its exit ends the call, which is not reported as never resumed.
+ */
+static void test_exit_ends_unfinished(void **state)
+{
+	struct scenario *sc = parse("18780 rt_sigprocmask(SIG_SETMASK, [],  <unfinished ...>\n"
+				    "18779 getpid() = 18779\n"
+				    "18780 +++ exited with 0 +++\n");
+
+	(void)state;
+	assert_int_equal(sc->nr_errors, 0);
+	assert_int_equal(sc->nr_recs, 2);
+	assert_string_equal(rec_at(sc, 2)->name, "getpid");
+	scenario_free(sc);
+}
+
 /* Forms read in strace 6.1's source (tests/data/strace/from-source.strace). */
 static void test_log_from_source(void **state)
 {
@@ -841,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_log_flags),   cmocka_unit_test(test_log_from_source),
 		cmocka_unit_test(test_log_xlat_styles), cmocka_unit_test(test_log_dumps),
 		cmocka_unit_test(test_log_dump_bounds),
+		cmocka_unit_test(test_exit_ends_unfinished),
 		cmocka_unit_test(test_leaders),	    cmocka_unit_test(test_decoration_format),
 		cmocka_unit_test(test_long_chains),
 	};

@@ -437,9 +437,19 @@ static struct sc_record *parse_signal_line(struct lexer *lx, unsigned int line, 
 	return r;
 }
 
-/* "+++ exited with N +++", "+++ killed by SIGSEGV (core dumped) +++" */
-static struct sc_record *parse_exit_line(struct lexer *lx, unsigned int line, int pid)
+static struct sc_pending *find_pending(struct sc_parser *p, int pid);
+static void drop_pending(struct sc_parser *p, struct sc_pending *pd);
+
+/*
+ * "+++ exited with N +++", "+++ killed by SIGSEGV (core dumped) +++". A task that dies with
+ * a call unfinished was killed in it, its whole group with it (exit_group, a fatal signal, or
+ * another thread's execve: de_thread), and strace may print no "resumed" line: the call is
+ * dropped, as the address space it could have changed is torn down or replaced.
+ */
+static struct sc_record *parse_exit_line(struct sc_parser *p, struct lexer *lx,
+					 unsigned int line, int pid)
 {
+	struct sc_pending *pd;
 	struct sc_record *r;
 
 	if (accept(lx, "exited with")) {
@@ -484,6 +494,9 @@ static struct sc_record *parse_exit_line(struct lexer *lx, unsigned int line, in
 		lex_error(lx, lx->i, "unexpected text after '+++'");
 		return NULL;
 	}
+	pd = find_pending(p, pid);
+	if (pd)
+		drop_pending(p, pd);
 	return r;
 }
 
@@ -1276,7 +1289,7 @@ static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int
 	if (accept(&lx, "---"))
 		r = parse_signal_line(&lx, lineno, pid);
 	else if (accept(&lx, "+++"))
-		r = parse_exit_line(&lx, lineno, pid);
+		r = parse_exit_line(p, &lx, lineno, pid);
 	else if (accept(&lx, "<..."))
 		r = parse_resumed(p, &lx, lineno, pid, &ret);
 	else if (lx.i < lx.len)
