@@ -372,10 +372,10 @@ static bool rf_page_written(const struct rec_faults *rf, int pagemap, const stru
 	/*
 	 * The sample is taken as the fault begins (do_user_addr_fault's perf_sw_event), before
 	 * the page is mapped: a thread that is not stopped may still be inside that fault, and
-	 * its page would read as gone. A read fault taken for a write that way made the replay
-	 * allocate a page the kernel had left on the zero page (faults_roundtrip, about 1 run in
-	 * 30 with three recordings at once). So a page not present is read again after short
-	 * naps, within *@wait_us for the whole drain, before it counts as written and zapped.
+	 * its page would read as gone, and a read fault taken for a write makes the replay
+	 * allocate a page the kernel left on the zero page. So a page not present is read again
+	 * after short naps, within *@wait_us for the whole drain, before it counts as written
+	 * and zapped.
 	 */
 	for (unsigned int nap = 0; !(e & (PM_PRESENT | PM_SWAP)) && vma->anon &&
 				   nap < RF_INFLIGHT_NAPS && *wait_us >= RF_INFLIGHT_NAP_US; nap++) {
