@@ -265,22 +265,6 @@ int run_clone_lost_child(struct runner *r)
 	return 0;
 }
 
-/**
- * run_proc_new() - what a pid seen for the first time is.
- * @r: the runner.
- * @rec: its first record.
- * @pid: the pid (not 0, not a process yet).
- * @out: the process, for RUN_NEW_PROC.
- *
- * In this order: the child of a clone or fork written without "= PID" (the first new pid
- * after it); the first task, when its lines had no prefix until now and this is one of them
- * resumed with a prefix, or nothing else has claimed it; a child printing before its parent's
- * clone returns (RUN_NEW_HOLD: the caller keeps its lines until the clone names it); else a
- * thread strace found running, taken as a thread of the first task and noted.
- *
- * Context: single-threaded.
- * Return: RUN_NEW_PROC, RUN_NEW_HOLD, or -ENOMEM.
- */
 /* Whether every process of the log has ended (all their pids exited). */
 static bool all_exited(const struct runner *r)
 {
@@ -326,6 +310,22 @@ fail:
 	return NULL;
 }
 
+/**
+ * run_proc_new() - what a pid seen for the first time is.
+ * @r: the runner.
+ * @rec: its first record.
+ * @pid: the pid (not 0, not a process yet).
+ * @out: the process, for RUN_NEW_PROC.
+ *
+ * In this order: the child of a clone or fork written without "= PID" (the first new pid
+ * after it); the first task, when its lines had no prefix until now and this is one of them
+ * resumed with a prefix, or nothing else has claimed it; a child printing before its parent's
+ * clone returns (RUN_NEW_HOLD: the caller keeps its lines until the clone names it); else a
+ * thread strace found running, taken as a thread of the first task and noted.
+ *
+ * Context: single-threaded.
+ * Return: RUN_NEW_PROC, RUN_NEW_HOLD, or -ENOMEM.
+ */
 int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
 {
 	struct run_proc *first = r->procs[0], *p = unnamed_child(r);
