@@ -287,6 +287,7 @@ void run_msg_at(struct runner *r, unsigned int line, unsigned int col, const cha
 /* run_msg.c: argument @k of a call evaluated; a failure is reported at its column */
 bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long *v);
 void run_err_at(struct runner *r, const struct sc_value *v, const char *msg);
+bool run_path_ok(struct runner *r, struct run_call *c, const struct sc_value *path);
 
 /* run_proc.c */
 enum { RUN_NEW_PROC, RUN_NEW_HOLD };

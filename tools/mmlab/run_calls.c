@@ -567,13 +567,8 @@ static enum run_status sys_open(struct runner *r, struct run_call *c)
 	int mfd, fd;
 	char *p;
 
-	if (path->kind != SC_V_STR) {
-		run_err_at(r, path, path->kind == SC_V_NUM ?
-			   "the path must be a string, not an address (strace -e raw= prints one)" :
-			   "the path must be a string");
-		c->failed = true;
+	if (!run_path_ok(r, c, path))
 		return RUN_REPORTED;
-	}
 	if (!strcmp(c->rec->name, "creat")) {
 		flags = O_CREAT | O_WRONLY | O_TRUNC;	/* creat(2) is this open */
 		if (!run_arg(r, c, 1, &mode))
@@ -621,13 +616,8 @@ static char *path_arg(struct runner *r, struct run_call *c, unsigned int k, int 
 	const struct sc_value *dir = dirk >= 0 ? c->rec->args[dirk] : NULL;
 	char *p;
 
-	if (path->kind != SC_V_STR) {
-		run_err_at(r, path, path->kind == SC_V_NUM ?
-			   "the path must be a string, not an address (strace -e raw= prints one)" :
-			   "the path must be a string");
-		c->failed = true;
+	if (!run_path_ok(r, c, path))
 		return NULL;
-	}
 	if (dir && path->str_len && path->str[0] != '/' && dir->str && dir->str[0] == '/' &&
 	    (dir->kind == SC_V_SYM || dir->kind == SC_V_FD))
 		return asprintf(&p, "%s/%.*s", dir->str, (int)path->str_len, path->str) < 0 ?

@@ -353,13 +353,8 @@ static enum run_status sys_truncate(struct runner *r, struct run_call *c)
 	unsigned long len;
 	char *p;
 
-	if (path->kind != SC_V_STR) {
-		run_err_at(r, path, path->kind == SC_V_NUM ?
-			   "the path must be a string, not an address (strace -e raw= prints one)" :
-			   "the path must be a string");
-		c->failed = true;
+	if (!run_path_ok(r, c, path))
 		return RUN_REPORTED;
-	}
 	if (!run_arg(r, c, 1, &len))
 		return RUN_REPORTED;
 	p = strndup(path->str, path->str_len);

@@ -102,3 +102,24 @@ bool run_arg(struct runner *r, struct run_call *c, unsigned int k, unsigned long
 	c->failed = true;
 	return false;
 }
+
+/**
+ * run_path_ok() - whether the path argument @path of @c is a string, as a path must be.
+ * @r: the runner.
+ * @c: the call (c->failed set when not).
+ * @path: the argument.
+ *
+ * An address is what strace -e raw= prints for one: said so.
+ * Context: single-threaded.
+ * Return: true for a string; false, reported, otherwise.
+ */
+bool run_path_ok(struct runner *r, struct run_call *c, const struct sc_value *path)
+{
+	if (path->kind == SC_V_STR)
+		return true;
+	run_err_at(r, path, path->kind == SC_V_NUM ?
+		   "the path must be a string, not an address (strace -e raw= prints one)" :
+		   "the path must be a string");
+	c->failed = true;
+	return false;
+}
