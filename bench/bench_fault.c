@@ -362,14 +362,13 @@ static void report_fault_vs_memset(const struct mmlab_machine_config *cfg)
 	static double f[MAX_PLACEMENTS * ZERO_PASSES], c[MAX_PLACEMENTS * ZERO_PASSES],
 		h[MAX_PLACEMENTS * ZERO_PASSES];
 	double ratio[MAX_PLACEMENTS], cold;
-	int n = fault_vs_memset_placements(f, c, h, ratio);
+	int placements = fault_vs_memset_placements(f, c, h, ratio);
+	int n = placements ? placements : 1;
 
-	if (!n) {
+	if (!placements) {
 		fprintf(stderr, "bench_fault: no fault_placement_* beside this program: the "
 				"fault-vs-memset rows come from this placement only\n");
 		fault_vs_memset_passes(cfg, f, c, h);
-		ratio[0] = 0;
-		n = 1;
 	}
 	cold = bench_median(c, n * ZERO_PASSES);
 	bench_report("fault", "memset_4KiB_page_hot", bench_median(h, n * ZERO_PASSES), "ns/page",
@@ -377,10 +376,10 @@ static void report_fault_vs_memset(const struct mmlab_machine_config *cfg)
 	bench_report("fault", "memset_4KiB_page_cold", cold, "ns/page", NULL, 0, true);
 	bench_report("fault", "anon_write_fault_vs_cold_memset", bench_median(f, n * ZERO_PASSES),
 		     "ns/fault", "memset_cold", cold, true);
-	if (ratio[0] > 0) {
+	if (placements) {
 		double lo = ratio[0], hi = ratio[0];
 
-		for (int i = 1; i < n; i++) {
+		for (int i = 1; i < placements; i++) {
 			lo = ratio[i] < lo ? ratio[i] : lo;
 			hi = ratio[i] > hi ? ratio[i] : hi;
 		}
