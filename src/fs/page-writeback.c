@@ -191,8 +191,12 @@ static int write_one_page(struct address_space *mapping, struct page *page)
 	if (len < PAGE_SIZE)
 		memset((char *)page_address(pgdat, page) + len, 0, PAGE_SIZE - len);
 	pthread_mutex_unlock(&mapping->lock);
-	err = mapping->a_ops->write_page(mapping->host, page->index, page_address(pgdat, page),
-					 len);
+	/*
+	 * A disk's DMA: write() and shared mappings may store to the page meanwhile, as Linux
+	 * lets them where the device does not ask for stable pages; the page is dirty again then.
+	 */
+	err = data_race(mapping->a_ops->write_page(mapping->host, page->index,
+						   page_address(pgdat, page), len));
 	pthread_mutex_lock(&mapping->lock);
 	if (err) {
 		mapping->wb_err = err < 0 ? err : -EIO;

@@ -137,9 +137,10 @@ static void swap_write_unplug(struct swap_iocb *plug)
 		bufs[i] = page_address(&m->pgdat, plug->pages[i]);
 	pthread_mutex_lock(&m->swap->lock);
 	si = swp_swap_info(m, plug->first);
+	/* DMA from pages a fault may have mapped writable again (swap_writepage) */
 	if (si)
-		err = host_file_writev(si->fd, bufs, nr, PAGE_SIZE,
-				       (uint64_t)swp_offset(plug->first) << PAGE_SHIFT);
+		err = data_race(host_file_writev(si->fd, bufs, nr, PAGE_SIZE,
+						 (uint64_t)swp_offset(plug->first) << PAGE_SHIFT));
 	while (!err && queued < nr && swap_submit_bio(m->swap, plug->pages[queued]))
 		queued++;
 	pthread_mutex_unlock(&m->swap->lock);
@@ -197,7 +198,10 @@ static void swap_writepage_plugged(struct machine *m, struct page *page, struct 
  * once in the pure LRU modes, or when it cannot be queued). Within a plug (swap_start_plug)
  * the write joins the thread's run of following slots and goes out with it.
  * Context: swap_lock not held; the caller holds the page (isolated, in the swap cache) and
- * it is not under writeback; it is unmapped (swap_out_page), so nothing writes it meanwhile.
+ * it is not under writeback; it is unmapped (swap_out_page). A fault may still find it in the
+ * swap cache and map it writable before its bytes are out: a swap file does not ask for
+ * stable pages (SWP_STABLE_WRITES), so do_swap_page does not wait, and the write reads the
+ * page as a disk's DMA would, racing with the stores. Their dirty PTE sends it out again.
  * Return: 0, or -EIO (the page stays dirty, no writeback; within a plug, a failed write
  * makes the page dirty again when the run goes out).
  */
@@ -218,8 +222,8 @@ int swap_writepage(struct page *page)
 	pthread_mutex_lock(&m->swap->lock);
 	si = swp_swap_info(m, entry);
 	if (si)
-		err = host_file_write(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
-				      (uint64_t)swp_offset(entry) << PAGE_SHIFT);
+		err = data_race(host_file_write(si->fd, page_address(&m->pgdat, page), PAGE_SIZE,
+						(uint64_t)swp_offset(entry) << PAGE_SHIFT));
 	if (!err) {
 		/* folio_start_writeback, then the bio goes out */
 		SetPageWriteback(page);

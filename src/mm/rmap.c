@@ -504,6 +504,7 @@ pte_t *page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsign
 /* One walk from a page: what the tree queries' visitors need. */
 struct rmap_walk_state {
 	struct page *page;
+	pgoff_t index;			/* the page's, read once */
 	struct rmap_walk_control *rwc;
 };
 
@@ -539,7 +540,7 @@ static bool rmap_visit(struct page *page, struct vm_area_struct *vma, pgoff_t pg
 /* A VMA the query found; false ends the walk (rmap_one said so, or no mapping is left). */
 static bool rmap_walk_one(struct rmap_walk_state *s, struct vm_area_struct *vma)
 {
-	return rmap_visit(s->page, vma, s->page->index, s->rwc) && page_mapcount(s->page);
+	return rmap_visit(s->page, vma, s->index, s->rwc) && page_mapcount(s->page);
 }
 
 static bool rmap_walk_anon_one(struct interval_tree_node *node, void *arg)
@@ -559,10 +560,11 @@ static bool rmap_walk_file_one(struct interval_tree_node *node, void *arg)
 static void rmap_walk_anon(struct page *page, struct rmap_walk_control *rwc)
 {
 	struct anon_vma *av = page_anon_vma(page);
-	struct rmap_walk_state s = { .page = page, .rwc = rwc };
+	/* set with the anon_vma by a swap-in fault, which may run meanwhile (PageAnon) */
+	struct rmap_walk_state s = { .page = page, .index = READ_ONCE(page->index), .rwc = rwc };
 
 	anon_vma_lock(av);
-	(void)interval_tree_query(&av->rb_root, page->index, page->index, rmap_walk_anon_one, &s);
+	(void)interval_tree_query(&av->rb_root, s.index, s.index, rmap_walk_anon_one, &s);
 	anon_vma_unlock(av);
 }
 
@@ -570,11 +572,10 @@ static void rmap_walk_anon(struct page *page, struct rmap_walk_control *rwc)
 static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
 {
 	struct address_space *mapping = page->mapping;
-	struct rmap_walk_state s = { .page = page, .rwc = rwc };
+	struct rmap_walk_state s = { .page = page, .index = page->index, .rwc = rwc };
 
 	pthread_mutex_lock(&mapping->i_mmap_lock);
-	(void)interval_tree_query(&mapping->i_mmap, page->index, page->index, rmap_walk_file_one,
-				  &s);
+	(void)interval_tree_query(&mapping->i_mmap, s.index, s.index, rmap_walk_file_one, &s);
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 }
 
@@ -593,7 +594,7 @@ static void rmap_walk_file(struct page *page, struct rmap_walk_control *rwc)
  */
 void rmap_walk(struct page *page, struct rmap_walk_control *rwc)
 {
-	if (!page_mapcount(page) || PageReserved(page) || !page->mapping)
+	if (!page_mapcount(page) || PageReserved(page) || !READ_ONCE(page->mapping))
 		return;
 	if (PageAnon(page))
 		rmap_walk_anon(page, rwc);
