@@ -47,10 +47,11 @@ static unsigned int done_line(const struct sc_record *rec)
 }
 
 /* Compares mmlab's result with "= RESULT"; reports a difference. */
-static void check_result(struct runner *r, const struct sc_record *rec, long got)
+static void check_result(struct runner *r, const struct run_call *c)
 {
+	const struct sc_record *rec = c->rec;
 	struct sbuf exp = SBUF_INIT, res = SBUF_INIT;
-	long want;
+	long got = c->ret, want;
 
 	if (rec->res.kind == SC_RES_VALUE)
 		want = (long)rec->res.val;
@@ -60,9 +61,11 @@ static void check_result(struct runner *r, const struct sc_record *rec, long got
 		return;
 	if (want == got)
 		return;
-	if (want >= 0 && got >= 0 && (!strcmp(rec->name, "mmap") || !strcmp(rec->name, "brk") ||
-				      !strcmp(rec->name, "mremap")))
-		/* another place: the layout differs, as without the program's maps */
+	if (want >= 0 && got >= 0 && c->placed)
+		/*
+		 * Another place the kernel chose: the layout differs, as without the program's
+		 * maps. They explain neither an address the call gave nor an error.
+		 */
 		run_note_no_program(r, done_line(rec));
 	sc_format_result(&exp, rec->name, want);
 	sc_format_result(&res, rec->name, got);
@@ -257,7 +260,7 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 		if (rec->res.kind == SC_RES_NONE)
 			sc_format_result(out, rec->name, c.ret);
 		else
-			check_result(r, rec, c.ret);
+			check_result(r, &c);
 		break;
 	case RUN_NO_RESULT:
 		r->n.run++;

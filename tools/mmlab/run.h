@@ -232,6 +232,8 @@ struct run_call {
 	struct run_proc *proc;
 	long ret;                      /* raw return: -4095..-1 is -errno */
 	bool failed;                   /* an argument did not evaluate (already reported) */
+	bool placed;                   /* ->ret is an address the kernel chose (mmap without
+					  MAP_FIXED, a moving mremap, brk): the layout decides it */
 	struct sbuf *out;              /* a pseudo-call's result without "= RESULT" goes here */
 };
 

@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 #ifndef PR_SET_VMA
@@ -61,6 +62,7 @@ static enum run_status sys_mmap(struct runner *r, struct run_call *c)
 	}
 	err = mmlab_mmap(task_of(c), a[0], a[1], (int)a[2], (int)a[3], fd, a[5], &out);
 	c->ret = addr_ret(err, out);
+	c->placed = !(a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE));
 	return RUN_DONE;
 }
 
@@ -128,6 +130,8 @@ static enum run_status sys_mremap(struct runner *r, struct run_call *c)
 		a[4] = 0;
 	err = mmlab_mremap(task_of(c), a[0], a[1], a[2], (int)a[3], a[4], &out);
 	c->ret = addr_ret(err, out);
+	/* in place, or at new_addr: only a move the kernel places depends on the layout */
+	c->placed = (a[3] & MREMAP_MAYMOVE) && !(a[3] & MREMAP_FIXED);
 	return RUN_DONE;
 }
 
@@ -141,6 +145,7 @@ static enum run_status sys_brk(struct runner *r, struct run_call *c)
 		return RUN_REPORTED;
 	err = mmlab_brk(task_of(c), a, &out);
 	c->ret = addr_ret(err, out);
+	c->placed = true; /* the heap starts past the program's bss */
 	return RUN_DONE;
 }
 
