@@ -217,6 +217,12 @@ static void test_errors(void **state)
 	expect_error("mmap(99999999999999999999) = 0", 6, "number out of range");
 	expect_error("mmap([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
 		     70, "nested too deeply");
+	/* a leading '|' is statx's flags' alone, as -X raw prints them ("|0x900") */
+	expect_error("mmap(NULL, |4096) = 0", 12, "t.strace:1:12: unexpected character '|'");
+	expect_error("munmap(1, (|2)) = 0", 12, "unexpected character '|'");
+	expect_error("statx(-100, \"/\", 0, |0x2, 0) = 0", 21, "unexpected character '|'");
+	expect_error("statx(-100, \"/\", |AT_EMPTY_PATH, 0x2, 0) = 0", 18, "unexpected character");
+	expect_error("mmap(NULL, 1 | |2) = 0", 16, "unexpected character '|'");
 }
 
 static void test_eval_errors(void **state)

@@ -327,6 +327,19 @@ static void parse_result(struct lexer *lx, struct sc_result *res)
 }
 
 /*
+ * strace -X raw prints statx's flags with the sync type's part empty when it is 0 (other
+ * styles name it AT_STATX_SYNC_AS_STAT): "|0x900" is 0x900. No other value starts with '|',
+ * so a stray one anywhere else stays an error.
+ */
+static void skip_statx_raw_bar(struct lexer *lx, const struct sc_record *r, unsigned int arg)
+{
+	skip_space(lx);
+	if (arg == 2 && !strcmp(r->name, "statx") && lx->i + 1 < lx->len &&
+	    lx->s[lx->i] == '|' && is_digit(lx->s[lx->i + 1]))
+		lx->i++;
+}
+
+/*
  * The argument list from lx->i (just after "NAME(") to the matching ')', then the result.
  * The list was printed by strace as "a, b, c"; the unfinished marker may sit in it when the
  * task died inside the call ("<... wait4 resumed> <unfinished ...>) = ?").
@@ -362,6 +375,7 @@ static void parse_call_body(struct lexer *lx, struct sc_record *r, size_t name_o
 			lex_error(lx, lx->i, "expected ')' at end of line");
 			break;
 		}
+		skip_statx_raw_bar(lx, r, l.n);
 		v = sc_parse_arg(lx);
 		if (!v || !sc_vlist_add(lx, &l, v))
 			break;

@@ -435,19 +435,6 @@ struct sc_value *sc_parse_primary(struct lexer *lx)
 		return NULL;
 	}
 	c = lx->s[lx->i];
-	if (c == '|' && !peek_str(lx, "||")) {
-		/*
-		 * strace -X raw prints statx's flags with the sync type's part empty when it is 0:
-		 * "|0x900" is 0x900.
-		 */
-		lx->i++;
-		skip_space(lx);
-		if (lx->i >= lx->len) {
-			lex_error(lx, off, "expected a value after '|'");
-			return NULL;
-		}
-		c = lx->s[lx->i];
-	}
 	if (accept(lx, "...")) {
 		v = new_value(lx, SC_V_ELLIPSIS, off);
 	} else if (is_digit(c)) {
