@@ -475,14 +475,13 @@ static bool end_untraced_vfork_child(struct runner *r, const struct run_item *it
 				     struct run_proc *p)
 {
 	struct run_proc *c = p->vfork_child;
-	const char *name;
-	int pid;
+	struct run_unfinished u = { 0 };
 
 	if (r->nr_srcs != 1 || !c || c->shown || c->exited || c->kind != RUN_PROC_TASK ||
 	    find_hold(r, c->pid))
 		return false;
-	for (unsigned int k = 0; sc_parser_unfinished(r->srcs[0].parser, k, &pid, &name); k++)
-		if (pid == c->pid)
+	while (run_next_unfinished(r, &u))
+		if (u.pid == c->pid)
 			return false;
 	if (!r->untraced_child_said)
 		run_msg(r, it->line, "pid %d, the vfork child of line %u, shows no line (strace "

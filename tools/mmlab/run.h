@@ -293,6 +293,14 @@ bool run_path_ok(struct runner *r, struct run_call *c, const struct sc_value *pa
 
 /* run_proc.c */
 enum { RUN_NEW_PROC, RUN_NEW_HOLD };
+
+/* A walk over the calls the inputs entered and have not resumed (run_next_unfinished()). */
+struct run_unfinished {
+	unsigned int src, k; /* the next one: an input of ->srcs, its index among its parser's */
+	int pid;             /* the call's pid (0: its line had no pid prefix) */
+	const char *name;    /* the call's name, the parser's until it resumes */
+};
+
 int run_mm_create(struct runner *r, struct run_mm **out) __attribute__((warn_unused_result));
 struct run_proc *run_proc_find(struct runner *r, int pid);
 int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
@@ -303,6 +311,7 @@ struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind
 			      struct run_mm *mm, unsigned int line);
 void run_pid_seen(struct runner *r, int pid);
 bool run_is_clone(const struct sc_record *rec);
+bool run_next_unfinished(const struct runner *r, struct run_unfinished *u);
 bool run_clone_unfinished(struct runner *r, int pid);
 int run_clone_lost_child(struct runner *r);
 bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *has_flags);

@@ -154,6 +154,12 @@ bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *ha
 	return (flags & 0x100) && !(flags & 0x4000); /* CLONE_VM, not CLONE_VFORK */
 }
 
+static bool clone_name(const char *name)
+{
+	return !strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||
+	       !strcmp(name, "vfork");
+}
+
 /**
  * run_is_clone() - whether a record is clone, clone3, fork or vfork.
  * @rec: the record.
@@ -163,9 +169,7 @@ bool run_clone_shares_vm(struct runner *r, const struct sc_record *rec, bool *ha
  */
 bool run_is_clone(const struct sc_record *rec)
 {
-	return rec->kind == SC_REC_CALL && !rec->pseudo &&
-	       (!strcmp(rec->name, "clone") || !strcmp(rec->name, "clone3") ||
-		!strcmp(rec->name, "fork") || !strcmp(rec->name, "vfork"));
+	return rec->kind == SC_REC_CALL && !rec->pseudo && clone_name(rec->name);
 }
 
 /*
@@ -218,6 +222,25 @@ static struct run_proc *unnamed_child(struct runner *r)
 }
 
 /**
+ * run_next_unfinished() - the next call some input entered and has not resumed yet.
+ * @r: the runner.
+ * @u: the walk, zeroed before the first call.
+ *
+ * Every input's parser keeps its own pending calls: the walk goes through them input after
+ * input, so a caller needs no loop of its own per input.
+ *
+ * Context: single-threaded; no line is parsed during the walk.
+ * Return: true with @u->pid and @u->name set, false when the walk is over.
+ */
+bool run_next_unfinished(const struct runner *r, struct run_unfinished *u)
+{
+	for (; u->src < r->nr_srcs; u->src++, u->k = 0)
+		if (sc_parser_unfinished(r->srcs[u->src].parser, u->k++, &u->pid, &u->name))
+			return true;
+	return false;
+}
+
+/**
  * run_clone_unfinished() - whether a clone, fork or vfork is entered and not returned yet.
  * @r: the runner.
  * @pid: a pid whose own unfinished calls do not count (-1: none).
@@ -227,15 +250,11 @@ static struct run_proc *unnamed_child(struct runner *r)
  */
 bool run_clone_unfinished(struct runner *r, int pid)
 {
-	for (unsigned int s = 0; s < r->nr_srcs; s++) {
-		const char *name;
-		int p;
+	struct run_unfinished u = { 0 };
 
-		for (unsigned int k = 0; sc_parser_unfinished(r->srcs[s].parser, k, &p, &name); k++)
-			if (p != pid && (!strcmp(name, "clone") || !strcmp(name, "clone3") ||
-					 !strcmp(name, "fork") || !strcmp(name, "vfork")))
-				return true;
-	}
+	while (run_next_unfinished(r, &u))
+		if (u.pid != pid && clone_name(u.name))
+			return true;
 	return false;
 }
 
@@ -252,16 +271,13 @@ bool run_clone_unfinished(struct runner *r, int pid)
  */
 int run_clone_lost_child(struct runner *r)
 {
+	struct run_unfinished u = { 0 };
+
 	if (r->nr_holds)
 		return r->holds[0].pid;
-	for (unsigned int s = 0; s < r->nr_srcs; s++) {
-		const char *name;
-		int p;
-
-		for (unsigned int k = 0; sc_parser_unfinished(r->srcs[s].parser, k, &p, &name); k++)
-			if (p > 0 && !run_proc_find(r, p))
-				return p;
-	}
+	while (run_next_unfinished(r, &u))
+		if (u.pid > 0 && !run_proc_find(r, u.pid))
+			return u.pid;
 	return 0;
 }
 
