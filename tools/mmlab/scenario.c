@@ -1264,61 +1264,60 @@ void sc_record_free(const struct sc_record *rec)
 	sc_arena_free(&box->arena); /* the box itself lives in it */
 }
 
-/* sc_parser_feed() for one whole line of trace in @lx. */
-static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
+/*
+ * A line of no traced task: strace's own message ("strace: ..."), a blank or comment line, or
+ * a row of -c's table (summary_line()). Return: 1 for such a line, 0 for a line of trace,
+ * -EINVAL for the header of a -c log without calls.
+ */
+static int untraced_line(struct sc_parser *p, struct lexer *lx)
+{
+	if (lx->len - lx->i >= 8 && !memcmp(lx->s + lx->i, "strace: ", 8))
+		return 1;
+	skip_space(lx);
+	if (lx->i >= lx->len)
+		return 1;
+	return summary_line(p, lx);
+}
+
+/*
+ * What follows the pid prefix and timestamps @ld: a signal, an exit, the resumed half of a
+ * call or a whole call. The leader's timestamp is the record's unless the record has its own
+ * (a resumed call keeps the time of its first half).
+ */
+static struct sc_record *parse_event(struct sc_parser *p, struct lexer *lx, unsigned int lineno,
+				     const struct sc_leader *ld, int *ret)
+{
+	struct sc_record *r = NULL;
+
+	if (accept(lx, "---"))
+		r = parse_signal_line(lx, lineno, ld->pid);
+	else if (accept(lx, "+++"))
+		r = parse_exit_line(p, lx, lineno, ld->pid);
+	else if (accept(lx, "<..."))
+		r = parse_resumed(p, lx, lineno, ld->pid, ret);
+	else if (lx->i < lx->len)
+		r = parse_call_line(p, lx, lineno, ld, ret);
+	else
+		lex_error(lx, lx->i, "pid prefix or timestamp without a call");
+	if (r && !r->has_time && ld->has_time) {
+		r->has_time = true;
+		r->time_relative = ld->time_relative;
+		r->time = ld->time;
+	}
+	return r;
+}
+
+/*
+ * Hands out the line's record @r, or says what went wrong (@ret, or the lexer's error). A
+ * "# si_addr:" line completes the call just before it: a record of another kind in between
+ * leaves it none.
+ */
+static int feed_done(struct sc_parser *p, const struct lexer *lx, struct sc_record *r, int ret,
 		     const struct sc_record **rec)
 {
-	struct lexer lx = *text;
-	const char *line = lx.s;
-	struct sc_record *r = NULL;
-	struct sc_leader ld;
-	size_t leader_end;
-	int pid, ret = 0;
-
-	while (lx.i < lx.len && (line[lx.i] == ' ' || line[lx.i] == '\t'))
-		lx.i++;
-	if (lx.len - lx.i >= 10 && !memcmp(line + lx.i, "# si_addr:", 10)) {
-		lx.i += 10;
-		r = parse_si_addr(p, &lx, lineno, 0);
-		goto out;
-	}
-	if (lx.len - lx.i >= 8 && !memcmp(line + lx.i, "strace: ", 8))
-		return 0;
-	skip_space(&lx);
-	if (lx.i >= lx.len)
-		return 0;
-	ret = summary_line(p, &lx);
-	if (ret)
-		return ret < 0 ? ret : 0;
-	if (parse_leader(&lx, &ld))
-		return -EINVAL;
-	pid = ld.pid;
-	leader_end = lx.i;
-	if (is_noop_line(&lx, leader_end))
-		return 0;
-	p->seen_trace = true;
-	cut_syscall_time(&lx);
-	if (accept(&lx, "+++ superseded by execve in pid"))
-		return parse_superseded(p, &lx, pid);
-	if (accept(&lx, "---"))
-		r = parse_signal_line(&lx, lineno, pid);
-	else if (accept(&lx, "+++"))
-		r = parse_exit_line(p, &lx, lineno, pid);
-	else if (accept(&lx, "<..."))
-		r = parse_resumed(p, &lx, lineno, pid, &ret);
-	else if (lx.i < lx.len)
-		r = parse_call_line(p, &lx, lineno, &ld, &ret);
-	else
-		lex_error(&lx, lx.i, "pid prefix or timestamp without a call");
-	if (r && !r->has_time && ld.has_time) {
-		r->has_time = true;
-		r->time_relative = ld.time_relative;
-		r->time = ld.time;
-	}
-out:
 	if (p->arena.oom || ret == -ENOMEM)
 		return -ENOMEM;
-	if (lx.failed)
+	if (lx->failed)
 		return -EINVAL;
 	if (ret)
 		return ret;
@@ -1328,6 +1327,37 @@ out:
 		p->last_call = NULL;
 	*rec = r;
 	return 0;
+}
+
+/* sc_parser_feed() for one whole line of trace in @text. */
+static int feed_text(struct sc_parser *p, const struct lexer *text, unsigned int lineno,
+		     const struct sc_record **rec)
+{
+	struct lexer lx = *text;
+	struct sc_record *r;
+	struct sc_leader ld;
+	int ret = 0;
+
+	while (lx.i < lx.len && (lx.s[lx.i] == ' ' || lx.s[lx.i] == '\t'))
+		lx.i++;
+	if (lx.len - lx.i >= 10 && !memcmp(lx.s + lx.i, "# si_addr:", 10)) {
+		lx.i += 10;
+		r = parse_si_addr(p, &lx, lineno, 0);
+		return feed_done(p, &lx, r, 0, rec);
+	}
+	ret = untraced_line(p, &lx);
+	if (ret)
+		return ret < 0 ? ret : 0;
+	if (parse_leader(&lx, &ld))
+		return -EINVAL;
+	if (is_noop_line(&lx, lx.i))
+		return 0;
+	p->seen_trace = true;
+	cut_syscall_time(&lx);
+	if (accept(&lx, "+++ superseded by execve in pid"))
+		return parse_superseded(p, &lx, ld.pid);
+	r = parse_event(p, &lx, lineno, &ld, &ret);
+	return feed_done(p, &lx, r, ret, rec);
 }
 
 /**
