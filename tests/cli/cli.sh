@@ -127,6 +127,19 @@ appended)
 	hasnt err "not run"
 	hasnt err "taken as a thread"
 	;;
+appended-nof)
+	# the same without -f: no pids, so the line after the first run's exit that starts the
+	# second is known by its execve; its calls run in a process of its own, each checked
+	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
+		while read -r ino path; do
+			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
+		done || exit 77
+	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended-nof.strace"
+	has err "appended-nof.strace:37: line 37 starts another run of the program after its"
+	hasnt err "not run"
+	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
+	[ "$(grep -c '^rss: ' "$tmp/err")" = 2 ] || fail "not one rss line per run"
+	;;
 early-child)
 	# strace -z: a vfork child's lines come before the vfork that makes it; it becomes the
 	# vfork's child, not a thread, and its exit (its exit_group filtered out) ends it

@@ -628,7 +628,7 @@ static void dispatch(struct runner *r, struct run_item *it)
 		return;
 	}
 	if (!h)
-		p = run_proc_find(r, it->pid);
+		p = it->pid ? run_proc_find(r, it->pid) : run_proc_plain(r, it->rec);
 	if (!h && !p) {
 		ret = run_proc_new(r, it->rec, it->pid, &p);
 		if (ret < 0)
@@ -1066,6 +1066,15 @@ static const char *group_digits(char *buf, size_t size, uint64_t v)
 	return buf;
 }
 
+/* The line where a run appended to a log without pids began (its execve). */
+static unsigned int run_line_of(const struct runner *r, const struct run_mm *mm)
+{
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == mm)
+			return r->procs[k]->fork_line;
+	return 0;
+}
+
 /*
  * The end of the summary: the VMA cache's lookups and hits (vmacache_find_calls/hits), and
  * each address space's resident set when its process ended (or at the end of the log).
@@ -1094,8 +1103,10 @@ static void summary_memory(struct runner *r)
 		}
 		if (pid)
 			fprintf(stderr, "rss: pid %d", pid);
-		else
+		else if (mm == r->procs[0]->mm)
 			fputs("rss: the first task", stderr); /* a log without pids */
+		else
+			fprintf(stderr, "rss: the run of line %u", run_line_of(r, mm));
 		fprintf(stderr, " %s %llu kB (anon %llu kB, file %llu kB, shmem %llu kB)\n",
 			mm->exited ? "at exit" : "at the end", (unsigned long long)st.rss * 4,
 			(unsigned long long)st.rss_anon * 4, (unsigned long long)st.rss_file * 4,

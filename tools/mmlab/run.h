@@ -170,6 +170,8 @@ struct runner {
 	struct run_mm **mms;
 	unsigned int nr_mms;
 	struct run_proc **procs;       /* [0] is the first task */
+	struct run_proc *plain;        /* what lines without a pid act on when not the first
+					  task: a run appended after it ended (run_proc_plain) */
 	unsigned int nr_procs, cap_procs;
 	struct run_hold *holds;        /* pids waiting for their clone, in order of appearance */
 	unsigned int nr_holds;
@@ -303,6 +305,7 @@ struct run_unfinished {
 
 int run_mm_create(struct runner *r, struct run_mm **out) __attribute__((warn_unused_result));
 struct run_proc *run_proc_find(struct runner *r, int pid);
+struct run_proc *run_proc_plain(struct runner *r, const struct sc_record *rec);
 int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
 	__attribute__((warn_unused_result));
 struct run_proc *run_proc_clone(struct runner *r, struct run_call *c);

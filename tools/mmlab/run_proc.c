@@ -95,7 +95,7 @@ void run_pid_seen(struct runner *r, int pid)
 /**
  * run_proc_find() - the process a pid names, if it is one yet.
  * @r: the runner.
- * @pid: the pid (0: a line without prefix, the first task).
+ * @pid: the pid (0: a line without prefix: the first task, or a run appended after it).
  *
  * Context: single-threaded.
  * Return: the process, or NULL.
@@ -103,7 +103,7 @@ void run_pid_seen(struct runner *r, int pid)
 struct run_proc *run_proc_find(struct runner *r, int pid)
 {
 	if (!pid)
-		return r->procs[0];
+		return r->plain ? r->plain : r->procs[0];
 	for (unsigned int k = r->nr_procs; k-- > 0;)
 		if (r->procs[k]->pid == pid)
 			return r->procs[k];
@@ -281,13 +281,28 @@ int run_clone_lost_child(struct runner *r)
 	return 0;
 }
 
-/* Whether every process of the log has ended (all their pids exited). */
-static bool all_exited(const struct runner *r)
+/* Whether @p's process has ended: its pid exited, or its address space's exit_group ran. */
+static bool proc_ended(const struct run_proc *p)
+{
+	return p->exited || (p->mm && p->mm->exited);
+}
+
+/*
+ * Whether every process of the log has ended (all their pids exited); @shown: of those that
+ * showed a line, as a log without -f never shows its forks' children.
+ */
+static bool all_exited(const struct runner *r, bool shown)
 {
 	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (!r->procs[k]->exited && !(r->procs[k]->mm && r->procs[k]->mm->exited))
+		if (!proc_ended(r->procs[k]) && (r->procs[k]->shown || !shown))
 			return false;
 	return true;
+}
+
+/* Whether @rec is an execve or execveat line: how strace CMD begins every run it traces. */
+static bool is_exec(const struct sc_record *rec)
+{
+	return rec->kind == SC_REC_CALL && !rec->pseudo && !strncmp(rec->name, "execve", 6);
 }
 
 /*
@@ -312,9 +327,13 @@ static struct run_proc *new_run(struct runner *r, const struct sc_record *rec, i
 		goto destroy_task;
 	mm->task = task;	/* the runner's from here: freed with its mms */
 	p = run_proc_add(r, pid, RUN_PROC_TASK, mm, rec->line);
-	if (p && !r->new_run_said)
+	if (p && !r->new_run_said && pid)
 		run_msg(r, rec->line, "pid %d starts another run of the program after every "
 			"process ended (strace -A appends runs): a process of its own", pid);
+	else if (p && !r->new_run_said)
+		run_msg(r, rec->line, "line %u starts another run of the program after its "
+			"process ended (strace -A appends runs; without -f no pid tells them "
+			"apart, the execve does): a process of its own", rec->line);
 	r->new_run_said = true;
 	return p;
 
@@ -335,9 +354,11 @@ fail:
  *
  * In this order: the child of a clone or fork written without "= PID" (the first new pid
  * after it); the first task, when its lines had no prefix until now and this is one of them
- * resumed with a prefix, or nothing else has claimed it; a child printing before its parent's
- * clone returns (RUN_NEW_HOLD: the caller keeps its lines until the clone names it); else a
- * thread strace found running, taken as a thread of the first task and noted.
+ * resumed with a prefix; a child printing before its parent's clone returns (RUN_NEW_HOLD:
+ * the caller keeps its lines until the clone names it); another run appended to the log,
+ * when this is an execve after every process ended (whether the first task's pid was known
+ * or not); the first task, when nothing else has claimed it; else a thread strace found
+ * running, taken as a thread of the first task and noted.
  *
  * Context: single-threaded.
  * Return: RUN_NEW_PROC, RUN_NEW_HOLD, or -ENOMEM.
@@ -360,14 +381,13 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 	}
 	if (run_clone_unfinished(r, pid))
 		return RUN_NEW_HOLD;
+	if (is_exec(rec) && all_exited(r, false) && (*out = new_run(r, rec, pid)))
+		return RUN_NEW_PROC;
 	if (!first->pid) {
 		first->pid = pid;
 		*out = first;
 		return RUN_NEW_PROC;
 	}
-	if (rec->kind == SC_REC_CALL && !strncmp(rec->name, "execve", 6) && all_exited(r) &&
-	    (*out = new_run(r, rec, pid)))
-		return RUN_NEW_PROC;
 	*out = run_proc_add(r, pid, RUN_PROC_TASK, first->mm, rec->line);
 	if (!*out)
 		return -ENOMEM;
@@ -377,6 +397,33 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 		r->n.errors++;
 	}
 	return RUN_NEW_PROC;
+}
+
+/**
+ * run_proc_plain() - the process a line without a pid acts on.
+ * @r: the runner.
+ * @rec: the line's record.
+ *
+ * The first task, until it ends. strace without -f traces one process and prints no pid, so
+ * after that process's "+++ exited" no line of it can follow: an execve there is the start
+ * of another run strace -A appended to the log (every run of strace CMD begins with the
+ * program's execve), which becomes the process such lines act on. Other lines there stay
+ * the ended process's, and are not run.
+ *
+ * Context: single-threaded.
+ * Return: the process; the ended one when mmlab could not make the new run's (its calls are
+ * then not run).
+ */
+struct run_proc *run_proc_plain(struct runner *r, const struct sc_record *rec)
+{
+	struct run_proc *p = run_proc_find(r, 0), *q;
+
+	if (!is_exec(rec) || !proc_ended(p) || !all_exited(r, true))
+		return p;
+	q = new_run(r, rec, 0);
+	if (q)
+		r->plain = q;
+	return q ? q : p;
 }
 
 /**
