@@ -148,6 +148,25 @@ early-child)
 	hasnt err "taken as a thread"
 	diff -u "$data/sh-z.final.maps" "$tmp/final.maps" || fail "final maps"
 	;;
+early-exec)
+	# strace -z: a fork's child execs (and in the second log exits too) before the fork that
+	# makes it is printed; it is a process of its own from its execve, so the parent keeps
+	# its program, to the kernel's final maps. The children load /usr/bin/true from this
+	# machine: it must be the recorded one (inject.maps names it and its loader)
+	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
+		while read -r ino path; do
+			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
+		done || exit 77
+	for log in forkexec-z forkexec-z-exited; do
+		run 0 run --no-aslr --maps "$data/forkexec-z.maps" --final-maps "$tmp/final.maps" \
+			"$data/$log.strace"
+		hasnt err "taken as a thread"
+		hasnt err "not run"
+		has err "$log.strace: 135 lines, 78 calls run, 43 skipped, 0 mismatches in "
+		diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "$log: final maps"
+	done
+	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before the fork"
+	;;
 fork-untraced)
 	run 1 run --no-aslr "$data/fork-untraced.strace"
 	has err "^pid 25935 taken as a thread of 25934$"

@@ -309,6 +309,8 @@ struct run_proc *run_proc_plain(struct runner *r, const struct sc_record *rec);
 int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct run_proc **out)
 	__attribute__((warn_unused_result));
 struct run_proc *run_proc_clone(struct runner *r, struct run_call *c);
+int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_record *rec)
+	__attribute__((warn_unused_result));
 struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line);
 struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind,
 			      struct run_mm *mm, unsigned int line);

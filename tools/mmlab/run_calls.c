@@ -786,7 +786,13 @@ static enum run_status sys_clone(struct runner *r, struct run_call *c)
 static enum run_status sys_execve(struct runner *r, struct run_call *c)
 {
 	struct run_proc *p = c->proc;
-	enum run_status st = p->kind == RUN_PROC_TASK ? run_execve(r, c) : RUN_SKIPPED;
+	enum run_status st;
+
+	if (p->adopted && c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val &&
+	    run_proc_exec_apart(r, p, c->rec))
+		run_msg(r, c->rec->line, "%s: out of memory: pid %d stays a thread", c->rec->name,
+			p->pid);
+	st = p->kind == RUN_PROC_TASK ? run_execve(r, c) : RUN_SKIPPED;
 
 	if (st == RUN_DONE)
 		return st;

@@ -8,7 +8,8 @@
  * mmlab_fork and mmlab_vfork, and a clone without CLONE_VM through mmlab_clone: the child gets
  * a copy of its parent's address space and fds. Only a fork the library refuses (out of
  * memory, flags it does not take) makes a pid whose calls are reported, not run. A pid no
- * clone names is taken as a thread of the first task. Corresponds to nothing in Linux.
+ * clone names is taken as a thread of the first task, until its own execve shows that it
+ * leads a process. Corresponds to nothing in Linux.
  */
 #include "run.h"
 #include "strace_flags.h"
@@ -173,6 +174,39 @@ bool run_is_clone(const struct sc_record *rec)
 }
 
 /*
+ * @pid is the child whose task @t mmlab forked from @from's: an address space entry of its
+ * own, with a copy of @from's fd entries (mmlab's fork copied the fd table). NULL when out of
+ * memory.
+ */
+static struct run_proc *child_with_task(struct runner *r, struct run_mm *from,
+					struct mmlab_task *t, int pid, unsigned int line)
+{
+	struct run_mm *mm;
+
+	if (run_mm_create(r, &mm)) {
+		mmlab_exit(t);
+		return NULL;
+	}
+	mm->task = t;
+	for (unsigned int k = 0; k < from->nr_fds; k++) {
+		const struct run_fd *f = &from->fds[k];
+
+		if (run_fd_install(r, mm, f->fd, f->path, f->mfd, f->accmode))
+			return NULL;
+	}
+	return run_proc_add(r, pid, RUN_PROC_TASK, mm, line);
+}
+
+/* @p, taken as a thread, takes over the address space of @q, just added for it, and @q goes. */
+static void take_over(struct runner *r, struct run_proc *p, struct run_proc *q)
+{
+	p->mm = q->mm;
+	p->adopted = false;
+	r->nr_procs--;	/* q is the last, as run_proc_add() left it */
+	free(q);
+}
+
+/*
  * The copying fork that makes @pid: fork, vfork, or a clone without CLONE_VM, on the parent's
  * task; the child gets a copy of the parent's fd entries (mmlab's fork copied the fd table).
  * NULL when mmlab refuses the clone's flags or memory runs out: the child is then reported.
@@ -183,7 +217,6 @@ static struct run_proc *fork_child(struct runner *r, struct run_proc *parent,
 	struct mmlab_task *pt = run_proc_task(parent), *t;
 	const struct sc_value *v;
 	unsigned long flags = 17; /* SIGCHLD, for a clone without flags */
-	struct run_mm *mm;
 	int err;
 
 	if (!strcmp(rec->name, "fork")) {
@@ -196,20 +229,7 @@ static struct run_proc *fork_child(struct runner *r, struct run_proc *parent,
 			return NULL;
 		err = mmlab_clone(pt, flags, &t);
 	}
-	if (err)
-		return NULL;
-	if (run_mm_create(r, &mm)) {
-		mmlab_exit(t);
-		return NULL;
-	}
-	mm->task = t;
-	for (unsigned int k = 0; k < parent->mm->nr_fds; k++) {
-		const struct run_fd *f = &parent->mm->fds[k];
-
-		if (run_fd_install(r, mm, f->fd, f->path, f->mfd, f->accmode))
-			return NULL;
-	}
-	return run_proc_add(r, pid, RUN_PROC_TASK, mm, rec->line);
+	return err ? NULL : child_with_task(r, parent->mm, t, pid, rec->line);
 }
 
 /* A pid that a clone or fork without "= PID" is still waiting to learn, if any. */
@@ -472,11 +492,7 @@ static struct run_proc *child_after_its_lines(struct runner *r, struct run_proc 
 		q = fork_child(r, parent, rec, p->pid);
 	if (!q)
 		return p;	/* it stays a thread, as the summary says */
-	/* fork_child() added q last: p takes its address space, and q goes */
-	p->mm = q->mm;
-	p->adopted = false;
-	r->nr_procs--;
-	free(q);
+	take_over(r, p, q);
 	if (!strcmp(rec->name, "vfork")) {
 		parent->vfork_child = p;
 		parent->vfork_line = rec->line;
@@ -488,6 +504,43 @@ static struct run_proc *child_after_its_lines(struct runner *r, struct run_proc 
 	}
 	r->released_pid = p->pid;
 	return p;
+}
+
+/**
+ * run_proc_exec_apart() - a pid taken as a thread whose own execve returned 0 leads a process.
+ * @r: the runner.
+ * @p: the pid (->adopted, on the address space of the first task).
+ * @rec: its execve line.
+ *
+ * A thread's successful execve returns under its leader's pid (strace shows the thread's
+ * "+++ superseded by execve +++" and the result under the leader's), so a pid whose own
+ * execve returned 0 leads a process of its own: the child of a fork printed later (strace -z
+ * prints the fork when it returns, which may be after the child exec'd, even exited), or one
+ * -e trace= left out. Before the execve runs, it gets a copy of the address space it ran in
+ * (mmlab_fork: fds, credentials, limits as a fork child's), which the exec replaces; its
+ * fork, when it comes, finds it made. Its lines before ran in that address space (said once).
+ *
+ * Context: single-threaded.
+ * Return: 0, or -ENOMEM (it stays a thread, as the summary says).
+ */
+int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_record *rec)
+{
+	struct mmlab_task *t;
+	struct run_proc *q;
+
+	if (!p->mm->task || p->mm->exited || mmlab_fork(p->mm->task, &t))
+		return -ENOMEM;
+	q = child_with_task(r, p->mm, t, p->pid, rec->line);
+	if (!q)
+		return -ENOMEM;
+	take_over(r, p, q);
+	if (!r->early_child_said)
+		run_msg(r, rec->line, "%s: pid %d execs before the fork that makes it was printed "
+			"(strace -z prints calls as they return): a process of its own from here, "
+			"its lines before ran in pid %d's address space", rec->name, p->pid,
+			r->procs[0]->pid);
+	r->early_child_said = true;
+	return 0;
 }
 
 /**
