@@ -167,6 +167,27 @@ early-exec)
 	done
 	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before the fork"
 	;;
+memfd-dup)
+	# -e trace= without memfd_create: a memfd is known by its fds' "/memfd:NAME" alone. The
+	# dup line makes fd 4 the memfd of fd 3, whose ftruncate made it here; fd 5, of the same
+	# name, is another. The final maps as the kernel's, each memfd's inode by order of first
+	# appearance (mmlab numbers its inodes its own way)
+	run 0 run --no-aslr --maps "$data/memfd-dup.maps" --final-maps "$tmp/final.maps" \
+		"$data/memfd-dup.strace"
+	hasnt err "not open"
+	has err "memfd-dup.strace: 36 lines, 21 calls run, 4 skipped, 0 mismatches in "
+	inodes='$6 ~ /^\/memfd:/ { if (!($5 in n)) n[$5] = ++k; $4 = "dev"; $5 = "memfd" n[$5] }
+		{ print $1, $2, $3, $4, $5, $6, $7 }'
+	awk "$inodes" "$data/memfd-dup.final.maps" >"$tmp/want"
+	awk "$inodes" "$tmp/final.maps" >"$tmp/got"
+	diff -u "$tmp/want" "$tmp/got" || fail "final maps"
+	# the fork's child maps fd 3 it inherited (at 0x7ffff7fbb000): the memfd of fds 3 and 4
+	run 0 run --no-aslr --trace-maps --maps "$data/memfd-dup.maps" "$data/memfd-dup.strace"
+	awk '$1 == "+" && $7 ~ /^\/memfd:/ { split($2, a, "-"); ino[a[1]] = $6 }
+		END { exit !(ino["7ffff7fbb000"] == ino["7ffff7fbe000"] &&
+			     ino["7ffff7fbd000"] != ino["7ffff7fbe000"]) }' "$tmp/out" ||
+		fail "the child's mapping is not of the memfd of fds 3 and 4"
+	;;
 fork-untraced)
 	run 1 run --no-aslr "$data/fork-untraced.strace"
 	has err "^pid 25935 taken as a thread of 25934$"

@@ -325,6 +325,7 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path, int mfd,
 		   int accmode);
 struct run_fd *run_fd_find(struct run_mm *mm, int fd);
+struct run_fd *run_fd_memfd(struct runner *r, struct run_call *c, const struct sc_value *v);
 void run_fd_drop(struct run_mm *mm, struct run_fd *f);
 void run_free_procs(struct runner *r);
 struct mmlab_task *run_proc_task(const struct run_proc *p);

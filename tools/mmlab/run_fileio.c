@@ -70,15 +70,20 @@ static struct mmlab_task *task_of(struct run_call *c)
 	return run_proc_task(c->proc);
 }
 
-/* The mmlab fd of the log's fd in argument @k, or NULL when the log's fd is not one mmlab
- * opened (stdin, a socket...). */
+/*
+ * The mmlab fd of the log's fd in argument @k, or NULL when the log's fd is not one mmlab
+ * opened (stdin, a socket...). A memfd strace -y names that no line made is made here, as an
+ * mmap of it would (run_fd_memfd), so that its ftruncate, data and dups act on it.
+ */
 static struct run_fd *fd_arg(struct runner *r, struct run_call *c, unsigned int k)
 {
+	struct run_fd *f;
 	unsigned long fd;
 
 	if (!run_arg(r, c, k, &fd) || !c->proc->mm)
 		return NULL;
-	return run_fd_find(c->proc->mm, (int)fd);
+	f = run_fd_memfd(r, c, c->rec->args[k]);
+	return f ? f : run_fd_find(c->proc->mm, (int)fd);
 }
 
 /* The user buffer of argument @k: "# buf:" first, else an address argument. */

@@ -693,9 +693,12 @@ int run_fd_install(struct runner *r, struct run_mm *mm, int fd, const char *path
 
 /*
  * "3</memfd:NAME>(deleted)" where no memfd_create line made fd 3 (-e trace=memory leaves it
- * out): a memfd of that name is made here, one per fd of the log, empty since its size is
- * unknown (the mmap succeeds as the kernel's did; a touch past the size would be SIGBUS).
- * Said once. Return: mmlab's fd, or -errno.
+ * out): a memfd of that name is made here, empty until a line of the log sizes it (the mmap
+ * succeeds as the kernel's did; a touch past the size would be SIGBUS). It is one file for
+ * as long as the fd is the log's, and for what shares it as the log shows: a dup line's new
+ * fd, a fork child's copy of the table. Two fds that only share the name are two memfds:
+ * strace (6.1, -y or -yy) prints no inode for a memfd, so a dup the log left out cannot be
+ * told from another memfd_create of that name. Said once. Return: mmlab's fd, or -errno.
  */
 static int memfd_left_out(struct runner *r, struct run_call *c, const struct sc_value *v)
 {
@@ -703,10 +706,47 @@ static int memfd_left_out(struct runner *r, struct run_call *c, const struct sc_
 
 	if (mfd >= 0 && !r->memfd_made_said) {
 		run_msg(r, c->rec->line, "%s: fd %lu is a memfd whose memfd_create the log does "
-			"not show: made here, empty (its size is unknown)", c->rec->name, v->num);
+			"not show: made here, empty until a line sizes it, one memfd per fd and "
+			"what dups or forks share it", c->rec->name, v->num);
 		r->memfd_made_said = true;
 	}
 	return mfd;
+}
+
+/**
+ * run_fd_memfd() - the entry of an fd argument strace -y names "/memfd:NAME".
+ * @r: the runner.
+ * @c: the call (for the mm and messages).
+ * @v: the argument.
+ *
+ * The fd's entry when it names that memfd; else, no line of the log having made it, a memfd
+ * made here (memfd_left_out()), read-write as memfd_create opens it, in place of what the
+ * table held under that number (its close was left out too).
+ *
+ * Context: single-threaded.
+ * Return: the entry, or NULL when @v names no memfd or the memfd cannot be made (reported).
+ */
+struct run_fd *run_fd_memfd(struct runner *r, struct run_call *c, const struct sc_value *v)
+{
+	struct run_mm *mm = c->proc->mm;
+	struct run_fd *f;
+	int mfd;
+
+	if (v->kind != SC_V_FD || strncmp(v->str, "/memfd:", 7) || !mm || !mm->task)
+		return NULL;
+	f = run_fd_find(mm, (int)v->num);
+	if (f && !strcmp(f->path, v->str))
+		return f;
+	mfd = memfd_left_out(r, c, v);
+	if (mfd < 0) {
+		run_err_at(r, v, mfd == -ENOMEM ? "out of memory" : "cannot make the memfd");
+		return NULL;
+	}
+	if (run_fd_install(r, mm, (int)v->num, v->str, mfd, O_RDWR)) {
+		run_err_at(r, v, "out of memory");
+		return NULL;
+	}
+	return run_fd_find(mm, (int)v->num);
 }
 
 /**
@@ -760,8 +800,10 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 		return 0;
 	}
 	ret = run_file_open(r, mm->task, v->str, accmode, 0);
-	if (ret == -ENOENT && !strncmp(v->str, "/memfd:", 7))
+	if (ret == -ENOENT && !strncmp(v->str, "/memfd:", 7)) {
 		ret = memfd_left_out(r, c, v);
+		accmode = O_RDWR;	/* as memfd_create opens it: a later mapping takes it */
+	}
 	if (ret < 0) {
 		char msg[PATH_MAX + 64];
 
