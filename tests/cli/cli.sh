@@ -166,6 +166,13 @@ early-exec)
 		diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "$log: final maps"
 	done
 	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before the fork"
+	# a vfork child of sh, whose execve came before the vfork
+	run 0 run --no-aslr --maps "$data/sh-z.maps" --final-maps "$tmp/final.maps" \
+		"$data/sh-exec-z.strace"
+	has err "sh-exec-z.strace:55: execve: pid 13253 execs before the fork"
+	hasnt err "taken as a thread"
+	hasnt err "not run"
+	diff -u "$data/sh-z.final.maps" "$tmp/final.maps" || fail "sh-exec-z: final maps"
 	;;
 memfd-dup)
 	# -e trace= without memfd_create: a memfd is known by its fds' "/memfd:NAME" alone. The

@@ -789,7 +789,7 @@ static enum run_status sys_execve(struct runner *r, struct run_call *c)
 	enum run_status st;
 
 	if (p->adopted && c->rec->res.kind == SC_RES_VALUE && !c->rec->res.val &&
-	    run_proc_exec_apart(r, p, c->rec))
+	    run_proc_exec_apart(r, p, c->rec) == -ENOMEM)
 		run_msg(r, c->rec->line, "%s: out of memory: pid %d stays a thread", c->rec->name,
 			p->pid);
 	st = p->kind == RUN_PROC_TASK ? run_execve(r, c) : RUN_SKIPPED;

@@ -521,14 +521,17 @@ static struct run_proc *child_after_its_lines(struct runner *r, struct run_proc 
  * fork, when it comes, finds it made. Its lines before ran in that address space (said once).
  *
  * Context: single-threaded.
- * Return: 0, or -ENOMEM (it stays a thread, as the summary says).
+ * Return: 0; -ESRCH when the process it ran in has ended (its calls are not run), -ENOMEM
+ * (it stays a thread, as the summary says).
  */
 int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_record *rec)
 {
 	struct mmlab_task *t;
 	struct run_proc *q;
 
-	if (!p->mm->task || p->mm->exited || mmlab_fork(p->mm->task, &t))
+	if (!p->mm->task || p->mm->exited)
+		return -ESRCH;
+	if (mmlab_fork(p->mm->task, &t))
 		return -ENOMEM;
 	q = child_with_task(r, p->mm, t, p->pid, rec->line);
 	if (!q)
