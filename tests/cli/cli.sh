@@ -139,6 +139,21 @@ appended-nof)
 	hasnt err "not run"
 	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
 	[ "$(grep -c '^rss: ' "$tmp/err")" = 2 ] || fail "not one rss line per run"
+	# a run of strace -f (pids) with one of strace -A without -f after it
+	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended-mixed.strace"
+	has err "appended-mixed.strace:37: line 37 starts another run of the program after its"
+	hasnt err "not run"
+	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
+	;;
+plain-left)
+	# strace -f on stderr prints no pid while one process is traced: after sh exits, its
+	# background child's lines (its execve of /bin/sleep, from this machine) have none
+	[ "$(stat -L -c %i:%s /bin/sleep 2>/dev/null)" = 248056:43888 ] || exit 77
+	run 0 run --no-aslr --maps "$data/sh-z.maps" "$data/sh-bg-f.strace"
+	has err "sh-bg-f.strace:63: pid 9100 is the one process left"
+	hasnt err "not run"
+	hasnt err "another run"
+	has err " 102 lines, 57 calls run, 33 skipped, 0 mismatches in "
 	;;
 early-child)
 	# strace -z: a vfork child's lines come before the vfork that makes it; it becomes the

@@ -197,6 +197,7 @@ struct runner {
 	bool untraced_child_said;      /* a vfork child the log never showed: said once */
 	bool seen_clone;               /* a clone, fork or vfork line ran */
 	bool new_run_said;             /* a run appended to the log (strace -A): said once */
+	bool one_left_said;            /* lines without a pid of the one process left: once */
 	bool memfd_made_said;          /* a memfd made for an fd no line created: said once */
 	bool early_child_said;         /* a fork's child whose lines came first (-z): said once */
 	char *env_text;                /* --env FILE's contents, NUL-separated (run_exec.c) */

@@ -319,6 +319,21 @@ static bool all_exited(const struct runner *r, bool shown)
 	return true;
 }
 
+/* The one pid of the log that has not ended, or NULL when none or several are left. */
+static struct run_proc *only_one_left(const struct runner *r)
+{
+	struct run_proc *left = NULL;
+
+	for (unsigned int k = 0; k < r->nr_procs; k++) {
+		if (r->procs[k]->kind != RUN_PROC_TASK || proc_ended(r->procs[k]))
+			continue;
+		if (left)
+			return NULL;
+		left = r->procs[k];
+	}
+	return left;
+}
+
 /* Whether @rec is an execve or execveat line: how strace CMD begins every run it traces. */
 static bool is_exec(const struct sc_record *rec)
 {
@@ -424,8 +439,9 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
  * @r: the runner.
  * @rec: the line's record.
  *
- * The first task, until it ends. strace without -f traces one process and prints no pid, so
- * after that process's "+++ exited" no line of it can follow: an execve there is the start
+ * The first task, until it ends. Then, in a log with pids (strace -f on stderr prints none
+ * while it traces one process), the one process left, if one is. Otherwise strace traced one
+ * process (no -f) and no line of it can follow its "+++ exited": an execve there is the start
  * of another run strace -A appended to the log (every run of strace CMD begins with the
  * program's execve), which becomes the process such lines act on. Other lines there stay
  * the ended process's, and are not run.
@@ -438,7 +454,17 @@ struct run_proc *run_proc_plain(struct runner *r, const struct sc_record *rec)
 {
 	struct run_proc *p = run_proc_find(r, 0), *q;
 
-	if (!is_exec(rec) || !proc_ended(p) || !all_exited(r, true))
+	if (!proc_ended(p))
+		return p;
+	if (p->pid && (q = only_one_left(r))) {
+		if (!r->one_left_said)
+			run_msg(r, rec->line, "pid %d is the one process left: strace -f prints no "
+				"pid while it traces one process, so lines without a pid are its "
+				"from here", q->pid);
+		r->one_left_said = true;
+		return r->plain = q;
+	}
+	if (!is_exec(rec) || !all_exited(r, true))
 		return p;
 	q = new_run(r, rec, 0);
 	if (q)
@@ -908,5 +934,6 @@ void run_free_procs(struct runner *r)
 	free(r->procs);
 	r->mms = NULL;
 	r->procs = NULL;
+	r->plain = NULL;
 	r->nr_mms = r->nr_procs = 0;
 }
