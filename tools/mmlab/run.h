@@ -171,7 +171,8 @@ struct runner {
 	unsigned int nr_mms;
 	struct run_proc **procs;       /* [0] is the first task */
 	struct run_proc *plain;        /* what lines without a pid act on when not the first
-					  task: a run appended after it ended (run_proc_plain) */
+					  task: once it ended, the one process left or a run
+					  appended after it (run_proc_plain) */
 	unsigned int nr_procs, cap_procs;
 	struct run_hold *holds;        /* pids waiting for their clone, in order of appearance */
 	unsigned int nr_holds;

@@ -753,7 +753,8 @@ static int memfd_left_out(struct runner *r, struct run_call *c, const struct sc_
  * table held under that number (its close was left out too).
  *
  * Context: single-threaded.
- * Return: the entry, or NULL when @v names no memfd or the memfd cannot be made (reported).
+ * Return: the entry, or NULL when @v names no memfd or the memfd cannot be made (reported,
+ * @c->failed set).
  */
 struct run_fd *run_fd_memfd(struct runner *r, struct run_call *c, const struct sc_value *v)
 {
@@ -767,12 +768,10 @@ struct run_fd *run_fd_memfd(struct runner *r, struct run_call *c, const struct s
 	if (f && !strcmp(f->path, v->str))
 		return f;
 	mfd = memfd_left_out(r, c, v);
-	if (mfd < 0) {
-		run_err_at(r, v, mfd == -ENOMEM ? "out of memory" : "cannot make the memfd");
-		return NULL;
-	}
-	if (run_fd_install(r, mm, (int)v->num, v->str, mfd, O_RDWR)) {
-		run_err_at(r, v, "out of memory");
+	if (mfd < 0 || run_fd_install(r, mm, (int)v->num, v->str, mfd, O_RDWR)) {
+		run_err_at(r, v, mfd == -ENOMEM || mfd >= 0 ? "out of memory" :
+			   "cannot make the memfd");
+		c->failed = true;	/* counted with the call's errors */
 		return NULL;
 	}
 	return run_fd_find(mm, (int)v->num);
