@@ -357,12 +357,13 @@ void block_truncate_page(struct inode *inode, loff_t eof)
 
 /**
  * do_truncate - set @inode's size to @length as truncate(2) does (truncate_setsize and
- * truncate_pagecache): on shrinking, the pages past the new end are unmapped from every
- * mapping, private copies included, dropped from the cache, and the partial last page's
- * tail is zeroed, which dirties that page; the unmap runs again after the cache is trimmed,
- * for a fault that raced with the trimming. A later access past the end is SIGBUS. A
- * regular file's page holding the new end (or, when it grows, the old end) has its tail
- * zeroed and is dirtied, read into the cache if need be (block_truncate_page).
+ * truncate_pagecache): on shrinking or at the same size, the pages past the end are
+ * unmapped from every mapping, private copies included, dropped from the cache, and the
+ * partial last page's tail is zeroed, which dirties that page; the unmap runs again after
+ * the cache is trimmed, for a fault that raced with the trimming. A later access past the
+ * end is SIGBUS. A regular file's page holding the new end (or, when it grows, the old
+ * end) has its tail zeroed and is dirtied, read into the cache if need be
+ * (block_truncate_page).
  * Context: no mmap_lock held.
  * Return: 0, or -EINVAL for a negative length.
  */
@@ -385,15 +386,16 @@ int do_truncate(struct inode *inode, loff_t length)
 		block_truncate_page(inode, oldsize);	/* ext4_setattr's truncate up */
 		return 0;
 	}
-	if (length < oldsize) {
-		holebegin = (length + (loff_t)PAGE_SIZE - 1) & ~((loff_t)PAGE_SIZE - 1);
-		unmap_mapping_range(mapping, holebegin, 0, true);
-		truncate_inode_pages_range(mapping, length, LLONG_MAX);
-		unmap_mapping_range(mapping, holebegin, 0, true);
-		truncate_upper(inode, length);
-	} else if (inode->i_kind == FS_SHMEM) {
-		return 0;	/* shmem_setattr: nothing happens at the same size */
-	}
+	/*
+	 * The same size trims too, as shmem_setattr and ext4_setattr do for any size not above
+	 * the old one: what fallocate put past the end with KEEP_SIZE goes (`truncate -s` of
+	 * the current size is how one gives such space back), and the last page's tail.
+	 */
+	holebegin = (length + (loff_t)PAGE_SIZE - 1) & ~((loff_t)PAGE_SIZE - 1);
+	unmap_mapping_range(mapping, holebegin, 0, true);
+	truncate_inode_pages_range(mapping, length, LLONG_MAX);
+	unmap_mapping_range(mapping, holebegin, 0, true);
+	truncate_upper(inode, length);
 	/* The zeroed tail is a change to write back (ext4_truncate, shmem_undo_range). */
 	if (inode->i_kind == FS_SHMEM) {
 		if (length & ((loff_t)PAGE_SIZE - 1))

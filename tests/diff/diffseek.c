@@ -22,6 +22,7 @@
 
 #define PG 4096L
 #define MAX_PAGES 24
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BUF 0x200000000000UL
 
 static uint64_t rng;
@@ -103,7 +104,19 @@ static int compare_seeks(int hfd, int mfd, struct mmlab_task *mt, const char *wh
 	return 0;
 }
 
-static int run_seed(const char *root, uint64_t seed, int nops)
+/*
+ * Sequences every run goes through before the random ones. A truncation to the size the file
+ * already has drops what fallocate put past its end with KEEP_SIZE, on tmpfs as on ext4; a
+ * later fallocate over the place then allocates anew, a hole to SEEK_DATA, where a page left
+ * there would be initialized as data (seen with seeds 1138 and 1242).
+ */
+static const struct op same_size_trims[] = {
+	{ 4, 0x10000, 0x2000 }, { 1, 0, 0 }, { 3, 0x11237, 0x40d4 },
+	{ 0, 0, 0x1800 }, { 4, 0x3000, 0x2000 }, { 1, 0x1800, 0 }, { 4, 0x3000, 0x1000 },
+	{ 3, 0x2000, 0x3000 },
+};
+
+static int run_seed(const char *root, uint64_t seed, int nops, const struct op *script)
 {
 	struct mmlab_machine_config mc = { .ram_bytes = 64UL << 20, .root = root };
 	struct mmlab_task_config cfg = { .seed = 1, .no_aslr = 1 };
@@ -136,7 +149,7 @@ static int run_seed(const char *root, uint64_t seed, int nops)
 	}
 	rng = seed * 0x9e3779b97f4a7c15ULL + 7;
 	for (int step = 0; step < nops && !bad; step++) {
-		struct op o = draw();
+		struct op o = script ? script[step] : draw();
 
 		if (getenv("DIFFSEEK_VERBOSE"))
 			printf("  step %d: %s %#lx+%#lx\n", step, op_names[o.kind],
@@ -171,14 +184,18 @@ int main(int argc, char **argv)
 	int nops = argc > 3 ? atoi(argv[3]) : 30;
 	char root[] = "/tmp/diffseek.XXXXXX";
 	uint64_t failed = 0;
+	int scripted;
 
 	if (!mkdtemp(root)) {
 		perror("diffseek: temp dir");
 		return 2;
 	}
+	scripted = run_seed(root, 0, (int)ARRAY_SIZE(same_size_trims), same_size_trims);
+
 	for (uint64_t s = first; s < first + count; s++)
-		failed += (uint64_t)run_seed(root, s, nops);
+		failed += (uint64_t)run_seed(root, s, nops, NULL);
 	rmdir(root);
-	printf("diffseek: %lu of %lu seeds differ\n", (unsigned long)failed, (unsigned long)count);
-	return failed ? 1 : 0;
+	printf("diffseek: %lu of %lu seeds differ; the scripted sequence (seed 0) %s\n",
+	       (unsigned long)failed, (unsigned long)count, scripted ? "differs" : "agrees");
+	return failed || scripted ? 1 : 0;
 }
