@@ -189,6 +189,25 @@ early-exec)
 	hasnt err "not run"
 	diff -u "$data/sh-z.final.maps" "$tmp/final.maps" || fail "sh-exec-z: final maps"
 	;;
+thread-exec)
+	# a second thread execs /bin/true while the first waits in pause() (thread-exec.c).
+	# Under -e trace= strace ends the execve entry with " <pid changed to N ...>", then
+	# "+++ superseded by execve in pid M +++" and the resumption under the first pid: in
+	# mmlab record's recording (-rec) and in strace -f -y -e trace=%memory,%process -o (-pc).
+	# Both replay to the kernel's final maps, which record took. /bin/true and its libraries
+	# come from this machine: they must be the recorded ones
+	awk '$6 ~ /^\// { print $5, $6 }' "$data/thread-exec.final.maps" | sort -u |
+		while read -r ino path; do
+			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
+		done || exit 77
+	for log in thread-exec-rec thread-exec-pc; do
+		run 0 run --no-aslr --maps "$data/thread-exec.maps" --final-maps "$tmp/final.maps" \
+			"$data/$log.strace"
+		hasnt err "malformed"
+		has err "$log.strace: [0-9]* lines, 34 calls run, 2 skipped, 0 mismatches in "
+		diff -u "$data/thread-exec.final.maps" "$tmp/final.maps" || fail "$log: final maps"
+	done
+	;;
 memfd-dup)
 	# -e trace= without memfd_create: a memfd is known by its fds' "/memfd:NAME" alone. The
 	# dup line makes fd 4 the memfd of fd 3, whose ftruncate made it here; fd 5, of the same

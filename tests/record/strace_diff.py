@@ -17,6 +17,7 @@ CLONE_RES = re.compile(r'^(?:(?:clone|clone3|fork|vfork)\(|<\.\.\. (?:clone|clon
 SELF_KILL = re.compile(r'^kill\((\d+), 0\)')
 ENVP = re.compile(r'0x[0-9a-f]+ /\* \d+ vars? \*/')
 UNF = ' <unfinished ...>'
+PID_CHANGED = re.compile(r' <pid changed to (\d+) \.\.\.>$')
 
 
 def split(lines):
@@ -50,6 +51,13 @@ def assign(entries):
             alias[pid] = 0
         pid = alias.get(pid, pid)
         resolved.append((pid, text))
+        # A thread's execve goes on under its leader's pid, which may show nowhere else (the
+        # leader died in a call not traced): the thread's maker, for threads of the root.
+        m = PID_CHANGED.search(text)
+        if m and int(m.group(1)) not in alias:
+            maker = [p for p, cs in children.items() if pid in cs]
+            if maker:
+                alias[int(m.group(1))] = maker[0]
         m = CLONE_RES.match(text)
         if m and int(m.group(1)) > 0:
             c = int(m.group(1))

@@ -7,9 +7,10 @@
  * DIR/initial.maps (after the first execve) and DIR/final.maps (at the exit of the traced
  * process, before its mm is torn down), and DIR/cmd. The event loop follows strace 6.1's
  * src/strace.c: "[pid N]" prefixes while more than one task is traced, " <unfinished ...>" when
- * another task's line interrupts an open one, "<... NAME resumed>" when it comes back, and
- * "= ?" at PTRACE_EVENT_EXIT for a task that dies inside a call. It leaves out attaching to
- * running processes, seccomp filtering and group-stop handling beyond resuming.
+ * another task's line interrupts an open one, "<... NAME resumed>" when it comes back,
+ * "= ?" at PTRACE_EVENT_EXIT for a task that dies inside a call, and "+++ superseded by
+ * execve in pid N +++" when a thread's execve goes on under its leader's pid. It leaves out
+ * attaching to running processes, seccomp filtering and group-stop handling beyond resuming.
  */
 #include "cli.h"
 #include "commands.h"
@@ -533,6 +534,42 @@ static const siginfo_t *stop_siginfo(const struct recorder *r, pid_t pid, int st
 	return si;
 }
 
+/*
+ * strace's maybe_switch_tcbs(): a non-leader thread's execve goes on under the leader's pid
+ * @t (de_thread), so the thread's open call moves to @t and the thread's task is dropped. As
+ * strace does, an execve line still open is closed with " <pid changed to LEADER ...>" (no
+ * other task's line came between: the leader died in a call not traced) and
+ * "+++ superseded by execve in pid N +++" comes before the "<... execve resumed>" line, which
+ * `mmlab run` needs to find the entry under the leader's pid.
+ */
+static void exec_switch(struct recorder *r, struct rec_task *t)
+{
+	struct rec_task *old;
+	unsigned long former;
+	char b[64];
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &former) || (pid_t)former == t->pid)
+		return;
+	old = find_task(r, (pid_t)former);
+	if (!old)
+		return;
+	if (r->printing == old && r->curcol) {
+		snprintf(b, sizeof(b), " <pid changed to %d ...>", t->pid);
+		put(r, b);
+		newline(r);
+	}
+	t->in_syscall = old->in_syscall;
+	t->traced_call = old->traced_call;
+	t->sc = old->sc;
+	t->sc.pid = t->pid;
+	t->flags = old->flags;
+	drop_task(r, old);
+	printleader(r, t);
+	sbuf_printf(&r->sb, "+++ superseded by execve in pid %d +++", (int)former);
+	put_sb(r);
+	newline(r);
+}
+
 static int trace_loop(struct recorder *r)
 {
 	int exit_code = 0;
@@ -579,23 +616,8 @@ static int trace_loop(struct recorder *r)
 		}
 		if (!WIFSTOPPED(status))
 			continue;
-		if (((unsigned int)status >> 16) == PTRACE_EVENT_EXEC) {
-			unsigned long former;
-
-			/* a non-leader thread's execve takes over the leader's pid */
-			if (!ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) && (pid_t)former != pid) {
-				struct rec_task *old = find_task(r, (pid_t)former);
-
-				if (old) {
-					t->in_syscall = old->in_syscall;
-					t->traced_call = old->traced_call;
-					t->sc = old->sc;
-					t->sc.pid = pid;
-					t->flags = old->flags;
-					drop_task(r, old);
-				}
-			}
-		}
+		if (((unsigned int)status >> 16) == PTRACE_EVENT_EXEC)
+			exec_switch(r, t);
 		sig = handle_stop(r, t, status, fresh);
 		if (sig >= 0)
 			ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig);

@@ -596,14 +596,42 @@ static int add_pending(struct sc_parser *p, struct lexer *lx, const struct sc_le
 
 static const char unfinished_marker[] = " <unfinished ...>";
 
+static const char pid_changed_marker[] = "<pid changed to ";
+
+/*
+ * strace's maybe_switch_tcbs() ends a thread's execve entry with " <pid changed to N ...>"
+ * in place of " <unfinished ...>" when no other line came between it and the exec (the
+ * leader died in a call -e trace= left out): the same unfinished entry, resumed under N.
+ * Returns where that marker starts in @s[0..@len), or @len.
+ */
+static size_t pid_changed_start(const char *s, size_t len)
+{
+	size_t n = sizeof(pid_changed_marker) - 1, j;
+
+	if (len < 4 || memcmp(s + len - 4, " ...", 4))
+		return len;
+	j = len - 4;
+	while (j && s[j - 1] >= '0' && s[j - 1] <= '9')
+		j--;
+	if (j == len - 4 || j < n || memcmp(s + j - n, pid_changed_marker, n))
+		return len;
+	return j - n;
+}
+
 static bool ends_unfinished(const char *s, size_t len, size_t *cut)
 {
-	size_t n = sizeof(unfinished_marker) - 1;
+	size_t n = sizeof(unfinished_marker) - 1, m;
 
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (len >= n - 1 && !memcmp(s + len - (n - 1), unfinished_marker + 1, n - 1)) {
 		*cut = len - (n - 1);
+		if (*cut && s[*cut - 1] == ' ')
+			(*cut)--;
+		return true;
+	}
+	if (len && s[len - 1] == '>' && (m = pid_changed_start(s, len - 1)) < len - 1) {
+		*cut = m;
 		if (*cut && s[*cut - 1] == ' ')
 			(*cut)--;
 		return true;
