@@ -208,6 +208,17 @@ thread-exec)
 		diff -u "$data/thread-exec.final.maps" "$tmp/final.maps" || fail "$log: final maps"
 	done
 	;;
+thread-exec-z)
+	# strace -f -z of the same program (the reviewer's log): the thread's execve entry never
+	# printed, "<... execve resumed>) = 0" alone under the first pid is the whole call. Its
+	# program is not in the log, so the process's later calls are not run (not run on the
+	# old program, where they mismatched)
+	run 0 run --no-aslr --maps "$data/thread-exec-fz.maps" "$data/thread-exec-fz.strace"
+	hasnt err "malformed"
+	has err "thread-exec-fz.strace:46: execve: strace -z printed no entry, so the log does not"
+	has err "thread-exec-fz.strace: 74 lines, 30 calls run, 22 skipped, 0 mismatches, 19 not run"
+	has err "^pid 22059: 19 calls after its execve (line 46) not run"
+	;;
 memfd-dup)
 	# -e trace= without memfd_create: a memfd is known by its fds' "/memfd:NAME" alone. The
 	# dup line makes fd 4 the memfd of fd 3, whose ftruncate made it here; fd 5, of the same

@@ -276,6 +276,21 @@ static void exec_end_threads(struct runner *r, struct run_proc *p)
 	}
 }
 
+/*
+ * An execve that succeeded with no arguments: strace -z dropped a thread's entry (the path
+ * with it) when the exec moved the thread to its leader's pid (scenario.c). The exec ended
+ * the other threads, as any; the new program is unknown, so the process's later calls are
+ * another program's and are not run (summarised once), rather than run on the old one.
+ */
+static enum run_status exec_unknown(struct runner *r, struct run_call *c)
+{
+	exec_end_threads(r, c->proc);
+	run_msg(r, c->rec->line, "%s: strace -z printed no entry, so the log does not name the "
+		"program (strace without -z does): mmlab cannot load it", c->rec->name);
+	c->proc->exec_line = c->rec->line;
+	return RUN_REPORTED;
+}
+
 /**
  * run_execve() - load the program of an execve line that returned 0 (or has no result).
  * @r: the runner.
@@ -299,8 +314,11 @@ enum run_status run_execve(struct runner *r, struct run_call *c)
 	char *names = NULL;
 	int err = -EINVAL, dirfd;
 
-	if (k == ~0U ||
-	    !(rec->res.kind == SC_RES_NONE || (rec->res.kind == SC_RES_VALUE && !rec->res.val)))
+	if (!(rec->res.kind == SC_RES_NONE || (rec->res.kind == SC_RES_VALUE && !rec->res.val)))
+		return RUN_SKIPPED;
+	if (k == ~0U && !rec->nr_args)
+		return exec_unknown(r, c);
+	if (k == ~0U)
 		return RUN_SKIPPED;
 	/* over --maps: the snapshot is the first exec's work; later programs load if here */
 	if (r->maps_path && (!r->seen_memory_call || !exec_file_here(r, rec, rec->args[k])))

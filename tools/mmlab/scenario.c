@@ -1046,6 +1046,30 @@ static struct sc_record *parse_call_line(struct sc_parser *p, struct lexer *lx,
 	return lx->failed ? NULL : r;
 }
 
+static bool is_exec_name(const char *s, size_t n)
+{
+	return (n == 6 && !memcmp(s, "execve", 6)) || (n == 8 && !memcmp(s, "execveat", 8));
+}
+
+/*
+ * strace -z prints only calls that succeeded, so a thread's execve entry waits unprinted;
+ * when the exec moves the thread to its leader's pid (maybe_switch_tcbs) the entry is
+ * dropped and "<... execve resumed>) = 0" comes alone, under the leader's pid. That line is
+ * the whole call, without its arguments: the program's path is not in the log.
+ */
+static struct sc_record *parse_headless_exec(struct sc_parser *p, struct lexer *lx,
+					     unsigned int line, int pid, size_t name_off,
+					     size_t name_end)
+{
+	struct sc_record *r = new_record(lx, SC_REC_CALL, line, pid);
+
+	if (!r)
+		return NULL;
+	r->name = sc_arena_strndup(&p->arena, lx->s + name_off, name_end - name_off);
+	parse_call_body(lx, r, name_off);
+	return lx->failed ? NULL : r;
+}
+
 /* "<... NAME resumed>REST": parse the entry text and REST as one call. */
 static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, unsigned int line,
 				       int pid, int *ret)
@@ -1076,6 +1100,8 @@ static struct sc_record *parse_resumed(struct sc_parser *p, struct lexer *lx, un
 	} else if (!pd && pid) {
 		pd = find_pending(p, 0);
 	}
+	if (!pd && is_exec_name(lx->s + name_off, e - name_off))
+		return parse_headless_exec(p, lx, line, pid, name_off, e);
 	if (!pd || strlen(pd->name) != e - name_off || memcmp(pd->name, lx->s + name_off, e - name_off)) {
 		lex_error(lx, name_off, "%.*s resumed without an unfinished call of task %d",
 			  (int)(e - name_off), lx->s + name_off, pid);
