@@ -219,6 +219,21 @@ thread-exec-z)
 	has err "thread-exec-fz.strace: 74 lines, 30 calls run, 22 skipped, 0 mismatches, 19 not run"
 	has err "^pid 22059: 19 calls after its execve (line 46) not run"
 	;;
+memfd-long)
+	# strace -y (default -s 32) cuts a memfd name of 46 characters in memfd_create's argument
+	# but prints the fd's path in full: the memfd is made under that name, so the later lines
+	# naming the fd by it find it, not a second memfd the log "does not show". The final maps
+	# as the kernel's, each memfd's inode by order of first appearance
+	run 0 run --no-aslr --maps "$data/memfd-long.maps" --final-maps "$tmp/final.maps" \
+		"$data/memfd-long.strace"
+	hasnt err "does not show"
+	has err "memfd-long.strace: 38 lines, 25 calls run, 12 skipped, 0 mismatches in "
+	inodes='$6 ~ /^\/memfd:/ { if (!($5 in n)) n[$5] = ++k; $4 = "dev"; $5 = "memfd" n[$5] }
+		{ print $1, $2, $3, $4, $5, $6, $7 }'
+	awk "$inodes" "$data/memfd-long.final.maps" >"$tmp/want"
+	awk "$inodes" "$tmp/final.maps" >"$tmp/got"
+	diff -u "$tmp/want" "$tmp/got" || fail "final maps"
+	;;
 memfd-dup)
 	# -e trace= without memfd_create: a memfd is known by its fds' "/memfd:NAME" alone. The
 	# dup line makes fd 4 the memfd of fd 3, whose ftruncate made it here; fd 5, of the same

@@ -291,6 +291,23 @@ static enum run_status sys_shmctl(struct runner *r, struct run_call *c)
 	return RUN_DONE;
 }
 
+/*
+ * The memfd's name: strace -s cuts the argument ("a-rather-long-memfd-name-of-more"...),
+ * while -y prints the fd's path in full ("= 3</memfd:a-rather-long-memfd-name-of-more-than-
+ * 32-chars>"), which the later lines name it by. The path wins when it extends the argument.
+ */
+static char *memfd_name(const struct sc_record *rec, const struct sc_value *name)
+{
+	static const char pfx[] = "/memfd:";
+	size_t n = sizeof(pfx) - 1;
+	const char *p = rec->res.path;
+
+	if (rec->res.kind == SC_RES_VALUE && p && rec->res.path_len >= n + name->str_len &&
+	    !memcmp(p, pfx, n) && !memcmp(p + n, name->str, name->str_len))
+		return strndup(p + n, rec->res.path_len - n);
+	return strndup(name->str, name->str_len);
+}
+
 /* memfd_create("NAME", flags) = FD: the log's fd names it as "/memfd:NAME". */
 static enum run_status sys_memfd_create(struct runner *r, struct run_call *c)
 {
@@ -307,7 +324,7 @@ static enum run_status sys_memfd_create(struct runner *r, struct run_call *c)
 	}
 	if (!run_arg(r, c, 1, &flags))
 		return RUN_REPORTED;
-	s = strndup(name->str, name->str_len);
+	s = memfd_name(c->rec, name);
 	if (!s)
 		return RUN_REPORTED;
 	mfd = mmlab_memfd_create(mm->task, s, (unsigned int)flags);
