@@ -145,6 +145,15 @@ appended-nof)
 	hasnt err "not run"
 	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
 	;;
+killed-child)
+	# strace -f -o FILE ./segv (segv-child.c): a fork child killed by SIGSEGV ends its
+	# process, whose rss the summary names by its pid, as an exit_group's. The program is
+	# not here (mismatches: its maps are missing); only the summary counts
+	run 1 run --no-aslr "$data/segv-child.strace"
+	has err "^rss: pid 20316 at exit "
+	has err "^rss: pid 20317 at exit "
+	hasnt err "^rss: the "
+	;;
 plain-left)
 	# strace -f on stderr prints no pid while one process is traced: after sh exits, its
 	# background child's lines (its execve of /bin/sleep, from this machine) have none

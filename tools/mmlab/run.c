@@ -240,8 +240,9 @@ static void run_record(struct runner *r, const struct sc_record *rec, struct run
 	}
 	if (rec->kind == SC_REC_EXITED || rec->kind == SC_REC_KILLED) {
 		p->exited = true;
-		if (rec->kind == SC_REC_KILLED && p->mm)
-			p->mm->exited = true;
+		if (rec->kind == SC_REC_KILLED && p->mm && !p->mm->exited)
+			/* a fatal signal ends every thread: the summary names its rss by this pid */
+			run_mm_exit(r, p->mm);
 		else if (rec->kind == SC_REC_EXITED && last_of_process(r, p))
 			/* its exit_group was left out (-z, -e trace=): the process ends here */
 			run_mm_exit(r, p->mm);
@@ -1066,13 +1067,13 @@ static const char *group_digits(char *buf, size_t size, uint64_t v)
 	return buf;
 }
 
-/* The line where a run appended to a log without pids began (its execve). */
-static unsigned int run_line_of(const struct runner *r, const struct run_mm *mm)
+/* The first process on @mm (its first task), or NULL. */
+static const struct run_proc *first_of_mm(const struct runner *r, const struct run_mm *mm)
 {
 	for (unsigned int k = 0; k < r->nr_procs; k++)
 		if (r->procs[k]->mm == mm)
-			return r->procs[k]->fork_line;
-	return 0;
+			return r->procs[k];
+	return NULL;
 }
 
 /*
@@ -1090,23 +1091,23 @@ static void summary_memory(struct runner *r)
 			group_digits(b, sizeof(b), calls), 100.0 * (double)hits / (double)calls);
 	for (unsigned int k = 0; k < r->nr_mms; k++) {
 		struct run_mm *mm = r->mms[k];
+		const struct run_proc *first = first_of_mm(r, mm);
 		struct mmlab_task_mem st = mm->exit_mem;
 		int pid = mm->exit_pid;
 
 		if (!mm->exited && !mm->task)
 			continue;
-		if (!mm->exited) {
+		if (!mm->exited)
 			mmlab_task_mem(mm->task, &st);
-			for (unsigned int p = r->nr_procs; p-- > 0;)
-				if (r->procs[p]->mm == mm)
-					pid = r->procs[p]->pid; /* its first task */
-		}
+		/* the pid whose exit ended it, else its first task's (while it runs) */
+		if (!pid && first)
+			pid = first->pid;
 		if (pid)
 			fprintf(stderr, "rss: pid %d", pid);
 		else if (mm == r->procs[0]->mm)
 			fputs("rss: the first task", stderr); /* a log without pids */
-		else
-			fprintf(stderr, "rss: the run of line %u", run_line_of(r, mm));
+		else	/* a run strace -A appended without -f: its execve's line */
+			fprintf(stderr, "rss: the run of line %u", first ? first->fork_line : 0);
 		fprintf(stderr, " %s %llu kB (anon %llu kB, file %llu kB, shmem %llu kB)\n",
 			mm->exited ? "at exit" : "at the end", (unsigned long long)st.rss * 4,
 			(unsigned long long)st.rss_anon * 4, (unsigned long long)st.rss_file * 4,
