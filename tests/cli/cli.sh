@@ -144,6 +144,13 @@ appended-nof)
 	has err "appended-mixed.strace:37: line 37 starts another run of the program after its"
 	hasnt err "not run"
 	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
+	# a run without -f of a program forking three children, which no line shows, then one
+	# of strace -A -f /usr/bin/true (setarch -R, forkexec.c): those children are no process
+	# of the log still running
+	run 0 run --no-aslr --maps "$data/forkexec-z.maps" "$data/appended-fork.strace"
+	has err "appended-fork.strace:41: pid 1829 starts another run of the program"
+	hasnt err "not run"
+	has err " 71 lines, 40 calls run, 26 skipped, 0 mismatches in "
 	;;
 killed-child)
 	# strace -f -o FILE ./segv (segv-child.c): a fork child killed by SIGSEGV ends its

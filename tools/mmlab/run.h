@@ -65,6 +65,8 @@ struct run_proc {
 	bool kill_said;          /* the OOM killer ended it: its "+++ killed by SIGKILL +++" was
 				    printed (run_oom.c), the log's own is not echoed again */
 	bool shown;              /* a line of this pid was read or ran */
+	bool unseen;             /* forked by a line without a pid: strace without -f may never
+				    show a line of it */
 	struct run_proc *vfork_child; /* the child of its latest vfork, while it may share @mm */
 	unsigned int vfork_line; /* the line of that vfork */
 };

@@ -309,13 +309,18 @@ static bool proc_ended(const struct run_proc *p)
 
 /*
  * Whether every process of the log has ended (all their pids exited); @shown: of those that
- * showed a line, as a log without -f never shows its forks' children.
+ * showed a line, as a log without -f never shows its forks' children. Without @shown a child
+ * yet to show a line counts (strace -f -z may print a fork after its child's lines), unless
+ * a line without a pid forked it: a run of strace without -f.
  */
 static bool all_exited(const struct runner *r, bool shown)
 {
-	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (!proc_ended(r->procs[k]) && (r->procs[k]->shown || !shown))
+	for (unsigned int k = 0; k < r->nr_procs; k++) {
+		const struct run_proc *p = r->procs[k];
+
+		if (!proc_ended(p) && (p->shown || !(shown || p->unseen)))
 			return false;
+	}
 	return true;
 }
 
@@ -638,6 +643,7 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c)
 		return NULL;
 	}
 	p->unnamed = unnamed;
+	p->unseen = !parent->pid;
 	r->released_pid = pid;
 	return p;
 }
