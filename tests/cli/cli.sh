@@ -152,6 +152,25 @@ appended-nof)
 	hasnt err "not run"
 	has err " 71 lines, 40 calls run, 26 skipped, 0 mismatches in "
 	;;
+appended-z)
+	# strace -A -f -z, twice ./forkexec (forkexec.c: cc -O1, setarch -R): pid 14722 of the
+	# second run prints a line before the fork that makes it (line 191). It is taken as a
+	# thread of that run's process, not of the first run's ended one, until its fork makes
+	# it a process. The runs load ./forkexec, built here: it must be the recorded one, as the
+	# children's /bin/true must be
+	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
+		while read -r ino path; do
+			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
+		done || exit 77
+	cd "$tmp" && cc -O1 -o forkexec "$data/forkexec.c" 2>/dev/null || exit 77
+	[ "$(sha256sum <forkexec)" = "7a78f82898249ef68c124dbbc343fc7e885faa429293c8cf966c9e3b698b187c  -" ] ||
+		exit 77
+	run 0 run --no-aslr "$data/appended-z.strace"
+	has err "appended-z.strace:191: clone: pid 14722, its child, printed lines before it"
+	hasnt err "taken as a thread"
+	hasnt err "not run"
+	has err " 256 lines, 158 calls run, 84 skipped, 0 mismatches in "
+	;;
 killed-child)
 	# strace -f -o FILE ./segv (segv-child.c): a fork child killed by SIGSEGV ends its
 	# process, whose rss the summary names by its pid, as an exit_group's. The program is

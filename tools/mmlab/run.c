@@ -608,10 +608,8 @@ static void flush_oldest_hold(struct runner *r)
 
 	r->file = h->head->src->name;
 	if (run_proc_new(r, h->head->rec, h->pid, &p) == RUN_NEW_HOLD) {
-		/* a clone is still unfinished but never names it: a thread of the first task */
-		p = run_proc_add(r, h->pid, RUN_PROC_TASK, r->procs[0]->mm, h->line);
-		if (p)
-			p->adopted = true;
+		/* a clone is still unfinished but never names it: a thread, as without one */
+		p = run_proc_adopt(r, h->pid, h->line);
 	}
 	run_hold(r, 0);
 }
@@ -1009,18 +1007,21 @@ static int create_first_task(struct runner *r)
 /* The notes of the summary: pids taken as threads, programs not loaded, unknown names. */
 static void summary_notes(struct runner *r)
 {
-	const struct run_proc *first = r->procs[0];
 	unsigned long named = 0;
 	bool adopted = false;
 
 	for (unsigned int k = 0; k < r->nr_procs; k++) {
 		const struct run_proc *p = r->procs[k];
+		const struct run_proc *owner = p->adopted ? run_mm_first(r, p->mm) : NULL;
 
 		adopted |= p->adopted;
-		if (p->adopted && first->pid)
-			fprintf(stderr, "pid %d taken as a thread of %d\n", p->pid, first->pid);
-		else if (p->adopted)
+		if (owner && owner->pid)
+			fprintf(stderr, "pid %d taken as a thread of %d\n", p->pid, owner->pid);
+		else if (owner && owner == r->procs[0])
 			fprintf(stderr, "pid %d taken as a thread of the first task\n", p->pid);
+		else if (owner)
+			fprintf(stderr, "pid %d taken as a thread of the run of line %u\n", p->pid,
+				owner->fork_line);
 		if (p->after_exec)
 			fprintf(stderr, "pid %d: %lu call%s after its execve (line %u) not run: "
 				"its new program was not loaded\n", p->pid, p->after_exec,
@@ -1067,15 +1068,6 @@ static const char *group_digits(char *buf, size_t size, uint64_t v)
 	return buf;
 }
 
-/* The first process on @mm (its first task), or NULL. */
-static const struct run_proc *first_of_mm(const struct runner *r, const struct run_mm *mm)
-{
-	for (unsigned int k = 0; k < r->nr_procs; k++)
-		if (r->procs[k]->mm == mm)
-			return r->procs[k];
-	return NULL;
-}
-
 /*
  * The end of the summary: the VMA cache's lookups and hits (vmacache_find_calls/hits), and
  * each address space's resident set when its process ended (or at the end of the log).
@@ -1091,7 +1083,7 @@ static void summary_memory(struct runner *r)
 			group_digits(b, sizeof(b), calls), 100.0 * (double)hits / (double)calls);
 	for (unsigned int k = 0; k < r->nr_mms; k++) {
 		struct run_mm *mm = r->mms[k];
-		const struct run_proc *first = first_of_mm(r, mm);
+		const struct run_proc *first = run_mm_first(r, mm);
 		struct mmlab_task_mem st = mm->exit_mem;
 		int pid = mm->exit_pid;
 

@@ -55,7 +55,8 @@ struct run_proc {
 				      NULL: the calls run on @mm's task */
 	bool exited;             /* exit() or +++ exited +++ */
 	bool unnamed;            /* made by a clone without "= PID": the next new pid is it */
-	bool adopted;            /* no clone made it: taken as a thread of the first task */
+	bool adopted;            /* no clone made it: taken as a thread of its run's first
+				    process (run_proc_adopt) */
 	unsigned int fork_line;  /* RUN_PROC_FORKED: the line of the fork */
 	unsigned int exec_line;  /* a forked child's execve: its later calls are another
 				    program's, which mmlab cannot load */
@@ -175,6 +176,8 @@ struct runner {
 	struct run_proc *plain;        /* what lines without a pid act on when not the first
 					  task: once it ended, the one process left or a run
 					  appended after it (run_proc_plain) */
+	struct run_proc *run_first;    /* the first process of the latest run strace -A
+					  appended (new_run); NULL: the first task */
 	unsigned int nr_procs, cap_procs;
 	struct run_hold *holds;        /* pids waiting for their clone, in order of appearance */
 	unsigned int nr_holds;
@@ -316,6 +319,8 @@ struct run_proc *run_proc_clone(struct runner *r, struct run_call *c);
 int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_record *rec)
 	__attribute__((warn_unused_result));
 struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line);
+struct run_proc *run_proc_adopt(struct runner *r, int pid, unsigned int line);
+struct run_proc *run_mm_first(const struct runner *r, const struct run_mm *mm);
 struct run_proc *run_proc_add(struct runner *r, int pid, enum run_proc_kind kind,
 			      struct run_mm *mm, unsigned int line);
 void run_pid_seen(struct runner *r, int pid);

@@ -367,6 +367,8 @@ static struct run_proc *new_run(struct runner *r, const struct sc_record *rec, i
 		goto destroy_task;
 	mm->task = task;	/* the runner's from here: freed with its mms */
 	p = run_proc_add(r, pid, RUN_PROC_TASK, mm, rec->line);
+	if (p)
+		r->run_first = p;
 	if (p && !r->new_run_said && pid)
 		run_msg(r, rec->line, "pid %d starts another run of the program after every "
 			"process ended (strace -A appends runs): a process of its own", pid);
@@ -428,10 +430,9 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 		*out = first;
 		return RUN_NEW_PROC;
 	}
-	*out = run_proc_add(r, pid, RUN_PROC_TASK, first->mm, rec->line);
+	*out = run_proc_adopt(r, pid, rec->line);
 	if (!*out)
 		return -ENOMEM;
-	(*out)->adopted = true;
 	if (r->strict) {
 		run_msg(r, rec->line, "pid %d: no clone, fork or vfork of the log creates it", pid);
 		r->n.errors++;
@@ -500,10 +501,47 @@ struct run_proc *run_proc_of(struct runner *r, int pid, unsigned int line)
 		r->procs[0]->pid = pid;
 		return r->procs[0];
 	}
-	p = run_proc_add(r, pid, RUN_PROC_TASK, r->procs[0]->mm, line);
+	return run_proc_adopt(r, pid, line);
+}
+
+/**
+ * run_proc_adopt() - a pid no clone made (yet) is taken as a thread of the first process of
+ * its run: strace found it running, or -z or -e trace= printed its fork late or not at all.
+ * @r: the runner.
+ * @pid: the pid.
+ * @line: its first line.
+ *
+ * The latest run's, not the first task's: in a log strace -A appended to, the first task
+ * may have long ended.
+ *
+ * Context: single-threaded.
+ * Return: the process, or NULL when out of memory.
+ */
+struct run_proc *run_proc_adopt(struct runner *r, int pid, unsigned int line)
+{
+	struct run_proc *owner = r->run_first ? r->run_first : r->procs[0];
+	struct run_proc *p = run_proc_add(r, pid, RUN_PROC_TASK, owner->mm, line);
+
 	if (p)
 		p->adopted = true;
 	return p;
+}
+
+/**
+ * run_mm_first() - the first process on an address space: the one the summary and messages
+ * name it by.
+ * @r: the runner.
+ * @mm: the address space.
+ *
+ * Context: single-threaded.
+ * Return: the process, or NULL when no pid is on it.
+ */
+struct run_proc *run_mm_first(const struct runner *r, const struct run_mm *mm)
+{
+	for (unsigned int k = 0; k < r->nr_procs; k++)
+		if (r->procs[k]->mm == mm)
+			return r->procs[k];
+	return NULL;
 }
 
 /*
@@ -557,6 +595,7 @@ static struct run_proc *child_after_its_lines(struct runner *r, struct run_proc 
  */
 int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_record *rec)
 {
+	const struct run_proc *owner = run_mm_first(r, p->mm);
 	struct mmlab_task *t;
 	struct run_proc *q;
 
@@ -568,11 +607,15 @@ int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_re
 	if (!q)
 		return -ENOMEM;
 	take_over(r, p, q);
-	if (!r->early_child_said)
+	if (!r->early_child_said && owner->pid)
 		run_msg(r, rec->line, "%s: pid %d execs before the fork that makes it was printed "
 			"(strace -z prints calls as they return): a process of its own from here, "
 			"its lines before ran in pid %d's address space", rec->name, p->pid,
-			r->procs[0]->pid);
+			owner->pid);
+	else if (!r->early_child_said)
+		run_msg(r, rec->line, "%s: pid %d execs before the fork that makes it was printed "
+			"(strace -z prints calls as they return): a process of its own from here, "
+			"its lines before ran in the first task's address space", rec->name, p->pid);
 	r->early_child_said = true;
 	return 0;
 }
