@@ -215,14 +215,22 @@ early-exec)
 		has err "$log.strace: 135 lines, 78 calls run, 43 skipped, 0 mismatches in "
 		diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "$log: final maps"
 	done
-	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before the fork"
+	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before a fork line makes it"
 	# a vfork child of sh, whose execve came before the vfork
 	run 0 run --no-aslr --maps "$data/sh-z.maps" --final-maps "$tmp/final.maps" \
 		"$data/sh-exec-z.strace"
-	has err "sh-exec-z.strace:55: execve: pid 13253 execs before the fork"
+	has err "sh-exec-z.strace:55: execve: pid 13253 execs before a fork line makes it"
 	hasnt err "taken as a thread"
 	hasnt err "not run"
 	diff -u "$data/sh-z.final.maps" "$tmp/final.maps" || fail "sh-exec-z: final maps"
+	# -e trace=execve,mmap,munmap,brk,mprotect,exit_group (no fork lines) of sh running
+	# /bin/true twice, then exec'ing it: each child is known by its execve, and the summary
+	# says that %process shows the forks
+	run 0 run --no-aslr --maps "$data/sh-z.maps" "$data/filt-exec.strace"
+	has err "filt-exec.strace:17: execve: pid 12018 execs before a fork line makes it (strace -z prints a fork when it returns; -e trace= without %process prints none)"
+	has err "^(the log has no clone, fork or vfork: if -e trace= left them out, trace %process too"
+	hasnt err "not run"
+	has err " 66 lines, 57 calls run, 4 skipped, 0 mismatches in "
 	;;
 thread-exec)
 	# a second thread execs /bin/true while the first waits in pause() (thread-exec.c).

@@ -1027,10 +1027,14 @@ static void summary_notes(struct runner *r)
 				"its new program was not loaded\n", p->pid, p->after_exec,
 				p->after_exec == 1 ? "" : "s", p->exec_line);
 	}
-	if (adopted && !r->seen_clone)
-		/* children of forks share nothing: their calls went to the wrong address space */
-		fputs("(the log has no clone, fork or vfork: if -e trace= left them out, trace "
-		      "%process too, or these pids' calls ran in the wrong process)\n", stderr);
+	if ((adopted || r->early_child_said) && !r->seen_clone)
+		/*
+		 * children of forks share nothing: their calls went to the wrong address space
+		 * (without a clone line, early_child_said comes from a pid's execve alone)
+		 */
+		fprintf(stderr, "(the log has no clone, fork or vfork: if -e trace= left them "
+			"out, trace %%process too, or %s ran in the wrong process)\n",
+			adopted ? "these pids' calls" : "the calls of a pid before its execve");
 	if (r->cut_writes)
 		fprintf(stderr, "%lu write%s wrote %llu byte%s of zeros where strace cut the data "
 			"(\"...\"): a larger strace -s shows them\n", r->cut_writes,

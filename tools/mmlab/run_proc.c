@@ -608,14 +608,15 @@ int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_re
 		return -ENOMEM;
 	take_over(r, p, q);
 	if (!r->early_child_said && owner->pid)
-		run_msg(r, rec->line, "%s: pid %d execs before the fork that makes it was printed "
-			"(strace -z prints calls as they return): a process of its own from here, "
-			"its lines before ran in pid %d's address space", rec->name, p->pid,
-			owner->pid);
+		run_msg(r, rec->line, "%s: pid %d execs before a fork line makes it (strace -z "
+			"prints a fork when it returns; -e trace= without %%process prints none): a "
+			"process of its own from here, its lines before ran in pid %d's address space",
+			rec->name, p->pid, owner->pid);
 	else if (!r->early_child_said)
-		run_msg(r, rec->line, "%s: pid %d execs before the fork that makes it was printed "
-			"(strace -z prints calls as they return): a process of its own from here, "
-			"its lines before ran in the first task's address space", rec->name, p->pid);
+		run_msg(r, rec->line, "%s: pid %d execs before a fork line makes it (strace -z "
+			"prints a fork when it returns; -e trace= without %%process prints none): a "
+			"process of its own from here, its lines before ran in the first task's "
+			"address space", rec->name, p->pid);
 	r->early_child_said = true;
 	return 0;
 }
