@@ -135,13 +135,13 @@ appended-nof)
 			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
 		done || exit 77
 	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended-nof.strace"
-	has err "appended-nof.strace:37: line 37 starts another run of the program after its"
+	has err "appended-nof.strace:37: an execve after the process ended: another run of the program"
 	hasnt err "not run"
 	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
 	[ "$(grep -c '^rss: ' "$tmp/err")" = 2 ] || fail "not one rss line per run"
 	# a run of strace -f (pids) with one of strace -A without -f after it
 	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended-mixed.strace"
-	has err "appended-mixed.strace:37: line 37 starts another run of the program after its"
+	has err "appended-mixed.strace:37: an execve after the process ended: another run of the program"
 	hasnt err "not run"
 	has err " 67 lines, 37 calls run, 23 skipped, 0 mismatches in "
 	# a run without -f of a program forking three children, which no line shows, then one
@@ -189,6 +189,12 @@ plain-left)
 	hasnt err "not run"
 	hasnt err "another run"
 	has err " 102 lines, 57 calls run, 33 skipped, 0 mismatches in "
+	# the same with -e trace=%memory,execve: no fork line, no pid; the child's execve
+	# after sh's exit can be another run as well as this child, which the message says
+	run 0 run --no-aslr --maps "$data/sh-z.maps" "$data/sh-bg-nofork.strace"
+	has err "sh-bg-nofork.strace:19: an execve after the process ended: another run of the program (strace -A appends runs; without -f no pid tells them apart), or a child that outlived it (strace -f on stderr"
+	hasnt err "not run"
+	has err " 48 lines, 44 calls run, 1 skipped, 0 mismatches in "
 	;;
 early-child)
 	# strace -z: a vfork child's lines come before the vfork that makes it; it becomes the

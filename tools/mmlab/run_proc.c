@@ -373,17 +373,22 @@ static struct run_proc *new_run(struct runner *r, const struct sc_record *rec, i
 		run_msg(r, rec->line, "pid %d starts another run of the program after every "
 			"process ended (strace -A appends runs): a process of its own", pid);
 	else if (p && !r->new_run_said)
-		run_msg(r, rec->line, "line %u starts another run of the program after its "
-			"process ended (strace -A appends runs; without -f no pid tells them "
-			"apart, the execve does): a process of its own", rec->line);
+		run_msg(r, rec->line, "an execve after the process ended: another run of the "
+			"program (strace -A appends runs; without -f no pid tells them apart), or "
+			"a child that outlived it (strace -f on stderr prints no pid while it "
+			"traces one process, and -e trace= left its fork out): a process of its own");
 	r->new_run_said = true;
 	return p;
 
 destroy_task:
 	mmlab_task_destroy(task);
 fail:
-	run_msg(r, rec->line, "pid %d: mmlab cannot make the task of another run: %s", pid,
-		strerror(-err));
+	if (pid)
+		run_msg(r, rec->line, "pid %d: mmlab cannot make the task of another run: %s", pid,
+			strerror(-err));
+	else
+		run_msg(r, rec->line, "mmlab cannot make the task of another run: %s",
+			strerror(-err));
 	return NULL;
 }
 
