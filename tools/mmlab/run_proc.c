@@ -844,9 +844,10 @@ struct run_fd *run_fd_memfd(struct runner *r, struct run_call *c, const struct s
  * "N</path>" seen for the first time opens the path read-only, or read-write when the mapping
  * is shared and writable, once per (address space, fd, path); a later need for write access
  * reopens it read-write. A plain number names an fd opened by an earlier openat/open line.
+ * A "/memfd:NAME" that is no file here is run_fd_memfd()'s.
  *
  * Context: single-threaded.
- * Return: 0, or -errno when the host file cannot be opened (reported at the argument).
+ * Return: 0, or -errno when the host file cannot be opened or the memfd made (reported).
  */
 int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value *v,
 		    unsigned long prot, unsigned long flags, int *mfd)
@@ -884,8 +885,12 @@ int run_fd_for_mmap(struct runner *r, struct run_call *c, const struct sc_value 
 	}
 	ret = run_file_open(r, mm->task, v->str, accmode, 0);
 	if (ret == -ENOENT && !strncmp(v->str, "/memfd:", 7)) {
-		ret = memfd_left_out(r, c, v);
-		accmode = O_RDWR;	/* as memfd_create opens it: a later mapping takes it */
+		/* no line made it: the memfd its other calls would make (reported if not) */
+		f = run_fd_memfd(r, c, v);
+		if (!f)
+			return -ENOENT;
+		*mfd = f->mfd;
+		return 0;
 	}
 	if (ret < 0) {
 		char msg[PATH_MAX + 64];
