@@ -222,6 +222,16 @@ early-exec)
 		diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "$log: final maps"
 	done
 	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before a fork line makes it"
+	# the same on stderr (-f -z 2>FILE): the parent's lines have no pid, and the first line
+	# with one is its child's, before the fork that makes it (line 31); the parent's
+	# set_tid_address said its own pid, so the child does not take the first task's
+	run 0 run --no-aslr --maps "$data/forkexec-z.maps" --final-maps "$tmp/final.maps" \
+		"$data/forkexec-zs.strace"
+	has err "forkexec-zs.strace:31: clone: pid 20704, its child, printed lines before it"
+	hasnt err "taken as a thread"
+	hasnt err "not run"
+	has err "forkexec-zs.strace: 131 lines, 78 calls run, 43 skipped, 0 mismatches in "
+	diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "forkexec-zs: final maps"
 	# a vfork child of sh, whose execve came before the vfork
 	run 0 run --no-aslr --maps "$data/sh-z.maps" --final-maps "$tmp/final.maps" \
 		"$data/sh-exec-z.strace"

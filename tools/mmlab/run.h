@@ -195,6 +195,8 @@ struct runner {
 	struct run_unknown *unknown;   /* unknown call names */
 	unsigned int nr_unknown;
 	int next_pid;                  /* for clones written without a result */
+	int first_tid;                 /* what set_tid_address returned to the first task
+					  while its lines had no pid: its pid (0: unknown) */
 	bool seen_memory_call;         /* an execve after this is not the initial one */
 	bool argv_unknown_said;        /* an execve's argv was an address: said once */
 	bool exec_loaded;              /* an execve line loaded a program */

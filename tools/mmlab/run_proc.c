@@ -404,8 +404,9 @@ fail:
  * resumed with a prefix; a child printing before its parent's clone returns (RUN_NEW_HOLD:
  * the caller keeps its lines until the clone names it); another run appended to the log,
  * when this is an execve after every process ended (whether the first task's pid was known
- * or not); the first task, when nothing else has claimed it; else a thread strace found
- * running, taken as a thread of the first task and noted.
+ * or not); the first task, when nothing else has claimed it and its set_tid_address, if
+ * seen, returned this pid; else a thread strace found running (or, under -z, a child whose
+ * fork line comes later), taken as a thread of its run's first process and noted.
  *
  * Context: single-threaded.
  * Return: RUN_NEW_PROC, RUN_NEW_HOLD, or -ENOMEM.
@@ -430,7 +431,7 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 		return RUN_NEW_HOLD;
 	if (is_exec(rec) && all_exited(r, false) && (*out = new_run(r, rec, pid)))
 		return RUN_NEW_PROC;
-	if (!first->pid) {
+	if (!first->pid && (!r->first_tid || r->first_tid == pid)) {
 		first->pid = pid;
 		*out = first;
 		return RUN_NEW_PROC;
@@ -443,6 +444,21 @@ int run_proc_new(struct runner *r, const struct sc_record *rec, int pid, struct 
 		r->n.errors++;
 	}
 	return RUN_NEW_PROC;
+}
+
+/*
+ * ld.so's set_tid_address returns the caller's tid: on a line without a pid of the first
+ * task, its pid. strace -f -z on stderr can print a child's line, with its pid, before the
+ * first task's first line with one (the fork is printed when it returns): that child's pid
+ * is then not taken for the first task's.
+ */
+static void note_first_tid(struct runner *r, const struct run_proc *p,
+			   const struct sc_record *rec)
+{
+	if (p != r->procs[0] || p->pid || r->first_tid || rec->kind != SC_REC_CALL ||
+	    strcmp(rec->name, "set_tid_address") || rec->res.kind != SC_RES_VALUE)
+		return;
+	r->first_tid = (int)rec->res.val;
 }
 
 /**
@@ -465,8 +481,10 @@ struct run_proc *run_proc_plain(struct runner *r, const struct sc_record *rec)
 {
 	struct run_proc *p = run_proc_find(r, 0), *q;
 
-	if (!proc_ended(p))
+	if (!proc_ended(p)) {
+		note_first_tid(r, p, rec);
 		return p;
+	}
 	if (p->pid && (q = only_one_left(r))) {
 		if (!r->one_left_said)
 			run_msg(r, rec->line, "pid %d is the one process left: strace -f prints no "
