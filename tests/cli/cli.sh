@@ -28,6 +28,15 @@ usage() {
 has() { grep -q -e "$2" "$tmp/$1" || fail "no '$2' in std$1"; }
 hasnt() { ! grep -q -e "$2" "$tmp/$1" || fail "unexpected '$2' in std$1"; }
 gone() { [ ! -e "$1" ] || fail "$1 was created"; }
+# recorded MAPS...: skip the case (77) unless each system file (under /usr or /lib) the maps
+# name is here the one recorded, by inode: a log whose calls load programs or libraries of
+# this machine replays to the recorded maps only over the same files
+recorded() {
+	awk '$6 ~ /^\/(usr|lib)/ { print $5, $6 }' "$@" | sort -u |
+		while read -r ino path; do
+			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
+		done || exit 77
+}
 
 case $case in
 help)
@@ -118,10 +127,7 @@ threads)
 appended)
 	# the second run loads /usr/bin/true with its loader from this machine: they must be the
 	# recorded ones (the snapshot of the first, tests/scenario/inject.maps, names them)
-	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
-		while read -r ino path; do
-			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
-		done || exit 77
+	recorded "$here/../scenario/inject.maps"
 	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended.strace"
 	has err "appended.strace:37: pid 5113 starts another run of the program after every"
 	hasnt err "not run"
@@ -130,10 +136,7 @@ appended)
 appended-nof)
 	# the same without -f: no pids, so the line after the first run's exit that starts the
 	# second is known by its execve; its calls run in a process of its own, each checked
-	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
-		while read -r ino path; do
-			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
-		done || exit 77
+	recorded "$here/../scenario/inject.maps"
 	run 0 run --no-aslr --maps "$here/../scenario/inject.maps" "$data/appended-nof.strace"
 	has err "appended-nof.strace:37: an execve after the process ended: another run of the program"
 	hasnt err "not run"
@@ -158,10 +161,7 @@ appended-z)
 	# thread of that run's process, not of the first run's ended one, until its fork makes
 	# it a process. The runs load ./forkexec, built here: it must be the recorded one, as the
 	# children's /bin/true must be
-	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
-		while read -r ino path; do
-			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
-		done || exit 77
+	recorded "$here/../scenario/inject.maps"
 	cd "$tmp" && cc -O1 -o forkexec "$data/forkexec.c" 2>/dev/null || exit 77
 	[ "$(sha256sum <forkexec)" = "7a78f82898249ef68c124dbbc343fc7e885faa429293c8cf966c9e3b698b187c  -" ] ||
 		exit 77
@@ -209,10 +209,7 @@ early-exec)
 	# makes it is printed; it is a process of its own from its execve, so the parent keeps
 	# its program, to the kernel's final maps. The children load /usr/bin/true from this
 	# machine: it must be the recorded one (inject.maps names it and its loader)
-	awk '$6 ~ /^\// { print $5, $6 }' "$here/../scenario/inject.maps" | sort -u |
-		while read -r ino path; do
-			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
-		done || exit 77
+	recorded "$here/../scenario/inject.maps"
 	for log in forkexec-z forkexec-z-exited; do
 		run 0 run --no-aslr --maps "$data/forkexec-z.maps" --final-maps "$tmp/final.maps" \
 			"$data/$log.strace"
@@ -255,10 +252,7 @@ thread-exec)
 	# mmlab record's recording (-rec) and in strace -f -y -e trace=%memory,%process -o (-pc).
 	# Both replay to the kernel's final maps, which record took. /bin/true and its libraries
 	# come from this machine: they must be the recorded ones
-	awk '$6 ~ /^\// { print $5, $6 }' "$data/thread-exec.final.maps" | sort -u |
-		while read -r ino path; do
-			[ "$(stat -L -c %i "$path" 2>/dev/null)" = "$ino" ] || exit 77
-		done || exit 77
+	recorded "$data/thread-exec.final.maps"
 	for log in thread-exec-rec thread-exec-pc; do
 		run 0 run --no-aslr --maps "$data/thread-exec.maps" --final-maps "$tmp/final.maps" \
 			"$data/$log.strace"
@@ -282,7 +276,9 @@ memfd-long)
 	# strace -y (default -s 32) cuts a memfd name of 46 characters in memfd_create's argument
 	# but prints the fd's path in full: the memfd is made under that name, so the later lines
 	# naming the fd by it find it, not a second memfd the log "does not show". The final maps
-	# as the kernel's, each memfd's inode by order of first appearance
+	# as the kernel's, each memfd's inode by order of first appearance. The log maps this
+	# machine's libc: it must be the recorded one
+	recorded "$data/memfd-long.final.maps"
 	run 0 run --no-aslr --maps "$data/memfd-long.maps" --final-maps "$tmp/final.maps" \
 		"$data/memfd-long.strace"
 	hasnt err "does not show"
