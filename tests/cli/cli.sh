@@ -38,6 +38,18 @@ recorded() {
 		done || exit 77
 }
 
+# memfd_maps NAME: data/NAME.strace replayed over NAME.maps; its final maps must be the kernel's
+# (NAME.final.maps), each memfd's inode by order of first appearance (mmlab numbers its inodes
+# its own way). The run's stderr stays in $tmp/err
+memfd_maps() {
+	run 0 run --no-aslr --maps "$data/$1.maps" --final-maps "$tmp/final.maps" "$data/$1.strace"
+	inodes='$6 ~ /^\/memfd:/ { if (!($5 in n)) n[$5] = ++k; $4 = "dev"; $5 = "memfd" n[$5] }
+		{ print $1, $2, $3, $4, $5, $6, $7 }'
+	awk "$inodes" "$data/$1.final.maps" >"$tmp/want"
+	awk "$inodes" "$tmp/final.maps" >"$tmp/got"
+	diff -u "$tmp/want" "$tmp/got" || fail "final maps"
+}
+
 case $case in
 help)
 	for c in run record demo; do
@@ -275,34 +287,21 @@ thread-exec-z)
 memfd-long)
 	# strace -y (default -s 32) cuts a memfd name of 46 characters in memfd_create's argument
 	# but prints the fd's path in full: the memfd is made under that name, so the later lines
-	# naming the fd by it find it, not a second memfd the log "does not show". The final maps
-	# as the kernel's, each memfd's inode by order of first appearance. The log maps this
-	# machine's libc: it must be the recorded one
+	# naming the fd by it find it, not a second memfd the log "does not show", to the
+	# kernel's final maps. The log maps this machine's libc: it must be the recorded one
 	recorded "$data/memfd-long.final.maps"
-	run 0 run --no-aslr --maps "$data/memfd-long.maps" --final-maps "$tmp/final.maps" \
-		"$data/memfd-long.strace"
+	memfd_maps memfd-long
 	hasnt err "does not show"
 	has err "memfd-long.strace: 38 lines, 25 calls run, 12 skipped, 0 mismatches in "
-	inodes='$6 ~ /^\/memfd:/ { if (!($5 in n)) n[$5] = ++k; $4 = "dev"; $5 = "memfd" n[$5] }
-		{ print $1, $2, $3, $4, $5, $6, $7 }'
-	awk "$inodes" "$data/memfd-long.final.maps" >"$tmp/want"
-	awk "$inodes" "$tmp/final.maps" >"$tmp/got"
-	diff -u "$tmp/want" "$tmp/got" || fail "final maps"
 	;;
 memfd-dup)
 	# -e trace= without memfd_create: a memfd is known by its fds' "/memfd:NAME" alone. The
 	# dup line makes fd 4 the memfd of fd 3, whose ftruncate made it here; fd 5, of the same
 	# name, is another. The final maps as the kernel's, each memfd's inode by order of first
-	# appearance (mmlab numbers its inodes its own way)
-	run 0 run --no-aslr --maps "$data/memfd-dup.maps" --final-maps "$tmp/final.maps" \
-		"$data/memfd-dup.strace"
+	# appearance
+	memfd_maps memfd-dup
 	hasnt err "not open"
 	has err "memfd-dup.strace: 36 lines, 21 calls run, 4 skipped, 0 mismatches in "
-	inodes='$6 ~ /^\/memfd:/ { if (!($5 in n)) n[$5] = ++k; $4 = "dev"; $5 = "memfd" n[$5] }
-		{ print $1, $2, $3, $4, $5, $6, $7 }'
-	awk "$inodes" "$data/memfd-dup.final.maps" >"$tmp/want"
-	awk "$inodes" "$tmp/final.maps" >"$tmp/got"
-	diff -u "$tmp/want" "$tmp/got" || fail "final maps"
 	# the fork's child maps fd 3 it inherited (at 0x7ffff7fbb000): the memfd of fds 3 and 4
 	run 0 run --no-aslr --trace-maps --maps "$data/memfd-dup.maps" "$data/memfd-dup.strace"
 	awk '$1 == "+" && $7 ~ /^\/memfd:/ { split($2, a, "-"); ino[a[1]] = $6 }
