@@ -155,7 +155,8 @@ fuzz:
 	cp tests/data/strace/*.strace tests/data/strace/sh-pipe-ff.* fuzz/seeds/* $(BUILD)/fuzz/corpus/
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Itools/mmlab -Iinclude \
 		fuzz/fuzz_scenario.c tools/mmlab/sbuf.c tools/mmlab/strace_flags.c \
-		tools/mmlab/scenario_arena.c tools/mmlab/scenario.c tools/mmlab/scenario_value.c \
+		tools/mmlab/scenario_arena.c tools/mmlab/scenario.c tools/mmlab/scenario_leader.c \
+		tools/mmlab/scenario_value.c \
 		tools/mmlab/scenario_eval.c tools/mmlab/scenario_load.c tools/mmlab/scenario_fmt.c \
 		-o $(BUILD)/fuzz/fuzz_scenario
 	$(BUILD)/fuzz/fuzz_scenario -max_total_time=$(FUZZ_TIME) -artifact_prefix=fuzz/crashers/ \

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The lexer the scenario reader's files share (scenario.c reads lines and records,
- * scenario_value.c reads values): the text of one line, or of a call joined from its
- * "<unfinished ...>" and "<... resumed>" lines, with the map from offsets to line:col for
- * FILE:LINE:COL messages. Private to tools/mmlab's scenario*.c; models no Linux code.
+ * scenario_leader.c the pid and timestamps before a call, scenario_value.c values): the
+ * text of one line, or of a call joined from its "<unfinished ...>" and "<... resumed>"
+ * lines, with the map from offsets to line:col for FILE:LINE:COL messages. Private to tools/mmlab's scenario*.c; models no Linux code.
  */
 #ifndef MMLAB_TOOL_SCENARIO_LEX_H
 #define MMLAB_TOOL_SCENARIO_LEX_H
@@ -195,6 +195,18 @@ static inline bool sc_at_decoration(const struct lexer *lx)
 	       !(lx->i + 1 < lx->len && lx->s[lx->i + 1] == '<');
 }
 
+/*
+ * What strace's printleader() puts before a line: "[pid  N] " (-f on stderr) or "N  " (-f -o
+ * FILE; none with -ff), then a timestamp. A timestamp before the pid is accepted as well.
+ */
+struct sc_leader {
+	int pid;            /* from "[pid N]" or "N "; 0 when the line has none */
+	bool has_time;      /* a timestamp was read */
+	bool time_relative; /* it was -r's: seconds since the previous line */
+	double time;        /* seconds, as struct sc_record's time */
+};
+
+int sc_parse_leader(struct lexer *lx, struct sc_leader *ld);
 bool sc_lex_number(struct lexer *lx, unsigned long *out, bool *hex);
 bool sc_lex_quoted(struct lexer *lx, char close, size_t limit, char **out, size_t *out_len);
 bool sc_parse_decoration(struct lexer *lx, char **path, size_t *len);
