@@ -38,6 +38,15 @@ recorded() {
 		done || exit 77
 }
 
+# replays_to MAPS LOG FINAL (files of data/): LOG replayed over the initial maps MAPS, with
+# no pid taken as a thread and no call left not run, ends in the kernel's final maps FINAL.
+# The run's stderr stays in $tmp/err
+replays_to() {
+	run 0 run --no-aslr --maps "$data/$1" --final-maps "$tmp/final.maps" "$data/$2"
+	hasnt err "taken as a thread"
+	hasnt err "not run"
+	diff -u "$data/$3" "$tmp/final.maps" || fail "$2: final maps"
+}
 # memfd_maps NAME: data/NAME.strace replayed over NAME.maps; its final maps must be the kernel's
 # (NAME.final.maps), each memfd's inode by order of first appearance (mmlab numbers its inodes
 # its own way). The run's stderr stays in $tmp/err
@@ -223,31 +232,19 @@ early-exec)
 	# machine: it must be the recorded one (inject.maps names it and its loader)
 	recorded "$here/../scenario/inject.maps"
 	for log in forkexec-z forkexec-z-exited; do
-		run 0 run --no-aslr --maps "$data/forkexec-z.maps" --final-maps "$tmp/final.maps" \
-			"$data/$log.strace"
-		hasnt err "taken as a thread"
-		hasnt err "not run"
+		replays_to forkexec-z.maps $log.strace forkexec-z.final.maps
 		has err "$log.strace: 135 lines, 78 calls run, 43 skipped, 0 mismatches in "
-		diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "$log: final maps"
 	done
 	has err "forkexec-z-exited.strace:103: execve: pid 26400 execs before a fork line makes it"
 	# the same on stderr (-f -z 2>FILE): the parent's lines have no pid, and the first line
 	# with one is its child's, before the fork that makes it (line 31); the parent's
 	# set_tid_address said its own pid, so the child does not take the first task's
-	run 0 run --no-aslr --maps "$data/forkexec-z.maps" --final-maps "$tmp/final.maps" \
-		"$data/forkexec-zs.strace"
+	replays_to forkexec-z.maps forkexec-zs.strace forkexec-z.final.maps
 	has err "forkexec-zs.strace:31: clone: pid 20704, its child, printed lines before it"
-	hasnt err "taken as a thread"
-	hasnt err "not run"
 	has err "forkexec-zs.strace: 131 lines, 78 calls run, 43 skipped, 0 mismatches in "
-	diff -u "$data/forkexec-z.final.maps" "$tmp/final.maps" || fail "forkexec-zs: final maps"
 	# a vfork child of sh, whose execve came before the vfork
-	run 0 run --no-aslr --maps "$data/sh-z.maps" --final-maps "$tmp/final.maps" \
-		"$data/sh-exec-z.strace"
+	replays_to sh-z.maps sh-exec-z.strace sh-z.final.maps
 	has err "sh-exec-z.strace:55: execve: pid 13253 execs before a fork line makes it"
-	hasnt err "taken as a thread"
-	hasnt err "not run"
-	diff -u "$data/sh-z.final.maps" "$tmp/final.maps" || fail "sh-exec-z: final maps"
 	# -e trace=execve,mmap,munmap,brk,mprotect,exit_group (no fork lines) of sh running
 	# /bin/true twice, then exec'ing it: each child is known by its execve, and the summary
 	# says that %process shows the forks
