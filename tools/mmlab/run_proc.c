@@ -354,6 +354,7 @@ static bool is_exec(const struct sc_record *rec)
 static struct run_proc *new_run(struct runner *r, const struct sc_record *rec, int pid)
 {
 	struct mmlab_task *task;
+	char who[24] = "";
 	struct run_mm *mm;
 	struct run_proc *p;
 	int err;
@@ -384,11 +385,9 @@ destroy_task:
 	mmlab_task_destroy(task);
 fail:
 	if (pid)
-		run_msg(r, rec->line, "pid %d: mmlab cannot make the task of another run: %s", pid,
-			strerror(-err));
-	else
-		run_msg(r, rec->line, "mmlab cannot make the task of another run: %s",
-			strerror(-err));
+		snprintf(who, sizeof(who), "pid %d: ", pid);
+	run_msg(r, rec->line, "%smmlab cannot make the task of another run: %s", who,
+		strerror(-err));
 	return NULL;
 }
 
@@ -630,16 +629,16 @@ int run_proc_exec_apart(struct runner *r, struct run_proc *p, const struct sc_re
 	if (!q)
 		return -ENOMEM;
 	take_over(r, p, q);
-	if (!r->early_child_said && owner->pid)
+	if (!r->early_child_said) {
+		char where[32] = "the first task's";
+
+		if (owner->pid)
+			snprintf(where, sizeof(where), "pid %d's", owner->pid);
 		run_msg(r, rec->line, "%s: pid %d execs before a fork line makes it (strace -z "
 			"prints a fork when it returns; -e trace= without %%process prints none): a "
-			"process of its own from here, its lines before ran in pid %d's address space",
-			rec->name, p->pid, owner->pid);
-	else if (!r->early_child_said)
-		run_msg(r, rec->line, "%s: pid %d execs before a fork line makes it (strace -z "
-			"prints a fork when it returns; -e trace= without %%process prints none): a "
-			"process of its own from here, its lines before ran in the first task's "
-			"address space", rec->name, p->pid);
+			"process of its own from here, its lines before ran in %s address space",
+			rec->name, p->pid, where);
+	}
 	r->early_child_said = true;
 	return 0;
 }

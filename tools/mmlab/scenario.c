@@ -613,21 +613,13 @@ static bool ends_unfinished(const char *s, size_t len, size_t *cut)
 
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
-	if (len >= n - 1 && !memcmp(s + len - (n - 1), unfinished_marker + 1, n - 1)) {
-		*cut = len - (n - 1);
-		if (*cut && s[*cut - 1] == ' ')
-			(*cut)--;
-		return true;
-	}
-	if (len && s[len - 1] == '>' && (m = pid_changed_start(s, len - 1)) < len - 1) {
-		*cut = m;
-		if (*cut && s[*cut - 1] == ' ')
-			(*cut)--;
-		return true;
-	}
-	return false;
+	if (len >= n - 1 && !memcmp(s + len - (n - 1), unfinished_marker + 1, n - 1))
+		m = len - (n - 1);
+	else if (!len || s[len - 1] != '>' || (m = pid_changed_start(s, len - 1)) == len - 1)
+		return false;
+	*cut = m && s[m - 1] == ' ' ? m - 1 : m;
+	return true;
 }
-
 
 /* A call strace left when it detached: "read(0,  <detached ...>". */
 static bool ends_detached(const char *s, size_t len)
